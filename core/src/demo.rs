@@ -1,0 +1,36 @@
+//! The embedded demo: a small knowledge base of real advisories (re-typed as OSV by the
+//! exposure developers, see `core/data/demo/README.md`) and an invented five-device fleet,
+//! compiled in so that `exposure assess --demo` needs no files.
+
+use crate::inventory::{self, Fleet};
+use crate::kb::KnowledgeBase;
+
+/// The demo advisories, OSV JSON.
+pub const ADVISORIES_JSON: &str = include_str!("../data/demo/advisories.osv.json");
+
+/// The demo fleet, in the JSON fleet format.
+pub const FLEET_JSON: &str = include_str!("../data/demo/fleet.json");
+
+/// The demo knowledge base.
+///
+/// ```
+/// let kb = exposure::demo::knowledge_base();
+/// assert!(kb.get("GO-2023-2102").is_some());
+/// ```
+pub fn knowledge_base() -> KnowledgeBase {
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_osv_str(ADVISORIES_JSON, "demo:advisories.osv.json");
+    debug_assert_eq!(report.problem_count, 0, "{report:?}");
+    kb
+}
+
+/// The demo fleet.
+///
+/// ```
+/// assert_eq!(exposure::demo::fleet().devices.len(), 5);
+/// ```
+pub fn fleet() -> Fleet {
+    // The embedded document is checked by this crate's tests; a failure here would be a
+    // build defect, and an empty fleet is the honest fallback.
+    inventory::load_str(FLEET_JSON, "demo:fleet.json").map(|loaded| loaded.fleet).unwrap_or_default()
+}

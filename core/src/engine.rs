@@ -1,0 +1,247 @@
+//! The engine: a knowledge base and model parameters that assess fleets end to end —
+//! match, score, recommend.
+
+use crate::inventory::{DeviceValue, Fleet};
+use crate::kb::{Advisory, KnowledgeBase};
+use crate::matching::{match_fleet, Finding, MatchDiagnostics};
+use crate::recommend::{recommend, Input, Recommendation};
+use crate::report::{Consequence, Problem};
+use crate::score::cvss::{CvssV3, Severity};
+use crate::score::exposure::{device_score, organisation_score, ExposureLevel, FindingRisk, Parameters};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The CVSS score a finding was scored with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CvssSummary {
+    /// `3.0` or `3.1`.
+    pub version: &'static str,
+    /// The canonical vector.
+    pub vector: String,
+    /// The base score.
+    pub base_score: f64,
+    /// The base severity.
+    pub severity: Severity,
+}
+
+/// A finding with its score terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredFinding {
+    /// The finding and its evidence.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// The CVSS v3.x score used, when the record has one.
+    pub cvss: Option<CvssSummary>,
+    /// The model's terms: impact, likelihood, risk, and where each came from.
+    #[serde(flatten)]
+    pub risk: FindingRisk,
+}
+
+/// One device's exposure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceExposure {
+    /// The device's id.
+    pub device_id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its value.
+    pub value: DeviceValue,
+    /// Its weight in the organisation score.
+    pub weight: f64,
+    /// Software items on it.
+    pub software: usize,
+    /// Findings on it.
+    pub findings: usize,
+    /// Exposure score, 0–100.
+    pub score: f64,
+    /// Exposure level.
+    pub level: ExposureLevel,
+}
+
+/// The organisation's exposure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrganisationExposure {
+    /// Exposure score, 0–100.
+    pub score: f64,
+    /// Exposure level.
+    pub level: ExposureLevel,
+    /// Devices assessed.
+    pub devices: usize,
+    /// Devices with at least one finding.
+    pub vulnerable_devices: usize,
+    /// Findings in all.
+    pub findings: usize,
+}
+
+/// Everything one assessment found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The model's parameter version.
+    pub model_version: String,
+    /// The organisation's exposure.
+    pub organisation: OrganisationExposure,
+    /// Per device, in fleet order.
+    pub devices: Vec<DeviceExposure>,
+    /// Every finding, in device order.
+    pub findings: Vec<ScoredFinding>,
+    /// Ranked recommendations.
+    pub recommendations: Vec<Recommendation>,
+    /// What matching and scoring could not decide.
+    pub diagnostics: MatchDiagnostics,
+}
+
+/// A knowledge base and model parameters.
+///
+/// ```
+/// use exposure::Engine;
+/// let engine = Engine::demo();
+/// let assessment = engine.assess(&exposure::demo::fleet());
+/// assert!(assessment.organisation.findings > 0);
+/// assert_eq!(assessment.recommendations[0].rank, 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    kb: KnowledgeBase,
+    parameters: Parameters,
+}
+
+impl Engine {
+    /// An engine over `kb` with the default parameters.
+    pub fn new(kb: KnowledgeBase) -> Self {
+        Self { kb, parameters: Parameters::default() }
+    }
+
+    /// An engine over the embedded demo knowledge base (see [`crate::demo`]).
+    pub fn demo() -> Self {
+        Self::new(crate::demo::knowledge_base())
+    }
+
+    /// Replaces the model parameters.
+    #[must_use]
+    pub fn with_parameters(mut self, parameters: Parameters) -> Self {
+        self.parameters = parameters;
+        self
+    }
+
+    /// The knowledge base.
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// The knowledge base, to load more into.
+    pub fn kb_mut(&mut self) -> &mut KnowledgeBase {
+        &mut self.kb
+    }
+
+    /// The model parameters.
+    pub fn parameters(&self) -> &Parameters {
+        &self.parameters
+    }
+
+    /// Matches, scores and recommends for `fleet`.
+    pub fn assess(&self, fleet: &Fleet) -> Assessment {
+        let (findings, mut diagnostics) = match_fleet(&self.kb, fleet);
+        let device_index = |id: &str| fleet.devices.iter().position(|d| d.id == id).unwrap_or(0);
+        let scored: Vec<ScoredFinding> = findings
+            .into_iter()
+            .map(|finding| {
+                let advisory = self.kb.get(&finding.advisory_id);
+                let cvss = advisory.and_then(|a| cvss_of(a, &finding, &mut diagnostics));
+                let word = advisory.and_then(|a| a.severity_label.as_deref());
+                let risk = self.parameters.finding_risk(cvss.as_ref(), word);
+                let cvss = cvss.map(|v| CvssSummary {
+                    version: match v.version() {
+                        crate::score::cvss::V3Version::V30 => "3.0",
+                        crate::score::cvss::V3Version::V31 => "3.1",
+                    },
+                    vector: v.to_string(),
+                    base_score: v.base_score(),
+                    severity: v.base_severity(),
+                });
+                ScoredFinding { finding, cvss, risk }
+            })
+            .collect();
+        let owner: Vec<usize> = scored.iter().map(|f| device_index(&f.finding.device_id)).collect();
+        let count = fleet.devices.len();
+        let weights: Vec<f64> = fleet.devices.iter().map(|d| self.parameters.device_weight(d.value, count)).collect();
+        let score_without = |removed: &BTreeSet<usize>| -> Vec<f64> {
+            let mut risks = vec![Vec::new(); count];
+            for (i, f) in scored.iter().enumerate() {
+                if !removed.contains(&i) {
+                    risks[owner[i]].push(f.risk.risk);
+                }
+            }
+            risks.into_iter().map(device_score).collect()
+        };
+        let device_scores = score_without(&BTreeSet::new());
+        let organisation = organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
+        let inputs: Vec<Input<'_>> = scored
+            .iter()
+            .zip(&owner)
+            .map(|(f, &device)| Input {
+                ecosystem: &f.finding.software.ecosystem,
+                software: &f.finding.software.name,
+                installed: &f.finding.software.version,
+                advisory_id: &f.finding.advisory_id,
+                device,
+                likelihood: f.risk.likelihood,
+            })
+            .collect();
+        let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
+        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
+            organisation_score(score_without(removed).into_iter().zip(weights.iter().copied()))
+        });
+        let devices: Vec<DeviceExposure> = fleet
+            .devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| DeviceExposure {
+                device_id: d.id.clone(),
+                name: d.name.clone(),
+                value: d.value,
+                weight: weights[i],
+                software: d.software.len(),
+                findings: owner.iter().filter(|&&o| o == i).count(),
+                score: device_scores[i],
+                level: ExposureLevel::of_score(device_scores[i]),
+            })
+            .collect();
+        Assessment {
+            model_version: self.parameters.version.clone(),
+            organisation: OrganisationExposure {
+                score: organisation,
+                level: ExposureLevel::of_score(organisation),
+                devices: count,
+                vulnerable_devices: devices.iter().filter(|d| d.findings > 0).count(),
+                findings: scored.len(),
+            },
+            devices,
+            findings: scored,
+            recommendations,
+            diagnostics,
+        }
+    }
+}
+
+/// The first CVSS v3 vector of the affected entry, else of the advisory. A vector that does
+/// not parse is reported, never scored by default.
+fn cvss_of(advisory: &Advisory, finding: &Finding, diagnostics: &mut MatchDiagnostics) -> Option<CvssV3> {
+    let package_severity = advisory
+        .affected
+        .iter()
+        .filter(|p| p.ecosystem == finding.software.ecosystem)
+        .flat_map(|p| p.severity.iter());
+    for severity in package_severity.chain(advisory.severity.iter()).filter(|s| s.kind == "CVSS_V3") {
+        match severity.score.parse::<CvssV3>() {
+            Ok(v) => return Some(v),
+            Err(e) => diagnostics.problems.push(Problem::new(
+                &advisory.source,
+                Some(&advisory.id),
+                "severity",
+                format!("CVSS vector {:?}: {e}", severity.score),
+                Consequence::PartlyUsed,
+            )),
+        }
+    }
+    None
+}

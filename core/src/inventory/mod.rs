@@ -1,0 +1,232 @@
+//! What devices run: a [`Fleet`] of [`Device`]s, each with its installed [`Software`].
+//!
+//! Loaders: CycloneDX 1.2–1.6 JSON SBOMs (one device per document) and the JSON fleet format
+//! (see the README, "Fleet format"). [`load_str`] tells them apart by content. Bad entries are
+//! reported in a [`LoadReport`] with their location and left out; the rest is kept.
+
+mod cyclonedx;
+mod fleet;
+
+#[cfg(test)]
+mod tests;
+
+use crate::ecosystem::Ecosystem;
+use crate::purl::Purl;
+use crate::report::LoadReport;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// How much a device matters to the organisation (Defender's device value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceValue {
+    /// Low-value device (weight 0.75).
+    Low,
+    /// The default.
+    #[default]
+    Normal,
+    /// High-value device (weight: number of devices / 10).
+    High,
+}
+
+impl DeviceValue {
+    /// The lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceValue::Low => "low",
+            DeviceValue::Normal => "normal",
+            DeviceValue::High => "high",
+        }
+    }
+
+    /// Parses `low`, `normal` or `high` (any case).
+    ///
+    /// ```
+    /// use exposure::inventory::DeviceValue;
+    /// assert_eq!(DeviceValue::from_name("High"), Some(DeviceValue::High));
+    /// assert_eq!(DeviceValue::from_name("urgent"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        [DeviceValue::Low, DeviceValue::Normal, DeviceValue::High]
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// One installed software item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Software {
+    /// The ecosystem the package comes from.
+    pub ecosystem: Ecosystem,
+    /// The package name, in the ecosystem's spelling.
+    pub name: String,
+    /// The installed version, as reported.
+    pub version: String,
+    /// The package URL, when the inventory gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+}
+
+/// Why a purl cannot describe installed software.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SoftwareError {
+    /// The purl itself is malformed.
+    #[error(transparent)]
+    Purl(#[from] crate::purl::PurlError),
+    /// The purl has no version, so nothing can be matched.
+    #[error("package URL {0:?} has no version")]
+    NoVersion(String),
+}
+
+impl Software {
+    /// Installed software from a package URL with a version.
+    ///
+    /// ```
+    /// use exposure::{ecosystem::Ecosystem, inventory::Software};
+    /// let s = Software::from_purl("pkg:golang/golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4")?;
+    /// assert_eq!((s.ecosystem, s.name.as_str()), (Ecosystem::Go, "golang.org/x/net"));
+    /// # Ok::<(), exposure::inventory::SoftwareError>(())
+    /// ```
+    pub fn from_purl(text: &str) -> Result<Self, SoftwareError> {
+        Self::from_purl_or_version(text, None)
+    }
+
+    /// Like [`from_purl`](Self::from_purl), with `version` used when the purl has none.
+    ///
+    /// ```
+    /// use exposure::inventory::Software;
+    /// assert_eq!(Software::from_purl_or_version("pkg:npm/lodash", Some("4.17.15"))?.version, "4.17.15");
+    /// assert!(Software::from_purl_or_version("pkg:npm/lodash", None).is_err());
+    /// # Ok::<(), exposure::inventory::SoftwareError>(())
+    /// ```
+    pub fn from_purl_or_version(text: &str, version: Option<&str>) -> Result<Self, SoftwareError> {
+        let purl: Purl = text.parse()?;
+        let version = purl
+            .version
+            .as_deref()
+            .or(version)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| SoftwareError::NoVersion(text.to_owned()))?
+            .to_owned();
+        let ecosystem = ecosystem_of_purl(&purl);
+        Ok(Software { name: ecosystem.package_name(&purl), ecosystem, version, purl: Some(text.trim().to_owned()) })
+    }
+}
+
+/// The ecosystem of a purl: a package ecosystem where the type has one, else the OS package
+/// family (`Debian`, `Alpine`, `Red Hat`), else `purl:<type>` so nothing is lost.
+fn ecosystem_of_purl(purl: &Purl) -> Ecosystem {
+    Ecosystem::from_purl_type(&purl.ty).unwrap_or_else(|| {
+        Ecosystem::Other(match purl.ty.as_str() {
+            "deb" => "Debian".to_owned(),
+            "apk" => "Alpine".to_owned(),
+            "rpm" => "Red Hat".to_owned(),
+            other => format!("purl:{other}"),
+        })
+    })
+}
+
+/// A device and what it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// A unique id.
+    pub id: String,
+    /// A display name.
+    pub name: String,
+    /// Free-form tags (groups, roles, locations).
+    pub tags: Vec<String>,
+    /// How much the device matters.
+    pub value: DeviceValue,
+    /// Installed software.
+    pub software: Vec<Software>,
+}
+
+/// A set of devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Fleet {
+    /// The devices, in input order.
+    pub devices: Vec<Device>,
+}
+
+impl Fleet {
+    /// Adds the devices of another fleet.
+    pub fn extend(&mut self, other: Fleet) {
+        self.devices.extend(other.devices);
+    }
+}
+
+/// A fleet and the account of loading it.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedFleet {
+    /// The devices that loaded.
+    pub fleet: Fleet,
+    /// Counts and problems; a record here is a device or a software entry.
+    pub report: LoadReport,
+}
+
+/// An inventory could not be read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InventoryError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The input is not JSON.
+    #[error("{origin}: not JSON: {message}")]
+    NotJson {
+        /// The input's name.
+        origin: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The JSON is neither a CycloneDX BOM nor a fleet document.
+    #[error("{origin}: neither a CycloneDX BOM (\"bomFormat\": \"CycloneDX\") nor a fleet document (\"devices\": [...])")]
+    UnknownFormat {
+        /// The input's name.
+        origin: String,
+    },
+    /// The document is of a known format but its top level is broken.
+    #[error("{origin}: {field}: {message}")]
+    Malformed {
+        /// The input's name.
+        origin: String,
+        /// The JSON path of the field.
+        field: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Loads an inventory from JSON text: a CycloneDX BOM or a fleet document, told apart by
+/// content. `origin` names the input in problems (and is the device id of a BOM without one).
+///
+/// ```
+/// let loaded = exposure::inventory::load_str(r#"{"devices": [{"id": "web-01", "value": "high",
+///     "software": [{"purl": "pkg:pypi/requests@2.28.1"}]}]}"#, "fleet.json")?;
+/// assert_eq!(loaded.fleet.devices[0].software[0].name, "requests");
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
+    let document: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| InventoryError::NotJson { origin: origin.to_owned(), message: e.to_string() })?;
+    if document.get("bomFormat").and_then(serde_json::Value::as_str) == Some("CycloneDX") {
+        cyclonedx::load(&document, origin)
+    } else if document.get("devices").is_some() {
+        fleet::load(&document, origin)
+    } else {
+        Err(InventoryError::UnknownFormat { origin: origin.to_owned() })
+    }
+}
+
+/// Loads an inventory file (see [`load_str`]).
+pub fn load_path(path: &Path) -> Result<LoadedFleet, InventoryError> {
+    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io { path: path.to_owned(), source })?;
+    load_str(&text, &path.display().to_string())
+}

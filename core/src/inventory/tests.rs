@@ -1,0 +1,72 @@
+use super::*;
+
+#[test]
+fn fleet_format_loads_purls_and_triples() {
+    let loaded = load_str(crate::demo::FLEET_JSON, "demo").unwrap();
+    assert_eq!(loaded.report.problem_count, 0, "{:?}", loaded.report.problems);
+    let devices = &loaded.fleet.devices;
+    assert_eq!(devices.len(), 5);
+    assert_eq!(devices[0].value, DeviceValue::High);
+    assert_eq!(devices[0].tags, ["prod", "dmz"]);
+    assert_eq!(devices[1].software[0], Software { ecosystem: Ecosystem::PyPi, name: "Requests".into(), version: "2.31.0".into(), purl: None });
+    assert_eq!(devices[3].software[0].name, "golang.org/x/net");
+}
+
+#[test]
+fn fleet_problems_are_located_and_good_entries_kept() {
+    let text = r#"{"devices": [
+        {"id": "a", "value": "urgent"},
+        {"id": "b", "colour": "red", "software": [
+            {"purl": "pkg:npm/lodash"},
+            {"ecosystem": "npm", "name": "minimist"},
+            {"purl": "pkg:npm/left-pad@1.3.0", "name": "x"},
+            {"purl": "pkg:npm/ok@1.0.0"}
+        ]},
+        {"id": "b"},
+        {"name": "no id"}
+    ]}"#;
+    let loaded = load_str(text, "f.json").unwrap();
+    let shown: Vec<String> = loaded.report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "f.json: record a: devices[0].value: \"urgent\" is not one of low, normal, high (skipped)",
+            "f.json: record b: devices[1].colour: unknown field, ignored (partly used)",
+            "f.json: record b: devices[1].software[0].purl: package URL \"pkg:npm/lodash\" has no version (partly used)",
+            "f.json: record b: devices[1].software[1].version: is missing (partly used)",
+            "f.json: record b: devices[1].software[2].name: give either a purl or ecosystem, name and version, not both (partly used)",
+            "f.json: record b: devices[2].id: duplicate device id \"b\" (skipped)",
+            "f.json: devices[3].id: is missing (skipped)",
+        ]
+    );
+    assert_eq!((loaded.report.records_read, loaded.report.records_loaded, loaded.report.records_skipped), (4, 1, 3));
+    assert_eq!(loaded.fleet.devices[0].software.len(), 1);
+}
+
+#[test]
+fn cyclonedx_nested_components_in_document_order() {
+    let text = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5",
+      "metadata": {"component": {"bom-ref": "app@1", "name": "app", "version": "1"}},
+      "components": [
+        {"name": "a", "purl": "pkg:npm/a@1.0.0", "components": [{"name": "a-child", "purl": "pkg:npm/a-child@2.0.0"}]},
+        {"name": "nopurl", "version": "1"},
+        {"name": "b", "version": "3.0.0", "purl": "pkg:npm/b"}
+      ]}"#;
+    let loaded = load_str(text, "bom.json").unwrap();
+    let device = &loaded.fleet.devices[0];
+    assert_eq!((device.id.as_str(), device.name.as_str()), ("app@1", "app 1"));
+    let names: Vec<(&str, &str)> = device.software.iter().map(|s| (s.name.as_str(), s.version.as_str())).collect();
+    assert_eq!(names, [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0")]);
+    assert_eq!(loaded.report.records_skipped, 1);
+    assert_eq!(
+        loaded.report.problems[0].to_string(),
+        "bom.json: record nopurl: components[1].purl: is missing: a component without a package URL cannot be matched (skipped)"
+    );
+}
+
+#[test]
+fn unknown_documents_are_errors() {
+    assert!(matches!(load_str("[]", "x"), Err(InventoryError::UnknownFormat { .. })));
+    assert!(matches!(load_str("{", "x"), Err(InventoryError::NotJson { .. })));
+    assert!(matches!(load_str(r#"{"devices": 3}"#, "x"), Err(InventoryError::Malformed { .. })));
+}

@@ -1,0 +1,107 @@
+//! Reading fields out of parsed JSON with the path of every field, so that errors can say
+//! exactly which field of which record was wrong.
+
+use serde_json::{Map, Value};
+
+/// A field was missing or had the wrong type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FieldError {
+    pub(crate) path: String,
+    pub(crate) message: String,
+}
+
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON object with the path it was found at.
+#[derive(Clone)]
+pub(crate) struct Obj<'a> {
+    pub(crate) map: &'a Map<String, Value>,
+    pub(crate) path: String,
+}
+
+impl<'a> Obj<'a> {
+    pub(crate) fn new(value: &'a Value, path: String) -> Result<Self, FieldError> {
+        match value {
+            Value::Object(map) => Ok(Self { map, path }),
+            other => Err(FieldError { path, message: format!("expected an object, found {}", type_name(other)) }),
+        }
+    }
+
+    pub(crate) fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
+        FieldError { path: self.child_path(key), message: format!("expected {expected}, found {}", type_name(found)) }
+    }
+
+    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&'a str>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(self.wrong(key, "a string", other)),
+        }
+    }
+
+    pub(crate) fn req_str(&self, key: &str) -> Result<&'a str, FieldError> {
+        match self.opt_str(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(FieldError { path: self.child_path(key), message: "is empty".into() }),
+            None => Err(FieldError { path: self.child_path(key), message: "is missing".into() }),
+        }
+    }
+
+    pub(crate) fn opt_array(&self, key: &str) -> Result<&'a [Value], FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(other) => Err(self.wrong(key, "an array", other)),
+        }
+    }
+
+    pub(crate) fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Obj { map, path: self.child_path(key) })),
+            Some(other) => Err(self.wrong(key, "an object", other)),
+        }
+    }
+
+    /// The elements of an array field, each an object with its own path.
+    pub(crate) fn opt_objs(&self, key: &str) -> Result<Vec<Obj<'a>>, FieldError> {
+        let path = self.child_path(key);
+        self.opt_array(key)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Obj::new(item, format!("{path}[{i}]")))
+            .collect()
+    }
+
+    /// A list of strings; every element must be a string.
+    pub(crate) fn opt_str_list(&self, key: &str) -> Result<Vec<&'a str>, FieldError> {
+        let path = self.child_path(key);
+        self.opt_array(key)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                item.as_str().ok_or_else(|| FieldError {
+                    path: format!("{path}[{i}]"),
+                    message: format!("expected a string, found {}", type_name(item)),
+                })
+            })
+            .collect()
+    }
+}

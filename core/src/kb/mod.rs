@@ -1,0 +1,263 @@
+//! Vulnerability knowledge: advisories loaded from feeds, merged by id and indexed by package.
+//!
+//! This first cut loads OSV JSON (a file, a directory of files, or a string). Every loader
+//! returns a [`LoadReport`]: a bad record is reported with its file, record and field and
+//! skipped, the rest is kept.
+
+mod osv;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
+
+use crate::ecosystem::Ecosystem;
+use crate::range::{OsvEvent, Range};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A severity score as a feed states it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SeverityScore {
+    /// The OSV severity type (`CVSS_V2`, `CVSS_V3`, `CVSS_V4`, …).
+    pub kind: String,
+    /// The vector or score text.
+    pub score: String,
+}
+
+/// Whether a range can be evaluated against versions, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeEvaluation {
+    /// The events form this range.
+    Ready(Range),
+    /// The range exists but cannot be evaluated by order (commit ranges, a scheme the engine
+    /// does not order, or an event version that does not parse). The reason says which.
+    Unevaluated(String),
+}
+
+/// One `ranges[]` entry of an affected package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedRange {
+    /// `SEMVER`, `ECOSYSTEM` or `GIT`.
+    pub kind: String,
+    /// The events as written.
+    pub events: Vec<OsvEvent>,
+    /// The evaluated form.
+    pub evaluation: RangeEvaluation,
+}
+
+impl AffectedRange {
+    /// The versions named by `fixed` events.
+    pub fn fixed_versions(&self) -> impl Iterator<Item = &str> {
+        self.events.iter().filter_map(|e| match e {
+            OsvEvent::Fixed(v) => Some(v.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// One package an advisory affects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedPackage {
+    /// The ecosystem.
+    pub ecosystem: Ecosystem,
+    /// The package name as the feed spells it.
+    pub name: String,
+    /// The package URL, when the feed gives one.
+    pub purl: Option<String>,
+    /// Version ranges.
+    pub ranges: Vec<AffectedRange>,
+    /// Versions listed explicitly as affected.
+    pub versions: Vec<String>,
+    /// Severities stated for this package only.
+    pub severity: Vec<SeverityScore>,
+}
+
+/// One advisory (an OSV record, a CVE, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advisory {
+    /// The record id (`GO-2021-0113`, `PYSEC-2023-74`, `CVE-2021-44228`).
+    pub id: String,
+    /// Other ids of the same vulnerability.
+    pub aliases: Vec<String>,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// When the record was published (RFC 3339), as given.
+    pub published: Option<String>,
+    /// When the record was withdrawn; withdrawn advisories never produce findings.
+    pub withdrawn: Option<String>,
+    /// Severity scores for the whole advisory.
+    pub severity: Vec<SeverityScore>,
+    /// A severity word (`LOW`, `MODERATE`, `HIGH`, `CRITICAL`) from `database_specific`.
+    pub severity_label: Option<String>,
+    /// The affected packages.
+    pub affected: Vec<AffectedPackage>,
+    /// Where the record came from (file path or origin name).
+    pub source: String,
+}
+
+/// A whole input could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KbError {
+    /// The path could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Advisories merged by id and indexed by (ecosystem, normalised package name).
+///
+/// ```
+/// use exposure::kb::KnowledgeBase;
+/// let mut kb = KnowledgeBase::new();
+/// let report = kb.load_osv_str(r#"{"id": "GO-2020-0001", "affected": [{"package": {"ecosystem": "Go",
+///     "name": "github.com/gin-gonic/gin"}, "ranges": [{"type": "SEMVER",
+///     "events": [{"introduced": "0"}, {"fixed": "1.6.0"}]}]}]}"#, "inline");
+/// assert_eq!(report.records_loaded, 1);
+/// assert_eq!(kb.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    advisories: Vec<Advisory>,
+    by_id: HashMap<String, usize>,
+    by_package: HashMap<(Ecosystem, String), Vec<(u32, u32)>>,
+}
+
+impl KnowledgeBase {
+    /// An empty knowledge base.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of advisories.
+    pub fn len(&self) -> usize {
+        self.advisories.len()
+    }
+
+    /// Whether there are no advisories.
+    pub fn is_empty(&self) -> bool {
+        self.advisories.is_empty()
+    }
+
+    /// All advisories, in load order.
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// The advisory with this id.
+    pub fn get(&self, id: &str) -> Option<&Advisory> {
+        self.by_id.get(id).map(|&i| &self.advisories[i])
+    }
+
+    /// Adds an advisory. An advisory with the same id replaces the earlier one; the return
+    /// value says whether that happened.
+    pub fn insert(&mut self, advisory: Advisory) -> bool {
+        if let Some(&at) = self.by_id.get(&advisory.id) {
+            self.unindex(at);
+            self.advisories[at] = advisory;
+            self.index(at);
+            true
+        } else {
+            let at = self.advisories.len();
+            self.by_id.insert(advisory.id.clone(), at);
+            self.advisories.push(advisory);
+            self.index(at);
+            false
+        }
+    }
+
+    fn keys(advisory: &Advisory) -> impl Iterator<Item = (u32, (Ecosystem, String))> + '_ {
+        advisory.affected.iter().enumerate().map(|(i, a)| {
+            #[allow(clippy::cast_possible_truncation)]
+            (i as u32, (a.ecosystem.clone(), a.ecosystem.normalize_name(&a.name)))
+        })
+    }
+
+    fn index(&mut self, at: usize) {
+        #[allow(clippy::cast_possible_truncation)]
+        let at32 = at as u32;
+        for (i, key) in Self::keys(&self.advisories[at]).collect::<Vec<_>>() {
+            self.by_package.entry(key).or_default().push((at32, i));
+        }
+    }
+
+    fn unindex(&mut self, at: usize) {
+        #[allow(clippy::cast_possible_truncation)]
+        let at32 = at as u32;
+        for (_, key) in Self::keys(&self.advisories[at]).collect::<Vec<_>>() {
+            if let Some(entries) = self.by_package.get_mut(&key) {
+                entries.retain(|(a, _)| *a != at32);
+            }
+        }
+    }
+
+    /// The advisories and affected entries that name this package. `name` is normalised
+    /// here, so any spelling the ecosystem accepts finds the same entries.
+    pub fn affecting<'a>(
+        &'a self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + 'a {
+        let key = (ecosystem.clone(), ecosystem.normalize_name(name));
+        self.by_package.get(&key).into_iter().flatten().map(|&(a, i)| {
+            let advisory = &self.advisories[a as usize];
+            (advisory, &advisory.affected[i as usize])
+        })
+    }
+
+    /// Loads OSV JSON from a string: one record, or an array of records.
+    /// `origin` names the input in problems.
+    pub fn load_osv_str(&mut self, text: &str, origin: &str) -> LoadReport {
+        let mut report = LoadReport { files: 1, ..LoadReport::default() };
+        for advisory in osv::parse_document(text, origin, &mut report) {
+            if self.insert(advisory) {
+                report.records_replaced += 1;
+            }
+        }
+        report
+    }
+
+    /// Loads OSV JSON from a file, or from every `*.json` file below a directory (in sorted
+    /// order, so replacement of duplicate ids is deterministic). A file that cannot be read
+    /// inside a directory is a problem in the report; a path that cannot be read at all is an
+    /// error.
+    pub fn load_osv_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
+        let io = |source| KbError::Io { path: path.to_owned(), source };
+        if path.is_dir() {
+            let mut files = Vec::new();
+            collect_json_files(path, &mut files).map_err(io)?;
+            files.sort();
+            let mut report = LoadReport::default();
+            for file in files {
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => report.absorb(self.load_osv_str(&text, &file.display().to_string())),
+                    Err(e) => {
+                        report.files += 1;
+                        report.problem(Problem::new(&file.display().to_string(), None, "", e.to_string(), Consequence::Skipped));
+                    }
+                }
+            }
+            Ok(report)
+        } else {
+            let text = std::fs::read_to_string(path).map_err(io)?;
+            Ok(self.load_osv_str(&text, &path.display().to_string()))
+        }
+    }
+}
+
+fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_json_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

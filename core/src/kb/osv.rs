@@ -1,0 +1,175 @@
+//! The OSV schema (<https://ossf.github.io/osv-schema/>) into [`Advisory`] values.
+
+use crate::json::{FieldError, Obj};
+use super::{Advisory, AffectedPackage, AffectedRange, Consequence, LoadReport, Problem, RangeEvaluation, SeverityScore};
+use crate::ecosystem::Ecosystem;
+use crate::range::{OsvEvent, Range, RangeError};
+use crate::version::Scheme;
+use serde_json::Value;
+
+/// Parses a document holding one OSV record or an array of them. Bad records are reported
+/// and left out.
+pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Advisory> {
+    let document: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            report.records_read += 1;
+            report.records_skipped += 1;
+            report.problem(Problem::new(origin, None, "", format!("not JSON: {e}"), Consequence::Skipped));
+            return Vec::new();
+        }
+    };
+    let records: Vec<&Value> = match &document {
+        Value::Array(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    let in_array = matches!(document, Value::Array(_));
+    let mut out = Vec::with_capacity(records.len());
+    for (index, record) in records.into_iter().enumerate() {
+        report.records_read += 1;
+        let path = if in_array { format!("[{index}]") } else { String::new() };
+        // Name the record by its id when it has one, by its position otherwise.
+        let name = record.get("id").and_then(Value::as_str).map_or_else(|| format!("#{index}"), str::to_owned);
+        match parse_record(record, path, origin, &name, report) {
+            Ok(advisory) => {
+                report.records_loaded += 1;
+                out.push(advisory);
+            }
+            Err(FieldError { path, message }) => {
+                report.records_skipped += 1;
+                report.problem(Problem::new(origin, Some(&name), &path, message, Consequence::Skipped));
+            }
+        }
+    }
+    out
+}
+
+fn severities(obj: &Obj<'_>) -> Result<Vec<SeverityScore>, FieldError> {
+    obj.opt_objs("severity")?
+        .into_iter()
+        .map(|s| Ok(SeverityScore { kind: s.req_str("type")?.to_owned(), score: s.req_str("score")?.to_owned() }))
+        .collect()
+}
+
+fn parse_record(
+    value: &Value,
+    path: String,
+    origin: &str,
+    name: &str,
+    report: &mut LoadReport,
+) -> Result<Advisory, FieldError> {
+    let record = Obj::new(value, path)?;
+    let id = record.req_str("id")?.trim().to_owned();
+    let severity_label = match record.opt_obj("database_specific")? {
+        Some(db) => db.opt_str("severity").ok().flatten().map(str::to_owned),
+        None => None,
+    };
+    let mut affected = Vec::new();
+    for entry in record.opt_objs("affected")? {
+        // A broken affected entry costs only itself: the record keeps its other packages.
+        match parse_affected(&entry, origin, name, report) {
+            Ok(package) => affected.push(package),
+            Err(FieldError { path, message }) => {
+                report.problem(Problem::new(origin, Some(name), &path, message, Consequence::PartlyUsed));
+            }
+        }
+    }
+    Ok(Advisory {
+        id,
+        aliases: record.opt_str_list("aliases")?.into_iter().map(str::to_owned).collect(),
+        summary: record.opt_str("summary")?.map(str::to_owned),
+        published: record.opt_str("published")?.map(str::to_owned),
+        withdrawn: record.opt_str("withdrawn")?.map(str::to_owned),
+        severity: severities(&record)?,
+        severity_label,
+        affected,
+        source: origin.to_owned(),
+    })
+}
+
+fn parse_affected(entry: &Obj<'_>, origin: &str, name: &str, report: &mut LoadReport) -> Result<AffectedPackage, FieldError> {
+    let package = entry
+        .opt_obj("package")?
+        .ok_or_else(|| FieldError { path: entry.child_path("package"), message: "is missing".into() })?;
+    let ecosystem = Ecosystem::from_osv(package.req_str("ecosystem")?);
+    let package_name = package.req_str("name")?.to_owned();
+    let mut ranges = Vec::new();
+    for range in entry.opt_objs("ranges")? {
+        let kind = range.req_str("type")?.to_owned();
+        let events = parse_events(&range)?;
+        let evaluation = evaluate(&kind, &ecosystem, &events);
+        if let (RangeEvaluation::Unevaluated(reason), Some(scheme)) = (&evaluation, scheme_for(&kind, &ecosystem)) {
+            // Commit ranges and ecosystems without a known order are expected to be
+            // unevaluable by version; a range that should evaluate but does not is reported.
+            let field = match Range::from_osv_events(scheme, &events) {
+                Err(RangeError::BadEventVersion { index, field, .. }) => format!("{}.events[{index}].{field}", range.path),
+                _ => range.path.clone(),
+            };
+            report.problem(Problem::new(origin, Some(name), &field, reason.clone(), Consequence::PartlyUsed));
+        }
+        ranges.push(AffectedRange { kind, events, evaluation });
+    }
+    Ok(AffectedPackage {
+        ecosystem,
+        name: package_name,
+        purl: package.opt_str("purl")?.map(str::to_owned),
+        ranges,
+        versions: entry.opt_str_list("versions")?.into_iter().map(str::to_owned).collect(),
+        severity: severities(entry)?,
+    })
+}
+
+fn parse_events(range: &Obj<'_>) -> Result<Vec<OsvEvent>, FieldError> {
+    range
+        .opt_objs("events")?
+        .into_iter()
+        .map(|event| {
+            let mut found = None;
+            for (key, make) in [
+                ("introduced", OsvEvent::Introduced as fn(String) -> OsvEvent),
+                ("fixed", OsvEvent::Fixed),
+                ("last_affected", OsvEvent::LastAffected),
+                ("limit", OsvEvent::Limit),
+            ] {
+                if let Some(v) = event.opt_str(key)? {
+                    if found.is_some() {
+                        return Err(FieldError { path: event.path.clone(), message: "has more than one event kind".into() });
+                    }
+                    found = Some(make(v.to_owned()));
+                }
+            }
+            found.ok_or_else(|| FieldError {
+                path: event.path.clone(),
+                message: "has none of introduced, fixed, last_affected, limit".into(),
+            })
+        })
+        .collect()
+}
+
+/// The scheme a range of this type is ordered by in this ecosystem.
+fn scheme_for(kind: &str, ecosystem: &Ecosystem) -> Option<Scheme> {
+    match kind {
+        // SEMVER ranges use SemVer order whatever the ecosystem; the ecosystem's own SemVer
+        // dialect decides what spellings an installed version may have.
+        "SEMVER" => Some(match ecosystem.scheme() {
+            Some(scheme @ (Scheme::Npm | Scheme::Golang | Scheme::Cargo)) => scheme,
+            _ => Scheme::Semver,
+        }),
+        "ECOSYSTEM" => ecosystem.scheme(),
+        _ => None,
+    }
+}
+
+fn evaluate(kind: &str, ecosystem: &Ecosystem, events: &[OsvEvent]) -> RangeEvaluation {
+    let Some(scheme) = scheme_for(kind, ecosystem) else {
+        return RangeEvaluation::Unevaluated(if kind == "GIT" {
+            "commit range: not evaluated against versions".to_owned()
+        } else {
+            format!("no version order known for {kind} ranges of ecosystem {ecosystem}")
+        });
+    };
+    match Range::from_osv_events(scheme, events) {
+        Ok(range) => RangeEvaluation::Ready(range),
+        Err(e) => RangeEvaluation::Unevaluated(format!("cannot evaluate: {e}")),
+    }
+}

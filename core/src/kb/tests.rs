@@ -1,0 +1,64 @@
+use super::*;
+
+const GOOD: &str = r#"{"id": "PYSEC-2023-212", "aliases": ["CVE-2023-45803", "GHSA-g4mx-q9vg-27p4"],
+  "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
+    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0.0"}, {"fixed": "2.0.7"}, {"introduced": "0"}, {"fixed": "1.26.18"}]}]}]}"#;
+
+#[test]
+fn loads_a_record_and_indexes_it_by_normalised_name() {
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_osv_str(GOOD, "good.json");
+    assert_eq!((report.records_read, report.records_loaded, report.problem_count), (1, 1, 0));
+    let hits: Vec<_> = kb.affecting(&Ecosystem::PyPi, "URLLib3").collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].0.aliases, ["CVE-2023-45803", "GHSA-g4mx-q9vg-27p4"]);
+    let RangeEvaluation::Ready(range) = &hits[0].1.ranges[0].evaluation else { panic!("range not evaluated") };
+    assert_eq!(range.to_string(), "vers:pypi/<1.26.18|>=2.0.0|<2.0.7");
+}
+
+#[test]
+fn bad_records_are_reported_with_location_and_the_rest_kept() {
+    let text = format!(
+        r#"[{GOOD}, {{"summary": "no id"}}, {{"id": "X-1", "aliases": "CVE-1"}},
+           {{"id": "X-2", "affected": [{{"package": {{"ecosystem": "npm"}}}},
+             {{"package": {{"ecosystem": "npm", "name": "lodash"}}, "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "4.17.x"}}]}}]}}]}}, 7]"#
+    );
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_osv_str(&text, "feed.json");
+    assert_eq!(report.records_read, 5);
+    assert_eq!(report.records_loaded, 2, "{report:#?}");
+    assert_eq!(report.records_skipped, 3);
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "feed.json: record #1: [1].id: is missing (skipped)",
+            "feed.json: record X-1: [2].aliases: expected an array, found a string (skipped)",
+            "feed.json: record X-2: [3].affected[0].package.name: is missing (partly used)",
+            "feed.json: record X-2: [3].affected[1].ranges[0].events[1].fixed: cannot evaluate: event 1 (fixed): invalid npm version \"4.17.x\": unexpected character 'x' at byte 5 (partly used)",
+            "feed.json: record #4: [4]: expected an object, found a number (skipped)",
+        ]
+    );
+    // The partly usable record is kept, with its broken range marked and not evaluated.
+    let lodash: Vec<_> = kb.affecting(&Ecosystem::Npm, "lodash").collect();
+    assert!(matches!(lodash[0].1.ranges[0].evaluation, RangeEvaluation::Unevaluated(_)));
+}
+
+#[test]
+fn not_json_is_one_skipped_record() {
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_osv_str("{nope", "broken.json");
+    assert_eq!((report.records_read, report.records_skipped), (1, 1));
+    assert!(report.problems[0].message.starts_with("not JSON"), "{}", report.problems[0]);
+}
+
+#[test]
+fn a_later_record_with_the_same_id_replaces_the_earlier() {
+    let mut kb = KnowledgeBase::new();
+    kb.load_osv_str(GOOD, "a.json");
+    let report = kb.load_osv_str(&GOOD.replace("urllib3", "requests"), "b.json");
+    assert_eq!(report.records_replaced, 1);
+    assert_eq!(kb.len(), 1);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 0);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 1);
+}

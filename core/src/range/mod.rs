@@ -1,0 +1,180 @@
+//! Version ranges: one canonical model, an ordered set of disjoint intervals over one
+//! [`Scheme`], built from the range syntaxes that feeds use.
+//!
+//! This first cut builds ranges from OSV `ranges[].events` ([`Range::from_osv_events`]);
+//! later parsers (purl `vers:`, NVD bounds, native syntaxes) produce the same model.
+//!
+//! Traps:
+//! - OSV events need not be listed in order (PyPA lists `introduced: 2.0.0, fixed: 2.0.7,
+//!   introduced: 0, fixed: 1.26.18`); they are sorted by version before they are walked.
+//! - `introduced: "0"` means "from the very first version", not the version `0`.
+//! - `last_affected` closes an interval inclusively, `fixed` exclusively; `limit` caps the
+//!   whole range.
+
+mod osv;
+
+#[cfg(test)]
+mod tests;
+
+pub use osv::{OsvEvent, RangeError};
+
+use crate::version::{Scheme, Version};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// One end of an interval.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Bound {
+    /// The version at the end of the interval.
+    pub version: Version,
+    /// Whether the version itself belongs to the interval.
+    pub inclusive: bool,
+}
+
+/// A contiguous set of versions; `None` ends are unbounded.
+///
+/// ```
+/// use exposure::range::{Bound, Interval};
+/// use exposure::version::{Scheme, Version};
+/// let v = |s| Version::parse(Scheme::Pypi, s).unwrap();
+/// let interval = Interval {
+///     lower: Some(Bound { version: v("2.3.0"), inclusive: true }),
+///     upper: Some(Bound { version: v("2.31.0"), inclusive: false }),
+/// };
+/// assert!(interval.contains(&v("2.28.1")));
+/// assert!(!interval.contains(&v("2.31.0")));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Interval {
+    /// Lower end, `None` for "every version below the upper end".
+    pub lower: Option<Bound>,
+    /// Upper end, `None` for "every version from the lower end on".
+    pub upper: Option<Bound>,
+}
+
+impl Interval {
+    /// Whether `version` lies inside. A version of another scheme never does.
+    pub fn contains(&self, version: &Version) -> bool {
+        let above_lower = self.lower.as_ref().is_none_or(|b| match version.try_cmp(&b.version) {
+            Ok(Ordering::Greater) => true,
+            Ok(Ordering::Equal) => b.inclusive,
+            Ok(Ordering::Less) | Err(_) => false,
+        });
+        above_lower
+            && self.upper.as_ref().is_none_or(|b| match version.try_cmp(&b.version) {
+                Ok(Ordering::Less) => true,
+                Ok(Ordering::Equal) => b.inclusive,
+                Ok(Ordering::Greater) | Err(_) => false,
+            })
+    }
+
+    /// Writes the interval as purl `vers` constraints (`>=2.3.0|<2.31.0`, `*` when unbounded).
+    fn write_constraints(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.lower, &self.upper) {
+            (None, None) => f.write_str("*"),
+            (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive && lo.version == hi.version => {
+                write!(f, "{}", lo.version)
+            }
+            (lower, upper) => {
+                if let Some(lo) = lower {
+                    write!(f, "{}{}", if lo.inclusive { ">=" } else { ">" }, lo.version)?;
+                }
+                if let Some(hi) = upper {
+                    if lower.is_some() {
+                        f.write_str("|")?;
+                    }
+                    write!(f, "{}{}", if hi.inclusive { "<=" } else { "<" }, hi.version)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A set of versions of one scheme, as disjoint intervals in ascending order.
+///
+/// Displays as a purl `vers:` string.
+///
+/// ```
+/// use exposure::range::{OsvEvent, Range};
+/// use exposure::version::{Scheme, Version};
+/// let events = [
+///     OsvEvent::Introduced("2.0.0".into()), OsvEvent::Fixed("2.0.7".into()),
+///     OsvEvent::Introduced("0".into()), OsvEvent::Fixed("1.26.18".into()),
+/// ];
+/// let range = Range::from_osv_events(Scheme::Pypi, &events)?;
+/// assert_eq!(range.to_string(), "vers:pypi/<1.26.18|>=2.0.0|<2.0.7");
+/// assert!(range.contains(&Version::parse(Scheme::Pypi, "1.26.5")?));
+/// assert!(!range.contains(&Version::parse(Scheme::Pypi, "2.0.7")?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Range {
+    scheme: Scheme,
+    intervals: Vec<Interval>,
+}
+
+impl Range {
+    /// The scheme whose versions this range contains.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The intervals, disjoint and in ascending order.
+    pub fn intervals(&self) -> &[Interval] {
+        &self.intervals
+    }
+
+    /// Whether `version` is in the range.
+    pub fn contains(&self, version: &Version) -> bool {
+        self.interval_containing(version).is_some()
+    }
+
+    /// The interval that holds `version`, if any: the evidence of a match.
+    pub fn interval_containing(&self, version: &Version) -> Option<&Interval> {
+        self.intervals.iter().find(|interval| interval.contains(version))
+    }
+
+    /// Whether the range holds no version at all.
+    pub fn is_empty(&self) -> bool {
+        self.intervals.is_empty()
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "vers:{}/", self.scheme)?;
+        if self.intervals.is_empty() {
+            // vers has no "none" comparator in a typed range; an empty set of versions is
+            // spelled as the impossible pair below.
+            return f.write_str("<0|>0");
+        }
+        for (i, interval) in self.intervals.iter().enumerate() {
+            if i > 0 {
+                f.write_str("|")?;
+            }
+            interval.write_constraints(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// Formats one interval as a purl `vers:` string of its own.
+///
+/// ```
+/// use exposure::range::{interval_to_vers, Bound, Interval};
+/// use exposure::version::{Scheme, Version};
+/// let fixed = Version::parse(Scheme::Npm, "4.17.21")?;
+/// let interval = Interval { lower: None, upper: Some(Bound { version: fixed, inclusive: false }) };
+/// assert_eq!(interval_to_vers(Scheme::Npm, &interval), "vers:npm/<4.17.21");
+/// # Ok::<(), exposure::version::VersionError>(())
+/// ```
+pub fn interval_to_vers(scheme: Scheme, interval: &Interval) -> String {
+    struct Shown<'a>(&'a Interval);
+    impl fmt::Display for Shown<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.write_constraints(f)
+        }
+    }
+    format!("vers:{scheme}/{}", Shown(interval))
+}

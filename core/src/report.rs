@@ -1,0 +1,129 @@
+//! What a loader met: how many records it kept and every problem, located precisely.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How many problems a report keeps verbatim; the rest are only counted.
+pub const KEPT_PROBLEMS: usize = 100;
+
+/// What happened to the record a problem was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consequence {
+    /// The whole record (or file) was left out.
+    Skipped,
+    /// The record was kept; only the named part is unusable (e.g. one range that cannot be
+    /// evaluated), and matches that depend on it are not made.
+    PartlyUsed,
+}
+
+/// One problem in an input, located by file, record and field.
+///
+/// ```
+/// use exposure::report::{Consequence, Problem};
+/// let p = Problem::new("vulns/x.json", Some("GO-2020-0001"), "affected[0].ranges[0].events[1].fixed", "bad version", Consequence::PartlyUsed);
+/// assert_eq!(p.to_string(), "vulns/x.json: record GO-2020-0001: affected[0].ranges[0].events[1].fixed: bad version (partly used)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The file (or the origin name given with a string).
+    pub location: String,
+    /// The record's id, or `#N` for the N-th record of the file when it has no usable id.
+    pub record: Option<String>,
+    /// A JSON path to the field, empty when the problem concerns the whole record or file.
+    pub field: String,
+    /// What was wrong.
+    pub message: String,
+    /// What the loader did about it.
+    pub consequence: Consequence,
+}
+
+impl Problem {
+    /// Builds a problem.
+    pub fn new(
+        location: &str,
+        record: Option<&str>,
+        field: &str,
+        message: impl Into<String>,
+        consequence: Consequence,
+    ) -> Self {
+        Self {
+            location: location.to_owned(),
+            record: record.map(str::to_owned),
+            field: field.to_owned(),
+            message: message.into(),
+            consequence,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.location)?;
+        if let Some(record) = &self.record {
+            write!(f, ": record {record}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        let consequence = match self.consequence {
+            Consequence::Skipped => "skipped",
+            Consequence::PartlyUsed => "partly used",
+        };
+        write!(f, ": {} ({consequence})", self.message)
+    }
+}
+
+/// The account of one load: records kept, records skipped, and the problems behind them.
+///
+/// Nothing is dropped silently: `records_read == records_loaded + records_skipped`, and every
+/// skipped record has a problem (the first [`KEPT_PROBLEMS`] are kept in `problems`, all are
+/// counted in `problem_count`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LoadReport {
+    /// Files read.
+    pub files: usize,
+    /// Records met.
+    pub records_read: usize,
+    /// Records kept (possibly partly usable).
+    pub records_loaded: usize,
+    /// Records left out.
+    pub records_skipped: usize,
+    /// Records that replaced an earlier record with the same id.
+    pub records_replaced: usize,
+    /// All problems met, including those not kept below.
+    pub problem_count: usize,
+    /// The first problems, in the order met.
+    pub problems: Vec<Problem>,
+}
+
+impl LoadReport {
+    pub(crate) fn problem(&mut self, problem: Problem) {
+        self.problem_count += 1;
+        if self.problems.len() < KEPT_PROBLEMS {
+            self.problems.push(problem);
+        }
+    }
+
+    /// Adds another report's counts and problems to this one.
+    pub fn absorb(&mut self, other: LoadReport) {
+        self.files += other.files;
+        self.records_read += other.records_read;
+        self.records_loaded += other.records_loaded;
+        self.records_skipped += other.records_skipped;
+        self.records_replaced += other.records_replaced;
+        self.problem_count += other.problem_count;
+        let room = KEPT_PROBLEMS.saturating_sub(self.problems.len());
+        self.problems.extend(other.problems.into_iter().take(room));
+    }
+}
+
+impl fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} files, {} records read, {} loaded, {} skipped, {} replaced, {} problems",
+            self.files, self.records_read, self.records_loaded, self.records_skipped, self.records_replaced, self.problem_count
+        )
+    }
+}

@@ -1,0 +1,258 @@
+//! CVSS v3.0 and v3.1.
+
+use super::{CvssError, Severity};
+use std::fmt;
+
+/// Which minor version of CVSS v3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum V3Version {
+    /// CVSS v3.0.
+    #[serde(rename = "3.0")]
+    V30,
+    /// CVSS v3.1.
+    #[serde(rename = "3.1")]
+    V31,
+}
+
+/// Metric names in canonical order, with the values each allows.
+const METRICS: [(&str, &[&str]); 22] = [
+    ("AV", &["N", "A", "L", "P"]),
+    ("AC", &["L", "H"]),
+    ("PR", &["N", "L", "H"]),
+    ("UI", &["N", "R"]),
+    ("S", &["U", "C"]),
+    ("C", &["H", "L", "N"]),
+    ("I", &["H", "L", "N"]),
+    ("A", &["H", "L", "N"]),
+    ("E", &["X", "H", "F", "P", "U"]),
+    ("RL", &["X", "U", "W", "T", "O"]),
+    ("RC", &["X", "C", "R", "U"]),
+    ("CR", &["X", "H", "M", "L"]),
+    ("IR", &["X", "H", "M", "L"]),
+    ("AR", &["X", "H", "M", "L"]),
+    ("MAV", &["X", "N", "A", "L", "P"]),
+    ("MAC", &["X", "L", "H"]),
+    ("MPR", &["X", "N", "L", "H"]),
+    ("MUI", &["X", "N", "R"]),
+    ("MS", &["X", "U", "C"]),
+    ("MC", &["X", "H", "L", "N"]),
+    ("MI", &["X", "H", "L", "N"]),
+    ("MA", &["X", "H", "L", "N"]),
+];
+const BASE_METRICS: usize = 8;
+
+/// A parsed CVSS v3.0 or v3.1 vector.
+///
+/// ```
+/// use exposure::score::cvss::{CvssV3, Severity};
+/// let v: CvssV3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H".parse()?;
+/// assert_eq!(v.base_score(), 7.5);
+/// assert_eq!(v.base_severity(), Severity::High);
+/// let scope_changed: CvssV3 = "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N".parse()?;
+/// assert_eq!(scope_changed.base_score(), 6.1);
+/// # Ok::<(), exposure::score::cvss::CvssError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CvssV3 {
+    version: V3Version,
+    /// The value letter of each metric in [`METRICS`] order; `None` when not given.
+    values: [Option<u8>; 22],
+}
+
+impl CvssV3 {
+    /// The minor version.
+    pub fn version(&self) -> V3Version {
+        self.version
+    }
+
+    fn value(&self, metric: usize) -> u8 {
+        // Base metrics are mandatory, so parsing guarantees them.
+        self.values[metric].unwrap_or(b'X')
+    }
+
+    /// The attack vector letter (`N`, `A`, `L`, `P`).
+    pub fn attack_vector(&self) -> char {
+        char::from(self.value(0))
+    }
+
+    /// The privileges-required letter (`N`, `L`, `H`).
+    pub fn privileges_required(&self) -> char {
+        char::from(self.value(2))
+    }
+
+    /// The user-interaction letter (`N`, `R`).
+    pub fn user_interaction(&self) -> char {
+        char::from(self.value(3))
+    }
+
+    fn scope_changed(&self) -> bool {
+        self.value(4) == b'C'
+    }
+
+    /// The impact sub-score.
+    pub fn impact_subscore(&self) -> f64 {
+        let cia = |m| -> f64 {
+            match self.value(m) {
+                b'H' => 0.56,
+                b'L' => 0.22,
+                _ => 0.0,
+            }
+        };
+        let iss = 1.0 - (1.0 - cia(5)) * (1.0 - cia(6)) * (1.0 - cia(7));
+        if self.scope_changed() {
+            7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
+        } else {
+            6.42 * iss
+        }
+    }
+
+    /// The exploitability sub-score.
+    pub fn exploitability_subscore(&self) -> f64 {
+        let av = match self.value(0) {
+            b'N' => 0.85,
+            b'A' => 0.62,
+            b'L' => 0.55,
+            _ => 0.2,
+        };
+        let ac = if self.value(1) == b'L' { 0.77 } else { 0.44 };
+        let pr = match (self.value(2), self.scope_changed()) {
+            (b'N', _) => 0.85,
+            (b'L', false) => 0.62,
+            (b'L', true) => 0.68,
+            (_, false) => 0.27,
+            (_, true) => 0.5,
+        };
+        let ui = if self.value(3) == b'N' { 0.85 } else { 0.62 };
+        8.22 * av * ac * pr * ui
+    }
+
+    /// The base score, rounded as the vector's version specifies.
+    pub fn base_score(&self) -> f64 {
+        let impact = self.impact_subscore();
+        if impact <= 0.0 {
+            return 0.0;
+        }
+        let sum = impact + self.exploitability_subscore();
+        let raw = if self.scope_changed() { (1.08 * sum).min(10.0) } else { sum.min(10.0) };
+        self.round_up(raw)
+    }
+
+    /// The base severity rating.
+    pub fn base_severity(&self) -> Severity {
+        Severity::of_score(self.base_score())
+    }
+
+    fn round_up(&self, x: f64) -> f64 {
+        match self.version {
+            V3Version::V30 => (x * 10.0).ceil() / 10.0,
+            V3Version::V31 => round_up_31(x),
+        }
+    }
+}
+
+/// CVSS v3.1 Appendix A: round up to one decimal, robust to floating-point error.
+fn round_up_31(x: f64) -> f64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let scaled = (x * 100_000.0).round() as i64;
+    #[allow(clippy::cast_precision_loss)]
+    if scaled % 10_000 == 0 {
+        scaled as f64 / 100_000.0
+    } else {
+        (scaled / 10_000 + 1) as f64 / 10.0
+    }
+}
+
+impl std::str::FromStr for CvssV3 {
+    type Err = CvssError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let (version, body) = if let Some(body) = text.strip_prefix("CVSS:3.1/") {
+            (V3Version::V31, body)
+        } else if let Some(body) = text.strip_prefix("CVSS:3.0/") {
+            (V3Version::V30, body)
+        } else {
+            return Err(CvssError::UnknownVersion(text.to_owned()));
+        };
+        let mut values = [None; 22];
+        for part in body.split('/') {
+            let (metric, value) = part.split_once(':').ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
+            let index = METRICS
+                .iter()
+                .position(|(name, _)| *name == metric)
+                .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
+            let allowed = METRICS[index].1;
+            if !allowed.contains(&value) {
+                return Err(CvssError::InvalidValue { metric: metric.to_owned(), value: value.to_owned() });
+            }
+            if values[index].is_some() {
+                return Err(CvssError::DuplicateMetric(metric.to_owned()));
+            }
+            values[index] = Some(value.as_bytes()[0]);
+        }
+        if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
+            return Err(CvssError::MissingMetric(METRICS[missing].0));
+        }
+        Ok(CvssV3 { version, values })
+    }
+}
+
+impl fmt::Display for CvssV3 {
+    /// The canonical vector: metrics in specification order, unset optional metrics omitted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.version {
+            V3Version::V30 => "CVSS:3.0",
+            V3Version::V31 => "CVSS:3.1",
+        })?;
+        for (i, value) in self.values.iter().enumerate() {
+            if let Some(value) = value {
+                write!(f, "/{}:{}", METRICS[i].0, char::from(*value))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(v: &str) -> f64 {
+        v.parse::<CvssV3>().unwrap_or_else(|e| panic!("{v}: {e}")).base_score()
+    }
+
+    #[test]
+    fn known_base_scores() {
+        // Scores as published by NVD for these CVEs' vectors.
+        assert_eq!(score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), 10.0); // CVE-2021-44228
+        assert_eq!(score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), 9.8);
+        assert_eq!(score("CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N"), 4.2); // CVE-2023-45803
+        assert_eq!(score("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H"), 7.2); // CVE-2021-23337
+        assert_eq!(score("CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:N"), 0.0);
+        assert_eq!(score("CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"), 6.1);
+    }
+
+    #[test]
+    fn strict_parsing_names_the_problem() {
+        let err = |v: &str| v.parse::<CvssV3>().unwrap_err();
+        assert_eq!(err("AV:N/AC:L"), CvssError::UnknownVersion("AV:N/AC:L".into()));
+        assert_eq!(err("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"), CvssError::MissingMetric("A"));
+        assert_eq!(err("CVSS:3.1/AV:N/AV:N"), CvssError::DuplicateMetric("AV".into()));
+        assert_eq!(err("CVSS:3.1/AV:Q"), CvssError::InvalidValue { metric: "AV".into(), value: "Q".into() });
+        assert_eq!(err("CVSS:3.1/XX:N"), CvssError::UnknownMetric("XX".into()));
+        assert_eq!(err("CVSS:3.1/AV"), CvssError::MalformedPart("AV".into()));
+    }
+
+    #[test]
+    fn canonical_vector_orders_metrics() {
+        let v: CvssV3 = "CVSS:3.1/A:H/I:N/C:N/S:U/UI:N/PR:N/AC:L/AV:N/E:P".parse().unwrap();
+        assert_eq!(v.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H/E:P");
+    }
+
+    #[test]
+    fn roundup_is_robust_to_float_error() {
+        assert_eq!(round_up_31(4.000_000_01), 4.0);
+        assert_eq!(round_up_31(4.02), 4.1);
+        assert_eq!(round_up_31(4.0), 4.0);
+    }
+}

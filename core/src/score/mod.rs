@@ -1,0 +1,5 @@
+//! Scores: CVSS for one vulnerability ([`cvss`]) and the exposure model that turns findings
+//! into device and organisation scores ([`exposure`]).
+
+pub mod cvss;
+pub mod exposure;

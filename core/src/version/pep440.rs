@@ -1,0 +1,383 @@
+//! PEP 440 versions, ordered as Python's `packaging.version.Version` orders them.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// The kind of a PEP 440 pre-release, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PreKind {
+    /// `a`, `alpha`.
+    Alpha,
+    /// `b`, `beta`.
+    Beta,
+    /// `rc`, `c`, `pre`, `preview`.
+    Rc,
+}
+
+impl PreKind {
+    fn from_word(word: &str) -> Option<Self> {
+        const WORDS: [(&str, PreKind); 7] = [
+            ("a", PreKind::Alpha),
+            ("alpha", PreKind::Alpha),
+            ("b", PreKind::Beta),
+            ("beta", PreKind::Beta),
+            ("c", PreKind::Rc),
+            ("rc", PreKind::Rc),
+            ("pre", PreKind::Rc),
+        ];
+        if word.eq_ignore_ascii_case("preview") {
+            return Some(PreKind::Rc);
+        }
+        WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|(_, kind)| *kind)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            PreKind::Alpha => "a",
+            PreKind::Beta => "b",
+            PreKind::Rc => "rc",
+        }
+    }
+}
+
+/// One segment of a local version label: numbers sort after text, and numerically.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum LocalSegment {
+    Text(Box<str>),
+    Number(u64),
+}
+
+impl Ord for LocalSegment {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (LocalSegment::Number(a), LocalSegment::Number(b)) => a.cmp(b),
+            (LocalSegment::Number(_), LocalSegment::Text(_)) => Ordering::Greater,
+            (LocalSegment::Text(_), LocalSegment::Number(_)) => Ordering::Less,
+            (LocalSegment::Text(a), LocalSegment::Text(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for LocalSegment {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A PEP 440 version: `[N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local]`, with every spelling
+/// that PEP 440 normalises (`v` prefix, `alpha`, `-1` as post-release, `_`/`-` separators,
+/// upper case).
+///
+/// ```
+/// use exposure::version::Pep440Version;
+/// let v = |s| Pep440Version::parse(s).unwrap();
+/// assert!(v("1.0.dev0") < v("1.0a1"));
+/// assert!(v("1.0a1") < v("1.0"));
+/// assert!(v("1.0") < v("1.0.post1"));
+/// assert!(v("1.0") < v("1.0+local"));
+/// assert_eq!(v("1.0"), v("1.0.0"));
+/// assert_eq!(v("V1.0-ALPHA_2").to_string(), "1.0a2");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Pep440Version {
+    epoch: u64,
+    release: Box<[u64]>,
+    pre: Option<(PreKind, u64)>,
+    post: Option<u64>,
+    dev: Option<u64>,
+    local: Box<[LocalSegment]>,
+}
+
+impl Pep440Version {
+    /// Parses a PEP 440 version; surrounding white space is ignored.
+    pub fn parse(text: &str) -> Result<Self, VersionError> {
+        Parser { input: text, pos: 0 }.parse()
+    }
+
+    /// Whether this is a pre-release or a development release.
+    pub fn is_prerelease(&self) -> bool {
+        self.pre.is_some() || self.dev.is_some()
+    }
+
+    /// The release numbers, as written (trailing zeros kept).
+    pub fn release(&self) -> &[u64] {
+        &self.release
+    }
+
+    /// Release numbers without trailing zeros: `1.0.0` and `1` are the same release.
+    fn significant_release(&self) -> &[u64] {
+        let len = self.release.iter().rposition(|&n| n != 0).map_or(0, |i| i + 1);
+        &self.release[..len]
+    }
+}
+
+struct Parser<'a> {
+    input: &'a str,
+    pos: usize,
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b'.' | b'-' | b'_')
+}
+
+impl Parser<'_> {
+    fn error(&self, kind: VersionErrorKind) -> VersionError {
+        VersionError::new(Scheme::Pypi, self.input, self.pos, kind)
+    }
+
+    fn unexpected(&self) -> VersionError {
+        match self.input[self.pos..].chars().next() {
+            Some(found) => self.error(VersionErrorKind::UnexpectedChar { found }),
+            None => self.error(VersionErrorKind::UnexpectedEnd),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.input.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn digits(&mut self) -> Option<Result<u64, VersionError>> {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        if start == self.pos {
+            return None;
+        }
+        Some(self.input[start..self.pos].parse::<u64>().map_err(|_| {
+            VersionError::new(Scheme::Pypi, self.input, start, VersionErrorKind::NumberTooLarge)
+        }))
+    }
+
+    fn word(&mut self) -> &str {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+            self.pos += 1;
+        }
+        &self.input[start..self.pos]
+    }
+
+    /// `[-_.]? N?` after a pre/post/dev word: the number defaults to 0.
+    fn optional_number(&mut self) -> Result<u64, VersionError> {
+        let before = self.pos;
+        if self.peek().is_some_and(is_separator) {
+            self.pos += 1;
+        }
+        match self.digits() {
+            Some(number) => number,
+            None => {
+                self.pos = before;
+                Ok(0)
+            }
+        }
+    }
+
+    /// Tries `[-_.]? WORD` where `accept` recognises WORD; restores the position otherwise.
+    fn tagged<T>(&mut self, accept: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let before = self.pos;
+        if self.peek().is_some_and(is_separator) {
+            self.pos += 1;
+        }
+        let word = self.word();
+        if let Some(tag) = accept(word) {
+            return Some(tag);
+        }
+        self.pos = before;
+        None
+    }
+
+    fn parse(mut self) -> Result<Pep440Version, VersionError> {
+        self.skip_whitespace();
+        if self.pos == self.input.len() {
+            return Err(self.error(VersionErrorKind::Empty));
+        }
+        if matches!(self.peek(), Some(b'v' | b'V')) {
+            self.pos += 1;
+        }
+        let first = self.digits().ok_or_else(|| self.unexpected())??;
+        let (epoch, first) = if self.peek() == Some(b'!') {
+            self.pos += 1;
+            (first, self.digits().ok_or_else(|| self.unexpected())??)
+        } else {
+            (0, first)
+        };
+        let mut release = vec![first];
+        while self.peek() == Some(b'.') && self.input.as_bytes().get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+            release.push(self.digits().ok_or_else(|| self.unexpected())??);
+        }
+        let pre = match self.tagged(PreKind::from_word) {
+            Some(kind) => Some((kind, self.optional_number()?)),
+            None => None,
+        };
+        let post = self.post()?;
+        let dev = match self.tagged(|w| w.eq_ignore_ascii_case("dev").then_some(())) {
+            Some(()) => Some(self.optional_number()?),
+            None => None,
+        };
+        let local = if self.peek() == Some(b'+') {
+            self.pos += 1;
+            self.local()?
+        } else {
+            Vec::new()
+        };
+        self.skip_whitespace();
+        if self.pos != self.input.len() {
+            return Err(self.unexpected());
+        }
+        Ok(Pep440Version {
+            epoch,
+            release: release.into_boxed_slice(),
+            pre,
+            post,
+            dev,
+            local: local.into_boxed_slice(),
+        })
+    }
+
+    fn post(&mut self) -> Result<Option<u64>, VersionError> {
+        // Implicit post-release: `1.0-1`.
+        if self.peek() == Some(b'-') && self.input.as_bytes().get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+            return self.digits().transpose();
+        }
+        let is_post = |w: &str| ["post", "rev", "r"].iter().any(|p| p.eq_ignore_ascii_case(w)).then_some(());
+        match self.tagged(is_post) {
+            Some(()) => Ok(Some(self.optional_number()?)),
+            None => Ok(None),
+        }
+    }
+
+    fn local(&mut self) -> Result<Vec<LocalSegment>, VersionError> {
+        let mut segments = Vec::new();
+        loop {
+            let start = self.pos;
+            while self.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
+                self.pos += 1;
+            }
+            let text = &self.input[start..self.pos];
+            if text.is_empty() {
+                return Err(self.unexpected());
+            }
+            segments.push(if text.bytes().all(|b| b.is_ascii_digit()) {
+                LocalSegment::Number(text.parse().map_err(|_| {
+                    VersionError::new(Scheme::Pypi, self.input, start, VersionErrorKind::NumberTooLarge)
+                })?)
+            } else {
+                LocalSegment::Text(text.to_ascii_lowercase().into())
+            });
+            if self.peek().is_some_and(is_separator) {
+                self.pos += 1;
+            } else {
+                return Ok(segments);
+            }
+        }
+    }
+}
+
+/// The pre-release key of `packaging`: a dev-only release sorts before every pre-release of
+/// its release, a final (or post) release after all of them.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum PreKey {
+    DevOnly,
+    Pre(PreKind, u64),
+    None,
+}
+
+impl Pep440Version {
+    fn pre_key(&self) -> PreKey {
+        match (self.pre, self.post, self.dev) {
+            (None, None, Some(_)) => PreKey::DevOnly,
+            (Some((kind, n)), _, _) => PreKey::Pre(kind, n),
+            _ => PreKey::None,
+        }
+    }
+}
+
+fn compare_release(a: &[u64], b: &[u64]) -> Ordering {
+    let len = a.len().max(b.len());
+    (0..len)
+        .map(|i| a.get(i).copied().unwrap_or(0).cmp(&b.get(i).copied().unwrap_or(0)))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+impl Ord for Pep440Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| compare_release(&self.release, &other.release))
+            .then_with(|| self.pre_key().cmp(&other.pre_key()))
+            // No post-release sorts before any post-release.
+            .then_with(|| self.post.cmp(&other.post))
+            // No dev-release sorts after any dev-release.
+            .then_with(|| match (self.dev, other.dev) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(a), Some(b)) => a.cmp(&b),
+            })
+            // No local label sorts before any; labels compare segment by segment.
+            .then_with(|| self.local.cmp(&other.local))
+    }
+}
+
+impl PartialOrd for Pep440Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Pep440Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Pep440Version {}
+
+impl Hash for Pep440Version {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.epoch, self.significant_release(), self.pre, self.post, self.dev, &self.local).hash(state);
+    }
+}
+
+impl fmt::Display for Pep440Version {
+    /// The normalised form, as `str(packaging.version.Version(...))` prints it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.epoch != 0 {
+            write!(f, "{}!", self.epoch)?;
+        }
+        for (i, n) in self.release.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{n}")?;
+        }
+        if let Some((kind, n)) = self.pre {
+            write!(f, "{}{n}", kind.as_str())?;
+        }
+        if let Some(n) = self.post {
+            write!(f, ".post{n}")?;
+        }
+        if let Some(n) = self.dev {
+            write!(f, ".dev{n}")?;
+        }
+        for (i, segment) in self.local.iter().enumerate() {
+            f.write_str(if i == 0 { "+" } else { "." })?;
+            match segment {
+                LocalSegment::Text(t) => f.write_str(t)?,
+                LocalSegment::Number(n) => write!(f, "{n}")?,
+            }
+        }
+        Ok(())
+    }
+}
