@@ -32,5 +32,7 @@ pub fn knowledge_base() -> KnowledgeBase {
 pub fn fleet() -> Fleet {
     // The embedded document is checked by this crate's tests; a failure here would be a
     // build defect, and an empty fleet is the honest fallback.
-    inventory::load_str(FLEET_JSON, "demo:fleet.json").map(|loaded| loaded.fleet).unwrap_or_default()
+    inventory::load_str(FLEET_JSON, "demo:fleet.json")
+        .map(|loaded| loaded.fleet)
+        .unwrap_or_default()
 }

@@ -73,7 +73,10 @@ impl Ecosystem {
     pub fn osv_name(&self) -> &str {
         match self {
             Ecosystem::Other(name) => name,
-            known => NAMED.iter().find(|(e, _)| e == known).map_or("", |(_, n)| n),
+            known => NAMED
+                .iter()
+                .find(|(e, _)| e == known)
+                .map_or("", |(_, n)| n),
         }
     }
 
@@ -186,15 +189,27 @@ mod tests {
             assert_eq!(Ecosystem::from_osv(name), eco);
             assert_eq!(eco.osv_name(), name);
         }
-        assert_eq!(Ecosystem::from_osv("Alpine:v3.19"), Ecosystem::Other("Alpine:v3.19".into()));
+        assert_eq!(
+            Ecosystem::from_osv("Alpine:v3.19"),
+            Ecosystem::Other("Alpine:v3.19".into())
+        );
     }
 
     #[test]
     fn names_normalise_per_ecosystem() {
         assert_eq!(Ecosystem::PyPi.normalize_name("Jinja2"), "jinja2");
-        assert_eq!(Ecosystem::PyPi.normalize_name("zope.interface"), "zope-interface");
+        assert_eq!(
+            Ecosystem::PyPi.normalize_name("zope.interface"),
+            "zope-interface"
+        );
         assert_eq!(Ecosystem::PyPi.normalize_name("a_-_b"), "a-b");
-        assert_eq!(Ecosystem::CratesIo.normalize_name("serde_json"), "serde-json");
-        assert_eq!(Ecosystem::Go.normalize_name("github.com/BurntSushi/toml"), "github.com/BurntSushi/toml");
+        assert_eq!(
+            Ecosystem::CratesIo.normalize_name("serde_json"),
+            "serde-json"
+        );
+        assert_eq!(
+            Ecosystem::Go.normalize_name("github.com/BurntSushi/toml"),
+            "github.com/BurntSushi/toml"
+        );
     }
 }

@@ -7,7 +7,9 @@ use crate::matching::{match_fleet, Finding, MatchDiagnostics};
 use crate::recommend::{recommend, Input, Recommendation};
 use crate::report::{Consequence, Problem};
 use crate::score::cvss::{CvssV3, Severity};
-use crate::score::exposure::{device_score, organisation_score, ExposureLevel, FindingRisk, Parameters};
+use crate::score::exposure::{
+    device_score, organisation_score, ExposureLevel, FindingRisk, Parameters,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -88,6 +90,9 @@ pub struct Assessment {
     pub recommendations: Vec<Recommendation>,
     /// What matching and scoring could not decide.
     pub diagnostics: MatchDiagnostics,
+    /// The load reports of the inventories assessed, when the engine loaded them
+    /// ([`Engine::assess_str`]) or the caller added them.
+    pub inventory_reports: Vec<crate::report::LoadReport>,
 }
 
 /// A knowledge base and model parameters.
@@ -108,7 +113,10 @@ pub struct Engine {
 impl Engine {
     /// An engine over `kb` with the default parameters.
     pub fn new(kb: KnowledgeBase) -> Self {
-        Self { kb, parameters: Parameters::default() }
+        Self {
+            kb,
+            parameters: Parameters::default(),
+        }
     }
 
     /// An engine over the embedded demo knowledge base (see [`crate::demo`]).
@@ -158,12 +166,23 @@ impl Engine {
                     base_score: v.base_score(),
                     severity: v.base_severity(),
                 });
-                ScoredFinding { finding, cvss, risk }
+                ScoredFinding {
+                    finding,
+                    cvss,
+                    risk,
+                }
             })
             .collect();
-        let owner: Vec<usize> = scored.iter().map(|f| device_index(&f.finding.device_id)).collect();
+        let owner: Vec<usize> = scored
+            .iter()
+            .map(|f| device_index(&f.finding.device_id))
+            .collect();
         let count = fleet.devices.len();
-        let weights: Vec<f64> = fleet.devices.iter().map(|d| self.parameters.device_weight(d.value, count)).collect();
+        let weights: Vec<f64> = fleet
+            .devices
+            .iter()
+            .map(|d| self.parameters.device_weight(d.value, count))
+            .collect();
         let score_without = |removed: &BTreeSet<usize>| -> Vec<f64> {
             let mut risks = vec![Vec::new(); count];
             for (i, f) in scored.iter().enumerate() {
@@ -174,7 +193,8 @@ impl Engine {
             risks.into_iter().map(device_score).collect()
         };
         let device_scores = score_without(&BTreeSet::new());
-        let organisation = organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
+        let organisation =
+            organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
         let inputs: Vec<Input<'_>> = scored
             .iter()
             .zip(&owner)
@@ -189,7 +209,11 @@ impl Engine {
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
         let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
-            organisation_score(score_without(removed).into_iter().zip(weights.iter().copied()))
+            organisation_score(
+                score_without(removed)
+                    .into_iter()
+                    .zip(weights.iter().copied()),
+            )
         });
         let devices: Vec<DeviceExposure> = fleet
             .devices
@@ -219,19 +243,48 @@ impl Engine {
             findings: scored,
             recommendations,
             diagnostics,
+            inventory_reports: Vec::new(),
         }
+    }
+
+    /// Loads an inventory from JSON text (CycloneDX or fleet document) and assesses it; the
+    /// inventory's load report is part of the result.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let a = engine.assess_str(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}"#, "inline")?;
+    /// assert_eq!(a.findings[0].finding.advisory_id, "GHSA-xvch-5gv4-984h");
+    /// assert_eq!(a.inventory_reports[0].records_loaded, 1);
+    /// # Ok::<(), exposure::inventory::InventoryError>(())
+    /// ```
+    pub fn assess_str(
+        &self,
+        text: &str,
+        origin: &str,
+    ) -> Result<Assessment, crate::inventory::InventoryError> {
+        let loaded = crate::inventory::load_str(text, origin)?;
+        let mut assessment = self.assess(&loaded.fleet);
+        assessment.inventory_reports.push(loaded.report);
+        Ok(assessment)
     }
 }
 
 /// The first CVSS v3 vector of the affected entry, else of the advisory. A vector that does
 /// not parse is reported, never scored by default.
-fn cvss_of(advisory: &Advisory, finding: &Finding, diagnostics: &mut MatchDiagnostics) -> Option<CvssV3> {
+fn cvss_of(
+    advisory: &Advisory,
+    finding: &Finding,
+    diagnostics: &mut MatchDiagnostics,
+) -> Option<CvssV3> {
     let package_severity = advisory
         .affected
         .iter()
         .filter(|p| p.ecosystem == finding.software.ecosystem)
         .flat_map(|p| p.severity.iter());
-    for severity in package_severity.chain(advisory.severity.iter()).filter(|s| s.kind == "CVSS_V3") {
+    for severity in package_severity
+        .chain(advisory.severity.iter())
+        .filter(|s| s.kind == "CVSS_V3")
+    {
         match severity.score.parse::<CvssV3>() {
             Ok(v) => return Some(v),
             Err(e) => diagnostics.problems.push(Problem::new(

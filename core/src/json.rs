@@ -32,7 +32,10 @@ impl<'a> Obj<'a> {
     pub(crate) fn new(value: &'a Value, path: String) -> Result<Self, FieldError> {
         match value {
             Value::Object(map) => Ok(Self { map, path }),
-            other => Err(FieldError { path, message: format!("expected an object, found {}", type_name(other)) }),
+            other => Err(FieldError {
+                path,
+                message: format!("expected an object, found {}", type_name(other)),
+            }),
         }
     }
 
@@ -45,7 +48,10 @@ impl<'a> Obj<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
-        FieldError { path: self.child_path(key), message: format!("expected {expected}, found {}", type_name(found)) }
+        FieldError {
+            path: self.child_path(key),
+            message: format!("expected {expected}, found {}", type_name(found)),
+        }
     }
 
     pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&'a str>, FieldError> {
@@ -59,8 +65,14 @@ impl<'a> Obj<'a> {
     pub(crate) fn req_str(&self, key: &str) -> Result<&'a str, FieldError> {
         match self.opt_str(key)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
-            Some(_) => Err(FieldError { path: self.child_path(key), message: "is empty".into() }),
-            None => Err(FieldError { path: self.child_path(key), message: "is missing".into() }),
+            Some(_) => Err(FieldError {
+                path: self.child_path(key),
+                message: "is empty".into(),
+            }),
+            None => Err(FieldError {
+                path: self.child_path(key),
+                message: "is missing".into(),
+            }),
         }
     }
 
@@ -75,7 +87,10 @@ impl<'a> Obj<'a> {
     pub(crate) fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>, FieldError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Obj { map, path: self.child_path(key) })),
+            Some(Value::Object(map)) => Ok(Some(Obj {
+                map,
+                path: self.child_path(key),
+            })),
             Some(other) => Err(self.wrong(key, "an object", other)),
         }
     }

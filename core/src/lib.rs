@@ -24,7 +24,10 @@
 //! The crate reads only what the caller hands it; it does no network access, no printing and
 //! keeps no global state.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod demo;
 pub mod ecosystem;

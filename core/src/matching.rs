@@ -96,7 +96,10 @@ struct ParsedVersions<'a> {
 
 impl<'a> ParsedVersions<'a> {
     fn new(text: &'a str) -> Self {
-        Self { text, parsed: Default::default() }
+        Self {
+            text,
+            parsed: Default::default(),
+        }
     }
 
     fn get(&mut self, scheme: Scheme) -> Result<&Version, &str> {
@@ -138,8 +141,18 @@ pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDia
                 if advisory.withdrawn.is_some() || seen.contains(&(index, advisory.id.as_str())) {
                     continue;
                 }
-                let context = Context { device_id: &device.id, software, field: format!("software[{index}].version") };
-                if let Some(evidence) = match_affected(advisory, affected, &mut versions, &context, &mut diagnostics) {
+                let context = Context {
+                    device_id: &device.id,
+                    software,
+                    field: format!("software[{index}].version"),
+                };
+                if let Some(evidence) = match_affected(
+                    advisory,
+                    affected,
+                    &mut versions,
+                    &context,
+                    &mut diagnostics,
+                ) {
                     seen.insert((index, advisory.id.as_str()));
                     findings.push(Finding {
                         device_id: device.id.clone(),
@@ -147,7 +160,12 @@ pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDia
                         advisory_id: advisory.id.clone(),
                         aliases: advisory.aliases.clone(),
                         summary: advisory.summary.clone(),
-                        fixed_versions: affected.ranges.iter().flat_map(|r| r.fixed_versions()).map(str::to_owned).collect(),
+                        fixed_versions: affected
+                            .ranges
+                            .iter()
+                            .flat_map(|r| r.fixed_versions())
+                            .map(str::to_owned)
+                            .collect(),
                         fix: evidence.1,
                         evidence: evidence.0,
                     });
@@ -181,7 +199,11 @@ fn match_affected(
         matched,
     };
     let installed = context.software.version.trim();
-    if affected.versions.iter().any(|listed| listed.trim() == installed) {
+    if affected
+        .versions
+        .iter()
+        .any(|listed| listed.trim() == installed)
+    {
         return Some((evidence("versions", None, installed.to_owned()), None));
     }
     for range in &affected.ranges {
@@ -190,11 +212,17 @@ fn match_affected(
                 Ok(version) => {
                     if let Some(interval) = ready.interval_containing(version) {
                         let fix = match &interval.upper {
-                            Some(Bound { version, inclusive: false }) => Some(version.to_string()),
+                            Some(Bound {
+                                version,
+                                inclusive: false,
+                            }) => Some(version.to_string()),
                             _ => None,
                         };
                         let matched = interval_to_vers(ready.scheme(), interval);
-                        return Some((evidence(&range.kind, Some(ready.to_string()), matched), fix));
+                        return Some((
+                            evidence(&range.kind, Some(ready.to_string()), matched),
+                            fix,
+                        ));
                     }
                 }
                 Err(message) => {
@@ -203,12 +231,17 @@ fn match_affected(
                         context.device_id,
                         Some(&advisory.id),
                         &context.field,
-                        format!("{} {}: {message}", context.software.ecosystem, context.software.name),
+                        format!(
+                            "{} {}: {message}",
+                            context.software.ecosystem, context.software.name
+                        ),
                         Consequence::PartlyUsed,
                     ));
                 }
             },
-            RangeEvaluation::Unevaluated(_) if range.kind != "GIT" => diagnostics.unevaluated_ranges += 1,
+            RangeEvaluation::Unevaluated(_) if range.kind != "GIT" => {
+                diagnostics.unevaluated_ranges += 1
+            }
             RangeEvaluation::Unevaluated(_) => {}
         }
     }

@@ -60,8 +60,12 @@ fn decode(input: &str, whole: &str) -> Result<String, PurlError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = input.get(i + 1..i + 3).ok_or_else(|| PurlError::BadEncoding(whole.into()))?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| PurlError::BadEncoding(whole.into()))?);
+            let hex = input
+                .get(i + 1..i + 3)
+                .ok_or_else(|| PurlError::BadEncoding(whole.into()))?;
+            out.push(
+                u8::from_str_radix(hex, 16).map_err(|_| PurlError::BadEncoding(whole.into()))?,
+            );
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -94,19 +98,34 @@ impl std::str::FromStr for Purl {
             Some((r, v)) if !r.is_empty() && !r.ends_with('/') => (r, Some(decode(v, whole)?)),
             _ => (rest, None),
         };
-        let (ty, path) = rest.split_once('/').ok_or_else(|| PurlError::MissingName(whole.into()))?;
-        if ty.is_empty() || !ty.bytes().all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b)) {
+        let (ty, path) = rest
+            .split_once('/')
+            .ok_or_else(|| PurlError::MissingName(whole.into()))?;
+        if ty.is_empty()
+            || !ty
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+        {
             return Err(PurlError::BadType(whole.into()));
         }
         let ty = ty.to_ascii_lowercase();
-        let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let segments: Vec<&str> = path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         let (name, namespace) = match segments.split_last() {
             Some((name, ns)) => (
                 decode(name, whole)?,
                 if ns.is_empty() {
                     None
                 } else {
-                    Some(ns.iter().map(|s| decode(s, whole)).collect::<Result<Vec<_>, _>>()?.join("/"))
+                    Some(
+                        ns.iter()
+                            .map(|s| decode(s, whole))
+                            .collect::<Result<Vec<_>, _>>()?
+                            .join("/"),
+                    )
                 },
             ),
             None => return Err(PurlError::MissingName(whole.into())),
@@ -115,9 +134,19 @@ impl std::str::FromStr for Purl {
             return Err(PurlError::MissingName(whole.into()));
         }
         let mut qualifiers = BTreeMap::new();
-        for pair in qualifier_text.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').ok_or_else(|| PurlError::BadQualifier(whole.into(), pair.into()))?;
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        for pair in qualifier_text
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|p| !p.is_empty())
+        {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| PurlError::BadQualifier(whole.into(), pair.into()))?;
+            if key.is_empty()
+                || !key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            {
                 return Err(PurlError::BadQualifier(whole.into(), pair.into()));
             }
             let value = decode(value, whole)?;
@@ -131,7 +160,10 @@ impl std::str::FromStr for Purl {
             name,
             version,
             qualifiers,
-            subpath: subpath.filter(|s| !s.is_empty()).map(|s| decode(s, whole)).transpose()?,
+            subpath: subpath
+                .filter(|s| !s.is_empty())
+                .map(|s| decode(s, whole))
+                .transpose()?,
         })
     }
 }
@@ -180,27 +212,53 @@ mod tests {
 
     #[test]
     fn golang_and_maven_and_scoped_npm() {
-        let go: Purl = "pkg:golang/golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4".parse().unwrap();
+        let go: Purl = "pkg:golang/golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4"
+            .parse()
+            .unwrap();
         assert_eq!(go.namespace.as_deref(), Some("golang.org/x"));
         assert_eq!(go.name, "net");
-        let mvn: Purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar".parse().unwrap();
-        assert_eq!((mvn.namespace.as_deref(), mvn.name.as_str()), (Some("org.apache.logging.log4j"), "log4j-core"));
+        let mvn: Purl = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            (mvn.namespace.as_deref(), mvn.name.as_str()),
+            (Some("org.apache.logging.log4j"), "log4j-core")
+        );
         let npm: Purl = "pkg:npm/%40babel/core@7.0.0".parse().unwrap();
         assert_eq!(npm.to_string(), "pkg:npm/%40babel/core@7.0.0");
     }
 
     #[test]
     fn rejects_broken_urls() {
-        assert!(matches!("npm/x@1".parse::<Purl>(), Err(PurlError::MissingScheme(_))));
-        assert!(matches!("pkg:npm".parse::<Purl>(), Err(PurlError::MissingName(_))));
-        assert!(matches!("pkg:npm/x%zz@1".parse::<Purl>(), Err(PurlError::BadEncoding(_))));
-        assert!(matches!("pkg:np m/x@1".parse::<Purl>(), Err(PurlError::BadType(_))));
-        assert!(matches!("pkg:npm/x@1?novalue".parse::<Purl>(), Err(PurlError::BadQualifier(..))));
+        assert!(matches!(
+            "npm/x@1".parse::<Purl>(),
+            Err(PurlError::MissingScheme(_))
+        ));
+        assert!(matches!(
+            "pkg:npm".parse::<Purl>(),
+            Err(PurlError::MissingName(_))
+        ));
+        assert!(matches!(
+            "pkg:npm/x%zz@1".parse::<Purl>(),
+            Err(PurlError::BadEncoding(_))
+        ));
+        assert!(matches!(
+            "pkg:np m/x@1".parse::<Purl>(),
+            Err(PurlError::BadType(_))
+        ));
+        assert!(matches!(
+            "pkg:npm/x@1?novalue".parse::<Purl>(),
+            Err(PurlError::BadQualifier(..))
+        ));
     }
 
     #[test]
     fn display_round_trips() {
-        for text in ["pkg:pypi/django@1.11.1", "pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie", "pkg:golang/github.com/gorilla/context@234fd47e07d1004f0aed9c#api"] {
+        for text in [
+            "pkg:pypi/django@1.11.1",
+            "pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie",
+            "pkg:golang/github.com/gorilla/context@234fd47e07d1004f0aed9c#api",
+        ] {
             let parsed: Purl = text.parse().unwrap();
             assert_eq!(parsed.to_string(), text);
             assert_eq!(parsed.to_string().parse::<Purl>().unwrap(), parsed);

@@ -84,13 +84,20 @@ pub fn recommend(
 ) -> Vec<Recommendation> {
     let mut groups: BTreeMap<(Ecosystem, String), Vec<usize>> = BTreeMap::new();
     for (i, input) in inputs.iter().enumerate() {
-        groups.entry((input.ecosystem.clone(), input.ecosystem.normalize_name(input.software))).or_default().push(i);
+        groups
+            .entry((
+                input.ecosystem.clone(),
+                input.ecosystem.normalize_name(input.software),
+            ))
+            .or_default()
+            .push(i);
     }
     let mut out: Vec<Recommendation> = groups
         .into_values()
         .map(|members| {
             let first = &inputs[members[0]];
-            let advisory_ids: BTreeSet<&str> = members.iter().map(|&i| inputs[i].advisory_id).collect();
+            let advisory_ids: BTreeSet<&str> =
+                members.iter().map(|&i| inputs[i].advisory_id).collect();
             let covering: Vec<(&str, &AffectedPackage)> = kb
                 .affecting(first.ecosystem, first.software)
                 .filter(|(a, _)| advisory_ids.contains(a.id.as_str()))
@@ -109,26 +116,40 @@ pub fn recommend(
                     ((*id).to_owned(), named)
                 })
                 .collect();
-            let fixable: BTreeSet<&str> =
-                fixes.iter().filter(|(_, f)| !f.is_empty()).map(|(id, _)| id.as_str()).collect();
+            let fixable: BTreeSet<&str> = fixes
+                .iter()
+                .filter(|(_, f)| !f.is_empty())
+                .map(|(id, _)| id.as_str())
+                .collect();
             let installed: BTreeSet<&str> = members.iter().map(|&i| inputs[i].installed).collect();
             let target = first
                 .ecosystem
                 .scheme()
                 .and_then(|scheme| smallest_fix(scheme, &covering, &fixable, &installed, &fixes));
-            let (action, resolves): (ActionKind, BTreeSet<&str>) = match (&target, fixable.is_empty()) {
-                (Some(_), _) => (ActionKind::Update, fixable.clone()),
-                (None, true) => (ActionKind::NoFixAvailable, BTreeSet::new()),
-                (None, false) => (ActionKind::UpdateNoSingleVersion, BTreeSet::new()),
-            };
-            let removed: BTreeSet<usize> =
-                members.iter().copied().filter(|&i| resolves.contains(inputs[i].advisory_id)).collect();
-            let devices: BTreeSet<&str> = members.iter().map(|&i| device_ids[inputs[i].device]).collect();
+            let (action, resolves): (ActionKind, BTreeSet<&str>) =
+                match (&target, fixable.is_empty()) {
+                    (Some(_), _) => (ActionKind::Update, fixable.clone()),
+                    (None, true) => (ActionKind::NoFixAvailable, BTreeSet::new()),
+                    (None, false) => (ActionKind::UpdateNoSingleVersion, BTreeSet::new()),
+                };
+            let removed: BTreeSet<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| resolves.contains(inputs[i].advisory_id))
+                .collect();
+            let devices: BTreeSet<&str> = members
+                .iter()
+                .map(|&i| device_ids[inputs[i].device])
+                .collect();
             let label = format!("{} ({})", first.software, first.ecosystem);
             let text = match (&target, action) {
                 (Some(v), _) => format!("update {label} to {v}"),
-                (None, ActionKind::NoFixAvailable) => format!("no fix available for {label}: mitigate or remove it"),
-                (None, _) => format!("update {label}: no single version fixes every advisory, see fixes"),
+                (None, ActionKind::NoFixAvailable) => {
+                    format!("no fix available for {label}: mitigate or remove it")
+                }
+                (None, _) => {
+                    format!("update {label}: no single version fixes every advisory, see fixes")
+                }
             };
             Recommendation {
                 rank: 0,
@@ -138,13 +159,24 @@ pub fn recommend(
                 software: first.software.to_owned(),
                 target_version: target,
                 installed_versions: installed.iter().map(|s| (*s).to_owned()).collect(),
-                remaining: advisory_ids.iter().filter(|id| !resolves.contains(*id)).map(|s| (*s).to_owned()).collect(),
+                remaining: advisory_ids
+                    .iter()
+                    .filter(|id| !resolves.contains(*id))
+                    .map(|s| (*s).to_owned())
+                    .collect(),
                 resolves: resolves.iter().map(|s| (*s).to_owned()).collect(),
                 fixes,
                 devices: devices.iter().map(|s| (*s).to_owned()).collect(),
                 findings: members.len(),
-                exposure_impact: if removed.is_empty() { 0.0 } else { (base - exposure_without(&removed)).max(0.0) },
-                max_likelihood: members.iter().map(|&i| inputs[i].likelihood).fold(0.0, f64::max),
+                exposure_impact: if removed.is_empty() {
+                    0.0
+                } else {
+                    (base - exposure_without(&removed)).max(0.0)
+                },
+                max_likelihood: members
+                    .iter()
+                    .map(|&i| inputs[i].likelihood)
+                    .fold(0.0, f64::max),
             }
         })
         .collect();
@@ -171,15 +203,25 @@ fn smallest_fix(
     installed: &BTreeSet<&str>,
     fixes: &BTreeMap<String, Vec<String>>,
 ) -> Option<String> {
-    let floor = installed.iter().filter_map(|v| Version::parse(scheme, v).ok()).max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
-    let mut candidates: Vec<Version> = fixes.values().flatten().filter_map(|v| Version::parse(scheme, v).ok()).collect();
+    let floor = installed
+        .iter()
+        .filter_map(|v| Version::parse(scheme, v).ok())
+        .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
+    let mut candidates: Vec<Version> = fixes
+        .values()
+        .flatten()
+        .filter_map(|v| Version::parse(scheme, v).ok())
+        .collect();
     candidates.sort_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
     candidates.dedup();
     candidates
         .into_iter()
         .filter(|c| floor.as_ref().is_none_or(|f| c >= f))
         .find(|candidate| {
-            covering.iter().filter(|(id, _)| fixable.contains(id)).all(|(_, package)| !affects(package, candidate))
+            covering
+                .iter()
+                .filter(|(id, _)| fixable.contains(id))
+                .all(|(_, package)| !affects(package, candidate))
         })
         .map(|v| v.to_string())
 }
@@ -187,7 +229,10 @@ fn smallest_fix(
 /// Whether `package` affects `candidate`; a range that cannot judge it counts as affecting,
 /// so a recommendation is never made on a guess.
 fn affects(package: &AffectedPackage, candidate: &Version) -> bool {
-    package.versions.iter().any(|v| v.trim() == candidate.as_str())
+    package
+        .versions
+        .iter()
+        .any(|v| v.trim() == candidate.as_str())
         || package.ranges.iter().any(|range| match &range.evaluation {
             RangeEvaluation::Ready(r) => match Version::parse(r.scheme(), candidate.as_str()) {
                 Ok(v) => r.contains(&v),

@@ -123,7 +123,12 @@ impl fmt::Display for LoadReport {
         write!(
             f,
             "{} files, {} records read, {} loaded, {} skipped, {} replaced, {} problems",
-            self.files, self.records_read, self.records_loaded, self.records_skipped, self.records_replaced, self.problem_count
+            self.files,
+            self.records_read,
+            self.records_loaded,
+            self.records_skipped,
+            self.records_replaced,
+            self.problem_count
         )
     }
 }

@@ -1,1 +1,56 @@
-//! x
+//! C ABI for the exposure engine. Thin: arguments are checked and converted, core does the
+//! work, errors map to numbered status codes. Conventions: `ffi/README.md`.
+
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+mod engine;
+mod error;
+mod guard;
+mod strings;
+
+pub use engine::*;
+pub use error::*;
+pub use strings::*;
+
+/// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum exposure_status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A caller buffer was too small.
+    BufferTooSmall = 3,
+    /// The library panicked; the call had no effect that can be relied on.
+    Panic = 4,
+    /// Output could not be serialised.
+    Serialization = 5,
+    /// A knowledge-base path could not be read.
+    KbIo = 5000,
+    /// An inventory path could not be read.
+    InventoryIo = 6000,
+    /// The inventory is not JSON.
+    InventoryNotJson = 6001,
+    /// The inventory is neither CycloneDX nor a fleet document.
+    InventoryUnknownFormat = 6002,
+    /// The inventory's top level is malformed.
+    InventoryMalformed = 6003,
+    /// Another inventory error.
+    InventoryOther = 6999,
+}
+
+/// The library version, e.g. `"0.1.0"`. Static: never freed.
+#[no_mangle]
+pub extern "C" fn exposure_version() -> *const std::ffi::c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The ABI version (`EXPOSURE_ABI_VERSION` of the header the library was built with).
+#[no_mangle]
+pub extern "C" fn exposure_abi_version() -> u32 {
+    1
+}

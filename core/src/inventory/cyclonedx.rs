@@ -7,13 +7,29 @@ use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 
 pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
-    let malformed = |e: FieldError| InventoryError::Malformed { origin: origin.to_owned(), field: e.path, message: e.message };
+    let malformed = |e: FieldError| InventoryError::Malformed {
+        origin: origin.to_owned(),
+        field: e.path,
+        message: e.message,
+    };
     let bom = Obj::new(document, String::new()).map_err(malformed)?;
-    let subject = bom.opt_obj("metadata").map_err(malformed)?.map(|m| m.opt_obj("component")).transpose().map_err(malformed)?.flatten();
+    let subject = bom
+        .opt_obj("metadata")
+        .map_err(malformed)?
+        .map(|m| m.opt_obj("component"))
+        .transpose()
+        .map_err(malformed)?
+        .flatten();
     let (id, name) = match &subject {
         Some(component) => {
-            let name = component.opt_str("name").map_err(malformed)?.unwrap_or(origin);
-            let id = component.opt_str("bom-ref").map_err(malformed)?.unwrap_or(name);
+            let name = component
+                .opt_str("name")
+                .map_err(malformed)?
+                .unwrap_or(origin);
+            let id = component
+                .opt_str("bom-ref")
+                .map_err(malformed)?
+                .unwrap_or(name);
             let name = match component.opt_str("version").map_err(malformed)? {
                 Some(version) => format!("{name} {version}"),
                 None => name.to_owned(),
@@ -21,18 +37,29 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             (id.to_owned(), name)
         }
         None => {
-            let id = bom.opt_str("serialNumber").map_err(malformed)?.unwrap_or(origin);
+            let id = bom
+                .opt_str("serialNumber")
+                .map_err(malformed)?
+                .unwrap_or(origin);
             (id.to_owned(), id.to_owned())
         }
     };
-    let mut report = LoadReport { files: 1, ..LoadReport::default() };
+    let mut report = LoadReport {
+        files: 1,
+        ..LoadReport::default()
+    };
     let mut software = Vec::new();
     // Pre-order walk in document order: a stack holding siblings in reverse.
     let mut pending = bom.opt_objs("components").map_err(malformed)?;
     pending.reverse();
     while let Some(component) = pending.pop() {
         report.records_read += 1;
-        let record = component.opt_str("bom-ref").ok().flatten().or(component.opt_str("name").ok().flatten()).map(str::to_owned);
+        let record = component
+            .opt_str("bom-ref")
+            .ok()
+            .flatten()
+            .or(component.opt_str("name").ok().flatten())
+            .map(str::to_owned);
         match parse_component(&component) {
             Ok(item) => {
                 report.records_loaded += 1;
@@ -40,18 +67,38 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             }
             Err(FieldError { path, message }) => {
                 report.records_skipped += 1;
-                report.problem(Problem::new(origin, record.as_deref(), &path, message, Consequence::Skipped));
+                report.problem(Problem::new(
+                    origin,
+                    record.as_deref(),
+                    &path,
+                    message,
+                    Consequence::Skipped,
+                ));
             }
         }
         match component.opt_objs("components") {
             Ok(children) => pending.extend(children.into_iter().rev()),
             Err(FieldError { path, message }) => {
-                report.problem(Problem::new(origin, record.as_deref(), &path, message, Consequence::PartlyUsed));
+                report.problem(Problem::new(
+                    origin,
+                    record.as_deref(),
+                    &path,
+                    message,
+                    Consequence::PartlyUsed,
+                ));
             }
         }
     }
     Ok(LoadedFleet {
-        fleet: Fleet { devices: vec![Device { id, name, tags: Vec::new(), value: DeviceValue::Normal, software }] },
+        fleet: Fleet {
+            devices: vec![Device {
+                id,
+                name,
+                tags: Vec::new(),
+                value: DeviceValue::Normal,
+                software,
+            }],
+        },
         report,
     })
 }
@@ -65,5 +112,8 @@ fn parse_component(component: &Obj<'_>) -> Result<Software, FieldError> {
     };
     // A purl without a version is completed by the component's own version field.
     let version = component.opt_str("version")?;
-    Software::from_purl_or_version(purl, version).map_err(|e| FieldError { path: component.child_path("purl"), message: e.to_string() })
+    Software::from_purl_or_version(purl, version).map_err(|e| FieldError {
+        path: component.child_path("purl"),
+        message: e.to_string(),
+    })
 }

@@ -13,10 +13,17 @@ const DEVICE_FIELDS: [&str; 5] = ["id", "name", "tags", "value", "software"];
 const SOFTWARE_FIELDS: [&str; 4] = ["purl", "ecosystem", "name", "version"];
 
 pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
-    let malformed = |e: FieldError| InventoryError::Malformed { origin: origin.to_owned(), field: e.path, message: e.message };
+    let malformed = |e: FieldError| InventoryError::Malformed {
+        origin: origin.to_owned(),
+        field: e.path,
+        message: e.message,
+    };
     let root = Obj::new(document, String::new()).map_err(malformed)?;
     let devices = root.opt_objs("devices").map_err(malformed)?;
-    let mut report = LoadReport { files: 1, ..LoadReport::default() };
+    let mut report = LoadReport {
+        files: 1,
+        ..LoadReport::default()
+    };
     let mut fleet = Fleet::default();
     let mut seen = HashSet::new();
     for device in devices {
@@ -26,7 +33,10 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             if seen.insert(d.id.clone()) {
                 Ok(d)
             } else {
-                Err(FieldError { path: device.child_path("id"), message: format!("duplicate device id {:?}", d.id) })
+                Err(FieldError {
+                    path: device.child_path("id"),
+                    message: format!("duplicate device id {:?}", d.id),
+                })
             }
         });
         match parsed {
@@ -36,20 +46,42 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             }
             Err(FieldError { path, message }) => {
                 report.records_skipped += 1;
-                report.problem(Problem::new(origin, record.as_deref(), &path, message, Consequence::Skipped));
+                report.problem(Problem::new(
+                    origin,
+                    record.as_deref(),
+                    &path,
+                    message,
+                    Consequence::Skipped,
+                ));
             }
         }
     }
     Ok(LoadedFleet { fleet, report })
 }
 
-fn unknown_fields(obj: &Obj<'_>, known: &[&str], origin: &str, record: &str, report: &mut LoadReport) {
+fn unknown_fields(
+    obj: &Obj<'_>,
+    known: &[&str],
+    origin: &str,
+    record: &str,
+    report: &mut LoadReport,
+) {
     for key in obj.map.keys().filter(|k| !known.contains(&k.as_str())) {
-        report.problem(Problem::new(origin, Some(record), &obj.child_path(key), "unknown field, ignored", Consequence::PartlyUsed));
+        report.problem(Problem::new(
+            origin,
+            Some(record),
+            &obj.child_path(key),
+            "unknown field, ignored",
+            Consequence::PartlyUsed,
+        ));
     }
 }
 
-fn parse_device(device: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Result<Device, FieldError> {
+fn parse_device(
+    device: &Obj<'_>,
+    origin: &str,
+    report: &mut LoadReport,
+) -> Result<Device, FieldError> {
     let id = device.req_str("id")?.trim().to_owned();
     unknown_fields(device, &DEVICE_FIELDS, origin, &id, report);
     let value = match device.opt_str("value")? {
@@ -66,13 +98,23 @@ fn parse_device(device: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Resu
             Ok(s) => software.push(s),
             // A bad software entry costs only itself: the device keeps the rest.
             Err(FieldError { path, message }) => {
-                report.problem(Problem::new(origin, Some(&id), &path, message, Consequence::PartlyUsed));
+                report.problem(Problem::new(
+                    origin,
+                    Some(&id),
+                    &path,
+                    message,
+                    Consequence::PartlyUsed,
+                ));
             }
         }
     }
     Ok(Device {
         name: device.opt_str("name")?.unwrap_or(&id).to_owned(),
-        tags: device.opt_str_list("tags")?.into_iter().map(str::to_owned).collect(),
+        tags: device
+            .opt_str_list("tags")?
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         value,
         software,
         id,
@@ -81,14 +123,21 @@ fn parse_device(device: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Resu
 
 fn parse_software(item: &Obj<'_>) -> Result<Software, FieldError> {
     if let Some(purl) = item.opt_str("purl")? {
-        if let Some(key) = ["ecosystem", "name"].into_iter().find(|k| item.map.contains_key(*k)) {
+        if let Some(key) = ["ecosystem", "name"]
+            .into_iter()
+            .find(|k| item.map.contains_key(*k))
+        {
             return Err(FieldError {
                 path: item.child_path(key),
                 message: "give either a purl or ecosystem, name and version, not both".into(),
             });
         }
-        return Software::from_purl_or_version(purl, item.opt_str("version")?)
-            .map_err(|e| FieldError { path: item.child_path("purl"), message: e.to_string() });
+        return Software::from_purl_or_version(purl, item.opt_str("version")?).map_err(|e| {
+            FieldError {
+                path: item.child_path("purl"),
+                message: e.to_string(),
+            }
+        });
     }
     Ok(Software {
         ecosystem: Ecosystem::from_osv(item.req_str("ecosystem")?),

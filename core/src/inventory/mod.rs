@@ -111,7 +111,12 @@ impl Software {
             .ok_or_else(|| SoftwareError::NoVersion(text.to_owned()))?
             .to_owned();
         let ecosystem = ecosystem_of_purl(&purl);
-        Ok(Software { name: ecosystem.package_name(&purl), ecosystem, version, purl: Some(text.trim().to_owned()) })
+        Ok(Software {
+            name: ecosystem.package_name(&purl),
+            ecosystem,
+            version,
+            purl: Some(text.trim().to_owned()),
+        })
     }
 }
 
@@ -215,18 +220,30 @@ pub enum InventoryError {
 /// ```
 pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
     let document: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| InventoryError::NotJson { origin: origin.to_owned(), message: e.to_string() })?;
-    if document.get("bomFormat").and_then(serde_json::Value::as_str) == Some("CycloneDX") {
+        serde_json::from_str(text).map_err(|e| InventoryError::NotJson {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+    if document
+        .get("bomFormat")
+        .and_then(serde_json::Value::as_str)
+        == Some("CycloneDX")
+    {
         cyclonedx::load(&document, origin)
     } else if document.get("devices").is_some() {
         fleet::load(&document, origin)
     } else {
-        Err(InventoryError::UnknownFormat { origin: origin.to_owned() })
+        Err(InventoryError::UnknownFormat {
+            origin: origin.to_owned(),
+        })
     }
 }
 
 /// Loads an inventory file (see [`load_str`]).
 pub fn load_path(path: &Path) -> Result<LoadedFleet, InventoryError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io { path: path.to_owned(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     load_str(&text, &path.display().to_string())
 }

@@ -3,12 +3,24 @@ use super::*;
 #[test]
 fn fleet_format_loads_purls_and_triples() {
     let loaded = load_str(crate::demo::FLEET_JSON, "demo").unwrap();
-    assert_eq!(loaded.report.problem_count, 0, "{:?}", loaded.report.problems);
+    assert_eq!(
+        loaded.report.problem_count, 0,
+        "{:?}",
+        loaded.report.problems
+    );
     let devices = &loaded.fleet.devices;
     assert_eq!(devices.len(), 5);
     assert_eq!(devices[0].value, DeviceValue::High);
     assert_eq!(devices[0].tags, ["prod", "dmz"]);
-    assert_eq!(devices[1].software[0], Software { ecosystem: Ecosystem::PyPi, name: "Requests".into(), version: "2.31.0".into(), purl: None });
+    assert_eq!(
+        devices[1].software[0],
+        Software {
+            ecosystem: Ecosystem::PyPi,
+            name: "Requests".into(),
+            version: "2.31.0".into(),
+            purl: None
+        }
+    );
     assert_eq!(devices[3].software[0].name, "golang.org/x/net");
 }
 
@@ -26,7 +38,12 @@ fn fleet_problems_are_located_and_good_entries_kept() {
         {"name": "no id"}
     ]}"#;
     let loaded = load_str(text, "f.json").unwrap();
-    let shown: Vec<String> = loaded.report.problems.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         shown,
         [
@@ -39,7 +56,14 @@ fn fleet_problems_are_located_and_good_entries_kept() {
             "f.json: devices[3].id: is missing (skipped)",
         ]
     );
-    assert_eq!((loaded.report.records_read, loaded.report.records_loaded, loaded.report.records_skipped), (4, 1, 3));
+    assert_eq!(
+        (
+            loaded.report.records_read,
+            loaded.report.records_loaded,
+            loaded.report.records_skipped
+        ),
+        (4, 1, 3)
+    );
     assert_eq!(loaded.fleet.devices[0].software.len(), 1);
 }
 
@@ -54,9 +78,19 @@ fn cyclonedx_nested_components_in_document_order() {
       ]}"#;
     let loaded = load_str(text, "bom.json").unwrap();
     let device = &loaded.fleet.devices[0];
-    assert_eq!((device.id.as_str(), device.name.as_str()), ("app@1", "app 1"));
-    let names: Vec<(&str, &str)> = device.software.iter().map(|s| (s.name.as_str(), s.version.as_str())).collect();
-    assert_eq!(names, [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0")]);
+    assert_eq!(
+        (device.id.as_str(), device.name.as_str()),
+        ("app@1", "app 1")
+    );
+    let names: Vec<(&str, &str)> = device
+        .software
+        .iter()
+        .map(|s| (s.name.as_str(), s.version.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0")]
+    );
     assert_eq!(loaded.report.records_skipped, 1);
     assert_eq!(
         loaded.report.problems[0].to_string(),
@@ -66,7 +100,16 @@ fn cyclonedx_nested_components_in_document_order() {
 
 #[test]
 fn unknown_documents_are_errors() {
-    assert!(matches!(load_str("[]", "x"), Err(InventoryError::UnknownFormat { .. })));
-    assert!(matches!(load_str("{", "x"), Err(InventoryError::NotJson { .. })));
-    assert!(matches!(load_str(r#"{"devices": 3}"#, "x"), Err(InventoryError::Malformed { .. })));
+    assert!(matches!(
+        load_str("[]", "x"),
+        Err(InventoryError::UnknownFormat { .. })
+    ));
+    assert!(matches!(
+        load_str("{", "x"),
+        Err(InventoryError::NotJson { .. })
+    ));
+    assert!(matches!(
+        load_str(r#"{"devices": 3}"#, "x"),
+        Err(InventoryError::Malformed { .. })
+    ));
 }

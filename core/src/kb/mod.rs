@@ -174,7 +174,10 @@ impl KnowledgeBase {
     fn keys(advisory: &Advisory) -> impl Iterator<Item = (u32, (Ecosystem, String))> + '_ {
         advisory.affected.iter().enumerate().map(|(i, a)| {
             #[allow(clippy::cast_possible_truncation)]
-            (i as u32, (a.ecosystem.clone(), a.ecosystem.normalize_name(&a.name)))
+            (
+                i as u32,
+                (a.ecosystem.clone(), a.ecosystem.normalize_name(&a.name)),
+            )
         })
     }
 
@@ -204,16 +207,23 @@ impl KnowledgeBase {
         name: &str,
     ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + 'a {
         let key = (ecosystem.clone(), ecosystem.normalize_name(name));
-        self.by_package.get(&key).into_iter().flatten().map(|&(a, i)| {
-            let advisory = &self.advisories[a as usize];
-            (advisory, &advisory.affected[i as usize])
-        })
+        self.by_package
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&(a, i)| {
+                let advisory = &self.advisories[a as usize];
+                (advisory, &advisory.affected[i as usize])
+            })
     }
 
     /// Loads OSV JSON from a string: one record, or an array of records.
     /// `origin` names the input in problems.
     pub fn load_osv_str(&mut self, text: &str, origin: &str) -> LoadReport {
-        let mut report = LoadReport { files: 1, ..LoadReport::default() };
+        let mut report = LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        };
         for advisory in osv::parse_document(text, origin, &mut report) {
             if self.insert(advisory) {
                 report.records_replaced += 1;
@@ -227,7 +237,10 @@ impl KnowledgeBase {
     /// inside a directory is a problem in the report; a path that cannot be read at all is an
     /// error.
     pub fn load_osv_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
-        let io = |source| KbError::Io { path: path.to_owned(), source };
+        let io = |source| KbError::Io {
+            path: path.to_owned(),
+            source,
+        };
         if path.is_dir() {
             let mut files = Vec::new();
             collect_json_files(path, &mut files).map_err(io)?;
@@ -235,10 +248,18 @@ impl KnowledgeBase {
             let mut report = LoadReport::default();
             for file in files {
                 match std::fs::read_to_string(&file) {
-                    Ok(text) => report.absorb(self.load_osv_str(&text, &file.display().to_string())),
+                    Ok(text) => {
+                        report.absorb(self.load_osv_str(&text, &file.display().to_string()))
+                    }
                     Err(e) => {
                         report.files += 1;
-                        report.problem(Problem::new(&file.display().to_string(), None, "", e.to_string(), Consequence::Skipped));
+                        report.problem(Problem::new(
+                            &file.display().to_string(),
+                            None,
+                            "",
+                            e.to_string(),
+                            Consequence::Skipped,
+                        ));
                     }
                 }
             }
@@ -255,7 +276,10 @@ fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()>
         let path = entry?.path();
         if path.is_dir() {
             collect_json_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             out.push(path);
         }
     }

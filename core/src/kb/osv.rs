@@ -1,8 +1,11 @@
 //! The OSV schema (<https://ossf.github.io/osv-schema/>) into [`Advisory`] values.
 
-use crate::json::{FieldError, Obj};
-use super::{Advisory, AffectedPackage, AffectedRange, Consequence, LoadReport, Problem, RangeEvaluation, SeverityScore};
+use super::{
+    Advisory, AffectedPackage, AffectedRange, Consequence, LoadReport, Problem, RangeEvaluation,
+    SeverityScore,
+};
 use crate::ecosystem::Ecosystem;
+use crate::json::{FieldError, Obj};
 use crate::range::{OsvEvent, Range, RangeError};
 use crate::version::Scheme;
 use serde_json::Value;
@@ -15,7 +18,13 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
         Err(e) => {
             report.records_read += 1;
             report.records_skipped += 1;
-            report.problem(Problem::new(origin, None, "", format!("not JSON: {e}"), Consequence::Skipped));
+            report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                format!("not JSON: {e}"),
+                Consequence::Skipped,
+            ));
             return Vec::new();
         }
     };
@@ -27,9 +36,16 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
     let mut out = Vec::with_capacity(records.len());
     for (index, record) in records.into_iter().enumerate() {
         report.records_read += 1;
-        let path = if in_array { format!("[{index}]") } else { String::new() };
+        let path = if in_array {
+            format!("[{index}]")
+        } else {
+            String::new()
+        };
         // Name the record by its id when it has one, by its position otherwise.
-        let name = record.get("id").and_then(Value::as_str).map_or_else(|| format!("#{index}"), str::to_owned);
+        let name = record
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("#{index}"), str::to_owned);
         match parse_record(record, path, origin, &name, report) {
             Ok(advisory) => {
                 report.records_loaded += 1;
@@ -37,7 +53,13 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
             }
             Err(FieldError { path, message }) => {
                 report.records_skipped += 1;
-                report.problem(Problem::new(origin, Some(&name), &path, message, Consequence::Skipped));
+                report.problem(Problem::new(
+                    origin,
+                    Some(&name),
+                    &path,
+                    message,
+                    Consequence::Skipped,
+                ));
             }
         }
     }
@@ -47,7 +69,12 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
 fn severities(obj: &Obj<'_>) -> Result<Vec<SeverityScore>, FieldError> {
     obj.opt_objs("severity")?
         .into_iter()
-        .map(|s| Ok(SeverityScore { kind: s.req_str("type")?.to_owned(), score: s.req_str("score")?.to_owned() }))
+        .map(|s| {
+            Ok(SeverityScore {
+                kind: s.req_str("type")?.to_owned(),
+                score: s.req_str("score")?.to_owned(),
+            })
+        })
         .collect()
 }
 
@@ -70,13 +97,23 @@ fn parse_record(
         match parse_affected(&entry, origin, name, report) {
             Ok(package) => affected.push(package),
             Err(FieldError { path, message }) => {
-                report.problem(Problem::new(origin, Some(name), &path, message, Consequence::PartlyUsed));
+                report.problem(Problem::new(
+                    origin,
+                    Some(name),
+                    &path,
+                    message,
+                    Consequence::PartlyUsed,
+                ));
             }
         }
     }
     Ok(Advisory {
         id,
-        aliases: record.opt_str_list("aliases")?.into_iter().map(str::to_owned).collect(),
+        aliases: record
+            .opt_str_list("aliases")?
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         summary: record.opt_str("summary")?.map(str::to_owned),
         published: record.opt_str("published")?.map(str::to_owned),
         withdrawn: record.opt_str("withdrawn")?.map(str::to_owned),
@@ -87,10 +124,16 @@ fn parse_record(
     })
 }
 
-fn parse_affected(entry: &Obj<'_>, origin: &str, name: &str, report: &mut LoadReport) -> Result<AffectedPackage, FieldError> {
-    let package = entry
-        .opt_obj("package")?
-        .ok_or_else(|| FieldError { path: entry.child_path("package"), message: "is missing".into() })?;
+fn parse_affected(
+    entry: &Obj<'_>,
+    origin: &str,
+    name: &str,
+    report: &mut LoadReport,
+) -> Result<AffectedPackage, FieldError> {
+    let package = entry.opt_obj("package")?.ok_or_else(|| FieldError {
+        path: entry.child_path("package"),
+        message: "is missing".into(),
+    })?;
     let ecosystem = Ecosystem::from_osv(package.req_str("ecosystem")?);
     let package_name = package.req_str("name")?.to_owned();
     let mut ranges = Vec::new();
@@ -98,23 +141,41 @@ fn parse_affected(entry: &Obj<'_>, origin: &str, name: &str, report: &mut LoadRe
         let kind = range.req_str("type")?.to_owned();
         let events = parse_events(&range)?;
         let evaluation = evaluate(&kind, &ecosystem, &events);
-        if let (RangeEvaluation::Unevaluated(reason), Some(scheme)) = (&evaluation, scheme_for(&kind, &ecosystem)) {
+        if let (RangeEvaluation::Unevaluated(reason), Some(scheme)) =
+            (&evaluation, scheme_for(&kind, &ecosystem))
+        {
             // Commit ranges and ecosystems without a known order are expected to be
             // unevaluable by version; a range that should evaluate but does not is reported.
             let field = match Range::from_osv_events(scheme, &events) {
-                Err(RangeError::BadEventVersion { index, field, .. }) => format!("{}.events[{index}].{field}", range.path),
+                Err(RangeError::BadEventVersion { index, field, .. }) => {
+                    format!("{}.events[{index}].{field}", range.path)
+                }
                 _ => range.path.clone(),
             };
-            report.problem(Problem::new(origin, Some(name), &field, reason.clone(), Consequence::PartlyUsed));
+            report.problem(Problem::new(
+                origin,
+                Some(name),
+                &field,
+                reason.clone(),
+                Consequence::PartlyUsed,
+            ));
         }
-        ranges.push(AffectedRange { kind, events, evaluation });
+        ranges.push(AffectedRange {
+            kind,
+            events,
+            evaluation,
+        });
     }
     Ok(AffectedPackage {
         ecosystem,
         name: package_name,
         purl: package.opt_str("purl")?.map(str::to_owned),
         ranges,
-        versions: entry.opt_str_list("versions")?.into_iter().map(str::to_owned).collect(),
+        versions: entry
+            .opt_str_list("versions")?
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         severity: severities(entry)?,
     })
 }
@@ -133,7 +194,10 @@ fn parse_events(range: &Obj<'_>) -> Result<Vec<OsvEvent>, FieldError> {
             ] {
                 if let Some(v) = event.opt_str(key)? {
                     if found.is_some() {
-                        return Err(FieldError { path: event.path.clone(), message: "has more than one event kind".into() });
+                        return Err(FieldError {
+                            path: event.path.clone(),
+                            message: "has more than one event kind".into(),
+                        });
                     }
                     found = Some(make(v.to_owned()));
                 }

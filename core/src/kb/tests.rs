@@ -8,11 +8,20 @@ const GOOD: &str = r#"{"id": "PYSEC-2023-212", "aliases": ["CVE-2023-45803", "GH
 fn loads_a_record_and_indexes_it_by_normalised_name() {
     let mut kb = KnowledgeBase::new();
     let report = kb.load_osv_str(GOOD, "good.json");
-    assert_eq!((report.records_read, report.records_loaded, report.problem_count), (1, 1, 0));
+    assert_eq!(
+        (
+            report.records_read,
+            report.records_loaded,
+            report.problem_count
+        ),
+        (1, 1, 0)
+    );
     let hits: Vec<_> = kb.affecting(&Ecosystem::PyPi, "URLLib3").collect();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].0.aliases, ["CVE-2023-45803", "GHSA-g4mx-q9vg-27p4"]);
-    let RangeEvaluation::Ready(range) = &hits[0].1.ranges[0].evaluation else { panic!("range not evaluated") };
+    let RangeEvaluation::Ready(range) = &hits[0].1.ranges[0].evaluation else {
+        panic!("range not evaluated")
+    };
     assert_eq!(range.to_string(), "vers:pypi/<1.26.18|>=2.0.0|<2.0.7");
 }
 
@@ -41,7 +50,10 @@ fn bad_records_are_reported_with_location_and_the_rest_kept() {
     );
     // The partly usable record is kept, with its broken range marked and not evaluated.
     let lodash: Vec<_> = kb.affecting(&Ecosystem::Npm, "lodash").collect();
-    assert!(matches!(lodash[0].1.ranges[0].evaluation, RangeEvaluation::Unevaluated(_)));
+    assert!(matches!(
+        lodash[0].1.ranges[0].evaluation,
+        RangeEvaluation::Unevaluated(_)
+    ));
 }
 
 #[test]
@@ -49,7 +61,11 @@ fn not_json_is_one_skipped_record() {
     let mut kb = KnowledgeBase::new();
     let report = kb.load_osv_str("{nope", "broken.json");
     assert_eq!((report.records_read, report.records_skipped), (1, 1));
-    assert!(report.problems[0].message.starts_with("not JSON"), "{}", report.problems[0]);
+    assert!(
+        report.problems[0].message.starts_with("not JSON"),
+        "{}",
+        report.problems[0]
+    );
 }
 
 #[test]

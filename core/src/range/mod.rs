@@ -55,17 +55,23 @@ pub struct Interval {
 impl Interval {
     /// Whether `version` lies inside. A version of another scheme never does.
     pub fn contains(&self, version: &Version) -> bool {
-        let above_lower = self.lower.as_ref().is_none_or(|b| match version.try_cmp(&b.version) {
-            Ok(Ordering::Greater) => true,
-            Ok(Ordering::Equal) => b.inclusive,
-            Ok(Ordering::Less) | Err(_) => false,
-        });
-        above_lower
-            && self.upper.as_ref().is_none_or(|b| match version.try_cmp(&b.version) {
-                Ok(Ordering::Less) => true,
+        let above_lower = self
+            .lower
+            .as_ref()
+            .is_none_or(|b| match version.try_cmp(&b.version) {
+                Ok(Ordering::Greater) => true,
                 Ok(Ordering::Equal) => b.inclusive,
-                Ok(Ordering::Greater) | Err(_) => false,
-            })
+                Ok(Ordering::Less) | Err(_) => false,
+            });
+        above_lower
+            && self
+                .upper
+                .as_ref()
+                .is_none_or(|b| match version.try_cmp(&b.version) {
+                    Ok(Ordering::Less) => true,
+                    Ok(Ordering::Equal) => b.inclusive,
+                    Ok(Ordering::Greater) | Err(_) => false,
+                })
     }
 
     /// Writes the interval as purl `vers` constraints (`>=2.3.0|<2.31.0`, `*` when unbounded).
@@ -132,7 +138,9 @@ impl Range {
 
     /// The interval that holds `version`, if any: the evidence of a match.
     pub fn interval_containing(&self, version: &Version) -> Option<&Interval> {
-        self.intervals.iter().find(|interval| interval.contains(version))
+        self.intervals
+            .iter()
+            .find(|interval| interval.contains(version))
     }
 
     /// Whether the range holds no version at all.

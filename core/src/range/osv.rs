@@ -20,7 +20,10 @@ impl OsvEvent {
     /// The version text of the event.
     pub fn version(&self) -> &str {
         match self {
-            OsvEvent::Introduced(v) | OsvEvent::Fixed(v) | OsvEvent::LastAffected(v) | OsvEvent::Limit(v) => v,
+            OsvEvent::Introduced(v)
+            | OsvEvent::Fixed(v)
+            | OsvEvent::LastAffected(v)
+            | OsvEvent::Limit(v) => v,
         }
     }
 
@@ -70,10 +73,12 @@ impl Range {
         for (index, event) in events.iter().enumerate() {
             let version = match event {
                 OsvEvent::Introduced(text) if text.trim() == "0" => None,
-                _ => Some(Version::parse(scheme, event.version()).map_err(|source| RangeError::BadEventVersion {
-                    index,
-                    field: event.field(),
-                    source,
+                _ => Some(Version::parse(scheme, event.version()).map_err(|source| {
+                    RangeError::BadEventVersion {
+                        index,
+                        field: event.field(),
+                        source,
+                    }
                 })?),
             };
             parsed.push(Parsed { event, version });
@@ -104,24 +109,46 @@ impl Range {
         }
         let mut intervals = Vec::new();
         let mut open: Option<Option<Bound>> = state.then_some(None);
-        while let Some(Parsed { version: Some(point), .. }) = rest.first() {
-            let same = rest.iter().take_while(|p| p.version.as_ref() == Some(point)).count();
+        while let Some(Parsed {
+            version: Some(point),
+            ..
+        }) = rest.first()
+        {
+            let same = rest
+                .iter()
+                .take_while(|p| p.version.as_ref() == Some(point))
+                .count();
             let (group, tail) = rest.split_at(same);
             let last_of = |fires: &dyn Fn(&OsvEvent) -> bool| {
-                group.iter().map(|p| p.event).filter(|e| fires(e)).last().map(|e| matches!(e, OsvEvent::Introduced(_)))
+                group
+                    .iter()
+                    .map(|p| p.event)
+                    .filter(|e| fires(e))
+                    .last()
+                    .map(|e| matches!(e, OsvEvent::Introduced(_)))
             };
-            let at = last_of(&|e| matches!(e, OsvEvent::Introduced(_) | OsvEvent::Fixed(_))).unwrap_or(state);
+            let at = last_of(&|e| matches!(e, OsvEvent::Introduced(_) | OsvEvent::Fixed(_)))
+                .unwrap_or(state);
             let after = last_of(&|e| !matches!(e, OsvEvent::Limit(_))).unwrap_or(state);
-            let bound = |inclusive| Bound { version: point.clone(), inclusive };
+            let bound = |inclusive| Bound {
+                version: point.clone(),
+                inclusive,
+            };
             if state && !at {
                 let lower = open.take().unwrap_or_default();
-                intervals.push(Interval { lower, upper: Some(bound(false)) });
+                intervals.push(Interval {
+                    lower,
+                    upper: Some(bound(false)),
+                });
             } else if !state && at {
                 open = Some(Some(bound(true)));
             }
             if at && !after {
                 let lower = open.take().unwrap_or_default();
-                intervals.push(Interval { lower, upper: Some(bound(true)) });
+                intervals.push(Interval {
+                    lower,
+                    upper: Some(bound(true)),
+                });
             } else if !at && after {
                 open = Some(Some(bound(false)));
             }
@@ -155,7 +182,10 @@ fn cap_below(intervals: Vec<Interval>, limit: &Version) -> Vec<Interval> {
         .map(|mut i| {
             let beyond = i.upper.as_ref().is_none_or(|hi| hi.version >= *limit);
             if beyond {
-                i.upper = Some(Bound { version: limit.clone(), inclusive: false });
+                i.upper = Some(Bound {
+                    version: limit.clone(),
+                    inclusive: false,
+                });
             }
             i
         })

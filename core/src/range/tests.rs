@@ -14,7 +14,11 @@ fn fixed(s: &str) -> OsvEvent {
 
 #[test]
 fn last_affected_is_inclusive_and_fixed_exclusive() {
-    let range = Range::from_osv_events(Scheme::Semver, &[intro("1.0.0"), OsvEvent::LastAffected("1.2.0".into())]).unwrap();
+    let range = Range::from_osv_events(
+        Scheme::Semver,
+        &[intro("1.0.0"), OsvEvent::LastAffected("1.2.0".into())],
+    )
+    .unwrap();
     assert!(range.contains(&v(Scheme::Semver, "1.2.0")));
     assert!(!range.contains(&v(Scheme::Semver, "1.2.1")));
     assert!(!range.contains(&v(Scheme::Semver, "0.9.9")));
@@ -24,11 +28,29 @@ fn last_affected_is_inclusive_and_fixed_exclusive() {
 #[test]
 fn several_introduced_make_several_intervals() {
     // GO-2025-4188 (logrus): three affected windows.
-    let events = [intro("0"), fixed("1.8.3"), intro("1.9.0"), fixed("1.9.1"), intro("1.9.2"), fixed("1.9.3")];
+    let events = [
+        intro("0"),
+        fixed("1.8.3"),
+        intro("1.9.0"),
+        fixed("1.9.1"),
+        intro("1.9.2"),
+        fixed("1.9.3"),
+    ];
     let range = Range::from_osv_events(Scheme::Golang, &events).unwrap();
     assert_eq!(range.intervals().len(), 3);
-    for (version, inside) in [("v1.7.0", true), ("1.8.3", false), ("1.9.0", true), ("1.9.1", false), ("1.9.2", true), ("1.9.3", false)] {
-        assert_eq!(range.contains(&v(Scheme::Golang, version)), inside, "{version}");
+    for (version, inside) in [
+        ("v1.7.0", true),
+        ("1.8.3", false),
+        ("1.9.0", true),
+        ("1.9.1", false),
+        ("1.9.2", true),
+        ("1.9.3", false),
+    ] {
+        assert_eq!(
+            range.contains(&v(Scheme::Golang, version)),
+            inside,
+            "{version}"
+        );
     }
 }
 
@@ -37,7 +59,11 @@ fn open_ended_and_limit() {
     let range = Range::from_osv_events(Scheme::Npm, &[intro("2.0.0")]).unwrap();
     assert!(range.contains(&v(Scheme::Npm, "99.0.0")));
     assert_eq!(range.to_string(), "vers:npm/>=2.0.0");
-    let capped = Range::from_osv_events(Scheme::Npm, &[intro("2.0.0"), OsvEvent::Limit("3.0.0".into())]).unwrap();
+    let capped = Range::from_osv_events(
+        Scheme::Npm,
+        &[intro("2.0.0"), OsvEvent::Limit("3.0.0".into())],
+    )
+    .unwrap();
     assert!(!capped.contains(&v(Scheme::Npm, "3.0.0")));
     assert!(capped.contains(&v(Scheme::Npm, "2.9.9")));
 }
@@ -51,9 +77,23 @@ fn prerelease_inside_range_is_affected() {
 
 #[test]
 fn bad_event_version_names_the_event() {
-    let err = Range::from_osv_events(Scheme::Pypi, &[intro("0"), fixed("not a version")]).unwrap_err();
-    assert!(matches!(err, RangeError::BadEventVersion { index: 1, field: "fixed", .. }), "{err}");
-    assert_eq!(Range::from_osv_events(Scheme::Pypi, &[fixed("1.0")]), Err(RangeError::NoIntroduced));
+    let err =
+        Range::from_osv_events(Scheme::Pypi, &[intro("0"), fixed("not a version")]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RangeError::BadEventVersion {
+                index: 1,
+                field: "fixed",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        Range::from_osv_events(Scheme::Pypi, &[fixed("1.0")]),
+        Err(RangeError::NoIntroduced)
+    );
 }
 
 proptest! {

@@ -167,7 +167,8 @@ impl Parameters {
     /// assert!((r.risk - 0.75 * 0.3).abs() < 1e-12);
     /// ```
     pub fn finding_risk(&self, cvss: Option<&CvssV3>, severity_word: Option<&str>) -> FindingRisk {
-        let (impact, impact_source) = match (cvss, severity_word.and_then(|w| self.word_impact(w))) {
+        let (impact, impact_source) = match (cvss, severity_word.and_then(|w| self.word_impact(w)))
+        {
             (Some(v), _) => (v.base_score() / 10.0, ImpactSource::CvssV3Base),
             (None, Some(i)) => (i, ImpactSource::SeverityWord),
             (None, None) => (self.unknown_impact, ImpactSource::Assumed),
@@ -175,16 +176,23 @@ impl Parameters {
         let (likelihood, likelihood_rule) = match cvss {
             None => (self.prior_unknown, LikelihoodRule::PriorUnknown),
             Some(v) => match v.attack_vector() {
-                'N' if v.privileges_required() == 'N' && v.user_interaction() == 'N' => {
-                    (self.prior_network_unauthenticated, LikelihoodRule::PriorNetworkUnauthenticated)
-                }
+                'N' if v.privileges_required() == 'N' && v.user_interaction() == 'N' => (
+                    self.prior_network_unauthenticated,
+                    LikelihoodRule::PriorNetworkUnauthenticated,
+                ),
                 'N' => (self.prior_network_other, LikelihoodRule::PriorNetworkOther),
                 'A' => (self.prior_adjacent, LikelihoodRule::PriorAdjacent),
                 'L' => (self.prior_local, LikelihoodRule::PriorLocal),
                 _ => (self.prior_physical, LikelihoodRule::PriorPhysical),
             },
         };
-        FindingRisk { impact, impact_source, likelihood, likelihood_rule, risk: impact * likelihood }
+        FindingRisk {
+            impact,
+            impact_source,
+            likelihood,
+            likelihood_rule,
+            risk: impact * likelihood,
+        }
     }
 
     fn word_impact(&self, word: &str) -> Option<f64> {
@@ -236,7 +244,11 @@ pub fn device_score(risks: impl IntoIterator<Item = f64>) -> f64 {
 /// assert_eq!(organisation_score([(80.0, 1.0), (20.0, 3.0)]), 35.0);
 /// ```
 pub fn organisation_score(scored: impl IntoIterator<Item = (f64, f64)>) -> f64 {
-    let (sum, weights) = scored.into_iter().fold((0.0, 0.0), |(s, w), (score, weight)| (s + score * weight, w + weight));
+    let (sum, weights) = scored
+        .into_iter()
+        .fold((0.0, 0.0), |(s, w), (score, weight)| {
+            (s + score * weight, w + weight)
+        });
     if weights > 0.0 {
         sum / weights
     } else {

@@ -52,7 +52,13 @@ pub enum Scheme {
 
 impl Scheme {
     /// Every scheme, in a stable order (useful for fuzzing and enumeration).
-    pub const ALL: [Scheme; 5] = [Scheme::Semver, Scheme::Npm, Scheme::Cargo, Scheme::Golang, Scheme::Pypi];
+    pub const ALL: [Scheme; 5] = [
+        Scheme::Semver,
+        Scheme::Npm,
+        Scheme::Cargo,
+        Scheme::Golang,
+        Scheme::Pypi,
+    ];
 
     /// The lower-case name of the scheme, as used by purl `vers:` and the command line.
     ///
@@ -141,7 +147,12 @@ struct VersionErrorInner {
 
 impl VersionError {
     pub(crate) fn new(scheme: Scheme, input: &str, offset: usize, kind: VersionErrorKind) -> Self {
-        Self(Box::new(VersionErrorInner { kind, scheme, input: input.to_owned(), offset }))
+        Self(Box::new(VersionErrorInner {
+            kind,
+            scheme,
+            input: input.to_owned(),
+            offset,
+        }))
     }
 
     /// What was wrong.
@@ -226,7 +237,10 @@ impl Version {
             }
             Scheme::Pypi => Value::Pep440(Pep440Version::parse(text)?),
         };
-        Ok(Self { text: text.trim().into(), value })
+        Ok(Self {
+            text: text.trim().into(),
+            value,
+        })
     }
 
     /// The scheme this version belongs to.
@@ -245,9 +259,16 @@ impl Version {
     /// Compares two versions of the same scheme; versions of different schemes are an error.
     pub fn try_cmp(&self, other: &Self) -> Result<Ordering, CompareError> {
         match (&self.value, &other.value) {
-            (Value::Semantic(a_scheme, a), Value::Semantic(b_scheme, b)) if a_scheme == b_scheme => Ok(a.cmp(b)),
+            (Value::Semantic(a_scheme, a), Value::Semantic(b_scheme, b))
+                if a_scheme == b_scheme =>
+            {
+                Ok(a.cmp(b))
+            }
             (Value::Pep440(a), Value::Pep440(b)) => Ok(a.cmp(b)),
-            _ => Err(CompareError { left: self.scheme(), right: other.scheme() }),
+            _ => Err(CompareError {
+                left: self.scheme(),
+                right: other.scheme(),
+            }),
         }
     }
 }

@@ -30,7 +30,10 @@ impl PreKind {
         if word.eq_ignore_ascii_case("preview") {
             return Some(PreKind::Rc);
         }
-        WORDS.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|(_, kind)| *kind)
+        WORDS
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|(_, kind)| *kind)
     }
 
     fn as_str(self) -> &'static str {
@@ -93,7 +96,11 @@ pub struct Pep440Version {
 impl Pep440Version {
     /// Parses a PEP 440 version; surrounding white space is ignored.
     pub fn parse(text: &str) -> Result<Self, VersionError> {
-        Parser { input: text, pos: 0 }.parse()
+        Parser {
+            input: text,
+            pos: 0,
+        }
+        .parse()
     }
 
     /// Whether this is a pre-release or a development release.
@@ -108,7 +115,11 @@ impl Pep440Version {
 
     /// Release numbers without trailing zeros: `1.0.0` and `1` are the same release.
     fn significant_release(&self) -> &[u64] {
-        let len = self.release.iter().rposition(|&n| n != 0).map_or(0, |i| i + 1);
+        let len = self
+            .release
+            .iter()
+            .rposition(|&n| n != 0)
+            .map_or(0, |i| i + 1);
         &self.release[..len]
     }
 }
@@ -153,7 +164,12 @@ impl Parser<'_> {
             return None;
         }
         Some(self.input[start..self.pos].parse::<u64>().map_err(|_| {
-            VersionError::new(Scheme::Pypi, self.input, start, VersionErrorKind::NumberTooLarge)
+            VersionError::new(
+                Scheme::Pypi,
+                self.input,
+                start,
+                VersionErrorKind::NumberTooLarge,
+            )
         }))
     }
 
@@ -210,7 +226,13 @@ impl Parser<'_> {
             (0, first)
         };
         let mut release = vec![first];
-        while self.peek() == Some(b'.') && self.input.as_bytes().get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
+        while self.peek() == Some(b'.')
+            && self
+                .input
+                .as_bytes()
+                .get(self.pos + 1)
+                .is_some_and(u8::is_ascii_digit)
+        {
             self.pos += 1;
             release.push(self.digits().ok_or_else(|| self.unexpected())??);
         }
@@ -245,11 +267,22 @@ impl Parser<'_> {
 
     fn post(&mut self) -> Result<Option<u64>, VersionError> {
         // Implicit post-release: `1.0-1`.
-        if self.peek() == Some(b'-') && self.input.as_bytes().get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
+        if self.peek() == Some(b'-')
+            && self
+                .input
+                .as_bytes()
+                .get(self.pos + 1)
+                .is_some_and(u8::is_ascii_digit)
+        {
             self.pos += 1;
             return self.digits().transpose();
         }
-        let is_post = |w: &str| ["post", "rev", "r"].iter().any(|p| p.eq_ignore_ascii_case(w)).then_some(());
+        let is_post = |w: &str| {
+            ["post", "rev", "r"]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(w))
+                .then_some(())
+        };
         match self.tagged(is_post) {
             Some(()) => Ok(Some(self.optional_number()?)),
             None => Ok(None),
@@ -269,7 +302,12 @@ impl Parser<'_> {
             }
             segments.push(if text.bytes().all(|b| b.is_ascii_digit()) {
                 LocalSegment::Number(text.parse().map_err(|_| {
-                    VersionError::new(Scheme::Pypi, self.input, start, VersionErrorKind::NumberTooLarge)
+                    VersionError::new(
+                        Scheme::Pypi,
+                        self.input,
+                        start,
+                        VersionErrorKind::NumberTooLarge,
+                    )
                 })?)
             } else {
                 LocalSegment::Text(text.to_ascii_lowercase().into())
@@ -305,7 +343,12 @@ impl Pep440Version {
 fn compare_release(a: &[u64], b: &[u64]) -> Ordering {
     let len = a.len().max(b.len());
     (0..len)
-        .map(|i| a.get(i).copied().unwrap_or(0).cmp(&b.get(i).copied().unwrap_or(0)))
+        .map(|i| {
+            a.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&b.get(i).copied().unwrap_or(0))
+        })
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
 }
@@ -346,7 +389,15 @@ impl Eq for Pep440Version {}
 
 impl Hash for Pep440Version {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.epoch, self.significant_release(), self.pre, self.post, self.dev, &self.local).hash(state);
+        (
+            self.epoch,
+            self.significant_release(),
+            self.pre,
+            self.post,
+            self.dev,
+            &self.local,
+        )
+            .hash(state);
     }
 }
 

@@ -35,7 +35,12 @@ impl SemanticVersion {
     /// Parses `text` under a SemVer-based `scheme`: `npm` also accepts a leading `v` or `=`,
     /// `golang` a leading `v`; `semver` and `cargo` accept neither.
     pub fn parse(scheme: Scheme, text: &str) -> Result<Self, VersionError> {
-        Parser { scheme, input: text, pos: 0 }.parse()
+        Parser {
+            scheme,
+            input: text,
+            pos: 0,
+        }
+        .parse()
     }
 
     /// The major component.
@@ -124,7 +129,13 @@ impl Parser<'_> {
         if self.pos != bytes.len() {
             return Err(self.unexpected());
         }
-        Ok(SemanticVersion { major, minor, patch, pre, build })
+        Ok(SemanticVersion {
+            major,
+            minor,
+            patch,
+            pre,
+            build,
+        })
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), VersionError> {
@@ -138,7 +149,10 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<u64, VersionError> {
         let start = self.pos;
-        let digits = self.input.as_bytes()[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = self.input.as_bytes()[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if digits == 0 {
             return Err(self.unexpected());
         }
@@ -165,7 +179,11 @@ impl Parser<'_> {
             if ident.is_empty() {
                 return Err(self.unexpected());
             }
-            if is_pre && ident.len() > 1 && ident.starts_with('0') && ident.bytes().all(|b| b.is_ascii_digit()) {
+            if is_pre
+                && ident.len() > 1
+                && ident.starts_with('0')
+                && ident.bytes().all(|b| b.is_ascii_digit())
+            {
                 self.pos = ident_start;
                 return Err(self.error(VersionErrorKind::LeadingZero));
             }

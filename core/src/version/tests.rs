@@ -19,13 +19,21 @@ fn semver_precedence_follows_spec_example() {
         "1.0.0",
     ];
     for pair in chain.windows(2) {
-        assert!(v(Scheme::Semver, pair[0]) < v(Scheme::Semver, pair[1]), "{} < {}", pair[0], pair[1]);
+        assert!(
+            v(Scheme::Semver, pair[0]) < v(Scheme::Semver, pair[1]),
+            "{} < {}",
+            pair[0],
+            pair[1]
+        );
     }
 }
 
 #[test]
 fn semver_ignores_build_metadata_for_order_and_equality() {
-    assert_eq!(v(Scheme::Golang, "v3.2.0+incompatible"), v(Scheme::Golang, "3.2.0"));
+    assert_eq!(
+        v(Scheme::Golang, "v3.2.0+incompatible"),
+        v(Scheme::Golang, "3.2.0")
+    );
 }
 
 #[test]
@@ -44,8 +52,14 @@ fn strict_schemes_reject_prefixes_and_leading_zeros() {
     assert_eq!(err.offset(), 2);
     let err = Version::parse(Scheme::Semver, "1.0.0-01").unwrap_err();
     assert_eq!(err.kind(), &VersionErrorKind::LeadingZero);
-    assert!(matches!(Version::parse(Scheme::Semver, "1.0").unwrap_err().kind(), VersionErrorKind::UnexpectedEnd));
-    assert!(matches!(Version::parse(Scheme::Semver, "  ").unwrap_err().kind(), VersionErrorKind::Empty));
+    assert!(matches!(
+        Version::parse(Scheme::Semver, "1.0").unwrap_err().kind(),
+        VersionErrorKind::UnexpectedEnd
+    ));
+    assert!(matches!(
+        Version::parse(Scheme::Semver, "  ").unwrap_err().kind(),
+        VersionErrorKind::Empty
+    ));
 }
 
 #[test]
@@ -74,7 +88,12 @@ fn pep440_ordering_matches_packaging() {
         "1.1.dev1",
     ];
     for pair in chain.windows(2) {
-        assert!(v(Scheme::Pypi, pair[0]) < v(Scheme::Pypi, pair[1]), "{} < {}", pair[0], pair[1]);
+        assert!(
+            v(Scheme::Pypi, pair[0]) < v(Scheme::Pypi, pair[1]),
+            "{} < {}",
+            pair[0],
+            pair[1]
+        );
     }
 }
 
@@ -99,7 +118,14 @@ fn pep440_normalises_spellings() {
 
 #[test]
 fn pep440_rejects_garbage_with_offset() {
-    for (bad, offset) in [("1.0/2", 3), ("1.0.", 3), ("1.0+", 4), ("abc", 0), ("1.0a1b2", 5), ("1.0-", 3)] {
+    for (bad, offset) in [
+        ("1.0/2", 3),
+        ("1.0.", 3),
+        ("1.0+", 4),
+        ("abc", 0),
+        ("1.0a1b2", 5),
+        ("1.0-", 3),
+    ] {
         let err = Version::parse(Scheme::Pypi, bad).unwrap_err();
         assert_eq!(err.offset(), offset, "{bad}: {err}");
     }
@@ -109,7 +135,13 @@ fn pep440_rejects_garbage_with_offset() {
 fn cross_scheme_comparison_is_an_error() {
     let a = v(Scheme::Npm, "1.0.0");
     let b = v(Scheme::Cargo, "1.0.0");
-    assert_eq!(a.try_cmp(&b), Err(CompareError { left: Scheme::Npm, right: Scheme::Cargo }));
+    assert_eq!(
+        a.try_cmp(&b),
+        Err(CompareError {
+            left: Scheme::Npm,
+            right: Scheme::Cargo
+        })
+    );
     assert_ne!(a, b);
     assert_eq!(a.partial_cmp(&b), None);
 }
@@ -119,8 +151,14 @@ fn semver_text() -> impl Strategy<Value = String> {
         (0u32..30).prop_map(|n| n.to_string()),
         "[a-z][a-z0-9-]{0,4}".prop_map(|s| s),
     ];
-    (0u64..4, 0u64..4, 0u64..4, prop::collection::vec(ident, 0..3), prop::option::of("[a-z0-9]{1,3}")).prop_map(
-        |(a, b, c, pre, build)| {
+    (
+        0u64..4,
+        0u64..4,
+        0u64..4,
+        prop::collection::vec(ident, 0..3),
+        prop::option::of("[a-z0-9]{1,3}"),
+    )
+        .prop_map(|(a, b, c, pre, build)| {
             let mut s = format!("{a}.{b}.{c}");
             if !pre.is_empty() {
                 s.push('-');
@@ -131,25 +169,36 @@ fn semver_text() -> impl Strategy<Value = String> {
                 s.push_str(&build);
             }
             s
-        },
-    )
+        })
 }
 
 fn pep440_text() -> impl Strategy<Value = String> {
     (
         prop::option::of(0u64..3),
         prop::collection::vec(0u64..4, 1..4),
-        prop::option::of((prop::sample::select(vec!["a", "b", "rc", "alpha", "c"]), 0u64..3)),
+        prop::option::of((
+            prop::sample::select(vec!["a", "b", "rc", "alpha", "c"]),
+            0u64..3,
+        )),
         prop::option::of(0u64..3),
         prop::option::of(0u64..3),
-        prop::option::of(prop::collection::vec(prop_oneof!["[a-z]{1,3}", "[0-9]{1,2}"], 1..3)),
+        prop::option::of(prop::collection::vec(
+            prop_oneof!["[a-z]{1,3}", "[0-9]{1,2}"],
+            1..3,
+        )),
     )
         .prop_map(|(epoch, release, pre, post, dev, local)| {
             let mut s = String::new();
             if let Some(e) = epoch {
                 s.push_str(&format!("{e}!"));
             }
-            s.push_str(&release.iter().map(u64::to_string).collect::<Vec<_>>().join("."));
+            s.push_str(
+                &release
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join("."),
+            );
             if let Some((kind, n)) = pre {
                 s.push_str(&format!("{kind}{n}"));
             }

@@ -133,7 +133,11 @@ impl CvssV3 {
             return 0.0;
         }
         let sum = impact + self.exploitability_subscore();
-        let raw = if self.scope_changed() { (1.08 * sum).min(10.0) } else { sum.min(10.0) };
+        let raw = if self.scope_changed() {
+            (1.08 * sum).min(10.0)
+        } else {
+            sum.min(10.0)
+        };
         self.round_up(raw)
     }
 
@@ -176,14 +180,19 @@ impl std::str::FromStr for CvssV3 {
         };
         let mut values = [None; 22];
         for part in body.split('/') {
-            let (metric, value) = part.split_once(':').ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
+            let (metric, value) = part
+                .split_once(':')
+                .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
             let index = METRICS
                 .iter()
                 .position(|(name, _)| *name == metric)
                 .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
             let allowed = METRICS[index].1;
             if !allowed.contains(&value) {
-                return Err(CvssError::InvalidValue { metric: metric.to_owned(), value: value.to_owned() });
+                return Err(CvssError::InvalidValue {
+                    metric: metric.to_owned(),
+                    value: value.to_owned(),
+                });
             }
             if values[index].is_some() {
                 return Err(CvssError::DuplicateMetric(metric.to_owned()));
@@ -218,7 +227,9 @@ mod tests {
     use super::*;
 
     fn score(v: &str) -> f64 {
-        v.parse::<CvssV3>().unwrap_or_else(|e| panic!("{v}: {e}")).base_score()
+        v.parse::<CvssV3>()
+            .unwrap_or_else(|e| panic!("{v}: {e}"))
+            .base_score()
     }
 
     #[test]
@@ -235,18 +246,38 @@ mod tests {
     #[test]
     fn strict_parsing_names_the_problem() {
         let err = |v: &str| v.parse::<CvssV3>().unwrap_err();
-        assert_eq!(err("AV:N/AC:L"), CvssError::UnknownVersion("AV:N/AC:L".into()));
-        assert_eq!(err("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"), CvssError::MissingMetric("A"));
-        assert_eq!(err("CVSS:3.1/AV:N/AV:N"), CvssError::DuplicateMetric("AV".into()));
-        assert_eq!(err("CVSS:3.1/AV:Q"), CvssError::InvalidValue { metric: "AV".into(), value: "Q".into() });
+        assert_eq!(
+            err("AV:N/AC:L"),
+            CvssError::UnknownVersion("AV:N/AC:L".into())
+        );
+        assert_eq!(
+            err("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"),
+            CvssError::MissingMetric("A")
+        );
+        assert_eq!(
+            err("CVSS:3.1/AV:N/AV:N"),
+            CvssError::DuplicateMetric("AV".into())
+        );
+        assert_eq!(
+            err("CVSS:3.1/AV:Q"),
+            CvssError::InvalidValue {
+                metric: "AV".into(),
+                value: "Q".into()
+            }
+        );
         assert_eq!(err("CVSS:3.1/XX:N"), CvssError::UnknownMetric("XX".into()));
         assert_eq!(err("CVSS:3.1/AV"), CvssError::MalformedPart("AV".into()));
     }
 
     #[test]
     fn canonical_vector_orders_metrics() {
-        let v: CvssV3 = "CVSS:3.1/A:H/I:N/C:N/S:U/UI:N/PR:N/AC:L/AV:N/E:P".parse().unwrap();
-        assert_eq!(v.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H/E:P");
+        let v: CvssV3 = "CVSS:3.1/A:H/I:N/C:N/S:U/UI:N/PR:N/AC:L/AV:N/E:P"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            v.to_string(),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H/E:P"
+        );
     }
 
     #[test]
