@@ -1,1 +1,343 @@
-//! x
+//! Python bindings: thin newtypes over the core types. Inputs are converted under the GIL,
+//! long work (loading feeds, assessing fleets) runs with the GIL released.
+
+mod convert;
+mod errors;
+
+use convert::to_python;
+use errors::into_pyerr;
+use pyo3::prelude::*;
+use std::path::PathBuf;
+
+/// A knowledge base and model parameters that assess inventories.
+#[pyclass(module = "exposure", name = "Engine")]
+struct PyEngine {
+    inner: exposure::Engine,
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An engine with an empty knowledge base.
+    #[new]
+    fn new() -> Self {
+        Self {
+            inner: exposure::Engine::default(),
+        }
+    }
+
+    /// An engine over the embedded demo knowledge base.
+    #[staticmethod]
+    fn demo() -> Self {
+        Self {
+            inner: exposure::Engine::demo(),
+        }
+    }
+
+    /// Number of advisories loaded.
+    #[getter]
+    fn advisory_count(&self) -> usize {
+        self.inner.kb().len()
+    }
+
+    /// Loads OSV advisories from a JSON file or a directory; returns the load report as a
+    /// dict (records read, loaded, skipped, and located problems).
+    fn load_osv(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+        let kb = self.inner.kb_mut();
+        let report = py.detach(|| kb.load_osv_path(&path)).map_err(into_pyerr)?;
+        to_python(py, &report)
+    }
+
+    /// Loads OSV advisories from JSON text (one record or a list); returns the load report.
+    #[pyo3(signature = (text, origin = "<string>"))]
+    fn load_osv_json(&mut self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Py<PyAny>> {
+        let kb = self.inner.kb_mut();
+        let report = py.detach(|| kb.load_osv_str(text, origin));
+        to_python(py, &report)
+    }
+
+    /// Assesses an inventory file (CycloneDX JSON or fleet document).
+    fn assess_path(&self, py: Python<'_>, path: PathBuf) -> PyResult<Assessment> {
+        let engine = &self.inner;
+        let result = py.detach(|| {
+            let loaded = exposure::inventory::load_path(&path)?;
+            let mut assessment = engine.assess(&loaded.fleet);
+            assessment.inventory_reports.push(loaded.report);
+            Ok::<_, exposure::inventory::InventoryError>(assessment)
+        });
+        result.map(Assessment).map_err(into_pyerr)
+    }
+
+    /// Assesses an inventory given as JSON text.
+    #[pyo3(signature = (text, origin = "<string>"))]
+    fn assess_json(&self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Assessment> {
+        let engine = &self.inner;
+        py.detach(|| engine.assess_str(text, origin))
+            .map(Assessment)
+            .map_err(into_pyerr)
+    }
+
+    /// Assesses the embedded demo fleet.
+    fn assess_demo_fleet(&self, py: Python<'_>) -> Assessment {
+        let engine = &self.inner;
+        Assessment(py.detach(|| engine.assess(&exposure::demo::fleet())))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Engine(advisories={})", self.inner.kb().len())
+    }
+}
+
+/// The result of one assessment: scores, findings, recommendations, diagnostics.
+#[pyclass(frozen, module = "exposure")]
+struct Assessment(exposure::Assessment);
+
+#[pymethods]
+impl Assessment {
+    /// The organisation exposure score, 0-100.
+    #[getter]
+    fn score(&self) -> f64 {
+        self.0.organisation.score
+    }
+
+    /// The organisation exposure level: "low", "medium" or "high".
+    #[getter]
+    fn level(&self) -> &'static str {
+        self.0.organisation.level.name()
+    }
+
+    /// Per device: id, name, value, weight, findings, score, level.
+    #[getter]
+    fn devices(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.devices)
+    }
+
+    /// Every finding, with evidence and score terms.
+    #[getter]
+    fn findings(&self) -> Vec<Finding> {
+        self.0.findings.iter().cloned().map(Finding).collect()
+    }
+
+    /// Ranked recommendations.
+    #[getter]
+    fn recommendations(&self) -> Vec<Recommendation> {
+        self.0
+            .recommendations
+            .iter()
+            .cloned()
+            .map(Recommendation)
+            .collect()
+    }
+
+    /// What matching could not decide, and the inventory load reports.
+    #[getter]
+    fn diagnostics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.diagnostics)
+    }
+
+    /// The whole assessment as plain dicts and lists.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    /// The whole assessment as a JSON string.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.0).map_err(|e| into_pyerr(errors::SerdeFailure(e)))
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.0.organisation;
+        format!(
+            "Assessment(score={:.1}, level={:?}, devices={}, findings={})",
+            o.score,
+            o.level.name(),
+            o.devices,
+            o.findings
+        )
+    }
+}
+
+/// One vulnerability on one software item of one device.
+#[pyclass(frozen, module = "exposure")]
+struct Finding(exposure::engine::ScoredFinding);
+
+#[pymethods]
+impl Finding {
+    /// The device's id.
+    #[getter]
+    fn device_id(&self) -> &str {
+        &self.0.finding.device_id
+    }
+
+    /// The software's ecosystem.
+    #[getter]
+    fn ecosystem(&self) -> &str {
+        self.0.finding.software.ecosystem.osv_name()
+    }
+
+    /// The software's name.
+    #[getter]
+    fn package(&self) -> &str {
+        &self.0.finding.software.name
+    }
+
+    /// The installed version.
+    #[getter]
+    fn version(&self) -> &str {
+        &self.0.finding.software.version
+    }
+
+    /// The advisory's id.
+    #[getter]
+    fn advisory_id(&self) -> &str {
+        &self.0.finding.advisory_id
+    }
+
+    /// The advisory's aliases.
+    #[getter]
+    fn aliases(&self) -> Vec<String> {
+        self.0.finding.aliases.clone()
+    }
+
+    /// The fixed version ending the matched interval, if any.
+    #[getter]
+    fn fix(&self) -> Option<&str> {
+        self.0.finding.fix.as_deref()
+    }
+
+    /// The CVSS v3 base score used, if any.
+    #[getter]
+    fn cvss_score(&self) -> Option<f64> {
+        self.0.cvss.as_ref().map(|c| c.base_score)
+    }
+
+    /// The finding's risk `r = L x I`.
+    #[getter]
+    fn risk(&self) -> f64 {
+        self.0.risk.risk
+    }
+
+    /// The finding as a dict, evidence included.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        let f = &self.0.finding;
+        format!(
+            "Finding({:?} {} {} {} {})",
+            f.device_id, f.software.name, f.software.version, f.advisory_id, f.evidence.matched
+        )
+    }
+}
+
+/// One ranked remediation action.
+#[pyclass(frozen, module = "exposure")]
+struct Recommendation(exposure::recommend::Recommendation);
+
+#[pymethods]
+impl Recommendation {
+    /// 1-based rank.
+    #[getter]
+    fn rank(&self) -> usize {
+        self.0.rank
+    }
+
+    /// The one-line instruction.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The version to update to, if one fixes everything fixable.
+    #[getter]
+    fn target_version(&self) -> Option<&str> {
+        self.0.target_version.as_deref()
+    }
+
+    /// The exact drop of the organisation score if done.
+    #[getter]
+    fn exposure_impact(&self) -> f64 {
+        self.0.exposure_impact
+    }
+
+    /// The recommendation as a dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Recommendation(rank={}, {:?}, impact={:.2})",
+            self.0.rank, self.0.text, self.0.exposure_impact
+        )
+    }
+}
+
+/// Assesses inventories against knowledge: `assess(kb=[paths], inventory=path)`, or
+/// `assess(demo=True)` for the embedded demo knowledge base and fleet. With `demo=True`,
+/// `kb` and `inventory` replace the demo's own when given.
+#[pyfunction]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false))]
+fn assess(
+    py: Python<'_>,
+    kb: Option<Paths>,
+    inventory: Option<Paths>,
+    demo: bool,
+) -> PyResult<Assessment> {
+    let (kb, inventory) = (kb.map(Paths::into_vec), inventory.map(Paths::into_vec));
+    if !demo && (kb.is_none() || inventory.is_none()) {
+        return Err(errors::ExposureError::new_err(
+            "give kb and inventory, or demo=True",
+        ));
+    }
+    let result = py.detach(move || -> Result<exposure::Assessment, exposure::Error> {
+        let mut engine = match &kb {
+            Some(_) => exposure::Engine::default(),
+            None => exposure::Engine::demo(),
+        };
+        for path in kb.iter().flatten() {
+            engine.kb_mut().load_osv_path(path)?;
+        }
+        let Some(paths) = inventory else {
+            return Ok(engine.assess(&exposure::demo::fleet()));
+        };
+        let mut fleet = exposure::inventory::Fleet::default();
+        let mut reports = Vec::new();
+        for path in &paths {
+            let loaded = exposure::inventory::load_path(path)?;
+            fleet.extend(loaded.fleet);
+            reports.push(loaded.report);
+        }
+        let mut assessment = engine.assess(&fleet);
+        assessment.inventory_reports = reports;
+        Ok(assessment)
+    });
+    result.map(Assessment).map_err(into_pyerr)
+}
+
+/// One path or a sequence of paths.
+#[derive(FromPyObject)]
+enum Paths {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+impl Paths {
+    fn into_vec(self) -> Vec<PathBuf> {
+        match self {
+            Paths::One(p) => vec![p],
+            Paths::Many(v) => v,
+        }
+    }
+}
+
+#[pymodule(gil_used = false)]
+fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<PyEngine>()?;
+    m.add_class::<Assessment>()?;
+    m.add_class::<Finding>()?;
+    m.add_class::<Recommendation>()?;
+    m.add_function(wrap_pyfunction!(assess, m)?)?;
+    errors::register(m)
+}

@@ -1,0 +1,109 @@
+"""pytest suite for the Python binding, against the freshly built module."""
+
+import json
+import os
+import pathlib
+
+import pytest
+
+import exposure
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEMO_KB = ROOT / "core" / "data" / "demo" / "advisories.osv.json"
+DEMO_FLEET = ROOT / "core" / "data" / "demo" / "fleet.json"
+
+
+def test_demo_assessment_has_findings_scores_and_ranked_recommendations():
+    a = exposure.assess(demo=True)
+    assert 0 <= a.score <= 100
+    assert a.level in {"low", "medium", "high"}
+    assert len(a.findings) == 11
+    ids = {(f.device_id, f.advisory_id) for f in a.findings}
+    assert ("api-gw-01", "GO-2023-2102") in ids
+    assert ("web-01", "PYSEC-2023-74") in ids
+    ranks = [r.rank for r in a.recommendations]
+    assert ranks == list(range(1, len(ranks) + 1))
+    impacts = [r.exposure_impact for r in a.recommendations]
+    assert impacts == sorted(impacts, reverse=True)
+    assert a.recommendations[0].text == "update golang.org/x/net (Go) to 0.17.0"
+    assert a.recommendations[0].target_version == "0.17.0"
+
+
+def test_paths_give_the_same_result_as_the_embedded_demo():
+    from_files = exposure.assess(kb=[DEMO_KB], inventory=DEMO_FLEET)
+    embedded = exposure.assess(demo=True)
+    def essentials(a):
+        return [(f.device_id, f.package, f.version, f.advisory_id, f.fix, f.risk) for f in a.findings]
+
+    assert essentials(from_files) == essentials(embedded)
+    assert [r.text for r in from_files.recommendations] == [r.text for r in embedded.recommendations]
+    assert from_files.score == pytest.approx(embedded.score)
+
+
+def test_finding_carries_evidence_and_scores():
+    a = exposure.assess(demo=True)
+    f = next(f for f in a.findings if f.advisory_id == "PYSEC-2023-74")
+    assert (f.ecosystem, f.package, f.version, f.fix) == ("PyPI", "requests", "2.28.1", "2.31.0")
+    assert "CVE-2023-32681" in f.aliases
+    assert f.cvss_score == 6.1
+    d = f.to_dict()
+    assert d["evidence"]["matched"] == "vers:pypi/>=2.3.0|<2.31.0"
+    assert d["evidence"]["matcher"] == "osv-package"
+    assert d["risk"] == pytest.approx(d["impact"] * d["likelihood"])
+
+
+def test_to_dict_and_to_json_agree():
+    a = exposure.assess(demo=True)
+    assert json.loads(a.to_json()) == a.to_dict()
+    device = {d["device_id"]: d for d in a.devices}
+    assert device["dev-laptop-07"]["value"] == "low"
+    assert device["dev-laptop-07"]["weight"] == 0.75
+
+
+def test_engine_loads_and_reports_bad_records():
+    engine = exposure.Engine()
+    report = engine.load_osv_json(
+        '[{"id": "GHSA-xvch-5gv4-984h", "affected": [{"package": {"ecosystem": "npm", "name": "minimist"},'
+        ' "ranges": [{"type": "SEMVER", "events": [{"introduced": "1.0.0"}, {"fixed": "1.2.6"}]}]}]},'
+        ' {"affected": []}]',
+        origin="inline",
+    )
+    assert (report["records_loaded"], report["records_skipped"]) == (1, 1)
+    assert report["problems"][0]["field"] == "[1].id"
+    assert engine.advisory_count == 1
+    a = engine.assess_json('{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}')
+    assert [f.advisory_id for f in a.findings] == ["GHSA-xvch-5gv4-984h"]
+    assert a.to_dict()["inventory_reports"][0]["records_loaded"] == 1
+
+
+def test_errors_are_typed_value_errors(tmp_path):
+    engine = exposure.Engine.demo()
+    with pytest.raises(exposure.InventoryError, match="not JSON"):
+        engine.assess_json("{")
+    with pytest.raises(exposure.InventoryError, match="neither a CycloneDX BOM"):
+        engine.assess_json("[]")
+    with pytest.raises(exposure.KnowledgeBaseError, match="cannot read"):
+        exposure.assess(kb=tmp_path / "missing", inventory=DEMO_FLEET)
+    with pytest.raises(ValueError):
+        exposure.assess()
+    assert issubclass(exposure.InventoryError, exposure.ExposureError)
+    assert issubclass(exposure.ExposureError, ValueError)
+
+
+def test_classes_live_in_the_exposure_module():
+    for cls in (exposure.Engine, exposure.Assessment, exposure.Finding, exposure.Recommendation):
+        assert cls.__module__ == "exposure"
+    assert exposure.__version__ == "0.1.0"
+
+
+SHARED = pathlib.Path(os.environ.get("EXPOSURE_SHARED_DIR", ROOT.parent / "shared"))
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="shared data set not present (set EXPOSURE_SHARED_DIR)")
+def test_real_cyclonedx_sbom_loads():
+    sbom = SHARED / "data" / "sbom-cyclonedx" / "proton-bridge__proton-bridge-v1.8.0.bom.json"
+    a = exposure.Engine.demo().assess_path(sbom)
+    report = a.to_dict()["inventory_reports"][0]
+    assert report["records_loaded"] == 201
+    # The demo knowledge base knows golang.org/x/net: the SBOM's 2021 pseudo-version is affected.
+    assert {"GO-2022-0969", "GO-2023-2102"} <= {f.advisory_id for f in a.findings}
