@@ -4,7 +4,21 @@ import os
 from typing import Any, Optional, Sequence, Union, final
 
 __version__: str
-__all__: list[str]
+__all__ = [
+    "Assessment",
+    "CvssError",
+    "Engine",
+    "ExposureError",
+    "Finding",
+    "InventoryError",
+    "KnowledgeBaseError",
+    "PurlError",
+    "RangeError",
+    "Recommendation",
+    "VersionError",
+    "__version__",
+    "assess",
+]
 
 _Path = Union[str, "os.PathLike[str]"]
 
