@@ -163,7 +163,7 @@ pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDia
                         fixed_versions: affected
                             .ranges
                             .iter()
-                            .flat_map(|r| r.fixed_versions())
+                            .flat_map(super::kb::AffectedRange::fixed_versions)
                             .map(str::to_owned)
                             .collect(),
                         fix: evidence.1,
@@ -240,7 +240,7 @@ fn match_affected(
                 }
             },
             RangeEvaluation::Unevaluated(_) if range.kind != "GIT" => {
-                diagnostics.unevaluated_ranges += 1
+                diagnostics.unevaluated_ranges += 1;
             }
             RangeEvaluation::Unevaluated(_) => {}
         }

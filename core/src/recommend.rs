@@ -75,6 +75,7 @@ pub struct Input<'a> {
 
 /// Builds and ranks recommendations. `exposure_without` gives the organisation score after
 /// removing the findings whose indexes (into `inputs`) it is passed; `base` is the score now.
+#[allow(clippy::too_many_lines)] // one pass per product group; splitting scatters the group state
 pub fn recommend(
     kb: &KnowledgeBase,
     inputs: &[Input<'_>],
@@ -109,7 +110,11 @@ pub fn recommend(
                     let mut named: Vec<String> = covering
                         .iter()
                         .filter(|(a, _)| a == id)
-                        .flat_map(|(_, p)| p.ranges.iter().flat_map(|r| r.fixed_versions()))
+                        .flat_map(|(_, p)| {
+                            p.ranges
+                                .iter()
+                                .flat_map(super::kb::AffectedRange::fixed_versions)
+                        })
                         .map(str::to_owned)
                         .collect();
                     named.dedup();

@@ -14,12 +14,18 @@ use std::path::PathBuf;
 
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"), PathBuf::from)
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+            PathBuf::from,
+        )
         .join("data");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: shared data set not found at {} (set EXPOSURE_SHARED_DIR)", dir.display());
+        eprintln!(
+            "SKIPPED: shared data set not found at {} (set EXPOSURE_SHARED_DIR)",
+            dir.display()
+        );
         None
     }
 }
@@ -32,7 +38,10 @@ fn load_osv_archive(kb: &mut KnowledgeBase, archive: &std::path::Path) -> LoadRe
     for entry in tar.entries().expect("tar entries") {
         let mut entry = entry.expect("tar entry");
         let path = entry.path().expect("entry path").display().to_string();
-        if !path.ends_with(".json") {
+        if !std::path::Path::new(&path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             continue;
         }
         let mut text = String::new();
@@ -47,12 +56,24 @@ fn go_vulndb_and_rustsec_load_completely() {
     let Some(data) = shared_data() else { return };
     let mut kb = KnowledgeBase::new();
     let go = load_osv_archive(&mut kb, &data.join("osv-go/golang-vulndb-osv.tar.gz"));
-    assert_eq!((go.records_read, go.records_loaded, go.records_skipped), (4291, 4291, 0), "{go}");
+    assert_eq!(
+        (go.records_read, go.records_loaded, go.records_skipped),
+        (4291, 4291, 0),
+        "{go}"
+    );
     let rust = load_osv_archive(&mut kb, &data.join("osv-rustsec/rustsec-osv-crates.tar.gz"));
-    assert_eq!((rust.records_read, rust.records_skipped), (1206, 0), "{rust}");
+    assert_eq!(
+        (rust.records_read, rust.records_skipped),
+        (1206, 0),
+        "{rust}"
+    );
     // Every problem met is accounted for in the reports; none is a skipped record.
     for problem in go.problems.iter().chain(&rust.problems) {
-        assert_eq!(problem.consequence, exposure::kb::Consequence::PartlyUsed, "{problem}");
+        assert_eq!(
+            problem.consequence,
+            exposure::kb::Consequence::PartlyUsed,
+            "{problem}"
+        );
     }
     assert!(kb.affecting(&Ecosystem::Go, "golang.org/x/net").count() >= 30);
     assert!(kb.affecting(&Ecosystem::CratesIo, "smallvec").count() >= 1);
@@ -63,9 +84,14 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
     let Some(data) = shared_data() else { return };
     let mut kb = KnowledgeBase::new();
     load_osv_archive(&mut kb, &data.join("osv-go/golang-vulndb-osv.tar.gz"));
-    let loaded = inventory::load_path(&data.join("sbom-cyclonedx/proton-bridge__proton-bridge-v1.8.0.bom.json"))
-        .expect("SBOM loads");
-    assert_eq!((loaded.report.records_loaded, loaded.report.records_skipped), (201, 0));
+    let loaded = inventory::load_path(
+        &data.join("sbom-cyclonedx/proton-bridge__proton-bridge-v1.8.0.bom.json"),
+    )
+    .expect("SBOM loads");
+    assert_eq!(
+        (loaded.report.records_loaded, loaded.report.records_skipped),
+        (201, 0)
+    );
     let assessment = Engine::new(kb).assess(&loaded.fleet);
     let find = |id: &str, package: &str| {
         assessment
@@ -80,28 +106,72 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
     assert_eq!(gin.finding.evidence.matched, "vers:golang/<1.6.0");
     assert!(gin.finding.aliases.contains(&"CVE-2020-36567".to_owned()));
     // A pseudo-version of x/text, before the 0.3.7 fix.
-    assert_eq!(find("GO-2021-0113", "golang.org/x/text").finding.fix.as_deref(), Some("0.3.7"));
+    assert_eq!(
+        find("GO-2021-0113", "golang.org/x/text")
+            .finding
+            .fix
+            .as_deref(),
+        Some("0.3.7")
+    );
     // Pseudo-version against pseudo-version.
     assert_eq!(
-        find("GO-2022-0603", "gopkg.in/yaml.v3").finding.fix.as_deref(),
+        find("GO-2022-0603", "gopkg.in/yaml.v3")
+            .finding
+            .fix
+            .as_deref(),
         Some("3.0.0-20220521103104-8f96da9f5d5e")
     );
     // logrus v1.7.0 sits in the first of three affected windows.
-    assert_eq!(find("GO-2025-4188", "github.com/sirupsen/logrus").finding.evidence.matched, "vers:golang/<1.8.3");
+    assert_eq!(
+        find("GO-2025-4188", "github.com/sirupsen/logrus")
+            .finding
+            .evidence
+            .matched,
+        "vers:golang/<1.8.3"
+    );
     // jwt-go: introduced at a pseudo-version, never fixed.
-    assert_eq!(find("GO-2020-0017", "github.com/dgrijalva/jwt-go").finding.fix, None);
+    assert_eq!(
+        find("GO-2020-0017", "github.com/dgrijalva/jwt-go")
+            .finding
+            .fix,
+        None
+    );
     // Non-findings: yaml.v2 v2.2.8 is exactly the fix of GO-2020-0036 and above the others.
     for id in ["GO-2020-0036", "GO-2021-0061", "GO-2022-0956"] {
-        assert!(!assessment.findings.iter().any(|f| f.finding.advisory_id == id), "{id} must not match v2.2.8");
+        assert!(
+            !assessment
+                .findings
+                .iter()
+                .any(|f| f.finding.advisory_id == id),
+            "{id} must not match v2.2.8"
+        );
     }
     // GO-2026-4923 (bbolt, introduced 0, never fixed) was withdrawn: a withdrawn advisory
     // never yields a finding. Our independent script that ignored `withdrawn` found 59.
-    assert!(!assessment.findings.iter().any(|f| f.finding.advisory_id == "GO-2026-4923"));
+    assert!(!assessment
+        .findings
+        .iter()
+        .any(|f| f.finding.advisory_id == "GO-2026-4923"));
     assert_eq!(assessment.findings.len(), 58);
-    assert_eq!(assessment.diagnostics.unparsable_versions, 0, "{:?}", assessment.diagnostics.problems);
+    assert_eq!(
+        assessment.diagnostics.unparsable_versions, 0,
+        "{:?}",
+        assessment.diagnostics.problems
+    );
     // One recommendation per vulnerable module; x/net's covers every x/net finding.
-    let net = assessment.recommendations.iter().find(|r| r.software == "golang.org/x/net").expect("x/net recommendation");
-    assert_eq!(net.findings, assessment.findings.iter().filter(|f| f.finding.software.name == "golang.org/x/net").count());
+    let net = assessment
+        .recommendations
+        .iter()
+        .find(|r| r.software == "golang.org/x/net")
+        .expect("x/net recommendation");
+    assert_eq!(
+        net.findings,
+        assessment
+            .findings
+            .iter()
+            .filter(|f| f.finding.software.name == "golang.org/x/net")
+            .count()
+    );
     assert!(assessment.organisation.score > 0.0 && assessment.organisation.score <= 100.0);
 }
 
@@ -109,16 +179,29 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
 fn npm_and_maven_sboms_load_every_component() {
     let Some(data) = shared_data() else { return };
     for (file, components, device) in [
-        ("juice-shop__v11.1.2__bom.json.gz", 840, "pkg:npm/juice-shop@11.1.2"),
-        ("keycloak-10.0.2__bom.json.gz", 903, "pkg:maven/org.keycloak/keycloak-parent@10.0.2"),
+        (
+            "juice-shop__v11.1.2__bom.json.gz",
+            840,
+            "pkg:npm/juice-shop@11.1.2",
+        ),
+        (
+            "keycloak-10.0.2__bom.json.gz",
+            903,
+            "pkg:maven/org.keycloak/keycloak-parent@10.0.2",
+        ),
     ] {
         let mut text = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(data.join("sbom-cyclonedx").join(file)).expect("open"))
-            .read_to_string(&mut text)
-            .expect("gunzip");
+        flate2::read::GzDecoder::new(
+            std::fs::File::open(data.join("sbom-cyclonedx").join(file)).expect("open"),
+        )
+        .read_to_string(&mut text)
+        .expect("gunzip");
         let loaded = inventory::load_str(&text, file).expect("loads");
-        assert_eq!(loaded.report.records_loaded, components, "{file}: {}", loaded.report);
+        assert_eq!(
+            loaded.report.records_loaded, components,
+            "{file}: {}",
+            loaded.report
+        );
         assert_eq!(loaded.fleet.devices[0].id, device);
     }
 }
-

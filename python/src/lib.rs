@@ -41,6 +41,7 @@ impl PyEngine {
 
     /// Loads OSV advisories from a JSON file or a directory; returns the load report as a
     /// dict (records read, loaded, skipped, and located problems).
+    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
     fn load_osv(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
         let kb = self.inner.kb_mut();
         let report = py.detach(|| kb.load_osv_path(&path)).map_err(into_pyerr)?;
@@ -56,6 +57,7 @@ impl PyEngine {
     }
 
     /// Assesses an inventory file (CycloneDX JSON or fleet document).
+    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
     fn assess_path(&self, py: Python<'_>, path: PathBuf) -> PyResult<Assessment> {
         let engine = &self.inner;
         let result = py.detach(|| {

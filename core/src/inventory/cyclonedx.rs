@@ -20,29 +20,26 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
         .transpose()
         .map_err(malformed)?
         .flatten();
-    let (id, name) = match &subject {
-        Some(component) => {
-            let name = component
-                .opt_str("name")
-                .map_err(malformed)?
-                .unwrap_or(origin);
-            let id = component
-                .opt_str("bom-ref")
-                .map_err(malformed)?
-                .unwrap_or(name);
-            let name = match component.opt_str("version").map_err(malformed)? {
-                Some(version) => format!("{name} {version}"),
-                None => name.to_owned(),
-            };
-            (id.to_owned(), name)
-        }
-        None => {
-            let id = bom
-                .opt_str("serialNumber")
-                .map_err(malformed)?
-                .unwrap_or(origin);
-            (id.to_owned(), id.to_owned())
-        }
+    let (id, name) = if let Some(component) = &subject {
+        let name = component
+            .opt_str("name")
+            .map_err(malformed)?
+            .unwrap_or(origin);
+        let id = component
+            .opt_str("bom-ref")
+            .map_err(malformed)?
+            .unwrap_or(name);
+        let name = match component.opt_str("version").map_err(malformed)? {
+            Some(version) => format!("{name} {version}"),
+            None => name.to_owned(),
+        };
+        (id.to_owned(), name)
+    } else {
+        let id = bom
+            .opt_str("serialNumber")
+            .map_err(malformed)?
+            .unwrap_or(origin);
+        (id.to_owned(), id.to_owned())
     };
     let mut report = LoadReport {
         files: 1,

@@ -249,7 +249,7 @@ impl KnowledgeBase {
             for file in files {
                 match std::fs::read_to_string(&file) {
                     Ok(text) => {
-                        report.absorb(self.load_osv_str(&text, &file.display().to_string()))
+                        report.absorb(self.load_osv_str(&text, &file.display().to_string()));
                     }
                     Err(e) => {
                         report.files += 1;

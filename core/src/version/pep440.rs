@@ -187,12 +187,11 @@ impl Parser<'_> {
         if self.peek().is_some_and(is_separator) {
             self.pos += 1;
         }
-        match self.digits() {
-            Some(number) => number,
-            None => {
-                self.pos = before;
-                Ok(0)
-            }
+        if let Some(number) = self.digits() {
+            number
+        } else {
+            self.pos = before;
+            Ok(0)
         }
     }
 

@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use std::fmt::Write as _;
 
 fn v(scheme: Scheme, s: &str) -> Version {
     Version::parse(scheme, s).unwrap_or_else(|e| panic!("{e}"))
@@ -190,7 +191,7 @@ fn pep440_text() -> impl Strategy<Value = String> {
         .prop_map(|(epoch, release, pre, post, dev, local)| {
             let mut s = String::new();
             if let Some(e) = epoch {
-                s.push_str(&format!("{e}!"));
+                let _ = write!(s, "{e}!");
             }
             s.push_str(
                 &release
@@ -200,13 +201,13 @@ fn pep440_text() -> impl Strategy<Value = String> {
                     .join("."),
             );
             if let Some((kind, n)) = pre {
-                s.push_str(&format!("{kind}{n}"));
+                let _ = write!(s, "{kind}{n}");
             }
             if let Some(n) = post {
-                s.push_str(&format!(".post{n}"));
+                let _ = write!(s, ".post{n}");
             }
             if let Some(n) = dev {
-                s.push_str(&format!(".dev{n}"));
+                let _ = write!(s, ".dev{n}");
             }
             if let Some(local) = local {
                 s.push('+');
