@@ -75,7 +75,7 @@ fn assessments(c: &mut Criterion) {
     let engine = exposure::Engine::demo();
     let fleet = exposure::demo::fleet();
     group.bench_function("demo-fleet", |b| {
-        b.iter(|| engine.assess(black_box(&fleet)))
+        b.iter(|| engine.assess(black_box(&fleet)));
     });
     if let Some(data) = shared_data() {
         let mut kb = exposure::kb::KnowledgeBase::new();
@@ -110,7 +110,7 @@ fn assessments(c: &mut Criterion) {
         .fleet;
         let engine = exposure::Engine::new(kb);
         group.bench_function("proton-bridge-201-vs-go-vulndb", |b| {
-            b.iter(|| engine.assess(black_box(&sbom)))
+            b.iter(|| engine.assess(black_box(&sbom)));
         });
     } else {
         eprintln!("SKIPPED real-data benches: shared data set not found (set EXPOSURE_SHARED_DIR)");
