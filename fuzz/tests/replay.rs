@@ -1,0 +1,36 @@
+//! Replays every seed (`seeds/<target>/`) and every minimized crash (`regressions/<target>/`,
+//! each with a note in `regressions/README.md`) through the fuzz target bodies.
+
+use std::path::Path;
+
+fn replay(target: &str, body: fn(&[u8])) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for folder in ["seeds", "regressions"] {
+        let dir = root.join(folder).join(target);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            if path.is_file() && path.file_name().is_some_and(|n| n != ".keep") {
+                body(&std::fs::read(&path).expect("read input"));
+                count += 1;
+            }
+        }
+    }
+    assert!(count > 0, "no inputs replayed for {target}");
+}
+
+#[test]
+fn osv_document_inputs() {
+    replay("osv_document", exposure_fuzz::osv_document);
+}
+
+#[test]
+fn version_parse_inputs() {
+    replay("version_parse", exposure_fuzz::version_parse);
+}
+
+#[test]
+fn inventory_document_inputs() {
+    replay("inventory_document", exposure_fuzz::inventory_document);
+}
