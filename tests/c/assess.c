@@ -54,6 +54,49 @@ static void test_demo_assessment(void) {
     exposure_engine_free(engine);
 }
 
+/* Every row of tests/vectors/demo-findings.tsv (shared with the Rust and Python tests) must
+ * appear in the demo assessment, and no other finding. */
+static void test_demo_vectors(const char *vectors_path) {
+    exposure_engine *engine = NULL;
+    exposure_string *fleet = NULL;
+    exposure_string *out = NULL;
+    char line[1024];
+    char expected_count[64];
+    int rows = 0;
+    FILE *f = fopen(vectors_path, "r");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_assess_json(engine, text(fleet), exposure_string_len(fleet), &out, NULL) == EXPOSURE_STATUS_OK);
+    while (out != NULL && fgets(line, sizeof line, f) != NULL) {
+        char device[128], eco[64], package[128], installed[128], advisory[128], fix[128], matched[256];
+        char needle[1024];
+        if (line[0] == '#' || line[0] == '\n') continue;
+        if (sscanf(line, "%127[^\t]\t%63[^\t]\t%127[^\t]\t%127[^\t]\t%127[^\t]\t%127[^\t]\t%255[^\n]", device, eco,
+                   package, installed, advisory, fix, matched) != 7) {
+            CHECK(!"malformed vector row");
+            continue;
+        }
+        rows++;
+        snprintf(needle, sizeof needle,
+                 "\"device_id\":\"%s\",\"software\":{\"ecosystem\":\"%s\",\"name\":\"%s\",\"version\":\"%s\"", device,
+                 eco, package, installed);
+        CHECK(strstr(text(out), needle) != NULL);
+        snprintf(needle, sizeof needle, "\"advisory_id\":\"%s\"", advisory);
+        CHECK(strstr(text(out), needle) != NULL);
+        snprintf(needle, sizeof needle, "\"matched\":\"%s\"", matched);
+        CHECK(strstr(text(out), needle) != NULL);
+    }
+    fclose(f);
+    snprintf(expected_count, sizeof expected_count, "\"findings\":%d}", rows);
+    CHECK(rows > 0);
+    CHECK(out != NULL && strstr(text(out), expected_count) != NULL);
+    exposure_string_free(out);
+    exposure_string_free(fleet);
+    exposure_engine_free(engine);
+}
+
 static void test_own_knowledge_and_inventory(void) {
     static const char advisory[] =
         "[{\"id\": \"GO-2021-0113\", \"aliases\": [\"CVE-2021-38561\"], \"affected\": [{\"package\": "
@@ -113,9 +156,10 @@ static void test_errors(void) {
     exposure_engine_free(engine);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     test_version();
     test_demo_assessment();
+    test_demo_vectors(argc > 1 ? argv[1] : "tests/vectors/demo-findings.tsv");
     test_own_knowledge_and_inventory();
     test_errors();
     printf("%d passed, %d failed\n", passes, failures);

@@ -96,6 +96,20 @@ def test_classes_live_in_the_exposure_module():
     assert exposure.__version__ == "0.1.0"
 
 
+def _vector_rows(name):
+    lines = (ROOT / "tests" / "vectors" / name).read_text().splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+
+
+def test_demo_findings_are_exactly_the_shared_vectors():
+    a = exposure.assess(demo=True)
+    actual = [
+        (f.device_id, f.ecosystem, f.package, f.version, f.advisory_id, f.fix or "-", f.to_dict()["evidence"]["matched"])
+        for f in a.findings
+    ]
+    assert actual == _vector_rows("demo-findings.tsv")
+
+
 SHARED = pathlib.Path(os.environ.get("EXPOSURE_SHARED_DIR", ROOT.parent / "shared"))
 
 
