@@ -16,12 +16,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  exposure assess [--demo] [--kb PATH]... [--inventory PATH]... [--format table|json]
+  exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--format table|json]
 
   --demo          use the embedded demo knowledge base and fleet (each is replaced by
                   --kb or --inventory when those are given)
-  --kb PATH       OSV advisories: a JSON file (one record or an array) or a directory
-  --inventory P   a CycloneDX JSON SBOM (one device) or a fleet document (see README)
+  --kb PATH...    OSV advisories: JSON files (one record or an array) or directories
+  --inventory P.. CycloneDX JSON SBOMs (one device each) or fleet documents (see README)
   --format F      table (default) or json
 ";
 
@@ -35,18 +35,30 @@ struct AssessArgs {
 
 fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
     let mut out = AssessArgs::default();
-    let mut it = args.iter();
+    let mut it = args.iter().peekable();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
+        // `--kb A B C` and `--kb A --kb B` both work: a path flag takes every following
+        // argument up to the next flag.
+        let mut paths = |name: &str| -> Result<Vec<PathBuf>, String> {
+            let mut found = Vec::new();
+            while let Some(next) = it.next_if(|a| !a.starts_with("--")) {
+                found.push(PathBuf::from(next));
+            }
+            if found.is_empty() {
+                Err(format!("{name} needs a path"))
+            } else {
+                Ok(found)
+            }
         };
         match arg.as_str() {
             "--demo" => out.demo = true,
-            "--kb" => out.kb.push(value("--kb")?.into()),
-            "--inventory" => out.inventories.push(value("--inventory")?.into()),
-            "--format" => match value("--format")?.as_str() {
+            "--kb" => out.kb.extend(paths("--kb")?),
+            "--inventory" => out.inventories.extend(paths("--inventory")?),
+            "--format" => match it
+                .next()
+                .map(String::as_str)
+                .ok_or("--format needs a value")?
+            {
                 "json" => out.json = true,
                 "table" => out.json = false,
                 other => return Err(format!("unknown format {other:?} (table or json)")),
@@ -130,5 +142,45 @@ fn main() -> ExitCode {
             eprint!("{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn path_flags_take_several_values() {
+        let parsed = parse_assess(&args("--kb a b --inventory x --kb c --format json")).unwrap();
+        assert_eq!(
+            parsed.kb,
+            [PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c")]
+        );
+        assert_eq!(parsed.inventories, [PathBuf::from("x")]);
+        assert!(parsed.json);
+    }
+
+    #[test]
+    fn usage_errors_say_what_is_wrong() {
+        assert_eq!(
+            parse_assess(&args("--kb")).unwrap_err(),
+            "--kb needs a path"
+        );
+        assert_eq!(
+            parse_assess(&args("--kb a")).unwrap_err(),
+            "give --kb and --inventory, or --demo"
+        );
+        assert_eq!(
+            parse_assess(&args("--demo --format xml")).unwrap_err(),
+            "unknown format \"xml\" (table or json)"
+        );
+        assert_eq!(
+            parse_assess(&args("--demo --frob")).unwrap_err(),
+            "unknown argument \"--frob\""
+        );
     }
 }
