@@ -7,8 +7,11 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod batch;
 mod table;
 
+use exposure::range::parse_range;
+use exposure::version::{Scheme, Version};
 use exposure::{inventory, kb::KnowledgeBase, Engine};
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,6 +20,13 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--format table|json]
+  exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
+  exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
+
+  Batch modes write one line per input line; a line they cannot handle gives
+  error<TAB>message. S is one of: semver npm cargo golang pypi deb rpm alpm alpine maven
+  nuget gem composer hex conan openssl generic intdot lexicographic datetime. RANGE is the
+  scheme's native syntax or any vers: string (whose own scheme wins).
 
   --demo          use the embedded demo knowledge base and fleet (each is replaced by
                   --kb or --inventory when those are given)
@@ -118,8 +128,57 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// `--scheme S` for the batch modes.
+fn scheme_arg(args: &[String]) -> Result<Scheme, String> {
+    match args {
+        [flag, name] if flag == "--scheme" => name.parse::<Scheme>().map_err(|e| e.to_string()),
+        _ => Err("give --scheme S".to_owned()),
+    }
+}
+
+fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {
+    let (a, b) = batch::pair(line)?;
+    let a = Version::parse(scheme, a).map_err(|e| e.to_string())?;
+    let b = Version::parse(scheme, b).map_err(|e| e.to_string())?;
+    let order = a.try_cmp(&b).map_err(|e| e.to_string())?;
+    Ok((order as i8).to_string())
+}
+
+fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
+    let (range, version) = batch::pair(line)?;
+    let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
+    let version = Version::parse(range.scheme(), version).map_err(|e| e.to_string())?;
+    Ok(range.contains(&version).to_string())
+}
+
+fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>) -> ExitCode {
+    match scheme_arg(args) {
+        Ok(scheme) => {
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match batch::run(stdin, stdout, |line| handle(scheme, line)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("exposure: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("exposure: {e}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let words: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
+    match words.as_slice() {
+        ["version", "compare"] => return run_batch(&args[2..], compare_line),
+        ["range", "contains"] => return run_batch(&args[2..], contains_line),
+        _ => {}
+    }
     match args.first().map(String::as_str) {
         Some("assess") => match parse_assess(&args[1..]) {
             Ok(parsed) => match assess(&parsed) {
@@ -162,6 +221,31 @@ mod tests {
         );
         assert_eq!(parsed.inventories, [PathBuf::from("x")]);
         assert!(parsed.json);
+    }
+
+    #[test]
+    fn batch_lines() {
+        assert_eq!(compare_line(Scheme::Deb, "1.0~rc1\t1.0"), Ok("-1".into()));
+        assert_eq!(
+            compare_line(Scheme::Maven, "1.0-SNAPSHOT\t1.0"),
+            Ok("-1".into())
+        );
+        assert_eq!(compare_line(Scheme::Pypi, "1.0\t1.0.0"), Ok("0".into()));
+        assert!(compare_line(Scheme::Pypi, "1.0\tnope")
+            .unwrap_err()
+            .contains("invalid pypi version"));
+        assert_eq!(
+            contains_line(Scheme::Npm, "^1.2.3\t1.9.0"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            contains_line(Scheme::Npm, "vers:deb/>=1.0|<2.0\t1.5-1"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            contains_line(Scheme::Pypi, ">=2.3.0,<2.31.0\t2.31.0"),
+            Ok("false".into())
+        );
     }
 
     #[test]

@@ -11,12 +11,17 @@
 //! - `last_affected` closes an interval inclusively, `fixed` exclusively; `limit` caps the
 //!   whole range.
 
+mod algebra;
+mod native;
 mod osv;
+mod vers;
 
 #[cfg(test)]
 mod tests;
 
+pub use native::{parse_range, RangeSyntaxError};
 pub use osv::{OsvEvent, RangeError};
+pub use vers::{Comparator, Constraint, Vers, VersError, VersScheme};
 
 use crate::version::{Scheme, Version};
 use std::cmp::Ordering;
@@ -150,18 +155,56 @@ impl Range {
 }
 
 impl fmt::Display for Range {
+    /// The simplest `vers:` string for the set: `*` for everything, `vers:none/*` for
+    /// nothing, a single version without comparator, and a one-version gap as `!=`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "vers:{}/", self.scheme)?;
         if self.intervals.is_empty() {
-            // vers has no "none" comparator in a typed range; an empty set of versions is
-            // spelled as the impossible pair below.
-            return f.write_str("<0|>0");
+            return f.write_str("vers:none/*");
         }
-        for (i, interval) in self.intervals.iter().enumerate() {
-            if i > 0 {
+        write!(f, "vers:{}/", self.scheme)?;
+        let mut first = true;
+        let mut sep = |f: &mut fmt::Formatter<'_>| -> fmt::Result {
+            if !std::mem::take(&mut first) {
                 f.write_str("|")?;
             }
-            interval.write_constraints(f)?;
+            Ok(())
+        };
+        let count = self.intervals.len();
+        for (i, interval) in self.intervals.iter().enumerate() {
+            match (&interval.lower, &interval.upper) {
+                (None, None) => {
+                    sep(f)?;
+                    f.write_str("*")?;
+                }
+                (Some(lo), Some(hi))
+                    if lo.inclusive && hi.inclusive && lo.version == hi.version =>
+                {
+                    sep(f)?;
+                    write!(f, "{}", lo.version)?;
+                }
+                (lower, upper) => {
+                    // A lower end that reopens right after the previous interval's open end
+                    // at the same version was already written as `!=`.
+                    let gap_before = i > 0
+                        && matches!((&self.intervals[i - 1].upper, lower), (Some(u), Some(l))
+                            if !u.inclusive && !l.inclusive && u.version == l.version);
+                    if let (Some(lo), false) = (lower, gap_before) {
+                        sep(f)?;
+                        write!(f, "{}{}", if lo.inclusive { ">=" } else { ">" }, lo.version)?;
+                    }
+                    if let Some(hi) = upper {
+                        let gap_after = i + 1 < count
+                            && matches!(&self.intervals[i + 1].lower, Some(l)
+                                if !hi.inclusive && !l.inclusive && l.version == hi.version);
+                        sep(f)?;
+                        if gap_after {
+                            write!(f, "!={}", hi.version)?;
+                        } else {
+                            write!(f, "{}{}", if hi.inclusive { "<=" } else { "<" }, hi.version)?;
+                        }
+                    }
+                }
+            }
         }
         Ok(())
     }

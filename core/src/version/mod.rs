@@ -15,13 +15,34 @@
 //! - **Go versions** carry a leading `v` in modules (`v1.2.3`) but not in OSV events (`1.2.3`):
 //!   both spellings are accepted; pseudo-versions are ordinary SemVer pre-releases.
 
+mod alpine;
+mod composer;
+mod conan;
+mod deb;
+mod gem;
+mod generic;
+mod maven;
+mod nuget;
+mod openssl;
 mod pep440;
+mod rpm;
 mod semantic;
 
 #[cfg(test)]
 mod tests;
 
+pub use alpine::AlpineVersion;
+pub use composer::ComposerVersion;
+pub use conan::ConanVersion;
+pub use deb::DebVersion;
+pub use gem::GemVersion;
+pub use generic::{DatetimeVersion, GenericVersion, IntdotVersion, LexicographicVersion};
+pub use maven::MavenVersion;
+pub use nuget::NugetVersion;
+pub use openssl::OpensslVersion;
+pub(crate) use pep440::Marker;
 pub use pep440::{Pep440Version, PreKind};
+pub use rpm::{AlpmVersion, RpmVersion};
 pub use semantic::SemanticVersion;
 
 use std::cmp::Ordering;
@@ -48,16 +69,61 @@ pub enum Scheme {
     Golang,
     /// Python packages, PEP 440.
     Pypi,
+    /// Debian packages, as `dpkg`.
+    Deb,
+    /// RPM packages, as `rpm.vercmp`.
+    Rpm,
+    /// Arch Linux packages, as pacman's `vercmp`.
+    Alpm,
+    /// Alpine packages, as `apk version -t`.
+    Alpine,
+    /// Maven artifacts, as Maven 3.8.7's `ComparableVersion`.
+    Maven,
+    /// NuGet packages, as `NuGet.Versioning`.
+    Nuget,
+    /// RubyGems, as `Gem::Version`.
+    Gem,
+    /// Composer/Packagist, as PHP's `version_compare`.
+    Composer,
+    /// Hex (Erlang/Elixir): strict SemVer 2.0.0.
+    Hex,
+    /// Conan, as Conan 2's `Version`.
+    Conan,
+    /// OpenSSL releases with letter suffixes (`1.0.2k`).
+    Openssl,
+    /// Vendor and NVD version strings (see [`GenericVersion`]).
+    Generic,
+    /// `vers:intdot`: dot-separated integers.
+    Intdot,
+    /// `vers:lexicographic`: text in code-point order.
+    Lexicographic,
+    /// `vers:datetime`: RFC 3339 timestamps.
+    Datetime,
 }
 
 impl Scheme {
     /// Every scheme, in a stable order (useful for fuzzing and enumeration).
-    pub const ALL: [Scheme; 5] = [
+    pub const ALL: [Scheme; 20] = [
         Scheme::Semver,
         Scheme::Npm,
         Scheme::Cargo,
         Scheme::Golang,
         Scheme::Pypi,
+        Scheme::Deb,
+        Scheme::Rpm,
+        Scheme::Alpm,
+        Scheme::Alpine,
+        Scheme::Maven,
+        Scheme::Nuget,
+        Scheme::Gem,
+        Scheme::Composer,
+        Scheme::Hex,
+        Scheme::Conan,
+        Scheme::Openssl,
+        Scheme::Generic,
+        Scheme::Intdot,
+        Scheme::Lexicographic,
+        Scheme::Datetime,
     ];
 
     /// The lower-case name of the scheme, as used by purl `vers:` and the command line.
@@ -72,7 +138,45 @@ impl Scheme {
             Scheme::Cargo => "cargo",
             Scheme::Golang => "golang",
             Scheme::Pypi => "pypi",
+            Scheme::Deb => "deb",
+            Scheme::Rpm => "rpm",
+            Scheme::Alpm => "alpm",
+            Scheme::Alpine => "alpine",
+            Scheme::Maven => "maven",
+            Scheme::Nuget => "nuget",
+            Scheme::Gem => "gem",
+            Scheme::Composer => "composer",
+            Scheme::Hex => "hex",
+            Scheme::Conan => "conan",
+            Scheme::Openssl => "openssl",
+            Scheme::Generic => "generic",
+            Scheme::Intdot => "intdot",
+            Scheme::Lexicographic => "lexicographic",
+            Scheme::Datetime => "datetime",
         }
+    }
+
+    /// The scheme of a purl `vers:` type, accepting the aliases feeds use (`debian` for
+    /// `deb`, `apk` for `alpine`, `go` for `golang`, …).
+    ///
+    /// ```
+    /// use exposure::version::Scheme;
+    /// assert_eq!(Scheme::from_vers_type("debian"), Some(Scheme::Deb));
+    /// assert_eq!(Scheme::from_vers_type("go"), Some(Scheme::Golang));
+    /// ```
+    pub fn from_vers_type(name: &str) -> Option<Scheme> {
+        let lower = name.to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "debian" | "ubuntu" => Scheme::Deb,
+            "apk" => Scheme::Alpine,
+            "go" => Scheme::Golang,
+            "rubygems" => Scheme::Gem,
+            "packagist" => Scheme::Composer,
+            "arch" | "archlinux" => Scheme::Alpm,
+            "centos" | "fedora" | "rhel" | "redhat" | "suse" | "opensuse" | "mageia" => Scheme::Rpm,
+            "crates" | "crates.io" => Scheme::Cargo,
+            other => return other.parse().ok(),
+        })
     }
 }
 
@@ -147,6 +251,8 @@ struct VersionErrorInner {
 
 impl VersionError {
     pub(crate) fn new(scheme: Scheme, input: &str, offset: usize, kind: VersionErrorKind) -> Self {
+        // An offset never points past the input (a "too short" error points at its end).
+        let offset = offset.min(input.len());
         Self(Box::new(VersionErrorInner {
             kind,
             scheme,
@@ -170,7 +276,8 @@ impl VersionError {
         &self.0.input
     }
 
-    /// Byte offset into [`input`](Self::input) where parsing failed.
+    /// Byte offset into [`input`](Self::input) where parsing failed; at most the input's
+    /// length.
     pub fn offset(&self) -> usize {
         self.0.offset
     }
@@ -226,16 +333,51 @@ pub struct Version {
 enum Value {
     Semantic(Scheme, SemanticVersion),
     Pep440(Pep440Version),
+    Deb(DebVersion),
+    Rpm(RpmVersion),
+    Alpm(AlpmVersion),
+    Alpine(AlpineVersion),
+    Maven(MavenVersion),
+    Nuget(NugetVersion),
+    Gem(GemVersion),
+    Composer(ComposerVersion),
+    Conan(ConanVersion),
+    Openssl(OpensslVersion),
+    Generic(GenericVersion),
+    Intdot(IntdotVersion),
+    Lexicographic(LexicographicVersion),
+    Datetime(DatetimeVersion),
 }
 
 impl Version {
-    /// Parses `text` under `scheme`. Surrounding white space is ignored.
+    /// Parses `text` under `scheme`. Surrounding white space is ignored (except for
+    /// `lexicographic`, where every character counts).
     pub fn parse(scheme: Scheme, text: &str) -> Result<Self, VersionError> {
         let value = match scheme {
-            Scheme::Semver | Scheme::Npm | Scheme::Cargo | Scheme::Golang => {
+            Scheme::Semver | Scheme::Npm | Scheme::Cargo | Scheme::Golang | Scheme::Hex => {
                 Value::Semantic(scheme, SemanticVersion::parse(scheme, text)?)
             }
             Scheme::Pypi => Value::Pep440(Pep440Version::parse(text)?),
+            Scheme::Deb => Value::Deb(DebVersion::parse(text)?),
+            Scheme::Rpm => Value::Rpm(RpmVersion::parse(text)?),
+            Scheme::Alpm => Value::Alpm(AlpmVersion::parse(text)?),
+            Scheme::Alpine => Value::Alpine(AlpineVersion::parse(text)?),
+            Scheme::Maven => Value::Maven(MavenVersion::parse(text)?),
+            Scheme::Nuget => Value::Nuget(NugetVersion::parse(text)?),
+            Scheme::Gem => Value::Gem(GemVersion::parse(text)?),
+            Scheme::Composer => Value::Composer(ComposerVersion::parse(text)?),
+            Scheme::Conan => Value::Conan(ConanVersion::parse(text)?),
+            Scheme::Openssl => Value::Openssl(OpensslVersion::parse(text)?),
+            Scheme::Generic => Value::Generic(GenericVersion::parse(text)?),
+            Scheme::Intdot => Value::Intdot(IntdotVersion::parse(text)?),
+            Scheme::Lexicographic => {
+                let value = Value::Lexicographic(LexicographicVersion::parse(text)?);
+                return Ok(Self {
+                    text: text.into(),
+                    value,
+                });
+            }
+            Scheme::Datetime => Value::Datetime(DatetimeVersion::parse(text)?),
         };
         Ok(Self {
             text: text.trim().into(),
@@ -248,6 +390,20 @@ impl Version {
         match &self.value {
             Value::Semantic(scheme, _) => *scheme,
             Value::Pep440(_) => Scheme::Pypi,
+            Value::Deb(_) => Scheme::Deb,
+            Value::Rpm(_) => Scheme::Rpm,
+            Value::Alpm(_) => Scheme::Alpm,
+            Value::Alpine(_) => Scheme::Alpine,
+            Value::Maven(_) => Scheme::Maven,
+            Value::Nuget(_) => Scheme::Nuget,
+            Value::Gem(_) => Scheme::Gem,
+            Value::Composer(_) => Scheme::Composer,
+            Value::Conan(_) => Scheme::Conan,
+            Value::Openssl(_) => Scheme::Openssl,
+            Value::Generic(_) => Scheme::Generic,
+            Value::Intdot(_) => Scheme::Intdot,
+            Value::Lexicographic(_) => Scheme::Lexicographic,
+            Value::Datetime(_) => Scheme::Datetime,
         }
     }
 
@@ -256,20 +412,51 @@ impl Version {
         &self.text
     }
 
+    /// The PEP 440 value, for PyPI versions.
+    pub fn as_pep440(&self) -> Option<&Pep440Version> {
+        match &self.value {
+            Value::Pep440(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A PyPI bound that displays as `text` but orders as `value` (see [`Marker`]).
+    pub(crate) fn pep440_bound(text: &str, value: Pep440Version) -> Version {
+        Version {
+            text: text.into(),
+            value: Value::Pep440(value),
+        }
+    }
+
     /// Compares two versions of the same scheme; versions of different schemes are an error.
     pub fn try_cmp(&self, other: &Self) -> Result<Ordering, CompareError> {
-        match (&self.value, &other.value) {
-            (Value::Semantic(a_scheme, a), Value::Semantic(b_scheme, b))
-                if a_scheme == b_scheme =>
-            {
-                Ok(a.cmp(b))
+        use Value as V;
+        Ok(match (&self.value, &other.value) {
+            (V::Semantic(a_scheme, a), V::Semantic(b_scheme, b)) if a_scheme == b_scheme => {
+                a.cmp(b)
             }
-            (Value::Pep440(a), Value::Pep440(b)) => Ok(a.cmp(b)),
-            _ => Err(CompareError {
-                left: self.scheme(),
-                right: other.scheme(),
-            }),
-        }
+            (V::Pep440(a), V::Pep440(b)) => a.cmp(b),
+            (V::Deb(a), V::Deb(b)) => a.cmp(b),
+            (V::Rpm(a), V::Rpm(b)) => a.cmp(b),
+            (V::Alpm(a), V::Alpm(b)) => a.cmp(b),
+            (V::Alpine(a), V::Alpine(b)) => a.cmp(b),
+            (V::Maven(a), V::Maven(b)) => a.cmp(b),
+            (V::Nuget(a), V::Nuget(b)) => a.cmp(b),
+            (V::Gem(a), V::Gem(b)) => a.cmp(b),
+            (V::Composer(a), V::Composer(b)) => a.cmp(b),
+            (V::Conan(a), V::Conan(b)) => a.cmp(b),
+            (V::Openssl(a), V::Openssl(b)) => a.cmp(b),
+            (V::Generic(a), V::Generic(b)) => a.cmp(b),
+            (V::Intdot(a), V::Intdot(b)) => a.cmp(b),
+            (V::Lexicographic(a), V::Lexicographic(b)) => a.cmp(b),
+            (V::Datetime(a), V::Datetime(b)) => a.cmp(b),
+            _ => {
+                return Err(CompareError {
+                    left: self.scheme(),
+                    right: other.scheme(),
+                })
+            }
+        })
     }
 }
 
@@ -293,6 +480,20 @@ impl Hash for Version {
         match &self.value {
             Value::Semantic(_, v) => v.hash(state),
             Value::Pep440(v) => v.hash(state),
+            Value::Deb(v) => v.hash(state),
+            Value::Rpm(v) => v.hash(state),
+            Value::Alpm(v) => v.hash(state),
+            Value::Alpine(v) => v.hash(state),
+            Value::Maven(v) => v.hash(state),
+            Value::Nuget(v) => v.hash(state),
+            Value::Gem(v) => v.hash(state),
+            Value::Composer(v) => v.hash(state),
+            Value::Conan(v) => v.hash(state),
+            Value::Openssl(v) => v.hash(state),
+            Value::Generic(v) => v.hash(state),
+            Value::Intdot(v) => v.hash(state),
+            Value::Lexicographic(v) => v.hash(state),
+            Value::Datetime(v) => v.hash(state),
         }
     }
 }

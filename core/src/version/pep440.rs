@@ -91,6 +91,22 @@ pub struct Pep440Version {
     post: Option<u64>,
     dev: Option<u64>,
     local: Box<[LocalSegment]>,
+    marker: Marker,
+}
+
+/// A range bound that no spelled version can express, used by specifier sets:
+/// `<1.0` excludes 1.0's pre-releases, `>1.0` its post and local releases, `<=1.0` admits
+/// 1.0's local versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Marker {
+    /// An ordinary version.
+    None,
+    /// Sorts before every version of the same epoch and release (`1.0.dev0` included).
+    MinOfRelease,
+    /// Sorts after every version of the same epoch and release (posts and locals included).
+    MaxOfRelease,
+    /// Sorts after every local variant of the same public version.
+    MaxLocal,
 }
 
 impl Pep440Version {
@@ -106,6 +122,46 @@ impl Pep440Version {
     /// Whether this is a pre-release or a development release.
     pub fn is_prerelease(&self) -> bool {
         self.pre.is_some() || self.dev.is_some()
+    }
+
+    /// Whether this is a post-release.
+    pub fn is_postrelease(&self) -> bool {
+        self.post.is_some()
+    }
+
+    /// Whether this has a local label.
+    pub fn has_local(&self) -> bool {
+        !self.local.is_empty()
+    }
+
+    /// This version's release with a bound marker (for specifier sets).
+    pub(crate) fn marked(&self, marker: Marker) -> Self {
+        let mut v = self.clone();
+        if matches!(marker, Marker::MinOfRelease | Marker::MaxOfRelease) {
+            v.pre = None;
+            v.post = None;
+            v.dev = None;
+            v.local = Box::new([]);
+        }
+        v.marker = marker;
+        v
+    }
+
+    /// The same version with one more release component bumped at `index` and the rest
+    /// dropped (`1.4.5` bumped at 1 is `1.5`), without pre/post/dev/local.
+    pub(crate) fn bump(&self, index: usize) -> Self {
+        let mut release: Vec<u64> = self.release.iter().copied().take(index + 1).collect();
+        release.resize(index + 1, 0);
+        release[index] = release[index].saturating_add(1);
+        Pep440Version {
+            epoch: self.epoch,
+            release: release.into_boxed_slice(),
+            pre: None,
+            post: None,
+            dev: None,
+            local: Box::new([]),
+            marker: Marker::None,
+        }
     }
 
     /// The release numbers, as written (trailing zeros kept).
@@ -261,6 +317,7 @@ impl Parser<'_> {
             post,
             dev,
             local: local.into_boxed_slice(),
+            marker: Marker::None,
         })
     }
 
@@ -352,12 +409,35 @@ fn compare_release(a: &[u64], b: &[u64]) -> Ordering {
         .unwrap_or(Ordering::Equal)
 }
 
+fn release_marker_order(a: Marker, b: Marker) -> Ordering {
+    let rank = |m: Marker| match m {
+        Marker::MinOfRelease => 0,
+        Marker::MaxOfRelease => 2,
+        Marker::None | Marker::MaxLocal => 1,
+    };
+    rank(a).cmp(&rank(b))
+}
+
 impl Ord for Pep440Version {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
             .cmp(&other.epoch)
             .then_with(|| compare_release(&self.release, &other.release))
-            .then_with(|| self.pre_key().cmp(&other.pre_key()))
+            .then_with(|| release_marker_order(self.marker, other.marker))
+            .then_with(|| {
+                if matches!(self.marker, Marker::MinOfRelease | Marker::MaxOfRelease) {
+                    // Both carry the same release marker: nothing else counts.
+                    return Ordering::Equal;
+                }
+                self.cmp_public(other)
+            })
+    }
+}
+
+impl Pep440Version {
+    fn cmp_public(&self, other: &Self) -> Ordering {
+        self.pre_key()
+            .cmp(&other.pre_key())
             // No post-release sorts before any post-release.
             .then_with(|| self.post.cmp(&other.post))
             // No dev-release sorts after any dev-release.
@@ -367,8 +447,19 @@ impl Ord for Pep440Version {
                 (Some(_), None) => Ordering::Less,
                 (Some(a), Some(b)) => a.cmp(&b),
             })
-            // No local label sorts before any; labels compare segment by segment.
-            .then_with(|| self.local.cmp(&other.local))
+            // A MaxLocal marker sorts after every local label of its public version.
+            .then_with(|| {
+                match (
+                    self.marker == Marker::MaxLocal,
+                    other.marker == Marker::MaxLocal,
+                ) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    // No local label sorts before any; labels compare segment by segment.
+                    (false, false) => self.local.cmp(&other.local),
+                }
+            })
     }
 }
 

@@ -269,3 +269,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn error_offsets_never_pass_the_input() {
+    // Found by the version_parse fuzz target (fuzz/regressions/version_parse/).
+    for scheme in Scheme::ALL {
+        for text in ["9393", " 1", "1.", "1.0-", "v", "1:", "x"] {
+            if let Err(e) = Version::parse(scheme, text) {
+                assert!(
+                    e.offset() <= text.len(),
+                    "{scheme} {text:?}: offset {}",
+                    e.offset()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! node-semver ranges with `includePrerelease: true`, desugared exactly as node-semver does
+//! (`replaceCaret`, `replaceTilde`, `replaceXRange`, `hyphenReplace`).
+
+use super::{interval, syntax, RangeSyntaxError};
+use crate::range::{Interval, Range};
+use crate::version::{Scheme, Version};
+
+/// A partial version: `None` parts are wildcards or missing.
+#[derive(Debug, Clone, Default)]
+struct Partial {
+    major: Option<u64>,
+    minor: Option<u64>,
+    patch: Option<u64>,
+    /// Pre-release and build text after the patch (`-beta.1+b`), only with a numeric patch.
+    rest: String,
+}
+
+impl Partial {
+    fn any_x(&self) -> bool {
+        self.major.is_none() || self.minor.is_none() || self.patch.is_none()
+    }
+}
+
+fn parse_partial(
+    scheme: Scheme,
+    input: &str,
+    text: &str,
+    at: usize,
+) -> Result<Partial, RangeSyntaxError> {
+    let body = text.trim_start_matches(['v', '=']);
+    let err = |m: &str| syntax(scheme, input, at, m.to_owned());
+    if body.is_empty() {
+        return Err(err("missing version"));
+    }
+    let (core, rest) = match body.find(['-', '+']) {
+        Some(i) => (&body[..i], &body[i..]),
+        None => (body, ""),
+    };
+    let mut parts = core.split('.');
+    let mut field = |name: &str| -> Result<Option<u64>, RangeSyntaxError> {
+        match parts.next() {
+            None => Ok(None),
+            Some("x" | "X" | "*") => Ok(None),
+            Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                if n.len() > 1 && n.starts_with('0') {
+                    return Err(err(&format!("leading zero in {name}")));
+                }
+                n.parse()
+                    .map(Some)
+                    .map_err(|_| err(&format!("{name} too large")))
+            }
+            Some(_) => Err(err(&format!("bad {name}"))),
+        }
+    };
+    let (major, minor, patch) = (field("major")?, field("minor")?, field("patch")?);
+    if parts.next().is_some() {
+        return Err(err("more than three version parts"));
+    }
+    if !rest.is_empty() && patch.is_none() {
+        return Err(err("pre-release or build on a partial version"));
+    }
+    Ok(Partial {
+        major,
+        minor,
+        patch,
+        rest: rest.to_owned(),
+    })
+}
+
+/// A desugared comparator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+    Eq,
+}
+
+struct Builder {
+    scheme: Scheme,
+    comparators: Vec<(Op, Version)>,
+    /// A comparator that matches nothing (`<0.0.0-0`).
+    nothing: bool,
+}
+
+impl Builder {
+    fn push(&mut self, op: Op, text: &str) -> Result<(), RangeSyntaxError> {
+        let version = Version::parse(self.scheme, text)?;
+        self.comparators.push((op, version));
+        Ok(())
+    }
+
+    /// `replaceXRange` (and plain full versions) for one comparator.
+    fn x_range(&mut self, op: Option<Op>, p: &Partial) -> Result<(), RangeSyntaxError> {
+        let Some(major) = p.major else {
+            // `>*` and `<*` match nothing; everything else matches everything.
+            if matches!(op, Some(Op::Gt | Op::Lt)) {
+                self.nothing = true;
+            }
+            return Ok(());
+        };
+        if !p.any_x() {
+            let full = format!(
+                "{major}.{}.{}{}",
+                p.minor.unwrap_or(0),
+                p.patch.unwrap_or(0),
+                p.rest
+            );
+            return self.push(op.unwrap_or(Op::Eq), &full);
+        }
+        let op = if op == Some(Op::Eq) { None } else { op };
+        match (op, p.minor) {
+            (Some(op), minor) => {
+                let (mut major, mut minor_n) = (major, minor.unwrap_or(0));
+                let mut op = op;
+                match op {
+                    Op::Gt => {
+                        op = Op::Ge;
+                        if minor.is_none() {
+                            major += 1;
+                            minor_n = 0;
+                        } else {
+                            minor_n += 1;
+                        }
+                    }
+                    Op::Le => {
+                        op = Op::Lt;
+                        if minor.is_none() {
+                            major += 1;
+                        } else {
+                            minor_n += 1;
+                        }
+                    }
+                    _ => {}
+                }
+                // includePrerelease: every partial bound takes the `-0` pre-release.
+                self.push(op, &format!("{major}.{minor_n}.0-0"))
+            }
+            (None, None) => {
+                self.push(Op::Ge, &format!("{major}.0.0-0"))?;
+                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+            }
+            (None, Some(minor)) => {
+                self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
+                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+            }
+        }
+    }
+
+    /// `replaceTilde`.
+    fn tilde(&mut self, p: &Partial) -> Result<(), RangeSyntaxError> {
+        let Some(major) = p.major else { return Ok(()) };
+        match (p.minor, p.patch) {
+            (None, _) => {
+                self.push(Op::Ge, &format!("{major}.0.0"))?;
+                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+            }
+            (Some(minor), None) => {
+                self.push(Op::Ge, &format!("{major}.{minor}.0"))?;
+                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+            }
+            (Some(minor), Some(patch)) => {
+                self.push(Op::Ge, &format!("{major}.{minor}.{patch}{}", p.rest))?;
+                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+            }
+        }
+    }
+
+    /// `replaceCaret` with includePrerelease.
+    fn caret(&mut self, p: &Partial) -> Result<(), RangeSyntaxError> {
+        let Some(major) = p.major else { return Ok(()) };
+        match (p.minor, p.patch) {
+            (None, _) => {
+                self.push(Op::Ge, &format!("{major}.0.0-0"))?;
+                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+            }
+            (Some(minor), None) => {
+                self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
+                if major == 0 {
+                    self.push(Op::Lt, &format!("0.{}.0-0", minor + 1))
+                } else {
+                    self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                }
+            }
+            (Some(minor), Some(patch)) => {
+                self.push(Op::Ge, &format!("{major}.{minor}.{patch}{}", p.rest))?;
+                if major != 0 {
+                    self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                } else if minor != 0 {
+                    self.push(Op::Lt, &format!("0.{}.0-0", minor + 1))
+                } else {
+                    self.push(Op::Lt, &format!("0.0.{}-0", patch + 1))
+                }
+            }
+        }
+    }
+
+    /// `hyphenReplace` with includePrerelease.
+    fn hyphen(&mut self, from: &Partial, to: &Partial) -> Result<(), RangeSyntaxError> {
+        if let Some(major) = from.major {
+            let lower = match (from.minor, from.patch) {
+                (None, _) => format!("{major}.0.0-0"),
+                (Some(minor), None) => format!("{major}.{minor}.0-0"),
+                (Some(minor), Some(patch)) if !from.rest.is_empty() => {
+                    format!("{major}.{minor}.{patch}{}", from.rest)
+                }
+                (Some(minor), Some(patch)) => format!("{major}.{minor}.{patch}-0"),
+            };
+            self.push(Op::Ge, &lower)?;
+        }
+        if let Some(major) = to.major {
+            match (to.minor, to.patch) {
+                (None, _) => self.push(Op::Lt, &format!("{}.0.0-0", major + 1))?,
+                (Some(minor), None) => self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))?,
+                (Some(minor), Some(patch)) if !to.rest.is_empty() => {
+                    self.push(Op::Le, &format!("{major}.{minor}.{patch}{}", to.rest))?;
+                }
+                (Some(minor), Some(patch)) => {
+                    self.push(Op::Lt, &format!("{major}.{minor}.{}-0", patch + 1))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The interval all comparators allow together.
+    fn interval(self) -> Result<Option<Interval>, RangeSyntaxError> {
+        if self.nothing {
+            return Ok(None);
+        }
+        let mut lower: Option<(Version, bool)> = None;
+        let mut upper: Option<(Version, bool)> = None;
+        let tighter_lower = |current: &Option<(Version, bool)>,
+                             v: &Version,
+                             inclusive: bool|
+         -> Result<bool, RangeSyntaxError> {
+            Ok(match current {
+                None => true,
+                Some((c, ci)) => match v.try_cmp(c)? {
+                    std::cmp::Ordering::Greater => true,
+                    std::cmp::Ordering::Equal => *ci && !inclusive,
+                    std::cmp::Ordering::Less => false,
+                },
+            })
+        };
+        let tighter_upper = |current: &Option<(Version, bool)>,
+                             v: &Version,
+                             inclusive: bool|
+         -> Result<bool, RangeSyntaxError> {
+            Ok(match current {
+                None => true,
+                Some((c, ci)) => match v.try_cmp(c)? {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Equal => *ci && !inclusive,
+                    std::cmp::Ordering::Greater => false,
+                },
+            })
+        };
+        for (op, v) in self.comparators {
+            let (lo, hi) = match op {
+                Op::Ge => (Some(true), None),
+                Op::Gt => (Some(false), None),
+                Op::Le => (None, Some(true)),
+                Op::Lt => (None, Some(false)),
+                Op::Eq => (Some(true), Some(true)),
+            };
+            if let Some(inclusive) = lo {
+                if tighter_lower(&lower, &v, inclusive)? {
+                    lower = Some((v.clone(), inclusive));
+                }
+            }
+            if let Some(inclusive) = hi {
+                if tighter_upper(&upper, &v, inclusive)? {
+                    upper = Some((v, inclusive));
+                }
+            }
+        }
+        Ok(Some(interval(lower, upper)))
+    }
+}
+
+/// Joins operators to their versions (`>= 1.2` → `>=1.2`), as node-semver does.
+fn glue_operators(set: &str) -> String {
+    let mut out = String::with_capacity(set.len());
+    let mut chars = set.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '<' | '>' | '=' | '~' | '^') {
+            while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, RangeSyntaxError> {
+    let mut intervals = Vec::new();
+    let mut offset = 0;
+    for set in input.split("||") {
+        let at = offset;
+        offset += set.len() + 2;
+        let glued = glue_operators(set.trim());
+        let words: Vec<&str> = glued.split_whitespace().collect();
+        let mut builder = Builder {
+            scheme,
+            comparators: Vec::new(),
+            nothing: false,
+        };
+        if words.len() == 3 && words[1] == "-" {
+            let from = parse_partial(scheme, input, words[0], at)?;
+            let to = parse_partial(scheme, input, words[2], at)?;
+            builder.hyphen(&from, &to)?;
+        } else {
+            for word in &words {
+                let (op, rest) = [
+                    ("~>", "~"),
+                    (">=", ">="),
+                    ("<=", "<="),
+                    (">", ">"),
+                    ("<", "<"),
+                    ("=", "="),
+                    ("~", "~"),
+                    ("^", "^"),
+                ]
+                .iter()
+                .find_map(|(prefix, op)| word.strip_prefix(prefix).map(|rest| (*op, rest)))
+                .unwrap_or(("", word));
+                let partial =
+                    parse_partial(scheme, input, if rest.is_empty() { "*" } else { rest }, at)?;
+                match op {
+                    "~" => builder.tilde(&partial)?,
+                    "^" => builder.caret(&partial)?,
+                    ">=" => builder.x_range(Some(Op::Ge), &partial)?,
+                    "<=" => builder.x_range(Some(Op::Le), &partial)?,
+                    ">" => builder.x_range(Some(Op::Gt), &partial)?,
+                    "<" => builder.x_range(Some(Op::Lt), &partial)?,
+                    "=" => builder.x_range(Some(Op::Eq), &partial)?,
+                    _ => builder.x_range(None, &partial)?,
+                }
+            }
+        }
+        if let Some(i) = builder.interval()? {
+            intervals.push(i);
+        }
+    }
+    Ok(Range::from_intervals(scheme, intervals)?)
+}

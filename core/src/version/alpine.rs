@@ -1,0 +1,307 @@
+//! Alpine Linux package versions, ordered as `apk version -t` (apk-tools 2.x) orders them.
+//!
+//! Grammar: `digits(.digits)*[letter](_suffix[digits])*[~hash][-r digits]`, suffixes
+//! `_alpha < _beta < _pre < _rc < (none) < _cvs < _svn < _git < _hg < _p`. Traps: `_rc`
+//! sorts *before* the release (unlike Debian), a number component starting with `0` compares
+//! as a fraction (`1.01 < 1.1`, as apk does), and `-r` revisions compare numerically.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Token {
+    Invalid = -1,
+    DigitOrZero = 0,
+    Digit = 1,
+    Letter = 2,
+    Suffix = 3,
+    SuffixNo = 4,
+    RevisionNo = 5,
+    Hash = 6,
+    End = 7,
+}
+
+const PRE_SUFFIXES: [&str; 4] = ["alpha", "beta", "pre", "rc"];
+const POST_SUFFIXES: [&str; 5] = ["cvs", "svn", "git", "hg", "p"];
+
+/// A cursor over a version, yielding (token kind, value) pairs as apk-tools does.
+struct Cursor<'a> {
+    s: &'a [u8],
+    pos: usize,
+    kind: Token,
+}
+
+impl Cursor<'_> {
+    fn new(s: &[u8]) -> Cursor<'_> {
+        Cursor {
+            s,
+            pos: 0,
+            kind: Token::Digit,
+        }
+    }
+
+    fn at(&self, k: usize) -> Option<u8> {
+        self.s.get(self.pos + k).copied()
+    }
+
+    /// Decides the kind of the next token from the separator at the cursor.
+    fn next_kind(&mut self) {
+        let prev = self.kind;
+        let mut n = Token::Invalid;
+        match self.at(0) {
+            None => n = Token::End,
+            Some(c)
+                if matches!(prev, Token::Digit | Token::DigitOrZero) && c.is_ascii_lowercase() =>
+            {
+                n = Token::Letter;
+            }
+            Some(c) if prev == Token::Letter && c.is_ascii_digit() => n = Token::Digit,
+            Some(c) if prev == Token::Suffix && c.is_ascii_digit() => n = Token::SuffixNo,
+            Some(c) => {
+                match c {
+                    b'.' => n = Token::DigitOrZero,
+                    b'_' => n = Token::Suffix,
+                    b'~' => n = Token::Hash,
+                    b'-' if self.at(1) == Some(b'r') => {
+                        n = Token::RevisionNo;
+                        self.pos += 1;
+                    }
+                    _ => {}
+                }
+                self.pos += 1;
+            }
+        }
+        if n < prev
+            && !((n == Token::DigitOrZero && prev == Token::Digit)
+                || (n == Token::Suffix && prev == Token::SuffixNo)
+                || (n == Token::Digit && prev == Token::Letter))
+        {
+            n = Token::Invalid;
+        }
+        self.kind = n;
+    }
+
+    /// Reads the token at the cursor and returns its value; advances the kind.
+    fn token(&mut self) -> i64 {
+        let mut value: i64 = 0;
+        let mut next = Token::Invalid;
+        if self.pos >= self.s.len() {
+            self.kind = Token::End;
+            return 0;
+        }
+        match self.kind {
+            Token::DigitOrZero | Token::Digit | Token::SuffixNo | Token::RevisionNo => {
+                if self.kind == Token::DigitOrZero && self.at(0) == Some(b'0') {
+                    // Leading zeros (apk 2.14): every zero but the last counts as a negative
+                    // token, so the component compares as a fraction (`1.01 < 1.1`); the last
+                    // zero and the digits after it are read as the next token.
+                    let mut extra = 0;
+                    while self.at(extra + 1) == Some(b'0') {
+                        extra += 1;
+                    }
+                    self.pos += extra;
+                    #[allow(clippy::cast_possible_wrap)]
+                    let zeros = extra as i64;
+                    value = -zeros;
+                    next = Token::Digit;
+                } else {
+                    while let Some(d) = self.at(0).filter(u8::is_ascii_digit) {
+                        value = value.saturating_mul(10).saturating_add(i64::from(d - b'0'));
+                        self.pos += 1;
+                    }
+                }
+            }
+            Token::Letter => {
+                value = i64::from(self.at(0).unwrap_or(0));
+                self.pos += 1;
+            }
+            Token::Suffix => {
+                let rest = &self.s[self.pos..];
+                if let Some((i, word)) = PRE_SUFFIXES
+                    .iter()
+                    .enumerate()
+                    .find(|(_, w)| rest.starts_with(w.as_bytes()))
+                {
+                    #[allow(clippy::cast_possible_wrap)]
+                    let rank = i as i64 - PRE_SUFFIXES.len() as i64;
+                    value = rank;
+                    self.pos += word.len();
+                } else if let Some((i, word)) = POST_SUFFIXES
+                    .iter()
+                    .enumerate()
+                    .find(|(_, w)| rest.starts_with(w.as_bytes()))
+                {
+                    #[allow(clippy::cast_possible_wrap)]
+                    let rank = i as i64;
+                    value = rank;
+                    self.pos += word.len();
+                } else {
+                    self.kind = Token::Invalid;
+                    return -1;
+                }
+            }
+            Token::Hash => {
+                // A commit hash: hex digits, compared as text is not meaningful; apk skips it.
+                while self.at(0).is_some_and(|c| c.is_ascii_hexdigit()) {
+                    self.pos += 1;
+                }
+                self.kind = if self.pos == self.s.len() {
+                    Token::End
+                } else {
+                    Token::Hash
+                };
+                if self.kind == Token::Hash {
+                    self.next_kind();
+                    if self.kind != Token::RevisionNo {
+                        self.kind = Token::Invalid;
+                    }
+                }
+                return 0;
+            }
+            Token::Invalid | Token::End => {
+                self.kind = Token::Invalid;
+                return -1;
+            }
+        }
+        if self.pos >= self.s.len() {
+            self.kind = Token::End;
+        } else if next != Token::Invalid {
+            self.kind = next;
+        } else {
+            self.next_kind();
+        }
+        value
+    }
+}
+
+/// apk-tools' comparison of two valid versions.
+fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
+    let (mut x, mut y) = (Cursor::new(a), Cursor::new(b));
+    let (mut av, mut bv) = (0, 0);
+    while x.kind == y.kind && x.kind != Token::End && x.kind != Token::Invalid && av == bv {
+        av = x.token();
+        bv = y.token();
+    }
+    if av != bv {
+        return av.cmp(&bv);
+    }
+    if x.kind == y.kind {
+        return Ordering::Equal;
+    }
+    // The non-terminating version is greater, unless what follows is a pre-release suffix.
+    if x.kind == Token::Suffix
+        && (Cursor {
+            s: x.s,
+            pos: x.pos,
+            kind: Token::Suffix,
+        })
+        .token()
+            < 0
+    {
+        return Ordering::Less;
+    }
+    if y.kind == Token::Suffix
+        && (Cursor {
+            s: y.s,
+            pos: y.pos,
+            kind: Token::Suffix,
+        })
+        .token()
+            < 0
+    {
+        return Ordering::Greater;
+    }
+    // A later token kind means the version ended earlier in the grammar: it is smaller.
+    y.kind.cmp(&x.kind)
+}
+
+/// An Alpine package version.
+///
+/// ```
+/// use exposure::version::AlpineVersion;
+/// let v = |s| AlpineVersion::parse(s).unwrap();
+/// assert!(v("1.2.3_rc1") < v("1.2.3"));
+/// assert!(v("1.2.3") < v("1.2.3_p1"));
+/// assert!(v("1.2.3-r1") < v("1.2.3-r10"));
+/// assert!(v("1.2a") > v("1.2"));
+/// assert!(AlpineVersion::parse("1.2.3-1").is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct AlpineVersion {
+    text: Box<str>,
+}
+
+impl AlpineVersion {
+    /// Parses and validates an apk version.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(VersionError::new(
+                Scheme::Alpine,
+                input,
+                0,
+                VersionErrorKind::Empty,
+            ));
+        }
+        let mut cursor = Cursor::new(text.as_bytes());
+        let mut last = 0;
+        while cursor.kind != Token::End && cursor.kind != Token::Invalid {
+            last = cursor.pos;
+            cursor.token();
+        }
+        if cursor.kind == Token::Invalid || !text.as_bytes()[0].is_ascii_digit() {
+            let at = if text.as_bytes()[0].is_ascii_digit() {
+                last
+            } else {
+                0
+            };
+            return Err(VersionError::new(
+                Scheme::Alpine,
+                input,
+                lead + at,
+                VersionErrorKind::Invalid("not a valid apk version".into()),
+            ));
+        }
+        Ok(Self { text: text.into() })
+    }
+
+    /// The version as given (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Ord for AlpineVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        apk_compare(self.text.as_bytes(), other.text.as_bytes())
+    }
+}
+
+impl PartialOrd for AlpineVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for AlpineVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for AlpineVersion {}
+
+impl std::hash::Hash for AlpineVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal apk versions can differ in spelling (leading zeros, a commit hash): hash only
+        // the value of the leading number, which equal versions share.
+        let digits: Vec<u8> = self
+            .text
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .skip_while(|&b| b == b'0')
+            .collect();
+        digits.hash(state);
+    }
+}

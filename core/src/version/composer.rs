@@ -1,0 +1,184 @@
+//! Composer (Packagist) versions, ordered as PHP's `version_compare` orders them, which is
+//! what Composer uses for constraints on normalised versions.
+//!
+//! Traps: `-`, `_` and `+` are all `.`, a switch between digits and letters is a `.`
+//! (`1.0rc1` is `1.0.rc.1`); words order `dev < alpha = a < beta = b < RC = rc < (number) <
+//! pl = p`, matched by *prefix* (`alpha2`, `abc` are alpha) and case-sensitively (`Alpha` is
+//! unknown and sorts first); `1.0 < 1.0.0`. A leading `v` is dropped as Composer does.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+/// PHP's `php_canonicalize_version`, returning the parts between dots.
+fn canonical_parts(version: &str) -> Vec<Box<str>> {
+    let bytes = version.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
+    let Some(&first) = bytes.first() else {
+        return Vec::new();
+    };
+    out.push(first);
+    let mut prev = first;
+    let is_digit = |c: u8| c.is_ascii_digit();
+    let non_digit = |c: u8| !c.is_ascii_digit() && c != b'.';
+    for &c in &bytes[1..] {
+        let last = *out.last().unwrap_or(&b'.');
+        if matches!(c, b'-' | b'_' | b'+') {
+            if last != b'.' {
+                out.push(b'.');
+            }
+        } else if (non_digit(prev) && is_digit(c)) || (is_digit(prev) && non_digit(c)) {
+            if last != b'.' {
+                out.push(b'.');
+            }
+            out.push(c);
+        } else if !c.is_ascii_alphanumeric() {
+            if last != b'.' {
+                out.push(b'.');
+            }
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    String::from_utf8_lossy(&out)
+        .split('.')
+        .map(Into::into)
+        .collect()
+}
+
+/// PHP's `compare_special_version_forms` rank of a word (prefix match, case-sensitive).
+fn special_rank(word: &str) -> i32 {
+    const FORMS: [(&str, i32); 10] = [
+        ("dev", 0),
+        ("alpha", 1),
+        ("a", 1),
+        ("beta", 2),
+        ("b", 2),
+        ("RC", 3),
+        ("rc", 3),
+        ("#", 4),
+        ("pl", 5),
+        ("p", 5),
+    ];
+    FORMS
+        .iter()
+        .find(|(form, _)| word.starts_with(form))
+        .map_or(-6, |(_, rank)| *rank)
+}
+
+fn starts_with_digit(part: &str) -> bool {
+    part.as_bytes().first().is_some_and(u8::is_ascii_digit)
+}
+
+/// The leading decimal number of a part, as `strtol` reads it (saturating).
+fn leading_number(part: &str) -> u128 {
+    part.bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0u128, |n, d| {
+            n.saturating_mul(10).saturating_add(u128::from(d - b'0'))
+        })
+}
+
+fn compare_parts(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
+    let mut i = 0;
+    while let (Some(p1), Some(p2)) = (a.get(i), b.get(i)) {
+        let order = match (starts_with_digit(p1), starts_with_digit(p2)) {
+            (true, true) => leading_number(p1).cmp(&leading_number(p2)),
+            (false, false) => special_rank(p1).cmp(&special_rank(p2)),
+            (true, false) => special_rank("#").cmp(&special_rank(p2)),
+            (false, true) => special_rank(p1).cmp(&special_rank("#")),
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+        // PHP stops after the last part of either side.
+        if i + 1 >= a.len() || i + 1 >= b.len() {
+            i += 1;
+            break;
+        }
+        i += 1;
+    }
+    match (a.get(i), b.get(i)) {
+        (Some(rest), _) if starts_with_digit(rest) => Ordering::Greater,
+        (Some(rest), _) => special_rank(rest).cmp(&special_rank("#")),
+        (None, Some(rest)) if starts_with_digit(rest) => Ordering::Less,
+        (None, Some(rest)) => special_rank("#").cmp(&special_rank(rest)),
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// A Composer package version.
+///
+/// ```
+/// use exposure::version::ComposerVersion;
+/// let v = |s| ComposerVersion::parse(s).unwrap();
+/// assert!(v("1.0.0-dev") < v("1.0.0-alpha1"));
+/// assert!(v("1.0.0-RC1") < v("1.0.0"));
+/// assert!(v("1.0.0") < v("1.0.0-pl1"));
+/// assert!(v("1.0") < v("1.0.0"));
+/// assert_eq!(v("v2.3.4"), v("2.3.4"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ComposerVersion {
+    parts: Vec<Box<str>>,
+}
+
+impl ComposerVersion {
+    /// Parses a version; any non-empty text without white space is accepted, as PHP does.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(VersionError::new(
+                Scheme::Composer,
+                input,
+                0,
+                VersionErrorKind::Empty,
+            ));
+        }
+        if let Some((at, found)) = text
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || c.is_control())
+        {
+            return Err(VersionError::new(
+                Scheme::Composer,
+                input,
+                lead + at,
+                VersionErrorKind::UnexpectedChar { found },
+            ));
+        }
+        let text = match text.as_bytes() {
+            [b'v' | b'V', d, ..] if d.is_ascii_digit() => &text[1..],
+            _ => text,
+        };
+        Ok(Self {
+            parts: canonical_parts(text),
+        })
+    }
+}
+
+impl Ord for ComposerVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_parts(&self.parts, &other.parts)
+    }
+}
+
+impl PartialOrd for ComposerVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ComposerVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for ComposerVersion {}
+
+impl std::hash::Hash for ComposerVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts.len().hash(state);
+    }
+}

@@ -1,0 +1,158 @@
+//! Conan package versions, ordered as Conan 2's `conans.model.version.Version` orders them.
+//!
+//! Traps: items split on `.`; numeric items compare as numbers, others as text, and a mixed
+//! pair compares as the text of both (`"10" < "a"`); trailing zero items do not count
+//! (`1.0 == 1`); `-pre` sorts before the release, `+build` after it.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Item {
+    Number(u128),
+    Text(Box<str>),
+}
+
+impl Item {
+    fn parse(text: &str) -> Self {
+        // Python's int() accepts surrounding white space, a sign and `_` separators; Conan's
+        // items never carry them, so plain digits are numbers and everything else is text.
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            text.parse()
+                .map_or_else(|_| Item::Text(text.into()), Item::Number)
+        } else {
+            Item::Text(text.into())
+        }
+    }
+
+    fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Item::Number(n) => n.to_string().into(),
+            Item::Text(t) => t.as_ref().into(),
+        }
+    }
+}
+
+fn compare_items(a: &Item, b: &Item) -> Ordering {
+    match (a, b) {
+        (Item::Number(x), Item::Number(y)) => x.cmp(y),
+        (Item::Text(x), Item::Text(y)) => x.cmp(y),
+        _ => a.as_text().cmp(&b.as_text()),
+    }
+}
+
+fn compare_tuples(a: &[Item], b: &[Item]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let order = compare_items(x, y);
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Items(Vec<Item>);
+
+impl Items {
+    fn parse(text: &str) -> Self {
+        let mut items: Vec<Item> = text.split('.').map(Item::parse).collect();
+        while items.last() == Some(&Item::Number(0)) {
+            items.pop();
+        }
+        Items(items)
+    }
+}
+
+/// A Conan version.
+///
+/// ```
+/// use exposure::version::ConanVersion;
+/// let v = |s| ConanVersion::parse(s).unwrap();
+/// assert!(v("1.22") > v("1.3"));
+/// assert!(v("1.0-pre") < v("1.0"));
+/// assert!(v("1.0") < v("1.0+build"));
+/// assert_eq!(v("1.0.0"), v("1"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ConanVersion {
+    items: Items,
+    pre: Option<Items>,
+    build: Option<Items>,
+}
+
+impl ConanVersion {
+    /// Parses `items[-pre][+build]`.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(VersionError::new(
+                Scheme::Conan,
+                input,
+                0,
+                VersionErrorKind::Empty,
+            ));
+        }
+        if let Some((at, found)) = text
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || c.is_control())
+        {
+            return Err(VersionError::new(
+                Scheme::Conan,
+                input,
+                lead + at,
+                VersionErrorKind::UnexpectedChar { found },
+            ));
+        }
+        let (rest, build) = text
+            .rsplit_once('+')
+            .map_or((text, None), |(a, b)| (a, Some(Items::parse(b))));
+        let (main, pre) = rest
+            .rsplit_once('-')
+            .map_or((rest, None), |(a, b)| (a, Some(Items::parse(b))));
+        Ok(Self {
+            items: Items::parse(main),
+            pre,
+            build,
+        })
+    }
+}
+
+impl Ord for ConanVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_tuples(&self.items.0, &other.items.0)
+            .then_with(|| match (&self.pre, &other.pre) {
+                (Some(a), Some(b)) => compare_tuples(&a.0, &b.0),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            })
+            .then_with(|| match (&self.build, &other.build) {
+                (Some(a), Some(b)) => compare_tuples(&a.0, &b.0),
+                (Some(_), None) => Ordering::Greater,
+                (None, Some(_)) => Ordering::Less,
+                (None, None) => Ordering::Equal,
+            })
+    }
+}
+
+impl PartialOrd for ConanVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ConanVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for ConanVersion {}
+
+impl std::hash::Hash for ConanVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.items, &self.pre, &self.build).hash(state);
+    }
+}

@@ -1,0 +1,192 @@
+//! Debian package versions (`[epoch:]upstream[-revision]`), ordered as `dpkg` orders them.
+//!
+//! Traps: `~` sorts before everything, even the end of the string (`1.0~rc1 < 1.0`); letters
+//! sort before non-letters (`1.0a < 1.0+`); a missing revision equals `-0`; the epoch beats
+//! everything else (`1:0.1 > 9.9`).
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+/// A Debian version.
+///
+/// ```
+/// use exposure::version::DebVersion;
+/// let v = |s| DebVersion::parse(s).unwrap();
+/// assert!(v("1.0~rc1-1") < v("1.0-1"));
+/// assert!(v("1:0.9") > v("2.0"));
+/// assert_eq!(v("1.0"), v("1.0-0"));
+/// assert_eq!(v("1:2.3.4-5").revision(), "5");
+/// ```
+#[derive(Debug, Clone)]
+pub struct DebVersion {
+    epoch: u64,
+    text: Box<str>,
+    /// Byte range of the upstream version inside `text`.
+    upstream: (usize, usize),
+    /// Byte range of the revision inside `text` (empty when there is none).
+    revision: (usize, usize),
+}
+
+impl DebVersion {
+    /// Parses a version the way `dpkg` does: the epoch is the number before the first `:`,
+    /// the revision follows the last `-`. Characters outside `[A-Za-z0-9.+~-]` (and `:` after
+    /// an epoch) are rejected.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(err(0, VersionErrorKind::Empty));
+        }
+        let (epoch, upstream_start) = match text.find(':') {
+            Some(colon) => {
+                let digits = &text[..colon];
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(err(
+                        lead,
+                        VersionErrorKind::Invalid("epoch is not a number".into()),
+                    ));
+                }
+                let epoch = digits
+                    .parse()
+                    .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?;
+                (epoch, colon + 1)
+            }
+            None => (0, 0),
+        };
+        let (upstream_end, revision) = match text.rfind('-') {
+            Some(dash) if dash >= upstream_start => (dash, (dash + 1, text.len())),
+            _ => (text.len(), (text.len(), text.len())),
+        };
+        if upstream_end == upstream_start {
+            return Err(err(
+                lead + upstream_start,
+                VersionErrorKind::Invalid("empty upstream version".into()),
+            ));
+        }
+        if upstream_end < text.len() && revision.0 == revision.1 {
+            return Err(err(
+                lead + upstream_end,
+                VersionErrorKind::Invalid("empty revision".into()),
+            ));
+        }
+        for (i, b) in text.bytes().enumerate().skip(upstream_start) {
+            let ok = b.is_ascii_alphanumeric()
+                || matches!(b, b'.' | b'+' | b'~')
+                || (i < upstream_end && (b == b'-' || (b == b':' && upstream_start > 0)))
+                || i == upstream_end;
+            if !ok {
+                let found = text[i..].chars().next().unwrap_or('?');
+                return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
+            }
+        }
+        Ok(Self {
+            epoch,
+            text: text.into(),
+            upstream: (upstream_start, upstream_end),
+            revision,
+        })
+    }
+
+    /// The epoch (0 when absent).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The upstream version.
+    pub fn upstream(&self) -> &str {
+        &self.text[self.upstream.0..self.upstream.1]
+    }
+
+    /// The Debian revision (empty when absent).
+    pub fn revision(&self) -> &str {
+        &self.text[self.revision.0..self.revision.1]
+    }
+
+    /// The version as given (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// dpkg's character order: `~` first, then the end of the string and digits, then letters,
+/// then everything else.
+fn order(c: Option<u8>) -> i32 {
+    match c {
+        None => 0,
+        Some(b'~') => -1,
+        Some(c) if c.is_ascii_digit() => 0,
+        Some(c) if c.is_ascii_alphabetic() => i32::from(c),
+        Some(c) => i32::from(c) + 256,
+    }
+}
+
+/// dpkg's `verrevcmp`: alternating non-digit and digit runs.
+pub(crate) fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
+    let (mut i, mut j) = (0, 0);
+    let digit = |s: &[u8], k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
+    while i < a.len() || j < b.len() {
+        while (i < a.len() && !digit(a, i)) || (j < b.len() && !digit(b, j)) {
+            let (ac, bc) = (order(a.get(i).copied()), order(b.get(j).copied()));
+            if ac != bc {
+                return ac.cmp(&bc);
+            }
+            i += 1;
+            j += 1;
+        }
+        while a.get(i) == Some(&b'0') {
+            i += 1;
+        }
+        while b.get(j) == Some(&b'0') {
+            j += 1;
+        }
+        let mut first_diff = Ordering::Equal;
+        while digit(a, i) && digit(b, j) {
+            if first_diff == Ordering::Equal {
+                first_diff = a[i].cmp(&b[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+        if digit(a, i) {
+            return Ordering::Greater;
+        }
+        if digit(b, j) {
+            return Ordering::Less;
+        }
+        if first_diff != Ordering::Equal {
+            return first_diff;
+        }
+    }
+    Ordering::Equal
+}
+
+impl Ord for DebVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| verrevcmp(self.upstream().as_bytes(), other.upstream().as_bytes()))
+            .then_with(|| verrevcmp(self.revision().as_bytes(), other.revision().as_bytes()))
+    }
+}
+
+impl PartialOrd for DebVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for DebVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for DebVersion {}
+
+impl std::hash::Hash for DebVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal versions may differ in leading zeros and a `-0` revision: hash only the epoch.
+        self.epoch.hash(state);
+    }
+}

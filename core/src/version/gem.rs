@@ -1,0 +1,177 @@
+//! RubyGems versions, ordered as `Gem::Version#<=>` orders them.
+//!
+//! Traps: a letter makes a pre-release (`1.0.a < 1.0`, `1.0.0.rc1 < 1.0.0`), `-` means
+//! `.pre.` (`1.0-1 < 1.0`), digits and letters split into segments (`1.0rc1` is `1.0.rc.1`),
+//! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Segment {
+    /// Digits without leading zeros (`""` is zero).
+    Number(Box<str>),
+    Text(Box<str>),
+}
+
+impl Segment {
+    fn is_zero(&self) -> bool {
+        matches!(self, Segment::Number(n) if n.is_empty())
+    }
+}
+
+/// A RubyGems version.
+///
+/// ```
+/// use exposure::version::GemVersion;
+/// let v = |s| GemVersion::parse(s).unwrap();
+/// assert!(v("1.0.0.rc1") < v("1.0.0"));
+/// assert!(v("1.0-1") < v("1.0"));
+/// assert_eq!(v("1.0"), v("1"));
+/// assert!(v("1.0.a") < v("1.0.b"));
+/// assert!(GemVersion::parse("1..0").is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct GemVersion {
+    /// Canonical segments: trailing zeros dropped from the release and the pre-release part.
+    segments: Vec<Segment>,
+}
+
+impl GemVersion {
+    /// Parses a version matching RubyGems' `ANCHORED_VERSION_PATTERN`.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let err = |at: usize, kind| VersionError::new(Scheme::Gem, input, at, kind);
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(err(0, VersionErrorKind::Empty));
+        }
+        let bytes = text.as_bytes();
+        // [0-9]+ (\.[0-9a-zA-Z]+)* (-[0-9A-Za-z-]+ (\.[0-9A-Za-z-]+)*)?
+        let mut i = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        if i == 0 {
+            let found = text.chars().next().unwrap_or(' ');
+            return Err(err(lead, VersionErrorKind::UnexpectedChar { found }));
+        }
+        while i < bytes.len() && bytes[i] == b'.' {
+            let n = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if n == 0 {
+                return Err(err(lead + i + 1, VersionErrorKind::UnexpectedEnd));
+            }
+            i += 1 + n;
+        }
+        if i < bytes.len() && bytes[i] == b'-' {
+            loop {
+                let n = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+                    .count();
+                if n == 0 {
+                    return Err(err(lead + i + 1, VersionErrorKind::UnexpectedEnd));
+                }
+                i += 1 + n;
+                if i >= bytes.len() || bytes[i] != b'.' {
+                    break;
+                }
+            }
+        }
+        if i < bytes.len() {
+            let found = text[i..].chars().next().unwrap_or(' ');
+            return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
+        }
+        // `-` means `.pre.`; then segments are runs of digits or of letters.
+        let expanded = text.replace('-', ".pre.");
+        let mut raw = Vec::new();
+        let eb = expanded.as_bytes();
+        let mut k = 0;
+        while k < eb.len() {
+            let digits = eb[k].is_ascii_digit();
+            let len = eb[k..]
+                .iter()
+                .take_while(|b| {
+                    if digits {
+                        b.is_ascii_digit()
+                    } else {
+                        b.is_ascii_alphabetic()
+                    }
+                })
+                .count();
+            if len == 0 {
+                k += 1;
+                continue;
+            }
+            let run = &expanded[k..k + len];
+            raw.push(if digits {
+                Segment::Number(run.trim_start_matches('0').into())
+            } else {
+                Segment::Text(run.into())
+            });
+            k += len;
+        }
+        // canonical_segments: drop trailing zeros of the numeric part and of the string part.
+        let split = raw
+            .iter()
+            .position(|s| matches!(s, Segment::Text(_)))
+            .unwrap_or(raw.len());
+        let mut release: Vec<Segment> = raw[..split].to_vec();
+        let mut pre: Vec<Segment> = raw[split..].to_vec();
+        while release.last().is_some_and(Segment::is_zero) {
+            release.pop();
+        }
+        while pre.last().is_some_and(Segment::is_zero) {
+            pre.pop();
+        }
+        release.extend(pre);
+        Ok(Self { segments: release })
+    }
+
+    /// Whether this is a pre-release (it has a letter).
+    pub fn is_prerelease(&self) -> bool {
+        self.segments.iter().any(|s| matches!(s, Segment::Text(_)))
+    }
+}
+
+impl Ord for GemVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let zero = Segment::Number("".into());
+        for i in 0..self.segments.len().max(other.segments.len()) {
+            let l = self.segments.get(i).unwrap_or(&zero);
+            let r = other.segments.get(i).unwrap_or(&zero);
+            let order = match (l, r) {
+                (Segment::Number(a), Segment::Number(b)) => {
+                    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+                }
+                (Segment::Text(_), Segment::Number(_)) => Ordering::Less,
+                (Segment::Number(_), Segment::Text(_)) => Ordering::Greater,
+                (Segment::Text(a), Segment::Text(b)) => a.cmp(b),
+            };
+            if order != Ordering::Equal {
+                return order;
+            }
+        }
+        Ordering::Equal
+    }
+}
+
+impl PartialOrd for GemVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for GemVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for GemVersion {}
+
+impl std::hash::Hash for GemVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.segments.hash(state);
+    }
+}

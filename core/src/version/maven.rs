@@ -1,0 +1,292 @@
+//! Maven versions, ordered as `org.apache.maven.artifact.versioning.ComparableVersion` of
+//! Maven 3.8.7 (the `maven-artifact` jar of Debian's `maven` package) orders them.
+//!
+//! Traps: qualifiers order `alpha < beta < milestone < rc = cr < snapshot < "" = ga = final =
+//! release < sp`, unknown qualifiers after all of them in text order; `a1`, `b1`, `m1` mean
+//! alpha/beta/milestone 1 only when a digit follows; trailing zeros and release qualifiers are
+//! dropped (`1.0.0 = 1 = 1-ga`); `-` opens a sub-list (`1-1 < 1.1`); a switch between letters
+//! and digits is an implicit `-`. Maven 3.9 changed some of this (it treats `.X` like `-X` for
+//! string qualifiers and orders some edge cases differently); this follows 3.8.7.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Item {
+    /// A number, as decimal digits without leading zeros (`""` is zero).
+    Number(Box<str>),
+    /// A qualifier, lower case, after Maven's aliases.
+    Text(Box<str>),
+    /// A sub-list started by `-` or by a letter/digit switch.
+    List(Vec<Item>),
+}
+
+const QUALIFIERS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+const RELEASE_INDEX: usize = 5;
+
+/// Maven's `comparableQualifier`: the qualifier's index, or "7-<qualifier>" for unknown ones;
+/// compared as the strings Maven builds.
+fn qualifier_key(q: &str) -> (usize, &str) {
+    QUALIFIERS
+        .iter()
+        .position(|k| *k == q)
+        .map_or((QUALIFIERS.len(), q), |i| (i, ""))
+}
+
+fn compare_qualifiers(a: &str, b: &str) -> Ordering {
+    let (ka, kb) = (qualifier_key(a), qualifier_key(b));
+    // Maven compares "0".."6" and "7-xyz" as strings; single-digit indexes order the same
+    // numerically, and unknown ones ("7-…") follow by text.
+    ka.0.cmp(&kb.0).then_with(|| ka.1.cmp(kb.1))
+}
+
+impl Item {
+    fn is_null(&self) -> bool {
+        match self {
+            Item::Number(n) => n.is_empty(),
+            Item::Text(t) => qualifier_key(t).0 == RELEASE_INDEX,
+            Item::List(l) => l.is_empty(),
+        }
+    }
+
+    /// `self.compareTo(other)`; `None` is Java's `null` (the other list ran out).
+    fn compare(&self, other: Option<&Item>) -> Ordering {
+        match (self, other) {
+            (Item::Number(n), None) => {
+                if n.is_empty() {
+                    Ordering::Equal
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Item::Number(a), Some(Item::Number(b))) => {
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            }
+            (Item::Number(_), Some(Item::Text(_) | Item::List(_))) => Ordering::Greater,
+            (Item::Text(t), None) => compare_qualifiers(t, ""),
+            (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
+            (Item::Text(a), Some(Item::Text(b))) => compare_qualifiers(a, b),
+            (Item::List(l), None) => l
+                .first()
+                .map_or(Ordering::Equal, |first| first.compare(None)),
+            (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
+            (Item::List(_), Some(Item::Text(_))) => Ordering::Greater,
+            (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
+        }
+    }
+}
+
+fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
+    for i in 0..a.len().max(b.len()) {
+        let order = match (a.get(i), b.get(i)) {
+            (None, None) => Ordering::Equal,
+            (None, Some(r)) => r.compare(None).reverse(),
+            (Some(l), r) => l.compare(r),
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
+fn number(digits: &str) -> Item {
+    Item::Number(digits.trim_start_matches('0').into())
+}
+
+fn text(value: &str, followed_by_digit: bool) -> Item {
+    let value = match (followed_by_digit, value) {
+        (true, "a") => "alpha",
+        (true, "b") => "beta",
+        (true, "m") => "milestone",
+        (_, "ga" | "final" | "release") => "",
+        (_, "cr") => "rc",
+        (_, other) => other,
+    };
+    Item::Text(value.into())
+}
+
+fn parse_item(is_digit: bool, buf: &str) -> Item {
+    if is_digit {
+        number(buf)
+    } else {
+        text(buf, false)
+    }
+}
+
+/// Maven's `ListItem.normalize`: walking backwards, drop null items (0, "", empty lists),
+/// step over non-null sub-lists, stop at the first other item.
+fn normalize(list: &mut Vec<Item>) {
+    let mut i = list.len();
+    while i > 0 {
+        i -= 1;
+        if list[i].is_null() {
+            list.remove(i);
+        } else if !matches!(list[i], Item::List(_)) {
+            break;
+        }
+    }
+}
+
+/// Builds Maven's item tree (`ComparableVersion.parseVersion`).
+fn parse_items(version: &str) -> Vec<Item> {
+    // A stack of open lists; each new list is appended to its parent when closed.
+    let mut stack: Vec<Vec<Item>> = vec![Vec::new()];
+    let bytes = version.as_bytes();
+    let mut is_digit = false;
+    let mut start = 0;
+    let open = |stack: &mut Vec<Vec<Item>>| stack.push(Vec::new());
+    for i in 0..bytes.len() {
+        let c = bytes[i];
+        let top = stack.len() - 1;
+        if c == b'.' {
+            let item = if i == start {
+                Item::Number("".into())
+            } else {
+                parse_item(is_digit, &version[start..i])
+            };
+            stack[top].push(item);
+            start = i + 1;
+        } else if c == b'-' {
+            let item = if i == start {
+                Item::Number("".into())
+            } else {
+                parse_item(is_digit, &version[start..i])
+            };
+            stack[top].push(item);
+            start = i + 1;
+            open(&mut stack);
+        } else if c.is_ascii_digit() {
+            if !is_digit && i > start {
+                stack[top].push(text(&version[start..i], true));
+                start = i;
+                open(&mut stack);
+            }
+            is_digit = true;
+        } else {
+            if is_digit && i > start {
+                stack[top].push(number(&version[start..i]));
+                start = i;
+                open(&mut stack);
+            }
+            is_digit = false;
+        }
+    }
+    if bytes.len() > start {
+        let top = stack.len() - 1;
+        stack[top].push(parse_item(is_digit, &version[start..]));
+    }
+    // Close the lists innermost first: normalise each, then append it to its parent.
+    while stack.len() > 1 {
+        let mut list = stack.pop().unwrap_or_default();
+        normalize(&mut list);
+        if let Some(parent) = stack.last_mut() {
+            parent.push(Item::List(list));
+        }
+    }
+    let mut root = stack.pop().unwrap_or_default();
+    normalize(&mut root);
+    root
+}
+
+/// A Maven version.
+///
+/// ```
+/// use exposure::version::MavenVersion;
+/// let v = |s| MavenVersion::parse(s).unwrap();
+/// assert!(v("1.0-alpha1") < v("1.0-beta1"));
+/// assert!(v("1.0-rc1") < v("1.0-SNAPSHOT") && v("1.0-SNAPSHOT") < v("1.0"));
+/// assert!(v("1.0") < v("1.0-sp1"));
+/// assert_eq!(v("1.0.0"), v("1-ga"));
+/// assert!(v("2.14.1") < v("2.15.0"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct MavenVersion {
+    items: Vec<Item>,
+}
+
+impl MavenVersion {
+    /// Parses a Maven version. Any non-empty text is a Maven version; control characters and
+    /// white space inside are rejected.
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(VersionError::new(
+                Scheme::Maven,
+                input,
+                0,
+                VersionErrorKind::Empty,
+            ));
+        }
+        if let Some((at, found)) = text
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || c.is_control())
+        {
+            return Err(VersionError::new(
+                Scheme::Maven,
+                input,
+                lead + at,
+                VersionErrorKind::UnexpectedChar { found },
+            ));
+        }
+        // Java's toLowerCase(Locale.ENGLISH); only ASCII letters matter for the qualifiers.
+        Ok(Self {
+            items: parse_items(&text.to_lowercase()),
+        })
+    }
+
+    /// Maven's canonical form (`ComparableVersion.getCanonical()`).
+    pub fn canonical(&self) -> String {
+        fn write(items: &[Item], out: &mut String) {
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Item::List(sub) => {
+                        out.push('-');
+                        write(sub, out);
+                    }
+                    other => {
+                        if i > 0 {
+                            out.push('.');
+                        }
+                        match other {
+                            Item::Number(n) if n.is_empty() => out.push('0'),
+                            Item::Number(n) | Item::Text(n) => out.push_str(n),
+                            Item::List(_) => {}
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = String::new();
+        write(&self.items, &mut out);
+        out
+    }
+}
+
+impl Ord for MavenVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_lists(&self.items, &other.items)
+    }
+}
+
+impl PartialOrd for MavenVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for MavenVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for MavenVersion {}
+
+impl std::hash::Hash for MavenVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Normalisation makes equal versions structurally equal.
+        self.items.hash(state);
+    }
+}

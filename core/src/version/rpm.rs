@@ -1,0 +1,324 @@
+//! RPM versions (`[epoch:]version[-release]`), ordered as `rpmvercmp` orders them, and Arch
+//! Linux versions, ordered as pacman's `vercmp` (a derivative with its own rules).
+//!
+//! Traps: RPM compares alternating runs of digits and letters and ignores the separators
+//! between them (`1.0` == `1_0`); a digit run beats a letter run (`1.0 > 1.a`); `~` sorts
+//! before everything (`1.0~rc1 < 1.0`) and `^` after the end but before anything else
+//! (`1.0 < 1.0^git1 < 1.0.1`). A missing release sorts before any release. pacman's `vercmp`
+//! knows neither `~` nor `^`, counts separators (`1..0 > 1.0`), lets a trailing letter run lose
+//! to the end (`1.0a < 1.0`), and ignores the release when only one side has one.
+
+use super::{Scheme, VersionError, VersionErrorKind};
+use std::cmp::Ordering;
+
+/// An `[epoch:]version[-release]` triple, as RPM and pacman spell it.
+#[derive(Debug, Clone)]
+struct Evr {
+    epoch: u64,
+    text: Box<str>,
+    version: (usize, usize),
+    release: Option<(usize, usize)>,
+}
+
+impl Evr {
+    fn parse(scheme: Scheme, input: &str) -> Result<Self, VersionError> {
+        let err = |at: usize, kind| VersionError::new(scheme, input, at, kind);
+        let lead = input.len() - input.trim_start().len();
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(err(0, VersionErrorKind::Empty));
+        }
+        if let Some(at) = text.find(|c: char| c.is_whitespace() || c.is_control()) {
+            let found = text[at..].chars().next().unwrap_or(' ');
+            return Err(err(lead + at, VersionErrorKind::UnexpectedChar { found }));
+        }
+        // rpm takes an epoch only when everything before the first `:` is digits (an empty
+        // epoch is 0); otherwise the `:` belongs to the version.
+        let (epoch, start) = match text.find(':') {
+            Some(colon) if text[..colon].bytes().all(|b| b.is_ascii_digit()) => {
+                let epoch = if colon == 0 {
+                    0
+                } else {
+                    text[..colon]
+                        .parse()
+                        .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?
+                };
+                (epoch, colon + 1)
+            }
+            _ => (0, 0),
+        };
+        let (version, release) = match text[start..].rfind('-') {
+            Some(dash) => ((start, start + dash), Some((start + dash + 1, text.len()))),
+            None => ((start, text.len()), None),
+        };
+        if version.0 == version.1 {
+            return Err(err(
+                lead + start,
+                VersionErrorKind::Invalid("empty version".into()),
+            ));
+        }
+        Ok(Self {
+            epoch,
+            text: text.into(),
+            version,
+            release,
+        })
+    }
+
+    fn version(&self) -> &[u8] {
+        &self.text.as_bytes()[self.version.0..self.version.1]
+    }
+
+    fn release(&self) -> Option<&[u8]> {
+        self.release.map(|(a, b)| &self.text.as_bytes()[a..b])
+    }
+}
+
+/// The end of the digit or letter run starting at `i`.
+fn run_end(s: &[u8], i: usize, digits: bool) -> usize {
+    let mut end = i;
+    while end < s.len()
+        && (if digits {
+            s[end].is_ascii_digit()
+        } else {
+            s[end].is_ascii_alphabetic()
+        })
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Compares two runs of the same kind; digit runs numerically (leading zeros ignored).
+fn compare_runs(x: &[u8], y: &[u8], digits: bool) -> Ordering {
+    if digits {
+        fn strip(s: &[u8]) -> &[u8] {
+            let zeros = s.iter().take_while(|&&b| b == b'0').count();
+            &s[zeros..]
+        }
+        let (x, y) = (strip(x), strip(y));
+        x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+    } else {
+        x.cmp(y)
+    }
+}
+
+/// rpm's `rpmvercmp`, with `~` and `^`.
+pub(crate) fn rpmvercmp(a: &[u8], b: &[u8]) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let separator = |c: u8| !c.is_ascii_alphanumeric() && c != b'~' && c != b'^';
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        while i < a.len() && separator(a[i]) {
+            i += 1;
+        }
+        while j < b.len() && separator(b[j]) {
+            j += 1;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x == Some(b'~') || y == Some(b'~') {
+            if x != Some(b'~') {
+                return Ordering::Greater;
+            }
+            if y != Some(b'~') {
+                return Ordering::Less;
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        if x == Some(b'^') || y == Some(b'^') {
+            if x.is_none() {
+                return Ordering::Less;
+            }
+            if y.is_none() {
+                return Ordering::Greater;
+            }
+            if x != Some(b'^') {
+                return Ordering::Greater;
+            }
+            if y != Some(b'^') {
+                return Ordering::Less;
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let (Some(x), Some(_)) = (x, y) else { break };
+        let digits = x.is_ascii_digit();
+        let (end_a, end_b) = (run_end(a, i, digits), run_end(b, j, digits));
+        if end_b == j {
+            // A digit run is newer than a letter run.
+            return if digits {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        let order = compare_runs(&a[i..end_a], &b[j..end_b], digits);
+        if order != Ordering::Equal {
+            return order;
+        }
+        i = end_a;
+        j = end_b;
+    }
+    match (i >= a.len(), j >= b.len()) {
+        (true, true) => Ordering::Equal,
+        (false, _) => Ordering::Greater,
+        (true, false) => Ordering::Less,
+    }
+}
+
+/// pacman's `rpmvercmp` (libalpm), which differs from rpm's: no `~`/`^`, separator counts
+/// matter, and a trailing letter run loses to the end of the string.
+pub(crate) fn alpm_vercmp(a: &[u8], b: &[u8]) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut seg_a, mut seg_b) = (0, 0);
+    while i < a.len() && j < b.len() {
+        while i < a.len() && !a[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        while j < b.len() && !b[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        if i >= a.len() || j >= b.len() {
+            break;
+        }
+        if i - seg_a != j - seg_b {
+            return (i - seg_a).cmp(&(j - seg_b));
+        }
+        let digits = a[i].is_ascii_digit();
+        let (end_a, end_b) = (run_end(a, i, digits), run_end(b, j, digits));
+        if end_b == j {
+            return if digits {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        let order = compare_runs(&a[i..end_a], &b[j..end_b], digits);
+        if order != Ordering::Equal {
+            return order;
+        }
+        i = end_a;
+        j = end_b;
+        seg_a = i;
+        seg_b = j;
+    }
+    if i >= a.len() && j >= b.len() {
+        return Ordering::Equal;
+    }
+    // "We never want a remaining alpha string to beat an empty string."
+    let rest_b_alpha = b.get(j).is_some_and(u8::is_ascii_alphabetic);
+    let rest_a_alpha = a.get(i).is_some_and(u8::is_ascii_alphabetic);
+    if (i >= a.len() && !rest_b_alpha) || rest_a_alpha {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
+}
+
+macro_rules! evr_type {
+    ($(#[$doc:meta])* $name:ident, $scheme:expr, $cmp:expr, $release_both_only:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(Evr);
+
+        impl $name {
+            /// Parses `[epoch:]version[-release]`.
+            pub fn parse(input: &str) -> Result<Self, VersionError> {
+                Evr::parse($scheme, input).map(Self)
+            }
+
+            /// The epoch (0 when absent).
+            pub fn epoch(&self) -> u64 {
+                self.0.epoch
+            }
+
+            /// The version part.
+            pub fn version(&self) -> &str {
+                &self.0.text[self.0.version.0..self.0.version.1]
+            }
+
+            /// The release part, if any.
+            pub fn release(&self) -> Option<&str> {
+                self.0.release.map(|(a, b)| &self.0.text[a..b])
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                let cmp: fn(&[u8], &[u8]) -> Ordering = $cmp;
+                self.0.epoch.cmp(&other.0.epoch).then_with(|| cmp(self.0.version(), other.0.version())).then_with(|| {
+                    match (self.0.release(), other.0.release()) {
+                        (Some(x), Some(y)) => cmp(x, y),
+                        _ if $release_both_only => Ordering::Equal,
+                        (None, None) => Ordering::Equal,
+                        (None, Some(_)) => Ordering::Less,
+                        (Some(_), None) => Ordering::Greater,
+                    }
+                })
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other).is_eq()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                // Equal versions can be spelled differently; only the epoch is canonical.
+                self.0.epoch.hash(state);
+            }
+        }
+    };
+}
+
+evr_type!(
+    /// An RPM version, ordered as `rpm.vercmp` (rpmvercmp on epoch, version, release).
+    ///
+    /// ```
+    /// use exposure::version::RpmVersion;
+    /// let v = |s| RpmVersion::parse(s).unwrap();
+    /// assert!(v("1.0~rc1") < v("1.0"));
+    /// assert!(v("1.0") < v("1.0^git1") && v("1.0^git1") < v("1.0.1"));
+    /// assert!(v("2:1.0-1") > v("1:9.9-1"));
+    /// assert!(v("1.0") < v("1.0-1"));
+    /// ```
+    RpmVersion,
+    Scheme::Rpm,
+    rpmvercmp,
+    false
+);
+
+evr_type!(
+    /// An Arch Linux package version, ordered as pacman's `vercmp`.
+    ///
+    /// ```
+    /// use exposure::version::AlpmVersion;
+    /// let v = |s| AlpmVersion::parse(s).unwrap();
+    /// assert!(v("1.0a") < v("1.0"));
+    /// assert!(v("1.0") < v("1.0.a"));
+    /// assert!(v("1:1.0-1") > v("2.0-1"));
+    /// assert_eq!(v("1.0-1"), v("1.0"));
+    /// ```
+    AlpmVersion,
+    Scheme::Alpm,
+    alpm_vercmp,
+    true
+);
