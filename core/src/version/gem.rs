@@ -35,6 +35,9 @@ impl Segment {
 pub struct GemVersion {
     /// Canonical segments: trailing zeros dropped from the release and the pre-release part.
     segments: Vec<Segment>,
+    /// A range bound below every version whose release (numeric prefix) equals this one's:
+    /// `~> 1.4` admits `v` only when `v.release < 2`, so `2.a` is outside.
+    min_of_release: bool,
 }
 
 impl GemVersion {
@@ -125,7 +128,32 @@ impl GemVersion {
             pre.pop();
         }
         release.extend(pre);
-        Ok(Self { segments: release })
+        Ok(Self {
+            segments: release,
+            min_of_release: false,
+        })
+    }
+
+    /// The numeric release prefix, without trailing zeros.
+    fn release_numbers(&self) -> &[Segment] {
+        let end = self
+            .segments
+            .iter()
+            .position(|s| matches!(s, Segment::Text(_)))
+            .unwrap_or(self.segments.len());
+        let mut release = &self.segments[..end];
+        while release.last().is_some_and(Segment::is_zero) {
+            release = &release[..release.len() - 1];
+        }
+        release
+    }
+
+    /// The bound below every version of this version's release (for `~>`).
+    pub(crate) fn min_of_release(&self) -> Self {
+        Self {
+            segments: self.release_numbers().to_vec(),
+            min_of_release: true,
+        }
     }
 
     /// Whether this is a pre-release (it has a letter).
@@ -134,8 +162,28 @@ impl GemVersion {
     }
 }
 
+fn compare_numbers(a: &[Segment], b: &[Segment]) -> Ordering {
+    let zero = Segment::Number("".into());
+    for i in 0..a.len().max(b.len()) {
+        let (Segment::Number(x), Segment::Number(y)) =
+            (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero))
+        else {
+            return Ordering::Equal;
+        };
+        let order = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
 impl Ord for GemVersion {
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.min_of_release || other.min_of_release {
+            return compare_numbers(self.release_numbers(), other.release_numbers())
+                .then_with(|| other.min_of_release.cmp(&self.min_of_release));
+        }
         let zero = Segment::Number("".into());
         for i in 0..self.segments.len().max(other.segments.len()) {
             let l = self.segments.get(i).unwrap_or(&zero);
@@ -172,6 +220,6 @@ impl Eq for GemVersion {}
 
 impl std::hash::Hash for GemVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.segments.hash(state);
+        (&self.segments, self.min_of_release).hash(state);
     }
 }

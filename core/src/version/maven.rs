@@ -5,8 +5,9 @@
 //! release < sp`, unknown qualifiers after all of them in text order; `a1`, `b1`, `m1` mean
 //! alpha/beta/milestone 1 only when a digit follows; trailing zeros and release qualifiers are
 //! dropped (`1.0.0 = 1 = 1-ga`); `-` opens a sub-list (`1-1 < 1.1`); a switch between letters
-//! and digits is an implicit `-`. Maven 3.9 changed some of this (it treats `.X` like `-X` for
-//! string qualifiers and orders some edge cases differently); this follows 3.8.7.
+//! and digits is an implicit `-`, and a qualifier after `.` opens a sub-list like `-` does
+//! (`10.SNAPSHOT` is `10-SNAPSHOT`). Maven 3.9 orders some edge cases differently
+//! (`1-ga-1 == 1-1` there, `1-1 > 1-ga-1` in 3.8.7); this follows 3.8.7.
 
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
@@ -66,9 +67,12 @@ impl Item {
             (Item::Text(t), None) => compare_qualifiers(t, ""),
             (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
             (Item::Text(a), Some(Item::Text(b))) => compare_qualifiers(a, b),
+            // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the first.
             (Item::List(l), None) => l
-                .first()
-                .map_or(Ordering::Equal, |first| first.compare(None)),
+                .iter()
+                .map(|item| item.compare(None))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
             (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
             (Item::List(_), Some(Item::Text(_))) => Ordering::Greater,
             (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
@@ -158,6 +162,11 @@ fn parse_items(version: &str) -> Vec<Item> {
             open(&mut stack);
         } else if c.is_ascii_digit() {
             if !is_digit && i > start {
+                // "1.0.0.X1 < 1.0.0-X2": a qualifier after `.` opens a sub-list like `-`.
+                if !stack[top].is_empty() {
+                    open(&mut stack);
+                }
+                let top = stack.len() - 1;
                 stack[top].push(text(&version[start..i], true));
                 start = i;
                 open(&mut stack);
@@ -173,6 +182,10 @@ fn parse_items(version: &str) -> Vec<Item> {
         }
     }
     if bytes.len() > start {
+        // The same for a trailing qualifier: `10.SNAPSHOT` is `10-SNAPSHOT`.
+        if !is_digit && !stack[stack.len() - 1].is_empty() {
+            open(&mut stack);
+        }
         let top = stack.len() - 1;
         stack[top].push(parse_item(is_digit, &version[start..]));
     }

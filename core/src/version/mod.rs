@@ -420,6 +420,22 @@ impl Version {
         }
     }
 
+    /// The RubyGems value, for gem versions.
+    pub fn as_gem(&self) -> Option<&GemVersion> {
+        match &self.value {
+            Value::Gem(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A gem bound that displays as `text` and sorts below every version of its release.
+    pub(crate) fn gem_min_of_release(text: &str, value: &GemVersion) -> Version {
+        Version {
+            text: text.into(),
+            value: Value::Gem(value.min_of_release()),
+        }
+    }
+
     /// A PyPI bound that displays as `text` but orders as `value` (see [`Marker`]).
     pub(crate) fn pep440_bound(text: &str, value: Pep440Version) -> Version {
         Version {

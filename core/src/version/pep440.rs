@@ -180,6 +180,9 @@ impl Pep440Version {
     }
 }
 
+/// Pre-release words, longest first so that a prefix never shadows a longer word.
+const PRE_WORDS: [&str; 8] = ["preview", "alpha", "beta", "pre", "rc", "a", "b", "c"];
+
 struct Parser<'a> {
     input: &'a str,
     pos: usize,
@@ -229,37 +232,39 @@ impl Parser<'_> {
         }))
     }
 
-    fn word(&mut self) -> &str {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
-            self.pos += 1;
-        }
-        &self.input[start..self.pos]
-    }
-
-    /// `[-_.]? N?` after a pre/post/dev word: the number defaults to 0.
+    /// `[-_.]? N?` after a pre/post/dev word: the number defaults to 0. As in PEP 440's
+    /// regular expression, the separator may stand without a number (`1.0b-`).
     fn optional_number(&mut self) -> Result<u64, VersionError> {
-        let before = self.pos;
         if self.peek().is_some_and(is_separator) {
-            self.pos += 1;
+            let after = self.input.as_bytes().get(self.pos + 1);
+            // Keep a separator that introduces the next segment's word or an implicit
+            // post-release number (`1.0b-1` is pre 1; `1.0-1` is handled by the caller).
+            if after.is_some_and(u8::is_ascii_digit) {
+                self.pos += 1;
+            } else if !after.is_some_and(u8::is_ascii_alphabetic) {
+                self.pos += 1;
+                return Ok(0);
+            } else {
+                return Ok(0);
+            }
         }
-        if let Some(number) = self.digits() {
-            number
-        } else {
-            self.pos = before;
-            Ok(0)
-        }
+        self.digits().unwrap_or(Ok(0))
     }
 
-    /// Tries `[-_.]? WORD` where `accept` recognises WORD; restores the position otherwise.
-    fn tagged<T>(&mut self, accept: impl Fn(&str) -> Option<T>) -> Option<T> {
+    /// Tries `[-_.]? WORD` where WORD is one of `words` (case-insensitive, longest listed
+    /// first); restores the position otherwise.
+    fn tagged(&mut self, words: &[&str]) -> Option<usize> {
         let before = self.pos;
         if self.peek().is_some_and(is_separator) {
             self.pos += 1;
         }
-        let word = self.word();
-        if let Some(tag) = accept(word) {
-            return Some(tag);
+        let rest = &self.input.as_bytes()[self.pos..];
+        for (i, word) in words.iter().enumerate() {
+            if rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+            {
+                self.pos += word.len();
+                return Some(i);
+            }
         }
         self.pos = before;
         None
@@ -291,13 +296,16 @@ impl Parser<'_> {
             self.pos += 1;
             release.push(self.digits().ok_or_else(|| self.unexpected())??);
         }
-        let pre = match self.tagged(PreKind::from_word) {
-            Some(kind) => Some((kind, self.optional_number()?)),
+        let pre = match self.tagged(&PRE_WORDS) {
+            Some(i) => Some((
+                PreKind::from_word(PRE_WORDS[i]).unwrap_or(PreKind::Rc),
+                self.optional_number()?,
+            )),
             None => None,
         };
         let post = self.post()?;
-        let dev = match self.tagged(|w| w.eq_ignore_ascii_case("dev").then_some(())) {
-            Some(()) => Some(self.optional_number()?),
+        let dev = match self.tagged(&["dev"]) {
+            Some(_) => Some(self.optional_number()?),
             None => None,
         };
         let local = if self.peek() == Some(b'+') {
@@ -333,14 +341,8 @@ impl Parser<'_> {
             self.pos += 1;
             return self.digits().transpose();
         }
-        let is_post = |w: &str| {
-            ["post", "rev", "r"]
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(w))
-                .then_some(())
-        };
-        match self.tagged(is_post) {
-            Some(()) => Ok(Some(self.optional_number()?)),
+        match self.tagged(&["post", "rev", "r"]) {
+            Some(_) => Ok(Some(self.optional_number()?)),
             None => Ok(None),
         }
     }

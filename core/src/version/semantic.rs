@@ -109,8 +109,29 @@ impl Parser<'_> {
             _ => {}
         }
         let major = self.number()?;
+        // golang.org/x/mod/semver accepts the shorthands vMAJOR and vMAJOR.MINOR (without
+        // pre-release or build), meaning vMAJOR.0.0 and vMAJOR.MINOR.0.
+        let at_end = |p: &Self| p.pos == p.input.trim_end().len();
+        if self.scheme == Scheme::Golang && at_end(&self) {
+            return Ok(SemanticVersion {
+                major,
+                minor: 0,
+                patch: 0,
+                pre: "".into(),
+                build: "".into(),
+            });
+        }
         self.expect(b'.')?;
         let minor = self.number()?;
+        if self.scheme == Scheme::Golang && at_end(&self) {
+            return Ok(SemanticVersion {
+                major,
+                minor,
+                patch: 0,
+                pre: "".into(),
+                build: "".into(),
+            });
+        }
         self.expect(b'.')?;
         let patch = self.number()?;
         let mut pre: Box<str> = "".into();

@@ -285,3 +285,37 @@ fn error_offsets_never_pass_the_input() {
         }
     }
 }
+
+/// Maven 3.8.7 cases settled with the oracle (`java -cp maven-artifact-3.8.7.jar
+/// org.apache.maven.artifact.versioning.ComparableVersion A B`).
+#[test]
+fn maven_387_oracle_cases() {
+    let m = |s| v(Scheme::Maven, s);
+    // MNG-7644: a qualifier after `.` opens a sub-list like `-`.
+    assert!(m("1.5.9.RC1") > m("1.5.9-RC0"));
+    assert!(m("10.a-beta.final") < m("10.SNAPSHOT"));
+    assert!(m("2.9.0-1") > m("2.9.0.RC1"));
+    // MNG-6964: a list compared with nothing looks at every item.
+    assert!(m("0release") < m("0-release.2-Final"));
+    assert!(m("11") < m("11-Final.a.release9"));
+    // 3.8.7 keeps `1-1 > 1-ga-1` (Maven 3.9 makes them equal).
+    assert!(m("1-1") > m("1-ga-1"));
+}
+
+/// PEP 440 spellings `packaging` accepts: a separator without a number, and words that run
+/// into each other (`postdev`, `betadev`).
+#[test]
+fn pep440_packaging_oracle_spellings() {
+    for (raw, normal) in [
+        ("1b-", "1b0"),
+        ("0.11postdev0", "0.11.post0.dev0"),
+        ("2023betadev0", "2023b0.dev0"),
+        ("10-post1", "10.post1"),
+    ] {
+        assert_eq!(
+            Pep440Version::parse(raw).map(|p| p.to_string()),
+            Ok(normal.to_owned()),
+            "{raw}"
+        );
+    }
+}

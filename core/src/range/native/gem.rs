@@ -1,5 +1,6 @@
 //! RubyGems requirements: comma-separated `op version`, op one of `= != > < >= <= ~>`
-//! (default `=`). `~> 2.0.8` is `>= 2.0.8, < 2.1` (`Gem::Version#bump`).
+//! (default `=`). `~> 2.0.8` is `>= 2.0.8` with a release below `2.1` (`Gem::Version#bump`),
+//! so no pre-release of 2.1 matches either.
 
 use super::{interval, syntax, RangeSyntaxError};
 use crate::range::Range;
@@ -61,7 +62,14 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
             "<" => Range::from_intervals(Scheme::Gem, vec![interval(None, Some((v, false)))])?,
             "<=" => Range::from_intervals(Scheme::Gem, vec![interval(None, Some((v, true)))])?,
             _ => {
-                let upper = Version::parse(Scheme::Gem, &bump(text))?;
+                // `~>` is `v >= r && v.release < r.bump`: every pre-release of the bumped
+                // release is outside too, so the upper bound sits below all of them.
+                let bumped = bump(text);
+                let parsed = Version::parse(Scheme::Gem, &bumped)?;
+                let gem = parsed
+                    .as_gem()
+                    .ok_or_else(|| syntax(Scheme::Gem, input, at, "not a gem version"))?;
+                let upper = Version::gem_min_of_release(&bumped, gem);
                 Range::from_intervals(
                     Scheme::Gem,
                     vec![interval(Some((v, true)), Some((upper, false)))],

@@ -152,12 +152,14 @@ impl Builder {
     fn tilde(&mut self, p: &Partial) -> Result<(), RangeSyntaxError> {
         let Some(major) = p.major else { return Ok(()) };
         match (p.minor, p.patch) {
+            // includePrerelease: a partial lower bound takes `-0` (`~2.3` is
+            // `>=2.3.0-0 <2.4.0-0`, as node-semver's Range prints it).
             (None, _) => {
-                self.push(Op::Ge, &format!("{major}.0.0"))?;
+                self.push(Op::Ge, &format!("{major}.0.0-0"))?;
                 self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
             }
             (Some(minor), None) => {
-                self.push(Op::Ge, &format!("{major}.{minor}.0"))?;
+                self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
                 self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
             }
             (Some(minor), Some(patch)) => {

@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Differential tests: `exposure version compare` and `exposure range contains` against each
+ecosystem's own tool, on generated inputs.
+
+    python tests/oracles/differential.py --seed 7 --count 5000 [--scheme deb ...]
+
+Oracles: dpkg (deb), rpm's Lua rpm.vercmp (rpm), pacman's vercmp (alpm), Maven 3.8.7's
+ComparableVersion from Debian's maven (maven), Python packaging (pypi), npm semver
+(npm/semver/cargo/hex), Ruby Gem::Version and Gem::Requirement (gem), PHP version_compare
+(composer) and univers where no native tool runs here (nuget, alpine, golang).
+
+Exit status 0 when every answer agrees (or differs only in a documented way), 1 otherwise.
+`scripts/test` runs it with a fixed seed through pytest (tests/python/test_differential.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from typing import Callable, Optional
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NODE_DIR = pathlib.Path(os.environ.get("EXPOSURE_ORACLE_NODE", ROOT / "target" / "oracles" / "node"))
+MAVEN_JAR = pathlib.Path("/usr/share/maven/lib/maven-artifact-3.x.jar")
+
+Pair = tuple[str, str]
+Answer = Optional[int]  # -1, 0, 1; None = the tool rejects the input
+
+
+# ---------------------------------------------------------------- generators
+
+
+def _pick(rng: random.Random, items):
+    return items[rng.randrange(len(items))]
+
+
+def _num(rng: random.Random) -> str:
+    return _pick(rng, ["0", "1", "2", "3", "9", "10", "11", "99", "100", "2023", "00", "01", "007"])
+
+
+def gen_deb(rng):
+    pieces = [_num(rng)]
+    for _ in range(rng.randrange(4)):
+        pieces.append(_pick(rng, [".", "+", "~", "~~", ".", "."]))
+        pieces.append(_pick(rng, [_num(rng), _num(rng), "a", "b", "rc1", "dfsg", "beta2", "git20200101", "ubuntu1"]))
+    up = "".join(pieces)
+    epoch = f"{rng.randrange(3)}:" if rng.random() < 0.2 else ""
+    rev = ""
+    if rng.random() < 0.6:
+        rev = "-" + _pick(rng, ["0", "1", "2", "10", "1ubuntu1", "1+deb12u1", "0~bpo11+1", "1build1", "3.1"])
+    return epoch + up + rev
+
+
+def gen_rpm(rng):
+    pieces = [_num(rng)]
+    for _ in range(rng.randrange(4)):
+        pieces.append(_pick(rng, [".", ".", "~", "^", "_", "+"]))
+        pieces.append(_pick(rng, [_num(rng), "a", "b", "rc1", "git5", "el8", "fc38", "alpha"]))
+    v = "".join(pieces)
+    epoch = f"{rng.randrange(3)}:" if rng.random() < 0.2 else ""
+    rel = "-" + _pick(rng, ["1", "2", "10", "1.el8", "3.fc38", "0.1.rc1", "1~beta", "1^post"]) if rng.random() < 0.6 else ""
+    return epoch + v + rel
+
+
+def gen_alpm(rng):
+    pieces = [_num(rng)]
+    for _ in range(rng.randrange(4)):
+        pieces.append(_pick(rng, [".", ".", "_", "+", ".."]))
+        pieces.append(_pick(rng, [_num(rng), "a", "b", "rc1", "alpha", "r1234", "g1a2b3c"]))
+    epoch = f"{rng.randrange(3)}:" if rng.random() < 0.2 else ""
+    rel = "-" + _pick(rng, ["1", "2", "10", "1.1"]) if rng.random() < 0.6 else ""
+    return epoch + "".join(pieces) + rel
+
+
+def gen_maven(rng):
+    out = _num(rng)
+    for _ in range(rng.randrange(5)):
+        sep = _pick(rng, [".", ".", "-", "-", ""])
+        token = _pick(rng, [_num(rng), _num(rng), "alpha", "beta", "milestone", "rc", "cr", "snapshot", "SNAPSHOT",
+                            "ga", "final", "release", "sp", "a", "b", "m", "foo", "RC", "Final", "jre", "android"])
+        if sep == "" and token[0].isdigit() == out[-1].isdigit():
+            sep = "."
+        out += sep + token
+    return out
+
+
+def gen_pypi(rng):
+    v = ""
+    if rng.random() < 0.1:
+        v += f"{rng.randrange(3)}!"
+    v += ".".join(_num(rng).lstrip("0") or "0" for _ in range(rng.randrange(1, 5)))
+    if rng.random() < 0.35:
+        v += _pick(rng, ["a", "b", "rc", "alpha", "beta", "c", "pre", "preview", ".a", "-b", "_rc"]) + _pick(rng, ["", "0", "1", "2", "10"])
+    if rng.random() < 0.25:
+        v += _pick(rng, [".post", "-post", ".r", "-", ".rev", "post"]) + _pick(rng, ["1", "2", "0", ""]) if True else ""
+    if rng.random() < 0.25:
+        v += _pick(rng, [".dev", "dev", "-dev"]) + _pick(rng, ["", "0", "1", "5"])
+    if rng.random() < 0.15:
+        v += "+" + _pick(rng, ["local", "ubuntu1", "1.2", "abc.5", "deb-12"])
+    if rng.random() < 0.05:
+        v = _pick(rng, ["v", "V", " "]) + v
+    if rng.random() < 0.03:
+        v += _pick(rng, ["x", "..", "-", "+"])
+    return v
+
+
+def gen_semver(rng, allow_v=False):
+    v = f"{rng.randrange(4)}.{rng.randrange(4)}.{rng.randrange(4)}"
+    if rng.random() < 0.4:
+        ids = [_pick(rng, ["alpha", "beta", "rc", "0", "1", "2", "11", "x-y", "a1", "01"]) for _ in range(rng.randrange(1, 4))]
+        v += "-" + ".".join(ids)
+    if rng.random() < 0.15:
+        v += "+" + _pick(rng, ["build", "001", "exp.sha.5114f85", "incompatible"])
+    if allow_v and rng.random() < 0.3:
+        v = "v" + v
+    if rng.random() < 0.03:
+        v = _pick(rng, ["1.2", "01.2.3", "1.2.3.4", "1.2.3-", "1.2.3+"])
+    return v
+
+
+def gen_golang(rng):
+    if rng.random() < 0.3:
+        base = f"v{rng.randrange(3)}.{rng.randrange(3)}.{rng.randrange(3)}"
+        stamp = f"2021{rng.randrange(10, 13)}{rng.randrange(10, 29)}{rng.randrange(100000, 999999)}"
+        return f"{base}-0.{stamp}-abcdef012345" if rng.random() < 0.5 else f"v0.0.0-{stamp}-abcdef012345"
+    return gen_semver(rng, allow_v=True)
+
+
+def gen_gem(rng):
+    v = _num(rng).lstrip("0") or "0"
+    for _ in range(rng.randrange(4)):
+        v += "." + _pick(rng, [_num(rng).lstrip("0") or "0", "0", "a", "b", "pre", "rc1", "beta2", "alpha"])
+    if rng.random() < 0.1:
+        v += "-" + _pick(rng, ["1", "beta", "rc.1"])
+    return v
+
+
+def gen_composer(rng):
+    v = _num(rng).lstrip("0") or "0"
+    for _ in range(rng.randrange(4)):
+        v += _pick(rng, [".", ".", "-", "_", "+", ""]) + _pick(rng, [_num(rng), "dev", "alpha", "a", "beta", "b", "RC", "rc", "pl", "p", "patch", "stable", "foo"])
+    return v
+
+
+def gen_nuget(rng):
+    v = ".".join(str(rng.randrange(4)) for _ in range(rng.randrange(2, 5)))
+    if rng.random() < 0.4:
+        v += "-" + ".".join(_pick(rng, ["alpha", "beta", "rc", "ALPHA", "1", "2", "10", "preview"]) for _ in range(rng.randrange(1, 3)))
+    if rng.random() < 0.1:
+        v += "+meta"
+    return v
+
+
+def gen_alpine(rng):
+    v = ".".join(_num(rng).lstrip("0") or "0" for _ in range(rng.randrange(1, 4)))
+    if rng.random() < 0.15:
+        v += _pick(rng, ["a", "b", "z"])
+    for _ in range(rng.randrange(3) if rng.random() < 0.4 else 0):
+        v += "_" + _pick(rng, ["alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"]) + _pick(rng, ["", "1", "2", "20230101"])
+    if rng.random() < 0.6:
+        v += "-r" + str(rng.randrange(12))
+    return v
+
+
+GENERATORS: dict[str, Callable[[random.Random], str]] = {
+    "deb": gen_deb,
+    "rpm": gen_rpm,
+    "alpm": gen_alpm,
+    "maven": gen_maven,
+    "pypi": gen_pypi,
+    "npm": lambda rng: gen_semver(rng, allow_v=True),
+    "semver": gen_semver,
+    "cargo": gen_semver,
+    "hex": gen_semver,
+    "golang": gen_golang,
+    "gem": gen_gem,
+    "composer": gen_composer,
+    "nuget": gen_nuget,
+    "alpine": gen_alpine,
+}
+
+
+def pairs_for(scheme: str, count: int, seed: int) -> list[Pair]:
+    rng = random.Random(f"{seed}:{scheme}")
+    gen = GENERATORS[scheme]
+    pool = [gen(rng) for _ in range(max(8, count // 3))]
+    pairs = []
+    for _ in range(count):
+        a = _pick(rng, pool)
+        b = _pick(rng, pool) if rng.random() < 0.7 else gen(rng)
+        pairs.append((a, b))
+    return pairs
+
+
+# ---------------------------------------------------------------- oracles
+
+
+class OracleMissing(Exception):
+    """The native tool is not installed here."""
+
+
+def _need(cmd: str):
+    if shutil.which(cmd) is None:
+        raise OracleMissing(f"{cmd} not installed")
+
+
+def oracle_deb(pairs):
+    _need("dpkg")
+    out = []
+    for a, b in pairs:
+        lt = subprocess.run(["dpkg", "--compare-versions", a, "lt", b], capture_output=True)
+        if lt.returncode not in (0, 1) or b"bad syntax" in lt.stderr or b"invalid" in lt.stderr:
+            out.append(None)
+            continue
+        if lt.returncode == 0:
+            out.append(-1)
+            continue
+        eq = subprocess.run(["dpkg", "--compare-versions", a, "eq", b], capture_output=True)
+        out.append(0 if eq.returncode == 0 else 1)
+    return out
+
+
+def oracle_rpm(pairs):
+    _need("rpm")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        for a, b in pairs:
+            f.write(f"{a}\t{b}\n")
+        path = f.name
+    script = "%{lua: for line in io.lines('" + path + "') do local a, b = line:match('^([^\\t]*)\\t(.*)$'); print(rpm.vercmp(a, b) .. ' ') end}"
+    res = subprocess.run(["rpm", "--eval", script], capture_output=True, text=True, check=True)
+    os.unlink(path)
+    return [int(x) for x in res.stdout.split()]
+
+
+def oracle_alpm(pairs):
+    _need("vercmp")
+    return [int(subprocess.run(["vercmp", a, b], capture_output=True, text=True, check=True).stdout) for a, b in pairs]
+
+
+def oracle_maven(pairs):
+    _need("java")
+    if not MAVEN_JAR.exists():
+        raise OracleMissing(f"{MAVEN_JAR} missing (Debian package maven)")
+    out = []
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start:start + 500]
+        args = [x for pair in chunk for x in pair]
+        res = subprocess.run(["java", "-cp", str(MAVEN_JAR), "org.apache.maven.artifact.versioning.ComparableVersion", *args],
+                             capture_output=True, text=True, check=True)
+        ops = [line.strip() for line in res.stdout.splitlines() if line.startswith("   ")]
+        # Line k compares argument k and k+1; the pairs are the even ones.
+        for k in range(0, len(ops), 2):
+            op = ops[k].split(" ")[-2] if ops[k].count(" ") >= 2 else "?"
+            out.append({"<": -1, "==": 0, ">": 1}[op])
+    return out
+
+
+def oracle_pypi(pairs):
+    from packaging.version import InvalidVersion, Version
+    out = []
+    for a, b in pairs:
+        try:
+            x, y = Version(a), Version(b)
+        except InvalidVersion:
+            out.append(None)
+            continue
+        out.append((x > y) - (x < y))
+    return out
+
+
+NODE_COMPARE = """
+const semver = require(process.argv[1]);
+const pairs = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+console.log(JSON.stringify(pairs.map(([a, b]) => {
+  const x = semver.parse(a), y = semver.parse(b);
+  return x && y ? semver.compare(x, y) : null;
+})));
+"""
+
+
+def _node(script: str, payload) -> list:
+    _need("node")
+    module = NODE_DIR / "node_modules" / "semver"
+    if not module.exists():
+        raise OracleMissing(f"npm semver not installed in {NODE_DIR}")
+    res = subprocess.run(["node", "-e", script, str(module)], input=json.dumps(payload), capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)
+
+
+def oracle_semver(pairs):
+    return _node(NODE_COMPARE, pairs)
+
+
+RUBY_COMPARE = """
+require 'json'
+pairs = JSON.parse(STDIN.read)
+puts JSON.generate(pairs.map { |a, b|
+  Gem::Version.correct?(a) && Gem::Version.correct?(b) ? (Gem::Version.new(a) <=> Gem::Version.new(b)) : nil
+})
+"""
+
+
+def oracle_gem(pairs):
+    _need("ruby")
+    res = subprocess.run(["ruby", "-e", RUBY_COMPARE], input=json.dumps(pairs), capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)
+
+
+PHP_COMPARE = '$p = json_decode(stream_get_contents(STDIN)); $o = []; foreach ($p as $x) { $o[] = version_compare($x[0], $x[1]); } echo json_encode($o);'
+
+
+def oracle_composer(pairs):
+    _need("php")
+    res = subprocess.run(["php", "-r", PHP_COMPARE], input=json.dumps(pairs), capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)
+
+
+def _univers(cls_name: str):
+    def oracle(pairs):
+        try:
+            from univers import versions
+        except ImportError as e:
+            raise OracleMissing("univers not installed") from e
+        cls = getattr(versions, cls_name)
+        out = []
+        for a, b in pairs:
+            try:
+                x, y = cls(a), cls(b)
+                out.append((x > y) - (x < y))
+            except Exception:  # univers raises various errors for invalid input
+                out.append(None)
+        return out
+    return oracle
+
+
+ORACLES = {
+    "deb": oracle_deb,
+    "rpm": oracle_rpm,
+    "alpm": oracle_alpm,
+    "maven": oracle_maven,
+    "pypi": oracle_pypi,
+    "npm": oracle_semver,
+    "semver": oracle_semver,
+    "cargo": oracle_semver,
+    "hex": oracle_semver,
+    "golang": _univers("GolangVersion"),
+    "gem": oracle_gem,
+    "composer": oracle_composer,
+    "nuget": _univers("NugetVersion"),
+    "alpine": _univers("AlpineLinuxVersion"),
+}
+
+# Where the oracle is knowingly not the authority, each with its reason; the value is a
+# predicate over (a, b, ours, theirs) that recognises the documented difference.
+DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str, Answer, Answer], bool]]]] = {
+    "npm": [
+        # node-semver strips a leading "v"/"=" and build metadata the same way we do, but its
+        # strict parse also rejects nothing we accept; no deviation expected.
+    ],
+    "semver": [
+        # npm semver accepts a leading "v" even in strict mode; SemVer 2.0.0 does not.
+        ("leading v is not SemVer 2.0.0", lambda a, b, o, t: o is None and (a.startswith("v") or b.startswith("v"))),
+    ],
+    "cargo": [
+        ("leading v is not Cargo SemVer", lambda a, b, o, t: o is None and (a.startswith("v") or b.startswith("v"))),
+    ],
+    "hex": [
+        ("leading v is not Elixir SemVer", lambda a, b, o, t: o is None and (a.startswith("v") or b.startswith("v"))),
+    ],
+    "golang": [
+        # univers' GolangVersion accepts strings golang.org/x/mod/semver rejects ("1.2.3.4",
+        # "1.2.3-", "1.2.3+", "01.2.3"); we follow Go's grammar.
+        ("univers accepts non-Go versions", lambda a, b, o, t: o is None and not (_go_valid(a) and _go_valid(b))),
+    ],
+    "alpine": [
+        # univers' AlpineLinuxVersion rejects valid apk versions (several suffixes, a letter
+        # before a suffix) that apk-tools accepts; our apk parser follows apk_version_validate
+        # and agrees with 13,979 comparisons generated by `apk version -t`.
+        ("univers rejects valid apk versions", lambda a, b, o, t: t is None and o is not None),
+        # univers treats "X-r0" as equal to "X"; apk-tools orders any revision after none
+        # (its own version.data has "1.2.2-r1 > 1.2.2"; -r0 follows the same token rule).
+        ("univers ignores -r0", lambda a, b, o, t: t == 0 and (a == b + "-r0" or b == a + "-r0")),
+    ],
+}
+
+_GO_IDENT = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+_GO_RE = None
+
+
+def _go_valid(v: str) -> bool:
+    """golang.org/x/mod/semver.IsValid, with the leading "v" optional as in OSV events."""
+    import re
+    global _GO_RE
+    if _GO_RE is None:
+        num = r"(?:0|[1-9][0-9]*)"
+        full = rf"{num}\.{num}\.{num}(?:-{_GO_IDENT}(?:\.{_GO_IDENT})*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
+        _GO_RE = re.compile(rf"^v?(?:{num}|{num}\.{num}|{full})$")
+    return bool(_GO_RE.match(v))
+
+
+# ---------------------------------------------------------------- ours
+
+
+def ours(binary: pathlib.Path, scheme: str, pairs: list[Pair]) -> list[Answer]:
+    payload = "".join(f"{a}\t{b}\n" for a, b in pairs)
+    res = subprocess.run([str(binary), "version", "compare", "--scheme", scheme], input=payload,
+                         capture_output=True, text=True, check=True)
+    lines = res.stdout.split("\n")[:-1]
+    assert len(lines) == len(pairs), f"{scheme}: {len(lines)} answers for {len(pairs)} lines"
+    return [None if line.startswith("error\t") else int(line) for line in lines]
+
+
+def compare_scheme(binary: pathlib.Path, scheme: str, count: int, seed: int) -> tuple[int, int, list[str]]:
+    """Returns (pairs compared, pairs both sides rejected, unexplained mismatches)."""
+    pairs = pairs_for(scheme, count, seed)
+    theirs = ORACLES[scheme](pairs)
+    mine = ours(binary, scheme, pairs)
+    mismatches, both_invalid = [], 0
+    for (a, b), o, t in zip(pairs, mine, theirs):
+        if o is None and t is None:
+            both_invalid += 1
+            continue
+        if o == t:
+            continue
+        if any(rule(a, b, o, t) for _, rule in DEVIATIONS.get(scheme, [])):
+            continue
+        mismatches.append(f"{scheme}: {a!r} vs {b!r}: exposure {o}, oracle {t}")
+    return len(pairs), both_invalid, mismatches
+
+
+# ---------------------------------------------------------------- ranges
+
+RANGE_ORACLES: dict[str, Callable] = {}
+
+
+def gen_npm_range(rng):
+    pool = [gen_semver(rng) for _ in range(6)]
+    pool = [p for p in pool if "+" not in p and p.count(".") == 2 and "01" not in p] or ["1.2.3"]
+
+    def partial():
+        v = _pick(rng, pool).split("-")[0]
+        parts = v.split(".")
+        cut = rng.randrange(1, 4)
+        parts = parts[:cut] + ([_pick(rng, ["x", "*"])] if cut < 3 and rng.random() < 0.3 else [])
+        return ".".join(parts)
+
+    def simple():
+        kind = rng.randrange(6)
+        if kind == 0:
+            return _pick(rng, ["^", "~"]) + (partial() if rng.random() < 0.5 else _pick(rng, pool))
+        if kind == 1:
+            return _pick(rng, [">", ">=", "<", "<=", "="]) + (partial() if rng.random() < 0.4 else _pick(rng, pool))
+        if kind == 2:
+            return partial()
+        if kind == 3:
+            return f"{partial()} - {partial()}"
+        return _pick(rng, [">=", "<"]) + _pick(rng, pool)
+
+    sets = []
+    for _ in range(rng.randrange(1, 3)):
+        first = simple()
+        if " - " in first:
+            sets.append(first)
+        else:
+            sets.append(" ".join([first] + [s for s in (simple() for _ in range(rng.randrange(2))) if " - " not in s]))
+    return " || ".join(sets), _pick(rng, pool + [gen_semver(rng) for _ in range(2)])
+
+
+NODE_SATISFIES = """
+const semver = require(process.argv[1]);
+const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+console.log(JSON.stringify(cases.map(([r, v]) => {
+  try { if (!semver.validRange(r) || !semver.valid(v)) return null; return semver.satisfies(v, r, { includePrerelease: true }); }
+  catch (e) { return null; }
+})));
+"""
+
+
+def gen_pypi_range(rng):
+    versions = [v for v in (gen_pypi(rng) for _ in range(8)) if v.strip() == v and not v.startswith(("v", "V"))]
+    versions = [v for v in versions if _valid_pep440(v)] or ["1.0"]
+    specs = []
+    for _ in range(rng.randrange(1, 4)):
+        op = _pick(rng, ["==", "!=", "<", "<=", ">", ">=", "~=", "==", "!="])
+        v = _pick(rng, versions)
+        if op in ("<", "<=", ">", ">=", "~="):
+            v = v.split("+")[0]
+        if op == "~=" and "." not in v.split("!")[-1].split("a")[0]:
+            v += ".0"
+        if op in ("==", "!=") and rng.random() < 0.3:
+            v = ".".join(v.split("+")[0].split("!")[-1].split(".")[:2]).rstrip("abcdefghijklmnopqrstuvwxyz0123456789") or "1"
+            v = (v if v[-1].isdigit() else v + "0") + ".*"
+        specs.append(op + v)
+    return ",".join(specs), _pick(rng, versions + [gen_pypi(rng)])
+
+
+def _valid_pep440(v):
+    from packaging.version import InvalidVersion, Version
+    try:
+        Version(v)
+        return True
+    except InvalidVersion:
+        return False
+
+
+def oracle_pypi_range(cases):
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+    out = []
+    for r, v in cases:
+        try:
+            out.append(SpecifierSet(r).contains(Version(v), prereleases=True))
+        except (InvalidSpecifier, InvalidVersion):
+            out.append(None)
+    return out
+
+
+def gen_gem_range(rng):
+    versions = [gen_gem(rng) for _ in range(6)]
+    reqs = [_pick(rng, ["=", "!=", ">", "<", ">=", "<=", "~>"]) + " " + _pick(rng, versions) for _ in range(rng.randrange(1, 3))]
+    return ", ".join(reqs), _pick(rng, versions + [gen_gem(rng)])
+
+
+RUBY_SATISFIES = """
+require 'json'
+cases = JSON.parse(STDIN.read)
+puts JSON.generate(cases.map { |r, v|
+  begin
+    Gem::Version.correct?(v) ? Gem::Requirement.new(*r.split(',').map(&:strip)).satisfied_by?(Gem::Version.new(v)) : nil
+  rescue StandardError
+    nil
+  end
+})
+"""
+
+RANGE_SCHEMES = {
+    "npm": (gen_npm_range, lambda cases: _node(NODE_SATISFIES, cases)),
+    "pypi": (gen_pypi_range, oracle_pypi_range),
+    "gem": (gen_gem_range, lambda cases: json.loads(subprocess.run(["ruby", "-e", RUBY_SATISFIES], input=json.dumps(cases),
+                                                                   capture_output=True, text=True, check=True).stdout)),
+}
+
+def _tilde_eq_spelled_suffix(spec: str) -> bool:
+    """A `~=V` whose V spells a suffix other than packaging's normal form (`~=2023.0.r1`)."""
+    from packaging.version import Version
+    for clause in spec.split(","):
+        if clause.startswith("~="):
+            text = clause[2:]
+            try:
+                if str(Version(text)) != text:
+                    return True
+            except Exception:
+                return False
+    return False
+
+
+RANGE_DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str], bool]]]] = {
+    "pypi": [
+        # Documented in core/src/range/native/pep440.rs: `>V` with a pre- or post-release V,
+        # where packaging also excludes V's later post and local releases.
+        (">V with a pre/post-release V", lambda r, v: any(
+            s.startswith(">") and not s.startswith(">=") and any(t in s for t in ("a", "b", "c", "post", "r", "-", "pre"))
+            for s in r.split(","))),
+        # packaging derives the ~= prefix from the spelling: in `~=2023.0.r1` it takes `r1`
+        # for a release part (prefix 2023.0.*). PEP 440 says a post-release suffix is ignored
+        # (`~=2023.0.post1` is `>=2023.0.post1, ==2023.*`); we follow the PEP.
+        ("~= with a non-normalised suffix spelling", lambda r, v: _tilde_eq_spelled_suffix(r)),
+    ],
+}
+
+
+def ours_contains(binary, scheme, cases) -> list[Optional[bool]]:
+    payload = "".join(f"{r}\t{v}\n" for r, v in cases)
+    res = subprocess.run([str(binary), "range", "contains", "--scheme", scheme], input=payload,
+                         capture_output=True, text=True, check=True)
+    lines = res.stdout.split("\n")[:-1]
+    assert len(lines) == len(cases)
+    return [None if line.startswith("error\t") else line == "true" for line in lines]
+
+
+def compare_ranges(binary, scheme, count, seed):
+    gen, oracle = RANGE_SCHEMES[scheme]
+    rng = random.Random(f"{seed}:range:{scheme}")
+    cases = [gen(rng) for _ in range(count)]
+    theirs = oracle(cases)
+    mine = ours_contains(binary, scheme, cases)
+    mismatches, skipped = [], 0
+    for (r, v), o, t in zip(cases, mine, theirs):
+        if t is None:
+            skipped += 1  # the oracle rejects the range or version: not a membership case
+            continue
+        if o == t:
+            continue
+        if any(rule(r, v) for _, rule in RANGE_DEVIATIONS.get(scheme, [])):
+            continue
+        mismatches.append(f"{scheme} range: {v!r} in {r!r}: exposure {o}, oracle {t}")
+    return len(cases), skipped, mismatches
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=20261130)
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--scheme", action="append", help="limit to these schemes (repeatable)")
+    parser.add_argument("--binary", type=pathlib.Path, default=ROOT / "target" / "debug" / "exposure")
+    args = parser.parse_args(argv)
+    failed = False
+    for scheme in args.scheme or list(GENERATORS):
+        try:
+            n, invalid, bad = compare_scheme(args.binary, scheme, args.count, args.seed)
+        except OracleMissing as e:
+            print(f"SKIPPED {scheme}: {e}")
+            continue
+        print(f"{scheme}: {n - invalid - len(bad)} of {n - invalid} comparisons agree ({invalid} pairs rejected by both)")
+        for line in bad[:20]:
+            print("  " + line)
+        failed |= bool(bad)
+    for scheme in [s for s in (args.scheme or list(RANGE_SCHEMES)) if s in RANGE_SCHEMES]:
+        try:
+            n, skipped, bad = compare_ranges(args.binary, scheme, args.count, args.seed)
+        except OracleMissing as e:
+            print(f"SKIPPED {scheme} ranges: {e}")
+            continue
+        print(f"{scheme} ranges: {n - skipped - len(bad)} of {n - skipped} membership answers agree ({skipped} rejected by the oracle)")
+        for line in bad[:20]:
+            print("  " + line)
+        failed |= bool(bad)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Differential tests against each ecosystem's own tool (tests/oracles/differential.py),
+with a fixed seed in CI. More: EXPOSURE_DIFF_SEED=<n> EXPOSURE_DIFF_COUNT=<n> pytest ...,
+or run the script directly with --seed/--count."""
+
+import os
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "oracles"))
+
+import differential  # noqa: E402
+
+SEED = int(os.environ.get("EXPOSURE_DIFF_SEED", "20261130"))
+COUNT = int(os.environ.get("EXPOSURE_DIFF_COUNT", "2000"))
+BINARY = pathlib.Path(os.environ.get("EXPOSURE_BIN", ROOT / "target" / "debug" / "exposure"))
+
+
+@pytest.fixture(scope="module")
+def binary():
+    if not BINARY.exists():
+        pytest.skip(f"SKIPPED: {BINARY} not built (cargo build -p exposure-cli)")
+    return BINARY
+
+
+@pytest.mark.parametrize("scheme", sorted(differential.GENERATORS))
+def test_version_order_matches_the_native_tool(binary, scheme):
+    try:
+        total, both_invalid, mismatches = differential.compare_scheme(binary, scheme, COUNT, SEED)
+    except differential.OracleMissing as e:
+        pytest.skip(f"SKIPPED: oracle for {scheme} unavailable: {e}")
+    assert total - both_invalid > COUNT // 2, "too few valid pairs: the generator is broken"
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+@pytest.mark.parametrize("scheme", sorted(differential.RANGE_SCHEMES))
+def test_range_membership_matches_the_native_tool(binary, scheme):
+    try:
+        total, skipped, mismatches = differential.compare_ranges(binary, scheme, COUNT, SEED)
+    except differential.OracleMissing as e:
+        pytest.skip(f"SKIPPED: oracle for {scheme} ranges unavailable: {e}")
+    assert total - skipped > COUNT // 2, "too few valid cases: the generator is broken"
+    assert not mismatches, "\n".join(mismatches[:20])
