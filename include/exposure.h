@@ -32,6 +32,28 @@ enum exposure_status
   EXPOSURE_STATUS_PANIC = 4,
   // Output could not be serialised.
   EXPOSURE_STATUS_SERIALIZATION = 5,
+  // The version is empty.
+  EXPOSURE_STATUS_VERSION_EMPTY = 1000,
+  // A character the scheme does not allow there.
+  EXPOSURE_STATUS_VERSION_UNEXPECTED_CHAR = 1001,
+  // The version ends where the scheme needs more.
+  EXPOSURE_STATUS_VERSION_UNEXPECTED_END = 1002,
+  // A number does not fit in 64 bits.
+  EXPOSURE_STATUS_VERSION_NUMBER_TOO_LARGE = 1003,
+  // A leading zero the scheme forbids.
+  EXPOSURE_STATUS_VERSION_LEADING_ZERO = 1004,
+  // Any other violation of the scheme's grammar.
+  EXPOSURE_STATUS_VERSION_INVALID = 1005,
+  // Two versions (or a version and a range) of different schemes.
+  EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH = 1006,
+  // The scheme name or number is unknown.
+  EXPOSURE_STATUS_UNKNOWN_SCHEME = 1007,
+  // The range's native syntax is malformed.
+  EXPOSURE_STATUS_RANGE_SYNTAX = 2000,
+  // The `vers:` string is malformed.
+  EXPOSURE_STATUS_RANGE_VERS = 2001,
+  // A version inside the range does not parse.
+  EXPOSURE_STATUS_RANGE_VERSION = 2002,
   // A knowledge-base path could not be read.
   EXPOSURE_STATUS_KB_IO = 5000,
   // An inventory path could not be read.
@@ -53,6 +75,61 @@ typedef uint32_t exposure_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A versioning scheme. Values are ABI: never renumber, never reuse.
+enum exposure_scheme
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Strict SemVer 2.0.0.
+  EXPOSURE_SCHEME_SEMVER = 0,
+  // npm (node-semver).
+  EXPOSURE_SCHEME_NPM = 1,
+  // Cargo.
+  EXPOSURE_SCHEME_CARGO = 2,
+  // Go modules.
+  EXPOSURE_SCHEME_GOLANG = 3,
+  // PyPI, PEP 440.
+  EXPOSURE_SCHEME_PYPI = 4,
+  // Debian (dpkg).
+  EXPOSURE_SCHEME_DEB = 5,
+  // RPM (rpmvercmp).
+  EXPOSURE_SCHEME_RPM = 6,
+  // Arch Linux (pacman vercmp).
+  EXPOSURE_SCHEME_ALPM = 7,
+  // Alpine (apk).
+  EXPOSURE_SCHEME_ALPINE = 8,
+  // Maven (ComparableVersion 3.8.7).
+  EXPOSURE_SCHEME_MAVEN = 9,
+  // NuGet.
+  EXPOSURE_SCHEME_NUGET = 10,
+  // RubyGems.
+  EXPOSURE_SCHEME_GEM = 11,
+  // Composer (PHP version_compare).
+  EXPOSURE_SCHEME_COMPOSER = 12,
+  // Hex.
+  EXPOSURE_SCHEME_HEX = 13,
+  // Conan.
+  EXPOSURE_SCHEME_CONAN = 14,
+  // OpenSSL letter releases.
+  EXPOSURE_SCHEME_OPENSSL = 15,
+  // Vendor and NVD strings.
+  EXPOSURE_SCHEME_GENERIC = 16,
+  // vers intdot.
+  EXPOSURE_SCHEME_INTDOT = 17,
+  // vers lexicographic.
+  EXPOSURE_SCHEME_LEXICOGRAPHIC = 18,
+  // vers datetime.
+  EXPOSURE_SCHEME_DATETIME = 19,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_scheme exposure_scheme;
+#else
+typedef uint32_t exposure_scheme;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Opaque to C: a knowledge base and model parameters. Create with `exposure_engine_new` or
 // `exposure_engine_new_demo`, free with `exposure_engine_free`. Loading needs exclusive
 // access; once loaded, `exposure_engine_assess_json` may run on several threads at once.
@@ -61,9 +138,17 @@ typedef struct exposure_engine exposure_engine;
 // Opaque to C: why a call failed. Free with `exposure_error_free`.
 typedef struct exposure_error exposure_error;
 
+// Opaque to C: a version range over one scheme. Immutable; may be shared across threads.
+// Free with `exposure_range_free`.
+typedef struct exposure_range exposure_range;
+
 // Opaque to C: a NUL-terminated UTF-8 string owned by the library. Free with
 // `exposure_string_free`.
 typedef struct exposure_string exposure_string;
+
+// Opaque to C: a parsed version. Immutable; may be shared across threads. Free with
+// `exposure_version_free`.
+typedef struct exposure_version exposure_version;
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,6 +202,10 @@ exposure_status exposure_engine_assess_json(const struct exposure_engine *engine
 // The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
 exposure_status exposure_demo_fleet_json(struct exposure_string **out);
 
+// The byte offset in the input where the problem was found, or `SIZE_MAX` when the error
+// has no position (or `err` is NULL).
+size_t exposure_error_offset(const struct exposure_error *err);
+
 // The error's message, NUL-terminated. Borrowed from `err`: valid until
 // `exposure_error_free(err)`. NULL when `err` is NULL.
 const char *exposure_error_message(const struct exposure_error *err);
@@ -127,6 +216,40 @@ exposure_status exposure_error_status(const struct exposure_error *err);
 // Frees an error. NULL is a no-op.
 void exposure_error_free(struct exposure_error *err);
 
+// Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
+// wins). On success `*out` owns the range.
+exposure_status exposure_range_parse(exposure_scheme scheme,
+                                     const char *text,
+                                     size_t len,
+                                     struct exposure_range **out,
+                                     struct exposure_error **err);
+
+// Whether `v` is in the range. A version of another scheme gives
+// `EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH`.
+exposure_status exposure_range_contains(const struct exposure_range *r,
+                                        const struct exposure_version *v,
+                                        bool *out);
+
+// Parses `version` in the range's scheme and tells whether it is in the range.
+exposure_status exposure_range_contains_str(const struct exposure_range *r,
+                                            const char *version,
+                                            size_t len,
+                                            bool *out,
+                                            struct exposure_error **err);
+
+// The range's scheme.
+exposure_status exposure_range_scheme(const struct exposure_range *r, exposure_scheme *out);
+
+// Writes the canonical `vers:` text of the range into `buf` (buffer convention of
+// `ffi/README.md`).
+exposure_status exposure_range_text(const struct exposure_range *r,
+                                    uint8_t *buf,
+                                    size_t cap,
+                                    size_t *needed);
+
+// Frees a range. NULL is a no-op.
+void exposure_range_free(struct exposure_range *r);
+
 // The string's bytes, NUL-terminated. Borrowed: valid until `exposure_string_free(s)`.
 // NULL when `s` is NULL.
 const char *exposure_string_ptr(const struct exposure_string *s);
@@ -136,6 +259,36 @@ size_t exposure_string_len(const struct exposure_string *s);
 
 // Frees a string. NULL is a no-op.
 void exposure_string_free(struct exposure_string *s);
+
+// Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
+exposure_status exposure_scheme_from_name(const char *name, size_t len, exposure_scheme *out);
+
+// Parses `text` as a version of `scheme`. On success `*out` owns the new version; on
+// failure `*err` (if not NULL) receives the message and the byte offset of the problem.
+exposure_status exposure_version_parse(exposure_scheme scheme,
+                                       const char *text,
+                                       size_t len,
+                                       struct exposure_version **out,
+                                       struct exposure_error **err);
+
+// Compares two versions of the same scheme: `*out` is -1, 0 or 1. Versions of different
+// schemes give `EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH`.
+exposure_status exposure_version_compare(const struct exposure_version *a,
+                                         const struct exposure_version *b,
+                                         int32_t *out);
+
+// The version's scheme.
+exposure_status exposure_version_scheme(const struct exposure_version *v, exposure_scheme *out);
+
+// Writes the version's text (as given, trimmed) into `buf`; see the buffer convention in
+// `ffi/README.md` (`*needed` always receives the length; no NUL is written).
+exposure_status exposure_version_text(const struct exposure_version *v,
+                                      uint8_t *buf,
+                                      size_t cap,
+                                      size_t *needed);
+
+// Frees a version. NULL is a no-op.
+void exposure_version_free(struct exposure_version *v);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -35,3 +35,80 @@ fn demo_findings_are_exactly_the_vectors() {
         .collect();
     assert_eq!(actual, rows("demo-findings.tsv"));
 }
+
+#[test]
+fn version_order_vectors() {
+    for row in rows("version-order.tsv") {
+        let [scheme, a, b, expected] = &row[..] else {
+            panic!("bad row {row:?}")
+        };
+        let scheme: exposure::version::Scheme = scheme.parse().expect("scheme");
+        let (x, y) = (
+            exposure::version::Version::parse(scheme, a),
+            exposure::version::Version::parse(scheme, b),
+        );
+        let (x, y) = (
+            x.unwrap_or_else(|e| panic!("{e}")),
+            y.unwrap_or_else(|e| panic!("{e}")),
+        );
+        let got = x.try_cmp(&y).expect("same scheme") as i8;
+        assert_eq!(got.to_string(), *expected, "{scheme}: {a} vs {b}");
+        // Antisymmetry on every vector.
+        assert_eq!(
+            y.try_cmp(&x).expect("same scheme") as i8,
+            -got,
+            "{scheme}: {b} vs {a}"
+        );
+    }
+}
+
+#[test]
+fn range_contains_vectors() {
+    for row in rows("range-contains.tsv") {
+        let [scheme, range, version, expected] = &row[..] else {
+            panic!("bad row {row:?}")
+        };
+        let scheme: exposure::version::Scheme = scheme.parse().expect("scheme");
+        let range =
+            exposure::range::parse_range(scheme, range).unwrap_or_else(|e| panic!("{range}: {e}"));
+        let v = exposure::version::Version::parse(range.scheme(), version)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            range.contains(&v).to_string(),
+            *expected,
+            "{version} in {range}"
+        );
+        // The canonical text parses back to the same set. Two bounds no version spells are the
+        // exceptions, and their text is a superset: PEP 440's `>V` (above every post/local
+        // release of V) and RubyGems' `~>` upper end (below every pre-release of the bumped
+        // release).
+        let again = exposure::range::parse_range(scheme, &range.to_string())
+            .expect("canonical text re-parses");
+        let unspellable = (scheme == exposure::version::Scheme::Pypi
+            && row[1].contains('>')
+            && !row[1].contains(">="))
+            || (scheme == exposure::version::Scheme::Gem && row[1].contains("~>"));
+        if unspellable {
+            assert!(again.includes(&range).expect("same scheme"), "{range}");
+        } else {
+            assert_eq!(again, range, "{range}");
+        }
+    }
+}
+
+#[test]
+fn invalid_version_vectors() {
+    for row in rows("version-invalid.tsv") {
+        let [scheme, input, offset] = &row[..] else {
+            panic!("bad row {row:?}")
+        };
+        let scheme: exposure::version::Scheme = scheme.parse().expect("scheme");
+        let err = exposure::version::Version::parse(scheme, input).expect_err(input);
+        assert_eq!(
+            err.offset().to_string(),
+            *offset,
+            "{scheme} {input:?}: {err}"
+        );
+        assert_eq!(err.input(), input);
+    }
+}

@@ -8,6 +8,7 @@ use std::ffi::{c_char, CString};
 pub struct exposure_error {
     status: exposure_status,
     message: CString,
+    offset: usize,
 }
 
 /// Stores an error in `*err` when `err` is not NULL, and returns `status`.
@@ -16,12 +17,38 @@ pub(crate) fn fail(
     status: exposure_status,
     message: &str,
 ) -> exposure_status {
+    fail_at(err, status, message, usize::MAX)
+}
+
+/// Like [`fail`], with the byte offset of the problem in the input.
+pub(crate) fn fail_at(
+    err: *mut *mut exposure_error,
+    status: exposure_status,
+    message: &str,
+    offset: usize,
+) -> exposure_status {
     if !err.is_null() {
         let message = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
         // SAFETY: `err` is non-NULL and the caller promises it is writable.
-        unsafe { *err = Box::into_raw(Box::new(exposure_error { status, message })) };
+        unsafe {
+            *err = Box::into_raw(Box::new(exposure_error {
+                status,
+                message,
+                offset,
+            }));
+        };
     }
     status
+}
+
+/// The byte offset in the input where the problem was found, or `SIZE_MAX` when the error
+/// has no position (or `err` is NULL).
+#[no_mangle]
+pub extern "C" fn exposure_error_offset(err: *const exposure_error) -> usize {
+    guard(|| {
+        // SAFETY: a non-NULL `err` was made by this library and not yet freed.
+        unsafe { err.as_ref() }.map_or(usize::MAX, |e| e.offset)
+    })
 }
 
 /// The error's message, NUL-terminated. Borrowed from `err`: valid until

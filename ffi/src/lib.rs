@@ -10,11 +10,15 @@
 mod engine;
 mod error;
 mod guard;
+mod range;
 mod strings;
+mod version;
 
 pub use engine::*;
 pub use error::*;
+pub use range::*;
 pub use strings::*;
+pub use version::*;
 
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 #[repr(u32)]
@@ -32,6 +36,28 @@ pub enum exposure_status {
     Panic = 4,
     /// Output could not be serialised.
     Serialization = 5,
+    /// The version is empty.
+    VersionEmpty = 1000,
+    /// A character the scheme does not allow there.
+    VersionUnexpectedChar = 1001,
+    /// The version ends where the scheme needs more.
+    VersionUnexpectedEnd = 1002,
+    /// A number does not fit in 64 bits.
+    VersionNumberTooLarge = 1003,
+    /// A leading zero the scheme forbids.
+    VersionLeadingZero = 1004,
+    /// Any other violation of the scheme's grammar.
+    VersionInvalid = 1005,
+    /// Two versions (or a version and a range) of different schemes.
+    VersionSchemeMismatch = 1006,
+    /// The scheme name or number is unknown.
+    UnknownScheme = 1007,
+    /// The range's native syntax is malformed.
+    RangeSyntax = 2000,
+    /// The `vers:` string is malformed.
+    RangeVers = 2001,
+    /// A version inside the range does not parse.
+    RangeVersion = 2002,
     /// A knowledge-base path could not be read.
     KbIo = 5000,
     /// An inventory path could not be read.

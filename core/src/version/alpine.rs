@@ -29,6 +29,8 @@ struct Cursor<'a> {
     s: &'a [u8],
     pos: usize,
     kind: Token,
+    /// Where the version stopped being valid, once it has.
+    bad_at: Option<usize>,
 }
 
 impl Cursor<'_> {
@@ -37,6 +39,7 @@ impl Cursor<'_> {
             s,
             pos: 0,
             kind: Token::Digit,
+            bad_at: None,
         }
     }
 
@@ -47,6 +50,7 @@ impl Cursor<'_> {
     /// Decides the kind of the next token from the separator at the cursor.
     fn next_kind(&mut self) {
         let prev = self.kind;
+        let at = self.pos;
         let mut n = Token::Invalid;
         match self.at(0) {
             None => n = Token::End,
@@ -77,6 +81,9 @@ impl Cursor<'_> {
                 || (n == Token::Digit && prev == Token::Letter))
         {
             n = Token::Invalid;
+        }
+        if n == Token::Invalid {
+            self.bad_at.get_or_insert(at);
         }
         self.kind = n;
     }
@@ -136,6 +143,7 @@ impl Cursor<'_> {
                     value = rank;
                     self.pos += word.len();
                 } else {
+                    self.bad_at.get_or_insert(self.pos);
                     self.kind = Token::Invalid;
                     return -1;
                 }
@@ -194,6 +202,7 @@ fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
             s: x.s,
             pos: x.pos,
             kind: Token::Suffix,
+            bad_at: None,
         })
         .token()
             < 0
@@ -205,6 +214,7 @@ fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
             s: y.s,
             pos: y.pos,
             kind: Token::Suffix,
+            bad_at: None,
         })
         .token()
             < 0
@@ -252,7 +262,7 @@ impl AlpineVersion {
         }
         if cursor.kind == Token::Invalid || !text.as_bytes()[0].is_ascii_digit() {
             let at = if text.as_bytes()[0].is_ascii_digit() {
-                last
+                cursor.bad_at.unwrap_or(last)
             } else {
                 0
             };

@@ -94,19 +94,14 @@ pub struct Pep440Version {
     marker: Marker,
 }
 
-/// A range bound that no spelled version can express, used by specifier sets:
-/// `<1.0` excludes 1.0's pre-releases, `>1.0` its post and local releases, `<=1.0` admits
-/// 1.0's local versions.
+/// A range bound that no spelled version can express, used by specifier sets: `>1.0`
+/// excludes 1.0's post and local releases, and no version is the first above all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Marker {
     /// An ordinary version.
     None,
-    /// Sorts before every version of the same epoch and release (`1.0.dev0` included).
-    MinOfRelease,
     /// Sorts after every version of the same epoch and release (posts and locals included).
     MaxOfRelease,
-    /// Sorts after every local variant of the same public version.
-    MaxLocal,
 }
 
 impl Pep440Version {
@@ -137,7 +132,7 @@ impl Pep440Version {
     /// This version's release with a bound marker (for specifier sets).
     pub(crate) fn marked(&self, marker: Marker) -> Self {
         let mut v = self.clone();
-        if matches!(marker, Marker::MinOfRelease | Marker::MaxOfRelease) {
+        if marker == Marker::MaxOfRelease {
             v.pre = None;
             v.post = None;
             v.dev = None;
@@ -145,6 +140,39 @@ impl Pep440Version {
         }
         v.marker = marker;
         v
+    }
+
+    /// The smallest version of this version's release: `V.dev0` (`1.0` gives `1.0.dev0`).
+    pub(crate) fn first_of_release(&self) -> Self {
+        Pep440Version {
+            epoch: self.epoch,
+            release: self.release.clone(),
+            pre: None,
+            post: None,
+            dev: Some(0),
+            local: Box::new([]),
+            marker: Marker::None,
+        }
+    }
+
+    /// The smallest version above every local variant of this public version (`1.0` gives
+    /// `1.0.post0.dev0`, `1.0.dev1` gives `1.0.dev2`, `1.0.post1` gives `1.0.post2.dev0`).
+    pub(crate) fn after_locals(&self) -> Self {
+        let mut next = self.clone();
+        next.local = Box::new([]);
+        next.marker = Marker::None;
+        match (self.post, self.dev) {
+            (_, Some(dev)) => next.dev = Some(dev.saturating_add(1)),
+            (Some(post), None) => {
+                next.post = Some(post.saturating_add(1));
+                next.dev = Some(0);
+            }
+            (None, None) => {
+                next.post = Some(0);
+                next.dev = Some(0);
+            }
+        }
+        next
     }
 
     /// The same version with one more release component bumped at `index` and the rest
@@ -413,9 +441,8 @@ fn compare_release(a: &[u64], b: &[u64]) -> Ordering {
 
 fn release_marker_order(a: Marker, b: Marker) -> Ordering {
     let rank = |m: Marker| match m {
-        Marker::MinOfRelease => 0,
-        Marker::MaxOfRelease => 2,
-        Marker::None | Marker::MaxLocal => 1,
+        Marker::MaxOfRelease => 1,
+        Marker::None => 0,
     };
     rank(a).cmp(&rank(b))
 }
@@ -427,7 +454,7 @@ impl Ord for Pep440Version {
             .then_with(|| compare_release(&self.release, &other.release))
             .then_with(|| release_marker_order(self.marker, other.marker))
             .then_with(|| {
-                if matches!(self.marker, Marker::MinOfRelease | Marker::MaxOfRelease) {
+                if self.marker == Marker::MaxOfRelease {
                     // Both carry the same release marker: nothing else counts.
                     return Ordering::Equal;
                 }
@@ -449,19 +476,8 @@ impl Pep440Version {
                 (Some(_), None) => Ordering::Less,
                 (Some(a), Some(b)) => a.cmp(&b),
             })
-            // A MaxLocal marker sorts after every local label of its public version.
-            .then_with(|| {
-                match (
-                    self.marker == Marker::MaxLocal,
-                    other.marker == Marker::MaxLocal,
-                ) {
-                    (true, true) => Ordering::Equal,
-                    (true, false) => Ordering::Greater,
-                    (false, true) => Ordering::Less,
-                    // No local label sorts before any; labels compare segment by segment.
-                    (false, false) => self.local.cmp(&other.local),
-                }
-            })
+            // No local label sorts before any; labels compare segment by segment.
+            .then_with(|| self.local.cmp(&other.local))
     }
 }
 

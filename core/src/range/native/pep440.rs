@@ -5,6 +5,11 @@
 //! versions (a candidate's local label is ignored unless the specifier has one); `==V.*`
 //! and `!=V.*` match by release prefix; `~=V.N` is `>=V.N, ==V.*`.
 //!
+//! Bounds are real versions where one exists (`<1.0` is `<1.0.dev0`, `<=1.0` is
+//! `<1.0.post0.dev0` so that `1.0+local` is in), so the canonical `vers:` text is exact. Only
+//! `>V` needs a bound no version spells (above every post and local release of V); it
+//! displays as `>V`, which as `vers:` would also admit those post/local releases.
+//!
 //! Deviations, documented: `===V` (arbitrary equality of strings) matches versions *equal*
 //! to V; `>V` with a pre- or post-release V excludes nothing more (packaging also excludes
 //! some of V's post/local releases there).
@@ -15,6 +20,15 @@ use crate::version::{Marker, Pep440Version, Scheme, Version};
 
 fn bound(text: &str, value: Pep440Version) -> Version {
     Version::pep440_bound(text, value)
+}
+
+/// A real version as a bound (it displays as itself).
+fn real(value: &Pep440Version) -> Version {
+    Version::pep440_bound(&value.to_string(), value.clone())
+}
+
+fn pypi_range(intervals: Vec<Interval>) -> Result<Range, RangeSyntaxError> {
+    Ok(Range::from_intervals(Scheme::Pypi, intervals)?)
 }
 
 /// The versions one specifier allows, as intervals.
@@ -39,7 +53,7 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
                 input,
                 at,
                 format!("`.*` is allowed only with == and !=, not {op}"),
-            ))
+            ));
         }
         None => (rest, false),
     };
@@ -56,55 +70,52 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
             format!("a local version is not allowed with {op}"),
         ));
     }
-    let all = || vec![interval(None, None)];
-    let prefix_range = |v: &Pep440Version| -> Vec<Interval> {
-        // [min of release V, min of release V+1 at the last component).
+    // `==V.*`: [first of release V, first of the next release at V's last component).
+    let prefix_range = || {
         let next = v.bump(v.release().len() - 1);
         vec![interval(
-            Some((bound(text, v.marked(Marker::MinOfRelease)), true)),
-            Some((bound(text, next.marked(Marker::MinOfRelease)), false)),
+            Some((real(&v.first_of_release()), true)),
+            Some((real(&next.first_of_release()), false)),
         )]
     };
-    let equal = |v: &Pep440Version| -> Vec<Interval> {
+    // `==V`: V and (when V has no local label) every local variant of V.
+    let equal = || {
         if v.has_local() {
             vec![interval(
-                Some((bound(text, v.clone()), true)),
-                Some((bound(text, v.clone()), true)),
+                Some((version.clone(), true)),
+                Some((version.clone(), true)),
             )]
         } else {
             vec![interval(
-                Some((bound(text, v.clone()), true)),
-                Some((bound(text, v.marked(Marker::MaxLocal)), true)),
+                Some((version.clone(), true)),
+                Some((real(&v.after_locals()), false)),
             )]
         }
     };
     Ok(match (op, wildcard) {
-        ("==", true) => prefix_range(&v),
-        ("!=", true) => Range::from_intervals(Scheme::Pypi, prefix_range(&v))?
+        ("==", true) => prefix_range(),
+        ("!=", true) => pypi_range(prefix_range())?
             .complement()
             .intervals()
             .to_vec(),
-        ("==", false) | ("===", _) => equal(&v),
-        ("!=", false) => Range::from_intervals(Scheme::Pypi, equal(&v))?
-            .complement()
-            .intervals()
-            .to_vec(),
-        (">=", _) => vec![interval(Some((version, true)), None)],
-        ("<=", _) => vec![interval(
-            None,
-            Some((bound(text, v.marked(Marker::MaxLocal)), true)),
-        )],
+        ("==" | "===", _) => equal(),
+        ("!=", _) => pypi_range(equal())?.complement().intervals().to_vec(),
+        (">=", _) => vec![interval(Some((version.clone(), true)), None)],
+        // Public versions up to V: V's local variants are in.
+        ("<=", _) => vec![interval(None, Some((real(&v.after_locals()), false)))],
+        // Below V, and (unless V is itself a pre-release) below all of V's pre-releases.
         ("<", _) => {
             let upper = if v.is_prerelease() {
-                version
+                version.clone()
             } else {
-                bound(text, v.marked(Marker::MinOfRelease))
+                real(&v.first_of_release())
             };
             vec![interval(None, Some((upper, false)))]
         }
+        // Above V, and (unless V is a pre- or post-release) above V's post and local releases.
         (">", _) => {
             let lower = if v.is_prerelease() || v.is_postrelease() {
-                version
+                version.clone()
             } else {
                 bound(text, v.marked(Marker::MaxOfRelease))
             };
@@ -119,21 +130,20 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
                     "~= needs at least two release components",
                 ));
             }
-            let at_least = Range::from_intervals(
-                Scheme::Pypi,
-                vec![interval(Some((version.clone(), true)), None)],
-            )?;
             let prefix = v.bump(v.release().len() - 2);
-            let upper = bound(text, prefix.marked(Marker::MinOfRelease));
-            at_least
-                .intersection(&Range::from_intervals(
-                    Scheme::Pypi,
-                    vec![interval(None, Some((upper, false)))],
-                )?)?
-                .intervals()
-                .to_vec()
+            vec![interval(
+                Some((version.clone(), true)),
+                Some((real(&prefix.first_of_release()), false)),
+            )]
         }
-        _ => all(),
+        _ => {
+            return Err(syntax(
+                Scheme::Pypi,
+                input,
+                at,
+                format!("unknown operator {op}"),
+            ))
+        }
     })
 }
 
