@@ -154,8 +154,9 @@ typedef struct exposure_version exposure_version;
 extern "C" {
 #endif // __cplusplus
 
-// The library version, e.g. `"0.1.0"`. Static: never freed.
-const char *exposure_version(void);
+// The library version, e.g. `"0.1.0"`. Static: never freed. (Named so as not to clash with
+// the `exposure_version` handle type.)
+const char *exposure_library_version(void);
 
 // The ABI version (`EXPOSURE_ABI_VERSION` of the header the library was built with).
 uint32_t exposure_abi_version(void);

@@ -72,9 +72,10 @@ pub enum exposure_status {
     InventoryOther = 6999,
 }
 
-/// The library version, e.g. `"0.1.0"`. Static: never freed.
+/// The library version, e.g. `"0.1.0"`. Static: never freed. (Named so as not to clash with
+/// the `exposure_version` handle type.)
 #[no_mangle]
-pub extern "C" fn exposure_version() -> *const std::ffi::c_char {
+pub extern "C" fn exposure_library_version() -> *const std::ffi::c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 

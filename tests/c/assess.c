@@ -23,8 +23,8 @@ static int passes = 0;
 static const char *text(const exposure_string *s) { return exposure_string_ptr(s); }
 
 static void test_version(void) {
-    CHECK(exposure_version() != NULL);
-    CHECK(strcmp(exposure_version(), "0.1.0") == 0);
+    CHECK(exposure_library_version() != NULL);
+    CHECK(strcmp(exposure_library_version(), "0.1.0") == 0);
     CHECK(exposure_abi_version() == EXPOSURE_ABI_VERSION);
 }
 
