@@ -99,3 +99,32 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InventoryError", py.get_type::<InventoryError>())?;
     Ok(())
 }
+
+/// A `VersionError` with `scheme`, `input` and `offset` attributes.
+pub(crate) fn version_error(e: &exposure::version::VersionError) -> PyErr {
+    let err = VersionError::new_err(e.to_string());
+    Python::attach(|py| {
+        let value = err.value(py);
+        let _ = value.setattr("scheme", e.scheme().name());
+        let _ = value.setattr("input", e.input());
+        let _ = value.setattr("offset", e.offset());
+    });
+    err
+}
+
+/// A `RangeError` (or `VersionError` for a bad version inside the range), with `offset`
+/// where the syntax error has one.
+pub(crate) fn range_error(e: &exposure::range::RangeSyntaxError) -> PyErr {
+    use exposure::range::RangeSyntaxError as R;
+    match e {
+        R::Version(v) => version_error(v),
+        R::Syntax { offset, .. } => {
+            let err = RangeError::new_err(e.to_string());
+            Python::attach(|py| {
+                let _ = err.value(py).setattr("offset", *offset);
+            });
+            err
+        }
+        _ => RangeError::new_err(e.to_string()),
+    }
+}

@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod versions;
 
 use convert::to_python;
 use errors::into_pyerr;
@@ -341,5 +342,8 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Finding>()?;
     m.add_class::<Recommendation>()?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
+    m.add_class::<versions::PyVersion>()?;
+    m.add_class::<versions::PyVersionRange>()?;
+    m.add_function(wrap_pyfunction!(versions::compare_versions, m)?)?;
     errors::register(m)
 }

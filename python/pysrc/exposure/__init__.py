@@ -4,6 +4,10 @@
 >>> a = exposure.assess(demo=True)
 >>> a.recommendations[0].text
 'update golang.org/x/net (Go) to 0.17.0'
+>>> exposure.Version("1.0~rc1", "deb") < exposure.Version("1.0", "deb")
+True
+>>> "2.0.0-beta" in exposure.VersionRange("^1.2.3", "npm")
+False
 """
 
 from ._exposure import (
@@ -17,9 +21,12 @@ from ._exposure import (
     PurlError,
     RangeError,
     Recommendation,
+    Version,
     VersionError,
+    VersionRange,
     __version__,
     assess,
+    compare_versions,
 )
 
 __all__ = [
@@ -33,7 +40,10 @@ __all__ = [
     "PurlError",
     "RangeError",
     "Recommendation",
+    "Version",
     "VersionError",
+    "VersionRange",
     "__version__",
     "assess",
+    "compare_versions",
 ]

@@ -45,6 +45,14 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
                 "a specifier starts with ~= == != <= >= < > or ===",
             )
         })?;
+    if rest.starts_with(['<', '>', '=', '!', '~']) {
+        return Err(syntax(
+            Scheme::Pypi,
+            input,
+            at,
+            format!("unexpected operator after {op}"),
+        ));
+    }
     let (text, wildcard) = match rest.strip_suffix(".*") {
         Some(prefix) if matches!(op, "==" | "!=") => (prefix, true),
         Some(_) => {
