@@ -111,7 +111,24 @@ impl Ecosystem {
             Ecosystem::PyPi => Some(Scheme::Pypi),
             Ecosystem::Go => Some(Scheme::Golang),
             Ecosystem::CratesIo => Some(Scheme::Cargo),
-            _ => None,
+            Ecosystem::Maven => Some(Scheme::Maven),
+            Ecosystem::NuGet => Some(Scheme::Nuget),
+            Ecosystem::RubyGems => Some(Scheme::Gem),
+            Ecosystem::Packagist => Some(Scheme::Composer),
+            Ecosystem::Hex => Some(Scheme::Hex),
+            Ecosystem::Pub => None,
+            Ecosystem::Other(name) => {
+                // Distribution ecosystems carry a release suffix (`Debian:12`, `Alpine:v3.19`).
+                let family = name.split(':').next().unwrap_or(name);
+                match family {
+                    "Debian" | "Ubuntu" => Some(Scheme::Deb),
+                    "Alpine" | "Wolfi" | "Chainguard" => Some(Scheme::Alpine),
+                    "Red Hat" | "Rocky Linux" | "AlmaLinux" | "SUSE" | "openSUSE" | "Mageia"
+                    | "openEuler" => Some(Scheme::Rpm),
+                    "ConanCenter" => Some(Scheme::Conan),
+                    _ => None,
+                }
+            }
         }
     }
 

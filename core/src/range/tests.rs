@@ -128,3 +128,67 @@ proptest! {
         prop_assert_eq!(range.contains(&version), vulnerable, "{} in {}", version, range);
     }
 }
+
+fn semver_of(n: u64) -> Version {
+    v(
+        Scheme::Semver,
+        &format!("{}.{}.{}", n / 9, (n / 3) % 3, n % 3),
+    )
+}
+
+/// A random range over a small version space, built from random intervals.
+fn any_range() -> impl Strategy<Value = Range> {
+    let bound = prop::option::of((0u64..27, any::<bool>()));
+    prop::collection::vec((bound.clone(), bound), 0..4).prop_map(|raw| {
+        let intervals = raw
+            .into_iter()
+            .map(|(lo, hi)| Interval {
+                lower: lo.map(|(n, inclusive)| Bound {
+                    version: semver_of(n),
+                    inclusive,
+                }),
+                upper: hi.map(|(n, inclusive)| Bound {
+                    version: semver_of(n),
+                    inclusive,
+                }),
+            })
+            .collect();
+        Range::from_intervals(Scheme::Semver, intervals).unwrap()
+    })
+}
+
+proptest! {
+    /// Set algebra agrees with membership, point by point.
+    #[test]
+    fn algebra_matches_membership(a in any_range(), b in any_range(), probe in 0u64..28) {
+        let x = semver_of(probe);
+        let (ina, inb) = (a.contains(&x), b.contains(&x));
+        prop_assert_eq!(a.union(&b).unwrap().contains(&x), ina || inb);
+        prop_assert_eq!(a.intersection(&b).unwrap().contains(&x), ina && inb);
+        prop_assert_eq!(a.complement().contains(&x), !ina);
+        // De Morgan and double complement hold as sets, not only at the probe.
+        prop_assert_eq!(a.union(&b).unwrap().complement(), a.complement().intersection(&b.complement()).unwrap());
+        prop_assert_eq!(a.complement().complement(), a.clone());
+        prop_assert!(a.union(&b).unwrap().includes(&a).unwrap());
+    }
+
+    /// The canonical `vers:` text of any range parses back to the same set.
+    #[test]
+    fn vers_text_round_trips(a in any_range()) {
+        let text = a.to_string();
+        let again = if text == "vers:none/*" { Range::none(Scheme::Semver) } else { Vers::parse(&text).unwrap().to_range().unwrap() };
+        prop_assert_eq!(again, a, "{}", text);
+    }
+
+    /// A `Vers` displays canonically and re-parses to the same constraints; the canonical
+    /// form is also accepted by the strict parser.
+    #[test]
+    fn vers_constraints_round_trip(points in prop::collection::btree_set(0u64..27, 1..6), ops in prop::collection::vec(0usize..6, 6)) {
+        let symbols = ["", "!=", "<", "<=", ">", ">="];
+        let body: Vec<String> = points.iter().zip(&ops).map(|(n, o)| format!("{}{}", symbols[*o], semver_of(*n))).collect();
+        let vers = Vers::parse(&format!("vers:semver/{}", body.join("|"))).unwrap();
+        let text = vers.to_string();
+        prop_assert_eq!(Vers::parse(&text).unwrap(), vers.clone());
+        prop_assert_eq!(Vers::parse_canonical(&text).unwrap(), vers);
+    }
+}

@@ -147,6 +147,17 @@ impl ComposerVersion {
                 VersionErrorKind::UnexpectedChar { found },
             ));
         }
+        // PHP's version_compare treats a leading separator specially (it copies the first
+        // character as is) and is not transitive on such input; Composer versions start
+        // with a letter or digit, so we require one.
+        if !text.as_bytes()[0].is_ascii_alphanumeric() {
+            return Err(VersionError::new(
+                Scheme::Composer,
+                input,
+                lead,
+                VersionErrorKind::Invalid("must start with a letter or digit".into()),
+            ));
+        }
         let text = match text.as_bytes() {
             [b'v' | b'V', d, ..] if d.is_ascii_digit() => &text[1..],
             _ => text,

@@ -1,8 +1,10 @@
 //! Conan package versions, ordered as Conan 2's `conans.model.version.Version` orders them.
 //!
-//! Traps: items split on `.`; numeric items compare as numbers, others as text, and a mixed
-//! pair compares as the text of both (`"10" < "a"`); trailing zero items do not count
-//! (`1.0 == 1`); `-pre` sorts before the release, `+build` after it.
+//! Traps: items split on `.`; numeric items compare as numbers, others as text; trailing zero
+//! items do not count (`1.0 == 1`); `-pre` sorts before the release, `+build` after it.
+//! Deviation, on purpose: Conan compares a number with a text item as two texts, which is not
+//! a total order; we use the total order described at `key` in the source, which agrees
+//! with Conan on numbers, words and the common mixed shapes.
 
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
@@ -24,21 +26,32 @@ impl Item {
             Item::Text(text.into())
         }
     }
+}
 
-    fn as_text(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Item::Number(n) => n.to_string().into(),
-            Item::Text(t) => t.as_ref().into(),
+/// The sort key of an item. Conan compares a number and a text item as the texts of both,
+/// which is not transitive (`9 > 6a`, `6a > 10`, `10 > 9`) and so cannot be a Rust `Ord`.
+/// This key is a total order that agrees with Conan on numbers, on plain words and on the
+/// common mixed shapes (`1* < 20`, `1 < 1k`, `5 > *`): text that starts with digits sorts by
+/// that number, then after the bare number; other text sorts before every number when it
+/// starts below `0` in ASCII and after every number otherwise.
+fn key(item: &Item) -> (u8, u128, &str) {
+    match item {
+        Item::Number(n) => (1, *n, ""),
+        Item::Text(t) => {
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                (1, t[..digits].parse().unwrap_or(u128::MAX), t)
+            } else if t.as_bytes().first().is_some_and(|&b| b < b'0') {
+                (0, 0, t)
+            } else {
+                (2, 0, t)
+            }
         }
     }
 }
 
 fn compare_items(a: &Item, b: &Item) -> Ordering {
-    match (a, b) {
-        (Item::Number(x), Item::Number(y)) => x.cmp(y),
-        (Item::Text(x), Item::Text(y)) => x.cmp(y),
-        _ => a.as_text().cmp(&b.as_text()),
-    }
+    key(a).cmp(&key(b))
 }
 
 fn compare_tuples(a: &[Item], b: &[Item]) -> Ordering {

@@ -243,6 +243,17 @@ impl MavenVersion {
                 VersionErrorKind::UnexpectedChar { found },
             ));
         }
+        // ComparableVersion is not transitive on versions that start with a separator
+        // (Maven 3.8.7 prints `.rc0 > _`, `_ > .` and `. > .rc0`); real versions start with a
+        // letter or digit, so we require one.
+        if !text.chars().next().is_some_and(char::is_alphanumeric) {
+            return Err(VersionError::new(
+                Scheme::Maven,
+                input,
+                lead,
+                VersionErrorKind::Invalid("must start with a letter or digit".into()),
+            ));
+        }
         // Java's toLowerCase(Locale.ENGLISH); only ASCII letters matter for the qualifiers.
         Ok(Self {
             items: parse_items(&text.to_lowercase()),

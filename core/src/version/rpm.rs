@@ -57,6 +57,20 @@ impl Evr {
                 VersionErrorKind::Invalid("empty version".into()),
             ));
         }
+        // pacman's vercmp counts separators, which makes its order intransitive for versions
+        // that start with one (`0 > _`, `_ > _a`, but `0 < _a`); real package versions start
+        // with a letter or digit, so alpm requires one there (and after an epoch).
+        if scheme == Scheme::Alpm {
+            let first = text.as_bytes()[version.0];
+            let release_ok =
+                release.is_none_or(|(a, b)| a < b && text.as_bytes()[a].is_ascii_alphanumeric());
+            if !first.is_ascii_alphanumeric() || !release_ok {
+                return Err(err(
+                    lead + version.0,
+                    VersionErrorKind::Invalid("must start with a letter or digit".into()),
+                ));
+            }
+        }
         Ok(Self {
             epoch,
             text: text.into(),
