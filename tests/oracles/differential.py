@@ -566,7 +566,7 @@ RANGE_DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str], bool]]]] = {
         # Documented in core/src/range/native/pep440.rs: `>V` with a pre- or post-release V,
         # where packaging also excludes V's later post and local releases.
         (">V with a pre/post-release V", lambda r, v: any(
-            s.startswith(">") and not s.startswith(">=") and any(t in s for t in ("a", "b", "c", "post", "r", "-", "pre"))
+            s.startswith(">") and not s.startswith(">=") and any(t in s for t in ("a", "b", "c", "post", "r", "-", "pre", "dev"))
             for s in r.split(","))),
         # packaging derives the ~= prefix from the spelling: in `~=2023.0.r1` it takes `r1`
         # for a release part (prefix 2023.0.*). PEP 440 says a post-release suffix is ignored
