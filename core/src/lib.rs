@@ -36,6 +36,7 @@ pub mod inventory;
 pub(crate) mod json;
 pub mod kb;
 pub mod matching;
+pub mod order;
 pub mod purl;
 pub mod range;
 pub mod recommend;

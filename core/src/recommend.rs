@@ -185,6 +185,7 @@ pub fn recommend(
             }
         })
         .collect();
+    // Floats by total_cmp, then names: a total order, so the standard sort is safe here.
     out.sort_by(|a, b| {
         b.exposure_impact
             .total_cmp(&a.exposure_impact)
@@ -217,7 +218,9 @@ fn smallest_fix(
         .flatten()
         .filter_map(|v| Version::parse(scheme, v).ok())
         .collect();
-    candidates.sort_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
+    crate::order::sort_by_tolerant(&mut candidates, |a, b| {
+        a.try_cmp(b).unwrap_or(Ordering::Equal)
+    });
     candidates.dedup();
     candidates
         .into_iter()

@@ -44,3 +44,20 @@ pub fn inventory_document(data: &[u8]) {
         let _ = exposure::Engine::demo().assess(&loaded.fleet);
     }
 }
+
+/// First byte picks the scheme; the rest is `RANGE<TAB>VERSION`. Parsing any range (native or
+/// `vers:`) never panics; a parsed range's canonical text parses back to a superset of it
+/// (the same set but for PEP 440 `>V` and RubyGems `~>`), and membership never panics.
+pub fn range_parse(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
+    let (range_text, version_text) = text.split_once('\t').unwrap_or((text, ""));
+    let Ok(range) = exposure::range::parse_range(scheme, range_text) else { return };
+    let again = exposure::range::parse_range(scheme, &range.to_string()).expect("canonical text parses");
+    assert!(again.includes(&range).expect("same scheme"), "{range} does not cover itself after a round trip");
+    if let Ok(version) = Version::parse(range.scheme(), version_text) {
+        let _ = range.contains(&version);
+        let _ = range.complement().contains(&version);
+    }
+}

@@ -34,3 +34,8 @@ fn version_parse_inputs() {
 fn inventory_document_inputs() {
     replay("inventory_document", exposure_fuzz::inventory_document);
 }
+
+#[test]
+fn range_parse_inputs() {
+    replay("range_parse", exposure_fuzz::range_parse);
+}

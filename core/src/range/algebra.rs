@@ -114,7 +114,7 @@ impl Range {
             }
         }
         // Sort by lower end (a failed comparison cannot happen: all versions share the scheme).
-        kept.sort_by(|a, b| {
+        crate::order::sort_by_tolerant(&mut kept, |a, b| {
             cmp_lower(a.lower.as_ref(), b.lower.as_ref()).unwrap_or(Ordering::Equal)
         });
         let mut merged: Vec<Interval> = Vec::with_capacity(kept.len());

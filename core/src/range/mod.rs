@@ -154,6 +154,13 @@ impl Range {
     }
 }
 
+/// A version's text as a canonical `vers:` constraint spells it.
+fn encoded(version: &Version) -> String {
+    let mut out = String::new();
+    vers::encode(version.as_str(), &mut out);
+    out
+}
+
 impl fmt::Display for Range {
     /// The simplest `vers:` string for the set: `*` for everything, `vers:none/*` for
     /// nothing, a single version without comparator, and a one-version gap as `!=`.
@@ -180,7 +187,7 @@ impl fmt::Display for Range {
                     if lo.inclusive && hi.inclusive && lo.version == hi.version =>
                 {
                     sep(f)?;
-                    write!(f, "{}", lo.version)?;
+                    f.write_str(&encoded(&lo.version))?;
                 }
                 (lower, upper) => {
                     // A lower end that reopens right after the previous interval's open end
@@ -190,7 +197,12 @@ impl fmt::Display for Range {
                             if !u.inclusive && !l.inclusive && u.version == l.version);
                     if let (Some(lo), false) = (lower, gap_before) {
                         sep(f)?;
-                        write!(f, "{}{}", if lo.inclusive { ">=" } else { ">" }, lo.version)?;
+                        write!(
+                            f,
+                            "{}{}",
+                            if lo.inclusive { ">=" } else { ">" },
+                            encoded(&lo.version)
+                        )?;
                     }
                     if let Some(hi) = upper {
                         let gap_after = i + 1 < count
@@ -198,9 +210,14 @@ impl fmt::Display for Range {
                                 if !hi.inclusive && !l.inclusive && l.version == hi.version);
                         sep(f)?;
                         if gap_after {
-                            write!(f, "!={}", hi.version)?;
+                            write!(f, "!={}", encoded(&hi.version))?;
                         } else {
-                            write!(f, "{}{}", if hi.inclusive { "<=" } else { "<" }, hi.version)?;
+                            write!(
+                                f,
+                                "{}{}",
+                                if hi.inclusive { "<=" } else { "<" },
+                                encoded(&hi.version)
+                            )?;
                         }
                     }
                 }

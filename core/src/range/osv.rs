@@ -84,7 +84,7 @@ impl Range {
             parsed.push(Parsed { event, version });
         }
         // "0" sorts first; ties keep their listed order (stable sort).
-        parsed.sort_by(|a, b| match (&a.version, &b.version) {
+        crate::order::sort_by_tolerant(&mut parsed, |a, b| match (&a.version, &b.version) {
             (None, None) => std::cmp::Ordering::Equal,
             (None, Some(_)) => std::cmp::Ordering::Less,
             (Some(_), None) => std::cmp::Ordering::Greater,

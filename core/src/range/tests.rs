@@ -192,3 +192,22 @@ proptest! {
         prop_assert_eq!(Vers::parse_canonical(&text).unwrap(), vers);
     }
 }
+
+#[test]
+fn vers_prefix_check_does_not_split_characters() {
+    // Found by the range_parse fuzz target: a multi-byte character across byte 5.
+    assert!(crate::range::parse_range(Scheme::Npm, "  '\u{30a}").is_err());
+    assert!(crate::range::parse_range(Scheme::Npm, "vers\u{e9}").is_err());
+}
+
+#[test]
+fn only_unequal_constraints_mean_everything_else() {
+    // Found by the range_parse fuzz target: the text of "all but v" is `!=v`.
+    let r = Vers::parse("vers:npm/!=1.0.0|!=2.0.0")
+        .unwrap()
+        .to_range()
+        .unwrap();
+    assert!(r.contains(&v(Scheme::Npm, "1.5.0")));
+    assert!(!r.contains(&v(Scheme::Npm, "2.0.0")));
+    assert_eq!(r.to_string(), "vers:npm/!=1.0.0|!=2.0.0");
+}

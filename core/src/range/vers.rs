@@ -136,10 +136,12 @@ fn decode(text: &str) -> Result<String, VersError> {
         .map_err(|_| VersError::NonCanonical("invalid percent-encoding in version"))
 }
 
-/// Characters a canonical version encodes: `%`, `|`, white space and controls.
-fn encode(text: &str, out: &mut String) {
-    for c in text.chars() {
-        if c == '%' || c == '|' || c.is_whitespace() || c.is_control() {
+/// Characters a canonical version encodes: `%`, `|`, white space and controls, and a leading
+/// comparator character (or a lone `*`), which would otherwise read as part of the constraint.
+pub(crate) fn encode(text: &str, out: &mut String) {
+    for (i, c) in text.chars().enumerate() {
+        let leading_operator = i == 0 && (matches!(c, '<' | '>' | '=' | '!') || text == "*");
+        if c == '%' || c == '|' || c.is_whitespace() || c.is_control() || leading_operator {
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 let _ = write!(out, "%{b:02X}");
@@ -297,7 +299,9 @@ impl Vers {
                     "constraints are not sorted by version",
                 ));
             }
-            parsed.sort_by(|a, b| a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal));
+            crate::order::sort_by_tolerant(&mut parsed, |a, b| {
+                a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal)
+            });
         }
         Ok(Vers {
             scheme,
@@ -406,6 +410,19 @@ impl Vers {
                 }
             }
         }
+        // Only `!=` constraints: everything but those versions. (The specification's
+        // containment procedure, read literally, would admit nothing here; its simplification
+        // section keeps such a list as meaningful, and `!=1.0` is how every tool reads it.)
+        if self
+            .constraints
+            .iter()
+            .all(|c| c.comparator == Comparator::Ne)
+        {
+            pieces.push(Interval {
+                lower: None,
+                upper: None,
+            });
+        }
         let mut range = Range::from_intervals(scheme, pieces)?;
         for c in self
             .constraints
@@ -457,7 +474,9 @@ impl Vers {
             i += 1;
         }
         let mut all: Vec<Constraint> = unequal.into_iter().chain(rest).collect();
-        all.sort_by(|a, b| a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal));
+        crate::order::sort_by_tolerant(&mut all, |a, b| {
+            a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal)
+        });
         Vers {
             scheme: self.scheme,
             constraints: all,

@@ -118,6 +118,16 @@ impl ConanVersion {
                 VersionErrorKind::UnexpectedChar { found },
             ));
         }
+        // Conan references name versions with letters and digits first; a leading operator
+        // character (`==`, `>1`) is a range, not a version.
+        if !text.as_bytes()[0].is_ascii_alphanumeric() {
+            return Err(VersionError::new(
+                Scheme::Conan,
+                input,
+                lead,
+                VersionErrorKind::Invalid("must start with a letter or digit".into()),
+            ));
+        }
         let (rest, build) = text
             .rsplit_once('+')
             .map_or((text, None), |(a, b)| (a, Some(Items::parse(b))));

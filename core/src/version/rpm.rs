@@ -64,7 +64,11 @@ impl Evr {
             let first = text.as_bytes()[version.0];
             let release_ok =
                 release.is_none_or(|(a, b)| a < b && text.as_bytes()[a].is_ascii_alphanumeric());
-            if !first.is_ascii_alphanumeric() || !release_ok {
+            // makepkg also forbids `/`, `:`, `-` and white space in a pkgver.
+            let forbidden = text[version.0..version.1]
+                .bytes()
+                .any(|b| matches!(b, b'/' | b':' | b'-') || b.is_ascii_whitespace());
+            if !first.is_ascii_alphanumeric() || !release_ok || forbidden {
                 return Err(err(
                     lead + version.0,
                     VersionErrorKind::Invalid("must start with a letter or digit".into()),

@@ -89,7 +89,10 @@ pub(crate) fn interval(lower: Option<(Version, bool)>, upper: Option<(Version, b
 /// ```
 pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError> {
     let trimmed = text.trim();
-    if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("vers:") {
+    if trimmed
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("vers:"))
+    {
         let vers = Vers::parse(trimmed)?;
         return Ok(match vers.scheme() {
             VersScheme::All => Range::all(scheme),
