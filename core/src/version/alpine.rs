@@ -8,7 +8,7 @@
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Token {
     Invalid = -1,
     DigitOrZero = 0,
@@ -182,7 +182,9 @@ impl Cursor<'_> {
     }
 }
 
-/// apk-tools' comparison of two valid versions.
+/// apk-tools' comparison of two valid versions, token by token with the cursor: the
+/// reference the precomputed comparison is tested against.
+#[cfg(test)]
 fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
     let (mut x, mut y) = (Cursor::new(a), Cursor::new(b));
     let (mut av, mut bv) = (0, 0);
@@ -239,6 +241,10 @@ fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
 #[derive(Debug, Clone)]
 pub struct AlpineVersion {
     text: Box<str>,
+    /// The token kinds apk's cursor passes through, from the first to `End`, and the value
+    /// read at each: computed once so that comparing is a walk over two arrays.
+    kinds: Box<[Token]>,
+    values: Box<[i64]>,
 }
 
 impl AlpineVersion {
@@ -273,7 +279,16 @@ impl AlpineVersion {
                 VersionErrorKind::Invalid("not a valid apk version".into()),
             ));
         }
-        Ok(Self { text: text.into() })
+        let mut cursor = Cursor::new(text.as_bytes());
+        let (mut kinds, mut values) = (Vec::new(), Vec::new());
+        loop {
+            kinds.push(cursor.kind);
+            if matches!(cursor.kind, Token::End | Token::Invalid) {
+                break;
+            }
+            values.push(cursor.token());
+        }
+        Ok(Self { text: text.into(), kinds: kinds.into_boxed_slice(), values: values.into_boxed_slice() })
     }
 
     /// The version as given (trimmed).
@@ -283,8 +298,30 @@ impl AlpineVersion {
 }
 
 impl Ord for AlpineVersion {
+    /// apk-tools' comparison, replayed over the precomputed token streams.
     fn cmp(&self, other: &Self) -> Ordering {
-        apk_compare(self.text.as_bytes(), other.text.as_bytes())
+        let (ka, kb, va, vb) = (&self.kinds, &other.kinds, &self.values, &other.values);
+        let (mut i, mut av, mut bv) = (0, 0, 0);
+        while ka[i] == kb[i] && !matches!(ka[i], Token::End | Token::Invalid) && av == bv {
+            av = va[i];
+            bv = vb[i];
+            i += 1;
+        }
+        if av != bv {
+            return av.cmp(&bv);
+        }
+        let (at, bt) = (ka[i], kb[i]);
+        if at == bt {
+            return Ordering::Equal;
+        }
+        // The non-terminating version is greater, unless what follows is a pre-release suffix.
+        if at == Token::Suffix && va[i] < 0 {
+            return Ordering::Less;
+        }
+        if bt == Token::Suffix && vb[i] < 0 {
+            return Ordering::Greater;
+        }
+        bt.cmp(&at)
     }
 }
 
@@ -313,5 +350,25 @@ impl std::hash::Hash for AlpineVersion {
             .skip_while(|&b| b == b'0')
             .collect();
         digits.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precomputed_tokens_compare_as_the_cursor_does() {
+        let versions = [
+            "1", "1.0", "1.00", "1.01", "1.1", "1.2a", "1.2", "1.2.3_rc1", "1.2.3", "1.2.3_p1", "1.2.3-r1", "1.2.3-r10",
+            "2.0_alpha_pre2", "2.0_alpha", "2.0_alpha1", "6.0_pre1", "6.0", "1.0_git20230101-r2", "0.9.8z", "10_cvs",
+            "1.0-r0", "7-r0", "7",
+        ];
+        for a in versions {
+            for b in versions {
+                let (x, y) = (AlpineVersion::parse(a).unwrap(), AlpineVersion::parse(b).unwrap());
+                assert_eq!(x.cmp(&y), apk_compare(a.as_bytes(), b.as_bytes()), "{a} vs {b}");
+            }
+        }
     }
 }

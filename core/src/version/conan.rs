@@ -12,18 +12,31 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Item {
     Number(u128),
-    Text(Box<str>),
+    /// Text with its sort key computed once (see [`key`]).
+    Text { class: u8, lead: u128, text: Box<str> },
 }
 
 impl Item {
+    fn text(text: &str) -> Self {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let (class, lead) = if digits > 0 {
+            (1, text[..digits].parse().unwrap_or(u128::MAX))
+        } else if text.as_bytes().first().is_some_and(|&b| b < b'0') {
+            (0, 0)
+        } else {
+            (2, 0)
+        };
+        Item::Text { class, lead, text: text.into() }
+    }
+
     fn parse(text: &str) -> Self {
         // Python's int() accepts surrounding white space, a sign and `_` separators; Conan's
         // items never carry them, so plain digits are numbers and everything else is text.
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
             text.parse()
-                .map_or_else(|_| Item::Text(text.into()), Item::Number)
+                .map_or_else(|_| Item::text(text), Item::Number)
         } else {
-            Item::Text(text.into())
+            Item::text(text)
         }
     }
 }
@@ -37,21 +50,16 @@ impl Item {
 fn key(item: &Item) -> (u8, u128, &str) {
     match item {
         Item::Number(n) => (1, *n, ""),
-        Item::Text(t) => {
-            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 {
-                (1, t[..digits].parse().unwrap_or(u128::MAX), t)
-            } else if t.as_bytes().first().is_some_and(|&b| b < b'0') {
-                (0, 0, t)
-            } else {
-                (2, 0, t)
-            }
-        }
+        Item::Text { class, lead, text } => (*class, *lead, text),
     }
 }
 
 fn compare_items(a: &Item, b: &Item) -> Ordering {
-    key(a).cmp(&key(b))
+    match (a, b) {
+        // The common case, without touching text.
+        (Item::Number(x), Item::Number(y)) => x.cmp(y),
+        _ => key(a).cmp(&key(b)),
+    }
 }
 
 fn compare_tuples(a: &[Item], b: &[Item]) -> Ordering {

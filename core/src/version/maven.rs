@@ -12,10 +12,19 @@
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
+/// A Maven number: most fit in 128 bits and compare without touching memory; longer ones
+/// (Maven's `BigIntegerItem`) keep their digits. Every small number sorts below every big one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Num {
+    Small(u128),
+    /// (digit count, digits without leading zeros).
+    Big(usize, Box<str>),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Item {
-    /// A number, as decimal digits without leading zeros (`""` is zero).
-    Number(Box<str>),
+    /// A number.
+    Number(Num),
     /// A qualifier, lower case, after Maven's aliases.
     Text(Box<str>),
     /// A sub-list started by `-` or by a letter/digit switch.
@@ -44,7 +53,7 @@ fn compare_qualifiers(a: &str, b: &str) -> Ordering {
 impl Item {
     fn is_null(&self) -> bool {
         match self {
-            Item::Number(n) => n.is_empty(),
+            Item::Number(n) => *n == Num::Small(0),
             Item::Text(t) => qualifier_key(t).0 == RELEASE_INDEX,
             Item::List(l) => l.is_empty(),
         }
@@ -54,15 +63,13 @@ impl Item {
     fn compare(&self, other: Option<&Item>) -> Ordering {
         match (self, other) {
             (Item::Number(n), None) => {
-                if n.is_empty() {
+                if *n == Num::Small(0) {
                     Ordering::Equal
                 } else {
                     Ordering::Greater
                 }
             }
-            (Item::Number(a), Some(Item::Number(b))) => {
-                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-            }
+            (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
             (Item::Number(_), Some(Item::Text(_) | Item::List(_))) => Ordering::Greater,
             (Item::Text(t), None) => compare_qualifiers(t, ""),
             (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
@@ -95,7 +102,11 @@ fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
 }
 
 fn number(digits: &str) -> Item {
-    Item::Number(digits.trim_start_matches('0').into())
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Item::Number(Num::Small(0));
+    }
+    Item::Number(digits.parse().map_or_else(|_| Num::Big(digits.len(), digits.into()), Num::Small))
 }
 
 fn text(value: &str, followed_by_digit: bool) -> Item {
@@ -145,7 +156,7 @@ fn parse_items(version: &str) -> Vec<Item> {
         let top = stack.len() - 1;
         if c == b'.' {
             let item = if i == start {
-                Item::Number("".into())
+                Item::Number(Num::Small(0))
             } else {
                 parse_item(is_digit, &version[start..i])
             };
@@ -153,7 +164,7 @@ fn parse_items(version: &str) -> Vec<Item> {
             start = i + 1;
         } else if c == b'-' {
             let item = if i == start {
-                Item::Number("".into())
+                Item::Number(Num::Small(0))
             } else {
                 parse_item(is_digit, &version[start..i])
             };
@@ -274,8 +285,8 @@ impl MavenVersion {
                             out.push('.');
                         }
                         match other {
-                            Item::Number(n) if n.is_empty() => out.push('0'),
-                            Item::Number(n) | Item::Text(n) => out.push_str(n),
+                            Item::Number(Num::Small(n)) => out.push_str(&n.to_string()),
+                            Item::Number(Num::Big(_, n)) | Item::Text(n) => out.push_str(n),
                             Item::List(_) => {}
                         }
                     }

@@ -21,10 +21,20 @@ use std::cmp::Ordering;
 /// ```
 #[derive(Debug, Clone)]
 pub struct NugetVersion {
-    /// Major, minor, patch, revision: digits without leading zeros (`""` is zero).
-    numbers: [Box<str>; 4],
-    /// Dot-separated release labels, lower-cased; empty for a release.
-    release: Box<str>,
+    /// Major, minor, patch, revision.
+    numbers: [u128; 4],
+    /// Release labels, parsed once: numbers (as digits without leading zeros) and lower-cased
+    /// words; empty for a release.
+    labels: Box<[Label]>,
+}
+
+/// One release label: a number sorts before a word, numbers numerically, words ordinally
+/// ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Label {
+    /// (digit count, digits) without leading zeros, so that the derived order is numeric.
+    Number(usize, Box<str>),
+    Word(Box<str>),
 }
 
 impl NugetVersion {
@@ -42,7 +52,7 @@ impl NugetVersion {
         let (core, release) = core_and_pre
             .split_once('-')
             .map_or((core_and_pre, ""), |(a, b)| (a, b));
-        let mut numbers: [Box<str>; 4] = Default::default();
+        let mut numbers = [0u128; 4];
         let mut offset = lead;
         let parts: Vec<&str> = core.split('.').collect();
         if parts.len() > 4 {
@@ -61,7 +71,9 @@ impl NugetVersion {
                     }),
                 ));
             }
-            numbers[i] = part.trim_start_matches('0').into();
+            // NuGet itself reads Int32 parts; u128 also holds the 30-digit parts osv-scanner's
+            // vectors compare.
+            numbers[i] = part.parse().map_err(|_| err(offset, VersionErrorKind::NumberTooLarge))?;
             offset += part.len() + 1;
         }
         let labels_ok = |s: &str| {
@@ -80,52 +92,34 @@ impl NugetVersion {
                 VersionErrorKind::Invalid("bad metadata".into()),
             ));
         }
-        Ok(Self {
-            numbers,
-            release: release.to_ascii_lowercase().into(),
-        })
-    }
-}
-
-fn compare_labels(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.split('.'), b.split('.'));
-    loop {
-        match (x.next(), y.next()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(l), Some(r)) => {
-                let (ln, rn) = (l.parse::<u64>().ok(), r.parse::<u64>().ok());
-                let order = match (ln, rn) {
-                    (Some(p), Some(q)) => p.cmp(&q),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => l.cmp(r),
-                };
-                if order != Ordering::Equal {
-                    return order;
-                }
-            }
-        }
+        let labels = if release.is_empty() {
+            Box::default()
+        } else {
+            release
+                .split('.')
+                .map(|l| {
+                    if l.bytes().all(|b| b.is_ascii_digit()) {
+                        let digits = l.trim_start_matches('0');
+                        Label::Number(digits.len(), digits.into())
+                    } else {
+                        Label::Word(l.to_ascii_lowercase().into())
+                    }
+                })
+                .collect()
+        };
+        Ok(Self { numbers, labels })
     }
 }
 
 impl Ord for NugetVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.numbers
-            .iter()
-            .zip(&other.numbers)
-            .map(|(a, b)| a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-            .then_with(
-                || match (self.release.is_empty(), other.release.is_empty()) {
-                    (true, true) => Ordering::Equal,
-                    (true, false) => Ordering::Greater,
-                    (false, true) => Ordering::Less,
-                    (false, false) => compare_labels(&self.release, &other.release),
-                },
-            )
+        self.numbers.cmp(&other.numbers)
+            .then_with(|| match (self.labels.is_empty(), other.labels.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => self.labels.cmp(&other.labels),
+            })
     }
 }
 

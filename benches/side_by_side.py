@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Side-by-side version parse/compare timings: exposure (through its Python binding, and the
+CLI batch mode) against Python `packaging`, `univers` and npm `semver` (Node).
+
+    .venv/bin/python benches/side_by_side.py          # after scripts/test (or maturin develop)
+
+Prints a Markdown table; the Rust-side figures come from criterion (benches/README.md).
+"""
+
+import json
+import pathlib
+import shutil
+import subprocess
+import timeit
+
+import exposure
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+N = 20000
+
+PEP = ["2.31.0", "1.26.18", "2.0.0rc1", "1!2.0.post1.dev3"]
+SEM = ["1.2.3", "4.17.21", "1.0.0-rc.1", "2.0.0+build.5"]
+DEB = ["1:2.36.1-8+deb12u1", "3.0.11-1~deb12u2", "7.88.1-10+deb12u5", "2.9.14+dfsg-1.3~deb12u1"]
+
+
+def per_op(stmt, number=N, ops=4):
+    best = min(timeit.repeat(stmt, number=number, repeat=3))
+    return best / number / ops * 1e9  # ns per operation
+
+
+def rows():
+    from packaging.version import Version as PV
+    from univers.versions import DebianVersion, PypiVersion, SemverVersion
+
+    out = []
+    out.append(("pypi parse", "exposure (Python)", per_op(lambda: [exposure.Version(v, "pypi") for v in PEP])))
+    out.append(("pypi parse", "packaging 24.2", per_op(lambda: [PV(v) for v in PEP])))
+    out.append(("pypi parse", "univers", per_op(lambda: [PypiVersion(v) for v in PEP], number=N // 4)))
+    ep = [exposure.Version(v, "pypi") for v in PEP]
+    pp = [PV(v) for v in PEP]
+    up = [PypiVersion(v) for v in PEP]
+    cmp_ops = len(PEP) ** 2
+    out.append(("pypi compare", "exposure (Python)", per_op(lambda: [a < b for a in ep for b in ep], ops=cmp_ops)))
+    out.append(("pypi compare", "packaging 24.2", per_op(lambda: [a < b for a in pp for b in pp], ops=cmp_ops)))
+    out.append(("pypi compare", "univers", per_op(lambda: [a < b for a in up for b in up], ops=cmp_ops, number=N // 4)))
+    out.append(("semver parse", "exposure (Python)", per_op(lambda: [exposure.Version(v, "semver") for v in SEM])))
+    out.append(("semver parse", "univers", per_op(lambda: [SemverVersion(v) for v in SEM], number=N // 4)))
+    out.append(("deb parse", "exposure (Python)", per_op(lambda: [exposure.Version(v, "deb") for v in DEB])))
+    out.append(("deb parse", "univers", per_op(lambda: [DebianVersion(v) for v in DEB], number=N // 4)))
+    ed = [exposure.Version(v, "deb") for v in DEB]
+    ud = [DebianVersion(v) for v in DEB]
+    out.append(("deb compare", "exposure (Python)", per_op(lambda: [a < b for a in ed for b in ed], ops=cmp_ops)))
+    out.append(("deb compare", "univers", per_op(lambda: [a < b for a in ud for b in ud], ops=cmp_ops, number=N // 4)))
+    node = shutil.which("node")
+    module = ROOT / "target" / "oracles" / "node" / "node_modules" / "semver"
+    if node and module.exists():
+        script = """
+const semver = require(process.argv[1]); const vs = %s; const N = %d;
+let t = process.hrtime.bigint(); for (let i = 0; i < N; i++) for (const v of vs) semver.parse(v);
+const parse = Number(process.hrtime.bigint() - t) / N / vs.length;
+const ps = vs.map(v => semver.parse(v)); t = process.hrtime.bigint();
+for (let i = 0; i < N; i++) for (const a of ps) for (const b of ps) semver.compare(a, b);
+const cmp = Number(process.hrtime.bigint() - t) / N / (vs.length * vs.length);
+console.log(JSON.stringify([parse, cmp]));""" % (json.dumps(SEM), N * 5)
+        parse, cmp = json.loads(subprocess.run([node, "-e", script, str(module)], capture_output=True, text=True, check=True).stdout)
+        out.append(("semver parse", "npm semver 7 (Node)", parse))
+        out.append(("semver compare", "npm semver 7 (Node)", cmp))
+    es = [exposure.Version(v, "semver") for v in SEM]
+    out.append(("semver compare", "exposure (Python)", per_op(lambda: [a < b for a in es for b in es], ops=cmp_ops)))
+    return out
+
+
+def main():
+    print("| operation | implementation | ns per operation |")
+    print("|---|---|---|")
+    for op, impl, ns in rows():
+        print(f"| {op} | {impl} | {ns:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
