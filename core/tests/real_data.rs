@@ -205,3 +205,65 @@ fn npm_and_maven_sboms_load_every_component() {
         assert_eq!(loaded.fleet.devices[0].id, device);
     }
 }
+
+/// Every version bound of every `cpe_match` in NVD's JSON 1.1 "modified" feed builds a
+/// range in the generic scheme (vendor versions such as `10.0.19041.1234` or `7u80`).
+#[test]
+fn nvd_cpe_match_bounds_build_ranges() {
+    use exposure::range::NvdBounds;
+    use exposure::version::Scheme;
+    let Some(data) = shared_data() else { return };
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(data.join("nvd/json-1.1/nvdcve-1.1-modified.json.gz")).expect("open"),
+    )
+    .read_to_string(&mut text)
+    .expect("gunzip");
+    let feed: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut matches = Vec::new();
+    fn walk<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+        for m in node["cpe_match"].as_array().into_iter().flatten() {
+            out.push(m);
+        }
+        for child in node["children"].as_array().into_iter().flatten() {
+            walk(child, out);
+        }
+    }
+    for item in feed["CVE_Items"].as_array().expect("items") {
+        for node in item["configurations"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            walk(node, &mut matches);
+        }
+    }
+    let (mut with_bounds, mut failures) = (0, Vec::new());
+    for m in &matches {
+        let get = |k: &str| m[k].as_str();
+        let bounds = NvdBounds {
+            start_including: get("versionStartIncluding"),
+            start_excluding: get("versionStartExcluding"),
+            end_including: get("versionEndIncluding"),
+            end_excluding: get("versionEndExcluding"),
+            exact: None,
+        };
+        if bounds == NvdBounds::default() {
+            continue;
+        }
+        with_bounds += 1;
+        if let Err(e) = bounds.to_range(Scheme::Generic) {
+            failures.push(format!("{}: {e}", m["cpe23Uri"]));
+        }
+    }
+    eprintln!(
+        "NVD modified feed: {} cpe_match entries, {with_bounds} with bounds, {} rejected",
+        matches.len(),
+        failures.len()
+    );
+    assert!(
+        with_bounds > 500,
+        "the feed has hundreds of bounded matches"
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -1,8 +1,9 @@
 //! Version ranges: one canonical model, an ordered set of disjoint intervals over one
 //! [`Scheme`], built from the range syntaxes that feeds use.
 //!
-//! This first cut builds ranges from OSV `ranges[].events` ([`Range::from_osv_events`]);
-//! later parsers (purl `vers:`, NVD bounds, native syntaxes) produce the same model.
+//! Built from OSV `ranges[].events` ([`Range::from_osv_events`]), purl `vers:` strings
+//! ([`Vers`]), NVD CPE-match bounds ([`NvdBounds`]) and each ecosystem's native syntax
+//! ([`parse_range`]); all produce the same model, with set algebra on it.
 //!
 //! Traps:
 //! - OSV events need not be listed in order (PyPA lists `introduced: 2.0.0, fixed: 2.0.7,
@@ -13,6 +14,7 @@
 
 mod algebra;
 mod native;
+mod nvd;
 mod osv;
 mod vers;
 
@@ -20,6 +22,7 @@ mod vers;
 mod tests;
 
 pub use native::{parse_range, RangeSyntaxError};
+pub use nvd::NvdBounds;
 pub use osv::{OsvEvent, RangeError};
 pub use vers::{Comparator, Constraint, Vers, VersError, VersScheme};
 

@@ -288,7 +288,11 @@ impl AlpineVersion {
             }
             values.push(cursor.token());
         }
-        Ok(Self { text: text.into(), kinds: kinds.into_boxed_slice(), values: values.into_boxed_slice() })
+        Ok(Self {
+            text: text.into(),
+            kinds: kinds.into_boxed_slice(),
+            values: values.into_boxed_slice(),
+        })
     }
 
     /// The version as given (trimmed).
@@ -360,14 +364,41 @@ mod tests {
     #[test]
     fn precomputed_tokens_compare_as_the_cursor_does() {
         let versions = [
-            "1", "1.0", "1.00", "1.01", "1.1", "1.2a", "1.2", "1.2.3_rc1", "1.2.3", "1.2.3_p1", "1.2.3-r1", "1.2.3-r10",
-            "2.0_alpha_pre2", "2.0_alpha", "2.0_alpha1", "6.0_pre1", "6.0", "1.0_git20230101-r2", "0.9.8z", "10_cvs",
-            "1.0-r0", "7-r0", "7",
+            "1",
+            "1.0",
+            "1.00",
+            "1.01",
+            "1.1",
+            "1.2a",
+            "1.2",
+            "1.2.3_rc1",
+            "1.2.3",
+            "1.2.3_p1",
+            "1.2.3-r1",
+            "1.2.3-r10",
+            "2.0_alpha_pre2",
+            "2.0_alpha",
+            "2.0_alpha1",
+            "6.0_pre1",
+            "6.0",
+            "1.0_git20230101-r2",
+            "0.9.8z",
+            "10_cvs",
+            "1.0-r0",
+            "7-r0",
+            "7",
         ];
         for a in versions {
             for b in versions {
-                let (x, y) = (AlpineVersion::parse(a).unwrap(), AlpineVersion::parse(b).unwrap());
-                assert_eq!(x.cmp(&y), apk_compare(a.as_bytes(), b.as_bytes()), "{a} vs {b}");
+                let (x, y) = (
+                    AlpineVersion::parse(a).unwrap(),
+                    AlpineVersion::parse(b).unwrap(),
+                );
+                assert_eq!(
+                    x.cmp(&y),
+                    apk_compare(a.as_bytes(), b.as_bytes()),
+                    "{a} vs {b}"
+                );
             }
         }
     }

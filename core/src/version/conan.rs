@@ -13,7 +13,11 @@ use std::cmp::Ordering;
 enum Item {
     Number(u128),
     /// Text with its sort key computed once (see [`key`]).
-    Text { class: u8, lead: u128, text: Box<str> },
+    Text {
+        class: u8,
+        lead: u128,
+        text: Box<str>,
+    },
 }
 
 impl Item {
@@ -26,15 +30,18 @@ impl Item {
         } else {
             (2, 0)
         };
-        Item::Text { class, lead, text: text.into() }
+        Item::Text {
+            class,
+            lead,
+            text: text.into(),
+        }
     }
 
     fn parse(text: &str) -> Self {
         // Python's int() accepts surrounding white space, a sign and `_` separators; Conan's
         // items never carry them, so plain digits are numbers and everything else is text.
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse()
-                .map_or_else(|_| Item::text(text), Item::Number)
+            text.parse().map_or_else(|_| Item::text(text), Item::Number)
         } else {
             Item::text(text)
         }

@@ -106,7 +106,11 @@ fn number(digits: &str) -> Item {
     if digits.is_empty() {
         return Item::Number(Num::Small(0));
     }
-    Item::Number(digits.parse().map_or_else(|_| Num::Big(digits.len(), digits.into()), Num::Small))
+    Item::Number(
+        digits
+            .parse()
+            .map_or_else(|_| Num::Big(digits.len(), digits.into()), Num::Small),
+    )
 }
 
 fn text(value: &str, followed_by_digit: bool) -> Item {

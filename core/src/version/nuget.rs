@@ -73,7 +73,9 @@ impl NugetVersion {
             }
             // NuGet itself reads Int32 parts; u128 also holds the 30-digit parts osv-scanner's
             // vectors compare.
-            numbers[i] = part.parse().map_err(|_| err(offset, VersionErrorKind::NumberTooLarge))?;
+            numbers[i] = part
+                .parse()
+                .map_err(|_| err(offset, VersionErrorKind::NumberTooLarge))?;
             offset += part.len() + 1;
         }
         let labels_ok = |s: &str| {
@@ -113,13 +115,14 @@ impl NugetVersion {
 
 impl Ord for NugetVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.numbers.cmp(&other.numbers)
-            .then_with(|| match (self.labels.is_empty(), other.labels.is_empty()) {
+        self.numbers.cmp(&other.numbers).then_with(|| {
+            match (self.labels.is_empty(), other.labels.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => self.labels.cmp(&other.labels),
-            })
+            }
+        })
     }
 }
 
