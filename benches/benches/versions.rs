@@ -101,7 +101,9 @@ fn parse_and_compare(c: &mut Criterion) {
                 for x in parsed {
                     for y in parsed {
                         less += usize::from(
-                            black_box(x).try_cmp(black_box(y)).is_ok_and(|o| o.is_lt()),
+                            black_box(x)
+                                .try_cmp(black_box(y))
+                                .is_ok_and(std::cmp::Ordering::is_lt),
                         );
                     }
                 }
@@ -122,7 +124,7 @@ fn peers(c: &mut Criterion) {
                 .iter()
                 .filter(|s| semver::Version::parse(black_box(s)).is_ok())
                 .count()
-        })
+        });
     });
     group.bench_function("parse/exposure-semver", |b| {
         b.iter(|| {
@@ -145,7 +147,7 @@ fn peers(c: &mut Criterion) {
             peps.iter()
                 .filter(|s| Version::parse(Scheme::Pypi, black_box(s)).is_ok())
                 .count()
-        })
+        });
     });
     let sv: Vec<semver::Version> = semvers
         .iter()
@@ -162,16 +164,24 @@ fn peers(c: &mut Criterion) {
         .collect();
     group.throughput(Throughput::Elements(16));
     group.bench_function("compare/semver-crate", |b| {
-        b.iter(|| pairs_less(&sv, |x, y| x < y))
+        b.iter(|| pairs_less(&sv, |x, y| x < y));
     });
     group.bench_function("compare/exposure-semver", |b| {
-        b.iter(|| pairs_less(&ev, |x, y| x.try_cmp(y).is_ok_and(|o| o.is_lt())))
+        b.iter(|| {
+            pairs_less(&ev, |x, y| {
+                x.try_cmp(y).is_ok_and(std::cmp::Ordering::is_lt)
+            })
+        });
     });
     group.bench_function("compare/pep440_rs-crate", |b| {
-        b.iter(|| pairs_less(&pv, |x, y| x < y))
+        b.iter(|| pairs_less(&pv, |x, y| x < y));
     });
     group.bench_function("compare/exposure-pypi", |b| {
-        b.iter(|| pairs_less(&ep, |x, y| x.try_cmp(y).is_ok_and(|o| o.is_lt())))
+        b.iter(|| {
+            pairs_less(&ep, |x, y| {
+                x.try_cmp(y).is_ok_and(std::cmp::Ordering::is_lt)
+            })
+        });
     });
     group.finish();
 }

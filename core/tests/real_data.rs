@@ -206,6 +206,16 @@ fn npm_and_maven_sboms_load_every_component() {
     }
 }
 
+/// Collects the `cpe_match` entries of an NVD configuration node and its children.
+fn walk<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+    for m in node["cpe_match"].as_array().into_iter().flatten() {
+        out.push(m);
+    }
+    for child in node["children"].as_array().into_iter().flatten() {
+        walk(child, out);
+    }
+}
+
 /// Every version bound of every `cpe_match` in NVD's JSON 1.1 "modified" feed builds a
 /// range in the generic scheme (vendor versions such as `10.0.19041.1234` or `7u80`).
 #[test]
@@ -221,14 +231,6 @@ fn nvd_cpe_match_bounds_build_ranges() {
     .expect("gunzip");
     let feed: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let mut matches = Vec::new();
-    fn walk<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
-        for m in node["cpe_match"].as_array().into_iter().flatten() {
-            out.push(m);
-        }
-        for child in node["children"].as_array().into_iter().flatten() {
-            walk(child, out);
-        }
-    }
     for item in feed["CVE_Items"].as_array().expect("items") {
         for node in item["configurations"]["nodes"]
             .as_array()

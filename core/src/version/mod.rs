@@ -27,6 +27,7 @@ mod openssl;
 mod pep440;
 mod rpm;
 mod semantic;
+mod text;
 
 #[cfg(test)]
 mod tests;
@@ -325,7 +326,7 @@ pub struct CompareError {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Version {
-    text: Box<str>,
+    text: text::Text,
     value: Value,
 }
 
@@ -373,14 +374,14 @@ impl Version {
             Scheme::Lexicographic => {
                 let value = Value::Lexicographic(LexicographicVersion::parse(text)?);
                 return Ok(Self {
-                    text: text.into(),
+                    text: text::Text::new(text),
                     value,
                 });
             }
             Scheme::Datetime => Value::Datetime(DatetimeVersion::parse(text)?),
         };
         Ok(Self {
-            text: text.trim().into(),
+            text: text::Text::new(text.trim()),
             value,
         })
     }
@@ -409,7 +410,7 @@ impl Version {
 
     /// The text as given (trimmed).
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// The PEP 440 value, for PyPI versions.
@@ -516,6 +517,6 @@ impl Hash for Version {
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text.as_str())
     }
 }
