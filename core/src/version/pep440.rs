@@ -5,6 +5,64 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+/// Release numbers, inline up to four (nearly every real version), on the heap beyond.
+#[derive(Debug, Clone)]
+enum Release {
+    Inline { len: u8, parts: [u64; 4] },
+    Heap(Vec<u64>),
+}
+
+impl Release {
+    fn from_first(first: u64) -> Self {
+        Release::Inline {
+            len: 1,
+            parts: [first, 0, 0, 0],
+        }
+    }
+
+    fn push(&mut self, n: u64) {
+        match self {
+            Release::Inline { len, parts } if usize::from(*len) < parts.len() => {
+                parts[usize::from(*len)] = n;
+                *len += 1;
+            }
+            Release::Inline { len, parts } => {
+                let mut heap = parts[..usize::from(*len)].to_vec();
+                heap.push(n);
+                *self = Release::Heap(heap);
+            }
+            Release::Heap(v) => v.push(n),
+        }
+    }
+}
+
+impl From<Vec<u64>> for Release {
+    fn from(v: Vec<u64>) -> Self {
+        if v.len() <= 4 && !v.is_empty() {
+            let mut parts = [0u64; 4];
+            parts[..v.len()].copy_from_slice(&v);
+            #[allow(clippy::cast_possible_truncation)] // at most 4
+            Release::Inline {
+                len: v.len() as u8,
+                parts,
+            }
+        } else {
+            Release::Heap(v)
+        }
+    }
+}
+
+impl std::ops::Deref for Release {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        match self {
+            Release::Inline { len, parts } => &parts[..usize::from(*len)],
+            Release::Heap(v) => v,
+        }
+    }
+}
+
 /// The kind of a PEP 440 pre-release, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PreKind {
@@ -86,7 +144,7 @@ impl PartialOrd for LocalSegment {
 #[derive(Debug, Clone)]
 pub struct Pep440Version {
     epoch: u64,
-    release: Box<[u64]>,
+    release: Release,
     pre: Option<(PreKind, u64)>,
     post: Option<u64>,
     dev: Option<u64>,
@@ -183,7 +241,7 @@ impl Pep440Version {
         release[index] = release[index].saturating_add(1);
         Pep440Version {
             epoch: self.epoch,
-            release: release.into_boxed_slice(),
+            release: Release::from(release),
             pre: None,
             post: None,
             dev: None,
@@ -313,7 +371,7 @@ impl Parser<'_> {
         } else {
             (0, first)
         };
-        let mut release = vec![first];
+        let mut release = Release::from_first(first);
         while self.peek() == Some(b'.')
             && self
                 .input
@@ -348,7 +406,7 @@ impl Parser<'_> {
         }
         Ok(Pep440Version {
             epoch,
-            release: release.into_boxed_slice(),
+            release: Release::from(release),
             pre,
             post,
             dev,

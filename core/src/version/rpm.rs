@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone)]
 struct Evr {
     epoch: u64,
-    text: Box<str>,
+    text: super::text::Text,
     version: (usize, usize),
     release: Option<(usize, usize)>,
 }
@@ -260,12 +260,12 @@ macro_rules! evr_type {
 
             /// The version part.
             pub fn version(&self) -> &str {
-                &self.0.text[self.0.version.0..self.0.version.1]
+                &self.0.text.as_str()[self.0.version.0..self.0.version.1]
             }
 
             /// The release part, if any.
             pub fn release(&self) -> Option<&str> {
-                self.0.release.map(|(a, b)| &self.0.text[a..b])
+                self.0.release.map(|(a, b)| &self.0.text.as_str()[a..b])
             }
         }
 

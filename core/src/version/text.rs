@@ -27,6 +27,14 @@ impl Text {
         }
     }
 
+    /// The bytes, without re-validating UTF-8: for comparisons.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Text::Heap(text) => text.as_bytes(),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             // The bytes were copied from a `&str` whole, so they are valid UTF-8.
