@@ -406,7 +406,7 @@ impl Parser<'_> {
         }
         Ok(Pep440Version {
             epoch,
-            release: Release::from(release),
+            release,
             pre,
             post,
             dev,
