@@ -4,19 +4,19 @@
 //! `.pre.` (`1.0-1 < 1.0`), digits and letters split into segments (`1.0rc1` is `1.0.rc.1`),
 //! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
 
+use super::num::Num;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Segment {
-    /// Digits without leading zeros (`""` is zero).
-    Number(Box<str>),
+    Number(Num),
     Text(Box<str>),
 }
 
 impl Segment {
     fn is_zero(&self) -> bool {
-        matches!(self, Segment::Number(n) if n.is_empty())
+        matches!(self, Segment::Number(n) if n.is_zero())
     }
 }
 
@@ -85,51 +85,56 @@ impl GemVersion {
             let found = text[i..].chars().next().unwrap_or(' ');
             return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
         }
-        // `-` means `.pre.`; then segments are runs of digits or of letters.
-        let expanded = text.replace('-', ".pre.");
-        let mut raw = Vec::new();
-        let eb = expanded.as_bytes();
+        // Segments are runs of digits or of letters; `-` means `.pre.`, i.e. a `pre` segment.
+        let mut segments = Vec::with_capacity(4);
         let mut k = 0;
-        while k < eb.len() {
-            let digits = eb[k].is_ascii_digit();
-            let len = eb[k..]
-                .iter()
-                .take_while(|b| {
-                    if digits {
-                        b.is_ascii_digit()
-                    } else {
-                        b.is_ascii_alphabetic()
-                    }
-                })
-                .count();
-            if len == 0 {
+        while k < bytes.len() {
+            let b = bytes[k];
+            if b == b'-' {
+                segments.push(Segment::Text("pre".into()));
                 k += 1;
                 continue;
             }
-            let run = &expanded[k..k + len];
-            raw.push(if digits {
-                Segment::Number(run.trim_start_matches('0').into())
+            if !b.is_ascii_alphanumeric() {
+                k += 1;
+                continue;
+            }
+            let digits = b.is_ascii_digit();
+            let len = bytes[k..]
+                .iter()
+                .take_while(|c| {
+                    if digits {
+                        c.is_ascii_digit()
+                    } else {
+                        c.is_ascii_alphabetic()
+                    }
+                })
+                .count();
+            let run = &text[k..k + len];
+            segments.push(if digits {
+                Segment::Number(Num::from_digits(run))
             } else {
                 Segment::Text(run.into())
             });
             k += len;
         }
         // canonical_segments: drop trailing zeros of the numeric part and of the string part.
-        let split = raw
+        let split = segments
             .iter()
             .position(|s| matches!(s, Segment::Text(_)))
-            .unwrap_or(raw.len());
-        let mut release: Vec<Segment> = raw[..split].to_vec();
-        let mut pre: Vec<Segment> = raw[split..].to_vec();
-        while release.last().is_some_and(Segment::is_zero) {
-            release.pop();
+            .unwrap_or(segments.len());
+        let mut pre_end = segments.len();
+        while pre_end > split && segments[pre_end - 1].is_zero() {
+            pre_end -= 1;
         }
-        while pre.last().is_some_and(Segment::is_zero) {
-            pre.pop();
+        let mut release_end = split;
+        while release_end > 0 && segments[release_end - 1].is_zero() {
+            release_end -= 1;
         }
-        release.extend(pre);
+        segments.truncate(pre_end);
+        segments.drain(release_end..split);
         Ok(Self {
-            segments: release,
+            segments,
             min_of_release: false,
         })
     }
@@ -163,14 +168,14 @@ impl GemVersion {
 }
 
 fn compare_numbers(a: &[Segment], b: &[Segment]) -> Ordering {
-    let zero = Segment::Number("".into());
+    let zero = Segment::Number(Num::Small(0));
     for i in 0..a.len().max(b.len()) {
         let (Segment::Number(x), Segment::Number(y)) =
             (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero))
         else {
             return Ordering::Equal;
         };
-        let order = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+        let order = x.cmp(y);
         if order != Ordering::Equal {
             return order;
         }
@@ -184,14 +189,12 @@ impl Ord for GemVersion {
             return compare_numbers(self.release_numbers(), other.release_numbers())
                 .then_with(|| other.min_of_release.cmp(&self.min_of_release));
         }
-        let zero = Segment::Number("".into());
+        let zero = Segment::Number(Num::Small(0));
         for i in 0..self.segments.len().max(other.segments.len()) {
             let l = self.segments.get(i).unwrap_or(&zero);
             let r = other.segments.get(i).unwrap_or(&zero);
             let order = match (l, r) {
-                (Segment::Number(a), Segment::Number(b)) => {
-                    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-                }
+                (Segment::Number(a), Segment::Number(b)) => a.cmp(b),
                 (Segment::Text(_), Segment::Number(_)) => Ordering::Less,
                 (Segment::Number(_), Segment::Text(_)) => Ordering::Greater,
                 (Segment::Text(a), Segment::Text(b)) => a.cmp(b),

@@ -12,14 +12,7 @@
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
-/// A Maven number: most fit in 128 bits and compare without touching memory; longer ones
-/// (Maven's `BigIntegerItem`) keep their digits. Every small number sorts below every big one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Num {
-    Small(u128),
-    /// (digit count, digits without leading zeros).
-    Big(usize, Box<str>),
-}
+use super::num::Num;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Item {
@@ -53,7 +46,7 @@ fn compare_qualifiers(a: &str, b: &str) -> Ordering {
 impl Item {
     fn is_null(&self) -> bool {
         match self {
-            Item::Number(n) => *n == Num::Small(0),
+            Item::Number(n) => n.is_zero(),
             Item::Text(t) => qualifier_key(t).0 == RELEASE_INDEX,
             Item::List(l) => l.is_empty(),
         }
@@ -102,15 +95,7 @@ fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
 }
 
 fn number(digits: &str) -> Item {
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Item::Number(Num::Small(0));
-    }
-    Item::Number(
-        digits
-            .parse()
-            .map_or_else(|_| Num::Big(digits.len(), digits.into()), Num::Small),
-    )
+    Item::Number(Num::from_digits(digits))
 }
 
 fn text(value: &str, followed_by_digit: bool) -> Item {

@@ -23,6 +23,7 @@ mod gem;
 mod generic;
 mod maven;
 mod nuget;
+mod num;
 mod openssl;
 mod pep440;
 mod rpm;
