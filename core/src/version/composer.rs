@@ -10,7 +10,7 @@ use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
 /// PHP's `php_canonicalize_version`, returning the parts between dots.
-fn canonical_parts(version: &str) -> Vec<Box<str>> {
+fn canonical_parts(version: &str) -> Vec<Part> {
     let bytes = version.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
     let Some(&first) = bytes.first() else {
@@ -40,14 +40,39 @@ fn canonical_parts(version: &str) -> Vec<Box<str>> {
         }
         prev = c;
     }
-    String::from_utf8_lossy(&out)
-        .split('.')
-        .map(Into::into)
-        .collect()
+    out.split(|&b| b == b'.').map(Part::of).collect()
+}
+
+/// A canonical part, classified once: a number (read as `strtol` reads it) or a word with
+/// its `compare_special_version_forms` rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Number(u128),
+    Word(i32),
+}
+
+/// The rank PHP gives a number when it meets a word (`#`).
+const NUMBER_RANK: i32 = 4;
+
+impl Part {
+    fn of(bytes: &[u8]) -> Part {
+        if bytes.first().is_some_and(u8::is_ascii_digit) {
+            Part::Number(
+                bytes
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .fold(0u128, |n, d| {
+                        n.saturating_mul(10).saturating_add(u128::from(d - b'0'))
+                    }),
+            )
+        } else {
+            Part::Word(special_rank(bytes))
+        }
+    }
 }
 
 /// PHP's `compare_special_version_forms` rank of a word (prefix match, case-sensitive).
-fn special_rank(word: &str) -> i32 {
+fn special_rank(word: &[u8]) -> i32 {
     const FORMS: [(&str, i32); 10] = [
         ("dev", 0),
         ("alpha", 1),
@@ -62,47 +87,37 @@ fn special_rank(word: &str) -> i32 {
     ];
     FORMS
         .iter()
-        .find(|(form, _)| word.starts_with(form))
+        .find(|(form, _)| word.starts_with(form.as_bytes()))
         .map_or(-6, |(_, rank)| *rank)
 }
 
-fn starts_with_digit(part: &str) -> bool {
-    part.as_bytes().first().is_some_and(u8::is_ascii_digit)
+fn compare_part(a: Part, b: Part) -> Ordering {
+    match (a, b) {
+        (Part::Number(x), Part::Number(y)) => x.cmp(&y),
+        (Part::Word(x), Part::Word(y)) => x.cmp(&y),
+        (Part::Number(_), Part::Word(y)) => NUMBER_RANK.cmp(&y),
+        (Part::Word(x), Part::Number(_)) => x.cmp(&NUMBER_RANK),
+    }
 }
 
-/// The leading decimal number of a part, as `strtol` reads it (saturating).
-fn leading_number(part: &str) -> u128 {
-    part.bytes()
-        .take_while(u8::is_ascii_digit)
-        .fold(0u128, |n, d| {
-            n.saturating_mul(10).saturating_add(u128::from(d - b'0'))
-        })
-}
-
-fn compare_parts(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
+fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
     let mut i = 0;
-    while let (Some(p1), Some(p2)) = (a.get(i), b.get(i)) {
-        let order = match (starts_with_digit(p1), starts_with_digit(p2)) {
-            (true, true) => leading_number(p1).cmp(&leading_number(p2)),
-            (false, false) => special_rank(p1).cmp(&special_rank(p2)),
-            (true, false) => special_rank("#").cmp(&special_rank(p2)),
-            (false, true) => special_rank(p1).cmp(&special_rank("#")),
-        };
+    while let (Some(&p1), Some(&p2)) = (a.get(i), b.get(i)) {
+        let order = compare_part(p1, p2);
         if order != Ordering::Equal {
             return order;
         }
         // PHP stops after the last part of either side.
-        if i + 1 >= a.len() || i + 1 >= b.len() {
-            i += 1;
+        i += 1;
+        if i >= a.len() || i >= b.len() {
             break;
         }
-        i += 1;
     }
     match (a.get(i), b.get(i)) {
-        (Some(rest), _) if starts_with_digit(rest) => Ordering::Greater,
-        (Some(rest), _) => special_rank(rest).cmp(&special_rank("#")),
-        (None, Some(rest)) if starts_with_digit(rest) => Ordering::Less,
-        (None, Some(rest)) => special_rank("#").cmp(&special_rank(rest)),
+        (Some(Part::Number(_)), _) => Ordering::Greater,
+        (Some(Part::Word(rank)), _) => rank.cmp(&NUMBER_RANK),
+        (None, Some(Part::Number(_))) => Ordering::Less,
+        (None, Some(Part::Word(rank))) => NUMBER_RANK.cmp(rank),
         (None, None) => Ordering::Equal,
     }
 }
@@ -120,7 +135,7 @@ fn compare_parts(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ComposerVersion {
-    parts: Vec<Box<str>>,
+    parts: Vec<Part>,
 }
 
 impl ComposerVersion {
