@@ -260,11 +260,17 @@ impl AlpineVersion {
                 VersionErrorKind::Empty,
             ));
         }
+        // One pass of apk's cursor both validates and records the token stream.
         let mut cursor = Cursor::new(text.as_bytes());
         let mut last = 0;
-        while cursor.kind != Token::End && cursor.kind != Token::Invalid {
+        let (mut kinds, mut values) = (Vec::with_capacity(8), Vec::with_capacity(8));
+        loop {
+            kinds.push(cursor.kind);
+            if matches!(cursor.kind, Token::End | Token::Invalid) {
+                break;
+            }
             last = cursor.pos;
-            cursor.token();
+            values.push(cursor.token());
         }
         if cursor.kind == Token::Invalid || !text.as_bytes()[0].is_ascii_digit() {
             let at = if text.as_bytes()[0].is_ascii_digit() {
@@ -278,15 +284,6 @@ impl AlpineVersion {
                 lead + at,
                 VersionErrorKind::Invalid("not a valid apk version".into()),
             ));
-        }
-        let mut cursor = Cursor::new(text.as_bytes());
-        let (mut kinds, mut values) = (Vec::new(), Vec::new());
-        loop {
-            kinds.push(cursor.kind);
-            if matches!(cursor.kind, Token::End | Token::Invalid) {
-                break;
-            }
-            values.push(cursor.token());
         }
         Ok(Self {
             text: text.into(),
