@@ -2,6 +2,7 @@
 //! `2.4.49-rc1`, `7u80`, `2019 SP1`, and the `vers` helper schemes `intdot`,
 //! `lexicographic` and `datetime`.
 
+use super::num::Num;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -25,15 +26,21 @@ const PRE_RELEASE_WORDS: [&str; 13] = [
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Token {
-    /// Digits without leading zeros (`""` is zero).
-    Number(Box<str>),
-    /// Letters, lower-cased.
-    Word(Box<str>),
+    /// A number.
+    Number(Num),
+    /// Letters, lower-cased, and whether they mark a pre-release (decided once at parse).
+    Word(Box<str>, bool),
 }
 
 impl Token {
+    fn word(text: &str) -> Token {
+        let lower = text.to_ascii_lowercase();
+        let pre = PRE_RELEASE_WORDS.contains(&lower.as_str());
+        Token::Word(lower.into(), pre)
+    }
+
     fn is_pre_release(&self) -> bool {
-        matches!(self, Token::Word(w) if PRE_RELEASE_WORDS.contains(&w.as_ref()))
+        matches!(self, Token::Word(_, true))
     }
 }
 
@@ -93,9 +100,9 @@ impl GenericVersion {
                 .count();
             let run = &text[i..i + len];
             tokens.push(if digits {
-                Token::Number(run.trim_start_matches('0').into())
+                Token::Number(Num::from_digits(run))
             } else {
-                Token::Word(run.to_ascii_lowercase().into())
+                Token::word(run)
             });
             i += len;
         }
@@ -115,7 +122,7 @@ impl GenericVersion {
         let end = self
             .tokens
             .iter()
-            .rposition(|t| *t != Token::Number("".into()))
+            .rposition(|t| *t != Token::Number(Num::Small(0)))
             .map_or(0, |i| i + 1);
         &self.tokens[..end]
     }
@@ -126,24 +133,22 @@ impl Ord for GenericVersion {
         let (a, b) = (self.significant(), other.significant());
         for (x, y) in a.iter().zip(b) {
             let order = match (x, y) {
-                (Token::Number(p), Token::Number(q)) => {
-                    p.len().cmp(&q.len()).then_with(|| p.cmp(q))
-                }
-                (Token::Word(p), Token::Word(q)) => {
+                (Token::Number(p), Token::Number(q)) => p.cmp(q),
+                (Token::Word(p, _), Token::Word(q, _)) => {
                     match (x.is_pre_release(), y.is_pre_release()) {
                         (true, false) => Ordering::Less,
                         (false, true) => Ordering::Greater,
                         _ => p.cmp(q),
                     }
                 }
-                (Token::Number(_), Token::Word(_)) => {
+                (Token::Number(_), Token::Word(..)) => {
                     if y.is_pre_release() {
                         Ordering::Greater
                     } else {
                         Ordering::Less
                     }
                 }
-                (Token::Word(_), Token::Number(_)) => {
+                (Token::Word(..), Token::Number(_)) => {
                     if x.is_pre_release() {
                         Ordering::Less
                     } else {

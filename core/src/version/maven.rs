@@ -18,8 +18,8 @@ use super::num::Num;
 enum Item {
     /// A number.
     Number(Num),
-    /// A qualifier, lower case, after Maven's aliases.
-    Text(Box<str>),
+    /// A qualifier, lower case, after Maven's aliases, ranked once.
+    Text(Qualifier),
     /// A sub-list started by `-` or by a letter/digit switch.
     List(Vec<Item>),
 }
@@ -36,18 +36,39 @@ fn qualifier_key(q: &str) -> (usize, &str) {
         .map_or((QUALIFIERS.len(), q), |i| (i, ""))
 }
 
-fn compare_qualifiers(a: &str, b: &str) -> Ordering {
-    let (ka, kb) = (qualifier_key(a), qualifier_key(b));
-    // Maven compares "0".."6" and "7-xyz" as strings; single-digit indexes order the same
-    // numerically, and unknown ones ("7-…") follow by text.
-    ka.0.cmp(&kb.0).then_with(|| ka.1.cmp(kb.1))
+/// A qualifier with its rank among [`QUALIFIERS`] (unknown ones rank after all of them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Qualifier {
+    rank: usize,
+    text: Box<str>,
+}
+
+impl Qualifier {
+    fn new(text: &str) -> Self {
+        Qualifier {
+            rank: qualifier_key(text).0,
+            text: text.into(),
+        }
+    }
+
+    /// Maven's `comparableQualifier` order: known ones by rank, unknown ones by text; the
+    /// text is looked at only when both are unknown.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.rank.cmp(&other.rank).then_with(|| {
+            if self.rank == QUALIFIERS.len() {
+                self.text.cmp(&other.text)
+            } else {
+                Ordering::Equal
+            }
+        })
+    }
 }
 
 impl Item {
     fn is_null(&self) -> bool {
         match self {
             Item::Number(n) => n.is_zero(),
-            Item::Text(t) => qualifier_key(t).0 == RELEASE_INDEX,
+            Item::Text(q) => q.rank == RELEASE_INDEX,
             Item::List(l) => l.is_empty(),
         }
     }
@@ -64,9 +85,9 @@ impl Item {
             }
             (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
             (Item::Number(_), Some(Item::Text(_) | Item::List(_))) => Ordering::Greater,
-            (Item::Text(t), None) => compare_qualifiers(t, ""),
+            (Item::Text(q), None) => q.rank.cmp(&RELEASE_INDEX),
             (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
-            (Item::Text(a), Some(Item::Text(b))) => compare_qualifiers(a, b),
+            (Item::Text(a), Some(Item::Text(b))) => a.cmp(b),
             // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the first.
             (Item::List(l), None) => l
                 .iter()
@@ -107,7 +128,7 @@ fn text(value: &str, followed_by_digit: bool) -> Item {
         (_, "cr") => "rc",
         (_, other) => other,
     };
-    Item::Text(value.into())
+    Item::Text(Qualifier::new(value))
 }
 
 fn parse_item(is_digit: bool, buf: &str) -> Item {
@@ -275,7 +296,8 @@ impl MavenVersion {
                         }
                         match other {
                             Item::Number(Num::Small(n)) => out.push_str(&n.to_string()),
-                            Item::Number(Num::Big(_, n)) | Item::Text(n) => out.push_str(n),
+                            Item::Number(Num::Big(_, n))
+                            | Item::Text(Qualifier { text: n, .. }) => out.push_str(n),
                             Item::List(_) => {}
                         }
                     }
