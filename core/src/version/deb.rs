@@ -109,25 +109,41 @@ impl DebVersion {
     }
 }
 
-/// dpkg's character order: `~` first, then the end of the string and digits, then letters,
-/// then everything else.
-fn order(c: Option<u8>) -> i32 {
-    match c {
-        None => 0,
-        Some(b'~') => -1,
-        Some(c) if c.is_ascii_digit() => 0,
-        Some(c) if c.is_ascii_alphabetic() => i32::from(c),
-        Some(c) => i32::from(c) + 256,
+/// dpkg's character order, as a table: `~` first (-1), then the end of the string and digits
+/// (0), then letters (their code), then everything else (code + 256).
+const ORDER: [i16; 256] = {
+    let mut table = [0i16; 256];
+    let mut c = 0;
+    while c < 256 {
+        #[allow(clippy::cast_possible_truncation)] // c < 256
+        let b = c as u8;
+        table[c] = if b == b'~' {
+            -1
+        } else if b.is_ascii_digit() {
+            0
+        } else if b.is_ascii_alphabetic() {
+            b as i16
+        } else {
+            b as i16 + 256
+        };
+        c += 1;
     }
+    table
+};
+
+/// The order of the character at `k`, 0 past the end.
+fn order(s: &[u8], k: usize) -> i16 {
+    s.get(k).map_or(0, |&c| ORDER[usize::from(c)])
 }
 
-/// dpkg's `verrevcmp`: alternating non-digit and digit runs.
+/// dpkg's `verrevcmp`: alternating non-digit and digit runs. Digit runs compare by length
+/// once leading zeros are skipped, then digit by digit, which is what dpkg's first-difference
+/// loop amounts to.
 pub(crate) fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
     let (mut i, mut j) = (0, 0);
-    let digit = |s: &[u8], k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
     while i < a.len() || j < b.len() {
-        while (i < a.len() && !digit(a, i)) || (j < b.len() && !digit(b, j)) {
-            let (ac, bc) = (order(a.get(i).copied()), order(b.get(j).copied()));
+        while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit()) {
+            let (ac, bc) = (order(a, i), order(b, j));
             if ac != bc {
                 return ac.cmp(&bc);
             }
@@ -140,23 +156,24 @@ pub(crate) fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
         while b.get(j) == Some(&b'0') {
             j += 1;
         }
-        let mut first_diff = Ordering::Equal;
-        while digit(a, i) && digit(b, j) {
-            if first_diff == Ordering::Equal {
-                first_diff = a[i].cmp(&b[j]);
+        let run_a = a[i.min(a.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let run_b = b[j.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if run_a != run_b {
+            return run_a.cmp(&run_b);
+        }
+        for k in 0..run_a {
+            if a[i + k] != b[j + k] {
+                return a[i + k].cmp(&b[j + k]);
             }
-            i += 1;
-            j += 1;
         }
-        if digit(a, i) {
-            return Ordering::Greater;
-        }
-        if digit(b, j) {
-            return Ordering::Less;
-        }
-        if first_diff != Ordering::Equal {
-            return first_diff;
-        }
+        i += run_a;
+        j += run_b;
     }
     Ordering::Equal
 }
