@@ -5,6 +5,7 @@
 //! (`1.0.0-BETA == 1.0.0-beta`), numeric labels numerically and before alphanumeric ones;
 //! build metadata is ignored.
 
+use super::num::Num;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -32,8 +33,7 @@ pub struct NugetVersion {
 /// ignoring case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Label {
-    /// (digit count, digits) without leading zeros, so that the derived order is numeric.
-    Number(usize, Box<str>),
+    Number(Num),
     Word(Box<str>),
 }
 
@@ -54,14 +54,13 @@ impl NugetVersion {
             .map_or((core_and_pre, ""), |(a, b)| (a, b));
         let mut numbers = [0u128; 4];
         let mut offset = lead;
-        let parts: Vec<&str> = core.split('.').collect();
-        if parts.len() > 4 {
-            return Err(err(
-                lead,
-                VersionErrorKind::Invalid("more than four numeric parts".into()),
-            ));
-        }
-        for (i, part) in parts.iter().enumerate() {
+        for (i, part) in core.split('.').enumerate() {
+            if i == numbers.len() {
+                return Err(err(
+                    lead,
+                    VersionErrorKind::Invalid("more than four numeric parts".into()),
+                ));
+            }
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 let found = part.chars().find(|c| !c.is_ascii_digit());
                 return Err(err(
@@ -101,8 +100,7 @@ impl NugetVersion {
                 .split('.')
                 .map(|l| {
                     if l.bytes().all(|b| b.is_ascii_digit()) {
-                        let digits = l.trim_start_matches('0');
-                        Label::Number(digits.len(), digits.into())
+                        Label::Number(Num::from_digits(l))
                     } else {
                         Label::Word(l.to_ascii_lowercase().into())
                     }
