@@ -250,16 +250,8 @@ pub struct AlpineVersion {
 impl AlpineVersion {
     /// Parses and validates an apk version.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(VersionError::new(
-                Scheme::Alpine,
-                input,
-                0,
-                VersionErrorKind::Empty,
-            ));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Alpine, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         // One pass of apk's cursor both validates and records the token stream.
         let mut cursor = Cursor::new(text.as_bytes());
         let mut last = 0;
@@ -326,20 +318,6 @@ impl Ord for AlpineVersion {
     }
 }
 
-impl PartialOrd for AlpineVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for AlpineVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for AlpineVersion {}
-
 impl std::hash::Hash for AlpineVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Equal apk versions can differ in spelling (leading zeros, a commit hash): hash only
@@ -400,3 +378,5 @@ mod tests {
         }
     }
 }
+
+super::input::order_from_ord!(AlpineVersion);

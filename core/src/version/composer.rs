@@ -6,7 +6,7 @@
 //! pl = p`, matched by *prefix* (`alpha2`, `abc` are alpha) and case-sensitively (`Alpha` is
 //! unknown and sorts first); `1.0 < 1.0.0`. A leading `v` is dropped as Composer does.
 
-use super::{Scheme, VersionError, VersionErrorKind};
+use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 /// PHP's `php_canonicalize_version`, returning the parts between dots.
@@ -141,38 +141,13 @@ pub struct ComposerVersion {
 impl ComposerVersion {
     /// Parses a version; any non-empty text without white space is accepted, as PHP does.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(VersionError::new(
-                Scheme::Composer,
-                input,
-                0,
-                VersionErrorKind::Empty,
-            ));
-        }
-        if let Some((at, found)) = text
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace() || c.is_control())
-        {
-            return Err(VersionError::new(
-                Scheme::Composer,
-                input,
-                lead + at,
-                VersionErrorKind::UnexpectedChar { found },
-            ));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Composer, input)?;
+        let text = trimmed.text;
+        trimmed.no_space_or_control()?;
         // PHP's version_compare treats a leading separator specially (it copies the first
         // character as is) and is not transitive on such input; Composer versions start
         // with a letter or digit, so we require one.
-        if !text.as_bytes()[0].is_ascii_alphanumeric() {
-            return Err(VersionError::new(
-                Scheme::Composer,
-                input,
-                lead,
-                VersionErrorKind::Invalid("must start with a letter or digit".into()),
-            ));
-        }
+        trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric())?;
         let text = match text.as_bytes() {
             [b'v' | b'V', d, ..] if d.is_ascii_digit() => &text[1..],
             _ => text,
@@ -189,22 +164,10 @@ impl Ord for ComposerVersion {
     }
 }
 
-impl PartialOrd for ComposerVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ComposerVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for ComposerVersion {}
-
 impl std::hash::Hash for ComposerVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.parts.len().hash(state);
     }
 }
+
+super::input::order_from_ord!(ComposerVersion);

@@ -6,7 +6,7 @@
 //! a total order; we use the total order described at `key` in the source, which agrees
 //! with Conan on numbers, words and the common mixed shapes.
 
-use super::{Scheme, VersionError, VersionErrorKind};
+use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -112,37 +112,12 @@ pub struct ConanVersion {
 impl ConanVersion {
     /// Parses `items[-pre][+build]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(VersionError::new(
-                Scheme::Conan,
-                input,
-                0,
-                VersionErrorKind::Empty,
-            ));
-        }
-        if let Some((at, found)) = text
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace() || c.is_control())
-        {
-            return Err(VersionError::new(
-                Scheme::Conan,
-                input,
-                lead + at,
-                VersionErrorKind::UnexpectedChar { found },
-            ));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Conan, input)?;
+        let text = trimmed.text;
+        trimmed.no_space_or_control()?;
         // Conan references name versions with letters and digits first; a leading operator
         // character (`==`, `>1`) is a range, not a version.
-        if !text.as_bytes()[0].is_ascii_alphanumeric() {
-            return Err(VersionError::new(
-                Scheme::Conan,
-                input,
-                lead,
-                VersionErrorKind::Invalid("must start with a letter or digit".into()),
-            ));
-        }
+        trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric())?;
         let (rest, build) = text
             .rsplit_once('+')
             .map_or((text, None), |(a, b)| (a, Some(Items::parse(b))));
@@ -175,22 +150,10 @@ impl Ord for ConanVersion {
     }
 }
 
-impl PartialOrd for ConanVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ConanVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for ConanVersion {}
-
 impl std::hash::Hash for ConanVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         (&self.items, &self.pre, &self.build).hash(state);
     }
 }
+
+super::input::order_from_ord!(ConanVersion);

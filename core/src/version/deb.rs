@@ -33,11 +33,8 @@ impl DebVersion {
     /// an epoch) are rejected.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(err(0, VersionErrorKind::Empty));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Deb, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         let (epoch, upstream_start) = match text.find(':') {
             Some(colon) => {
                 let digits = &text[..colon];
@@ -187,23 +184,11 @@ impl Ord for DebVersion {
     }
 }
 
-impl PartialOrd for DebVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for DebVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for DebVersion {}
-
 impl std::hash::Hash for DebVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Equal versions may differ in leading zeros and a `-0` revision: hash only the epoch.
         self.epoch.hash(state);
     }
 }
+
+super::input::order_from_ord!(DebVersion);

@@ -44,11 +44,8 @@ impl GemVersion {
     /// Parses a version matching RubyGems' `ANCHORED_VERSION_PATTERN`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Gem, input, at, kind);
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(err(0, VersionErrorKind::Empty));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Gem, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         let bytes = text.as_bytes();
         // [0-9]+ (\.[0-9a-zA-Z]+)* (-[0-9A-Za-z-]+ (\.[0-9A-Za-z-]+)*)?
         let mut i = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -207,22 +204,10 @@ impl Ord for GemVersion {
     }
 }
 
-impl PartialOrd for GemVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GemVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for GemVersion {}
-
 impl std::hash::Hash for GemVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         (&self.segments, self.min_of_release).hash(state);
     }
 }
+
+super::input::order_from_ord!(GemVersion);

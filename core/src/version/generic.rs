@@ -180,20 +180,6 @@ impl Ord for GenericVersion {
     }
 }
 
-impl PartialOrd for GenericVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GenericVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for GenericVersion {}
-
 impl std::hash::Hash for GenericVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.significant().hash(state);
@@ -414,3 +400,5 @@ impl LexicographicVersion {
         Ok(Self { text: input.into() })
     }
 }
+
+super::input::order_from_ord!(GenericVersion);

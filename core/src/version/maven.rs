@@ -9,7 +9,7 @@
 //! (`10.SNAPSHOT` is `10-SNAPSHOT`). Maven 3.9 orders some edge cases differently
 //! (`1-ga-1 == 1-1` there, `1-1 > 1-ga-1` in 3.8.7); this follows 3.8.7.
 
-use super::{Scheme, VersionError, VersionErrorKind};
+use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 use super::num::Num;
@@ -243,38 +243,13 @@ impl MavenVersion {
     /// Parses a Maven version. Any non-empty text is a Maven version; control characters and
     /// white space inside are rejected.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(VersionError::new(
-                Scheme::Maven,
-                input,
-                0,
-                VersionErrorKind::Empty,
-            ));
-        }
-        if let Some((at, found)) = text
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace() || c.is_control())
-        {
-            return Err(VersionError::new(
-                Scheme::Maven,
-                input,
-                lead + at,
-                VersionErrorKind::UnexpectedChar { found },
-            ));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Maven, input)?;
+        let text = trimmed.text;
+        trimmed.no_space_or_control()?;
         // ComparableVersion is not transitive on versions that start with a separator
         // (Maven 3.8.7 prints `.rc0 > _`, `_ > .` and `. > .rc0`); real versions start with a
         // letter or digit, so we require one.
-        if !text.chars().next().is_some_and(char::is_alphanumeric) {
-            return Err(VersionError::new(
-                Scheme::Maven,
-                input,
-                lead,
-                VersionErrorKind::Invalid("must start with a letter or digit".into()),
-            ));
-        }
+        trimmed.starts_with_letter_or_digit(char::is_alphanumeric)?;
         // Java's toLowerCase(Locale.ENGLISH); only ASCII letters matter for the qualifiers.
         Ok(Self {
             items: parse_items(&text.to_lowercase()),
@@ -316,23 +291,11 @@ impl Ord for MavenVersion {
     }
 }
 
-impl PartialOrd for MavenVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for MavenVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for MavenVersion {}
-
 impl std::hash::Hash for MavenVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Normalisation makes equal versions structurally equal.
         self.items.hash(state);
     }
 }
+
+super::input::order_from_ord!(MavenVersion);

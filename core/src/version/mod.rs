@@ -21,6 +21,7 @@ mod conan;
 mod deb;
 mod gem;
 mod generic;
+mod input;
 mod maven;
 mod nuget;
 mod num;

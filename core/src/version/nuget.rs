@@ -41,11 +41,8 @@ impl NugetVersion {
     /// Parses `N[.N[.N[.N]]][-label(.label)*][+metadata]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Nuget, input, at, kind);
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(err(0, VersionErrorKind::Empty));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Nuget, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         let (core_and_pre, metadata) = text
             .split_once('+')
             .map_or((text, None), |(a, b)| (a, Some(b)));
@@ -124,22 +121,10 @@ impl Ord for NugetVersion {
     }
 }
 
-impl PartialOrd for NugetVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for NugetVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for NugetVersion {}
-
 impl std::hash::Hash for NugetVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.numbers.hash(state);
     }
 }
+
+super::input::order_from_ord!(NugetVersion);

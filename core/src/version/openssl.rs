@@ -37,11 +37,8 @@ impl OpensslVersion {
     /// Parses `N.N.N[letters][-suffix]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Openssl, input, at, kind);
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(err(0, VersionErrorKind::Empty));
-        }
+        let trimmed = super::input::Trimmed::new(Scheme::Openssl, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         let (main, suffix) = text
             .split_once('-')
             .map_or((text, None), |(a, b)| (a, Some(b)));
@@ -125,20 +122,6 @@ impl Ord for OpensslVersion {
     }
 }
 
-impl PartialOrd for OpensslVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for OpensslVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for OpensslVersion {}
-
 impl std::hash::Hash for OpensslVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let significant = self
@@ -149,3 +132,5 @@ impl std::hash::Hash for OpensslVersion {
         (&self.numbers[..significant], &self.letters, &self.suffix).hash(state);
     }
 }
+
+super::input::order_from_ord!(OpensslVersion);

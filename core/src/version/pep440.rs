@@ -539,20 +539,6 @@ impl Pep440Version {
     }
 }
 
-impl PartialOrd for Pep440Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pep440Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Pep440Version {}
-
 impl Hash for Pep440Version {
     fn hash<H: Hasher>(&self, state: &mut H) {
         (
@@ -598,3 +584,5 @@ impl fmt::Display for Pep440Version {
         Ok(())
     }
 }
+
+super::input::order_from_ord!(Pep440Version);

@@ -23,15 +23,9 @@ struct Evr {
 impl Evr {
     fn parse(scheme: Scheme, input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(scheme, input, at, kind);
-        let lead = input.len() - input.trim_start().len();
-        let text = input.trim();
-        if text.is_empty() {
-            return Err(err(0, VersionErrorKind::Empty));
-        }
-        if let Some(at) = text.find(|c: char| c.is_whitespace() || c.is_control()) {
-            let found = text[at..].chars().next().unwrap_or(' ');
-            return Err(err(lead + at, VersionErrorKind::UnexpectedChar { found }));
-        }
+        let trimmed = super::input::Trimmed::new(scheme, input)?;
+        trimmed.no_space_or_control()?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
         // rpm takes an epoch only when everything before the first `:` is digits (an empty
         // epoch is 0); otherwise the `:` belongs to the version.
         let (epoch, start) = match text.find(':') {
@@ -284,19 +278,7 @@ macro_rules! evr_type {
             }
         }
 
-        impl PartialOrd for $name {
-            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-                Some(self.cmp(other))
-            }
-        }
-
-        impl PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.cmp(other).is_eq()
-            }
-        }
-
-        impl Eq for $name {}
+        super::input::order_from_ord!($name);
 
         impl std::hash::Hash for $name {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {

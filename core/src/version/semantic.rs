@@ -262,20 +262,6 @@ impl Ord for SemanticVersion {
     }
 }
 
-impl PartialOrd for SemanticVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for SemanticVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for SemanticVersion {}
-
 impl Hash for SemanticVersion {
     fn hash<H: Hasher>(&self, state: &mut H) {
         (self.major, self.minor, self.patch, &self.pre).hash(state);
@@ -294,3 +280,5 @@ impl std::fmt::Display for SemanticVersion {
         Ok(())
     }
 }
+
+super::input::order_from_ord!(SemanticVersion);

@@ -1,0 +1,84 @@
+//! What every version parser does first: trim, reject empty input, and locate errors in the
+//! untrimmed input. Also the one way a scheme's `Ord` provides `PartialOrd`, `PartialEq` and
+//! `Eq`, so that equality always means "compares equal".
+
+use super::{Scheme, VersionError, VersionErrorKind};
+
+/// A version input, trimmed, with where the trimmed text starts in it.
+pub(crate) struct Trimmed<'a> {
+    scheme: Scheme,
+    input: &'a str,
+    /// The trimmed text.
+    pub(crate) text: &'a str,
+    /// Byte offset of `text` in the input.
+    pub(crate) lead: usize,
+}
+
+impl<'a> Trimmed<'a> {
+    /// Trims `input`; empty or blank input is [`VersionErrorKind::Empty`] at byte 0.
+    pub(crate) fn new(scheme: Scheme, input: &'a str) -> Result<Self, VersionError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(VersionError::new(scheme, input, 0, VersionErrorKind::Empty));
+        }
+        Ok(Self {
+            scheme,
+            input,
+            text,
+            lead: input.len() - input.trim_start().len(),
+        })
+    }
+
+    /// An error at byte `at` of the trimmed text.
+    pub(crate) fn error(&self, at: usize, kind: VersionErrorKind) -> VersionError {
+        VersionError::new(self.scheme, self.input, self.lead + at, kind)
+    }
+
+    /// Rejects white space and control characters inside the version.
+    pub(crate) fn no_space_or_control(&self) -> Result<(), VersionError> {
+        match self
+            .text
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || c.is_control())
+        {
+            Some((at, found)) => Err(self.error(at, VersionErrorKind::UnexpectedChar { found })),
+            None => Ok(()),
+        }
+    }
+
+    /// Rejects a version whose first character is not accepted by `is_start`.
+    pub(crate) fn starts_with_letter_or_digit(
+        &self,
+        is_start: impl Fn(char) -> bool,
+    ) -> Result<(), VersionError> {
+        if self.text.chars().next().is_some_and(is_start) {
+            Ok(())
+        } else {
+            Err(self.error(
+                0,
+                VersionErrorKind::Invalid("must start with a letter or digit".into()),
+            ))
+        }
+    }
+}
+
+/// `PartialOrd`, `PartialEq` and `Eq` from the type's `Ord`.
+macro_rules! order_from_ord {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl PartialOrd for $ty {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other).is_eq()
+            }
+        }
+
+        impl Eq for $ty {}
+    )+};
+}
+
+pub(crate) use order_from_ord;
