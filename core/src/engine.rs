@@ -11,7 +11,7 @@ use crate::score::exposure::{
     device_score, organisation_score, ExposureLevel, FindingRisk, Parameters,
 };
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The CVSS score a finding was scored with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,7 +149,6 @@ impl Engine {
     /// Matches, scores and recommends for `fleet`.
     pub fn assess(&self, fleet: &Fleet) -> Assessment {
         let (findings, mut diagnostics) = match_fleet(&self.kb, fleet);
-        let device_index = |id: &str| fleet.devices.iter().position(|d| d.id == id).unwrap_or(0);
         let scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
@@ -173,9 +172,19 @@ impl Engine {
                 }
             })
             .collect();
+        // Index the devices once; the first device with an id owns it.
+        let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(fleet.devices.len());
+        for (i, d) in fleet.devices.iter().enumerate() {
+            index_of.entry(d.id.as_str()).or_insert(i);
+        }
         let owner: Vec<usize> = scored
             .iter()
-            .map(|f| device_index(&f.finding.device_id))
+            .map(|f| {
+                index_of
+                    .get(f.finding.device_id.as_str())
+                    .copied()
+                    .unwrap_or(0)
+            })
             .collect();
         let count = fleet.devices.len();
         let weights: Vec<f64> = fleet
@@ -183,16 +192,20 @@ impl Engine {
             .iter()
             .map(|d| self.parameters.device_weight(d.value, count))
             .collect();
-        let score_without = |removed: &BTreeSet<usize>| -> Vec<f64> {
-            let mut risks = vec![Vec::new(); count];
-            for (i, f) in scored.iter().enumerate() {
-                if !removed.contains(&i) {
-                    risks[owner[i]].push(f.risk.risk);
-                }
-            }
-            risks.into_iter().map(device_score).collect()
+        // Each device's findings, as indexes into `scored`, in finding order.
+        let mut by_device: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (i, &device) in owner.iter().enumerate() {
+            by_device[device].push(i);
+        }
+        let score_of = |device: usize, removed: &BTreeSet<usize>| {
+            device_score(
+                by_device[device]
+                    .iter()
+                    .filter(|i| !removed.contains(i))
+                    .map(|&i| scored[i].risk.risk),
+            )
         };
-        let device_scores = score_without(&BTreeSet::new());
+        let device_scores: Vec<f64> = (0..count).map(|d| score_of(d, &BTreeSet::new())).collect();
         let organisation =
             organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
         let inputs: Vec<Input<'_>> = scored
@@ -209,11 +222,16 @@ impl Engine {
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
         let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
-            organisation_score(
-                score_without(removed)
-                    .into_iter()
-                    .zip(weights.iter().copied()),
-            )
+            // Only the devices holding a removed finding change score.
+            let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
+            organisation_score((0..count).map(|d| {
+                let score = if touched.contains(&d) {
+                    score_of(d, removed)
+                } else {
+                    device_scores[d]
+                };
+                (score, weights[d])
+            }))
         });
         let devices: Vec<DeviceExposure> = fleet
             .devices
@@ -225,7 +243,7 @@ impl Engine {
                 value: d.value,
                 weight: weights[i],
                 software: d.software.len(),
-                findings: owner.iter().filter(|&&o| o == i).count(),
+                findings: by_device[i].len(),
                 score: device_scores[i],
                 level: ExposureLevel::of_score(device_scores[i]),
             })
