@@ -2,7 +2,7 @@
 
 use crate::error::{exposure_error, fail};
 use crate::exposure_status;
-use crate::guard::{guard, str_arg};
+use crate::guard::{guard, put_boxed, str_arg, try_arg};
 use crate::strings::exposure_string;
 use exposure::inventory::InventoryError;
 use std::ffi::c_char;
@@ -15,20 +15,6 @@ pub struct exposure_engine {
     inner: exposure::Engine,
 }
 
-fn put<T>(out: *mut *mut T, value: T) {
-    // SAFETY: callers checked `out` is non-NULL; the caller promises it is writable.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
-}
-
-macro_rules! try_arg {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(status) => return status,
-        }
-    };
-}
-
 /// Creates an engine with an empty knowledge base. On success `*out` owns the engine.
 #[no_mangle]
 pub extern "C" fn exposure_engine_new(out: *mut *mut exposure_engine) -> exposure_status {
@@ -36,12 +22,11 @@ pub extern "C" fn exposure_engine_new(out: *mut *mut exposure_engine) -> exposur
         if out.is_null() {
             return exposure_status::NullArgument;
         }
-        put(
-            out,
-            exposure_engine {
-                inner: exposure::Engine::default(),
-            },
-        );
+        let engine = exposure_engine {
+            inner: exposure::Engine::default(),
+        };
+        // SAFETY: `out` is non-NULL; the caller promises it is writable.
+        unsafe { put_boxed(out, engine) };
         exposure_status::Ok
     })
 }
@@ -53,12 +38,11 @@ pub extern "C" fn exposure_engine_new_demo(out: *mut *mut exposure_engine) -> ex
         if out.is_null() {
             return exposure_status::NullArgument;
         }
-        put(
-            out,
-            exposure_engine {
-                inner: exposure::Engine::demo(),
-            },
-        );
+        let engine = exposure_engine {
+            inner: exposure::Engine::demo(),
+        };
+        // SAFETY: `out` is non-NULL; the caller promises it is writable.
+        unsafe { put_boxed(out, engine) };
         exposure_status::Ok
     })
 }

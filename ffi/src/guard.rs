@@ -40,6 +40,26 @@ pub(crate) fn guard<R: Fallback>(body: impl FnOnce() -> R) -> R {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| R::on_panic())
 }
 
+/// Returns early from an exported function with the status of a failed argument conversion.
+macro_rules! try_arg {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(status) => return status,
+        }
+    };
+}
+pub(crate) use try_arg;
+
+/// Hands `value` to C as a new heap object in `*out`; C frees it with the type's `_free`.
+///
+/// # Safety
+/// `out` must be non-NULL and writable (callers check NULL first, to keep the status order).
+pub(crate) unsafe fn put_boxed<T>(out: *mut *mut T, value: T) {
+    // SAFETY: the caller promises `out` is non-NULL and writable.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}
+
 /// Borrows `(ptr, len)` as UTF-8. `ptr` may be NULL only when `len` is 0.
 ///
 /// # Safety

@@ -2,8 +2,8 @@
 
 use crate::error::{exposure_error, fail, fail_at};
 use crate::exposure_status;
-use crate::guard::{guard, str_arg};
-use crate::version::{exposure_scheme, exposure_version, version_status, write_text};
+use crate::guard::{guard, put_boxed, str_arg, try_arg};
+use crate::version::{exposure_scheme, exposure_version, scheme_arg, version_status, write_text};
 use exposure::range::{parse_range, Range, RangeSyntaxError};
 use exposure::version::Version;
 use std::ffi::c_char;
@@ -28,18 +28,13 @@ pub extern "C" fn exposure_range_parse(
         if out.is_null() {
             return exposure_status::NullArgument;
         }
-        if (scheme as u32) >= 20 {
-            return fail(err, exposure_status::UnknownScheme, "unknown scheme number");
-        }
+        let scheme = try_arg!(scheme_arg(scheme, err));
         // SAFETY: the caller promises `len` readable bytes at `text`.
-        let text = match unsafe { str_arg(text, len) } {
-            Ok(t) => t,
-            Err(status) => return status,
-        };
-        match parse_range(scheme.core(), text) {
+        let text = try_arg!(unsafe { str_arg(text, len) });
+        match parse_range(scheme, text) {
             Ok(inner) => {
                 // SAFETY: `out` is non-NULL and writable.
-                unsafe { *out = Box::into_raw(Box::new(exposure_range { inner })) };
+                unsafe { put_boxed(out, exposure_range { inner }) };
                 exposure_status::Ok
             }
             Err(e) => {
@@ -105,10 +100,7 @@ pub extern "C" fn exposure_range_contains_str(
             return exposure_status::NullArgument;
         }
         // SAFETY: the caller promises `len` readable bytes at `version`.
-        let text = match unsafe { str_arg(version, len) } {
-            Ok(t) => t,
-            Err(status) => return status,
-        };
+        let text = try_arg!(unsafe { str_arg(version, len) });
         match Version::parse(r.inner.scheme(), text) {
             Ok(v) => {
                 // SAFETY: `out` is non-NULL and writable.

@@ -2,7 +2,7 @@
 
 use crate::error::{exposure_error, fail, fail_at};
 use crate::exposure_status;
-use crate::guard::{guard, str_arg};
+use crate::guard::{guard, put_boxed, str_arg, try_arg};
 use exposure::version::{Scheme, Version, VersionError, VersionErrorKind};
 use std::ffi::c_char;
 
@@ -52,11 +52,19 @@ pub enum exposure_scheme {
     Datetime = 19,
 }
 
-impl exposure_scheme {
-    pub(crate) fn core(self) -> Scheme {
-        Scheme::ALL[self as usize]
-    }
+/// The core scheme for a scheme number from C, which may be any integer: an unknown one
+/// fails with `EXPOSURE_STATUS_UNKNOWN_SCHEME` and a message in `*err`.
+pub(crate) fn scheme_arg(
+    scheme: exposure_scheme,
+    err: *mut *mut exposure_error,
+) -> Result<Scheme, exposure_status> {
+    Scheme::ALL
+        .get(scheme as usize)
+        .copied()
+        .ok_or_else(|| fail(err, exposure_status::UnknownScheme, "unknown scheme number"))
+}
 
+impl exposure_scheme {
     pub(crate) fn from_core(scheme: Scheme) -> Self {
         const ALL: [exposure_scheme; 20] = [
             exposure_scheme::Semver,
@@ -141,10 +149,7 @@ pub extern "C" fn exposure_scheme_from_name(
             return exposure_status::NullArgument;
         }
         // SAFETY: the caller promises `len` readable bytes at `name`.
-        let name = match unsafe { str_arg(name, len) } {
-            Ok(n) => n,
-            Err(status) => return status,
-        };
+        let name = try_arg!(unsafe { str_arg(name, len) });
         match name.parse::<Scheme>() {
             Ok(scheme) => {
                 // SAFETY: `out` is non-NULL and writable.
@@ -170,18 +175,13 @@ pub extern "C" fn exposure_version_parse(
         if out.is_null() {
             return exposure_status::NullArgument;
         }
-        if (scheme as u32) >= 20 {
-            return fail(err, exposure_status::UnknownScheme, "unknown scheme number");
-        }
+        let scheme = try_arg!(scheme_arg(scheme, err));
         // SAFETY: the caller promises `len` readable bytes at `text`.
-        let text = match unsafe { str_arg(text, len) } {
-            Ok(t) => t,
-            Err(status) => return status,
-        };
-        match Version::parse(scheme.core(), text) {
+        let text = try_arg!(unsafe { str_arg(text, len) });
+        match Version::parse(scheme, text) {
             Ok(inner) => {
                 // SAFETY: `out` is non-NULL and writable.
-                unsafe { *out = Box::into_raw(Box::new(exposure_version { inner })) };
+                unsafe { put_boxed(out, exposure_version { inner }) };
                 exposure_status::Ok
             }
             Err(e) => fail_at(err, version_status(&e), &e.to_string(), e.offset()),

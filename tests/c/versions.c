@@ -149,6 +149,8 @@ static void text_buffers_and_errors(void) {
     CHECK(err != NULL && strstr(exposure_error_message(err), "pypi") != NULL, "message names the scheme");
     exposure_error_free(err);
     CHECK(exposure_version_parse((exposure_scheme)99, "1", 1, &a, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "unknown scheme number");
+    CHECK(exposure_range_parse((exposure_scheme)20, "1", 1, &bad, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME && bad == NULL,
+          "unknown scheme number for a range");
     CHECK(exposure_scheme_from_name("cobol", 5, &(exposure_scheme){EXPOSURE_SCHEME_DEB}) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "unknown scheme name");
     exposure_version_free(b);
     exposure_range_free(r);
