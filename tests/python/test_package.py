@@ -1,0 +1,12 @@
+"""The package's public surface is the compiled module's, name for name."""
+
+import exposure
+import exposure._exposure as compiled
+
+
+def test_package_reexports_exactly_the_compiled_modules_names():
+    # `exposure/__init__.py` lists the names by hand for readers and type checkers; this
+    # catches a class or function added in Rust but not re-exported (or a stale name).
+    assert sorted(exposure.__all__) == sorted(compiled.__all__)
+    for name in compiled.__all__:
+        assert getattr(exposure, name) is getattr(compiled, name), name
