@@ -152,20 +152,24 @@ fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
 }
 
 fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>) -> ExitCode {
-    match scheme_arg(args) {
-        Ok(scheme) => {
-            let stdin = std::io::stdin().lock();
-            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match batch::run(stdin, stdout, |line| handle(scheme, line)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("exposure: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+    exit_code(scheme_arg(args).map(|scheme| {
+        let stdin = std::io::stdin().lock();
+        let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        batch::run(stdin, stdout, |line| handle(scheme, line))
+    }))
+}
+
+/// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 (with
+/// the usage) when its arguments were wrong.
+fn exit_code<E: std::fmt::Display>(outcome: Result<Result<(), E>, String>) -> ExitCode {
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("exposure: {e}");
+            ExitCode::FAILURE
         }
-        Err(e) => {
-            eprintln!("exposure: {e}\n{USAGE}");
+        Err(usage) => {
+            eprintln!("exposure: {usage}\n{USAGE}");
             ExitCode::from(2)
         }
     }
@@ -180,19 +184,7 @@ fn main() -> ExitCode {
         _ => {}
     }
     match args.first().map(String::as_str) {
-        Some("assess") => match parse_assess(&args[1..]) {
-            Ok(parsed) => match assess(&parsed) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("exposure: {e}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(e) => {
-                eprintln!("exposure: {e}\n{USAGE}");
-                ExitCode::from(2)
-            }
-        },
+        Some("assess") => exit_code(parse_assess(&args[1..]).map(|parsed| assess(&parsed))),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
