@@ -67,28 +67,17 @@ impl NvdBounds<'_> {
                 }
             };
         }
-        let lower = match (self.start_including, self.start_excluding) {
-            (Some(v), _) => Some(Bound {
-                version: parse(v)?,
-                inclusive: true,
-            }),
-            (None, Some(v)) => Some(Bound {
-                version: parse(v)?,
-                inclusive: false,
-            }),
-            (None, None) => None,
+        // An including bound wins over an excluding one on the same side.
+        let bound = |including: Option<&str>, excluding: Option<&str>| {
+            let (text, inclusive) = match (including, excluding) {
+                (Some(v), _) => (v, true),
+                (None, Some(v)) => (v, false),
+                (None, None) => return Ok(None),
+            };
+            parse(text).map(|version| Some(Bound { version, inclusive }))
         };
-        let upper = match (self.end_including, self.end_excluding) {
-            (Some(v), _) => Some(Bound {
-                version: parse(v)?,
-                inclusive: true,
-            }),
-            (None, Some(v)) => Some(Bound {
-                version: parse(v)?,
-                inclusive: false,
-            }),
-            (None, None) => None,
-        };
+        let lower = bound(self.start_including, self.start_excluding)?;
+        let upper = bound(self.end_including, self.end_excluding)?;
         Ok(Range::from_intervals(
             scheme,
             vec![Interval { lower, upper }],
