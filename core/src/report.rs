@@ -1,5 +1,6 @@
 //! What a loader met: how many records it kept and every problem, located precisely.
 
+use crate::json::FieldError;
 use serde::Serialize;
 use std::fmt;
 
@@ -98,6 +99,33 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
+    /// Counts a record as loaded and returns it, or as skipped with its problem located in
+    /// `origin` and `record`.
+    pub(crate) fn kept_or_skipped<T>(
+        &mut self,
+        origin: &str,
+        record: Option<&str>,
+        outcome: Result<T, FieldError>,
+    ) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.records_loaded += 1;
+                Some(value)
+            }
+            Err(FieldError { path, message }) => {
+                self.records_skipped += 1;
+                self.problem(Problem::new(
+                    origin,
+                    record,
+                    &path,
+                    message,
+                    Consequence::Skipped,
+                ));
+                None
+            }
+        }
+    }
+
     pub(crate) fn problem(&mut self, problem: Problem) {
         self.problem_count += 1;
         if self.problems.len() < KEPT_PROBLEMS {

@@ -57,22 +57,11 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             .flatten()
             .or(component.opt_str("name").ok().flatten())
             .map(str::to_owned);
-        match parse_component(&component) {
-            Ok(item) => {
-                report.records_loaded += 1;
-                software.push(item);
-            }
-            Err(FieldError { path, message }) => {
-                report.records_skipped += 1;
-                report.problem(Problem::new(
-                    origin,
-                    record.as_deref(),
-                    &path,
-                    message,
-                    Consequence::Skipped,
-                ));
-            }
-        }
+        software.extend(report.kept_or_skipped(
+            origin,
+            record.as_deref(),
+            parse_component(&component),
+        ));
         match component.opt_objs("components") {
             Ok(children) => pending.extend(children.into_iter().rev()),
             Err(FieldError { path, message }) => {

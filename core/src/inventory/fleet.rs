@@ -39,22 +39,9 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
                 })
             }
         });
-        match parsed {
-            Ok(d) => {
-                report.records_loaded += 1;
-                fleet.devices.push(d);
-            }
-            Err(FieldError { path, message }) => {
-                report.records_skipped += 1;
-                report.problem(Problem::new(
-                    origin,
-                    record.as_deref(),
-                    &path,
-                    message,
-                    Consequence::Skipped,
-                ));
-            }
-        }
+        fleet
+            .devices
+            .extend(report.kept_or_skipped(origin, record.as_deref(), parsed));
     }
     Ok(LoadedFleet { fleet, report })
 }

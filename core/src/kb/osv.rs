@@ -46,22 +46,8 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
             .get("id")
             .and_then(Value::as_str)
             .map_or_else(|| format!("#{index}"), str::to_owned);
-        match parse_record(record, path, origin, &name, report) {
-            Ok(advisory) => {
-                report.records_loaded += 1;
-                out.push(advisory);
-            }
-            Err(FieldError { path, message }) => {
-                report.records_skipped += 1;
-                report.problem(Problem::new(
-                    origin,
-                    Some(&name),
-                    &path,
-                    message,
-                    Consequence::Skipped,
-                ));
-            }
-        }
+        let parsed = parse_record(record, path, origin, &name, report);
+        out.extend(report.kept_or_skipped(origin, Some(&name), parsed));
     }
     out
 }
