@@ -73,7 +73,7 @@ fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxE
     }
     let (parts, wildcard) = numbers(text);
     Ok(match op {
-        "^" => {
+        "^" | "~" => {
             if parts.is_empty() {
                 return Err(syntax(
                     Scheme::Composer,
@@ -82,26 +82,16 @@ fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxE
                     format!("bad version {text:?}"),
                 ));
             }
-            let index = parts
-                .iter()
-                .position(|&n| n != 0)
-                .unwrap_or(parts.len() - 1)
-                .min(parts.len() - 1);
-            interval(
-                Some((v(&dev(text))?, true)),
-                Some((v(&dev(&join(&bump(&parts, index))))?, false)),
-            )
-        }
-        "~" => {
-            if parts.is_empty() {
-                return Err(syntax(
-                    Scheme::Composer,
-                    input,
-                    at,
-                    format!("bad version {text:?}"),
-                ));
-            }
-            let index = if parts.len() > 1 { parts.len() - 2 } else { 0 };
+            // The part that is bumped for the exclusive upper bound: for `^` the first
+            // non-zero one (the last when all are zero), for `~` the last but one.
+            let index = if op == "^" {
+                parts
+                    .iter()
+                    .position(|&n| n != 0)
+                    .unwrap_or(parts.len() - 1)
+            } else {
+                parts.len().saturating_sub(2)
+            };
             interval(
                 Some((v(&dev(text))?, true)),
                 Some((v(&dev(&join(&bump(&parts, index))))?, false)),
