@@ -3,7 +3,7 @@
 //! Bounds are the documented desugaring (`^1.2.3` is `>=1.2.3, <2.0.0`); pre-releases are
 //! then inside exactly when their order puts them there.
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, next, syntax, RangeSyntaxError};
 use crate::range::Range;
 use crate::version::{Scheme, Version};
 
@@ -90,27 +90,27 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
                     }
                     ("=", Some(mi), None) => (
                         Some((format!("{m}.{mi}.0"), true)),
-                        Some((format!("{m}.{}.0", mi + 1), false)),
+                        Some((format!("{m}.{}.0", next(mi)), false)),
                     ),
                     ("=", None, _) => (
                         Some((format!("{m}.0.0"), true)),
-                        Some((format!("{}.0.0", m + 1), false)),
+                        Some((format!("{}.0.0", next(m)), false)),
                     ),
                     (">", Some(mi), Some(pa)) => (Some((full(mi, pa), false)), None),
-                    (">", Some(mi), None) => (Some((format!("{m}.{}.0", mi + 1), true)), None),
-                    (">", None, _) => (Some((format!("{}.0.0", m + 1), true)), None),
+                    (">", Some(mi), None) => (Some((format!("{m}.{}.0", next(mi)), true)), None),
+                    (">", None, _) => (Some((format!("{}.0.0", next(m)), true)), None),
                     (">=", mi, pa) => (Some((full(mi.unwrap_or(0), pa.unwrap_or(0)), true)), None),
                     ("<", mi, pa) => (None, Some((full(mi.unwrap_or(0), pa.unwrap_or(0)), false))),
                     ("<=", Some(mi), Some(pa)) => (None, Some((full(mi, pa), true))),
-                    ("<=", Some(mi), None) => (None, Some((format!("{m}.{}.0", mi + 1), false))),
-                    ("<=", None, _) => (None, Some((format!("{}.0.0", m + 1), false))),
+                    ("<=", Some(mi), None) => (None, Some((format!("{m}.{}.0", next(mi)), false))),
+                    ("<=", None, _) => (None, Some((format!("{}.0.0", next(m)), false))),
                     ("~", None, _) => (
                         Some((format!("{m}.0.0"), true)),
-                        Some((format!("{}.0.0", m + 1), false)),
+                        Some((format!("{}.0.0", next(m)), false)),
                     ),
                     ("~", Some(mi), pa) => (
                         Some((full(mi, pa.unwrap_or(0)), true)),
-                        Some((format!("{m}.{}.0", mi + 1), false)),
+                        Some((format!("{m}.{}.0", next(mi)), false)),
                     ),
                     // Caret.
                     (_, mi, pa) => {
@@ -118,9 +118,9 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
                         let upper = match (m, mi, pa) {
                             (0, None, _) => "1.0.0".to_owned(),
                             (0, Some(0), None) => "0.1.0".to_owned(),
-                            (0, Some(0), Some(pa)) => format!("0.0.{}", pa + 1),
-                            (0, Some(mi), _) => format!("0.{}.0", mi + 1),
-                            (m, _, _) => format!("{}.0.0", m + 1),
+                            (0, Some(0), Some(pa)) => format!("0.0.{}", next(pa)),
+                            (0, Some(mi), _) => format!("0.{}.0", next(mi)),
+                            (m, _, _) => format!("{}.0.0", next(m)),
                         };
                         (Some((lower, true)), Some((upper, false)))
                     }

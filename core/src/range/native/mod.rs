@@ -64,6 +64,13 @@ pub(crate) fn syntax(
     }
 }
 
+/// The next number after a version part, for the bound a partial version or an operator
+/// implies (`~1.2` is `<1.3.0`). It is wider than a part, so it never overflows: a bound past
+/// the largest part then fails to parse as a version with a "number too large" error.
+pub(crate) fn next(n: u64) -> u128 {
+    u128::from(n) + 1
+}
+
 pub(crate) fn interval(lower: Option<(Version, bool)>, upper: Option<(Version, bool)>) -> Interval {
     Interval {
         lower: lower.map(|(version, inclusive)| Bound { version, inclusive }),
@@ -125,4 +132,47 @@ fn comparators(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError> {
         .join("|");
     let vers = Vers::parse(&format!("vers:{}/{normalised}", scheme.name()))?;
     Ok(vers.to_range()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::VersionErrorKind;
+
+    /// `~`, `^`, `>`, `<=`, x-ranges and hyphen ends imply the next major, minor or patch;
+    /// for the largest part there is none, which must be a typed error (it was an overflow
+    /// panic in debug builds and a wrapped, wrong bound in release builds).
+    #[test]
+    fn a_bound_past_the_largest_part_is_a_number_too_large_error() {
+        let max = u64::MAX;
+        for scheme in [Scheme::Npm, Scheme::Semver, Scheme::Cargo] {
+            for range in [
+                format!("~{max}"),
+                format!("^{max}"),
+                format!("^0.{max}"),
+                format!("^0.0.{max}"),
+                format!("~1.{max}"),
+                format!("{max}.x"),
+                format!(">{max}"),
+                format!(">1.{max}"),
+                format!("<={max}"),
+                format!("<=1.{max}"),
+            ] {
+                match parse_range(scheme, &range) {
+                    Err(RangeSyntaxError::Version(e)) => {
+                        assert_eq!(
+                            e.kind(),
+                            &VersionErrorKind::NumberTooLarge,
+                            "{scheme} {range}"
+                        );
+                    }
+                    other => panic!("{scheme} {range}: {other:?}"),
+                }
+            }
+            // The largest part itself is fine where no successor is needed.
+            let exact = parse_range(scheme, &format!("={max}.0.0")).unwrap();
+            let version = Version::parse(scheme, &format!("{max}.0.0")).unwrap();
+            assert!(exact.contains(&version), "{scheme}");
+        }
+    }
 }

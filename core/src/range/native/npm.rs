@@ -1,7 +1,7 @@
 //! node-semver ranges with `includePrerelease: true`, desugared exactly as node-semver does
 //! (`replaceCaret`, `replaceTilde`, `replaceXRange`, `hyphenReplace`).
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, next, syntax, RangeSyntaxError};
 use crate::range::{Interval, Range};
 use crate::version::{Scheme, Version};
 
@@ -112,7 +112,7 @@ impl Builder {
         let op = if op == Some(Op::Eq) { None } else { op };
         match (op, p.minor) {
             (Some(op), minor) => {
-                let (mut major, mut minor_n) = (major, minor.unwrap_or(0));
+                let (mut major, mut minor_n) = (u128::from(major), u128::from(minor.unwrap_or(0)));
                 let mut op = op;
                 match op {
                     Op::Gt => {
@@ -139,11 +139,11 @@ impl Builder {
             }
             (None, None) => {
                 self.push(Op::Ge, &format!("{major}.0.0-0"))?;
-                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
             }
             (None, Some(minor)) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
-                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+                self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))
             }
         }
     }
@@ -156,15 +156,15 @@ impl Builder {
             // `>=2.3.0-0 <2.4.0-0`, as node-semver's Range prints it).
             (None, _) => {
                 self.push(Op::Ge, &format!("{major}.0.0-0"))?;
-                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
             }
             (Some(minor), None) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
-                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+                self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))
             }
             (Some(minor), Some(patch)) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.{patch}{}", p.rest))?;
-                self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))
+                self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))
             }
         }
     }
@@ -175,24 +175,24 @@ impl Builder {
         match (p.minor, p.patch) {
             (None, _) => {
                 self.push(Op::Ge, &format!("{major}.0.0-0"))?;
-                self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
             }
             (Some(minor), None) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
                 if major == 0 {
-                    self.push(Op::Lt, &format!("0.{}.0-0", minor + 1))
+                    self.push(Op::Lt, &format!("0.{}.0-0", next(minor)))
                 } else {
-                    self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                    self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
                 }
             }
             (Some(minor), Some(patch)) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.{patch}{}", p.rest))?;
                 if major != 0 {
-                    self.push(Op::Lt, &format!("{}.0.0-0", major + 1))
+                    self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
                 } else if minor != 0 {
-                    self.push(Op::Lt, &format!("0.{}.0-0", minor + 1))
+                    self.push(Op::Lt, &format!("0.{}.0-0", next(minor)))
                 } else {
-                    self.push(Op::Lt, &format!("0.0.{}-0", patch + 1))
+                    self.push(Op::Lt, &format!("0.0.{}-0", next(patch)))
                 }
             }
         }
@@ -213,13 +213,15 @@ impl Builder {
         }
         if let Some(major) = to.major {
             match (to.minor, to.patch) {
-                (None, _) => self.push(Op::Lt, &format!("{}.0.0-0", major + 1))?,
-                (Some(minor), None) => self.push(Op::Lt, &format!("{major}.{}.0-0", minor + 1))?,
+                (None, _) => self.push(Op::Lt, &format!("{}.0.0-0", next(major)))?,
+                (Some(minor), None) => {
+                    self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))?;
+                }
                 (Some(minor), Some(patch)) if !to.rest.is_empty() => {
                     self.push(Op::Le, &format!("{major}.{minor}.{patch}{}", to.rest))?;
                 }
                 (Some(minor), Some(patch)) => {
-                    self.push(Op::Lt, &format!("{major}.{minor}.{}-0", patch + 1))?;
+                    self.push(Op::Lt, &format!("{major}.{minor}.{}-0", next(patch)))?;
                 }
             }
         }
