@@ -11,8 +11,9 @@ fn v(text: &str) -> Result<Version, RangeSyntaxError> {
     Ok(Version::parse(Scheme::Composer, text)?)
 }
 
-/// Numeric parts of a partial version (`1.2.*` → [1, 2]) and whether it had a wildcard.
-fn numbers(text: &str) -> (Vec<u64>, bool) {
+/// Numeric parts of a partial version (`1.2.*` → `["1", "2"]`) and whether it had a wildcard.
+/// Parts stay decimal text without leading zeros: Composer compares numbers of any size.
+fn numbers(text: &str) -> (Vec<&str>, bool) {
     let body = text.trim_start_matches(['v', 'V']);
     let mut out = Vec::new();
     let mut wildcard = false;
@@ -23,7 +24,8 @@ fn numbers(text: &str) -> (Vec<u64>, bool) {
                 break;
             }
             n if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-                out.push(n.parse().unwrap_or(u64::MAX));
+                let digits = n.trim_start_matches('0');
+                out.push(if digits.is_empty() { "0" } else { digits });
             }
             _ => break,
         }
@@ -31,10 +33,10 @@ fn numbers(text: &str) -> (Vec<u64>, bool) {
     (out, wildcard)
 }
 
-fn join(parts: &[u64]) -> String {
+fn join<S: AsRef<str>>(parts: &[S]) -> String {
     parts
         .iter()
-        .map(u64::to_string)
+        .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -56,11 +58,32 @@ fn dev(text: &str) -> String {
     }
 }
 
-fn bump(parts: &[u64], index: usize) -> Vec<u64> {
-    let mut out: Vec<u64> = parts.iter().copied().take(index + 1).collect();
-    out.resize(index + 1, 0);
-    out[index] = out[index].saturating_add(1);
+/// The parts up to `index`, that one plus one (`[1, 2, 3]`, 1 → `[1, 3]`).
+fn bump(parts: &[&str], index: usize) -> Vec<String> {
+    let mut out: Vec<String> = parts
+        .iter()
+        .take(index + 1)
+        .map(|p| (*p).to_owned())
+        .collect();
+    out.resize(index + 1, "0".to_owned());
+    out[index] = increment(&out[index]);
     out
+}
+
+/// A decimal number plus one, at any length (`199` → `200`).
+fn increment(digits: &str) -> String {
+    let mut out = digits.as_bytes().to_vec();
+    for digit in out.iter_mut().rev() {
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            return out.into_iter().map(char::from).collect();
+        }
+    }
+    std::iter::once('1')
+        .chain(out.into_iter().map(char::from))
+        .collect()
 }
 
 fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxError> {
@@ -87,7 +110,7 @@ fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxE
             let index = if op == "^" {
                 parts
                     .iter()
-                    .position(|&n| n != 0)
+                    .position(|n| *n != "0")
                     .unwrap_or(parts.len() - 1)
             } else {
                 parts.len().saturating_sub(2)
@@ -189,4 +212,44 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
         intervals.extend(range.intervals().iter().cloned());
     }
     Ok(Range::from_intervals(Scheme::Composer, intervals)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contains(range: &str, version: &str) -> bool {
+        parse(range).unwrap().contains(&v(version).unwrap())
+    }
+
+    /// Parts of any size: bounds are bumped in decimal, so no part is clamped or saturated
+    /// (a part was once read as `u64` and clamped to `u64::MAX`, which made `^X` empty for
+    /// large X). Composer's `VersionParser` rejects majors this long, but our Composer
+    /// versions order as PHP's `version_compare`, which accepts them; the minor-part cases
+    /// are in `tests/vectors/range-contains.tsv`, checked with composer/semver.
+    #[test]
+    fn parts_of_any_size_bump_in_decimal() {
+        let max = u64::MAX;
+        assert!(contains(&format!("^{max}"), &max.to_string()));
+        assert!(contains(&format!("~{max}.1"), &format!("{max}.9")));
+        assert!(!contains(
+            "^99999999999999999999999",
+            "100000000000000000000000"
+        ));
+        assert!(contains(
+            "^99999999999999999999999",
+            "99999999999999999999999.5"
+        ));
+        assert!(contains(
+            "1.0 - 99999999999999999999999",
+            "99999999999999999999999.5"
+        ));
+        assert!(!contains(
+            "1.0 - 99999999999999999999999",
+            "100000000000000000000000.0"
+        ));
+        assert_eq!(increment("0"), "1");
+        assert_eq!(increment("199"), "200");
+        assert_eq!(increment("999"), "1000");
+    }
 }
