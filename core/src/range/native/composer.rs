@@ -15,6 +15,8 @@ fn v(text: &str) -> Result<Version, RangeSyntaxError> {
 /// Parts stay decimal text without leading zeros: Composer compares numbers of any size.
 fn numbers(text: &str) -> (Vec<&str>, bool) {
     let body = text.trim_start_matches(['v', 'V']);
+    // A stability suffix (`2-alpha`, `1.2.3-RC1`) is not a part.
+    let body = body.split_once('-').map_or(body, |(numbers, _)| numbers);
     let mut out = Vec::new();
     let mut wildcard = false;
     for part in body.split('.') {
@@ -183,7 +185,8 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
             let upper_text = &glued[2];
             // A partial upper end means "below the next release": `1.0 - 2` is `<3`.
             let full_len = upper_text.split('.').count();
-            let upper = if !parts.is_empty() && full_len < 3 {
+            // With a stability suffix the upper end is itself, inclusive (as Composer does).
+            let upper = if !parts.is_empty() && full_len < 3 && !has_stability(upper_text) {
                 (v(&dev(&join(&bump(&parts, parts.len() - 1))))?, false)
             } else {
                 (v(upper_text)?, true)
