@@ -240,11 +240,17 @@ fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
 /// ```
 #[derive(Debug, Clone)]
 pub struct AlpineVersion {
-    text: Box<str>,
     /// The token kinds apk's cursor passes through, from the first to `End`, and the value
-    /// read at each: computed once so that comparing is a walk over two arrays.
-    kinds: Box<[Token]>,
-    values: Box<[i64]>,
+    /// read at each (none at the last): computed once so that comparing is a walk over an
+    /// array. Most versions take at most six steps, which stay inline.
+    steps: smallvec::SmallVec<[Step; 6]>,
+}
+
+/// One token of apk's cursor and the value read there.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    kind: Token,
+    value: i64,
 }
 
 impl AlpineVersion {
@@ -255,14 +261,16 @@ impl AlpineVersion {
         // One pass of apk's cursor both validates and records the token stream.
         let mut cursor = Cursor::new(text.as_bytes());
         let mut last = 0;
-        let (mut kinds, mut values) = (Vec::with_capacity(8), Vec::with_capacity(8));
+        let mut steps = smallvec::SmallVec::new();
         loop {
-            kinds.push(cursor.kind);
-            if matches!(cursor.kind, Token::End | Token::Invalid) {
+            let kind = cursor.kind;
+            if matches!(kind, Token::End | Token::Invalid) {
+                steps.push(Step { kind, value: 0 });
                 break;
             }
             last = cursor.pos;
-            values.push(cursor.token());
+            let value = cursor.token();
+            steps.push(Step { kind, value });
         }
         if cursor.kind == Token::Invalid || !text.as_bytes()[0].is_ascii_digit() {
             let at = if text.as_bytes()[0].is_ascii_digit() {
@@ -277,41 +285,35 @@ impl AlpineVersion {
                 VersionErrorKind::Invalid("not a valid apk version".into()),
             ));
         }
-        Ok(Self {
-            text: text.into(),
-            kinds: kinds.into_boxed_slice(),
-            values: values.into_boxed_slice(),
-        })
-    }
-
-    /// The version as given (trimmed).
-    pub fn as_str(&self) -> &str {
-        &self.text
+        Ok(Self { steps })
     }
 }
 
 impl Ord for AlpineVersion {
     /// apk-tools' comparison, replayed over the precomputed token streams.
     fn cmp(&self, other: &Self) -> Ordering {
-        let (ka, kb, va, vb) = (&self.kinds, &other.kinds, &self.values, &other.values);
+        let (a, b) = (&self.steps, &other.steps);
         let (mut i, mut av, mut bv) = (0, 0, 0);
-        while ka[i] == kb[i] && !matches!(ka[i], Token::End | Token::Invalid) && av == bv {
-            av = va[i];
-            bv = vb[i];
+        while a[i].kind == b[i].kind
+            && !matches!(a[i].kind, Token::End | Token::Invalid)
+            && av == bv
+        {
+            av = a[i].value;
+            bv = b[i].value;
             i += 1;
         }
         if av != bv {
             return av.cmp(&bv);
         }
-        let (at, bt) = (ka[i], kb[i]);
+        let (at, bt) = (a[i].kind, b[i].kind);
         if at == bt {
             return Ordering::Equal;
         }
         // The non-terminating version is greater, unless what follows is a pre-release suffix.
-        if at == Token::Suffix && va[i] < 0 {
+        if at == Token::Suffix && a[i].value < 0 {
             return Ordering::Less;
         }
-        if bt == Token::Suffix && vb[i] < 0 {
+        if bt == Token::Suffix && b[i].value < 0 {
             return Ordering::Greater;
         }
         bt.cmp(&at)
@@ -321,14 +323,9 @@ impl Ord for AlpineVersion {
 impl std::hash::Hash for AlpineVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Equal apk versions can differ in spelling (leading zeros, a commit hash): hash only
-        // the value of the leading number, which equal versions share.
-        let digits: Vec<u8> = self
-            .text
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .skip_while(|&b| b == b'0')
-            .collect();
-        digits.hash(state);
+        // the value of the leading number, which equal versions share (comparing walks it
+        // first).
+        self.steps[0].value.hash(state);
     }
 }
 

@@ -6,48 +6,58 @@
 //! pl = p`, matched by *prefix* (`alpha2`, `abc` are alpha) and case-sensitively (`Alpha` is
 //! unknown and sorts first); `1.0 < 1.0.0`. A leading `v` is dropped as Composer does.
 
+use super::num::Num;
 use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
-/// PHP's `php_canonicalize_version`, returning the parts between dots.
-fn canonical_parts(version: &str) -> Vec<Part> {
+/// Most Composer versions have at most six canonical parts: those stay inline.
+type Parts = smallvec::SmallVec<[Part; 6]>;
+
+/// The parts of PHP's `php_canonicalize_version`, read without building its string.
+///
+/// PHP's canonical form puts a `.` between a run of digits and a run of letters, turns every
+/// other character into a `.` and never writes two dots in a row; its parts are therefore the
+/// runs of ASCII digits and of ASCII letters, plus one empty part when the version ends with
+/// a separator (`1.0-` is `1.0.`). The caller guarantees a letter or digit first, the one
+/// place where PHP copies a character as is.
+fn canonical_parts(version: &str) -> Parts {
     let bytes = version.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
-    let Some(&first) = bytes.first() else {
-        return Vec::new();
-    };
-    out.push(first);
-    let mut prev = first;
-    let is_digit = |c: u8| c.is_ascii_digit();
-    let non_digit = |c: u8| !c.is_ascii_digit() && c != b'.';
-    for &c in &bytes[1..] {
-        let last = *out.last().unwrap_or(&b'.');
-        if matches!(c, b'-' | b'_' | b'+') {
-            if last != b'.' {
-                out.push(b'.');
-            }
-        } else if (non_digit(prev) && is_digit(c)) || (is_digit(prev) && non_digit(c)) {
-            if last != b'.' {
-                out.push(b'.');
-            }
-            out.push(c);
-        } else if !c.is_ascii_alphanumeric() {
-            if last != b'.' {
-                out.push(b'.');
-            }
-        } else {
-            out.push(c);
+    let mut parts = Parts::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let digits = bytes[i].is_ascii_digit();
+        if !digits && !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
         }
-        prev = c;
+        let len = bytes[i..]
+            .iter()
+            .take_while(|b| {
+                if digits {
+                    b.is_ascii_digit()
+                } else {
+                    b.is_ascii_alphabetic()
+                }
+            })
+            .count();
+        parts.push(Part::of(&bytes[i..i + len]));
+        i += len;
     }
-    out.split(|&b| b == b'.').map(Part::of).collect()
+    if bytes.last().is_some_and(|b| !b.is_ascii_alphanumeric()) {
+        parts.push(Part::of(b""));
+    }
+    parts
 }
 
 /// A canonical part, classified once: a number (read as `strtol` reads it) or a word with
 /// its `compare_special_version_forms` rank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Part {
-    Number(u128),
+    /// The number, exactly. Deviation, on purpose: PHP reads it with C's `strtol`, which
+    /// saturates at `i64::MAX`, so `version_compare` finds `9223372036854775808` and
+    /// `99999999999999999999` equal; Composer's `VersionParser` rejects such versions in the
+    /// first place, and an exact order keeps ranges over them meaningful (`^X` holds `X`).
+    Number(Num),
     Word(i32),
 }
 
@@ -57,14 +67,10 @@ const NUMBER_RANK: i32 = 4;
 impl Part {
     fn of(bytes: &[u8]) -> Part {
         if bytes.first().is_some_and(u8::is_ascii_digit) {
-            Part::Number(
-                bytes
-                    .iter()
-                    .take_while(|b| b.is_ascii_digit())
-                    .fold(0u128, |n, d| {
-                        n.saturating_mul(10).saturating_add(u128::from(d - b'0'))
-                    }),
-            )
+            // Only ASCII digits here, so the text is UTF-8.
+            Part::Number(Num::from_digits(
+                std::str::from_utf8(bytes).unwrap_or_default(),
+            ))
         } else {
             Part::Word(special_rank(bytes))
         }
@@ -91,18 +97,18 @@ fn special_rank(word: &[u8]) -> i32 {
         .map_or(-6, |(_, rank)| *rank)
 }
 
-fn compare_part(a: Part, b: Part) -> Ordering {
+fn compare_part(a: &Part, b: &Part) -> Ordering {
     match (a, b) {
-        (Part::Number(x), Part::Number(y)) => x.cmp(&y),
-        (Part::Word(x), Part::Word(y)) => x.cmp(&y),
-        (Part::Number(_), Part::Word(y)) => NUMBER_RANK.cmp(&y),
+        (Part::Number(x), Part::Number(y)) => x.cmp(y),
+        (Part::Word(x), Part::Word(y)) => x.cmp(y),
+        (Part::Number(_), Part::Word(y)) => NUMBER_RANK.cmp(y),
         (Part::Word(x), Part::Number(_)) => x.cmp(&NUMBER_RANK),
     }
 }
 
 fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
     let mut i = 0;
-    while let (Some(&p1), Some(&p2)) = (a.get(i), b.get(i)) {
+    while let (Some(p1), Some(p2)) = (a.get(i), b.get(i)) {
         let order = compare_part(p1, p2);
         if order != Ordering::Equal {
             return order;
@@ -135,7 +141,7 @@ fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ComposerVersion {
-    parts: Vec<Part>,
+    parts: Parts,
 }
 
 impl ComposerVersion {
@@ -171,3 +177,36 @@ impl std::hash::Hash for ComposerVersion {
 }
 
 super::input::order_from_ord!(ComposerVersion);
+
+#[cfg(test)]
+mod tests {
+    use super::ComposerVersion;
+    use std::cmp::Ordering;
+
+    fn cmp(a: &str, b: &str) -> Ordering {
+        ComposerVersion::parse(a)
+            .unwrap()
+            .cmp(&ComposerVersion::parse(b).unwrap())
+    }
+
+    /// Checked with PHP 8.2's `version_compare`, except the last line: PHP answers -1 for
+    /// `1.0-` against itself (its loop leaves the empty last part to be compared with a
+    /// number), which no order can do; a version equals itself here.
+    #[test]
+    fn a_trailing_separator_is_an_empty_part_below_a_number() {
+        assert_eq!(cmp("1.0-", "1.0"), Ordering::Less);
+        assert_eq!(cmp("1.0-", "1.0.0"), Ordering::Less);
+        assert_eq!(cmp("1.0-", "1.0.1"), Ordering::Less);
+        assert_eq!(cmp("1.0-", "1.0_"), Ordering::Equal);
+    }
+
+    /// Deviation from PHP, on purpose (see `Part::Number`): PHP's `version_compare` answers 0
+    /// here because `strtol` saturates at `i64::MAX`; the numbers differ, and so do we.
+    #[test]
+    fn numbers_past_i64_order_exactly_unlike_php() {
+        assert_eq!(
+            cmp("9223372036854775808", "99999999999999999999"),
+            Ordering::Less
+        );
+    }
+}

@@ -6,44 +6,29 @@
 //! a total order; we use the total order described at `key` in the source, which agrees
 //! with Conan on numbers, words and the common mixed shapes.
 
+use super::text::Word;
 use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Item {
-    Number(u128),
-    /// Text with its sort key computed once (see [`key`]).
-    Text {
-        class: u8,
-        lead: u128,
-        text: Box<str>,
-    },
+    Number(u64),
+    /// Anything else, including digits past 64 bits; ordered by [`key`].
+    Text(Word),
 }
 
 impl Item {
-    fn text(text: &str) -> Self {
-        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        let (class, lead) = if digits > 0 {
-            (1, text[..digits].parse().unwrap_or(u128::MAX))
-        } else if text.as_bytes().first().is_some_and(|&b| b < b'0') {
-            (0, 0)
-        } else {
-            (2, 0)
-        };
-        Item::Text {
-            class,
-            lead,
-            text: text.into(),
-        }
-    }
-
     fn parse(text: &str) -> Self {
         // Python's int() accepts surrounding white space, a sign and `_` separators; Conan's
         // items never carry them, so plain digits are numbers and everything else is text.
-        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse().map_or_else(|_| Item::text(text), Item::Number)
+        if !text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit()) {
+            // Up to 19 digits always fit in 64 bits.
+            Item::Number(text.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+        } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            text.parse()
+                .map_or_else(|_| Item::Text(Word::new(text)), Item::Number)
         } else {
-            Item::text(text)
+            Item::Text(Word::new(text))
         }
     }
 }
@@ -53,11 +38,20 @@ impl Item {
 /// This key is a total order that agrees with Conan on numbers, on plain words and on the
 /// common mixed shapes (`1* < 20`, `1 < 1k`, `5 > *`): text that starts with digits sorts by
 /// that number, then after the bare number; other text sorts before every number when it
-/// starts below `0` in ASCII and after every number otherwise.
+/// starts below `0` in ASCII and after every number otherwise. Only text items pay for it.
 fn key(item: &Item) -> (u8, u128, &str) {
     match item {
-        Item::Number(n) => (1, *n, ""),
-        Item::Text { class, lead, text } => (*class, *lead, text),
+        Item::Number(n) => (1, u128::from(*n), ""),
+        Item::Text(text) => {
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                (1, text[..digits].parse().unwrap_or(u128::MAX), text)
+            } else if text.as_bytes().first().is_some_and(|&b| b < b'0') {
+                (0, 0, text)
+            } else {
+                (2, 0, text)
+            }
+        }
     }
 }
 
@@ -79,18 +73,37 @@ fn compare_tuples(a: &[Item], b: &[Item]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Items(Vec<Item>);
-
-impl Items {
-    fn parse(text: &str) -> Self {
-        let mut items: Vec<Item> = text.split('.').map(Item::parse).collect();
-        while items.last() == Some(&Item::Number(0)) {
-            items.pop();
-        }
-        Items(items)
+/// Splits `text` at its last `at`.
+fn split_last(text: &str, at: u8) -> (&str, Option<&str>) {
+    match text.bytes().rposition(|b| b == at) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
     }
 }
+
+/// Appends the `.`-separated items of `text`, without trailing zero items; returns where
+/// they end.
+fn push_items(items: &mut Items, text: &str) -> usize {
+    let start = items.len();
+    // A byte loop: for a handful of short items it beats `str::split`'s searcher.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            items.push(Item::parse(&text[from..i]));
+            from = i + 1;
+        }
+    }
+    items.push(Item::parse(&text[from..]));
+    while items.len() > start && items.last() == Some(&Item::Number(0)) {
+        items.pop();
+    }
+    items.len()
+}
+
+/// The items of the main part, the pre-release and the build, one after the other; most
+/// versions have at most four in all, which stay inline.
+type Items = smallvec::SmallVec<[Item; 4]>;
 
 /// A Conan version.
 ///
@@ -105,8 +118,12 @@ impl Items {
 #[derive(Debug, Clone)]
 pub struct ConanVersion {
     items: Items,
-    pre: Option<Items>,
-    build: Option<Items>,
+    /// Where the main items end.
+    main_end: usize,
+    /// Where the pre-release items end, when there is a pre-release.
+    pre_end: Option<usize>,
+    /// Whether build items follow.
+    has_build: bool,
 }
 
 impl ConanVersion {
@@ -118,31 +135,47 @@ impl ConanVersion {
         // Conan references name versions with letters and digits first; a leading operator
         // character (`==`, `>1`) is a range, not a version.
         trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric())?;
-        let (rest, build) = text
-            .rsplit_once('+')
-            .map_or((text, None), |(a, b)| (a, Some(Items::parse(b))));
-        let (main, pre) = rest
-            .rsplit_once('-')
-            .map_or((rest, None), |(a, b)| (a, Some(Items::parse(b))));
+        let (rest, build) = split_last(text, b'+');
+        let (main, pre) = split_last(rest, b'-');
+        let mut items = Items::new();
+        let main_end = push_items(&mut items, main);
+        let pre_end = pre.map(|pre| push_items(&mut items, pre));
+        if let Some(build) = build {
+            push_items(&mut items, build);
+        }
         Ok(Self {
-            items: Items::parse(main),
-            pre,
-            build,
+            items,
+            main_end,
+            pre_end,
+            has_build: build.is_some(),
         })
+    }
+
+    fn main(&self) -> &[Item] {
+        &self.items[..self.main_end]
+    }
+
+    fn pre(&self) -> Option<&[Item]> {
+        self.pre_end.map(|end| &self.items[self.main_end..end])
+    }
+
+    fn build(&self) -> Option<&[Item]> {
+        let start = self.pre_end.unwrap_or(self.main_end);
+        self.has_build.then(|| &self.items[start..])
     }
 }
 
 impl Ord for ConanVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_tuples(&self.items.0, &other.items.0)
-            .then_with(|| match (&self.pre, &other.pre) {
-                (Some(a), Some(b)) => compare_tuples(&a.0, &b.0),
+        compare_tuples(self.main(), other.main())
+            .then_with(|| match (self.pre(), other.pre()) {
+                (Some(a), Some(b)) => compare_tuples(a, b),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
                 (None, None) => Ordering::Equal,
             })
-            .then_with(|| match (&self.build, &other.build) {
-                (Some(a), Some(b)) => compare_tuples(&a.0, &b.0),
+            .then_with(|| match (self.build(), other.build()) {
+                (Some(a), Some(b)) => compare_tuples(a, b),
                 (Some(_), None) => Ordering::Greater,
                 (None, Some(_)) => Ordering::Less,
                 (None, None) => Ordering::Equal,
@@ -152,7 +185,7 @@ impl Ord for ConanVersion {
 
 impl std::hash::Hash for ConanVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (&self.items, &self.pre, &self.build).hash(state);
+        (self.main(), self.pre(), self.build()).hash(state);
     }
 }
 

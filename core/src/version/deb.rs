@@ -4,6 +4,7 @@
 //! sort before non-letters (`1.0a < 1.0+`); a missing revision equals `-0`; the epoch beats
 //! everything else (`1:0.1 > 9.9`).
 
+use super::text::Text;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -20,7 +21,7 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone)]
 pub struct DebVersion {
     epoch: u64,
-    text: Box<str>,
+    text: Text,
     /// Byte range of the upstream version inside `text`.
     upstream: (usize, usize),
     /// Byte range of the revision inside `text` (empty when there is none).
@@ -79,7 +80,7 @@ impl DebVersion {
         }
         Ok(Self {
             epoch,
-            text: text.into(),
+            text: Text::new(text),
             upstream: (upstream_start, upstream_end),
             revision,
         })
@@ -103,6 +104,14 @@ impl DebVersion {
     /// The version as given (trimmed).
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    fn upstream_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.upstream.0..self.upstream.1]
+    }
+
+    fn revision_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.revision.0..self.revision.1]
     }
 }
 
@@ -136,7 +145,27 @@ fn order(s: &[u8], k: usize) -> i16 {
 /// dpkg's `verrevcmp`: alternating non-digit and digit runs. Digit runs compare by length
 /// once leading zeros are skipped, then digit by digit, which is what dpkg's first-difference
 /// loop amounts to.
+///
+/// The common prefix is skipped first: both strings are in the same state there, so the walk
+/// can start at the last place inside it where dpkg's loop starts a round (the start, or a
+/// non-digit right after a digit in both).
 pub(crate) fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if common == a.len() && common == b.len() {
+        return Ordering::Equal;
+    }
+    let non_digit = |s: &[u8], k: usize| s.get(k).is_none_or(|c| !c.is_ascii_digit());
+    let mut start = common;
+    while start > 0
+        && !(a[start - 1].is_ascii_digit() && non_digit(a, start) && non_digit(b, start))
+    {
+        start -= 1;
+    }
+    verrevcmp_walk(&a[start..], &b[start..])
+}
+
+/// dpkg's loop itself, from the start of a round.
+fn verrevcmp_walk(a: &[u8], b: &[u8]) -> Ordering {
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         while (i < a.len() && !a[i].is_ascii_digit()) || (j < b.len() && !b[j].is_ascii_digit()) {
@@ -179,8 +208,8 @@ impl Ord for DebVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
             .cmp(&other.epoch)
-            .then_with(|| verrevcmp(self.upstream().as_bytes(), other.upstream().as_bytes()))
-            .then_with(|| verrevcmp(self.revision().as_bytes(), other.revision().as_bytes()))
+            .then_with(|| verrevcmp(self.upstream_bytes(), other.upstream_bytes()))
+            .then_with(|| verrevcmp(self.revision_bytes(), other.revision_bytes()))
     }
 }
 
@@ -192,3 +221,28 @@ impl std::hash::Hash for DebVersion {
 }
 
 super::input::order_from_ord!(DebVersion);
+
+#[cfg(test)]
+mod tests {
+    use super::{verrevcmp, verrevcmp_walk};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Skipping the common prefix never changes dpkg's answer.
+        #[test]
+        fn skipping_the_common_prefix_changes_nothing(
+            prefix in "[0-9a~.+]{0,6}",
+            a in "[0-9a~.+]{0,6}",
+            b in "[0-9a~.+]{0,6}",
+        ) {
+            let (a, b) = (format!("{prefix}{a}"), format!("{prefix}{b}"));
+            prop_assert_eq!(
+                verrevcmp(a.as_bytes(), b.as_bytes()),
+                verrevcmp_walk(a.as_bytes(), b.as_bytes()),
+                "{} vs {}", a, b
+            );
+        }
+    }
+}

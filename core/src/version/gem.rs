@@ -5,14 +5,18 @@
 //! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
 
 use super::num::Num;
+use super::text::Word;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Segment {
     Number(Num),
-    Text(Box<str>),
+    Text(Word),
 }
+
+/// Most gem versions have at most four segments: those stay inline.
+type Segments = smallvec::SmallVec<[Segment; 4]>;
 
 impl Segment {
     fn is_zero(&self) -> bool {
@@ -34,7 +38,7 @@ impl Segment {
 #[derive(Debug, Clone)]
 pub struct GemVersion {
     /// Canonical segments: trailing zeros dropped from the release and the pre-release part.
-    segments: Vec<Segment>,
+    segments: Segments,
     /// A range bound below every version whose release (numeric prefix) equals this one's:
     /// `~> 1.4` admits `v` only when `v.release < 2`, so `2.a` is outside.
     min_of_release: bool,
@@ -83,7 +87,7 @@ impl GemVersion {
             return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
         }
         // Segments are runs of digits or of letters; `-` means `.pre.`, i.e. a `pre` segment.
-        let mut segments = Vec::with_capacity(4);
+        let mut segments = Segments::new();
         let mut k = 0;
         while k < bytes.len() {
             let b = bytes[k];
@@ -153,7 +157,7 @@ impl GemVersion {
     /// The bound below every version of this version's release (for `~>`).
     pub(crate) fn min_of_release(&self) -> Self {
         Self {
-            segments: self.release_numbers().to_vec(),
+            segments: self.release_numbers().iter().cloned().collect(),
             min_of_release: true,
         }
     }

@@ -3,7 +3,9 @@
 //! `lexicographic` and `datetime`.
 
 use super::num::Num;
+use super::text::Word;
 use super::{Scheme, VersionError, VersionErrorKind};
+use smallvec::SmallVec;
 use std::cmp::Ordering;
 
 /// Words that mark a pre-release in vendor versions: a version that continues with one of
@@ -29,14 +31,15 @@ enum Token {
     /// A number.
     Number(Num),
     /// Letters, lower-cased, and whether they mark a pre-release (decided once at parse).
-    Word(Box<str>, bool),
+    Word(Word, bool),
 }
 
 impl Token {
     fn word(text: &str) -> Token {
-        let lower = text.to_ascii_lowercase();
-        let pre = PRE_RELEASE_WORDS.contains(&lower.as_str());
-        Token::Word(lower.into(), pre)
+        let pre = PRE_RELEASE_WORDS
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(text));
+        Token::Word(Word::lower(text), pre)
     }
 
     fn is_pre_release(&self) -> bool {
@@ -61,7 +64,7 @@ impl Token {
 /// ```
 #[derive(Debug, Clone)]
 pub struct GenericVersion {
-    tokens: Vec<Token>,
+    tokens: SmallVec<[Token; 4]>,
 }
 
 impl GenericVersion {
@@ -78,7 +81,7 @@ impl GenericVersion {
                 VersionErrorKind::UnexpectedChar { found },
             ));
         }
-        let mut tokens = Vec::new();
+        let mut tokens = SmallVec::new();
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -196,7 +199,7 @@ impl std::hash::Hash for GenericVersion {
 /// ```
 #[derive(Debug, Clone)]
 pub struct IntdotVersion {
-    parts: Vec<u64>,
+    parts: SmallVec<[u64; 4]>,
 }
 
 impl IntdotVersion {
@@ -212,9 +215,9 @@ impl IntdotVersion {
                 VersionErrorKind::Empty,
             ));
         }
-        let mut parts = Vec::new();
+        let mut parts = SmallVec::new();
         let mut at = lead;
-        for part in text.split('.') {
+        for part in super::input::split_at_byte(text, b'.') {
             if let Some((i, found)) = part.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
                 return Err(VersionError::new(
                     Scheme::Intdot,

@@ -13,98 +13,102 @@ use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 use super::num::Num;
+use super::text::Word;
 
+/// One node of a parsed version, flattened.
+///
+/// Maven's item tree is always a chain: a list holds numbers and qualifiers and at most one
+/// sub-list, as its last item (`-` and letter/digit switches open a list that takes every
+/// item after them). So the tree is stored flat: the nodes of the outer list, then [`Open`]
+/// and the nodes of its sub-list, and so on; most versions fit inline without allocating.
+///
+/// [`Open`]: Node::Open
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Item {
+enum Node {
     /// A number.
     Number(Num),
-    /// A qualifier, lower case, after Maven's aliases, ranked once.
-    Text(Qualifier),
-    /// A sub-list started by `-` or by a letter/digit switch.
-    List(Vec<Item>),
+    /// A qualifier, lower case, after Maven's aliases, with its rank among [`QUALIFIERS`]
+    /// (unknown ones rank after all of them).
+    Text { rank: u8, text: Word },
+    /// The start of the sub-list, which runs to the end.
+    Open,
 }
+
+type Nodes = smallvec::SmallVec<[Node; 4]>;
 
 const QUALIFIERS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
-const RELEASE_INDEX: usize = 5;
+#[allow(clippy::cast_possible_truncation)] // 7 qualifiers
+const UNKNOWN_RANK: u8 = QUALIFIERS.len() as u8;
+const RELEASE_RANK: u8 = 5;
 
-/// Maven's `comparableQualifier`: the qualifier's index, or "7-<qualifier>" for unknown ones;
-/// compared as the strings Maven builds.
-fn qualifier_key(q: &str) -> (usize, &str) {
-    QUALIFIERS
-        .iter()
-        .position(|k| *k == q)
-        .map_or((QUALIFIERS.len(), q), |i| (i, ""))
+/// One item of a list, as Maven's `Item` sees it.
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Number(&'a Num),
+    Text(u8, &'a Word),
+    /// A sub-list: its nodes.
+    List(&'a [Node]),
 }
 
-/// A qualifier with its rank among [`QUALIFIERS`] (unknown ones rank after all of them).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Qualifier {
-    rank: usize,
-    text: Box<str>,
-}
-
-impl Qualifier {
-    fn new(text: &str) -> Self {
-        Qualifier {
-            rank: qualifier_key(text).0,
-            text: text.into(),
+/// Takes the next item off the front of a list's nodes.
+fn next_item<'a>(list: &mut &'a [Node]) -> Option<Item<'a>> {
+    let (first, rest) = list.split_first()?;
+    let item = match first {
+        Node::Number(n) => Item::Number(n),
+        Node::Text { rank, text } => Item::Text(*rank, text),
+        Node::Open => {
+            *list = &[];
+            return Some(Item::List(rest));
         }
-    }
-
-    /// Maven's `comparableQualifier` order: known ones by rank, unknown ones by text; the
-    /// text is looked at only when both are unknown.
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.rank.cmp(&other.rank).then_with(|| {
-            if self.rank == QUALIFIERS.len() {
-                self.text.cmp(&other.text)
-            } else {
-                Ordering::Equal
-            }
-        })
-    }
+    };
+    *list = rest;
+    Some(item)
 }
 
-impl Item {
-    fn is_null(&self) -> bool {
-        match self {
-            Item::Number(n) => n.is_zero(),
-            Item::Text(q) => q.rank == RELEASE_INDEX,
-            Item::List(l) => l.is_empty(),
-        }
-    }
-
+impl Item<'_> {
     /// `self.compareTo(other)`; `None` is Java's `null` (the other list ran out).
-    fn compare(&self, other: Option<&Item>) -> Ordering {
+    fn compare(self, other: Option<Item<'_>>) -> Ordering {
         match (self, other) {
             (Item::Number(n), None) => {
-                if *n == Num::Small(0) {
+                if n.is_zero() {
                     Ordering::Equal
                 } else {
                     Ordering::Greater
                 }
             }
             (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
-            (Item::Number(_), Some(Item::Text(_) | Item::List(_))) => Ordering::Greater,
-            (Item::Text(q), None) => q.rank.cmp(&RELEASE_INDEX),
-            (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
-            (Item::Text(a), Some(Item::Text(b))) => a.cmp(b),
+            (Item::Number(_), Some(Item::Text(..) | Item::List(_))) => Ordering::Greater,
+            (Item::Text(rank, _), None) => rank.cmp(&RELEASE_RANK),
+            (Item::Text(..), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
+            // Maven's `comparableQualifier` order: known ones by rank, unknown ones by text.
+            (Item::Text(a, x), Some(Item::Text(b, y))) => a.cmp(&b).then_with(|| {
+                if a == UNKNOWN_RANK {
+                    x.cmp(y)
+                } else {
+                    Ordering::Equal
+                }
+            }),
             // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the first.
-            (Item::List(l), None) => l
-                .iter()
-                .map(|item| item.compare(None))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal),
+            (Item::List(mut l), None) => {
+                while let Some(item) = next_item(&mut l) {
+                    let order = item.compare(None);
+                    if order.is_ne() {
+                        return order;
+                    }
+                }
+                Ordering::Equal
+            }
             (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Text(_))) => Ordering::Greater,
+            (Item::List(_), Some(Item::Text(..))) => Ordering::Greater,
             (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
         }
     }
 }
 
-fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
-    for i in 0..a.len().max(b.len()) {
-        let order = match (a.get(i), b.get(i)) {
-            (None, None) => Ordering::Equal,
+fn compare_lists(mut a: &[Node], mut b: &[Node]) -> Ordering {
+    loop {
+        let order = match (next_item(&mut a), next_item(&mut b)) {
+            (None, None) => return Ordering::Equal,
             (None, Some(r)) => r.compare(None).reverse(),
             (Some(l), r) => l.compare(r),
         };
@@ -112,115 +116,122 @@ fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
             return order;
         }
     }
-    Ordering::Equal
 }
 
-fn number(digits: &str) -> Item {
-    Item::Number(Num::from_digits(digits))
+fn is_null(node: &Node) -> bool {
+    match node {
+        Node::Number(n) => n.is_zero(),
+        Node::Text { rank, .. } => *rank == RELEASE_RANK,
+        Node::Open => false,
+    }
 }
 
-fn text(value: &str, followed_by_digit: bool) -> Item {
-    let value = match (followed_by_digit, value) {
-        (true, "a") => "alpha",
-        (true, "b") => "beta",
-        (true, "m") => "milestone",
-        (_, "ga" | "final" | "release") => "",
-        (_, "cr") => "rc",
-        (_, other) => other,
+/// A qualifier node; `followed_by_digit` makes `a`, `b`, `m` mean alpha, beta, milestone.
+fn text(value: &str, followed_by_digit: bool) -> Node {
+    let lower = Word::lower(value);
+    let alias = match (followed_by_digit, lower.as_bytes()) {
+        (true, b"a") => Some("alpha"),
+        (true, b"b") => Some("beta"),
+        (true, b"m") => Some("milestone"),
+        (_, b"ga" | b"final" | b"release") => Some(""),
+        (_, b"cr") => Some("rc"),
+        _ => None,
     };
-    Item::Text(Qualifier::new(value))
+    let text = alias.map_or(lower, Word::new);
+    let rank = QUALIFIERS
+        .iter()
+        .position(|k| k.as_bytes() == text.as_bytes())
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(UNKNOWN_RANK);
+    Node::Text { rank, text }
 }
 
-fn parse_item(is_digit: bool, buf: &str) -> Item {
+fn parse_item(is_digit: bool, buf: &str) -> Node {
     if is_digit {
-        number(buf)
+        Node::Number(Num::from_digits(buf))
     } else {
         text(buf, false)
     }
 }
 
-/// Maven's `ListItem.normalize`: walking backwards, drop null items (0, "", empty lists),
-/// step over non-null sub-lists, stop at the first other item.
-fn normalize(list: &mut Vec<Item>) {
-    let mut i = list.len();
-    while i > 0 {
-        i -= 1;
-        if list[i].is_null() {
-            list.remove(i);
-        } else if !matches!(list[i], Item::List(_)) {
-            break;
+/// Maven's `ListItem.normalize` for every list, innermost first: walking backwards, drop
+/// null items (0, "", empty lists), step over a non-null sub-list, stop at the first other
+/// item. `opens` are the positions of the [`Node::Open`] markers, outermost first.
+fn normalize(nodes: &mut Nodes, opens: &[usize]) {
+    for level in (0..=opens.len()).rev() {
+        let start = if level == 0 { 0 } else { opens[level - 1] + 1 };
+        // This list's sub-list, already normalised, is null when nothing follows its marker.
+        let mut end = match opens.get(level) {
+            Some(&open) if open + 1 == nodes.len() => {
+                nodes.pop();
+                open
+            }
+            Some(&open) => open,
+            None => nodes.len(),
+        };
+        while end > start && is_null(&nodes[end - 1]) {
+            nodes.remove(end - 1);
+            end -= 1;
         }
     }
 }
 
-/// Builds Maven's item tree (`ComparableVersion.parseVersion`).
-fn parse_items(version: &str) -> Vec<Item> {
-    // A stack of open lists; each new list is appended to its parent when closed.
-    let mut stack: Vec<Vec<Item>> = vec![Vec::new()];
+/// Builds Maven's item tree (`ComparableVersion.parseVersion`), flat.
+fn parse_nodes(version: &str) -> Nodes {
+    let mut nodes = Nodes::new();
+    // Where each sub-list opens; a version rarely opens more than four.
+    let mut opens: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
+    // Whether the list being filled is still empty.
+    let mut list_start = 0;
     let bytes = version.as_bytes();
     let mut is_digit = false;
     let mut start = 0;
-    let open = |stack: &mut Vec<Vec<Item>>| stack.push(Vec::new());
+    let mut open = |nodes: &mut Nodes, list_start: &mut usize| {
+        opens.push(nodes.len());
+        nodes.push(Node::Open);
+        *list_start = nodes.len();
+    };
     for i in 0..bytes.len() {
         let c = bytes[i];
-        let top = stack.len() - 1;
-        if c == b'.' {
-            let item = if i == start {
-                Item::Number(Num::Small(0))
+        if c == b'.' || c == b'-' {
+            nodes.push(if i == start {
+                Node::Number(Num::Small(0))
             } else {
                 parse_item(is_digit, &version[start..i])
-            };
-            stack[top].push(item);
+            });
             start = i + 1;
-        } else if c == b'-' {
-            let item = if i == start {
-                Item::Number(Num::Small(0))
-            } else {
-                parse_item(is_digit, &version[start..i])
-            };
-            stack[top].push(item);
-            start = i + 1;
-            open(&mut stack);
+            if c == b'-' {
+                open(&mut nodes, &mut list_start);
+            }
         } else if c.is_ascii_digit() {
             if !is_digit && i > start {
                 // "1.0.0.X1 < 1.0.0-X2": a qualifier after `.` opens a sub-list like `-`.
-                if !stack[top].is_empty() {
-                    open(&mut stack);
+                if nodes.len() > list_start {
+                    open(&mut nodes, &mut list_start);
                 }
-                let top = stack.len() - 1;
-                stack[top].push(text(&version[start..i], true));
+                nodes.push(text(&version[start..i], true));
                 start = i;
-                open(&mut stack);
+                open(&mut nodes, &mut list_start);
             }
             is_digit = true;
         } else {
             if is_digit && i > start {
-                stack[top].push(number(&version[start..i]));
+                nodes.push(Node::Number(Num::from_digits(&version[start..i])));
                 start = i;
-                open(&mut stack);
+                open(&mut nodes, &mut list_start);
             }
             is_digit = false;
         }
     }
     if bytes.len() > start {
         // The same for a trailing qualifier: `10.SNAPSHOT` is `10-SNAPSHOT`.
-        if !is_digit && !stack[stack.len() - 1].is_empty() {
-            open(&mut stack);
+        if !is_digit && nodes.len() > list_start {
+            open(&mut nodes, &mut list_start);
         }
-        let top = stack.len() - 1;
-        stack[top].push(parse_item(is_digit, &version[start..]));
+        nodes.push(parse_item(is_digit, &version[start..]));
     }
-    // Close the lists innermost first: normalise each, then append it to its parent.
-    while stack.len() > 1 {
-        let mut list = stack.pop().unwrap_or_default();
-        normalize(&mut list);
-        if let Some(parent) = stack.last_mut() {
-            parent.push(Item::List(list));
-        }
-    }
-    let mut root = stack.pop().unwrap_or_default();
-    normalize(&mut root);
-    root
+    normalize(&mut nodes, &opens);
+    nodes
 }
 
 /// A Maven version.
@@ -236,7 +247,7 @@ fn parse_items(version: &str) -> Vec<Item> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct MavenVersion {
-    items: Vec<Item>,
+    nodes: Nodes,
 }
 
 impl MavenVersion {
@@ -250,51 +261,59 @@ impl MavenVersion {
         // (Maven 3.8.7 prints `.rc0 > _`, `_ > .` and `. > .rc0`); real versions start with a
         // letter or digit, so we require one.
         trimmed.starts_with_letter_or_digit(char::is_alphanumeric)?;
-        // Java's toLowerCase(Locale.ENGLISH); only ASCII letters matter for the qualifiers.
-        Ok(Self {
-            items: parse_items(&text.to_lowercase()),
-        })
+        // Java's toLowerCase(Locale.ENGLISH); qualifiers are lower-cased one by one (ASCII),
+        // and text with other letters is lower-cased whole first.
+        let nodes = if text.is_ascii() {
+            parse_nodes(text)
+        } else {
+            parse_nodes(&text.to_lowercase())
+        };
+        Ok(Self { nodes })
     }
 
     /// Maven's canonical form (`ComparableVersion.getCanonical()`).
+    ///
+    /// ```
+    /// use exposure::version::MavenVersion;
+    /// let canonical = |s| MavenVersion::parse(s).unwrap().canonical();
+    /// // Each checked with Maven 3.8.7's ComparableVersion.
+    /// assert_eq!(canonical("1.0-SNAPSHOT"), "1-snapshot");
+    /// assert_eq!(canonical("1--2"), "1-2");
+    /// assert_eq!(canonical("1.0-a1"), "1-alpha-1");
+    /// assert_eq!(canonical("5.3.18.RELEASE"), "5.3.18");
+    /// assert_eq!(canonical("1-1.foo-bar1baz-.1"), "1-1.foo-bar-1-baz-0.1");
+    /// assert_eq!(canonical("1-ga.1"), "1-1");
+    /// assert_eq!(canonical("1.0.ga.1"), "1.0..1");
+    /// ```
     pub fn canonical(&self) -> String {
-        fn write(items: &[Item], out: &mut String) {
-            for (i, item) in items.iter().enumerate() {
-                match item {
-                    Item::List(sub) => {
-                        out.push('-');
-                        write(sub, out);
-                    }
-                    other => {
-                        if i > 0 {
-                            out.push('.');
-                        }
-                        match other {
-                            Item::Number(Num::Small(n)) => out.push_str(&n.to_string()),
-                            Item::Number(Num::Big(_, n))
-                            | Item::Text(Qualifier { text: n, .. }) => out.push_str(n),
-                            Item::List(_) => {}
-                        }
-                    }
-                }
+        // ListItem.toString: each list writes a separator before an item only once it has
+        // written something itself, `-` before its sub-list and `.` before anything else.
+        let mut out = String::new();
+        let mut list_start = 0;
+        for node in &self.nodes {
+            if out.len() > list_start {
+                out.push(if *node == Node::Open { '-' } else { '.' });
+            }
+            match node {
+                Node::Open => list_start = out.len(),
+                Node::Number(n) => out.push_str(&n.to_string()),
+                Node::Text { text, .. } => out.push_str(text),
             }
         }
-        let mut out = String::new();
-        write(&self.items, &mut out);
         out
     }
 }
 
 impl Ord for MavenVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_lists(&self.items, &other.items)
+        compare_lists(&self.nodes, &other.nodes)
     }
 }
 
 impl std::hash::Hash for MavenVersion {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         // Normalisation makes equal versions structurally equal.
-        self.items.hash(state);
+        self.nodes.hash(state);
     }
 }
 

@@ -6,6 +6,7 @@
 //! build metadata is ignored.
 
 use super::num::Num;
+use super::text::Word;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -23,10 +24,10 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone)]
 pub struct NugetVersion {
     /// Major, minor, patch, revision.
-    numbers: [u128; 4],
+    numbers: [Num; 4],
     /// Release labels, parsed once: numbers (as digits without leading zeros) and lower-cased
     /// words; empty for a release.
-    labels: Box<[Label]>,
+    labels: smallvec::SmallVec<[Label; 2]>,
 }
 
 /// One release label: a number sorts before a word, numbers numerically, words ordinally
@@ -34,7 +35,7 @@ pub struct NugetVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Label {
     Number(Num),
-    Word(Box<str>),
+    Word(Word),
 }
 
 impl NugetVersion {
@@ -43,15 +44,17 @@ impl NugetVersion {
         let err = |at: usize, kind| VersionError::new(Scheme::Nuget, input, at, kind);
         let trimmed = super::input::Trimmed::new(Scheme::Nuget, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
-        let (core_and_pre, metadata) = text
-            .split_once('+')
-            .map_or((text, None), |(a, b)| (a, Some(b)));
-        let (core, release) = core_and_pre
-            .split_once('-')
-            .map_or((core_and_pre, ""), |(a, b)| (a, b));
-        let mut numbers = [0u128; 4];
+        let (core_and_pre, metadata) = match text.bytes().position(|b| b == b'+') {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None => (text, None),
+        };
+        let (core, release) = match core_and_pre.bytes().position(|b| b == b'-') {
+            Some(i) => (&core_and_pre[..i], &core_and_pre[i + 1..]),
+            None => (core_and_pre, ""),
+        };
+        let mut numbers = [const { Num::Small(0) }; 4];
         let mut offset = lead;
-        for (i, part) in core.split('.').enumerate() {
+        for (i, part) in super::input::split_at_byte(core, b'.').enumerate() {
             if i == numbers.len() {
                 return Err(err(
                     lead,
@@ -67,15 +70,13 @@ impl NugetVersion {
                     }),
                 ));
             }
-            // NuGet itself reads Int32 parts; u128 also holds the 30-digit parts osv-scanner's
-            // vectors compare.
-            numbers[i] = part
-                .parse()
-                .map_err(|_| err(offset, VersionErrorKind::NumberTooLarge))?;
+            // NuGet itself reads Int32 parts; any length is kept, as osv-scanner's vectors
+            // compare 30-digit parts.
+            numbers[i] = Num::from_digits(part);
             offset += part.len() + 1;
         }
         let labels_ok = |s: &str| {
-            s.split('.')
+            super::input::split_at_byte(s, b'.')
                 .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         };
         if core_and_pre.len() > core.len() && !labels_ok(release) {
@@ -91,15 +92,14 @@ impl NugetVersion {
             ));
         }
         let labels = if release.is_empty() {
-            Box::default()
+            smallvec::SmallVec::new()
         } else {
-            release
-                .split('.')
+            super::input::split_at_byte(release, b'.')
                 .map(|l| {
                     if l.bytes().all(|b| b.is_ascii_digit()) {
                         Label::Number(Num::from_digits(l))
                     } else {
-                        Label::Word(l.to_ascii_lowercase().into())
+                        Label::Word(Word::lower(l))
                     }
                 })
                 .collect()

@@ -4,16 +4,17 @@
 //! letters); `-alpha`/`-beta`/`-pre`/`-rc` precede the release, other suffixes (`-cvs`,
 //! `-dev`) follow it but precede the next letter release (as `univers` orders them).
 
+use super::text::Word;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Suffix {
     /// `-alpha2`, `-beta1`, `-pre3`, `-rc1`: (label, number).
-    Pre(Box<str>, u64),
+    Pre(Word, u64),
     None,
     /// Any other `-label`.
-    Post(Box<str>),
+    Post(Word),
 }
 
 /// An OpenSSL version.
@@ -28,8 +29,8 @@ enum Suffix {
 /// ```
 #[derive(Debug, Clone)]
 pub struct OpensslVersion {
-    numbers: Vec<u64>,
-    letters: Box<str>,
+    numbers: smallvec::SmallVec<[u64; 4]>,
+    letters: Word,
     suffix: Suffix,
 }
 
@@ -39,16 +40,18 @@ impl OpensslVersion {
         let err = |at: usize, kind| VersionError::new(Scheme::Openssl, input, at, kind);
         let trimmed = super::input::Trimmed::new(Scheme::Openssl, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
-        let (main, suffix) = text
-            .split_once('-')
-            .map_or((text, None), |(a, b)| (a, Some(b)));
+        let (main, suffix) = match text.bytes().position(|b| b == b'-') {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None => (text, None),
+        };
         let letters_at = main
-            .find(|c: char| c.is_ascii_alphabetic())
+            .bytes()
+            .position(|b| b.is_ascii_alphabetic())
             .unwrap_or(main.len());
         let (dotted, letters) = main.split_at(letters_at);
-        let mut numbers = Vec::new();
+        let mut numbers = smallvec::SmallVec::new();
         let mut at = lead;
-        for part in dotted.split('.') {
+        for part in super::input::split_at_byte(dotted, b'.') {
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 let found = part.chars().find(|c| !c.is_ascii_digit());
                 return Err(err(
@@ -81,8 +84,8 @@ impl OpensslVersion {
             Some(s) => {
                 let label_len = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
                 let (label, digits) = s.split_at(label_len);
-                let lower = label.to_ascii_lowercase();
-                if matches!(lower.as_str(), "alpha" | "beta" | "pre" | "rc") {
+                let lower = Word::lower(label);
+                if matches!(lower.as_bytes(), b"alpha" | b"beta" | b"pre" | b"rc") {
                     let n = if digits.is_empty() {
                         0
                     } else {
@@ -90,15 +93,15 @@ impl OpensslVersion {
                             .parse()
                             .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?
                     };
-                    Suffix::Pre(lower.into(), n)
+                    Suffix::Pre(lower, n)
                 } else {
-                    Suffix::Post(s.to_ascii_lowercase().into())
+                    Suffix::Post(Word::lower(s))
                 }
             }
         };
         Ok(Self {
             numbers,
-            letters: letters.into(),
+            letters: Word::new(letters),
             suffix,
         })
     }

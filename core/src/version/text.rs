@@ -1,64 +1,84 @@
-//! The text of a version, stored inline when short (most versions are), so that parsing a
+//! Short text stored inline (most versions and their words are short), so that parsing a
 //! version does not allocate for its text.
 
 use std::fmt;
 
-/// Bytes kept inline; longer text goes to the heap.
-const INLINE: usize = 30;
-
+/// Text of up to `INLINE` bytes kept inline; longer text goes to the heap.
 #[derive(Clone)]
-pub(crate) enum Text {
-    Inline { len: u8, bytes: [u8; INLINE] },
-    Heap(Box<str>),
+pub(crate) enum Short<const INLINE: usize> {
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
+    /// A thin pointer (a boxed `String`, not a `Box<str>`), so that the enum is no larger
+    /// than its inline form plus one byte.
+    #[allow(clippy::box_collection)]
+    Heap(Box<String>),
 }
 
-impl Text {
+/// The whole text of a version (32 bytes).
+pub(crate) type Text = Short<30>;
+
+/// A word inside a version, such as a pre-release label (16 bytes).
+pub(crate) type Word = Short<14>;
+
+impl<const INLINE: usize> Short<INLINE> {
     pub(crate) fn new(text: &str) -> Self {
         if text.len() <= INLINE {
             let mut bytes = [0u8; INLINE];
             bytes[..text.len()].copy_from_slice(text.as_bytes());
-            #[allow(clippy::cast_possible_truncation)] // len <= INLINE
-            Text::Inline {
+            #[allow(clippy::cast_possible_truncation)] // len <= INLINE < 256
+            Short::Inline {
                 len: text.len() as u8,
                 bytes,
             }
         } else {
-            Text::Heap(text.into())
+            Short::Heap(Box::new(text.to_owned()))
         }
+    }
+
+    /// The text in ASCII lower case.
+    pub(crate) fn lower(text: &str) -> Self {
+        let mut short = Self::new(text);
+        match &mut short {
+            Short::Inline { bytes, .. } => bytes.make_ascii_lowercase(),
+            Short::Heap(text) => text.make_ascii_lowercase(),
+        }
+        short
     }
 
     /// The bytes, without re-validating UTF-8: for comparisons.
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
-            Text::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Text::Heap(text) => text.as_bytes(),
+            Short::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Short::Heap(text) => text.as_bytes(),
         }
     }
 
     pub(crate) fn as_str(&self) -> &str {
         match self {
             // The bytes were copied from a `&str` whole, so they are valid UTF-8.
-            Text::Inline { len, bytes } => {
+            Short::Inline { len, bytes } => {
                 std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
             }
-            Text::Heap(text) => text,
+            Short::Heap(text) => text,
         }
     }
 }
 
-impl fmt::Debug for Text {
+impl<const INLINE: usize> fmt::Debug for Short<INLINE> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
-impl From<&str> for Text {
+impl<const INLINE: usize> From<&str> for Short<INLINE> {
     fn from(text: &str) -> Self {
-        Text::new(text)
+        Short::new(text)
     }
 }
 
-impl std::ops::Deref for Text {
+impl<const INLINE: usize> std::ops::Deref for Short<INLINE> {
     type Target = str;
 
     fn deref(&self) -> &str {
@@ -66,22 +86,35 @@ impl std::ops::Deref for Text {
     }
 }
 
-impl fmt::Display for Text {
+impl<const INLINE: usize> fmt::Display for Short<INLINE> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl PartialEq for Text {
+impl<const INLINE: usize> PartialEq for Short<INLINE> {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Text {}
+impl<const INLINE: usize> Eq for Short<INLINE> {}
 
-impl std::hash::Hash for Text {
+impl<const INLINE: usize> std::hash::Hash for Short<INLINE> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
+    }
+}
+
+impl<const INLINE: usize> PartialOrd for Short<INLINE> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<const INLINE: usize> Ord for Short<INLINE> {
+    /// Byte order, as `str` orders.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
