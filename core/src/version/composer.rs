@@ -1,53 +1,20 @@
-//! Composer (Packagist) versions, ordered as PHP's `version_compare` orders them, which is
-//! what Composer uses for constraints on normalised versions.
+//! Composer (Packagist) versions, ordered as Composer orders them: normalised by its
+//! `VersionParser` (`2` → `2.0.0.0`, `1.0rc1` → `1.0.0.0-RC1`, `1.0-p1` → `1.0.0.0-patch1`,
+//! `-stable` dropped), then compared with PHP's `version_compare`.
 //!
-//! Traps: `-`, `_` and `+` are all `.`, a switch between digits and letters is a `.`
-//! (`1.0rc1` is `1.0.rc.1`); words order `dev < alpha = a < beta = b < RC = rc < (number) <
-//! pl = p`, matched by *prefix* (`alpha2`, `abc` are alpha) and case-sensitively (`Alpha` is
-//! unknown and sorts first); `1.0 < 1.0.0`. A leading `v` is dropped as Composer does.
+//! Traps: `1.0 == 1.0.0` (padding; raw `version_compare` says `<`); `dev < alpha < beta <
+//! RC < release < patch`; branch names (`dev-main`) are not versions; what Composer's parser
+//! rejects (`1.0-foo`, `1.0-1`) is an error rather than a guess.
 
 use super::num::Num;
-use super::{Scheme, VersionError};
+use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
-/// Most Composer versions have at most six canonical parts: those stay inline.
-type Parts = smallvec::SmallVec<[Part; 6]>;
+mod normalize;
 
-/// The parts of PHP's `php_canonicalize_version`, read without building its string.
-///
-/// PHP's canonical form puts a `.` between a run of digits and a run of letters, turns every
-/// other character into a `.` and never writes two dots in a row; its parts are therefore the
-/// runs of ASCII digits and of ASCII letters, plus one empty part when the version ends with
-/// a separator (`1.0-` is `1.0.`). The caller guarantees a letter or digit first, the one
-/// place where PHP copies a character as is.
-fn canonical_parts(version: &str) -> Parts {
-    let bytes = version.as_bytes();
-    let mut parts = Parts::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let digits = bytes[i].is_ascii_digit();
-        if !digits && !bytes[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        let len = bytes[i..]
-            .iter()
-            .take_while(|b| {
-                if digits {
-                    b.is_ascii_digit()
-                } else {
-                    b.is_ascii_alphabetic()
-                }
-            })
-            .count();
-        parts.push(Part::of(&bytes[i..i + len]));
-        i += len;
-    }
-    if bytes.last().is_some_and(|b| !b.is_ascii_alphanumeric()) {
-        parts.push(Part::of(b""));
-    }
-    parts
-}
+/// Most normalised Composer versions have at most six parts (`1.2.3.0-RC1`): those stay
+/// inline.
+type Parts = smallvec::SmallVec<[Part; 6]>;
 
 /// A canonical part, classified once: a number (read as `strtol` reads it) or a word with
 /// its `compare_special_version_forms` rank.
@@ -63,19 +30,6 @@ enum Part {
 
 /// The rank PHP gives a number when it meets a word (`#`).
 const NUMBER_RANK: i32 = 4;
-
-impl Part {
-    fn of(bytes: &[u8]) -> Part {
-        if bytes.first().is_some_and(u8::is_ascii_digit) {
-            // Only ASCII digits here, so the text is UTF-8.
-            Part::Number(Num::from_digits(
-                std::str::from_utf8(bytes).unwrap_or_default(),
-            ))
-        } else {
-            Part::Word(special_rank(bytes))
-        }
-    }
-}
 
 /// PHP's `compare_special_version_forms` rank of a word (prefix match, case-sensitive).
 fn special_rank(word: &[u8]) -> i32 {
@@ -136,7 +90,8 @@ fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
 /// assert!(v("1.0.0-dev") < v("1.0.0-alpha1"));
 /// assert!(v("1.0.0-RC1") < v("1.0.0"));
 /// assert!(v("1.0.0") < v("1.0.0-pl1"));
-/// assert!(v("1.0") < v("1.0.0"));
+/// assert_eq!(v("1.0"), v("1.0.0"));
+/// assert!(ComposerVersion::parse("dev-main").is_err());
 /// assert_eq!(v("v2.3.4"), v("2.3.4"));
 /// ```
 #[derive(Debug, Clone)]
@@ -145,22 +100,27 @@ pub struct ComposerVersion {
 }
 
 impl ComposerVersion {
-    /// Parses a version; any non-empty text without white space is accepted, as PHP does.
+    /// Parses a version as Composer's `VersionParser::normalize` does. Branch names
+    /// (`dev-main`), which Composer never orders, and text that does not start with a number
+    /// are errors; other versions Composer's parser rejects (`3.1.0.post1`) are read
+    /// leniently, padded like normal ones, so that advisories that carry them still match.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let trimmed = super::input::Trimmed::new(Scheme::Composer, input)?;
-        let text = trimmed.text;
         trimmed.no_space_or_control()?;
-        // PHP's version_compare treats a leading separator specially (it copies the first
-        // character as is) and is not transitive on such input; Composer versions start
-        // with a letter or digit, so we require one.
-        trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric())?;
-        let text = match text.as_bytes() {
-            [b'v' | b'V', d, ..] if d.is_ascii_digit() => &text[1..],
-            _ => text,
-        };
-        Ok(Self {
-            parts: canonical_parts(text),
-        })
+        match normalize::normalize(trimmed.text) {
+            Ok(parts) => Ok(Self { parts }),
+            Err(normalize::Rejected::Branch) => Err(trimmed.error(
+                0,
+                VersionErrorKind::Invalid(
+                    "a branch name (dev-*, master, trunk, default) has no place in Composer's version order"
+                        .into(),
+                ),
+            )),
+            Err(normalize::Rejected::Invalid) => Err(trimmed.error(
+                0,
+                VersionErrorKind::Invalid("a Composer version starts with a number".into()),
+            )),
+        }
     }
 }
 
@@ -183,21 +143,69 @@ mod tests {
     use super::ComposerVersion;
     use std::cmp::Ordering;
 
-    fn cmp(a: &str, b: &str) -> Ordering {
-        ComposerVersion::parse(a)
-            .unwrap()
-            .cmp(&ComposerVersion::parse(b).unwrap())
+    fn v(text: &str) -> ComposerVersion {
+        ComposerVersion::parse(text).unwrap()
     }
 
-    /// Checked with PHP 8.2's `version_compare`, except the last line: PHP answers -1 for
-    /// `1.0-` against itself (its loop leaves the empty last part to be compared with a
-    /// number), which no order can do; a version equals itself here.
+    /// Each normal form printed by composer/semver 3.3.2's `VersionParser::normalize`.
     #[test]
-    fn a_trailing_separator_is_an_empty_part_below_a_number() {
-        assert_eq!(cmp("1.0-", "1.0"), Ordering::Less);
-        assert_eq!(cmp("1.0-", "1.0.0"), Ordering::Less);
-        assert_eq!(cmp("1.0-", "1.0.1"), Ordering::Less);
-        assert_eq!(cmp("1.0-", "1.0_"), Ordering::Equal);
+    fn versions_are_normalised_as_composer_does() {
+        for (text, normal) in [
+            ("1.0-", "1.0.0.0"),
+            ("1.0", "1.0.0.0"),
+            ("2", "2.0.0.0"),
+            ("v1.2", "1.2.0.0"),
+            ("1.0rc1", "1.0.0.0-RC1"),
+            ("1.0-p1", "1.0.0.0-patch1"),
+            ("1.0-pl2", "1.0.0.0-patch2"),
+            ("1.0-b", "1.0.0.0-beta"),
+            ("1.0-stable", "1.0.0.0"),
+            ("1.0.0+build", "1.0.0.0"),
+            ("1.0@beta", "1.0.0.0"),
+            ("1.0-alpha1.2", "1.0.0.0-alpha1.2"),
+            ("1.0-beta-dev", "1.0.0.0-beta-dev"),
+            ("1.0.dev", "1.0.0.0-dev"),
+            ("1.x-dev", "1.9999999.9999999.9999999-dev"),
+            ("2.1.x-dev", "2.1.9999999.9999999-dev"),
+            ("12345.1", "12345.1.0.0"),
+        ] {
+            assert_eq!(v(text), v(normal), "{text} is {normal}");
+        }
+        // Dates are not padded (`2023-01-01` is `2023.01.01`), but `2023.01.01` is classical
+        // and so `2023.01.01.0`; six digits and more are a date (`123456`).
+        assert!(v("2023-01-01") < v("2023.01.01"));
+        assert_eq!(v("2023-01-01"), v("2023:01:01"));
+        assert!(v("123456") > v("12345.9"));
+        // `-STABLE` is not `stable` to Composer's case-sensitive check: it stays a word.
+        assert!(v("1.0-STABLE") < v("1.0"));
+    }
+
+    /// Branches are never ordered, and a version starts with a number.
+    #[test]
+    fn branches_and_words_are_errors() {
+        for text in [
+            "dev-main",
+            "DEV-feature",
+            "master",
+            "trunk",
+            "x",
+            "-1",
+            "v",
+            "beta",
+        ] {
+            assert!(ComposerVersion::parse(text).is_err(), "{text}");
+        }
+    }
+
+    /// Rejected by composer/semver's parser, yet carried by advisories: padded like normal
+    /// versions, the rest compared as `version_compare` does.
+    #[test]
+    fn versions_composer_rejects_sort_among_normal_ones() {
+        assert!(v("3.0.0b1") < v("3.0.0b1.post1"));
+        assert!(v("3.0.0b1.post1") < v("3.0.0b2"));
+        assert!(v("3.1.0") < v("3.1.0.post1") && v("3.1.0.post1") < v("3.1.1"));
+        assert!(v("0.0.1-test1") < v("0.0.1"));
+        assert!(v("1.0.0.0.1") > v("1.0"));
     }
 
     /// Deviation from PHP, on purpose (see `Part::Number`): PHP's `version_compare` answers 0
@@ -205,7 +213,7 @@ mod tests {
     #[test]
     fn numbers_past_i64_order_exactly_unlike_php() {
         assert_eq!(
-            cmp("9223372036854775808", "99999999999999999999"),
+            v("1.9223372036854775808").cmp(&v("1.99999999999999999999")),
             Ordering::Less
         );
     }

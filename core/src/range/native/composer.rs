@@ -46,7 +46,7 @@ fn join<S: AsRef<str>>(parts: &[S]) -> String {
 fn has_stability(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     [
-        "-dev", "-alpha", "-beta", "-rc", "-patch", "-pl", "-p", "alpha", "beta", "rc",
+        "-dev", "-alpha", "-beta", "-rc", "-patch", "-pl", "-p", "alpha", "beta", "rc", "stable",
     ]
     .iter()
     .any(|s| lower.contains(s))
@@ -225,31 +225,44 @@ mod tests {
         parse(range).unwrap().contains(&v(version).unwrap())
     }
 
+    /// An empty alternative adds nothing to a union. composer/semver 3.3.2 answers `false`
+    /// for the first case: its MultiConstraint merges `[>=3.1.1.3-dev, <1.0.0.0-dev)` (empty)
+    /// with `[>=1.0.0.0-dev, <2.0.0.0-dev)` into `>=3.1.1.3-dev <2.0.0.0-dev`, although
+    /// `^1` alone holds 1.2.0.2. We follow the union.
+    #[test]
+    fn an_empty_alternative_adds_nothing() {
+        assert!(contains("3.1.1.3 - 0 || ^1", "1.2.0.2"));
+        assert!(contains("2.0.1-patch - 1 || 2.0.*", "2.0"));
+        assert!(!contains("3.1.1.3 - 0", "3.2"));
+    }
+
     /// Parts of any size: bounds are bumped in decimal, so no part is clamped or saturated
     /// (a part was once read as `u64` and clamped to `u64::MAX`, which made `^X` empty for
-    /// large X). Composer's `VersionParser` rejects majors this long, but our Composer
-    /// versions order as PHP's `version_compare`, which accepts them; the minor-part cases
-    /// are in `tests/vectors/range-contains.tsv`, checked with composer/semver.
+    /// large X). Composer's `VersionParser` takes majors of at most five digits, so the huge
+    /// parts are minors and patches; more cases are in `tests/vectors/range-contains.tsv`,
+    /// checked with composer/semver.
     #[test]
     fn parts_of_any_size_bump_in_decimal() {
         let max = u64::MAX;
-        assert!(contains(&format!("^{max}"), &max.to_string()));
-        assert!(contains(&format!("~{max}.1"), &format!("{max}.9")));
+        assert!(contains(&format!("^0.{max}"), &format!("0.{max}")));
+        assert!(contains(&format!("^0.{max}"), &format!("0.{max}.7")));
+        assert!(!contains(&format!("^0.{max}"), "0.18446744073709551616"));
+        assert!(contains(&format!("~1.{max}.1"), &format!("1.{max}.9")));
         assert!(!contains(
-            "^99999999999999999999999",
-            "100000000000000000000000"
+            "^0.99999999999999999999999",
+            "0.100000000000000000000000"
         ));
         assert!(contains(
-            "^99999999999999999999999",
-            "99999999999999999999999.5"
+            "^0.99999999999999999999999",
+            "0.99999999999999999999999.5"
         ));
         assert!(contains(
-            "1.0 - 99999999999999999999999",
-            "99999999999999999999999.5"
+            "1.0 - 1.99999999999999999999999",
+            "1.99999999999999999999999.5"
         ));
         assert!(!contains(
-            "1.0 - 99999999999999999999999",
-            "100000000000000000000000.0"
+            "1.0 - 1.99999999999999999999999",
+            "1.100000000000000000000000.0"
         ));
         assert_eq!(increment("0"), "1");
         assert_eq!(increment("199"), "200");
