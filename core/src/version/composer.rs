@@ -18,14 +18,45 @@ type Parts = smallvec::SmallVec<[Part; 6]>;
 
 /// A canonical part, classified once: a number (read as `strtol` reads it) or a word with
 /// its `compare_special_version_forms` rank.
+///
+/// Numbers are exact. Deviation, on purpose: PHP reads them with C's `strtol`, which
+/// saturates at `i64::MAX`, so `version_compare` finds `9223372036854775808` and
+/// `99999999999999999999` equal; Composer's `VersionParser` rejects such majors in the first
+/// place, and an exact order keeps ranges over them meaningful (`^0.X` holds `0.X`).
+///
+/// Sixteen bytes, so that pushing a part writes it in place (see `version::atom`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Part {
-    /// The number, exactly. Deviation, on purpose: PHP reads it with C's `strtol`, which
-    /// saturates at `i64::MAX`, so `version_compare` finds `9223372036854775808` and
-    /// `99999999999999999999` equal; Composer's `VersionParser` rejects such versions in the
-    /// first place, and an exact order keeps ranges over them meaningful (`^X` holds `X`).
-    Number(Num),
+    /// A number that fits in 64 bits.
+    Number(u64),
+    /// A larger number, as a [`Num::Big`].
+    #[allow(clippy::box_collection)] // a thin pointer keeps the part at 16 bytes
+    BigNumber(Box<String>),
     Word(i32),
+}
+
+impl Part {
+    /// From ASCII digits.
+    #[inline]
+    fn number(digits: &str) -> Part {
+        match Num::from_digits(digits) {
+            Num::Small(n) => Part::Number(n),
+            Num::Big(digits) => Part::BigNumber(digits),
+        }
+    }
+
+    /// Numbers by value (a big one after every small one).
+    fn cmp_numbers(&self, other: &Part) -> Ordering {
+        match (self, other) {
+            (Part::Number(a), Part::Number(b)) => a.cmp(b),
+            (Part::Number(_), _) => Ordering::Less,
+            (_, Part::Number(_)) => Ordering::Greater,
+            (Part::BigNumber(a), Part::BigNumber(b)) => {
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            }
+            _ => Ordering::Equal,
+        }
+    }
 }
 
 /// The rank PHP gives a number when it meets a word (`#`).
@@ -53,10 +84,10 @@ fn special_rank(word: &[u8]) -> i32 {
 
 fn compare_part(a: &Part, b: &Part) -> Ordering {
     match (a, b) {
-        (Part::Number(x), Part::Number(y)) => x.cmp(y),
         (Part::Word(x), Part::Word(y)) => x.cmp(y),
-        (Part::Number(_), Part::Word(y)) => NUMBER_RANK.cmp(y),
-        (Part::Word(x), Part::Number(_)) => x.cmp(&NUMBER_RANK),
+        (_, Part::Word(y)) => NUMBER_RANK.cmp(y),
+        (Part::Word(x), _) => x.cmp(&NUMBER_RANK),
+        (x, y) => x.cmp_numbers(y),
     }
 }
 
@@ -74,10 +105,10 @@ fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
         }
     }
     match (a.get(i), b.get(i)) {
-        (Some(Part::Number(_)), _) => Ordering::Greater,
         (Some(Part::Word(rank)), _) => rank.cmp(&NUMBER_RANK),
-        (None, Some(Part::Number(_))) => Ordering::Less,
+        (Some(_), _) => Ordering::Greater,
         (None, Some(Part::Word(rank))) => NUMBER_RANK.cmp(rank),
+        (None, Some(_)) => Ordering::Less,
         (None, None) => Ordering::Equal,
     }
 }

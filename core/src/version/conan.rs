@@ -6,30 +6,31 @@
 //! a total order; we use the total order described at `key` in the source, which agrees
 //! with Conan on numbers, words and the common mixed shapes.
 
-use super::text::Word;
+use super::atom::Atom;
 use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Item {
-    Number(u64),
-    /// Anything else, including digits past 64 bits; ordered by [`key`].
-    Text(Word),
+/// A number, or anything else (including digits past 64 bits), ordered by [`key`].
+type Item = Atom;
+
+/// Python's int() accepts surrounding white space, a sign and `_` separators; Conan's items
+/// never carry them, so plain digits are numbers and everything else is text.
+#[allow(clippy::inline_always)] // returned through memory otherwise (see `version::atom`)
+#[inline(always)]
+fn parse_item(text: &str) -> Item {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Atom::number(text)
+    } else {
+        Atom::word(text)
+    }
 }
 
-impl Item {
-    fn parse(text: &str) -> Self {
-        // Python's int() accepts surrounding white space, a sign and `_` separators; Conan's
-        // items never carry them, so plain digits are numbers and everything else is text.
-        if !text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit()) {
-            // Up to 19 digits always fit in 64 bits.
-            Item::Number(text.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
-        } else if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse()
-                .map_or_else(|_| Item::Text(Word::new(text)), Item::Number)
-        } else {
-            Item::Text(Word::new(text))
-        }
+/// The text of an item that is not a 64-bit number.
+fn item_text(item: &Item) -> &str {
+    match item {
+        Atom::BigNumber(digits) => digits,
+        // Words are whole runs of the version text, cut at ASCII bytes.
+        other => std::str::from_utf8(other.word_bytes()).unwrap_or_default(),
     }
 }
 
@@ -41,8 +42,9 @@ impl Item {
 /// starts below `0` in ASCII and after every number otherwise. Only text items pay for it.
 fn key(item: &Item) -> (u8, u128, &str) {
     match item {
-        Item::Number(n) => (1, u128::from(*n), ""),
-        Item::Text(text) => {
+        Atom::Number(n) => (1, u128::from(*n), ""),
+        other => {
+            let text = item_text(other);
             let digits = text.bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 {
                 (1, text[..digits].parse().unwrap_or(u128::MAX), text)
@@ -58,7 +60,7 @@ fn key(item: &Item) -> (u8, u128, &str) {
 fn compare_items(a: &Item, b: &Item) -> Ordering {
     match (a, b) {
         // The common case, without touching text.
-        (Item::Number(x), Item::Number(y)) => x.cmp(y),
+        (Atom::Number(x), Atom::Number(y)) => x.cmp(y),
         _ => key(a).cmp(&key(b)),
     }
 }
@@ -90,12 +92,12 @@ fn push_items(items: &mut Items, text: &str) -> usize {
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'.' {
-            items.push(Item::parse(&text[from..i]));
+            items.push(parse_item(&text[from..i]));
             from = i + 1;
         }
     }
-    items.push(Item::parse(&text[from..]));
-    while items.len() > start && items.last() == Some(&Item::Number(0)) {
+    items.push(parse_item(&text[from..]));
+    while items.len() > start && items.last() == Some(&Atom::Number(0)) {
         items.pop();
     }
     items.len()

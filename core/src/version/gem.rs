@@ -4,25 +4,15 @@
 //! `.pre.` (`1.0-1 < 1.0`), digits and letters split into segments (`1.0rc1` is `1.0.rc.1`),
 //! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
 
-use super::num::Num;
-use super::text::Word;
+use super::atom::Atom;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Segment {
-    Number(Num),
-    Text(Word),
-}
+/// A segment: a number or a word.
+type Segment = Atom;
 
 /// Most gem versions have at most four segments: those stay inline.
 type Segments = smallvec::SmallVec<[Segment; 4]>;
-
-impl Segment {
-    fn is_zero(&self) -> bool {
-        matches!(self, Segment::Number(n) if n.is_zero())
-    }
-}
 
 /// A RubyGems version.
 ///
@@ -92,7 +82,7 @@ impl GemVersion {
         while k < bytes.len() {
             let b = bytes[k];
             if b == b'-' {
-                segments.push(Segment::Text("pre".into()));
+                segments.push(Atom::word("pre"));
                 k += 1;
                 continue;
             }
@@ -112,17 +102,17 @@ impl GemVersion {
                 })
                 .count();
             let run = &text[k..k + len];
-            segments.push(if digits {
-                Segment::Number(Num::from_digits(run))
+            if digits {
+                segments.push(Atom::number(run));
             } else {
-                Segment::Text(run.into())
-            });
+                segments.push(Atom::word(run));
+            }
             k += len;
         }
         // canonical_segments: drop trailing zeros of the numeric part and of the string part.
         let split = segments
             .iter()
-            .position(|s| matches!(s, Segment::Text(_)))
+            .position(|s| !s.is_number())
             .unwrap_or(segments.len());
         let mut pre_end = segments.len();
         while pre_end > split && segments[pre_end - 1].is_zero() {
@@ -145,7 +135,7 @@ impl GemVersion {
         let end = self
             .segments
             .iter()
-            .position(|s| matches!(s, Segment::Text(_)))
+            .position(|s| !s.is_number())
             .unwrap_or(self.segments.len());
         let mut release = &self.segments[..end];
         while release.last().is_some_and(Segment::is_zero) {
@@ -164,18 +154,17 @@ impl GemVersion {
 
     /// Whether this is a pre-release (it has a letter).
     pub fn is_prerelease(&self) -> bool {
-        self.segments.iter().any(|s| matches!(s, Segment::Text(_)))
+        self.segments.iter().any(|s| !s.is_number())
     }
 }
 
 fn compare_numbers(a: &[Segment], b: &[Segment]) -> Ordering {
-    let zero = Segment::Number(Num::Small(0));
+    let zero = Atom::Number(0);
     for i in 0..a.len().max(b.len()) {
-        let (Segment::Number(x), Segment::Number(y)) =
-            (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero))
-        else {
+        let (x, y) = (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero));
+        if !x.is_number() || !y.is_number() {
             return Ordering::Equal;
-        };
+        }
         let order = x.cmp(y);
         if order != Ordering::Equal {
             return order;
@@ -190,15 +179,15 @@ impl Ord for GemVersion {
             return compare_numbers(self.release_numbers(), other.release_numbers())
                 .then_with(|| other.min_of_release.cmp(&self.min_of_release));
         }
-        let zero = Segment::Number(Num::Small(0));
+        let zero = Atom::Number(0);
         for i in 0..self.segments.len().max(other.segments.len()) {
             let l = self.segments.get(i).unwrap_or(&zero);
             let r = other.segments.get(i).unwrap_or(&zero);
-            let order = match (l, r) {
-                (Segment::Number(a), Segment::Number(b)) => a.cmp(b),
-                (Segment::Text(_), Segment::Number(_)) => Ordering::Less,
-                (Segment::Number(_), Segment::Text(_)) => Ordering::Greater,
-                (Segment::Text(a), Segment::Text(b)) => a.cmp(b),
+            // A word (pre-release) before a number, as Gem::Version does.
+            let order = match (l.is_number(), r.is_number()) {
+                (false, true) => Ordering::Less,
+                (true, false) => Ordering::Greater,
+                _ => l.cmp(r),
             };
             if order != Ordering::Equal {
                 return order;

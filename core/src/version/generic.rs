@@ -2,8 +2,7 @@
 //! `2.4.49-rc1`, `7u80`, `2019 SP1`, and the `vers` helper schemes `intdot`,
 //! `lexicographic` and `datetime`.
 
-use super::num::Num;
-use super::text::Word;
+use super::atom::Atom;
 use super::{Scheme, VersionError, VersionErrorKind};
 use smallvec::SmallVec;
 use std::cmp::Ordering;
@@ -26,25 +25,16 @@ const PRE_RELEASE_WORDS: [&str; 13] = [
     "ea",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Token {
-    /// A number.
-    Number(Num),
-    /// Letters, lower-cased, and whether they mark a pre-release (decided once at parse).
-    Word(Word, bool),
-}
+/// A number, or letters in lower case.
+type Token = Atom;
 
-impl Token {
-    fn word(text: &str) -> Token {
-        let pre = PRE_RELEASE_WORDS
+/// Whether a token is one of [`PRE_RELEASE_WORDS`] (only words are looked at, and only when
+/// an order needs it).
+fn is_pre_release(token: &Token) -> bool {
+    !token.is_number()
+        && PRE_RELEASE_WORDS
             .iter()
-            .any(|word| word.eq_ignore_ascii_case(text));
-        Token::Word(Word::lower(text), pre)
-    }
-
-    fn is_pre_release(&self) -> bool {
-        matches!(self, Token::Word(_, true))
-    }
+            .any(|w| w.as_bytes() == token.word_bytes())
 }
 
 /// A vendor version: runs of digits and of letters, any other character separates.
@@ -102,11 +92,11 @@ impl GenericVersion {
                 })
                 .count();
             let run = &text[i..i + len];
-            tokens.push(if digits {
-                Token::Number(Num::from_digits(run))
+            if digits {
+                tokens.push(Atom::number(run));
             } else {
-                Token::word(run)
-            });
+                tokens.push(Atom::lower_word(run));
+            }
             i += len;
         }
         if tokens.is_empty() {
@@ -125,7 +115,7 @@ impl GenericVersion {
         let end = self
             .tokens
             .iter()
-            .rposition(|t| *t != Token::Number(Num::Small(0)))
+            .rposition(|t| !t.is_zero())
             .map_or(0, |i| i + 1);
         &self.tokens[..end]
     }
@@ -135,24 +125,22 @@ impl Ord for GenericVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         let (a, b) = (self.significant(), other.significant());
         for (x, y) in a.iter().zip(b) {
-            let order = match (x, y) {
-                (Token::Number(p), Token::Number(q)) => p.cmp(q),
-                (Token::Word(p, _), Token::Word(q, _)) => {
-                    match (x.is_pre_release(), y.is_pre_release()) {
-                        (true, false) => Ordering::Less,
-                        (false, true) => Ordering::Greater,
-                        _ => p.cmp(q),
-                    }
-                }
-                (Token::Number(_), Token::Word(..)) => {
-                    if y.is_pre_release() {
+            let order = match (x.is_number(), y.is_number()) {
+                (true, true) => x.cmp(y),
+                (false, false) => match (is_pre_release(x), is_pre_release(y)) {
+                    (true, false) => Ordering::Less,
+                    (false, true) => Ordering::Greater,
+                    _ => x.cmp(y),
+                },
+                (true, false) => {
+                    if is_pre_release(y) {
                         Ordering::Greater
                     } else {
                         Ordering::Less
                     }
                 }
-                (Token::Word(..), Token::Number(_)) => {
-                    if x.is_pre_release() {
+                (false, true) => {
+                    if is_pre_release(x) {
                         Ordering::Less
                     } else {
                         Ordering::Greater
@@ -166,14 +154,14 @@ impl Ord for GenericVersion {
         match a.len().cmp(&b.len()) {
             Ordering::Equal => Ordering::Equal,
             Ordering::Greater => {
-                if a[b.len()].is_pre_release() {
+                if is_pre_release(&a[b.len()]) {
                     Ordering::Less
                 } else {
                     Ordering::Greater
                 }
             }
             Ordering::Less => {
-                if b[a.len()].is_pre_release() {
+                if is_pre_release(&b[a.len()]) {
                     Ordering::Greater
                 } else {
                     Ordering::Less

@@ -12,8 +12,7 @@
 use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
-use super::num::Num;
-use super::text::Word;
+use super::atom::Atom;
 
 /// One node of a parsed version, flattened.
 ///
@@ -23,13 +22,15 @@ use super::text::Word;
 /// and the nodes of its sub-list, and so on; most versions fit inline without allocating.
 ///
 /// [`Open`]: Node::Open
+///
+/// A qualifier is a word atom, lower case, after Maven's aliases; a known one is spelled as
+/// the single byte of its rank among [`QUALIFIERS`] (0 to 6), so that comparing the bytes
+/// orders known qualifiers by rank and before every unknown one (whose text starts with a
+/// printable character), which is Maven's `comparableQualifier` order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Node {
-    /// A number.
-    Number(Num),
-    /// A qualifier, lower case, after Maven's aliases, with its rank among [`QUALIFIERS`]
-    /// (unknown ones rank after all of them).
-    Text { rank: u8, text: Word },
+    /// A number or a qualifier.
+    Item(Atom),
     /// The start of the sub-list, which runs to the end.
     Open,
 }
@@ -41,11 +42,24 @@ const QUALIFIERS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "
 const UNKNOWN_RANK: u8 = QUALIFIERS.len() as u8;
 const RELEASE_RANK: u8 = 5;
 
+/// The one-byte spellings of the known qualifiers' ranks.
+const RANK_WORDS: [&str; 7] = [
+    "\u{0}", "\u{1}", "\u{2}", "\u{3}", "\u{4}", "\u{5}", "\u{6}",
+];
+
+/// The rank of a qualifier atom: its own for a known one, [`UNKNOWN_RANK`] otherwise.
+fn rank(qualifier: &Atom) -> u8 {
+    match qualifier.word_bytes() {
+        [r] if *r < UNKNOWN_RANK => *r,
+        _ => UNKNOWN_RANK,
+    }
+}
+
 /// One item of a list, as Maven's `Item` sees it.
 #[derive(Clone, Copy)]
 enum Item<'a> {
-    Number(&'a Num),
-    Text(u8, &'a Word),
+    Number(&'a Atom),
+    Text(&'a Atom),
     /// A sub-list: its nodes.
     List(&'a [Node]),
 }
@@ -54,8 +68,8 @@ enum Item<'a> {
 fn next_item<'a>(list: &mut &'a [Node]) -> Option<Item<'a>> {
     let (first, rest) = list.split_first()?;
     let item = match first {
-        Node::Number(n) => Item::Number(n),
-        Node::Text { rank, text } => Item::Text(*rank, text),
+        Node::Item(atom) if atom.is_number() => Item::Number(atom),
+        Node::Item(atom) => Item::Text(atom),
         Node::Open => {
             *list = &[];
             return Some(Item::List(rest));
@@ -78,16 +92,11 @@ impl Item<'_> {
             }
             (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
             (Item::Number(_), Some(Item::Text(..) | Item::List(_))) => Ordering::Greater,
-            (Item::Text(rank, _), None) => rank.cmp(&RELEASE_RANK),
-            (Item::Text(..), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
-            // Maven's `comparableQualifier` order: known ones by rank, unknown ones by text.
-            (Item::Text(a, x), Some(Item::Text(b, y))) => a.cmp(&b).then_with(|| {
-                if a == UNKNOWN_RANK {
-                    x.cmp(y)
-                } else {
-                    Ordering::Equal
-                }
-            }),
+            (Item::Text(q), None) => rank(q).cmp(&RELEASE_RANK),
+            (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
+            // Maven's `comparableQualifier` order: known ones by rank, unknown ones by text
+            // (see `Node` for the spelling that makes this a comparison of bytes).
+            (Item::Text(a), Some(Item::Text(b))) => a.word_bytes().cmp(b.word_bytes()),
             // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the first.
             (Item::List(mut l), None) => {
                 while let Some(item) = next_item(&mut l) {
@@ -99,7 +108,7 @@ impl Item<'_> {
                 Ordering::Equal
             }
             (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
-            (Item::List(_), Some(Item::Text(..))) => Ordering::Greater,
+            (Item::List(_), Some(Item::Text(_))) => Ordering::Greater,
             (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
         }
     }
@@ -120,35 +129,39 @@ fn compare_lists(mut a: &[Node], mut b: &[Node]) -> Ordering {
 
 fn is_null(node: &Node) -> bool {
     match node {
-        Node::Number(n) => n.is_zero(),
-        Node::Text { rank, .. } => *rank == RELEASE_RANK,
+        Node::Item(atom) if atom.is_number() => atom.is_zero(),
+        Node::Item(qualifier) => rank(qualifier) == RELEASE_RANK,
         Node::Open => false,
     }
 }
 
 /// A qualifier node; `followed_by_digit` makes `a`, `b`, `m` mean alpha, beta, milestone.
+#[allow(clippy::inline_always)] // returned through memory otherwise (see `version::atom`)
+#[inline(always)]
 fn text(value: &str, followed_by_digit: bool) -> Node {
-    let lower = Word::lower(value);
-    let alias = match (followed_by_digit, lower.as_bytes()) {
-        (true, b"a") => Some("alpha"),
-        (true, b"b") => Some("beta"),
-        (true, b"m") => Some("milestone"),
-        (_, b"ga" | b"final" | b"release") => Some(""),
-        (_, b"cr") => Some("rc"),
-        _ => None,
+    let lower = Atom::lower_word(value);
+    let alias = match (followed_by_digit, lower.word_bytes()) {
+        (true, b"a") => "alpha",
+        (true, b"b") => "beta",
+        (true, b"m") => "milestone",
+        (_, b"ga" | b"final" | b"release") => "",
+        (_, b"cr") => "rc",
+        (_, word) => {
+            return Node::Item(match QUALIFIERS.iter().position(|k| k.as_bytes() == word) {
+                Some(rank) => Atom::word(RANK_WORDS[rank]),
+                None => lower,
+            });
+        }
     };
-    let text = alias.map_or(lower, Word::new);
-    let rank = QUALIFIERS
-        .iter()
-        .position(|k| k.as_bytes() == text.as_bytes())
-        .and_then(|i| u8::try_from(i).ok())
-        .unwrap_or(UNKNOWN_RANK);
-    Node::Text { rank, text }
+    let rank = QUALIFIERS.iter().position(|k| *k == alias).unwrap_or(0);
+    Node::Item(Atom::word(RANK_WORDS[rank]))
 }
 
+#[allow(clippy::inline_always)] // as `text`
+#[inline(always)]
 fn parse_item(is_digit: bool, buf: &str) -> Node {
     if is_digit {
-        Node::Number(Num::from_digits(buf))
+        Node::Item(Atom::number(buf))
     } else {
         text(buf, false)
     }
@@ -195,7 +208,7 @@ fn parse_nodes(version: &str) -> Nodes {
         let c = bytes[i];
         if c == b'.' || c == b'-' {
             nodes.push(if i == start {
-                Node::Number(Num::Small(0))
+                Node::Item(Atom::Number(0))
             } else {
                 parse_item(is_digit, &version[start..i])
             });
@@ -216,7 +229,7 @@ fn parse_nodes(version: &str) -> Nodes {
             is_digit = true;
         } else {
             if is_digit && i > start {
-                nodes.push(Node::Number(Num::from_digits(&version[start..i])));
+                nodes.push(Node::Item(Atom::number(&version[start..i])));
                 start = i;
                 open(&mut nodes, &mut list_start);
             }
@@ -296,8 +309,11 @@ impl MavenVersion {
             }
             match node {
                 Node::Open => list_start = out.len(),
-                Node::Number(n) => out.push_str(&n.to_string()),
-                Node::Text { text, .. } => out.push_str(text),
+                Node::Item(atom) if atom.is_number() => out.push_str(&atom.to_string()),
+                Node::Item(qualifier) => match QUALIFIERS.get(usize::from(rank(qualifier))) {
+                    Some(known) => out.push_str(known),
+                    None => out.push_str(&qualifier.to_string()),
+                },
             }
         }
         out

@@ -16,6 +16,7 @@
 //!   both spellings are accepted; pseudo-versions are ordinary SemVer pre-releases.
 
 mod alpine;
+mod atom;
 mod composer;
 mod conan;
 mod deb;

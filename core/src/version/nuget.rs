@@ -5,8 +5,8 @@
 //! (`1.0.0-BETA == 1.0.0-beta`), numeric labels numerically and before alphanumeric ones;
 //! build metadata is ignored.
 
+use super::atom::Atom;
 use super::num::Num;
-use super::text::Word;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -31,12 +31,8 @@ pub struct NugetVersion {
 }
 
 /// One release label: a number sorts before a word, numbers numerically, words ordinally
-/// ignoring case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Label {
-    Number(Num),
-    Word(Word),
-}
+/// ignoring case (lower-cased at parse), which is [`Atom`]'s order.
+type Label = Atom;
 
 impl NugetVersion {
     /// Parses `N[.N[.N[.N]]][-label(.label)*][+metadata]`.
@@ -97,9 +93,9 @@ impl NugetVersion {
             super::input::split_at_byte(release, b'.')
                 .map(|l| {
                     if l.bytes().all(|b| b.is_ascii_digit()) {
-                        Label::Number(Num::from_digits(l))
+                        Atom::number(l)
                     } else {
-                        Label::Word(Word::lower(l))
+                        Atom::lower_word(l)
                     }
                 })
                 .collect()

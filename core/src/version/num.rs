@@ -15,7 +15,8 @@ pub(crate) enum Num {
 
 impl Num {
     /// From ASCII digits, leading zeros allowed.
-    #[inline]
+    #[allow(clippy::inline_always)] // returned through memory otherwise (see `version::atom`)
+    #[inline(always)]
     pub(crate) fn from_digits(digits: &str) -> Self {
         let digits = digits.trim_start_matches('0');
         if digits.is_empty() {
@@ -32,10 +33,6 @@ impl Num {
         digits
             .parse()
             .map_or_else(|_| Num::Big(Box::new(digits.to_owned())), Num::Small)
-    }
-
-    pub(crate) fn is_zero(&self) -> bool {
-        *self == Num::Small(0)
     }
 }
 

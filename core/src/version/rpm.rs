@@ -102,24 +102,52 @@ fn run_end(s: &[u8], i: usize, digits: bool) -> usize {
 }
 
 /// Compares two runs of the same kind; digit runs numerically (leading zeros ignored).
+/// Runs are short, so a plain byte loop beats a call to `memcmp`.
 fn compare_runs(x: &[u8], y: &[u8], digits: bool) -> Ordering {
-    if digits {
-        fn strip(s: &[u8]) -> &[u8] {
-            let zeros = s.iter().take_while(|&&b| b == b'0').count();
-            &s[zeros..]
-        }
-        let (x, y) = (strip(x), strip(y));
-        x.len().cmp(&y.len()).then_with(|| x.cmp(y))
-    } else {
-        x.cmp(y)
+    fn strip(s: &[u8]) -> &[u8] {
+        let zeros = s.iter().take_while(|&&b| b == b'0').count();
+        &s[zeros..]
     }
+    let (x, y) = if digits { (strip(x), strip(y)) } else { (x, y) };
+    if digits && x.len() != y.len() {
+        return x.len().cmp(&y.len());
+    }
+    for (p, q) in x.iter().zip(y) {
+        if p != q {
+            return p.cmp(q);
+        }
+    }
+    x.len().cmp(&y.len())
 }
 
 /// rpm's `rpmvercmp`, with `~` and `^`.
+///
+/// The common prefix is skipped first: both strings are in the same state there, so the walk
+/// can start where the last run inside it ends in both (a new round of rpm's loop).
 pub(crate) fn rpmvercmp(a: &[u8], b: &[u8]) -> Ordering {
-    if a == b {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if common == a.len() && common == b.len() {
         return Ordering::Equal;
     }
+    // 1 for a digit, 2 for a letter, 0 for anything else or the end.
+    let class = |s: &[u8], k: usize| match s.get(k) {
+        Some(c) if c.is_ascii_digit() => 1,
+        Some(c) if c.is_ascii_alphabetic() => 2,
+        _ => 0,
+    };
+    let mut start = common;
+    while start > 0 {
+        let run = class(a, start - 1);
+        if run != 0 && class(a, start) != run && class(b, start) != run {
+            break;
+        }
+        start -= 1;
+    }
+    rpmvercmp_walk(&a[start..], &b[start..])
+}
+
+/// rpm's loop itself, from the start of a round.
+fn rpmvercmp_walk(a: &[u8], b: &[u8]) -> Ordering {
     let separator = |c: u8| !c.is_ascii_alphanumeric() && c != b'~' && c != b'^';
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
@@ -322,3 +350,28 @@ evr_type!(
     alpm_vercmp,
     true
 );
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::{rpmvercmp, rpmvercmp_walk};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Skipping the common prefix never changes rpm's answer.
+        #[test]
+        fn skipping_the_common_prefix_changes_nothing(
+            prefix in "[0-9ab~^._]{0,6}",
+            a in "[0-9ab~^._]{0,6}",
+            b in "[0-9ab~^._]{0,6}",
+        ) {
+            let (a, b) = (format!("{prefix}{a}"), format!("{prefix}{b}"));
+            prop_assert_eq!(
+                rpmvercmp(a.as_bytes(), b.as_bytes()),
+                rpmvercmp_walk(a.as_bytes(), b.as_bytes()),
+                "{} vs {}", a, b
+            );
+        }
+    }
+}

@@ -11,7 +11,6 @@
 //! number is read leniently (see [`lenient`]).
 
 use super::{special_rank, Part, Parts};
-use crate::version::num::Num;
 
 /// Why a version has no place in the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +106,7 @@ fn numbers(text: &str, parts: &mut Parts) {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|r| !r.is_empty())
     {
-        parts.push(Part::Number(Num::from_digits(run)));
+        parts.push(Part::number(run));
     }
 }
 
@@ -165,10 +164,10 @@ fn classical(text: &str, parts: &mut Parts) -> bool {
         return false;
     };
     for &(start, end) in &spans[..count] {
-        parts.push(Part::Number(Num::from_digits(&body[start..end])));
+        parts.push(Part::number(&body[start..end]));
     }
     for _ in count..4 {
-        parts.push(Part::Number(Num::Small(0)));
+        parts.push(Part::Number(0));
     }
     push_modifier(&modifier, parts);
     true
@@ -236,20 +235,20 @@ fn numeric_branch(name: &str, parts: &mut Parts) -> bool {
     if major.is_empty() || !major.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let mut found = vec![Part::Number(Num::from_digits(major))];
+    let mut found = vec![Part::number(major)];
     for piece in pieces {
         if found.len() == 4 {
             return false;
         }
         found.push(match piece {
-            "x" | "X" | "*" => Part::Number(Num::Small(9_999_999)),
+            "x" | "X" | "*" => Part::Number(9_999_999),
             digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-                Part::Number(Num::from_digits(digits))
+                Part::number(digits)
             }
             _ => return false,
         });
     }
-    found.resize(4, Part::Number(Num::Small(9_999_999)));
+    found.resize(4, Part::Number(9_999_999));
     parts.extend(found);
     parts.push(Part::Word(special_rank(b"dev")));
     true
@@ -259,7 +258,7 @@ fn numeric_branch(name: &str, parts: &mut Parts) -> bool {
 pub(super) fn normalize(text: &str) -> Result<Parts, Rejected> {
     let mut text = text;
     // An `@stability` flag.
-    if let Some(at) = text.rfind('@') {
+    if let Some(at) = text.bytes().rposition(|b| b == b'@') {
         let flag = &text[at + 1..];
         if ["stable", "RC", "beta", "alpha", "dev"]
             .iter()
@@ -272,7 +271,7 @@ pub(super) fn normalize(text: &str) -> Result<Parts, Rejected> {
         return Err(Rejected::Branch);
     }
     // Build metadata: `^([^,\s+]++)\+[^\s]++$`.
-    if let Some(plus) = text.find('+') {
+    if let Some(plus) = text.bytes().position(|b| b == b'+') {
         if plus > 0 && !text[..plus].contains(',') && plus + 1 < text.len() {
             text = &text[..plus];
         }
@@ -317,7 +316,7 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
             .iter()
             .take_while(|b| b.is_ascii_digit())
             .count();
-        parts.push(Part::Number(Num::from_digits(&body[at..at + digits])));
+        parts.push(Part::number(&body[at..at + digits]));
         count += 1;
         at += digits;
         if bytes.get(at) == Some(&b'.') && bytes.get(at + 1).is_some_and(u8::is_ascii_digit) {
@@ -327,7 +326,7 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
         }
     }
     for _ in count..4 {
-        parts.push(Part::Number(Num::Small(0)));
+        parts.push(Part::Number(0));
     }
     let rest = &body[at..];
     let mut k = 0;
@@ -350,7 +349,7 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
             .count();
         let run = &rest[k..k + len];
         parts.push(if digits {
-            Part::Number(Num::from_digits(run))
+            Part::number(run)
         } else {
             Part::Word(special_rank(run.as_bytes()))
         });
