@@ -36,6 +36,22 @@ impl Num {
     }
 }
 
+/// ASCII digits as a `u64`, `None` when the value does not fit; faster than `str::parse` for
+/// the short numbers of versions (up to 19 digits cannot overflow, so they are folded
+/// without checks). The caller guarantees `digits` is non-empty ASCII digits.
+#[inline]
+pub(crate) fn parse_u64(digits: &str) -> Option<u64> {
+    if digits.len() <= 19 {
+        Some(
+            digits
+                .bytes()
+                .fold(0u64, |n, d| n * 10 + u64::from(d.wrapping_sub(b'0'))),
+        )
+    } else {
+        digits.parse().ok()
+    }
+}
+
 impl Ord for Num {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
@@ -65,6 +81,16 @@ impl std::fmt::Display for Num {
 #[cfg(test)]
 mod tests {
     use super::Num;
+
+    #[test]
+    fn parse_u64_folds_short_numbers_and_checks_long_ones() {
+        use super::parse_u64;
+        assert_eq!(parse_u64("0"), Some(0));
+        assert_eq!(parse_u64("0000000000000000000000042"), Some(42));
+        assert_eq!(parse_u64("9999999999999999999"), Some(9_999_999_999_999_999_999));
+        assert_eq!(parse_u64("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64("18446744073709551616"), None);
+    }
 
     #[test]
     fn numbers_order_by_value_whatever_their_length() {

@@ -62,8 +62,8 @@ impl OpensslVersion {
                 ));
             }
             numbers.push(
-                part.parse()
-                    .map_err(|_| err(at, VersionErrorKind::NumberTooLarge))?,
+                super::num::parse_u64(part)
+                    .ok_or_else(|| err(at, VersionErrorKind::NumberTooLarge))?,
             );
             at += part.len() + 1;
         }

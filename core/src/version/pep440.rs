@@ -308,7 +308,7 @@ impl Parser<'_> {
         if start == self.pos {
             return None;
         }
-        Some(self.input[start..self.pos].parse::<u64>().map_err(|_| {
+        Some(super::num::parse_u64(&self.input[start..self.pos]).ok_or_else(|| {
             VersionError::new(
                 Scheme::Pypi,
                 self.input,

@@ -180,9 +180,8 @@ impl Parser<'_> {
         if digits > 1 && self.input.as_bytes()[start] == b'0' {
             return Err(self.error(VersionErrorKind::LeadingZero));
         }
-        let value = self.input[start..start + digits]
-            .parse::<u64>()
-            .map_err(|_| self.error(VersionErrorKind::NumberTooLarge))?;
+        let value = super::num::parse_u64(&self.input[start..start + digits])
+            .ok_or_else(|| self.error(VersionErrorKind::NumberTooLarge))?;
         self.pos += digits;
         Ok(value)
     }
