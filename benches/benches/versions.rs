@@ -78,9 +78,51 @@ const SAMPLES: &[(Scheme, [&str; 4])] = &[
     ),
 ];
 
+/// Plain releases, the most common shape in inventories: what each scheme's release looks
+/// like without pre-release words (a revision where the scheme's packages always carry one).
+const PLAIN: &[(Scheme, [&str; 4])] = &[
+    (Scheme::Semver, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Npm, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Golang, ["v1.2.3", "v0.17.0", "v2.31.0", "v1.10.1"]),
+    (Scheme::Pypi, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (
+        Scheme::Deb,
+        ["1.2.3-1", "7.88.1-10", "2.36.1-8", "10.0.1-2"],
+    ),
+    (
+        Scheme::Rpm,
+        [
+            "1.2.3-1.el8",
+            "7.61.1-25.el8",
+            "2.36.1-8.fc39",
+            "10.0.1-2.el9",
+        ],
+    ),
+    (
+        Scheme::Alpm,
+        ["1.2.3-1", "7.88.1-10", "2.36.1-8", "10.0.1-2"],
+    ),
+    (
+        Scheme::Alpine,
+        ["1.2.3-r0", "7.88.1-r1", "2.36.1-r8", "10.0.1-r2"],
+    ),
+    (Scheme::Maven, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Nuget, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Gem, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Composer, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Conan, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Openssl, ["1.1.1", "3.0.13", "3.2.1", "1.0.2"]),
+    (Scheme::Generic, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+];
+
 fn parse_and_compare(c: &mut Criterion) {
-    let mut group = c.benchmark_group("version");
-    for (scheme, samples) in SAMPLES {
+    bench_versions(c, "version", SAMPLES);
+    bench_versions(c, "version-plain", PLAIN);
+}
+
+fn bench_versions(c: &mut Criterion, name: &str, sets: &[(Scheme, [&str; 4])]) {
+    let mut group = c.benchmark_group(name);
+    for (scheme, samples) in sets {
         group.throughput(Throughput::Elements(samples.len() as u64));
         group.bench_with_input(BenchmarkId::new("parse", scheme), samples, |b, samples| {
             b.iter(|| {

@@ -87,7 +87,10 @@ mod tests {
         use super::parse_u64;
         assert_eq!(parse_u64("0"), Some(0));
         assert_eq!(parse_u64("0000000000000000000000042"), Some(42));
-        assert_eq!(parse_u64("9999999999999999999"), Some(9_999_999_999_999_999_999));
+        assert_eq!(
+            parse_u64("9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
         assert_eq!(parse_u64("18446744073709551615"), Some(u64::MAX));
         assert_eq!(parse_u64("18446744073709551616"), None);
     }

@@ -308,14 +308,16 @@ impl Parser<'_> {
         if start == self.pos {
             return None;
         }
-        Some(super::num::parse_u64(&self.input[start..self.pos]).ok_or_else(|| {
-            VersionError::new(
-                Scheme::Pypi,
-                self.input,
-                start,
-                VersionErrorKind::NumberTooLarge,
-            )
-        }))
+        Some(
+            super::num::parse_u64(&self.input[start..self.pos]).ok_or_else(|| {
+                VersionError::new(
+                    Scheme::Pypi,
+                    self.input,
+                    start,
+                    VersionErrorKind::NumberTooLarge,
+                )
+            }),
+        )
     }
 
     /// `[-_.]? N?` after a pre/post/dev word: the number defaults to 0. As in PEP 440's

@@ -62,6 +62,13 @@ fn digit_groups(text: &str) -> usize {
 /// `[._-]?(?:(stability)((?:[.-]?\d+)*+)?)?([.-]?dev)?$`, ignoring case, tried in PCRE's
 /// order (greedy optional parts first, stability words in alternation order).
 fn modifier(text: &str) -> Option<Modifier<'_>> {
+    if text.is_empty() {
+        return Some(Modifier {
+            stability: None,
+            digits: "",
+            dev: false,
+        });
+    }
     let separators: &[usize] = if matches!(text.as_bytes().first(), Some(b'.' | b'_' | b'-')) {
         &[1, 0]
     } else {
