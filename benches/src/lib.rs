@@ -1,6 +1,7 @@
 //! Shared inputs for the criterion benches: the embedded demo, and real data from
 //! `../shared/data` (override with `EXPOSURE_SHARED_DIR`) when it is present.
 
+use exposure::version::Scheme;
 use std::path::PathBuf;
 
 /// The shared data directory, when present.
@@ -32,4 +33,114 @@ pub const PEP440_SAMPLES: [&str; 6] = [
     "1!2.0.post1.dev3",
     "0.9.8.dev0",
     "3.1.3+local.7",
+];
+
+/// Four realistic versions per scheme, mixing releases with the shapes that make each scheme
+/// hard: pre-releases, epochs, Go pseudo-versions, Debian revisions, Maven qualifiers.
+pub const MIXED_VERSIONS: &[(Scheme, [&str; 4])] = &[
+    (
+        Scheme::Semver,
+        ["1.2.3", "4.17.21", "1.0.0-rc.1", "2.0.0+build.5"],
+    ),
+    (Scheme::Npm, ["1.2.3", "4.17.21", "1.0.0-rc.1", "v2.0.0"]),
+    (
+        Scheme::Golang,
+        [
+            "v1.2.3",
+            "v0.0.0-20210405180319-a5a99cb37ef4",
+            "0.17.0",
+            "v3.2.0+incompatible",
+        ],
+    ),
+    (
+        Scheme::Pypi,
+        ["2.31.0", "1.26.18", "2.0.0rc1", "1!2.0.post1.dev3"],
+    ),
+    (
+        Scheme::Deb,
+        [
+            "1:2.36.1-8+deb12u1",
+            "3.0.11-1~deb12u2",
+            "7.88.1-10+deb12u5",
+            "2.9.14+dfsg-1.3~deb12u1",
+        ],
+    ),
+    (
+        Scheme::Rpm,
+        [
+            "1.1.1k-7.el8_6",
+            "2:8.0.1763-19.el8_6.4",
+            "7.61.1-25.el8_7.1",
+            "1.0~rc1-1",
+        ],
+    ),
+    (
+        Scheme::Alpm,
+        ["1:2.36.1-8", "3.0.11-1", "7.88.1-10", "2.9.14-1"],
+    ),
+    (
+        Scheme::Alpine,
+        [
+            "1.2.3-r0",
+            "3.0.8-r1",
+            "1.36.1_git20230101-r2",
+            "2.0_rc1-r0",
+        ],
+    ),
+    (
+        Scheme::Maven,
+        ["2.14.1", "2.15.0", "1.0-SNAPSHOT", "5.3.18.RELEASE"],
+    ),
+    (
+        Scheme::Nuget,
+        ["13.0.1", "6.0.0-preview.7", "4.7.2.1", "2.0.0"],
+    ),
+    (Scheme::Gem, ["6.1.7.3", "1.13.10", "7.0.0.rc1", "2.0"]),
+    (
+        Scheme::Composer,
+        ["5.4.3", "v2.8.1", "1.0.0-beta2", "6.0.0-RC1"],
+    ),
+    (Scheme::Conan, ["1.2.13", "3.0.8", "1.81.0", "1.2.11-pre"]),
+    (Scheme::Openssl, ["1.0.2k", "1.1.1w", "3.0.13", "0.9.8zh"]),
+    (
+        Scheme::Generic,
+        ["10.0.19041.1234", "121.0", "2.4.49-rc1", "7u80"],
+    ),
+];
+
+/// Plain releases, the most common shape in inventories: what each scheme's release looks
+/// like without pre-release words (a revision where the scheme's packages always carry one).
+pub const PLAIN_VERSIONS: &[(Scheme, [&str; 4])] = &[
+    (Scheme::Semver, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Npm, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Golang, ["v1.2.3", "v0.17.0", "v2.31.0", "v1.10.1"]),
+    (Scheme::Pypi, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (
+        Scheme::Deb,
+        ["1.2.3-1", "7.88.1-10", "2.36.1-8", "10.0.1-2"],
+    ),
+    (
+        Scheme::Rpm,
+        [
+            "1.2.3-1.el8",
+            "7.61.1-25.el8",
+            "2.36.1-8.fc39",
+            "10.0.1-2.el9",
+        ],
+    ),
+    (
+        Scheme::Alpm,
+        ["1.2.3-1", "7.88.1-10", "2.36.1-8", "10.0.1-2"],
+    ),
+    (
+        Scheme::Alpine,
+        ["1.2.3-r0", "7.88.1-r1", "2.36.1-r8", "10.0.1-r2"],
+    ),
+    (Scheme::Maven, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Nuget, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Gem, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Composer, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Conan, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
+    (Scheme::Openssl, ["1.1.1", "3.0.13", "3.2.1", "1.0.2"]),
+    (Scheme::Generic, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
 ];

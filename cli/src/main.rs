@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod batch;
+mod cpe;
 mod table;
 
 use exposure::range::parse_range;
@@ -22,6 +23,10 @@ usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--format table|json]
   exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
   exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
+  exposure cpe parse [--to fs|uri|wfn]    stdin: a CPE 2.3 formatted string, 2.2 URI or WFN
+                                          stdout: that name in the binding (default fs)
+  exposure cpe compare                    stdin: SOURCE<TAB>TARGET
+                                          stdout: EQUAL, SUPERSET, SUBSET, DISJOINT or UNDEFINED
 
   Batch modes write one line per input line; a line they cannot handle gives
   error<TAB>message. S is one of: semver npm cargo golang pypi deb rpm alpm alpine maven
@@ -159,6 +164,13 @@ fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>
     }))
 }
 
+/// Runs a batch mode that takes no per-line argument.
+fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> std::io::Result<()> {
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    batch::run(stdin, stdout, handle)
+}
+
 /// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 (with
 /// the usage) when its arguments were wrong.
 fn exit_code<E: std::fmt::Display>(outcome: Result<Result<(), E>, String>) -> ExitCode {
@@ -181,6 +193,19 @@ fn main() -> ExitCode {
     match words.as_slice() {
         ["version", "compare"] => return run_batch(&args[2..], compare_line),
         ["range", "contains"] => return run_batch(&args[2..], contains_line),
+        ["cpe", "parse"] => {
+            return exit_code(
+                cpe::binding_arg(&args[2..])
+                    .map(|binding| run_lines(|line| cpe::parse_line(binding, line))),
+            )
+        }
+        ["cpe", "compare"] => {
+            return exit_code(if args.len() == 2 {
+                Ok(run_lines(cpe::compare_line))
+            } else {
+                Err("cpe compare takes no arguments".to_owned())
+            })
+        }
         _ => {}
     }
     match args.first().map(String::as_str) {

@@ -29,6 +29,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod cpe;
 pub mod demo;
 pub mod ecosystem;
 pub mod engine;
