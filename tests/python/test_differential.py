@@ -1,4 +1,5 @@
-"""Differential tests against each ecosystem's own tool (tests/oracles/differential.py),
+"""Differential tests against each ecosystem's own tool (tests/oracles/differential.py) and
+of CPE names against the PyPI cpe package (tests/oracles/cpe_differential.py),
 with a fixed seed in CI. More: EXPOSURE_DIFF_SEED=<n> EXPOSURE_DIFF_COUNT=<n> pytest ...,
 or run the script directly with --seed/--count."""
 
@@ -11,6 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "oracles"))
 
+import cpe_differential  # noqa: E402
 import differential  # noqa: E402
 
 SEED = int(os.environ.get("EXPOSURE_DIFF_SEED", "20261130"))
@@ -42,4 +44,23 @@ def test_range_membership_matches_the_native_tool(binary, scheme):
     except differential.OracleMissing as e:
         pytest.skip(f"SKIPPED: oracle for {scheme} ranges unavailable: {e}")
     assert total - skipped > COUNT // 2, "too few valid cases: the generator is broken"
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_cpe_bindings_match_the_cpe_package(binary):
+    try:
+        total, rejected, excused, mismatches = cpe_differential.compare_parse(binary, COUNT, SEED)
+    except differential.OracleMissing as e:
+        pytest.skip(f"SKIPPED: {e}")
+    assert total - rejected > COUNT // 3, "too few valid names: the generator is broken"
+    assert excused < COUNT // 10, f"{excused} documented deviations: more than expected"
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_cpe_relations_match_the_cpe_package(binary):
+    try:
+        total, excused, mismatches = cpe_differential.compare_relations(binary, COUNT, SEED)
+    except differential.OracleMissing as e:
+        pytest.skip(f"SKIPPED: {e}")
+    assert excused < COUNT // 20, f"{excused} documented deviations: more than expected"
     assert not mismatches, "\n".join(mismatches[:20])

@@ -30,6 +30,10 @@ pub enum CpeErrorKind {
     /// A character a value cannot hold unquoted (or at all).
     #[error("character {0:?} not allowed here")]
     Character(char),
+    /// A character that may not be quoted in this binding (`\.` in a formatted string,
+    /// whose grammar writes `.`, `-`, `_` and letters unquoted).
+    #[error("character {0:?} must not be quoted here")]
+    Quoted(char),
     /// A `\` with nothing after it.
     #[error("quote character \\ at the end of a value")]
     DanglingQuote,
@@ -57,7 +61,7 @@ pub enum CpeErrorKind {
 /// let err = "cpe:2.3:a:hp:insight_?diagnostics:8.*:*:*:*:*:*:*:*".parse::<Cpe>().unwrap_err();
 /// assert_eq!(err.kind(), &CpeErrorKind::EmbeddedQuestionMark);
 /// assert_eq!(err.attribute(), Some(Attribute::Product));
-/// assert_eq!(err.offset(), 13);
+/// assert_eq!(err.offset(), 21); // the `?` in `insight_?diagnostics`
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CpeError(Box<Inner>);

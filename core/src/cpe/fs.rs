@@ -1,6 +1,6 @@
 //! The CPE 2.3 formatted string binding (NISTIR 7695 §6.2).
 
-use super::value::{build, decode_quoted, Value};
+use super::value::{build, decode_quoted, is_punctuation, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 
 const PREFIX: &str = "cpe:2.3:";
@@ -37,8 +37,14 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             text => {
                 // Unquoted, only letters, digits, `_`, `-` and `.` (and the wildcards); every
                 // other character is quoted (NISTIR 7695 Figure 6-3).
-                let (chars, offsets) =
-                    decode_quoted(text, start, |b| matches!(b, b'-' | b'.')).map_err(err)?;
+                // Quoted, only punctuation, and `-` for a value that is a lone hyphen.
+                let (chars, offsets) = decode_quoted(
+                    text,
+                    start,
+                    |b| matches!(b, b'-' | b'.'),
+                    |b| is_punctuation(b) || b == b'-',
+                )
+                .map_err(err)?;
                 Value::Text(build(&chars, &offsets).map_err(err)?)
             }
         };

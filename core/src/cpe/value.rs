@@ -86,6 +86,11 @@ pub(crate) enum Char {
     Wild(u8),
 }
 
+/// Punctuation a WFN and a formatted string quote (NISTIR 7695 `punc`), and `\`, `*`, `?`.
+pub(crate) fn is_punctuation(b: u8) -> bool {
+    b.is_ascii_graphic() && !b.is_ascii_alphanumeric() && !matches!(b, b'_' | b'.' | b'-')
+}
+
 /// Builds the WFN form of a value from its decoded characters, checking NISTIR 7695's rules:
 /// printable ASCII only; `*` only as the first or last character; `?` only in a run at the
 /// start or the end. `offsets[i]` is where `chars[i]` starts in the input, for errors.
@@ -129,11 +134,12 @@ pub(crate) fn build(chars: &[Char], offsets: &[usize]) -> Result<Box<str>, (usiz
 
 /// Decodes the characters of a WFN string (the text form and the formatted string share
 /// this quoting): `\x` is `x`, unquoted `*` and `?` are wildcards; `unquoted_ok` says which
-/// other characters may stand unquoted.
+/// other characters may stand unquoted and `quotable` which may follow a `\`.
 pub(crate) fn decode_quoted(
     text: &str,
     base: usize,
     unquoted_ok: impl Fn(u8) -> bool,
+    quotable: impl Fn(u8) -> bool,
 ) -> Result<(Vec<Char>, Vec<usize>), (usize, CpeErrorKind)> {
     let bytes = text.as_bytes();
     let (mut chars, mut offsets) = (
@@ -149,6 +155,10 @@ pub(crate) fn decode_quoted(
                 let Some(&next) = bytes.get(i + 1) else {
                     return Err((base + i, CpeErrorKind::DanglingQuote));
                 };
+                if !quotable(next) {
+                    let found = text[i + 1..].chars().next().unwrap_or('?');
+                    return Err((base + i + 1, CpeErrorKind::Quoted(found)));
+                }
                 chars.push(Char::Literal(next));
                 i += 2;
                 continue;

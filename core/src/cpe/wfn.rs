@@ -58,8 +58,13 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             }
             let err = |(at, kind)| CpeError::new(input, at, Some(attribute), kind);
             // In WFN text every character but letters, digits and `_` is quoted.
-            let (chars, offsets) =
-                decode_quoted(&input[start..j], start, |_| false).map_err(err)?;
+            let (chars, offsets) = decode_quoted(
+                &input[start..j],
+                start,
+                |_| false,
+                |b| b.is_ascii_graphic() && !b.is_ascii_alphanumeric() && b != b'_',
+            )
+            .map_err(err)?;
             i = j + 1;
             Value::Text(build(&chars, &offsets).map_err(err)?)
         } else {
