@@ -28,6 +28,7 @@
 //! # Ok::<(), exposure::cpe::CpeError>(())
 //! ```
 
+mod applicability;
 mod error;
 mod fs;
 mod matching;
@@ -39,6 +40,10 @@ mod wfn;
 #[cfg(test)]
 mod tests;
 
+pub use applicability::{
+    scheme_for, Applicability, Configuration, ConfigurationError, Criterion, Matched, Node,
+    Operator,
+};
 pub use error::{CpeError, CpeErrorKind};
 pub use matching::{compare_values, Relation};
 pub use name::{Attribute, Cpe, Part};

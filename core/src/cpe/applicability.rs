@@ -1,0 +1,417 @@
+//! NVD applicability statements: which sets of CPE names a CVE applies to, read from a CVE's
+//! `configurations` in NVD JSON 1.1 (`nodes[].cpe_match`, `children`) or NVD API 2.0
+//! (`configurations[].nodes[].cpeMatch`), and evaluated against the CPE names of a device.
+//!
+//! A configuration is true for a device when its tree of AND/OR nodes (with `negate`) is;
+//! a criterion is true when one of the device's names matches it: the criterion's name is a
+//! superset of the device's (NISTIR 7696), and when it carries version bounds
+//! (`versionStartIncluding` … `versionEndExcluding`) the device's version lies within them,
+//! compared in the product's scheme (OpenSSL's letter releases for `openssl:openssl`, vendor
+//! versions otherwise). A CVE applies when a true configuration holds at least one matched
+//! criterion marked `vulnerable`; the others (`vulnerable: false`) are the platform it must
+//! run on or with. Every match is returned as evidence.
+
+use super::{Attribute, Cpe, CpeError, Value};
+use crate::range::{NvdBounds, Range, RangeSyntaxError};
+use crate::version::{Scheme, Version};
+use serde_json::Value as Json;
+
+/// How a node combines its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// Every part must hold.
+    And,
+    /// One part must hold.
+    Or,
+}
+
+/// One `cpe_match` / `cpeMatch` entry.
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    /// Whether matching it makes a device vulnerable (else it names a platform).
+    pub vulnerable: bool,
+    /// The criterion's name as the feed wrote it.
+    pub text: String,
+    /// The name, parsed.
+    pub cpe: Cpe,
+    /// The version bounds as the feed wrote them (`>=2.4.0, <2.4.49`), when there are any.
+    pub bounds: Option<String>,
+    /// NVD's `matchCriteriaId`, when given.
+    pub id: Option<String>,
+    /// The name with its version ANY, and the range the bounds make, when there are bounds.
+    versioned: Option<(Cpe, Range)>,
+}
+
+impl Criterion {
+    /// The device name among `device` that satisfies this criterion, if any.
+    pub fn matching<'d>(&self, device: &'d [Cpe]) -> Option<&'d Cpe> {
+        device.iter().find(|name| self.matches(name))
+    }
+
+    /// Whether one device name satisfies this criterion.
+    pub fn matches(&self, name: &Cpe) -> bool {
+        match &self.versioned {
+            None => self.cpe.matches(name),
+            Some((unversioned, range)) => {
+                unversioned.matches(name)
+                    && name
+                        .get(Attribute::Version)
+                        .literal()
+                        .and_then(|v| Version::parse(range.scheme(), &v).ok())
+                        .is_some_and(|v| range.contains(&v))
+            }
+        }
+    }
+}
+
+/// A node: criteria and child nodes combined by an operator, possibly negated.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// How the parts combine.
+    pub operator: Operator,
+    /// Whether the result is inverted.
+    pub negate: bool,
+    /// The node's own criteria.
+    pub criteria: Vec<Criterion>,
+    /// Child nodes (NVD JSON 1.1).
+    pub children: Vec<Node>,
+}
+
+/// One configuration: nodes combined by an operator (AND for "running on/with").
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// How the nodes combine.
+    pub operator: Operator,
+    /// Whether the result is inverted.
+    pub negate: bool,
+    /// The nodes.
+    pub nodes: Vec<Node>,
+}
+
+/// A criterion a device satisfied, with the name that satisfied it.
+#[derive(Debug, Clone, Copy)]
+pub struct Matched<'a> {
+    /// The criterion.
+    pub criterion: &'a Criterion,
+    /// The device's name.
+    pub name: &'a Cpe,
+}
+
+/// Why a configuration could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigurationError {
+    /// The JSON does not have the shape of NVD configurations.
+    #[error("{path}: {message}")]
+    Shape {
+        /// JSON path of the problem.
+        path: String,
+        /// What was expected.
+        message: String,
+    },
+    /// A criterion's name is not a CPE name.
+    #[error("{path}: {source}")]
+    Name {
+        /// JSON path of the criterion.
+        path: String,
+        /// The parse error.
+        source: CpeError,
+    },
+    /// A criterion's version bounds cannot be read in the product's scheme.
+    #[error("{path}: {source}")]
+    Bounds {
+        /// JSON path of the criterion.
+        path: String,
+        /// The parse error.
+        source: RangeSyntaxError,
+    },
+}
+
+/// A CVE's applicability statement: its configurations, any of which may apply.
+///
+/// ```
+/// use exposure::cpe::{Applicability, Cpe};
+/// // NVD API 2.0: libwebp before 1.3.2 (CVE-2023-4863).
+/// let configurations = serde_json::json!([{ "nodes": [{ "operator": "OR", "negate": false,
+///     "cpeMatch": [{ "vulnerable": true, "versionEndExcluding": "1.3.2",
+///                    "criteria": "cpe:2.3:a:webmproject:libwebp:*:*:*:*:*:*:*:*" }] }] }]);
+/// let statement = Applicability::from_nvd_json(&configurations)?;
+/// let device: Vec<Cpe> = vec!["cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*".parse().unwrap()];
+/// let matched = statement.evaluate(&device).expect("vulnerable");
+/// assert_eq!(matched[0].criterion.bounds.as_deref(), Some("<1.3.2"));
+/// let patched: Vec<Cpe> = vec!["cpe:/a:webmproject:libwebp:1.3.2".parse().unwrap()];
+/// assert!(statement.evaluate(&patched).is_none());
+/// # Ok::<(), exposure::cpe::ConfigurationError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Applicability {
+    /// The configurations; the CVE applies when one of them does.
+    pub configurations: Vec<Configuration>,
+}
+
+impl Applicability {
+    /// Reads the `configurations` value of an NVD CVE: an object with `nodes` (JSON 1.1)
+    /// or an array of configurations (API 2.0).
+    pub fn from_nvd_json(configurations: &Json) -> Result<Self, ConfigurationError> {
+        match configurations {
+            Json::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.push(configuration_v2(item, &format!("configurations[{i}]"))?);
+                }
+                Ok(Applicability {
+                    configurations: out,
+                })
+            }
+            Json::Object(map) => {
+                let nodes = map.get("nodes").and_then(Json::as_array).ok_or_else(|| {
+                    shape(
+                        "configurations",
+                        "expected an object with nodes (NVD JSON 1.1) or an array (API 2.0)",
+                    )
+                })?;
+                let mut out = Vec::with_capacity(nodes.len());
+                for (i, node) in nodes.iter().enumerate() {
+                    out.push(Configuration {
+                        operator: Operator::Or,
+                        negate: false,
+                        nodes: vec![node_v1(node, &format!("configurations.nodes[{i}]"))?],
+                    });
+                }
+                Ok(Applicability {
+                    configurations: out,
+                })
+            }
+            _ => Err(shape("configurations", "expected an object or an array")),
+        }
+    }
+
+    /// Every criterion, for indexing by vendor and product.
+    pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
+        fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Criterion>) {
+            out.extend(&node.criteria);
+            for child in &node.children {
+                walk(child, out);
+            }
+        }
+        let mut out = Vec::new();
+        for configuration in &self.configurations {
+            for node in &configuration.nodes {
+                walk(node, &mut out);
+            }
+        }
+        out.into_iter()
+    }
+
+    /// The criteria a device satisfied in the configurations that apply to it, when one of
+    /// them applies with a vulnerable criterion; `None` when the CVE does not apply.
+    pub fn evaluate<'a>(&'a self, device: &'a [Cpe]) -> Option<Vec<Matched<'a>>> {
+        let mut evidence = Vec::new();
+        for configuration in &self.configurations {
+            let mut matched = Vec::new();
+            let holds = combine(
+                configuration.operator,
+                configuration.negate,
+                configuration
+                    .nodes
+                    .iter()
+                    .map(|node| evaluate_node(node, device, &mut matched)),
+            );
+            if holds && matched.iter().any(|m: &Matched<'_>| m.criterion.vulnerable) {
+                evidence.extend(matched);
+            }
+        }
+        (!evidence.is_empty()).then_some(evidence)
+    }
+}
+
+/// Combines results by an operator; an empty list holds for neither.
+fn combine(operator: Operator, negate: bool, results: impl Iterator<Item = bool>) -> bool {
+    let results: Vec<bool> = results.collect();
+    let holds = !results.is_empty()
+        && match operator {
+            Operator::And => results.iter().all(|r| *r),
+            Operator::Or => results.iter().any(|r| *r),
+        };
+    holds != negate
+}
+
+fn evaluate_node<'a>(node: &'a Node, device: &'a [Cpe], evidence: &mut Vec<Matched<'a>>) -> bool {
+    let mut matched = Vec::new();
+    let criteria = node.criteria.iter().map(|criterion| {
+        criterion.matching(device).is_some_and(|name| {
+            matched.push(Matched { criterion, name });
+            true
+        })
+    });
+    let criteria: Vec<bool> = criteria.collect();
+    let children: Vec<bool> = node
+        .children
+        .iter()
+        .map(|child| evaluate_node(child, device, &mut matched))
+        .collect();
+    let holds = combine(
+        node.operator,
+        node.negate,
+        criteria.into_iter().chain(children),
+    );
+    // What a negated node matched is not evidence: it held because those names are absent.
+    if holds && !node.negate {
+        evidence.extend(matched);
+    }
+    holds
+}
+
+fn shape(path: &str, message: &str) -> ConfigurationError {
+    ConfigurationError::Shape {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn operator(value: Option<&Json>, path: &str) -> Result<Operator, ConfigurationError> {
+    match value.and_then(Json::as_str) {
+        None | Some("OR") => Ok(Operator::Or),
+        Some("AND") => Ok(Operator::And),
+        Some(other) => Err(shape(
+            path,
+            &format!("operator {other:?} is neither AND nor OR"),
+        )),
+    }
+}
+
+fn flag(value: Option<&Json>) -> bool {
+    value.and_then(Json::as_bool).unwrap_or(false)
+}
+
+/// An API 2.0 configuration: `{operator?, negate?, nodes: [{operator, negate, cpeMatch}]}`.
+fn configuration_v2(item: &Json, path: &str) -> Result<Configuration, ConfigurationError> {
+    let nodes = item
+        .get("nodes")
+        .and_then(Json::as_array)
+        .ok_or_else(|| shape(path, "a configuration needs nodes"))?;
+    let mut out = Vec::with_capacity(nodes.len());
+    for (i, node) in nodes.iter().enumerate() {
+        let node_path = format!("{path}.nodes[{i}]");
+        let matches = node
+            .get("cpeMatch")
+            .and_then(Json::as_array)
+            .ok_or_else(|| shape(&node_path, "a node needs cpeMatch"))?;
+        out.push(Node {
+            operator: operator(node.get("operator"), &node_path)?,
+            negate: flag(node.get("negate")),
+            criteria: criteria(matches, "criteria", &format!("{node_path}.cpeMatch"))?,
+            children: Vec::new(),
+        });
+    }
+    Ok(Configuration {
+        operator: operator(item.get("operator"), path)?,
+        negate: flag(item.get("negate")),
+        nodes: out,
+    })
+}
+
+/// A JSON 1.1 node: `{operator, negate?, cpe_match?, children?}`.
+fn node_v1(node: &Json, path: &str) -> Result<Node, ConfigurationError> {
+    let empty = Vec::new();
+    let matches = node
+        .get("cpe_match")
+        .and_then(Json::as_array)
+        .unwrap_or(&empty);
+    let children = node
+        .get("children")
+        .and_then(Json::as_array)
+        .unwrap_or(&empty);
+    let mut child_nodes = Vec::with_capacity(children.len());
+    for (i, child) in children.iter().enumerate() {
+        child_nodes.push(node_v1(child, &format!("{path}.children[{i}]"))?);
+    }
+    Ok(Node {
+        operator: operator(node.get("operator"), path)?,
+        negate: flag(node.get("negate")),
+        criteria: criteria(matches, "cpe23Uri", &format!("{path}.cpe_match"))?,
+        children: child_nodes,
+    })
+}
+
+fn criteria(
+    matches: &[Json],
+    name_key: &str,
+    path: &str,
+) -> Result<Vec<Criterion>, ConfigurationError> {
+    let mut out = Vec::with_capacity(matches.len());
+    for (i, entry) in matches.iter().enumerate() {
+        let path = format!("{path}[{i}]");
+        let text = entry
+            .get(name_key)
+            .and_then(Json::as_str)
+            .ok_or_else(|| shape(&path, &format!("a criterion needs {name_key}")))?;
+        let cpe = Cpe::parse(text).map_err(|source| ConfigurationError::Name {
+            path: path.clone(),
+            source,
+        })?;
+        let field = |key: &str| entry.get(key).and_then(Json::as_str);
+        // NVD writes `versionStartIncluding: "-"` for "from the first version" (75 criteria
+        // of the 2017 feed); `-`, `*` and empty bounds are no bound.
+        let bound = |key: &str| field(key).filter(|v| !matches!(v.trim(), "-" | "*" | ""));
+        let bounds = NvdBounds {
+            start_including: bound("versionStartIncluding"),
+            start_excluding: bound("versionStartExcluding"),
+            end_including: bound("versionEndIncluding"),
+            end_excluding: bound("versionEndExcluding"),
+            exact: None,
+        };
+        let has_bounds = bounds.start_including.is_some()
+            || bounds.start_excluding.is_some()
+            || bounds.end_including.is_some()
+            || bounds.end_excluding.is_some();
+        let (versioned, bounds_text) = if has_bounds {
+            let range =
+                bounds
+                    .to_range(scheme_for(&cpe))
+                    .map_err(|source| ConfigurationError::Bounds {
+                        path: path.clone(),
+                        source,
+                    })?;
+            let text = [
+                (">=", bounds.start_including),
+                (">", bounds.start_excluding),
+                ("<=", bounds.end_including),
+                ("<", bounds.end_excluding),
+            ]
+            .iter()
+            .filter_map(|(op, v)| v.map(|v| format!("{op}{v}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+            (
+                Some((cpe.with(Attribute::Version, Value::Any), range)),
+                Some(text),
+            )
+        } else {
+            (None, None)
+        };
+        out.push(Criterion {
+            vulnerable: entry
+                .get("vulnerable")
+                .and_then(Json::as_bool)
+                .unwrap_or(true),
+            text: text.to_owned(),
+            cpe,
+            bounds: bounds_text,
+            id: field("matchCriteriaId").map(str::to_owned),
+            versioned,
+        });
+    }
+    Ok(out)
+}
+
+/// The scheme a product's NVD versions are compared in: OpenSSL's letter releases for
+/// OpenSSL itself, vendor versions for everything else.
+pub fn scheme_for(cpe: &Cpe) -> Scheme {
+    let is = |a: Attribute, v: &str| cpe.get(a).as_wfn() == Some(v);
+    if is(Attribute::Vendor, "openssl") && is(Attribute::Product, "openssl") {
+        Scheme::Openssl
+    } else {
+        Scheme::Generic
+    }
+}
