@@ -217,3 +217,50 @@ fn a_hyphen_start_bound_means_from_the_first_version() {
         "cpe:2.3:a:adobe:acrobat_reader_dc:15.006.30356:*:*:*:classic:*:*:*"
     ));
 }
+
+fn dictionary() -> Option<exposure::cpe::Dictionary> {
+    let path = nvd()?.join("cpe-dictionary/official-cpe-dictionary_v2.3-2015.xml.gz");
+    let file = std::fs::File::open(path).expect("dictionary opens");
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+    Some(exposure::cpe::Dictionary::from_xml(reader).expect("dictionary loads"))
+}
+
+/// The real 2015 dictionary: every entry loads, titles and deprecations are kept.
+#[test]
+fn the_2015_dictionary_loads_whole() {
+    let Some(dictionary) = dictionary() else {
+        return;
+    };
+    assert_eq!(dictionary.len(), 101_371);
+    eprintln!(
+        "dictionary: {} names, {} vendors",
+        dictionary.len(),
+        dictionary.vendor_count()
+    );
+    assert!(dictionary.has_product("mozilla", "firefox"));
+    assert!(dictionary.products("mozilla").any(|p| p == "thunderbird"));
+    let firefox: Cpe = "cpe:2.3:a:mozilla:firefox:3.6:*:*:*:*:*:*:*"
+        .parse()
+        .unwrap();
+    assert_eq!(
+        dictionary.get(&firefox).and_then(|i| i.title.as_deref()),
+        Some("Mozilla Firefox 3.6")
+    );
+    // A renamed vendor: acmailer 3.8 is now Seeds' acmailer 3.8.0.
+    let old: Cpe = "cpe:/a:acmailer:acmailer:3.8".parse().unwrap();
+    assert!(dictionary.get(&old).is_some_and(|i| i.deprecated));
+    assert_eq!(
+        dictionary.current(&old),
+        ["cpe:2.3:a:seeds:acmailer:3.8.0:*:*:*:*:*:*:*"
+            .parse::<Cpe>()
+            .unwrap()]
+    );
+    let deprecated = dictionary.items().iter().filter(|i| i.deprecated).count();
+    let without_successor = dictionary
+        .items()
+        .iter()
+        .filter(|i| i.deprecated && i.deprecated_by.is_empty())
+        .count();
+    eprintln!("dictionary: {deprecated} deprecated, {without_successor} without a successor");
+    assert!(deprecated > 100);
+}

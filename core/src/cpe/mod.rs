@@ -29,6 +29,7 @@
 //! ```
 
 mod applicability;
+mod dictionary;
 mod error;
 mod fs;
 mod matching;
@@ -44,6 +45,7 @@ pub use applicability::{
     scheme_for, Applicability, Configuration, ConfigurationError, Criterion, Matched, Node,
     Operator,
 };
+pub use dictionary::{Dictionary, DictionaryError, Item};
 pub use error::{CpeError, CpeErrorKind};
 pub use matching::{compare_values, Relation};
 pub use name::{Attribute, Cpe, Part};
