@@ -1,6 +1,8 @@
 //! `exposure cpe parse|compare`: CPE names from a shell, one line at a time.
 
-use exposure::cpe::Cpe;
+use exposure::cpe::{Cpe, Dictionary, Normalizer};
+use std::io::BufRead;
+use std::path::Path;
 
 /// Which binding `cpe parse` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,45 @@ pub(crate) fn compare_line(line: &str) -> Result<String, String> {
     let source = Cpe::parse(source).map_err(|e| e.to_string())?;
     let target = Cpe::parse(target).map_err(|e| e.to_string())?;
     Ok(source.compare(&target).name().to_owned())
+}
+
+/// `[--dictionary PATH]` for `cpe guess`: the NVD CPE dictionary XML, gzipped or not.
+pub(crate) fn dictionary_arg(args: &[String]) -> Result<Option<Dictionary>, String> {
+    match args {
+        [] => Ok(None),
+        [flag, path] if flag == "--dictionary" => load_dictionary(Path::new(path)).map(Some),
+        _ => Err("cpe guess takes only --dictionary PATH".to_owned()),
+    }
+}
+
+fn load_dictionary(path: &Path) -> Result<Dictionary, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    Dictionary::from_xml(reader).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `PUBLISHER<TAB>NAME<TAB>VERSION` in, `CPE<TAB>CONFIDENCE` candidates best first out,
+/// separated by ` | ` (an empty line when nothing supports a guess).
+pub(crate) fn guess_line(normalizer: &Normalizer<'_>, line: &str) -> Result<String, String> {
+    let mut fields = line.split('\t');
+    let (Some(publisher), Some(name), Some(version), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return Err("expected PUBLISHER, NAME and VERSION separated by TABs".to_owned());
+    };
+    if name.trim().is_empty() {
+        return Err("the name is empty".to_owned());
+    }
+    Ok(normalizer
+        .guess_installed(publisher, name, version)
+        .iter()
+        .map(|c| format!("{}\t{:.2}", c.cpe, c.confidence))
+        .collect::<Vec<_>>()
+        .join(" | "))
 }
 
 #[cfg(test)]

@@ -27,6 +27,10 @@ usage:
                                           stdout: that name in the binding (default fs)
   exposure cpe compare                    stdin: SOURCE<TAB>TARGET
                                           stdout: EQUAL, SUPERSET, SUBSET, DISJOINT or UNDEFINED
+  exposure cpe guess [--dictionary PATH]  stdin: PUBLISHER<TAB>NAME<TAB>VERSION
+                                          stdout: CPE<TAB>CONFIDENCE candidates, best first,
+                                          joined by ' | ' (empty when nothing supports one);
+                                          PATH is NVD's CPE dictionary XML (.gz accepted)
 
   Batch modes write one line per input line; a line they cannot handle gives
   error<TAB>message. S is one of: semver npm cargo golang pypi deb rpm alpm alpine maven
@@ -198,6 +202,16 @@ fn main() -> ExitCode {
                 cpe::binding_arg(&args[2..])
                     .map(|binding| run_lines(|line| cpe::parse_line(binding, line))),
             )
+        }
+        ["cpe", "guess"] => {
+            return exit_code(cpe::dictionary_arg(&args[2..]).map(|dictionary| {
+                let rules = exposure::cpe::Normalizer::with_default_rules();
+                let normalizer = match &dictionary {
+                    Some(d) => rules.with_dictionary(d),
+                    None => rules,
+                };
+                run_lines(|line| cpe::guess_line(&normalizer, line))
+            }))
         }
         ["cpe", "compare"] => {
             return exit_code(if args.len() == 2 {

@@ -34,6 +34,7 @@ mod error;
 mod fs;
 mod matching;
 mod name;
+mod normalize;
 mod uri;
 mod value;
 mod wfn;
@@ -49,4 +50,7 @@ pub use dictionary::{Dictionary, DictionaryError, Item};
 pub use error::{CpeError, CpeErrorKind};
 pub use matching::{compare_values, Relation};
 pub use name::{Attribute, Cpe, Part};
+pub use normalize::{
+    alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,
+};
 pub use value::Value;

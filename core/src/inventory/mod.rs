@@ -6,6 +6,7 @@
 
 mod cyclonedx;
 mod fleet;
+pub mod windows;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,443 @@
+//! From the names inventories carry to ranked CPE candidates: Windows Uninstall entries
+//! (`Mozilla Firefox (x64 en-US)`, `Mozilla`, `121.0`), Debian and RPM packages, SBOM
+//! components. Rules are data (`core/data/cpe-aliases.tsv`, versioned); the NVD dictionary,
+//! when given, confirms or refutes each guess. Unknown stays unknown: a name no rule and no
+//! dictionary entry supports gets no candidate at all.
+
+use super::{Attribute, Cpe, Dictionary, Value};
+use std::collections::{HashMap, HashSet};
+
+/// The alias table shipped with the library.
+pub const DEFAULT_ALIASES: &str = include_str!("../../data/cpe-aliases.tsv");
+
+/// One guess: a CPE name (with the version when one was given), how sure, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The name.
+    pub cpe: Cpe,
+    /// From 0 to 1: 0.95 a rule named vendor and product; 0.9 a package rule; 0.85 the
+    /// dictionary holds the product under the rule's vendor; 0.7 the dictionary holds the
+    /// vendor and the product the words spell; 0.6 the dictionary holds the product under a
+    /// vendor spelled like the package or the publisher's first word.
+    pub confidence: f32,
+    /// The rule that fired (`alias:vendor+product`, `dictionary:vendor+product`, …).
+    pub rule: &'static str,
+}
+
+/// What the table says a word or name stands for.
+#[derive(Debug, Clone, Default)]
+struct Rules {
+    suffixes: HashSet<String>,
+    noise: HashSet<String>,
+    vendors: HashMap<String, String>,
+    products: HashMap<(String, String), String>,
+    packages: HashMap<String, (String, String)>,
+}
+
+/// A row of the alias table that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("alias table line {line}: {message}")]
+pub struct AliasError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// One row of the alias table, as a test of the table against a dictionary reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasRow {
+    /// `vendor`, `product` or `package`.
+    pub kind: &'static str,
+    /// The CPE vendor it names.
+    pub vendor: String,
+    /// The CPE product it names (none for `vendor` rows).
+    pub product: Option<String>,
+    /// Whether the table says NVD's 2015 dictionary holds it (`2015`) or not (`new`).
+    pub in_2015: bool,
+    /// 1-based line number.
+    pub line: usize,
+}
+
+/// Turns inventory names into CPE candidates.
+///
+/// ```
+/// use exposure::cpe::Normalizer;
+/// let normalizer = Normalizer::with_default_rules();
+/// let best = &normalizer.guess_installed("Mozilla", "Mozilla Firefox (x64 en-US)", "121.0")[0];
+/// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*");
+/// assert_eq!(best.rule, "alias:vendor+product");
+/// // A package, upstream version only.
+/// let best = &normalizer.guess_package("libssl3", "3.0.11-1~deb12u2")[0];
+/// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:openssl:openssl:3.0.11:*:*:*:*:*:*:*");
+/// // Unknown stays unknown.
+/// assert!(normalizer.guess_installed("Acme Widgets Ltd.", "Widget Studio", "2.0").is_empty());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Normalizer<'d> {
+    rules: Rules,
+    dictionary: Option<&'d Dictionary>,
+}
+
+/// Lower case; characters other than letters, digits, `+`, `-`, `.` become spaces; dots are
+/// trimmed from word ends.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '+' | '-' | '.') {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .map(|w| w.trim_matches('.').to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A digit first and a dot, or only digits: a version, not part of a name.
+fn is_version_like(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && (word.contains('.') || word.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A CPE string value for literal text (letters, digits and `_` as they are, the rest
+/// quoted); `None` for empty text.
+fn literal(text: &str) -> Option<Value> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if c.is_ascii_graphic() {
+            out.push('\\');
+            out.push(c);
+        } else {
+            return None;
+        }
+    }
+    Some(Value::Text(out.into()))
+}
+
+/// The upstream version of a Debian or RPM version: no epoch, no revision, no `+dfsg`-style
+/// repack suffix, no `~` pre-release tail of a backport (`1:2.36.1-8+deb12u1` → `2.36.1`).
+fn upstream(version: &str) -> &str {
+    let version = version.trim();
+    let version = version.split_once(':').map_or(version, |(_, rest)| rest);
+    let version = version.rsplit_once('-').map_or(version, |(up, _)| up);
+    version.split(['+', '~']).next().unwrap_or(version)
+}
+
+impl Normalizer<'_> {
+    /// The normaliser with the shipped alias table and no dictionary.
+    pub fn with_default_rules() -> Normalizer<'static> {
+        Normalizer::from_aliases(DEFAULT_ALIASES).unwrap_or_default()
+    }
+
+    /// A normaliser with another alias table (same format as [`DEFAULT_ALIASES`]).
+    pub fn from_aliases(table: &str) -> Result<Normalizer<'static>, AliasError> {
+        let mut rules = Rules::default();
+        for row in rows(table)? {
+            let (line, fields) = row;
+            match fields.as_slice() {
+                ["suffix", word] => drop(rules.suffixes.insert((*word).to_owned())),
+                ["noise", word] => drop(rules.noise.insert((*word).to_owned())),
+                ["vendor", publisher, vendor, _] => {
+                    rules
+                        .vendors
+                        .insert(words(publisher).join(" "), (*vendor).to_owned());
+                }
+                ["product", vendor, name, product, _] => {
+                    rules.products.insert(
+                        ((*vendor).to_owned(), words(name).join(" ")),
+                        (*product).to_owned(),
+                    );
+                }
+                ["package", name, vendor, product, _] => {
+                    rules.packages.insert(
+                        (*name).to_owned(),
+                        ((*vendor).to_owned(), (*product).to_owned()),
+                    );
+                }
+                _ => {
+                    return Err(AliasError {
+                        line,
+                        message: format!("unknown row {fields:?}"),
+                    })
+                }
+            }
+        }
+        Ok(Normalizer {
+            rules,
+            dictionary: None,
+        })
+    }
+
+    /// The same rules, checked against a dictionary.
+    #[must_use]
+    pub fn with_dictionary<'e>(&self, dictionary: &'e Dictionary) -> Normalizer<'e> {
+        Normalizer {
+            rules: self.rules.clone(),
+            dictionary: Some(dictionary),
+        }
+    }
+
+    /// Candidates for a Windows-style installed program: publisher, display name, version.
+    pub fn guess_installed(&self, publisher: &str, name: &str, version: &str) -> Vec<Candidate> {
+        let publisher_words: Vec<String> = words(publisher)
+            .into_iter()
+            .filter(|w| !self.rules.suffixes.contains(w))
+            .collect();
+        let publisher_key = publisher_words.join(" ");
+        let version_word = version.trim().to_lowercase();
+        let mut name_words: Vec<String> = words(name)
+            .into_iter()
+            .filter(|w| !self.rules.noise.contains(w) && !is_version_like(w) && *w != version_word)
+            .collect();
+        let aliased_vendor = self.rules.vendors.get(&publisher_key).cloned();
+        // Vendor words at the start of the name are not the product (`Mozilla Firefox`).
+        for vendor_words in [
+            publisher_words.clone(),
+            aliased_vendor.iter().map(|v| v.replace('_', " ")).collect(),
+        ] {
+            let n = vendor_words.len();
+            if n > 0 && name_words.len() > n && name_words[..n] == vendor_words[..] {
+                name_words.drain(..n);
+            }
+        }
+        if name_words.is_empty() {
+            return Vec::new();
+        }
+        let name_key = name_words.join(" ");
+        let mut out = Vec::new();
+        let mut push = |vendor: &str, product: &str, confidence: f32, rule: &'static str| {
+            if let Some(cpe) = build(vendor, product, version.trim()) {
+                if !out.iter().any(|c: &Candidate| c.cpe == cpe) {
+                    out.push(Candidate {
+                        cpe,
+                        confidence,
+                        rule,
+                    });
+                }
+            }
+        };
+        let vendors: Vec<String> = aliased_vendor
+            .iter()
+            .cloned()
+            .chain((!publisher_words.is_empty()).then(|| publisher_words.join("_")))
+            .chain(publisher_words.first().cloned())
+            .collect();
+        for (i, vendor) in vendors.iter().enumerate() {
+            let from_rule = i == 0 && aliased_vendor.is_some();
+            if let Some(product) = self.rules.products.get(&(vendor.clone(), name_key.clone())) {
+                let confidence = if from_rule { 0.95 } else { 0.9 };
+                push(vendor, product, confidence, "alias:vendor+product");
+                continue;
+            }
+            let Some(dictionary) = self.dictionary else {
+                continue;
+            };
+            let vendor_wfn = literal(vendor);
+            let Some(vendor_wfn) = vendor_wfn.as_ref().and_then(Value::as_wfn) else {
+                continue;
+            };
+            if !dictionary.has_vendor(vendor_wfn) {
+                continue;
+            }
+            // The name's words as a product, longest first (`sql server 2005` → `sql_server`).
+            for n in (1..=name_words.len()).rev() {
+                let product = name_words[..n].join("_");
+                let Some(product_wfn) = literal(&product) else {
+                    continue;
+                };
+                if product_wfn
+                    .as_wfn()
+                    .is_some_and(|p| dictionary.has_product(vendor_wfn, p))
+                {
+                    let (confidence, rule) = if from_rule {
+                        (0.85, "alias:vendor+dictionary:product")
+                    } else {
+                        (0.7, "dictionary:vendor+product")
+                    };
+                    let confidence = if n == name_words.len() {
+                        confidence
+                    } else {
+                        confidence - 0.1
+                    };
+                    push(vendor, &product, confidence, rule);
+                    break;
+                }
+            }
+        }
+        out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        out
+    }
+
+    /// Candidates for a Debian or RPM package and its version (the CPE takes the upstream
+    /// version: `1:2.36.1-8+deb12u1` → `2.36.1`).
+    pub fn guess_package(&self, package: &str, version: &str) -> Vec<Candidate> {
+        let name = package.trim().to_lowercase();
+        let version = upstream(version);
+        let mut out = Vec::new();
+        if let Some((vendor, product)) = self.rules.packages.get(&name) {
+            out.extend(build(vendor, product, version).map(|cpe| Candidate {
+                cpe,
+                confidence: 0.9,
+                rule: "alias:package",
+            }));
+        } else if let Some(dictionary) = self.dictionary {
+            // A package named as its upstream project: vendor and product both the name.
+            if let Some(wfn) = literal(&name)
+                .as_ref()
+                .and_then(Value::as_wfn)
+                .map(str::to_owned)
+            {
+                if dictionary.has_product(&wfn, &wfn) {
+                    out.extend(build(&name, &name, version).map(|cpe| Candidate {
+                        cpe,
+                        confidence: 0.6,
+                        rule: "dictionary:package=vendor=product",
+                    }));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `a:vendor:product:version`, when all three are valid CPE values.
+fn build(vendor: &str, product: &str, version: &str) -> Option<Cpe> {
+    let mut cpe = Cpe::default().with(Attribute::Part, Value::Text("a".into()));
+    cpe = cpe.with(Attribute::Vendor, literal(vendor)?);
+    cpe = cpe.with(Attribute::Product, literal(product)?);
+    if let Some(v) = literal(version) {
+        cpe = cpe.with(Attribute::Version, v);
+    }
+    Some(cpe)
+}
+
+/// The rows of an alias table: `(line, fields)`, comments and blank lines skipped.
+fn rows(table: &str) -> Result<Vec<(usize, Vec<&str>)>, AliasError> {
+    let mut out = Vec::new();
+    for (i, line) in table.lines().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if fields.iter().any(|f| f.is_empty()) {
+            return Err(AliasError {
+                line: line_no,
+                message: "empty field".to_owned(),
+            });
+        }
+        out.push((line_no, fields));
+    }
+    Ok(out)
+}
+
+/// The vendor, product and package rows of an alias table, for checking it against a
+/// dictionary.
+pub fn alias_rows(table: &str) -> Result<Vec<AliasRow>, AliasError> {
+    let mut out = Vec::new();
+    for (line, fields) in rows(table)? {
+        let flag = |f: &str| match f {
+            "2015" => Ok(true),
+            "new" => Ok(false),
+            other => Err(AliasError {
+                line,
+                message: format!("last column must be 2015 or new, not {other:?}"),
+            }),
+        };
+        match fields.as_slice() {
+            ["vendor", _, vendor, f] => out.push(AliasRow {
+                kind: "vendor",
+                vendor: (*vendor).to_owned(),
+                product: None,
+                in_2015: flag(f)?,
+                line,
+            }),
+            ["product", vendor, _, product, f] => out.push(AliasRow {
+                kind: "product",
+                vendor: (*vendor).to_owned(),
+                product: Some((*product).to_owned()),
+                in_2015: flag(f)?,
+                line,
+            }),
+            ["package", _, vendor, product, f] => out.push(AliasRow {
+                kind: "package",
+                vendor: (*vendor).to_owned(),
+                product: Some((*product).to_owned()),
+                in_2015: flag(f)?,
+                line,
+            }),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The WFN form of literal text (for looking names up in a dictionary).
+pub fn literal_wfn(text: &str) -> Option<String> {
+    literal(text).and_then(|v| v.as_wfn().map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_reads() {
+        let n = Normalizer::with_default_rules();
+        assert!(n.rules.suffixes.contains("inc"));
+        assert_eq!(
+            n.rules.vendors.get("adobe systems").map(String::as_str),
+            Some("adobe")
+        );
+        assert!(alias_rows(DEFAULT_ALIASES).unwrap().len() > 100);
+        assert!(Normalizer::from_aliases("vendor\tacme").is_err());
+        assert!(Normalizer::from_aliases("vendor\tacme\t\t2015").is_err());
+    }
+
+    #[test]
+    fn upstream_versions() {
+        assert_eq!(upstream("1:2.36.1-8+deb12u1"), "2.36.1");
+        assert_eq!(upstream("3.0.11-1~deb12u2"), "3.0.11");
+        assert_eq!(upstream("2.9.14+dfsg-1.3~deb12u1"), "2.9.14");
+        assert_eq!(upstream("1.1.1k-7.el8_6"), "1.1.1k");
+        assert_eq!(upstream("8.0"), "8.0");
+    }
+
+    #[test]
+    fn windows_names() {
+        let n = Normalizer::with_default_rules();
+        let best = |p: &str, name: &str, v: &str| {
+            n.guess_installed(p, name, v).first().map(|c| c.cpe.to_fs())
+        };
+        assert_eq!(
+            best("Adobe Systems, Inc.", "Adobe Shockwave Player 11", "11").as_deref(),
+            Some("cpe:2.3:a:adobe:shockwave_player:11:*:*:*:*:*:*:*")
+        );
+        assert_eq!(
+            best("Piriform", "CCleaner (remove only)", "").as_deref(),
+            Some("cpe:2.3:a:piriform:ccleaner:*:*:*:*:*:*:*:*")
+        );
+        assert_eq!(
+            best("Microsoft", "Microsoft SQL Server 2005", "10.53.6000.34").as_deref(),
+            Some("cpe:2.3:a:microsoft:sql_server:10.53.6000.34:*:*:*:*:*:*:*")
+        );
+        assert_eq!(
+            best("Don Ho", "Notepad++ (64-bit x64)", "8.6").as_deref(),
+            Some(r"cpe:2.3:a:notepad-plus-plus:notepad\+\+:8.6:*:*:*:*:*:*:*")
+        );
+        assert_eq!(
+            best("Компания КриптоПро", "КриптоПро CSP", "5.0.12000"),
+            None
+        );
+    }
+}
