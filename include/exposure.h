@@ -54,6 +54,23 @@ enum exposure_status
   EXPOSURE_STATUS_RANGE_VERS = 2001,
   // A version inside the range does not parse.
   EXPOSURE_STATUS_RANGE_VERSION = 2002,
+  // Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
+  EXPOSURE_STATUS_CPE_PREFIX = 3000,
+  // A CPE name with the wrong number of components.
+  EXPOSURE_STATUS_CPE_COMPONENT_COUNT = 3001,
+  // A CPE value breaks the binding's grammar (empty, a wildcard inside, a character not
+  // allowed or not quoted, bad percent-encoding).
+  EXPOSURE_STATUS_CPE_VALUE = 3002,
+  // The part is not `a`, `o`, `h` or ANY.
+  EXPOSURE_STATUS_CPE_PART = 3003,
+  // The language is not a tag of the form CPE allows.
+  EXPOSURE_STATUS_CPE_LANGUAGE = 3004,
+  // Malformed WFN text.
+  EXPOSURE_STATUS_CPE_WFN_SYNTAX = 3005,
+  // An unknown `exposure_cpe_binding` number.
+  EXPOSURE_STATUS_CPE_BINDING = 3006,
+  // NVD configurations that are not JSON or not of NVD's shape.
+  EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
   // A knowledge-base path could not be read.
   EXPOSURE_STATUS_KB_IO = 5000,
   // An inventory path could not be read.
@@ -72,6 +89,52 @@ enum exposure_status
 typedef enum exposure_status exposure_status;
 #else
 typedef uint32_t exposure_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A CPE binding. Values are ABI: never renumber, never reuse.
+enum exposure_cpe_binding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The 2.3 formatted string (canonical).
+  EXPOSURE_CPE_BINDING_FS = 0,
+  // The 2.2 URI.
+  EXPOSURE_CPE_BINDING_URI = 1,
+  // WFN text.
+  EXPOSURE_CPE_BINDING_WFN = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_cpe_binding exposure_cpe_binding;
+#else
+typedef uint32_t exposure_cpe_binding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How a source name relates to a target (NISTIR 7696). Values are ABI.
+enum exposure_cpe_relation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Equal.
+  EXPOSURE_CPE_RELATION_EQUAL = 0,
+  // The source is a superset of the target (it matches it).
+  EXPOSURE_CPE_RELATION_SUPERSET = 1,
+  // The source is a subset of the target.
+  EXPOSURE_CPE_RELATION_SUBSET = 2,
+  // Nothing in common.
+  EXPOSURE_CPE_RELATION_DISJOINT = 3,
+  // None of the four can be said.
+  EXPOSURE_CPE_RELATION_UNDEFINED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_cpe_relation exposure_cpe_relation;
+#else
+typedef uint32_t exposure_cpe_relation;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -130,6 +193,13 @@ typedef uint32_t exposure_scheme;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Opaque to C: a CVE's applicability statement. Free with `exposure_applicability_free`.
+typedef struct exposure_applicability exposure_applicability;
+
+// Opaque to C: a CPE name. Immutable; may be shared across threads. Free with
+// `exposure_cpe_free`.
+typedef struct exposure_cpe exposure_cpe;
+
 // Opaque to C: a knowledge base and model parameters. Create with `exposure_engine_new` or
 // `exposure_engine_new_demo`, free with `exposure_engine_free`. Loading needs exclusive
 // access; once loaded, `exposure_engine_assess_json` may run on several threads at once.
@@ -160,6 +230,64 @@ const char *exposure_library_version(void);
 
 // The ABI version (`EXPOSURE_ABI_VERSION` of the header the library was built with).
 uint32_t exposure_abi_version(void);
+
+// Parses a 2.3 formatted string, a 2.2 URI or WFN text. On success `*out` owns the name.
+exposure_status exposure_cpe_parse(const char *text,
+                                   size_t len,
+                                   struct exposure_cpe **out,
+                                   struct exposure_error **err);
+
+// Writes the name in `binding` into `buf` (not NUL-terminated); `*needed` receives the
+// length, and a `cap` below it gives `EXPOSURE_STATUS_BUFFER_TOO_SMALL`.
+exposure_status exposure_cpe_text(const struct exposure_cpe *c,
+                                  exposure_cpe_binding binding,
+                                  uint8_t *buf,
+                                  size_t cap,
+                                  size_t *needed);
+
+// The relation of `source` to `target` (NISTIR 7696 name comparison).
+exposure_status exposure_cpe_compare(const struct exposure_cpe *source,
+                                     const struct exposure_cpe *target,
+                                     exposure_cpe_relation *out);
+
+// Whether `source` matches `target` (superset or equal).
+exposure_status exposure_cpe_matches(const struct exposure_cpe *source,
+                                     const struct exposure_cpe *target,
+                                     bool *out);
+
+// Frees a CPE name. NULL is a no-op.
+void exposure_cpe_free(struct exposure_cpe *c);
+
+// Reads the `configurations` JSON of an NVD CVE (JSON 1.1 object or API 2.0 array).
+exposure_status exposure_applicability_from_json(const char *json,
+                                                 size_t len,
+                                                 struct exposure_applicability **out,
+                                                 struct exposure_error **err);
+
+// Evaluates the statement against a device's names (`names[0..count]`). `*applies`
+// receives whether the CVE applies; when `evidence` is not NULL, `*evidence` receives a
+// JSON array of the matched criteria (`criteria`, `vulnerable`, `bounds`, `name`), to free
+// with `exposure_string_free`.
+exposure_status exposure_applicability_evaluate(const struct exposure_applicability *a,
+                                                const struct exposure_cpe *const *names,
+                                                size_t count,
+                                                bool *applies,
+                                                struct exposure_string **evidence);
+
+// Frees an applicability statement. NULL is a no-op.
+void exposure_applicability_free(struct exposure_applicability *a);
+
+// CPE candidates for an installed program (publisher, display name, version; UTF-8 with
+// lengths), with the shipped alias rules: `*out` receives a JSON array, best first, of
+// `{"cpe", "confidence", "rule"}` (empty when nothing supports a guess).
+exposure_status exposure_cpe_guess(const char *publisher,
+                                   size_t publisher_len,
+                                   const char *name,
+                                   size_t name_len,
+                                   const char *version,
+                                   size_t version_len,
+                                   struct exposure_string **out,
+                                   struct exposure_error **err);
 
 // Creates an engine with an empty knowledge base. On success `*out` owns the engine.
 exposure_status exposure_engine_new(struct exposure_engine **out);

@@ -112,3 +112,43 @@ fn invalid_version_vectors() {
         assert_eq!(err.input(), input);
     }
 }
+
+#[test]
+fn cpe_binding_vectors() {
+    let rows = rows("cpe-bindings.tsv");
+    assert!(rows.len() >= 10);
+    for row in rows {
+        let name: exposure::cpe::Cpe = row[0].parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(name.to_fs(), row[1], "{}", row[0]);
+        assert_eq!(name.to_uri(), row[2], "{}", row[0]);
+        assert_eq!(row[1].parse::<exposure::cpe::Cpe>().unwrap(), name);
+        assert_eq!(row[2].parse::<exposure::cpe::Cpe>().unwrap(), name);
+    }
+}
+
+#[test]
+fn cpe_compare_vectors() {
+    let rows = rows("cpe-compare.tsv");
+    assert!(rows.len() >= 10);
+    for row in rows {
+        let source: exposure::cpe::Cpe = row[0].parse().unwrap_or_else(|e| panic!("{e}"));
+        let target: exposure::cpe::Cpe = row[1].parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            source.compare(&target).name(),
+            row[2],
+            "{} vs {}",
+            row[0],
+            row[1]
+        );
+    }
+}
+
+#[test]
+fn invalid_cpe_vectors() {
+    let rows = rows("cpe-invalid.tsv");
+    assert!(rows.len() >= 10);
+    for row in rows {
+        let err = row[0].parse::<exposure::cpe::Cpe>().expect_err(&row[0]);
+        assert_eq!(err.offset().to_string(), row[1], "{}: {err}", row[0]);
+    }
+}

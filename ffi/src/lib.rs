@@ -7,6 +7,7 @@
 // documented on each function instead (rustls-ffi does the same).
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod cpe;
 mod engine;
 mod error;
 mod guard;
@@ -14,6 +15,7 @@ mod range;
 mod strings;
 mod version;
 
+pub use cpe::*;
 pub use engine::*;
 pub use error::*;
 pub use range::*;
@@ -58,6 +60,23 @@ pub enum exposure_status {
     RangeVers = 2001,
     /// A version inside the range does not parse.
     RangeVersion = 2002,
+    /// Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
+    CpePrefix = 3000,
+    /// A CPE name with the wrong number of components.
+    CpeComponentCount = 3001,
+    /// A CPE value breaks the binding's grammar (empty, a wildcard inside, a character not
+    /// allowed or not quoted, bad percent-encoding).
+    CpeValue = 3002,
+    /// The part is not `a`, `o`, `h` or ANY.
+    CpePart = 3003,
+    /// The language is not a tag of the form CPE allows.
+    CpeLanguage = 3004,
+    /// Malformed WFN text.
+    CpeWfnSyntax = 3005,
+    /// An unknown `exposure_cpe_binding` number.
+    CpeBinding = 3006,
+    /// NVD configurations that are not JSON or not of NVD's shape.
+    ConfigurationInvalid = 3100,
     /// A knowledge-base path could not be read.
     KbIo = 5000,
     /// An inventory path could not be read.

@@ -45,7 +45,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
                     |b| is_punctuation(b) || b == b'-',
                 )
                 .map_err(err)?;
-                Value::Text(build(&chars, &offsets).map_err(err)?)
+                Value::Text(build(&chars, &offsets, start).map_err(err)?)
             }
         };
     }

@@ -82,8 +82,16 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             values[slot] = decode(input, start, end, Attribute::ALL[slot])?;
         }
     }
-    Cpe::from_values(values)
-        .map_err(|(attribute, kind)| CpeError::new(input, PREFIX.len(), Some(attribute), kind))
+    Cpe::from_values(values).map_err(|(attribute, kind)| {
+        // Part and language, the attributes checked here, are components 0 and 6.
+        let slot = if attribute == Attribute::Language {
+            6
+        } else {
+            0
+        };
+        let at = components.get(slot).map_or(PREFIX.len(), |c| c.0);
+        CpeError::new(input, at, Some(attribute), kind)
+    })
 }
 
 /// `decode`: empty is ANY, `-` is NA; letters, digits, `_`, `.`, `-` and `~` stand for
@@ -136,7 +144,7 @@ fn decode(input: &str, start: usize, end: usize, attribute: Attribute) -> Result
         }
         i += 3;
     }
-    build(&chars, &offsets)
+    build(&chars, &offsets, start)
         .map(Value::Text)
         .map_err(|(at, kind)| err(at, kind))
 }

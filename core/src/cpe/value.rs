@@ -93,10 +93,15 @@ pub(crate) fn is_punctuation(b: u8) -> bool {
 
 /// Builds the WFN form of a value from its decoded characters, checking NISTIR 7695's rules:
 /// printable ASCII only; `*` only as the first or last character; `?` only in a run at the
-/// start or the end. `offsets[i]` is where `chars[i]` starts in the input, for errors.
-pub(crate) fn build(chars: &[Char], offsets: &[usize]) -> Result<Box<str>, (usize, CpeErrorKind)> {
+/// start or the end. `offsets[i]` is where `chars[i]` starts in the input, and `start` where
+/// the value does, for errors.
+pub(crate) fn build(
+    chars: &[Char],
+    offsets: &[usize],
+    start: usize,
+) -> Result<Box<str>, (usize, CpeErrorKind)> {
     let Some(last) = chars.len().checked_sub(1) else {
-        return Err((offsets.first().copied().unwrap_or(0), CpeErrorKind::Empty));
+        return Err((start, CpeErrorKind::Empty));
     };
     let wild = |c: &Char, w: u8| matches!(c, Char::Wild(x) if *x == w);
     let mut out = String::with_capacity(chars.len() + 4);

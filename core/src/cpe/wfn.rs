@@ -66,7 +66,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             )
             .map_err(err)?;
             i = j + 1;
-            Value::Text(build(&chars, &offsets).map_err(err)?)
+            Value::Text(build(&chars, &offsets, start).map_err(err)?)
         } else {
             let word_start = i;
             while i < end && bytes[i].is_ascii_alphabetic() {
