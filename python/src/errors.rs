@@ -24,6 +24,12 @@ create_exception!(
 );
 create_exception!(
     exposure,
+    CpeError,
+    ExposureError,
+    "A CPE name or an NVD applicability statement did not parse."
+);
+create_exception!(
+    exposure,
     PurlError,
     ExposureError,
     "A package URL did not parse."
@@ -94,6 +100,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VersionError", py.get_type::<VersionError>())?;
     m.add("RangeError", py.get_type::<RangeError>())?;
     m.add("PurlError", py.get_type::<PurlError>())?;
+    m.add("CpeError", py.get_type::<CpeError>())?;
     m.add("CvssError", py.get_type::<CvssError>())?;
     m.add("KnowledgeBaseError", py.get_type::<KnowledgeBaseError>())?;
     m.add("InventoryError", py.get_type::<InventoryError>())?;

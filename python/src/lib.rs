@@ -2,6 +2,7 @@
 //! long work (loading feeds, assessing fleets) runs with the GIL released.
 
 mod convert;
+mod cpe;
 mod errors;
 mod versions;
 
@@ -345,5 +346,8 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<versions::PyVersion>()?;
     m.add_class::<versions::PyVersionRange>()?;
     m.add_function(wrap_pyfunction!(versions::compare_versions, m)?)?;
+    m.add_class::<cpe::PyCpe>()?;
+    m.add_class::<cpe::PyApplicability>()?;
+    m.add_function(wrap_pyfunction!(cpe::guess_cpe, m)?)?;
     errors::register(m)
 }

@@ -8,10 +8,15 @@
 True
 >>> "2.0.0-beta" in exposure.VersionRange("^1.2.3", "npm")
 False
+>>> exposure.Cpe("cpe:/a:adobe:reader:9.%02").compare(exposure.Cpe("cpe:/a:adobe:reader:9.3.2"))
+'SUPERSET'
 """
 
 from ._exposure import (
+    Applicability,
     Assessment,
+    Cpe,
+    CpeError,
     CvssError,
     Engine,
     ExposureError,
@@ -27,10 +32,14 @@ from ._exposure import (
     __version__,
     assess,
     compare_versions,
+    guess_cpe,
 )
 
 __all__ = [
+    "Applicability",
     "Assessment",
+    "Cpe",
+    "CpeError",
     "CvssError",
     "Engine",
     "ExposureError",
@@ -46,4 +55,5 @@ __all__ = [
     "__version__",
     "assess",
     "compare_versions",
+    "guess_cpe",
 ]
