@@ -61,3 +61,36 @@ pub fn range_parse(data: &[u8]) {
         let _ = range.complement().contains(&version);
     }
 }
+
+/// Any text as a CPE name (formatted string, URI or WFN): parsing never panics, an error
+/// points inside the input, and a parsed name round-trips through all three bindings and
+/// relates to itself as EQUAL (UNDEFINED when it has wildcards, which a target may not have).
+/// A second name after a TAB is compared with the first both ways, and the relations mirror.
+pub fn cpe_parse(data: &[u8]) {
+    use exposure::cpe::{Cpe, Relation, Value};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (first, second) = text.split_once('\t').unwrap_or((text, ""));
+    let name = match Cpe::parse(first) {
+        Ok(name) => name,
+        Err(e) => {
+            assert!(e.offset() <= first.len(), "offset {} beyond input of {}", e.offset(), first.len());
+            return;
+        }
+    };
+    for bound in [name.to_fs(), name.to_uri(), name.to_wfn()] {
+        assert_eq!(Cpe::parse(&bound).as_ref(), Ok(&name), "{bound} does not round-trip");
+    }
+    let wild = name.values().iter().any(Value::has_wildcards);
+    assert_eq!(name.compare(&name), if wild { Relation::Undefined } else { Relation::Equal });
+    if let Ok(other) = Cpe::parse(second) {
+        let no_wildcards = !wild && !other.values().iter().any(Value::has_wildcards);
+        if no_wildcards {
+            let mirrored = match name.compare(&other) {
+                Relation::Superset => Relation::Subset,
+                Relation::Subset => Relation::Superset,
+                r => r,
+            };
+            assert_eq!(other.compare(&name), mirrored);
+        }
+    }
+}

@@ -39,3 +39,8 @@ fn inventory_document_inputs() {
 fn range_parse_inputs() {
     replay("range_parse", exposure_fuzz::range_parse);
 }
+
+#[test]
+fn cpe_parse_inputs() {
+    replay("cpe_parse", exposure_fuzz::cpe_parse);
+}

@@ -1,6 +1,6 @@
 //! The CPE 2.3 formatted string binding (NISTIR 7695 §6.2).
 
-use super::value::{build, decode_quoted, is_punctuation, Value};
+use super::value::{build, decode_quoted, is_punctuation, text_value, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 
 const PREFIX: &str = "cpe:2.3:";
@@ -45,7 +45,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
                     |b| is_punctuation(b) || b == b'-',
                 )
                 .map_err(err)?;
-                Value::Text(build(&chars, &offsets, start).map_err(err)?)
+                text_value(build(&chars, &offsets, start).map_err(err)?)
             }
         };
     }

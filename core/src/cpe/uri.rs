@@ -2,7 +2,7 @@
 //! edition:language`, percent-encoding, `%01` (`?`) and `%02` (`*`), and the edition
 //! packed with `~` when the 2.3-only attributes have values.
 
-use super::value::{build, Char, Value};
+use super::value::{build, text_value, Char, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 use std::fmt::Write as _;
 
@@ -145,7 +145,7 @@ fn decode(input: &str, start: usize, end: usize, attribute: Attribute) -> Result
         i += 3;
     }
     build(&chars, &offsets, start)
-        .map(Value::Text)
+        .map(text_value)
         .map_err(|(at, kind)| err(at, kind))
 }
 

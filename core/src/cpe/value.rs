@@ -86,6 +86,16 @@ pub(crate) enum Char {
     Wild(u8),
 }
 
+/// The value of a built string: a lone unquoted `*` (WFN text `"*"`, URI `%02`) is ANY, which
+/// every binding writes as ANY; anything else is a string.
+pub(crate) fn text_value(wfn: Box<str>) -> Value {
+    if &*wfn == "*" {
+        Value::Any
+    } else {
+        Value::Text(wfn)
+    }
+}
+
 /// Punctuation a WFN and a formatted string quote (NISTIR 7695 `punc`), and `\`, `*`, `?`.
 pub(crate) fn is_punctuation(b: u8) -> bool {
     b.is_ascii_graphic() && !b.is_ascii_alphanumeric() && !matches!(b, b'_' | b'.' | b'-')

@@ -1,7 +1,7 @@
 //! The WFN text form (NISTIR 7695 §5.4): `wfn:[part="a",vendor="microsoft",edition=ANY]`.
 //! Attributes left out are ANY; string values are in double quotes, in the WFN's quoting.
 
-use super::value::{build, decode_quoted, Value};
+use super::value::{build, decode_quoted, text_value, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 
 /// Parses WFN text; white space around names, `=` and `,` is allowed.
@@ -66,7 +66,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             )
             .map_err(err)?;
             i = j + 1;
-            Value::Text(build(&chars, &offsets, start).map_err(err)?)
+            text_value(build(&chars, &offsets, start).map_err(err)?)
         } else {
             let word_start = i;
             while i < end && bytes[i].is_ascii_alphabetic() {
