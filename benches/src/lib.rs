@@ -144,3 +144,13 @@ pub const PLAIN_VERSIONS: &[(Scheme, [&str; 4])] = &[
     (Scheme::Openssl, ["1.1.1", "3.0.13", "3.2.1", "1.0.2"]),
     (Scheme::Generic, ["1.2.3", "4.17.21", "2.31.0", "10.0.1"]),
 ];
+
+/// CPE names as NVD and inventories carry them: formatted strings and URIs, with quoting.
+pub const CPE_NAMES: [&str; 6] = [
+    "cpe:2.3:a:microsoft:internet_explorer:8.0.6001:beta:*:*:*:*:*:*",
+    "cpe:2.3:o:microsoft:windows_10:1607:*:*:*:*:*:*:*",
+    "cpe:2.3:a:apple:swiftnio_http\\/2:1.19.1:*:*:*:*:swift:*:*",
+    "cpe:2.3:a:mozilla:firefox_esr:*:*:*:*:*:*:*:*",
+    "cpe:/a:hp:insight_diagnostics:7.4.0.1570:-:~~online~win2003~x64~",
+    "cpe:/a:openbsd:openssh:9.3",
+];

@@ -1,6 +1,6 @@
 //! The CPE 2.3 formatted string binding (NISTIR 7695 §6.2).
 
-use super::value::{build, decode_quoted, is_punctuation, text_value, Value};
+use super::value::{decode_quoted, is_punctuation, plain_wfn, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 
 const PREFIX: &str = "cpe:2.3:";
@@ -26,26 +26,37 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             },
         ));
     }
-    let mut values: [Value; 11] = std::array::from_fn(|_| Value::Any);
+    let mut values: Box<[Value; 11]> = Box::new(std::array::from_fn(|_| Value::Any));
     for (i, &(start, end)) in components.iter().enumerate() {
         let attribute = Attribute::ALL[i];
         let err =
             |(at, kind): (usize, CpeErrorKind)| CpeError::new(input, at, Some(attribute), kind);
-        values[i] = match &input[start..end] {
-            "*" => Value::Any,
-            "-" => Value::Na,
-            text => {
+        let text = &input[start..end];
+        values[i] = match text.as_bytes() {
+            b"*" => continue,
+            b"-" => Value::Na,
+            // The common case: letters, digits, `_`, `-` and `.` only, with no wildcard and
+            // no quoting; its WFN form is written directly (`8.0` → `8\.0`), in place.
+            bytes
+                if !bytes.is_empty()
+                    && bytes
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) =>
+            {
+                plain_wfn(bytes, |b| matches!(b, b'-' | b'.'), &mut values[i]);
+                continue;
+            }
+            _ => {
                 // Unquoted, only letters, digits, `_`, `-` and `.` (and the wildcards); every
                 // other character is quoted (NISTIR 7695 Figure 6-3).
                 // Quoted, only punctuation, and `-` for a value that is a lone hyphen.
-                let (chars, offsets) = decode_quoted(
+                decode_quoted(
                     text,
                     start,
                     |b| matches!(b, b'-' | b'.'),
                     |b| is_punctuation(b) || b == b'-',
                 )
-                .map_err(err)?;
-                text_value(build(&chars, &offsets, start).map_err(err)?)
+                .map_err(err)?
             }
         };
     }
@@ -60,9 +71,9 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
 }
 
 /// Byte ranges of the components after `from`, split at `:` not quoted by `\`.
-fn split_unquoted(input: &str, from: usize) -> Vec<(usize, usize)> {
+fn split_unquoted(input: &str, from: usize) -> smallvec::SmallVec<[(usize, usize); 12]> {
     let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(11);
+    let mut out = smallvec::SmallVec::new();
     let mut start = from;
     let mut i = from;
     while i < bytes.len() {
@@ -93,18 +104,19 @@ pub(super) fn bind(cpe: &Cpe) -> String {
         match value {
             Value::Any => out.push('*'),
             Value::Na => out.push('-'),
-            Value::Text(text) if &**text == "\\-" => out.push_str("\\-"),
+            Value::Text(text) if text.as_bytes() == b"\\-" => out.push_str("\\-"),
             Value::Text(text) => {
-                let mut chars = text.chars();
-                while let Some(c) = chars.next() {
-                    if c == '\\' {
-                        let next = chars.next().unwrap_or('\\');
-                        if !matches!(next, '.' | '-' | '_') {
+                // WFN text is ASCII: bytes are characters.
+                let mut bytes = text.as_bytes().iter();
+                while let Some(&b) = bytes.next() {
+                    if b == b'\\' {
+                        let next = bytes.next().copied().unwrap_or(b'\\');
+                        if !matches!(next, b'.' | b'-' | b'_') {
                             out.push('\\');
                         }
-                        out.push(next);
+                        out.push(char::from(next));
                     } else {
-                        out.push(c);
+                        out.push(char::from(b));
                     }
                 }
             }

@@ -45,7 +45,7 @@ impl Relation {
 /// assert_eq!(compare_values(&text("1\\.0"), &text("1\\.*")), Relation::Undefined);
 /// ```
 pub fn compare_values(source: &Value, target: &Value) -> Relation {
-    if target.as_wfn().is_some_and(has_wildcards) {
+    if target.wfn_bytes().is_some_and(has_wildcards) {
         return Relation::Undefined;
     }
     if source == target {

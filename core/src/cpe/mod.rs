@@ -53,4 +53,4 @@ pub use name::{Attribute, Cpe, Part};
 pub use normalize::{
     alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,
 };
-pub use value::Value;
+pub use value::{Value, ValueText};

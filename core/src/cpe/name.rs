@@ -109,14 +109,15 @@ pub enum Part {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Cpe {
-    values: [Value; 11],
+    /// Boxed: a name moves as one pointer (its 264 bytes inline made every move a copy).
+    values: Box<[Value; 11]>,
 }
 
 impl Default for Cpe {
     /// The name whose every attribute is ANY.
     fn default() -> Self {
         Cpe {
-            values: std::array::from_fn(|_| Value::Any),
+            values: Box::new(std::array::from_fn(|_| Value::Any)),
         }
     }
 }
@@ -163,14 +164,14 @@ impl Cpe {
     /// language (NISTIR 7695's `LANGTAG`: two or three letters, then optionally `-` and two
     /// letters or three digits); a value with wildcards must be able to match such a tag
     /// (`en-*`, `e?`, but not `??8\.0`).
-    pub(crate) fn from_values(values: [Value; 11]) -> Result<Cpe, (Attribute, CpeErrorKind)> {
+    pub(crate) fn from_values(values: Box<[Value; 11]>) -> Result<Cpe, (Attribute, CpeErrorKind)> {
         match &values[0] {
             Value::Any => {}
-            Value::Text(p) if matches!(&**p, "a" | "o" | "h") => {}
+            Value::Text(p) if matches!(p.as_bytes(), b"a" | b"o" | b"h") => {}
             _ => return Err((Attribute::Part, CpeErrorKind::Part)),
         }
         if let Value::Text(tag) = &values[Attribute::Language.index()] {
-            if !could_be_language_tag(tag) {
+            if !could_be_language_tag(tag.as_bytes()) {
                 return Err((Attribute::Language, CpeErrorKind::Language));
             }
         }
@@ -189,10 +190,10 @@ impl Cpe {
 
     /// What the name is of, when its part says.
     pub fn part(&self) -> Option<Part> {
-        match self.values[0].as_wfn() {
-            Some("a") => Some(Part::Application),
-            Some("o") => Some(Part::OperatingSystem),
-            Some("h") => Some(Part::Hardware),
+        match self.values[0].wfn_bytes() {
+            Some(b"a") => Some(Part::Application),
+            Some(b"o") => Some(Part::OperatingSystem),
+            Some(b"h") => Some(Part::Hardware),
             _ => None,
         }
     }
@@ -232,8 +233,7 @@ impl Cpe {
 /// Whether a language value (WFN form) is, or as a pattern can match, a tag of the form
 /// `2*3ALPHA ["-" (2ALPHA / 3DIGIT)]`: every shape of tag is tried against the pattern's
 /// leading and trailing wildcards and its literal middle.
-fn could_be_language_tag(wfn: &str) -> bool {
-    let bytes = wfn.as_bytes();
+fn could_be_language_tag(bytes: &[u8]) -> bool {
     // Leading wildcards: `*` (any number) or a count of `?`.
     let (mut lead, mut lead_star) = (0, false);
     let mut i = 0;

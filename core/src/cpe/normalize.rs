@@ -121,7 +121,7 @@ fn literal(text: &str) -> Option<Value> {
             return None;
         }
     }
-    Some(Value::Text(out.into()))
+    Some(Value::Text(out.as_str().into()))
 }
 
 /// The upstream version of a Debian or RPM version: no epoch, no revision, no `+dfsg`-style

@@ -2,7 +2,7 @@
 //! edition:language`, percent-encoding, `%01` (`?`) and `%02` (`*`), and the edition
 //! packed with `~` when the 2.3-only attributes have values.
 
-use super::value::{build, text_value, Char, Value};
+use super::value::{plain_wfn, Builder, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 use std::fmt::Write as _;
 
@@ -20,7 +20,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
     {
         return Err(CpeError::new(input, 0, None, CpeErrorKind::Prefix));
     }
-    let mut components = Vec::with_capacity(7);
+    let mut components: smallvec::SmallVec<[(usize, usize); 8]> = smallvec::SmallVec::new();
     let mut start = PREFIX.len();
     for (i, b) in input.bytes().enumerate().skip(PREFIX.len()) {
         if b == b':' {
@@ -40,7 +40,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             },
         ));
     }
-    let mut values: [Value; 11] = std::array::from_fn(|_| Value::Any);
+    let mut values: Box<[Value; 11]> = Box::new(std::array::from_fn(|_| Value::Any));
     let order = [0, 1, 2, 3, 4, 5, 6];
     for (&slot, &(start, end)) in order.iter().zip(&components) {
         let text = &input[start..end];
@@ -107,46 +107,48 @@ fn decode(input: &str, start: usize, end: usize, attribute: Attribute) -> Result
     }
     let err = |at: usize, kind| CpeError::new(input, at, Some(attribute), kind);
     let bytes = text.as_bytes();
-    let (mut chars, mut offsets) = (
-        Vec::with_capacity(bytes.len()),
-        Vec::with_capacity(bytes.len()),
-    );
+    // The common case: no percent-encoding, only letters, digits, `_`, `.`, `-` and `~`;
+    // written directly, `.`, `-` and `~` quoted.
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~'))
+    {
+        let quote = |b: u8| !b.is_ascii_alphanumeric() && b != b'_';
+        let mut value = Value::Any;
+        plain_wfn(bytes, quote, &mut value);
+        return Ok(value);
+    }
+    let mut builder = Builder::new();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        offsets.push(start + i);
+        let at = start + i;
         if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~') {
-            chars.push(Char::Literal(b));
+            builder.literal(b, at).map_err(|(at, kind)| err(at, kind))?;
             i += 1;
             continue;
         }
         if b != b'%' {
             let found = text[i..].chars().next().unwrap_or('?');
-            return Err(err(start + i, CpeErrorKind::Character(found)));
+            return Err(err(at, CpeErrorKind::Character(found)));
         }
         let code = bytes
             .get(i + 1..i + 3)
             .and_then(|hex| std::str::from_utf8(hex).ok())
             .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match code {
-            Some(0x01) => chars.push(Char::Wild(b'?')),
-            Some(0x02) => chars.push(Char::Wild(b'*')),
-            Some(c) if ENCODED.contains(&c) || c == b'-' || c == b'.' => {
-                chars.push(Char::Literal(c));
-            }
+        let pushed = match code {
+            Some(0x01) => builder.wild(b'?', at),
+            Some(0x02) => builder.wild(b'*', at),
+            Some(c) if ENCODED.contains(&c) || c == b'-' || c == b'.' => builder.literal(c, at),
             _ => {
                 let shown = text.get(i..(i + 3).min(text.len())).unwrap_or("%");
-                return Err(err(
-                    start + i,
-                    CpeErrorKind::PercentEncoding(shown.to_owned()),
-                ));
+                return Err(err(at, CpeErrorKind::PercentEncoding(shown.to_owned())));
             }
-        }
+        };
+        pushed.map_err(|(at, kind)| err(at, kind))?;
         i += 3;
     }
-    build(&chars, &offsets, start)
-        .map(text_value)
-        .map_err(|(at, kind)| err(at, kind))
+    builder.finish(start).map_err(|(at, kind)| err(at, kind))
 }
 
 /// `bind_value_for_uri`: ANY is empty, NA is `-`; letters, digits and `_` as they are, `.`

@@ -1,7 +1,7 @@
 //! The WFN text form (NISTIR 7695 §5.4): `wfn:[part="a",vendor="microsoft",edition=ANY]`.
 //! Attributes left out are ANY; string values are in double quotes, in the WFN's quoting.
 
-use super::value::{build, decode_quoted, text_value, Value};
+use super::value::{decode_quoted, Value};
 use super::{Attribute, Cpe, CpeError, CpeErrorKind};
 
 /// Parses WFN text; white space around names, `=` and `,` is allowed.
@@ -58,7 +58,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             }
             let err = |(at, kind)| CpeError::new(input, at, Some(attribute), kind);
             // In WFN text every character but letters, digits and `_` is quoted.
-            let (chars, offsets) = decode_quoted(
+            let value = decode_quoted(
                 &input[start..j],
                 start,
                 |_| false,
@@ -66,7 +66,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             )
             .map_err(err)?;
             i = j + 1;
-            text_value(build(&chars, &offsets, start).map_err(err)?)
+            value
         } else {
             let word_start = i;
             while i < end && bytes[i].is_ascii_alphabetic() {
@@ -91,7 +91,7 @@ pub(super) fn parse(input: &str) -> Result<Cpe, CpeError> {
             }
         }
     }
-    Cpe::from_values(values.map(|v| v.unwrap_or(Value::Any)))
+    Cpe::from_values(Box::new(values.map(|v| v.unwrap_or(Value::Any))))
         .map_err(|(attribute, kind)| CpeError::new(input, 5, Some(attribute), kind))
 }
 

@@ -30,7 +30,7 @@ mod openssl;
 mod pep440;
 mod rpm;
 mod semantic;
-mod text;
+pub(crate) mod text;
 
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,39 @@ impl<const INLINE: usize> Short<INLINE> {
         }
     }
 
+    /// From bytes the caller built from ASCII only, without checking UTF-8 again (non-ASCII
+    /// bytes would make `as_str` empty; `as_bytes` is unaffected).
+    pub(crate) fn from_ascii(bytes: &[u8]) -> Self {
+        debug_assert!(bytes.is_ascii());
+        if bytes.len() <= INLINE {
+            let mut inline = [0u8; INLINE];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            #[allow(clippy::cast_possible_truncation)] // len <= INLINE < 256
+            Short::Inline {
+                len: bytes.len() as u8,
+                bytes: inline,
+            }
+        } else {
+            Short::Heap(Box::new(String::from_utf8_lossy(bytes).into_owned()))
+        }
+    }
+
+    /// Replaces the text with ASCII bytes, in place (no new value is built and moved: a
+    /// short text is written straight into the inline buffer).
+    pub(crate) fn set_ascii(&mut self, bytes: &[u8]) {
+        debug_assert!(bytes.is_ascii());
+        match self {
+            Short::Inline { len, bytes: inline } if bytes.len() <= INLINE => {
+                inline[..bytes.len()].copy_from_slice(bytes);
+                #[allow(clippy::cast_possible_truncation)] // len <= INLINE < 256
+                {
+                    *len = bytes.len() as u8;
+                }
+            }
+            _ => *self = Self::from_ascii(bytes),
+        }
+    }
+
     /// The text in ASCII lower case.
     pub(crate) fn lower(text: &str) -> Self {
         let mut short = Self::new(text);
@@ -94,7 +127,8 @@ impl<const INLINE: usize> fmt::Display for Short<INLINE> {
 
 impl<const INLINE: usize> PartialEq for Short<INLINE> {
     fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
+        // Bytes, not `as_str`: no UTF-8 check on a hot path.
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -102,7 +136,19 @@ impl<const INLINE: usize> Eq for Short<INLINE> {}
 
 impl<const INLINE: usize> std::hash::Hash for Short<INLINE> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
+        // The same hash as the `str`'s (`str` hashes its bytes and a terminator).
+        state.write(self.as_bytes());
+        state.write_u8(0xff);
+    }
+}
+
+impl<const INLINE: usize> Default for Short<INLINE> {
+    /// The empty text, inline.
+    fn default() -> Self {
+        Short::Inline {
+            len: 0,
+            bytes: [0; INLINE],
+        }
     }
 }
 
