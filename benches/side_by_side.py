@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side version parse/compare timings: exposure (through its Python binding, and the
-CLI batch mode) against Python `packaging`, `univers` and npm `semver` (Node).
+"""Side-by-side timings: versions (exposure through its Python binding against Python
+`packaging`, `univers` and npm `semver` on Node) and CPE names (against the `cpe` package).
 
     .venv/bin/python benches/side_by_side.py          # after scripts/test (or maturin develop)
 
@@ -21,6 +21,15 @@ N = 20000
 PEP = ["2.31.0", "1.26.18", "2.0.0rc1", "1!2.0.post1.dev3"]
 SEM = ["1.2.3", "4.17.21", "1.0.0-rc.1", "2.0.0+build.5"]
 DEB = ["1:2.36.1-8+deb12u1", "3.0.11-1~deb12u2", "7.88.1-10+deb12u5", "2.9.14+dfsg-1.3~deb12u1"]
+# The names of benches/src/lib.rs CPE_NAMES.
+CPES = [
+    "cpe:2.3:a:microsoft:internet_explorer:8.0.6001:beta:*:*:*:*:*:*",
+    "cpe:2.3:o:microsoft:windows_10:1607:*:*:*:*:*:*:*",
+    "cpe:2.3:a:apple:swiftnio_http\\/2:1.19.1:*:*:*:*:swift:*:*",
+    "cpe:2.3:a:mozilla:firefox_esr:*:*:*:*:*:*:*:*",
+    "cpe:/a:hp:insight_diagnostics:7.4.0.1570:-:~~online~win2003~x64~",
+    "cpe:/a:openbsd:openssh:9.3",
+]
 
 
 def per_op(stmt, number=N, ops=4):
@@ -67,6 +76,19 @@ console.log(JSON.stringify([parse, cmp]));""" % (json.dumps(SEM), N * 5)
         out.append(("semver compare", "npm semver 7 (Node)", cmp))
     es = [exposure.Version(v, "semver") for v in SEM]
     out.append(("semver compare", "exposure (Python)", per_op(lambda: [a < b for a in es for b in es], ops=cmp_ops)))
+    try:
+        from cpe import CPE
+        from cpe.cpe2_3_wfn import CPE2_3_WFN
+        from cpe.cpeset2_3 import CPESet2_3
+    except ImportError:
+        return out
+    n = len(CPES)
+    out.append(("cpe parse", "exposure (Python)", per_op(lambda: [exposure.Cpe(c) for c in CPES], ops=n)))
+    out.append(("cpe parse", "cpe 1.3.1", per_op(lambda: [CPE(c) for c in CPES], number=N // 40, ops=n)))
+    ec = [exposure.Cpe(c) for c in CPES]
+    wc = [CPE2_3_WFN(CPE(c).as_wfn()) for c in CPES]
+    out.append(("cpe matches", "exposure (Python)", per_op(lambda: [a.matches(b) for a in ec for b in ec], ops=n * n)))
+    out.append(("cpe matches", "cpe 1.3.1", per_op(lambda: [CPESet2_3.cpe_superset(a, b) for a in wc for b in wc], number=N // 40, ops=n * n)))
     return out
 
 

@@ -274,3 +274,86 @@ fn dictionary_titles_name_their_entries() {
         "too many confident mistakes: {wrong_confident}"
     );
 }
+
+/// The real CycloneDX SBOMs: every component guessed, none named by nothing, the ones that
+/// carry their own CPE keep it.
+#[test]
+fn real_sbom_components() {
+    let Some(data) = shared_data() else { return };
+    let dictionary = dictionary(&data);
+    let normalizer = Normalizer::with_default_rules().with_dictionary(&dictionary);
+    let (mut components, mut named, mut own) = (0, 0, 0);
+    let mut examples = Vec::new();
+    for file in [
+        "juice-shop__v11.1.2__bom.json.gz",
+        "keycloak-10.0.2__bom.json.gz",
+        "obom-Example-1-Standalone__bom.json.gz",
+    ] {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(
+            std::fs::File::open(data.join("sbom-cyclonedx").join(file)).expect("opens"),
+        )
+        .read_to_string(&mut text)
+        .expect("readable");
+        let bom: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        for c in bom["components"].as_array().expect("components") {
+            let field = |k: &str| c.get(k).and_then(serde_json::Value::as_str);
+            components += 1;
+            let candidates = normalizer.guess_component(
+                field("group"),
+                field("name").unwrap_or_default(),
+                field("version").unwrap_or_default(),
+                field("purl"),
+                field("cpe"),
+            );
+            for candidate in &candidates {
+                let vendor = candidate
+                    .cpe
+                    .get(Attribute::Vendor)
+                    .as_wfn()
+                    .unwrap_or_default();
+                let product = candidate
+                    .cpe
+                    .get(Attribute::Product)
+                    .as_wfn()
+                    .unwrap_or_default();
+                assert!(
+                    candidate.rule == "sbom:cpe"
+                        || candidate.rule.starts_with("alias")
+                        || dictionary.has_product(vendor, product),
+                    "{}: {} from {} is supported by nothing",
+                    field("name").unwrap_or_default(),
+                    candidate.cpe,
+                    candidate.rule
+                );
+            }
+            if let Some(best) = candidates.first() {
+                assert!(
+                    best.rule == "sbom:cpe" || best.confidence <= 0.5,
+                    "{best:?} is too sure for a package name"
+                );
+                named += 1;
+                own += usize::from(best.rule == "sbom:cpe");
+                if examples.len() < 8 {
+                    examples.push(format!(
+                        "{} {} -> {} ({})",
+                        field("group").unwrap_or_default(),
+                        field("name").unwrap_or_default(),
+                        best.cpe,
+                        best.rule
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("sbom: {components} components, {named} named ({own} by their own CPE)");
+    for e in &examples {
+        eprintln!("  {e}");
+    }
+    assert!(components > 2500);
+    assert_eq!(
+        own, 1,
+        "the operations BOM's operating system carries its CPE"
+    );
+    assert!(named > 10, "only {named} named");
+}

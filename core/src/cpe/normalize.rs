@@ -22,6 +22,8 @@ pub struct Candidate {
     pub confidence: f32,
     /// The rule that fired (`alias:vendor+product`, `dictionary:vendor+product`, …).
     pub rule: &'static str,
+    /// The package URL, where the ecosystem is known (an SBOM component's own `purl`).
+    pub purl: Option<String>,
 }
 
 /// What the table says a word or name stands for.
@@ -222,6 +224,7 @@ impl Normalizer<'_> {
                         cpe,
                         confidence,
                         rule,
+                        purl: None,
                     });
                 }
             }
@@ -289,6 +292,7 @@ impl Normalizer<'_> {
                 cpe,
                 confidence: 0.9,
                 rule: "alias:package",
+                purl: None,
             }));
         } else if let Some(dictionary) = self.dictionary {
             // A package named as its upstream project: vendor and product both the name.
@@ -302,11 +306,108 @@ impl Normalizer<'_> {
                         cpe,
                         confidence: 0.6,
                         rule: "dictionary:package=vendor=product",
+                        purl: None,
                     }));
                 }
             }
         }
         out
+    }
+}
+
+impl Normalizer<'_> {
+    /// Candidates for an SBOM component (CycloneDX `group`, `name`, `version`, `purl`,
+    /// `cpe`): its own CPE when it carries one (confidence 1, `sbom:cpe`); a Debian, RPM or
+    /// Alpine package as [`Normalizer::guess_package`] names it; otherwise the group as the
+    /// publisher (`org.bouncycastle` → `bouncycastle`, `@babel` → `babel`), or, without a
+    /// group, a dictionary product named like its vendor (`jquery:jquery`); these last two
+    /// are capped at confidence 0.5 (language packages are matched by their own advisories;
+    /// a CPE guessed from a package name is a hint, not a finding's basis).
+    ///
+    /// ```
+    /// use exposure::cpe::Normalizer;
+    /// let n = Normalizer::with_default_rules();
+    /// let best = &n.guess_component(None, "openssl", "3.0.11-1~deb12u2", Some("pkg:deb/debian/openssl@3.0.11-1~deb12u2"), None)[0];
+    /// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:openssl:openssl:3.0.11:*:*:*:*:*:*:*");
+    /// assert_eq!(best.purl.as_deref(), Some("pkg:deb/debian/openssl@3.0.11-1~deb12u2"));
+    /// let own = &n.guess_component(None, "x", "1", None, Some("cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"))[0];
+    /// assert_eq!((own.confidence, own.rule), (1.0, "sbom:cpe"));
+    /// ```
+    pub fn guess_component(
+        &self,
+        group: Option<&str>,
+        name: &str,
+        version: &str,
+        purl: Option<&str>,
+        cpe: Option<&str>,
+    ) -> Vec<Candidate> {
+        if let Some(own) = cpe.and_then(|c| Cpe::parse(c).ok()) {
+            return vec![Candidate {
+                cpe: own,
+                confidence: 1.0,
+                rule: "sbom:cpe",
+                purl: purl.map(str::to_owned),
+            }];
+        }
+        let purl_type = purl
+            .and_then(|p| p.strip_prefix("pkg:"))
+            .and_then(|p| p.split('/').next())
+            .unwrap_or_default();
+        let with_purl = |mut candidates: Vec<Candidate>| {
+            for c in &mut candidates {
+                c.purl = purl.map(str::to_owned);
+            }
+            candidates
+        };
+        if matches!(purl_type, "deb" | "rpm" | "apk") {
+            return with_purl(self.guess_package(name, version));
+        }
+        let group = group.unwrap_or_default().trim();
+        let publisher = if let Some(scope) = group.strip_prefix('@') {
+            scope.to_owned()
+        } else {
+            // Reverse DNS: the label after the top-level domain names the maker.
+            let labels: Vec<&str> = group.split('.').filter(|l| !l.is_empty()).collect();
+            match labels.as_slice() {
+                [tld, maker, ..]
+                    if matches!(*tld, "org" | "com" | "net" | "io" | "dev" | "eu" | "de") =>
+                {
+                    (*maker).to_owned()
+                }
+                [one] => (*one).to_owned(),
+                _ => String::new(),
+            }
+        };
+        // A language package's group and name say less than a Windows publisher and display
+        // name (`org.postgresql:postgresql` is the JDBC driver, not the database the alias
+        // table means): such guesses are capped at 0.5, below every confident answer.
+        let cap = |mut candidates: Vec<Candidate>| {
+            for c in &mut candidates {
+                c.confidence = c.confidence.min(0.5);
+            }
+            candidates
+        };
+        if !publisher.is_empty() {
+            return with_purl(cap(self.guess_installed(&publisher, name, version)));
+        }
+        let Some(dictionary) = self.dictionary else {
+            return Vec::new();
+        };
+        let name = name.trim().to_lowercase();
+        match literal(&name).as_ref().and_then(Value::as_wfn) {
+            Some(wfn) if dictionary.has_product(wfn, wfn) => with_purl(
+                build(&name, &name, version.trim())
+                    .map(|cpe| Candidate {
+                        cpe,
+                        confidence: 0.5,
+                        rule: "dictionary:name=vendor=product",
+                        purl: None,
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+            _ => Vec::new(),
+        }
     }
 }
 
