@@ -1,20 +1,124 @@
 //! CVSS vectors and scores.
 //!
-//! This module parses CVSS v3.0 and v3.1 vectors strictly and computes their base score and
-//! severity exactly as the specification does (3.1's Appendix A `Roundup`, 3.0's plain
-//! round-up). Temporal and environmental metrics are validated and kept in the canonical
-//! vector.
+//! This module parses CVSS v2, v3.0 and v3.1 vectors strictly and computes their base,
+//! temporal and environmental scores and severities exactly as the specifications do (v2's
+//! half-up rounding, 3.x's round-up, 3.1's modified impact formula). [`Cvss`] reads any of
+//! them; CVSS v4.0 vectors are recognised and rejected with [`CvssError::Unsupported`] until
+//! v4 scoring lands.
 
+mod v2;
 mod v3;
 
+pub use v2::CvssV2;
 pub use v3::{CvssV3, V3Version};
+
+/// A CVSS vector of any supported version.
+///
+/// ```
+/// use exposure::score::cvss::{Cvss, Severity};
+/// let v3: Cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P".parse()?;
+/// assert_eq!((v3.score(), v3.severity()), (9.3, Severity::Critical)); // 9.8 × 0.94, rounded up
+/// let v2: Cvss = "AV:N/AC:L/Au:N/C:P/I:P/A:P".parse()?;
+/// assert_eq!((v2.score(), v2.severity()), (7.5, Severity::High));
+/// # Ok::<(), exposure::score::cvss::CvssError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cvss {
+    /// CVSS v2.
+    V2(CvssV2),
+    /// CVSS v3.0 or v3.1.
+    V3(CvssV3),
+}
+
+impl Cvss {
+    /// The most specific score the vector supports: environmental when an environmental
+    /// metric is given, else temporal when a temporal one is, else base.
+    pub fn score(&self) -> f64 {
+        match self {
+            Cvss::V2(v) => v.score(),
+            Cvss::V3(v) => v.score(),
+        }
+    }
+
+    /// The severity of [`Cvss::score`]: v2's LOW/MEDIUM/HIGH, v3's NONE … CRITICAL.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Cvss::V2(v) => v.severity(v.score()),
+            Cvss::V3(v) => Severity::of_score(v.score()),
+        }
+    }
+
+    /// The base score.
+    pub fn base_score(&self) -> f64 {
+        match self {
+            Cvss::V2(v) => v.base_score(),
+            Cvss::V3(v) => v.base_score(),
+        }
+    }
+
+    /// The temporal score (defined for every vector; the base score without temporal
+    /// metrics).
+    pub fn temporal_score(&self) -> f64 {
+        match self {
+            Cvss::V2(v) => v.temporal_score(),
+            Cvss::V3(v) => v.temporal_score(),
+        }
+    }
+
+    /// The environmental score (defined for every vector).
+    pub fn environmental_score(&self) -> f64 {
+        match self {
+            Cvss::V2(v) => v.environmental_score(),
+            Cvss::V3(v) => v.environmental_score(),
+        }
+    }
+
+    /// `"2.0"`, `"3.0"` or `"3.1"`.
+    pub fn version(&self) -> &'static str {
+        match self {
+            Cvss::V2(_) => "2.0",
+            Cvss::V3(v) => match v.version() {
+                V3Version::V30 => "3.0",
+                V3Version::V31 => "3.1",
+            },
+        }
+    }
+}
+
+impl std::str::FromStr for Cvss {
+    type Err = CvssError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        if trimmed.starts_with("CVSS:3.") {
+            trimmed.parse().map(Cvss::V3)
+        } else if trimmed.starts_with("CVSS:4.0/") {
+            Err(CvssError::Unsupported("4.0"))
+        } else if trimmed.starts_with("CVSS:") && !trimmed.starts_with("CVSS:2.0/") {
+            Err(CvssError::UnknownVersion(trimmed.to_owned()))
+        } else {
+            trimmed.parse().map(Cvss::V2)
+        }
+    }
+}
+
+impl std::fmt::Display for Cvss {
+    /// The canonical vector.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cvss::V2(v) => v.fmt(f),
+            Cvss::V3(v) => v.fmt(f),
+        }
+    }
+}
 
 /// Why a vector was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CvssError {
     /// The vector does not start with a known version prefix.
-    #[error("unknown CVSS version prefix in {0:?} (expected CVSS:3.0/ or CVSS:3.1/)")]
+    #[error("unknown CVSS version prefix in {0:?} (expected CVSS:3.0/, CVSS:3.1/, CVSS:2.0/ or a bare v2 vector)")]
     UnknownVersion(String),
     /// A `metric:value` part is malformed (no colon, empty).
     #[error("malformed part {0:?}")]
@@ -36,6 +140,9 @@ pub enum CvssError {
     /// A mandatory base metric is absent.
     #[error("missing mandatory metric {0}")]
     MissingMetric(&'static str),
+    /// A CVSS version this build recognises but does not score yet.
+    #[error("CVSS {0} vectors are not supported yet")]
+    Unsupported(&'static str),
 }
 
 /// A qualitative severity rating.

@@ -138,7 +138,7 @@ impl CvssV3 {
         } else {
             sum.min(10.0)
         };
-        self.round_up(raw)
+        round_up_31(raw)
     }
 
     /// The base severity rating.
@@ -146,15 +146,149 @@ impl CvssV3 {
         Severity::of_score(self.base_score())
     }
 
-    fn round_up(&self, x: f64) -> f64 {
-        match self.version {
-            V3Version::V30 => (x * 10.0).ceil() / 10.0,
-            V3Version::V31 => round_up_31(x),
+    /// Whether any temporal metric (E, RL, RC) is given, even as `X`.
+    pub fn has_temporal(&self) -> bool {
+        self.values[8..11].iter().any(Option::is_some)
+    }
+
+    /// Whether any environmental metric (CR … MA) is given, even as `X`.
+    pub fn has_environmental(&self) -> bool {
+        self.values[11..].iter().any(Option::is_some)
+    }
+
+    /// E × RL × RC (each `X` or absent counting as 1).
+    fn temporal_factor(&self) -> f64 {
+        let e = match self.value(8) {
+            b'F' => 0.97,
+            b'P' => 0.94,
+            b'U' => 0.91,
+            _ => 1.0,
+        };
+        let rl = match self.value(9) {
+            b'W' => 0.97,
+            b'T' => 0.96,
+            b'O' => 0.95,
+            _ => 1.0,
+        };
+        let rc = match self.value(10) {
+            b'R' => 0.96,
+            b'U' => 0.92,
+            _ => 1.0,
+        };
+        e * rl * rc
+    }
+
+    /// The temporal score: the base score times E, RL and RC, rounded up (defined for every
+    /// vector; equal to the base score when no temporal metric is given).
+    pub fn temporal_score(&self) -> f64 {
+        round_up_31(self.base_score() * self.temporal_factor())
+    }
+
+    /// A modified base metric's letter: its own value, or the base metric's when `X`/absent.
+    fn modified(&self, metric: usize) -> u8 {
+        match self.values[metric] {
+            Some(v) if v != b'X' => v,
+            _ => self.value(metric - 14),
+        }
+    }
+
+    /// The modified impact sub-score (v3.1's formula for a changed scope has
+    /// `(MISS × 0.9731 − 0.02)^13`; v3.0's is the base formula).
+    pub fn modified_impact_subscore(&self) -> f64 {
+        let requirement = |metric| -> f64 {
+            match self.value(metric) {
+                b'H' => 1.5,
+                b'L' => 0.5,
+                _ => 1.0,
+            }
+        };
+        let cia = |v: u8| -> f64 {
+            match v {
+                b'H' => 0.56,
+                b'L' => 0.22,
+                _ => 0.0,
+            }
+        };
+        let miss = (1.0
+            - (1.0 - cia(self.modified(19)) * requirement(11))
+                * (1.0 - cia(self.modified(20)) * requirement(12))
+                * (1.0 - cia(self.modified(21)) * requirement(13)))
+        .min(0.915);
+        if self.modified(18) == b'C' {
+            match self.version {
+                V3Version::V31 => 7.52 * (miss - 0.029) - 3.25 * (miss * 0.9731 - 0.02).powi(13),
+                V3Version::V30 => 7.52 * (miss - 0.029) - 3.25 * (miss - 0.02).powi(15),
+            }
+        } else {
+            6.42 * miss
+        }
+    }
+
+    /// The modified exploitability sub-score.
+    pub fn modified_exploitability_subscore(&self) -> f64 {
+        let changed = self.modified(18) == b'C';
+        let av = match self.modified(14) {
+            b'N' => 0.85,
+            b'A' => 0.62,
+            b'L' => 0.55,
+            _ => 0.2,
+        };
+        let ac = if self.modified(15) == b'L' {
+            0.77
+        } else {
+            0.44
+        };
+        let pr = match (self.modified(16), changed) {
+            (b'N', _) => 0.85,
+            (b'L', false) => 0.62,
+            (b'L', true) => 0.68,
+            (_, false) => 0.27,
+            (_, true) => 0.5,
+        };
+        let ui = if self.modified(17) == b'N' {
+            0.85
+        } else {
+            0.62
+        };
+        8.22 * av * ac * pr * ui
+    }
+
+    /// The environmental score (defined for every vector; equal to the temporal score when
+    /// no environmental metric is given).
+    pub fn environmental_score(&self) -> f64 {
+        let impact = self.modified_impact_subscore();
+        if impact <= 0.0 {
+            return 0.0;
+        }
+        let sum = impact + self.modified_exploitability_subscore();
+        let raw = if self.modified(18) == b'C' {
+            (1.08 * sum).min(10.0)
+        } else {
+            sum.min(10.0)
+        };
+        round_up_31(round_up_31(raw) * self.temporal_factor())
+    }
+
+    /// The most specific score the vector supports: environmental when an environmental
+    /// metric is given, else temporal when a temporal one is, else base.
+    pub fn score(&self) -> f64 {
+        if self.has_environmental() {
+            self.environmental_score()
+        } else if self.has_temporal() {
+            self.temporal_score()
+        } else {
+            self.base_score()
         }
     }
 }
 
 /// CVSS v3.1 Appendix A: round up to one decimal, robust to floating-point error.
+///
+/// Used for 3.0 too. 3.0 specifies a plain round up, which FIRST's 3.0 calculator took as
+/// `ceil(x × 10) / 10` on floats and so answered 6.2 for a value that is 6.1 up to
+/// floating-point error; we take both as the mathematical round-up of the exact value, which
+/// Appendix A computes robustly (the `cvss` package does it in decimal arithmetic): 3.0 and
+/// 3.1 differ only in their formulas.
 fn round_up_31(x: f64) -> f64 {
     #[allow(clippy::cast_possible_truncation)]
     let scaled = (x * 100_000.0).round() as i64;

@@ -1,0 +1,257 @@
+//! CVSS v2 (the CVSS v2 guide, §3): base, temporal and environmental scores, rounded to one
+//! decimal half up.
+
+use super::{CvssError, Severity};
+use std::fmt;
+
+/// Metric names in canonical order, with the values each allows (`ND` = not defined).
+const METRICS: [(&str, &[&str]); 14] = [
+    ("AV", &["L", "A", "N"]),
+    ("AC", &["H", "M", "L"]),
+    ("Au", &["M", "S", "N"]),
+    ("C", &["N", "P", "C"]),
+    ("I", &["N", "P", "C"]),
+    ("A", &["N", "P", "C"]),
+    ("E", &["U", "POC", "F", "H", "ND"]),
+    ("RL", &["OF", "TF", "W", "U", "ND"]),
+    ("RC", &["UC", "UR", "C", "ND"]),
+    ("CDP", &["N", "L", "LM", "MH", "H", "ND"]),
+    ("TD", &["N", "L", "M", "H", "ND"]),
+    ("CR", &["L", "M", "H", "ND"]),
+    ("IR", &["L", "M", "H", "ND"]),
+    ("AR", &["L", "M", "H", "ND"]),
+];
+const BASE_METRICS: usize = 6;
+
+/// A parsed CVSS v2 vector (bare `AV:N/AC:L/Au:N/C:P/I:P/A:P`, or with a `CVSS:2.0/` prefix,
+/// or in parentheses as NVD's old feeds wrote it).
+///
+/// ```
+/// use exposure::score::cvss::{CvssV2, Severity};
+/// let v: CvssV2 = "AV:N/AC:L/Au:N/C:P/I:P/A:P".parse()?;
+/// assert_eq!(v.base_score(), 7.5);
+/// assert_eq!(v.severity(v.base_score()), Severity::High);
+/// let t: CvssV2 = "AV:N/AC:L/Au:N/C:C/I:C/A:C/E:F/RL:OF/RC:C".parse()?;
+/// assert_eq!(t.temporal_score(), 8.3);
+/// # Ok::<(), exposure::score::cvss::CvssError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CvssV2 {
+    /// The index of each metric's value in [`METRICS`]; `None` when not given.
+    values: [Option<u8>; 14],
+}
+
+/// Half-up rounding to one decimal, robust to floating-point error (the reference rounds
+/// exact decimals: `6.45` is `6.5` even when the float is 6.4499999…).
+fn round_1(x: f64) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let scaled = (x * 100_000.0).round() as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
+    tenths / 10.0
+}
+
+impl CvssV2 {
+    fn value(&self, metric: usize) -> &'static str {
+        let (_, allowed) = METRICS[metric];
+        self.values[metric].map_or("ND", |i| allowed[usize::from(i)])
+    }
+
+    fn impact_of(&self, metric: usize) -> f64 {
+        match self.value(metric) {
+            "P" => 0.275,
+            "C" => 0.660,
+            _ => 0.0,
+        }
+    }
+
+    fn requirement(&self, metric: usize) -> f64 {
+        match self.value(metric) {
+            "L" => 0.5,
+            "H" => 1.51,
+            _ => 1.0,
+        }
+    }
+
+    fn exploitability(&self) -> f64 {
+        let av = match self.value(0) {
+            "L" => 0.395,
+            "A" => 0.646,
+            _ => 1.0,
+        };
+        let ac = match self.value(1) {
+            "H" => 0.35,
+            "M" => 0.61,
+            _ => 0.71,
+        };
+        let au = match self.value(2) {
+            "M" => 0.45,
+            "S" => 0.56,
+            _ => 0.704,
+        };
+        20.0 * av * ac * au
+    }
+
+    fn score_with_impact(&self, impact: f64) -> f64 {
+        let f = if impact == 0.0 { 0.0 } else { 1.176 };
+        round_1(((0.6 * impact) + (0.4 * self.exploitability()) - 1.5) * f)
+    }
+
+    fn temporal_factor(&self) -> f64 {
+        let e = match self.value(6) {
+            "U" => 0.85,
+            "POC" => 0.9,
+            "F" => 0.95,
+            _ => 1.0,
+        };
+        let rl = match self.value(7) {
+            "OF" => 0.87,
+            "TF" => 0.90,
+            "W" => 0.95,
+            _ => 1.0,
+        };
+        let rc = match self.value(8) {
+            "UC" => 0.90,
+            "UR" => 0.95,
+            _ => 1.0,
+        };
+        e * rl * rc
+    }
+
+    /// The impact sub-score.
+    pub fn impact_subscore(&self) -> f64 {
+        10.41
+            * (1.0
+                - (1.0 - self.impact_of(3)) * (1.0 - self.impact_of(4)) * (1.0 - self.impact_of(5)))
+    }
+
+    /// The exploitability sub-score.
+    pub fn exploitability_subscore(&self) -> f64 {
+        self.exploitability()
+    }
+
+    /// The base score.
+    pub fn base_score(&self) -> f64 {
+        self.score_with_impact(self.impact_subscore())
+    }
+
+    /// The temporal score (the base score when no temporal metric is given).
+    pub fn temporal_score(&self) -> f64 {
+        round_1(self.base_score() * self.temporal_factor())
+    }
+
+    /// The environmental score: the temporal score recomputed with the impact adjusted by
+    /// the security requirements, then collateral damage and target distribution.
+    pub fn environmental_score(&self) -> f64 {
+        let adjusted_impact = (10.41
+            * (1.0
+                - (1.0 - self.impact_of(3) * self.requirement(11))
+                    * (1.0 - self.impact_of(4) * self.requirement(12))
+                    * (1.0 - self.impact_of(5) * self.requirement(13))))
+        .min(10.0);
+        let adjusted_temporal =
+            round_1(self.score_with_impact(adjusted_impact) * self.temporal_factor());
+        let cdp = match self.value(9) {
+            "L" => 0.1,
+            "LM" => 0.3,
+            "MH" => 0.4,
+            "H" => 0.5,
+            _ => 0.0,
+        };
+        let td = match self.value(10) {
+            "N" => 0.0,
+            "L" => 0.25,
+            "M" => 0.75,
+            _ => 1.0,
+        };
+        round_1((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td)
+    }
+
+    /// Whether any temporal metric is given (even as `ND`).
+    pub fn has_temporal(&self) -> bool {
+        self.values[6..9].iter().any(Option::is_some)
+    }
+
+    /// Whether any environmental metric is given (even as `ND`).
+    pub fn has_environmental(&self) -> bool {
+        self.values[9..].iter().any(Option::is_some)
+    }
+
+    /// The most specific score: environmental, else temporal, else base.
+    pub fn score(&self) -> f64 {
+        if self.has_environmental() {
+            self.environmental_score()
+        } else if self.has_temporal() {
+            self.temporal_score()
+        } else {
+            self.base_score()
+        }
+    }
+
+    /// The v2 rating of a score: LOW below 4.0, MEDIUM below 7.0, HIGH from 7.0 (v2 has no
+    /// NONE or CRITICAL).
+    pub fn severity(&self, score: f64) -> Severity {
+        if score < 4.0 {
+            Severity::Low
+        } else if score < 7.0 {
+            Severity::Medium
+        } else {
+            Severity::High
+        }
+    }
+}
+
+impl std::str::FromStr for CvssV2 {
+    type Err = CvssError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        let body = trimmed
+            .strip_prefix("CVSS:2.0/")
+            .or_else(|| trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
+            .unwrap_or(trimmed);
+        let mut values = [None; 14];
+        for part in body.split('/') {
+            let (metric, value) = part
+                .split_once(':')
+                .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
+            let index = METRICS
+                .iter()
+                .position(|(name, _)| *name == metric)
+                .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
+            let position = METRICS[index]
+                .1
+                .iter()
+                .position(|v| *v == value)
+                .ok_or_else(|| CvssError::InvalidValue {
+                    metric: metric.to_owned(),
+                    value: value.to_owned(),
+                })?;
+            if values[index].is_some() {
+                return Err(CvssError::DuplicateMetric(metric.to_owned()));
+            }
+            values[index] = u8::try_from(position).ok();
+        }
+        if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
+            return Err(CvssError::MissingMetric(METRICS[missing].0));
+        }
+        Ok(CvssV2 { values })
+    }
+}
+
+impl fmt::Display for CvssV2 {
+    /// The canonical vector: bare (as NVD writes v2), metrics in the guide's order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (i, value) in self.values.iter().enumerate() {
+            if let Some(v) = value {
+                if !first {
+                    f.write_str("/")?;
+                }
+                first = false;
+                write!(f, "{}:{}", METRICS[i].0, METRICS[i].1[usize::from(*v)])?;
+            }
+        }
+        Ok(())
+    }
+}
