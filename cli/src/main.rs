@@ -32,6 +32,11 @@ usage:
                                           joined by ' | ' (empty when nothing supports one);
                                           PATH is NVD's CPE dictionary XML (.gz accepted)
 
+  exposure cvss score                     stdin: a CVSS v2, v3.0 or v3.1 vector
+                                          stdout: SCORE<TAB>SEVERITY (environmental if any
+                                          environmental metric is given, else temporal if any
+                                          temporal one is, else base)
+
   Batch modes write one line per input line; a line they cannot handle gives
   error<TAB>message. S is one of: semver npm cargo golang pypi deb rpm alpm alpine maven
   nuget gem composer hex conan openssl generic intdot lexicographic datetime. RANGE is the
@@ -160,6 +165,14 @@ fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
     Ok(range.contains(&version).to_string())
 }
 
+/// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
+fn cvss_line(line: &str) -> Result<String, String> {
+    let cvss: exposure::score::cvss::Cvss = line
+        .parse()
+        .map_err(|e: exposure::score::cvss::CvssError| e.to_string())?;
+    Ok(format!("{:.1}\t{}", cvss.score(), cvss.severity().name()))
+}
+
 fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>) -> ExitCode {
     exit_code(scheme_arg(args).map(|scheme| {
         let stdin = std::io::stdin().lock();
@@ -202,6 +215,13 @@ fn main() -> ExitCode {
                 cpe::binding_arg(&args[2..])
                     .map(|binding| run_lines(|line| cpe::parse_line(binding, line))),
             )
+        }
+        ["cvss", "score"] => {
+            return exit_code(if args.len() == 2 {
+                Ok(run_lines(cvss_line))
+            } else {
+                Err("cvss score takes no arguments".to_owned())
+            })
         }
         ["cpe", "guess"] => {
             return exit_code(cpe::dictionary_arg(&args[2..]).map(|dictionary| {
@@ -277,6 +297,25 @@ mod tests {
             contains_line(Scheme::Pypi, ">=2.3.0,<2.31.0\t2.31.0"),
             Ok("false".into())
         );
+    }
+
+    #[test]
+    fn cvss_lines() {
+        assert_eq!(
+            cvss_line("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            Ok("9.8\tCRITICAL".into())
+        );
+        assert_eq!(
+            cvss_line("AV:N/AC:L/Au:N/C:P/I:P/A:P"),
+            Ok("7.5\tHIGH".into())
+        );
+        assert_eq!(
+            cvss_line("AV:L/AC:H/Au:M/C:N/I:N/A:N"),
+            Ok("0.0\tLOW".into())
+        );
+        assert!(cvss_line("CVSS:3.1/AV:N")
+            .unwrap_err()
+            .contains("missing mandatory metric AC"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 """Differential tests against each ecosystem's own tool (tests/oracles/differential.py) and
-of CPE names against the PyPI cpe package (tests/oracles/cpe_differential.py),
+of CPE names and CVSS scores against the PyPI cpe and cvss packages
+(tests/oracles/cpe_differential.py, cvss_differential.py),
 with a fixed seed in CI. More: EXPOSURE_DIFF_SEED=<n> EXPOSURE_DIFF_COUNT=<n> pytest ...,
 or run the script directly with --seed/--count."""
 
@@ -13,6 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "oracles"))
 
 import cpe_differential  # noqa: E402
+import cvss_differential  # noqa: E402
 import differential  # noqa: E402
 
 SEED = int(os.environ.get("EXPOSURE_DIFF_SEED", "20261130"))
@@ -63,4 +65,13 @@ def test_cpe_relations_match_the_cpe_package(binary):
     except differential.OracleMissing as e:
         pytest.skip(f"SKIPPED: {e}")
     assert excused < COUNT // 20, f"{excused} documented deviations: more than expected"
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_cvss_scores_match_the_cvss_package(binary):
+    try:
+        total, mismatches = cvss_differential.compare(binary, COUNT, SEED)
+    except differential.OracleMissing as e:
+        pytest.skip(f"SKIPPED: {e}")
+    assert total == COUNT
     assert not mismatches, "\n".join(mismatches[:20])

@@ -94,7 +94,8 @@ impl CvssV2 {
 
     fn score_with_impact(&self, impact: f64) -> f64 {
         let f = if impact == 0.0 { 0.0 } else { 1.176 };
-        round_1(((0.6 * impact) + (0.4 * self.exploitability()) - 1.5) * f)
+        // `+ 0.0` turns the -0.0 of a zero impact into 0.0.
+        round_1(((0.6 * impact) + (0.4 * self.exploitability()) - 1.5) * f) + 0.0
     }
 
     fn temporal_factor(&self) -> f64 {
@@ -130,18 +131,21 @@ impl CvssV2 {
         self.exploitability()
     }
 
-    /// The base score.
+    /// The base score. The guide's equation goes below zero for the smallest impacts
+    /// (`AV:L/AC:H/Au:M` with a partial impact made small by a low requirement); a score is
+    /// never negative, so each score is at least 0, as the `cvss` package has it.
     pub fn base_score(&self) -> f64 {
-        self.score_with_impact(self.impact_subscore())
+        self.score_with_impact(self.impact_subscore()).max(0.0)
     }
 
     /// The temporal score (the base score when no temporal metric is given).
     pub fn temporal_score(&self) -> f64 {
-        round_1(self.base_score() * self.temporal_factor())
+        round_1(self.base_score() * self.temporal_factor()).max(0.0)
     }
 
     /// The environmental score: the temporal score recomputed with the impact adjusted by
-    /// the security requirements, then collateral damage and target distribution.
+    /// the security requirements (that recomputation is not clamped, as in the `cvss`
+    /// package), then collateral damage and target distribution; at least 0.
     pub fn environmental_score(&self) -> f64 {
         let adjusted_impact = (10.41
             * (1.0
@@ -164,17 +168,25 @@ impl CvssV2 {
             "M" => 0.75,
             _ => 1.0,
         };
-        round_1((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td)
+        round_1((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td).max(0.0)
     }
 
-    /// Whether any temporal metric is given (even as `ND`).
+    /// Whether a metric is given with a value other than `ND` (not defined).
+    fn defined(&self, metric: usize) -> bool {
+        self.values[metric].is_some() && self.value(metric) != "ND"
+    }
+
+    /// Whether any temporal metric is given a value (`ND` is "not defined").
     pub fn has_temporal(&self) -> bool {
-        self.values[6..9].iter().any(Option::is_some)
+        (6..9).any(|m| self.defined(m))
     }
 
-    /// Whether any environmental metric is given (even as `ND`).
+    /// Whether any environmental metric is given a value (`ND` is "not defined"). With none,
+    /// the environmental score is not the base score: the adjusted impact is capped at 10
+    /// (`AV:L/AC:L/Au:N/C:C/I:C/A:C` is 7.2, its environmental equation 7.1), which is why
+    /// the most specific score is chosen by this.
     pub fn has_environmental(&self) -> bool {
-        self.values[9..].iter().any(Option::is_some)
+        (9..14).any(|m| self.defined(m))
     }
 
     /// The most specific score: environmental, else temporal, else base.
@@ -253,5 +265,52 @@ impl fmt::Display for CvssV2 {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // one-decimal scores: equality is the claim
+mod tests {
+    use super::CvssV2;
+
+    fn v(text: &str) -> CvssV2 {
+        text.parse().unwrap()
+    }
+
+    /// The guide's equation is negative here (adjusted impact 1.43, exploitability 1.24):
+    /// -0.2 unclamped; the `cvss` package answers 0.0.
+    #[test]
+    fn scores_are_never_negative() {
+        let low = v("AV:L/AC:H/Au:M/C:N/I:N/A:P/IR:L/AR:L");
+        assert_eq!(low.base_score(), 0.8);
+        assert_eq!(low.environmental_score(), 0.0);
+        assert_eq!(
+            v("AV:L/AC:H/Au:M/C:N/I:N/A:N").base_score().to_string(),
+            "0"
+        );
+    }
+
+    #[test]
+    fn strict_parsing() {
+        use crate::score::cvss::CvssError;
+        let err = |t: &str| t.parse::<CvssV2>().unwrap_err();
+        assert_eq!(err("AV:N/AC:L/Au:N/C:P/I:P"), CvssError::MissingMetric("A"));
+        assert_eq!(
+            err("AV:N/AC:L/Au:N/C:P/I:P/A:P/RL:X"),
+            CvssError::InvalidValue {
+                metric: "RL".into(),
+                value: "X".into()
+            }
+        );
+        assert_eq!(err("AV:N/AV:N"), CvssError::DuplicateMetric("AV".into()));
+        assert_eq!(err("AV:N/XX:1"), CvssError::UnknownMetric("XX".into()));
+        assert_eq!(
+            v("(AV:N/AC:L/Au:N/C:P/I:P/A:P)"),
+            v("CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P")
+        );
+        assert_eq!(
+            v("A:P/I:P/C:P/Au:N/AC:L/AV:N/E:F").to_string(),
+            "AV:N/AC:L/Au:N/C:P/I:P/A:P/E:F"
+        );
     }
 }

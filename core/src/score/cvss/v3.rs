@@ -146,14 +146,21 @@ impl CvssV3 {
         Severity::of_score(self.base_score())
     }
 
-    /// Whether any temporal metric (E, RL, RC) is given, even as `X`.
+    /// Whether any temporal metric (E, RL, RC) is given a value (`X` is "not defined").
     pub fn has_temporal(&self) -> bool {
-        self.values[8..11].iter().any(Option::is_some)
+        self.values[8..11]
+            .iter()
+            .any(|v| v.is_some_and(|v| v != b'X'))
     }
 
-    /// Whether any environmental metric (CR … MA) is given, even as `X`.
+    /// Whether any environmental metric (CR … MA) is given a value (`X` is "not defined").
+    /// With none, 3.1's environmental score can still differ from the base score (its
+    /// modified impact formula differs for a changed scope), which is why the most specific
+    /// score is chosen by this.
     pub fn has_environmental(&self) -> bool {
-        self.values[11..].iter().any(Option::is_some)
+        self.values[11..]
+            .iter()
+            .any(|v| v.is_some_and(|v| v != b'X'))
     }
 
     /// E × RL × RC (each `X` or absent counting as 1).
