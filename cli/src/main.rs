@@ -32,7 +32,7 @@ usage:
                                           joined by ' | ' (empty when nothing supports one);
                                           PATH is NVD's CPE dictionary XML (.gz accepted)
 
-  exposure cvss score                     stdin: a CVSS v2, v3.0 or v3.1 vector
+  exposure cvss score                     stdin: a CVSS v2, v3.0, v3.1 or v4.0 vector
                                           stdout: SCORE<TAB>SEVERITY (environmental if any
                                           environmental metric is given, else temporal if any
                                           temporal one is, else base)

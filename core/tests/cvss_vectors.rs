@@ -101,3 +101,112 @@ fn red_hat_vectors_v2_and_v3() {
             .join("\n")
     );
 }
+
+/// `VECTOR - (score,)` or `VECTOR - score`.
+fn read_v4(line: &str) -> Option<(&str, f64)> {
+    let (vector, score) = line.split_once(" - ")?;
+    let score = score
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim_end_matches(',');
+    Some((vector, score.parse().ok()?))
+}
+
+#[test]
+#[allow(clippy::float_cmp)] // one-decimal scores: equality is the claim
+fn red_hat_vectors_v4() {
+    let Some(dir) = vectors() else { return };
+    let (mut total, mut failures) = (0, Vec::new());
+    for file in [
+        "vectors_simple4",
+        "vectors_security4",
+        "vectors_supplemental4",
+        "vectors_threat4",
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).expect("readable");
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let Some((vector, expected)) = read_v4(line) else {
+                failures.push(format!("{file}:{}: unreadable line", n + 1));
+                continue;
+            };
+            total += 1;
+            match vector.parse::<Cvss>() {
+                Ok(cvss) if cvss.score() == expected => {}
+                Ok(cvss) => failures.push(format!(
+                    "{file}:{}: {vector}: expected {expected}, got {}",
+                    n + 1,
+                    cvss.score()
+                )),
+                Err(e) => failures.push(format!("{file}:{}: {vector}: {e}", n + 1)),
+            }
+        }
+    }
+    eprintln!(
+        "cvss v4 vectors: {} of {total} agree",
+        total - failures.len()
+    );
+    assert!(total > 1600, "only {total} vectors read");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// FIRST's own validation set: the highest-severity vector of each of the 270 macrovectors,
+/// whose score is the lookup table's entry.
+#[test]
+#[allow(clippy::float_cmp)]
+fn first_macro_vectors() {
+    let Some(dir) = vectors() else { return };
+    let first = dir.join("../../first-cvss-resources/vectorFiles");
+    let Ok(text) = std::fs::read_to_string(first.join("macro-scores")) else {
+        eprintln!("SKIPPED: FIRST macro-scores not found");
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        // {'vector': 'CVSS:4.0/…', 'score': 9.8, 'severity': 'Critical'}
+        let field = |name: &str| {
+            let start = line.find(&format!("'{name}': "))? + name.len() + 4;
+            let rest = &line[start..];
+            let rest = rest.trim_start_matches('\'');
+            let end = rest.find(['\'', ',', '}'])?;
+            Some(rest[..end].to_owned())
+        };
+        let (Some(vector), Some(score), Some(severity)) =
+            (field("vector"), field("score"), field("severity"))
+        else {
+            failures.push(format!("unreadable: {line}"));
+            continue;
+        };
+        total += 1;
+        let cvss: Cvss = vector.parse().expect("FIRST vector parses");
+        let want: f64 = score.parse().expect("score");
+        if cvss.score() != want || !cvss.severity().name().eq_ignore_ascii_case(&severity) {
+            failures.push(format!(
+                "{vector}: expected {want} {severity}, got {} {}",
+                cvss.score(),
+                cvss.severity().name()
+            ));
+        }
+    }
+    eprintln!(
+        "FIRST macro vectors: {} of {total} agree",
+        total - failures.len()
+    );
+    assert_eq!(total, 270);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

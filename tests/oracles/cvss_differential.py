@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential tests of CVSS scores: `exposure cvss score` against the PyPI `cvss` package
-(Red Hat's, the library behind FIRST's v4 calculator) on generated v2, v3.0 and v3.1
-vectors with random base, temporal and environmental metrics, in random order.
+(Red Hat's, the library behind FIRST's v4 calculator) on generated v2, v3.0, v3.1 and v4.0
+vectors with random base, temporal/threat, environmental and (v4) supplemental metrics.
 
     python tests/oracles/cvss_differential.py --seed 7 --count 5000
 
@@ -59,11 +59,36 @@ def gen_v3(rng):
     return rng.choice(["CVSS:3.0/", "CVSS:3.1/"]) + "/".join(f"{m}:{v}" for m, v in parts)
 
 
+V4_BASE = [("AV", "NALP"), ("AC", "LH"), ("AT", "NP"), ("PR", "NLH"), ("UI", "NPA"), ("VC", "HLN"), ("VI", "HLN"),
+           ("VA", "HLN"), ("SC", "HLN"), ("SI", "HLN"), ("SA", "HLN")]
+V4_THREAT = [("E", "XAPU")]
+V4_ENVIRONMENTAL = [("CR", "XHML"), ("IR", "XHML"), ("AR", "XHML"), ("MAV", "XNALP"), ("MAC", "XLH"), ("MAT", "XNP"),
+                    ("MPR", "XNLH"), ("MUI", "XNPA"), ("MVC", "XHLN"), ("MVI", "XHLN"), ("MVA", "XHLN"), ("MSC", "XHLN"),
+                    ("MSI", "XSHLN"), ("MSA", "XSHLN")]
+V4_SUPPLEMENTAL = [("S", ["X", "N", "P"]), ("AU", ["X", "N", "Y"]), ("R", ["X", "A", "U", "I"]), ("V", ["X", "D", "C"]),
+                   ("RE", ["X", "L", "M", "H"]), ("U", ["X", "Clear", "Green", "Amber", "Red"])]
+
+
+def gen_v4(rng):
+    """Metrics in the specification's order (the package requires it)."""
+    parts = [(m, rng.choice(list(v))) for m, v in V4_BASE]
+    if rng.random() < 0.5:
+        parts += _some(rng, V4_THREAT, 0.8)
+    if rng.random() < 0.5:
+        parts += _some(rng, V4_ENVIRONMENTAL, 0.4)
+    if rng.random() < 0.3:
+        parts += _some(rng, V4_SUPPLEMENTAL, 0.5)
+    return "CVSS:4.0/" + "/".join(f"{m}:{v}" for m, v in parts)
+
+
 def oracle(vector: str) -> Optional[tuple[str, str]]:
     try:
-        from cvss import CVSS2, CVSS3
+        from cvss import CVSS2, CVSS3, CVSS4
     except ImportError as e:
         raise OracleMissing("the cvss package is not installed (pip install cvss)") from e
+    if vector.startswith("CVSS:4"):
+        c = CVSS4(vector)
+        return f"{float(c.base_score):.1f}", c.severity.upper()
     if vector.startswith("CVSS:3"):
         c = CVSS3(vector)
         # A metric given as X is not defined (as exposure reads it, and as the package reads
@@ -81,7 +106,7 @@ def oracle(vector: str) -> Optional[tuple[str, str]]:
 
 def compare(binary, count: int, seed: int):
     rng = random.Random(f"{seed}:cvss")
-    vectors = [gen_v2(rng) if rng.random() < 0.3 else gen_v3(rng) for _ in range(count)]
+    vectors = [gen_v2(rng) if (k := rng.random()) < 0.25 else gen_v3(rng) if k < 0.6 else gen_v4(rng) for _ in range(count)]
     theirs = [oracle(v) for v in vectors]
     res = subprocess.run([str(binary), "cvss", "score"], input="".join(v + "\n" for v in vectors),
                          capture_output=True, text=True, check=True)

@@ -2,15 +2,17 @@
 //!
 //! This module parses CVSS v2, v3.0 and v3.1 vectors strictly and computes their base,
 //! temporal and environmental scores and severities exactly as the specifications do (v2's
-//! half-up rounding, 3.x's round-up, 3.1's modified impact formula). [`Cvss`] reads any of
-//! them; CVSS v4.0 vectors are recognised and rejected with [`CvssError::Unsupported`] until
-//! v4 scoring lands.
+//! half-up rounding, 3.x's round-up, 3.1's modified impact formula), and CVSS v4.0 vectors
+//! with the specification's macrovector lookup and severity-distance interpolation.
+//! [`Cvss`] reads any of them.
 
 mod v2;
 mod v3;
+mod v4;
 
 pub use v2::CvssV2;
 pub use v3::{CvssV3, V3Version};
+pub use v4::{CvssV4, Nomenclature};
 
 /// A CVSS vector of any supported version.
 ///
@@ -29,6 +31,8 @@ pub enum Cvss {
     V2(CvssV2),
     /// CVSS v3.0 or v3.1.
     V3(CvssV3),
+    /// CVSS v4.0.
+    V4(CvssV4),
 }
 
 impl Cvss {
@@ -38,6 +42,7 @@ impl Cvss {
         match self {
             Cvss::V2(v) => v.score(),
             Cvss::V3(v) => v.score(),
+            Cvss::V4(v) => v.score(),
         }
     }
 
@@ -46,31 +51,35 @@ impl Cvss {
         match self {
             Cvss::V2(v) => v.severity(v.score()),
             Cvss::V3(v) => Severity::of_score(v.score()),
+            Cvss::V4(v) => v.severity(),
         }
     }
 
-    /// The base score.
+    /// The base score (v4 has one score, which this is).
     pub fn base_score(&self) -> f64 {
         match self {
             Cvss::V2(v) => v.base_score(),
             Cvss::V3(v) => v.base_score(),
+            Cvss::V4(v) => v.score(),
         }
     }
 
     /// The temporal score (defined for every vector; the base score without temporal
-    /// metrics).
+    /// metrics; v4's one score).
     pub fn temporal_score(&self) -> f64 {
         match self {
             Cvss::V2(v) => v.temporal_score(),
             Cvss::V3(v) => v.temporal_score(),
+            Cvss::V4(v) => v.score(),
         }
     }
 
-    /// The environmental score (defined for every vector).
+    /// The environmental score (defined for every vector; v4's one score).
     pub fn environmental_score(&self) -> f64 {
         match self {
             Cvss::V2(v) => v.environmental_score(),
             Cvss::V3(v) => v.environmental_score(),
+            Cvss::V4(v) => v.score(),
         }
     }
 
@@ -82,6 +91,7 @@ impl Cvss {
                 V3Version::V30 => "3.0",
                 V3Version::V31 => "3.1",
             },
+            Cvss::V4(_) => "4.0",
         }
     }
 }
@@ -94,7 +104,7 @@ impl std::str::FromStr for Cvss {
         if trimmed.starts_with("CVSS:3.") {
             trimmed.parse().map(Cvss::V3)
         } else if trimmed.starts_with("CVSS:4.0/") {
-            Err(CvssError::Unsupported("4.0"))
+            trimmed.parse().map(Cvss::V4)
         } else if trimmed.starts_with("CVSS:") && !trimmed.starts_with("CVSS:2.0/") {
             Err(CvssError::UnknownVersion(trimmed.to_owned()))
         } else {
@@ -109,6 +119,7 @@ impl std::fmt::Display for Cvss {
         match self {
             Cvss::V2(v) => v.fmt(f),
             Cvss::V3(v) => v.fmt(f),
+            Cvss::V4(v) => v.fmt(f),
         }
     }
 }
