@@ -316,6 +316,11 @@ mod tests {
         assert!(cvss_line("CVSS:3.1/AV:N")
             .unwrap_err()
             .contains("missing mandatory metric AC"));
+        // v4: the cvss package answers the same.
+        assert_eq!(
+            cvss_line("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U"),
+            Ok("8.1\tHIGH".into())
+        );
     }
 
     #[test]
