@@ -71,6 +71,18 @@ enum exposure_status
   EXPOSURE_STATUS_CPE_BINDING = 3006,
   // NVD configurations that are not JSON or not of NVD's shape.
   EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
+  // Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
+  EXPOSURE_STATUS_CVSS_VERSION = 4000,
+  // A vector part that is not `metric:value`.
+  EXPOSURE_STATUS_CVSS_MALFORMED = 4001,
+  // A metric the version does not define.
+  EXPOSURE_STATUS_CVSS_UNKNOWN_METRIC = 4002,
+  // A value the metric does not allow.
+  EXPOSURE_STATUS_CVSS_INVALID_VALUE = 4003,
+  // A metric given twice.
+  EXPOSURE_STATUS_CVSS_DUPLICATE_METRIC = 4004,
+  // A mandatory base metric is missing.
+  EXPOSURE_STATUS_CVSS_MISSING_METRIC = 4005,
   // A knowledge-base path could not be read.
   EXPOSURE_STATUS_KB_IO = 5000,
   // An inventory path could not be read.
@@ -135,6 +147,54 @@ enum exposure_cpe_relation
 typedef enum exposure_cpe_relation exposure_cpe_relation;
 #else
 typedef uint32_t exposure_cpe_relation;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A CVSS version. Values are ABI.
+enum exposure_cvss_version
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // CVSS v2.
+  EXPOSURE_CVSS_VERSION_V2 = 0,
+  // CVSS v3.0.
+  EXPOSURE_CVSS_VERSION_V30 = 1,
+  // CVSS v3.1.
+  EXPOSURE_CVSS_VERSION_V31 = 2,
+  // CVSS v4.0.
+  EXPOSURE_CVSS_VERSION_V40 = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_cvss_version exposure_cvss_version;
+#else
+typedef uint32_t exposure_cvss_version;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A qualitative severity. Values are ABI. (v2 uses LOW, MEDIUM and HIGH only.)
+enum exposure_cvss_severity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // 0.0 (v3, v4).
+  EXPOSURE_CVSS_SEVERITY_NONE = 0,
+  // Low.
+  EXPOSURE_CVSS_SEVERITY_LOW = 1,
+  // Medium.
+  EXPOSURE_CVSS_SEVERITY_MEDIUM = 2,
+  // High.
+  EXPOSURE_CVSS_SEVERITY_HIGH = 3,
+  // Critical (v3, v4).
+  EXPOSURE_CVSS_SEVERITY_CRITICAL = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_cvss_severity exposure_cvss_severity;
+#else
+typedef uint32_t exposure_cvss_severity;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -220,6 +280,23 @@ typedef struct exposure_string exposure_string;
 // `exposure_version_free`.
 typedef struct exposure_version exposure_version;
 
+// The scores of a vector.
+typedef struct exposure_cvss_scores {
+  // The version.
+  exposure_cvss_version version;
+  // The most specific score: environmental when an environmental metric is given, else
+  // temporal (threat) when one is, else base; v4's one score.
+  double score;
+  // The base score (v4: its one score).
+  double base;
+  // The temporal score (v2, v3); NaN for v4.
+  double temporal;
+  // The environmental score (v2, v3); NaN for v4.
+  double environmental;
+  // The severity of `score`.
+  exposure_cvss_severity severity;
+} exposure_cvss_scores;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -288,6 +365,16 @@ exposure_status exposure_cpe_guess(const char *publisher,
                                    size_t version_len,
                                    struct exposure_string **out,
                                    struct exposure_error **err);
+
+// Scores a CVSS v2, v3.0, v3.1 or v4.0 vector. `*out` receives the scores; when
+// `canonical` is not NULL, `*canonical` receives the canonical vector (free with
+// `exposure_string_free`). A malformed vector fails with a status naming the kind of
+// problem and a message naming the metric and value.
+exposure_status exposure_cvss_score(const char *vector,
+                                    size_t len,
+                                    struct exposure_cvss_scores *out,
+                                    struct exposure_string **canonical,
+                                    struct exposure_error **err);
 
 // Creates an engine with an empty knowledge base. On success `*out` owns the engine.
 exposure_status exposure_engine_new(struct exposure_engine **out);

@@ -152,3 +152,24 @@ fn invalid_cpe_vectors() {
         assert_eq!(err.offset().to_string(), row[1], "{}: {err}", row[0]);
     }
 }
+
+#[test]
+fn cvss_score_vectors() {
+    let rows = rows("cvss-scores.tsv");
+    assert!(rows.len() >= 25);
+    for row in rows {
+        let cvss: exposure::score::cvss::Cvss =
+            row[0].parse().unwrap_or_else(|e| panic!("{}: {e}", row[0]));
+        assert_eq!(
+            format!("{:.1}", cvss.score()),
+            row[1],
+            "{} ({})",
+            row[0],
+            row[3]
+        );
+        assert_eq!(cvss.severity().name(), row[2], "{} ({})", row[0], row[3]);
+        // The canonical vector reads back to the same scores.
+        let again: exposure::score::cvss::Cvss = cvss.to_string().parse().unwrap();
+        assert_eq!(again, cvss);
+    }
+}

@@ -8,6 +8,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod cpe;
+mod cvss;
 mod engine;
 mod error;
 mod guard;
@@ -16,6 +17,7 @@ mod strings;
 mod version;
 
 pub use cpe::*;
+pub use cvss::*;
 pub use engine::*;
 pub use error::*;
 pub use range::*;
@@ -77,6 +79,18 @@ pub enum exposure_status {
     CpeBinding = 3006,
     /// NVD configurations that are not JSON or not of NVD's shape.
     ConfigurationInvalid = 3100,
+    /// Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
+    CvssVersion = 4000,
+    /// A vector part that is not `metric:value`.
+    CvssMalformed = 4001,
+    /// A metric the version does not define.
+    CvssUnknownMetric = 4002,
+    /// A value the metric does not allow.
+    CvssInvalidValue = 4003,
+    /// A metric given twice.
+    CvssDuplicateMetric = 4004,
+    /// A mandatory base metric is missing.
+    CvssMissingMetric = 4005,
     /// A knowledge-base path could not be read.
     KbIo = 5000,
     /// An inventory path could not be read.

@@ -3,6 +3,7 @@
 
 mod convert;
 mod cpe;
+mod cvss;
 mod errors;
 mod versions;
 
@@ -349,5 +350,6 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cpe::PyCpe>()?;
     m.add_class::<cpe::PyApplicability>()?;
     m.add_function(wrap_pyfunction!(cpe::guess_cpe, m)?)?;
+    m.add_class::<cvss::PyCvss>()?;
     errors::register(m)
 }

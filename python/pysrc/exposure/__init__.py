@@ -12,11 +12,13 @@ False
 'SUPERSET'
 """
 
+from . import cvss
 from ._exposure import (
     Applicability,
     Assessment,
     Cpe,
     CpeError,
+    Cvss,
     CvssError,
     Engine,
     ExposureError,
@@ -40,6 +42,7 @@ __all__ = [
     "Assessment",
     "Cpe",
     "CpeError",
+    "Cvss",
     "CvssError",
     "Engine",
     "ExposureError",
@@ -55,5 +58,6 @@ __all__ = [
     "__version__",
     "assess",
     "compare_versions",
+    "cvss",
     "guess_cpe",
 ]

@@ -1,0 +1,126 @@
+//! CVSS scores: one call from a vector to its scores, severity and canonical vector.
+
+use crate::error::{exposure_error, fail};
+use crate::exposure_status;
+use crate::guard::{guard, str_arg, try_arg};
+use crate::strings::exposure_string;
+use exposure::score::cvss::{Cvss, CvssError, Severity, V3Version};
+use std::ffi::c_char;
+
+/// A CVSS version. Values are ABI.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum exposure_cvss_version {
+    /// CVSS v2.
+    V2 = 0,
+    /// CVSS v3.0.
+    V30 = 1,
+    /// CVSS v3.1.
+    V31 = 2,
+    /// CVSS v4.0.
+    V40 = 3,
+}
+
+/// A qualitative severity. Values are ABI. (v2 uses LOW, MEDIUM and HIGH only.)
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum exposure_cvss_severity {
+    /// 0.0 (v3, v4).
+    None = 0,
+    /// Low.
+    Low = 1,
+    /// Medium.
+    Medium = 2,
+    /// High.
+    High = 3,
+    /// Critical (v3, v4).
+    Critical = 4,
+}
+
+/// The scores of a vector.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct exposure_cvss_scores {
+    /// The version.
+    pub version: exposure_cvss_version,
+    /// The most specific score: environmental when an environmental metric is given, else
+    /// temporal (threat) when one is, else base; v4's one score.
+    pub score: f64,
+    /// The base score (v4: its one score).
+    pub base: f64,
+    /// The temporal score (v2, v3); NaN for v4.
+    pub temporal: f64,
+    /// The environmental score (v2, v3); NaN for v4.
+    pub environmental: f64,
+    /// The severity of `score`.
+    pub severity: exposure_cvss_severity,
+}
+
+fn cvss_status(e: &CvssError) -> exposure_status {
+    match e {
+        CvssError::UnknownVersion(_) | CvssError::Unsupported(_) => exposure_status::CvssVersion,
+        CvssError::MalformedPart(_) => exposure_status::CvssMalformed,
+        CvssError::UnknownMetric(_) => exposure_status::CvssUnknownMetric,
+        CvssError::InvalidValue { .. } => exposure_status::CvssInvalidValue,
+        CvssError::DuplicateMetric(_) => exposure_status::CvssDuplicateMetric,
+        _ => exposure_status::CvssMissingMetric,
+    }
+}
+
+/// Scores a CVSS v2, v3.0, v3.1 or v4.0 vector. `*out` receives the scores; when
+/// `canonical` is not NULL, `*canonical` receives the canonical vector (free with
+/// `exposure_string_free`). A malformed vector fails with a status naming the kind of
+/// problem and a message naming the metric and value.
+#[no_mangle]
+pub extern "C" fn exposure_cvss_score(
+    vector: *const c_char,
+    len: usize,
+    out: *mut exposure_cvss_scores,
+    canonical: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard(|| {
+        if out.is_null() {
+            return exposure_status::NullArgument;
+        }
+        // SAFETY: the caller promises `len` readable bytes at `vector`.
+        let text = try_arg!(unsafe { str_arg(vector, len) });
+        let cvss: Cvss = match text.parse() {
+            Ok(c) => c,
+            Err(e) => return fail(err, cvss_status(&e), &e.to_string()),
+        };
+        let version = match &cvss {
+            Cvss::V2(_) => exposure_cvss_version::V2,
+            Cvss::V3(v) if v.version() == V3Version::V30 => exposure_cvss_version::V30,
+            Cvss::V3(_) => exposure_cvss_version::V31,
+            _ => exposure_cvss_version::V40,
+        };
+        let v4 = version == exposure_cvss_version::V40;
+        let severity = match cvss.severity() {
+            Severity::None => exposure_cvss_severity::None,
+            Severity::Low => exposure_cvss_severity::Low,
+            Severity::Medium => exposure_cvss_severity::Medium,
+            Severity::High => exposure_cvss_severity::High,
+            Severity::Critical => exposure_cvss_severity::Critical,
+        };
+        let scores = exposure_cvss_scores {
+            version,
+            score: cvss.score(),
+            base: cvss.base_score(),
+            temporal: if v4 { f64::NAN } else { cvss.temporal_score() },
+            environmental: if v4 {
+                f64::NAN
+            } else {
+                cvss.environmental_score()
+            },
+            severity,
+        };
+        // SAFETY: `out` is non-NULL and writable.
+        unsafe { *out = scores };
+        if !canonical.is_null() {
+            // SAFETY: `canonical` is non-NULL and writable.
+            unsafe { *canonical = exposure_string::boxed(cvss.to_string()) };
+        }
+        exposure_status::Ok
+    })
+}

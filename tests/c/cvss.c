@@ -1,0 +1,94 @@
+/* CVSS scores through the C ABI, checked against tests/vectors/cvss-scores.tsv (the same file
+ * the Rust and Python tests read). Run from the repository root. Built with -std=c99 -Wall
+ * -Wextra -Werror -pedantic under ASan/UBSan. */
+#include "exposure.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+static int passes = 0;
+
+#define CHECK(cond, ...)                                    \
+    do {                                                    \
+        if (cond) {                                         \
+            passes++;                                       \
+        } else {                                            \
+            failures++;                                     \
+            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                   \
+            fprintf(stderr, "\n");                          \
+        }                                                   \
+    } while (0)
+
+static const char *severity_name(exposure_cvss_severity s) {
+    switch (s) {
+    case EXPOSURE_CVSS_SEVERITY_NONE: return "NONE";
+    case EXPOSURE_CVSS_SEVERITY_LOW: return "LOW";
+    case EXPOSURE_CVSS_SEVERITY_MEDIUM: return "MEDIUM";
+    case EXPOSURE_CVSS_SEVERITY_HIGH: return "HIGH";
+    case EXPOSURE_CVSS_SEVERITY_CRITICAL: return "CRITICAL";
+    default: return "?";
+    }
+}
+
+static void vectors(void) {
+    char line[1024];
+    FILE *f = fopen("tests/vectors/cvss-scores.tsv", "r");
+    int rows = 0;
+    CHECK(f != NULL, "cannot open cvss-scores.tsv");
+    if (!f) return;
+    while (fgets(line, sizeof line, f)) {
+        char *vector = line, *score, *severity, *end;
+        exposure_cvss_scores s;
+        exposure_string *canonical = NULL;
+        exposure_error *err = NULL;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        score = strchr(vector, '\t');
+        if (!score) { CHECK(0, "bad row"); continue; }
+        *score++ = '\0';
+        severity = strchr(score, '\t');
+        if (!severity) { CHECK(0, "bad row"); continue; }
+        *severity++ = '\0';
+        end = strchr(severity, '\t');
+        if (end) *end = '\0';
+        rows++;
+        CHECK(exposure_cvss_score(vector, strlen(vector), &s, &canonical, &err) == EXPOSURE_STATUS_OK, "%s: %s", vector, err ? exposure_error_message(err) : "");
+        CHECK(fabs(s.score - atof(score)) < 1e-9, "%s: score %.1f, expected %s", vector, s.score, score);
+        CHECK(strcmp(severity_name(s.severity), severity) == 0, "%s: severity %s, expected %s", vector, severity_name(s.severity), severity);
+        CHECK(canonical && strlen(exposure_string_ptr(canonical)) > 0, "canonical vector");
+        if (s.version == EXPOSURE_CVSS_VERSION_V40) {
+            CHECK(isnan(s.temporal) && isnan(s.environmental), "v4 has one score");
+        } else {
+            CHECK(!isnan(s.temporal) && !isnan(s.environmental), "v2 and v3 have three scores");
+        }
+        exposure_string_free(canonical);
+        exposure_error_free(err);
+    }
+    fclose(f);
+    CHECK(rows >= 25, "only %d rows", rows);
+}
+
+static void errors(void) {
+    exposure_cvss_scores s;
+    exposure_error *err = NULL;
+    const char *bad = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q";
+    CHECK(exposure_cvss_score(bad, strlen(bad), &s, NULL, &err) == EXPOSURE_STATUS_CVSS_INVALID_VALUE, "invalid value");
+    CHECK(err && strstr(exposure_error_message(err), "\"Q\"") && strstr(exposure_error_message(err), "metric A"), "the message names the metric and the value: %s", err ? exposure_error_message(err) : "");
+    exposure_error_free(err);
+    err = NULL;
+    bad = "CVSS:3.1/AV:N/AC:L";
+    CHECK(exposure_cvss_score(bad, strlen(bad), &s, NULL, &err) == EXPOSURE_STATUS_CVSS_MISSING_METRIC, "missing metric");
+    exposure_error_free(err);
+    CHECK(exposure_cvss_score("CVSS:9.9/AV:N", 13, &s, NULL, NULL) == EXPOSURE_STATUS_CVSS_VERSION, "unknown version");
+    CHECK(exposure_cvss_score("AV:N", 4, NULL, NULL, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL out");
+}
+
+int main(void) {
+    vectors();
+    errors();
+    printf("cvss.c: %d checks passed, %d failed\n", passes, failures);
+    return failures ? 1 : 0;
+}

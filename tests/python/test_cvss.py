@@ -1,0 +1,50 @@
+"""CVSS scores through the Python binding, on tests/vectors/cvss-scores.tsv (the same file
+the Rust and C tests read)."""
+
+import pathlib
+
+import pytest
+
+import exposure
+from exposure import cvss
+
+VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors"
+
+
+def rows():
+    for line in (VECTORS / "cvss-scores.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield line.split("\t")[:3]
+
+
+@pytest.mark.parametrize("vector,score,severity", list(rows()))
+def test_scores(vector, score, severity):
+    s = cvss.score(vector)
+    assert f"{s.score:.1f}" == score
+    assert s.severity == severity
+    assert exposure.Cvss(s.vector).score == s.score
+    if s.version == "4.0":
+        assert s.temporal is None and s.environmental is None and s.nomenclature.startswith("CVSS-B")
+    else:
+        assert s.temporal is not None and s.environmental is not None and s.nomenclature is None
+
+
+def test_all_scores_of_a_v3_vector():
+    s = cvss.score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/MAV:L")
+    assert (s.version, s.base, s.temporal, s.environmental, s.severity) == ("3.1", 9.8, 9.3, 7.9, "HIGH")  # as the cvss package
+    assert s.score == s.environmental
+    assert s.vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/MAV:L"
+
+
+@pytest.mark.parametrize("bad,words", [
+    ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q", ['"Q"', "metric A"]),
+    ("CVSS:3.1/AV:N/AC:L", ["missing", "PR"]),
+    ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:Z", ['"Z"', "metric E"]),
+    ("AV:N/AV:N", ["duplicate", "AV"]),
+    ("CVSS:9.0/AV:N", ["version"]),
+])
+def test_bad_vectors_name_the_problem(bad, words):
+    with pytest.raises(exposure.CvssError) as caught:
+        cvss.score(bad)
+    for word in words:
+        assert word in str(caught.value)
