@@ -94,3 +94,19 @@ pub fn cpe_parse(data: &[u8]) {
         }
     }
 }
+
+/// Any text as a CVSS vector: parsing never panics; a parsed vector's scores are within
+/// 0–10 with one decimal, its canonical form parses back to the same vector and scores, and
+/// its severity agrees with its score.
+pub fn cvss_parse(data: &[u8]) {
+    use exposure::score::cvss::Cvss;
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(cvss) = text.parse::<Cvss>() else { return };
+    for score in [cvss.score(), cvss.base_score(), cvss.temporal_score(), cvss.environmental_score()] {
+        assert!((0.0..=10.0).contains(&score), "{text}: score {score}");
+        assert!(((score * 10.0).round() - score * 10.0).abs() < 1e-9, "{text}: {score} has more than one decimal");
+    }
+    let again: Cvss = cvss.to_string().parse().expect("canonical vector parses");
+    assert_eq!(again, cvss);
+    assert_eq!(again.score().to_bits(), cvss.score().to_bits());
+}

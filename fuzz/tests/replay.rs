@@ -44,3 +44,8 @@ fn range_parse_inputs() {
 fn cpe_parse_inputs() {
     replay("cpe_parse", exposure_fuzz::cpe_parse);
 }
+
+#[test]
+fn cvss_parse_inputs() {
+    replay("cvss_parse", exposure_fuzz::cvss_parse);
+}
