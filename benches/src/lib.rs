@@ -154,3 +154,20 @@ pub const CPE_NAMES: [&str; 6] = [
     "cpe:/a:hp:insight_diagnostics:7.4.0.1570:-:~~online~win2003~x64~",
     "cpe:/a:openbsd:openssh:9.3",
 ];
+
+/// CVSS v3.1 vectors as NVD publishes them: base only, and with temporal and environmental
+/// metrics.
+pub const CVSS31_VECTORS: [&str; 4] = [
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+    "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:L/I:L/A:N",
+    "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N/E:P/RL:O/RC:C",
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H/E:F/RL:O/RC:C/CR:H/IR:H/AR:M/MAV:A/MPR:L",
+];
+
+/// CVSS v2 and v4.0 vectors, for the other versions' figures.
+pub const CVSS_OTHER_VECTORS: [&str; 4] = [
+    "AV:N/AC:L/Au:N/C:P/I:P/A:P",
+    "AV:N/AC:L/Au:N/C:C/I:C/A:C/E:F/RL:OF/RC:C/CDP:H/TD:H/CR:M/IR:M/AR:L",
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    "CVSS:4.0/AV:L/AC:H/AT:P/PR:H/UI:N/VC:N/VI:L/VA:H/SC:N/SI:N/SA:N/E:P/CR:M",
+];

@@ -307,6 +307,44 @@ fn round_up_31(x: f64) -> f64 {
     }
 }
 
+/// The index of a metric name in [`METRICS`]. Slice patterns of bytes compile to a few
+/// inline comparisons (matching `&str` patterns called `memcmp` for each).
+fn metric_index(metric: &[u8]) -> Option<usize> {
+    Some(match metric {
+        [b'A', b'V'] => 0,
+        [b'A', b'C'] => 1,
+        [b'P', b'R'] => 2,
+        [b'U', b'I'] => 3,
+        [b'S'] => 4,
+        [b'C'] => 5,
+        [b'I'] => 6,
+        [b'A'] => 7,
+        [b'E'] => 8,
+        [b'R', b'L'] => 9,
+        [b'R', b'C'] => 10,
+        [b'C', b'R'] => 11,
+        [b'I', b'R'] => 12,
+        [b'A', b'R'] => 13,
+        [b'M', b'A', b'V'] => 14,
+        [b'M', b'A', b'C'] => 15,
+        [b'M', b'P', b'R'] => 16,
+        [b'M', b'U', b'I'] => 17,
+        [b'M', b'S'] => 18,
+        [b'M', b'C'] => 19,
+        [b'M', b'I'] => 20,
+        [b'M', b'A'] => 21,
+        _ => return None,
+    })
+}
+
+/// The base metrics in the specification's order, `_` where each letter goes.
+const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
+
+/// Whether a metric allows a one-letter value.
+fn allows(metric: usize, value: u8) -> bool {
+    METRICS[metric].1.iter().any(|a| a.as_bytes()[0] == value)
+}
+
 impl std::str::FromStr for CvssV3 {
     type Err = CvssError;
 
@@ -320,25 +358,62 @@ impl std::str::FromStr for CvssV3 {
             return Err(CvssError::UnknownVersion(text.to_owned()));
         };
         let mut values = [None; 22];
-        for part in body.split('/') {
-            let (metric, value) = part
-                .split_once(':')
-                .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
-            let index = METRICS
+        // A byte loop over `metric:value` parts; metric names resolve by a `match`, which
+        // compiles to a few comparisons, not a search of the table.
+        let bytes = body.as_bytes();
+        let mut start = 0;
+        // The common case: the base metrics first, in the specification's order. Their
+        // letters are read from fixed places; anything else takes the general loop.
+        if bytes.len() >= BASE.len()
+            && (bytes.len() == BASE.len() || bytes[BASE.len()] == b'/')
+            && BASE.iter().zip(bytes).all(|(t, b)| *t == b'_' || t == b)
+        {
+            let letters = BASE
                 .iter()
-                .position(|(name, _)| *name == metric)
-                .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
-            let allowed = METRICS[index].1;
-            if !allowed.contains(&value) {
+                .enumerate()
+                .filter(|(_, t)| **t == b'_')
+                .map(|(i, _)| bytes[i]);
+            for (metric, letter) in letters.enumerate() {
+                if !allows(metric, letter) {
+                    return Err(CvssError::InvalidValue {
+                        metric: METRICS[metric].0.to_owned(),
+                        value: char::from(letter).to_string(),
+                    });
+                }
+                values[metric] = Some(letter);
+            }
+            start = BASE.len() + 1;
+        }
+        while start <= bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'/')
+                .map_or(bytes.len(), |i| start + i);
+            let part = &bytes[start..end];
+            let text = &body[start..end];
+            start = end + 1;
+            let Some(colon) = part.iter().position(|&b| b == b':') else {
+                return Err(CvssError::MalformedPart(text.to_owned()));
+            };
+            let (metric, value) = (&part[..colon], &part[colon + 1..]);
+            let index = metric_index(metric)
+                .ok_or_else(|| CvssError::UnknownMetric(text[..colon].to_owned()))?;
+            let [letter] = *value else {
                 return Err(CvssError::InvalidValue {
-                    metric: metric.to_owned(),
-                    value: value.to_owned(),
+                    metric: text[..colon].to_owned(),
+                    value: text[colon + 1..].to_owned(),
+                });
+            };
+            if !allows(index, letter) {
+                return Err(CvssError::InvalidValue {
+                    metric: text[..colon].to_owned(),
+                    value: text[colon + 1..].to_owned(),
                 });
             }
             if values[index].is_some() {
-                return Err(CvssError::DuplicateMetric(metric.to_owned()));
+                return Err(CvssError::DuplicateMetric(text[..colon].to_owned()));
             }
-            values[index] = Some(value.as_bytes()[0]);
+            values[index] = Some(letter);
         }
         if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
             return Err(CvssError::MissingMetric(METRICS[missing].0));
@@ -427,5 +502,16 @@ mod tests {
         assert_eq!(round_up_31(4.000_000_01), 4.0);
         assert_eq!(round_up_31(4.02), 4.1);
         assert_eq!(round_up_31(4.0), 4.0);
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    #[test]
+    fn metric_index_matches_the_table() {
+        for (i, (name, _)) in super::METRICS.iter().enumerate() {
+            assert_eq!(super::metric_index(name.as_bytes()), Some(i));
+        }
+        assert_eq!(super::metric_index(b"X"), None);
     }
 }

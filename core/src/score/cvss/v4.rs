@@ -320,6 +320,30 @@ const LOOKUP: [(&str, f64); 270] = [
     ("212221", 0.1),
 ];
 
+/// The position of a macrovector in [`BY_INDEX`] (mixed radix 3·2·3·3·3·2 = 324).
+const fn macro_index(eqs: [usize; 6]) -> usize {
+    ((((eqs[0] * 2 + eqs[1]) * 3 + eqs[2]) * 3 + eqs[3]) * 3 + eqs[4]) * 2 + eqs[5]
+}
+
+/// [`LOOKUP`] by [`macro_index`], NaN where the specification has no macrovector; built at
+/// compile time.
+const BY_INDEX: [f64; 324] = {
+    let mut table = [f64::NAN; 324];
+    let mut i = 0;
+    while i < LOOKUP.len() {
+        let code = LOOKUP[i].0.as_bytes();
+        let mut eqs = [0usize; 6];
+        let mut k = 0;
+        while k < 6 {
+            eqs[k] = (code[k] - b'0') as usize;
+            k += 1;
+        }
+        table[macro_index(eqs)] = LOOKUP[i].1;
+        i += 1;
+    }
+    table
+};
+
 /// The highest-severity vectors of each EQ level (FIRST's `max_composed`), in its order:
 /// the first one that dominates a vector is its reference for severity distances.
 const MAX_EQ1: [&[&str]; 3] = [
@@ -451,13 +475,21 @@ impl CvssV4 {
             ("CR" | "IR" | "AR", "X") => return "H",
             _ => {}
         }
-        let modified = format!("M{metric}");
-        if let Some(position) = METRICS.iter().position(|(m, _)| *m == modified) {
-            if let Some(value) = self.given(position).filter(|v| *v != "X") {
-                return value;
-            }
-        }
-        own
+        let modified = match metric {
+            "AV" => 15,
+            "AC" => 16,
+            "AT" => 17,
+            "PR" => 18,
+            "UI" => 19,
+            "VC" => 20,
+            "VI" => 21,
+            "VA" => 22,
+            "SC" => 23,
+            "SI" => 24,
+            "SA" => 25,
+            _ => return own,
+        };
+        self.given(modified).filter(|v| *v != "X").unwrap_or(own)
     }
 
     /// The six EQ levels.
@@ -554,11 +586,13 @@ impl CvssV4 {
         }
         let mv = self.macrovector();
         let lookup = |eqs: [usize; 6]| -> f64 {
-            let code: String = eqs.iter().map(ToString::to_string).collect();
-            LOOKUP
-                .iter()
-                .find(|(c, _)| *c == code)
-                .map_or(f64::NAN, |(_, s)| *s)
+            let in_range =
+                eqs[0] < 3 && eqs[1] < 2 && eqs[2] < 3 && eqs[3] < 3 && eqs[4] < 3 && eqs[5] < 2;
+            if in_range {
+                BY_INDEX[macro_index(eqs)]
+            } else {
+                f64::NAN
+            }
         };
         let value = lookup(mv);
         let with = |i: usize, d: usize| {
