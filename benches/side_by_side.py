@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side timings: versions (exposure through its Python binding against Python
-`packaging`, `univers` and npm `semver` on Node) and CPE names (against the `cpe` package).
+`packaging`, `univers` and npm `semver` on Node), CVSS vectors (against the `cvss` package)
+and CPE names (against the `cpe` package).
 
     .venv/bin/python benches/side_by_side.py          # after scripts/test (or maturin develop)
 
@@ -76,6 +77,20 @@ console.log(JSON.stringify([parse, cmp]));""" % (json.dumps(SEM), N * 5)
         out.append(("semver compare", "npm semver 7 (Node)", cmp))
     es = [exposure.Version(v, "semver") for v in SEM]
     out.append(("semver compare", "exposure (Python)", per_op(lambda: [a < b for a in es for b in es], ops=cmp_ops)))
+    try:
+        from cvss import CVSS3, CVSS4
+
+        v31 = ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:L/I:L/A:N",
+               "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N/E:P/RL:O/RC:C",
+               "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H/E:F/RL:O/RC:C/CR:H/IR:H/AR:M/MAV:A/MPR:L"]
+        v40 = ["CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+               "CVSS:4.0/AV:L/AC:H/AT:P/PR:H/UI:N/VC:N/VI:L/VA:H/SC:N/SI:N/SA:N/E:P/CR:M"]
+        out.append(("cvss v3.1 parse+score", "exposure (Python)", per_op(lambda: [exposure.Cvss(v).score for v in v31])))
+        out.append(("cvss v3.1 parse+score", "cvss 3.6", per_op(lambda: [CVSS3(v).scores() for v in v31], number=N // 20)))
+        out.append(("cvss v4.0 parse+score", "exposure (Python)", per_op(lambda: [exposure.Cvss(v).score for v in v40], ops=2)))
+        out.append(("cvss v4.0 parse+score", "cvss 3.6", per_op(lambda: [CVSS4(v).base_score for v in v40], number=N // 20, ops=2)))
+    except ImportError:
+        pass
     try:
         from cpe import CPE
         from cpe.cpe2_3_wfn import CPE2_3_WFN
