@@ -295,6 +295,11 @@ typedef struct exposure_cvss_scores {
   double environmental;
   // The severity of `score`.
   exposure_cvss_severity severity;
+  // The base impact sub-score to one decimal, as NVD publishes it (v2, v3); NaN for v4.
+  double impact;
+  // The base exploitability sub-score to one decimal, as NVD publishes it (v2, v3); NaN
+  // for v4.
+  double exploitability;
 } exposure_cvss_scores;
 
 #ifdef __cplusplus

@@ -210,3 +210,80 @@ fn first_macro_vectors() {
     assert_eq!(total, 270);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every CVSS metric NVD published in its 2017 JSON 1.1 feed (`../shared/data/nvd/json-1.1`):
+/// v2 and v3.x base score, severity, impact and exploitability sub-scores all agree.
+#[test]
+#[allow(clippy::float_cmp)] // one-decimal scores: equality is the claim
+fn nvd_2017_feed_scores_and_subscores() {
+    use std::io::Read;
+    let path = std::env::var_os("EXPOSURE_SHARED_DIR")
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+            PathBuf::from,
+        )
+        .join("data/nvd/json-1.1/nvdcve-1.1-2017.json.gz");
+    let Ok(file) = std::fs::File::open(&path) else {
+        eprintln!("SKIPPED: NVD 2017 feed not found at {}", path.display());
+        return;
+    };
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let feed: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut checked = [0usize; 2];
+    let mut failures = Vec::new();
+    for item in feed["CVE_Items"].as_array().expect("CVE_Items") {
+        let id = item["cve"]["CVE_data_meta"]["ID"].as_str().unwrap_or("?");
+        for (slot, key, data, severity) in [
+            (0, "baseMetricV2", "cvssV2", "/severity"),
+            (1, "baseMetricV3", "cvssV3", "/cvssV3/baseSeverity"),
+        ] {
+            let metric = &item["impact"][key];
+            let Some(vector) = metric[data]["vectorString"].as_str() else {
+                continue;
+            };
+            checked[slot] += 1;
+            let cvss: Cvss = match vector.parse() {
+                Ok(c) => c,
+                Err(e) => {
+                    failures.push(format!("{id} {vector}: {e}"));
+                    continue;
+                }
+            };
+            let ours = (
+                cvss.base_score(),
+                cvss.severity().name(),
+                cvss.impact_subscore(),
+                cvss.exploitability_subscore(),
+            );
+            let nvd = (
+                metric[data]["baseScore"].as_f64().unwrap_or(f64::NAN),
+                metric
+                    .pointer(severity)
+                    .and_then(|s| s.as_str())
+                    .unwrap_or("?"),
+                metric["impactScore"].as_f64(),
+                metric["exploitabilityScore"].as_f64(),
+            );
+            if ours != nvd {
+                failures.push(format!("{id} {vector}: ours {ours:?}, NVD {nvd:?}"));
+            }
+        }
+    }
+    eprintln!(
+        "NVD 2017 feed: {} v2 and {} v3 metrics checked",
+        checked[0], checked[1]
+    );
+    assert!(
+        checked[0] > 10_000 && checked[1] > 10_000,
+        "too few metrics: {checked:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked:?} (v2, v3) metrics disagree with NVD:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
+}

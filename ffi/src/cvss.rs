@@ -54,6 +54,11 @@ pub struct exposure_cvss_scores {
     pub environmental: f64,
     /// The severity of `score`.
     pub severity: exposure_cvss_severity,
+    /// The base impact sub-score to one decimal, as NVD publishes it (v2, v3); NaN for v4.
+    pub impact: f64,
+    /// The base exploitability sub-score to one decimal, as NVD publishes it (v2, v3); NaN
+    /// for v4.
+    pub exploitability: f64,
 }
 
 fn cvss_status(e: &CvssError) -> exposure_status {
@@ -114,6 +119,8 @@ pub extern "C" fn exposure_cvss_score(
                 cvss.environmental_score()
             },
             severity,
+            impact: cvss.impact_subscore().unwrap_or(f64::NAN),
+            exploitability: cvss.exploitability_subscore().unwrap_or(f64::NAN),
         };
         // SAFETY: `out` is non-NULL and writable.
         unsafe { *out = scores };

@@ -53,6 +53,19 @@ impl PyCvss {
         (!matches!(self.0, Cvss::V4(_))).then(|| self.0.environmental_score())
     }
 
+    /// The base impact sub-score to one decimal, as NVD publishes it (v2, v3); `None` for v4.
+    #[getter]
+    fn impact(&self) -> Option<f64> {
+        self.0.impact_subscore()
+    }
+
+    /// The base exploitability sub-score to one decimal, as NVD publishes it (v2, v3); `None`
+    /// for v4.
+    #[getter]
+    fn exploitability(&self) -> Option<f64> {
+        self.0.exploitability_subscore()
+    }
+
     /// The severity of `score`: `"LOW"` … for v2, `"NONE"` … `"CRITICAL"` for v3 and v4.
     #[getter]
     fn severity(&self) -> &'static str {

@@ -61,8 +61,10 @@ static void vectors(void) {
         CHECK(canonical && strlen(exposure_string_ptr(canonical)) > 0, "canonical vector");
         if (s.version == EXPOSURE_CVSS_VERSION_V40) {
             CHECK(isnan(s.temporal) && isnan(s.environmental), "v4 has one score");
+            CHECK(isnan(s.impact) && isnan(s.exploitability), "v4 has no sub-scores");
         } else {
             CHECK(!isnan(s.temporal) && !isnan(s.environmental), "v2 and v3 have three scores");
+            CHECK(s.exploitability >= 0 && s.exploitability <= 10 && s.impact <= 10.41, "%s: sub-scores", vector);
         }
         exposure_string_free(canonical);
         exposure_error_free(err);
@@ -86,8 +88,18 @@ static void errors(void) {
     CHECK(exposure_cvss_score("AV:N", 4, NULL, NULL, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL out");
 }
 
+/* Sub-scores as NVD publishes them: CVE-2021-44228 (v3.1, scope changed). */
+static void subscores(void) {
+    const char *v = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H";
+    exposure_cvss_scores s;
+    CHECK(exposure_cvss_score(v, strlen(v), &s, NULL, NULL) == EXPOSURE_STATUS_OK, "%s", v);
+    CHECK(fabs(s.base - 10.0) < 1e-9 && fabs(s.impact - 6.0) < 1e-9 && fabs(s.exploitability - 3.9) < 1e-9,
+          "base %.1f impact %.1f exploitability %.1f", s.base, s.impact, s.exploitability);
+}
+
 int main(void) {
     vectors();
+    subscores();
     errors();
     printf("cvss.c: %d checks passed, %d failed\n", passes, failures);
     return failures ? 1 : 0;

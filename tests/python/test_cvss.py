@@ -25,14 +25,17 @@ def test_scores(vector, score, severity):
     assert exposure.Cvss(s.vector).score == s.score
     if s.version == "4.0":
         assert s.temporal is None and s.environmental is None and s.nomenclature.startswith("CVSS-B")
+        assert s.impact is None and s.exploitability is None
     else:
         assert s.temporal is not None and s.environmental is not None and s.nomenclature is None
+        assert 0 <= s.exploitability <= 10 and s.impact <= 10
 
 
 def test_all_scores_of_a_v3_vector():
     s = cvss.score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/MAV:L")
     assert (s.version, s.base, s.temporal, s.environmental, s.severity) == ("3.1", 9.8, 9.3, 7.9, "HIGH")  # as the cvss package
     assert s.score == s.environmental
+    assert (s.impact, s.exploitability) == (5.9, 3.9)  # as NVD publishes them for this base
     assert s.vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/MAV:L"
 
 
@@ -48,3 +51,11 @@ def test_bad_vectors_name_the_problem(bad, words):
         cvss.score(bad)
     for word in words:
         assert word in str(caught.value)
+
+
+def test_subscores_as_nvd_publishes_them():
+    # CVE-2021-44228 (v3.1, scope changed) and its v2 vector, sub-scores from its NVD record.
+    s = cvss.score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H")
+    assert (s.base, s.impact, s.exploitability) == (10.0, 6.0, 3.9)
+    s = cvss.score("AV:N/AC:M/Au:N/C:C/I:C/A:C")
+    assert (s.base, s.impact, s.exploitability) == (9.3, 10.0, 8.6)
