@@ -2,7 +2,7 @@
 //! match, score, recommend.
 
 use crate::inventory::{DeviceValue, Fleet};
-use crate::kb::{Advisory, KnowledgeBase};
+use crate::kb::{Advisory, EpssScore, KnowledgeBase, ThreatIntel};
 use crate::matching::{match_fleet, Finding, MatchDiagnostics};
 use crate::recommend::{recommend, Input, Recommendation};
 use crate::report::{Consequence, Problem};
@@ -26,6 +26,64 @@ pub struct CvssSummary {
     pub severity: Severity,
 }
 
+/// What is known about a finding's vulnerability being exploited: CISA KEV and EPSS, looked
+/// up by the advisory's id and its CVE aliases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreatContext {
+    /// The CVE listed in CISA's KEV catalog, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_exploited: Option<KnownExploited>,
+    /// The highest EPSS score among the advisory's CVEs, with that CVE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epss: Option<(String, EpssScore)>,
+}
+
+/// A KEV listing, as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownExploited {
+    /// The CVE.
+    pub cve_id: String,
+    /// When CISA added it.
+    pub date_added: String,
+    /// CISA's remediation due date.
+    pub due_date: String,
+    /// Used in ransomware campaigns.
+    pub known_ransomware_use: bool,
+}
+
+impl ThreatContext {
+    /// The threat context of an advisory: its id and aliases looked up in `intel`.
+    pub fn of(advisory_id: &str, aliases: &[String], intel: &ThreatIntel) -> Self {
+        let ids = std::iter::once(advisory_id).chain(aliases.iter().map(String::as_str));
+        let mut context = ThreatContext {
+            known_exploited: None,
+            epss: None,
+        };
+        for id in ids {
+            if let Some(kev) = intel.kev(id) {
+                if context.known_exploited.is_none() {
+                    context.known_exploited = Some(KnownExploited {
+                        cve_id: kev.cve_id.clone(),
+                        date_added: kev.date_added.clone(),
+                        due_date: kev.due_date.clone(),
+                        known_ransomware_use: kev.known_ransomware_use,
+                    });
+                }
+            }
+            if let Some(score) = intel.epss(id) {
+                if context
+                    .epss
+                    .as_ref()
+                    .is_none_or(|(_, best)| score.probability > best.probability)
+                {
+                    context.epss = Some((id.to_owned(), score));
+                }
+            }
+        }
+        context
+    }
+}
+
 /// A finding with its score terms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoredFinding {
@@ -34,6 +92,8 @@ pub struct ScoredFinding {
     pub finding: Finding,
     /// The CVSS v3.x score used, when the record has one.
     pub cvss: Option<CvssSummary>,
+    /// KEV and EPSS facts about the vulnerability.
+    pub threat: ThreatContext,
     /// The model's terms: impact, likelihood, risk, and where each came from.
     #[serde(flatten)]
     pub risk: FindingRisk,
@@ -165,9 +225,12 @@ impl Engine {
                     base_score: v.base_score(),
                     severity: v.base_severity(),
                 });
+                let threat =
+                    ThreatContext::of(&finding.advisory_id, &finding.aliases, self.kb.threat());
                 ScoredFinding {
                     finding,
                     cvss,
+                    threat,
                     risk,
                 }
             })

@@ -33,6 +33,7 @@ pub mod cpe;
 pub mod demo;
 pub mod ecosystem;
 pub mod engine;
+pub mod input;
 pub mod inventory;
 pub(crate) mod json;
 pub mod kb;

@@ -5,11 +5,13 @@
 //! skipped, the rest is kept.
 
 mod osv;
+mod threat;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
+pub use threat::{EpssScore, KevEntry, ThreatIntel};
 
 use crate::ecosystem::Ecosystem;
 use crate::range::{OsvEvent, Range};
@@ -108,6 +110,14 @@ pub enum KbError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The file could not be read as text (decompression or encoding failed).
+    #[error("cannot read {path}: {source}")]
+    Input {
+        /// The path.
+        path: PathBuf,
+        /// What failed.
+        source: crate::input::InputError,
+    },
 }
 
 /// Advisories merged by id and indexed by (ecosystem, normalised package name).
@@ -126,6 +136,7 @@ pub struct KnowledgeBase {
     advisories: Vec<Advisory>,
     by_id: HashMap<String, usize>,
     by_package: HashMap<(Ecosystem, String), Vec<(u32, u32)>>,
+    threat: ThreatIntel,
 }
 
 impl KnowledgeBase {
@@ -147,6 +158,26 @@ impl KnowledgeBase {
     /// All advisories, in load order.
     pub fn advisories(&self) -> &[Advisory] {
         &self.advisories
+    }
+
+    /// Threat context per CVE: KEV entries and EPSS scores.
+    pub fn threat(&self) -> &ThreatIntel {
+        &self.threat
+    }
+
+    /// The threat context, to load KEV or EPSS into.
+    pub fn threat_mut(&mut self) -> &mut ThreatIntel {
+        &mut self.threat
+    }
+
+    /// Loads a CISA KEV catalog or EPSS scores from a file (gzipped or not), told apart by
+    /// content (see [`ThreatIntel::load_text`]).
+    pub fn load_threat_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
+        let text = crate::input::read_text(path).map_err(|e| KbError::Input {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        Ok(self.threat.load_text(&text, &path.display().to_string()))
     }
 
     /// The advisory with this id.

@@ -1,0 +1,611 @@
+//! Threat context per CVE: CISA's Known Exploited Vulnerabilities catalog (JSON or CSV) and
+//! FIRST's EPSS scores (its CSV, gzipped or not, or the `{"score_date", "data": [...]}` JSON
+//! some mirrors keep). Each loader counts and locates every row it cannot use and keeps the
+//! rest; [`ThreatIntel::load_text`] tells the formats apart by content.
+
+use crate::report::{Consequence, LoadReport, Problem};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One entry of the CISA KEV catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KevEntry {
+    /// `cveID`.
+    pub cve_id: String,
+    /// `vendorProject`.
+    pub vendor_project: String,
+    /// `product`.
+    pub product: String,
+    /// `vulnerabilityName`.
+    pub vulnerability_name: String,
+    /// `dateAdded` (YYYY-MM-DD).
+    pub date_added: String,
+    /// `dueDate` (YYYY-MM-DD): when US federal agencies must have remediated.
+    pub due_date: String,
+    /// `requiredAction`.
+    pub required_action: String,
+    /// `knownRansomwareCampaignUse` is `Known`.
+    pub known_ransomware_use: bool,
+    /// `cwes`.
+    pub cwes: Vec<String>,
+}
+
+/// One EPSS score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EpssScore {
+    /// The probability of exploitation activity in the next 30 days, 0–1.
+    pub probability: f64,
+    /// The score's percentile among all scored CVEs, 0–1 (absent in EPSS v1 data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentile: Option<f64>,
+}
+
+/// KEV entries and EPSS scores, by CVE id.
+///
+/// ```
+/// use exposure::kb::ThreatIntel;
+/// let mut intel = ThreatIntel::new();
+/// let report = intel.load_text("#model_version:v2023.03.01,score_date:2025-02-20T00:00:00+0000\n\
+///     cve,epss,percentile\nCVE-2021-44228,0.94358,0.99967\n", "epss.csv");
+/// assert_eq!(report.records_loaded, 1);
+/// assert_eq!(intel.epss("CVE-2021-44228").map(|s| s.probability), Some(0.94358));
+/// assert_eq!(intel.epss_model_version(), Some("v2023.03.01"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ThreatIntel {
+    kev: HashMap<String, KevEntry>,
+    kev_catalog_version: Option<String>,
+    epss: HashMap<String, EpssScore>,
+    epss_model_version: Option<String>,
+    epss_score_date: Option<String>,
+}
+
+/// What a threat feed is, by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    KevJson,
+    KevCsv,
+    EpssCsv,
+    EpssJson,
+}
+
+impl ThreatIntel {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The KEV entry of a CVE.
+    pub fn kev(&self, cve: &str) -> Option<&KevEntry> {
+        self.kev.get(cve)
+    }
+
+    /// The EPSS score of a CVE.
+    pub fn epss(&self, cve: &str) -> Option<EpssScore> {
+        self.epss.get(cve).copied()
+    }
+
+    /// Every KEV entry, in no particular order.
+    pub fn kev_entries(&self) -> impl Iterator<Item = &KevEntry> {
+        self.kev.values()
+    }
+
+    /// Number of KEV entries.
+    pub fn kev_len(&self) -> usize {
+        self.kev.len()
+    }
+
+    /// Number of EPSS scores.
+    pub fn epss_len(&self) -> usize {
+        self.epss.len()
+    }
+
+    /// The KEV `catalogVersion` of the last JSON catalog loaded.
+    pub fn kev_catalog_version(&self) -> Option<&str> {
+        self.kev_catalog_version.as_deref()
+    }
+
+    /// The EPSS model version of the last EPSS file that stated one.
+    pub fn epss_model_version(&self) -> Option<&str> {
+        self.epss_model_version.as_deref()
+    }
+
+    /// The EPSS score date of the last EPSS file that stated one.
+    pub fn epss_score_date(&self) -> Option<&str> {
+        self.epss_score_date.as_deref()
+    }
+
+    /// Whether text looks like a threat feed this store reads (KEV JSON or CSV, EPSS CSV or
+    /// JSON).
+    pub fn recognizes(text: &str) -> bool {
+        detect(text).is_some()
+    }
+
+    /// Loads a KEV catalog (JSON or CSV) or EPSS scores (CSV or JSON), told apart by content.
+    /// `origin` names the input in problems. A later entry for the same CVE replaces the
+    /// earlier one (counted in `records_replaced`).
+    pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
+        let mut report = LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        };
+        match detect(text) {
+            Some(Format::KevJson) => self.load_kev_json(text, origin, &mut report),
+            Some(Format::KevCsv) => self.load_kev_csv(text, origin, &mut report),
+            Some(Format::EpssCsv) => self.load_epss_csv(text, origin, &mut report),
+            Some(Format::EpssJson) => self.load_epss_json(text, origin, &mut report),
+            None => report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                "neither a CISA KEV catalog (JSON with \"vulnerabilities\" or CSV with a cveID column) \
+                 nor EPSS scores (CSV with cve,epss columns or JSON with \"data\")",
+                Consequence::Skipped,
+            )),
+        }
+        report
+    }
+
+    fn load_kev_json(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
+        let document: serde_json::Value = match serde_json::from_str(text) {
+            Ok(d) => d,
+            Err(e) => {
+                return report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    format!("not JSON: {e}"),
+                    Consequence::Skipped,
+                ))
+            }
+        };
+        if let Some(v) = document.get("catalogVersion").and_then(|v| v.as_str()) {
+            self.kev_catalog_version = Some(v.to_owned());
+        }
+        let Some(rows) = document.get("vulnerabilities").and_then(|v| v.as_array()) else {
+            return report.problem(Problem::new(
+                origin,
+                None,
+                "vulnerabilities",
+                "missing or not an array",
+                Consequence::Skipped,
+            ));
+        };
+        for (i, row) in rows.iter().enumerate() {
+            report.records_read += 1;
+            let field = |name: &str| row.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+            let cwes = row
+                .get("cwes")
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let entry = kev_entry(&field, cwes)
+                .map_err(|(name, message)| (format!("vulnerabilities[{i}].{name}"), message));
+            self.keep_kev(entry, origin, &format!("#{}", i + 1), report);
+        }
+    }
+
+    fn load_kev_csv(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    e.to_string(),
+                    Consequence::Skipped,
+                ))
+            }
+        };
+        let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+        for (i, row) in reader.records().enumerate() {
+            report.records_read += 1;
+            let line = format!("line {}", i + 2);
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    report.records_skipped += 1;
+                    report.problem(Problem::new(
+                        origin,
+                        Some(&line),
+                        "",
+                        e.to_string(),
+                        Consequence::Skipped,
+                    ));
+                    continue;
+                }
+            };
+            let field = |name: &str| column(name).and_then(|c| row.get(c)).unwrap_or_default();
+            let cwes = field("cwes")
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let entry = kev_entry(&field, cwes);
+            self.keep_kev(entry, origin, &line, report);
+        }
+    }
+
+    fn keep_kev(
+        &mut self,
+        entry: Result<KevEntry, (String, String)>,
+        origin: &str,
+        record: &str,
+        report: &mut LoadReport,
+    ) {
+        match entry {
+            Ok(entry) => {
+                report.records_loaded += 1;
+                if self.kev.insert(entry.cve_id.clone(), entry).is_some() {
+                    report.records_replaced += 1;
+                }
+            }
+            Err((field, message)) => {
+                report.records_skipped += 1;
+                report.problem(Problem::new(
+                    origin,
+                    Some(record),
+                    &field,
+                    message,
+                    Consequence::Skipped,
+                ));
+            }
+        }
+    }
+
+    fn load_epss_csv(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
+        let mut body = text;
+        let mut first_line = 1;
+        // FIRST's files start with `#model_version:v2023.03.01,score_date:2025-...`.
+        while let Some(rest) = body.strip_prefix('#') {
+            let (comment, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            for part in comment.trim().split(',') {
+                match part.split_once(':') {
+                    Some(("model_version", v)) => self.epss_model_version = Some(v.to_owned()),
+                    Some(("score_date", v)) => self.epss_score_date = Some(v.to_owned()),
+                    _ => {}
+                }
+            }
+            body = after;
+            first_line += 1;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    e.to_string(),
+                    Consequence::Skipped,
+                ))
+            }
+        };
+        let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let (Some(cve), Some(epss)) = (column("cve"), column("epss")) else {
+            return report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                "the header has no `cve` and `epss` columns",
+                Consequence::Skipped,
+            ));
+        };
+        let percentile = column("percentile");
+        for (i, row) in reader.records().enumerate() {
+            report.records_read += 1;
+            let line = format!("line {}", i + first_line + 1);
+            let parsed = row.map_err(|e| e.to_string()).and_then(|row| {
+                let id = row.get(cve).unwrap_or_default();
+                let probability = probability(row.get(epss), "epss")?;
+                let percentile = match percentile.and_then(|c| row.get(c)) {
+                    Some(p) if !p.is_empty() => Some(probability_value(p, "percentile")?),
+                    _ => None,
+                };
+                Ok((
+                    id.to_owned(),
+                    EpssScore {
+                        probability,
+                        percentile,
+                    },
+                ))
+            });
+            self.keep_epss(parsed, origin, &line, report);
+        }
+    }
+
+    fn load_epss_json(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
+        let document: serde_json::Value = match serde_json::from_str(text) {
+            Ok(d) => d,
+            Err(e) => {
+                return report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    format!("not JSON: {e}"),
+                    Consequence::Skipped,
+                ))
+            }
+        };
+        if let Some(date) = document.get("score_date").and_then(|v| v.as_str()) {
+            self.epss_score_date = Some(date.to_owned());
+        }
+        if let Some(model) = document.get("model_version").and_then(|v| v.as_str()) {
+            self.epss_model_version = Some(model.to_owned());
+        }
+        let rows = document
+            .get("data")
+            .and_then(|v| v.as_array())
+            .map_or(&[][..], Vec::as_slice);
+        for (i, row) in rows.iter().enumerate() {
+            report.records_read += 1;
+            let id = row
+                .get("id")
+                .or_else(|| row.get("cve"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let number = |name: &str| -> Result<Option<f64>, String> {
+                match row.get(name) {
+                    None | Some(serde_json::Value::Null) => Ok(None),
+                    Some(serde_json::Value::Number(n)) => n
+                        .as_f64()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                        .map(Some)
+                        .ok_or_else(|| format!("{name} {n} is not a probability in 0-1")),
+                    Some(serde_json::Value::String(s)) => probability_value(s, name).map(Some),
+                    Some(other) => Err(format!("{name} {other} is not a number")),
+                }
+            };
+            let parsed = number("epss").and_then(|p| {
+                let probability = p.ok_or_else(|| "epss is missing".to_owned())?;
+                Ok((
+                    id.to_owned(),
+                    EpssScore {
+                        probability,
+                        percentile: number("percentile")?,
+                    },
+                ))
+            });
+            self.keep_epss(parsed, origin, &format!("data[{i}]"), report);
+        }
+    }
+
+    fn keep_epss(
+        &mut self,
+        parsed: Result<(String, EpssScore), String>,
+        origin: &str,
+        record: &str,
+        report: &mut LoadReport,
+    ) {
+        let checked = parsed.and_then(|(id, score)| {
+            if is_cve_id(&id) {
+                Ok((id, score))
+            } else {
+                Err(format!("{id:?} is not a CVE id"))
+            }
+        });
+        match checked {
+            Ok((id, score)) => {
+                report.records_loaded += 1;
+                if self.epss.insert(id, score).is_some() {
+                    report.records_replaced += 1;
+                }
+            }
+            Err(message) => {
+                report.records_skipped += 1;
+                report.problem(Problem::new(
+                    origin,
+                    Some(record),
+                    "",
+                    message,
+                    Consequence::Skipped,
+                ));
+            }
+        }
+    }
+}
+
+fn detect(text: &str) -> Option<Format> {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') {
+        // Only the first few kilobytes: the catalog's header fields come first.
+        let window = prefix(head, 4096);
+        if window.contains("\"vulnerabilities\"") || window.contains("\"catalogVersion\"") {
+            return Some(Format::KevJson);
+        }
+        if window.contains("\"data\"") && window.contains("\"epss\"") {
+            return Some(Format::EpssJson);
+        }
+        return None;
+    }
+    let header = head
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default();
+    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    if columns.contains(&"cveID") && columns.contains(&"dateAdded") {
+        Some(Format::KevCsv)
+    } else if columns.contains(&"cve") && columns.contains(&"epss") {
+        Some(Format::EpssCsv)
+    } else {
+        None
+    }
+}
+
+/// At most `len` bytes of `text`, cut at a character boundary.
+fn prefix(text: &str, len: usize) -> &str {
+    let mut at = len.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    &text[..at]
+}
+
+/// `CVE-YYYY-NNNN…`.
+fn is_cve_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("CVE-") else {
+        return false;
+    };
+    let Some((year, number)) = rest.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && number.len() >= 4
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn probability(text: Option<&str>, name: &str) -> Result<f64, String> {
+    match text {
+        Some(t) if !t.trim().is_empty() => probability_value(t, name),
+        _ => Err(format!("{name} is missing")),
+    }
+}
+
+fn probability_value(text: &str, name: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=1.0).contains(p))
+        .ok_or_else(|| format!("{name} {text:?} is not a probability in 0-1"))
+}
+
+/// A KEV entry from its fields (the same names in JSON and CSV), or the field that is wrong.
+fn kev_entry<'a>(
+    field: &dyn Fn(&str) -> &'a str,
+    cwes: Vec<String>,
+) -> Result<KevEntry, (String, String)> {
+    let cve_id = field("cveID").trim();
+    if !is_cve_id(cve_id) {
+        return Err(("cveID".to_owned(), format!("{cve_id:?} is not a CVE id")));
+    }
+    for date in ["dateAdded", "dueDate"] {
+        let value = field(date).trim();
+        if !is_iso_date(value) {
+            return Err((
+                date.to_owned(),
+                format!("{value:?} is not a YYYY-MM-DD date"),
+            ));
+        }
+    }
+    let ransomware = field("knownRansomwareCampaignUse").trim();
+    let known_ransomware_use = match ransomware {
+        "Known" => true,
+        "Unknown" | "" => false,
+        other => {
+            return Err((
+                "knownRansomwareCampaignUse".to_owned(),
+                format!("{other:?} is neither Known nor Unknown"),
+            ))
+        }
+    };
+    Ok(KevEntry {
+        cve_id: cve_id.to_owned(),
+        vendor_project: field("vendorProject").trim().to_owned(),
+        product: field("product").trim().to_owned(),
+        vulnerability_name: field("vulnerabilityName").trim().to_owned(),
+        date_added: field("dateAdded").trim().to_owned(),
+        due_date: field("dueDate").trim().to_owned(),
+        required_action: field("requiredAction").trim().to_owned(),
+        known_ransomware_use,
+        cwes,
+    })
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kev_csv_with_quoted_commas_and_a_bad_row() {
+        let csv = "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n\
+            CVE-2021-44228,Apache,Log4j2,\"Apache Log4j2 Remote Code Execution Vulnerability\",2021-12-10,\"JNDI features, as used in ...\",\"Apply updates per vendor instructions.\",2021-12-24,Known,\"https://x, y\",\"CWE-20, CWE-917\"\n\
+            CVE-2021-45046,Apache,Log4j2,Name,2021/12/10,d,a,2021-12-24,Unknown,,\n";
+        let mut intel = ThreatIntel::new();
+        let report = intel.load_text(csv, "kev.csv");
+        assert_eq!(
+            (
+                report.records_read,
+                report.records_loaded,
+                report.records_skipped
+            ),
+            (2, 1, 1)
+        );
+        let log4shell = intel.kev("CVE-2021-44228").expect("loaded");
+        assert!(log4shell.known_ransomware_use);
+        assert_eq!(log4shell.cwes, ["CWE-20", "CWE-917"]);
+        assert_eq!(
+            report.problems[0].to_string(),
+            "kev.csv: record line 3: dateAdded: \"2021/12/10\" is not a YYYY-MM-DD date (skipped)"
+        );
+    }
+
+    #[test]
+    fn kev_json_catalog() {
+        let json = r#"{"catalogVersion": "2025.08.25", "vulnerabilities": [
+            {"cveID": "CVE-2023-4863", "vendorProject": "Google", "product": "Chromium WebP",
+             "vulnerabilityName": "Heap Buffer Overflow", "dateAdded": "2023-09-13",
+             "dueDate": "2023-10-04", "knownRansomwareCampaignUse": "Unknown", "cwes": ["CWE-787"]},
+            {"cveID": "GHSA-xxxx", "dateAdded": "2023-09-13", "dueDate": "2023-10-04"}]}"#;
+        let mut intel = ThreatIntel::new();
+        let report = intel.load_text(json, "kev.json");
+        assert_eq!((report.records_loaded, report.records_skipped), (1, 1));
+        assert_eq!(intel.kev_catalog_version(), Some("2025.08.25"));
+        assert_eq!(report.problems[0].field, "vulnerabilities[1].cveID");
+        assert!(
+            !intel
+                .kev("CVE-2023-4863")
+                .expect("loaded")
+                .known_ransomware_use
+        );
+    }
+
+    #[test]
+    fn epss_rows_out_of_range_are_reported() {
+        let csv = "#model_version:v2025.03.14,score_date:2025-03-17T00:00:00+0000\ncve,epss,percentile\n\
+                   CVE-2024-3094,0.84,0.99\nCVE-2024-0001,1.5,0.2\nnot-a-cve,0.1,0.1\nCVE-2024-0002,0.01,\n";
+        let mut intel = ThreatIntel::new();
+        let report = intel.load_text(csv, "epss.csv");
+        assert_eq!(
+            (
+                report.records_read,
+                report.records_loaded,
+                report.records_skipped
+            ),
+            (4, 2, 2)
+        );
+        assert_eq!(intel.epss_score_date(), Some("2025-03-17T00:00:00+0000"));
+        assert_eq!(intel.epss("CVE-2024-0002").and_then(|s| s.percentile), None);
+        assert_eq!(report.problems[0].record.as_deref(), Some("line 4"));
+        assert!(report.problems[0]
+            .message
+            .contains("\"1.5\" is not a probability"));
+    }
+
+    #[test]
+    fn unknown_text_is_one_problem() {
+        let report = ThreatIntel::new().load_text("a,b\n1,2\n", "x.csv");
+        assert_eq!((report.records_read, report.problem_count), (0, 1));
+    }
+}
