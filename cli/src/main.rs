@@ -20,7 +20,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--format table|json]
+  exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
+                  [--format table|json]
   exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
   exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
   exposure cpe parse [--to fs|uri|wfn]    stdin: a CPE 2.3 formatted string, 2.2 URI or WFN
@@ -44,8 +45,13 @@ usage:
 
   --demo          use the embedded demo knowledge base and fleet (each is replaced by
                   --kb or --inventory when those are given)
-  --kb PATH...    OSV advisories: JSON files (one record or an array) or directories
-  --inventory P.. CycloneDX JSON SBOMs (one device each) or fleet documents (see README)
+  --kb PATH...    OSV advisories (JSON files of one record or an array, or directories of
+                  them), CISA KEV catalogs (JSON or CSV) and EPSS scores (CSV); .gz accepted
+  --inventory P.. CycloneDX JSON SBOMs (one device each), fleet documents (see README) or
+                  dpkg status files (one device each, named by the path)
+  --distro D      the release of devices given as dpkg status files: debian-12, bookworm,
+                  ubuntu-22.04 (distro advisories are per release)
+  --os-release P  the same, read from that device's /etc/os-release
   --format F      table (default) or json
 ";
 
@@ -54,6 +60,7 @@ struct AssessArgs {
     demo: bool,
     kb: Vec<PathBuf>,
     inventories: Vec<PathBuf>,
+    distro: Option<inventory::Distro>,
     json: bool,
 }
 
@@ -78,6 +85,24 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
             "--demo" => out.demo = true,
             "--kb" => out.kb.extend(paths("--kb")?),
             "--inventory" => out.inventories.extend(paths("--inventory")?),
+            "--distro" => {
+                let name = it.next().ok_or("--distro needs a value")?;
+                out.distro = Some(
+                    inventory::Distro::from_purl_qualifier("deb", name)
+                        .or_else(|| inventory::Distro::from_purl_qualifier("apk", name))
+                        .ok_or_else(|| {
+                            format!("unknown distro {name:?} (debian-12, bookworm, ubuntu-22.04, alpine-3.19)")
+                        })?,
+                );
+            }
+            "--os-release" => {
+                let path = it.next().ok_or("--os-release needs a path")?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                out.distro = Some(inventory::Distro::from_os_release(&text).ok_or_else(|| {
+                    format!("{path}: not a Debian, Ubuntu or Alpine os-release (ID and VERSION_ID)")
+                })?);
+            }
             "--format" => match it
                 .next()
                 .map(String::as_str)
@@ -103,10 +128,7 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
         Engine::new(KnowledgeBase::new())
     };
     for path in &args.kb {
-        let report = engine
-            .kb_mut()
-            .load_osv_path(path)
-            .map_err(|e| e.to_string())?;
+        let report = engine.kb_mut().load_path(path).map_err(|e| e.to_string())?;
         eprintln!("knowledge base {}: {report}", path.display());
         for problem in &report.problems {
             eprintln!("  {problem}");
@@ -118,7 +140,10 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
     } else {
         let mut fleet = inventory::Fleet::default();
         for path in &args.inventories {
-            let loaded = inventory::load_path(path).map_err(|e| e.to_string())?;
+            let options = inventory::LoadOptions {
+                distro: args.distro.clone(),
+            };
+            let loaded = inventory::load_path_with(path, &options).map_err(|e| e.to_string())?;
             eprintln!("inventory {}: {}", path.display(), loaded.report);
             for problem in &loaded.report.problems {
                 eprintln!("  {problem}");

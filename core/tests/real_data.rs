@@ -7,10 +7,12 @@
 
 use exposure::ecosystem::Ecosystem;
 use exposure::inventory;
-use exposure::kb::{KnowledgeBase, LoadReport};
+use exposure::kb::KnowledgeBase;
 use exposure::Engine;
 use std::io::Read;
 use std::path::PathBuf;
+
+mod common;
 
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
@@ -30,26 +32,7 @@ fn shared_data() -> Option<PathBuf> {
     }
 }
 
-/// Loads every `*.json` member of an OSV `.tar.gz` into `kb`.
-fn load_osv_archive(kb: &mut KnowledgeBase, archive: &std::path::Path) -> LoadReport {
-    let file = std::fs::File::open(archive).expect("archive opens");
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let mut report = LoadReport::default();
-    for entry in tar.entries().expect("tar entries") {
-        let mut entry = entry.expect("tar entry");
-        let path = entry.path().expect("entry path").display().to_string();
-        if !std::path::Path::new(&path)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            continue;
-        }
-        let mut text = String::new();
-        entry.read_to_string(&mut text).expect("UTF-8 JSON");
-        report.absorb(kb.load_osv_str(&text, &path));
-    }
-    report
-}
+use common::load_osv_archive;
 
 #[test]
 fn go_vulndb_and_rustsec_load_completely() {

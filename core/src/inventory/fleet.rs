@@ -131,5 +131,6 @@ fn parse_software(item: &Obj<'_>) -> Result<Software, FieldError> {
         name: item.req_str("name")?.trim().to_owned(),
         version: item.req_str("version")?.trim().to_owned(),
         purl: None,
+        packages: Vec::new(),
     })
 }

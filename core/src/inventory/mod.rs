@@ -5,8 +5,12 @@
 //! reported in a [`LoadReport`] with their location and left out; the rest is kept.
 
 mod cyclonedx;
+mod distro;
+pub mod dpkg;
 mod fleet;
 pub mod windows;
+
+pub use distro::{Distro, Family};
 
 #[cfg(test)]
 mod tests;
@@ -66,6 +70,10 @@ pub struct Software {
     /// The package URL, when the inventory gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
+    /// For a distro source package, the binary packages installed from it (`libssl3`,
+    /// `openssl`); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
 }
 
 /// Why a purl cannot describe installed software.
@@ -112,18 +120,44 @@ impl Software {
             .ok_or_else(|| SoftwareError::NoVersion(text.to_owned()))?
             .to_owned();
         let ecosystem = ecosystem_of_purl(&purl);
+        // A distro binary package names its source in `upstream` (`openssl`, or
+        // `gcc-12@12.2.0-14` when the versions differ); distro advisories name sources.
+        if let (Ecosystem::Other(_), Some(upstream)) = (&ecosystem, purl.qualifiers.get("upstream"))
+        {
+            if matches!(purl.ty.as_str(), "deb" | "apk" | "rpm") {
+                let (source, source_version) = upstream
+                    .split_once('@')
+                    .map_or((upstream.as_str(), version.as_str()), |(s, v)| (s, v));
+                return Ok(Software {
+                    ecosystem,
+                    name: source.to_owned(),
+                    version: source_version.to_owned(),
+                    purl: Some(text.trim().to_owned()),
+                    packages: vec![purl.name.clone()],
+                });
+            }
+        }
         Ok(Software {
             name: ecosystem.package_name(&purl),
             ecosystem,
             version,
             purl: Some(text.trim().to_owned()),
+            packages: Vec::new(),
         })
     }
 }
 
-/// The ecosystem of a purl: a package ecosystem where the type has one, else the OS package
-/// family (`Debian`, `Alpine`, `Red Hat`), else `purl:<type>` so nothing is lost.
+/// The ecosystem of a purl: a package ecosystem where the type has one, else the distro
+/// release its `distro` qualifier names (`Debian:12`), else the OS package family (`Debian`,
+/// `Alpine`, `Red Hat`), else `purl:<type>` so nothing is lost.
 fn ecosystem_of_purl(purl: &Purl) -> Ecosystem {
+    if let Some(distro) = purl
+        .qualifiers
+        .get("distro")
+        .and_then(|d| Distro::from_purl_qualifier(&purl.ty, d))
+    {
+        return Ecosystem::Other(distro.osv_ecosystem());
+    }
     Ecosystem::from_purl_type(&purl.ty).unwrap_or_else(|| {
         Ecosystem::Other(match purl.ty.as_str() {
             "deb" => "Debian".to_owned(),
@@ -210,6 +244,43 @@ pub enum InventoryError {
     },
 }
 
+/// How to read inventories whose text does not say everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The distribution release of devices described by a package database alone (a dpkg
+    /// status file names no release); see [`Distro`].
+    pub distro: Option<Distro>,
+}
+
+/// Loads an inventory from text, told apart by content: a CycloneDX BOM or a fleet document
+/// (JSON), or a dpkg status database (one device, named `origin`; give its release in
+/// `options`). `origin` names the input in problems (and is the device id of a BOM without
+/// one).
+///
+/// ```
+/// use exposure::inventory::{load_text, Distro, LoadOptions};
+/// let options = LoadOptions { distro: Distro::from_purl_qualifier("deb", "debian-12") };
+/// let loaded = load_text("Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n\
+///     Source: bash (5.2.15-2)\n", "host-7", &options)?;
+/// assert_eq!(loaded.fleet.devices[0].software[0].ecosystem.to_string(), "Debian:12");
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+pub fn load_text(
+    text: &str,
+    origin: &str,
+    options: &LoadOptions,
+) -> Result<LoadedFleet, InventoryError> {
+    if is_dpkg_status(text) {
+        return Ok(dpkg::load_device(text, options.distro.as_ref(), origin));
+    }
+    load_str(text, origin)
+}
+
+/// Whether text is a dpkg status database: its first field is `Package:`.
+fn is_dpkg_status(text: &str) -> bool {
+    text.trim_start().starts_with("Package:")
+}
+
 /// Loads an inventory from JSON text: a CycloneDX BOM or a fleet document, told apart by
 /// content. `origin` names the input in problems (and is the device id of a BOM without one).
 ///
@@ -242,9 +313,17 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError>
 
 /// Loads an inventory file (see [`load_str`]).
 pub fn load_path(path: &Path) -> Result<LoadedFleet, InventoryError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io {
+    load_path_with(path, &LoadOptions::default())
+}
+
+/// Loads an inventory file of any format [`load_text`] reads; gzip is undone.
+pub fn load_path_with(path: &Path, options: &LoadOptions) -> Result<LoadedFleet, InventoryError> {
+    let text = crate::input::read_text(path).map_err(|e| InventoryError::Io {
         path: path.to_owned(),
-        source,
+        source: match e {
+            crate::input::InputError::Io(io) => io,
+            other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+        },
     })?;
-    load_str(&text, &path.display().to_string())
+    load_text(&text, &path.display().to_string(), options)
 }

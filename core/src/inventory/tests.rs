@@ -18,7 +18,8 @@ fn fleet_format_loads_purls_and_triples() {
             ecosystem: Ecosystem::PyPi,
             name: "Requests".into(),
             version: "2.31.0".into(),
-            purl: None
+            purl: None,
+            packages: Vec::new(),
         }
     );
     assert_eq!(devices[3].software[0].name, "golang.org/x/net");

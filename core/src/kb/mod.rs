@@ -296,8 +296,30 @@ impl KnowledgeBase {
             }
             Ok(report)
         } else {
-            let text = std::fs::read_to_string(path).map_err(io)?;
+            let text = crate::input::read_text(path).map_err(|e| KbError::Input {
+                path: path.to_owned(),
+                source: e,
+            })?;
             Ok(self.load_osv_str(&text, &path.display().to_string()))
+        }
+    }
+
+    /// Loads any feed this knowledge base reads, told apart by content: a CISA KEV catalog
+    /// or EPSS scores (JSON or CSV) go to the [threat context](Self::threat); anything else is
+    /// read as OSV (a file, gzipped or not, or a directory of `*.json` files).
+    pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
+        if path.is_dir() {
+            return self.load_osv_path(path);
+        }
+        let text = crate::input::read_text(path).map_err(|e| KbError::Input {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let origin = path.display().to_string();
+        if ThreatIntel::recognizes(&text) {
+            Ok(self.threat.load_text(&text, &origin))
+        } else {
+            Ok(self.load_osv_str(&text, &origin))
         }
     }
 }

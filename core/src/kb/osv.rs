@@ -116,7 +116,29 @@ fn parse_affected(
     name: &str,
     report: &mut LoadReport,
 ) -> Result<AffectedPackage, FieldError> {
-    let package = entry.opt_obj("package")?.ok_or_else(|| FieldError {
+    let package = entry.opt_obj("package")?;
+    if package.as_ref().is_none_or(|p| p.map.is_empty()) {
+        // OSV allows an entry that names only a source repository, with GIT ranges.
+        let repos: Vec<&str> = entry
+            .opt_objs("ranges")?
+            .iter()
+            .filter(|r| r.opt_str("type").ok().flatten() == Some("GIT"))
+            .filter_map(|r| r.opt_str("repo").ok().flatten())
+            .collect();
+        return Err(FieldError {
+            path: entry.child_path("package"),
+            message: if repos.is_empty() {
+                "is missing".into()
+            } else {
+                format!(
+                    "none: the entry names only the source repository {} (GIT commit ranges), \
+                     which is not matched against installed packages",
+                    repos.join(", ")
+                )
+            },
+        });
+    }
+    let package = package.ok_or_else(|| FieldError {
         path: entry.child_path("package"),
         message: "is missing".into(),
     })?;

@@ -1,0 +1,77 @@
+//! `exposure assess` end to end on files of every kind it reads: a dpkg status database with
+//! its release, OSV records, a CISA KEV catalog and EPSS scores.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("exposure-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn dpkg_status_with_distro_advisories_kev_and_epss() {
+    let dir = scratch("dpkg");
+    let status = dir.join("status");
+    std::fs::write(
+        &status,
+        "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\n\
+         Version: 3.0.11-1~deb12u2\n\nPackage: openssl\nStatus: install ok installed\n\
+         Architecture: amd64\nVersion: 3.0.11-1~deb12u2\n",
+    )
+    .expect("write");
+    let advisory = dir.join("CVE-2024-2511.json");
+    std::fs::write(
+        &advisory,
+        r#"{"id": "CVE-2024-2511", "affected": [
+            {"package": {"ecosystem": "Debian:12", "name": "openssl"}, "ranges": [{"type": "ECOSYSTEM",
+             "events": [{"introduced": "0"}, {"fixed": "3.0.14-1~deb12u1"}]}]},
+            {"package": {"ecosystem": "Debian:11", "name": "openssl"}, "ranges": [{"type": "ECOSYSTEM",
+             "events": [{"introduced": "0"}, {"fixed": "1.1.1w-0+deb11u2"}]}]}]}"#,
+    )
+    .expect("write");
+    let epss = dir.join("epss.csv");
+    std::fs::write(&epss, "#model_version:v2023.03.01,score_date:2025-02-20T00:00:00+0000\ncve,epss,percentile\nCVE-2024-2511,0.01234,0.5\n")
+        .expect("write");
+    let run = |distro: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+            .args(["assess", "--format", "json", "--distro", distro, "--kb"])
+            .arg(&advisory)
+            .arg(&epss)
+            .arg("--inventory")
+            .arg(&status)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let bookworm = run("bookworm");
+    let findings = bookworm["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{bookworm:#}");
+    assert_eq!(findings[0]["software"]["ecosystem"], "Debian:12");
+    assert_eq!(
+        findings[0]["software"]["packages"],
+        serde_json::json!(["libssl3", "openssl"])
+    );
+    assert_eq!(findings[0]["fix"], "3.0.14-1~deb12u1");
+    assert_eq!(findings[0]["threat"]["epss"][1]["probability"], 0.01234);
+    // The same packages on another release are matched by that release's entry only.
+    let trixie = run("debian-13");
+    assert_eq!(trixie["findings"].as_array().map(Vec::len), Some(0));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn an_unknown_distro_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["assess", "--distro", "plan9", "--demo"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown distro \"plan9\""));
+}
