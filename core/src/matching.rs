@@ -193,7 +193,7 @@ fn match_affected(
     let evidence = |range_kind: &str, range: Option<String>, matched: String| Evidence {
         matcher: "osv-package",
         confidence: Confidence::ExactPackage,
-        source: advisory.source.clone(),
+        source: affected.source.clone(),
         range_kind: range_kind.to_owned(),
         range,
         matched,

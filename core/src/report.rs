@@ -90,7 +90,8 @@ pub struct LoadReport {
     pub records_loaded: usize,
     /// Records left out.
     pub records_skipped: usize,
-    /// Records that replaced an earlier record with the same id.
+    /// Records merged into an earlier record with the same id (an update when the source is
+    /// the same, another source's statement otherwise).
     pub records_replaced: usize,
     /// All problems met, including those not kept below.
     pub problem_count: usize,

@@ -25,6 +25,12 @@ pub struct SeverityScore {
     pub kind: String,
     /// The vector or score text.
     pub score: String,
+    /// Who scored it, when the feed says: NVD's metric `source` (`nvd@nist.gov` or a CNA's
+    /// address), with ` (Secondary)` appended for NVD's secondary scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The input the score came from (file path or origin name).
+    pub source: String,
 }
 
 /// Whether a range can be evaluated against versions, and how.
@@ -73,6 +79,8 @@ pub struct AffectedPackage {
     pub versions: Vec<String>,
     /// Severities stated for this package only.
     pub severity: Vec<SeverityScore>,
+    /// The input this entry came from (file path or origin name).
+    pub source: String,
 }
 
 /// One advisory (an OSV record, a CVE, …).
@@ -84,6 +92,10 @@ pub struct Advisory {
     pub aliases: Vec<String>,
     /// One-line summary.
     pub summary: Option<String>,
+    /// The full description (OSV `details`, NVD's English description).
+    pub details: Option<String>,
+    /// Weakness ids (`CWE-787`).
+    pub cwes: Vec<String>,
     /// When the record was published (RFC 3339), as given.
     pub published: Option<String>,
     /// When the record was withdrawn; withdrawn advisories never produce findings.
@@ -94,8 +106,51 @@ pub struct Advisory {
     pub severity_label: Option<String>,
     /// The affected packages.
     pub affected: Vec<AffectedPackage>,
-    /// Where the record came from (file path or origin name).
+    /// Where the record came from (file path or origin name): the first input that named
+    /// it. With several inputs merged, each affected entry and score keeps its own source and
+    /// `sources` lists them all.
     pub source: String,
+    /// Every input that contributed to this advisory, in load order.
+    pub sources: Vec<String>,
+}
+
+impl Advisory {
+    /// Merges another statement of the same vulnerability (same id) into this one. Facts
+    /// from `other`'s source replace this advisory's earlier facts from that same source
+    /// (a feed loaded again is an update, not a second opinion); facts from other sources are
+    /// kept side by side, each with its source. Scalar fields (summary, details, dates) keep
+    /// the first value given, unless the source is the same.
+    pub fn merge(&mut self, other: Advisory) {
+        let source = other.source.clone();
+        let same_source = self.sources == [source.clone()];
+        self.affected.retain(|a| a.source != source);
+        self.severity.retain(|s| s.source != source);
+        self.affected.extend(other.affected);
+        self.severity.extend(other.severity);
+        for alias in other.aliases {
+            if alias != self.id && !self.aliases.contains(&alias) {
+                self.aliases.push(alias);
+            }
+        }
+        for cwe in other.cwes {
+            if !self.cwes.contains(&cwe) {
+                self.cwes.push(cwe);
+            }
+        }
+        let take = |mine: &mut Option<String>, theirs: Option<String>| {
+            if same_source || mine.is_none() {
+                *mine = theirs;
+            }
+        };
+        take(&mut self.summary, other.summary);
+        take(&mut self.details, other.details);
+        take(&mut self.published, other.published);
+        take(&mut self.withdrawn, other.withdrawn);
+        take(&mut self.severity_label, other.severity_label);
+        if !self.sources.contains(&source) {
+            self.sources.push(source);
+        }
+    }
 }
 
 /// A whole input could not be read.
@@ -185,12 +240,13 @@ impl KnowledgeBase {
         self.by_id.get(id).map(|&i| &self.advisories[i])
     }
 
-    /// Adds an advisory. An advisory with the same id replaces the earlier one; the return
-    /// value says whether that happened.
+    /// Adds an advisory. An advisory with the same id is merged into the earlier one (see
+    /// [`Advisory::merge`]: facts from the same source are replaced, facts from other sources
+    /// kept side by side); the return value says whether that happened.
     pub fn insert(&mut self, advisory: Advisory) -> bool {
         if let Some(&at) = self.by_id.get(&advisory.id) {
             self.unindex(at);
-            self.advisories[at] = advisory;
+            self.advisories[at].merge(advisory);
             self.index(at);
             true
         } else {

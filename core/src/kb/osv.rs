@@ -52,13 +52,15 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
     out
 }
 
-fn severities(obj: &Obj<'_>) -> Result<Vec<SeverityScore>, FieldError> {
+fn severities(obj: &Obj<'_>, origin: &str) -> Result<Vec<SeverityScore>, FieldError> {
     obj.opt_objs("severity")?
         .into_iter()
         .map(|s| {
             Ok(SeverityScore {
                 kind: s.req_str("type")?.to_owned(),
                 score: s.req_str("score")?.to_owned(),
+                issuer: None,
+                source: origin.to_owned(),
             })
         })
         .collect()
@@ -101,13 +103,32 @@ fn parse_record(
             .map(str::to_owned)
             .collect(),
         summary: record.opt_str("summary")?.map(str::to_owned),
+        details: record.opt_str("details")?.map(str::to_owned),
+        cwes: cwes_of(&record),
         published: record.opt_str("published")?.map(str::to_owned),
         withdrawn: record.opt_str("withdrawn")?.map(str::to_owned),
-        severity: severities(&record)?,
+        severity: severities(&record, origin)?,
         severity_label,
         affected,
         source: origin.to_owned(),
+        sources: vec![origin.to_owned()],
     })
+}
+
+/// CWE ids from `database_specific.cwe_ids` (GitHub's advisories and others that follow it).
+fn cwes_of(record: &Obj<'_>) -> Vec<String> {
+    record
+        .map
+        .get("database_specific")
+        .and_then(|d| d.get("cwe_ids"))
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn parse_affected(
@@ -184,7 +205,8 @@ fn parse_affected(
             .into_iter()
             .map(str::to_owned)
             .collect(),
-        severity: severities(entry)?,
+        severity: severities(entry, origin)?,
+        source: origin.to_owned(),
     })
 }
 

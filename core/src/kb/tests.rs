@@ -69,12 +69,37 @@ fn not_json_is_one_skipped_record() {
 }
 
 #[test]
-fn a_later_record_with_the_same_id_replaces_the_earlier() {
+fn a_record_loaded_again_from_the_same_source_replaces_its_facts() {
+    let mut kb = KnowledgeBase::new();
+    kb.load_osv_str(GOOD, "a.json");
+    let report = kb.load_osv_str(&GOOD.replace("urllib3", "requests"), "a.json");
+    assert_eq!(report.records_replaced, 1);
+    assert_eq!(kb.len(), 1);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 0);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 1);
+}
+
+#[test]
+fn records_with_the_same_id_from_two_sources_merge_keeping_each_source() {
     let mut kb = KnowledgeBase::new();
     kb.load_osv_str(GOOD, "a.json");
     let report = kb.load_osv_str(&GOOD.replace("urllib3", "requests"), "b.json");
     assert_eq!(report.records_replaced, 1);
     assert_eq!(kb.len(), 1);
-    assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 0);
-    assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 1);
+    let (advisory, urllib3) = kb
+        .affecting(&Ecosystem::PyPi, "urllib3")
+        .next()
+        .expect("kept");
+    assert_eq!(urllib3.source, "a.json");
+    let (_, requests) = kb
+        .affecting(&Ecosystem::PyPi, "requests")
+        .next()
+        .expect("added");
+    assert_eq!(requests.source, "b.json");
+    assert_eq!(advisory.sources, ["a.json", "b.json"]);
+    // Loading b.json again updates only b.json's facts.
+    kb.load_osv_str(&GOOD.replace("urllib3", "idna"), "b.json");
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 1);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 0);
+    assert_eq!(kb.affecting(&Ecosystem::PyPi, "idna").count(), 1);
 }
