@@ -88,3 +88,19 @@ pub fn decode_text(bytes: Vec<u8>) -> Result<String, InputError> {
 pub fn read_text(path: &Path) -> Result<String, InputError> {
     decode_text(read_bytes(path)?)
 }
+
+/// A buffered reader over a file, decompressing on the fly when it is gzipped, for inputs
+/// read as a stream (NVD feeds of hundreds of megabytes).
+pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead>, InputError> {
+    use std::io::BufRead;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let gzipped = is_gzip(file.fill_buf()?);
+    Ok(if gzipped {
+        Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(file),
+        ))
+    } else {
+        Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+    })
+}

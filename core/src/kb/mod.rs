@@ -4,6 +4,7 @@
 //! returns a [`LoadReport`]: a bad record is reported with its file, record and field and
 //! skipped, the rest is kept.
 
+mod nvd;
 mod osv;
 mod threat;
 
@@ -11,8 +12,10 @@ mod threat;
 mod tests;
 
 pub use crate::report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
+pub use nvd::NvdRecord;
 pub use threat::{EpssScore, KevEntry, ThreatIntel};
 
+use crate::cpe::{Applicability, Attribute};
 use crate::ecosystem::Ecosystem;
 use crate::range::{OsvEvent, Range};
 use std::collections::HashMap;
@@ -191,6 +194,10 @@ pub struct KnowledgeBase {
     advisories: Vec<Advisory>,
     by_id: HashMap<String, usize>,
     by_package: HashMap<(Ecosystem, String), Vec<(u32, u32)>>,
+    /// NVD applicability statements by advisory index.
+    applicability: HashMap<u32, Applicability>,
+    /// Advisories whose statements name a (vendor, product), lower case.
+    by_product: HashMap<(String, String), Vec<u32>>,
     threat: ThreatIntel,
 }
 
@@ -233,6 +240,77 @@ impl KnowledgeBase {
             source: e,
         })?;
         Ok(self.threat.load_text(&text, &path.display().to_string()))
+    }
+
+    /// The NVD applicability statement (CPE configurations) of the advisory with this id.
+    pub fn applicability(&self, id: &str) -> Option<&Applicability> {
+        #[allow(clippy::cast_possible_truncation)]
+        self.by_id
+            .get(id)
+            .and_then(|&at| self.applicability.get(&(at as u32)))
+    }
+
+    /// Advisories with an applicability statement naming this vendor and product (compared
+    /// in lower case), with their statements.
+    pub fn affecting_product<'a>(
+        &'a self,
+        vendor: &str,
+        product: &str,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a Applicability)> + 'a {
+        let key = (vendor.to_ascii_lowercase(), product.to_ascii_lowercase());
+        self.by_product
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| Some((&self.advisories[at as usize], self.applicability.get(&at)?)))
+    }
+
+    /// Number of advisories with an applicability statement.
+    pub fn applicability_len(&self) -> usize {
+        self.applicability.len()
+    }
+
+    /// Adds an NVD record: its advisory (merged by id) and its applicability statement, which
+    /// replaces an earlier one for the same CVE.
+    pub fn insert_nvd(&mut self, record: NvdRecord) -> bool {
+        if let Some((added, due)) = &record.kev {
+            self.threat.note_nvd_kev(&record.advisory.id, added, due);
+        }
+        let id = record.advisory.id.clone();
+        let merged = self.insert(record.advisory);
+        #[allow(clippy::cast_possible_truncation)]
+        let at = self.by_id[&id] as u32;
+        if let Some(old) = self.applicability.remove(&at) {
+            for key in products(&old) {
+                if let Some(list) = self.by_product.get_mut(&key) {
+                    list.retain(|&a| a != at);
+                }
+            }
+        }
+        if let Some(statement) = record.applicability {
+            for key in products(&statement) {
+                let list = self.by_product.entry(key).or_default();
+                if !list.contains(&at) {
+                    list.push(at);
+                }
+            }
+            self.applicability.insert(at, statement);
+        }
+        merged
+    }
+
+    /// Loads an NVD JSON 1.1 feed or API 2.0 response from a reader, one record at a time.
+    pub fn load_nvd_reader(&mut self, reader: impl std::io::Read, origin: &str) -> LoadReport {
+        let mut report = LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        };
+        let mut replaced = 0;
+        nvd::stream(reader, origin, &mut report, &mut |r| {
+            replaced += usize::from(self.insert_nvd(r));
+        });
+        report.records_replaced += replaced;
+        report
     }
 
     /// The advisory with this id.
@@ -360,24 +438,55 @@ impl KnowledgeBase {
         }
     }
 
-    /// Loads any feed this knowledge base reads, told apart by content: a CISA KEV catalog
-    /// or EPSS scores (JSON or CSV) go to the [threat context](Self::threat); anything else is
-    /// read as OSV (a file, gzipped or not, or a directory of `*.json` files).
+    /// Loads any feed this knowledge base reads, told apart by content (gzip undone):
+    /// an NVD JSON 1.1 feed or API 2.0 response (streamed), a CISA KEV catalog or EPSS scores
+    /// (JSON or CSV) into the [threat context](Self::threat); anything else is read as OSV
+    /// (a file, or a directory of `*.json` files).
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
+        use std::io::{BufRead, Read};
         if path.is_dir() {
             return self.load_osv_path(path);
         }
-        let text = crate::input::read_text(path).map_err(|e| KbError::Input {
+        let input = |e| KbError::Input {
             path: path.to_owned(),
             source: e,
-        })?;
+        };
+        let mut reader = crate::input::open(path).map_err(input)?;
+        let head = reader
+            .fill_buf()
+            .map_err(|e| input(crate::input::InputError::Io(e)))?;
+        let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
         let origin = path.display().to_string();
+        if nvd::recognizes(&head) {
+            return Ok(self.load_nvd_reader(reader, &origin));
+        }
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| input(crate::input::InputError::Io(e)))?;
+        let text = crate::input::decode_text(bytes).map_err(input)?;
         if ThreatIntel::recognizes(&text) {
             Ok(self.threat.load_text(&text, &origin))
         } else {
             Ok(self.load_osv_str(&text, &origin))
         }
     }
+}
+
+/// The (vendor, product) pairs an applicability statement's criteria name, lower case;
+/// criteria with a wildcard vendor or product are not indexed (NVD has none).
+fn products(statement: &Applicability) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = statement
+        .criteria()
+        .filter_map(|c| {
+            let vendor = c.cpe.get(Attribute::Vendor).literal()?;
+            let product = c.cpe.get(Attribute::Product).literal()?;
+            Some((vendor.to_ascii_lowercase(), product.to_ascii_lowercase()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

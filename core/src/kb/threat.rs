@@ -85,6 +85,22 @@ impl ThreatIntel {
         self.epss.get(cve).copied()
     }
 
+    /// Records a KEV listing that NVD copied into a CVE record (`cisaExploitAdd`,
+    /// `cisaActionDue`), unless CISA's own catalog already gave the entry.
+    pub(crate) fn note_nvd_kev(&mut self, cve: &str, added: &str, due: &str) {
+        self.kev.entry(cve.to_owned()).or_insert_with(|| KevEntry {
+            cve_id: cve.to_owned(),
+            vendor_project: String::new(),
+            product: String::new(),
+            vulnerability_name: String::new(),
+            date_added: added.to_owned(),
+            due_date: due.to_owned(),
+            required_action: String::new(),
+            known_ransomware_use: false,
+            cwes: Vec::new(),
+        });
+    }
+
     /// Every KEV entry, in no particular order.
     pub fn kev_entries(&self) -> impl Iterator<Item = &KevEntry> {
         self.kev.values()

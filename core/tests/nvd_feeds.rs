@@ -1,0 +1,182 @@
+//! NVD feeds loaded as streams: the JSON 1.1 yearly, modified and recent feeds and the API 2.0
+//! responses in `../shared/data/nvd`.
+
+mod common;
+
+use exposure::cpe::Cpe;
+use exposure::kb::KnowledgeBase;
+
+#[test]
+fn json_1_1_feeds_load_every_record() {
+    let Some(dir) = common::shared("data/nvd/json-1.1") else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    let started = std::time::Instant::now();
+    let report = kb
+        .load_path(&dir.join("nvdcve-1.1-2017.json.gz"))
+        .expect("readable");
+    eprintln!("2017 feed: {report} in {:?}", started.elapsed());
+    assert_eq!(
+        (
+            report.records_read,
+            report.records_loaded,
+            report.records_skipped
+        ),
+        (17_014, 17_014, 0),
+        "{report}"
+    );
+    assert_eq!(report.problem_count, 0, "{:?}", report.problems);
+    // 6,168 CVEs of 2017 carry version ranges; more carry configurations at all.
+    assert!(
+        kb.applicability_len() > 14_000,
+        "{}",
+        kb.applicability_len()
+    );
+
+    let modified = kb
+        .load_path(&dir.join("nvdcve-1.1-modified.json.gz"))
+        .expect("readable");
+    assert_eq!(
+        (modified.records_read, modified.records_skipped),
+        (2146, 0),
+        "{modified}"
+    );
+    let recent = kb
+        .load_path(&dir.join("nvdcve-1.1-recent.json.gz"))
+        .expect("readable");
+    assert_eq!(
+        (recent.records_read, recent.records_skipped),
+        (762, 0),
+        "{recent}"
+    );
+
+    // CVE-2017-0144 (EternalBlue): Windows SMBv1, scored by NVD in v2 and v3.
+    let eternal_blue = kb.get("CVE-2017-0144").expect("in the 2017 feed");
+    assert!(eternal_blue
+        .severity
+        .iter()
+        .any(|s| s.kind == "CVSS_V3" && s.score.starts_with("CVSS:3.")));
+    assert!(eternal_blue.severity.iter().any(|s| s.kind == "CVSS_V2"));
+    // NVD says NVD-CWE-noinfo, which names no weakness.
+    assert!(eternal_blue.cwes.is_empty());
+    let statement = kb.applicability("CVE-2017-0144").expect("configurations");
+    // A "running on" configuration: SMB 1.0 (vulnerable) AND one of the Windows releases.
+    let cpes =
+        |names: &[&str]| -> Vec<Cpe> { names.iter().map(|n| n.parse().expect("cpe")).collect() };
+    let smb = "cpe:2.3:a:microsoft:server_message_block:1.0:*:*:*:*:*:*:*";
+    let windows_7 = "cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*";
+    let device = cpes(&[windows_7, smb]);
+    let matched = statement.evaluate(&device).expect("SMBv1 on Windows 7");
+    assert!(matched
+        .iter()
+        .any(|m| m.criterion.vulnerable && m.criterion.text == smb));
+    assert!(matched
+        .iter()
+        .any(|m| !m.criterion.vulnerable && m.criterion.text == windows_7));
+    assert!(
+        statement.evaluate(&cpes(&[windows_7])).is_none(),
+        "no SMBv1, no finding"
+    );
+    assert!(statement
+        .evaluate(&cpes(&[
+            smb,
+            "cpe:2.3:o:microsoft:windows_11:-:*:*:*:*:*:*:*"
+        ]))
+        .is_none());
+    assert!(kb
+        .affecting_product("Microsoft", "server_message_block")
+        .any(|(a, _)| a.id == "CVE-2017-0144"));
+}
+
+#[test]
+fn api_2_0_responses_load_with_scores_of_every_version() {
+    let Some(dir) = common::shared("data/nvd/api-2.0-samples") else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    let mut files = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .collect::<Vec<_>>();
+    files.sort();
+    let mut read = 0;
+    for file in &files {
+        let report = kb.load_path(file).expect("readable");
+        assert_eq!(report.records_skipped, 0, "{}: {report}", file.display());
+        read += report.records_read;
+    }
+    assert_eq!(files.len(), 25);
+    // 74 distinct CVEs; a few appear in more than one response and merge.
+    assert_eq!(kb.len(), 74, "{read} records read");
+    let webp = kb.get("CVE-2023-4863").expect("libwebp");
+    assert_eq!(webp.cwes, ["CWE-787"]);
+    let primary = &webp.severity[0];
+    assert_eq!(
+        (primary.kind.as_str(), primary.issuer.as_deref()),
+        ("CVSS_V3", Some("nvd@nist.gov"))
+    );
+    // NVD copies CISA's KEV listing into the record.
+    let kev = kb
+        .threat()
+        .kev("CVE-2023-4863")
+        .expect("KEV facts from NVD");
+    assert_eq!(kev.date_added, "2023-09-13");
+    let chrome: Vec<Cpe> = vec!["cpe:2.3:a:google:chrome:116.0.5845.186:*:*:*:*:*:*:*"
+        .parse()
+        .expect("cpe")];
+    assert!(kb
+        .applicability("CVE-2023-4863")
+        .expect("configurations")
+        .evaluate(&chrome)
+        .is_some());
+    let fixed_chrome: Vec<Cpe> = vec!["cpe:2.3:a:google:chrome:116.0.5845.187:*:*:*:*:*:*:*"
+        .parse()
+        .expect("cpe")];
+    assert!(kb
+        .applicability("CVE-2023-4863")
+        .expect("configurations")
+        .evaluate(&fixed_chrome)
+        .is_none());
+}
+
+#[test]
+fn a_truncated_feed_keeps_what_came_before_and_says_so() {
+    let text = r#"{"CVE_data_type": "CVE", "CVE_Items": [
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}, "description": {"description_data": [{"lang": "en", "value": "One. Two."}]}}},
+        {"cve": {"CVE_data_meta": {}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0003"}}, "configurations": {"nodes": [{"operator": "OR",
+          "cpe_match": [{"vulnerable": true, "cpe23Uri": "not a cpe"}]}]}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-00"#;
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_nvd_reader(text.as_bytes(), "cut.json");
+    assert_eq!(
+        (
+            report.records_read,
+            report.records_loaded,
+            report.records_skipped
+        ),
+        (3, 2, 1),
+        "{report}"
+    );
+    assert_eq!(
+        kb.get("CVE-2017-0001").and_then(|a| a.summary.as_deref()),
+        Some("One.")
+    );
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 3, "{shown:#?}");
+    assert_eq!(
+        shown[0],
+        "cut.json: record #2: cve.CVE_data_meta.ID: is missing (skipped)"
+    );
+    assert!(
+        shown[1].starts_with("cut.json: record CVE-2017-0003: configurations: "),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[2].starts_with("cut.json: not an NVD feed or response: EOF"),
+        "{}",
+        shown[2]
+    );
+}
