@@ -103,6 +103,30 @@ impl Ecosystem {
         })
     }
 
+    /// Whether advisories name this ecosystem's software by package (OSV, GHSA, distro
+    /// trackers): the package ecosystems and the distributions. Software elsewhere (vendor
+    /// programs, `Windows`, `purl:generic`) is matched by CPE instead, and package software
+    /// never is: upstream CPE ranges do not know distro backports or package names.
+    ///
+    /// ```
+    /// use exposure::ecosystem::Ecosystem;
+    /// assert!(Ecosystem::Npm.has_package_advisories());
+    /// assert!(Ecosystem::from_osv("Debian:12").has_package_advisories());
+    /// assert!(!Ecosystem::from_osv("Windows").has_package_advisories());
+    /// ```
+    pub fn has_package_advisories(&self) -> bool {
+        match self {
+            Ecosystem::Other(name) => {
+                self.scheme().is_some()
+                    || matches!(
+                        name.split(':').next(),
+                        Some("Debian" | "Ubuntu" | "Alpine" | "Red Hat")
+                    )
+            }
+            _ => true,
+        }
+    }
+
     /// The version scheme that orders this ecosystem's versions, where the engine knows it.
     /// `None` means versions can only be matched by exact listing, never by order.
     pub fn scheme(&self) -> Option<Scheme> {

@@ -19,6 +19,31 @@ use std::collections::HashSet;
 pub enum Confidence {
     /// Same ecosystem and package, version inside a range or listed.
     ExactPackage,
+    /// Same distribution release and source package, version inside the distro's range
+    /// (which knows its backports).
+    Distro,
+    /// A CPE criterion with version bounds or a version of its own matched the software's
+    /// CPE name, version included.
+    CpeVersionRange,
+    /// A CPE criterion naming only vendor and product (any version) matched: the product is
+    /// affected in some versions NVD did not narrow down.
+    CpeVendorProduct,
+}
+
+/// Whether a fix exists for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixState {
+    /// A version fixes it: see the finding's `fix`.
+    Fixed,
+    /// The source says no version fixes it yet (a range opened and never closed by a `fixed`
+    /// event).
+    NotFixed,
+    /// The vendor or distro decided not to fix it.
+    WillNotFix,
+    /// The data does not say (a `last_affected` bound, a listed version, a CPE criterion
+    /// without an excluding upper bound).
+    Unknown,
 }
 
 /// Why a finding fired.
@@ -35,8 +60,13 @@ pub struct Evidence {
     /// The whole affected range as a purl `vers:` string, when a range matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
-    /// The interval holding the installed version, as `vers:`; or the listed version.
+    /// The interval holding the installed version, as `vers:`; or the listed version; or
+    /// the CPE criterion that matched.
     pub matched: String,
+    /// For a CPE match, the platform criteria the device also satisfied (the "running
+    /// on/with" part of the configuration).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platform: Vec<String>,
 }
 
 /// One vulnerability on one software item of one device.
@@ -59,6 +89,8 @@ pub struct Finding {
     /// on this version's line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// Whether a fix exists.
+    pub fix_state: FixState,
     /// Why it fired.
     pub evidence: Evidence,
 }
@@ -154,27 +186,154 @@ pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDia
                     &mut diagnostics,
                 ) {
                     seen.insert((index, advisory.id.as_str()));
+                    let fixed_versions: Vec<String> = affected
+                        .ranges
+                        .iter()
+                        .flat_map(super::kb::AffectedRange::fixed_versions)
+                        .map(str::to_owned)
+                        .collect();
+                    let fix_state = if evidence.1.is_some() {
+                        FixState::Fixed
+                    } else if fixed_versions.is_empty()
+                        && evidence.0.range_kind != "versions"
+                        && affected.ranges.iter().all(|r| {
+                            r.events
+                                .iter()
+                                .all(|e| !matches!(e, crate::range::OsvEvent::LastAffected(_)))
+                        })
+                    {
+                        FixState::NotFixed
+                    } else {
+                        FixState::Unknown
+                    };
                     findings.push(Finding {
                         device_id: device.id.clone(),
                         software: software.clone(),
                         advisory_id: advisory.id.clone(),
                         aliases: advisory.aliases.clone(),
                         summary: advisory.summary.clone(),
-                        fixed_versions: affected
-                            .ranges
-                            .iter()
-                            .flat_map(super::kb::AffectedRange::fixed_versions)
-                            .map(str::to_owned)
-                            .collect(),
+                        fixed_versions,
                         fix: evidence.1,
+                        fix_state,
                         evidence: evidence.0,
                     });
                 }
             }
             diagnostics.software_with_advisories += usize::from(any);
         }
+        match_device_cpes(kb, device, &mut findings, &mut diagnostics);
     }
     (findings, diagnostics)
+}
+
+/// The CPE matcher: vendor software (outside package and distro ecosystems, see
+/// [`Ecosystem::has_package_advisories`](crate::ecosystem::Ecosystem::has_package_advisories))
+/// with a CPE name, against NVD applicability statements, evaluated with every CPE name of
+/// the device so that "running on/with" configurations see the platform.
+fn match_device_cpes(
+    kb: &KnowledgeBase,
+    device: &crate::inventory::Device,
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut MatchDiagnostics,
+) {
+    use crate::cpe::{Attribute, Cpe};
+    let mut names: Vec<Cpe> = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
+    for (index, software) in device.software.iter().enumerate() {
+        let Some(claim) = &software.cpe else { continue };
+        match claim.name.parse::<Cpe>() {
+            Ok(cpe) => {
+                names.push(cpe);
+                owners.push(index);
+            }
+            Err(e) => diagnostics.problem(Problem::new(
+                &device.id,
+                None,
+                &format!("software[{index}].cpe"),
+                e.to_string(),
+                Consequence::PartlyUsed,
+            )),
+        }
+    }
+    for (name, &index) in names.iter().zip(&owners) {
+        let software = &device.software[index];
+        if software.ecosystem.has_package_advisories() {
+            continue;
+        }
+        let (Some(vendor), Some(product)) = (
+            name.get(Attribute::Vendor).literal(),
+            name.get(Attribute::Product).literal(),
+        ) else {
+            continue;
+        };
+        let mut any = false;
+        for (advisory, statement) in kb.affecting_product(&vendor, &product) {
+            any = true;
+            if advisory.withdrawn.is_some() {
+                continue;
+            }
+            let Some(matched) = statement.evaluate(&names) else {
+                continue;
+            };
+            // The finding belongs to this software when one of its vulnerable criteria
+            // matched this software's own name.
+            let Some(hit) = matched
+                .iter()
+                .find(|m| m.criterion.vulnerable && std::ptr::eq(m.name, name))
+            else {
+                continue;
+            };
+            let criterion = hit.criterion;
+            let versioned = criterion.bounds.is_some()
+                || criterion
+                    .cpe
+                    .get(Attribute::Version)
+                    .literal()
+                    .is_some_and(|v| !v.is_empty());
+            let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
+            findings.push(Finding {
+                device_id: device.id.clone(),
+                software: software.clone(),
+                advisory_id: advisory.id.clone(),
+                aliases: advisory.aliases.clone(),
+                summary: advisory.summary.clone(),
+                fixed_versions: fix.iter().cloned().collect(),
+                fix_state: if fix.is_some() {
+                    FixState::Fixed
+                } else {
+                    FixState::Unknown
+                },
+                fix,
+                evidence: Evidence {
+                    matcher: "nvd-cpe",
+                    confidence: if versioned {
+                        Confidence::CpeVersionRange
+                    } else {
+                        Confidence::CpeVendorProduct
+                    },
+                    source: advisory.source.clone(),
+                    range_kind: "CPE".to_owned(),
+                    range: criterion.bounds.clone(),
+                    matched: criterion.text.clone(),
+                    platform: matched
+                        .iter()
+                        .filter(|m| !m.criterion.vulnerable)
+                        .map(|m| m.criterion.text.clone())
+                        .collect(),
+                },
+            });
+        }
+        diagnostics.software_with_advisories += usize::from(any);
+    }
+}
+
+/// The version of a `<V` bound among bounds written as `>=2.4.0, <2.4.49`.
+fn excluded_upper_bound(bounds: &str) -> Option<String> {
+    bounds
+        .split(',')
+        .map(str::trim)
+        .find_map(|b| b.strip_prefix('<').filter(|v| !v.starts_with('=')))
+        .map(|v| v.trim().to_owned())
 }
 
 struct Context<'a> {
@@ -190,13 +349,22 @@ fn match_affected(
     context: &Context<'_>,
     diagnostics: &mut MatchDiagnostics,
 ) -> Option<(Evidence, Option<String>)> {
+    let confidence = if matches!(
+        context.software.ecosystem.scheme(),
+        Some(Scheme::Deb | Scheme::Alpine | Scheme::Rpm)
+    ) {
+        Confidence::Distro
+    } else {
+        Confidence::ExactPackage
+    };
     let evidence = |range_kind: &str, range: Option<String>, matched: String| Evidence {
         matcher: "osv-package",
-        confidence: Confidence::ExactPackage,
+        confidence,
         source: affected.source.clone(),
         range_kind: range_kind.to_owned(),
         range,
         matched,
+        platform: Vec::new(),
     };
     let installed = context.software.version.trim();
     if affected

@@ -180,3 +180,76 @@ fn a_truncated_feed_keeps_what_came_before_and_says_so() {
         shown[2]
     );
 }
+
+/// Vendor software named by CPE in a fleet is matched against NVD configurations, with the
+/// platform it runs on taken from the device's other names.
+#[test]
+fn fleet_software_named_by_cpe_is_matched_with_evidence() {
+    use exposure::matching::{Confidence, FixState};
+    use exposure::{inventory, Engine};
+    let (Some(api), Some(feeds)) = (
+        common::shared("data/nvd/api-2.0-samples"),
+        common::shared("data/nvd/json-1.1"),
+    ) else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    kb.load_path(&api.join("CVE-2023-4863.json"))
+        .expect("readable");
+    kb.load_path(&feeds.join("nvdcve-1.1-2017.json.gz"))
+        .expect("readable");
+    let fleet = inventory::load_str(
+        r#"{"devices": [
+            {"id": "win7", "software": [
+                {"cpe": "cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*", "name": "Windows 7 SP1", "version": "6.1"},
+                {"cpe": "cpe:2.3:a:microsoft:server_message_block:1.0:*:*:*:*:*:*:*"},
+                {"cpe": "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*", "name": "Google Chrome"}]},
+            {"id": "patched", "software": [
+                {"cpe": "cpe:2.3:a:google:chrome:116.0.5845.187:*:*:*:*:*:*:*"},
+                {"purl": "pkg:npm/lodash@4.17.15", "cpe": "cpe:2.3:a:lodash:lodash:4.17.15:*:*:*:*:node.js:*:*"}]}
+        ]}"#,
+        "fleet",
+    )
+    .expect("fleet")
+    .fleet;
+    let assessment = Engine::new(kb).assess(&fleet);
+    let on = |device: &str, id: &str| {
+        assessment
+            .findings
+            .iter()
+            .find(|f| f.finding.device_id == device && f.finding.advisory_id == id)
+    };
+    let webp = on("win7", "CVE-2023-4863").expect("Chrome 116.0.5845.96 has CVE-2023-4863");
+    assert_eq!(webp.finding.software.name, "Google Chrome");
+    assert_eq!(webp.finding.evidence.matcher, "nvd-cpe");
+    assert_eq!(
+        webp.finding.evidence.confidence,
+        Confidence::CpeVersionRange
+    );
+    assert_eq!(webp.finding.fix.as_deref(), Some("116.0.5845.187"));
+    assert_eq!(webp.finding.fix_state, FixState::Fixed);
+    assert!(
+        webp.threat.known_exploited.is_some(),
+        "NVD's record carries CISA's KEV date"
+    );
+    let smb = on("win7", "CVE-2017-0144").expect("SMBv1 on Windows 7 has EternalBlue");
+    assert_eq!(smb.finding.software.name, "microsoft server_message_block");
+    assert!(
+        smb.finding
+            .evidence
+            .platform
+            .iter()
+            .any(|p| p.contains("windows_7")),
+        "{:?}",
+        smb.finding.evidence
+    );
+    assert!(
+        on("patched", "CVE-2023-4863").is_none(),
+        "116.0.5845.187 is the fix"
+    );
+    // A package (npm) is matched by package advisories only, never by CPE.
+    assert!(assessment
+        .findings
+        .iter()
+        .all(|f| f.finding.device_id != "patched"));
+}

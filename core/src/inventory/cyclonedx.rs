@@ -1,6 +1,7 @@
 //! CycloneDX JSON BOMs (1.2–1.6): the BOM describes one device; its components, nested ones
 //! included, are the installed software.
 
+use super::CpeClaim;
 use super::{Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
 use crate::report::{Consequence, LoadReport, Problem};
@@ -90,16 +91,28 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
 }
 
 fn parse_component(component: &Obj<'_>) -> Result<Software, FieldError> {
+    let version = component.opt_str("version")?;
+    let cpe = component.opt_str("cpe")?;
     let Some(purl) = component.opt_str("purl")? else {
+        // Vendor software (an operating system, an appliance) is often named by CPE only.
+        if let Some(cpe) = cpe {
+            return Software::from_cpe(cpe, component.opt_str("name")?, version).map_err(|e| {
+                FieldError {
+                    path: component.child_path("cpe"),
+                    message: e.to_string(),
+                }
+            });
+        }
         return Err(FieldError {
             path: component.child_path("purl"),
-            message: "is missing: a component without a package URL cannot be matched".into(),
+            message: "is missing (and so is cpe): the component cannot be matched".into(),
         });
     };
     // A purl without a version is completed by the component's own version field.
-    let version = component.opt_str("version")?;
-    Software::from_purl_or_version(purl, version).map_err(|e| FieldError {
+    let mut software = Software::from_purl_or_version(purl, version).map_err(|e| FieldError {
         path: component.child_path("purl"),
         message: e.to_string(),
-    })
+    })?;
+    software.cpe = cpe.map(CpeClaim::stated);
+    Ok(software)
 }

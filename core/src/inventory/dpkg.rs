@@ -202,6 +202,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
                 version,
                 purl: Some(purl.to_string()),
                 packages,
+                cpe: None,
             }
         })
         .collect();

@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 
 const DEVICE_FIELDS: [&str; 5] = ["id", "name", "tags", "value", "software"];
-const SOFTWARE_FIELDS: [&str; 4] = ["purl", "ecosystem", "name", "version"];
+const SOFTWARE_FIELDS: [&str; 5] = ["purl", "ecosystem", "name", "version", "cpe"];
 
 pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
     let malformed = |e: FieldError| InventoryError::Malformed {
@@ -109,6 +109,23 @@ fn parse_device(
 }
 
 fn parse_software(item: &Obj<'_>) -> Result<Software, FieldError> {
+    let cpe = item.opt_str("cpe")?;
+    let mut software = parse_named_software(item, cpe)?;
+    if software.cpe.is_none() {
+        software.cpe = cpe.map(super::CpeClaim::stated);
+    }
+    Ok(software)
+}
+
+fn parse_named_software(item: &Obj<'_>, cpe: Option<&str>) -> Result<Software, FieldError> {
+    if let (Some(cpe), None, None) = (cpe, item.opt_str("purl")?, item.opt_str("ecosystem")?) {
+        return Software::from_cpe(cpe, item.opt_str("name")?, item.opt_str("version")?).map_err(
+            |e| FieldError {
+                path: item.child_path("cpe"),
+                message: e.to_string(),
+            },
+        );
+    }
     if let Some(purl) = item.opt_str("purl")? {
         if let Some(key) = ["ecosystem", "name"]
             .into_iter()
@@ -132,5 +149,6 @@ fn parse_software(item: &Obj<'_>) -> Result<Software, FieldError> {
         version: item.req_str("version")?.trim().to_owned(),
         purl: None,
         packages: Vec::new(),
+        cpe: None,
     })
 }

@@ -74,6 +74,33 @@ pub struct Software {
     /// `openssl`); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
+    /// A CPE name for it, given by the inventory or guessed from its name; vendor software is
+    /// matched against NVD by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpe: Option<CpeClaim>,
+}
+
+/// A CPE name for a software item and how it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct CpeClaim {
+    /// The name, as a CPE 2.3 formatted string or 2.2 URI.
+    pub name: String,
+    /// How sure the name is, in percent: 100 when the inventory gave it, the normaliser's
+    /// confidence when it was guessed.
+    pub confidence: u8,
+    /// Where it came from: `inventory`, or the normalisation rule that fired.
+    pub rule: String,
+}
+
+impl CpeClaim {
+    /// A CPE name the inventory stated.
+    pub fn stated(name: &str) -> Self {
+        CpeClaim {
+            name: name.trim().to_owned(),
+            confidence: 100,
+            rule: "inventory".to_owned(),
+        }
+    }
 }
 
 /// Why a purl cannot describe installed software.
@@ -86,6 +113,12 @@ pub enum SoftwareError {
     /// The purl has no version, so nothing can be matched.
     #[error("package URL {0:?} has no version")]
     NoVersion(String),
+    /// The CPE name is malformed.
+    #[error(transparent)]
+    Cpe(#[from] crate::cpe::CpeError),
+    /// Neither the CPE name nor the entry gives a version.
+    #[error("CPE name {0:?} has no version and none is given")]
+    CpeWithoutVersion(String),
 }
 
 impl Software {
@@ -134,6 +167,7 @@ impl Software {
                     version: source_version.to_owned(),
                     purl: Some(text.trim().to_owned()),
                     packages: vec![purl.name.clone()],
+                    cpe: None,
                 });
             }
         }
@@ -143,6 +177,53 @@ impl Software {
             version,
             purl: Some(text.trim().to_owned()),
             packages: Vec::new(),
+            cpe: None,
+        })
+    }
+}
+
+impl Software {
+    /// Vendor software known by its CPE name (ecosystem `cpe`): the name is `name` or the
+    /// CPE's vendor and product, the version is `version` or the CPE's version.
+    ///
+    /// ```
+    /// use exposure::inventory::Software;
+    /// let s = Software::from_cpe("cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", None, None)?;
+    /// assert_eq!((s.name.as_str(), s.version.as_str()), ("mozilla firefox", "121.0"));
+    /// assert_eq!(s.cpe.unwrap().confidence, 100);
+    /// # Ok::<(), exposure::inventory::SoftwareError>(())
+    /// ```
+    pub fn from_cpe(
+        text: &str,
+        name: Option<&str>,
+        version: Option<&str>,
+    ) -> Result<Self, SoftwareError> {
+        use crate::cpe::{Attribute, Cpe};
+        let cpe: Cpe = text.trim().parse()?;
+        let literal = |a| cpe.get(a).literal().filter(|v: &String| !v.is_empty());
+        let version = version
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .or_else(|| literal(Attribute::Version))
+            .ok_or_else(|| SoftwareError::CpeWithoutVersion(text.trim().to_owned()))?;
+        let name = name.map(str::trim).filter(|n| !n.is_empty()).map_or_else(
+            || {
+                [literal(Attribute::Vendor), literal(Attribute::Product)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            str::to_owned,
+        );
+        Ok(Software {
+            ecosystem: Ecosystem::Other("cpe".to_owned()),
+            name,
+            version,
+            purl: None,
+            packages: Vec::new(),
+            cpe: Some(CpeClaim::stated(text)),
         })
     }
 }

@@ -20,6 +20,7 @@ fn fleet_format_loads_purls_and_triples() {
             version: "2.31.0".into(),
             purl: None,
             packages: Vec::new(),
+            cpe: None,
         }
     );
     assert_eq!(devices[3].software[0].name, "golang.org/x/net");
@@ -75,7 +76,8 @@ fn cyclonedx_nested_components_in_document_order() {
       "components": [
         {"name": "a", "purl": "pkg:npm/a@1.0.0", "components": [{"name": "a-child", "purl": "pkg:npm/a-child@2.0.0"}]},
         {"name": "nopurl", "version": "1"},
-        {"name": "b", "version": "3.0.0", "purl": "pkg:npm/b"}
+        {"name": "b", "version": "3.0.0", "purl": "pkg:npm/b"},
+        {"name": "Windows 10", "version": "22H2", "cpe": "cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*"}
       ]}"#;
     let loaded = load_str(text, "bom.json").unwrap();
     let device = &loaded.fleet.devices[0];
@@ -90,12 +92,15 @@ fn cyclonedx_nested_components_in_document_order() {
         .collect();
     assert_eq!(
         names,
-        [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0")]
+        [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0"), ("Windows 10", "22H2")]
     );
+    let os = &device.software[3];
+    assert_eq!(os.ecosystem.to_string(), "cpe");
+    assert_eq!(os.cpe.as_ref().map(|c| (c.name.as_str(), c.confidence)), Some(("cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", 100)));
     assert_eq!(loaded.report.records_skipped, 1);
     assert_eq!(
         loaded.report.problems[0].to_string(),
-        "bom.json: record nopurl: components[1].purl: is missing: a component without a package URL cannot be matched (skipped)"
+        "bom.json: record nopurl: components[1].purl: is missing (and so is cpe): the component cannot be matched (skipped)"
     );
 }
 
