@@ -1,7 +1,6 @@
 //! `exposure cpe parse|compare`: CPE names from a shell, one line at a time.
 
 use exposure::cpe::{Cpe, Dictionary, Normalizer};
-use std::io::BufRead;
 use std::path::Path;
 
 /// Which binding `cpe parse` writes.
@@ -56,13 +55,8 @@ pub(crate) fn dictionary_arg(args: &[String]) -> Result<Option<Dictionary>, Stri
     }
 }
 
-fn load_dictionary(path: &Path) -> Result<Dictionary, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let reader: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz") {
-        Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
-    } else {
-        Box::new(std::io::BufReader::new(file))
-    };
+pub(crate) fn load_dictionary(path: &Path) -> Result<Dictionary, String> {
+    let reader = exposure::input::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Dictionary::from_xml(reader).map_err(|e| format!("{}: {e}", path.display()))
 }
 

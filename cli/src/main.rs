@@ -21,7 +21,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
-                  [--format table|json]
+                  [--cpe-dictionary PATH] [--format table|json]
   exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
   exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
   exposure cpe parse [--to fs|uri|wfn]    stdin: a CPE 2.3 formatted string, 2.2 URI or WFN
@@ -47,11 +47,15 @@ usage:
                   --kb or --inventory when those are given)
   --kb PATH...    OSV advisories (JSON files of one record or an array, or directories of
                   them), CISA KEV catalogs (JSON or CSV) and EPSS scores (CSV); .gz accepted
-  --inventory P.. CycloneDX JSON SBOMs (one device each), fleet documents (see README) or
-                  dpkg status files (one device each, named by the path)
+  --inventory P.. CycloneDX JSON SBOMs (one device each), fleet documents (see README),
+                  dpkg status files, Windows registry exports of the Uninstall keys, or CSV or
+                  JSON lists with DisplayName, Publisher, DisplayVersion (one device each, named
+                  by the path); .gz accepted
   --distro D      the release of devices given as dpkg status files: debian-12, bookworm,
                   ubuntu-22.04 (distro advisories are per release)
   --os-release P  the same, read from that device's /etc/os-release
+  --cpe-dictionary P  NVD's CPE dictionary XML (.gz accepted), so that installed programs
+                  (registry exports, DisplayName lists) get CPE names beyond the alias table
   --format F      table (default) or json
 ";
 
@@ -61,6 +65,7 @@ struct AssessArgs {
     kb: Vec<PathBuf>,
     inventories: Vec<PathBuf>,
     distro: Option<inventory::Distro>,
+    cpe_dictionary: Option<PathBuf>,
     json: bool,
 }
 
@@ -94,6 +99,11 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                             format!("unknown distro {name:?} (debian-12, bookworm, ubuntu-22.04, alpine-3.19)")
                         })?,
                 );
+            }
+            "--cpe-dictionary" => {
+                out.cpe_dictionary = Some(PathBuf::from(
+                    it.next().ok_or("--cpe-dictionary needs a path")?,
+                ));
             }
             "--os-release" => {
                 let path = it.next().ok_or("--os-release needs a path")?;
@@ -135,6 +145,13 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
         }
     }
     let mut reports = Vec::new();
+    let dictionary = match &args.cpe_dictionary {
+        Some(path) => Some(cpe::load_dictionary(path)?),
+        None => None,
+    };
+    let normalizer = dictionary
+        .as_ref()
+        .map(|d| exposure::cpe::Normalizer::with_default_rules().with_dictionary(d));
     let fleet = if args.inventories.is_empty() {
         exposure::demo::fleet()
     } else {
@@ -142,6 +159,7 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
         for path in &args.inventories {
             let options = inventory::LoadOptions {
                 distro: args.distro.clone(),
+                normalizer: normalizer.as_ref(),
             };
             let loaded = inventory::load_path_with(path, &options).map_err(|e| e.to_string())?;
             eprintln!("inventory {}: {}", path.display(), loaded.report);

@@ -253,3 +253,108 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
         .iter()
         .all(|f| f.finding.device_id != "patched"));
 }
+
+/// A real Windows XP machine's Uninstall keys (UTF-16LE registry export) as an inventory:
+/// programs become Windows software with guessed CPE names, matched against NVD's 2017 feed.
+#[test]
+fn windows_registry_export_against_the_2017_feed() {
+    use exposure::{inventory, Engine};
+    use std::io::Read;
+    let (Some(archive), Some(feeds), Some(dictionary)) = (
+        common::shared("data/inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz"),
+        common::shared("data/nvd/json-1.1"),
+        common::shared("data/nvd/cpe-dictionary/official-cpe-dictionary_v2.3-2015.xml.gz"),
+    ) else {
+        return;
+    };
+    let dictionary =
+        exposure::cpe::Dictionary::from_xml(exposure::input::open(&dictionary).expect("opens"))
+            .expect("dictionary");
+    let normalizer = exposure::cpe::Normalizer::with_default_rules().with_dictionary(&dictionary);
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).expect("opens"),
+    ));
+    let mut bytes = Vec::new();
+    for entry in tar.entries().expect("entries") {
+        let mut entry = entry.expect("entry");
+        if entry.path().expect("path").ends_with("xp-Uninstall.reg") {
+            entry.read_to_end(&mut bytes).expect("readable");
+        }
+    }
+    let text = exposure::input::decode_text(bytes).expect("UTF-16LE with a BOM");
+    let without = inventory::load_text(&text, "xp-machine", &inventory::LoadOptions::default())
+        .expect("export");
+    let by_rules = without.fleet.devices[0]
+        .software
+        .iter()
+        .filter(|s| s.cpe.is_some())
+        .count();
+    let options = inventory::LoadOptions {
+        normalizer: Some(&normalizer),
+        ..Default::default()
+    };
+    let loaded = inventory::load_text(&text, "xp-machine", &options).expect("export");
+    let software = &loaded.fleet.devices[0].software;
+    // 419 keys have a DisplayName, one of them empty (no program); 334 have a DisplayVersion.
+    assert_eq!(
+        (loaded.report.records_read, loaded.report.records_loaded),
+        (418, 334),
+        "{}",
+        loaded.report
+    );
+    let named = software.iter().filter(|s| s.cpe.is_some()).count();
+    eprintln!(
+        "{named} of {} programs have a CPE name ({by_rules} by the alias rules alone)",
+        software.len()
+    );
+    assert!(named >= 20 && by_rules >= 3, "{named}, {by_rules}");
+
+    let mut kb = KnowledgeBase::new();
+    kb.load_path(&feeds.join("nvdcve-1.1-2017.json.gz"))
+        .expect("readable");
+    let assessment = Engine::new(kb).assess(&loaded.fleet);
+    let mut products: Vec<&str> = assessment
+        .findings
+        .iter()
+        .map(|f| f.finding.software.name.as_str())
+        .collect();
+    products.dedup();
+    eprintln!("{} findings on {:?}", assessment.findings.len(), products);
+    assert!(assessment
+        .findings
+        .iter()
+        .all(|f| f.finding.evidence.matcher == "nvd-cpe"));
+    let find = |id: &str| {
+        assessment
+            .findings
+            .iter()
+            .find(|f| f.finding.advisory_id == id)
+            .expect(id)
+    };
+    let firefox = find("CVE-2017-5391");
+    assert_eq!(
+        firefox.finding.software.name,
+        "Mozilla Firefox 10.0.2 (x86 en-US)"
+    );
+    assert_eq!(
+        (
+            firefox.finding.evidence.range.as_deref(),
+            firefox.finding.fix.as_deref()
+        ),
+        (Some("<51.0"), Some("51.0"))
+    );
+    assert_eq!(
+        firefox.finding.fix_state,
+        exposure::matching::FixState::Fixed
+    );
+    let shockwave = find("CVE-2017-2983");
+    assert_eq!(
+        shockwave.finding.evidence.range.as_deref(),
+        Some("<=12.2.7.197")
+    );
+    assert_eq!(
+        shockwave.finding.fix_state,
+        exposure::matching::FixState::Unknown,
+        "an including bound names no fix"
+    );
+}

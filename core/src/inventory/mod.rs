@@ -8,6 +8,7 @@ mod cyclonedx;
 mod distro;
 pub mod dpkg;
 mod fleet;
+pub mod installed;
 pub mod windows;
 
 pub use distro::{Distro, Family};
@@ -326,21 +327,26 @@ pub enum InventoryError {
 }
 
 /// How to read inventories whose text does not say everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LoadOptions {
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions<'n> {
     /// The distribution release of devices described by a package database alone (a dpkg
     /// status file names no release); see [`Distro`].
     pub distro: Option<Distro>,
+    /// The normaliser that guesses CPE names for installed programs; the default alias rules
+    /// when `None`. One with NVD's CPE dictionary recognises far more programs.
+    pub normalizer: Option<&'n crate::cpe::Normalizer<'n>>,
 }
 
 /// Loads an inventory from text, told apart by content: a CycloneDX BOM or a fleet document
-/// (JSON), or a dpkg status database (one device, named `origin`; give its release in
-/// `options`). `origin` names the input in problems (and is the device id of a BOM without
+/// (JSON); a dpkg status database (one device, named `origin`; give its release in
+/// `options`); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
+/// programs with `DisplayName`, `Publisher`, `DisplayVersion` (one device, CPE names guessed
+/// by the default alias rules). `origin` names the input in problems (and is the device id of a BOM without
 /// one).
 ///
 /// ```
 /// use exposure::inventory::{load_text, Distro, LoadOptions};
-/// let options = LoadOptions { distro: Distro::from_purl_qualifier("deb", "debian-12") };
+/// let options = LoadOptions { distro: Distro::from_purl_qualifier("deb", "debian-12"), ..Default::default() };
 /// let loaded = load_text("Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n\
 ///     Source: bash (5.2.15-2)\n", "host-7", &options)?;
 /// assert_eq!(loaded.fleet.devices[0].software[0].ecosystem.to_string(), "Debian:12");
@@ -349,10 +355,44 @@ pub struct LoadOptions {
 pub fn load_text(
     text: &str,
     origin: &str,
-    options: &LoadOptions,
+    options: &LoadOptions<'_>,
 ) -> Result<LoadedFleet, InventoryError> {
     if is_dpkg_status(text) {
         return Ok(dpkg::load_device(text, options.distro.as_ref(), origin));
+    }
+    let default_rules;
+    let normalizer = if let Some(n) = options.normalizer {
+        n
+    } else {
+        default_rules = crate::cpe::Normalizer::with_default_rules();
+        &default_rules
+    };
+    let header = text.trim_start().lines().next().unwrap_or_default().trim();
+    if header.starts_with("Windows Registry Editor") || header == "REGEDIT4" {
+        let programs = windows::parse_uninstall_export(text.as_bytes()).map_err(|e| {
+            InventoryError::Malformed {
+                origin: origin.to_owned(),
+                field: String::new(),
+                message: e.to_string(),
+            }
+        })?;
+        let report = LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        };
+        return Ok(installed::load_device(
+            &programs, origin, normalizer, report,
+        ));
+    }
+    if installed::is_csv_list(text) || installed::is_json_list(text) {
+        let mut report = LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        };
+        let programs = installed::parse_list(text, origin, &mut report);
+        return Ok(installed::load_device(
+            &programs, origin, normalizer, report,
+        ));
     }
     load_str(text, origin)
 }
@@ -398,7 +438,10 @@ pub fn load_path(path: &Path) -> Result<LoadedFleet, InventoryError> {
 }
 
 /// Loads an inventory file of any format [`load_text`] reads; gzip is undone.
-pub fn load_path_with(path: &Path, options: &LoadOptions) -> Result<LoadedFleet, InventoryError> {
+pub fn load_path_with(
+    path: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedFleet, InventoryError> {
     let text = crate::input::read_text(path).map_err(|e| InventoryError::Io {
         path: path.to_owned(),
         source: match e {

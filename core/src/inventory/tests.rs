@@ -92,11 +92,19 @@ fn cyclonedx_nested_components_in_document_order() {
         .collect();
     assert_eq!(
         names,
-        [("a", "1.0.0"), ("a-child", "2.0.0"), ("b", "3.0.0"), ("Windows 10", "22H2")]
+        [
+            ("a", "1.0.0"),
+            ("a-child", "2.0.0"),
+            ("b", "3.0.0"),
+            ("Windows 10", "22H2")
+        ]
     );
     let os = &device.software[3];
     assert_eq!(os.ecosystem.to_string(), "cpe");
-    assert_eq!(os.cpe.as_ref().map(|c| (c.name.as_str(), c.confidence)), Some(("cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", 100)));
+    assert_eq!(
+        os.cpe.as_ref().map(|c| (c.name.as_str(), c.confidence)),
+        Some(("cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", 100))
+    );
     assert_eq!(loaded.report.records_skipped, 1);
     assert_eq!(
         loaded.report.problems[0].to_string(),
