@@ -439,37 +439,228 @@ impl KnowledgeBase {
     }
 
     /// Loads any feed this knowledge base reads, told apart by content (gzip undone):
-    /// an NVD JSON 1.1 feed or API 2.0 response (streamed), a CISA KEV catalog or EPSS scores
-    /// (JSON or CSV) into the [threat context](Self::threat); anything else is read as OSV
-    /// (a file, or a directory of `*.json` files).
+    /// - an NVD JSON 1.1 feed or API 2.0 response (streamed);
+    /// - a CISA KEV catalog or EPSS scores (JSON or CSV) into the [threat context](Self::threat);
+    /// - OSV records: JSON, or YAML (`.yaml`/`.yml`, as the PyPA database ships them);
+    /// - an archive of any of these: a zip (as osv.dev ships each ecosystem) or a tar, gzipped
+    ///   or not;
+    /// - a directory: every `.json`, `.yaml`, `.yml`, `.zip`, `.tar`, `.tgz` and `.gz` file
+    ///   below it, in sorted order (so merging is deterministic).
+    ///
+    /// A member or file that cannot be read is a problem in the report; a path that cannot be
+    /// read at all is an error.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
         use std::io::{BufRead, Read};
-        if path.is_dir() {
-            return self.load_osv_path(path);
-        }
         let input = |e| KbError::Input {
             path: path.to_owned(),
             source: e,
         };
+        if path.is_dir() {
+            let mut files = Vec::new();
+            collect_feed_files(path, &mut files).map_err(|e| input(e.into()))?;
+            files.sort();
+            let mut report = LoadReport::default();
+            for file in files {
+                match self.load_path(&file) {
+                    Ok(r) => report.absorb(r),
+                    Err(e) => {
+                        report.files += 1;
+                        report.problem(Problem::new(
+                            &file.display().to_string(),
+                            None,
+                            "",
+                            e.to_string(),
+                            Consequence::Skipped,
+                        ));
+                    }
+                }
+            }
+            return Ok(report);
+        }
         let mut reader = crate::input::open(path).map_err(input)?;
         let head = reader
             .fill_buf()
             .map_err(|e| input(crate::input::InputError::Io(e)))?;
-        let head = String::from_utf8_lossy(&head[..head.len().min(4096)]).into_owned();
         let origin = path.display().to_string();
-        if nvd::recognizes(&head) {
+        if nvd::recognizes(&String::from_utf8_lossy(&head[..head.len().min(4096)])) {
             return Ok(self.load_nvd_reader(reader, &origin));
         }
         let mut bytes = Vec::new();
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| input(crate::input::InputError::Io(e)))?;
-        let text = crate::input::decode_text(bytes).map_err(input)?;
-        if ThreatIntel::recognizes(&text) {
-            Ok(self.threat.load_text(&text, &origin))
-        } else {
-            Ok(self.load_osv_str(&text, &origin))
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Ok(self.load_zip(&bytes, &origin));
         }
+        if bytes.len() > 262 && &bytes[257..262] == b"ustar" {
+            return Ok(self.load_tar(&bytes, &origin));
+        }
+        let text = crate::input::decode_text(bytes).map_err(input)?;
+        Ok(self.load_document(&text, &origin))
+    }
+
+    /// Loads one document of text, told apart by content and, for YAML, by its name's
+    /// extension: NVD, KEV/EPSS, OSV YAML or OSV JSON.
+    pub fn load_document(&mut self, text: &str, origin: &str) -> LoadReport {
+        let yaml = Path::new(origin)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if nvd::recognizes(&text[..text.len().min(4096)]) {
+            self.load_nvd_reader(text.as_bytes(), origin)
+        } else if ThreatIntel::recognizes(text) {
+            self.threat.load_text(text, origin)
+        } else if yaml {
+            self.load_osv_yaml_str(text, origin)
+        } else {
+            self.load_osv_str(text, origin)
+        }
+    }
+
+    /// Loads one OSV record written in YAML. Scalars must be written as OSV types them: a
+    /// version YAML would read as a number (`1.10`) is a problem, never silently `1.1`.
+    pub fn load_osv_yaml_str(&mut self, text: &str, origin: &str) -> LoadReport {
+        match serde_yaml::from_str::<serde_json::Value>(text) {
+            Ok(value) => {
+                let mut report = LoadReport {
+                    files: 1,
+                    ..LoadReport::default()
+                };
+                for advisory in osv::parse_value(&value, origin, &mut report) {
+                    if self.insert(advisory) {
+                        report.records_replaced += 1;
+                    }
+                }
+                report
+            }
+            Err(e) => {
+                let mut report = LoadReport {
+                    files: 1,
+                    records_read: 1,
+                    records_skipped: 1,
+                    ..LoadReport::default()
+                };
+                report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    format!("not YAML: {e}"),
+                    Consequence::Skipped,
+                ));
+                report
+            }
+        }
+    }
+
+    fn load_zip(&mut self, bytes: &[u8], origin: &str) -> LoadReport {
+        use std::io::Read;
+        let mut report = LoadReport::default();
+        let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+            Ok(a) => a,
+            Err(e) => {
+                report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    format!("not a zip archive: {e}"),
+                    Consequence::Skipped,
+                ));
+                return report;
+            }
+        };
+        for index in 0..archive.len() {
+            let (name, text) = match archive.by_index(index) {
+                Ok(mut member) => {
+                    let name = format!("{origin}!{}", member.name());
+                    if member.is_dir() || !is_document_name(member.name()) {
+                        continue;
+                    }
+                    let mut text = String::new();
+                    match member.read_to_string(&mut text) {
+                        Ok(_) => (name, text),
+                        Err(e) => {
+                            report.files += 1;
+                            report.problem(Problem::new(
+                                &name,
+                                None,
+                                "",
+                                e.to_string(),
+                                Consequence::Skipped,
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                Err(e) => {
+                    report.problem(Problem::new(
+                        origin,
+                        None,
+                        &format!("member {index}"),
+                        e.to_string(),
+                        Consequence::Skipped,
+                    ));
+                    continue;
+                }
+            };
+            report.absorb(self.load_document(&text, &name));
+        }
+        report
+    }
+
+    fn load_tar(&mut self, bytes: &[u8], origin: &str) -> LoadReport {
+        use std::io::Read;
+        let mut report = LoadReport::default();
+        let mut archive = tar::Archive::new(bytes);
+        let entries = match archive.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                report.problem(Problem::new(
+                    origin,
+                    None,
+                    "",
+                    format!("not a tar archive: {e}"),
+                    Consequence::Skipped,
+                ));
+                return report;
+            }
+        };
+        for entry in entries {
+            let mut entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    report.problem(Problem::new(
+                        origin,
+                        None,
+                        "",
+                        format!("tar entry: {e}"),
+                        Consequence::Skipped,
+                    ));
+                    break;
+                }
+            };
+            let member = entry
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            if !entry.header().entry_type().is_file() || !is_document_name(&member) {
+                continue;
+            }
+            let name = format!("{origin}!{member}");
+            let mut text = String::new();
+            match entry.read_to_string(&mut text) {
+                Ok(_) => report.absorb(self.load_document(&text, &name)),
+                Err(e) => {
+                    report.files += 1;
+                    report.problem(Problem::new(
+                        &name,
+                        None,
+                        "",
+                        e.to_string(),
+                        Consequence::Skipped,
+                    ));
+                }
+            }
+        }
+        report
     }
 }
 
@@ -487,6 +678,34 @@ fn products(statement: &Applicability) -> Vec<(String, String)> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether an archive member or file name is a document the knowledge base reads.
+fn is_document_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".yaml", ".yml", ".csv"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// Files below a directory that [`KnowledgeBase::load_path`] reads.
+fn collect_feed_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_feed_files(&path, out)?;
+        } else {
+            let name = path.display().to_string().to_ascii_lowercase();
+            if is_document_name(&name)
+                || [".zip", ".tar", ".tgz", ".gz"]
+                    .iter()
+                    .any(|e| name.ends_with(e))
+            {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -28,7 +28,16 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
             return Vec::new();
         }
     };
-    let records: Vec<&Value> = match &document {
+    parse_value(&document, origin, report)
+}
+
+/// Like [`parse_document`], over a document already parsed (from JSON or YAML).
+pub(super) fn parse_value(
+    document: &Value,
+    origin: &str,
+    report: &mut LoadReport,
+) -> Vec<Advisory> {
+    let records: Vec<&Value> = match document {
         Value::Array(items) => items.iter().collect(),
         single => vec![single],
     };
