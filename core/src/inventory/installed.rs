@@ -1,7 +1,7 @@
 //! Installed-program lists (Windows' Uninstall keys and the like): a registry export, or CSV
 //! or JSON rows with `DisplayName`, `Publisher` and `DisplayVersion`. Each program becomes
 //! software of ecosystem `Windows` whose CPE name is guessed by the
-//! [`Normalizer`](crate::cpe::Normalizer) from publisher, name and version; a program no rule
+//! [`Normalizer`] from publisher, name and version; a program no rule
 //! recognises keeps no CPE (unknown stays unknown) and is counted in the report.
 
 use super::windows::InstalledProgram;
