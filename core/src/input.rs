@@ -104,3 +104,13 @@ pub fn open(path: &Path) -> Result<Box<dyn std::io::BufRead>, InputError> {
         Box::new(std::io::BufReader::with_capacity(1 << 16, file))
     })
 }
+
+/// At most the first `len` bytes of `text`, cut at a character boundary: enough of a
+/// document to tell its format by.
+pub(crate) fn head(text: &str, len: usize) -> &str {
+    let mut at = len.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    &text[..at]
+}

@@ -104,3 +104,66 @@ fn zip_of_an_ecosystem_and_yaml_numbers_reported() {
     assert!(kb.get("PYSEC-3").is_some_and(|a| a.affected.is_empty()));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Alpine's secdb for every release, and an Alpine 3.19 machine matched with it.
+#[test]
+fn alpine_secdb_matches_alpine_packages_per_release() {
+    use exposure::{inventory, Engine};
+    let Some(archive) =
+        common::shared("data/alpine-secdb/alpine-secdb-json-v3.2-v3.21-edge.tar.gz")
+    else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_path(&archive).expect("readable");
+    // 85,277 CVE mentions across 41 files of 21 releases and edge.
+    assert_eq!(
+        (report.files, report.records_read, report.records_skipped),
+        (41, 85_277, 0),
+        "{report}"
+    );
+    let fleet = inventory::load_str(
+        r#"{"devices": [{"id": "alpine-319", "software": [
+            {"purl": "pkg:apk/alpine/libcrypto3@3.1.4-r3?arch=x86_64&upstream=openssl&distro=alpine-3.19.1"}]}]}"#,
+        "fleet",
+    )
+    .expect("fleet")
+    .fleet;
+    let assessment = Engine::new(kb).assess(&fleet);
+    let mut ids: Vec<&str> = assessment
+        .findings
+        .iter()
+        .map(|f| f.finding.advisory_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    // Fixed after 3.1.4-r3 in v3.19's secfixes for openssl.
+    assert_eq!(
+        ids,
+        [
+            "CVE-2023-6237",
+            "CVE-2024-0727",
+            "CVE-2024-2511",
+            "CVE-2024-4603",
+            "CVE-2024-4741",
+            "CVE-2024-5535",
+            "CVE-2024-6119",
+            "CVE-2024-9143"
+        ]
+    );
+    let first = assessment
+        .findings
+        .iter()
+        .find(|f| f.finding.advisory_id == "CVE-2023-6237")
+        .expect("found");
+    assert_eq!(first.finding.software.ecosystem.to_string(), "Alpine:v3.19");
+    assert_eq!(first.finding.fix.as_deref(), Some("3.1.4-r4"));
+    assert_eq!(
+        first.finding.evidence.confidence,
+        exposure::matching::Confidence::Distro
+    );
+    assert!(
+        first.finding.evidence.source.ends_with("3.19/main.json"),
+        "{}",
+        first.finding.evidence.source
+    );
+}

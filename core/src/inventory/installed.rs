@@ -20,7 +20,7 @@ pub(crate) fn is_csv_list(text: &str) -> bool {
 /// `DisplayName`.
 pub(crate) fn is_json_list(text: &str) -> bool {
     let head = text.trim_start();
-    head.starts_with('[') && head[..head.len().min(4096)].contains("\"DisplayName\"")
+    head.starts_with('[') && crate::input::head(head, 4096).contains("\"DisplayName\"")
 }
 
 /// Programs from a CSV or JSON list. Column and key names are matched without regard to

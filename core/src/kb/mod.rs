@@ -4,6 +4,7 @@
 //! returns a [`LoadReport`]: a bad record is reported with its file, record and field and
 //! skipped, the rest is kept.
 
+mod alpine;
 mod nvd;
 mod osv;
 mod threat;
@@ -505,10 +506,19 @@ impl KnowledgeBase {
         let yaml = Path::new(origin)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-        if nvd::recognizes(&text[..text.len().min(4096)]) {
+        if nvd::recognizes(crate::input::head(text, 4096)) {
             self.load_nvd_reader(text.as_bytes(), origin)
         } else if ThreatIntel::recognizes(text) {
             self.threat.load_text(text, origin)
+        } else if alpine::recognizes(crate::input::head(text, 4096)) {
+            let mut report = LoadReport {
+                files: 1,
+                ..LoadReport::default()
+            };
+            for advisory in alpine::parse(text, origin, &mut report) {
+                self.insert(advisory);
+            }
+            report
         } else if yaml {
             self.load_osv_yaml_str(text, origin)
         } else {

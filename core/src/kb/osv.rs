@@ -263,7 +263,7 @@ fn scheme_for(kind: &str, ecosystem: &Ecosystem) -> Option<Scheme> {
     }
 }
 
-fn evaluate(kind: &str, ecosystem: &Ecosystem, events: &[OsvEvent]) -> RangeEvaluation {
+pub(super) fn evaluate(kind: &str, ecosystem: &Ecosystem, events: &[OsvEvent]) -> RangeEvaluation {
     let Some(scheme) = scheme_for(kind, ecosystem) else {
         return RangeEvaluation::Unevaluated(if kind == "GIT" {
             "commit range: not evaluated against versions".to_owned()

@@ -436,7 +436,7 @@ fn detect(text: &str) -> Option<Format> {
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('{') {
         // Only the first few kilobytes: the catalog's header fields come first.
-        let window = prefix(head, 4096);
+        let window = crate::input::head(head, 4096);
         if window.contains("\"vulnerabilities\"") || window.contains("\"catalogVersion\"") {
             return Some(Format::KevJson);
         }
@@ -457,15 +457,6 @@ fn detect(text: &str) -> Option<Format> {
     } else {
         None
     }
-}
-
-/// At most `len` bytes of `text`, cut at a character boundary.
-fn prefix(text: &str, len: usize) -> &str {
-    let mut at = len.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    &text[..at]
 }
 
 /// `CVE-YYYY-NNNN…`.
