@@ -9,6 +9,8 @@ mod distro;
 pub mod dpkg;
 mod fleet;
 pub mod installed;
+pub mod rpm;
+mod spdx;
 pub mod windows;
 
 pub use distro::{Distro, Family};
@@ -308,8 +310,8 @@ pub enum InventoryError {
         /// The parser's message, with line and column.
         message: String,
     },
-    /// The JSON is neither a CycloneDX BOM nor a fleet document.
-    #[error("{origin}: neither a CycloneDX BOM (\"bomFormat\": \"CycloneDX\") nor a fleet document (\"devices\": [...])")]
+    /// The JSON is neither a CycloneDX BOM, an SPDX document nor a fleet document.
+    #[error("{origin}: neither a CycloneDX BOM (\"bomFormat\": \"CycloneDX\"), an SPDX document (\"spdxVersion\") nor a fleet document (\"devices\": [...])")]
     UnknownFormat {
         /// The input's name.
         origin: String,
@@ -339,7 +341,7 @@ pub struct LoadOptions<'n> {
 
 /// Loads an inventory from text, told apart by content: a CycloneDX BOM or a fleet document
 /// (JSON); a dpkg status database (one device, named `origin`; give its release in
-/// `options`); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
+/// `options`); `rpm -qa` output (one device); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
 /// programs with `DisplayName`, `Publisher`, `DisplayVersion` (one device, CPE names guessed
 /// by the default alias rules). `origin` names the input in problems (and is the device id of a BOM without
 /// one).
@@ -384,6 +386,9 @@ pub fn load_text(
             &programs, origin, normalizer, report,
         ));
     }
+    if rpm::recognizes(text) {
+        return Ok(rpm::load_device(text, origin));
+    }
     if installed::is_csv_list(text) || installed::is_json_list(text) {
         let mut report = LoadReport {
             files: 1,
@@ -402,8 +407,8 @@ fn is_dpkg_status(text: &str) -> bool {
     text.trim_start().starts_with("Package:")
 }
 
-/// Loads an inventory from JSON text: a CycloneDX BOM or a fleet document, told apart by
-/// content. `origin` names the input in problems (and is the device id of a BOM without one).
+/// Loads an inventory from JSON text: a CycloneDX BOM, an SPDX 2.x document or a fleet
+/// document, told apart by content. `origin` names the input in problems (and is the device id of a BOM without one).
 ///
 /// ```
 /// let loaded = exposure::inventory::load_str(r#"{"devices": [{"id": "web-01", "value": "high",
@@ -423,6 +428,8 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError>
         == Some("CycloneDX")
     {
         cyclonedx::load(&document, origin)
+    } else if document.get("spdxVersion").is_some() {
+        spdx::load(&document, origin)
     } else if document.get("devices").is_some() {
         fleet::load(&document, origin)
     } else {
