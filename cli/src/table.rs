@@ -117,6 +117,36 @@ pub(crate) fn render(a: &Assessment) -> String {
         &["#", "impact", "devices", "findings", "action"],
         &rows,
     );
+    if !a.suppressed.is_empty() {
+        out.push_str("\nSuppressed by VEX (not in the scores)\n");
+        let rows: Vec<Vec<String>> = a
+            .suppressed
+            .iter()
+            .map(|s| {
+                let st = &s.statement;
+                vec![
+                    s.finding.device_id.clone(),
+                    format!("{} {}", s.finding.software.name, s.finding.software.version),
+                    s.finding.advisory_id.clone(),
+                    st.status.name().to_owned(),
+                    st.justification.clone().unwrap_or_default(),
+                    st.source.clone(),
+                ]
+            })
+            .collect();
+        columns(
+            &mut out,
+            &[
+                "device",
+                "software",
+                "advisory",
+                "status",
+                "justification",
+                "statement",
+            ],
+            &rows,
+        );
+    }
     let d = &a.diagnostics;
     let _ = writeln!(
         out,

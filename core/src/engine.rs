@@ -2,7 +2,7 @@
 //! match, score, recommend.
 
 use crate::inventory::{DeviceValue, Fleet};
-use crate::kb::{Advisory, EpssScore, KnowledgeBase, ThreatIntel};
+use crate::kb::{vex_applies_to, Advisory, EpssScore, KnowledgeBase, ThreatIntel, VexStatement};
 use crate::matching::{match_fleet, Finding, MatchDiagnostics};
 use crate::recommend::{recommend, Input, Recommendation};
 use crate::report::{Consequence, Problem};
@@ -84,6 +84,55 @@ impl ThreatContext {
     }
 }
 
+/// A finding a VEX statement removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppression {
+    /// The finding as matching made it.
+    pub finding: Finding,
+    /// The statement that removed it.
+    pub statement: VexStatement,
+}
+
+/// Splits findings into those that stand and those a VEX statement removes.
+fn apply_vex(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, Vec<Suppression>) {
+    if kb.vex().is_empty() {
+        return (findings, Vec::new());
+    }
+    let device_cpes: HashMap<&str, Vec<crate::cpe::Cpe>> = fleet
+        .devices
+        .iter()
+        .map(|d| {
+            let names = d
+                .software
+                .iter()
+                .filter_map(|s| s.cpe.as_ref()?.name.parse().ok())
+                .collect();
+            (d.id.as_str(), names)
+        })
+        .collect();
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        let cpes = device_cpes
+            .get(finding.device_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let statement = std::iter::once(&finding.advisory_id)
+            .chain(&finding.aliases)
+            .flat_map(|id| kb.vex().about(id))
+            .find(|s| s.status.suppresses() && vex_applies_to(s, &finding.software, cpes))
+            .cloned();
+        match statement {
+            Some(statement) => suppressed.push(Suppression { finding, statement }),
+            None => kept.push(finding),
+        }
+    }
+    (kept, suppressed)
+}
+
 /// A finding with its score terms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoredFinding {
@@ -148,6 +197,9 @@ pub struct Assessment {
     pub findings: Vec<ScoredFinding>,
     /// Ranked recommendations.
     pub recommendations: Vec<Recommendation>,
+    /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
+    /// reported here, left out of scores and recommendations.
+    pub suppressed: Vec<Suppression>,
     /// What matching and scoring could not decide.
     pub diagnostics: MatchDiagnostics,
     /// The load reports of the inventories assessed, when the engine loaded them
@@ -209,6 +261,7 @@ impl Engine {
     /// Matches, scores and recommends for `fleet`.
     pub fn assess(&self, fleet: &Fleet) -> Assessment {
         let (findings, mut diagnostics) = match_fleet(&self.kb, fleet);
+        let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
         let scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
@@ -323,6 +376,7 @@ impl Engine {
             devices,
             findings: scored,
             recommendations,
+            suppressed,
             diagnostics,
             inventory_reports: Vec::new(),
         }

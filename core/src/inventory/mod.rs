@@ -174,8 +174,15 @@ impl Software {
                 });
             }
         }
+        // A distro purl's namespace is the vendor (`pkg:deb/debian/curl`), not part of the
+        // package name the distro's advisories use.
+        let name = if matches!(purl.ty.as_str(), "deb" | "rpm" | "apk" | "alpm") {
+            purl.name.clone()
+        } else {
+            ecosystem.package_name(&purl)
+        };
         Ok(Software {
-            name: ecosystem.package_name(&purl),
+            name,
             ecosystem,
             version,
             purl: Some(text.trim().to_owned()),

@@ -8,6 +8,7 @@ mod alpine;
 mod nvd;
 mod osv;
 mod threat;
+mod vex;
 
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,8 @@ mod tests;
 pub use crate::report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
 pub use nvd::NvdRecord;
 pub use threat::{EpssScore, KevEntry, ThreatIntel};
+pub(crate) use vex::applies_to as vex_applies_to;
+pub use vex::{VexProduct, VexStatement, VexStatus, VexStore};
 
 use crate::cpe::{Applicability, Attribute};
 use crate::ecosystem::Ecosystem;
@@ -200,6 +203,7 @@ pub struct KnowledgeBase {
     /// Advisories whose statements name a (vendor, product), lower case.
     by_product: HashMap<(String, String), Vec<u32>>,
     threat: ThreatIntel,
+    vex: VexStore,
 }
 
 impl KnowledgeBase {
@@ -221,6 +225,11 @@ impl KnowledgeBase {
     /// All advisories, in load order.
     pub fn advisories(&self) -> &[Advisory] {
         &self.advisories
+    }
+
+    /// VEX statements, by vulnerability.
+    pub fn vex(&self) -> &VexStore {
+        &self.vex
     }
 
     /// Threat context per CVE: KEV entries and EPSS scores.
@@ -510,6 +519,8 @@ impl KnowledgeBase {
             self.load_nvd_reader(text.as_bytes(), origin)
         } else if ThreatIntel::recognizes(text) {
             self.threat.load_text(text, origin)
+        } else if let Some(report) = self.load_vex_text(text, origin) {
+            report
         } else if alpine::recognizes(crate::input::head(text, 4096)) {
             let mut report = LoadReport {
                 files: 1,
@@ -524,6 +535,22 @@ impl KnowledgeBase {
         } else {
             self.load_osv_str(text, origin)
         }
+    }
+
+    /// Loads a VEX document (OpenVEX, CycloneDX VEX, CSAF) when the text is one; `None`
+    /// otherwise.
+    pub fn load_vex_text(&mut self, text: &str, origin: &str) -> Option<LoadReport> {
+        let head = crate::input::head(text, 4096);
+        let maybe = head.contains("openvex")
+            || head.contains("csaf_version")
+            || (head.contains("CycloneDX") && text.contains("\"analysis\""));
+        if !maybe {
+            return None;
+        }
+        let document: serde_json::Value = serde_json::from_str(text).ok()?;
+        vex::recognizes(&document)
+            .then(|| self.vex.load(&document, origin))
+            .flatten()
     }
 
     /// Loads one OSV record written in YAML. Scalars must be written as OSV types them: a

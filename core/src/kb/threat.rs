@@ -437,7 +437,9 @@ fn detect(text: &str) -> Option<Format> {
     if head.starts_with('{') {
         // Only the first few kilobytes: the catalog's header fields come first.
         let window = crate::input::head(head, 4096);
-        if window.contains("\"vulnerabilities\"") || window.contains("\"catalogVersion\"") {
+        if window.contains("\"catalogVersion\"")
+            || (window.contains("\"vulnerabilities\"") && window.contains("\"cveID\""))
+        {
             return Some(Format::KevJson);
         }
         if window.contains("\"data\"") && window.contains("\"epss\"") {
