@@ -1,6 +1,8 @@
 //! Shared inputs for the criterion benches: the embedded demo, and real data from
 //! `../shared/data` (override with `EXPOSURE_SHARED_DIR`) when it is present.
 
+pub mod fleet;
+
 use exposure::version::Scheme;
 use std::path::PathBuf;
 

@@ -11,7 +11,6 @@ use crate::range::{interval_to_vers, Bound};
 use crate::report::{Consequence, Problem, KEPT_PROBLEMS};
 use crate::version::{Scheme, Version};
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// How sure a match is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -113,6 +112,17 @@ pub struct MatchDiagnostics {
 }
 
 impl MatchDiagnostics {
+    /// Adds another part's counts and problems (the first [`KEPT_PROBLEMS`] kept).
+    pub fn absorb(&mut self, other: MatchDiagnostics) {
+        self.software_items += other.software_items;
+        self.software_with_advisories += other.software_with_advisories;
+        self.unevaluated_ranges += other.unevaluated_ranges;
+        self.unparsable_versions += other.unparsable_versions;
+        for problem in other.problems {
+            self.problem(problem);
+        }
+    }
+
     fn problem(&mut self, problem: Problem) {
         if self.problems.len() < KEPT_PROBLEMS {
             self.problems.push(problem);
@@ -160,32 +170,87 @@ impl<'a> ParsedVersions<'a> {
 /// # Ok::<(), exposure::inventory::InventoryError>(())
 /// ```
 pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDiagnostics) {
-    let mut findings = Vec::new();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    match_fleet_with_threads(kb, fleet, threads)
+}
+
+/// [`match_fleet`] on at most `threads` threads, each matching a contiguous share of the
+/// devices; the results are the same, in the same order, whatever the number.
+pub fn match_fleet_with_threads(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    threads: usize,
+) -> (Vec<Finding>, MatchDiagnostics) {
+    let devices = &fleet.devices;
+    // Small fleets are not worth a thread.
+    let threads = threads.clamp(1, devices.len().div_ceil(64).max(1));
+    if threads == 1 {
+        let mut findings = Vec::new();
+        let mut diagnostics = MatchDiagnostics::default();
+        for device in devices {
+            match_device(kb, device, &mut findings, &mut diagnostics);
+        }
+        return (findings, diagnostics);
+    }
+    let share = devices.len().div_ceil(threads);
+    let parts: Vec<(Vec<Finding>, MatchDiagnostics)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = devices
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut findings = Vec::new();
+                    let mut diagnostics = MatchDiagnostics::default();
+                    for device in chunk {
+                        match_device(kb, device, &mut findings, &mut diagnostics);
+                    }
+                    (findings, diagnostics)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut findings = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     let mut diagnostics = MatchDiagnostics::default();
-    for device in &fleet.devices {
-        let mut seen = HashSet::new();
+    for (part, d) in parts {
+        findings.extend(part);
+        diagnostics.absorb(d);
+    }
+    (findings, diagnostics)
+}
+
+/// Matches one device, appending its findings.
+fn match_device(
+    kb: &KnowledgeBase,
+    device: &crate::inventory::Device,
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut MatchDiagnostics,
+) {
+    {
+        // Advisory ids already found on the current software item (an advisory may name a
+        // package in several entries, or through several merged sources).
+        let mut seen: Vec<&str> = Vec::new();
         for (index, software) in device.software.iter().enumerate() {
             diagnostics.software_items += 1;
+            seen.clear();
             let mut any = false;
             let mut versions = ParsedVersions::new(&software.version);
             for (advisory, affected) in kb.affecting(&software.ecosystem, &software.name) {
                 any = true;
-                if advisory.withdrawn.is_some() || seen.contains(&(index, advisory.id.as_str())) {
+                if advisory.withdrawn.is_some() || seen.contains(&advisory.id.as_str()) {
                     continue;
                 }
                 let context = Context {
                     device_id: &device.id,
                     software,
-                    field: format!("software[{index}].version"),
+                    index,
                 };
-                if let Some(evidence) = match_affected(
-                    advisory,
-                    affected,
-                    &mut versions,
-                    &context,
-                    &mut diagnostics,
-                ) {
-                    seen.insert((index, advisory.id.as_str()));
+                if let Some(evidence) =
+                    match_affected(advisory, affected, &mut versions, &context, diagnostics)
+                {
+                    seen.push(advisory.id.as_str());
                     let fixed_versions: Vec<String> = affected
                         .ranges
                         .iter()
@@ -221,9 +286,8 @@ pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDia
             }
             diagnostics.software_with_advisories += usize::from(any);
         }
-        match_device_cpes(kb, device, &mut findings, &mut diagnostics);
+        match_device_cpes(kb, device, findings, diagnostics);
     }
-    (findings, diagnostics)
 }
 
 /// The CPE matcher: vendor software (outside package and distro ecosystems, see
@@ -339,7 +403,8 @@ fn excluded_upper_bound(bounds: &str) -> Option<String> {
 struct Context<'a> {
     device_id: &'a str,
     software: &'a Software,
-    field: String,
+    /// The software item's index on its device, for locating problems.
+    index: usize,
 }
 
 fn match_affected(
@@ -367,11 +432,7 @@ fn match_affected(
         platform: Vec::new(),
     };
     let installed = context.software.version.trim();
-    if affected
-        .versions
-        .iter()
-        .any(|listed| listed.trim() == installed)
-    {
+    if affected.lists(installed) {
         return Some((evidence("versions", None, installed.to_owned()), None));
     }
     for range in &affected.ranges {
@@ -398,7 +459,7 @@ fn match_affected(
                     diagnostics.problem(Problem::new(
                         context.device_id,
                         Some(&advisory.id),
-                        &context.field,
+                        &format!("software[{}].version", context.index),
                         format!(
                             "{} {}: {message}",
                             context.software.ecosystem, context.software.name
@@ -414,4 +475,30 @@ fn match_affected(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_change_nothing_but_speed() {
+        let kb = crate::demo::knowledge_base();
+        let demo = crate::demo::fleet();
+        let mut fleet = Fleet::default();
+        for copy in 0..70 {
+            for device in &demo.devices {
+                let mut device = device.clone();
+                device.id = format!("{}-{copy}", device.id);
+                fleet.devices.push(device);
+            }
+        }
+        let (one, d1) = match_fleet_with_threads(&kb, &fleet, 1);
+        for threads in [2, 3, 8] {
+            let (many, d) = match_fleet_with_threads(&kb, &fleet, threads);
+            assert_eq!(one, many, "{threads} threads");
+            assert_eq!(d1, d, "{threads} threads");
+        }
+        assert_eq!(one.len(), 70 * 11);
+    }
 }

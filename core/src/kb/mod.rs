@@ -82,12 +82,22 @@ pub struct AffectedPackage {
     pub purl: Option<String>,
     /// Version ranges.
     pub ranges: Vec<AffectedRange>,
-    /// Versions listed explicitly as affected.
+    /// Versions listed explicitly as affected: trimmed, sorted (by bytes) and without
+    /// duplicates, so that [`AffectedPackage::lists`] is a binary search.
     pub versions: Vec<String>,
     /// Severities stated for this package only.
     pub severity: Vec<SeverityScore>,
     /// The input this entry came from (file path or origin name).
     pub source: String,
+}
+
+impl AffectedPackage {
+    /// Whether `version` (trimmed) is among the listed versions.
+    pub fn lists(&self, version: &str) -> bool {
+        self.versions
+            .binary_search_by(|v| v.as_str().cmp(version.trim()))
+            .is_ok()
+    }
 }
 
 /// One advisory (an OSV record, a CVE, …).

@@ -209,11 +209,7 @@ fn parse_affected(
         name: package_name,
         purl: package.opt_str("purl")?.map(str::to_owned),
         ranges,
-        versions: entry
-            .opt_str_list("versions")?
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        versions: sorted_versions(entry.opt_str_list("versions")?),
         severity: severities(entry, origin)?,
         source: origin.to_owned(),
     })
@@ -247,6 +243,20 @@ fn parse_events(range: &Obj<'_>) -> Result<Vec<OsvEvent>, FieldError> {
             })
         })
         .collect()
+}
+
+/// The listed versions, trimmed, sorted and without duplicates, so that membership is a
+/// binary search (Debian's records list hundreds per package).
+fn sorted_versions(listed: Vec<&str>) -> Vec<String> {
+    let mut out: Vec<String> = listed
+        .into_iter()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The scheme a range of this type is ordered by in this ecosystem.

@@ -1,0 +1,103 @@
+//! The scale benchmark: a seeded fleet of 10,000 devices with 300 software items each, drawn
+//! from real SBOMs and a real dpkg status, assessed against every feed in `../shared/data`.
+//! Prints the time of each phase and the peak memory (VmHWM). Results: `benches/README.md`.
+//!
+//!     cargo run --release -p exposure-benches --example fleet_scale [-- DEVICES ITEMS SEED]
+
+#![allow(clippy::print_stdout)] // a benchmark report
+
+use exposure::kb::KnowledgeBase;
+use exposure::Engine;
+use exposure_benches::fleet::{generate, Pool};
+use std::time::Instant;
+
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (devices, items, seed) = (
+        args.first().copied().unwrap_or(10_000),
+        args.get(1).copied().unwrap_or(300),
+        args.get(2).copied().unwrap_or(7) as u64,
+    );
+    let Some(data) = exposure_benches::shared_data() else {
+        eprintln!("SKIPPED: shared data not found (set EXPOSURE_SHARED_DIR)");
+        return;
+    };
+    let started = Instant::now();
+    let mut kb = KnowledgeBase::new();
+    let feeds = [
+        "nvd/json-1.1/nvdcve-1.1-2017.json.gz",
+        "nvd/json-1.1/nvdcve-1.1-modified.json.gz",
+        "nvd/json-1.1/nvdcve-1.1-recent.json.gz",
+        "nvd/api-2.0-samples",
+        "osv-go/golang-vulndb-osv.tar.gz",
+        "osv-rustsec/rustsec-osv-crates.tar.gz",
+        "osv-pypa/pypa-advisory-database-vulns.tar.gz",
+        "debian-osv/debian-osv-dsa-dla-dtsa.tar.gz",
+        "debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz",
+        "alpine-secdb/alpine-secdb-json-v3.2-v3.21-edge.tar.gz",
+        "cisa-kev/known_exploited_vulnerabilities.json",
+        "epss/vuls-data-raw-epss-2021-08-31.json.gz",
+        "advisories-redhat-ubuntu/claircore-rhel-vex-cve-2023-38545.json.gz",
+    ];
+    let mut records = 0;
+    for feed in feeds {
+        match kb.load_path(&data.join(feed)) {
+            Ok(report) => records += report.records_loaded,
+            Err(e) => eprintln!("{feed}: {e}"),
+        }
+    }
+    let loaded = started.elapsed();
+    let pool = Pool::from_shared(&data);
+    let started = Instant::now();
+    let fleet = generate(&pool, devices, items, seed);
+    let generated = started.elapsed();
+    let started = Instant::now();
+    let (matched, _) = exposure::matching::match_fleet(&kb, &fleet);
+    println!(
+        "matching alone: {:.2} s, {} findings",
+        started.elapsed().as_secs_f64(),
+        matched.len()
+    );
+    drop(matched);
+    let engine = Engine::new(kb);
+    let started = Instant::now();
+    let assessment = engine.assess(&fleet);
+    let assessed = started.elapsed();
+    println!(
+        "knowledge base: {records} records from {} feeds in {:.2} s ({} advisories)",
+        feeds.len(),
+        loaded.as_secs_f64(),
+        engine.kb().len()
+    );
+    println!(
+        "pool: {} Debian source packages, {} language packages",
+        pool.debian.len(),
+        pool.language.len()
+    );
+    println!(
+        "fleet: {devices} devices x {items} items (seed {seed}) generated in {:.2} s",
+        generated.as_secs_f64()
+    );
+    println!(
+        "assessment: {:.2} s on {} threads: {} findings, {} suppressed, {} recommendations, organisation score {:.1}",
+        assessed.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, usize::from),
+        assessment.findings.len(),
+        assessment.suppressed.len(),
+        assessment.recommendations.len(),
+        assessment.organisation.score
+    );
+    if let Some(peak) = peak_memory_mib() {
+        println!("peak memory: {peak:.0} MiB");
+    }
+}
