@@ -84,6 +84,9 @@ impl ThreatContext {
     }
 }
 
+/// The terms a finding is scored with: its CVSS summary, risk and threat context.
+type ScoreTerms = (Option<CvssSummary>, FindingRisk, ThreatContext);
+
 /// A finding a VEX statement removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suppression {
@@ -258,28 +261,47 @@ impl Engine {
         &self.parameters
     }
 
+    /// The CVSS summary, risk terms and threat context of a finding.
+    fn score_terms(
+        &self,
+        finding: &Finding,
+        diagnostics: &mut MatchDiagnostics,
+    ) -> ScoreTerms {
+        let advisory = self.kb.get(&finding.advisory_id);
+        let cvss = advisory.and_then(|a| cvss_of(a, finding, diagnostics));
+        let word = advisory.and_then(|a| a.severity_label.as_deref());
+        let risk = self.parameters.finding_risk(cvss.as_ref(), word);
+        let cvss = cvss.map(|v| CvssSummary {
+            version: match v.version() {
+                crate::score::cvss::V3Version::V30 => "3.0",
+                crate::score::cvss::V3Version::V31 => "3.1",
+            },
+            vector: v.to_string(),
+            base_score: v.base_score(),
+            severity: v.base_severity(),
+        });
+        let threat = ThreatContext::of(&finding.advisory_id, &finding.aliases, self.kb.threat());
+        (cvss, risk, threat)
+    }
+
     /// Matches, scores and recommends for `fleet`.
     pub fn assess(&self, fleet: &Fleet) -> Assessment {
         let (findings, mut diagnostics) = match_fleet(&self.kb, fleet);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
+        // The score terms depend on the advisory and the package's ecosystem only: computed
+        // once per pair (a fleet has far fewer pairs than findings).
+        let mut terms: HashMap<(String, crate::ecosystem::Ecosystem), ScoreTerms> = HashMap::new();
         let scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
-                let advisory = self.kb.get(&finding.advisory_id);
-                let cvss = advisory.and_then(|a| cvss_of(a, &finding, &mut diagnostics));
-                let word = advisory.and_then(|a| a.severity_label.as_deref());
-                let risk = self.parameters.finding_risk(cvss.as_ref(), word);
-                let cvss = cvss.map(|v| CvssSummary {
-                    version: match v.version() {
-                        crate::score::cvss::V3Version::V30 => "3.0",
-                        crate::score::cvss::V3Version::V31 => "3.1",
-                    },
-                    vector: v.to_string(),
-                    base_score: v.base_score(),
-                    severity: v.base_severity(),
-                });
-                let threat =
-                    ThreatContext::of(&finding.advisory_id, &finding.aliases, self.kb.threat());
+                let key = (
+                    finding.advisory_id.clone(),
+                    finding.software.ecosystem.clone(),
+                );
+                let (cvss, risk, threat) = terms
+                    .entry(key)
+                    .or_insert_with(|| self.score_terms(&finding, &mut diagnostics))
+                    .clone();
                 ScoredFinding {
                     finding,
                     cvss,

@@ -73,8 +73,8 @@ pub struct Evidence {
 pub struct Finding {
     /// The device's id.
     pub device_id: String,
-    /// The software item.
-    pub software: Software,
+    /// The software item, shared by all the findings on it.
+    pub software: std::sync::Arc<Software>,
     /// The advisory's id.
     pub advisory_id: String,
     /// Its aliases (CVE, GHSA, …).
@@ -235,6 +235,7 @@ fn match_device(
         for (index, software) in device.software.iter().enumerate() {
             diagnostics.software_items += 1;
             seen.clear();
+            let mut shared: Option<std::sync::Arc<Software>> = None;
             let mut any = false;
             let mut versions = ParsedVersions::new(&software.version);
             for (advisory, affected) in kb.affecting(&software.ecosystem, &software.name) {
@@ -271,9 +272,12 @@ fn match_device(
                     } else {
                         FixState::Unknown
                     };
+                    let software = shared
+                        .get_or_insert_with(|| std::sync::Arc::new(software.clone()))
+                        .clone();
                     findings.push(Finding {
                         device_id: device.id.clone(),
-                        software: software.clone(),
+                        software,
                         advisory_id: advisory.id.clone(),
                         aliases: advisory.aliases.clone(),
                         summary: advisory.summary.clone(),
@@ -357,7 +361,7 @@ fn match_device_cpes(
             let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
             findings.push(Finding {
                 device_id: device.id.clone(),
-                software: software.clone(),
+                software: std::sync::Arc::new(software.clone()),
                 advisory_id: advisory.id.clone(),
                 aliases: advisory.aliases.clone(),
                 summary: advisory.summary.clone(),
