@@ -262,11 +262,7 @@ impl Engine {
     }
 
     /// The CVSS summary, risk terms and threat context of a finding.
-    fn score_terms(
-        &self,
-        finding: &Finding,
-        diagnostics: &mut MatchDiagnostics,
-    ) -> ScoreTerms {
+    fn score_terms(&self, finding: &Finding, diagnostics: &mut MatchDiagnostics) -> ScoreTerms {
         let advisory = self.kb.get(&finding.advisory_id);
         let cvss = advisory.and_then(|a| cvss_of(a, finding, diagnostics));
         let word = advisory.and_then(|a| a.severity_label.as_deref());
