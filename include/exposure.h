@@ -393,6 +393,16 @@ void exposure_engine_free(struct exposure_engine *engine);
 // Number of advisories in the engine's knowledge base (0 for NULL).
 size_t exposure_engine_advisory_count(const struct exposure_engine *engine);
 
+// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
+// and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
+// secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
+// skipped and reported; when `report` is not NULL, `*report` receives the load report as JSON.
+exposure_status exposure_engine_load_path(struct exposure_engine *engine,
+                                          const char *path,
+                                          size_t path_len,
+                                          struct exposure_string **report,
+                                          struct exposure_error **err);
+
 // Loads OSV advisories from a JSON file or a directory of them. Bad records are skipped and
 // reported; when `report` is not NULL, `*report` receives the load report as JSON (records
 // read, loaded, skipped, and the problems with file, record and field).

@@ -22,6 +22,8 @@ const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json]
+  exposure kb stats PATH... [--format table|json]
+                                          load feeds (any --kb input) and summarise them
   exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
   exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
   exposure cpe parse [--to fs|uri|wfn]    stdin: a CPE 2.3 formatted string, 2.2 URI or WFN
@@ -233,6 +235,71 @@ fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> std::io::Res
 
 /// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 (with
 /// the usage) when its arguments were wrong.
+/// `PATH... [--format table|json]` for `kb stats`.
+fn kb_stats_args(args: &[String]) -> Result<(Vec<PathBuf>, bool), String> {
+    let mut paths = Vec::new();
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("table") => json = false,
+                _ => return Err("--format needs table or json".to_owned()),
+            },
+            flag if flag.starts_with("--") => return Err(format!("unknown argument {flag:?}")),
+            path => paths.push(PathBuf::from(path)),
+        }
+    }
+    if paths.is_empty() {
+        return Err("kb stats needs at least one feed path".to_owned());
+    }
+    Ok((paths, json))
+}
+
+/// Loads the feeds and prints what the knowledge base holds, with each load report.
+fn kb_stats(paths: &[PathBuf], json: bool) -> Result<(), String> {
+    use std::fmt::Write as _;
+    let mut kb = KnowledgeBase::new();
+    let mut reports = Vec::new();
+    for path in paths {
+        let started = std::time::Instant::now();
+        let report = kb.load_path(path).map_err(|e| e.to_string())?;
+        eprintln!(
+            "{}: {report} in {:.2} s",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
+        for problem in report.problems.iter().take(10) {
+            eprintln!("  {problem}");
+        }
+        reports.push((path.display().to_string(), report));
+    }
+    let stats = kb.stats();
+    let text = if json {
+        let value = serde_json::json!({"stats": stats, "loads": reports.iter().map(|(p, r)| serde_json::json!({"path": p, "report": r})).collect::<Vec<_>>()});
+        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n"
+    } else {
+        let mut out = format!(
+            "advisories: {} ({} withdrawn) from {} sources\nCPE applicability statements: {} naming {} products\nKEV entries: {}  EPSS scores: {}  VEX statements: {}\n",
+            stats.advisories, stats.withdrawn, stats.sources, stats.applicability_statements, stats.cpe_products,
+            stats.kev_entries, stats.epss_scores, stats.vex_statements
+        );
+        for (kind, n) in &stats.with_cvss {
+            let _ = writeln!(out, "advisories with {kind}: {n}");
+        }
+        out.push_str("affected entries by ecosystem:\n");
+        for (ecosystem, n) in &stats.affected_by_ecosystem {
+            let _ = writeln!(out, "  {ecosystem}: {n}");
+        }
+        out
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())
+}
+
 fn exit_code<E: std::fmt::Display>(outcome: Result<Result<(), E>, String>) -> ExitCode {
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
@@ -275,6 +342,9 @@ fn main() -> ExitCode {
                 };
                 run_lines(|line| cpe::guess_line(&normalizer, line))
             }))
+        }
+        ["kb", "stats"] => {
+            return exit_code(kb_stats_args(&args[2..]).map(|(paths, json)| kb_stats(&paths, json)))
         }
         ["cpe", "compare"] => {
             return exit_code(if args.len() == 2 {

@@ -75,3 +75,36 @@ fn an_unknown_distro_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown distro \"plan9\""));
 }
+
+#[test]
+fn kb_stats_summarises_every_feed_kind() {
+    let dir = scratch("stats");
+    let kev = dir.join("kev.csv");
+    std::fs::write(
+        &kev,
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n\
+         CVE-2021-23337,lodash,lodash,Command Injection,2022-01-10,d,a,2022-01-24,Unknown,,\n",
+    )
+    .expect("write");
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/demo/advisories.osv.json"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["kb", "stats", demo])
+        .arg(&kev)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["stats"]["advisories"], 10);
+    assert_eq!(json["stats"]["kev_entries"], 1);
+    assert_eq!(json["stats"]["affected_by_ecosystem"]["npm"], 3);
+    assert_eq!(json["loads"][1]["report"]["records_loaded"], 1);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -84,6 +84,107 @@ impl ThreatContext {
     }
 }
 
+/// One finding as a flat row, for tables, CSV and data frames.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingRow {
+    /// The device's id.
+    pub device_id: String,
+    /// The software's ecosystem.
+    pub ecosystem: String,
+    /// The software's name.
+    pub software: String,
+    /// The installed version.
+    pub version: String,
+    /// The advisory's id.
+    pub advisory_id: String,
+    /// Its aliases, joined by spaces.
+    pub aliases: String,
+    /// The CVSS base score used, when there is one.
+    pub cvss: Option<f64>,
+    /// The model's impact, likelihood and risk.
+    pub impact: f64,
+    /// See [`FindingRisk::likelihood`].
+    pub likelihood: f64,
+    /// See [`FindingRisk::risk`].
+    pub risk: f64,
+    /// Listed in CISA's KEV catalog.
+    pub known_exploited: bool,
+    /// The EPSS probability, when known.
+    pub epss: Option<f64>,
+    /// The fixing version, when known.
+    pub fix: Option<String>,
+    /// `fixed`, `not_fixed`, `will_not_fix` or `unknown`.
+    pub fix_state: crate::matching::FixState,
+    /// The matcher that fired.
+    pub matcher: &'static str,
+    /// How sure the match is.
+    pub confidence: crate::matching::Confidence,
+}
+
+impl FindingRow {
+    /// The field names in declaration order: the columns of a table of rows (serialised
+    /// maps do not keep an order).
+    pub const COLUMNS: [&'static str; 16] = [
+        "device_id",
+        "ecosystem",
+        "software",
+        "version",
+        "advisory_id",
+        "aliases",
+        "cvss",
+        "impact",
+        "likelihood",
+        "risk",
+        "known_exploited",
+        "epss",
+        "fix",
+        "fix_state",
+        "matcher",
+        "confidence",
+    ];
+}
+
+impl Assessment {
+    /// Every finding as a flat row, in finding order.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let rows = a.finding_rows();
+    /// assert_eq!(rows.len(), a.findings.len());
+    /// assert!(rows.iter().all(|r| r.risk > 0.0 && r.risk <= 1.0));
+    /// // The columns name every serialised field, in order.
+    /// let json = serde_json::to_value(&rows[0]).unwrap();
+    /// let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    /// let mut columns = exposure::engine::FindingRow::COLUMNS.to_vec();
+    /// keys.sort_unstable();
+    /// columns.sort_unstable();
+    /// assert_eq!(keys, columns);
+    /// ```
+    pub fn finding_rows(&self) -> Vec<FindingRow> {
+        self.findings
+            .iter()
+            .map(|f| FindingRow {
+                device_id: f.finding.device_id.clone(),
+                ecosystem: f.finding.software.ecosystem.to_string(),
+                software: f.finding.software.name.clone(),
+                version: f.finding.software.version.clone(),
+                advisory_id: f.finding.advisory_id.clone(),
+                aliases: f.finding.aliases.join(" "),
+                cvss: f.cvss.as_ref().map(|c| c.base_score),
+                impact: f.risk.impact,
+                likelihood: f.risk.likelihood,
+                risk: f.risk.risk,
+                known_exploited: f.threat.known_exploited.is_some(),
+                epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
+                fix: f.finding.fix.clone(),
+                fix_state: f.finding.fix_state,
+                matcher: f.finding.evidence.matcher,
+                confidence: f.finding.evidence.confidence,
+            })
+            .collect()
+    }
+}
+
 /// The terms a finding is scored with: its CVSS summary, risk and threat context.
 type ScoreTerms = (Option<CvssSummary>, FindingRisk, ThreatContext);
 

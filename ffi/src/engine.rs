@@ -84,6 +84,32 @@ fn report_out(
     }
 }
 
+/// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
+/// and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
+/// secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
+/// skipped and reported; when `report` is not NULL, `*report` receives the load report as JSON.
+#[no_mangle]
+pub extern "C" fn exposure_engine_load_path(
+    engine: *mut exposure_engine,
+    path: *const c_char,
+    path_len: usize,
+    report: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard(|| {
+        // SAFETY: a non-NULL `engine` was made by this library; the caller gives exclusive access.
+        let Some(engine) = (unsafe { engine.as_mut() }) else {
+            return exposure_status::NullArgument;
+        };
+        // SAFETY: the caller promises `path_len` readable bytes at `path`.
+        let path = try_arg!(unsafe { str_arg(path, path_len) });
+        match engine.inner.kb_mut().load_path(Path::new(path)) {
+            Ok(loaded) => report_out(report, &loaded),
+            Err(e) => fail(err, exposure_status::KbIo, &e.to_string()),
+        }
+    })
+}
+
 /// Loads OSV advisories from a JSON file or a directory of them. Bad records are skipped and
 /// reported; when `report` is not NULL, `*report` receives the load report as JSON (records
 /// read, loaded, skipped, and the problems with file, record and field).

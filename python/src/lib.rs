@@ -51,6 +51,17 @@ impl PyEngine {
         to_python(py, &report)
     }
 
+    /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1
+    /// feeds and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar
+    /// archives), Alpine secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX,
+    /// CSAF). Returns the load report as a dict. The GIL is released while loading.
+    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
+    fn load(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+        let kb = self.inner.kb_mut();
+        let report = py.detach(|| kb.load_path(&path)).map_err(into_pyerr)?;
+        to_python(py, &report)
+    }
+
     /// Loads OSV advisories from JSON text (one record or a list); returns the load report.
     #[pyo3(signature = (text, origin = "<string>"))]
     fn load_osv_json(&mut self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Py<PyAny>> {
@@ -142,6 +153,28 @@ impl Assessment {
     /// The whole assessment as plain dicts and lists.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_python(py, &self.0)
+    }
+
+    /// Every finding as a flat dict: device, software, advisory, scores, threat, fix and
+    /// evidence summary.
+    fn finding_rows(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.finding_rows())
+    }
+
+    /// The findings as a pandas DataFrame, one row per finding (the columns of
+    /// `finding_rows`). Needs pandas; without it, an ImportError says so.
+    fn to_dataframe(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let pandas = py.import("pandas").map_err(|_| {
+            pyo3::exceptions::PyImportError::new_err(
+                "Assessment.to_dataframe needs pandas (pip install pandas); finding_rows() gives the same rows as dicts",
+            )
+        })?;
+        let rows = to_python(py, &self.0.finding_rows())?;
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("columns", exposure::engine::FindingRow::COLUMNS.to_vec())?;
+        Ok(pandas
+            .call_method("DataFrame", (rows,), Some(&kwargs))?
+            .unbind())
     }
 
     /// The whole assessment as a JSON string.
@@ -301,7 +334,7 @@ fn assess(
             None => exposure::Engine::demo(),
         };
         for path in kb.iter().flatten() {
-            engine.kb_mut().load_osv_path(path)?;
+            engine.kb_mut().load_path(path)?;
         }
         let Some(paths) = inventory else {
             return Ok(engine.assess(&exposure::demo::fleet()));

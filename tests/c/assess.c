@@ -1,6 +1,7 @@
 /* End-to-end test of the C ABI: demo engine, assessment JSON, error paths, ownership.
  * Built with -std=c99 -Wall -Wextra -Werror -pedantic and AddressSanitizer/UBSan by
  * scripts/test, so every leak or misuse of the documented ownership fails the test. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
 #include "exposure.h"
 
 #include <stdio.h>
@@ -123,6 +124,42 @@ static void test_own_knowledge_and_inventory(void) {
     exposure_engine_free(engine);
 }
 
+/* Any feed by path: the demo's OSV file, then a KEV catalog written here, told apart by content. */
+static void test_load_path(void) {
+    static const char kev[] =
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,"
+        "knownRansomwareCampaignUse,notes,cwes\n"
+        "CVE-2021-23337,lodash,lodash,Command Injection,2022-01-10,d,a,2022-01-24,Known,,CWE-94\n";
+    const char *osv = "core/data/demo/advisories.osv.json";
+    char kev_path[] = "/tmp/exposure-c-kev-XXXXXX";
+    exposure_engine *engine = NULL;
+    exposure_string *report = NULL;
+    exposure_string *out = NULL;
+    FILE *f;
+    int fd = mkstemp(kev_path);
+    CHECK(fd >= 0);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs(kev, f);
+        fclose(f);
+    }
+    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_load_path(engine, osv, strlen(osv), &report, NULL) == EXPOSURE_STATUS_OK);
+    CHECK(report != NULL && strstr(text(report), "\"records_loaded\":10") != NULL);
+    exposure_string_free(report);
+    report = NULL;
+    CHECK(exposure_engine_load_path(engine, kev_path, strlen(kev_path), &report, NULL) == EXPOSURE_STATUS_OK);
+    CHECK(report != NULL && strstr(text(report), "\"records_loaded\":1") != NULL);
+    CHECK(exposure_engine_assess_json(engine, "{\"devices\": [{\"id\": \"d\", \"software\": [{\"purl\": \"pkg:npm/lodash@4.17.15\"}]}]}",
+                                      strlen("{\"devices\": [{\"id\": \"d\", \"software\": [{\"purl\": \"pkg:npm/lodash@4.17.15\"}]}]}"),
+                                      &out, NULL) == EXPOSURE_STATUS_OK);
+    CHECK(out != NULL && strstr(text(out), "\"known_ransomware_use\":true") != NULL);
+    exposure_string_free(out);
+    exposure_string_free(report);
+    exposure_engine_free(engine);
+    remove(kev_path);
+}
+
 static void test_errors(void) {
     exposure_engine *engine = NULL;
     exposure_string *out = NULL;
@@ -160,6 +197,7 @@ int main(int argc, char **argv) {
     test_version();
     test_demo_assessment();
     test_demo_vectors(argc > 1 ? argv[1] : "tests/vectors/demo-findings.tsv");
+    test_load_path();
     test_own_knowledge_and_inventory();
     test_errors();
     printf("%d passed, %d failed\n", passes, failures);

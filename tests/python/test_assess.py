@@ -142,3 +142,32 @@ def test_fuzz_seeds_never_panic_into_python(path):
         engine.assess_json(text, origin=path.name)
     except exposure.ExposureError:
         pass
+
+
+def test_engine_load_reads_threat_feeds_and_findings_carry_them(tmp_path):
+    engine = exposure.Engine.demo()
+    kev = tmp_path / "kev.csv"
+    kev.write_text(
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n"
+        "CVE-2021-23337,lodash,lodash,Command Injection,2022-01-10,d,a,2022-01-24,Unknown,,CWE-94\n"
+    )
+    report = engine.load(kev)
+    assert (report["records_read"], report["records_loaded"]) == (1, 1)
+    rows = engine.assess_demo_fleet().finding_rows()
+    flagged = [r for r in rows if r["known_exploited"]]
+    assert flagged and all("CVE-2021-23337" in r["aliases"] or r["advisory_id"] == "CVE-2021-23337" for r in flagged)
+    assert {"device_id", "software", "version", "advisory_id", "risk", "fix_state", "matcher", "confidence"} <= set(rows[0])
+
+
+def test_to_dataframe_has_one_row_per_finding_or_says_pandas_is_needed():
+    a = exposure.assess(demo=True)
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="needs pandas"):
+            a.to_dataframe()
+        return
+    frame = a.to_dataframe()
+    assert len(frame) == len(a.findings)
+    assert frame["risk"].between(0, 1).all()
+    assert list(frame.columns[:4]) == ["device_id", "ecosystem", "software", "version"]

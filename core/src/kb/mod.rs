@@ -170,6 +170,32 @@ impl Advisory {
     }
 }
 
+/// What a knowledge base holds, for `exposure kb stats` and dashboards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct KbStats {
+    /// Advisories (merged by id).
+    pub advisories: usize,
+    /// Of which withdrawn or rejected.
+    pub withdrawn: usize,
+    /// Advisories with at least one CVSS vector of each version (`CVSS_V2`, `CVSS_V3`,
+    /// `CVSS_V4`).
+    pub with_cvss: std::collections::BTreeMap<String, usize>,
+    /// Affected entries per ecosystem (`Debian:12`, `PyPI`, …).
+    pub affected_by_ecosystem: std::collections::BTreeMap<String, usize>,
+    /// NVD applicability statements (CPE configurations).
+    pub applicability_statements: usize,
+    /// Distinct (vendor, product) pairs they name.
+    pub cpe_products: usize,
+    /// Inputs that contributed.
+    pub sources: usize,
+    /// CISA KEV entries.
+    pub kev_entries: usize,
+    /// EPSS scores.
+    pub epss_scores: usize,
+    /// VEX statements.
+    pub vex_statements: usize,
+}
+
 /// A whole input could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -283,6 +309,50 @@ impl KnowledgeBase {
             .into_iter()
             .flatten()
             .filter_map(|&at| Some((&self.advisories[at as usize], self.applicability.get(&at)?)))
+    }
+
+    /// A summary of what this knowledge base holds.
+    ///
+    /// ```
+    /// let stats = exposure::demo::knowledge_base().stats();
+    /// assert_eq!(stats.advisories, 10);
+    /// assert!(stats.affected_by_ecosystem.contains_key("Go"));
+    /// ```
+    pub fn stats(&self) -> KbStats {
+        let mut stats = KbStats {
+            advisories: self.advisories.len(),
+            applicability_statements: self.applicability.len(),
+            cpe_products: self.by_product.len(),
+            kev_entries: self.threat.kev_len(),
+            epss_scores: self.threat.epss_len(),
+            vex_statements: self.vex.len(),
+            ..KbStats::default()
+        };
+        let mut sources = std::collections::HashSet::new();
+        for advisory in &self.advisories {
+            stats.withdrawn += usize::from(advisory.withdrawn.is_some());
+            let mut kinds: Vec<&str> = advisory
+                .severity
+                .iter()
+                .chain(advisory.affected.iter().flat_map(|a| &a.severity))
+                .map(|s| s.kind.as_str())
+                .filter(|k| k.starts_with("CVSS_"))
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            for kind in kinds {
+                *stats.with_cvss.entry(kind.to_owned()).or_default() += 1;
+            }
+            for affected in &advisory.affected {
+                *stats
+                    .affected_by_ecosystem
+                    .entry(affected.ecosystem.to_string())
+                    .or_default() += 1;
+            }
+            sources.extend(advisory.sources.iter().map(String::as_str));
+        }
+        stats.sources = sources.len();
+        stats
     }
 
     /// Number of advisories with an applicability statement.
