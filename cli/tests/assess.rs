@@ -108,3 +108,59 @@ fn kb_stats_summarises_every_feed_kind() {
     assert_eq!(json["loads"][1]["report"]["records_loaded"], 1);
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn kb_build_writes_a_snapshot_that_assess_reads() {
+    let dir = scratch("build");
+    let snapshot = dir.join("kb.bin");
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/demo/advisories.osv.json"
+    );
+    let fleet = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/data/demo/fleet.json");
+    let built = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["kb", "build", demo, "-o"])
+        .arg(&snapshot)
+        .output()
+        .expect("runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let assess = |kb: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+            .args(["assess", "--format", "json", "--kb"])
+            .arg(kb)
+            .args(["--inventory", fleet])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        // Evidence names the source file, which is the same through the snapshot.
+        json["inventory_reports"] = serde_json::Value::Null;
+        json
+    };
+    assert_eq!(assess(&snapshot), assess(std::path::Path::new(demo)));
+    // A damaged snapshot is refused with its name and the reason.
+    let mut bytes = std::fs::read(&snapshot).expect("read");
+    bytes.truncate(bytes.len() - 1);
+    std::fs::write(&snapshot, bytes).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["assess", "--kb"])
+        .arg(&snapshot)
+        .args(["--inventory", fleet])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("snapshot truncated"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -186,6 +186,91 @@ impl Applicability {
         }
     }
 
+    /// The statement as NVD JSON that [`Applicability::from_nvd_json`] reads back to an equal
+    /// statement: the JSON 1.1 shape (`{"nodes": [...]}` with `cpe_match` and `children`)
+    /// when every configuration is a single plain node, as 1.1 feeds make them, else the API
+    /// 2.0 array.
+    ///
+    /// ```
+    /// use exposure::cpe::Applicability;
+    /// let json = serde_json::json!([{ "operator": "AND", "nodes": [
+    ///     { "operator": "OR", "cpeMatch": [{ "vulnerable": true, "versionEndExcluding": "1.3.2",
+    ///       "criteria": "cpe:2.3:a:webmproject:libwebp:*:*:*:*:*:*:*:*" }] },
+    ///     { "operator": "OR", "cpeMatch": [{ "vulnerable": false,
+    ///       "criteria": "cpe:2.3:o:debian:debian_linux:12.0:*:*:*:*:*:*:*" }] }] }]);
+    /// let statement = Applicability::from_nvd_json(&json)?;
+    /// let again = Applicability::from_nvd_json(&statement.to_nvd_json())?;
+    /// assert_eq!(again.to_nvd_json(), statement.to_nvd_json());
+    /// # Ok::<(), exposure::cpe::ConfigurationError>(())
+    /// ```
+    pub fn to_nvd_json(&self) -> Json {
+        fn op(o: Operator) -> &'static str {
+            match o {
+                Operator::And => "AND",
+                Operator::Or => "OR",
+            }
+        }
+        fn criterion(c: &Criterion, name_key: &str) -> Json {
+            let mut m = serde_json::Map::new();
+            m.insert("vulnerable".into(), Json::Bool(c.vulnerable));
+            m.insert(name_key.into(), Json::String(c.text.clone()));
+            for part in c.bounds.as_deref().unwrap_or_default().split(", ") {
+                let (key, value) = if let Some(v) = part.strip_prefix(">=") {
+                    ("versionStartIncluding", v)
+                } else if let Some(v) = part.strip_prefix('>') {
+                    ("versionStartExcluding", v)
+                } else if let Some(v) = part.strip_prefix("<=") {
+                    ("versionEndIncluding", v)
+                } else if let Some(v) = part.strip_prefix('<') {
+                    ("versionEndExcluding", v)
+                } else {
+                    continue;
+                };
+                m.insert(key.into(), Json::String(value.to_owned()));
+            }
+            if let Some(id) = &c.id {
+                m.insert("matchCriteriaId".into(), Json::String(id.clone()));
+            }
+            Json::Object(m)
+        }
+        fn node_v1(n: &Node) -> Json {
+            serde_json::json!({
+                "operator": op(n.operator),
+                "negate": n.negate,
+                "cpe_match": n.criteria.iter().map(|c| criterion(c, "cpe23Uri")).collect::<Vec<_>>(),
+                "children": n.children.iter().map(node_v1).collect::<Vec<_>>(),
+            })
+        }
+        let v1_shaped = self
+            .configurations
+            .iter()
+            .all(|c| c.operator == Operator::Or && !c.negate && c.nodes.len() == 1);
+        if v1_shaped {
+            let nodes: Vec<Json> = self
+                .configurations
+                .iter()
+                .map(|c| node_v1(&c.nodes[0]))
+                .collect();
+            return serde_json::json!({ "nodes": nodes });
+        }
+        Json::Array(
+            self.configurations
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "operator": op(c.operator),
+                        "negate": c.negate,
+                        "nodes": c.nodes.iter().map(|n| serde_json::json!({
+                            "operator": op(n.operator),
+                            "negate": n.negate,
+                            "cpeMatch": n.criteria.iter().map(|c| criterion(c, "criteria")).collect::<Vec<_>>(),
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        )
+    }
+
     /// Every criterion, for indexing by vendor and product.
     pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
         fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Criterion>) {

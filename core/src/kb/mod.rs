@@ -7,6 +7,7 @@
 mod alpine;
 mod nvd;
 mod osv;
+mod snapshot;
 mod threat;
 mod vex;
 
@@ -15,6 +16,7 @@ mod tests;
 
 pub use crate::report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
 pub use nvd::NvdRecord;
+pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};
 pub use threat::{EpssScore, KevEntry, ThreatIntel};
 pub(crate) use vex::applies_to as vex_applies_to;
 pub use vex::{VexProduct, VexStatement, VexStatus, VexStore};
@@ -208,6 +210,15 @@ pub enum KbError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The file is a snapshot that cannot be used (other format version, truncated,
+    /// corrupted).
+    #[error("{path}: {source}")]
+    Snapshot {
+        /// The path.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: SnapshotError,
+    },
     /// The file could not be read as text (decompression or encoding failed).
     #[error("cannot read {path}: {source}")]
     Input {
@@ -266,6 +277,10 @@ impl KnowledgeBase {
     /// VEX statements, by vulnerability.
     pub fn vex(&self) -> &VexStore {
         &self.vex
+    }
+
+    pub(crate) fn vex_mut(&mut self) -> &mut VexStore {
+        &mut self.vex
     }
 
     /// Threat context per CVE: KEV entries and EPSS scores.
@@ -579,6 +594,13 @@ impl KnowledgeBase {
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| input(crate::input::InputError::Io(e)))?;
+        if snapshot::is_snapshot(&bytes) {
+            let other = KnowledgeBase::from_snapshot(&bytes).map_err(|e| KbError::Snapshot {
+                path: path.to_owned(),
+                source: e,
+            })?;
+            return Ok(self.absorb(other));
+        }
         if bytes.starts_with(b"PK\x03\x04") {
             return Ok(self.load_zip(&bytes, &origin));
         }
@@ -587,6 +609,51 @@ impl KnowledgeBase {
         }
         let text = crate::input::decode_text(bytes).map_err(input)?;
         Ok(self.load_document(&text, &origin))
+    }
+
+    /// Adds everything another knowledge base holds (a snapshot loaded next to feeds):
+    /// advisories merged by id, statements, KEV, EPSS and VEX. Moves it when this one is
+    /// empty.
+    fn absorb(&mut self, other: KnowledgeBase) -> LoadReport {
+        let mut report = LoadReport {
+            files: 1,
+            records_read: other.len(),
+            records_loaded: other.len(),
+            ..LoadReport::default()
+        };
+        if self.is_empty()
+            && self.threat.kev_len() == 0
+            && self.threat.epss_len() == 0
+            && self.vex.is_empty()
+        {
+            *self = other;
+            return report;
+        }
+        for (at, advisory) in other.advisories.iter().enumerate() {
+            #[allow(clippy::cast_possible_truncation)]
+            let applicability = other.applicability.get(&(at as u32)).cloned();
+            report.records_replaced += usize::from(self.insert_nvd(NvdRecord {
+                advisory: advisory.clone(),
+                applicability,
+                kev: None,
+            }));
+        }
+        let threat = other.threat;
+        let versions = [
+            threat.kev_catalog_version().map(str::to_owned),
+            threat.epss_model_version().map(str::to_owned),
+            threat.epss_score_date().map(str::to_owned),
+        ];
+        let kev = threat.kev_entries().cloned().collect();
+        let epss = threat
+            .epss_entries()
+            .map(|(id, s)| (id.to_owned(), s))
+            .collect();
+        self.threat.restore(kev, epss, versions);
+        for statement in other.vex.statements() {
+            self.vex.add(statement.clone());
+        }
+        report
     }
 
     /// Loads one document of text, told apart by content and, for YAML, by its name's

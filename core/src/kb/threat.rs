@@ -101,6 +101,27 @@ impl ThreatIntel {
         });
     }
 
+    /// Every EPSS score with its CVE, in no particular order.
+    pub fn epss_entries(&self) -> impl Iterator<Item = (&str, EpssScore)> {
+        self.epss.iter().map(|(id, s)| (id.as_str(), *s))
+    }
+
+    /// Restores what a snapshot saved.
+    pub(crate) fn restore(
+        &mut self,
+        kev: Vec<KevEntry>,
+        epss: Vec<(String, EpssScore)>,
+        versions: [Option<String>; 3],
+    ) {
+        self.kev
+            .extend(kev.into_iter().map(|e| (e.cve_id.clone(), e)));
+        self.epss.extend(epss);
+        let [catalog, model, date] = versions;
+        self.kev_catalog_version = catalog.or(self.kev_catalog_version.take());
+        self.epss_model_version = model.or(self.epss_model_version.take());
+        self.epss_score_date = date.or(self.epss_score_date.take());
+    }
+
     /// Every KEV entry, in no particular order.
     pub fn kev_entries(&self) -> impl Iterator<Item = &KevEntry> {
         self.kev.values()

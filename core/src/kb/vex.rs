@@ -111,7 +111,12 @@ impl VexStore {
             .map_or(&[], Vec::as_slice)
     }
 
-    fn add(&mut self, statement: VexStatement) {
+    /// Every statement, grouped by vulnerability.
+    pub fn statements(&self) -> impl Iterator<Item = &VexStatement> {
+        self.by_vulnerability.values().flatten()
+    }
+
+    pub(crate) fn add(&mut self, statement: VexStatement) {
         self.len += 1;
         self.by_vulnerability
             .entry(statement.vulnerability.clone())

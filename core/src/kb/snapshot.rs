@@ -1,0 +1,458 @@
+//! Compiled knowledge-base snapshots: everything a [`KnowledgeBase`] holds, in one file that
+//! loads much faster than parsing the feeds again.
+//!
+//! Layout (little endian):
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 12 | magic `EXPOSURE-KB\0` |
+//! | 4 | format version ([`FORMAT_VERSION`]) |
+//! | 8 | payload length |
+//! | 4 | CRC-32 of the payload |
+//! | … | payload: the records, bincode-encoded plain structures |
+//!
+//! Ranges are stored as their events and evaluated again on load (so a snapshot never
+//! carries a version order the library no longer has); applicability statements as NVD JSON.
+//! A file that is not a snapshot, of another format version, truncated or corrupted is a
+//! [`SnapshotError`] naming which.
+
+use super::{
+    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, NvdRecord,
+    SeverityScore, VexProduct, VexStatement, VexStatus,
+};
+use crate::cpe::Applicability;
+use crate::ecosystem::Ecosystem;
+use crate::range::OsvEvent;
+use serde::{Deserialize, Serialize};
+
+/// The magic bytes a snapshot starts with.
+pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
+/// The snapshot format this library writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 12 + 4 + 8 + 4;
+
+/// Why a snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The bytes do not start with the snapshot magic.
+    #[error("not an exposure knowledge-base snapshot (no EXPOSURE-KB header)")]
+    NotASnapshot,
+    /// Written by a library with another format.
+    #[error("snapshot format {found} is not the format {expected} this library reads: build it again with `exposure kb build`")]
+    WrongVersion {
+        /// The file's format.
+        found: u32,
+        /// This library's format.
+        expected: u32,
+    },
+    /// Shorter than its header says.
+    #[error("snapshot truncated: {expected} payload bytes announced, {found} present")]
+    Truncated {
+        /// Announced.
+        expected: u64,
+        /// Present.
+        found: u64,
+    },
+    /// The payload does not match its checksum.
+    #[error("snapshot corrupted: payload checksum {found:08x}, header says {expected:08x}")]
+    Corrupted {
+        /// In the header.
+        expected: u32,
+        /// Of the payload.
+        found: u32,
+    },
+    /// The checksum matched but the payload does not decode (a bug, or a forged header).
+    #[error("snapshot payload does not decode: {0}")]
+    Payload(String),
+    /// Reading or writing the file failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Data {
+    advisories: Vec<AdvisoryData>,
+    kev: Vec<KevData>,
+    epss: Vec<(String, f64, Option<f64>)>,
+    versions: [Option<String>; 3],
+    vex: Vec<VexData>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AdvisoryData {
+    id: String,
+    aliases: Vec<String>,
+    summary: Option<String>,
+    details: Option<String>,
+    cwes: Vec<String>,
+    published: Option<String>,
+    withdrawn: Option<String>,
+    severity: Vec<SeverityData>,
+    severity_label: Option<String>,
+    affected: Vec<AffectedData>,
+    source: String,
+    sources: Vec<String>,
+    applicability: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SeverityData {
+    kind: String,
+    score: String,
+    issuer: Option<String>,
+    source: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AffectedData {
+    ecosystem: String,
+    name: String,
+    purl: Option<String>,
+    ranges: Vec<(String, Vec<(u8, String)>)>,
+    versions: Vec<String>,
+    severity: Vec<SeverityData>,
+    source: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KevData {
+    cve_id: String,
+    vendor_project: String,
+    product: String,
+    vulnerability_name: String,
+    date_added: String,
+    due_date: String,
+    required_action: String,
+    known_ransomware_use: bool,
+    cwes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VexData {
+    vulnerability: String,
+    cpe: bool,
+    product: String,
+    platform: Option<String>,
+    status: u8,
+    justification: Option<String>,
+    detail: Option<String>,
+    author: Option<String>,
+    source: String,
+}
+
+fn severity_out(s: &SeverityScore) -> SeverityData {
+    SeverityData {
+        kind: s.kind.clone(),
+        score: s.score.clone(),
+        issuer: s.issuer.clone(),
+        source: s.source.clone(),
+    }
+}
+
+fn severity_in(s: SeverityData) -> SeverityScore {
+    SeverityScore {
+        kind: s.kind,
+        score: s.score,
+        issuer: s.issuer,
+        source: s.source,
+    }
+}
+
+fn event_out(e: &OsvEvent) -> (u8, String) {
+    match e {
+        OsvEvent::Introduced(v) => (0, v.clone()),
+        OsvEvent::Fixed(v) => (1, v.clone()),
+        OsvEvent::LastAffected(v) => (2, v.clone()),
+        OsvEvent::Limit(v) => (3, v.clone()),
+    }
+}
+
+fn event_in((kind, v): (u8, String)) -> Result<OsvEvent, SnapshotError> {
+    Ok(match kind {
+        0 => OsvEvent::Introduced(v),
+        1 => OsvEvent::Fixed(v),
+        2 => OsvEvent::LastAffected(v),
+        3 => OsvEvent::Limit(v),
+        other => return Err(SnapshotError::Payload(format!("event kind {other}"))),
+    })
+}
+
+const STATUSES: [VexStatus; 4] = [
+    VexStatus::NotAffected,
+    VexStatus::Fixed,
+    VexStatus::Affected,
+    VexStatus::UnderInvestigation,
+];
+
+impl KnowledgeBase {
+    /// Everything this knowledge base holds as snapshot bytes (see the module's layout).
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// let kb = exposure::demo::knowledge_base();
+    /// let bytes = kb.to_snapshot();
+    /// let again = KnowledgeBase::from_snapshot(&bytes)?;
+    /// assert_eq!(again.stats(), kb.stats());
+    /// assert!(KnowledgeBase::from_snapshot(&bytes[..bytes.len() - 1]).is_err());
+    /// # Ok::<(), exposure::kb::SnapshotError>(())
+    /// ```
+    pub fn to_snapshot(&self) -> Vec<u8> {
+        let advisories = self
+            .advisories()
+            .iter()
+            .map(|a| AdvisoryData {
+                id: a.id.clone(),
+                aliases: a.aliases.clone(),
+                summary: a.summary.clone(),
+                details: a.details.clone(),
+                cwes: a.cwes.clone(),
+                published: a.published.clone(),
+                withdrawn: a.withdrawn.clone(),
+                severity: a.severity.iter().map(severity_out).collect(),
+                severity_label: a.severity_label.clone(),
+                affected: a
+                    .affected
+                    .iter()
+                    .map(|p| AffectedData {
+                        ecosystem: p.ecosystem.to_string(),
+                        name: p.name.clone(),
+                        purl: p.purl.clone(),
+                        ranges: p
+                            .ranges
+                            .iter()
+                            .map(|r| (r.kind.clone(), r.events.iter().map(event_out).collect()))
+                            .collect(),
+                        versions: p.versions.clone(),
+                        severity: p.severity.iter().map(severity_out).collect(),
+                        source: p.source.clone(),
+                    })
+                    .collect(),
+                source: a.source.clone(),
+                sources: a.sources.clone(),
+                applicability: self
+                    .applicability(&a.id)
+                    .map(|s| s.to_nvd_json().to_string()),
+            })
+            .collect();
+        let threat = self.threat();
+        let data = Data {
+            advisories,
+            kev: threat
+                .kev_entries()
+                .map(|e| KevData {
+                    cve_id: e.cve_id.clone(),
+                    vendor_project: e.vendor_project.clone(),
+                    product: e.product.clone(),
+                    vulnerability_name: e.vulnerability_name.clone(),
+                    date_added: e.date_added.clone(),
+                    due_date: e.due_date.clone(),
+                    required_action: e.required_action.clone(),
+                    known_ransomware_use: e.known_ransomware_use,
+                    cwes: e.cwes.clone(),
+                })
+                .collect(),
+            epss: threat
+                .epss_entries()
+                .map(|(id, s)| (id.to_owned(), s.probability, s.percentile))
+                .collect(),
+            versions: [
+                threat.kev_catalog_version().map(str::to_owned),
+                threat.epss_model_version().map(str::to_owned),
+                threat.epss_score_date().map(str::to_owned),
+            ],
+            vex: self
+                .vex()
+                .statements()
+                .map(|s| VexData {
+                    vulnerability: s.vulnerability.clone(),
+                    cpe: matches!(s.product, VexProduct::Cpe(_)),
+                    product: match &s.product {
+                        VexProduct::Purl(p) | VexProduct::Cpe(p) => p.clone(),
+                    },
+                    platform: s.platform.clone(),
+                    #[allow(clippy::cast_possible_truncation)]
+                    status: STATUSES.iter().position(|x| *x == s.status).unwrap_or(0) as u8,
+                    justification: s.justification.clone(),
+                    detail: s.detail.clone(),
+                    author: s.author.clone(),
+                    source: s.source.clone(),
+                })
+                .collect(),
+        };
+        // Serialising plain owned structures into a Vec cannot fail.
+        let payload = bincode::serialize(&data).unwrap_or_default();
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// A knowledge base from snapshot bytes, checked: magic, format version, length and
+    /// checksum.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<KnowledgeBase, SnapshotError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(SnapshotError::NotASnapshot);
+        }
+        if bytes.len() < HEADER {
+            return Err(SnapshotError::Truncated {
+                expected: 0,
+                found: 0,
+            });
+        }
+        let word = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let version = word(12);
+        if version != FORMAT_VERSION {
+            return Err(SnapshotError::WrongVersion {
+                found: version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let mut length = [0u8; 8];
+        length.copy_from_slice(&bytes[16..24]);
+        let length = u64::from_le_bytes(length);
+        let payload = &bytes[HEADER..];
+        if payload.len() as u64 != length {
+            return Err(SnapshotError::Truncated {
+                expected: length,
+                found: payload.len() as u64,
+            });
+        }
+        let expected = word(24);
+        let found = crc32fast::hash(payload);
+        if expected != found {
+            return Err(SnapshotError::Corrupted { expected, found });
+        }
+        let data: Data =
+            bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
+        let mut kb = KnowledgeBase::new();
+        for a in data.advisories {
+            let mut affected = Vec::with_capacity(a.affected.len());
+            for p in a.affected {
+                let ecosystem = Ecosystem::from_osv(&p.ecosystem);
+                let mut ranges = Vec::with_capacity(p.ranges.len());
+                for (kind, events) in p.ranges {
+                    let events = events
+                        .into_iter()
+                        .map(event_in)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let evaluation = super::osv::evaluate(&kind, &ecosystem, &events);
+                    ranges.push(AffectedRange {
+                        kind,
+                        events,
+                        evaluation,
+                    });
+                }
+                affected.push(AffectedPackage {
+                    ecosystem,
+                    name: p.name,
+                    purl: p.purl,
+                    ranges,
+                    versions: p.versions,
+                    severity: p.severity.into_iter().map(severity_in).collect(),
+                    source: p.source,
+                });
+            }
+            let applicability = match a.applicability {
+                Some(json) => {
+                    let value: serde_json::Value = serde_json::from_str(&json)
+                        .map_err(|e| SnapshotError::Payload(e.to_string()))?;
+                    Some(
+                        Applicability::from_nvd_json(&value)
+                            .map_err(|e| SnapshotError::Payload(e.to_string()))?,
+                    )
+                }
+                None => None,
+            };
+            let advisory = Advisory {
+                id: a.id,
+                aliases: a.aliases,
+                summary: a.summary,
+                details: a.details,
+                cwes: a.cwes,
+                published: a.published,
+                withdrawn: a.withdrawn,
+                severity: a.severity.into_iter().map(severity_in).collect(),
+                severity_label: a.severity_label,
+                affected,
+                source: a.source,
+                sources: a.sources,
+            };
+            kb.insert_nvd(NvdRecord {
+                advisory,
+                applicability,
+                kev: None,
+            });
+        }
+        let kev = data
+            .kev
+            .into_iter()
+            .map(|e| KevEntry {
+                cve_id: e.cve_id,
+                vendor_project: e.vendor_project,
+                product: e.product,
+                vulnerability_name: e.vulnerability_name,
+                date_added: e.date_added,
+                due_date: e.due_date,
+                required_action: e.required_action,
+                known_ransomware_use: e.known_ransomware_use,
+                cwes: e.cwes,
+            })
+            .collect();
+        let epss = data
+            .epss
+            .into_iter()
+            .map(|(id, probability, percentile)| {
+                (
+                    id,
+                    EpssScore {
+                        probability,
+                        percentile,
+                    },
+                )
+            })
+            .collect();
+        kb.threat_mut().restore(kev, epss, data.versions);
+        for v in data.vex {
+            let status = *STATUSES
+                .get(usize::from(v.status))
+                .ok_or_else(|| SnapshotError::Payload(format!("VEX status {}", v.status)))?;
+            kb.vex_mut().add(VexStatement {
+                vulnerability: v.vulnerability,
+                product: if v.cpe {
+                    VexProduct::Cpe(v.product)
+                } else {
+                    VexProduct::Purl(v.product)
+                },
+                platform: v.platform,
+                status,
+                justification: v.justification,
+                detail: v.detail,
+                author: v.author,
+                source: v.source,
+            });
+        }
+        Ok(kb)
+    }
+
+    /// Writes a snapshot file.
+    pub fn save_snapshot(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
+        std::fs::write(path, self.to_snapshot())?;
+        Ok(())
+    }
+
+    /// Reads a snapshot file.
+    pub fn load_snapshot(path: &std::path::Path) -> Result<KnowledgeBase, SnapshotError> {
+        KnowledgeBase::from_snapshot(&std::fs::read(path)?)
+    }
+}
+
+/// Whether bytes start like a snapshot.
+pub fn is_snapshot(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}

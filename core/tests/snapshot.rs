@@ -1,0 +1,114 @@
+//! Compiled snapshots: a knowledge base of real feeds survives the round trip exactly (same
+//! statistics, same assessment), and a damaged snapshot is a precise error.
+
+mod common;
+
+use exposure::inventory::{self, dpkg, Distro};
+use exposure::kb::{KbError, KnowledgeBase, SnapshotError};
+use exposure::Engine;
+
+#[test]
+fn real_feeds_round_trip_through_a_snapshot() {
+    let Some(data) = common::shared("data") else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    for feed in [
+        "nvd/json-1.1/nvdcve-1.1-recent.json.gz",
+        "nvd/api-2.0-samples",
+        "osv-go/golang-vulndb-osv.tar.gz",
+        "debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz",
+        "cisa-kev/known_exploited_vulnerabilities.json",
+        "epss/format-sample-5-rows.csv",
+        "advisories-redhat-ubuntu/claircore-rhel-vex-cve-2023-38545.json.gz",
+    ] {
+        kb.load_path(&data.join(feed)).expect(feed);
+    }
+    let bytes = kb.to_snapshot();
+    let again = KnowledgeBase::from_snapshot(&bytes).expect("reads back");
+    assert_eq!(again.stats(), kb.stats());
+    assert_eq!(again.threat().epss_model_version(), Some("v2023.03.01"));
+    // The same assessment, finding for finding: a Debian 12 machine and vendor software.
+    let distro = Distro::from_os_release("ID=debian\nVERSION_ID=12\n");
+    let status = std::fs::read_to_string(data.join("inventory-dpkg/dpkg-status-this-machine"))
+        .expect("status");
+    let mut fleet = dpkg::load_device(&status, distro.as_ref(), "debian").fleet;
+    fleet.extend(
+        inventory::load_str(
+            r#"{"devices": [{"id": "win", "software": [
+                {"cpe": "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*"},
+                {"purl": "pkg:golang/golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4"}]}]}"#,
+            "fleet",
+        )
+        .expect("fleet")
+        .fleet,
+    );
+    let before = serde_json::to_value(Engine::new(kb).assess(&fleet)).expect("JSON");
+    let after = serde_json::to_value(Engine::new(again).assess(&fleet)).expect("JSON");
+    assert!(before["findings"].as_array().is_some_and(|f| f.len() > 250));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn damaged_snapshots_are_precise_errors() {
+    let bytes = exposure::demo::knowledge_base().to_snapshot();
+    assert!(matches!(
+        KnowledgeBase::from_snapshot(b"{\"id\": 1}"),
+        Err(SnapshotError::NotASnapshot)
+    ));
+    let mut other_version = bytes.clone();
+    other_version[12] = 99;
+    assert!(matches!(
+        KnowledgeBase::from_snapshot(&other_version),
+        Err(SnapshotError::WrongVersion {
+            found: 99,
+            expected: 1
+        })
+    ));
+    let cut = &bytes[..bytes.len() - 10];
+    assert!(matches!(
+        KnowledgeBase::from_snapshot(cut),
+        Err(SnapshotError::Truncated { .. })
+    ));
+    assert!(matches!(
+        KnowledgeBase::from_snapshot(&bytes[..20]),
+        Err(SnapshotError::Truncated { .. })
+    ));
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x40;
+    let err = KnowledgeBase::from_snapshot(&flipped).expect_err("corrupted");
+    assert!(matches!(err, SnapshotError::Corrupted { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("snapshot corrupted: payload checksum"),
+        "{err}"
+    );
+
+    // Through load_path, the error names the file.
+    let path = std::env::temp_dir().join(format!("exposure-bad-{}.bin", std::process::id()));
+    std::fs::write(&path, &flipped).expect("write");
+    let err = KnowledgeBase::new()
+        .load_path(&path)
+        .expect_err("corrupted");
+    assert!(matches!(err, KbError::Snapshot { .. }));
+    assert!(err.to_string().contains("exposure-bad-"), "{err}");
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn a_snapshot_next_to_feeds_merges() {
+    let demo = exposure::demo::knowledge_base();
+    let path = std::env::temp_dir().join(format!("exposure-demo-{}.bin", std::process::id()));
+    demo.save_snapshot(&path).expect("write");
+    let mut kb = KnowledgeBase::new();
+    kb.load_osv_str(
+        r#"{"id": "GHSA-extra", "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]}"#,
+        "extra.json",
+    );
+    let report = kb.load_path(&path).expect("snapshot");
+    assert_eq!(report.records_loaded, 10);
+    assert_eq!(kb.len(), 11);
+    std::fs::remove_file(path).ok();
+}
