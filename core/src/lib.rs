@@ -70,6 +70,9 @@ pub enum Error {
     /// A knowledge-base input could not be read.
     #[error(transparent)]
     Kb(#[from] kb::KbError),
+    /// A snapshot could not be read or written.
+    #[error(transparent)]
+    Snapshot(#[from] kb::SnapshotError),
     /// An inventory could not be read.
     #[error(transparent)]
     Inventory(#[from] inventory::InventoryError),

@@ -105,7 +105,33 @@ pub extern "C" fn exposure_engine_load_path(
         let path = try_arg!(unsafe { str_arg(path, path_len) });
         match engine.inner.kb_mut().load_path(Path::new(path)) {
             Ok(loaded) => report_out(report, &loaded),
+            Err(e @ exposure::kb::KbError::Snapshot { .. }) => {
+                fail(err, exposure_status::KbSnapshot, &e.to_string())
+            }
             Err(e) => fail(err, exposure_status::KbIo, &e.to_string()),
+        }
+    })
+}
+
+/// Writes everything the engine's knowledge base holds as one compiled snapshot file, which
+/// `exposure_engine_load_path` (and `exposure assess --kb`) read much faster than the feeds.
+#[no_mangle]
+pub extern "C" fn exposure_engine_save_snapshot(
+    engine: *const exposure_engine,
+    path: *const c_char,
+    path_len: usize,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard(|| {
+        // SAFETY: a non-NULL `engine` was made by this library.
+        let Some(engine) = (unsafe { engine.as_ref() }) else {
+            return exposure_status::NullArgument;
+        };
+        // SAFETY: the caller promises `path_len` readable bytes at `path`.
+        let path = try_arg!(unsafe { str_arg(path, path_len) });
+        match engine.inner.kb().save_snapshot(Path::new(path)) {
+            Ok(()) => exposure_status::Ok,
+            Err(e) => fail(err, exposure_status::KbIo, &format!("{path}: {e}")),
         }
     })
 }

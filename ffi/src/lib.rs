@@ -93,6 +93,8 @@ pub enum exposure_status {
     CvssMissingMetric = 4005,
     /// A knowledge-base path could not be read.
     KbIo = 5000,
+    /// A snapshot is of another format version, truncated or corrupted.
+    KbSnapshot = 5001,
     /// An inventory path could not be read.
     InventoryIo = 6000,
     /// The inventory is not JSON.

@@ -65,7 +65,9 @@ pub(crate) fn into_pyerr(e: impl Into<ErrorLike>) -> PyErr {
                 exposure::Error::Range(_) => RangeError::new_err(message),
                 exposure::Error::Purl(_) => PurlError::new_err(message),
                 exposure::Error::Cvss(_) => CvssError::new_err(message),
-                exposure::Error::Kb(_) => KnowledgeBaseError::new_err(message),
+                exposure::Error::Kb(_) | exposure::Error::Snapshot(_) => {
+                    KnowledgeBaseError::new_err(message)
+                }
                 exposure::Error::Inventory(_) => InventoryError::new_err(message),
                 _ => ExposureError::new_err(message),
             }

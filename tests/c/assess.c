@@ -1,8 +1,9 @@
 /* End-to-end test of the C ABI: demo engine, assessment JSON, error paths, ownership.
  * Built with -std=c99 -Wall -Wextra -Werror -pedantic and AddressSanitizer/UBSan by
  * scripts/test, so every leak or misuse of the documented ownership fails the test. */
-#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen, close */
 #include "exposure.h"
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,8 @@ static void test_own_knowledge_and_inventory(void) {
     exposure_engine_free(engine);
 }
 
+static void close_fd(int fd) { (void)close(fd); }
+
 /* Any feed by path: the demo's OSV file, then a KEV catalog written here, told apart by content. */
 static void test_load_path(void) {
     static const char kev[] =
@@ -156,6 +159,32 @@ static void test_load_path(void) {
     CHECK(out != NULL && strstr(text(out), "\"known_ransomware_use\":true") != NULL);
     exposure_string_free(out);
     exposure_string_free(report);
+    report = NULL;
+    {
+        /* A snapshot of it loads into a new engine; a truncated one is refused. */
+        char snap_path[] = "/tmp/exposure-c-snap-XXXXXX";
+        exposure_engine *again = NULL;
+        exposure_error *err = NULL;
+        FILE *g;
+        int sfd = mkstemp(snap_path);
+        CHECK(sfd >= 0);
+        if (sfd >= 0) close_fd(sfd);
+        CHECK(exposure_engine_save_snapshot(engine, snap_path, strlen(snap_path), NULL) == EXPOSURE_STATUS_OK);
+        CHECK(exposure_engine_new(&again) == EXPOSURE_STATUS_OK);
+        CHECK(exposure_engine_load_path(again, snap_path, strlen(snap_path), NULL, NULL) == EXPOSURE_STATUS_OK);
+        CHECK(exposure_engine_advisory_count(again) == exposure_engine_advisory_count(engine));
+        g = fopen(snap_path, "wb");
+        if (g) {
+            fputs("EXPOSURE-KB", g);
+            fputc(0, g);
+            fclose(g);
+        }
+        CHECK(exposure_engine_load_path(again, snap_path, strlen(snap_path), NULL, &err) == EXPOSURE_STATUS_KB_SNAPSHOT);
+        CHECK(err != NULL && strstr(exposure_error_message(err), "snapshot truncated") != NULL);
+        exposure_error_free(err);
+        exposure_engine_free(again);
+        remove(snap_path);
+    }
     exposure_engine_free(engine);
     remove(kev_path);
 }

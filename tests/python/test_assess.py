@@ -171,3 +171,17 @@ def test_to_dataframe_has_one_row_per_finding_or_says_pandas_is_needed():
     assert len(frame) == len(a.findings)
     assert frame["risk"].between(0, 1).all()
     assert list(frame.columns[:4]) == ["device_id", "ecosystem", "software", "version"]
+
+
+def test_snapshot_save_and_load_give_the_same_assessment(tmp_path):
+    engine = exposure.Engine.demo()
+    snapshot = tmp_path / "kb.bin"
+    engine.save(snapshot)
+    again = exposure.Engine()
+    report = again.load(snapshot)
+    assert report["records_loaded"] == engine.advisory_count == again.advisory_count
+    assert again.assess_demo_fleet().to_dict()["findings"] == engine.assess_demo_fleet().to_dict()["findings"]
+    damaged = tmp_path / "damaged.bin"
+    damaged.write_bytes(snapshot.read_bytes()[:-3])
+    with pytest.raises(exposure.KnowledgeBaseError, match="snapshot truncated"):
+        exposure.Engine().load(damaged)
