@@ -14,7 +14,7 @@ mod table;
 use exposure::range::parse_range;
 use exposure::version::{Scheme, Version};
 use exposure::{inventory, kb::KnowledgeBase, Engine};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -135,6 +135,23 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
     Ok(out)
 }
 
+/// A progress bar on stderr, redrawn when the percentage moves (called from matching threads).
+fn progress_bar(done: usize, total: usize) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // One more than the highest percentage drawn; threads may report out of order.
+    static SHOWN: AtomicUsize = AtomicUsize::new(0);
+    let percent = done * 100 / total.max(1);
+    if SHOWN.fetch_max(percent + 1, Ordering::Relaxed) > percent {
+        return;
+    }
+    let filled = percent / 5;
+    eprint!(
+        "\rmatching [{}{}] {percent:>3}% {done}/{total} devices",
+        "#".repeat(filled),
+        " ".repeat(20 - filled)
+    );
+}
+
 fn assess(args: &AssessArgs) -> Result<(), String> {
     let mut engine = if args.demo && args.kb.is_empty() {
         Engine::demo()
@@ -175,7 +192,13 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
         }
         fleet
     };
-    let mut assessment = engine.assess(&fleet);
+    let mut assessment = if fleet.devices.len() >= 100 && std::io::stderr().is_terminal() {
+        let assessment = engine.assess_with_progress(&fleet, &progress_bar);
+        eprintln!();
+        assessment
+    } else {
+        engine.assess(&fleet)
+    };
     assessment.inventory_reports = reports;
     let text = if args.json {
         serde_json::to_string_pretty(&assessment).map_err(|e| e.to_string())? + "\n"

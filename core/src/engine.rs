@@ -3,7 +3,7 @@
 
 use crate::inventory::{DeviceValue, Fleet};
 use crate::kb::{vex_applies_to, Advisory, EpssScore, KnowledgeBase, ThreatIntel, VexStatement};
-use crate::matching::{match_fleet, Finding, MatchDiagnostics};
+use crate::matching::{Finding, MatchDiagnostics};
 use crate::recommend::{recommend, Input, Recommendation};
 use crate::report::{Consequence, Problem};
 use crate::score::cvss::{CvssV3, Severity};
@@ -383,7 +383,27 @@ impl Engine {
 
     /// Matches, scores and recommends for `fleet`.
     pub fn assess(&self, fleet: &Fleet) -> Assessment {
-        let (findings, mut diagnostics) = match_fleet(&self.kb, fleet);
+        self.assess_with_progress(fleet, &|_, _| {})
+    }
+
+    /// [`Engine::assess`], calling `progress(devices matched, devices)` from the matching
+    /// threads now and then (at most once per 64 devices, and once at the end), for a progress
+    /// bar.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// let engine = exposure::Engine::demo();
+    /// let last = AtomicUsize::new(0);
+    /// let a = engine.assess_with_progress(&exposure::demo::fleet(), &|done, _| { last.fetch_max(done, Ordering::Relaxed); });
+    /// assert_eq!(last.load(Ordering::Relaxed), a.devices.len());
+    /// ```
+    pub fn assess_with_progress(
+        &self,
+        fleet: &Fleet,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Assessment {
+        let (findings, mut diagnostics) =
+            crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
         // The score terms depend on the advisory and the package's ecosystem only: computed
         // once per pair (a fleet has far fewer pairs than findings).

@@ -170,8 +170,17 @@ impl<'a> ParsedVersions<'a> {
 /// # Ok::<(), exposure::inventory::InventoryError>(())
 /// ```
 pub fn match_fleet(kb: &KnowledgeBase, fleet: &Fleet) -> (Vec<Finding>, MatchDiagnostics) {
+    match_fleet_with_progress(kb, fleet, &|_, _| {})
+}
+
+/// [`match_fleet`] on every core, reporting `progress(devices matched, devices)` now and then.
+pub fn match_fleet_with_progress(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<Finding>, MatchDiagnostics) {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    match_fleet_with_threads(kb, fleet, threads)
+    match_fleet_on(kb, fleet, threads, progress)
 }
 
 /// [`match_fleet`] on at most `threads` threads, each matching a contiguous share of the
@@ -181,14 +190,33 @@ pub fn match_fleet_with_threads(
     fleet: &Fleet,
     threads: usize,
 ) -> (Vec<Finding>, MatchDiagnostics) {
+    match_fleet_on(kb, fleet, threads, &|_, _| {})
+}
+
+fn match_fleet_on(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<Finding>, MatchDiagnostics) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let devices = &fleet.devices;
+    let total = devices.len();
+    let done = AtomicUsize::new(0);
+    let tick = |n: usize| {
+        let now = done.fetch_add(n, Ordering::Relaxed) + n;
+        progress(now, total);
+    };
     // Small fleets are not worth a thread.
     let threads = threads.clamp(1, devices.len().div_ceil(64).max(1));
     if threads == 1 {
         let mut findings = Vec::new();
         let mut diagnostics = MatchDiagnostics::default();
-        for device in devices {
+        for (i, device) in devices.iter().enumerate() {
             match_device(kb, device, &mut findings, &mut diagnostics);
+            if (i + 1) % 64 == 0 || i + 1 == total {
+                tick(if (i + 1) % 64 == 0 { 64 } else { (i + 1) % 64 });
+            }
         }
         return (findings, diagnostics);
     }
@@ -197,11 +225,17 @@ pub fn match_fleet_with_threads(
         let handles: Vec<_> = devices
             .chunks(share)
             .map(|chunk| {
+                let tick = &tick;
                 scope.spawn(move || {
                     let mut findings = Vec::new();
                     let mut diagnostics = MatchDiagnostics::default();
-                    for device in chunk {
+                    for (i, device) in chunk.iter().enumerate() {
                         match_device(kb, device, &mut findings, &mut diagnostics);
+                        if (i + 1) % 64 == 0 {
+                            tick(64);
+                        } else if i + 1 == chunk.len() {
+                            tick(chunk.len() % 64);
+                        }
                     }
                     (findings, diagnostics)
                 })
