@@ -5,6 +5,7 @@
 //! skipped, the rest is kept.
 
 mod alpine;
+mod cve5;
 mod nvd;
 mod osv;
 mod snapshot;
@@ -383,8 +384,31 @@ impl KnowledgeBase {
         }
         let id = record.advisory.id.clone();
         let merged = self.insert(record.advisory);
+        if let Some(statement) = record.applicability {
+            self.set_applicability(&id, statement);
+        }
+        merged
+    }
+
+    /// Adds a CVE 5 record: its advisory (merged by id), and its CNA-derived statement only
+    /// when the CVE has none yet (NVD's configurations, loaded before or after, win).
+    fn insert_cve5(&mut self, advisory: Advisory, statement: Option<Applicability>) -> bool {
+        let id = advisory.id.clone();
+        let merged = self.insert(advisory);
+        if let Some(statement) = statement {
+            if self.applicability(&id).is_none() {
+                self.set_applicability(&id, statement);
+            }
+        }
+        merged
+    }
+
+    /// Replaces the applicability statement of an advisory that is in the knowledge base.
+    fn set_applicability(&mut self, id: &str, statement: Applicability) {
         #[allow(clippy::cast_possible_truncation)]
-        let at = self.by_id[&id] as u32;
+        let Some(at) = self.by_id.get(id).map(|&at| at as u32) else {
+            return;
+        };
         if let Some(old) = self.applicability.remove(&at) {
             for key in products(&old) {
                 if let Some(list) = self.by_product.get_mut(&key) {
@@ -392,16 +416,13 @@ impl KnowledgeBase {
                 }
             }
         }
-        if let Some(statement) = record.applicability {
-            for key in products(&statement) {
-                let list = self.by_product.entry(key).or_default();
-                if !list.contains(&at) {
-                    list.push(at);
-                }
+        for key in products(&statement) {
+            let list = self.by_product.entry(key).or_default();
+            if !list.contains(&at) {
+                list.push(at);
             }
-            self.applicability.insert(at, statement);
         }
-        merged
+        self.applicability.insert(at, statement);
     }
 
     /// Loads an NVD JSON 1.1 feed or API 2.0 response from a reader, one record at a time.
@@ -666,6 +687,15 @@ impl KnowledgeBase {
             self.load_nvd_reader(text.as_bytes(), origin)
         } else if ThreatIntel::recognizes(text) {
             self.threat.load_text(text, origin)
+        } else if cve5::recognizes(text) {
+            let mut report = LoadReport {
+                files: 1,
+                ..LoadReport::default()
+            };
+            if let Some((advisory, statement)) = cve5::parse(text, origin, &mut report) {
+                report.records_replaced += usize::from(self.insert_cve5(advisory, statement));
+            }
+            report
         } else if let Some(report) = self.load_vex_text(text, origin) {
             report
         } else if alpine::recognizes(crate::input::head(text, 4096)) {
