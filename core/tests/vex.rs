@@ -185,3 +185,51 @@ fn red_hat_csaf_vex_applies_per_platform() {
         Some("vulnerable_code_not_present")
     );
 }
+
+/// Red Hat's CSAF security advisories state what each CVE affects: an RHEL 9 host from
+/// `rpm -qa` is matched against the fixed versions of every stream.
+#[test]
+fn red_hat_csaf_advisories_match_rpm_packages() {
+    let Some(archive) =
+        common::shared("data/advisories-redhat-ubuntu/vunnel-rhel-csaf-advisories.tar.gz")
+    else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_path(&archive).expect("readable");
+    assert_eq!(report.records_skipped, 0, "{report}");
+    let sudo = kb.get("CVE-2023-28486").expect("from RHSA-2024:0811");
+    assert_eq!(sudo.aliases, ["RHSA-2024:0811"]);
+    assert!(sudo.affected.iter().any(|a| a.name == "sudo"));
+    let loaded = inventory::load_text(
+        "sudo-1.9.5p2-9.el9.x86_64\nbash-5.1.8-6.el9_1.x86_64\n",
+        "rhel9-host",
+        &inventory::LoadOptions::default(),
+    )
+    .expect("rpm -qa");
+    let patched = inventory::load_text(
+        "sudo-1.9.5p2-10.el9_3.x86_64\n",
+        "patched",
+        &inventory::LoadOptions::default(),
+    )
+    .expect("rpm -qa");
+    let mut fleet = loaded.fleet;
+    fleet.extend(patched.fleet);
+    let assessment = Engine::new(kb).assess(&fleet);
+    let ids: Vec<(&str, &str)> = assessment
+        .findings
+        .iter()
+        .map(|f| (f.finding.device_id.as_str(), f.finding.advisory_id.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("rhel9-host", "CVE-2023-28486"),
+            ("rhel9-host", "CVE-2023-28487"),
+            ("rhel9-host", "CVE-2023-42465")
+        ]
+    );
+    let first = &assessment.findings[0].finding;
+    assert_eq!(first.fix.as_deref(), Some("0:1.9.5p2-9.el9_2.2"));
+    assert_eq!(first.software.name, "sudo");
+}

@@ -5,6 +5,7 @@
 //! skipped, the rest is kept.
 
 mod alpine;
+mod csaf;
 mod cve5;
 mod nvd;
 mod osv;
@@ -725,9 +726,20 @@ impl KnowledgeBase {
             return None;
         }
         let document: serde_json::Value = serde_json::from_str(text).ok()?;
-        vex::recognizes(&document)
+        let mut report = vex::recognizes(&document)
             .then(|| self.vex.load(&document, origin))
-            .flatten()
+            .flatten()?;
+        if csaf::is_advisory(&document) {
+            // A security advisory is also a statement of what each CVE affects.
+            let mut advisories = LoadReport::default();
+            for advisory in csaf::parse(&document, origin, &mut advisories) {
+                advisories.records_replaced += usize::from(self.insert(advisory));
+            }
+            report.records_replaced += advisories.records_replaced;
+            report.problem_count += advisories.problem_count;
+            report.problems.extend(advisories.problems);
+        }
+        Some(report)
     }
 
     /// Loads one OSV record written in YAML. Scalars must be written as OSV types them: a

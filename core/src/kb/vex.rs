@@ -351,7 +351,7 @@ fn cyclonedx(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStateme
 
 /// CSAF product ids resolved to identifiers: branch products by their helper, relationship
 /// products by the referenced product's helper and the platform's CPE.
-fn csaf_products(d: &Value) -> HashMap<String, (Option<VexProduct>, Option<String>)> {
+pub(super) fn csaf_products(d: &Value) -> HashMap<String, (Option<VexProduct>, Option<String>)> {
     let mut helpers: HashMap<String, Option<VexProduct>> = HashMap::new();
     let mut cpes: HashMap<String, String> = HashMap::new();
     let mut pending: Vec<&Value> = d
