@@ -487,7 +487,7 @@ fn match_affected(
                         };
                         let matched = interval_to_vers(ready.scheme(), interval);
                         return Some((
-                            evidence(&range.kind, Some(ready.to_string()), matched),
+                            evidence(&range.kind, range.vers().map(str::to_owned), matched),
                             fix,
                         ));
                     }

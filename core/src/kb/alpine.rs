@@ -108,8 +108,8 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     OsvEvent::Introduced("0".to_owned()),
                     OsvEvent::Fixed(fixed.clone()),
                 ];
-                let evaluation = super::osv::evaluate("ECOSYSTEM", &ecosystem, &events);
-                if let super::RangeEvaluation::Unevaluated(reason) = &evaluation {
+                let range = AffectedRange::new("ECOSYSTEM", events, &ecosystem);
+                if let super::RangeEvaluation::Unevaluated(reason) = &range.evaluation {
                     report.problem(Problem::new(
                         origin,
                         Some(id),
@@ -136,11 +136,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                         ecosystem: ecosystem.clone(),
                         name: name.to_owned(),
                         purl: None,
-                        ranges: vec![AffectedRange {
-                            kind: "ECOSYSTEM".to_owned(),
-                            events,
-                            evaluation,
-                        }],
+                        ranges: vec![range],
                         versions: Vec::new(),
                         severity: Vec::new(),
                         source: origin.to_owned(),

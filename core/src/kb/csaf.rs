@@ -92,16 +92,11 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
             .into_iter()
             .map(|(name, fixed)| {
                 let events = vec![OsvEvent::Introduced("0".to_owned()), OsvEvent::Fixed(fixed)];
-                let evaluation = super::osv::evaluate("ECOSYSTEM", &ecosystem, &events);
                 AffectedPackage {
                     ecosystem: ecosystem.clone(),
                     name,
                     purl: None,
-                    ranges: vec![AffectedRange {
-                        kind: "ECOSYSTEM".to_owned(),
-                        events,
-                        evaluation,
-                    }],
+                    ranges: vec![AffectedRange::new("ECOSYSTEM", events, &ecosystem)],
                     versions: Vec::new(),
                     severity: Vec::new(),
                     source: origin.to_owned(),

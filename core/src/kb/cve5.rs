@@ -194,12 +194,7 @@ pub(crate) fn parse(
                         Some((v, true)) => events.push(OsvEvent::LastAffected(v.clone())),
                         None => {}
                     }
-                    let evaluation = super::osv::evaluate("ECOSYSTEM", &ecosystem, &events);
-                    AffectedRange {
-                        kind: "ECOSYSTEM".to_owned(),
-                        events,
-                        evaluation,
-                    }
+                    AffectedRange::new("ECOSYSTEM", events, &ecosystem)
                 })
                 .collect();
             affected.push(AffectedPackage {

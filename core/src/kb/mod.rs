@@ -63,9 +63,32 @@ pub struct AffectedRange {
     pub events: Vec<OsvEvent>,
     /// The evaluated form.
     pub evaluation: RangeEvaluation,
+    /// The evaluated range as a `vers:` string, made the first time evidence needs it.
+    vers: std::sync::OnceLock<String>,
 }
 
 impl AffectedRange {
+    /// A range of `kind` (`SEMVER`, `ECOSYSTEM`, `GIT`) from its events, evaluated in the
+    /// ecosystem's order (see [`RangeEvaluation`]).
+    pub fn new(kind: &str, events: Vec<OsvEvent>, ecosystem: &Ecosystem) -> Self {
+        let evaluation = osv::evaluate(kind, ecosystem, &events);
+        AffectedRange {
+            kind: kind.to_owned(),
+            events,
+            evaluation,
+            vers: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The evaluated range as a `vers:` string (`None` when it is not evaluable), formatted
+    /// once.
+    pub fn vers(&self) -> Option<&str> {
+        match &self.evaluation {
+            RangeEvaluation::Ready(range) => Some(self.vers.get_or_init(|| range.to_string())),
+            RangeEvaluation::Unevaluated(_) => None,
+        }
+    }
+
     /// The versions named by `fixed` events.
     pub fn fixed_versions(&self) -> impl Iterator<Item = &str> {
         self.events.iter().filter_map(|e| match e {

@@ -177,14 +177,13 @@ fn parse_affected(
     let mut ranges = Vec::new();
     for range in entry.opt_objs("ranges")? {
         let kind = range.req_str("type")?.to_owned();
-        let events = parse_events(&range)?;
-        let evaluation = evaluate(&kind, &ecosystem, &events);
+        let built = AffectedRange::new(&kind, parse_events(&range)?, &ecosystem);
         if let (RangeEvaluation::Unevaluated(reason), Some(scheme)) =
-            (&evaluation, scheme_for(&kind, &ecosystem))
+            (&built.evaluation, scheme_for(&kind, &ecosystem))
         {
             // Commit ranges and ecosystems without a known order are expected to be
             // unevaluable by version; a range that should evaluate but does not is reported.
-            let field = match Range::from_osv_events(scheme, &events) {
+            let field = match Range::from_osv_events(scheme, &built.events) {
                 Err(RangeError::BadEventVersion { index, field, .. }) => {
                     format!("{}.events[{index}].{field}", range.path)
                 }
@@ -198,11 +197,7 @@ fn parse_affected(
                 Consequence::PartlyUsed,
             ));
         }
-        ranges.push(AffectedRange {
-            kind,
-            events,
-            evaluation,
-        });
+        ranges.push(built);
     }
     Ok(AffectedPackage {
         ecosystem,

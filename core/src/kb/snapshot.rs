@@ -341,12 +341,7 @@ impl KnowledgeBase {
                         .into_iter()
                         .map(event_in)
                         .collect::<Result<Vec<_>, _>>()?;
-                    let evaluation = super::osv::evaluate(&kind, &ecosystem, &events);
-                    ranges.push(AffectedRange {
-                        kind,
-                        events,
-                        evaluation,
-                    });
+                    ranges.push(AffectedRange::new(&kind, events, &ecosystem));
                 }
                 affected.push(AffectedPackage {
                     ecosystem,
