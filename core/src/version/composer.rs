@@ -137,6 +137,9 @@ impl ComposerVersion {
     /// leniently, padded like normal ones, so that advisories that carry them still match.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let trimmed = super::input::Trimmed::new(Scheme::Composer, input)?;
+        if let Some(parts) = normalize::dotted_numbers(trimmed.text.as_bytes()) {
+            return Ok(Self { parts });
+        }
         trimmed.no_space_or_control()?;
         match normalize::normalize(trimmed.text) {
             Ok(parts) => Ok(Self { parts }),

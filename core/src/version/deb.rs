@@ -4,6 +4,7 @@
 //! sort before non-letters (`1.0a < 1.0+`); a missing revision equals `-0`; the epoch beats
 //! everything else (`1:0.1 > 9.9`).
 
+use super::num::{compare_keyed, dotted_key};
 use super::text::Text;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
@@ -26,6 +27,8 @@ pub struct DebVersion {
     upstream: (usize, usize),
     /// Byte range of the revision inside `text` (empty when there is none).
     revision: (usize, usize),
+    /// [`dotted_key`] of the upstream version and of the revision (a missing one as `0`).
+    keys: (u64, u64),
 }
 
 impl DebVersion {
@@ -36,25 +39,35 @@ impl DebVersion {
         let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
         let trimmed = super::input::Trimmed::new(Scheme::Deb, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
-        let (epoch, upstream_start) = match text.find(':') {
-            Some(colon) => {
-                let digits = &text[..colon];
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(err(
-                        lead,
-                        VersionErrorKind::Invalid("epoch is not a number".into()),
-                    ));
-                }
-                let epoch = digits
-                    .parse()
-                    .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?;
-                (epoch, colon + 1)
+        let bytes = text.as_bytes();
+        // One pass finds the first `:`, the last `-` and the first byte dpkg never allows.
+        let (mut colon, mut dash, mut bad) = (usize::MAX, usize::MAX, usize::MAX);
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b':' => colon = colon.min(i),
+                b'-' => dash = i,
+                b'.' | b'+' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {}
+                _ => bad = bad.min(i),
             }
-            None => (0, 0),
+        }
+        let (epoch, upstream_start) = if colon == usize::MAX {
+            (0, 0)
+        } else {
+            let digits = &bytes[..colon];
+            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(err(
+                    lead,
+                    VersionErrorKind::Invalid("epoch is not a number".into()),
+                ));
+            }
+            let epoch = super::num::parse_u64(&text[..colon])
+                .ok_or_else(|| err(lead, VersionErrorKind::NumberTooLarge))?;
+            (epoch, colon + 1)
         };
-        let (upstream_end, revision) = match text.rfind('-') {
-            Some(dash) if dash >= upstream_start => (dash, (dash + 1, text.len())),
-            _ => (text.len(), (text.len(), text.len())),
+        let (upstream_end, revision) = if dash == usize::MAX {
+            (text.len(), (text.len(), text.len()))
+        } else {
+            (dash, (dash + 1, text.len()))
         };
         if upstream_end == upstream_start {
             return Err(err(
@@ -68,21 +81,32 @@ impl DebVersion {
                 VersionErrorKind::Invalid("empty revision".into()),
             ));
         }
-        for (i, b) in text.bytes().enumerate().skip(upstream_start) {
-            let ok = b.is_ascii_alphanumeric()
-                || matches!(b, b'.' | b'+' | b'~')
-                || (i < upstream_end && (b == b'-' || (b == b':' && upstream_start > 0)))
-                || i == upstream_end;
-            if !ok {
-                let found = text[i..].chars().next().unwrap_or('?');
-                return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
-            }
+        // A `:` is allowed in the upstream version only (after an epoch, which there is when
+        // there is a `:` at all); the revision has none.
+        let colon_in_revision = bytes[revision.0..]
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(usize::MAX, |k| revision.0 + k);
+        let bad = bad.min(colon_in_revision);
+        if bad != usize::MAX {
+            let found = text[bad..].chars().next().unwrap_or('?');
+            return Err(err(lead + bad, VersionErrorKind::UnexpectedChar { found }));
         }
+        let revision_text = &bytes[revision.0..revision.1];
+        let keys = (
+            dotted_key(&bytes[upstream_start..upstream_end]),
+            dotted_key(if revision_text.is_empty() {
+                b"0"
+            } else {
+                revision_text
+            }),
+        );
         Ok(Self {
             epoch,
             text: Text::new(text),
             upstream: (upstream_start, upstream_end),
             revision,
+            keys,
         })
     }
 
@@ -208,8 +232,20 @@ impl Ord for DebVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
             .cmp(&other.epoch)
-            .then_with(|| verrevcmp(self.upstream_bytes(), other.upstream_bytes()))
-            .then_with(|| verrevcmp(self.revision_bytes(), other.revision_bytes()))
+            .then_with(|| {
+                compare_keyed(
+                    (self.keys.0, self.upstream_bytes()),
+                    (other.keys.0, other.upstream_bytes()),
+                    verrevcmp,
+                )
+            })
+            .then_with(|| {
+                compare_keyed(
+                    (self.keys.1, self.revision_bytes()),
+                    (other.keys.1, other.revision_bytes()),
+                    verrevcmp,
+                )
+            })
     }
 }
 
@@ -224,8 +260,81 @@ super::input::order_from_ord!(DebVersion);
 
 #[cfg(test)]
 mod tests {
-    use super::{verrevcmp, verrevcmp_walk};
+    use super::{verrevcmp, verrevcmp_walk, DebVersion};
+    use crate::version::{Scheme, VersionError, VersionErrorKind};
     use proptest::prelude::*;
+
+    /// The parser before it became one pass (find, rfind, then a validation loop), kept as
+    /// the reference the one-pass parser must agree with.
+    fn reference_parse(input: &str) -> Result<(u64, &str, &str), VersionError> {
+        let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
+        let trimmed = crate::version::input::Trimmed::new(Scheme::Deb, input)?;
+        let (lead, text) = (trimmed.lead, trimmed.text);
+        let (epoch, upstream_start) = match text.find(':') {
+            Some(colon) => {
+                let digits = &text[..colon];
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(err(
+                        lead,
+                        VersionErrorKind::Invalid("epoch is not a number".into()),
+                    ));
+                }
+                let epoch = digits
+                    .parse()
+                    .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?;
+                (epoch, colon + 1)
+            }
+            None => (0, 0),
+        };
+        let (upstream_end, revision) = match text.rfind('-') {
+            Some(dash) if dash >= upstream_start => (dash, (dash + 1, text.len())),
+            _ => (text.len(), (text.len(), text.len())),
+        };
+        if upstream_end == upstream_start {
+            return Err(err(
+                lead + upstream_start,
+                VersionErrorKind::Invalid("empty upstream version".into()),
+            ));
+        }
+        if upstream_end < text.len() && revision.0 == revision.1 {
+            return Err(err(
+                lead + upstream_end,
+                VersionErrorKind::Invalid("empty revision".into()),
+            ));
+        }
+        for (i, b) in text.bytes().enumerate().skip(upstream_start) {
+            let ok = b.is_ascii_alphanumeric()
+                || matches!(b, b'.' | b'+' | b'~')
+                || (i < upstream_end && (b == b'-' || (b == b':' && upstream_start > 0)))
+                || i == upstream_end;
+            if !ok {
+                let found = text[i..].chars().next().unwrap_or('?');
+                return Err(err(lead + i, VersionErrorKind::UnexpectedChar { found }));
+            }
+        }
+        Ok((
+            epoch,
+            &text[upstream_start..upstream_end],
+            &text[revision.0..revision.1],
+        ))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The one-pass parser accepts, splits and rejects (at the same byte, with the same
+        /// message) exactly what the reference does.
+        #[test]
+        fn one_pass_parse_agrees_with_the_reference(input in "[0-9a:~.+ _é-]{0,9}") {
+            match (DebVersion::parse(&input), reference_parse(&input)) {
+                (Ok(v), Ok((epoch, upstream, revision))) => {
+                    prop_assert_eq!((v.epoch(), v.upstream(), v.revision()), (epoch, upstream, revision));
+                }
+                (Err(e), Err(r)) => prop_assert_eq!(e.to_string(), r.to_string()),
+                (ours, reference) => prop_assert!(false, "{:?}: {:?} vs {:?}", input, ours, reference.map(|_| ())),
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]

@@ -189,6 +189,37 @@ fn normalize(nodes: &mut Nodes, opens: &[usize]) {
     }
 }
 
+/// The items of the commonest Maven version, dot-separated numbers of up to 18 digits
+/// (`2.17.1`), trailing zeros dropped as normalisation drops them; `None` for any other shape,
+/// which [`parse_nodes`] handles.
+fn dotted_numbers(version: &[u8]) -> Option<Nodes> {
+    let mut nodes = Nodes::new();
+    let (mut value, mut digits) = (0u64, 0usize);
+    for &b in version {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            value = value * 10 + u64::from(digit);
+            digits += 1;
+            if digits > 18 {
+                return None;
+            }
+        } else if b == b'.' && digits > 0 {
+            nodes.push(Node::Item(Atom::Number(value)));
+            (value, digits) = (0, 0);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    nodes.push(Node::Item(Atom::Number(value)));
+    while nodes.last() == Some(&Node::Item(Atom::Number(0))) {
+        nodes.pop();
+    }
+    Some(nodes)
+}
+
 /// Builds Maven's item tree (`ComparableVersion.parseVersion`), flat.
 fn parse_nodes(version: &str) -> Nodes {
     let mut nodes = Nodes::new();
@@ -269,6 +300,9 @@ impl MavenVersion {
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let trimmed = super::input::Trimmed::new(Scheme::Maven, input)?;
         let text = trimmed.text;
+        if let Some(nodes) = dotted_numbers(text.as_bytes()) {
+            return Ok(Self { nodes });
+        }
         trimmed.no_space_or_control()?;
         // ComparableVersion is not transitive on versions that start with a separator
         // (Maven 3.8.7 prints `.rc0 > _`, `_ > .` and `. > .rc0`); real versions start with a
@@ -334,3 +368,26 @@ impl std::hash::Hash for MavenVersion {
 }
 
 super::input::order_from_ord!(MavenVersion);
+
+#[cfg(test)]
+mod tests {
+    use super::{dotted_numbers, parse_nodes};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The shortcut for dotted numbers builds the items the general parser builds, and
+        /// leaves every other shape to it.
+        #[test]
+        fn dotted_numbers_are_what_the_general_parser_makes(input in "[0-9]{0,3}(\\.0{0,2}[0-9]{0,2}){0,4}[a.-]?") {
+            if let Some(nodes) = dotted_numbers(input.as_bytes()) {
+                prop_assert_eq!(nodes, parse_nodes(&input), "{}", input);
+            } else {
+                let plain = !input.is_empty()
+                    && input.split('.').all(|n| !n.is_empty() && n.len() <= 18 && n.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(!plain, "{} has the shortcut's shape", input);
+            }
+        }
+    }
+}

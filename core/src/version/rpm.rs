@@ -8,6 +8,7 @@
 //! knows neither `~` nor `^`, counts separators (`1..0 > 1.0`), lets a trailing letter run lose
 //! to the end (`1.0a < 1.0`), and ignores the release when only one side has one.
 
+use super::num::{compare_keyed, dotted_key};
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 
@@ -18,32 +19,47 @@ struct Evr {
     text: super::text::Text,
     version: (usize, usize),
     release: Option<(usize, usize)>,
+    /// [`dotted_key`] of the version and of the release (0 for none).
+    keys: (u64, u64),
 }
 
 impl Evr {
     fn parse(scheme: Scheme, input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(scheme, input, at, kind);
         let trimmed = super::input::Trimmed::new(scheme, input)?;
-        trimmed.no_space_or_control()?;
         let (lead, text) = (trimmed.lead, trimmed.text);
+        let bytes = text.as_bytes();
+        // One pass finds the first `:`, the last `-` and whether all is printable ASCII.
+        let (mut colon, mut dash, mut printable) = (usize::MAX, usize::MAX, true);
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b':' => colon = colon.min(i),
+                b'-' => dash = i,
+                _ => printable &= b.is_ascii_graphic(),
+            }
+        }
+        if !printable {
+            trimmed.no_space_or_control()?;
+        }
         // rpm takes an epoch only when everything before the first `:` is digits (an empty
         // epoch is 0); otherwise the `:` belongs to the version.
-        let (epoch, start) = match text.find(':') {
-            Some(colon) if text[..colon].bytes().all(|b| b.is_ascii_digit()) => {
-                let epoch = if colon == 0 {
-                    0
-                } else {
-                    text[..colon]
-                        .parse()
-                        .map_err(|_| err(lead, VersionErrorKind::NumberTooLarge))?
-                };
-                (epoch, colon + 1)
-            }
-            _ => (0, 0),
+        let (epoch, start) = if colon != usize::MAX && bytes[..colon].iter().all(u8::is_ascii_digit)
+        {
+            let epoch = if colon == 0 {
+                0
+            } else {
+                super::num::parse_u64(&text[..colon])
+                    .ok_or_else(|| err(lead, VersionErrorKind::NumberTooLarge))?
+            };
+            (epoch, colon + 1)
+        } else {
+            (0, 0)
         };
-        let (version, release) = match text[start..].rfind('-') {
-            Some(dash) => ((start, start + dash), Some((start + dash + 1, text.len()))),
-            None => ((start, text.len()), None),
+        // The last `-` is past an epoch's `:` (an epoch has only digits).
+        let (version, release) = if dash == usize::MAX {
+            ((start, text.len()), None)
+        } else {
+            ((start, dash), Some((dash + 1, text.len())))
         };
         if version.0 == version.1 {
             return Err(err(
@@ -69,11 +85,16 @@ impl Evr {
                 ));
             }
         }
+        let keys = (
+            dotted_key(&text.as_bytes()[version.0..version.1]),
+            release.map_or(0, |(a, b)| dotted_key(&text.as_bytes()[a..b])),
+        );
         Ok(Self {
             epoch,
             text: text.into(),
             version,
             release,
+            keys,
         })
     }
 
@@ -294,9 +315,10 @@ macro_rules! evr_type {
         impl Ord for $name {
             fn cmp(&self, other: &Self) -> Ordering {
                 let cmp: fn(&[u8], &[u8]) -> Ordering = $cmp;
-                self.0.epoch.cmp(&other.0.epoch).then_with(|| cmp(self.0.version(), other.0.version())).then_with(|| {
-                    match (self.0.release(), other.0.release()) {
-                        (Some(x), Some(y)) => cmp(x, y),
+                let (a, b) = (&self.0, &other.0);
+                a.epoch.cmp(&b.epoch).then_with(|| compare_keyed((a.keys.0, a.version()), (b.keys.0, b.version()), cmp)).then_with(|| {
+                    match (a.release(), b.release()) {
+                        (Some(x), Some(y)) => compare_keyed((a.keys.1, x), (b.keys.1, y), cmp),
                         _ if $release_both_only => Ordering::Equal,
                         (None, None) => Ordering::Equal,
                         (None, Some(_)) => Ordering::Less,

@@ -144,6 +144,36 @@ fn push_modifier(modifier: &Modifier<'_>, parts: &mut Parts) {
     }
 }
 
+/// The commonest version, one to four dot-separated numbers of up to 18 digits (the first of
+/// up to 5), padded to four parts as [`classical`] pads them; `None` for any other shape.
+pub(super) fn dotted_numbers(bytes: &[u8]) -> Option<Parts> {
+    let mut parts = Parts::new();
+    let (mut value, mut digits) = (0u64, 0usize);
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            value = value * 10 + u64::from(digit);
+            digits += 1;
+            if digits > 18 || (parts.is_empty() && digits > 5) {
+                return None;
+            }
+        } else if b == b'.' && digits > 0 && parts.len() < 3 {
+            parts.push(Part::Number(value));
+            (value, digits) = (0, 0);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    parts.push(Part::Number(value));
+    while parts.len() < 4 {
+        parts.push(Part::Number(0));
+    }
+    Some(parts)
+}
+
 /// `^v?(\d{1,5})(\.\d++)?(\.\d++)?(\.\d++)?` + modifier: the four numbers, padded.
 fn classical(text: &str, parts: &mut Parts) -> bool {
     let body = text.strip_prefix(['v', 'V']).unwrap_or(text);
@@ -363,4 +393,31 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
         k += len;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{classical, dotted_numbers, Parts};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The shortcut for dotted numbers gives the parts the classical rule gives, and
+        /// leaves every other shape to the full normalisation.
+        #[test]
+        fn dotted_numbers_are_what_the_classical_rule_makes(input in "[0-9]{0,7}(\\.0{0,2}[0-9]{0,2}){0,5}[a.-]?") {
+            if let Some(parts) = dotted_numbers(input.as_bytes()) {
+                let mut classical_parts = Parts::new();
+                prop_assert!(classical(&input, &mut classical_parts), "{}", input);
+                prop_assert_eq!(parts, classical_parts, "{}", input);
+            } else {
+                let numbers: Vec<&str> = input.split('.').collect();
+                let plain = numbers.len() <= 4
+                    && numbers[0].len() <= 5
+                    && numbers.iter().all(|n| !n.is_empty() && n.len() <= 18 && n.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(!plain, "{} has the shortcut's shape", input);
+            }
+        }
+    }
 }
