@@ -145,8 +145,15 @@ fn push_modifier(modifier: &Modifier<'_>, parts: &mut Parts) {
 }
 
 /// The commonest version, one to four dot-separated numbers of up to 18 digits (the first of
-/// up to 5), padded to four parts as [`classical`] pads them; `None` for any other shape.
+/// up to 5), after an optional `v`, padded to four parts as [`classical`] pads them; `None`
+/// for any other shape.
+#[allow(clippy::inline_always)] // returned through memory otherwise (see `version::atom`)
+#[inline(always)]
 pub(super) fn dotted_numbers(bytes: &[u8]) -> Option<Parts> {
+    let bytes = match bytes {
+        [b'v' | b'V', rest @ ..] => rest,
+        _ => bytes,
+    };
     let mut parts = Parts::new();
     let (mut value, mut digits) = (0u64, 0usize);
     for &b in bytes {
@@ -406,13 +413,13 @@ mod tests {
         /// The shortcut for dotted numbers gives the parts the classical rule gives, and
         /// leaves every other shape to the full normalisation.
         #[test]
-        fn dotted_numbers_are_what_the_classical_rule_makes(input in "[0-9]{0,7}(\\.0{0,2}[0-9]{0,2}){0,5}[a.-]?") {
+        fn dotted_numbers_are_what_the_classical_rule_makes(input in "[vV]?[0-9]{0,7}(\\.0{0,2}[0-9]{0,2}){0,5}[a.-]?") {
             if let Some(parts) = dotted_numbers(input.as_bytes()) {
                 let mut classical_parts = Parts::new();
                 prop_assert!(classical(&input, &mut classical_parts), "{}", input);
                 prop_assert_eq!(parts, classical_parts, "{}", input);
             } else {
-                let numbers: Vec<&str> = input.split('.').collect();
+                let numbers: Vec<&str> = input.trim_start_matches(['v', 'V']).split('.').collect();
                 let plain = numbers.len() <= 4
                     && numbers[0].len() <= 5
                     && numbers.iter().all(|n| !n.is_empty() && n.len() <= 18 && n.bytes().all(|b| b.is_ascii_digit()));
