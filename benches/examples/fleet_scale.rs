@@ -12,8 +12,13 @@ use exposure_benches::fleet::{generate, Pool};
 use std::time::Instant;
 
 fn peak_memory_mib() -> Option<f64> {
+    memory_mib("VmHWM:")
+}
+
+/// A memory figure of `/proc/self/status` (`VmHWM:` peak, `VmRSS:` now), in MiB.
+fn memory_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
 }
@@ -57,16 +62,19 @@ fn main() {
         }
     }
     let loaded = started.elapsed();
+    let kb_memory = memory_mib("VmRSS:").unwrap_or(0.0);
     let pool = Pool::from_shared(&data);
     let started = Instant::now();
     let fleet = generate(&pool, devices, items, seed);
     let generated = started.elapsed();
+    let fleet_memory = memory_mib("VmRSS:").unwrap_or(0.0) - kb_memory;
     let started = Instant::now();
     let (matched, _) = exposure::matching::match_fleet(&kb, &fleet);
     println!(
-        "matching alone: {:.2} s, {} findings",
+        "matching alone: {:.2} s, {} findings ({:.0} MiB more)",
         started.elapsed().as_secs_f64(),
-        matched.len()
+        matched.len(),
+        memory_mib("VmRSS:").unwrap_or(0.0) - kb_memory - fleet_memory
     );
     drop(matched);
     let engine = Engine::new(kb);
@@ -84,8 +92,9 @@ fn main() {
         pool.debian.len(),
         pool.language.len()
     );
+    println!("knowledge base memory: {kb_memory:.0} MiB");
     println!(
-        "fleet: {devices} devices x {items} items (seed {seed}) generated in {:.2} s",
+        "fleet: {devices} devices x {items} items (seed {seed}) generated in {:.2} s, {fleet_memory:.0} MiB",
         generated.as_secs_f64()
     );
     println!(

@@ -5,14 +5,15 @@
 
 use exposure::inventory::{self, Device, DeviceValue, Distro, Fleet, LoadOptions, Software};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Real software to draw from, by kind.
 #[derive(Debug, Default)]
 pub struct Pool {
     /// Debian 12 source packages with their installed versions.
-    pub debian: Vec<Software>,
+    pub debian: Vec<Arc<Software>>,
     /// Language packages (npm, Maven, Go, Composer) from real SBOMs.
-    pub language: Vec<Software>,
+    pub language: Vec<Arc<Software>>,
 }
 
 impl Pool {
@@ -93,7 +94,8 @@ impl Rng {
     }
 }
 
-/// `devices` devices of `items` software items each. Three in five are Debian 12 servers
+/// `devices` devices of `items` software items each, sharing the pool's items as a fleet
+/// loaded from a file shares equal items ([`Fleet::share_software`]). Three in five are Debian 12 servers
 /// (two thirds of their items distro packages, the rest language packages), the others
 /// application hosts (language packages only); one in ten is high value, one in five low.
 pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
@@ -107,7 +109,7 @@ pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
         } else {
             0
         };
-        let mut software: Vec<Software> = rng
+        let mut software: Vec<Arc<Software>> = rng
             .sample(pool.debian.len(), distro_items, &mut scratch)
             .into_iter()
             .map(|i| pool.debian[i].clone())

@@ -190,6 +190,7 @@ fn assess(args: &AssessArgs) -> Result<(), String> {
             fleet.extend(loaded.fleet);
             reports.push(loaded.report);
         }
+        fleet.share_software();
         fleet
     };
     let mut assessment = if fleet.devices.len() >= 100 && std::io::stderr().is_terminal() {

@@ -73,9 +73,9 @@ pub(crate) fn render(a: &Assessment) -> String {
         .map(|f| {
             let finding = &f.finding;
             vec![
-                finding.device_id.clone(),
+                finding.device_id.to_string(),
                 format!("{} {}", finding.software.name, finding.software.version),
-                finding.advisory_id.clone(),
+                finding.advisory_id.to_string(),
                 finding
                     .aliases
                     .iter()
@@ -125,9 +125,9 @@ pub(crate) fn render(a: &Assessment) -> String {
             .map(|s| {
                 let st = &s.statement;
                 vec![
-                    s.finding.device_id.clone(),
+                    s.finding.device_id.to_string(),
                     format!("{} {}", s.finding.software.name, s.finding.software.version),
-                    s.finding.advisory_id.clone(),
+                    s.finding.advisory_id.to_string(),
                     st.status.name().to_owned(),
                     st.justification.clone().unwrap_or_default(),
                     st.source.clone(),

@@ -12,6 +12,7 @@ use crate::score::exposure::{
 };
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The CVSS score a finding was scored with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -164,11 +165,11 @@ impl Assessment {
         self.findings
             .iter()
             .map(|f| FindingRow {
-                device_id: f.finding.device_id.clone(),
+                device_id: f.finding.device_id.to_string(),
                 ecosystem: f.finding.software.ecosystem.to_string(),
                 software: f.finding.software.name.clone(),
                 version: f.finding.software.version.clone(),
-                advisory_id: f.finding.advisory_id.clone(),
+                advisory_id: f.finding.advisory_id.to_string(),
                 aliases: f.finding.aliases.join(" "),
                 cvss: f.cvss.as_ref().map(|c| c.base_score),
                 impact: f.risk.impact,
@@ -186,7 +187,7 @@ impl Assessment {
 }
 
 /// The terms a finding is scored with: its CVSS summary, risk and threat context.
-type ScoreTerms = (Option<CvssSummary>, FindingRisk, ThreatContext);
+type ScoreTerms = (Option<Arc<CvssSummary>>, FindingRisk, Arc<ThreatContext>);
 
 /// A finding a VEX statement removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,10 +223,10 @@ fn apply_vex(
     let mut suppressed = Vec::new();
     for finding in findings {
         let cpes = device_cpes
-            .get(finding.device_id.as_str())
+            .get(&*finding.device_id)
             .map_or(&[][..], Vec::as_slice);
-        let statement = std::iter::once(&finding.advisory_id)
-            .chain(&finding.aliases)
+        let statement = std::iter::once(&*finding.advisory_id)
+            .chain(finding.aliases.iter().map(String::as_str))
             .flat_map(|id| kb.vex().about(id))
             .find(|s| s.status.suppresses() && vex_applies_to(s, &finding.software, cpes))
             .cloned();
@@ -243,10 +244,11 @@ pub struct ScoredFinding {
     /// The finding and its evidence.
     #[serde(flatten)]
     pub finding: Finding,
-    /// The CVSS v3.x score used, when the record has one.
-    pub cvss: Option<CvssSummary>,
-    /// KEV and EPSS facts about the vulnerability.
-    pub threat: ThreatContext,
+    /// The CVSS v3.x score used, when the record has one; shared by the findings of the
+    /// same advisory.
+    pub cvss: Option<Arc<CvssSummary>>,
+    /// KEV and EPSS facts about the vulnerability, shared like `cvss`.
+    pub threat: Arc<ThreatContext>,
     /// The model's terms: impact, likelihood, risk, and where each came from.
     #[serde(flatten)]
     pub risk: FindingRisk,
@@ -368,16 +370,22 @@ impl Engine {
         let cvss = advisory.and_then(|a| cvss_of(a, finding, diagnostics));
         let word = advisory.and_then(|a| a.severity_label.as_deref());
         let risk = self.parameters.finding_risk(cvss.as_ref(), word);
-        let cvss = cvss.map(|v| CvssSummary {
-            version: match v.version() {
-                crate::score::cvss::V3Version::V30 => "3.0",
-                crate::score::cvss::V3Version::V31 => "3.1",
-            },
-            vector: v.to_string(),
-            base_score: v.base_score(),
-            severity: v.base_severity(),
+        let cvss = cvss.map(|v| {
+            Arc::new(CvssSummary {
+                version: match v.version() {
+                    crate::score::cvss::V3Version::V30 => "3.0",
+                    crate::score::cvss::V3Version::V31 => "3.1",
+                },
+                vector: v.to_string(),
+                base_score: v.base_score(),
+                severity: v.base_severity(),
+            })
         });
-        let threat = ThreatContext::of(&finding.advisory_id, &finding.aliases, self.kb.threat());
+        let threat = Arc::new(ThreatContext::of(
+            &finding.advisory_id,
+            &finding.aliases,
+            self.kb.threat(),
+        ));
         (cvss, risk, threat)
     }
 
@@ -407,7 +415,8 @@ impl Engine {
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
         // The score terms depend on the advisory and the package's ecosystem only: computed
         // once per pair (a fleet has far fewer pairs than findings).
-        let mut terms: HashMap<(String, crate::ecosystem::Ecosystem), ScoreTerms> = HashMap::new();
+        let mut terms: HashMap<(Arc<str>, crate::ecosystem::Ecosystem), ScoreTerms> =
+            HashMap::new();
         let scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
@@ -434,12 +443,7 @@ impl Engine {
         }
         let owner: Vec<usize> = scored
             .iter()
-            .map(|f| {
-                index_of
-                    .get(f.finding.device_id.as_str())
-                    .copied()
-                    .unwrap_or(0)
-            })
+            .map(|f| index_of.get(&*f.finding.device_id).copied().unwrap_or(0))
             .collect();
         let count = fleet.devices.len();
         let weights: Vec<f64> = fleet
@@ -527,7 +531,7 @@ impl Engine {
     /// ```
     /// let engine = exposure::Engine::demo();
     /// let a = engine.assess_str(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}"#, "inline")?;
-    /// assert_eq!(a.findings[0].finding.advisory_id, "GHSA-xvch-5gv4-984h");
+    /// assert_eq!(&*a.findings[0].finding.advisory_id, "GHSA-xvch-5gv4-984h");
     /// assert_eq!(a.inventory_reports[0].records_loaded, 1);
     /// # Ok::<(), exposure::inventory::InventoryError>(())
     /// ```

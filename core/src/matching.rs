@@ -11,6 +11,8 @@ use crate::range::{interval_to_vers, Bound};
 use crate::report::{Consequence, Problem, KEPT_PROBLEMS};
 use crate::version::{Scheme, Version};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How sure a match is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -52,13 +54,14 @@ pub struct Evidence {
     pub matcher: &'static str,
     /// How sure it is.
     pub confidence: Confidence,
-    /// The source of the advisory (file path or origin name).
-    pub source: String,
+    /// The source of the advisory (file path or origin name), shared by its findings.
+    pub source: Arc<str>,
     /// The range type that matched (`SEMVER`, `ECOSYSTEM`), or `versions` for a listed version.
     pub range_kind: String,
-    /// The whole affected range as a purl `vers:` string, when a range matched.
+    /// The whole affected range as a purl `vers:` string, when a range matched (shared by
+    /// the findings of that range).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<String>,
+    pub range: Option<Arc<str>>,
     /// The interval holding the installed version, as `vers:`; or the listed version; or
     /// the CPE criterion that matched.
     pub matched: String,
@@ -69,21 +72,25 @@ pub struct Evidence {
 }
 
 /// One vulnerability on one software item of one device.
+///
+/// What a finding repeats from its device and its advisory (ids, aliases, summary, source,
+/// fixed versions) is shared with the other findings of that device or advisory (`Arc`),
+/// so that a million findings do not hold a million copies of the same summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The device's id.
-    pub device_id: String,
+    pub device_id: Arc<str>,
     /// The software item, shared by all the findings on it.
     pub software: std::sync::Arc<Software>,
     /// The advisory's id.
-    pub advisory_id: String,
+    pub advisory_id: Arc<str>,
     /// Its aliases (CVE, GHSA, …).
-    pub aliases: Vec<String>,
+    pub aliases: Arc<[String]>,
     /// Its summary.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub summary: Option<Arc<str>>,
     /// Every version named by a `fixed` event of the affected entry.
-    pub fixed_versions: Vec<String>,
+    pub fixed_versions: Arc<[String]>,
     /// The fixed version that ends the matched interval, when there is one: the nearest fix
     /// on this version's line.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,7 +172,7 @@ impl<'a> ParsedVersions<'a> {
 /// let fleet = inventory::load_str(r#"{"devices": [{"id": "d1", "software": [
 ///   {"purl": "pkg:golang/golang.org/x/sys@v0.0.0-20210330210617-4fbd30eecc44"}]}]}"#, "fleet")?.fleet;
 /// let (findings, _) = match_fleet(&kb, &fleet);
-/// assert_eq!(findings[0].advisory_id, "GO-2022-0493");
+/// assert_eq!(&*findings[0].advisory_id, "GO-2022-0493");
 /// assert_eq!(findings[0].fix.as_deref(), Some("0.0.0-20220412211240-33da011f77ad"));
 /// # Ok::<(), exposure::inventory::InventoryError>(())
 /// ```
@@ -212,8 +219,9 @@ fn match_fleet_on(
     if threads == 1 {
         let mut findings = Vec::new();
         let mut diagnostics = MatchDiagnostics::default();
+        let mut shared = SharedParts::default();
         for (i, device) in devices.iter().enumerate() {
-            match_device(kb, device, &mut findings, &mut diagnostics);
+            match_device(kb, device, &mut shared, &mut findings, &mut diagnostics);
             if (i + 1) % 64 == 0 || i + 1 == total {
                 tick(if (i + 1) % 64 == 0 { 64 } else { (i + 1) % 64 });
             }
@@ -229,8 +237,9 @@ fn match_fleet_on(
                 scope.spawn(move || {
                     let mut findings = Vec::new();
                     let mut diagnostics = MatchDiagnostics::default();
+                    let mut shared = SharedParts::default();
                     for (i, device) in chunk.iter().enumerate() {
-                        match_device(kb, device, &mut findings, &mut diagnostics);
+                        match_device(kb, device, &mut shared, &mut findings, &mut diagnostics);
                         if (i + 1) % 64 == 0 {
                             tick(64);
                         } else if i + 1 == chunk.len() {
@@ -255,13 +264,63 @@ fn match_fleet_on(
     (findings, diagnostics)
 }
 
+/// What the findings of one advisory, or of one of its affected entries, share: made the
+/// first time a matching thread needs them, keyed by the record's address in the knowledge
+/// base (which is borrowed, so immutable, for the whole matching).
+#[derive(Default)]
+struct SharedParts {
+    advisories: HashMap<usize, AdvisoryParts>,
+    entries: HashMap<usize, EntryParts>,
+}
+
+struct AdvisoryParts {
+    id: Arc<str>,
+    aliases: Arc<[String]>,
+    summary: Option<Arc<str>>,
+    source: Arc<str>,
+}
+
+struct EntryParts {
+    source: Arc<str>,
+    fixed_versions: Arc<[String]>,
+}
+
+impl SharedParts {
+    fn advisory(&mut self, advisory: &Advisory) -> &AdvisoryParts {
+        self.advisories
+            .entry(std::ptr::from_ref(advisory) as usize)
+            .or_insert_with(|| AdvisoryParts {
+                id: advisory.id.as_str().into(),
+                aliases: advisory.aliases.clone().into(),
+                summary: advisory.summary.as_deref().map(Arc::from),
+                source: advisory.source.as_str().into(),
+            })
+    }
+
+    fn entry(&mut self, affected: &AffectedPackage) -> &EntryParts {
+        self.entries
+            .entry(std::ptr::from_ref(affected) as usize)
+            .or_insert_with(|| EntryParts {
+                source: affected.source.as_str().into(),
+                fixed_versions: affected
+                    .ranges
+                    .iter()
+                    .flat_map(super::kb::AffectedRange::fixed_versions)
+                    .map(str::to_owned)
+                    .collect(),
+            })
+    }
+}
+
 /// Matches one device, appending its findings.
 fn match_device(
     kb: &KnowledgeBase,
     device: &crate::inventory::Device,
+    shared: &mut SharedParts,
     findings: &mut Vec<Finding>,
     diagnostics: &mut MatchDiagnostics,
 ) {
+    let device_id: Arc<str> = device.id.as_str().into();
     {
         // Advisory ids already found on the current software item (an advisory may name a
         // package in several entries, or through several merged sources).
@@ -269,7 +328,6 @@ fn match_device(
         for (index, software) in device.software.iter().enumerate() {
             diagnostics.software_items += 1;
             seen.clear();
-            let mut shared: Option<std::sync::Arc<Software>> = None;
             let mut any = false;
             let mut versions = ParsedVersions::new(&software.version);
             for (advisory, affected) in kb.affecting(&software.ecosystem, &software.name) {
@@ -282,16 +340,17 @@ fn match_device(
                     software,
                     index,
                 };
-                if let Some(evidence) =
-                    match_affected(advisory, affected, &mut versions, &context, diagnostics)
-                {
+                let source = Arc::clone(&shared.entry(affected).source);
+                if let Some(evidence) = match_affected(
+                    advisory,
+                    affected,
+                    source,
+                    &mut versions,
+                    &context,
+                    diagnostics,
+                ) {
                     seen.push(advisory.id.as_str());
-                    let fixed_versions: Vec<String> = affected
-                        .ranges
-                        .iter()
-                        .flat_map(super::kb::AffectedRange::fixed_versions)
-                        .map(str::to_owned)
-                        .collect();
+                    let fixed_versions = Arc::clone(&shared.entry(affected).fixed_versions);
                     let fix_state = if evidence.1.is_some() {
                         FixState::Fixed
                     } else if fixed_versions.is_empty()
@@ -306,15 +365,13 @@ fn match_device(
                     } else {
                         FixState::Unknown
                     };
-                    let software = shared
-                        .get_or_insert_with(|| std::sync::Arc::new(software.clone()))
-                        .clone();
+                    let parts = shared.advisory(advisory);
                     findings.push(Finding {
-                        device_id: device.id.clone(),
-                        software,
-                        advisory_id: advisory.id.clone(),
-                        aliases: advisory.aliases.clone(),
-                        summary: advisory.summary.clone(),
+                        device_id: Arc::clone(&device_id),
+                        software: Arc::clone(software),
+                        advisory_id: Arc::clone(&parts.id),
+                        aliases: Arc::clone(&parts.aliases),
+                        summary: parts.summary.clone(),
                         fixed_versions,
                         fix: evidence.1,
                         fix_state,
@@ -324,7 +381,7 @@ fn match_device(
             }
             diagnostics.software_with_advisories += usize::from(any);
         }
-        match_device_cpes(kb, device, findings, diagnostics);
+        match_device_cpes(kb, device, &device_id, shared, findings, diagnostics);
     }
 }
 
@@ -335,6 +392,8 @@ fn match_device(
 fn match_device_cpes(
     kb: &KnowledgeBase,
     device: &crate::inventory::Device,
+    device_id: &Arc<str>,
+    shared: &mut SharedParts,
     findings: &mut Vec<Finding>,
     diagnostics: &mut MatchDiagnostics,
 ) {
@@ -393,12 +452,13 @@ fn match_device_cpes(
                     .literal()
                     .is_some_and(|v| !v.is_empty());
             let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
+            let parts = shared.advisory(advisory);
             findings.push(Finding {
-                device_id: device.id.clone(),
-                software: std::sync::Arc::new(software.clone()),
-                advisory_id: advisory.id.clone(),
-                aliases: advisory.aliases.clone(),
-                summary: advisory.summary.clone(),
+                device_id: Arc::clone(device_id),
+                software: Arc::clone(software),
+                advisory_id: Arc::clone(&parts.id),
+                aliases: Arc::clone(&parts.aliases),
+                summary: parts.summary.clone(),
                 fixed_versions: fix.iter().cloned().collect(),
                 fix_state: if fix.is_some() {
                     FixState::Fixed
@@ -413,9 +473,9 @@ fn match_device_cpes(
                     } else {
                         Confidence::CpeVendorProduct
                     },
-                    source: advisory.source.clone(),
+                    source: Arc::clone(&parts.source),
                     range_kind: "CPE".to_owned(),
-                    range: criterion.bounds.clone(),
+                    range: criterion.bounds.as_deref().map(Arc::from),
                     matched: criterion.text.clone(),
                     platform: matched
                         .iter()
@@ -448,6 +508,7 @@ struct Context<'a> {
 fn match_affected(
     advisory: &Advisory,
     affected: &AffectedPackage,
+    source: Arc<str>,
     versions: &mut ParsedVersions<'_>,
     context: &Context<'_>,
     diagnostics: &mut MatchDiagnostics,
@@ -460,10 +521,10 @@ fn match_affected(
     } else {
         Confidence::ExactPackage
     };
-    let evidence = |range_kind: &str, range: Option<String>, matched: String| Evidence {
+    let evidence = |range_kind: &str, range: Option<Arc<str>>, matched: String| Evidence {
         matcher: "osv-package",
         confidence,
-        source: affected.source.clone(),
+        source,
         range_kind: range_kind.to_owned(),
         range,
         matched,
@@ -486,10 +547,7 @@ fn match_affected(
                             _ => None,
                         };
                         let matched = interval_to_vers(ready.scheme(), interval);
-                        return Some((
-                            evidence(&range.kind, range.vers().map(str::to_owned), matched),
-                            fix,
-                        ));
+                        return Some((evidence(&range.kind, range.vers().cloned(), matched), fix));
                     }
                 }
                 Err(message) => {

@@ -46,7 +46,7 @@ fn cve5_records_load_and_cna_versions_match_until_nvd_speaks() {
             .assess(&device(cpe))
             .findings
             .iter()
-            .any(|f| f.finding.advisory_id == "CVE-2023-45803")
+            .any(|f| &*f.finding.advisory_id == "CVE-2023-45803")
     };
     assert!(found(
         &engine,

@@ -76,7 +76,7 @@ fn debian_12_machine_against_the_debian_security_tracker() {
     // Fixed for bookworm in 3.0.14-1~deb12u1 (a backport): this machine's 3.0.19 is not affected.
     assert!(!findings
         .iter()
-        .any(|f| f.finding.advisory_id == "CVE-2024-2511"));
+        .any(|f| &*f.finding.advisory_id == "CVE-2024-2511"));
 
     // The same machine a year earlier: openssl 3.0.11-1~deb12u2 has CVE-2024-2511, fixed by
     // the backport, not by upstream's 3.0.14 or 3.3.0.
@@ -86,10 +86,10 @@ fn debian_12_machine_against_the_debian_security_tracker() {
     let finding = assessment
         .findings
         .iter()
-        .find(|f| f.finding.advisory_id == "CVE-2024-2511")
+        .find(|f| &*f.finding.advisory_id == "CVE-2024-2511")
         .expect("CVE-2024-2511 on the older openssl");
     assert_eq!(finding.finding.software.version, "3.0.11-1~deb12u2");
-    assert_eq!(finding.finding.fixed_versions, ["3.0.14-1~deb12u1"]);
+    assert_eq!(finding.finding.fixed_versions[..], ["3.0.14-1~deb12u1"]);
     assert!(finding
         .finding
         .software

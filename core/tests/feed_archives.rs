@@ -133,7 +133,7 @@ fn alpine_secdb_matches_alpine_packages_per_release() {
     let mut ids: Vec<&str> = assessment
         .findings
         .iter()
-        .map(|f| f.finding.advisory_id.as_str())
+        .map(|f| &*f.finding.advisory_id)
         .collect();
     ids.sort_unstable();
     // Fixed after 3.1.4-r3 in v3.19's secfixes for openssl.
@@ -153,7 +153,7 @@ fn alpine_secdb_matches_alpine_packages_per_release() {
     let first = assessment
         .findings
         .iter()
-        .find(|f| f.finding.advisory_id == "CVE-2023-6237")
+        .find(|f| &*f.finding.advisory_id == "CVE-2023-6237")
         .expect("found");
     assert_eq!(first.finding.software.ecosystem.to_string(), "Alpine:v3.19");
     assert_eq!(first.finding.fix.as_deref(), Some("3.1.4-r4"));

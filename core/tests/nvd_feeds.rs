@@ -217,7 +217,7 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
         assessment
             .findings
             .iter()
-            .find(|f| f.finding.device_id == device && f.finding.advisory_id == id)
+            .find(|f| &*f.finding.device_id == device && &*f.finding.advisory_id == id)
     };
     let webp = on("win7", "CVE-2023-4863").expect("Chrome 116.0.5845.96 has CVE-2023-4863");
     assert_eq!(webp.finding.software.name, "Google Chrome");
@@ -251,7 +251,7 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
     assert!(assessment
         .findings
         .iter()
-        .all(|f| f.finding.device_id != "patched"));
+        .all(|f| &*f.finding.device_id != "patched"));
 }
 
 /// A real Windows XP machine's Uninstall keys (UTF-16LE registry export) as an inventory:
@@ -328,7 +328,7 @@ fn windows_registry_export_against_the_2017_feed() {
         assessment
             .findings
             .iter()
-            .find(|f| f.finding.advisory_id == id)
+            .find(|f| &*f.finding.advisory_id == id)
             .expect(id)
     };
     let firefox = find("CVE-2017-5391");

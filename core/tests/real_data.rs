@@ -80,7 +80,7 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
         assessment
             .findings
             .iter()
-            .find(|f| f.finding.advisory_id == id && f.finding.software.name == package)
+            .find(|f| &*f.finding.advisory_id == id && f.finding.software.name == package)
             .unwrap_or_else(|| panic!("expected {id} on {package}"))
     };
     // gin v1.4.0 < 1.6.0.
@@ -125,7 +125,7 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
             !assessment
                 .findings
                 .iter()
-                .any(|f| f.finding.advisory_id == id),
+                .any(|f| &*f.finding.advisory_id == id),
             "{id} must not match v2.2.8"
         );
     }
@@ -134,7 +134,7 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
     assert!(!assessment
         .findings
         .iter()
-        .any(|f| f.finding.advisory_id == "GO-2026-4923"));
+        .any(|f| &*f.finding.advisory_id == "GO-2026-4923"));
     assert_eq!(assessment.findings.len(), 58);
     assert_eq!(
         assessment.diagnostics.unparsable_versions, 0,

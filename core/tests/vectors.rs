@@ -23,11 +23,11 @@ fn demo_findings_are_exactly_the_vectors() {
         .map(|f| {
             let f = &f.finding;
             vec![
-                f.device_id.clone(),
+                f.device_id.to_string(),
                 f.software.ecosystem.to_string(),
                 f.software.name.clone(),
                 f.software.version.clone(),
-                f.advisory_id.clone(),
+                f.advisory_id.to_string(),
                 f.fix.clone().unwrap_or_else(|| "-".into()),
                 f.evidence.matched.clone(),
             ]

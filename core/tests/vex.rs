@@ -74,11 +74,11 @@ fn ubuntu_openvex_fixed_statement_suppresses_the_exact_version() {
     .fleet;
     let assessment = Engine::new(kb).assess(&fleet);
     assert_eq!(assessment.findings.len(), 1);
-    assert_eq!(assessment.findings[0].finding.device_id, "jammy-older");
+    assert_eq!(&*assessment.findings[0].finding.device_id, "jammy-older");
     let [suppression] = assessment.suppressed.as_slice() else {
         panic!("one suppression expected: {:?}", assessment.suppressed);
     };
-    assert_eq!(suppression.finding.device_id, "jammy-fixed");
+    assert_eq!(&*suppression.finding.device_id, "jammy-fixed");
     assert_eq!(suppression.statement.status, VexStatus::Fixed);
     assert_eq!(
         suppression.statement.author.as_deref(),
@@ -161,7 +161,7 @@ fn red_hat_csaf_vex_applies_per_platform() {
     let kept: Vec<&str> = assessment
         .findings
         .iter()
-        .map(|f| f.finding.device_id.as_str())
+        .map(|f| &*f.finding.device_id)
         .collect();
     assert_eq!(
         kept,
@@ -171,7 +171,7 @@ fn red_hat_csaf_vex_applies_per_platform() {
     let suppressed: Vec<(&str, VexStatus)> = assessment
         .suppressed
         .iter()
-        .map(|s| (s.finding.device_id.as_str(), s.statement.status))
+        .map(|s| (&*s.finding.device_id, s.statement.status))
         .collect();
     assert_eq!(
         suppressed,
@@ -219,7 +219,7 @@ fn red_hat_csaf_advisories_match_rpm_packages() {
     let ids: Vec<(&str, &str)> = assessment
         .findings
         .iter()
-        .map(|f| (f.finding.device_id.as_str(), f.finding.advisory_id.as_str()))
+        .map(|f| (&*f.finding.device_id, &*f.finding.advisory_id))
         .collect();
     assert_eq!(
         ids,

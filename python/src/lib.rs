@@ -242,7 +242,7 @@ impl Finding {
     /// The advisory's aliases.
     #[getter]
     fn aliases(&self) -> Vec<String> {
-        self.0.finding.aliases.clone()
+        self.0.finding.aliases.to_vec()
     }
 
     /// The fixed version ending the matched interval, if any.
@@ -355,6 +355,7 @@ fn assess(
             fleet.extend(loaded.fleet);
             reports.push(loaded.report);
         }
+        fleet.share_software();
         let mut assessment = engine.assess(&fleet);
         assessment.inventory_reports = reports;
         Ok(assessment)

@@ -2,7 +2,7 @@
 //! included, are the installed software.
 
 use super::CpeClaim;
-use super::{Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
+use super::{Device, Fleet, InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
 use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
@@ -78,13 +78,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     }
     Ok(LoadedFleet {
         fleet: Fleet {
-            devices: vec![Device {
-                id,
-                name,
-                tags: Vec::new(),
-                value: DeviceValue::Normal,
-                software,
-            }],
+            devices: vec![Device::with_software(id, name, software)],
         },
         report,
     })

@@ -208,13 +208,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
         .collect();
     LoadedFleet {
         fleet: Fleet {
-            devices: vec![Device {
-                id: device_id.to_owned(),
-                name: device_id.to_owned(),
-                tags: Vec::new(),
-                value: super::DeviceValue::Normal,
-                software,
-            }],
+            devices: vec![Device::with_software(device_id, device_id, software)],
         },
         report,
     }

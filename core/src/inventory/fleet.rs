@@ -26,11 +26,14 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     };
     let mut fleet = Fleet::default();
     let mut seen = HashSet::new();
+    // Equal items of different devices become one, as they are read.
+    let mut shared = super::SharedSoftware::default();
     for device in devices {
         report.records_read += 1;
         let record = device.opt_str("id").ok().flatten().map(str::to_owned);
-        let parsed = parse_device(&device, origin, &mut report).and_then(|d| {
+        let parsed = parse_device(&device, origin, &mut report).and_then(|mut d| {
             if seen.insert(d.id.clone()) {
+                shared.share(&mut d);
                 Ok(d)
             } else {
                 Err(FieldError {
@@ -82,7 +85,7 @@ fn parse_device(
     for item in device.opt_objs("software")? {
         unknown_fields(&item, &SOFTWARE_FIELDS, origin, &id, report);
         match parse_software(&item) {
-            Ok(s) => software.push(s),
+            Ok(s) => software.push(std::sync::Arc::new(s)),
             // A bad software entry costs only itself: the device keeps the rest.
             Err(FieldError { path, message }) => {
                 report.problem(Problem::new(

@@ -5,7 +5,7 @@
 //! recognises keeps no CPE (unknown stays unknown) and is counted in the report.
 
 use super::windows::InstalledProgram;
-use super::{CpeClaim, Device, DeviceValue, Fleet, LoadedFleet, Software};
+use super::{CpeClaim, Device, Fleet, LoadedFleet, Software};
 use crate::cpe::Normalizer;
 use crate::ecosystem::Ecosystem;
 use crate::report::{Consequence, LoadReport, Problem};
@@ -186,13 +186,7 @@ pub fn load_device(
     }
     LoadedFleet {
         fleet: Fleet {
-            devices: vec![Device {
-                id: device_id.to_owned(),
-                name: device_id.to_owned(),
-                tags: Vec::new(),
-                value: DeviceValue::Normal,
-                software,
-            }],
+            devices: vec![Device::with_software(device_id, device_id, software)],
         },
         report,
     }

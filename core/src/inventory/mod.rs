@@ -270,8 +270,37 @@ pub struct Device {
     pub tags: Vec<String>,
     /// How much the device matters.
     pub value: DeviceValue,
-    /// Installed software.
-    pub software: Vec<Software>,
+    /// Installed software. Items are shared: equal items of different devices can be one
+    /// allocation (see [`Fleet::share_software`]), which is what keeps a fleet of thousands of
+    /// devices small; change one with [`Arc::make_mut`](std::sync::Arc::make_mut).
+    pub software: Vec<std::sync::Arc<Software>>,
+}
+
+impl Device {
+    /// A device of normal value and no tags, as inventories of one host describe it.
+    ///
+    /// ```
+    /// use exposure::{ecosystem::Ecosystem, inventory::{Device, Software}};
+    /// let software = Software {
+    ///     ecosystem: Ecosystem::Npm, name: "lodash".into(), version: "4.17.20".into(),
+    ///     purl: None, packages: Vec::new(), cpe: None,
+    /// };
+    /// let device = Device::with_software("web-1", "web-1", vec![software]);
+    /// assert_eq!(device.software[0].name, "lodash");
+    /// ```
+    pub fn with_software(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        software: Vec<Software>,
+    ) -> Self {
+        Device {
+            id: id.into(),
+            name: name.into(),
+            tags: Vec::new(),
+            value: DeviceValue::Normal,
+            software: software.into_iter().map(std::sync::Arc::new).collect(),
+        }
+    }
 }
 
 /// A set of devices.
@@ -285,6 +314,53 @@ impl Fleet {
     /// Adds the devices of another fleet.
     pub fn extend(&mut self, other: Fleet) {
         self.devices.extend(other.devices);
+    }
+
+    /// Makes equal software items of all devices one shared item, and returns how many
+    /// distinct items remain. A fleet repeats the same packages on many devices (10,000
+    /// generated devices of 300 items hold about 3,000 distinct ones), so this divides the
+    /// memory a fleet takes by the repetition; matching and findings are unchanged.
+    ///
+    /// ```
+    /// use exposure::inventory::load_str;
+    /// let mut fleet = load_str(r#"{"devices": [
+    ///   {"id": "a", "software": [{"purl": "pkg:npm/lodash@4.17.20"}]},
+    ///   {"id": "b", "software": [{"purl": "pkg:npm/lodash@4.17.20"}]}]}"#, "fleet")?.fleet;
+    /// assert_eq!(fleet.share_software(), 1);
+    /// let (a, b) = (&fleet.devices[0].software[0], &fleet.devices[1].software[0]);
+    /// assert!(std::sync::Arc::ptr_eq(a, b));
+    /// # Ok::<(), exposure::inventory::InventoryError>(())
+    /// ```
+    pub fn share_software(&mut self) -> usize {
+        let mut shared = SharedSoftware::default();
+        for device in &mut self.devices {
+            shared.share(device);
+        }
+        shared.distinct()
+    }
+}
+
+/// The distinct software items met so far, for sharing equal items between devices as they
+/// are loaded (see [`Fleet::share_software`]).
+#[derive(Default)]
+pub(crate) struct SharedSoftware(std::collections::HashSet<std::sync::Arc<Software>>);
+
+impl SharedSoftware {
+    /// Replaces the device's items that equal one met before by that one.
+    pub(crate) fn share(&mut self, device: &mut Device) {
+        for item in &mut device.software {
+            match self.0.get(item) {
+                Some(shared) => *item = std::sync::Arc::clone(shared),
+                None => {
+                    self.0.insert(std::sync::Arc::clone(item));
+                }
+            }
+        }
+    }
+
+    /// How many distinct items there are.
+    pub(crate) fn distinct(&self) -> usize {
+        self.0.len()
     }
 }
 

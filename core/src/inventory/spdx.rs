@@ -5,7 +5,7 @@
 //! name and no purl is vendor software; a package with neither cannot be matched and is
 //! reported.
 
-use super::{CpeClaim, Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
+use super::{CpeClaim, Device, Fleet, InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
 use crate::report::LoadReport;
 use serde_json::Value;
@@ -39,13 +39,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     }
     Ok(LoadedFleet {
         fleet: Fleet {
-            devices: vec![Device {
-                id: name.clone(),
-                name,
-                tags: Vec::new(),
-                value: DeviceValue::Normal,
-                software,
-            }],
+            devices: vec![Device::with_software(name.clone(), name, software)],
         },
         report,
     })

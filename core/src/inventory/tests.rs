@@ -13,7 +13,7 @@ fn fleet_format_loads_purls_and_triples() {
     assert_eq!(devices[0].value, DeviceValue::High);
     assert_eq!(devices[0].tags, ["prod", "dmz"]);
     assert_eq!(
-        devices[1].software[0],
+        *devices[1].software[0],
         Software {
             ecosystem: Ecosystem::PyPi,
             name: "Requests".into(),

@@ -64,7 +64,7 @@ pub struct AffectedRange {
     /// The evaluated form.
     pub evaluation: RangeEvaluation,
     /// The evaluated range as a `vers:` string, made the first time evidence needs it.
-    vers: std::sync::OnceLock<String>,
+    vers: std::sync::OnceLock<std::sync::Arc<str>>,
 }
 
 impl AffectedRange {
@@ -82,9 +82,11 @@ impl AffectedRange {
 
     /// The evaluated range as a `vers:` string (`None` when it is not evaluable), formatted
     /// once.
-    pub fn vers(&self) -> Option<&str> {
+    pub fn vers(&self) -> Option<&std::sync::Arc<str>> {
         match &self.evaluation {
-            RangeEvaluation::Ready(range) => Some(self.vers.get_or_init(|| range.to_string())),
+            RangeEvaluation::Ready(range) => {
+                Some(self.vers.get_or_init(|| range.to_string().into()))
+            }
             RangeEvaluation::Unevaluated(_) => None,
         }
     }
