@@ -2,7 +2,11 @@
 //! from real SBOMs and a real dpkg status, assessed against every feed in `../shared/data`.
 //! Prints the time of each phase and the peak memory (VmHWM). Results: `benches/README.md`.
 //!
-//!     cargo run --release -p exposure-benches --example fleet_scale [-- DEVICES ITEMS SEED]
+//!     cargo run --release -p exposure-benches --example fleet_scale [-- DEVICES ITEMS SEED [unshared]]
+//!
+//! `unshared` gives every device its own copy of each item, as a fleet built item by item
+//! without [`Fleet::share_software`](exposure::inventory::Fleet::share_software) would hold
+//! them: matching then finds repeated items by value instead of by address.
 
 #![allow(clippy::print_stdout)] // a benchmark report
 
@@ -65,7 +69,15 @@ fn main() {
     let kb_memory = memory_mib("VmRSS:").unwrap_or(0.0);
     let pool = Pool::from_shared(&data);
     let started = Instant::now();
-    let fleet = generate(&pool, devices, items, seed);
+    let mut fleet = generate(&pool, devices, items, seed);
+    let unshared = std::env::args().any(|a| a == "unshared");
+    if unshared {
+        for device in &mut fleet.devices {
+            for item in &mut device.software {
+                *item = std::sync::Arc::new(exposure::inventory::Software::clone(item));
+            }
+        }
+    }
     let generated = started.elapsed();
     let fleet_memory = memory_mib("VmRSS:").unwrap_or(0.0) - kb_memory;
     let started = Instant::now();
@@ -94,7 +106,8 @@ fn main() {
     );
     println!("knowledge base memory: {kb_memory:.0} MiB");
     println!(
-        "fleet: {devices} devices x {items} items (seed {seed}) generated in {:.2} s, {fleet_memory:.0} MiB",
+        "fleet: {devices} devices x {items} items (seed {seed}{}) generated in {:.2} s, {fleet_memory:.0} MiB",
+        if unshared { ", unshared" } else { "" },
         generated.as_secs_f64()
     );
     println!(

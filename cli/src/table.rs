@@ -86,7 +86,7 @@ pub(crate) fn render(a: &Assessment) -> String {
                     .as_ref()
                     .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
                 format!("{:.3}", f.risk.risk),
-                finding.fix.clone().unwrap_or_else(|| "-".to_owned()),
+                finding.fix.as_deref().unwrap_or("-").to_owned(),
                 finding.evidence.matched.clone(),
             ]
         })

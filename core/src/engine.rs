@@ -177,7 +177,7 @@ impl Assessment {
                 risk: f.risk.risk,
                 known_exploited: f.threat.known_exploited.is_some(),
                 epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
-                fix: f.finding.fix.clone(),
+                fix: f.finding.fix.as_deref().map(str::to_owned),
                 fix_state: f.finding.fix_state,
                 matcher: f.finding.evidence.matcher,
                 confidence: f.finding.evidence.confidence,

@@ -4,6 +4,12 @@
 //! the advisory's explicit version list and its evaluable ranges, in the range's own scheme.
 //! A version that does not parse in that scheme is never guessed at: it is reported in
 //! [`MatchDiagnostics`].
+//!
+//! A fleet repeats the same software on many devices, so each distinct item is matched once
+//! per thread and its findings are replayed for every device that has it (each with its own
+//! device and, for problems, its own position); the CPE matcher, whose platform criteria
+//! depend on the rest of the device, runs per device. Findings share (`Arc`) what they
+//! repeat from their device, item and advisory.
 
 use crate::inventory::{Fleet, Software};
 use crate::kb::{Advisory, AffectedPackage, KnowledgeBase, RangeEvaluation};
@@ -94,11 +100,11 @@ pub struct Finding {
     /// The fixed version that ends the matched interval, when there is one: the nearest fix
     /// on this version's line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    pub fix: Option<Arc<str>>,
     /// Whether a fix exists.
     pub fix_state: FixState,
-    /// Why it fired.
-    pub evidence: Evidence,
+    /// Why it fired (shared by the findings of the same item and advisory on other devices).
+    pub evidence: Arc<Evidence>,
 }
 
 /// What matching could not decide, counted so that nothing is lost silently.
@@ -271,6 +277,7 @@ fn match_fleet_on(
 struct SharedParts {
     advisories: HashMap<usize, AdvisoryParts>,
     entries: HashMap<usize, EntryParts>,
+    items: ItemCache,
 }
 
 struct AdvisoryParts {
@@ -286,6 +293,25 @@ struct EntryParts {
 }
 
 impl SharedParts {
+    /// The package matches of `software`, computed the first time this thread meets it.
+    fn item(&mut self, kb: &KnowledgeBase, software: &Arc<Software>) -> Arc<ItemMatches> {
+        let address = Arc::as_ptr(software) as usize;
+        if let Some(found) = self.items.by_address.get(&address) {
+            return Arc::clone(found);
+        }
+        let matches = if let Some(found) = self.items.by_value.get(&**software) {
+            Arc::clone(found)
+        } else {
+            let matches = Arc::new(match_item(kb, software, self));
+            self.items
+                .by_value
+                .insert(Software::clone(software), Arc::clone(&matches));
+            matches
+        };
+        self.items.by_address.insert(address, Arc::clone(&matches));
+        matches
+    }
+
     fn advisory(&mut self, advisory: &Advisory) -> &AdvisoryParts {
         self.advisories
             .entry(std::ptr::from_ref(advisory) as usize)
@@ -312,6 +338,38 @@ impl SharedParts {
     }
 }
 
+/// The package matches of one software item, the same on every device that has the item:
+/// computed once per matching thread and replayed for each device.
+struct ItemMatches {
+    /// Whether some advisory names the package.
+    any: bool,
+    /// The findings, without their device.
+    hits: Vec<ItemHit>,
+    /// Ranges that could not be evaluated.
+    unevaluated_ranges: usize,
+    /// Ranges the version did not parse for: the advisory id and the message.
+    unparsable: Vec<(Arc<str>, String)>,
+}
+
+/// A finding of one software item, before it is put on a device.
+struct ItemHit {
+    advisory_id: Arc<str>,
+    aliases: Arc<[String]>,
+    summary: Option<Arc<str>>,
+    fixed_versions: Arc<[String]>,
+    fix: Option<Arc<str>>,
+    fix_state: FixState,
+    evidence: Arc<Evidence>,
+}
+
+/// The item matches computed so far by one thread: by the item's address (fleets share
+/// equal items, see [`Fleet::share_software`]) and, for items not shared, by value.
+#[derive(Default)]
+struct ItemCache {
+    by_address: HashMap<usize, Arc<ItemMatches>>,
+    by_value: HashMap<Software, Arc<ItemMatches>>,
+}
+
 /// Matches one device, appending its findings.
 fn match_device(
     kb: &KnowledgeBase,
@@ -321,68 +379,91 @@ fn match_device(
     diagnostics: &mut MatchDiagnostics,
 ) {
     let device_id: Arc<str> = device.id.as_str().into();
-    {
-        // Advisory ids already found on the current software item (an advisory may name a
-        // package in several entries, or through several merged sources).
-        let mut seen: Vec<&str> = Vec::new();
-        for (index, software) in device.software.iter().enumerate() {
-            diagnostics.software_items += 1;
-            seen.clear();
-            let mut any = false;
-            let mut versions = ParsedVersions::new(&software.version);
-            for (advisory, affected) in kb.affecting(&software.ecosystem, &software.name) {
-                any = true;
-                if advisory.withdrawn.is_some() || seen.contains(&advisory.id.as_str()) {
-                    continue;
-                }
-                let context = Context {
-                    device_id: &device.id,
-                    software,
-                    index,
-                };
-                let source = Arc::clone(&shared.entry(affected).source);
-                if let Some(evidence) = match_affected(
-                    advisory,
-                    affected,
-                    source,
-                    &mut versions,
-                    &context,
-                    diagnostics,
-                ) {
-                    seen.push(advisory.id.as_str());
-                    let fixed_versions = Arc::clone(&shared.entry(affected).fixed_versions);
-                    let fix_state = if evidence.1.is_some() {
-                        FixState::Fixed
-                    } else if fixed_versions.is_empty()
-                        && evidence.0.range_kind != "versions"
-                        && affected.ranges.iter().all(|r| {
-                            r.events
-                                .iter()
-                                .all(|e| !matches!(e, crate::range::OsvEvent::LastAffected(_)))
-                        })
-                    {
-                        FixState::NotFixed
-                    } else {
-                        FixState::Unknown
-                    };
-                    let parts = shared.advisory(advisory);
-                    findings.push(Finding {
-                        device_id: Arc::clone(&device_id),
-                        software: Arc::clone(software),
-                        advisory_id: Arc::clone(&parts.id),
-                        aliases: Arc::clone(&parts.aliases),
-                        summary: parts.summary.clone(),
-                        fixed_versions,
-                        fix: evidence.1,
-                        fix_state,
-                        evidence: evidence.0,
-                    });
-                }
-            }
-            diagnostics.software_with_advisories += usize::from(any);
+    for (index, software) in device.software.iter().enumerate() {
+        diagnostics.software_items += 1;
+        let matches = shared.item(kb, software);
+        diagnostics.software_with_advisories += usize::from(matches.any);
+        diagnostics.unevaluated_ranges += matches.unevaluated_ranges;
+        for (advisory_id, message) in &matches.unparsable {
+            diagnostics.unparsable_versions += 1;
+            diagnostics.problem(Problem::new(
+                &device.id,
+                Some(advisory_id),
+                &format!("software[{index}].version"),
+                format!("{} {}: {message}", software.ecosystem, software.name),
+                Consequence::PartlyUsed,
+            ));
         }
-        match_device_cpes(kb, device, &device_id, shared, findings, diagnostics);
+        findings.extend(matches.hits.iter().map(|hit| Finding {
+            device_id: Arc::clone(&device_id),
+            software: Arc::clone(software),
+            advisory_id: Arc::clone(&hit.advisory_id),
+            aliases: Arc::clone(&hit.aliases),
+            summary: hit.summary.clone(),
+            fixed_versions: Arc::clone(&hit.fixed_versions),
+            fix: hit.fix.clone(),
+            fix_state: hit.fix_state,
+            evidence: Arc::clone(&hit.evidence),
+        }));
     }
+    match_device_cpes(kb, device, &device_id, shared, findings, diagnostics);
+}
+
+/// Matches one software item against the package advisories that name it.
+fn match_item(kb: &KnowledgeBase, software: &Software, shared: &mut SharedParts) -> ItemMatches {
+    let mut matches = ItemMatches {
+        any: false,
+        hits: Vec::new(),
+        unevaluated_ranges: 0,
+        unparsable: Vec::new(),
+    };
+    // Advisories already found on this item (an advisory may name a package in several
+    // entries, or through several merged sources).
+    let mut seen: Vec<&str> = Vec::new();
+    let mut versions = ParsedVersions::new(software.version.trim());
+    for (advisory, affected) in kb.affecting(&software.ecosystem, &software.name) {
+        matches.any = true;
+        if advisory.withdrawn.is_some() || seen.contains(&advisory.id.as_str()) {
+            continue;
+        }
+        let Some((evidence, fix)) = match_affected(
+            advisory,
+            affected,
+            software,
+            &mut versions,
+            shared,
+            &mut matches,
+        ) else {
+            continue;
+        };
+        seen.push(advisory.id.as_str());
+        let fixed_versions = Arc::clone(&shared.entry(affected).fixed_versions);
+        let fix_state = if fix.is_some() {
+            FixState::Fixed
+        } else if fixed_versions.is_empty()
+            && evidence.range_kind != "versions"
+            && affected.ranges.iter().all(|r| {
+                r.events
+                    .iter()
+                    .all(|e| !matches!(e, crate::range::OsvEvent::LastAffected(_)))
+            })
+        {
+            FixState::NotFixed
+        } else {
+            FixState::Unknown
+        };
+        let parts = shared.advisory(advisory);
+        matches.hits.push(ItemHit {
+            advisory_id: Arc::clone(&parts.id),
+            aliases: Arc::clone(&parts.aliases),
+            summary: parts.summary.clone(),
+            fixed_versions,
+            fix,
+            fix_state,
+            evidence: Arc::new(evidence),
+        });
+    }
+    matches
 }
 
 /// The CPE matcher: vendor software (outside package and distro ecosystems, see
@@ -465,8 +546,8 @@ fn match_device_cpes(
                 } else {
                     FixState::Unknown
                 },
-                fix,
-                evidence: Evidence {
+                fix: fix.map(Arc::from),
+                evidence: Arc::new(Evidence {
                     matcher: "nvd-cpe",
                     confidence: if versioned {
                         Confidence::CpeVersionRange
@@ -482,7 +563,7 @@ fn match_device_cpes(
                         .filter(|m| !m.criterion.vulnerable)
                         .map(|m| m.criterion.text.clone())
                         .collect(),
-                },
+                }),
             });
         }
         diagnostics.software_with_advisories += usize::from(any);
@@ -498,29 +579,23 @@ fn excluded_upper_bound(bounds: &str) -> Option<String> {
         .map(|v| v.trim().to_owned())
 }
 
-struct Context<'a> {
-    device_id: &'a str,
-    software: &'a Software,
-    /// The software item's index on its device, for locating problems.
-    index: usize,
-}
-
 fn match_affected(
     advisory: &Advisory,
     affected: &AffectedPackage,
-    source: Arc<str>,
+    software: &Software,
     versions: &mut ParsedVersions<'_>,
-    context: &Context<'_>,
-    diagnostics: &mut MatchDiagnostics,
-) -> Option<(Evidence, Option<String>)> {
+    shared: &mut SharedParts,
+    matches: &mut ItemMatches,
+) -> Option<(Evidence, Option<Arc<str>>)> {
     let confidence = if matches!(
-        context.software.ecosystem.scheme(),
+        software.ecosystem.scheme(),
         Some(Scheme::Deb | Scheme::Alpine | Scheme::Rpm)
     ) {
         Confidence::Distro
     } else {
         Confidence::ExactPackage
     };
+    let source = Arc::clone(&shared.entry(affected).source);
     let evidence = |range_kind: &str, range: Option<Arc<str>>, matched: String| Evidence {
         matcher: "osv-package",
         confidence,
@@ -530,7 +605,7 @@ fn match_affected(
         matched,
         platform: Vec::new(),
     };
-    let installed = context.software.version.trim();
+    let installed = versions.text;
     if affected.lists(installed) {
         return Some((evidence("versions", None, installed.to_owned()), None));
     }
@@ -543,7 +618,7 @@ fn match_affected(
                             Some(Bound {
                                 version,
                                 inclusive: false,
-                            }) => Some(version.to_string()),
+                            }) => Some(Arc::from(version.to_string())),
                             _ => None,
                         };
                         let matched = interval_to_vers(ready.scheme(), interval);
@@ -551,21 +626,12 @@ fn match_affected(
                     }
                 }
                 Err(message) => {
-                    diagnostics.unparsable_versions += 1;
-                    diagnostics.problem(Problem::new(
-                        context.device_id,
-                        Some(&advisory.id),
-                        &format!("software[{}].version", context.index),
-                        format!(
-                            "{} {}: {message}",
-                            context.software.ecosystem, context.software.name
-                        ),
-                        Consequence::PartlyUsed,
-                    ));
+                    let advisory_id = Arc::clone(&shared.advisory(advisory).id);
+                    matches.unparsable.push((advisory_id, message.to_owned()));
                 }
             },
             RangeEvaluation::Unevaluated(_) if range.kind != "GIT" => {
-                diagnostics.unevaluated_ranges += 1;
+                matches.unevaluated_ranges += 1;
             }
             RangeEvaluation::Unevaluated(_) => {}
         }
@@ -596,5 +662,64 @@ mod tests {
             assert_eq!(d1, d, "{threads} threads");
         }
         assert_eq!(one.len(), 70 * 11);
+    }
+
+    /// Items are matched once per thread and replayed per device: the replay gives every
+    /// device its own findings and its own problems, located at its own item, whether the
+    /// fleet shares its items or not.
+    #[test]
+    fn replayed_items_keep_their_device_and_place() {
+        let mut kb = KnowledgeBase::new();
+        kb.load_osv_str(
+            r#"{"id": "GHSA-test", "aliases": ["CVE-2099-0001"], "affected": [{"package":
+              {"ecosystem": "npm", "name": "lodash"}, "ranges": [{"type": "SEMVER",
+              "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]}"#,
+            "osv",
+        );
+        let document = r#"{"devices": [
+          {"id": "d1", "software": [{"purl": "pkg:npm/left-pad@1.0.0"},
+                                    {"purl": "pkg:npm/lodash@not.a.version"},
+                                    {"purl": "pkg:npm/lodash@4.17.20"}]},
+          {"id": "d2", "software": [{"purl": "pkg:npm/lodash@not.a.version"},
+                                    {"purl": "pkg:npm/lodash@4.17.20"}]}]}"#;
+        let shared = crate::inventory::load_str(document, "fleet").unwrap().fleet;
+        assert!(Arc::ptr_eq(
+            &shared.devices[0].software[2],
+            &shared.devices[1].software[1]
+        ));
+        let mut unshared = shared.clone();
+        for device in &mut unshared.devices {
+            for item in &mut device.software {
+                *item = Arc::new(Software::clone(item));
+            }
+        }
+        for fleet in [&shared, &unshared] {
+            let (findings, diagnostics) = match_fleet_with_threads(&kb, fleet, 1);
+            let placed: Vec<(&str, &str, &str)> = findings
+                .iter()
+                .map(|f| (&*f.device_id, &*f.software.version, &*f.advisory_id))
+                .collect();
+            assert_eq!(
+                placed,
+                [
+                    ("d1", "4.17.20", "GHSA-test"),
+                    ("d2", "4.17.20", "GHSA-test")
+                ]
+            );
+            assert_eq!(diagnostics.software_items, 5);
+            assert_eq!(diagnostics.software_with_advisories, 4);
+            assert_eq!(diagnostics.unparsable_versions, 2);
+            let located: Vec<(&str, &str)> = diagnostics
+                .problems
+                .iter()
+                .map(|p| (p.location.as_str(), p.field.as_str()))
+                .collect();
+            assert_eq!(
+                located,
+                [("d1", "software[1].version"), ("d2", "software[0].version")]
+            );
+            assert!(diagnostics.problems[0].message.contains("lodash"));
+            assert_eq!(findings[0].fix.as_deref(), Some("4.17.21"));
+        }
     }
 }

@@ -28,7 +28,7 @@ fn demo_findings_are_exactly_the_vectors() {
                 f.software.name.clone(),
                 f.software.version.clone(),
                 f.advisory_id.to_string(),
-                f.fix.clone().unwrap_or_else(|| "-".into()),
+                f.fix.as_deref().unwrap_or("-").to_owned(),
                 f.evidence.matched.clone(),
             ]
         })
