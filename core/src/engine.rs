@@ -381,9 +381,13 @@ impl Engine {
                 severity: v.base_severity(),
             })
         });
+        // KEV and EPSS know CVE ids: look through the aliases and the related records (an
+        // RHSA, DSA or USN finding carries the CVEs it fixes there).
+        let mut ids = finding.aliases.to_vec();
+        ids.extend(advisory.iter().flat_map(|a| a.related.iter().cloned()));
         let threat = Arc::new(ThreatContext::of(
             &finding.advisory_id,
-            &finding.aliases,
+            &ids,
             self.kb.threat(),
         ));
         (cvss, risk, threat)
@@ -547,22 +551,14 @@ impl Engine {
     }
 }
 
-/// The first CVSS v3 vector of the affected entry, else of the advisory. A vector that does
-/// not parse is reported, never scored by default.
+/// The most preferred CVSS v3 vector (see [`Advisory::preferred_severities`] for the
+/// order) that parses. A vector that does not parse is reported, never scored by default.
 fn cvss_of(
     advisory: &Advisory,
     finding: &Finding,
     diagnostics: &mut MatchDiagnostics,
 ) -> Option<CvssV3> {
-    let package_severity = advisory
-        .affected
-        .iter()
-        .filter(|p| p.ecosystem == finding.software.ecosystem)
-        .flat_map(|p| p.severity.iter());
-    for severity in package_severity
-        .chain(advisory.severity.iter())
-        .filter(|s| s.kind == "CVSS_V3")
-    {
+    for severity in advisory.preferred_severities(&finding.software.ecosystem, "CVSS_V3") {
         match severity.score.parse::<CvssV3>() {
             Ok(v) => return Some(v),
             Err(e) => diagnostics.problems.push(Problem::new(

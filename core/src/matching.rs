@@ -605,10 +605,8 @@ fn match_affected(
         matched,
         platform: Vec::new(),
     };
-    let installed = versions.text;
-    if affected.lists(installed) {
-        return Some((evidence("versions", None, installed.to_owned()), None));
-    }
+    // Ranges first: a version inside one gets the fix that ends its interval, even when the
+    // entry also lists it.
     for range in &affected.ranges {
         match &range.evaluation {
             RangeEvaluation::Ready(ready) => match versions.get(ready.scheme()) {
@@ -636,7 +634,10 @@ fn match_affected(
             RangeEvaluation::Unevaluated(_) => {}
         }
     }
-    None
+    let installed = versions.text;
+    affected
+        .lists(installed)
+        .then(|| (evidence("versions", None, installed.to_owned()), None))
 }
 
 #[cfg(test)]

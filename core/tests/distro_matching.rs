@@ -96,3 +96,110 @@ fn debian_12_machine_against_the_debian_security_tracker() {
         .packages
         .contains(&"libssl3".to_owned()));
 }
+
+/// Ubuntu's OSV records (`Ubuntu:20.04:LTS` entries of source packages): a CVE record and
+/// the USN that fixed it are two advisories, linked as related (the USN may fix several
+/// CVEs), each matching an unpatched focal or jammy host and neither the patched one.
+#[test]
+fn ubuntu_hosts_against_ubuntu_osv_records() {
+    let Some(archive) =
+        common::shared("data/advisories-redhat-ubuntu/vunnel-ubuntu-osv-vex.tar.gz")
+    else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_path(&archive).expect("readable");
+    assert_eq!(report.records_skipped, 0, "{report}");
+    let usn = kb.get("USN-5614-1").expect("USN");
+    assert_eq!(usn.related, ["UBUNTU-CVE-2021-3782"]);
+    let cve = kb.get("UBUNTU-CVE-2021-3782").expect("Ubuntu CVE record");
+    assert_eq!(cve.related, ["USN-5614-1", "USN-5614-2", "CVE-2021-3782"]);
+    assert!(cve
+        .affected
+        .iter()
+        .any(|a| a.ecosystem.to_string() == "Ubuntu:Pro:16.04:LTS"));
+    let fleet = exposure::inventory::load_str(
+        r#"{"devices": [
+          {"id": "focal", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.18.0-1?arch=source&distro=ubuntu-20.04"}]},
+          {"id": "focal-patched", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.18.0-1ubuntu0.1?arch=source&distro=ubuntu-20.04"}]},
+          {"id": "jammy", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.20.0-1?arch=source&distro=ubuntu-22.04"}]}]}"#,
+        "fleet",
+    )
+    .expect("fleet")
+    .fleet;
+    assert_eq!(
+        fleet.devices[0].software[0].ecosystem.to_string(),
+        "Ubuntu:20.04:LTS"
+    );
+    let assessment = Engine::new(kb).assess(&fleet);
+    let found: Vec<(&str, &str, Option<&str>)> = assessment
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                &*f.finding.device_id,
+                &*f.finding.advisory_id,
+                f.finding.fix.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("focal", "UBUNTU-CVE-2021-3782", Some("1.18.0-1ubuntu0.1")),
+            ("focal", "USN-5614-1", Some("1.18.0-1ubuntu0.1")),
+            ("jammy", "UBUNTU-CVE-2021-3782", Some("1.20.0-1ubuntu0.1")),
+            ("jammy", "USN-5614-1", Some("1.20.0-1ubuntu0.1")),
+        ]
+    );
+}
+
+/// Records of one vulnerability from different databases merge by their aliases: the Go
+/// vulnerability database's GO-2023-2382 (aliases CVE-2023-39326) and the Debian tracker's
+/// CVE-2023-39326 record become one advisory, each fact keeping its source, and the Debian
+/// 12 machine's golang-1.19 gets one finding for it, not two.
+#[test]
+fn records_of_one_vulnerability_merge_across_databases() {
+    let (Some(inventory), Some(go), Some(debian)) = (
+        common::shared("data/inventory-dpkg"),
+        common::shared("data/osv-go/golang-vulndb-osv.tar.gz"),
+        common::shared("data/debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz"),
+    ) else {
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    kb.load_path(&go).expect("Go");
+    kb.load_path(&debian).expect("Debian");
+    let merged = kb.get("CVE-2023-39326").expect("merged");
+    assert_eq!(merged.id, "GO-2023-2382");
+    assert!(merged.aliases.contains(&"CVE-2023-39326".to_owned()));
+    assert_eq!(merged.sources.len(), 2, "{:?}", merged.sources);
+    let ecosystems: Vec<String> = merged
+        .affected
+        .iter()
+        .map(|a| a.ecosystem.to_string())
+        .collect();
+    assert!(ecosystems.contains(&"Go".to_owned()) && ecosystems.contains(&"Debian:12".to_owned()));
+    assert!(merged
+        .affected
+        .iter()
+        .all(|a| merged.sources.contains(&a.source)));
+    assert_eq!(kb.get("GO-2023-2382").map(|a| &a.id), Some(&merged.id));
+
+    let os_release = read_text(&inventory.join("os-release-this-machine")).expect("os-release");
+    let distro = Distro::from_os_release(&os_release).expect("Debian 12");
+    let status = read_text(&inventory.join("dpkg-status-this-machine")).expect("status");
+    let fleet = dpkg::load_device(&status, Some(&distro), "debian-12-host").fleet;
+    let assessment = Engine::new(kb).assess(&fleet);
+    let on_go: Vec<&str> = assessment
+        .findings
+        .iter()
+        .filter(|f| f.finding.software.name == "golang-1.19")
+        .filter(|f| {
+            &*f.finding.advisory_id == "GO-2023-2382"
+                || f.finding.aliases.contains(&"CVE-2023-39326".to_owned())
+        })
+        .map(|f| &*f.finding.advisory_id)
+        .collect();
+    assert_eq!(on_go, ["GO-2023-2382"]);
+}

@@ -62,7 +62,7 @@ fn damaged_snapshots_are_precise_errors() {
         KnowledgeBase::from_snapshot(&other_version),
         Err(SnapshotError::WrongVersion {
             found: 99,
-            expected: 1
+            expected: exposure::kb::SNAPSHOT_FORMAT_VERSION
         })
     ));
     let cut = &bytes[..bytes.len() - 10];

@@ -199,7 +199,12 @@ fn red_hat_csaf_advisories_match_rpm_packages() {
     let report = kb.load_path(&archive).expect("readable");
     assert_eq!(report.records_skipped, 0, "{report}");
     let sudo = kb.get("CVE-2023-28486").expect("from RHSA-2024:0811");
-    assert_eq!(sudo.aliases, ["RHSA-2024:0811"]);
+    assert!(sudo.aliases.is_empty());
+    assert_eq!(
+        sudo.related,
+        ["RHSA-2024:0811"],
+        "the RHSA fixes several CVEs: related, not an alias"
+    );
     assert!(sudo.affected.iter().any(|a| a.name == "sudo"));
     let loaded = inventory::load_text(
         "sudo-1.9.5p2-9.el9.x86_64\nbash-5.1.8-6.el9_1.x86_64\n",

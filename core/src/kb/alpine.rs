@@ -125,6 +125,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                         .filter(|t| *t != id)
                         .map(|t| (*t).to_owned())
                         .collect(),
+                    related: Vec::new(),
                     summary: None,
                     details: None,
                     cwes: Vec::new(),

@@ -146,7 +146,9 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
         });
         out.push(Advisory {
             id: cve.to_owned(),
-            aliases: tracking.iter().cloned().collect(),
+            aliases: Vec::new(),
+            // The RHSA fixes several CVEs: related to each, not another name of any.
+            related: tracking.iter().cloned().collect(),
             summary: v.get("title").and_then(Value::as_str).map(str::to_owned),
             details: None,
             cwes: v

@@ -275,6 +275,7 @@ pub(crate) fn parse(
         Advisory {
             id,
             aliases: Vec::new(),
+            related: Vec::new(),
             summary,
             details,
             cwes,

@@ -134,8 +134,13 @@ impl AffectedPackage {
 pub struct Advisory {
     /// The record id (`GO-2021-0113`, `PYSEC-2023-74`, `CVE-2021-44228`).
     pub id: String,
-    /// Other ids of the same vulnerability.
+    /// Other ids of the same vulnerability; advisories are merged by them.
     pub aliases: Vec<String>,
+    /// Ids of records that are about this vulnerability without being another record of it:
+    /// advisories that fix several vulnerabilities at once (RHSA, DSA, USN) and the OSV
+    /// `related` and `upstream` ids. Never merged by; KEV and EPSS facts are looked up
+    /// through them too.
+    pub related: Vec<String>,
     /// One-line summary.
     pub summary: Option<String>,
     /// The full description (OSV `details`, NVD's English description).
@@ -161,13 +166,84 @@ pub struct Advisory {
 }
 
 impl Advisory {
-    /// Merges another statement of the same vulnerability (same id) into this one. Facts
-    /// from `other`'s source replace this advisory's earlier facts from that same source
-    /// (a feed loaded again is an update, not a second opinion); facts from other sources are
-    /// kept side by side, each with its source. Scalar fields (summary, details, dates) keep
-    /// the first value given, unless the source is the same.
+    /// The scores of one type (`CVSS_V3`, …) that apply to software of `ecosystem`, in the
+    /// documented preference order that scoring follows when sources disagree:
+    ///
+    /// 1. the score an affected entry for that ecosystem gives (a distro's or a package
+    ///    database's rating of its own package: Red Hat's per-product CVSS, an OSV
+    ///    `affected[].severity`);
+    /// 2. NVD's primary score (`nvd@nist.gov`);
+    /// 3. scores of a named issuer: the CNA's, from the CVE record or NVD's secondary ones;
+    /// 4. scores without an issuer (an OSV record's own `severity`, GitHub's for a GHSA).
+    ///
+    /// Within one rank, load order. Every score stays in the advisory with its source.
+    ///
+    /// ```
+    /// use exposure::{ecosystem::Ecosystem, kb::KnowledgeBase};
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.load_osv_str(r#"{"id": "GHSA-jfh8-c2jp-5v3q", "aliases": ["CVE-2021-44228"],
+    ///   "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}]}"#, "ghsa");
+    /// kb.load_nvd_reader(r#"{"vulnerabilities": [{"cve": {"id": "CVE-2021-44228", "metrics":
+    ///   {"cvssMetricV31": [{"source": "nvd@nist.gov", "type": "Primary", "cvssData":
+    ///   {"vectorString": "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:H/I:H/A:H"}}]}}}]}"#.as_bytes(), "nvd");
+    /// let log4shell = kb.get("CVE-2021-44228").unwrap();
+    /// let first = log4shell.preferred_severities(&Ecosystem::Maven, "CVSS_V3").next().unwrap();
+    /// assert_eq!(first.issuer.as_deref(), Some("nvd@nist.gov"));
+    /// ```
+    pub fn preferred_severities<'a>(
+        &'a self,
+        ecosystem: &Ecosystem,
+        kind: &str,
+    ) -> impl Iterator<Item = &'a SeverityScore> + 'a {
+        let rank = |s: &SeverityScore| match s.issuer.as_deref() {
+            Some("nvd@nist.gov") => 1,
+            Some(_) => 2,
+            None => 3,
+        };
+        let mut ranked: Vec<(u8, &SeverityScore)> = self
+            .affected
+            .iter()
+            .filter(|p| p.ecosystem == *ecosystem)
+            .flat_map(|p| &p.severity)
+            .filter(|s| s.kind == kind)
+            .map(|s| (0, s))
+            .chain(
+                self.severity
+                    .iter()
+                    .filter(|s| s.kind == kind)
+                    .map(|s| (rank(s), s)),
+            )
+            .collect();
+        ranked.sort_by_key(|&(rank, _)| rank);
+        ranked.into_iter().map(|(_, s)| s)
+    }
+
+    /// Merges another statement of the same vulnerability (same id, or an id or alias this
+    /// one already carries) into this one. Facts from `other`'s source replace this
+    /// advisory's earlier facts from that same source (a feed loaded again is an update, not
+    /// a second opinion); facts from other sources are kept side by side, each with its
+    /// source. The id stays the first one loaded and `other`'s id becomes an alias. Scalar
+    /// fields (summary, details, dates) keep the first value given, unless the source is the
+    /// same; a withdrawal is taken only from a record of the same id (an alias record
+    /// withdrawn by its database does not withdraw the vulnerability the others describe).
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.load_osv_str(r#"{"id": "GO-2022-0493", "aliases": ["CVE-2022-29526"]}"#, "go");
+    /// kb.load_osv_str(r#"{"id": "GHSA-p782-xgp4-8hr8", "aliases": ["CVE-2022-29526"]}"#, "ghsa");
+    /// assert_eq!(kb.len(), 1);
+    /// let merged = kb.get("GHSA-p782-xgp4-8hr8").unwrap();
+    /// assert_eq!(merged.id, "GO-2022-0493");
+    /// assert_eq!(merged.aliases, ["CVE-2022-29526", "GHSA-p782-xgp4-8hr8"]);
+    /// assert_eq!(merged.sources, ["go", "ghsa"]);
+    /// ```
     pub fn merge(&mut self, other: Advisory) {
         let source = other.source.clone();
+        let same_id = other.id == self.id;
+        if !same_id && !self.aliases.contains(&other.id) {
+            self.aliases.push(other.id.clone());
+        }
         let same_source = self.sources == [source.clone()];
         self.affected.retain(|a| a.source != source);
         self.severity.retain(|s| s.source != source);
@@ -176,6 +252,11 @@ impl Advisory {
         for alias in other.aliases {
             if alias != self.id && !self.aliases.contains(&alias) {
                 self.aliases.push(alias);
+            }
+        }
+        for id in other.related {
+            if !self.related.contains(&id) {
+                self.related.push(id);
             }
         }
         for cwe in other.cwes {
@@ -191,7 +272,9 @@ impl Advisory {
         take(&mut self.summary, other.summary);
         take(&mut self.details, other.details);
         take(&mut self.published, other.published);
-        take(&mut self.withdrawn, other.withdrawn);
+        if same_id {
+            take(&mut self.withdrawn, other.withdrawn);
+        }
         take(&mut self.severity_label, other.severity_label);
         if !self.sources.contains(&source) {
             self.sources.push(source);
@@ -402,14 +485,24 @@ impl KnowledgeBase {
         self.applicability.len()
     }
 
-    /// Adds an NVD record: its advisory (merged by id) and its applicability statement, which
-    /// replaces an earlier one for the same CVE.
+    /// Adds an NVD record: its advisory (merged by id or alias, see [`KnowledgeBase::insert`])
+    /// and its applicability statement, which replaces an earlier one for the same CVE.
     pub fn insert_nvd(&mut self, record: NvdRecord) -> bool {
+        self.insert_nvd_with(record, true)
+    }
+
+    /// [`KnowledgeBase::insert_nvd`] for an advisory merged already (from a snapshot): only
+    /// the same id merges.
+    pub(crate) fn insert_merged(&mut self, record: NvdRecord) -> bool {
+        self.insert_nvd_with(record, false)
+    }
+
+    fn insert_nvd_with(&mut self, record: NvdRecord, by_alias: bool) -> bool {
         if let Some((added, due)) = &record.kev {
             self.threat.note_nvd_kev(&record.advisory.id, added, due);
         }
         let id = record.advisory.id.clone();
-        let merged = self.insert(record.advisory);
+        let merged = self.insert_with(record.advisory, by_alias);
         if let Some(statement) = record.applicability {
             self.set_applicability(&id, statement);
         }
@@ -465,27 +558,50 @@ impl KnowledgeBase {
         report
     }
 
-    /// The advisory with this id.
+    /// The advisory with this id, or carrying it as an alias.
     pub fn get(&self, id: &str) -> Option<&Advisory> {
         self.by_id.get(id).map(|&i| &self.advisories[i])
     }
 
-    /// Adds an advisory. An advisory with the same id is merged into the earlier one (see
-    /// [`Advisory::merge`]: facts from the same source are replaced, facts from other sources
-    /// kept side by side); the return value says whether that happened.
+    /// Adds an advisory. An advisory of the same vulnerability — the same id, or an id or
+    /// alias that an earlier advisory carries (CVE, GHSA, PYSEC, RUSTSEC, GO, …) — is merged
+    /// into the earlier one (see [`Advisory::merge`]: facts from the same source are replaced,
+    /// facts from other sources kept side by side); the return value says whether that
+    /// happened. When a record's aliases point at several earlier advisories, it joins the
+    /// one of its own id, else the one of its first known alias.
     pub fn insert(&mut self, advisory: Advisory) -> bool {
-        if let Some(&at) = self.by_id.get(&advisory.id) {
+        self.insert_with(advisory, true)
+    }
+
+    /// [`KnowledgeBase::insert`]; with `by_alias` false, only the same id merges (for
+    /// advisories that were merged already, as a snapshot holds them).
+    fn insert_with(&mut self, advisory: Advisory, by_alias: bool) -> bool {
+        let earlier = self.by_id.get(&advisory.id).copied().or_else(|| {
+            by_alias
+                .then(|| {
+                    advisory
+                        .aliases
+                        .iter()
+                        .find_map(|a| self.by_id.get(a).copied())
+                })
+                .flatten()
+        });
+        let at = if let Some(at) = earlier {
             self.unindex(at);
             self.advisories[at].merge(advisory);
-            self.index(at);
-            true
+            at
         } else {
-            let at = self.advisories.len();
-            self.by_id.insert(advisory.id.clone(), at);
             self.advisories.push(advisory);
-            self.index(at);
-            false
+            self.advisories.len() - 1
+        };
+        self.index(at);
+        let advisory = &self.advisories[at];
+        for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
+            if !self.by_id.contains_key(id) {
+                self.by_id.insert(id.clone(), at);
+            }
         }
+        earlier.is_some()
     }
 
     fn keys(advisory: &Advisory) -> impl Iterator<Item = (u32, (Ecosystem, String))> + '_ {
@@ -501,8 +617,12 @@ impl KnowledgeBase {
     fn index(&mut self, at: usize) {
         #[allow(clippy::cast_possible_truncation)]
         let at32 = at as u32;
+        // Kept in (advisory, entry) order, whatever the order of merges, so that matching
+        // meets candidates in advisory load order, the same after a snapshot round trip.
         for (i, key) in Self::keys(&self.advisories[at]).collect::<Vec<_>>() {
-            self.by_package.entry(key).or_default().push((at32, i));
+            let entries = self.by_package.entry(key).or_default();
+            let place = entries.partition_point(|&e| e < (at32, i));
+            entries.insert(place, (at32, i));
         }
     }
 

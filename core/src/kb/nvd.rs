@@ -359,6 +359,7 @@ fn advisory(
     Advisory {
         id,
         aliases: Vec::new(),
+        related: Vec::new(),
         summary,
         details,
         cwes,

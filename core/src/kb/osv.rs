@@ -111,6 +111,12 @@ fn parse_record(
             .into_iter()
             .map(str::to_owned)
             .collect(),
+        related: record
+            .opt_str_list("related")?
+            .into_iter()
+            .chain(record.opt_str_list("upstream")?)
+            .map(str::to_owned)
+            .collect(),
         summary: record.opt_str("summary")?.map(str::to_owned),
         details: record.opt_str("details")?.map(str::to_owned),
         cwes: cwes_of(&record),

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
@@ -83,6 +83,7 @@ struct Data {
 struct AdvisoryData {
     id: String,
     aliases: Vec<String>,
+    related: Vec<String>,
     summary: Option<String>,
     details: Option<String>,
     cwes: Vec<String>,
@@ -204,6 +205,7 @@ impl KnowledgeBase {
             .map(|a| AdvisoryData {
                 id: a.id.clone(),
                 aliases: a.aliases.clone(),
+                related: a.related.clone(),
                 summary: a.summary.clone(),
                 details: a.details.clone(),
                 cwes: a.cwes.clone(),
@@ -367,6 +369,7 @@ impl KnowledgeBase {
             let advisory = Advisory {
                 id: a.id,
                 aliases: a.aliases,
+                related: a.related,
                 summary: a.summary,
                 details: a.details,
                 cwes: a.cwes,
@@ -378,7 +381,7 @@ impl KnowledgeBase {
                 source: a.source,
                 sources: a.sources,
             };
-            kb.insert_nvd(NvdRecord {
+            kb.insert_merged(NvdRecord {
                 advisory,
                 applicability,
                 kev: None,
