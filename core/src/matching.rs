@@ -20,6 +20,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod package_cpe;
+
 /// How sure a match is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,6 +77,10 @@ pub struct Evidence {
     /// on/with" part of the configuration).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub platform: Vec<String>,
+    /// For a CPE match of a language package (matcher `nvd-cpe-package`), the CPE name built
+    /// from its coordinates that the criterion matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpe: Option<String>,
 }
 
 /// One vulnerability on one software item of one device.
@@ -463,7 +469,68 @@ fn match_item(kb: &KnowledgeBase, software: &Software, shared: &mut SharedParts)
             evidence: Arc::new(evidence),
         });
     }
+    if package_cpe::applies(software) {
+        match_package_cpes(kb, software, shared, &mut seen, &mut matches);
+    }
     matches
+}
+
+/// The CPE fallback for a language package (see [`package_cpe`]): NVD statements naming a
+/// vendor and product its coordinates support, for advisories without package data.
+fn match_package_cpes<'k>(
+    kb: &'k KnowledgeBase,
+    software: &Software,
+    shared: &mut SharedParts,
+    seen: &mut Vec<&'k str>,
+    matches: &mut ItemMatches,
+) {
+    for (name, found) in package_cpe::statements(kb, software) {
+        matches.any = true;
+        let names = name.names.as_slice();
+        for (advisory, statement) in found {
+            if advisory.withdrawn.is_some()
+                || seen.contains(&advisory.id.as_str())
+                || package_cpe::has_package_data(advisory)
+            {
+                continue;
+            }
+            let Some(matched) = statement.evaluate(names) else {
+                continue;
+            };
+            let Some(hit) = matched.iter().find(|m| {
+                m.criterion.vulnerable
+                    && package_cpe::criterion_fits(m.criterion, &software.ecosystem)
+            }) else {
+                continue;
+            };
+            seen.push(advisory.id.as_str());
+            let criterion = hit.criterion;
+            let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
+            let parts = shared.advisory(advisory);
+            matches.hits.push(ItemHit {
+                advisory_id: Arc::clone(&parts.id),
+                aliases: Arc::clone(&parts.aliases),
+                summary: parts.summary.clone(),
+                fixed_versions: fix.iter().cloned().collect(),
+                fix_state: if fix.is_some() {
+                    FixState::Fixed
+                } else {
+                    FixState::Unknown
+                },
+                fix: fix.map(Arc::from),
+                evidence: Arc::new(Evidence {
+                    matcher: "nvd-cpe-package",
+                    confidence: Confidence::CpeVersionRange,
+                    source: Arc::clone(&parts.source),
+                    range_kind: "CPE".to_owned(),
+                    range: criterion.bounds.as_deref().map(Arc::from),
+                    matched: criterion.text.clone(),
+                    platform: Vec::new(),
+                    cpe: Some(hit.name.to_fs()),
+                }),
+            });
+        }
+    }
 }
 
 /// The CPE matcher: vendor software (outside package and distro ecosystems, see
@@ -563,6 +630,7 @@ fn match_device_cpes(
                         .filter(|m| !m.criterion.vulnerable)
                         .map(|m| m.criterion.text.clone())
                         .collect(),
+                    cpe: None,
                 }),
             });
         }
@@ -604,6 +672,7 @@ fn match_affected(
         range,
         matched,
         platform: Vec::new(),
+        cpe: None,
     };
     // Ranges first: a version inside one gets the fix that ends its interval, even when the
     // entry also lists it.

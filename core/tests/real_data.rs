@@ -252,3 +252,110 @@ fn nvd_cpe_match_bounds_build_ranges() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Language packages against NVD's CPE configurations, for CVEs no package advisory covers:
+/// the juice-shop SBOM's `moment` 2.0.0 has CVE-2017-18214 (NVD 2017: `momentjs:moment` on
+/// node.js, versions up to 2.19.2), its `moment` 2.27.0 does not; the keycloak SBOM's
+/// `javax.mail:mail` 1.4 does not take Apple Mail's CVE-2017-17688 (a naive match by
+/// product name would), and its `log4j:log4j` 1.2.17 is outside CVE-2017-5645's 2.0 ≤ v <
+/// 2.8.2.
+#[test]
+fn language_packages_against_nvd_configurations() {
+    let Some(data) = shared_data() else { return };
+    let mut kb = KnowledgeBase::new();
+    kb.load_path(&data.join("nvd/json-1.1/nvdcve-1.1-2017.json.gz"))
+        .expect("NVD 2017");
+    // RustSec names the Rust crate behind NVD's `cookie_project:cookie` (CVE-2017-18589):
+    // npm's `cookie` must not take it.
+    kb.load_path(&data.join("osv-rustsec/rustsec-osv-crates.tar.gz"))
+        .expect("RustSec");
+    // The collision is in the data: Apple Mail is a `mail` product.
+    assert!(kb
+        .affecting_product("apple", "mail")
+        .any(|(a, _)| a.id == "CVE-2017-17688"));
+    let engine = Engine::new(kb);
+
+    let juice = inventory::load_path(&data.join("sbom-cyclonedx/juice-shop__v11.1.2__bom.json.gz"))
+        .expect("juice-shop SBOM");
+    let assessment = engine.assess(&juice.fleet);
+    let on_moment: Vec<(&str, &str)> = assessment
+        .findings
+        .iter()
+        .filter(|f| f.finding.software.name == "moment")
+        .map(|f| (f.finding.software.version.as_str(), &*f.finding.advisory_id))
+        .collect();
+    assert_eq!(on_moment, [("2.0.0", "CVE-2017-18214")]);
+    assert!(!assessment
+        .findings
+        .iter()
+        .any(|f| f.finding.software.name == "cookie"));
+    let moment = assessment
+        .findings
+        .iter()
+        .find(|f| f.finding.software.name == "moment")
+        .expect("moment");
+    let evidence = &moment.finding.evidence;
+    assert_eq!(evidence.matcher, "nvd-cpe-package");
+    assert_eq!(
+        evidence.confidence,
+        exposure::matching::Confidence::CpeVersionRange
+    );
+    assert_eq!(
+        evidence.cpe.as_deref(),
+        Some("cpe:2.3:a:momentjs:moment:2.0.0:*:*:*:*:node.js:*:*")
+    );
+    assert!(evidence
+        .matched
+        .starts_with("cpe:2.3:a:momentjs:moment:*:*:*:*:*:node.js"));
+    assert_eq!(evidence.range.as_deref(), Some("<=2.19.2"));
+
+    let keycloak = inventory::load_path(&data.join("sbom-cyclonedx/keycloak-10.0.2__bom.json.gz"))
+        .expect("keycloak SBOM");
+    let mail = keycloak.fleet.devices[0]
+        .software
+        .iter()
+        .find(|s| s.name == "javax.mail:mail" && s.version == "1.4")
+        .expect("javax.mail:mail 1.4 in the SBOM");
+    assert_eq!(mail.ecosystem, Ecosystem::Maven);
+    let assessment = engine.assess(&keycloak.fleet);
+    let snakeyaml = assessment
+        .findings
+        .iter()
+        .find(|f| {
+            f.finding.software.name == "org.yaml:snakeyaml" && f.finding.software.version == "1.20"
+        })
+        .expect("SnakeYAML 1.20 < 1.26 has CVE-2017-18640");
+    assert_eq!(&*snakeyaml.finding.advisory_id, "CVE-2017-18640");
+    assert_eq!(snakeyaml.finding.fix.as_deref(), Some("1.26"));
+    for (id, package) in [
+        ("CVE-2017-17688", "javax.mail:mail"),
+        ("CVE-2017-5645", "log4j:log4j"),
+    ] {
+        assert!(
+            !assessment
+                .findings
+                .iter()
+                .any(|f| &*f.finding.advisory_id == id || f.finding.software.name == package),
+            "{id} must not match {package}"
+        );
+    }
+
+    // The same NVD record with the maker in the coordinates: the range decides.
+    let fleet = inventory::load_str(
+        r#"{"devices": [{"id": "app", "software": [
+            {"purl": "pkg:maven/org.apache.logging.log4j/log4j@1.2.17"},
+            {"purl": "pkg:maven/org.apache.logging.log4j/log4j@2.5"},
+            {"purl": "pkg:maven/org.apache.logging.log4j/log4j@2.8.2"}]}]}"#,
+        "fleet",
+    )
+    .expect("fleet")
+    .fleet;
+    let assessment = engine.assess(&fleet);
+    let versions: Vec<&str> = assessment
+        .findings
+        .iter()
+        .filter(|f| &*f.finding.advisory_id == "CVE-2017-5645")
+        .map(|f| f.finding.software.version.as_str())
+        .collect();
+    assert_eq!(versions, ["2.5"]);
+}

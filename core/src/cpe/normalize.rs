@@ -108,7 +108,7 @@ fn is_version_like(word: &str) -> bool {
 
 /// A CPE string value for literal text (letters, digits and `_` as they are, the rest
 /// quoted); `None` for empty text.
-fn literal(text: &str) -> Option<Value> {
+pub(crate) fn literal(text: &str) -> Option<Value> {
     if text.is_empty() {
         return None;
     }
@@ -412,7 +412,7 @@ impl Normalizer<'_> {
 }
 
 /// `a:vendor:product:version`, when all three are valid CPE values.
-fn build(vendor: &str, product: &str, version: &str) -> Option<Cpe> {
+pub(crate) fn build(vendor: &str, product: &str, version: &str) -> Option<Cpe> {
     let mut cpe = Cpe::default().with(Attribute::Part, Value::Text("a".into()));
     cpe = cpe.with(Attribute::Vendor, literal(vendor)?);
     cpe = cpe.with(Attribute::Product, literal(product)?);

@@ -1,0 +1,258 @@
+//! NVD's CPE configurations for language packages, for the vulnerabilities no package
+//! advisory covers (NVD-only CVEs such as CVE-2017-18214 in npm's `moment`).
+//!
+//! A package's coordinates name a CPE product only loosely, so this matcher is strict where
+//! naive CPE matching is not: the vendor must be one the coordinates support (the package
+//! itself, `<name>_project`, `<name>js` for npm, the npm scope, the maker of a Maven group or
+//! the owner of a Go module path — never any vendor with a product of that name, which is how
+//! `javax.mail:mail` meets Apple Mail); the criterion's target software must be ANY or the
+//! ecosystem's platform (`node.js` for npm); only criteria with a version or version bounds
+//! count; and an advisory that has package data for a language ecosystem is left to the
+//! package matcher, whose answer (found or not) stands.
+
+use crate::cpe::Applicability;
+use crate::cpe::{Attribute, Cpe, Value};
+use crate::ecosystem::Ecosystem;
+use crate::inventory::Software;
+use crate::kb::{Advisory, KnowledgeBase};
+
+/// The CPE names for the package built from one vendor and product: one per spelling of
+/// the ecosystem's platform as `target_sw` (a criterion aimed at `node.js` matches only a name
+/// that says so; one aimed at any platform matches them all).
+pub(super) struct PackageName {
+    pub(super) names: Vec<Cpe>,
+}
+
+impl PackageName {
+    fn new(cpe: Cpe, ecosystem: &Ecosystem) -> Self {
+        let names = platforms(ecosystem)
+            .iter()
+            .filter_map(|t| {
+                Some(
+                    cpe.clone()
+                        .with(Attribute::TargetSw, crate::cpe::literal_value(t)?),
+                )
+            })
+            .collect::<Vec<_>>();
+        PackageName {
+            names: if names.is_empty() { vec![cpe] } else { names },
+        }
+    }
+}
+
+/// The `target_sw` values that mean the ecosystem's platform.
+fn platforms(ecosystem: &Ecosystem) -> &'static [&'static str] {
+    match ecosystem {
+        Ecosystem::Npm => &["node.js", "nodejs", "node", "npm", "javascript"],
+        Ecosystem::PyPi => &["python", "pypi"],
+        Ecosystem::Go => &["go", "golang"],
+        Ecosystem::CratesIo => &["rust"],
+        Ecosystem::Maven => &["java", "maven"],
+        Ecosystem::NuGet => &[".net", "asp.net", "nuget"],
+        Ecosystem::RubyGems => &["ruby", "rails", "ruby_on_rails"],
+        Ecosystem::Packagist => &["php", "composer"],
+        Ecosystem::Hex => &["elixir", "erlang"],
+        Ecosystem::Pub => &["dart", "flutter"],
+        Ecosystem::Other(_) => &[],
+    }
+}
+
+/// Whether this matcher applies to the item: a language package (distro packages are
+/// matched by their distribution's data only, vendor software by its own CPE name).
+pub(super) fn applies(software: &Software) -> bool {
+    !matches!(software.ecosystem, Ecosystem::Other(_)) && !software.version.trim().is_empty()
+}
+
+/// The `(vendor, product)` pairs the package's coordinates support, lower case.
+///
+/// ```text
+/// npm moment                         → moment:moment, moment_project:moment, momentjs:moment
+/// npm @babel/core                    → babel:core, core:core, …
+/// Maven org.apache.logging.log4j:log4j-core → apache:log4j-core, log4j-core:log4j-core, …
+/// Go github.com/gin-gonic/gin        → gin-gonic:gin, gin:gin, …
+/// ```
+pub(super) fn vendor_products(software: &Software) -> Vec<(String, String)> {
+    let name = software.name.trim().to_lowercase();
+    let (makers, product): (Vec<String>, String) = match software.ecosystem {
+        Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+            Some((scope, product)) => (vec![scope.to_owned()], product.to_owned()),
+            None => (Vec::new(), name.clone()),
+        },
+        Ecosystem::Maven => match name.split_once(':') {
+            Some((group, artifact)) => {
+                let labels: Vec<&str> = group.split('.').filter(|l| !l.is_empty()).collect();
+                let maker = match labels.as_slice() {
+                    [tld, maker, ..]
+                        if matches!(
+                            *tld,
+                            "org" | "com" | "net" | "io" | "dev" | "eu" | "de" | "ch"
+                        ) =>
+                    {
+                        Some((*maker).to_owned())
+                    }
+                    [one] => Some((*one).to_owned()),
+                    _ => None,
+                };
+                (maker.into_iter().collect(), artifact.to_owned())
+            }
+            None => (Vec::new(), name.clone()),
+        },
+        Ecosystem::Go => {
+            let parts: Vec<&str> = name.split('/').collect();
+            match parts.as_slice() {
+                [_host, owner, repository, ..] => {
+                    (vec![(*owner).to_owned()], (*repository).to_owned())
+                }
+                _ => (
+                    Vec::new(),
+                    parts.last().copied().unwrap_or_default().to_owned(),
+                ),
+            }
+        }
+        Ecosystem::PyPi | Ecosystem::CratesIo => (Vec::new(), name.replace(['-', '.'], "_")),
+        _ => (Vec::new(), name.clone()),
+    };
+    let mut vendors = makers;
+    vendors.push(product.clone());
+    vendors.push(format!("{product}_project"));
+    if software.ecosystem == Ecosystem::Npm {
+        vendors.push(format!("{product}js"));
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for vendor in vendors {
+        let pair = (vendor, product.clone());
+        if !pair.0.is_empty() && !pair.1.is_empty() && !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    pairs
+}
+
+/// Whether an advisory has package data for a language ecosystem. Then the package matcher
+/// decides: for this ecosystem its silence means "not affected", and data for another one
+/// says where the vulnerable code lives (NVD's `cookie_project:cookie` is the Rust crate that
+/// RustSec names, not npm's `cookie`). A distribution's entries do not count: they describe
+/// the distribution's package, not a registry's.
+pub(super) fn has_package_data(advisory: &Advisory) -> bool {
+    advisory
+        .affected
+        .iter()
+        .any(|a| !matches!(a.ecosystem, Ecosystem::Other(_)))
+}
+
+/// The advisories whose NVD statement names one of the package's `(vendor, product)` pairs,
+/// with the CPE name built for that pair (the package's version as the CPE version).
+pub(super) fn statements<'k>(
+    kb: &'k KnowledgeBase,
+    software: &Software,
+) -> Vec<(PackageName, Vec<(&'k Advisory, &'k Applicability)>)> {
+    // A CPE name the inventory stated for the package comes first, as it is.
+    let stated = software
+        .cpe
+        .as_ref()
+        .filter(|claim| claim.confidence == 100)
+        .and_then(|claim| claim.name.parse::<Cpe>().ok())
+        .and_then(|cpe| {
+            let vendor = cpe.get(Attribute::Vendor).literal()?;
+            let product = cpe.get(Attribute::Product).literal()?;
+            let found: Vec<_> = kb.affecting_product(&vendor, &product).collect();
+            (!found.is_empty()).then_some((PackageName { names: vec![cpe] }, found))
+        });
+    stated
+        .into_iter()
+        .chain(
+            vendor_products(software)
+                .into_iter()
+                .filter_map(|(vendor, product)| {
+                    let found: Vec<_> = kb.affecting_product(&vendor, &product).collect();
+                    if found.is_empty() {
+                        return None;
+                    }
+                    let cpe =
+                        crate::cpe::application_cpe(&vendor, &product, software.version.trim())?;
+                    Some((PackageName::new(cpe, &software.ecosystem), found))
+                }),
+        )
+        .collect()
+}
+
+/// Whether a matched vulnerable criterion may stand for this package: versioned (bounds or a
+/// version of its own) and aimed at the ecosystem's platform or at any.
+pub(super) fn criterion_fits(criterion: &crate::cpe::Criterion, ecosystem: &Ecosystem) -> bool {
+    let versioned = criterion.bounds.is_some()
+        || criterion
+            .cpe
+            .get(Attribute::Version)
+            .literal()
+            .is_some_and(|v| !v.is_empty() && v != "-");
+    let target_fits = match criterion.cpe.get(Attribute::TargetSw) {
+        Value::Any => true,
+        value => value
+            .literal()
+            .is_some_and(|t| platforms(ecosystem).contains(&t.as_str())),
+    };
+    versioned && target_fits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vendor_products;
+    use crate::ecosystem::Ecosystem;
+    use crate::inventory::Software;
+
+    fn item(ecosystem: Ecosystem, name: &str) -> Software {
+        Software {
+            ecosystem,
+            name: name.into(),
+            version: "1.0".into(),
+            purl: None,
+            packages: Vec::new(),
+            cpe: None,
+        }
+    }
+
+    fn pairs(ecosystem: Ecosystem, name: &str) -> Vec<String> {
+        vendor_products(&item(ecosystem, name))
+            .into_iter()
+            .map(|(v, p)| format!("{v}:{p}"))
+            .collect()
+    }
+
+    #[test]
+    fn vendors_come_from_the_coordinates_only() {
+        assert_eq!(
+            pairs(Ecosystem::Npm, "moment"),
+            ["moment:moment", "moment_project:moment", "momentjs:moment"]
+        );
+        assert_eq!(
+            pairs(Ecosystem::Npm, "@babel/traverse"),
+            [
+                "babel:traverse",
+                "traverse:traverse",
+                "traverse_project:traverse",
+                "traversejs:traverse"
+            ]
+        );
+        assert_eq!(
+            pairs(Ecosystem::Maven, "org.apache.logging.log4j:log4j-core"),
+            [
+                "apache:log4j-core",
+                "log4j-core:log4j-core",
+                "log4j-core_project:log4j-core"
+            ]
+        );
+        // javax.mail:mail never offers apple (or any vendor but its own names) for `mail`.
+        assert_eq!(
+            pairs(Ecosystem::Maven, "javax.mail:mail"),
+            ["mail:mail", "mail_project:mail"]
+        );
+        assert_eq!(
+            pairs(Ecosystem::Go, "github.com/gin-gonic/gin"),
+            ["gin-gonic:gin", "gin:gin", "gin_project:gin"]
+        );
+        assert_eq!(
+            pairs(Ecosystem::PyPi, "PyYAML"),
+            ["pyyaml:pyyaml", "pyyaml_project:pyyaml"]
+        );
+    }
+}
