@@ -446,6 +446,8 @@ fn match_item(kb: &KnowledgeBase, software: &Software, shared: &mut SharedParts)
         let fixed_versions = Arc::clone(&shared.entry(affected).fixed_versions);
         let fix_state = if fix.is_some() {
             FixState::Fixed
+        } else if affected.will_not_fix.is_some() {
+            FixState::WillNotFix
         } else if fixed_versions.is_empty()
             && evidence.range_kind != "versions"
             && affected.ranges.iter().all(|r| {

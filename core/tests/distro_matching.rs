@@ -6,6 +6,7 @@ mod common;
 use exposure::input::read_text;
 use exposure::inventory::{dpkg, Distro};
 use exposure::kb::KnowledgeBase;
+use exposure::matching::FixState;
 use exposure::Engine;
 
 #[test]
@@ -54,6 +55,37 @@ fn debian_12_machine_against_the_debian_security_tracker() {
     // with `dpkg --compare-versions`: this machine is newer than the data (2025-02-12), so
     // what remains are the entries Debian had not fixed yet.
     assert_eq!(findings.len(), 289);
+    // Debian's urgency `unimportant` on an entry without a fix: no security update will come
+    // (apt's CVE-2011-3374, tar's CVE-2005-2541, util-linux's CVE-2022-0563 among them).
+    let state_of = |id: &str, package: &str| {
+        findings
+            .iter()
+            .find(|f| &*f.finding.advisory_id == id && f.finding.software.name == package)
+            .map(|f| f.finding.fix_state)
+    };
+    for (id, package) in [
+        ("CVE-2011-3374", "apt"),
+        ("CVE-2005-2541", "tar"),
+        ("CVE-2022-0563", "util-linux"),
+    ] {
+        assert_eq!(
+            state_of(id, package),
+            Some(FixState::WillNotFix),
+            "{id} on {package}"
+        );
+    }
+    let will_not_fix = findings
+        .iter()
+        .filter(|f| f.finding.fix_state == FixState::WillNotFix)
+        .count();
+    let not_fixed = findings
+        .iter()
+        .filter(|f| f.finding.fix_state == FixState::NotFixed)
+        .count();
+    assert!(
+        will_not_fix > 50 && not_fixed > 50,
+        "{will_not_fix} will not fix, {not_fixed} not fixed"
+    );
     let count = |source: &str| {
         findings
             .iter()

@@ -140,6 +140,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                         ranges: vec![range],
                         versions: Vec::new(),
                         severity: Vec::new(),
+                        will_not_fix: None,
                         source: origin.to_owned(),
                     }],
                     source: origin.to_owned(),

@@ -99,6 +99,7 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
                     ranges: vec![AffectedRange::new("ECOSYSTEM", events, &ecosystem)],
                     versions: Vec::new(),
                     severity: Vec::new(),
+                    will_not_fix: None,
                     source: origin.to_owned(),
                 }
             })

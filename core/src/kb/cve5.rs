@@ -204,6 +204,7 @@ pub(crate) fn parse(
                 ranges,
                 versions: Vec::new(),
                 severity: Vec::new(),
+                will_not_fix: None,
                 source: origin.to_owned(),
             });
         } else if let (Some(vendor), Some(product)) = (text("vendor"), text("product")) {

@@ -116,6 +116,10 @@ pub struct AffectedPackage {
     pub versions: Vec<String>,
     /// Severities stated for this package only.
     pub severity: Vec<SeverityScore>,
+    /// Why no fix is coming, when the distributor's data says so for an entry without a
+    /// fixed version (Debian's urgency `unimportant`: not fixed in security updates;
+    /// `end-of-life`: security support ended). Findings of such an entry are `will_not_fix`.
+    pub will_not_fix: Option<String>,
     /// The input this entry came from (file path or origin name).
     pub source: String,
 }

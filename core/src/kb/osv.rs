@@ -205,6 +205,7 @@ fn parse_affected(
         }
         ranges.push(built);
     }
+    let will_not_fix = will_not_fix(entry, &ecosystem, &ranges);
     Ok(AffectedPackage {
         ecosystem,
         name: package_name,
@@ -212,8 +213,36 @@ fn parse_affected(
         ranges,
         versions: sorted_versions(entry.opt_str_list("versions")?),
         severity: severities(entry, origin)?,
+        will_not_fix,
         source: origin.to_owned(),
     })
+}
+
+/// Debian's reason for never fixing an entry without a fixed version: its security tracker's
+/// urgency (`ecosystem_specific.urgency`) `unimportant` (not fixed in security updates) or
+/// `end-of-life` (security support for the package ended).
+fn will_not_fix(
+    entry: &Obj<'_>,
+    ecosystem: &Ecosystem,
+    ranges: &[AffectedRange],
+) -> Option<String> {
+    if !ecosystem.to_string().starts_with("Debian")
+        || ranges
+            .iter()
+            .any(|r| r.events.iter().any(|e| matches!(e, OsvEvent::Fixed(_))))
+    {
+        return None;
+    }
+    let urgency = entry
+        .map
+        .get("ecosystem_specific")?
+        .get("urgency")?
+        .as_str()?;
+    match urgency {
+        "unimportant" => Some("Debian rates it unimportant: no security update will fix it".into()),
+        "end-of-life" => Some("Debian's security support for the package has ended".into()),
+        _ => None,
+    }
 }
 
 fn parse_events(range: &Obj<'_>) -> Result<Vec<OsvEvent>, FieldError> {

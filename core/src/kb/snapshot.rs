@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
@@ -113,6 +113,7 @@ struct AffectedData {
     ranges: Vec<(String, Vec<(u8, String)>)>,
     versions: Vec<String>,
     severity: Vec<SeverityData>,
+    will_not_fix: Option<String>,
     source: String,
 }
 
@@ -227,6 +228,7 @@ impl KnowledgeBase {
                             .collect(),
                         versions: p.versions.clone(),
                         severity: p.severity.iter().map(severity_out).collect(),
+                        will_not_fix: p.will_not_fix.clone(),
                         source: p.source.clone(),
                     })
                     .collect(),
@@ -352,6 +354,7 @@ impl KnowledgeBase {
                     ranges,
                     versions: p.versions,
                     severity: p.severity.into_iter().map(severity_in).collect(),
+                    will_not_fix: p.will_not_fix,
                     source: p.source,
                 });
             }
