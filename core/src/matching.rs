@@ -305,15 +305,39 @@ impl SharedParts {
         if let Some(found) = self.items.by_address.get(&address) {
             return Arc::clone(found);
         }
-        let matches = if let Some(found) = self.items.by_value.get(&**software) {
-            Arc::clone(found)
-        } else {
-            let matches = Arc::new(match_item(kb, software, self));
-            self.items
-                .by_value
-                .insert(Software::clone(software), Arc::clone(&matches));
-            matches
+        // Matching reads the ecosystem, name, version and CPE claim only: items equal in
+        // those share their matches (found by a hash of them, then compared).
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            software.ecosystem.hash(&mut hasher);
+            software.name.hash(&mut hasher);
+            software.version.hash(&mut hasher);
+            software.cpe.hash(&mut hasher);
+            hasher.finish()
         };
+        let same = |other: &Software| {
+            other.ecosystem == software.ecosystem
+                && other.name == software.name
+                && other.version == software.version
+                && other.cpe == software.cpe
+        };
+        let known = self
+            .items
+            .by_value
+            .get(&key)
+            .and_then(|list| list.iter().find(|(item, _)| same(item)))
+            .map(|(_, matches)| Arc::clone(matches));
+        if let Some(found) = known {
+            // An unshared copy: its address will not come again, so it is not remembered.
+            return found;
+        }
+        let matches = Arc::new(match_item(kb, software, self));
+        self.items
+            .by_value
+            .entry(key)
+            .or_default()
+            .push((Arc::clone(software), Arc::clone(&matches)));
         self.items.by_address.insert(address, Arc::clone(&matches));
         matches
     }
@@ -368,12 +392,15 @@ struct ItemHit {
     evidence: Arc<Evidence>,
 }
 
+/// An item matched before (the first copy met) and its matches.
+type KnownItem = (Arc<Software>, Arc<ItemMatches>);
+
 /// The item matches computed so far by one thread: by the item's address (fleets share
 /// equal items, see [`Fleet::share_software`]) and, for items not shared, by value.
 #[derive(Default)]
 struct ItemCache {
     by_address: HashMap<usize, Arc<ItemMatches>>,
-    by_value: HashMap<Software, Arc<ItemMatches>>,
+    by_value: HashMap<u64, Vec<KnownItem>>,
 }
 
 /// Matches one device, appending its findings.
