@@ -395,6 +395,57 @@ struct ItemHit {
 /// An item matched before (the first copy met) and its matches.
 type KnownItem = (Arc<Software>, Arc<ItemMatches>);
 
+impl ItemHit {
+    /// The finding of this hit on one device's item.
+    fn on(&self, device_id: &Arc<str>, software: &Arc<Software>) -> Finding {
+        Finding {
+            device_id: Arc::clone(device_id),
+            software: Arc::clone(software),
+            advisory_id: Arc::clone(&self.advisory_id),
+            aliases: Arc::clone(&self.aliases),
+            summary: self.summary.clone(),
+            fixed_versions: Arc::clone(&self.fixed_versions),
+            fix: self.fix.clone(),
+            fix_state: self.fix_state,
+            evidence: Arc::clone(&self.evidence),
+        }
+    }
+
+    /// A hit of a CPE matcher: the vulnerable criterion that matched, its fix (the version of
+    /// an excluding upper bound), and the other criteria that held (`platform`).
+    fn from_cpe(
+        parts: &AdvisoryParts,
+        criterion: &crate::cpe::Criterion,
+        (matcher, confidence): (&'static str, Confidence),
+        platform: Vec<String>,
+        cpe: Option<String>,
+    ) -> Self {
+        let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
+        ItemHit {
+            advisory_id: Arc::clone(&parts.id),
+            aliases: Arc::clone(&parts.aliases),
+            summary: parts.summary.clone(),
+            fixed_versions: fix.iter().cloned().collect(),
+            fix_state: if fix.is_some() {
+                FixState::Fixed
+            } else {
+                FixState::Unknown
+            },
+            fix: fix.map(Arc::from),
+            evidence: Arc::new(Evidence {
+                matcher,
+                confidence,
+                source: Arc::clone(&parts.source),
+                range_kind: "CPE".to_owned(),
+                range: criterion.bounds.as_deref().map(Arc::from),
+                matched: criterion.text.clone(),
+                platform,
+                cpe,
+            }),
+        }
+    }
+}
+
 /// The item matches computed so far by one thread: by the item's address (fleets share
 /// equal items, see [`Fleet::share_software`]) and, for items not shared, by value.
 #[derive(Default)]
@@ -427,17 +478,7 @@ fn match_device(
                 Consequence::PartlyUsed,
             ));
         }
-        findings.extend(matches.hits.iter().map(|hit| Finding {
-            device_id: Arc::clone(&device_id),
-            software: Arc::clone(software),
-            advisory_id: Arc::clone(&hit.advisory_id),
-            aliases: Arc::clone(&hit.aliases),
-            summary: hit.summary.clone(),
-            fixed_versions: Arc::clone(&hit.fixed_versions),
-            fix: hit.fix.clone(),
-            fix_state: hit.fix_state,
-            evidence: Arc::clone(&hit.evidence),
-        }));
+        findings.extend(matches.hits.iter().map(|hit| hit.on(&device_id, software)));
     }
     match_device_cpes(kb, device, &device_id, shared, findings, diagnostics);
 }
@@ -533,31 +574,14 @@ fn match_package_cpes<'k>(
                 continue;
             };
             seen.push(advisory.id.as_str());
-            let criterion = hit.criterion;
-            let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
             let parts = shared.advisory(advisory);
-            matches.hits.push(ItemHit {
-                advisory_id: Arc::clone(&parts.id),
-                aliases: Arc::clone(&parts.aliases),
-                summary: parts.summary.clone(),
-                fixed_versions: fix.iter().cloned().collect(),
-                fix_state: if fix.is_some() {
-                    FixState::Fixed
-                } else {
-                    FixState::Unknown
-                },
-                fix: fix.map(Arc::from),
-                evidence: Arc::new(Evidence {
-                    matcher: "nvd-cpe-package",
-                    confidence: Confidence::CpeVersionRange,
-                    source: Arc::clone(&parts.source),
-                    range_kind: "CPE".to_owned(),
-                    range: criterion.bounds.as_deref().map(Arc::from),
-                    matched: criterion.text.clone(),
-                    platform: Vec::new(),
-                    cpe: Some(hit.name.to_fs()),
-                }),
-            });
+            matches.hits.push(ItemHit::from_cpe(
+                parts,
+                hit.criterion,
+                ("nvd-cpe-package", Confidence::CpeVersionRange),
+                Vec::new(),
+                Some(hit.name.to_fs()),
+            ));
         }
     }
 }
@@ -628,40 +652,19 @@ fn match_device_cpes(
                     .get(Attribute::Version)
                     .literal()
                     .is_some_and(|v| !v.is_empty());
-            let fix = criterion.bounds.as_deref().and_then(excluded_upper_bound);
+            let confidence = if versioned {
+                Confidence::CpeVersionRange
+            } else {
+                Confidence::CpeVendorProduct
+            };
+            let platform = matched
+                .iter()
+                .filter(|m| !m.criterion.vulnerable)
+                .map(|m| m.criterion.text.clone())
+                .collect();
             let parts = shared.advisory(advisory);
-            findings.push(Finding {
-                device_id: Arc::clone(device_id),
-                software: Arc::clone(software),
-                advisory_id: Arc::clone(&parts.id),
-                aliases: Arc::clone(&parts.aliases),
-                summary: parts.summary.clone(),
-                fixed_versions: fix.iter().cloned().collect(),
-                fix_state: if fix.is_some() {
-                    FixState::Fixed
-                } else {
-                    FixState::Unknown
-                },
-                fix: fix.map(Arc::from),
-                evidence: Arc::new(Evidence {
-                    matcher: "nvd-cpe",
-                    confidence: if versioned {
-                        Confidence::CpeVersionRange
-                    } else {
-                        Confidence::CpeVendorProduct
-                    },
-                    source: Arc::clone(&parts.source),
-                    range_kind: "CPE".to_owned(),
-                    range: criterion.bounds.as_deref().map(Arc::from),
-                    matched: criterion.text.clone(),
-                    platform: matched
-                        .iter()
-                        .filter(|m| !m.criterion.vulnerable)
-                        .map(|m| m.criterion.text.clone())
-                        .collect(),
-                    cpe: None,
-                }),
-            });
+            let hit = ItemHit::from_cpe(parts, criterion, ("nvd-cpe", confidence), platform, None);
+            findings.push(hit.on(device_id, software));
         }
         diagnostics.software_with_advisories += usize::from(any);
     }

@@ -53,5 +53,5 @@ pub use name::{Attribute, Cpe, Part};
 pub use normalize::{
     alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,
 };
-pub(crate) use normalize::{build as application_cpe, literal as literal_value};
+pub(crate) use normalize::{build as application_cpe, group_maker, literal as literal_value};
 pub use value::{Value, ValueText};

@@ -366,17 +366,7 @@ impl Normalizer<'_> {
         let publisher = if let Some(scope) = group.strip_prefix('@') {
             scope.to_owned()
         } else {
-            // Reverse DNS: the label after the top-level domain names the maker.
-            let labels: Vec<&str> = group.split('.').filter(|l| !l.is_empty()).collect();
-            match labels.as_slice() {
-                [tld, maker, ..]
-                    if matches!(*tld, "org" | "com" | "net" | "io" | "dev" | "eu" | "de") =>
-                {
-                    (*maker).to_owned()
-                }
-                [one] => (*one).to_owned(),
-                _ => String::new(),
-            }
+            group_maker(group).unwrap_or_default()
         };
         // A language package's group and name say less than a Windows publisher and display
         // name (`org.postgresql:postgresql` is the JDBC driver, not the database the alias
@@ -408,6 +398,25 @@ impl Normalizer<'_> {
             ),
             _ => Vec::new(),
         }
+    }
+}
+
+/// The maker a Maven-style group names: the label after the top-level domain of a reverse
+/// DNS name (`org.apache.logging.log4j` → `apache`), or a one-label group itself (`log4j`);
+/// `None` for other shapes (`javax.mail`).
+pub(crate) fn group_maker(group: &str) -> Option<String> {
+    let labels: Vec<&str> = group.split('.').filter(|l| !l.is_empty()).collect();
+    match labels.as_slice() {
+        [tld, maker, ..]
+            if matches!(
+                *tld,
+                "org" | "com" | "net" | "io" | "dev" | "eu" | "de" | "ch"
+            ) =>
+        {
+            Some((*maker).to_owned())
+        }
+        [one] => Some((*one).to_owned()),
+        _ => None,
     }
 }
 

@@ -79,22 +79,10 @@ pub(super) fn vendor_products(software: &Software) -> Vec<(String, String)> {
             None => (Vec::new(), name.clone()),
         },
         Ecosystem::Maven => match name.split_once(':') {
-            Some((group, artifact)) => {
-                let labels: Vec<&str> = group.split('.').filter(|l| !l.is_empty()).collect();
-                let maker = match labels.as_slice() {
-                    [tld, maker, ..]
-                        if matches!(
-                            *tld,
-                            "org" | "com" | "net" | "io" | "dev" | "eu" | "de" | "ch"
-                        ) =>
-                    {
-                        Some((*maker).to_owned())
-                    }
-                    [one] => Some((*one).to_owned()),
-                    _ => None,
-                };
-                (maker.into_iter().collect(), artifact.to_owned())
-            }
+            Some((group, artifact)) => (
+                crate::cpe::group_maker(group).into_iter().collect(),
+                artifact.to_owned(),
+            ),
             None => (Vec::new(), name.clone()),
         },
         Ecosystem::Go => {
