@@ -5,6 +5,7 @@ use crate::exposure_status;
 use crate::guard::{guard, put_boxed, str_arg, try_arg};
 use crate::strings::exposure_string;
 use exposure::inventory::InventoryError;
+use exposure::kb::{KbError, KnowledgeBase, LoadReport};
 use std::ffi::c_char;
 use std::path::Path;
 
@@ -96,6 +97,26 @@ pub extern "C" fn exposure_engine_load_path(
     report: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
+    load_kb_path(
+        engine,
+        path,
+        path_len,
+        report,
+        err,
+        KnowledgeBase::load_path,
+    )
+}
+
+/// The body of the `exposure_engine_load_*_path` calls: `load` into the engine's knowledge
+/// base, the report out as JSON, a snapshot error as `KbSnapshot`, any other as `KbIo`.
+fn load_kb_path(
+    engine: *mut exposure_engine,
+    path: *const c_char,
+    path_len: usize,
+    report: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+    load: fn(&mut KnowledgeBase, &Path) -> Result<LoadReport, KbError>,
+) -> exposure_status {
     guard(|| {
         // SAFETY: a non-NULL `engine` was made by this library; the caller gives exclusive access.
         let Some(engine) = (unsafe { engine.as_mut() }) else {
@@ -103,9 +124,9 @@ pub extern "C" fn exposure_engine_load_path(
         };
         // SAFETY: the caller promises `path_len` readable bytes at `path`.
         let path = try_arg!(unsafe { str_arg(path, path_len) });
-        match engine.inner.kb_mut().load_path(Path::new(path)) {
+        match load(engine.inner.kb_mut(), Path::new(path)) {
             Ok(loaded) => report_out(report, &loaded),
-            Err(e @ exposure::kb::KbError::Snapshot { .. }) => {
+            Err(e @ KbError::Snapshot { .. }) => {
                 fail(err, exposure_status::KbSnapshot, &e.to_string())
             }
             Err(e) => fail(err, exposure_status::KbIo, &e.to_string()),
@@ -147,18 +168,14 @@ pub extern "C" fn exposure_engine_load_osv_path(
     report: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library; the caller gives exclusive access.
-        let Some(engine) = (unsafe { engine.as_mut() }) else {
-            return exposure_status::NullArgument;
-        };
-        // SAFETY: the caller promises `path_len` readable bytes at `path`.
-        let path = try_arg!(unsafe { str_arg(path, path_len) });
-        match engine.inner.kb_mut().load_osv_path(Path::new(path)) {
-            Ok(loaded) => report_out(report, &loaded),
-            Err(e) => fail(err, exposure_status::KbIo, &e.to_string()),
-        }
-    })
+    load_kb_path(
+        engine,
+        path,
+        path_len,
+        report,
+        err,
+        KnowledgeBase::load_osv_path,
+    )
 }
 
 /// Loads OSV advisories from JSON text (one record or an array). `origin` names the input in
