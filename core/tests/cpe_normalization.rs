@@ -6,25 +6,8 @@
 use exposure::cpe::{alias_rows, literal_wfn, Attribute, Dictionary, Normalizer, DEFAULT_ALIASES};
 use exposure::inventory::windows::parse_uninstall_export;
 use std::io::Read;
-use std::path::PathBuf;
 
-fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: shared data not found at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
+mod common;
 
 fn dictionary(data: &std::path::Path) -> Dictionary {
     let file = std::fs::File::open(
@@ -39,7 +22,9 @@ fn dictionary(data: &std::path::Path) -> Dictionary {
 /// what it does not (so the marks stay honest).
 #[test]
 fn the_alias_table_agrees_with_the_2015_dictionary() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let dictionary = dictionary(&data);
     let mut wrong = Vec::new();
     let rows = alias_rows(DEFAULT_ALIASES).expect("table reads");
@@ -74,7 +59,9 @@ fn the_alias_table_agrees_with_the_2015_dictionary() {
 /// confident guess that neither a rule nor the dictionary supports.
 #[test]
 fn real_windows_uninstall_exports() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let dictionary = dictionary(&data);
     let normalizer = Normalizer::with_default_rules().with_dictionary(&dictionary);
     let file = std::fs::File::open(
@@ -168,7 +155,9 @@ fn real_windows_uninstall_exports() {
 /// This machine's dpkg status: packages named by the table get their upstream versions.
 #[test]
 fn real_dpkg_packages() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let dictionary = dictionary(&data);
     let normalizer = Normalizer::with_default_rules().with_dictionary(&dictionary);
     let status = std::fs::read_to_string(data.join("inventory-dpkg/dpkg-status-this-machine"))
@@ -229,7 +218,9 @@ fn real_dpkg_packages() {
 /// publisher: how often the best candidate is the entry's vendor and product.
 #[test]
 fn dictionary_titles_name_their_entries() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let dictionary = dictionary(&data);
     let normalizer = Normalizer::with_default_rules().with_dictionary(&dictionary);
     let (mut tried, mut right, mut wrong_confident) = (0, 0, 0);
@@ -279,7 +270,9 @@ fn dictionary_titles_name_their_entries() {
 /// carry their own CPE keep it.
 #[test]
 fn real_sbom_components() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let dictionary = dictionary(&data);
     let normalizer = Normalizer::with_default_rules().with_dictionary(&dictionary);
     let (mut components, mut named, mut own) = (0, 0, 0);

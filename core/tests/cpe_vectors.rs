@@ -8,22 +8,10 @@ use exposure::cpe::{compare_values, Cpe, Relation, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+mod common;
+
 fn transcripts() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("vectors/nilp0inter-cpe/tests");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: the cpe package's transcripts are not at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
+    common::shared("vectors/nilp0inter-cpe/tests")
 }
 
 /// Transcript cases we answer differently, by their input, with the reason.

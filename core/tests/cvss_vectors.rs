@@ -5,22 +5,10 @@
 use exposure::score::cvss::Cvss;
 use std::path::PathBuf;
 
+mod common;
+
 fn vectors() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("vectors/redhat-cvss/tests");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: Red Hat cvss vectors not found at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
+    common::shared("vectors/redhat-cvss/tests")
 }
 
 /// `VECTOR - (base, temporal, environmental)`, `None` for a score the vector does not define.

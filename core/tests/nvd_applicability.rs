@@ -7,22 +7,10 @@ use exposure::cpe::{Applicability, Cpe};
 use serde_json::Value;
 use std::path::PathBuf;
 
+mod common;
+
 fn nvd() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("data/nvd");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: NVD data not found at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
+    common::shared("data/nvd")
 }
 
 /// A JSON file, gzipped or not, read whole first (byte-wise reading through `BufReader` is

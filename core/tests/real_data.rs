@@ -10,33 +10,16 @@ use exposure::inventory;
 use exposure::kb::KnowledgeBase;
 use exposure::Engine;
 use std::io::Read;
-use std::path::PathBuf;
 
 mod common;
-
-fn shared_data() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: shared data set not found at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
 
 use common::load_osv_archive;
 
 #[test]
 fn go_vulndb_and_rustsec_load_completely() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let mut kb = KnowledgeBase::new();
     let go = load_osv_archive(&mut kb, &data.join("osv-go/golang-vulndb-osv.tar.gz"));
     assert_eq!(
@@ -64,7 +47,9 @@ fn go_vulndb_and_rustsec_load_completely() {
 
 #[test]
 fn proton_bridge_sbom_against_the_go_vulnerability_database() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let mut kb = KnowledgeBase::new();
     load_osv_archive(&mut kb, &data.join("osv-go/golang-vulndb-osv.tar.gz"));
     let loaded = inventory::load_path(
@@ -160,7 +145,9 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
 
 #[test]
 fn npm_and_maven_sboms_load_every_component() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     for (file, components, device) in [
         (
             "juice-shop__v11.1.2__bom.json.gz",
@@ -205,7 +192,9 @@ fn walk<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
 fn nvd_cpe_match_bounds_build_ranges() {
     use exposure::range::NvdBounds;
     use exposure::version::Scheme;
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let mut text = String::new();
     flate2::read::GzDecoder::new(
         std::fs::File::open(data.join("nvd/json-1.1/nvdcve-1.1-modified.json.gz")).expect("open"),
@@ -261,7 +250,9 @@ fn nvd_cpe_match_bounds_build_ranges() {
 /// 2.8.2.
 #[test]
 fn language_packages_against_nvd_configurations() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared("data") else {
+        return;
+    };
     let mut kb = KnowledgeBase::new();
     kb.load_path(&data.join("nvd/json-1.1/nvdcve-1.1-2017.json.gz"))
         .expect("NVD 2017");

@@ -7,22 +7,10 @@ use exposure::version::{Scheme, Version};
 use std::cmp::Ordering;
 use std::path::PathBuf;
 
+mod common;
+
 fn vectors() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("vectors");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: vector suites not found at {} (set EXPOSURE_SHARED_DIR)",
-            dir.display()
-        );
-        None
-    }
+    common::shared("vectors")
 }
 
 /// Compares and records a mismatch; returns whether it matched.
