@@ -2,7 +2,7 @@
 //! included, are the installed software.
 
 use super::CpeClaim;
-use super::{Device, Fleet, InventoryError, LoadedFleet, Software};
+use super::{InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
 use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
@@ -76,12 +76,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             }
         }
     }
-    Ok(LoadedFleet {
-        fleet: Fleet {
-            devices: vec![Device::with_software(id, name, software)],
-        },
-        report,
-    })
+    Ok(LoadedFleet::one_device(id, name, software, report))
 }
 
 fn parse_component(component: &Obj<'_>) -> Result<Software, FieldError> {

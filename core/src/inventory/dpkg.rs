@@ -7,7 +7,7 @@
 //! item listing them, so a CVE in `openssl` counts once per device, not once per `libssl3`,
 //! `openssl` and `libssl-dev`. Versions are kept verbatim, epochs included.
 
-use super::{Device, Distro, Fleet, LoadedFleet, Software};
+use super::{Distro, LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
 use crate::purl::Purl;
 use crate::report::{Consequence, LoadReport, Problem};
@@ -206,12 +206,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
             }
         })
         .collect();
-    LoadedFleet {
-        fleet: Fleet {
-            devices: vec![Device::with_software(device_id, device_id, software)],
-        },
-        report,
-    }
+    LoadedFleet::one_device(device_id, device_id, software, report)
 }
 
 #[cfg(test)]

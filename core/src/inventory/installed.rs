@@ -5,7 +5,7 @@
 //! recognises keeps no CPE (unknown stays unknown) and is counted in the report.
 
 use super::windows::InstalledProgram;
-use super::{CpeClaim, Device, Fleet, LoadedFleet, Software};
+use super::{CpeClaim, LoadedFleet, Software};
 use crate::cpe::Normalizer;
 use crate::ecosystem::Ecosystem;
 use crate::report::{Consequence, LoadReport, Problem};
@@ -184,12 +184,7 @@ pub fn load_device(
             Consequence::PartlyUsed,
         ));
     }
-    LoadedFleet {
-        fleet: Fleet {
-            devices: vec![Device::with_software(device_id, device_id, software)],
-        },
-        report,
-    }
+    LoadedFleet::one_device(device_id, device_id, software, report)
 }
 
 #[cfg(test)]

@@ -373,6 +373,24 @@ pub struct LoadedFleet {
     pub report: LoadReport,
 }
 
+impl LoadedFleet {
+    /// What an inventory of one host loads into: that device (see
+    /// [`Device::with_software`]) and the report.
+    pub(crate) fn one_device(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        software: Vec<Software>,
+        report: LoadReport,
+    ) -> Self {
+        LoadedFleet {
+            fleet: Fleet {
+                devices: vec![Device::with_software(id, name, software)],
+            },
+            report,
+        }
+    }
+}
+
 /// An inventory could not be read at all.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

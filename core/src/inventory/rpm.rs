@@ -4,7 +4,7 @@
 //! `(none)` is no epoch). Each line is one package of ecosystem `Red Hat`, versioned
 //! `[epoch:]version-release` as rpm compares them.
 
-use super::{Device, Fleet, LoadedFleet, Software};
+use super::{LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
 use crate::report::{Consequence, LoadReport, Problem};
 
@@ -161,12 +161,7 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
             }
         }
     }
-    LoadedFleet {
-        fleet: Fleet {
-            devices: vec![Device::with_software(device_id, device_id, software)],
-        },
-        report,
-    }
+    LoadedFleet::one_device(device_id, device_id, software, report)
 }
 
 #[cfg(test)]

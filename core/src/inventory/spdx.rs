@@ -5,7 +5,7 @@
 //! name and no purl is vendor software; a package with neither cannot be matched and is
 //! reported.
 
-use super::{CpeClaim, Device, Fleet, InventoryError, LoadedFleet, Software};
+use super::{CpeClaim, InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
 use crate::report::LoadReport;
 use serde_json::Value;
@@ -37,12 +37,12 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             .map(str::to_owned);
         software.extend(report.kept_or_skipped(origin, record.as_deref(), parse_package(&package)));
     }
-    Ok(LoadedFleet {
-        fleet: Fleet {
-            devices: vec![Device::with_software(name.clone(), name, software)],
-        },
+    Ok(LoadedFleet::one_device(
+        name.clone(),
+        name,
+        software,
         report,
-    })
+    ))
 }
 
 fn parse_package(package: &Obj<'_>) -> Result<Software, FieldError> {
