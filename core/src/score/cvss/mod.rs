@@ -234,6 +234,42 @@ impl Severity {
     }
 }
 
+/// Reads `metric:value` parts separated by `/` against a table of metric names and their
+/// values (v2 and v4.0 keep each value as its index in the table); the first `base` metrics
+/// are mandatory. Unknown, invalid, duplicate and missing metrics are errors.
+fn read_metrics<const N: usize>(
+    body: &str,
+    metrics: &[(&'static str, &[&str]); N],
+    base: usize,
+) -> Result<[Option<u8>; N], CvssError> {
+    let mut values = [None; N];
+    for part in body.split('/') {
+        let (metric, value) = part
+            .split_once(':')
+            .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
+        let index = metrics
+            .iter()
+            .position(|(name, _)| *name == metric)
+            .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
+        let position = metrics[index]
+            .1
+            .iter()
+            .position(|v| *v == value)
+            .ok_or_else(|| CvssError::InvalidValue {
+                metric: metric.to_owned(),
+                value: value.to_owned(),
+            })?;
+        if values[index].is_some() {
+            return Err(CvssError::DuplicateMetric(metric.to_owned()));
+        }
+        values[index] = u8::try_from(position).ok();
+    }
+    if let Some(missing) = (0..base).find(|&i| values[i].is_none()) {
+        return Err(CvssError::MissingMetric(metrics[missing].0));
+    }
+    Ok(values)
+}
+
 /// Rounds to one decimal, to nearest with halves away from zero: how NVD rounds the sub-scores
 /// it publishes (checked against every v2 and v3 metric of its 2017 feed in
 /// `core/tests/cvss_vectors.rs`).

@@ -222,31 +222,7 @@ impl std::str::FromStr for CvssV2 {
             .strip_prefix("CVSS:2.0/")
             .or_else(|| trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
             .unwrap_or(trimmed);
-        let mut values = [None; 14];
-        for part in body.split('/') {
-            let (metric, value) = part
-                .split_once(':')
-                .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
-            let index = METRICS
-                .iter()
-                .position(|(name, _)| *name == metric)
-                .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
-            let position = METRICS[index]
-                .1
-                .iter()
-                .position(|v| *v == value)
-                .ok_or_else(|| CvssError::InvalidValue {
-                    metric: metric.to_owned(),
-                    value: value.to_owned(),
-                })?;
-            if values[index].is_some() {
-                return Err(CvssError::DuplicateMetric(metric.to_owned()));
-            }
-            values[index] = u8::try_from(position).ok();
-        }
-        if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
-            return Err(CvssError::MissingMetric(METRICS[missing].0));
-        }
+        let values = super::read_metrics(body, &METRICS, BASE_METRICS)?;
         Ok(CvssV2 { values })
     }
 }

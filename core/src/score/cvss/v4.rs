@@ -716,31 +716,7 @@ impl std::str::FromStr for CvssV4 {
         let body = trimmed
             .strip_prefix("CVSS:4.0/")
             .ok_or_else(|| CvssError::UnknownVersion(trimmed.to_owned()))?;
-        let mut values = [None; 32];
-        for part in body.split('/') {
-            let (metric, value) = part
-                .split_once(':')
-                .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
-            let index = METRICS
-                .iter()
-                .position(|(name, _)| *name == metric)
-                .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
-            let position = METRICS[index]
-                .1
-                .iter()
-                .position(|v| *v == value)
-                .ok_or_else(|| CvssError::InvalidValue {
-                    metric: metric.to_owned(),
-                    value: value.to_owned(),
-                })?;
-            if values[index].is_some() {
-                return Err(CvssError::DuplicateMetric(metric.to_owned()));
-            }
-            values[index] = u8::try_from(position).ok();
-        }
-        if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
-            return Err(CvssError::MissingMetric(METRICS[missing].0));
-        }
+        let values = super::read_metrics(body, &METRICS, BASE_METRICS)?;
         Ok(CvssV4 { values })
     }
 }
