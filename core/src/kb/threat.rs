@@ -227,20 +227,8 @@ impl ThreatIntel {
     }
 
     fn load_kev_csv(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return report.problem(Problem::new(
-                    origin,
-                    None,
-                    "",
-                    e.to_string(),
-                    Consequence::Skipped,
-                ))
-            }
+        let Some((mut reader, headers)) = csv_with_headers(text, origin, report) else {
+            return;
         };
         let column = |name: &str| headers.iter().position(|h| h.trim() == name);
         for (i, row) in reader.records().enumerate() {
@@ -314,20 +302,8 @@ impl ThreatIntel {
             body = after;
             first_line += 1;
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(body.as_bytes());
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return report.problem(Problem::new(
-                    origin,
-                    None,
-                    "",
-                    e.to_string(),
-                    Consequence::Skipped,
-                ))
-            }
+        let Some((mut reader, headers)) = csv_with_headers(body, origin, report) else {
+            return;
         };
         let column = |name: &str| headers.iter().position(|h| h.trim() == name);
         let (Some(cve), Some(epss)) = (column("cve"), column("epss")) else {
@@ -561,6 +537,34 @@ fn is_iso_date(text: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A CSV reader over `text` (rows may differ in length) and its header row; a header that
+/// cannot be read is a problem that skips the input.
+fn csv_with_headers<'t>(
+    text: &'t str,
+    origin: &str,
+    report: &mut LoadReport,
+) -> Option<(csv::Reader<&'t [u8]>, csv::StringRecord)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(headers) => {
+            let headers = headers.clone();
+            Some((reader, headers))
+        }
+        Err(e) => {
+            report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                e.to_string(),
+                Consequence::Skipped,
+            ));
+            None
+        }
+    }
 }
 
 #[cfg(test)]
