@@ -15,6 +15,9 @@
 
 
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
+// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations),
+// 4000s CVSS, 5000s knowledge base, 6000s inventory. Each area's `..._OTHER` (N999) reports
+// an error kind the library added after this header was written; table: `ffi/README.md`.
 enum exposure_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -32,6 +35,9 @@ enum exposure_status
   EXPOSURE_STATUS_PANIC = 4,
   // Output could not be serialised.
   EXPOSURE_STATUS_SERIALIZATION = 5,
+  // An integer argument that stands for an enum (`uint32_t`) is not one of its values, and
+  // no more precise status names that enum.
+  EXPOSURE_STATUS_INVALID_ARGUMENT = 6,
   // The version is empty.
   EXPOSURE_STATUS_VERSION_EMPTY = 1000,
   // A character the scheme does not allow there.
@@ -48,12 +54,16 @@ enum exposure_status
   EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH = 1006,
   // The scheme name or number is unknown.
   EXPOSURE_STATUS_UNKNOWN_SCHEME = 1007,
+  // Another version error (a kind this build of the ABI has no code for).
+  EXPOSURE_STATUS_VERSION_OTHER = 1999,
   // The range's native syntax is malformed.
   EXPOSURE_STATUS_RANGE_SYNTAX = 2000,
   // The `vers:` string is malformed.
   EXPOSURE_STATUS_RANGE_VERS = 2001,
   // A version inside the range does not parse.
   EXPOSURE_STATUS_RANGE_VERSION = 2002,
+  // Another range error.
+  EXPOSURE_STATUS_RANGE_OTHER = 2999,
   // Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
   EXPOSURE_STATUS_CPE_PREFIX = 3000,
   // A CPE name with the wrong number of components.
@@ -71,6 +81,8 @@ enum exposure_status
   EXPOSURE_STATUS_CPE_BINDING = 3006,
   // NVD configurations that are not JSON or not of NVD's shape.
   EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
+  // Another CPE or configuration error.
+  EXPOSURE_STATUS_CPE_OTHER = 3999,
   // Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
   EXPOSURE_STATUS_CVSS_VERSION = 4000,
   // A vector part that is not `metric:value`.
@@ -83,10 +95,14 @@ enum exposure_status
   EXPOSURE_STATUS_CVSS_DUPLICATE_METRIC = 4004,
   // A mandatory base metric is missing.
   EXPOSURE_STATUS_CVSS_MISSING_METRIC = 4005,
+  // Another CVSS error.
+  EXPOSURE_STATUS_CVSS_OTHER = 4999,
   // A knowledge-base path could not be read.
   EXPOSURE_STATUS_KB_IO = 5000,
   // A snapshot is of another format version, truncated or corrupted.
   EXPOSURE_STATUS_KB_SNAPSHOT = 5001,
+  // Another knowledge-base error.
+  EXPOSURE_STATUS_KB_OTHER = 5999,
   // An inventory path could not be read.
   EXPOSURE_STATUS_INVENTORY_IO = 6000,
   // The inventory is not JSON.

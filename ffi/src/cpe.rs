@@ -50,7 +50,14 @@ fn cpe_status(kind: &CpeErrorKind) -> exposure_status {
         CpeErrorKind::Part => exposure_status::CpePart,
         CpeErrorKind::Language => exposure_status::CpeLanguage,
         CpeErrorKind::WfnSyntax(_) | CpeErrorKind::WfnAttribute(_) => exposure_status::CpeWfnSyntax,
-        _ => exposure_status::CpeValue,
+        CpeErrorKind::Empty
+        | CpeErrorKind::EmbeddedAsterisk
+        | CpeErrorKind::EmbeddedQuestionMark
+        | CpeErrorKind::Character(_)
+        | CpeErrorKind::Quoted(_)
+        | CpeErrorKind::DanglingQuote
+        | CpeErrorKind::PercentEncoding(_) => exposure_status::CpeValue,
+        _ => exposure_status::CpeOther,
     }
 }
 

@@ -68,7 +68,8 @@ fn cvss_status(e: &CvssError) -> exposure_status {
         CvssError::UnknownMetric(_) => exposure_status::CvssUnknownMetric,
         CvssError::InvalidValue { .. } => exposure_status::CvssInvalidValue,
         CvssError::DuplicateMetric(_) => exposure_status::CvssDuplicateMetric,
-        _ => exposure_status::CvssMissingMetric,
+        CvssError::MissingMetric(_) => exposure_status::CvssMissingMetric,
+        _ => exposure_status::CvssOther,
     }
 }
 

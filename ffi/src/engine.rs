@@ -107,8 +107,16 @@ pub extern "C" fn exposure_engine_load_path(
     )
 }
 
+fn kb_status(e: &KbError) -> exposure_status {
+    match e {
+        KbError::Io { .. } | KbError::Input { .. } => exposure_status::KbIo,
+        KbError::Snapshot { .. } => exposure_status::KbSnapshot,
+        _ => exposure_status::KbOther,
+    }
+}
+
 /// The body of the `exposure_engine_load_*_path` calls: `load` into the engine's knowledge
-/// base, the report out as JSON, a snapshot error as `KbSnapshot`, any other as `KbIo`.
+/// base, the report out as JSON, an error by `kb_status`.
 fn load_kb_path(
     engine: *mut exposure_engine,
     path: *const c_char,
@@ -126,10 +134,7 @@ fn load_kb_path(
         let path = try_arg!(unsafe { str_arg(path, path_len) });
         match load(engine.inner.kb_mut(), Path::new(path)) {
             Ok(loaded) => report_out(report, &loaded),
-            Err(e @ KbError::Snapshot { .. }) => {
-                fail(err, exposure_status::KbSnapshot, &e.to_string())
-            }
-            Err(e) => fail(err, exposure_status::KbIo, &e.to_string()),
+            Err(e) => fail(err, kb_status(&e), &e.to_string()),
         }
     })
 }

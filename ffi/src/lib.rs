@@ -25,6 +25,9 @@ pub use strings::*;
 pub use version::*;
 
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
+/// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations),
+/// 4000s CVSS, 5000s knowledge base, 6000s inventory. Each area's `..._OTHER` (N999) reports
+/// an error kind the library added after this header was written; table: `ffi/README.md`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum exposure_status {
@@ -40,6 +43,9 @@ pub enum exposure_status {
     Panic = 4,
     /// Output could not be serialised.
     Serialization = 5,
+    /// An integer argument that stands for an enum (`uint32_t`) is not one of its values, and
+    /// no more precise status names that enum.
+    InvalidArgument = 6,
     /// The version is empty.
     VersionEmpty = 1000,
     /// A character the scheme does not allow there.
@@ -56,12 +62,16 @@ pub enum exposure_status {
     VersionSchemeMismatch = 1006,
     /// The scheme name or number is unknown.
     UnknownScheme = 1007,
+    /// Another version error (a kind this build of the ABI has no code for).
+    VersionOther = 1999,
     /// The range's native syntax is malformed.
     RangeSyntax = 2000,
     /// The `vers:` string is malformed.
     RangeVers = 2001,
     /// A version inside the range does not parse.
     RangeVersion = 2002,
+    /// Another range error.
+    RangeOther = 2999,
     /// Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
     CpePrefix = 3000,
     /// A CPE name with the wrong number of components.
@@ -79,6 +89,8 @@ pub enum exposure_status {
     CpeBinding = 3006,
     /// NVD configurations that are not JSON or not of NVD's shape.
     ConfigurationInvalid = 3100,
+    /// Another CPE or configuration error.
+    CpeOther = 3999,
     /// Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
     CvssVersion = 4000,
     /// A vector part that is not `metric:value`.
@@ -91,10 +103,14 @@ pub enum exposure_status {
     CvssDuplicateMetric = 4004,
     /// A mandatory base metric is missing.
     CvssMissingMetric = 4005,
+    /// Another CVSS error.
+    CvssOther = 4999,
     /// A knowledge-base path could not be read.
     KbIo = 5000,
     /// A snapshot is of another format version, truncated or corrupted.
     KbSnapshot = 5001,
+    /// Another knowledge-base error.
+    KbOther = 5999,
     /// An inventory path could not be read.
     InventoryIo = 6000,
     /// The inventory is not JSON.

@@ -50,7 +50,7 @@ pub extern "C" fn exposure_range_parse(
                     RangeSyntaxError::Compare(_) => {
                         fail(err, exposure_status::VersionSchemeMismatch, &message)
                     }
-                    _ => fail(err, exposure_status::RangeSyntax, &message),
+                    _ => fail(err, exposure_status::RangeOther, &message),
                 }
             }
         }

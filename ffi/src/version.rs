@@ -105,7 +105,8 @@ pub(crate) fn version_status(e: &VersionError) -> exposure_status {
         VersionErrorKind::UnexpectedEnd => exposure_status::VersionUnexpectedEnd,
         VersionErrorKind::NumberTooLarge => exposure_status::VersionNumberTooLarge,
         VersionErrorKind::LeadingZero => exposure_status::VersionLeadingZero,
-        _ => exposure_status::VersionInvalid,
+        VersionErrorKind::Invalid(_) => exposure_status::VersionInvalid,
+        _ => exposure_status::VersionOther,
     }
 }
 
