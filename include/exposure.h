@@ -283,15 +283,16 @@ typedef struct exposure_cpe exposure_cpe;
 // access; once loaded, `exposure_engine_assess_json` may run on several threads at once.
 typedef struct exposure_engine exposure_engine;
 
-// Opaque to C: why a call failed. Free with `exposure_error_free`.
+// Opaque to C: why a call failed. Owned by the caller, who frees it with
+// `exposure_error_free`; not shared, so one thread at a time.
 typedef struct exposure_error exposure_error;
 
 // Opaque to C: a version range over one scheme. Immutable; may be shared across threads.
 // Free with `exposure_range_free`.
 typedef struct exposure_range exposure_range;
 
-// Opaque to C: a NUL-terminated UTF-8 string owned by the library. Free with
-// `exposure_string_free`.
+// Opaque to C: a NUL-terminated UTF-8 string owned by the caller once returned. Free with
+// `exposure_string_free` (never `free()`: the allocator is Rust's).
 typedef struct exposure_string exposure_string;
 
 // Opaque to C: a parsed version. Immutable; may be shared across threads. Free with

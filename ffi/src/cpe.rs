@@ -1,18 +1,25 @@
 //! CPE handles (parse, bindings, compare, matches, free), NVD applicability statements
 //! (from JSON, evaluate against names, free) and inventory-name normalisation.
 
-use crate::error::{exposure_error, fail, fail_at};
+use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, put_boxed, str_arg, try_arg};
-use crate::strings::exposure_string;
-use crate::version::write_text;
+use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::handle::{
+    self, free_handle, opt_out, try_out, try_ref, try_slice, try_str, Castable, Shared,
+};
+use crate::strings::{exposure_string, put_string};
 use exposure::cpe::{Applicability, Cpe, CpeErrorKind, Normalizer, Relation};
 use std::ffi::c_char;
 
 /// Opaque to C: a CPE name. Immutable; may be shared across threads. Free with
 /// `exposure_cpe_free`.
 pub struct exposure_cpe {
-    inner: Cpe,
+    _private: [u8; 0],
+}
+
+impl Castable for exposure_cpe {
+    type Ownership = Shared;
+    type RustType = Cpe;
 }
 
 /// A CPE binding. Values are ABI: never renumber, never reuse.
@@ -69,20 +76,13 @@ pub extern "C" fn exposure_cpe_parse(
     out: *mut *mut exposure_cpe,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `len` readable bytes at `text`.
-        let text = try_arg!(unsafe { str_arg(text, len) });
-        match Cpe::parse(text) {
-            Ok(inner) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { put_boxed(out, exposure_cpe { inner }) };
-                exposure_status::Ok
-            }
-            Err(e) => fail_at(err, cpe_status(e.kind()), &e.to_string(), e.offset()),
-        }
+    guard_result(err, || {
+        let out = try_out!(out);
+        let text = try_str!(text, len);
+        let cpe = Cpe::parse(text)
+            .map_err(|e| Failure::new(cpe_status(e.kind()), e.to_string()).at(e.offset()))?;
+        handle::put(out, cpe);
+        Ok(())
     })
 }
 
@@ -96,18 +96,20 @@ pub extern "C" fn exposure_cpe_text(
     cap: usize,
     needed: *mut usize,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(c) = (unsafe { c.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
+    guard_result(NO_ERR, || {
+        let c = try_ref!(c);
         let text = match binding as u32 {
-            0 => c.inner.to_fs(),
-            1 => c.inner.to_uri(),
-            2 => c.inner.to_wfn(),
-            _ => return exposure_status::CpeBinding,
+            0 => c.to_fs(),
+            1 => c.to_uri(),
+            2 => c.to_wfn(),
+            _ => {
+                return Err(Failure::new(
+                    exposure_status::CpeBinding,
+                    "unknown binding number",
+                ))
+            }
         };
-        write_text(&text, buf, cap, needed)
+        write_text!(&text, buf, cap, needed)
     })
 }
 
@@ -118,24 +120,17 @@ pub extern "C" fn exposure_cpe_compare(
     target: *const exposure_cpe,
     out: *mut exposure_cpe_relation,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: non-NULL handles were made by this library and not yet freed.
-        let (Some(s), Some(t)) = (unsafe { source.as_ref() }, unsafe { target.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        let relation = match s.inner.compare(&t.inner) {
+    guard_result(NO_ERR, || {
+        let (s, t) = (try_ref!(source), try_ref!(target));
+        let out = try_out!(out);
+        out.write(match s.compare(t) {
             Relation::Equal => exposure_cpe_relation::Equal,
             Relation::Superset => exposure_cpe_relation::Superset,
             Relation::Subset => exposure_cpe_relation::Subset,
             Relation::Disjoint => exposure_cpe_relation::Disjoint,
             Relation::Undefined => exposure_cpe_relation::Undefined,
-        };
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = relation };
-        exposure_status::Ok
+        });
+        Ok(())
     })
 }
 
@@ -146,34 +141,27 @@ pub extern "C" fn exposure_cpe_matches(
     target: *const exposure_cpe,
     out: *mut bool,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: non-NULL handles were made by this library and not yet freed.
-        let (Some(s), Some(t)) = (unsafe { source.as_ref() }, unsafe { target.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = s.inner.matches(&t.inner) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        let (s, t) = (try_ref!(source), try_ref!(target));
+        try_out!(out).write(s.matches(t));
+        Ok(())
     })
 }
 
 /// Frees a CPE name. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_cpe_free(c: *mut exposure_cpe) {
-    guard(|| {
-        if !c.is_null() {
-            // SAFETY: `c` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(c) });
-        }
-    });
+    free_handle!(c);
 }
 
 /// Opaque to C: a CVE's applicability statement. Free with `exposure_applicability_free`.
 pub struct exposure_applicability {
-    inner: Applicability,
+    _private: [u8; 0],
+}
+
+impl Castable for exposure_applicability {
+    type Ownership = Shared;
+    type RustType = Applicability;
 }
 
 /// Reads the `configurations` JSON of an NVD CVE (JSON 1.1 object or API 2.0 array).
@@ -184,24 +172,18 @@ pub extern "C" fn exposure_applicability_from_json(
     out: *mut *mut exposure_applicability,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `len` readable bytes at `json`.
-        let text = try_arg!(unsafe { str_arg(json, len) });
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return fail(err, exposure_status::ConfigurationInvalid, &e.to_string()),
+    guard_result(err, || {
+        let out = try_out!(out);
+        let text = try_str!(json, len);
+        let invalid = |e: &dyn std::fmt::Display| {
+            Failure::new(exposure_status::ConfigurationInvalid, e.to_string())
         };
-        match Applicability::from_nvd_json(&value) {
-            Ok(inner) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { put_boxed(out, exposure_applicability { inner }) };
-                exposure_status::Ok
-            }
-            Err(e) => fail(err, exposure_status::ConfigurationInvalid, &e.to_string()),
-        }
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(&e))?;
+        handle::put(
+            out,
+            Applicability::from_nvd_json(&value).map_err(|e| invalid(&e))?,
+        );
+        Ok(())
     })
 }
 
@@ -217,28 +199,17 @@ pub extern "C" fn exposure_applicability_evaluate(
     applies: *mut bool,
     evidence: *mut *mut exposure_string,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(a) = (unsafe { a.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if applies.is_null() || (names.is_null() && count > 0) {
-            return exposure_status::NullArgument;
+    guard_result(NO_ERR, || {
+        let a = try_ref!(a);
+        let applies = try_out!(applies);
+        let names = try_slice!(names, count);
+        let mut device = Vec::with_capacity(names.len());
+        for &name in names {
+            device.push(try_ref!(name, "names[i]").clone());
         }
-        let mut device = Vec::with_capacity(count);
-        for i in 0..count {
-            // SAFETY: the caller promises `count` readable handle pointers at `names`.
-            let name = unsafe { *names.add(i) };
-            // SAFETY: each non-NULL handle was made by this library and not yet freed.
-            let Some(name) = (unsafe { name.as_ref() }) else {
-                return exposure_status::NullArgument;
-            };
-            device.push(name.inner.clone());
-        }
-        let matched = a.inner.evaluate(&device);
-        // SAFETY: `applies` is non-NULL and writable.
-        unsafe { *applies = matched.is_some() };
-        if !evidence.is_null() {
+        let matched = a.evaluate(&device);
+        applies.write(matched.is_some());
+        if let Some(evidence) = opt_out!(evidence) {
             let items: Vec<serde_json::Value> = matched
                 .unwrap_or_default()
                 .iter()
@@ -251,24 +222,16 @@ pub extern "C" fn exposure_applicability_evaluate(
                     })
                 })
                 .collect();
-            // SAFETY: `evidence` is non-NULL and writable.
-            unsafe {
-                *evidence = exposure_string::boxed(serde_json::Value::Array(items).to_string());
-            };
+            put_string(evidence, serde_json::Value::Array(items).to_string());
         }
-        exposure_status::Ok
+        Ok(())
     })
 }
 
 /// Frees an applicability statement. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_applicability_free(a: *mut exposure_applicability) {
-    guard(|| {
-        if !a.is_null() {
-            // SAFETY: `a` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(a) });
-        }
-    });
+    free_handle!(a);
 }
 
 /// CPE candidates for an installed program (publisher, display name, version; UTF-8 with
@@ -285,26 +248,20 @@ pub extern "C" fn exposure_cpe_guess(
     out: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises the given number of readable bytes at each pointer.
-        let publisher = try_arg!(unsafe { str_arg(publisher, publisher_len) });
-        // SAFETY: as above.
-        let name = try_arg!(unsafe { str_arg(name, name_len) });
-        // SAFETY: as above.
-        let version = try_arg!(unsafe { str_arg(version, version_len) });
+    guard_result(err, || {
+        let out = try_out!(out);
+        let publisher = try_str!(publisher, publisher_len);
+        let name = try_str!(name, name_len);
+        let version = try_str!(version, version_len);
         if name.trim().is_empty() {
-            return fail(err, exposure_status::CpeValue, "the name is empty");
+            return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
         }
         let candidates: Vec<serde_json::Value> = Normalizer::with_default_rules()
             .guess_installed(publisher, name, version)
             .iter()
             .map(|c| serde_json::json!({"cpe": c.cpe.to_fs(), "confidence": c.confidence, "rule": c.rule}))
             .collect();
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = exposure_string::boxed(serde_json::Value::Array(candidates).to_string()) };
-        exposure_status::Ok
+        put_string(out, serde_json::Value::Array(candidates).to_string());
+        Ok(())
     })
 }

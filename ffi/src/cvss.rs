@@ -1,9 +1,10 @@
 //! CVSS scores: one call from a vector to its scores, severity and canonical vector.
 
-use crate::error::{exposure_error, fail};
+use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, str_arg, try_arg};
-use crate::strings::exposure_string;
+use crate::guard::guard_result;
+use crate::handle::{opt_out, try_out, try_str};
+use crate::strings::{exposure_string, put_string};
 use exposure::score::cvss::{Cvss, CvssError, Severity, V3Version};
 use std::ffi::c_char;
 
@@ -85,16 +86,12 @@ pub extern "C" fn exposure_cvss_score(
     canonical: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `len` readable bytes at `vector`.
-        let text = try_arg!(unsafe { str_arg(vector, len) });
-        let cvss: Cvss = match text.parse() {
-            Ok(c) => c,
-            Err(e) => return fail(err, cvss_status(&e), &e.to_string()),
-        };
+    guard_result(err, || {
+        let out = try_out!(out);
+        let text = try_str!(vector, len);
+        let cvss: Cvss = text
+            .parse()
+            .map_err(|e| Failure::new(cvss_status(&e), e.to_string()))?;
         let version = match &cvss {
             Cvss::V2(_) => exposure_cvss_version::V2,
             Cvss::V3(v) if v.version() == V3Version::V30 => exposure_cvss_version::V30,
@@ -123,12 +120,10 @@ pub extern "C" fn exposure_cvss_score(
             impact: cvss.impact_subscore().unwrap_or(f64::NAN),
             exploitability: cvss.exploitability_subscore().unwrap_or(f64::NAN),
         };
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = scores };
-        if !canonical.is_null() {
-            // SAFETY: `canonical` is non-NULL and writable.
-            unsafe { *canonical = exposure_string::boxed(cvss.to_string()) };
+        out.write(scores);
+        if let Some(canonical) = opt_out!(canonical) {
+            put_string(canonical, cvss.to_string());
         }
-        exposure_status::Ok
+        Ok(())
     })
 }

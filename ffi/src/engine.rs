@@ -1,9 +1,11 @@
 //! The engine handle: load knowledge, assess inventories.
 
-use crate::error::{exposure_error, fail};
+use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, put_boxed, str_arg, try_arg};
-use crate::strings::exposure_string;
+use crate::guard::{guard, guard_result, NO_ERR};
+use crate::handle::{self, free_handle, opt_out, opt_ref, try_mut, try_out, try_ref, try_str};
+use crate::handle::{Boxed, Castable};
+use crate::strings::{exposure_string, put_string};
 use exposure::inventory::InventoryError;
 use exposure::kb::{KbError, KnowledgeBase, LoadReport};
 use std::ffi::c_char;
@@ -13,75 +15,72 @@ use std::path::Path;
 /// `exposure_engine_new_demo`, free with `exposure_engine_free`. Loading needs exclusive
 /// access; once loaded, `exposure_engine_assess_json` may run on several threads at once.
 pub struct exposure_engine {
-    inner: exposure::Engine,
+    _private: [u8; 0],
+}
+
+impl Castable for exposure_engine {
+    type Ownership = Boxed;
+    type RustType = exposure::Engine;
 }
 
 /// Creates an engine with an empty knowledge base. On success `*out` owns the engine.
 #[no_mangle]
 pub extern "C" fn exposure_engine_new(out: *mut *mut exposure_engine) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        let engine = exposure_engine {
-            inner: exposure::Engine::default(),
-        };
-        // SAFETY: `out` is non-NULL; the caller promises it is writable.
-        unsafe { put_boxed(out, engine) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        handle::put(try_out!(out), exposure::Engine::default());
+        Ok(())
     })
 }
 
 /// Creates an engine over the embedded demo knowledge base. On success `*out` owns it.
 #[no_mangle]
 pub extern "C" fn exposure_engine_new_demo(out: *mut *mut exposure_engine) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        let engine = exposure_engine {
-            inner: exposure::Engine::demo(),
-        };
-        // SAFETY: `out` is non-NULL; the caller promises it is writable.
-        unsafe { put_boxed(out, engine) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        handle::put(try_out!(out), exposure::Engine::demo());
+        Ok(())
     })
 }
 
 /// Frees an engine. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_engine_free(engine: *mut exposure_engine) {
-    guard(|| {
-        if !engine.is_null() {
-            // SAFETY: `engine` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(engine) });
-        }
-    });
+    free_handle!(engine);
 }
 
 /// Number of advisories in the engine's knowledge base (0 for NULL).
 #[no_mangle]
 pub extern "C" fn exposure_engine_advisory_count(engine: *const exposure_engine) -> usize {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library and not yet freed.
-        unsafe { engine.as_ref() }.map_or(0, |e| e.inner.kb().len())
-    })
+    guard(|| opt_ref!(engine).map_or(0, |e| e.kb().len()))
 }
 
+/// The load report as JSON into an optional output.
 fn report_out(
-    report: *mut *mut exposure_string,
-    value: &exposure::report::LoadReport,
-) -> exposure_status {
-    if report.is_null() {
-        return exposure_status::Ok;
+    report: Option<&mut std::mem::MaybeUninit<*mut exposure_string>>,
+    value: &LoadReport,
+) -> Result<(), Failure> {
+    if let Some(report) = report {
+        let json = serde_json::to_string(value)
+            .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
+        put_string(report, json);
     }
-    match serde_json::to_string(value) {
-        Ok(json) => {
-            // SAFETY: `report` is non-NULL and the caller promises it is writable.
-            unsafe { *report = exposure_string::boxed(json) };
-            exposure_status::Ok
-        }
-        Err(_) => exposure_status::Serialization,
+    Ok(())
+}
+
+fn kb_status(e: &KbError) -> exposure_status {
+    match e {
+        KbError::Io { .. } | KbError::Input { .. } => exposure_status::KbIo,
+        KbError::Snapshot { .. } => exposure_status::KbSnapshot,
+        _ => exposure_status::KbOther,
+    }
+}
+
+fn inventory_status(e: &InventoryError) -> exposure_status {
+    match e {
+        InventoryError::Io { .. } => exposure_status::InventoryIo,
+        InventoryError::NotJson { .. } => exposure_status::InventoryNotJson,
+        InventoryError::UnknownFormat { .. } => exposure_status::InventoryUnknownFormat,
+        InventoryError::Malformed { .. } => exposure_status::InventoryMalformed,
+        _ => exposure_status::InventoryOther,
     }
 }
 
@@ -107,14 +106,6 @@ pub extern "C" fn exposure_engine_load_path(
     )
 }
 
-fn kb_status(e: &KbError) -> exposure_status {
-    match e {
-        KbError::Io { .. } | KbError::Input { .. } => exposure_status::KbIo,
-        KbError::Snapshot { .. } => exposure_status::KbSnapshot,
-        _ => exposure_status::KbOther,
-    }
-}
-
 /// The body of the `exposure_engine_load_*_path` calls: `load` into the engine's knowledge
 /// base, the report out as JSON, an error by `kb_status`.
 fn load_kb_path(
@@ -125,17 +116,12 @@ fn load_kb_path(
     err: *mut *mut exposure_error,
     load: fn(&mut KnowledgeBase, &Path) -> Result<LoadReport, KbError>,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library; the caller gives exclusive access.
-        let Some(engine) = (unsafe { engine.as_mut() }) else {
-            return exposure_status::NullArgument;
-        };
-        // SAFETY: the caller promises `path_len` readable bytes at `path`.
-        let path = try_arg!(unsafe { str_arg(path, path_len) });
-        match load(engine.inner.kb_mut(), Path::new(path)) {
-            Ok(loaded) => report_out(report, &loaded),
-            Err(e) => fail(err, kb_status(&e), &e.to_string()),
-        }
+    guard_result(err, || {
+        let engine = try_mut!(engine);
+        let path = try_str!(path, path_len);
+        let loaded = load(engine.kb_mut(), Path::new(path))
+            .map_err(|e| Failure::new(kb_status(&e), e.to_string()))?;
+        report_out(opt_out!(report), &loaded)
     })
 }
 
@@ -148,17 +134,13 @@ pub extern "C" fn exposure_engine_save_snapshot(
     path_len: usize,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library.
-        let Some(engine) = (unsafe { engine.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        // SAFETY: the caller promises `path_len` readable bytes at `path`.
-        let path = try_arg!(unsafe { str_arg(path, path_len) });
-        match engine.inner.kb().save_snapshot(Path::new(path)) {
-            Ok(()) => exposure_status::Ok,
-            Err(e) => fail(err, exposure_status::KbIo, &format!("{path}: {e}")),
-        }
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let path = try_str!(path, path_len);
+        engine
+            .kb()
+            .save_snapshot(Path::new(path))
+            .map_err(|e| Failure::new(exposure_status::KbIo, format!("{path}: {e}")))
     })
 }
 
@@ -194,17 +176,12 @@ pub extern "C" fn exposure_engine_load_osv_json(
     origin_len: usize,
     report: *mut *mut exposure_string,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library; the caller gives exclusive access.
-        let Some(engine) = (unsafe { engine.as_mut() }) else {
-            return exposure_status::NullArgument;
-        };
-        // SAFETY: the caller promises the lengths.
-        let (json, origin) = try_arg!(unsafe {
-            str_arg(json, json_len).and_then(|j| Ok((j, str_arg(origin, origin_len)?)))
-        });
-        let loaded = engine.inner.kb_mut().load_osv_str(json, origin);
-        report_out(report, &loaded)
+    guard_result(NO_ERR, || {
+        let engine = try_mut!(engine);
+        let json = try_str!(json, json_len);
+        let origin = try_str!(origin, origin_len);
+        let loaded = engine.kb_mut().load_osv_str(json, origin);
+        report_out(opt_out!(report), &loaded)
     })
 }
 
@@ -219,48 +196,25 @@ pub extern "C" fn exposure_engine_assess_json(
     out: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `engine` was made by this library and not yet freed.
-        let Some(engine) = (unsafe { engine.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `inventory_len` readable bytes at `inventory`.
-        let text = try_arg!(unsafe { str_arg(inventory, inventory_len) });
-        match engine.inner.assess_str(text, "inventory") {
-            Ok(assessment) => match serde_json::to_string(&assessment) {
-                Ok(json) => {
-                    // SAFETY: `out` is non-NULL and the caller promises it is writable.
-                    unsafe { *out = exposure_string::boxed(json) };
-                    exposure_status::Ok
-                }
-                Err(e) => fail(err, exposure_status::Serialization, &e.to_string()),
-            },
-            Err(e) => {
-                let status = match &e {
-                    InventoryError::Io { .. } => exposure_status::InventoryIo,
-                    InventoryError::NotJson { .. } => exposure_status::InventoryNotJson,
-                    InventoryError::UnknownFormat { .. } => exposure_status::InventoryUnknownFormat,
-                    InventoryError::Malformed { .. } => exposure_status::InventoryMalformed,
-                    _ => exposure_status::InventoryOther,
-                };
-                fail(err, status, &e.to_string())
-            }
-        }
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        let text = try_str!(inventory, inventory_len);
+        let assessment = engine
+            .assess_str(text, "inventory")
+            .map_err(|e| Failure::new(inventory_status(&e), e.to_string()))?;
+        let json = serde_json::to_string(&assessment)
+            .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
+        put_string(out, json);
+        Ok(())
     })
 }
 
 /// The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
 #[no_mangle]
 pub extern "C" fn exposure_demo_fleet_json(out: *mut *mut exposure_string) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: `out` is non-NULL and the caller promises it is writable.
-        unsafe { *out = exposure_string::boxed(exposure::demo::FLEET_JSON.to_owned()) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        put_string(try_out!(out), exposure::demo::FLEET_JSON.to_owned());
+        Ok(())
     })
 }

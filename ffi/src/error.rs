@@ -1,42 +1,79 @@
-//! Caller-owned error objects: a status and a message.
+//! Failures, and the caller-owned error objects (status, message, offset) C receives for them.
 
 use crate::exposure_status;
 use crate::guard::guard;
+use crate::handle::{self, free_handle, opt_out, opt_ref, Boxed, Castable};
+use std::borrow::Cow;
 use std::ffi::{c_char, CString};
 
-/// Opaque to C: why a call failed. Free with `exposure_error_free`.
+/// Opaque to C: why a call failed. Owned by the caller, who frees it with
+/// `exposure_error_free`; not shared, so one thread at a time.
 pub struct exposure_error {
+    _private: [u8; 0],
+}
+
+/// What an `exposure_error` holds.
+pub(crate) struct ErrorDetail {
     status: exposure_status,
     message: CString,
     offset: usize,
 }
 
-/// Stores an error in `*err` when `err` is not NULL, and returns `status`.
-pub(crate) fn fail(
-    err: *mut *mut exposure_error,
-    status: exposure_status,
-    message: &str,
-) -> exposure_status {
-    fail_at(err, status, message, usize::MAX)
+impl Castable for exposure_error {
+    type Ownership = Boxed;
+    type RustType = ErrorDetail;
 }
 
-/// Like [`fail`], with the byte offset of the problem in the input.
-pub(crate) fn fail_at(
-    err: *mut *mut exposure_error,
+/// Why a call failed, before C sees it: the status the function returns and what `*err`
+/// receives (see [`crate::guard::guard_result`]).
+#[derive(Debug)]
+pub(crate) struct Failure {
     status: exposure_status,
-    message: &str,
+    message: Cow<'static, str>,
     offset: usize,
-) -> exposure_status {
-    if !err.is_null() {
+}
+
+impl Failure {
+    /// A failure without a position in the input.
+    pub(crate) fn new(status: exposure_status, message: impl Into<Cow<'static, str>>) -> Self {
+        Failure {
+            status,
+            message: message.into(),
+            offset: usize::MAX,
+        }
+    }
+
+    /// The same failure, found at byte `offset` of the input.
+    pub(crate) fn at(self, offset: usize) -> Self {
+        Failure { offset, ..self }
+    }
+
+    /// A required pointer argument `name` was NULL.
+    pub(crate) fn null(name: &str) -> Self {
+        Failure::new(
+            exposure_status::NullArgument,
+            format!("argument `{name}` is NULL"),
+        )
+    }
+}
+
+/// Stores `failure` as an error object in `*err` when `err` is not NULL; returns its status.
+pub(crate) fn report(err: *mut *mut exposure_error, failure: Failure) -> exposure_status {
+    let Failure {
+        status,
+        message,
+        offset,
+    } = failure;
+    if let Some(out) = opt_out!(err) {
         let message = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-        // SAFETY: `err` is non-NULL and the caller promises it is writable.
-        unsafe {
-            *err = Box::into_raw(Box::new(exposure_error {
+        handle::put(
+            out,
+            ErrorDetail {
                 status,
                 message,
                 offset,
-            }));
-        };
+            },
+        );
     }
     status
 }
@@ -45,38 +82,24 @@ pub(crate) fn fail_at(
 /// has no position (or `err` is NULL).
 #[no_mangle]
 pub extern "C" fn exposure_error_offset(err: *const exposure_error) -> usize {
-    guard(|| {
-        // SAFETY: a non-NULL `err` was made by this library and not yet freed.
-        unsafe { err.as_ref() }.map_or(usize::MAX, |e| e.offset)
-    })
+    guard(|| opt_ref!(err).map_or(usize::MAX, |e| e.offset))
 }
 
 /// The error's message, NUL-terminated. Borrowed from `err`: valid until
 /// `exposure_error_free(err)`. NULL when `err` is NULL.
 #[no_mangle]
 pub extern "C" fn exposure_error_message(err: *const exposure_error) -> *const c_char {
-    guard(|| {
-        // SAFETY: a non-NULL `err` was made by this library and not yet freed.
-        unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| e.message.as_ptr())
-    })
+    guard(|| opt_ref!(err).map_or(std::ptr::null(), |e| e.message.as_ptr()))
 }
 
 /// The status the error was reported with (`EXPOSURE_STATUS_NULL_ARGUMENT` for NULL).
 #[no_mangle]
 pub extern "C" fn exposure_error_status(err: *const exposure_error) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL `err` was made by this library and not yet freed.
-        unsafe { err.as_ref() }.map_or(exposure_status::NullArgument, |e| e.status)
-    })
+    guard(|| opt_ref!(err).map_or(exposure_status::NullArgument, |e| e.status))
 }
 
 /// Frees an error. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_error_free(err: *mut exposure_error) {
-    guard(|| {
-        if !err.is_null() {
-            // SAFETY: `err` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(err) });
-        }
-    });
+    free_handle!(err);
 }

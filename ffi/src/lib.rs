@@ -12,6 +12,7 @@ mod cvss;
 mod engine;
 mod error;
 mod guard;
+mod handle;
 mod range;
 mod strings;
 mod version;

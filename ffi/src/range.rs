@@ -1,9 +1,10 @@
 //! Range handles: parse (native syntax or `vers:`), contains, canonical text, free.
 
-use crate::error::{exposure_error, fail, fail_at};
+use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, put_boxed, str_arg, try_arg};
-use crate::version::{exposure_scheme, exposure_version, scheme_arg, version_status, write_text};
+use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
+use crate::version::{exposure_scheme, exposure_version, scheme_arg, version_failure};
 use exposure::range::{parse_range, Range, RangeSyntaxError};
 use exposure::version::Version;
 use std::ffi::c_char;
@@ -11,7 +12,29 @@ use std::ffi::c_char;
 /// Opaque to C: a version range over one scheme. Immutable; may be shared across threads.
 /// Free with `exposure_range_free`.
 pub struct exposure_range {
-    inner: Range,
+    _private: [u8; 0],
+}
+
+impl Castable for exposure_range {
+    type Ownership = Shared;
+    type RustType = Range;
+}
+
+fn range_failure(e: RangeSyntaxError) -> Failure {
+    let message = e.to_string();
+    match e {
+        RangeSyntaxError::Syntax { offset, .. } => {
+            Failure::new(exposure_status::RangeSyntax, message).at(offset)
+        }
+        RangeSyntaxError::Vers(_) => Failure::new(exposure_status::RangeVers, message),
+        RangeSyntaxError::Version(v) => {
+            Failure::new(exposure_status::RangeVersion, message).at(v.offset())
+        }
+        RangeSyntaxError::Compare(_) => {
+            Failure::new(exposure_status::VersionSchemeMismatch, message)
+        }
+        _ => Failure::new(exposure_status::RangeOther, message),
+    }
 }
 
 /// Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
@@ -24,36 +47,12 @@ pub extern "C" fn exposure_range_parse(
     out: *mut *mut exposure_range,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        let scheme = try_arg!(scheme_arg(scheme, err));
-        // SAFETY: the caller promises `len` readable bytes at `text`.
-        let text = try_arg!(unsafe { str_arg(text, len) });
-        match parse_range(scheme, text) {
-            Ok(inner) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { put_boxed(out, exposure_range { inner }) };
-                exposure_status::Ok
-            }
-            Err(e) => {
-                let message = e.to_string();
-                match e {
-                    RangeSyntaxError::Syntax { offset, .. } => {
-                        fail_at(err, exposure_status::RangeSyntax, &message, offset)
-                    }
-                    RangeSyntaxError::Vers(_) => fail(err, exposure_status::RangeVers, &message),
-                    RangeSyntaxError::Version(v) => {
-                        fail_at(err, exposure_status::RangeVersion, &message, v.offset())
-                    }
-                    RangeSyntaxError::Compare(_) => {
-                        fail(err, exposure_status::VersionSchemeMismatch, &message)
-                    }
-                    _ => fail(err, exposure_status::RangeOther, &message),
-                }
-            }
-        }
+    guard_result(err, || {
+        let out = try_out!(out);
+        let scheme = scheme_arg(scheme)?;
+        let text = try_str!(text, len);
+        handle::put(out, parse_range(scheme, text).map_err(range_failure)?);
+        Ok(())
     })
 }
 
@@ -65,20 +64,21 @@ pub extern "C" fn exposure_range_contains(
     v: *const exposure_version,
     out: *mut bool,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: non-NULL handles were made by this library and not yet freed.
-        let (Some(r), Some(v)) = (unsafe { r.as_ref() }, unsafe { v.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
+    guard_result(NO_ERR, || {
+        let (r, v) = (try_ref!(r), try_ref!(v));
+        let out = try_out!(out);
+        if r.scheme() != v.scheme() {
+            return Err(Failure::new(
+                exposure_status::VersionSchemeMismatch,
+                format!(
+                    "a {} range cannot contain a {} version",
+                    r.scheme(),
+                    v.scheme()
+                ),
+            ));
         }
-        if r.inner.scheme() != v.inner.scheme() {
-            return exposure_status::VersionSchemeMismatch;
-        }
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = r.inner.contains(&v.inner) };
-        exposure_status::Ok
+        out.write(r.contains(v));
+        Ok(())
     })
 }
 
@@ -91,24 +91,13 @@ pub extern "C" fn exposure_range_contains_str(
     out: *mut bool,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `len` readable bytes at `version`.
-        let text = try_arg!(unsafe { str_arg(version, len) });
-        match Version::parse(r.inner.scheme(), text) {
-            Ok(v) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { *out = r.inner.contains(&v) };
-                exposure_status::Ok
-            }
-            Err(e) => fail_at(err, version_status(&e), &e.to_string(), e.offset()),
-        }
+    guard_result(err, || {
+        let r = try_ref!(r);
+        let out = try_out!(out);
+        let text = try_str!(version, len);
+        let v = Version::parse(r.scheme(), text).map_err(|e| version_failure(&e))?;
+        out.write(r.contains(&v));
+        Ok(())
     })
 }
 
@@ -118,17 +107,10 @@ pub extern "C" fn exposure_range_scheme(
     r: *const exposure_range,
     out: *mut exposure_scheme,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = exposure_scheme::from_core(r.inner.scheme()) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        let r = try_ref!(r);
+        try_out!(out).write(exposure_scheme::from_core(r.scheme()));
+        Ok(())
     })
 }
 
@@ -141,22 +123,13 @@ pub extern "C" fn exposure_range_text(
     cap: usize,
     needed: *mut usize,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        write_text(&r.inner.to_string(), buf, cap, needed)
+    guard_result(NO_ERR, || {
+        write_text!(&try_ref!(r).to_string(), buf, cap, needed)
     })
 }
 
 /// Frees a range. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_range_free(r: *mut exposure_range) {
-    guard(|| {
-        if !r.is_null() {
-            // SAFETY: `r` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(r) });
-        }
-    });
+    free_handle!(r);
 }

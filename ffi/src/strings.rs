@@ -1,48 +1,42 @@
 //! Library-owned strings for large results (JSON documents).
 
 use crate::guard::guard;
+use crate::handle::{self, free_handle, opt_ref, Boxed, Castable};
 use std::ffi::{c_char, CString};
+use std::mem::MaybeUninit;
 
-/// Opaque to C: a NUL-terminated UTF-8 string owned by the library. Free with
-/// `exposure_string_free`.
+/// Opaque to C: a NUL-terminated UTF-8 string owned by the caller once returned. Free with
+/// `exposure_string_free` (never `free()`: the allocator is Rust's).
 pub struct exposure_string {
-    text: CString,
+    _private: [u8; 0],
 }
 
-impl exposure_string {
-    pub(crate) fn boxed(text: String) -> *mut exposure_string {
-        // JSON never contains a raw NUL byte (it is escaped as \u0000).
-        let text = CString::new(text).unwrap_or_default();
-        Box::into_raw(Box::new(exposure_string { text }))
-    }
+impl Castable for exposure_string {
+    type Ownership = Boxed;
+    type RustType = CString;
+}
+
+/// Stores `text` in an output as a new `exposure_string`.
+pub(crate) fn put_string(out: &mut MaybeUninit<*mut exposure_string>, text: String) {
+    // JSON never contains a raw NUL byte (it is escaped as \u0000).
+    handle::put(out, CString::new(text).unwrap_or_default());
 }
 
 /// The string's bytes, NUL-terminated. Borrowed: valid until `exposure_string_free(s)`.
 /// NULL when `s` is NULL.
 #[no_mangle]
 pub extern "C" fn exposure_string_ptr(s: *const exposure_string) -> *const c_char {
-    guard(|| {
-        // SAFETY: a non-NULL `s` was made by this library and not yet freed.
-        unsafe { s.as_ref() }.map_or(std::ptr::null(), |s| s.text.as_ptr())
-    })
+    guard(|| opt_ref!(s).map_or(std::ptr::null(), |s| s.as_ptr()))
 }
 
 /// The string's length in bytes, without the NUL terminator (0 for NULL).
 #[no_mangle]
 pub extern "C" fn exposure_string_len(s: *const exposure_string) -> usize {
-    guard(|| {
-        // SAFETY: a non-NULL `s` was made by this library and not yet freed.
-        unsafe { s.as_ref() }.map_or(0, |s| s.text.as_bytes().len())
-    })
+    guard(|| opt_ref!(s).map_or(0, |s| s.as_bytes().len()))
 }
 
 /// Frees a string. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_string_free(s: *mut exposure_string) {
-    guard(|| {
-        if !s.is_null() {
-            // SAFETY: `s` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(s) });
-        }
-    });
+    free_handle!(s);
 }

@@ -1,8 +1,9 @@
 //! Version handles: parse, compare, text, free.
 
-use crate::error::{exposure_error, fail, fail_at};
+use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, put_boxed, str_arg, try_arg};
+use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
 use exposure::version::{Scheme, Version, VersionError, VersionErrorKind};
 use std::ffi::c_char;
 
@@ -53,15 +54,12 @@ pub enum exposure_scheme {
 }
 
 /// The core scheme for a scheme number from C, which may be any integer: an unknown one
-/// fails with `EXPOSURE_STATUS_UNKNOWN_SCHEME` and a message in `*err`.
-pub(crate) fn scheme_arg(
-    scheme: exposure_scheme,
-    err: *mut *mut exposure_error,
-) -> Result<Scheme, exposure_status> {
+/// fails with `EXPOSURE_STATUS_UNKNOWN_SCHEME`.
+pub(crate) fn scheme_arg(scheme: exposure_scheme) -> Result<Scheme, Failure> {
     Scheme::ALL
         .get(scheme as usize)
         .copied()
-        .ok_or_else(|| fail(err, exposure_status::UnknownScheme, "unknown scheme number"))
+        .ok_or_else(|| Failure::new(exposure_status::UnknownScheme, "unknown scheme number"))
 }
 
 impl exposure_scheme {
@@ -95,7 +93,12 @@ impl exposure_scheme {
 /// Opaque to C: a parsed version. Immutable; may be shared across threads. Free with
 /// `exposure_version_free`.
 pub struct exposure_version {
-    pub(crate) inner: Version,
+    _private: [u8; 0],
+}
+
+impl Castable for exposure_version {
+    type Ownership = Shared;
+    type RustType = Version;
 }
 
 pub(crate) fn version_status(e: &VersionError) -> exposure_status {
@@ -110,32 +113,9 @@ pub(crate) fn version_status(e: &VersionError) -> exposure_status {
     }
 }
 
-/// Writes `text` into `buf` (not NUL-terminated). `*needed` receives the length; when `cap`
-/// is smaller, nothing is written and the status is `EXPOSURE_STATUS_BUFFER_TOO_SMALL`.
-pub(crate) fn write_text(
-    text: &str,
-    buf: *mut u8,
-    cap: usize,
-    needed: *mut usize,
-) -> exposure_status {
-    if needed.is_null() {
-        return exposure_status::NullArgument;
-    }
-    // SAFETY: `needed` is non-NULL and the caller promises it is writable.
-    unsafe { *needed = text.len() };
-    if text.len() > cap {
-        return exposure_status::BufferTooSmall;
-    }
-    if buf.is_null() {
-        return if text.is_empty() {
-            exposure_status::Ok
-        } else {
-            exposure_status::NullArgument
-        };
-    }
-    // SAFETY: the caller promises `cap` writable bytes at `buf`, and text.len() <= cap.
-    unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len()) };
-    exposure_status::Ok
+/// A version that did not parse, with its message and offset.
+pub(crate) fn version_failure(e: &VersionError) -> Failure {
+    Failure::new(version_status(e), e.to_string()).at(e.offset())
 }
 
 /// Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
@@ -145,20 +125,14 @@ pub extern "C" fn exposure_scheme_from_name(
     len: usize,
     out: *mut exposure_scheme,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: the caller promises `len` readable bytes at `name`.
-        let name = try_arg!(unsafe { str_arg(name, len) });
-        match name.parse::<Scheme>() {
-            Ok(scheme) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { *out = exposure_scheme::from_core(scheme) };
-                exposure_status::Ok
-            }
-            Err(_) => exposure_status::UnknownScheme,
-        }
+    guard_result(NO_ERR, || {
+        let out = try_out!(out);
+        let name = try_str!(name, len);
+        let scheme = name
+            .parse::<Scheme>()
+            .map_err(|e| Failure::new(exposure_status::UnknownScheme, e.to_string()))?;
+        out.write(exposure_scheme::from_core(scheme));
+        Ok(())
     })
 }
 
@@ -172,21 +146,13 @@ pub extern "C" fn exposure_version_parse(
     out: *mut *mut exposure_version,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard(|| {
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        let scheme = try_arg!(scheme_arg(scheme, err));
-        // SAFETY: the caller promises `len` readable bytes at `text`.
-        let text = try_arg!(unsafe { str_arg(text, len) });
-        match Version::parse(scheme, text) {
-            Ok(inner) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { put_boxed(out, exposure_version { inner }) };
-                exposure_status::Ok
-            }
-            Err(e) => fail_at(err, version_status(&e), &e.to_string(), e.offset()),
-        }
+    guard_result(err, || {
+        let out = try_out!(out);
+        let scheme = scheme_arg(scheme)?;
+        let text = try_str!(text, len);
+        let version = Version::parse(scheme, text).map_err(|e| version_failure(&e))?;
+        handle::put(out, version);
+        Ok(())
     })
 }
 
@@ -198,22 +164,14 @@ pub extern "C" fn exposure_version_compare(
     b: *const exposure_version,
     out: *mut i32,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: non-NULL handles were made by this library and not yet freed.
-        let (Some(a), Some(b)) = (unsafe { a.as_ref() }, unsafe { b.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        match a.inner.try_cmp(&b.inner) {
-            Ok(order) => {
-                // SAFETY: `out` is non-NULL and writable.
-                unsafe { *out = order as i32 };
-                exposure_status::Ok
-            }
-            Err(_) => exposure_status::VersionSchemeMismatch,
-        }
+    guard_result(NO_ERR, || {
+        let (a, b) = (try_ref!(a), try_ref!(b));
+        let out = try_out!(out);
+        let order = a
+            .try_cmp(b)
+            .map_err(|e| Failure::new(exposure_status::VersionSchemeMismatch, e.to_string()))?;
+        out.write(order as i32);
+        Ok(())
     })
 }
 
@@ -223,17 +181,10 @@ pub extern "C" fn exposure_version_scheme(
     v: *const exposure_version,
     out: *mut exposure_scheme,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(v) = (unsafe { v.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        if out.is_null() {
-            return exposure_status::NullArgument;
-        }
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = exposure_scheme::from_core(v.inner.scheme()) };
-        exposure_status::Ok
+    guard_result(NO_ERR, || {
+        let v = try_ref!(v);
+        try_out!(out).write(exposure_scheme::from_core(v.scheme()));
+        Ok(())
     })
 }
 
@@ -246,22 +197,13 @@ pub extern "C" fn exposure_version_text(
     cap: usize,
     needed: *mut usize,
 ) -> exposure_status {
-    guard(|| {
-        // SAFETY: a non-NULL handle was made by this library and not yet freed.
-        let Some(v) = (unsafe { v.as_ref() }) else {
-            return exposure_status::NullArgument;
-        };
-        write_text(v.inner.as_str(), buf, cap, needed)
+    guard_result(NO_ERR, || {
+        write_text!(try_ref!(v).as_str(), buf, cap, needed)
     })
 }
 
 /// Frees a version. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_version_free(v: *mut exposure_version) {
-    guard(|| {
-        if !v.is_null() {
-            // SAFETY: `v` came from `Box::into_raw` in this library and is freed once.
-            drop(unsafe { Box::from_raw(v) });
-        }
-    });
+    free_handle!(v);
 }

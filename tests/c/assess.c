@@ -197,9 +197,18 @@ static void test_errors(void) {
     static const char missing[] = "/nonexistent/exposure/advisories";
     CHECK(exposure_engine_new_demo(NULL) == EXPOSURE_STATUS_NULL_ARGUMENT);
     CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK);
+    /* Argument checks fill `err` too, so each error object is freed before `err` is reused. */
     CHECK(exposure_engine_assess_json(NULL, "{}", 2, &out, &err) == EXPOSURE_STATUS_NULL_ARGUMENT);
+    CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_NULL_ARGUMENT);
+    exposure_error_free(err);
+    err = NULL;
     CHECK(exposure_engine_assess_json(engine, "{}", 2, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT);
+    exposure_error_free(err);
+    err = NULL;
     CHECK(exposure_engine_assess_json(engine, bad_utf8, sizeof bad_utf8, &out, &err) == EXPOSURE_STATUS_INVALID_UTF8);
+    CHECK(err != NULL && exposure_error_offset(err) == 1);
+    exposure_error_free(err);
+    err = NULL;
     CHECK(exposure_engine_assess_json(engine, "{", 1, &out, &err) == EXPOSURE_STATUS_INVENTORY_NOT_JSON);
     CHECK(out == NULL);
     CHECK(err != NULL);
