@@ -122,27 +122,6 @@ typedef uint32_t exposure_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A CPE binding. Values are ABI: never renumber, never reuse.
-enum exposure_cpe_binding
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // The 2.3 formatted string (canonical).
-  EXPOSURE_CPE_BINDING_FS = 0,
-  // The 2.2 URI.
-  EXPOSURE_CPE_BINDING_URI = 1,
-  // WFN text.
-  EXPOSURE_CPE_BINDING_WFN = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum exposure_cpe_binding exposure_cpe_binding;
-#else
-typedef uint32_t exposure_cpe_binding;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
 // How a source name relates to a target (NISTIR 7696). Values are ABI.
 enum exposure_cpe_relation
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -216,7 +195,9 @@ typedef uint32_t exposure_cvss_severity;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A versioning scheme. Values are ABI: never renumber, never reuse.
+// A versioning scheme. Values are ABI: never renumber, never reuse. Functions take a scheme
+// as `uint32_t` holding one of these values (any other number is refused with
+// `EXPOSURE_STATUS_UNKNOWN_SCHEME`) and write it as `exposure_scheme`.
 enum exposure_scheme
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -268,6 +249,29 @@ enum exposure_scheme
 typedef enum exposure_scheme exposure_scheme;
 #else
 typedef uint32_t exposure_scheme;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A CPE binding. Values are ABI: never renumber, never reuse. `exposure_cpe_text` takes it as
+// `uint32_t` holding one of these values (any other number is refused with
+// `EXPOSURE_STATUS_CPE_BINDING`).
+enum exposure_cpe_binding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The 2.3 formatted string (canonical).
+  EXPOSURE_CPE_BINDING_FS = 0,
+  // The 2.2 URI.
+  EXPOSURE_CPE_BINDING_URI = 1,
+  // WFN text.
+  EXPOSURE_CPE_BINDING_WFN = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_cpe_binding exposure_cpe_binding;
+#else
+typedef uint32_t exposure_cpe_binding;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -338,10 +342,11 @@ exposure_status exposure_cpe_parse(const char *text,
                                    struct exposure_cpe **out,
                                    struct exposure_error **err);
 
-// Writes the name in `binding` into `buf` (not NUL-terminated); `*needed` receives the
+// Writes the name in `binding`, an `EXPOSURE_CPE_BINDING_*` value (any other number gives
+// `EXPOSURE_STATUS_CPE_BINDING`), into `buf` (not NUL-terminated); `*needed` receives the
 // length, and a `cap` below it gives `EXPOSURE_STATUS_BUFFER_TOO_SMALL`.
 exposure_status exposure_cpe_text(const struct exposure_cpe *c,
-                                  exposure_cpe_binding binding,
+                                  uint32_t binding,
                                   uint8_t *buf,
                                   size_t cap,
                                   size_t *needed);
@@ -474,8 +479,10 @@ exposure_status exposure_error_status(const struct exposure_error *err);
 void exposure_error_free(struct exposure_error *err);
 
 // Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
-// wins). On success `*out` owns the range.
-exposure_status exposure_range_parse(exposure_scheme scheme,
+// wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
+// `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
+// range.
+exposure_status exposure_range_parse(uint32_t scheme,
                                      const char *text,
                                      size_t len,
                                      struct exposure_range **out,
@@ -520,9 +527,10 @@ void exposure_string_free(struct exposure_string *s);
 // Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
 exposure_status exposure_scheme_from_name(const char *name, size_t len, exposure_scheme *out);
 
-// Parses `text` as a version of `scheme`. On success `*out` owns the new version; on
+// Parses `text` as a version of `scheme`, an `EXPOSURE_SCHEME_*` value (any other number
+// gives `EXPOSURE_STATUS_UNKNOWN_SCHEME`). On success `*out` owns the new version; on
 // failure `*err` (if not NULL) receives the message and the byte offset of the problem.
-exposure_status exposure_version_parse(exposure_scheme scheme,
+exposure_status exposure_version_parse(uint32_t scheme,
                                        const char *text,
                                        size_t len,
                                        struct exposure_version **out,

@@ -1,6 +1,7 @@
 //! CPE handles (parse, bindings, compare, matches, free), NVD applicability statements
 //! (from JSON, evaluate against names, free) and inventory-name normalisation.
 
+use crate::enums::enum_arg;
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::{guard_result, write_text, NO_ERR};
@@ -22,7 +23,9 @@ impl Castable for exposure_cpe {
     type RustType = Cpe;
 }
 
-/// A CPE binding. Values are ABI: never renumber, never reuse.
+/// A CPE binding. Values are ABI: never renumber, never reuse. `exposure_cpe_text` takes it as
+/// `uint32_t` holding one of these values (any other number is refused with
+/// `EXPOSURE_STATUS_CPE_BINDING`).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum exposure_cpe_binding {
@@ -49,6 +52,16 @@ pub enum exposure_cpe_relation {
     /// None of the four can be said.
     Undefined = 4,
 }
+
+/// Writes a CPE name in one binding.
+type Binder = fn(&Cpe) -> String;
+
+/// The binding numbers of the C ABI and how each writes a name. Values are ABI.
+const BINDINGS: [(exposure_cpe_binding, Binder); 3] = [
+    (exposure_cpe_binding::Fs, Cpe::to_fs),
+    (exposure_cpe_binding::Uri, Cpe::to_uri),
+    (exposure_cpe_binding::Wfn, Cpe::to_wfn),
+];
 
 fn cpe_status(kind: &CpeErrorKind) -> exposure_status {
     match kind {
@@ -86,30 +99,27 @@ pub extern "C" fn exposure_cpe_parse(
     })
 }
 
-/// Writes the name in `binding` into `buf` (not NUL-terminated); `*needed` receives the
+/// Writes the name in `binding`, an `EXPOSURE_CPE_BINDING_*` value (any other number gives
+/// `EXPOSURE_STATUS_CPE_BINDING`), into `buf` (not NUL-terminated); `*needed` receives the
 /// length, and a `cap` below it gives `EXPOSURE_STATUS_BUFFER_TOO_SMALL`.
 #[no_mangle]
 pub extern "C" fn exposure_cpe_text(
     c: *const exposure_cpe,
-    binding: exposure_cpe_binding,
+    binding: u32,
     buf: *mut u8,
     cap: usize,
     needed: *mut usize,
 ) -> exposure_status {
     guard_result(NO_ERR, || {
         let c = try_ref!(c);
-        let text = match binding as u32 {
-            0 => c.to_fs(),
-            1 => c.to_uri(),
-            2 => c.to_wfn(),
-            _ => {
-                return Err(Failure::new(
-                    exposure_status::CpeBinding,
-                    "unknown binding number",
-                ))
-            }
-        };
-        write_text!(&text, buf, cap, needed)
+        let write = enum_arg(
+            &BINDINGS,
+            binding,
+            exposure_status::CpeBinding,
+            "CPE binding",
+            "EXPOSURE_CPE_BINDING_",
+        )?;
+        write_text!(&write(c), buf, cap, needed)
     })
 }
 
@@ -264,4 +274,28 @@ pub extern "C" fn exposure_cpe_guess(
         put_string(out, serde_json::Value::Array(candidates).to_string());
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enums::assert_numbers_unique;
+
+    #[test]
+    fn binding_numbers_are_the_documented_ones() {
+        assert_numbers_unique(&BINDINGS);
+        let cpe = Cpe::parse("cpe:2.3:a:openbsd:openssh:9.6:*:*:*:*:*:*:*").unwrap();
+        let binding = |n| {
+            enum_arg(&BINDINGS, n, exposure_status::CpeBinding, "", "").map(|write| write(&cpe))
+        };
+        assert_eq!(binding(0).unwrap(), cpe.to_fs());
+        assert_eq!(binding(1).unwrap(), cpe.to_uri());
+        assert_eq!(binding(2).unwrap(), cpe.to_wfn());
+        for n in [3, 99, u32::MAX] {
+            assert_eq!(
+                binding(n).unwrap_err().status(),
+                exposure_status::CpeBinding
+            );
+        }
+    }
 }

@@ -57,6 +57,17 @@ impl Failure {
     }
 }
 
+#[cfg(test)]
+impl Failure {
+    pub(crate) fn status(&self) -> exposure_status {
+        self.status
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 /// Stores `failure` as an error object in `*err` when `err` is not NULL; returns its status.
 pub(crate) fn report(err: *mut *mut exposure_error, failure: Failure) -> exposure_status {
     let Failure {

@@ -10,6 +10,7 @@
 mod cpe;
 mod cvss;
 mod engine;
+mod enums;
 mod error;
 mod guard;
 mod handle;

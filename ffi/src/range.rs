@@ -4,7 +4,9 @@ use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::{guard_result, write_text, NO_ERR};
 use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
-use crate::version::{exposure_scheme, exposure_version, scheme_arg, version_failure};
+use crate::version::{
+    exposure_scheme, exposure_version, scheme_arg, scheme_number, version_failure,
+};
 use exposure::range::{parse_range, Range, RangeSyntaxError};
 use exposure::version::Version;
 use std::ffi::c_char;
@@ -38,10 +40,12 @@ fn range_failure(e: RangeSyntaxError) -> Failure {
 }
 
 /// Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
-/// wins). On success `*out` owns the range.
+/// wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
+/// `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
+/// range.
 #[no_mangle]
 pub extern "C" fn exposure_range_parse(
-    scheme: exposure_scheme,
+    scheme: u32,
     text: *const c_char,
     len: usize,
     out: *mut *mut exposure_range,
@@ -109,7 +113,7 @@ pub extern "C" fn exposure_range_scheme(
 ) -> exposure_status {
     guard_result(NO_ERR, || {
         let r = try_ref!(r);
-        try_out!(out).write(exposure_scheme::from_core(r.scheme()));
+        try_out!(out).write(scheme_number(r.scheme())?);
         Ok(())
     })
 }

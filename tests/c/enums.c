@@ -1,0 +1,213 @@
+/* Enum parameters are plain uint32_t in the C ABI: any number may arrive, and an unknown one
+ * must give its precise status (with a message in *err where the function takes one), never
+ * undefined behaviour. Also: every failing call that takes `err` fills it, argument checks
+ * included; and the status numbers added for issue 11 are pinned. Run from the repository
+ * root. Built with -std=c99 -Wall -Wextra -Werror -pedantic under ASan/UBSan. */
+#include "exposure.h"
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Numbers no enum of the header defines (UINT32_MAX and (uint32_t)-1 are the same value,
+ * spelled both ways on purpose). */
+static const uint32_t bad_schemes[] = {99, 20, UINT32_MAX, (uint32_t)-1};
+static const uint32_t bad_bindings[] = {99, 3, UINT32_MAX, (uint32_t)-1};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Checks that `err` holds an error with `status` whose message contains `needle`, frees it
+ * and resets it to NULL for the next call. */
+static void expect_err(exposure_error **err, exposure_status status, const char *needle, const char *what) {
+    const char *message = *err ? exposure_error_message(*err) : NULL;
+    CHECK(*err != NULL, "%s: err not filled", what);
+    CHECK(*err == NULL || exposure_error_status(*err) == status, "%s: err status %u, expected %u", what,
+          *err ? (unsigned)exposure_error_status(*err) : 0u, (unsigned)status);
+    CHECK(message != NULL && strstr(message, needle) != NULL, "%s: message %s lacks %s", what, message ? message : "(none)", needle);
+    exposure_error_free(*err);
+    *err = NULL;
+}
+
+static void unknown_scheme_numbers(void) {
+    size_t i;
+    for (i = 0; i < COUNT(bad_schemes); i++) {
+        uint32_t n = bad_schemes[i];
+        exposure_version *v = NULL;
+        exposure_range *r = NULL;
+        exposure_error *err = NULL;
+        char needle[64];
+        snprintf(needle, sizeof needle, "unknown scheme number %lu", (unsigned long)n);
+        CHECK(exposure_version_parse(n, "1.0", 3, &v, &err) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "version_parse(%lu)", (unsigned long)n);
+        CHECK(v == NULL, "no version for scheme %lu", (unsigned long)n);
+        expect_err(&err, EXPOSURE_STATUS_UNKNOWN_SCHEME, needle, "version_parse");
+        CHECK(exposure_range_parse(n, ">=1.0", 5, &r, &err) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "range_parse(%lu)", (unsigned long)n);
+        CHECK(r == NULL, "no range for scheme %lu", (unsigned long)n);
+        expect_err(&err, EXPOSURE_STATUS_UNKNOWN_SCHEME, needle, "range_parse");
+        /* A vers: string carries its own scheme, but the number is still checked. */
+        CHECK(exposure_range_parse(n, "vers:npm/>=1.0.0", 16, &r, &err) == EXPOSURE_STATUS_UNKNOWN_SCHEME && r == NULL,
+              "range_parse(%lu, vers:)", (unsigned long)n);
+        expect_err(&err, EXPOSURE_STATUS_UNKNOWN_SCHEME, "EXPOSURE_SCHEME_", "range_parse vers:");
+        /* Without err the status alone is reported. */
+        CHECK(exposure_version_parse(n, "1.0", 3, &v, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME && v == NULL, "version_parse without err");
+    }
+}
+
+/* Every documented scheme number parses a version of its scheme and is given back by
+ * exposure_version_scheme, exposure_range_scheme and exposure_scheme_from_name. */
+static void every_scheme_number_round_trips(void) {
+    static const struct {
+        uint32_t number;
+        const char *name;
+        const char *version;
+    } schemes[] = {
+        {EXPOSURE_SCHEME_SEMVER, "semver", "1.0.0"},  {EXPOSURE_SCHEME_NPM, "npm", "1.0.0"},
+        {EXPOSURE_SCHEME_CARGO, "cargo", "1.0.0"},    {EXPOSURE_SCHEME_GOLANG, "golang", "v1.0.0"},
+        {EXPOSURE_SCHEME_PYPI, "pypi", "1.0"},        {EXPOSURE_SCHEME_DEB, "deb", "1:1.0-1"},
+        {EXPOSURE_SCHEME_RPM, "rpm", "1.0-1"},        {EXPOSURE_SCHEME_ALPM, "alpm", "1.0-1"},
+        {EXPOSURE_SCHEME_ALPINE, "alpine", "1.0-r0"}, {EXPOSURE_SCHEME_MAVEN, "maven", "1.0"},
+        {EXPOSURE_SCHEME_NUGET, "nuget", "1.0.0"},    {EXPOSURE_SCHEME_GEM, "gem", "1.0"},
+        {EXPOSURE_SCHEME_COMPOSER, "composer", "1.0"}, {EXPOSURE_SCHEME_HEX, "hex", "1.0.0"},
+        {EXPOSURE_SCHEME_CONAN, "conan", "1.0"},      {EXPOSURE_SCHEME_OPENSSL, "openssl", "1.0.2k"},
+        {EXPOSURE_SCHEME_GENERIC, "generic", "1.0"},  {EXPOSURE_SCHEME_INTDOT, "intdot", "1.0"},
+        {EXPOSURE_SCHEME_LEXICOGRAPHIC, "lexicographic", "abc"},
+        {EXPOSURE_SCHEME_DATETIME, "datetime", "2024-01-01T00:00:00Z"},
+    };
+    size_t i;
+    CHECK(COUNT(schemes) == 20, "the header documents 20 schemes");
+    for (i = 0; i < COUNT(schemes); i++) {
+        exposure_version *v = NULL;
+        exposure_error *err = NULL;
+        exposure_scheme back = (exposure_scheme)99, named = (exposure_scheme)99;
+        CHECK(schemes[i].number == (uint32_t)i, "%s is number %lu", schemes[i].name, (unsigned long)i);
+        CHECK(exposure_version_parse(schemes[i].number, schemes[i].version, strlen(schemes[i].version), &v, &err) == EXPOSURE_STATUS_OK,
+              "%s %s: %s", schemes[i].name, schemes[i].version, err ? exposure_error_message(err) : "");
+        exposure_error_free(err);
+        CHECK(exposure_version_scheme(v, &back) == EXPOSURE_STATUS_OK && back == schemes[i].number, "%s: version_scheme gives %u",
+              schemes[i].name, (unsigned)back);
+        CHECK(exposure_scheme_from_name(schemes[i].name, strlen(schemes[i].name), &named) == EXPOSURE_STATUS_OK && named == schemes[i].number,
+              "%s: scheme_from_name gives %u", schemes[i].name, (unsigned)named);
+        exposure_version_free(v);
+    }
+    {
+        exposure_range *r = NULL;
+        exposure_scheme back = (exposure_scheme)99;
+        CHECK(exposure_range_parse(EXPOSURE_SCHEME_DEB, "vers:pypi/>=1.0", 15, &r, NULL) == EXPOSURE_STATUS_OK, "vers: range");
+        CHECK(exposure_range_scheme(r, &back) == EXPOSURE_STATUS_OK && back == EXPOSURE_SCHEME_PYPI, "the vers: scheme wins: %u", (unsigned)back);
+        exposure_range_free(r);
+    }
+}
+
+static void unknown_binding_numbers(void) {
+    exposure_cpe *c = NULL;
+    const char *name = "cpe:2.3:a:openbsd:openssh:9.6:*:*:*:*:*:*:*";
+    char buf[256];
+    size_t i;
+    uint32_t b;
+    CHECK(exposure_cpe_parse(name, strlen(name), &c, NULL) == EXPOSURE_STATUS_OK, "parse");
+    for (i = 0; i < COUNT(bad_bindings); i++) {
+        size_t needed = 12345;
+        CHECK(exposure_cpe_text(c, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_CPE_BINDING,
+              "binding %lu", (unsigned long)bad_bindings[i]);
+        CHECK(needed == 12345, "nothing written for binding %lu", (unsigned long)bad_bindings[i]);
+        CHECK(exposure_cpe_text(NULL, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_NULL_ARGUMENT,
+              "the handle is checked first");
+    }
+    for (b = EXPOSURE_CPE_BINDING_FS; b <= EXPOSURE_CPE_BINDING_WFN; b++) {
+        size_t needed = 0;
+        CHECK(exposure_cpe_text(c, b, (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_OK && needed > 0, "binding %lu", (unsigned long)b);
+    }
+    exposure_cpe_free(c);
+}
+
+/* Every function with an `err` argument fills it on every failure, argument checks included. */
+static void argument_checks_fill_err(void) {
+    static const char bad_utf8[] = {'1', '.', (char)0xff};
+    exposure_engine *engine = NULL;
+    exposure_version *v = NULL;
+    exposure_range *r = NULL;
+    exposure_cpe *c = NULL;
+    exposure_applicability *a = NULL;
+    exposure_string *s = NULL;
+    exposure_cvss_scores scores;
+    exposure_error *err = NULL;
+    bool inside = false;
+
+    CHECK(exposure_version_parse(EXPOSURE_SCHEME_DEB, "1.0", 3, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "version_parse out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "version_parse out");
+    CHECK(exposure_version_parse(EXPOSURE_SCHEME_DEB, NULL, 3, &v, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && v == NULL, "version_parse text");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`text`", "version_parse text");
+    CHECK(exposure_version_parse(EXPOSURE_SCHEME_DEB, bad_utf8, sizeof bad_utf8, &v, &err) == EXPOSURE_STATUS_INVALID_UTF8, "version_parse UTF-8");
+    CHECK(err != NULL && exposure_error_offset(err) == 2, "the offset of the bad byte");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "not UTF-8", "version_parse UTF-8");
+
+    CHECK(exposure_range_parse(EXPOSURE_SCHEME_NPM, ">=1", 3, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "range_parse out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "range_parse out");
+    CHECK(exposure_range_contains_str(NULL, "1.0.0", 5, &inside, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "contains_str r");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`r`", "contains_str r");
+    CHECK(exposure_range_parse(EXPOSURE_SCHEME_NPM, ">=1.0.0", 7, &r, NULL) == EXPOSURE_STATUS_OK, "range");
+    CHECK(exposure_range_contains_str(r, "1.0.0", 5, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "contains_str out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "contains_str out");
+    CHECK(exposure_range_contains_str(r, bad_utf8, sizeof bad_utf8, &inside, &err) == EXPOSURE_STATUS_INVALID_UTF8, "contains_str UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`version`", "contains_str UTF-8");
+    exposure_range_free(r);
+
+    CHECK(exposure_cpe_parse("cpe:/a:b:c", 10, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "cpe_parse out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "cpe_parse out");
+    CHECK(exposure_cpe_parse(NULL, 10, &c, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && c == NULL, "cpe_parse text");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`text`", "cpe_parse text");
+    CHECK(exposure_applicability_from_json("[]", 2, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "applicability out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "applicability out");
+    CHECK(exposure_applicability_from_json(bad_utf8, sizeof bad_utf8, &a, &err) == EXPOSURE_STATUS_INVALID_UTF8 && a == NULL, "applicability UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`json`", "applicability UTF-8");
+    CHECK(exposure_cpe_guess("a", 1, "b", 1, "1", 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "guess out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "guess out");
+    CHECK(exposure_cpe_guess("a", 1, NULL, 1, "1", 1, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "guess name");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`name`", "guess name");
+
+    CHECK(exposure_cvss_score("AV:N", 4, NULL, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "cvss out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "cvss out");
+    CHECK(exposure_cvss_score(NULL, 4, &scores, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "cvss vector");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`vector`", "cvss vector");
+
+    CHECK(exposure_engine_load_path(NULL, "x", 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "load_path engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "load_path engine");
+    CHECK(exposure_engine_load_osv_path(NULL, "x", 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "load_osv_path engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "load_osv_path engine");
+    CHECK(exposure_engine_save_snapshot(NULL, "x", 1, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "save_snapshot engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "save_snapshot engine");
+    CHECK(exposure_engine_assess_json(NULL, "{}", 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "assess engine");
+    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_engine_load_path(engine, NULL, 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "load_path path");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`path`", "load_path path");
+    CHECK(exposure_engine_load_osv_path(engine, bad_utf8, sizeof bad_utf8, NULL, &err) == EXPOSURE_STATUS_INVALID_UTF8, "load_osv_path UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`path`", "load_osv_path UTF-8");
+    CHECK(exposure_engine_save_snapshot(engine, NULL, 1, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "save_snapshot path");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`path`", "save_snapshot path");
+    CHECK(exposure_engine_assess_json(engine, "{}", 2, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "assess out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "assess out");
+    CHECK(exposure_engine_assess_json(engine, NULL, 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess inventory");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`inventory`", "assess inventory");
+    exposure_engine_free(engine);
+}
+
+/* Status numbers are ABI: the ones added for issue 11, and their neighbours, pinned. */
+static void status_numbers(void) {
+    CHECK(EXPOSURE_STATUS_SERIALIZATION == 5 && EXPOSURE_STATUS_INVALID_ARGUMENT == 6, "general block");
+    CHECK(EXPOSURE_STATUS_UNKNOWN_SCHEME == 1007 && EXPOSURE_STATUS_VERSION_OTHER == 1999, "version block");
+    CHECK(EXPOSURE_STATUS_RANGE_VERSION == 2002 && EXPOSURE_STATUS_RANGE_OTHER == 2999, "range block");
+    CHECK(EXPOSURE_STATUS_CPE_BINDING == 3006 && EXPOSURE_STATUS_CONFIGURATION_INVALID == 3100 && EXPOSURE_STATUS_CPE_OTHER == 3999, "CPE block");
+    CHECK(EXPOSURE_STATUS_CVSS_MISSING_METRIC == 4005 && EXPOSURE_STATUS_CVSS_OTHER == 4999, "CVSS block");
+    CHECK(EXPOSURE_STATUS_KB_SNAPSHOT == 5001 && EXPOSURE_STATUS_KB_OTHER == 5999, "knowledge-base block");
+    CHECK(EXPOSURE_STATUS_INVENTORY_MALFORMED == 6003 && EXPOSURE_STATUS_INVENTORY_OTHER == 6999, "inventory block");
+}
+
+int main(void) {
+    unknown_scheme_numbers();
+    every_scheme_number_round_trips();
+    unknown_binding_numbers();
+    argument_checks_fill_err();
+    status_numbers();
+    printf("enums.c: %d checks passed, %d failed\n", passes, failures);
+    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
