@@ -3,25 +3,11 @@
  * from the repository root. Built with -std=c99 -Wall -Wextra -Werror -pedantic under
  * ASan/UBSan. */
 #include "exposure.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-static int passes = 0;
-
-#define CHECK(cond, ...)                                    \
-    do {                                                    \
-        if (cond) {                                         \
-            passes++;                                       \
-        } else {                                            \
-            failures++;                                     \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                   \
-            fprintf(stderr, "\n");                          \
-        }                                                   \
-    } while (0)
 
 /* Splits a line on TABs in place; returns the number of fields. */
 static int split(char *line, char **fields, int max) {

@@ -2,26 +2,12 @@
  * the Rust and Python tests read). Run from the repository root. Built with -std=c99 -Wall
  * -Wextra -Werror -pedantic under ASan/UBSan. */
 #include "exposure.h"
+#include "check.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures = 0;
-static int passes = 0;
-
-#define CHECK(cond, ...)                                    \
-    do {                                                    \
-        if (cond) {                                         \
-            passes++;                                       \
-        } else {                                            \
-            failures++;                                     \
-            fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                   \
-            fprintf(stderr, "\n");                          \
-        }                                                   \
-    } while (0)
 
 static const char *severity_name(exposure_cvss_severity s) {
     switch (s) {
