@@ -54,7 +54,7 @@ enum exposure_status
   EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH = 1006,
   // The scheme name or number is unknown.
   EXPOSURE_STATUS_UNKNOWN_SCHEME = 1007,
-  // Another version error (a kind this build of the ABI has no code for).
+  // Another version error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_VERSION_OTHER = 1999,
   // The range's native syntax is malformed.
   EXPOSURE_STATUS_RANGE_SYNTAX = 2000,
@@ -62,7 +62,7 @@ enum exposure_status
   EXPOSURE_STATUS_RANGE_VERS = 2001,
   // A version inside the range does not parse.
   EXPOSURE_STATUS_RANGE_VERSION = 2002,
-  // Another range error.
+  // Another range error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_RANGE_OTHER = 2999,
   // Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
   EXPOSURE_STATUS_CPE_PREFIX = 3000,
@@ -81,7 +81,8 @@ enum exposure_status
   EXPOSURE_STATUS_CPE_BINDING = 3006,
   // NVD configurations that are not JSON or not of NVD's shape.
   EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
-  // Another CPE or configuration error.
+  // Another CPE or configuration error: a kind added to the library after this header was
+  // written.
   EXPOSURE_STATUS_CPE_OTHER = 3999,
   // Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
   EXPOSURE_STATUS_CVSS_VERSION = 4000,
@@ -95,13 +96,13 @@ enum exposure_status
   EXPOSURE_STATUS_CVSS_DUPLICATE_METRIC = 4004,
   // A mandatory base metric is missing.
   EXPOSURE_STATUS_CVSS_MISSING_METRIC = 4005,
-  // Another CVSS error.
+  // Another CVSS error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_CVSS_OTHER = 4999,
-  // A knowledge-base path could not be read.
+  // A knowledge-base path could not be read or decoded, or a snapshot could not be written.
   EXPOSURE_STATUS_KB_IO = 5000,
   // A snapshot is of another format version, truncated or corrupted.
   EXPOSURE_STATUS_KB_SNAPSHOT = 5001,
-  // Another knowledge-base error.
+  // Another knowledge-base error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_KB_OTHER = 5999,
   // An inventory path could not be read.
   EXPOSURE_STATUS_INVENTORY_IO = 6000,
@@ -111,7 +112,7 @@ enum exposure_status
   EXPOSURE_STATUS_INVENTORY_UNKNOWN_FORMAT = 6002,
   // The inventory's top level is malformed.
   EXPOSURE_STATUS_INVENTORY_MALFORMED = 6003,
-  // Another inventory error.
+  // Another inventory error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_INVENTORY_OTHER = 6999,
 };
 #ifndef __cplusplus

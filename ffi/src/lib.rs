@@ -64,7 +64,7 @@ pub enum exposure_status {
     VersionSchemeMismatch = 1006,
     /// The scheme name or number is unknown.
     UnknownScheme = 1007,
-    /// Another version error (a kind this build of the ABI has no code for).
+    /// Another version error: a kind added to the library after this header was written.
     VersionOther = 1999,
     /// The range's native syntax is malformed.
     RangeSyntax = 2000,
@@ -72,7 +72,7 @@ pub enum exposure_status {
     RangeVers = 2001,
     /// A version inside the range does not parse.
     RangeVersion = 2002,
-    /// Another range error.
+    /// Another range error: a kind added to the library after this header was written.
     RangeOther = 2999,
     /// Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
     CpePrefix = 3000,
@@ -91,7 +91,8 @@ pub enum exposure_status {
     CpeBinding = 3006,
     /// NVD configurations that are not JSON or not of NVD's shape.
     ConfigurationInvalid = 3100,
-    /// Another CPE or configuration error.
+    /// Another CPE or configuration error: a kind added to the library after this header was
+    /// written.
     CpeOther = 3999,
     /// Not a CVSS v2, v3.0, v3.1 or v4.0 vector.
     CvssVersion = 4000,
@@ -105,13 +106,13 @@ pub enum exposure_status {
     CvssDuplicateMetric = 4004,
     /// A mandatory base metric is missing.
     CvssMissingMetric = 4005,
-    /// Another CVSS error.
+    /// Another CVSS error: a kind added to the library after this header was written.
     CvssOther = 4999,
-    /// A knowledge-base path could not be read.
+    /// A knowledge-base path could not be read or decoded, or a snapshot could not be written.
     KbIo = 5000,
     /// A snapshot is of another format version, truncated or corrupted.
     KbSnapshot = 5001,
-    /// Another knowledge-base error.
+    /// Another knowledge-base error: a kind added to the library after this header was written.
     KbOther = 5999,
     /// An inventory path could not be read.
     InventoryIo = 6000,
@@ -121,7 +122,7 @@ pub enum exposure_status {
     InventoryUnknownFormat = 6002,
     /// The inventory's top level is malformed.
     InventoryMalformed = 6003,
-    /// Another inventory error.
+    /// Another inventory error: a kind added to the library after this header was written.
     InventoryOther = 6999,
 }
 
