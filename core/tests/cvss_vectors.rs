@@ -157,12 +157,10 @@ fn red_hat_vectors_v4() {
 #[test]
 #[allow(clippy::float_cmp)]
 fn first_macro_vectors() {
-    let Some(dir) = vectors() else { return };
-    let first = dir.join("../../first-cvss-resources/vectorFiles");
-    let Ok(text) = std::fs::read_to_string(first.join("macro-scores")) else {
-        eprintln!("SKIPPED: FIRST macro-scores not found");
+    let Some(path) = common::shared("vectors/first-cvss-resources/vectorFiles/macro-scores") else {
         return;
     };
+    let text = std::fs::read_to_string(path).expect("readable");
     let mut failures = Vec::new();
     let mut total = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -205,16 +203,10 @@ fn first_macro_vectors() {
 #[allow(clippy::float_cmp)] // one-decimal scores: equality is the claim
 fn nvd_2017_feed_scores_and_subscores() {
     use std::io::Read;
-    let path = std::env::var_os("EXPOSURE_SHARED_DIR")
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-            PathBuf::from,
-        )
-        .join("data/nvd/json-1.1/nvdcve-1.1-2017.json.gz");
-    let Ok(file) = std::fs::File::open(&path) else {
-        eprintln!("SKIPPED: NVD 2017 feed not found at {}", path.display());
+    let Some(path) = common::shared("data/nvd/json-1.1/nvdcve-1.1-2017.json.gz") else {
         return;
     };
+    let file = std::fs::File::open(&path).expect("readable");
     let mut text = String::new();
     flate2::read::GzDecoder::new(file)
         .read_to_string(&mut text)

@@ -1,7 +1,6 @@
 """pytest suite for the Python binding, against the freshly built module."""
 
 import json
-import os
 import pathlib
 
 import pytest
@@ -110,12 +109,8 @@ def test_demo_findings_are_exactly_the_shared_vectors():
     assert actual == _vector_rows("demo-findings.tsv")
 
 
-SHARED = pathlib.Path(os.environ.get("EXPOSURE_SHARED_DIR", ROOT.parent / "shared"))
-
-
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="shared data set not present (set EXPOSURE_SHARED_DIR)")
-def test_real_cyclonedx_sbom_loads():
-    sbom = SHARED / "data" / "sbom-cyclonedx" / "proton-bridge__proton-bridge-v1.8.0.bom.json"
+def test_real_cyclonedx_sbom_loads(shared):
+    sbom = shared("data/sbom-cyclonedx/proton-bridge__proton-bridge-v1.8.0.bom.json")
     a = exposure.Engine.demo().assess_path(sbom)
     report = a.to_dict()["inventory_reports"][0]
     assert report["records_loaded"] == 201
