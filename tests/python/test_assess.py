@@ -95,9 +95,11 @@ def test_classes_live_in_the_exposure_module():
     assert exposure.__version__ == "0.1.0"
 
 
-def _vector_rows(name):
+def _vector_rows(name, minimum):
     lines = (ROOT / "tests" / "vectors" / name).read_text().splitlines()
-    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+    cases = [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+    assert len(cases) >= minimum, f"{name}: {len(cases)} cases, at least {minimum} expected"
+    return cases
 
 
 def test_demo_findings_are_exactly_the_shared_vectors():
@@ -106,7 +108,7 @@ def test_demo_findings_are_exactly_the_shared_vectors():
         (f.device_id, f.ecosystem, f.package, f.version, f.advisory_id, f.fix or "-", f.to_dict()["evidence"]["matched"])
         for f in a.findings
     ]
-    assert actual == _vector_rows("demo-findings.tsv")
+    assert actual == _vector_rows("demo-findings.tsv", 11)
 
 
 def test_real_cyclonedx_sbom_loads(shared):
