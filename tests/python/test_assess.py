@@ -120,27 +120,6 @@ def test_real_cyclonedx_sbom_loads(shared):
     assert {"GO-2022-0969", "GO-2023-2102"} <= {f.advisory_id for f in a.findings}
 
 
-FUZZ_SEEDS = ROOT / "fuzz" / "seeds"
-
-
-@pytest.mark.parametrize(
-    "path", sorted(p for p in FUZZ_SEEDS.glob("*/*") if p.is_file()), ids=lambda p: f"{p.parent.name}/{p.name}"
-)
-def test_fuzz_seeds_never_panic_into_python(path):
-    """Every fuzz input either works or raises an ExposureError: never a PanicException."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return
-    engine = exposure.Engine.demo()
-    try:
-        engine.load_osv_json(text, origin=path.name)
-        engine.assess_json(text, origin=path.name)
-    except exposure.ExposureError:
-        pass
-
-
 def test_engine_load_reads_threat_feeds_and_findings_carry_them(tmp_path):
     engine = exposure.Engine.demo()
     kev = tmp_path / "kev.csv"
