@@ -195,15 +195,16 @@ fn the_cpe_packages_transcripts() {
     let mut total = 0;
     let mut failures = Vec::new();
     let mut excused = 0;
-    for file in [
-        "testfile_cpe2_3_fs.txt",
-        "testfile_cpe2_3_uri.txt",
-        "testfile_cpe2_3_wfn.txt",
-        "testfile_cpeset2_3.txt",
+    // Each transcript with the number of cases the reader finds in it (every one is checked).
+    for (file, minimum) in [
+        ("testfile_cpe2_3_fs.txt", 28),
+        ("testfile_cpe2_3_uri.txt", 26),
+        ("testfile_cpe2_3_wfn.txt", 19),
+        ("testfile_cpeset2_3.txt", 37),
     ] {
         let text = std::fs::read_to_string(dir.join(file)).expect("readable transcript");
         let cases = read(&text);
-        assert!(!cases.is_empty(), "{file}: no cases read");
+        common::at_least(file, cases.len(), minimum);
         for (line, expect) in &cases {
             total += 1;
             if let Some(failure) = check(file, *line, expect) {
@@ -219,6 +220,5 @@ fn the_cpe_packages_transcripts() {
         "cpe transcripts: {} of {total} cases agree, {excused} known deviations",
         total - failures.len() - excused
     );
-    assert!(total > 100, "only {total} cases read");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

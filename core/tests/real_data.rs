@@ -1,6 +1,6 @@
 //! Assessments of real public data: the CycloneDX SBOMs and OSV databases in `../shared/data`
 //! (override with `EXPOSURE_SHARED_DIR`). Where the data set is absent, as on a user's machine,
-//! each test says so loudly on stderr and passes without checking anything.
+//! each test says so loudly on stderr and passes without checking anything (in CI it fails).
 //!
 //! The expected findings were cross-checked by hand in the data and by an independent script
 //! evaluating the OSV events.
@@ -235,10 +235,8 @@ fn nvd_cpe_match_bounds_build_ranges() {
         matches.len(),
         failures.len()
     );
-    assert!(
-        with_bounds > 500,
-        "the feed has hundreds of bounded matches"
-    );
+    // Every bounded cpe_match of the modified feed.
+    common::at_least("bounded cpe_match entries", with_bounds, 1135);
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

@@ -45,6 +45,7 @@ static int text_of(const exposure_cpe *c, exposure_cpe_binding binding, char *bu
 
 static void bindings(void) {
     char line[2048], out[1024];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/cpe-bindings.tsv", "r");
     CHECK(f != NULL, "cannot open cpe-bindings.tsv");
     if (!f) return;
@@ -62,8 +63,10 @@ static void bindings(void) {
         CHECK(text_of(c, EXPOSURE_CPE_BINDING_URI, out, sizeof out) && strcmp(out, field[2]) == 0, "%s as uri: %s", field[0], out);
         CHECK(text_of(c, EXPOSURE_CPE_BINDING_WFN, out, sizeof out) && strncmp(out, "wfn:[part=", 10) == 0, "%s as wfn: %s", field[0], out);
         exposure_cpe_free(c);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 11, "cpe-bindings.tsv: %d cases checked, at least 11 expected (its data rows)", rows);
 }
 
 static const char *relation_name(exposure_cpe_relation r) {
@@ -79,6 +82,7 @@ static const char *relation_name(exposure_cpe_relation r) {
 
 static void relations(void) {
     char line[2048];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/cpe-compare.tsv", "r");
     CHECK(f != NULL, "cannot open cpe-compare.tsv");
     if (!f) return;
@@ -100,12 +104,15 @@ static void relations(void) {
         CHECK(matches == (r == EXPOSURE_CPE_RELATION_EQUAL || r == EXPOSURE_CPE_RELATION_SUPERSET), "matches agrees with compare");
         exposure_cpe_free(s);
         exposure_cpe_free(t);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 13, "cpe-compare.tsv: %d cases checked, at least 13 expected (its data rows)", rows);
 }
 
 static void invalid(void) {
     char line[1024];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/cpe-invalid.tsv", "r");
     CHECK(f != NULL, "cannot open cpe-invalid.tsv");
     if (!f) return;
@@ -124,8 +131,10 @@ static void invalid(void) {
         CHECK(err != NULL && exposure_error_status(err) == st, "error object for %s", field[0]);
         CHECK(exposure_error_offset(err) == (size_t)atoi(field[1]), "%s: offset %zu, expected %s", field[0], exposure_error_offset(err), field[1]);
         exposure_error_free(err);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 12, "cpe-invalid.tsv: %d cases checked, at least 12 expected (its data rows)", rows);
     /* Argument checks. */
     {
         exposure_cpe *c = NULL;

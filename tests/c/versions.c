@@ -28,6 +28,7 @@ static int scheme_of(const char *name, exposure_scheme *out) {
 
 static void version_order(void) {
     char line[1024];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/version-order.tsv", "r");
     CHECK(f != NULL, "cannot open version-order.tsv");
     if (!f) return;
@@ -48,12 +49,15 @@ static void version_order(void) {
         CHECK(order == atoi(field[3]) && reverse == -order, "%s: %s vs %s: got %d, expected %s", field[0], field[1], field[2], order, field[3]);
         exposure_version_free(a);
         exposure_version_free(b);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 84, "version-order.tsv: %d cases checked, at least 84 expected (its data rows)", rows);
 }
 
 static void range_contains(void) {
     char line[1024];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/range-contains.tsv", "r");
     CHECK(f != NULL, "cannot open range-contains.tsv");
     if (!f) return;
@@ -80,12 +84,15 @@ static void range_contains(void) {
               inside, field[3]);
         exposure_version_free(v);
         exposure_range_free(r);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 50, "range-contains.tsv: %d cases checked, at least 50 expected (its data rows)", rows);
 }
 
 static void invalid_versions(void) {
     char line[1024];
+    int rows = 0;
     FILE *f = fopen("tests/vectors/version-invalid.tsv", "r");
     CHECK(f != NULL, "cannot open version-invalid.tsv");
     if (!f) return;
@@ -107,8 +114,10 @@ static void invalid_versions(void) {
         CHECK(err != NULL && exposure_error_offset(err) == (size_t)atoi(field[2]), "%s %s: offset %zu, expected %s", field[0], field[1],
               err ? exposure_error_offset(err) : (size_t)0, field[2]);
         exposure_error_free(err);
+        rows++;
     }
     fclose(f);
+    CHECK(rows >= 14, "version-invalid.tsv: %d cases checked, at least 14 expected (its data rows)", rows);
 }
 
 static void text_buffers_and_errors(void) {

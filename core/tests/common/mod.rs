@@ -1,12 +1,20 @@
 //! Helpers shared by the integration tests that read `../shared` (override the directory with
 //! `EXPOSURE_SHARED_DIR`). Where it is absent, as on a user's machine, a test says SKIPPED on
-//! stderr and passes without checking anything.
+//! stderr and passes without checking anything; in CI (`CI=true` or `CI=1`) it fails instead,
+//! so that a CI machine without the data cannot pass by checking nothing.
 
 use exposure::kb::{KnowledgeBase, LoadReport};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// `../shared/<relative>` when it exists; otherwise `None` after a loud SKIPPED line.
+/// Whether the tests run in CI (`CI` is `true` or `1`, as CI services and `.ci/run` set it).
+#[allow(dead_code)] // used through `shared`, which not every test file uses
+pub(crate) fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+/// `../shared/<relative>` when it exists; otherwise `None` after a loud SKIPPED line, or a
+/// panic in CI.
 #[allow(dead_code)] // not every test file that shares this module uses it
 pub(crate) fn shared(relative: &str) -> Option<PathBuf> {
     let path = std::env::var_os("EXPOSURE_SHARED_DIR")
@@ -16,14 +24,30 @@ pub(crate) fn shared(relative: &str) -> Option<PathBuf> {
         )
         .join(relative);
     if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (set EXPOSURE_SHARED_DIR to the shared data set)",
-            path.display()
-        );
-        None
+        return Some(path);
     }
+    assert!(
+        !in_ci(),
+        "{} not found, and CI requires the shared data set: set EXPOSURE_SHARED_DIR to it \
+         (the default is ../shared next to the repository)",
+        path.display()
+    );
+    eprintln!(
+        "SKIPPED: {} not found (set EXPOSURE_SHARED_DIR to the shared data set)",
+        path.display()
+    );
+    None
+}
+
+/// Fails unless at least `minimum` cases of `what` were checked, so that an empty, truncated
+/// or wrongly filtered vector file fails instead of passing by checking nothing.
+#[allow(dead_code)] // not every test file that shares this module counts cases
+pub(crate) fn at_least(what: &str, checked: usize, minimum: usize) {
+    assert!(
+        checked >= minimum,
+        "{what}: {checked} cases checked, at least {minimum} expected \
+         (is the file empty, truncated or wrongly filtered?)"
+    );
 }
 
 /// Loads every `*.json` member of an OSV `.tar.gz` into `kb`.
