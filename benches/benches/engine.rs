@@ -93,18 +93,19 @@ fn assessments(c: &mut Criterion) {
                 .expect("tar runs");
             assert!(status.success(), "tar failed");
         }
-        let report = kb.load_osv_path(&dir).expect("Go vulndb loads");
+        let report = kb.load_path(&dir).expect("Go vulndb loads");
         assert_eq!(report.records_loaded, 4291);
         group.sample_size(20);
         group.bench_function("load-go-vulndb-4291-records", |b| {
             b.iter(|| {
                 exposure::kb::KnowledgeBase::new()
-                    .load_osv_path(black_box(&dir))
+                    .load_path(black_box(&dir))
                     .map(|r| r.records_loaded)
             });
         });
         let sbom = exposure::inventory::load_path(
             &data.join("sbom-cyclonedx/proton-bridge__proton-bridge-v1.8.0.bom.json"),
+            &exposure::inventory::LoadOptions::default(),
         )
         .expect("SBOM loads")
         .fleet;

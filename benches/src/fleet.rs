@@ -27,9 +27,7 @@ impl Pool {
                 .and_then(|t| Distro::from_os_release(&t)),
             ..LoadOptions::default()
         };
-        if let Ok(loaded) =
-            inventory::load_path_with(&dpkg.join("dpkg-status-this-machine"), &options)
-        {
+        if let Ok(loaded) = inventory::load_path(&dpkg.join("dpkg-status-this-machine"), &options) {
             pool.debian = loaded
                 .fleet
                 .devices
@@ -47,7 +45,10 @@ impl Pool {
             "laravel-7.12.0__bom.1.4.json",
             "cern-lhc-vdm-editor-e564943__bom.json",
         ] {
-            if let Ok(loaded) = inventory::load_path(&sboms.join(name)) {
+            if let Ok(loaded) = inventory::load_path(
+                &sboms.join(name),
+                &exposure::inventory::LoadOptions::default(),
+            ) {
                 pool.language
                     .extend(loaded.fleet.devices.into_iter().flat_map(|d| d.software));
             }

@@ -1,29 +1,15 @@
 //! `exposure cpe parse|compare`: CPE names from a shell, one line at a time.
 
-use exposure::cpe::{Cpe, Dictionary, Normalizer};
+use exposure::cpe::{Binding, Cpe, Dictionary, Normalizer};
 use std::path::Path;
-
-/// Which binding `cpe parse` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Binding {
-    /// The 2.3 formatted string (canonical).
-    Fs,
-    /// The 2.2 URI.
-    Uri,
-    /// WFN text.
-    Wfn,
-}
 
 /// `[--to fs|uri|wfn]`.
 pub(crate) fn binding_arg(args: &[String]) -> Result<Binding, String> {
     match args {
         [] => Ok(Binding::Fs),
-        [flag, to] if flag == "--to" => match to.as_str() {
-            "fs" => Ok(Binding::Fs),
-            "uri" => Ok(Binding::Uri),
-            "wfn" => Ok(Binding::Wfn),
-            other => Err(format!("unknown binding {other:?} (fs, uri or wfn)")),
-        },
+        [flag, to] if flag == "--to" => {
+            Binding::from_name(to).ok_or_else(|| format!("unknown binding {to:?} (fs, uri or wfn)"))
+        }
         _ => Err("cpe parse takes only --to fs|uri|wfn".to_owned()),
     }
 }
@@ -31,11 +17,7 @@ pub(crate) fn binding_arg(args: &[String]) -> Result<Binding, String> {
 /// A formatted string or URI in, the chosen binding out.
 pub(crate) fn parse_line(binding: Binding, line: &str) -> Result<String, String> {
     let cpe = Cpe::parse(line).map_err(|e| e.to_string())?;
-    Ok(match binding {
-        Binding::Fs => cpe.to_fs(),
-        Binding::Uri => cpe.to_uri(),
-        Binding::Wfn => cpe.to_wfn(),
-    })
+    Ok(cpe.to_binding(binding))
 }
 
 /// `SOURCE<TAB>TARGET` in, the NISTIR 7696 relation out.
@@ -50,14 +32,11 @@ pub(crate) fn compare_line(line: &str) -> Result<String, String> {
 pub(crate) fn dictionary_arg(args: &[String]) -> Result<Option<Dictionary>, String> {
     match args {
         [] => Ok(None),
-        [flag, path] if flag == "--dictionary" => load_dictionary(Path::new(path)).map(Some),
+        [flag, path] if flag == "--dictionary" => Dictionary::from_path(Path::new(path))
+            .map(Some)
+            .map_err(|e| e.to_string()),
         _ => Err("cpe guess takes only --dictionary PATH".to_owned()),
     }
-}
-
-pub(crate) fn load_dictionary(path: &Path) -> Result<Dictionary, String> {
-    let reader = exposure::input::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Dictionary::from_xml(reader).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `PUBLISHER<TAB>NAME<TAB>VERSION` in, `CPE<TAB>CONFIDENCE` candidates best first out,

@@ -11,11 +11,14 @@ mod batch;
 mod cpe;
 mod table;
 
+use exposure::assess::{AssessInputs, InventorySource};
+use exposure::assessment::InputReport;
+use exposure::inventory::Distro;
+use exposure::kb::KnowledgeBase;
 use exposure::range::parse_range;
 use exposure::version::{Scheme, Version};
-use exposure::{inventory, kb::KnowledgeBase, Engine};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -65,16 +68,13 @@ usage:
 
 #[derive(Debug, Default)]
 struct AssessArgs {
-    demo: bool,
-    kb: Vec<PathBuf>,
-    inventories: Vec<PathBuf>,
-    distro: Option<inventory::Distro>,
-    cpe_dictionary: Option<PathBuf>,
+    inputs: AssessInputs,
     json: bool,
 }
 
 fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
     let mut out = AssessArgs::default();
+    let inputs = &mut out.inputs;
     let mut it = args.iter().peekable();
     while let Some(arg) = it.next() {
         // `--kb A B C` and `--kb A --kb B` both work: a path flag takes every following
@@ -91,31 +91,24 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
             }
         };
         match arg.as_str() {
-            "--demo" => out.demo = true,
-            "--kb" => out.kb.extend(paths("--kb")?),
-            "--inventory" => out.inventories.extend(paths("--inventory")?),
+            "--demo" => inputs.demo = true,
+            "--kb" => inputs.knowledge.extend(paths("--kb")?),
+            "--inventory" => inputs
+                .inventories
+                .extend(paths("--inventory")?.into_iter().map(InventorySource::Path)),
             "--distro" => {
                 let name = it.next().ok_or("--distro needs a value")?;
-                out.distro = Some(
-                    inventory::Distro::from_purl_qualifier("deb", name)
-                        .or_else(|| inventory::Distro::from_purl_qualifier("apk", name))
-                        .ok_or_else(|| {
-                            format!("unknown distro {name:?} (debian-12, bookworm, ubuntu-22.04, alpine-3.19)")
-                        })?,
-                );
+                inputs.distro = Some(Distro::from_name(name).map_err(|e| e.to_string())?);
             }
             "--cpe-dictionary" => {
-                out.cpe_dictionary = Some(PathBuf::from(
+                inputs.cpe_dictionary = Some(PathBuf::from(
                     it.next().ok_or("--cpe-dictionary needs a path")?,
                 ));
             }
             "--os-release" => {
                 let path = it.next().ok_or("--os-release needs a path")?;
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                out.distro = Some(inventory::Distro::from_os_release(&text).ok_or_else(|| {
-                    format!("{path}: not a Debian, Ubuntu or Alpine os-release (ID and VERSION_ID)")
-                })?);
+                inputs.distro =
+                    Some(Distro::from_os_release_file(Path::new(path)).map_err(|e| e.to_string())?);
             }
             "--format" => match it
                 .next()
@@ -129,78 +122,56 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if !out.demo && (out.kb.is_empty() || out.inventories.is_empty()) {
-        return Err("give --kb and --inventory, or --demo".into());
-    }
+    inputs
+        .check()
+        .map_err(|_| "give --kb and --inventory, or --demo".to_owned())?;
     Ok(out)
 }
 
-/// A progress bar on stderr, redrawn when the percentage moves (called from matching threads).
+/// A progress bar on stderr for fleets of 100 devices or more, redrawn when the percentage
+/// moves (called from matching threads).
 fn progress_bar(done: usize, total: usize) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     // One more than the highest percentage drawn; threads may report out of order.
     static SHOWN: AtomicUsize = AtomicUsize::new(0);
+    if total < 100 {
+        return;
+    }
     let percent = done * 100 / total.max(1);
     if SHOWN.fetch_max(percent + 1, Ordering::Relaxed) > percent {
         return;
     }
     let filled = percent / 5;
     eprint!(
-        "\rmatching [{}{}] {percent:>3}% {done}/{total} devices",
+        "\rmatching [{}{}] {percent:>3}% {done}/{total} devices{}",
         "#".repeat(filled),
-        " ".repeat(20 - filled)
+        " ".repeat(20 - filled),
+        if done == total { "\n" } else { "" }
     );
 }
 
-fn assess(args: &AssessArgs) -> Result<(), String> {
-    let mut engine = if args.demo && args.kb.is_empty() {
-        Engine::demo()
-    } else {
-        Engine::new(KnowledgeBase::new())
-    };
-    for path in &args.kb {
-        let report = engine.kb_mut().load_path(path).map_err(|e| e.to_string())?;
-        eprintln!("knowledge base {}: {report}", path.display());
-        for problem in &report.problems {
+/// Writes each input's load report and its first problems to stderr.
+fn print_reports(kind: &str, reports: &[InputReport], problems: usize) {
+    for r in reports {
+        eprintln!("{kind} {}: {}", r.input, r.report);
+        for problem in r.report.problems.iter().take(problems) {
             eprintln!("  {problem}");
         }
     }
-    let mut reports = Vec::new();
-    let dictionary = match &args.cpe_dictionary {
-        Some(path) => Some(cpe::load_dictionary(path)?),
-        None => None,
-    };
-    let normalizer = dictionary
-        .as_ref()
-        .map(|d| exposure::cpe::Normalizer::with_default_rules().with_dictionary(d));
-    let fleet = if args.inventories.is_empty() {
-        exposure::demo::fleet()
+}
+
+fn assess(args: &AssessArgs) -> Result<(), String> {
+    let progress: &(dyn Fn(usize, usize) + Sync) = if std::io::stderr().is_terminal() {
+        &progress_bar
     } else {
-        let mut fleet = inventory::Fleet::default();
-        for path in &args.inventories {
-            let options = inventory::LoadOptions {
-                distro: args.distro.clone(),
-                normalizer: normalizer.as_ref(),
-            };
-            let loaded = inventory::load_path_with(path, &options).map_err(|e| e.to_string())?;
-            eprintln!("inventory {}: {}", path.display(), loaded.report);
-            for problem in &loaded.report.problems {
-                eprintln!("  {problem}");
-            }
-            fleet.extend(loaded.fleet);
-            reports.push(loaded.report);
-        }
-        fleet.share_software();
-        fleet
+        &|_, _| {}
     };
-    let mut assessment = if fleet.devices.len() >= 100 && std::io::stderr().is_terminal() {
-        let assessment = engine.assess_with_progress(&fleet, &progress_bar);
-        eprintln!();
-        assessment
-    } else {
-        engine.assess(&fleet)
-    };
-    assessment.inventory_reports = reports;
+    let assessment = args
+        .inputs
+        .assess_with_progress(progress)
+        .map_err(|e| e.to_string())?;
+    print_reports("knowledge base", &assessment.knowledge_reports, usize::MAX);
+    print_reports("inventory", &assessment.inventory_reports, usize::MAX);
     let text = if args.json {
         serde_json::to_string_pretty(&assessment).map_err(|e| e.to_string())? + "\n"
     } else {
@@ -232,8 +203,8 @@ fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {
 fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
     let (range, version) = batch::pair(line)?;
     let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
-    let version = Version::parse(range.scheme(), version).map_err(|e| e.to_string())?;
-    Ok(range.contains(&version).to_string())
+    let contains = range.contains_text(version).map_err(|e| e.to_string())?;
+    Ok(contains.to_string())
 }
 
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
@@ -453,10 +424,13 @@ mod tests {
     fn path_flags_take_several_values() {
         let parsed = parse_assess(&args("--kb a b --inventory x --kb c --format json")).unwrap();
         assert_eq!(
-            parsed.kb,
+            parsed.inputs.knowledge,
             [PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c")]
         );
-        assert_eq!(parsed.inventories, [PathBuf::from("x")]);
+        assert_eq!(
+            parsed.inputs.inventories,
+            [InventorySource::Path(PathBuf::from("x"))]
+        );
         assert!(parsed.json);
     }
 

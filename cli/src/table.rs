@@ -87,7 +87,7 @@ pub(crate) fn render(a: &Assessment) -> String {
                     .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
                 format!("{:.3}", f.risk.risk),
                 finding.fix.as_deref().unwrap_or("-").to_owned(),
-                finding.evidence.matched.clone(),
+                finding.evidence.matched.to_string(),
             ]
         })
         .collect();

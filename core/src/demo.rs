@@ -19,7 +19,11 @@ pub const FLEET_JSON: &str = include_str!("../data/demo/fleet.json");
 /// ```
 pub fn knowledge_base() -> KnowledgeBase {
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_osv_str(ADVISORIES_JSON, "demo:advisories.osv.json");
+    let report = kb.load_text_as(
+        crate::kb::Format::OsvJson,
+        ADVISORIES_JSON,
+        "demo:advisories.osv.json",
+    );
     debug_assert_eq!(report.problem_count, 0, "{report:?}");
     kb
 }
@@ -32,7 +36,11 @@ pub fn knowledge_base() -> KnowledgeBase {
 pub fn fleet() -> Fleet {
     // The embedded document is checked by this crate's tests; a failure here would be a
     // build defect, and an empty fleet is the honest fallback.
-    inventory::load_str(FLEET_JSON, "demo:fleet.json")
-        .map(|loaded| loaded.fleet)
-        .unwrap_or_default()
+    inventory::load_text(
+        FLEET_JSON,
+        "demo:fleet.json",
+        &inventory::LoadOptions::default(),
+    )
+    .map(|loaded| loaded.fleet)
+    .unwrap_or_default()
 }

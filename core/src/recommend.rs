@@ -3,8 +3,8 @@
 //! ranked by the exposure it removes.
 
 use crate::ecosystem::Ecosystem;
-use crate::kb::{AffectedPackage, KnowledgeBase, RangeEvaluation};
-use crate::version::{Scheme, Version};
+use crate::kb::{AffectedPackage, KnowledgeBase};
+use crate::version::{AnyScheme, Scheme, Version};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,18 +234,10 @@ fn smallest_fix(
         .map(|v| v.to_string())
 }
 
-/// Whether `package` affects `candidate`; a range that cannot judge it counts as affecting,
-/// so a recommendation is never made on a guess.
+/// Whether `package` may affect `candidate` ([`crate::kb::Verdict::possibly_affected`]): a range that
+/// cannot judge it counts as affecting, so a recommendation is never made on a guess.
 fn affects(package: &AffectedPackage, candidate: &Version) -> bool {
     package
-        .versions
-        .iter()
-        .any(|v| v.trim() == candidate.as_str())
-        || package.ranges.iter().any(|range| match &range.evaluation {
-            RangeEvaluation::Ready(r) => match Version::parse(r.scheme(), candidate.as_str()) {
-                Ok(v) => r.contains(&v),
-                Err(_) => true,
-            },
-            RangeEvaluation::Unevaluated(_) => range.kind != "GIT",
-        })
+        .affects(&mut AnyScheme::new(candidate.as_str()))
+        .possibly_affected()
 }

@@ -7,9 +7,10 @@ use exposure::kb::KnowledgeBase;
 use exposure::{inventory, Engine};
 
 fn device(cpe: &str) -> inventory::Fleet {
-    inventory::load_str(
+    inventory::load_text(
         &format!(r#"{{"devices": [{{"id": "d", "software": [{{"cpe": "{cpe}"}}]}}]}}"#),
         "fleet",
+        &exposure::inventory::LoadOptions::default(),
     )
     .expect("fleet")
     .fleet

@@ -3,7 +3,7 @@
 
 mod common;
 
-use exposure::input::read_text;
+use exposure::files::read_text;
 use exposure::inventory::{dpkg, Distro};
 use exposure::kb::KnowledgeBase;
 use exposure::matching::FixState;
@@ -104,7 +104,7 @@ fn debian_12_machine_against_the_debian_security_tracker() {
     assert!(findings
         .iter()
         .all(|f| f.finding.software.ecosystem.to_string() == "Debian:12"
-            && ["ECOSYSTEM", "versions"].contains(&f.finding.evidence.range_kind.as_str())));
+            && ["ECOSYSTEM", "versions"].contains(&f.finding.evidence.range_kind.name())));
     // Fixed for bookworm in 3.0.14-1~deb12u1 (a backport): this machine's 3.0.19 is not affected.
     assert!(!findings
         .iter()
@@ -150,12 +150,12 @@ fn ubuntu_hosts_against_ubuntu_osv_records() {
         .affected
         .iter()
         .any(|a| a.ecosystem.to_string() == "Ubuntu:Pro:16.04:LTS"));
-    let fleet = exposure::inventory::load_str(
+    let fleet = exposure::inventory::load_text(
         r#"{"devices": [
           {"id": "focal", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.18.0-1?arch=source&distro=ubuntu-20.04"}]},
           {"id": "focal-patched", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.18.0-1ubuntu0.1?arch=source&distro=ubuntu-20.04"}]},
           {"id": "jammy", "software": [{"purl": "pkg:deb/ubuntu/wayland@1.20.0-1?arch=source&distro=ubuntu-22.04"}]}]}"#,
-        "fleet",
+        "fleet", &exposure::inventory::LoadOptions::default()
     )
     .expect("fleet")
     .fleet;

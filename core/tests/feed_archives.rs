@@ -122,10 +122,10 @@ fn alpine_secdb_matches_alpine_packages_per_release() {
         (41, 85_277, 0),
         "{report}"
     );
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [{"id": "alpine-319", "software": [
             {"purl": "pkg:apk/alpine/libcrypto3@3.1.4-r3?arch=x86_64&upstream=openssl&distro=alpine-3.19.1"}]}]}"#,
-        "fleet",
+        "fleet", &exposure::inventory::LoadOptions::default()
     )
     .expect("fleet")
     .fleet;

@@ -10,7 +10,9 @@
 //! EXPOSURE_BLESS=1 cargo test -p exposure --test golden
 //! ```
 
-use exposure::{inventory, kb::KnowledgeBase, Engine};
+use exposure::assess::{AssessInputs, InventorySource};
+use exposure::inventory::Distro;
+use exposure::Engine;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -240,6 +242,25 @@ fn fingerprint(assessment: &exposure::Assessment, shared: &Path) -> String {
     out
 }
 
+/// Evidence names the record that matched: a CPE match cites the NVD (or CVE 5) file whose
+/// applicability statement matched, never another source merged into the advisory (before
+/// issue 11, Firefox's CVE-2023-4863 on the Windows XP host cited an Alpine secdb file).
+fn cites_the_record_that_matched(assessment: &exposure::Assessment) {
+    use exposure::matching::Matcher;
+    for f in &assessment.findings {
+        let source = &*f.finding.evidence.source;
+        match f.finding.evidence.matcher {
+            Matcher::NvdCpe | Matcher::NvdCpePackage => assert!(
+                source.contains("/nvd/") || source.contains("/cve5/"),
+                "{} {}: {source}",
+                f.finding.software.name,
+                f.finding.advisory_id
+            ),
+            Matcher::OsvPackage => assert!(!source.contains("/nvd/"), "{source}"),
+        }
+    }
+}
+
 /// One `.reg` file of the shared archive of Windows registry exports, as text.
 fn registry_export(archive: &Path, name: &str) -> String {
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
@@ -250,7 +271,7 @@ fn registry_export(archive: &Path, name: &str) -> String {
         if entry.path().expect("path").ends_with(name) {
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes).expect("readable");
-            return exposure::input::decode_text(bytes).expect("UTF-16LE with a BOM");
+            return exposure::files::decode_text(bytes).expect("UTF-16LE with a BOM");
         }
     }
     panic!("{name} not in {}", archive.display());
@@ -263,12 +284,23 @@ fn shared_assessments_are_unchanged() {
     };
     let shared = shared.canonicalize().expect("the shared directory");
     let data = shared.join("data");
-    let mut kb = KnowledgeBase::new();
-    kb.load_path(&data).expect("every shared feed loads");
-    let engine = Engine::new(kb);
-    let assess = |loaded: inventory::LoadedFleet| {
-        let mut assessment = engine.assess(&loaded.fleet);
-        assessment.inventory_reports.push(loaded.report);
+    // The knowledge base is loaded once, through the same use case as every interface.
+    let knowledge = AssessInputs {
+        knowledge: vec![data.clone()],
+        ..AssessInputs::default()
+    };
+    let (engine, reports) = knowledge.load_engine().expect("every shared feed loads");
+    assert_eq!(reports.len(), 1);
+    assert!(
+        reports[0].report.records_loaded > 200_000,
+        "{}",
+        reports[0].report
+    );
+    let assess = |inputs: AssessInputs| {
+        let assessment = inputs
+            .assess_on(&engine, &|_, _| {})
+            .expect("inventory loads");
+        cites_the_record_that_matched(&assessment);
         fingerprint(&assessment, &shared)
     };
     let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
@@ -281,41 +313,42 @@ fn shared_assessments_are_unchanged() {
     for sbom in &sboms {
         let name = sbom.file_name().expect("a name").to_string_lossy();
         let name = name.trim_end_matches(".gz").trim_end_matches(".json");
-        let loaded = inventory::load_path(sbom).expect("SBOM loads");
-        check(&format!("shared/sbom-{name}.tsv"), &assess(loaded));
+        let inputs = AssessInputs {
+            inventories: vec![InventorySource::Path(sbom.clone())],
+            ..AssessInputs::default()
+        };
+        check(&format!("shared/sbom-{name}.tsv"), &assess(inputs));
     }
-    let os_release =
-        std::fs::read_to_string(data.join("inventory-dpkg/os-release-this-machine")).expect("os");
-    let options = inventory::LoadOptions {
-        distro: inventory::Distro::from_os_release(&os_release),
-        normalizer: None,
+    let dpkg = AssessInputs {
+        inventories: vec![InventorySource::Path(
+            data.join("inventory-dpkg/dpkg-status-this-machine"),
+        )],
+        distro: Some(
+            Distro::from_os_release_file(&data.join("inventory-dpkg/os-release-this-machine"))
+                .expect("a Debian os-release"),
+        ),
+        ..AssessInputs::default()
     };
-    let dpkg = inventory::load_path_with(
-        &data.join("inventory-dpkg/dpkg-status-this-machine"),
-        &options,
-    )
-    .expect("dpkg status loads");
     check("shared/dpkg-debian-12.tsv", &assess(dpkg));
-    let dictionary = exposure::cpe::Dictionary::from_xml(
-        exposure::input::open(
-            &data.join("nvd/cpe-dictionary/official-cpe-dictionary_v2.3-2015.xml.gz"),
-        )
-        .expect("opens"),
-    )
-    .expect("dictionary");
-    let normalizer = exposure::cpe::Normalizer::with_default_rules().with_dictionary(&dictionary);
     let archive = data.join("inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz");
     for export in ["xp-Uninstall.reg", "mssql-Uninstall.reg"] {
-        let text = registry_export(&archive, export);
         let stem = export.trim_end_matches("-Uninstall.reg");
-        let plain = inventory::load_text(&text, stem, &inventory::LoadOptions::default())
-            .expect("export loads");
-        check(&format!("shared/windows-{stem}.tsv"), &assess(plain));
-        let options = inventory::LoadOptions {
-            distro: None,
-            normalizer: Some(&normalizer),
+        let text = InventorySource::Text {
+            text: registry_export(&archive, export),
+            origin: stem.to_owned(),
         };
-        let named = inventory::load_text(&text, stem, &options).expect("export loads");
+        let plain = AssessInputs {
+            inventories: vec![text.clone()],
+            ..AssessInputs::default()
+        };
+        check(&format!("shared/windows-{stem}.tsv"), &assess(plain));
+        let named = AssessInputs {
+            inventories: vec![text],
+            cpe_dictionary: Some(
+                data.join("nvd/cpe-dictionary/official-cpe-dictionary_v2.3-2015.xml.gz"),
+            ),
+            ..AssessInputs::default()
+        };
         check(
             &format!("shared/windows-{stem}-dictionary.tsv"),
             &assess(named),

@@ -149,7 +149,7 @@ fn a_truncated_feed_keeps_what_came_before_and_says_so() {
           "cpe_match": [{"vulnerable": true, "cpe23Uri": "not a cpe"}]}]}},
         {"cve": {"CVE_data_meta": {"ID": "CVE-2017-00"#;
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_nvd_reader(text.as_bytes(), "cut.json");
+    let report = kb.load_text_as(exposure::kb::Format::Nvd, text, "cut.json");
     assert_eq!(
         (
             report.records_read,
@@ -198,7 +198,7 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
         .expect("readable");
     kb.load_path(&feeds.join("nvdcve-1.1-2017.json.gz"))
         .expect("readable");
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [
             {"id": "win7", "software": [
                 {"cpe": "cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*", "name": "Windows 7 SP1", "version": "6.1"},
@@ -208,7 +208,7 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
                 {"cpe": "cpe:2.3:a:google:chrome:116.0.5845.187:*:*:*:*:*:*:*"},
                 {"purl": "pkg:npm/lodash@4.17.15", "cpe": "cpe:2.3:a:lodash:lodash:4.17.15:*:*:*:*:node.js:*:*"}]}
         ]}"#,
-        "fleet",
+        "fleet", &exposure::inventory::LoadOptions::default()
     )
     .expect("fleet")
     .fleet;
@@ -221,7 +221,7 @@ fn fleet_software_named_by_cpe_is_matched_with_evidence() {
     };
     let webp = on("win7", "CVE-2023-4863").expect("Chrome 116.0.5845.96 has CVE-2023-4863");
     assert_eq!(webp.finding.software.name, "Google Chrome");
-    assert_eq!(webp.finding.evidence.matcher, "nvd-cpe");
+    assert_eq!(webp.finding.evidence.matcher.name(), "nvd-cpe");
     assert_eq!(
         webp.finding.evidence.confidence,
         Confidence::CpeVersionRange
@@ -268,7 +268,7 @@ fn windows_registry_export_against_the_2017_feed() {
         return;
     };
     let dictionary =
-        exposure::cpe::Dictionary::from_xml(exposure::input::open(&dictionary).expect("opens"))
+        exposure::cpe::Dictionary::from_xml(exposure::files::open(&dictionary).expect("opens"))
             .expect("dictionary");
     let normalizer = exposure::cpe::Normalizer::with_default_rules().with_dictionary(&dictionary);
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
@@ -281,7 +281,7 @@ fn windows_registry_export_against_the_2017_feed() {
             entry.read_to_end(&mut bytes).expect("readable");
         }
     }
-    let text = exposure::input::decode_text(bytes).expect("UTF-16LE with a BOM");
+    let text = exposure::files::decode_text(bytes).expect("UTF-16LE with a BOM");
     let without = inventory::load_text(&text, "xp-machine", &inventory::LoadOptions::default())
         .expect("export");
     let by_rules = without.fleet.devices[0]
@@ -323,7 +323,7 @@ fn windows_registry_export_against_the_2017_feed() {
     assert!(assessment
         .findings
         .iter()
-        .all(|f| f.finding.evidence.matcher == "nvd-cpe"));
+        .all(|f| f.finding.evidence.matcher.name() == "nvd-cpe"));
     let find = |id: &str| {
         assessment
             .findings

@@ -54,6 +54,7 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
     load_osv_archive(&mut kb, &data.join("osv-go/golang-vulndb-osv.tar.gz"));
     let loaded = inventory::load_path(
         &data.join("sbom-cyclonedx/proton-bridge__proton-bridge-v1.8.0.bom.json"),
+        &exposure::inventory::LoadOptions::default(),
     )
     .expect("SBOM loads");
     assert_eq!(
@@ -71,7 +72,7 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
     // gin v1.4.0 < 1.6.0.
     let gin = find("GO-2020-0001", "github.com/gin-gonic/gin");
     assert_eq!(gin.finding.fix.as_deref(), Some("1.6.0"));
-    assert_eq!(gin.finding.evidence.matched, "vers:golang/<1.6.0");
+    assert_eq!(gin.finding.evidence.matched.as_str(), "vers:golang/<1.6.0");
     assert!(gin.finding.aliases.contains(&"CVE-2020-36567".to_owned()));
     // A pseudo-version of x/text, before the 0.3.7 fix.
     assert_eq!(
@@ -94,7 +95,8 @@ fn proton_bridge_sbom_against_the_go_vulnerability_database() {
         find("GO-2025-4188", "github.com/sirupsen/logrus")
             .finding
             .evidence
-            .matched,
+            .matched
+            .as_str(),
         "vers:golang/<1.8.3"
     );
     // jwt-go: introduced at a pseudo-version, never fixed.
@@ -166,7 +168,9 @@ fn npm_and_maven_sboms_load_every_component() {
         )
         .read_to_string(&mut text)
         .expect("gunzip");
-        let loaded = inventory::load_str(&text, file).expect("loads");
+        let loaded =
+            inventory::load_text(&text, file, &exposure::inventory::LoadOptions::default())
+                .expect("loads");
         assert_eq!(
             loaded.report.records_loaded, components,
             "{file}: {}",
@@ -264,8 +268,11 @@ fn language_packages_against_nvd_configurations() {
         .any(|(a, _)| a.id == "CVE-2017-17688"));
     let engine = Engine::new(kb);
 
-    let juice = inventory::load_path(&data.join("sbom-cyclonedx/juice-shop__v11.1.2__bom.json.gz"))
-        .expect("juice-shop SBOM");
+    let juice = inventory::load_path(
+        &data.join("sbom-cyclonedx/juice-shop__v11.1.2__bom.json.gz"),
+        &exposure::inventory::LoadOptions::default(),
+    )
+    .expect("juice-shop SBOM");
     let assessment = engine.assess(&juice.fleet);
     let on_moment: Vec<(&str, &str)> = assessment
         .findings
@@ -284,7 +291,7 @@ fn language_packages_against_nvd_configurations() {
         .find(|f| f.finding.software.name == "moment")
         .expect("moment");
     let evidence = &moment.finding.evidence;
-    assert_eq!(evidence.matcher, "nvd-cpe-package");
+    assert_eq!(evidence.matcher.name(), "nvd-cpe-package");
     assert_eq!(
         evidence.confidence,
         exposure::matching::Confidence::CpeVersionRange
@@ -295,11 +302,15 @@ fn language_packages_against_nvd_configurations() {
     );
     assert!(evidence
         .matched
+        .as_str()
         .starts_with("cpe:2.3:a:momentjs:moment:*:*:*:*:*:node.js"));
     assert_eq!(evidence.range.as_deref(), Some("<=2.19.2"));
 
-    let keycloak = inventory::load_path(&data.join("sbom-cyclonedx/keycloak-10.0.2__bom.json.gz"))
-        .expect("keycloak SBOM");
+    let keycloak = inventory::load_path(
+        &data.join("sbom-cyclonedx/keycloak-10.0.2__bom.json.gz"),
+        &exposure::inventory::LoadOptions::default(),
+    )
+    .expect("keycloak SBOM");
     let mail = keycloak.fleet.devices[0]
         .software
         .iter()
@@ -330,12 +341,13 @@ fn language_packages_against_nvd_configurations() {
     }
 
     // The same NVD record with the maker in the coordinates: the range decides.
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [{"id": "app", "software": [
             {"purl": "pkg:maven/org.apache.logging.log4j/log4j@1.2.17"},
             {"purl": "pkg:maven/org.apache.logging.log4j/log4j@2.5"},
             {"purl": "pkg:maven/org.apache.logging.log4j/log4j@2.8.2"}]}]}"#,
         "fleet",
+        &exposure::inventory::LoadOptions::default(),
     )
     .expect("fleet")
     .fleet;

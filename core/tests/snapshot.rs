@@ -34,11 +34,12 @@ fn real_feeds_round_trip_through_a_snapshot() {
         .expect("status");
     let mut fleet = dpkg::load_device(&status, distro.as_ref(), "debian").fleet;
     fleet.extend(
-        inventory::load_str(
+        inventory::load_text(
             r#"{"devices": [{"id": "win", "software": [
                 {"cpe": "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*"},
                 {"purl": "pkg:golang/golang.org/x/net@v0.0.0-20210405180319-a5a99cb37ef4"}]}]}"#,
             "fleet",
+            &exposure::inventory::LoadOptions::default(),
         )
         .expect("fleet")
         .fleet,
@@ -102,7 +103,7 @@ fn a_snapshot_next_to_feeds_merges() {
     let path = std::env::temp_dir().join(format!("exposure-demo-{}.bin", std::process::id()));
     demo.save_snapshot(&path).expect("write");
     let mut kb = KnowledgeBase::new();
-    kb.load_osv_str(
+    kb.load_text(
         r#"{"id": "GHSA-extra", "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
             "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]}"#,
         "extra.json",

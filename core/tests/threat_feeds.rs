@@ -2,7 +2,7 @@
 
 mod common;
 
-use exposure::input::read_text;
+use exposure::files::read_text;
 use exposure::kb::ThreatIntel;
 
 #[test]
@@ -116,7 +116,7 @@ fn findings_carry_kev_and_epss_of_their_cve_aliases() {
     let osv = r#"{"id": "GHSA-jfh8-c2jp-5v3q", "aliases": ["CVE-2021-44228"], "affected": [{
         "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
         "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"}]}]}]}"#;
-    assert_eq!(kb.load_osv_str(osv, "inline").records_loaded, 1);
+    assert_eq!(kb.load_text(osv, "inline").records_loaded, 1);
     let kev = "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n\
                CVE-2021-44228,Apache,Log4j2,Log4Shell,2021-12-10,d,a,2021-12-24,Known,,CWE-917\n";
     assert_eq!(kb.threat_mut().load_text(kev, "kev.csv").records_loaded, 1);
@@ -125,10 +125,11 @@ fn findings_carry_kev_and_epss_of_their_cve_aliases() {
         kb.threat_mut().load_text(epss, "epss.csv").records_loaded,
         1
     );
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [{"id": "app-01", "software": [
             {"purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}]}"#,
         "fleet",
+        &exposure::inventory::LoadOptions::default(),
     )
     .expect("fleet")
     .fleet;

@@ -32,7 +32,7 @@ fn demo_findings_are_exactly_the_vectors() {
                 f.software.version.clone(),
                 f.advisory_id.to_string(),
                 f.fix.as_deref().unwrap_or("-").to_owned(),
-                f.evidence.matched.clone(),
+                f.evidence.matched.to_string(),
             ]
         })
         .collect();

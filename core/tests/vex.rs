@@ -43,7 +43,7 @@ fn ubuntu_openvex_fixed_statement_suppresses_the_exact_version() {
         return;
     };
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_document(
+    let report = kb.load_text(
         &member(&archive, "vex/cve/2023/CVE-2023-38545.json"),
         "CVE-2023-38545.openvex.json",
     );
@@ -54,7 +54,7 @@ fn ubuntu_openvex_fixed_statement_suppresses_the_exact_version() {
     );
     assert_eq!(kb.vex().about("CVE-2023-38545").len(), 149 + 113 + 356);
     // A feed that still lists the jammy package as affected below a later version.
-    kb.load_osv_str(
+    kb.load_text(
         &osv(
             "CVE-2023-38545",
             &[],
@@ -64,11 +64,11 @@ fn ubuntu_openvex_fixed_statement_suppresses_the_exact_version() {
         ),
         "feed.json",
     );
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [
             {"id": "jammy-fixed", "software": [{"purl": "pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.24?arch=source&distro=ubuntu-22.04"}]},
             {"id": "jammy-older", "software": [{"purl": "pkg:deb/ubuntu/curl@7.81.0-1ubuntu1.13?arch=source&distro=ubuntu-22.04"}]}]}"#,
-        "fleet",
+        "fleet", &exposure::inventory::LoadOptions::default()
     )
     .expect("fleet")
     .fleet;
@@ -92,9 +92,9 @@ fn cyclonedx_vex_not_affected_applies_through_an_alias() {
         return;
     };
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_document(&member(&archive, "VEX/vex.json"), "vex.json");
+    let report = kb.load_text(&member(&archive, "VEX/vex.json"), "vex.json");
     assert_eq!(report.records_skipped, 0, "{report}");
-    kb.load_osv_str(
+    kb.load_text(
         &osv(
             "GHSA-288c-cq4h-88gq",
             &["CVE-2020-25649"],
@@ -104,10 +104,11 @@ fn cyclonedx_vex_not_affected_applies_through_an_alias() {
         ),
         "ghsa.json",
     );
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [{"id": "app", "software": [
             {"purl": "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"}]}]}"#,
         "fleet",
+        &exposure::inventory::LoadOptions::default(),
     )
     .expect("fleet")
     .fleet;
@@ -136,7 +137,7 @@ fn red_hat_csaf_vex_applies_per_platform() {
     );
     assert_eq!(report.problem_count, 0, "{:?}", report.problems);
     assert_eq!(kb.vex().about("CVE-2023-38545").len(), 325 + 247);
-    kb.load_osv_str(
+    kb.load_text(
         &osv(
             "CVE-2023-38545",
             &[],
@@ -146,14 +147,14 @@ fn red_hat_csaf_vex_applies_per_platform() {
         ),
         "feed.json",
     );
-    let fleet = inventory::load_str(
+    let fleet = inventory::load_text(
         r#"{"devices": [
             {"id": "rhel7", "software": [{"cpe": "cpe:/o:redhat:enterprise_linux:7", "name": "RHEL", "version": "7"},
                                          {"purl": "pkg:rpm/redhat/curl@7.29.0-59.el7?arch=x86_64"}]},
             {"id": "rhel9.0-eus", "software": [{"cpe": "cpe:/o:redhat:rhel_eus:9.0::baseos", "name": "RHEL", "version": "9.0"},
                                                {"purl": "pkg:rpm/redhat/curl@7.76.1-14.el9_0.9?arch=x86_64"}]},
             {"id": "unknown-os", "software": [{"purl": "pkg:rpm/redhat/curl@7.29.0-59.el7?arch=x86_64"}]}]}"#,
-        "fleet",
+        "fleet", &exposure::inventory::LoadOptions::default()
     )
     .expect("fleet")
     .fleet;

@@ -220,19 +220,9 @@ pub extern "C" fn exposure_applicability_evaluate(
         let matched = a.evaluate(&device);
         applies.write(matched.is_some());
         if let Some(evidence) = opt_out!(evidence) {
-            let items: Vec<serde_json::Value> = matched
-                .unwrap_or_default()
-                .iter()
-                .map(|m| {
-                    serde_json::json!({
-                        "criteria": m.criterion.text,
-                        "vulnerable": m.criterion.vulnerable,
-                        "bounds": m.criterion.bounds,
-                        "name": m.name.to_fs(),
-                    })
-                })
-                .collect();
-            put_string(evidence, serde_json::Value::Array(items).to_string());
+            let json = serde_json::to_string(&matched.unwrap_or_default())
+                .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
+            put_string(evidence, json);
         }
         Ok(())
     })

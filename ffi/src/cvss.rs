@@ -5,7 +5,7 @@ use crate::exposure_status;
 use crate::guard::guard_result;
 use crate::handle::{opt_out, try_out, try_str};
 use crate::strings::{exposure_string, put_string};
-use exposure::score::cvss::{Cvss, CvssError, Severity, V3Version};
+use exposure::score::cvss::{Cvss, CvssError, CvssVersion, Severity};
 use std::ffi::c_char;
 
 /// A CVSS version. Values are ABI.
@@ -92,13 +92,12 @@ pub extern "C" fn exposure_cvss_score(
         let cvss: Cvss = text
             .parse()
             .map_err(|e| Failure::new(cvss_status(&e), e.to_string()))?;
-        let version = match &cvss {
-            Cvss::V2(_) => exposure_cvss_version::V2,
-            Cvss::V3(v) if v.version() == V3Version::V30 => exposure_cvss_version::V30,
-            Cvss::V3(_) => exposure_cvss_version::V31,
-            _ => exposure_cvss_version::V40,
+        let version = match cvss.version_id() {
+            CvssVersion::V2 => exposure_cvss_version::V2,
+            CvssVersion::V30 => exposure_cvss_version::V30,
+            CvssVersion::V31 => exposure_cvss_version::V31,
+            CvssVersion::V40 => exposure_cvss_version::V40,
         };
-        let v4 = version == exposure_cvss_version::V40;
         let severity = match cvss.severity() {
             Severity::None => exposure_cvss_severity::None,
             Severity::Low => exposure_cvss_severity::Low,
@@ -110,12 +109,8 @@ pub extern "C" fn exposure_cvss_score(
             version,
             score: cvss.score(),
             base: cvss.base_score(),
-            temporal: if v4 { f64::NAN } else { cvss.temporal_score() },
-            environmental: if v4 {
-                f64::NAN
-            } else {
-                cvss.environmental_score()
-            },
+            temporal: cvss.temporal_score().unwrap_or(f64::NAN),
+            environmental: cvss.environmental_score().unwrap_or(f64::NAN),
             severity,
             impact: cvss.impact_subscore().unwrap_or(f64::NAN),
             exploitability: cvss.exploitability_subscore().unwrap_or(f64::NAN),

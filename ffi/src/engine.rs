@@ -68,7 +68,7 @@ fn report_out(
 
 fn kb_status(e: &KbError) -> exposure_status {
     match e {
-        KbError::Io { .. } | KbError::Input { .. } => exposure_status::KbIo,
+        KbError::Input { .. } => exposure_status::KbIo,
         KbError::Snapshot { .. } => exposure_status::KbSnapshot,
         _ => exposure_status::KbOther,
     }
@@ -76,7 +76,7 @@ fn kb_status(e: &KbError) -> exposure_status {
 
 fn inventory_status(e: &InventoryError) -> exposure_status {
     match e {
-        InventoryError::Io { .. } => exposure_status::InventoryIo,
+        InventoryError::Input { .. } => exposure_status::InventoryIo,
         InventoryError::NotJson { .. } => exposure_status::InventoryNotJson,
         InventoryError::UnknownFormat { .. } => exposure_status::InventoryUnknownFormat,
         InventoryError::Malformed { .. } => exposure_status::InventoryMalformed,
@@ -161,7 +161,7 @@ pub extern "C" fn exposure_engine_load_osv_path(
         path_len,
         report,
         err,
-        KnowledgeBase::load_osv_path,
+        KnowledgeBase::load_path,
     )
 }
 
@@ -180,7 +180,9 @@ pub extern "C" fn exposure_engine_load_osv_json(
         let engine = try_mut!(engine);
         let json = try_str!(json, json_len);
         let origin = try_str!(origin, origin_len);
-        let loaded = engine.kb_mut().load_osv_str(json, origin);
+        let loaded = engine
+            .kb_mut()
+            .load_text_as(exposure::kb::Format::OsvJson, json, origin);
         report_out(opt_out!(report), &loaded)
     })
 }
@@ -201,7 +203,7 @@ pub extern "C" fn exposure_engine_assess_json(
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
         let assessment = engine
-            .assess_str(text, "inventory")
+            .assess_text(text, "inventory")
             .map_err(|e| Failure::new(inventory_status(&e), e.to_string()))?;
         let json = serde_json::to_string(&assessment)
             .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;

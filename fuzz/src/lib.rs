@@ -12,7 +12,7 @@ pub const MAX_INPUT: usize = 64 * 1024;
 pub fn osv_document(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_osv_str(text, "fuzz");
+    let report = kb.load_text_as(exposure::kb::Format::OsvJson, text, "fuzz");
     assert_eq!(report.records_read, report.records_loaded + report.records_skipped, "{report}");
     assert!(report.problem_count >= report.records_skipped, "every skipped record has a problem");
     assert!(kb.len() <= report.records_loaded);
@@ -37,7 +37,7 @@ pub fn version_parse(data: &[u8]) {
 /// Loading any bytes as an inventory never panics and accounts for every device or component.
 pub fn inventory_document(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(loaded) = exposure::inventory::load_str(text, "fuzz") {
+    if let Ok(loaded) = exposure::inventory::load_text(text, "fuzz", &exposure::inventory::LoadOptions::default()) {
         let r = &loaded.report;
         assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
         // Assessing whatever loaded never panics either.
@@ -102,7 +102,8 @@ pub fn cvss_parse(data: &[u8]) {
     use exposure::score::cvss::Cvss;
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(cvss) = text.parse::<Cvss>() else { return };
-    for score in [cvss.score(), cvss.base_score(), cvss.temporal_score(), cvss.environmental_score()] {
+    let scores = [Some(cvss.score()), Some(cvss.base_score()), cvss.temporal_score(), cvss.environmental_score()];
+    for score in scores.into_iter().flatten() {
         assert!((0.0..=10.0).contains(&score), "{text}: score {score}");
         assert!(((score * 10.0).round() - score * 10.0).abs() < 1e-9, "{text}: {score} has more than one decimal");
     }

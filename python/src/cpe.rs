@@ -1,5 +1,6 @@
 //! `exposure.Cpe`, `exposure.Applicability` and `exposure.guess_cpe`.
 
+use crate::convert::to_python;
 use crate::errors::CpeError;
 use exposure::cpe::{Applicability, Attribute, Cpe, Normalizer, Value};
 use pyo3::basic::CompareOp;
@@ -123,19 +124,7 @@ impl PyApplicability {
     fn evaluate(&self, py: Python<'_>, names: Vec<PyRef<'_, PyCpe>>) -> Option<Vec<Py<PyAny>>> {
         let device: Vec<Cpe> = names.iter().map(|n| n.0.clone()).collect();
         let matched = self.0.evaluate(&device)?;
-        Some(
-            matched
-                .iter()
-                .filter_map(|m| {
-                    let d = pyo3::types::PyDict::new(py);
-                    d.set_item("criteria", &m.criterion.text).ok()?;
-                    d.set_item("vulnerable", m.criterion.vulnerable).ok()?;
-                    d.set_item("bounds", m.criterion.bounds.as_deref()).ok()?;
-                    d.set_item("name", m.name.to_fs()).ok()?;
-                    Some(d.into_any().unbind())
-                })
-                .collect(),
-        )
+        matched.iter().map(|m| to_python(py, m).ok()).collect()
     }
 }
 

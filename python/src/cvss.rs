@@ -44,13 +44,13 @@ impl PyCvss {
     /// The temporal score (v2, v3); `None` for v4, whose threat metrics are in its score.
     #[getter]
     fn temporal(&self) -> Option<f64> {
-        (!matches!(self.0, Cvss::V4(_))).then(|| self.0.temporal_score())
+        self.0.temporal_score()
     }
 
     /// The environmental score (v2, v3); `None` for v4.
     #[getter]
     fn environmental(&self) -> Option<f64> {
-        (!matches!(self.0, Cvss::V4(_))).then(|| self.0.environmental_score())
+        self.0.environmental_score()
     }
 
     /// The base impact sub-score to one decimal, as NVD publishes it (v2, v3); `None` for v4.
@@ -75,10 +75,9 @@ impl PyCvss {
     /// v4's nomenclature (`"CVSS-B"`, `"CVSS-BT"`, `"CVSS-BE"`, `"CVSS-BTE"`); `None` before.
     #[getter]
     fn nomenclature(&self) -> Option<&'static str> {
-        match &self.0 {
-            Cvss::V4(v) => Some(v.nomenclature().name()),
-            _ => None,
-        }
+        self.0
+            .nomenclature()
+            .map(exposure::score::cvss::Nomenclature::name)
     }
 
     /// The canonical vector.

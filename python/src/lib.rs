@@ -42,13 +42,9 @@ impl PyEngine {
         self.inner.kb().len()
     }
 
-    /// Loads OSV advisories from a JSON file or a directory; returns the load report as a
-    /// dict (records read, loaded, skipped, and located problems).
-    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
+    /// The same as `load` (kept from when only OSV was read).
     fn load_osv(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
-        let kb = self.inner.kb_mut();
-        let report = py.detach(|| kb.load_osv_path(&path)).map_err(into_pyerr)?;
-        to_python(py, &report)
+        self.load(py, path)
     }
 
     /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1
@@ -75,28 +71,36 @@ impl PyEngine {
     #[pyo3(signature = (text, origin = "<string>"))]
     fn load_osv_json(&mut self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Py<PyAny>> {
         let kb = self.inner.kb_mut();
-        let report = py.detach(|| kb.load_osv_str(text, origin));
+        let report = py.detach(|| kb.load_text_as(exposure::kb::Format::OsvJson, text, origin));
         to_python(py, &report)
     }
 
-    /// Assesses an inventory file (CycloneDX JSON or fleet document).
-    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
-    fn assess_path(&self, py: Python<'_>, path: PathBuf) -> PyResult<Assessment> {
+    /// Assesses inventory files of any format the engine reads (one path or several, assessed
+    /// as one fleet). `distro` names the release of devices whose inventory does not (a dpkg
+    /// status file): `"debian-12"`, `"bookworm"`, `"ubuntu-22.04"`, `"alpine-3.19"`;
+    /// `os_release` reads it from an `/etc/os-release` file instead; `cpe_dictionary` is NVD's
+    /// CPE dictionary XML, for naming installed programs. The GIL is released.
+    #[pyo3(signature = (path, *, distro = None, os_release = None, cpe_dictionary = None))]
+    fn assess_path(
+        &self,
+        py: Python<'_>,
+        path: Paths,
+        distro: Option<&str>,
+        os_release: Option<PathBuf>,
+        cpe_dictionary: Option<PathBuf>,
+    ) -> PyResult<Assessment> {
+        let inputs = inputs(None, Some(path), false, distro, os_release, cpe_dictionary)?;
         let engine = &self.inner;
-        let result = py.detach(|| {
-            let loaded = exposure::inventory::load_path(&path)?;
-            let mut assessment = engine.assess(&loaded.fleet);
-            assessment.inventory_reports.push(loaded.report);
-            Ok::<_, exposure::inventory::InventoryError>(assessment)
-        });
-        result.map(Assessment).map_err(into_pyerr)
+        py.detach(|| inputs.assess_on(engine, &|_, _| {}))
+            .map(Assessment)
+            .map_err(into_pyerr)
     }
 
     /// Assesses an inventory given as JSON text.
     #[pyo3(signature = (text, origin = "<string>"))]
     fn assess_json(&self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Assessment> {
         let engine = &self.inner;
-        py.detach(|| engine.assess_str(text, origin))
+        py.detach(|| engine.assess_text(text, origin))
             .map(Assessment)
             .map_err(into_pyerr)
     }
@@ -180,7 +184,10 @@ impl Assessment {
         })?;
         let rows = to_python(py, &self.0.finding_rows())?;
         let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item("columns", exposure::engine::FindingRow::COLUMNS.to_vec())?;
+        kwargs.set_item(
+            "columns",
+            exposure::assessment::FindingRow::COLUMNS.to_vec(),
+        )?;
         Ok(pandas
             .call_method("DataFrame", (rows,), Some(&kwargs))?
             .unbind())
@@ -205,7 +212,7 @@ impl Assessment {
 
 /// One vulnerability on one software item of one device.
 #[pyclass(frozen, module = "exposure")]
-struct Finding(exposure::engine::ScoredFinding);
+struct Finding(exposure::assessment::ScoredFinding);
 
 #[pymethods]
 impl Finding {
@@ -322,45 +329,53 @@ impl Recommendation {
 
 /// Assesses inventories against knowledge: `assess(kb=[paths], inventory=path)`, or
 /// `assess(demo=True)` for the embedded demo knowledge base and fleet. With `demo=True`,
-/// `kb` and `inventory` replace the demo's own when given.
+/// `kb` and `inventory` replace the demo's own when given. `distro`, `os_release` and
+/// `cpe_dictionary` are as for `Engine.assess_path`. The GIL is released while loading and
+/// assessing; every load report is in the result.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None))]
 fn assess(
     py: Python<'_>,
     kb: Option<Paths>,
     inventory: Option<Paths>,
     demo: bool,
+    distro: Option<&str>,
+    os_release: Option<PathBuf>,
+    cpe_dictionary: Option<PathBuf>,
 ) -> PyResult<Assessment> {
-    let (kb, inventory) = (kb.map(Paths::into_vec), inventory.map(Paths::into_vec));
-    if !demo && (kb.is_none() || inventory.is_none()) {
-        return Err(errors::ExposureError::new_err(
-            "give kb and inventory, or demo=True",
-        ));
-    }
-    let result = py.detach(move || -> Result<exposure::Assessment, exposure::Error> {
-        let mut engine = match &kb {
-            Some(_) => exposure::Engine::default(),
-            None => exposure::Engine::demo(),
-        };
-        for path in kb.iter().flatten() {
-            engine.kb_mut().load_path(path)?;
-        }
-        let Some(paths) = inventory else {
-            return Ok(engine.assess(&exposure::demo::fleet()));
-        };
-        let mut fleet = exposure::inventory::Fleet::default();
-        let mut reports = Vec::new();
-        for path in &paths {
-            let loaded = exposure::inventory::load_path(path)?;
-            fleet.extend(loaded.fleet);
-            reports.push(loaded.report);
-        }
-        fleet.share_software();
-        let mut assessment = engine.assess(&fleet);
-        assessment.inventory_reports = reports;
-        Ok(assessment)
-    });
-    result.map(Assessment).map_err(into_pyerr)
+    let inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
+    py.detach(|| inputs.assess())
+        .map(Assessment)
+        .map_err(into_pyerr)
+}
+
+/// The core's assessment inputs from Python arguments.
+fn inputs(
+    kb: Option<Paths>,
+    inventory: Option<Paths>,
+    demo: bool,
+    distro: Option<&str>,
+    os_release: Option<PathBuf>,
+    cpe_dictionary: Option<PathBuf>,
+) -> PyResult<exposure::assess::AssessInputs> {
+    use exposure::inventory::Distro;
+    let distro = match (distro, os_release) {
+        (Some(name), _) => Some(Distro::from_name(name).map_err(into_pyerr)?),
+        (None, Some(path)) => Some(Distro::from_os_release_file(&path).map_err(into_pyerr)?),
+        (None, None) => None,
+    };
+    Ok(exposure::assess::AssessInputs {
+        knowledge: kb.map(Paths::into_vec).unwrap_or_default(),
+        inventories: inventory
+            .map(Paths::into_vec)
+            .unwrap_or_default()
+            .into_iter()
+            .map(exposure::assess::InventorySource::Path)
+            .collect(),
+        demo,
+        distro,
+        cpe_dictionary,
+    })
 }
 
 /// One path or a sequence of paths.

@@ -111,22 +111,14 @@ impl PyVersionRange {
     }
 
     fn __contains__(&self, version: &Bound<'_, PyAny>) -> PyResult<bool> {
-        let parsed;
-        let v = if let Ok(v) = version.cast::<PyVersion>() {
-            &v.get().0
-        } else {
-            let text: String = version.extract()?;
-            parsed = Version::parse(self.0.scheme(), &text).map_err(|e| version_error(&e))?;
-            &parsed
-        };
-        if v.scheme() != self.0.scheme() {
-            return Err(VersionError::new_err(format!(
-                "cannot test a {} version against a {} range",
-                v.scheme(),
-                self.0.scheme()
-            )));
+        if let Ok(v) = version.cast::<PyVersion>() {
+            return self
+                .0
+                .try_contains(&v.get().0)
+                .map_err(|e| VersionError::new_err(e.to_string()));
         }
-        Ok(self.0.contains(v))
+        let text: String = version.extract()?;
+        self.0.contains_text(&text).map_err(|e| version_error(&e))
     }
 
     /// Versions in either range.

@@ -34,8 +34,8 @@ pub struct Criterion {
     pub text: String,
     /// The name, parsed.
     pub cpe: Cpe,
-    /// The version bounds as the feed wrote them (`>=2.4.0, <2.4.49`), when there are any.
-    pub bounds: Option<String>,
+    /// The version bounds, when there are any.
+    pub bounds: Option<Bounds>,
     /// NVD's `matchCriteriaId`, when given.
     pub id: Option<String>,
     /// The name with its version ANY, and the range the bounds make, when there are bounds.
@@ -61,6 +61,69 @@ impl Criterion {
                         .is_some_and(|v| range.contains(&v))
             }
         }
+    }
+}
+
+/// A criterion's version bounds, as NVD states them (`versionStartIncluding` …
+/// `versionEndExcluding`); at least one is given.
+///
+/// ```
+/// use exposure::cpe::Bounds;
+/// let bounds = Bounds { start_including: Some("2.4.0".into()), end_excluding: Some("2.4.49".into()), ..Bounds::default() };
+/// assert_eq!(bounds.to_string(), ">=2.4.0, <2.4.49");
+/// assert_eq!(bounds.fix(), Some("2.4.49"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Bounds {
+    /// `versionStartIncluding`.
+    pub start_including: Option<String>,
+    /// `versionStartExcluding`.
+    pub start_excluding: Option<String>,
+    /// `versionEndIncluding`.
+    pub end_including: Option<String>,
+    /// `versionEndExcluding`.
+    pub end_excluding: Option<String>,
+}
+
+impl Bounds {
+    /// The bounds with their NVD keys and comparison operators, in a fixed order.
+    fn parts(&self) -> [(&'static str, &'static str, Option<&str>); 4] {
+        [
+            (
+                "versionStartIncluding",
+                ">=",
+                self.start_including.as_deref(),
+            ),
+            (
+                "versionStartExcluding",
+                ">",
+                self.start_excluding.as_deref(),
+            ),
+            ("versionEndIncluding", "<=", self.end_including.as_deref()),
+            ("versionEndExcluding", "<", self.end_excluding.as_deref()),
+        ]
+    }
+
+    /// The version that fixes what the bounds describe: the excluded upper end, when there
+    /// is one.
+    pub fn fix(&self) -> Option<&str> {
+        self.end_excluding.as_deref().map(str::trim)
+    }
+}
+
+impl std::fmt::Display for Bounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for (_, op, value) in self.parts() {
+            if let Some(v) = value {
+                if !first {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{op}{v}")?;
+                first = false;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -95,6 +158,35 @@ pub struct Matched<'a> {
     pub criterion: &'a Criterion,
     /// The device's name.
     pub name: &'a Cpe,
+}
+
+/// A matched criterion as evidence: `{"criteria", "vulnerable", "bounds", "name"}` (the
+/// criterion as NVD wrote it, whether it makes a device vulnerable, its version bounds or
+/// null, and the device's name that satisfied it).
+///
+/// ```
+/// use exposure::cpe::{Applicability, Cpe};
+/// let statement = Applicability::from_nvd_json(&serde_json::json!([{ "nodes": [{ "operator": "OR",
+///     "cpeMatch": [{ "vulnerable": true, "versionEndExcluding": "1.3.2",
+///                    "criteria": "cpe:2.3:a:webmproject:libwebp:*:*:*:*:*:*:*:*" }] }] }]))?;
+/// let device: Vec<Cpe> = vec!["cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*".parse().unwrap()];
+/// let matched = statement.evaluate(&device).unwrap();
+/// assert_eq!(serde_json::to_value(&matched[0]).unwrap()["bounds"], "<1.3.2");
+/// # Ok::<(), exposure::cpe::ConfigurationError>(())
+/// ```
+impl serde::Serialize for Matched<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("criteria", &self.criterion.text)?;
+        map.serialize_entry("vulnerable", &self.criterion.vulnerable)?;
+        map.serialize_entry(
+            "bounds",
+            &self.criterion.bounds.as_ref().map(ToString::to_string),
+        )?;
+        map.serialize_entry("name", &self.name.to_fs())?;
+        map.end()
+    }
 }
 
 /// Why a configuration could not be read.
@@ -138,7 +230,7 @@ pub enum ConfigurationError {
 /// let statement = Applicability::from_nvd_json(&configurations)?;
 /// let device: Vec<Cpe> = vec!["cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*".parse().unwrap()];
 /// let matched = statement.evaluate(&device).expect("vulnerable");
-/// assert_eq!(matched[0].criterion.bounds.as_deref(), Some("<1.3.2"));
+/// assert_eq!(matched[0].criterion.bounds.as_ref().unwrap().to_string(), "<1.3.2");
 /// let patched: Vec<Cpe> = vec!["cpe:/a:webmproject:libwebp:1.3.2".parse().unwrap()];
 /// assert!(statement.evaluate(&patched).is_none());
 /// # Ok::<(), exposure::cpe::ConfigurationError>(())
@@ -214,19 +306,10 @@ impl Applicability {
             let mut m = serde_json::Map::new();
             m.insert("vulnerable".into(), Json::Bool(c.vulnerable));
             m.insert(name_key.into(), Json::String(c.text.clone()));
-            for part in c.bounds.as_deref().unwrap_or_default().split(", ") {
-                let (key, value) = if let Some(v) = part.strip_prefix(">=") {
-                    ("versionStartIncluding", v)
-                } else if let Some(v) = part.strip_prefix('>') {
-                    ("versionStartExcluding", v)
-                } else if let Some(v) = part.strip_prefix("<=") {
-                    ("versionEndIncluding", v)
-                } else if let Some(v) = part.strip_prefix('<') {
-                    ("versionEndExcluding", v)
-                } else {
-                    continue;
-                };
-                m.insert(key.into(), Json::String(value.to_owned()));
+            for (key, _, value) in c.bounds.iter().flat_map(Bounds::parts) {
+                if let Some(value) = value {
+                    m.insert(key.into(), Json::String(value.to_owned()));
+                }
             }
             if let Some(id) = &c.id {
                 m.insert("matchCriteriaId".into(), Json::String(id.clone()));
@@ -458,19 +541,15 @@ fn criteria(
                         path: path.clone(),
                         source,
                     })?;
-            let text = [
-                (">=", bounds.start_including),
-                (">", bounds.start_excluding),
-                ("<=", bounds.end_including),
-                ("<", bounds.end_excluding),
-            ]
-            .iter()
-            .filter_map(|(op, v)| v.map(|v| format!("{op}{v}")))
-            .collect::<Vec<_>>()
-            .join(", ");
+            let owned = |v: Option<&str>| v.map(str::to_owned);
             (
                 Some((cpe.with(Attribute::Version, Value::Any), range)),
-                Some(text),
+                Some(Bounds {
+                    start_including: owned(bounds.start_including),
+                    start_excluding: owned(bounds.start_excluding),
+                    end_including: owned(bounds.end_including),
+                    end_excluding: owned(bounds.end_excluding),
+                }),
             )
         } else {
             (None, None)

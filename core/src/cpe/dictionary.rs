@@ -44,6 +44,22 @@ pub enum DictionaryError {
     /// The document holds no `cpe-item`.
     #[error("no cpe-item in the document: not a CPE dictionary")]
     Empty,
+    /// The file could not be read or decompressed.
+    #[error("cannot read {path}: {source}")]
+    Input {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: crate::files::InputError,
+    },
+    /// The file's content is not a dictionary.
+    #[error("{path}: {source}")]
+    InFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong with its content.
+        source: Box<DictionaryError>,
+    },
 }
 
 /// The dictionary, indexed.
@@ -115,6 +131,23 @@ fn attribute(
 }
 
 impl Dictionary {
+    /// Reads NVD's dictionary XML from a file, gzipped or not.
+    ///
+    /// ```
+    /// let e = exposure::cpe::Dictionary::from_path("/nonexistent.xml".as_ref()).unwrap_err();
+    /// assert!(e.to_string().starts_with("cannot read /nonexistent.xml"));
+    /// ```
+    pub fn from_path(path: &std::path::Path) -> Result<Self, DictionaryError> {
+        let reader = crate::files::open(path).map_err(|source| DictionaryError::Input {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_xml(reader).map_err(|e| DictionaryError::InFile {
+            path: path.to_owned(),
+            source: Box::new(e),
+        })
+    }
+
     /// Reads a dictionary document (the official XML, uncompressed; give a gzip decoder for
     /// the `.xml.gz` NVD distributes).
     pub fn from_xml(reader: impl BufRead) -> Result<Self, DictionaryError> {

@@ -43,13 +43,13 @@ mod wfn;
 mod tests;
 
 pub use applicability::{
-    scheme_for, Applicability, Configuration, ConfigurationError, Criterion, Matched, Node,
+    scheme_for, Applicability, Bounds, Configuration, ConfigurationError, Criterion, Matched, Node,
     Operator,
 };
 pub use dictionary::{Dictionary, DictionaryError, Item};
 pub use error::{CpeError, CpeErrorKind};
 pub use matching::{compare_values, Relation};
-pub use name::{Attribute, Cpe, Part};
+pub use name::{Attribute, Binding, Cpe, Part};
 pub use normalize::{
     alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,
 };

@@ -214,6 +214,23 @@ impl Cpe {
         out
     }
 
+    /// The name in `binding`.
+    ///
+    /// ```
+    /// use exposure::cpe::{Binding, Cpe};
+    /// let ie: Cpe = "cpe:2.3:a:microsoft:internet_explorer:8.0:*:*:*:*:*:*:*".parse()?;
+    /// assert_eq!(ie.to_binding(Binding::Uri), "cpe:/a:microsoft:internet_explorer:8.0");
+    /// assert_eq!(Binding::from_name("wfn"), Some(Binding::Wfn));
+    /// # Ok::<(), exposure::cpe::CpeError>(())
+    /// ```
+    pub fn to_binding(&self, binding: Binding) -> String {
+        match binding {
+            Binding::Fs => self.to_fs(),
+            Binding::Uri => self.to_uri(),
+            Binding::Wfn => self.to_wfn(),
+        }
+    }
+
     /// The 2.3 formatted string, canonical: lower case, quoting only where needed.
     pub fn to_fs(&self) -> String {
         super::fs::bind(self)
@@ -301,5 +318,35 @@ impl std::str::FromStr for Cpe {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Cpe::parse(s)
+    }
+}
+
+/// A CPE binding: how a name is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Binding {
+    /// The 2.3 formatted string (canonical): `cpe:2.3:a:vendor:product:…`.
+    Fs,
+    /// The 2.2 URI: `cpe:/a:vendor:product`.
+    Uri,
+    /// Well-formed name text: `wfn:[part="a",vendor="…"]`.
+    Wfn,
+}
+
+impl Binding {
+    /// Every binding.
+    pub const ALL: [Binding; 3] = [Binding::Fs, Binding::Uri, Binding::Wfn];
+
+    /// The short name: `fs`, `uri`, `wfn`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Binding::Fs => "fs",
+            Binding::Uri => "uri",
+            Binding::Wfn => "wfn",
+        }
+    }
+
+    /// The binding with this short name (`fs`, `uri`, `wfn`).
+    pub fn from_name(name: &str) -> Option<Binding> {
+        Self::ALL.into_iter().find(|b| b.name() == name)
     }
 }

@@ -1,10 +1,9 @@
 //! CycloneDX JSON BOMs (1.2–1.6): the BOM describes one device; its components, nested ones
 //! included, are the installed software.
 
-use super::CpeClaim;
 use super::{InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 
 pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
@@ -42,10 +41,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             .unwrap_or(origin);
         (id.to_owned(), id.to_owned())
     };
-    let mut report = LoadReport {
-        files: 1,
-        ..LoadReport::default()
-    };
+    let mut report = LoadReport::one_file();
     let mut software = Vec::new();
     // Pre-order walk in document order: a stack holding siblings in reverse.
     let mut pending = bom.opt_objs("components").map_err(malformed)?;
@@ -58,11 +54,13 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             .flatten()
             .or(component.opt_str("name").ok().flatten())
             .map(str::to_owned);
+        let mut note = None;
         software.extend(report.kept_or_skipped(
             origin,
             record.as_deref(),
-            parse_component(&component),
+            parse_component(&component, &mut note),
         ));
+        report.partly_used(origin, record.as_deref(), note);
         match component.opt_objs("components") {
             Ok(children) => pending.extend(children.into_iter().rev()),
             Err(FieldError { path, message }) => {
@@ -79,7 +77,12 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     Ok(LoadedFleet::one_device(id, name, software, report))
 }
 
-fn parse_component(component: &Obj<'_>) -> Result<Software, FieldError> {
+/// One component; `note` receives a problem that leaves the item usable (a CPE name beside
+/// the purl that does not parse).
+fn parse_component(
+    component: &Obj<'_>,
+    note: &mut Option<FieldError>,
+) -> Result<Software, FieldError> {
     let version = component.opt_str("version")?;
     let cpe = component.opt_str("cpe")?;
     let Some(purl) = component.opt_str("purl")? else {
@@ -102,6 +105,6 @@ fn parse_component(component: &Obj<'_>) -> Result<Software, FieldError> {
         path: component.child_path("purl"),
         message: e.to_string(),
     })?;
-    software.cpe = cpe.map(CpeClaim::stated);
+    *note = software.claim_stated_cpe(cpe, || component.child_path("cpe"));
     Ok(software)
 }

@@ -21,6 +21,26 @@ pub struct Distro {
     pub release: String,
 }
 
+/// Why a distribution release could not be named.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DistroError {
+    /// Not a release this engine knows by that name.
+    #[error("unknown distro {0:?} (debian-12, bookworm, ubuntu-22.04, alpine-3.19)")]
+    UnknownName(String),
+    /// The os-release file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Input {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: crate::files::InputError,
+    },
+    /// The os-release file names no Debian, Ubuntu or Alpine release.
+    #[error("{0}: not a Debian, Ubuntu or Alpine os-release (ID and VERSION_ID)")]
+    NotAnOsRelease(std::path::PathBuf),
+}
+
 /// Distribution families whose advisories the engine reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -80,6 +100,32 @@ impl Distro {
             _ if version_id.is_empty() => None,
             _ => Some(Distro::new(family, version_id)),
         }
+    }
+
+    /// The release a person names: `debian-12`, `bookworm`, `ubuntu-22.04`, `alpine-3.19`
+    /// (the spellings of a purl's `distro` qualifier).
+    ///
+    /// ```
+    /// use exposure::inventory::Distro;
+    /// assert_eq!(Distro::from_name("bookworm")?.osv_ecosystem(), "Debian:12");
+    /// assert_eq!(Distro::from_name("alpine-3.19")?.osv_ecosystem(), "Alpine:v3.19");
+    /// assert!(Distro::from_name("windows-11").is_err());
+    /// # Ok::<(), exposure::inventory::DistroError>(())
+    /// ```
+    pub fn from_name(name: &str) -> Result<Distro, DistroError> {
+        Self::from_purl_qualifier("deb", name)
+            .or_else(|| Self::from_purl_qualifier("apk", name))
+            .ok_or_else(|| DistroError::UnknownName(name.to_owned()))
+    }
+
+    /// The release a device's `/etc/os-release` file describes (see
+    /// [`Distro::from_os_release`]).
+    pub fn from_os_release_file(path: &std::path::Path) -> Result<Distro, DistroError> {
+        let text = crate::files::read_text(path).map_err(|source| DistroError::Input {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_os_release(&text).ok_or_else(|| DistroError::NotAnOsRelease(path.to_owned()))
     }
 
     /// The release named by a purl's `distro` qualifier (`debian-12`, `bookworm`,

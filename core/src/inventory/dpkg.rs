@@ -9,8 +9,9 @@
 
 use super::{Distro, LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
+use crate::load_report::{Consequence, LoadReport, Problem};
+use crate::parsed::Parsed;
 use crate::purl::Purl;
-use crate::report::{Consequence, LoadReport, Problem};
 use std::collections::BTreeMap;
 
 /// One stanza of the status database.
@@ -130,13 +131,10 @@ pub fn parse_status(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Dp
 /// let item = &loaded.fleet.devices[0].software[0];
 /// assert_eq!((item.ecosystem.to_string(), item.name.as_str()), ("Debian:12".to_owned(), "openssl"));
 /// assert_eq!(item.packages, ["libssl3", "openssl"]);
-/// assert_eq!(item.purl.as_deref(), Some("pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=source&distro=debian-12"));
+/// assert_eq!(item.purl.as_ref().map(|p| p.text()), Some("pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=source&distro=debian-12"));
 /// ```
 pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> LoadedFleet {
-    let mut report = LoadReport {
-        files: 1,
-        ..LoadReport::default()
-    };
+    let mut report = LoadReport::one_file();
     let packages = parse_status(status, device_id, &mut report);
     let (ecosystem, vendor) = if let Some(d) = distro {
         (
@@ -200,7 +198,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
                 ecosystem: ecosystem.clone(),
                 name,
                 version,
-                purl: Some(purl.to_string()),
+                purl: Some(Parsed::from_parts(&purl.to_string(), purl)),
                 packages,
                 cpe: None,
             }

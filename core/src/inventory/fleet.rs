@@ -5,7 +5,7 @@
 use super::{Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
 use crate::json::{FieldError, Obj};
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -20,10 +20,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     };
     let root = Obj::new(document, String::new()).map_err(malformed)?;
     let devices = root.opt_objs("devices").map_err(malformed)?;
-    let mut report = LoadReport {
-        files: 1,
-        ..LoadReport::default()
-    };
+    let mut report = LoadReport::one_file();
     let mut fleet = Fleet::default();
     let mut seen = HashSet::new();
     // Equal items of different devices become one, as they are read.
@@ -84,7 +81,10 @@ fn parse_device(
     let mut software = Vec::new();
     for item in device.opt_objs("software")? {
         unknown_fields(&item, &SOFTWARE_FIELDS, origin, &id, report);
-        match parse_software(&item) {
+        let mut note = None;
+        let parsed = parse_software(&item, &mut note);
+        report.partly_used(origin, Some(&id), note);
+        match parsed {
             Ok(s) => software.push(std::sync::Arc::new(s)),
             // A bad software entry costs only itself: the device keeps the rest.
             Err(FieldError { path, message }) => {
@@ -111,11 +111,13 @@ fn parse_device(
     })
 }
 
-fn parse_software(item: &Obj<'_>) -> Result<Software, FieldError> {
+/// One software item; `note` receives a problem that leaves the item usable (a CPE name
+/// beside the purl that does not parse).
+fn parse_software(item: &Obj<'_>, note: &mut Option<FieldError>) -> Result<Software, FieldError> {
     let cpe = item.opt_str("cpe")?;
     let mut software = parse_named_software(item, cpe)?;
     if software.cpe.is_none() {
-        software.cpe = cpe.map(super::CpeClaim::stated);
+        *note = software.claim_stated_cpe(cpe, || item.child_path("cpe"));
     }
     Ok(software)
 }

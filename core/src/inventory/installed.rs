@@ -8,7 +8,7 @@ use super::windows::InstalledProgram;
 use super::{CpeClaim, LoadedFleet, Software};
 use crate::cpe::Normalizer;
 use crate::ecosystem::Ecosystem;
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
 
 /// Whether text is a CSV list of installed programs: its header names `DisplayName`.
 pub(crate) fn is_csv_list(text: &str) -> bool {
@@ -20,7 +20,7 @@ pub(crate) fn is_csv_list(text: &str) -> bool {
 /// `DisplayName`.
 pub(crate) fn is_json_list(text: &str) -> bool {
     let head = text.trim_start();
-    head.starts_with('[') && crate::input::head(head, 4096).contains("\"DisplayName\"")
+    head.starts_with('[') && crate::files::head(head, 4096).contains("\"DisplayName\"")
 }
 
 /// Programs from a CSV or JSON list. Column and key names are matched without regard to
@@ -163,12 +163,7 @@ pub fn load_device(
             version: program.version.trim().to_owned(),
             purl: None,
             packages: Vec::new(),
-            cpe: best.map(|c| CpeClaim {
-                name: c.cpe.to_string(),
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                confidence: (c.confidence * 100.0).round().clamp(0.0, 100.0) as u8,
-                rule: c.rule.to_owned(),
-            }),
+            cpe: best.map(|c| CpeClaim::guessed(c.cpe, c.confidence, c.rule)),
         });
     }
     if unrecognised > 0 {
@@ -205,7 +200,7 @@ mod tests {
         assert_eq!(software.len(), 2);
         let firefox = software[0].cpe.as_ref().expect("guessed");
         assert_eq!(
-            firefox.name,
+            firefox.name.text(),
             "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*"
         );
         assert_eq!(firefox.confidence, 95);

@@ -1,8 +1,10 @@
 //! What devices run: a [`Fleet`] of [`Device`]s, each with its installed [`Software`].
 //!
-//! Loaders: CycloneDX 1.2–1.6 JSON SBOMs (one device per document) and the JSON fleet format
-//! (see the README, "Fleet format"). [`load_str`] tells them apart by content. Bad entries are
-//! reported in a [`LoadReport`] with their location and left out; the rest is kept.
+//! Loaders, told apart by content ([`load_text`], [`load_path`]): CycloneDX 1.2–1.6 and SPDX
+//! 2.x JSON SBOMs (one device per document), the JSON fleet format (see the README, "Fleet
+//! format"), dpkg status databases, `rpm -qa` output, Windows registry exports of the
+//! Uninstall keys and lists of installed programs. Bad entries are reported in a
+//! [`LoadReport`] with their location and left out; the rest is kept.
 
 mod cyclonedx;
 mod distro;
@@ -13,14 +15,15 @@ pub mod rpm;
 mod spdx;
 pub mod windows;
 
-pub use distro::{Distro, Family};
+pub use distro::{Distro, DistroError, Family};
 
 #[cfg(test)]
 mod tests;
 
 use crate::ecosystem::Ecosystem;
+use crate::load_report::LoadReport;
+use crate::parsed::Parsed;
 use crate::purl::Purl;
-use crate::report::LoadReport;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -70,9 +73,9 @@ pub struct Software {
     pub name: String,
     /// The installed version, as reported.
     pub version: String,
-    /// The package URL, when the inventory gave one.
+    /// The package URL, when the inventory gave one (parsed once, shown as written).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purl: Option<String>,
+    pub purl: Option<Parsed<Purl>>,
     /// For a distro source package, the binary packages installed from it (`libssl3`,
     /// `openssl`); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -86,8 +89,8 @@ pub struct Software {
 /// A CPE name for a software item and how it was obtained.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CpeClaim {
-    /// The name, as a CPE 2.3 formatted string or 2.2 URI.
-    pub name: String,
+    /// The name (a CPE 2.3 formatted string or 2.2 URI as written), parsed once.
+    pub name: Parsed<crate::cpe::Cpe>,
     /// How sure the name is, in percent: 100 when the inventory gave it, the normaliser's
     /// confidence when it was guessed.
     pub confidence: u8,
@@ -97,11 +100,29 @@ pub struct CpeClaim {
 
 impl CpeClaim {
     /// A CPE name the inventory stated.
-    pub fn stated(name: &str) -> Self {
-        CpeClaim {
-            name: name.trim().to_owned(),
+    ///
+    /// ```
+    /// use exposure::inventory::CpeClaim;
+    /// let claim = CpeClaim::stated("cpe:/a:mozilla:firefox:121.0")?;
+    /// assert_eq!((claim.name.text(), claim.confidence), ("cpe:/a:mozilla:firefox:121.0", 100));
+    /// assert!(CpeClaim::stated("firefox").is_err());
+    /// # Ok::<(), exposure::cpe::CpeError>(())
+    /// ```
+    pub fn stated(name: &str) -> Result<Self, crate::cpe::CpeError> {
+        Ok(CpeClaim {
+            name: Parsed::new(name)?,
             confidence: 100,
             rule: "inventory".to_owned(),
+        })
+    }
+
+    /// A CPE name a normalisation rule guessed, with its confidence (0–1).
+    pub(crate) fn guessed(cpe: crate::cpe::Cpe, confidence: f32, rule: &str) -> Self {
+        CpeClaim {
+            name: Parsed::from_parts(&cpe.to_fs(), cpe),
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            confidence: (confidence * 100.0).round().clamp(0.0, 100.0) as u8,
+            rule: rule.to_owned(),
         }
     }
 }
@@ -168,7 +189,7 @@ impl Software {
                     ecosystem,
                     name: source.to_owned(),
                     version: source_version.to_owned(),
-                    purl: Some(text.trim().to_owned()),
+                    purl: Some(Parsed::from_parts(text.trim(), purl.clone())),
                     packages: vec![purl.name.clone()],
                     cpe: None,
                 });
@@ -185,7 +206,7 @@ impl Software {
             name,
             ecosystem,
             version,
-            purl: Some(text.trim().to_owned()),
+            purl: Some(Parsed::from_parts(text.trim(), purl)),
             packages: Vec::new(),
             cpe: None,
         })
@@ -233,8 +254,31 @@ impl Software {
             version,
             purl: None,
             packages: Vec::new(),
-            cpe: Some(CpeClaim::stated(text)),
+            cpe: Some(CpeClaim {
+                name: Parsed::from_parts(text.trim(), cpe),
+                confidence: 100,
+                rule: "inventory".to_owned(),
+            }),
         })
+    }
+
+    /// Attaches the CPE name an inventory states beside a purl. A name that does not parse
+    /// is returned as a problem at `field`, and the item is kept without it.
+    pub(crate) fn claim_stated_cpe(
+        &mut self,
+        text: Option<&str>,
+        field: impl FnOnce() -> String,
+    ) -> Option<crate::json::FieldError> {
+        match CpeClaim::stated(text?) {
+            Ok(claim) => {
+                self.cpe = Some(claim);
+                None
+            }
+            Err(e) => Some(crate::json::FieldError {
+                path: field(),
+                message: format!("{e}: the item is matched without it"),
+            }),
+        }
     }
 }
 
@@ -322,10 +366,10 @@ impl Fleet {
     /// memory a fleet takes by the repetition; matching and findings are unchanged.
     ///
     /// ```
-    /// use exposure::inventory::load_str;
-    /// let mut fleet = load_str(r#"{"devices": [
+    /// use exposure::inventory::{load_text, LoadOptions};
+    /// let mut fleet = load_text(r#"{"devices": [
     ///   {"id": "a", "software": [{"purl": "pkg:npm/lodash@4.17.20"}]},
-    ///   {"id": "b", "software": [{"purl": "pkg:npm/lodash@4.17.20"}]}]}"#, "fleet")?.fleet;
+    ///   {"id": "b", "software": [{"purl": "pkg:npm/lodash@4.17.20"}]}]}"#, "fleet", &LoadOptions::default())?.fleet;
     /// assert_eq!(fleet.share_software(), 1);
     /// let (a, b) = (&fleet.devices[0].software[0], &fleet.devices[1].software[0]);
     /// assert!(std::sync::Arc::ptr_eq(a, b));
@@ -395,13 +439,13 @@ impl LoadedFleet {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InventoryError {
-    /// The file could not be read.
+    /// The file could not be read, decompressed or decoded as text.
     #[error("cannot read {path}: {source}")]
-    Io {
+    Input {
         /// The path.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// What failed.
+        source: crate::files::InputError,
     },
     /// The input is not JSON.
     #[error("{origin}: not JSON: {message}")]
@@ -479,10 +523,7 @@ pub fn load_text(
                 message: e.to_string(),
             }
         })?;
-        let report = LoadReport {
-            files: 1,
-            ..LoadReport::default()
-        };
+        let report = LoadReport::one_file();
         return Ok(installed::load_device(
             &programs, origin, normalizer, report,
         ));
@@ -491,16 +532,13 @@ pub fn load_text(
         return Ok(rpm::load_device(text, origin));
     }
     if installed::is_csv_list(text) || installed::is_json_list(text) {
-        let mut report = LoadReport {
-            files: 1,
-            ..LoadReport::default()
-        };
+        let mut report = LoadReport::one_file();
         let programs = installed::parse_list(text, origin, &mut report);
         return Ok(installed::load_device(
             &programs, origin, normalizer, report,
         ));
     }
-    load_str(text, origin)
+    load_json(text, origin)
 }
 
 /// Whether text is a dpkg status database: its first field is `Package:`.
@@ -509,15 +547,9 @@ fn is_dpkg_status(text: &str) -> bool {
 }
 
 /// Loads an inventory from JSON text: a CycloneDX BOM, an SPDX 2.x document or a fleet
-/// document, told apart by content. `origin` names the input in problems (and is the device id of a BOM without one).
-///
-/// ```
-/// let loaded = exposure::inventory::load_str(r#"{"devices": [{"id": "web-01", "value": "high",
-///     "software": [{"purl": "pkg:pypi/requests@2.28.1"}]}]}"#, "fleet.json")?;
-/// assert_eq!(loaded.fleet.devices[0].software[0].name, "requests");
-/// # Ok::<(), exposure::inventory::InventoryError>(())
-/// ```
-pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
+/// document, told apart by content. `origin` names the input in problems (and is the device
+/// id of a BOM without one).
+fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
     let document: serde_json::Value =
         serde_json::from_str(text).map_err(|e| InventoryError::NotJson {
             origin: origin.to_owned(),
@@ -540,22 +572,18 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError>
     }
 }
 
-/// Loads an inventory file (see [`load_str`]).
-pub fn load_path(path: &Path) -> Result<LoadedFleet, InventoryError> {
-    load_path_with(path, &LoadOptions::default())
-}
-
 /// Loads an inventory file of any format [`load_text`] reads; gzip is undone.
-pub fn load_path_with(
-    path: &Path,
-    options: &LoadOptions<'_>,
-) -> Result<LoadedFleet, InventoryError> {
-    let text = crate::input::read_text(path).map_err(|e| InventoryError::Io {
+///
+/// ```no_run
+/// use exposure::inventory::{load_path, LoadOptions};
+/// let loaded = load_path("bom.json".as_ref(), &LoadOptions::default())?;
+/// println!("{} devices, {}", loaded.fleet.devices.len(), loaded.report);
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+pub fn load_path(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedFleet, InventoryError> {
+    let text = crate::files::read_text(path).map_err(|source| InventoryError::Input {
         path: path.to_owned(),
-        source: match e {
-            crate::input::InputError::Io(io) => io,
-            other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
-        },
+        source,
     })?;
     load_text(&text, &path.display().to_string(), options)
 }

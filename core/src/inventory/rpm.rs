@@ -6,7 +6,10 @@
 
 use super::{LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
+use crate::parsed::Parsed;
+use crate::purl::Purl;
+use std::collections::BTreeMap;
 
 const ARCHES: [&str; 12] = [
     "x86_64", "noarch", "i686", "i586", "i386", "aarch64", "ppc64le", "ppc64", "s390x", "armv7hl",
@@ -117,10 +120,7 @@ pub(crate) fn recognizes(text: &str) -> bool {
 
 /// A device from `rpm -qa` output; a line that does not parse is a located problem.
 pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
-    let mut report = LoadReport {
-        files: 1,
-        ..LoadReport::default()
-    };
+    let mut report = LoadReport::one_file();
     let mut software = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -133,16 +133,7 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
                 let version = p.evr();
                 software.push(Software {
                     ecosystem: Ecosystem::Other("Red Hat".to_owned()),
-                    purl: Some(format!(
-                        "pkg:rpm/{}@{}?arch={}{}",
-                        p.name,
-                        format_args!("{}-{}", p.version, p.release),
-                        p.arch,
-                        p.epoch
-                            .as_deref()
-                            .map(|e| format!("&epoch={e}"))
-                            .unwrap_or_default()
-                    )),
+                    purl: Some(purl_of(&p)),
                     name: p.name,
                     version,
                     packages: Vec::new(),
@@ -162,6 +153,23 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
         }
     }
     LoadedFleet::one_device(device_id, device_id, software, report)
+}
+
+/// The package URL of an installed rpm: `pkg:rpm/NAME@VERSION-RELEASE?arch=A[&epoch=E]`.
+fn purl_of(p: &RpmPackage) -> Parsed<Purl> {
+    let mut qualifiers = BTreeMap::from([("arch".to_owned(), p.arch.clone())]);
+    if let Some(epoch) = &p.epoch {
+        qualifiers.insert("epoch".to_owned(), epoch.clone());
+    }
+    let purl = Purl {
+        ty: "rpm".to_owned(),
+        namespace: None,
+        name: p.name.clone(),
+        version: Some(format!("{}-{}", p.version, p.release)),
+        qualifiers,
+        subpath: None,
+    };
+    Parsed::from_parts(&purl.to_string(), purl)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! name and no purl is vendor software; a package with neither cannot be matched and is
 //! reported.
 
-use super::{CpeClaim, InventoryError, LoadedFleet, Software};
+use super::{InventoryError, LoadedFleet, Software};
 use crate::json::{FieldError, Obj};
-use crate::report::LoadReport;
+use crate::load_report::LoadReport;
 use serde_json::Value;
 
 pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
@@ -22,10 +22,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
         .map_err(malformed)?
         .unwrap_or(origin)
         .to_owned();
-    let mut report = LoadReport {
-        files: 1,
-        ..LoadReport::default()
-    };
+    let mut report = LoadReport::one_file();
     let mut software = Vec::new();
     for package in doc.opt_objs("packages").map_err(malformed)? {
         report.records_read += 1;
@@ -35,7 +32,10 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             .flatten()
             .or(package.opt_str("name").ok().flatten())
             .map(str::to_owned);
-        software.extend(report.kept_or_skipped(origin, record.as_deref(), parse_package(&package)));
+        let mut note = None;
+        let parsed = parse_package(&package, &mut note);
+        software.extend(report.kept_or_skipped(origin, record.as_deref(), parsed));
+        report.partly_used(origin, record.as_deref(), note);
     }
     Ok(LoadedFleet::one_device(
         name.clone(),
@@ -45,7 +45,9 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     ))
 }
 
-fn parse_package(package: &Obj<'_>) -> Result<Software, FieldError> {
+/// One package; `note` receives a problem that leaves the item usable (a CPE name beside the
+/// purl that does not parse).
+fn parse_package(package: &Obj<'_>, note: &mut Option<FieldError>) -> Result<Software, FieldError> {
     let version = package.opt_str("versionInfo")?;
     let mut purl = None;
     let mut cpe = None;
@@ -66,7 +68,7 @@ fn parse_package(package: &Obj<'_>) -> Result<Software, FieldError> {
                 path: refs.clone(),
                 message: e.to_string(),
             })?;
-            software.cpe = cpe.map(CpeClaim::stated);
+            *note = software.claim_stated_cpe(cpe, || refs.clone());
             Ok(software)
         }
         (None, Some(cpe)) => Software::from_cpe(cpe, package.opt_str("name")?, version).map_err(|e| FieldError {
@@ -82,7 +84,7 @@ fn parse_package(package: &Obj<'_>) -> Result<Software, FieldError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::inventory::load_str;
+    use crate::inventory::load_text;
 
     #[test]
     fn spdx_packages_by_purl_and_cpe() {
@@ -105,7 +107,12 @@ mod tests {
              "externalRefs": [{"referenceCategory": "PACKAGE_MANAGER", "referenceType": "purl",
                 "referenceLocator": "pkg:pypi/requests@2.31.0"}]}
           ]}"#;
-        let loaded = load_str(text, "sbom.spdx.json").expect("SPDX");
+        let loaded = load_text(
+            text,
+            "sbom.spdx.json",
+            &crate::inventory::LoadOptions::default(),
+        )
+        .expect("SPDX");
         let device = &loaded.fleet.devices[0];
         assert_eq!(device.id, "build-host-7");
         let names: Vec<(&str, &str, &str)> = device

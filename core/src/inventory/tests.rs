@@ -2,7 +2,12 @@ use super::*;
 
 #[test]
 fn fleet_format_loads_purls_and_triples() {
-    let loaded = load_str(crate::demo::FLEET_JSON, "demo").unwrap();
+    let loaded = load_text(
+        crate::demo::FLEET_JSON,
+        "demo",
+        &crate::inventory::LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(
         loaded.report.problem_count, 0,
         "{:?}",
@@ -39,7 +44,7 @@ fn fleet_problems_are_located_and_good_entries_kept() {
         {"id": "b"},
         {"name": "no id"}
     ]}"#;
-    let loaded = load_str(text, "f.json").unwrap();
+    let loaded = load_text(text, "f.json", &crate::inventory::LoadOptions::default()).unwrap();
     let shown: Vec<String> = loaded
         .report
         .problems
@@ -79,7 +84,7 @@ fn cyclonedx_nested_components_in_document_order() {
         {"name": "b", "version": "3.0.0", "purl": "pkg:npm/b"},
         {"name": "Windows 10", "version": "22H2", "cpe": "cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*"}
       ]}"#;
-    let loaded = load_str(text, "bom.json").unwrap();
+    let loaded = load_text(text, "bom.json", &crate::inventory::LoadOptions::default()).unwrap();
     let device = &loaded.fleet.devices[0];
     assert_eq!(
         (device.id.as_str(), device.name.as_str()),
@@ -102,7 +107,7 @@ fn cyclonedx_nested_components_in_document_order() {
     let os = &device.software[3];
     assert_eq!(os.ecosystem.to_string(), "cpe");
     assert_eq!(
-        os.cpe.as_ref().map(|c| (c.name.as_str(), c.confidence)),
+        os.cpe.as_ref().map(|c| (c.name.text(), c.confidence)),
         Some(("cpe:2.3:o:microsoft:windows_10:22h2:*:*:*:*:*:*:*", 100))
     );
     assert_eq!(loaded.report.records_skipped, 1);
@@ -115,15 +120,19 @@ fn cyclonedx_nested_components_in_document_order() {
 #[test]
 fn unknown_documents_are_errors() {
     assert!(matches!(
-        load_str("[]", "x"),
+        load_text("[]", "x", &crate::inventory::LoadOptions::default()),
         Err(InventoryError::UnknownFormat { .. })
     ));
     assert!(matches!(
-        load_str("{", "x"),
+        load_text("{", "x", &crate::inventory::LoadOptions::default()),
         Err(InventoryError::NotJson { .. })
     ));
     assert!(matches!(
-        load_str(r#"{"devices": 3}"#, "x"),
+        load_text(
+            r#"{"devices": 3}"#,
+            "x",
+            &crate::inventory::LoadOptions::default()
+        ),
         Err(InventoryError::Malformed { .. })
     ));
 }

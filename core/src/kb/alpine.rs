@@ -9,8 +9,8 @@
 
 use super::{Advisory, AffectedPackage, AffectedRange};
 use crate::ecosystem::Ecosystem;
+use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::range::OsvEvent;
-use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 
 /// Whether text is a secdb document (its head names `distroversion` and `secfixes`).
@@ -108,7 +108,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     OsvEvent::Introduced("0".to_owned()),
                     OsvEvent::Fixed(fixed.clone()),
                 ];
-                let range = AffectedRange::new("ECOSYSTEM", events, &ecosystem);
+                let range = AffectedRange::new(super::RangeType::Ecosystem, events, &ecosystem);
                 if let super::RangeEvaluation::Unevaluated(reason) = &range.evaluation {
                     report.problem(Problem::new(
                         origin,

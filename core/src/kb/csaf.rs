@@ -8,11 +8,11 @@
 //! statements (loaded from the same document) clear it on a device whose platform CPE the
 //! inventory names.
 
+use super::advisory::Cached;
 use super::{Advisory, AffectedPackage, AffectedRange, SeverityScore, VexProduct};
 use crate::ecosystem::Ecosystem;
-use crate::purl::Purl;
+use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::range::OsvEvent;
-use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 
 /// Whether a parsed document is a CSAF security advisory.
@@ -60,7 +60,7 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
             .filter_map(Value::as_str)
         {
             let purl = match products.get(id) {
-                Some((Some(VexProduct::Purl(p)), _)) => p.parse::<Purl>().ok(),
+                Some((Some(VexProduct::Purl(p)), _)) => Some(p.value()),
                 _ => None,
             };
             let Some(purl) = purl.filter(|p| p.ty == "rpm") else {
@@ -96,7 +96,11 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
                     ecosystem: ecosystem.clone(),
                     name,
                     purl: None,
-                    ranges: vec![AffectedRange::new("ECOSYSTEM", events, &ecosystem)],
+                    ranges: vec![AffectedRange::new(
+                        super::RangeType::Ecosystem,
+                        events,
+                        &ecosystem,
+                    )],
                     versions: Vec::new(),
                     severity: Vec::new(),
                     will_not_fix: None,
@@ -127,6 +131,7 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
                                 .and_then(Value::as_str)
                                 .map(str::to_owned),
                             source: origin.to_owned(),
+                            parsed: Cached::default(),
                         })
                 })
             })

@@ -16,11 +16,12 @@
 //! versions and are left out. Free-text versions as older records write them (`< 1.26.18`,
 //! `>= 2.0.0, < 2.0.7`) are read as comparators. What cannot be read is reported.
 
+use super::advisory::Cached;
 use super::{Advisory, AffectedPackage, AffectedRange, SeverityScore};
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
+use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::range::OsvEvent;
-use crate::report::{Consequence, LoadReport, Problem};
 use serde_json::Value;
 
 /// Whether a document is a CVE 5 record (the whole text is searched: keys written in
@@ -141,6 +142,7 @@ pub(crate) fn parse(
                         score: vector.to_owned(),
                         issuer: issuer.clone(),
                         source: origin.to_owned(),
+                        parsed: Cached::default(),
                     });
                 }
             }
@@ -194,7 +196,7 @@ pub(crate) fn parse(
                         Some((v, true)) => events.push(OsvEvent::LastAffected(v.clone())),
                         None => {}
                     }
-                    AffectedRange::new("ECOSYSTEM", events, &ecosystem)
+                    AffectedRange::new(super::RangeType::Ecosystem, events, &ecosystem)
                 })
                 .collect();
             affected.push(AffectedPackage {

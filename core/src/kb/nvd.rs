@@ -7,9 +7,10 @@
 //! configurations) for the CPE matcher. The KEV facts NVD copies into API 2.0 records
 //! (`cisaExploitAdd`, `cisaActionDue`) are returned too.
 
+use super::advisory::Cached;
 use super::{Advisory, SeverityScore};
 use crate::cpe::Applicability;
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -239,6 +240,7 @@ fn record_v1(
                 score: vector.to_owned(),
                 issuer: Some("nvd@nist.gov".to_owned()),
                 source: origin.to_owned(),
+                parsed: Cached::default(),
             });
         }
     }
@@ -309,6 +311,7 @@ fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRe
                 score: vector.to_owned(),
                 issuer,
                 source: origin.to_owned(),
+                parsed: Cached::default(),
             });
         }
     }

@@ -1,8 +1,9 @@
 //! The OSV schema (<https://ossf.github.io/osv-schema/>) into [`Advisory`] values.
 
+use super::advisory::Cached;
 use super::{
     Advisory, AffectedPackage, AffectedRange, Consequence, LoadReport, Problem, RangeEvaluation,
-    SeverityScore,
+    RangeType, SeverityScore,
 };
 use crate::ecosystem::Ecosystem;
 use crate::json::{FieldError, Obj};
@@ -29,6 +30,26 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
         }
     };
     parse_value(&document, origin, report)
+}
+
+/// Parses one OSV record written in YAML. Scalars must be written as OSV types them: a
+/// version YAML would read as a number (`1.10`) is a problem, never silently `1.1`.
+pub(super) fn parse_yaml(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Advisory> {
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(value) => parse_value(&value, origin, report),
+        Err(e) => {
+            report.records_read += 1;
+            report.records_skipped += 1;
+            report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                format!("not YAML: {e}"),
+                Consequence::Skipped,
+            ));
+            Vec::new()
+        }
+    }
 }
 
 /// Like [`parse_document`], over a document already parsed (from JSON or YAML).
@@ -70,6 +91,7 @@ fn severities(obj: &Obj<'_>, origin: &str) -> Result<Vec<SeverityScore>, FieldEr
                 score: s.req_str("score")?.to_owned(),
                 issuer: None,
                 source: origin.to_owned(),
+                parsed: Cached::default(),
             })
         })
         .collect()
@@ -182,10 +204,10 @@ fn parse_affected(
     let package_name = package.req_str("name")?.to_owned();
     let mut ranges = Vec::new();
     for range in entry.opt_objs("ranges")? {
-        let kind = range.req_str("type")?.to_owned();
-        let built = AffectedRange::new(&kind, parse_events(&range)?, &ecosystem);
+        let kind = RangeType::from_osv(range.req_str("type")?);
+        let built = AffectedRange::new(kind, parse_events(&range)?, &ecosystem);
         if let (RangeEvaluation::Unevaluated(reason), Some(scheme)) =
-            (&built.evaluation, scheme_for(&kind, &ecosystem))
+            (&built.evaluation, scheme_for(&built.kind, &ecosystem))
         {
             // Commit ranges and ecosystems without a known order are expected to be
             // unevaluable by version; a range that should evaluate but does not is reported.
@@ -290,22 +312,26 @@ fn sorted_versions(listed: Vec<&str>) -> Vec<String> {
 }
 
 /// The scheme a range of this type is ordered by in this ecosystem.
-fn scheme_for(kind: &str, ecosystem: &Ecosystem) -> Option<Scheme> {
+fn scheme_for(kind: &RangeType, ecosystem: &Ecosystem) -> Option<Scheme> {
     match kind {
         // SEMVER ranges use SemVer order whatever the ecosystem; the ecosystem's own SemVer
         // dialect decides what spellings an installed version may have.
-        "SEMVER" => Some(match ecosystem.scheme() {
+        RangeType::Semver => Some(match ecosystem.scheme() {
             Some(scheme @ (Scheme::Npm | Scheme::Golang | Scheme::Cargo)) => scheme,
             _ => Scheme::Semver,
         }),
-        "ECOSYSTEM" => ecosystem.scheme(),
-        _ => None,
+        RangeType::Ecosystem => ecosystem.scheme(),
+        RangeType::Git | RangeType::Other(_) => None,
     }
 }
 
-pub(super) fn evaluate(kind: &str, ecosystem: &Ecosystem, events: &[OsvEvent]) -> RangeEvaluation {
+pub(super) fn evaluate(
+    kind: &RangeType,
+    ecosystem: &Ecosystem,
+    events: &[OsvEvent],
+) -> RangeEvaluation {
     let Some(scheme) = scheme_for(kind, ecosystem) else {
-        return RangeEvaluation::Unevaluated(if kind == "GIT" {
+        return RangeEvaluation::Unevaluated(if *kind == RangeType::Git {
             "commit range: not evaluated against versions".to_owned()
         } else {
             format!("no version order known for {kind} ranges of ecosystem {ecosystem}")

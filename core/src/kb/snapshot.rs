@@ -16,19 +16,21 @@
 //! A file that is not a snapshot, of another format version, truncated or corrupted is a
 //! [`SnapshotError`] naming which.
 
+use super::advisory::Cached;
 use super::{
     Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, NvdRecord,
     SeverityScore, VexProduct, VexStatement, VexStatus,
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
+use crate::parsed::Parsed;
 use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
@@ -95,6 +97,8 @@ struct AdvisoryData {
     source: String,
     sources: Vec<String>,
     applicability: Option<String>,
+    /// The input the statement came from (cited when it matches).
+    applicability_source: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -158,6 +162,7 @@ fn severity_in(s: SeverityData) -> SeverityScore {
         score: s.score,
         issuer: s.issuer,
         source: s.source,
+        parsed: Cached::default(),
     }
 }
 
@@ -224,7 +229,7 @@ impl KnowledgeBase {
                         ranges: p
                             .ranges
                             .iter()
-                            .map(|r| (r.kind.clone(), r.events.iter().map(event_out).collect()))
+                            .map(|r| (r.kind.to_string(), r.events.iter().map(event_out).collect()))
                             .collect(),
                         versions: p.versions.clone(),
                         severity: p.severity.iter().map(severity_out).collect(),
@@ -237,6 +242,7 @@ impl KnowledgeBase {
                 applicability: self
                     .applicability(&a.id)
                     .map(|s| s.to_nvd_json().to_string()),
+                applicability_source: self.statement(&a.id).map(|s| s.source.to_string()),
             })
             .collect();
         let threat = self.threat();
@@ -271,10 +277,8 @@ impl KnowledgeBase {
                 .map(|s| VexData {
                     vulnerability: s.vulnerability.clone(),
                     cpe: matches!(s.product, VexProduct::Cpe(_)),
-                    product: match &s.product {
-                        VexProduct::Purl(p) | VexProduct::Cpe(p) => p.clone(),
-                    },
-                    platform: s.platform.clone(),
+                    product: s.product.text().to_owned(),
+                    platform: s.platform.as_ref().map(|p| p.text().to_owned()),
                     #[allow(clippy::cast_possible_truncation)]
                     status: STATUSES.iter().position(|x| *x == s.status).unwrap_or(0) as u8,
                     justification: s.justification.clone(),
@@ -345,7 +349,11 @@ impl KnowledgeBase {
                         .into_iter()
                         .map(event_in)
                         .collect::<Result<Vec<_>, _>>()?;
-                    ranges.push(AffectedRange::new(&kind, events, &ecosystem));
+                    ranges.push(AffectedRange::new(
+                        super::RangeType::from_osv(&kind),
+                        events,
+                        &ecosystem,
+                    ));
                 }
                 affected.push(AffectedPackage {
                     ecosystem,
@@ -384,11 +392,14 @@ impl KnowledgeBase {
                 source: a.source,
                 sources: a.sources,
             };
-            kb.insert_merged(NvdRecord {
-                advisory,
-                applicability,
-                kev: None,
-            });
+            kb.insert_merged(
+                NvdRecord {
+                    advisory,
+                    applicability,
+                    kev: None,
+                },
+                a.applicability_source.as_deref(),
+            );
         }
         let kev = data
             .kev
@@ -423,14 +434,25 @@ impl KnowledgeBase {
             let status = *STATUSES
                 .get(usize::from(v.status))
                 .ok_or_else(|| SnapshotError::Payload(format!("VEX status {}", v.status)))?;
-            kb.vex_mut().add(VexStatement {
+            let unreadable = |e: String| SnapshotError::Payload(format!("VEX product: {e}"));
+            kb.vex.add(VexStatement {
                 vulnerability: v.vulnerability,
                 product: if v.cpe {
-                    VexProduct::Cpe(v.product)
+                    VexProduct::Cpe(
+                        Parsed::new(&v.product)
+                            .map_err(|e: crate::cpe::CpeError| unreadable(e.to_string()))?,
+                    )
                 } else {
-                    VexProduct::Purl(v.product)
+                    VexProduct::Purl(
+                        Parsed::new(&v.product)
+                            .map_err(|e: crate::purl::PurlError| unreadable(e.to_string()))?,
+                    )
                 },
-                platform: v.platform,
+                platform: v
+                    .platform
+                    .map(|p| Parsed::new(&p))
+                    .transpose()
+                    .map_err(|e: crate::cpe::CpeError| unreadable(e.to_string()))?,
                 status,
                 justification: v.justification,
                 detail: v.detail,

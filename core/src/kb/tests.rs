@@ -1,4 +1,5 @@
 use super::*;
+use crate::ecosystem::Ecosystem;
 
 const GOOD: &str = r#"{"id": "PYSEC-2023-212", "aliases": ["CVE-2023-45803", "GHSA-g4mx-q9vg-27p4"],
   "affected": [{"package": {"ecosystem": "PyPI", "name": "urllib3"},
@@ -7,7 +8,7 @@ const GOOD: &str = r#"{"id": "PYSEC-2023-212", "aliases": ["CVE-2023-45803", "GH
 #[test]
 fn loads_a_record_and_indexes_it_by_normalised_name() {
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_osv_str(GOOD, "good.json");
+    let report = kb.load_text(GOOD, "good.json");
     assert_eq!(
         (
             report.records_read,
@@ -33,7 +34,7 @@ fn bad_records_are_reported_with_location_and_the_rest_kept() {
              {{"package": {{"ecosystem": "npm", "name": "lodash"}}, "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "4.17.x"}}]}}]}}]}}, 7]"#
     );
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_osv_str(&text, "feed.json");
+    let report = kb.load_text(&text, "feed.json");
     assert_eq!(report.records_read, 5);
     assert_eq!(report.records_loaded, 2, "{report:#?}");
     assert_eq!(report.records_skipped, 3);
@@ -59,7 +60,7 @@ fn bad_records_are_reported_with_location_and_the_rest_kept() {
 #[test]
 fn not_json_is_one_skipped_record() {
     let mut kb = KnowledgeBase::new();
-    let report = kb.load_osv_str("{nope", "broken.json");
+    let report = kb.load_text("{nope", "broken.json");
     assert_eq!((report.records_read, report.records_skipped), (1, 1));
     assert!(
         report.problems[0].message.starts_with("not JSON"),
@@ -71,8 +72,8 @@ fn not_json_is_one_skipped_record() {
 #[test]
 fn a_record_loaded_again_from_the_same_source_replaces_its_facts() {
     let mut kb = KnowledgeBase::new();
-    kb.load_osv_str(GOOD, "a.json");
-    let report = kb.load_osv_str(&GOOD.replace("urllib3", "requests"), "a.json");
+    kb.load_text(GOOD, "a.json");
+    let report = kb.load_text(&GOOD.replace("urllib3", "requests"), "a.json");
     assert_eq!(report.records_replaced, 1);
     assert_eq!(kb.len(), 1);
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 0);
@@ -82,8 +83,8 @@ fn a_record_loaded_again_from_the_same_source_replaces_its_facts() {
 #[test]
 fn records_with_the_same_id_from_two_sources_merge_keeping_each_source() {
     let mut kb = KnowledgeBase::new();
-    kb.load_osv_str(GOOD, "a.json");
-    let report = kb.load_osv_str(&GOOD.replace("urllib3", "requests"), "b.json");
+    kb.load_text(GOOD, "a.json");
+    let report = kb.load_text(&GOOD.replace("urllib3", "requests"), "b.json");
     assert_eq!(report.records_replaced, 1);
     assert_eq!(kb.len(), 1);
     let (advisory, urllib3) = kb
@@ -98,7 +99,7 @@ fn records_with_the_same_id_from_two_sources_merge_keeping_each_source() {
     assert_eq!(requests.source, "b.json");
     assert_eq!(advisory.sources, ["a.json", "b.json"]);
     // Loading b.json again updates only b.json's facts.
-    kb.load_osv_str(&GOOD.replace("urllib3", "idna"), "b.json");
+    kb.load_text(&GOOD.replace("urllib3", "idna"), "b.json");
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "urllib3").count(), 1);
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 0);
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "idna").count(), 1);

@@ -3,7 +3,7 @@
 //! some mirrors keep). Each loader counts and locates every row it cannot use and keeps the
 //! rest; [`ThreatIntel::load_text`] tells the formats apart by content.
 
-use crate::report::{Consequence, LoadReport, Problem};
+use crate::load_report::{Consequence, LoadReport, Problem};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -162,10 +162,7 @@ impl ThreatIntel {
     /// `origin` names the input in problems. A later entry for the same CVE replaces the
     /// earlier one (counted in `records_replaced`).
     pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
-        let mut report = LoadReport {
-            files: 1,
-            ..LoadReport::default()
-        };
+        let mut report = LoadReport::one_file();
         match detect(text) {
             Some(Format::KevJson) => self.load_kev_json(text, origin, &mut report),
             Some(Format::KevCsv) => self.load_kev_csv(text, origin, &mut report),
@@ -433,7 +430,7 @@ fn detect(text: &str) -> Option<Format> {
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('{') {
         // Only the first few kilobytes: the catalog's header fields come first.
-        let window = crate::input::head(head, 4096);
+        let window = crate::files::head(head, 4096);
         if window.contains("\"catalogVersion\"")
             || (window.contains("\"vulnerabilities\"") && window.contains("\"cveID\""))
         {

@@ -2,20 +2,15 @@
 //! OpenVEX, CycloneDX VEX (a BOM's `vulnerabilities[].analysis`) and CSAF 2.0 (`csaf_vex`, or
 //! any CSAF document's `product_status`).
 //!
-//! A statement names its product by package URL or CPE. It applies to installed software
-//! when the purl's type and name are the software's (and its namespace, when both name one) (and its version, when the
-//! statement gives one, is the installed version exactly), or when the CPE name matches the
-//! software's CPE name (NISTIR 7696). A CSAF statement about a product *on a platform*
-//! (`relates_to_product_reference`, as Red Hat's files state per RHEL release) applies only
-//! on a device that has software matching that platform's CPE: without it, nothing is
-//! suppressed.
-//!
+//! A statement names its product by package URL or CPE; whether it applies to installed
+//! software is decided beside the matchers ([`crate::matching::vex_applies`]).
 //! `not_affected` and `fixed` suppress a finding; the engine reports each suppression with
 //! its statement. `affected` and `under_investigation` suppress nothing.
 
 use crate::cpe::Cpe;
+use crate::load_report::{Consequence, LoadReport, Problem};
+use crate::parsed::Parsed;
 use crate::purl::Purl;
-use crate::report::{Consequence, LoadReport, Problem};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -56,9 +51,19 @@ impl VexStatus {
 #[serde(rename_all = "snake_case")]
 pub enum VexProduct {
     /// A package URL.
-    Purl(String),
+    Purl(Parsed<Purl>),
     /// A CPE name.
-    Cpe(String),
+    Cpe(Parsed<Cpe>),
+}
+
+impl VexProduct {
+    /// The product as the statement names it.
+    pub fn text(&self) -> &str {
+        match self {
+            VexProduct::Purl(p) => p.text(),
+            VexProduct::Cpe(c) => c.text(),
+        }
+    }
 }
 
 /// One VEX statement about one product.
@@ -70,7 +75,7 @@ pub struct VexStatement {
     pub product: VexProduct,
     /// The platform the statement is limited to (a CSAF relationship's CPE), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
+    pub platform: Option<Parsed<Cpe>>,
     /// What it says.
     pub status: VexStatus,
     /// The justification of `not_affected` (`vulnerable_code_not_present`, …).
@@ -127,10 +132,7 @@ impl VexStore {
     /// Loads a VEX document (OpenVEX, CycloneDX or CSAF, told apart by content); `None` when
     /// the text is none of them.
     pub(crate) fn load(&mut self, document: &Value, origin: &str) -> Option<LoadReport> {
-        let mut report = LoadReport {
-            files: 1,
-            ..LoadReport::default()
-        };
+        let mut report = LoadReport::one_file();
         let statements = if is_openvex(document) {
             openvex(document, origin, &mut report)
         } else if is_cyclonedx_vex(document) {
@@ -145,6 +147,15 @@ impl VexStore {
         }
         Some(report)
     }
+}
+
+/// Whether a document may be VEX, from its first kilobytes (`head`) and, for CycloneDX,
+/// whether any vulnerability carries an analysis: a guess that [`recognizes`] settles once
+/// the JSON is read.
+pub(crate) fn maybe(head: &str, text: &str) -> bool {
+    head.contains("openvex")
+        || head.contains("csaf_version")
+        || (head.contains("CycloneDX") && text.contains("\"analysis\""))
 }
 
 /// Whether a JSON document is VEX this store reads.
@@ -176,12 +187,14 @@ fn text(v: Option<&Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The product an identifier names, parsed; `None` for identifiers that are neither a
+/// package URL nor a CPE name (or do not parse as one: such a statement could never apply).
 fn product_of(identifier: &str) -> Option<VexProduct> {
     let identifier = identifier.trim();
     if identifier.starts_with("pkg:") {
-        Some(VexProduct::Purl(identifier.to_owned()))
+        Parsed::new(identifier).ok().map(VexProduct::Purl)
     } else if identifier.starts_with("cpe:") {
-        Some(VexProduct::Cpe(identifier.to_owned()))
+        Parsed::new(identifier).ok().map(VexProduct::Cpe)
     } else {
         None
     }
@@ -351,7 +364,9 @@ fn cyclonedx(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStateme
 
 /// CSAF product ids resolved to identifiers: branch products by their helper, relationship
 /// products by the referenced product's helper and the platform's CPE.
-pub(super) fn csaf_products(d: &Value) -> HashMap<String, (Option<VexProduct>, Option<String>)> {
+pub(super) fn csaf_products(
+    d: &Value,
+) -> HashMap<String, (Option<VexProduct>, Option<Parsed<Cpe>>)> {
     let mut helpers: HashMap<String, Option<VexProduct>> = HashMap::new();
     let mut cpes: HashMap<String, String> = HashMap::new();
     let mut pending: Vec<&Value> = d
@@ -391,7 +406,7 @@ pub(super) fn csaf_products(d: &Value) -> HashMap<String, (Option<VexProduct>, O
     {
         record(product);
     }
-    let mut out: HashMap<String, (Option<VexProduct>, Option<String>)> = helpers
+    let mut out: HashMap<String, (Option<VexProduct>, Option<Parsed<Cpe>>)> = helpers
         .iter()
         .map(|(id, p)| (id.clone(), (p.clone(), None)))
         .collect();
@@ -414,8 +429,16 @@ pub(super) fn csaf_products(d: &Value) -> HashMap<String, (Option<VexProduct>, O
         ) else {
             continue;
         };
-        let product = helpers.get(reference).cloned().flatten();
-        let platform = platform.and_then(|p| cpes.get(p).cloned());
+        let mut product = helpers.get(reference).cloned().flatten();
+        // A platform whose CPE does not parse could never be matched: neither can the product.
+        let platform = match platform.and_then(|p| cpes.get(p)).map(|c| Parsed::new(c)) {
+            Some(Ok(cpe)) => Some(cpe),
+            Some(Err(_)) => {
+                product = None;
+                None
+            }
+            None => None,
+        };
         out.insert(id.to_owned(), (product, platform));
     }
     out
@@ -512,54 +535,4 @@ fn csaf(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
         }
     }
     out
-}
-
-/// Whether a statement's product is this installed software, given the CPE names of the
-/// device it is on (for a statement limited to a platform).
-pub(crate) fn applies_to(
-    statement: &VexStatement,
-    software: &crate::inventory::Software,
-    device_cpes: &[Cpe],
-) -> bool {
-    if let Some(platform) = &statement.platform {
-        let Ok(platform) = platform.parse::<Cpe>() else {
-            return false;
-        };
-        if !device_cpes.iter().any(|c| platform.matches(c)) {
-            return false;
-        }
-    }
-    match &statement.product {
-        VexProduct::Purl(text) => {
-            let (Ok(stated), Some(installed)) = (
-                text.parse::<Purl>(),
-                software
-                    .purl
-                    .as_deref()
-                    .and_then(|p| p.parse::<Purl>().ok()),
-            ) else {
-                return false;
-            };
-            stated.ty.eq_ignore_ascii_case(&installed.ty)
-                && stated.name.eq_ignore_ascii_case(&installed.name)
-                // Namespaces (the vendor of a distro package) are compared when both name
-                // one: `rpm -qa` does not say whose package it is.
-                && match (stated.namespace.as_deref(), installed.namespace.as_deref()) {
-                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                    _ => true,
-                }
-                && stated.version.as_deref().is_none_or(|v| {
-                    installed.version.as_deref() == Some(v) || software.version == v
-                })
-        }
-        VexProduct::Cpe(text) => {
-            let (Ok(stated), Some(Ok(installed))) = (
-                text.parse::<Cpe>(),
-                software.cpe.as_ref().map(|c| c.name.parse::<Cpe>()),
-            ) else {
-                return false;
-            };
-            stated.matches(&installed)
-        }
-    }
 }

@@ -10,17 +10,19 @@
 //! count; and an advisory that has package data for a language ecosystem is left to the
 //! package matcher, whose answer (found or not) stands.
 
-use crate::cpe::Applicability;
+use super::memo::Memo;
+use super::package::{ItemHit, ItemMatches};
+use super::{Confidence, Matcher};
 use crate::cpe::{Attribute, Cpe, Value};
 use crate::ecosystem::Ecosystem;
 use crate::inventory::Software;
-use crate::kb::{Advisory, KnowledgeBase};
+use crate::kb::{Advisory, AdvisoryIndex, KnowledgeBase, Statement};
 
 /// The CPE names for the package built from one vendor and product: one per spelling of
 /// the ecosystem's platform as `target_sw` (a criterion aimed at `node.js` matches only a name
 /// that says so; one aimed at any platform matches them all).
-pub(super) struct PackageName {
-    pub(super) names: Vec<Cpe>,
+struct PackageName {
+    names: Vec<Cpe>,
 }
 
 impl PackageName {
@@ -71,7 +73,7 @@ pub(super) fn applies(software: &Software) -> bool {
 /// Maven org.apache.logging.log4j:log4j-core → apache:log4j-core, log4j-core:log4j-core, …
 /// Go github.com/gin-gonic/gin        → gin-gonic:gin, gin:gin, …
 /// ```
-pub(super) fn vendor_products(software: &Software) -> Vec<(String, String)> {
+fn vendor_products(software: &Software) -> Vec<(String, String)> {
     let name = software.name.trim().to_lowercase();
     let (makers, product): (Vec<String>, String) = match software.ecosystem {
         Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
@@ -121,30 +123,40 @@ pub(super) fn vendor_products(software: &Software) -> Vec<(String, String)> {
 /// says where the vulnerable code lives (NVD's `cookie_project:cookie` is the Rust crate that
 /// RustSec names, not npm's `cookie`). A distribution's entries do not count: they describe
 /// the distribution's package, not a registry's.
-pub(super) fn has_package_data(advisory: &Advisory) -> bool {
+fn has_package_data(advisory: &Advisory) -> bool {
     advisory
         .affected
         .iter()
         .any(|a| !matches!(a.ecosystem, Ecosystem::Other(_)))
 }
 
+/// An advisory with a statement naming the package, as [`statements`] finds them.
+type Found<'k> = (AdvisoryIndex, &'k Advisory, &'k Statement);
+
 /// The advisories whose NVD statement names one of the package's `(vendor, product)` pairs,
 /// with the CPE name built for that pair (the package's version as the CPE version).
-pub(super) fn statements<'k>(
+fn statements<'k>(
     kb: &'k KnowledgeBase,
     software: &Software,
-) -> Vec<(PackageName, Vec<(&'k Advisory, &'k Applicability)>)> {
+) -> Vec<(PackageName, Vec<Found<'k>>)> {
     // A CPE name the inventory stated for the package comes first, as it is.
     let stated = software
         .cpe
         .as_ref()
         .filter(|claim| claim.confidence == 100)
-        .and_then(|claim| claim.name.parse::<Cpe>().ok())
-        .and_then(|cpe| {
+        .and_then(|claim| {
+            let cpe = claim.name.value();
             let vendor = cpe.get(Attribute::Vendor).literal()?;
             let product = cpe.get(Attribute::Product).literal()?;
-            let found: Vec<_> = kb.affecting_product(&vendor, &product).collect();
-            (!found.is_empty()).then_some((PackageName { names: vec![cpe] }, found))
+            let found: Vec<_> = kb.statements_naming(&vendor, &product).collect();
+            (!found.is_empty()).then(|| {
+                (
+                    PackageName {
+                        names: vec![cpe.clone()],
+                    },
+                    found,
+                )
+            })
         });
     stated
         .into_iter()
@@ -152,7 +164,7 @@ pub(super) fn statements<'k>(
             vendor_products(software)
                 .into_iter()
                 .filter_map(|(vendor, product)| {
-                    let found: Vec<_> = kb.affecting_product(&vendor, &product).collect();
+                    let found: Vec<_> = kb.statements_naming(&vendor, &product).collect();
                     if found.is_empty() {
                         return None;
                     }
@@ -164,9 +176,49 @@ pub(super) fn statements<'k>(
         .collect()
 }
 
+/// The CPE fallback for a language package: NVD statements naming a vendor and product its
+/// coordinates support, for advisories without package data and not found already (`seen`).
+pub(super) fn match_item<'k>(
+    kb: &'k KnowledgeBase,
+    software: &Software,
+    memo: &mut Memo,
+    seen: &mut Vec<&'k str>,
+    matches: &mut ItemMatches,
+) {
+    for (name, found) in statements(kb, software) {
+        matches.any = true;
+        let names = name.names.as_slice();
+        for (at, advisory, statement) in found {
+            if advisory.withdrawn.is_some()
+                || seen.contains(&advisory.id.as_str())
+                || has_package_data(advisory)
+            {
+                continue;
+            }
+            let Some(matched) = statement.applicability.evaluate(names) else {
+                continue;
+            };
+            let Some(hit) = matched.iter().find(|m| {
+                m.criterion.vulnerable && criterion_fits(m.criterion, &software.ecosystem)
+            }) else {
+                continue;
+            };
+            seen.push(advisory.id.as_str());
+            matches.hits.push(ItemHit::from_cpe(
+                memo.advisory(at, advisory),
+                hit.criterion,
+                (Matcher::NvdCpePackage, Confidence::CpeVersionRange),
+                &statement.source,
+                Vec::new(),
+                Some(hit.name.to_fs()),
+            ));
+        }
+    }
+}
+
 /// Whether a matched vulnerable criterion may stand for this package: versioned (bounds or a
 /// version of its own) and aimed at the ecosystem's platform or at any.
-pub(super) fn criterion_fits(criterion: &crate::cpe::Criterion, ecosystem: &Ecosystem) -> bool {
+fn criterion_fits(criterion: &crate::cpe::Criterion, ecosystem: &Ecosystem) -> bool {
     let versioned = criterion.bounds.is_some()
         || criterion
             .cpe

@@ -26,7 +26,7 @@ pub use nvd::NvdBounds;
 pub use osv::{OsvEvent, RangeError};
 pub use vers::{Comparator, Constraint, Vers, VersError, VersScheme};
 
-use crate::version::{Scheme, Version};
+use crate::version::{CompareError, Scheme, Version, VersionError};
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -139,9 +139,37 @@ impl Range {
         &self.intervals
     }
 
-    /// Whether `version` is in the range.
+    /// Whether `version` is in the range. A version of another scheme never is (see
+    /// [`Range::try_contains`], which says so).
     pub fn contains(&self, version: &Version) -> bool {
         self.interval_containing(version).is_some()
+    }
+
+    /// Whether `version` is in the range; a version of another scheme is an error.
+    ///
+    /// ```
+    /// use exposure::range::parse_range;
+    /// use exposure::version::{Scheme, Version};
+    /// let range = parse_range(Scheme::Npm, "^1.2.3")?;
+    /// assert_eq!(range.try_contains(&Version::parse(Scheme::Npm, "1.9.0")?), Ok(true));
+    /// assert!(range.try_contains(&Version::parse(Scheme::Pypi, "1.9.0")?).is_err());
+    /// assert_eq!(range.contains_text("2.0.0").map_err(|e| e.to_string()), Ok(false));
+    /// # Ok::<(), exposure::Error>(())
+    /// ```
+    pub fn try_contains(&self, version: &Version) -> Result<bool, CompareError> {
+        if version.scheme() == self.scheme {
+            Ok(self.contains(version))
+        } else {
+            Err(CompareError {
+                left: self.scheme,
+                right: version.scheme(),
+            })
+        }
+    }
+
+    /// Whether the version `text`, read in the range's scheme, is in the range.
+    pub fn contains_text(&self, text: &str) -> Result<bool, VersionError> {
+        Ok(self.contains(&Version::parse(self.scheme, text)?))
     }
 
     /// The interval that holds `version`, if any: the evidence of a match.

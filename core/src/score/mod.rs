@@ -2,4 +2,5 @@
 //! into device and organisation scores ([`exposure`]).
 
 pub mod cvss;
+pub mod exploitation;
 pub mod exposure;

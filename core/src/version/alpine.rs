@@ -256,7 +256,7 @@ struct Step {
 impl AlpineVersion {
     /// Parses and validates an apk version.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let trimmed = super::input::Trimmed::new(Scheme::Alpine, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Alpine, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         // One pass of apk's cursor both validates and records the token stream.
         let mut cursor = Cursor::new(text.as_bytes());
@@ -376,4 +376,4 @@ mod tests {
     }
 }
 
-super::input::order_from_ord!(AlpineVersion);
+super::parsing::order_from_ord!(AlpineVersion);

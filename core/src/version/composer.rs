@@ -136,7 +136,7 @@ impl ComposerVersion {
     /// are errors; other versions Composer's parser rejects (`3.1.0.post1`) are read
     /// leniently, padded like normal ones, so that advisories that carry them still match.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let trimmed = super::input::Trimmed::new(Scheme::Composer, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Composer, input)?;
         if let Some(parts) = normalize::dotted_numbers(trimmed.text.as_bytes()) {
             return Ok(Self { parts });
         }
@@ -170,7 +170,7 @@ impl std::hash::Hash for ComposerVersion {
     }
 }
 
-super::input::order_from_ord!(ComposerVersion);
+super::parsing::order_from_ord!(ComposerVersion);
 
 #[cfg(test)]
 mod tests {

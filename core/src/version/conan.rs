@@ -131,7 +131,7 @@ pub struct ConanVersion {
 impl ConanVersion {
     /// Parses `items[-pre][+build]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let trimmed = super::input::Trimmed::new(Scheme::Conan, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Conan, input)?;
         let text = trimmed.text;
         trimmed.no_space_or_control()?;
         // Conan references name versions with letters and digits first; a leading operator
@@ -191,4 +191,4 @@ impl std::hash::Hash for ConanVersion {
     }
 }
 
-super::input::order_from_ord!(ConanVersion);
+super::parsing::order_from_ord!(ConanVersion);

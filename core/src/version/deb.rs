@@ -37,7 +37,7 @@ impl DebVersion {
     /// an epoch) are rejected.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
-        let trimmed = super::input::Trimmed::new(Scheme::Deb, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Deb, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let bytes = text.as_bytes();
         // One pass finds the first `:`, the last `-` and the first byte dpkg never allows.
@@ -256,7 +256,7 @@ impl std::hash::Hash for DebVersion {
     }
 }
 
-super::input::order_from_ord!(DebVersion);
+super::parsing::order_from_ord!(DebVersion);
 
 #[cfg(test)]
 mod tests {
@@ -268,7 +268,7 @@ mod tests {
     /// the reference the one-pass parser must agree with.
     fn reference_parse(input: &str) -> Result<(u64, &str, &str), VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Deb, input, at, kind);
-        let trimmed = crate::version::input::Trimmed::new(Scheme::Deb, input)?;
+        let trimmed = crate::version::parsing::Trimmed::new(Scheme::Deb, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let (epoch, upstream_start) = match text.find(':') {
             Some(colon) => {

@@ -38,7 +38,7 @@ impl GemVersion {
     /// Parses a version matching RubyGems' `ANCHORED_VERSION_PATTERN`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Gem, input, at, kind);
-        let trimmed = super::input::Trimmed::new(Scheme::Gem, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Gem, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let bytes = text.as_bytes();
         // [0-9]+ (\.[0-9a-zA-Z]+)* (-[0-9A-Za-z-]+ (\.[0-9A-Za-z-]+)*)?
@@ -203,4 +203,4 @@ impl std::hash::Hash for GemVersion {
     }
 }
 
-super::input::order_from_ord!(GemVersion);
+super::parsing::order_from_ord!(GemVersion);

@@ -205,7 +205,7 @@ impl IntdotVersion {
         }
         let mut parts = SmallVec::new();
         let mut at = lead;
-        for part in super::input::split_at_byte(text, b'.') {
+        for part in super::parsing::split_at_byte(text, b'.') {
             if let Some((i, found)) = part.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
                 return Err(VersionError::new(
                     Scheme::Intdot,
@@ -392,4 +392,4 @@ impl LexicographicVersion {
     }
 }
 
-super::input::order_from_ord!(GenericVersion);
+super::parsing::order_from_ord!(GenericVersion);

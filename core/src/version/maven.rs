@@ -298,7 +298,7 @@ impl MavenVersion {
     /// Parses a Maven version. Any non-empty text is a Maven version; control characters and
     /// white space inside are rejected.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
-        let trimmed = super::input::Trimmed::new(Scheme::Maven, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Maven, input)?;
         let text = trimmed.text;
         if let Some(nodes) = dotted_numbers(text.as_bytes()) {
             return Ok(Self { nodes });
@@ -367,7 +367,7 @@ impl std::hash::Hash for MavenVersion {
     }
 }
 
-super::input::order_from_ord!(MavenVersion);
+super::parsing::order_from_ord!(MavenVersion);
 
 #[cfg(test)]
 mod tests {

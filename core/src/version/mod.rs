@@ -16,17 +16,18 @@
 //!   both spellings are accepted; pseudo-versions are ordinary SemVer pre-releases.
 
 mod alpine;
+mod any_scheme;
 mod atom;
 mod composer;
 mod conan;
 mod deb;
 mod gem;
 mod generic;
-mod input;
 mod maven;
 mod nuget;
 mod num;
 mod openssl;
+mod parsing;
 mod pep440;
 mod rpm;
 mod semantic;
@@ -36,6 +37,7 @@ pub(crate) mod text;
 mod tests;
 
 pub use alpine::AlpineVersion;
+pub use any_scheme::AnyScheme;
 pub use composer::ComposerVersion;
 pub use conan::ConanVersion;
 pub use deb::DebVersion;
@@ -129,6 +131,16 @@ impl Scheme {
         Scheme::Lexicographic,
         Scheme::Datetime,
     ];
+
+    /// The scheme's position in [`Scheme::ALL`], for tables indexed by scheme.
+    ///
+    /// ```
+    /// use exposure::version::Scheme;
+    /// assert!(Scheme::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+    /// ```
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 
     /// The lower-case name of the scheme, as used by purl `vers:` and the command line.
     ///

@@ -38,7 +38,7 @@ impl NugetVersion {
     /// Parses `N[.N[.N[.N]]][-label(.label)*][+metadata]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Nuget, input, at, kind);
-        let trimmed = super::input::Trimmed::new(Scheme::Nuget, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Nuget, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let (core_and_pre, metadata) = match text.bytes().position(|b| b == b'+') {
             Some(i) => (&text[..i], Some(&text[i + 1..])),
@@ -50,7 +50,7 @@ impl NugetVersion {
         };
         let mut numbers = [const { Num::Small(0) }; 4];
         let mut offset = lead;
-        for (i, part) in super::input::split_at_byte(core, b'.').enumerate() {
+        for (i, part) in super::parsing::split_at_byte(core, b'.').enumerate() {
             if i == numbers.len() {
                 return Err(err(
                     lead,
@@ -72,7 +72,7 @@ impl NugetVersion {
             offset += part.len() + 1;
         }
         let labels_ok = |s: &str| {
-            super::input::split_at_byte(s, b'.')
+            super::parsing::split_at_byte(s, b'.')
                 .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         };
         if core_and_pre.len() > core.len() && !labels_ok(release) {
@@ -90,7 +90,7 @@ impl NugetVersion {
         let labels = if release.is_empty() {
             smallvec::SmallVec::new()
         } else {
-            super::input::split_at_byte(release, b'.')
+            super::parsing::split_at_byte(release, b'.')
                 .map(|l| {
                     if l.bytes().all(|b| b.is_ascii_digit()) {
                         Atom::number(l)
@@ -123,4 +123,4 @@ impl std::hash::Hash for NugetVersion {
     }
 }
 
-super::input::order_from_ord!(NugetVersion);
+super::parsing::order_from_ord!(NugetVersion);

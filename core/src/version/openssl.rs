@@ -38,7 +38,7 @@ impl OpensslVersion {
     /// Parses `N.N.N[letters][-suffix]`.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Openssl, input, at, kind);
-        let trimmed = super::input::Trimmed::new(Scheme::Openssl, input)?;
+        let trimmed = super::parsing::Trimmed::new(Scheme::Openssl, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let (main, suffix) = match text.bytes().position(|b| b == b'-') {
             Some(i) => (&text[..i], Some(&text[i + 1..])),
@@ -51,7 +51,7 @@ impl OpensslVersion {
         let (dotted, letters) = main.split_at(letters_at);
         let mut numbers = smallvec::SmallVec::new();
         let mut at = lead;
-        for part in super::input::split_at_byte(dotted, b'.') {
+        for part in super::parsing::split_at_byte(dotted, b'.') {
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 let found = part.chars().find(|c| !c.is_ascii_digit());
                 return Err(err(
@@ -136,4 +136,4 @@ impl std::hash::Hash for OpensslVersion {
     }
 }
 
-super::input::order_from_ord!(OpensslVersion);
+super::parsing::order_from_ord!(OpensslVersion);

@@ -587,4 +587,4 @@ impl fmt::Display for Pep440Version {
     }
 }
 
-super::input::order_from_ord!(Pep440Version);
+super::parsing::order_from_ord!(Pep440Version);

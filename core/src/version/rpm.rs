@@ -26,7 +26,7 @@ struct Evr {
 impl Evr {
     fn parse(scheme: Scheme, input: &str) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(scheme, input, at, kind);
-        let trimmed = super::input::Trimmed::new(scheme, input)?;
+        let trimmed = super::parsing::Trimmed::new(scheme, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
         let bytes = text.as_bytes();
         // One pass finds the first `:`, the last `-` and whether all is printable ASCII.
@@ -328,7 +328,7 @@ macro_rules! evr_type {
             }
         }
 
-        super::input::order_from_ord!($name);
+        super::parsing::order_from_ord!($name);
 
         impl std::hash::Hash for $name {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {

@@ -280,4 +280,4 @@ impl std::fmt::Display for SemanticVersion {
     }
 }
 
-super::input::order_from_ord!(SemanticVersion);
+super::parsing::order_from_ord!(SemanticVersion);

@@ -67,7 +67,7 @@ pub(crate) fn load_osv_archive(kb: &mut KnowledgeBase, archive: &Path) -> LoadRe
         }
         let mut text = String::new();
         entry.read_to_string(&mut text).expect("UTF-8 JSON");
-        report.absorb(kb.load_osv_str(&text, &path));
+        report.absorb(kb.load_text(&text, &path));
     }
     report
 }

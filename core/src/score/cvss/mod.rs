@@ -64,22 +64,33 @@ impl Cvss {
         }
     }
 
-    /// The temporal score (defined for every vector; the base score without temporal
-    /// metrics; v4's one score).
-    pub fn temporal_score(&self) -> f64 {
+    /// The temporal score of a v2 or v3 vector (the base score when no temporal metric is
+    /// given); `None` for v4, which has no separate temporal score (its threat metrics are in
+    /// its one score).
+    ///
+    /// ```
+    /// use exposure::score::cvss::Cvss;
+    /// let v3: Cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U".parse()?;
+    /// assert_eq!(v3.temporal_score(), Some(9.0));
+    /// let v4: Cvss = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".parse()?;
+    /// assert_eq!((v4.temporal_score(), v4.environmental_score()), (None, None));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn temporal_score(&self) -> Option<f64> {
         match self {
-            Cvss::V2(v) => v.temporal_score(),
-            Cvss::V3(v) => v.temporal_score(),
-            Cvss::V4(v) => v.score(),
+            Cvss::V2(v) => Some(v.temporal_score()),
+            Cvss::V3(v) => Some(v.temporal_score()),
+            Cvss::V4(_) => None,
         }
     }
 
-    /// The environmental score (defined for every vector; v4's one score).
-    pub fn environmental_score(&self) -> f64 {
+    /// The environmental score of a v2 or v3 vector; `None` for v4 (see
+    /// [`Cvss::temporal_score`]).
+    pub fn environmental_score(&self) -> Option<f64> {
         match self {
-            Cvss::V2(v) => v.environmental_score(),
-            Cvss::V3(v) => v.environmental_score(),
-            Cvss::V4(v) => v.score(),
+            Cvss::V2(v) => Some(v.environmental_score()),
+            Cvss::V3(v) => Some(v.environmental_score()),
+            Cvss::V4(_) => None,
         }
     }
 
@@ -111,15 +122,68 @@ impl Cvss {
         }
     }
 
+    /// v4's nomenclature (`CVSS-B`, `CVSS-BT`, `CVSS-BE`, `CVSS-BTE`: which metric groups
+    /// the score includes); `None` before v4.
+    ///
+    /// ```
+    /// use exposure::score::cvss::Cvss;
+    /// let v4: Cvss = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U".parse()?;
+    /// assert_eq!(v4.nomenclature().map(|n| n.name()), Some("CVSS-BT"));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn nomenclature(&self) -> Option<Nomenclature> {
+        match self {
+            Cvss::V4(v) => Some(v.nomenclature()),
+            Cvss::V2(_) | Cvss::V3(_) => None,
+        }
+    }
+
     /// `"2.0"`, `"3.0"`, `"3.1"` or `"4.0"`.
     pub fn version(&self) -> &'static str {
+        self.version_id().name()
+    }
+
+    /// The specification version of the vector.
+    ///
+    /// ```
+    /// use exposure::score::cvss::{Cvss, CvssVersion};
+    /// let v: Cvss = "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".parse()?;
+    /// assert_eq!(v.version_id(), CvssVersion::V30);
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn version_id(&self) -> CvssVersion {
         match self {
-            Cvss::V2(_) => "2.0",
+            Cvss::V2(_) => CvssVersion::V2,
             Cvss::V3(v) => match v.version() {
-                V3Version::V30 => "3.0",
-                V3Version::V31 => "3.1",
+                V3Version::V30 => CvssVersion::V30,
+                V3Version::V31 => CvssVersion::V31,
             },
-            Cvss::V4(_) => "4.0",
+            Cvss::V4(_) => CvssVersion::V40,
+        }
+    }
+}
+
+/// A CVSS specification version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CvssVersion {
+    /// CVSS v2.
+    V2,
+    /// CVSS v3.0.
+    V30,
+    /// CVSS v3.1.
+    V31,
+    /// CVSS v4.0.
+    V40,
+}
+
+impl CvssVersion {
+    /// `"2.0"`, `"3.0"`, `"3.1"` or `"4.0"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CvssVersion::V2 => "2.0",
+            CvssVersion::V30 => "3.0",
+            CvssVersion::V31 => "3.1",
+            CvssVersion::V40 => "4.0",
         }
     }
 }

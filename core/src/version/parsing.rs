@@ -1,4 +1,4 @@
-//! What every version parser does first: trim, reject empty input, and locate errors in the
+//! What every version parser shares: trim, reject empty input, and locate errors in the
 //! untrimmed input. Also the one way a scheme's `Ord` provides `PartialOrd`, `PartialEq` and
 //! `Eq`, so that equality always means "compares equal".
 

@@ -21,7 +21,7 @@ pub enum Consequence {
 /// One problem in an input, located by file, record and field.
 ///
 /// ```
-/// use exposure::report::{Consequence, Problem};
+/// use exposure::load_report::{Consequence, Problem};
 /// let p = Problem::new("vulns/x.json", Some("GO-2020-0001"), "affected[0].ranges[0].events[1].fixed", "bad version", Consequence::PartlyUsed);
 /// assert_eq!(p.to_string(), "vulns/x.json: record GO-2020-0001: affected[0].ranges[0].events[1].fixed: bad version (partly used)");
 /// ```
@@ -100,6 +100,18 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
+    /// The report of one file, before its records are counted.
+    ///
+    /// ```
+    /// assert_eq!(exposure::load_report::LoadReport::one_file().files, 1);
+    /// ```
+    pub fn one_file() -> Self {
+        LoadReport {
+            files: 1,
+            ..LoadReport::default()
+        }
+    }
+
     /// Counts a record as loaded and returns it, or as skipped with its problem located in
     /// `origin` and `record`.
     pub(crate) fn kept_or_skipped<T>(
@@ -124,6 +136,24 @@ impl LoadReport {
                 ));
                 None
             }
+        }
+    }
+
+    /// Notes a problem that left its record usable (`note`, when there is one).
+    pub(crate) fn partly_used(
+        &mut self,
+        origin: &str,
+        record: Option<&str>,
+        note: Option<FieldError>,
+    ) {
+        if let Some(FieldError { path, message }) = note {
+            self.problem(Problem::new(
+                origin,
+                record,
+                &path,
+                message,
+                Consequence::PartlyUsed,
+            ));
         }
     }
 

@@ -41,8 +41,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
 /// let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
 /// gz.write_all(b"CVE-2021-44228")?;
 /// let bytes = gz.finish()?;
-/// assert_eq!(exposure::input::decompress(bytes)?, b"CVE-2021-44228");
-/// assert_eq!(exposure::input::decompress(b"plain".to_vec())?, b"plain");
+/// assert_eq!(exposure::files::decompress(bytes)?, b"CVE-2021-44228");
+/// assert_eq!(exposure::files::decompress(b"plain".to_vec())?, b"plain");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn decompress(raw: Vec<u8>) -> Result<Vec<u8>, InputError> {
@@ -58,10 +58,10 @@ pub fn decompress(raw: Vec<u8>) -> Result<Vec<u8>, InputError> {
 ///
 /// ```
 /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hé".encode_utf16().flat_map(u16::to_le_bytes)).collect();
-/// assert_eq!(exposure::input::decode_text(utf16)?, "hé");
-/// assert_eq!(exposure::input::decode_text(b"\xEF\xBB\xBFplain".to_vec())?, "plain");
-/// assert!(exposure::input::decode_text(b"bad \xFF".to_vec()).is_err());
-/// # Ok::<(), exposure::input::InputError>(())
+/// assert_eq!(exposure::files::decode_text(utf16)?, "hé");
+/// assert_eq!(exposure::files::decode_text(b"\xEF\xBB\xBFplain".to_vec())?, "plain");
+/// assert!(exposure::files::decode_text(b"bad \xFF".to_vec()).is_err());
+/// # Ok::<(), exposure::files::InputError>(())
 /// ```
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, InputError> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {

@@ -1,0 +1,165 @@
+//! The assessment use case, written once for every interface: the knowledge and inventories a
+//! caller names, with how to read them, loaded and assessed — the assessment comes back with
+//! every load report. The command line, the C library and the Python package only convert
+//! their arguments into [`AssessInputs`] and the result out of it.
+
+use crate::assessment::{Assessment, InputReport};
+use crate::cpe::{Dictionary, Normalizer};
+use crate::engine::Engine;
+use crate::inventory::{self, Distro, Fleet, LoadOptions};
+use crate::kb::KnowledgeBase;
+use crate::Error;
+use std::path::PathBuf;
+
+/// One inventory to assess: a file, or text the caller holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InventorySource {
+    /// A file of any format [`inventory::load_path`] reads (gzip undone).
+    Path(PathBuf),
+    /// Text of any format [`inventory::load_text`] reads; `origin` names it in problems (and
+    /// is the device id of a single-device inventory without one).
+    Text {
+        /// The inventory.
+        text: String,
+        /// Its name.
+        origin: String,
+    },
+}
+
+impl InventorySource {
+    fn name(&self) -> String {
+        match self {
+            InventorySource::Path(path) => path.display().to_string(),
+            InventorySource::Text { origin, .. } => origin.clone(),
+        }
+    }
+}
+
+/// What one assessment reads and how: knowledge-base inputs, inventories, the distribution
+/// release of devices whose inventory does not name it, and NVD's CPE dictionary for naming
+/// installed programs.
+///
+/// ```
+/// use exposure::assess::{AssessInputs, InventorySource};
+/// let inputs = AssessInputs {
+///     demo: true, // the embedded knowledge base, as no knowledge input is given
+///     inventories: vec![InventorySource::Text {
+///         text: r#"{"devices": [{"id": "laptop", "software": [{"purl": "pkg:npm/lodash@4.17.15"}]}]}"#.into(),
+///         origin: "inline".into(),
+///     }],
+///     ..AssessInputs::default()
+/// };
+/// let assessment = inputs.assess()?;
+/// assert_eq!(assessment.findings.len(), 2);
+/// assert_eq!(assessment.inventory_reports[0].input, "inline");
+/// assert!(AssessInputs::default().assess().is_err()); // nothing to assess
+/// # Ok::<(), exposure::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct AssessInputs {
+    /// Knowledge-base inputs, each any feed, directory, archive or snapshot
+    /// ([`KnowledgeBase::load_path`]), loaded in order.
+    pub knowledge: Vec<PathBuf>,
+    /// The inventories, assessed together as one fleet.
+    pub inventories: Vec<InventorySource>,
+    /// Use the embedded demo knowledge base when `knowledge` is empty and the demo fleet when
+    /// `inventories` is empty (see [`crate::demo`]).
+    pub demo: bool,
+    /// The release of devices described by a package database alone (a dpkg status file).
+    pub distro: Option<Distro>,
+    /// NVD's CPE dictionary XML (gzip accepted), so that installed programs get CPE names
+    /// beyond the alias rules.
+    pub cpe_dictionary: Option<PathBuf>,
+}
+
+impl AssessInputs {
+    /// Loads everything and assesses it.
+    pub fn assess(&self) -> Result<Assessment, Error> {
+        self.assess_with_progress(&|_, _| {})
+    }
+
+    /// [`AssessInputs::assess`], reporting `progress(devices matched, devices)` from the
+    /// matching threads (see [`Engine::assess_with_progress`]).
+    pub fn assess_with_progress(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Assessment, Error> {
+        self.check()?;
+        let (engine, knowledge_reports) = self.load_engine()?;
+        let mut assessment = self.assess_on(&engine, progress)?;
+        assessment.knowledge_reports = knowledge_reports;
+        Ok(assessment)
+    }
+
+    /// Whether there is something to assess: knowledge and inventories, or the demo.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.demo || !(self.knowledge.is_empty() || self.inventories.is_empty()) {
+            Ok(())
+        } else {
+            Err(Error::MissingInputs)
+        }
+    }
+
+    /// An engine over the knowledge inputs (the demo knowledge base when there are none and
+    /// `demo` is set), with each input's load report.
+    pub fn load_engine(&self) -> Result<(Engine, Vec<InputReport>), Error> {
+        if self.knowledge.is_empty() && self.demo {
+            return Ok((Engine::demo(), Vec::new()));
+        }
+        let mut kb = KnowledgeBase::new();
+        let mut reports = Vec::with_capacity(self.knowledge.len());
+        for path in &self.knowledge {
+            let report = kb.load_path(path)?;
+            reports.push(InputReport::new(path.display().to_string(), report));
+        }
+        Ok((Engine::new(kb), reports))
+    }
+
+    /// The fleet of the inventories (the demo fleet when there are none and `demo` is set),
+    /// read with the distro and dictionary given, equal software shared between devices
+    /// ([`Fleet::share_software`]), with each inventory's load report.
+    pub fn load_fleet(&self) -> Result<(Fleet, Vec<InputReport>), Error> {
+        if self.inventories.is_empty() && self.demo {
+            return Ok((crate::demo::fleet(), Vec::new()));
+        }
+        let dictionary = self
+            .cpe_dictionary
+            .as_deref()
+            .map(Dictionary::from_path)
+            .transpose()?;
+        let normalizer = dictionary
+            .as_ref()
+            .map(|d| Normalizer::with_default_rules().with_dictionary(d));
+        let options = LoadOptions {
+            distro: self.distro.clone(),
+            normalizer: normalizer.as_ref(),
+        };
+        let mut fleet = Fleet::default();
+        let mut reports = Vec::with_capacity(self.inventories.len());
+        for source in &self.inventories {
+            let loaded = match source {
+                InventorySource::Path(path) => inventory::load_path(path, &options)?,
+                InventorySource::Text { text, origin } => {
+                    inventory::load_text(text, origin, &options)?
+                }
+            };
+            fleet.extend(loaded.fleet);
+            reports.push(InputReport::new(source.name(), loaded.report));
+        }
+        fleet.share_software();
+        Ok((fleet, reports))
+    }
+
+    /// Assesses the inventories (or the demo fleet) on an engine loaded already: the
+    /// knowledge inputs are not read. The inventories' load reports are in the result.
+    pub fn assess_on(
+        &self,
+        engine: &Engine,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Assessment, Error> {
+        let (fleet, inventory_reports) = self.load_fleet()?;
+        let mut assessment = engine.assess_with_progress(&fleet, progress);
+        assessment.inventory_reports = inventory_reports;
+        Ok(assessment)
+    }
+}

@@ -1,0 +1,232 @@
+//! What one assessment found: the organisation's and each device's exposure, every finding
+//! with its evidence and score terms, the ranked recommendations, the suppressions, and what
+//! could not be decided or loaded — and its flat views (rows for tables and data frames).
+
+use crate::inventory::DeviceValue;
+use crate::load_report::LoadReport;
+use crate::matching::{Finding, MatchDiagnostics, Suppression};
+use crate::recommend::Recommendation;
+use crate::score::cvss::Severity;
+use crate::score::exploitation::Exploitation;
+use crate::score::exposure::{ExposureLevel, FindingRisk};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The CVSS score a finding was scored with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CvssSummary {
+    /// `3.0` or `3.1`.
+    pub version: &'static str,
+    /// The canonical vector.
+    pub vector: String,
+    /// The base score.
+    pub base_score: f64,
+    /// The base severity.
+    pub severity: Severity,
+}
+
+/// A finding with its score terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredFinding {
+    /// The finding and its evidence.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// The CVSS v3.x score used, when the record has one; shared by the findings of the
+    /// same advisory.
+    pub cvss: Option<Arc<CvssSummary>>,
+    /// KEV and EPSS facts about the vulnerability, shared like `cvss`.
+    pub threat: Arc<Exploitation>,
+    /// The model's terms: impact, likelihood, risk, and where each came from.
+    #[serde(flatten)]
+    pub risk: FindingRisk,
+}
+
+/// One device's exposure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceExposure {
+    /// The device's id.
+    pub device_id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its value.
+    pub value: DeviceValue,
+    /// Its weight in the organisation score.
+    pub weight: f64,
+    /// Software items on it.
+    pub software: usize,
+    /// Findings on it.
+    pub findings: usize,
+    /// Exposure score, 0–100.
+    pub score: f64,
+    /// Exposure level.
+    pub level: ExposureLevel,
+}
+
+/// The organisation's exposure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrganisationExposure {
+    /// Exposure score, 0–100.
+    pub score: f64,
+    /// Exposure level.
+    pub level: ExposureLevel,
+    /// Devices assessed.
+    pub devices: usize,
+    /// Devices with at least one finding.
+    pub vulnerable_devices: usize,
+    /// Findings in all.
+    pub findings: usize,
+}
+
+/// Everything one assessment found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The model's parameter version.
+    pub model_version: String,
+    /// The organisation's exposure.
+    pub organisation: OrganisationExposure,
+    /// Per device, in fleet order.
+    pub devices: Vec<DeviceExposure>,
+    /// Every finding, in device order.
+    pub findings: Vec<ScoredFinding>,
+    /// Ranked recommendations.
+    pub recommendations: Vec<Recommendation>,
+    /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
+    /// reported here, left out of scores and recommendations.
+    pub suppressed: Vec<Suppression>,
+    /// What matching and scoring could not decide.
+    pub diagnostics: MatchDiagnostics,
+    /// The load report of each inventory assessed, when the engine loaded them
+    /// ([`crate::assess`], [`Engine::assess_text`](crate::Engine::assess_text)) or the caller
+    /// added them.
+    pub inventory_reports: Vec<InputReport>,
+    /// The load report of each knowledge-base input, when the assessment loaded them
+    /// ([`crate::assess`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub knowledge_reports: Vec<InputReport>,
+}
+
+/// The load report of one input of an assessment, with the input's name (its path, or the
+/// origin given with text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputReport {
+    /// The input.
+    pub input: String,
+    /// What loading it met.
+    #[serde(flatten)]
+    pub report: LoadReport,
+}
+
+impl InputReport {
+    /// The report of `input`.
+    ///
+    /// ```
+    /// use exposure::{assessment::InputReport, load_report::LoadReport};
+    /// let r = InputReport::new("bom.json".into(), LoadReport::one_file());
+    /// assert_eq!(serde_json::to_value(&r).unwrap()["input"], "bom.json");
+    /// assert_eq!(serde_json::to_value(&r).unwrap()["files"], 1);
+    /// ```
+    pub fn new(input: String, report: LoadReport) -> Self {
+        Self { input, report }
+    }
+}
+
+/// One finding as a flat row, for tables, CSV and data frames.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingRow {
+    /// The device's id.
+    pub device_id: String,
+    /// The software's ecosystem.
+    pub ecosystem: String,
+    /// The software's name.
+    pub software: String,
+    /// The installed version.
+    pub version: String,
+    /// The advisory's id.
+    pub advisory_id: String,
+    /// Its aliases, joined by spaces.
+    pub aliases: String,
+    /// The CVSS base score used, when there is one.
+    pub cvss: Option<f64>,
+    /// The model's impact, likelihood and risk.
+    pub impact: f64,
+    /// See [`FindingRisk::likelihood`].
+    pub likelihood: f64,
+    /// See [`FindingRisk::risk`].
+    pub risk: f64,
+    /// Listed in CISA's KEV catalog.
+    pub known_exploited: bool,
+    /// The EPSS probability, when known.
+    pub epss: Option<f64>,
+    /// The fixing version, when known.
+    pub fix: Option<String>,
+    /// `fixed`, `not_fixed`, `will_not_fix` or `unknown`.
+    pub fix_state: crate::matching::FixState,
+    /// The matcher that fired.
+    pub matcher: crate::matching::Matcher,
+    /// How sure the match is.
+    pub confidence: crate::matching::Confidence,
+}
+
+impl FindingRow {
+    /// The field names in declaration order: the columns of a table of rows (serialised
+    /// maps do not keep an order).
+    pub const COLUMNS: [&'static str; 16] = [
+        "device_id",
+        "ecosystem",
+        "software",
+        "version",
+        "advisory_id",
+        "aliases",
+        "cvss",
+        "impact",
+        "likelihood",
+        "risk",
+        "known_exploited",
+        "epss",
+        "fix",
+        "fix_state",
+        "matcher",
+        "confidence",
+    ];
+}
+
+impl Assessment {
+    /// Every finding as a flat row, in finding order.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let rows = a.finding_rows();
+    /// assert_eq!(rows.len(), a.findings.len());
+    /// assert!(rows.iter().all(|r| r.risk > 0.0 && r.risk <= 1.0));
+    /// // The columns name every serialised field, in order.
+    /// let json = serde_json::to_value(&rows[0]).unwrap();
+    /// let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    /// let mut columns = exposure::assessment::FindingRow::COLUMNS.to_vec();
+    /// keys.sort_unstable();
+    /// columns.sort_unstable();
+    /// assert_eq!(keys, columns);
+    /// ```
+    pub fn finding_rows(&self) -> Vec<FindingRow> {
+        self.findings
+            .iter()
+            .map(|f| FindingRow {
+                device_id: f.finding.device_id.to_string(),
+                ecosystem: f.finding.software.ecosystem.to_string(),
+                software: f.finding.software.name.clone(),
+                version: f.finding.software.version.clone(),
+                advisory_id: f.finding.advisory_id.to_string(),
+                aliases: f.finding.aliases.join(" "),
+                cvss: f.cvss.as_ref().map(|c| c.base_score),
+                impact: f.risk.impact,
+                likelihood: f.risk.likelihood,
+                risk: f.risk.risk,
+                known_exploited: f.threat.known_exploited.is_some(),
+                epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
+                fix: f.finding.fix.as_deref().map(str::to_owned),
+                fix_state: f.finding.fix_state,
+                matcher: f.finding.evidence.matcher,
+                confidence: f.finding.evidence.confidence,
+            })
+            .collect()
+    }
+}

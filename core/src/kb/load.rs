@@ -1,0 +1,466 @@
+//! Loading: every input told apart by its content in one table ([`Format`] for documents,
+//! [`Container`] for snapshots and archives), files, directories and archive members walked
+//! by one walker, and each document handed to its format's reader. Three verbs:
+//! [`KnowledgeBase::load_path`] (a file, directory or archive), [`KnowledgeBase::load_reader`]
+//! (a stream: NVD feeds are read record by record) and [`KnowledgeBase::load_text`] (a
+//! document in memory). Every one returns a [`LoadReport`].
+
+use super::store::KnowledgeBase;
+use super::{alpine, csaf, cve5, nvd, osv, snapshot, vex, SnapshotError, ThreatIntel};
+use crate::files::{self, InputError};
+use crate::load_report::{Consequence, LoadReport, Problem};
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+/// A whole input could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KbError {
+    /// The file is a snapshot that cannot be used (other format version, truncated,
+    /// corrupted).
+    #[error("{path}: {source}")]
+    Snapshot {
+        /// The path (or origin name).
+        path: PathBuf,
+        /// What is wrong with it.
+        source: SnapshotError,
+    },
+    /// The input could not be read, decompressed or decoded as text.
+    #[error("cannot read {path}: {source}")]
+    Input {
+        /// The path (or origin name).
+        path: PathBuf,
+        /// What failed.
+        source: InputError,
+    },
+}
+
+impl KbError {
+    fn input(origin: &str, source: impl Into<InputError>) -> Self {
+        KbError::Input {
+            path: origin.into(),
+            source: source.into(),
+        }
+    }
+}
+
+/// A document format the knowledge base reads, told apart by content ([`Format::sniff`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// An NVD JSON 1.1 feed or API 2.0 response (streamed record by record).
+    Nvd,
+    /// A CISA KEV catalog (JSON or CSV) or EPSS scores (CSV or JSON).
+    Threat,
+    /// A CVE JSON 5 record.
+    Cve5,
+    /// VEX: OpenVEX, CycloneDX VEX or CSAF (a CSAF security advisory also states what each
+    /// CVE affects).
+    Vex,
+    /// An Alpine secdb document.
+    Alpine,
+    /// OSV records in YAML (as the PyPA database ships them).
+    OsvYaml,
+    /// OSV records in JSON: one record or an array.
+    OsvJson,
+}
+
+/// A test of whether a document looks like one format: `(head, text, name)`, where `head` is
+/// the document's first kilobytes and `name` its file name (YAML is told by its extension).
+type LooksLike = fn(&str, &str, &str) -> bool;
+
+/// What each format looks like, in the order formats are tried; OSV JSON is what is left.
+const SNIFFERS: [(Format, LooksLike); 6] = [
+    (Format::Nvd, |head, _, _| nvd::recognizes(head)),
+    (Format::Threat, |_, text, _| ThreatIntel::recognizes(text)),
+    (Format::Cve5, |_, text, _| cve5::recognizes(text)),
+    (Format::Vex, |head, text, _| vex::maybe(head, text)),
+    (Format::Alpine, |head, _, _| alpine::recognizes(head)),
+    (Format::OsvYaml, |_, _, name| has_yaml_extension(name)),
+];
+
+impl Format {
+    /// The format of a document, told by its content (and, for YAML, its name).
+    ///
+    /// ```
+    /// use exposure::kb::Format;
+    /// assert_eq!(Format::sniff(r#"{"CVE_data_type": "CVE", "CVE_Items": []}"#, "x.json"), Format::Nvd);
+    /// assert_eq!(Format::sniff("cveID,vendorProject,product,dateAdded\n", "kev.csv"), Format::Threat);
+    /// assert_eq!(Format::sniff("id: PYSEC-2021-1\n", "PYSEC-2021-1.yaml"), Format::OsvYaml);
+    /// assert_eq!(Format::sniff(r#"{"id": "GO-2020-0001"}"#, "GO-2020-0001.json"), Format::OsvJson);
+    /// ```
+    pub fn sniff(text: &str, name: &str) -> Format {
+        let head = files::head(text, 4096);
+        SNIFFERS
+            .iter()
+            .find(|(_, looks)| looks(head, text, name))
+            .map_or(Format::OsvJson, |&(format, _)| format)
+    }
+}
+
+fn has_yaml_extension(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Inputs that hold documents rather than being one, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    /// A compiled knowledge base.
+    Snapshot,
+    /// A zip archive (osv.dev ships each ecosystem as one).
+    Zip,
+    /// A tar archive (its gzip already undone).
+    Tar,
+}
+
+impl Container {
+    fn sniff(bytes: &[u8]) -> Option<Container> {
+        if snapshot::is_snapshot(bytes) {
+            Some(Container::Snapshot)
+        } else if bytes.starts_with(b"PK\x03\x04") {
+            Some(Container::Zip)
+        } else if bytes.len() > 262 && &bytes[257..262] == b"ustar" {
+            Some(Container::Tar)
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether an archive member or file name is a document the knowledge base reads.
+fn is_document_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".yaml", ".yml", ".csv"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// Whether a file found in a directory is read: a document or an archive.
+fn is_input_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_document_name(&lower)
+        || [".zip", ".tar", ".tgz", ".gz"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+}
+
+/// The files below `dir` that [`KnowledgeBase::load_path`] reads, sorted (so that merging is
+/// deterministic). The walk is iterative and does not follow symbolic links to directories,
+/// so it ends on any tree; links to files are read.
+fn input_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(path);
+            } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
+                && is_input_name(&path.display().to_string())
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// One member of an archive, as the walker meets it.
+enum Member {
+    /// A document: its name (`archive!member`) and text.
+    Document { name: String, text: String },
+    /// A document that could not be read: its name and why.
+    Unreadable { name: String, error: String },
+    /// The archive itself is damaged here.
+    Broken(Problem),
+}
+
+/// Every document member of a zip or tar archive, in archive order, to `visit`.
+fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dyn FnMut(Member)) {
+    let broken = |message: String, field: &str| {
+        Member::Broken(Problem::new(
+            origin,
+            None,
+            field,
+            message,
+            Consequence::Skipped,
+        ))
+    };
+    let read = |name: String, reader: &mut dyn Read| {
+        let mut text = String::new();
+        match reader.read_to_string(&mut text) {
+            Ok(_) => Member::Document { name, text },
+            Err(e) => Member::Unreadable {
+                name,
+                error: e.to_string(),
+            },
+        }
+    };
+    match container {
+        Container::Zip => {
+            let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+                Ok(a) => a,
+                Err(e) => return visit(broken(format!("not a zip archive: {e}"), "")),
+            };
+            for index in 0..archive.len() {
+                match archive.by_index(index) {
+                    Ok(mut member) => {
+                        if member.is_dir() || !is_document_name(member.name()) {
+                            continue;
+                        }
+                        let name = format!("{origin}!{}", member.name());
+                        visit(read(name, &mut member));
+                    }
+                    Err(e) => visit(broken(e.to_string(), &format!("member {index}"))),
+                }
+            }
+        }
+        Container::Tar => {
+            let mut archive = tar::Archive::new(bytes);
+            let entries = match archive.entries() {
+                Ok(e) => e,
+                Err(e) => return visit(broken(format!("not a tar archive: {e}"), "")),
+            };
+            for entry in entries {
+                let mut entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => return visit(broken(format!("tar entry: {e}"), "")),
+                };
+                let member = entry
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                if !entry.header().entry_type().is_file() || !is_document_name(&member) {
+                    continue;
+                }
+                visit(read(format!("{origin}!{member}"), &mut entry));
+            }
+        }
+        Container::Snapshot => {}
+    }
+}
+
+impl KnowledgeBase {
+    /// Loads any input this knowledge base reads, told apart by content (gzip undone):
+    /// - an NVD JSON 1.1 feed or API 2.0 response (streamed);
+    /// - a CVE JSON 5 record;
+    /// - a CISA KEV catalog or EPSS scores (JSON or CSV) into the [threat
+    ///   intelligence](Self::threat);
+    /// - OSV records: JSON, or YAML (`.yaml`/`.yml`, as the PyPA database ships them);
+    /// - Alpine secdb; VEX (OpenVEX, CycloneDX, CSAF);
+    /// - a snapshot written by [`KnowledgeBase::save_snapshot`];
+    /// - an archive of any of these: a zip (as osv.dev ships each ecosystem) or a tar, gzipped
+    ///   or not;
+    /// - a directory: every `.json`, `.yaml`, `.yml`, `.csv`, `.zip`, `.tar`, `.tgz` and
+    ///   `.gz` file below it, in sorted order (so merging is deterministic).
+    ///
+    /// A member or file that cannot be read is a problem in the report; a path that cannot be
+    /// read at all is an error.
+    pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
+        let origin = path.display().to_string();
+        if !path.is_dir() {
+            let reader = files::open(path).map_err(|e| KbError::input(&origin, e))?;
+            return self.load_reader(reader, &origin);
+        }
+        let mut report = LoadReport::default();
+        for file in input_files(path).map_err(|e| KbError::input(&origin, e))? {
+            match self.load_path(&file) {
+                Ok(r) => report.absorb(r),
+                Err(e) => {
+                    report.files += 1;
+                    report.problem(Problem::new(
+                        &file.display().to_string(),
+                        None,
+                        "",
+                        e.to_string(),
+                        Consequence::Skipped,
+                    ));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Loads one input from a reader (its gzip already undone, see
+    /// [`files::open`](crate::files::open)): an NVD feed is read record by record; anything
+    /// else is read whole and told apart as [`KnowledgeBase::load_path`] tells files apart.
+    /// `origin` names the input in problems.
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// let mut kb = KnowledgeBase::new();
+    /// let feed = r#"{"CVE_data_type": "CVE", "CVE_Items": [{"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}}]}"#;
+    /// let report = kb.load_reader(feed.as_bytes(), "nvd.json")?;
+    /// assert_eq!(report.records_loaded, 1);
+    /// # Ok::<(), exposure::kb::KbError>(())
+    /// ```
+    pub fn load_reader(
+        &mut self,
+        mut reader: impl BufRead,
+        origin: &str,
+    ) -> Result<LoadReport, KbError> {
+        let head = reader.fill_buf().map_err(|e| KbError::input(origin, e))?;
+        if nvd::recognizes(&String::from_utf8_lossy(&head[..head.len().min(4096)])) {
+            return Ok(self.load_nvd(reader, origin));
+        }
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| KbError::input(origin, e))?;
+        match Container::sniff(&bytes) {
+            Some(Container::Snapshot) => {
+                let other =
+                    KnowledgeBase::from_snapshot(&bytes).map_err(|e| KbError::Snapshot {
+                        path: origin.into(),
+                        source: e,
+                    })?;
+                let records = other.len();
+                let replaced = self.absorb(other);
+                Ok(LoadReport {
+                    files: 1,
+                    records_read: records,
+                    records_loaded: records,
+                    records_replaced: replaced,
+                    ..LoadReport::default()
+                })
+            }
+            Some(container) => {
+                let mut report = LoadReport::default();
+                walk_archive(container, &bytes, origin, &mut |member| match member {
+                    Member::Document { name, text } => report.absorb(self.load_text(&text, &name)),
+                    Member::Unreadable { name, error } => {
+                        report.files += 1;
+                        report.problem(Problem::new(&name, None, "", error, Consequence::Skipped));
+                    }
+                    Member::Broken(problem) => report.problem(problem),
+                });
+                Ok(report)
+            }
+            None => {
+                let text = files::decode_text(bytes).map_err(|e| KbError::input(origin, e))?;
+                Ok(self.load_text(&text, origin))
+            }
+        }
+    }
+
+    /// Loads one document of text, its format told apart by content ([`Format::sniff`]).
+    /// `origin` names the input in problems.
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.load_text(r#"{"id": "GO-2022-0493", "aliases": ["CVE-2022-29526"]}"#, "go.json");
+    /// kb.load_text("cve,epss,percentile\nCVE-2022-29526,0.00043,0.0853\n", "epss.csv");
+    /// assert_eq!(kb.len(), 1);
+    /// assert_eq!(kb.threat().epss("CVE-2022-29526").map(|s| s.probability), Some(0.00043));
+    /// ```
+    pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
+        let head = files::head(text, 4096);
+        // A format that looked right but declines the document (JSON mentioning OpenVEX that
+        // is no VEX) passes it on to the next that looks right.
+        for (format, looks) in SNIFFERS {
+            if looks(head, text, origin) {
+                if let Some(report) = self.read_as(format, text, origin) {
+                    return report;
+                }
+            }
+        }
+        self.load_text_as(Format::OsvJson, text, origin)
+    }
+
+    /// Loads one document of text in the given format. `origin` names the input in problems.
+    ///
+    /// ```
+    /// use exposure::kb::{Format, KnowledgeBase};
+    /// let mut kb = KnowledgeBase::new();
+    /// let report = kb.load_text_as(Format::Vex, r#"{"id": "GO-2022-0493"}"#, "x.json");
+    /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
+    /// ```
+    pub fn load_text_as(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
+        self.read_as(format, text, origin).unwrap_or_else(|| {
+            let mut report = LoadReport::one_file();
+            report.records_read += 1;
+            report.records_skipped += 1;
+            report.problem(Problem::new(
+                origin,
+                None,
+                "",
+                format!("not a {format:?} document"),
+                Consequence::Skipped,
+            ));
+            report
+        })
+    }
+
+    /// Reads a document as `format`; `None` when the format declines it (only VEX does:
+    /// its test is a guess until the JSON is read).
+    fn read_as(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
+        let mut report = LoadReport::one_file();
+        match format {
+            Format::Nvd => return Some(self.load_nvd(text.as_bytes(), origin)),
+            Format::Threat => return Some(self.threat.load_text(text, origin)),
+            Format::Vex => return self.load_vex(text, origin),
+            Format::Cve5 => {
+                if let Some((advisory, statement)) = cve5::parse(text, origin, &mut report) {
+                    report.records_replaced += usize::from(self.insert_cve5(advisory, statement));
+                }
+            }
+            Format::Alpine => {
+                for advisory in alpine::parse(text, origin, &mut report) {
+                    self.insert(advisory);
+                }
+            }
+            Format::OsvYaml => {
+                let advisories = osv::parse_yaml(text, origin, &mut report);
+                self.insert_counted(advisories, &mut report);
+            }
+            Format::OsvJson => {
+                let advisories = osv::parse_document(text, origin, &mut report);
+                self.insert_counted(advisories, &mut report);
+            }
+        }
+        Some(report)
+    }
+
+    /// Inserts advisories, counting those merged into earlier ones.
+    fn insert_counted(&mut self, advisories: Vec<super::Advisory>, report: &mut LoadReport) {
+        for advisory in advisories {
+            report.records_replaced += usize::from(self.insert(advisory));
+        }
+    }
+
+    /// Reads an NVD feed or response record by record.
+    fn load_nvd(&mut self, reader: impl Read, origin: &str) -> LoadReport {
+        let mut report = LoadReport::one_file();
+        let mut replaced = 0;
+        nvd::stream(reader, origin, &mut report, &mut |r| {
+            replaced += usize::from(self.insert_nvd(r));
+        });
+        report.records_replaced += replaced;
+        report
+    }
+
+    /// Loads a VEX document (OpenVEX, CycloneDX VEX, CSAF) when the text is one; `None`
+    /// otherwise.
+    fn load_vex(&mut self, text: &str, origin: &str) -> Option<LoadReport> {
+        let document: serde_json::Value = serde_json::from_str(text).ok()?;
+        let mut report = vex::recognizes(&document)
+            .then(|| self.vex.load(&document, origin))
+            .flatten()?;
+        if csaf::is_advisory(&document) {
+            // A security advisory is also a statement of what each CVE affects.
+            let mut advisories = LoadReport::default();
+            let parsed = csaf::parse(&document, origin, &mut advisories);
+            self.insert_counted(parsed, &mut advisories);
+            report.records_replaced += advisories.records_replaced;
+            report.problem_count += advisories.problem_count;
+            report.problems.extend(advisories.problems);
+        }
+        Some(report)
+    }
+}

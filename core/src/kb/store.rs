@@ -1,0 +1,463 @@
+//! The store: advisories merged by id and alias, with the indexes matching queries (by
+//! ecosystem and normalised package name, by CPE vendor and product, by id and alias), the
+//! NVD applicability statements, threat intelligence and VEX statements.
+
+use super::advisory::{Advisory, AffectedPackage};
+use super::nvd::NvdRecord;
+use super::threat::ThreatIntel;
+use super::vex::VexStore;
+use crate::cpe::{Applicability, Attribute};
+use crate::ecosystem::Ecosystem;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The position of an advisory in the store, stable for the store's life (advisories are
+/// merged in place, never removed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct AdvisoryIndex(u32);
+
+impl AdvisoryIndex {
+    /// The index of the `at`-th advisory. A store holds fewer than 2³² advisories (the
+    /// loaders would exhaust memory long before).
+    fn new(at: usize) -> Self {
+        Self(u32::try_from(at).unwrap_or(u32::MAX))
+    }
+
+    fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One affected entry: its advisory and its position in the advisory's `affected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct EntryIndex {
+    pub(crate) advisory: AdvisoryIndex,
+    entry: u32,
+}
+
+/// An applicability statement with the input it came from (the record that will be cited
+/// when it matches).
+#[derive(Debug, Clone)]
+pub(crate) struct Statement {
+    pub(crate) applicability: Applicability,
+    pub(crate) source: Arc<str>,
+}
+
+/// What a knowledge base holds, for `exposure kb stats` and dashboards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct KbStats {
+    /// Advisories (merged by id).
+    pub advisories: usize,
+    /// Of which withdrawn or rejected.
+    pub withdrawn: usize,
+    /// Advisories with at least one CVSS vector of each version (`CVSS_V2`, `CVSS_V3`,
+    /// `CVSS_V4`).
+    pub with_cvss: std::collections::BTreeMap<String, usize>,
+    /// Affected entries per ecosystem (`Debian:12`, `PyPI`, …).
+    pub affected_by_ecosystem: std::collections::BTreeMap<String, usize>,
+    /// NVD applicability statements (CPE configurations).
+    pub applicability_statements: usize,
+    /// Distinct (vendor, product) pairs they name.
+    pub cpe_products: usize,
+    /// Inputs that contributed.
+    pub sources: usize,
+    /// CISA KEV entries.
+    pub kev_entries: usize,
+    /// EPSS scores.
+    pub epss_scores: usize,
+    /// VEX statements.
+    pub vex_statements: usize,
+}
+
+/// Advisories merged by id and indexed by (ecosystem, normalised package name).
+///
+/// ```
+/// use exposure::kb::KnowledgeBase;
+/// let mut kb = KnowledgeBase::new();
+/// let report = kb.load_text(r#"{"id": "GO-2020-0001", "affected": [{"package": {"ecosystem": "Go",
+///     "name": "github.com/gin-gonic/gin"}, "ranges": [{"type": "SEMVER",
+///     "events": [{"introduced": "0"}, {"fixed": "1.6.0"}]}]}]}"#, "inline");
+/// assert_eq!(report.records_loaded, 1);
+/// assert_eq!(kb.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    advisories: Vec<Advisory>,
+    /// Every id and alias, to the advisory that carries it first.
+    by_id: HashMap<String, AdvisoryIndex>,
+    /// The affected entries naming a package, in (advisory, entry) order.
+    by_package: HashMap<(Ecosystem, String), Vec<EntryIndex>>,
+    /// NVD applicability statements by advisory.
+    applicability: HashMap<AdvisoryIndex, Statement>,
+    /// Advisories whose statements name a (vendor, product), lower case.
+    by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
+    pub(super) threat: ThreatIntel,
+    pub(super) vex: VexStore,
+}
+
+impl KnowledgeBase {
+    /// An empty knowledge base.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of advisories.
+    pub fn len(&self) -> usize {
+        self.advisories.len()
+    }
+
+    /// Whether there are no advisories.
+    pub fn is_empty(&self) -> bool {
+        self.advisories.is_empty()
+    }
+
+    /// Whether nothing at all is loaded: no advisory, KEV entry, EPSS score or VEX statement.
+    pub fn holds_nothing(&self) -> bool {
+        self.is_empty()
+            && self.threat.kev_len() == 0
+            && self.threat.epss_len() == 0
+            && self.vex.is_empty()
+    }
+
+    /// All advisories, in load order.
+    pub fn advisories(&self) -> &[Advisory] {
+        &self.advisories
+    }
+
+    /// VEX statements, by vulnerability.
+    pub fn vex(&self) -> &VexStore {
+        &self.vex
+    }
+
+    /// Threat intelligence per CVE: KEV entries and EPSS scores.
+    pub fn threat(&self) -> &ThreatIntel {
+        &self.threat
+    }
+
+    /// The threat intelligence, to load KEV or EPSS into.
+    pub fn threat_mut(&mut self) -> &mut ThreatIntel {
+        &mut self.threat
+    }
+
+    /// The advisory with this id, or carrying it as an alias.
+    pub fn get(&self, id: &str) -> Option<&Advisory> {
+        self.by_id.get(id).map(|&at| &self.advisories[at.get()])
+    }
+
+    /// The NVD applicability statement (CPE configurations) of the advisory with this id.
+    pub fn applicability(&self, id: &str) -> Option<&Applicability> {
+        self.statement(id).map(|s| &s.applicability)
+    }
+
+    pub(crate) fn statement(&self, id: &str) -> Option<&Statement> {
+        self.by_id.get(id).and_then(|at| self.applicability.get(at))
+    }
+
+    /// Number of advisories with an applicability statement.
+    pub fn applicability_len(&self) -> usize {
+        self.applicability.len()
+    }
+
+    /// Advisories with an applicability statement naming this vendor and product (compared
+    /// in lower case), with their statements.
+    pub fn affecting_product<'a>(
+        &'a self,
+        vendor: &str,
+        product: &str,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a Applicability)> + 'a {
+        self.statements_naming(vendor, product)
+            .map(|(_, advisory, statement)| (advisory, &statement.applicability))
+    }
+
+    /// [`KnowledgeBase::affecting_product`] with each advisory's index and each statement's
+    /// source.
+    pub(crate) fn statements_naming<'a>(
+        &'a self,
+        vendor: &str,
+        product: &str,
+    ) -> impl Iterator<Item = (AdvisoryIndex, &'a Advisory, &'a Statement)> + 'a {
+        let key = (vendor.to_ascii_lowercase(), product.to_ascii_lowercase());
+        self.by_product
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| Some((at, &self.advisories[at.get()], self.applicability.get(&at)?)))
+    }
+
+    /// The advisories and affected entries that name this package. `name` is normalised
+    /// here, so any spelling the ecosystem accepts finds the same entries.
+    pub fn affecting<'a>(
+        &'a self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> impl Iterator<Item = (&'a Advisory, &'a AffectedPackage)> + 'a {
+        self.entries_naming(ecosystem, name)
+            .map(|(_, advisory, affected)| (advisory, affected))
+    }
+
+    /// [`KnowledgeBase::affecting`] with each entry's index.
+    pub(crate) fn entries_naming<'a>(
+        &'a self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> impl Iterator<Item = (EntryIndex, &'a Advisory, &'a AffectedPackage)> + 'a {
+        let key = (ecosystem.clone(), ecosystem.normalize_name(name));
+        self.by_package.get(&key).into_iter().flatten().map(|&at| {
+            let advisory = &self.advisories[at.advisory.get()];
+            (at, advisory, &advisory.affected[at.entry as usize])
+        })
+    }
+
+    /// A summary of what this knowledge base holds.
+    ///
+    /// ```
+    /// let stats = exposure::demo::knowledge_base().stats();
+    /// assert_eq!(stats.advisories, 10);
+    /// assert!(stats.affected_by_ecosystem.contains_key("Go"));
+    /// ```
+    pub fn stats(&self) -> KbStats {
+        let mut stats = KbStats {
+            advisories: self.advisories.len(),
+            applicability_statements: self.applicability.len(),
+            cpe_products: self.by_product.len(),
+            kev_entries: self.threat.kev_len(),
+            epss_scores: self.threat.epss_len(),
+            vex_statements: self.vex.len(),
+            ..KbStats::default()
+        };
+        let mut sources = std::collections::HashSet::new();
+        for advisory in &self.advisories {
+            stats.withdrawn += usize::from(advisory.withdrawn.is_some());
+            let mut kinds: Vec<&str> = advisory
+                .severity
+                .iter()
+                .chain(advisory.affected.iter().flat_map(|a| &a.severity))
+                .map(|s| s.kind.as_str())
+                .filter(|k| k.starts_with("CVSS_"))
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            for kind in kinds {
+                *stats.with_cvss.entry(kind.to_owned()).or_default() += 1;
+            }
+            for affected in &advisory.affected {
+                *stats
+                    .affected_by_ecosystem
+                    .entry(affected.ecosystem.to_string())
+                    .or_default() += 1;
+            }
+            sources.extend(advisory.sources.iter().map(String::as_str));
+        }
+        stats.sources = sources.len();
+        stats
+    }
+
+    /// Adds an advisory. An advisory of the same vulnerability — the same id, or an id or
+    /// alias that an earlier advisory carries (CVE, GHSA, PYSEC, RUSTSEC, GO, …) — is merged
+    /// into the earlier one (see [`Advisory::merge`]: facts from the same source are replaced,
+    /// facts from other sources kept side by side); the return value says whether that
+    /// happened. When a record's aliases point at several earlier advisories, it joins the
+    /// one of its own id, else the one of its first known alias.
+    pub fn insert(&mut self, advisory: Advisory) -> bool {
+        self.insert_with(advisory, true)
+    }
+
+    /// Adds an NVD record: its advisory (merged by id or alias, see [`KnowledgeBase::insert`])
+    /// and its applicability statement, which replaces an earlier one for the same CVE.
+    pub fn insert_nvd(&mut self, record: NvdRecord) -> bool {
+        self.insert_record(record, true, None)
+    }
+
+    /// [`KnowledgeBase::insert_nvd`] for an advisory merged already (from a snapshot): only
+    /// the same id merges. `source` is the statement's own source.
+    pub(crate) fn insert_merged(&mut self, record: NvdRecord, source: Option<&str>) -> bool {
+        self.insert_record(record, false, source)
+    }
+
+    /// Adds a record, merging by alias too when `by_alias`; its statement is cited as coming
+    /// from `statement_source`, by default the advisory's source.
+    fn insert_record(
+        &mut self,
+        record: NvdRecord,
+        by_alias: bool,
+        statement_source: Option<&str>,
+    ) -> bool {
+        if let Some((added, due)) = &record.kev {
+            self.threat.note_nvd_kev(&record.advisory.id, added, due);
+        }
+        let id = record.advisory.id.clone();
+        let source = statement_source
+            .unwrap_or(&record.advisory.source)
+            .to_owned();
+        let merged = self.insert_with(record.advisory, by_alias);
+        if let Some(statement) = record.applicability {
+            self.set_applicability(&id, statement, &source);
+        }
+        merged
+    }
+
+    /// Adds a CVE 5 record: its advisory (merged by id), and its CNA-derived statement only
+    /// when the CVE has none yet (NVD's configurations, loaded before or after, win).
+    pub(super) fn insert_cve5(
+        &mut self,
+        advisory: Advisory,
+        statement: Option<Applicability>,
+    ) -> bool {
+        let id = advisory.id.clone();
+        let source = advisory.source.clone();
+        let merged = self.insert(advisory);
+        if let Some(statement) = statement {
+            if self.applicability(&id).is_none() {
+                self.set_applicability(&id, statement, &source);
+            }
+        }
+        merged
+    }
+
+    /// Replaces the applicability statement of an advisory that is in the knowledge base.
+    fn set_applicability(&mut self, id: &str, statement: Applicability, source: &str) {
+        let Some(&at) = self.by_id.get(id) else {
+            return;
+        };
+        if let Some(old) = self.applicability.remove(&at) {
+            for key in products(&old.applicability) {
+                if let Some(list) = self.by_product.get_mut(&key) {
+                    list.retain(|&a| a != at);
+                }
+            }
+        }
+        for key in products(&statement) {
+            let list = self.by_product.entry(key).or_default();
+            if !list.contains(&at) {
+                list.push(at);
+            }
+        }
+        self.applicability.insert(
+            at,
+            Statement {
+                applicability: statement,
+                source: source.into(),
+            },
+        );
+    }
+
+    /// [`KnowledgeBase::insert`]; with `by_alias` false, only the same id merges (for
+    /// advisories that were merged already, as a snapshot holds them).
+    fn insert_with(&mut self, advisory: Advisory, by_alias: bool) -> bool {
+        let earlier = self.by_id.get(&advisory.id).copied().or_else(|| {
+            by_alias
+                .then(|| {
+                    advisory
+                        .aliases
+                        .iter()
+                        .find_map(|a| self.by_id.get(a).copied())
+                })
+                .flatten()
+        });
+        let at = if let Some(at) = earlier {
+            self.unindex(at);
+            self.advisories[at.get()].merge(advisory);
+            at
+        } else {
+            self.advisories.push(advisory);
+            AdvisoryIndex::new(self.advisories.len() - 1)
+        };
+        self.index(at);
+        let advisory = &self.advisories[at.get()];
+        for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
+            if !self.by_id.contains_key(id) {
+                self.by_id.insert(id.clone(), at);
+            }
+        }
+        earlier.is_some()
+    }
+
+    /// The package keys of an advisory's entries, with the entries' indexes.
+    fn keys(
+        at: AdvisoryIndex,
+        advisory: &Advisory,
+    ) -> impl Iterator<Item = (EntryIndex, (Ecosystem, String))> + '_ {
+        advisory.affected.iter().zip(0..).map(move |(a, entry)| {
+            (
+                EntryIndex {
+                    advisory: at,
+                    entry,
+                },
+                (a.ecosystem.clone(), a.ecosystem.normalize_name(&a.name)),
+            )
+        })
+    }
+
+    fn index(&mut self, at: AdvisoryIndex) {
+        // Kept in (advisory, entry) order, whatever the order of merges, so that matching
+        // meets candidates in advisory load order, the same after a snapshot round trip.
+        for (entry, key) in Self::keys(at, &self.advisories[at.get()]).collect::<Vec<_>>() {
+            let entries = self.by_package.entry(key).or_default();
+            let place = entries.partition_point(|&e| e < entry);
+            entries.insert(place, entry);
+        }
+    }
+
+    fn unindex(&mut self, at: AdvisoryIndex) {
+        for (_, key) in Self::keys(at, &self.advisories[at.get()]).collect::<Vec<_>>() {
+            if let Some(entries) = self.by_package.get_mut(&key) {
+                entries.retain(|e| e.advisory != at);
+            }
+        }
+    }
+
+    /// Adds everything another knowledge base holds (a snapshot loaded next to feeds):
+    /// advisories merged by id, statements, KEV, EPSS and VEX. Moves it when this one holds
+    /// nothing. Returns the number of advisories merged into earlier ones.
+    pub(super) fn absorb(&mut self, other: KnowledgeBase) -> usize {
+        if self.holds_nothing() {
+            *self = other;
+            return 0;
+        }
+        let mut replaced = 0;
+        for (at, advisory) in other.advisories.iter().enumerate() {
+            let statement = other.applicability.get(&AdvisoryIndex::new(at));
+            replaced += usize::from(self.insert_record(
+                NvdRecord {
+                    advisory: advisory.clone(),
+                    applicability: statement.map(|s| s.applicability.clone()),
+                    kev: None,
+                },
+                true,
+                statement.map(|s| &*s.source),
+            ));
+        }
+        let threat = other.threat;
+        let versions = [
+            threat.kev_catalog_version().map(str::to_owned),
+            threat.epss_model_version().map(str::to_owned),
+            threat.epss_score_date().map(str::to_owned),
+        ];
+        let kev = threat.kev_entries().cloned().collect();
+        let epss = threat
+            .epss_entries()
+            .map(|(id, s)| (id.to_owned(), s))
+            .collect();
+        self.threat.restore(kev, epss, versions);
+        for statement in other.vex.statements() {
+            self.vex.add(statement.clone());
+        }
+        replaced
+    }
+}
+
+/// The (vendor, product) pairs an applicability statement's criteria name, lower case;
+/// criteria with a wildcard vendor or product are not indexed (NVD has none).
+fn products(statement: &Applicability) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = statement
+        .criteria()
+        .filter_map(|c| {
+            let vendor = c.cpe.get(Attribute::Vendor).literal()?;
+            let product = c.cpe.get(Attribute::Product).literal()?;
+            Some((vendor.to_ascii_lowercase(), product.to_ascii_lowercase()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
