@@ -52,12 +52,14 @@ usage:
 
   --demo          use the embedded demo knowledge base and fleet (each is replaced by
                   --kb or --inventory when those are given)
-  --kb PATH...    OSV advisories (JSON files of one record or an array, or directories of
-                  them), CISA KEV catalogs (JSON or CSV) and EPSS scores (CSV); .gz accepted
-  --inventory P.. CycloneDX JSON SBOMs (one device each), fleet documents (see README),
-                  dpkg status files, Windows registry exports of the Uninstall keys, or CSV or
-                  JSON lists with DisplayName, Publisher, DisplayVersion (one device each, named
-                  by the path); .gz accepted
+  --kb PATH...    knowledge: NVD feeds (JSON 1.1, API 2.0), CVE JSON 5 records, OSV (JSON or
+                  YAML), Alpine secdb, Red Hat CSAF advisories, VEX (OpenVEX, CycloneDX,
+                  CSAF), CISA KEV catalogs and EPSS scores (JSON or CSV), snapshots written by
+                  `kb build`; files, directories, zip and tar archives; .gz accepted
+  --inventory P.. CycloneDX or SPDX JSON SBOMs (one device each), fleet documents (see
+                  README), dpkg status files, rpm -qa output, Windows registry exports of the
+                  Uninstall keys, or CSV or JSON lists with DisplayName, Publisher,
+                  DisplayVersion (one device each, named by the path); .gz accepted
   --distro D      the release of devices given as dpkg status files: debian-12, bookworm,
                   ubuntu-22.04 (distro advisories are per release)
   --os-release P  the same, read from that device's /etc/os-release

@@ -167,3 +167,19 @@ fn kb_build_writes_a_snapshot_that_assess_reads() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The table a person sees for the demo is the one committed in `tests/golden/` (the JSON is
+/// compared by core's golden test): the restructuring of issue 11 changed no character of it.
+#[test]
+fn demo_table_is_unchanged() {
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["assess", "--demo"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let golden = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/demo-table.txt"),
+    )
+    .expect("golden table");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), golden);
+}

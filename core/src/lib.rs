@@ -5,21 +5,38 @@
 //! first.
 //!
 //! ```
-//! use exposure::{inventory, Engine};
+//! use exposure::assess::{AssessInputs, InventorySource};
 //!
-//! let engine = Engine::demo();
-//! let fleet = inventory::load_text(r#"{"devices": [{"id": "laptop", "software": [
-//!     {"purl": "pkg:npm/lodash@4.17.15"}]}]}"#, "inline", &exposure::inventory::LoadOptions::default())?.fleet;
-//! let assessment = engine.assess(&fleet);
+//! let assessment = AssessInputs {
+//!     demo: true, // the embedded knowledge base; give `knowledge` paths for real feeds
+//!     inventories: vec![InventorySource::Text {
+//!         text: r#"{"devices": [{"id": "laptop", "software": [
+//!                  {"purl": "pkg:npm/lodash@4.17.15"}]}]}"#.into(),
+//!         origin: "inline".into(),
+//!     }],
+//!     ..AssessInputs::default()
+//! }
+//! .assess()?;
 //! assert_eq!(assessment.findings.len(), 2);
 //! assert_eq!(assessment.recommendations[0].text, "update lodash (npm) to 4.17.21");
-//! # Ok::<(), exposure::inventory::InventoryError>(())
+//! # Ok::<(), exposure::Error>(())
 //! ```
 //!
-//! Layers, bottom up: [`version`] and [`range`] (ordering per ecosystem), [`purl`] and
-//! [`ecosystem`] (naming), [`kb`] (advisories), [`inventory`] (devices and software),
-//! [`matching`] (findings with evidence), [`score`] (CVSS and the exposure model),
-//! [`recommend`] (ranked actions) and [`engine`] (all of it together).
+//! Rooms, bottom up (see `ARCHITECTURE.md` for what each owns and the route of one
+//! assessment):
+//! - naming and ordering: [`version`] (twenty schemes, each ordered as its ecosystem's tool),
+//!   [`range`] (native syntaxes, `vers:`, OSV events, NVD bounds), [`purl`], [`cpe`] (CPE 2.3
+//!   names, bindings, NVD applicability statements, the dictionary and the normaliser) and
+//!   [`ecosystem`];
+//! - reading: [`files`] (bytes and text of the files callers hand over), [`parsed`] (values
+//!   parsed once, kept with their text), [`load_report`] (what every loader accounts for);
+//! - knowledge: [`kb`] (the advisory model, the store and its indexes, loading every feed);
+//! - devices: [`inventory`] (fleets, devices and software from every inventory format);
+//! - deciding: [`matching`] (findings with evidence, VEX), [`score`] (CVSS, exploitation, the
+//!   exposure model), [`recommend`] (ranked actions);
+//! - assessing: [`engine`] (knowledge and model assess a fleet), [`assess`] (the use case
+//!   every interface calls: inputs loaded and assessed, with every load report),
+//!   [`assessment`] (the result and its rows) and [`tables`] (its text sections).
 //!
 //! The crate reads only what the caller hands it; it does no network access, no printing and
 //! keeps no global state.
@@ -48,6 +65,7 @@ pub mod purl;
 pub mod range;
 pub mod recommend;
 pub mod score;
+pub mod tables;
 pub mod version;
 
 pub use assessment::Assessment;

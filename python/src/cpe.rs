@@ -2,7 +2,7 @@
 
 use crate::convert::to_python;
 use crate::errors::CpeError;
-use exposure::cpe::{Applicability, Attribute, Cpe, Normalizer, Value};
+use exposure::cpe::{Applicability, Attribute, Cpe, Normalizer};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 use std::collections::hash_map::DefaultHasher;
@@ -54,11 +54,7 @@ impl PyCpe {
     fn get(&self, attribute: &str) -> PyResult<String> {
         let attribute = Attribute::from_name(attribute)
             .ok_or_else(|| CpeError::new_err(format!("unknown attribute {attribute:?}")))?;
-        Ok(match self.0.get(attribute) {
-            Value::Any => "ANY".to_owned(),
-            Value::Na => "NA".to_owned(),
-            Value::Text(text) => text.to_string(),
-        })
+        Ok(self.0.get(attribute).to_string())
     }
 
     /// NISTIR 7696's relation of this (source) name to `target`: `"EQUAL"`, `"SUPERSET"`,

@@ -29,10 +29,10 @@
 //! ```
 
 mod applicability;
+mod compare;
 mod dictionary;
 mod error;
-mod fs;
-mod matching;
+mod formatted;
 mod name;
 mod normalize;
 mod uri;
@@ -46,9 +46,9 @@ pub use applicability::{
     scheme_for, Applicability, Bounds, Configuration, ConfigurationError, Criterion, Matched, Node,
     Operator,
 };
+pub use compare::{compare_values, Relation};
 pub use dictionary::{Dictionary, DictionaryError, Item};
 pub use error::{CpeError, CpeErrorKind};
-pub use matching::{compare_values, Relation};
 pub use name::{Attribute, Binding, Cpe, Part};
 pub use normalize::{
     alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,

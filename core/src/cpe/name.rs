@@ -135,7 +135,7 @@ impl Cpe {
         let shift =
             |e: CpeError| CpeError::new(text, e.offset() + lead, e.attribute(), e.kind().clone());
         if starts("cpe:2.3:") {
-            super::fs::parse(trimmed).map_err(shift)
+            super::formatted::parse(trimmed).map_err(shift)
         } else if starts("cpe:/") {
             super::uri::parse(trimmed).map_err(shift)
         } else if starts("wfn:[") {
@@ -147,7 +147,7 @@ impl Cpe {
 
     /// Parses a 2.3 formatted string only.
     pub fn parse_fs(text: &str) -> Result<Cpe, CpeError> {
-        super::fs::parse(text)
+        super::formatted::parse(text)
     }
 
     /// Parses a 2.2 URI only.
@@ -233,7 +233,7 @@ impl Cpe {
 
     /// The 2.3 formatted string, canonical: lower case, quoting only where needed.
     pub fn to_fs(&self) -> String {
-        super::fs::bind(self)
+        super::formatted::bind(self)
     }
 
     /// The 2.2 URI binding (NISTIR 7695 §6.1.2).

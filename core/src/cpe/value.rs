@@ -103,6 +103,26 @@ impl Ord for ValueText {
     }
 }
 
+impl std::fmt::Display for Value {
+    /// `ANY`, `NA`, or a string value in WFN quoting (`8\.0`).
+    ///
+    /// ```
+    /// use exposure::cpe::{Attribute, Cpe};
+    /// let ie: Cpe = "cpe:2.3:a:microsoft:ie:8.0:*:*:*:*:*:*:-".parse()?;
+    /// assert_eq!(ie.get(Attribute::Version).to_string(), "8\\.0");
+    /// assert_eq!(ie.get(Attribute::Update).to_string(), "ANY");
+    /// assert_eq!(ie.get(Attribute::Other).to_string(), "NA");
+    /// # Ok::<(), exposure::cpe::CpeError>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Any => f.write_str("ANY"),
+            Value::Na => f.write_str("NA"),
+            Value::Text(text) => write!(f, "{text}"),
+        }
+    }
+}
+
 impl Value {
     /// The WFN form of a string value (`8\.0\.6001`), `None` for ANY and NA.
     pub fn as_wfn(&self) -> Option<&str> {

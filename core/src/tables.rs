@@ -1,0 +1,185 @@
+//! An assessment as text tables: the sections a report shows (devices, findings,
+//! recommendations, suppressions, diagnostics), each a title, column names and rows of cells,
+//! chosen and formatted once here; an interface only lays them out (the command line aligns
+//! them in columns).
+
+use crate::assessment::Assessment;
+
+/// One section of a report: its title, column names and rows of text cells (as many cells
+/// per row as columns).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Table {
+    /// The section's title (`Devices`, `Findings`, …).
+    pub title: String,
+    /// The column names.
+    pub columns: Vec<&'static str>,
+    /// The rows.
+    pub rows: Vec<Vec<String>>,
+    /// Lines shown after the rows (diagnostics' problems).
+    pub notes: Vec<String>,
+}
+
+impl Assessment {
+    /// The headline: score, level, devices, vulnerable devices, findings, model.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// assert!(a.headline().starts_with("Organisation exposure score: 27.9 (low)"));
+    /// ```
+    pub fn headline(&self) -> String {
+        let org = &self.organisation;
+        format!(
+            "Organisation exposure score: {:.1} ({})  devices: {}  vulnerable: {}  findings: {}  model: {}",
+            org.score,
+            org.level.name(),
+            org.devices,
+            org.vulnerable_devices,
+            org.findings,
+            self.model_version
+        )
+    }
+
+    /// The report's sections, in order: devices, findings, recommendations, suppressions
+    /// (only when some finding was suppressed) and diagnostics (its counts in the title, its
+    /// problems as notes).
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let tables = a.tables();
+    /// let titles: Vec<&str> = tables.iter().map(|t| t.title.as_str()).collect();
+    /// assert_eq!(titles[..3], ["Devices", "Findings", "Recommendations"]);
+    /// assert_eq!(tables[1].rows.len(), a.findings.len());
+    /// assert!(tables.iter().all(|t| t.rows.iter().all(|r| r.len() == t.columns.len())));
+    /// ```
+    pub fn tables(&self) -> Vec<Table> {
+        let mut out = vec![
+            self.device_table(),
+            self.finding_table(),
+            self.recommendation_table(),
+        ];
+        if !self.suppressed.is_empty() {
+            out.push(self.suppression_table());
+        }
+        let d = &self.diagnostics;
+        out.push(Table {
+            title: format!(
+                "Diagnostics: {} software items, {} named by advisories, {} ranges not evaluable, {} versions not parsable",
+                d.software_items, d.software_with_advisories, d.unevaluated_ranges, d.unparsable_versions
+            ),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            notes: d.problems.iter().map(ToString::to_string).collect(),
+        });
+        out
+    }
+
+    fn device_table(&self) -> Table {
+        Table {
+            title: "Devices".to_owned(),
+            columns: vec![
+                "device", "value", "weight", "software", "findings", "score", "level",
+            ],
+            rows: self
+                .devices
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.device_id.clone(),
+                        d.value.name().to_owned(),
+                        format!("{:.2}", d.weight),
+                        d.software.to_string(),
+                        d.findings.to_string(),
+                        format!("{:.1}", d.score),
+                        d.level.name().to_owned(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn finding_table(&self) -> Table {
+        Table {
+            title: "Findings".to_owned(),
+            columns: vec![
+                "device", "software", "advisory", "cve", "cvss", "risk", "fix", "matched",
+            ],
+            rows: self
+                .findings
+                .iter()
+                .map(|f| {
+                    let finding = &f.finding;
+                    vec![
+                        finding.device_id.to_string(),
+                        format!("{} {}", finding.software.name, finding.software.version),
+                        finding.advisory_id.to_string(),
+                        finding
+                            .aliases
+                            .iter()
+                            .find(|x| x.starts_with("CVE-"))
+                            .cloned()
+                            .unwrap_or_default(),
+                        f.cvss
+                            .as_ref()
+                            .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
+                        format!("{:.3}", f.risk.risk),
+                        finding.fix.as_deref().unwrap_or("-").to_owned(),
+                        finding.evidence.matched.to_string(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn recommendation_table(&self) -> Table {
+        Table {
+            title: "Recommendations".to_owned(),
+            columns: vec!["#", "impact", "devices", "findings", "action"],
+            rows: self
+                .recommendations
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.rank.to_string(),
+                        format!("{:.2}", r.exposure_impact),
+                        r.devices.len().to_string(),
+                        r.findings.to_string(),
+                        r.text.clone(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn suppression_table(&self) -> Table {
+        Table {
+            title: "Suppressed by VEX (not in the scores)".to_owned(),
+            columns: vec![
+                "device",
+                "software",
+                "advisory",
+                "status",
+                "justification",
+                "statement",
+            ],
+            rows: self
+                .suppressed
+                .iter()
+                .map(|s| {
+                    let st = &s.statement;
+                    vec![
+                        s.finding.device_id.to_string(),
+                        format!("{} {}", s.finding.software.name, s.finding.software.version),
+                        s.finding.advisory_id.to_string(),
+                        st.status.name().to_owned(),
+                        st.justification.clone().unwrap_or_default(),
+                        st.source.clone(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+}
