@@ -182,6 +182,23 @@ impl Cursor<'_> {
     }
 }
 
+#[cfg(test)]
+impl Cursor<'_> {
+    /// Whether the cursor stands on a suffix that marks a pre-release (`_alpha`, `_rc`, …):
+    /// a version ending there is newer than one going on with it.
+    fn pre_release_follows(&self) -> bool {
+        self.kind == Token::Suffix
+            && Cursor {
+                s: self.s,
+                pos: self.pos,
+                kind: Token::Suffix,
+                bad_at: None,
+            }
+            .token()
+                < 0
+    }
+}
+
 /// apk-tools' comparison of two valid versions, token by token with the cursor: the
 /// reference the precomputed comparison is tested against.
 #[cfg(test)]
@@ -199,28 +216,10 @@ fn apk_compare(a: &[u8], b: &[u8]) -> Ordering {
         return Ordering::Equal;
     }
     // The non-terminating version is greater, unless what follows is a pre-release suffix.
-    if x.kind == Token::Suffix
-        && (Cursor {
-            s: x.s,
-            pos: x.pos,
-            kind: Token::Suffix,
-            bad_at: None,
-        })
-        .token()
-            < 0
-    {
+    if x.pre_release_follows() {
         return Ordering::Less;
     }
-    if y.kind == Token::Suffix
-        && (Cursor {
-            s: y.s,
-            pos: y.pos,
-            kind: Token::Suffix,
-            bad_at: None,
-        })
-        .token()
-            < 0
-    {
+    if y.pre_release_follows() {
         return Ordering::Greater;
     }
     // A later token kind means the version ended earlier in the grammar: it is smaller.

@@ -4,6 +4,7 @@
 //! `.pre.` (`1.0-1 < 1.0`), digits and letters split into segments (`1.0rc1` is `1.0.rc.1`),
 //! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
 
+use super::parsing::Run;
 use super::atom::Atom;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
@@ -78,36 +79,13 @@ impl GemVersion {
         }
         // Segments are runs of digits or of letters; `-` means `.pre.`, i.e. a `pre` segment.
         let mut segments = Segments::new();
-        let mut k = 0;
-        while k < bytes.len() {
-            let b = bytes[k];
-            if b == b'-' {
-                segments.push(Atom::word("pre"));
-                k += 1;
-                continue;
+        for run in super::parsing::runs(text) {
+            match run {
+                Run::Other(b'-') => segments.push(Atom::word("pre")),
+                Run::Other(_) => {}
+                Run::Digits(run) => segments.push(Atom::number(run)),
+                Run::Letters(run) => segments.push(Atom::word(run)),
             }
-            if !b.is_ascii_alphanumeric() {
-                k += 1;
-                continue;
-            }
-            let digits = b.is_ascii_digit();
-            let len = bytes[k..]
-                .iter()
-                .take_while(|c| {
-                    if digits {
-                        c.is_ascii_digit()
-                    } else {
-                        c.is_ascii_alphabetic()
-                    }
-                })
-                .count();
-            let run = &text[k..k + len];
-            if digits {
-                segments.push(Atom::number(run));
-            } else {
-                segments.push(Atom::word(run));
-            }
-            k += len;
         }
         // canonical_segments: drop trailing zeros of the numeric part and of the string part.
         let split = segments

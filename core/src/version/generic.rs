@@ -2,6 +2,7 @@
 //! `2.4.49-rc1`, `7u80`, `2019 SP1`, and the `vers` helper schemes `intdot`,
 //! `lexicographic` and `datetime`.
 
+use super::parsing::Run;
 use super::atom::Atom;
 use super::{Scheme, VersionError, VersionErrorKind};
 use smallvec::SmallVec;
@@ -72,32 +73,12 @@ impl GenericVersion {
             ));
         }
         let mut tokens = SmallVec::new();
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let digits = bytes[i].is_ascii_digit();
-            let letters = bytes[i].is_ascii_alphabetic();
-            if !digits && !letters {
-                i += 1;
-                continue;
+        for run in super::parsing::runs(text) {
+            match run {
+                Run::Digits(run) => tokens.push(Atom::number(run)),
+                Run::Letters(run) => tokens.push(Atom::lower_word(run)),
+                Run::Other(_) => {}
             }
-            let len = bytes[i..]
-                .iter()
-                .take_while(|b| {
-                    if digits {
-                        b.is_ascii_digit()
-                    } else {
-                        b.is_ascii_alphabetic()
-                    }
-                })
-                .count();
-            let run = &text[i..i + len];
-            if digits {
-                tokens.push(Atom::number(run));
-            } else {
-                tokens.push(Atom::lower_word(run));
-            }
-            i += len;
         }
         if tokens.is_empty() {
             return Err(VersionError::new(

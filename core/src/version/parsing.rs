@@ -102,3 +102,65 @@ macro_rules! order_from_ord {
 }
 
 pub(crate) use order_from_ord;
+
+/// A run of one kind in a version text: ASCII digits, ASCII letters, or one other byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Run<'a> {
+    /// Consecutive ASCII digits.
+    Digits(&'a str),
+    /// Consecutive ASCII letters.
+    Letters(&'a str),
+    /// Any other byte (a separator, or one byte of a non-ASCII character).
+    Other(u8),
+}
+
+/// The runs of `text`, in order: what RubyGems, Composer and vendor versions split into.
+pub(crate) fn runs(text: &str) -> impl Iterator<Item = Run<'_>> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let &first = bytes.get(at)?;
+        let start = at;
+        let same = |b: &u8| {
+            if first.is_ascii_digit() {
+                b.is_ascii_digit()
+            } else {
+                b.is_ascii_alphabetic()
+            }
+        };
+        if !first.is_ascii_alphanumeric() {
+            at += 1;
+            return Some(Run::Other(first));
+        }
+        at += bytes[at..].iter().take_while(|b| same(b)).count();
+        let run = &text[start..at];
+        Some(if first.is_ascii_digit() {
+            Run::Digits(run)
+        } else {
+            Run::Letters(run)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{runs, Run};
+
+    #[test]
+    fn runs_split_digits_letters_and_the_rest() {
+        let got: Vec<Run<'_>> = runs("1.0rc2-é").collect();
+        assert_eq!(
+            got,
+            [
+                Run::Digits("1"),
+                Run::Other(b'.'),
+                Run::Digits("0"),
+                Run::Letters("rc"),
+                Run::Digits("2"),
+                Run::Other(b'-'),
+                Run::Other(0xc3),
+                Run::Other(0xa9),
+            ]
+        );
+    }
+}

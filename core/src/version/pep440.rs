@@ -374,13 +374,7 @@ impl Parser<'_> {
             (0, first)
         };
         let mut release = Release::from_first(first);
-        while self.peek() == Some(b'.')
-            && self
-                .input
-                .as_bytes()
-                .get(self.pos + 1)
-                .is_some_and(u8::is_ascii_digit)
-        {
+        while self.peek() == Some(b'.') && self.digit_after() {
             self.pos += 1;
             release.push(self.digits().ok_or_else(|| self.unexpected())??);
         }
@@ -417,15 +411,17 @@ impl Parser<'_> {
         })
     }
 
+    /// Whether a digit follows the current byte.
+    fn digit_after(&self) -> bool {
+        self.input
+            .as_bytes()
+            .get(self.pos + 1)
+            .is_some_and(u8::is_ascii_digit)
+    }
+
     fn post(&mut self) -> Result<Option<u64>, VersionError> {
         // Implicit post-release: `1.0-1`.
-        if self.peek() == Some(b'-')
-            && self
-                .input
-                .as_bytes()
-                .get(self.pos + 1)
-                .is_some_and(u8::is_ascii_digit)
-        {
+        if self.peek() == Some(b'-') && self.digit_after() {
             self.pos += 1;
             return self.digits().transpose();
         }

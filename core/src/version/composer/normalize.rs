@@ -10,6 +10,7 @@
 //! `RC`); `-stable` (lower case) is dropped. What Composer rejects but still starts with a
 //! number is read leniently (see [`lenient`]).
 
+use crate::version::parsing::Run;
 use super::{special_rank, Part, Parts};
 
 /// Why a version has no place in the order.
@@ -373,31 +374,12 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
         parts.push(Part::Number(0));
     }
     let rest = &body[at..];
-    let mut k = 0;
-    let rest_bytes = rest.as_bytes();
-    while k < rest_bytes.len() {
-        let digits = rest_bytes[k].is_ascii_digit();
-        if !digits && !rest_bytes[k].is_ascii_alphabetic() {
-            k += 1;
-            continue;
+    for run in crate::version::parsing::runs(rest) {
+        match run {
+            Run::Digits(run) => parts.push(Part::number(run)),
+            Run::Letters(run) => parts.push(Part::Word(special_rank(run.as_bytes()))),
+            Run::Other(_) => {}
         }
-        let len = rest_bytes[k..]
-            .iter()
-            .take_while(|b| {
-                if digits {
-                    b.is_ascii_digit()
-                } else {
-                    b.is_ascii_alphabetic()
-                }
-            })
-            .count();
-        let run = &rest[k..k + len];
-        parts.push(if digits {
-            Part::number(run)
-        } else {
-            Part::Word(special_rank(run.as_bytes()))
-        });
-        k += len;
     }
     true
 }
