@@ -1,13 +1,52 @@
 //! Reading fields out of parsed JSON with the path of every field, so that errors can say
-//! exactly which field of which record was wrong.
+//! exactly which field of which record was wrong. Two readers, one error: [`Obj`] walks a
+//! document field by field (borrowing, so records are never copied), and [`read`] reads a
+//! record into a `serde` struct of its shape in one go.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::fmt::Write;
 
 /// A field was missing or had the wrong type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldError {
     pub(crate) path: String,
     pub(crate) message: String,
+}
+
+/// Parses a document; text that is not JSON is an error about the whole document.
+pub(crate) fn parse(text: &str) -> Result<Value, FieldError> {
+    serde_json::from_str(text).map_err(|e| FieldError {
+        path: String::new(),
+        message: format!("not JSON: {e}"),
+    })
+}
+
+/// Reads `value`, found at `path`, as `T` (a `serde` struct of the shape the format
+/// documents, `Option` for every field it may leave out). A field of the wrong type is an error
+/// naming its full path, such as `vulnerabilities[3].cwes[0]`; a null field reads as absent.
+pub(crate) fn read<'de, T: Deserialize<'de>>(
+    value: &'de Value,
+    path: &str,
+) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut at = path.to_owned();
+        for segment in e.path() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    // Writing to a String cannot fail.
+                    let _ = write!(at, "[{index}]");
+                }
+                serde_path_to_error::Segment::Map { key }
+                | serde_path_to_error::Segment::Enum { variant: key } => at = join(&at, key),
+                serde_path_to_error::Segment::Unknown => at = join(&at, "?"),
+            }
+        }
+        FieldError {
+            path: at,
+            message: e.into_inner().to_string(),
+        }
+    })
 }
 
 pub(crate) fn type_name(value: &Value) -> &'static str {
@@ -18,6 +57,15 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The path of field `key` of the object at `path`.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
     }
 }
 
@@ -40,11 +88,7 @@ impl<'a> Obj<'a> {
     }
 
     pub(crate) fn child_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+        join(&self.path, key)
     }
 
     fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
@@ -79,6 +123,18 @@ impl<'a> Obj<'a> {
     pub(crate) fn opt_array(&self, key: &str) -> Result<&'a [Value], FieldError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(other) => Err(self.wrong(key, "an array", other)),
+        }
+    }
+
+    /// An array field that must be there (a null one is missing).
+    pub(crate) fn req_array(&self, key: &str) -> Result<&'a [Value], FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Err(FieldError {
+                path: self.child_path(key),
+                message: "is missing".into(),
+            }),
             Some(Value::Array(items)) => Ok(items),
             Some(other) => Err(self.wrong(key, "an array", other)),
         }

@@ -104,3 +104,65 @@ fn records_with_the_same_id_from_two_sources_merge_keeping_each_source() {
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 0);
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "idna").count(), 1);
 }
+
+/// Loads a document: the records loaded and skipped, and every problem as shown to users.
+fn load(kb: &mut KnowledgeBase, text: &str, origin: &str) -> ((usize, usize), Vec<String>) {
+    let report = kb.load_text(text, origin);
+    let shown = report.problems.iter().map(ToString::to_string).collect();
+    ((report.records_loaded, report.records_skipped), shown)
+}
+
+/// Loads a document and checks the records loaded and skipped, and every problem.
+#[track_caller]
+fn expect(
+    kb: &mut KnowledgeBase,
+    text: &str,
+    origin: &str,
+    counts: (usize, usize),
+    problems: &[&str],
+) {
+    assert_eq!(
+        load(kb, text, origin),
+        (counts, problems.iter().map(|p| (*p).to_owned()).collect())
+    );
+}
+
+#[test]
+fn kev_and_epss_json_rows_of_the_wrong_type_are_skipped_naming_their_path() {
+    let kev = r#"{"catalogVersion": 2025, "vulnerabilities": [
+        {"cveID": "CVE-2023-4863", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": ["CWE-787"]},
+        {"cveID": "CVE-2023-4864", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": [787]},
+        {"cveID": "CVE-2023-4865", "dateAdded": "2023-09-13", "dueDate": "2023-10-04"}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        kev,
+        "kev.json",
+        (2, 1),
+        &[
+            "kev.json: catalogVersion: expected a string, found a number (partly used)",
+            "kev.json: record #2: vulnerabilities[1].cwes[0]: invalid type: integer `787`, expected a string (skipped)",
+        ],
+    );
+    assert!(kb.threat().kev("CVE-2023-4865").is_some());
+    assert_eq!(kb.threat().kev_catalog_version(), None);
+
+    let epss = r#"{"score_date": "2021-08-31", "model_version": 1, "data": [
+        {"cve": "CVE-2021-44228", "epss": "0.97", "percentile": 0.99},
+        {"cve": "CVE-2021-45046", "epss": true}]}"#;
+    expect(
+        &mut kb,
+        epss,
+        "epss.json",
+        (1, 1),
+        &[
+            "epss.json: model_version: expected a string, found a number (partly used)",
+            "epss.json: record data[1]: data[1].epss: expected a number or a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.threat().epss_score_date(), Some("2021-08-31"));
+    assert_eq!(
+        kb.threat().epss("CVE-2021-44228").map(|s| s.probability),
+        Some(0.97)
+    );
+}
