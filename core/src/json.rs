@@ -106,6 +106,42 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The object at a path of keys below this one (`["pkg", "secfixes"]`); `None` when a key
+    /// on the way is absent or null.
+    pub(crate) fn opt_obj_at(&self, keys: &[&str]) -> Result<Option<Obj<'a>>, FieldError> {
+        let mut at = self.clone();
+        for key in keys {
+            match at.opt_obj(key)? {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// The string at a path of keys below this object (`["cveMetadata", "cveId"]`); `None`
+    /// when a key on the way is absent or null.
+    pub(crate) fn opt_str_at(&self, keys: &[&str]) -> Result<Option<&'a str>, FieldError> {
+        let Some((last, parents)) = keys.split_last() else {
+            return Ok(None);
+        };
+        match self.opt_obj_at(parents)? {
+            Some(parent) => parent.opt_str(last),
+            None => Ok(None),
+        }
+    }
+
+    /// The string at a path of keys below this object, which must be there (it may be
+    /// empty): how a record's id is read.
+    pub(crate) fn str_at(&self, keys: &[&str]) -> Result<&'a str, FieldError> {
+        self.opt_str_at(keys)?.ok_or_else(|| FieldError {
+            path: keys
+                .iter()
+                .fold(self.path.clone(), |path, key| join(&path, key)),
+            message: "is missing".into(),
+        })
+    }
+
     pub(crate) fn req_str(&self, key: &str) -> Result<&'a str, FieldError> {
         match self.opt_str(key)? {
             Some(s) if !s.trim().is_empty() => Ok(s),

@@ -128,6 +128,43 @@ fn expect(
 }
 
 #[test]
+fn nvd_records_with_a_field_of_the_wrong_type_are_skipped_naming_its_path() {
+    let feed = r#"{"CVE_data_type": "CVE", "CVE_Items": [
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0002"}},
+         "impact": {"baseMetricV3": {"cvssV3": {"vectorString": 7}}}},
+        {"cve": {"CVE_data_meta": {"ID": 3}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0004"}}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        feed,
+        "nvd.json",
+        (2, 2),
+        &[
+            "nvd.json: record CVE-2017-0002: impact.baseMetricV3.cvssV3.vectorString: invalid type: integer `7`, expected a string (skipped)",
+            "nvd.json: record #3: cve.CVE_data_meta.ID: expected a string, found a number (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2017-0004").is_some(), "the stream goes on");
+
+    let response = r#"{"format": "NVD_CVE", "vulnerabilities": [
+        {"cve": {"id": "CVE-2024-0001", "weaknesses": [{"description": [{"lang": "en", "value": 79}]}]}},
+        {"cve": {"id": "CVE-2024-0002", "metrics": {"cvssMetricV31": [{"source": "nvd@nist.gov",
+          "type": "Primary", "cvssData": {"vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}]}}}]}"#;
+    expect(
+        &mut kb,
+        response,
+        "api.json",
+        (1, 1),
+        &[
+            "api.json: record CVE-2024-0001: cve.weaknesses[0].description[0].value: invalid type: integer `79`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.get("CVE-2024-0002").map(|a| a.severity.len()), Some(1));
+}
+
+#[test]
 fn kev_and_epss_json_rows_of_the_wrong_type_are_skipped_naming_their_path() {
     let kev = r#"{"catalogVersion": 2025, "vulnerabilities": [
         {"cveID": "CVE-2023-4863", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": ["CWE-787"]},
