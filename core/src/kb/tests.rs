@@ -165,6 +165,46 @@ fn nvd_records_with_a_field_of_the_wrong_type_are_skipped_naming_its_path() {
 }
 
 #[test]
+fn a_cve5_affected_entry_of_the_wrong_type_costs_only_itself() {
+    let record = |affected: &str, cwe: &str| {
+        format!(
+            r#"{{"dataType": "CVE_RECORD", "cveMetadata": {{"cveId": "CVE-2024-0001", "state": "PUBLISHED"}},
+              "containers": {{"cna": {{"problemTypes": [{{"descriptions": [{{"cweId": {cwe}}}]}}],
+                "affected": [{affected},
+                  {{"collectionURL": "https://pypi.org", "packageName": "requests",
+                    "versions": [{{"version": "0", "lessThan": "2.32.0", "status": "affected"}}]}}]}}}}}}"#
+        )
+    };
+    let bad_entry = r#"{"vendor": "psf", "product": "requests", "versions": [{"version": 2, "status": "affected"}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        &record(bad_entry, "\"CWE-79\""),
+        "cve.json",
+        (1, 0),
+        &[
+            "cve.json: record CVE-2024-0001: containers.cna.affected[0].versions[0].version: invalid type: integer `2`, expected a string (partly used)",
+        ],
+    );
+    let advisory = kb.get("CVE-2024-0001").expect("loaded");
+    assert_eq!(
+        (advisory.affected.len(), advisory.cwes.as_slice()),
+        (1, &["CWE-79".to_owned()][..])
+    );
+
+    // A field of the record itself skips the record, named by its id.
+    expect(
+        &mut KnowledgeBase::new(),
+        &record("{}", "79"),
+        "cve.json",
+        (0, 1),
+        &[
+            "cve.json: record CVE-2024-0001: containers.cna.problemTypes[0].descriptions[0].cweId: invalid type: integer `79`, expected a string (skipped)",
+        ],
+    );
+}
+
+#[test]
 fn kev_and_epss_json_rows_of_the_wrong_type_are_skipped_naming_their_path() {
     let kev = r#"{"catalogVersion": 2025, "vulnerabilities": [
         {"cveID": "CVE-2023-4863", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": ["CWE-787"]},
