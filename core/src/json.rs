@@ -49,6 +49,16 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(
     })
 }
 
+/// The string at `key` when `value` is an object that has one there: how a record is named
+/// by its id even when the rest of it cannot be read.
+pub(crate) fn id_of<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    Obj::new(value, String::new())
+        .ok()?
+        .opt_str(key)
+        .ok()
+        .flatten()
+}
+
 pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -184,6 +194,15 @@ impl<'a> Obj<'a> {
                 path: self.child_path(key),
             })),
             Some(other) => Err(self.wrong(key, "an object", other)),
+        }
+    }
+
+    /// A field read as `T` with [`read`], its errors naming their path below this object;
+    /// `None` when the field is absent or null.
+    pub(crate) fn opt_read<T: Deserialize<'a>>(&self, key: &str) -> Result<Option<T>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => read(value, &self.child_path(key)).map(Some),
         }
     }
 

@@ -243,3 +243,80 @@ fn kev_and_epss_json_rows_of_the_wrong_type_are_skipped_naming_their_path() {
         Some(0.97)
     );
 }
+
+#[test]
+fn vex_statements_of_the_wrong_type_are_skipped_naming_their_path() {
+    let openvex = r#"{"@context": "https://openvex.dev/ns/v0.2.0", "author": "Acme", "statements": [
+        {"vulnerability": {"name": "CVE-2023-38545"}, "status": "not_affected",
+         "products": [{"@id": "pkg:deb/debian/curl@7.88.1", "identifiers": {"purl": 5}}]},
+        {"vulnerability": "CVE-2023-38546", "status": "fixed",
+         "products": [{"@id": "pkg:deb/debian/curl@8.4.0"}]}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        openvex,
+        "openvex.json",
+        (1, 1),
+        &[
+            "openvex.json: statements[0].products[0].identifiers.purl: invalid type: integer `5`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 1);
+
+    // Vulnerabilities without an analysis are no statements: their fields are not read.
+    let cyclonedx = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5",
+        "components": [{"bom-ref": "curl", "purl": "pkg:deb/debian/curl@7.88.1"}],
+        "vulnerabilities": [
+          {"id": "CVE-2023-38545", "analysis": {"state": "not_affected", "justification": 1}, "affects": [{"ref": "curl"}]},
+          {"id": "CVE-2023-38546", "analysis": {"state": "resolved"}, "affects": [{"ref": "curl"}]},
+          {"id": 3, "affects": [{"ref": 4}]}]}"#;
+    expect(
+        &mut kb,
+        cyclonedx,
+        "bom.json",
+        (1, 1),
+        &[
+            "bom.json: record CVE-2023-38545: vulnerabilities[0].analysis.justification: invalid type: integer `1`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 2);
+}
+
+#[test]
+fn csaf_vulnerabilities_of_the_wrong_type_are_skipped_once_naming_their_path() {
+    let csaf = r#"{"document": {"category": "csaf_security_advisory", "csaf_version": "2.0",
+          "publisher": {"name": "Red Hat Product Security"}, "tracking": {"id": "RHSA-2023:5763"}},
+        "product_tree": {"branches": [{"product": {"product_id": "curl-0:7.76.1-26.el9_3.2.x86_64",
+          "product_identification_helper": {"purl": "pkg:rpm/redhat/curl@7.76.1-26.el9_3.2?arch=x86_64"}}}]},
+        "vulnerabilities": [
+          {"cve": "CVE-2023-38545", "scores": [{"cvss_v3": {"vectorString": 9.8}}],
+           "product_status": {"fixed": ["curl-0:7.76.1-26.el9_3.2.x86_64"]}},
+          {"cve": "CVE-2023-38546", "product_status": {"fixed": ["curl-0:7.76.1-26.el9_3.2.x86_64"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    // Read by the VEX and the advisory reader, reported once.
+    expect(
+        &mut kb,
+        csaf,
+        "rhsa.json",
+        (1, 1),
+        &[
+            "rhsa.json: record CVE-2023-38545: vulnerabilities[0].scores[0].cvss_v3.vectorString: invalid type: floating point `9.8`, expected a string (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2023-38545").is_none());
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 1);
+    let fixed = kb.get("CVE-2023-38546").expect("an advisory");
+    assert_eq!(fixed.related, ["RHSA-2023:5763"]);
+
+    // A product tree of the wrong type: the statements are read, and cannot apply.
+    let broken = csaf.replace(
+        r#""branches": [{"product""#,
+        r#""branches": [{"branches": 1, "product""#,
+    );
+    let (counts, problems) = load(&mut KnowledgeBase::new(), &broken, "rhsa.json");
+    assert_eq!(counts, (1, 1));
+    assert_eq!(
+        problems[0],
+        "rhsa.json: product_tree.branches[0].branches: invalid type: integer `1`, expected a sequence (partly used)"
+    );
+}
