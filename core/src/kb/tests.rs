@@ -320,3 +320,24 @@ fn csaf_vulnerabilities_of_the_wrong_type_are_skipped_once_naming_their_path() {
         "rhsa.json: product_tree.branches[0].branches: invalid type: integer `1`, expected a sequence (partly used)"
     );
 }
+
+#[test]
+fn alpine_statements_of_the_wrong_type_are_skipped_naming_their_path() {
+    let secdb = r#"{"distroversion": "v3.19", "packages": [
+        {"pkg": {"name": "curl", "secfixes": {"8.4.0-r0": ["CVE-2023-38545", 38546, "CVE-2023-38039"]}}},
+        {"pkg": {"name": "zlib", "secfixes": {"1.2.12-r2": "CVE-2022-37434"}}},
+        {"pkg": {"name": ["openssl"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        secdb,
+        "main.json",
+        (2, 3),
+        &[
+            "main.json: record curl: packages[0].pkg.secfixes.8.4.0-r0[1]: invalid type: integer `38546`, expected a string (skipped)",
+            "main.json: record zlib: packages[1].pkg.secfixes.1.2.12-r2: expected an array, found a string (skipped)",
+            "main.json: packages[2].pkg.name: expected a string, found an array (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2023-38039").is_some());
+}
