@@ -341,3 +341,25 @@ fn alpine_statements_of_the_wrong_type_are_skipped_naming_their_path() {
     );
     assert!(kb.get("CVE-2023-38039").is_some());
 }
+
+#[test]
+fn osv_free_form_fields_of_the_wrong_type_are_reported_and_left_out() {
+    let record = r#"{"id": "DEBIAN-CVE-2024-0001", "database_specific": {"cwe_ids": ["CWE-79", 80]},
+        "affected": [{"package": {"ecosystem": "Debian:12", "name": "curl"},
+          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+          "ecosystem_specific": {"urgency": ["unimportant"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        record,
+        "debian.json",
+        (1, 0),
+        &[
+            "debian.json: record DEBIAN-CVE-2024-0001: affected[0].ecosystem_specific.urgency: expected a string, found an array (partly used)",
+            "debian.json: record DEBIAN-CVE-2024-0001: database_specific.cwe_ids[1]: expected a string, found a number (partly used)",
+        ],
+    );
+    let advisory = kb.get("DEBIAN-CVE-2024-0001").expect("loaded");
+    assert!(advisory.cwes.is_empty());
+    assert_eq!(advisory.affected[0].will_not_fix, None);
+}
