@@ -1,13 +1,62 @@
 //! Reading fields out of parsed JSON with the path of every field, so that errors can say
-//! exactly which field of which record was wrong.
+//! exactly which field of which record was wrong. Two readers, one error: [`Obj`] walks a
+//! document field by field (borrowing, so records are never copied), and [`read`] reads a
+//! record into a `serde` struct of its shape in one go.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::fmt::Write;
 
 /// A field was missing or had the wrong type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldError {
     pub(crate) path: String,
     pub(crate) message: String,
+}
+
+/// Parses a document; text that is not JSON is an error about the whole document.
+pub(crate) fn parse(text: &str) -> Result<Value, FieldError> {
+    serde_json::from_str(text).map_err(|e| FieldError {
+        path: String::new(),
+        message: format!("not JSON: {e}"),
+    })
+}
+
+/// Reads `value`, found at `path`, as `T` (a `serde` struct of the shape the format
+/// documents, `Option` for every field it may leave out). A field of the wrong type is an error
+/// naming its full path, such as `vulnerabilities[3].cwes[0]`; a null field reads as absent.
+pub(crate) fn read<'de, T: Deserialize<'de>>(
+    value: &'de Value,
+    path: &str,
+) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut at = path.to_owned();
+        for segment in e.path() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    // Writing to a String cannot fail.
+                    let _ = write!(at, "[{index}]");
+                }
+                serde_path_to_error::Segment::Map { key }
+                | serde_path_to_error::Segment::Enum { variant: key } => at = join(&at, key),
+                serde_path_to_error::Segment::Unknown => at = join(&at, "?"),
+            }
+        }
+        FieldError {
+            path: at,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// The string at `key` when `value` is an object that has one there: how a record is named
+/// by its id even when the rest of it cannot be read.
+pub(crate) fn id_of<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    Obj::new(value, String::new())
+        .ok()?
+        .opt_str(key)
+        .ok()
+        .flatten()
 }
 
 pub(crate) fn type_name(value: &Value) -> &'static str {
@@ -18,6 +67,15 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The path of field `key` of the object at `path`.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
     }
 }
 
@@ -40,11 +98,7 @@ impl<'a> Obj<'a> {
     }
 
     pub(crate) fn child_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+        join(&self.path, key)
     }
 
     fn wrong(&self, key: &str, expected: &str, found: &Value) -> FieldError {
@@ -60,6 +114,42 @@ impl<'a> Obj<'a> {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(self.wrong(key, "a string", other)),
         }
+    }
+
+    /// The object at a path of keys below this one (`["pkg", "secfixes"]`); `None` when a key
+    /// on the way is absent or null.
+    pub(crate) fn opt_obj_at(&self, keys: &[&str]) -> Result<Option<Obj<'a>>, FieldError> {
+        let mut at = self.clone();
+        for key in keys {
+            match at.opt_obj(key)? {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(at))
+    }
+
+    /// The string at a path of keys below this object (`["cveMetadata", "cveId"]`); `None`
+    /// when a key on the way is absent or null.
+    pub(crate) fn opt_str_at(&self, keys: &[&str]) -> Result<Option<&'a str>, FieldError> {
+        let Some((last, parents)) = keys.split_last() else {
+            return Ok(None);
+        };
+        match self.opt_obj_at(parents)? {
+            Some(parent) => parent.opt_str(last),
+            None => Ok(None),
+        }
+    }
+
+    /// The string at a path of keys below this object, which must be there (it may be
+    /// empty): how a record's id is read.
+    pub(crate) fn str_at(&self, keys: &[&str]) -> Result<&'a str, FieldError> {
+        self.opt_str_at(keys)?.ok_or_else(|| FieldError {
+            path: keys
+                .iter()
+                .fold(self.path.clone(), |path, key| join(&path, key)),
+            message: "is missing".into(),
+        })
     }
 
     pub(crate) fn req_str(&self, key: &str) -> Result<&'a str, FieldError> {
@@ -84,6 +174,18 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// An array field that must be there (a null one is missing).
+    pub(crate) fn req_array(&self, key: &str) -> Result<&'a [Value], FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Err(FieldError {
+                path: self.child_path(key),
+                message: "is missing".into(),
+            }),
+            Some(Value::Array(items)) => Ok(items),
+            Some(other) => Err(self.wrong(key, "an array", other)),
+        }
+    }
+
     pub(crate) fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>, FieldError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
@@ -92,6 +194,15 @@ impl<'a> Obj<'a> {
                 path: self.child_path(key),
             })),
             Some(other) => Err(self.wrong(key, "an object", other)),
+        }
+    }
+
+    /// A field read as `T` with [`read`], its errors naming their path below this object;
+    /// `None` when the field is absent or null.
+    pub(crate) fn opt_read<T: Deserialize<'a>>(&self, key: &str) -> Result<Option<T>, FieldError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => read(value, &self.child_path(key)).map(Some),
         }
     }
 

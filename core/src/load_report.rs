@@ -157,6 +157,33 @@ impl LoadReport {
         }
     }
 
+    /// The value of a field that the rest of its record (or input) does not depend on; one
+    /// that cannot be read is a problem, the record is partly used and the field reads as
+    /// absent.
+    pub(crate) fn optional<T>(
+        &mut self,
+        origin: &str,
+        record: Option<&str>,
+        field: Result<Option<T>, FieldError>,
+    ) -> Option<T> {
+        field.unwrap_or_else(|e| {
+            self.partly_used(origin, record, Some(e));
+            None
+        })
+    }
+
+    /// Notes a problem that leaves out what `error` names: the whole input when its path is
+    /// empty, that part of it otherwise (records it held are counted by the caller).
+    pub(crate) fn left_out(&mut self, origin: &str, record: Option<&str>, error: FieldError) {
+        self.problem(Problem::new(
+            origin,
+            record,
+            &error.path,
+            error.message,
+            Consequence::Skipped,
+        ));
+    }
+
     pub(crate) fn problem(&mut self, problem: Problem) {
         self.problem_count += 1;
         if self.problems.len() < KEPT_PROBLEMS {

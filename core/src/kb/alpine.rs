@@ -6,12 +6,16 @@
 //! advisory: ecosystem `Alpine:v3.19`, source package, range `introduced 0, fixed V` in apk
 //! order. The fixed version `0` means the package was never affected: no entry is made (and
 //! nothing is reported, as it is not a problem).
+//!
+//! The document is walked with the path-tracking reader: each statement is a record, and a
+//! field of the wrong type (a package's name or fixes, a statement that is not text) skips what
+//! it holds with a problem naming its path.
 
 use super::{Advisory, AffectedPackage, AffectedRange};
 use crate::ecosystem::Ecosystem;
+use crate::json::{self, FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::range::OsvEvent;
-use serde_json::Value;
 
 /// Whether text is a secdb document (its head names `distroversion` and `secfixes`).
 pub(crate) fn recognizes(head: &str) -> bool {
@@ -20,28 +24,21 @@ pub(crate) fn recognizes(head: &str) -> bool {
 
 /// The advisories a secdb document states, one per (CVE, package).
 pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Advisory> {
-    let document: Value = match serde_json::from_str(text) {
-        Ok(d) => d,
+    let value = match json::parse(text) {
+        Ok(v) => v,
         Err(e) => {
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                format!("not JSON: {e}"),
-                Consequence::Skipped,
-            ));
+            report.left_out(origin, None, e);
             return Vec::new();
         }
     };
-    let Some(release) = document.get("distroversion").and_then(Value::as_str) else {
-        report.problem(Problem::new(
-            origin,
-            None,
-            "distroversion",
-            "is missing",
-            Consequence::Skipped,
-        ));
-        return Vec::new();
+    let header = Obj::new(&value, String::new())
+        .and_then(|d| Ok((d.str_at(&["distroversion"])?, d.opt_array("packages")?)));
+    let (release, packages) = match header {
+        Ok(header) => header,
+        Err(e) => {
+            report.left_out(origin, None, e);
+            return Vec::new();
+        }
     };
     let release = if release.starts_with('v') || release == "edge" {
         release.to_owned()
@@ -50,41 +47,50 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
     };
     let ecosystem = Ecosystem::Other(format!("Alpine:{release}"));
     let mut out = Vec::new();
-    let packages = document
-        .get("packages")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
+    // What cannot be read is one skipped record: a package, a fixed version's list, a statement.
+    let skip = |report: &mut LoadReport, name: Option<&str>, e: FieldError| {
+        report.records_read += 1;
+        report.records_skipped += 1;
+        report.left_out(origin, name, e);
+    };
     for (p, package) in packages.iter().enumerate() {
-        let Some(name) = package.pointer("/pkg/name").and_then(Value::as_str) else {
-            report.records_read += 1;
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                &format!("packages[{p}].pkg.name"),
-                "is missing",
-                Consequence::Skipped,
-            ));
-            continue;
+        let package = Obj::new(package, format!("packages[{p}]"))
+            .and_then(|package| Ok((package.str_at(&["pkg", "name"])?, package)));
+        let (name, package) = match package {
+            Ok(found) => found,
+            Err(e) => {
+                skip(report, None, e);
+                continue;
+            }
         };
-        let Some(secfixes) = package.pointer("/pkg/secfixes").and_then(Value::as_object) else {
-            continue;
+        let secfixes = match package.opt_obj_at(&["pkg", "secfixes"]) {
+            Ok(Some(secfixes)) => secfixes,
+            Ok(None) => continue,
+            Err(e) => {
+                skip(report, Some(name), e);
+                continue;
+            }
         };
-        for (fixed, ids) in secfixes {
-            let field = format!("packages[{p}].pkg.secfixes.{fixed}");
-            for (i, statement) in ids
-                .as_array()
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .enumerate()
-            {
+        for fixed in secfixes.map.keys() {
+            let field = secfixes.child_path(fixed);
+            let ids = match secfixes.opt_array(fixed) {
+                Ok(ids) => ids,
+                Err(e) => {
+                    skip(report, Some(name), e);
+                    continue;
+                }
+            };
+            for (i, statement) in ids.iter().enumerate() {
+                let statement = match json::read::<String>(statement, &format!("{field}[{i}]")) {
+                    Ok(statement) => statement,
+                    Err(e) => {
+                        skip(report, Some(name), e);
+                        continue;
+                    }
+                };
                 report.records_read += 1;
                 // An entry may name several ids (`CVE-2021-1 GHSA-…`); the CVE is the id.
-                let tokens: Vec<&str> = statement
-                    .as_str()
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .collect();
+                let tokens: Vec<&str> = statement.split_whitespace().collect();
                 let Some(id) = tokens
                     .iter()
                     .find(|t| t.starts_with("CVE-"))

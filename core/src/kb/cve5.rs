@@ -15,13 +15,19 @@
 //! their points, a lone `version` is that version only; `versionType: git` ranges are not
 //! versions and are left out. Free-text versions as older records write them (`< 1.26.18`,
 //! `>= 2.0.0, < 2.0.7`) are read as comparators. What cannot be read is reported.
+//!
+//! The record is read into a struct of its shape ([`Record`]): a field of the wrong type skips
+//! it with a problem naming the field's path, but for an `affected` entry, which costs only
+//! itself (the record is kept without it).
 
-use super::advisory::Cached;
+use super::nvd::{Cvss, LangValue};
 use super::{Advisory, AffectedPackage, AffectedRange, SeverityScore};
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
+use crate::json::{self, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::range::OsvEvent;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// Whether a document is a CVE 5 record (the whole text is searched: keys written in
@@ -36,6 +42,132 @@ pub(crate) fn recognizes(text: &str) -> bool {
 /// (`None`: no end, `Some((v, inclusive))`).
 type Interval = (Option<String>, Option<(String, bool)>);
 
+/// A CVE 5 record, but for its id (read apart, to name the record in any problem).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Record {
+    cve_metadata: Option<Metadata>,
+    containers: Option<Containers>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Metadata {
+    state: Option<String>,
+    date_published: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Containers {
+    cna: Option<Cna>,
+    adp: Option<Vec<Adp>>,
+}
+
+/// The CNA's container: what the record says.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Cna {
+    provider_metadata: Option<Provider>,
+    metrics: Option<Vec<Metric>>,
+    descriptions: Option<Vec<LangValue>>,
+    problem_types: Option<Vec<ProblemType>>,
+    /// Each entry is read on its own ([`Affected`]): a bad one costs only itself.
+    affected: Option<Vec<Value>>,
+}
+
+/// An ADP's container (CISA's, …): only its scores are taken.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Adp {
+    provider_metadata: Option<Provider>,
+    metrics: Option<Vec<Metric>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Provider {
+    short_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProblemType {
+    descriptions: Option<Vec<ProblemTypeDescription>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProblemTypeDescription {
+    cwe_id: Option<String>,
+}
+
+/// A metric: CVSS of one version or another.
+#[derive(Debug, Deserialize)]
+struct Metric {
+    #[serde(rename = "cvssV4_0")]
+    v4_0: Option<Cvss>,
+    #[serde(rename = "cvssV3_1")]
+    v3_1: Option<Cvss>,
+    #[serde(rename = "cvssV3_0")]
+    v3_0: Option<Cvss>,
+    #[serde(rename = "cvssV2_0")]
+    v2_0: Option<Cvss>,
+}
+
+/// An `affected` entry: a package of a registry, or a vendor's product, and its versions.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Affected {
+    #[serde(rename = "collectionURL")]
+    collection_url: Option<String>,
+    package_name: Option<String>,
+    vendor: Option<String>,
+    product: Option<String>,
+    default_status: Option<String>,
+    versions: Option<Vec<Versions>>,
+}
+
+/// A `versions` element: one version, or a range with the points where its status changes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Versions {
+    status: Option<String>,
+    version_type: Option<String>,
+    version: Option<String>,
+    less_than: Option<String>,
+    less_than_or_equal: Option<String>,
+    changes: Option<Vec<Change>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Change {
+    at: Option<String>,
+    status: Option<String>,
+}
+
+/// The scores of a container's metrics, each with the container's provider as issuer.
+fn scores(
+    provider: Option<Provider>,
+    metrics: Option<Vec<Metric>>,
+    origin: &str,
+) -> impl Iterator<Item = SeverityScore> + '_ {
+    let issuer = provider.and_then(|p| p.short_name);
+    metrics
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            [
+                (m.v4_0, "CVSS_V4"),
+                (m.v3_1, "CVSS_V3"),
+                (m.v3_0, "CVSS_V3"),
+                (m.v2_0, "CVSS_V2"),
+            ]
+        })
+        .filter_map(move |(cvss, kind)| {
+            let vector = cvss?.vector_string?;
+            Some(SeverityScore::new(kind, &vector, issuer.as_deref(), origin))
+        })
+}
+
 /// The advisory and, when it names products rather than packages, its applicability.
 pub(crate) fn parse(
     text: &str,
@@ -43,147 +175,78 @@ pub(crate) fn parse(
     report: &mut LoadReport,
 ) -> Option<(Advisory, Option<Applicability>)> {
     report.records_read += 1;
-    let skip = |report: &mut LoadReport, field: &str, message: String| {
-        report.records_skipped += 1;
-        report.problem(Problem::new(
-            origin,
-            None,
-            field,
-            message,
-            Consequence::Skipped,
-        ));
-    };
-    let document: Value = match serde_json::from_str(text) {
-        Ok(d) => d,
+    let read = json::parse(text).and_then(|document| {
+        let id = Obj::new(&document, String::new())?.str_at(&["cveMetadata", "cveId"])?;
+        Ok((id.to_owned(), json::read::<Record>(&document, "")))
+    });
+    let (id, record) = match read {
+        Ok((id, Ok(record))) => (id, record),
+        Ok((id, Err(e))) => {
+            report.records_skipped += 1;
+            report.left_out(origin, Some(&id), e);
+            return None;
+        }
         Err(e) => {
-            skip(report, "", format!("not JSON: {e}"));
+            report.records_skipped += 1;
+            report.left_out(origin, None, e);
             return None;
         }
     };
-    let Some(id) = document
-        .pointer("/cveMetadata/cveId")
-        .and_then(Value::as_str)
-    else {
-        skip(report, "cveMetadata.cveId", "is missing".to_owned());
-        return None;
-    };
-    let id = id.to_owned();
-    let cna = document
-        .pointer("/containers/cna")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let state = document
-        .pointer("/cveMetadata/state")
-        .and_then(Value::as_str);
+    let (metadata, containers) = (record.cve_metadata, record.containers);
+    let (state, published) = metadata.map_or((None, None), |m| (m.state, m.date_published));
+    let (cna, adp) = containers.map_or((None, None), |c| (c.cna, c.adp));
+    let cna = cna.unwrap_or_default();
     let details = cna
-        .get("descriptions")
-        .and_then(Value::as_array)
-        .and_then(|d| {
-            d.iter().find(|x| {
-                x.get("lang")
-                    .and_then(Value::as_str)
-                    .is_some_and(|l| l.starts_with("en"))
-            })
-        })
-        .and_then(|d| d.get("value"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let mut cwes = Vec::new();
-    for problem in cna
-        .get("problemTypes")
-        .and_then(Value::as_array)
+        .descriptions
         .into_iter()
         .flatten()
-    {
-        for d in problem
-            .get("descriptions")
-            .and_then(Value::as_array)
+        .find(|d| d.lang.as_deref().is_some_and(|l| l.starts_with("en")))
+        .and_then(|d| d.value);
+    let mut cwes: Vec<String> = Vec::new();
+    let listed = cna.problem_types.into_iter().flatten();
+    for cwe in listed.flat_map(|p| {
+        p.descriptions
             .into_iter()
             .flatten()
-        {
-            if let Some(cwe) = d.get("cweId").and_then(Value::as_str) {
-                if !cwes.iter().any(|c| c == cwe) {
-                    cwes.push(cwe.to_owned());
-                }
-            }
+            .filter_map(|d| d.cwe_id)
+    }) {
+        if !cwes.contains(&cwe) {
+            cwes.push(cwe);
         }
     }
-    let mut severity = Vec::new();
-    let containers = std::iter::once(&cna).chain(
-        document
-            .pointer("/containers/adp")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten(),
-    );
-    for container in containers {
-        let issuer = container
-            .pointer("/providerMetadata/shortName")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        for metric in container
-            .get("metrics")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for (key, kind) in [
-                ("cvssV4_0", "CVSS_V4"),
-                ("cvssV3_1", "CVSS_V3"),
-                ("cvssV3_0", "CVSS_V3"),
-                ("cvssV2_0", "CVSS_V2"),
-            ] {
-                if let Some(vector) = metric
-                    .pointer(&format!("/{key}/vectorString"))
-                    .and_then(Value::as_str)
-                {
-                    severity.push(SeverityScore {
-                        kind: kind.to_owned(),
-                        score: vector.to_owned(),
-                        issuer: issuer.clone(),
-                        source: origin.to_owned(),
-                        parsed: Cached::default(),
-                    });
-                }
-            }
-        }
+    let mut severity: Vec<SeverityScore> =
+        scores(cna.provider_metadata, cna.metrics, origin).collect();
+    for container in adp.into_iter().flatten() {
+        severity.extend(scores(
+            container.provider_metadata,
+            container.metrics,
+            origin,
+        ));
     }
     let mut affected = Vec::new();
     let mut criteria = Vec::new();
-    for (i, entry) in cna
-        .get("affected")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, entry) in cna.affected.iter().flatten().enumerate() {
         let field = format!("containers.cna.affected[{i}]");
-        let intervals = match intervals(entry) {
-            Ok(list) => list,
-            Err(message) => {
-                report.problem(Problem::new(
-                    origin,
-                    Some(&id),
-                    &field,
-                    message,
-                    Consequence::PartlyUsed,
-                ));
+        let read = json::read::<Affected>(entry, &field).and_then(|entry| {
+            let intervals = intervals(&entry).map_err(|message| json::FieldError {
+                path: field.clone(),
+                message,
+            })?;
+            Ok((entry, intervals))
+        });
+        let (entry, intervals) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                report.partly_used(origin, Some(&id), Some(e));
                 continue;
             }
         };
         if intervals.is_empty() {
             continue;
         }
-        let text = |key: &str| {
-            entry
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("n/a"))
-        };
         if let (Some(ecosystem), Some(package)) = (
-            text("collectionURL").and_then(ecosystem_of_collection),
-            text("packageName"),
+            named(entry.collection_url.as_deref()).and_then(ecosystem_of_collection),
+            named(entry.package_name.as_deref()),
         ) {
             let ranges = intervals
                 .iter()
@@ -209,7 +272,10 @@ pub(crate) fn parse(
                 will_not_fix: None,
                 source: origin.to_owned(),
             });
-        } else if let (Some(vendor), Some(product)) = (text("vendor"), text("product")) {
+        } else if let (Some(vendor), Some(product)) = (
+            named(entry.vendor.as_deref()),
+            named(entry.product.as_deref()),
+        ) {
             let name = format!(
                 "cpe:2.3:a:{}:{}:*:*:*:*:*:*:*:*",
                 cpe_word(vendor),
@@ -270,10 +336,6 @@ pub(crate) fn parse(
             .to_owned()
             + "."
     });
-    let published = document
-        .pointer("/cveMetadata/datePublished")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
     Some((
         Advisory {
             id,
@@ -282,7 +344,8 @@ pub(crate) fn parse(
             summary,
             details,
             cwes,
-            withdrawn: (state == Some("REJECTED")).then(|| published.clone().unwrap_or_default()),
+            withdrawn: (state.as_deref() == Some("REJECTED"))
+                .then(|| published.clone().unwrap_or_default()),
             published,
             severity,
             severity_label: None,
@@ -292,6 +355,13 @@ pub(crate) fn parse(
         },
         applicability,
     ))
+}
+
+/// A field that names something: trimmed, `None` when empty or `n/a`.
+fn named(value: Option<&str>) -> Option<&str> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("n/a"))
 }
 
 /// A CNA's vendor or product as a CPE word: lower case, spaces as `_`, CPE's special
@@ -342,32 +412,18 @@ fn is_version(text: &str) -> bool {
 }
 
 /// The affected intervals of an `affected` entry.
-fn intervals(entry: &Value) -> Result<Vec<Interval>, String> {
-    let default_affected = entry.get("defaultStatus").and_then(Value::as_str) == Some("affected");
+fn intervals(entry: &Affected) -> Result<Vec<Interval>, String> {
+    let is_affected = |status: &Option<String>| status.as_deref() == Some("affected");
     let mut out = Vec::new();
-    for (i, v) in entry
-        .get("versions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let status_affected = v.get("status").and_then(Value::as_str) == Some("affected");
-        if v.get("versionType").and_then(Value::as_str) == Some("git") {
+    for (i, v) in entry.versions.iter().flatten().enumerate() {
+        if v.version_type.as_deref() == Some("git") {
             continue;
         }
-        let version = v
-            .get("version")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .trim();
-        let less_than = v.get("lessThan").and_then(Value::as_str).map(str::trim);
-        let less_or_equal = v
-            .get("lessThanOrEqual")
-            .and_then(Value::as_str)
-            .map(str::trim);
+        let version = v.version.as_deref().map(str::trim).unwrap_or_default();
+        let less_than = v.less_than.as_deref().map(str::trim);
+        let less_or_equal = v.less_than_or_equal.as_deref().map(str::trim);
         if less_than.is_none() && less_or_equal.is_none() {
-            if !status_affected {
+            if !is_affected(&v.status) {
                 continue;
             }
             if version.starts_with(['<', '>', '=']) {
@@ -383,26 +439,17 @@ fn intervals(entry: &Value) -> Result<Vec<Interval>, String> {
         }
         let start = (!matches!(version, "" | "0" | "*")).then(|| version.to_owned());
         // Walk the changes: each switches the status from its point on.
-        let mut status = status_affected;
+        let mut status = is_affected(&v.status);
         let mut from = start;
-        for change in v
-            .get("changes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let at = change
-                .get("at")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .trim();
+        for change in v.changes.iter().flatten() {
+            let at = change.at.as_deref().map(str::trim).unwrap_or_default();
             if !is_version(at) {
                 return Err(format!("versions[{i}].changes: {at:?} is not a version"));
             }
             if status {
                 out.push((from.clone(), Some((at.to_owned(), false))));
             }
-            status = change.get("status").and_then(Value::as_str) == Some("affected");
+            status = is_affected(&change.status);
             from = Some(at.to_owned());
         }
         if status {
@@ -417,7 +464,7 @@ fn intervals(entry: &Value) -> Result<Vec<Interval>, String> {
             out.push((from, end));
         }
     }
-    if default_affected && out.is_empty() && entry.get("versions").is_none() {
+    if is_affected(&entry.default_status) && out.is_empty() && entry.versions.is_none() {
         out.push((None, None));
     }
     Ok(out)
@@ -456,15 +503,21 @@ fn comparators(text: &str) -> Result<Interval, String> {
 mod tests {
     use super::*;
 
+    fn entry(value: Value) -> Affected {
+        serde_json::from_value(value).expect("an affected entry")
+    }
+
     #[test]
     fn changes_split_a_range_and_wildcard_ends_are_fine_when_unaffected() {
         // CVE-2021-44228's CNA entry, as Apache wrote it.
-        let entry = serde_json::json!({"versions": [{"version": "2.0-beta9", "status": "affected",
+        let log4j = entry(
+            serde_json::json!({"versions": [{"version": "2.0-beta9", "status": "affected",
             "lessThan": "log4j-core*", "versionType": "custom", "changes": [
               {"at": "2.3.1", "status": "unaffected"}, {"at": "2.4", "status": "affected"},
               {"at": "2.12.2", "status": "unaffected"}, {"at": "2.13.0", "status": "affected"},
-              {"at": "2.15.0", "status": "unaffected"}]}]});
-        let got = intervals(&entry).unwrap();
+              {"at": "2.15.0", "status": "unaffected"}]}]}),
+        );
+        let got = intervals(&log4j).unwrap();
         let s = |v: &str| Some(v.to_owned());
         assert_eq!(
             got,
@@ -474,8 +527,10 @@ mod tests {
                 (s("2.13.0"), Some(("2.15.0".to_owned(), false))),
             ]
         );
-        let free_text = serde_json::json!({"versions": [{"version": ">= 2.0.0, < 2.0.7", "status": "affected"},
-                                                          {"version": "< 1.26.18", "status": "affected"}]});
+        let free_text = entry(
+            serde_json::json!({"versions": [{"version": ">= 2.0.0, < 2.0.7", "status": "affected"},
+                                                          {"version": "< 1.26.18", "status": "affected"}]}),
+        );
         assert_eq!(
             intervals(&free_text).unwrap(),
             [
@@ -483,7 +538,9 @@ mod tests {
                 (None, Some(("1.26.18".to_owned(), false)))
             ]
         );
-        let open = serde_json::json!({"versions": [{"version": "1.0", "status": "affected", "lessThan": "2.*"}]});
+        let open = entry(
+            serde_json::json!({"versions": [{"version": "1.0", "status": "affected", "lessThan": "2.*"}]}),
+        );
         assert!(intervals(&open)
             .unwrap_err()
             .contains("\"2.*\" is not a version"));

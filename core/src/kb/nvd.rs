@@ -6,12 +6,16 @@
 //! metrics of every version (each with its issuer), and its applicability statement (CPE
 //! configurations) for the CPE matcher. The KEV facts NVD copies into API 2.0 records
 //! (`cisaExploitAdd`, `cisaActionDue`) are returned too.
+//!
+//! Each record is read into a struct of its shape ([`ItemV1`], [`CveV2`]); a field of the
+//! wrong type skips that record with a problem naming the field's path, and the stream goes on.
 
-use super::advisory::Cached;
 use super::{Advisory, SeverityScore};
 use crate::cpe::Applicability;
+use crate::json::{self, FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
 use std::io::Read;
@@ -50,16 +54,10 @@ pub(crate) fn stream(
                 report.records_loaded += 1;
                 sink(r);
             }
-            Err((id, field, message)) => {
+            Err((id, error)) => {
                 report.records_skipped += 1;
                 let id = id.unwrap_or_else(|| format!("#{}", index + 1));
-                report.problem(Problem::new(
-                    origin,
-                    Some(&id),
-                    &field,
-                    message,
-                    Consequence::Skipped,
-                ));
+                report.left_out(origin, Some(&id), error);
             }
         }
     };
@@ -141,10 +139,111 @@ impl<'de> Visitor<'de> for Items<'_> {
     }
 }
 
-type RecordError = (Option<String>, String, String);
+/// Why a record was skipped, with its id when that could be read.
+type RecordError = (Option<String>, FieldError);
+
+/// A CVSS metric object as NVD, CVE 5 and CSAF write it; only its vector is kept (scores are
+/// computed from it).
+#[derive(Debug, Deserialize)]
+pub(super) struct Cvss {
+    #[serde(rename = "vectorString")]
+    pub(super) vector_string: Option<String>,
+}
+
+/// A text in a language: `{"lang": "en", "value": …}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct LangValue {
+    pub(super) lang: Option<String>,
+    pub(super) value: Option<String>,
+}
+
+/// A list of texts under `description` (JSON 1.1 problem types, API 2.0 weaknesses).
+#[derive(Debug, Deserialize)]
+struct Descriptions {
+    description: Option<Vec<LangValue>>,
+}
+
+/// A JSON 1.1 `CVE_Items[]` element, but for its id and configurations (read apart).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemV1 {
+    cve: Option<CveV1>,
+    impact: Option<ImpactV1>,
+    published_date: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CveV1 {
+    problemtype: Option<ProblemTypeV1>,
+    description: Option<DescriptionV1>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProblemTypeV1 {
+    problemtype_data: Option<Vec<Descriptions>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DescriptionV1 {
+    description_data: Option<Vec<LangValue>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ImpactV1 {
+    base_metric_v3: Option<BaseMetricV3>,
+    base_metric_v2: Option<BaseMetricV2>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BaseMetricV3 {
+    #[serde(rename = "cvssV3")]
+    cvss: Option<Cvss>,
+}
+
+#[derive(Debug, Deserialize)]
+struct BaseMetricV2 {
+    #[serde(rename = "cvssV2")]
+    cvss: Option<Cvss>,
+}
+
+/// An API 2.0 `vulnerabilities[].cve`, but for its id and configurations (read apart).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CveV2 {
+    weaknesses: Option<Vec<Descriptions>>,
+    metrics: Option<MetricsV2>,
+    descriptions: Option<Vec<LangValue>>,
+    vuln_status: Option<String>,
+    published: Option<String>,
+    cisa_exploit_add: Option<String>,
+    cisa_action_due: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MetricsV2 {
+    #[serde(rename = "cvssMetricV40")]
+    v40: Option<Vec<MetricV2>>,
+    #[serde(rename = "cvssMetricV31")]
+    v31: Option<Vec<MetricV2>>,
+    #[serde(rename = "cvssMetricV30")]
+    v30: Option<Vec<MetricV2>>,
+    #[serde(rename = "cvssMetricV2")]
+    v2: Option<Vec<MetricV2>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MetricV2 {
+    source: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    cvss_data: Option<Cvss>,
+}
 
 /// One `CVE_Items[]` (1.1) or `vulnerabilities[]` (2.0) element.
 fn record(item: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRecord, RecordError> {
+    // API 2.0 elements are `{"cve": {"id": …}}`; JSON 1.1 ones name the id deeper.
     if let Some(cve) = item.get("cve").filter(|c| c.get("id").is_some()) {
         record_v2(cve, origin, report)
     } else {
@@ -152,27 +251,21 @@ fn record(item: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdReco
     }
 }
 
-fn missing(id: Option<&str>, field: &str) -> RecordError {
-    (
-        id.map(str::to_owned),
-        field.to_owned(),
-        "is missing".to_owned(),
-    )
-}
-
-fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
-}
-
 /// The English text among `[{"lang": "en", "value": ...}]`.
-fn english(list: Option<&Value>) -> Option<String> {
+fn english(list: Option<Vec<LangValue>>) -> Option<String> {
     list?
-        .as_array()?
-        .iter()
-        .find(|d| d.get("lang").and_then(Value::as_str) == Some("en"))
-        .and_then(|d| d.get("value"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+        .into_iter()
+        .find(|d| d.lang.as_deref() == Some("en"))
+        .and_then(|d| d.value)
+}
+
+/// The CWE ids among problem types or weaknesses, in order.
+fn cwes_in(list: Option<Vec<Descriptions>>) -> impl Iterator<Item = String> {
+    list.into_iter()
+        .flatten()
+        .flat_map(|p| p.description.into_iter().flatten())
+        .filter_map(|d| d.value)
+        .filter(|v| v.starts_with("CWE-"))
 }
 
 fn applicability_of(
@@ -215,104 +308,94 @@ fn record_v1(
     origin: &str,
     report: &mut LoadReport,
 ) -> Result<NvdRecord, RecordError> {
-    let id = str_at(item, "/cve/CVE_data_meta/ID")
-        .ok_or_else(|| missing(None, "cve.CVE_data_meta.ID"))?
+    let id = Obj::new(item, String::new())
+        .and_then(|item| item.str_at(&["cve", "CVE_data_meta", "ID"]))
+        .map_err(|e| (None, e))?
         .to_owned();
-    let cwes = item
-        .pointer("/cve/problemtype/problemtype_data")
-        .and_then(Value::as_array)
+    let body: ItemV1 = json::read(item, "").map_err(|e| (Some(id.clone()), e))?;
+    let (problemtype, description) = body
+        .cve
+        .map_or((None, None), |c| (c.problemtype, c.description));
+    let cwes = cwes_in(problemtype.and_then(|p| p.problemtype_data)).collect();
+    let impact = body.impact.map_or((None, None), |i| {
+        (
+            i.base_metric_v3.and_then(|m| m.cvss),
+            i.base_metric_v2.and_then(|m| m.cvss),
+        )
+    });
+    let severity = [(impact.0, "CVSS_V3"), (impact.1, "CVSS_V2")]
         .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("description").and_then(Value::as_array))
-        .flatten()
-        .filter_map(|d| d.get("value").and_then(Value::as_str))
-        .filter(|v| v.starts_with("CWE-"))
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-    let mut severity = Vec::new();
-    for (pointer, kind) in [
-        ("/impact/baseMetricV3/cvssV3/vectorString", "CVSS_V3"),
-        ("/impact/baseMetricV2/cvssV2/vectorString", "CVSS_V2"),
-    ] {
-        if let Some(vector) = str_at(item, pointer) {
-            severity.push(SeverityScore {
-                kind: kind.to_owned(),
-                score: vector.to_owned(),
-                issuer: Some("nvd@nist.gov".to_owned()),
-                source: origin.to_owned(),
-                parsed: Cached::default(),
-            });
-        }
-    }
-    let details = english(item.pointer("/cve/description/description_data"));
+        .filter_map(|(cvss, kind)| {
+            let vector = cvss?.vector_string?;
+            Some(SeverityScore::new(
+                kind,
+                &vector,
+                Some("nvd@nist.gov"),
+                origin,
+            ))
+        })
+        .collect();
+    let details = english(description.and_then(|d| d.description_data));
+    // The configurations are read by `Applicability::from_nvd_json`, with their own paths.
     let applicability = applicability_of(item.get("configurations"), &id, origin, report);
     let rejected = details
         .as_deref()
         .is_some_and(|d| d.starts_with("** REJECT **"));
-    let published = str_at(item, "/publishedDate").map(str::to_owned);
     Ok(NvdRecord {
-        advisory: advisory(id, details, cwes, severity, published, rejected, origin),
+        advisory: advisory(
+            id,
+            details,
+            cwes,
+            severity,
+            body.published_date,
+            rejected,
+            origin,
+        ),
         applicability,
         kev: None,
     })
 }
 
 fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRecord, RecordError> {
-    let id = str_at(cve, "/id")
-        .ok_or_else(|| missing(None, "cve.id"))?
+    let id = Obj::new(cve, "cve".to_owned())
+        .and_then(|cve| cve.str_at(&["id"]))
+        .map_err(|e| (None, e))?
         .to_owned();
-    let mut cwes = Vec::new();
-    for weakness in cve
-        .get("weaknesses")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for d in weakness
-            .get("description")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(v) = d.get("value").and_then(Value::as_str) {
-                if v.starts_with("CWE-") && !cwes.iter().any(|c| c == v) {
-                    cwes.push(v.to_owned());
-                }
-            }
+    let body: CveV2 = json::read(cve, "cve").map_err(|e| (Some(id.clone()), e))?;
+    let mut cwes: Vec<String> = Vec::new();
+    for cwe in cwes_in(body.weaknesses) {
+        if !cwes.contains(&cwe) {
+            cwes.push(cwe);
         }
     }
     let mut severity = Vec::new();
-    for (key, kind) in [
-        ("cvssMetricV40", "CVSS_V4"),
-        ("cvssMetricV31", "CVSS_V3"),
-        ("cvssMetricV30", "CVSS_V3"),
-        ("cvssMetricV2", "CVSS_V2"),
-    ] {
-        let metrics = cve
-            .pointer(&format!("/metrics/{key}"))
-            .and_then(Value::as_array);
-        for (i, metric) in metrics.into_iter().flatten().enumerate() {
-            let Some(vector) = str_at(metric, "/cvssData/vectorString") else {
-                return Err((
-                    Some(id),
-                    format!("cve.metrics.{key}[{i}].cvssData.vectorString"),
-                    "is missing".to_owned(),
-                ));
-            };
-            let issuer = str_at(metric, "/source").map(|s| {
-                if str_at(metric, "/type") == Some("Secondary") {
-                    format!("{s} (Secondary)")
-                } else {
-                    s.to_owned()
-                }
-            });
-            severity.push(SeverityScore {
-                kind: kind.to_owned(),
-                score: vector.to_owned(),
-                issuer,
-                source: origin.to_owned(),
-                parsed: Cached::default(),
-            });
+    if let Some(metrics) = body.metrics {
+        for (key, kind, list) in [
+            ("cvssMetricV40", "CVSS_V4", metrics.v40),
+            ("cvssMetricV31", "CVSS_V3", metrics.v31),
+            ("cvssMetricV30", "CVSS_V3", metrics.v30),
+            ("cvssMetricV2", "CVSS_V2", metrics.v2),
+        ] {
+            for (i, metric) in list.into_iter().flatten().enumerate() {
+                let Some(vector) = metric.cvss_data.and_then(|c| c.vector_string) else {
+                    let field = format!("cve.metrics.{key}[{i}].cvssData.vectorString");
+                    return Err((
+                        Some(id),
+                        FieldError {
+                            path: field,
+                            message: "is missing".to_owned(),
+                        },
+                    ));
+                };
+                let issuer = metric.source.map(|s| {
+                    if metric.kind.as_deref() == Some("Secondary") {
+                        format!("{s} (Secondary)")
+                    } else {
+                        s
+                    }
+                });
+                severity.push(SeverityScore::new(kind, &vector, issuer.as_deref(), origin));
+            }
         }
     }
     // NVD's own (Primary) scores first: the engine takes the first usable vector.
@@ -324,19 +407,23 @@ fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRe
             s.kind != "CVSS_V3",
         )
     });
-    let details = english(cve.get("descriptions"));
+    let details = english(body.descriptions);
+    // The configurations are read by `Applicability::from_nvd_json`, with their own paths.
     let applicability = applicability_of(cve.get("configurations"), &id, origin, report);
-    let rejected = str_at(cve, "/vulnStatus") == Some("Rejected");
-    let published = str_at(cve, "/published").map(str::to_owned);
-    let kev = match (
-        str_at(cve, "/cisaExploitAdd"),
-        str_at(cve, "/cisaActionDue"),
-    ) {
-        (Some(added), due) => Some((added.to_owned(), due.unwrap_or_default().to_owned())),
-        _ => None,
-    };
+    let rejected = body.vuln_status.as_deref() == Some("Rejected");
+    let kev = body
+        .cisa_exploit_add
+        .map(|added| (added, body.cisa_action_due.unwrap_or_default()));
     Ok(NvdRecord {
-        advisory: advisory(id, details, cwes, severity, published, rejected, origin),
+        advisory: advisory(
+            id,
+            details,
+            cwes,
+            severity,
+            body.published,
+            rejected,
+            origin,
+        ),
         applicability,
         kev,
     })

@@ -1,4 +1,10 @@
 //! The OSV schema (<https://ossf.github.io/osv-schema/>) into [`Advisory`] values.
+//!
+//! Records are read with the path-tracking reader: a field the schema types that has the
+//! wrong type skips its record, and a broken `affected` entry costs only itself. The
+//! free-form parts (`database_specific`, `ecosystem_specific`) are read where the engine uses
+//! them (CWE ids, severity, Debian's urgency); one of the wrong type there is a problem and the
+//! record is still used without it.
 
 use super::advisory::Cached;
 use super::{
@@ -6,7 +12,7 @@ use super::{
     RangeType, SeverityScore,
 };
 use crate::ecosystem::Ecosystem;
-use crate::json::{FieldError, Obj};
+use crate::json::{self, FieldError, Obj};
 use crate::range::{OsvEvent, Range, RangeError};
 use crate::version::Scheme;
 use serde_json::Value;
@@ -71,11 +77,9 @@ pub(super) fn parse_value(
         } else {
             String::new()
         };
-        // Name the record by its id when it has one, by its position otherwise.
-        let name = record
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| format!("#{index}"), str::to_owned);
+        // Name the record by its id when it has one, by its position otherwise (an id of the
+        // wrong type is reported by `parse_record`).
+        let name = json::id_of(record, "id").map_or_else(|| format!("#{index}"), str::to_owned);
         let parsed = parse_record(record, path, origin, &name, report);
         out.extend(report.kept_or_skipped(origin, Some(&name), parsed));
     }
@@ -106,10 +110,7 @@ fn parse_record(
 ) -> Result<Advisory, FieldError> {
     let record = Obj::new(value, path)?;
     let id = record.req_str("id")?.trim().to_owned();
-    let severity_label = match record.opt_obj("database_specific")? {
-        Some(db) => db.opt_str("severity").ok().flatten().map(str::to_owned),
-        None => None,
-    };
+    let database = record.opt_obj("database_specific")?;
     let mut affected = Vec::new();
     for entry in record.opt_objs("affected")? {
         // A broken affected entry costs only itself: the record keeps its other packages.
@@ -126,7 +127,7 @@ fn parse_record(
             }
         }
     }
-    Ok(Advisory {
+    let mut advisory = Advisory {
         id,
         aliases: record
             .opt_str_list("aliases")?
@@ -141,31 +142,42 @@ fn parse_record(
             .collect(),
         summary: record.opt_str("summary")?.map(str::to_owned),
         details: record.opt_str("details")?.map(str::to_owned),
-        cwes: cwes_of(&record),
+        cwes: Vec::new(),
         published: record.opt_str("published")?.map(str::to_owned),
         withdrawn: record.opt_str("withdrawn")?.map(str::to_owned),
         severity: severities(&record, origin)?,
-        severity_label,
+        severity_label: None,
         affected,
         source: origin.to_owned(),
         sources: vec![origin.to_owned()],
-    })
+    };
+    // The free-form fields last, so that only a record that is kept has problems with them.
+    advisory.severity_label = database
+        .as_ref()
+        .and_then(|db| report.optional(origin, Some(name), db.opt_str("severity")))
+        .map(str::to_owned);
+    advisory.cwes = cwes_of(database.as_ref(), origin, name, report);
+    Ok(advisory)
 }
 
-/// CWE ids from `database_specific.cwe_ids` (GitHub's advisories and others that follow it).
-fn cwes_of(record: &Obj<'_>) -> Vec<String> {
-    record
-        .map
-        .get("database_specific")
-        .and_then(|d| d.get("cwe_ids"))
-        .and_then(Value::as_array)
-        .map(|ids| {
-            ids.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+/// CWE ids from `database_specific.cwe_ids` (GitHub's advisories and others that follow it);
+/// a list of the wrong type is a problem, and the record has no CWE ids.
+fn cwes_of(
+    database: Option<&Obj<'_>>,
+    origin: &str,
+    name: &str,
+    report: &mut LoadReport,
+) -> Vec<String> {
+    let Some(database) = database else {
+        return Vec::new();
+    };
+    let ids = database.opt_str_list("cwe_ids").map(Some);
+    report
+        .optional(origin, Some(name), ids)
         .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn parse_affected(
@@ -227,7 +239,8 @@ fn parse_affected(
         }
         ranges.push(built);
     }
-    let will_not_fix = will_not_fix(entry, &ecosystem, &ranges);
+    let will_not_fix =
+        report.optional(origin, Some(name), will_not_fix(entry, &ecosystem, &ranges));
     Ok(AffectedPackage {
         ecosystem,
         name: package_name,
@@ -242,29 +255,31 @@ fn parse_affected(
 
 /// Debian's reason for never fixing an entry without a fixed version: its security tracker's
 /// urgency (`ecosystem_specific.urgency`) `unimportant` (not fixed in security updates) or
-/// `end-of-life` (security support for the package ended).
+/// `end-of-life` (security support for the package ended). An urgency of the wrong type is an
+/// error naming it.
 fn will_not_fix(
     entry: &Obj<'_>,
     ecosystem: &Ecosystem,
     ranges: &[AffectedRange],
-) -> Option<String> {
+) -> Result<Option<String>, FieldError> {
     if !ecosystem.to_string().starts_with("Debian")
         || ranges
             .iter()
             .any(|r| r.events.iter().any(|e| matches!(e, OsvEvent::Fixed(_))))
     {
-        return None;
+        return Ok(None);
     }
-    let urgency = entry
-        .map
-        .get("ecosystem_specific")?
-        .get("urgency")?
-        .as_str()?;
-    match urgency {
-        "unimportant" => Some("Debian rates it unimportant: no security update will fix it".into()),
-        "end-of-life" => Some("Debian's security support for the package has ended".into()),
-        _ => None,
-    }
+    Ok(
+        match entry.opt_str_at(&["ecosystem_specific", "urgency"])? {
+            Some("unimportant") => {
+                Some("Debian rates it unimportant: no security update will fix it".into())
+            }
+            Some("end-of-life") => {
+                Some("Debian's security support for the package has ended".into())
+            }
+            _ => None,
+        },
+    )
 }
 
 fn parse_events(range: &Obj<'_>) -> Result<Vec<OsvEvent>, FieldError> {

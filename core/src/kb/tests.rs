@@ -104,3 +104,262 @@ fn records_with_the_same_id_from_two_sources_merge_keeping_each_source() {
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "requests").count(), 0);
     assert_eq!(kb.affecting(&Ecosystem::PyPi, "idna").count(), 1);
 }
+
+/// Loads a document: the records loaded and skipped, and every problem as shown to users.
+fn load(kb: &mut KnowledgeBase, text: &str, origin: &str) -> ((usize, usize), Vec<String>) {
+    let report = kb.load_text(text, origin);
+    let shown = report.problems.iter().map(ToString::to_string).collect();
+    ((report.records_loaded, report.records_skipped), shown)
+}
+
+/// Loads a document and checks the records loaded and skipped, and every problem.
+#[track_caller]
+fn expect(
+    kb: &mut KnowledgeBase,
+    text: &str,
+    origin: &str,
+    counts: (usize, usize),
+    problems: &[&str],
+) {
+    assert_eq!(
+        load(kb, text, origin),
+        (counts, problems.iter().map(|p| (*p).to_owned()).collect())
+    );
+}
+
+#[test]
+fn nvd_records_with_a_field_of_the_wrong_type_are_skipped_naming_its_path() {
+    let feed = r#"{"CVE_data_type": "CVE", "CVE_Items": [
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0002"}},
+         "impact": {"baseMetricV3": {"cvssV3": {"vectorString": 7}}}},
+        {"cve": {"CVE_data_meta": {"ID": 3}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0004"}}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        feed,
+        "nvd.json",
+        (2, 2),
+        &[
+            "nvd.json: record CVE-2017-0002: impact.baseMetricV3.cvssV3.vectorString: invalid type: integer `7`, expected a string (skipped)",
+            "nvd.json: record #3: cve.CVE_data_meta.ID: expected a string, found a number (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2017-0004").is_some(), "the stream goes on");
+
+    let response = r#"{"format": "NVD_CVE", "vulnerabilities": [
+        {"cve": {"id": "CVE-2024-0001", "weaknesses": [{"description": [{"lang": "en", "value": 79}]}]}},
+        {"cve": {"id": "CVE-2024-0002", "metrics": {"cvssMetricV31": [{"source": "nvd@nist.gov",
+          "type": "Primary", "cvssData": {"vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}]}}}]}"#;
+    expect(
+        &mut kb,
+        response,
+        "api.json",
+        (1, 1),
+        &[
+            "api.json: record CVE-2024-0001: cve.weaknesses[0].description[0].value: invalid type: integer `79`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.get("CVE-2024-0002").map(|a| a.severity.len()), Some(1));
+}
+
+#[test]
+fn a_cve5_affected_entry_of_the_wrong_type_costs_only_itself() {
+    let record = |affected: &str, cwe: &str| {
+        format!(
+            r#"{{"dataType": "CVE_RECORD", "cveMetadata": {{"cveId": "CVE-2024-0001", "state": "PUBLISHED"}},
+              "containers": {{"cna": {{"problemTypes": [{{"descriptions": [{{"cweId": {cwe}}}]}}],
+                "affected": [{affected},
+                  {{"collectionURL": "https://pypi.org", "packageName": "requests",
+                    "versions": [{{"version": "0", "lessThan": "2.32.0", "status": "affected"}}]}}]}}}}}}"#
+        )
+    };
+    let bad_entry = r#"{"vendor": "psf", "product": "requests", "versions": [{"version": 2, "status": "affected"}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        &record(bad_entry, "\"CWE-79\""),
+        "cve.json",
+        (1, 0),
+        &[
+            "cve.json: record CVE-2024-0001: containers.cna.affected[0].versions[0].version: invalid type: integer `2`, expected a string (partly used)",
+        ],
+    );
+    let advisory = kb.get("CVE-2024-0001").expect("loaded");
+    assert_eq!(
+        (advisory.affected.len(), advisory.cwes.as_slice()),
+        (1, &["CWE-79".to_owned()][..])
+    );
+
+    // A field of the record itself skips the record, named by its id.
+    expect(
+        &mut KnowledgeBase::new(),
+        &record("{}", "79"),
+        "cve.json",
+        (0, 1),
+        &[
+            "cve.json: record CVE-2024-0001: containers.cna.problemTypes[0].descriptions[0].cweId: invalid type: integer `79`, expected a string (skipped)",
+        ],
+    );
+}
+
+#[test]
+fn kev_and_epss_json_rows_of_the_wrong_type_are_skipped_naming_their_path() {
+    let kev = r#"{"catalogVersion": 2025, "vulnerabilities": [
+        {"cveID": "CVE-2023-4863", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": ["CWE-787"]},
+        {"cveID": "CVE-2023-4864", "dateAdded": "2023-09-13", "dueDate": "2023-10-04", "cwes": [787]},
+        {"cveID": "CVE-2023-4865", "dateAdded": "2023-09-13", "dueDate": "2023-10-04"}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        kev,
+        "kev.json",
+        (2, 1),
+        &[
+            "kev.json: catalogVersion: expected a string, found a number (partly used)",
+            "kev.json: record #2: vulnerabilities[1].cwes[0]: invalid type: integer `787`, expected a string (skipped)",
+        ],
+    );
+    assert!(kb.threat().kev("CVE-2023-4865").is_some());
+    assert_eq!(kb.threat().kev_catalog_version(), None);
+
+    let epss = r#"{"score_date": "2021-08-31", "model_version": 1, "data": [
+        {"cve": "CVE-2021-44228", "epss": "0.97", "percentile": 0.99},
+        {"cve": "CVE-2021-45046", "epss": true}]}"#;
+    expect(
+        &mut kb,
+        epss,
+        "epss.json",
+        (1, 1),
+        &[
+            "epss.json: model_version: expected a string, found a number (partly used)",
+            "epss.json: record data[1]: data[1].epss: expected a number or a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.threat().epss_score_date(), Some("2021-08-31"));
+    assert_eq!(
+        kb.threat().epss("CVE-2021-44228").map(|s| s.probability),
+        Some(0.97)
+    );
+}
+
+#[test]
+fn vex_statements_of_the_wrong_type_are_skipped_naming_their_path() {
+    let openvex = r#"{"@context": "https://openvex.dev/ns/v0.2.0", "author": "Acme", "statements": [
+        {"vulnerability": {"name": "CVE-2023-38545"}, "status": "not_affected",
+         "products": [{"@id": "pkg:deb/debian/curl@7.88.1", "identifiers": {"purl": 5}}]},
+        {"vulnerability": "CVE-2023-38546", "status": "fixed",
+         "products": [{"@id": "pkg:deb/debian/curl@8.4.0"}]}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        openvex,
+        "openvex.json",
+        (1, 1),
+        &[
+            "openvex.json: statements[0].products[0].identifiers.purl: invalid type: integer `5`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 1);
+
+    // Vulnerabilities without an analysis are no statements: their fields are not read.
+    let cyclonedx = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5",
+        "components": [{"bom-ref": "curl", "purl": "pkg:deb/debian/curl@7.88.1"}],
+        "vulnerabilities": [
+          {"id": "CVE-2023-38545", "analysis": {"state": "not_affected", "justification": 1}, "affects": [{"ref": "curl"}]},
+          {"id": "CVE-2023-38546", "analysis": {"state": "resolved"}, "affects": [{"ref": "curl"}]},
+          {"id": 3, "affects": [{"ref": 4}]}]}"#;
+    expect(
+        &mut kb,
+        cyclonedx,
+        "bom.json",
+        (1, 1),
+        &[
+            "bom.json: record CVE-2023-38545: vulnerabilities[0].analysis.justification: invalid type: integer `1`, expected a string (skipped)",
+        ],
+    );
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 2);
+}
+
+#[test]
+fn csaf_vulnerabilities_of_the_wrong_type_are_skipped_once_naming_their_path() {
+    let csaf = r#"{"document": {"category": "csaf_security_advisory", "csaf_version": "2.0",
+          "publisher": {"name": "Red Hat Product Security"}, "tracking": {"id": "RHSA-2023:5763"}},
+        "product_tree": {"branches": [{"product": {"product_id": "curl-0:7.76.1-26.el9_3.2.x86_64",
+          "product_identification_helper": {"purl": "pkg:rpm/redhat/curl@7.76.1-26.el9_3.2?arch=x86_64"}}}]},
+        "vulnerabilities": [
+          {"cve": "CVE-2023-38545", "scores": [{"cvss_v3": {"vectorString": 9.8}}],
+           "product_status": {"fixed": ["curl-0:7.76.1-26.el9_3.2.x86_64"]}},
+          {"cve": "CVE-2023-38546", "product_status": {"fixed": ["curl-0:7.76.1-26.el9_3.2.x86_64"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    // Read by the VEX and the advisory reader, reported once.
+    expect(
+        &mut kb,
+        csaf,
+        "rhsa.json",
+        (1, 1),
+        &[
+            "rhsa.json: record CVE-2023-38545: vulnerabilities[0].scores[0].cvss_v3.vectorString: invalid type: floating point `9.8`, expected a string (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2023-38545").is_none());
+    assert_eq!(kb.vex().about("CVE-2023-38546").len(), 1);
+    let fixed = kb.get("CVE-2023-38546").expect("an advisory");
+    assert_eq!(fixed.related, ["RHSA-2023:5763"]);
+
+    // A product tree of the wrong type: the statements are read, and cannot apply.
+    let broken = csaf.replace(
+        r#""branches": [{"product""#,
+        r#""branches": [{"branches": 1, "product""#,
+    );
+    let (counts, problems) = load(&mut KnowledgeBase::new(), &broken, "rhsa.json");
+    assert_eq!(counts, (1, 1));
+    assert_eq!(
+        problems[0],
+        "rhsa.json: product_tree.branches[0].branches: invalid type: integer `1`, expected a sequence (partly used)"
+    );
+}
+
+#[test]
+fn alpine_statements_of_the_wrong_type_are_skipped_naming_their_path() {
+    let secdb = r#"{"distroversion": "v3.19", "packages": [
+        {"pkg": {"name": "curl", "secfixes": {"8.4.0-r0": ["CVE-2023-38545", 38546, "CVE-2023-38039"]}}},
+        {"pkg": {"name": "zlib", "secfixes": {"1.2.12-r2": "CVE-2022-37434"}}},
+        {"pkg": {"name": ["openssl"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        secdb,
+        "main.json",
+        (2, 3),
+        &[
+            "main.json: record curl: packages[0].pkg.secfixes.8.4.0-r0[1]: invalid type: integer `38546`, expected a string (skipped)",
+            "main.json: record zlib: packages[1].pkg.secfixes.1.2.12-r2: expected an array, found a string (skipped)",
+            "main.json: packages[2].pkg.name: expected a string, found an array (skipped)",
+        ],
+    );
+    assert!(kb.get("CVE-2023-38039").is_some());
+}
+
+#[test]
+fn osv_free_form_fields_of_the_wrong_type_are_reported_and_left_out() {
+    let record = r#"{"id": "DEBIAN-CVE-2024-0001", "database_specific": {"cwe_ids": ["CWE-79", 80]},
+        "affected": [{"package": {"ecosystem": "Debian:12", "name": "curl"},
+          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+          "ecosystem_specific": {"urgency": ["unimportant"]}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        record,
+        "debian.json",
+        (1, 0),
+        &[
+            "debian.json: record DEBIAN-CVE-2024-0001: affected[0].ecosystem_specific.urgency: expected a string, found an array (partly used)",
+            "debian.json: record DEBIAN-CVE-2024-0001: database_specific.cwe_ids[1]: expected a string, found a number (partly used)",
+        ],
+    );
+    let advisory = kb.get("DEBIAN-CVE-2024-0001").expect("loaded");
+    assert!(advisory.cwes.is_empty());
+    assert_eq!(advisory.affected[0].will_not_fix, None);
+}

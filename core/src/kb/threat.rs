@@ -2,9 +2,15 @@
 //! FIRST's EPSS scores (its CSV, gzipped or not, or the `{"score_date", "data": [...]}` JSON
 //! some mirrors keep). Each loader counts and locates every row it cannot use and keeps the
 //! rest; [`ThreatIntel::load_text`] tells the formats apart by content.
+//!
+//! A JSON row is read into a struct of its shape ([`KevRow`], [`EpssRow`]): a field of the
+//! wrong type skips that row with a problem naming its path (`vulnerabilities[3].cwes[0]`); a
+//! header field of the wrong type (`catalogVersion`, `score_date`) is a problem and the rows
+//! are still read.
 
+use crate::json::{self, FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One entry of the CISA KEV catalog.
@@ -181,44 +187,24 @@ impl ThreatIntel {
     }
 
     fn load_kev_json(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
-        let document: serde_json::Value = match serde_json::from_str(text) {
-            Ok(d) => d,
-            Err(e) => {
-                return report.problem(Problem::new(
-                    origin,
-                    None,
-                    "",
-                    format!("not JSON: {e}"),
-                    Consequence::Skipped,
-                ))
-            }
+        let value = match json::parse(text) {
+            Ok(v) => v,
+            Err(e) => return report.left_out(origin, None, e),
         };
-        if let Some(v) = document.get("catalogVersion").and_then(|v| v.as_str()) {
+        let rows = Rows::Required("vulnerabilities");
+        let ([version], rows) = json_rows(&value, ["catalogVersion"], rows, origin, report);
+        if let Some(v) = version {
             self.kev_catalog_version = Some(v.to_owned());
         }
-        let Some(rows) = document.get("vulnerabilities").and_then(|v| v.as_array()) else {
-            return report.problem(Problem::new(
-                origin,
-                None,
-                "vulnerabilities",
-                "missing or not an array",
-                Consequence::Skipped,
-            ));
-        };
         for (i, row) in rows.iter().enumerate() {
             report.records_read += 1;
-            let field = |name: &str| row.get(name).and_then(|v| v.as_str()).unwrap_or_default();
-            let cwes = row
-                .get("cwes")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.as_str().map(str::to_owned))
-                        .collect()
+            let path = format!("vulnerabilities[{i}]");
+            let entry = json::read::<KevRow>(row, &path).and_then(|row| {
+                kev_entry(row).map_err(|(name, message)| FieldError {
+                    path: format!("{path}.{name}"),
+                    message,
                 })
-                .unwrap_or_default();
-            let entry = kev_entry(&field, cwes)
-                .map_err(|(name, message)| (format!("vulnerabilities[{i}].{name}"), message));
+            });
             self.keep_kev(entry, origin, &format!("#{}", i + 1), report);
         }
     }
@@ -246,39 +232,22 @@ impl ThreatIntel {
                 }
             };
             let field = |name: &str| column(name).and_then(|c| row.get(c)).unwrap_or_default();
-            let cwes = field("cwes")
-                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let entry = kev_entry(&field, cwes);
+            let entry = kev_entry(KevRow::from_columns(field))
+                .map_err(|(path, message)| FieldError { path, message });
             self.keep_kev(entry, origin, &line, report);
         }
     }
 
     fn keep_kev(
         &mut self,
-        entry: Result<KevEntry, (String, String)>,
+        entry: Result<KevEntry, FieldError>,
         origin: &str,
         record: &str,
         report: &mut LoadReport,
     ) {
-        match entry {
-            Ok(entry) => {
-                report.records_loaded += 1;
-                if self.kev.insert(entry.cve_id.clone(), entry).is_some() {
-                    report.records_replaced += 1;
-                }
-            }
-            Err((field, message)) => {
-                report.records_skipped += 1;
-                report.problem(Problem::new(
-                    origin,
-                    Some(record),
-                    &field,
-                    message,
-                    Consequence::Skipped,
-                ));
+        if let Some(entry) = report.kept_or_skipped(origin, Some(record), entry) {
+            if self.kev.insert(entry.cve_id.clone(), entry).is_some() {
+                report.records_replaced += 1;
             }
         }
     }
@@ -331,69 +300,36 @@ impl ThreatIntel {
                     },
                 ))
             });
-            self.keep_epss(parsed, origin, &line, report);
+            self.keep_epss(parsed.map_err(unlocated), origin, &line, report);
         }
     }
 
     fn load_epss_json(&mut self, text: &str, origin: &str, report: &mut LoadReport) {
-        let document: serde_json::Value = match serde_json::from_str(text) {
-            Ok(d) => d,
-            Err(e) => {
-                return report.problem(Problem::new(
-                    origin,
-                    None,
-                    "",
-                    format!("not JSON: {e}"),
-                    Consequence::Skipped,
-                ))
-            }
+        let value = match json::parse(text) {
+            Ok(v) => v,
+            Err(e) => return report.left_out(origin, None, e),
         };
-        if let Some(date) = document.get("score_date").and_then(|v| v.as_str()) {
+        let header = ["score_date", "model_version"];
+        let ([date, model], rows) =
+            json_rows(&value, header, Rows::Optional("data"), origin, report);
+        if let Some(date) = date {
             self.epss_score_date = Some(date.to_owned());
         }
-        if let Some(model) = document.get("model_version").and_then(|v| v.as_str()) {
+        if let Some(model) = model {
             self.epss_model_version = Some(model.to_owned());
         }
-        let rows = document
-            .get("data")
-            .and_then(|v| v.as_array())
-            .map_or(&[][..], Vec::as_slice);
         for (i, row) in rows.iter().enumerate() {
             report.records_read += 1;
-            let id = row
-                .get("id")
-                .or_else(|| row.get("cve"))
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let number = |name: &str| -> Result<Option<f64>, String> {
-                match row.get(name) {
-                    None | Some(serde_json::Value::Null) => Ok(None),
-                    Some(serde_json::Value::Number(n)) => n
-                        .as_f64()
-                        .filter(|p| (0.0..=1.0).contains(p))
-                        .map(Some)
-                        .ok_or_else(|| format!("{name} {n} is not a probability in 0-1")),
-                    Some(serde_json::Value::String(s)) => probability_value(s, name).map(Some),
-                    Some(other) => Err(format!("{name} {other} is not a number")),
-                }
-            };
-            let parsed = number("epss").and_then(|p| {
-                let probability = p.ok_or_else(|| "epss is missing".to_owned())?;
-                Ok((
-                    id.to_owned(),
-                    EpssScore {
-                        probability,
-                        percentile: number("percentile")?,
-                    },
-                ))
-            });
-            self.keep_epss(parsed, origin, &format!("data[{i}]"), report);
+            let record = format!("data[{i}]");
+            let parsed =
+                json::read::<EpssRow>(row, &record).and_then(|row| row.score().map_err(unlocated));
+            self.keep_epss(parsed, origin, &record, report);
         }
     }
 
     fn keep_epss(
         &mut self,
-        parsed: Result<(String, EpssScore), String>,
+        parsed: Result<(String, EpssScore), FieldError>,
         origin: &str,
         record: &str,
         report: &mut LoadReport,
@@ -402,27 +338,142 @@ impl ThreatIntel {
             if is_cve_id(&id) {
                 Ok((id, score))
             } else {
-                Err(format!("{id:?} is not a CVE id"))
+                Err(unlocated(format!("{id:?} is not a CVE id")))
             }
         });
-        match checked {
-            Ok((id, score)) => {
-                report.records_loaded += 1;
-                if self.epss.insert(id, score).is_some() {
-                    report.records_replaced += 1;
-                }
-            }
-            Err(message) => {
-                report.records_skipped += 1;
-                report.problem(Problem::new(
-                    origin,
-                    Some(record),
-                    "",
-                    message,
-                    Consequence::Skipped,
-                ));
+        if let Some((id, score)) = report.kept_or_skipped(origin, Some(record), checked) {
+            if self.epss.insert(id, score).is_some() {
+                report.records_replaced += 1;
             }
         }
+    }
+}
+
+/// Where a JSON document lists its rows.
+#[derive(Debug, Clone, Copy)]
+enum Rows<'k> {
+    /// Under this key, which must be there.
+    Required(&'k str),
+    /// Under this key, when there are any.
+    Optional(&'k str),
+}
+
+/// The text of each `header` field of a JSON document, and its rows. What cannot be read is a
+/// problem: a header field of the wrong type reads as absent, a document that is no object or
+/// rows that are no list as no rows.
+fn json_rows<'v, const N: usize>(
+    value: &'v serde_json::Value,
+    header: [&str; N],
+    rows: Rows<'_>,
+    origin: &str,
+    report: &mut LoadReport,
+) -> ([Option<&'v str>; N], &'v [serde_json::Value]) {
+    let document = match Obj::new(value, String::new()) {
+        Ok(document) => document,
+        Err(e) => {
+            report.left_out(origin, None, e);
+            return ([None; N], &[]);
+        }
+    };
+    let fields = header.map(|key| report.optional(origin, None, document.opt_str(key)));
+    let listed = match rows {
+        Rows::Required(key) => document.req_array(key),
+        Rows::Optional(key) => document.opt_array(key),
+    };
+    let listed = listed.unwrap_or_else(|e| {
+        report.left_out(origin, None, e);
+        &[]
+    });
+    (fields, listed)
+}
+
+/// A problem about a whole row (the record names it).
+fn unlocated(message: String) -> FieldError {
+    FieldError {
+        path: String::new(),
+        message,
+    }
+}
+
+/// A KEV row as the JSON catalog writes it; the CSV catalog has the same columns. Every field
+/// may be absent (what is required is checked by [`kev_entry`], which names the field).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KevRow {
+    #[serde(rename = "cveID")]
+    cve_id: Option<String>,
+    vendor_project: Option<String>,
+    product: Option<String>,
+    vulnerability_name: Option<String>,
+    date_added: Option<String>,
+    due_date: Option<String>,
+    required_action: Option<String>,
+    known_ransomware_campaign_use: Option<String>,
+    cwes: Option<Vec<String>>,
+}
+
+impl KevRow {
+    /// A CSV row, its fields found by column name (`cwes` is one field, the ids separated
+    /// by commas, semicolons or spaces).
+    fn from_columns<'a>(field: impl Fn(&str) -> &'a str) -> Self {
+        let text = |name: &str| Some(field(name).to_owned());
+        KevRow {
+            cve_id: text("cveID"),
+            vendor_project: text("vendorProject"),
+            product: text("product"),
+            vulnerability_name: text("vulnerabilityName"),
+            date_added: text("dateAdded"),
+            due_date: text("dueDate"),
+            required_action: text("requiredAction"),
+            known_ransomware_campaign_use: text("knownRansomwareCampaignUse"),
+            cwes: Some(
+                field("cwes")
+                    .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// An EPSS JSON row: the CVE as `id` (or `cve`), the scores as numbers or numeric text.
+#[derive(Debug, Deserialize)]
+struct EpssRow {
+    id: Option<String>,
+    cve: Option<String>,
+    epss: Option<Probability>,
+    percentile: Option<Probability>,
+}
+
+/// A probability as EPSS JSON writes it: a number, or a number in text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "expected a number or a string")]
+enum Probability {
+    Number(serde_json::Number),
+    Text(String),
+}
+
+impl EpssRow {
+    /// The CVE and its score; a probability outside 0-1 is an error naming it.
+    fn score(self) -> Result<(String, EpssScore), String> {
+        let number = |name: &str, value: Option<Probability>| match value {
+            None => Ok(None),
+            Some(Probability::Number(n)) => n
+                .as_f64()
+                .filter(|p| (0.0..=1.0).contains(p))
+                .map(Some)
+                .ok_or_else(|| format!("{name} {n} is not a probability in 0-1")),
+            Some(Probability::Text(s)) => probability_value(&s, name).map(Some),
+        };
+        let probability = number("epss", self.epss)?.ok_or_else(|| "epss is missing".to_owned())?;
+        Ok((
+            self.id.or(self.cve).unwrap_or_default(),
+            EpssScore {
+                probability,
+                percentile: number("percentile", self.percentile)?,
+            },
+        ))
     }
 }
 
@@ -484,26 +535,24 @@ fn probability_value(text: &str, name: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{name} {text:?} is not a probability in 0-1"))
 }
 
-/// A KEV entry from its fields (the same names in JSON and CSV), or the field that is wrong.
-fn kev_entry<'a>(
-    field: &dyn Fn(&str) -> &'a str,
-    cwes: Vec<String>,
-) -> Result<KevEntry, (String, String)> {
-    let cve_id = field("cveID").trim();
-    if !is_cve_id(cve_id) {
+/// A KEV entry from its row, or the field that is wrong (named as the catalog names it).
+fn kev_entry(row: KevRow) -> Result<KevEntry, (String, String)> {
+    let text = |field: Option<String>| field.as_deref().unwrap_or_default().trim().to_owned();
+    let cve_id = text(row.cve_id);
+    if !is_cve_id(&cve_id) {
         return Err(("cveID".to_owned(), format!("{cve_id:?} is not a CVE id")));
     }
-    for date in ["dateAdded", "dueDate"] {
-        let value = field(date).trim();
+    let date_added = text(row.date_added);
+    let due_date = text(row.due_date);
+    for (name, value) in [("dateAdded", &date_added), ("dueDate", &due_date)] {
         if !is_iso_date(value) {
             return Err((
-                date.to_owned(),
+                name.to_owned(),
                 format!("{value:?} is not a YYYY-MM-DD date"),
             ));
         }
     }
-    let ransomware = field("knownRansomwareCampaignUse").trim();
-    let known_ransomware_use = match ransomware {
+    let known_ransomware_use = match text(row.known_ransomware_campaign_use).as_str() {
         "Known" => true,
         "Unknown" | "" => false,
         other => {
@@ -514,15 +563,15 @@ fn kev_entry<'a>(
         }
     };
     Ok(KevEntry {
-        cve_id: cve_id.to_owned(),
-        vendor_project: field("vendorProject").trim().to_owned(),
-        product: field("product").trim().to_owned(),
-        vulnerability_name: field("vulnerabilityName").trim().to_owned(),
-        date_added: field("dateAdded").trim().to_owned(),
-        due_date: field("dueDate").trim().to_owned(),
-        required_action: field("requiredAction").trim().to_owned(),
+        cve_id,
+        vendor_project: text(row.vendor_project),
+        product: text(row.product),
+        vulnerability_name: text(row.vulnerability_name),
+        date_added,
+        due_date,
+        required_action: text(row.required_action),
         known_ransomware_use,
-        cwes,
+        cwes: row.cwes.unwrap_or_default(),
     })
 }
 

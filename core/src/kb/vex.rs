@@ -6,14 +6,22 @@
 //! software is decided beside the matchers ([`crate::matching::vex_applies`]).
 //! `not_affected` and `fixed` suppress a finding; the engine reports each suppression with
 //! its statement. `affected` and `under_investigation` suppress nothing.
+//!
+//! Each statement (an OpenVEX statement, a CycloneDX vulnerability with an analysis, a CSAF
+//! vulnerability) is read into a struct of its shape: a field of the wrong type skips it with
+//! a problem naming the field's path. A document part the statements only refer to (CycloneDX
+//! components and metadata, the CSAF product tree and publisher) that cannot be read is a
+//! problem too; the statements are still read.
 
+use super::csaf;
 use crate::cpe::Cpe;
+use crate::json::{self, FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use crate::parsed::Parsed;
 use crate::purl::Purl;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a statement says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -132,15 +140,24 @@ impl VexStore {
     /// Loads a VEX document (OpenVEX, CycloneDX or CSAF, told apart by content); `None` when
     /// the text is none of them.
     pub(crate) fn load(&mut self, document: &Value, origin: &str) -> Option<LoadReport> {
-        let mut report = LoadReport::one_file();
-        let statements = if is_openvex(document) {
-            openvex(document, origin, &mut report)
+        let read: fn(&Obj<'_>, &str, &mut LoadReport) -> Vec<VexStatement> = if is_openvex(document)
+        {
+            openvex
         } else if is_cyclonedx_vex(document) {
-            cyclonedx(document, origin, &mut report)
+            cyclonedx
         } else if is_csaf(document) {
-            csaf(document, origin, &mut report)
+            csaf
         } else {
             return None;
+        };
+        let mut report = LoadReport::one_file();
+        // Each test above found a key in the document: it is an object.
+        let statements = match Obj::new(document, String::new()) {
+            Ok(document) => read(&document, origin, &mut report),
+            Err(e) => {
+                report.left_out(origin, None, e);
+                Vec::new()
+            }
         };
         for s in statements {
             self.add(s);
@@ -180,11 +197,25 @@ fn is_csaf(d: &Value) -> bool {
     d.pointer("/document/csaf_version").is_some() && d.get("vulnerabilities").is_some()
 }
 
-fn text(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str)
-        .map(str::trim)
+/// Text that says something: trimmed, `None` when empty.
+fn text(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+/// The statements listed at `key` of a document: a list of the wrong type is a problem and
+/// none are read.
+fn statements<'a>(
+    document: &Obj<'a>,
+    key: &str,
+    origin: &str,
+    report: &mut LoadReport,
+) -> &'a [Value] {
+    document.opt_array(key).unwrap_or_else(|e| {
+        report.left_out(origin, None, e);
+        &[]
+    })
 }
 
 /// The product an identifier names, parsed; `None` for identifiers that are neither a
@@ -200,64 +231,88 @@ fn product_of(identifier: &str) -> Option<VexProduct> {
     }
 }
 
-fn openvex(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
-    let author = text(d.get("author"));
+/// An OpenVEX statement.
+#[derive(Debug, Deserialize)]
+struct OpenVexStatement {
+    vulnerability: Option<OpenVexVulnerability>,
+    status: Option<String>,
+    justification: Option<String>,
+    impact_statement: Option<String>,
+    action_statement: Option<String>,
+    status_notes: Option<String>,
+    products: Option<Vec<OpenVexProduct>>,
+}
+
+/// A statement's vulnerability: its name, or an object with a `name` or an `@id`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "expected a string or an object")]
+enum OpenVexVulnerability {
+    Name(String),
+    Object {
+        name: Option<String>,
+        #[serde(rename = "@id")]
+        id: Option<String>,
+    },
+}
+
+/// A product: its `@id` and other identifiers (`purl`, `cpe23`, …), each a purl or CPE.
+#[derive(Debug, Deserialize)]
+struct OpenVexProduct {
+    #[serde(rename = "@id")]
+    id: Option<String>,
+    identifiers: Option<BTreeMap<String, String>>,
+}
+
+fn openvex(d: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
+    let author = text(report.optional(origin, None, d.opt_str("author")));
     let mut out = Vec::new();
-    for (i, s) in d
-        .get("statements")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    for (i, s) in statements(d, "statements", origin, report)
+        .iter()
         .enumerate()
     {
         report.records_read += 1;
         let field = format!("statements[{i}]");
-        let vulnerability = text(s.pointer("/vulnerability/name"))
-            .or_else(|| text(s.get("vulnerability")))
-            .or_else(|| text(s.pointer("/vulnerability/@id")));
-        let status = match s.get("status").and_then(Value::as_str) {
-            Some("not_affected") => Some(VexStatus::NotAffected),
-            Some("fixed") => Some(VexStatus::Fixed),
-            Some("affected") => Some(VexStatus::Affected),
-            Some("under_investigation") => Some(VexStatus::UnderInvestigation),
-            _ => None,
-        };
-        let (Some(vulnerability), Some(status)) = (vulnerability, status) else {
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                &field,
-                "needs vulnerability.name and a status of not_affected, affected, fixed or under_investigation",
-                Consequence::Skipped,
-            ));
+        let read = json::read::<OpenVexStatement>(s, &field).and_then(|s| {
+            let vulnerability = match &s.vulnerability {
+                Some(OpenVexVulnerability::Name(name)) => text(Some(name)),
+                Some(OpenVexVulnerability::Object { name, id }) => {
+                    text(name.as_deref()).or_else(|| text(id.as_deref()))
+                }
+                None => None,
+            };
+            let status = match s.status.as_deref() {
+                Some("not_affected") => Some(VexStatus::NotAffected),
+                Some("fixed") => Some(VexStatus::Fixed),
+                Some("affected") => Some(VexStatus::Affected),
+                Some("under_investigation") => Some(VexStatus::UnderInvestigation),
+                _ => None,
+            };
+            match (vulnerability, status) {
+                (Some(vulnerability), Some(status)) => Ok((vulnerability, status, s)),
+                _ => Err(FieldError {
+                    path: field.clone(),
+                    message: "needs vulnerability.name and a status of not_affected, affected, fixed or under_investigation".to_owned(),
+                }),
+            }
+        });
+        let Some((vulnerability, status, s)) = report.kept_or_skipped(origin, None, read) else {
             continue;
         };
-        report.records_loaded += 1;
-        let detail = text(s.get("impact_statement"))
-            .or_else(|| text(s.get("action_statement")))
-            .or_else(|| text(s.get("status_notes")));
-        for product in s
-            .get("products")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let mut ids: Vec<&str> = product
-                .get("@id")
-                .and_then(Value::as_str)
-                .into_iter()
-                .collect();
-            if let Some(identifiers) = product.get("identifiers").and_then(Value::as_object) {
-                ids.extend(identifiers.values().filter_map(Value::as_str));
-            }
-            for product in ids.into_iter().filter_map(product_of) {
+        let detail = text(s.impact_statement.as_deref())
+            .or_else(|| text(s.action_statement.as_deref()))
+            .or_else(|| text(s.status_notes.as_deref()));
+        for product in s.products.iter().flatten() {
+            let ids = product
+                .id
+                .iter()
+                .chain(product.identifiers.iter().flat_map(BTreeMap::values));
+            for product in ids.filter_map(|id| product_of(id)) {
                 out.push(VexStatement {
                     vulnerability: vulnerability.clone(),
                     product,
                     platform: None,
                     status,
-                    justification: text(s.get("justification")),
+                    justification: text(s.justification.as_deref()),
                     detail: detail.clone(),
                     author: author.clone(),
                     source: origin.to_owned(),
@@ -268,69 +323,99 @@ fn openvex(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStatement
     out
 }
 
-fn cyclonedx(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
+/// A CycloneDX component, for the purl its `bom-ref` names.
+#[derive(Debug, Deserialize)]
+struct CdxComponent {
+    #[serde(rename = "bom-ref")]
+    bom_ref: Option<String>,
+    purl: Option<String>,
+    components: Option<Vec<CdxComponent>>,
+}
+
+/// A CycloneDX BOM's `metadata`, for the statements' author.
+#[derive(Debug, Deserialize)]
+struct CdxMetadata {
+    manufacture: Option<CdxOrganization>,
+    supplier: Option<CdxOrganization>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CdxOrganization {
+    name: Option<String>,
+}
+
+/// A CycloneDX vulnerability with an analysis: a statement about what it `affects`.
+#[derive(Debug, Deserialize)]
+struct CdxVulnerability {
+    id: Option<String>,
+    analysis: Option<CdxAnalysis>,
+    affects: Option<Vec<CdxAffects>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CdxAnalysis {
+    state: Option<String>,
+    justification: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CdxAffects {
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+}
+
+fn cyclonedx(d: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
     // Refs name components of this BOM by bom-ref, or of another by BOM-Link (`urn:cdx:…#ref`).
-    let mut components: HashMap<&str, &str> = HashMap::new();
-    let mut pending: Vec<&Value> = d
-        .get("components")
-        .and_then(Value::as_array)
-        .map(|c| c.iter().collect())
+    let listed: Vec<CdxComponent> = report
+        .optional(origin, None, d.opt_read("components"))
         .unwrap_or_default();
+    let mut components: HashMap<&str, &str> = HashMap::new();
+    let mut pending: Vec<&CdxComponent> = listed.iter().collect();
     while let Some(c) = pending.pop() {
-        if let (Some(r), Some(p)) = (
-            c.get("bom-ref").and_then(Value::as_str),
-            c.get("purl").and_then(Value::as_str),
-        ) {
+        if let (Some(r), Some(p)) = (c.bom_ref.as_deref(), c.purl.as_deref()) {
             components.insert(r, p);
         }
-        pending.extend(
-            c.get("components")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
+        pending.extend(c.components.iter().flatten());
     }
-    let author = text(d.pointer("/metadata/manufacture/name"))
-        .or_else(|| text(d.pointer("/metadata/supplier/name")));
+    let metadata: Option<CdxMetadata> = report.optional(origin, None, d.opt_read("metadata"));
+    let name = |o: Option<CdxOrganization>| text(o.and_then(|o| o.name).as_deref());
+    let author = metadata.and_then(|m| name(m.manufacture).or_else(|| name(m.supplier)));
     let mut out = Vec::new();
-    for (i, v) in d
-        .get("vulnerabilities")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    for (i, v) in statements(d, "vulnerabilities", origin, report)
+        .iter()
         .enumerate()
     {
-        let Some(analysis) = v.get("analysis") else {
+        // Only a vulnerability with an analysis states something about the products.
+        if v.get("analysis").is_none() {
             continue;
-        };
+        }
         report.records_read += 1;
-        let field = format!("vulnerabilities[{i}].analysis.state");
-        let status = match analysis.get("state").and_then(Value::as_str) {
-            Some("not_affected" | "false_positive") => Some(VexStatus::NotAffected),
-            Some("resolved" | "resolved_with_pedigree") => Some(VexStatus::Fixed),
-            Some("exploitable") => Some(VexStatus::Affected),
-            Some("in_triage") => Some(VexStatus::UnderInvestigation),
-            _ => None,
-        };
-        let (Some(vulnerability), Some(status)) = (text(v.get("id")), status) else {
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                text(v.get("id")).as_deref(),
-                &field,
-                "needs an id and a state of not_affected, false_positive, resolved, resolved_with_pedigree, exploitable or in_triage",
-                Consequence::Skipped,
-            ));
+        let id = text(json::id_of(v, "id"));
+        let read = json::read::<CdxVulnerability>(v, &format!("vulnerabilities[{i}]")).and_then(|v| {
+            let analysis = v.analysis.as_ref();
+            let status = match analysis.and_then(|a| a.state.as_deref()) {
+                Some("not_affected" | "false_positive") => Some(VexStatus::NotAffected),
+                Some("resolved" | "resolved_with_pedigree") => Some(VexStatus::Fixed),
+                Some("exploitable") => Some(VexStatus::Affected),
+                Some("in_triage") => Some(VexStatus::UnderInvestigation),
+                _ => None,
+            };
+            match (text(v.id.as_deref()), status) {
+                (Some(vulnerability), Some(status)) => Ok((vulnerability, status, v)),
+                _ => Err(FieldError {
+                    path: format!("vulnerabilities[{i}].analysis.state"),
+                    message: "needs an id and a state of not_affected, false_positive, resolved, resolved_with_pedigree, exploitable or in_triage".to_owned(),
+                }),
+            }
+        });
+        let Some((vulnerability, status, v)) = report.kept_or_skipped(origin, id.as_deref(), read)
+        else {
             continue;
         };
-        report.records_loaded += 1;
-        for affect in v
-            .get("affects")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(reference) = affect.get("ref").and_then(Value::as_str) else {
+        let analysis = v.analysis.as_ref();
+        for affect in v.affects.iter().flatten() {
+            let Some(reference) = affect.reference.as_deref() else {
                 continue;
             };
             let target = components.get(reference).copied().or_else(|| {
@@ -344,8 +429,8 @@ fn cyclonedx(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStateme
                     product,
                     platform: None,
                     status,
-                    justification: text(analysis.get("justification")),
-                    detail: text(analysis.get("detail")),
+                    justification: text(analysis.and_then(|a| a.justification.as_deref())),
+                    detail: text(analysis.and_then(|a| a.detail.as_deref())),
                     author: author.clone(),
                     source: origin.to_owned(),
                 }),
@@ -365,67 +450,44 @@ fn cyclonedx(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStateme
 /// CSAF product ids resolved to identifiers: branch products by their helper, relationship
 /// products by the referenced product's helper and the platform's CPE.
 pub(super) fn csaf_products(
-    d: &Value,
+    tree: &csaf::ProductTree,
 ) -> HashMap<String, (Option<VexProduct>, Option<Parsed<Cpe>>)> {
     let mut helpers: HashMap<String, Option<VexProduct>> = HashMap::new();
     let mut cpes: HashMap<String, String> = HashMap::new();
-    let mut pending: Vec<&Value> = d
-        .pointer("/product_tree/branches")
-        .and_then(Value::as_array)
-        .map(|b| b.iter().collect())
-        .unwrap_or_default();
-    let mut record = |product: &Value| {
-        let Some(id) = product.get("product_id").and_then(Value::as_str) else {
+    let mut pending: Vec<&csaf::Branch> = tree.branches.iter().flatten().collect();
+    let mut record = |product: &csaf::Product| {
+        let Some(id) = &product.product_id else {
             return;
         };
-        let helper = product.get("product_identification_helper");
-        let purl = helper.and_then(|h| h.get("purl")).and_then(Value::as_str);
-        let cpe = helper.and_then(|h| h.get("cpe")).and_then(Value::as_str);
+        let helper = product.product_identification_helper.as_ref();
+        let purl = helper.and_then(|h| h.purl.as_deref());
+        let cpe = helper.and_then(|h| h.cpe.as_deref());
         if let Some(cpe) = cpe {
-            cpes.insert(id.to_owned(), cpe.to_owned());
+            cpes.insert(id.clone(), cpe.to_owned());
         }
-        helpers.insert(id.to_owned(), purl.or(cpe).and_then(product_of));
+        helpers.insert(id.clone(), purl.or(cpe).and_then(product_of));
     };
     while let Some(branch) = pending.pop() {
-        if let Some(product) = branch.get("product") {
+        if let Some(product) = &branch.product {
             record(product);
         }
-        pending.extend(
-            branch
-                .get("branches")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
+        pending.extend(branch.branches.iter().flatten());
     }
-    for product in d
-        .pointer("/product_tree/full_product_names")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for product in tree.full_product_names.iter().flatten() {
         record(product);
     }
     let mut out: HashMap<String, (Option<VexProduct>, Option<Parsed<Cpe>>)> = helpers
         .iter()
         .map(|(id, p)| (id.clone(), (p.clone(), None)))
         .collect();
-    for relationship in d
-        .pointer("/product_tree/relationships")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for relationship in tree.relationships.iter().flatten() {
         let (Some(id), Some(reference), platform) = (
             relationship
-                .pointer("/full_product_name/product_id")
-                .and_then(Value::as_str),
-            relationship
-                .get("product_reference")
-                .and_then(Value::as_str),
-            relationship
-                .get("relates_to_product_reference")
-                .and_then(Value::as_str),
+                .full_product_name
+                .as_ref()
+                .and_then(|n| n.product_id.as_deref()),
+            relationship.product_reference.as_deref(),
+            relationship.relates_to_product_reference.as_deref(),
         ) else {
             continue;
         };
@@ -444,78 +506,55 @@ pub(super) fn csaf_products(
     out
 }
 
-fn csaf(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
-    let products = csaf_products(d);
-    let author = text(d.pointer("/document/publisher/name"));
+fn csaf(d: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Vec<VexStatement> {
+    let header = csaf::Header::read(d, origin, report);
+    let products = csaf_products(&header.product_tree);
+    let author = text(header.publisher.as_deref());
     let mut out = Vec::new();
-    for (i, v) in d
-        .get("vulnerabilities")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    for (i, v) in statements(d, "vulnerabilities", origin, report)
+        .iter()
         .enumerate()
     {
         report.records_read += 1;
-        let Some(vulnerability) = text(v.get("cve")).or_else(|| text(v.pointer("/ids/0/text")))
-        else {
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                &format!("vulnerabilities[{i}].cve"),
-                "is missing (and so are ids)",
-                Consequence::Skipped,
-            ));
+        let read =
+            json::read::<csaf::Vulnerability>(v, &format!("vulnerabilities[{i}]")).and_then(|v| {
+                let first_id = v
+                    .ids
+                    .iter()
+                    .flatten()
+                    .next()
+                    .and_then(|id| id.text.as_deref());
+                match text(v.cve.as_deref()).or_else(|| text(first_id)) {
+                    Some(vulnerability) => Ok((vulnerability, v)),
+                    None => Err(FieldError {
+                        path: format!("vulnerabilities[{i}].cve"),
+                        message: "is missing (and so are ids)".to_owned(),
+                    }),
+                }
+            });
+        let cve = text(json::id_of(v, "cve"));
+        let Some((vulnerability, v)) = report.kept_or_skipped(origin, cve.as_deref(), read) else {
             continue;
         };
-        report.records_loaded += 1;
         // Justifications are flags per product id.
         let mut justification: HashMap<&str, &str> = HashMap::new();
-        for flag in v
-            .get("flags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let label = flag
-                .get("label")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            for id in flag
-                .get("product_ids")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(id) = id.as_str() {
-                    justification.insert(id, label);
-                }
+        for flag in v.flags.iter().flatten() {
+            let label = flag.label.as_deref().unwrap_or_default();
+            for id in flag.product_ids.iter().flatten() {
+                justification.insert(id, label);
             }
         }
         let mut unresolved = 0usize;
-        for (key, status) in [
-            ("known_not_affected", VexStatus::NotAffected),
-            ("fixed", VexStatus::Fixed),
-            ("first_fixed", VexStatus::Fixed),
-            ("known_affected", VexStatus::Affected),
-            ("first_affected", VexStatus::Affected),
-            ("last_affected", VexStatus::Affected),
-            ("under_investigation", VexStatus::UnderInvestigation),
-        ] {
-            for id in v
-                .pointer(&format!("/product_status/{key}"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+        let status = v.product_status.unwrap_or_default();
+        for (status, ids) in status.by_status() {
+            for id in ids {
                 match products.get(id) {
                     Some((Some(product), platform)) => out.push(VexStatement {
                         vulnerability: vulnerability.clone(),
                         product: product.clone(),
                         platform: platform.clone(),
                         status,
-                        justification: justification.get(id).map(|j| (*j).to_owned()),
+                        justification: justification.get(id.as_str()).map(|j| (*j).to_owned()),
                         detail: None,
                         author: author.clone(),
                         source: origin.to_owned(),
