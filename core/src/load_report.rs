@@ -58,6 +58,18 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// A problem with a whole input (a file or an archive member), which was left out.
+    ///
+    /// ```
+    /// use exposure::load_report::Problem;
+    /// assert_eq!(Problem::skipped_input("x.json", "not JSON").to_string(), "x.json: not JSON (skipped)");
+    /// ```
+    pub fn skipped_input(location: &str, message: impl Into<String>) -> Self {
+        Self::new(location, None, "", message, Consequence::Skipped)
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.location)?;
@@ -182,6 +194,13 @@ impl LoadReport {
             error.message,
             Consequence::Skipped,
         ));
+    }
+
+    /// Counts a whole document as one record read and skipped, with its problem.
+    pub(crate) fn document_skipped(&mut self, origin: &str, message: impl Into<String>) {
+        self.records_read += 1;
+        self.records_skipped += 1;
+        self.problem(Problem::skipped_input(origin, message));
     }
 
     pub(crate) fn problem(&mut self, problem: Problem) {

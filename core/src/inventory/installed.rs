@@ -57,13 +57,7 @@ pub fn parse_list(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Inst
                 })
                 .collect(),
             Err(e) => {
-                report.problem(Problem::new(
-                    origin,
-                    None,
-                    "",
-                    format!("not JSON: {e}"),
-                    Consequence::Skipped,
-                ));
+                report.problem(Problem::skipped_input(origin, format!("not JSON: {e}")));
                 return Vec::new();
             }
         }

@@ -483,3 +483,28 @@ impl Advisory {
         }
     }
 }
+
+/// The first sentence of a description, ending in one period: the summary of a record that
+/// has only a description (NVD, CVE 5).
+pub(crate) fn first_sentence(details: &str) -> String {
+    details
+        .split(". ")
+        .next()
+        .unwrap_or(details)
+        .trim_end_matches('.')
+        .to_owned()
+        + "."
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_sentences() {
+        assert_eq!(
+            super::first_sentence("A flaw in X. It allows Y."),
+            "A flaw in X."
+        );
+        assert_eq!(super::first_sentence("No period"), "No period.");
+        assert_eq!(super::first_sentence("Ends."), "Ends.");
+    }
+}

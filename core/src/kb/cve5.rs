@@ -328,14 +328,7 @@ pub(crate) fn parse(
         }
     };
     report.records_loaded += 1;
-    let summary = details.as_deref().map(|d| {
-        d.split(". ")
-            .next()
-            .unwrap_or(d)
-            .trim_end_matches('.')
-            .to_owned()
-            + "."
-    });
+    let summary = details.as_deref().map(super::advisory::first_sentence);
     Some((
         Advisory {
             id,

@@ -273,12 +273,9 @@ impl KnowledgeBase {
                 Ok(r) => report.absorb(r),
                 Err(e) => {
                     report.files += 1;
-                    report.problem(Problem::new(
+                    report.problem(Problem::skipped_input(
                         &file.display().to_string(),
-                        None,
-                        "",
                         e.to_string(),
-                        Consequence::Skipped,
                     ));
                 }
             }
@@ -335,7 +332,7 @@ impl KnowledgeBase {
                     Member::Document { name, text } => report.absorb(self.load_text(&text, &name)),
                     Member::Unreadable { name, error } => {
                         report.files += 1;
-                        report.problem(Problem::new(&name, None, "", error, Consequence::Skipped));
+                        report.problem(Problem::skipped_input(&name, error));
                     }
                     Member::Broken(problem) => report.problem(problem),
                 });
@@ -384,15 +381,7 @@ impl KnowledgeBase {
     pub fn load_text_as(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
         self.read_as(format, text, origin).unwrap_or_else(|| {
             let mut report = LoadReport::one_file();
-            report.records_read += 1;
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                format!("not a {format:?} document"),
-                Consequence::Skipped,
-            ));
+            report.document_skipped(origin, format!("not a {format:?} document"));
             report
         })
     }

@@ -64,12 +64,9 @@ pub(crate) fn stream(
     let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
     let outcome = Document { each: &mut each }.deserialize(&mut deserializer);
     if let Err(e) = outcome.and_then(|()| deserializer.end()) {
-        report.problem(Problem::new(
+        report.problem(Problem::skipped_input(
             origin,
-            None,
-            "",
             format!("not an NVD feed or response: {e}"),
-            Consequence::Skipped,
         ));
     }
 }
@@ -438,14 +435,7 @@ fn advisory(
     rejected: bool,
     origin: &str,
 ) -> Advisory {
-    let summary = details.as_deref().map(|d| {
-        d.split(". ")
-            .next()
-            .unwrap_or(d)
-            .trim_end_matches('.')
-            .to_owned()
-            + "."
-    });
+    let summary = details.as_deref().map(super::advisory::first_sentence);
     Advisory {
         id,
         aliases: Vec::new(),

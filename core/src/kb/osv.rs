@@ -23,15 +23,7 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
     let document: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(e) => {
-            report.records_read += 1;
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                format!("not JSON: {e}"),
-                Consequence::Skipped,
-            ));
+            report.document_skipped(origin, format!("not JSON: {e}"));
             return Vec::new();
         }
     };
@@ -44,15 +36,7 @@ pub(super) fn parse_yaml(text: &str, origin: &str, report: &mut LoadReport) -> V
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => parse_value(&value, origin, report),
         Err(e) => {
-            report.records_read += 1;
-            report.records_skipped += 1;
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                format!("not YAML: {e}"),
-                Consequence::Skipped,
-            ));
+            report.document_skipped(origin, format!("not YAML: {e}"));
             Vec::new()
         }
     }

@@ -174,14 +174,8 @@ impl ThreatIntel {
             Some(Format::KevCsv) => self.load_kev_csv(text, origin, &mut report),
             Some(Format::EpssCsv) => self.load_epss_csv(text, origin, &mut report),
             Some(Format::EpssJson) => self.load_epss_json(text, origin, &mut report),
-            None => report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                "neither a CISA KEV catalog (JSON with \"vulnerabilities\" or CSV with a cveID column) \
-                 nor EPSS scores (CSV with cve,epss columns or JSON with \"data\")",
-                Consequence::Skipped,
-            )),
+            None => report.problem(Problem::skipped_input(origin, "neither a CISA KEV catalog (JSON with \"vulnerabilities\" or CSV with a cveID column) \
+                 nor EPSS scores (CSV with cve,epss columns or JSON with \"data\")")),
         }
         report
     }
@@ -273,12 +267,9 @@ impl ThreatIntel {
         };
         let column = |name: &str| headers.iter().position(|h| h.trim() == name);
         let (Some(cve), Some(epss)) = (column("cve"), column("epss")) else {
-            return report.problem(Problem::new(
+            return report.problem(Problem::skipped_input(
                 origin,
-                None,
-                "",
                 "the header has no `cve` and `epss` columns",
-                Consequence::Skipped,
             ));
         };
         let percentile = column("percentile");
@@ -601,13 +592,7 @@ fn csv_with_headers<'t>(
             Some((reader, headers))
         }
         Err(e) => {
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                e.to_string(),
-                Consequence::Skipped,
-            ));
+            report.problem(Problem::skipped_input(origin, e.to_string()));
             None
         }
     }

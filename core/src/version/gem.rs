@@ -4,8 +4,8 @@
 //! `.pre.` (`1.0-1 < 1.0`), digits and letters split into segments (`1.0rc1` is `1.0.rc.1`),
 //! trailing zeros of the release and of the pre-release part do not count (`1.0 == 1`).
 
-use super::parsing::Run;
 use super::atom::Atom;
+use super::parsing::Run;
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 

@@ -2,8 +2,8 @@
 //! `2.4.49-rc1`, `7u80`, `2019 SP1`, and the `vers` helper schemes `intdot`,
 //! `lexicographic` and `datetime`.
 
-use super::parsing::Run;
 use super::atom::Atom;
+use super::parsing::Run;
 use super::{Scheme, VersionError, VersionErrorKind};
 use smallvec::SmallVec;
 use std::cmp::Ordering;

@@ -10,8 +10,8 @@
 //! `RC`); `-stable` (lower case) is dropped. What Composer rejects but still starts with a
 //! number is read leniently (see [`lenient`]).
 
-use crate::version::parsing::Run;
 use super::{special_rank, Part, Parts};
+use crate::version::parsing::Run;
 
 /// Why a version has no place in the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
