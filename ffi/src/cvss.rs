@@ -5,7 +5,7 @@ use crate::exposure_status;
 use crate::guard::guard_result;
 use crate::handle::{opt_out, try_out, try_str};
 use crate::strings::{exposure_string, put_string};
-use exposure::score::cvss::{Cvss, CvssError, CvssVersion, Severity};
+use exposure::score::cvss::{Cvss, CvssError, CvssErrorKind, CvssVersion, Severity};
 use std::ffi::c_char;
 
 /// A CVSS version. Values are ABI.
@@ -63,13 +63,13 @@ pub struct exposure_cvss_scores {
 }
 
 fn cvss_status(e: &CvssError) -> exposure_status {
-    match e {
-        CvssError::UnknownVersion(_) | CvssError::Unsupported(_) => exposure_status::CvssVersion,
-        CvssError::MalformedPart(_) => exposure_status::CvssMalformed,
-        CvssError::UnknownMetric(_) => exposure_status::CvssUnknownMetric,
-        CvssError::InvalidValue { .. } => exposure_status::CvssInvalidValue,
-        CvssError::DuplicateMetric(_) => exposure_status::CvssDuplicateMetric,
-        CvssError::MissingMetric(_) => exposure_status::CvssMissingMetric,
+    match e.kind() {
+        CvssErrorKind::UnknownVersion { .. } => exposure_status::CvssVersion,
+        CvssErrorKind::MalformedPart { .. } => exposure_status::CvssMalformed,
+        CvssErrorKind::UnknownMetric { .. } => exposure_status::CvssUnknownMetric,
+        CvssErrorKind::InvalidValue { .. } => exposure_status::CvssInvalidValue,
+        CvssErrorKind::DuplicateMetric { .. } => exposure_status::CvssDuplicateMetric,
+        CvssErrorKind::MissingMetric { .. } => exposure_status::CvssMissingMetric,
         _ => exposure_status::CvssOther,
     }
 }
