@@ -48,6 +48,7 @@ pub mod purl;
 pub mod range;
 pub mod recommend;
 pub mod score;
+mod span;
 pub mod version;
 
 pub use assessment::Assessment;
