@@ -22,20 +22,19 @@ impl Castable for exposure_range {
     type RustType = Range;
 }
 
-fn range_failure(e: RangeSyntaxError) -> Failure {
-    let message = e.to_string();
-    match e {
-        RangeSyntaxError::Syntax { offset, .. } => {
-            Failure::new(exposure_status::RangeSyntax, message).at(offset)
-        }
-        RangeSyntaxError::Vers(_) => Failure::new(exposure_status::RangeVers, message),
-        RangeSyntaxError::Version(v) => {
-            Failure::new(exposure_status::RangeVersion, message).at(v.offset())
-        }
-        RangeSyntaxError::Compare(_) => {
-            Failure::new(exposure_status::VersionSchemeMismatch, message)
-        }
-        _ => Failure::new(exposure_status::RangeOther, message),
+fn range_failure(e: &RangeSyntaxError) -> Failure {
+    use exposure::range::{RangeSyntaxErrorKind as K, VersErrorKind};
+    let status = match e.kind() {
+        K::Syntax(_) => exposure_status::RangeSyntax,
+        K::Version(_) | K::Vers(VersErrorKind::Version { .. }) => exposure_status::RangeVersion,
+        K::Vers(_) => exposure_status::RangeVers,
+        K::Compare(_) => exposure_status::VersionSchemeMismatch,
+        _ => exposure_status::RangeOther,
+    };
+    let failure = Failure::new(status, e.to_string());
+    match e.offset() {
+        Some(offset) => failure.at(offset),
+        None => failure,
     }
 }
 
@@ -55,7 +54,10 @@ pub extern "C" fn exposure_range_parse(
         let out = try_out!(out);
         let scheme = scheme_arg(scheme)?;
         let text = try_str!(text, len);
-        handle::put(out, parse_range(scheme, text).map_err(range_failure)?);
+        handle::put(
+            out,
+            parse_range(scheme, text).map_err(|e| range_failure(&e))?,
+        );
         Ok(())
     })
 }

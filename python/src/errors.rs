@@ -121,19 +121,11 @@ pub(crate) fn version_error(e: &exposure::version::VersionError) -> PyErr {
     err
 }
 
-/// A `RangeError` (or `VersionError` for a bad version inside the range), with `offset`
-/// where the syntax error has one.
+/// A `RangeError` with `offset` where the error has one.
 pub(crate) fn range_error(e: &exposure::range::RangeSyntaxError) -> PyErr {
-    use exposure::range::RangeSyntaxError as R;
-    match e {
-        R::Version(v) => version_error(v),
-        R::Syntax { offset, .. } => {
-            let err = RangeError::new_err(e.to_string());
-            Python::attach(|py| {
-                let _ = err.value(py).setattr("offset", *offset);
-            });
-            err
-        }
-        _ => RangeError::new_err(e.to_string()),
-    }
+    let err = RangeError::new_err(e.to_string());
+    Python::attach(|py| {
+        let _ = err.value(py).setattr("offset", e.offset());
+    });
+    err
 }
