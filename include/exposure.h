@@ -15,9 +15,10 @@
 
 
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
-// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations),
-// 4000s CVSS, 5000s knowledge base, 6000s inventory. Each area's `..._OTHER` (N999) reports
-// an error kind the library added after this header was written; table: `ffi/README.md`.
+// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
+// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory. Each block's `..._OTHER`
+// (N999) reports an error kind the library added after this header was written; table:
+// `ffi/README.md`.
 enum exposure_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -38,6 +39,12 @@ enum exposure_status
   // An integer argument that stands for an enum (`uint32_t`) is not one of its values, and
   // no more precise status names that enum.
   EXPOSURE_STATUS_INVALID_ARGUMENT = 6,
+  // A file could not be read, decompressed or decoded as text.
+  EXPOSURE_STATUS_IO = 7,
+  // An assessment was asked for without knowledge or without inventories.
+  EXPOSURE_STATUS_MISSING_INPUTS = 8,
+  // Another error: a kind added to the library after this header was written.
+  EXPOSURE_STATUS_OTHER = 999,
   // The version is empty.
   EXPOSURE_STATUS_VERSION_EMPTY = 1000,
   // A character the scheme does not allow there.
@@ -58,10 +65,12 @@ enum exposure_status
   EXPOSURE_STATUS_VERSION_OTHER = 1999,
   // The range's native syntax is malformed.
   EXPOSURE_STATUS_RANGE_SYNTAX = 2000,
-  // The `vers:` string is malformed.
+  // The `vers:` string (or a list of vers comparators) is malformed.
   EXPOSURE_STATUS_RANGE_VERS = 2001,
-  // A version inside the range does not parse.
+  // A version inside the range (native syntax or `vers:`) does not parse.
   EXPOSURE_STATUS_RANGE_VERSION = 2002,
+  // OSV range events without an `introduced` event.
+  EXPOSURE_STATUS_RANGE_NO_INTRODUCED = 2003,
   // Another range error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_RANGE_OTHER = 2999,
   // Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
@@ -81,6 +90,10 @@ enum exposure_status
   EXPOSURE_STATUS_CPE_BINDING = 3006,
   // NVD configurations that are not JSON or not of NVD's shape.
   EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
+  // NVD's CPE dictionary could not be read.
+  EXPOSURE_STATUS_CPE_DICTIONARY = 3101,
+  // A row of a CPE alias table could not be read.
+  EXPOSURE_STATUS_CPE_ALIAS = 3102,
   // Another CPE or configuration error: a kind added to the library after this header was
   // written.
   EXPOSURE_STATUS_CPE_OTHER = 3999,
@@ -108,10 +121,18 @@ enum exposure_status
   EXPOSURE_STATUS_INVENTORY_IO = 6000,
   // The inventory is not JSON.
   EXPOSURE_STATUS_INVENTORY_NOT_JSON = 6001,
-  // The inventory is neither CycloneDX nor a fleet document.
+  // The inventory is neither CycloneDX, SPDX nor a fleet document.
   EXPOSURE_STATUS_INVENTORY_UNKNOWN_FORMAT = 6002,
   // The inventory's top level is malformed.
   EXPOSURE_STATUS_INVENTORY_MALFORMED = 6003,
+  // A package URL does not parse.
+  EXPOSURE_STATUS_INVENTORY_PURL = 6004,
+  // A software item cannot be matched: a package URL or CPE name without a version.
+  EXPOSURE_STATUS_INVENTORY_SOFTWARE = 6005,
+  // A distribution release is unknown, or a file is not an os-release file.
+  EXPOSURE_STATUS_INVENTORY_DISTRO = 6006,
+  // A Windows registry export of installed programs could not be read.
+  EXPOSURE_STATUS_INVENTORY_REGISTRY = 6007,
   // Another inventory error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_INVENTORY_OTHER = 6999,
 };
@@ -482,7 +503,9 @@ void exposure_error_free(struct exposure_error *err);
 // Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
 // wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
 // `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
-// range.
+// range. A malformed range fails with `EXPOSURE_STATUS_RANGE_SYNTAX` (native syntax),
+// `EXPOSURE_STATUS_RANGE_VERS` (a `vers:` string) or `EXPOSURE_STATUS_RANGE_VERSION` (a
+// version in either), and `*err` holds the byte offset of the problem in `text`.
 exposure_status exposure_range_parse(uint32_t scheme,
                                      const char *text,
                                      size_t len,

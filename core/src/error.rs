@@ -4,7 +4,7 @@
 
 use crate::{cpe, files, inventory, kb, purl, range, score, version};
 
-/// Any error of this crate.
+/// Any error of this crate: every public error type converts into it with `?`.
 ///
 /// ```
 /// let e: exposure::Error = exposure::version::Version::parse(exposure::version::Scheme::Deb, "").unwrap_err().into();
@@ -20,6 +20,9 @@ pub enum Error {
     /// Versions of different schemes were compared.
     #[error(transparent)]
     Compare(#[from] version::CompareError),
+    /// A versioning scheme name is unknown.
+    #[error(transparent)]
+    UnknownScheme(#[from] version::UnknownScheme),
     /// A range in a scheme's native syntax or as a `vers:` string did not parse.
     #[error(transparent)]
     RangeSyntax(#[from] range::RangeSyntaxError),
@@ -41,6 +44,9 @@ pub enum Error {
     /// NVD's CPE dictionary could not be read.
     #[error(transparent)]
     Dictionary(#[from] cpe::DictionaryError),
+    /// A row of a CPE alias table could not be read.
+    #[error(transparent)]
+    Alias(#[from] cpe::AliasError),
     /// A CVSS vector did not parse.
     #[error(transparent)]
     Cvss(#[from] score::cvss::CvssError),
@@ -60,6 +66,9 @@ pub enum Error {
     /// A distribution release could not be named or read.
     #[error(transparent)]
     Distro(#[from] inventory::DistroError),
+    /// A Windows registry export of installed programs could not be read.
+    #[error(transparent)]
+    Registry(#[from] inventory::windows::RegistryError),
     /// A file could not be read, decompressed or decoded as text.
     #[error(transparent)]
     Input(#[from] files::InputError),
@@ -67,4 +76,46 @@ pub enum Error {
     /// the demo data).
     #[error("give knowledge-base inputs and inventories, or ask for the demo")]
     MissingInputs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every public error type of the crate converts into [`Error`] (a new one must be added
+    /// here and there, so that the bindings map it).
+    #[test]
+    fn every_public_error_converts() {
+        fn converts<E: Into<Error>>() {}
+        converts::<version::VersionError>();
+        converts::<version::CompareError>();
+        converts::<version::UnknownScheme>();
+        converts::<range::RangeSyntaxError>();
+        converts::<range::VersError>();
+        converts::<range::RangeError>();
+        converts::<purl::PurlError>();
+        converts::<cpe::CpeError>();
+        converts::<cpe::ConfigurationError>();
+        converts::<cpe::DictionaryError>();
+        converts::<cpe::AliasError>();
+        converts::<score::cvss::CvssError>();
+        converts::<kb::KbError>();
+        converts::<kb::SnapshotError>();
+        converts::<inventory::InventoryError>();
+        converts::<inventory::SoftwareError>();
+        converts::<inventory::DistroError>();
+        converts::<inventory::windows::RegistryError>();
+        converts::<files::InputError>();
+    }
+
+    #[test]
+    fn messages_are_the_errors_own() {
+        let e: Error = "cobol".parse::<version::Scheme>().unwrap_err().into();
+        assert_eq!(e.to_string(), "unknown version scheme \"cobol\"");
+        let e: Error = cpe::Applicability::from_nvd_json_text("[")
+            .unwrap_err()
+            .into();
+        assert!(matches!(e, Error::Configuration(_)), "{e:?}");
+        assert!(e.to_string().starts_with("configurations are not JSON: "));
+    }
 }

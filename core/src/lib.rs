@@ -65,6 +65,7 @@ pub mod purl;
 pub mod range;
 pub mod recommend;
 pub mod score;
+mod span;
 pub mod tables;
 pub mod version;
 

@@ -33,46 +33,129 @@ pub struct Purl {
     pub subpath: Option<String>,
 }
 
-/// Why a package URL was rejected.
+/// What was wrong with a package URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PurlError {
+pub enum PurlErrorKind {
     /// It does not start with `pkg:`.
-    #[error("package URL {0:?} does not start with \"pkg:\"")]
-    MissingScheme(String),
+    #[error("does not start with \"pkg:\"")]
+    MissingScheme,
     /// The type is missing or has characters outside `[a-zA-Z0-9.+-]`.
-    #[error("package URL {0:?} has no valid type")]
-    BadType(String),
+    #[error(
+        "type {found:?} is empty or has characters other than letters, digits, '.', '+' and '-'"
+    )]
+    BadType {
+        /// The type as written.
+        found: String,
+    },
     /// The name is missing.
-    #[error("package URL {0:?} has no name")]
-    MissingName(String),
-    /// A `%` escape is not followed by two hex digits, or decodes to invalid UTF-8.
-    #[error("package URL {0:?} has a bad percent-encoding")]
-    BadEncoding(String),
-    /// A qualifier is not `key=value` with a valid key.
-    #[error("package URL {0:?} has a bad qualifier {1:?}")]
-    BadQualifier(String, String),
+    #[error("no name")]
+    MissingName,
+    /// A `%` escape is not followed by two hex digits, or escapes decode to invalid UTF-8.
+    #[error("bad percent-encoding {found:?}")]
+    BadEncoding {
+        /// The escape as written (at most three characters from its `%`).
+        found: String,
+    },
+    /// A qualifier is not `key=value` with a key of `[a-zA-Z0-9._-]`.
+    #[error("bad qualifier {qualifier:?} (expected key=value, the key of letters, digits, '.', '_' and '-')")]
+    BadQualifier {
+        /// The qualifier as written.
+        qualifier: String,
+    },
 }
 
+/// A package URL that could not be parsed, with the input and the byte offset of the problem.
+///
+/// ```
+/// use exposure::purl::{Purl, PurlErrorKind};
+/// let err = "pkg:npm/lodash@4.17.%2".parse::<Purl>().unwrap_err();
+/// assert_eq!(err.kind(), &PurlErrorKind::BadEncoding { found: "%2".into() });
+/// assert_eq!((err.input(), err.offset()), ("pkg:npm/lodash@4.17.%2", 20));
+/// assert!(err.to_string().ends_with("bad percent-encoding \"%2\" at byte 20"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurlError(Box<PurlErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PurlErrorInner {
+    kind: PurlErrorKind,
+    input: String,
+    offset: usize,
+}
+
+impl PurlError {
+    fn new(input: &str, offset: usize, kind: PurlErrorKind) -> Self {
+        Self(Box::new(PurlErrorInner {
+            kind,
+            input: input.to_owned(),
+            offset: offset.min(input.len()),
+        }))
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &PurlErrorKind {
+        &self.0.kind
+    }
+
+    /// The rejected text, verbatim.
+    pub fn input(&self) -> &str {
+        &self.0.input
+    }
+
+    /// Byte offset into [`input`](Self::input) where the problem is; at most its length.
+    pub fn offset(&self) -> usize {
+        self.0.offset
+    }
+}
+
+impl fmt::Display for PurlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid package URL {:?}: {} at byte {}",
+            self.0.input, self.0.kind, self.0.offset
+        )
+    }
+}
+
+impl std::error::Error for PurlError {}
+
+/// An error about `part`, a slice of the whole input `whole`, at byte `at` of `part`.
+fn error(whole: &str, part: &str, at: usize, kind: PurlErrorKind) -> PurlError {
+    let start = crate::span::offset_in(whole, part).unwrap_or(0);
+    PurlError::new(whole, start + at, kind)
+}
+
+/// Percent-decodes `input`, a slice of `whole`.
 fn decode(input: &str, whole: &str) -> Result<String, PurlError> {
+    let bad = |at: usize| {
+        let found = input[at..].chars().take(3).collect();
+        error(whole, input, at, PurlErrorKind::BadEncoding { found })
+    };
     let bytes = input.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = input
+            let byte = input
                 .get(i + 1..i + 3)
-                .ok_or_else(|| PurlError::BadEncoding(whole.into()))?;
-            out.push(
-                u8::from_str_radix(hex, 16).map_err(|_| PurlError::BadEncoding(whole.into()))?,
-            );
+                .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .ok_or_else(|| bad(i))?;
+            out.push(byte);
             i += 3;
         } else {
             out.push(bytes[i]);
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| PurlError::BadEncoding(whole.into()))
+    String::from_utf8(out).map_err(|e| {
+        bad(crate::span::before_decoding(
+            input,
+            e.utf8_error().valid_up_to(),
+        ))
+    })
 }
 
 impl std::str::FromStr for Purl {
@@ -84,7 +167,7 @@ impl std::str::FromStr for Purl {
             .get(..4)
             .filter(|p| p.eq_ignore_ascii_case("pkg:"))
             .map(|_| &text[4..])
-            .ok_or_else(|| PurlError::MissingScheme(whole.into()))?;
+            .ok_or_else(|| error(whole, text, 0, PurlErrorKind::MissingScheme))?;
         let rest = rest.trim_start_matches('/');
         let (rest, subpath) = match rest.split_once('#') {
             Some((r, s)) => (r, Some(s.trim_matches('/'))),
@@ -98,15 +181,22 @@ impl std::str::FromStr for Purl {
             Some((r, v)) if !r.is_empty() && !r.ends_with('/') => (r, Some(decode(v, whole)?)),
             _ => (rest, None),
         };
-        let (ty, path) = rest
-            .split_once('/')
-            .ok_or_else(|| PurlError::MissingName(whole.into()))?;
+        // A missing name is reported where it was expected: at the end of the path.
+        let no_name = || error(whole, rest, rest.len(), PurlErrorKind::MissingName);
+        let (ty, path) = rest.split_once('/').ok_or_else(no_name)?;
         if ty.is_empty()
             || !ty
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
         {
-            return Err(PurlError::BadType(whole.into()));
+            return Err(error(
+                whole,
+                ty,
+                0,
+                PurlErrorKind::BadType {
+                    found: ty.to_owned(),
+                },
+            ));
         }
         let ty = ty.to_ascii_lowercase();
         let segments: Vec<&str> = path
@@ -128,10 +218,10 @@ impl std::str::FromStr for Purl {
                     )
                 },
             ),
-            None => return Err(PurlError::MissingName(whole.into())),
+            None => return Err(no_name()),
         };
         if name.is_empty() {
-            return Err(PurlError::MissingName(whole.into()));
+            return Err(no_name());
         }
         let mut qualifiers = BTreeMap::new();
         for pair in qualifier_text
@@ -139,15 +229,23 @@ impl std::str::FromStr for Purl {
             .flat_map(|q| q.split('&'))
             .filter(|p| !p.is_empty())
         {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| PurlError::BadQualifier(whole.into(), pair.into()))?;
+            let bad = || {
+                error(
+                    whole,
+                    pair,
+                    0,
+                    PurlErrorKind::BadQualifier {
+                        qualifier: pair.to_owned(),
+                    },
+                )
+            };
+            let (key, value) = pair.split_once('=').ok_or_else(bad)?;
             if key.is_empty()
                 || !key
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             {
-                return Err(PurlError::BadQualifier(whole.into(), pair.into()));
+                return Err(bad());
             }
             let value = decode(value, whole)?;
             if !value.is_empty() {
@@ -229,27 +327,69 @@ mod tests {
     }
 
     #[test]
-    fn rejects_broken_urls() {
-        assert!(matches!(
-            "npm/x@1".parse::<Purl>(),
-            Err(PurlError::MissingScheme(_))
-        ));
-        assert!(matches!(
-            "pkg:npm".parse::<Purl>(),
-            Err(PurlError::MissingName(_))
-        ));
-        assert!(matches!(
-            "pkg:npm/x%zz@1".parse::<Purl>(),
-            Err(PurlError::BadEncoding(_))
-        ));
-        assert!(matches!(
-            "pkg:np m/x@1".parse::<Purl>(),
-            Err(PurlError::BadType(_))
-        ));
-        assert!(matches!(
-            "pkg:npm/x@1?novalue".parse::<Purl>(),
-            Err(PurlError::BadQualifier(..))
-        ));
+    fn rejects_broken_urls_with_kind_input_and_offset() {
+        use PurlErrorKind as K;
+        let err = |text: &str| {
+            let e = text.parse::<Purl>().unwrap_err();
+            assert_eq!(e.input(), text);
+            (e.kind().clone(), e.offset())
+        };
+        assert_eq!(err("npm/x@1"), (K::MissingScheme, 0));
+        assert_eq!(err("  npm/x@1"), (K::MissingScheme, 2));
+        assert_eq!(err("pkg:npm"), (K::MissingName, 7));
+        assert_eq!(err("pkg:npm/"), (K::MissingName, 8));
+        assert_eq!(err(" pkg:npm//?a=b"), (K::MissingName, 10));
+        assert_eq!(
+            err("pkg:npm/x%zz@1"),
+            (
+                K::BadEncoding {
+                    found: "%zz".into()
+                },
+                9
+            )
+        );
+        assert_eq!(
+            err("pkg:npm/x@1#a/%é"),
+            (
+                K::BadEncoding {
+                    found: "%é".into()
+                },
+                14
+            )
+        );
+        // %C3 starts a two-byte sequence that `(` does not continue.
+        assert_eq!(
+            err("pkg:npm/x@1?k=ab%C3("),
+            (
+                K::BadEncoding {
+                    found: "%C3".into()
+                },
+                16
+            )
+        );
+        assert_eq!(
+            err("pkg:np m/x@1"),
+            (
+                K::BadType {
+                    found: "np m".into()
+                },
+                4
+            )
+        );
+        assert_eq!(
+            err("pkg:/npm/x@1?a=b&novalue"),
+            (
+                K::BadQualifier {
+                    qualifier: "novalue".into()
+                },
+                17
+            )
+        );
+        assert_eq!(
+            "pkg:npm/x@1?a=b&=c".parse::<Purl>().unwrap_err().to_string(),
+            "invalid package URL \"pkg:npm/x@1?a=b&=c\": bad qualifier \"=c\" (expected key=value, \
+             the key of letters, digits, '.', '_' and '-') at byte 16"
+        );
     }
 
     #[test]
@@ -262,6 +402,26 @@ mod tests {
             let parsed: Purl = text.parse().unwrap();
             assert_eq!(parsed.to_string(), text);
             assert_eq!(parsed.to_string().parse::<Purl>().unwrap(), parsed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every error keeps the input and points at a character boundary within it.
+        #[test]
+        fn offsets_are_char_boundaries_of_the_input(
+            text in r"\s?(pkg:)?[a-z é%/@?#=&.0-9A-F]{0,24}",
+        ) {
+            if let Err(e) = text.parse::<Purl>() {
+                prop_assert_eq!(e.input(), text.as_str());
+                prop_assert!(e.offset() <= text.len(), "{e}");
+                prop_assert!(text.is_char_boundary(e.offset()), "{e}");
+            }
         }
     }
 }

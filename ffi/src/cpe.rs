@@ -9,7 +9,7 @@ use crate::handle::{
     self, free_handle, opt_out, try_out, try_ref, try_slice, try_str, Castable, Shared,
 };
 use crate::strings::{exposure_string, put_string};
-use exposure::cpe::{Applicability, Cpe, CpeErrorKind, Normalizer, Relation};
+use exposure::cpe::{Applicability, Cpe, Normalizer, Relation};
 use std::ffi::c_char;
 
 /// Opaque to C: a CPE name. Immutable; may be shared across threads. Free with
@@ -63,24 +63,6 @@ const BINDINGS: [(exposure_cpe_binding, Binder); 3] = [
     (exposure_cpe_binding::Wfn, Cpe::to_wfn),
 ];
 
-fn cpe_status(kind: &CpeErrorKind) -> exposure_status {
-    match kind {
-        CpeErrorKind::Prefix => exposure_status::CpePrefix,
-        CpeErrorKind::ComponentCount { .. } => exposure_status::CpeComponentCount,
-        CpeErrorKind::Part => exposure_status::CpePart,
-        CpeErrorKind::Language => exposure_status::CpeLanguage,
-        CpeErrorKind::WfnSyntax(_) | CpeErrorKind::WfnAttribute(_) => exposure_status::CpeWfnSyntax,
-        CpeErrorKind::Empty
-        | CpeErrorKind::EmbeddedAsterisk
-        | CpeErrorKind::EmbeddedQuestionMark
-        | CpeErrorKind::Character(_)
-        | CpeErrorKind::Quoted(_)
-        | CpeErrorKind::DanglingQuote
-        | CpeErrorKind::PercentEncoding(_) => exposure_status::CpeValue,
-        _ => exposure_status::CpeOther,
-    }
-}
-
 /// Parses a 2.3 formatted string, a 2.2 URI or WFN text. On success `*out` owns the name.
 #[no_mangle]
 pub extern "C" fn exposure_cpe_parse(
@@ -92,8 +74,7 @@ pub extern "C" fn exposure_cpe_parse(
     guard_result(err, || {
         let out = try_out!(out);
         let text = try_str!(text, len);
-        let cpe = Cpe::parse(text)
-            .map_err(|e| Failure::new(cpe_status(e.kind()), e.to_string()).at(e.offset()))?;
+        let cpe = Cpe::parse(text).map_err(Failure::from_error)?;
         handle::put(out, cpe);
         Ok(())
     })
@@ -185,14 +166,8 @@ pub extern "C" fn exposure_applicability_from_json(
     guard_result(err, || {
         let out = try_out!(out);
         let text = try_str!(json, len);
-        let invalid = |e: &dyn std::fmt::Display| {
-            Failure::new(exposure_status::ConfigurationInvalid, e.to_string())
-        };
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(&e))?;
-        handle::put(
-            out,
-            Applicability::from_nvd_json(&value).map_err(|e| invalid(&e))?,
-        );
+        let statement = Applicability::from_nvd_json_text(text).map_err(Failure::from_error)?;
+        handle::put(out, statement);
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ use crate::exposure_status;
 use crate::guard::guard_result;
 use crate::handle::{opt_out, try_out, try_str};
 use crate::strings::{exposure_string, put_string};
-use exposure::score::cvss::{Cvss, CvssError, CvssVersion, Severity};
+use exposure::score::cvss::{Cvss, CvssVersion, Severity};
 use std::ffi::c_char;
 
 /// A CVSS version. Values are ABI.
@@ -62,18 +62,6 @@ pub struct exposure_cvss_scores {
     pub exploitability: f64,
 }
 
-fn cvss_status(e: &CvssError) -> exposure_status {
-    match e {
-        CvssError::UnknownVersion(_) | CvssError::Unsupported(_) => exposure_status::CvssVersion,
-        CvssError::MalformedPart(_) => exposure_status::CvssMalformed,
-        CvssError::UnknownMetric(_) => exposure_status::CvssUnknownMetric,
-        CvssError::InvalidValue { .. } => exposure_status::CvssInvalidValue,
-        CvssError::DuplicateMetric(_) => exposure_status::CvssDuplicateMetric,
-        CvssError::MissingMetric(_) => exposure_status::CvssMissingMetric,
-        _ => exposure_status::CvssOther,
-    }
-}
-
 /// Scores a CVSS v2, v3.0, v3.1 or v4.0 vector. `*out` receives the scores; when
 /// `canonical` is not NULL, `*canonical` receives the canonical vector (free with
 /// `exposure_string_free`). A malformed vector fails with a status naming the kind of
@@ -89,9 +77,7 @@ pub extern "C" fn exposure_cvss_score(
     guard_result(err, || {
         let out = try_out!(out);
         let text = try_str!(vector, len);
-        let cvss: Cvss = text
-            .parse()
-            .map_err(|e| Failure::new(cvss_status(&e), e.to_string()))?;
+        let cvss: Cvss = text.parse().map_err(Failure::from_error)?;
         let version = match cvss.version_id() {
             CvssVersion::V2 => exposure_cvss_version::V2,
             CvssVersion::V30 => exposure_cvss_version::V30,

@@ -6,7 +6,6 @@ use crate::guard::{guard, guard_result, NO_ERR};
 use crate::handle::{self, free_handle, opt_out, opt_ref, try_mut, try_out, try_ref, try_str};
 use crate::handle::{Boxed, Castable};
 use crate::strings::{exposure_string, put_string};
-use exposure::inventory::InventoryError;
 use exposure::kb::{KbError, KnowledgeBase, LoadReport};
 use std::ffi::c_char;
 use std::path::Path;
@@ -66,24 +65,6 @@ fn report_out(
     Ok(())
 }
 
-fn kb_status(e: &KbError) -> exposure_status {
-    match e {
-        KbError::Input { .. } => exposure_status::KbIo,
-        KbError::Snapshot { .. } => exposure_status::KbSnapshot,
-        _ => exposure_status::KbOther,
-    }
-}
-
-fn inventory_status(e: &InventoryError) -> exposure_status {
-    match e {
-        InventoryError::Input { .. } => exposure_status::InventoryIo,
-        InventoryError::NotJson { .. } => exposure_status::InventoryNotJson,
-        InventoryError::UnknownFormat { .. } => exposure_status::InventoryUnknownFormat,
-        InventoryError::Malformed { .. } => exposure_status::InventoryMalformed,
-        _ => exposure_status::InventoryOther,
-    }
-}
-
 /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
 /// and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
 /// secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
@@ -107,7 +88,7 @@ pub extern "C" fn exposure_engine_load_path(
 }
 
 /// The body of the `exposure_engine_load_*_path` calls: `load` into the engine's knowledge
-/// base, the report out as JSON, an error by `kb_status`.
+/// base, the report out as JSON.
 fn load_kb_path(
     engine: *mut exposure_engine,
     path: *const c_char,
@@ -119,8 +100,7 @@ fn load_kb_path(
     guard_result(err, || {
         let engine = try_mut!(engine);
         let path = try_str!(path, path_len);
-        let loaded = load(engine.kb_mut(), Path::new(path))
-            .map_err(|e| Failure::new(kb_status(&e), e.to_string()))?;
+        let loaded = load(engine.kb_mut(), Path::new(path)).map_err(Failure::from_error)?;
         report_out(opt_out!(report), &loaded)
     })
 }
@@ -140,7 +120,12 @@ pub extern "C" fn exposure_engine_save_snapshot(
         engine
             .kb()
             .save_snapshot(Path::new(path))
-            .map_err(|e| Failure::new(exposure_status::KbIo, format!("{path}: {e}")))
+            .map_err(|source| {
+                Failure::from_error(KbError::Snapshot {
+                    path: path.into(),
+                    source,
+                })
+            })
     })
 }
 
@@ -204,7 +189,7 @@ pub extern "C" fn exposure_engine_assess_json(
         let text = try_str!(inventory, inventory_len);
         let assessment = engine
             .assess_text(text, "inventory")
-            .map_err(|e| Failure::new(inventory_status(&e), e.to_string()))?;
+            .map_err(Failure::from_error)?;
         let json = serde_json::to_string(&assessment)
             .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
         put_string(out, json);

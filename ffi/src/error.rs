@@ -3,6 +3,7 @@
 use crate::exposure_status;
 use crate::guard::guard;
 use crate::handle::{self, free_handle, opt_out, opt_ref, Boxed, Castable};
+use crate::status::{offset_of, status_of};
 use std::borrow::Cow;
 use std::ffi::{c_char, CString};
 
@@ -48,6 +49,17 @@ impl Failure {
         Failure { offset, ..self }
     }
 
+    /// The failure of a core error: its status ([`status_of`]), its message and the byte
+    /// offset it names ([`offset_of`]). Every core error reaches C through here.
+    pub(crate) fn from_error(e: impl Into<exposure::Error>) -> Self {
+        let e = e.into();
+        Failure {
+            status: status_of(&e),
+            message: e.to_string().into(),
+            offset: offset_of(&e).unwrap_or(usize::MAX),
+        }
+    }
+
     /// A required pointer argument `name` was NULL.
     pub(crate) fn null(name: &str) -> Self {
         Failure::new(
@@ -65,6 +77,10 @@ impl Failure {
 
     pub(crate) fn message(&self) -> &str {
         &self.message
+    }
+
+    pub(crate) fn offset(&self) -> usize {
+        self.offset
     }
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod guard;
 mod handle;
 mod range;
+mod status;
 mod strings;
 mod version;
 
@@ -27,9 +28,10 @@ pub use strings::*;
 pub use version::*;
 
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
-/// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations),
-/// 4000s CVSS, 5000s knowledge base, 6000s inventory. Each area's `..._OTHER` (N999) reports
-/// an error kind the library added after this header was written; table: `ffi/README.md`.
+/// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
+/// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory. Each block's `..._OTHER`
+/// (N999) reports an error kind the library added after this header was written; table:
+/// `ffi/README.md`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum exposure_status {
@@ -48,6 +50,12 @@ pub enum exposure_status {
     /// An integer argument that stands for an enum (`uint32_t`) is not one of its values, and
     /// no more precise status names that enum.
     InvalidArgument = 6,
+    /// A file could not be read, decompressed or decoded as text.
+    Io = 7,
+    /// An assessment was asked for without knowledge or without inventories.
+    MissingInputs = 8,
+    /// Another error: a kind added to the library after this header was written.
+    Other = 999,
     /// The version is empty.
     VersionEmpty = 1000,
     /// A character the scheme does not allow there.
@@ -68,10 +76,12 @@ pub enum exposure_status {
     VersionOther = 1999,
     /// The range's native syntax is malformed.
     RangeSyntax = 2000,
-    /// The `vers:` string is malformed.
+    /// The `vers:` string (or a list of vers comparators) is malformed.
     RangeVers = 2001,
-    /// A version inside the range does not parse.
+    /// A version inside the range (native syntax or `vers:`) does not parse.
     RangeVersion = 2002,
+    /// OSV range events without an `introduced` event.
+    RangeNoIntroduced = 2003,
     /// Another range error: a kind added to the library after this header was written.
     RangeOther = 2999,
     /// Not a CPE name: no `cpe:2.3:`, `cpe:/` or `wfn:[` prefix.
@@ -91,6 +101,10 @@ pub enum exposure_status {
     CpeBinding = 3006,
     /// NVD configurations that are not JSON or not of NVD's shape.
     ConfigurationInvalid = 3100,
+    /// NVD's CPE dictionary could not be read.
+    CpeDictionary = 3101,
+    /// A row of a CPE alias table could not be read.
+    CpeAlias = 3102,
     /// Another CPE or configuration error: a kind added to the library after this header was
     /// written.
     CpeOther = 3999,
@@ -118,10 +132,18 @@ pub enum exposure_status {
     InventoryIo = 6000,
     /// The inventory is not JSON.
     InventoryNotJson = 6001,
-    /// The inventory is neither CycloneDX nor a fleet document.
+    /// The inventory is neither CycloneDX, SPDX nor a fleet document.
     InventoryUnknownFormat = 6002,
     /// The inventory's top level is malformed.
     InventoryMalformed = 6003,
+    /// A package URL does not parse.
+    InventoryPurl = 6004,
+    /// A software item cannot be matched: a package URL or CPE name without a version.
+    InventorySoftware = 6005,
+    /// A distribution release is unknown, or a file is not an os-release file.
+    InventoryDistro = 6006,
+    /// A Windows registry export of installed programs could not be read.
+    InventoryRegistry = 6007,
     /// Another inventory error: a kind added to the library after this header was written.
     InventoryOther = 6999,
 }

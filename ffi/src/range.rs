@@ -4,11 +4,8 @@ use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::{guard_result, write_text, NO_ERR};
 use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
-use crate::version::{
-    exposure_scheme, exposure_version, scheme_arg, scheme_number, version_failure,
-};
-use exposure::range::{parse_range, Range, RangeSyntaxError};
-use exposure::version::Version;
+use crate::version::{exposure_scheme, exposure_version, scheme_arg, scheme_number};
+use exposure::range::{parse_range, Range};
 use std::ffi::c_char;
 
 /// Opaque to C: a version range over one scheme. Immutable; may be shared across threads.
@@ -22,27 +19,12 @@ impl Castable for exposure_range {
     type RustType = Range;
 }
 
-fn range_failure(e: RangeSyntaxError) -> Failure {
-    let message = e.to_string();
-    match e {
-        RangeSyntaxError::Syntax { offset, .. } => {
-            Failure::new(exposure_status::RangeSyntax, message).at(offset)
-        }
-        RangeSyntaxError::Vers(_) => Failure::new(exposure_status::RangeVers, message),
-        RangeSyntaxError::Version(v) => {
-            Failure::new(exposure_status::RangeVersion, message).at(v.offset())
-        }
-        RangeSyntaxError::Compare(_) => {
-            Failure::new(exposure_status::VersionSchemeMismatch, message)
-        }
-        _ => Failure::new(exposure_status::RangeOther, message),
-    }
-}
-
 /// Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
 /// wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
 /// `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
-/// range.
+/// range. A malformed range fails with `EXPOSURE_STATUS_RANGE_SYNTAX` (native syntax),
+/// `EXPOSURE_STATUS_RANGE_VERS` (a `vers:` string) or `EXPOSURE_STATUS_RANGE_VERSION` (a
+/// version in either), and `*err` holds the byte offset of the problem in `text`.
 #[no_mangle]
 pub extern "C" fn exposure_range_parse(
     scheme: u32,
@@ -55,7 +37,7 @@ pub extern "C" fn exposure_range_parse(
         let out = try_out!(out);
         let scheme = scheme_arg(scheme)?;
         let text = try_str!(text, len);
-        handle::put(out, parse_range(scheme, text).map_err(range_failure)?);
+        handle::put(out, parse_range(scheme, text).map_err(Failure::from_error)?);
         Ok(())
     })
 }
@@ -71,17 +53,7 @@ pub extern "C" fn exposure_range_contains(
     guard_result(NO_ERR, || {
         let (r, v) = (try_ref!(r), try_ref!(v));
         let out = try_out!(out);
-        if r.scheme() != v.scheme() {
-            return Err(Failure::new(
-                exposure_status::VersionSchemeMismatch,
-                format!(
-                    "a {} range cannot contain a {} version",
-                    r.scheme(),
-                    v.scheme()
-                ),
-            ));
-        }
-        out.write(r.contains(v));
+        out.write(r.try_contains(v).map_err(Failure::from_error)?);
         Ok(())
     })
 }
@@ -99,8 +71,7 @@ pub extern "C" fn exposure_range_contains_str(
         let r = try_ref!(r);
         let out = try_out!(out);
         let text = try_str!(version, len);
-        let v = Version::parse(r.scheme(), text).map_err(|e| version_failure(&e))?;
-        out.write(r.contains(&v));
+        out.write(r.contains_text(text).map_err(Failure::from_error)?);
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::{guard_result, write_text, NO_ERR};
 use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
-use exposure::version::{Scheme, Version, VersionError, VersionErrorKind};
+use exposure::version::{Scheme, Version};
 use std::ffi::c_char;
 
 /// A versioning scheme. Values are ABI: never renumber, never reuse. Functions take a scheme
@@ -116,23 +116,6 @@ impl Castable for exposure_version {
     type RustType = Version;
 }
 
-pub(crate) fn version_status(e: &VersionError) -> exposure_status {
-    match e.kind() {
-        VersionErrorKind::Empty => exposure_status::VersionEmpty,
-        VersionErrorKind::UnexpectedChar { .. } => exposure_status::VersionUnexpectedChar,
-        VersionErrorKind::UnexpectedEnd => exposure_status::VersionUnexpectedEnd,
-        VersionErrorKind::NumberTooLarge => exposure_status::VersionNumberTooLarge,
-        VersionErrorKind::LeadingZero => exposure_status::VersionLeadingZero,
-        VersionErrorKind::Invalid(_) => exposure_status::VersionInvalid,
-        _ => exposure_status::VersionOther,
-    }
-}
-
-/// A version that did not parse, with its message and offset.
-pub(crate) fn version_failure(e: &VersionError) -> Failure {
-    Failure::new(version_status(e), e.to_string()).at(e.offset())
-}
-
 /// Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
 #[no_mangle]
 pub extern "C" fn exposure_scheme_from_name(
@@ -143,9 +126,7 @@ pub extern "C" fn exposure_scheme_from_name(
     guard_result(NO_ERR, || {
         let out = try_out!(out);
         let name = try_str!(name, len);
-        let scheme = name
-            .parse::<Scheme>()
-            .map_err(|e| Failure::new(exposure_status::UnknownScheme, e.to_string()))?;
+        let scheme = name.parse::<Scheme>().map_err(Failure::from_error)?;
         out.write(scheme_number(scheme)?);
         Ok(())
     })
@@ -166,7 +147,7 @@ pub extern "C" fn exposure_version_parse(
         let out = try_out!(out);
         let scheme = scheme_arg(scheme)?;
         let text = try_str!(text, len);
-        let version = Version::parse(scheme, text).map_err(|e| version_failure(&e))?;
+        let version = Version::parse(scheme, text).map_err(Failure::from_error)?;
         handle::put(out, version);
         Ok(())
     })
@@ -183,9 +164,7 @@ pub extern "C" fn exposure_version_compare(
     guard_result(NO_ERR, || {
         let (a, b) = (try_ref!(a), try_ref!(b));
         let out = try_out!(out);
-        let order = a
-            .try_cmp(b)
-            .map_err(|e| Failure::new(exposure_status::VersionSchemeMismatch, e.to_string()))?;
+        let order = a.try_cmp(b).map_err(Failure::from_error)?;
         out.write(order as i32);
         Ok(())
     })

@@ -8,6 +8,15 @@ use exposure::version::{Scheme, Version};
 /// Inputs larger than this are not interesting and slow the fuzzer down.
 pub const MAX_INPUT: usize = 64 * 1024;
 
+/// An error of parsing `text` keeps it as its input, and its offset (if any) is a character
+/// boundary of it.
+fn points_into(text: &str, input: &str, offset: Option<usize>, error: &dyn std::fmt::Display) {
+    assert_eq!(input, text, "{error}");
+    if let Some(offset) = offset {
+        assert!(text.is_char_boundary(offset), "offset {offset} not a char boundary of {text:?} (or beyond it): {error}");
+    }
+}
+
 /// Loading any bytes as an OSV document never panics and accounts for every record.
 pub fn osv_document(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -46,14 +55,17 @@ pub fn inventory_document(data: &[u8]) {
 }
 
 /// First byte picks the scheme; the rest is `RANGE<TAB>VERSION`. Parsing any range (native or
-/// `vers:`) never panics; a parsed range's canonical text parses back to a superset of it
+/// `vers:`) never panics; an error keeps the input and points at a character boundary in it; a parsed range's canonical text parses back to a superset of it
 /// (the same set but for PEP 440 `>V` and RubyGems `~>`), and membership never panics.
 pub fn range_parse(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
     let (range_text, version_text) = text.split_once('\t').unwrap_or((text, ""));
-    let Ok(range) = exposure::range::parse_range(scheme, range_text) else { return };
+    let range = match exposure::range::parse_range(scheme, range_text) {
+        Ok(range) => range,
+        Err(e) => return points_into(range_text, e.input(), e.offset(), &e),
+    };
     let again = exposure::range::parse_range(scheme, &range.to_string()).expect("canonical text parses");
     assert!(again.includes(&range).expect("same scheme"), "{range} does not cover itself after a round trip");
     if let Ok(version) = Version::parse(range.scheme(), version_text) {
@@ -95,13 +107,17 @@ pub fn cpe_parse(data: &[u8]) {
     }
 }
 
-/// Any text as a CVSS vector: parsing never panics; a parsed vector's scores are within
+/// Any text as a CVSS vector: parsing never panics; an error keeps the input and points at a
+/// character boundary in it; a parsed vector's scores are within
 /// 0–10 with one decimal, its canonical form parses back to the same vector and scores, and
 /// its severity agrees with its score.
 pub fn cvss_parse(data: &[u8]) {
     use exposure::score::cvss::Cvss;
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(cvss) = text.parse::<Cvss>() else { return };
+    let cvss = match text.parse::<Cvss>() {
+        Ok(cvss) => cvss,
+        Err(e) => return points_into(text, e.input(), e.offset(), &e),
+    };
     let scores = [Some(cvss.score()), Some(cvss.base_score()), cvss.temporal_score(), cvss.environmental_score()];
     for score in scores.into_iter().flatten() {
         assert!((0.0..=10.0).contains(&score), "{text}: score {score}");

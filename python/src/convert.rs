@@ -1,12 +1,12 @@
 //! Serialisable core values into plain Python objects (dict, list, str, int, float, bool, None).
 
-use crate::errors::{into_pyerr, SerdeFailure};
+use crate::errors::serialization_error;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
 pub(crate) fn to_python(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<Py<PyAny>> {
-    let value = serde_json::to_value(value).map_err(|e| into_pyerr(SerdeFailure(e)))?;
+    let value = serde_json::to_value(value).map_err(|e| serialization_error(&e))?;
     Ok(json_to_python(py, &value)?.unbind())
 }
 

@@ -1,24 +1,12 @@
 //! `exposure.Cpe`, `exposure.Applicability` and `exposure.guess_cpe`.
 
 use crate::convert::to_python;
-use crate::errors::CpeError;
+use crate::errors::{into_pyerr, unknown_attribute};
 use exposure::cpe::{Applicability, Attribute, Cpe, Normalizer};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-
-/// A `CpeError` with `input`, `offset` and `attribute` attributes.
-fn cpe_error(e: &exposure::cpe::CpeError) -> PyErr {
-    let err = CpeError::new_err(e.to_string());
-    Python::attach(|py| {
-        let value = err.value(py);
-        let _ = value.setattr("input", e.input());
-        let _ = value.setattr("offset", e.offset());
-        let _ = value.setattr("attribute", e.attribute().map(Attribute::name));
-    });
-    err
-}
 
 /// A CPE 2.3 name, from a formatted string, a 2.2 URI or WFN text.
 ///
@@ -32,7 +20,7 @@ impl PyCpe {
     #[new]
     #[pyo3(signature = (text, /))]
     fn new(text: &str) -> PyResult<Self> {
-        Cpe::parse(text).map(Self).map_err(|e| cpe_error(&e))
+        Cpe::parse(text).map(Self).map_err(into_pyerr)
     }
 
     /// The canonical 2.3 formatted string.
@@ -52,8 +40,8 @@ impl PyCpe {
 
     /// One attribute's value: `"ANY"`, `"NA"`, or the value in WFN quoting (`"8\\.0"`).
     fn get(&self, attribute: &str) -> PyResult<String> {
-        let attribute = Attribute::from_name(attribute)
-            .ok_or_else(|| CpeError::new_err(format!("unknown attribute {attribute:?}")))?;
+        let attribute =
+            Attribute::from_name(attribute).ok_or_else(|| unknown_attribute(attribute))?;
         Ok(self.0.get(attribute).to_string())
     }
 
@@ -107,11 +95,9 @@ impl PyApplicability {
     #[new]
     #[pyo3(signature = (configurations_json, /))]
     fn new(configurations_json: &str) -> PyResult<Self> {
-        let value: serde_json::Value = serde_json::from_str(configurations_json)
-            .map_err(|e| CpeError::new_err(format!("configurations are not JSON: {e}")))?;
-        Applicability::from_nvd_json(&value)
+        Applicability::from_nvd_json_text(configurations_json)
             .map(Self)
-            .map_err(|e| CpeError::new_err(e.to_string()))
+            .map_err(into_pyerr)
     }
 
     /// The criteria a device's names satisfy when the CVE applies to it (dicts with

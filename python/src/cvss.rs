@@ -1,6 +1,6 @@
 //! `exposure.Cvss` (and `exposure.cvss.score`): CVSS v2, v3.0, v3.1 and v4.0 vectors scored.
 
-use crate::errors::CvssError;
+use crate::errors::into_pyerr;
 use exposure::score::cvss::Cvss;
 use pyo3::prelude::*;
 
@@ -16,10 +16,7 @@ impl PyCvss {
     #[new]
     #[pyo3(signature = (vector, /))]
     fn new(vector: &str) -> PyResult<Self> {
-        vector
-            .parse::<Cvss>()
-            .map(Self)
-            .map_err(|e| CvssError::new_err(e.to_string()))
+        vector.parse::<Cvss>().map(Self).map_err(into_pyerr)
     }
 
     /// `"2.0"`, `"3.0"`, `"3.1"` or `"4.0"`.

@@ -1,44 +1,59 @@
-//! Python exceptions mirroring the core error kinds, all based on `ValueError`.
+//! Python exceptions mirroring the core error kinds, all based on `ValueError`, and the one
+//! place a core error becomes one: [`into_pyerr`]. Every exception has a `kind` (a short
+//! snake_case name of what went wrong) and exactly the attributes its class declares in
+//! `_exposure.pyi`, on every path that raises it.
 
+use exposure::cpe::{ConfigurationError, CpeErrorKind};
+use exposure::inventory::{DistroError, InventoryError as CoreInventoryError, SoftwareError};
+use exposure::kb::{KbError, SnapshotError};
+use exposure::range::{RangeError as OsvRangeError, RangeSyntaxErrorKind, VersErrorKind};
+use exposure::score::cvss::CvssErrorKind;
+use exposure::version::VersionErrorKind;
+use exposure::Error;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::PyTypeInfo;
 
 create_exception!(
     exposure,
     ExposureError,
     PyValueError,
-    "Base class for all exposure errors."
+    "Base class for all exposure errors. `kind` names what went wrong."
 );
 create_exception!(
     exposure,
     VersionError,
     ExposureError,
-    "A version did not parse, or versions of different schemes were compared."
+    "A version did not parse (`scheme`, `input` and `offset` say where), or versions of \
+     different schemes were compared (they are None)."
 );
 create_exception!(
     exposure,
     RangeError,
     ExposureError,
-    "A version range could not be built."
+    "A version range could not be built: `input` is the range text and `offset` the byte \
+     offset of the problem in it (None where there is none)."
 );
 create_exception!(
     exposure,
     CpeError,
     ExposureError,
-    "A CPE name or an NVD applicability statement did not parse."
+    "A CPE name or an NVD applicability statement did not parse: `input`, `offset` and \
+     `attribute` say where, for a CPE name."
 );
 create_exception!(
     exposure,
     PurlError,
     ExposureError,
-    "A package URL did not parse."
+    "A package URL did not parse: `input` and `offset` say where."
 );
 create_exception!(
     exposure,
     CvssError,
     ExposureError,
-    "A CVSS vector did not parse."
+    "A CVSS vector did not parse: `input`, and the byte `offset` of the offending part (None \
+     for a missing metric)."
 );
 create_exception!(
     exposure,
@@ -50,50 +65,271 @@ create_exception!(
     exposure,
     InventoryError,
     ExposureError,
-    "An inventory could not be read."
+    "An inventory could not be read, or software in it could not be described."
 );
 
-/// Maps any core error to its exception class; the message is the core's.
-pub(crate) fn into_pyerr(e: impl Into<ErrorLike>) -> PyErr {
-    match e.into() {
-        ErrorLike::Core(e) => {
-            let message = e.to_string();
-            match e {
-                exposure::Error::Version(_) | exposure::Error::Compare(_) => {
-                    VersionError::new_err(message)
-                }
-                exposure::Error::Range(_) => RangeError::new_err(message),
-                exposure::Error::Purl(_) => PurlError::new_err(message),
-                exposure::Error::Cvss(_) => CvssError::new_err(message),
-                exposure::Error::Kb(_) | exposure::Error::Snapshot(_) => {
-                    KnowledgeBaseError::new_err(message)
-                }
-                exposure::Error::Inventory(_) => InventoryError::new_err(message),
-                _ => ExposureError::new_err(message),
-            }
+/// An exception of class `T` with the core's `message`, `kind`, and the attributes `set`
+/// puts on it.
+fn raise<T: PyTypeInfo>(
+    message: String,
+    kind: &str,
+    set: impl FnOnce(&Bound<'_, pyo3::exceptions::PyBaseException>) -> PyResult<()>,
+) -> PyErr {
+    let err = PyErr::new::<T, _>(message);
+    Python::attach(|py| {
+        let value = err.value(py);
+        let _ = value.setattr("kind", kind);
+        let _ = set(value);
+    });
+    err
+}
+
+/// A class whose only attribute is `kind`.
+fn plain<T: PyTypeInfo>(message: String, kind: &str) -> PyErr {
+    raise::<T>(message, kind, |_| Ok(()))
+}
+
+fn version_error(
+    message: String,
+    kind: &str,
+    scheme: Option<&str>,
+    input: Option<&str>,
+    offset: Option<usize>,
+) -> PyErr {
+    raise::<VersionError>(message, kind, |e| {
+        e.setattr("scheme", scheme)?;
+        e.setattr("input", input)?;
+        e.setattr("offset", offset)
+    })
+}
+
+fn range_error(message: String, kind: &str, input: Option<&str>, offset: Option<usize>) -> PyErr {
+    raise::<RangeError>(message, kind, |e| {
+        e.setattr("input", input)?;
+        e.setattr("offset", offset)
+    })
+}
+
+fn cpe_error(
+    message: String,
+    kind: &str,
+    input: Option<&str>,
+    offset: Option<usize>,
+    attribute: Option<&str>,
+) -> PyErr {
+    raise::<CpeError>(message, kind, |e| {
+        e.setattr("input", input)?;
+        e.setattr("offset", offset)?;
+        e.setattr("attribute", attribute)
+    })
+}
+
+fn purl_error(message: String, e: &exposure::purl::PurlError) -> PyErr {
+    use exposure::purl::PurlErrorKind as K;
+    let kind = match e.kind() {
+        K::MissingScheme => "missing_scheme",
+        K::BadType { .. } => "bad_type",
+        K::MissingName => "missing_name",
+        K::BadEncoding { .. } => "bad_encoding",
+        K::BadQualifier { .. } => "bad_qualifier",
+        _ => "other",
+    };
+    raise::<PurlError>(message, kind, |a| {
+        a.setattr("input", e.input())?;
+        a.setattr("offset", e.offset())
+    })
+}
+
+fn cpe_name_error(message: String, e: &exposure::cpe::CpeError) -> PyErr {
+    let attribute = e.attribute().map(exposure::cpe::Attribute::name);
+    let kind = cpe_kind(e.kind());
+    cpe_error(message, kind, Some(e.input()), Some(e.offset()), attribute)
+}
+
+/// Maps any core error to its exception class, with the attributes the class declares; the
+/// message is the core's.
+pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
+    let e = e.into();
+    let message = e.to_string();
+    match &e {
+        Error::Version(v) => version_error(
+            message,
+            version_kind(v.kind()),
+            Some(v.scheme().name()),
+            Some(v.input()),
+            Some(v.offset()),
+        ),
+        Error::Compare(_) => version_error(message, "scheme_mismatch", None, None, None),
+        Error::RangeSyntax(r) => {
+            let kind = match r.kind() {
+                RangeSyntaxErrorKind::Syntax(_) => "syntax",
+                RangeSyntaxErrorKind::Vers(kind) => vers_kind(kind),
+                RangeSyntaxErrorKind::Version(_) => "version",
+                RangeSyntaxErrorKind::Compare(_) => "scheme_mismatch",
+                _ => "other",
+            };
+            range_error(message, kind, Some(r.input()), r.offset())
         }
-        ErrorLike::Other(message) => ExposureError::new_err(message),
+        Error::Vers(v) => range_error(
+            message,
+            vers_kind(v.kind()),
+            Some(v.input()),
+            Some(v.offset()),
+        ),
+        Error::Range(r) => {
+            let kind = match r {
+                OsvRangeError::BadEventVersion { .. } => "version",
+                OsvRangeError::NoIntroduced => "no_introduced",
+                _ => "other",
+            };
+            range_error(message, kind, None, None)
+        }
+        Error::Purl(p) | Error::Software(SoftwareError::Purl(p)) => purl_error(message, p),
+        Error::Cpe(c) | Error::Software(SoftwareError::Cpe(c)) => cpe_name_error(message, c),
+        Error::Configuration(c) => match c {
+            ConfigurationError::Name { source, .. } => cpe_name_error(message, source),
+            ConfigurationError::Bounds { source, .. } => cpe_error(
+                message,
+                "bounds",
+                Some(source.input()),
+                source.offset(),
+                Some("version"),
+            ),
+            ConfigurationError::Shape { .. } => cpe_error(message, "shape", None, None, None),
+            ConfigurationError::NotJson { .. } => cpe_error(message, "not_json", None, None, None),
+            _ => cpe_error(message, "other", None, None, None),
+        },
+        Error::Cvss(c) => {
+            let kind = match c.kind() {
+                CvssErrorKind::UnknownVersion { .. } => "unknown_version",
+                CvssErrorKind::MalformedPart { .. } => "malformed_part",
+                CvssErrorKind::UnknownMetric { .. } => "unknown_metric",
+                CvssErrorKind::InvalidValue { .. } => "invalid_value",
+                CvssErrorKind::DuplicateMetric { .. } => "duplicate_metric",
+                CvssErrorKind::MissingMetric { .. } => "missing_metric",
+                _ => "other",
+            };
+            raise::<CvssError>(message, kind, |e| {
+                e.setattr("input", c.input())?;
+                e.setattr("offset", c.offset())
+            })
+        }
+        Error::Kb(k) => {
+            let kind = match k {
+                KbError::Input { .. } => "io",
+                KbError::Snapshot { source, .. } => snapshot_kind(source),
+                _ => "other",
+            };
+            plain::<KnowledgeBaseError>(message, kind)
+        }
+        Error::Snapshot(s) => plain::<KnowledgeBaseError>(message, snapshot_kind(s)),
+        Error::Inventory(i) => {
+            let kind = match i {
+                CoreInventoryError::Input { .. } => "io",
+                CoreInventoryError::NotJson { .. } => "not_json",
+                CoreInventoryError::UnknownFormat { .. } => "unknown_format",
+                CoreInventoryError::Malformed { .. } => "malformed",
+                _ => "other",
+            };
+            plain::<InventoryError>(message, kind)
+        }
+        Error::Software(s) => {
+            let kind = match s {
+                SoftwareError::NoVersion(_) => "no_version",
+                SoftwareError::CpeWithoutVersion(_) => "cpe_without_version",
+                _ => "other",
+            };
+            plain::<InventoryError>(message, kind)
+        }
+        Error::Distro(d) => {
+            let kind = match d {
+                DistroError::UnknownName(_) => "unknown_distro",
+                DistroError::Input { .. } => "io",
+                DistroError::NotAnOsRelease(_) => "not_an_os_release",
+                _ => "other",
+            };
+            plain::<InventoryError>(message, kind)
+        }
+        Error::Registry(_) => plain::<InventoryError>(message, "registry"),
+        Error::UnknownScheme(_) => plain::<ExposureError>(message, "unknown_scheme"),
+        Error::Dictionary(_) => plain::<ExposureError>(message, "cpe_dictionary"),
+        Error::Alias(_) => plain::<ExposureError>(message, "cpe_alias"),
+        Error::Input(_) => plain::<ExposureError>(message, "io"),
+        Error::MissingInputs => plain::<ExposureError>(message, "missing_inputs"),
+        _ => plain::<ExposureError>(message, "other"),
     }
 }
 
-/// A core error, or another failure (serialisation) reported as the base class.
-pub(crate) enum ErrorLike {
-    Core(exposure::Error),
-    Other(String),
-}
-
-impl<E: Into<exposure::Error>> From<E> for ErrorLike {
-    fn from(e: E) -> Self {
-        ErrorLike::Core(e.into())
+fn version_kind(kind: &VersionErrorKind) -> &'static str {
+    match kind {
+        VersionErrorKind::Empty => "empty",
+        VersionErrorKind::UnexpectedChar { .. } => "unexpected_char",
+        VersionErrorKind::UnexpectedEnd => "unexpected_end",
+        VersionErrorKind::NumberTooLarge => "number_too_large",
+        VersionErrorKind::LeadingZero => "leading_zero",
+        VersionErrorKind::Invalid(_) => "invalid",
+        _ => "other",
     }
 }
 
-pub(crate) struct SerdeFailure(pub(crate) serde_json::Error);
-
-impl From<SerdeFailure> for ErrorLike {
-    fn from(e: SerdeFailure) -> Self {
-        ErrorLike::Other(e.0.to_string())
+fn vers_kind(kind: &VersErrorKind) -> &'static str {
+    match kind {
+        VersErrorKind::Syntax(_) => "syntax",
+        VersErrorKind::UnknownScheme { .. } => "unknown_scheme",
+        VersErrorKind::Version { .. } => "version",
+        VersErrorKind::NonCanonical(_) => "non_canonical",
+        _ => "other",
     }
+}
+
+fn cpe_kind(kind: &CpeErrorKind) -> &'static str {
+    match kind {
+        CpeErrorKind::Prefix => "prefix",
+        CpeErrorKind::ComponentCount { .. } => "component_count",
+        CpeErrorKind::Empty => "empty",
+        CpeErrorKind::EmbeddedAsterisk => "embedded_asterisk",
+        CpeErrorKind::EmbeddedQuestionMark => "embedded_question_mark",
+        CpeErrorKind::Character(_) => "character",
+        CpeErrorKind::Quoted(_) => "quoted",
+        CpeErrorKind::DanglingQuote => "dangling_quote",
+        CpeErrorKind::PercentEncoding(_) => "percent_encoding",
+        CpeErrorKind::Part => "part",
+        CpeErrorKind::Language => "language",
+        CpeErrorKind::WfnSyntax(_) => "wfn_syntax",
+        CpeErrorKind::WfnAttribute(_) => "wfn_attribute",
+        _ => "other",
+    }
+}
+
+fn snapshot_kind(e: &SnapshotError) -> &'static str {
+    match e {
+        SnapshotError::NotASnapshot => "not_a_snapshot",
+        SnapshotError::WrongVersion { .. } => "wrong_version",
+        SnapshotError::Truncated { .. } => "truncated",
+        SnapshotError::Corrupted { .. } => "corrupted",
+        SnapshotError::Payload(_) => "payload",
+        SnapshotError::Io(_) => "io",
+        _ => "other",
+    }
+}
+
+/// Output that could not be serialised (a bug): the base class.
+pub(crate) fn serialization_error(e: &serde_json::Error) -> PyErr {
+    plain::<ExposureError>(e.to_string(), "serialization")
+}
+
+/// A range text that is not `vers:` given without a scheme.
+pub(crate) fn missing_scheme() -> PyErr {
+    plain::<ExposureError>(
+        "give a scheme, or a vers: string".to_owned(),
+        "missing_scheme",
+    )
+}
+
+/// A CPE attribute name that is not one of the eleven.
+pub(crate) fn unknown_attribute(name: &str) -> PyErr {
+    let message = format!("unknown attribute {name:?}");
+    cpe_error(message, "unknown_attribute", None, None, None)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -107,33 +343,4 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("KnowledgeBaseError", py.get_type::<KnowledgeBaseError>())?;
     m.add("InventoryError", py.get_type::<InventoryError>())?;
     Ok(())
-}
-
-/// A `VersionError` with `scheme`, `input` and `offset` attributes.
-pub(crate) fn version_error(e: &exposure::version::VersionError) -> PyErr {
-    let err = VersionError::new_err(e.to_string());
-    Python::attach(|py| {
-        let value = err.value(py);
-        let _ = value.setattr("scheme", e.scheme().name());
-        let _ = value.setattr("input", e.input());
-        let _ = value.setattr("offset", e.offset());
-    });
-    err
-}
-
-/// A `RangeError` (or `VersionError` for a bad version inside the range), with `offset`
-/// where the syntax error has one.
-pub(crate) fn range_error(e: &exposure::range::RangeSyntaxError) -> PyErr {
-    use exposure::range::RangeSyntaxError as R;
-    match e {
-        R::Version(v) => version_error(v),
-        R::Syntax { offset, .. } => {
-            let err = RangeError::new_err(e.to_string());
-            Python::attach(|py| {
-                let _ = err.value(py).setattr("offset", *offset);
-            });
-            err
-        }
-        _ => RangeError::new_err(e.to_string()),
-    }
 }

@@ -64,7 +64,7 @@ impl PyEngine {
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         let kb = self.inner.kb();
         py.detach(|| kb.save_snapshot(&path))
-            .map_err(|e| into_pyerr(exposure::Error::from(e)))
+            .map_err(|source| into_pyerr(exposure::kb::KbError::Snapshot { path, source }))
     }
 
     /// Loads OSV advisories from JSON text (one record or a list); returns the load report.
@@ -195,7 +195,7 @@ impl Assessment {
 
     /// The whole assessment as a JSON string.
     fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.0).map_err(|e| into_pyerr(errors::SerdeFailure(e)))
+        serde_json::to_string(&self.0).map_err(|e| errors::serialization_error(&e))
     }
 
     fn __repr__(&self) -> String {

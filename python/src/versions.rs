@@ -1,6 +1,6 @@
 //! `exposure.Version`, `exposure.VersionRange` and `exposure.compare_versions`.
 
-use crate::errors::{range_error, version_error, ExposureError, VersionError};
+use crate::errors::{into_pyerr, missing_scheme};
 use exposure::range::{parse_range, Range};
 use exposure::version::{Scheme, Version};
 use pyo3::basic::CompareOp;
@@ -9,8 +9,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 fn scheme(name: &str) -> PyResult<Scheme> {
-    name.parse::<Scheme>()
-        .map_err(|e| ExposureError::new_err(e.to_string()))
+    name.parse::<Scheme>().map_err(into_pyerr)
 }
 
 /// A version of one scheme, ordered as that ecosystem's own tool orders it.
@@ -26,9 +25,7 @@ impl PyVersion {
     #[pyo3(signature = (text, /, scheme))]
     fn new(text: &str, scheme: &str) -> PyResult<Self> {
         let scheme = self::scheme(scheme)?;
-        Version::parse(scheme, text)
-            .map(Self)
-            .map_err(|e| version_error(&e))
+        Version::parse(scheme, text).map(Self).map_err(into_pyerr)
     }
 
     /// The scheme's name (`"deb"`, `"pypi"`, …).
@@ -57,7 +54,7 @@ impl PyVersion {
             Err(_) if matches!(op, CompareOp::Ne) => {
                 Ok(true.into_pyobject(py)?.to_owned().into_any().unbind())
             }
-            Err(e) => Err(VersionError::new_err(e.to_string())),
+            Err(e) => Err(into_pyerr(e)),
         }
     }
 
@@ -97,11 +94,9 @@ impl PyVersionRange {
         let scheme = match scheme {
             Some(name) => self::scheme(name)?,
             None if text.trim_start().to_ascii_lowercase().starts_with("vers:") => Scheme::Generic,
-            None => return Err(ExposureError::new_err("give a scheme, or a vers: string")),
+            None => return Err(missing_scheme()),
         };
-        parse_range(scheme, text)
-            .map(Self)
-            .map_err(|e| range_error(&e))
+        parse_range(scheme, text).map(Self).map_err(into_pyerr)
     }
 
     /// The scheme's name.
@@ -112,29 +107,20 @@ impl PyVersionRange {
 
     fn __contains__(&self, version: &Bound<'_, PyAny>) -> PyResult<bool> {
         if let Ok(v) = version.cast::<PyVersion>() {
-            return self
-                .0
-                .try_contains(&v.get().0)
-                .map_err(|e| VersionError::new_err(e.to_string()));
+            return self.0.try_contains(&v.get().0).map_err(into_pyerr);
         }
         let text: String = version.extract()?;
-        self.0.contains_text(&text).map_err(|e| version_error(&e))
+        self.0.contains_text(&text).map_err(into_pyerr)
     }
 
     /// Versions in either range.
     fn __or__(&self, other: &Self) -> PyResult<Self> {
-        self.0
-            .union(&other.0)
-            .map(Self)
-            .map_err(|e| VersionError::new_err(e.to_string()))
+        self.0.union(&other.0).map(Self).map_err(into_pyerr)
     }
 
     /// Versions in both ranges.
     fn __and__(&self, other: &Self) -> PyResult<Self> {
-        self.0
-            .intersection(&other.0)
-            .map(Self)
-            .map_err(|e| VersionError::new_err(e.to_string()))
+        self.0.intersection(&other.0).map(Self).map_err(into_pyerr)
     }
 
     /// Versions not in the range.
@@ -169,9 +155,7 @@ impl PyVersionRange {
 #[pyfunction]
 pub(crate) fn compare_versions(scheme: &str, a: &str, b: &str) -> PyResult<i32> {
     let scheme = self::scheme(scheme)?;
-    let a = Version::parse(scheme, a).map_err(|e| version_error(&e))?;
-    let b = Version::parse(scheme, b).map_err(|e| version_error(&e))?;
-    a.try_cmp(&b)
-        .map(|o| o as i32)
-        .map_err(|e| VersionError::new_err(e.to_string()))
+    let a = Version::parse(scheme, a).map_err(into_pyerr)?;
+    let b = Version::parse(scheme, b).map_err(into_pyerr)?;
+    a.try_cmp(&b).map(|o| o as i32).map_err(into_pyerr)
 }

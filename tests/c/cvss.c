@@ -59,17 +59,37 @@ static void vectors(void) {
     CHECK(rows >= 29, "cvss-scores.tsv: %d cases checked, at least 29 expected (its data rows)", rows);
 }
 
+/* A vector that does not parse: the status, the same status in the error object, and the
+ * byte offset of the offending part in the text as given (SIZE_MAX for a missing metric). */
+static void check_error(const char *vector, exposure_status status, size_t offset) {
+    exposure_cvss_scores s;
+    exposure_error *err = NULL;
+    exposure_status st = exposure_cvss_score(vector, strlen(vector), &s, NULL, &err);
+    CHECK(st == status, "%s: status %u, expected %u", vector, (unsigned)st, (unsigned)status);
+    CHECK(err != NULL && exposure_error_status(err) == st, "%s: the error object carries the status", vector);
+    CHECK(err != NULL && exposure_error_offset(err) == offset, "%s: offset %zu, expected %zu (%s)", vector,
+          err ? exposure_error_offset(err) : (size_t)0, offset, err ? exposure_error_message(err) : "");
+    exposure_error_free(err);
+}
+
 static void errors(void) {
     exposure_cvss_scores s;
     exposure_error *err = NULL;
     const char *bad = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q";
     CHECK(exposure_cvss_score(bad, strlen(bad), &s, NULL, &err) == EXPOSURE_STATUS_CVSS_INVALID_VALUE, "invalid value");
     CHECK(err && strstr(exposure_error_message(err), "\"Q\"") && strstr(exposure_error_message(err), "metric A"), "the message names the metric and the value: %s", err ? exposure_error_message(err) : "");
+    CHECK(err && exposure_error_offset(err) == 41, "offset of the A:Q part: %zu", err ? exposure_error_offset(err) : (size_t)0);
     exposure_error_free(err);
     err = NULL;
     bad = "CVSS:3.1/AV:N/AC:L";
     CHECK(exposure_cvss_score(bad, strlen(bad), &s, NULL, &err) == EXPOSURE_STATUS_CVSS_MISSING_METRIC, "missing metric");
     exposure_error_free(err);
+    /* Offsets count from the start of the text as given, leading white space included. */
+    check_error("  CVSS:3.1/AV:N/AV:N", EXPOSURE_STATUS_CVSS_DUPLICATE_METRIC, 16);
+    check_error("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/XX:1", EXPOSURE_STATUS_CVSS_UNKNOWN_METRIC, 64);
+    check_error("AV:N/AC:L/Au:N/C:P/I:P/A:P/", EXPOSURE_STATUS_CVSS_MALFORMED, 27);
+    check_error(" CVSS:9.9/AV:N", EXPOSURE_STATUS_CVSS_VERSION, 1);
+    check_error("CVSS:3.1/AV:N/AC:L/PR:N", EXPOSURE_STATUS_CVSS_MISSING_METRIC, SIZE_MAX);
     CHECK(exposure_cvss_score("CVSS:9.9/AV:N", 13, &s, NULL, NULL) == EXPOSURE_STATUS_CVSS_VERSION, "unknown version");
     CHECK(exposure_cvss_score("AV:N", 4, NULL, NULL, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL out");
 }

@@ -153,11 +153,51 @@ static void text_buffers_and_errors(void) {
     exposure_version_free(a);
 }
 
+/* A range that does not parse: the status, the same status in the error object, no range,
+ * and the byte offset of the problem in the text as given. */
+static void check_range_error(uint32_t scheme, const char *text, exposure_status status, size_t offset) {
+    exposure_range *r = NULL;
+    exposure_error *err = NULL;
+    exposure_status st = exposure_range_parse(scheme, text, strlen(text), &r, &err);
+    CHECK(st == status, "%s: status %u, expected %u", text, (unsigned)st, (unsigned)status);
+    CHECK(r == NULL, "%s: no range on failure", text);
+    CHECK(err != NULL && exposure_error_status(err) == st, "%s: the error object carries the status", text);
+    CHECK(err != NULL && exposure_error_offset(err) == offset, "%s: offset %zu, expected %zu (%s)", text,
+          err ? exposure_error_offset(err) : (size_t)0, offset, err ? exposure_error_message(err) : "");
+    exposure_error_free(err);
+}
+
+/* Bad vers strings and bad native ranges: RANGE_VERS for a malformed vers string,
+ * RANGE_SYNTAX for malformed native syntax, RANGE_VERSION for a bad version in either, each
+ * at its byte offset in the text as given (a version's: where it starts plus its own). */
+static void range_and_vers_errors(void) {
+    exposure_range *r = NULL;
+    exposure_error *err = NULL;
+    bool inside = false;
+    check_range_error(EXPOSURE_SCHEME_NPM, "vers:cobol/1.0", EXPOSURE_STATUS_RANGE_VERS, 5);
+    check_range_error(EXPOSURE_SCHEME_NPM, "vers:npm/>=1.0.0|*", EXPOSURE_STATUS_RANGE_VERS, 17);
+    check_range_error(EXPOSURE_SCHEME_NPM, "  vers:npm", EXPOSURE_STATUS_RANGE_VERS, 10);
+    check_range_error(EXPOSURE_SCHEME_NPM, "vers:pypi/>=1.0|<2.0/x", EXPOSURE_STATUS_RANGE_VERSION, 20);
+    check_range_error(EXPOSURE_SCHEME_NPM, "vers:npm/ >= 1.0.0 | < 2.x.0", EXPOSURE_STATUS_RANGE_VERSION, 25);
+    check_range_error(EXPOSURE_SCHEME_PYPI, ">=1.0,<<2", EXPOSURE_STATUS_RANGE_SYNTAX, 6);
+    check_range_error(EXPOSURE_SCHEME_PYPI, ">=1.0, <2.0/x", EXPOSURE_STATUS_RANGE_VERSION, 11);
+    check_range_error(EXPOSURE_SCHEME_MAVEN, "[1.0, 2.0) x", EXPOSURE_STATUS_RANGE_SYNTAX, 11);
+    check_range_error(EXPOSURE_SCHEME_NPM, ">=1.2.3 <1.x.y", EXPOSURE_STATUS_RANGE_SYNTAX, 8);
+    check_range_error(EXPOSURE_SCHEME_DEB, ">= 1.0, << 2.0", EXPOSURE_STATUS_RANGE_VERSION, 9);
+    /* A version tested against a range: the version's own error and offset. */
+    CHECK(exposure_range_parse(EXPOSURE_SCHEME_PYPI, ">=1.0", 5, &r, NULL) == EXPOSURE_STATUS_OK, "parse");
+    CHECK(exposure_range_contains_str(r, "1.0/x", 5, &inside, &err) == EXPOSURE_STATUS_VERSION_UNEXPECTED_CHAR, "bad version");
+    CHECK(err != NULL && exposure_error_offset(err) == 3, "version offset %zu", err ? exposure_error_offset(err) : (size_t)0);
+    exposure_error_free(err);
+    exposure_range_free(r);
+}
+
 int main(void) {
     version_order();
     range_contains();
     invalid_versions();
     text_buffers_and_errors();
+    range_and_vers_errors();
     printf("%d passed, %d failed\n", passes, failures);
     return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

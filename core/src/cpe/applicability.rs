@@ -217,6 +217,12 @@ pub enum ConfigurationError {
         /// The parse error.
         source: RangeSyntaxError,
     },
+    /// The text is not JSON.
+    #[error("configurations are not JSON: {message}")]
+    NotJson {
+        /// The JSON parser's message, with line and column.
+        message: String,
+    },
 }
 
 /// A CVE's applicability statement: its configurations, any of which may apply.
@@ -242,6 +248,23 @@ pub struct Applicability {
 }
 
 impl Applicability {
+    /// Reads the `configurations` of an NVD CVE from JSON text (see
+    /// [`Applicability::from_nvd_json`]).
+    ///
+    /// ```
+    /// use exposure::cpe::{Applicability, ConfigurationError};
+    /// let err = Applicability::from_nvd_json_text("[{").unwrap_err();
+    /// assert!(matches!(err, ConfigurationError::NotJson { .. }));
+    /// assert!(Applicability::from_nvd_json_text(r#"{"nodes": []}"#)?.configurations.is_empty());
+    /// # Ok::<(), ConfigurationError>(())
+    /// ```
+    pub fn from_nvd_json_text(text: &str) -> Result<Self, ConfigurationError> {
+        let value: Json = serde_json::from_str(text).map_err(|e| ConfigurationError::NotJson {
+            message: e.to_string(),
+        })?;
+        Self::from_nvd_json(&value)
+    }
+
     /// Reads the `configurations` value of an NVD CVE: an object with `nodes` (JSON 1.1)
     /// or an array of configurations (API 2.0).
     pub fn from_nvd_json(configurations: &Json) -> Result<Self, ConfigurationError> {

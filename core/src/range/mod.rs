@@ -21,10 +21,10 @@ mod vers;
 #[cfg(test)]
 mod tests;
 
-pub use native::{parse_range, RangeSyntaxError};
+pub use native::{parse_range, RangeSyntaxError, RangeSyntaxErrorKind};
 pub use nvd::NvdBounds;
 pub use osv::{OsvEvent, RangeError};
-pub use vers::{Comparator, Constraint, Vers, VersError, VersScheme};
+pub use vers::{Comparator, Constraint, Vers, VersError, VersErrorKind, VersScheme};
 
 use crate::version::{CompareError, Scheme, Version, VersionError};
 use std::cmp::Ordering;

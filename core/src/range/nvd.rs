@@ -1,7 +1,7 @@
 //! NVD CPE-match bounds: `versionStartIncluding`, `versionStartExcluding`,
 //! `versionEndIncluding`, `versionEndExcluding`, or an exact version from the CPE name.
 
-use super::native::RangeSyntaxError;
+use super::native::{RangeSyntaxError, RangeSyntaxErrorKind};
 use super::{Bound, Interval, Range};
 use crate::version::{Scheme, Version};
 
@@ -33,25 +33,49 @@ pub struct NvdBounds<'a> {
 impl NvdBounds<'_> {
     /// The range these bounds describe, with versions parsed in `scheme`. No bound and a CPE
     /// version of `*` means every version; `-` (NA) or an empty exact version means the range
-    /// cannot say anything about versions, which is an error here rather than a guess.
+    /// cannot say anything about versions, which is an error here rather than a guess. The
+    /// input of an error is the bound (or CPE version) that was wrong.
+    ///
+    /// ```
+    /// use exposure::range::{NvdBounds, RangeSyntaxErrorKind};
+    /// use exposure::version::Scheme;
+    /// let bounds = NvdBounds { end_excluding: Some(" 2.8/2"), ..NvdBounds::default() };
+    /// let err = bounds.to_range(Scheme::Pypi).unwrap_err();
+    /// assert!(matches!(err.kind(), RangeSyntaxErrorKind::Version(_)));
+    /// assert_eq!((err.input(), err.offset()), (" 2.8/2", Some(4)));
+    /// ```
     pub fn to_range(&self, scheme: Scheme) -> Result<Range, RangeSyntaxError> {
-        let parse = |text: &str| Version::parse(scheme, text.trim());
+        let fail = |text: &str, offset, kind| RangeSyntaxError::new(scheme, text, offset, kind);
+        let parse = |text: &str| {
+            let trimmed = text.trim();
+            Version::parse(scheme, trimmed).map_err(|e| {
+                let lead = text.len() - text.trim_start().len();
+                fail(
+                    text,
+                    Some(lead + e.offset()),
+                    RangeSyntaxErrorKind::Version(e),
+                )
+            })
+        };
+        let compare = |text: &str, e| fail(text, None, RangeSyntaxErrorKind::Compare(e));
         let has_bounds = self.start_including.is_some()
             || self.start_excluding.is_some()
             || self.end_including.is_some()
             || self.end_excluding.is_some();
         if !has_bounds {
-            return match self.exact.map(str::trim) {
-                None | Some("*") => Ok(Range::all(scheme)),
-                Some("-" | "") => Err(super::native::syntax(
-                    scheme,
-                    "-",
-                    0,
-                    "the CPE version is NA: no version applies",
+            return match self.exact {
+                None => Ok(Range::all(scheme)),
+                Some(text) if text.trim() == "*" => Ok(Range::all(scheme)),
+                Some(text) if matches!(text.trim(), "-" | "") => Err(fail(
+                    text,
+                    Some(0),
+                    RangeSyntaxErrorKind::Syntax(
+                        "the CPE version is NA: no version applies".to_owned(),
+                    ),
                 )),
-                Some(v) => {
-                    let v = parse(v)?;
-                    Ok(Range::from_intervals(
+                Some(text) => {
+                    let v = parse(text)?;
+                    Range::from_intervals(
                         scheme,
                         vec![Interval {
                             lower: Some(Bound {
@@ -63,7 +87,8 @@ impl NvdBounds<'_> {
                                 inclusive: true,
                             }),
                         }],
-                    )?)
+                    )
+                    .map_err(|e| compare(text, e))
                 }
             };
         }
@@ -78,10 +103,8 @@ impl NvdBounds<'_> {
         };
         let lower = bound(self.start_including, self.start_excluding)?;
         let upper = bound(self.end_including, self.end_excluding)?;
-        Ok(Range::from_intervals(
-            scheme,
-            vec![Interval { lower, upper }],
-        )?)
+        // Both ends are of `scheme`, so this cannot fail; if it did, no one bound is to blame.
+        Range::from_intervals(scheme, vec![Interval { lower, upper }]).map_err(|e| compare("", e))
     }
 }
 
@@ -114,12 +137,17 @@ mod tests {
         .to_range(Scheme::Generic)
         .unwrap()
         .contains(&v("9")));
-        assert!(NvdBounds {
-            exact: Some("-"),
+        let na = NvdBounds {
+            exact: Some(" - "),
             ..NvdBounds::default()
         }
         .to_range(Scheme::Generic)
-        .is_err());
+        .unwrap_err();
+        assert_eq!((na.input(), na.offset()), (" - ", Some(0)));
+        assert_eq!(
+            na.to_string(),
+            "invalid generic range \" - \": the CPE version is NA: no version applies at byte 0"
+        );
         // OpenSSL letter releases need their own scheme: 1.0.2k < 1.0.2zd.
         let ossl = NvdBounds {
             end_excluding: Some("1.0.2zd"),

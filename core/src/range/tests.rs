@@ -211,3 +211,254 @@ fn only_unequal_constraints_mean_everything_else() {
     assert!(!r.contains(&v(Scheme::Npm, "2.0.0")));
     assert_eq!(r.to_string(), "vers:npm/!=1.0.0|!=2.0.0");
 }
+
+/// A `vers:` error's kind and offset, after checking that it keeps the input.
+fn vers_err(text: &str, strict: bool) -> (VersErrorKind, usize) {
+    let e = if strict {
+        Vers::parse_canonical(text)
+    } else {
+        Vers::parse(text)
+    }
+    .unwrap_err();
+    assert_eq!(e.input(), text);
+    (e.kind().clone(), e.offset())
+}
+
+#[test]
+fn vers_errors_carry_kind_input_and_offset() {
+    use VersErrorKind::{NonCanonical, Syntax};
+    let unknown = VersErrorKind::UnknownScheme {
+        scheme: "cobol".into(),
+    };
+    for (text, kind, offset) in [
+        ("npm/1.0", Syntax("missing \"vers:\""), 0),
+        ("vers:npm", Syntax("missing \"/\" after the scheme"), 8),
+        (
+            "VERS:npm/1.0",
+            NonCanonical("the URI scheme must be lower-case \"vers\""),
+            0,
+        ),
+        ("vers:cobol/1.0", unknown, 5),
+        ("vers:npm/", Syntax("no constraints"), 9),
+        ("vers:npm/||", Syntax("no constraints"), 9),
+        (
+            "vers:all/1.0",
+            Syntax("vers:all and vers:none take only \"*\""),
+            9,
+        ),
+        ("vers:npm/>=1.0.0|*", Syntax("\"*\" must stand alone"), 17),
+        ("vers:npm/1.0.0|>=", Syntax("empty version"), 17),
+        (
+            "vers:npm/1.0.0%zz",
+            NonCanonical("invalid percent-encoding in version"),
+            14,
+        ),
+    ] {
+        assert_eq!(vers_err(text, false), (kind, offset), "{text:?}");
+    }
+    // A bad version: where it starts plus its own offset, through spaces the lenient parser
+    // removes and escapes it decodes.
+    let (kind, offset) = vers_err("vers:npm/ >= 1.0.0 | < 2.x.0", false);
+    let VersErrorKind::Version { index: 1, source } = kind else {
+        panic!("{kind:?}")
+    };
+    assert_eq!((source.input(), source.offset()), ("2.x.0", 2));
+    assert_eq!(offset, 25); // the `x`
+    let (kind, offset) = vers_err("vers:pypi/1%2E0/x", false);
+    assert!(matches!(kind, VersErrorKind::Version { index: 0, .. }));
+    assert_eq!(offset, 15); // the `/`, after `%2E`
+}
+
+#[test]
+fn strict_vers_errors_point_at_what_is_not_canonical() {
+    for (text, problem, offset) in [
+        ("vers:npm/1.0.0 ", "whitespace is not permitted", 14),
+        (
+            "vers:nPm/1.0.0",
+            "the versioning scheme must be lower-case",
+            6,
+        ),
+        ("vers:npm/|1.0.0", "leading pipe is not permitted", 9),
+        ("vers:npm/1.0.0|", "trailing pipe is not permitted", 14),
+        (
+            "vers:npm/1.0.0||2.0.0",
+            "consecutive pipes are not permitted",
+            14,
+        ),
+        (
+            "vers:npm/=1.0.0",
+            "the = comparator is implied and not written",
+            9,
+        ),
+        (
+            "vers:datetime/2020-01-01t00:00:00Z",
+            "datetime must use uppercase T and Z",
+            24,
+        ),
+        (
+            "vers:npm/1.0.0%2B1",
+            "percent-encoding in version is not canonical",
+            9,
+        ),
+        (
+            "vers:npm/1.0.0|>=3.0.0|<2.0.0",
+            "constraints are not sorted by version",
+            23,
+        ),
+    ] {
+        let expected = (VersErrorKind::NonCanonical(problem), offset);
+        assert_eq!(vers_err(text, true), expected, "{text:?}");
+    }
+    assert_eq!(
+        Vers::parse_canonical("vers:npm/1.0.0|")
+            .unwrap_err()
+            .to_string(),
+        "invalid vers string \"vers:npm/1.0.0|\": not canonical: trailing pipe is not permitted at byte 14"
+    );
+}
+
+/// A range error's kind and offset, after checking that it keeps the input.
+fn range_err(scheme: Scheme, text: &str) -> (RangeSyntaxErrorKind, Option<usize>) {
+    let e = parse_range(scheme, text).unwrap_err();
+    assert_eq!((e.input(), e.scheme()), (text, scheme));
+    (e.kind().clone(), e.offset())
+}
+
+/// The version error inside a range error, and the offset of the range error.
+fn range_version_err(scheme: Scheme, text: &str) -> (VersionError, Option<usize>) {
+    match range_err(scheme, text) {
+        (RangeSyntaxErrorKind::Version(e), offset) => (e, offset),
+        (RangeSyntaxErrorKind::Vers(VersErrorKind::Version { source, .. }), offset) => {
+            (source, offset)
+        }
+        other => panic!("{scheme} {text:?}: {other:?}"),
+    }
+}
+
+#[test]
+fn range_syntax_errors_carry_kind_input_and_offset() {
+    for (scheme, text, message, offset) in [
+        (Scheme::Npm, ">=1.2.3 <1.x.y", "bad patch", 8),
+        (
+            Scheme::Pypi,
+            ">=1.0,, <2",
+            "a specifier starts with ~= == != <= >= < > or ===",
+            6,
+        ),
+        (
+            Scheme::Maven,
+            "[1.0, 2.0) x",
+            "expected , between intervals",
+            11,
+        ),
+        (Scheme::Nuget, " [1.0 , 2.0", "unclosed interval", 1),
+        (Scheme::Gem, "~> 2.0, , < 3", "empty requirement", 7),
+        (
+            Scheme::Cargo,
+            ">=1.0, <1.x.y-pre",
+            "a pre-release needs major.minor.patch",
+            8,
+        ),
+        (Scheme::Composer, "^1.0 || ", "empty alternative", 7),
+        (Scheme::Composer, "^1.0 || >= ", "missing version", 8),
+        (Scheme::Deb, "  ", "empty range", 0),
+    ] {
+        let expected = (
+            RangeSyntaxErrorKind::Syntax(message.to_owned()),
+            Some(offset),
+        );
+        assert_eq!(range_err(scheme, text), expected, "{scheme} {text:?}");
+    }
+    assert_eq!(
+        range_err(Scheme::Deb, "vers:deb/"),
+        (
+            RangeSyntaxErrorKind::Vers(VersErrorKind::Syntax("no constraints")),
+            Some(9)
+        )
+    );
+}
+
+#[test]
+fn a_bad_version_in_a_range_is_at_its_place_plus_its_own_offset() {
+    // Versions written in the range: where they start plus the version error's offset.
+    let cases = [
+        (Scheme::Pypi, ">=1.0, <2.0/x", 11),
+        (Scheme::Nuget, "[1.0, 2.0/x)", 9),
+        (Scheme::Nuget, " 1.0 /x", 5),
+        (Scheme::Gem, "~> 2.0, >= 1.0/x", 14),
+        (Scheme::Composer, "^1.0 || <=abc", 10),
+        (Scheme::Composer, "abc - 2.0", 0),
+        (Scheme::Deb, ">= 1.0, << 2.0", 9),
+        (Scheme::Deb, "  vers:deb/>=1.0|<<2.0", 18),
+        (Scheme::Npm, "vers:pypi/>=1.0|<2.0/x", 20),
+    ];
+    for (scheme, text, offset) in cases {
+        let (e, at) = range_version_err(scheme, text);
+        assert_eq!(at, Some(offset), "{scheme} {text:?}: {e}");
+        assert!(
+            text[offset..].starts_with(&e.input()[e.offset()..=e.offset()]),
+            "{scheme} {text:?}: {e}"
+        );
+    }
+    // Bounds a range implies: where the comparator that implies them starts.
+    let max = u64::MAX;
+    for (scheme, text, offset) in [
+        (Scheme::Npm, format!("^1.2.3 || ~{max}"), 10),
+        (Scheme::Cargo, format!(">=1.0, ^{max}"), 7),
+        (Scheme::Npm, format!("1.0.0 - {max}"), 0),
+    ] {
+        let (e, at) = range_version_err(scheme, &text);
+        assert_eq!(at, Some(offset), "{scheme} {text:?}: {e}");
+        assert_eq!(e.kind(), &crate::version::VersionErrorKind::NumberTooLarge);
+    }
+}
+
+#[test]
+fn range_error_messages_name_the_input_and_the_offset() {
+    let e = parse_range(Scheme::Npm, ">=1.2.3 <1.x.y").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid npm range \">=1.2.3 <1.x.y\": bad patch at byte 8"
+    );
+    let e = parse_range(Scheme::Npm, " vers:cobol/1").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid vers string \" vers:cobol/1\": unknown versioning scheme \"cobol\" at byte 6"
+    );
+    assert_eq!(
+        std::mem::size_of::<Result<Range, RangeSyntaxError>>(),
+        std::mem::size_of::<Range>()
+    );
+}
+
+proptest! {
+    /// Range-like text with multi-byte characters in every scheme: an error keeps the input,
+    /// and its offset is a character boundary within it.
+    #[test]
+    fn range_error_offsets_are_char_boundaries(
+        scheme in prop::sample::select(Scheme::ALL.to_vec()),
+        text in r"\s?(vers:[a-z]{0,4}/)?[ 0-9.xX*<>=!~^|,()\[\]a-z%\-é€]{0,20}",
+    ) {
+        if let Err(e) = parse_range(scheme, &text) {
+            prop_assert_eq!(e.input(), text.as_str());
+            if let Some(offset) = e.offset() {
+                prop_assert!(offset <= text.len(), "{e}");
+                prop_assert!(text.is_char_boundary(offset), "{e}");
+            }
+        }
+    }
+
+    /// The same for `vers:` strings, leniently and strictly parsed.
+    #[test]
+    fn vers_error_offsets_are_char_boundaries(
+        text in r"\s?(vers|VERS)?:?[a-z]{0,6}/?[ \t0-9.<>=!|*%a-fé€]{0,20}",
+        strict in any::<bool>(),
+    ) {
+        let parsed = if strict { Vers::parse_canonical(&text) } else { Vers::parse(&text) };
+        if let Err(e) = parsed {
+            prop_assert_eq!(e.input(), text.as_str());
+            prop_assert!(e.offset() <= text.len(), "{e}");
+            prop_assert!(text.is_char_boundary(e.offset()), "{e}");
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 use super::{Bound, Interval, Range};
 use crate::version::{CompareError, Scheme, Version, VersionError};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 
@@ -68,28 +69,104 @@ pub enum VersScheme {
     None,
 }
 
-/// Why a `vers:` string was rejected.
+/// What was wrong with a `vers:` string.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum VersError {
+pub enum VersErrorKind {
     /// Not of the form `vers:<scheme>/<constraints>`.
-    #[error("not a vers string: {0}")]
+    #[error("{0}")]
     Syntax(&'static str),
     /// The versioning scheme is unknown.
-    #[error("unknown versioning scheme {0:?}")]
-    UnknownScheme(String),
+    #[error("unknown versioning scheme {scheme:?}")]
+    UnknownScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
     /// A version does not parse in the scheme.
-    #[error("constraint {index}: {source}")]
+    #[error(
+        "constraint {index}: bad {} version {:?}: {}",
+        .source.scheme(),
+        .source.input(),
+        .source.kind()
+    )]
     Version {
-        /// Position of the constraint.
+        /// Position of the constraint among the non-empty ones.
         index: usize,
-        /// Why the version was rejected.
+        /// Why the version (percent-decoded) was rejected, with its offset in it.
         source: VersionError,
     },
-    /// The strict (canonical) form was required and the input is not canonical.
-    #[error("non-canonical VERS: {0}")]
+    /// The strict (canonical) form was required and the input is not canonical (an invalid
+    /// percent-encoding is reported so in either form).
+    #[error("not canonical: {0}")]
     NonCanonical(&'static str),
 }
+
+/// A `vers:` string that could not be parsed, with the input and the byte offset of the
+/// problem in it (for a bad version: where the version starts plus the version error's own
+/// offset).
+///
+/// ```
+/// use exposure::range::{Vers, VersErrorKind};
+/// let err = Vers::parse("vers:pypi/>=1.0|<2.0/x").unwrap_err();
+/// assert!(matches!(err.kind(), VersErrorKind::Version { index: 1, .. }));
+/// assert_eq!((err.input(), err.offset()), ("vers:pypi/>=1.0|<2.0/x", 20)); // the `/`
+/// assert!(err.to_string().starts_with("invalid vers string \"vers:pypi/>=1.0|<2.0/x\": constraint 1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersError(Box<VersErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VersErrorInner {
+    kind: VersErrorKind,
+    input: String,
+    offset: usize,
+}
+
+impl VersError {
+    fn new(input: &str, offset: usize, kind: VersErrorKind) -> Self {
+        Self(Box::new(VersErrorInner {
+            kind,
+            input: input.to_owned(),
+            offset: offset.min(input.len()),
+        }))
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &VersErrorKind {
+        &self.0.kind
+    }
+
+    /// The rejected text, verbatim.
+    pub fn input(&self) -> &str {
+        &self.0.input
+    }
+
+    /// Byte offset into [`input`](Self::input) where the problem is; at most its length.
+    pub fn offset(&self) -> usize {
+        self.0.offset
+    }
+
+    /// The kind and the offset, for an error about a text the input was made from.
+    pub(crate) fn into_parts(self) -> (VersErrorKind, usize) {
+        let VersErrorInner { kind, offset, .. } = *self.0;
+        (kind, offset)
+    }
+}
+
+impl fmt::Display for VersError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid vers string {:?}: {} at byte {}",
+            self.0.input, self.0.kind, self.0.offset
+        )
+    }
+}
+
+impl std::error::Error for VersError {}
+
+/// What [`Vers::parse_with`] found wrong, at a byte offset in the text it parsed.
+type Fail = (usize, VersErrorKind);
 
 /// A parsed `vers:` range specifier.
 ///
@@ -109,22 +186,24 @@ pub struct Vers {
     constraints: Vec<Constraint>,
 }
 
-fn decode(text: &str) -> Result<String, VersError> {
+/// Percent-decodes a version; a bad escape fails at its `%`.
+fn decode(text: &str) -> Result<String, Fail> {
+    let bad = |at| {
+        (
+            at,
+            VersErrorKind::NonCanonical("invalid percent-encoding in version"),
+        )
+    };
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3).ok_or(VersError::NonCanonical(
-                "invalid percent-encoding in version",
-            ))?;
-            let byte = u8::from_str_radix(hex, 16)
-                .map_err(|_| VersError::NonCanonical("invalid percent-encoding in version"))?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(VersError::NonCanonical(
-                    "invalid percent-encoding in version",
-                ));
-            }
+            let byte = text
+                .get(i + 1..i + 3)
+                .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .ok_or_else(|| bad(i))?;
             out.push(byte);
             i += 3;
         } else {
@@ -132,8 +211,12 @@ fn decode(text: &str) -> Result<String, VersError> {
             i += 1;
         }
     }
-    String::from_utf8(out)
-        .map_err(|_| VersError::NonCanonical("invalid percent-encoding in version"))
+    String::from_utf8(out).map_err(|e| {
+        bad(crate::span::before_decoding(
+            text,
+            e.utf8_error().valid_up_to(),
+        ))
+    })
 }
 
 /// Characters a canonical version encodes: `%`, `|`, white space and controls, and a leading
@@ -152,6 +235,18 @@ pub(crate) fn encode(text: &str, out: &mut String) {
     }
 }
 
+/// The non-empty `|`-separated constraints, with the byte offset of each in `constraints`.
+fn parts(constraints: &str) -> impl Iterator<Item = (usize, &str)> {
+    constraints
+        .split('|')
+        .scan(0, |at, part| {
+            let start = *at;
+            *at += part.len() + 1;
+            Some((start, part))
+        })
+        .filter(|(_, part)| !part.is_empty())
+}
+
 impl Vers {
     /// Parses a `vers:` string leniently, as the specification's parsing procedure does:
     /// spaces are removed, empty constraints between pipes ignored, constraints sorted.
@@ -163,48 +258,74 @@ impl Vers {
     /// constraints, sorted by version, canonical percent-encoding.
     ///
     /// ```
-    /// use exposure::range::{Vers, VersError};
+    /// use exposure::range::{Vers, VersErrorKind};
     /// assert!(Vers::parse_canonical("vers:npm/>=1.0.0|<2.0.0").is_ok());
-    /// assert_eq!(Vers::parse_canonical("vers:npm/>=2.0.0|<1.0.0"),
-    ///            Err(VersError::NonCanonical("constraints are not sorted by version")));
+    /// let err = Vers::parse_canonical("vers:npm/>=2.0.0|<1.0.0").unwrap_err();
+    /// assert_eq!(err.kind(), &VersErrorKind::NonCanonical("constraints are not sorted by version"));
+    /// assert_eq!(err.offset(), 17); // the constraint out of order
     /// ```
     pub fn parse_canonical(text: &str) -> Result<Vers, VersError> {
         Self::parse_with(text, true)
     }
 
     fn parse_with(text: &str, strict: bool) -> Result<Vers, VersError> {
-        if strict && text.chars().any(char::is_whitespace) {
-            return Err(VersError::NonCanonical("whitespace is not permitted"));
+        if strict {
+            if let Some(at) = text.find(char::is_whitespace) {
+                let kind = VersErrorKind::NonCanonical("whitespace is not permitted");
+                return Err(VersError::new(text, at, kind));
+            }
         }
-        let compact: String = text.chars().filter(|c| *c != ' ' && *c != '\t').collect();
-        let (uri, spec) = compact
+        // Spaces and tabs are removed first; a problem found in the compact text is reported
+        // where it is in `text`.
+        let removed = |c: char| c == ' ' || c == '\t';
+        let compact: Cow<'_, str> = if text.contains(removed) {
+            Cow::Owned(text.chars().filter(|c| !removed(*c)).collect())
+        } else {
+            Cow::Borrowed(text)
+        };
+        Self::parse_compact(&compact, strict).map_err(|(at, kind)| {
+            VersError::new(text, crate::span::before_removal(text, removed, at), kind)
+        })
+    }
+
+    fn parse_compact(text: &str, strict: bool) -> Result<Vers, Fail> {
+        use VersErrorKind::{NonCanonical, Syntax};
+        let (uri, spec) = text
             .split_once(':')
-            .ok_or(VersError::Syntax("missing \"vers:\""))?;
+            .ok_or((0, Syntax("missing \"vers:\"")))?;
         if uri != "vers" {
             return Err(if uri.eq_ignore_ascii_case("vers") {
-                VersError::NonCanonical("the URI scheme must be lower-case \"vers\"")
+                (
+                    0,
+                    NonCanonical("the URI scheme must be lower-case \"vers\""),
+                )
             } else {
-                VersError::Syntax("missing \"vers:\"")
+                (0, Syntax("missing \"vers:\""))
             });
         }
+        let scheme_at = uri.len() + 1;
         let (scheme_name, constraints) = spec
             .split_once('/')
-            .ok_or(VersError::Syntax("missing \"/\" after the scheme"))?;
-        if strict && scheme_name.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(VersError::NonCanonical(
-                "the versioning scheme must be lower-case",
-            ));
+            .ok_or((text.len(), Syntax("missing \"/\" after the scheme")))?;
+        if strict {
+            if let Some(i) = scheme_name.find(|c: char| c.is_ascii_uppercase()) {
+                let kind = NonCanonical("the versioning scheme must be lower-case");
+                return Err((scheme_at + i, kind));
+            }
         }
-        let scheme = match scheme_name.to_ascii_lowercase().as_str() {
-            "all" => VersScheme::All,
-            "none" => VersScheme::None,
-            name => VersScheme::Scheme(
-                Scheme::from_vers_type(name)
-                    .ok_or_else(|| VersError::UnknownScheme(name.to_owned()))?,
-            ),
+        let scheme = if scheme_name.eq_ignore_ascii_case("all") {
+            VersScheme::All
+        } else if scheme_name.eq_ignore_ascii_case("none") {
+            VersScheme::None
+        } else {
+            VersScheme::Scheme(Scheme::from_vers_type(scheme_name).ok_or_else(|| {
+                let scheme = scheme_name.to_owned();
+                (scheme_at, VersErrorKind::UnknownScheme { scheme })
+            })?)
         };
+        let constraints_at = scheme_at + scheme_name.len() + 1;
         if constraints.is_empty() {
-            return Err(VersError::Syntax("no constraints"));
+            return Err((constraints_at, Syntax("no constraints")));
         }
         if constraints == "*" {
             return Ok(Vers {
@@ -213,25 +334,30 @@ impl Vers {
             });
         }
         let VersScheme::Scheme(version_scheme) = scheme else {
-            return Err(VersError::Syntax("vers:all and vers:none take only \"*\""));
+            let kind = Syntax("vers:all and vers:none take only \"*\"");
+            return Err((constraints_at, kind));
         };
         if strict {
             if constraints.starts_with('|') {
-                return Err(VersError::NonCanonical("leading pipe is not permitted"));
+                return Err((
+                    constraints_at,
+                    NonCanonical("leading pipe is not permitted"),
+                ));
             }
             if constraints.ends_with('|') {
-                return Err(VersError::NonCanonical("trailing pipe is not permitted"));
+                let kind = NonCanonical("trailing pipe is not permitted");
+                return Err((text.len() - 1, kind));
             }
-            if constraints.contains("||") {
-                return Err(VersError::NonCanonical(
-                    "consecutive pipes are not permitted",
-                ));
+            if let Some(i) = constraints.find("||") {
+                let kind = NonCanonical("consecutive pipes are not permitted");
+                return Err((constraints_at + i, kind));
             }
         }
         let mut parsed = Vec::new();
-        for (index, part) in constraints.split('|').filter(|p| !p.is_empty()).enumerate() {
+        for (index, (at, part)) in parts(constraints).enumerate() {
+            let at = constraints_at + at;
             if part == "*" {
-                return Err(VersError::Syntax("\"*\" must stand alone"));
+                return Err((at, Syntax("\"*\" must stand alone")));
             }
             let (comparator, raw) = [
                 (">=", Comparator::Ge),
@@ -245,59 +371,61 @@ impl Vers {
             .find_map(|(sym, c)| part.strip_prefix(sym).map(|rest| (*c, rest)))
             .unwrap_or((Comparator::Eq, part));
             if strict && part.starts_with('=') {
-                return Err(VersError::NonCanonical(
-                    "the = comparator is implied and not written",
+                return Err((
+                    at,
+                    NonCanonical("the = comparator is implied and not written"),
                 ));
             }
+            let raw_at = at + part.len() - raw.len();
             if raw.is_empty() {
-                return Err(VersError::Syntax("empty version"));
+                return Err((raw_at, Syntax("empty version")));
             }
             if strict && version_scheme == Scheme::Datetime {
-                if raw.contains("%3A") || raw.contains("%3a") {
-                    return Err(VersError::NonCanonical(
-                        "datetime time colons must be unencoded",
-                    ));
+                if let Some(i) = raw.find("%3A").or_else(|| raw.find("%3a")) {
+                    let kind = NonCanonical("datetime time colons must be unencoded");
+                    return Err((raw_at + i, kind));
                 }
-                if raw.contains('t') || raw.contains('z') {
-                    return Err(VersError::NonCanonical(
-                        "datetime must use uppercase T and Z",
-                    ));
+                if let Some(i) = raw.find(['t', 'z']) {
+                    let kind = NonCanonical("datetime must use uppercase T and Z");
+                    return Err((raw_at + i, kind));
                 }
             }
-            let decoded = if raw.contains('%') {
-                decode(raw)?
+            let decoded: Cow<'_, str> = if raw.contains('%') {
+                Cow::Owned(decode(raw).map_err(|(i, kind)| (raw_at + i, kind))?)
             } else {
-                raw.to_owned()
+                Cow::Borrowed(raw)
             };
             if strict {
                 let mut again = String::new();
                 encode(&decoded, &mut again);
                 if again != raw {
-                    return Err(VersError::NonCanonical(
-                        "percent-encoding in version is not canonical",
-                    ));
+                    let kind = NonCanonical("percent-encoding in version is not canonical");
+                    return Err((raw_at, kind));
                 }
             }
-            let version = Version::parse(version_scheme, &decoded)
-                .map_err(|source| VersError::Version { index, source })?;
+            let version = Version::parse(version_scheme, &decoded).map_err(|source| {
+                let at = raw_at + crate::span::before_decoding(raw, source.offset());
+                (at, VersErrorKind::Version { index, source })
+            })?;
             parsed.push(Constraint {
                 comparator,
                 version,
             });
         }
         if parsed.is_empty() {
-            return Err(VersError::Syntax("no constraints"));
+            return Err((constraints_at, Syntax("no constraints")));
         }
-        let sorted = parsed.windows(2).all(|w| {
-            w[0].version
+        let unsorted = parsed.windows(2).position(|w| {
+            !w[0]
+                .version
                 .try_cmp(&w[1].version)
                 .is_ok_and(Ordering::is_le)
         });
-        if !sorted {
+        if let Some(i) = unsorted {
             if strict {
-                return Err(VersError::NonCanonical(
-                    "constraints are not sorted by version",
-                ));
+                let at = parts(constraints).nth(i + 1).map_or(0, |(at, _)| at);
+                let kind = NonCanonical("constraints are not sorted by version");
+                return Err((constraints_at + at, kind));
             }
             crate::order::sort_by_tolerant(&mut parsed, |a, b| {
                 a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal)

@@ -30,19 +30,46 @@ __all__ = [
 
 _Path = Union[str, "os.PathLike[str]"]
 
-class ExposureError(ValueError): ...
+class ExposureError(ValueError):
+    """Base class for all exposure errors. `kind` names what went wrong (snake_case)."""
+
+    kind: str
+
 class VersionError(ExposureError):
-    scheme: str
-    input: str
-    offset: int
+    """A version did not parse, or versions of different schemes were compared (then
+    `scheme`, `input` and `offset` are None)."""
+
+    scheme: Optional[str]
+    input: Optional[str]
+    offset: Optional[int]
+
 class RangeError(ExposureError):
-    offset: int
-class PurlError(ExposureError): ...
-class CpeError(ExposureError):
+    """A version range could not be built: `input` is the range text, `offset` the byte
+    offset of the problem in it (None where the error has none)."""
+
+    input: Optional[str]
+    offset: Optional[int]
+
+class PurlError(ExposureError):
+    """A package URL did not parse."""
+
     input: str
     offset: int
+
+class CpeError(ExposureError):
+    """A CPE name or an NVD applicability statement did not parse (`input` and `offset` are
+    None for a statement that is not of NVD's shape)."""
+
+    input: Optional[str]
+    offset: Optional[int]
     attribute: Optional[str]
-class CvssError(ExposureError): ...
+
+class CvssError(ExposureError):
+    """A CVSS vector did not parse (`offset` is None for a missing metric)."""
+
+    input: str
+    offset: Optional[int]
+
 class KnowledgeBaseError(ExposureError): ...
 class InventoryError(ExposureError): ...
 

@@ -3,9 +3,9 @@
 //! Bounds are the documented desugaring (`^1.2.3` is `>=1.2.3, <2.0.0`); pre-releases are
 //! then inside exactly when their order puts them there.
 
-use super::{interval, next, syntax, RangeSyntaxError};
+use super::{interval, next, syntax, version, Fail};
 use crate::range::Range;
-use crate::version::{Scheme, Version};
+use crate::version::Scheme;
 
 struct Partial {
     major: u64,
@@ -14,24 +14,20 @@ struct Partial {
     pre: String,
 }
 
-fn partial(input: &str, text: &str, at: usize) -> Result<Option<Partial>, RangeSyntaxError> {
+/// The partial version `text`, at byte `at` of the input.
+fn partial(text: &str, at: usize) -> Result<Option<Partial>, Fail> {
     let (core, pre) = text.split_once('-').map_or((text, ""), |(c, p)| (c, p));
     let core = core.split('+').next().unwrap_or(core);
     let mut parts = core.split('.');
-    let mut field = |required: bool| -> Result<Option<u64>, RangeSyntaxError> {
+    let mut field = |required: bool| -> Result<Option<u64>, Fail> {
         match parts.next() {
             None if !required => Ok(None),
             Some("*" | "x" | "X") => Ok(None),
             Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => n
                 .parse()
                 .map(Some)
-                .map_err(|_| syntax(Scheme::Cargo, input, at, "number too large")),
-            _ => Err(syntax(
-                Scheme::Cargo,
-                input,
-                at,
-                format!("bad version {text:?}"),
-            )),
+                .map_err(|_| syntax(at, "number too large")),
+            _ => Err(syntax(at, format!("bad version {text:?}"))),
         }
     };
     let Some(major) = field(true)? else {
@@ -40,12 +36,7 @@ fn partial(input: &str, text: &str, at: usize) -> Result<Option<Partial>, RangeS
     let minor = field(false)?;
     let patch = if minor.is_some() { field(false)? } else { None };
     if !pre.is_empty() && patch.is_none() {
-        return Err(syntax(
-            Scheme::Cargo,
-            input,
-            at,
-            "a pre-release needs major.minor.patch",
-        ));
+        return Err(syntax(at, "a pre-release needs major.minor.patch"));
     }
     Ok(Some(Partial {
         major,
@@ -58,23 +49,23 @@ fn partial(input: &str, text: &str, at: usize) -> Result<Option<Partial>, RangeS
 /// One end of a desugared comparator: version text and inclusiveness, or unbounded.
 type Bound = Option<(String, bool)>;
 
-fn v(text: &str) -> Result<Version, RangeSyntaxError> {
-    Ok(Version::parse(Scheme::Cargo, text)?)
-}
-
-pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
+pub(super) fn parse(input: &str) -> Result<Range, Fail> {
     let mut range = Range::all(Scheme::Cargo);
-    let mut at = 0;
     for part in input.split(',') {
         let spec = part.trim();
+        let at = crate::span::offset_in(input, spec).unwrap_or(0);
         if spec.is_empty() {
-            return Err(syntax(Scheme::Cargo, input, at, "empty comparator"));
+            return Err(syntax(at, "empty comparator"));
         }
+        // Every bound is written out from the parts (`^1.2` is `>=1.2.0, <2.0.0`): a version
+        // that does not parse is reported where its comparator starts.
+        let v = |text: &str| version(Scheme::Cargo, input, text, at);
         let (op, text) = [">=", "<=", "=", ">", "<", "~", "^"]
             .iter()
             .find_map(|op| spec.strip_prefix(op).map(|rest| (*op, rest.trim())))
             .unwrap_or(("^", spec));
-        let allowed = match partial(input, text, at)? {
+        let text_at = crate::span::offset_in(input, text).unwrap_or(at);
+        let allowed = match partial(text, text_at)? {
             None => Range::all(Scheme::Cargo),
             Some(p) => {
                 let pre = if p.pre.is_empty() {
@@ -131,7 +122,6 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
             }
         };
         range = range.intersection(&allowed)?;
-        at += part.len() + 1;
     }
     Ok(range)
 }

@@ -3,12 +3,23 @@
 //! bounds without a stability suffix take `-dev`, so `>=1.2` admits `1.2-alpha` and `<2.0`
 //! excludes `2.0-beta`. Versions compare as PHP's `version_compare`.
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, syntax, Fail};
 use crate::range::{Interval, Range};
 use crate::version::{Scheme, Version};
+use std::borrow::Cow;
 
-fn v(text: &str) -> Result<Version, RangeSyntaxError> {
-    Ok(Version::parse(Scheme::Composer, text)?)
+/// Reads versions of one range: a version that does not parse is reported at its place in
+/// the input when it is written there, else (a bound made from it, such as `1.2-dev` for
+/// `>=1.2`) where the term it comes from starts.
+struct Versions<'a> {
+    input: &'a str,
+    at: usize,
+}
+
+impl Versions<'_> {
+    fn parse(&self, text: &str) -> Result<Version, Fail> {
+        super::version(Scheme::Composer, self.input, text, self.at)
+    }
 }
 
 /// Numeric parts of a partial version (`1.2.*` → `["1", "2"]`) and whether it had a wildcard.
@@ -88,24 +99,21 @@ fn increment(digits: &str) -> String {
         .collect()
 }
 
-fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxError> {
+fn conjunct(versions: &Versions<'_>, term: &str) -> Result<Interval, Fail> {
+    let v = |text: &str| versions.parse(text);
+    let at = versions.at;
     let (op, text) = [">=", "<=", "!=", "<>", "==", "=", ">", "<", "~", "^"]
         .iter()
         .find_map(|op| term.strip_prefix(op).map(|rest| (*op, rest.trim())))
         .unwrap_or(("", term));
     if text.is_empty() {
-        return Err(syntax(Scheme::Composer, input, at, "missing version"));
+        return Err(syntax(at, "missing version"));
     }
     let (parts, wildcard) = numbers(text);
     Ok(match op {
         "^" | "~" => {
             if parts.is_empty() {
-                return Err(syntax(
-                    Scheme::Composer,
-                    input,
-                    at,
-                    format!("bad version {text:?}"),
-                ));
+                return Err(syntax(at, format!("bad version {text:?}")));
             }
             // The part that is bumped for the exclusive upper bound: for `^` the first
             // non-zero one (the last when all are zero), for `~` the last but one.
@@ -136,14 +144,7 @@ fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxE
         "<" => interval(None, Some((v(&dev(text))?, false))),
         ">" => interval(Some((v(text)?, false)), None),
         "<=" => interval(None, Some((v(text)?, true))),
-        "!=" | "<>" => {
-            return Err(syntax(
-                Scheme::Composer,
-                input,
-                at,
-                "internal: != handled by caller",
-            ))
-        }
+        "!=" | "<>" => return Err(syntax(at, "internal: != handled by caller")),
         _ => {
             let x = v(text)?;
             interval(Some((x.clone(), true)), Some((x, true)))
@@ -151,67 +152,88 @@ fn conjunct(input: &str, term: &str, at: usize) -> Result<Interval, RangeSyntaxE
     })
 }
 
-pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
+/// The terms of one alternative, with the byte offset of each in the input: words between
+/// spaces and commas, an operator standing alone joined to the word after it (`>= 1.0`).
+fn terms<'a>(input: &'a str, alternative: &'a str) -> Vec<(usize, Cow<'a, str>)> {
+    let mut out: Vec<(usize, Cow<'a, str>)> = Vec::new();
+    for word in alternative.split([' ', ',']).filter(|w| !w.is_empty()) {
+        match out.last_mut() {
+            Some((_, prev))
+                if matches!(
+                    prev.as_ref(),
+                    ">=" | "<=" | ">" | "<" | "=" | "==" | "!=" | "^" | "~"
+                ) =>
+            {
+                prev.to_mut().push_str(word);
+            }
+            _ => out.push((
+                crate::span::offset_in(input, word).unwrap_or(0),
+                Cow::Borrowed(word),
+            )),
+        }
+    }
+    out
+}
+
+pub(super) fn parse(input: &str) -> Result<Range, Fail> {
     let mut intervals = Vec::new();
-    let normalised = input.replace("||", "|");
-    for alternative in normalised.split('|') {
+    // `||` and `|` both separate alternatives.
+    for alternative in input.split("||").flat_map(|a| a.split('|')) {
         let alt = alternative.trim();
+        let alt_at = crate::span::offset_in(input, alt).unwrap_or(0);
         if alt.is_empty() {
-            return Err(syntax(Scheme::Composer, input, 0, "empty alternative"));
+            return Err(syntax(alt_at, "empty alternative"));
         }
-        // Hyphen range: `1.0 - 2.0`.
-        let words: Vec<&str> = alt.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-        let glued: Vec<String> = {
-            let mut out: Vec<String> = Vec::new();
-            for w in words {
-                match out.last_mut() {
-                    Some(prev)
-                        if matches!(
-                            prev.as_str(),
-                            ">=" | "<=" | ">" | "<" | "=" | "==" | "!=" | "^" | "~"
-                        ) =>
-                    {
-                        prev.push_str(w);
-                    }
-                    _ => out.push(w.to_owned()),
+        let range = match &terms(input, alt)[..] {
+            // Hyphen range: `1.0 - 2.0`.
+            [(lower_at, lower), (_, dash), (upper_at, upper)] if dash == "-" => {
+                let lower = Versions {
+                    input,
+                    at: *lower_at,
                 }
-            }
-            out
-        };
-        let mut range = Range::all(Scheme::Composer);
-        if glued.len() == 3 && glued[1] == "-" {
-            let lower = v(&dev(&glued[0]))?;
-            let (parts, _) = numbers(&glued[2]);
-            let upper_text = &glued[2];
-            // A partial upper end means "below the next release": `1.0 - 2` is `<3`.
-            let full_len = upper_text.split('.').count();
-            // With a stability suffix the upper end is itself, inclusive (as Composer does).
-            let upper = if !parts.is_empty() && full_len < 3 && !has_stability(upper_text) {
-                (v(&dev(&join(&bump(&parts, parts.len() - 1))))?, false)
-            } else {
-                (v(upper_text)?, true)
-            };
-            range = Range::from_intervals(
-                Scheme::Composer,
-                vec![interval(Some((lower, true)), Some(upper))],
-            )?;
-        } else {
-            for term in &glued {
-                let allowed = if let Some(text) =
-                    term.strip_prefix("!=").or_else(|| term.strip_prefix("<>"))
-                {
-                    let x = v(text)?;
-                    Range::from_intervals(
-                        Scheme::Composer,
-                        vec![interval(Some((x.clone(), true)), Some((x, true)))],
-                    )?
-                    .complement()
-                } else {
-                    Range::from_intervals(Scheme::Composer, vec![conjunct(input, term, 0)?])?
+                .parse(&dev(lower))?;
+                let versions = Versions {
+                    input,
+                    at: *upper_at,
                 };
-                range = range.intersection(&allowed)?;
+                let (parts, _) = numbers(upper);
+                // A partial upper end means "below the next release": `1.0 - 2` is `<3`.
+                let full_len = upper.split('.').count();
+                // With a stability suffix the upper end is itself, inclusive (as Composer does).
+                let upper = if !parts.is_empty() && full_len < 3 && !has_stability(upper) {
+                    (
+                        versions.parse(&dev(&join(&bump(&parts, parts.len() - 1))))?,
+                        false,
+                    )
+                } else {
+                    (versions.parse(upper)?, true)
+                };
+                Range::from_intervals(
+                    Scheme::Composer,
+                    vec![interval(Some((lower, true)), Some(upper))],
+                )?
             }
-        }
+            terms => {
+                let mut range = Range::all(Scheme::Composer);
+                for (at, term) in terms {
+                    let versions = Versions { input, at: *at };
+                    let allowed = if let Some(text) =
+                        term.strip_prefix("!=").or_else(|| term.strip_prefix("<>"))
+                    {
+                        let x = versions.parse(text)?;
+                        Range::from_intervals(
+                            Scheme::Composer,
+                            vec![interval(Some((x.clone(), true)), Some((x, true)))],
+                        )?
+                        .complement()
+                    } else {
+                        Range::from_intervals(Scheme::Composer, vec![conjunct(&versions, term)?])?
+                    };
+                    range = range.intersection(&allowed)?;
+                }
+                range
+            }
+        };
         intervals.extend(range.intervals().iter().cloned());
     }
     Ok(Range::from_intervals(Scheme::Composer, intervals)?)
@@ -222,7 +244,8 @@ mod tests {
     use super::*;
 
     fn contains(range: &str, version: &str) -> bool {
-        parse(range).unwrap().contains(&v(version).unwrap())
+        let version = Version::parse(Scheme::Composer, version).unwrap();
+        parse(range).unwrap().contains(&version)
     }
 
     /// An empty alternative adds nothing to a union. composer/semver 3.3.2 answers `false`

@@ -2,7 +2,7 @@
 //! (default `=`). `~> 2.0.8` is `>= 2.0.8` with a release below `2.1` (`Gem::Version#bump`),
 //! so no pre-release of 2.1 matches either.
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, syntax, version, Fail};
 use crate::range::Range;
 use crate::version::{Scheme, Version};
 
@@ -34,19 +34,19 @@ fn bump(version: &str) -> String {
         .join(".")
 }
 
-pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
+pub(super) fn parse(input: &str) -> Result<Range, Fail> {
     let mut range = Range::all(Scheme::Gem);
-    let mut at = 0;
     for part in input.split(',') {
         let spec = part.trim();
+        let at = crate::span::offset_in(input, spec).unwrap_or(0);
         if spec.is_empty() {
-            return Err(syntax(Scheme::Gem, input, at, "empty requirement"));
+            return Err(syntax(at, "empty requirement"));
         }
         let (op, text) = ["~>", ">=", "<=", "!=", "=", ">", "<"]
             .iter()
             .find_map(|op| spec.strip_prefix(op).map(|rest| (*op, rest.trim())))
             .unwrap_or(("=", spec));
-        let v = Version::parse(Scheme::Gem, text)?;
+        let v = version(Scheme::Gem, input, text, at)?;
         let allowed = match op {
             "=" => Range::from_intervals(
                 Scheme::Gem,
@@ -65,10 +65,10 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
                 // `~>` is `v >= r && v.release < r.bump`: every pre-release of the bumped
                 // release is outside too, so the upper bound sits below all of them.
                 let bumped = bump(text);
-                let parsed = Version::parse(Scheme::Gem, &bumped)?;
+                let parsed = version(Scheme::Gem, input, &bumped, at)?;
                 let gem = parsed
                     .as_gem()
-                    .ok_or_else(|| syntax(Scheme::Gem, input, at, "not a gem version"))?;
+                    .ok_or_else(|| syntax(at, "not a gem version"))?;
                 let upper = Version::gem_min_of_release(&bumped, gem);
                 Range::from_intervals(
                     Scheme::Gem,
@@ -77,7 +77,6 @@ pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
             }
         };
         range = range.intersection(&allowed)?;
-        at += part.len() + 1;
     }
     Ok(range)
 }

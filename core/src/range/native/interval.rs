@@ -3,17 +3,28 @@
 //! requirement; as an affected range it means exactly that version. A bare NuGet version
 //! means "at least" it (NuGet's `1.0` is `[1.0, )`).
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, version_with, Fail};
 use crate::range::{Interval, Range};
-use crate::version::{Scheme, Version};
+use crate::span::before_removal;
+use crate::version::Scheme;
+use std::borrow::Cow;
 
-pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, RangeSyntaxError> {
-    let text: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, Fail> {
+    // White space goes first; offsets found in the compact text are mapped back to `input`.
+    let text: Cow<'_, str> = if input.contains(char::is_whitespace) {
+        Cow::Owned(input.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        Cow::Borrowed(input)
+    };
+    let at = |i: usize| before_removal(input, char::is_whitespace, i);
+    let syntax = |i: usize, message: &str| super::syntax(at(i), message);
+    // The version at byte `i` of the compact text.
+    let version = |i: usize, v: &str| version_with(scheme, v, |own| at(i + own));
     if text.is_empty() {
-        return Err(syntax(scheme, input, 0, "empty range"));
+        return Err(syntax(0, "empty range"));
     }
     if !text.starts_with(['[', '(']) {
-        let v = Version::parse(scheme, &text)?;
+        let v = version(0, &text)?;
         let i = if scheme == Scheme::Nuget {
             interval(Some((v, true)), None)
         } else {
@@ -27,48 +38,43 @@ pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, RangeSyntaxErr
     while i < bytes.len() {
         let open = bytes[i];
         if open != b'[' && open != b'(' {
-            return Err(syntax(scheme, input, i, "expected [ or ("));
+            return Err(syntax(i, "expected [ or ("));
         }
         let close = text[i..]
             .find([']', ')'])
             .map(|k| i + k)
-            .ok_or_else(|| syntax(scheme, input, i, "unclosed interval"))?;
+            .ok_or_else(|| syntax(i, "unclosed interval"))?;
         let body = &text[i + 1..close];
         let (lo, hi) = if let Some((lo, hi)) = body.split_once(',') {
             (lo, hi)
         } else {
             // `[1.0]` is exactly 1.0; `(1.0)` is meaningless.
             if open != b'[' || bytes[close] != b']' || body.is_empty() {
-                return Err(syntax(scheme, input, i, "a single version needs [ ]"));
+                return Err(syntax(i, "a single version needs [ ]"));
             }
             (body, body)
         };
         if hi.contains(',') {
-            return Err(syntax(scheme, input, i, "an interval has at most two ends"));
+            return Err(syntax(i, "an interval has at most two ends"));
         }
         let lower = if lo.is_empty() {
             None
         } else {
-            Some((Version::parse(scheme, lo)?, open == b'['))
+            Some((version(i + 1, lo)?, open == b'['))
         };
         let upper = if hi.is_empty() {
             None
         } else {
-            Some((Version::parse(scheme, hi)?, bytes[close] == b']'))
+            Some((version(close - hi.len(), hi)?, bytes[close] == b']'))
         };
         if (lo.is_empty() && open == b'[') || (hi.is_empty() && bytes[close] == b']') {
-            return Err(syntax(
-                scheme,
-                input,
-                i,
-                "an unbounded end must be open: ( or )",
-            ));
+            return Err(syntax(i, "an unbounded end must be open: ( or )"));
         }
         intervals.push(interval(lower, upper));
         i = close + 1;
         if i < bytes.len() {
             if bytes[i] != b',' {
-                return Err(syntax(scheme, input, i, "expected , between intervals"));
+                return Err(syntax(i, "expected , between intervals"));
             }
             i += 1;
         }

@@ -20,48 +20,168 @@ mod interval;
 mod npm;
 mod pep440;
 
-use super::{Bound, Interval, Range, Vers, VersError, VersScheme};
+use super::{Bound, Interval, Range, Vers, VersErrorKind, VersScheme};
+use crate::span::{before_removal, offset_in};
 use crate::version::{CompareError, Scheme, Version, VersionError};
+use std::fmt;
 
-/// Why a range in native syntax (or `vers:`) was rejected.
+/// What was wrong with a range in native syntax (or `vers:`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum RangeSyntaxError {
-    /// A malformed `vers:` string.
-    #[error(transparent)]
-    Vers(#[from] VersError),
-    /// The native syntax is malformed at `offset`.
-    #[error("invalid {scheme} range {input:?}: {message} at byte {offset}")]
-    Syntax {
-        /// The scheme whose syntax was expected.
-        scheme: Scheme,
-        /// The input.
-        input: String,
-        /// Byte offset of the problem.
-        offset: usize,
-        /// What was wrong.
-        message: String,
-    },
-    /// A version inside the range does not parse.
-    #[error(transparent)]
-    Version(#[from] VersionError),
+pub enum RangeSyntaxErrorKind {
+    /// The native syntax is malformed.
+    #[error("{0}")]
+    Syntax(String),
+    /// A `vers:` string, or a list of vers comparators in a scheme's native syntax, is
+    /// malformed.
+    #[error("{0}")]
+    Vers(VersErrorKind),
+    /// A version inside the range does not parse: the version's own error, whose text may be
+    /// a bound the range implies (`2.0.0-0` for npm's `^1`) rather than one written in it.
+    #[error("bad {} version {:?}: {}", .0.scheme(), .0.input(), .0.kind())]
+    Version(VersionError),
     /// Versions of different schemes met.
-    #[error(transparent)]
-    Compare(#[from] CompareError),
+    #[error("{0}")]
+    Compare(CompareError),
 }
 
-pub(crate) fn syntax(
+/// A range that could not be parsed: what was wrong, the scheme it was read in, the input,
+/// and the byte offset of the problem in it where there is one (for a version written in
+/// the range, where the version starts plus the version error's own offset; for a bound the
+/// range implies, where the comparator that implies it starts).
+///
+/// ```
+/// use exposure::range::{parse_range, RangeSyntaxErrorKind};
+/// use exposure::version::Scheme;
+/// let err = parse_range(Scheme::Pypi, ">=1.0, <2.0/x").unwrap_err();
+/// assert!(matches!(err.kind(), RangeSyntaxErrorKind::Version(_)));
+/// assert_eq!((err.input(), err.offset()), (">=1.0, <2.0/x", Some(11))); // the `/`
+/// assert_eq!(err.to_string(), "invalid pypi range \">=1.0, <2.0/x\": bad pypi version \"2.0/x\": \
+///                              unexpected character '/' at byte 11");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeSyntaxError(Box<RangeSyntaxErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RangeSyntaxErrorInner {
+    kind: RangeSyntaxErrorKind,
     scheme: Scheme,
-    input: &str,
-    offset: usize,
-    message: impl Into<String>,
-) -> RangeSyntaxError {
-    RangeSyntaxError::Syntax {
-        scheme,
-        input: input.to_owned(),
-        offset: offset.min(input.len()),
-        message: message.into(),
+    input: String,
+    offset: Option<usize>,
+}
+
+impl RangeSyntaxError {
+    pub(crate) fn new(
+        scheme: Scheme,
+        input: &str,
+        offset: Option<usize>,
+        kind: RangeSyntaxErrorKind,
+    ) -> Self {
+        Self(Box::new(RangeSyntaxErrorInner {
+            kind,
+            scheme,
+            input: input.to_owned(),
+            offset: offset.map(|at| at.min(input.len())),
+        }))
     }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &RangeSyntaxErrorKind {
+        &self.0.kind
+    }
+
+    /// The scheme the range was read in (a `vers:` string names its own).
+    pub fn scheme(&self) -> Scheme {
+        self.0.scheme
+    }
+
+    /// The rejected text, verbatim.
+    pub fn input(&self) -> &str {
+        &self.0.input
+    }
+
+    /// Byte offset into [`input`](Self::input) where the problem is (at most its length);
+    /// `None` when it has no place (versions of different schemes met).
+    pub fn offset(&self) -> Option<usize> {
+        self.0.offset
+    }
+}
+
+impl fmt::Display for RangeSyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let RangeSyntaxErrorInner {
+            kind,
+            scheme,
+            input,
+            offset,
+        } = &*self.0;
+        if is_vers(input.trim_start()) {
+            write!(f, "invalid vers string {input:?}: {kind}")?;
+        } else {
+            write!(f, "invalid {scheme} range {input:?}: {kind}")?;
+        }
+        if let Some(offset) = offset {
+            write!(f, " at byte {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RangeSyntaxError {}
+
+/// What a native parser found wrong and where in its input, before [`parse_range`] adds the
+/// input and the scheme. Boxed, as the error is, to keep results small.
+#[derive(Debug)]
+pub(crate) struct Fail(Box<(RangeSyntaxErrorKind, Option<usize>)>);
+
+impl Fail {
+    fn new(kind: RangeSyntaxErrorKind, offset: Option<usize>) -> Self {
+        Fail(Box::new((kind, offset)))
+    }
+
+    fn into_error(self, scheme: Scheme, input: &str) -> RangeSyntaxError {
+        let (kind, offset) = *self.0;
+        RangeSyntaxError::new(scheme, input, offset, kind)
+    }
+}
+
+impl From<CompareError> for Fail {
+    fn from(e: CompareError) -> Self {
+        Fail::new(RangeSyntaxErrorKind::Compare(e), None)
+    }
+}
+
+/// Malformed syntax at byte `at` of the input.
+pub(crate) fn syntax(at: usize, message: impl Into<String>) -> Fail {
+    Fail::new(RangeSyntaxErrorKind::Syntax(message.into()), Some(at))
+}
+
+/// `text` as a version of `scheme`. When `text` is a slice of `input`, a failure is at its
+/// place there plus the version error's own offset; otherwise (a bound the range implies,
+/// or text rewritten before parsing) it is at `at`, where what implies it starts.
+pub(crate) fn version(scheme: Scheme, input: &str, text: &str, at: usize) -> Result<Version, Fail> {
+    version_with(scheme, text, |own| {
+        offset_in(input, text).map_or(at, |start| start + own)
+    })
+}
+
+/// `text` as a version of `scheme`; a failure is at `offset(e)` for the version error's own
+/// offset `e`.
+pub(crate) fn version_with(
+    scheme: Scheme,
+    text: &str,
+    offset: impl FnOnce(usize) -> usize,
+) -> Result<Version, Fail> {
+    Version::parse(scheme, text).map_err(|e| {
+        let at = offset(e.offset());
+        Fail::new(RangeSyntaxErrorKind::Version(e), Some(at))
+    })
+}
+
+/// Whether `text` starts with `vers:` (in any case).
+fn is_vers(text: &str) -> bool {
+    text.get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("vers:"))
 }
 
 /// The next number after a version part, for the bound a partial version or an operator
@@ -96,15 +216,19 @@ pub(crate) fn interval(lower: Option<(Version, bool)>, upper: Option<(Version, b
 /// ```
 pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError> {
     let trimmed = text.trim();
-    if trimmed
-        .get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case("vers:"))
-    {
-        let vers = Vers::parse(trimmed)?;
+    if is_vers(trimmed) {
+        let lead = text.len() - text.trim_start().len();
+        let vers = Vers::parse(trimmed).map_err(|e| {
+            let (kind, at) = e.into_parts();
+            let kind = RangeSyntaxErrorKind::Vers(kind);
+            RangeSyntaxError::new(scheme, text, Some(lead + at), kind)
+        })?;
         return Ok(match vers.scheme() {
             VersScheme::All => Range::all(scheme),
             VersScheme::None => Range::none(scheme),
-            VersScheme::Scheme(_) => vers.to_range()?,
+            VersScheme::Scheme(_) => vers.to_range().map_err(|e| {
+                RangeSyntaxError::new(scheme, text, None, RangeSyntaxErrorKind::Compare(e))
+            })?,
         });
     }
     match scheme {
@@ -116,21 +240,38 @@ pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError
         Scheme::Composer => composer::parse(text),
         _ => comparators(scheme, text),
     }
+    .map_err(|fail| fail.into_error(scheme, text))
 }
 
 /// `>=1.0|<2.0`, `>=1.0, <2.0` or `>= 1.0 < 2.0`: a vers constraint list in any scheme.
-fn comparators(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError> {
+fn comparators(scheme: Scheme, text: &str) -> Result<Range, Fail> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(syntax(scheme, text, 0, "empty range"));
+        return Err(syntax(0, "empty range"));
     }
-    // Constraints are separated by `|` or `,`; a comparator's version may follow after a space.
-    let normalised: String = trimmed
-        .split([',', '|'])
-        .map(|c| c.split_whitespace().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("|");
-    let vers = Vers::parse(&format!("vers:{}/{normalised}", scheme.name()))?;
+    // Constraints are separated by `|` or `,`; a comparator's version may follow after a
+    // space. White space goes, `,` becomes `|`, and the list is read as a `vers:` string.
+    let prefix = format!("vers:{}/", scheme.name());
+    let vers: String = prefix
+        .chars()
+        .chain(
+            trimmed
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if c == ',' { '|' } else { c }),
+        )
+        .collect();
+    let vers = Vers::parse(&vers).map_err(|e| {
+        let (kind, at) = e.into_parts();
+        let lead = text.len() - text.trim_start().len();
+        let at = lead
+            + before_removal(
+                trimmed,
+                char::is_whitespace,
+                at.saturating_sub(prefix.len()),
+            );
+        Fail::new(RangeSyntaxErrorKind::Vers(kind), Some(at))
+    })?;
     Ok(vers.to_range()?)
 }
 
@@ -158,8 +299,8 @@ mod tests {
                 format!("<={max}"),
                 format!("<=1.{max}"),
             ] {
-                match parse_range(scheme, &range) {
-                    Err(RangeSyntaxError::Version(e)) => {
+                match parse_range(scheme, &range).map_err(|e| e.kind().clone()) {
+                    Err(RangeSyntaxErrorKind::Version(e)) => {
                         assert_eq!(
                             e.kind(),
                             &VersionErrorKind::NumberTooLarge,

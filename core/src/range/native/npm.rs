@@ -1,9 +1,11 @@
 //! node-semver ranges with `includePrerelease: true`, desugared exactly as node-semver does
 //! (`replaceCaret`, `replaceTilde`, `replaceXRange`, `hyphenReplace`).
 
-use super::{interval, next, syntax, RangeSyntaxError};
+use super::{interval, next, syntax, version, Fail};
 use crate::range::{Interval, Range};
+use crate::span::offset_in;
 use crate::version::{Scheme, Version};
+use std::borrow::Cow;
 
 /// A partial version: `None` parts are wildcards or missing.
 #[derive(Debug, Clone, Default)]
@@ -21,14 +23,10 @@ impl Partial {
     }
 }
 
-fn parse_partial(
-    scheme: Scheme,
-    input: &str,
-    text: &str,
-    at: usize,
-) -> Result<Partial, RangeSyntaxError> {
+/// A partial version from `text`, the version part of the comparator at byte `at`.
+fn parse_partial(text: &str, at: usize) -> Result<Partial, Fail> {
     let body = text.trim_start_matches(['v', '=']);
-    let err = |m: &str| syntax(scheme, input, at, m.to_owned());
+    let err = |m: &str| syntax(at, m);
     if body.is_empty() {
         return Err(err("missing version"));
     }
@@ -37,7 +35,7 @@ fn parse_partial(
         None => (body, ""),
     };
     let mut parts = core.split('.');
-    let mut field = |name: &str| -> Result<Option<u64>, RangeSyntaxError> {
+    let mut field = |name: &str| -> Result<Option<u64>, Fail> {
         match parts.next() {
             None => Ok(None),
             Some("x" | "X" | "*") => Ok(None),
@@ -77,22 +75,25 @@ enum Op {
     Eq,
 }
 
-struct Builder {
+struct Builder<'a> {
     scheme: Scheme,
+    /// The whole range, and where the comparator being desugared starts in it.
+    input: &'a str,
+    at: usize,
     comparators: Vec<(Op, Version)>,
     /// A comparator that matches nothing (`<0.0.0-0`).
     nothing: bool,
 }
 
-impl Builder {
-    fn push(&mut self, op: Op, text: &str) -> Result<(), RangeSyntaxError> {
-        let version = Version::parse(self.scheme, text)?;
+impl Builder<'_> {
+    fn push(&mut self, op: Op, text: &str) -> Result<(), Fail> {
+        let version = version(self.scheme, self.input, text, self.at)?;
         self.comparators.push((op, version));
         Ok(())
     }
 
     /// `replaceXRange` (and plain full versions) for one comparator.
-    fn x_range(&mut self, op: Option<Op>, p: &Partial) -> Result<(), RangeSyntaxError> {
+    fn x_range(&mut self, op: Option<Op>, p: &Partial) -> Result<(), Fail> {
         let Some(major) = p.major else {
             // `>*` and `<*` match nothing; everything else matches everything.
             if matches!(op, Some(Op::Gt | Op::Lt)) {
@@ -149,7 +150,7 @@ impl Builder {
     }
 
     /// `replaceTilde`.
-    fn tilde(&mut self, p: &Partial) -> Result<(), RangeSyntaxError> {
+    fn tilde(&mut self, p: &Partial) -> Result<(), Fail> {
         let Some(major) = p.major else { return Ok(()) };
         match (p.minor, p.patch) {
             // includePrerelease: a partial lower bound takes `-0` (`~2.3` is
@@ -170,7 +171,7 @@ impl Builder {
     }
 
     /// `replaceCaret` with includePrerelease.
-    fn caret(&mut self, p: &Partial) -> Result<(), RangeSyntaxError> {
+    fn caret(&mut self, p: &Partial) -> Result<(), Fail> {
         let Some(major) = p.major else { return Ok(()) };
         match (p.minor, p.patch) {
             (None, _) => {
@@ -199,7 +200,7 @@ impl Builder {
     }
 
     /// `hyphenReplace` with includePrerelease.
-    fn hyphen(&mut self, from: &Partial, to: &Partial) -> Result<(), RangeSyntaxError> {
+    fn hyphen(&mut self, from: &Partial, to: &Partial) -> Result<(), Fail> {
         if let Some(major) = from.major {
             let lower = match (from.minor, from.patch) {
                 (None, _) => format!("{major}.0.0-0"),
@@ -229,7 +230,7 @@ impl Builder {
     }
 
     /// The interval all comparators allow together.
-    fn interval(self) -> Result<Option<Interval>, RangeSyntaxError> {
+    fn interval(self) -> Result<Option<Interval>, Fail> {
         if self.nothing {
             return Ok(None);
         }
@@ -238,7 +239,7 @@ impl Builder {
         let tighter_lower = |current: &Option<(Version, bool)>,
                              v: &Version,
                              inclusive: bool|
-         -> Result<bool, RangeSyntaxError> {
+         -> Result<bool, Fail> {
             Ok(match current {
                 None => true,
                 Some((c, ci)) => match v.try_cmp(c)? {
@@ -251,7 +252,7 @@ impl Builder {
         let tighter_upper = |current: &Option<(Version, bool)>,
                              v: &Version,
                              inclusive: bool|
-         -> Result<bool, RangeSyntaxError> {
+         -> Result<bool, Fail> {
             Ok(match current {
                 None => true,
                 Some((c, ci)) => match v.try_cmp(c)? {
@@ -284,64 +285,67 @@ impl Builder {
     }
 }
 
-/// Joins operators to their versions (`>= 1.2` → `>=1.2`), as node-semver does.
-fn glue_operators(set: &str) -> String {
-    let mut out = String::with_capacity(set.len());
-    let mut chars = set.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if matches!(c, '<' | '>' | '=' | '~' | '^') {
-            while chars.peek().is_some_and(|n| n.is_whitespace()) {
-                chars.next();
+/// The comparators of one alternative (`set`, a slice of `input`), with the offset of each
+/// in `input`: words between white space, an operator joined to what follows it (`>= 1.2` is
+/// `>=1.2`), as node-semver does.
+fn words<'a>(input: &str, set: &'a str) -> Vec<(usize, Cow<'a, str>)> {
+    let mut words: Vec<(usize, Cow<'a, str>)> = Vec::new();
+    for word in set.split_whitespace() {
+        match words.last_mut() {
+            Some((_, prev)) if prev.ends_with(['<', '>', '=', '~', '^']) => {
+                prev.to_mut().push_str(word);
             }
+            _ => words.push((offset_in(input, word).unwrap_or(0), Cow::Borrowed(word))),
         }
     }
-    out
+    words
 }
 
-pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, RangeSyntaxError> {
+pub(super) fn parse(scheme: Scheme, input: &str) -> Result<Range, Fail> {
     let mut intervals = Vec::new();
-    let mut offset = 0;
     for set in input.split("||") {
-        let at = offset;
-        offset += set.len() + 2;
-        let glued = glue_operators(set.trim());
-        let words: Vec<&str> = glued.split_whitespace().collect();
+        let words = words(input, set);
         let mut builder = Builder {
             scheme,
+            input,
+            at: words.first().map_or(0, |(at, _)| *at),
             comparators: Vec::new(),
             nothing: false,
         };
-        if words.len() == 3 && words[1] == "-" {
-            let from = parse_partial(scheme, input, words[0], at)?;
-            let to = parse_partial(scheme, input, words[2], at)?;
-            builder.hyphen(&from, &to)?;
-        } else {
-            for word in &words {
-                let (op, rest) = [
-                    ("~>", "~"),
-                    (">=", ">="),
-                    ("<=", "<="),
-                    (">", ">"),
-                    ("<", "<"),
-                    ("=", "="),
-                    ("~", "~"),
-                    ("^", "^"),
-                ]
-                .iter()
-                .find_map(|(prefix, op)| word.strip_prefix(prefix).map(|rest| (*op, rest)))
-                .unwrap_or(("", word));
-                let partial =
-                    parse_partial(scheme, input, if rest.is_empty() { "*" } else { rest }, at)?;
-                match op {
-                    "~" => builder.tilde(&partial)?,
-                    "^" => builder.caret(&partial)?,
-                    ">=" => builder.x_range(Some(Op::Ge), &partial)?,
-                    "<=" => builder.x_range(Some(Op::Le), &partial)?,
-                    ">" => builder.x_range(Some(Op::Gt), &partial)?,
-                    "<" => builder.x_range(Some(Op::Lt), &partial)?,
-                    "=" => builder.x_range(Some(Op::Eq), &partial)?,
-                    _ => builder.x_range(None, &partial)?,
+        match &words[..] {
+            [(from_at, from), (_, dash), (to_at, to)] if dash == "-" => {
+                let from = parse_partial(from, *from_at)?;
+                let to = parse_partial(to, *to_at)?;
+                builder.hyphen(&from, &to)?;
+            }
+            _ => {
+                for (at, word) in &words {
+                    let word = word.as_ref();
+                    builder.at = *at;
+                    let (op, rest) = [
+                        ("~>", "~"),
+                        (">=", ">="),
+                        ("<=", "<="),
+                        (">", ">"),
+                        ("<", "<"),
+                        ("=", "="),
+                        ("~", "~"),
+                        ("^", "^"),
+                    ]
+                    .iter()
+                    .find_map(|(prefix, op)| word.strip_prefix(prefix).map(|rest| (*op, rest)))
+                    .unwrap_or(("", word));
+                    let partial = parse_partial(if rest.is_empty() { "*" } else { rest }, *at)?;
+                    match op {
+                        "~" => builder.tilde(&partial)?,
+                        "^" => builder.caret(&partial)?,
+                        ">=" => builder.x_range(Some(Op::Ge), &partial)?,
+                        "<=" => builder.x_range(Some(Op::Le), &partial)?,
+                        ">" => builder.x_range(Some(Op::Gt), &partial)?,
+                        "<" => builder.x_range(Some(Op::Lt), &partial)?,
+                        "=" => builder.x_range(Some(Op::Eq), &partial)?,
+                        _ => builder.x_range(None, &partial)?,
+                    }
                 }
             }
         }

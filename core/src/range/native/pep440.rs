@@ -14,7 +14,7 @@
 //! to V; `>V` with a pre- or post-release V excludes nothing more (packaging also excludes
 //! some of V's post/local releases there).
 
-use super::{interval, syntax, RangeSyntaxError};
+use super::{interval, syntax, version, Fail};
 use crate::range::{Interval, Range};
 use crate::version::{Marker, Pep440Version, Scheme, Version};
 
@@ -27,53 +27,38 @@ fn real(value: &Pep440Version) -> Version {
     Version::pep440_bound(&value.to_string(), value.clone())
 }
 
-fn pypi_range(intervals: Vec<Interval>) -> Result<Range, RangeSyntaxError> {
+fn pypi_range(intervals: Vec<Interval>) -> Result<Range, Fail> {
     Ok(Range::from_intervals(Scheme::Pypi, intervals)?)
 }
 
-/// The versions one specifier allows, as intervals.
-fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeSyntaxError> {
+/// The versions one specifier allows, as intervals. `spec` is a slice of `input`.
+fn specifier(input: &str, spec: &str) -> Result<Vec<Interval>, Fail> {
     let spec = spec.trim();
+    let at = crate::span::offset_in(input, spec).unwrap_or(0);
     let (op, rest) = ["===", "~=", "==", "!=", "<=", ">=", "<", ">"]
         .iter()
         .find_map(|op| spec.strip_prefix(op).map(|rest| (*op, rest.trim())))
-        .ok_or_else(|| {
-            syntax(
-                Scheme::Pypi,
-                input,
-                at,
-                "a specifier starts with ~= == != <= >= < > or ===",
-            )
-        })?;
+        .ok_or_else(|| syntax(at, "a specifier starts with ~= == != <= >= < > or ==="))?;
     if rest.starts_with(['<', '>', '=', '!', '~']) {
-        return Err(syntax(
-            Scheme::Pypi,
-            input,
-            at,
-            format!("unexpected operator after {op}"),
-        ));
+        return Err(syntax(at, format!("unexpected operator after {op}")));
     }
     let (text, wildcard) = match rest.strip_suffix(".*") {
         Some(prefix) if matches!(op, "==" | "!=") => (prefix, true),
         Some(_) => {
             return Err(syntax(
-                Scheme::Pypi,
-                input,
                 at,
                 format!("`.*` is allowed only with == and !=, not {op}"),
             ));
         }
         None => (rest, false),
     };
-    let version = Version::parse(Scheme::Pypi, text)?;
+    let version = version(Scheme::Pypi, input, text, at)?;
     let v = version
         .as_pep440()
-        .ok_or_else(|| syntax(Scheme::Pypi, input, at, "not a PEP 440 version"))?
+        .ok_or_else(|| syntax(at, "not a PEP 440 version"))?
         .clone();
     if v.has_local() && !matches!(op, "==" | "!=" | "===") {
         return Err(syntax(
-            Scheme::Pypi,
-            input,
             at,
             format!("a local version is not allowed with {op}"),
         ));
@@ -131,12 +116,7 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
         }
         ("~=", _) => {
             if v.release().len() < 2 {
-                return Err(syntax(
-                    Scheme::Pypi,
-                    input,
-                    at,
-                    "~= needs at least two release components",
-                ));
+                return Err(syntax(at, "~= needs at least two release components"));
             }
             let prefix = v.bump(v.release().len() - 2);
             vec![interval(
@@ -144,27 +124,18 @@ fn specifier(input: &str, spec: &str, at: usize) -> Result<Vec<Interval>, RangeS
                 Some((real(&prefix.first_of_release()), false)),
             )]
         }
-        _ => {
-            return Err(syntax(
-                Scheme::Pypi,
-                input,
-                at,
-                format!("unknown operator {op}"),
-            ))
-        }
+        _ => return Err(syntax(at, format!("unknown operator {op}"))),
     })
 }
 
-pub(super) fn parse(input: &str) -> Result<Range, RangeSyntaxError> {
+pub(super) fn parse(input: &str) -> Result<Range, Fail> {
     let mut range = Range::all(Scheme::Pypi);
     if input.trim().is_empty() {
         return Ok(range);
     }
-    let mut at = 0;
     for spec in input.split(',') {
-        let allowed = Range::from_intervals(Scheme::Pypi, specifier(input, spec, at)?)?;
+        let allowed = Range::from_intervals(Scheme::Pypi, specifier(input, spec)?)?;
         range = range.intersection(&allowed)?;
-        at += spec.len() + 1;
     }
     Ok(range)
 }

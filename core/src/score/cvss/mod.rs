@@ -192,15 +192,22 @@ impl std::str::FromStr for Cvss {
     type Err = CvssError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
+        // The version parsers take the whole text, so that offsets count from its start.
+        let trimmed = text.trim_start();
         if trimmed.starts_with("CVSS:3.") {
-            trimmed.parse().map(Cvss::V3)
+            text.parse().map(Cvss::V3)
         } else if trimmed.starts_with("CVSS:4.0/") {
-            trimmed.parse().map(Cvss::V4)
+            text.parse().map(Cvss::V4)
         } else if trimmed.starts_with("CVSS:") && !trimmed.starts_with("CVSS:2.0/") {
-            Err(CvssError::UnknownVersion(trimmed.to_owned()))
+            Err(CvssError::new(
+                text,
+                Some(start(text)),
+                CvssErrorKind::UnknownVersion {
+                    expected: "CVSS:2.0/, CVSS:3.0/, CVSS:3.1/, CVSS:4.0/ or a bare v2 vector",
+                },
+            ))
         } else {
-            trimmed.parse().map(Cvss::V2)
+            text.parse().map(Cvss::V2)
         }
     }
 }
@@ -216,19 +223,28 @@ impl std::fmt::Display for Cvss {
     }
 }
 
-/// Why a vector was rejected.
+/// What was wrong with a CVSS vector.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum CvssError {
-    /// The vector does not start with a known version prefix.
-    #[error("unknown CVSS version prefix in {0:?} (expected CVSS:3.0/, CVSS:3.1/, CVSS:2.0/ or a bare v2 vector)")]
-    UnknownVersion(String),
-    /// A `metric:value` part is malformed (no colon, empty).
-    #[error("malformed part {0:?}")]
-    MalformedPart(String),
+pub enum CvssErrorKind {
+    /// The vector does not start with a version prefix the parser reads.
+    #[error("unknown CVSS version prefix (expected {expected})")]
+    UnknownVersion {
+        /// The prefixes that were expected.
+        expected: &'static str,
+    },
+    /// A part is not `metric:value` (no colon, or empty).
+    #[error("malformed part {part:?} (expected metric:value)")]
+    MalformedPart {
+        /// The part.
+        part: String,
+    },
     /// A metric this version does not define.
-    #[error("unknown metric {0:?}")]
-    UnknownMetric(String),
+    #[error("unknown metric {metric:?}")]
+    UnknownMetric {
+        /// The metric.
+        metric: String,
+    },
     /// A value the metric does not allow.
     #[error("invalid value {value:?} for metric {metric}")]
     InvalidValue {
@@ -238,14 +254,82 @@ pub enum CvssError {
         value: String,
     },
     /// The same metric twice.
-    #[error("duplicate metric {0}")]
-    DuplicateMetric(String),
+    #[error("duplicate metric {metric}")]
+    DuplicateMetric {
+        /// The metric.
+        metric: String,
+    },
     /// A mandatory base metric is absent.
-    #[error("missing mandatory metric {0}")]
-    MissingMetric(&'static str),
-    /// A CVSS version this build recognises but does not score yet.
-    #[error("CVSS {0} vectors are not supported yet")]
-    Unsupported(&'static str),
+    #[error("missing mandatory metric {metric}")]
+    MissingMetric {
+        /// The metric.
+        metric: &'static str,
+    },
+}
+
+/// A CVSS vector that could not be parsed: what was wrong, the input, and the byte offset of
+/// the offending `metric:value` part (none for a missing metric).
+///
+/// ```
+/// use exposure::score::cvss::{Cvss, CvssErrorKind};
+/// let err = "CVSS:3.1/AV:N/AC:Q/PR:N/UI:N/S:U/C:H/I:H/A:H".parse::<Cvss>().unwrap_err();
+/// assert_eq!(err.kind(), &CvssErrorKind::InvalidValue { metric: "AC".into(), value: "Q".into() });
+/// assert_eq!(err.offset(), Some(14)); // the `AC:Q` part
+/// assert!(err.to_string().contains("invalid value \"Q\" for metric AC at byte 14"));
+/// let missing = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H".parse::<Cvss>().unwrap_err();
+/// assert_eq!(missing.offset(), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CvssError(Box<CvssErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CvssErrorInner {
+    kind: CvssErrorKind,
+    input: String,
+    offset: Option<usize>,
+}
+
+impl CvssError {
+    pub(crate) fn new(input: &str, offset: Option<usize>, kind: CvssErrorKind) -> Self {
+        Self(Box::new(CvssErrorInner {
+            kind,
+            input: input.to_owned(),
+            offset: offset.map(|at| at.min(input.len())),
+        }))
+    }
+
+    /// What was wrong.
+    pub fn kind(&self) -> &CvssErrorKind {
+        &self.0.kind
+    }
+
+    /// The rejected vector, verbatim.
+    pub fn input(&self) -> &str {
+        &self.0.input
+    }
+
+    /// Byte offset into [`input`](Self::input) of the offending part (of the vector's start
+    /// for an unknown version); `None` for a missing metric, which has no place.
+    pub fn offset(&self) -> Option<usize> {
+        self.0.offset
+    }
+}
+
+impl std::fmt::Display for CvssError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid CVSS vector {:?}: {}", self.0.input, self.0.kind)?;
+        if let Some(offset) = self.0.offset {
+            write!(f, " at byte {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CvssError {}
+
+/// Where the text of a vector starts in `input` (after leading white space).
+fn start(input: &str) -> usize {
+    input.len() - input.trim_start().len()
 }
 
 /// A qualitative severity rating.
@@ -300,38 +384,64 @@ impl Severity {
 
 /// Reads `metric:value` parts separated by `/` against a table of metric names and their
 /// values (v2 and v4.0 keep each value as its index in the table); the first `base` metrics
-/// are mandatory. Unknown, invalid, duplicate and missing metrics are errors.
+/// are mandatory. Unknown, invalid, duplicate and missing metrics are errors, at the offset
+/// of their part in `input`, of which `body` (the parts) is a slice starting at byte `at`.
 fn read_metrics<const N: usize>(
+    input: &str,
     body: &str,
+    at: usize,
     metrics: &[(&'static str, &[&str]); N],
     base: usize,
 ) -> Result<[Option<u8>; N], CvssError> {
     let mut values = [None; N];
+    let mut part_at = at;
     for part in body.split('/') {
-        let (metric, value) = part
-            .split_once(':')
-            .ok_or_else(|| CvssError::MalformedPart(part.to_owned()))?;
-        let index = metrics
-            .iter()
-            .position(|(name, _)| *name == metric)
-            .ok_or_else(|| CvssError::UnknownMetric(metric.to_owned()))?;
-        let position = metrics[index]
-            .1
-            .iter()
-            .position(|v| *v == value)
-            .ok_or_else(|| CvssError::InvalidValue {
+        let fail = |kind| CvssError::new(input, Some(part_at), kind);
+        let Some((metric, value)) = part.split_once(':') else {
+            return Err(fail(CvssErrorKind::MalformedPart {
+                part: part.to_owned(),
+            }));
+        };
+        let Some(index) = metrics.iter().position(|(name, _)| *name == metric) else {
+            return Err(fail(CvssErrorKind::UnknownMetric {
+                metric: metric.to_owned(),
+            }));
+        };
+        let Some(position) = metrics[index].1.iter().position(|v| *v == value) else {
+            return Err(fail(CvssErrorKind::InvalidValue {
                 metric: metric.to_owned(),
                 value: value.to_owned(),
-            })?;
+            }));
+        };
         if values[index].is_some() {
-            return Err(CvssError::DuplicateMetric(metric.to_owned()));
+            return Err(fail(CvssErrorKind::DuplicateMetric {
+                metric: metric.to_owned(),
+            }));
         }
         values[index] = u8::try_from(position).ok();
+        part_at += part.len() + 1;
     }
-    if let Some(missing) = (0..base).find(|&i| values[i].is_none()) {
-        return Err(CvssError::MissingMetric(metrics[missing].0));
-    }
+    missing(input, &values, metrics, base)?;
     Ok(values)
+}
+
+/// A missing mandatory metric (one of the first `base`) as an error, without an offset.
+fn missing<T, const N: usize>(
+    input: &str,
+    values: &[Option<T>; N],
+    metrics: &[(&'static str, &[&str]); N],
+    base: usize,
+) -> Result<(), CvssError> {
+    match (0..base).find(|&i| values[i].is_none()) {
+        Some(i) => Err(CvssError::new(
+            input,
+            None,
+            CvssErrorKind::MissingMetric {
+                metric: metrics[i].0,
+            },
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Rounds to one decimal, to nearest with halves away from zero: how NVD rounds the sub-scores
@@ -339,4 +449,130 @@ fn read_metrics<const N: usize>(
 /// `core/tests/cvss_vectors.rs`).
 fn round_to_tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// Test helpers: each case is a text `T` rejects, with the kind and offset of the error
+/// (which must keep the text as its input); and short names for kinds.
+#[cfg(test)]
+mod rejections {
+    use super::{CvssError, CvssErrorKind};
+
+    pub(super) fn check<T: std::str::FromStr<Err = CvssError> + std::fmt::Debug>(
+        cases: &[(&str, CvssErrorKind, Option<usize>)],
+    ) {
+        for (text, kind, offset) in cases {
+            let e = text.parse::<T>().expect_err(text);
+            assert_eq!(e.input(), *text);
+            assert_eq!((e.kind(), e.offset()), (kind, *offset), "{text:?}: {e}");
+        }
+    }
+
+    pub(super) fn invalid(metric: &str, value: &str) -> CvssErrorKind {
+        CvssErrorKind::InvalidValue {
+            metric: metric.into(),
+            value: value.into(),
+        }
+    }
+
+    pub(super) fn unknown(metric: &str) -> CvssErrorKind {
+        CvssErrorKind::UnknownMetric {
+            metric: metric.into(),
+        }
+    }
+
+    pub(super) fn duplicate(metric: &str) -> CvssErrorKind {
+        CvssErrorKind::DuplicateMetric {
+            metric: metric.into(),
+        }
+    }
+
+    pub(super) fn malformed(part: &str) -> CvssErrorKind {
+        CvssErrorKind::MalformedPart { part: part.into() }
+    }
+
+    pub(super) fn missing(metric: &'static str) -> CvssErrorKind {
+        CvssErrorKind::MissingMetric { metric }
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn errors_carry_kind_input_and_offset_into_the_whole_text() {
+        use super::rejections::{check, duplicate, invalid, malformed, missing, unknown};
+        let any = CvssErrorKind::UnknownVersion {
+            expected: "CVSS:2.0/, CVSS:3.0/, CVSS:3.1/, CVSS:4.0/ or a bare v2 vector",
+        };
+        check::<Cvss>(&[
+            (" CVSS:5.0/AV:N", any, Some(1)),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:X",
+                invalid("SA", "X"),
+                Some(59),
+            ),
+            ("\tCVSS:4.0/AV:N/AV:N", duplicate("AV"), Some(15)),
+            ("CVSS:4.0/AV:N", missing("AC"), None),
+            (
+                "  CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/XX:1",
+                unknown("XX"),
+                Some(47),
+            ),
+            ("CVSS:2.0/AV:N/AC", malformed("AC"), Some(14)),
+            ("   ", malformed(""), Some(3)),
+        ]);
+    }
+
+    #[test]
+    fn messages_name_the_input_the_problem_and_the_offset() {
+        let e = "CVSS:3.1/AV:N/AC:Q".parse::<Cvss>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid CVSS vector \"CVSS:3.1/AV:N/AC:Q\": invalid value \"Q\" for metric AC at byte 14"
+        );
+        let e = "AV:N/AC:L/Au:N/C:P/I:P".parse::<Cvss>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid CVSS vector \"AV:N/AC:L/Au:N/C:P/I:P\": missing mandatory metric A"
+        );
+        assert_eq!(
+            std::mem::size_of::<Result<(), CvssError>>(),
+            std::mem::size_of::<usize>()
+        );
+    }
+
+    const VALID: [&str; 4] = [
+        "AV:N/AC:L/Au:N/C:P/I:P/A:P/E:F/RL:OF",
+        "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N/E:P",
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/CR:H",
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U",
+    ];
+
+    proptest! {
+        /// Valid vectors with a few characters cut out and others (multi-byte among them)
+        /// put in: every error keeps the input and points at a character boundary in it.
+        #[test]
+        fn offsets_are_char_boundaries_of_the_input(
+            vector in prop::sample::select(VALID.to_vec()),
+            at in any::<prop::sample::Index>(),
+            cut in 0usize..4,
+            junk in "[ A-Za-z0-9:/.é€]{0,4}",
+        ) {
+            let at = at.index(vector.len() + 1);
+            let text = format!("{}{junk}{}", &vector[..at], &vector[(at + cut).min(vector.len())..]);
+            if let Err(e) = text.parse::<Cvss>() {
+                prop_assert_eq!(e.input(), text.as_str());
+                if let Some(offset) = e.offset() {
+                    prop_assert!(offset <= text.len(), "{e}");
+                    prop_assert!(text.is_char_boundary(offset), "{e}");
+                    let suffix = format!(" at byte {offset}");
+                    prop_assert!(e.to_string().ends_with(&suffix), "{e}");
+                } else {
+                    prop_assert!(matches!(e.kind(), CvssErrorKind::MissingMetric { .. }), "{e}");
+                }
+            }
+        }
+    }
 }

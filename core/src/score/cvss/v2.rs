@@ -217,12 +217,16 @@ impl std::str::FromStr for CvssV2 {
     type Err = CvssError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let at = super::start(text);
         let trimmed = text.trim();
-        let body = trimmed
-            .strip_prefix("CVSS:2.0/")
-            .or_else(|| trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
-            .unwrap_or(trimmed);
-        let values = super::read_metrics(body, &METRICS, BASE_METRICS)?;
+        let (body, at) = if let Some(body) = trimmed.strip_prefix("CVSS:2.0/") {
+            (body, at + "CVSS:2.0/".len())
+        } else if let Some(body) = trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            (body, at + 1)
+        } else {
+            (trimmed, at)
+        };
+        let values = super::read_metrics(text, body, at, &METRICS, BASE_METRICS)?;
         Ok(CvssV2 { values })
     }
 }
@@ -268,18 +272,21 @@ mod tests {
 
     #[test]
     fn strict_parsing() {
-        use crate::score::cvss::CvssError;
-        let err = |t: &str| t.parse::<CvssV2>().unwrap_err();
-        assert_eq!(err("AV:N/AC:L/Au:N/C:P/I:P"), CvssError::MissingMetric("A"));
-        assert_eq!(
-            err("AV:N/AC:L/Au:N/C:P/I:P/A:P/RL:X"),
-            CvssError::InvalidValue {
-                metric: "RL".into(),
-                value: "X".into()
-            }
-        );
-        assert_eq!(err("AV:N/AV:N"), CvssError::DuplicateMetric("AV".into()));
-        assert_eq!(err("AV:N/XX:1"), CvssError::UnknownMetric("XX".into()));
+        use crate::score::cvss::rejections::{
+            check, duplicate, invalid, malformed, missing, unknown,
+        };
+        check::<CvssV2>(&[
+            ("AV:N/AC:L/Au:N/C:P/I:P", missing("A"), None),
+            (
+                "AV:N/AC:L/Au:N/C:P/I:P/A:P/RL:X",
+                invalid("RL", "X"),
+                Some(27),
+            ),
+            ("AV:N/AV:N", duplicate("AV"), Some(5)),
+            (" (AV:N/XX:1)", unknown("XX"), Some(7)),
+            ("CVSS:2.0/AV:N//", malformed(""), Some(14)),
+            ("", malformed(""), Some(0)),
+        ]);
         assert_eq!(
             v("(AV:N/AC:L/Au:N/C:P/I:P/A:P)"),
             v("CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P")

@@ -1,6 +1,6 @@
 //! CVSS v3.0 and v3.1.
 
-use super::{CvssError, Severity};
+use super::{CvssError, CvssErrorKind, Severity};
 use std::fmt;
 
 /// Which minor version of CVSS v3.
@@ -348,15 +348,24 @@ fn allows(metric: usize, value: u8) -> bool {
 impl std::str::FromStr for CvssV3 {
     type Err = CvssError;
 
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let text = text.trim();
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let at = super::start(input);
+        let text = input.trim();
         let (version, body) = if let Some(body) = text.strip_prefix("CVSS:3.1/") {
             (V3Version::V31, body)
         } else if let Some(body) = text.strip_prefix("CVSS:3.0/") {
             (V3Version::V30, body)
         } else {
-            return Err(CvssError::UnknownVersion(text.to_owned()));
+            return Err(CvssError::new(
+                input,
+                Some(at),
+                CvssErrorKind::UnknownVersion {
+                    expected: "CVSS:3.0/ or CVSS:3.1/",
+                },
+            ));
         };
+        // Offsets of errors count from the start of `input`, where `body` is at `at`.
+        let at = at + "CVSS:3.1/".len();
         let mut values = [None; 22];
         // A byte loop over `metric:value` parts; metric names resolve by a `match`, which
         // compiles to a few comparisons, not a search of the table.
@@ -372,13 +381,19 @@ impl std::str::FromStr for CvssV3 {
                 .iter()
                 .enumerate()
                 .filter(|(_, t)| **t == b'_')
-                .map(|(i, _)| bytes[i]);
-            for (metric, letter) in letters.enumerate() {
+                .map(|(i, _)| i);
+            for (metric, i) in letters.enumerate() {
+                let letter = bytes[i];
                 if !allows(metric, letter) {
-                    return Err(CvssError::InvalidValue {
-                        metric: METRICS[metric].0.to_owned(),
-                        value: char::from(letter).to_string(),
-                    });
+                    let name = METRICS[metric].0;
+                    return Err(CvssError::new(
+                        input,
+                        Some(at + i - name.len() - 1),
+                        CvssErrorKind::InvalidValue {
+                            metric: name.to_owned(),
+                            value: char::from(letter).to_string(),
+                        },
+                    ));
                 }
                 values[metric] = Some(letter);
             }
@@ -391,33 +406,33 @@ impl std::str::FromStr for CvssV3 {
                 .map_or(bytes.len(), |i| start + i);
             let part = &bytes[start..end];
             let text = &body[start..end];
-            start = end + 1;
+            let fail = |kind| CvssError::new(input, Some(at + start), kind);
             let Some(colon) = part.iter().position(|&b| b == b':') else {
-                return Err(CvssError::MalformedPart(text.to_owned()));
+                return Err(fail(CvssErrorKind::MalformedPart {
+                    part: text.to_owned(),
+                }));
             };
             let (metric, value) = (&part[..colon], &part[colon + 1..]);
-            let index = metric_index(metric)
-                .ok_or_else(|| CvssError::UnknownMetric(text[..colon].to_owned()))?;
-            let [letter] = *value else {
-                return Err(CvssError::InvalidValue {
+            let Some(index) = metric_index(metric) else {
+                return Err(fail(CvssErrorKind::UnknownMetric {
                     metric: text[..colon].to_owned(),
-                    value: text[colon + 1..].to_owned(),
-                });
+                }));
             };
-            if !allows(index, letter) {
-                return Err(CvssError::InvalidValue {
+            if !matches!(*value, [letter] if allows(index, letter)) {
+                return Err(fail(CvssErrorKind::InvalidValue {
                     metric: text[..colon].to_owned(),
                     value: text[colon + 1..].to_owned(),
-                });
+                }));
             }
             if values[index].is_some() {
-                return Err(CvssError::DuplicateMetric(text[..colon].to_owned()));
+                return Err(fail(CvssErrorKind::DuplicateMetric {
+                    metric: text[..colon].to_owned(),
+                }));
             }
-            values[index] = Some(letter);
+            values[index] = Some(value[0]);
+            start = end + 1;
         }
-        if let Some(missing) = (0..BASE_METRICS).find(|&i| values[i].is_none()) {
-            return Err(CvssError::MissingMetric(METRICS[missing].0));
-        }
+        super::missing(input, &values, &METRICS, BASE_METRICS)?;
         Ok(CvssV3 { version, values })
     }
 }
@@ -462,28 +477,38 @@ mod tests {
 
     #[test]
     fn strict_parsing_names_the_problem() {
-        let err = |v: &str| v.parse::<CvssV3>().unwrap_err();
-        assert_eq!(
-            err("AV:N/AC:L"),
-            CvssError::UnknownVersion("AV:N/AC:L".into())
-        );
-        assert_eq!(
-            err("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"),
-            CvssError::MissingMetric("A")
-        );
-        assert_eq!(
-            err("CVSS:3.1/AV:N/AV:N"),
-            CvssError::DuplicateMetric("AV".into())
-        );
-        assert_eq!(
-            err("CVSS:3.1/AV:Q"),
-            CvssError::InvalidValue {
-                metric: "AV".into(),
-                value: "Q".into()
-            }
-        );
-        assert_eq!(err("CVSS:3.1/XX:N"), CvssError::UnknownMetric("XX".into()));
-        assert_eq!(err("CVSS:3.1/AV"), CvssError::MalformedPart("AV".into()));
+        use crate::score::cvss::rejections::{
+            check, duplicate, invalid, malformed, missing, unknown,
+        };
+        let prefix = CvssErrorKind::UnknownVersion {
+            expected: "CVSS:3.0/ or CVSS:3.1/",
+        };
+        check::<CvssV3>(&[
+            ("AV:N/AC:L", prefix.clone(), Some(0)),
+            ("  CVSS:3.2/AV:N", prefix, Some(2)),
+            (
+                "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
+                missing("A"),
+                None,
+            ),
+            ("CVSS:3.1/AV:N/AV:N", duplicate("AV"), Some(14)),
+            ("CVSS:3.1/AV:Q", invalid("AV", "Q"), Some(9)),
+            (" CVSS:3.1/AV:N/AC:LL", invalid("AC", "LL"), Some(15)),
+            // The base metrics in order take the fast path; its offsets are those of the parts.
+            (
+                "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:Q/A:H",
+                invalid("I", "Q"),
+                Some(37),
+            ),
+            (
+                "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:Q",
+                invalid("E", "Q"),
+                Some(45),
+            ),
+            ("CVSS:3.1/XX:N", unknown("XX"), Some(9)),
+            ("CVSS:3.1/AV:N/AV", malformed("AV"), Some(14)),
+            ("CVSS:3.1/AV:N/", malformed(""), Some(14)),
+        ]);
     }
 
     #[test]

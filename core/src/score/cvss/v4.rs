@@ -1,7 +1,7 @@
 //! CVSS v4.0: the score from the specification's macrovector lookup (EQ1–EQ6) and the
 //! severity-distance interpolation, as FIRST's reference calculator computes it.
 
-use super::{CvssError, Severity};
+use super::{CvssError, CvssErrorKind, Severity};
 use std::fmt;
 
 /// Metric names in the specification's order, with the values each allows; the first 11
@@ -712,11 +712,18 @@ impl std::str::FromStr for CvssV4 {
     type Err = CvssError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        let body = trimmed
-            .strip_prefix("CVSS:4.0/")
-            .ok_or_else(|| CvssError::UnknownVersion(trimmed.to_owned()))?;
-        let values = super::read_metrics(body, &METRICS, BASE_METRICS)?;
+        let at = super::start(text);
+        let body = text.trim().strip_prefix("CVSS:4.0/").ok_or_else(|| {
+            CvssError::new(
+                text,
+                Some(at),
+                CvssErrorKind::UnknownVersion {
+                    expected: "CVSS:4.0/",
+                },
+            )
+        })?;
+        let values =
+            super::read_metrics(text, body, at + "CVSS:4.0/".len(), &METRICS, BASE_METRICS)?;
         Ok(CvssV4 { values })
     }
 }
