@@ -9,7 +9,7 @@ use crate::handle::{
     self, free_handle, opt_out, try_out, try_ref, try_slice, try_str, Castable, Shared,
 };
 use crate::strings::{exposure_string, put_string};
-use exposure::cpe::{Applicability, Cpe, Normalizer, Relation};
+use exposure::cpe::{Applicability, Binding, Cpe, Normalizer, Relation};
 use std::ffi::c_char;
 
 /// Opaque to C: a CPE name. Immutable; may be shared across threads. Free with
@@ -53,14 +53,11 @@ pub enum exposure_cpe_relation {
     Undefined = 4,
 }
 
-/// Writes a CPE name in one binding.
-type Binder = fn(&Cpe) -> String;
-
-/// The binding numbers of the C ABI and how each writes a name. Values are ABI.
-const BINDINGS: [(exposure_cpe_binding, Binder); 3] = [
-    (exposure_cpe_binding::Fs, Cpe::to_fs),
-    (exposure_cpe_binding::Uri, Cpe::to_uri),
-    (exposure_cpe_binding::Wfn, Cpe::to_wfn),
+/// The binding numbers of the C ABI and the core's bindings. Values are ABI.
+const BINDINGS: [(exposure_cpe_binding, Binding); 3] = [
+    (exposure_cpe_binding::Fs, Binding::Fs),
+    (exposure_cpe_binding::Uri, Binding::Uri),
+    (exposure_cpe_binding::Wfn, Binding::Wfn),
 ];
 
 /// Parses a 2.3 formatted string, a 2.2 URI or WFN text. On success `*out` owns the name.
@@ -93,14 +90,14 @@ pub extern "C" fn exposure_cpe_text(
 ) -> exposure_status {
     guard_result(NO_ERR, || {
         let c = try_ref!(c);
-        let write = enum_arg(
+        let binding = enum_arg(
             &BINDINGS,
             binding,
             exposure_status::CpeBinding,
             "CPE binding",
             "EXPOSURE_CPE_BINDING_",
         )?;
-        write_text!(&write(c), buf, cap, needed)
+        write_text!(&c.to_binding(binding), buf, cap, needed)
     })
 }
 
@@ -249,9 +246,16 @@ mod tests {
     #[test]
     fn binding_numbers_are_the_documented_ones() {
         assert_numbers_unique(&BINDINGS);
+        for binding in Binding::ALL {
+            assert_eq!(
+                BINDINGS.iter().filter(|(_, b)| *b == binding).count(),
+                1,
+                "{binding:?} has one C number"
+            );
+        }
         let cpe = Cpe::parse("cpe:2.3:a:openbsd:openssh:9.6:*:*:*:*:*:*:*").unwrap();
         let binding = |n| {
-            enum_arg(&BINDINGS, n, exposure_status::CpeBinding, "", "").map(|write| write(&cpe))
+            enum_arg(&BINDINGS, n, exposure_status::CpeBinding, "", "").map(|b| cpe.to_binding(b))
         };
         assert_eq!(binding(0).unwrap(), cpe.to_fs());
         assert_eq!(binding(1).unwrap(), cpe.to_uri());

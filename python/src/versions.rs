@@ -1,7 +1,7 @@
 //! `exposure.Version`, `exposure.VersionRange` and `exposure.compare_versions`.
 
 use crate::errors::{into_pyerr, missing_scheme};
-use exposure::range::{parse_range, Range};
+use exposure::range::{is_vers, parse_range, Range};
 use exposure::version::{Scheme, Version};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
@@ -93,7 +93,7 @@ impl PyVersionRange {
     fn new(text: &str, scheme: Option<&str>) -> PyResult<Self> {
         let scheme = match scheme {
             Some(name) => self::scheme(name)?,
-            None if text.trim_start().to_ascii_lowercase().starts_with("vers:") => Scheme::Generic,
+            None if is_vers(text) => Scheme::Generic,
             None => return Err(missing_scheme()),
         };
         parse_range(scheme, text).map(Self).map_err(into_pyerr)

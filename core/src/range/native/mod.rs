@@ -179,8 +179,16 @@ pub(crate) fn version_with(
 }
 
 /// Whether `text` starts with `vers:` (in any case).
-fn is_vers(text: &str) -> bool {
-    text.get(..5)
+/// Whether `text` (after leading white space) is a `vers:` string, which names its own
+/// scheme.
+///
+/// ```
+/// assert!(exposure::range::is_vers(" VERS:npm/<1.0"));
+/// assert!(!exposure::range::is_vers("^1.0"));
+/// ```
+pub fn is_vers(text: &str) -> bool {
+    text.trim_start()
+        .get(..5)
         .is_some_and(|p| p.eq_ignore_ascii_case("vers:"))
 }
 
