@@ -34,8 +34,8 @@ pub struct Criterion {
     pub text: String,
     /// The name, parsed.
     pub cpe: Cpe,
-    /// The version bounds, when there are any.
-    pub bounds: Option<Bounds>,
+    /// The version bounds, when there are any (boxed: most criteria have none).
+    pub bounds: Option<Box<Bounds>>,
     /// NVD's `matchCriteriaId`, when given.
     pub id: Option<String>,
     /// The name with its version ANY, and the range the bounds make, when there are bounds.
@@ -329,7 +329,7 @@ impl Applicability {
             let mut m = serde_json::Map::new();
             m.insert("vulnerable".into(), Json::Bool(c.vulnerable));
             m.insert(name_key.into(), Json::String(c.text.clone()));
-            for (key, _, value) in c.bounds.iter().flat_map(Bounds::parts) {
+            for (key, _, value) in c.bounds.iter().flat_map(|b| b.parts()) {
                 if let Some(value) = value {
                     m.insert(key.into(), Json::String(value.to_owned()));
                 }
@@ -567,12 +567,12 @@ fn criteria(
             let owned = |v: Option<&str>| v.map(str::to_owned);
             (
                 Some((cpe.with(Attribute::Version, Value::Any), range)),
-                Some(Bounds {
+                Some(Box::new(Bounds {
                     start_including: owned(bounds.start_including),
                     start_excluding: owned(bounds.start_excluding),
                     end_including: owned(bounds.end_including),
                     end_excluding: owned(bounds.end_excluding),
-                }),
+                })),
             )
         } else {
             (None, None)

@@ -51,9 +51,10 @@ pub struct SeverityScore {
     pub issuer: Option<String>,
     /// The input the score came from (file path or origin name).
     pub source: String,
-    /// The score as a CVSS vector, parsed the first time it is asked for.
+    /// The score as a CVSS vector, parsed the first time it is asked for (boxed: most scores
+    /// of a knowledge base are never asked for, and an empty cache is one word).
     #[serde(skip)]
-    pub(crate) parsed: Cached<Result<Cvss, CvssError>>,
+    pub(crate) parsed: Cached<Box<Result<Cvss, CvssError>>>,
 }
 
 impl SeverityScore {
@@ -80,7 +81,7 @@ impl SeverityScore {
     pub fn cvss(&self) -> Option<&Result<Cvss, CvssError>> {
         self.kind
             .starts_with("CVSS_")
-            .then(|| self.parsed.get_or_init(|| self.score.parse()))
+            .then(|| &**self.parsed.get_or_init(|| Box::new(self.score.parse())))
     }
 }
 

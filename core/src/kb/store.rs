@@ -91,6 +91,8 @@ pub struct KnowledgeBase {
     applicability: HashMap<AdvisoryIndex, Statement>,
     /// Advisories whose statements name a (vendor, product), lower case.
     by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
+    /// The names of the inputs statements came from, each held once.
+    source_names: std::collections::HashSet<Arc<str>>,
     pub(super) threat: ThreatIntel,
     pub(super) vex: VexStore,
 }
@@ -332,13 +334,24 @@ impl KnowledgeBase {
                 list.push(at);
             }
         }
+        let source = self.source_name(source);
         self.applicability.insert(
             at,
             Statement {
                 applicability: statement,
-                source: source.into(),
+                source,
             },
         );
+    }
+
+    /// The one shared copy of an input's name (thousands of statements come from one feed).
+    fn source_name(&mut self, source: &str) -> Arc<str> {
+        if let Some(known) = self.source_names.get(source) {
+            return Arc::clone(known);
+        }
+        let name: Arc<str> = source.into();
+        self.source_names.insert(Arc::clone(&name));
+        name
     }
 
     /// [`KnowledgeBase::insert`]; with `by_alias` false, only the same id merges (for

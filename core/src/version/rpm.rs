@@ -207,37 +207,28 @@ fn rpmvercmp_walk(a: &[u8], b: &[u8]) -> Ordering {
             j += 1;
             continue;
         }
-        let (Some(_), Some(_)) = (x, y) else { break };
-        (i, j) = match next_runs(a, i, b, j) {
-            Ok(ends) => ends,
-            Err(order) => return order,
-        };
+        let (Some(x), Some(_)) = (x, y) else { break };
+        let digits = x.is_ascii_digit();
+        let (end_a, end_b) = (run_end(a, i, digits), run_end(b, j, digits));
+        if end_b == j {
+            // A digit run is newer than a letter run.
+            return if digits {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        let order = compare_runs(&a[i..end_a], &b[j..end_b], digits);
+        if order != Ordering::Equal {
+            return order;
+        }
+        i = end_a;
+        j = end_b;
     }
     match (i >= a.len(), j >= b.len()) {
         (true, true) => Ordering::Equal,
         (false, _) => Ordering::Greater,
         (true, false) => Ordering::Less,
-    }
-}
-
-/// One step of both walks: compares the run starting at `a[i]` (digits when `a[i]` is a
-/// digit, else letters) with the run of the same kind at `b[j]`. `Err(order)` when the runs
-/// decide (a digit run is newer than a letter run), `Ok(ends)` where the next runs start when
-/// they are equal.
-#[inline]
-fn next_runs(a: &[u8], i: usize, b: &[u8], j: usize) -> Result<(usize, usize), Ordering> {
-    let digits = a[i].is_ascii_digit();
-    let (end_a, end_b) = (run_end(a, i, digits), run_end(b, j, digits));
-    if end_b == j {
-        return Err(if digits {
-            Ordering::Greater
-        } else {
-            Ordering::Less
-        });
-    }
-    match compare_runs(&a[i..end_a], &b[j..end_b], digits) {
-        Ordering::Equal => Ok((end_a, end_b)),
-        order => Err(order),
     }
 }
 
@@ -262,10 +253,21 @@ pub(crate) fn alpm_vercmp(a: &[u8], b: &[u8]) -> Ordering {
         if i - seg_a != j - seg_b {
             return (i - seg_a).cmp(&(j - seg_b));
         }
-        (i, j) = match next_runs(a, i, b, j) {
-            Ok(ends) => ends,
-            Err(order) => return order,
-        };
+        let digits = a[i].is_ascii_digit();
+        let (end_a, end_b) = (run_end(a, i, digits), run_end(b, j, digits));
+        if end_b == j {
+            return if digits {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+        }
+        let order = compare_runs(&a[i..end_a], &b[j..end_b], digits);
+        if order != Ordering::Equal {
+            return order;
+        }
+        i = end_a;
+        j = end_b;
         seg_a = i;
         seg_b = j;
     }
