@@ -129,20 +129,26 @@ fn error(whole: &str, part: &str, at: usize, kind: PurlErrorKind) -> PurlError {
 
 /// Percent-decodes `input`, a slice of `whole`.
 fn decode(input: &str, whole: &str) -> Result<String, PurlError> {
-    let bad = |at: usize| {
+    percent_decode(input).map_err(|at| {
         let found = input[at..].chars().take(3).collect();
         error(whole, input, at, PurlErrorKind::BadEncoding { found })
-    };
-    let bytes = input.as_bytes();
+    })
+}
+
+/// Percent-decodes `text` (each `%XX` one byte) into UTF-8; on failure, the byte offset in
+/// `text` of the escape (or character) where decoding broke. Shared by package URLs and
+/// `vers:` strings, which encode alike.
+pub(crate) fn percent_decode(text: &str) -> Result<String, usize> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let byte = input
+            let byte = text
                 .get(i + 1..i + 3)
                 .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
                 .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                .ok_or_else(|| bad(i))?;
+                .ok_or(i)?;
             out.push(byte);
             i += 3;
         } else {
@@ -150,12 +156,8 @@ fn decode(input: &str, whole: &str) -> Result<String, PurlError> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|e| {
-        bad(crate::span::before_decoding(
-            input,
-            e.utf8_error().valid_up_to(),
-        ))
-    })
+    String::from_utf8(out)
+        .map_err(|e| crate::span::before_decoding(text, e.utf8_error().valid_up_to()))
 }
 
 impl std::str::FromStr for Purl {

@@ -421,6 +421,36 @@ impl Advisory {
         ranked.into_iter().map(|(_, s)| s)
     }
 
+    /// The advisory of one CVE record (NVD, CVE 5): its description (whose first sentence is
+    /// the summary), weaknesses, scores and publication date; a rejected CVE is withdrawn,
+    /// so it never produces findings. Affected packages are added by the reader.
+    #[allow(clippy::too_many_arguments)] // the fields of a CVE record, in order
+    pub(crate) fn cve_record(
+        id: String,
+        details: Option<String>,
+        cwes: Vec<String>,
+        severity: Vec<SeverityScore>,
+        published: Option<String>,
+        rejected: bool,
+        origin: &str,
+    ) -> Advisory {
+        Advisory {
+            summary: details.as_deref().map(first_sentence),
+            id,
+            aliases: Vec::new(),
+            related: Vec::new(),
+            details,
+            cwes,
+            withdrawn: rejected.then(|| published.clone().unwrap_or_default()),
+            published,
+            severity,
+            severity_label: None,
+            affected: Vec::new(),
+            source: origin.to_owned(),
+            sources: vec![origin.to_owned()],
+        }
+    }
+
     /// Merges another statement of the same vulnerability (same id, or an id or alias this
     /// one already carries) into this one. Facts from `other`'s source replace this
     /// advisory's earlier facts from that same source (a feed loaded again is an update, not

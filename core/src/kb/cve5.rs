@@ -328,26 +328,17 @@ pub(crate) fn parse(
         }
     };
     report.records_loaded += 1;
-    let summary = details.as_deref().map(super::advisory::first_sentence);
-    Some((
-        Advisory {
-            id,
-            aliases: Vec::new(),
-            related: Vec::new(),
-            summary,
-            details,
-            cwes,
-            withdrawn: (state.as_deref() == Some("REJECTED"))
-                .then(|| published.clone().unwrap_or_default()),
-            published,
-            severity,
-            severity_label: None,
-            affected,
-            source: origin.to_owned(),
-            sources: vec![origin.to_owned()],
-        },
-        applicability,
-    ))
+    let mut advisory = Advisory::cve_record(
+        id,
+        details,
+        cwes,
+        severity,
+        published,
+        state.as_deref() == Some("REJECTED"),
+        origin,
+    );
+    advisory.affected = affected;
+    Some((advisory, applicability))
 }
 
 /// A field that names something: trimmed, `None` when empty or `n/a`.

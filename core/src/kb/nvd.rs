@@ -339,7 +339,7 @@ fn record_v1(
         .as_deref()
         .is_some_and(|d| d.starts_with("** REJECT **"));
     Ok(NvdRecord {
-        advisory: advisory(
+        advisory: Advisory::cve_record(
             id,
             details,
             cwes,
@@ -412,7 +412,7 @@ fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRe
         .cisa_exploit_add
         .map(|added| (added, body.cisa_action_due.unwrap_or_default()));
     Ok(NvdRecord {
-        advisory: advisory(
+        advisory: Advisory::cve_record(
             id,
             details,
             cwes,
@@ -424,32 +424,4 @@ fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRe
         applicability,
         kev,
     })
-}
-
-fn advisory(
-    id: String,
-    details: Option<String>,
-    cwes: Vec<String>,
-    severity: Vec<SeverityScore>,
-    published: Option<String>,
-    rejected: bool,
-    origin: &str,
-) -> Advisory {
-    let summary = details.as_deref().map(super::advisory::first_sentence);
-    Advisory {
-        id,
-        aliases: Vec::new(),
-        related: Vec::new(),
-        summary,
-        details,
-        cwes,
-        // A rejected CVE is withdrawn: it never produces findings.
-        withdrawn: rejected.then(|| published.clone().unwrap_or_default()),
-        published,
-        severity,
-        severity_label: None,
-        affected: Vec::new(),
-        source: origin.to_owned(),
-        sources: vec![origin.to_owned()],
-    }
 }

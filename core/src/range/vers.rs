@@ -188,34 +188,11 @@ pub struct Vers {
 
 /// Percent-decodes a version; a bad escape fails at its `%`.
 fn decode(text: &str) -> Result<String, Fail> {
-    let bad = |at| {
+    crate::purl::percent_decode(text).map_err(|at| {
         (
             at,
             VersErrorKind::NonCanonical("invalid percent-encoding in version"),
         )
-    };
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let byte = text
-                .get(i + 1..i + 3)
-                .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                .ok_or_else(|| bad(i))?;
-            out.push(byte);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|e| {
-        bad(crate::span::before_decoding(
-            text,
-            e.utf8_error().valid_up_to(),
-        ))
     })
 }
 

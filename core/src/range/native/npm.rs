@@ -138,11 +138,19 @@ impl Builder<'_> {
                 // includePrerelease: every partial bound takes the `-0` pre-release.
                 self.push(op, &format!("{major}.{minor_n}.0-0"))
             }
-            (None, None) => {
+            (None, minor) => self.partial(major, minor),
+        }
+    }
+
+    /// The versions a partial version stands for, pre-releases included: `M` is
+    /// `>=M.0.0-0 <(M+1).0.0-0`, `M.m` is `>=M.m.0-0 <M.(m+1).0-0`.
+    fn partial(&mut self, major: u64, minor: Option<u64>) -> Result<(), Fail> {
+        match minor {
+            None => {
                 self.push(Op::Ge, &format!("{major}.0.0-0"))?;
                 self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
             }
-            (None, Some(minor)) => {
+            Some(minor) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
                 self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))
             }
@@ -155,14 +163,7 @@ impl Builder<'_> {
         match (p.minor, p.patch) {
             // includePrerelease: a partial lower bound takes `-0` (`~2.3` is
             // `>=2.3.0-0 <2.4.0-0`, as node-semver's Range prints it).
-            (None, _) => {
-                self.push(Op::Ge, &format!("{major}.0.0-0"))?;
-                self.push(Op::Lt, &format!("{}.0.0-0", next(major)))
-            }
-            (Some(minor), None) => {
-                self.push(Op::Ge, &format!("{major}.{minor}.0-0"))?;
-                self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))
-            }
+            (minor, None) | (minor @ None, Some(_)) => self.partial(major, minor),
             (Some(minor), Some(patch)) => {
                 self.push(Op::Ge, &format!("{major}.{minor}.{patch}{}", p.rest))?;
                 self.push(Op::Lt, &format!("{major}.{}.0-0", next(minor)))

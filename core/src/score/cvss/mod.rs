@@ -447,6 +447,17 @@ fn missing<T, const N: usize>(
 /// Rounds to one decimal, to nearest with halves away from zero: how NVD rounds the sub-scores
 /// it publishes (checked against every v2 and v3 metric of its 2017 feed in
 /// `core/tests/cvss_vectors.rs`).
+/// Half-up rounding to one decimal of the exact value, robust to floating-point error (the
+/// v2 and v4 references round exact decimals: `6.45` is `6.5` even when the float is
+/// 6.4499999…).
+fn round_half_up(x: f64) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let scaled = (x * 100_000.0).round() as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
+    tenths / 10.0
+}
+
 fn round_to_tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }

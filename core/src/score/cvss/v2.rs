@@ -41,16 +41,6 @@ pub struct CvssV2 {
     values: [Option<u8>; 14],
 }
 
-/// Half-up rounding to one decimal, robust to floating-point error (the reference rounds
-/// exact decimals: `6.45` is `6.5` even when the float is 6.4499999…).
-fn round_1(x: f64) -> f64 {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let scaled = (x * 100_000.0).round() as i64;
-    #[allow(clippy::cast_precision_loss)]
-    let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
-    tenths / 10.0
-}
-
 impl CvssV2 {
     fn value(&self, metric: usize) -> &'static str {
         let (_, allowed) = METRICS[metric];
@@ -95,7 +85,7 @@ impl CvssV2 {
     fn score_with_impact(&self, impact: f64) -> f64 {
         let f = if impact == 0.0 { 0.0 } else { 1.176 };
         // `+ 0.0` turns the -0.0 of a zero impact into 0.0.
-        round_1(((0.6 * impact) + (0.4 * self.exploitability()) - 1.5) * f) + 0.0
+        super::round_half_up(((0.6 * impact) + (0.4 * self.exploitability()) - 1.5) * f) + 0.0
     }
 
     fn temporal_factor(&self) -> f64 {
@@ -140,7 +130,7 @@ impl CvssV2 {
 
     /// The temporal score (the base score when no temporal metric is given).
     pub fn temporal_score(&self) -> f64 {
-        round_1(self.base_score() * self.temporal_factor()).max(0.0)
+        super::round_half_up(self.base_score() * self.temporal_factor()).max(0.0)
     }
 
     /// The environmental score: the temporal score recomputed with the impact adjusted by
@@ -154,7 +144,7 @@ impl CvssV2 {
                     * (1.0 - self.impact_of(5) * self.requirement(13))))
         .min(10.0);
         let adjusted_temporal =
-            round_1(self.score_with_impact(adjusted_impact) * self.temporal_factor());
+            super::round_half_up(self.score_with_impact(adjusted_impact) * self.temporal_factor());
         let cdp = match self.value(9) {
             "L" => 0.1,
             "LM" => 0.3,
@@ -168,7 +158,7 @@ impl CvssV2 {
             "M" => 0.75,
             _ => 1.0,
         };
-        round_1((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td).max(0.0)
+        super::round_half_up((adjusted_temporal + (10.0 - adjusted_temporal) * cdp) * td).max(0.0)
     }
 
     /// Whether a metric is given with a value other than `ND` (not defined).

@@ -452,15 +452,6 @@ fn level(metric: &str, value: &str) -> f64 {
         .map_or(0.0, |(_, step)| *step)
 }
 
-/// Half-up rounding to one decimal of the exact value, robust to floating-point error.
-fn round_1(x: f64) -> f64 {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let scaled = (x * 100_000.0).round() as i64;
-    #[allow(clippy::cast_precision_loss)]
-    let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
-    tenths / 10.0
-}
-
 impl CvssV4 {
     fn given(&self, metric: usize) -> Option<&'static str> {
         self.values[metric].map(|i| METRICS[metric].1[usize::from(i)])
@@ -573,7 +564,7 @@ impl CvssV4 {
     /// decimals first, then half up), which is the `cvss` package's answer; the vectors
     /// where FIRST's float rounding differs are listed in `core/tests/cvss_vectors.rs`.
     pub fn score(&self) -> f64 {
-        round_1(self.unrounded())
+        super::round_half_up(self.unrounded())
     }
 
     /// The score before rounding.
