@@ -237,29 +237,18 @@ impl Builder<'_> {
         }
         let mut lower: Option<(Version, bool)> = None;
         let mut upper: Option<(Version, bool)> = None;
-        let tighter_lower = |current: &Option<(Version, bool)>,
-                             v: &Version,
-                             inclusive: bool|
+        // Whether `v` bounds tighter than `current` on the side where `further` is the
+        // order of a tighter version (Greater for lower bounds, Less for upper ones).
+        let tighter = |current: &Option<(Version, bool)>,
+                       v: &Version,
+                       inclusive: bool,
+                       further: std::cmp::Ordering|
          -> Result<bool, Fail> {
             Ok(match current {
                 None => true,
                 Some((c, ci)) => match v.try_cmp(c)? {
-                    std::cmp::Ordering::Greater => true,
                     std::cmp::Ordering::Equal => *ci && !inclusive,
-                    std::cmp::Ordering::Less => false,
-                },
-            })
-        };
-        let tighter_upper = |current: &Option<(Version, bool)>,
-                             v: &Version,
-                             inclusive: bool|
-         -> Result<bool, Fail> {
-            Ok(match current {
-                None => true,
-                Some((c, ci)) => match v.try_cmp(c)? {
-                    std::cmp::Ordering::Less => true,
-                    std::cmp::Ordering::Equal => *ci && !inclusive,
-                    std::cmp::Ordering::Greater => false,
+                    order => order == further,
                 },
             })
         };
@@ -272,12 +261,12 @@ impl Builder<'_> {
                 Op::Eq => (Some(true), Some(true)),
             };
             if let Some(inclusive) = lo {
-                if tighter_lower(&lower, &v, inclusive)? {
+                if tighter(&lower, &v, inclusive, std::cmp::Ordering::Greater)? {
                     lower = Some((v.clone(), inclusive));
                 }
             }
             if let Some(inclusive) = hi {
-                if tighter_upper(&upper, &v, inclusive)? {
+                if tighter(&upper, &v, inclusive, std::cmp::Ordering::Less)? {
                     upper = Some((v, inclusive));
                 }
             }
