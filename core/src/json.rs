@@ -29,6 +29,11 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(
     value: &'de Value,
     path: &str,
 ) -> Result<T, FieldError> {
+    // Most records read: the plain deserializer first, the path-tracking one (slower) only
+    // to name the field of a record that does not.
+    if let Ok(read) = T::deserialize(value) {
+        return Ok(read);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut at = path.to_owned();
         for segment in e.path() {

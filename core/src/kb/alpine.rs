@@ -72,7 +72,8 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
             }
         };
         for fixed in secfixes.map.keys() {
-            let field = secfixes.child_path(fixed);
+            // Paths are made only for problems (a secdb file holds thousands of statements).
+            let field = || secfixes.child_path(fixed);
             let ids = match secfixes.opt_array(fixed) {
                 Ok(ids) => ids,
                 Err(e) => {
@@ -81,12 +82,13 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                 }
             };
             for (i, statement) in ids.iter().enumerate() {
-                let statement = match json::read::<String>(statement, &format!("{field}[{i}]")) {
-                    Ok(statement) => statement,
-                    Err(e) => {
-                        skip(report, Some(name), e);
-                        continue;
-                    }
+                let Some(statement) = statement.as_str() else {
+                    let e = FieldError {
+                        path: format!("{}[{i}]", field()),
+                        message: format!("expected a string, found {}", json::type_name(statement)),
+                    };
+                    skip(report, Some(name), e);
+                    continue;
                 };
                 report.records_read += 1;
                 // An entry may name several ids (`CVE-2021-1 GHSA-…`); the CVE is the id.
@@ -100,7 +102,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     report.problem(Problem::new(
                         origin,
                         Some(name),
-                        &format!("{field}[{i}]"),
+                        &format!("{}[{i}]", field()),
                         "names no vulnerability id",
                         Consequence::Skipped,
                     ));
@@ -119,7 +121,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     report.problem(Problem::new(
                         origin,
                         Some(id),
-                        &field,
+                        &field(),
                         reason.clone(),
                         Consequence::PartlyUsed,
                     ));

@@ -334,7 +334,7 @@ fn alpine_statements_of_the_wrong_type_are_skipped_naming_their_path() {
         "main.json",
         (2, 3),
         &[
-            "main.json: record curl: packages[0].pkg.secfixes.8.4.0-r0[1]: invalid type: integer `38546`, expected a string (skipped)",
+            "main.json: record curl: packages[0].pkg.secfixes.8.4.0-r0[1]: expected a string, found a number (skipped)",
             "main.json: record zlib: packages[1].pkg.secfixes.1.2.12-r2: expected an array, found a string (skipped)",
             "main.json: packages[2].pkg.name: expected a string, found an array (skipped)",
         ],
