@@ -287,14 +287,13 @@ impl KnowledgeBase {
         if let Some((added, due)) = &record.kev {
             self.threat.note_nvd_kev(&record.advisory.id, added, due);
         }
+        let Some(statement) = record.applicability else {
+            return self.insert_with(record.advisory, by_alias);
+        };
         let id = record.advisory.id.clone();
-        let source = statement_source
-            .unwrap_or(&record.advisory.source)
-            .to_owned();
+        let source = self.source_name(statement_source.unwrap_or(&record.advisory.source));
         let merged = self.insert_with(record.advisory, by_alias);
-        if let Some(statement) = record.applicability {
-            self.set_applicability(&id, statement, &source);
-        }
+        self.set_applicability(&id, statement, source);
         merged
     }
 
@@ -306,18 +305,18 @@ impl KnowledgeBase {
         statement: Option<Applicability>,
     ) -> bool {
         let id = advisory.id.clone();
-        let source = advisory.source.clone();
+        let source = self.source_name(&advisory.source);
         let merged = self.insert(advisory);
         if let Some(statement) = statement {
             if self.applicability(&id).is_none() {
-                self.set_applicability(&id, statement, &source);
+                self.set_applicability(&id, statement, source);
             }
         }
         merged
     }
 
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
-    fn set_applicability(&mut self, id: &str, statement: Applicability, source: &str) {
+    fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
         let Some(&at) = self.by_id.get(id) else {
             return;
         };
@@ -334,7 +333,6 @@ impl KnowledgeBase {
                 list.push(at);
             }
         }
-        let source = self.source_name(source);
         self.applicability.insert(
             at,
             Statement {
