@@ -115,6 +115,7 @@ pub(crate) enum Run<'a> {
 }
 
 /// The runs of `text`, in order: what RubyGems, Composer and vendor versions split into.
+#[inline]
 pub(crate) fn runs(text: &str) -> impl Iterator<Item = Run<'_>> {
     let bytes = text.as_bytes();
     let mut at = 0;
