@@ -219,7 +219,7 @@ fn cvss_line(line: &str) -> Result<String, String> {
 
 fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>) -> ExitCode {
     exit_code(scheme_arg(args).map(|scheme| {
-        let stdin = std::io::stdin().lock();
+        let stdin = std::io::BufReader::new(std::io::stdin().lock());
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
         batch::run(stdin, stdout, |line| handle(scheme, line))
     }))
@@ -227,7 +227,7 @@ fn run_batch(args: &[String], handle: fn(Scheme, &str) -> Result<String, String>
 
 /// Runs a batch mode that takes no per-line argument.
 fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> std::io::Result<()> {
-    let stdin = std::io::stdin().lock();
+    let stdin = std::io::BufReader::new(std::io::stdin().lock());
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     batch::run(stdin, stdout, handle)
 }
