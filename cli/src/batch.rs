@@ -51,13 +51,14 @@ pub(crate) fn run<R: Read>(
 /// A message on one line (white space for line breaks and tabs), cut to at most
 /// [`MESSAGE_LIMIT`] bytes at a character boundary, saying how long it was when cut.
 fn one_line(message: &str) -> String {
+    use std::fmt::Write as _;
     let mut end = message.len().min(MESSAGE_LIMIT);
     while !message.is_char_boundary(end) {
         end -= 1;
     }
     let mut out = message[..end].replace(['\n', '\r', '\t'], " ");
     if end < message.len() {
-        out.push_str(&format!("… ({} bytes)", message.len()));
+        let _ = write!(out, "… ({} bytes)", message.len());
     }
     out
 }
