@@ -326,6 +326,16 @@ pub(crate) fn missing_scheme() -> PyErr {
     )
 }
 
+/// An engine whose load panicked inside the library: it may be half filled, so it answers
+/// nothing more.
+pub(crate) fn poisoned_engine() -> PyErr {
+    plain::<ExposureError>(
+        "the engine is unusable: a load failed inside the library and may have left it half filled"
+            .to_owned(),
+        "poisoned",
+    )
+}
+
 /// A CPE attribute name that is not one of the eleven.
 pub(crate) fn unknown_attribute(name: &str) -> PyErr {
     let message = format!("unknown attribute {name:?}");

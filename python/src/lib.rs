@@ -11,11 +11,50 @@ use convert::to_python;
 use errors::into_pyerr;
 use pyo3::prelude::*;
 use std::path::PathBuf;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// A knowledge base and model parameters that assess inventories.
-#[pyclass(module = "exposure", name = "Engine")]
+/// A knowledge base and model parameters that assess inventories. Safe to share between
+/// threads: loading waits for running assessments to finish and assessments wait for a
+/// running load (the GIL is released while waiting), never an error.
+#[pyclass(frozen, module = "exposure", name = "Engine")]
 struct PyEngine {
-    inner: exposure::Engine,
+    inner: RwLock<exposure::Engine>,
+}
+
+impl PyEngine {
+    fn over(engine: exposure::Engine) -> Self {
+        Self {
+            inner: RwLock::new(engine),
+        }
+    }
+
+    /// The engine for reading, waiting for a load in progress. A load that panicked leaves
+    /// a knowledge base it may have half filled: an error, never a silent partial answer.
+    fn read(&self) -> PyResult<RwLockReadGuard<'_, exposure::Engine>> {
+        self.inner.read().map_err(|_| errors::poisoned_engine())
+    }
+
+    fn write(&self) -> PyResult<RwLockWriteGuard<'_, exposure::Engine>> {
+        self.inner.write().map_err(|_| errors::poisoned_engine())
+    }
+
+    /// Runs `body` on the engine for reading with the GIL released.
+    fn reading<T: Send>(
+        &self,
+        py: Python<'_>,
+        body: impl FnOnce(&exposure::Engine) -> T + Send,
+    ) -> PyResult<T> {
+        py.detach(|| self.read().map(|engine| body(&engine)))
+    }
+
+    /// Runs `body` on the engine for writing with the GIL released.
+    fn writing<T: Send>(
+        &self,
+        py: Python<'_>,
+        body: impl FnOnce(&mut exposure::Engine) -> T + Send,
+    ) -> PyResult<T> {
+        py.detach(|| self.write().map(|mut engine| body(&mut engine)))
+    }
 }
 
 #[pymethods]
@@ -23,27 +62,23 @@ impl PyEngine {
     /// An engine with an empty knowledge base.
     #[new]
     fn new() -> Self {
-        Self {
-            inner: exposure::Engine::default(),
-        }
+        Self::over(exposure::Engine::default())
     }
 
     /// An engine over the embedded demo knowledge base.
     #[staticmethod]
     fn demo() -> Self {
-        Self {
-            inner: exposure::Engine::demo(),
-        }
+        Self::over(exposure::Engine::demo())
     }
 
     /// Number of advisories loaded.
     #[getter]
-    fn advisory_count(&self) -> usize {
-        self.inner.kb().len()
+    fn advisory_count(&self, py: Python<'_>) -> PyResult<usize> {
+        self.reading(py, |engine| engine.kb().len())
     }
 
     /// The same as `load` (kept from when only OSV was read).
-    fn load_osv(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+    fn load_osv(&self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
         self.load(py, path)
     }
 
@@ -52,9 +87,10 @@ impl PyEngine {
     /// archives), Alpine secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX,
     /// CSAF). Returns the load report as a dict. The GIL is released while loading.
     #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
-    fn load(&mut self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
-        let kb = self.inner.kb_mut();
-        let report = py.detach(|| kb.load_path(&path)).map_err(into_pyerr)?;
+    fn load(&self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+        let report = self
+            .writing(py, |engine| engine.kb_mut().load_path(&path))?
+            .map_err(into_pyerr)?;
         to_python(py, &report)
     }
 
@@ -62,16 +98,18 @@ impl PyEngine {
     /// `exposure assess --kb`) read much faster than the feeds. The GIL is released.
     #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        let kb = self.inner.kb();
-        py.detach(|| kb.save_snapshot(&path))
+        self.reading(py, |engine| engine.kb().save_snapshot(&path))?
             .map_err(|source| into_pyerr(exposure::kb::KbError::Snapshot { path, source }))
     }
 
     /// Loads OSV advisories from JSON text (one record or a list); returns the load report.
     #[pyo3(signature = (text, origin = "<string>"))]
-    fn load_osv_json(&mut self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Py<PyAny>> {
-        let kb = self.inner.kb_mut();
-        let report = py.detach(|| kb.load_text_as(exposure::kb::Format::OsvJson, text, origin));
+    fn load_osv_json(&self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Py<PyAny>> {
+        let report = self.writing(py, |engine| {
+            engine
+                .kb_mut()
+                .load_text_as(exposure::kb::Format::OsvJson, text, origin)
+        })?;
         to_python(py, &report)
     }
 
@@ -90,8 +128,7 @@ impl PyEngine {
         cpe_dictionary: Option<PathBuf>,
     ) -> PyResult<Assessment> {
         let inputs = inputs(None, Some(path), false, distro, os_release, cpe_dictionary)?;
-        let engine = &self.inner;
-        py.detach(|| inputs.assess_on(engine, &|_, _| {}))
+        self.reading(py, |engine| inputs.assess_on(engine, &|_, _| {}))?
             .map(Assessment)
             .map_err(into_pyerr)
     }
@@ -99,20 +136,20 @@ impl PyEngine {
     /// Assesses an inventory given as JSON text.
     #[pyo3(signature = (text, origin = "<string>"))]
     fn assess_json(&self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Assessment> {
-        let engine = &self.inner;
-        py.detach(|| engine.assess_text(text, origin))
+        self.reading(py, |engine| engine.assess_text(text, origin))?
             .map(Assessment)
             .map_err(into_pyerr)
     }
 
     /// Assesses the embedded demo fleet.
-    fn assess_demo_fleet(&self, py: Python<'_>) -> Assessment {
-        let engine = &self.inner;
-        Assessment(py.detach(|| engine.assess(&exposure::demo::fleet())))
+    fn assess_demo_fleet(&self, py: Python<'_>) -> PyResult<Assessment> {
+        self.reading(py, |engine| {
+            Assessment(engine.assess(&exposure::demo::fleet()))
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("Engine(advisories={})", self.inner.kb().len())
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("Engine(advisories={})", self.advisory_count(py)?))
     }
 }
 

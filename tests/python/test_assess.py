@@ -161,3 +161,48 @@ def test_snapshot_save_and_load_give_the_same_assessment(tmp_path):
     damaged.write_bytes(snapshot.read_bytes()[:-3])
     with pytest.raises(exposure.KnowledgeBaseError, match="snapshot truncated"):
         exposure.Engine().load(damaged)
+
+
+def test_one_engine_loads_and_assesses_from_several_threads(tmp_path):
+    """Loading while another thread assesses waits instead of raising `Already borrowed`."""
+    import threading
+
+    records = [
+        {
+            "id": f"GHSA-test-{i:04d}",
+            "affected": [
+                {
+                    "package": {"ecosystem": "npm", "name": f"pkg-{i}"},
+                    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}],
+                }
+            ],
+        }
+        for i in range(2000)
+    ]
+    feed = tmp_path / "many.json"
+    feed.write_text(json.dumps(records))
+    engine = exposure.Engine.demo()
+    errors = []
+
+    def loading():
+        try:
+            for _ in range(10):
+                engine.load(feed)
+        except BaseException as e:  # noqa: BLE001 - the test reports any failure
+            errors.append(e)
+
+    def assessing():
+        try:
+            for _ in range(200):
+                assert engine.assess_demo_fleet().score > 0
+                assert engine.advisory_count >= 10
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=loading)] + [threading.Thread(target=assessing) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert engine.advisory_count == 10 + 2000
