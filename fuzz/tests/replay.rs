@@ -51,3 +51,18 @@ fn cpe_parse_inputs() {
 fn cvss_parse_inputs() {
     replay("cvss_parse", exposure_fuzz::cvss_parse, 29); // 29 seeds
 }
+
+#[test]
+fn kb_reader_inputs() {
+    replay("kb_reader", exposure_fuzz::kb_reader, 5); // 5 seeds
+}
+
+#[test]
+fn snapshot_payload_inputs() {
+    replay("snapshot_payload", exposure_fuzz::snapshot_payload, 1); // 1 seed
+}
+
+#[test]
+fn batch_lines_inputs() {
+    replay("batch_lines", exposure_fuzz::batch_lines, 2); // 2 seeds
+}
