@@ -375,6 +375,7 @@ fn inputs(
         demo,
         distro,
         cpe_dictionary,
+        ..Default::default()
     })
 }
 

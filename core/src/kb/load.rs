@@ -7,7 +7,7 @@
 
 use super::store::KnowledgeBase;
 use super::{alpine, csaf, cve5, nvd, osv, snapshot, vex, SnapshotError, ThreatIntel};
-use crate::files::{self, InputError};
+use crate::files::{self, Bounded, InputError, Limits};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -180,8 +180,15 @@ enum Member {
     Broken(Problem),
 }
 
-/// Every document member of a zip or tar archive, in archive order, to `visit`.
-fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dyn FnMut(Member)) {
+/// Every document member of a zip or tar archive, in archive order, to `visit`; a member that
+/// holds more than `limits` allow once decompressed is unreadable.
+fn walk_archive(
+    container: Container,
+    bytes: &[u8],
+    origin: &str,
+    limits: Limits,
+    visit: &mut dyn FnMut(Member),
+) {
     let broken = |message: String, field: &str| {
         Member::Broken(Problem::new(
             origin,
@@ -193,11 +200,11 @@ fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dy
     };
     let read = |name: String, reader: &mut dyn Read| {
         let mut text = String::new();
-        match reader.read_to_string(&mut text) {
+        match limits.bound(reader, &name).read_to_string(&mut text) {
             Ok(_) => Member::Document { name, text },
             Err(e) => Member::Unreadable {
                 name,
-                error: e.to_string(),
+                error: InputError::from(e).to_string(),
             },
         }
     };
@@ -246,6 +253,27 @@ fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dy
 }
 
 impl KnowledgeBase {
+    /// Sets how much one input may hold when this knowledge base loads it (the default is
+    /// [`Limits::default`]): every file, stream, document and archive member loaded after.
+    ///
+    /// ```
+    /// use exposure::{files::Limits, kb::KnowledgeBase};
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.set_limits(Limits { input_bytes: 16 });
+    /// let report = kb.load_text(r#"{"id": "GO-2022-0493", "aliases": ["CVE-2022-29526"]}"#, "go.json");
+    /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
+    /// assert!(report.problems[0].message.contains("more than 16 bytes"));
+    /// assert_eq!(kb.limits(), Limits { input_bytes: 16 });
+    /// ```
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// How much one input may hold when this knowledge base loads it.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Loads any input this knowledge base reads, told apart by content (gzip undone):
     /// - an NVD JSON 1.1 feed or API 2.0 response (streamed);
     /// - a CVE JSON 5 record;
@@ -259,12 +287,15 @@ impl KnowledgeBase {
     /// - a directory: every `.json`, `.yaml`, `.yml`, `.csv`, `.zip`, `.tar`, `.tgz` and
     ///   `.gz` file below it, in sorted order (so merging is deterministic).
     ///
-    /// A member or file that cannot be read is a problem in the report; a path that cannot be
-    /// read at all is an error.
+    /// Every input and archive member is read up to the [limits](Self::set_limits): one that
+    /// holds more once decompressed is an [`InputError::TooLarge`], and binary data (a NUL
+    /// byte in the first kilobytes of what is not an archive or snapshot) is rejected from
+    /// its head. A member or file that cannot be read is a problem in the report; a path that
+    /// cannot be read at all is an error.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
         let origin = path.display().to_string();
         if !path.is_dir() {
-            let reader = files::open(path).map_err(|e| KbError::input(&origin, e))?;
+            let reader = files::open_unbounded(path).map_err(|e| KbError::input(&origin, e))?;
             return self.load_reader(reader, &origin);
         }
         let mut report = LoadReport::default();
@@ -286,7 +317,9 @@ impl KnowledgeBase {
     /// Loads one input from a reader (its gzip already undone, see
     /// [`files::open`](crate::files::open)): an NVD feed is read record by record; anything
     /// else is read whole and told apart as [`KnowledgeBase::load_path`] tells files apart.
-    /// `origin` names the input in problems.
+    /// At most the [limit](Self::set_limits) is read: an input that holds more is an
+    /// [`InputError::TooLarge`] and leaves nothing in the knowledge base. `origin` names the
+    /// input in problems.
     ///
     /// ```
     /// use exposure::kb::KnowledgeBase;
@@ -298,18 +331,25 @@ impl KnowledgeBase {
     /// ```
     pub fn load_reader(
         &mut self,
-        mut reader: impl BufRead,
+        reader: impl BufRead,
         origin: &str,
     ) -> Result<LoadReport, KbError> {
+        let mut reader = self.limits.bound(reader, origin);
         let head = reader.fill_buf().map_err(|e| KbError::input(origin, e))?;
-        if nvd::recognizes(&String::from_utf8_lossy(&head[..head.len().min(4096)])) {
-            return Ok(self.load_nvd(reader, origin));
+        if nvd::recognizes(&String::from_utf8_lossy(
+            &head[..head.len().min(files::HEAD)],
+        )) {
+            return self.load_nvd(reader, origin);
         }
-        let mut bytes = Vec::new();
+        let mut bytes = files::read_head(&mut reader).map_err(|e| KbError::input(origin, e))?;
+        let container = Container::sniff(&bytes);
+        if container.is_none() {
+            files::head_text(&bytes).map_err(|e| KbError::input(origin, e))?;
+        }
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| KbError::input(origin, e))?;
-        match Container::sniff(&bytes) {
+        match container {
             Some(Container::Snapshot) => {
                 let other =
                     KnowledgeBase::from_snapshot(&bytes).map_err(|e| KbError::Snapshot {
@@ -328,14 +368,23 @@ impl KnowledgeBase {
             }
             Some(container) => {
                 let mut report = LoadReport::default();
-                walk_archive(container, &bytes, origin, &mut |member| match member {
-                    Member::Document { name, text } => report.absorb(self.load_text(&text, &name)),
-                    Member::Unreadable { name, error } => {
-                        report.files += 1;
-                        report.problem(Problem::skipped_input(&name, error));
-                    }
-                    Member::Broken(problem) => report.problem(problem),
-                });
+                let limits = self.limits;
+                walk_archive(
+                    container,
+                    &bytes,
+                    origin,
+                    limits,
+                    &mut |member| match member {
+                        Member::Document { name, text } => {
+                            report.absorb(self.load_text(&text, &name));
+                        }
+                        Member::Unreadable { name, error } => {
+                            report.files += 1;
+                            report.problem(Problem::skipped_input(&name, error));
+                        }
+                        Member::Broken(problem) => report.problem(problem),
+                    },
+                );
                 Ok(report)
             }
             None => {
@@ -357,7 +406,10 @@ impl KnowledgeBase {
     /// assert_eq!(kb.threat().epss("CVE-2022-29526").map(|s| s.probability), Some(0.00043));
     /// ```
     pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
-        let head = files::head(text, 4096);
+        if let Some(report) = self.beyond_limits(text, origin) {
+            return report;
+        }
+        let head = files::head(text, files::HEAD);
         // A format that looked right but declines the document (JSON mentioning OpenVEX that
         // is no VEX) passes it on to the next that looks right.
         for (format, looks) in SNIFFERS {
@@ -379,6 +431,9 @@ impl KnowledgeBase {
     /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
     /// ```
     pub fn load_text_as(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
+        if let Some(report) = self.beyond_limits(text, origin) {
+            return report;
+        }
         self.read_as(format, text, origin).unwrap_or_else(|| {
             let mut report = LoadReport::one_file();
             report.document_skipped(origin, format!("not a {format:?} document"));
@@ -386,12 +441,28 @@ impl KnowledgeBase {
         })
     }
 
+    /// The report of a document of text larger than the limits allow (one record skipped,
+    /// its problem the [`InputError::TooLarge`]); `None` for a document within them.
+    fn beyond_limits(&self, text: &str, origin: &str) -> Option<LoadReport> {
+        let error = self.limits.check(text.len(), origin).err()?;
+        let mut report = LoadReport::one_file();
+        report.document_skipped(origin, error.to_string());
+        Some(report)
+    }
+
     /// Reads a document as `format`; `None` when the format declines it (only VEX does:
     /// its test is a guess until the JSON is read).
     fn read_as(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
         let mut report = LoadReport::one_file();
         match format {
-            Format::Nvd => return Some(self.load_nvd(text.as_bytes(), origin)),
+            Format::Nvd => {
+                // Within the limits already (`beyond_limits`), so never cut.
+                let reader = self.limits.bound(text.as_bytes(), origin);
+                return Some(self.load_nvd(reader, origin).unwrap_or_else(|e| {
+                    report.document_skipped(origin, e.to_string());
+                    report
+                }));
+            }
             Format::Threat => return Some(self.threat.load_text(text, origin)),
             Format::Vex => return self.load_vex(text, origin),
             Format::Cve5 => {
@@ -423,15 +494,23 @@ impl KnowledgeBase {
         }
     }
 
-    /// Reads an NVD feed or response record by record.
-    fn load_nvd(&mut self, reader: impl Read, origin: &str) -> LoadReport {
+    /// Reads an NVD feed or response record by record. Its records are inserted once the
+    /// whole input is read, so that one cut at the size limit (an error) leaves nothing behind.
+    fn load_nvd<R: Read>(
+        &mut self,
+        mut reader: Bounded<R>,
+        origin: &str,
+    ) -> Result<LoadReport, KbError> {
         let mut report = LoadReport::one_file();
-        let mut replaced = 0;
-        nvd::stream(reader, origin, &mut report, &mut |r| {
-            replaced += usize::from(self.insert_nvd(r));
-        });
-        report.records_replaced += replaced;
-        report
+        let mut records = Vec::new();
+        nvd::stream(&mut reader, origin, &mut report, &mut |r| records.push(r));
+        if reader.exceeded() {
+            return Err(KbError::input(origin, self.limits.too_large(origin)));
+        }
+        for record in records {
+            report.records_replaced += usize::from(self.insert_nvd(record));
+        }
+        Ok(report)
     }
 
     /// Loads a VEX document (OpenVEX, CycloneDX VEX, CSAF) when the text is one; `None`

@@ -95,6 +95,9 @@ pub struct KnowledgeBase {
     source_names: std::collections::HashSet<Arc<str>>,
     pub(super) threat: ThreatIntel,
     pub(super) vex: VexStore,
+    /// How much one input may hold when loaded (a setting of loading, not knowledge: never in
+    /// a snapshot).
+    pub(super) limits: crate::files::Limits,
 }
 
 impl KnowledgeBase {
@@ -422,7 +425,9 @@ impl KnowledgeBase {
     /// nothing. Returns the number of advisories merged into earlier ones.
     pub(super) fn absorb(&mut self, other: KnowledgeBase) -> usize {
         if self.holds_nothing() {
+            let limits = self.limits;
             *self = other;
+            self.limits = limits;
             return 0;
         }
         let mut replaced = 0;
