@@ -146,28 +146,129 @@ fn is_input_name(name: &str) -> bool {
             .any(|e| lower.ends_with(e))
 }
 
-/// The files below `dir` that [`KnowledgeBase::load_path`] reads, sorted (so that merging is
-/// deterministic). The walk is iterative and does not follow symbolic links to directories,
-/// so it ends on any tree; links to files are read.
-fn input_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// The files below `root` that [`KnowledgeBase::load_path`] reads, sorted (so that merging
+/// is deterministic), with a problem in `report` for each entry left out. The walk ends on any
+/// tree:
+/// - every real directory is walked once (known by device and inode; by canonical path where
+///   there are no inodes);
+/// - a symbolic link, to a file or a directory, is followed only when what it points to was
+///   not met already; links are followed after the real entries, in sorted order, so that what
+///   is met both ways is read under its real path (a link to a directory that is walked
+///   already, such as `ln -s . self`, is a problem, as is a link to nothing);
+/// - FIFOs, sockets and devices are left out with a problem (reading one would block or
+///   never end);
+/// - a subdirectory that cannot be read is a problem naming it, and the rest is read; only
+///   `root` itself is an error.
+fn input_files(root: &Path, report: &mut LoadReport) -> std::io::Result<Vec<PathBuf>> {
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(identity(root, &std::fs::metadata(root)?));
     let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                pending.push(path);
-            } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
-                && is_input_name(&path.display().to_string())
-            {
-                files.push(path);
+    let mut dirs = vec![root.to_owned()];
+    let mut links = std::collections::BTreeSet::new();
+    let mut skip = |path: &Path, message: String| {
+        report.problem(Problem::skipped_input(&path.display().to_string(), message));
+    };
+    loop {
+        while let Some(dir) = dirs.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if dir == root => return Err(e),
+                Err(e) => {
+                    skip(&dir, format!("cannot read directory: {e}"));
+                    continue;
+                }
+            };
+            for entry in entries {
+                let (path, meta) = match entry.and_then(|e| Ok((e.path(), e.metadata()?))) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        skip(&dir, format!("cannot read an entry: {e}"));
+                        continue;
+                    }
+                };
+                let kind = meta.file_type();
+                if kind.is_symlink() {
+                    links.insert(path);
+                } else if kind.is_dir() {
+                    if seen.insert(identity(&path, &meta)) {
+                        dirs.push(path);
+                    }
+                } else if take_file(&path, kind, &mut skip) {
+                    seen.insert(identity(&path, &meta));
+                    files.push(path);
+                }
             }
+        }
+        let Some(link) = links.pop_first() else {
+            break;
+        };
+        let meta = match std::fs::metadata(&link) {
+            Ok(meta) => meta,
+            Err(e) => {
+                skip(&link, format!("a symbolic link to nothing readable: {e}"));
+                continue;
+            }
+        };
+        if !meta.is_dir() && !is_input_name(&link.display().to_string()) {
+            continue;
+        }
+        if !seen.insert(identity(&link, &meta)) {
+            let target = std::fs::read_link(&link).unwrap_or_default();
+            let message = format!(
+                "a symbolic link to {}, which is read already",
+                target.display()
+            );
+            skip(&link, message);
+        } else if meta.is_dir() {
+            dirs.push(link);
+        } else if take_file(&link, meta.file_type(), &mut skip) {
+            files.push(link);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether a file met by the walk is read: its name is an input's and it is a regular file;
+/// a FIFO, socket or device with such a name is a problem.
+fn take_file(path: &Path, kind: std::fs::FileType, skip: &mut dyn FnMut(&Path, String)) -> bool {
+    if !is_input_name(&path.display().to_string()) {
+        return false;
+    }
+    if !kind.is_file() {
+        skip(path, format!("{}, not a regular file", special_kind(kind)));
+    }
+    kind.is_file()
+}
+
+/// What a file that is neither regular, a directory nor a link is.
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        } else if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
+}
+
+/// What a file or directory is, whatever the path it is reached by: its device and inode.
+#[cfg(unix)]
+fn identity(_: &Path, meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// What a file or directory is, whatever the path it is reached by: its canonical path.
+#[cfg(not(unix))]
+fn identity(path: &Path, _: &std::fs::Metadata) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// One member of an archive, as the walker meets it.
@@ -285,7 +386,10 @@ impl KnowledgeBase {
     /// - an archive of any of these: a zip (as osv.dev ships each ecosystem) or a tar, gzipped
     ///   or not;
     /// - a directory: every `.json`, `.yaml`, `.yml`, `.csv`, `.zip`, `.tar`, `.tgz` and
-    ///   `.gz` file below it, in sorted order (so merging is deterministic).
+    ///   `.gz` file below it, in sorted order (so merging is deterministic). Each real
+    ///   directory is walked once and a symbolic link followed only to what was not met
+    ///   already; FIFOs, sockets and devices are left out, and a subdirectory that cannot be
+    ///   read is a problem naming it (the rest is read).
     ///
     /// Every input and archive member is read up to the [limits](Self::set_limits): one that
     /// holds more once decompressed is an [`InputError::TooLarge`], and binary data (a NUL
@@ -299,7 +403,7 @@ impl KnowledgeBase {
             return self.load_reader(reader, &origin);
         }
         let mut report = LoadReport::default();
-        for file in input_files(path).map_err(|e| KbError::input(&origin, e))? {
+        for file in input_files(path, &mut report).map_err(|e| KbError::input(&origin, e))? {
             match self.load_path(&file) {
                 Ok(r) => report.absorb(r),
                 Err(e) => {
