@@ -113,3 +113,41 @@ fn a_snapshot_next_to_feeds_merges() {
     assert_eq!(kb.len(), 11);
     std::fs::remove_file(path).ok();
 }
+
+/// The names in a directory, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_save_replaces_the_snapshot_whole_or_not_at_all() {
+    let dir = std::env::temp_dir().join(format!("exposure-save-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).expect("dir");
+    let keep = dir.join("keep.bin");
+    let demo = exposure::demo::knowledge_base();
+    demo.save_snapshot(&keep).expect("write");
+    let before = std::fs::read(&keep).expect("read");
+    assert_eq!(names(&dir), ["keep.bin"], "no temporary file is left");
+
+    // A save that fails (here: its parent is a file) leaves the snapshot next to it as it was.
+    let mut other = KnowledgeBase::new();
+    other.load_text(r#"{"id": "GO-1"}"#, "go.json");
+    let err = other
+        .save_snapshot(&keep.join("nested.bin"))
+        .expect_err("a file has no entries");
+    assert!(matches!(err, SnapshotError::Io(_)), "{err:?}");
+    assert_eq!(std::fs::read(&keep).expect("read"), before);
+    assert_eq!(names(&dir), ["keep.bin"]);
+
+    // A save that succeeds replaces it whole.
+    other.save_snapshot(&keep).expect("write");
+    assert_eq!(KnowledgeBase::load_snapshot(&keep).expect("read").len(), 1);
+    assert_eq!(names(&dir), ["keep.bin"]);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -26,6 +26,7 @@ use crate::ecosystem::Ecosystem;
 use crate::parsed::Parsed;
 use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
@@ -463,15 +464,89 @@ impl KnowledgeBase {
         Ok(kb)
     }
 
-    /// Writes a snapshot file.
-    pub fn save_snapshot(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
-        std::fs::write(path, self.to_snapshot())?;
+    /// Writes a snapshot file, atomically: the snapshot is written to a temporary file in
+    /// the same directory, synced to disk, then renamed over `path` (and, on unix, the
+    /// directory synced), so that a write that fails midway (a full disk, a size limit)
+    /// leaves the file that was at `path` as it was, and no temporary file behind. The file
+    /// replaced keeps its permissions; a symbolic link at `path` is written through.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("exposure-doc-{}.bin", std::process::id()));
+    /// exposure::demo::knowledge_base().save_snapshot(&path)?;
+    /// assert_eq!(exposure::kb::KnowledgeBase::load_snapshot(&path)?.len(), 10);
+    /// # std::fs::remove_file(path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn save_snapshot(&self, path: &Path) -> Result<(), SnapshotError> {
+        write_atomically(path, &self.to_snapshot())?;
         Ok(())
     }
 
     /// Reads a snapshot file.
-    pub fn load_snapshot(path: &std::path::Path) -> Result<KnowledgeBase, SnapshotError> {
+    pub fn load_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
         KnowledgeBase::from_snapshot(&std::fs::read(path)?)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it (see
+/// [`KnowledgeBase::save_snapshot`]).
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+        }
+        _ => path.to_owned(),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} names no file", path.display()),
+        )
+    })?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let (temporary, mut file) = temporary_file(dir, name)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| match std::fs::metadata(&path) {
+            Ok(replaced) => file.set_permissions(replaced.permissions()),
+            Err(_) => Ok(()),
+        });
+    drop(file);
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, &path)) {
+        std::fs::remove_file(&temporary).ok();
+        return Err(e);
+    }
+    // The rename is durable once the directory that holds it is.
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// A new file `.<name>.<process>.<n>.tmp` in `dir`, created for writing (never one that
+/// exists).
+fn temporary_file(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<(PathBuf, std::fs::File)> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(
+            ".{}.{}.{n}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((temporary, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 
