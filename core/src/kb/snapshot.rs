@@ -18,8 +18,8 @@
 
 use super::advisory::Cached;
 use super::{
-    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, NvdRecord,
-    SeverityScore, VexProduct, VexStatement, VexStatus,
+    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, SeverityScore,
+    VexProduct, VexStatement, VexStatus,
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
@@ -80,6 +80,9 @@ struct Data {
     epss: Vec<(String, f64, Option<f64>)>,
     versions: [Option<String>; 3],
     vex: Vec<VexData>,
+    /// The aliases that lead to another advisory than the first carrying them, with its
+    /// index (see `KnowledgeBase::alias_owners`).
+    alias_owners: Vec<(String, u32)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -288,6 +291,7 @@ impl KnowledgeBase {
                     source: s.source.clone(),
                 })
                 .collect(),
+            alias_owners: self.alias_owners(),
         };
         // Serialising plain owned structures into a Vec cannot fail.
         let payload = bincode::serialize(&data).unwrap_or_default();
@@ -393,15 +397,9 @@ impl KnowledgeBase {
                 source: a.source,
                 sources: a.sources,
             };
-            kb.insert_merged(
-                NvdRecord {
-                    advisory,
-                    applicability,
-                    kev: None,
-                },
-                a.applicability_source.as_deref(),
-            );
+            kb.restore(advisory, applicability, a.applicability_source.as_deref());
         }
+        kb.restore_aliases(data.alias_owners);
         let kev = data
             .kev
             .into_iter()
