@@ -33,7 +33,7 @@ pub enum InputError {
     },
     /// The input holds more bytes (after decompression) than [`Limits::input_bytes`] allows;
     /// reading stopped at the limit.
-    #[error("{input} holds more than {limit} bytes once decompressed, the input size limit (see Limits::input_bytes)")]
+    #[error("{input} holds more than {limit} bytes once decompressed, the input size limit")]
     TooLarge {
         /// The input: a path, an origin name or `archive!member`.
         input: String,
@@ -403,7 +403,7 @@ mod tests {
         assert!(over.exceeded());
         assert_eq!(
             InputError::from(err).to_string(),
-            "over holds more than 3 bytes once decompressed, the input size limit (see Limits::input_bytes)"
+            "over holds more than 3 bytes once decompressed, the input size limit"
         );
     }
 }
