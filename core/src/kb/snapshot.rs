@@ -23,6 +23,7 @@ use super::{
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
+use crate::files::Limits;
 use crate::parsed::Parsed;
 use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
@@ -480,9 +481,15 @@ impl KnowledgeBase {
         Ok(())
     }
 
-    /// Reads a snapshot file.
+    /// Reads a snapshot file of at most [`Limits::default`] bytes (a larger one is an
+    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError)).
     pub fn load_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
-        KnowledgeBase::from_snapshot(&std::fs::read(path)?)
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        Limits::default()
+            .bound(std::fs::File::open(path)?, &path.display().to_string())
+            .read_to_end(&mut bytes)?;
+        KnowledgeBase::from_snapshot(&bytes)
     }
 }
 
