@@ -111,13 +111,15 @@ enum exposure_status
   EXPOSURE_STATUS_CVSS_MISSING_METRIC = 4005,
   // Another CVSS error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_CVSS_OTHER = 4999,
-  // A knowledge-base path could not be read or decoded, or a snapshot could not be written.
+  // A knowledge-base path could not be read or decoded (or holds more than the input size
+  // limit, 1 GiB decompressed), or a snapshot could not be written.
   EXPOSURE_STATUS_KB_IO = 5000,
   // A snapshot is of another format version, truncated or corrupted.
   EXPOSURE_STATUS_KB_SNAPSHOT = 5001,
   // Another knowledge-base error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_KB_OTHER = 5999,
-  // An inventory path could not be read.
+  // An inventory path could not be read (or holds more than the input size limit, 1 GiB
+  // decompressed).
   EXPOSURE_STATUS_INVENTORY_IO = 6000,
   // The inventory is not JSON.
   EXPOSURE_STATUS_INVENTORY_NOT_JSON = 6001,

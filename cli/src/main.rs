@@ -13,6 +13,7 @@ mod table;
 
 use exposure::assess::{AssessInputs, InventorySource};
 use exposure::assessment::InputReport;
+use exposure::files::Limits;
 use exposure::inventory::Distro;
 use exposure::kb::KnowledgeBase;
 use exposure::range::parse_range;
@@ -24,10 +25,11 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
-                  [--cpe-dictionary PATH] [--format table|json]
-  exposure kb build FEED... -o SNAPSHOT   load feeds (any --kb input) and write one compiled
+                  [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
+  exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE]
+                                          load feeds (any --kb input) and write one compiled
                                           snapshot, which --kb reads much faster
-  exposure kb stats PATH... [--format table|json]
+  exposure kb stats PATH... [--format table|json] [--input-limit SIZE]
                                           load feeds (any --kb input) and summarise them
   exposure version compare --scheme S     stdin: A<TAB>B       stdout: -1, 0 or 1
   exposure range contains --scheme S      stdin: RANGE<TAB>V   stdout: true or false
@@ -66,6 +68,9 @@ usage:
   --cpe-dictionary P  NVD's CPE dictionary XML (.gz accepted), so that installed programs
                   (registry exports, DisplayName lists) get CPE names beyond the alias table
   --format F      table (default) or json
+  --input-limit S the most one input (a file, an archive member, an inventory) may hold once
+                  decompressed: bytes, or with K, M or G (binary units); default 1G. A larger
+                  one is an error, found as soon as the limit is passed
 ";
 
 #[derive(Debug, Default)]
@@ -102,6 +107,7 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                 let name = it.next().ok_or("--distro needs a value")?;
                 inputs.distro = Some(Distro::from_name(name).map_err(|e| e.to_string())?);
             }
+            "--input-limit" => inputs.limits = input_limit(it.next())?,
             "--cpe-dictionary" => {
                 inputs.cpe_dictionary = Some(PathBuf::from(
                     it.next().ok_or("--cpe-dictionary needs a path")?,
@@ -234,28 +240,50 @@ fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> std::io::Res
 
 /// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 (with
 /// the usage) when its arguments were wrong.
-/// `FEED... -o SNAPSHOT` for `kb build`.
-fn kb_build_args(args: &[String]) -> Result<(Vec<PathBuf>, PathBuf), String> {
+/// `--input-limit SIZE`: bytes, or a number of KiB, MiB or GiB with `K`, `M` or `G`.
+fn input_limit(value: Option<&String>) -> Result<Limits, String> {
+    let value = value.ok_or("--input-limit needs a size")?;
+    let upper = value.to_ascii_uppercase();
+    let text = upper.strip_suffix("IB").unwrap_or(&upper);
+    let (digits, shift) = match text.char_indices().last() {
+        Some((at, 'K')) => (&text[..at], 10),
+        Some((at, 'M')) => (&text[..at], 20),
+        Some((at, 'G')) => (&text[..at], 30),
+        _ => (text, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .map(|input_bytes| Limits { input_bytes })
+        .ok_or_else(|| format!("--input-limit: {value:?} is not a size (bytes, or 512K, 64M, 2G)"))
+}
+
+/// `FEED... -o SNAPSHOT [--input-limit SIZE]` for `kb build`.
+fn kb_build_args(args: &[String]) -> Result<(Vec<PathBuf>, PathBuf, Limits), String> {
     let mut paths = Vec::new();
     let mut out = None;
+    let mut limits = Limits::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "-o" | "--output" => out = Some(PathBuf::from(it.next().ok_or("-o needs a path")?)),
+            "--input-limit" => limits = input_limit(it.next())?,
             flag if flag.starts_with('-') => return Err(format!("unknown argument {flag:?}")),
             path => paths.push(PathBuf::from(path)),
         }
     }
     match (paths.is_empty(), out) {
-        (false, Some(out)) => Ok((paths, out)),
+        (false, Some(out)) => Ok((paths, out, limits)),
         _ => Err("kb build needs feed paths and -o SNAPSHOT".to_owned()),
     }
 }
 
 /// Loads the feeds and writes one snapshot of them.
-fn kb_build(paths: &[PathBuf], out: &std::path::Path) -> Result<(), String> {
+fn kb_build(paths: &[PathBuf], out: &std::path::Path, limits: Limits) -> Result<(), String> {
     let started = std::time::Instant::now();
     let mut kb = KnowledgeBase::new();
+    kb.set_limits(limits);
     for path in paths {
         let report = kb.load_path(path).map_err(|e| e.to_string())?;
         eprintln!("{}: {report}", path.display());
@@ -278,13 +306,15 @@ fn kb_build(paths: &[PathBuf], out: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `PATH... [--format table|json]` for `kb stats`.
-fn kb_stats_args(args: &[String]) -> Result<(Vec<PathBuf>, bool), String> {
+/// `PATH... [--format table|json] [--input-limit SIZE]` for `kb stats`.
+fn kb_stats_args(args: &[String]) -> Result<(Vec<PathBuf>, bool, Limits), String> {
     let mut paths = Vec::new();
     let mut json = false;
+    let mut limits = Limits::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            "--input-limit" => limits = input_limit(it.next())?,
             "--format" => match it.next().map(String::as_str) {
                 Some("json") => json = true,
                 Some("table") => json = false,
@@ -297,13 +327,14 @@ fn kb_stats_args(args: &[String]) -> Result<(Vec<PathBuf>, bool), String> {
     if paths.is_empty() {
         return Err("kb stats needs at least one feed path".to_owned());
     }
-    Ok((paths, json))
+    Ok((paths, json, limits))
 }
 
 /// Loads the feeds and prints what the knowledge base holds, with each load report.
-fn kb_stats(paths: &[PathBuf], json: bool) -> Result<(), String> {
+fn kb_stats(paths: &[PathBuf], json: bool, limits: Limits) -> Result<(), String> {
     use std::fmt::Write as _;
     let mut kb = KnowledgeBase::new();
+    kb.set_limits(limits);
     let mut reports = Vec::new();
     for path in paths {
         let started = std::time::Instant::now();
@@ -387,10 +418,16 @@ fn main() -> ExitCode {
             }))
         }
         ["kb", "build"] => {
-            return exit_code(kb_build_args(&args[2..]).map(|(paths, out)| kb_build(&paths, &out)))
+            return exit_code(
+                kb_build_args(&args[2..])
+                    .map(|(paths, out, limits)| kb_build(&paths, &out, limits)),
+            )
         }
         ["kb", "stats"] => {
-            return exit_code(kb_stats_args(&args[2..]).map(|(paths, json)| kb_stats(&paths, json)))
+            return exit_code(
+                kb_stats_args(&args[2..])
+                    .map(|(paths, json, limits)| kb_stats(&paths, json, limits)),
+            )
         }
         ["cpe", "compare"] => {
             return exit_code(if args.len() == 2 {
@@ -434,6 +471,20 @@ mod tests {
             [InventorySource::Path(PathBuf::from("x"))]
         );
         assert!(parsed.json);
+    }
+
+    #[test]
+    fn input_limits_are_sizes() {
+        let limit = |text: &str| input_limit(Some(&text.to_owned())).map(|l| l.input_bytes);
+        assert_eq!(limit("1048576"), Ok(1 << 20));
+        assert_eq!(
+            (limit("512K"), limit("64M"), limit("2G")),
+            (Ok(512 << 10), Ok(64 << 20), Ok(2 << 30))
+        );
+        assert_eq!(limit("64MiB"), Ok(64 << 20));
+        assert!(limit("big").is_err() && limit("99999999999G").is_err());
+        let parsed = parse_assess(&args("--demo --input-limit 1M")).unwrap();
+        assert_eq!(parsed.inputs.limits.input_bytes, 1 << 20);
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub struct AssessInputs {
     /// NVD's CPE dictionary XML (gzip accepted), so that installed programs get CPE names
     /// beyond the alias rules.
     pub cpe_dictionary: Option<PathBuf>,
+    /// How much one knowledge input, archive member or inventory may hold, decompressed
+    /// ([`KnowledgeBase::set_limits`], [`LoadOptions::limits`]).
+    pub limits: crate::files::Limits,
 }
 
 impl AssessInputs {
@@ -107,6 +110,7 @@ impl AssessInputs {
             return Ok((Engine::demo(), Vec::new()));
         }
         let mut kb = KnowledgeBase::new();
+        kb.set_limits(self.limits);
         let mut reports = Vec::with_capacity(self.knowledge.len());
         for path in &self.knowledge {
             let report = kb.load_path(path)?;
@@ -133,6 +137,7 @@ impl AssessInputs {
         let options = LoadOptions {
             distro: self.distro.clone(),
             normalizer: normalizer.as_ref(),
+            limits: self.limits,
         };
         let mut fleet = Fleet::default();
         let mut reports = Vec::with_capacity(self.inventories.len());

@@ -122,13 +122,15 @@ pub enum exposure_status {
     CvssMissingMetric = 4005,
     /// Another CVSS error: a kind added to the library after this header was written.
     CvssOther = 4999,
-    /// A knowledge-base path could not be read or decoded, or a snapshot could not be written.
+    /// A knowledge-base path could not be read or decoded (or holds more than the input size
+    /// limit, 1 GiB decompressed), or a snapshot could not be written.
     KbIo = 5000,
     /// A snapshot is of another format version, truncated or corrupted.
     KbSnapshot = 5001,
     /// Another knowledge-base error: a kind added to the library after this header was written.
     KbOther = 5999,
-    /// An inventory path could not be read.
+    /// An inventory path could not be read (or holds more than the input size limit, 1 GiB
+    /// decompressed).
     InventoryIo = 6000,
     /// The inventory is not JSON.
     InventoryNotJson = 6001,

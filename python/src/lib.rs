@@ -412,6 +412,7 @@ fn inputs(
         demo,
         distro,
         cpe_dictionary,
+        ..Default::default()
     })
 }
 

@@ -21,10 +21,12 @@ pub use distro::{Distro, DistroError, Family};
 mod tests;
 
 use crate::ecosystem::Ecosystem;
+use crate::files;
 use crate::load_report::LoadReport;
 use crate::parsed::Parsed;
 use crate::purl::Purl;
 use serde::{Deserialize, Serialize};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// How much a device matters to the organisation (Defender's device value).
@@ -482,6 +484,9 @@ pub struct LoadOptions<'n> {
     /// The normaliser that guesses CPE names for installed programs; the default alias rules
     /// when `None`. One with NVD's CPE dictionary recognises far more programs.
     pub normalizer: Option<&'n crate::cpe::Normalizer<'n>>,
+    /// How much one inventory may hold, decompressed (see [`Limits`](crate::files::Limits)):
+    /// a larger one is an [`InputError::TooLarge`](crate::files::InputError::TooLarge).
+    pub limits: crate::files::Limits,
 }
 
 /// Loads an inventory from text, told apart by content: a CycloneDX BOM or a fleet document
@@ -489,7 +494,7 @@ pub struct LoadOptions<'n> {
 /// `options`); `rpm -qa` output (one device); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
 /// programs with `DisplayName`, `Publisher`, `DisplayVersion` (one device, CPE names guessed
 /// by the default alias rules). `origin` names the input in problems (and is the device id of a BOM without
-/// one).
+/// one). Text larger than `options.limits` allow is an [`InventoryError::Input`].
 ///
 /// ```
 /// use exposure::inventory::{load_text, Distro, LoadOptions};
@@ -504,6 +509,13 @@ pub fn load_text(
     origin: &str,
     options: &LoadOptions<'_>,
 ) -> Result<LoadedFleet, InventoryError> {
+    options
+        .limits
+        .check(text.len(), origin)
+        .map_err(|source| InventoryError::Input {
+            path: origin.into(),
+            source,
+        })?;
     if is_dpkg_status(text) {
         return Ok(dpkg::load_device(text, options.distro.as_ref(), origin));
     }
@@ -514,8 +526,7 @@ pub fn load_text(
         default_rules = crate::cpe::Normalizer::with_default_rules();
         &default_rules
     };
-    let header = text.trim_start().lines().next().unwrap_or_default().trim();
-    if header.starts_with("Windows Registry Editor") || header == "REGEDIT4" {
+    if is_registry_export(text) {
         let programs = windows::parse_uninstall_export(text.as_bytes()).map_err(|e| {
             InventoryError::Malformed {
                 origin: origin.to_owned(),
@@ -546,6 +557,25 @@ fn is_dpkg_status(text: &str) -> bool {
     text.trim_start().starts_with("Package:")
 }
 
+/// Whether text is a `regedit` export: its first line is the header of one.
+fn is_registry_export(text: &str) -> bool {
+    let header = text.trim_start().lines().next().unwrap_or_default().trim();
+    header.starts_with("Windows Registry Editor") || header == "REGEDIT4"
+}
+
+/// Whether the first bytes of an inventory (decoded, see [`files::head_text`]) begin one of
+/// the formats [`load_text`] reads: JSON (an object or an array), a dpkg status database, a
+/// registry export, a CSV list of programs, or `rpm -qa` lines (a line cut at the end of
+/// the head is left out of that test).
+fn begins_an_inventory(head: &str) -> bool {
+    let whole_lines = head.rsplit_once('\n').map_or(head, |(lines, _)| lines);
+    head.trim_start().starts_with(['{', '['])
+        || is_dpkg_status(head)
+        || is_registry_export(head)
+        || installed::is_csv_list(head)
+        || rpm::recognizes(whole_lines)
+}
+
 /// Loads an inventory from JSON text: a CycloneDX BOM, an SPDX 2.x document or a fleet
 /// document, told apart by content. `origin` names the input in problems (and is the device
 /// id of a BOM without one).
@@ -572,7 +602,11 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
     }
 }
 
-/// Loads an inventory file of any format [`load_text`] reads; gzip is undone.
+/// Loads an inventory file of any format [`load_text`] reads; gzip is undone. The format is
+/// told from the first kilobytes before the rest is read: a file that begins none of the
+/// formats is [`InventoryError::NotJson`], binary data (a NUL byte) an
+/// [`InventoryError::Input`], both from the head; one that holds more than `options.limits`
+/// allow is an [`InventoryError::Input`] once the limit is passed.
 ///
 /// ```no_run
 /// use exposure::inventory::{load_path, LoadOptions};
@@ -581,9 +615,29 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
 /// # Ok::<(), exposure::inventory::InventoryError>(())
 /// ```
 pub fn load_path(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedFleet, InventoryError> {
-    let text = crate::files::read_text(path).map_err(|source| InventoryError::Input {
+    let origin = path.display().to_string();
+    let input = |source: files::InputError| InventoryError::Input {
         path: path.to_owned(),
         source,
-    })?;
-    load_text(&text, &path.display().to_string(), options)
+    };
+    let mut reader = options.limits.open(path).map_err(input)?;
+    let mut bytes = files::read_head(&mut reader).map_err(|e| input(e.into()))?;
+    let head = files::head_text(&bytes).map_err(input)?;
+    // A head shorter than the most it can be is the whole file: `load_text` says precisely
+    // what is wrong with it.
+    if bytes.len() == files::HEAD && !begins_an_inventory(&head) {
+        let start: String = head.trim_start().chars().take(40).collect();
+        return Err(InventoryError::NotJson {
+            origin,
+            message: format!(
+                "it begins none of the inventory formats (JSON, dpkg status, rpm -qa, a \
+                 registry export, a list of programs): {start:?}"
+            ),
+        });
+    }
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| input(e.into()))?;
+    let text = files::decode_text(bytes).map_err(input)?;
+    load_text(&text, &origin, options)
 }

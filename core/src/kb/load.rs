@@ -7,7 +7,7 @@
 
 use super::store::KnowledgeBase;
 use super::{alpine, csaf, cve5, nvd, osv, snapshot, vex, SnapshotError, ThreatIntel};
-use crate::files::{self, InputError};
+use crate::files::{self, Bounded, InputError, Limits};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -146,28 +146,129 @@ fn is_input_name(name: &str) -> bool {
             .any(|e| lower.ends_with(e))
 }
 
-/// The files below `dir` that [`KnowledgeBase::load_path`] reads, sorted (so that merging is
-/// deterministic). The walk is iterative and does not follow symbolic links to directories,
-/// so it ends on any tree; links to files are read.
-fn input_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// The files below `root` that [`KnowledgeBase::load_path`] reads, sorted (so that merging
+/// is deterministic), with a problem in `report` for each entry left out. The walk ends on any
+/// tree:
+/// - every real directory is walked once (known by device and inode; by canonical path where
+///   there are no inodes);
+/// - a symbolic link, to a file or a directory, is followed only when what it points to was
+///   not met already; links are followed after the real entries, in sorted order, so that what
+///   is met both ways is read under its real path (a link to a directory that is walked
+///   already, such as `ln -s . self`, is a problem, as is a link to nothing);
+/// - FIFOs, sockets and devices are left out with a problem (reading one would block or
+///   never end);
+/// - a subdirectory that cannot be read is a problem naming it, and the rest is read; only
+///   `root` itself is an error.
+fn input_files(root: &Path, report: &mut LoadReport) -> std::io::Result<Vec<PathBuf>> {
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(identity(root, &std::fs::metadata(root)?));
     let mut files = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                pending.push(path);
-            } else if (kind.is_file() || (kind.is_symlink() && path.is_file()))
-                && is_input_name(&path.display().to_string())
-            {
-                files.push(path);
+    let mut dirs = vec![root.to_owned()];
+    let mut links = std::collections::BTreeSet::new();
+    let mut skip = |path: &Path, message: String| {
+        report.problem(Problem::skipped_input(&path.display().to_string(), message));
+    };
+    loop {
+        while let Some(dir) = dirs.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if dir == root => return Err(e),
+                Err(e) => {
+                    skip(&dir, format!("cannot read directory: {e}"));
+                    continue;
+                }
+            };
+            for entry in entries {
+                let (path, meta) = match entry.and_then(|e| Ok((e.path(), e.metadata()?))) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        skip(&dir, format!("cannot read an entry: {e}"));
+                        continue;
+                    }
+                };
+                let kind = meta.file_type();
+                if kind.is_symlink() {
+                    links.insert(path);
+                } else if kind.is_dir() {
+                    if seen.insert(identity(&path, &meta)) {
+                        dirs.push(path);
+                    }
+                } else if take_file(&path, kind, &mut skip) {
+                    seen.insert(identity(&path, &meta));
+                    files.push(path);
+                }
             }
+        }
+        let Some(link) = links.pop_first() else {
+            break;
+        };
+        let meta = match std::fs::metadata(&link) {
+            Ok(meta) => meta,
+            Err(e) => {
+                skip(&link, format!("a symbolic link to nothing readable: {e}"));
+                continue;
+            }
+        };
+        if !meta.is_dir() && !is_input_name(&link.display().to_string()) {
+            continue;
+        }
+        if !seen.insert(identity(&link, &meta)) {
+            let target = std::fs::read_link(&link).unwrap_or_default();
+            let message = format!(
+                "a symbolic link to {}, which is read already",
+                target.display()
+            );
+            skip(&link, message);
+        } else if meta.is_dir() {
+            dirs.push(link);
+        } else if take_file(&link, meta.file_type(), &mut skip) {
+            files.push(link);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether a file met by the walk is read: its name is an input's and it is a regular file;
+/// a FIFO, socket or device with such a name is a problem.
+fn take_file(path: &Path, kind: std::fs::FileType, skip: &mut dyn FnMut(&Path, String)) -> bool {
+    if !is_input_name(&path.display().to_string()) {
+        return false;
+    }
+    if !kind.is_file() {
+        skip(path, format!("{}, not a regular file", special_kind(kind)));
+    }
+    kind.is_file()
+}
+
+/// What a file that is neither regular, a directory nor a link is.
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        } else if kind.is_socket() {
+            return "a socket";
+        } else if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
+}
+
+/// What a file or directory is, whatever the path it is reached by: its device and inode.
+#[cfg(unix)]
+fn identity(_: &Path, meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// What a file or directory is, whatever the path it is reached by: its canonical path.
+#[cfg(not(unix))]
+fn identity(path: &Path, _: &std::fs::Metadata) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// One member of an archive, as the walker meets it.
@@ -180,8 +281,15 @@ enum Member {
     Broken(Problem),
 }
 
-/// Every document member of a zip or tar archive, in archive order, to `visit`.
-fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dyn FnMut(Member)) {
+/// Every document member of a zip or tar archive, in archive order, to `visit`; a member that
+/// holds more than `limits` allow once decompressed is unreadable.
+fn walk_archive(
+    container: Container,
+    bytes: &[u8],
+    origin: &str,
+    limits: Limits,
+    visit: &mut dyn FnMut(Member),
+) {
     let broken = |message: String, field: &str| {
         Member::Broken(Problem::new(
             origin,
@@ -193,11 +301,11 @@ fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dy
     };
     let read = |name: String, reader: &mut dyn Read| {
         let mut text = String::new();
-        match reader.read_to_string(&mut text) {
+        match limits.bound(reader, &name).read_to_string(&mut text) {
             Ok(_) => Member::Document { name, text },
             Err(e) => Member::Unreadable {
                 name,
-                error: e.to_string(),
+                error: InputError::from(e).to_string(),
             },
         }
     };
@@ -246,6 +354,27 @@ fn walk_archive(container: Container, bytes: &[u8], origin: &str, visit: &mut dy
 }
 
 impl KnowledgeBase {
+    /// Sets how much one input may hold when this knowledge base loads it (the default is
+    /// [`Limits::default`]): every file, stream, document and archive member loaded after.
+    ///
+    /// ```
+    /// use exposure::{files::Limits, kb::KnowledgeBase};
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.set_limits(Limits { input_bytes: 16 });
+    /// let report = kb.load_text(r#"{"id": "GO-2022-0493", "aliases": ["CVE-2022-29526"]}"#, "go.json");
+    /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
+    /// assert!(report.problems[0].message.contains("more than 16 bytes"));
+    /// assert_eq!(kb.limits(), Limits { input_bytes: 16 });
+    /// ```
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// How much one input may hold when this knowledge base loads it.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// Loads any input this knowledge base reads, told apart by content (gzip undone):
     /// - an NVD JSON 1.1 feed or API 2.0 response (streamed);
     /// - a CVE JSON 5 record;
@@ -257,18 +386,24 @@ impl KnowledgeBase {
     /// - an archive of any of these: a zip (as osv.dev ships each ecosystem) or a tar, gzipped
     ///   or not;
     /// - a directory: every `.json`, `.yaml`, `.yml`, `.csv`, `.zip`, `.tar`, `.tgz` and
-    ///   `.gz` file below it, in sorted order (so merging is deterministic).
+    ///   `.gz` file below it, in sorted order (so merging is deterministic). Each real
+    ///   directory is walked once and a symbolic link followed only to what was not met
+    ///   already; FIFOs, sockets and devices are left out, and a subdirectory that cannot be
+    ///   read is a problem naming it (the rest is read).
     ///
-    /// A member or file that cannot be read is a problem in the report; a path that cannot be
-    /// read at all is an error.
+    /// Every input and archive member is read up to the [limits](Self::set_limits): one that
+    /// holds more once decompressed is an [`InputError::TooLarge`], and binary data (a NUL
+    /// byte in the first kilobytes of what is not an archive or snapshot) is rejected from
+    /// its head. A member or file that cannot be read is a problem in the report; a path that
+    /// cannot be read at all is an error.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
         let origin = path.display().to_string();
         if !path.is_dir() {
-            let reader = files::open(path).map_err(|e| KbError::input(&origin, e))?;
+            let reader = files::open_unbounded(path).map_err(|e| KbError::input(&origin, e))?;
             return self.load_reader(reader, &origin);
         }
         let mut report = LoadReport::default();
-        for file in input_files(path).map_err(|e| KbError::input(&origin, e))? {
+        for file in input_files(path, &mut report).map_err(|e| KbError::input(&origin, e))? {
             match self.load_path(&file) {
                 Ok(r) => report.absorb(r),
                 Err(e) => {
@@ -286,7 +421,9 @@ impl KnowledgeBase {
     /// Loads one input from a reader (its gzip already undone, see
     /// [`files::open`](crate::files::open)): an NVD feed is read record by record; anything
     /// else is read whole and told apart as [`KnowledgeBase::load_path`] tells files apart.
-    /// `origin` names the input in problems.
+    /// At most the [limit](Self::set_limits) is read: an input that holds more is an
+    /// [`InputError::TooLarge`] and leaves nothing in the knowledge base. `origin` names the
+    /// input in problems.
     ///
     /// ```
     /// use exposure::kb::KnowledgeBase;
@@ -298,18 +435,25 @@ impl KnowledgeBase {
     /// ```
     pub fn load_reader(
         &mut self,
-        mut reader: impl BufRead,
+        reader: impl BufRead,
         origin: &str,
     ) -> Result<LoadReport, KbError> {
+        let mut reader = self.limits.bound(reader, origin);
         let head = reader.fill_buf().map_err(|e| KbError::input(origin, e))?;
-        if nvd::recognizes(&String::from_utf8_lossy(&head[..head.len().min(4096)])) {
-            return Ok(self.load_nvd(reader, origin));
+        if nvd::recognizes(&String::from_utf8_lossy(
+            &head[..head.len().min(files::HEAD)],
+        )) {
+            return self.load_nvd(reader, origin);
         }
-        let mut bytes = Vec::new();
+        let mut bytes = files::read_head(&mut reader).map_err(|e| KbError::input(origin, e))?;
+        let container = Container::sniff(&bytes);
+        if container.is_none() {
+            files::head_text(&bytes).map_err(|e| KbError::input(origin, e))?;
+        }
         reader
             .read_to_end(&mut bytes)
             .map_err(|e| KbError::input(origin, e))?;
-        match Container::sniff(&bytes) {
+        match container {
             Some(Container::Snapshot) => {
                 let other =
                     KnowledgeBase::from_snapshot(&bytes).map_err(|e| KbError::Snapshot {
@@ -328,14 +472,23 @@ impl KnowledgeBase {
             }
             Some(container) => {
                 let mut report = LoadReport::default();
-                walk_archive(container, &bytes, origin, &mut |member| match member {
-                    Member::Document { name, text } => report.absorb(self.load_text(&text, &name)),
-                    Member::Unreadable { name, error } => {
-                        report.files += 1;
-                        report.problem(Problem::skipped_input(&name, error));
-                    }
-                    Member::Broken(problem) => report.problem(problem),
-                });
+                let limits = self.limits;
+                walk_archive(
+                    container,
+                    &bytes,
+                    origin,
+                    limits,
+                    &mut |member| match member {
+                        Member::Document { name, text } => {
+                            report.absorb(self.load_text(&text, &name));
+                        }
+                        Member::Unreadable { name, error } => {
+                            report.files += 1;
+                            report.problem(Problem::skipped_input(&name, error));
+                        }
+                        Member::Broken(problem) => report.problem(problem),
+                    },
+                );
                 Ok(report)
             }
             None => {
@@ -357,7 +510,10 @@ impl KnowledgeBase {
     /// assert_eq!(kb.threat().epss("CVE-2022-29526").map(|s| s.probability), Some(0.00043));
     /// ```
     pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
-        let head = files::head(text, 4096);
+        if let Some(report) = self.beyond_limits(text, origin) {
+            return report;
+        }
+        let head = files::head(text, files::HEAD);
         // A format that looked right but declines the document (JSON mentioning OpenVEX that
         // is no VEX) passes it on to the next that looks right.
         for (format, looks) in SNIFFERS {
@@ -379,6 +535,9 @@ impl KnowledgeBase {
     /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
     /// ```
     pub fn load_text_as(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
+        if let Some(report) = self.beyond_limits(text, origin) {
+            return report;
+        }
         self.read_as(format, text, origin).unwrap_or_else(|| {
             let mut report = LoadReport::one_file();
             report.document_skipped(origin, format!("not a {format:?} document"));
@@ -386,12 +545,28 @@ impl KnowledgeBase {
         })
     }
 
+    /// The report of a document of text larger than the limits allow (one record skipped,
+    /// its problem the [`InputError::TooLarge`]); `None` for a document within them.
+    fn beyond_limits(&self, text: &str, origin: &str) -> Option<LoadReport> {
+        let error = self.limits.check(text.len(), origin).err()?;
+        let mut report = LoadReport::one_file();
+        report.document_skipped(origin, error.to_string());
+        Some(report)
+    }
+
     /// Reads a document as `format`; `None` when the format declines it (only VEX does:
     /// its test is a guess until the JSON is read).
     fn read_as(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
         let mut report = LoadReport::one_file();
         match format {
-            Format::Nvd => return Some(self.load_nvd(text.as_bytes(), origin)),
+            Format::Nvd => {
+                // Within the limits already (`beyond_limits`), so never cut.
+                let reader = self.limits.bound(text.as_bytes(), origin);
+                return Some(self.load_nvd(reader, origin).unwrap_or_else(|e| {
+                    report.document_skipped(origin, e.to_string());
+                    report
+                }));
+            }
             Format::Threat => return Some(self.threat.load_text(text, origin)),
             Format::Vex => return self.load_vex(text, origin),
             Format::Cve5 => {
@@ -423,15 +598,23 @@ impl KnowledgeBase {
         }
     }
 
-    /// Reads an NVD feed or response record by record.
-    fn load_nvd(&mut self, reader: impl Read, origin: &str) -> LoadReport {
+    /// Reads an NVD feed or response record by record. Its records are inserted once the
+    /// whole input is read, so that one cut at the size limit (an error) leaves nothing behind.
+    fn load_nvd<R: Read>(
+        &mut self,
+        mut reader: Bounded<R>,
+        origin: &str,
+    ) -> Result<LoadReport, KbError> {
         let mut report = LoadReport::one_file();
-        let mut replaced = 0;
-        nvd::stream(reader, origin, &mut report, &mut |r| {
-            replaced += usize::from(self.insert_nvd(r));
-        });
-        report.records_replaced += replaced;
-        report
+        let mut records = Vec::new();
+        nvd::stream(&mut reader, origin, &mut report, &mut |r| records.push(r));
+        if reader.exceeded() {
+            return Err(KbError::input(origin, self.limits.too_large(origin)));
+        }
+        for record in records {
+            report.records_replaced += usize::from(self.insert_nvd(record));
+        }
+        Ok(report)
     }
 
     /// Loads a VEX document (OpenVEX, CycloneDX VEX, CSAF) when the text is one; `None`

@@ -18,19 +18,21 @@
 
 use super::advisory::Cached;
 use super::{
-    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, NvdRecord,
-    SeverityScore, VexProduct, VexStatement, VexStatus,
+    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, SeverityScore,
+    VexProduct, VexStatement, VexStatus,
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
+use crate::files::Limits;
 use crate::parsed::Parsed;
 use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
@@ -79,6 +81,9 @@ struct Data {
     epss: Vec<(String, f64, Option<f64>)>,
     versions: [Option<String>; 3],
     vex: Vec<VexData>,
+    /// The aliases that lead to another advisory than the first carrying them, with its
+    /// index (see `KnowledgeBase::alias_owners`).
+    alias_owners: Vec<(String, u32)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -287,6 +292,7 @@ impl KnowledgeBase {
                     source: s.source.clone(),
                 })
                 .collect(),
+            alias_owners: self.alias_owners(),
         };
         // Serialising plain owned structures into a Vec cannot fail.
         let payload = bincode::serialize(&data).unwrap_or_default();
@@ -392,15 +398,9 @@ impl KnowledgeBase {
                 source: a.source,
                 sources: a.sources,
             };
-            kb.insert_merged(
-                NvdRecord {
-                    advisory,
-                    applicability,
-                    kev: None,
-                },
-                a.applicability_source.as_deref(),
-            );
+            kb.restore(advisory, applicability, a.applicability_source.as_deref());
         }
+        kb.restore_aliases(data.alias_owners);
         let kev = data
             .kev
             .into_iter()
@@ -463,15 +463,95 @@ impl KnowledgeBase {
         Ok(kb)
     }
 
-    /// Writes a snapshot file.
-    pub fn save_snapshot(&self, path: &std::path::Path) -> Result<(), SnapshotError> {
-        std::fs::write(path, self.to_snapshot())?;
+    /// Writes a snapshot file, atomically: the snapshot is written to a temporary file in
+    /// the same directory, synced to disk, then renamed over `path` (and, on unix, the
+    /// directory synced), so that a write that fails midway (a full disk, a size limit)
+    /// leaves the file that was at `path` as it was, and no temporary file behind. The file
+    /// replaced keeps its permissions; a symbolic link at `path` is written through.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("exposure-doc-{}.bin", std::process::id()));
+    /// exposure::demo::knowledge_base().save_snapshot(&path)?;
+    /// assert_eq!(exposure::kb::KnowledgeBase::load_snapshot(&path)?.len(), 10);
+    /// # std::fs::remove_file(path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn save_snapshot(&self, path: &Path) -> Result<(), SnapshotError> {
+        write_atomically(path, &self.to_snapshot())?;
         Ok(())
     }
 
-    /// Reads a snapshot file.
-    pub fn load_snapshot(path: &std::path::Path) -> Result<KnowledgeBase, SnapshotError> {
-        KnowledgeBase::from_snapshot(&std::fs::read(path)?)
+    /// Reads a snapshot file of at most [`Limits::default`] bytes (a larger one is an
+    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError)).
+    pub fn load_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        Limits::default()
+            .bound(std::fs::File::open(path)?, &path.display().to_string())
+            .read_to_end(&mut bytes)?;
+        KnowledgeBase::from_snapshot(&bytes)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it (see
+/// [`KnowledgeBase::save_snapshot`]).
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+        }
+        _ => path.to_owned(),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} names no file", path.display()),
+        )
+    })?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let (temporary, mut file) = temporary_file(dir, name)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| match std::fs::metadata(&path) {
+            Ok(replaced) => file.set_permissions(replaced.permissions()),
+            Err(_) => Ok(()),
+        });
+    drop(file);
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, &path)) {
+        std::fs::remove_file(&temporary).ok();
+        return Err(e);
+    }
+    // The rename is durable once the directory that holds it is.
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// A new file `.<name>.<process>.<n>.tmp` in `dir`, created for writing (never one that
+/// exists).
+fn temporary_file(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<(PathBuf, std::fs::File)> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(
+            ".{}.{}.{n}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((temporary, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 

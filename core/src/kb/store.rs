@@ -95,6 +95,9 @@ pub struct KnowledgeBase {
     source_names: std::collections::HashSet<Arc<str>>,
     pub(super) threat: ThreatIntel,
     pub(super) vex: VexStore,
+    /// How much one input may hold when loaded (a setting of loading, not knowledge: never in
+    /// a snapshot).
+    pub(super) limits: crate::files::Limits,
 }
 
 impl KnowledgeBase {
@@ -261,40 +264,93 @@ impl KnowledgeBase {
     /// happened. When a record's aliases point at several earlier advisories, it joins the
     /// one of its own id, else the one of its first known alias.
     pub fn insert(&mut self, advisory: Advisory) -> bool {
-        self.insert_with(advisory, true)
+        self.insert_with(advisory)
     }
 
     /// Adds an NVD record: its advisory (merged by id or alias, see [`KnowledgeBase::insert`])
     /// and its applicability statement, which replaces an earlier one for the same CVE.
     pub fn insert_nvd(&mut self, record: NvdRecord) -> bool {
-        self.insert_record(record, true, None)
+        self.insert_record(record, None)
     }
 
-    /// [`KnowledgeBase::insert_nvd`] for an advisory merged already (from a snapshot): only
-    /// the same id merges. `source` is the statement's own source.
-    pub(crate) fn insert_merged(&mut self, record: NvdRecord, source: Option<&str>) -> bool {
-        self.insert_record(record, false, source)
-    }
-
-    /// Adds a record, merging by alias too when `by_alias`; its statement is cited as coming
-    /// from `statement_source`, by default the advisory's source.
-    fn insert_record(
-        &mut self,
-        record: NvdRecord,
-        by_alias: bool,
-        statement_source: Option<&str>,
-    ) -> bool {
+    /// Adds a record; its statement is cited as coming from `statement_source`, by default
+    /// the advisory's source.
+    fn insert_record(&mut self, record: NvdRecord, statement_source: Option<&str>) -> bool {
         if let Some((added, due)) = &record.kev {
             self.threat.note_nvd_kev(&record.advisory.id, added, due);
         }
         let Some(statement) = record.applicability else {
-            return self.insert_with(record.advisory, by_alias);
+            return self.insert_with(record.advisory);
         };
         let id = record.advisory.id.clone();
         let source = self.source_name(statement_source.unwrap_or(&record.advisory.source));
-        let merged = self.insert_with(record.advisory, by_alias);
+        let merged = self.insert_with(record.advisory);
         self.set_applicability(&id, statement, source);
         merged
+    }
+
+    /// Adds an advisory merged already, as a snapshot holds it: kept as it is, never merged
+    /// (not even into one that carries its id as an alias, which merging by alias would do),
+    /// indexed by its id and packages, with its statement cited as coming from `source` (by
+    /// default the advisory's). Its aliases are indexed by
+    /// [`KnowledgeBase::restore_aliases`] once every advisory is in.
+    pub(super) fn restore(
+        &mut self,
+        advisory: Advisory,
+        statement: Option<Applicability>,
+        source: Option<&str>,
+    ) {
+        let at = AdvisoryIndex::new(self.advisories.len());
+        let statement =
+            statement.map(|s| (s, self.source_name(source.unwrap_or(&advisory.source))));
+        self.by_id.entry(advisory.id.clone()).or_insert(at);
+        self.advisories.push(advisory);
+        self.index(at);
+        if let Some((statement, source)) = statement {
+            self.set_applicability_at(at, statement, source);
+        }
+    }
+
+    /// Indexes the aliases of restored advisories as [`KnowledgeBase::alias_owners`] found
+    /// them: each alias to the advisory `owners` names, else to the first advisory that
+    /// carries it; an id always stays its own advisory's.
+    pub(super) fn restore_aliases(&mut self, owners: Vec<(String, u32)>) {
+        for (alias, at) in owners {
+            if (at as usize) < self.advisories.len() {
+                self.by_id.entry(alias).or_insert(AdvisoryIndex(at));
+            }
+        }
+        for (at, advisory) in self.advisories.iter().enumerate() {
+            for alias in &advisory.aliases {
+                if !self.by_id.contains_key(alias) {
+                    self.by_id.insert(alias.clone(), AdvisoryIndex::new(at));
+                }
+            }
+        }
+    }
+
+    /// The aliases that lead to another advisory than the first, in order, that carries them
+    /// (a merge gave the alias to an earlier advisory after a later one had it), with the
+    /// index of the advisory they lead to: with the advisories, what
+    /// [`KnowledgeBase::restore_aliases`] needs to index every alias as it is here. An id
+    /// always leads to its own advisory and is not listed.
+    pub(super) fn alias_owners(&self) -> Vec<(String, u32)> {
+        let mut met = std::collections::HashSet::new();
+        let mut owners = Vec::new();
+        for (at, advisory) in self.advisories.iter().enumerate() {
+            for alias in &advisory.aliases {
+                if !met.insert(alias.as_str()) {
+                    continue;
+                }
+                if let Some(&owner) = self.by_id.get(alias) {
+                    let led_to = &self.advisories[owner.get()];
+                    if owner.get() != at && led_to.id != *alias {
+                        owners.push((alias.clone(), owner.0));
+                    }
+                }
+            }
+        }
+        owners
     }
 
     /// Adds a CVE 5 record: its advisory (merged by id), and its CNA-derived statement only
@@ -317,20 +373,36 @@ impl KnowledgeBase {
 
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
     fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
-        let Some(&at) = self.by_id.get(id) else {
-            return;
-        };
+        if let Some(&at) = self.by_id.get(id) {
+            self.set_applicability_at(at, statement, source);
+        }
+    }
+
+    /// [`KnowledgeBase::set_applicability`] of the advisory at `at`. The advisories naming a
+    /// product are kept in index order, whatever the order statements come in, so that
+    /// matching meets them in advisory load order, the same after a snapshot round trip.
+    fn set_applicability_at(
+        &mut self,
+        at: AdvisoryIndex,
+        statement: Applicability,
+        source: Arc<str>,
+    ) {
         if let Some(old) = self.applicability.remove(&at) {
+            // A product no statement names any more is no product of the knowledge base.
             for key in products(&old.applicability) {
                 if let Some(list) = self.by_product.get_mut(&key) {
                     list.retain(|&a| a != at);
+                    if list.is_empty() {
+                        self.by_product.remove(&key);
+                    }
                 }
             }
         }
         for key in products(&statement) {
             let list = self.by_product.entry(key).or_default();
-            if !list.contains(&at) {
-                list.push(at);
+            let place = list.partition_point(|&a| a < at);
+            if list.get(place) != Some(&at) {
+                list.insert(place, at);
             }
         }
         self.applicability.insert(
@@ -352,18 +424,13 @@ impl KnowledgeBase {
         name
     }
 
-    /// [`KnowledgeBase::insert`]; with `by_alias` false, only the same id merges (for
-    /// advisories that were merged already, as a snapshot holds them).
-    fn insert_with(&mut self, advisory: Advisory, by_alias: bool) -> bool {
+    /// [`KnowledgeBase::insert`].
+    fn insert_with(&mut self, advisory: Advisory) -> bool {
         let earlier = self.by_id.get(&advisory.id).copied().or_else(|| {
-            by_alias
-                .then(|| {
-                    advisory
-                        .aliases
-                        .iter()
-                        .find_map(|a| self.by_id.get(a).copied())
-                })
-                .flatten()
+            advisory
+                .aliases
+                .iter()
+                .find_map(|a| self.by_id.get(a).copied())
         });
         let at = if let Some(at) = earlier {
             self.unindex(at);
@@ -422,7 +489,9 @@ impl KnowledgeBase {
     /// nothing. Returns the number of advisories merged into earlier ones.
     pub(super) fn absorb(&mut self, other: KnowledgeBase) -> usize {
         if self.holds_nothing() {
+            let limits = self.limits;
             *self = other;
+            self.limits = limits;
             return 0;
         }
         let mut replaced = 0;
@@ -434,7 +503,6 @@ impl KnowledgeBase {
                     applicability: statement.map(|s| s.applicability.clone()),
                     kev: None,
                 },
-                true,
                 statement.map(|s| &*s.source),
             ));
         }
