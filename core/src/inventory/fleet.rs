@@ -12,25 +12,73 @@ use std::collections::HashSet;
 const DEVICE_FIELDS: [&str; 5] = ["id", "name", "tags", "value", "software"];
 const SOFTWARE_FIELDS: [&str; 5] = ["purl", "ecosystem", "name", "version", "cpe"];
 
-pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, InventoryError> {
-    let malformed = |e: FieldError| InventoryError::Malformed {
-        origin: origin.to_owned(),
-        field: e.path,
-        message: e.message,
-    };
-    let root = Obj::new(document, String::new()).map_err(malformed)?;
-    let devices = root.opt_objs("devices").map_err(malformed)?;
-    let mut report = LoadReport::one_file();
-    let mut fleet = Fleet::default();
-    let mut seen = HashSet::new();
-    // Equal items of different devices become one, as they are read.
-    let mut shared = super::SharedSoftware::default();
-    for device in devices {
-        report.records_read += 1;
+/// Reads a JSON inventory's top level as it streams by: the elements of a `devices` array are
+/// read into devices one at a time as the parser reaches them (a fleet of 10,000 devices is
+/// never held as a JSON tree), every other field is returned as a value (a CycloneDX BOM or an
+/// SPDX document is read from those). The devices are `None` when there is no `devices`
+/// field. A syntax error is a [`serde_json::Error`].
+pub(super) fn read(
+    text: &str,
+    origin: &str,
+) -> Result<(Value, Option<Result<LoadedFleet, InventoryError>>), serde_json::Error> {
+    let mut reader = Reader::new(origin);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let top =
+        crate::json::stream_array(&mut deserializer, &["devices"], true, &mut |i, device| {
+            reader.device(i, &device);
+        })?;
+    deserializer.end()?;
+    let fleet = top.found.then(|| match top.not_an_array {
+        Some(found) => Err(InventoryError::Malformed {
+            origin: origin.to_owned(),
+            field: "devices".to_owned(),
+            message: format!("expected an array, found {found}"),
+        }),
+        None => Ok(LoadedFleet {
+            fleet: reader.fleet,
+            report: reader.report,
+        }),
+    });
+    Ok((Value::Object(top.others), fleet))
+}
+
+/// The devices of a fleet document, read one at a time.
+struct Reader<'o> {
+    origin: &'o str,
+    fleet: Fleet,
+    report: LoadReport,
+    /// The ids met, each device's first: a later device with one is skipped.
+    seen: HashSet<String>,
+    /// Equal items of different devices become one, as they are read.
+    shared: super::SharedSoftware,
+}
+
+impl<'o> Reader<'o> {
+    fn new(origin: &'o str) -> Self {
+        Reader {
+            origin,
+            fleet: Fleet::default(),
+            report: LoadReport::one_file(),
+            seen: HashSet::new(),
+            shared: super::SharedSoftware::default(),
+        }
+    }
+
+    /// The `index`-th element of `devices`: a device kept, or one record skipped with its
+    /// problem (an element that is not an object costs only itself).
+    fn device(&mut self, index: usize, value: &Value) {
+        self.report.records_read += 1;
+        let device = match Obj::new(value, format!("devices[{index}]")) {
+            Ok(device) => device,
+            Err(e) => {
+                self.report.kept_or_skipped::<()>(self.origin, None, Err(e));
+                return;
+            }
+        };
         let record = device.opt_str("id").ok().flatten().map(str::to_owned);
-        let parsed = parse_device(&device, origin, &mut report).and_then(|mut d| {
-            if seen.insert(d.id.clone()) {
-                shared.share(&mut d);
+        let parsed = parse_device(&device, self.origin, &mut self.report).and_then(|mut d| {
+            if self.seen.insert(d.id.clone()) {
+                self.shared.share(&mut d);
                 Ok(d)
             } else {
                 Err(FieldError {
@@ -39,11 +87,12 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
                 })
             }
         });
-        fleet
-            .devices
-            .extend(report.kept_or_skipped(origin, record.as_deref(), parsed));
+        self.fleet.devices.extend(self.report.kept_or_skipped(
+            self.origin,
+            record.as_deref(),
+            parsed,
+        ));
     }
-    Ok(LoadedFleet { fleet, report })
 }
 
 fn unknown_fields(
@@ -79,14 +128,18 @@ fn parse_device(
         })?,
     };
     let mut software = Vec::new();
-    for item in device.opt_objs("software")? {
-        unknown_fields(&item, &SOFTWARE_FIELDS, origin, &id, report);
-        let mut note = None;
-        let parsed = parse_software(&item, &mut note);
-        report.partly_used(origin, Some(&id), note);
+    for item in device.opt_each_obj("software")? {
+        let parsed = item.and_then(|item| {
+            unknown_fields(&item, &SOFTWARE_FIELDS, origin, &id, report);
+            let mut note = None;
+            let parsed = parse_software(&item, &mut note);
+            report.partly_used(origin, Some(&id), note);
+            parsed
+        });
         match parsed {
             Ok(s) => software.push(std::sync::Arc::new(s)),
-            // A bad software entry costs only itself: the device keeps the rest.
+            // A bad software entry (or one that is not an object) costs only itself: the
+            // device keeps the rest.
             Err(FieldError { path, message }) => {
                 report.problem(Problem::new(
                     origin,

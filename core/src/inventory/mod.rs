@@ -550,11 +550,21 @@ fn is_dpkg_status(text: &str) -> bool {
 /// document, told apart by content. `origin` names the input in problems (and is the device
 /// id of a BOM without one).
 fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
-    let document: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| InventoryError::NotJson {
-            origin: origin.to_owned(),
-            message: e.to_string(),
-        })?;
+    // One pass over the text: a fleet's devices are read as they stream by, the other fields
+    // are kept for the formats that read them.
+    let (document, devices) = fleet::read(text, origin).map_err(|e| {
+        if e.classify() == serde_json::error::Category::Data {
+            // JSON, but its top level is not an object: no format reads it.
+            InventoryError::UnknownFormat {
+                origin: origin.to_owned(),
+            }
+        } else {
+            InventoryError::NotJson {
+                origin: origin.to_owned(),
+                message: e.to_string(),
+            }
+        }
+    })?;
     if document
         .get("bomFormat")
         .and_then(serde_json::Value::as_str)
@@ -563,8 +573,8 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
         cyclonedx::load(&document, origin)
     } else if document.get("spdxVersion").is_some() {
         spdx::load(&document, origin)
-    } else if document.get("devices").is_some() {
-        fleet::load(&document, origin)
+    } else if let Some(devices) = devices {
+        devices
     } else {
         Err(InventoryError::UnknownFormat {
             origin: origin.to_owned(),

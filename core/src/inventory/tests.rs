@@ -136,3 +136,86 @@ fn unknown_documents_are_errors() {
         Err(InventoryError::Malformed { .. })
     ));
 }
+
+/// One element that is not an object used to reject the whole document; it is skipped and
+/// reported alone, with its path.
+#[test]
+fn elements_that_are_not_objects_cost_only_themselves() {
+    let options = crate::inventory::LoadOptions::default();
+    let bom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+        {"name": "a", "purl": "pkg:npm/a@1.0.0", "components": [7, {"name": "c", "purl": "pkg:npm/c@1.0.0"}]},
+        "b",
+        {"name": "d", "purl": "pkg:npm/d@1.0.0"}]}"#;
+    let loaded = load_text(bom, "bom.json", &options).unwrap();
+    let names: Vec<&str> = loaded.fleet.devices[0]
+        .software
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "c", "d"]);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.records_read, r.records_loaded, r.records_skipped),
+        (5, 3, 2)
+    );
+    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "bom.json: components[0].components[0]: expected an object, found a number (skipped)",
+            "bom.json: components[1]: expected an object, found a string (skipped)",
+        ]
+    );
+
+    let fleet =
+        r#"{"devices": [null, {"id": "a", "software": [true, {"purl": "pkg:npm/x@1.0.0"}]}, 3]}"#;
+    let loaded = load_text(fleet, "fleet.json", &options).unwrap();
+    assert_eq!(loaded.fleet.devices.len(), 1);
+    assert_eq!(loaded.fleet.devices[0].software.len(), 1);
+    let r = &loaded.report;
+    assert_eq!(
+        (r.records_read, r.records_loaded, r.records_skipped),
+        (3, 1, 2)
+    );
+    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "fleet.json: devices[0]: expected an object, found null (skipped)",
+            "fleet.json: record a: devices[1].software[0]: expected an object, found a boolean (partly used)",
+            "fleet.json: devices[2]: expected an object, found a number (skipped)",
+        ]
+    );
+}
+
+/// The fleet document is read as it streams by; what is not a fleet is read as before.
+#[test]
+fn json_documents_are_told_apart_in_one_pass() {
+    let options = crate::inventory::LoadOptions::default();
+    let error = |text: &str| load_text(text, "x", &options).unwrap_err().to_string();
+    assert_eq!(
+        error(r#"{"devices": "many"}"#),
+        "x: devices: expected an array, found a string"
+    );
+    assert_eq!(
+        error(r#"{"devices": {"id": "a"}}"#),
+        "x: devices: expected an array, found an object"
+    );
+    assert!(error(r#"{"devices": [{"id": "a"}]"#).starts_with("x: not JSON: EOF"));
+    assert!(error(r#"{"devices": []} x"#).starts_with("x: not JSON: trailing characters"));
+    assert!(matches!(
+        load_text("\"text\"", "x", &options),
+        Err(InventoryError::UnknownFormat { .. })
+    ));
+    assert!(load_text(r#"{"devices": null}"#, "x", &options)
+        .unwrap()
+        .fleet
+        .devices
+        .is_empty());
+    // A CycloneDX BOM that also has a `devices` field is a BOM (its `bomFormat` decides).
+    let bom = r#"{"devices": [{"id": "x"}], "bomFormat": "CycloneDX", "components": [
+        {"name": "a", "purl": "pkg:npm/a@1.0.0"}]}"#;
+    let loaded = load_text(bom, "bom", &options).unwrap();
+    assert_eq!(loaded.fleet.devices[0].id, "bom");
+    assert_eq!(loaded.fleet.devices[0].software[0].name, "a");
+}
