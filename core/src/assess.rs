@@ -6,8 +6,9 @@
 use crate::assessment::{Assessment, InputReport};
 use crate::cpe::{Dictionary, Normalizer};
 use crate::engine::Engine;
-use crate::inventory::{self, Distro, Fleet, LoadOptions};
+use crate::inventory::{self, Distro, Fleet, LoadOptions, Renamed};
 use crate::kb::KnowledgeBase;
+use crate::load_report::{Consequence, Problem};
 use crate::Error;
 use std::path::PathBuf;
 
@@ -143,8 +144,18 @@ impl AssessInputs {
                     inventory::load_text(text, origin, &options)?
                 }
             };
-            fleet.extend(loaded.fleet);
-            reports.push(InputReport::new(source.name(), loaded.report));
+            let name = source.name();
+            let mut report = loaded.report;
+            for Renamed { from, to } in fleet.extend(loaded.fleet) {
+                report.problem(Problem::new(
+                    &name,
+                    Some(&from),
+                    "",
+                    format!("an earlier inventory has a device with this id: this one is assessed as {to:?}"),
+                    Consequence::PartlyUsed,
+                ));
+            }
+            reports.push(InputReport::new(name, report));
         }
         fleet.share_software();
         Ok((fleet, reports))

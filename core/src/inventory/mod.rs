@@ -354,10 +354,47 @@ pub struct Fleet {
     pub devices: Vec<Device>,
 }
 
+/// A device that came with an id the fleet already had, kept apart under a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The id it came with.
+    pub from: String,
+    /// The id it is assessed under.
+    pub to: String,
+}
+
 impl Fleet {
-    /// Adds the devices of another fleet.
-    pub fn extend(&mut self, other: Fleet) {
-        self.devices.extend(other.devices);
+    /// Adds the devices of another fleet. A device whose id the fleet has already (two
+    /// inventories naming the same host or product, such as an SBOM and an OBOM of one
+    /// application) is kept apart, never merged into the earlier one: it takes the first
+    /// free id of `id#2`, `id#3`, …, and the renames are returned for the caller to report.
+    ///
+    /// ```
+    /// use exposure::inventory::{Device, Fleet, Renamed};
+    /// let device = |id: &str| Device::with_software(id, id, Vec::new());
+    /// let mut fleet = Fleet { devices: vec![device("app"), device("app#2")] };
+    /// let renamed = fleet.extend(Fleet { devices: vec![device("app"), device("db")] });
+    /// assert_eq!(renamed, [Renamed { from: "app".into(), to: "app#3".into() }]);
+    /// let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
+    /// assert_eq!(ids, ["app", "app#2", "app#3", "db"]);
+    /// ```
+    pub fn extend(&mut self, other: Fleet) -> Vec<Renamed> {
+        let mut ids: std::collections::HashSet<String> =
+            self.devices.iter().map(|d| d.id.clone()).collect();
+        let mut renamed = Vec::new();
+        for mut device in other.devices {
+            if !ids.insert(device.id.clone()) {
+                let to = (2..)
+                    .map(|n| format!("{}#{n}", device.id))
+                    .find(|id| !ids.contains(id))
+                    .unwrap_or_default();
+                ids.insert(to.clone());
+                let from = std::mem::replace(&mut device.id, to.clone());
+                renamed.push(Renamed { from, to });
+            }
+            self.devices.push(device);
+        }
+        renamed
     }
 
     /// Makes equal software items of all devices one shared item, and returns how many
