@@ -3,7 +3,7 @@
 //! [`crate::assess`]'s; the result types are [`crate::assessment`]'s.
 
 use crate::assessment::{
-    Assessment, CvssSummary, DeviceExposure, OrganisationExposure, ScoredFinding,
+    Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
 use crate::inventory::Fleet;
 use crate::kb::{Advisory, KnowledgeBase};
@@ -221,6 +221,7 @@ impl Engine {
             .collect();
         Assessment {
             model_version: self.parameters.version.clone(),
+            knowledge: KnowledgeSummary::of(&self.kb),
             organisation: OrganisationExposure {
                 score: organisation,
                 level: ExposureLevel::of_score(organisation),
