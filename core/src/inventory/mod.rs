@@ -384,7 +384,8 @@ impl Fleet {
         let mut renamed = Vec::new();
         for mut device in other.devices {
             if !ids.insert(device.id.clone()) {
-                let to = (2..)
+                // Of these ids.len() + 1 candidates, at least one is free.
+                let to = (2..=ids.len() + 2)
                     .map(|n| format!("{}#{n}", device.id))
                     .find(|id| !ids.contains(id))
                     .unwrap_or_default();
