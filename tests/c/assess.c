@@ -189,6 +189,41 @@ static void test_load_path(void) {
     remove(kev_path);
 }
 
+/* Fail closed: a knowledge-base input that yields nothing is refused with its status, the
+ * report still written; an inventory that yields no device likewise. */
+static void test_incomplete_inputs(void) {
+    char broken_path[] = "/tmp/exposure-c-broken-XXXXXX";
+    exposure_engine *engine = NULL;
+    exposure_string *report = NULL;
+    exposure_string *out = NULL;
+    exposure_error *err = NULL;
+    FILE *f;
+    int fd = mkstemp(broken_path);
+    CHECK(fd >= 0);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs("{broken", f);
+        fclose(f);
+    }
+    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_load_path(engine, broken_path, strlen(broken_path), &report, &err) ==
+          EXPOSURE_STATUS_KB_INCOMPLETE);
+    CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_KB_INCOMPLETE);
+    CHECK(err != NULL && strstr(exposure_error_message(err), "it yields nothing") != NULL);
+    CHECK(report != NULL && strstr(text(report), "\"records_skipped\":1") != NULL);
+    CHECK(report != NULL && strstr(text(report), "not JSON") != NULL);
+    exposure_error_free(err);
+    err = NULL;
+    exposure_string_free(report);
+    CHECK(exposure_engine_assess_json(engine, "{\"devices\": []}", strlen("{\"devices\": []}"), &out, &err) ==
+          EXPOSURE_STATUS_INVENTORY_INCOMPLETE);
+    CHECK(out == NULL);
+    CHECK(err != NULL && strstr(exposure_error_message(err), "inventory inventory: it yields nothing") != NULL);
+    exposure_error_free(err);
+    exposure_engine_free(engine);
+    remove(broken_path);
+}
+
 static void test_errors(void) {
     exposure_engine *engine = NULL;
     exposure_string *out = NULL;
@@ -237,6 +272,7 @@ int main(int argc, char **argv) {
     test_demo_vectors(argc > 1 ? argv[1] : "tests/vectors/demo-findings.tsv");
     test_load_path();
     test_own_knowledge_and_inventory();
+    test_incomplete_inputs();
     test_errors();
     printf("%d passed, %d failed\n", passes, failures);
     return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
