@@ -127,6 +127,18 @@ static void test_own_knowledge_and_inventory(void) {
 
 static void close_fd(int fd) { (void)close(fd); }
 
+/* Writes `content` to a new temporary file named after `path` (a mkstemp template, filled in). */
+static void write_temp(char *path, const char *content) {
+    FILE *f;
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs(content, f);
+        fclose(f);
+    }
+}
+
 /* Any feed by path: the demo's OSV file, then a KEV catalog written here, told apart by content. */
 static void test_load_path(void) {
     static const char kev[] =
@@ -138,14 +150,7 @@ static void test_load_path(void) {
     exposure_engine *engine = NULL;
     exposure_string *report = NULL;
     exposure_string *out = NULL;
-    FILE *f;
-    int fd = mkstemp(kev_path);
-    CHECK(fd >= 0);
-    f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (f) {
-        fputs(kev, f);
-        fclose(f);
-    }
+    write_temp(kev_path, kev);
     CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_load_path(engine, osv, strlen(osv), &report, NULL) == EXPOSURE_STATUS_OK);
     CHECK(report != NULL && strstr(text(report), "\"records_loaded\":10") != NULL);
@@ -197,14 +202,7 @@ static void test_incomplete_inputs(void) {
     exposure_string *report = NULL;
     exposure_string *out = NULL;
     exposure_error *err = NULL;
-    FILE *f;
-    int fd = mkstemp(broken_path);
-    CHECK(fd >= 0);
-    f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (f) {
-        fputs("{broken", f);
-        fclose(f);
-    }
+    write_temp(broken_path, "{broken");
     CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_load_path(engine, broken_path, strlen(broken_path), &report, &err) ==
           EXPOSURE_STATUS_KB_INCOMPLETE);

@@ -153,18 +153,13 @@ fn elements_that_are_not_objects_cost_only_themselves() {
         .map(|s| s.name.as_str())
         .collect();
     assert_eq!(names, ["a", "c", "d"]);
-    let r = &loaded.report;
-    assert_eq!(
-        (r.records_read, r.records_loaded, r.records_skipped),
-        (5, 3, 2)
-    );
-    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        shown,
-        [
+    expect_report(
+        &loaded.report,
+        (5, 3, 2),
+        &[
             "bom.json: components[0].components[0]: expected an object, found a number (skipped)",
             "bom.json: components[1]: expected an object, found a string (skipped)",
-        ]
+        ],
     );
 
     let fleet =
@@ -172,20 +167,27 @@ fn elements_that_are_not_objects_cost_only_themselves() {
     let loaded = load_text(fleet, "fleet.json", &options).unwrap();
     assert_eq!(loaded.fleet.devices.len(), 1);
     assert_eq!(loaded.fleet.devices[0].software.len(), 1);
-    let r = &loaded.report;
-    assert_eq!(
-        (r.records_read, r.records_loaded, r.records_skipped),
-        (3, 1, 2)
-    );
-    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        shown,
-        [
+    expect_report(
+        &loaded.report,
+        (3, 1, 2),
+        &[
             "fleet.json: devices[0]: expected an object, found null (skipped)",
             "fleet.json: record a: devices[1].software[0]: expected an object, found a boolean (partly used)",
             "fleet.json: devices[2]: expected an object, found a number (skipped)",
-        ]
+        ],
     );
+}
+
+/// Checks a report's records read, loaded and skipped, and every problem as shown to users.
+#[track_caller]
+fn expect_report(report: &LoadReport, counts: (usize, usize, usize), problems: &[&str]) {
+    let r = report;
+    assert_eq!(
+        (r.records_read, r.records_loaded, r.records_skipped),
+        counts
+    );
+    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, problems);
 }
 
 /// The fleet document is read as it streams by; what is not a fleet is read as before.
