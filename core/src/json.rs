@@ -265,14 +265,15 @@ pub(crate) struct TopLevel {
 }
 
 /// Reads a document whose top level is an object, handing each element of the array under
-/// one of `keys` to `each` (its index and value) as the parser reaches it, so that only one
+/// one of `keys` to `each` (its index and the element read as `T`: a [`Value`], or a
+/// borrowed [`serde_json::value::RawValue`]) as the parser reaches it, so that only one
 /// element is in memory at a time however long the array; the other fields are kept when
 /// `keep_others` is set, skipped otherwise. An NVD feed and a fleet document are read so.
-pub(crate) fn stream_array<'de, D: serde::Deserializer<'de>>(
+pub(crate) fn stream_array<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
     keys: &[&str],
     keep_others: bool,
-    each: &mut dyn FnMut(usize, Value),
+    each: &mut dyn FnMut(usize, T),
 ) -> Result<TopLevel, D::Error> {
     deserializer.deserialize_map(Document {
         keys,
@@ -282,13 +283,13 @@ pub(crate) fn stream_array<'de, D: serde::Deserializer<'de>>(
 }
 
 /// The top-level object of [`stream_array`].
-struct Document<'a> {
+struct Document<'a, T> {
     keys: &'a [&'a str],
     keep_others: bool,
-    each: &'a mut dyn FnMut(usize, Value),
+    each: &'a mut dyn FnMut(usize, T),
 }
 
-impl<'de> serde::de::Visitor<'de> for Document<'_> {
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Document<'_, T> {
     type Value = TopLevel;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "an object with {}", self.keys.join(" or "))
@@ -315,25 +316,25 @@ impl<'de> serde::de::Visitor<'de> for Document<'_> {
 
 /// The streamed array: its elements to `each`; anything but an array or null is named by its
 /// type (and skipped).
-struct Elements<'a> {
-    each: &'a mut dyn FnMut(usize, Value),
+struct Elements<'a, T> {
+    each: &'a mut dyn FnMut(usize, T),
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Elements<'_> {
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Elements<'_, T> {
     type Value = Option<&'static str>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Elements<'_> {
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Elements<'_, T> {
     type Value = Option<&'static str>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an array")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut index = 0;
-        while let Some(item) = seq.next_element::<Value>()? {
+        while let Some(item) = seq.next_element::<T>()? {
             (self.each)(index, item);
             index += 1;
         }

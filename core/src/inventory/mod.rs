@@ -425,24 +425,40 @@ impl Fleet {
 /// The distinct software items met so far, for sharing equal items between devices as they
 /// are loaded (see [`Fleet::share_software`]).
 #[derive(Default)]
-pub(crate) struct SharedSoftware(std::collections::HashSet<std::sync::Arc<Software>>);
+pub(crate) struct SharedSoftware {
+    items: std::collections::HashSet<std::sync::Arc<Software>>,
+    /// The addresses of `items`: an item shared already is known by its address, without
+    /// hashing its value (each lives as long as `items` holds it, so no other item takes it).
+    addresses: std::collections::HashSet<usize>,
+}
 
 impl SharedSoftware {
     /// Replaces the device's items that equal one met before by that one.
     pub(crate) fn share(&mut self, device: &mut Device) {
         for item in &mut device.software {
-            match self.0.get(item) {
-                Some(shared) => *item = std::sync::Arc::clone(shared),
-                None => {
-                    self.0.insert(std::sync::Arc::clone(item));
-                }
+            if !self.addresses.contains(&Self::address(item)) {
+                *item = self.canonical(std::sync::Arc::clone(item));
             }
         }
     }
 
+    /// The item met before that equals `item`, or `item`, now met.
+    pub(crate) fn canonical(&mut self, item: std::sync::Arc<Software>) -> std::sync::Arc<Software> {
+        if let Some(shared) = self.items.get(&item) {
+            return std::sync::Arc::clone(shared);
+        }
+        self.addresses.insert(Self::address(&item));
+        self.items.insert(std::sync::Arc::clone(&item));
+        item
+    }
+
+    fn address(item: &std::sync::Arc<Software>) -> usize {
+        std::sync::Arc::as_ptr(item) as usize
+    }
+
     /// How many distinct items there are.
     pub(crate) fn distinct(&self) -> usize {
-        self.0.len()
+        self.items.len()
     }
 }
 

@@ -62,7 +62,7 @@ pub(crate) fn stream(
     };
     let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
     let keys = ["CVE_Items", "vulnerabilities"];
-    let read = json::stream_array(&mut deserializer, &keys, false, &mut each)
+    let read = json::stream_array::<_, Value>(&mut deserializer, &keys, false, &mut each)
         .and_then(|top| deserializer.end().map(|()| top));
     let problem = match read {
         Ok(top) if !top.found => {
