@@ -94,8 +94,10 @@ impl AssessInputs {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
         self.check()?;
-        let (engine, knowledge_reports) = self.load_engine()?;
-        let mut assessment = self.assess_on(&engine, progress)?;
+        // Knowledge and inventories do not depend on each other: they are read at once.
+        let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
+        let (engine, knowledge_reports) = engine?;
+        let mut assessment = assessed(&engine, fleet?, progress);
         assessment.knowledge_reports = knowledge_reports;
         Ok(assessment)
     }
@@ -182,11 +184,19 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        let (fleet, inventory_reports) = self.load_fleet()?;
-        let mut assessment = engine.assess_with_progress(&fleet, progress);
-        assessment.inventory_reports = inventory_reports;
-        Ok(assessment)
+        Ok(assessed(engine, self.load_fleet()?, progress))
     }
+}
+
+/// The assessment of a fleet loaded with its reports.
+fn assessed(
+    engine: &Engine,
+    (fleet, inventory_reports): (Fleet, Vec<InputReport>),
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Assessment {
+    let mut assessment = engine.assess_with_progress(&fleet, progress);
+    assessment.inventory_reports = inventory_reports;
+    assessment
 }
 
 /// Loads one knowledge-base input into `kb` ([`KnowledgeBase::load_path`]) and checks that
