@@ -9,6 +9,7 @@
 
 mod batch;
 mod cpe;
+mod json;
 mod table;
 
 use exposure::assess::{AssessInputs, InventorySource};
@@ -180,11 +181,11 @@ fn assess(args: &AssessArgs) -> Result<(), Failed> {
     let assessment = args.inputs.assess_with_progress(progress)?;
     print_reports("knowledge base", &assessment.knowledge_reports, usize::MAX);
     print_reports("inventory", &assessment.inventory_reports, usize::MAX);
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // Large writes: the JSON of a fleet's findings runs to a gigabyte.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     if args.json {
         // Written as it is serialised: the findings of a large fleet are never one string.
-        serde_json::to_writer_pretty(&mut stdout, &assessment).map_err(std::io::Error::from)?;
-        stdout.write_all(b"\n")?;
+        json::write(&mut stdout, assessment)?;
     } else {
         stdout.write_all(table::render(&assessment).as_bytes())?;
     }
@@ -214,13 +215,15 @@ impl From<std::io::Error> for Failed {
 impl From<exposure::Error> for Failed {
     /// The error, and for an input refused as incomplete every problem its report keeps.
     fn from(e: exposure::Error) -> Self {
+        use std::fmt::Write as _;
         let mut message = e.to_string();
         let Some(report) = e.load_report() else {
             return message.into();
         };
         message.push_str(" (--allow-partial accepts it)");
         for problem in &report.problems {
-            message.push_str(&format!("\n  {problem}"));
+            // Writing to a String cannot fail.
+            let _ = write!(message, "\n  {problem}");
         }
         Failed { message, status: 2 }
     }
