@@ -221,3 +221,50 @@ fn json_documents_are_told_apart_in_one_pass() {
     assert_eq!(loaded.fleet.devices[0].id, "bom");
     assert_eq!(loaded.fleet.devices[0].software[0].name, "a");
 }
+
+/// Devices whose items were all met before are read straight from the text (shared, never
+/// parsed again); anything else is read as a JSON value and reported as before.
+#[test]
+fn repeated_items_are_read_once_and_problems_still_named() {
+    let text = r#"{"devices": [
+        {"id": "a", "software": [{"purl": "pkg:npm/x@1.0.0"}, {"ecosystem": "PyPI", "name": "requests", "version": "2.31.0"}]},
+        {"id": "b", "value": "high", "tags": ["t"], "software": [{"ecosystem": "PyPI", "name": "requests", "version": "2.31.0"}, {"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "c", "software": [{"purl": "pkg:npm/x@1.0.0"}, {"purl": "pkg:npm/y"}]},
+        {"id": "b", "software": [{"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "d\u0020", "software": [{"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "e", "colour": "red", "software": [{"purl": "pkg:npm/x@1.0.0", "size": 3}]},
+        {"id": "f", "value": "urgent", "software": [{"purl": "pkg:npm/x@1.0.0"}]}
+    ]}"#;
+    let loaded = load_text(text, "f.json", &LoadOptions::default()).unwrap();
+    expect_report(
+        &loaded.report,
+        (7, 5, 2),
+        &[
+            "f.json: record c: devices[2].software[1].purl: package URL \"pkg:npm/y\" has no version (partly used)",
+            "f.json: record b: devices[3].id: duplicate device id \"b\" (skipped)",
+            "f.json: record e: devices[5].colour: unknown field, ignored (partly used)",
+            "f.json: record e: devices[5].software[0].size: unknown field, ignored (partly used)",
+            "f.json: record f: devices[6].value: \"urgent\" is not one of low, normal, high (skipped)",
+        ],
+    );
+    let devices = &loaded.fleet.devices;
+    let ids: Vec<&str> = devices.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    assert_eq!(
+        (devices[1].value, devices[1].tags.as_slice()),
+        (DeviceValue::High, ["t".to_owned()].as_slice())
+    );
+    // One allocation per distinct item, whichever way its device was read.
+    let x = &devices[0].software[0];
+    for device in devices {
+        assert!(
+            device.software.iter().any(|s| std::sync::Arc::ptr_eq(s, x)),
+            "{}",
+            device.id
+        );
+    }
+    assert!(std::sync::Arc::ptr_eq(
+        &devices[0].software[1],
+        &devices[1].software[0]
+    ));
+}
