@@ -1,6 +1,11 @@
 //! The JSON fleet format: `{"devices": [{"id", "name", "tags", "value", "software": [...]}]}`,
 //! each software item either `{"purl": "pkg:...@version"}` or
 //! `{"ecosystem": "PyPI", "name": "requests", "version": "2.28.1"}`.
+//!
+//! A document is read as it streams by, one device at a time. A device whose items were all
+//! met before, without a problem, is read straight from the text; any other is read as a JSON
+//! value, field by field, so that every problem names its path. Each distinct item is parsed
+//! once.
 
 use super::{Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
 use crate::ecosystem::Ecosystem;
