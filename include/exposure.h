@@ -116,6 +116,10 @@ enum exposure_status
   EXPOSURE_STATUS_KB_IO = 5000,
   // A snapshot is of another format version, truncated or corrupted.
   EXPOSURE_STATUS_KB_SNAPSHOT = 5001,
+  // A knowledge-base input yields nothing (no advisory, KEV, EPSS or VEX data) or lost more
+  // than 10 % of its records: refused, as an assessment against it would understate the
+  // exposure. What loaded is in the engine; the load report is written when asked for.
+  EXPOSURE_STATUS_KB_INCOMPLETE = 5002,
   // Another knowledge-base error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_KB_OTHER = 5999,
   // An inventory path could not be read (or holds more than the input size limit, 1 GiB
@@ -135,6 +139,8 @@ enum exposure_status
   EXPOSURE_STATUS_INVENTORY_DISTRO = 6006,
   // A Windows registry export of installed programs could not be read.
   EXPOSURE_STATUS_INVENTORY_REGISTRY = 6007,
+  // An inventory yields no device or lost more than 10 % of its records: refused.
+  EXPOSURE_STATUS_INVENTORY_INCOMPLETE = 6008,
   // Another inventory error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_INVENTORY_OTHER = 6999,
 };
@@ -445,6 +451,9 @@ size_t exposure_engine_advisory_count(const struct exposure_engine *engine);
 // and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
 // secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
 // skipped and reported; when `report` is not NULL, `*report` receives the load report as JSON.
+// An input that yields nothing or loses more than 10 % of its records returns
+// `EXPOSURE_STATUS_KB_INCOMPLETE`: what loaded stays in the engine and `*report` (when asked
+// for) holds the report, so a caller that accepts partial knowledge may go on.
 exposure_status exposure_engine_load_path(struct exposure_engine *engine,
                                           const char *path,
                                           size_t path_len,
@@ -460,7 +469,9 @@ exposure_status exposure_engine_save_snapshot(const struct exposure_engine *engi
 
 // Loads OSV advisories from a JSON file or a directory of them. Bad records are skipped and
 // reported; when `report` is not NULL, `*report` receives the load report as JSON (records
-// read, loaded, skipped, and the problems with file, record and field).
+// read, loaded, skipped, and the problems with file, record and field). An input that yields
+// nothing or loses more than 10 % of its records returns `EXPOSURE_STATUS_KB_INCOMPLETE`, as
+// `exposure_engine_load_path` does.
 exposure_status exposure_engine_load_osv_path(struct exposure_engine *engine,
                                               const char *path,
                                               size_t path_len,
@@ -478,7 +489,9 @@ exposure_status exposure_engine_load_osv_json(struct exposure_engine *engine,
 
 // Assesses an inventory given as JSON text (a CycloneDX BOM or a fleet document). On success
 // `*out` receives the assessment as JSON: organisation and device scores, findings with
-// evidence, ranked recommendations, diagnostics and the inventory's load report.
+// evidence, ranked recommendations, diagnostics and the inventory's load report. An
+// inventory that yields no device or loses more than 10 % of its records is refused with
+// `EXPOSURE_STATUS_INVENTORY_INCOMPLETE`.
 exposure_status exposure_engine_assess_json(const struct exposure_engine *engine,
                                             const char *inventory,
                                             size_t inventory_len,

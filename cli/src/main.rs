@@ -9,6 +9,7 @@
 
 mod batch;
 mod cpe;
+mod json;
 mod table;
 
 use exposure::assess::{AssessInputs, InventorySource};
@@ -26,7 +27,8 @@ const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
-  exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE]
+                  [--allow-partial]
+  exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
                                           load feeds (any --kb input) and write one compiled
                                           snapshot, which --kb reads much faster
   exposure kb stats PATH... [--format table|json] [--input-limit SIZE]
@@ -71,6 +73,13 @@ usage:
   --input-limit S the most one input (a file, an archive member, an inventory) may hold once
                   decompressed: bytes, or with K, M or G (binary units); default 1G. A larger
                   one is an error, found as soon as the limit is passed
+  --allow-partial assess (or build) even when an input is incomplete: by default a --kb
+                  input that yields no advisory, KEV, EPSS or VEX data or loses more than
+                  10 % of its records, or an inventory that yields no device, is refused
+                  (exit status 2); every load problem is in the output either way
+
+  Exit status: 0 done; 1 an input could not be read or the output written; 2 the arguments
+  are wrong, or an input was refused as incomplete.
 ";
 
 #[derive(Debug, Default)]
@@ -99,6 +108,7 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
         };
         match arg.as_str() {
             "--demo" => inputs.demo = true,
+            "--allow-partial" => inputs.allow_partial = true,
             "--kb" => inputs.knowledge.extend(paths("--kb")?),
             "--inventory" => inputs
                 .inventories
@@ -168,28 +178,61 @@ fn print_reports(kind: &str, reports: &[InputReport], problems: usize) {
     }
 }
 
-fn assess(args: &AssessArgs) -> Result<(), String> {
+fn assess(args: &AssessArgs) -> Result<(), Failed> {
     let progress: &(dyn Fn(usize, usize) + Sync) = if std::io::stderr().is_terminal() {
         &progress_bar
     } else {
         &|_, _| {}
     };
-    let assessment = args
-        .inputs
-        .assess_with_progress(progress)
-        .map_err(|e| e.to_string())?;
+    let assessment = args.inputs.assess_with_progress(progress)?;
     print_reports("knowledge base", &assessment.knowledge_reports, usize::MAX);
     print_reports("inventory", &assessment.inventory_reports, usize::MAX);
-    let text = if args.json {
-        serde_json::to_string_pretty(&assessment).map_err(|e| e.to_string())? + "\n"
+    // Large writes: the JSON of a fleet's findings runs to a gigabyte.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    if args.json {
+        // Written as it is serialised: the findings of a large fleet are never one string.
+        json::write(&mut stdout, assessment)?;
     } else {
-        table::render(&assessment)
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| e.to_string())
+        stdout.write_all(table::render(&assessment).as_bytes())?;
+    }
+    Ok(stdout.flush()?)
+}
+
+/// Why a command failed, and its exit status: 1, or 2 for an input refused as incomplete
+/// (as for wrong arguments: the command was not run as asked).
+#[derive(Debug)]
+struct Failed {
+    message: String,
+    status: u8,
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Self {
+        Failed { message, status: 1 }
+    }
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(e: std::io::Error) -> Self {
+        e.to_string().into()
+    }
+}
+
+impl From<exposure::Error> for Failed {
+    /// The error, and for an input refused as incomplete every problem its report keeps.
+    fn from(e: exposure::Error) -> Self {
+        use std::fmt::Write as _;
+        let mut message = e.to_string();
+        let Some(report) = e.load_report() else {
+            return message.into();
+        };
+        message.push_str(" (--allow-partial accepts it)");
+        for problem in &report.problems {
+            // Writing to a String cannot fail.
+            let _ = write!(message, "\n  {problem}");
+        }
+        Failed { message, status: 2 }
+    }
 }
 
 /// `--scheme S` for the batch modes.
@@ -238,8 +281,6 @@ fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> std::io::Res
     batch::run(stdin, stdout, handle)
 }
 
-/// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 (with
-/// the usage) when its arguments were wrong.
 /// `--input-limit SIZE`: bytes, or a number of KiB, MiB or GiB with `K`, `M` or `G`.
 fn input_limit(value: Option<&String>) -> Result<Limits, String> {
     let value = value.ok_or("--input-limit needs a size")?;
@@ -259,33 +300,56 @@ fn input_limit(value: Option<&String>) -> Result<Limits, String> {
         .ok_or_else(|| format!("--input-limit: {value:?} is not a size (bytes, or 512K, 64M, 2G)"))
 }
 
-/// `FEED... -o SNAPSHOT [--input-limit SIZE]` for `kb build`.
-fn kb_build_args(args: &[String]) -> Result<(Vec<PathBuf>, PathBuf, Limits), String> {
+/// What `kb build` is asked: the feeds, the snapshot to write, how much one input may hold,
+/// whether incomplete feeds are allowed.
+struct KbBuild {
+    paths: Vec<PathBuf>,
+    out: PathBuf,
+    limits: Limits,
+    allow_partial: bool,
+}
+
+/// `FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]` for `kb build`.
+fn kb_build_args(args: &[String]) -> Result<KbBuild, String> {
     let mut paths = Vec::new();
     let mut out = None;
     let mut limits = Limits::default();
+    let mut allow_partial = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "-o" | "--output" => out = Some(PathBuf::from(it.next().ok_or("-o needs a path")?)),
             "--input-limit" => limits = input_limit(it.next())?,
+            "--allow-partial" => allow_partial = true,
             flag if flag.starts_with('-') => return Err(format!("unknown argument {flag:?}")),
             path => paths.push(PathBuf::from(path)),
         }
     }
     match (paths.is_empty(), out) {
-        (false, Some(out)) => Ok((paths, out, limits)),
+        (false, Some(out)) => Ok(KbBuild {
+            paths,
+            out,
+            limits,
+            allow_partial,
+        }),
         _ => Err("kb build needs feed paths and -o SNAPSHOT".to_owned()),
     }
 }
 
-/// Loads the feeds and writes one snapshot of them.
-fn kb_build(paths: &[PathBuf], out: &std::path::Path, limits: Limits) -> Result<(), String> {
+/// Loads the feeds, each checked as an assessment checks it (an incomplete one is refused
+/// unless allowed), and writes one snapshot of them.
+fn kb_build(build: &KbBuild) -> Result<(), Failed> {
+    let KbBuild {
+        paths,
+        out,
+        limits,
+        allow_partial,
+    } = build;
     let started = std::time::Instant::now();
     let mut kb = KnowledgeBase::new();
-    kb.set_limits(limits);
+    kb.set_limits(*limits);
     for path in paths {
-        let report = kb.load_path(path).map_err(|e| e.to_string())?;
+        let report = exposure::assess::load_knowledge(&mut kb, path, *allow_partial)?;
         eprintln!("{}: {report}", path.display());
         for problem in report.problems.iter().take(10) {
             eprintln!("  {problem}");
@@ -374,12 +438,16 @@ fn kb_stats(paths: &[PathBuf], json: bool, limits: Limits) -> Result<(), String>
         .map_err(|e| e.to_string())
 }
 
-fn exit_code<E: std::fmt::Display>(outcome: Result<Result<(), E>, String>) -> ExitCode {
+/// The exit status of a command: 0 when it ran, 1 (with the error) when it failed, 2 when an
+/// input was refused as incomplete (with the error and its problems) or its arguments were
+/// wrong (with the usage).
+fn exit_code<E: Into<Failed>>(outcome: Result<Result<(), E>, String>) -> ExitCode {
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("exposure: {e}");
-            ExitCode::FAILURE
+            let Failed { message, status } = e.into();
+            eprintln!("exposure: {message}");
+            ExitCode::from(status)
         }
         Err(usage) => {
             eprintln!("exposure: {usage}\n{USAGE}");
@@ -418,10 +486,7 @@ fn main() -> ExitCode {
             }))
         }
         ["kb", "build"] => {
-            return exit_code(
-                kb_build_args(&args[2..])
-                    .map(|(paths, out, limits)| kb_build(&paths, &out, limits)),
-            )
+            return exit_code(kb_build_args(&args[2..]).map(|build| kb_build(&build)))
         }
         ["kb", "stats"] => {
             return exit_code(
@@ -461,7 +526,11 @@ mod tests {
 
     #[test]
     fn path_flags_take_several_values() {
-        let parsed = parse_assess(&args("--kb a b --inventory x --kb c --format json")).unwrap();
+        let parsed = parse_assess(&args(
+            "--kb a b --inventory x --kb c --format json --allow-partial",
+        ))
+        .unwrap();
+        assert!(parsed.inputs.allow_partial);
         assert_eq!(
             parsed.inputs.knowledge,
             [PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c")]

@@ -183,3 +183,112 @@ fn demo_table_is_unchanged() {
     .expect("golden table");
     assert_eq!(String::from_utf8_lossy(&out.stdout), golden);
 }
+
+/// Runs `exposure` with `args` in `dir`: its exit status, stdout and stderr.
+fn run(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Fail closed: a knowledge base that yields nothing used to give "score 0, low" and exit 0,
+/// and `kb build` wrote an empty snapshot. Both refuse it with exit status 2, the reason and
+/// its problems, unless `--allow-partial`; allowed, every problem is in the JSON.
+#[test]
+fn an_incomplete_input_is_refused_with_status_2_unless_allowed() {
+    let dir = scratch("failclosed");
+    std::fs::write(dir.join("broken.json"), "{broken").expect("write");
+    let fleet = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/data/demo/fleet.json");
+    let assess = [
+        "assess",
+        "--kb",
+        "broken.json",
+        "--inventory",
+        fleet,
+        "--format",
+        "json",
+    ];
+    let (status, stdout, stderr) = run(&dir, &assess);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "exposure: knowledge-base input broken.json: it yields nothing (1 files, 1 records read, \
+         0 loaded, 1 skipped, 0 replaced, 1 problems); partial knowledge is refused unless \
+         partial loads are allowed (--allow-partial accepts it)\n  broken.json: not JSON: key \
+         must be a string at line 1 column 2 (skipped)\n"
+    );
+    let (status, stdout, stderr) = run(&dir, &[&assess[..], &["--allow-partial"]].concat());
+    assert_eq!(status, Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(
+        json["knowledge"],
+        serde_json::json!({"advisories": 0, "kev_entries": 0, "epss_scores": 0, "vex_statements": 0})
+    );
+    let problem = &json["knowledge_reports"][0]["problems"][0];
+    assert_eq!(
+        problem["message"],
+        "not JSON: key must be a string at line 1 column 2"
+    );
+    // Every problem stderr shows is in the JSON.
+    let reports = ["knowledge_reports", "inventory_reports"];
+    let problems: Vec<&serde_json::Value> = reports
+        .iter()
+        .flat_map(|r| json[r].as_array().into_iter().flatten())
+        .flat_map(|r| r["problems"].as_array().into_iter().flatten())
+        .collect();
+    let shown: Vec<&str> = stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(shown.len(), problems.len(), "{stderr}");
+    for (line, problem) in shown.iter().zip(&problems) {
+        let message = problem["message"].as_str().expect("a message");
+        assert!(line.contains(message), "{line}");
+    }
+
+    let (status, _, stderr) = run(&dir, &["kb", "build", "broken.json", "-o", "kb.bin"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.starts_with("exposure: knowledge-base input broken.json: it yields nothing"));
+    assert!(!dir.join("kb.bin").exists(), "no snapshot is written");
+    let allowed = [
+        "kb",
+        "build",
+        "broken.json",
+        "-o",
+        "kb.bin",
+        "--allow-partial",
+    ];
+    let (status, _, stderr) = run(&dir, &allowed);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(dir.join("kb.bin").exists());
+
+    // An inventory that yields no device, the same way.
+    std::fs::write(dir.join("empty.json"), r#"{"devices": []}"#).expect("write");
+    let demo_kb = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/demo/advisories.osv.json"
+    );
+    let (status, _, stderr) = run(
+        &dir,
+        &["assess", "--kb", demo_kb, "--inventory", "empty.json"],
+    );
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "exposure: inventory empty.json: it yields nothing (1 files, 0 records read"
+        ),
+        "{stderr}"
+    );
+    // An input that cannot be read at all is an error of status 1, as before.
+    let (status, _, stderr) = run(
+        &dir,
+        &["assess", "--kb", "absent.json", "--inventory", fleet],
+    );
+    assert_eq!(status, Some(1), "{stderr}");
+    std::fs::remove_dir_all(dir).ok();
+}

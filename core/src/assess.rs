@@ -3,13 +3,14 @@
 //! every load report. The command line, the C library and the Python package only convert
 //! their arguments into [`AssessInputs`] and the result out of it.
 
-use crate::assessment::{Assessment, InputReport};
+use crate::assessment::{Assessment, InputReport, KnowledgeSummary};
 use crate::cpe::{Dictionary, Normalizer};
 use crate::engine::Engine;
-use crate::inventory::{self, Distro, Fleet, LoadOptions};
+use crate::inventory::{self, Distro, Fleet, LoadOptions, Renamed};
 use crate::kb::KnowledgeBase;
+use crate::load_report::{Consequence, LoadReport, Problem, Shortfall};
 use crate::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One inventory to assess: a file, or text the caller holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,14 @@ pub struct AssessInputs {
     /// How much one knowledge input, archive member or inventory may hold, decompressed
     /// ([`KnowledgeBase::set_limits`], [`LoadOptions::limits`]).
     pub limits: crate::files::Limits,
+    /// Assess even when an input is incomplete. By default (fail closed) a knowledge-base
+    /// input that yields nothing or loses more than
+    /// [`MAX_SKIPPED_PERCENT`](crate::load_report::MAX_SKIPPED_PERCENT) % of its records is
+    /// [`Error::KnowledgeIncomplete`] ([`LoadReport::shortfall`]), and an inventory that
+    /// yields no device is [`Error::InventoryIncomplete`]. Allowed, such
+    /// inputs are assessed for what they gave; their reports are in the assessment either
+    /// way.
+    pub allow_partial: bool,
 }
 
 impl AssessInputs {
@@ -88,8 +97,10 @@ impl AssessInputs {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
         self.check()?;
-        let (engine, knowledge_reports) = self.load_engine()?;
-        let mut assessment = self.assess_on(&engine, progress)?;
+        // Knowledge and inventories do not depend on each other: they are read at once.
+        let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
+        let (engine, knowledge_reports) = engine?;
+        let mut assessment = assessed(&engine, fleet?, progress);
         assessment.knowledge_reports = knowledge_reports;
         Ok(assessment)
     }
@@ -113,7 +124,7 @@ impl AssessInputs {
         kb.set_limits(self.limits);
         let mut reports = Vec::with_capacity(self.knowledge.len());
         for path in &self.knowledge {
-            let report = kb.load_path(path)?;
+            let report = load_knowledge(&mut kb, path, self.allow_partial)?;
             reports.push(InputReport::new(path.display().to_string(), report));
         }
         Ok((Engine::new(kb), reports))
@@ -148,8 +159,24 @@ impl AssessInputs {
                     inventory::load_text(text, origin, &options)?
                 }
             };
-            fleet.extend(loaded.fleet);
-            reports.push(InputReport::new(source.name(), loaded.report));
+            let yielded = !loaded.fleet.devices.is_empty();
+            let mut checked = checked(
+                Input::Inventory,
+                source.name(),
+                loaded.report,
+                yielded,
+                self.allow_partial,
+            )?;
+            for Renamed { from, to } in fleet.extend(loaded.fleet) {
+                checked.report.problem(Problem::new(
+                    &checked.input,
+                    Some(&from),
+                    "",
+                    format!("an earlier inventory has a device with this id: this one is assessed as {to:?}"),
+                    Consequence::PartlyUsed,
+                ));
+            }
+            reports.push(checked);
         }
         fleet.share_software();
         Ok((fleet, reports))
@@ -162,9 +189,96 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        let (fleet, inventory_reports) = self.load_fleet()?;
-        let mut assessment = engine.assess_with_progress(&fleet, progress);
-        assessment.inventory_reports = inventory_reports;
-        Ok(assessment)
+        Ok(assessed(engine, self.load_fleet()?, progress))
     }
 }
+
+/// The assessment of a fleet loaded with its reports.
+fn assessed(
+    engine: &Engine,
+    (fleet, inventory_reports): (Fleet, Vec<InputReport>),
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Assessment {
+    let mut assessment = engine.assess_with_progress(&fleet, progress);
+    assessment.inventory_reports = inventory_reports;
+    assessment
+}
+
+/// Loads one knowledge-base input into `kb` ([`KnowledgeBase::load_path`]) and checks that
+/// it can be trusted whole: one that yields nothing (no advisory, KEV entry, EPSS score or VEX
+/// statement) or loses more than
+/// [`MAX_SKIPPED_PERCENT`](crate::load_report::MAX_SKIPPED_PERCENT) % of its records
+/// ([`LoadReport::shortfall`]) is [`Error::KnowledgeIncomplete`], unless `allow_partial`.
+/// What loaded stays in `kb` either way. Every interface loads knowledge through it:
+/// assessments, `exposure kb build`, Python's `Engine.load`, C's `exposure_engine_load_path`.
+///
+/// ```
+/// use exposure::{assess::load_knowledge, kb::KnowledgeBase, load_report::Shortfall, Error};
+/// let broken = std::env::temp_dir().join(format!("exposure-doc-broken-{}.json", std::process::id()));
+/// std::fs::write(&broken, "{broken")?;
+/// let mut kb = KnowledgeBase::new();
+/// let refused = load_knowledge(&mut kb, &broken, false).unwrap_err();
+/// assert!(matches!(refused, Error::KnowledgeIncomplete { shortfall: Shortfall::Empty, .. }));
+/// assert_eq!(refused.load_report().map(|r| r.records_skipped), Some(1));
+/// let allowed = load_knowledge(&mut kb, &broken, true)?;
+/// assert_eq!(allowed.problem_count, 1);
+/// # std::fs::remove_file(&broken)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_knowledge(
+    kb: &mut KnowledgeBase,
+    path: &Path,
+    allow_partial: bool,
+) -> Result<LoadReport, Error> {
+    let before = KnowledgeSummary::of(kb);
+    let report = kb.load_path(path)?;
+    let yielded = report.records_loaded > 0 || KnowledgeSummary::of(kb) != before;
+    let input = path.display().to_string();
+    checked(Input::Knowledge, input, report, yielded, allow_partial).map(|r| r.report)
+}
+
+/// The two kinds of input an assessment reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Input {
+    Knowledge,
+    Inventory,
+}
+
+/// The report of `input`, which `yielded` something or not; the error of an incomplete input
+/// unless `allow_partial`: a knowledge input that yields nothing or loses more than the share
+/// ([`LoadReport::shortfall`]); an inventory that yields no device. An inventory's entries
+/// that could not be used (a program without a version, a component without a package URL)
+/// are reported one by one but do not refuse it: an inventory lists what a device runs, and
+/// what it cannot name does not make the rest untrue, while a feed that lost records hides
+/// vulnerabilities.
+pub(crate) fn checked(
+    kind: Input,
+    input: String,
+    report: LoadReport,
+    yielded: bool,
+    allow_partial: bool,
+) -> Result<InputReport, Error> {
+    let shortfall = match kind {
+        Input::Knowledge => report.shortfall(yielded),
+        Input::Inventory => (!yielded).then_some(Shortfall::Empty),
+    };
+    let Some(shortfall) = shortfall.filter(|_| !allow_partial) else {
+        return Ok(InputReport::new(input, report));
+    };
+    let report = Box::new(report);
+    Err(match kind {
+        Input::Knowledge => Error::KnowledgeIncomplete {
+            input,
+            shortfall,
+            report,
+        },
+        Input::Inventory => Error::InventoryIncomplete {
+            input,
+            shortfall,
+            report,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,7 @@
 //! could not be decided or loaded — and its flat views (rows for tables and data frames).
 
 use crate::inventory::DeviceValue;
+use crate::kb::KnowledgeBase;
 use crate::load_report::LoadReport;
 use crate::matching::{Finding, MatchDiagnostics, Suppression};
 use crate::recommend::Recommendation;
@@ -77,11 +78,46 @@ pub struct OrganisationExposure {
     pub findings: usize,
 }
 
+/// How much knowledge an assessment was made against: what the knowledge base held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KnowledgeSummary {
+    /// Advisories (merged by id and alias).
+    pub advisories: usize,
+    /// CISA KEV entries.
+    pub kev_entries: usize,
+    /// EPSS scores.
+    pub epss_scores: usize,
+    /// VEX statements.
+    pub vex_statements: usize,
+}
+
+impl KnowledgeSummary {
+    /// What `kb` holds.
+    ///
+    /// ```
+    /// use exposure::assessment::KnowledgeSummary;
+    /// let summary = KnowledgeSummary::of(&exposure::demo::knowledge_base());
+    /// assert_eq!(summary.advisories, 10);
+    /// assert_eq!(KnowledgeSummary::of(&exposure::kb::KnowledgeBase::new()), KnowledgeSummary::default());
+    /// ```
+    pub fn of(kb: &KnowledgeBase) -> Self {
+        KnowledgeSummary {
+            advisories: kb.len(),
+            kev_entries: kb.threat().kev_len(),
+            epss_scores: kb.threat().epss_len(),
+            vex_statements: kb.vex().len(),
+        }
+    }
+}
+
 /// Everything one assessment found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     /// The model's parameter version.
     pub model_version: String,
+    /// The knowledge it was made against: an assessment always states how many advisories
+    /// (and KEV entries, EPSS scores, VEX statements) it was made against.
+    pub knowledge: KnowledgeSummary,
     /// The organisation's exposure.
     pub organisation: OrganisationExposure,
     /// Per device, in fleet order.

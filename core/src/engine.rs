@@ -3,7 +3,7 @@
 //! [`crate::assess`]'s; the result types are [`crate::assessment`]'s.
 
 use crate::assessment::{
-    Assessment, CvssSummary, DeviceExposure, OrganisationExposure, ScoredFinding,
+    Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
 use crate::inventory::Fleet;
 use crate::kb::{Advisory, KnowledgeBase};
@@ -221,6 +221,7 @@ impl Engine {
             .collect();
         Assessment {
             model_version: self.parameters.version.clone(),
+            knowledge: KnowledgeSummary::of(&self.kb),
             organisation: OrganisationExposure {
                 score: organisation,
                 level: ExposureLevel::of_score(organisation),
@@ -239,29 +240,38 @@ impl Engine {
     }
 
     /// Loads an inventory from text (any format [`crate::inventory::load_text`] reads) and
-    /// assesses it; the inventory's load report is part of the result.
+    /// assesses it; the inventory's load report is part of the result. An inventory that
+    /// yields no device or loses more than
+    /// [`MAX_SKIPPED_PERCENT`](crate::load_report::MAX_SKIPPED_PERCENT) % of its records is
+    /// [`Error::InventoryIncomplete`](crate::Error::InventoryIncomplete) unless
+    /// `allow_partial` (as for [`crate::assess::AssessInputs::allow_partial`]).
     ///
     /// ```
     /// let engine = exposure::Engine::demo();
-    /// let a = engine.assess_text(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}"#, "inline")?;
+    /// let a = engine.assess_text(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}"#, "inline", false)?;
     /// assert_eq!(&*a.findings[0].finding.advisory_id, "GHSA-xvch-5gv4-984h");
     /// assert_eq!(a.inventory_reports[0].report.records_loaded, 1);
-    /// # Ok::<(), exposure::inventory::InventoryError>(())
+    /// assert!(engine.assess_text(r#"{"devices": []}"#, "inline", false).is_err());
+    /// assert_eq!(engine.assess_text(r#"{"devices": []}"#, "inline", true)?.devices.len(), 0);
+    /// # Ok::<(), exposure::Error>(())
     /// ```
     pub fn assess_text(
         &self,
         text: &str,
         origin: &str,
-    ) -> Result<Assessment, crate::inventory::InventoryError> {
+        allow_partial: bool,
+    ) -> Result<Assessment, crate::Error> {
         let loaded =
             crate::inventory::load_text(text, origin, &crate::inventory::LoadOptions::default())?;
+        let report = crate::assess::checked(
+            crate::assess::Input::Inventory,
+            origin.to_owned(),
+            loaded.report,
+            !loaded.fleet.devices.is_empty(),
+            allow_partial,
+        )?;
         let mut assessment = self.assess(&loaded.fleet);
-        assessment
-            .inventory_reports
-            .push(crate::assessment::InputReport::new(
-                origin.to_owned(),
-                loaded.report,
-            ));
+        assessment.inventory_reports.push(report);
         Ok(assessment)
     }
 }

@@ -2,6 +2,7 @@
 //! whole (with its kind, input and byte offset where it has them), so that the bindings map
 //! errors in one place each.
 
+use crate::load_report::{LoadReport, Shortfall};
 use crate::{cpe, files, inventory, kb, purl, range, score, version};
 
 /// Any error of this crate: every public error type converts into it with `?`.
@@ -76,6 +77,45 @@ pub enum Error {
     /// the demo data).
     #[error("give knowledge-base inputs and inventories, or ask for the demo")]
     MissingInputs,
+    /// A knowledge-base input yields nothing, or more than
+    /// [`MAX_SKIPPED_PERCENT`](crate::load_report::MAX_SKIPPED_PERCENT) % of it was left
+    /// out, and partial loads were not allowed ([`crate::assess::load_knowledge`]): an
+    /// assessment against it would understate the exposure without saying so.
+    #[error("knowledge-base input {input}: {shortfall} ({report}); partial knowledge is refused unless partial loads are allowed")]
+    KnowledgeIncomplete {
+        /// The input (its path).
+        input: String,
+        /// What it lacks.
+        shortfall: Shortfall,
+        /// Its load report, with every problem.
+        report: Box<LoadReport>,
+    },
+    /// An inventory yields no device, or more than
+    /// [`MAX_SKIPPED_PERCENT`](crate::load_report::MAX_SKIPPED_PERCENT) % of its records
+    /// were left out, and partial loads were not allowed
+    /// ([`crate::assess::AssessInputs::allow_partial`]).
+    #[error("inventory {input}: {shortfall} ({report}); a partial inventory is refused unless partial loads are allowed")]
+    InventoryIncomplete {
+        /// The inventory (its path or origin name).
+        input: String,
+        /// What it lacks.
+        shortfall: Shortfall,
+        /// Its load report, with every problem.
+        report: Box<LoadReport>,
+    },
+}
+
+impl Error {
+    /// The load report of an input refused as incomplete
+    /// ([`Error::KnowledgeIncomplete`], [`Error::InventoryIncomplete`]), with every problem
+    /// met; `None` for other errors.
+    pub fn load_report(&self) -> Option<&LoadReport> {
+        match self {
+            Error::KnowledgeIncomplete { report, .. }
+            | Error::InventoryIncomplete { report, .. } => Some(report),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

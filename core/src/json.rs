@@ -221,6 +221,22 @@ impl<'a> Obj<'a> {
             .collect()
     }
 
+    /// The elements of an array field in order, each an object with its own path or the
+    /// problem of an element that is not one: a caller skips and reports such an element
+    /// alone, where [`Obj::opt_objs`] rejects the whole array.
+    pub(crate) fn opt_each_obj(
+        &self,
+        key: &str,
+    ) -> Result<Vec<Result<Obj<'a>, FieldError>>, FieldError> {
+        let path = self.child_path(key);
+        Ok(self
+            .opt_array(key)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Obj::new(item, format!("{path}[{i}]")))
+            .collect())
+    }
+
     /// A list of strings; every element must be a string.
     pub(crate) fn opt_str_list(&self, key: &str) -> Result<Vec<&'a str>, FieldError> {
         let path = self.child_path(key);
@@ -234,5 +250,119 @@ impl<'a> Obj<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// What [`stream_array`] found in a document besides the elements it handed over.
+#[derive(Debug, Default)]
+pub(crate) struct TopLevel {
+    /// Whether the document has one of the keys asked for.
+    pub(crate) found: bool,
+    /// The type of that field when it is neither an array nor null (`"a string"`).
+    pub(crate) not_an_array: Option<&'static str>,
+    /// The document's other fields, when they were asked to be kept.
+    pub(crate) others: Map<String, Value>,
+}
+
+/// Reads a document whose top level is an object, handing each element of the array under
+/// one of `keys` to `each` (its index and the element read as `T`: a [`Value`], or a
+/// borrowed [`serde_json::value::RawValue`]) as the parser reaches it, so that only one
+/// element is in memory at a time however long the array; the other fields are kept when
+/// `keep_others` is set, skipped otherwise. An NVD feed and a fleet document are read so.
+pub(crate) fn stream_array<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+    keys: &[&str],
+    keep_others: bool,
+    each: &mut dyn FnMut(usize, T),
+) -> Result<TopLevel, D::Error> {
+    deserializer.deserialize_map(Document {
+        keys,
+        keep_others,
+        each,
+    })
+}
+
+/// The top-level object of [`stream_array`].
+struct Document<'a, T> {
+    keys: &'a [&'a str],
+    keep_others: bool,
+    each: &'a mut dyn FnMut(usize, T),
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Document<'_, T> {
+    type Value = TopLevel;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object with {}", self.keys.join(" or "))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let mut top = TopLevel::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.keys.contains(&key.as_str()) {
+                top.found = true;
+                let not_an_array = map.next_value_seed(Elements {
+                    each: &mut *self.each,
+                })?;
+                top.not_an_array = top.not_an_array.or(not_an_array);
+            } else if self.keep_others {
+                let value = map.next_value::<Value>()?;
+                top.others.insert(key, value);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// The streamed array: its elements to `each`; anything but an array or null is named by its
+/// type (and skipped).
+struct Elements<'a, T> {
+    each: &'a mut dyn FnMut(usize, T),
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Elements<'_, T> {
+    type Value = Option<&'static str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Elements<'_, T> {
+    type Value = Option<&'static str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut index = 0;
+        while let Some(item) = seq.next_element::<T>()? {
+            (self.each)(index, item);
+            index += 1;
+        }
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Some("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Some("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Some("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Some("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Some("a string"))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Some("an object"))
     }
 }

@@ -7,6 +7,11 @@ use std::fmt;
 /// How many problems a report keeps verbatim; the rest are only counted.
 pub const KEPT_PROBLEMS: usize = 100;
 
+/// The share of an input, in percent, that may be left out before loading it is an error
+/// (unless the caller allows partial loads): more than 10 % of its records and parts skipped
+/// makes it [`Shortfall::Lossy`]. See [`LoadReport::shortfall`].
+pub const MAX_SKIPPED_PERCENT: usize = 10;
+
 /// What happened to the record a problem was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +110,10 @@ pub struct LoadReport {
     /// Records merged into an earlier record with the same id (an update when the source is
     /// the same, another source's statement otherwise).
     pub records_replaced: usize,
+    /// Parts of the input left out whole without their records being counted: a file of a
+    /// directory or a member of an archive that could not be read, a document of no format
+    /// read, the rest of a stream after it broke. Each is one problem naming no record.
+    pub parts_skipped: usize,
     /// All problems met, including those not kept below.
     pub problem_count: usize,
     /// The first problems, in the order met.
@@ -139,7 +148,7 @@ impl LoadReport {
             }
             Err(FieldError { path, message }) => {
                 self.records_skipped += 1;
-                self.problem(Problem::new(
+                self.keep(Problem::new(
                     origin,
                     record,
                     &path,
@@ -200,14 +209,48 @@ impl LoadReport {
     pub(crate) fn document_skipped(&mut self, origin: &str, message: impl Into<String>) {
         self.records_read += 1;
         self.records_skipped += 1;
-        self.problem(Problem::skipped_input(origin, message));
+        self.keep(Problem::skipped_input(origin, message));
     }
 
+    /// Notes a problem. One that left out a whole part of the input (skipped, naming no
+    /// record and no field: [`Problem::skipped_input`]) counts in `parts_skipped`; the
+    /// loaders that count such a part as a record note it through `keep`.
     pub(crate) fn problem(&mut self, problem: Problem) {
+        if problem.consequence == Consequence::Skipped
+            && problem.record.is_none()
+            && problem.field.is_empty()
+        {
+            self.parts_skipped += 1;
+        }
+        self.keep(problem);
+    }
+
+    /// Notes a problem whose consequence is counted already.
+    fn keep(&mut self, problem: Problem) {
         self.problem_count += 1;
         if self.problems.len() < KEPT_PROBLEMS {
             self.problems.push(problem);
         }
+    }
+
+    /// Why this load cannot be trusted whole, if it cannot: it yielded nothing (`yielded`
+    /// says whether it did, as only the caller knows what the input gave), or more than
+    /// [`MAX_SKIPPED_PERCENT`] % of the records and parts it met were left out.
+    ///
+    /// ```
+    /// use exposure::load_report::{LoadReport, Shortfall};
+    /// let report = |read, skipped| LoadReport { records_read: read, records_loaded: read - skipped, records_skipped: skipped, ..LoadReport::one_file() };
+    /// assert_eq!(report(100, 10).shortfall(true), None);
+    /// assert_eq!(report(100, 11).shortfall(true), Some(Shortfall::Lossy { lost: 11, met: 100 }));
+    /// assert_eq!(report(1, 1).shortfall(false), Some(Shortfall::Empty));
+    /// ```
+    pub fn shortfall(&self, yielded: bool) -> Option<Shortfall> {
+        if !yielded {
+            return Some(Shortfall::Empty);
+        }
+        let lost = self.records_skipped + self.parts_skipped;
+        let met = self.records_read + self.parts_skipped;
+        (lost * 100 > met * MAX_SKIPPED_PERCENT).then_some(Shortfall::Lossy { lost, met })
     }
 
     /// Adds another report's counts and problems to this one.
@@ -217,6 +260,7 @@ impl LoadReport {
         self.records_loaded += other.records_loaded;
         self.records_skipped += other.records_skipped;
         self.records_replaced += other.records_replaced;
+        self.parts_skipped += other.parts_skipped;
         self.problem_count += other.problem_count;
         let room = KEPT_PROBLEMS.saturating_sub(self.problems.len());
         self.problems.extend(other.problems.into_iter().take(room));
@@ -234,6 +278,31 @@ impl fmt::Display for LoadReport {
             self.records_skipped,
             self.records_replaced,
             self.problem_count
-        )
+        )?;
+        if self.parts_skipped > 0 {
+            write!(f, ", {} parts left out", self.parts_skipped)?;
+        }
+        Ok(())
     }
+}
+
+/// Why an input cannot be trusted whole ([`LoadReport::shortfall`]): an assessment against it
+/// would understate the exposure without saying so, so it is an error unless the caller
+/// allows partial loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Shortfall {
+    /// It yielded nothing: no advisory, KEV entry, EPSS score or VEX statement from a
+    /// knowledge-base input, no device from an inventory.
+    #[error("it yields nothing")]
+    Empty,
+    /// More than [`MAX_SKIPPED_PERCENT`] % of the records and parts it holds were left out.
+    #[error("{lost} of the {met} records and parts met were left out, more than {MAX_SKIPPED_PERCENT} %")]
+    Lossy {
+        /// Records and parts skipped.
+        lost: usize,
+        /// Records and parts met.
+        met: usize,
+    },
 }

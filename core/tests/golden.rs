@@ -337,6 +337,10 @@ fn shared_assessments_are_unchanged() {
             text: registry_export(&archive, export),
             origin: stem.to_owned(),
         };
+        // A registry export lists hotfixes and updates without a DisplayVersion: about a
+        // fifth of its programs cannot be matched and are skipped, each reported; the
+        // assessment is made for the rest (an inventory is refused only when it yields no
+        // device).
         let plain = AssessInputs {
             inventories: vec![text.clone()],
             ..AssessInputs::default()

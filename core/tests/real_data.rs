@@ -360,3 +360,49 @@ fn language_packages_against_nvd_configurations() {
         .collect();
     assert_eq!(versions, ["2.5"]);
 }
+
+/// The shared keycloak SBOM and OBOM describe the same product under the same id
+/// (`pkg:maven/org.keycloak/keycloak-parent@10.0.2`). Assessed together they used to become
+/// one device without a word (the first device with an id owned every finding); now the second
+/// is kept apart as `…#2` and its report says so.
+#[test]
+fn two_inventories_with_one_device_id_are_kept_apart_and_reported() {
+    use exposure::assess::{AssessInputs, InventorySource};
+    let Some(data) = common::shared("data") else {
+        return;
+    };
+    let inputs = AssessInputs {
+        demo: true, // the demo knowledge base: the point is the fleet
+        inventories: [
+            "keycloak-10.0.2__bom.json.gz",
+            "obom-Example-1-Standalone__bom.json.gz",
+        ]
+        .map(|name| InventorySource::Path(data.join("sbom-cyclonedx").join(name)))
+        .into(),
+        ..AssessInputs::default()
+    };
+    let (fleet, reports) = inputs.load_fleet().expect("both load");
+    let id = "pkg:maven/org.keycloak/keycloak-parent@10.0.2";
+    let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, [id.to_owned(), format!("{id}#2")]);
+    assert_eq!(
+        (
+            fleet.devices[0].software.len(),
+            fleet.devices[1].software.len()
+        ),
+        (903, 904)
+    );
+    assert_eq!(reports[0].report.problem_count, 0);
+    let renamed = &reports[1].report.problems[0];
+    assert_eq!(renamed.record.as_deref(), Some(id));
+    assert_eq!(
+        renamed.message,
+        format!(
+            "an earlier inventory has a device with this id: this one is assessed as \"{id}#2\""
+        )
+    );
+    assert_eq!(renamed.consequence, exposure::kb::Consequence::PartlyUsed);
+    let assessment = inputs.assess().expect("assesses");
+    assert_eq!(assessment.devices.len(), 2);
+    assert_eq!(assessment.devices[1].device_id, format!("{id}#2"));
+}

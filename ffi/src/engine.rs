@@ -6,7 +6,8 @@ use crate::guard::{guard, guard_result, NO_ERR};
 use crate::handle::{self, free_handle, opt_out, opt_ref, try_mut, try_out, try_ref, try_str};
 use crate::handle::{Boxed, Castable};
 use crate::strings::{exposure_string, put_string};
-use exposure::kb::{KbError, KnowledgeBase, LoadReport};
+use exposure::assess::load_knowledge;
+use exposure::kb::{KbError, LoadReport};
 use std::ffi::c_char;
 use std::path::Path;
 
@@ -69,6 +70,9 @@ fn report_out(
 /// and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
 /// secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
 /// skipped and reported; when `report` is not NULL, `*report` receives the load report as JSON.
+/// An input that yields nothing or loses more than 10 % of its records returns
+/// `EXPOSURE_STATUS_KB_INCOMPLETE`: what loaded stays in the engine and `*report` (when asked
+/// for) holds the report, so a caller that accepts partial knowledge may go on.
 #[no_mangle]
 pub extern "C" fn exposure_engine_load_path(
     engine: *mut exposure_engine,
@@ -77,31 +81,32 @@ pub extern "C" fn exposure_engine_load_path(
     report: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    load_kb_path(
-        engine,
-        path,
-        path_len,
-        report,
-        err,
-        KnowledgeBase::load_path,
-    )
+    load_kb_path(engine, path, path_len, report, err)
 }
 
-/// The body of the `exposure_engine_load_*_path` calls: `load` into the engine's knowledge
-/// base, the report out as JSON.
+/// The body of the `exposure_engine_load_*_path` calls: the input loaded into the engine's
+/// knowledge base and checked ([`exposure::assess::load_knowledge`]), the report out as JSON
+/// (also when the input is refused as incomplete).
 fn load_kb_path(
     engine: *mut exposure_engine,
     path: *const c_char,
     path_len: usize,
     report: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
-    load: fn(&mut KnowledgeBase, &Path) -> Result<LoadReport, KbError>,
 ) -> exposure_status {
     guard_result(err, || {
         let engine = try_mut!(engine);
         let path = try_str!(path, path_len);
-        let loaded = load(engine.kb_mut(), Path::new(path)).map_err(Failure::from_error)?;
-        report_out(opt_out!(report), &loaded)
+        let report = opt_out!(report);
+        match load_knowledge(engine.kb_mut(), Path::new(path), false) {
+            Ok(loaded) => report_out(report, &loaded),
+            Err(e) => {
+                if let Some(loaded) = e.load_report() {
+                    report_out(report, loaded)?;
+                }
+                Err(Failure::from_error(e))
+            }
+        }
     })
 }
 
@@ -131,7 +136,9 @@ pub extern "C" fn exposure_engine_save_snapshot(
 
 /// Loads OSV advisories from a JSON file or a directory of them. Bad records are skipped and
 /// reported; when `report` is not NULL, `*report` receives the load report as JSON (records
-/// read, loaded, skipped, and the problems with file, record and field).
+/// read, loaded, skipped, and the problems with file, record and field). An input that yields
+/// nothing or loses more than 10 % of its records returns `EXPOSURE_STATUS_KB_INCOMPLETE`, as
+/// `exposure_engine_load_path` does.
 #[no_mangle]
 pub extern "C" fn exposure_engine_load_osv_path(
     engine: *mut exposure_engine,
@@ -140,14 +147,7 @@ pub extern "C" fn exposure_engine_load_osv_path(
     report: *mut *mut exposure_string,
     err: *mut *mut exposure_error,
 ) -> exposure_status {
-    load_kb_path(
-        engine,
-        path,
-        path_len,
-        report,
-        err,
-        KnowledgeBase::load_path,
-    )
+    load_kb_path(engine, path, path_len, report, err)
 }
 
 /// Loads OSV advisories from JSON text (one record or an array). `origin` names the input in
@@ -174,7 +174,9 @@ pub extern "C" fn exposure_engine_load_osv_json(
 
 /// Assesses an inventory given as JSON text (a CycloneDX BOM or a fleet document). On success
 /// `*out` receives the assessment as JSON: organisation and device scores, findings with
-/// evidence, ranked recommendations, diagnostics and the inventory's load report.
+/// evidence, ranked recommendations, diagnostics and the inventory's load report. An
+/// inventory that yields no device or loses more than 10 % of its records is refused with
+/// `EXPOSURE_STATUS_INVENTORY_INCOMPLETE`.
 #[no_mangle]
 pub extern "C" fn exposure_engine_assess_json(
     engine: *const exposure_engine,
@@ -188,7 +190,7 @@ pub extern "C" fn exposure_engine_assess_json(
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
         let assessment = engine
-            .assess_text(text, "inventory")
+            .assess_text(text, "inventory", false)
             .map_err(Failure::from_error)?;
         let json = serde_json::to_string(&assessment)
             .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;

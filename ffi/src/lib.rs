@@ -127,6 +127,10 @@ pub enum exposure_status {
     KbIo = 5000,
     /// A snapshot is of another format version, truncated or corrupted.
     KbSnapshot = 5001,
+    /// A knowledge-base input yields nothing (no advisory, KEV, EPSS or VEX data) or lost more
+    /// than 10 % of its records: refused, as an assessment against it would understate the
+    /// exposure. What loaded is in the engine; the load report is written when asked for.
+    KbIncomplete = 5002,
     /// Another knowledge-base error: a kind added to the library after this header was written.
     KbOther = 5999,
     /// An inventory path could not be read (or holds more than the input size limit, 1 GiB
@@ -146,6 +150,8 @@ pub enum exposure_status {
     InventoryDistro = 6006,
     /// A Windows registry export of installed programs could not be read.
     InventoryRegistry = 6007,
+    /// An inventory yields no device or lost more than 10 % of its records: refused.
+    InventoryIncomplete = 6008,
     /// Another inventory error: a kind added to the library after this header was written.
     InventoryOther = 6999,
 }

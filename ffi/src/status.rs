@@ -75,6 +75,8 @@ pub(crate) fn status_of(e: &Error) -> S {
         Error::Registry(_) => S::InventoryRegistry,
         Error::Input(_) => S::Io,
         Error::MissingInputs => S::MissingInputs,
+        Error::KnowledgeIncomplete { .. } => S::KbIncomplete,
+        Error::InventoryIncomplete { .. } => S::InventoryIncomplete,
         _ => S::Other,
     }
 }
@@ -209,6 +211,25 @@ mod tests {
             (S::ConfigurationInvalid, None)
         );
         assert_eq!(status(Error::MissingInputs), (S::MissingInputs, None));
+        let incomplete = |knowledge| {
+            let (input, shortfall) = (String::new(), exposure::load_report::Shortfall::Empty);
+            let report = Box::default();
+            if knowledge {
+                Error::KnowledgeIncomplete {
+                    input,
+                    shortfall,
+                    report,
+                }
+            } else {
+                Error::InventoryIncomplete {
+                    input,
+                    shortfall,
+                    report,
+                }
+            }
+        };
+        assert_eq!(status(incomplete(true)), (S::KbIncomplete, None));
+        assert_eq!(status(incomplete(false)), (S::InventoryIncomplete, None));
         let io = std::io::Error::other("disk full");
         assert_eq!(status(SnapshotError::Io(io)), (S::KbIo, None));
         assert_eq!(status(SnapshotError::NotASnapshot), (S::KbSnapshot, None));

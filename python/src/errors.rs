@@ -5,7 +5,8 @@
 
 use exposure::cpe::{ConfigurationError, CpeErrorKind};
 use exposure::inventory::{DistroError, InventoryError as CoreInventoryError, SoftwareError};
-use exposure::kb::{KbError, SnapshotError};
+use exposure::kb::{KbError, LoadReport, SnapshotError};
+use exposure::load_report::Shortfall;
 use exposure::range::{RangeError as OsvRangeError, RangeSyntaxErrorKind, VersErrorKind};
 use exposure::score::cvss::CvssErrorKind;
 use exposure::version::VersionErrorKind;
@@ -66,6 +67,24 @@ create_exception!(
     InventoryError,
     ExposureError,
     "An inventory could not be read, or software in it could not be described."
+);
+
+create_exception!(
+    exposure,
+    KnowledgeIncompleteError,
+    KnowledgeBaseError,
+    "A knowledge-base input yields nothing (`kind` \"empty\") or lost more than 10 % of its \
+     records (`kind` \"lossy\"), and partial loads were not allowed (`allow_partial=True` \
+     accepts it): `input` names it, `report` is its load report as a dict, every problem in \
+     it."
+);
+create_exception!(
+    exposure,
+    InventoryIncompleteError,
+    InventoryError,
+    "An inventory yields no device (`kind` \"empty\") or lost more than 10 % of its records \
+     (`kind` \"lossy\"), and partial loads were not allowed (`allow_partial=True` accepts it): \
+     `input` names it, `report` is its load report as a dict."
 );
 
 /// An exception of class `T` with the core's `message`, `kind`, and the attributes `set`
@@ -256,8 +275,36 @@ pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
         Error::Alias(_) => plain::<ExposureError>(message, "cpe_alias"),
         Error::Input(_) => plain::<ExposureError>(message, "io"),
         Error::MissingInputs => plain::<ExposureError>(message, "missing_inputs"),
+        Error::KnowledgeIncomplete {
+            input,
+            shortfall,
+            report,
+        } => incomplete::<KnowledgeIncompleteError>(message, input, *shortfall, report),
+        Error::InventoryIncomplete {
+            input,
+            shortfall,
+            report,
+        } => incomplete::<InventoryIncompleteError>(message, input, *shortfall, report),
         _ => plain::<ExposureError>(message, "other"),
     }
+}
+
+/// An input refused as incomplete: its name and load report (a dict) on the exception.
+fn incomplete<T: PyTypeInfo>(
+    message: String,
+    input: &str,
+    shortfall: Shortfall,
+    report: &LoadReport,
+) -> PyErr {
+    let kind = match shortfall {
+        Shortfall::Empty => "empty",
+        Shortfall::Lossy { .. } => "lossy",
+        _ => "other",
+    };
+    raise::<T>(message, kind, |e| {
+        e.setattr("input", input)?;
+        e.setattr("report", crate::convert::to_python(e.py(), report)?)
+    })
 }
 
 fn version_kind(kind: &VersionErrorKind) -> &'static str {
@@ -352,5 +399,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CvssError", py.get_type::<CvssError>())?;
     m.add("KnowledgeBaseError", py.get_type::<KnowledgeBaseError>())?;
     m.add("InventoryError", py.get_type::<InventoryError>())?;
+    m.add(
+        "KnowledgeIncompleteError",
+        py.get_type::<KnowledgeIncompleteError>(),
+    )?;
+    m.add(
+        "InventoryIncompleteError",
+        py.get_type::<InventoryIncompleteError>(),
+    )?;
     Ok(())
 }

@@ -79,17 +79,22 @@ impl PyEngine {
 
     /// The same as `load` (kept from when only OSV was read).
     fn load_osv(&self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
-        self.load(py, path)
+        self.load(py, path, false)
     }
 
     /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1
     /// feeds and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar
     /// archives), Alpine secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX,
-    /// CSAF). Returns the load report as a dict. The GIL is released while loading.
+    /// CSAF). Returns the load report as a dict. An input that yields nothing or loses more
+    /// than 10 % of its records raises `KnowledgeIncompleteError` (what loaded stays in the
+    /// engine) unless `allow_partial`. The GIL is released while loading.
     #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
-    fn load(&self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (path, *, allow_partial = false))]
+    fn load(&self, py: Python<'_>, path: PathBuf, allow_partial: bool) -> PyResult<Py<PyAny>> {
         let report = self
-            .writing(py, |engine| engine.kb_mut().load_path(&path))?
+            .writing(py, |engine| {
+                exposure::assess::load_knowledge(engine.kb_mut(), &path, allow_partial)
+            })?
             .map_err(into_pyerr)?;
         to_python(py, &report)
     }
@@ -117,8 +122,10 @@ impl PyEngine {
     /// as one fleet). `distro` names the release of devices whose inventory does not (a dpkg
     /// status file): `"debian-12"`, `"bookworm"`, `"ubuntu-22.04"`, `"alpine-3.19"`;
     /// `os_release` reads it from an `/etc/os-release` file instead; `cpe_dictionary` is NVD's
-    /// CPE dictionary XML, for naming installed programs. The GIL is released.
-    #[pyo3(signature = (path, *, distro = None, os_release = None, cpe_dictionary = None))]
+    /// CPE dictionary XML, for naming installed programs. An inventory that yields no device
+    /// raises `InventoryIncompleteError` unless `allow_partial` (entries that cannot be used
+    /// are reported in `inventory_reports`). The GIL is released.
+    #[pyo3(signature = (path, *, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false))]
     fn assess_path(
         &self,
         py: Python<'_>,
@@ -126,17 +133,25 @@ impl PyEngine {
         distro: Option<&str>,
         os_release: Option<PathBuf>,
         cpe_dictionary: Option<PathBuf>,
+        allow_partial: bool,
     ) -> PyResult<Assessment> {
-        let inputs = inputs(None, Some(path), false, distro, os_release, cpe_dictionary)?;
+        let mut inputs = inputs(None, Some(path), false, distro, os_release, cpe_dictionary)?;
+        inputs.allow_partial = allow_partial;
         self.reading(py, |engine| inputs.assess_on(engine, &|_, _| {}))?
             .map(Assessment)
             .map_err(into_pyerr)
     }
 
-    /// Assesses an inventory given as JSON text.
-    #[pyo3(signature = (text, origin = "<string>"))]
-    fn assess_json(&self, py: Python<'_>, text: &str, origin: &str) -> PyResult<Assessment> {
-        self.reading(py, |engine| engine.assess_text(text, origin))?
+    /// Assesses an inventory given as JSON text (as `assess_path`, `allow_partial` included).
+    #[pyo3(signature = (text, origin = "<string>", *, allow_partial = false))]
+    fn assess_json(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        origin: &str,
+        allow_partial: bool,
+    ) -> PyResult<Assessment> {
+        self.reading(py, |engine| engine.assess_text(text, origin, allow_partial))?
             .map(Assessment)
             .map_err(into_pyerr)
     }
@@ -194,10 +209,30 @@ impl Assessment {
             .collect()
     }
 
-    /// What matching could not decide, and the inventory load reports.
+    /// What matching could not decide.
     #[getter]
     fn diagnostics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_python(py, &self.0.diagnostics)
+    }
+
+    /// How much knowledge the assessment was made against: advisories, kev_entries,
+    /// epss_scores, vex_statements.
+    #[getter]
+    fn knowledge(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.knowledge)
+    }
+
+    /// The load report of each knowledge-base input (input, counts, problems), when the
+    /// assessment loaded them.
+    #[getter]
+    fn knowledge_reports(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.knowledge_reports)
+    }
+
+    /// The load report of each inventory (input, counts, problems).
+    #[getter]
+    fn inventory_reports(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.inventory_reports)
     }
 
     /// The whole assessment as plain dicts and lists.
@@ -367,10 +402,14 @@ impl Recommendation {
 /// Assesses inventories against knowledge: `assess(kb=[paths], inventory=path)`, or
 /// `assess(demo=True)` for the embedded demo knowledge base and fleet. With `demo=True`,
 /// `kb` and `inventory` replace the demo's own when given. `distro`, `os_release` and
-/// `cpe_dictionary` are as for `Engine.assess_path`. The GIL is released while loading and
+/// `cpe_dictionary` are as for `Engine.assess_path`. Fail closed: a knowledge-base input that
+/// yields nothing (no advisory, KEV, EPSS or VEX data), an inventory that yields no device, or
+/// either losing more than 10 % of its records raises `KnowledgeIncompleteError` or
+/// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
 /// assessing; every load report is in the result.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
     kb: Option<Paths>,
@@ -379,8 +418,10 @@ fn assess(
     distro: Option<&str>,
     os_release: Option<PathBuf>,
     cpe_dictionary: Option<PathBuf>,
+    allow_partial: bool,
 ) -> PyResult<Assessment> {
-    let inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
+    let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
+    inputs.allow_partial = allow_partial;
     py.detach(|| inputs.assess())
         .map(Assessment)
         .map_err(into_pyerr)

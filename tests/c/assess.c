@@ -127,6 +127,18 @@ static void test_own_knowledge_and_inventory(void) {
 
 static void close_fd(int fd) { (void)close(fd); }
 
+/* Writes `content` to a new temporary file named after `path` (a mkstemp template, filled in). */
+static void write_temp(char *path, const char *content) {
+    FILE *f;
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs(content, f);
+        fclose(f);
+    }
+}
+
 /* Any feed by path: the demo's OSV file, then a KEV catalog written here, told apart by content. */
 static void test_load_path(void) {
     static const char kev[] =
@@ -138,14 +150,7 @@ static void test_load_path(void) {
     exposure_engine *engine = NULL;
     exposure_string *report = NULL;
     exposure_string *out = NULL;
-    FILE *f;
-    int fd = mkstemp(kev_path);
-    CHECK(fd >= 0);
-    f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (f) {
-        fputs(kev, f);
-        fclose(f);
-    }
+    write_temp(kev_path, kev);
     CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_load_path(engine, osv, strlen(osv), &report, NULL) == EXPOSURE_STATUS_OK);
     CHECK(report != NULL && strstr(text(report), "\"records_loaded\":10") != NULL);
@@ -187,6 +192,34 @@ static void test_load_path(void) {
     }
     exposure_engine_free(engine);
     remove(kev_path);
+}
+
+/* Fail closed: a knowledge-base input that yields nothing is refused with its status, the
+ * report still written; an inventory that yields no device likewise. */
+static void test_incomplete_inputs(void) {
+    char broken_path[] = "/tmp/exposure-c-broken-XXXXXX";
+    exposure_engine *engine = NULL;
+    exposure_string *report = NULL;
+    exposure_string *out = NULL;
+    exposure_error *err = NULL;
+    write_temp(broken_path, "{broken");
+    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_load_path(engine, broken_path, strlen(broken_path), &report, &err) ==
+          EXPOSURE_STATUS_KB_INCOMPLETE);
+    CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_KB_INCOMPLETE);
+    CHECK(err != NULL && strstr(exposure_error_message(err), "it yields nothing") != NULL);
+    CHECK(report != NULL && strstr(text(report), "\"records_skipped\":1") != NULL);
+    CHECK(report != NULL && strstr(text(report), "not JSON") != NULL);
+    exposure_error_free(err);
+    err = NULL;
+    exposure_string_free(report);
+    CHECK(exposure_engine_assess_json(engine, "{\"devices\": []}", strlen("{\"devices\": []}"), &out, &err) ==
+          EXPOSURE_STATUS_INVENTORY_INCOMPLETE);
+    CHECK(out == NULL);
+    CHECK(err != NULL && strstr(exposure_error_message(err), "inventory inventory: it yields nothing") != NULL);
+    exposure_error_free(err);
+    exposure_engine_free(engine);
+    remove(broken_path);
 }
 
 static void test_errors(void) {
@@ -237,6 +270,7 @@ int main(int argc, char **argv) {
     test_demo_vectors(argc > 1 ? argv[1] : "tests/vectors/demo-findings.tsv");
     test_load_path();
     test_own_knowledge_and_inventory();
+    test_incomplete_inputs();
     test_errors();
     printf("%d passed, %d failed\n", passes, failures);
     return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

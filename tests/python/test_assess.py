@@ -206,3 +206,26 @@ def test_one_engine_loads_and_assesses_from_several_threads(tmp_path):
         t.join()
     assert errors == []
     assert engine.advisory_count == 10 + 2000
+
+
+def test_fail_closed_unless_partial_loads_are_allowed(tmp_path):
+    """A knowledge base that yields nothing used to give "score 0, low" without a word."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{broken")
+    fleet = ROOT / "core" / "data" / "demo" / "fleet.json"
+    with pytest.raises(exposure.KnowledgeIncompleteError, match="it yields nothing") as caught:
+        exposure.assess(kb=[broken], inventory=fleet)
+    assert caught.value.report["records_skipped"] == 1
+    a = exposure.assess(kb=[broken], inventory=fleet, allow_partial=True)
+    assert a.knowledge == {"advisories": 0, "kev_entries": 0, "epss_scores": 0, "vex_statements": 0}
+    [report] = a.knowledge_reports
+    assert report["input"] == str(broken)
+    assert report["problems"][0]["message"].startswith("not JSON")
+    assert a.inventory_reports[0]["records_loaded"] == a.to_dict()["inventory_reports"][0]["records_loaded"] > 0
+    assert a.to_dict()["knowledge_reports"] == a.knowledge_reports
+    # The demo states what it was made against.
+    assert exposure.assess(demo=True).knowledge["advisories"] == 10
+    engine = exposure.Engine()
+    with pytest.raises(exposure.KnowledgeIncompleteError):
+        engine.load(broken)
+    assert engine.load(broken, allow_partial=True)["problem_count"] == 1

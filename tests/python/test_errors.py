@@ -52,7 +52,7 @@ def raises(cls, call, *args, match=None, **expected):
 def test_the_stub_declares_kind_on_every_class():
     assert set(DECLARED) == {
         "ExposureError", "VersionError", "RangeError", "PurlError", "CpeError", "CvssError",
-        "KnowledgeBaseError", "InventoryError",
+        "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name
@@ -178,6 +178,23 @@ def test_knowledge_base(tmp_path):
     raises(exposure.KnowledgeBaseError, exposure.Engine.demo().save, unwritable, match="no-such-directory", kind="io")
 
 
+def test_incomplete_knowledge(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{broken")
+    report = {"files": 1, "records_read": 1, "records_loaded": 0, "records_skipped": 1,
+              "records_replaced": 0, "parts_skipped": 0, "problem_count": 1, "problems": [
+                  {"location": str(broken), "record": None, "field": "",
+                   "message": "not JSON: key must be a string at line 1 column 2", "consequence": "skipped"}]}
+    for call in (exposure.Engine().load, lambda path: exposure.assess(path, DEMO_FLEET)):
+        error = raises(exposure.KnowledgeIncompleteError, call, broken, match="it yields nothing", kind="empty",
+                       input=str(broken), report=report)
+        assert isinstance(error, exposure.KnowledgeBaseError)
+    lossy = tmp_path / "lossy.json"
+    lossy.write_text('[{"id": "GHSA-1"}, {"id": "GHSA-2", "aliases": 7}]')
+    raises(exposure.KnowledgeIncompleteError, exposure.Engine().load, lossy, kind="lossy", input=str(lossy),
+           report=exposure.Engine().load(lossy, allow_partial=True), match="1 of the 2 records and parts met")
+
+
 # InventoryError
 
 
@@ -192,6 +209,23 @@ def test_inventory(tmp_path):
     not_os_release.write_text("NAME=Plan 9\n")
     raises(exposure.InventoryError, lambda: engine.assess_path(DEMO_FLEET, os_release=not_os_release),
            kind="not_an_os_release")
+
+
+def test_incomplete_inventory(tmp_path):
+    engine = exposure.Engine.demo()
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"devices": []}')
+    report = {"files": 1, "records_read": 0, "records_loaded": 0, "records_skipped": 0, "records_replaced": 0,
+              "parts_skipped": 0, "problem_count": 0, "problems": []}
+    error = raises(exposure.InventoryIncompleteError, engine.assess_path, empty, match="yields nothing",
+                   kind="empty", input=str(empty), report=report)
+    assert isinstance(error, exposure.InventoryError)
+    raises(exposure.InventoryIncompleteError, engine.assess_json, '{"devices": []}', kind="empty", input="<string>",
+           report=report)
+    # An inventory that lost entries is assessed for the rest, each lost one reported.
+    lossy = '{"devices": [{"id": "a"}, {"id": "b", "value": "urgent"}]}'
+    [report] = engine.assess_json(lossy, "fleet").inventory_reports
+    assert report["records_skipped"] == 1 and report["problems"][0]["field"] == "devices[1].value"
 
 
 # ExposureError (the base class, for errors of no area above)

@@ -43,11 +43,19 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
     };
     let mut report = LoadReport::one_file();
     let mut software = Vec::new();
-    // Pre-order walk in document order: a stack holding siblings in reverse.
-    let mut pending = bom.opt_objs("components").map_err(malformed)?;
+    // Pre-order walk in document order: a stack holding siblings in reverse. An element that
+    // is not an object is one skipped record.
+    let mut pending = bom.opt_each_obj("components").map_err(malformed)?;
     pending.reverse();
     while let Some(component) = pending.pop() {
         report.records_read += 1;
+        let component = match component {
+            Ok(component) => component,
+            Err(e) => {
+                report.kept_or_skipped::<()>(origin, None, Err(e));
+                continue;
+            }
+        };
         let record = component
             .opt_str("bom-ref")
             .ok()
@@ -61,7 +69,7 @@ pub(super) fn load(document: &Value, origin: &str) -> Result<LoadedFleet, Invent
             parse_component(&component, &mut note),
         ));
         report.partly_used(origin, record.as_deref(), note);
-        match component.opt_objs("components") {
+        match component.opt_each_obj("components") {
             Ok(children) => pending.extend(children.into_iter().rev()),
             Err(FieldError { path, message }) => {
                 report.problem(Problem::new(

@@ -356,10 +356,48 @@ pub struct Fleet {
     pub devices: Vec<Device>,
 }
 
+/// A device that came with an id the fleet already had, kept apart under a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// The id it came with.
+    pub from: String,
+    /// The id it is assessed under.
+    pub to: String,
+}
+
 impl Fleet {
-    /// Adds the devices of another fleet.
-    pub fn extend(&mut self, other: Fleet) {
-        self.devices.extend(other.devices);
+    /// Adds the devices of another fleet. A device whose id the fleet has already (two
+    /// inventories naming the same host or product, such as an SBOM and an OBOM of one
+    /// application) is kept apart, never merged into the earlier one: it takes the first
+    /// free id of `id#2`, `id#3`, …, and the renames are returned for the caller to report.
+    ///
+    /// ```
+    /// use exposure::inventory::{Device, Fleet, Renamed};
+    /// let device = |id: &str| Device::with_software(id, id, Vec::new());
+    /// let mut fleet = Fleet { devices: vec![device("app"), device("app#2")] };
+    /// let renamed = fleet.extend(Fleet { devices: vec![device("app"), device("db")] });
+    /// assert_eq!(renamed, [Renamed { from: "app".into(), to: "app#3".into() }]);
+    /// let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
+    /// assert_eq!(ids, ["app", "app#2", "app#3", "db"]);
+    /// ```
+    pub fn extend(&mut self, other: Fleet) -> Vec<Renamed> {
+        let mut ids: std::collections::HashSet<String> =
+            self.devices.iter().map(|d| d.id.clone()).collect();
+        let mut renamed = Vec::new();
+        for mut device in other.devices {
+            if !ids.insert(device.id.clone()) {
+                // Of these ids.len() + 1 candidates, at least one is free.
+                let to = (2..=ids.len() + 2)
+                    .map(|n| format!("{}#{n}", device.id))
+                    .find(|id| !ids.contains(id))
+                    .unwrap_or_default();
+                ids.insert(to.clone());
+                let from = std::mem::replace(&mut device.id, to.clone());
+                renamed.push(Renamed { from, to });
+            }
+            self.devices.push(device);
+        }
+        renamed
     }
 
     /// Makes equal software items of all devices one shared item, and returns how many
@@ -389,24 +427,40 @@ impl Fleet {
 /// The distinct software items met so far, for sharing equal items between devices as they
 /// are loaded (see [`Fleet::share_software`]).
 #[derive(Default)]
-pub(crate) struct SharedSoftware(std::collections::HashSet<std::sync::Arc<Software>>);
+pub(crate) struct SharedSoftware {
+    items: std::collections::HashSet<std::sync::Arc<Software>>,
+    /// The addresses of `items`: an item shared already is known by its address, without
+    /// hashing its value (each lives as long as `items` holds it, so no other item takes it).
+    addresses: std::collections::HashSet<usize>,
+}
 
 impl SharedSoftware {
     /// Replaces the device's items that equal one met before by that one.
     pub(crate) fn share(&mut self, device: &mut Device) {
         for item in &mut device.software {
-            match self.0.get(item) {
-                Some(shared) => *item = std::sync::Arc::clone(shared),
-                None => {
-                    self.0.insert(std::sync::Arc::clone(item));
-                }
+            if !self.addresses.contains(&Self::address(item)) {
+                *item = self.canonical(std::sync::Arc::clone(item));
             }
         }
     }
 
+    /// The item met before that equals `item`, or `item`, now met.
+    pub(crate) fn canonical(&mut self, item: std::sync::Arc<Software>) -> std::sync::Arc<Software> {
+        if let Some(shared) = self.items.get(&item) {
+            return std::sync::Arc::clone(shared);
+        }
+        self.addresses.insert(Self::address(&item));
+        self.items.insert(std::sync::Arc::clone(&item));
+        item
+    }
+
+    fn address(item: &std::sync::Arc<Software>) -> usize {
+        std::sync::Arc::as_ptr(item) as usize
+    }
+
     /// How many distinct items there are.
     pub(crate) fn distinct(&self) -> usize {
-        self.0.len()
+        self.items.len()
     }
 }
 
@@ -580,11 +634,21 @@ fn begins_an_inventory(head: &str) -> bool {
 /// document, told apart by content. `origin` names the input in problems (and is the device
 /// id of a BOM without one).
 fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
-    let document: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| InventoryError::NotJson {
-            origin: origin.to_owned(),
-            message: e.to_string(),
-        })?;
+    // One pass over the text: a fleet's devices are read as they stream by, the other fields
+    // are kept for the formats that read them.
+    let (document, devices) = fleet::read(text, origin).map_err(|e| {
+        if e.classify() == serde_json::error::Category::Data {
+            // JSON, but its top level is not an object: no format reads it.
+            InventoryError::UnknownFormat {
+                origin: origin.to_owned(),
+            }
+        } else {
+            InventoryError::NotJson {
+                origin: origin.to_owned(),
+                message: e.to_string(),
+            }
+        }
+    })?;
     if document
         .get("bomFormat")
         .and_then(serde_json::Value::as_str)
@@ -593,8 +657,8 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
         cyclonedx::load(&document, origin)
     } else if document.get("spdxVersion").is_some() {
         spdx::load(&document, origin)
-    } else if document.get("devices").is_some() {
-        fleet::load(&document, origin)
+    } else if let Some(devices) = devices {
+        devices
     } else {
         Err(InventoryError::UnknownFormat {
             origin: origin.to_owned(),

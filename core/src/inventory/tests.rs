@@ -136,3 +136,135 @@ fn unknown_documents_are_errors() {
         Err(InventoryError::Malformed { .. })
     ));
 }
+
+/// One element that is not an object used to reject the whole document; it is skipped and
+/// reported alone, with its path.
+#[test]
+fn elements_that_are_not_objects_cost_only_themselves() {
+    let options = crate::inventory::LoadOptions::default();
+    let bom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+        {"name": "a", "purl": "pkg:npm/a@1.0.0", "components": [7, {"name": "c", "purl": "pkg:npm/c@1.0.0"}]},
+        "b",
+        {"name": "d", "purl": "pkg:npm/d@1.0.0"}]}"#;
+    let loaded = load_text(bom, "bom.json", &options).unwrap();
+    let names: Vec<&str> = loaded.fleet.devices[0]
+        .software
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "c", "d"]);
+    expect_report(
+        &loaded.report,
+        (5, 3, 2),
+        &[
+            "bom.json: components[0].components[0]: expected an object, found a number (skipped)",
+            "bom.json: components[1]: expected an object, found a string (skipped)",
+        ],
+    );
+
+    let fleet =
+        r#"{"devices": [null, {"id": "a", "software": [true, {"purl": "pkg:npm/x@1.0.0"}]}, 3]}"#;
+    let loaded = load_text(fleet, "fleet.json", &options).unwrap();
+    assert_eq!(loaded.fleet.devices.len(), 1);
+    assert_eq!(loaded.fleet.devices[0].software.len(), 1);
+    expect_report(
+        &loaded.report,
+        (3, 1, 2),
+        &[
+            "fleet.json: devices[0]: expected an object, found null (skipped)",
+            "fleet.json: record a: devices[1].software[0]: expected an object, found a boolean (partly used)",
+            "fleet.json: devices[2]: expected an object, found a number (skipped)",
+        ],
+    );
+}
+
+/// Checks a report's records read, loaded and skipped, and every problem as shown to users.
+#[track_caller]
+fn expect_report(report: &LoadReport, counts: (usize, usize, usize), problems: &[&str]) {
+    let r = report;
+    assert_eq!(
+        (r.records_read, r.records_loaded, r.records_skipped),
+        counts
+    );
+    let shown: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, problems);
+}
+
+/// The fleet document is read as it streams by; what is not a fleet is read as before.
+#[test]
+fn json_documents_are_told_apart_in_one_pass() {
+    let options = crate::inventory::LoadOptions::default();
+    let error = |text: &str| load_text(text, "x", &options).unwrap_err().to_string();
+    assert_eq!(
+        error(r#"{"devices": "many"}"#),
+        "x: devices: expected an array, found a string"
+    );
+    assert_eq!(
+        error(r#"{"devices": {"id": "a"}}"#),
+        "x: devices: expected an array, found an object"
+    );
+    assert!(error(r#"{"devices": [{"id": "a"}]"#).starts_with("x: not JSON: EOF"));
+    assert!(error(r#"{"devices": []} x"#).starts_with("x: not JSON: trailing characters"));
+    assert!(matches!(
+        load_text("\"text\"", "x", &options),
+        Err(InventoryError::UnknownFormat { .. })
+    ));
+    assert!(load_text(r#"{"devices": null}"#, "x", &options)
+        .unwrap()
+        .fleet
+        .devices
+        .is_empty());
+    // A CycloneDX BOM that also has a `devices` field is a BOM (its `bomFormat` decides).
+    let bom = r#"{"devices": [{"id": "x"}], "bomFormat": "CycloneDX", "components": [
+        {"name": "a", "purl": "pkg:npm/a@1.0.0"}]}"#;
+    let loaded = load_text(bom, "bom", &options).unwrap();
+    assert_eq!(loaded.fleet.devices[0].id, "bom");
+    assert_eq!(loaded.fleet.devices[0].software[0].name, "a");
+}
+
+/// Devices whose items were all met before are read straight from the text (shared, never
+/// parsed again); anything else is read as a JSON value and reported as before.
+#[test]
+fn repeated_items_are_read_once_and_problems_still_named() {
+    let text = r#"{"devices": [
+        {"id": "a", "software": [{"purl": "pkg:npm/x@1.0.0"}, {"ecosystem": "PyPI", "name": "requests", "version": "2.31.0"}]},
+        {"id": "b", "value": "high", "tags": ["t"], "software": [{"ecosystem": "PyPI", "name": "requests", "version": "2.31.0"}, {"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "c", "software": [{"purl": "pkg:npm/x@1.0.0"}, {"purl": "pkg:npm/y"}]},
+        {"id": "b", "software": [{"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "d\u0020", "software": [{"purl": "pkg:npm/x@1.0.0"}]},
+        {"id": "e", "colour": "red", "software": [{"purl": "pkg:npm/x@1.0.0", "size": 3}]},
+        {"id": "f", "value": "urgent", "software": [{"purl": "pkg:npm/x@1.0.0"}]}
+    ]}"#;
+    let loaded = load_text(text, "f.json", &LoadOptions::default()).unwrap();
+    expect_report(
+        &loaded.report,
+        (7, 5, 2),
+        &[
+            "f.json: record c: devices[2].software[1].purl: package URL \"pkg:npm/y\" has no version (partly used)",
+            "f.json: record b: devices[3].id: duplicate device id \"b\" (skipped)",
+            "f.json: record e: devices[5].colour: unknown field, ignored (partly used)",
+            "f.json: record e: devices[5].software[0].size: unknown field, ignored (partly used)",
+            "f.json: record f: devices[6].value: \"urgent\" is not one of low, normal, high (skipped)",
+        ],
+    );
+    let devices = &loaded.fleet.devices;
+    let ids: Vec<&str> = devices.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    assert_eq!(
+        (devices[1].value, devices[1].tags.as_slice()),
+        (DeviceValue::High, ["t".to_owned()].as_slice())
+    );
+    // One allocation per distinct item, whichever way its device was read.
+    let x = &devices[0].software[0];
+    for device in devices {
+        assert!(
+            device.software.iter().any(|s| std::sync::Arc::ptr_eq(s, x)),
+            "{}",
+            device.id
+        );
+    }
+    assert!(std::sync::Arc::ptr_eq(
+        &devices[0].software[1],
+        &devices[1].software[0]
+    ));
+}

@@ -187,8 +187,8 @@ pub(crate) fn parse(
             return None;
         }
         Err(e) => {
-            report.records_skipped += 1;
-            report.left_out(origin, None, e);
+            // The record, even when the document is not JSON: counted as a record.
+            report.kept_or_skipped::<()>(origin, None, Err(e));
             return None;
         }
     };

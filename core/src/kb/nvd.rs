@@ -14,10 +14,9 @@ use super::{Advisory, SeverityScore};
 use crate::cpe::Applicability;
 use crate::json::{self, FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use crate::score::cvss::CvssVersion;
 use serde::Deserialize;
 use serde_json::Value;
-use std::fmt;
 use std::io::Read;
 
 /// One CVE as NVD publishes it.
@@ -62,78 +61,23 @@ pub(crate) fn stream(
         }
     };
     let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
-    let outcome = Document { each: &mut each }.deserialize(&mut deserializer);
-    if let Err(e) = outcome.and_then(|()| deserializer.end()) {
-        report.problem(Problem::skipped_input(
-            origin,
-            format!("not an NVD feed or response: {e}"),
-        ));
-    }
-}
-
-/// The top-level object: its `CVE_Items` or `vulnerabilities` array is streamed.
-struct Document<'a> {
-    each: &'a mut dyn FnMut(usize, Value),
-}
-
-impl<'de> DeserializeSeed<'de> for Document<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Document<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object with CVE_Items or vulnerabilities")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut found = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "CVE_Items" || key == "vulnerabilities" {
-                map.next_value_seed(Items {
-                    each: &mut *self.each,
-                })?;
-                found = true;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+    let keys = ["CVE_Items", "vulnerabilities"];
+    let read = json::stream_array::<_, Value>(&mut deserializer, &keys, false, &mut each)
+        .and_then(|top| deserializer.end().map(|()| top));
+    let problem = match read {
+        Ok(top) if !top.found => {
+            "no CVE_Items (JSON 1.1) or vulnerabilities (API 2.0) array".to_owned()
         }
-        if found {
-            Ok(())
-        } else {
-            Err(serde::de::Error::custom(
-                "no CVE_Items (JSON 1.1) or vulnerabilities (API 2.0) array",
-            ))
-        }
-    }
-}
-
-struct Items<'a> {
-    each: &'a mut dyn FnMut(usize, Value),
-}
-
-impl<'de> DeserializeSeed<'de> for Items<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Items<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of CVE records")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0;
-        while let Some(item) = seq.next_element::<Value>()? {
-            (self.each)(index, item);
-            index += 1;
-        }
-        Ok(())
-    }
+        Ok(top) => match top.not_an_array {
+            Some(found) => format!("CVE_Items or vulnerabilities is {found}, not an array"),
+            None => return,
+        },
+        Err(e) => e.to_string(),
+    };
+    report.problem(Problem::skipped_input(
+        origin,
+        format!("not an NVD feed or response: {problem}"),
+    ));
 }
 
 /// Why a record was skipped, with its id when that could be read.
@@ -300,6 +244,40 @@ fn applicability_of(
     }
 }
 
+/// Reports a CVSS vector, found at `field`, that does not parse as a vector of its `kind`
+/// (`CVSS_V2`, `CVSS_V3`, `CVSS_V4`): the record is partly used, as the vector is kept as
+/// NVD states it but never scored.
+fn check_vector(
+    kind: &str,
+    vector: &str,
+    field: impl FnOnce() -> String,
+    origin: &str,
+    id: &str,
+    report: &mut LoadReport,
+) {
+    let problem = match vector.parse::<crate::score::cvss::Cvss>() {
+        Ok(cvss) => {
+            let stated = match cvss.version_id() {
+                CvssVersion::V2 => "CVSS_V2",
+                CvssVersion::V30 | CvssVersion::V31 => "CVSS_V3",
+                CvssVersion::V40 => "CVSS_V4",
+            };
+            if stated == kind {
+                return;
+            }
+            format!("a CVSS {} vector where {kind} is stated", cvss.version())
+        }
+        Err(e) => e.to_string(),
+    };
+    report.problem(Problem::new(
+        origin,
+        Some(id),
+        &field(),
+        format!("{problem}: the vector is kept but never scored"),
+        Consequence::PartlyUsed,
+    ));
+}
+
 fn record_v1(
     item: &Value,
     origin: &str,
@@ -320,18 +298,30 @@ fn record_v1(
             i.base_metric_v2.and_then(|m| m.cvss),
         )
     });
-    let severity = [(impact.0, "CVSS_V3"), (impact.1, "CVSS_V2")]
-        .into_iter()
-        .filter_map(|(cvss, kind)| {
-            let vector = cvss?.vector_string?;
-            Some(SeverityScore::new(
-                kind,
-                &vector,
-                Some("nvd@nist.gov"),
-                origin,
-            ))
-        })
-        .collect();
+    let severity = [
+        (
+            impact.0,
+            "CVSS_V3",
+            "impact.baseMetricV3.cvssV3.vectorString",
+        ),
+        (
+            impact.1,
+            "CVSS_V2",
+            "impact.baseMetricV2.cvssV2.vectorString",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(cvss, kind, field)| {
+        let vector = cvss?.vector_string?;
+        check_vector(kind, &vector, || field.to_owned(), origin, &id, report);
+        Some(SeverityScore::new(
+            kind,
+            &vector,
+            Some("nvd@nist.gov"),
+            origin,
+        ))
+    })
+    .collect();
     let details = english(description.and_then(|d| d.description_data));
     // The configurations are read by `Applicability::from_nvd_json`, with their own paths.
     let applicability = applicability_of(item.get("configurations"), &id, origin, report);
@@ -374,16 +364,17 @@ fn record_v2(cve: &Value, origin: &str, report: &mut LoadReport) -> Result<NvdRe
             ("cvssMetricV2", "CVSS_V2", metrics.v2),
         ] {
             for (i, metric) in list.into_iter().flatten().enumerate() {
+                let field = || format!("cve.metrics.{key}[{i}].cvssData.vectorString");
                 let Some(vector) = metric.cvss_data.and_then(|c| c.vector_string) else {
-                    let field = format!("cve.metrics.{key}[{i}].cvssData.vectorString");
                     return Err((
                         Some(id),
                         FieldError {
-                            path: field,
+                            path: field(),
                             message: "is missing".to_owned(),
                         },
                     ));
                 };
+                check_vector(kind, &vector, field, origin, &id, report);
                 let issuer = metric.source.map(|s| {
                     if metric.kind.as_deref() == Some("Secondary") {
                         format!("{s} (Secondary)")

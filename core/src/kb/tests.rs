@@ -164,6 +164,44 @@ fn nvd_records_with_a_field_of_the_wrong_type_are_skipped_naming_its_path() {
     assert_eq!(kb.get("CVE-2024-0002").map(|a| a.severity.len()), Some(1));
 }
 
+/// A malformed CVSS vector used to be kept without a word; it is kept (as NVD states it) and
+/// reported at load as a partly used record, naming the vector's field.
+#[test]
+fn nvd_cvss_vectors_that_do_not_parse_are_reported_at_load() {
+    let feed = r#"{"CVE_data_type": "CVE", "CVE_Items": [
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}, "impact": {
+          "baseMetricV3": {"cvssV3": {"vectorString": "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q"}},
+          "baseMetricV2": {"cvssV2": {"vectorString": "AV:N/AC:L/Au:N/C:P/I:P/A:P"}}}},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0002"}}, "impact": {
+          "baseMetricV2": {"cvssV2": {"vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}}}]}"#;
+    let mut kb = KnowledgeBase::new();
+    expect(
+        &mut kb,
+        feed,
+        "nvd.json",
+        (2, 0),
+        &[
+            "nvd.json: record CVE-2017-0001: impact.baseMetricV3.cvssV3.vectorString: invalid CVSS vector \"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q\": invalid value \"Q\" for metric A at byte 41: the vector is kept but never scored (partly used)",
+            "nvd.json: record CVE-2017-0002: impact.baseMetricV2.cvssV2.vectorString: a CVSS 3.1 vector where CVSS_V2 is stated: the vector is kept but never scored (partly used)",
+        ],
+    );
+    assert_eq!(kb.get("CVE-2017-0001").map(|a| a.severity.len()), Some(2));
+
+    let response = r#"{"format": "NVD_CVE", "vulnerabilities": [
+        {"cve": {"id": "CVE-2024-0001", "metrics": {"cvssMetricV31": [
+          {"source": "nvd@nist.gov", "type": "Primary", "cvssData": {"vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}},
+          {"source": "cna@example.com", "type": "Secondary", "cvssData": {"vectorString": "CVSS:3.1/AV:N"}}]}}}]}"#;
+    expect(
+        &mut kb,
+        response,
+        "api.json",
+        (1, 0),
+        &[
+            "api.json: record CVE-2024-0001: cve.metrics.cvssMetricV31[1].cvssData.vectorString: invalid CVSS vector \"CVSS:3.1/AV:N\": missing mandatory metric AC: the vector is kept but never scored (partly used)",
+        ],
+    );
+}
+
 #[test]
 fn a_cve5_affected_entry_of_the_wrong_type_costs_only_itself() {
     let record = |affected: &str, cwe: &str| {

@@ -24,6 +24,8 @@ mod memo;
 mod package;
 mod package_cpe;
 mod threads;
+
+pub(crate) use threads::both;
 mod vex;
 
 pub(crate) use threads::{in_shares, Progress};

@@ -69,9 +69,34 @@ pub(crate) fn in_shares<T: Sync, R: Send>(
     })
 }
 
+/// Runs `a` and `b` at once, `a` on a thread of its own (one after the other where the
+/// machine has one core), and returns both results. A panic in `a` is resumed on the calling
+/// thread. An assessment reads its knowledge and its inventories so: they do not depend on
+/// each other.
+pub(crate) fn both<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        let a = a();
+        return (a, b());
+    }
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_return_their_results() {
+        let (a, b) = both(|| (0..1000).sum::<u32>(), || "b");
+        assert_eq!((a, b), (499_500, "b"));
+    }
 
     #[test]
     fn shares_keep_order_and_count_every_item() {

@@ -3,7 +3,10 @@
 //! Grammar: `digits(.digits)*[letter](_suffix[digits])*[~hash][-r digits]`, suffixes
 //! `_alpha < _beta < _pre < _rc < (none) < _cvs < _svn < _git < _hg < _p`. Traps: `_rc`
 //! sorts *before* the release (unlike Debian), a number component starting with `0` compares
-//! as a fraction (`1.01 < 1.1`, as apk does), and `-r` revisions compare numerically.
+//! as a fraction (`1.01 < 1.1`, as apk does), and `-r` revisions compare numerically. A run
+//! of 18 digits or more makes a version invalid, as in apk-tools since 2.12.10 (its
+//! `get_token` rejects such a run rather than let the number overflow), so numbers never
+//! saturate: [`VersionErrorKind::NumberTooLarge`].
 
 use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
@@ -31,7 +34,13 @@ struct Cursor<'a> {
     kind: Token,
     /// Where the version stopped being valid, once it has.
     bad_at: Option<usize>,
+    /// Whether it stopped there at a run of [`MAX_DIGITS`] digits or more.
+    too_long: bool,
 }
+
+/// apk-tools (2.12.10 and later) rejects a run of this many digits or more in any number
+/// (`if (i >= 18) goto invalid;` in `get_token`): every shorter run fits in an `i64`.
+const MAX_DIGITS: usize = 18;
 
 impl Cursor<'_> {
     fn new(s: &[u8]) -> Cursor<'_> {
@@ -40,6 +49,7 @@ impl Cursor<'_> {
             pos: 0,
             kind: Token::Digit,
             bad_at: None,
+            too_long: false,
         }
     }
 
@@ -112,10 +122,22 @@ impl Cursor<'_> {
                     value = -zeros;
                     next = Token::Digit;
                 } else {
-                    while let Some(d) = self.at(0).filter(u8::is_ascii_digit) {
-                        value = value.saturating_mul(10).saturating_add(i64::from(d - b'0'));
-                        self.pos += 1;
+                    let start = self.pos;
+                    let digits = self.s[start..]
+                        .iter()
+                        .take_while(|d| d.is_ascii_digit())
+                        .count();
+                    if digits >= MAX_DIGITS {
+                        // apk: the token is invalid, its value -1, the cursor stays.
+                        self.bad_at.get_or_insert(start);
+                        self.too_long = true;
+                        self.kind = Token::Invalid;
+                        return -1;
                     }
+                    for &d in &self.s[start..start + digits] {
+                        value = value * 10 + i64::from(d - b'0');
+                    }
+                    self.pos += digits;
                 }
             }
             Token::Letter => {
@@ -193,6 +215,7 @@ impl Cursor<'_> {
                 pos: self.pos,
                 kind: Token::Suffix,
                 bad_at: None,
+                too_long: false,
             }
             .token()
                 < 0
@@ -277,12 +300,12 @@ impl AlpineVersion {
             } else {
                 0
             };
-            return Err(VersionError::new(
-                Scheme::Alpine,
-                input,
-                lead + at,
-                VersionErrorKind::Invalid("not a valid apk version".into()),
-            ));
+            let kind = if cursor.too_long && cursor.bad_at == Some(at) {
+                VersionErrorKind::NumberTooLarge
+            } else {
+                VersionErrorKind::Invalid("not a valid apk version".into())
+            };
+            return Err(VersionError::new(Scheme::Alpine, input, lead + at, kind));
         }
         Ok(Self { steps })
     }
@@ -372,6 +395,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Numbers beyond the integer range used to saturate (`9223372036854775808` equalled
+    /// `9223372036854775807`). apk-tools 2.12.10 and later reject a run of 18 digits or more
+    /// (`get_token`: `if (i >= 18) goto invalid;`), and so do we, as a number too large.
+    #[test]
+    fn digit_runs_of_eighteen_or_more_are_rejected_as_apk_rejects_them() {
+        let largest = "99999999999999999"; // 17 digits
+        let v = |s: &str| AlpineVersion::parse(s);
+        assert!(v(largest).is_ok());
+        assert!(v(&format!("1.{largest}")).unwrap() > v("1.99999999999999998").unwrap());
+        assert!(v(&format!("1.0_rc{largest}-r{largest}")).is_ok());
+        for (text, at) in [
+            ("9223372036854775808", 0),
+            ("9223372036854775807", 0),
+            ("100000000000000000", 0),
+            ("1.100000000000000000", 2),
+            ("1.0123456789012345678", 2),
+            ("1.2_p100000000000000000", 5),
+            ("1.2-r100000000000000000", 5),
+        ] {
+            let e = v(text).unwrap_err();
+            assert_eq!(e.kind(), &VersionErrorKind::NumberTooLarge, "{text}");
+            assert_eq!(e.offset(), at, "{text}");
+        }
+        // Leading zeros count as a fraction, not as digits of the number.
+        assert!(v("1.00000000000000000000001").is_ok());
+        assert!(v("1.2-x").is_err_and(|e| matches!(e.kind(), VersionErrorKind::Invalid(_))));
     }
 }
 

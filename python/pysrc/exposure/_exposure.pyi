@@ -15,7 +15,9 @@ __all__ = [
     "ExposureError",
     "Finding",
     "InventoryError",
+    "InventoryIncompleteError",
     "KnowledgeBaseError",
+    "KnowledgeIncompleteError",
     "PurlError",
     "RangeError",
     "Recommendation",
@@ -73,6 +75,21 @@ class CvssError(ExposureError):
 class KnowledgeBaseError(ExposureError): ...
 class InventoryError(ExposureError): ...
 
+class KnowledgeIncompleteError(KnowledgeBaseError):
+    """A knowledge-base input yields nothing (`kind` "empty") or lost more than 10 % of its
+    records (`kind` "lossy"), and partial loads were not allowed (`allow_partial=True`
+    accepts it): `input` names it, `report` is its load report, every problem in it."""
+
+    input: str
+    report: dict[str, Any]
+
+class InventoryIncompleteError(InventoryError):
+    """An inventory yields no device (`kind` "empty"), and partial loads were not allowed
+    (`allow_partial=True` accepts it): `input` names it, `report` is its load report."""
+
+    input: str
+    report: dict[str, Any]
+
 @final
 class Engine:
     """A knowledge base and model parameters that assess inventories."""
@@ -82,7 +99,7 @@ class Engine:
     def demo() -> "Engine": ...
     @property
     def advisory_count(self) -> int: ...
-    def load(self, path: _Path) -> dict[str, Any]: ...
+    def load(self, path: _Path, *, allow_partial: bool = False) -> dict[str, Any]: ...
     def save(self, path: _Path) -> None: ...
     def load_osv(self, path: _Path) -> dict[str, Any]: ...
     def load_osv_json(self, text: str, origin: str = "<string>") -> dict[str, Any]: ...
@@ -93,8 +110,11 @@ class Engine:
         distro: Optional[str] = None,
         os_release: Optional[_Path] = None,
         cpe_dictionary: Optional[_Path] = None,
+        allow_partial: bool = False,
     ) -> "Assessment": ...
-    def assess_json(self, text: str, origin: str = "<string>") -> "Assessment": ...
+    def assess_json(
+        self, text: str, origin: str = "<string>", *, allow_partial: bool = False
+    ) -> "Assessment": ...
     def assess_demo_fleet(self) -> "Assessment": ...
 
 @final
@@ -113,6 +133,12 @@ class Assessment:
     def recommendations(self) -> list["Recommendation"]: ...
     @property
     def diagnostics(self) -> dict[str, Any]: ...
+    @property
+    def knowledge(self) -> dict[str, int]: ...
+    @property
+    def knowledge_reports(self) -> list[dict[str, Any]]: ...
+    @property
+    def inventory_reports(self) -> list[dict[str, Any]]: ...
     def finding_rows(self) -> list[dict[str, Any]]: ...
     def to_dataframe(self) -> Any: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -164,6 +190,7 @@ def assess(
     distro: Optional[str] = None,
     os_release: Optional[_Path] = None,
     cpe_dictionary: Optional[_Path] = None,
+    allow_partial: bool = False,
 ) -> Assessment: ...
 
 @final
