@@ -4,6 +4,7 @@
 //! times, so that the tests hold on any machine; the best of a few runs, so that a busy
 //! neighbour does not decide them.
 
+use exposure::cpe::{Cpe, Relation};
 use exposure::range::{parse_range, Vers};
 use exposure::version::Scheme;
 use std::sync::{Mutex, PoisonError};
@@ -87,4 +88,20 @@ fn native_ranges_with_thousands_of_exclusions_build_in_n_log_n() {
             |text| assert!(parse_range(scheme, text).unwrap().intervals().len() > 500),
         );
     }
+}
+
+#[test]
+fn cpe_names_with_a_leading_star_compare_in_linear_time() {
+    // `*.a` against `.a.a.a…`: the middle occurs at every other place, and every place has
+    // quoting before and after it.
+    let source: Cpe = "cpe:2.3:a:vendor:*.a:*:*:*:*:*:*:*:*".parse().unwrap();
+    assert_scales(
+        "cpe *",
+        20_000,
+        |n| format!("cpe:2.3:a:vendor:{}:1.0:*:*:*:*:*:*:*", ".a".repeat(n)),
+        |text| {
+            let target: Cpe = text.parse().unwrap();
+            assert_eq!(source.compare(&target), Relation::Superset);
+        },
+    );
 }
