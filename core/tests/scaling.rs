@@ -5,6 +5,7 @@
 //! neighbour does not decide them.
 
 use exposure::cpe::{Cpe, Relation};
+use exposure::kb::{Format, KnowledgeBase};
 use exposure::range::{parse_range, Vers};
 use exposure::version::Scheme;
 use std::sync::{Mutex, PoisonError};
@@ -103,5 +104,34 @@ fn cpe_names_with_a_leading_star_compare_in_linear_time() {
             let target: Cpe = text.parse().unwrap();
             assert_eq!(source.compare(&target), Relation::Superset);
         },
+    );
+}
+
+/// Loads `text` as an OSV YAML document: (records loaded, records skipped).
+fn load_osv_yaml(text: &str) -> (usize, usize) {
+    let report = KnowledgeBase::new().load_text_as(Format::OsvYaml, text, "deep.yaml");
+    (report.records_loaded, report.records_skipped)
+}
+
+#[test]
+fn yaml_flow_collections_nested_too_deep_are_refused_in_linear_time() {
+    // libyaml's time grows with the depth for every token: 50,000 levels in 100 KB took 14.5 s.
+    assert_scales(
+        "yaml {a: nested",
+        20_000,
+        |n| format!("id: x\na: {}1{}\n", "{a: ".repeat(n), "}".repeat(n)),
+        |text| assert_eq!(load_osv_yaml(text), (0, 1)),
+    );
+}
+
+#[test]
+fn yaml_documents_nested_as_deep_as_read_take_linear_time() {
+    // 100 levels, as deep as a document is read, over and over.
+    let nested = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    assert_scales(
+        "yaml 100 levels, repeated",
+        20,
+        |n| format!("id: x\na: [{}]\n", vec![nested.as_str(); n].join(", ")),
+        |text| assert_eq!(load_osv_yaml(text), (1, 0)),
     );
 }
