@@ -132,19 +132,12 @@ fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> Box<dyn Iterator<Ite
     }))
 }
 
-/// NISTIR 7696's `compare_strings`: a source with wildcards at its ends against a target
-/// without any, both in WFN quoting, as the specification's pseudo-code goes (including its
-/// treatment of a source that is only `?`), with one correction noted inside.
-///
-/// The pseudo-code tries each place the source's middle occurs in the target, and counts the
-/// target's escapes before and after it each time; with a leading `*` that is quadratic (a
-/// 120 KB value took 7 s). The places are found in one pass (Knuth-Morris-Pratt) and the
-/// escape counts for every position in another, so each place costs O(1).
-#[allow(clippy::cast_possible_wrap)] // lengths of values in memory
-fn compare_strings(source: &[u8], target: &[u8]) -> Relation {
+/// A source value's wildcards at its ends, as the pseudo-code reads them: `(middle, begins,
+/// ends)`, `begins` and `ends` -1 for `*` (any number of characters), else the count of `?`
+/// (exactly that many).
+fn wildcard_ends(source: &[u8]) -> (&[u8], isize, isize) {
     let mut start = 0;
     let mut end = source.len();
-    // -1 for `*` (any number), else the count of `?` (exactly that many).
     let mut begins: isize = 0;
     let mut ends: isize = 0;
     if source.first() == Some(&b'*') {
@@ -171,6 +164,20 @@ fn compare_strings(source: &[u8], target: &[u8]) -> Relation {
     } else {
         &[][..]
     };
+    (body, begins, ends)
+}
+
+/// NISTIR 7696's `compare_strings`: a source with wildcards at its ends against a target
+/// without any, both in WFN quoting, as the specification's pseudo-code goes (including its
+/// treatment of a source that is only `?`), with one correction noted inside.
+///
+/// The pseudo-code tries each place the source's middle occurs in the target, and counts the
+/// target's escapes before and after it each time; with a leading `*` that is quadratic (a
+/// 120 KB value took seconds). The places are found in one pass (Knuth-Morris-Pratt) and
+/// the escape counts for every position in another, so each place costs O(1).
+#[allow(clippy::cast_possible_wrap)] // lengths of values in memory
+fn compare_strings(source: &[u8], target: &[u8]) -> Relation {
+    let (body, begins, ends) = wildcard_ends(source);
     if target.is_empty() {
         return Relation::Disjoint;
     }
@@ -258,11 +265,12 @@ impl Cpe {
 
 #[cfg(test)]
 mod tests {
-    use super::{compare_strings, is_even_wildcards, Relation};
+    use super::{compare_strings, wildcard_ends, Relation};
     use proptest::prelude::*;
 
     /// NISTIR 7696's pseudo-code as it was transcribed before `compare_strings` found the
-    /// places and counted escapes once: the oracle of the linear version.
+    /// places and counted escapes once: the oracle of the linear version (the wildcards at
+    /// the source's ends are read as before, by `wildcard_ends`).
     #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
     fn pseudo_code(source: &[u8], target: &[u8]) -> Relation {
         fn count_escapes(s: &[u8], start: usize, end: usize) -> usize {
@@ -288,29 +296,7 @@ mod tests {
                 .position(|w| w == needle)
                 .map(|i| i + from)
         }
-        let (mut start, mut end) = (0, source.len());
-        let (mut begins, mut ends): (isize, isize) = (0, 0);
-        if source.first() == Some(&b'*') {
-            (start, begins) = (1, -1);
-        } else {
-            while start < source.len() && source[start] == b'?' {
-                start += 1;
-                begins += 1;
-            }
-        }
-        if end > 0 && source[end - 1] == b'*' && is_even_wildcards(source, end - 1) {
-            (end, ends) = (end - 1, -1);
-        } else {
-            while end > 0 && source[end - 1] == b'?' && is_even_wildcards(source, end - 1) {
-                end -= 1;
-                ends += 1;
-            }
-        }
-        let body = if start < end {
-            &source[start..end]
-        } else {
-            &[][..]
-        };
+        let (body, begins, ends) = wildcard_ends(source);
         let mut index: isize = -1;
         let mut leftover = target.len() as isize;
         while leftover > 0 {
