@@ -88,7 +88,8 @@ enum exposure_status
   EXPOSURE_STATUS_CPE_WFN_SYNTAX = 3005,
   // An unknown `exposure_cpe_binding` number.
   EXPOSURE_STATUS_CPE_BINDING = 3006,
-  // NVD configurations that are not JSON or not of NVD's shape.
+  // NVD configurations that are not JSON, not of NVD's shape, or nested deeper than 8
+  // levels.
   EXPOSURE_STATUS_CONFIGURATION_INVALID = 3100,
   // NVD's CPE dictionary could not be read.
   EXPOSURE_STATUS_CPE_DICTIONARY = 3101,

@@ -99,7 +99,8 @@ pub enum exposure_status {
     CpeWfnSyntax = 3005,
     /// An unknown `exposure_cpe_binding` number.
     CpeBinding = 3006,
-    /// NVD configurations that are not JSON or not of NVD's shape.
+    /// NVD configurations that are not JSON, not of NVD's shape, or nested deeper than 8
+    /// levels.
     ConfigurationInvalid = 3100,
     /// NVD's CPE dictionary could not be read.
     CpeDictionary = 3101,

@@ -29,7 +29,7 @@ fn osv_document_inputs() {
 
 #[test]
 fn version_parse_inputs() {
-    replay("version_parse", exposure_fuzz::version_parse, 5); // 4 seeds, 1 regression
+    replay("version_parse", exposure_fuzz::version_parse, 6); // 4 seeds, 2 regressions
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn inventory_document_inputs() {
 
 #[test]
 fn range_parse_inputs() {
-    replay("range_parse", exposure_fuzz::range_parse, 14); // 7 seeds, 7 regressions
+    replay("range_parse", exposure_fuzz::range_parse, 15); // 7 seeds, 8 regressions
 }
 
 #[test]

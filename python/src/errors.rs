@@ -216,6 +216,7 @@ pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
             ),
             ConfigurationError::Shape { .. } => cpe_error(message, "shape", None, None, None),
             ConfigurationError::NotJson { .. } => cpe_error(message, "not_json", None, None, None),
+            ConfigurationError::TooDeep { .. } => cpe_error(message, "too_deep", None, None, None),
             _ => cpe_error(message, "other", None, None, None),
         },
         Error::Cvss(c) => {

@@ -2,6 +2,7 @@
 
 import json
 import pathlib
+import threading
 
 import pytest
 
@@ -57,6 +58,21 @@ def test_to_dict_and_to_json_agree():
     device = {d["device_id"]: d for d in a.devices}
     assert device["dev-laptop-07"]["value"] == "low"
     assert device["dev-laptop-07"]["weight"] == 0.75
+
+
+def test_to_dict_converts_on_the_smallest_thread_stack():
+    """The conversion into dicts and lists walks the value with a heap stack, not recursion:
+    the whole assessment converts on a thread with CPython's smallest stack (32 KiB)."""
+    a = exposure.assess(demo=True)
+    converted = []
+    previous = threading.stack_size(32 * 1024)
+    try:
+        worker = threading.Thread(target=lambda: converted.extend([a.to_dict(), a.finding_rows()]))
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous)
+    assert converted == [json.loads(a.to_json()), a.finding_rows()]
 
 
 def test_engine_loads_and_reports_bad_records():

@@ -138,6 +138,12 @@ def test_applicability():
     nothing = dict(input=None, offset=None, attribute=None)
     raises(exposure.CpeError, exposure.Applicability, "[{", match="not JSON", kind="not_json", **nothing)
     raises(exposure.CpeError, exposure.Applicability, '{"nodes": 3}', kind="shape", **nothing)
+    # JSON 1.1 children nested deeper than the engine reads (8 levels).
+    deep = {"operator": "OR"}
+    for _ in range(8):
+        deep = {"operator": "AND", "children": [deep]}
+    raises(exposure.CpeError, exposure.Applicability, json.dumps({"nodes": [deep]}),
+           match="nest deeper than 8 levels", kind="too_deep", **nothing)
     # A criterion that is not a CPE name: that name's error.
     raises(exposure.CpeError, exposure.Applicability, applicability({"criteria": "cpe:2.3:a:x"}),
            kind="component_count", input="cpe:2.3:a:x", offset=8, attribute=None)

@@ -1,6 +1,7 @@
 """Versions and ranges through Python, over the shared vectors in tests/vectors/."""
 
 import pathlib
+import threading
 
 import pytest
 
@@ -78,3 +79,20 @@ def test_versions_work_in_sets_and_sorting():
     assert [str(v) for v in sorted(vs)][:2] == ["1.0-rc1", "1.0-SNAPSHOT"]
     assert len(set(vs)) == 3  # 1.0 == 1.0.0 == 1-ga
     assert Version.__module__ == "exposure"
+
+
+def test_deep_maven_versions_compare_on_the_smallest_thread_stack():
+    """`1a` repeated 32,700 times nests 65,400 Maven lists; the comparison once recursed per
+    level and killed the interpreter (SIGSEGV). Here it runs on a thread with the smallest
+    stack CPython allows (32 KiB), in Maven 3.8.7's order."""
+    deep = "1a" * 32_699
+    pairs = [(deep + "1a", deep + "1a", 0), (deep + "1a", deep + "1b", -1), (deep + "1a", deep + "1", 1)]
+    answers = []
+    previous = threading.stack_size(32 * 1024)
+    try:
+        worker = threading.Thread(target=lambda: answers.extend(compare_versions("maven", a, b) for a, b, _ in pairs))
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous)
+    assert answers == [want for _, _, want in pairs]

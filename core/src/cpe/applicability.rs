@@ -127,6 +127,12 @@ impl std::fmt::Display for Bounds {
     }
 }
 
+/// How deep NVD JSON 1.1 nodes may nest through `children`: a top-level node is at depth 1.
+/// NVD's feeds nest two levels (an AND of ORs); deeper statements are refused
+/// ([`ConfigurationError::TooDeep`]), so that every walk over a statement (reading,
+/// evaluating, writing it back, dropping it) stays within a few kilobytes of stack.
+pub const MAX_NODE_DEPTH: usize = 8;
+
 /// A node: criteria and child nodes combined by an operator, possibly negated.
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -136,7 +142,8 @@ pub struct Node {
     pub negate: bool,
     /// The node's own criteria.
     pub criteria: Vec<Criterion>,
-    /// Child nodes (NVD JSON 1.1).
+    /// Child nodes (NVD JSON 1.1). Statements read from JSON nest at most
+    /// [`MAX_NODE_DEPTH`] levels.
     pub children: Vec<Node>,
 }
 
@@ -217,6 +224,14 @@ pub enum ConfigurationError {
         /// The parse error.
         source: RangeSyntaxError,
     },
+    /// JSON 1.1 nodes nest through `children` deeper than [`MAX_NODE_DEPTH`] levels.
+    #[error("{path}: children nest deeper than {limit} levels")]
+    TooDeep {
+        /// JSON path of the first node too deep.
+        path: String,
+        /// The deepest nesting read ([`MAX_NODE_DEPTH`]).
+        limit: usize,
+    },
     /// The text is not JSON.
     #[error("configurations are not JSON: {message}")]
     NotJson {
@@ -290,7 +305,7 @@ impl Applicability {
                     out.push(Configuration {
                         operator: Operator::Or,
                         negate: false,
-                        nodes: vec![node_v1(node, &format!("configurations.nodes[{i}]"))?],
+                        nodes: vec![node_v1(node, &format!("configurations.nodes[{i}]"), 1)?],
                     });
                 }
                 Ok(Applicability {
@@ -502,8 +517,15 @@ fn configuration_v2(item: &Json, path: &str) -> Result<Configuration, Configurat
     })
 }
 
-/// A JSON 1.1 node: `{operator, negate?, cpe_match?, children?}`.
-fn node_v1(node: &Json, path: &str) -> Result<Node, ConfigurationError> {
+/// A JSON 1.1 node at `depth` (1 for a top-level node): `{operator, negate?, cpe_match?,
+/// children?}`. Recursive, at most [`MAX_NODE_DEPTH`] calls deep.
+fn node_v1(node: &Json, path: &str, depth: usize) -> Result<Node, ConfigurationError> {
+    if depth > MAX_NODE_DEPTH {
+        return Err(ConfigurationError::TooDeep {
+            path: path.to_owned(),
+            limit: MAX_NODE_DEPTH,
+        });
+    }
     let empty = Vec::new();
     let matches = node
         .get("cpe_match")
@@ -515,7 +537,7 @@ fn node_v1(node: &Json, path: &str) -> Result<Node, ConfigurationError> {
         .unwrap_or(&empty);
     let mut child_nodes = Vec::with_capacity(children.len());
     for (i, child) in children.iter().enumerate() {
-        child_nodes.push(node_v1(child, &format!("{path}.children[{i}]"))?);
+        child_nodes.push(node_v1(child, &format!("{path}.children[{i}]"), depth + 1)?);
     }
     Ok(Node {
         operator: operator(node.get("operator"), path)?,

@@ -44,7 +44,7 @@ mod tests;
 
 pub use applicability::{
     scheme_for, Applicability, Bounds, Configuration, ConfigurationError, Criterion, Matched, Node,
-    Operator,
+    Operator, MAX_NODE_DEPTH,
 };
 pub use compare::{compare_values, Relation};
 pub use dictionary::{Dictionary, DictionaryError, Item};

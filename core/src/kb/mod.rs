@@ -25,6 +25,7 @@ mod snapshot;
 mod store;
 mod threat;
 mod vex;
+mod yaml_depth;
 
 #[cfg(test)]
 mod tests;

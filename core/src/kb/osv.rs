@@ -30,9 +30,25 @@ pub(super) fn parse_document(text: &str, origin: &str, report: &mut LoadReport) 
     parse_value(&document, origin, report)
 }
 
+/// How deep flow collections (`[…]`, `{…}`) of an OSV YAML document may nest: `serde_yaml`
+/// refuses documents nested deeper than this anyway (as `serde_json` does JSON), and libyaml's
+/// time grows with this depth for every token (see [`super::yaml_depth`]). OSV records nest a
+/// few levels.
+const YAML_FLOW_DEPTH: u32 = 128;
+
 /// Parses one OSV record written in YAML. Scalars must be written as OSV types them: a
-/// version YAML would read as a number (`1.10`) is a problem, never silently `1.1`.
+/// version YAML would read as a number (`1.10`) is a problem, never silently `1.1`. A
+/// document whose flow collections nest deeper than [`YAML_FLOW_DEPTH`] is skipped unread.
 pub(super) fn parse_yaml(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Advisory> {
+    if let Some(at) = super::yaml_depth::flow_depth_exceeds(text, YAML_FLOW_DEPTH) {
+        report.document_skipped(
+            origin,
+            format!(
+                "not read: YAML flow collections nest deeper than {YAML_FLOW_DEPTH} levels (at byte {at})"
+            ),
+        );
+        return Vec::new();
+    }
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => parse_value(&value, origin, report),
         Err(e) => {

@@ -401,3 +401,25 @@ fn osv_free_form_fields_of_the_wrong_type_are_reported_and_left_out() {
     assert!(advisory.cwes.is_empty());
     assert_eq!(advisory.affected[0].will_not_fix, None);
 }
+
+#[test]
+fn yaml_flow_collections_nested_too_deep_skip_the_document_unread() {
+    let record = "id: PYSEC-0000-1\nmodified: 2024-01-01T00:00:00Z\naliases: [CVE-0000-1]\n";
+    let mut kb = KnowledgeBase::new();
+    expect(&mut kb, record, "PYSEC-0000-1.yaml", (1, 0), &[]);
+    // 128 levels are read (and refused by serde_yaml's own limit as a value nested too deep);
+    // 129 are not parsed at all.
+    let nested = |depth: usize| format!("{record}x: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let (_, problems) = load(&mut kb, &nested(128), "deep.yaml");
+    assert!(
+        problems[0].contains("not YAML: recursion limit exceeded"),
+        "{problems:?}"
+    );
+    expect(
+        &mut kb,
+        &nested(129),
+        "deeper.yaml",
+        (0, 1),
+        &["deeper.yaml: not read: YAML flow collections nest deeper than 128 levels (at byte 201) (skipped)"],
+    );
+}

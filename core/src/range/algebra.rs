@@ -164,29 +164,7 @@ impl Range {
 
     /// The versions in both ranges.
     pub fn intersection(&self, other: &Range) -> Result<Range, CompareError> {
-        if self.scheme != other.scheme {
-            return Err(CompareError {
-                left: self.scheme,
-                right: other.scheme,
-            });
-        }
-        let mut out = Vec::new();
-        for a in &self.intervals {
-            for b in &other.intervals {
-                let lower = if cmp_lower(a.lower.as_ref(), b.lower.as_ref())? == Ordering::Less {
-                    b.lower.clone()
-                } else {
-                    a.lower.clone()
-                };
-                let upper = if cmp_upper(a.upper.as_ref(), b.upper.as_ref())? == Ordering::Greater {
-                    b.upper.clone()
-                } else {
-                    a.upper.clone()
-                };
-                out.push(Interval { lower, upper });
-            }
-        }
-        Range::from_intervals(self.scheme, out)
+        Range::intersection_of(self.scheme, [self, other])
     }
 
     /// The versions not in this range.
@@ -239,21 +217,142 @@ impl Range {
         Ok(self.intersection(other)? == *other)
     }
 
-    /// Removes one version.
-    pub(crate) fn without(&self, version: &Version) -> Result<Range, CompareError> {
-        let point = Range {
-            scheme: self.scheme,
+    /// The versions in every one of `ranges`, all of `scheme` (every version when there are
+    /// none), as intersecting them one after the other gives them: where ends of several
+    /// ranges meet at the same place, the earliest range's end is kept (its version's text).
+    ///
+    /// One sweep over the ends of all the ranges, sorted: O(n log n) in the intervals of all of
+    /// them, where intersecting them one after the other costs the size of the result so far
+    /// for each (`!=1.0, !=1.1, …` thousands of times is a range of thousands of intervals).
+    pub(crate) fn intersection_of<'a>(
+        scheme: Scheme,
+        ranges: impl IntoIterator<Item = &'a Range>,
+    ) -> Result<Range, CompareError> {
+        let mut edges = Vec::new();
+        let mut count = 0;
+        for (index, range) in ranges.into_iter().enumerate() {
+            if range.scheme != scheme {
+                return Err(CompareError {
+                    left: scheme,
+                    right: range.scheme,
+                });
+            }
+            for interval in &range.intervals {
+                edges.push(Edge::opening(interval.lower.as_ref(), index));
+                edges.push(Edge::closing(interval.upper.as_ref(), index));
+            }
+            count += 1;
+        }
+        if count == 0 {
+            return Ok(Range::all(scheme));
+        }
+        crate::order::sort_by_tolerant(&mut edges, Edge::cmp);
+        // A range's intervals are disjoint: an interval of the result starts where the last
+        // range starts to cover and ends where the first one stops.
+        let (mut covering, mut lower) = (0usize, None);
+        let mut out = Vec::new();
+        for edge in edges {
+            if edge.opens {
+                covering += 1;
+                if covering == count {
+                    lower = edge.bound;
+                }
+            } else {
+                if covering == count {
+                    out.push(Interval {
+                        lower: lower.cloned(),
+                        upper: edge.bound.cloned(),
+                    });
+                }
+                covering = covering.saturating_sub(1);
+            }
+        }
+        Range::from_intervals(scheme, out)
+    }
+
+    /// Removes each of `versions` (`!=` constraints).
+    pub(crate) fn without_each<'a>(
+        &self,
+        versions: impl IntoIterator<Item = &'a Version>,
+    ) -> Result<Range, CompareError> {
+        let allowed: Vec<Range> = versions
+            .into_iter()
+            .map(|version| Range::point(self.scheme, version).complement())
+            .collect();
+        Range::intersection_of(self.scheme, std::iter::once(self).chain(&allowed))
+    }
+
+    /// The one version.
+    fn point(scheme: Scheme, version: &Version) -> Range {
+        let bound = Some(Bound {
+            version: version.clone(),
+            inclusive: true,
+        });
+        Range {
+            scheme,
             intervals: vec![Interval {
-                lower: Some(Bound {
-                    version: version.clone(),
-                    inclusive: true,
-                }),
-                upper: Some(Bound {
-                    version: version.clone(),
-                    inclusive: true,
-                }),
+                lower: bound.clone(),
+                upper: bound,
             }],
+        }
+    }
+}
+
+/// Where an interval of one of several ranges starts or ends, for
+/// [`Range::intersection_of`].
+struct Edge<'a> {
+    /// `None`: unbounded.
+    bound: Option<&'a Bound>,
+    opens: bool,
+    /// Which range: where ends meet, the earliest range's is the one kept.
+    range: usize,
+}
+
+impl<'a> Edge<'a> {
+    fn opening(bound: Option<&'a Bound>, range: usize) -> Self {
+        Edge {
+            bound,
+            opens: true,
+            range,
+        }
+    }
+
+    fn closing(bound: Option<&'a Bound>, range: usize) -> Self {
+        Edge {
+            bound,
+            opens: false,
+            range,
+        }
+    }
+
+    /// The order of the sweep: by place (an unbounded start first, an unbounded end last; at
+    /// a version, what starts or ends before it, then what starts or ends after it); at the
+    /// same place, ends before starts (those intervals do not meet); ends by range, starts by
+    /// range backwards, so that the earliest range's end is the one the sweep keeps.
+    fn cmp(a: &Self, b: &Self) -> Ordering {
+        // An inclusive start and an exclusive end are just before their version.
+        let after = |e: &Edge<'_>| e.bound.is_some_and(|bound| e.opens != bound.inclusive);
+        let rank = |e: &Edge<'_>| match (e.bound, e.opens) {
+            (None, true) => 0,
+            (Some(_), _) => 1,
+            (None, false) => 2,
         };
-        self.intersection(&point.complement())
+        let place = rank(a)
+            .cmp(&rank(b))
+            .then_with(|| match (a.bound, b.bound) {
+                (Some(x), Some(y)) => x
+                    .version
+                    .try_cmp(&y.version)
+                    .unwrap_or(Ordering::Equal)
+                    .then_with(|| after(a).cmp(&after(b))),
+                _ => Ordering::Equal,
+            });
+        place.then_with(|| a.opens.cmp(&b.opens)).then_with(|| {
+            if a.opens {
+                b.range.cmp(&a.range)
+            } else {
+                a.range.cmp(&b.range)
+            }
+        })
     }
 }

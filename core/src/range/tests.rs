@@ -157,6 +157,72 @@ fn any_range() -> impl Strategy<Value = Range> {
     })
 }
 
+/// A random range over Maven versions `1.n`, each written `1.n` or `1.n.0` (equal versions
+/// of different texts, so that which text a bound keeps shows).
+fn any_maven_range() -> impl Strategy<Value = Range> {
+    let bound = prop::option::of((0u64..8, any::<bool>(), any::<bool>()));
+    prop::collection::vec((bound.clone(), bound), 0..4).prop_map(|raw| {
+        let end = |(n, long, inclusive): (u64, bool, bool)| Bound {
+            version: v(
+                Scheme::Maven,
+                &format!("1.{n}{}", if long { ".0" } else { "" }),
+            ),
+            inclusive,
+        };
+        let intervals = raw
+            .into_iter()
+            .map(|(lo, hi)| Interval {
+                lower: lo.map(end),
+                upper: hi.map(end),
+            })
+            .collect();
+        Range::from_intervals(Scheme::Maven, intervals).unwrap()
+    })
+}
+
+/// The intersection as it was computed before `Range::intersection_of`: every pair of
+/// intervals, the later lower end and the earlier upper end (the first range's on a tie).
+fn pairwise_intersection(a: &Range, b: &Range) -> Range {
+    let place = |x: &Bound, y: &Bound, inclusive_first: bool| {
+        let inclusive = |b: &Bound| b.inclusive == inclusive_first;
+        x.version
+            .try_cmp(&y.version)
+            .unwrap()
+            .then_with(|| inclusive(y).cmp(&inclusive(x)))
+    };
+    let mut out = Vec::new();
+    for x in a.intervals() {
+        for y in b.intervals() {
+            let lower = match (&x.lower, &y.lower) {
+                (Some(l), Some(r)) if place(l, r, true).is_lt() => y.lower.clone(),
+                (None, Some(_)) => y.lower.clone(),
+                _ => x.lower.clone(),
+            };
+            let upper = match (&x.upper, &y.upper) {
+                (Some(l), Some(r)) if place(l, r, false).is_gt() => y.upper.clone(),
+                (None, Some(_)) => y.upper.clone(),
+                _ => x.upper.clone(),
+            };
+            out.push(Interval { lower, upper });
+        }
+    }
+    Range::from_intervals(a.scheme(), out).unwrap()
+}
+
+proptest! {
+    /// Intersecting many ranges in one sweep gives what intersecting them one after the other
+    /// gave: the same set, with the same version texts at its ends.
+    #[test]
+    fn one_sweep_intersects_as_pairs_did(ranges in prop::collection::vec(any_maven_range(), 0..5)) {
+        let swept = Range::intersection_of(Scheme::Maven, &ranges).unwrap();
+        let folded = ranges
+            .iter()
+            .fold(Range::all(Scheme::Maven), |acc, r| pairwise_intersection(&acc, r));
+        prop_assert_eq!(swept.to_string(), folded.to_string());
+        prop_assert_eq!(swept, folded);
+    }
+}
+
 proptest! {
     /// Set algebra agrees with membership, point by point.
     #[test]

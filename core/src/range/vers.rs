@@ -528,15 +528,12 @@ impl Vers {
                 upper: None,
             });
         }
-        let mut range = Range::from_intervals(scheme, pieces)?;
-        for c in self
-            .constraints
-            .iter()
-            .filter(|c| c.comparator == Comparator::Ne)
-        {
-            range = range.without(&c.version)?;
-        }
-        Ok(range)
+        Range::from_intervals(scheme, pieces)?.without_each(
+            self.constraints
+                .iter()
+                .filter(|c| c.comparator == Comparator::Ne)
+                .map(|c| &c.version),
+        )
     }
 
     /// Removes redundant constraints (the specification's simplification procedure).
@@ -552,7 +549,7 @@ impl Vers {
         if self.constraints.len() <= 1 {
             return self.clone();
         }
-        let (unequal, mut rest): (Vec<Constraint>, Vec<Constraint>) = self
+        let (unequal, rest): (Vec<Constraint>, Vec<Constraint>) = self
             .constraints
             .iter()
             .cloned()
@@ -563,22 +560,30 @@ impl Vers {
         let lowerish = |c: Comparator| c.is_lower();
         let upperish =
             |c: Comparator| matches!(c, Comparator::Eq | Comparator::Lt | Comparator::Le);
-        let mut i = 0;
-        while i + 1 < rest.len() {
-            let (current, next) = (rest[i].comparator, rest[i + 1].comparator);
-            if lowerish(current) && matches!(next, Comparator::Eq | Comparator::Gt | Comparator::Ge)
-            {
-                rest.remove(i + 1);
-                continue;
+        // The specification's pairwise walk, with the constraints kept so far as a stack: a
+        // lower bound drops an `=`, `>` or `>=` right after it; an upper one (or `=`) right
+        // before a `<` or `<=` is dropped, and what came before it is compared again.
+        let mut kept: Vec<Constraint> = Vec::with_capacity(rest.len());
+        for next in rest {
+            while let Some(current) = kept.last().map(|c| c.comparator) {
+                if upperish(current) && next.comparator.is_upper() {
+                    kept.pop();
+                } else {
+                    break;
+                }
             }
-            if upperish(current) && next.is_upper() {
-                rest.remove(i);
-                i = i.saturating_sub(1);
-                continue;
+            let redundant = kept.last().is_some_and(|current| {
+                lowerish(current.comparator)
+                    && matches!(
+                        next.comparator,
+                        Comparator::Eq | Comparator::Gt | Comparator::Ge
+                    )
+            });
+            if !redundant {
+                kept.push(next);
             }
-            i += 1;
         }
-        let mut all: Vec<Constraint> = unequal.into_iter().chain(rest).collect();
+        let mut all: Vec<Constraint> = unequal.into_iter().chain(kept).collect();
         crate::order::sort_by_tolerant(&mut all, |a, b| {
             a.version.try_cmp(&b.version).unwrap_or(Ordering::Equal)
         });

@@ -79,47 +79,70 @@ fn next_item<'a>(list: &mut &'a [Node]) -> Option<Item<'a>> {
     Some(item)
 }
 
+/// An item that is no list (a number or a qualifier) against nothing: Java's
+/// `item.compareTo(null)`, asked when the other list ran out.
+fn atom_against_nothing(atom: &Atom) -> Ordering {
+    if atom.is_number() {
+        if atom.is_zero() {
+            Ordering::Equal
+        } else {
+            Ordering::Greater
+        }
+    } else {
+        rank(atom).cmp(&RELEASE_RANK)
+    }
+}
+
 impl Item<'_> {
-    /// `self.compareTo(other)`; `None` is Java's `null` (the other list ran out).
+    /// `self.compareTo(other)`; `None` is Java's `null` (the other list ran out). Two numbers
+    /// and two lists are compared by [`compare_lists`] itself.
+    ///
+    /// Out of line, as the two functions were while they recursed: `version_floor` measures
+    /// the shape that keeps two numbers in the loop and the rest here at 9.0 ns mixed, 8.4
+    /// plain (9.2 and 8.5 before; everything inlined in the loop, 9.5 and 8.9).
+    #[inline(never)]
     fn compare(self, other: Option<Item<'_>>) -> Ordering {
         match (self, other) {
-            (Item::Number(n), None) => {
-                if n.is_zero() {
-                    Ordering::Equal
-                } else {
-                    Ordering::Greater
-                }
-            }
+            (Item::Number(n) | Item::Text(n), None) => atom_against_nothing(n),
             (Item::Number(a), Some(Item::Number(b))) => a.cmp(b),
             (Item::Number(_), Some(Item::Text(..) | Item::List(_))) => Ordering::Greater,
-            (Item::Text(q), None) => rank(q).cmp(&RELEASE_RANK),
             (Item::Text(_), Some(Item::Number(_) | Item::List(_))) => Ordering::Less,
             // Maven's `comparableQualifier` order: known ones by rank, unknown ones by text
             // (see `Node` for the spelling that makes this a comparison of bytes).
             (Item::Text(a), Some(Item::Text(b))) => a.word_bytes().cmp(b.word_bytes()),
-            // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the first.
-            (Item::List(mut l), None) => {
-                while let Some(item) = next_item(&mut l) {
-                    let order = item.compare(None);
-                    if order.is_ne() {
-                        return order;
-                    }
-                }
-                Ordering::Equal
-            }
+            // MNG-6964 (in 3.8.7): a list against nothing compares every item, not only the
+            // first, and so every item of its sub-list: the nodes after it, flat.
+            (Item::List(nodes), None) => nodes
+                .iter()
+                .filter_map(|node| match node {
+                    Node::Item(atom) => Some(atom_against_nothing(atom)),
+                    Node::Open => None,
+                })
+                .find(|order| order.is_ne())
+                .unwrap_or(Ordering::Equal),
             (Item::List(_), Some(Item::Number(_))) => Ordering::Less,
             (Item::List(_), Some(Item::Text(_))) => Ordering::Greater,
-            (Item::List(a), Some(Item::List(b))) => compare_lists(a, b),
+            // Never asked: `compare_lists` goes on into two lists itself, in its loop.
+            (Item::List(_), Some(Item::List(_))) => Ordering::Equal,
         }
     }
 }
 
+/// Maven's `ListItem.compareTo`, in a loop: a list's sub-list is its last item, so where two
+/// lists both go on into one, the comparison goes on with the two sub-lists. No recursion: a
+/// version opens a sub-list at every letter/digit switch, tens of thousands in a long one.
+#[inline(never)]
 fn compare_lists(mut a: &[Node], mut b: &[Node]) -> Ordering {
     loop {
         let order = match (next_item(&mut a), next_item(&mut b)) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(r)) => r.compare(None).reverse(),
+            (Some(Item::Number(l)), Some(Item::Number(r))) => l.cmp(r),
+            (Some(Item::List(l)), Some(Item::List(r))) => {
+                (a, b) = (l, r);
+                continue;
+            }
             (Some(l), r) => l.compare(r),
+            (None, Some(r)) => r.compare(None).reverse(),
+            (None, None) => return Ordering::Equal,
         };
         if order != Ordering::Equal {
             return order;

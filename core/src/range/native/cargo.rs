@@ -50,7 +50,7 @@ fn partial(text: &str, at: usize) -> Result<Option<Partial>, Fail> {
 type Bound = Option<(String, bool)>;
 
 pub(super) fn parse(input: &str) -> Result<Range, Fail> {
-    let mut range = Range::all(Scheme::Cargo);
+    let mut comparators = Vec::new();
     for part in input.split(',') {
         let spec = part.trim();
         let at = crate::span::offset_in(input, spec).unwrap_or(0);
@@ -121,7 +121,7 @@ pub(super) fn parse(input: &str) -> Result<Range, Fail> {
                 Range::from_intervals(Scheme::Cargo, vec![interval(lower, upper)])?
             }
         };
-        range = range.intersection(&allowed)?;
+        comparators.push(allowed);
     }
-    Ok(range)
+    Ok(Range::intersection_of(Scheme::Cargo, &comparators)?)
 }

@@ -214,7 +214,7 @@ pub(super) fn parse(input: &str) -> Result<Range, Fail> {
                 )?
             }
             terms => {
-                let mut range = Range::all(Scheme::Composer);
+                let mut allowed_by_each = Vec::with_capacity(terms.len());
                 for (at, term) in terms {
                     let versions = Versions { input, at: *at };
                     let allowed = if let Some(text) =
@@ -229,9 +229,9 @@ pub(super) fn parse(input: &str) -> Result<Range, Fail> {
                     } else {
                         Range::from_intervals(Scheme::Composer, vec![conjunct(&versions, term)?])?
                     };
-                    range = range.intersection(&allowed)?;
+                    allowed_by_each.push(allowed);
                 }
-                range
+                Range::intersection_of(Scheme::Composer, &allowed_by_each)?
             }
         };
         intervals.extend(range.intervals().iter().cloned());

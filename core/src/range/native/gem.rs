@@ -35,7 +35,7 @@ fn bump(version: &str) -> String {
 }
 
 pub(super) fn parse(input: &str) -> Result<Range, Fail> {
-    let mut range = Range::all(Scheme::Gem);
+    let mut requirements = Vec::new();
     for part in input.split(',') {
         let spec = part.trim();
         let at = crate::span::offset_in(input, spec).unwrap_or(0);
@@ -76,7 +76,7 @@ pub(super) fn parse(input: &str) -> Result<Range, Fail> {
                 )?
             }
         };
-        range = range.intersection(&allowed)?;
+        requirements.push(allowed);
     }
-    Ok(range)
+    Ok(Range::intersection_of(Scheme::Gem, &requirements)?)
 }

@@ -129,13 +129,12 @@ fn specifier(input: &str, spec: &str) -> Result<Vec<Interval>, Fail> {
 }
 
 pub(super) fn parse(input: &str) -> Result<Range, Fail> {
-    let mut range = Range::all(Scheme::Pypi);
     if input.trim().is_empty() {
-        return Ok(range);
+        return Ok(Range::all(Scheme::Pypi));
     }
-    for spec in input.split(',') {
-        let allowed = Range::from_intervals(Scheme::Pypi, specifier(input, spec)?)?;
-        range = range.intersection(&allowed)?;
-    }
-    Ok(range)
+    let allowed = input
+        .split(',')
+        .map(|spec| pypi_range(specifier(input, spec)?))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Range::intersection_of(Scheme::Pypi, &allowed)?)
 }
