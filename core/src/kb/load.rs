@@ -36,7 +36,7 @@ pub enum KbError {
 }
 
 impl KbError {
-    fn input(origin: &str, source: impl Into<InputError>) -> Self {
+    pub(crate) fn input(origin: &str, source: impl Into<InputError>) -> Self {
         KbError::Input {
             path: origin.into(),
             source: source.into(),

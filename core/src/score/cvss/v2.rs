@@ -166,6 +166,23 @@ impl CvssV2 {
         self.values[metric].is_some() && self.value(metric) != "ND"
     }
 
+    /// The access-vector letter (`L`, `A`, `N`).
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV2;
+    /// let v: CvssV2 = "AV:N/AC:L/Au:S/C:P/I:P/A:P".parse()?;
+    /// assert_eq!((v.access_vector(), v.authentication()), ('N', 'S'));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn access_vector(&self) -> char {
+        self.value(0).chars().next().unwrap_or('N')
+    }
+
+    /// The authentication letter (`M` multiple, `S` single, `N` none).
+    pub fn authentication(&self) -> char {
+        self.value(2).chars().next().unwrap_or('N')
+    }
+
     /// Whether any temporal metric is given a value (`ND` is "not defined").
     pub fn has_temporal(&self) -> bool {
         (6..9).any(|m| self.defined(m))

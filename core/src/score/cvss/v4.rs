@@ -523,6 +523,35 @@ impl CvssV4 {
         [eq1, eq2, eq3, eq4, eq5, eq6]
     }
 
+    /// The base attack-vector letter (`N`, `A`, `L`, `P`), as given (not `MAV`).
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV4;
+    /// let v: CvssV4 = "CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:P/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".parse()?;
+    /// assert_eq!((v.attack_vector(), v.privileges_required(), v.user_interaction()), ('L', 'L', 'P'));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn attack_vector(&self) -> char {
+        self.base_letter(0)
+    }
+
+    /// The base privileges-required letter (`N`, `L`, `H`).
+    pub fn privileges_required(&self) -> char {
+        self.base_letter(3)
+    }
+
+    /// The base user-interaction letter (`N` none, `P` passive, `A` active).
+    pub fn user_interaction(&self) -> char {
+        self.base_letter(4)
+    }
+
+    /// The letter of a mandatory base metric (parsing guarantees it is given).
+    fn base_letter(&self, metric: usize) -> char {
+        self.given(metric)
+            .and_then(|v| v.chars().next())
+            .unwrap_or('X')
+    }
+
     /// The macrovector's six digits (`"010200"`).
     pub fn macrovector_code(&self) -> String {
         self.macrovector().iter().map(ToString::to_string).collect()
