@@ -129,6 +129,29 @@ pub fn cvss_parse(data: &[u8]) {
     assert_eq!(again.score().to_bits(), cvss.score().to_bits());
 }
 
+/// Any text as a likelihood prior table: parsing never panics; an error names a line of the
+/// text (or the one after its last); a parsed table's text parses back to an equal table and
+/// the same text, and a lookup without a vector gives a class the table has.
+pub fn prior_table(data: &[u8]) {
+    use exposure::score::priors::PriorTable;
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let table = match PriorTable::parse(text) {
+        Ok(table) => table,
+        Err(e) => {
+            let lines = text.split_terminator('\n').count();
+            assert!((1..=lines + 1).contains(&e.line()), "{e} (the text has {lines} lines)");
+            return;
+        }
+    };
+    let written = table.to_tsv();
+    let again = PriorTable::parse(&written).expect("a table's own text parses");
+    assert_eq!(again, table);
+    assert_eq!(again.to_tsv(), written);
+    let prior = table.prior(None, &[]);
+    assert!((0.0..=1.0).contains(&prior.probability));
+    assert_eq!(table.class(&prior.class).map(|c| c.n), Some(prior.class_size));
+}
+
 /// Any bytes as a knowledge-base input (what `KnowledgeBase::load_path` reads after opening
 /// a file: an NVD feed, a zip or tar archive, a snapshot, any document): loading never panics,
 /// and a report accounts for what it kept.

@@ -66,3 +66,8 @@ fn snapshot_payload_inputs() {
 fn batch_lines_inputs() {
     replay("batch_lines", exposure_fuzz::batch_lines, 2); // 2 seeds
 }
+
+#[test]
+fn prior_table_inputs() {
+    replay("prior_table", exposure_fuzz::prior_table, 4); // 4 seeds
+}
