@@ -7,23 +7,47 @@ use crate::kb::KnowledgeBase;
 use crate::load_report::LoadReport;
 use crate::matching::{Finding, MatchDiagnostics, Suppression};
 use crate::recommend::Recommendation;
-use crate::score::cvss::Severity;
+use crate::score::cvss::{Cvss, Severity};
 use crate::score::exploitation::Exploitation;
 use crate::score::exposure::{ExposureLevel, FindingRisk};
 use serde::Serialize;
 use std::sync::Arc;
 
-/// The CVSS score a finding was scored with.
+/// The CVSS vector a finding was scored with: the best its record has (v4, else v3.x, else
+/// v2; see [`crate::score::impact`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CvssSummary {
-    /// `3.0` or `3.1`.
+    /// `4.0`, `3.1`, `3.0` or `2.0`.
     pub version: &'static str,
     /// The canonical vector.
     pub vector: String,
-    /// The base score.
+    /// The base score (v4's one score).
     pub base_score: f64,
-    /// The base severity.
+    /// The most specific score the vector gives (environmental, else temporal, else base).
+    pub score: f64,
+    /// The severity of `score`.
     pub severity: Severity,
+}
+
+impl CvssSummary {
+    /// The summary of a vector.
+    ///
+    /// ```
+    /// use exposure::assessment::CvssSummary;
+    /// let v = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U".parse()?;
+    /// let summary = CvssSummary::of(&v);
+    /// assert_eq!((summary.version, summary.base_score, summary.score), ("3.1", 9.8, 9.0));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn of(cvss: &Cvss) -> Self {
+        CvssSummary {
+            version: cvss.version(),
+            vector: cvss.to_string(),
+            base_score: cvss.base_score(),
+            score: cvss.score(),
+            severity: cvss.severity(),
+        }
+    }
 }
 
 /// A finding with its score terms.
@@ -32,8 +56,8 @@ pub struct ScoredFinding {
     /// The finding and its evidence.
     #[serde(flatten)]
     pub finding: Finding,
-    /// The CVSS v3.x score used, when the record has one; shared by the findings of the
-    /// same advisory.
+    /// The CVSS vector used, when the record has one; shared by the findings of the same
+    /// advisory.
     pub cvss: Option<Arc<CvssSummary>>,
     /// KEV and EPSS facts about the vulnerability, shared like `cvss`.
     pub threat: Arc<Exploitation>,

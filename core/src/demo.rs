@@ -8,6 +8,10 @@ use crate::kb::KnowledgeBase;
 /// The demo advisories, OSV JSON.
 pub const ADVISORIES_JSON: &str = include_str!("../data/demo/advisories.osv.json");
 
+/// The demo's excerpt of CISA's KEV catalog: the entry of HTTP/2 rapid reset
+/// (CVE-2023-44487), which Go's GO-2023-2102 names as related.
+pub const KEV_JSON: &str = include_str!("../data/demo/kev.json");
+
 /// The demo fleet, in the JSON fleet format.
 pub const FLEET_JSON: &str = include_str!("../data/demo/fleet.json");
 
@@ -16,6 +20,7 @@ pub const FLEET_JSON: &str = include_str!("../data/demo/fleet.json");
 /// ```
 /// let kb = exposure::demo::knowledge_base();
 /// assert!(kb.get("GO-2023-2102").is_some());
+/// assert!(kb.threat().kev("CVE-2023-44487").is_some());
 /// ```
 pub fn knowledge_base() -> KnowledgeBase {
     let mut kb = KnowledgeBase::new();
@@ -24,6 +29,8 @@ pub fn knowledge_base() -> KnowledgeBase {
         ADVISORIES_JSON,
         "demo:advisories.osv.json",
     );
+    debug_assert_eq!(report.problem_count, 0, "{report:?}");
+    let report = kb.load_text_as(crate::kb::Format::Threat, KEV_JSON, "demo:kev.json");
     debug_assert_eq!(report.problem_count, 0, "{report:?}");
     kb
 }

@@ -5,21 +5,33 @@
 use crate::assessment::{
     Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
-use crate::inventory::Fleet;
-use crate::kb::{Advisory, KnowledgeBase};
-use crate::load_report::{Consequence, Problem};
-use crate::matching::{apply_vex, Finding, MatchDiagnostics};
+use crate::inventory::{Device, Fleet};
+use crate::kb::{Advisory, KnowledgeBase, VendorTriage};
+use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics};
 use crate::recommend::{recommend, Input};
-use crate::score::cvss::{Cvss, CvssV3};
 use crate::score::exploitation::Exploitation;
 use crate::score::exposure::{
     device_score, organisation_score, ExposureLevel, FindingRisk, Parameters,
 };
+use crate::score::impact::{best_cvss, RecordImpact};
+use crate::score::likelihood::{FindingContext, Likelihood, RecordLikelihood, ThreatFacts};
+use crate::score::priors::PriorTable;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// The terms a finding is scored with: its CVSS summary, risk and exploitation facts.
-type ScoreTerms = (Option<Arc<CvssSummary>>, FindingRisk, Arc<Exploitation>);
+/// The key of [`RecordTerms`]: advisory, ecosystem, the entry's triage.
+type RecordKey = (Arc<str>, crate::ecosystem::Ecosystem, Option<VendorTriage>);
+
+/// What scoring reads of one advisory for software of one ecosystem (and one vendor triage
+/// of its entry), computed once and shared by its findings: the CVSS used, the impact per
+/// device value, the record's likelihood steps and the exploitation facts.
+#[derive(Clone)]
+struct RecordTerms {
+    cvss: Option<Arc<CvssSummary>>,
+    impact: Arc<RecordImpact>,
+    likelihood: Arc<RecordLikelihood>,
+    threat: Arc<Exploitation>,
+}
 
 /// A knowledge base and model parameters.
 ///
@@ -30,10 +42,17 @@ type ScoreTerms = (Option<Arc<CvssSummary>>, FindingRisk, Arc<Exploitation>);
 /// assert!(assessment.organisation.findings > 0);
 /// assert_eq!(assessment.recommendations[0].rank, 1);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
     parameters: Parameters,
+    priors: Arc<PriorTable>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new(KnowledgeBase::default())
+    }
 }
 
 impl Engine {
@@ -42,6 +61,7 @@ impl Engine {
         Self {
             kb,
             parameters: Parameters::default(),
+            priors: Arc::new(PriorTable::embedded().clone()),
         }
     }
 
@@ -55,6 +75,19 @@ impl Engine {
     pub fn with_parameters(mut self, parameters: Parameters) -> Self {
         self.parameters = parameters;
         self
+    }
+
+    /// Replaces the fitted likelihood priors (by default the embedded table,
+    /// [`PriorTable::embedded`]).
+    #[must_use]
+    pub fn with_priors(mut self, priors: PriorTable) -> Self {
+        self.priors = Arc::new(priors);
+        self
+    }
+
+    /// The likelihood priors.
+    pub fn priors(&self) -> &PriorTable {
+        &self.priors
     }
 
     /// The knowledge base.
@@ -72,23 +105,23 @@ impl Engine {
         &self.parameters
     }
 
-    /// The CVSS summary, risk terms and threat context of a finding.
-    fn score_terms(&self, finding: &Finding, diagnostics: &mut MatchDiagnostics) -> ScoreTerms {
+    /// The record-level terms of a finding's advisory for its ecosystem and triage.
+    fn record_terms(
+        &self,
+        finding: &Finding,
+        triage: Option<VendorTriage>,
+        diagnostics: &mut MatchDiagnostics,
+    ) -> RecordTerms {
         let advisory = self.kb.get(&finding.advisory_id);
-        let cvss = advisory.and_then(|a| cvss_of(a, finding, diagnostics));
+        let cvss = advisory
+            .and_then(|a| best_cvss(a, &finding.software.ecosystem, |p| diagnostics.problem(p)));
         let word = advisory.and_then(|a| a.severity_label.as_deref());
-        let risk = self.parameters.finding_risk(cvss, word);
-        let cvss = cvss.map(|v| {
-            Arc::new(CvssSummary {
-                version: match v.version() {
-                    crate::score::cvss::V3Version::V30 => "3.0",
-                    crate::score::cvss::V3Version::V31 => "3.1",
-                },
-                vector: v.to_string(),
-                base_score: v.base_score(),
-                severity: v.base_severity(),
-            })
-        });
+        let impact = RecordImpact::new(
+            cvss.clone(),
+            word,
+            |w| self.parameters.word_impact(w),
+            self.parameters.unknown_impact,
+        );
         // KEV and EPSS know CVE ids: look through the aliases and the related records (an
         // RHSA, DSA or USN finding carries the CVEs it fixes there).
         let mut ids = finding.aliases.to_vec();
@@ -98,7 +131,72 @@ impl Engine {
             &ids,
             self.kb.threat(),
         ));
-        (cvss, risk, threat)
+        let facts = ThreatFacts {
+            kev: threat
+                .known_exploited
+                .as_ref()
+                .map(|k| k.known_ransomware_use),
+            triage,
+            disputed: advisory.is_some_and(Advisory::disputed),
+        };
+        let epss = threat
+            .epss
+            .as_ref()
+            .map(|(cve, score)| (Arc::from(cve.as_str()), score.probability));
+        let cwes = advisory.map_or(&[][..], |a| a.cwes.as_slice());
+        let prior = self.priors.prior(cvss.as_ref(), cwes);
+        let likelihood = Arc::new(RecordLikelihood::new(
+            &self.parameters,
+            cvss.as_ref(),
+            epss,
+            prior,
+            facts,
+        ));
+        RecordTerms {
+            cvss: cvss.as_ref().map(|v| Arc::new(CvssSummary::of(v))),
+            impact: Arc::new(impact),
+            likelihood,
+            threat,
+        }
+    }
+
+    /// The distributor's triage of the entry a `will_not_fix` finding came from.
+    fn triage(&self, finding: &Finding) -> Option<VendorTriage> {
+        if finding.fix_state != FixState::WillNotFix {
+            return None;
+        }
+        let software = &finding.software;
+        let name = software.ecosystem.normalize_name(&software.name);
+        self.kb
+            .get(&finding.advisory_id)?
+            .affected
+            .iter()
+            .filter(|p| p.ecosystem == software.ecosystem)
+            .filter(|p| p.ecosystem.normalize_name(&p.name) == name)
+            .find_map(crate::kb::AffectedPackage::triage)
+    }
+
+    /// The risk terms of `finding` on `device`.
+    fn finding_risk(
+        &self,
+        terms: &RecordTerms,
+        finding: &Finding,
+        device: Option<&Device>,
+    ) -> FindingRisk {
+        let value = device.map_or_else(Default::default, |d| d.value);
+        let (impact, impact_source) = terms.impact.of(value);
+        let context = FindingContext::default();
+        let _ = finding;
+        let likelihood = Likelihood::new(&self.parameters, Arc::clone(&terms.likelihood), context);
+        FindingRisk {
+            impact,
+            impact_source,
+            impact_requirements: terms.impact.requirements_applied(value),
+            likelihood: likelihood.value(),
+            likelihood_rule: likelihood.rule(),
+            risk: impact * likelihood.value(),
+            likelihood_steps: likelihood,
+        }
     }
 
     /// Matches, scores and recommends for `fleet`.
@@ -125,34 +223,39 @@ impl Engine {
         let (findings, mut diagnostics) =
             crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
-        // The score terms depend on the advisory and the package's ecosystem only: computed
-        // once per pair (a fleet has far fewer pairs than findings).
-        let mut terms: HashMap<(Arc<str>, crate::ecosystem::Ecosystem), ScoreTerms> =
-            HashMap::new();
-        let scored: Vec<ScoredFinding> = findings
-            .into_iter()
-            .map(|finding| {
-                let key = (
-                    finding.advisory_id.clone(),
-                    finding.software.ecosystem.clone(),
-                );
-                let (cvss, risk, threat) = terms
-                    .entry(key)
-                    .or_insert_with(|| self.score_terms(&finding, &mut diagnostics))
-                    .clone();
-                ScoredFinding {
-                    finding,
-                    cvss,
-                    threat,
-                    risk,
-                }
-            })
-            .collect();
         // Index the devices once; the first device with an id owns it.
         let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(fleet.devices.len());
         for (i, d) in fleet.devices.iter().enumerate() {
             index_of.entry(d.id.as_str()).or_insert(i);
         }
+        // The record terms depend on the advisory, the package's ecosystem and the entry's
+        // triage only: computed once per such key (a fleet has far fewer than findings).
+        let mut terms: HashMap<RecordKey, RecordTerms> = HashMap::new();
+        let scored: Vec<ScoredFinding> = findings
+            .into_iter()
+            .map(|finding| {
+                let triage = self.triage(&finding);
+                let key = (
+                    finding.advisory_id.clone(),
+                    finding.software.ecosystem.clone(),
+                    triage,
+                );
+                let record = terms
+                    .entry(key)
+                    .or_insert_with(|| self.record_terms(&finding, triage, &mut diagnostics))
+                    .clone();
+                let device = index_of
+                    .get(&*finding.device_id)
+                    .map(|&i| &fleet.devices[i]);
+                let risk = self.finding_risk(&record, &finding, device);
+                ScoredFinding {
+                    finding,
+                    cvss: record.cvss,
+                    threat: record.threat,
+                    risk,
+                }
+            })
+            .collect();
         let owner: Vec<usize> = scored
             .iter()
             .map(|f| index_of.get(&*f.finding.device_id).copied().unwrap_or(0))
@@ -274,29 +377,4 @@ impl Engine {
         assessment.inventory_reports.push(report);
         Ok(assessment)
     }
-}
-
-/// The most preferred CVSS v3 vector (see [`Advisory::preferred_severities`] for the
-/// order) that parses. A vector that does not parse is reported, never scored by default.
-fn cvss_of<'a>(
-    advisory: &'a Advisory,
-    finding: &Finding,
-    diagnostics: &mut MatchDiagnostics,
-) -> Option<&'a CvssV3> {
-    for severity in advisory.preferred_severities(&finding.software.ecosystem, "CVSS_V3") {
-        let problem = match severity.cvss() {
-            Some(Ok(Cvss::V3(v))) => return Some(v),
-            Some(Ok(other)) => format!("CVSS {} vector stated as CVSS_V3", other.version()),
-            Some(Err(e)) => e.to_string(),
-            None => continue,
-        };
-        diagnostics.problem(Problem::new(
-            &severity.source,
-            Some(&advisory.id),
-            "severity",
-            format!("CVSS vector {:?}: {problem}", severity.score),
-            Consequence::PartlyUsed,
-        ));
-    }
-    None
 }

@@ -24,7 +24,7 @@ impl Assessment {
     ///
     /// ```
     /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
-    /// assert!(a.headline().starts_with("Organisation exposure score: 27.9 (low)"));
+    /// assert!(a.headline().starts_with("Organisation exposure score: 20.1 (low)"));
     /// ```
     pub fn headline(&self) -> String {
         let org = &self.organisation;

@@ -254,6 +254,24 @@ impl Verdict<'_> {
     }
 }
 
+/// The reason [`AffectedPackage::will_not_fix`] gives for Debian's urgency `unimportant`.
+pub(crate) const UNIMPORTANT: &str = "Debian rates it unimportant: no security update will fix it";
+/// The reason [`AffectedPackage::will_not_fix`] gives for Debian's urgency `end-of-life`.
+pub(crate) const END_OF_LIFE: &str = "Debian's security support for the package has ended";
+
+/// A distributor's triage of a vulnerability in its package, when it decided not to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorTriage {
+    /// Debian's urgency `unimportant`: "negligible security impact", not fixed in security
+    /// updates.
+    Unimportant,
+    /// Debian's urgency `end-of-life`: security support for the package ended.
+    EndOfLife,
+    /// Any other decision not to fix.
+    WillNotFix,
+}
+
 /// One package an advisory affects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AffectedPackage {
@@ -279,6 +297,25 @@ pub struct AffectedPackage {
 }
 
 impl AffectedPackage {
+    /// The distributor's triage, when it decided not to fix this entry.
+    ///
+    /// ```
+    /// use exposure::kb::{KnowledgeBase, VendorTriage};
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.load_text(r#"{"id": "DEBIAN-CVE-2011-3374", "affected": [{"package": {"ecosystem": "Debian:12", "name": "apt"},
+    ///   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+    ///   "ecosystem_specific": {"urgency": "unimportant"}}]}"#, "debian");
+    /// let entry = &kb.get("DEBIAN-CVE-2011-3374").unwrap().affected[0];
+    /// assert_eq!(entry.triage(), Some(VendorTriage::Unimportant));
+    /// ```
+    pub fn triage(&self) -> Option<VendorTriage> {
+        self.will_not_fix.as_deref().map(|reason| match reason {
+            UNIMPORTANT => VendorTriage::Unimportant,
+            END_OF_LIFE => VendorTriage::EndOfLife,
+            _ => VendorTriage::WillNotFix,
+        })
+    }
+
     /// Whether `version` (trimmed) is among the listed versions.
     pub fn lists(&self, version: &str) -> bool {
         self.versions
@@ -369,6 +406,22 @@ pub struct Advisory {
 }
 
 impl Advisory {
+    /// Whether the record says the vulnerability is disputed: NVD's and MITRE's descriptions
+    /// begin with `** DISPUTED **`.
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.load_text(r#"{"id": "CVE-2021-0001", "details": "** DISPUTED ** A flaw the vendor denies."}"#, "osv");
+    /// assert!(kb.get("CVE-2021-0001").unwrap().disputed());
+    /// ```
+    pub fn disputed(&self) -> bool {
+        [&self.details, &self.summary].iter().any(|text| {
+            text.as_deref()
+                .is_some_and(|t| t.trim_start().starts_with("** DISPUTED"))
+        })
+    }
+
     /// The scores of one type (`CVSS_V3`, …) that apply to software of `ecosystem`, in the
     /// documented preference order that scoring follows when sources disagree:
     ///

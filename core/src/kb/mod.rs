@@ -33,7 +33,7 @@ mod tests;
 pub use crate::load_report::{Consequence, LoadReport, Problem, KEPT_PROBLEMS};
 pub use advisory::{
     Advisory, AffectedPackage, AffectedRange, Hit, RangeEvaluation, RangeType, SeverityScore,
-    Verdict,
+    VendorTriage, Verdict,
 };
 pub use load::{Format, KbError};
 pub use nvd::NvdRecord;

@@ -271,12 +271,8 @@ fn will_not_fix(
     }
     Ok(
         match entry.opt_str_at(&["ecosystem_specific", "urgency"])? {
-            Some("unimportant") => {
-                Some("Debian rates it unimportant: no security update will fix it".into())
-            }
-            Some("end-of-life") => {
-                Some("Debian's security support for the package has ended".into())
-            }
+            Some("unimportant") => Some(super::advisory::UNIMPORTANT.into()),
+            Some("end-of-life") => Some(super::advisory::END_OF_LIFE.into()),
             _ => None,
         },
     )

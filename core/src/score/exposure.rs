@@ -3,17 +3,19 @@
 //! mean. All parameters live in [`Parameters`], whose version is recorded in every assessment.
 //!
 //! Formulas:
-//! - finding: impact `I` = CVSS v3.x base score / 10 (else the severity word mapped to
-//!   0.2 / 0.5 / 0.8 / 1.0, else 0.5, reported as assumed); likelihood `L` = a prior from the
-//!   vector's attack vector, privileges and user interaction; risk `r = L × I`;
+//! - finding: impact `I` from the best score the record has ([`crate::score::impact`]);
+//!   likelihood `L` from EPSS or a fitted prior, threat floors, vendor triage and the
+//!   device's context ([`crate::score::likelihood`]); risk `r = L × I`;
 //! - device: `R = 1 − Π (1 − r)`, score `100 × R`;
 //! - organisation: `E = Σ w·score / Σ w` with weights low 0.75, normal 1, high `N / 10`
 //!   (`N` = number of devices) but never below [`Parameters::high_value_weight_floor`];
 //! - levels (Defender's): 0–29 low, 30–69 medium, 70–100 high.
 
 use crate::inventory::DeviceValue;
-use crate::score::cvss::CvssV3;
-use serde::Serialize;
+pub use crate::score::impact::ImpactSource;
+use crate::score::likelihood::Likelihood;
+pub use crate::score::likelihood::LikelihoodRule;
+use serde::{Deserialize, Serialize};
 
 /// Defender's exposure levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -56,8 +58,11 @@ impl ExposureLevel {
     }
 }
 
-/// Every tunable number of the model, with its rationale.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Every tunable number of the model, with its rationale (the project's `docs/model.md`
+/// gives the derivations). Read from JSON with defaults for what is not given
+/// ([`Parameters::from_json`]), so a caller overrides only what it means to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Parameters {
     /// Recorded in every assessment so a score can be reproduced.
     pub version: String,
@@ -66,20 +71,38 @@ pub struct Parameters {
     pub severity_word_impact: [f64; 4],
     /// Impact when a record has no severity at all (MODEL.md: 0.5, reported as assumed).
     pub unknown_impact: f64,
-    /// Likelihood prior for a network flaw needing neither privileges nor user interaction.
-    /// Rationale: these are the flaws mass exploitation goes for; EPSS puts such CVEs an
-    /// order of magnitude above local ones.
-    pub prior_network_unauthenticated: f64,
-    /// Likelihood prior for other network flaws (privileges or user interaction needed).
-    pub prior_network_other: f64,
-    /// Likelihood prior for adjacent-network flaws.
-    pub prior_adjacent: f64,
-    /// Likelihood prior for local flaws.
-    pub prior_local: f64,
-    /// Likelihood prior for physical-access flaws.
-    pub prior_physical: f64,
-    /// Likelihood prior when the record has no vector to judge exploitability by.
-    pub prior_unknown: f64,
+    /// KEV floor: CISA has seen the flaw exploited in the wild. Policy, informed by data: the
+    /// CVEs later listed in KEV averaged only 0.21 in the 2021 EPSS snapshot, so EPSS alone
+    /// understates them; 0.8 puts one KEV-listed critical network flaw (I ≈ 1) in the high
+    /// level on its own, as a product must show it.
+    pub kev_floor: f64,
+    /// KEV floor with known ransomware use (their 2021 EPSS mean: 0.31).
+    pub kev_ransomware_floor: f64,
+    /// Floor for exploit maturity "attacked" (v4 `E:A`) / "high" (v3, v2 `E:H`): exploitation
+    /// reported, or autonomous exploit code.
+    pub exploit_attacked_floor: f64,
+    /// Floor for a functional exploit (v3, v2 `E:F`): about the 99th percentile of EPSS.
+    pub exploit_functional_floor: f64,
+    /// Floor for a proof of concept (v4, v3 `E:P`, v2 `E:POC`): about the 95th percentile.
+    pub exploit_poc_floor: f64,
+    /// Factor on `L` for Debian's urgency `unimportant` ("negligible security impact").
+    pub unimportant_factor: f64,
+    /// Factor on `L` for Debian's `end-of-life` (support ended: the flaw stays real, the
+    /// uninstall / upgrade recommendation carries it).
+    pub end_of_life_factor: f64,
+    /// Factor on `L` for another decision not to fix.
+    pub will_not_fix_factor: f64,
+    /// Factor on `L` for a disputed record.
+    pub disputed_factor: f64,
+    /// Factor on the odds of a network-reachable flaw (`AV:N`) on an internet-facing device.
+    pub internet_facing_odds: f64,
+    /// Factor on the odds for software installed but never run.
+    pub never_run_odds: f64,
+    /// Factor on the odds for software not used for more than
+    /// [`Parameters::not_used_after_days`].
+    pub not_used_odds: f64,
+    /// Days without use after which software counts as not used recently.
+    pub not_used_after_days: u32,
     /// Weight of a low-value device.
     pub low_value_weight: f64,
     /// Weight of a normal device.
@@ -93,15 +116,22 @@ pub struct Parameters {
 impl Default for Parameters {
     fn default() -> Self {
         Self {
-            version: "exposure-model/0.1".to_owned(),
+            version: "exposure-model/1.0".to_owned(),
             severity_word_impact: [0.2, 0.5, 0.8, 1.0],
             unknown_impact: 0.5,
-            prior_network_unauthenticated: 0.3,
-            prior_network_other: 0.15,
-            prior_adjacent: 0.08,
-            prior_local: 0.04,
-            prior_physical: 0.01,
-            prior_unknown: 0.1,
+            kev_floor: 0.8,
+            kev_ransomware_floor: 0.9,
+            exploit_attacked_floor: 0.5,
+            exploit_functional_floor: 0.35,
+            exploit_poc_floor: 0.1,
+            unimportant_factor: 0.1,
+            end_of_life_factor: 0.5,
+            will_not_fix_factor: 0.25,
+            disputed_factor: 0.25,
+            internet_facing_odds: 3.0,
+            never_run_odds: 0.1,
+            not_used_odds: 1.0 / 3.0,
+            not_used_after_days: 90,
             low_value_weight: 0.75,
             normal_value_weight: 1.0,
             high_value_weight_floor: 1.0,
@@ -109,93 +139,104 @@ impl Default for Parameters {
     }
 }
 
-/// Where a finding's impact came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImpactSource {
-    /// A CVSS v3.x base score.
-    CvssV3Base,
-    /// The record's severity word.
-    SeverityWord,
-    /// Nothing: the model's default was assumed.
-    Assumed,
-}
-
-/// Where a finding's likelihood came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LikelihoodRule {
-    /// Network, no privileges, no user interaction.
-    PriorNetworkUnauthenticated,
-    /// Network, with privileges or user interaction.
-    PriorNetworkOther,
-    /// Adjacent network.
-    PriorAdjacent,
-    /// Local.
-    PriorLocal,
-    /// Physical.
-    PriorPhysical,
-    /// No vector: the default prior.
-    PriorUnknown,
-}
+/// Why a parameter set was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("model parameters: {0}")]
+pub struct ParametersError(String);
 
 /// The model's terms for one finding.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindingRisk {
     /// `I` in [0, 1].
     pub impact: f64,
     /// Where `I` came from.
     pub impact_source: ImpactSource,
+    /// The device's value set the vector's security requirements (`CR`/`IR`/`AR`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub impact_requirements: bool,
     /// `L` in [0, 1].
     pub likelihood: f64,
-    /// Which rule set `L`.
+    /// The rule that set `L` last.
     pub likelihood_rule: LikelihoodRule,
+    /// How `L` came about: its base's evidence, then every step.
+    pub likelihood_steps: Likelihood,
     /// `r = L × I`.
     pub risk: f64,
 }
 
 impl Parameters {
-    /// The impact and likelihood of a finding from its record's CVSS v3 vector (if any) and
-    /// severity word (if any).
+    /// Reads a parameter set from JSON; fields not given keep their defaults, unknown fields
+    /// and values out of range are refused.
     ///
     /// ```
-    /// use exposure::score::exposure::{ImpactSource, Parameters};
-    /// let p = Parameters::default();
-    /// let v = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H".parse().ok();
-    /// let r = p.finding_risk(v.as_ref(), None);
-    /// assert_eq!(r.impact_source, ImpactSource::CvssV3Base);
-    /// assert!((r.risk - 0.75 * 0.3).abs() < 1e-12);
+    /// use exposure::score::exposure::Parameters;
+    /// let p = Parameters::from_json(r#"{"version": "acme/1", "kev_floor": 0.7}"#)?;
+    /// assert_eq!((p.kev_floor, p.unimportant_factor), (0.7, Parameters::default().unimportant_factor));
+    /// assert!(Parameters::from_json(r#"{"kev_floor": 1.5}"#).is_err());
+    /// assert!(Parameters::from_json(r#"{"kev_flor": 0.5}"#).is_err());
+    /// # Ok::<(), exposure::score::exposure::ParametersError>(())
     /// ```
-    pub fn finding_risk(&self, cvss: Option<&CvssV3>, severity_word: Option<&str>) -> FindingRisk {
-        let (impact, impact_source) = match (cvss, severity_word.and_then(|w| self.word_impact(w)))
-        {
-            (Some(v), _) => (v.base_score() / 10.0, ImpactSource::CvssV3Base),
-            (None, Some(i)) => (i, ImpactSource::SeverityWord),
-            (None, None) => (self.unknown_impact, ImpactSource::Assumed),
-        };
-        let (likelihood, likelihood_rule) = match cvss {
-            None => (self.prior_unknown, LikelihoodRule::PriorUnknown),
-            Some(v) => match v.attack_vector() {
-                'N' if v.privileges_required() == 'N' && v.user_interaction() == 'N' => (
-                    self.prior_network_unauthenticated,
-                    LikelihoodRule::PriorNetworkUnauthenticated,
-                ),
-                'N' => (self.prior_network_other, LikelihoodRule::PriorNetworkOther),
-                'A' => (self.prior_adjacent, LikelihoodRule::PriorAdjacent),
-                'L' => (self.prior_local, LikelihoodRule::PriorLocal),
-                _ => (self.prior_physical, LikelihoodRule::PriorPhysical),
-            },
-        };
-        FindingRisk {
-            impact,
-            impact_source,
-            likelihood,
-            likelihood_rule,
-            risk: impact * likelihood,
-        }
+    pub fn from_json(text: &str) -> Result<Self, ParametersError> {
+        let parameters: Parameters =
+            serde_json::from_str(text).map_err(|e| ParametersError(e.to_string()))?;
+        parameters.validate()?;
+        Ok(parameters)
     }
 
-    fn word_impact(&self, word: &str) -> Option<f64> {
+    /// Checks every value's range: probabilities, floors and factors on `L` in [0, 1], odds
+    /// factors and weights finite and non-negative.
+    pub fn validate(&self) -> Result<(), ParametersError> {
+        let unit = [
+            ("unknown_impact", self.unknown_impact),
+            ("kev_floor", self.kev_floor),
+            ("kev_ransomware_floor", self.kev_ransomware_floor),
+            ("exploit_attacked_floor", self.exploit_attacked_floor),
+            ("exploit_functional_floor", self.exploit_functional_floor),
+            ("exploit_poc_floor", self.exploit_poc_floor),
+            ("unimportant_factor", self.unimportant_factor),
+            ("end_of_life_factor", self.end_of_life_factor),
+            ("will_not_fix_factor", self.will_not_fix_factor),
+            ("disputed_factor", self.disputed_factor),
+        ]
+        .into_iter()
+        .chain(
+            self.severity_word_impact
+                .iter()
+                .map(|&v| ("severity_word_impact", v)),
+        );
+        for (name, value) in unit {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(ParametersError(format!(
+                    "{name} is {value}, expected a number from 0 to 1"
+                )));
+            }
+        }
+        for (name, value) in [
+            ("internet_facing_odds", self.internet_facing_odds),
+            ("never_run_odds", self.never_run_odds),
+            ("not_used_odds", self.not_used_odds),
+            ("low_value_weight", self.low_value_weight),
+            ("normal_value_weight", self.normal_value_weight),
+            ("high_value_weight_floor", self.high_value_weight_floor),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                return Err(ParametersError(format!(
+                    "{name} is {value}, expected a finite number of at least 0"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The impact a severity word maps to (`LOW`, `MODERATE`/`MEDIUM`, `HIGH`/`IMPORTANT`,
+    /// `CRITICAL`, any case).
+    ///
+    /// ```
+    /// use exposure::score::exposure::Parameters;
+    /// assert_eq!(Parameters::default().word_impact("Important"), Some(0.8));
+    /// assert_eq!(Parameters::default().word_impact("unknown"), None);
+    /// ```
+    pub fn word_impact(&self, word: &str) -> Option<f64> {
         let index = match word.trim().to_ascii_uppercase().as_str() {
             "LOW" => 0,
             "MODERATE" | "MEDIUM" => 1,

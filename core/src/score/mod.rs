@@ -1,8 +1,10 @@
-//! Scores: CVSS for one vulnerability ([`cvss`]), the exposure model that turns findings
-//! into device and organisation scores ([`exposure`]), and the likelihood priors fitted from
-//! data that the model falls back on without an EPSS score ([`priors`]).
+//! Scores: CVSS for one vulnerability ([`cvss`]) and the exposure model that turns findings
+//! into device and organisation scores ([`exposure`]): each finding's impact ([`impact`]) and
+//! likelihood ([`likelihood`], with the priors fitted on data in [`priors`]).
 
 pub mod cvss;
 pub mod exploitation;
 pub mod exposure;
+pub mod impact;
+pub mod likelihood;
 pub mod priors;

@@ -36,6 +36,45 @@ pub enum Cvss {
 }
 
 impl Cvss {
+    /// The value given for a metric by its abbreviation, in the vector's own version
+    /// (`"AV"`, `"PR"`, `"Au"`, `"E"`, …); `None` when the vector does not give it.
+    ///
+    /// ```
+    /// use exposure::score::cvss::Cvss;
+    /// let v: Cvss = "AV:N/AC:L/Au:N/C:P/I:P/A:P".parse()?;
+    /// assert_eq!((v.metric("Au"), v.metric("PR")), (Some("N"), None));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn metric(&self, name: &str) -> Option<&'static str> {
+        match self {
+            Cvss::V2(v) => v.metric(name),
+            Cvss::V3(v) => v.metric(name),
+            Cvss::V4(v) => v.metric(name),
+        }
+    }
+
+    /// The vector with the environmental security requirements `CR`, `IR` and `AR` set to
+    /// `level` (`"L"`, `"M"` or `"H"`) — how a device's value enters a score — unless the
+    /// vector already states any of them (the record's own judgement wins): then `None`.
+    ///
+    /// ```
+    /// use exposure::score::cvss::Cvss;
+    /// let v: Cvss = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:L/A:N".parse()?;
+    /// let high = v.with_requirements("H").unwrap();
+    /// assert_eq!(high.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:L/A:N/CR:H/IR:H/AR:H");
+    /// assert!(high.score() > v.score());
+    /// assert!(high.with_requirements("L").is_none());
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn with_requirements(&self, level: &str) -> Option<Cvss> {
+        if ["CR", "IR", "AR"].iter().any(|m| self.metric(m).is_some()) {
+            return None;
+        }
+        format!("{self}/CR:{level}/IR:{level}/AR:{level}")
+            .parse()
+            .ok()
+    }
+
     /// The most specific score the vector supports: environmental when an environmental
     /// metric is given, else temporal when a temporal one is, else base.
     pub fn score(&self) -> f64 {

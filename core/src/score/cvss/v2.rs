@@ -42,6 +42,20 @@ pub struct CvssV2 {
 }
 
 impl CvssV2 {
+    /// The value given for a metric by its abbreviation (`"AV"`, `"Au"`, `"E"`, …); `None` for
+    /// a metric the vector does not give (or an unknown name).
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV2;
+    /// let v: CvssV2 = "AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC".parse()?;
+    /// assert_eq!((v.metric("Au"), v.metric("E"), v.metric("RL")), (Some("N"), Some("POC"), None));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn metric(&self, name: &str) -> Option<&'static str> {
+        let index = METRICS.iter().position(|(m, _)| *m == name)?;
+        self.values[index].map(|i| METRICS[index].1[usize::from(i)])
+    }
+
     fn value(&self, metric: usize) -> &'static str {
         let (_, allowed) = METRICS[metric];
         self.values[metric].map_or("ND", |i| allowed[usize::from(i)])

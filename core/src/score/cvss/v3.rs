@@ -60,6 +60,25 @@ pub struct CvssV3 {
 }
 
 impl CvssV3 {
+    /// The value given for a metric by its abbreviation (`"AV"`, `"E"`, `"CR"`, …); `None` for
+    /// a metric the vector does not give (or an unknown name).
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV3;
+    /// let v: CvssV3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:F".parse()?;
+    /// assert_eq!((v.metric("AV"), v.metric("E"), v.metric("CR")), (Some("N"), Some("F"), None));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn metric(&self, name: &str) -> Option<&'static str> {
+        let index = METRICS.iter().position(|(m, _)| *m == name)?;
+        let letter = self.values[index]?;
+        METRICS[index]
+            .1
+            .iter()
+            .find(|v| v.as_bytes() == [letter])
+            .copied()
+    }
+
     /// The minor version.
     pub fn version(&self) -> V3Version {
         self.version

@@ -453,6 +453,22 @@ fn level(metric: &str, value: &str) -> f64 {
 }
 
 impl CvssV4 {
+    /// The value given for a metric by its abbreviation (`"AV"`, `"E"`, `"CR"`, …); `None` for
+    /// a metric the vector does not give (or an unknown name).
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV4;
+    /// let v: CvssV4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A".parse()?;
+    /// assert_eq!((v.metric("UI"), v.metric("E"), v.metric("CR")), (Some("N"), Some("A"), None));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn metric(&self, name: &str) -> Option<&'static str> {
+        METRICS
+            .iter()
+            .position(|(m, _)| *m == name)
+            .and_then(|index| self.given(index))
+    }
+
     fn given(&self, metric: usize) -> Option<&'static str> {
         self.values[metric].map(|i| METRICS[metric].1[usize::from(i)])
     }
