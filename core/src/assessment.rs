@@ -2,6 +2,7 @@
 //! with its evidence and score terms, the ranked recommendations, the suppressions, and what
 //! could not be decided or loaded — and its flat views (rows for tables and data frames).
 
+use crate::configuration::ConfigurationSummary;
 use crate::inventory::DeviceValue;
 use crate::kb::KnowledgeBase;
 use crate::load_report::LoadReport;
@@ -40,6 +41,23 @@ pub struct ScoredFinding {
     /// The model's terms: impact, likelihood, risk, and where each came from.
     #[serde(flatten)]
     pub risk: FindingRisk,
+    /// The passing configuration check of the device that mitigates the finding (names its
+    /// advisory id or an alias): the finding stays listed but counts 0 in the exposure score
+    /// (see [`crate::configuration`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mitigated_by: Option<String>,
+}
+
+impl ScoredFinding {
+    /// What the finding adds to its device's exposure: its risk, or 0 when a configuration
+    /// check mitigates it.
+    pub fn contribution(&self) -> f64 {
+        if self.mitigated_by.is_some() {
+            0.0
+        } else {
+            self.risk.risk
+        }
+    }
 }
 
 /// One device's exposure.
@@ -126,6 +144,9 @@ pub struct Assessment {
     pub findings: Vec<ScoredFinding>,
     /// Ranked recommendations.
     pub recommendations: Vec<Recommendation>,
+    /// Secure configuration: the scores of the configuration checks the devices reported and
+    /// the configuration changes recommended (see [`crate::configuration`]).
+    pub configuration: ConfigurationSummary,
     /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
     /// reported here, left out of scores and recommendations.
     pub suppressed: Vec<Suppression>,

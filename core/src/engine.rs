@@ -129,7 +129,7 @@ impl Engine {
         // once per pair (a fleet has far fewer pairs than findings).
         let mut terms: HashMap<(Arc<str>, crate::ecosystem::Ecosystem), ScoreTerms> =
             HashMap::new();
-        let scored: Vec<ScoredFinding> = findings
+        let mut scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
                 let key = (
@@ -145,6 +145,7 @@ impl Engine {
                     cvss,
                     threat,
                     risk,
+                    mitigated_by: None,
                 }
             })
             .collect();
@@ -157,6 +158,9 @@ impl Engine {
             .iter()
             .map(|f| index_of.get(&*f.finding.device_id).copied().unwrap_or(0))
             .collect();
+        // Configuration: a finding a passing check of its device mitigates stays listed and
+        // counts 0 (`ScoredFinding::contribution`).
+        crate::configuration::mark_mitigated(fleet, &mut scored, &owner);
         let count = fleet.devices.len();
         let weights: Vec<f64> = fleet
             .devices
@@ -173,7 +177,7 @@ impl Engine {
                 by_device[device]
                     .iter()
                     .filter(|i| !removed.contains(i))
-                    .map(|&i| scored[i].risk.risk),
+                    .map(|&i| scored[i].contribution()),
             )
         };
         let device_scores: Vec<f64> = (0..count).map(|d| score_of(d, &BTreeSet::new())).collect();
@@ -192,7 +196,7 @@ impl Engine {
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
-        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
+        let exposure_without = |removed: &BTreeSet<usize>| {
             // Only the devices holding a removed finding change score.
             let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
             organisation_score((0..count).map(|d| {
@@ -203,7 +207,12 @@ impl Engine {
                 };
                 (score, weights[d])
             }))
-        });
+        };
+        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, exposure_without);
+        // Configuration: the secure scores and the configuration changes, their exposure
+        // impact computed as the recommendations' is.
+        let configuration =
+            crate::configuration::summarise(fleet, &scored, &owner, organisation, exposure_without);
         let devices: Vec<DeviceExposure> = fleet
             .devices
             .iter()
@@ -232,6 +241,7 @@ impl Engine {
             devices,
             findings: scored,
             recommendations,
+            configuration,
             suppressed,
             diagnostics,
             inventory_reports: Vec::new(),
