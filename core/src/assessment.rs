@@ -210,6 +210,8 @@ pub struct FindingRow {
     pub likelihood: f64,
     /// See [`FindingRisk::risk`].
     pub risk: f64,
+    /// The configuration check that mitigates it (it then counts 0), when one does.
+    pub mitigated_by: Option<String>,
     /// Listed in CISA's KEV catalog.
     pub known_exploited: bool,
     /// The EPSS probability, when known.
@@ -227,7 +229,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// The field names in declaration order: the columns of a table of rows (serialised
     /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 16] = [
+    pub const COLUMNS: [&'static str; 17] = [
         "device_id",
         "ecosystem",
         "software",
@@ -238,6 +240,7 @@ impl FindingRow {
         "impact",
         "likelihood",
         "risk",
+        "mitigated_by",
         "known_exploited",
         "epss",
         "fix",
@@ -277,6 +280,7 @@ impl Assessment {
                 impact: f.risk.impact,
                 likelihood: f.risk.likelihood,
                 risk: f.risk.risk,
+                mitigated_by: f.mitigated_by.clone(),
                 known_exploited: f.threat.known_exploited.is_some(),
                 epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
                 fix: f.finding.fix.as_deref().map(str::to_owned),

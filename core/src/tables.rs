@@ -155,7 +155,10 @@ impl Assessment {
                         f.cvss
                             .as_ref()
                             .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
-                        format!("{:.3}", f.risk.risk),
+                        match &f.mitigated_by {
+                            None => format!("{:.3}", f.risk.risk),
+                            Some(check) => format!("{:.3} (mitigated: {check})", f.risk.risk),
+                        },
                         finding.fix.as_deref().unwrap_or("-").to_owned(),
                         finding.evidence.matched.to_string(),
                     ]

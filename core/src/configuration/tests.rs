@@ -141,6 +141,16 @@ fn mitigated_findings_stay_listed_and_count_nothing() {
     let json = serde_json::to_value(&closed).unwrap();
     assert_eq!(json["findings"][0]["mitigated_by"], "no-args");
     assert_eq!(json["configuration"]["organisation"], 100.0);
+    assert_eq!(
+        closed.finding_rows()[0].mitigated_by.as_deref(),
+        Some("no-args")
+    );
+    let findings = &closed.tables()[1];
+    assert!(
+        findings.rows[0].contains(&"0.294 (mitigated: no-args)".to_owned()),
+        "{findings:?}"
+    );
+    assert!(closed.headline().ends_with("mitigated findings: 1"));
     // The open fleet's recommendation predicts the closed one exactly.
     let r = &open.configuration.recommendations[0];
     assert_eq!(
