@@ -400,8 +400,7 @@ fn recommend(
     exposure_without: impl Fn(&BTreeSet<usize>) -> f64,
 ) -> Vec<ConfigurationRecommendation> {
     // Each failing check id with its (device index, check) pairs, in fleet order.
-    let mut failing: BTreeMap<&str, Vec<(usize, &crate::configuration::ConfigurationCheck)>> =
-        BTreeMap::new();
+    let mut failing: BTreeMap<&str, Vec<(usize, &ConfigurationCheck)>> = BTreeMap::new();
     for (d, device) in fleet.devices.iter().enumerate() {
         for check in device
             .configuration
@@ -428,18 +427,16 @@ fn recommend(
             // as re-tallying the changed checks would move them.
             let mut changed = tallies.to_vec();
             for &(d, check) in &instances {
-                let checks: Vec<ConfigurationCheck> = fleet.devices[d]
-                    .configuration
-                    .iter()
-                    .map(|c| {
-                        if std::ptr::eq(c, check) {
-                            passing(c)
-                        } else {
-                            c.clone()
-                        }
-                    })
-                    .collect();
-                changed[d] = Tally::of(&checks);
+                let mut tally = Tally::default();
+                for c in &fleet.devices[d].configuration {
+                    let status = if std::ptr::eq(c, check) {
+                        CheckStatus::Pass
+                    } else {
+                        c.status
+                    };
+                    tally.add(status, c.weight);
+                }
+                changed[d] = tally;
             }
             let configuration_impact = match (Tally::sum(&changed).score(), organisation) {
                 (Some(after), Some(before)) => after - before,
@@ -492,12 +489,4 @@ fn recommend(
         r.rank = i + 1;
     }
     out
-}
-
-/// `check`, passing.
-fn passing(check: &ConfigurationCheck) -> ConfigurationCheck {
-    ConfigurationCheck {
-        status: CheckStatus::Pass,
-        ..check.clone()
-    }
 }

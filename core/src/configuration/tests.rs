@@ -282,7 +282,11 @@ fn example_check_sets_are_the_demos() {
             if c.id == "gw-http2-disabled" {
                 continue;
             }
-            assert_eq!(examples[&c.id], passing(&c), "{}", c.id);
+            let passing = ConfigurationCheck {
+                status: CheckStatus::Pass,
+                ..c.clone()
+            };
+            assert_eq!(examples[&c.id], passing, "{}", c.id);
             used += 1;
         }
     }
