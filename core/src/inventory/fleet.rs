@@ -24,6 +24,7 @@ use crate::load_report::{Consequence, LoadReport, Problem};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -170,13 +171,13 @@ impl Items {
         let mut configuration = Vec::new();
         for check in device.configuration.unwrap_or_default() {
             let check = check_of(CheckParts {
-                id: check.id,
-                title: check.title,
+                id: &check.id,
+                title: &check.title,
                 status: check.status,
                 weight: check.weight,
                 mitigates: check.mitigates.unwrap_or_default(),
-                remediation: check.remediation,
-                category: check.category,
+                remediation: check.remediation.as_deref(),
+                category: check.category.as_deref(),
             })
             .ok()?;
             if configuration
@@ -227,18 +228,23 @@ struct QuickDevice<'a> {
     configuration: Option<Vec<QuickCheck<'a>>>,
 }
 
-/// A configuration check as the quick reading takes it (see [`QuickDevice`]).
+/// A configuration check as the quick reading takes it (see [`QuickDevice`]); its texts may
+/// hold escapes (remediation texts quote commands and paths).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QuickCheck<'a> {
-    id: &'a str,
-    title: &'a str,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
     status: &'a str,
     weight: Option<f64>,
     #[serde(borrow)]
     mitigates: Option<Vec<&'a str>>,
-    remediation: Option<&'a str>,
-    category: Option<&'a str>,
+    #[serde(borrow)]
+    remediation: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    category: Option<Cow<'a, str>>,
 }
 
 /// A software item as the quick reading takes it (see [`QuickDevice`]).

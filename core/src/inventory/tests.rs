@@ -282,7 +282,7 @@ fn fleet_device_context_is_read_both_ways() {
             "conditions": ["cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*", "role:web-server"],
             "configuration": [
                 {{"id": "win-smb1-disabled", "title": "SMBv1 is disabled", "status": "pass",
-                  "weight": 3, "mitigates": ["CVE-2017-0144"], "remediation": "Disable it.",
+                  "weight": 3, "mitigates": ["CVE-2017-0144"], "remediation": "Run \"Disable-SMB1\".",
                   "category": "network"}},
                 {{"id": "win-llmnr-disabled", "title": "LLMNR is off", "status": "fail"}},
                 {{"id": "win-spooler", "title": "Spooler off", "status": "not_applicable", "weight": 0}}
@@ -314,7 +314,7 @@ fn fleet_device_context_is_read_both_ways() {
             status: crate::configuration::CheckStatus::Pass,
             weight: 3.0,
             mitigates: vec!["CVE-2017-0144".into()],
-            remediation: Some("Disable it.".into()),
+            remediation: Some("Run \"Disable-SMB1\".".into()),
             category: Some("network".into()),
         }
     );
