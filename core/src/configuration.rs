@@ -23,6 +23,7 @@ use crate::assessment::ScoredFinding;
 use crate::inventory::{Device, Fleet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 #[cfg(test)]
 mod tests;
@@ -67,13 +68,14 @@ impl CheckStatus {
     }
 }
 
-/// One configuration check as a device reports it.
+/// One configuration check as a device reports it. Its texts repeat on every device that
+/// reports it, so they are shared (the fleet reader keeps each distinct text once).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigurationCheck {
     /// The check's id (`deb-ssh-root-login`), the same on every device.
-    pub id: String,
+    pub id: Arc<str>,
     /// What it checks.
-    pub title: String,
+    pub title: Arc<str>,
     /// Its state on the device.
     pub status: CheckStatus,
     /// Its weight in the secure score: finite and at least 0 (1 by default).
@@ -83,10 +85,10 @@ pub struct ConfigurationCheck {
     pub mitigates: Vec<String>,
     /// How to make it pass.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remediation: Option<String>,
+    pub remediation: Option<Arc<str>>,
     /// A category (`network`, `accounts`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Arc<str>>,
 }
 
 impl ConfigurationCheck {
@@ -97,7 +99,7 @@ impl ConfigurationCheck {
     /// let check = ConfigurationCheck::new("smb1", "SMBv1 disabled", CheckStatus::Fail);
     /// assert_eq!(check.weight, 1.0);
     /// ```
-    pub fn new(id: impl Into<String>, title: impl Into<String>, status: CheckStatus) -> Self {
+    pub fn new(id: impl Into<Arc<str>>, title: impl Into<Arc<str>>, status: CheckStatus) -> Self {
         ConfigurationCheck {
             id: id.into(),
             title: title.into(),
@@ -216,7 +218,7 @@ pub fn mitigated(device: &Device) -> BTreeMap<String, &str> {
     {
         for id in &check.mitigates {
             out.entry(id.trim().to_ascii_uppercase())
-                .or_insert(check.id.as_str());
+                .or_insert(&*check.id);
         }
     }
     out
@@ -407,10 +409,7 @@ fn recommend(
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
         {
-            failing
-                .entry(check.id.as_str())
-                .or_default()
-                .push((d, check));
+            failing.entry(&*check.id).or_default().push((d, check));
         }
     }
     let mut by_device: Vec<Vec<usize>> = vec![Vec::new(); fleet.devices.len()];
@@ -450,7 +449,7 @@ fn recommend(
                 let ids: BTreeMap<String, &str> = check
                     .mitigates
                     .iter()
-                    .map(|m| (m.trim().to_ascii_uppercase(), check.id.as_str()))
+                    .map(|m| (m.trim().to_ascii_uppercase(), &*check.id))
                     .collect();
                 mitigates.extend(ids.keys().cloned());
                 removed.extend(by_device[d].iter().copied().filter(|&i| {
@@ -465,9 +464,9 @@ fn recommend(
             Some(ConfigurationRecommendation {
                 rank: 0,
                 check_id: id.to_owned(),
-                title: first.title.clone(),
-                category: first.category.clone(),
-                remediation: first.remediation.clone(),
+                title: first.title.to_string(),
+                category: first.category.as_deref().map(str::to_owned),
+                remediation: first.remediation.as_deref().map(str::to_owned),
                 devices: instances
                     .iter()
                     .map(|&(d, _)| fleet.devices[d].id.clone())

@@ -175,7 +175,7 @@ fn recommendation_impacts_equal_real_reassessments() {
         let mut changed = fleet.clone();
         for device in &mut changed.devices {
             for c in &mut device.configuration {
-                if c.id == r.check_id && c.status == CheckStatus::Fail {
+                if *c.id == *r.check_id && c.status == CheckStatus::Fail {
                     assert!(r.devices.contains(&device.id));
                     c.status = CheckStatus::Pass;
                 }
@@ -279,7 +279,7 @@ fn example_check_sets_are_the_demos() {
     let mut used = 0;
     for device in crate::demo::fleet().devices {
         for c in device.configuration {
-            if c.id == "gw-http2-disabled" {
+            if &*c.id == "gw-http2-disabled" {
                 continue;
             }
             let passing = ConfigurationCheck {

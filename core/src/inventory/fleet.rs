@@ -101,6 +101,24 @@ struct Items {
     by_text: HashMap<String, Arc<Software>>,
     /// The key of the item at hand (one buffer, so that finding an item allocates nothing).
     key: String,
+    /// The texts of configuration checks, each kept once.
+    texts: Texts,
+}
+
+/// Texts that repeat on many devices (a configuration check's id, title, remediation), each
+/// kept once and shared.
+#[derive(Default)]
+struct Texts(HashSet<Arc<str>>);
+
+impl Texts {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(text) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(text);
+        self.0.insert(Arc::clone(&new));
+        new
+    }
 }
 
 impl Items {
@@ -170,15 +188,18 @@ impl Items {
         let conditions = strings(device.conditions, condition)?;
         let mut configuration = Vec::new();
         for check in device.configuration.unwrap_or_default() {
-            let check = check_of(CheckParts {
-                id: &check.id,
-                title: &check.title,
-                status: check.status,
-                weight: check.weight,
-                mitigates: check.mitigates.unwrap_or_default(),
-                remediation: check.remediation.as_deref(),
-                category: check.category.as_deref(),
-            })
+            let check = check_of(
+                CheckParts {
+                    id: &check.id,
+                    title: &check.title,
+                    status: check.status,
+                    weight: check.weight,
+                    mitigates: check.mitigates.unwrap_or_default(),
+                    remediation: check.remediation.as_deref(),
+                    category: check.category.as_deref(),
+                },
+                &mut self.texts,
+            )
             .ok()?;
             if configuration
                 .iter()
@@ -411,6 +432,7 @@ fn parse_device(
         origin,
         record: &id,
         report,
+        texts: &mut items.texts,
     };
     Ok(Device {
         internet_facing: context.internet_facing(),
@@ -432,6 +454,7 @@ struct Context<'d, 'v, 'r> {
     origin: &'r str,
     record: &'r str,
     report: &'r mut LoadReport,
+    texts: &'r mut Texts,
 }
 
 impl Context<'_, '_, '_> {
@@ -511,7 +534,7 @@ impl Context<'_, '_, '_> {
                 {
                     self.problem(&check.child_path(key), "unknown field, ignored");
                 }
-                let parsed = parse_check(&check)?;
+                let parsed = parse_check(&check, self.texts)?;
                 if out.iter().any(|c| c.id == parsed.id) {
                     return Err(FieldError {
                         path: check.child_path("id"),
@@ -559,7 +582,10 @@ struct CheckParts<'a> {
 }
 
 /// A configuration check from its fields, or the field that is bad and why.
-fn check_of(parts: CheckParts<'_>) -> Result<ConfigurationCheck, (&'static str, String)> {
+fn check_of(
+    parts: CheckParts<'_>,
+    texts: &mut Texts,
+) -> Result<ConfigurationCheck, (&'static str, String)> {
     let id = parts.id.trim();
     let title = parts.title.trim();
     if id.is_empty() {
@@ -589,24 +615,24 @@ fn check_of(parts: CheckParts<'_>) -> Result<ConfigurationCheck, (&'static str, 
         }
         mitigates.push(id.to_owned());
     }
-    let text = |t: Option<&str>| {
+    let mut text = |t: Option<&str>| {
         t.map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(str::to_owned)
+            .map(|t| texts.get(t))
     };
     Ok(ConfigurationCheck {
-        id: id.to_owned(),
-        title: title.to_owned(),
+        remediation: text(parts.remediation),
+        category: text(parts.category),
+        id: texts.get(id),
+        title: texts.get(title),
         status,
         weight,
         mitigates,
-        remediation: text(parts.remediation),
-        category: text(parts.category),
     })
 }
 
 /// A configuration check read the long way, every problem at its path.
-fn parse_check(check: &Obj<'_>) -> Result<ConfigurationCheck, FieldError> {
+fn parse_check(check: &Obj<'_>, texts: &mut Texts) -> Result<ConfigurationCheck, FieldError> {
     let weight = match check.map.get("weight") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => n.as_f64(),
@@ -626,7 +652,7 @@ fn parse_check(check: &Obj<'_>) -> Result<ConfigurationCheck, FieldError> {
         remediation: check.opt_str("remediation")?,
         category: check.opt_str("category")?,
     };
-    check_of(parts).map_err(|(field, message)| FieldError {
+    check_of(parts, texts).map_err(|(field, message)| FieldError {
         path: check.child_path(field),
         message,
     })

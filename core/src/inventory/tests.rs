@@ -412,7 +412,7 @@ fn fleet_device_context_problems_are_located() {
     };
     assert!(!a.internet_facing && a.alerts.is_empty());
     assert_eq!(a.conditions, ["role:db"]);
-    let ids: Vec<&str> = a.configuration.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = a.configuration.iter().map(|c| &*c.id).collect();
     assert_eq!(ids, ["c6"]);
     assert!(a.software.iter().all(|s| s.last_used.is_none()));
     assert_eq!(b.alerts, ["CVE-2021-44228"]);
