@@ -78,7 +78,8 @@ pub struct ConfigurationCheck {
     pub title: Arc<str>,
     /// Its state on the device.
     pub status: CheckStatus,
-    /// Its weight in the secure score: finite and at least 0 (1 by default).
+    /// Its weight in the secure score: from 0 to [`ConfigurationCheck::MAX_WEIGHT`] (1 by
+    /// default).
     pub weight: f64,
     /// The vulnerability ids a passing check mitigates on the device.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -111,9 +112,21 @@ impl ConfigurationCheck {
         }
     }
 
-    /// Whether `weight` is one a check may have: finite and at least 0.
+    /// The largest weight a check may have: sums of weights then stay finite (a weight of
+    /// 1e308 on two checks would make the applicable weight infinite and the score NaN).
+    pub const MAX_WEIGHT: f64 = 1e6;
+
+    /// Whether `weight` is one a check may have: a number from 0 to
+    /// [`MAX_WEIGHT`](Self::MAX_WEIGHT).
+    ///
+    /// ```
+    /// use exposure::configuration::ConfigurationCheck;
+    /// assert!(ConfigurationCheck::valid_weight(0.0) && ConfigurationCheck::valid_weight(2.5));
+    /// assert!(!ConfigurationCheck::valid_weight(-1.0) && !ConfigurationCheck::valid_weight(1e300));
+    /// assert!(!ConfigurationCheck::valid_weight(f64::NAN));
+    /// ```
     pub fn valid_weight(weight: f64) -> bool {
-        weight.is_finite() && weight >= 0.0
+        (0.0..=Self::MAX_WEIGHT).contains(&weight)
     }
 }
 

@@ -6,10 +6,11 @@
 //! A device may also state its context: `"internet_facing": true`, `"alerts"` (vulnerability
 //! ids with an active security alert on it), `"conditions"` (platform CPE names and facts
 //! such as `role:web-server`) and `"configuration"`, the configuration checks it reports:
-//! `{"id", "title", "status": "pass" | "fail" | "not_applicable", "weight" (≥ 0, default 1),
-//! "mitigates": ["CVE-…"], "remediation", "category"}` (see [`crate::configuration`]). A bad
-//! value is a problem with its path: a bad element of these lists is left out (a check with
-//! any bad field, or an id the device has already), a field of the wrong type is ignored.
+//! `{"id", "title", "status": "pass" | "fail" | "not_applicable", "weight" (0 to 1,000,000,
+//! default 1), "mitigates": ["CVE-…"], "remediation", "category"}` (see
+//! [`crate::configuration`]). A bad value is a problem with its path: a bad element of these
+//! lists is left out (a check with any bad field, or an id the device has already), a field of
+//! the wrong type is ignored.
 //!
 //! A document is read as it streams by, one device at a time. A device whose items were all
 //! met before, without a problem, is read straight from the text; any other is read as a JSON
@@ -605,7 +606,13 @@ fn check_of(
     })?;
     let weight = parts.weight.unwrap_or(1.0);
     if !ConfigurationCheck::valid_weight(weight) {
-        return Err(("weight", format!("{weight} is not a finite number ≥ 0")));
+        return Err((
+            "weight",
+            format!(
+                "{weight} is not a number from 0 to {}",
+                ConfigurationCheck::MAX_WEIGHT
+            ),
+        ));
     }
     let mut mitigates = Vec::with_capacity(parts.mitigates.len());
     for id in parts.mitigates {

@@ -396,7 +396,7 @@ fn fleet_device_context_problems_are_located() {
             "f.json: record a: devices[0].conditions[3]: invalid CPE name \"cpe:2.3:o:broken\": 2 components where 11 are expected at byte 8: left out (partly used)",
             "f.json: record a: devices[0].configuration[0]: expected an object, found a string: check left out (partly used)",
             "f.json: record a: devices[0].configuration[1].status: \"passed\" is not one of pass, fail, not_applicable: check left out (partly used)",
-            "f.json: record a: devices[0].configuration[2].weight: -1 is not a finite number ≥ 0: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[2].weight: -1 is not a number from 0 to 1000000: check left out (partly used)",
             "f.json: record a: devices[0].configuration[3].weight: expected a number, found a string: check left out (partly used)",
             "f.json: record a: devices[0].configuration[4].mitigates[1]: expected a string, found a number: check left out (partly used)",
             "f.json: record a: devices[0].configuration[5].title: is missing: check left out (partly used)",
