@@ -131,6 +131,10 @@ pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
             tags: vec![if server { "linux" } else { "apps" }.to_owned()],
             value,
             software,
+            internet_facing: false,
+            alerts: Vec::new(),
+            conditions: Vec::new(),
+            configuration: Vec::new(),
         });
     }
     fleet

@@ -2,6 +2,7 @@
 //! with its evidence and score terms, the ranked recommendations, the suppressions, and what
 //! could not be decided or loaded — and its flat views (rows for tables and data frames).
 
+use crate::configuration::ConfigurationSummary;
 use crate::inventory::DeviceValue;
 use crate::kb::KnowledgeBase;
 use crate::load_report::LoadReport;
@@ -9,7 +10,7 @@ use crate::matching::{Finding, MatchDiagnostics, Suppression};
 use crate::recommend::Recommendation;
 use crate::score::cvss::{Cvss, Severity};
 use crate::score::exploitation::Exploitation;
-use crate::score::exposure::{ExposureLevel, FindingRisk};
+use crate::score::exposure::{ExposureLevel, FindingRisk, Parameters};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -64,6 +65,23 @@ pub struct ScoredFinding {
     /// The model's terms: impact, likelihood, risk, and where each came from.
     #[serde(flatten)]
     pub risk: FindingRisk,
+    /// The passing configuration check of the device that mitigates the finding (names its
+    /// advisory id or an alias): the finding stays listed but counts 0 in the exposure score
+    /// (see [`crate::configuration`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mitigated_by: Option<String>,
+}
+
+impl ScoredFinding {
+    /// What the finding adds to its device's exposure: its risk, or 0 when a configuration
+    /// check mitigates it.
+    pub fn contribution(&self) -> f64 {
+        if self.mitigated_by.is_some() {
+            0.0
+        } else {
+            self.risk.risk
+        }
+    }
 }
 
 /// One device's exposure.
@@ -139,6 +157,15 @@ impl KnowledgeSummary {
 pub struct Assessment {
     /// The model's parameter version.
     pub model_version: String,
+    /// The whole parameter set the scores were computed with (overridable, see
+    /// [`Parameters::from_json`]).
+    pub parameters: Parameters,
+    /// The version of the likelihood prior table used.
+    pub priors_version: String,
+    /// The day the assessment was made as of, when the caller said
+    /// ([`crate::Engine::with_as_of`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<crate::date::Date>,
     /// The knowledge it was made against: an assessment always states how many advisories
     /// (and KEV entries, EPSS scores, VEX statements) it was made against.
     pub knowledge: KnowledgeSummary,
@@ -150,6 +177,9 @@ pub struct Assessment {
     pub findings: Vec<ScoredFinding>,
     /// Ranked recommendations.
     pub recommendations: Vec<Recommendation>,
+    /// Secure configuration: the scores of the configuration checks the devices reported and
+    /// the configuration changes recommended (see [`crate::configuration`]).
+    pub configuration: ConfigurationSummary,
     /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
     /// reported here, left out of scores and recommendations.
     pub suppressed: Vec<Suppression>,
@@ -213,6 +243,8 @@ pub struct FindingRow {
     pub likelihood: f64,
     /// See [`FindingRisk::risk`].
     pub risk: f64,
+    /// The configuration check that mitigates it (it then counts 0), when one does.
+    pub mitigated_by: Option<String>,
     /// Listed in CISA's KEV catalog.
     pub known_exploited: bool,
     /// The EPSS probability, when known.
@@ -230,7 +262,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// The field names in declaration order: the columns of a table of rows (serialised
     /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 16] = [
+    pub const COLUMNS: [&'static str; 17] = [
         "device_id",
         "ecosystem",
         "software",
@@ -241,6 +273,7 @@ impl FindingRow {
         "impact",
         "likelihood",
         "risk",
+        "mitigated_by",
         "known_exploited",
         "epss",
         "fix",
@@ -280,6 +313,7 @@ impl Assessment {
                 impact: f.risk.impact,
                 likelihood: f.risk.likelihood,
                 risk: f.risk.risk,
+                mitigated_by: f.mitigated_by.clone(),
                 known_exploited: f.threat.known_exploited.is_some(),
                 epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
                 fix: f.finding.fix.as_deref().map(str::to_owned),

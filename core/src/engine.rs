@@ -5,7 +5,8 @@
 use crate::assessment::{
     Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
-use crate::inventory::{Device, Fleet};
+use crate::date::Date;
+use crate::inventory::{Device, Fleet, LastUsed};
 use crate::kb::{Advisory, KnowledgeBase, VendorTriage};
 use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics};
 use crate::recommend::{recommend, Input};
@@ -14,7 +15,9 @@ use crate::score::exposure::{
     device_score, organisation_score, ExposureLevel, FindingRisk, Parameters,
 };
 use crate::score::impact::{best_cvss, RecordImpact};
-use crate::score::likelihood::{FindingContext, Likelihood, RecordLikelihood, ThreatFacts};
+use crate::score::likelihood::{
+    FindingContext, Likelihood, RecordLikelihood, Runtime, ThreatFacts,
+};
 use crate::score::priors::PriorTable;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -47,6 +50,7 @@ pub struct Engine {
     kb: KnowledgeBase,
     parameters: Parameters,
     priors: Arc<PriorTable>,
+    as_of: Option<Date>,
 }
 
 impl Default for Engine {
@@ -62,6 +66,7 @@ impl Engine {
             kb,
             parameters: Parameters::default(),
             priors: Arc::new(PriorTable::embedded().clone()),
+            as_of: None,
         }
     }
 
@@ -88,6 +93,27 @@ impl Engine {
     /// The likelihood priors.
     pub fn priors(&self) -> &PriorTable {
         &self.priors
+    }
+
+    /// Sets the day assessments are made as of: how long ago software was last used is
+    /// counted to it (the model's [`Parameters::not_used_after_days`]). Core never reads the
+    /// clock; without a day, only software never run is judged by its runtime context. The
+    /// command line and the Python package pass today unless told otherwise.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo().with_as_of("2026-12-04".parse()?);
+    /// assert_eq!(engine.as_of().map(|d| d.to_string()), Some("2026-12-04".into()));
+    /// # Ok::<(), exposure::date::DateError>(())
+    /// ```
+    #[must_use]
+    pub fn with_as_of(mut self, as_of: Date) -> Self {
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// The day assessments are made as of, when set.
+    pub fn as_of(&self) -> Option<Date> {
+        self.as_of
     }
 
     /// The knowledge base.
@@ -185,8 +211,18 @@ impl Engine {
     ) -> FindingRisk {
         let value = device.map_or_else(Default::default, |d| d.value);
         let (impact, impact_source) = terms.impact.of(value);
-        let context = FindingContext::default();
-        let _ = finding;
+        let context = FindingContext {
+            internet_facing: device.is_some_and(|d| d.internet_facing),
+            runtime: finding
+                .software
+                .last_used
+                .as_ref()
+                .and_then(|used| match used {
+                    LastUsed::Never => Some(Runtime::NeverRun),
+                    LastUsed::On(_) => used.days_before(self.as_of?).map(Runtime::LastUsedDaysAgo),
+                }),
+            alert: device.is_some_and(|d| alerted(d, finding)),
+        };
         let likelihood = Likelihood::new(&self.parameters, Arc::clone(&terms.likelihood), context);
         FindingRisk {
             impact,
@@ -231,7 +267,7 @@ impl Engine {
         // The record terms depend on the advisory, the package's ecosystem and the entry's
         // triage only: computed once per such key (a fleet has far fewer than findings).
         let mut terms: HashMap<RecordKey, RecordTerms> = HashMap::new();
-        let scored: Vec<ScoredFinding> = findings
+        let mut scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
                 let triage = self.triage(&finding);
@@ -253,6 +289,7 @@ impl Engine {
                     cvss: record.cvss,
                     threat: record.threat,
                     risk,
+                    mitigated_by: None,
                 }
             })
             .collect();
@@ -260,6 +297,9 @@ impl Engine {
             .iter()
             .map(|f| index_of.get(&*f.finding.device_id).copied().unwrap_or(0))
             .collect();
+        // Configuration: a finding a passing check of its device mitigates stays listed and
+        // counts 0 (`ScoredFinding::contribution`).
+        crate::configuration::mark_mitigated(fleet, &mut scored, &owner);
         let count = fleet.devices.len();
         let weights: Vec<f64> = fleet
             .devices
@@ -276,7 +316,7 @@ impl Engine {
                 by_device[device]
                     .iter()
                     .filter(|i| !removed.contains(i))
-                    .map(|&i| scored[i].risk.risk),
+                    .map(|&i| scored[i].contribution()),
             )
         };
         let device_scores: Vec<f64> = (0..count).map(|d| score_of(d, &BTreeSet::new())).collect();
@@ -295,7 +335,7 @@ impl Engine {
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
-        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
+        let exposure_without = |removed: &BTreeSet<usize>| {
             // Only the devices holding a removed finding change score.
             let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
             organisation_score((0..count).map(|d| {
@@ -306,7 +346,12 @@ impl Engine {
                 };
                 (score, weights[d])
             }))
-        });
+        };
+        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, exposure_without);
+        // Configuration: the secure scores and the configuration changes, their exposure
+        // impact computed as the recommendations' is.
+        let configuration =
+            crate::configuration::summarise(fleet, &scored, &owner, organisation, exposure_without);
         let devices: Vec<DeviceExposure> = fleet
             .devices
             .iter()
@@ -324,6 +369,9 @@ impl Engine {
             .collect();
         Assessment {
             model_version: self.parameters.version.clone(),
+            parameters: self.parameters.clone(),
+            priors_version: self.priors.version().to_owned(),
+            as_of: self.as_of,
             knowledge: KnowledgeSummary::of(&self.kb),
             organisation: OrganisationExposure {
                 score: organisation,
@@ -335,6 +383,7 @@ impl Engine {
             devices,
             findings: scored,
             recommendations,
+            configuration,
             suppressed,
             diagnostics,
             inventory_reports: Vec::new(),
@@ -377,4 +426,14 @@ impl Engine {
         assessment.inventory_reports.push(report);
         Ok(assessment)
     }
+}
+
+/// Whether one of the device's active alerts names the finding's vulnerability (its advisory
+/// id or an alias, any case).
+fn alerted(device: &Device, finding: &Finding) -> bool {
+    device.alerts.iter().any(|alert| {
+        std::iter::once(&*finding.advisory_id)
+            .chain(finding.aliases.iter().map(String::as_str))
+            .any(|id| id.eq_ignore_ascii_case(alert.trim()))
+    })
 }

@@ -33,7 +33,8 @@
 //! - knowledge: [`kb`] (the advisory model, the store and its indexes, loading every feed);
 //! - devices: [`inventory`] (fleets, devices and software from every inventory format);
 //! - deciding: [`matching`] (findings with evidence, VEX), [`score`] (CVSS, exploitation, the
-//!   exposure model), [`recommend`] (ranked actions);
+//!   exposure model), [`recommend`] (ranked actions), [`configuration`] (the secure
+//!   configuration score, mitigated CVEs, configuration changes);
 //! - assessing: [`engine`] (knowledge and model assess a fleet), [`assess`] (the use case
 //!   every interface calls: inputs loaded and assessed, with every load report),
 //!   [`assessment`] (the result and its rows) and [`tables`] (its text sections).
@@ -48,7 +49,9 @@
 
 pub mod assess;
 pub mod assessment;
+pub mod configuration;
 pub mod cpe;
+pub mod date;
 pub mod demo;
 pub mod ecosystem;
 pub mod engine;

@@ -4,6 +4,7 @@
 //! them in columns).
 
 use crate::assessment::Assessment;
+use std::fmt::Write;
 
 /// One section of a report: its title, column names and rows of text cells (as many cells
 /// per row as columns).
@@ -20,15 +21,18 @@ pub struct Table {
 }
 
 impl Assessment {
-    /// The headline: score, level, devices, vulnerable devices, findings, model.
+    /// The headline: score, level, devices, vulnerable devices, findings, model; and, when
+    /// any device reported configuration checks, a second line with the secure configuration
+    /// score and the checks' counts.
     ///
     /// ```
     /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
-    /// assert!(a.headline().starts_with("Organisation exposure score: 20.1 (low)"));
+    /// assert!(a.headline().starts_with("Organisation exposure score: "));
+    /// assert!(a.headline().lines().nth(1).unwrap().starts_with("Secure configuration score: "));
     /// ```
     pub fn headline(&self) -> String {
         let org = &self.organisation;
-        format!(
+        let mut out = format!(
             "Organisation exposure score: {:.1} ({})  devices: {}  vulnerable: {}  findings: {}  model: {}",
             org.score,
             org.level.name(),
@@ -36,12 +40,38 @@ impl Assessment {
             org.vulnerable_devices,
             org.findings,
             self.model_version
-        )
+        );
+        let config = &self.configuration;
+        if config.reported() {
+            let count = |f: fn(&crate::configuration::DeviceConfiguration) -> usize| {
+                config.devices.iter().map(f).sum::<usize>()
+            };
+            let mitigated = self
+                .findings
+                .iter()
+                .filter(|f| f.mitigated_by.is_some())
+                .count();
+            // Writing to a String cannot fail.
+            let _ = write!(
+                out,
+                "\nSecure configuration score: {}  devices with checks: {}  passed: {}  failed: {}  not applicable: {}  mitigated findings: {}",
+                config
+                    .organisation
+                    .map_or_else(|| "-".to_owned(), |s| format!("{s:.1}")),
+                config.devices.len(),
+                count(|d| d.passed),
+                count(|d| d.failed),
+                count(|d| d.not_applicable),
+                mitigated,
+            );
+        }
+        out
     }
 
-    /// The report's sections, in order: devices, findings, recommendations, suppressions
-    /// (only when some finding was suppressed) and diagnostics (its counts in the title, its
-    /// problems as notes).
+    /// The report's sections, in order: devices, findings, recommendations, configuration
+    /// changes (only when some device failed a configuration check), suppressions (only when
+    /// some finding was suppressed) and diagnostics (its counts in the title, its problems as
+    /// notes).
     ///
     /// ```
     /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
@@ -57,6 +87,9 @@ impl Assessment {
             self.finding_table(),
             self.recommendation_table(),
         ];
+        if !self.configuration.recommendations.is_empty() {
+            out.push(self.configuration_table());
+        }
         if !self.suppressed.is_empty() {
             out.push(self.suppression_table());
         }
@@ -122,7 +155,10 @@ impl Assessment {
                         f.cvss
                             .as_ref()
                             .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
-                        format!("{:.3}", f.risk.risk),
+                        match &f.mitigated_by {
+                            None => format!("{:.3}", f.risk.risk),
+                            Some(check) => format!("{:.3} (mitigated: {check})", f.risk.risk),
+                        },
                         finding.fix.as_deref().unwrap_or("-").to_owned(),
                         finding.evidence.matched.to_string(),
                     ]
@@ -146,6 +182,29 @@ impl Assessment {
                         r.devices.len().to_string(),
                         r.findings.to_string(),
                         r.text.clone(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn configuration_table(&self) -> Table {
+        Table {
+            title: "Configuration changes".to_owned(),
+            columns: vec!["#", "impact", "secure score", "devices", "check", "title"],
+            rows: self
+                .configuration
+                .recommendations
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.rank.to_string(),
+                        format!("{:.2}", r.exposure_impact),
+                        format!("+{:.1}", r.configuration_impact),
+                        r.devices.len().to_string(),
+                        r.check_id.clone(),
+                        r.title.clone(),
                     ]
                 })
                 .collect(),

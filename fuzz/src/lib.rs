@@ -50,8 +50,13 @@ pub fn inventory_document(data: &[u8]) {
     if let Ok(loaded) = exposure::inventory::load_text(text, "fuzz", &exposure::inventory::LoadOptions::default()) {
         let r = &loaded.report;
         assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
-        // Assessing whatever loaded never panics either.
-        let _ = exposure::Engine::demo().assess(&loaded.fleet);
+        // Assessing whatever loaded never panics either, and its secure scores are in [0, 100].
+        let a = exposure::Engine::demo().assess(&loaded.fleet);
+        let config = &a.configuration;
+        let scores = config.devices.iter().map(|d| d.score).chain([config.organisation]);
+        for score in scores.flatten().chain(config.groups.iter().filter_map(|g| g.score)) {
+            assert!((0.0..=100.0).contains(&score), "secure score {score}");
+        }
     }
 }
 

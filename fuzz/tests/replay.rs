@@ -34,7 +34,7 @@ fn version_parse_inputs() {
 
 #[test]
 fn inventory_document_inputs() {
-    replay("inventory_document", exposure_fuzz::inventory_document, 2); // 2 seeds
+    replay("inventory_document", exposure_fuzz::inventory_document, 3); // 3 seeds
 }
 
 #[test]

@@ -235,6 +235,14 @@ impl Assessment {
         to_python(py, &self.0.inventory_reports)
     }
 
+    /// Secure configuration: organisation (score or None), devices (device_id, score,
+    /// passed, failed, not_applicable), groups and recommendations (configuration changes
+    /// with configuration_impact and exposure_impact).
+    #[getter]
+    fn configuration(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.configuration)
+    }
+
     /// The whole assessment as plain dicts and lists.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_python(py, &self.0)
@@ -340,6 +348,13 @@ impl Finding {
     #[getter]
     fn risk(&self) -> f64 {
         self.0.risk.risk
+    }
+
+    /// The id of the passing configuration check of the device that mitigates the finding
+    /// (it then counts 0 in the exposure score), or None.
+    #[getter]
+    fn mitigated_by(&self) -> Option<&str> {
+        self.0.mitigated_by.as_deref()
     }
 
     /// The finding as a dict, evidence included.

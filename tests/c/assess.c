@@ -50,6 +50,11 @@ static void test_demo_assessment(void) {
         CHECK(strstr(json, "\"advisory_id\":\"GO-2023-2102\"") != NULL);
         CHECK(strstr(json, "\"text\":\"update golang.org/x/net (Go) to 0.17.0\"") != NULL);
         CHECK(strstr(json, "\"rank\":1") != NULL);
+        /* The secure configuration section: the demo devices report checks. */
+        CHECK(strstr(json, "\"configuration\":{\"organisation\":66.15") != NULL);
+        CHECK(strstr(json, "\"rank\":1,\"check_id\":\"gw-http2-disabled\"") != NULL);
+        CHECK(strstr(json, "\"configuration_impact\":") != NULL);
+        CHECK(strstr(json, "\"internet_facing\"") == NULL); /* inputs are not echoed */
     }
     exposure_string_free(out);
     exposure_string_free(fleet);

@@ -201,6 +201,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
                 purl: Some(Parsed::from_parts(&purl.to_string(), purl)),
                 packages,
                 cpe: None,
+                last_used: None,
             }
         })
         .collect();

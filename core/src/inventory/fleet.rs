@@ -1,25 +1,56 @@
 //! The JSON fleet format: `{"devices": [{"id", "name", "tags", "value", "software": [...]}]}`,
 //! each software item either `{"purl": "pkg:...@version"}` or
-//! `{"ecosystem": "PyPI", "name": "requests", "version": "2.28.1"}`.
+//! `{"ecosystem": "PyPI", "name": "requests", "version": "2.28.1"}` (either may say when it
+//! last ran: `"last_used": "never"` or `"2026-01-31"`).
+//!
+//! A device may also state its context: `"internet_facing": true`, `"alerts"` (vulnerability
+//! ids with an active security alert on it), `"conditions"` (platform CPE names and facts
+//! such as `role:web-server`) and `"configuration"`, the configuration checks it reports:
+//! `{"id", "title", "status": "pass" | "fail" | "not_applicable", "weight" (0 to 1,000,000,
+//! default 1), "mitigates": ["CVE-…"], "remediation", "category"}` (see
+//! [`crate::configuration`]). A bad value is a problem with its path: a bad element of these
+//! lists is left out (a check with any bad field, or an id the device has already), a field of
+//! the wrong type is ignored.
 //!
 //! A document is read as it streams by, one device at a time. A device whose items were all
 //! met before, without a problem, is read straight from the text; any other is read as a JSON
 //! value, field by field, so that every problem names its path. Each distinct item is parsed
 //! once.
 
-use super::{Device, DeviceValue, Fleet, InventoryError, LoadedFleet, Software};
+use super::{Device, DeviceValue, Fleet, InventoryError, LastUsed, LoadedFleet, Software};
+use crate::configuration::{CheckStatus, ConfigurationCheck};
 use crate::ecosystem::Ecosystem;
 use crate::json::{FieldError, Obj};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
-const DEVICE_FIELDS: [&str; 5] = ["id", "name", "tags", "value", "software"];
-const SOFTWARE_FIELDS: [&str; 5] = ["purl", "ecosystem", "name", "version", "cpe"];
+const DEVICE_FIELDS: [&str; 9] = [
+    "id",
+    "name",
+    "tags",
+    "value",
+    "software",
+    "internet_facing",
+    "alerts",
+    "conditions",
+    "configuration",
+];
+const SOFTWARE_FIELDS: [&str; 6] = ["purl", "ecosystem", "name", "version", "cpe", "last_used"];
+const CHECK_FIELDS: [&str; 7] = [
+    "id",
+    "title",
+    "status",
+    "weight",
+    "mitigates",
+    "remediation",
+    "category",
+];
 
 /// Reads a JSON inventory's top level as it streams by: the elements of a `devices` array are
 /// read into devices one at a time as the parser reaches them (a fleet of 10,000 devices is
@@ -71,6 +102,24 @@ struct Items {
     by_text: HashMap<String, Arc<Software>>,
     /// The key of the item at hand (one buffer, so that finding an item allocates nothing).
     key: String,
+    /// The texts of configuration checks, each kept once.
+    texts: Texts,
+}
+
+/// Texts that repeat on many devices (a configuration check's id, title, remediation), each
+/// kept once and shared.
+#[derive(Default)]
+struct Texts(HashSet<Arc<str>>);
+
+impl Texts {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(text) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(text);
+        self.0.insert(Arc::clone(&new));
+        new
+    }
 }
 
 impl Items {
@@ -119,8 +168,47 @@ impl Items {
         let listed = device.software.unwrap_or_default();
         let mut software = Vec::with_capacity(listed.len());
         for item in listed {
-            self.key_of([item.purl, item.ecosystem, item.name, item.version, item.cpe]);
+            self.key_of([
+                item.purl,
+                item.ecosystem,
+                item.name,
+                item.version,
+                item.cpe,
+                item.last_used,
+            ]);
             software.push(Arc::clone(self.by_text.get(&self.key)?));
+        }
+        let strings = |listed: Option<Vec<&str>>, check: fn(&str) -> Result<(), String>| {
+            listed
+                .unwrap_or_default()
+                .into_iter()
+                .map(|text| text_element(text, check).ok())
+                .collect::<Option<Vec<String>>>()
+        };
+        let alerts = strings(device.alerts, |_| Ok(()))?;
+        let conditions = strings(device.conditions, condition)?;
+        let mut configuration = Vec::new();
+        for check in device.configuration.unwrap_or_default() {
+            let check = check_of(
+                CheckParts {
+                    id: &check.id,
+                    title: &check.title,
+                    status: check.status,
+                    weight: check.weight,
+                    mitigates: check.mitigates.unwrap_or_default(),
+                    remediation: check.remediation.as_deref(),
+                    category: check.category.as_deref(),
+                },
+                &mut self.texts,
+            )
+            .ok()?;
+            if configuration
+                .iter()
+                .any(|c: &ConfigurationCheck| c.id == check.id)
+            {
+                return None;
+            }
+            configuration.push(check);
         }
         Some(Device {
             id: id.to_owned(),
@@ -133,6 +221,10 @@ impl Items {
                 .collect(),
             value,
             software,
+            internet_facing: device.internet_facing.unwrap_or(false),
+            alerts,
+            conditions,
+            configuration,
         })
     }
 }
@@ -149,6 +241,32 @@ struct QuickDevice<'a> {
     value: Option<&'a str>,
     #[serde(borrow)]
     software: Option<Vec<QuickItem<'a>>>,
+    internet_facing: Option<bool>,
+    #[serde(borrow)]
+    alerts: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    conditions: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    configuration: Option<Vec<QuickCheck<'a>>>,
+}
+
+/// A configuration check as the quick reading takes it (see [`QuickDevice`]); its texts may
+/// hold escapes (remediation texts quote commands and paths).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuickCheck<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    status: &'a str,
+    weight: Option<f64>,
+    #[serde(borrow)]
+    mitigates: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    remediation: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    category: Option<Cow<'a, str>>,
 }
 
 /// A software item as the quick reading takes it (see [`QuickDevice`]).
@@ -160,6 +278,7 @@ struct QuickItem<'a> {
     name: Option<&'a str>,
     version: Option<&'a str>,
     cpe: Option<&'a str>,
+    last_used: Option<&'a str>,
 }
 
 impl<'o> Reader<'o> {
@@ -274,10 +393,12 @@ fn parse_device(
         let path = format!("{}[{i}]", device.child_path("software"));
         let parsed = Obj::new(item, path).and_then(|item| {
             unknown_fields(&item, &SOFTWARE_FIELDS, origin, &id, report);
-            let mut note = None;
-            let parsed = parse_software(&item, &mut note);
-            let clean = note.is_none();
-            report.partly_used(origin, Some(&id), note);
+            let mut notes = Vec::new();
+            let parsed = parse_software(&item, &mut notes);
+            let clean = notes.is_empty();
+            for note in notes {
+                report.partly_used(origin, Some(&id), Some(note));
+            }
             parsed.map(|s| (s, clean))
         });
         match parsed {
@@ -301,26 +422,267 @@ fn parse_device(
             }
         }
     }
+    let name = device.opt_str("name")?.unwrap_or(&id).to_owned();
+    let tags = device
+        .opt_str_list("tags")?
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut context = Context {
+        device,
+        origin,
+        record: &id,
+        report,
+        texts: &mut items.texts,
+    };
     Ok(Device {
-        name: device.opt_str("name")?.unwrap_or(&id).to_owned(),
-        tags: device
-            .opt_str_list("tags")?
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        internet_facing: context.internet_facing(),
+        alerts: context.strings("alerts", |_| Ok(())),
+        conditions: context.strings("conditions", condition),
+        configuration: context.configuration(),
+        name,
+        tags,
         value,
         software,
         id,
     })
 }
 
-/// One software item; `note` receives a problem that leaves the item usable (a CPE name
-/// beside the purl that does not parse).
-fn parse_software(item: &Obj<'_>, note: &mut Option<FieldError>) -> Result<Software, FieldError> {
+/// The context fields of one device read the long way: each bad value a problem with its
+/// path, the device kept.
+struct Context<'d, 'v, 'r> {
+    device: &'d Obj<'v>,
+    origin: &'r str,
+    record: &'r str,
+    report: &'r mut LoadReport,
+    texts: &'r mut Texts,
+}
+
+impl Context<'_, '_, '_> {
+    /// Notes a problem that leaves the device usable.
+    fn problem(&mut self, path: &str, message: impl Into<String>) {
+        self.report.problem(Problem::new(
+            self.origin,
+            Some(self.record),
+            path,
+            message,
+            Consequence::PartlyUsed,
+        ));
+    }
+
+    /// `internet_facing`: a boolean, false when absent; of another type it is ignored.
+    fn internet_facing(&mut self) -> bool {
+        match self.device.map.get("internet_facing") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(facing)) => *facing,
+            Some(other) => {
+                let message = format!(
+                    "expected a boolean, found {}: ignored",
+                    crate::json::type_name(other)
+                );
+                self.problem(&self.device.child_path("internet_facing"), message);
+                false
+            }
+        }
+    }
+
+    /// The elements of `key` that are `check`ed non-empty strings (trimmed); a field that
+    /// is not an array is ignored, an element that is bad left out, each with its problem.
+    fn strings(&mut self, key: &str, check: fn(&str) -> Result<(), String>) -> Vec<String> {
+        let listed = match self.device.opt_array(key) {
+            Ok(listed) => listed,
+            Err(e) => {
+                self.problem(&e.path, format!("{}: ignored", e.message));
+                return Vec::new();
+            }
+        };
+        let path = self.device.child_path(key);
+        let mut out = Vec::with_capacity(listed.len());
+        for (i, element) in listed.iter().enumerate() {
+            let read = match element {
+                Value::String(text) => text_element(text, check),
+                other => Err(format!(
+                    "expected a string, found {}",
+                    crate::json::type_name(other)
+                )),
+            };
+            match read {
+                Ok(text) => out.push(text),
+                Err(message) => {
+                    self.problem(&format!("{path}[{i}]"), format!("{message}: left out"));
+                }
+            }
+        }
+        out
+    }
+
+    /// The configuration checks; a bad one (or one whose id came before) is left out.
+    fn configuration(&mut self) -> Vec<ConfigurationCheck> {
+        let listed = match self.device.opt_each_obj("configuration") {
+            Ok(listed) => listed,
+            Err(e) => {
+                self.problem(&e.path, format!("{}: ignored", e.message));
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<ConfigurationCheck> = Vec::with_capacity(listed.len());
+        for check in listed {
+            let read = check.and_then(|check| {
+                for key in check
+                    .map
+                    .keys()
+                    .filter(|k| !CHECK_FIELDS.contains(&k.as_str()))
+                {
+                    self.problem(&check.child_path(key), "unknown field, ignored");
+                }
+                let parsed = parse_check(&check, self.texts)?;
+                if out.iter().any(|c| c.id == parsed.id) {
+                    return Err(FieldError {
+                        path: check.child_path("id"),
+                        message: format!("duplicate check id {:?}", parsed.id),
+                    });
+                }
+                Ok(parsed)
+            });
+            match read {
+                Ok(check) => out.push(check),
+                Err(e) => self.problem(&e.path, format!("{}: check left out", e.message)),
+            }
+        }
+        out
+    }
+}
+
+/// A string element of `alerts` or `conditions`, trimmed, or why it is bad.
+fn text_element(text: &str, check: fn(&str) -> Result<(), String>) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    check(text)?;
+    Ok(text.to_owned())
+}
+
+/// A condition: a CPE name (`cpe:2.3:…` or `cpe:/…`) must parse; any other fact is free text.
+fn condition(text: &str) -> Result<(), String> {
+    if text.starts_with("cpe:") {
+        text.parse::<crate::cpe::Cpe>().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The fields of a configuration check, as either reading found them.
+struct CheckParts<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    weight: Option<f64>,
+    mitigates: Vec<&'a str>,
+    remediation: Option<&'a str>,
+    category: Option<&'a str>,
+}
+
+/// A configuration check from its fields, or the field that is bad and why.
+fn check_of(
+    parts: CheckParts<'_>,
+    texts: &mut Texts,
+) -> Result<ConfigurationCheck, (&'static str, String)> {
+    let id = parts.id.trim();
+    let title = parts.title.trim();
+    if id.is_empty() {
+        return Err(("id", "is empty".to_owned()));
+    }
+    if title.is_empty() {
+        return Err(("title", "is empty".to_owned()));
+    }
+    let status = CheckStatus::from_name(parts.status.trim()).ok_or_else(|| {
+        (
+            "status",
+            format!(
+                "{:?} is not one of pass, fail, not_applicable",
+                parts.status
+            ),
+        )
+    })?;
+    let weight = parts.weight.unwrap_or(1.0);
+    if !ConfigurationCheck::valid_weight(weight) {
+        return Err((
+            "weight",
+            format!(
+                "{weight} is not a number from 0 to {}",
+                ConfigurationCheck::MAX_WEIGHT
+            ),
+        ));
+    }
+    let mut mitigates = Vec::with_capacity(parts.mitigates.len());
+    for id in parts.mitigates {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(("mitigates", "holds an empty id".to_owned()));
+        }
+        mitigates.push(id.to_owned());
+    }
+    let mut text = |t: Option<&str>| {
+        t.map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| texts.get(t))
+    };
+    Ok(ConfigurationCheck {
+        remediation: text(parts.remediation),
+        category: text(parts.category),
+        id: texts.get(id),
+        title: texts.get(title),
+        status,
+        weight,
+        mitigates,
+    })
+}
+
+/// A configuration check read the long way, every problem at its path.
+fn parse_check(check: &Obj<'_>, texts: &mut Texts) -> Result<ConfigurationCheck, FieldError> {
+    let weight = match check.map.get("weight") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(other) => {
+            return Err(FieldError {
+                path: check.child_path("weight"),
+                message: format!("expected a number, found {}", crate::json::type_name(other)),
+            })
+        }
+    };
+    let parts = CheckParts {
+        id: check.req_str("id")?,
+        title: check.req_str("title")?,
+        status: check.req_str("status")?,
+        weight,
+        mitigates: check.opt_str_list("mitigates")?,
+        remediation: check.opt_str("remediation")?,
+        category: check.opt_str("category")?,
+    };
+    check_of(parts, texts).map_err(|(field, message)| FieldError {
+        path: check.child_path(field),
+        message,
+    })
+}
+
+/// One software item; `notes` receives the problems that leave the item usable (a CPE name
+/// beside the purl that does not parse, a `last_used` that is not `never` or a date).
+fn parse_software(item: &Obj<'_>, notes: &mut Vec<FieldError>) -> Result<Software, FieldError> {
     let cpe = item.opt_str("cpe")?;
     let mut software = parse_named_software(item, cpe)?;
     if software.cpe.is_none() {
-        *note = software.claim_stated_cpe(cpe, || item.child_path("cpe"));
+        notes.extend(software.claim_stated_cpe(cpe, || item.child_path("cpe")));
+    }
+    let last_used = match item.opt_str("last_used") {
+        Ok(text) => text.map(LastUsed::parse).transpose(),
+        Err(e) => Err(e.message),
+    };
+    match last_used {
+        Ok(last_used) => software.last_used = last_used,
+        Err(message) => notes.push(FieldError {
+            path: item.child_path("last_used"),
+            message: format!("{message}: ignored"),
+        }),
     }
     Ok(software)
 }
@@ -358,5 +720,6 @@ fn parse_named_software(item: &Obj<'_>, cpe: Option<&str>) -> Result<Software, F
         purl: None,
         packages: Vec::new(),
         cpe: None,
+        last_used: None,
     })
 }

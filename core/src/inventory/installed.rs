@@ -158,6 +158,7 @@ pub fn load_device(
             purl: None,
             packages: Vec::new(),
             cpe: best.map(|c| CpeClaim::guessed(c.cpe, c.confidence, c.rule)),
+            last_used: None,
         });
     }
     if unrecognised > 0 {

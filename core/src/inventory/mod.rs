@@ -86,6 +86,74 @@ pub struct Software {
     /// matched against NVD by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpe: Option<CpeClaim>,
+    /// When the item last ran, when the inventory says (application runtime context:
+    /// installed but never run, or last used long ago).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<LastUsed>,
+}
+
+/// When an installed item last ran, as the fleet format's `last_used` states it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LastUsed {
+    /// Installed but never run (`"never"`).
+    Never,
+    /// Last run on this day, `YYYY-MM-DD` (a real calendar date).
+    On(String),
+}
+
+impl LastUsed {
+    /// Parses `never` or a `YYYY-MM-DD` date that exists (leap years included).
+    ///
+    /// ```
+    /// use exposure::inventory::LastUsed;
+    /// assert_eq!(LastUsed::parse("never"), Ok(LastUsed::Never));
+    /// assert_eq!(LastUsed::parse("2024-02-29"), Ok(LastUsed::On("2024-02-29".into())));
+    /// assert!(LastUsed::parse("2023-02-29").is_err());
+    /// assert!(LastUsed::parse("31/01/2026").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "never" {
+            return Ok(LastUsed::Never);
+        }
+        text.parse::<crate::date::Date>()
+            .map_err(|_| format!("{text:?} is neither \"never\" nor a date YYYY-MM-DD"))?;
+        Ok(LastUsed::On(text.to_owned()))
+    }
+
+    /// The days from this last use to `as_of` (`None` for [`LastUsed::Never`]; never
+    /// negative: a use after `as_of` counts as recent).
+    ///
+    /// ```
+    /// use exposure::{date::Date, inventory::LastUsed};
+    /// let as_of: Date = "2026-12-04".parse()?;
+    /// assert_eq!(LastUsed::parse("2026-11-04").unwrap().days_before(as_of), Some(30));
+    /// assert_eq!(LastUsed::Never.days_before(as_of), None);
+    /// # Ok::<(), exposure::date::DateError>(())
+    /// ```
+    pub fn days_before(&self, as_of: crate::date::Date) -> Option<u32> {
+        match self {
+            LastUsed::Never => None,
+            LastUsed::On(text) => text
+                .parse::<crate::date::Date>()
+                .ok()
+                .map(|day| u32::try_from(day.days_until(as_of).max(0)).unwrap_or(u32::MAX)),
+        }
+    }
+
+    /// The text of the fleet format: `never` or the date.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LastUsed::Never => "never",
+            LastUsed::On(date) => date,
+        }
+    }
+}
+
+impl Serialize for LastUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A CPE name for a software item and how it was obtained.
@@ -194,6 +262,7 @@ impl Software {
                     purl: Some(Parsed::from_parts(text.trim(), purl.clone())),
                     packages: vec![purl.name.clone()],
                     cpe: None,
+                    last_used: None,
                 });
             }
         }
@@ -211,6 +280,7 @@ impl Software {
             purl: Some(Parsed::from_parts(text.trim(), purl)),
             packages: Vec::new(),
             cpe: None,
+            last_used: None,
         })
     }
 }
@@ -261,6 +331,7 @@ impl Software {
                 confidence: 100,
                 rule: "inventory".to_owned(),
             }),
+            last_used: None,
         })
     }
 
@@ -306,7 +377,7 @@ fn ecosystem_of_purl(purl: &Purl) -> Ecosystem {
 }
 
 /// A device and what it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Device {
     /// A unique id.
     pub id: String,
@@ -320,16 +391,27 @@ pub struct Device {
     /// allocation (see [`Fleet::share_software`]), which is what keeps a fleet of thousands of
     /// devices small; change one with [`Arc::make_mut`](std::sync::Arc::make_mut).
     pub software: Vec<std::sync::Arc<Software>>,
+    /// Whether the device is reachable from the internet.
+    pub internet_facing: bool,
+    /// Vulnerability ids with an active security alert on this device (an EDR saw them
+    /// exploited).
+    pub alerts: Vec<String>,
+    /// Platform and configuration facts the device reports (CPE names of its platform,
+    /// `role:web-server`, …), for records gated on what a product runs on or with.
+    pub conditions: Vec<String>,
+    /// The configuration checks it reports (see [`crate::configuration`]).
+    pub configuration: Vec<crate::configuration::ConfigurationCheck>,
 }
 
 impl Device {
-    /// A device of normal value and no tags, as inventories of one host describe it.
+    /// A device of normal value and no tags, not internet-facing, with no alerts, conditions
+    /// or configuration checks, as inventories of one host describe it.
     ///
     /// ```
     /// use exposure::{ecosystem::Ecosystem, inventory::{Device, Software}};
     /// let software = Software {
     ///     ecosystem: Ecosystem::Npm, name: "lodash".into(), version: "4.17.20".into(),
-    ///     purl: None, packages: Vec::new(), cpe: None,
+    ///     purl: None, packages: Vec::new(), cpe: None, last_used: None,
     /// };
     /// let device = Device::with_software("web-1", "web-1", vec![software]);
     /// assert_eq!(device.software[0].name, "lodash");
@@ -345,12 +427,16 @@ impl Device {
             tags: Vec::new(),
             value: DeviceValue::Normal,
             software: software.into_iter().map(std::sync::Arc::new).collect(),
+            internet_facing: false,
+            alerts: Vec::new(),
+            conditions: Vec::new(),
+            configuration: Vec::new(),
         }
     }
 }
 
 /// A set of devices.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Fleet {
     /// The devices, in input order.
     pub devices: Vec<Device>,

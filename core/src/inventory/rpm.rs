@@ -138,6 +138,7 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
                     version,
                     packages: Vec::new(),
                     cpe: None,
+                    last_used: None,
                 });
             }
             Err(message) => {

@@ -26,6 +26,7 @@ fn fleet_format_loads_purls_and_triples() {
             purl: None,
             packages: Vec::new(),
             cpe: None,
+            last_used: None,
         }
     );
     assert_eq!(devices[3].software[0].name, "golang.org/x/net");
@@ -267,4 +268,153 @@ fn repeated_items_are_read_once_and_problems_still_named() {
         &devices[0].software[1],
         &devices[1].software[0]
     ));
+}
+
+/// The device context of the fleet format, read the long way (first device: its items are
+/// new) and the quick way (second device: the same items), to the same values.
+#[test]
+#[allow(clippy::float_cmp)] // the default weight is exactly 1
+fn fleet_device_context_is_read_both_ways() {
+    let device = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "internet_facing": true,
+            "alerts": ["CVE-2021-44228"],
+            "conditions": ["cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*", "role:web-server"],
+            "configuration": [
+                {{"id": "win-smb1-disabled", "title": "SMBv1 is disabled", "status": "pass",
+                  "weight": 3, "mitigates": ["CVE-2017-0144"], "remediation": "Run \"Disable-SMB1\".",
+                  "category": "network"}},
+                {{"id": "win-llmnr-disabled", "title": "LLMNR is off", "status": "fail"}},
+                {{"id": "win-spooler", "title": "Spooler off", "status": "not_applicable", "weight": 0}}
+            ],
+            "software": [{{"purl": "pkg:npm/lodash@4.17.20", "last_used": "never"}},
+                         {{"purl": "pkg:npm/minimist@1.2.5", "last_used": "2026-01-31"}}]}}"#
+        )
+    };
+    let text = format!(r#"{{"devices": [{}, {}]}}"#, device("a"), device("b"));
+    let loaded = load_text(&text, "f.json", &LoadOptions::default()).unwrap();
+    assert_eq!(
+        loaded.report.problem_count, 0,
+        "{:?}",
+        loaded.report.problems
+    );
+    let [a, b] = &loaded.fleet.devices[..] else {
+        panic!("two devices expected")
+    };
+    assert!(a.internet_facing);
+    assert_eq!(a.alerts, ["CVE-2021-44228"]);
+    assert_eq!(a.conditions[1], "role:web-server");
+    let checks = &a.configuration;
+    assert_eq!(checks.len(), 3);
+    assert_eq!(
+        checks[0],
+        crate::configuration::ConfigurationCheck {
+            id: "win-smb1-disabled".into(),
+            title: "SMBv1 is disabled".into(),
+            status: crate::configuration::CheckStatus::Pass,
+            weight: 3.0,
+            mitigates: vec!["CVE-2017-0144".into()],
+            remediation: Some("Run \"Disable-SMB1\".".into()),
+            category: Some("network".into()),
+        }
+    );
+    assert_eq!(checks[1].weight, 1.0);
+    assert_eq!(
+        checks[2].status,
+        crate::configuration::CheckStatus::NotApplicable
+    );
+    assert_eq!(a.software[0].last_used, Some(LastUsed::Never));
+    assert_eq!(
+        a.software[1].last_used,
+        Some(LastUsed::On("2026-01-31".into()))
+    );
+    // The second device, read quickly, equals the first but for its id; items are shared.
+    assert_eq!(
+        Device {
+            id: "a".into(),
+            name: "a".into(),
+            ..b.clone()
+        },
+        *a
+    );
+    assert!(std::sync::Arc::ptr_eq(&a.software[0], &b.software[0]));
+    // An item that differs only in `last_used` is another item.
+    let other = load_text(
+        r#"{"devices": [{"id": "a", "software": [{"purl": "pkg:npm/lodash@4.17.20"},
+            {"purl": "pkg:npm/lodash@4.17.20", "last_used": "never"}]}]}"#,
+        "g.json",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let items = &other.fleet.devices[0].software;
+    assert_ne!(items[0], items[1]);
+    // Absent context reads as the defaults.
+    let plain = &load_text(crate::demo::FLEET_JSON, "demo", &LoadOptions::default())
+        .unwrap()
+        .fleet
+        .devices[1];
+    assert!(!plain.internet_facing && plain.alerts.is_empty());
+}
+
+#[test]
+fn fleet_device_context_problems_are_located() {
+    let text = r#"{"devices": [
+        {"id": "a", "internet_facing": "yes", "alerts": "CVE-2021-44228",
+         "conditions": ["role:db", 7, " ", "cpe:2.3:o:broken"],
+         "configuration": [
+            "smb",
+            {"id": "c1", "title": "One", "status": "passed"},
+            {"id": "c2", "title": "Two", "status": "pass", "weight": -1},
+            {"id": "c3", "title": "Three", "status": "pass", "weight": "heavy"},
+            {"id": "c4", "title": "Four", "status": "fail", "mitigates": ["CVE-1", 2]},
+            {"id": "c5", "status": "fail"},
+            {"id": "c6", "title": "Six", "status": "fail", "colour": "red"},
+            {"id": "c6", "title": "Six again", "status": "pass"}
+         ],
+         "software": [
+            {"purl": "pkg:npm/lodash@4.17.20", "last_used": "2023-02-29"},
+            {"purl": "pkg:npm/minimist@1.2.5", "last_used": 20260131}
+         ]},
+        {"id": "b", "alerts": [true, "CVE-2021-44228"], "configuration": {"id": "x"}}
+    ]}"#;
+    let loaded = load_text(text, "f.json", &LoadOptions::default()).unwrap();
+    let shown: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "f.json: record a: devices[0].software[0].last_used: \"2023-02-29\" is neither \"never\" nor a date YYYY-MM-DD: ignored (partly used)",
+            "f.json: record a: devices[0].software[1].last_used: expected a string, found a number: ignored (partly used)",
+            "f.json: record a: devices[0].internet_facing: expected a boolean, found a string: ignored (partly used)",
+            "f.json: record a: devices[0].alerts: expected an array, found a string: ignored (partly used)",
+            "f.json: record a: devices[0].conditions[1]: expected a string, found a number: left out (partly used)",
+            "f.json: record a: devices[0].conditions[2]: is empty: left out (partly used)",
+            "f.json: record a: devices[0].conditions[3]: invalid CPE name \"cpe:2.3:o:broken\": 2 components where 11 are expected at byte 8: left out (partly used)",
+            "f.json: record a: devices[0].configuration[0]: expected an object, found a string: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[1].status: \"passed\" is not one of pass, fail, not_applicable: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[2].weight: -1 is not a number from 0 to 1000000: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[3].weight: expected a number, found a string: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[4].mitigates[1]: expected a string, found a number: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[5].title: is missing: check left out (partly used)",
+            "f.json: record a: devices[0].configuration[6].colour: unknown field, ignored (partly used)",
+            "f.json: record a: devices[0].configuration[7].id: duplicate check id \"c6\": check left out (partly used)",
+            "f.json: record b: devices[1].alerts[0]: expected a string, found a boolean: left out (partly used)",
+            "f.json: record b: devices[1].configuration: expected an array, found an object: ignored (partly used)",
+        ]
+    );
+    // Both devices are kept with what was good; the bad values are not.
+    let [a, b] = &loaded.fleet.devices[..] else {
+        panic!("two devices expected")
+    };
+    assert!(!a.internet_facing && a.alerts.is_empty());
+    assert_eq!(a.conditions, ["role:db"]);
+    let ids: Vec<&str> = a.configuration.iter().map(|c| &*c.id).collect();
+    assert_eq!(ids, ["c6"]);
+    assert!(a.software.iter().all(|s| s.last_used.is_none()));
+    assert_eq!(b.alerts, ["CVE-2021-44228"]);
+    assert!(b.configuration.is_empty());
 }

@@ -248,6 +248,7 @@ mod tests {
             purl: None,
             packages: Vec::new(),
             cpe: None,
+            last_used: None,
         }
     }
 
