@@ -27,7 +27,7 @@ const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
-                  [--allow-partial]
+                  [--allow-partial] [--as-of DATE|today]
   exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
                                           load feeds (any --kb input) and write one compiled
                                           snapshot, which --kb reads much faster
@@ -78,6 +78,10 @@ usage:
                   10 % of its records, or an inventory that yields no device, is refused
                   (exit status 2); every load problem is in the output either way
 
+  --as-of D       judge end of support on day D (YYYY-MM-DD, or `today` in UTC): software
+                  whose release had ended then gets an end-of-support recommendation (none
+                  without this flag, so that an output does not change with the clock)
+
   Exit status: 0 done; 1 an input could not be read or the output written; 2 the arguments
   are wrong, or an input was refused as incomplete.
 ";
@@ -86,6 +90,23 @@ usage:
 struct AssessArgs {
     inputs: AssessInputs,
     json: bool,
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (civil from days, H. Hinnant's algorithm).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
@@ -118,6 +139,14 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                 inputs.distro = Some(Distro::from_name(name).map_err(|e| e.to_string())?);
             }
             "--input-limit" => inputs.limits = input_limit(it.next())?,
+            "--as-of" => {
+                let day = it.next().ok_or("--as-of needs a date")?;
+                let day = if day == "today" { today() } else { day.clone() };
+                if !exposure::eol::is_date(&day) {
+                    return Err(format!("--as-of {day:?} is not YYYY-MM-DD or today"));
+                }
+                inputs.as_of = Some(day);
+            }
             "--cpe-dictionary" => {
                 inputs.cpe_dictionary = Some(PathBuf::from(
                     it.next().ok_or("--cpe-dictionary needs a path")?,

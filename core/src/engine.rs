@@ -5,11 +5,12 @@
 use crate::assessment::{
     Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
+use crate::eol::EndOfLife;
 use crate::inventory::Fleet;
 use crate::kb::{Advisory, KnowledgeBase};
 use crate::load_report::{Consequence, Problem};
 use crate::matching::{apply_vex, Finding, MatchDiagnostics};
-use crate::recommend::{recommend, Input};
+use crate::recommend::{recommend, EndOfSupportCheck, Input};
 use crate::score::cvss::{Cvss, CvssV3};
 use crate::score::exploitation::Exploitation;
 use crate::score::exposure::{
@@ -122,6 +123,32 @@ impl Engine {
         fleet: &Fleet,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Assessment {
+        self.assess_as_of(fleet, None, progress)
+    }
+
+    /// [`Engine::assess_with_progress`], judging end of support on the day `as_of`
+    /// (`YYYY-MM-DD`) against [`EndOfLife::embedded`]: software whose release had ended then
+    /// gets an end-of-support recommendation. The core never reads the clock: without
+    /// `as_of` (or with a text that is not a date) there is none.
+    ///
+    /// ```
+    /// use exposure::recommend::ActionKind;
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::inventory::load_text(
+    ///     r#"{"devices": [{"id": "d", "software": [{"name": "Adobe Flash Player", "version": "11.1",
+    ///         "cpe": "cpe:2.3:a:adobe:flash_player:11.1:*:*:*:*:*:*:*"}]}]}"#,
+    ///     "inline", &Default::default())?.fleet;
+    /// let ended = engine.assess_as_of(&fleet, Some("2026-12-04"), &|_, _| {});
+    /// assert_eq!(ended.recommendations[0].action, ActionKind::EndOfSupport);
+    /// assert!(engine.assess_as_of(&fleet, None, &|_, _| {}).recommendations.is_empty());
+    /// # Ok::<(), exposure::Error>(())
+    /// ```
+    pub fn assess_as_of(
+        &self,
+        fleet: &Fleet,
+        as_of: Option<&str>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Assessment {
         let (findings, mut diagnostics) =
             crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
@@ -182,28 +209,56 @@ impl Engine {
         let inputs: Vec<Input<'_>> = scored
             .iter()
             .zip(&owner)
-            .map(|(f, &device)| Input {
-                ecosystem: &f.finding.software.ecosystem,
-                software: &f.finding.software.name,
-                installed: &f.finding.software.version,
-                advisory_id: &f.finding.advisory_id,
-                device,
-                likelihood: f.risk.likelihood,
+            .map(|(f, &device)| {
+                let known_exploited = f.threat.known_exploited.as_ref().map(|k| k.cve_id.as_str());
+                Input {
+                    finding: &f.finding,
+                    device,
+                    likelihood: f.risk.likelihood,
+                    known_exploited,
+                    required_action: known_exploited
+                        .and_then(|cve| self.kb.threat().kev(cve))
+                        .map(|e| e.required_action.as_str())
+                        .filter(|a| !a.is_empty()),
+                }
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
-        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, |removed| {
-            // Only the devices holding a removed finding change score.
-            let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
-            organisation_score((0..count).map(|d| {
-                let score = if touched.contains(&d) {
-                    score_of(d, removed)
-                } else {
-                    device_scores[d]
-                };
-                (score, weights[d])
-            }))
-        });
+        let table = as_of
+            .filter(|d| crate::eol::is_date(d))
+            .map(|_| EndOfLife::embedded());
+        let check = table
+            .as_ref()
+            .zip(as_of)
+            .map(|(table, as_of)| EndOfSupportCheck {
+                table,
+                as_of,
+                installed: fleet
+                    .devices
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, d)| d.software.iter().map(move |s| (i, &**s)))
+                    .collect(),
+            });
+        let recommendations = recommend(
+            &self.kb,
+            &inputs,
+            &ids,
+            organisation,
+            check.as_ref(),
+            |removed| {
+                // Only the devices holding a removed finding change score.
+                let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
+                organisation_score((0..count).map(|d| {
+                    let score = if touched.contains(&d) {
+                        score_of(d, removed)
+                    } else {
+                        device_scores[d]
+                    };
+                    (score, weights[d])
+                }))
+            },
+        );
         let devices: Vec<DeviceExposure> = fleet
             .devices
             .iter()

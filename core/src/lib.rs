@@ -52,6 +52,7 @@ pub mod cpe;
 pub mod demo;
 pub mod ecosystem;
 pub mod engine;
+pub mod eol;
 mod error;
 pub mod files;
 pub mod inventory;
