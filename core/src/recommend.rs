@@ -34,6 +34,12 @@
 //! fixes it, conservatively, when one of those fixes is on the candidate's branch and at or
 //! below it, or when the candidate is at or above every one of them.
 //!
+//! An advisory that names no fix is not left behind when a chosen version gets past it: a
+//! step's version also resolves the advisories of those devices that it is beyond (an OSV
+//! entry judged by its own ranges; an NVD range `<=V` by its including bound). Firefox
+//! 10.0.2's 18 findings in ranges `<=55.0.3` and `<=56.0.2` go with the upgrade to 117.0.1;
+//! Shockwave's `<=12.2.8.198` has no version past it to offer, so it needs attention.
+//!
 //! # Branches
 //!
 //! The branch of a version is its release line in its scheme ([`branch`]):
@@ -276,7 +282,12 @@ pub fn branch(scheme: Scheme, version: &str) -> Option<String> {
 /// name.
 enum Fixes<'a> {
     Entries(Vec<&'a AffectedPackage>),
-    Named(Vec<Version>),
+    /// The fixed versions of its NVD findings, and the including upper bounds (`<=V`) of
+    /// those whose matched range names no fix.
+    Named {
+        fixed: Vec<Version>,
+        last: Vec<Version>,
+    },
 }
 
 struct AdvisoryFixes<'a> {
@@ -296,13 +307,19 @@ impl AdvisoryFixes<'_> {
     fn fixed_by(&self, scheme: Scheme, candidate: &Version) -> bool {
         match &self.fixes {
             Fixes::Entries(entries) => entries.iter().all(|p| !affects(p, candidate)),
-            Fixes::Named(named) => {
+            Fixes::Named { fixed, last } => {
+                if fixed.is_empty() && last.is_empty() {
+                    return false;
+                }
                 let line = branch(scheme, candidate.as_str());
                 let le = |x: &Version| x.try_cmp(candidate).is_ok_and(|o| o != Ordering::Greater);
-                named
-                    .iter()
-                    .any(|x| line.is_some() && branch(scheme, x.as_str()) == line && le(x))
-                    || (!named.is_empty() && named.iter().all(le))
+                let above = |x: &Version| x.try_cmp(candidate).is_ok_and(|o| o == Ordering::Less);
+                let past_fixes = fixed.is_empty()
+                    || fixed
+                        .iter()
+                        .any(|x| line.is_some() && branch(scheme, x.as_str()) == line && le(x))
+                    || fixed.iter().all(le);
+                past_fixes && last.iter().all(above)
             }
         }
     }
@@ -578,7 +595,24 @@ fn advisory_fixes<'k>(
                 .filter_map(|v| Version::parse(scheme, v).ok())
                 .collect();
             let fixes = if entries.is_empty() {
-                Fixes::Named(candidates.clone())
+                // The including upper bound of a matched NVD range (`<=56.0.2`, as the
+                // evidence states it): past it, that range no longer holds.
+                let last = members
+                    .iter()
+                    .filter(|&&i| inputs[i].finding.evidence.matcher != Matcher::OsvPackage)
+                    .filter_map(|&i| inputs[i].finding.evidence.range.clone())
+                    .flat_map(|range| {
+                        range
+                            .split(',')
+                            .filter_map(|part| part.trim().strip_prefix("<="))
+                            .filter_map(|v| Version::parse(scheme, v.trim()).ok())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                Fixes::Named {
+                    fixed: candidates.clone(),
+                    last,
+                }
             } else {
                 Fixes::Entries(entries)
             };
@@ -682,15 +716,35 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
                 .filter(|&i| fixed.contains(&*inputs[i].finding.advisory_id))
                 .collect()
         };
+        // Advisories that name no fix are resolved too by a step past every version they
+        // affect (an OSV entry judged by its ranges, an NVD range `<=V` by its bound).
+        let unfixed: BTreeSet<&str> = members
+            .iter()
+            .map(|&i| &*inputs[i].finding.advisory_id)
+            .filter(|id| !fixes[*id].fixable())
+            .collect();
+        let mut absorbed: BTreeSet<&str> = BTreeSet::new();
+        let mut absorb = |step: &mut Step| {
+            for id in &unfixed {
+                if !absorbed.contains(id) && fixes[*id].fixed_by(scheme, &step.version) {
+                    absorbed.insert(id);
+                    step.fixes.insert((*id).to_owned());
+                }
+            }
+        };
         let mut rest = wanted.clone();
-        if let Some(step) = best_step(scheme, candidates.iter().filter(on_line), &wanted, &fixes) {
+        if let Some(mut step) =
+            best_step(scheme, candidates.iter().filter(on_line), &wanted, &fixes)
+        {
             rest.retain(|id| !step.fixes.contains(*id));
+            absorb(&mut step);
             let members = covered(&step.fixes);
             steps.push((ActionKind::Update, shown.clone(), step, members));
         }
         if !rest.is_empty() {
             let off_line = candidates.iter().filter(|c| !on_line(c));
-            if let Some(step) = best_step(scheme, off_line, &rest, &fixes) {
+            if let Some(mut step) = best_step(scheme, off_line, &rest, &fixes) {
+                absorb(&mut step);
                 let members = covered(&step.fixes);
                 steps.push((ActionKind::Upgrade, shown, step, members));
             }
@@ -761,12 +815,13 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         };
         out.push(r);
     }
-    // Findings no version fixes.
+    // Findings no version fixes (and no chosen step gets past).
+    let stepped: BTreeSet<usize> = steps.iter().flat_map(|s| s.3.iter().copied()).collect();
     let unfixable: BTreeSet<usize> = group
         .members
         .iter()
         .copied()
-        .filter(|&i| !fixes[&*inputs[i].finding.advisory_id].fixable())
+        .filter(|&i| !fixes[&*inputs[i].finding.advisory_id].fixable() && !stepped.contains(&i))
         .collect();
     if !unfixable.is_empty() {
         let mut r = scorer.build(group, ActionKind::AttentionRequired, &unfixable);

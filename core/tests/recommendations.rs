@@ -267,23 +267,51 @@ fn firefox_on_the_windows_xp_export_is_upgraded_and_ended() {
     let Some(xp) = registry_export("xp-Uninstall.reg") else {
         return;
     };
-    let Some(a) = shared_assessment(&["nvd", "cve5", "cisa-kev"], xp, Some("2026-12-04")) else {
+    let Some(data) = common::shared("data") else {
         return;
     };
+    let knowledge = AssessInputs {
+        knowledge: ["nvd", "cve5", "cisa-kev"]
+            .iter()
+            .map(|k| data.join(k))
+            .collect(),
+        ..AssessInputs::default()
+    };
+    let (engine, _) = knowledge.load_engine().expect("loads");
+    let fleet =
+        exposure::inventory::load_text(&xp, "xp", &exposure::inventory::LoadOptions::default())
+            .expect("an inventory")
+            .fleet;
+    let a = engine.assess_as_of(&fleet, Some("2026-12-04"), &|_, _| {});
     let firefox = |action| {
         a.recommendations
             .iter()
             .find(|r| r.action == action && r.software.starts_with("Mozilla Firefox"))
             .unwrap_or_else(|| panic!("{action:?}"))
     };
-    // 142 of its 160 findings carry NVD fixes (51.0 … 117.0.1), none on branch 10.
+    // 142 of its 160 findings carry NVD fixes (51.0 … 117.0.1), none on branch 10; the other
+    // 18 match ranges `<=55.0.3` and `<=56.0.2`, which 117.0.1 is past.
     let upgrade = firefox(ActionKind::Upgrade);
     assert_eq!(upgrade.target_version.as_deref(), Some("117.0.1"));
-    assert_eq!(upgrade.findings, 142);
+    assert_eq!(upgrade.findings, 160);
+    assert_eq!(
+        upgrade.fixes.values().filter(|f| !f.is_empty()).count(),
+        142
+    );
     assert!(upgrade.major_change && upgrade.exposure_impact > 0.0);
-    let attention = firefox(ActionKind::AttentionRequired);
-    assert_eq!(attention.findings, 18);
-    assert!(attention.exposure_impact == 0.0);
+    assert!(!a
+        .recommendations
+        .iter()
+        .any(|r| r.action == ActionKind::AttentionRequired
+            && r.software.starts_with("Mozilla Firefox")));
+    // Shockwave's NVD ranges (`<=12.2.7.197`, `<=12.2.8.198`) name no fix: attention.
+    let shockwave = a
+        .recommendations
+        .iter()
+        .find(|r| r.action == ActionKind::AttentionRequired)
+        .expect("attention required");
+    assert!(shockwave.software.starts_with("Adobe Shockwave"));
+    assert!(shockwave.exposure_impact == 0.0 && shockwave.exposure_left >= 0.0);
     // Firefox 10 and Shockwave had long ended on 2026-12-04.
     let ended = firefox(ActionKind::EndOfSupport);
     assert_eq!(ended.findings, 160);
@@ -298,11 +326,21 @@ fn firefox_on_the_windows_xp_export_is_upgraded_and_ended() {
             .any(|r| r.action == ActionKind::EndOfSupport
                 && r.software.starts_with("Adobe Shockwave"))
     );
+    // The real second assessments: Firefox moved to 117.0.1 (the updates and upgrades), and
+    // Firefox uninstalled (its end-of-support item).
+    let undated = engine.assess(&fleet);
+    assert!(check_impacts(&engine, &fleet, &undated) >= 1);
+    let mut removed = fleet.clone();
+    removed.devices[0]
+        .software
+        .retain(|s| !s.name.starts_with("Mozilla Firefox"));
+    let real = a.organisation.score - engine.assess(&removed).organisation.score;
+    assert!(
+        (real - ended.exposure_impact).abs() < 1e-9,
+        "{real} {}",
+        ended.exposure_impact
+    );
     // Without a day, no end-of-support item.
-    let Some(xp) = registry_export("xp-Uninstall.reg") else {
-        return;
-    };
-    let undated = shared_assessment(&["nvd", "cve5"], xp, None).expect("assessed");
     assert!(!undated
         .recommendations
         .iter()
