@@ -6,11 +6,13 @@
 //! - **update** ([`ActionKind::Update`]): to the smallest version that fixes the covered
 //!   findings *on the installed version's own release line* (its branch, below). A host on
 //!   urllib3 1.26.12 is told 1.26.18, not 2.0.7; when the devices sit on several branches,
-//!   the recommendation lists one [`Target`] per branch with the devices on it.
+//!   the recommendation lists one [`Target`] per branch with the devices on it. When no
+//!   version of the branch fixes every covered finding, the smallest that fixes the most is
+//!   chosen and the others are left to an upgrade, or listed as `remaining`.
 //! - **upgrade** ([`ActionKind::Upgrade`]): the installed branch has no fix for some
 //!   findings; the smallest version of another branch that fixes them, flagged as a major
 //!   change. An update on the branch and an upgrade for the rest may both be recommended:
-//!   each covers its own findings, so their impacts add up.
+//!   each covers its own findings, and its impact is that of removing those alone.
 //! - **end of support** ([`ActionKind::EndOfSupport`]): the installed release's support has
 //!   ended ([`crate::eol`]) on the date the caller passes as `as_of`; upgrade to the
 //!   successor or uninstall. It covers every finding of the software on those devices, and is
