@@ -890,13 +890,15 @@ fn end_of_support_recommendations<F: Fn(&BTreeSet<usize>) -> f64>(
     }
     // (ecosystem, product key) → (entry, devices, versions, covered findings)
     let mut ended: BTreeMap<(Ecosystem, String), Ended<'_>> = BTreeMap::new();
+    // Items are shared between devices (`Fleet::share_software`): each is looked up once.
+    let mut looked_up: HashMap<*const Software, Option<&Entry>> = HashMap::new();
     for &(device, software) in &check.installed {
-        let Some(entry) = eol_entry(check.table, software) else {
+        let found = *looked_up
+            .entry(std::ptr::from_ref(software))
+            .or_insert_with(|| eol_entry(check.table, software).filter(|e| e.ended(check.as_of)));
+        let Some(entry) = found else {
             continue;
         };
-        if !entry.ended(check.as_of) {
-            continue;
-        }
         let slot = ended
             .entry((software.ecosystem.clone(), product_key(software)))
             .or_insert_with(|| (entry, BTreeSet::new(), BTreeSet::new(), BTreeSet::new()));
