@@ -193,6 +193,55 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
+    /// A recommendation of `action` on `software` with nothing covered yet, for builders of
+    /// other kinds (configuration changes) to fill in and hand to [`rank`].
+    ///
+    /// ```
+    /// use exposure::ecosystem::Ecosystem;
+    /// use exposure::recommend::{rank, ActionKind, Recommendation};
+    /// let mut change = Recommendation::new(
+    ///     ActionKind::ConfigurationChange,
+    ///     Ecosystem::Other("Windows".into()),
+    ///     "SMBv1",
+    ///     "disable SMBv1 on 3 devices",
+    /// );
+    /// change.exposure_impact = 1.5;
+    /// change.configuration_impact = 4.0;
+    /// let mut all = vec![change];
+    /// rank(&mut all);
+    /// assert_eq!(all[0].rank, 1);
+    /// ```
+    pub fn new(
+        action: ActionKind,
+        ecosystem: Ecosystem,
+        software: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Recommendation {
+            rank: 0,
+            text: text.into(),
+            action,
+            ecosystem,
+            software: software.into(),
+            target_version: None,
+            targets: Vec::new(),
+            major_change: false,
+            end_of_support: None,
+            mitigations: Vec::new(),
+            installed_versions: Vec::new(),
+            resolves: Vec::new(),
+            remaining: Vec::new(),
+            fixes: BTreeMap::new(),
+            devices: Vec::new(),
+            findings: 0,
+            known_exploited: 0,
+            exposure_impact: 0.0,
+            configuration_impact: 0.0,
+            exposure_left: 0.0,
+            max_likelihood: 0.0,
+        }
+    }
+
     /// The exposure it addresses, the first ranking key: the exposure impact, or for an
     /// attention-required item the exposure it leaves.
     pub fn priority(&self) -> f64 {
@@ -372,49 +421,42 @@ impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
             .iter()
             .map(|&i| &*inputs[i].finding.advisory_id)
             .collect();
-        Recommendation {
-            rank: 0,
-            text: String::new(),
+        let mut r = Recommendation::new(
             action,
-            ecosystem: group.ecosystem.clone(),
-            software: group.software.clone(),
-            target_version: None,
-            targets: Vec::new(),
-            major_change: false,
-            end_of_support: None,
-            mitigations: Vec::new(),
-            installed_versions: covered
-                .iter()
-                .map(|&i| inputs[i].finding.software.version.as_str())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            resolves: advisories.iter().map(|s| (*s).to_owned()).collect(),
-            remaining: group
-                .members
-                .iter()
-                .map(|&i| &*inputs[i].finding.advisory_id)
-                .filter(|a| !advisories.contains(a))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            fixes: BTreeMap::new(),
-            devices: self.devices(covered),
-            findings: covered.len(),
-            known_exploited: covered
-                .iter()
-                .filter(|&&i| inputs[i].known_exploited.is_some())
-                .count(),
-            exposure_impact,
-            configuration_impact: 0.0,
-            exposure_left,
-            max_likelihood: covered
-                .iter()
-                .map(|&i| inputs[i].likelihood)
-                .fold(0.0, f64::max),
-        }
+            group.ecosystem.clone(),
+            group.software.clone(),
+            String::new(),
+        );
+        r.installed_versions = covered
+            .iter()
+            .map(|&i| inputs[i].finding.software.version.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        r.resolves = advisories.iter().map(|s| (*s).to_owned()).collect();
+        r.remaining = group
+            .members
+            .iter()
+            .map(|&i| &*inputs[i].finding.advisory_id)
+            .filter(|a| !advisories.contains(a))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        r.devices = self.devices(covered);
+        r.findings = covered.len();
+        r.known_exploited = covered
+            .iter()
+            .filter(|&&i| inputs[i].known_exploited.is_some())
+            .count();
+        r.exposure_impact = exposure_impact;
+        r.exposure_left = exposure_left;
+        r.max_likelihood = covered
+            .iter()
+            .map(|&i| inputs[i].likelihood)
+            .fold(0.0, f64::max);
+        r
     }
 
     fn devices(&self, covered: &BTreeSet<usize>) -> Vec<String> {

@@ -1,7 +1,6 @@
 use super::{branch, rank, ActionKind, Recommendation};
 use crate::ecosystem::Ecosystem;
 use crate::version::Scheme;
-use std::collections::BTreeMap;
 
 #[test]
 fn branches_follow_each_scheme() {
@@ -26,29 +25,14 @@ fn branches_follow_each_scheme() {
 }
 
 fn rec(software: &str, action: ActionKind, impact: f64, left: f64, kev: usize) -> Recommendation {
-    Recommendation {
-        rank: 0,
-        text: software.to_owned(),
-        action,
-        ecosystem: Ecosystem::Npm,
-        software: software.to_owned(),
-        target_version: None,
-        targets: Vec::new(),
-        major_change: false,
-        end_of_support: None,
-        mitigations: Vec::new(),
-        installed_versions: Vec::new(),
-        resolves: Vec::new(),
-        remaining: Vec::new(),
-        fixes: BTreeMap::new(),
-        devices: vec!["d".to_owned()],
-        findings: 1,
-        known_exploited: kev,
-        exposure_impact: impact,
-        configuration_impact: 0.0,
-        exposure_left: left,
-        max_likelihood: 0.1,
-    }
+    let mut r = Recommendation::new(action, Ecosystem::Npm, software, software);
+    r.devices = vec!["d".to_owned()];
+    r.findings = 1;
+    r.known_exploited = kev;
+    r.exposure_impact = impact;
+    r.exposure_left = left;
+    r.max_likelihood = 0.1;
+    r
 }
 
 #[test]
