@@ -27,7 +27,7 @@ const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
-                  [--allow-partial]
+                  [--allow-partial] [--as-of DATE|today]
   exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
                                           load feeds (any --kb input) and write one compiled
                                           snapshot, which --kb reads much faster
@@ -78,6 +78,10 @@ usage:
                   10 % of its records, or an inventory that yields no device, is refused
                   (exit status 2); every load problem is in the output either way
 
+  --as-of D       judge end of support on day D (YYYY-MM-DD, or `today` in UTC): software
+                  whose release had ended then gets an end-of-support recommendation (none
+                  without this flag, so that an output does not change with the clock)
+
   Exit status: 0 done; 1 an input could not be read or the output written; 2 the arguments
   are wrong, or an input was refused as incomplete.
 ";
@@ -86,6 +90,14 @@ usage:
 struct AssessArgs {
     inputs: AssessInputs,
     json: bool,
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (civil from days, H. Hinnant's algorithm).
+fn today() -> exposure::date::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    exposure::date::Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
 fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
@@ -118,6 +130,16 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                 inputs.distro = Some(Distro::from_name(name).map_err(|e| e.to_string())?);
             }
             "--input-limit" => inputs.limits = input_limit(it.next())?,
+            "--as-of" => {
+                let day = it.next().ok_or("--as-of needs a date")?;
+                let day = if day == "today" {
+                    today()
+                } else {
+                    day.parse()
+                        .map_err(|_| format!("--as-of {day:?} is not YYYY-MM-DD or today"))?
+                };
+                inputs.as_of = Some(day);
+            }
             "--cpe-dictionary" => {
                 inputs.cpe_dictionary = Some(PathBuf::from(
                     it.next().ok_or("--cpe-dictionary needs a path")?,

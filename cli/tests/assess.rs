@@ -292,3 +292,42 @@ fn an_incomplete_input_is_refused_with_status_2_unless_allowed() {
     assert_eq!(status, Some(1), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn as_of_judges_end_of_support_and_refuses_what_is_no_date() {
+    let dir = scratch("as-of");
+    let fleet = dir.join("fleet.json");
+    std::fs::write(
+        &fleet,
+        r#"{"devices": [{"id": "xp", "software": [{"name": "Adobe Shockwave Player", "version": "11",
+            "cpe": "cpe:2.3:a:adobe:shockwave_player:11:*:*:*:*:*:*:*"}]}]}"#,
+    )
+    .expect("written");
+    let fleet = fleet.display().to_string();
+    let (status, out, err) = run(
+        &dir,
+        &[
+            "assess",
+            "--demo",
+            "--inventory",
+            &fleet,
+            "--as-of",
+            "2026-12-04",
+        ],
+    );
+    assert_eq!(status, Some(0), "{err}");
+    assert!(
+        out.contains(
+            "uninstall end-of-support Adobe Shockwave Player (cpe) 11: support ended 2019-04-09"
+        ),
+        "{out}"
+    );
+    let (status, out, _) = run(&dir, &["assess", "--demo", "--inventory", &fleet]);
+    assert_eq!(status, Some(0));
+    assert!(!out.contains("end-of-support"), "{out}");
+    let (status, _, err) = run(&dir, &["assess", "--demo", "--as-of", "4 Dec 2026"]);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(err.contains("--as-of"), "{err}");
+    let (status, _, err) = run(&dir, &["assess", "--demo", "--as-of", "today"]);
+    assert_eq!(status, Some(0), "{err}");
+}

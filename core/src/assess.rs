@@ -82,6 +82,10 @@ pub struct AssessInputs {
     /// inputs are assessed for what they gave; their reports are in the assessment either
     /// way.
     pub allow_partial: bool,
+    /// The day (`YYYY-MM-DD`) on which end of support is judged: software whose release
+    /// had ended by then gets an end-of-support recommendation ([`crate::eol`]). `None` (the
+    /// default) makes none: the core never reads the clock; the CLI passes today's date.
+    pub as_of: Option<crate::date::Date>,
 }
 
 impl AssessInputs {
@@ -100,7 +104,7 @@ impl AssessInputs {
         // Knowledge and inventories do not depend on each other: they are read at once.
         let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
         let (engine, knowledge_reports) = engine?;
-        let mut assessment = assessed(&engine, fleet?, progress);
+        let mut assessment = assessed(&engine, fleet?, self.as_of, progress);
         assessment.knowledge_reports = knowledge_reports;
         Ok(assessment)
     }
@@ -189,7 +193,7 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        Ok(assessed(engine, self.load_fleet()?, progress))
+        Ok(assessed(engine, self.load_fleet()?, self.as_of, progress))
     }
 }
 
@@ -197,9 +201,10 @@ impl AssessInputs {
 fn assessed(
     engine: &Engine,
     (fleet, inventory_reports): (Fleet, Vec<InputReport>),
+    as_of: Option<crate::date::Date>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Assessment {
-    let mut assessment = engine.assess_with_progress(&fleet, progress);
+    let mut assessment = engine.assess_as_of(&fleet, as_of, progress);
     assessment.inventory_reports = inventory_reports;
     assessment
 }

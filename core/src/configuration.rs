@@ -317,6 +317,35 @@ pub struct ConfigurationRecommendation {
     pub exposure_impact: f64,
 }
 
+impl ConfigurationRecommendation {
+    /// The same change as an entry of the assessment's one ranked to-do list
+    /// ([`ActionKind::ConfigurationChange`](crate::recommend::ActionKind::ConfigurationChange),
+    /// ecosystem `configuration`, the check id as its "software", the CVEs it mitigates as what
+    /// it resolves), with both impacts.
+    ///
+    /// ```
+    /// use exposure::recommend::ActionKind;
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let change = a.configuration.recommendations[0].to_recommendation();
+    /// assert_eq!(change.action, ActionKind::ConfigurationChange);
+    /// assert!(a.recommendations.iter().any(|r| r.software == change.software));
+    /// ```
+    pub fn to_recommendation(&self) -> crate::recommend::Recommendation {
+        let mut r = crate::recommend::Recommendation::new(
+            crate::recommend::ActionKind::ConfigurationChange,
+            crate::ecosystem::Ecosystem::Other("configuration".to_owned()),
+            self.check_id.clone(),
+            format!("configure {}: {}", self.check_id, self.title),
+        );
+        r.devices.clone_from(&self.devices);
+        r.resolves.clone_from(&self.mitigates);
+        r.findings = self.findings;
+        r.exposure_impact = self.exposure_impact;
+        r.configuration_impact = self.configuration_impact;
+        r
+    }
+}
+
 /// The secure configuration section of an assessment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ConfigurationSummary {

@@ -6,10 +6,11 @@ use crate::assessment::{
     Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
 };
 use crate::date::Date;
+use crate::eol::EndOfLife;
 use crate::inventory::{Device, Fleet, LastUsed};
 use crate::kb::{Advisory, KnowledgeBase, VendorTriage};
 use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics};
-use crate::recommend::{recommend, Input};
+use crate::recommend::{recommend, EndOfSupportCheck, Input};
 use crate::score::exploitation::Exploitation;
 use crate::score::exposure::{
     device_score, organisation_score, ExposureLevel, FindingRisk, Parameters,
@@ -50,7 +51,6 @@ pub struct Engine {
     kb: KnowledgeBase,
     parameters: Parameters,
     priors: Arc<PriorTable>,
-    as_of: Option<Date>,
 }
 
 impl Default for Engine {
@@ -66,7 +66,6 @@ impl Engine {
             kb,
             parameters: Parameters::default(),
             priors: Arc::new(PriorTable::embedded().clone()),
-            as_of: None,
         }
     }
 
@@ -93,27 +92,6 @@ impl Engine {
     /// The likelihood priors.
     pub fn priors(&self) -> &PriorTable {
         &self.priors
-    }
-
-    /// Sets the day assessments are made as of: how long ago software was last used is
-    /// counted to it (the model's [`Parameters::not_used_after_days`]). Core never reads the
-    /// clock; without a day, only software never run is judged by its runtime context. The
-    /// command line and the Python package pass today unless told otherwise.
-    ///
-    /// ```
-    /// let engine = exposure::Engine::demo().with_as_of("2026-12-04".parse()?);
-    /// assert_eq!(engine.as_of().map(|d| d.to_string()), Some("2026-12-04".into()));
-    /// # Ok::<(), exposure::date::DateError>(())
-    /// ```
-    #[must_use]
-    pub fn with_as_of(mut self, as_of: Date) -> Self {
-        self.as_of = Some(as_of);
-        self
-    }
-
-    /// The day assessments are made as of, when set.
-    pub fn as_of(&self) -> Option<Date> {
-        self.as_of
     }
 
     /// The knowledge base.
@@ -202,12 +180,13 @@ impl Engine {
             .find_map(crate::kb::AffectedPackage::triage)
     }
 
-    /// The risk terms of `finding` on `device`.
+    /// The risk terms of `finding` on `device`, as of the day `as_of`.
     fn finding_risk(
         &self,
         terms: &RecordTerms,
         finding: &Finding,
         device: Option<&Device>,
+        as_of: Option<Date>,
     ) -> FindingRisk {
         let value = device.map_or_else(Default::default, |d| d.value);
         let (impact, impact_source) = terms.impact.of(value);
@@ -219,7 +198,7 @@ impl Engine {
                 .as_ref()
                 .and_then(|used| match used {
                     LastUsed::Never => Some(Runtime::NeverRun),
-                    LastUsed::On(_) => used.days_before(self.as_of?).map(Runtime::LastUsedDaysAgo),
+                    LastUsed::On(_) => used.days_before(as_of?).map(Runtime::LastUsedDaysAgo),
                 }),
             alert: device.is_some_and(|d| alerted(d, finding)),
         };
@@ -256,6 +235,35 @@ impl Engine {
         fleet: &Fleet,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Assessment {
+        self.assess_as_of(fleet, None, progress)
+    }
+
+    /// [`Engine::assess_with_progress`] as of the day `as_of`: end of support is judged on it
+    /// against [`EndOfLife::embedded`] (software whose release had ended then gets an
+    /// end-of-support recommendation), and how long ago software was last used is counted to
+    /// it (the model's [`Parameters::not_used_after_days`]). The core never reads the clock:
+    /// without `as_of` there is no end-of-support recommendation, and only software never
+    /// run is judged by its runtime context. The CLI and the Python package pass today
+    /// unless told otherwise; the day is recorded in the assessment.
+    ///
+    /// ```
+    /// use exposure::recommend::ActionKind;
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::inventory::load_text(
+    ///     r#"{"devices": [{"id": "d", "software": [{"name": "Adobe Flash Player", "version": "11.1",
+    ///         "cpe": "cpe:2.3:a:adobe:flash_player:11.1:*:*:*:*:*:*:*"}]}]}"#,
+    ///     "inline", &Default::default())?.fleet;
+    /// let ended = engine.assess_as_of(&fleet, Some("2026-12-04".parse()?), &|_, _| {});
+    /// assert_eq!(ended.recommendations[0].action, ActionKind::EndOfSupport);
+    /// assert!(engine.assess_as_of(&fleet, None, &|_, _| {}).recommendations.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_as_of(
+        &self,
+        fleet: &Fleet,
+        as_of: Option<Date>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Assessment {
         let (findings, mut diagnostics) =
             crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
@@ -283,7 +291,7 @@ impl Engine {
                 let device = index_of
                     .get(&*finding.device_id)
                     .map(|&i| &fleet.devices[i]);
-                let risk = self.finding_risk(&record, &finding, device);
+                let risk = self.finding_risk(&record, &finding, device, as_of);
                 ScoredFinding {
                     finding,
                     cvss: record.cvss,
@@ -325,13 +333,18 @@ impl Engine {
         let inputs: Vec<Input<'_>> = scored
             .iter()
             .zip(&owner)
-            .map(|(f, &device)| Input {
-                ecosystem: &f.finding.software.ecosystem,
-                software: &f.finding.software.name,
-                installed: &f.finding.software.version,
-                advisory_id: &f.finding.advisory_id,
-                device,
-                likelihood: f.risk.likelihood,
+            .map(|(f, &device)| {
+                let known_exploited = f.threat.known_exploited.as_ref().map(|k| k.cve_id.as_str());
+                Input {
+                    finding: &f.finding,
+                    device,
+                    likelihood: f.risk.likelihood,
+                    known_exploited,
+                    required_action: known_exploited
+                        .and_then(|cve| self.kb.threat().kev(cve))
+                        .map(|e| e.required_action.as_str())
+                        .filter(|a| !a.is_empty()),
+                }
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
@@ -347,11 +360,41 @@ impl Engine {
                 (score, weights[d])
             }))
         };
-        let recommendations = recommend(&self.kb, &inputs, &ids, organisation, exposure_without);
+        let as_of_text = as_of.map(|d| d.to_string());
+        let table = as_of_text.as_ref().map(|_| EndOfLife::embedded());
+        let check = table
+            .as_ref()
+            .zip(as_of_text.as_deref())
+            .map(|(table, as_of)| EndOfSupportCheck {
+                table,
+                as_of,
+                installed: fleet
+                    .devices
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, d)| d.software.iter().map(move |s| (i, &**s)))
+                    .collect(),
+            });
+        let mut recommendations = recommend(
+            &self.kb,
+            &inputs,
+            &ids,
+            organisation,
+            check.as_ref(),
+            exposure_without,
+        );
         // Configuration: the secure scores and the configuration changes, their exposure
         // impact computed as the recommendations' is.
         let configuration =
             crate::configuration::summarise(fleet, &scored, &owner, organisation, exposure_without);
+        // One to-do list: the configuration changes ranked among the other actions.
+        recommendations.extend(
+            configuration
+                .recommendations
+                .iter()
+                .map(crate::configuration::ConfigurationRecommendation::to_recommendation),
+        );
+        crate::recommend::rank(&mut recommendations);
         let devices: Vec<DeviceExposure> = fleet
             .devices
             .iter()
@@ -371,7 +414,7 @@ impl Engine {
             model_version: self.parameters.version.clone(),
             parameters: self.parameters.clone(),
             priors_version: self.priors.version().to_owned(),
-            as_of: self.as_of,
+            as_of,
             knowledge: KnowledgeSummary::of(&self.kb),
             organisation: OrganisationExposure {
                 score: organisation,

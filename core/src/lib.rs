@@ -55,6 +55,7 @@ pub mod date;
 pub mod demo;
 pub mod ecosystem;
 pub mod engine;
+pub mod eol;
 mod error;
 pub mod files;
 pub mod inventory;

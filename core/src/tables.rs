@@ -4,6 +4,7 @@
 //! them in columns).
 
 use crate::assessment::Assessment;
+use crate::recommend::ActionKind;
 use std::fmt::Write;
 
 /// One section of a report: its title, column names and rows of text cells (as many cells
@@ -171,21 +172,37 @@ impl Assessment {
     fn recommendation_table(&self) -> Table {
         Table {
             title: "Recommendations".to_owned(),
-            columns: vec!["#", "impact", "devices", "findings", "action"],
+            columns: vec!["#", "impact", "devices", "findings", "exploited", "action"],
             rows: self
                 .recommendations
                 .iter()
                 .map(|r| {
                     vec![
                         r.rank.to_string(),
-                        format!("{:.2}", r.exposure_impact),
+                        if r.action == ActionKind::AttentionRequired {
+                            format!("({:.2})", r.exposure_left)
+                        } else {
+                            format!("{:.2}", r.exposure_impact)
+                        },
                         r.devices.len().to_string(),
                         r.findings.to_string(),
+                        r.known_exploited.to_string(),
                         r.text.clone(),
                     ]
                 })
                 .collect(),
-            notes: Vec::new(),
+            notes: if self
+                .recommendations
+                .iter()
+                .any(|r| r.action == ActionKind::AttentionRequired)
+            {
+                vec![
+                    "(impact) in parentheses: no fix exists; the exposure its findings leave"
+                        .to_owned(),
+                ]
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -389,10 +389,36 @@ impl Recommendation {
         &self.0.text
     }
 
-    /// The version to update to, if one fixes everything fixable.
+    /// The kind of action: `update`, `upgrade`, `end_of_support`, `configuration_change` or
+    /// `attention_required`.
+    #[getter]
+    fn action(&self) -> &'static str {
+        self.0.action.name()
+    }
+
+    /// The version to move to, when one version serves every device (the per-branch
+    /// targets are in `to_dict()["targets"]`).
     #[getter]
     fn target_version(&self) -> Option<&str> {
         self.0.target_version.as_deref()
+    }
+
+    /// Findings it covers of a known-exploited vulnerability (CISA KEV).
+    #[getter]
+    fn known_exploited(&self) -> usize {
+        self.0.known_exploited
+    }
+
+    /// The rise of the secure-configuration score (configuration changes; 0 otherwise).
+    #[getter]
+    fn configuration_impact(&self) -> f64 {
+        self.0.configuration_impact
+    }
+
+    /// For attention-required items, the exact drop if their findings were mitigated.
+    #[getter]
+    fn exposure_left(&self) -> f64 {
+        self.0.exposure_left
     }
 
     /// The exact drop of the organisation score if done.
@@ -417,13 +443,14 @@ impl Recommendation {
 /// Assesses inventories against knowledge: `assess(kb=[paths], inventory=path)`, or
 /// `assess(demo=True)` for the embedded demo knowledge base and fleet. With `demo=True`,
 /// `kb` and `inventory` replace the demo's own when given. `distro`, `os_release` and
-/// `cpe_dictionary` are as for `Engine.assess_path`. Fail closed: a knowledge-base input that
+/// `cpe_dictionary` are as for `Engine.assess_path`. `as_of` (`"YYYY-MM-DD"`) is the day on
+/// which end of support is judged (no end-of-support recommendation without it). Fail closed: a knowledge-base input that
 /// yields nothing (no advisory, KEV, EPSS or VEX data), an inventory that yields no device, or
 /// either losing more than 10 % of its records raises `KnowledgeIncompleteError` or
 /// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
 /// assessing; every load report is in the result.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
@@ -434,9 +461,19 @@ fn assess(
     os_release: Option<PathBuf>,
     cpe_dictionary: Option<PathBuf>,
     allow_partial: bool,
+    as_of: Option<String>,
 ) -> PyResult<Assessment> {
     let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
     inputs.allow_partial = allow_partial;
+    inputs.as_of = as_of
+        .map(|day| {
+            day.parse().map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "as_of {day:?} is not a date YYYY-MM-DD"
+                ))
+            })
+        })
+        .transpose()?;
     py.detach(|| inputs.assess())
         .map(Assessment)
         .map_err(into_pyerr)

@@ -27,6 +27,21 @@ def test_demo_assessment_has_findings_scores_and_ranked_recommendations():
     assert impacts == sorted(impacts, reverse=True)
     assert a.recommendations[0].text == "update golang.org/x/net (Go) to 0.17.0"
     assert a.recommendations[0].target_version == "0.17.0"
+    assert a.recommendations[0].action == "update"
+
+
+def test_urllib3_is_updated_on_each_branch_and_time_is_an_upgrade():
+    a = exposure.assess(demo=True, as_of="2026-12-04")
+    by_name = {r.to_dict()["software"]: r for r in a.recommendations}
+    urllib3 = by_name["urllib3"]
+    assert urllib3.target_version is None
+    targets = [(t["branch"], t["version"], t["devices"]) for t in urllib3.to_dict()["targets"]]
+    assert targets == [("1", "1.26.18", ["web-01"]), ("2", "2.0.7", ["web-02"])]
+    assert by_name["time"].action == "upgrade"
+    assert by_name["time"].to_dict()["major_change"] is True
+    assert all(r.configuration_impact == 0 and r.known_exploited == 0 for r in a.recommendations)
+    with pytest.raises(ValueError):
+        exposure.assess(demo=True, as_of="04/12/2026")
 
 
 def test_paths_give_the_same_result_as_the_embedded_demo():
