@@ -163,7 +163,7 @@ pub struct Assessment {
     /// The version of the likelihood prior table used.
     pub priors_version: String,
     /// The day the assessment was made as of, when the caller said
-    /// ([`crate::Engine::with_as_of`]).
+    /// ([`crate::Engine::assess_as_of`], [`crate::assess::AssessInputs::as_of`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<crate::date::Date>,
     /// The knowledge it was made against: an assessment always states how many advisories
@@ -239,8 +239,13 @@ pub struct FindingRow {
     pub cvss: Option<f64>,
     /// The model's impact, likelihood and risk.
     pub impact: f64,
+    /// Where the impact came from (`cvss_v4`, `cvss_v3`, `cvss_v2`, `severity_word`,
+    /// `assumed`).
+    pub impact_source: crate::score::impact::ImpactSource,
     /// See [`FindingRisk::likelihood`].
     pub likelihood: f64,
+    /// The rule that set the likelihood last (`epss`, `prior`, `kev`, `unimportant`, …).
+    pub likelihood_rule: crate::score::likelihood::LikelihoodRule,
     /// See [`FindingRisk::risk`].
     pub risk: f64,
     /// The configuration check that mitigates it (it then counts 0), when one does.
@@ -262,7 +267,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// The field names in declaration order: the columns of a table of rows (serialised
     /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 17] = [
+    pub const COLUMNS: [&'static str; 19] = [
         "device_id",
         "ecosystem",
         "software",
@@ -271,7 +276,9 @@ impl FindingRow {
         "aliases",
         "cvss",
         "impact",
+        "impact_source",
         "likelihood",
+        "likelihood_rule",
         "risk",
         "mitigated_by",
         "known_exploited",
@@ -311,7 +318,9 @@ impl Assessment {
                 aliases: f.finding.aliases.join(" "),
                 cvss: f.cvss.as_ref().map(|c| c.base_score),
                 impact: f.risk.impact,
+                impact_source: f.risk.impact_source,
                 likelihood: f.risk.likelihood,
+                likelihood_rule: f.risk.likelihood_rule,
                 risk: f.risk.risk,
                 mitigated_by: f.mitigated_by.clone(),
                 known_exploited: f.threat.known_exploited.is_some(),

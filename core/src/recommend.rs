@@ -560,15 +560,16 @@ pub fn recommend(
 }
 
 /// Ranks recommendations of every kind (configuration changes built elsewhere included) and
-/// numbers them from 1: by [`Recommendation::priority`], then the configuration impact, then
-/// known-exploited findings, the highest likelihood, devices, software, ecosystem, kind and text.
+/// numbers them from 1: by [`Recommendation::priority`], then known-exploited findings, then
+/// the configuration impact, the highest likelihood, devices, software, ecosystem, kind and
+/// text.
 pub fn rank(recommendations: &mut [Recommendation]) {
     // Floats by total_cmp, then names: a total order, so the standard sort is safe here.
     recommendations.sort_by(|a, b| {
         b.priority()
             .total_cmp(&a.priority())
-            .then_with(|| b.configuration_impact.total_cmp(&a.configuration_impact))
             .then_with(|| b.known_exploited.cmp(&a.known_exploited))
+            .then_with(|| b.configuration_impact.total_cmp(&a.configuration_impact))
             .then_with(|| b.max_likelihood.total_cmp(&a.max_likelihood))
             .then_with(|| b.devices.len().cmp(&a.devices.len()))
             .then_with(|| a.software.cmp(&b.software))
