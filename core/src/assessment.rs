@@ -163,7 +163,7 @@ pub struct Assessment {
     /// The version of the likelihood prior table used.
     pub priors_version: String,
     /// The day the assessment was made as of, when the caller said
-    /// ([`crate::Engine::with_as_of`]).
+    /// ([`crate::Engine::assess_as_of`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<crate::date::Date>,
     /// The knowledge it was made against: an assessment always states how many advisories

@@ -24,7 +24,7 @@
 use crate::assessment::{Assessment, ScoredFinding};
 use crate::inventory::DeviceValue;
 use crate::score::exploitation::Exploitation;
-use crate::score::exposure::{device_score, ExposureLevel, ImpactSource, LikelihoodRule};
+use crate::score::exposure::{ExposureLevel, ImpactSource, LikelihoodRule};
 use crate::score::likelihood::{Base, Likelihood};
 use serde::Serialize;
 use std::sync::Arc;
@@ -270,18 +270,28 @@ impl Assessment {
             .iter()
             .filter(|f| &*f.finding.device_id == device_id)
             .collect();
-        let marginals: Vec<f64> = (0..own.len())
-            .map(|i| {
-                if own[i].contribution() == 0.0 {
-                    return 0.0;
+        // The score without finding i is 100 × (1 − Π_{j≠i} (1 − r_j)): the products of the
+        // findings before and after it, so that a device of n findings takes O(n).
+        let survive: Vec<f64> = own
+            .iter()
+            .map(|f| 1.0 - f.contribution().clamp(0.0, 1.0))
+            .collect();
+        let mut after = vec![1.0; survive.len() + 1];
+        for i in (0..survive.len()).rev() {
+            after[i] = after[i + 1] * survive[i];
+        }
+        let mut before = 1.0;
+        let marginals: Vec<f64> = survive
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let without = 100.0 * (1.0 - before * after[i + 1]);
+                before *= s;
+                if s >= 1.0 {
+                    0.0 // counts 0 (mitigated, or r = 0): removing it changes nothing
+                } else {
+                    (device.score - without).max(0.0)
                 }
-                let without = device_score(
-                    own.iter()
-                        .enumerate()
-                        .filter(|&(j, _)| j != i)
-                        .map(|(_, f)| f.contribution()),
-                );
-                (device.score - without).max(0.0)
             })
             .collect();
         let marginal_sum: f64 = marginals.iter().sum();

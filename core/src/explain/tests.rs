@@ -127,3 +127,30 @@ fn set_by_names_the_rule_and_its_data() {
     let keys: Vec<&String> = org["devices"][0].as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), DeviceContribution::COLUMNS.len());
 }
+
+#[test]
+fn a_mitigated_finding_counts_nothing() {
+    let fleet = r#"{"devices": [{"id": "d", "software": [
+        {"purl": "pkg:npm/minimist@1.2.5"}, {"purl": "pkg:npm/lodash@4.17.15"}],
+        "configuration": [{"id": "no-args", "title": "T", "status": "pass",
+                           "mitigates": ["CVE-2021-44906"]}]}]}"#;
+    let a = crate::Engine::demo()
+        .assess_text(fleet, "inline", false)
+        .unwrap();
+    let e = a.explain_device("d").unwrap();
+    let mitigated: Vec<&FindingExplanation> = e
+        .findings
+        .iter()
+        .filter(|f| f.mitigated_by.is_some())
+        .collect();
+    assert_eq!(mitigated.len(), 1);
+    assert!(mitigated[0].risk > 0.0);
+    assert!(mitigated[0].marginal.abs() < 1e-12 && mitigated[0].share.abs() < 1e-12);
+    assert_eq!(
+        e.findings.last().map(|f| f.mitigated_by.as_deref()),
+        Some(Some("no-args")),
+        "ordered last"
+    );
+    let counted: Vec<f64> = e.findings.iter().map(counted).collect();
+    assert!((device_score(counted) - e.score).abs() < 1e-9);
+}
