@@ -87,8 +87,10 @@ pub struct AssessInputs {
     /// had ended by then gets an end-of-support recommendation ([`crate::eol`]). `None` (the
     /// default) makes none: the core never reads the clock; the CLI passes today's date.
     pub as_of: Option<crate::date::Date>,
-    /// The model parameters to score with (the engine's defaults, `exposure-model/1.0`, when
-    /// `None`; see [`Parameters::from_json`]). Recorded in the assessment either way.
+    /// The model parameters to score with (the defaults, `exposure-model/1.0`, when `None`;
+    /// see [`Parameters::from_json`]), set on the engine [`AssessInputs::load_engine`] makes;
+    /// [`AssessInputs::assess_on`] scores with the given engine's own. Recorded in the
+    /// assessment either way.
     pub parameters: Option<Parameters>,
 }
 
