@@ -43,6 +43,11 @@ enum exposure_status
   EXPOSURE_STATUS_IO = 7,
   // An assessment was asked for without knowledge or without inventories.
   EXPOSURE_STATUS_MISSING_INPUTS = 8,
+  // A model parameter set was refused: not JSON, an unknown field, or a value out of
+  // range (`exposure_engine_set_parameters_json`).
+  EXPOSURE_STATUS_INVALID_PARAMETERS = 9,
+  // No device of the assessment has the id asked for (`exposure_engine_explain_json`).
+  EXPOSURE_STATUS_UNKNOWN_DEVICE = 10,
   // Another error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_OTHER = 999,
   // The version is empty.
@@ -498,6 +503,39 @@ exposure_status exposure_engine_assess_json(const struct exposure_engine *engine
                                             size_t inventory_len,
                                             struct exposure_string **out,
                                             struct exposure_error **err);
+
+// Replaces the engine's model parameters with a parameter set given as JSON text (the
+// fields of `exposure_model_default_json`'s document; fields left out keep their defaults).
+// The set is recorded in every assessment the engine makes after. A set that is not JSON,
+// names an unknown field or holds a value out of range returns
+// `EXPOSURE_STATUS_INVALID_PARAMETERS` and leaves the engine as it was. Needs exclusive
+// access to the engine (no assessment running on it).
+exposure_status exposure_engine_set_parameters_json(struct exposure_engine *engine,
+                                                    const char *json,
+                                                    size_t json_len,
+                                                    struct exposure_error **err);
+
+// The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
+// to `exposure_engine_set_parameters_json`. On success `*out` owns the string.
+exposure_status exposure_model_default_json(struct exposure_string **out);
+
+// Assesses an inventory given as JSON text (as `exposure_engine_assess_json`) and explains
+// a score. With `device_id` (`device_id_len` bytes), `*out` receives that device's
+// explanation as JSON: its score, level, weight and its findings ordered by marginal
+// contribution (the score minus the score without the finding, in score points), each with
+// `impact`, `likelihood`, `likelihood_rule`, `set_by` (the rule and data that set `L` in
+// words), `likelihood_steps`, `risk`, `marginal`, `share` (marginal over the sum of the
+// device's marginals), `mitigated_by` and the KEV/EPSS facts. With `device_id` NULL, the
+// organisation's explanation: its devices by contribution (`weight × score / total
+// weight`, summing to the organisation's score) and share. A device id the assessment does
+// not have returns `EXPOSURE_STATUS_UNKNOWN_DEVICE`. On success `*out` owns the string.
+exposure_status exposure_engine_explain_json(const struct exposure_engine *engine,
+                                             const char *inventory,
+                                             size_t inventory_len,
+                                             const char *device_id,
+                                             size_t device_id_len,
+                                             struct exposure_string **out,
+                                             struct exposure_error **err);
 
 // The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
 exposure_status exposure_demo_fleet_json(struct exposure_string **out);

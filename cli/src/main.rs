@@ -3,6 +3,8 @@
 //! ```text
 //! exposure assess --demo
 //! exposure assess --kb advisories/ --inventory bom.json [--inventory fleet.json] [--format json|table]
+//! exposure explain api-gw-01 --demo
+//! exposure model show > model.json && exposure assess --demo --model model.json
 //! ```
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -27,7 +29,14 @@ const USAGE: &str = "\
 usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
-                  [--allow-partial] [--as-of DATE|today]
+                  [--allow-partial] [--as-of DATE|today] [--model FILE]
+  exposure explain [DEVICE | --organisation] [the options of assess]
+                                          why DEVICE scores what it does: its findings by
+                                          marginal contribution with I, L, what set L, r and
+                                          share; without DEVICE (or with --organisation) the
+                                          devices by contribution to the organisation's score
+  exposure model [show]                   the default model parameters (exposure-model/1.0)
+                                          as JSON, to edit and pass to --model
   exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
                                           load feeds (any --kb input) and write one compiled
                                           snapshot, which --kb reads much faster
@@ -81,6 +90,9 @@ usage:
   --as-of D       judge end of support on day D (YYYY-MM-DD, or `today` in UTC): software
                   whose release had ended then gets an end-of-support recommendation (none
                   without this flag, so that an output does not change with the clock)
+
+  --model FILE    the model parameters as JSON (`exposure model show` prints the defaults;
+                  fields left out keep them); recorded in the assessment
 
   Exit status: 0 done; 1 an input could not be read or the output written; 2 the arguments
   are wrong, or an input was refused as incomplete.
@@ -150,6 +162,15 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                 inputs.distro =
                     Some(Distro::from_os_release_file(Path::new(path)).map_err(|e| e.to_string())?);
             }
+            "--model" => {
+                let path = it.next().ok_or("--model needs a path")?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| format!("--model {path}: {e}"))?;
+                inputs.parameters = Some(
+                    exposure::score::exposure::Parameters::from_json(&text)
+                        .map_err(|e| format!("--model {path}: {e}"))?,
+                );
+            }
             "--format" => match it
                 .next()
                 .map(String::as_str)
@@ -200,15 +221,22 @@ fn print_reports(kind: &str, reports: &[InputReport], problems: usize) {
     }
 }
 
-fn assess(args: &AssessArgs) -> Result<(), Failed> {
+/// Loads and assesses the inputs, with a progress bar at a terminal, and writes every load
+/// report to stderr.
+fn assessed(inputs: &AssessInputs) -> Result<exposure::Assessment, Failed> {
     let progress: &(dyn Fn(usize, usize) + Sync) = if std::io::stderr().is_terminal() {
         &progress_bar
     } else {
         &|_, _| {}
     };
-    let assessment = args.inputs.assess_with_progress(progress)?;
+    let assessment = inputs.assess_with_progress(progress)?;
     print_reports("knowledge base", &assessment.knowledge_reports, usize::MAX);
     print_reports("inventory", &assessment.inventory_reports, usize::MAX);
+    Ok(assessment)
+}
+
+fn assess(args: &AssessArgs) -> Result<(), Failed> {
+    let assessment = assessed(&args.inputs)?;
     // Large writes: the JSON of a fleet's findings runs to a gigabyte.
     let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     if args.json {
@@ -218,6 +246,95 @@ fn assess(args: &AssessArgs) -> Result<(), Failed> {
         stdout.write_all(table::render(&assessment).as_bytes())?;
     }
     Ok(stdout.flush()?)
+}
+
+/// What `explain` is asked: the assessment's inputs and output format, and the device (the
+/// organisation when `None`).
+#[derive(Debug)]
+struct ExplainArgs {
+    assess: AssessArgs,
+    device: Option<String>,
+}
+
+/// `[DEVICE | --device ID | --organisation] ASSESS-OPTIONS...` for `explain`: the device and
+/// `--organisation` taken out, the rest parsed as `assess` parses it.
+fn parse_explain(args: &[String]) -> Result<ExplainArgs, String> {
+    let mut device = None;
+    let mut organisation = false;
+    let mut rest = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    if let Some(first) = args.first().filter(|a| !a.starts_with('-')) {
+        device = Some(first.clone());
+        it.next();
+    }
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--organisation" | "--organization" => organisation = true,
+            "--device" => {
+                let id = it.next().ok_or("--device needs a device id")?;
+                if device.replace(id.clone()).is_some() {
+                    return Err("explain takes one device".to_owned());
+                }
+            }
+            _ => rest.push(arg.clone()),
+        }
+    }
+    if organisation && device.is_some() {
+        return Err("explain takes a device or --organisation, not both".to_owned());
+    }
+    Ok(ExplainArgs {
+        assess: parse_assess(&rest)?,
+        device,
+    })
+}
+
+/// Explains a device's score, or the organisation's.
+fn explain(args: &ExplainArgs) -> Result<(), Failed> {
+    let assessment = assessed(&args.assess.inputs)?;
+    let Some(id) = &args.device else {
+        let e = assessment.explain_organisation();
+        let json = args.assess.json.then(|| serde_json::to_string_pretty(&e));
+        return write_explanation(json, &e.headline(), &e.table());
+    };
+    let Some(e) = assessment.explain_device(id) else {
+        return Err(Failed {
+            message: format!(
+                "no device {id:?} in the assessment; `exposure explain --organisation` (or `exposure assess`) with the same inputs lists the device ids"
+            ),
+            status: 2,
+        });
+    };
+    let json = args.assess.json.then(|| serde_json::to_string_pretty(&e));
+    write_explanation(json, &e.headline(), &e.table())
+}
+
+/// Writes an explanation as its JSON when given, else as its headline and table.
+fn write_explanation(
+    json: Option<serde_json::Result<String>>,
+    headline: &str,
+    table: &exposure::tables::Table,
+) -> Result<(), Failed> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Some(json) = json {
+        writeln!(stdout, "{}", json.map_err(std::io::Error::from)?)?;
+    } else {
+        stdout.write_all(table::render_explanation(headline, table).as_bytes())?;
+    }
+    Ok(stdout.flush()?)
+}
+
+/// `exposure model [show]`: the default parameter set as JSON.
+fn model_show(args: &[String]) -> Result<Result<(), Failed>, String> {
+    match args {
+        [] => {}
+        [show] if show == "show" => {}
+        _ => return Err("model takes `show` or nothing".to_owned()),
+    }
+    Ok(
+        serde_json::to_string_pretty(&exposure::score::exposure::Parameters::default())
+            .map_err(|e| Failed::from(e.to_string()))
+            .and_then(|json| Ok(writeln!(std::io::stdout().lock(), "{json}")?)),
+    )
 }
 
 /// Why a command failed, and its exit status: 1, or 2 for an input refused as incomplete
@@ -527,6 +644,8 @@ fn main() -> ExitCode {
     }
     match args.first().map(String::as_str) {
         Some("assess") => exit_code(parse_assess(&args[1..]).map(|parsed| assess(&parsed))),
+        Some("explain") => exit_code(parse_explain(&args[1..]).map(|parsed| explain(&parsed))),
+        Some("model") => exit_code(model_show(&args[1..])),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -562,6 +681,21 @@ mod tests {
             [InventorySource::Path(PathBuf::from("x"))]
         );
         assert!(parsed.json);
+    }
+
+    #[test]
+    fn explain_takes_a_device_and_the_options_of_assess() {
+        let parsed = parse_explain(&args("api-gw-01 --demo --format json")).unwrap();
+        assert_eq!(parsed.device.as_deref(), Some("api-gw-01"));
+        assert!(parsed.assess.inputs.demo && parsed.assess.json);
+        let parsed = parse_explain(&args("--demo --device db-01")).unwrap();
+        assert_eq!(parsed.device.as_deref(), Some("db-01"));
+        assert!(parse_explain(&args("--organisation --demo"))
+            .unwrap()
+            .device
+            .is_none());
+        assert!(parse_explain(&args("x --organisation --demo")).is_err());
+        assert!(parse_explain(&args("x")).is_err(), "no inputs");
     }
 
     #[test]

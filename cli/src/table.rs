@@ -48,3 +48,10 @@ pub(crate) fn render(a: &Assessment) -> String {
     }
     out
 }
+
+/// Renders an explanation: its headline, then its table.
+pub(crate) fn render_explanation(headline: &str, table: &Table) -> String {
+    let mut out = format!("{headline}\n\n");
+    lay_out(&mut out, table);
+    out
+}

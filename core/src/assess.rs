@@ -9,6 +9,7 @@ use crate::engine::Engine;
 use crate::inventory::{self, Distro, Fleet, LoadOptions, Renamed};
 use crate::kb::KnowledgeBase;
 use crate::load_report::{Consequence, LoadReport, Problem, Shortfall};
+use crate::score::exposure::Parameters;
 use crate::Error;
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,11 @@ pub struct AssessInputs {
     /// had ended by then gets an end-of-support recommendation ([`crate::eol`]). `None` (the
     /// default) makes none: the core never reads the clock; the CLI passes today's date.
     pub as_of: Option<crate::date::Date>,
+    /// The model parameters to score with (the defaults, `exposure-model/1.0`, when `None`;
+    /// see [`Parameters::from_json`]), set on the engine [`AssessInputs::load_engine`] makes;
+    /// [`AssessInputs::assess_on`] scores with the given engine's own. Recorded in the
+    /// assessment either way.
+    pub parameters: Option<Parameters>,
 }
 
 impl AssessInputs {
@@ -119,8 +125,29 @@ impl AssessInputs {
     }
 
     /// An engine over the knowledge inputs (the demo knowledge base when there are none and
-    /// `demo` is set), with each input's load report.
+    /// `demo` is set) with the [`AssessInputs::parameters`] given, with each input's load
+    /// report.
+    ///
+    /// ```
+    /// use exposure::{assess::AssessInputs, score::exposure::Parameters};
+    /// let inputs = AssessInputs {
+    ///     demo: true,
+    ///     parameters: Some(Parameters::from_json(r#"{"version": "acme/1"}"#)?),
+    ///     ..AssessInputs::default()
+    /// };
+    /// assert_eq!(inputs.assess()?.model_version, "acme/1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_engine(&self) -> Result<(Engine, Vec<InputReport>), Error> {
+        let (mut engine, reports) = self.load_knowledge_engine()?;
+        if let Some(parameters) = &self.parameters {
+            engine.set_parameters(parameters.clone());
+        }
+        Ok((engine, reports))
+    }
+
+    /// [`AssessInputs::load_engine`] with the default parameters.
+    fn load_knowledge_engine(&self) -> Result<(Engine, Vec<InputReport>), Error> {
         if self.knowledge.is_empty() && self.demo {
             return Ok((Engine::demo(), Vec::new()));
         }

@@ -81,6 +81,20 @@ impl Engine {
         self
     }
 
+    /// Replaces the model parameters of an engine in place (an engine loaded already).
+    ///
+    /// ```
+    /// use exposure::score::exposure::Parameters;
+    /// let mut engine = exposure::Engine::demo();
+    /// engine.set_parameters(Parameters::from_json(r#"{"version": "acme/1", "kev_floor": 0.6}"#)?);
+    /// let a = engine.assess(&exposure::demo::fleet());
+    /// assert_eq!((a.model_version.as_str(), a.parameters.kev_floor), ("acme/1", 0.6));
+    /// # Ok::<(), exposure::score::exposure::ParametersError>(())
+    /// ```
+    pub fn set_parameters(&mut self, parameters: Parameters) {
+        self.parameters = parameters;
+    }
+
     /// Replaces the fitted likelihood priors (by default the embedded table,
     /// [`PriorTable::embedded`]).
     #[must_use]

@@ -73,6 +73,9 @@ pub enum Error {
     /// A file could not be read, decompressed or decoded as text.
     #[error(transparent)]
     Input(#[from] files::InputError),
+    /// A model parameter set was refused ([`score::exposure::Parameters::from_json`]).
+    #[error(transparent)]
+    Parameters(#[from] score::exposure::ParametersError),
     /// An assessment was asked for without knowledge or without inventories (and not of
     /// the demo data).
     #[error("give knowledge-base inputs and inventories, or ask for the demo")]
@@ -128,6 +131,7 @@ mod tests {
     fn every_public_error_converts() {
         fn converts<E: Into<Error>>() {}
         converts::<version::VersionError>();
+        converts::<score::exposure::ParametersError>();
         converts::<version::CompareError>();
         converts::<version::UnknownScheme>();
         converts::<range::RangeSyntaxError>();

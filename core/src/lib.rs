@@ -37,7 +37,8 @@
 //!   configuration score, mitigated CVEs, configuration changes);
 //! - assessing: [`engine`] (knowledge and model assess a fleet), [`assess`] (the use case
 //!   every interface calls: inputs loaded and assessed, with every load report),
-//!   [`assessment`] (the result and its rows) and [`tables`] (its text sections).
+//!   [`assessment`] (the result and its rows), [`explain`] (why a device or the
+//!   organisation scores what it does) and [`tables`] (its text sections).
 //!
 //! The crate reads only what the caller hands it; it does no network access, no printing and
 //! keeps no global state.
@@ -57,6 +58,7 @@ pub mod ecosystem;
 pub mod engine;
 pub mod eol;
 mod error;
+pub mod explain;
 pub mod files;
 pub mod inventory;
 pub(crate) mod json;

@@ -259,3 +259,136 @@ impl Assessment {
         }
     }
 }
+
+impl crate::explain::DeviceExplanation {
+    /// The device's score line: id, name, score, level, value, weight, findings, model.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let e = a.explain_device("api-gw-01").unwrap();
+    /// assert!(e.headline().starts_with("Device api-gw-01"));
+    /// ```
+    pub fn headline(&self) -> String {
+        format!(
+            "Device {} ({}): exposure score {:.1} ({})  value: {}  weight: {:.2}  findings: {}  model: {}",
+            self.device_id,
+            self.name,
+            self.score,
+            self.level.name(),
+            self.value.name(),
+            self.weight,
+            self.findings.len(),
+            self.model_version
+        )
+    }
+
+    /// Its findings by marginal contribution: advisory, software, `I`, `L`, what set `L`,
+    /// `r`, marginal (score points) and share; a note says what the marginals are.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let t = a.explain_device("api-gw-01").unwrap().table();
+    /// assert_eq!(t.columns, ["advisory", "software", "I", "L", "set by", "r", "marginal", "share"]);
+    /// assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
+    /// ```
+    pub fn table(&self) -> Table {
+        Table {
+            title: "Findings by marginal contribution".to_owned(),
+            columns: vec![
+                "advisory", "software", "I", "L", "set by", "r", "marginal", "share",
+            ],
+            rows: self
+                .findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        match f.cves.first() {
+                            Some(cve) if *cve != f.advisory_id => {
+                                format!("{} ({cve})", f.advisory_id)
+                            }
+                            _ => f.advisory_id.clone(),
+                        },
+                        format!("{} {}", f.software, f.version),
+                        format!("{:.2}", f.impact),
+                        format!("{:.3}", f.likelihood),
+                        f.set_by.clone(),
+                        match &f.mitigated_by {
+                            None => format!("{:.3}", f.risk),
+                            Some(check) => format!("{:.3} (mitigated: {check})", f.risk),
+                        },
+                        format!("{:.2}", f.marginal),
+                        format!("{:.1}%", 100.0 * f.share),
+                    ]
+                })
+                .collect(),
+            notes: vec![format!(
+                "marginal: the score minus the score without the finding; the marginals sum to {:.2} of the score {:.2} (noisy-OR); share: marginal / that sum",
+                self.marginal_sum, self.score
+            )],
+        }
+    }
+}
+
+impl crate::explain::OrganisationExplanation {
+    /// The organisation's score line.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// assert!(a.explain_organisation().headline().starts_with("Organisation exposure score: "));
+    /// ```
+    pub fn headline(&self) -> String {
+        format!(
+            "Organisation exposure score: {:.1} ({})  devices: {}  total weight: {:.2}  model: {}",
+            self.score,
+            self.level.name(),
+            self.devices.len(),
+            self.total_weight,
+            self.model_version
+        )
+    }
+
+    /// Its devices by contribution (`w · score / Σ w`, summing to the organisation's score)
+    /// and share.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let t = a.explain_organisation().table();
+    /// assert_eq!(t.rows.len(), a.devices.len());
+    /// assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
+    /// ```
+    pub fn table(&self) -> Table {
+        Table {
+            title: "Devices by contribution".to_owned(),
+            columns: vec![
+                "device",
+                "value",
+                "weight",
+                "score",
+                "level",
+                "findings",
+                "contribution",
+                "share",
+            ],
+            rows: self
+                .devices
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.device_id.clone(),
+                        d.value.name().to_owned(),
+                        format!("{:.2}", d.weight),
+                        format!("{:.1}", d.score),
+                        d.level.name().to_owned(),
+                        d.findings.to_string(),
+                        format!("{:.2}", d.contribution),
+                        format!("{:.1}%", 100.0 * d.share),
+                    ]
+                })
+                .collect(),
+            notes: vec![
+                "contribution: weight × score / total weight; the contributions sum to the organisation's score"
+                    .to_owned(),
+            ],
+        }
+    }
+}

@@ -199,6 +199,92 @@ pub extern "C" fn exposure_engine_assess_json(
     })
 }
 
+/// Replaces the engine's model parameters with a parameter set given as JSON text (the
+/// fields of `exposure_model_default_json`'s document; fields left out keep their defaults).
+/// The set is recorded in every assessment the engine makes after. A set that is not JSON,
+/// names an unknown field or holds a value out of range returns
+/// `EXPOSURE_STATUS_INVALID_PARAMETERS` and leaves the engine as it was. Needs exclusive
+/// access to the engine (no assessment running on it).
+#[no_mangle]
+pub extern "C" fn exposure_engine_set_parameters_json(
+    engine: *mut exposure_engine,
+    json: *const c_char,
+    json_len: usize,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_mut!(engine);
+        let json = try_str!(json, json_len);
+        let parameters =
+            exposure::score::exposure::Parameters::from_json(json).map_err(Failure::from_error)?;
+        engine.set_parameters(parameters);
+        Ok(())
+    })
+}
+
+/// The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
+/// to `exposure_engine_set_parameters_json`. On success `*out` owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_model_default_json(out: *mut *mut exposure_string) -> exposure_status {
+    guard_result(NO_ERR, || {
+        let json = serde_json::to_string_pretty(&exposure::score::exposure::Parameters::default())
+            .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
+        put_string(try_out!(out), json);
+        Ok(())
+    })
+}
+
+/// Assesses an inventory given as JSON text (as `exposure_engine_assess_json`) and explains
+/// a score. With `device_id` (`device_id_len` bytes), `*out` receives that device's
+/// explanation as JSON: its score, level, weight and its findings ordered by marginal
+/// contribution (the score minus the score without the finding, in score points), each with
+/// `impact`, `likelihood`, `likelihood_rule`, `set_by` (the rule and data that set `L` in
+/// words), `likelihood_steps`, `risk`, `marginal`, `share` (marginal over the sum of the
+/// device's marginals), `mitigated_by` and the KEV/EPSS facts. With `device_id` NULL, the
+/// organisation's explanation: its devices by contribution (`weight × score / total
+/// weight`, summing to the organisation's score) and share. A device id the assessment does
+/// not have returns `EXPOSURE_STATUS_UNKNOWN_DEVICE`. On success `*out` owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_engine_explain_json(
+    engine: *const exposure_engine,
+    inventory: *const c_char,
+    inventory_len: usize,
+    device_id: *const c_char,
+    device_id_len: usize,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        let text = try_str!(inventory, inventory_len);
+        let device = if device_id.is_null() {
+            None
+        } else {
+            Some(try_str!(device_id, device_id_len))
+        };
+        let assessment = engine
+            .assess_text(text, "inventory", false)
+            .map_err(Failure::from_error)?;
+        let serialised = match device {
+            Some(id) => {
+                let explanation = assessment.explain_device(id).ok_or_else(|| {
+                    Failure::new(
+                        exposure_status::UnknownDevice,
+                        format!("no device {id:?} in the assessment (a NULL device_id explains the organisation, listing every device)"),
+                    )
+                })?;
+                serde_json::to_string(&explanation)
+            }
+            None => serde_json::to_string(&assessment.explain_organisation()),
+        };
+        let json =
+            serialised.map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
+        put_string(out, json);
+        Ok(())
+    })
+}
+
 /// The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
 #[no_mangle]
 pub extern "C" fn exposure_demo_fleet_json(out: *mut *mut exposure_string) -> exposure_status {

@@ -54,6 +54,11 @@ pub enum exposure_status {
     Io = 7,
     /// An assessment was asked for without knowledge or without inventories.
     MissingInputs = 8,
+    /// A model parameter set was refused: not JSON, an unknown field, or a value out of
+    /// range (`exposure_engine_set_parameters_json`).
+    InvalidParameters = 9,
+    /// No device of the assessment has the id asked for (`exposure_engine_explain_json`).
+    UnknownDevice = 10,
     /// Another error: a kind added to the library after this header was written.
     Other = 999,
     /// The version is empty.

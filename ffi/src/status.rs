@@ -75,6 +75,7 @@ pub(crate) fn status_of(e: &Error) -> S {
         Error::Registry(_) => S::InventoryRegistry,
         Error::Input(_) => S::Io,
         Error::MissingInputs => S::MissingInputs,
+        Error::Parameters(_) => S::InvalidParameters,
         Error::KnowledgeIncomplete { .. } => S::KbIncomplete,
         Error::InventoryIncomplete { .. } => S::InventoryIncomplete,
         _ => S::Other,
@@ -211,6 +212,11 @@ mod tests {
             (S::ConfigurationInvalid, None)
         );
         assert_eq!(status(Error::MissingInputs), (S::MissingInputs, None));
+        let parameters = exposure::score::exposure::Parameters::from_json("{\"kev_floor\": 2}");
+        assert_eq!(
+            status(parameters.unwrap_err()),
+            (S::InvalidParameters, None)
+        );
         let incomplete = |knowledge| {
             let (input, shortfall) = (String::new(), exposure::load_report::Shortfall::Empty);
             let report = Box::default();

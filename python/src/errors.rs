@@ -276,6 +276,7 @@ pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
         Error::Alias(_) => plain::<ExposureError>(message, "cpe_alias"),
         Error::Input(_) => plain::<ExposureError>(message, "io"),
         Error::MissingInputs => plain::<ExposureError>(message, "missing_inputs"),
+        Error::Parameters(_) => plain::<ExposureError>(message, "parameters"),
         Error::KnowledgeIncomplete {
             input,
             shortfall,

@@ -28,6 +28,18 @@ impl PyEngine {
         }
     }
 
+    /// `engine` with the parameters given, if any.
+    fn with(
+        py: Python<'_>,
+        mut engine: exposure::Engine,
+        parameters: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        if let Some(parameters) = parameters {
+            engine.set_parameters(parameters_arg(py, parameters)?);
+        }
+        Ok(Self::over(engine))
+    }
+
     /// The engine for reading, waiting for a load in progress. A load that panicked leaves
     /// a knowledge base it may have half filled: an error, never a silent partial answer.
     fn read(&self) -> PyResult<RwLockReadGuard<'_, exposure::Engine>> {
@@ -59,16 +71,34 @@ impl PyEngine {
 
 #[pymethods]
 impl PyEngine {
-    /// An engine with an empty knowledge base.
+    /// An engine with an empty knowledge base. `parameters` (a dict or JSON text, fields
+    /// left out keep their defaults; see `default_parameters()`) replaces the model
+    /// parameters; a bad set raises ExposureError (a ValueError) with kind "parameters".
     #[new]
-    fn new() -> Self {
-        Self::over(exposure::Engine::default())
+    #[pyo3(signature = (*, parameters = None))]
+    fn new(py: Python<'_>, parameters: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::with(py, exposure::Engine::default(), parameters)
     }
 
-    /// An engine over the embedded demo knowledge base.
+    /// An engine over the embedded demo knowledge base (`parameters` as for `Engine()`).
     #[staticmethod]
-    fn demo() -> Self {
-        Self::over(exposure::Engine::demo())
+    #[pyo3(signature = (*, parameters = None))]
+    fn demo(py: Python<'_>, parameters: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::with(py, exposure::Engine::demo(), parameters)
+    }
+
+    /// The model parameters the engine scores with, as a dict.
+    #[getter]
+    fn parameters(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let parameters = self.reading(py, |engine| engine.parameters().clone())?;
+        to_python(py, &parameters)
+    }
+
+    /// Replaces the model parameters (a dict or JSON text, as for `Engine()`); a bad set
+    /// raises ExposureError (a ValueError) and leaves the engine as it was.
+    fn set_parameters(&self, py: Python<'_>, parameters: &Bound<'_, PyAny>) -> PyResult<()> {
+        let parameters = parameters_arg(py, parameters)?;
+        self.writing(py, |engine| engine.set_parameters(parameters))
     }
 
     /// Number of advisories loaded.
@@ -248,6 +278,51 @@ impl Assessment {
         to_python(py, &self.0)
     }
 
+    /// The model parameters the scores were computed with, as a dict.
+    #[getter]
+    fn parameters(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.parameters)
+    }
+
+    /// Why a device scores what it does, as a dict: its score, level, weight, and its
+    /// findings ordered by marginal contribution (the score minus the score without the
+    /// finding, in points), each with impact, likelihood, likelihood_rule, set_by (the rule
+    /// and data that set the likelihood, in words), likelihood_steps, risk, marginal, share
+    /// (marginal over the sum of the device's marginals, which is less than the score under
+    /// the noisy-OR) and the KEV/EPSS facts. Without `device_id`, the organisation: its
+    /// devices by contribution (weight x score / total weight; they sum to the score) and
+    /// share. An unknown device id raises KeyError.
+    #[pyo3(signature = (device_id = None))]
+    fn explain(&self, py: Python<'_>, device_id: Option<&str>) -> PyResult<Py<PyAny>> {
+        match device_id {
+            Some(id) => to_python(py, &self.explained_device(id)?),
+            None => to_python(py, &self.0.explain_organisation()),
+        }
+    }
+
+    /// `explain(device_id)` as a pandas DataFrame: one row per finding (a device) or per
+    /// device (the organisation), in the explanation's order. Needs pandas.
+    #[pyo3(signature = (device_id = None))]
+    fn explain_dataframe(&self, py: Python<'_>, device_id: Option<&str>) -> PyResult<Py<PyAny>> {
+        let (rows, columns) = match device_id {
+            Some(id) => (
+                to_python(py, &self.explained_device(id)?.findings)?,
+                exposure::explain::FindingExplanation::COLUMNS.to_vec(),
+            ),
+            None => (
+                to_python(py, &self.0.explain_organisation().devices)?,
+                exposure::explain::DeviceContribution::COLUMNS.to_vec(),
+            ),
+        };
+        dataframe(
+            py,
+            rows,
+            columns,
+            "Assessment.explain_dataframe",
+            "explain()",
+        )
+    }
+
     /// Every finding as a flat dict: device, software, advisory, scores, threat, fix and
     /// evidence summary.
     fn finding_rows(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -257,20 +332,14 @@ impl Assessment {
     /// The findings as a pandas DataFrame, one row per finding (the columns of
     /// `finding_rows`). Needs pandas; without it, an ImportError says so.
     fn to_dataframe(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let pandas = py.import("pandas").map_err(|_| {
-            pyo3::exceptions::PyImportError::new_err(
-                "Assessment.to_dataframe needs pandas (pip install pandas); finding_rows() gives the same rows as dicts",
-            )
-        })?;
         let rows = to_python(py, &self.0.finding_rows())?;
-        let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            "columns",
+        dataframe(
+            py,
+            rows,
             exposure::assessment::FindingRow::COLUMNS.to_vec(),
-        )?;
-        Ok(pandas
-            .call_method("DataFrame", (rows,), Some(&kwargs))?
-            .unbind())
+            "Assessment.to_dataframe",
+            "finding_rows()",
+        )
     }
 
     /// The whole assessment as a JSON string.
@@ -288,6 +357,60 @@ impl Assessment {
             o.findings
         )
     }
+}
+
+impl Assessment {
+    /// The explanation of device `id`, or KeyError.
+    fn explained_device(&self, id: &str) -> PyResult<exposure::explain::DeviceExplanation> {
+        self.0.explain_device(id).ok_or_else(|| {
+            pyo3::exceptions::PyKeyError::new_err(format!(
+                "no device {id:?} in the assessment; explain() lists the device ids"
+            ))
+        })
+    }
+}
+
+/// A pandas DataFrame of `rows` with `columns`; without pandas, an ImportError naming the
+/// method (`what`) and the plain form (`plain`).
+fn dataframe(
+    py: Python<'_>,
+    rows: Py<PyAny>,
+    columns: Vec<&'static str>,
+    what: &str,
+    plain: &str,
+) -> PyResult<Py<PyAny>> {
+    let pandas = py.import("pandas").map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "{what} needs pandas (pip install pandas); {plain} gives the same rows as dicts"
+        ))
+    })?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("columns", columns)?;
+    Ok(pandas
+        .call_method("DataFrame", (rows,), Some(&kwargs))?
+        .unbind())
+}
+
+/// Model parameters from a dict (or any JSON-serialisable mapping) or JSON text.
+fn parameters_arg(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<exposure::score::exposure::Parameters> {
+    let text: String = if let Ok(text) = value.extract::<String>() {
+        text
+    } else {
+        py.import("json")?
+            .call_method1("dumps", (value,))?
+            .extract()?
+    };
+    exposure::score::exposure::Parameters::from_json(&text).map_err(into_pyerr)
+}
+
+/// The default model parameters (`exposure-model/1.0`) as a dict, to change and pass as
+/// `parameters=`.
+#[pyfunction]
+fn default_parameters(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_python(py, &exposure::score::exposure::Parameters::default())
 }
 
 /// One vulnerability on one software item of one device.
@@ -444,13 +567,15 @@ impl Recommendation {
 /// `assess(demo=True)` for the embedded demo knowledge base and fleet. With `demo=True`,
 /// `kb` and `inventory` replace the demo's own when given. `distro`, `os_release` and
 /// `cpe_dictionary` are as for `Engine.assess_path`. `as_of` (`"YYYY-MM-DD"`) is the day on
-/// which end of support is judged (no end-of-support recommendation without it). Fail closed: a knowledge-base input that
+/// which end of support is judged (no end-of-support recommendation without it). `parameters`
+/// (a dict or JSON text; see `default_parameters()`) replaces the model parameters; a bad set
+/// raises ExposureError (a ValueError) with kind "parameters". Fail closed: a knowledge-base input that
 /// yields nothing (no advisory, KEV, EPSS or VEX data), an inventory that yields no device, or
 /// either losing more than 10 % of its records raises `KnowledgeIncompleteError` or
 /// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
 /// assessing; every load report is in the result.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
@@ -462,9 +587,11 @@ fn assess(
     cpe_dictionary: Option<PathBuf>,
     allow_partial: bool,
     as_of: Option<String>,
+    parameters: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Assessment> {
     let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
     inputs.allow_partial = allow_partial;
+    inputs.parameters = parameters.map(|p| parameters_arg(py, p)).transpose()?;
     inputs.as_of = as_of
         .map(|day| {
             day.parse().map_err(|_| {
@@ -533,6 +660,7 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Finding>()?;
     m.add_class::<Recommendation>()?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
+    m.add_function(wrap_pyfunction!(default_parameters, m)?)?;
     m.add_class::<versions::PyVersion>()?;
     m.add_class::<versions::PyVersionRange>()?;
     m.add_function(wrap_pyfunction!(versions::compare_versions, m)?)?;

@@ -177,7 +177,21 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "save_snapshot engine");
     CHECK(exposure_engine_assess_json(NULL, "{}", 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess engine");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "assess engine");
+    CHECK(exposure_engine_set_parameters_json(NULL, "{}", 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_parameters engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "set_parameters engine");
+    CHECK(exposure_engine_explain_json(NULL, "{}", 2, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "explain engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "explain engine");
     CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_engine_set_parameters_json(engine, NULL, 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_parameters json");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`json`", "set_parameters json");
+    CHECK(exposure_engine_set_parameters_json(engine, bad_utf8, sizeof bad_utf8, &err) == EXPOSURE_STATUS_INVALID_UTF8, "set_parameters UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`json`", "set_parameters UTF-8");
+    CHECK(exposure_engine_explain_json(engine, "{}", 2, NULL, 0, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "explain out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "explain out");
+    CHECK(exposure_engine_explain_json(engine, NULL, 2, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "explain inventory");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`inventory`", "explain inventory");
+    CHECK(exposure_engine_explain_json(engine, "{}", 2, bad_utf8, sizeof bad_utf8, &s, &err) == EXPOSURE_STATUS_INVALID_UTF8 && s == NULL, "explain device UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`device_id`", "explain device UTF-8");
     CHECK(exposure_engine_load_path(engine, NULL, 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "load_path path");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`path`", "load_path path");
     CHECK(exposure_engine_load_osv_path(engine, bad_utf8, sizeof bad_utf8, NULL, &err) == EXPOSURE_STATUS_INVALID_UTF8, "load_osv_path UTF-8");
@@ -194,6 +208,7 @@ static void argument_checks_fill_err(void) {
 /* Status numbers are ABI: the ones added for issue 11, and their neighbours, pinned. */
 static void status_numbers(void) {
     CHECK(EXPOSURE_STATUS_SERIALIZATION == 5 && EXPOSURE_STATUS_INVALID_ARGUMENT == 6, "general block");
+    CHECK(EXPOSURE_STATUS_INVALID_PARAMETERS == 9 && EXPOSURE_STATUS_UNKNOWN_DEVICE == 10, "issue 13's statuses");
     CHECK(EXPOSURE_STATUS_UNKNOWN_SCHEME == 1007 && EXPOSURE_STATUS_VERSION_OTHER == 1999, "version block");
     CHECK(EXPOSURE_STATUS_RANGE_VERSION == 2002 && EXPOSURE_STATUS_RANGE_OTHER == 2999, "range block");
     CHECK(EXPOSURE_STATUS_CPE_BINDING == 3006 && EXPOSURE_STATUS_CONFIGURATION_INVALID == 3100 && EXPOSURE_STATUS_CPE_OTHER == 3999, "CPE block");

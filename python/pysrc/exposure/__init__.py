@@ -36,6 +36,7 @@ from ._exposure import (
     __version__,
     assess,
     compare_versions,
+    default_parameters,
     guess_cpe,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "assess",
     "compare_versions",
     "cvss",
+    "default_parameters",
     "guess_cpe",
 ]
