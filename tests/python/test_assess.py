@@ -11,6 +11,7 @@ import exposure
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEMO_KB = ROOT / "core" / "data" / "demo" / "advisories.osv.json"
 DEMO_FLEET = ROOT / "core" / "data" / "demo" / "fleet.json"
+DEMO_KEV = ROOT / "core" / "data" / "demo" / "kev.json"
 
 
 def test_demo_assessment_has_findings_scores_and_ranked_recommendations():
@@ -39,13 +40,17 @@ def test_urllib3_is_updated_on_each_branch_and_time_is_an_upgrade():
     assert targets == [("1", "1.26.18", ["web-01"]), ("2", "2.0.7", ["web-02"])]
     assert by_name["time"].action == "upgrade"
     assert by_name["time"].to_dict()["major_change"] is True
-    assert all(r.configuration_impact == 0 and r.known_exploited == 0 for r in a.recommendations)
+    # Only configuration changes raise the secure score; only the rapid-reset fix covers a
+    # KEV-listed vulnerability (the demo knowledge base carries its KEV entry).
+    assert all(r.configuration_impact == 0 for r in a.recommendations
+               if r.action != "configuration_change")
+    assert {r.to_dict()["software"] for r in a.recommendations if r.known_exploited} == {"golang.org/x/net"}
     with pytest.raises(ValueError):
         exposure.assess(demo=True, as_of="04/12/2026")
 
 
 def test_paths_give_the_same_result_as_the_embedded_demo():
-    from_files = exposure.assess(kb=[DEMO_KB], inventory=DEMO_FLEET)
+    from_files = exposure.assess(kb=[DEMO_KB, DEMO_KEV], inventory=DEMO_FLEET)
     embedded = exposure.assess(demo=True)
     def essentials(a):
         return [(f.device_id, f.package, f.version, f.advisory_id, f.fix, f.risk) for f in a.findings]
@@ -161,8 +166,9 @@ def test_engine_load_reads_threat_feeds_and_findings_carry_them(tmp_path):
     report = engine.load(kev)
     assert (report["records_read"], report["records_loaded"]) == (1, 1)
     rows = engine.assess_demo_fleet().finding_rows()
-    flagged = [r for r in rows if r["known_exploited"]]
-    assert flagged and all("CVE-2021-23337" in r["aliases"] or r["advisory_id"] == "CVE-2021-23337" for r in flagged)
+    flagged = {r["advisory_id"] for r in rows if r["known_exploited"]}
+    # lodash's command injection now, beside the demo's own KEV entry (HTTP/2 rapid reset).
+    assert flagged == {"GHSA-35jh-r3h4-6jhm", "GO-2023-2102"}
     assert {"device_id", "software", "version", "advisory_id", "risk", "fix_state", "matcher", "confidence"} <= set(rows[0])
 
 
