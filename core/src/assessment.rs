@@ -72,11 +72,40 @@ pub struct ScoredFinding {
     pub mitigated_by: Option<String>,
 }
 
+/// Why a listed finding counts 0 in the exposure scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCounted {
+    /// A passing configuration check of the device mitigates it (`mitigated_by`).
+    Mitigated,
+    /// Its record is gated on a platform or configuration the device does not report
+    /// (`evidence.condition` is `not_reported`).
+    ConditionNotReported,
+}
+
 impl ScoredFinding {
-    /// What the finding adds to its device's exposure: its risk, or 0 when a configuration
-    /// check mitigates it.
-    pub fn contribution(&self) -> f64 {
+    /// Why the finding counts 0 in the exposure scores, when it does: a configuration check
+    /// mitigates it, or the device does not report the platform its record needs.
+    pub fn not_counted(&self) -> Option<NotCounted> {
         if self.mitigated_by.is_some() {
+            Some(NotCounted::Mitigated)
+        } else if self
+            .finding
+            .evidence
+            .condition
+            .as_ref()
+            .is_some_and(|c| !c.is_met())
+        {
+            Some(NotCounted::ConditionNotReported)
+        } else {
+            None
+        }
+    }
+
+    /// What the finding adds to its device's exposure: its risk, or 0 when it is not counted
+    /// ([`ScoredFinding::not_counted`]).
+    pub fn contribution(&self) -> f64 {
+        if self.not_counted().is_some() {
             0.0
         } else {
             self.risk.risk
@@ -163,7 +192,7 @@ pub struct Assessment {
     /// The version of the likelihood prior table used.
     pub priors_version: String,
     /// The day the assessment was made as of, when the caller said
-    /// ([`crate::Engine::with_as_of`]).
+    /// ([`crate::Engine::assess_as_of`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<crate::date::Date>,
     /// The knowledge it was made against: an assessment always states how many advisories

@@ -404,6 +404,34 @@ pub struct Device {
 }
 
 impl Device {
+    /// The CPE names that stand for what the device runs on and with, for applicability
+    /// statements' platform criteria: the CPE name of each software item, then each of its
+    /// `conditions` that is a CPE name (validated when the inventory was read; one that does
+    /// not parse is left out). Facts that are not CPE names (`role:web-server`) are not
+    /// among them.
+    ///
+    /// ```
+    /// use exposure::inventory::Device;
+    /// let mut device = Device::with_software("d", "d", Vec::new());
+    /// device.conditions = vec!["cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*".into(), "role:web-server".into()];
+    /// assert_eq!(device.platform_names().len(), 1);
+    /// ```
+    pub fn platform_names(&self) -> Vec<crate::cpe::Cpe> {
+        self.software
+            .iter()
+            .filter_map(|s| Some(s.cpe.as_ref()?.name.value().clone()))
+            .chain(self.condition_names())
+            .collect()
+    }
+
+    /// The device's `conditions` that are CPE names, parsed.
+    pub fn condition_names(&self) -> impl Iterator<Item = crate::cpe::Cpe> + '_ {
+        self.conditions
+            .iter()
+            .filter(|c| c.starts_with("cpe:"))
+            .filter_map(|c| c.parse().ok())
+    }
+
     /// A device of normal value and no tags, not internet-facing, with no alerts, conditions
     /// or configuration checks, as inventories of one host describe it.
     ///
