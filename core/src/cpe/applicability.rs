@@ -451,9 +451,25 @@ impl Applicability {
         assume_platforms: bool,
     ) -> Option<(Vec<Matched<'a>>, Vec<&'a Criterion>)> {
         let mut evidence = Vec::new();
-        let mut assumed_all = Vec::new();
+        let mut assumed = Vec::new();
+        for applying in self.configurations_applying(device, assume_platforms) {
+            evidence.extend(applying.matched);
+            assumed.extend(applying.assumed);
+        }
+        (!evidence.is_empty()).then_some((evidence, assumed))
+    }
+
+    /// Each configuration that applies to `device` (holds, with a vulnerable criterion
+    /// matched), in order, with what it matched and, when `assume_platforms`, the platform
+    /// criteria it took to hold (see [`Applicability::evaluate_assuming_platforms`]).
+    pub fn configurations_applying<'a>(
+        &'a self,
+        device: &'a [Cpe],
+        assume_platforms: bool,
+    ) -> Vec<ConfigurationMatch<'a>> {
+        let mut out = Vec::new();
         for configuration in &self.configurations {
-            let mut found = Found {
+            let mut found = ConfigurationMatch {
                 matched: Vec::new(),
                 assumed: Vec::new(),
             };
@@ -466,19 +482,21 @@ impl Applicability {
                     .map(|node| evaluate_node(node, device, assume_platforms, &mut found)),
             );
             if holds && found.matched.iter().any(|m| m.criterion.vulnerable) {
-                evidence.extend(found.matched);
-                assumed_all.extend(found.assumed);
+                out.push(found);
             }
         }
-        (!evidence.is_empty()).then_some((evidence, assumed_all))
+        out
     }
 }
 
-/// What one walk over a configuration found: the criteria matched, and the platform criteria
-/// taken to hold.
-struct Found<'a> {
-    matched: Vec<Matched<'a>>,
-    assumed: Vec<&'a Criterion>,
+/// What one configuration that applies matched: the criteria the device's names satisfied,
+/// and the platform criteria taken to hold.
+#[derive(Debug, Clone)]
+pub struct ConfigurationMatch<'a> {
+    /// The criteria matched, with the names that satisfied them.
+    pub matched: Vec<Matched<'a>>,
+    /// The platform criteria (`vulnerable: false`) taken to hold.
+    pub assumed: Vec<&'a Criterion>,
 }
 
 /// Combines results by an operator; an empty list holds for neither.
@@ -496,9 +514,9 @@ fn evaluate_node<'a>(
     node: &'a Node,
     device: &'a [Cpe],
     assume_platforms: bool,
-    evidence: &mut Found<'a>,
+    evidence: &mut ConfigurationMatch<'a>,
 ) -> bool {
-    let mut found = Found {
+    let mut found = ConfigurationMatch {
         matched: Vec::new(),
         assumed: Vec::new(),
     };

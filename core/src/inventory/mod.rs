@@ -424,12 +424,35 @@ impl Device {
             .collect()
     }
 
-    /// The device's `conditions` that are CPE names, parsed.
+    /// The device's `conditions` that name a platform, as CPE names: a CPE name as it is, and
+    /// `platform:<name>` (free text, any case, as CVE 5 records name platforms: `Windows`,
+    /// `x86`) as `cpe:2.3:o:*:<name>:*:…` (lower case, spaces as `_`), which only criteria
+    /// with any vendor — CVE 5 `platforms`, never NVD's — can match.
+    ///
+    /// ```
+    /// use exposure::inventory::Device;
+    /// let mut device = Device::with_software("d", "d", Vec::new());
+    /// device.conditions = vec!["platform:Windows".into(), "role:web-server".into()];
+    /// let names: Vec<String> = device.condition_names().map(|c| c.to_fs()).collect();
+    /// assert_eq!(names, ["cpe:2.3:o:*:windows:*:*:*:*:*:*:*:*"]);
+    /// ```
     pub fn condition_names(&self) -> impl Iterator<Item = crate::cpe::Cpe> + '_ {
-        self.conditions
-            .iter()
-            .filter(|c| c.starts_with("cpe:"))
-            .filter_map(|c| c.parse().ok())
+        self.conditions.iter().filter_map(|c| {
+            if c.starts_with("cpe:") {
+                return c.parse().ok();
+            }
+            let platform = c.strip_prefix("platform:")?.trim().to_lowercase();
+            if platform.is_empty() {
+                return None;
+            }
+            let word = crate::cpe::literal_value(&platform.replace(' ', "_"))?;
+            Some(
+                "cpe:2.3:o:*:*:*:*:*:*:*:*:*:*"
+                    .parse::<crate::cpe::Cpe>()
+                    .ok()?
+                    .with(crate::cpe::Attribute::Product, word),
+            )
+        })
     }
 
     /// A device of normal value and no tags, not internet-facing, with no alerts, conditions

@@ -52,19 +52,12 @@ pub(super) fn match_device(
             }
             // A statement that applies with the device's names is met (or not gated); one
             // that would apply only with its platform criteria taken to hold is listed with
-            // its condition not reported.
-            let (matched, assumed) = match statement.applicability.evaluate(names) {
-                Some(matched) => (matched, Vec::new()),
-                None => match statement.applicability.evaluate_assuming_platforms(names) {
-                    Some(found) => found,
-                    None => continue,
-                },
-            };
-            // The finding belongs to this software when one of its vulnerable criteria
-            // matched this software's own name.
-            let Some(hit) = matched
-                .iter()
-                .find(|m| m.criterion.vulnerable && std::ptr::eq(m.name, name))
+            // its condition not reported. The finding belongs to this software when one of
+            // its vulnerable criteria matched this software's own name.
+            let Some((hit, matched, assumed)) =
+                super::evaluate_gated(&statement.applicability, names, |m| {
+                    m.criterion.vulnerable && std::ptr::eq(m.name, name)
+                })
             else {
                 continue;
             };

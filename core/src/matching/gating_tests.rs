@@ -185,3 +185,57 @@ fn a_condition_not_reported_counts_zero_and_stays_listed() {
     let text = format!("{table:?}");
     assert!(text.contains("(condition not reported)"), "{text}");
 }
+
+/// CVE 5 `affected[].platforms` (free text): the entry applies on one of them; a device
+/// reports one with an OS CPE name whose product begins with it (any case) or with a condition
+/// `platform:<name>`. An entry without platforms beside it is not gated.
+#[test]
+fn cve5_platforms_are_met_by_an_os_cpe_or_a_platform_condition() {
+    let record = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
+      "cveMetadata": {"cveId": "CVE-2099-0005", "state": "PUBLISHED"},
+      "containers": {"cna": {"affected": [
+        {"vendor": "Example", "product": "Agent", "platforms": ["Windows", "All"],
+         "versions": [{"version": "0", "lessThan": "3.0", "status": "affected", "versionType": "semver"}]},
+        {"vendor": "Example", "product": "Console", "platforms": [],
+         "versions": [{"version": "0", "lessThan": "3.0", "status": "affected", "versionType": "semver"}]}]}}}"#;
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_text(record, "cve5.json");
+    assert_eq!(report.records_loaded, 1, "{report}");
+    let software = r#"{"cpe": "cpe:2.3:a:example:agent:2.1:*:*:*:*:*:*:*"},
+                      {"cpe": "cpe:2.3:a:example:console:2.1:*:*:*:*:*:*:*"}"#;
+    let document = format!(
+        r#"{{"devices": [
+          {{"id": "os", "conditions": ["{WINDOWS_10}"], "software": [{software}]}},
+          {{"id": "named", "conditions": ["platform:WINDOWS"], "software": [{software}]}},
+          {{"id": "linux", "conditions": ["platform:Linux"], "software": [{software}]}}]}}"#
+    );
+    let fleet = inventory::load_text(&document, "fleet", &LoadOptions::default())
+        .expect("loads")
+        .fleet;
+    let (findings, _) = match_fleet_with_threads(&kb, &fleet, 1);
+    let condition = |device: &str, product: &str| {
+        findings
+            .iter()
+            .find(|f| &*f.device_id == device && f.software.name.contains(product))
+            .unwrap_or_else(|| panic!("{product} on {device}"))
+            .evidence
+            .condition
+            .clone()
+    };
+    let windows = "cpe:2.3:o:*:windows*:*:*:*:*:*:*:*:*";
+    assert_eq!(condition("os", "agent"), Some(met(WINDOWS_10)));
+    assert_eq!(
+        condition("named", "agent"),
+        Some(met("cpe:2.3:o:*:windows:*:*:*:*:*:*:*:*"))
+    );
+    assert_eq!(
+        condition("linux", "agent"),
+        Some(ConditionState::NotReported {
+            requires: vec![windows.to_owned()]
+        })
+    );
+    for device in ["os", "named", "linux"] {
+        assert_eq!(condition(device, "console"), None, "{device}");
+    }
+    assert_eq!(findings.len(), 6);
+}

@@ -48,9 +48,19 @@
 //!   ([`Applicability::evaluate_assuming_platforms`](crate::cpe::Applicability::evaluate_assuming_platforms)),
 //!   the item is still matched once per thread, and the condition is decided per device when
 //!   the hit is replayed.
-//! - `package` (OSV, distro trackers, CVE 5, CSAF) has no gated records: CVE 5
-//!   `affected[].platforms` is not read, and CSAF `product_tree.relationships` are read only
-//!   for VEX statements (a statement about a product *on a platform* applies on a device whose
+//! - CVE 5 `affected[].platforms` were not read. Now an entry naming a vendor and product
+//!   with platforms becomes a configuration of its own, its criteria AND one of
+//!   `cpe:2.3:o:*:<platform>*:…` (the platform as a CPE word, lower case, spaces as `_`, then a
+//!   wildcard), matched by the two CPE matchers as above. **The rule**: a device reports a
+//!   CVE 5 platform with an operating-system CPE name (software or condition) whose product
+//!   begins with the platform's word (`Windows` → `microsoft:windows_10`, `Linux` →
+//!   `linux:linux_kernel`, any case), or with a condition `platform:<name>` naming it (any
+//!   case; read as `cpe:2.3:o:*:<name>:…`, which no NVD criterion matches: NVD names a
+//!   vendor). `All`, `any` and `n/a` gate nothing. Architectures (`x86`) are reported only by
+//!   `platform:x86`.
+//! - `package` (OSV, distro trackers, CVE 5 package entries, CSAF) has no gated records: the
+//!   `platforms` of a CVE 5 package entry (a known registry's) are not used, and CSAF
+//!   `product_tree.relationships` are read only for VEX statements (a statement about a product *on a platform* applies on a device whose
 //!   platform names match it, conditions included); the category of a relationship
 //!   (`default_component_of`, `installed_on`) is not read, and an RHSA's fixed products are
 //!   resolved to their package whatever platform they are on.
@@ -70,6 +80,7 @@ pub(crate) use threads::{in_shares, Progress};
 pub(crate) use vex::apply_vex;
 pub use vex::{vex_applies, Suppression};
 
+use crate::cpe::{Applicability, Cpe, Criterion, Matched as CpeMatched};
 use crate::inventory::{Device, Fleet, Software};
 use crate::kb::{KnowledgeBase, RangeType};
 use crate::load_report::{Consequence, Problem, KEPT_PROBLEMS};
@@ -404,6 +415,25 @@ fn match_fleet_on(
     (findings, diagnostics)
 }
 
+/// The vulnerable criterion of `applicability` that `is_hit` accepts, with what the first
+/// configuration holding it matched and the platform criteria it took to hold: none when a
+/// configuration applies to `names` as they are, else those
+/// [`Applicability::configurations_applying`] takes with platforms assumed.
+pub(super) fn evaluate_gated<'a>(
+    applicability: &'a Applicability,
+    names: &'a [Cpe],
+    is_hit: impl Fn(&CpeMatched<'a>) -> bool,
+) -> Option<(CpeMatched<'a>, Vec<CpeMatched<'a>>, Vec<&'a Criterion>)> {
+    for assume in [false, true] {
+        for applying in applicability.configurations_applying(names, assume) {
+            if let Some(hit) = applying.matched.iter().find(|m| is_hit(m)).copied() {
+                return Some((hit, applying.matched, applying.assumed));
+            }
+        }
+    }
+    None
+}
+
 /// Matches one device, appending its findings.
 fn match_device(
     kb: &KnowledgeBase,
@@ -414,7 +444,7 @@ fn match_device(
 ) {
     let device_id: Arc<str> = device.id.as_str().into();
     // The device's platform names, made when a gated hit or the device CPE matcher needs them.
-    let mut platform: Option<Vec<crate::cpe::Cpe>> = None;
+    let mut platform: Option<Vec<Cpe>> = None;
     for (index, software) in device.software.iter().enumerate() {
         diagnostics.software_items += 1;
         let matches = memo.item(kb, software, package::match_item);

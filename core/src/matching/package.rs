@@ -157,17 +157,22 @@ fn decide(
     };
     let names: Vec<Cpe> = gate.names.iter().chain(platform).cloned().collect();
     let own = &names[..gate.names.len()];
-    let Some(matched) = statement.evaluate(&names) else {
+    // The first configuration that applies with the device's names and holds the hit's
+    // criterion on the item's own names.
+    let Some(matched) = statement
+        .configurations_applying(&names, false)
+        .into_iter()
+        .map(|applying| applying.matched)
+        .find(|matched| {
+            matched.iter().any(|m| {
+                m.criterion.vulnerable
+                    && m.criterion.text == gate.criterion
+                    && own.iter().any(|n| std::ptr::eq(n, m.name))
+            })
+        })
+    else {
         return not_reported();
     };
-    let applies = matched.iter().any(|m| {
-        m.criterion.vulnerable
-            && m.criterion.text == gate.criterion
-            && own.iter().any(|n| std::ptr::eq(n, m.name))
-    });
-    if !applies {
-        return not_reported();
-    }
     let platform_matches: Vec<_> = matched
         .iter()
         .filter(|m| !m.criterion.vulnerable && !own.iter().any(|n| std::ptr::eq(n, m.name)))

@@ -203,16 +203,11 @@ pub(super) fn match_item<'k>(
             // A statement that applies to the package's names alone is not gated; one that
             // applies only with its platform criteria taken to hold ("running on Windows")
             // is gated, and each device decides whether it reports the platform.
-            let (matched, assumed) = match statement.applicability.evaluate(names) {
-                Some(matched) => (matched, Vec::new()),
-                None => match statement.applicability.evaluate_assuming_platforms(names) {
-                    Some(found) => found,
-                    None => continue,
-                },
-            };
-            let Some(hit) = matched.iter().find(|m| {
-                m.criterion.vulnerable && criterion_fits(m.criterion, &software.ecosystem)
-            }) else {
+            let Some((hit, _, assumed)) =
+                super::evaluate_gated(&statement.applicability, names, |m| {
+                    m.criterion.vulnerable && criterion_fits(m.criterion, &software.ecosystem)
+                })
+            else {
                 continue;
             };
             seen.push(advisory.id.as_str());
