@@ -274,6 +274,8 @@ pub struct FindingRow {
     pub risk: f64,
     /// The configuration check that mitigates it (it then counts 0), when one does.
     pub mitigated_by: Option<String>,
+    /// For a record gated on a platform: `met`, or `not_reported` (it then counts 0).
+    pub condition: Option<&'static str>,
     /// Listed in CISA's KEV catalog.
     pub known_exploited: bool,
     /// The EPSS probability, when known.
@@ -291,7 +293,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// The field names in declaration order: the columns of a table of rows (serialised
     /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 17] = [
+    pub const COLUMNS: [&'static str; 18] = [
         "device_id",
         "ecosystem",
         "software",
@@ -303,6 +305,7 @@ impl FindingRow {
         "likelihood",
         "risk",
         "mitigated_by",
+        "condition",
         "known_exploited",
         "epss",
         "fix",
@@ -343,6 +346,13 @@ impl Assessment {
                 likelihood: f.risk.likelihood,
                 risk: f.risk.risk,
                 mitigated_by: f.mitigated_by.clone(),
+                condition: f.finding.evidence.condition.as_ref().map(|c| {
+                    if c.is_met() {
+                        "met"
+                    } else {
+                        "not_reported"
+                    }
+                }),
                 known_exploited: f.threat.known_exploited.is_some(),
                 epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
                 fix: f.finding.fix.as_deref().map(str::to_owned),

@@ -181,6 +181,13 @@ fn a_condition_not_reported_counts_zero_and_stays_listed() {
         json["findings"][0]["evidence"]["condition"]["by"][0],
         WINDOWS_10
     );
+    let rows = assessment.finding_rows();
+    let silent: Vec<Option<&str>> = rows
+        .iter()
+        .filter(|r| r.device_id == "silent")
+        .map(|r| r.condition)
+        .collect();
+    assert_eq!(silent, [Some("not_reported"); 2]);
     let table = assessment.tables();
     let text = format!("{table:?}");
     assert!(text.contains("(condition not reported)"), "{text}");
