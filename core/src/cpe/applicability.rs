@@ -392,6 +392,17 @@ impl Applicability {
         )
     }
 
+    /// Whether some criterion names a platform (`vulnerable: false`): whether the statement
+    /// can be gated on one.
+    pub fn has_platform_criteria(&self) -> bool {
+        fn in_node(node: &Node) -> bool {
+            node.criteria.iter().any(|c| !c.vulnerable) || node.children.iter().any(in_node)
+        }
+        self.configurations
+            .iter()
+            .any(|c| c.nodes.iter().any(in_node))
+    }
+
     /// Every criterion, for indexing by vendor and product.
     pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
         fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Criterion>) {

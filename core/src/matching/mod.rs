@@ -424,7 +424,13 @@ pub(super) fn evaluate_gated<'a>(
     names: &'a [Cpe],
     is_hit: impl Fn(&CpeMatched<'a>) -> bool,
 ) -> Option<(CpeMatched<'a>, Vec<CpeMatched<'a>>, Vec<&'a Criterion>)> {
-    for assume in [false, true] {
+    // Without platform criteria, assuming them changes nothing: evaluated once.
+    let passes: &[bool] = if applicability.has_platform_criteria() {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &assume in passes {
         for applying in applicability.configurations_applying(names, assume) {
             if let Some(hit) = applying.matched.iter().find(|m| is_hit(m)).copied() {
                 return Some((hit, applying.matched, applying.assumed));
