@@ -72,11 +72,40 @@ pub struct ScoredFinding {
     pub mitigated_by: Option<String>,
 }
 
+/// Why a listed finding counts 0 in the exposure scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCounted {
+    /// A passing configuration check of the device mitigates it (`mitigated_by`).
+    Mitigated,
+    /// Its record is gated on a platform or configuration the device does not report
+    /// (`evidence.condition` is `not_reported`).
+    ConditionNotReported,
+}
+
 impl ScoredFinding {
-    /// What the finding adds to its device's exposure: its risk, or 0 when a configuration
-    /// check mitigates it.
-    pub fn contribution(&self) -> f64 {
+    /// Why the finding counts 0 in the exposure scores, when it does: a configuration check
+    /// mitigates it, or the device does not report the platform its record needs.
+    pub fn not_counted(&self) -> Option<NotCounted> {
         if self.mitigated_by.is_some() {
+            Some(NotCounted::Mitigated)
+        } else if self
+            .finding
+            .evidence
+            .condition
+            .as_ref()
+            .is_some_and(|c| !c.is_met())
+        {
+            Some(NotCounted::ConditionNotReported)
+        } else {
+            None
+        }
+    }
+
+    /// What the finding adds to its device's exposure: its risk, or 0 when it is not counted
+    /// ([`ScoredFinding::not_counted`]).
+    pub fn contribution(&self) -> f64 {
+        if self.not_counted().is_some() {
             0.0
         } else {
             self.risk.risk
@@ -250,6 +279,8 @@ pub struct FindingRow {
     pub risk: f64,
     /// The configuration check that mitigates it (it then counts 0), when one does.
     pub mitigated_by: Option<String>,
+    /// For a record gated on a platform: `met`, or `not_reported` (it then counts 0).
+    pub condition: Option<&'static str>,
     /// Listed in CISA's KEV catalog.
     pub known_exploited: bool,
     /// The EPSS probability, when known.
@@ -267,7 +298,7 @@ pub struct FindingRow {
 impl FindingRow {
     /// The field names in declaration order: the columns of a table of rows (serialised
     /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 19] = [
+    pub const COLUMNS: [&'static str; 20] = [
         "device_id",
         "ecosystem",
         "software",
@@ -281,6 +312,7 @@ impl FindingRow {
         "likelihood_rule",
         "risk",
         "mitigated_by",
+        "condition",
         "known_exploited",
         "epss",
         "fix",
@@ -323,6 +355,13 @@ impl Assessment {
                 likelihood_rule: f.risk.likelihood_rule,
                 risk: f.risk.risk,
                 mitigated_by: f.mitigated_by.clone(),
+                condition: f.finding.evidence.condition.as_ref().map(|c| {
+                    if c.is_met() {
+                        "met"
+                    } else {
+                        "not_reported"
+                    }
+                }),
                 known_exploited: f.threat.known_exploited.is_some(),
                 epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
                 fix: f.finding.fix.as_deref().map(str::to_owned),

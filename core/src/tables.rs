@@ -3,7 +3,7 @@
 //! chosen and formatted once here; an interface only lays them out (the command line aligns
 //! them in columns).
 
-use crate::assessment::Assessment;
+use crate::assessment::{Assessment, NotCounted};
 use crate::recommend::ActionKind;
 use std::fmt::Write;
 
@@ -156,9 +156,12 @@ impl Assessment {
                         f.cvss
                             .as_ref()
                             .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
-                        match &f.mitigated_by {
-                            None => format!("{:.3}", f.risk.risk),
-                            Some(check) => format!("{:.3} (mitigated: {check})", f.risk.risk),
+                        match (&f.mitigated_by, f.not_counted()) {
+                            (Some(check), _) => format!("{:.3} (mitigated: {check})", f.risk.risk),
+                            (None, Some(NotCounted::ConditionNotReported)) => {
+                                format!("{:.3} (condition not reported)", f.risk.risk)
+                            }
+                            (None, _) => format!("{:.3}", f.risk.risk),
                         },
                         finding.fix.as_deref().unwrap_or("-").to_owned(),
                         finding.evidence.matched.to_string(),

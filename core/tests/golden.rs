@@ -168,6 +168,21 @@ fn fingerprint(assessment: &exposure::Assessment, shared: &Path) -> String {
                 "risk",
             ],
         );
+        // A finding gated on a platform: whether the device reports it (a line of its own,
+        // so that the findings that are not gated keep their lines).
+        if finding["evidence"].get("condition").is_some() {
+            out += &line(
+                finding,
+                "condition",
+                &[
+                    "advisory_id",
+                    "software.name",
+                    "evidence.condition.state",
+                    "evidence.condition.by",
+                    "evidence.condition.requires",
+                ],
+            );
+        }
     }
     for recommendation in items(&value, "recommendations") {
         out += &line(

@@ -392,6 +392,17 @@ impl Applicability {
         )
     }
 
+    /// Whether some criterion names a platform (`vulnerable: false`): whether the statement
+    /// can be gated on one.
+    pub fn has_platform_criteria(&self) -> bool {
+        fn in_node(node: &Node) -> bool {
+            node.criteria.iter().any(|c| !c.vulnerable) || node.children.iter().any(in_node)
+        }
+        self.configurations
+            .iter()
+            .any(|c| c.nodes.iter().any(in_node))
+    }
+
     /// Every criterion, for indexing by vendor and product.
     pub fn criteria(&self) -> impl Iterator<Item = &Criterion> {
         fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Criterion>) {
@@ -412,23 +423,91 @@ impl Applicability {
     /// The criteria a device satisfied in the configurations that apply to it, when one of
     /// them applies with a vulnerable criterion; `None` when the CVE does not apply.
     pub fn evaluate<'a>(&'a self, device: &'a [Cpe]) -> Option<Vec<Matched<'a>>> {
+        self.evaluate_with(device, false)
+            .map(|(matched, _)| matched)
+    }
+
+    /// [`Applicability::evaluate`] with every platform criterion (`vulnerable: false`) that
+    /// no name of `device` satisfies taken to hold: what applies *if* the device runs on or
+    /// with the platform. Returns the criteria matched and the platform criteria taken to
+    /// hold (empty when the statement applies without them), in the configurations that then
+    /// apply; `None` when the statement would not apply even so. Inside a negated node
+    /// nothing is taken to hold.
+    ///
+    /// ```
+    /// use exposure::cpe::{Applicability, Cpe};
+    /// // Hyper-V's guest driver, only when running on Windows.
+    /// let statement = Applicability::from_nvd_json(&serde_json::json!([{ "operator": "AND", "nodes": [
+    ///     { "operator": "OR", "cpeMatch": [{ "vulnerable": true, "versionEndExcluding": "2.0",
+    ///       "criteria": "cpe:2.3:a:example:driver:*:*:*:*:*:*:*:*" }] },
+    ///     { "operator": "OR", "cpeMatch": [{ "vulnerable": false,
+    ///       "criteria": "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*" }] }] }]))?;
+    /// let device: Vec<Cpe> = vec!["cpe:2.3:a:example:driver:1.0:*:*:*:*:*:*:*".parse().unwrap()];
+    /// assert!(statement.evaluate(&device).is_none());
+    /// let (matched, assumed) = statement.evaluate_assuming_platforms(&device).unwrap();
+    /// assert_eq!(matched.len(), 1);
+    /// assert_eq!(assumed[0].text, "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*");
+    /// # Ok::<(), exposure::cpe::ConfigurationError>(())
+    /// ```
+    pub fn evaluate_assuming_platforms<'a>(
+        &'a self,
+        device: &'a [Cpe],
+    ) -> Option<(Vec<Matched<'a>>, Vec<&'a Criterion>)> {
+        self.evaluate_with(device, true)
+    }
+
+    fn evaluate_with<'a>(
+        &'a self,
+        device: &'a [Cpe],
+        assume_platforms: bool,
+    ) -> Option<(Vec<Matched<'a>>, Vec<&'a Criterion>)> {
         let mut evidence = Vec::new();
+        let mut assumed = Vec::new();
+        for applying in self.configurations_applying(device, assume_platforms) {
+            evidence.extend(applying.matched);
+            assumed.extend(applying.assumed);
+        }
+        (!evidence.is_empty()).then_some((evidence, assumed))
+    }
+
+    /// Each configuration that applies to `device` (holds, with a vulnerable criterion
+    /// matched), in order, with what it matched and, when `assume_platforms`, the platform
+    /// criteria it took to hold (see [`Applicability::evaluate_assuming_platforms`]).
+    pub fn configurations_applying<'a>(
+        &'a self,
+        device: &'a [Cpe],
+        assume_platforms: bool,
+    ) -> Vec<ConfigurationMatch<'a>> {
+        let mut out = Vec::new();
         for configuration in &self.configurations {
-            let mut matched = Vec::new();
+            let mut found = ConfigurationMatch {
+                matched: Vec::new(),
+                assumed: Vec::new(),
+            };
             let holds = combine(
                 configuration.operator,
                 configuration.negate,
                 configuration
                     .nodes
                     .iter()
-                    .map(|node| evaluate_node(node, device, &mut matched)),
+                    .map(|node| evaluate_node(node, device, assume_platforms, &mut found)),
             );
-            if holds && matched.iter().any(|m: &Matched<'_>| m.criterion.vulnerable) {
-                evidence.extend(matched);
+            if holds && found.matched.iter().any(|m| m.criterion.vulnerable) {
+                out.push(found);
             }
         }
-        (!evidence.is_empty()).then_some(evidence)
+        out
     }
+}
+
+/// What one configuration that applies matched: the criteria the device's names satisfied,
+/// and the platform criteria taken to hold.
+#[derive(Debug, Clone)]
+pub struct ConfigurationMatch<'a> {
+    /// The criteria matched, with the names that satisfied them.
+    pub matched: Vec<Matched<'a>>,
+    /// The platform criteria (`vulnerable: false`) taken to hold.
+    pub assumed: Vec<&'a Criterion>,
 }
 
 /// Combines results by an operator; an empty list holds for neither.
@@ -442,28 +521,60 @@ fn combine(operator: Operator, negate: bool, results: impl Iterator<Item = bool>
     holds != negate
 }
 
-fn evaluate_node<'a>(node: &'a Node, device: &'a [Cpe], evidence: &mut Vec<Matched<'a>>) -> bool {
-    let mut matched = Vec::new();
-    let criteria = node.criteria.iter().map(|criterion| {
-        criterion.matching(device).is_some_and(|name| {
-            matched.push(Matched { criterion, name });
-            true
+fn evaluate_node<'a>(
+    node: &'a Node,
+    device: &'a [Cpe],
+    assume_platforms: bool,
+    evidence: &mut ConfigurationMatch<'a>,
+) -> bool {
+    let mut found = ConfigurationMatch {
+        matched: Vec::new(),
+        assumed: Vec::new(),
+    };
+    let real: Vec<bool> = node
+        .criteria
+        .iter()
+        .map(|criterion| {
+            criterion.matching(device).is_some_and(|name| {
+                found.matched.push(Matched { criterion, name });
+                true
+            })
         })
-    });
-    let criteria: Vec<bool> = criteria.collect();
+        .collect();
+    // Inside a negated node, taking a platform to hold would turn the node false.
+    let assume = assume_platforms && !node.negate;
     let children: Vec<bool> = node
         .children
         .iter()
-        .map(|child| evaluate_node(child, device, &mut matched))
+        .map(|child| evaluate_node(child, device, assume, &mut found))
         .collect();
-    let holds = combine(
+    let mut holds = combine(
         node.operator,
         node.negate,
-        criteria.into_iter().chain(children),
+        real.iter().copied().chain(children.iter().copied()),
     );
+    // Platforms are taken to hold only where the node needs them.
+    if !holds && assume {
+        let taken = node
+            .criteria
+            .iter()
+            .zip(&real)
+            .map(|(criterion, &held)| held || !criterion.vulnerable);
+        holds = combine(node.operator, node.negate, taken.chain(children));
+        if holds {
+            found.assumed.extend(
+                node.criteria
+                    .iter()
+                    .zip(&real)
+                    .filter(|(criterion, &held)| !held && !criterion.vulnerable)
+                    .map(|(criterion, _)| criterion),
+            );
+        }
+    }
     // What a negated node matched is not evidence: it held because those names are absent.
     if holds && !node.negate {
-        evidence.extend(matched);
+        evidence.matched.extend(found.matched);
+        evidence.assumed.extend(found.assumed);
     }
     holds
 }

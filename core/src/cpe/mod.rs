@@ -43,8 +43,8 @@ mod wfn;
 mod tests;
 
 pub use applicability::{
-    scheme_for, Applicability, Bounds, Configuration, ConfigurationError, Criterion, Matched, Node,
-    Operator, MAX_NODE_DEPTH,
+    scheme_for, Applicability, Bounds, Configuration, ConfigurationError, ConfigurationMatch,
+    Criterion, Matched, Node, Operator, MAX_NODE_DEPTH,
 };
 pub use compare::{compare_values, Relation};
 pub use dictionary::{Dictionary, DictionaryError, Item};

@@ -274,3 +274,46 @@ proptest! {
         let _ = Cpe::parse(&text);
     }
 }
+
+/// Platform criteria are taken to hold only where a node needs them: an OR of platforms that
+/// one of the device's names satisfies takes none, an AND of application and platform takes
+/// the platform, and an application criterion (`vulnerable: true`) is never taken.
+#[test]
+fn platforms_are_assumed_only_where_needed() {
+    let statement = Applicability::from_nvd_json(&serde_json::json!({ "nodes": [{
+        "operator": "AND", "children": [
+            { "operator": "OR", "cpe_match": [{ "vulnerable": true,
+              "cpe23Uri": "cpe:2.3:a:mozilla:firefox:*:*:*:*:*:*:*:*", "versionEndExcluding": "57.0" }] },
+            { "operator": "OR", "cpe_match": [
+              { "vulnerable": false, "cpe23Uri": "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*" },
+              { "vulnerable": false, "cpe23Uri": "cpe:2.3:o:apple:mac_os_x:-:*:*:*:*:*:*:*" }] }] }] }))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let firefox = cpe("cpe:2.3:a:mozilla:firefox:56.0:*:*:*:*:*:*:*");
+    let windows = cpe("cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*");
+    let on_windows = [firefox.clone(), windows];
+    let (matched, assumed) = statement
+        .evaluate_assuming_platforms(&on_windows)
+        .expect("applies");
+    assert!(assumed.is_empty(), "the platform holds: nothing is assumed");
+    assert_eq!(matched.len(), 2);
+    assert!(statement.evaluate(&on_windows).is_some());
+
+    let alone = [firefox];
+    assert!(statement.evaluate(&alone).is_none());
+    let (matched, assumed) = statement
+        .evaluate_assuming_platforms(&alone)
+        .expect("applies on some platform");
+    assert_eq!(matched.len(), 1);
+    let texts: Vec<&str> = assumed.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*",
+            "cpe:2.3:o:apple:mac_os_x:-:*:*:*:*:*:*:*"
+        ]
+    );
+
+    // A version outside the bounds is not made vulnerable by any platform.
+    let fixed = [cpe("cpe:2.3:a:mozilla:firefox:57.0:*:*:*:*:*:*:*")];
+    assert!(statement.evaluate_assuming_platforms(&fixed).is_none());
+}

@@ -404,6 +404,57 @@ pub struct Device {
 }
 
 impl Device {
+    /// The CPE names that stand for what the device runs on and with, for applicability
+    /// statements' platform criteria: the CPE name of each software item, then each of its
+    /// `conditions` that is a CPE name (validated when the inventory was read; one that does
+    /// not parse is left out). Facts that are not CPE names (`role:web-server`) are not
+    /// among them.
+    ///
+    /// ```
+    /// use exposure::inventory::Device;
+    /// let mut device = Device::with_software("d", "d", Vec::new());
+    /// device.conditions = vec!["cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*".into(), "role:web-server".into()];
+    /// assert_eq!(device.platform_names().len(), 1);
+    /// ```
+    pub fn platform_names(&self) -> Vec<crate::cpe::Cpe> {
+        self.software
+            .iter()
+            .filter_map(|s| Some(s.cpe.as_ref()?.name.value().clone()))
+            .chain(self.condition_names())
+            .collect()
+    }
+
+    /// The device's `conditions` that name a platform, as CPE names: a CPE name as it is, and
+    /// `platform:<name>` (free text, any case, as CVE 5 records name platforms: `Windows`,
+    /// `x86`) as `cpe:2.3:o:*:<name>:*:…` (lower case, spaces as `_`), which only criteria
+    /// with any vendor — CVE 5 `platforms`, never NVD's — can match.
+    ///
+    /// ```
+    /// use exposure::inventory::Device;
+    /// let mut device = Device::with_software("d", "d", Vec::new());
+    /// device.conditions = vec!["platform:Windows".into(), "role:web-server".into()];
+    /// let names: Vec<String> = device.condition_names().map(|c| c.to_fs()).collect();
+    /// assert_eq!(names, ["cpe:2.3:o:*:windows:*:*:*:*:*:*:*:*"]);
+    /// ```
+    pub fn condition_names(&self) -> impl Iterator<Item = crate::cpe::Cpe> + '_ {
+        self.conditions.iter().filter_map(|c| {
+            if c.starts_with("cpe:") {
+                return c.parse().ok();
+            }
+            let platform = c.strip_prefix("platform:")?.trim().to_lowercase();
+            if platform.is_empty() {
+                return None;
+            }
+            let word = crate::cpe::literal_value(&platform.replace(' ', "_"))?;
+            Some(
+                "cpe:2.3:o:*:*:*:*:*:*:*:*:*:*"
+                    .parse::<crate::cpe::Cpe>()
+                    .ok()?
+                    .with(crate::cpe::Attribute::Product, word),
+            )
+        })
+    }
+
     /// A device of normal value and no tags, not internet-facing, with no alerts, conditions
     /// or configuration checks, as inventories of one host describe it.
     ///

@@ -8,6 +8,13 @@
 //! statements (loaded from the same document) clear it on a device whose platform CPE the
 //! inventory names.
 //!
+//! Product relationships (`product_tree.relationships`) resolve a fixed product id to its
+//! package (the referenced product's purl) whatever the relationship's category: Red Hat's
+//! are all `default_component_of` (the package as part of a RHEL stream, not a platform it
+//! runs on), and the stream's CPE limits only the document's VEX statements. An
+//! `installed_on` relationship (a product affected only when installed on another) is not
+//! told apart and gates nothing: no feed the engine is tested with has one.
+//!
 //! The document's shapes ([`Header`], [`Vulnerability`]) are shared with the VEX reader, which
 //! reads every CSAF document first and reports what in it cannot be read: a field of the wrong
 //! type skips its vulnerability with a problem naming the field's path. This reader leaves such

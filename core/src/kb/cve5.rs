@@ -10,6 +10,13 @@
 //!   configuration (an NVD record loaded before or after replaces it). These names are the
 //!   CNA's, so they match inventories that name the product alike.
 //!
+//! An entry naming a vendor and product with `platforms` (free text: `Windows`, `Linux`,
+//! `x86`) applies only on one of them: its criteria form a configuration of their own, AND one
+//! platform criterion per platform (`cpe:2.3:o:*:<platform>*:…`, see [`platform_criteria`]),
+//! so that the matchers list its findings with their condition met or not reported (see
+//! [`crate::matching`]). The `platforms` of a package entry (a known registry's) are not used:
+//! the package matcher has no gates.
+//!
 //! Versions follow the CVE 5 schema: `version` with `lessThan` or `lessThanOrEqual` is a
 //! range (`0` or `*` as the start means from the beginning), `changes` switch the status at
 //! their points, a lone `version` is that version only; `versionType: git` ranges are not
@@ -124,6 +131,7 @@ struct Affected {
     product: Option<String>,
     default_status: Option<String>,
     versions: Option<Vec<Versions>>,
+    platforms: Option<Vec<String>>,
 }
 
 /// A `versions` element: one version, or a range with the points where its status changes.
@@ -225,6 +233,9 @@ pub(crate) fn parse(
     }
     let mut affected = Vec::new();
     let mut criteria = Vec::new();
+    // Entries gated on platforms: their criteria AND one of their platforms, each its own
+    // configuration.
+    let mut gated = Vec::new();
     for (i, entry) in cna.affected.iter().flatten().enumerate() {
         let field = format!("containers.cna.affected[{i}]");
         let read = json::read::<Affected>(entry, &field).and_then(|entry| {
@@ -281,6 +292,13 @@ pub(crate) fn parse(
                 cpe_word(vendor),
                 cpe_word(product)
             );
+            let platforms = platform_criteria(entry.platforms.as_deref().unwrap_or_default());
+            let mut own = Vec::new();
+            let criteria = if platforms.is_empty() {
+                &mut criteria
+            } else {
+                &mut own
+            };
             for (lo, hi) in &intervals {
                 let mut m = serde_json::Map::new();
                 m.insert("vulnerable".into(), Value::Bool(true));
@@ -299,6 +317,11 @@ pub(crate) fn parse(
                 }
                 criteria.push(Value::Object(m));
             }
+            if !platforms.is_empty() {
+                gated.push(serde_json::json!({ "operator": "AND", "nodes": [
+                    { "operator": "OR", "cpeMatch": own },
+                    { "operator": "OR", "cpeMatch": platforms }] }));
+            }
         } else {
             report.problem(Problem::new(
                 origin,
@@ -309,10 +332,16 @@ pub(crate) fn parse(
             ));
         }
     }
-    let applicability = if criteria.is_empty() {
+    let applicability = if criteria.is_empty() && gated.is_empty() {
         None
     } else {
-        let json = serde_json::json!([{ "nodes": [{ "operator": "OR", "cpeMatch": criteria }] }]);
+        let mut configurations = Vec::new();
+        if !criteria.is_empty() {
+            configurations
+                .push(serde_json::json!({ "nodes": [{ "operator": "OR", "cpeMatch": criteria }] }));
+        }
+        configurations.extend(gated);
+        let json = Value::Array(configurations);
         match Applicability::from_nvd_json(&json) {
             Ok(a) => Some(a),
             Err(e) => {
@@ -346,6 +375,35 @@ fn named(value: Option<&str>) -> Option<&str> {
     value
         .map(str::trim)
         .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("n/a"))
+}
+
+/// An entry's `platforms` (free text: `Windows`, `Linux`, `macOS`, `x86`) as platform
+/// criteria (`vulnerable: false`) of the entry's configuration: `cpe:2.3:o:*:<word>*:…`, the
+/// platform as a CPE word followed by a wildcard, so that a device satisfies it with an
+/// operating system CPE name whose product begins with the word (`windows` →
+/// `microsoft:windows_10`, `linux` → `linux:linux_kernel`; any case, as CPE words are lower
+/// case) or with a condition `platform:<name>` (see
+/// [`Device::platform_names`](crate::inventory::Device::platform_names)). Words that name
+/// every platform (`all`, `any`, `n/a`) gate nothing and are left out.
+fn platform_criteria(platforms: &[String]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for platform in platforms {
+        let word = cpe_word(platform);
+        if word.is_empty()
+            || matches!(
+                word.as_str(),
+                "all" | "any" | "all_platforms" | r"n\/a" | "unspecified"
+            )
+        {
+            continue;
+        }
+        let criterion = Value::String(format!("cpe:2.3:o:*:{word}*:*:*:*:*:*:*:*:*"));
+        let entry = serde_json::json!({ "vulnerable": false, "criteria": criterion });
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
 }
 
 /// A CNA's vendor or product as a CPE word: lower case, spaces as `_`, CPE's special

@@ -9,7 +9,7 @@
 //! - `package_cpe`: a language package against NVD's CPE configurations that no package
 //!   advisory covers (`nvd-cpe-package`);
 //! - `device_cpe`: vendor software by its CPE name against NVD's configurations, with the
-//!   device's other names as the platform (`nvd-cpe`);
+//!   device's other names and its reported platforms as the platform (`nvd-cpe`);
 //! - `vex`: which findings a VEX statement removes.
 //!
 //! A fleet repeats the same software on many devices, so each distinct item is matched once
@@ -18,6 +18,54 @@
 //! whose platform criteria depend on the rest of the device, runs per device. Findings share
 //! (`Arc`) what they repeat from their device, item and advisory. Devices are split over
 //! threads by `threads`.
+//!
+//! # Conditions: records gated on a platform or configuration
+//!
+//! An NVD configuration may say that a product is vulnerable only when it runs on or with
+//! another (an AND of the application's criterion and a `vulnerable: false` platform
+//! criterion, "running on Windows"). A device's *platform names*
+//! ([`Device::platform_names`]) are its software's CPE names plus the `conditions` it
+//! reports that are CPE names; a statement is evaluated with them, and a finding of a gated
+//! record carries [`Evidence::condition`]:
+//! - `met`, with the device's names that satisfied the platform criteria (`by`; the criteria
+//!   are in [`Evidence::platform`]);
+//! - `not_reported`, with the platform criteria the record needs (`requires`, any that makes
+//!   the record apply would do): the finding is listed and counts 0 in the scores
+//!   ([`ScoredFinding::not_counted`](crate::assessment::ScoredFinding::not_counted)). The
+//!   record says where the product is vulnerable; a device that does not say it is there is
+//!   not counted as exposed, and is not silently dropped either.
+//!
+//! What each matcher did before conditions, and does now:
+//! - `device_cpe` evaluated statements with the device's software CPE names only: a "running
+//!   on" record held only when the platform was an installed item with a CPE name (rare: an
+//!   inventory item needs a version, NVD names platforms with version NA), and otherwise the
+//!   finding was dropped without a trace. Now the reported conditions count as platform
+//!   names, and a record whose platform is not reported is listed as `not_reported`.
+//! - `package_cpe` evaluated statements with the package's own CPE names only, so an AND
+//!   with a platform never held: gated records were dropped for language packages (the
+//!   platform half was not ignored, the whole record was). Now the record is matched with its
+//!   platform criteria taken to hold
+//!   ([`Applicability::evaluate_assuming_platforms`](crate::cpe::Applicability::evaluate_assuming_platforms)),
+//!   the item is still matched once per thread, and the condition is decided per device when
+//!   the hit is replayed.
+//! - CVE 5 `affected[].platforms` were not read. Now an entry naming a vendor and product
+//!   with platforms becomes a configuration of its own, its criteria AND one of
+//!   `cpe:2.3:o:*:<platform>*:…` (the platform as a CPE word, lower case, spaces as `_`, then a
+//!   wildcard), matched by the two CPE matchers as above. **The rule**: a device reports a
+//!   CVE 5 platform with an operating-system CPE name (software or condition) whose product
+//!   begins with the platform's word (`Windows` → `microsoft:windows_10`, `Linux` →
+//!   `linux:linux_kernel`, any case), or with a condition `platform:<name>` naming it (any
+//!   case; read as `cpe:2.3:o:*:<name>:…`, which no NVD criterion matches: NVD names a
+//!   vendor). `All`, `any` and `n/a` gate nothing. Architectures (`x86`) are reported only by
+//!   `platform:x86`.
+//! - `package` (OSV, distro trackers, CVE 5 package entries, CSAF) has no gated records: the
+//!   `platforms` of a CVE 5 package entry (a known registry's) are not used, and CSAF
+//!   `product_tree.relationships` are read only for VEX statements (a statement about a product *on a platform* applies on a device whose
+//!   platform names match it, conditions included); the category of a relationship
+//!   (`default_component_of`, `installed_on`) is not read, and an RHSA's fixed products are
+//!   resolved to their package whatever platform they are on.
+//! - Conditions that are not CPE names (`role:web-server`) are kept on the device for records
+//!   gated on a configuration; no feed the engine reads states such a gate today.
 
 mod device_cpe;
 mod memo;
@@ -32,6 +80,7 @@ pub(crate) use threads::{in_shares, Progress};
 pub(crate) use vex::apply_vex;
 pub use vex::{vex_applies, Suppression};
 
+use crate::cpe::{Applicability, Cpe, Criterion, Matched as CpeMatched};
 use crate::inventory::{Device, Fleet, Software};
 use crate::kb::{KnowledgeBase, RangeType};
 use crate::load_report::{Consequence, Problem, KEPT_PROBLEMS};
@@ -193,6 +242,43 @@ pub struct Evidence {
     /// from its coordinates that the criterion matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpe: Option<String>,
+    /// For a record gated on a platform or configuration ("running on/with"), whether the
+    /// device reports it; `None` for a record that is not gated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ConditionState>,
+}
+
+/// Whether the device reports the platform or configuration a gated record needs (the
+/// `vulnerable: false` criteria of an NVD configuration). Serialised with a `state` tag:
+/// `{"state": "met", "by": [...]}`, `{"state": "not_reported", "requires": [...]}`.
+///
+/// A finding whose condition is not reported stays listed and counts 0 in the exposure
+/// scores ([`ScoredFinding::contribution`](crate::assessment::ScoredFinding::contribution)):
+/// the record says the product is vulnerable only there, and the device did not say it is
+/// there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConditionState {
+    /// The device reports it: the names (software CPE names or `conditions`, as CPE 2.3
+    /// formatted strings) that satisfied the platform criteria.
+    Met {
+        /// The device's names that satisfied the platform criteria.
+        by: Vec<String>,
+    },
+    /// The device does not report it: the platform criteria, as the record wrote them, that
+    /// no software CPE name or condition of the device satisfies (any that makes the record
+    /// apply would do).
+    NotReported {
+        /// The platform criteria the record needs.
+        requires: Vec<String>,
+    },
+}
+
+impl ConditionState {
+    /// Whether the device reports the condition.
+    pub fn is_met(&self) -> bool {
+        matches!(self, ConditionState::Met { .. })
+    }
 }
 
 /// One vulnerability on one software item of one device.
@@ -329,6 +415,31 @@ fn match_fleet_on(
     (findings, diagnostics)
 }
 
+/// The vulnerable criterion of `applicability` that `is_hit` accepts, with what the first
+/// configuration holding it matched and the platform criteria it took to hold: none when a
+/// configuration applies to `names` as they are, else those
+/// [`Applicability::configurations_applying`] takes with platforms assumed.
+pub(super) fn evaluate_gated<'a>(
+    applicability: &'a Applicability,
+    names: &'a [Cpe],
+    is_hit: impl Fn(&CpeMatched<'a>) -> bool,
+) -> Option<(CpeMatched<'a>, Vec<CpeMatched<'a>>, Vec<&'a Criterion>)> {
+    // Without platform criteria, assuming them changes nothing: evaluated once.
+    let passes: &[bool] = if applicability.has_platform_criteria() {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &assume in passes {
+        for applying in applicability.configurations_applying(names, assume) {
+            if let Some(hit) = applying.matched.iter().find(|m| is_hit(m)).copied() {
+                return Some((hit, applying.matched, applying.assumed));
+            }
+        }
+    }
+    None
+}
+
 /// Matches one device, appending its findings.
 fn match_device(
     kb: &KnowledgeBase,
@@ -338,6 +449,8 @@ fn match_device(
     diagnostics: &mut MatchDiagnostics,
 ) {
     let device_id: Arc<str> = device.id.as_str().into();
+    // The device's platform names, made when a gated hit or the device CPE matcher needs them.
+    let mut platform: Option<Vec<Cpe>> = None;
     for (index, software) in device.software.iter().enumerate() {
         diagnostics.software_items += 1;
         let matches = memo.item(kb, software, package::match_item);
@@ -353,10 +466,29 @@ fn match_device(
                 Consequence::PartlyUsed,
             ));
         }
-        findings.extend(matches.hits.iter().map(|hit| hit.on(&device_id, software)));
+        for hit in &matches.hits {
+            findings.push(if hit.gated() {
+                let platform = platform.get_or_insert_with(|| device.platform_names());
+                hit.on_device(kb, &device_id, software, platform)
+            } else {
+                hit.on(&device_id, software)
+            });
+        }
     }
-    device_cpe::match_device(kb, device, &device_id, memo, findings, diagnostics);
+    let platform = platform.unwrap_or_else(|| device.platform_names());
+    device_cpe::match_device(
+        kb,
+        device,
+        &platform,
+        &device_id,
+        memo,
+        findings,
+        diagnostics,
+    );
 }
+
+#[cfg(test)]
+mod gating_tests;
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,8 @@
 
 use super::memo::{AdvisoryFacts, Memo};
 use super::package_cpe;
-use super::{Confidence, Evidence, Finding, FixState, MatchKind, Matched, Matcher};
-use crate::cpe::Criterion;
+use super::{ConditionState, Confidence, Evidence, Finding, FixState, MatchKind, Matched, Matcher};
+use crate::cpe::{Cpe, Criterion};
 use crate::inventory::Software;
 use crate::kb::{AffectedPackage, Hit, KnowledgeBase};
 use crate::range::{interval_to_vers, OsvEvent};
@@ -33,10 +33,25 @@ pub(super) struct ItemHit {
     fix: Option<Arc<str>>,
     fix_state: FixState,
     evidence: Arc<Evidence>,
+    /// For a record that applies to the item only on a platform the item's own names do not
+    /// show: what decides, per device, whether the device reports it.
+    gate: Option<Box<Gate>>,
+}
+
+/// A hit's platform gate: the statement is evaluated again with the item's names and the
+/// device's platform names ([`Device::platform_names`](crate::inventory::Device::platform_names)).
+pub(super) struct Gate {
+    /// The item's CPE names the statement was evaluated with.
+    pub(super) names: Vec<Cpe>,
+    /// The vulnerable criterion that matched, as the record wrote it.
+    pub(super) criterion: String,
+    /// The platform criteria taken to hold.
+    pub(super) requires: Vec<String>,
 }
 
 impl ItemHit {
-    /// The finding of this hit on one device's item.
+    /// The finding of this hit on one device's item. For a gated hit, whose condition depends
+    /// on the device, see [`ItemHit::on_device`].
     pub(super) fn on(&self, device_id: &Arc<str>, software: &Arc<Software>) -> Finding {
         Finding {
             device_id: Arc::clone(device_id),
@@ -51,14 +66,42 @@ impl ItemHit {
         }
     }
 
+    /// Whether the hit is gated on a platform.
+    pub(super) fn gated(&self) -> bool {
+        self.gate.is_some()
+    }
+
+    /// The finding of this hit on one device's item, its condition decided with the device's
+    /// platform names (`platform`): met when the statement applies to the item's names and
+    /// the device's with the same vulnerable criterion, else not reported.
+    pub(super) fn on_device(
+        &self,
+        kb: &KnowledgeBase,
+        device_id: &Arc<str>,
+        software: &Arc<Software>,
+        platform: &[Cpe],
+    ) -> Finding {
+        let mut finding = self.on(device_id, software);
+        let Some(gate) = &self.gate else {
+            return finding;
+        };
+        let mut evidence = Evidence::clone(&self.evidence);
+        let (condition, criteria) = decide(kb, &self.advisory.id, gate, platform);
+        evidence.platform = criteria;
+        evidence.condition = Some(condition);
+        finding.evidence = Arc::new(evidence);
+        finding
+    }
+
     /// A hit of a CPE matcher: the vulnerable criterion that matched, its fix (the version of
-    /// an excluding upper bound), and the other criteria that held (`platform`).
+    /// an excluding upper bound), the other criteria that held (`platform`) and whether the
+    /// device reports the platform (`condition`).
     pub(super) fn from_cpe(
         advisory: Arc<AdvisoryFacts>,
         criterion: &Criterion,
         (matcher, confidence): (Matcher, Confidence),
         source: &Arc<str>,
-        platform: Vec<String>,
+        (platform, condition): (Vec<String>, Option<ConditionState>),
         cpe: Option<String>,
     ) -> Self {
         let fix = criterion.bounds.as_ref().and_then(|b| b.fix());
@@ -80,9 +123,72 @@ impl ItemHit {
                 matched: Matched::Criterion(criterion.text.clone()),
                 platform,
                 cpe,
+                condition,
             }),
+            gate: None,
         }
     }
+
+    /// This hit, gated: its condition is decided per device ([`ItemHit::on_device`]).
+    pub(super) fn with_gate(mut self, gate: Gate) -> Self {
+        self.gate = Some(Box::new(gate));
+        self
+    }
+}
+
+/// Whether the device's platform names (`platform`) satisfy a gated hit's statement, with the
+/// platform criteria that then held (as the record wrote them).
+fn decide(
+    kb: &KnowledgeBase,
+    advisory_id: &str,
+    gate: &Gate,
+    platform: &[Cpe],
+) -> (ConditionState, Vec<String>) {
+    let not_reported = || {
+        (
+            ConditionState::NotReported {
+                requires: gate.requires.clone(),
+            },
+            Vec::new(),
+        )
+    };
+    let Some(statement) = kb.applicability(advisory_id) else {
+        return not_reported();
+    };
+    let names: Vec<Cpe> = gate.names.iter().chain(platform).cloned().collect();
+    let own = &names[..gate.names.len()];
+    // The first configuration that applies with the device's names and holds the hit's
+    // criterion on the item's own names.
+    let Some(matched) = statement
+        .configurations_applying(&names, false)
+        .into_iter()
+        .map(|applying| applying.matched)
+        .find(|matched| {
+            matched.iter().any(|m| {
+                m.criterion.vulnerable
+                    && m.criterion.text == gate.criterion
+                    && own.iter().any(|n| std::ptr::eq(n, m.name))
+            })
+        })
+    else {
+        return not_reported();
+    };
+    let platform_matches: Vec<_> = matched
+        .iter()
+        .filter(|m| !m.criterion.vulnerable && !own.iter().any(|n| std::ptr::eq(n, m.name)))
+        .collect();
+    let mut by: Vec<String> = Vec::new();
+    for m in &platform_matches {
+        let name = m.name.to_fs();
+        if !by.contains(&name) {
+            by.push(name);
+        }
+    }
+    let criteria = platform_matches
+        .iter()
+        .map(|m| m.criterion.text.clone())
+        .collect();
+    (ConditionState::Met { by }, criteria)
 }
 
 /// Matches one software item against the package advisories that name it.
@@ -157,7 +263,9 @@ pub(super) fn match_item(kb: &KnowledgeBase, software: &Software, memo: &mut Mem
                 matched,
                 platform: Vec::new(),
                 cpe: None,
+                condition: None,
             }),
+            gate: None,
         });
     }
     if package_cpe::applies(software) {

@@ -9,9 +9,14 @@
 //! ecosystem's platform (`node.js` for npm); only criteria with a version or version bounds
 //! count; and an advisory that has package data for a language ecosystem is left to the
 //! package matcher, whose answer (found or not) stands.
+//!
+//! A statement that applies to the package only on a platform ("running on Windows") is
+//! matched with its platform taken to hold and the hit is gated: each device that has the
+//! package decides, with its own platform names, whether the condition is met or not reported
+//! (see [the matching module](super)).
 
 use super::memo::Memo;
-use super::package::{ItemHit, ItemMatches};
+use super::package::{Gate, ItemHit, ItemMatches};
 use super::{Confidence, Matcher};
 use crate::cpe::{Attribute, Cpe, Value};
 use crate::ecosystem::Ecosystem;
@@ -195,23 +200,34 @@ pub(super) fn match_item<'k>(
             {
                 continue;
             }
-            let Some(matched) = statement.applicability.evaluate(names) else {
-                continue;
-            };
-            let Some(hit) = matched.iter().find(|m| {
-                m.criterion.vulnerable && criterion_fits(m.criterion, &software.ecosystem)
-            }) else {
+            // A statement that applies to the package's names alone is not gated; one that
+            // applies only with its platform criteria taken to hold ("running on Windows")
+            // is gated, and each device decides whether it reports the platform.
+            let Some((hit, _, assumed)) =
+                super::evaluate_gated(&statement.applicability, names, |m| {
+                    m.criterion.vulnerable && criterion_fits(m.criterion, &software.ecosystem)
+                })
+            else {
                 continue;
             };
             seen.push(advisory.id.as_str());
-            matches.hits.push(ItemHit::from_cpe(
+            let found = ItemHit::from_cpe(
                 memo.advisory(at, advisory),
                 hit.criterion,
                 (Matcher::NvdCpePackage, Confidence::CpeVersionRange),
                 &statement.source,
-                Vec::new(),
+                (Vec::new(), None),
                 Some(hit.name.to_fs()),
-            ));
+            );
+            matches.hits.push(if assumed.is_empty() {
+                found
+            } else {
+                found.with_gate(Gate {
+                    names: names.to_vec(),
+                    criterion: hit.criterion.text.clone(),
+                    requires: assumed.iter().map(|c| c.text.clone()).collect(),
+                })
+            });
         }
     }
 }

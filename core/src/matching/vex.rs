@@ -5,11 +5,11 @@
 //! A statement names its product by package URL (type, namespace when both name one, name,
 //! and version when it gives one) or by CPE name (NISTIR 7696 match of the software's CPE). A
 //! CSAF statement about a product *on a platform* applies only on a device that has software
-//! matching that platform's CPE.
+//! matching that platform's CPE or reports it among its `conditions`.
 
 use super::Finding;
 use crate::cpe::Cpe;
-use crate::inventory::{Fleet, Software};
+use crate::inventory::{Device, Fleet, Software};
 use crate::kb::{KnowledgeBase, VexProduct, VexStatement};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -78,17 +78,14 @@ pub(crate) fn apply_vex(
     if kb.vex().is_empty() {
         return (findings, Vec::new());
     }
+    // A statement limited to a platform sees the device's software CPE names and the
+    // platforms it reports as conditions.
+    let names: Vec<Vec<Cpe>> = fleet.devices.iter().map(Device::platform_names).collect();
     let device_cpes: HashMap<&str, Vec<&Cpe>> = fleet
         .devices
         .iter()
-        .map(|d| {
-            let names = d
-                .software
-                .iter()
-                .filter_map(|s| Some(s.cpe.as_ref()?.name.value()))
-                .collect();
-            (d.id.as_str(), names)
-        })
+        .zip(&names)
+        .map(|(d, names)| (d.id.as_str(), names.iter().collect()))
         .collect();
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
