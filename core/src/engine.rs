@@ -20,7 +20,7 @@ use crate::score::likelihood::{
     FindingContext, Likelihood, RecordLikelihood, Runtime, ThreatFacts,
 };
 use crate::score::priors::PriorTable;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The key of [`RecordTerms`]: advisory, ecosystem, the entry's triage.
@@ -319,15 +319,10 @@ impl Engine {
         for (i, &device) in owner.iter().enumerate() {
             by_device[device].push(i);
         }
-        let score_of = |device: usize, removed: &BTreeSet<usize>| {
-            device_score(
-                by_device[device]
-                    .iter()
-                    .filter(|i| !removed.contains(i))
-                    .map(|&i| scored[i].contribution()),
-            )
-        };
-        let device_scores: Vec<f64> = (0..count).map(|d| score_of(d, &BTreeSet::new())).collect();
+        let device_scores: Vec<f64> = by_device
+            .iter()
+            .map(|findings| device_score(findings.iter().map(|&i| scored[i].contribution())))
+            .collect();
         let organisation =
             organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
         let inputs: Vec<Input<'_>> = scored
@@ -349,16 +344,26 @@ impl Engine {
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
         let exposure_without = |removed: &BTreeSet<usize>| {
-            // Only the devices holding a removed finding change score.
-            let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
-            organisation_score((0..count).map(|d| {
-                let score = if touched.contains(&d) {
-                    score_of(d, removed)
-                } else {
-                    device_scores[d]
-                };
-                (score, weights[d])
-            }))
+            // Only the devices holding a removed finding change score. A device's findings
+            // and its removed ones are both in increasing order: one merge walk per device
+            // leaves them out (a set lookup per finding made this the assessment's hot spot:
+            // 95 recommendations over 908,041 findings took 0.9 s).
+            let mut removed_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for &i in removed {
+                removed_of.entry(owner[i]).or_default().push(i);
+            }
+            let mut scores = device_scores.clone();
+            for (&d, gone) in &removed_of {
+                let mut gone = gone.iter().copied().peekable();
+                scores[d] = device_score(
+                    by_device[d]
+                        .iter()
+                        .copied()
+                        .filter(|&i| gone.next_if(|&g| g <= i) != Some(i))
+                        .map(|i| scored[i].contribution()),
+                );
+            }
+            organisation_score(scores.iter().copied().zip(weights.iter().copied()))
         };
         let as_of_text = as_of.map(|d| d.to_string());
         let table = as_of_text.as_ref().map(|_| EndOfLife::embedded());
