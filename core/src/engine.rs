@@ -333,15 +333,14 @@ impl Engine {
         for (i, &device) in owner.iter().enumerate() {
             by_device[device].push(i);
         }
-        let score_of = |device: usize, removed: &BTreeSet<usize>| {
-            device_score(
-                by_device[device]
-                    .iter()
-                    .filter(|i| !removed.contains(i))
-                    .map(|&i| scored[i].contribution()),
-            )
-        };
-        let device_scores: Vec<f64> = (0..count).map(|d| score_of(d, &BTreeSet::new())).collect();
+        // Each finding's contribution, dense: recommendations recompute touched devices'
+        // scores from it many times, and reading it from the findings themselves (a few
+        // hundred bytes apart) cost a cache miss each.
+        let contributions: Vec<f64> = scored.iter().map(ScoredFinding::contribution).collect();
+        let device_scores: Vec<f64> = by_device
+            .iter()
+            .map(|findings| device_score(findings.iter().map(|&i| contributions[i])))
+            .collect();
         let organisation =
             organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
         let inputs: Vec<Input<'_>> = scored
@@ -363,16 +362,25 @@ impl Engine {
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
         let exposure_without = |removed: &BTreeSet<usize>| {
-            // Only the devices holding a removed finding change score.
-            let touched: BTreeSet<usize> = removed.iter().map(|&i| owner[i]).collect();
-            organisation_score((0..count).map(|d| {
-                let score = if touched.contains(&d) {
-                    score_of(d, removed)
-                } else {
-                    device_scores[d]
-                };
-                (score, weights[d])
-            }))
+            // Only the devices holding a removed finding change score. A device's findings
+            // and its removed ones are both in increasing order: one merge walk per device
+            // leaves them out (a set lookup per finding made this the assessment's hot spot:
+            // 95 recommendations over 908,041 findings took 0.9 s).
+            let mut pairs: Vec<(usize, usize)> = removed.iter().map(|&i| (owner[i], i)).collect();
+            pairs.sort_unstable();
+            let mut scores = device_scores.clone();
+            for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+                let d = run[0].0;
+                let mut gone = run.iter().map(|&(_, i)| i).peekable();
+                scores[d] = device_score(
+                    by_device[d]
+                        .iter()
+                        .copied()
+                        .filter(|&i| gone.next_if(|&g| g <= i) != Some(i))
+                        .map(|i| contributions[i]),
+                );
+            }
+            organisation_score(scores.iter().copied().zip(weights.iter().copied()))
         };
         let as_of_text = as_of.map(|d| d.to_string());
         let table = as_of_text.as_ref().map(|_| EndOfLife::embedded());

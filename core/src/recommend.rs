@@ -11,8 +11,11 @@
 //!   chosen and the others are left to an upgrade, or listed as `remaining`.
 //! - **upgrade** ([`ActionKind::Upgrade`]): the installed branch has no fix for some
 //!   findings; the smallest version of another branch that fixes them, flagged as a major
-//!   change. An update on the branch and an upgrade for the rest may both be recommended:
-//!   each covers its own findings, and its impact is that of removing those alone.
+//!   change. An update on the branch and an upgrade for the rest may both be recommended.
+//!   They are alternatives, not steps to add up: each covers every finding that moving to
+//!   its version removes (the upgrade's version, chosen for what the branch leaves, usually
+//!   fixes what the update fixes too), so that each impact is exactly the drop of taking
+//!   that action alone, as a second assessment shows (`core/tests/model_properties.rs`).
 //! - **end of support** ([`ActionKind::EndOfSupport`]): the installed release's support has
 //!   ended ([`crate::eol`]) on the date the caller passes as `as_of`; upgrade to the
 //!   successor or uninstall. It covers every finding of the software on those devices, and is
@@ -769,11 +772,9 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
             .map(|&i| &*inputs[i].finding.advisory_id)
             .filter(|id| !fixes[*id].fixable())
             .collect();
-        let mut absorbed: BTreeSet<&str> = BTreeSet::new();
-        let mut absorb = |step: &mut Step| {
+        let absorb = |step: &mut Step| {
             for id in &unfixed {
-                if !absorbed.contains(id) && fixes[*id].fixed_by(scheme, &step.version) {
-                    absorbed.insert(id);
+                if fixes[*id].fixed_by(scheme, &step.version) {
                     step.fixes.insert((*id).to_owned());
                 }
             }
@@ -790,6 +791,15 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         if !rest.is_empty() {
             let off_line = candidates.iter().filter(|c| !on_line(c));
             if let Some(mut step) = best_step(scheme, off_line, &rest, &fixes) {
+                // Chosen for what the branch leaves, the upgrade's version also removes what
+                // the update fixes when it is past that: it covers every finding the move
+                // removes, so its impact is that of taking it (issue 13's property).
+                let also: Vec<String> = wanted
+                    .iter()
+                    .filter(|id| fixes[**id].fixed_by(scheme, &step.version))
+                    .map(|id| (*id).to_owned())
+                    .collect();
+                step.fixes.extend(also);
                 absorb(&mut step);
                 let members = covered(&step.fixes);
                 steps.push((ActionKind::Upgrade, shown, step, members));

@@ -16,6 +16,7 @@ use exposure::Engine;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 mod common;
 
@@ -299,31 +300,44 @@ fn registry_export(archive: &Path, name: &str) -> String {
     panic!("{name} not in {}", archive.display());
 }
 
+/// The shared data directory (canonical) and an engine over every shared feed, loaded once
+/// per test binary, through the same use case as every interface, for the tests that need it
+/// (about 30 s in a debug build); `None` where the shared data is absent.
+fn shared_engine() -> Option<&'static (PathBuf, Engine)> {
+    static ENGINE: OnceLock<Option<(PathBuf, Engine)>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let shared = common::shared("")?
+                .canonicalize()
+                .expect("the shared directory");
+            let knowledge = AssessInputs {
+                knowledge: vec![shared.join("data")],
+                ..AssessInputs::default()
+            };
+            let (engine, reports) = knowledge.load_engine().expect("every shared feed loads");
+            assert_eq!(reports.len(), 1);
+            assert!(
+                reports[0].report.records_loaded > 200_000,
+                "{}",
+                reports[0].report
+            );
+            Some((shared, engine))
+        })
+        .as_ref()
+}
+
 #[test]
 fn shared_assessments_are_unchanged() {
-    let Some(shared) = common::shared("") else {
+    let Some((shared, engine)) = shared_engine() else {
         return;
     };
-    let shared = shared.canonicalize().expect("the shared directory");
     let data = shared.join("data");
-    // The knowledge base is loaded once, through the same use case as every interface.
-    let knowledge = AssessInputs {
-        knowledge: vec![data.clone()],
-        ..AssessInputs::default()
-    };
-    let (engine, reports) = knowledge.load_engine().expect("every shared feed loads");
-    assert_eq!(reports.len(), 1);
-    assert!(
-        reports[0].report.records_loaded > 200_000,
-        "{}",
-        reports[0].report
-    );
     let assess = |inputs: AssessInputs| {
         let assessment = inputs
-            .assess_on(&engine, &|_, _| {})
+            .assess_on(engine, &|_, _| {})
             .expect("inventory loads");
         cites_the_record_that_matched(&assessment);
-        fingerprint(&assessment, &shared)
+        fingerprint(&assessment, shared)
     };
     let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
         .expect("SBOM directory")
@@ -380,4 +394,252 @@ fn shared_assessments_are_unchanged() {
             &assess(named),
         );
     }
+}
+
+/// Findings of a known-exploited vulnerability (CISA KEV).
+fn kev_findings(a: &exposure::Assessment) -> usize {
+    a.findings
+        .iter()
+        .filter(|f| f.threat.known_exploited.is_some())
+        .count()
+}
+
+/// Findings whose likelihood an active alert set.
+fn alert_findings(a: &exposure::Assessment) -> usize {
+    use exposure::score::exposure::LikelihoodRule;
+    a.findings
+        .iter()
+        .filter(|f| f.risk.likelihood_rule == LikelihoodRule::ActiveAlert)
+        .count()
+}
+
+/// The `n` findings that contribute most (`advisory (software) r`), highest first.
+fn top_contributors(a: &exposure::Assessment, n: usize) -> String {
+    let mut findings: Vec<&exposure::assessment::ScoredFinding> = a.findings.iter().collect();
+    findings.sort_by(|x, y| {
+        y.contribution()
+            .total_cmp(&x.contribution())
+            .then_with(|| x.finding.advisory_id.cmp(&y.finding.advisory_id))
+    });
+    findings
+        .iter()
+        .take(n)
+        .map(|f| {
+            format!(
+                "{} ({}) {:.3}",
+                f.finding.advisory_id,
+                f.finding.software.name,
+                f.contribution()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One line of the table `exposure_scores_discriminate_on_shared_data` prints.
+fn table_line(name: &str, a: &exposure::Assessment) -> String {
+    format!(
+        "| {name} | {:.2} | {} | {} | {} | {} | {} |",
+        a.organisation.score,
+        a.organisation.level.name(),
+        a.devices.len(),
+        a.organisation.findings,
+        kev_findings(a),
+        top_contributors(a, 3)
+    )
+}
+
+/// Issue 13's discrimination on real data: the shared inventories get distinct, explainable
+/// scores; a host reduced to its findings Debian will not fix is low; a clean inventory with
+/// one KEV-listed, network-reachable high-severity flaw added is high; only KEV or
+/// active-alert findings take an inventory to 99.5 or more. The table (stderr, shown by
+/// `cargo test -p exposure --test golden -- --nocapture`) is the README's "Exposure scores on
+/// the shared data".
+#[test]
+#[allow(clippy::too_many_lines)] // one table of every shared inventory, then its checks
+fn exposure_scores_discriminate_on_shared_data() {
+    use exposure::inventory::{load_path, load_text, Fleet, LoadOptions, Software};
+    use exposure::matching::FixState;
+    let Some((shared, engine)) = shared_engine() else {
+        return;
+    };
+    let data = shared.join("data");
+    let plain = LoadOptions::default();
+    let mut rows: Vec<(String, exposure::Assessment)> = Vec::new();
+    let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
+        .expect("SBOM directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !p.display().to_string().ends_with(".tar.gz"))
+        .collect();
+    sboms.sort();
+    let mut laravel = None;
+    for sbom in &sboms {
+        let name = sbom
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        let fleet = load_path(sbom, &plain).expect("an SBOM").fleet;
+        if name.starts_with("laravel") {
+            laravel = Some(fleet.clone());
+        }
+        rows.push((format!("SBOM {name}"), engine.assess(&fleet)));
+    }
+    let debian = LoadOptions {
+        distro: Some(
+            Distro::from_os_release_file(&data.join("inventory-dpkg/os-release-this-machine"))
+                .expect("a Debian os-release"),
+        ),
+        ..LoadOptions::default()
+    };
+    let dpkg = load_path(
+        &data.join("inventory-dpkg/dpkg-status-this-machine"),
+        &debian,
+    )
+    .expect("the dpkg status")
+    .fleet;
+    let host = engine.assess(&dpkg);
+    rows.push(("Debian 12 host (dpkg status)".to_owned(), host.clone()));
+    let archive = data.join("inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz");
+    for export in ["xp-Uninstall.reg", "mssql-Uninstall.reg"] {
+        let fleet = load_text(&registry_export(&archive, export), export, &plain)
+            .expect("a registry export")
+            .fleet;
+        rows.push((format!("Windows export {export}"), engine.assess(&fleet)));
+    }
+    rows.push((
+        "demo fleet (5 devices)".to_owned(),
+        engine.assess(&exposure::demo::fleet()),
+    ));
+
+    // The Debian host reduced to the packages all of whose findings Debian will not fix
+    // (unimportant, end-of-life, no DSA): a real second assessment of those packages alone.
+    let mut verdicts = std::collections::BTreeMap::<(&str, &str), bool>::new();
+    for f in &host.findings {
+        let software = &f.finding.software;
+        *verdicts
+            .entry((&software.name, &software.version))
+            .or_insert(true) &= f.finding.fix_state == FixState::WillNotFix;
+    }
+    let mut will_not_fix = dpkg.clone();
+    for device in &mut will_not_fix.devices {
+        device.software.retain(|s| {
+            verdicts
+                .get(&(s.name.as_str(), s.version.as_str()))
+                .copied()
+                .unwrap_or(false)
+        });
+    }
+    let packages = will_not_fix.devices[0].software.len();
+    assert!(packages >= 10, "{packages} packages");
+    let reduced = engine.assess(&will_not_fix);
+    assert!(reduced
+        .findings
+        .iter()
+        .all(|f| f.finding.fix_state == FixState::WillNotFix));
+    rows.push((
+        format!("Debian 12 host, the {packages} packages Debian will not fix"),
+        reduced.clone(),
+    ));
+
+    // A clean inventory plus one item with a KEV-listed network flaw: the libwebp-sys crate
+    // 0.9.2, whose RustSec advisory aliases CVE-2023-4863 (libwebp's heap overflow, NVD
+    // 8.8 AV:N). Not Pillow 9.0.0: its PYSEC-2023-175 names CVE-2023-4863 as related, not as
+    // an alias, so the finding is KEV-listed but has no CVSS vector (impact assumed 0.5).
+    let mut clean: Fleet = laravel.expect("the laravel SBOM");
+    assert_eq!(engine.assess(&clean).organisation.findings, 0);
+    clean.devices[0].software.push(std::sync::Arc::new(
+        Software::from_purl("pkg:cargo/libwebp-sys@0.9.2").expect("a purl"),
+    ));
+    let with_kev = engine.assess(&clean);
+    let kev = with_kev
+        .findings
+        .iter()
+        .find(|f| {
+            f.threat
+                .known_exploited
+                .as_ref()
+                .is_some_and(|k| k.cve_id == "CVE-2023-4863")
+        })
+        .expect("libwebp-sys 0.9.2 has the KEV-listed CVE-2023-4863");
+    let cvss = kev.cvss.as_ref().expect("a CVSS vector");
+    assert!(
+        cvss.vector.contains("AV:N") && cvss.base_score >= 7.0,
+        "{}",
+        cvss.vector
+    );
+    rows.push((
+        "laravel SBOM + pkg:cargo/libwebp-sys@0.9.2".to_owned(),
+        with_kev.clone(),
+    ));
+
+    eprintln!("| inventory | score | level | devices | findings | KEV findings | top three contributors (advisory (software) r) |");
+    eprintln!("|---|---|---|---|---|---|---|");
+    for (name, a) in &rows {
+        eprintln!("{}", table_line(name, a));
+    }
+    eprintln!(
+        "{} ({}): CVSS {} {}, KEV {}, I {:.2}, L {:.2} ({:?}), r {:.3}",
+        kev.finding.advisory_id,
+        kev.finding.aliases.join(" "),
+        cvss.version,
+        cvss.vector,
+        kev.threat
+            .known_exploited
+            .as_ref()
+            .map_or("-", |k| k.cve_id.as_str()),
+        kev.risk.impact,
+        kev.risk.likelihood,
+        kev.risk.likelihood_rule,
+        kev.risk.risk
+    );
+    let empty: Vec<&str> = rows
+        .iter()
+        .filter(|(_, a)| a.organisation.findings == 0)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    eprintln!(
+        "score 0, no finding: {} — no advisory of the shared knowledge base names their \
+         packages at those versions, and no NVD statement matches the export's programs",
+        empty.join(", ")
+    );
+
+    // Distinct scores among the inventories with findings.
+    let mut scored: Vec<(f64, &str)> = rows
+        .iter()
+        .filter(|(_, a)| a.organisation.findings > 0)
+        .map(|(name, a)| (a.organisation.score, name.as_str()))
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for pair in scored.windows(2) {
+        assert!(
+            pair[1].0 - pair[0].0 > 1e-6,
+            "{} and {} score the same: {}",
+            pair[0].1,
+            pair[1].1,
+            pair[0].0
+        );
+    }
+    for (name, a) in &rows {
+        if a.organisation.findings == 0 {
+            assert!(a.organisation.score == 0.0, "{name}");
+        }
+        if a.organisation.score >= 99.5 {
+            assert!(
+                kev_findings(a) + alert_findings(a) > 0,
+                "{name} scores {} without KEV or alert findings",
+                a.organisation.score
+            );
+        }
+    }
+    assert!(
+        reduced.organisation.score < 30.0,
+        "{}",
+        reduced.organisation.score
+    );
+    assert!(
+        with_kev.organisation.score >= 70.0,
+        "{}",
+        with_kev.organisation.score
+    );
 }

@@ -71,3 +71,7 @@ pub(crate) fn load_osv_archive(kb: &mut KnowledgeBase, archive: &Path) -> LoadRe
     }
     report
 }
+
+/// Taking recommendations for real and checking their impact (see the module).
+#[allow(dead_code)] // used by the test files that check recommendations
+pub(crate) mod actions;
