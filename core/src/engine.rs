@@ -289,22 +289,41 @@ impl Engine {
         // The record terms depend on the advisory, the package's ecosystem and the entry's
         // triage only: computed once per such key (a fleet has far fewer than findings).
         let mut terms: HashMap<RecordKey, RecordTerms> = HashMap::new();
+        // A hit's evidence is shared by the findings of one item and advisory on every device
+        // that has the item: its address finds the terms again without hashing texts.
+        let mut by_hit: HashMap<usize, RecordTerms> = HashMap::new();
+        // Findings come in device order: the device of the last one is most likely the next's.
+        let mut last_device: Option<(usize, usize)> = None;
         let mut scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
-                let triage = self.triage(&finding);
-                let key = (
-                    finding.advisory_id.clone(),
-                    finding.software.ecosystem.clone(),
-                    triage,
-                );
-                let record = terms
-                    .entry(key)
-                    .or_insert_with(|| self.record_terms(&finding, triage, &mut diagnostics))
-                    .clone();
-                let device = index_of
-                    .get(&*finding.device_id)
-                    .map(|&i| &fleet.devices[i]);
+                let hit = Arc::as_ptr(&finding.evidence) as usize;
+                let record = if let Some(record) = by_hit.get(&hit) {
+                    record.clone()
+                } else {
+                    let triage = self.triage(&finding);
+                    let key = (
+                        finding.advisory_id.clone(),
+                        finding.software.ecosystem.clone(),
+                        triage,
+                    );
+                    let record = terms
+                        .entry(key)
+                        .or_insert_with(|| self.record_terms(&finding, triage, &mut diagnostics))
+                        .clone();
+                    by_hit.insert(hit, record.clone());
+                    record
+                };
+                let id = finding.device_id.as_ptr() as usize;
+                let device = match last_device {
+                    Some((last, index)) if last == id => Some(index),
+                    _ => {
+                        let index = index_of.get(&*finding.device_id).copied();
+                        last_device = index.map(|i| (id, i));
+                        index
+                    }
+                }
+                .map(|i| &fleet.devices[i]);
                 let risk = self.finding_risk(&record, &finding, device, as_of);
                 ScoredFinding {
                     finding,

@@ -420,33 +420,32 @@ impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
         } else {
             (drop, 0.0)
         };
-        let advisories: BTreeSet<&str> = covered
-            .iter()
-            .map(|&i| &*inputs[i].finding.advisory_id)
-            .collect();
+        let advisories = distinct(covered.iter().map(|&i| &*inputs[i].finding.advisory_id));
         let mut r = Recommendation::new(
             action,
             group.ecosystem.clone(),
             group.software.clone(),
             String::new(),
         );
-        r.installed_versions = covered
-            .iter()
-            .map(|&i| inputs[i].finding.software.version.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        r.resolves = advisories.iter().map(|s| (*s).to_owned()).collect();
-        r.remaining = group
-            .members
-            .iter()
-            .map(|&i| &*inputs[i].finding.advisory_id)
-            .filter(|a| !advisories.contains(a))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        r.installed_versions = distinct(
+            covered
+                .iter()
+                .map(|&i| inputs[i].finding.software.version.as_str()),
+        )
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        r.remaining = distinct(
+            group
+                .members
+                .iter()
+                .map(|&i| &*inputs[i].finding.advisory_id),
+        )
+        .into_iter()
+        .filter(|a| advisories.binary_search(a).is_err())
+        .map(str::to_owned)
+        .collect();
+        r.resolves = advisories.into_iter().map(str::to_owned).collect();
         r.devices = self.devices(covered);
         r.findings = covered.len();
         r.known_exploited = covered
@@ -463,14 +462,26 @@ impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
     }
 
     fn devices(&self, covered: &BTreeSet<usize>) -> Vec<String> {
-        covered
-            .iter()
-            .map(|&i| self.device_ids[self.inputs[i].device])
-            .collect::<BTreeSet<_>>()
+        let mut devices: Vec<usize> = covered.iter().map(|&i| self.inputs[i].device).collect();
+        devices.sort_unstable();
+        devices.dedup();
+        distinct(devices.into_iter().map(|d| self.device_ids[d]))
             .into_iter()
             .map(str::to_owned)
             .collect()
     }
+}
+
+/// The distinct texts among `texts`, sorted. A fleet's findings repeat the same few texts
+/// (advisory ids, versions) thousands of times, each repetition sharing one allocation: they
+/// are told apart by address first (a sort of plain numbers), then by value.
+fn distinct<'s>(texts: impl Iterator<Item = &'s str>) -> Vec<&'s str> {
+    let mut texts: Vec<&str> = texts.collect();
+    texts.sort_unstable_by_key(|t| (t.as_ptr() as usize, t.len()));
+    texts.dedup_by_key(|t| (t.as_ptr() as usize, t.len()));
+    texts.sort_unstable();
+    texts.dedup();
+    texts
 }
 
 /// The key a product is grouped and looked up by: vendor software by its CPE
@@ -721,25 +732,38 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
     let inputs = group.inputs;
     let scheme = group.ecosystem.scheme().unwrap_or(Scheme::Generic);
     let fixes = advisory_fixes(kb, group, scheme);
+    // Each distinct installed version's branch once (a product's findings repeat a few
+    // versions over thousands of devices).
+    let mut branch_of: HashMap<&str, Option<String>> = HashMap::new();
     let mut branches: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for &i in &group.members {
-        branches
-            .entry(branch(scheme, &inputs[i].finding.software.version))
-            .or_default()
-            .push(i);
+        let version = inputs[i].finding.software.version.as_str();
+        let line = branch_of
+            .entry(version)
+            .or_insert_with(|| branch(scheme, version));
+        match branches.get_mut(line) {
+            Some(members) => members.push(i),
+            None => {
+                branches.insert(line.clone(), vec![i]);
+            }
+        }
     }
     // (kind, branch, step, members it covers)
     let mut steps: Vec<(ActionKind, String, Step, BTreeSet<usize>)> = Vec::new();
     for (line, members) in &branches {
-        let floor = members
-            .iter()
-            .filter_map(|&i| Version::parse(scheme, &inputs[i].finding.software.version).ok())
-            .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
-        let wanted: BTreeSet<&str> = members
-            .iter()
-            .map(|&i| &*inputs[i].finding.advisory_id)
-            .filter(|id| fixes[*id].fixable())
-            .collect();
+        let floor = distinct(
+            members
+                .iter()
+                .map(|&i| inputs[i].finding.software.version.as_str()),
+        )
+        .into_iter()
+        .filter_map(|v| Version::parse(scheme, v).ok())
+        .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
+        let wanted: BTreeSet<&str> =
+            distinct(members.iter().map(|&i| &*inputs[i].finding.advisory_id))
+                .into_iter()
+                .filter(|id| fixes[*id].fixable())
+                .collect();
         if wanted.is_empty() {
             continue;
         }
