@@ -573,18 +573,25 @@ pub fn recommend(
     out
 }
 
+/// A score rounded to 1e-9: impacts equal but for the order of floating-point operations
+/// are a tie, broken by the next keys (names last), never by the last bits of a sum.
+#[allow(clippy::cast_possible_truncation)] // scores are at most 100: 1e11 fits an i64
+fn nano(score: f64) -> i64 {
+    (score * 1e9).round() as i64
+}
+
 /// Ranks recommendations of every kind (configuration changes built elsewhere included) and
 /// numbers them from 1: by [`Recommendation::priority`], then known-exploited findings, then
 /// the configuration impact, the highest likelihood, devices, software, ecosystem, kind and
 /// text.
 pub fn rank(recommendations: &mut [Recommendation]) {
-    // Floats by total_cmp, then names: a total order, so the standard sort is safe here.
+    // Rounded scores, then names: a total order, so the standard sort is safe here.
     recommendations.sort_by(|a, b| {
-        b.priority()
-            .total_cmp(&a.priority())
+        nano(b.priority())
+            .cmp(&nano(a.priority()))
             .then_with(|| b.known_exploited.cmp(&a.known_exploited))
-            .then_with(|| b.configuration_impact.total_cmp(&a.configuration_impact))
-            .then_with(|| b.max_likelihood.total_cmp(&a.max_likelihood))
+            .then_with(|| nano(b.configuration_impact).cmp(&nano(a.configuration_impact)))
+            .then_with(|| nano(b.max_likelihood).cmp(&nano(a.max_likelihood)))
             .then_with(|| b.devices.len().cmp(&a.devices.len()))
             .then_with(|| a.software.cmp(&b.software))
             .then_with(|| a.ecosystem.cmp(&b.ecosystem))
