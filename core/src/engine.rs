@@ -298,6 +298,8 @@ impl Engine {
         let mut by_hit: HashMap<usize, RecordTerms> = HashMap::new();
         // Findings come in device order: the device of the last one is most likely the next's.
         let mut last_device: Option<(usize, usize)> = None;
+        // Each finding's device, as an index into the fleet (the first device with its id).
+        let mut owner: Vec<usize> = Vec::with_capacity(findings.len());
         let mut scored: Vec<ScoredFinding> = findings
             .into_iter()
             .map(|finding| {
@@ -326,8 +328,9 @@ impl Engine {
                         last_device = index.map(|i| (id, i));
                         index
                     }
-                }
-                .map(|i| &fleet.devices[i]);
+                };
+                owner.push(device.unwrap_or(0));
+                let device = device.map(|i| &fleet.devices[i]);
                 let risk = self.finding_risk(&record, &finding, device, as_of);
                 ScoredFinding {
                     finding,
@@ -337,10 +340,6 @@ impl Engine {
                     mitigated_by: None,
                 }
             })
-            .collect();
-        let owner: Vec<usize> = scored
-            .iter()
-            .map(|f| index_of.get(&*f.finding.device_id).copied().unwrap_or(0))
             .collect();
         // Configuration: a finding a passing check of its device mitigates stays listed and
         // counts 0 (`ScoredFinding::contribution`).

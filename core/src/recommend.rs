@@ -528,14 +528,26 @@ pub fn recommend(
     end_of_support: Option<&EndOfSupportCheck<'_>>,
     exposure_without: impl Fn(&BTreeSet<usize>) -> f64,
 ) -> Vec<Recommendation> {
-    let mut groups: BTreeMap<(Ecosystem, String), Vec<usize>> = BTreeMap::new();
+    // Findings share their software items (a fleet of 10,000 devices has a few thousand
+    // distinct ones): each item's product key is built once, found again by its address.
+    let mut group_of_item: HashMap<usize, usize> = HashMap::new();
+    let mut index_of_key: HashMap<(Ecosystem, String), usize> = HashMap::new();
+    let mut keyed: Vec<((Ecosystem, String), Vec<usize>)> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let software = &input.finding.software;
-        groups
-            .entry((software.ecosystem.clone(), product_key(software)))
-            .or_default()
-            .push(i);
+        let group = *group_of_item
+            .entry(std::sync::Arc::as_ptr(software) as usize)
+            .or_insert_with(|| {
+                let key = (software.ecosystem.clone(), product_key(software));
+                *index_of_key.entry(key.clone()).or_insert_with(|| {
+                    keyed.push((key, Vec::new()));
+                    keyed.len() - 1
+                })
+            });
+        keyed[group].1.push(i);
     }
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let groups = keyed;
     let scorer = Scorer {
         inputs,
         device_ids,
@@ -545,15 +557,13 @@ pub fn recommend(
     let mut names: HashMap<(Ecosystem, String), String> = HashMap::new();
     let mut out = Vec::new();
     for ((ecosystem, key), members) in groups {
-        let distinct: BTreeSet<&str> = members
-            .iter()
-            .map(|&i| inputs[i].finding.software.name.as_str())
-            .collect();
-        let software = if distinct.len() == 1 {
-            distinct
+        let names_installed = distinct(
+            members
                 .iter()
-                .next()
-                .map_or(key.clone(), |s| (*s).to_owned())
+                .map(|&i| inputs[i].finding.software.name.as_str()),
+        );
+        let software = if let [only] = names_installed[..] {
+            only.to_owned()
         } else {
             key.trim_start_matches("cpe:").to_owned()
         };
