@@ -23,6 +23,32 @@ use crate::score::priors::PriorTable;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+/// Hashes addresses (unique already) with one multiplication and a shift, for the map the
+/// scoring pass looks up once per finding (SipHash's resistance to chosen keys is not needed
+/// for addresses).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        // The product's high bits mixed down: a table indexes by the low ones.
+        let mixed = (address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = mixed ^ (mixed >> 29);
+    }
+}
+
+type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
+
 /// Below this survival, removing findings is computed by walking the device's findings rather
 /// than dividing (a removed risk of nearly 1 would make the quotient meaningless).
 const SURVIVAL_DIVISOR_FLOOR: f64 = 1e-6;
@@ -295,7 +321,7 @@ impl Engine {
         let mut terms: HashMap<RecordKey, RecordTerms> = HashMap::new();
         // A hit's evidence is shared by the findings of one item and advisory on every device
         // that has the item: its address finds the terms again without hashing texts.
-        let mut by_hit: HashMap<usize, RecordTerms> = HashMap::new();
+        let mut by_hit: HashMap<usize, RecordTerms, BuildAddressHasher> = HashMap::default();
         // Findings come in device order: the device of the last one is most likely the next's.
         let mut last_device: Option<(usize, usize)> = None;
         // Each finding's device, as an index into the fleet (the first device with its id).
@@ -304,22 +330,18 @@ impl Engine {
             .into_iter()
             .map(|finding| {
                 let hit = Arc::as_ptr(&finding.evidence) as usize;
-                let record = if let Some(record) = by_hit.get(&hit) {
-                    record.clone()
-                } else {
+                let record = by_hit.entry(hit).or_insert_with(|| {
                     let triage = self.triage(&finding);
                     let key = (
                         finding.advisory_id.clone(),
                         finding.software.ecosystem.clone(),
                         triage,
                     );
-                    let record = terms
+                    terms
                         .entry(key)
                         .or_insert_with(|| self.record_terms(&finding, triage, &mut diagnostics))
-                        .clone();
-                    by_hit.insert(hit, record.clone());
-                    record
-                };
+                        .clone()
+                });
                 let id = finding.device_id.as_ptr() as usize;
                 let device = match last_device {
                     Some((last, index)) if last == id => Some(index),
@@ -331,11 +353,11 @@ impl Engine {
                 };
                 owner.push(device.unwrap_or(0));
                 let device = device.map(|i| &fleet.devices[i]);
-                let risk = self.finding_risk(&record, &finding, device, as_of);
+                let risk = self.finding_risk(record, &finding, device, as_of);
                 ScoredFinding {
                     finding,
-                    cvss: record.cvss,
-                    threat: record.threat,
+                    cvss: record.cvss.clone(),
+                    threat: Arc::clone(&record.threat),
                     risk,
                     mitigated_by: None,
                 }
