@@ -381,10 +381,19 @@ impl Engine {
         // scores from it many times, and reading it from the findings themselves (a few
         // hundred bytes apart) cost a cache miss each.
         let contributions: Vec<f64> = scored.iter().map(ScoredFinding::contribution).collect();
-        let device_scores: Vec<f64> = by_device
+        // Each device's survival `Π (1 − r)`: removing findings divides it by theirs, so a
+        // recommendation costs the findings it removes, not every finding of the devices it
+        // touches (a Debian package's touches thousands of devices of ~90 findings each).
+        let survival: Vec<f64> = by_device
             .iter()
-            .map(|findings| device_score(findings.iter().map(|&i| contributions[i])))
+            .map(|findings| {
+                findings
+                    .iter()
+                    .map(|&i| 1.0 - contributions[i].clamp(0.0, 1.0))
+                    .product()
+            })
             .collect();
+        let device_scores: Vec<f64> = survival.iter().map(|s| 100.0 * (1.0 - s)).collect();
         let organisation =
             organisation_score(device_scores.iter().copied().zip(weights.iter().copied()));
         let inputs: Vec<Input<'_>> = scored
@@ -405,18 +414,6 @@ impl Engine {
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
-        // Each device's survival `Π (1 − r)`: removing findings divides it by theirs, so a
-        // recommendation costs the findings it removes, not every finding of the devices it
-        // touches (a Debian package's touches thousands of devices of ~90 findings each).
-        let survival: Vec<f64> = by_device
-            .iter()
-            .map(|findings| {
-                findings
-                    .iter()
-                    .map(|&i| 1.0 - contributions[i].clamp(0.0, 1.0))
-                    .product()
-            })
-            .collect();
         let exposure_without = |removed: &BTreeSet<usize>| {
             // Only the devices holding a removed finding change score.
             let mut pairs: Vec<(usize, usize)> = removed.iter().map(|&i| (owner[i], i)).collect();

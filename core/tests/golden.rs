@@ -14,7 +14,6 @@ use exposure::assess::{AssessInputs, InventorySource};
 use exposure::inventory::Distro;
 use exposure::Engine;
 use serde_json::Value;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -284,22 +283,6 @@ fn cites_the_record_that_matched(assessment: &exposure::Assessment) {
     }
 }
 
-/// One `.reg` file of the shared archive of Windows registry exports, as text.
-fn registry_export(archive: &Path, name: &str) -> String {
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(archive).expect("opens"),
-    ));
-    for entry in tar.entries().expect("entries") {
-        let mut entry = entry.expect("entry");
-        if entry.path().expect("path").ends_with(name) {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).expect("readable");
-            return exposure::files::decode_text(bytes).expect("UTF-16LE with a BOM");
-        }
-    }
-    panic!("{name} not in {}", archive.display());
-}
-
 /// The shared data directory (canonical) and an engine over every shared feed, loaded once
 /// per test binary, through the same use case as every interface, for the tests that need it
 /// (about 30 s in a debug build); `None` where the shared data is absent.
@@ -339,12 +322,7 @@ fn shared_assessments_are_unchanged() {
         cites_the_record_that_matched(&assessment);
         fingerprint(&assessment, shared)
     };
-    let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
-        .expect("SBOM directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| !p.display().to_string().ends_with(".tar.gz"))
-        .collect();
-    sboms.sort();
+    let sboms = common::shared_sboms(&data);
     assert!(sboms.len() >= 8, "{sboms:?}");
     for sbom in &sboms {
         let name = sbom.file_name().expect("a name").to_string_lossy();
@@ -370,7 +348,7 @@ fn shared_assessments_are_unchanged() {
     for export in ["xp-Uninstall.reg", "mssql-Uninstall.reg"] {
         let stem = export.trim_end_matches("-Uninstall.reg");
         let text = InventorySource::Text {
-            text: registry_export(&archive, export),
+            text: common::registry_export(&archive, export),
             origin: stem.to_owned(),
         };
         // A registry export lists hotfixes and updates without a DisplayVersion: about a
@@ -466,12 +444,7 @@ fn exposure_scores_discriminate_on_shared_data() {
     let data = shared.join("data");
     let plain = LoadOptions::default();
     let mut rows: Vec<(String, exposure::Assessment)> = Vec::new();
-    let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
-        .expect("SBOM directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| !p.display().to_string().ends_with(".tar.gz"))
-        .collect();
-    sboms.sort();
+    let sboms = common::shared_sboms(&data);
     let mut laravel = None;
     for sbom in &sboms {
         let name = sbom
@@ -502,7 +475,7 @@ fn exposure_scores_discriminate_on_shared_data() {
     rows.push(("Debian 12 host (dpkg status)".to_owned(), host.clone()));
     let archive = data.join("inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz");
     for export in ["xp-Uninstall.reg", "mssql-Uninstall.reg"] {
-        let fleet = load_text(&registry_export(&archive, export), export, &plain)
+        let fleet = load_text(&common::registry_export(&archive, export), export, &plain)
             .expect("a registry export")
             .fleet;
         rows.push((format!("Windows export {export}"), engine.assess(&fleet)));

@@ -12,7 +12,6 @@ use exposure::assessment::NotCounted;
 use exposure::inventory::{Device, DeviceValue, Fleet, Software};
 use exposure::recommend::ActionKind;
 use exposure::{Assessment, Engine};
-use std::io::Read;
 
 #[test]
 fn impacts_equal_real_reassessments_on_the_demo_fleet() {
@@ -157,22 +156,12 @@ fn urllib3_hosts_are_updated_on_their_own_branch() {
         .any(|r| r.action == ActionKind::Upgrade));
 }
 
-/// One `.reg` file of the shared archive of Windows registry exports, as text.
+/// One `.reg` file of the shared archive of Windows registry exports, as text (`None` where
+/// the shared data is absent).
 fn registry_export(name: &str) -> Option<String> {
     let archive =
         common::shared("data/inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz")?;
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(archive).expect("opens"),
-    ));
-    for entry in tar.entries().expect("entries") {
-        let mut entry = entry.expect("entry");
-        if entry.path().expect("path").ends_with(name) {
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).expect("readable");
-            return Some(exposure::files::decode_text(bytes).expect("UTF-16LE with a BOM"));
-        }
-    }
-    panic!("{name} not in the archive");
+    Some(common::registry_export(&archive, name))
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::guard::{guard_result, write_text, NO_ERR};
 use crate::handle::{
     self, free_handle, opt_out, try_out, try_ref, try_slice, try_str, Castable, Shared,
 };
-use crate::strings::{exposure_string, put_string};
+use crate::strings::{exposure_string, put_json, put_string};
 use exposure::cpe::{Applicability, Binding, Cpe, Normalizer, Relation};
 use std::ffi::c_char;
 
@@ -192,9 +192,7 @@ pub extern "C" fn exposure_applicability_evaluate(
         let matched = a.evaluate(&device);
         applies.write(matched.is_some());
         if let Some(evidence) = opt_out!(evidence) {
-            let json = serde_json::to_string(&matched.unwrap_or_default())
-                .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
-            put_string(evidence, json);
+            put_json(evidence, &matched.unwrap_or_default())?;
         }
         Ok(())
     })

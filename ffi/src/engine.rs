@@ -5,7 +5,7 @@ use crate::exposure_status;
 use crate::guard::{guard, guard_result, NO_ERR};
 use crate::handle::{self, free_handle, opt_out, opt_ref, try_mut, try_out, try_ref, try_str};
 use crate::handle::{Boxed, Castable};
-use crate::strings::{exposure_string, put_string};
+use crate::strings::{exposure_string, put_json, put_string};
 use exposure::assess::load_knowledge;
 use exposure::kb::{KbError, LoadReport};
 use std::ffi::c_char;
@@ -58,12 +58,7 @@ fn report_out(
     report: Option<&mut std::mem::MaybeUninit<*mut exposure_string>>,
     value: &LoadReport,
 ) -> Result<(), Failure> {
-    if let Some(report) = report {
-        let json = serde_json::to_string(value)
-            .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
-        put_string(report, json);
-    }
-    Ok(())
+    report.map_or(Ok(()), |report| put_json(report, value))
 }
 
 /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
@@ -189,13 +184,7 @@ pub extern "C" fn exposure_engine_assess_json(
         let engine = try_ref!(engine);
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
-        let assessment = engine
-            .assess_text(text, "inventory", false)
-            .map_err(Failure::from_error)?;
-        let json = serde_json::to_string(&assessment)
-            .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
-        put_string(out, json);
-        Ok(())
+        put_json(out, &assess_inventory(engine, text)?)
     })
 }
 
@@ -263,10 +252,8 @@ pub extern "C" fn exposure_engine_explain_json(
         } else {
             Some(try_str!(device_id, device_id_len))
         };
-        let assessment = engine
-            .assess_text(text, "inventory", false)
-            .map_err(Failure::from_error)?;
-        let serialised = match device {
+        let assessment = assess_inventory(engine, text)?;
+        match device {
             Some(id) => {
                 let explanation = assessment.explain_device(id).ok_or_else(|| {
                     Failure::new(
@@ -274,14 +261,10 @@ pub extern "C" fn exposure_engine_explain_json(
                         format!("no device {id:?} in the assessment (a NULL device_id explains the organisation, listing every device)"),
                     )
                 })?;
-                serde_json::to_string(&explanation)
+                put_json(out, &explanation)
             }
-            None => serde_json::to_string(&assessment.explain_organisation()),
-        };
-        let json =
-            serialised.map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
-        put_string(out, json);
-        Ok(())
+            None => put_json(out, &assessment.explain_organisation()),
+        }
     })
 }
 
@@ -292,4 +275,14 @@ pub extern "C" fn exposure_demo_fleet_json(out: *mut *mut exposure_string) -> ex
         put_string(try_out!(out), exposure::demo::FLEET_JSON.to_owned());
         Ok(())
     })
+}
+
+/// The assessment of an inventory given as text, as the C functions that take one make it.
+fn assess_inventory(
+    engine: &exposure::Engine,
+    text: &str,
+) -> Result<exposure::Assessment, Failure> {
+    engine
+        .assess_text(text, "inventory", false)
+        .map_err(Failure::from_error)
 }

@@ -22,6 +22,19 @@ pub(crate) fn put_string(out: &mut MaybeUninit<*mut exposure_string>, text: Stri
     handle::put(out, CString::new(text).unwrap_or_default());
 }
 
+/// Stores `value` as JSON in an output; a value that does not serialise is
+/// `EXPOSURE_STATUS_SERIALIZATION`.
+pub(crate) fn put_json(
+    out: &mut MaybeUninit<*mut exposure_string>,
+    value: &impl serde::Serialize,
+) -> Result<(), crate::error::Failure> {
+    let json = serde_json::to_string(value).map_err(|e| {
+        crate::error::Failure::new(crate::exposure_status::Serialization, e.to_string())
+    })?;
+    put_string(out, json);
+    Ok(())
+}
+
 /// The string's bytes, NUL-terminated. Borrowed: valid until `exposure_string_free(s)`.
 /// NULL when `s` is NULL.
 #[no_mangle]

@@ -93,12 +93,12 @@ pub struct Software {
 }
 
 /// When an installed item last ran, as the fleet format's `last_used` states it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LastUsed {
     /// Installed but never run (`"never"`).
     Never,
-    /// Last run on this day, `YYYY-MM-DD` (a real calendar date).
-    On(String),
+    /// Last run on this day (`YYYY-MM-DD`, a real calendar date).
+    On(crate::date::Date),
 }
 
 impl LastUsed {
@@ -107,7 +107,7 @@ impl LastUsed {
     /// ```
     /// use exposure::inventory::LastUsed;
     /// assert_eq!(LastUsed::parse("never"), Ok(LastUsed::Never));
-    /// assert_eq!(LastUsed::parse("2024-02-29"), Ok(LastUsed::On("2024-02-29".into())));
+    /// assert_eq!(LastUsed::parse("2024-02-29"), Ok(LastUsed::On("2024-02-29".parse().unwrap())));
     /// assert!(LastUsed::parse("2023-02-29").is_err());
     /// assert!(LastUsed::parse("31/01/2026").is_err());
     /// ```
@@ -116,9 +116,9 @@ impl LastUsed {
         if text == "never" {
             return Ok(LastUsed::Never);
         }
-        text.parse::<crate::date::Date>()
-            .map_err(|_| format!("{text:?} is neither \"never\" nor a date YYYY-MM-DD"))?;
-        Ok(LastUsed::On(text.to_owned()))
+        text.parse()
+            .map(LastUsed::On)
+            .map_err(|_| format!("{text:?} is neither \"never\" nor a date YYYY-MM-DD"))
     }
 
     /// The days from this last use to `as_of` (`None` for [`LastUsed::Never`]; never
@@ -134,25 +134,26 @@ impl LastUsed {
     pub fn days_before(&self, as_of: crate::date::Date) -> Option<u32> {
         match self {
             LastUsed::Never => None,
-            LastUsed::On(text) => text
-                .parse::<crate::date::Date>()
-                .ok()
-                .map(|day| u32::try_from(day.days_until(as_of).max(0)).unwrap_or(u32::MAX)),
+            LastUsed::On(day) => {
+                Some(u32::try_from(day.days_until(as_of).max(0)).unwrap_or(u32::MAX))
+            }
         }
     }
+}
 
-    /// The text of the fleet format: `never` or the date.
-    pub fn as_str(&self) -> &str {
+/// The text of the fleet format: `never` or the date.
+impl std::fmt::Display for LastUsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LastUsed::Never => "never",
-            LastUsed::On(date) => date,
+            LastUsed::Never => f.write_str("never"),
+            LastUsed::On(day) => day.fmt(f),
         }
     }
 }
 
 impl Serialize for LastUsed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer.collect_str(self)
     }
 }
 

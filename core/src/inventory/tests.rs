@@ -326,7 +326,7 @@ fn fleet_device_context_is_read_both_ways() {
     assert_eq!(a.software[0].last_used, Some(LastUsed::Never));
     assert_eq!(
         a.software[1].last_used,
-        Some(LastUsed::On("2026-01-31".into()))
+        Some(LastUsed::On("2026-01-31".parse().unwrap()))
     );
     // The second device, read quickly, equals the first but for its id; items are shared.
     assert_eq!(

@@ -72,6 +72,35 @@ pub(crate) fn load_osv_archive(kb: &mut KnowledgeBase, archive: &Path) -> LoadRe
     report
 }
 
+/// One `.reg` file of the shared archive of Windows registry exports, as text.
+#[allow(dead_code)] // not every test file that shares this module reads registry exports
+pub(crate) fn registry_export(archive: &Path, name: &str) -> String {
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).expect("opens"),
+    ));
+    for entry in tar.entries().expect("entries") {
+        let mut entry = entry.expect("entry");
+        if entry.path().expect("path").ends_with(name) {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).expect("readable");
+            return exposure::files::decode_text(bytes).expect("UTF-16LE with a BOM");
+        }
+    }
+    panic!("{name} not in {}", archive.display());
+}
+
+/// The shared CycloneDX SBOMs (not the VEX archive), sorted by path.
+#[allow(dead_code)] // not every test file that shares this module reads the SBOMs
+pub(crate) fn shared_sboms(data: &Path) -> Vec<PathBuf> {
+    let mut sboms: Vec<PathBuf> = std::fs::read_dir(data.join("sbom-cyclonedx"))
+        .expect("SBOM directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| !p.display().to_string().ends_with(".tar.gz"))
+        .collect();
+    sboms.sort();
+    sboms
+}
+
 /// Taking recommendations for real and checking their impact (see the module).
 #[allow(dead_code)] // used by the test files that check recommendations
 pub(crate) mod actions;
