@@ -377,7 +377,7 @@ pub fn summarise(
     findings: &[ScoredFinding],
     owner: &[usize],
     exposure: f64,
-    exposure_without: impl Fn(&BTreeSet<usize>) -> f64,
+    exposure_without: impl Fn(&[usize]) -> f64,
 ) -> ConfigurationSummary {
     let tallies: Vec<Tally> = fleet
         .devices
@@ -441,7 +441,7 @@ fn recommend(
     findings: &[ScoredFinding],
     owner: &[usize],
     exposure: f64,
-    exposure_without: impl Fn(&BTreeSet<usize>) -> f64,
+    exposure_without: impl Fn(&[usize]) -> f64,
 ) -> Vec<ConfigurationRecommendation> {
     // Each failing check id with its (device index, check) pairs, in fleet order.
     let mut failing: BTreeMap<&str, Vec<(usize, &ConfigurationCheck)>> = BTreeMap::new();
@@ -501,7 +501,7 @@ fn recommend(
             let exposure_impact = if removed.is_empty() {
                 0.0
             } else {
-                exposure - exposure_without(&removed)
+                exposure - exposure_without(&removed.iter().copied().collect::<Vec<usize>>())
             };
             Some(ConfigurationRecommendation {
                 rank: 0,

@@ -20,34 +20,8 @@ use crate::score::likelihood::{
     FindingContext, Likelihood, RecordLikelihood, Runtime, ThreatFacts,
 };
 use crate::score::priors::PriorTable;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Hashes addresses (unique already) with one multiplication and a shift, for the map the
-/// scoring pass looks up once per finding (SipHash's resistance to chosen keys is not needed
-/// for addresses).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, address: usize) {
-        // The product's high bits mixed down: a table indexes by the low ones.
-        let mixed = (address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = mixed ^ (mixed >> 29);
-    }
-}
-
-type BuildAddressHasher = std::hash::BuildHasherDefault<AddressHasher>;
 
 /// Below this survival, removing findings is computed by walking the device's findings rather
 /// than dividing (a removed risk of nearly 1 would make the quotient meaningless).
@@ -321,7 +295,8 @@ impl Engine {
         let mut terms: HashMap<RecordKey, RecordTerms> = HashMap::new();
         // A hit's evidence is shared by the findings of one item and advisory on every device
         // that has the item: its address finds the terms again without hashing texts.
-        let mut by_hit: HashMap<usize, RecordTerms, BuildAddressHasher> = HashMap::default();
+        let mut by_hit: HashMap<usize, RecordTerms, crate::address::BuildAddressHasher> =
+            HashMap::default();
         // Findings come in device order: the device of the last one is most likely the next's.
         let mut last_device: Option<(usize, usize)> = None;
         // Each finding's device, as an index into the fleet (the first device with its id).
@@ -414,7 +389,7 @@ impl Engine {
             })
             .collect();
         let ids: Vec<&str> = fleet.devices.iter().map(|d| d.id.as_str()).collect();
-        let exposure_without = |removed: &BTreeSet<usize>| {
+        let exposure_without = |removed: &[usize]| {
             // Only the devices holding a removed finding change score.
             let mut pairs: Vec<(usize, usize)> = removed.iter().map(|&i| (owner[i], i)).collect();
             pairs.sort_unstable();

@@ -48,6 +48,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub(crate) mod address;
 pub mod assess;
 pub mod assessment;
 pub mod configuration;

@@ -73,6 +73,7 @@
 //! then exposed devices, then name and kind — a total order, so the same input always gives
 //! the same ranking.
 
+use crate::address::{BuildAddressHasher, Numbering};
 use crate::ecosystem::Ecosystem;
 use crate::eol::{EndOfLife, Entry};
 use crate::inventory::Software;
@@ -393,22 +394,44 @@ impl Group<'_> {
     }
 }
 
-/// Everything the builder of one recommendation needs from the assessment.
+/// Everything the builder of one recommendation needs from the assessment. Covered findings
+/// are passed as input indexes, sorted and distinct.
 struct Scorer<'a, F> {
     inputs: &'a [Input<'a>],
     device_ids: &'a [&'a str],
+    /// Device indexes in the order of their ids.
+    device_order: Vec<usize>,
+    /// The inputs' advisory ids, numbered.
+    advisory: Numbering<'a>,
+    /// The inputs' installed versions, numbered.
+    version: Numbering<'a>,
     base: f64,
     exposure_without: F,
 }
 
-impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
-    /// A recommendation covering `covered` (input indexes), with its counts and impact.
-    fn build(
-        &self,
-        group: &Group<'_>,
-        action: ActionKind,
-        covered: &BTreeSet<usize>,
-    ) -> Recommendation {
+impl<'a, F: Fn(&[usize]) -> f64> Scorer<'a, F> {
+    fn new(
+        inputs: &'a [Input<'a>],
+        device_ids: &'a [&'a str],
+        base: f64,
+        exposure_without: F,
+    ) -> Self {
+        let mut device_order: Vec<usize> = (0..device_ids.len()).collect();
+        device_order.sort_by_key(|&d| device_ids[d]);
+        Scorer {
+            inputs,
+            device_ids,
+            device_order,
+            advisory: Numbering::new(inputs.iter().map(|i| &*i.finding.advisory_id)),
+            version: Numbering::new(inputs.iter().map(|i| i.finding.software.version.as_str())),
+            base,
+            exposure_without,
+        }
+    }
+
+    /// A recommendation covering `covered` (input indexes, sorted), with its counts and
+    /// impact.
+    fn build(&self, group: &Group<'_>, action: ActionKind, covered: &[usize]) -> Recommendation {
         let inputs = self.inputs;
         let drop = if covered.is_empty() {
             0.0
@@ -420,32 +443,20 @@ impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
         } else {
             (drop, 0.0)
         };
-        let advisories = distinct(covered.iter().map(|&i| &*inputs[i].finding.advisory_id));
+        let advisories = self.advisories(covered);
         let mut r = Recommendation::new(
             action,
             group.ecosystem.clone(),
             group.software.clone(),
             String::new(),
         );
-        r.installed_versions = distinct(
-            covered
-                .iter()
-                .map(|&i| inputs[i].finding.software.version.as_str()),
-        )
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-        r.remaining = distinct(
-            group
-                .members
-                .iter()
-                .map(|&i| &*inputs[i].finding.advisory_id),
-        )
-        .into_iter()
-        .filter(|a| advisories.binary_search(a).is_err())
-        .map(str::to_owned)
-        .collect();
-        r.resolves = advisories.into_iter().map(str::to_owned).collect();
+        r.installed_versions = self.versions(covered);
+        r.remaining = self
+            .advisories(&group.members)
+            .into_iter()
+            .filter(|a| advisories.binary_search(a).is_err())
+            .collect();
+        r.resolves = advisories;
         r.devices = self.devices(covered);
         r.findings = covered.len();
         r.known_exploited = covered
@@ -461,15 +472,37 @@ impl<F: Fn(&BTreeSet<usize>) -> f64> Scorer<'_, F> {
         r
     }
 
-    fn devices(&self, covered: &BTreeSet<usize>) -> Vec<String> {
-        let mut devices: Vec<usize> = covered.iter().map(|&i| self.inputs[i].device).collect();
-        devices.sort_unstable();
-        devices.dedup();
-        distinct(devices.into_iter().map(|d| self.device_ids[d]))
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+    /// The advisory ids of `findings`, sorted and distinct.
+    fn advisories(&self, findings: &[usize]) -> Vec<String> {
+        let of = &self.advisory.of;
+        to_owned(self.advisory.distinct(findings.iter().map(|&i| of[i])))
     }
+
+    /// The installed versions of `findings`, sorted and distinct.
+    fn versions(&self, findings: &[usize]) -> Vec<String> {
+        let of = &self.version.of;
+        to_owned(self.version.distinct(findings.iter().map(|&i| of[i])))
+    }
+
+    /// The ids of the devices holding `findings`, sorted and distinct.
+    fn devices(&self, findings: &[usize]) -> Vec<String> {
+        let mut holds = vec![false; self.device_ids.len()];
+        for &i in findings {
+            holds[self.inputs[i].device] = true;
+        }
+        let mut ids: Vec<&str> = self
+            .device_order
+            .iter()
+            .filter(|&&d| holds[d])
+            .map(|&d| self.device_ids[d])
+            .collect();
+        ids.dedup();
+        to_owned(ids)
+    }
+}
+
+fn to_owned(texts: Vec<&str>) -> Vec<String> {
+    texts.into_iter().map(str::to_owned).collect()
 }
 
 /// The distinct texts among `texts`, sorted. A fleet's findings repeat the same few texts
@@ -518,50 +551,44 @@ fn eol_entry<'t>(table: &'t EndOfLife, software: &Software) -> Option<&'t Entry>
 }
 
 /// Builds and ranks recommendations. `exposure_without` gives the organisation score after
-/// removing the findings whose indexes (into `inputs`) it is passed; `base` is the score now.
-/// `end_of_support` enables end-of-support recommendations (see [`EndOfSupportCheck`]).
+/// removing the findings whose indexes (into `inputs`, sorted and distinct) it is passed;
+/// `base` is the score now. `end_of_support` enables end-of-support recommendations (see
+/// [`EndOfSupportCheck`]).
 pub fn recommend(
     kb: &KnowledgeBase,
     inputs: &[Input<'_>],
     device_ids: &[&str],
     base: f64,
     end_of_support: Option<&EndOfSupportCheck<'_>>,
-    exposure_without: impl Fn(&BTreeSet<usize>) -> f64,
+    exposure_without: impl Fn(&[usize]) -> f64,
 ) -> Vec<Recommendation> {
     // Findings share their software items (a fleet of 10,000 devices has a few thousand
     // distinct ones): each item's product key is built once, found again by its address.
-    let mut group_of_item: HashMap<usize, usize> = HashMap::new();
+    type Keyed<'s> = ((Ecosystem, String), Vec<usize>, Vec<&'s str>);
+    let mut group_of_item: HashMap<usize, usize, BuildAddressHasher> = HashMap::default();
     let mut index_of_key: HashMap<(Ecosystem, String), usize> = HashMap::new();
-    let mut keyed: Vec<((Ecosystem, String), Vec<usize>)> = Vec::new();
+    let mut keyed: Vec<Keyed<'_>> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let software = &input.finding.software;
         let group = *group_of_item
             .entry(std::sync::Arc::as_ptr(software) as usize)
             .or_insert_with(|| {
                 let key = (software.ecosystem.clone(), product_key(software));
-                *index_of_key.entry(key.clone()).or_insert_with(|| {
-                    keyed.push((key, Vec::new()));
+                let group = *index_of_key.entry(key.clone()).or_insert_with(|| {
+                    keyed.push((key, Vec::new(), Vec::new()));
                     keyed.len() - 1
-                })
+                });
+                keyed[group].2.push(software.name.as_str());
+                group
             });
         keyed[group].1.push(i);
     }
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let groups = keyed;
-    let scorer = Scorer {
-        inputs,
-        device_ids,
-        base,
-        exposure_without,
-    };
+    let scorer = Scorer::new(inputs, device_ids, base, exposure_without);
     let mut names: HashMap<(Ecosystem, String), String> = HashMap::new();
     let mut out = Vec::new();
-    for ((ecosystem, key), members) in groups {
-        let names_installed = distinct(
-            members
-                .iter()
-                .map(|&i| inputs[i].finding.software.name.as_str()),
-        );
+    for ((ecosystem, key), members, names_installed) in keyed {
+        let names_installed = distinct(names_installed.into_iter());
         let software = if let [only] = names_installed[..] {
             only.to_owned()
         } else {
@@ -613,32 +640,40 @@ pub fn rank(recommendations: &mut [Recommendation]) {
     }
 }
 
-/// The fixes of every advisory of a product.
-fn advisory_fixes<'k>(
+/// The fixes of every advisory of a product, by advisory number.
+fn advisory_fixes<'k, F>(
     kb: &'k KnowledgeBase,
     group: &Group<'_>,
     scheme: Scheme,
-) -> BTreeMap<String, AdvisoryFixes<'k>> {
+    scorer: &Scorer<'_, F>,
+) -> BTreeMap<usize, AdvisoryFixes<'k>> {
     let inputs = group.inputs;
-    let mut by_advisory: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_advisory: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &i in &group.members {
         by_advisory
-            .entry(&inputs[i].finding.advisory_id)
+            .entry(scorer.advisory.of[i])
             .or_default()
             .push(i);
     }
     let first = &inputs[group.members[0]].finding.software;
+    // The product's package entries by advisory, read once for all its advisories.
+    let mut entries_of: HashMap<&str, Vec<&AffectedPackage>> = HashMap::new();
+    let mut entries_read = false;
     by_advisory
         .into_iter()
-        .map(|(id, members)| {
+        .map(|(number, members)| {
+            let id = scorer.advisory.texts[number];
             let from_package = members
                 .iter()
                 .all(|&i| inputs[i].finding.evidence.matcher == Matcher::OsvPackage);
+            if from_package && !entries_read {
+                entries_read = true;
+                for (advisory, package) in kb.affecting(&first.ecosystem, &first.name) {
+                    entries_of.entry(&*advisory.id).or_default().push(package);
+                }
+            }
             let entries: Vec<&AffectedPackage> = if from_package {
-                kb.affecting(&first.ecosystem, &first.name)
-                    .filter(|(a, _)| a.id == id)
-                    .map(|(_, p)| p)
-                    .collect()
+                entries_of.get(id).cloned().unwrap_or_default()
             } else {
                 Vec::new()
             };
@@ -694,7 +729,7 @@ fn advisory_fixes<'k>(
                 Fixes::Entries(entries)
             };
             (
-                id.to_owned(),
+                number,
                 AdvisoryFixes {
                     fixes,
                     named,
@@ -705,25 +740,25 @@ fn advisory_fixes<'k>(
         .collect()
 }
 
-/// One step chosen for a branch: the version and the advisories it fixes.
+/// One step chosen for a branch: the version and the advisories it fixes (by number).
 struct Step {
     version: Version,
-    fixes: BTreeSet<String>,
+    fixes: BTreeSet<usize>,
 }
 
 /// Among `candidates` (sorted), the smallest that fixes the most of `wanted`, if it fixes any.
 fn best_step<'c>(
     scheme: Scheme,
     candidates: impl Iterator<Item = &'c Version>,
-    wanted: &BTreeSet<&str>,
-    fixes: &BTreeMap<String, AdvisoryFixes<'_>>,
+    wanted: &BTreeSet<usize>,
+    fixes: &BTreeMap<usize, AdvisoryFixes<'_>>,
 ) -> Option<Step> {
     let mut best: Option<Step> = None;
     for candidate in candidates {
-        let fixed: BTreeSet<String> = wanted
+        let fixed: BTreeSet<usize> = wanted
             .iter()
-            .filter(|id| fixes[**id].fixed_by(scheme, candidate))
-            .map(|id| (*id).to_owned())
+            .copied()
+            .filter(|id| fixes[id].fixed_by(scheme, candidate))
             .collect();
         if !fixed.is_empty() && best.as_ref().is_none_or(|b| fixed.len() > b.fixes.len()) {
             let all = fixed.len() == wanted.len();
@@ -739,54 +774,75 @@ fn best_step<'c>(
     best
 }
 
+/// A product's findings by branch of their installed version: the branches in order, each
+/// with its members (input indexes, in order) and the numbers of its installed versions.
+fn by_branch<F>(
+    group: &Group<'_>,
+    scheme: Scheme,
+    scorer: &Scorer<'_, F>,
+) -> Vec<(Option<String>, Vec<usize>, Vec<usize>)> {
+    let version_of = &scorer.version.of;
+    // Each distinct installed version's branch once (a product's findings repeat a few
+    // versions over thousands of devices).
+    let mut versions: Vec<usize> = group.members.iter().map(|&i| version_of[i]).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    let lines_of_versions: Vec<Option<String>> = versions
+        .iter()
+        .map(|&v| branch(scheme, scorer.version.texts[v]))
+        .collect();
+    let mut lines = lines_of_versions.clone();
+    lines.sort();
+    lines.dedup();
+    let line_of_version: Vec<usize> = lines_of_versions
+        .iter()
+        .map(|l| lines.binary_search(l).unwrap_or(0))
+        .collect();
+    let mut out: Vec<(Option<String>, Vec<usize>, Vec<usize>)> = lines
+        .into_iter()
+        .map(|line| (line, Vec::new(), Vec::new()))
+        .collect();
+    for (k, &v) in versions.iter().enumerate() {
+        out[line_of_version[k]].2.push(v);
+    }
+    for &i in &group.members {
+        let k = versions.binary_search(&version_of[i]).unwrap_or(0);
+        out[line_of_version[k]].1.push(i);
+    }
+    out
+}
+
 /// The update, upgrade and attention-required recommendations of one product.
 #[allow(clippy::too_many_lines)] // one pass per branch; splitting scatters its state
-fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
+fn for_product<F: Fn(&[usize]) -> f64>(
     kb: &KnowledgeBase,
     group: &Group<'_>,
     scorer: &Scorer<'_, F>,
 ) -> Vec<Recommendation> {
     let inputs = group.inputs;
+    let advisory_of = &scorer.advisory.of;
     let scheme = group.ecosystem.scheme().unwrap_or(Scheme::Generic);
-    let fixes = advisory_fixes(kb, group, scheme);
-    // Each distinct installed version's branch once (a product's findings repeat a few
-    // versions over thousands of devices).
-    let mut branch_of: HashMap<&str, Option<String>> = HashMap::new();
-    let mut branches: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
-    for &i in &group.members {
-        let version = inputs[i].finding.software.version.as_str();
-        let line = branch_of
-            .entry(version)
-            .or_insert_with(|| branch(scheme, version));
-        match branches.get_mut(line) {
-            Some(members) => members.push(i),
-            None => {
-                branches.insert(line.clone(), vec![i]);
-            }
-        }
-    }
+    let fixes = advisory_fixes(kb, group, scheme, scorer);
     // (kind, branch, step, members it covers)
-    let mut steps: Vec<(ActionKind, String, Step, BTreeSet<usize>)> = Vec::new();
-    for (line, members) in &branches {
-        let floor = distinct(
-            members
-                .iter()
-                .map(|&i| inputs[i].finding.software.version.as_str()),
-        )
-        .into_iter()
-        .filter_map(|v| Version::parse(scheme, v).ok())
-        .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
-        let wanted: BTreeSet<&str> =
-            distinct(members.iter().map(|&i| &*inputs[i].finding.advisory_id))
-                .into_iter()
-                .filter(|id| fixes[*id].fixable())
-                .collect();
+    let mut steps: Vec<(ActionKind, String, Step, Vec<usize>)> = Vec::new();
+    for (line, members, versions) in &by_branch(group, scheme, scorer) {
+        // The newest installed version of the branch (versions in text order, as before).
+        let floor = versions
+            .iter()
+            .filter_map(|&v| Version::parse(scheme, scorer.version.texts[v]).ok())
+            .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
+        let advisories: BTreeSet<usize> = members.iter().map(|&i| advisory_of[i]).collect();
+        let wanted: BTreeSet<usize> = advisories
+            .iter()
+            .copied()
+            .filter(|id| fixes[id].fixable())
+            .collect();
         if wanted.is_empty() {
             continue;
         }
         let mut candidates: Vec<Version> = wanted
             .iter()
-            .flat_map(|id| fixes[*id].candidates.iter().cloned())
+            .flat_map(|id| fixes[id].candidates.iter().cloned())
             .filter(|c| {
                 floor
                     .as_ref()
@@ -799,24 +855,24 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         candidates.dedup();
         let on_line = |c: &&Version| branch(scheme, c.as_str()) == *line;
         let shown = line.clone().unwrap_or_else(|| "*".to_owned());
-        let covered = |fixed: &BTreeSet<String>| -> BTreeSet<usize> {
+        let covered = |fixed: &BTreeSet<usize>| -> Vec<usize> {
             members
                 .iter()
                 .copied()
-                .filter(|&i| fixed.contains(&*inputs[i].finding.advisory_id))
+                .filter(|&i| fixed.contains(&advisory_of[i]))
                 .collect()
         };
         // Advisories that name no fix are resolved too by a step past every version they
         // affect (an OSV entry judged by its ranges, an NVD range `<=V` by its bound).
-        let unfixed: BTreeSet<&str> = members
+        let unfixed: Vec<usize> = advisories
             .iter()
-            .map(|&i| &*inputs[i].finding.advisory_id)
-            .filter(|id| !fixes[*id].fixable())
+            .copied()
+            .filter(|id| !fixes[id].fixable())
             .collect();
         let absorb = |step: &mut Step| {
             for id in &unfixed {
-                if fixes[*id].fixed_by(scheme, &step.version) {
-                    step.fixes.insert((*id).to_owned());
+                if fixes[id].fixed_by(scheme, &step.version) {
+                    step.fixes.insert(*id);
                 }
             }
         };
@@ -824,7 +880,7 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         if let Some(mut step) =
             best_step(scheme, candidates.iter().filter(on_line), &wanted, &fixes)
         {
-            rest.retain(|id| !step.fixes.contains(*id));
+            rest.retain(|id| !step.fixes.contains(id));
             absorb(&mut step);
             let members = covered(&step.fixes);
             steps.push((ActionKind::Update, shown.clone(), step, members));
@@ -835,10 +891,10 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
                 // Chosen for what the branch leaves, the upgrade's version also removes what
                 // the update fixes when it is past that: it covers every finding the move
                 // removes, so its impact is that of taking it (issue 13's property).
-                let also: Vec<String> = wanted
+                let also: Vec<usize> = wanted
                     .iter()
-                    .filter(|id| fixes[**id].fixed_by(scheme, &step.version))
-                    .map(|id| (*id).to_owned())
+                    .copied()
+                    .filter(|id| fixes[id].fixed_by(scheme, &step.version))
                     .collect();
                 step.fixes.extend(also);
                 absorb(&mut step);
@@ -849,27 +905,27 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
     }
     let mut out = Vec::new();
     for kind in [ActionKind::Update, ActionKind::Upgrade] {
-        let chosen: Vec<&(ActionKind, String, Step, BTreeSet<usize>)> =
+        let chosen: Vec<&(ActionKind, String, Step, Vec<usize>)> =
             steps.iter().filter(|s| s.0 == kind).collect();
         if chosen.is_empty() {
             continue;
         }
-        let covered: BTreeSet<usize> = chosen.iter().flat_map(|s| s.3.iter().copied()).collect();
+        let mut covered: Vec<usize> = chosen.iter().flat_map(|s| s.3.iter().copied()).collect();
+        covered.sort_unstable();
+        covered.dedup();
         let mut r = scorer.build(group, kind, &covered);
         r.targets = chosen
             .iter()
             .map(|(_, line, step, members)| Target {
                 branch: line.clone(),
                 version: step.version.to_string(),
-                installed_versions: members
-                    .iter()
-                    .map(|&i| inputs[i].finding.software.version.as_str())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
+                installed_versions: scorer.versions(members),
                 devices: scorer.devices(members),
-                resolves: step.fixes.iter().cloned().collect(),
+                resolves: step
+                    .fixes
+                    .iter()
+                    .map(|&n| scorer.advisory.texts[n].to_owned())
+                    .collect(),
             })
             .collect();
         let versions: BTreeSet<&str> = r.targets.iter().map(|t| t.version.as_str()).collect();
@@ -880,7 +936,10 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         r.fixes = r
             .resolves
             .iter()
-            .map(|id| (id.clone(), fixes[id.as_str()].named.clone()))
+            .filter_map(|id| {
+                let named = &fixes.get(&scorer.advisory.find(id)?)?.named;
+                Some((id.clone(), named.clone()))
+            })
             .collect();
         let label = group.label();
         let line = |t: &Target| {
@@ -913,12 +972,14 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
         out.push(r);
     }
     // Findings no version fixes (and no chosen step gets past).
-    let stepped: BTreeSet<usize> = steps.iter().flat_map(|s| s.3.iter().copied()).collect();
-    let unfixable: BTreeSet<usize> = group
+    let mut stepped: Vec<usize> = steps.iter().flat_map(|s| s.3.iter().copied()).collect();
+    stepped.sort_unstable();
+    stepped.dedup();
+    let unfixable: Vec<usize> = group
         .members
         .iter()
         .copied()
-        .filter(|&i| !fixes[&*inputs[i].finding.advisory_id].fixable() && !stepped.contains(&i))
+        .filter(|&i| !fixes[&advisory_of[i]].fixable() && stepped.binary_search(&i).is_err())
         .collect();
     if !unfixable.is_empty() {
         let mut r = scorer.build(group, ActionKind::AttentionRequired, &unfixable);
@@ -957,7 +1018,7 @@ fn for_product<F: Fn(&BTreeSet<usize>) -> f64>(
 
 /// One recommendation per product with an installed release whose support had ended on
 /// `as_of`, covering every finding of the ended items.
-fn end_of_support_recommendations<F: Fn(&BTreeSet<usize>) -> f64>(
+fn end_of_support_recommendations<F: Fn(&[usize]) -> f64>(
     check: &EndOfSupportCheck<'_>,
     names: &HashMap<(Ecosystem, String), String>,
     scorer: &Scorer<'_, F>,
@@ -1021,10 +1082,11 @@ fn end_of_support_recommendations<F: Fn(&BTreeSet<usize>) -> f64>(
                         .find(|(_, s)| s.ecosystem == ecosystem && product_key(s) == key)
                         .map_or(key.clone(), |(_, s)| s.name.clone())
                 });
+            let covered: Vec<usize> = covered.into_iter().collect();
             let group = Group {
                 ecosystem,
                 software,
-                members: covered.iter().copied().collect(),
+                members: covered.clone(),
                 inputs,
             };
             let mut r = scorer.build(&group, ActionKind::EndOfSupport, &covered);
