@@ -157,6 +157,31 @@ pub fn prior_table(data: &[u8]) {
     assert_eq!(table.class(&prior.class).map(|c| c.n), Some(prior.class_size));
 }
 
+/// Any text as an end-of-support table: parsing never panics; an error names a line of the
+/// text (or the one after its last); every row of a parsed table is found again by its product
+/// and release (a `<bound` release aside: the bound itself is past its line), and its end day
+/// has not ended on itself.
+pub fn eol_table(data: &[u8]) {
+    use exposure::eol::EndOfLife;
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let table = match EndOfLife::parse(text) {
+        Ok(table) => table,
+        Err(e) => {
+            let lines = text.lines().count();
+            assert!((1..=lines + 1).contains(&e.line()), "{e} (the text has {lines} lines)");
+            return;
+        }
+    };
+    assert!(table.entries().len() <= text.lines().count());
+    for entry in table.entries() {
+        assert!(!entry.ended(&entry.end), "{entry:?}");
+        if !entry.release.starts_with('<') {
+            let found = table.lookup(&entry.product, &entry.release);
+            assert!(found.is_some(), "{entry:?} not found again");
+        }
+    }
+}
+
 /// Any bytes as a knowledge-base input (what `KnowledgeBase::load_path` reads after opening
 /// a file: an NVD feed, a zip or tar archive, a snapshot, any document): loading never panics,
 /// and a report accounts for what it kept.

@@ -71,3 +71,8 @@ fn batch_lines_inputs() {
 fn prior_table_inputs() {
     replay("prior_table", exposure_fuzz::prior_table, 4); // 4 seeds
 }
+
+#[test]
+fn eol_table_inputs() {
+    replay("eol_table", exposure_fuzz::eol_table, 3); // 3 seeds
+}
