@@ -315,6 +315,9 @@ pub struct ConfigurationRecommendation {
     /// The drop of the organisation's exposure score if the findings it mitigates on those
     /// devices stop counting.
     pub exposure_impact: f64,
+    /// The findings it would mitigate, as indexes into the assessment's findings, sorted.
+    #[serde(skip)]
+    pub covered: Vec<usize>,
 }
 
 impl ConfigurationRecommendation {
@@ -342,6 +345,7 @@ impl ConfigurationRecommendation {
         r.findings = self.findings;
         r.exposure_impact = self.exposure_impact;
         r.configuration_impact = self.configuration_impact;
+        r.covered.clone_from(&self.covered);
         r
     }
 }
@@ -503,6 +507,7 @@ fn recommend(
             } else {
                 exposure - exposure_without(&removed.iter().copied().collect::<Vec<usize>>())
             };
+            let covered: Vec<usize> = removed.iter().copied().collect();
             Some(ConfigurationRecommendation {
                 rank: 0,
                 check_id: id.to_owned(),
@@ -517,6 +522,7 @@ fn recommend(
                 findings: removed.len(),
                 configuration_impact,
                 exposure_impact,
+                covered,
             })
         })
         .collect();

@@ -194,6 +194,10 @@ pub struct Recommendation {
     pub exposure_left: f64,
     /// The highest likelihood among its findings.
     pub max_likelihood: f64,
+    /// The findings it covers, as indexes into the assessment's findings, sorted (not
+    /// serialised: an assessment's record keeps them as its own indexes).
+    #[serde(skip)]
+    pub covered: Vec<usize>,
 }
 
 impl Recommendation {
@@ -243,7 +247,30 @@ impl Recommendation {
             configuration_impact: 0.0,
             exposure_left: 0.0,
             max_likelihood: 0.0,
+            covered: Vec::new(),
         }
+    }
+
+    /// A stable identifier of the recommendation across assessments: its action, ecosystem
+    /// and software, `update:npm:lodash` (configuration changes: `configuration:<check id>`).
+    /// Exceptions and remediation activities name recommendations by it.
+    ///
+    /// ```
+    /// use exposure::ecosystem::Ecosystem;
+    /// use exposure::recommend::{ActionKind, Recommendation};
+    /// let r = Recommendation::new(ActionKind::Update, Ecosystem::Npm, "lodash", "update lodash (npm) to 4.17.21");
+    /// assert_eq!(r.id(), "update:npm:lodash");
+    /// ```
+    pub fn id(&self) -> String {
+        if self.action == ActionKind::ConfigurationChange {
+            return format!("configuration:{}", self.software);
+        }
+        format!(
+            "{}:{}:{}",
+            self.action.name(),
+            self.ecosystem,
+            self.software
+        )
     }
 
     /// The exposure it addresses, the first ranking key: the exposure impact, or for an
@@ -469,6 +496,7 @@ impl<'a, F: Fn(&[usize]) -> f64> Scorer<'a, F> {
             .iter()
             .map(|&i| inputs[i].likelihood)
             .fold(0.0, f64::max);
+        r.covered = covered.to_vec();
         r
     }
 

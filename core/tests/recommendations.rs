@@ -102,6 +102,23 @@ fn impacts_equal_real_reassessments_on_a_generated_fleet() {
     for pair in assessment.recommendations.windows(2) {
         assert!(pair[0].priority() >= pair[1].priority());
     }
+    // Each names the findings it covers, by index: as many as it counts, on its devices, of
+    // the advisories it resolves; ids are distinct.
+    let mut ids = std::collections::BTreeSet::new();
+    for r in &assessment.recommendations {
+        assert!(ids.insert(r.id()), "{} twice", r.id());
+        assert_eq!(r.covered.len(), r.findings, "{}", r.text);
+        assert!(r.covered.windows(2).all(|w| w[0] < w[1]));
+        for &i in &r.covered {
+            let f = &assessment.findings[i].finding;
+            assert!(r.devices.iter().any(|d| **d == *f.device_id), "{}", r.text);
+            assert!(
+                r.resolves.iter().any(|a| **a == *f.advisory_id),
+                "{}",
+                r.text
+            );
+        }
+    }
 }
 
 /// Assesses `inventory` (text) against the shared knowledge at `knowledge` (relative to the
