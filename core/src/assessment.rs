@@ -73,7 +73,7 @@ pub struct ScoredFinding {
 }
 
 /// Why a listed finding counts 0 in the exposure scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotCounted {
     /// A passing configuration check of the device mitigates it (`mitigated_by`).
@@ -150,7 +150,7 @@ pub struct OrganisationExposure {
 }
 
 /// How much knowledge an assessment was made against: what the knowledge base held.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct KnowledgeSummary {
     /// Advisories (merged by id and alias).
     pub advisories: usize,

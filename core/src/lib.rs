@@ -61,6 +61,8 @@ pub mod eol;
 mod error;
 pub mod explain;
 pub mod files;
+pub(crate) mod frame;
+pub mod history;
 pub mod inventory;
 pub(crate) mod json;
 pub mod kb;

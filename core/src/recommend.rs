@@ -85,7 +85,9 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What to do about a software product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// Update to the smallest fixing version on the installed branch (see `targets`).
@@ -548,7 +550,7 @@ fn distinct<'s>(texts: impl Iterator<Item = &'s str>) -> Vec<&'s str> {
 /// The key a product is grouped and looked up by: vendor software by its CPE
 /// `vendor:product` (its installed names carry versions and languages), packages by their
 /// normalised name.
-fn product_key(software: &Software) -> String {
+pub(crate) fn product_key(software: &Software) -> String {
     if !software.ecosystem.has_package_advisories() {
         if let Some(key) = cpe_key(software) {
             return key;
@@ -568,7 +570,7 @@ fn cpe_key(software: &Software) -> Option<String> {
 
 /// The end-of-life entry of an installed item: by its CPE product, else by
 /// `<ecosystem family>/<name>`.
-fn eol_entry<'t>(table: &'t EndOfLife, software: &Software) -> Option<&'t Entry> {
+pub(crate) fn eol_entry<'t>(table: &'t EndOfLife, software: &Software) -> Option<&'t Entry> {
     cpe_key(software)
         .and_then(|key| table.lookup(&key, &software.version))
         .or_else(|| {

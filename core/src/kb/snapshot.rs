@@ -33,7 +33,6 @@ use std::path::{Path, PathBuf};
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
 pub const FORMAT_VERSION: u32 = 5;
-const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -296,52 +295,26 @@ impl KnowledgeBase {
         };
         // Serialising plain owned structures into a Vec cannot fail.
         let payload = bincode::serialize(&data).unwrap_or_default();
-        let mut out = Vec::with_capacity(HEADER + payload.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
-        out
+        crate::frame::write(MAGIC, FORMAT_VERSION, &payload)
     }
 
     /// A knowledge base from snapshot bytes, checked: magic, format version, length and
     /// checksum.
     pub fn from_snapshot(bytes: &[u8]) -> Result<KnowledgeBase, SnapshotError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(SnapshotError::NotASnapshot);
-        }
-        if bytes.len() < HEADER {
-            return Err(SnapshotError::Truncated {
-                expected: 0,
-                found: 0,
-            });
-        }
-        let word = |at: usize| {
-            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        };
-        let version = word(12);
-        if version != FORMAT_VERSION {
-            return Err(SnapshotError::WrongVersion {
-                found: version,
+        use crate::frame::FrameError;
+        let payload = crate::frame::read(bytes, MAGIC, FORMAT_VERSION).map_err(|e| match e {
+            FrameError::NotFramed => SnapshotError::NotASnapshot,
+            FrameError::WrongVersion { found } => SnapshotError::WrongVersion {
+                found,
                 expected: FORMAT_VERSION,
-            });
-        }
-        let mut length = [0u8; 8];
-        length.copy_from_slice(&bytes[16..24]);
-        let length = u64::from_le_bytes(length);
-        let payload = &bytes[HEADER..];
-        if payload.len() as u64 != length {
-            return Err(SnapshotError::Truncated {
-                expected: length,
-                found: payload.len() as u64,
-            });
-        }
-        let expected = word(24);
-        let found = crc32fast::hash(payload);
-        if expected != found {
-            return Err(SnapshotError::Corrupted { expected, found });
-        }
+            },
+            FrameError::Truncated { expected, found } => {
+                SnapshotError::Truncated { expected, found }
+            }
+            FrameError::Corrupted { expected, found } => {
+                SnapshotError::Corrupted { expected, found }
+            }
+        })?;
         let data: Data =
             bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
         let mut kb = KnowledgeBase::new();

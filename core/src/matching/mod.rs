@@ -106,7 +106,7 @@ pub enum Confidence {
 }
 
 /// Whether a fix exists for a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixState {
     /// A version fixes it: see the finding's `fix`.
@@ -122,7 +122,7 @@ pub enum FixState {
 }
 
 /// The matcher that made a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum Matcher {
     /// A package advisory's affected entry (OSV, a distro tracker, a CVE 5 record).
     #[serde(rename = "osv-package")]

@@ -18,7 +18,9 @@ pub use crate::score::likelihood::LikelihoodRule;
 use serde::{Deserialize, Serialize};
 
 /// Defender's exposure levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ExposureLevel {
     /// Score below 30.

@@ -1,0 +1,12 @@
+//! Assessments through time: the stable, versioned record of one assessment
+//! ([`AssessmentRecord`], JSON and a compact binary form), from which the diff of two
+//! assessments, the event timeline, remediation progress and the product's views are computed.
+//! Core keeps no history itself: a caller (the CLI's store, an embedding product) keeps the
+//! records and hands them back.
+
+mod record;
+
+pub use record::{
+    AdvisoryRecord, AssessmentRecord, DeviceRecord, ExploitMaturity, FindingRecord, KevRecord,
+    RecommendationRecord, RecordError, SoftwareRecord, SuppressedRecord, RECORD_FORMAT,
+};
