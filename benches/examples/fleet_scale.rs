@@ -119,6 +119,30 @@ fn main() {
         assessment.recommendations.len(),
         assessment.organisation.score
     );
+    // The record a history keeps of it (issue 14): made, written and read back.
+    let started = Instant::now();
+    match exposure::history::AssessmentRecord::of(&assessment, &fleet, engine.kb()) {
+        Ok(record) => {
+            let made = started.elapsed();
+            let started = Instant::now();
+            let binary = record.to_binary();
+            let written = started.elapsed();
+            let started = Instant::now();
+            let back = exposure::history::AssessmentRecord::from_binary(&binary);
+            let read = started.elapsed();
+            let json = record.to_json().map_or(0, |j| j.len());
+            println!(
+                "record: made in {:.2} s, binary {:.1} MiB written in {:.2} s, read back in {:.2} s ({}), JSON {:.1} MiB",
+                made.as_secs_f64(),
+                binary.len() as f64 / 1_048_576.0,
+                written.as_secs_f64(),
+                read.as_secs_f64(),
+                if back.as_ref() == Ok(&record) { "equal" } else { "DIFFERENT" },
+                json as f64 / 1_048_576.0
+            );
+        }
+        Err(e) => println!("record: {e}"),
+    }
     if let Some(peak) = peak_memory_mib() {
         println!("peak memory: {peak:.0} MiB");
     }
