@@ -134,11 +134,11 @@ fn main() {
             println!(
                 "record: made in {:.2} s, binary {:.1} MiB written in {:.2} s, read back in {:.2} s ({}), JSON {:.1} MiB",
                 made.as_secs_f64(),
-                binary.len() as f64 / 1_048_576.0,
+                mib(binary.len()),
                 written.as_secs_f64(),
                 read.as_secs_f64(),
                 if back.as_ref() == Ok(&record) { "equal" } else { "DIFFERENT" },
-                json as f64 / 1_048_576.0
+                mib(json)
             );
         }
         Err(e) => println!("record: {e}"),
@@ -146,4 +146,10 @@ fn main() {
     if let Some(peak) = peak_memory_mib() {
         println!("peak memory: {peak:.0} MiB");
     }
+}
+
+/// Bytes in MiB, for display.
+#[allow(clippy::cast_precision_loss)] // sizes far below 2^52 bytes
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / 1_048_576.0
 }

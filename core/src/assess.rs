@@ -233,6 +233,7 @@ fn assessed(
 ) -> Assessment {
     let mut assessment = engine.assess_as_of(&fleet, as_of, progress);
     assessment.inventory_reports = inventory_reports;
+    assessment.fleet = Some(std::sync::Arc::new(fleet));
     assessment
 }
 

@@ -222,6 +222,11 @@ pub struct Assessment {
     /// ([`crate::assess`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub knowledge_reports: Vec<InputReport>,
+    /// The fleet assessed, when the assessment loaded it itself ([`crate::assess`],
+    /// [`Engine::assess_text`](crate::Engine::assess_text)): what
+    /// [`Assessment::record`] reads each device's software from. Not serialised.
+    #[serde(skip)]
+    pub fleet: Option<Arc<crate::inventory::Fleet>>,
 }
 
 /// The load report of one input of an assessment, with the input's name (its path, or the
@@ -323,6 +328,36 @@ impl FindingRow {
 }
 
 impl Assessment {
+    /// The record a history keeps of this assessment ([`crate::history::AssessmentRecord`]),
+    /// for an assessment that loaded its fleet itself; for a fleet the caller assessed with
+    /// [`Engine::assess`](crate::Engine::assess), use
+    /// [`AssessmentRecord::of`](crate::history::AssessmentRecord::of) with that fleet.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let a = engine.assess_text(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/minimist@1.2.5"}]}]}"#, "inline", false)?;
+    /// let record = a.record(engine.kb())?;
+    /// assert_eq!(record.devices[0].id, "d");
+    /// assert!(engine.assess(&exposure::demo::fleet()).record(engine.kb()).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::NoFleet`](crate::history::RecordError::NoFleet) when the assessment does
+    /// not hold its fleet, and the errors of
+    /// [`AssessmentRecord::of`](crate::history::AssessmentRecord::of).
+    pub fn record(
+        &self,
+        kb: &KnowledgeBase,
+    ) -> Result<crate::history::AssessmentRecord, crate::history::RecordError> {
+        let fleet = self
+            .fleet
+            .as_deref()
+            .ok_or(crate::history::RecordError::NoFleet)?;
+        crate::history::AssessmentRecord::of(self, fleet, kb)
+    }
+
     /// Every finding as a flat row, in finding order.
     ///
     /// ```

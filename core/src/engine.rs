@@ -488,6 +488,7 @@ impl Engine {
             diagnostics,
             inventory_reports: Vec::new(),
             knowledge_reports: Vec::new(),
+            fleet: None,
         }
     }
 
@@ -524,6 +525,7 @@ impl Engine {
         )?;
         let mut assessment = self.assess(&loaded.fleet);
         assessment.inventory_reports.push(report);
+        assessment.fleet = Some(Arc::new(loaded.fleet));
         Ok(assessment)
     }
 }

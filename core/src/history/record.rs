@@ -71,6 +71,9 @@ pub enum RecordError {
     /// The content does not decode, or an index points outside its table.
     #[error("assessment record does not decode: {0}")]
     Invalid(String),
+    /// The assessment does not hold the fleet it assessed ([`Assessment::record`]).
+    #[error("the assessment does not hold its fleet: make its record with AssessmentRecord::of and the fleet")]
+    NoFleet,
     /// More items than a record can index (2^32).
     #[error("the assessment is too large for a record: more than 2^32 {0}")]
     TooLarge(&'static str),
