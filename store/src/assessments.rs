@@ -3,7 +3,7 @@
 use exposure::date::Date;
 use rusqlite::{params, OptionalExtension, Row};
 
-use crate::error::At;
+use crate::error::{self, At};
 use crate::{count, parsed, parsed_opt, Error, Store, Timestamp, WriteError, MAX_PAYLOAD_BYTES};
 
 /// What the store keeps beside an assessment's payload, to list and find it without
@@ -137,10 +137,20 @@ fn insert(
         ],
     )?;
     let id = tx.last_insert_rowid();
+    // The payload is streamed into a zeroblob of its size: SQLite writes it page by page
+    // instead of copying it whole first (a bound parameter is copied).
     tx.execute(
-        "INSERT INTO assessment_payloads (id, payload) VALUES (?1, ?2)",
-        params![id, payload],
+        "INSERT INTO assessment_payloads (id, payload) VALUES (?1, zeroblob(?2))",
+        params![id, i64::try_from(payload.len()).unwrap_or(i64::MAX)],
     )?;
+    let mut blob = tx.blob_open(
+        rusqlite::MAIN_DB,
+        c"assessment_payloads",
+        c"payload",
+        id,
+        false,
+    )?;
+    blob.write_all_at(payload, 0)?;
     Ok(id)
 }
 
@@ -267,13 +277,35 @@ impl Store {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn assessment_payload(&self, id: i64) -> Result<Option<Vec<u8>>, Error> {
+        // Read through SQLite's blob handle into a buffer of the exact size: one copy.
+        let blob = self.conn.blob_open(
+            rusqlite::MAIN_DB,
+            c"assessment_payloads",
+            c"payload",
+            id,
+            true,
+        );
+        let blob = match blob {
+            Ok(blob) => blob,
+            // SQLite says "no such rowid" as a generic error: look before calling it one.
+            Err(e) if !self.has_payload(id)? => {
+                drop(e);
+                return Ok(None);
+            }
+            Err(e) => return Err(error::from_sqlite(&self.path, e)),
+        };
+        let mut payload = vec![0; blob.len()];
+        blob.read_at_exact(&mut payload, 0).at(&self.path)?;
+        Ok(Some(payload))
+    }
+
+    fn has_payload(&self, id: i64) -> Result<bool, Error> {
         self.conn
             .query_row(
-                "SELECT payload FROM assessment_payloads WHERE id = ?1",
+                "SELECT EXISTS (SELECT 1 FROM assessment_payloads WHERE id = ?1)",
                 [id],
                 |row| row.get(0),
             )
-            .optional()
             .at(&self.path)
     }
 

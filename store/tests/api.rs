@@ -60,6 +60,11 @@ fn history_is_per_label_and_since_reads_the_as_of_day() {
         Some(second)
     );
     assert_eq!(store.latest_assessment(Some("none")).unwrap(), None);
+    let empty = store
+        .record_assessment(&common::meta("empty", 0), b"")
+        .unwrap();
+    assert_eq!(store.assessment_payload(empty).unwrap(), Some(vec![]));
+    assert_eq!(store.assessment_payload(empty + 1).unwrap(), None);
     let entry = store.assessment(first).unwrap().unwrap();
     assert_eq!(entry.meta, old);
     assert_eq!(entry.payload_len, 1);
