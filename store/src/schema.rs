@@ -77,7 +77,26 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Opens `path` with `migrations`, creating the file on first use.
+///
+/// Processes that open a new file at once race to switch it to the write-ahead log and
+/// migrate it, and SQLite answers some of those steps `SQLITE_BUSY` without calling the busy
+/// handler (a journal-mode change needs the file to itself); the whole sequence is tried
+/// again, a fresh connection each time, until [`BUSY_TIMEOUT`] has passed.
 pub(crate) fn open(path: &Path, migrations: &[&str]) -> Result<Connection, Error> {
+    let start = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(1);
+    loop {
+        match open_once(path, migrations) {
+            Err(Error::Busy { .. }) if start.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(50));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn open_once(path: &Path, migrations: &[&str]) -> Result<Connection, Error> {
     let supported = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
     let suspicious = check_header(path)?;
     let mut conn = Connection::open_with_flags(
@@ -192,16 +211,17 @@ fn confirm_damage(conn: &Connection, path: &Path, detail: String) -> Result<(), 
     }
 }
 
-/// What the file says it is: `user_version`, `application_id`, and whether it has tables.
+/// What the file says it is: `user_version`, `application_id`, and whether it has tables,
+/// read in one statement (one read transaction: another process's migration is seen whole
+/// or not at all).
 fn read_identity(conn: &Connection) -> rusqlite::Result<(u32, i32, bool)> {
-    let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let application: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
-    let tables: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')",
+    conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version),
+                (SELECT application_id FROM pragma_application_id),
+                EXISTS (SELECT 1 FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')",
         [],
-        |row| row.get(0),
-    )?;
-    Ok((version, application, tables))
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
 }
 
 fn identify(conn: &Connection, path: &Path, supported: u32) -> Result<u32, Error> {

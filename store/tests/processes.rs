@@ -37,7 +37,8 @@ fn child() {
     let db = PathBuf::from(std::env::var(DB).expect("the database path"));
     let label = std::env::var(LABEL).expect("a label");
     match role.as_str() {
-        "writer" => write_many(&db, &label),
+        "writer" => write_many(&db, &label, WRITES),
+        "opener" => write_many(&db, &label, 1),
         "crasher" => {
             let marker = PathBuf::from(std::env::var(MARKER).expect("a marker path"));
             let count: u64 = std::env::var(COUNT)
@@ -50,10 +51,10 @@ fn child() {
     }
 }
 
-/// WRITES assessments, one transaction each.
-fn write_many(db: &Path, label: &str) {
+/// `count` assessments, one transaction each.
+fn write_many(db: &Path, label: &str, count: u64) {
     let mut store = Store::open(db).expect("the store opens");
-    for i in 0..WRITES {
+    for i in 0..count {
         let seconds = 1_764_892_800 + i64::try_from(i).expect("small");
         store
             .record_assessment(
@@ -88,6 +89,7 @@ fn spawn(role: &str, db: &Path, label: &str, extra: &[(&str, String)]) -> Child 
             "child",
             "--exact",
             "--ignored",
+            "--nocapture",
             "--test-threads=1",
             "--quiet",
         ])
@@ -121,7 +123,7 @@ fn two_processes_and_a_thread_write_at_once_and_nothing_is_lost() {
         .collect();
     let here = {
         let db = db.clone();
-        std::thread::spawn(move || write_many(&db, "parent"))
+        std::thread::spawn(move || write_many(&db, "parent", WRITES))
     };
     for mut child in children {
         assert!(child.wait().unwrap().success(), "a writer failed");
@@ -150,6 +152,25 @@ fn two_processes_and_a_thread_write_at_once_and_nothing_is_lost() {
         }
     }
     store.check().unwrap();
+}
+
+#[test]
+fn processes_that_create_the_same_new_file_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..5 {
+        let db = dir.path().join(format!("new-{round}.db"));
+        let children: Vec<Child> = (0..4)
+            .map(|i| spawn("opener", &db, &format!("opener-{i}"), &[]))
+            .collect();
+        for mut child in children {
+            assert!(
+                child.wait().unwrap().success(),
+                "round {round}: an opener failed"
+            );
+        }
+        let store = Store::open(&db).unwrap();
+        assert_eq!(labels_and_ids(&store).len(), 4, "round {round}");
+    }
 }
 
 /// Kills a crasher once it is `after` into its transaction (or at its marker when `None`)
