@@ -319,3 +319,13 @@ fn a_large_payload_round_trips() {
          {size}-byte database and log in {checked:?}"
     );
 }
+
+/// The bindings move a store into a Python object or across threads, and errors across
+/// threads.
+#[test]
+fn stores_and_errors_move_between_threads() {
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send::<Store>();
+    send_sync::<Error>();
+}
