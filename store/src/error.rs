@@ -131,16 +131,19 @@ pub enum Error {
     /// No exception has this id.
     #[error("no exception {0:?}")]
     NoSuchException(String),
-    /// The exception's status does not allow the change (a revoked exception stays revoked).
+    /// The exception's status does not allow the change ([`ExceptionStatus::can_become`]).
     #[error("exception {id:?} is {from} and cannot become {to}")]
     ExceptionTransition {
         /// The exception's id.
         id: String,
         /// Its status.
         from: ExceptionStatus,
-        /// The status asked for (for an update, the status it has).
+        /// The status asked for.
         to: ExceptionStatus,
     },
+    /// A revoked exception cannot be updated: it stays as it was when revoked.
+    #[error("exception {0:?} is revoked and cannot be updated")]
+    ExceptionRevoked(String),
     /// No assessment has this id.
     #[error("no assessment {0}")]
     NoSuchAssessment(i64),

@@ -332,7 +332,7 @@ impl Store {
     }
 
     /// Replaces an exception's body and expiry (its status stays; a revoked exception
-    /// cannot be updated: [`Error::ExceptionTransition`]).
+    /// cannot be updated: [`Error::ExceptionRevoked`]).
     ///
     /// ```
     /// # use exposure_store::{ExceptionUpdate, NewException, Store};
@@ -356,12 +356,7 @@ impl Store {
         self.write(|tx| {
             let from = stored(tx, id)?.status;
             if from == ExceptionStatus::Revoked {
-                return Err(Error::ExceptionTransition {
-                    id: id.to_owned(),
-                    from,
-                    to: from,
-                }
-                .into());
+                return Err(Error::ExceptionRevoked(id.to_owned()).into());
             }
             tx.execute(
                 "UPDATE exceptions SET body = ?2, expires = ?3, updated_at = ?4 WHERE id = ?1",

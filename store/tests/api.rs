@@ -171,7 +171,7 @@ fn exceptions_live_through_their_statuses() {
     assert_eq!(revoked.revoked_at, Some(at("2026-12-08T00:00:00Z")));
     assert!(matches!(
         store.update_exception("accept-log4j", &update, &at("2026-12-09T00:00:00Z")),
-        Err(Error::ExceptionTransition { .. })
+        Err(Error::ExceptionRevoked(id)) if id == "accept-log4j"
     ));
     assert!(matches!(
         store.revoke_exception("nope", &at("2026-12-09T00:00:00Z")),
@@ -328,4 +328,16 @@ fn stores_and_errors_move_between_threads() {
     fn send_sync<T: Send + Sync + 'static>() {}
     send::<Store>();
     send_sync::<Error>();
+}
+
+proptest::proptest! {
+    /// Any text parses as a timestamp or is refused, without a panic; what parses reads
+    /// back as itself once normalised.
+    #[test]
+    fn timestamps_parse_or_are_refused(text in "\\PC{0,40}|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,10})?([Zz]|\\+00:00|[+-][0-9]{2}:[0-9]{2})?.?") {
+        if let Ok(t) = text.parse::<Timestamp>() {
+            let again: Timestamp = t.as_str().parse().unwrap();
+            proptest::prop_assert_eq!(again, t);
+        }
+    }
 }

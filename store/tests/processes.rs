@@ -17,6 +17,7 @@ const DB: &str = "EXPOSURE_STORE_TEST_DB";
 const LABEL: &str = "EXPOSURE_STORE_TEST_LABEL";
 const MARKER: &str = "EXPOSURE_STORE_TEST_MARKER";
 const COUNT: &str = "EXPOSURE_STORE_TEST_COUNT";
+const SLOW: &str = "EXPOSURE_STORE_TEST_SLOW";
 
 const WRITES: u64 = 40;
 const WRITE_LEN: usize = 16 * 1024;
@@ -66,12 +67,18 @@ fn write_many(db: &Path, label: &str, count: u64) {
 }
 
 /// One transaction of `count` assessments; the marker file appears when a fifth of them
-/// are inserted, for the parent to kill this process then.
+/// are inserted, for the parent to kill this process then (with SLOW set, the rest of the
+/// inserts take 10 ms each).
 fn crash_in_transaction(db: &Path, label: &str, marker: &Path, count: u64) {
+    let slow = std::env::var_os(SLOW).is_some();
     let mut store = Store::open(db).expect("the store opens");
     let records = (0..count).map(|i| {
         if i == count / 5 {
             std::fs::write(marker, b"inside").expect("the marker");
+        }
+        if slow && i > count / 5 {
+            // The rest of the transaction outlasts any wait for the kill.
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let meta = common::meta(label, 1_764_892_800 + i64::try_from(i).expect("small"));
         (meta, common::payload(seed(label, i), 4096))
@@ -179,15 +186,16 @@ fn kill_and_check(db: &Path, round: u32, count: u64, after: Option<Duration>) ->
     let label = format!("crash-{round}");
     let marker = db.with_extension(format!("marker-{round}"));
     let before = labels_and_ids(&Store::open(db).expect("a step of the check"));
-    let mut child = spawn(
-        "crasher",
-        db,
-        &label,
-        &[
-            (MARKER, marker.display().to_string()),
-            (COUNT, count.to_string()),
-        ],
-    );
+    let mut env = vec![
+        (MARKER, marker.display().to_string()),
+        (COUNT, count.to_string()),
+    ];
+    if after.is_none() {
+        // Killed at the marker: the child slows down there, so that the kill lands inside
+        // the transaction however loaded the machine is.
+        env.push((SLOW, String::new()));
+    }
+    let mut child = spawn("crasher", db, &label, &env);
     if let Some(delay) = after {
         std::thread::sleep(delay);
     } else {
