@@ -61,6 +61,23 @@ pub enum Error {
         /// The newest schema version this build knows.
         supported: u32,
     },
+    /// A store opened read-only has an older schema, which only a writable open migrates.
+    #[error("{}: the store's schema version {found} is older than this build's ({supported}); open it for writing once to migrate it", path.display())]
+    OlderSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The schema version in the file (0: an empty file).
+        found: u32,
+        /// The schema version this build reads.
+        supported: u32,
+    },
+    /// A write to a store opened with [`crate::Store::open_read_only`] (or a file the
+    /// process may not write).
+    #[error("{}: the store is open for reading only", path.display())]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+    },
     /// A migration step failed; the database stays at the version it had.
     #[error("{}: migrating the store to schema version {step} failed (nothing changed): {source}", path.display())]
     Migration {
@@ -163,6 +180,7 @@ pub(crate) fn from_sqlite(path: &Path, error: rusqlite::Error) -> Error {
                 detail: error.to_string(),
             },
             ErrorCode::NotADatabase => Error::NotADatabase { path },
+            ErrorCode::ReadOnly => Error::ReadOnly { path },
             _ => Error::Sqlite {
                 path,
                 source: error,

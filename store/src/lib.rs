@@ -122,6 +122,32 @@ impl Store {
         Store::open_with(path.as_ref(), schema::MIGRATIONS)
     }
 
+    /// Opens an existing store for reading only — what a view, a timeline or a DataFrame
+    /// needs, also on a file this process may not write. It is never created, migrated or
+    /// written; a write is [`Error::ReadOnly`]. Besides [`Store::open`]'s errors: a missing
+    /// file is [`Error::Io`], an older schema [`Error::OlderSchema`].
+    ///
+    /// ```
+    /// # use exposure_store::{Error, Store};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("exposure.db");
+    /// assert!(matches!(Store::open_read_only(&path), Err(Error::Io { .. })));
+    /// assert!(!path.exists());
+    /// Store::open(&path)?.set_meta("owner", "secops")?;
+    /// let mut reader = Store::open_read_only(&path)?;
+    /// assert_eq!(reader.meta("owner")?.as_deref(), Some("secops"));
+    /// assert!(matches!(reader.set_meta("owner", "it"), Err(Error::ReadOnly { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, Error> {
+        let path = path.as_ref();
+        let conn = schema::open_read_only(path, schema::MIGRATIONS)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     pub(crate) fn open_with(path: &Path, migrations: &[&str]) -> Result<Store, Error> {
         let conn = schema::open(path, migrations)?;
         Ok(Store {

@@ -142,6 +142,36 @@ fn open_once(path: &Path, migrations: &[&str]) -> Result<Connection, Error> {
     Ok(conn)
 }
 
+/// Opens an existing store for reading only: never created, migrated or written.
+pub(crate) fn open_read_only(path: &Path, migrations: &[&str]) -> Result<Connection, Error> {
+    let supported = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
+    if let Err(source) = std::fs::metadata(path) {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    let suspicious = check_header(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .at(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT).at(path)?;
+    if let Some(detail) = suspicious {
+        confirm_damage(&conn, path, detail)?;
+    }
+    let found = identify(&conn, path, supported)?;
+    if found < supported {
+        return Err(Error::OlderSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    Ok(conn)
+}
+
 /// Reads the 100-byte header without SQLite. `Ok(Some(detail))`: the file is shorter than
 /// its header says (checked again under SQLite's locks).
 fn check_header(path: &Path) -> Result<Option<String>, Error> {

@@ -145,3 +145,81 @@ fn a_missing_directory_is_an_io_error() {
     let error = Store::open(dir.path().join("no/such/dir/a.db")).unwrap_err();
     assert!(matches!(error, Error::Io { .. }), "{error:?}");
 }
+
+/// Opens `path` read-only expecting an error, and checks the file's bytes did not change.
+fn refused_read_only(path: &Path) -> Error {
+    let before = std::fs::read(path).expect("readable");
+    let error = Store::open_read_only(path).expect_err("the file is refused");
+    assert_eq!(
+        std::fs::read(path).expect("readable"),
+        before,
+        "the file was changed"
+    );
+    error
+}
+
+#[test]
+fn read_only_opens_refuse_what_writable_opens_refuse_and_older_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let random = dir.path().join("random.db");
+    std::fs::write(&random, common::payload(7, 8192)).unwrap();
+    assert!(matches!(
+        refused_read_only(&random),
+        Error::NotADatabase { .. }
+    ));
+
+    let newer = dir.path().join("newer.db");
+    store_with_history(&newer, 1, 10);
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    drop(conn);
+    assert!(matches!(
+        refused_read_only(&newer),
+        Error::NewerSchema { found: 99, .. }
+    ));
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(
+        refused_read_only(&empty),
+        Error::OlderSchema { found: 0, .. }
+    ));
+
+    let truncated = dir.path().join("truncated.db");
+    store_with_history(&truncated, 20, 64 * 1024);
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(matches!(
+        refused_read_only(&truncated),
+        Error::Corrupt { .. }
+    ));
+}
+
+#[test]
+fn a_reader_sees_a_writers_commits_and_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    store_with_history(&path, 2, 100);
+    let mut writer = Store::open(&path).unwrap();
+    let mut reader = Store::open_read_only(&path).unwrap();
+    let count = |store: &Store| {
+        store
+            .assessments(&AssessmentQuery::default())
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(&reader), 2);
+    let id = writer
+        .record_assessment(&common::meta("fleet", 0), &common::payload(9, 5000))
+        .unwrap();
+    assert_eq!(count(&reader), 3);
+    assert_eq!(
+        reader.assessment_payload(id).unwrap(),
+        Some(common::payload(9, 5000))
+    );
+    assert!(matches!(
+        reader.record_assessment(&common::meta("fleet", 0), b"x"),
+        Err(Error::ReadOnly { .. })
+    ));
+    assert_eq!(count(&writer), 3);
+}
