@@ -31,6 +31,8 @@
 //! - Opening a database never changes it before it is known to be an exposure store of a
 //!   schema this build knows: a newer schema, another application's database, a damaged
 //!   or a non-SQLite file are errors and the file is left as it was.
+//! - [`Store::open`] creates and migrates; readers that must not (views, DataFrames, a file
+//!   this process may not write) use [`Store::open_read_only`].
 //! - [`Store::check`] reads every page (`PRAGMA quick_check`); opening does not (it costs
 //!   time in proportion to the file, see `store/README.md`).
 
