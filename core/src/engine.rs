@@ -3,7 +3,8 @@
 //! [`crate::assess`]'s; the result types are [`crate::assessment`]'s.
 
 use crate::assessment::{
-    Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
+    Assessment, CvssSummary, DeviceExposure, GroupExposure, KnowledgeSummary, OrganisationExposure,
+    ScoredFinding,
 };
 use crate::date::Date;
 use crate::eol::EndOfLife;
@@ -467,6 +468,7 @@ impl Engine {
                 level: ExposureLevel::of_score(device_scores[i]),
             })
             .collect();
+        let groups = group_exposures(fleet, &by_device, &scored, &device_scores, &weights);
         Assessment {
             model_version: self.parameters.version.clone(),
             parameters: self.parameters.clone(),
@@ -480,6 +482,7 @@ impl Engine {
                 vulnerable_devices: devices.iter().filter(|d| d.findings > 0).count(),
                 findings: scored.len(),
             },
+            groups,
             devices,
             findings: scored,
             recommendations,
@@ -526,6 +529,49 @@ impl Engine {
         assessment.inventory_reports.push(report);
         Ok(assessment)
     }
+}
+
+/// The exposure of each device group, by name: the organisation formula over its devices.
+fn group_exposures(
+    fleet: &Fleet,
+    by_device: &[Vec<usize>],
+    scored: &[ScoredFinding],
+    device_scores: &[f64],
+    weights: &[f64],
+) -> Vec<GroupExposure> {
+    let mut members: std::collections::BTreeMap<&str, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, device) in fleet.devices.iter().enumerate() {
+        for group in &device.groups {
+            let listed = members.entry(group.as_str()).or_default();
+            // A device lists a group once (the fleet reader keeps each name once); a device
+            // built by hand may not.
+            if listed.last() != Some(&i) {
+                listed.push(i);
+            }
+        }
+    }
+    members
+        .into_iter()
+        .map(|(group, devices)| {
+            let score = organisation_score(devices.iter().map(|&d| (device_scores[d], weights[d])));
+            GroupExposure {
+                group: group.to_owned(),
+                devices: devices.len(),
+                vulnerable_devices: devices
+                    .iter()
+                    .filter(|&&d| !by_device[d].is_empty())
+                    .count(),
+                findings: devices
+                    .iter()
+                    .flat_map(|&d| &by_device[d])
+                    .filter(|&&f| scored[f].not_counted().is_none())
+                    .count(),
+                score,
+                level: ExposureLevel::of_score(score),
+            }
+        })
+        .collect()
 }
 
 /// Whether one of the device's active alerts names the finding's vulnerability (its advisory
