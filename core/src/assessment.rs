@@ -236,13 +236,21 @@ pub struct Assessment {
     pub devices: Vec<DeviceExposure>,
     /// Every finding, in device order.
     pub findings: Vec<ScoredFinding>,
-    /// Ranked recommendations.
+    /// Ranked recommendations (those an exception hid are in `excepted_recommendations`).
     pub recommendations: Vec<Recommendation>,
+    /// Recommendations hidden by exceptions that keep their findings in the scores (risk
+    /// accepted, planned remediation, no patch available; see [`crate::exceptions`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excepted_recommendations: Vec<crate::exceptions::ExceptedRecommendation>,
+    /// What became of each exception the assessment was made with, in set order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<crate::exceptions::ExceptionOutcome>,
     /// Secure configuration: the scores of the configuration checks the devices reported and
     /// the configuration changes recommended (see [`crate::configuration`]).
     pub configuration: ConfigurationSummary,
-    /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
-    /// reported here, left out of scores and recommendations.
+    /// Findings a VEX statement (`not_affected` or `fixed`) or an exception (third-party
+    /// control, alternate mitigation) removed, with the statement or the exception: reported
+    /// here, left out of scores and recommendations.
     pub suppressed: Vec<Suppression>,
     /// What matching and scoring could not decide.
     pub diagnostics: MatchDiagnostics,
