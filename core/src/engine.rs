@@ -626,6 +626,27 @@ impl Engine {
         origin: &str,
         allow_partial: bool,
     ) -> Result<Assessment, crate::Error> {
+        self.assess_text_with(text, origin, allow_partial, &AssessOptions::default())
+    }
+
+    /// [`Engine::assess_text`] with the options of [`Engine::assess_with`] (the as-of day,
+    /// the exceptions).
+    ///
+    /// ```
+    /// use exposure::engine::AssessOptions;
+    /// let engine = exposure::Engine::demo();
+    /// let options = AssessOptions { as_of: Some("2026-12-04".parse()?), exceptions: None };
+    /// let a = engine.assess_text_with(exposure::demo::FLEET_JSON, "demo", false, &options)?;
+    /// assert_eq!(a.as_of, options.as_of);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_text_with(
+        &self,
+        text: &str,
+        origin: &str,
+        allow_partial: bool,
+        options: &AssessOptions<'_>,
+    ) -> Result<Assessment, crate::Error> {
         let loaded =
             crate::inventory::load_text(text, origin, &crate::inventory::LoadOptions::default())?;
         let report = crate::assess::checked(
@@ -635,7 +656,7 @@ impl Engine {
             !loaded.fleet.devices.is_empty(),
             allow_partial,
         )?;
-        let mut assessment = self.assess(&loaded.fleet);
+        let mut assessment = self.assess_with(&loaded.fleet, options, &|_, _| {});
         assessment.inventory_reports.push(report);
         Ok(assessment)
     }
