@@ -36,11 +36,14 @@ pub(crate) fn apply(
     let mut removed_devices: Vec<BTreeSet<String>> = vec![BTreeSet::new(); exceptions.len()];
     let removing = |e: &Exception| e.justification.removes_findings();
     let mut kept = Vec::with_capacity(findings.len());
+    let index = ScopeIndex::new(exceptions, |i, e| in_force(i) && removing(e));
     for finding in findings {
         let device = device_of(&finding);
-        let by = exceptions.iter().enumerate().find(|&(i, e)| {
-            in_force(i) && removing(e) && in_groups(e, device) && covers(e, &finding)
-        });
+        let by = index
+            .candidates(&finding)
+            .into_iter()
+            .map(|i| (i, &exceptions[i]))
+            .find(|&(_, e)| in_groups(e, device) && covers(e, &finding));
         match by {
             Some((i, e)) => {
                 removed[i] += 1;
@@ -92,6 +95,16 @@ pub(crate) fn apply(
     let mut assessment = score(kept, suppressed);
     // 3. Hiding exceptions: the kept findings in scope, and the recommendations they cover.
     let mut covered: Vec<Vec<usize>> = vec![Vec::new(); exceptions.len()];
+    let index = ScopeIndex::new(exceptions, |i, e| in_force(i) && !removing(e));
+    for (f, s) in assessment.findings.iter().enumerate() {
+        let device = device_of(&s.finding);
+        for i in index.candidates(&s.finding) {
+            let e = &exceptions[i];
+            if in_groups(e, device) && covers(e, &s.finding) {
+                covered[i].push(f);
+            }
+        }
+    }
     for (i, e) in exceptions.iter().enumerate() {
         if !in_force(i) || removing(e) {
             continue;
@@ -114,15 +127,8 @@ pub(crate) fn apply(
                 all.dedup();
                 covered[i] = all;
             }
-            _ => {
-                covered[i] = assessment
-                    .findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| in_groups(e, device_of(&s.finding)) && covers(e, &s.finding))
-                    .map(|(f, _)| f)
-                    .collect();
-            }
+            // Found through the index above, in finding order.
+            Scope::Vulnerability(_) | Scope::Software(_) => {}
         }
     }
     // Which hiding exceptions on vulnerabilities and products have each finding in scope (an
@@ -229,6 +235,53 @@ pub(crate) fn apply(
         })
         .collect();
     assessment
+}
+
+/// The exceptions (of those `chosen`) whose vulnerability or product scope may cover a
+/// finding: vulnerability scopes by id (lower case), product scopes all (a fleet's exceptions
+/// name few products); a finding is then checked against its candidates only, so that a set
+/// of many exceptions costs a lookup per finding, not a walk.
+struct ScopeIndex {
+    by_vulnerability: HashMap<String, Vec<usize>>,
+    products: Vec<usize>,
+}
+
+impl ScopeIndex {
+    fn new(exceptions: &[Exception], chosen: impl Fn(usize, &Exception) -> bool) -> Self {
+        let mut index = ScopeIndex {
+            by_vulnerability: HashMap::new(),
+            products: Vec::new(),
+        };
+        for (i, e) in exceptions.iter().enumerate().filter(|&(i, e)| chosen(i, e)) {
+            match &e.scope {
+                Scope::Vulnerability(id) => index
+                    .by_vulnerability
+                    .entry(id.to_ascii_lowercase())
+                    .or_default()
+                    .push(i),
+                Scope::Software(_) => index.products.push(i),
+                Scope::Recommendation(_) => {}
+            }
+        }
+        index
+    }
+
+    /// The candidates for a finding, in set order, each once.
+    fn candidates(&self, finding: &Finding) -> Vec<usize> {
+        let mut out = self.products.clone();
+        if !self.by_vulnerability.is_empty() {
+            for id in std::iter::once(&*finding.advisory_id)
+                .chain(finding.aliases.iter().map(String::as_str))
+            {
+                if let Some(found) = self.by_vulnerability.get(&id.to_ascii_lowercase()) {
+                    out.extend(found);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// A finding removed by an exception, as a suppression.
