@@ -245,3 +245,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any text, and the example with any span replaced, reads or is refused: never a panic,
+    /// and a refusal names the input.
+    #[test]
+    fn reading_never_panics(
+        text in "\\PC{0,200}",
+        at in 0usize..2000,
+        len in 0usize..40,
+        with in "[a-z:{}\\[\\]\\-0-9 \n]{0,12}",
+    ) {
+        let _ = ExceptionSet::from_text(&text, "any");
+        let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/exceptions.yaml"))
+            .expect("the example");
+        let at = at.min(example.len());
+        let end = (at + len).min(example.len());
+        if example.is_char_boundary(at) && example.is_char_boundary(end) {
+            let mutated = format!("{}{with}{}", &example[..at], &example[end..]);
+            if let Err(e) = ExceptionSet::from_text(&mutated, "mutated") {
+                prop_assert!(e.to_string().starts_with("mutated: "));
+            }
+        }
+    }
+}
