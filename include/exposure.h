@@ -48,6 +48,13 @@ enum exposure_status
   EXPOSURE_STATUS_INVALID_PARAMETERS = 9,
   // No device of the assessment has the id asked for (`exposure_engine_explain_json`).
   EXPOSURE_STATUS_UNKNOWN_DEVICE = 10,
+  // An exception set was refused: not JSON or YAML, not `exposure-exceptions/1`, or an
+  // exception with an unknown justification or scope kind, a duplicate or empty id, a bad
+  // date or an expiry before its creation (`exposure_engine_set_exceptions_text`); the
+  // error's message names the exception and the field.
+  EXPOSURE_STATUS_INVALID_EXCEPTIONS = 11,
+  // A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`).
+  EXPOSURE_STATUS_INVALID_DATE = 12,
   // Another error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_OTHER = 999,
   // The version is empty.
@@ -514,6 +521,33 @@ exposure_status exposure_engine_set_parameters_json(struct exposure_engine *engi
                                                     const char *json,
                                                     size_t json_len,
                                                     struct exposure_error **err);
+
+// Replaces the exceptions every later assessment of the engine applies with an exception
+// set given as text (`exposure-exceptions/1`, JSON or YAML; see `docs/exceptions.md`);
+// `text_len` 0 removes them. Third-party control and alternate mitigation remove the findings
+// in scope from the scores (listed in `suppressed` with the exception); the other
+// justifications hide the recommendations (`excepted_recommendations`); every exception is
+// reported in the assessment's `exceptions`. Exceptions that expire are judged on the
+// as-of day of `exposure_engine_assess_json_as_of`; without one they do not apply
+// (`not_judged`). A set that does not read returns `EXPOSURE_STATUS_INVALID_EXCEPTIONS`
+// (the error's message names the exception and the field) and leaves the engine as it was.
+// Needs exclusive access to the engine (no assessment running on it).
+exposure_status exposure_engine_set_exceptions_text(struct exposure_engine *engine,
+                                                    const char *text,
+                                                    size_t text_len,
+                                                    struct exposure_error **err);
+
+// `exposure_engine_assess_json` as of a day: `as_of` (`as_of_len` bytes, `YYYY-MM-DD`) is
+// the day end of support and exceptions' expiry are judged on, recorded in the assessment.
+// A text that is not a real date returns `EXPOSURE_STATUS_INVALID_DATE`. On success `*out`
+// owns the string.
+exposure_status exposure_engine_assess_json_as_of(const struct exposure_engine *engine,
+                                                  const char *inventory,
+                                                  size_t inventory_len,
+                                                  const char *as_of,
+                                                  size_t as_of_len,
+                                                  struct exposure_string **out,
+                                                  struct exposure_error **err);
 
 // The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
 // to `exposure_engine_set_parameters_json`. On success `*out` owns the string.

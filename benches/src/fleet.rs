@@ -129,6 +129,7 @@ pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
             id: format!("{}-{d:05}", if server { "srv" } else { "app" }),
             name: format!("device {d}"),
             tags: vec![if server { "linux" } else { "apps" }.to_owned()],
+            groups: Vec::new(),
             value,
             software,
             internet_facing: false,

@@ -5,6 +5,8 @@
 //! exposure assess --kb advisories/ --inventory bom.json [--inventory fleet.json] [--format json|table]
 //! exposure explain api-gw-01 --demo
 //! exposure model show > model.json && exposure assess --demo --model model.json
+//! exposure assess --demo --exceptions examples/exceptions.yaml
+//! exposure exceptions export examples/exceptions.yaml --format openvex --demo > vex.json
 //! ```
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -30,11 +32,18 @@ usage:
   exposure assess [--demo] [--kb PATH...] [--inventory PATH...] [--distro D | --os-release PATH]
                   [--cpe-dictionary PATH] [--format table|json] [--input-limit SIZE]
                   [--allow-partial] [--as-of DATE|today] [--model FILE]
+                  [--exceptions FILE]
   exposure explain [DEVICE | --organisation] [the options of assess]
                                           why DEVICE scores what it does: its findings by
                                           marginal contribution with I, L, what set L, r and
                                           share; without DEVICE (or with --organisation) the
                                           devices by contribution to the organisation's score
+  exposure exceptions check FILE          read an exception set (JSON or YAML) and say what
+                                          it holds, or exactly what is wrong with it
+  exposure exceptions export FILE [--format openvex|cyclonedx] [the options of assess]
+                                          assess with the exceptions and write the ones that
+                                          applied as VEX (OpenVEX by default) on stdout; what
+                                          VEX cannot state is listed on stderr
   exposure model [show]                   the default model parameters (exposure-model/1.0)
                                           as JSON, to edit and pass to --model
   exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
@@ -90,6 +99,12 @@ usage:
   --as-of D       judge end of support on day D (YYYY-MM-DD, or `today` in UTC): software
                   whose release had ended then gets an end-of-support recommendation (none
                   without this flag, so that an output does not change with the clock)
+
+  --exceptions F  apply the exceptions of file F (exposure-exceptions/1, JSON or YAML; see
+                  docs/exceptions.md): third-party control and alternate mitigation remove
+                  their findings from the scores, the other justifications hide the
+                  recommendations; ones that expire are judged on --as-of, today when it is
+                  not given
 
   --model FILE    the model parameters as JSON (`exposure model show` prints the defaults;
                   fields left out keep them); recorded in the assessment
@@ -171,6 +186,13 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                         .map_err(|e| format!("--model {path}: {e}"))?,
                 );
             }
+            "--exceptions" => {
+                let path = it.next().ok_or("--exceptions needs a path")?;
+                inputs.exceptions = Some(
+                    exposure::exceptions::ExceptionSet::from_path(Path::new(path))
+                        .map_err(|e| format!("--exceptions: {e}"))?,
+                );
+            }
             "--format" => match it
                 .next()
                 .map(String::as_str)
@@ -186,7 +208,88 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
     inputs
         .check()
         .map_err(|_| "give --kb and --inventory, or --demo".to_owned())?;
+    // Exceptions expire: without a day given, they are judged today (the core never reads
+    // the clock, the command does).
+    if inputs.exceptions.is_some() && inputs.as_of.is_none() {
+        inputs.as_of = Some(today());
+    }
     Ok(out)
+}
+
+/// `exposure exceptions check FILE` and `exposure exceptions export FILE [--format
+/// openvex|cyclonedx] ASSESS-OPTIONS...`.
+fn exceptions(args: &[String]) -> Result<Result<(), Failed>, String> {
+    let (verb, file, rest) = match args {
+        [verb, file, rest @ ..] if !file.starts_with("--") => (verb.as_str(), file, rest),
+        _ => return Err("exceptions takes check FILE or export FILE".to_owned()),
+    };
+    let read =
+        || exposure::exceptions::ExceptionSet::from_path(Path::new(file)).map_err(Failed::from);
+    match verb {
+        "check" if rest.is_empty() => Ok(read().and_then(|set| {
+            let expiring = set
+                .exceptions()
+                .iter()
+                .filter(|e| e.expires.is_some())
+                .count();
+            Ok(writeln!(
+                std::io::stdout().lock(),
+                "{file}: {} exceptions, {expiring} with an expiry day",
+                set.len()
+            )?)
+        })),
+        "check" => Err("exceptions check takes one file".to_owned()),
+        "export" => {
+            let mut cyclonedx = false;
+            let mut assess_args = Vec::with_capacity(rest.len() + 2);
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                if arg == "--format" {
+                    match it.next().map(String::as_str) {
+                        Some("openvex") => cyclonedx = false,
+                        Some("cyclonedx") => cyclonedx = true,
+                        other => {
+                            return Err(format!(
+                                "exceptions export --format {other:?}: openvex or cyclonedx"
+                            ))
+                        }
+                    }
+                } else {
+                    assess_args.push(arg.clone());
+                }
+            }
+            assess_args.extend(["--exceptions".to_owned(), file.clone()]);
+            let parsed = parse_assess(&assess_args)?;
+            Ok(export(&parsed.inputs, cyclonedx))
+        }
+        other => Err(format!(
+            "unknown exceptions command {other:?} (check or export)"
+        )),
+    }
+}
+
+/// Assesses with the inputs' exceptions and writes them as VEX; what VEX cannot state goes to
+/// stderr.
+fn export(inputs: &AssessInputs, cyclonedx: bool) -> Result<(), Failed> {
+    let assessment = assessed(inputs)?;
+    let Some(set) = &inputs.exceptions else {
+        return Err("no exceptions to export".to_owned().into());
+    };
+    let vex = if cyclonedx {
+        set.to_cyclonedx(&assessment)
+    } else {
+        set.to_openvex(&assessment)
+    };
+    for u in &vex.unexpressed {
+        eprintln!(
+            "not stated: exception {} on {} ({}, {}): {}",
+            u.exception, u.device_id, u.software, u.advisory_id, u.reason
+        );
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let json = serde_json::to_string_pretty(&vex.document).map_err(std::io::Error::from)?;
+    writeln!(stdout, "{json}")?;
+    Ok(stdout.flush()?)
 }
 
 /// A progress bar on stderr for fleets of 100 devices or more, redrawn when the percentage
@@ -646,6 +749,7 @@ fn main() -> ExitCode {
         Some("assess") => exit_code(parse_assess(&args[1..]).map(|parsed| assess(&parsed))),
         Some("explain") => exit_code(parse_explain(&args[1..]).map(|parsed| explain(&parsed))),
         Some("model") => exit_code(model_show(&args[1..])),
+        Some("exceptions") => exit_code(exceptions(&args[1..])),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

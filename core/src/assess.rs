@@ -92,6 +92,25 @@ pub struct AssessInputs {
     /// [`AssessInputs::assess_on`] scores with the given engine's own. Recorded in the
     /// assessment either way.
     pub parameters: Option<Parameters>,
+    /// The exceptions to apply ([`crate::exceptions`]; read with
+    /// [`ExceptionSet::from_path`](crate::exceptions::ExceptionSet::from_path)), set on the
+    /// engine [`AssessInputs::load_engine`] makes; [`AssessInputs::assess_on`] applies them
+    /// instead of the given engine's own when given. Exceptions that expire are judged on
+    /// [`AssessInputs::as_of`] (without it they do not apply and are reported `not_judged`).
+    ///
+    /// ```
+    /// use exposure::{assess::AssessInputs, exceptions::ExceptionSet};
+    /// let inputs = AssessInputs {
+    ///     demo: true,
+    ///     as_of: Some("2026-12-04".parse()?),
+    ///     exceptions: Some(ExceptionSet::from_path("../examples/exceptions.yaml".as_ref())?),
+    ///     ..AssessInputs::default()
+    /// };
+    /// let a = inputs.assess()?;
+    /// assert_eq!(a.exceptions.len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub exceptions: Option<crate::exceptions::ExceptionSet>,
 }
 
 impl AssessInputs {
@@ -110,7 +129,7 @@ impl AssessInputs {
         // Knowledge and inventories do not depend on each other: they are read at once.
         let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
         let (engine, knowledge_reports) = engine?;
-        let mut assessment = assessed(&engine, fleet?, self.as_of, progress);
+        let mut assessment = assessed(&engine, fleet?, self, progress);
         assessment.knowledge_reports = knowledge_reports;
         Ok(assessment)
     }
@@ -142,6 +161,9 @@ impl AssessInputs {
         let (mut engine, reports) = self.load_knowledge_engine()?;
         if let Some(parameters) = &self.parameters {
             engine.set_parameters(parameters.clone());
+        }
+        if let Some(exceptions) = &self.exceptions {
+            engine.set_exceptions(Some(exceptions.clone()));
         }
         Ok((engine, reports))
     }
@@ -220,18 +242,23 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        Ok(assessed(engine, self.load_fleet()?, self.as_of, progress))
+        Ok(assessed(engine, self.load_fleet()?, self, progress))
     }
 }
 
-/// The assessment of a fleet loaded with its reports.
+/// The assessment of a fleet loaded with its reports, as of the inputs' day and with their
+/// exceptions (the engine's own when they have none).
 fn assessed(
     engine: &Engine,
     (fleet, inventory_reports): (Fleet, Vec<InputReport>),
-    as_of: Option<crate::date::Date>,
+    inputs: &AssessInputs,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Assessment {
-    let mut assessment = engine.assess_as_of(&fleet, as_of, progress);
+    let options = crate::engine::AssessOptions {
+        as_of: inputs.as_of,
+        exceptions: inputs.exceptions.as_ref(),
+    };
+    let mut assessment = engine.assess_with(&fleet, &options, progress);
     assessment.inventory_reports = inventory_reports;
     assessment.fleet = Some(std::sync::Arc::new(fleet));
     assessment

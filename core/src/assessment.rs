@@ -149,6 +149,36 @@ pub struct OrganisationExposure {
     pub findings: usize,
 }
 
+/// The exposure of one device group ([`crate::inventory::Device::groups`]): the
+/// organisation formula ([`crate::score::exposure::organisation_score`], the same device
+/// weights) over the group's devices only.
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// let names: Vec<&str> = a.groups.iter().map(|g| g.group.as_str()).collect();
+/// assert_eq!(names, ["engineering", "production", "web", "workstations"]);
+/// let production = &a.groups[1];
+/// assert_eq!(production.devices, 3);
+/// assert!(production.score > 0.0 && production.score <= 100.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupExposure {
+    /// The group's name.
+    pub group: String,
+    /// Devices in the group.
+    pub devices: usize,
+    /// Of those, devices with at least one finding.
+    pub vulnerable_devices: usize,
+    /// Findings on its devices that count in the scores (not mitigated by a configuration
+    /// check nor gated on a condition the device does not report:
+    /// [`ScoredFinding::not_counted`]).
+    pub findings: usize,
+    /// Exposure score, 0–100.
+    pub score: f64,
+    /// Exposure level.
+    pub level: ExposureLevel,
+}
+
 /// How much knowledge an assessment was made against: what the knowledge base held.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct KnowledgeSummary {
@@ -200,17 +230,27 @@ pub struct Assessment {
     pub knowledge: KnowledgeSummary,
     /// The organisation's exposure.
     pub organisation: OrganisationExposure,
+    /// Per device group, by group name (one per distinct name the devices list).
+    pub groups: Vec<GroupExposure>,
     /// Per device, in fleet order.
     pub devices: Vec<DeviceExposure>,
     /// Every finding, in device order.
     pub findings: Vec<ScoredFinding>,
-    /// Ranked recommendations.
+    /// Ranked recommendations (those an exception hid are in `excepted_recommendations`).
     pub recommendations: Vec<Recommendation>,
+    /// Recommendations hidden by exceptions that keep their findings in the scores (risk
+    /// accepted, planned remediation, no patch available; see [`crate::exceptions`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excepted_recommendations: Vec<crate::exceptions::ExceptedRecommendation>,
+    /// What became of each exception the assessment was made with, in set order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<crate::exceptions::ExceptionOutcome>,
     /// Secure configuration: the scores of the configuration checks the devices reported and
     /// the configuration changes recommended (see [`crate::configuration`]).
     pub configuration: ConfigurationSummary,
-    /// Findings a VEX statement (`not_affected` or `fixed`) removed, with the statement:
-    /// reported here, left out of scores and recommendations.
+    /// Findings a VEX statement (`not_affected` or `fixed`) or an exception (third-party
+    /// control, alternate mitigation) removed, with the statement or the exception: reported
+    /// here, left out of scores and recommendations.
     pub suppressed: Vec<Suppression>,
     /// What matching and scoring could not decide.
     pub diagnostics: MatchDiagnostics,

@@ -46,7 +46,7 @@ pub enum Ecosystem {
     Other(String),
 }
 
-const NAMED: [(Ecosystem, &str); 10] = [
+pub(crate) const NAMED: [(Ecosystem, &str); 10] = [
     (Ecosystem::Npm, "npm"),
     (Ecosystem::PyPi, "PyPI"),
     (Ecosystem::Go, "Go"),

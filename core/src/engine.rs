@@ -3,13 +3,15 @@
 //! [`crate::assess`]'s; the result types are [`crate::assessment`]'s.
 
 use crate::assessment::{
-    Assessment, CvssSummary, DeviceExposure, KnowledgeSummary, OrganisationExposure, ScoredFinding,
+    Assessment, CvssSummary, DeviceExposure, GroupExposure, KnowledgeSummary, OrganisationExposure,
+    ScoredFinding,
 };
 use crate::date::Date;
 use crate::eol::EndOfLife;
+use crate::exceptions::ExceptionSet;
 use crate::inventory::{Device, Fleet, LastUsed};
 use crate::kb::{Advisory, KnowledgeBase, VendorTriage};
-use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics};
+use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics, Suppression};
 use crate::recommend::{recommend, EndOfSupportCheck, Input};
 use crate::score::exploitation::Exploitation;
 use crate::score::exposure::{
@@ -55,6 +57,25 @@ pub struct Engine {
     kb: KnowledgeBase,
     parameters: Parameters,
     priors: Arc<PriorTable>,
+    exceptions: Option<Arc<ExceptionSet>>,
+}
+
+/// How to assess beyond the fleet ([`Engine::assess_with`]).
+///
+/// ```
+/// use exposure::engine::AssessOptions;
+/// let options = AssessOptions { as_of: Some("2026-12-04".parse()?), ..AssessOptions::default() };
+/// let a = exposure::Engine::demo().assess_with(&exposure::demo::fleet(), &options, &|_, _| {});
+/// assert_eq!(a.as_of, options.as_of);
+/// # Ok::<(), exposure::date::DateError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssessOptions<'a> {
+    /// The day the assessment is made as of (see [`Engine::assess_as_of`]); exceptions
+    /// that expire are judged on it.
+    pub as_of: Option<Date>,
+    /// The exceptions to apply; `None`: the engine's own ([`Engine::set_exceptions`]).
+    pub exceptions: Option<&'a ExceptionSet>,
 }
 
 impl Default for Engine {
@@ -70,6 +91,7 @@ impl Engine {
             kb,
             parameters: Parameters::default(),
             priors: Arc::new(PriorTable::embedded().clone()),
+            exceptions: None,
         }
     }
 
@@ -97,6 +119,38 @@ impl Engine {
     /// ```
     pub fn set_parameters(&mut self, parameters: Parameters) {
         self.parameters = parameters;
+    }
+
+    /// Replaces the exceptions every assessment of this engine applies (`None`: none), as
+    /// [`Engine::set_parameters`] replaces the parameters; [`AssessOptions::exceptions`]
+    /// overrides them for one assessment.
+    ///
+    /// ```
+    /// use exposure::exceptions::ExceptionSet;
+    /// let mut engine = exposure::Engine::demo();
+    /// engine.set_exceptions(Some(ExceptionSet::from_text(r#"{"format": "exposure-exceptions/1", "exceptions": [
+    ///   {"id": "a", "scope": {"recommendation": "update:npm:lodash"}, "justification": "planned_remediation",
+    ///    "requester": "r", "reason": "next sprint", "created": "2026-01-01"}]}"#, "inline")?));
+    /// assert_eq!(engine.exceptions().map(|s| s.len()), Some(1));
+    /// let a = engine.assess(&exposure::demo::fleet());
+    /// assert_eq!(a.excepted_recommendations.len(), 1);
+    /// assert_eq!(a.recommendations[0].rank, 1);
+    /// # Ok::<(), exposure::exceptions::ExceptionError>(())
+    /// ```
+    pub fn set_exceptions(&mut self, exceptions: Option<ExceptionSet>) {
+        self.exceptions = exceptions.map(Arc::new);
+    }
+
+    /// [`Engine::set_exceptions`], by value.
+    #[must_use]
+    pub fn with_exceptions(mut self, exceptions: ExceptionSet) -> Self {
+        self.set_exceptions(Some(exceptions));
+        self
+    }
+
+    /// The exceptions every assessment applies, when set.
+    pub fn exceptions(&self) -> Option<&ExceptionSet> {
+        self.exceptions.as_deref()
     }
 
     /// Replaces the fitted likelihood priors (by default the embedded table,
@@ -282,9 +336,64 @@ impl Engine {
         as_of: Option<Date>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Assessment {
-        let (findings, mut diagnostics) =
+        self.assess_with(
+            fleet,
+            &AssessOptions {
+                as_of,
+                exceptions: None,
+            },
+            progress,
+        )
+    }
+
+    /// [`Engine::assess_as_of`] with every option: the as-of day and the exceptions to
+    /// apply (the engine's own, [`Engine::set_exceptions`], when `options.exceptions` is
+    /// `None`; see [`crate::exceptions`] for what they do).
+    ///
+    /// ```
+    /// use exposure::engine::AssessOptions;
+    /// use exposure::exceptions::{ExceptionSet, ExceptionStatus};
+    /// let set = ExceptionSet::from_text(r#"{"format": "exposure-exceptions/1", "exceptions": [
+    ///   {"id": "EXC-1", "scope": {"vulnerability": "CVE-2021-23337"}, "justification": "risk_accepted",
+    ///    "requester": "alice", "reason": "internal tool", "created": "2026-11-01", "expires": "2026-12-31"}]}"#, "inline")?;
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let on = |day: &str| -> Result<_, exposure::date::DateError> {
+    ///     Ok(engine.assess_with(&fleet, &AssessOptions { as_of: Some(day.parse()?), exceptions: Some(&set) }, &|_, _| {}))
+    /// };
+    /// assert_eq!(on("2026-12-31")?.exceptions[0].status, ExceptionStatus::Applied);
+    /// assert_eq!(on("2027-01-01")?.exceptions[0].status, ExceptionStatus::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_with(
+        &self,
+        fleet: &Fleet,
+        options: &AssessOptions<'_>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Assessment {
+        let (findings, diagnostics) =
             crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
+        let as_of = options.as_of;
+        match options.exceptions.or(self.exceptions.as_deref()) {
+            None => self.scored(fleet, findings, suppressed, diagnostics, as_of),
+            Some(set) => {
+                crate::exceptions::apply(set, fleet, findings, suppressed, as_of, |f, s| {
+                    self.scored(fleet, f, s, diagnostics.clone(), as_of)
+                })
+            }
+        }
+    }
+
+    /// Scores the findings that stand and recommends: the assessment of them.
+    fn scored(
+        &self,
+        fleet: &Fleet,
+        findings: Vec<Finding>,
+        suppressed: Vec<Suppression>,
+        mut diagnostics: MatchDiagnostics,
+        as_of: Option<Date>,
+    ) -> Assessment {
         // Index the devices once; the first device with an id owns it.
         let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(fleet.devices.len());
         for (i, d) in fleet.devices.iter().enumerate() {
@@ -467,6 +576,7 @@ impl Engine {
                 level: ExposureLevel::of_score(device_scores[i]),
             })
             .collect();
+        let groups = group_exposures(fleet, &by_device, &scored, &device_scores, &weights);
         Assessment {
             model_version: self.parameters.version.clone(),
             parameters: self.parameters.clone(),
@@ -480,9 +590,12 @@ impl Engine {
                 vulnerable_devices: devices.iter().filter(|d| d.findings > 0).count(),
                 findings: scored.len(),
             },
+            groups,
             devices,
             findings: scored,
             recommendations,
+            excepted_recommendations: Vec::new(),
+            exceptions: Vec::new(),
             configuration,
             suppressed,
             diagnostics,
@@ -514,6 +627,27 @@ impl Engine {
         origin: &str,
         allow_partial: bool,
     ) -> Result<Assessment, crate::Error> {
+        self.assess_text_with(text, origin, allow_partial, &AssessOptions::default())
+    }
+
+    /// [`Engine::assess_text`] with the options of [`Engine::assess_with`] (the as-of day,
+    /// the exceptions).
+    ///
+    /// ```
+    /// use exposure::engine::AssessOptions;
+    /// let engine = exposure::Engine::demo();
+    /// let options = AssessOptions { as_of: Some("2026-12-04".parse()?), exceptions: None };
+    /// let a = engine.assess_text_with(exposure::demo::FLEET_JSON, "demo", false, &options)?;
+    /// assert_eq!(a.as_of, options.as_of);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_text_with(
+        &self,
+        text: &str,
+        origin: &str,
+        allow_partial: bool,
+        options: &AssessOptions<'_>,
+    ) -> Result<Assessment, crate::Error> {
         let loaded =
             crate::inventory::load_text(text, origin, &crate::inventory::LoadOptions::default())?;
         let report = crate::assess::checked(
@@ -523,11 +657,54 @@ impl Engine {
             !loaded.fleet.devices.is_empty(),
             allow_partial,
         )?;
-        let mut assessment = self.assess(&loaded.fleet);
+        let mut assessment = self.assess_with(&loaded.fleet, options, &|_, _| {});
         assessment.inventory_reports.push(report);
         assessment.fleet = Some(Arc::new(loaded.fleet));
         Ok(assessment)
     }
+}
+
+/// The exposure of each device group, by name: the organisation formula over its devices.
+fn group_exposures(
+    fleet: &Fleet,
+    by_device: &[Vec<usize>],
+    scored: &[ScoredFinding],
+    device_scores: &[f64],
+    weights: &[f64],
+) -> Vec<GroupExposure> {
+    let mut members: std::collections::BTreeMap<&str, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, device) in fleet.devices.iter().enumerate() {
+        for group in &device.groups {
+            let listed = members.entry(group.as_str()).or_default();
+            // A device lists a group once (the fleet reader keeps each name once); a device
+            // built by hand may not.
+            if listed.last() != Some(&i) {
+                listed.push(i);
+            }
+        }
+    }
+    members
+        .into_iter()
+        .map(|(group, devices)| {
+            let score = organisation_score(devices.iter().map(|&d| (device_scores[d], weights[d])));
+            GroupExposure {
+                group: group.to_owned(),
+                devices: devices.len(),
+                vulnerable_devices: devices
+                    .iter()
+                    .filter(|&&d| !by_device[d].is_empty())
+                    .count(),
+                findings: devices
+                    .iter()
+                    .flat_map(|&d| &by_device[d])
+                    .filter(|&&f| scored[f].not_counted().is_none())
+                    .count(),
+                score,
+                level: ExposureLevel::of_score(score),
+            }
+        })
+        .collect()
 }
 
 /// Whether one of the device's active alerts names the finding's vulnerability (its advisory

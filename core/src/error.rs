@@ -76,6 +76,9 @@ pub enum Error {
     /// A model parameter set was refused ([`score::exposure::Parameters::from_json`]).
     #[error(transparent)]
     Parameters(#[from] score::exposure::ParametersError),
+    /// An exception set was refused ([`crate::exceptions::ExceptionSet::from_text`]).
+    #[error(transparent)]
+    Exceptions(#[from] crate::exceptions::ExceptionError),
     /// An assessment was asked for without knowledge or without inventories (and not of
     /// the demo data).
     #[error("give knowledge-base inputs and inventories, or ask for the demo")]
@@ -150,6 +153,7 @@ mod tests {
         converts::<inventory::DistroError>();
         converts::<inventory::windows::RegistryError>();
         converts::<files::InputError>();
+        converts::<crate::exceptions::ExceptionError>();
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub mod ecosystem;
 pub mod engine;
 pub mod eol;
 mod error;
+pub mod exceptions;
 pub mod explain;
 pub mod files;
 pub(crate) mod frame;

@@ -71,7 +71,8 @@ impl Assessment {
 
     /// The report's sections, in order: devices, findings, recommendations, configuration
     /// changes (only when some device failed a configuration check), suppressions (only when
-    /// some finding was suppressed) and diagnostics (its counts in the title, its problems as
+    /// some finding was suppressed), exceptions (only when the assessment was made with some)
+    /// and diagnostics (its counts in the title, its problems as
     /// notes).
     ///
     /// ```
@@ -93,6 +94,9 @@ impl Assessment {
         }
         if !self.suppressed.is_empty() {
             out.push(self.suppression_table());
+        }
+        if !self.exceptions.is_empty() {
+            out.push(self.exception_table());
         }
         let d = &self.diagnostics;
         out.push(Table {
@@ -232,9 +236,59 @@ impl Assessment {
         }
     }
 
+    fn exception_table(&self) -> Table {
+        let hidden = self.excepted_recommendations.len();
+        Table {
+            title: format!(
+                "Exceptions: {} applied, {} expired, {} not judged, {} not matched; {} findings removed, {} recommendations hidden",
+                self.exceptions.iter().filter(|e| e.status == crate::exceptions::ExceptionStatus::Applied).count(),
+                self.exceptions.iter().filter(|e| e.status == crate::exceptions::ExceptionStatus::Expired).count(),
+                self.exceptions.iter().filter(|e| e.status == crate::exceptions::ExceptionStatus::NotJudged).count(),
+                self.exceptions.iter().filter(|e| e.status == crate::exceptions::ExceptionStatus::NotMatched).count(),
+                self.exceptions.iter().map(|e| e.findings_removed).sum::<usize>(),
+                hidden,
+            ),
+            columns: vec![
+                "exception",
+                "justification",
+                "status",
+                "expires",
+                "removed",
+                "kept",
+                "hidden recommendations",
+                "devices",
+            ],
+            rows: self
+                .exceptions
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.clone(),
+                        e.justification.name().to_owned(),
+                        e.status.name().to_owned(),
+                        e.expires.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                        e.findings_removed.to_string(),
+                        e.findings_kept.to_string(),
+                        if e.recommendations_hidden.is_empty() {
+                            "-".to_owned()
+                        } else {
+                            e.recommendations_hidden.join(" ")
+                        },
+                        e.devices.len().to_string(),
+                    ]
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
     fn suppression_table(&self) -> Table {
         Table {
-            title: "Suppressed by VEX (not in the scores)".to_owned(),
+            title: if self.suppressed.iter().any(|s| s.exception.is_some()) {
+                "Suppressed by VEX and exceptions (not in the scores)".to_owned()
+            } else {
+                "Suppressed by VEX (not in the scores)".to_owned()
+            },
             columns: vec![
                 "device",
                 "software",
@@ -247,14 +301,26 @@ impl Assessment {
                 .suppressed
                 .iter()
                 .map(|s| {
-                    let st = &s.statement;
+                    let (status, justification, by) = match (&s.statement, &s.exception) {
+                        (Some(st), _) => (
+                            st.status.name().to_owned(),
+                            st.justification.clone().unwrap_or_default(),
+                            st.source.clone(),
+                        ),
+                        (None, Some(e)) => (
+                            "excepted".to_owned(),
+                            e.justification.name().to_owned(),
+                            format!("exception {}", e.id),
+                        ),
+                        (None, None) => (String::new(), String::new(), String::new()),
+                    };
                     vec![
                         s.finding.device_id.to_string(),
                         format!("{} {}", s.finding.software.name, s.finding.software.version),
                         s.finding.advisory_id.to_string(),
-                        st.status.name().to_owned(),
-                        st.justification.clone().unwrap_or_default(),
-                        st.source.clone(),
+                        status,
+                        justification,
+                        by,
                     ]
                 })
                 .collect(),

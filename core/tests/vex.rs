@@ -79,9 +79,12 @@ fn ubuntu_openvex_fixed_statement_suppresses_the_exact_version() {
         panic!("one suppression expected: {:?}", assessment.suppressed);
     };
     assert_eq!(&*suppression.finding.device_id, "jammy-fixed");
-    assert_eq!(suppression.statement.status, VexStatus::Fixed);
     assert_eq!(
-        suppression.statement.author.as_deref(),
+        suppression.statement.as_ref().unwrap().status,
+        VexStatus::Fixed
+    );
+    assert_eq!(
+        suppression.statement.as_ref().unwrap().author.as_deref(),
         Some("Canonical Ltd.")
     );
 }
@@ -114,7 +117,7 @@ fn cyclonedx_vex_not_affected_applies_through_an_alias() {
     .fleet;
     let assessment = Engine::new(kb).assess(&fleet);
     assert!(assessment.findings.is_empty());
-    let statement = &assessment.suppressed[0].statement;
+    let statement = assessment.suppressed[0].statement.as_ref().unwrap();
     assert_eq!(
         (statement.status, statement.justification.as_deref()),
         (VexStatus::NotAffected, Some("code_not_reachable"))
@@ -172,7 +175,7 @@ fn red_hat_csaf_vex_applies_per_platform() {
     let suppressed: Vec<(&str, VexStatus)> = assessment
         .suppressed
         .iter()
-        .map(|s| (&*s.finding.device_id, s.statement.status))
+        .map(|s| (&*s.finding.device_id, s.statement.as_ref().unwrap().status))
         .collect();
     assert_eq!(
         suppressed,
@@ -182,7 +185,12 @@ fn red_hat_csaf_vex_applies_per_platform() {
         ]
     );
     assert_eq!(
-        assessment.suppressed[0].statement.justification.as_deref(),
+        assessment.suppressed[0]
+            .statement
+            .as_ref()
+            .unwrap()
+            .justification
+            .as_deref(),
         Some("vulnerable_code_not_present")
     );
 }

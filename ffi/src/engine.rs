@@ -211,6 +211,70 @@ pub extern "C" fn exposure_engine_set_parameters_json(
     })
 }
 
+/// Replaces the exceptions every later assessment of the engine applies with an exception
+/// set given as text (`exposure-exceptions/1`, JSON or YAML; see `docs/exceptions.md`);
+/// `text_len` 0 removes them. Third-party control and alternate mitigation remove the findings
+/// in scope from the scores (listed in `suppressed` with the exception); the other
+/// justifications hide the recommendations (`excepted_recommendations`); every exception is
+/// reported in the assessment's `exceptions`. Exceptions that expire are judged on the
+/// as-of day of `exposure_engine_assess_json_as_of`; without one they do not apply
+/// (`not_judged`). A set that does not read returns `EXPOSURE_STATUS_INVALID_EXCEPTIONS`
+/// (the error's message names the exception and the field) and leaves the engine as it was.
+/// Needs exclusive access to the engine (no assessment running on it).
+#[no_mangle]
+pub extern "C" fn exposure_engine_set_exceptions_text(
+    engine: *mut exposure_engine,
+    text: *const c_char,
+    text_len: usize,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_mut!(engine);
+        if text_len == 0 {
+            engine.set_exceptions(None);
+            return Ok(());
+        }
+        let text = try_str!(text, text_len);
+        let set = exposure::exceptions::ExceptionSet::from_text(text, "exceptions")
+            .map_err(|e| Failure::from_error(exposure::Error::from(e)))?;
+        engine.set_exceptions(Some(set));
+        Ok(())
+    })
+}
+
+/// `exposure_engine_assess_json` as of a day: `as_of` (`as_of_len` bytes, `YYYY-MM-DD`) is
+/// the day end of support and exceptions' expiry are judged on, recorded in the assessment.
+/// A text that is not a real date returns `EXPOSURE_STATUS_INVALID_DATE`. On success `*out`
+/// owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_engine_assess_json_as_of(
+    engine: *const exposure_engine,
+    inventory: *const c_char,
+    inventory_len: usize,
+    as_of: *const c_char,
+    as_of_len: usize,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        let text = try_str!(inventory, inventory_len);
+        let day = try_str!(as_of, as_of_len);
+        let day: exposure::date::Date = day.parse().map_err(|e: exposure::date::DateError| {
+            Failure::new(exposure_status::InvalidDate, e.to_string())
+        })?;
+        let options = exposure::engine::AssessOptions {
+            as_of: Some(day),
+            exceptions: None,
+        };
+        let assessment = engine
+            .assess_text_with(text, "inventory", false, &options)
+            .map_err(Failure::from_error)?;
+        put_json(out, &assessment)
+    })
+}
+
 /// The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
 /// to `exposure_engine_set_parameters_json`. On success `*out` owns the string.
 #[no_mangle]

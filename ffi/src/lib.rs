@@ -59,6 +59,13 @@ pub enum exposure_status {
     InvalidParameters = 9,
     /// No device of the assessment has the id asked for (`exposure_engine_explain_json`).
     UnknownDevice = 10,
+    /// An exception set was refused: not JSON or YAML, not `exposure-exceptions/1`, or an
+    /// exception with an unknown justification or scope kind, a duplicate or empty id, a bad
+    /// date or an expiry before its creation (`exposure_engine_set_exceptions_text`); the
+    /// error's message names the exception and the field.
+    InvalidExceptions = 11,
+    /// A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`).
+    InvalidDate = 12,
     /// Another error: a kind added to the library after this header was written.
     Other = 999,
     /// The version is empty.

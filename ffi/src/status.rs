@@ -76,6 +76,7 @@ pub(crate) fn status_of(e: &Error) -> S {
         Error::Input(_) => S::Io,
         Error::MissingInputs => S::MissingInputs,
         Error::Parameters(_) => S::InvalidParameters,
+        Error::Exceptions(_) => S::InvalidExceptions,
         Error::KnowledgeIncomplete { .. } => S::KbIncomplete,
         Error::InventoryIncomplete { .. } => S::InventoryIncomplete,
         _ => S::Other,
@@ -216,6 +217,11 @@ mod tests {
         assert_eq!(
             status(parameters.unwrap_err()),
             (S::InvalidParameters, None)
+        );
+        let exceptions = exposure::exceptions::ExceptionSet::from_text("{broken", "x");
+        assert_eq!(
+            status(exceptions.unwrap_err()),
+            (S::InvalidExceptions, None)
         );
         let incomplete = |knowledge| {
             let (input, shortfall) = (String::new(), exposure::load_report::Shortfall::Empty);

@@ -182,6 +182,39 @@ pub fn eol_table(data: &[u8]) {
     }
 }
 
+/// Any text as an exception set: reading never panics; a set read has unique, non-empty ids
+/// and no expiry before its creation; applied to the demo fleet (as of a day and without one),
+/// every exception is reported once, in order, and the VEX exports are made.
+pub fn exception_set(data: &[u8]) {
+    use exposure::exceptions::{ExceptionSet, ExceptionStatus};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(set) = ExceptionSet::from_text(text, "fuzz") else { return };
+    let mut ids = std::collections::HashSet::new();
+    for e in set.exceptions() {
+        assert!(!e.id.trim().is_empty() && ids.insert(e.id.as_str()), "{e:?}");
+        assert!(e.expires.is_none_or(|x| x >= e.created), "{e:?}");
+    }
+    let engine = exposure::Engine::demo();
+    let fleet = exposure::demo::fleet();
+    for as_of in [None, "2026-12-04".parse().ok()] {
+        let options = exposure::engine::AssessOptions {
+            as_of,
+            exceptions: Some(&set),
+        };
+        let a = engine.assess_with(&fleet, &options, &|_, _| {});
+        let reported: Vec<&str> = a.exceptions.iter().map(|o| o.id.as_str()).collect();
+        let listed: Vec<&str> = set.exceptions().iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(reported, listed);
+        for (o, e) in a.exceptions.iter().zip(set.exceptions()) {
+            if as_of.is_none() && e.expires.is_some() {
+                assert_eq!(o.status, ExceptionStatus::NotJudged);
+            }
+        }
+        let _ = set.to_openvex(&a);
+        let _ = set.to_cyclonedx(&a);
+    }
+}
+
 /// Any bytes as a knowledge-base input (what `KnowledgeBase::load_path` reads after opening
 /// a file: an NVD feed, a zip or tar archive, a snapshot, any document): loading never panics,
 /// and a report accounts for what it kept.

@@ -76,3 +76,8 @@ fn prior_table_inputs() {
 fn eol_table_inputs() {
     replay("eol_table", exposure_fuzz::eol_table, 3); // 3 seeds
 }
+
+#[test]
+fn exception_set_inputs() {
+    replay("exception_set", exposure_fuzz::exception_set, 3); // 3 seeds
+}

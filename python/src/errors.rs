@@ -58,6 +58,15 @@ create_exception!(
 );
 create_exception!(
     exposure,
+    ExceptionSetError,
+    ExposureError,
+    "An exception set was refused: `kind` says why (unknown_justification, unknown_scope, \
+     duplicate_id, empty_id, bad_date, expires_before_created, ...), `exception_id` and \
+     `index` name the exception (None when the error is about the whole document), `path` \
+     the field."
+);
+create_exception!(
+    exposure,
     KnowledgeBaseError,
     ExposureError,
     "A knowledge-base input could not be read."
@@ -277,6 +286,7 @@ pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
         Error::Input(_) => plain::<ExposureError>(message, "io"),
         Error::MissingInputs => plain::<ExposureError>(message, "missing_inputs"),
         Error::Parameters(_) => plain::<ExposureError>(message, "parameters"),
+        Error::Exceptions(x) => exception_set_error(message, x),
         Error::KnowledgeIncomplete {
             input,
             shortfall,
@@ -391,8 +401,36 @@ pub(crate) fn unknown_attribute(name: &str) -> PyErr {
     cpe_error(message, "unknown_attribute", None, None, None)
 }
 
+/// An exception set refused: its kind, the exception (id, index) and the field path.
+fn exception_set_error(message: String, e: &exposure::exceptions::ExceptionError) -> PyErr {
+    use exposure::exceptions::ExceptionErrorKind as K;
+    let kind = match e.kind() {
+        K::Syntax(_) => "syntax",
+        K::TooDeep { .. } => "too_deep",
+        K::Format { .. } => "format",
+        K::WrongType { .. } => "wrong_type",
+        K::Missing => "missing",
+        K::UnknownField => "unknown_field",
+        K::Empty => "empty",
+        K::EmptyId => "empty_id",
+        K::DuplicateId { .. } => "duplicate_id",
+        K::UnknownJustification(_) => "unknown_justification",
+        K::UnknownScope(_) => "unknown_scope",
+        K::BadProduct(_) => "bad_product",
+        K::BadDate(_) => "bad_date",
+        K::ExpiresBeforeCreated { .. } => "expires_before_created",
+        _ => "other",
+    };
+    raise::<ExceptionSetError>(message, kind, |a| {
+        a.setattr("exception_id", e.id())?;
+        a.setattr("index", e.index())?;
+        a.setattr("path", e.path())
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    m.add("ExceptionSetError", py.get_type::<ExceptionSetError>())?;
     m.add("ExposureError", py.get_type::<ExposureError>())?;
     m.add("VersionError", py.get_type::<VersionError>())?;
     m.add("RangeError", py.get_type::<RangeError>())?;

@@ -101,6 +101,21 @@ impl PyEngine {
         self.writing(py, |engine| engine.set_parameters(parameters))
     }
 
+    /// Replaces the exceptions every later assessment of the engine applies (`exposure-
+    /// exceptions/1`: a path, a dict, or JSON or YAML text; None removes them); a set that
+    /// does not read raises ExceptionSetError and leaves the engine as it was. Exceptions
+    /// that expire are judged on the assessment's `as_of` day (not applied, `not_judged`,
+    /// without one).
+    #[pyo3(signature = (exceptions, /))]
+    fn set_exceptions(
+        &self,
+        py: Python<'_>,
+        exceptions: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let set = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
+        self.writing(py, |engine| engine.set_exceptions(set))
+    }
+
     /// Number of advisories loaded.
     #[getter]
     fn advisory_count(&self, py: Python<'_>) -> PyResult<usize> {
@@ -155,7 +170,10 @@ impl PyEngine {
     /// CPE dictionary XML, for naming installed programs. An inventory that yields no device
     /// raises `InventoryIncompleteError` unless `allow_partial` (entries that cannot be used
     /// are reported in `inventory_reports`). The GIL is released.
-    #[pyo3(signature = (path, *, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false))]
+    /// `as_of` (`"YYYY-MM-DD"`) and `exceptions` (a path, a dict, or JSON or YAML text; the
+    /// engine's own, `set_exceptions`, when None) are as for `assess`.
+    #[pyo3(signature = (path, *, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, exceptions = None))]
+    #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python method
     fn assess_path(
         &self,
         py: Python<'_>,
@@ -164,26 +182,40 @@ impl PyEngine {
         os_release: Option<PathBuf>,
         cpe_dictionary: Option<PathBuf>,
         allow_partial: bool,
+        as_of: Option<String>,
+        exceptions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Assessment> {
         let mut inputs = inputs(None, Some(path), false, distro, os_release, cpe_dictionary)?;
         inputs.allow_partial = allow_partial;
+        inputs.as_of = as_of_arg(as_of)?;
+        inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
         self.reading(py, |engine| inputs.assess_on(engine, &|_, _| {}))?
             .map(Assessment)
             .map_err(into_pyerr)
     }
 
-    /// Assesses an inventory given as JSON text (as `assess_path`, `allow_partial` included).
-    #[pyo3(signature = (text, origin = "<string>", *, allow_partial = false))]
+    /// Assesses an inventory given as JSON text (as `assess_path`, `allow_partial`, `as_of`
+    /// and `exceptions` included).
+    #[pyo3(signature = (text, origin = "<string>", *, allow_partial = false, as_of = None, exceptions = None))]
     fn assess_json(
         &self,
         py: Python<'_>,
         text: &str,
         origin: &str,
         allow_partial: bool,
+        as_of: Option<String>,
+        exceptions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Assessment> {
-        self.reading(py, |engine| engine.assess_text(text, origin, allow_partial))?
-            .map(Assessment)
-            .map_err(into_pyerr)
+        let exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
+        let options = exposure::engine::AssessOptions {
+            as_of: as_of_arg(as_of)?,
+            exceptions: exceptions.as_ref(),
+        };
+        self.reading(py, |engine| {
+            engine.assess_text_with(text, origin, allow_partial, &options)
+        })?
+        .map(Assessment)
+        .map_err(into_pyerr)
     }
 
     /// Assesses the embedded demo fleet.
@@ -263,6 +295,36 @@ impl Assessment {
     #[getter]
     fn inventory_reports(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_python(py, &self.0.inventory_reports)
+    }
+
+    /// Exposure per device group, by group name: group, devices, vulnerable_devices,
+    /// findings (counted ones), score, level.
+    #[getter]
+    fn groups(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.groups)
+    }
+
+    /// What became of each exception the assessment was made with: id, justification,
+    /// status ("applied", "expired", "not_judged", "not_matched"), expires, findings_removed,
+    /// findings_kept, recommendations_hidden (ids) and devices.
+    #[getter]
+    fn exceptions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.exceptions)
+    }
+
+    /// The recommendations exceptions hid (risk accepted, planned remediation, no patch
+    /// available), each as a dict of the recommendation with `exceptions`, the ids that hid
+    /// it.
+    #[getter]
+    fn excepted_recommendations(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.excepted_recommendations)
+    }
+
+    /// Findings a VEX statement or an exception removed from the scores, each with its
+    /// finding and the `statement` or `exception` that removed it.
+    #[getter]
+    fn suppressed(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.suppressed)
     }
 
     /// Secure configuration: organisation (score or None), devices (device_id, score,
@@ -404,6 +466,43 @@ fn parameters_arg(
             .extract()?
     };
     exposure::score::exposure::Parameters::from_json(&text).map_err(into_pyerr)
+}
+
+/// An exception set from a path (`os.PathLike`, or a str naming a file), a dict (any
+/// JSON-serialisable mapping), or JSON or YAML text (a str with a line break or starting with
+/// `{`).
+fn exceptions_arg(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<exposure::exceptions::ExceptionSet> {
+    use exposure::exceptions::ExceptionSet;
+    if let Ok(text) = value.extract::<String>() {
+        if text.contains('\n') || text.trim_start().starts_with('{') {
+            return ExceptionSet::from_text(&text, "<string>").map_err(into_pyerr);
+        }
+        return ExceptionSet::from_path(std::path::Path::new(&text)).map_err(into_pyerr);
+    }
+    if let Ok(path) = value.extract::<PathBuf>() {
+        return ExceptionSet::from_path(&path).map_err(into_pyerr);
+    }
+    let text: String = py
+        .import("json")?
+        .call_method1("dumps", (value,))?
+        .extract()?;
+    ExceptionSet::from_text(&text, "<dict>").map_err(into_pyerr)
+}
+
+/// A day `YYYY-MM-DD`, or ValueError.
+fn as_of_arg(as_of: Option<String>) -> PyResult<Option<exposure::date::Date>> {
+    as_of
+        .map(|day| {
+            day.parse().map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "as_of {day:?} is not a date YYYY-MM-DD"
+                ))
+            })
+        })
+        .transpose()
 }
 
 /// The default model parameters (`exposure-model/1.0`) as a dict, to change and pass as
@@ -569,13 +668,18 @@ impl Recommendation {
 /// `cpe_dictionary` are as for `Engine.assess_path`. `as_of` (`"YYYY-MM-DD"`) is the day on
 /// which end of support is judged (no end-of-support recommendation without it). `parameters`
 /// (a dict or JSON text; see `default_parameters()`) replaces the model parameters; a bad set
-/// raises ExposureError (a ValueError) with kind "parameters". Fail closed: a knowledge-base input that
+/// raises ExposureError (a ValueError) with kind "parameters". `exceptions` (a path, a dict,
+/// or JSON or YAML text in the `exposure-exceptions/1` format) are applied: third-party
+/// control and alternate mitigation remove findings from the scores, the other
+/// justifications hide recommendations (`excepted_recommendations`); those that expire are
+/// judged on `as_of` (without it they do not apply: `not_judged`); a set that does not read
+/// raises ExceptionSetError. Fail closed: a knowledge-base input that
 /// yields nothing (no advisory, KEV, EPSS or VEX data), an inventory that yields no device, or
 /// either losing more than 10 % of its records raises `KnowledgeIncompleteError` or
 /// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
 /// assessing; every load report is in the result.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None, exceptions = None))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
@@ -588,19 +692,13 @@ fn assess(
     allow_partial: bool,
     as_of: Option<String>,
     parameters: Option<&Bound<'_, PyAny>>,
+    exceptions: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Assessment> {
     let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
     inputs.allow_partial = allow_partial;
     inputs.parameters = parameters.map(|p| parameters_arg(py, p)).transpose()?;
-    inputs.as_of = as_of
-        .map(|day| {
-            day.parse().map_err(|_| {
-                pyo3::exceptions::PyValueError::new_err(format!(
-                    "as_of {day:?} is not a date YYYY-MM-DD"
-                ))
-            })
-        })
-        .transpose()?;
+    inputs.as_of = as_of_arg(as_of)?;
+    inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
     py.detach(|| inputs.assess())
         .map(Assessment)
         .map_err(into_pyerr)

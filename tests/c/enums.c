@@ -181,11 +181,19 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "set_parameters engine");
     CHECK(exposure_engine_explain_json(NULL, "{}", 2, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "explain engine");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "explain engine");
+    CHECK(exposure_engine_set_exceptions_text(NULL, "{}", 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_exceptions engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "set_exceptions engine");
+    CHECK(exposure_engine_assess_json_as_of(NULL, "{}", 2, "2026-01-01", 10, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess_as_of engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "explain engine");
     CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK, "engine");
     CHECK(exposure_engine_set_parameters_json(engine, NULL, 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_parameters json");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`json`", "set_parameters json");
     CHECK(exposure_engine_set_parameters_json(engine, bad_utf8, sizeof bad_utf8, &err) == EXPOSURE_STATUS_INVALID_UTF8, "set_parameters UTF-8");
     expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`json`", "set_parameters UTF-8");
+    CHECK(exposure_engine_set_exceptions_text(engine, NULL, 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_exceptions text");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`text`", "set_exceptions text");
+    CHECK(exposure_engine_assess_json_as_of(engine, "{}", 2, NULL, 10, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess_as_of day");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`as_of`", "assess_as_of day");
     CHECK(exposure_engine_explain_json(engine, "{}", 2, NULL, 0, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "explain out");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "explain out");
     CHECK(exposure_engine_explain_json(engine, NULL, 2, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "explain inventory");
@@ -209,6 +217,7 @@ static void argument_checks_fill_err(void) {
 static void status_numbers(void) {
     CHECK(EXPOSURE_STATUS_SERIALIZATION == 5 && EXPOSURE_STATUS_INVALID_ARGUMENT == 6, "general block");
     CHECK(EXPOSURE_STATUS_INVALID_PARAMETERS == 9 && EXPOSURE_STATUS_UNKNOWN_DEVICE == 10, "issue 13's statuses");
+    CHECK(EXPOSURE_STATUS_INVALID_EXCEPTIONS == 11 && EXPOSURE_STATUS_INVALID_DATE == 12, "issue 14's statuses");
     CHECK(EXPOSURE_STATUS_UNKNOWN_SCHEME == 1007 && EXPOSURE_STATUS_VERSION_OTHER == 1999, "version block");
     CHECK(EXPOSURE_STATUS_RANGE_VERSION == 2002 && EXPOSURE_STATUS_RANGE_OTHER == 2999, "range block");
     CHECK(EXPOSURE_STATUS_CPE_BINDING == 3006 && EXPOSURE_STATUS_CONFIGURATION_INVALID == 3100 && EXPOSURE_STATUS_CPE_OTHER == 3999, "CPE block");

@@ -53,6 +53,7 @@ def test_the_stub_declares_kind_on_every_class():
     assert set(DECLARED) == {
         "ExposureError", "VersionError", "RangeError", "PurlError", "CpeError", "CvssError",
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
+        "ExceptionSetError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name

@@ -1,7 +1,10 @@
-//! The JSON fleet format: `{"devices": [{"id", "name", "tags", "value", "software": [...]}]}`,
+//! The JSON fleet format: `{"devices": [{"id", "name", "tags", "groups", "value", "software": [...]}]}`,
 //! each software item either `{"purl": "pkg:...@version"}` or
 //! `{"ecosystem": "PyPI", "name": "requests", "version": "2.28.1"}` (either may say when it
 //! last ran: `"last_used": "never"` or `"2026-01-31"`).
+//!
+//! `"groups"` lists the device groups the device belongs to (non-empty strings, trimmed, each
+//! once; a bad element is a problem and left out).
 //!
 //! A device may also state its context: `"internet_facing": true`, `"alerts"` (vulnerability
 //! ids with an active security alert on it), `"conditions"` (platform CPE names and facts
@@ -30,10 +33,11 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
-const DEVICE_FIELDS: [&str; 9] = [
+const DEVICE_FIELDS: [&str; 10] = [
     "id",
     "name",
     "tags",
+    "groups",
     "value",
     "software",
     "internet_facing",
@@ -186,6 +190,7 @@ impl Items {
                 .collect::<Option<Vec<String>>>()
         };
         let alerts = strings(device.alerts, |_| Ok(()))?;
+        let groups = distinct(strings(device.groups, |_| Ok(()))?);
         let conditions = strings(device.conditions, condition)?;
         let mut configuration = Vec::new();
         for check in device.configuration.unwrap_or_default() {
@@ -219,6 +224,7 @@ impl Items {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            groups,
             value,
             software,
             internet_facing: device.internet_facing.unwrap_or(false),
@@ -238,6 +244,8 @@ struct QuickDevice<'a> {
     name: Option<&'a str>,
     #[serde(borrow)]
     tags: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    groups: Option<Vec<&'a str>>,
     value: Option<&'a str>,
     #[serde(borrow)]
     software: Option<Vec<QuickItem<'a>>>,
@@ -438,6 +446,7 @@ fn parse_device(
     Ok(Device {
         internet_facing: context.internet_facing(),
         alerts: context.strings("alerts", |_| Ok(())),
+        groups: distinct(context.strings("groups", |_| Ok(()))),
         conditions: context.strings("conditions", condition),
         configuration: context.configuration(),
         name,
@@ -553,7 +562,14 @@ impl Context<'_, '_, '_> {
     }
 }
 
-/// A string element of `alerts` or `conditions`, trimmed, or why it is bad.
+/// The texts in their first order, each once (a device listed twice in a group is in it once).
+fn distinct(mut texts: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(texts.len());
+    texts.retain(|t| seen.insert(t.clone()));
+    texts
+}
+
+/// A string element of `alerts`, `groups` or `conditions`, trimmed, or why it is bad.
 fn text_element(text: &str, check: fn(&str) -> Result<(), String>) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {

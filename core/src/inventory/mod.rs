@@ -384,8 +384,13 @@ pub struct Device {
     pub id: String,
     /// A display name.
     pub name: String,
-    /// Free-form tags (groups, roles, locations).
+    /// Free-form tags (roles, locations).
     pub tags: Vec<String>,
+    /// The device groups it belongs to (Defender's device groups; a device may be in
+    /// several, or none): assessments report exposure per group
+    /// ([`crate::assessment::GroupExposure`]) and exceptions may be limited to groups
+    /// ([`crate::exceptions`]). Only the fleet format gives groups.
+    pub groups: Vec<String>,
     /// How much the device matters.
     pub value: DeviceValue,
     /// Installed software. Items are shared: equal items of different devices can be one
@@ -456,7 +461,7 @@ impl Device {
         })
     }
 
-    /// A device of normal value and no tags, not internet-facing, with no alerts, conditions
+    /// A device of normal value and no tags or groups, not internet-facing, with no alerts, conditions
     /// or configuration checks, as inventories of one host describe it.
     ///
     /// ```
@@ -477,6 +482,7 @@ impl Device {
             id: id.into(),
             name: name.into(),
             tags: Vec::new(),
+            groups: Vec::new(),
             value: DeviceValue::Normal,
             software: software.into_iter().map(std::sync::Arc::new).collect(),
             internet_facing: false,

@@ -17,6 +17,7 @@ fn fleet_format_loads_purls_and_triples() {
     assert_eq!(devices.len(), 5);
     assert_eq!(devices[0].value, DeviceValue::High);
     assert_eq!(devices[0].tags, ["prod", "dmz"]);
+    assert_eq!(devices[0].groups, ["production", "web"]);
     assert_eq!(
         *devices[1].software[0],
         Software {
@@ -417,4 +418,43 @@ fn fleet_device_context_problems_are_located() {
     assert!(a.software.iter().all(|s| s.last_used.is_none()));
     assert_eq!(b.alerts, ["CVE-2021-44228"]);
     assert!(b.configuration.is_empty());
+}
+
+#[test]
+fn fleet_groups_are_read_both_ways_and_bad_ones_located() {
+    // The quick reading (every field borrowed) and the long one (a bad element) agree.
+    let text = r#"{"devices": [
+        {"id": "a", "groups": ["prod", "web", "prod"], "software": [{"purl": "pkg:npm/lodash@4.17.20"}]},
+        {"id": "b", "groups": [" prod ", "", 7, "db"], "software": [{"purl": "pkg:npm/lodash@4.17.20"}]},
+        {"id": "c", "groups": "prod"},
+        {"id": "d"}
+    ]}"#;
+    let loaded = load_text(text, "g.json", &LoadOptions::default()).unwrap();
+    let devices = &loaded.fleet.devices;
+    assert_eq!(devices[0].groups, ["prod", "web"]);
+    assert_eq!(devices[1].groups, ["prod", "db"]);
+    assert!(devices[2].groups.is_empty());
+    assert!(devices[3].groups.is_empty());
+    let shown: Vec<String> = loaded
+        .report
+        .problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}: {}",
+                p.record.as_deref().unwrap_or("-"),
+                p.field,
+                p.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "b devices[1].groups[1]: is empty: left out",
+            "b devices[1].groups[2]: expected a string, found a number: left out",
+            "c devices[2].groups: expected an array, found a string: ignored",
+        ],
+        "{shown:#?}"
+    );
 }

@@ -25,7 +25,7 @@ mod snapshot;
 mod store;
 mod threat;
 mod vex;
-mod yaml_depth;
+pub(crate) mod yaml_depth;
 
 #[cfg(test)]
 mod tests;

@@ -323,12 +323,13 @@ fn openvex(d: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Vec<VexStateme
     out
 }
 
-/// A CycloneDX component, for the purl its `bom-ref` names.
+/// A CycloneDX component, for the purl (else the CPE name) its `bom-ref` names.
 #[derive(Debug, Deserialize)]
 struct CdxComponent {
     #[serde(rename = "bom-ref")]
     bom_ref: Option<String>,
     purl: Option<String>,
+    cpe: Option<String>,
     components: Option<Vec<CdxComponent>>,
 }
 
@@ -373,7 +374,7 @@ fn cyclonedx(d: &Obj<'_>, origin: &str, report: &mut LoadReport) -> Vec<VexState
     let mut components: HashMap<&str, &str> = HashMap::new();
     let mut pending: Vec<&CdxComponent> = listed.iter().collect();
     while let Some(c) = pending.pop() {
-        if let (Some(r), Some(p)) = (c.bom_ref.as_deref(), c.purl.as_deref()) {
+        if let (Some(r), Some(p)) = (c.bom_ref.as_deref(), c.purl.as_deref().or(c.cpe.as_deref())) {
             components.insert(r, p);
         }
         pending.extend(c.components.iter().flatten());

@@ -224,7 +224,7 @@ fn in_plain(at: &At<'_>) -> (State, i32) {
 /// The byte offset of the first `[` or `{` at which flow collections of `text` (read as
 /// libyaml reads it) may nest deeper than `limit`, if there is one. O(length of the text);
 /// text where no reading is in a flow collection is skipped to the next `[` or `{`.
-pub(super) fn flow_depth_exceeds(text: &str, limit: u32) -> Option<usize> {
+pub(crate) fn flow_depth_exceeds(text: &str, limit: u32) -> Option<usize> {
     // For each state, the deepest nesting of a reading in it; 0: no reading there.
     let mut deepest = [0u32; STATES.len()];
     let mut pos = 0;

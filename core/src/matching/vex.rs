@@ -14,13 +14,18 @@ use crate::kb::{KnowledgeBase, VexProduct, VexStatement};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A finding a VEX statement removed.
+/// A finding a VEX statement or an exception removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suppression {
     /// The finding as matching made it.
     pub finding: Finding,
-    /// The statement that removed it.
-    pub statement: VexStatement,
+    /// The VEX statement that removed it (`None` when an exception did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<VexStatement>,
+    /// The exception that removed it (third-party control or alternate mitigation, see
+    /// [`crate::exceptions`]), when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<crate::exceptions::ExceptedBy>,
 }
 
 /// Whether a statement's product is this installed software, given the CPE names of the
@@ -99,7 +104,11 @@ pub(crate) fn apply_vex(
             .find(|s| s.status.suppresses() && vex_applies(s, &finding.software, cpes))
             .cloned();
         match statement {
-            Some(statement) => suppressed.push(Suppression { finding, statement }),
+            Some(statement) => suppressed.push(Suppression {
+                finding,
+                statement: Some(statement),
+                exception: None,
+            }),
             None => kept.push(finding),
         }
     }

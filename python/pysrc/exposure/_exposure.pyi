@@ -12,6 +12,7 @@ __all__ = [
     "Cvss",
     "CvssError",
     "Engine",
+    "ExceptionSetError",
     "ExposureError",
     "Finding",
     "InventoryError",
@@ -73,6 +74,16 @@ class CvssError(ExposureError):
     input: str
     offset: Optional[int]
 
+class ExceptionSetError(ExposureError):
+    """An exception set was refused: `kind` says why (unknown_justification, unknown_scope,
+    duplicate_id, empty_id, bad_date, expires_before_created, ...), `exception_id` and
+    `index` name the exception (None when the error is about the whole document), `path`
+    the field."""
+
+    exception_id: Optional[str]
+    index: Optional[int]
+    path: str
+
 class KnowledgeBaseError(ExposureError): ...
 class InventoryError(ExposureError): ...
 
@@ -103,6 +114,7 @@ class Engine:
     @property
     def parameters(self) -> dict[str, Any]: ...
     def set_parameters(self, parameters: Union[Mapping[str, Any], str]) -> None: ...
+    def set_exceptions(self, exceptions: Union[_Path, Mapping[str, Any], None], /) -> None: ...
     def load(self, path: _Path, *, allow_partial: bool = False) -> dict[str, Any]: ...
     def save(self, path: _Path) -> None: ...
     def load_osv(self, path: _Path) -> dict[str, Any]: ...
@@ -115,9 +127,17 @@ class Engine:
         os_release: Optional[_Path] = None,
         cpe_dictionary: Optional[_Path] = None,
         allow_partial: bool = False,
+        as_of: Optional[str] = None,
+        exceptions: Union[_Path, Mapping[str, Any], None] = None,
     ) -> "Assessment": ...
     def assess_json(
-        self, text: str, origin: str = "<string>", *, allow_partial: bool = False
+        self,
+        text: str,
+        origin: str = "<string>",
+        *,
+        allow_partial: bool = False,
+        as_of: Optional[str] = None,
+        exceptions: Union[_Path, Mapping[str, Any], None] = None,
     ) -> "Assessment": ...
     def assess_demo_fleet(self) -> "Assessment": ...
 
@@ -143,6 +163,14 @@ class Assessment:
     def knowledge_reports(self) -> list[dict[str, Any]]: ...
     @property
     def inventory_reports(self) -> list[dict[str, Any]]: ...
+    @property
+    def groups(self) -> list[dict[str, Any]]: ...
+    @property
+    def exceptions(self) -> list[dict[str, Any]]: ...
+    @property
+    def excepted_recommendations(self) -> list[dict[str, Any]]: ...
+    @property
+    def suppressed(self) -> list[dict[str, Any]]: ...
     @property
     def configuration(self) -> dict[str, Any]: ...
     @property
@@ -213,6 +241,7 @@ def assess(
     allow_partial: bool = False,
     as_of: Optional[str] = None,
     parameters: Union[Mapping[str, Any], str, None] = None,
+    exceptions: Union[_Path, Mapping[str, Any], None] = None,
 ) -> Assessment: ...
 def default_parameters() -> dict[str, Any]: ...
 
