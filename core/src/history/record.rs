@@ -430,7 +430,7 @@ impl AssessmentRecord {
             devices.push(DeviceRecord {
                 id: device.id.clone(),
                 name: device.name.clone(),
-                groups: device.tags.clone(),
+                groups: device.groups.clone(),
                 tags: device.tags.clone(),
                 value: device.value,
                 weight: exposure.weight,
@@ -516,15 +516,7 @@ impl AssessmentRecord {
                     device: device_of(&s.finding.device_id)?,
                     software: software.intern(&s.finding.software)?,
                     advisory_id: s.finding.advisory_id.to_string(),
-                    by: format!(
-                        "vex {}{}",
-                        s.statement.status.name(),
-                        s.statement
-                            .justification
-                            .as_deref()
-                            .map(|j| format!(": {j}"))
-                            .unwrap_or_default()
-                    ),
+                    by: suppressed_by(s),
                 })
             })
             .collect::<Result<Vec<_>, RecordError>>()?;
@@ -681,6 +673,28 @@ impl AssessmentRecord {
     /// Never for a record made by [`AssessmentRecord::of`] or read back (indexes are checked).
     pub fn software_of(&self, finding: &FindingRecord) -> &SoftwareRecord {
         &self.software[finding.software as usize]
+    }
+}
+
+/// What removed a suppressed finding, as a record says it: `vex not_affected: <justification>`
+/// or `exception <id> (<justification>)`.
+fn suppressed_by(s: &crate::matching::Suppression) -> String {
+    match (&s.statement, &s.exception) {
+        (_, Some(exception)) => format!(
+            "exception {} ({})",
+            exception.id,
+            exception.justification.name()
+        ),
+        (Some(statement), None) => format!(
+            "vex {}{}",
+            statement.status.name(),
+            statement
+                .justification
+                .as_deref()
+                .map(|j| format!(": {j}"))
+                .unwrap_or_default()
+        ),
+        (None, None) => "unknown".to_owned(),
     }
 }
 
