@@ -479,7 +479,9 @@ impl<'a> Matched<'a> {
             next_new[i] = head.1;
             head.1 = idx(i);
         }
-        let mut unchanged = vec![1.0; n_new + old.devices.len()];
+        // The later findings whose contribution did not change: their survival goes into
+        // their device's `unchanged` product, taken in record order (so the same every run).
+        let mut steady = vec![false; new.findings.len()];
         let mut changes = Vec::new();
         let mut olds: Vec<u32> = Vec::new();
         let mut news: Vec<u32> = Vec::new();
@@ -507,11 +509,12 @@ impl<'a> Matched<'a> {
             // The common case: one finding each side.
             if let ([o], [n]) = (olds.as_slice(), news.as_slice()) {
                 let (a, b) = (&old.findings[at(*o)], &new.findings[at(*n)]);
-                if a.contribution.to_bits() == b.contribution.to_bits()
-                    && software_after[at(a.software)] == Some(b.software)
+                if a.contribution.to_bits() == b.contribution.to_bits() {
+                    steady[at(*n)] = true;
+                }
+                if software_after[at(a.software)] != Some(b.software)
+                    || a.contribution.to_bits() != b.contribution.to_bits()
                 {
-                    unchanged[at(device)] *= survival(b.contribution);
-                } else {
                     change(*o, *n);
                 }
                 continue;
@@ -529,7 +532,7 @@ impl<'a> Matched<'a> {
                     let n = news[k];
                     let (a, b) = (&old.findings[at(o)], &new.findings[at(n)]);
                     if a.contribution.to_bits() == b.contribution.to_bits() {
-                        unchanged[at(device)] *= survival(b.contribution);
+                        steady[at(n)] = true;
                     } else {
                         change(o, n);
                     }
@@ -543,11 +546,21 @@ impl<'a> Matched<'a> {
                 .filter(|(_, &p)| !p)
                 .map(|(&n, _)| n);
             for o in rest_old {
-                change(o, rest_new.next().unwrap_or(NONE));
+                let n = rest_new.next().unwrap_or(NONE);
+                if new.findings.get(at(n)).is_some_and(|b| {
+                    b.contribution.to_bits() == old.findings[at(o)].contribution.to_bits()
+                }) {
+                    steady[at(n)] = true;
+                }
+                change(o, n);
             }
             for n in rest_new {
                 change(NONE, n);
             }
+        }
+        let mut unchanged = vec![1.0; n_new + old.devices.len()];
+        for (f, _) in new.findings.iter().zip(&steady).filter(|(_, &s)| s) {
+            unchanged[at(f.device)] *= survival(f.contribution);
         }
         changes.sort_unstable_by_key(|c| (c.device, c.new, c.old));
         Matched {
@@ -575,6 +588,21 @@ impl<'a> Matched<'a> {
             self.old_finding(c).map_or(0.0, |f| f.contribution),
             self.new_finding(c).map_or(0.0, |f| f.contribution),
         )
+    }
+
+    /// The survival factors `1 − c` of a change before and after; both 1 for a finding whose
+    /// contribution did not move (its software did): its factor is in the device's
+    /// `unchanged` product, so its effect is exactly 0.
+    pub(crate) fn factors(&self, c: &Change) -> (f64, f64) {
+        let (before, after) = self.contributions(c);
+        if self.old_finding(c).is_some()
+            && self.new_finding(c).is_some()
+            && before.to_bits() == after.to_bits()
+        {
+            (1.0, 1.0)
+        } else {
+            (survival(before), survival(after))
+        }
     }
 
     pub(crate) fn old_finding(&self, c: &Change) -> Option<&'a FindingRecord> {
@@ -685,10 +713,7 @@ impl<'a> Matched<'a> {
             return Vec::new();
         };
         let u = self.unchanged[at(first.device)];
-        let olds: Vec<f64> = changes
-            .iter()
-            .map(|c| survival(self.contributions(c).0))
-            .collect();
+        let olds: Vec<f64> = changes.iter().map(|c| self.factors(c).0).collect();
         let mut suffix = vec![1.0; changes.len() + 1];
         for k in (0..changes.len()).rev() {
             suffix[k] = suffix[k + 1] * olds[k];
@@ -699,7 +724,7 @@ impl<'a> Matched<'a> {
             .iter()
             .enumerate()
             .map(|(k, c)| {
-                prefix *= survival(self.contributions(c).1);
+                prefix *= self.factors(c).1;
                 let now = u * prefix * suffix[k + 1];
                 let effect = 100.0 * (previous - now);
                 previous = now;
@@ -913,13 +938,15 @@ impl Matched<'_> {
             by_magnitude(a.effect, b.effect)
                 .then_with(|| a.advisory.cmp(&b.advisory))
                 .then_with(|| a.product.cmp(&b.product))
+                .then_with(|| a.ecosystem.cmp(&b.ecosystem))
         });
         let sort_findings = |list: &mut Vec<FindingChange>| {
             list.sort_by(|a, b| {
-                (&a.device, &a.advisory, &a.product, &a.version).cmp(&(
+                (&a.device, &a.advisory, &a.product, &a.ecosystem, &a.version).cmp(&(
                     &b.device,
                     &b.advisory,
                     &b.product,
+                    &b.ecosystem,
                     &b.version,
                 ))
             });

@@ -434,7 +434,6 @@ fn counterfactuals(m: &Matched<'_>, keys: &HashSet<u32>) -> HashMap<u32, f64> {
     if total <= 0.0 {
         return out;
     }
-    let survival = |c: f64| 1.0 - c.clamp(0.0, 1.0);
     let mut here: Vec<u32> = Vec::new();
     for changes in m.by_device() {
         let device = changes[0].device;
@@ -454,17 +453,18 @@ fn counterfactuals(m: &Matched<'_>, keys: &HashSet<u32>) -> HashMap<u32, f64> {
             continue;
         }
         let u = m.unchanged[device as usize];
-        let now: f64 = changes
-            .iter()
-            .map(|c| survival(m.contributions(c).1))
-            .product();
+        let now: f64 = changes.iter().map(|c| m.factors(c).1).product();
         let share = m.weight(device) / total;
         for &key in &here {
             let taken_back: f64 = changes
                 .iter()
                 .map(|c: &Change| {
-                    let (before, after) = m.contributions(c);
-                    survival(if c.advisory == key { before } else { after })
+                    let (before, after) = m.factors(c);
+                    if c.advisory == key {
+                        before
+                    } else {
+                        after
+                    }
                 })
                 .product();
             // Score now minus score taken back, weighted: 100·u·(taken_back − now).
