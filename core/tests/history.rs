@@ -184,6 +184,46 @@ fn upgrading_packages_of_the_juice_shop_sbom() {
     close(score.score_change, after.score - before.score);
     assert_eq!(score.date, Some(Date::from_ymd(2024, 3, 2).expect("day")));
     assert!(RecordDiff::between(&after, &after).is_empty());
+
+    // Newly published: the same SBOM assessed first against the demo's advisories alone,
+    // then against the shared knowledge too. NVD's CVE-2017-18214 is absent from the first
+    // knowledge base: a new vulnerability, its score change what removing moment shows.
+    let demo = Engine::demo();
+    let earlier = record(&demo, &fleet, "2024-02-29");
+    let events = Event::between(
+        &earlier,
+        &before,
+        Some((demo.kb(), engine.kb())),
+        &EventOptions::default(),
+    );
+    let new: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::NewVulnerability)
+        .filter_map(|e| e.advisory.as_deref())
+        .collect();
+    assert_eq!(new, ["CVE-2017-18214"], "{events:#?}");
+    let mut without_moment = fleet.clone();
+    for device in &mut without_moment.devices {
+        device
+            .software
+            .retain(|s| !(s.name == "moment" && s.version == "2.0.0"));
+    }
+    let without = engine.assess(&without_moment);
+    let event = events
+        .iter()
+        .find(|e| e.kind == EventKind::NewVulnerability)
+        .expect("new");
+    assert_eq!(event.devices, 1);
+    close(
+        event.score_change,
+        before.score - without.organisation.score,
+    );
+    // Without the knowledge bases, its publication (2018) is before the earlier day: no event.
+    assert!(
+        !Event::between(&earlier, &before, None, &EventOptions::default())
+            .iter()
+            .any(|e| e.kind == EventKind::NewVulnerability)
+    );
 }
 
 #[test]
