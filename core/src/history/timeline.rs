@@ -424,51 +424,52 @@ fn end_of_support(new: &AssessmentRecord, before: Option<Date>, date: Option<Dat
 }
 
 /// For each advisory key in `keys`: the organisation score now minus the score with that
-/// advisory's changed findings back at their earlier contributions. Each device of the later
-/// record holding a change of one of them is rescored once per such advisory, from its
-/// unchanged findings' survival and its changes (no division, so a contribution of 1 is
-/// exact).
+/// advisory's changed findings back at their earlier contributions. A device's changes are
+/// sorted by advisory; the product of the later factors before and after an advisory's run
+/// (prefix and suffix products) times the run's earlier factors is the device's survival with
+/// that advisory taken back: linear in the device's changes, with no division (a contribution
+/// of 1 stays exact). The device's unchanged findings enter through their survival product.
 fn counterfactuals(m: &Matched<'_>, keys: &HashSet<u32>) -> HashMap<u32, f64> {
     let total: f64 = m.new.devices.iter().map(|d| d.weight).sum();
     let mut out: HashMap<u32, f64> = HashMap::new();
     if total <= 0.0 {
         return out;
     }
-    let mut here: Vec<u32> = Vec::new();
+    // (advisory, earlier factor, later factor) of one device's changes, and the later
+    // factors' suffix products.
+    let mut factors: Vec<(u32, f64, f64)> = Vec::new();
+    let mut suffix: Vec<f64> = Vec::new();
     for changes in m.by_device() {
         let device = changes[0].device;
-        if device as usize >= m.kept_keys() {
+        if device as usize >= m.kept_keys() || !changes.iter().any(|c| keys.contains(&c.advisory)) {
             continue;
         }
-        here.clear();
-        here.extend(
-            changes
-                .iter()
-                .map(|c| c.advisory)
-                .filter(|k| keys.contains(k)),
-        );
-        here.sort_unstable();
-        here.dedup();
-        if here.is_empty() {
-            continue;
+        factors.clear();
+        factors.extend(changes.iter().map(|c: &Change| {
+            let (before, after) = m.factors(c);
+            (c.advisory, before, after)
+        }));
+        factors.sort_by_key(|f| f.0);
+        suffix.clear();
+        suffix.resize(factors.len() + 1, 1.0);
+        for k in (0..factors.len()).rev() {
+            suffix[k] = suffix[k + 1] * factors[k].2;
         }
+        let now = suffix[0];
         let u = m.unchanged[device as usize];
-        let now: f64 = changes.iter().map(|c| m.factors(c).1).product();
         let share = m.weight(device) / total;
-        for &key in &here {
-            let taken_back: f64 = changes
-                .iter()
-                .map(|c: &Change| {
-                    let (before, after) = m.factors(c);
-                    if c.advisory == key {
-                        before
-                    } else {
-                        after
-                    }
-                })
-                .product();
-            // Score now minus score taken back, weighted: 100·u·(taken_back − now).
-            *out.entry(key).or_default() += share * 100.0 * u * (taken_back - now);
+        let mut prefix = 1.0;
+        let mut start = 0;
+        for run in factors.chunk_by(|a, b| a.0 == b.0) {
+            let end = start + run.len();
+            if keys.contains(&run[0].0) {
+                let before: f64 = run.iter().map(|f| f.1).product();
+                let taken_back = prefix * before * suffix[end];
+                // Score now minus score taken back, weighted: 100·u·(taken_back − now).
+                *out.entry(run[0].0).or_default() += share * 100.0 * u * (taken_back - now);
+            }
+            prefix *= run.iter().map(|f| f.2).product::<f64>();
+            start = end;
         }
     }
     out

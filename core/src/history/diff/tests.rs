@@ -589,4 +589,44 @@ proptest! {
         let causes: f64 = diff.organisation.causes.iter().map(|c| c.effect).sum();
         prop_assert!((through - causes).abs() < 1e-9, "{} vs {}", through, causes);
     }
+
+    /// A new advisory's event states the later score minus the score without its findings;
+    /// a fixed one's, minus the score with its earlier findings back on the devices kept.
+    #[test]
+    fn counterfactuals_are_exact(a in record_strategy(), b in record_strategy()) {
+        let empty = crate::kb::KnowledgeBase::new();
+        let events = Event::between(&a, &b, Some((&empty, &empty)), &EventOptions::default());
+        for e in &events {
+            let Some(id) = e.advisory.as_deref() else { continue };
+            // Each device of b: its findings' contributions, with `id`'s replaced.
+            let mut scores = Vec::new();
+            for (j, d) in b.devices.iter().enumerate() {
+                let mut contributions: Vec<f64> = b
+                    .findings
+                    .iter()
+                    .filter(|f| f.device as usize == j && b.advisory_of(f).id != id)
+                    .map(|f| f.contribution)
+                    .collect();
+                if e.kind == EventKind::VulnerabilityFixed {
+                    contributions.extend(
+                        a.findings
+                            .iter()
+                            .filter(|f| a.device_of(f).id == d.id && a.advisory_of(f).id == id)
+                            .map(|f| f.contribution),
+                    );
+                }
+                scores.push((device_score(contributions), d.weight));
+            }
+            let expected = b.score - organisation_score(scores);
+            match e.kind {
+                EventKind::NewVulnerability | EventKind::VulnerabilityFixed => {
+                    prop_assert!(
+                        (e.score_change - expected).abs() < 1e-9,
+                        "{:?} {}: {} vs {}", e.kind, id, e.score_change, expected
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
 }
