@@ -494,7 +494,9 @@ pub struct Timeline {
 
 impl Timeline {
     /// The events of each consecutive pair of `records` (in the order given, oldest first),
-    /// with the default [`Thresholds`], those dated before `since` left out.
+    /// with the default [`Thresholds`], each dated by the later record's as-of day; with
+    /// `since`, events dated before it (or undated: a record without an as-of day) are left
+    /// out.
     ///
     /// ```
     /// use exposure::history::{AssessmentRecord, Timeline};
