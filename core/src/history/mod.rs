@@ -4,9 +4,16 @@
 //! Core keeps no history itself: a caller (the CLI's store, an embedding product) keeps the
 //! records and hands them back.
 
+mod diff;
 mod record;
+mod timeline;
 
+pub use diff::{
+    ChangeReason, DeviceScoreChange, DeviceShare, FindingCause, FindingChange, OrganisationCause,
+    OrganisationChange, RecordDiff, SoftwareChange, SoftwareChangeKind,
+};
 pub use record::{
     AdvisoryRecord, AssessmentRecord, DeviceRecord, ExploitMaturity, FindingRecord, KevRecord,
     RecommendationRecord, RecordError, SoftwareRecord, SuppressedRecord, RECORD_FORMAT,
 };
+pub use timeline::{changes, Event, EventKind, EventOptions, Thresholds, Timeline};

@@ -1,0 +1,185 @@
+//! The history benchmark of issue 14: two records of the seeded 10,000 × 300 fleet (see
+//! `fleet_scale.rs`), the second a day later with about 1 % of installations upgraded past
+//! every range and a few threat changes (KEV entries and EPSS jumps); times the diff, the
+//! events, and both from one match. Results: `benches/README.md`.
+//!
+//!     cargo run --release -p exposure-benches --example history_diff [-- DEVICES ITEMS SEED]
+
+#![allow(clippy::print_stdout)] // a benchmark report
+
+use exposure::history::{changes, AssessmentRecord, Event, EventOptions, RecordDiff};
+use exposure::inventory::{Fleet, Software};
+use exposure::kb::KnowledgeBase;
+use exposure::Engine;
+use exposure_benches::fleet::{generate, Pool};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// `fleet` with one installation in a hundred moved to a version past every range (shared:
+/// each distinct item moves to one shared upgraded item).
+fn upgraded(fleet: &Fleet) -> (Fleet, usize) {
+    let mut fleet = fleet.clone();
+    let mut moved: HashMap<usize, Arc<Software>> = HashMap::new();
+    let mut count = 0;
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for device in &mut fleet.devices {
+        for item in &mut device.software {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            if (state >> 33) % 100 != 0 {
+                continue;
+            }
+            count += 1;
+            let key = Arc::as_ptr(item) as usize;
+            *item = moved
+                .entry(key)
+                .or_insert_with(|| {
+                    let mut s = Software::clone(item);
+                    s.version = if s.ecosystem.to_string().starts_with("Debian") {
+                        format!("99:{}", s.version)
+                    } else {
+                        "999.0.0".to_owned()
+                    };
+                    s.purl = None;
+                    s.cpe = None;
+                    Arc::new(s)
+                })
+                .clone();
+        }
+    }
+    (fleet, count)
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (devices, items, seed) = (
+        args.first().copied().unwrap_or(10_000),
+        args.get(1).copied().unwrap_or(300),
+        args.get(2).copied().unwrap_or(7) as u64,
+    );
+    let Some(data) = exposure_benches::shared_data() else {
+        eprintln!("SKIPPED: shared data not found (set EXPOSURE_SHARED_DIR)");
+        return;
+    };
+    let mut kb = KnowledgeBase::new();
+    for feed in [
+        "nvd/json-1.1/nvdcve-1.1-2017.json.gz",
+        "nvd/json-1.1/nvdcve-1.1-modified.json.gz",
+        "nvd/json-1.1/nvdcve-1.1-recent.json.gz",
+        "nvd/api-2.0-samples",
+        "osv-go/golang-vulndb-osv.tar.gz",
+        "osv-rustsec/rustsec-osv-crates.tar.gz",
+        "osv-pypa/pypa-advisory-database-vulns.tar.gz",
+        "debian-osv/debian-osv-dsa-dla-dtsa.tar.gz",
+        "debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz",
+        "alpine-secdb/alpine-secdb-json-v3.2-v3.21-edge.tar.gz",
+        "cisa-kev/known_exploited_vulnerabilities.json",
+        "epss/vuls-data-raw-epss-2021-08-31.json.gz",
+        "advisories-redhat-ubuntu/claircore-rhel-vex-cve-2023-38545.json.gz",
+    ] {
+        if let Err(e) = kb.load_path(&data.join(feed)) {
+            eprintln!("{feed}: {e}");
+        }
+    }
+    let pool = Pool::from_shared(&data);
+    let fleet = generate(&pool, devices, items, seed);
+    let mut engine = Engine::new(kb);
+    let started = Instant::now();
+    let assessment = engine.assess(&fleet);
+    let assessed = started.elapsed();
+    let started = Instant::now();
+    let mut before = AssessmentRecord::of(&assessment, &fleet, engine.kb()).expect("record");
+    let recorded = started.elapsed();
+    before.as_of = "2024-03-01".parse().ok();
+    drop(assessment);
+
+    // A day later: 1 % of installations upgraded; five CVEs with findings KEV-listed and five
+    // others' EPSS raised to 0.6.
+    let (later, moved) = upgraded(&fleet);
+    let mut cves = before
+        .advisories
+        .iter()
+        .filter(|a| a.kev.is_none())
+        .filter_map(|a| a.cves().next().map(str::to_owned));
+    let listed: Vec<String> = cves.by_ref().take(5).collect();
+    let raised: Vec<String> = cves.take(5).collect();
+    let mut kev = String::from(
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,\
+         requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n",
+    );
+    for cve in &listed {
+        let _ = writeln!(kev, "{cve},v,p,n,2024-03-02,d,a,2024-03-23,Unknown,,");
+    }
+    let mut epss = String::from("cve,epss,percentile\n");
+    for cve in &raised {
+        let _ = writeln!(epss, "{cve},0.6,0.99");
+    }
+    engine.kb_mut().threat_mut().load_text(&kev, "kev.csv");
+    engine.kb_mut().threat_mut().load_text(&epss, "epss.csv");
+    let mut after =
+        AssessmentRecord::of(&engine.assess(&later), &later, engine.kb()).expect("record");
+    after.as_of = "2024-03-02".parse().ok();
+
+    let options = EventOptions::default();
+    let started = Instant::now();
+    let diff = RecordDiff::between(&before, &after);
+    let diffed = started.elapsed();
+    let started = Instant::now();
+    let events = Event::between(&before, &after, None, &options);
+    let evented = started.elapsed();
+    let started = Instant::now();
+    let (both_diff, both_events) = changes(&before, &after, None, &options);
+    let both = started.elapsed();
+    assert_eq!(both_diff, diff);
+    assert_eq!(both_events, events);
+    let started = Instant::now();
+    let json = serde_json::to_string(&diff).expect("json");
+    let serialised = started.elapsed();
+
+    println!(
+        "fleet: {devices} devices x {items} items (seed {seed}); assessment {:.2} s, record {:.2} s: {} findings, {} distinct items, {} advisories",
+        assessed.as_secs_f64(),
+        recorded.as_secs_f64(),
+        before.findings.len(),
+        before.software.len(),
+        before.advisories.len()
+    );
+    println!(
+        "day two: {moved} installations upgraded, {} CVEs KEV-listed, {} EPSS raised; {} findings",
+        listed.len(),
+        raised.len(),
+        after.findings.len()
+    );
+    println!(
+        "diff: {:.3} s: {} software changes, {} new and {} fixed findings, {} devices changed, {} organisation causes; score {:.3} -> {:.3}; JSON {:.1} MB in {:.3} s",
+        diffed.as_secs_f64(),
+        diff.software.len(),
+        diff.new_findings.len(),
+        diff.fixed_findings.len(),
+        diff.devices.len(),
+        diff.organisation.causes.len(),
+        diff.organisation.before,
+        diff.organisation.after,
+        f64::from(u32::try_from(json.len()).unwrap_or(u32::MAX)) / 1e6,
+        serialised.as_secs_f64()
+    );
+    let mut kinds: Vec<&str> = events.iter().map(|e| e.kind.name()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    println!(
+        "events: {:.3} s: {} events ({})",
+        evented.as_secs_f64(),
+        events.len(),
+        kinds.join(", ")
+    );
+    println!(
+        "diff and events from one match (history::changes): {:.3} s",
+        both.as_secs_f64()
+    );
+}
