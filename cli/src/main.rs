@@ -15,6 +15,7 @@ mod batch;
 mod cpe;
 mod json;
 mod table;
+mod workflow;
 
 use exposure::assess::{AssessInputs, InventorySource};
 use exposure::assessment::InputReport;
@@ -117,6 +118,10 @@ usage:
 struct AssessArgs {
     inputs: AssessInputs,
     json: bool,
+    /// The store to record the assessment into (and whose exceptions apply).
+    db: Option<PathBuf>,
+    /// The label of the recorded assessment (default: the inventories' names).
+    label: Option<String>,
 }
 
 /// Today's date in UTC, `YYYY-MM-DD` (civil from days, H. Hinnant's algorithm).
@@ -193,6 +198,8 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
                         .map_err(|e| format!("--exceptions: {e}"))?,
                 );
             }
+            "--db" => out.db = Some(PathBuf::from(it.next().ok_or("--db needs a path")?)),
+            "--label" => out.label = Some(it.next().ok_or("--label needs a value")?.clone()),
             "--format" => match it
                 .next()
                 .map(String::as_str)
@@ -210,7 +217,7 @@ fn parse_assess(args: &[String]) -> Result<AssessArgs, String> {
         .map_err(|_| "give --kb and --inventory, or --demo".to_owned())?;
     // Exceptions expire: without a day given, they are judged today (the core never reads
     // the clock, the command does).
-    if inputs.exceptions.is_some() && inputs.as_of.is_none() {
+    if (inputs.exceptions.is_some() || out.db.is_some()) && inputs.as_of.is_none() {
         inputs.as_of = Some(today());
     }
     Ok(out)
@@ -327,19 +334,29 @@ fn print_reports(kind: &str, reports: &[InputReport], problems: usize) {
 /// Loads and assesses the inputs, with a progress bar at a terminal, and writes every load
 /// report to stderr.
 fn assessed(inputs: &AssessInputs) -> Result<exposure::Assessment, Failed> {
+    assessed_keeping_engine(inputs).map(|(assessment, _)| assessment)
+}
+
+/// [`assessed`], with the engine it loaded.
+fn assessed_keeping_engine(
+    inputs: &AssessInputs,
+) -> Result<(exposure::Assessment, exposure::Engine), Failed> {
     let progress: &(dyn Fn(usize, usize) + Sync) = if std::io::stderr().is_terminal() {
         &progress_bar
     } else {
         &|_, _| {}
     };
-    let assessment = inputs.assess_with_progress(progress)?;
+    let (assessment, engine) = inputs.assess_keeping_engine(progress)?;
     print_reports("knowledge base", &assessment.knowledge_reports, usize::MAX);
     print_reports("inventory", &assessment.inventory_reports, usize::MAX);
-    Ok(assessment)
+    Ok((assessment, engine))
 }
 
 fn assess(args: &AssessArgs) -> Result<(), Failed> {
-    let assessment = assessed(&args.inputs)?;
+    let assessment = match &args.db {
+        None => assessed(&args.inputs)?,
+        Some(db) => workflow::assess_into(db, args)?,
+    };
     // Large writes: the JSON of a fleet's findings runs to a gigabyte.
     let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     if args.json {
@@ -446,6 +463,16 @@ fn model_show(args: &[String]) -> Result<Result<(), Failed>, String> {
 struct Failed {
     message: String,
     status: u8,
+}
+
+impl Failed {
+    /// A failure of the arguments or an input (exit status 2).
+    fn usage(message: impl Into<String>) -> Self {
+        Failed {
+            message: message.into(),
+            status: 2,
+        }
+    }
 }
 
 impl From<String> for Failed {
@@ -749,7 +776,15 @@ fn main() -> ExitCode {
         Some("assess") => exit_code(parse_assess(&args[1..]).map(|parsed| assess(&parsed))),
         Some("explain") => exit_code(parse_explain(&args[1..]).map(|parsed| explain(&parsed))),
         Some("model") => exit_code(model_show(&args[1..])),
-        Some("exceptions") => exit_code(exceptions(&args[1..])),
+        Some("exceptions") => match args.get(1).map(String::as_str) {
+            Some(verb @ ("add" | "list" | "expire" | "revoke")) => {
+                exit_code(workflow::exceptions(verb, &args[2..]))
+            }
+            _ => exit_code(exceptions(&args[1..])),
+        },
+        Some("history") => exit_code(workflow::history(&args[1..])),
+        Some("diff") => exit_code(workflow::diff(&args[1..])),
+        Some("timeline") => exit_code(workflow::timeline(&args[1..])),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

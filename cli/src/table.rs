@@ -55,3 +55,91 @@ pub(crate) fn render_explanation(headline: &str, table: &Table) -> String {
     lay_out(&mut out, table);
     out
 }
+
+/// Serialisable rows as cells: a header of the first row's field names (in the order the row
+/// declares them), then each row's values as text (numbers with at most four decimals, lists
+/// joined by `, `).
+pub(crate) fn rows<T: serde::Serialize>(rows: &[T]) -> Result<Vec<Vec<String>>, String> {
+    let mut out: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
+    for row in rows {
+        let text = serde_json::to_string(row).map_err(|e| e.to_string())?;
+        let Fields(fields) = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        if out.is_empty() {
+            out.push(fields.iter().map(|(k, _)| k.clone()).collect());
+        }
+        out.push(fields.iter().map(|(_, v)| cell(v)).collect());
+    }
+    Ok(out)
+}
+
+/// An object's fields in the order written (serde_json's own map sorts them).
+struct Fields(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    fields.push(entry);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One value as a table cell.
+fn cell(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(f)) => {
+                let text = format!("{f:.4}");
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            _ => n.to_string(),
+        },
+        serde_json::Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// Cells laid out in left-aligned columns separated by two spaces (the first row a header).
+pub(crate) fn aligned(cells: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in cells {
+        for (i, c) in row.iter().enumerate() {
+            let w = c.chars().count();
+            match widths.get_mut(i) {
+                Some(old) => *old = (*old).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in cells {
+        let mut line = String::new();
+        for (i, (c, w)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(c);
+            } else {
+                let _ = write!(line, "{c:<w$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

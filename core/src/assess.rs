@@ -125,13 +125,31 @@ impl AssessInputs {
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
+        self.assess_keeping_engine(progress)
+            .map(|(assessment, _)| assessment)
+    }
+
+    /// [`AssessInputs::assess_with_progress`], returning the engine it loaded too: what a
+    /// caller needs to make the assessment's record ([`Assessment::record`] reads the
+    /// advisories' publication dates and weaknesses from its knowledge base).
+    ///
+    /// ```
+    /// let inputs = exposure::assess::AssessInputs { demo: true, ..Default::default() };
+    /// let (assessment, engine) = inputs.assess_keeping_engine(&|_, _| {})?;
+    /// assert_eq!(assessment.record(engine.kb())?.findings.len(), assessment.findings.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_keeping_engine(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(Assessment, Engine), Error> {
         self.check()?;
         // Knowledge and inventories do not depend on each other: they are read at once.
         let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
         let (engine, knowledge_reports) = engine?;
         let mut assessment = assessed(&engine, fleet?, self, progress);
         assessment.knowledge_reports = knowledge_reports;
-        Ok(assessment)
+        Ok((assessment, engine))
     }
 
     /// Whether there is something to assess: knowledge and inventories, or the demo.
