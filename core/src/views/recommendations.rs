@@ -3,7 +3,10 @@
 //!
 //! A recommendation's **impact** within a group is the group's score now minus the group's
 //! score without the recommendation's covered findings on the group's devices. Without a
-//! group it equals the record's `exposure_impact` (the same exact computation).
+//! group it equals the record's `exposure_impact` (the same exact computation); for an
+//! "attention required" recommendation (no fixing version) it is what its findings weigh,
+//! the record's `exposure_left` (the record's `exposure_impact` is 0 there: nothing to
+//! install).
 //! Rows are sorted by impact (largest first), then id.
 //!
 //! ```
@@ -56,13 +59,15 @@ pub struct RecommendationRow {
 ///
 /// ```
 /// use exposure::history::AssessmentRecord;
+/// use exposure::recommend::ActionKind;
 /// use exposure::views::{recommendations, Filter};
 /// let engine = exposure::Engine::demo();
 /// let fleet = exposure::demo::fleet();
 /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
 /// for row in recommendations::rows(&record, &Filter::all()) {
 ///     let r = record.recommendations.iter().find(|r| r.id == row.id).unwrap();
-///     assert!((row.impact - r.exposure_impact).abs() < 1e-9, "{}", row.id);
+///     let stated = if r.action == ActionKind::AttentionRequired { r.exposure_left } else { r.exposure_impact };
+///     assert!((row.impact - stated).abs() < 1e-9, "{}", row.id);
 /// }
 /// # Ok::<(), exposure::history::RecordError>(())
 /// ```
