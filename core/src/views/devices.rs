@@ -26,7 +26,7 @@ use crate::history::AssessmentRecord;
 use crate::inventory::DeviceValue;
 use crate::score::exposure::ExposureLevel;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap};
 
 /// A recommendation's impact on one device.
 ///
@@ -97,28 +97,52 @@ pub fn rows(record: &AssessmentRecord, filter: &Filter, top: usize) -> Vec<Devic
 
 pub(crate) fn rows_in(scope: &Scope<'_>, top: usize) -> Vec<DeviceRow> {
     let record = scope.record;
+    // Per device of the view: the recommendations covering it, with their findings on it.
+    let mut covering: HashMap<usize, BTreeMap<usize, Vec<u32>>> = HashMap::new();
+    for (i, r) in record.recommendations.iter().enumerate() {
+        for &d in &r.devices {
+            if scope.selected.get(d as usize) == Some(&true) {
+                covering
+                    .entry(d as usize)
+                    .or_default()
+                    .entry(i)
+                    .or_default();
+            }
+        }
+        for &f in &r.findings {
+            let Some(finding) = record.findings.get(f as usize) else {
+                continue;
+            };
+            let d = finding.device as usize;
+            if scope.selected.get(d) == Some(&true) {
+                covering.entry(d).or_default().entry(i).or_default().push(f);
+            }
+        }
+    }
+    for lists in covering.values_mut() {
+        for list in lists.values_mut() {
+            list.sort_unstable();
+        }
+    }
     let mut rows: Vec<DeviceRow> = scope
         .devices()
         .filter_map(|d| {
             let device = record.devices.get(d)?;
             let mine = scope.findings_of.get(d).map_or(&[][..], Vec::as_slice);
-            let index = u32::try_from(d).ok()?;
-            let mut recommendations: Vec<DeviceRecommendation> = record
-                .recommendations
-                .iter()
-                .filter(|r| r.devices.contains(&index))
-                .map(|r| {
-                    let removed: HashSet<u32> = r
-                        .findings
-                        .iter()
-                        .copied()
-                        .filter(|f| mine.binary_search(f).is_ok())
-                        .collect();
-                    DeviceRecommendation {
+            let mut recommendations: Vec<DeviceRecommendation> = covering
+                .get(&d)
+                .into_iter()
+                .flatten()
+                .filter_map(|(&i, removed)| {
+                    let r = record.recommendations.get(i)?;
+                    Some(DeviceRecommendation {
                         id: r.id.clone(),
                         text: r.text.clone(),
-                        impact: (device.score - scope.device_score_without(d, &removed)).max(0.0),
-                    }
+                        impact: (device.score
+                            - scope
+                                .device_score_keeping(d, |f| removed.binary_search(&f).is_err()))
+                        .max(0.0),
+                    })
                 })
                 .collect();
             recommendations

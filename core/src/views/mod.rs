@@ -40,7 +40,7 @@ mod tests;
 use crate::history::AssessmentRecord;
 use crate::score::exposure::{device_score, organisation_score};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 /// Which devices a view covers: every device, or those of one group.
 ///
@@ -120,6 +120,8 @@ pub(crate) struct Scope<'r> {
     pub(crate) findings_of: Vec<Vec<u32>>,
     /// The group's score now.
     pub(crate) score: f64,
+    /// The sum of its devices' weights.
+    pub(crate) weight: f64,
 }
 
 impl<'r> Scope<'r> {
@@ -136,19 +138,22 @@ impl<'r> Scope<'r> {
                 list.push(i);
             }
         }
-        let score = organisation_score(
+        let members = || {
             record
                 .devices
                 .iter()
                 .zip(&selected)
                 .filter(|(_, &s)| s)
-                .map(|(d, _)| (d.score, d.weight)),
-        );
+                .map(|(d, _)| d)
+        };
+        let score = organisation_score(members().map(|d| (d.score, d.weight)));
+        let weight = members().map(|d| d.weight).sum();
         Scope {
             record,
             selected,
             findings_of,
             score,
+            weight,
         }
     }
 
@@ -161,47 +166,80 @@ impl<'r> Scope<'r> {
             .map(|(i, _)| i)
     }
 
-    /// Whether finding `f` is on a device in the view.
-    pub(crate) fn covers(&self, f: u32) -> bool {
-        self.record
-            .findings
-            .get(f as usize)
-            .is_some_and(|f| self.selected.get(f.device as usize) == Some(&true))
-    }
-
-    /// Device `d`'s score with `removed` findings gone: its recorded score when none of
-    /// them is on it, else recomputed from the contributions of the findings it keeps.
-    pub(crate) fn device_score_without(&self, d: usize, removed: &HashSet<u32>) -> f64 {
+    /// Device `d`'s score keeping only its findings `keep` accepts: its recorded score when
+    /// it keeps them all, else recomputed from the contributions of those it keeps.
+    pub(crate) fn device_score_keeping(&self, d: usize, keep: impl Fn(u32) -> bool) -> f64 {
         let Some(device) = self.record.devices.get(d) else {
             return 0.0;
         };
         let mine = self.findings_of.get(d).map_or(&[][..], Vec::as_slice);
-        if !mine.iter().any(|f| removed.contains(f)) {
+        if mine.iter().all(|&f| keep(f)) {
             return device.score;
         }
         device_score(
             mine.iter()
-                .filter(|f| !removed.contains(f))
+                .filter(|&&f| keep(f))
                 .filter_map(|&f| self.record.findings.get(f as usize))
                 .map(|f| f.contribution),
         )
     }
 
-    /// The group's score with `removed` findings gone.
-    pub(crate) fn score_without(&self, removed: &HashSet<u32>) -> f64 {
-        organisation_score(self.devices().filter_map(|d| {
-            let weight = self.record.devices.get(d)?.weight;
-            Some((self.device_score_without(d, removed), weight))
-        }))
+    /// The exact drop of the group's score if `removed` findings were gone.
+    #[cfg(test)]
+    pub(crate) fn impact(&self, removed: &std::collections::HashSet<u32>) -> f64 {
+        let mut by_device: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+        for &f in removed {
+            if let Some(finding) = self.record.findings.get(f as usize) {
+                by_device
+                    .entry(finding.device as usize)
+                    .or_default()
+                    .push(f);
+            }
+        }
+        self.impact_by_device(by_device)
     }
 
-    /// The exact drop of the group's score if `removed` findings were gone (never negative:
-    /// contributions are at least 0).
-    pub(crate) fn impact(&self, removed: &HashSet<u32>) -> f64 {
-        if removed.iter().any(|&f| self.covers(f)) {
-            (self.score - self.score_without(removed)).max(0.0)
-        } else {
-            0.0
+    /// The exact drop of the group's score if the findings listed per device were gone (each
+    /// list is sorted here).
+    pub(crate) fn impact_by_device(&self, removed: BTreeMap<usize, Vec<u32>>) -> f64 {
+        if self.weight <= 0.0 {
+            return 0.0;
         }
+        let drop: f64 = removed
+            .into_iter()
+            .filter(|(d, _)| self.selected.get(*d) == Some(&true))
+            .filter_map(|(d, mut gone)| {
+                gone.sort_unstable();
+                let device = self.record.devices.get(d)?;
+                let kept = self.device_score_keeping(d, |f| gone.binary_search(&f).is_err());
+                Some(device.weight * (device.score - kept))
+            })
+            .sum();
+        (drop / self.weight).max(0.0)
+    }
+
+    /// The exact drop of the group's score if the findings `keep` refuses were gone, those
+    /// findings being on the `affected` devices only: with `W` the group's weight,
+    /// `Σ w·(s − s') / W` over the group's affected devices (`s'` the device's score keeping
+    /// what `keep` accepts). Only those devices are scored again, so a figure costs the
+    /// devices it touches, not the fleet; summing over them alone also keeps the result free
+    /// of the cancellation of subtracting two whole-group means. Never negative.
+    pub(crate) fn impact_keeping(
+        &self,
+        affected: impl IntoIterator<Item = usize>,
+        keep: impl Fn(u32) -> bool,
+    ) -> f64 {
+        if self.weight <= 0.0 {
+            return 0.0;
+        }
+        let drop: f64 = affected
+            .into_iter()
+            .filter(|&d| self.selected.get(d) == Some(&true))
+            .filter_map(|d| {
+                let device = self.record.devices.get(d)?;
+                Some(device.weight * (device.score - self.device_score_keeping(d, &keep)))
+            })
+            .sum();
+        (drop / self.weight).max(0.0)
     }
 }

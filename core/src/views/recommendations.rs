@@ -26,7 +26,7 @@ use crate::ecosystem::Ecosystem;
 use crate::history::AssessmentRecord;
 use crate::recommend::ActionKind;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 /// One recommendation in a view.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,17 +89,19 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<RecommendationRow> {
             if devices == 0 {
                 return None;
             }
-            let covered: HashSet<u32> = r
-                .findings
-                .iter()
-                .copied()
-                .filter(|&f| scope.covers(f))
-                .collect();
-            let known_exploited = covered
-                .iter()
-                .filter_map(|&f| record.findings.get(f as usize))
-                .filter(|f| record.advisory_of(f).kev.is_some())
-                .count();
+            let mut covered: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+            let (mut findings, mut known_exploited) = (0, 0);
+            for &f in &r.findings {
+                let Some(finding) = record.findings.get(f as usize) else {
+                    continue;
+                };
+                if scope.selected.get(finding.device as usize) != Some(&true) {
+                    continue;
+                }
+                covered.entry(finding.device as usize).or_default().push(f);
+                findings += 1;
+                known_exploited += usize::from(record.advisory_of(finding).kev.is_some());
+            }
             Some(RecommendationRow {
                 id: r.id.clone(),
                 rank: r.rank,
@@ -108,8 +110,8 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<RecommendationRow> {
                 software: r.software.clone(),
                 text: r.text.clone(),
                 target_version: r.target_version.clone(),
-                impact: scope.impact(&covered),
-                findings: covered.len(),
+                impact: scope.impact_by_device(covered),
+                findings,
                 devices,
                 known_exploited,
             })

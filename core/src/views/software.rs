@@ -37,7 +37,7 @@ use crate::date::Date;
 use crate::ecosystem::Ecosystem;
 use crate::history::{AssessmentRecord, ExploitMaturity, SoftwareRecord};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// End of support of a product's installed releases on the record's as-of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -119,20 +119,35 @@ pub fn rows(record: &AssessmentRecord, filter: &Filter) -> Vec<SoftwareRow> {
 
 #[derive(Default)]
 struct Product<'r> {
+    used: bool,
     names: BTreeMap<&'r str, usize>,
     vendor: Option<String>,
     versions: BTreeSet<&'r str>,
     devices: BTreeSet<usize>,
     exposed: BTreeSet<usize>,
     advisories: BTreeSet<u32>,
-    findings: HashSet<u32>,
+    finding_devices: BTreeSet<usize>,
     ends: Vec<Option<Date>>,
     ends_text: BTreeSet<(Date, &'r str)>,
 }
 
 pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
     let record = scope.record;
-    let mut products: BTreeMap<(&Ecosystem, &str), Product<'_>> = BTreeMap::new();
+    // Each software item's product, numbered once.
+    let mut numbers: HashMap<(&Ecosystem, &str), usize> = HashMap::new();
+    let mut keys: Vec<(&Ecosystem, &str)> = Vec::new();
+    let product_of: Vec<usize> = record
+        .software
+        .iter()
+        .map(|s| {
+            let key = (&s.ecosystem, s.product.as_str());
+            *numbers.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keys.len() - 1
+            })
+        })
+        .collect();
+    let mut products: Vec<Product<'_>> = keys.iter().map(|_| Product::default()).collect();
     let mut seen: HashSet<u32> = HashSet::new();
     for d in scope.devices() {
         let Some(device) = record.devices.get(d) else {
@@ -142,9 +157,13 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
             let Some(software) = record.software.get(s as usize) else {
                 continue;
             };
-            let p = products
-                .entry((&software.ecosystem, software.product.as_str()))
-                .or_default();
+            let Some(p) = product_of
+                .get(s as usize)
+                .and_then(|&i| products.get_mut(i))
+            else {
+                continue;
+            };
+            p.used = true;
             *p.names.entry(software.name.as_str()).or_default() += 1;
             p.versions.insert(&software.version);
             p.devices.insert(d);
@@ -166,12 +185,15 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
             let Some(finding) = record.findings.get(f as usize) else {
                 continue;
             };
-            let software = record.software_of(finding);
-            let p = products
-                .entry((&software.ecosystem, software.product.as_str()))
-                .or_default();
+            let Some(p) = product_of
+                .get(finding.software as usize)
+                .and_then(|&i| products.get_mut(i))
+            else {
+                continue;
+            };
+            p.used = true;
             p.advisories.insert(finding.advisory);
-            p.findings.insert(f);
+            p.finding_devices.insert(d);
             if finding.not_counted.is_none() {
                 p.exposed.insert(d);
             }
@@ -179,7 +201,10 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
     }
     let mut rows: Vec<SoftwareRow> = products
         .into_iter()
-        .map(|((ecosystem, product), p)| {
+        .zip(keys)
+        .enumerate()
+        .filter(|(_, (p, _))| p.used)
+        .map(|(number, (p, (ecosystem, product)))| {
             let advisories: Vec<_> = p
                 .advisories
                 .iter()
@@ -210,7 +235,13 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
                     .iter()
                     .filter_map(|a| a.epss)
                     .max_by(f64::total_cmp),
-                impact: scope.impact(&p.findings),
+                impact: scope.impact_keeping(p.finding_devices.iter().copied(), |f| {
+                    record
+                        .findings
+                        .get(f as usize)
+                        .and_then(|x| product_of.get(x.software as usize))
+                        != Some(&number)
+                }),
                 support: support(&p.ends, record.as_of),
                 support_ends: p.ends_text.first().map(|(_, t)| (*t).to_owned()),
             }

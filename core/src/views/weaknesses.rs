@@ -29,7 +29,7 @@ use crate::history::{AssessmentRecord, ExploitMaturity};
 use crate::matching::FixState;
 use crate::score::cvss::Severity;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether a fix exists, from the fix states of an advisory's findings in the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -133,7 +133,6 @@ struct Seen {
     exposed: BTreeSet<usize>,
     software: BTreeSet<String>,
     states: Vec<FixState>,
-    findings: HashSet<u32>,
 }
 
 pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
@@ -153,7 +152,6 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
             seen.software
                 .insert(format!("{} {}", software.name, software.version));
             seen.states.push(finding.fix_state);
-            seen.findings.insert(f);
         }
     }
     let mut rows: Vec<WeaknessRow> = by_advisory
@@ -174,7 +172,9 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
                 devices: seen.devices.len(),
                 software: seen.software.into_iter().collect(),
                 fix: FixAvailability::of(seen.states),
-                impact: scope.impact(&seen.findings),
+                impact: scope.impact_keeping(seen.devices.iter().copied(), |f| {
+                    record.findings.get(f as usize).map(|x| x.advisory) != Some(a)
+                }),
             })
         })
         .collect();
