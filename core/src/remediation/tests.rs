@@ -253,3 +253,90 @@ fn activities_round_trip_as_json() {
     );
     assert!(json.contains(r#""priority":"high""#), "{json}");
 }
+
+/// A series of records of the small fleet, each keeping a random subset of the six findings
+/// and sometimes losing d2.
+fn series() -> impl proptest::strategy::Strategy<Value = Vec<AssessmentRecord>> {
+    use proptest::prelude::*;
+    prop::collection::vec(
+        (prop::collection::vec(any::<bool>(), 6), any::<bool>()),
+        1..6,
+    )
+    .prop_map(|points| {
+        let all = [
+            F(0, 0, 0, 0.5, true),
+            F(0, 0, 1, 0.2, true),
+            F(1, 0, 0, 0.5, true),
+            F(1, 1, 2, 0.4, true),
+            F(2, 1, 2, 0.4, true),
+            F(2, 1, 3, 0.3, false),
+        ];
+        points
+            .into_iter()
+            .enumerate()
+            .map(|(i, (keep, drop_d2))| {
+                let kept: Vec<F> = all
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(f, &k)| k && !(drop_d2 && f.0 == 1))
+                    .map(|(f, _)| {
+                        let mut f = *f;
+                        if drop_d2 && f.0 == 2 {
+                            f.0 = 1;
+                        }
+                        f
+                    })
+                    .collect();
+                record(&kept, !drop_d2, &format!("2026-12-{:02}", i + 2))
+            })
+            .collect()
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn progress_counts_and_regressions_agree(records in series()) {
+        let a = lodash_activity("2026-12-04");
+        let s = progress_over(&a, &records);
+        proptest::prop_assert_eq!(s.points.len(), records.len());
+        // Each device's walk, replayed: regressed exactly when open after an earlier done,
+        // reported once each time it reopens.
+        let mut ever_done = [false, false];
+        let mut before: [Option<DeviceState>; 2] = [None, None];
+        let mut reopenings = 0;
+        for (p, r) in s.points.iter().zip(&records) {
+            proptest::prop_assert_eq!(p.done + p.remaining + p.gone, 2);
+            proptest::prop_assert_eq!(p.completed, p.remaining == 0 && p.done > 0);
+            proptest::prop_assert_eq!(p.overdue, !p.completed && r.as_of > a.due);
+            for (i, d) in p.devices.iter().enumerate() {
+                let present = r.devices.iter().any(|x| x.id == d.device);
+                let left = r
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        let b = super::identity(r, f);
+                        b.device == d.device && a.baseline.contains(&b)
+                    })
+                    .map(|f| r.advisory_of(f).id.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                let expected = if !present {
+                    DeviceState::Gone
+                } else if left == 0 {
+                    DeviceState::Done
+                } else if ever_done[i] {
+                    DeviceState::Regressed
+                } else {
+                    DeviceState::Open
+                };
+                proptest::prop_assert_eq!(d.state, expected);
+                if expected == DeviceState::Regressed && before[i] != Some(DeviceState::Regressed) {
+                    reopenings += 1;
+                }
+                ever_done[i] |= expected == DeviceState::Done;
+                before[i] = Some(expected);
+            }
+        }
+        proptest::prop_assert_eq!(s.regressions.len(), reopenings);
+    }
+}
