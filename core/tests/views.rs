@@ -1,7 +1,8 @@
-//! Views and remediation activities on the demo fleet and on real data (the juice-shop SBOM
-//! assessed against the Node.js security working group's npm advisories): group impacts
-//! checked against real reassessments of the group's devices; an activity completed, partly
-//! done and regressed as its packages are upgraded and reverted.
+//! Views and remediation activities on the demo fleet and on real data: group impacts checked
+//! against real reassessments of each demo group's devices; on the juice-shop SBOM (against
+//! NVD's feeds and RustSec) and the dropwizard SBOM (against NVD), each as three devices, an
+//! activity completed, partly done and overdue, and regressed as its packages are upgraded
+//! and reverted. The shared data is required in CI (`common::shared`).
 
 mod common;
 
