@@ -74,10 +74,12 @@ pub mod parsed;
 pub mod purl;
 pub mod range;
 pub mod recommend;
+pub mod remediation;
 pub mod score;
 mod span;
 pub mod tables;
 pub mod version;
+pub mod views;
 
 pub use assessment::Assessment;
 pub use engine::Engine;

@@ -1,0 +1,245 @@
+//! The views a threat-and-vulnerability-management product shows, as data computed from
+//! assessment records ([`AssessmentRecord`]): the software inventory ([`software`]), the
+//! weaknesses ([`weaknesses`]), the devices ([`devices`]), the recommendations with their
+//! impact ([`recommendations`]) and the dashboard's figures ([`dashboard`]). Rows are plain
+//! serde structs (JSON; the Python layer makes DataFrames of them), sorted deterministically.
+//!
+//! Every view takes a [`Filter`]: restricted to a device group, a view shows only the group's
+//! devices, and **scores and impacts are recomputed exactly for the group**. The group's
+//! score is the organisation formula (the weighted mean of device scores, with the weights
+//! the record gives) over the group's devices; the impact of removing a set of findings is
+//! the group's score now minus the group's score with those findings gone from the group's
+//! devices (each affected device's score recomputed from the contributions of the findings it
+//! keeps, `100 × (1 − Π(1 − c))`). Without a group the same computation runs over every
+//! device, so the organisation's figures equal the record's.
+//!
+//! ```
+//! use exposure::history::AssessmentRecord;
+//! use exposure::views::{dashboard::Dashboard, Filter};
+//! let engine = exposure::Engine::demo();
+//! let fleet = exposure::demo::fleet();
+//! let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
+//! let all = Dashboard::of(std::slice::from_ref(&record), &Filter::all(), 5);
+//! assert!((all.score - record.score).abs() < 1e-9);
+//! let prod = Dashboard::of(std::slice::from_ref(&record), &Filter::group("prod"), 5);
+//! assert_eq!(prod.devices, 3);
+//! # Ok::<(), exposure::history::RecordError>(())
+//! ```
+
+pub mod dashboard;
+pub mod devices;
+pub mod recommendations;
+pub mod software;
+pub mod weaknesses;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+#[cfg(test)]
+mod tests;
+
+use crate::history::AssessmentRecord;
+use crate::score::exposure::{device_score, organisation_score};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which devices a view covers: every device, or those of one group.
+///
+/// ```
+/// use exposure::views::Filter;
+/// assert!(Filter::all().selects(&[]));
+/// assert!(Filter::group("prod").selects(&["dmz".to_owned(), "prod".to_owned()]));
+/// assert!(!Filter::group("prod").selects(&["ci".to_owned()]));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Filter {
+    /// The device group, when restricted to one.
+    pub group: Option<String>,
+}
+
+impl Filter {
+    /// Every device.
+    ///
+    /// ```
+    /// assert_eq!(exposure::views::Filter::all().group, None);
+    /// ```
+    pub fn all() -> Self {
+        Filter { group: None }
+    }
+
+    /// The devices of `group`.
+    ///
+    /// ```
+    /// assert_eq!(exposure::views::Filter::group("ci").group.as_deref(), Some("ci"));
+    /// ```
+    pub fn group(group: impl Into<String>) -> Self {
+        Filter {
+            group: Some(group.into()),
+        }
+    }
+
+    /// Whether a device of `groups` is in the view.
+    ///
+    /// ```
+    /// assert!(exposure::views::Filter::group("ci").selects(&["ci".to_owned()]));
+    /// ```
+    pub fn selects(&self, groups: &[String]) -> bool {
+        self.group
+            .as_ref()
+            .is_none_or(|g| groups.iter().any(|x| x == g))
+    }
+}
+
+/// Every group a record's devices are in, sorted.
+///
+/// ```
+/// use exposure::history::AssessmentRecord;
+/// let engine = exposure::Engine::demo();
+/// let fleet = exposure::demo::fleet();
+/// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
+/// assert_eq!(exposure::views::groups(&record), ["ci", "dmz", "prod", "workstation"]);
+/// # Ok::<(), exposure::history::RecordError>(())
+/// ```
+pub fn groups(record: &AssessmentRecord) -> Vec<String> {
+    let mut all: Vec<String> = record
+        .devices
+        .iter()
+        .flat_map(|d| d.groups.iter().cloned())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// A record seen through a filter: which devices are in, their findings, the group's score,
+/// and the exact score without a set of findings.
+pub(crate) struct Scope<'r> {
+    pub(crate) record: &'r AssessmentRecord,
+    /// Per device: in the view.
+    pub(crate) selected: Vec<bool>,
+    /// Per device: the indexes of its findings.
+    pub(crate) findings_of: Vec<Vec<u32>>,
+    /// The group's score now.
+    pub(crate) score: f64,
+    /// The sum of its devices' weights.
+    pub(crate) weight: f64,
+}
+
+impl<'r> Scope<'r> {
+    pub(crate) fn new(record: &'r AssessmentRecord, filter: &Filter) -> Self {
+        let selected: Vec<bool> = record
+            .devices
+            .iter()
+            .map(|d| filter.selects(&d.groups))
+            .collect();
+        let mut findings_of = vec![Vec::new(); record.devices.len()];
+        for (i, f) in record.findings.iter().enumerate() {
+            if let (Some(list), Ok(i)) = (findings_of.get_mut(f.device as usize), u32::try_from(i))
+            {
+                list.push(i);
+            }
+        }
+        let members = || {
+            record
+                .devices
+                .iter()
+                .zip(&selected)
+                .filter(|(_, &s)| s)
+                .map(|(d, _)| d)
+        };
+        let score = organisation_score(members().map(|d| (d.score, d.weight)));
+        let weight = members().map(|d| d.weight).sum();
+        Scope {
+            record,
+            selected,
+            findings_of,
+            score,
+            weight,
+        }
+    }
+
+    /// The indexes of the devices in the view.
+    pub(crate) fn devices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.selected
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s)
+            .map(|(i, _)| i)
+    }
+
+    /// Device `d`'s score keeping only its findings `keep` accepts: its recorded score when
+    /// it keeps them all, else recomputed from the contributions of those it keeps.
+    pub(crate) fn device_score_keeping(&self, d: usize, keep: impl Fn(u32) -> bool) -> f64 {
+        let Some(device) = self.record.devices.get(d) else {
+            return 0.0;
+        };
+        let mine = self.findings_of.get(d).map_or(&[][..], Vec::as_slice);
+        if mine.iter().all(|&f| keep(f)) {
+            return device.score;
+        }
+        device_score(
+            mine.iter()
+                .filter(|&&f| keep(f))
+                .filter_map(|&f| self.record.findings.get(f as usize))
+                .map(|f| f.contribution),
+        )
+    }
+
+    /// The exact drop of the group's score if `removed` findings were gone.
+    #[cfg(test)]
+    pub(crate) fn impact(&self, removed: &std::collections::HashSet<u32>) -> f64 {
+        let mut by_device: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+        for &f in removed {
+            if let Some(finding) = self.record.findings.get(f as usize) {
+                by_device
+                    .entry(finding.device as usize)
+                    .or_default()
+                    .push(f);
+            }
+        }
+        self.impact_by_device(by_device)
+    }
+
+    /// The exact drop of the group's score if the findings listed per device were gone (each
+    /// list is sorted here).
+    pub(crate) fn impact_by_device(&self, removed: BTreeMap<usize, Vec<u32>>) -> f64 {
+        if self.weight <= 0.0 {
+            return 0.0;
+        }
+        let drop: f64 = removed
+            .into_iter()
+            .filter(|(d, _)| self.selected.get(*d) == Some(&true))
+            .filter_map(|(d, mut gone)| {
+                gone.sort_unstable();
+                let device = self.record.devices.get(d)?;
+                let kept = self.device_score_keeping(d, |f| gone.binary_search(&f).is_err());
+                Some(device.weight * (device.score - kept))
+            })
+            .sum();
+        (drop / self.weight).max(0.0)
+    }
+
+    /// The exact drop of the group's score if the findings `keep` refuses were gone, those
+    /// findings being on the `affected` devices only: with `W` the group's weight,
+    /// `Σ w·(s − s') / W` over the group's affected devices (`s'` the device's score keeping
+    /// what `keep` accepts). Only those devices are scored again, so a figure costs the
+    /// devices it touches, not the fleet; summing over them alone also keeps the result free
+    /// of the cancellation of subtracting two whole-group means. Never negative.
+    pub(crate) fn impact_keeping(
+        &self,
+        affected: impl IntoIterator<Item = usize>,
+        keep: impl Fn(u32) -> bool,
+    ) -> f64 {
+        if self.weight <= 0.0 {
+            return 0.0;
+        }
+        let drop: f64 = affected
+            .into_iter()
+            .filter(|&d| self.selected.get(d) == Some(&true))
+            .filter_map(|d| {
+                let device = self.record.devices.get(d)?;
+                Some(device.weight * (device.score - self.device_score_keeping(d, &keep)))
+            })
+            .sum();
+        (drop / self.weight).max(0.0)
+    }
+}
