@@ -77,7 +77,9 @@ pub const FORMAT: &str = "exposure-exceptions/1";
 /// assert!(!j.removes_findings());
 /// assert!(Justification::ThirdPartyControl.removes_findings());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Justification {
     /// A third-party product or control covers the vulnerability: findings removed.
@@ -317,7 +319,7 @@ impl ExceptionSet {
 }
 
 /// What became of one exception in an assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionStatus {
     /// In force, and it matched findings or a recommendation.

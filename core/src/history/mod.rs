@@ -13,7 +13,8 @@ pub use diff::{
     OrganisationChange, RecordDiff, SoftwareChange, SoftwareChangeKind,
 };
 pub use record::{
-    AdvisoryRecord, AssessmentRecord, DeviceRecord, ExploitMaturity, FindingRecord, KevRecord,
-    RecommendationRecord, RecordError, SoftwareRecord, SuppressedRecord, RECORD_FORMAT,
+    AdvisoryRecord, AssessmentRecord, DeviceRecord, ExceptionRecord, ExploitMaturity,
+    FindingRecord, KevRecord, RecommendationRecord, RecordError, SoftwareRecord, SuppressedRecord,
+    RECORD_FORMAT,
 };
 pub use timeline::{changes, Event, EventKind, EventOptions, Thresholds, Timeline};

@@ -159,6 +159,31 @@ pub struct AssessmentRecord {
     pub recommendations: Vec<RecommendationRecord>,
     /// Findings a VEX statement (or an exception) removed.
     pub suppressed: Vec<SuppressedRecord>,
+    /// The recommendations exceptions hid from the to-do list, with the exceptions.
+    pub excepted_recommendations: Vec<RecommendationRecord>,
+    /// Every exception the assessment judged, with what it did.
+    pub exceptions: Vec<ExceptionRecord>,
+}
+
+/// An exception as an assessment judged it ([`crate::exceptions::ExceptionOutcome`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionRecord {
+    /// The exception's id.
+    pub id: String,
+    /// Its justification.
+    pub justification: crate::exceptions::Justification,
+    /// What became of it: applied, expired, not judged, not matched.
+    pub status: crate::exceptions::ExceptionStatus,
+    /// Its last day, when it expires.
+    pub expires: Option<Date>,
+    /// Findings it removed from the scores.
+    pub findings_removed: u32,
+    /// Findings in its scope kept in the scores.
+    pub findings_kept: u32,
+    /// The recommendations it hid (their ids).
+    pub recommendations_hidden: Vec<String>,
+    /// The devices it touched, as indexes into [`AssessmentRecord::devices`].
+    pub devices: Vec<u32>,
 }
 
 /// One device of a record.
@@ -327,6 +352,8 @@ pub struct RecommendationRecord {
     pub findings: Vec<u32>,
     /// The devices it covers, as indexes into [`AssessmentRecord::devices`].
     pub devices: Vec<u32>,
+    /// For a recommendation an exception hid: the exceptions that hid it (empty otherwise).
+    pub excepted_by: Vec<String>,
 }
 
 /// A finding left out of the scores by a VEX statement or an exception.
@@ -479,28 +506,55 @@ impl AssessmentRecord {
                 not_counted: scored.not_counted(),
             });
         }
+        let recommendation = |r: &crate::recommend::Recommendation, excepted_by: &[String]| {
+            Ok(RecommendationRecord {
+                id: r.id(),
+                rank: index(r.rank, "recommendations")?,
+                action: r.action,
+                ecosystem: r.ecosystem.clone(),
+                software: r.software.clone(),
+                text: r.text.clone(),
+                target_version: r.target_version.clone(),
+                exposure_impact: r.exposure_impact,
+                exposure_left: r.exposure_left,
+                configuration_impact: r.configuration_impact,
+                known_exploited: index(r.known_exploited, "findings")?,
+                findings: r
+                    .covered
+                    .iter()
+                    .map(|&i| index(i, "findings"))
+                    .collect::<Result<_, _>>()?,
+                devices: r
+                    .devices
+                    .iter()
+                    .map(|d| device_of(d))
+                    .collect::<Result<_, _>>()?,
+                excepted_by: excepted_by.to_vec(),
+            })
+        };
         let recommendations = assessment
             .recommendations
             .iter()
-            .map(|r| {
-                Ok(RecommendationRecord {
-                    id: r.id(),
-                    rank: index(r.rank, "recommendations")?,
-                    action: r.action,
-                    ecosystem: r.ecosystem.clone(),
-                    software: r.software.clone(),
-                    text: r.text.clone(),
-                    target_version: r.target_version.clone(),
-                    exposure_impact: r.exposure_impact,
-                    exposure_left: r.exposure_left,
-                    configuration_impact: r.configuration_impact,
-                    known_exploited: index(r.known_exploited, "findings")?,
-                    findings: r
-                        .covered
-                        .iter()
-                        .map(|&i| index(i, "findings"))
-                        .collect::<Result<_, _>>()?,
-                    devices: r
+            .map(|r| recommendation(r, &[]))
+            .collect::<Result<Vec<_>, RecordError>>()?;
+        let excepted_recommendations = assessment
+            .excepted_recommendations
+            .iter()
+            .map(|e| recommendation(&e.recommendation, &e.exceptions))
+            .collect::<Result<Vec<_>, RecordError>>()?;
+        let exceptions = assessment
+            .exceptions
+            .iter()
+            .map(|e| {
+                Ok(ExceptionRecord {
+                    id: e.id.clone(),
+                    justification: e.justification,
+                    status: e.status,
+                    expires: e.expires,
+                    findings_removed: index(e.findings_removed, "findings")?,
+                    findings_kept: index(e.findings_kept, "findings")?,
+                    recommendations_hidden: e.recommendations_hidden.clone(),
+                    devices: e
                         .devices
                         .iter()
                         .map(|d| device_of(d))
@@ -535,6 +589,8 @@ impl AssessmentRecord {
             findings,
             recommendations,
             suppressed,
+            excepted_recommendations,
+            exceptions,
         })
     }
 
@@ -633,11 +689,20 @@ impl AssessmentRecord {
             within(f.software, self.software.len(), "software")?;
             within(f.advisory, self.advisories.len(), "advisory")?;
         }
-        for r in &self.recommendations {
+        for r in self
+            .recommendations
+            .iter()
+            .chain(&self.excepted_recommendations)
+        {
             for &f in &r.findings {
                 within(f, self.findings.len(), "finding")?;
             }
             for &d in &r.devices {
+                within(d, self.devices.len(), "device")?;
+            }
+        }
+        for e in &self.exceptions {
+            for &d in &e.devices {
                 within(d, self.devices.len(), "device")?;
             }
         }

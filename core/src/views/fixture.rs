@@ -132,6 +132,7 @@ pub(crate) fn record(
                 known_exploited: 0,
                 findings: covered,
                 devices: on,
+                excepted_by: vec![],
             }
         })
         .collect();
@@ -153,6 +154,8 @@ pub(crate) fn record(
         findings,
         recommendations,
         suppressed: vec![],
+        excepted_recommendations: vec![],
+        exceptions: vec![],
     }
 }
 

@@ -70,6 +70,8 @@ impl Builder {
             findings: vec![],
             recommendations: vec![],
             suppressed: vec![],
+            excepted_recommendations: vec![],
+            exceptions: vec![],
         })
     }
 
