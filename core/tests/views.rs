@@ -374,3 +374,50 @@ fn remediation_of_dropwizard_by_its_target_version() {
     let update = move |fleet: &Fleet, on: &BTreeSet<&str>| after(fleet, &only_on(&snakeyaml, on));
     follow_activity(&engine, &fleet, &id, per_device, &update);
 }
+
+#[test]
+fn the_dashboard_lists_the_history_s_events_per_group() {
+    let engine = Engine::demo();
+    let fleet = exposure::demo::fleet();
+    let before = engine.assess(&fleet);
+    let first = record(&before, &fleet, &engine);
+    // The first recommendation taken: its advisories are fixed on its devices.
+    let taken = &before.recommendations[0];
+    let fleet_after = after(&fleet, taken);
+    let second = record(&engine.assess(&fleet_after), &fleet_after, &engine);
+    let history = [first.clone(), second];
+    let all = Dashboard::of(&history, &Filter::all(), 10);
+    let fixed: Vec<&str> = all
+        .top_events
+        .iter()
+        .filter(|e| e.kind.name() == "vulnerability_fixed")
+        .filter_map(|e| e.advisory.as_deref())
+        .collect();
+    assert!(!fixed.is_empty(), "{:?}", all.top_events);
+    for advisory in &fixed {
+        assert!(taken.resolves.iter().any(|r| r == advisory), "{advisory}");
+    }
+    // A group holding the recommendation's devices sees the same fixes; one without them none.
+    let touched: BTreeSet<&str> = taken.devices.iter().map(String::as_str).collect();
+    for group in exposure::views::groups(&first) {
+        let dashboard = Dashboard::of(&history, &Filter::group(&group), 10);
+        let holds = first
+            .devices
+            .iter()
+            .any(|d| touched.contains(d.id.as_str()) && d.groups.contains(&group));
+        let sees = dashboard
+            .top_events
+            .iter()
+            .any(|e| e.kind.name() == "vulnerability_fixed");
+        assert_eq!(holds, sees, "group {group}: {:?}", dashboard.top_events);
+        // Its score change is the group's own: the restricted records' scores.
+        if let Some(change) = dashboard
+            .top_events
+            .iter()
+            .find(|e| e.kind.name() == "exposure_score_change")
+        {
+            let (b, a) = (dashboard.trend[0].score, dashboard.trend[1].score);
+            assert!((change.score_change - (a - b)).abs() < 1e-9, "{group}");
+        }
+    }
+}

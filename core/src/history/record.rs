@@ -713,6 +713,96 @@ impl AssessmentRecord {
         Ok(self)
     }
 
+    /// The record restricted to the devices `keep` selects (by device): their findings,
+    /// suppressions and exceptions, the recommendations that touch them (their findings and
+    /// devices cut to the kept ones; impacts as the whole record states them), and the
+    /// organisation score of the kept devices alone. Software and advisories stay whole
+    /// (indexes unchanged). The timeline of a group is the timeline of its restricted records.
+    ///
+    /// ```
+    /// use exposure::history::AssessmentRecord;
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
+    /// let web = record.restricted(|d| d.groups.iter().any(|g| g == "web"));
+    /// assert!(web.devices.len() < record.devices.len());
+    /// assert!(web.findings.iter().all(|f| web.devices[f.device as usize].groups.contains(&"web".to_owned())));
+    /// # Ok::<(), exposure::history::RecordError>(())
+    /// ```
+    #[must_use]
+    pub fn restricted(&self, keep: impl Fn(&DeviceRecord) -> bool) -> AssessmentRecord {
+        let mut device_map: Vec<Option<u32>> = vec![None; self.devices.len()];
+        let mut devices = Vec::new();
+        for (i, d) in self.devices.iter().enumerate() {
+            if keep(d) {
+                // Fewer devices than the record's, whose indexes fit a u32.
+                device_map[i] = u32::try_from(devices.len()).ok();
+                devices.push(d.clone());
+            }
+        }
+        let device = |d: u32| device_map.get(d as usize).copied().flatten();
+        let mut finding_map: Vec<Option<u32>> = vec![None; self.findings.len()];
+        let mut findings = Vec::new();
+        for (i, f) in self.findings.iter().enumerate() {
+            if let Some(d) = device(f.device) {
+                finding_map[i] = u32::try_from(findings.len()).ok();
+                findings.push(FindingRecord {
+                    device: d,
+                    ..f.clone()
+                });
+            }
+        }
+        let recommendation = |r: &RecommendationRecord| {
+            let devices: Vec<u32> = r.devices.iter().filter_map(|&d| device(d)).collect();
+            (!devices.is_empty()).then(|| RecommendationRecord {
+                findings: r
+                    .findings
+                    .iter()
+                    .filter_map(|&f| finding_map.get(f as usize).copied().flatten())
+                    .collect(),
+                devices,
+                ..r.clone()
+            })
+        };
+        let score =
+            crate::score::exposure::organisation_score(devices.iter().map(|d| (d.score, d.weight)));
+        AssessmentRecord {
+            score,
+            level: ExposureLevel::of_score(score),
+            recommendations: self
+                .recommendations
+                .iter()
+                .filter_map(recommendation)
+                .collect(),
+            excepted_recommendations: self
+                .excepted_recommendations
+                .iter()
+                .filter_map(recommendation)
+                .collect(),
+            suppressed: self
+                .suppressed
+                .iter()
+                .filter_map(|s| {
+                    Some(SuppressedRecord {
+                        device: device(s.device)?,
+                        ..s.clone()
+                    })
+                })
+                .collect(),
+            exceptions: self
+                .exceptions
+                .iter()
+                .map(|e| ExceptionRecord {
+                    devices: e.devices.iter().filter_map(|&d| device(d)).collect(),
+                    ..e.clone()
+                })
+                .collect(),
+            devices,
+            findings,
+            ..self.clone()
+        }
+    }
+
     /// The advisory of `finding`.
     ///
     /// # Panics

@@ -94,6 +94,9 @@ pub struct Dashboard {
     pub top_software: Vec<SoftwareRow>,
     /// The devices with the highest scores.
     pub top_devices: Vec<DeviceRow>,
+    /// The history's events ([`crate::history::Timeline`], of the group's devices alone when
+    /// restricted to one): the newest first, then by the size of the score change they caused.
+    pub top_events: Vec<crate::history::Event>,
 }
 
 impl Dashboard {
@@ -131,6 +134,7 @@ impl Dashboard {
                 top_recommendations: Vec::new(),
                 top_software: Vec::new(),
                 top_devices: Vec::new(),
+                top_events: Vec::new(),
             };
         };
         let scope = Scope::new(record, filter);
@@ -163,6 +167,21 @@ impl Dashboard {
         top_software.truncate(top);
         let mut top_devices = super::devices::rows_in(&scope, top);
         top_devices.truncate(top);
+        let mut top_events = if filter.group.is_some() {
+            let restricted: Vec<AssessmentRecord> = history
+                .iter()
+                .map(|r| r.restricted(|d| filter.selects(&d.groups)))
+                .collect();
+            crate::history::Timeline::of(&restricted, None).events
+        } else {
+            crate::history::Timeline::of(history, None).events
+        };
+        top_events.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| b.score_change.abs().total_cmp(&a.score_change.abs()))
+        });
+        top_events.truncate(top);
         Dashboard {
             group: filter.group.clone(),
             as_of: record.as_of,
@@ -175,6 +194,7 @@ impl Dashboard {
             top_recommendations,
             top_software,
             top_devices,
+            top_events,
         }
     }
 }
