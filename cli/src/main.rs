@@ -45,6 +45,29 @@ usage:
                                           assess with the exceptions and write the ones that
                                           applied as VEX (OpenVEX by default) on stdout; what
                                           VEX cannot state is listed on stderr
+  exposure assess ... --db DB [--label L] record the assessment in the store DB (an SQLite
+                                          file created on first use; its active exceptions
+                                          apply; judged as of today unless --as-of)
+  exposure history --db DB [--label L] [--since DATE]
+                                          the recorded assessments
+  exposure diff --db DB [OLD NEW]         what changed between two recorded assessments (the
+                                          latest two by default): findings new, fixed and
+                                          suppressed, software, devices, score changes, events
+  exposure timeline --db DB [--since DATE] the events of the history (Defender's timeline)
+  exposure view software|weaknesses|devices|recommendations|dashboard --db DB [--group G]
+                                          a view of the latest recorded assessment (the
+                                          dashboard: of its history), whole or for one group
+  exposure exceptions add FILE --db DB    keep the exceptions of FILE (refused whole if one
+                                          has expired or names a recommendation the latest
+                                          assessment does not make)
+  exposure exceptions list|expire ID|revoke ID --db DB
+  exposure remediation create --db DB --recommendation ID --due DATE [--priority P]
+                          [--note T] [--device D]... [--group G]
+                                          ask for a recommendation to be taken by a day
+  exposure remediation status|export --db DB [ACTIVITY]
+                                          its progress on the latest assessment: devices
+                                          done, open, regressed, gone; overdue; completed
+                                          (store commands also take --format table|json|csv)
   exposure model [show]                   the default model parameters (exposure-model/1.0)
                                           as JSON, to edit and pass to --model
   exposure kb build FEED... -o SNAPSHOT [--input-limit SIZE] [--allow-partial]
@@ -785,6 +808,13 @@ fn main() -> ExitCode {
         Some("history") => exit_code(workflow::history(&args[1..])),
         Some("diff") => exit_code(workflow::diff(&args[1..])),
         Some("timeline") => exit_code(workflow::timeline(&args[1..])),
+        Some("view") => exit_code(workflow::view(&args[1..])),
+        Some("remediation") => match args.get(1) {
+            Some(verb) => exit_code(workflow::remediation(verb, &args[2..])),
+            None => {
+                exit_code::<Failed>(Err("remediation takes create, status or export".to_owned()))
+            }
+        },
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -112,7 +112,11 @@ fn cell(value: &serde_json::Value) -> String {
             _ => n.to_string(),
         },
         serde_json::Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
+        // A nested row (a device's top recommendations) by its id.
+        serde_json::Value::Object(fields) => {
+            fields.get("id").map_or_else(|| value.to_string(), cell)
+        }
+        serde_json::Value::Bool(b) => b.to_string(),
     }
 }
 

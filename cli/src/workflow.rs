@@ -561,12 +561,13 @@ pub(crate) fn diff(args: &[String]) -> Result<Result<(), Failed>, String> {
         }
         let o = &diff.organisation;
         println!(
-            "assessment #{old_id} -> #{new_id}: exposure {:.1} -> {:.1} ({:+.1}); {} new findings, {} fixed, {} devices added, {} gone",
+            "assessment #{old_id} -> #{new_id}: exposure {:.1} -> {:.1} ({:+.1}); {} new findings, {} fixed, {} suppressed, {} devices added, {} gone",
             o.before,
             o.after,
             o.change,
             diff.new_findings.len(),
             diff.fixed_findings.len(),
+            diff.suppressed_findings.len(),
             diff.devices_added.len(),
             diff.devices_gone.len()
         );
@@ -582,6 +583,11 @@ pub(crate) fn diff(args: &[String]) -> Result<Result<(), Failed>, String> {
             diff.fixed_findings
                 .iter()
                 .map(|f| finding("fixed finding", f)),
+        );
+        rows.extend(
+            diff.suppressed_findings
+                .iter()
+                .map(|f| finding("suppressed finding", f)),
         );
         rows.extend(diff.devices_added.iter().map(|d| ChangeRow {
             change: "device added",
@@ -716,4 +722,258 @@ fn plain_inner(value: &serde_json::Value) -> String {
             .join(" "),
         other => plain(other),
     }
+}
+
+/// The latest record (of `--label`), with its entry.
+fn latest_record(
+    store: &Store,
+    args: &StoreArgs,
+) -> Result<(AssessmentEntry, AssessmentRecord), Failed> {
+    let entry = latest(store, args.label.as_deref())?;
+    let record = load_record(store, entry.id)?;
+    Ok((entry, record))
+}
+
+/// `exposure view software|weaknesses|devices|recommendations|dashboard --db DB [--group G]
+/// [--label L] [--top N] [--format table|json|csv]`: a view of the latest recorded assessment
+/// (the dashboard: of the whole history of its label).
+pub(crate) fn view(args: &[String]) -> Result<Result<(), Failed>, String> {
+    let args = StoreArgs::parse(args, &["--top"])?;
+    let top = args
+        .value("--top")
+        .map(|t| {
+            t.parse::<usize>()
+                .map_err(|_| format!("--top {t:?} is not a number"))
+        })
+        .transpose()?
+        .unwrap_or(5);
+    let name = match args.words.as_slice() {
+        [name] => name.clone(),
+        _ => {
+            return Err(
+                "view takes one of software, weaknesses, devices, recommendations, dashboard"
+                    .to_owned(),
+            )
+        }
+    };
+    Ok((|| {
+        use exposure::views::{
+            dashboard::Dashboard, devices, recommendations, software, weaknesses, Filter,
+        };
+        let store = args.open_read_only()?;
+        let filter = args
+            .group
+            .as_deref()
+            .map_or_else(Filter::all, Filter::group);
+        let (entry, record) = latest_record(&store, &args)?;
+        if let Some(group) = &args.group {
+            if !exposure::views::groups(&record).contains(group) {
+                return Err(Failed::usage(format!(
+                    "no device of assessment #{} is in group {group:?} (groups: {})",
+                    entry.id,
+                    exposure::views::groups(&record).join(", ")
+                )));
+            }
+        }
+        match name.as_str() {
+            "software" => write_rows(&software::rows(&record, &filter), args.format),
+            "weaknesses" => write_rows(&weaknesses::rows(&record, &filter), args.format),
+            "devices" => write_rows(&devices::rows(&record, &filter, top), args.format),
+            "recommendations" => write_rows(&recommendations::rows(&record, &filter), args.format),
+            "dashboard" => {
+                let history: Vec<AssessmentRecord> = store
+                    .assessments(&AssessmentQuery {
+                        label: Some(entry.meta.label.clone()),
+                        since: args.since,
+                    })?
+                    .iter()
+                    .map(|e| load_record(&store, e.id))
+                    .collect::<Result<_, _>>()?;
+                let dashboard = Dashboard::of(&history, &filter, top);
+                if args.format == Format::Table {
+                    write_dashboard(&dashboard)
+                } else {
+                    write_rows(&[dashboard], Format::Json)
+                }
+            }
+            other => Err(Failed::usage(format!(
+                "unknown view {other:?} (software, weaknesses, devices, recommendations, dashboard)"
+            ))),
+        }
+    })())
+}
+
+/// The dashboard at a terminal: its figures, then each top list.
+fn write_dashboard(d: &exposure::views::dashboard::Dashboard) -> Result<(), Failed> {
+    println!(
+        "Exposure score: {:.1} ({}){}  devices: {}  as of {}",
+        d.score,
+        d.level.name(),
+        d.group
+            .as_deref()
+            .map(|g| format!("  group: {g}"))
+            .unwrap_or_default(),
+        d.devices,
+        d.as_of.map_or_else(|| "-".to_owned(), |a| a.to_string())
+    );
+    if let Some(secure) = d.secure_score {
+        println!("Secure score: {secure:.1}");
+    }
+    let trend: Vec<String> = d
+        .trend
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {:.1}",
+                p.as_of.map_or_else(|| "-".to_owned(), |a| a.to_string()),
+                p.score
+            )
+        })
+        .collect();
+    println!("Trend: {}", trend.join(" -> "));
+    println!(
+        "Distribution: {}",
+        serde_json::to_string(&d.distribution).map_err(std::io::Error::from)?
+    );
+    let section = |title: &str| println!("\n{title}");
+    section("Top recommendations");
+    write_rows(&d.top_recommendations, Format::Table)?;
+    section("Top vulnerable software");
+    write_rows(&d.top_software, Format::Table)?;
+    section("Top exposed devices");
+    write_rows(&d.top_devices, Format::Table)?;
+    section("Top events");
+    write_rows(&event_rows(&d.top_events), Format::Table)
+}
+
+/// `exposure remediation create --db DB --recommendation ID --due DATE [--priority P]
+/// [--note TEXT] [--device D]... [--group G]... [--label L]`, `remediation status --db DB
+/// [ID] [--format …]`, `remediation export --db DB [--devices] --format csv|json`.
+pub(crate) fn remediation(verb: &str, args: &[String]) -> Result<Result<(), Failed>, String> {
+    let args = StoreArgs::parse(
+        args,
+        &[
+            "--recommendation",
+            "--due",
+            "--priority",
+            "--note",
+            "--device",
+        ],
+    )?;
+    match verb {
+        "create" => Ok(create_activity(&args)),
+        "status" | "export" => Ok(activity_status(&args, verb == "export")),
+        other => Err(format!(
+            "unknown remediation command {other:?} (create, status or export)"
+        )),
+    }
+}
+
+fn create_activity(args: &StoreArgs) -> Result<(), Failed> {
+    use exposure::remediation::{ActivityOptions, Priority, RemediationActivity, Targets};
+    let recommendation = args
+        .value("--recommendation")
+        .ok_or_else(|| Failed::usage("remediation create needs --recommendation ID"))?;
+    let due: exposure::date::Date = args
+        .value("--due")
+        .ok_or_else(|| Failed::usage("remediation create needs --due YYYY-MM-DD"))?
+        .parse()
+        .map_err(|_| Failed::usage("--due is not YYYY-MM-DD"))?;
+    let priority: Priority = match args.value("--priority") {
+        None => Priority::Medium,
+        Some(p) => {
+            serde_json::from_value(serde_json::Value::String(p.to_owned())).map_err(|_| {
+                Failed::usage(format!("--priority {p:?}: low, medium, high or critical"))
+            })?
+        }
+    };
+    let mut store = args.open()?;
+    let (entry, record) = latest_record(&store, args)?;
+    let at = now();
+    let mut options = ActivityOptions::new(
+        format!("RA-{}", at.as_str().replace([':', '-'], "")),
+        at.date(),
+    );
+    options.due = Some(due);
+    options.priority = priority;
+    args.value("--note")
+        .unwrap_or_default()
+        .clone_into(&mut options.note);
+    options.targets = Targets {
+        devices: args.values("--device").map(str::to_owned).collect(),
+        groups: args.group.iter().cloned().collect(),
+    };
+    let activity = RemediationActivity::create(&record, recommendation, options)
+        .map_err(|e| Failed::usage(e.to_string()))?;
+    let body = serde_json::to_string(&activity).map_err(std::io::Error::from)?;
+    let targets = serde_json::json!({
+        "label": entry.meta.label,
+        "devices": activity.targets.devices,
+        "groups": activity.targets.groups,
+    });
+    let stored = store.create_activity(&exposure_store::NewActivity {
+        recommendation_id: activity.recommendation_id.clone(),
+        created_at: at,
+        due,
+        priority: activity.priority.name().to_owned(),
+        note: (!activity.note.is_empty()).then(|| activity.note.clone()),
+        targets: targets.to_string(),
+        body,
+    })?;
+    eprintln!(
+        "remediation activity #{} ({}): {} on {} devices, due {due}",
+        stored.id,
+        activity.id,
+        activity.title,
+        activity.devices.len()
+    );
+    Ok(())
+}
+
+/// The progress of every stored activity (or the one named) on the history of its label.
+fn activity_status(args: &StoreArgs, export: bool) -> Result<(), Failed> {
+    use exposure::remediation::{export as rows, RemediationActivity};
+    let store = args.open_read_only()?;
+    let mut entries = store.activities(None)?;
+    if let [id] = args.words.as_slice() {
+        let id: i64 = id
+            .trim_start_matches('#')
+            .parse()
+            .map_err(|_| Failed::usage(format!("{id:?} is not an activity number")))?;
+        entries.retain(|e| e.id == id);
+        if entries.is_empty() {
+            return Err(Failed::usage(format!("no remediation activity #{id}")));
+        }
+    }
+    let mut progress = Vec::new();
+    for entry in &entries {
+        let activity: RemediationActivity = serde_json::from_str(&entry.body)
+            .map_err(|e| Failed::usage(format!("activity #{}: {e}", entry.id)))?;
+        let label = serde_json::from_str::<serde_json::Value>(&entry.targets)
+            .ok()
+            .and_then(|t| t["label"].as_str().map(str::to_owned));
+        let latest = latest(&store, label.as_deref())?;
+        progress.push(activity.progress(&load_record(&store, latest.id)?));
+    }
+    let devices = export || args.words.len() == 1;
+    match (args.format, devices) {
+        (Format::Csv, true) => print!(
+            "{}",
+            rows::to_csv(&rows::device_rows(&progress))
+                .map_err(|e| Failed::usage(e.to_string()))?
+        ),
+        (Format::Csv, false) => print!(
+            "{}",
+            rows::to_csv(&rows::activity_rows(&progress))
+                .map_err(|e| Failed::usage(e.to_string()))?
+        ),
+        (Format::Json, _) => write_rows(&progress, Format::Json)?,
+        (Format::Table, true) => {
+            write_rows(&rows::activity_rows(&progress), Format::Table)?;
+            println!();
+            write_rows(&rows::device_rows(&progress), Format::Table)?;
+        }
+        (Format::Table, false) => write_rows(&rows::activity_rows(&progress), Format::Table)?,
+    }
+    Ok(())
 }

@@ -301,3 +301,51 @@ fn threat_changes_against_the_same_inventory() {
         .all(|e| e.date == Date::from_ymd(2024, 3, 3)));
     assert!(!since.events.is_empty());
 }
+
+/// Findings an exception removes leave the scores without being fixed: the diff lists them
+/// as suppressed, and no `vulnerability_fixed` event is made for them.
+#[test]
+fn findings_an_exception_removes_are_suppressed_not_fixed() {
+    let engine = Engine::demo();
+    let fleet = exposure::demo::fleet();
+    let day: Date = "2026-12-05".parse().expect("date");
+    let set = exposure::exceptions::ExceptionSet::from_path(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/exceptions.yaml"),
+    )
+    .expect("the example exceptions");
+    let assess = |exceptions| {
+        let options = exposure::engine::AssessOptions {
+            as_of: Some(day),
+            exceptions,
+        };
+        let a = engine.assess_with(&fleet, &options, &|_, _| {});
+        exposure::history::AssessmentRecord::of(&a, &fleet, engine.kb()).expect("record")
+    };
+    let empty = exposure::exceptions::ExceptionSet::default();
+    let (before, after) = (assess(Some(&empty)), assess(Some(&set)));
+    assert!(!after.suppressed.is_empty());
+    let (diff, events) = exposure::history::changes(
+        &before,
+        &after,
+        None,
+        &exposure::history::EventOptions::default(),
+    );
+    assert!(diff.fixed_findings.is_empty(), "{:?}", diff.fixed_findings);
+    let suppressed: Vec<(&str, &str)> = diff
+        .suppressed_findings
+        .iter()
+        .map(|f| (f.device.as_str(), f.advisory.as_str()))
+        .collect();
+    assert_eq!(suppressed.len(), after.suppressed.len(), "{suppressed:?}");
+    assert!(
+        suppressed.contains(&("api-gw-01", "GO-2023-2102")),
+        "{suppressed:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.kind.name() != "vulnerability_fixed"),
+        "{events:?}"
+    );
+    assert!(diff.organisation.change < 0.0);
+}

@@ -69,6 +69,9 @@ pub struct RecordDiff {
     pub fixed_findings: Vec<FindingChange>,
     /// The findings of devices gone, apart from the fixed ones.
     pub findings_on_gone_devices: Vec<FindingChange>,
+    /// Findings the earlier record counted that the later one lists as suppressed (a VEX
+    /// statement or an exception now removes them): gone from the scores, not fixed.
+    pub suppressed_findings: Vec<FindingChange>,
     /// Every device whose findings changed, with its score change and the causes, largest
     /// change first.
     pub devices: Vec<DeviceScoreChange>,
@@ -784,6 +787,7 @@ impl RecordDiff {
             && self.new_findings.is_empty()
             && self.fixed_findings.is_empty()
             && self.findings_on_gone_devices.is_empty()
+            && self.suppressed_findings.is_empty()
             && self.devices.is_empty()
             && self.organisation.change == 0.0
             && self.organisation.devices.is_empty()
@@ -811,11 +815,18 @@ impl Matched<'_> {
         let mut new_findings = Vec::new();
         let mut fixed_findings = Vec::new();
         let mut findings_on_gone_devices = Vec::new();
+        let mut suppressed_findings = Vec::new();
+        let suppressed = new.suppressed_pairs();
         for c in &self.changes {
             match (self.old_finding(c), self.new_finding(c)) {
                 (None, Some(f)) => new_findings.push(Self::finding_change(new, f)),
                 (Some(f), None) if at(c.device) < self.kept_keys() => {
-                    fixed_findings.push(Self::finding_change(old, f));
+                    let key = (old.device_of(f).id.as_str(), old.advisory_of(f).id.as_str());
+                    if suppressed.contains(&key) {
+                        suppressed_findings.push(Self::finding_change(old, f));
+                    } else {
+                        fixed_findings.push(Self::finding_change(old, f));
+                    }
                 }
                 (Some(f), None) => findings_on_gone_devices.push(Self::finding_change(old, f)),
                 _ => {}
@@ -954,6 +965,7 @@ impl Matched<'_> {
         sort_findings(&mut new_findings);
         sort_findings(&mut fixed_findings);
         sort_findings(&mut findings_on_gone_devices);
+        sort_findings(&mut suppressed_findings);
         RecordDiff {
             as_of_before: old.as_of,
             as_of_after: new.as_of,
@@ -963,6 +975,7 @@ impl Matched<'_> {
             new_findings,
             fixed_findings,
             findings_on_gone_devices,
+            suppressed_findings,
             devices,
             organisation: OrganisationChange {
                 before: old.score,

@@ -803,6 +803,27 @@ impl AssessmentRecord {
         }
     }
 
+    /// The (device id, advisory id) pairs of the findings this record lists as suppressed.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let record = exposure::history::AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
+    /// assert!(record.suppressed_pairs().is_empty());
+    /// # Ok::<(), exposure::history::RecordError>(())
+    /// ```
+    pub fn suppressed_pairs(&self) -> std::collections::HashSet<(&str, &str)> {
+        self.suppressed
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    self.devices.get(s.device as usize)?.id.as_str(),
+                    s.advisory_id.as_str(),
+                ))
+            })
+            .collect()
+    }
+
     /// The advisory of `finding`.
     ///
     /// # Panics

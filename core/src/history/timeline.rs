@@ -310,9 +310,14 @@ fn events(
             devices.insert((key, f.device));
         }
     }
+    // A finding the later record suppresses (VEX, an exception) was not fixed.
+    let suppressed = new.suppressed_pairs();
     for f in &old.findings {
         let key = key_of_old[f.advisory as usize];
-        if keys.contains(&key) && m.advisory_new[key as usize].is_none() {
+        if keys.contains(&key)
+            && m.advisory_new[key as usize].is_none()
+            && !suppressed.contains(&(old.device_of(f).id.as_str(), old.advisory_of(f).id.as_str()))
+        {
             if let Some(d) = m.device_after[f.device as usize] {
                 devices.insert((key, d));
             }
