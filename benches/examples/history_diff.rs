@@ -182,4 +182,45 @@ fn main() {
         "diff and events from one match (history::changes): {:.3} s",
         both.as_secs_f64()
     );
+    // The views of the later record and the dashboard of the two, whole and for one group.
+    let history = [before, after];
+    let record = &history[1];
+    let group = exposure::views::groups(record).into_iter().next();
+    for filter in [
+        Some(exposure::views::Filter::all()),
+        group.as_deref().map(exposure::views::Filter::group),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let timed = |f: &dyn Fn() -> usize| {
+            let started = Instant::now();
+            let n = f();
+            (n, started.elapsed().as_secs_f64())
+        };
+        let (software, t_software) =
+            timed(&|| exposure::views::software::rows(record, &filter).len());
+        let (weaknesses, t_weaknesses) =
+            timed(&|| exposure::views::weaknesses::rows(record, &filter).len());
+        let (devices, t_devices) =
+            timed(&|| exposure::views::devices::rows(record, &filter, 3).len());
+        let (recommendations, t_recommendations) =
+            timed(&|| exposure::views::recommendations::rows(record, &filter).len());
+        println!(
+            "views: software {t_software:.3} s, weaknesses {t_weaknesses:.3} s, devices {t_devices:.3} s, recommendations {t_recommendations:.3} s"
+        );
+        let viewed = std::time::Duration::from_secs_f64(
+            t_software + t_weaknesses + t_devices + t_recommendations,
+        );
+        let started = Instant::now();
+        let dashboard = exposure::views::dashboard::Dashboard::of(&history, &filter, 5);
+        let dashed = started.elapsed();
+        println!(
+            "views ({}): {:.3} s: {software} products, {weaknesses} weaknesses, {devices} devices, {recommendations} recommendations; dashboard of the two records {:.3} s ({} top events)",
+            filter.group.as_deref().unwrap_or("all devices"),
+            viewed.as_secs_f64(),
+            dashed.as_secs_f64(),
+            dashboard.top_events.len()
+        );
+    }
 }

@@ -60,7 +60,7 @@ fn group_impacts_equal_real_reassessments_of_the_group_on_the_demo_fleet() {
     let record = record(&assessment, &fleet, &engine);
     assert_eq!(
         exposure::views::groups(&record),
-        ["ci", "dmz", "prod", "workstation"]
+        ["engineering", "production", "web", "workstations"]
     );
     // Unfiltered, every recommendation's impact is the record's.
     for row in recommendations::rows(&record, &Filter::all()) {
@@ -141,7 +141,7 @@ fn three_copies(sbom: &std::path::Path) -> Fleet {
         let mut d = template.clone();
         id.clone_into(&mut d.id);
         id.clone_into(&mut d.name);
-        d.tags = vec![group.to_owned()];
+        d.groups = vec![group.to_owned()];
         d
     })
     .collect();

@@ -110,6 +110,10 @@ pub fn groups(record: &AssessmentRecord) -> Vec<String> {
     all
 }
 
+/// Below this survival, removing findings is computed by walking the device's findings rather
+/// than dividing (a removed contribution of nearly 1 would make the quotient meaningless).
+const SURVIVAL_DIVISOR_FLOOR: f64 = 1e-6;
+
 /// A record seen through a filter: which devices are in, their findings, the group's score,
 /// and the exact score without a set of findings.
 pub(crate) struct Scope<'r> {
@@ -218,28 +222,51 @@ impl<'r> Scope<'r> {
         (drop / self.weight).max(0.0)
     }
 
-    /// The exact drop of the group's score if the findings `keep` refuses were gone, those
-    /// findings being on the `affected` devices only: with `W` the group's weight,
-    /// `Σ w·(s − s') / W` over the group's affected devices (`s'` the device's score keeping
-    /// what `keep` accepts). Only those devices are scored again, so a figure costs the
-    /// devices it touches, not the fleet; summing over them alone also keeps the result free
-    /// of the cancellation of subtracting two whole-group means. Never negative.
-    pub(crate) fn impact_keeping(
+    /// The exact drop of the group's score for each key, if the findings `key_of` gives that
+    /// key were gone: in one pass over the group's findings. Each device's survival
+    /// `Π (1 − c)` is divided by that of the findings a key removes (the device walked again
+    /// only when a removed contribution is nearly 1), so a view of every product or advisory
+    /// of a fleet costs its findings, not its products times their devices' findings.
+    pub(crate) fn impacts_by<K: Ord + Copy>(
         &self,
-        affected: impl IntoIterator<Item = usize>,
-        keep: impl Fn(u32) -> bool,
-    ) -> f64 {
+        key_of: impl Fn(&crate::history::FindingRecord) -> Option<K>,
+    ) -> BTreeMap<K, f64> {
+        let mut out: BTreeMap<K, f64> = BTreeMap::new();
         if self.weight <= 0.0 {
-            return 0.0;
+            return out;
         }
-        let drop: f64 = affected
-            .into_iter()
-            .filter(|&d| self.selected.get(d) == Some(&true))
-            .filter_map(|d| {
-                let device = self.record.devices.get(d)?;
-                Some(device.weight * (device.score - self.device_score_keeping(d, &keep)))
-            })
-            .sum();
-        (drop / self.weight).max(0.0)
+        // Per device its survival, and per (key, device) the survival of the findings the
+        // key removes there.
+        let mut survival = vec![1.0_f64; self.record.devices.len()];
+        let mut removed: BTreeMap<(K, usize), f64> = BTreeMap::new();
+        for d in self.devices() {
+            for &f in self.findings_of.get(d).map_or(&[][..], Vec::as_slice) {
+                let Some(finding) = self.record.findings.get(f as usize) else {
+                    continue;
+                };
+                let keeps = 1.0 - finding.contribution.clamp(0.0, 1.0);
+                survival[d] *= keeps;
+                if let Some(key) = key_of(finding) {
+                    *removed.entry((key, d)).or_insert(1.0) *= keeps;
+                }
+            }
+        }
+        for ((key, d), divisor) in removed {
+            let Some(device) = self.record.devices.get(d) else {
+                continue;
+            };
+            let kept = if divisor > SURVIVAL_DIVISOR_FLOOR {
+                100.0 * (1.0 - (survival[d] / divisor).min(1.0))
+            } else {
+                self.device_score_keeping(d, |f| {
+                    self.record.findings.get(f as usize).and_then(&key_of) != Some(key)
+                })
+            };
+            *out.entry(key).or_insert(0.0) += device.weight * (device.score - kept);
+        }
+        for impact in out.values_mut() {
+            *impact = (*impact / self.weight).max(0.0);
+        }
+        out
     }
 }

@@ -199,6 +199,7 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
             }
         }
     }
+    let impacts = scope.impacts_by(|f| product_of.get(f.software as usize).copied());
     let mut rows: Vec<SoftwareRow> = products
         .into_iter()
         .zip(keys)
@@ -235,13 +236,7 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
                     .iter()
                     .filter_map(|a| a.epss)
                     .max_by(f64::total_cmp),
-                impact: scope.impact_keeping(p.finding_devices.iter().copied(), |f| {
-                    record
-                        .findings
-                        .get(f as usize)
-                        .and_then(|x| product_of.get(x.software as usize))
-                        != Some(&number)
-                }),
+                impact: impacts.get(&number).copied().unwrap_or(0.0),
                 support: support(&p.ends, record.as_of),
                 support_ends: p.ends_text.first().map(|(_, t)| (*t).to_owned()),
             }

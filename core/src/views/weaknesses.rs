@@ -154,6 +154,7 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
             seen.states.push(finding.fix_state);
         }
     }
+    let impacts = scope.impacts_by(|f| Some(f.advisory));
     let mut rows: Vec<WeaknessRow> = by_advisory
         .into_iter()
         .filter_map(|(a, seen)| {
@@ -172,9 +173,7 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
                 devices: seen.devices.len(),
                 software: seen.software.into_iter().collect(),
                 fix: FixAvailability::of(seen.states),
-                impact: scope.impact_keeping(seen.devices.iter().copied(), |f| {
-                    record.findings.get(f as usize).map(|x| x.advisory) != Some(a)
-                }),
+                impact: impacts.get(&a).copied().unwrap_or(0.0),
             })
         })
         .collect();
