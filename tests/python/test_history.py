@@ -423,3 +423,27 @@ def test_missing_corrupt_and_newer_stores_raise_store_error_and_stay_as_they_wer
     assert e.value.kind == "newer_schema" and "99" in str(e.value)
     assert isinstance(e.value, exposure.ExposureError)
     assert snapshot(newer) == before
+
+
+def test_a_payload_that_is_not_a_record_raises_store_error(tmp_path, database):
+    path = tmp_path / "exposure.db"
+    shutil.copy(database, path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE assessment_payloads SET payload = x'00010203' WHERE id = 1")
+    db.close()
+    store = exposure.Store(path)
+    with pytest.raises(exposure.StoreError) as e:
+        store.record(1)
+    assert e.value.kind == "bad_record" and "assessment 1" in str(e.value)
+    assert store.record(2).as_of == DAY2  # the others still read
+
+
+def test_records_and_stores_are_shared_between_threads(database, day1, day2):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = exposure.Store(database)
+    with ThreadPoolExecutor(4) as pool:
+        histories = list(pool.map(lambda _: store.records(label="demo"), range(8)))
+        diffs = list(pool.map(lambda _: day1.diff(day2), range(8)))
+    assert all(h == histories[0] for h in histories)
+    assert all(d == diffs[0] for d in diffs)
