@@ -96,6 +96,30 @@ create_exception!(
      `input` names it, `report` is its load report as a dict."
 );
 
+create_exception!(
+    exposure,
+    RecordError,
+    ExposureError,
+    "An assessment record could not be made, read or written: `kind` says why (format, \
+     not_a_record, wrong_version, truncated, corrupted, invalid, no_fleet, too_large)."
+);
+create_exception!(
+    exposure,
+    RemediationError,
+    ExposureError,
+    "A remediation activity was refused: `kind` says why (empty_id, unknown_recommendation, \
+     due_before_creation, no_targeted_device, export); `near` lists the record's nearest \
+     recommendation ids for an unknown one (empty otherwise)."
+);
+create_exception!(
+    exposure,
+    StoreError,
+    ExposureError,
+    "A store could not be opened or read: `kind` says why (io, not_a_database, not_a_store, \
+     corrupt, newer_schema, older_schema, read_only, busy, bad_value, no_such_assessment, \
+     ...); `path` names the database file. The file is never changed."
+);
+
 /// An exception of class `T` with the core's `message`, `kind`, and the attributes `set`
 /// puts on it.
 fn raise<T: PyTypeInfo>(
@@ -428,8 +452,76 @@ fn exception_set_error(message: String, e: &exposure::exceptions::ExceptionError
     })
 }
 
+/// An assessment record error as `RecordError`.
+pub(crate) fn record_error(e: &exposure::history::RecordError) -> PyErr {
+    use exposure::history::RecordError as E;
+    let kind = match e {
+        E::Format { .. } => "format",
+        E::NotARecord => "not_a_record",
+        E::WrongVersion { .. } => "wrong_version",
+        E::Truncated { .. } => "truncated",
+        E::Corrupted { .. } => "corrupted",
+        E::Invalid(_) => "invalid",
+        E::NoFleet => "no_fleet",
+        E::TooLarge(_) => "too_large",
+        _ => "other",
+    };
+    plain::<RecordError>(e.to_string(), kind)
+}
+
+/// A remediation error as `RemediationError` (with `near`).
+pub(crate) fn remediation_error(e: &exposure::remediation::RemediationError) -> PyErr {
+    use exposure::remediation::RemediationError as E;
+    let (kind, near): (&str, &[String]) = match e {
+        E::EmptyId => ("empty_id", &[]),
+        E::UnknownRecommendation { near, .. } => ("unknown_recommendation", near),
+        E::DueBeforeCreation { .. } => ("due_before_creation", &[]),
+        E::NoTargetedDevice { .. } => ("no_targeted_device", &[]),
+        E::Export(_) => ("export", &[]),
+        _ => ("other", &[]),
+    };
+    raise::<RemediationError>(e.to_string(), kind, |x| x.setattr("near", near.to_vec()))
+}
+
+/// A store error as `StoreError` (with `path`, None when the error names no file).
+pub(crate) fn store_error(e: &exposure_store::Error, path: &std::path::Path) -> PyErr {
+    use exposure_store::Error as E;
+    let kind = match e {
+        E::Io { .. } => "io",
+        E::NotADatabase { .. } => "not_a_database",
+        E::NotAStore { .. } => "not_a_store",
+        E::Corrupt { .. } => "corrupt",
+        E::NewerSchema { .. } => "newer_schema",
+        E::OlderSchema { .. } => "older_schema",
+        E::ReadOnly { .. } => "read_only",
+        E::Migration { .. } => "migration",
+        E::JournalMode { .. } => "journal_mode",
+        E::Busy { .. } => "busy",
+        E::BadValue { .. } => "bad_value",
+        E::Sqlite { .. } => "sqlite",
+        E::TooLarge { .. } => "too_large",
+        E::InvalidJson { .. } => "invalid_json",
+        E::NoSuchAssessment(_) => "no_such_assessment",
+        _ => "other",
+    };
+    raise::<StoreError>(e.to_string(), kind, |x| {
+        x.setattr("path", path.to_string_lossy().into_owned())
+    })
+}
+
+/// A store row that does not read as what the store promises (a payload that is not a
+/// record): `StoreError` of kind `kind`.
+pub(crate) fn store_value_error(message: String, kind: &str, path: &std::path::Path) -> PyErr {
+    raise::<StoreError>(message, kind, |x| {
+        x.setattr("path", path.to_string_lossy().into_owned())
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    m.add("RecordError", py.get_type::<RecordError>())?;
+    m.add("RemediationError", py.get_type::<RemediationError>())?;
+    m.add("StoreError", py.get_type::<StoreError>())?;
     m.add("ExceptionSetError", py.get_type::<ExceptionSetError>())?;
     m.add("ExposureError", py.get_type::<ExposureError>())?;
     m.add("VersionError", py.get_type::<VersionError>())?;

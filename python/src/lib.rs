@@ -5,6 +5,7 @@ mod convert;
 mod cpe;
 mod cvss;
 mod errors;
+mod history;
 mod versions;
 
 use convert::to_python;
@@ -189,9 +190,12 @@ impl PyEngine {
         inputs.allow_partial = allow_partial;
         inputs.as_of = as_of_arg(as_of)?;
         inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-        self.reading(py, |engine| inputs.assess_on(engine, &|_, _| {}))?
-            .map(Assessment)
-            .map_err(into_pyerr)
+        self.reading(py, |engine| {
+            inputs
+                .assess_on(engine, &|_, _| {})
+                .map(|a| Assessment::recorded(a, engine.kb()))
+        })?
+        .map_err(into_pyerr)
     }
 
     /// Assesses an inventory given as JSON text (as `assess_path`, `allow_partial`, `as_of`
@@ -212,16 +216,20 @@ impl PyEngine {
             exceptions: exceptions.as_ref(),
         };
         self.reading(py, |engine| {
-            engine.assess_text_with(text, origin, allow_partial, &options)
+            engine
+                .assess_text_with(text, origin, allow_partial, &options)
+                .map(|a| Assessment::recorded(a, engine.kb()))
         })?
-        .map(Assessment)
         .map_err(into_pyerr)
     }
 
     /// Assesses the embedded demo fleet.
     fn assess_demo_fleet(&self, py: Python<'_>) -> PyResult<Assessment> {
         self.reading(py, |engine| {
-            Assessment(engine.assess(&exposure::demo::fleet()))
+            let fleet = std::sync::Arc::new(exposure::demo::fleet());
+            let mut assessment = engine.assess(&fleet);
+            assessment.fleet = Some(fleet);
+            Assessment::recorded(assessment, engine.kb())
         })
     }
 
@@ -230,9 +238,24 @@ impl PyEngine {
     }
 }
 
-/// The result of one assessment: scores, findings, recommendations, diagnostics.
+/// The result of one assessment: scores, findings, recommendations, diagnostics. Holds its
+/// record (`record()`), made with the assessment from the knowledge base it was assessed
+/// against: the record keeps the advisories' publication dates and weaknesses, which a later
+/// load into an `Engine` must not change.
 #[pyclass(frozen, module = "exposure")]
-struct Assessment(exposure::Assessment);
+struct Assessment(
+    exposure::Assessment,
+    Result<std::sync::Arc<exposure::history::AssessmentRecord>, exposure::history::RecordError>,
+);
+
+impl Assessment {
+    /// `assessment` with its record, made of the fleet it holds and `kb` (with the GIL
+    /// released by the caller).
+    fn recorded(assessment: exposure::Assessment, kb: &exposure::kb::KnowledgeBase) -> Self {
+        let record = assessment.record(kb).map(std::sync::Arc::new);
+        Self(assessment, record)
+    }
+}
 
 #[pymethods]
 impl Assessment {
@@ -404,6 +427,16 @@ impl Assessment {
         )
     }
 
+    /// The assessment's stable record (`exposure-record/1`, a `Record`): what a history keeps
+    /// for diffs, timelines, views and remediation. Made with the assessment from the
+    /// knowledge base it was assessed against; raises RecordError if it could not be made.
+    fn record(&self) -> PyResult<history::PyRecord> {
+        match &self.1 {
+            Ok(record) => Ok(history::PyRecord(std::sync::Arc::clone(record))),
+            Err(e) => Err(errors::record_error(e)),
+        }
+    }
+
     /// The whole assessment as a JSON string.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.0).map_err(|e| errors::serialization_error(&e))
@@ -434,7 +467,7 @@ impl Assessment {
 
 /// A pandas DataFrame of `rows` with `columns`; without pandas, an ImportError naming the
 /// method (`what`) and the plain form (`plain`).
-fn dataframe(
+pub(crate) fn dataframe(
     py: Python<'_>,
     rows: Py<PyAny>,
     columns: Vec<&'static str>,
@@ -493,7 +526,7 @@ fn exceptions_arg(
 }
 
 /// A day `YYYY-MM-DD`, or ValueError.
-fn as_of_arg(as_of: Option<String>) -> PyResult<Option<exposure::date::Date>> {
+pub(crate) fn as_of_arg(as_of: Option<String>) -> PyResult<Option<exposure::date::Date>> {
     as_of
         .map(|day| {
             day.parse().map_err(|_| {
@@ -699,9 +732,12 @@ fn assess(
     inputs.parameters = parameters.map(|p| parameters_arg(py, p)).transpose()?;
     inputs.as_of = as_of_arg(as_of)?;
     inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-    py.detach(|| inputs.assess())
-        .map(Assessment)
-        .map_err(into_pyerr)
+    py.detach(|| {
+        inputs
+            .assess_keeping_engine(&|_, _| {})
+            .map(|(a, engine)| Assessment::recorded(a, engine.kb()))
+    })
+    .map_err(into_pyerr)
 }
 
 /// The core's assessment inputs from Python arguments.
@@ -766,5 +802,6 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cpe::PyApplicability>()?;
     m.add_function(wrap_pyfunction!(cpe::guess_cpe, m)?)?;
     m.add_class::<cvss::PyCvss>()?;
+    history::register(m)?;
     errors::register(m)
 }

@@ -53,7 +53,7 @@ def test_the_stub_declares_kind_on_every_class():
     assert set(DECLARED) == {
         "ExposureError", "VersionError", "RangeError", "PurlError", "CpeError", "CvssError",
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
-        "ExceptionSetError",
+        "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name
@@ -259,3 +259,22 @@ def test_no_entry_point_parses_package_urls_yet():
         '{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/x%zz@1"}]}]}')
     [problem] = assessment.to_dict()["inventory_reports"][0]["problems"]
     assert problem["message"] == 'invalid package URL "pkg:npm/x%zz@1": bad percent-encoding "%zz" at byte 9'
+
+
+# RecordError, RemediationError, StoreError (the history layer; more in test_history.py)
+
+
+def test_history_errors_carry_their_declared_attributes(tmp_path):
+    raises(exposure.RecordError, exposure.Record.from_bytes, b"nope", kind="not_a_record")
+    record = exposure.assess(demo=True).record()
+    error = raises(
+        exposure.RemediationError, lambda: record.create_activity("update:npm:lodahs", id="t", created="2026-12-01"),
+        kind="unknown_recommendation", near=["update:npm:lodash", "update:npm:minimist"],
+    )
+    assert "update:npm:lodash" in str(error)
+    raises(
+        exposure.RemediationError, lambda: record.create_activity("update:npm:lodash", id="", created="2026-12-01"),
+        kind="empty_id", near=[],
+    )
+    missing = tmp_path / "none.db"
+    raises(exposure.StoreError, exposure.Store, missing, kind="io", path=str(missing))

@@ -4,6 +4,11 @@
 >>> a = exposure.assess(demo=True)
 >>> a.recommendations[0].text
 'update golang.org/x/net (Go) to 0.17.0'
+>>> r = a.record()                      # the stable record a history keeps
+>>> exposure.Record.from_bytes(r.to_bytes()) == r
+True
+>>> list(r.software().columns[:3])      # views as pandas DataFrames
+['ecosystem', 'product', 'name']
 >>> exposure.Version("1.0~rc1", "deb") < exposure.Version("1.0", "deb")
 True
 >>> "2.0.0-beta" in exposure.VersionRange("^1.2.3", "npm")
@@ -31,14 +36,25 @@ from ._exposure import (
     PurlError,
     RangeError,
     Recommendation,
+    Record,
+    RecordError,
+    RemediationError,
+    Store,
+    StoreError,
     Version,
     VersionError,
     VersionRange,
     __version__,
+    activity_progress,
+    activity_progress_dataframe,
+    activity_progress_rows,
     assess,
     compare_versions,
+    dashboard,
     default_parameters,
     guess_cpe,
+    timeline,
+    timeline_rows,
 )
 
 __all__ = [
@@ -59,13 +75,24 @@ __all__ = [
     "PurlError",
     "RangeError",
     "Recommendation",
+    "Record",
+    "RecordError",
+    "RemediationError",
+    "Store",
+    "StoreError",
     "Version",
     "VersionError",
     "VersionRange",
     "__version__",
+    "activity_progress",
+    "activity_progress_dataframe",
+    "activity_progress_rows",
     "assess",
     "compare_versions",
     "cvss",
+    "dashboard",
     "default_parameters",
     "guess_cpe",
+    "timeline",
+    "timeline_rows",
 ]
