@@ -16,7 +16,8 @@
 
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 // Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
-// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory. Each block's `..._OTHER`
+// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory, 7000s assessment
+// records, views and remediation activities. Each block's `..._OTHER`
 // (N999) reports an error kind the library added after this header was written; table:
 // `ffi/README.md`.
 enum exposure_status
@@ -53,7 +54,8 @@ enum exposure_status
   // date or an expiry before its creation (`exposure_engine_set_exceptions_text`); the
   // error's message names the exception and the field.
   EXPOSURE_STATUS_INVALID_EXCEPTIONS = 11,
-  // A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`).
+  // A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`,
+  // `exposure_engine_record`, `exposure_timeline_json`).
   EXPOSURE_STATUS_INVALID_DATE = 12,
   // Another error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_OTHER = 999,
@@ -156,6 +158,37 @@ enum exposure_status
   EXPOSURE_STATUS_INVENTORY_INCOMPLETE = 6008,
   // Another inventory error: a kind added to the library after this header was written.
   EXPOSURE_STATUS_INVENTORY_OTHER = 6999,
+  // An assessment record that does not read: neither JSON nor a binary record (no
+  // `EXPOSURE-REC` header), content that does not decode, or an index outside its table.
+  EXPOSURE_STATUS_RECORD_INVALID = 7000,
+  // An assessment record of another format (`exposure-record/N`) or binary frame version
+  // than this library reads.
+  EXPOSURE_STATUS_RECORD_FORMAT = 7001,
+  // A binary assessment record shorter or longer than its header says.
+  EXPOSURE_STATUS_RECORD_TRUNCATED = 7002,
+  // A binary assessment record whose payload does not match its checksum.
+  EXPOSURE_STATUS_RECORD_CORRUPTED = 7003,
+  // An assessment too large for a record (more than 2^32 items of a table).
+  EXPOSURE_STATUS_RECORD_TOO_LARGE = 7004,
+  // An assessment that does not hold the fleet it assessed, so no record can be made of it.
+  EXPOSURE_STATUS_RECORD_NO_FLEET = 7005,
+  // A view name that is not `software`, `weaknesses`, `devices` or `recommendations`
+  // (`exposure_record_view_json`).
+  EXPOSURE_STATUS_UNKNOWN_VIEW = 7100,
+  // Remediation options or an activity that do not read: not JSON, an unknown or missing
+  // field, a bad date or priority, or an empty id.
+  EXPOSURE_STATUS_REMEDIATION_INVALID = 7200,
+  // The record has no recommendation of that id; the message names the nearest ones.
+  EXPOSURE_STATUS_UNKNOWN_RECOMMENDATION = 7201,
+  // A remediation activity due before the day it is created.
+  EXPOSURE_STATUS_REMEDIATION_DUE_BEFORE_CREATION = 7202,
+  // The targets (devices, groups) select none of the devices the recommendation covers.
+  EXPOSURE_STATUS_REMEDIATION_NO_TARGETED_DEVICE = 7203,
+  // A remediation export could not be written.
+  EXPOSURE_STATUS_REMEDIATION_EXPORT = 7204,
+  // Another record, view or remediation error: a kind added to the library after this
+  // header was written.
+  EXPOSURE_STATUS_HISTORY_OTHER = 7999,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -318,6 +351,25 @@ typedef uint32_t exposure_cpe_binding;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The form of an assessment record (`exposure_engine_record`'s `format`). Values are ABI.
+enum exposure_record_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The record as JSON text (`exposure-record/1`).
+  EXPOSURE_RECORD_FORMAT_JSON = 0,
+  // The compact binary form (starts with the magic `EXPOSURE-REC`; may hold NUL bytes).
+  EXPOSURE_RECORD_FORMAT_BINARY = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum exposure_record_format exposure_record_format;
+#else
+typedef uint32_t exposure_record_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Opaque to C: a CVE's applicability statement. Free with `exposure_applicability_free`.
 typedef struct exposure_applicability exposure_applicability;
 
@@ -338,8 +390,11 @@ typedef struct exposure_error exposure_error;
 // Free with `exposure_range_free`.
 typedef struct exposure_range exposure_range;
 
-// Opaque to C: a NUL-terminated UTF-8 string owned by the caller once returned. Free with
-// `exposure_string_free` (never `free()`: the allocator is Rust's).
+// Opaque to C: a result owned by the caller once returned: UTF-8 text (JSON) or bytes (a
+// binary assessment record), always followed by a NUL byte that `exposure_string_len` does
+// not count. Binary content may hold NUL bytes itself: read it as
+// `(exposure_string_ptr(s), exposure_string_len(s))`. Free with `exposure_string_free`
+// (never `free()`: the allocator is Rust's).
 typedef struct exposure_string exposure_string;
 
 // Opaque to C: a parsed version. Immutable; may be shared across threads. Free with
@@ -588,6 +643,149 @@ exposure_status exposure_error_status(const struct exposure_error *err);
 // Frees an error. NULL is a no-op.
 void exposure_error_free(struct exposure_error *err);
 
+// Assesses an inventory given as JSON text (as `exposure_engine_assess_json`) and writes
+// the assessment's record: with `format` `EXPOSURE_RECORD_FORMAT_JSON` (0) JSON text, with
+// `EXPOSURE_RECORD_FORMAT_BINARY` (1) the compact binary form, which may hold NUL bytes (read
+// it as `(exposure_string_ptr(s), exposure_string_len(s))`); any other number is
+// `EXPOSURE_STATUS_INVALID_ARGUMENT`. `as_of` (`as_of_len` bytes, `YYYY-MM-DD`) is the day
+// end of support and exceptions' expiry are judged on, recorded in the record; NULL records
+// no day (expiring exceptions are then not judged). A day that is not a real date is
+// `EXPOSURE_STATUS_INVALID_DATE`. The engine's exceptions apply as in an assessment.
+//
+// Ownership: on success `*out` owns a new string, freed with `exposure_string_free`; on
+// failure `*out` is untouched and `*err` (when `err` is not NULL) owns a new error, freed
+// with `exposure_error_free`. `engine` is only read: calls may run concurrently.
+exposure_status exposure_engine_record(const struct exposure_engine *engine,
+                                       const char *inventory,
+                                       size_t inventory_len,
+                                       const char *as_of,
+                                       size_t as_of_len,
+                                       uint32_t format,
+                                       struct exposure_string **out,
+                                       struct exposure_error **err);
+
+// The changes from record `old_record` (`old_len` bytes) to `new_record` (`new_len` bytes),
+// each given as JSON or in the binary form (told apart by the binary magic `EXPOSURE-REC`).
+// `*out` receives `{"diff": …, "events": […]}`: new and fixed findings, new and removed
+// software, devices added and gone, score changes with their causes; the events as
+// Defender's timeline names them, each with its affected devices and score change, dated by
+// the newer record's as-of day. A record that does not read returns its
+// `EXPOSURE_STATUS_RECORD_*` status (truncated, corrupted, another format, invalid).
+//
+// Ownership: the records are read during the call only. On success `*out` owns a new
+// string, freed with `exposure_string_free`; on failure `*err` (when `err` is not NULL)
+// owns a new error, freed with `exposure_error_free`.
+exposure_status exposure_record_diff_json(const uint8_t *old_record,
+                                          size_t old_len,
+                                          const uint8_t *new_record,
+                                          size_t new_len,
+                                          struct exposure_string **out,
+                                          struct exposure_error **err);
+
+// The event timeline of `count` records, oldest first, given as two parallel arrays:
+// `records[i]` points to `lens[i]` bytes of a record (JSON or binary). `*out` receives
+// `{"events": […]}`: the events of each consecutive pair, in date order. With `since`
+// (`since_len` bytes, `YYYY-MM-DD`; NULL for none), events dated before it (or undated: a
+// record made without an as-of day) are left out; a day that is not a real date is
+// `EXPOSURE_STATUS_INVALID_DATE`. `count` 0 (the arrays may then be NULL) or 1 gives no event.
+//
+// Ownership: the arrays and records are read during the call only. On success `*out` owns
+// a new string, freed with `exposure_string_free`; on failure `*err` (when `err` is not
+// NULL) owns a new error, freed with `exposure_error_free`.
+exposure_status exposure_timeline_json(const uint8_t *const *records,
+                                       const size_t *lens,
+                                       size_t count,
+                                       const char *since,
+                                       size_t since_len,
+                                       struct exposure_string **out,
+                                       struct exposure_error **err);
+
+// One view of a record (JSON or binary, `record_len` bytes) as a JSON array of rows:
+// `view` (`view_len` bytes) names it: `software` (vendor, product, versions, installed on and
+// exposed devices, weaknesses, threats, impact, end of support), `weaknesses` (CVE,
+// severity, CVSS, EPSS, KEV, dates, exposed devices, affected software, fix availability),
+// `devices` (score, level, value, groups, findings, every recommendation covering the device
+// ranked by impact, last assessed) or `recommendations`. Any other name is
+// `EXPOSURE_STATUS_UNKNOWN_VIEW`. With `group` (`group_len` bytes; NULL for every device)
+// only the devices of that group count.
+//
+// Ownership: the record is read during the call only. On success `*out` owns a new string,
+// freed with `exposure_string_free`; on failure `*err` (when `err` is not NULL) owns a new
+// error, freed with `exposure_error_free`.
+exposure_status exposure_record_view_json(const uint8_t *record,
+                                          size_t record_len,
+                                          const char *view,
+                                          size_t view_len,
+                                          const char *group,
+                                          size_t group_len,
+                                          struct exposure_string **out,
+                                          struct exposure_error **err);
+
+// The dashboard of a history of `count` records, oldest first, given as two parallel arrays
+// (`records[i]` points to `lens[i]` bytes of a record, JSON or binary): the organisation's
+// (or `group`'s) exposure score and its trend, the secure score, devices per level, and the
+// top `top` recommendations, software and devices of the newest record. `group`
+// (`group_len` bytes) restricts every figure to one device group; NULL for every device.
+// `count` 0 (the arrays may then be NULL) gives an empty dashboard (score 0).
+//
+// Ownership: the arrays and records are read during the call only. On success `*out` owns
+// a new string, freed with `exposure_string_free`; on failure `*err` (when `err` is not
+// NULL) owns a new error, freed with `exposure_error_free`.
+exposure_status exposure_dashboard_json(const uint8_t *const *records,
+                                        const size_t *lens,
+                                        size_t count,
+                                        const char *group,
+                                        size_t group_len,
+                                        size_t top,
+                                        struct exposure_string **out,
+                                        struct exposure_error **err);
+
+// Creates a remediation activity from recommendation `recommendation_id` (its stable id,
+// e.g. `update:npm:lodash`) of a record (JSON or binary, `record_len` bytes). `options_json`
+// is a JSON object: `id` (the caller's id for the activity, required, not empty), `created`
+// (`YYYY-MM-DD`, required), `due` (`YYYY-MM-DD`), `priority` (`low`, `medium` (default),
+// `high`, `critical`), `note`, `devices` and `groups` (the targets; both empty or left out:
+// every device the recommendation covers). `*out` receives the activity as JSON, with its
+// target devices and its baseline findings: keep it, and hand it to
+// `exposure_remediation_progress_json` with later records. Failures: options that do not
+// read (`EXPOSURE_STATUS_REMEDIATION_INVALID`), an id the record has no recommendation of
+// (`EXPOSURE_STATUS_UNKNOWN_RECOMMENDATION`, the message names the nearest ids), a due day
+// before the creation day (`EXPOSURE_STATUS_REMEDIATION_DUE_BEFORE_CREATION`), targets that
+// select no covered device (`EXPOSURE_STATUS_REMEDIATION_NO_TARGETED_DEVICE`).
+//
+// Ownership: the record is read during the call only. On success `*out` owns a new string,
+// freed with `exposure_string_free`; on failure `*err` (when `err` is not NULL) owns a new
+// error, freed with `exposure_error_free`.
+exposure_status exposure_remediation_create_json(const uint8_t *record,
+                                                 size_t record_len,
+                                                 const char *recommendation_id,
+                                                 size_t recommendation_id_len,
+                                                 const char *options_json,
+                                                 size_t options_json_len,
+                                                 struct exposure_string **out,
+                                                 struct exposure_error **err);
+
+// The progress of remediation activities over `count` records, oldest first, given as two
+// parallel arrays (`records[i]` points to `lens[i]` bytes of a record, JSON or binary).
+// `activity_json` is one activity as `exposure_remediation_create_json` made it, or a JSON
+// array of them. `*out` receives `{"activities": [{"id", "points", "regressions"}],
+// "overview": …}`: per activity one point per record (devices done, open, regressed, gone;
+// remaining, completed, overdue on that record's as-of day) and every reopening of a device
+// done earlier; the overview sums each activity's progress on the newest record. An
+// activity that does not read is `EXPOSURE_STATUS_REMEDIATION_INVALID`; `count` 0 is
+// `EXPOSURE_STATUS_INVALID_ARGUMENT` (progress needs a record).
+//
+// Ownership: the activity text, arrays and records are read during the call only. On
+// success `*out` owns a new string, freed with `exposure_string_free`; on failure `*err`
+// (when `err` is not NULL) owns a new error, freed with `exposure_error_free`.
+exposure_status exposure_remediation_progress_json(const char *activity_json,
+                                                   size_t activity_json_len,
+                                                   const uint8_t *const *records,
+                                                   const size_t *lens,
+                                                   size_t count,
+                                                   struct exposure_string **out,
+                                                   struct exposure_error **err);
+
 // Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
 // wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
 // `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
@@ -626,8 +824,9 @@ exposure_status exposure_range_text(const struct exposure_range *r,
 // Frees a range. NULL is a no-op.
 void exposure_range_free(struct exposure_range *r);
 
-// The string's bytes, NUL-terminated. Borrowed: valid until `exposure_string_free(s)`.
-// NULL when `s` is NULL.
+// The string's bytes, followed by a NUL (text results hold no other NUL; a binary record
+// may: use `exposure_string_len`). Borrowed: valid until `exposure_string_free(s)`. NULL when
+// `s` is NULL.
 const char *exposure_string_ptr(const struct exposure_string *s);
 
 // The string's length in bytes, without the NUL terminator (0 for NULL).

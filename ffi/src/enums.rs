@@ -22,7 +22,11 @@ macro_rules! c_enum {
         })*
     };
 }
-c_enum!(crate::exposure_scheme, crate::exposure_cpe_binding);
+c_enum!(
+    crate::exposure_scheme,
+    crate::exposure_cpe_binding,
+    crate::exposure_record_format
+);
 
 /// The value paired with the C number `n` in `table`. An unknown number fails with `status`
 /// and a message naming the enum (`what`), its constants (`prefix`) and their numbers.

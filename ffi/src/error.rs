@@ -3,7 +3,7 @@
 use crate::exposure_status;
 use crate::guard::guard;
 use crate::handle::{self, free_handle, opt_out, opt_ref, Boxed, Castable};
-use crate::status::{offset_of, status_of};
+use crate::status::{offset_of, record_status, remediation_status, status_of};
 use std::borrow::Cow;
 use std::ffi::{c_char, CString};
 
@@ -58,6 +58,18 @@ impl Failure {
             message: e.to_string().into(),
             offset: offset_of(&e).unwrap_or(usize::MAX),
         }
+    }
+
+    /// The failure of an assessment record given as argument `name` (or made), with the
+    /// status [`record_status`] gives it.
+    pub(crate) fn from_record(e: &exposure::history::RecordError, name: &str) -> Self {
+        Failure::new(record_status(e), format!("`{name}`: {e}"))
+    }
+
+    /// The failure of a remediation activity that could not be created or exported, with the
+    /// status [`remediation_status`] gives it.
+    pub(crate) fn from_remediation(e: &exposure::remediation::RemediationError) -> Self {
+        Failure::new(remediation_status(e), e.to_string())
     }
 
     /// A required pointer argument `name` was NULL.

@@ -14,6 +14,7 @@ mod enums;
 mod error;
 mod guard;
 mod handle;
+mod history;
 mod range;
 mod status;
 mod strings;
@@ -23,13 +24,15 @@ pub use cpe::*;
 pub use cvss::*;
 pub use engine::*;
 pub use error::*;
+pub use history::*;
 pub use range::*;
 pub use strings::*;
 pub use version::*;
 
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 /// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
-/// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory. Each block's `..._OTHER`
+/// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory, 7000s assessment
+/// records, views and remediation activities. Each block's `..._OTHER`
 /// (N999) reports an error kind the library added after this header was written; table:
 /// `ffi/README.md`.
 #[repr(u32)]
@@ -64,7 +67,8 @@ pub enum exposure_status {
     /// date or an expiry before its creation (`exposure_engine_set_exceptions_text`); the
     /// error's message names the exception and the field.
     InvalidExceptions = 11,
-    /// A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`).
+    /// A day that is not a real `YYYY-MM-DD` date (`exposure_engine_assess_json_as_of`,
+    /// `exposure_engine_record`, `exposure_timeline_json`).
     InvalidDate = 12,
     /// Another error: a kind added to the library after this header was written.
     Other = 999,
@@ -167,6 +171,37 @@ pub enum exposure_status {
     InventoryIncomplete = 6008,
     /// Another inventory error: a kind added to the library after this header was written.
     InventoryOther = 6999,
+    /// An assessment record that does not read: neither JSON nor a binary record (no
+    /// `EXPOSURE-REC` header), content that does not decode, or an index outside its table.
+    RecordInvalid = 7000,
+    /// An assessment record of another format (`exposure-record/N`) or binary frame version
+    /// than this library reads.
+    RecordFormat = 7001,
+    /// A binary assessment record shorter or longer than its header says.
+    RecordTruncated = 7002,
+    /// A binary assessment record whose payload does not match its checksum.
+    RecordCorrupted = 7003,
+    /// An assessment too large for a record (more than 2^32 items of a table).
+    RecordTooLarge = 7004,
+    /// An assessment that does not hold the fleet it assessed, so no record can be made of it.
+    RecordNoFleet = 7005,
+    /// A view name that is not `software`, `weaknesses`, `devices` or `recommendations`
+    /// (`exposure_record_view_json`).
+    UnknownView = 7100,
+    /// Remediation options or an activity that do not read: not JSON, an unknown or missing
+    /// field, a bad date or priority, or an empty id.
+    RemediationInvalid = 7200,
+    /// The record has no recommendation of that id; the message names the nearest ones.
+    UnknownRecommendation = 7201,
+    /// A remediation activity due before the day it is created.
+    RemediationDueBeforeCreation = 7202,
+    /// The targets (devices, groups) select none of the devices the recommendation covers.
+    RemediationNoTargetedDevice = 7203,
+    /// A remediation export could not be written.
+    RemediationExport = 7204,
+    /// Another record, view or remediation error: a kind added to the library after this
+    /// header was written.
+    HistoryOther = 7999,
 }
 
 /// The library version, e.g. `"0.1.0"`. Static: never freed. (Named so as not to clash with

@@ -6,9 +6,11 @@
 
 use crate::exposure_status as S;
 use exposure::cpe::CpeErrorKind;
+use exposure::history::RecordError;
 use exposure::inventory::{DistroError, InventoryError, SoftwareError};
 use exposure::kb::{KbError, SnapshotError};
 use exposure::range::{RangeError, RangeSyntaxErrorKind, VersErrorKind};
+use exposure::remediation::RemediationError;
 use exposure::score::cvss::CvssErrorKind;
 use exposure::version::VersionErrorKind;
 use exposure::Error;
@@ -80,6 +82,32 @@ pub(crate) fn status_of(e: &Error) -> S {
         Error::KnowledgeIncomplete { .. } => S::KbIncomplete,
         Error::InventoryIncomplete { .. } => S::InventoryIncomplete,
         _ => S::Other,
+    }
+}
+
+/// The status of an assessment record that could not be made, read or written (records are
+/// not part of [`exposure::Error`], so they have their own mapping).
+pub(crate) fn record_status(e: &RecordError) -> S {
+    match e {
+        RecordError::NotARecord | RecordError::Invalid(_) => S::RecordInvalid,
+        RecordError::Format { .. } | RecordError::WrongVersion { .. } => S::RecordFormat,
+        RecordError::Truncated { .. } => S::RecordTruncated,
+        RecordError::Corrupted { .. } => S::RecordCorrupted,
+        RecordError::TooLarge(_) => S::RecordTooLarge,
+        RecordError::NoFleet => S::RecordNoFleet,
+        _ => S::HistoryOther,
+    }
+}
+
+/// The status of a remediation activity that could not be created or exported.
+pub(crate) fn remediation_status(e: &RemediationError) -> S {
+    match e {
+        RemediationError::EmptyId => S::RemediationInvalid,
+        RemediationError::UnknownRecommendation { .. } => S::UnknownRecommendation,
+        RemediationError::DueBeforeCreation { .. } => S::RemediationDueBeforeCreation,
+        RemediationError::NoTargetedDevice { .. } => S::RemediationNoTargetedDevice,
+        RemediationError::Export(_) => S::RemediationExport,
+        _ => S::HistoryOther,
     }
 }
 

@@ -1,7 +1,7 @@
 /* Enum parameters are plain uint32_t in the C ABI: any number may arrive, and an unknown one
  * must give its precise status (with a message in *err where the function takes one), never
  * undefined behaviour. Also: every failing call that takes `err` fills it, argument checks
- * included; and the status numbers added for issue 11 are pinned. Run from the repository
+ * included; and the status numbers added for issues 11 and 14 are pinned. Run from the repository
  * root. Built with -std=c99 -Wall -Wextra -Werror -pedantic under ASan/UBSan. */
 #include "exposure.h"
 #include "check.h"
@@ -210,6 +210,65 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "assess out");
     CHECK(exposure_engine_assess_json(engine, NULL, 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess inventory");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`inventory`", "assess inventory");
+
+    /* The history layer (issue 14): records, diff, timeline, views, dashboard, remediation. */
+    CHECK(exposure_engine_record(NULL, "{}", 2, NULL, 0, EXPOSURE_RECORD_FORMAT_JSON, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "record engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "record engine");
+    CHECK(exposure_engine_record(engine, "{}", 2, NULL, 0, EXPOSURE_RECORD_FORMAT_JSON, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "record out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "record out");
+    CHECK(exposure_engine_record(engine, NULL, 2, NULL, 0, EXPOSURE_RECORD_FORMAT_BINARY, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "record inventory");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`inventory`", "record inventory");
+    CHECK(exposure_engine_record(engine, "{}", 2, bad_utf8, sizeof bad_utf8, EXPOSURE_RECORD_FORMAT_JSON, &s, &err) == EXPOSURE_STATUS_INVALID_UTF8, "record day UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`as_of`", "record day UTF-8");
+    CHECK(exposure_record_diff_json((const uint8_t *)"{}", 2, NULL, 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "diff new_record");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`new_record`", "diff new_record");
+    CHECK(exposure_record_diff_json((const uint8_t *)"{}", 2, (const uint8_t *)"{}", 2, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "diff out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "diff out");
+    CHECK(exposure_timeline_json(NULL, NULL, 1, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "timeline records");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`records`", "timeline records");
+    CHECK(exposure_timeline_json(NULL, NULL, 0, bad_utf8, sizeof bad_utf8, &s, &err) == EXPOSURE_STATUS_INVALID_UTF8, "timeline since UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`since`", "timeline since UTF-8");
+    CHECK(exposure_record_view_json((const uint8_t *)"{}", 2, "devices", 7, NULL, 0, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "view out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "view out");
+    CHECK(exposure_record_view_json(NULL, 2, "devices", 7, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "view record");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`record`", "view record");
+    CHECK(exposure_record_view_json((const uint8_t *)"{}", 2, "devices", 7, bad_utf8, sizeof bad_utf8, &s, &err) == EXPOSURE_STATUS_INVALID_UTF8, "view group UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`group`", "view group UTF-8");
+    CHECK(exposure_dashboard_json(NULL, NULL, 0, NULL, 0, 5, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "dashboard out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "dashboard out");
+    CHECK(exposure_dashboard_json(NULL, NULL, 2, NULL, 0, 5, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "dashboard records");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`records`", "dashboard records");
+    CHECK(exposure_remediation_create_json(NULL, 2, "x", 1, "{}", 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "create record");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`record`", "create record");
+    CHECK(exposure_remediation_create_json((const uint8_t *)"{}", 2, "x", 1, NULL, 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "create options");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`options_json`", "create options");
+    CHECK(exposure_remediation_progress_json(NULL, 2, NULL, NULL, 0, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "progress activity");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`activity_json`", "progress activity");
+    CHECK(exposure_remediation_progress_json("{}", 2, NULL, NULL, 0, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "progress out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "progress out");
+    exposure_engine_free(engine);
+}
+
+/* exposure_engine_record's format is a uint32_t: numbers no EXPOSURE_RECORD_FORMAT_* names
+ * give EXPOSURE_STATUS_INVALID_ARGUMENT with a message naming the constants. */
+static void unknown_record_formats(void) {
+    static const uint32_t bad_formats[] = {2, 99, UINT32_MAX, (uint32_t)-1};
+    exposure_engine *engine = NULL;
+    exposure_string *fleet = NULL;
+    size_t i;
+    CHECK(EXPOSURE_RECORD_FORMAT_JSON == 0 && EXPOSURE_RECORD_FORMAT_BINARY == 1, "record format numbers");
+    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "demo fleet");
+    for (i = 0; i < COUNT(bad_formats); i++) {
+        exposure_string *s = NULL;
+        exposure_error *err = NULL;
+        CHECK(exposure_engine_record(engine, exposure_string_ptr(fleet), exposure_string_len(fleet), NULL, 0, bad_formats[i], &s, &err) ==
+                      EXPOSURE_STATUS_INVALID_ARGUMENT &&
+                  s == NULL,
+              "record format %lu", (unsigned long)bad_formats[i]);
+        expect_err(&err, EXPOSURE_STATUS_INVALID_ARGUMENT, "EXPOSURE_RECORD_FORMAT_", "record format");
+    }
+    exposure_string_free(fleet);
     exposure_engine_free(engine);
 }
 
@@ -224,6 +283,12 @@ static void status_numbers(void) {
     CHECK(EXPOSURE_STATUS_CVSS_MISSING_METRIC == 4005 && EXPOSURE_STATUS_CVSS_OTHER == 4999, "CVSS block");
     CHECK(EXPOSURE_STATUS_KB_SNAPSHOT == 5001 && EXPOSURE_STATUS_KB_OTHER == 5999, "knowledge-base block");
     CHECK(EXPOSURE_STATUS_INVENTORY_MALFORMED == 6003 && EXPOSURE_STATUS_INVENTORY_OTHER == 6999, "inventory block");
+    CHECK(EXPOSURE_STATUS_RECORD_INVALID == 7000 && EXPOSURE_STATUS_RECORD_TRUNCATED == 7002 && EXPOSURE_STATUS_RECORD_NO_FLEET == 7005,
+          "record block");
+    CHECK(EXPOSURE_STATUS_UNKNOWN_VIEW == 7100 && EXPOSURE_STATUS_REMEDIATION_INVALID == 7200 &&
+              EXPOSURE_STATUS_UNKNOWN_RECOMMENDATION == 7201 && EXPOSURE_STATUS_REMEDIATION_EXPORT == 7204 &&
+              EXPOSURE_STATUS_HISTORY_OTHER == 7999,
+          "views and remediation");
 }
 
 int main(void) {
@@ -231,6 +296,7 @@ int main(void) {
     every_scheme_number_round_trips();
     unknown_binding_numbers();
     argument_checks_fill_err();
+    unknown_record_formats();
     status_numbers();
     printf("enums.c: %d checks passed, %d failed\n", passes, failures);
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
