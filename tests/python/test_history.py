@@ -98,12 +98,14 @@ def suppressed_pairs(record):
 def test_diff_shows_the_findings_the_exceptions_suppressed(day1, day2):
     # Day 2 applies the exceptions: third-party control (EXC-2026-001, CVE-2023-39325 in
     # production) and alternate mitigation (EXC-2026-002, CVE-2023-45803 in web) remove
-    # findings; nothing else changed, so the fixed findings are exactly those suppressed.
+    # findings; nothing else changed, so the diff lists exactly those as suppressed, and
+    # none as fixed (an accepted risk is not a patch).
     assert day1.suppressed_count == 0 and day2.suppressed_count == 3
     diff = day1.diff(day2)
-    fixed = {(f["device"], f["advisory"]) for f in diff["fixed_findings"]}
-    assert fixed == suppressed_pairs(day2)
-    assert {d for d, _ in fixed} == {"api-gw-01", "web-01", "web-02"}
+    assert diff["fixed_findings"] == []
+    suppressed = {(f["device"], f["advisory"]) for f in diff["suppressed_findings"]}
+    assert suppressed == suppressed_pairs(day2)
+    assert {d for d, _ in suppressed} == {"api-gw-01", "web-01", "web-02"}
     assert diff["new_findings"] == [] and diff["software"] == []
     assert diff["devices_added"] == [] and diff["devices_gone"] == []
     assert (diff["as_of_before"], diff["as_of_after"]) == (DAY1, DAY2)
@@ -115,15 +117,17 @@ def test_diff_shows_the_findings_the_exceptions_suppressed(day1, day2):
     assert sum(c["effect"] for c in org["causes"]) == pytest.approx(org["change"])
     # The reverse diff brings them back as new findings.
     back = day2.diff(day1)
-    assert {(f["device"], f["advisory"]) for f in back["new_findings"]} == fixed
+    assert {(f["device"], f["advisory"]) for f in back["new_findings"]} == suppressed
     assert day1.diff(day1)["fixed_findings"] == []
+    assert day1.diff(day1)["suppressed_findings"] == []
 
 
 def test_changes_and_timeline_name_the_events(day1, day2):
     changes = day1.changes(day2)
     assert changes["diff"] == day1.diff(day2)
     kinds = [e["kind"] for e in changes["events"]]
-    assert kinds.count("vulnerability_fixed") == 2  # two advisories, three findings
+    # The exceptions lowered the score; suppressing is not fixing, so no advisory is "fixed".
+    assert "vulnerability_fixed" not in kinds
     assert "exposure_score_change" in kinds
     rows = exposure.timeline_rows([day1, day2])
     assert rows == changes["events"]
