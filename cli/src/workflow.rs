@@ -945,6 +945,11 @@ fn activity_status(args: &StoreArgs, export: bool) -> Result<(), Failed> {
             return Err(Failed::usage(format!("no remediation activity #{id}")));
         }
     }
+    if entries.is_empty() && args.format != Format::Json {
+        eprintln!(
+            "no remediation activities in the store (`exposure remediation create` makes one)"
+        );
+    }
     let mut progress = Vec::new();
     for entry in &entries {
         let activity: RemediationActivity = serde_json::from_str(&entry.body)

@@ -79,6 +79,13 @@ pub enum Error {
     /// An exception set was refused ([`crate::exceptions::ExceptionSet::from_text`]).
     #[error(transparent)]
     Exceptions(#[from] crate::exceptions::ExceptionError),
+    /// An assessment record was refused ([`crate::history::AssessmentRecord::from_json`],
+    /// [`crate::history::AssessmentRecord::from_binary`]).
+    #[error(transparent)]
+    Record(#[from] crate::history::RecordError),
+    /// A remediation activity was refused ([`crate::remediation::RemediationActivity::create`]).
+    #[error(transparent)]
+    Remediation(#[from] crate::remediation::RemediationError),
     /// An assessment was asked for without knowledge or without inventories (and not of
     /// the demo data).
     #[error("give knowledge-base inputs and inventories, or ask for the demo")]
@@ -134,6 +141,8 @@ mod tests {
     fn every_public_error_converts() {
         fn converts<E: Into<Error>>() {}
         converts::<version::VersionError>();
+        converts::<crate::history::RecordError>();
+        converts::<crate::remediation::RemediationError>();
         converts::<score::exposure::ParametersError>();
         converts::<version::CompareError>();
         converts::<version::UnknownScheme>();

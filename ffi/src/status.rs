@@ -79,14 +79,16 @@ pub(crate) fn status_of(e: &Error) -> S {
         Error::MissingInputs => S::MissingInputs,
         Error::Parameters(_) => S::InvalidParameters,
         Error::Exceptions(_) => S::InvalidExceptions,
+        Error::Record(e) => record_status(e),
+        Error::Remediation(e) => remediation_status(e),
         Error::KnowledgeIncomplete { .. } => S::KbIncomplete,
         Error::InventoryIncomplete { .. } => S::InventoryIncomplete,
         _ => S::Other,
     }
 }
 
-/// The status of an assessment record that could not be made, read or written (records are
-/// not part of [`exposure::Error`], so they have their own mapping).
+/// The status of an assessment record that could not be made, read or written (also the
+/// mapping of [`exposure::Error::Record`]).
 pub(crate) fn record_status(e: &RecordError) -> S {
     match e {
         RecordError::NotARecord | RecordError::Invalid(_) => S::RecordInvalid,
@@ -99,7 +101,8 @@ pub(crate) fn record_status(e: &RecordError) -> S {
     }
 }
 
-/// The status of a remediation activity that could not be created or exported.
+/// The status of a remediation activity that could not be created or exported (also the
+/// mapping of [`exposure::Error::Remediation`]).
 pub(crate) fn remediation_status(e: &RemediationError) -> S {
     match e {
         RemediationError::EmptyId => S::RemediationInvalid,

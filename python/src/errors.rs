@@ -311,6 +311,8 @@ pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
         Error::MissingInputs => plain::<ExposureError>(message, "missing_inputs"),
         Error::Parameters(_) => plain::<ExposureError>(message, "parameters"),
         Error::Exceptions(x) => exception_set_error(message, x),
+        Error::Record(x) => record_error(x),
+        Error::Remediation(x) => remediation_error(x),
         Error::KnowledgeIncomplete {
             input,
             shortfall,
