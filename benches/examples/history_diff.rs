@@ -54,35 +54,13 @@ fn upgraded(fleet: &Fleet) -> (Fleet, usize) {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let (devices, items, seed) = (
-        args.first().copied().unwrap_or(10_000),
-        args.get(1).copied().unwrap_or(300),
-        args.get(2).copied().unwrap_or(7) as u64,
-    );
+    let (devices, items, seed) = exposure_benches::fleet_args();
     let Some(data) = exposure_benches::shared_data() else {
         eprintln!("SKIPPED: shared data not found (set EXPOSURE_SHARED_DIR)");
         return;
     };
     let mut kb = KnowledgeBase::new();
-    for feed in [
-        "nvd/json-1.1/nvdcve-1.1-2017.json.gz",
-        "nvd/json-1.1/nvdcve-1.1-modified.json.gz",
-        "nvd/json-1.1/nvdcve-1.1-recent.json.gz",
-        "nvd/api-2.0-samples",
-        "osv-go/golang-vulndb-osv.tar.gz",
-        "osv-rustsec/rustsec-osv-crates.tar.gz",
-        "osv-pypa/pypa-advisory-database-vulns.tar.gz",
-        "debian-osv/debian-osv-dsa-dla-dtsa.tar.gz",
-        "debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz",
-        "alpine-secdb/alpine-secdb-json-v3.2-v3.21-edge.tar.gz",
-        "cisa-kev/known_exploited_vulnerabilities.json",
-        "epss/vuls-data-raw-epss-2021-08-31.json.gz",
-        "advisories-redhat-ubuntu/claircore-rhel-vex-cve-2023-38545.json.gz",
-    ] {
+    for feed in exposure_benches::FLEET_FEEDS {
         if let Err(e) = kb.load_path(&data.join(feed)) {
             eprintln!("{feed}: {e}");
         }

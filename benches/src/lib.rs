@@ -17,6 +17,39 @@ pub fn shared_data() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The feeds of `../shared/data` the fleet examples (`fleet_scale`, `history_diff`) load:
+/// every ecosystem the generated fleet draws from, with KEV, EPSS and a VEX document.
+pub const FLEET_FEEDS: [&str; 13] = [
+    "nvd/json-1.1/nvdcve-1.1-2017.json.gz",
+    "nvd/json-1.1/nvdcve-1.1-modified.json.gz",
+    "nvd/json-1.1/nvdcve-1.1-recent.json.gz",
+    "nvd/api-2.0-samples",
+    "osv-go/golang-vulndb-osv.tar.gz",
+    "osv-rustsec/rustsec-osv-crates.tar.gz",
+    "osv-pypa/pypa-advisory-database-vulns.tar.gz",
+    "debian-osv/debian-osv-dsa-dla-dtsa.tar.gz",
+    "debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz",
+    "alpine-secdb/alpine-secdb-json-v3.2-v3.21-edge.tar.gz",
+    "cisa-kev/known_exploited_vulnerabilities.json",
+    "epss/vuls-data-raw-epss-2021-08-31.json.gz",
+    "advisories-redhat-ubuntu/claircore-rhel-vex-cve-2023-38545.json.gz",
+];
+
+/// The fleet examples' arguments `[DEVICES ITEMS SEED]` (defaults 10,000, 300, 7); words
+/// that are not numbers are skipped.
+pub fn fleet_args() -> (usize, usize, u64) {
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let at = |i: usize, default: u64| args.get(i).copied().unwrap_or(default);
+    (
+        usize::try_from(at(0, 10_000)).unwrap_or(usize::MAX),
+        usize::try_from(at(1, 300)).unwrap_or(usize::MAX),
+        at(2, 7),
+    )
+}
+
 /// Versions of each SemVer dialect and PEP 440 as they appear in real feeds.
 pub const SEMVER_SAMPLES: [&str; 6] = [
     "1.2.3",

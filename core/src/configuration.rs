@@ -8,8 +8,8 @@
 //!   applicable checks all weigh 0) has no score (`None`), never 100.
 //! - **Organisation and groups**: the same ratio of sums over every check of their devices —
 //!   a ratio of sums, not a mean of device scores, so a device with many checks counts more
-//!   than one with few (as in `MODEL.md`). The groups are the device tags until devices have
-//!   groups of their own.
+//!   than one with few (as in `MODEL.md`). The groups are the devices' groups (the fleet
+//!   format's `groups`).
 //! - **Mitigation**: a *passing* check that names CVEs mitigates them on its device; a
 //!   finding whose advisory id or an alias is mitigated stays listed with `mitigated_by`
 //!   (the check) and counts 0 in the exposure score.
@@ -358,7 +358,7 @@ pub struct ConfigurationSummary {
     pub organisation: Option<f64>,
     /// Each device that reported checks, in fleet order.
     pub devices: Vec<DeviceConfiguration>,
-    /// Each device tag of a device that reported checks, by name.
+    /// Each group of a device that reported checks, by name.
     pub groups: Vec<GroupConfiguration>,
     /// One per failing check id, ranked.
     pub recommendations: Vec<ConfigurationRecommendation>,
@@ -407,9 +407,9 @@ pub fn summarise(
         .collect();
     let mut groups: BTreeMap<&str, Vec<&Tally>> = BTreeMap::new();
     for (d, t) in reporting() {
-        let tags: BTreeSet<&str> = d.tags.iter().map(String::as_str).collect();
-        for tag in tags {
-            groups.entry(tag).or_default().push(t);
+        let named: BTreeSet<&str> = d.groups.iter().map(String::as_str).collect();
+        for group in named {
+            groups.entry(group).or_default().push(t);
         }
     }
     let groups = groups

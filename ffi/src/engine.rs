@@ -3,7 +3,9 @@
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::{guard, guard_result, NO_ERR};
-use crate::handle::{self, free_handle, opt_out, opt_ref, try_mut, try_out, try_ref, try_str};
+use crate::handle::{
+    self, free_handle, opt_out, opt_ref, try_mut, try_opt_str, try_out, try_ref, try_str,
+};
 use crate::handle::{Boxed, Castable};
 use crate::strings::{exposure_string, put_json, put_string};
 use exposure::assess::load_knowledge;
@@ -260,12 +262,8 @@ pub extern "C" fn exposure_engine_assess_json_as_of(
         let engine = try_ref!(engine);
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
-        let day = try_str!(as_of, as_of_len);
-        let day: exposure::date::Date = day.parse().map_err(|e: exposure::date::DateError| {
-            Failure::new(exposure_status::InvalidDate, e.to_string())
-        })?;
         let options = exposure::engine::AssessOptions {
-            as_of: Some(day),
+            as_of: crate::history::day_arg(Some(try_str!(as_of, as_of_len)))?,
             exceptions: None,
         };
         let assessment = engine
@@ -311,11 +309,7 @@ pub extern "C" fn exposure_engine_explain_json(
         let engine = try_ref!(engine);
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
-        let device = if device_id.is_null() {
-            None
-        } else {
-            Some(try_str!(device_id, device_id_len))
-        };
+        let device = try_opt_str!(device_id, device_id_len);
         let assessment = assess_inventory(engine, text)?;
         match device {
             Some(id) => {

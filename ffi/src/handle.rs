@@ -215,6 +215,18 @@ macro_rules! try_str {
 }
 pub(crate) use try_str;
 
+/// An optional `(ptr, len)` text argument: NULL is `None`, otherwise as [`try_str!`].
+macro_rules! try_opt_str {
+    ($p:ident, $len:expr) => {{
+        if $p.is_null() {
+            None
+        } else {
+            Some($crate::handle::try_str!($p, $len))
+        }
+    }};
+}
+pub(crate) use try_opt_str;
+
 /// Frees a handle argument (NULL is a no-op) inside the panic guard: the whole body of every
 /// exported `_free`, so all of them go through [`free`].
 macro_rules! free_handle {

@@ -7,7 +7,7 @@ use crate::enums::enum_arg;
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
 use crate::guard::guard_result;
-use crate::handle::{self, try_out, try_ref, try_slice, try_str};
+use crate::handle::{self, try_opt_str, try_out, try_ref, try_slice, try_str};
 use crate::strings::{exposure_string, put_bytes, put_json, put_string};
 use exposure::date::Date;
 use exposure::history::{AssessmentRecord, Event, EventOptions, RecordDiff, Timeline};
@@ -88,7 +88,7 @@ fn read_records(
 
 /// An optional day argument: NULL is none; otherwise `YYYY-MM-DD` or
 /// `EXPOSURE_STATUS_INVALID_DATE`.
-fn day_arg(text: Option<&str>) -> Result<Option<Date>, Failure> {
+pub(crate) fn day_arg(text: Option<&str>) -> Result<Option<Date>, Failure> {
     text.map(|t| {
         t.parse().map_err(|e: exposure::date::DateError| {
             Failure::new(exposure_status::InvalidDate, e.to_string())
@@ -129,11 +129,7 @@ pub extern "C" fn exposure_engine_record(
         let engine = try_ref!(engine);
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
-        let day = if as_of.is_null() {
-            None
-        } else {
-            Some(try_str!(as_of, as_of_len))
-        };
+        let day = try_opt_str!(as_of, as_of_len);
         let form = enum_arg(
             &FORMATS,
             format,
@@ -232,11 +228,7 @@ pub extern "C" fn exposure_timeline_json(
 ) -> exposure_status {
     guard_result(err, || {
         let out = try_out!(out);
-        let since = if since.is_null() {
-            None
-        } else {
-            Some(try_str!(since, since_len))
-        };
+        let since = try_opt_str!(since, since_len);
         let since = day_arg(since)?;
         let history = read_records(records, lens, count)?;
         put_json(out, &Timeline::of(&history, since))
@@ -269,11 +261,7 @@ pub extern "C" fn exposure_record_view_json(
     guard_result(err, || {
         let out = try_out!(out);
         let view = try_str!(view, view_len);
-        let group = if group.is_null() {
-            None
-        } else {
-            Some(try_str!(group, group_len))
-        };
+        let group = try_opt_str!(group, group_len);
         let filter = filter_arg(group);
         let record = try_slice!(record, record_len);
         // The view is checked before the record is decoded: a wrong name costs nothing.
@@ -316,11 +304,7 @@ pub extern "C" fn exposure_dashboard_json(
 ) -> exposure_status {
     guard_result(err, || {
         let out = try_out!(out);
-        let group = if group.is_null() {
-            None
-        } else {
-            Some(try_str!(group, group_len))
-        };
+        let group = try_opt_str!(group, group_len);
         let filter = filter_arg(group);
         let history = read_records(records, lens, count)?;
         put_json(out, &Dashboard::of(&history, &filter, top))

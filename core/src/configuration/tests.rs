@@ -52,13 +52,13 @@ fn no_applicable_check_is_no_score() {
 #[test]
 fn organisation_and_groups_are_ratios_of_sums() {
     let text = r#"{"devices": [
-        {"id": "a", "tags": ["prod", "prod"], "configuration": [
+        {"id": "a", "groups": ["prod", "prod"], "configuration": [
             {"id": "x", "title": "X", "status": "pass"},
             {"id": "y", "title": "Y", "status": "pass"},
             {"id": "z", "title": "Z", "status": "pass"}]},
-        {"id": "b", "tags": ["prod", "dmz"], "configuration": [
+        {"id": "b", "groups": ["prod", "dmz"], "configuration": [
             {"id": "x", "title": "X", "status": "fail"}]},
-        {"id": "c", "tags": ["dmz"]}
+        {"id": "c", "groups": ["dmz"]}
     ]}"#;
     let fleet = load_text(text, "f", &LoadOptions::default()).unwrap().fleet;
     let summary = summarise(&fleet, &[], &[], 0.0, |_| 0.0);
