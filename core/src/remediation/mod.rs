@@ -108,7 +108,7 @@ impl Targets {
     /// Whether no device or group is named (every covered device is a target).
     ///
     /// ```
-    /// let t = exposure::remediation::Targets { groups: vec!["prod".into()], ..Default::default() };
+    /// let t = exposure::remediation::Targets { groups: vec!["production".into()], ..Default::default() };
     /// assert!(!t.is_everything());
     /// ```
     pub fn is_everything(&self) -> bool {
@@ -118,9 +118,9 @@ impl Targets {
     /// Whether `device` (its id and groups) is targeted.
     ///
     /// ```
-    /// let t = exposure::remediation::Targets { groups: vec!["prod".into()], ..Default::default() };
-    /// assert!(t.selects("web-01", &["dmz".to_owned(), "prod".to_owned()]));
-    /// assert!(!t.selects("build-01", &["ci".to_owned()]));
+    /// let t = exposure::remediation::Targets { groups: vec!["production".into()], ..Default::default() };
+    /// assert!(t.selects("web-01", &["production".to_owned(), "web".to_owned()]));
+    /// assert!(!t.selects("build-01", &["engineering".to_owned()]));
     /// ```
     pub fn selects(&self, device: &str, groups: &[String]) -> bool {
         self.is_everything()

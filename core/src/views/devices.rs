@@ -14,7 +14,7 @@
 //! let engine = exposure::Engine::demo();
 //! let fleet = exposure::demo::fleet();
 //! let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-//! let rows = devices::rows(&record, &Filter::group("prod"), 3);
+//! let rows = devices::rows(&record, &Filter::group("production"), 3);
 //! assert_eq!(rows.len(), 3);
 //! assert!(rows.windows(2).all(|w| w[0].score >= w[1].score));
 //! # Ok::<(), exposure::history::RecordError>(())
@@ -86,8 +86,8 @@ pub struct DeviceRow {
 /// let engine = exposure::Engine::demo();
 /// let fleet = exposure::demo::fleet();
 /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-/// let build = devices::rows(&record, &Filter::group("ci"), 1).remove(0);
-/// assert_eq!(build.id, "build-01");
+/// let rows = devices::rows(&record, &Filter::group("engineering"), 1);
+/// let build = rows.iter().find(|d| d.id == "build-01").expect("build-01 is in engineering");
 /// assert_eq!(build.top_recommendations.len(), 1);
 /// # Ok::<(), exposure::history::RecordError>(())
 /// ```

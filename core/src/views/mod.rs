@@ -21,7 +21,7 @@
 //! let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
 //! let all = Dashboard::of(std::slice::from_ref(&record), &Filter::all(), 5);
 //! assert!((all.score - record.score).abs() < 1e-9);
-//! let prod = Dashboard::of(std::slice::from_ref(&record), &Filter::group("prod"), 5);
+//! let prod = Dashboard::of(std::slice::from_ref(&record), &Filter::group("production"), 5);
 //! assert_eq!(prod.devices, 3);
 //! # Ok::<(), exposure::history::RecordError>(())
 //! ```
@@ -47,8 +47,8 @@ use std::collections::BTreeMap;
 /// ```
 /// use exposure::views::Filter;
 /// assert!(Filter::all().selects(&[]));
-/// assert!(Filter::group("prod").selects(&["dmz".to_owned(), "prod".to_owned()]));
-/// assert!(!Filter::group("prod").selects(&["ci".to_owned()]));
+/// assert!(Filter::group("web").selects(&["production".to_owned(), "web".to_owned()]));
+/// assert!(!Filter::group("web").selects(&["engineering".to_owned()]));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Filter {
@@ -69,7 +69,7 @@ impl Filter {
     /// The devices of `group`.
     ///
     /// ```
-    /// assert_eq!(exposure::views::Filter::group("ci").group.as_deref(), Some("ci"));
+    /// assert_eq!(exposure::views::Filter::group("web").group.as_deref(), Some("web"));
     /// ```
     pub fn group(group: impl Into<String>) -> Self {
         Filter {
@@ -80,7 +80,7 @@ impl Filter {
     /// Whether a device of `groups` is in the view.
     ///
     /// ```
-    /// assert!(exposure::views::Filter::group("ci").selects(&["ci".to_owned()]));
+    /// assert!(exposure::views::Filter::group("web").selects(&["web".to_owned()]));
     /// ```
     pub fn selects(&self, groups: &[String]) -> bool {
         self.group
@@ -96,7 +96,7 @@ impl Filter {
 /// let engine = exposure::Engine::demo();
 /// let fleet = exposure::demo::fleet();
 /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-/// assert_eq!(exposure::views::groups(&record), ["ci", "dmz", "prod", "workstation"]);
+/// assert_eq!(exposure::views::groups(&record), ["engineering", "production", "web", "workstations"]);
 /// # Ok::<(), exposure::history::RecordError>(())
 /// ```
 pub fn groups(record: &AssessmentRecord) -> Vec<String> {

@@ -15,9 +15,9 @@
 //! let engine = exposure::Engine::demo();
 //! let fleet = exposure::demo::fleet();
 //! let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-//! let rows = recommendations::rows(&record, &Filter::group("ci"));
+//! let rows = recommendations::rows(&record, &Filter::group("engineering"));
 //! assert!(rows.iter().any(|r| r.id == "update:npm:lodash"));
-//! assert!(rows.iter().all(|r| r.devices == 1)); // build-01 is the only CI device
+//! assert!(rows.iter().all(|r| r.devices <= 2)); // build-01 and dev-laptop-07
 //! # Ok::<(), exposure::history::RecordError>(())
 //! ```
 

@@ -109,8 +109,9 @@ fn vendor(software: &SoftwareRecord) -> Option<String> {
 /// let engine = exposure::Engine::demo();
 /// let fleet = exposure::demo::fleet();
 /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-/// let ci = software::rows(&record, &Filter::group("ci"));
-/// assert!(ci.iter().all(|r| r.installed_on == 1));
+/// let engineering = software::rows(&record, &Filter::group("engineering"));
+/// assert!(!engineering.is_empty());
+/// assert!(engineering.iter().all(|r| r.installed_on <= 2)); // build-01, dev-laptop-07
 /// # Ok::<(), exposure::history::RecordError>(())
 /// ```
 pub fn rows(record: &AssessmentRecord, filter: &Filter) -> Vec<SoftwareRow> {

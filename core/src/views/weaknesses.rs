@@ -119,8 +119,9 @@ pub struct WeaknessRow {
 /// let engine = exposure::Engine::demo();
 /// let fleet = exposure::demo::fleet();
 /// let record = AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
-/// let ci = weaknesses::rows(&record, &Filter::group("ci"));
-/// assert!(ci.iter().all(|w| w.devices == 1));
+/// let engineering = weaknesses::rows(&record, &Filter::group("engineering"));
+/// assert!(!engineering.is_empty());
+/// assert!(engineering.iter().all(|w| w.devices <= 2)); // build-01, dev-laptop-07
 /// # Ok::<(), exposure::history::RecordError>(())
 /// ```
 pub fn rows(record: &AssessmentRecord, filter: &Filter) -> Vec<WeaknessRow> {
