@@ -1,18 +1,6 @@
 //! `exposure cpe parse|compare`: CPE names from a shell, one line at a time.
 
-use exposure::cpe::{Binding, Cpe, Dictionary, Normalizer};
-use std::path::Path;
-
-/// `[--to fs|uri|wfn]`.
-pub(crate) fn binding_arg(args: &[String]) -> Result<Binding, String> {
-    match args {
-        [] => Ok(Binding::Fs),
-        [flag, to] if flag == "--to" => {
-            Binding::from_name(to).ok_or_else(|| format!("unknown binding {to:?} (fs, uri or wfn)"))
-        }
-        _ => Err("cpe parse takes only --to fs|uri|wfn".to_owned()),
-    }
-}
+use exposure::cpe::{Binding, Cpe, Normalizer};
 
 /// A formatted string or URI in, the chosen binding out.
 pub(crate) fn parse_line(binding: Binding, line: &str) -> Result<String, String> {
@@ -26,17 +14,6 @@ pub(crate) fn compare_line(line: &str) -> Result<String, String> {
     let source = Cpe::parse(source).map_err(|e| e.to_string())?;
     let target = Cpe::parse(target).map_err(|e| e.to_string())?;
     Ok(source.compare(&target).name().to_owned())
-}
-
-/// `[--dictionary PATH]` for `cpe guess`: the NVD CPE dictionary XML, gzipped or not.
-pub(crate) fn dictionary_arg(args: &[String]) -> Result<Option<Dictionary>, String> {
-    match args {
-        [] => Ok(None),
-        [flag, path] if flag == "--dictionary" => Dictionary::from_path(Path::new(path))
-            .map(Some)
-            .map_err(|e| e.to_string()),
-        _ => Err("cpe guess takes only --dictionary PATH".to_owned()),
-    }
 }
 
 /// `PUBLISHER<TAB>NAME<TAB>VERSION` in, `CPE<TAB>CONFIDENCE` candidates best first out,
@@ -86,10 +63,6 @@ mod tests {
         assert_eq!(
             compare_line("cpe:/a:adobe:reader:9.3.2\tcpe:/a:adobe:reader:9.%02"),
             Ok("UNDEFINED".to_owned())
-        );
-        assert_eq!(
-            binding_arg(&["--to".into(), "x".into()]).unwrap_err(),
-            "unknown binding \"x\" (fs, uri or wfn)"
         );
     }
 }

@@ -1,13 +1,18 @@
 //! Plain-text tables of an assessment, for people at a terminal: the core's sections
 //! ([`exposure::Assessment::tables`]) laid out in aligned columns.
 
+use crate::output::Style;
 use exposure::tables::Table;
 use exposure::Assessment;
 use std::fmt::Write;
 
-/// Lays out one table: its title, then rows as left-aligned columns separated by two spaces,
-/// then its notes.
-fn lay_out(out: &mut String, table: &Table) {
+/// The columns whose words are coloured (severities, levels, the KEV flag).
+const COLOURED: [&str; 3] = ["severity", "level", "kev"];
+
+/// Lays out one table: its title, then rows as left-aligned columns separated by two spaces
+/// (the last column cut to `style.width` with `…`, coloured words after padding), then its
+/// notes.
+fn lay_out(out: &mut String, table: &Table, style: Style) {
     out.push_str(&table.title);
     out.push('\n');
     if !table.columns.is_empty() {
@@ -17,12 +22,20 @@ fn lay_out(out: &mut String, table: &Table) {
                 *w = (*w).max(cell.chars().count());
             }
         }
+        // What the last column may take: the terminal's width less the indentation and
+        // the other columns.
+        let fixed: usize = 2 + widths.iter().rev().skip(1).map(|w| w + 2).sum::<usize>();
+        let last_room = style.width.map(|w| w.saturating_sub(fixed).max(8));
+        let coloured: Vec<bool> = table.columns.iter().map(|c| COLOURED.contains(c)).collect();
         let header: Vec<String> = table.columns.iter().map(|h| (*h).to_owned()).collect();
-        for cells in std::iter::once(&header).chain(&table.rows) {
+        for (r, cells) in std::iter::once(&header).chain(&table.rows).enumerate() {
             let mut text = String::from("  ");
             for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
                 if i + 1 == cells.len() {
-                    text.push_str(cell);
+                    text.push_str(&cut(cell, last_room));
+                } else if r > 0 && coloured.get(i) == Some(&true) {
+                    let pad = w - cell.chars().count();
+                    let _ = write!(text, "{}{}  ", style.word(cell), " ".repeat(pad));
                 } else {
                     let _ = write!(text, "{cell:<w$}  ");
                 }
@@ -36,15 +49,41 @@ fn lay_out(out: &mut String, table: &Table) {
     }
 }
 
+/// `text` cut to `room` characters with an ellipsis, when longer.
+fn cut(text: &str, room: Option<usize>) -> String {
+    match room {
+        Some(room) if text.chars().count() > room => {
+            let mut kept: String = text.chars().take(room.saturating_sub(1)).collect();
+            kept.push('…');
+            kept
+        }
+        _ => text.to_owned(),
+    }
+}
+
 /// Renders the headline and every section.
-pub(crate) fn render(a: &Assessment) -> String {
-    let mut out = a.headline();
-    out.push_str("\n\n");
+pub(crate) fn render(a: &Assessment, style: Style) -> String {
+    let mut out = String::new();
+    for (i, line) in a.headline().lines().enumerate() {
+        if i == 0 {
+            // The level word coloured: `... score: 93.5 (high) ...`.
+            let level = a.organisation.level.name();
+            out.push_str(&line.replacen(
+                &format!("({level})"),
+                &format!("({})", style.word(level)),
+                1,
+            ));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
     for (i, table) in a.tables().iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        lay_out(&mut out, table);
+        lay_out(&mut out, table, style);
     }
     out
 }
@@ -52,7 +91,7 @@ pub(crate) fn render(a: &Assessment) -> String {
 /// Renders an explanation: its headline, then its table.
 pub(crate) fn render_explanation(headline: &str, table: &Table) -> String {
     let mut out = format!("{headline}\n\n");
-    lay_out(&mut out, table);
+    lay_out(&mut out, table, Style::plain());
     out
 }
 
@@ -146,4 +185,34 @@ pub(crate) fn aligned(cells: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_column_is_cut_to_the_width_and_words_coloured_after_padding() {
+        let table = Table {
+            title: "T".to_owned(),
+            columns: vec!["severity", "title"],
+            rows: vec![vec![
+                "HIGH".to_owned(),
+                "a very long title indeed".to_owned(),
+            ]],
+            notes: Vec::new(),
+        };
+        let mut out = String::new();
+        let style = Style {
+            colour: true,
+            width: Some(22),
+        };
+        lay_out(&mut out, &table, style);
+        let row = out.lines().nth(2).unwrap();
+        assert_eq!(row, "  \x1b[31mHIGH\x1b[0m      a very lo…");
+        assert_eq!(cut("short", Some(8)), "short");
+        let mut plain = String::new();
+        lay_out(&mut plain, &table, Style::plain());
+        assert!(plain.contains("a very long title indeed"));
+    }
 }

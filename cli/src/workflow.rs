@@ -4,6 +4,7 @@
 //! The command owns the clock: records are stamped now, and assessments made for the store
 //! are judged as of today unless `--as-of` says otherwise.
 
+use crate::args::{DiffCmd, HistoryCmd, RemediationCmd, StoreOpts, TimelineCmd, ViewCmd};
 use crate::Failed;
 use exposure::exceptions::ExceptionSet;
 use exposure::history::AssessmentRecord;
@@ -13,6 +14,24 @@ use exposure_store::{
 };
 use std::io::Write;
 use std::path::Path;
+
+/// `println!` that returns the write's error (a closed pipe ends the command quietly,
+/// [`Failed`]) instead of panicking.
+macro_rules! say {
+    () => {
+        writeln!(std::io::stdout().lock())?
+    };
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
+/// `print!` that returns the write's error instead of panicking.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        write!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 
 impl From<exposure_store::Error> for Failed {
     fn from(e: exposure_store::Error) -> Self {
@@ -90,14 +109,16 @@ pub(crate) fn with_stored_exceptions(
 /// assessment made and recorded; its id goes to stderr.
 pub(crate) fn assess_into(
     db: &Path,
-    args: &crate::AssessArgs,
+    inputs: &exposure::assess::AssessInputs,
+    label: Option<&str>,
+    reporting: crate::Reporting,
 ) -> Result<exposure::Assessment, Failed> {
     let mut store = Store::open(db)?;
-    let mut inputs = args.inputs.clone();
+    let mut inputs = inputs.clone();
     inputs.exceptions =
         with_stored_exceptions(inputs.exceptions.take(), active_exceptions(&store)?)?;
-    let (assessment, engine) = crate::assessed_keeping_engine(&inputs)?;
-    let label = args.label.clone().unwrap_or_else(|| default_label(&inputs));
+    let (assessment, engine) = crate::assessed_keeping_engine(&inputs, reporting)?;
+    let label = label.map_or_else(|| default_label(&inputs), str::to_owned);
     let id = record(&mut store, &assessment, engine.kb(), &label)?;
     eprintln!(
         "recorded as assessment #{id} ({label}) in {}",
@@ -169,8 +190,8 @@ pub(crate) fn latest(store: &Store, label: Option<&str>) -> Result<AssessmentEnt
     })
 }
 
-/// Options shared by the store commands: `--db FILE`, `--label L`, `--since DATE`,
-/// `--format table|json|csv`, and the words left.
+/// Options shared by the store commands, as the grammar gave them: `--db FILE`, `--label L`,
+/// `--format table|json|csv`, and each command's own `--since`, `--group`, words and flags.
 #[derive(Debug, Default)]
 pub(crate) struct StoreArgs {
     pub db: Option<std::path::PathBuf>,
@@ -183,58 +204,17 @@ pub(crate) struct StoreArgs {
 }
 
 /// An output format of the store commands.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    #[default]
-    Table,
-    Json,
-    Csv,
-}
+pub(crate) use crate::args::StoreFormat as Format;
 
 impl StoreArgs {
-    /// Parses `args`; `extra` names the flags (with a value) the command takes besides the
-    /// common ones, collected into `flags`.
-    pub(crate) fn parse(args: &[String], extra: &[&str]) -> Result<Self, String> {
-        let mut out = StoreArgs::default();
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = || {
-                it.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{arg} needs a value"))
-            };
-            match arg.as_str() {
-                "--db" => out.db = Some(value()?.into()),
-                "--label" => out.label = Some(value()?),
-                "--group" => out.group = Some(value()?),
-                "--since" => {
-                    let day = value()?;
-                    out.since = Some(
-                        day.parse()
-                            .map_err(|_| format!("--since {day:?} is not YYYY-MM-DD"))?,
-                    );
-                }
-                "--format" => {
-                    out.format = match value()?.as_str() {
-                        "table" => Format::Table,
-                        "json" => Format::Json,
-                        "csv" => Format::Csv,
-                        other => {
-                            return Err(format!("unknown format {other:?} (table, json or csv)"))
-                        }
-                    }
-                }
-                flag if extra.contains(&flag) => out.flags.push((flag.to_owned(), value()?)),
-                flag if flag.starts_with("--") => return Err(format!("unknown argument {flag:?}")),
-                word => out.words.push(word.to_owned()),
-            }
+    /// The store options every store command takes.
+    pub(crate) fn of(opts: &StoreOpts) -> Self {
+        StoreArgs {
+            db: Some(opts.db.clone()),
+            label: opts.label.clone(),
+            format: opts.format,
+            ..StoreArgs::default()
         }
-        if out.db.is_none() {
-            return Err(
-                "give --db FILE (the store; created by `exposure assess ... --db FILE`)".to_owned(),
-            );
-        }
-        Ok(out)
     }
 
     /// The values given for `flag`, in order.
@@ -312,9 +292,10 @@ struct HistoryRow<'a> {
 }
 
 /// `exposure history --db DB [--label L] [--since DATE] [--format table|json|csv]`.
-pub(crate) fn history(args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(args, &[])?;
-    Ok((|| {
+pub(crate) fn history(cmd: &HistoryCmd) -> Result<(), Failed> {
+    let mut args = StoreArgs::of(&cmd.store);
+    args.since = cmd.since;
+    {
         let store = args.open_read_only()?;
         let entries = store.assessments(&AssessmentQuery {
             label: args.label.clone(),
@@ -334,45 +315,26 @@ pub(crate) fn history(args: &[String]) -> Result<Result<(), Failed>, String> {
             })
             .collect();
         write_rows(&rows, args.format)
-    })())
+    }
 }
 
-/// `exposure exceptions add FILE --db DB`, `list --db DB [--status S]`, `expire ID --db DB`,
-/// `revoke ID --db DB`.
-pub(crate) fn exceptions(verb: &str, args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(args, &["--status"])?;
-    match (verb, args.words.as_slice()) {
-        ("add", [file]) => Ok(add_exceptions(&args, Path::new(file))),
-        ("list", []) => {
-            let status = args
-                .value("--status")
-                .map(|s| {
-                    s.parse::<ExceptionStatus>()
-                        .map_err(|_| format!("--status {s:?}: active, expired or revoked"))
-                })
-                .transpose()?;
-            Ok(list_exceptions(&args, status))
-        }
-        ("expire" | "revoke", [id]) => Ok((|| {
-            let mut store = args.open()?;
-            let entry = if verb == "expire" {
-                store.expire_exception(id, &now())?
-            } else {
-                store.revoke_exception(id, &now())?
-            };
-            eprintln!("exception {} is {}", entry.id, entry.status.as_str());
-            Ok(())
-        })()),
-        ("add", _) => Err("exceptions add takes one FILE".to_owned()),
-        ("expire" | "revoke", _) => Err(format!("exceptions {verb} takes one exception id")),
-        _ => Err("exceptions list takes no words".to_owned()),
-    }
+/// `exposure exceptions expire ID --db DB` (or `revoke ID`).
+pub(crate) fn change_exception(opts: &StoreOpts, id: &str, revoke: bool) -> Result<(), Failed> {
+    let mut store = StoreArgs::of(opts).open()?;
+    let entry = if revoke {
+        store.revoke_exception(id, &now())?
+    } else {
+        store.expire_exception(id, &now())?
+    };
+    eprintln!("exception {} is {}", entry.id, entry.status.as_str());
+    Ok(())
 }
 
 /// Adds every exception of `file` to the store, checked first: none may have expired, and one
 /// naming a recommendation must name one of the latest recorded assessment's (when there is
 /// one). Nothing is added unless all are.
-fn add_exceptions(args: &StoreArgs, file: &Path) -> Result<(), Failed> {
+pub(crate) fn add_exceptions(opts: &StoreOpts, file: &Path) -> Result<(), Failed> {
+    let args = &StoreArgs::of(opts);
     let set = ExceptionSet::from_path(file)?;
     let today = crate::today();
     let mut store = args.open()?;
@@ -470,7 +432,14 @@ struct ExceptionRow<'a> {
     reason: String,
 }
 
-fn list_exceptions(args: &StoreArgs, status: Option<ExceptionStatus>) -> Result<(), Failed> {
+pub(crate) fn list_exceptions(opts: &StoreOpts, status: Option<&str>) -> Result<(), Failed> {
+    let args = &StoreArgs::of(opts);
+    let status = status
+        .map(|s| {
+            s.parse::<ExceptionStatus>()
+                .map_err(|_| Failed::usage(format!("--status {s:?}: active, expired or revoked")))
+        })
+        .transpose()?;
     let store = args.open_read_only()?;
     let entries = store.exceptions(status)?;
     let rows: Vec<ExceptionRow<'_>> = entries
@@ -541,9 +510,10 @@ struct ChangeRow {
 
 /// `exposure diff --db DB [OLD NEW] [--label L] [--format table|json]`: what changed between
 /// two recorded assessments, with the events.
-pub(crate) fn diff(args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(args, &[])?;
-    Ok((|| {
+pub(crate) fn diff(cmd: &DiffCmd) -> Result<(), Failed> {
+    let mut args = StoreArgs::of(&cmd.store);
+    args.words.extend(cmd.old.iter().chain(&cmd.new).cloned());
+    {
         let store = args.open_read_only()?;
         let (old_id, new_id) = pair(&store, &args)?;
         let (old, new) = (load_record(&store, old_id)?, load_record(&store, new_id)?);
@@ -560,7 +530,7 @@ pub(crate) fn diff(args: &[String]) -> Result<Result<(), Failed>, String> {
             return write_rows(&[document], Format::Json);
         }
         let o = &diff.organisation;
-        println!(
+        say!(
             "assessment #{old_id} -> #{new_id}: exposure {:.1} -> {:.1} ({:+.1}); {} new findings, {} fixed, {} suppressed, {} devices added, {} gone",
             o.before,
             o.after,
@@ -618,15 +588,15 @@ pub(crate) fn diff(args: &[String]) -> Result<Result<(), Failed>, String> {
             },
         }));
         if !rows.is_empty() {
-            println!();
+            say!();
             write_rows(&rows, Format::Table)?;
         }
         if !events.is_empty() {
-            println!("\nEvents");
+            say!("\nEvents");
             write_rows(&event_rows(&events), Format::Table)?;
         }
         Ok(())
-    })())
+    }
 }
 
 /// One row of a timeline.
@@ -671,9 +641,10 @@ fn event_rows(events: &[exposure::history::Event]) -> Vec<EventRow> {
 
 /// `exposure timeline --db DB [--label L] [--since DATE] [--format table|json|csv]`: the
 /// events of the history, in date order.
-pub(crate) fn timeline(args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(args, &[])?;
-    Ok((|| {
+pub(crate) fn timeline(cmd: &TimelineCmd) -> Result<(), Failed> {
+    let mut args = StoreArgs::of(&cmd.store);
+    args.since = cmd.since;
+    {
         let store = args.open_read_only()?;
         let label = match &args.label {
             Some(label) => label.clone(),
@@ -692,7 +663,7 @@ pub(crate) fn timeline(args: &[String]) -> Result<Result<(), Failed>, String> {
             return write_rows(&timeline.events, Format::Json);
         }
         write_rows(&event_rows(&timeline.events), args.format)
-    })())
+    }
 }
 
 /// A JSON value as plain words: `{"vulnerability": "CVE-1"}` → `vulnerability CVE-1`,
@@ -737,26 +708,13 @@ fn latest_record(
 /// `exposure view software|weaknesses|devices|recommendations|dashboard --db DB [--group G]
 /// [--label L] [--top N] [--format table|json|csv]`: a view of the latest recorded assessment
 /// (the dashboard: of the whole history of its label).
-pub(crate) fn view(args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(args, &["--top"])?;
-    let top = args
-        .value("--top")
-        .map(|t| {
-            t.parse::<usize>()
-                .map_err(|_| format!("--top {t:?} is not a number"))
-        })
-        .transpose()?
-        .unwrap_or(5);
-    let name = match args.words.as_slice() {
-        [name] => name.clone(),
-        _ => {
-            return Err(
-                "view takes one of software, weaknesses, devices, recommendations, dashboard"
-                    .to_owned(),
-            )
-        }
-    };
-    Ok((|| {
+pub(crate) fn view(cmd: &ViewCmd) -> Result<(), Failed> {
+    use crate::args::ViewName;
+    let mut args = StoreArgs::of(&cmd.store);
+    args.since = cmd.since;
+    args.group.clone_from(&cmd.group);
+    let top = cmd.top;
+    {
         use exposure::views::{
             dashboard::Dashboard, devices, recommendations, software, weaknesses, Filter,
         };
@@ -775,12 +733,14 @@ pub(crate) fn view(args: &[String]) -> Result<Result<(), Failed>, String> {
                 )));
             }
         }
-        match name.as_str() {
-            "software" => write_rows(&software::rows(&record, &filter), args.format),
-            "weaknesses" => write_rows(&weaknesses::rows(&record, &filter), args.format),
-            "devices" => write_rows(&devices::rows(&record, &filter, top), args.format),
-            "recommendations" => write_rows(&recommendations::rows(&record, &filter), args.format),
-            "dashboard" => {
+        match cmd.name {
+            ViewName::Software => write_rows(&software::rows(&record, &filter), args.format),
+            ViewName::Weaknesses => write_rows(&weaknesses::rows(&record, &filter), args.format),
+            ViewName::Devices => write_rows(&devices::rows(&record, &filter, top), args.format),
+            ViewName::Recommendations => {
+                write_rows(&recommendations::rows(&record, &filter), args.format)
+            }
+            ViewName::Dashboard => {
                 let history: Vec<AssessmentRecord> = store
                     .assessments(&AssessmentQuery {
                         label: Some(entry.meta.label.clone()),
@@ -796,16 +756,13 @@ pub(crate) fn view(args: &[String]) -> Result<Result<(), Failed>, String> {
                     write_rows(&[dashboard], Format::Json)
                 }
             }
-            other => Err(Failed::usage(format!(
-                "unknown view {other:?} (software, weaknesses, devices, recommendations, dashboard)"
-            ))),
         }
-    })())
+    }
 }
 
 /// The dashboard at a terminal: its figures, then each top list.
 fn write_dashboard(d: &exposure::views::dashboard::Dashboard) -> Result<(), Failed> {
-    println!(
+    say!(
         "Exposure score: {:.1} ({}){}  devices: {}  as of {}",
         d.score,
         d.level.name(),
@@ -817,7 +774,7 @@ fn write_dashboard(d: &exposure::views::dashboard::Dashboard) -> Result<(), Fail
         d.as_of.map_or_else(|| "-".to_owned(), |a| a.to_string())
     );
     if let Some(secure) = d.secure_score {
-        println!("Secure score: {secure:.1}");
+        say!("Secure score: {secure:.1}");
     }
     let trend: Vec<String> = d
         .trend
@@ -830,42 +787,48 @@ fn write_dashboard(d: &exposure::views::dashboard::Dashboard) -> Result<(), Fail
             )
         })
         .collect();
-    println!("Trend: {}", trend.join(" -> "));
-    println!(
+    say!("Trend: {}", trend.join(" -> "));
+    say!(
         "Distribution: {}",
         serde_json::to_string(&d.distribution).map_err(std::io::Error::from)?
     );
-    let section = |title: &str| println!("\n{title}");
-    section("Top recommendations");
+    say!("\nTop recommendations");
     write_rows(&d.top_recommendations, Format::Table)?;
-    section("Top vulnerable software");
+    say!("\nTop vulnerable software");
     write_rows(&d.top_software, Format::Table)?;
-    section("Top exposed devices");
+    say!("\nTop exposed devices");
     write_rows(&d.top_devices, Format::Table)?;
-    section("Top events");
+    say!("\nTop events");
     write_rows(&event_rows(&d.top_events), Format::Table)
 }
 
-/// `exposure remediation create --db DB --recommendation ID --due DATE [--priority P]
-/// [--note TEXT] [--device D]... [--group G]... [--label L]`, `remediation status --db DB
-/// [ID] [--format …]`, `remediation export --db DB [--devices] --format csv|json`.
-pub(crate) fn remediation(verb: &str, args: &[String]) -> Result<Result<(), Failed>, String> {
-    let args = StoreArgs::parse(
-        args,
-        &[
-            "--recommendation",
-            "--due",
-            "--priority",
-            "--note",
-            "--device",
-        ],
-    )?;
-    match verb {
-        "create" => Ok(create_activity(&args)),
-        "status" | "export" => Ok(activity_status(&args, verb == "export")),
-        other => Err(format!(
-            "unknown remediation command {other:?} (create, status or export)"
-        )),
+/// `exposure remediation create|status|export`.
+pub(crate) fn remediation(cmd: &RemediationCmd) -> Result<(), Failed> {
+    match cmd {
+        RemediationCmd::Create {
+            store,
+            recommendation,
+            due,
+            priority,
+            note,
+            device,
+            group,
+        } => {
+            let mut args = StoreArgs::of(store);
+            args.group.clone_from(group);
+            let mut flags = vec![("--recommendation", recommendation.clone())];
+            flags.extend(priority.iter().map(|p| ("--priority", p.clone())));
+            flags.extend(note.iter().map(|n| ("--note", n.clone())));
+            flags.extend(device.iter().map(|d| ("--device", d.clone())));
+            flags.push(("--due", due.to_string()));
+            args.flags = flags.into_iter().map(|(f, v)| (f.to_owned(), v)).collect();
+            create_activity(&args)
+        }
+        RemediationCmd::Status { store, activity } | RemediationCmd::Export { store, activity } => {
+            let mut args = StoreArgs::of(store);
+            args.words.extend(activity.iter().cloned());
+            activity_status(&args, matches!(cmd, RemediationCmd::Export { .. }))
+        }
     }
 }
 
@@ -962,12 +925,12 @@ fn activity_status(args: &StoreArgs, export: bool) -> Result<(), Failed> {
     }
     let devices = export || args.words.len() == 1;
     match (args.format, devices) {
-        (Format::Csv, true) => print!(
+        (Format::Csv, true) => say_raw!(
             "{}",
             rows::to_csv(&rows::device_rows(&progress))
                 .map_err(|e| Failed::usage(e.to_string()))?
         ),
-        (Format::Csv, false) => print!(
+        (Format::Csv, false) => say_raw!(
             "{}",
             rows::to_csv(&rows::activity_rows(&progress))
                 .map_err(|e| Failed::usage(e.to_string()))?
@@ -975,7 +938,7 @@ fn activity_status(args: &StoreArgs, export: bool) -> Result<(), Failed> {
         (Format::Json, _) => write_rows(&progress, Format::Json)?,
         (Format::Table, true) => {
             write_rows(&rows::activity_rows(&progress), Format::Table)?;
-            println!();
+            say!();
             write_rows(&rows::device_rows(&progress), Format::Table)?;
         }
         (Format::Table, false) => write_rows(&rows::activity_rows(&progress), Format::Table)?,

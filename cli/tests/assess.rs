@@ -284,12 +284,14 @@ fn an_incomplete_input_is_refused_with_status_2_unless_allowed() {
         ),
         "{stderr}"
     );
-    // An input that cannot be read at all is an error of status 1, as before.
+    // An input that cannot be read at all is an input error too: status 2 (1 is kept for
+    // findings that trip --fail-on).
     let (status, _, stderr) = run(
         &dir,
         &["assess", "--kb", "absent.json", "--inventory", fleet],
     );
-    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("absent.json"), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -60,6 +60,10 @@ pub struct ScoredFinding {
     /// The CVSS vector used, when the record has one; shared by the findings of the same
     /// advisory.
     pub cvss: Option<Arc<CvssSummary>>,
+    /// The qualitative severity: the rating of the CVSS vector used, else the record's
+    /// severity word (`LOW` … `CRITICAL`, `MODERATE` and `IMPORTANT` read as medium and
+    /// high), else none.
+    pub severity: Option<crate::score::cvss::Severity>,
     /// KEV and EPSS facts about the vulnerability, shared like `cvss`.
     pub threat: Arc<Exploitation>,
     /// The model's terms: impact, likelihood, risk, and where each came from.
@@ -124,6 +128,9 @@ pub struct DeviceExposure {
     pub value: DeviceValue,
     /// Its weight in the organisation score.
     pub weight: f64,
+    /// The groups it is in (the fleet format's `groups`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
     /// Software items on it.
     pub software: usize,
     /// Findings on it.

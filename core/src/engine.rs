@@ -38,6 +38,7 @@ type RecordKey = (Arc<str>, crate::ecosystem::Ecosystem, Option<VendorTriage>);
 #[derive(Clone)]
 struct RecordTerms {
     cvss: Option<Arc<CvssSummary>>,
+    severity: Option<crate::score::cvss::Severity>,
     impact: Arc<RecordImpact>,
     likelihood: Arc<RecordLikelihood>,
     threat: Arc<Exploitation>,
@@ -228,7 +229,12 @@ impl Engine {
             prior,
             facts,
         ));
+        let severity = match &cvss {
+            Some(vector) => Some(vector.severity()),
+            None => word.and_then(crate::score::cvss::Severity::from_word),
+        };
         RecordTerms {
+            severity,
             cvss: cvss.as_ref().map(|v| Arc::new(CvssSummary::of(v))),
             impact: Arc::new(impact),
             likelihood,
@@ -441,6 +447,7 @@ impl Engine {
                 ScoredFinding {
                     finding,
                     cvss: record.cvss.clone(),
+                    severity: record.severity,
                     threat: Arc::clone(&record.threat),
                     risk,
                     mitigated_by: None,
@@ -570,6 +577,7 @@ impl Engine {
                 name: d.name.clone(),
                 value: d.value,
                 weight: weights[i],
+                groups: d.groups.clone(),
                 software: d.software.len(),
                 findings: by_device[i].len(),
                 score: device_scores[i],

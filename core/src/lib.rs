@@ -62,6 +62,7 @@ mod error;
 pub mod exceptions;
 pub mod explain;
 pub mod files;
+pub mod filter;
 pub(crate) mod frame;
 pub mod history;
 pub mod inventory;

@@ -22,14 +22,16 @@ pub struct Table {
 }
 
 impl Assessment {
-    /// The headline: score, level, devices, vulnerable devices, findings, model; and, when
-    /// any device reported configuration checks, a second line with the secure configuration
-    /// score and the checks' counts.
+    /// The headline: score, level, devices, vulnerable devices, findings, model; the
+    /// findings per severity and the KEV-listed ones
+    /// ([`SeverityTotals::line`](crate::filter::SeverityTotals::line)); and, when any device
+    /// reported configuration checks, the secure configuration score and the checks' counts.
     ///
     /// ```
     /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
     /// assert!(a.headline().starts_with("Organisation exposure score: "));
-    /// assert!(a.headline().lines().nth(1).unwrap().starts_with("Secure configuration score: "));
+    /// assert!(a.headline().lines().nth(1).unwrap().starts_with("Total: 11 (CRITICAL "));
+    /// assert!(a.headline().lines().nth(2).unwrap().starts_with("Secure configuration score: "));
     /// ```
     pub fn headline(&self) -> String {
         let org = &self.organisation;
@@ -42,6 +44,8 @@ impl Assessment {
             org.findings,
             self.model_version
         );
+        out.push('\n');
+        out.push_str(&self.severity_totals().line());
         let config = &self.configuration;
         if config.reported() {
             let count = |f: fn(&crate::configuration::DeviceConfiguration) -> usize| {
@@ -69,25 +73,26 @@ impl Assessment {
         out
     }
 
-    /// The report's sections, in order: devices, findings, recommendations, configuration
-    /// changes (only when some device failed a configuration check), suppressions (only when
-    /// some finding was suppressed), exceptions (only when the assessment was made with some)
-    /// and diagnostics (its counts in the title, its problems as
-    /// notes).
+    /// The report's sections, in order: recommendations (what to do first), findings (in the
+    /// assessment's order: sort them first, [`Assessment::sort_findings`]), devices,
+    /// configuration changes (only when some device failed a configuration check),
+    /// suppressions (only when some finding was suppressed), exceptions (only when the
+    /// assessment was made with some) and diagnostics (its counts in the title, its problems
+    /// as notes).
     ///
     /// ```
     /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
     /// let tables = a.tables();
     /// let titles: Vec<&str> = tables.iter().map(|t| t.title.as_str()).collect();
-    /// assert_eq!(titles[..3], ["Devices", "Findings", "Recommendations"]);
+    /// assert_eq!(titles[..3], ["Recommendations", "Findings", "Devices"]);
     /// assert_eq!(tables[1].rows.len(), a.findings.len());
     /// assert!(tables.iter().all(|t| t.rows.iter().all(|r| r.len() == t.columns.len())));
     /// ```
     pub fn tables(&self) -> Vec<Table> {
         let mut out = vec![
-            self.device_table(),
-            self.finding_table(),
             self.recommendation_table(),
+            self.finding_table(),
+            self.device_table(),
         ];
         if !self.configuration.recommendations.is_empty() {
             out.push(self.configuration_table());
@@ -137,18 +142,35 @@ impl Assessment {
     }
 
     fn finding_table(&self) -> Table {
+        let names: std::collections::HashMap<&str, &str> = self
+            .devices
+            .iter()
+            .map(|d| (d.device_id.as_str(), d.name.as_str()))
+            .collect();
         Table {
             title: "Findings".to_owned(),
             columns: vec![
-                "device", "software", "advisory", "cve", "cvss", "risk", "fix", "matched",
+                "device",
+                "software",
+                "advisory",
+                "cve",
+                "severity",
+                "cvss",
+                "kev",
+                "epss",
+                "risk",
+                "fix state",
+                "fixed in",
+                "title",
             ],
             rows: self
                 .findings
                 .iter()
                 .map(|f| {
                     let finding = &f.finding;
+                    let device = &*finding.device_id;
                     vec![
-                        finding.device_id.to_string(),
+                        names.get(device).copied().unwrap_or(device).to_owned(),
                         format!("{} {}", finding.software.name, finding.software.version),
                         finding.advisory_id.to_string(),
                         finding
@@ -157,9 +179,19 @@ impl Assessment {
                             .find(|x| x.starts_with("CVE-"))
                             .cloned()
                             .unwrap_or_default(),
+                        f.severity.map_or("-", |s| s.name()).to_owned(),
                         f.cvss
                             .as_ref()
                             .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c.base_score)),
+                        if f.threat.known_exploited.is_some() {
+                            "KEV".to_owned()
+                        } else {
+                            "-".to_owned()
+                        },
+                        f.threat.epss.as_ref().map_or_else(
+                            || "-".to_owned(),
+                            |(_, e)| format!("{:.3}", e.probability),
+                        ),
                         match (&f.mitigated_by, f.not_counted()) {
                             (Some(check), _) => format!("{:.3} (mitigated: {check})", f.risk.risk),
                             (None, Some(NotCounted::ConditionNotReported)) => {
@@ -167,8 +199,9 @@ impl Assessment {
                             }
                             (None, _) => format!("{:.3}", f.risk.risk),
                         },
+                        finding.fix_state.name().to_owned(),
                         finding.fix.as_deref().unwrap_or("-").to_owned(),
-                        finding.evidence.matched.to_string(),
+                        finding.summary.as_deref().unwrap_or("").to_owned(),
                     ]
                 })
                 .collect(),

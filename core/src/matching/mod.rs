@@ -121,6 +121,22 @@ pub enum FixState {
     Unknown,
 }
 
+impl FixState {
+    /// The name serialised: `fixed`, `not_fixed`, `will_not_fix`, `unknown`.
+    ///
+    /// ```
+    /// assert_eq!(exposure::matching::FixState::WillNotFix.name(), "will_not_fix");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            FixState::Fixed => "fixed",
+            FixState::NotFixed => "not_fixed",
+            FixState::WillNotFix => "will_not_fix",
+            FixState::Unknown => "unknown",
+        }
+    }
+}
+
 /// The matcher that made a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub enum Matcher {

@@ -411,6 +411,41 @@ impl Severity {
         }
     }
 
+    /// The rating a record's severity word names (`LOW`, `MODERATE`/`MEDIUM`,
+    /// `HIGH`/`IMPORTANT`, `CRITICAL`, any case), as the model's word impacts read them.
+    ///
+    /// ```
+    /// use exposure::score::cvss::Severity;
+    /// assert_eq!(Severity::from_word("Important"), Some(Severity::High));
+    /// assert_eq!(Severity::from_word("moderate"), Some(Severity::Medium));
+    /// assert_eq!(Severity::from_word("unimportant"), None);
+    /// ```
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word.trim().to_ascii_uppercase().as_str() {
+            "LOW" => Some(Severity::Low),
+            "MODERATE" | "MEDIUM" => Some(Severity::Medium),
+            "HIGH" | "IMPORTANT" => Some(Severity::High),
+            "CRITICAL" => Some(Severity::Critical),
+            "NONE" => Some(Severity::None),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name, as command-line filters take it.
+    ///
+    /// ```
+    /// assert_eq!(exposure::score::cvss::Severity::High.lower_name(), "high");
+    /// ```
+    pub fn lower_name(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
     /// The upper-case name.
     pub fn name(self) -> &'static str {
         match self {

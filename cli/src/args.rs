@@ -1,0 +1,746 @@
+//! The command line's grammar, declared once with `clap`: the help of every subcommand,
+//! `--version`, the shell completions and the man page all come from these definitions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use exposure::date::Date;
+use exposure::files::Limits;
+use exposure::filter::{FailOn, FindingFilter, FixFilter, SortBy};
+use exposure::score::cvss::Severity;
+use std::path::PathBuf;
+
+/// The exit statuses, in the help of the command and of `assess`.
+macro_rules! exit_status {
+    () => {
+        "Exit status: 0 done (no gate given, or nothing at or above it); 1 findings at or above
+--fail-on; 2 the arguments are wrong, an input could not be read or was refused as
+incomplete, or the output could not be written. A closed pipe ends the command quietly."
+    };
+}
+
+const EXIT_STATUS: &str = exit_status!();
+
+const AFTER_HELP: &str = concat!(
+    exit_status!(),
+    "
+
+Examples:
+  exposure assess --demo
+  exposure assess --kb ../shared/data/osv-pypa --inventory bom.json --fail-on high
+  exposure assess --inventory status --os-release os-release --kb kb.bin --format json -o out.json
+  exposure explain api-gw-01 --demo
+  exposure assess --demo --db tvm.db && exposure view dashboard --db tvm.db"
+);
+
+/// Threat and vulnerability management from a shell: assess a fleet's software against
+/// vulnerability knowledge, score its exposure, rank what to fix first, and follow the fixing
+/// through time.
+#[derive(Debug, Parser)]
+#[command(
+    name = "exposure",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true,
+    after_help = AFTER_HELP
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Write nothing to stderr but errors: no progress bar, no load reports.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Assess a fleet: findings, scores, recommendations (and record them with --db).
+    Assess(AssessCmd),
+    /// Why a device (or the organisation) scores what it does.
+    Explain(ExplainCmd),
+    /// Exceptions: check a file, export as VEX, or keep them in a store.
+    #[command(subcommand)]
+    Exceptions(ExceptionsCmd),
+    /// The assessments recorded in a store.
+    History(HistoryCmd),
+    /// What changed between two recorded assessments.
+    Diff(DiffCmd),
+    /// The events of a store's history (Defender's event timeline).
+    Timeline(TimelineCmd),
+    /// A view of the latest recorded assessment: software, weaknesses, devices,
+    /// recommendations, dashboard.
+    View(ViewCmd),
+    /// Remediation activities: ask for a recommendation to be taken by a day, follow it.
+    #[command(subcommand)]
+    Remediation(RemediationCmd),
+    /// The model's parameters (exposure-model/1.0) as JSON, to edit and pass to --model.
+    Model {
+        #[command(subcommand)]
+        action: Option<ModelCmd>,
+    },
+    /// Knowledge bases: build a snapshot, or summarise feeds.
+    #[command(subcommand)]
+    Kb(KbCmd),
+    /// Versions, batch: compare pairs read from stdin.
+    #[command(subcommand)]
+    Version(VersionCmd),
+    /// Ranges, batch: membership of versions read from stdin.
+    #[command(subcommand)]
+    Range(RangeCmd),
+    /// CPE names, batch: parse, compare, guess from installed programs.
+    #[command(subcommand)]
+    Cpe(CpeCmd),
+    /// CVSS, batch: score vectors read from stdin.
+    #[command(subcommand)]
+    Cvss(CvssCmd),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell, on stdout.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout, or one page per command into a directory.
+    Man {
+        /// Write exposure.1 and a page per subcommand into this directory.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+/// What to assess: knowledge, inventories, and how to read and judge them.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct InputArgs {
+    /// Use the embedded demo knowledge base and fleet (each replaced by --kb or --inventory
+    /// when given).
+    #[arg(long)]
+    pub demo: bool,
+    /// Knowledge: NVD feeds (JSON 1.1, API 2.0), CVE JSON 5, OSV (JSON or YAML), Alpine
+    /// secdb, Red Hat CSAF, VEX (OpenVEX, CycloneDX, CSAF), CISA KEV, EPSS (JSON or CSV),
+    /// snapshots from `kb build`; files, directories, zip and tar archives; .gz accepted.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub kb: Vec<PathBuf>,
+    /// Inventories: CycloneDX or SPDX JSON SBOMs, fleet documents, dpkg status files, rpm -qa
+    /// output, Windows registry exports of the Uninstall keys, CSV or JSON program lists;
+    /// .gz accepted.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub inventory: Vec<PathBuf>,
+    /// The release of devices given as dpkg status files: debian-12, bookworm, ubuntu-22.04.
+    #[arg(long, value_name = "RELEASE", conflicts_with = "os_release")]
+    pub distro: Option<String>,
+    /// The same, read from the device's /etc/os-release.
+    #[arg(long, value_name = "PATH")]
+    pub os_release: Option<PathBuf>,
+    /// NVD's CPE dictionary XML (.gz accepted), to name installed programs beyond the alias
+    /// table.
+    #[arg(long, value_name = "PATH")]
+    pub cpe_dictionary: Option<PathBuf>,
+    /// The most one input may hold once decompressed: bytes, or with K, M or G (binary
+    /// units); default 1G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+    pub input_limit: Option<Limits>,
+    /// Assess even when an input is incomplete (by default an input that yields nothing or
+    /// loses more than 10 % of its records is refused); every load problem is reported.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Judge end of support, unused software and exceptions on this day (YYYY-MM-DD, or
+    /// `today` in UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<Date>,
+    /// The model parameters as JSON (`exposure model show` prints the defaults).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Apply the exceptions of this file (exposure-exceptions/1, JSON or YAML;
+    /// docs/exceptions.md): accepted risks with a reason and an expiry.
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
+}
+
+/// Which findings a report shows.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct FilterArgs {
+    /// Show only findings of these severities (comma-separated: critical,high,medium,low).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// Show only findings a known version fixes.
+    #[arg(long, visible_alias = "only-fixed", conflicts_with = "only_unfixed")]
+    pub ignore_unfixed: bool,
+    /// Show only findings no known version fixes.
+    #[arg(long)]
+    pub only_unfixed: bool,
+    /// Show only findings listed in CISA's KEV catalog.
+    #[arg(long)]
+    pub kev_only: bool,
+    /// Show only findings whose EPSS probability is at least P (0-1).
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    pub min_epss: Option<f64>,
+    /// Show only findings on devices of this group (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The core filter these flags ask for.
+    pub(crate) fn filter(&self) -> FindingFilter {
+        FindingFilter {
+            severities: self.severity.clone(),
+            fix: if self.ignore_unfixed {
+                FixFilter::Fixed
+            } else if self.only_unfixed {
+                FixFilter::Unfixed
+            } else {
+                FixFilter::Any
+            },
+            kev_only: self.kev_only,
+            min_epss: self.min_epss,
+            groups: self.group.clone(),
+        }
+    }
+}
+
+/// The output formats of an assessment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AssessFormat {
+    /// A summary, the recommendations, then the findings by risk (for people).
+    #[default]
+    Table,
+    /// The whole assessment.
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
+pub(crate) struct AssessCmd {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// The output format.
+    #[arg(short, long, value_enum, default_value_t = AssessFormat::Table)]
+    pub format: AssessFormat,
+    /// Write the output to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a counted finding (after the filters) is at or above this: low, medium,
+    /// high, critical; risk (r >= 0.7) or risk:R; kev; score:N (the organisation's score).
+    #[arg(long, value_name = "GATE", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// The order of the findings (default: risk for tables, the assessment's order otherwise).
+    #[arg(long, value_enum)]
+    pub sort_by: Option<SortKey>,
+    /// Record the assessment in this store (SQLite, created on first use); its active
+    /// exceptions apply, judged today unless --as-of.
+    #[arg(long, value_name = "DB")]
+    pub db: Option<PathBuf>,
+    /// The label of the recorded assessment (default: the inventories' names).
+    #[arg(long, requires = "db")]
+    pub label: Option<String>,
+}
+
+/// A sort key of the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SortKey {
+    /// Highest risk first.
+    Risk,
+    /// Highest severity first.
+    Severity,
+    /// Highest EPSS first.
+    Epss,
+    /// KEV-listed first.
+    Kev,
+}
+
+impl From<SortKey> for SortBy {
+    fn from(k: SortKey) -> SortBy {
+        match k {
+            SortKey::Risk => SortBy::Risk,
+            SortKey::Severity => SortBy::Severity,
+            SortKey::Epss => SortBy::Epss,
+            SortKey::Kev => SortBy::Kev,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainCmd {
+    /// The device to explain (its id); without it, the organisation.
+    #[arg(value_name = "DEVICE", conflicts_with_all = ["device", "organisation"])]
+    pub device_word: Option<String>,
+    /// The device to explain (its id).
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Explain the organisation: its devices by contribution.
+    #[arg(long, visible_alias = "organization", conflicts_with = "device")]
+    pub organisation: bool,
+    /// The output format.
+    #[arg(short, long, value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+}
+
+/// Table or JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextFormat {
+    /// Aligned columns.
+    #[default]
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExceptionsCmd {
+    /// Read an exception set (JSON or YAML) and say what it holds, or what is wrong with it.
+    Check {
+        /// The exception file.
+        file: PathBuf,
+    },
+    /// Assess with the exceptions and write the ones that applied as VEX on stdout (what VEX
+    /// cannot state is listed on stderr).
+    Export {
+        /// The exception file.
+        file: PathBuf,
+        /// The VEX format.
+        #[arg(short, long, value_enum, default_value_t = VexFormat::Openvex)]
+        format: VexFormat,
+        #[command(flatten)]
+        inputs: InputArgs,
+    },
+    /// Keep the exceptions of FILE in the store (refused whole if one has expired or names a
+    /// recommendation the latest assessment does not make).
+    Add {
+        /// The exception file.
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreOpts,
+    },
+    /// The exceptions kept in the store.
+    List {
+        /// Only those of this status (active, expired, revoked).
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        store: StoreOpts,
+    },
+    /// Mark a kept exception expired.
+    Expire {
+        /// The exception's id.
+        id: String,
+        #[command(flatten)]
+        store: StoreOpts,
+    },
+    /// Revoke a kept exception.
+    Revoke {
+        /// The exception's id.
+        id: String,
+        #[command(flatten)]
+        store: StoreOpts,
+    },
+}
+
+/// A VEX document format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VexFormat {
+    /// OpenVEX.
+    Openvex,
+    /// CycloneDX VEX.
+    Cyclonedx,
+}
+
+/// The options of every store command.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct StoreOpts {
+    /// The store (an SQLite file written by `exposure assess ... --db`).
+    #[arg(long, value_name = "DB")]
+    pub db: PathBuf,
+    /// The output format.
+    #[arg(short, long, value_enum, default_value_t = StoreFormat::Table)]
+    pub format: StoreFormat,
+    /// Only the assessments of this label (default: every label; for the latest, the latest
+    /// assessment's).
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+/// The output formats of the store commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StoreFormat {
+    /// Aligned columns.
+    #[default]
+    Table,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryCmd {
+    #[command(flatten)]
+    pub store: StoreOpts,
+    /// Only assessments as of this day or later (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffCmd {
+    #[command(flatten)]
+    pub store: StoreOpts,
+    /// The earlier assessment's number (default: the latest two).
+    #[arg(requires = "new")]
+    pub old: Option<String>,
+    /// The later assessment's number.
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TimelineCmd {
+    #[command(flatten)]
+    pub store: StoreOpts,
+    /// Only events on this day or later (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<Date>,
+}
+
+/// A view of a recorded assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ViewName {
+    /// The software inventory.
+    Software,
+    /// The weaknesses (vulnerabilities).
+    Weaknesses,
+    /// The devices.
+    Devices,
+    /// The security recommendations.
+    Recommendations,
+    /// The dashboard of the history.
+    Dashboard,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ViewCmd {
+    /// The view.
+    #[arg(value_enum)]
+    pub name: ViewName,
+    #[command(flatten)]
+    pub store: StoreOpts,
+    /// Only this device group.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// How many rows the dashboard's lists (and a device's recommendations) show.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// The dashboard's history from this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub since: Option<Date>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RemediationCmd {
+    /// Ask for a recommendation of the latest assessment to be taken by a day.
+    Create {
+        #[command(flatten)]
+        store: StoreOpts,
+        /// The recommendation's id (`exposure view recommendations` lists them).
+        #[arg(long, value_name = "ID")]
+        recommendation: String,
+        /// The due day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        due: Date,
+        /// low, medium, high or critical (default medium).
+        #[arg(long)]
+        priority: Option<String>,
+        /// A note for whoever takes it.
+        #[arg(long)]
+        note: Option<String>,
+        /// Only these devices (repeatable).
+        #[arg(long, value_name = "ID")]
+        device: Vec<String>,
+        /// Only the devices of this group.
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// The progress of every activity (or of one, per device) on the latest assessment.
+    Status {
+        #[command(flatten)]
+        store: StoreOpts,
+        /// One activity's number.
+        activity: Option<String>,
+    },
+    /// The progress per device, for ticketing systems.
+    Export {
+        #[command(flatten)]
+        store: StoreOpts,
+        /// One activity's number.
+        activity: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModelCmd {
+    /// The default parameters as JSON.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KbCmd {
+    /// Load feeds and write one compiled snapshot, which --kb reads much faster.
+    Build {
+        /// The feeds (any --kb input).
+        #[arg(required = true, value_name = "FEED")]
+        feeds: Vec<PathBuf>,
+        /// The snapshot to write.
+        #[arg(short, long, value_name = "SNAPSHOT")]
+        output: PathBuf,
+        /// The most one input may hold once decompressed (default 1G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+        input_limit: Option<Limits>,
+        /// Build even from incomplete feeds.
+        #[arg(long)]
+        allow_partial: bool,
+    },
+    /// Load feeds and summarise them.
+    Stats {
+        /// The feeds (any --kb input).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The output format.
+        #[arg(short, long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
+        /// The most one input may hold once decompressed (default 1G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+        input_limit: Option<Limits>,
+    },
+}
+
+/// `--scheme S` of the batch modes.
+#[derive(Debug, Args)]
+pub(crate) struct SchemeArg {
+    /// The version scheme: semver npm cargo golang pypi deb rpm alpm alpine maven nuget gem
+    /// composer hex conan openssl generic intdot lexicographic datetime.
+    #[arg(long, value_name = "S", value_parser = parse_scheme)]
+    pub scheme: exposure::version::Scheme,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VersionCmd {
+    /// stdin: A<TAB>B lines; stdout: -1, 0 or 1 (error<TAB>message for a bad line).
+    Compare(SchemeArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RangeCmd {
+    /// stdin: RANGE<TAB>VERSION lines (RANGE native or vers:); stdout: true or false.
+    Contains(SchemeArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CpeCmd {
+    /// stdin: CPE 2.3 formatted strings, 2.2 URIs or WFNs; stdout: the name in a binding.
+    Parse {
+        /// The binding to write: fs, uri or wfn.
+        #[arg(long, default_value = "fs", value_parser = parse_binding)]
+        to: exposure::cpe::Binding,
+    },
+    /// stdin: SOURCE<TAB>TARGET; stdout: EQUAL, SUPERSET, SUBSET, DISJOINT or UNDEFINED.
+    Compare,
+    /// stdin: PUBLISHER<TAB>NAME<TAB>VERSION; stdout: CPE<TAB>CONFIDENCE candidates.
+    Guess {
+        /// NVD's CPE dictionary XML (.gz accepted).
+        #[arg(long, value_name = "PATH")]
+        dictionary: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CvssCmd {
+    /// stdin: CVSS v2, v3.0, v3.1 or v4.0 vectors; stdout: SCORE<TAB>SEVERITY.
+    Score,
+}
+
+/// `--input-limit SIZE`: bytes, or a number of KiB, MiB or GiB with `K`, `M` or `G`.
+pub(crate) fn parse_limit(value: &str) -> Result<Limits, String> {
+    let upper = value.to_ascii_uppercase();
+    let text = upper.strip_suffix("IB").unwrap_or(&upper);
+    let (digits, shift) = match text.char_indices().last() {
+        Some((at, 'K')) => (&text[..at], 10),
+        Some((at, 'M')) => (&text[..at], 20),
+        Some((at, 'G')) => (&text[..at], 30),
+        _ => (text, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .map(|input_bytes| Limits { input_bytes })
+        .ok_or_else(|| format!("{value:?} is not a size (bytes, or 512K, 64M, 2G)"))
+}
+
+/// Today's date in UTC (the command reads the clock; the core never does).
+pub(crate) fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_days_since_epoch(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// A day: `YYYY-MM-DD` or `today`.
+fn parse_day(value: &str) -> Result<Date, String> {
+    if value == "today" {
+        return Ok(today());
+    }
+    value
+        .parse()
+        .map_err(|_| format!("{value:?} is not YYYY-MM-DD or today"))
+}
+
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    match Severity::from_word(value) {
+        Some(s) if s != Severity::None => Ok(s),
+        _ => Err(format!(
+            "{value:?} is not a severity (critical, high, medium, low)"
+        )),
+    }
+}
+
+fn parse_probability(value: &str) -> Result<f64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=1.0).contains(p))
+        .ok_or_else(|| format!("{value:?} is not a probability from 0 to 1"))
+}
+
+fn parse_fail_on(value: &str) -> Result<FailOn, String> {
+    value.parse()
+}
+
+fn parse_scheme(value: &str) -> Result<exposure::version::Scheme, String> {
+    value
+        .parse()
+        .map_err(|e: exposure::version::UnknownScheme| e.to_string())
+}
+
+fn parse_binding(value: &str) -> Result<exposure::cpe::Binding, String> {
+    exposure::cpe::Binding::from_name(value)
+        .ok_or_else(|| format!("unknown binding {value:?} (fs, uri or wfn)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("exposure").chain(line.split_whitespace()))
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn path_flags_take_several_values() {
+        let Command::Assess(a) =
+            parse("assess --kb a b --inventory x --kb c --format json --allow-partial")
+                .unwrap()
+                .command
+        else {
+            panic!("assess")
+        };
+        assert!(a.inputs.allow_partial);
+        assert_eq!(
+            a.inputs.kb,
+            [PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c")]
+        );
+        assert_eq!(a.inputs.inventory, [PathBuf::from("x")]);
+        assert_eq!(a.format, AssessFormat::Json);
+    }
+
+    #[test]
+    fn explain_takes_a_device_or_the_organisation() {
+        let explain = |line: &str| match parse(line).map(|c| c.command) {
+            Ok(Command::Explain(e)) => Ok(e),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e),
+        };
+        let e = explain("explain api-gw-01 --demo --format json").unwrap();
+        assert_eq!(e.device_word.as_deref(), Some("api-gw-01"));
+        assert!(e.inputs.demo && e.format == TextFormat::Json);
+        assert_eq!(
+            explain("explain --demo --device db-01")
+                .unwrap()
+                .device
+                .as_deref(),
+            Some("db-01")
+        );
+        assert!(
+            explain("explain --organisation --demo")
+                .unwrap()
+                .organisation
+        );
+        assert!(explain("explain x --organisation --demo").is_err());
+    }
+
+    #[test]
+    fn sizes_days_and_gates() {
+        assert_eq!(parse_limit("1048576").map(|l| l.input_bytes), Ok(1 << 20));
+        assert_eq!(parse_limit("64MiB").map(|l| l.input_bytes), Ok(64 << 20));
+        assert!(parse_limit("big").is_err() && parse_limit("99999999999G").is_err());
+        assert!(parse_day("2026-02-30").is_err());
+        assert_eq!(parse_day("today"), Ok(today()));
+        let Command::Assess(a) =
+            parse("assess --demo --fail-on critical --severity high,critical --min-epss 0.1")
+                .unwrap()
+                .command
+        else {
+            panic!("assess")
+        };
+        assert_eq!(a.fail_on, Some(FailOn::Severity(Severity::Critical)));
+        assert_eq!(
+            a.filters.filter().severities,
+            [Severity::High, Severity::Critical]
+        );
+        assert!(parse("assess --demo --min-epss 2").is_err());
+        assert!(parse("assess --demo --fail-on sometimes").is_err());
+        assert!(parse("assess --demo --ignore-unfixed --only-unfixed").is_err());
+        assert!(
+            parse("assess --demo --label x").is_err(),
+            "--label needs --db"
+        );
+    }
+
+    #[test]
+    fn unknown_arguments_and_formats_are_errors() {
+        for line in [
+            "assess --demo --frob",
+            "assess --demo --format xml",
+            "frob",
+            "version compare",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+        assert_eq!(
+            parse("--version").unwrap_err().kind(),
+            clap::error::ErrorKind::DisplayVersion
+        );
+        assert_eq!(
+            parse("assess --help").unwrap_err().kind(),
+            clap::error::ErrorKind::DisplayHelp
+        );
+    }
+}
