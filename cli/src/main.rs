@@ -151,6 +151,9 @@ impl Reporting {
         }
         for r in reports {
             eprintln!("{kind} {}: {}", r.input, r.report);
+            for note in &r.report.notes {
+                eprintln!("  {note}");
+            }
             for problem in &r.report.problems {
                 eprintln!("  {problem}");
             }

@@ -331,3 +331,76 @@ fn a_closed_pipe_ends_the_command_quietly() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_dpkg_host_whose_release_is_unknown_is_never_a_silent_clean() {
+    let dir = scratch("release");
+    let kb = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/demo/advisories.osv.json"
+    );
+    // Debian's own versions name no release, and there is no base-files.
+    let status = dir.join("status");
+    std::fs::write(
+        &status,
+        "Package: curl\nStatus: install ok installed\nVersion: 7.88.1-10+deb12u5\n",
+    )
+    .expect("write");
+    let status = status.to_str().expect("a path");
+    let out = run(&["assess", "--kb", kb, "--inventory", status]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .nth(2)
+            .is_some_and(|l| l.starts_with("WARNING: 1 devices were not fully assessed")),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "assess",
+            "--kb",
+            kb,
+            "--inventory",
+            status,
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(json["unassessed"][0]["packages"], 1);
+    // Under a gate it fails, though it has no finding.
+    let gated = run(&[
+        "assess",
+        "--kb",
+        kb,
+        "--inventory",
+        status,
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(gated.status.code(), Some(1));
+    assert!(stderr(&gated).contains("1 devices whose packages could not be assessed"));
+    // With base-files, the release is detected and said so.
+    let detected = dir.join("status-detected");
+    std::fs::write(
+        &detected,
+        "Package: base-files\nStatus: install ok installed\nVersion: 12.4+deb12u5\n\n\
+         Package: curl\nStatus: install ok installed\nVersion: 7.88.1-10+deb12u5\n",
+    )
+    .expect("write");
+    let out = run(&[
+        "assess",
+        "--kb",
+        kb,
+        "--inventory",
+        detected.to_str().unwrap(),
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("release Debian:12 detected from base-files 12.4+deb12u5"));
+    assert!(!stdout(&out).contains("WARNING"));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -117,6 +117,49 @@ impl ScoredFinding {
     }
 }
 
+/// A device whose operating-system packages could not be assessed: they belong to a
+/// distribution family whose release is unknown (none given, none detected), and distro
+/// advisories are per release.
+///
+/// ```
+/// use exposure::inventory::dpkg;
+/// let status = "Package: curl\nStatus: install ok installed\nVersion: 7.88.1-10\n";
+/// let fleet = dpkg::load_device(status, None, "host-1").fleet;
+/// let a = exposure::Engine::demo().assess(&fleet);
+/// assert_eq!(a.unassessed.len(), 1);
+/// assert_eq!((a.unassessed[0].device_id.as_str(), a.unassessed[0].packages), ("host-1", 1));
+/// assert!(a.headline().contains("WARNING: 1 devices"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnassessedDevice {
+    /// The device's id.
+    pub device_id: String,
+    /// The distribution family (`Debian`).
+    pub family: String,
+    /// Its packages left unassessed.
+    pub packages: usize,
+}
+
+impl UnassessedDevice {
+    /// The devices of `fleet` with software in a bare distribution family (no release).
+    pub(crate) fn of_fleet(fleet: &crate::inventory::Fleet) -> Vec<UnassessedDevice> {
+        const FAMILIES: [&str; 3] = ["Debian", "Ubuntu", "Alpine"];
+        let bare = |s: &&std::sync::Arc<crate::inventory::Software>| matches!(&s.ecosystem, crate::ecosystem::Ecosystem::Other(e) if FAMILIES.contains(&e.as_str()));
+        fleet
+            .devices
+            .iter()
+            .filter_map(|d| {
+                let first = d.software.iter().find(bare)?;
+                Some(UnassessedDevice {
+                    device_id: d.id.clone(),
+                    family: first.ecosystem.to_string(),
+                    packages: d.software.iter().filter(bare).count(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// One device's exposure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceExposure {
@@ -239,6 +282,11 @@ pub struct Assessment {
     pub organisation: OrganisationExposure,
     /// Per device group, by group name (one per distinct name the devices list).
     pub groups: Vec<GroupExposure>,
+    /// Devices whose operating-system packages could not be matched (their distribution
+    /// release unknown): the assessment cannot call them clean. Empty when every device's
+    /// packages were assessed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unassessed: Vec<UnassessedDevice>,
     /// Per device, in fleet order.
     pub devices: Vec<DeviceExposure>,
     /// Every finding, in device order.

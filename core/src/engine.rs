@@ -599,6 +599,7 @@ impl Engine {
                 findings: scored.len(),
             },
             groups,
+            unassessed: crate::assessment::UnassessedDevice::of_fleet(fleet),
             devices,
             findings: scored,
             recommendations,

@@ -365,7 +365,7 @@ impl Assessment {
             gate: *gate,
             findings,
             score_tripped: matches!(gate, FailOn::Score(n) if self.organisation.score >= *n),
-            unassessed_devices: 0,
+            unassessed_devices: self.unassessed.len(),
         }
     }
 

@@ -118,6 +118,10 @@ pub struct LoadReport {
     pub problem_count: usize,
     /// The first problems, in the order met.
     pub problems: Vec<Problem>,
+    /// What the loader found out rather than was told (a device's distribution release
+    /// detected from its packages), in the order found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl LoadReport {
@@ -264,6 +268,8 @@ impl LoadReport {
         self.problem_count += other.problem_count;
         let room = KEPT_PROBLEMS.saturating_sub(self.problems.len());
         self.problems.extend(other.problems.into_iter().take(room));
+        let room = KEPT_PROBLEMS.saturating_sub(self.notes.len());
+        self.notes.extend(other.notes.into_iter().take(room));
     }
 }
 

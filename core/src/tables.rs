@@ -46,6 +46,23 @@ impl Assessment {
         );
         out.push('\n');
         out.push_str(&self.severity_totals().line());
+        if !self.unassessed.is_empty() {
+            let packages: usize = self.unassessed.iter().map(|u| u.packages).sum();
+            let named: Vec<String> = self
+                .unassessed
+                .iter()
+                .take(5)
+                .map(|u| format!("{} ({} {} packages)", u.device_id, u.packages, u.family))
+                .collect();
+            // Writing to a String cannot fail.
+            let _ = write!(
+                out,
+                "\nWARNING: {} devices were not fully assessed: the release of their {packages} operating-system packages is unknown (give --distro or --os-release): {}{}",
+                self.unassessed.len(),
+                named.join(", "),
+                if self.unassessed.len() > 5 { ", …" } else { "" }
+            );
+        }
         let config = &self.configuration;
         if config.reported() {
             let count = |f: fn(&crate::configuration::DeviceConfiguration) -> usize| {

@@ -235,3 +235,54 @@ fn records_of_one_vulnerability_merge_across_databases() {
         .collect();
     assert_eq!(on_go, ["GO-2023-2382"]);
 }
+
+/// No false clean: the same Debian 12 machine given without its os-release. Its release is
+/// detected from `base-files` and reported as detected, and the assessment finds what it
+/// finds with the release given; with `base-files` gone and no other evidence, the packages
+/// are reported as not assessed rather than clean.
+#[test]
+fn a_dpkg_host_without_its_release_is_detected_or_reported_unassessed() {
+    let (Some(inventory), Some(osv)) = (
+        common::shared("data/inventory-dpkg"),
+        common::shared("data/debian-osv/debian-osv-cve-dpkg-status-sources.tar.gz"),
+    ) else {
+        return;
+    };
+    let status = read_text(&inventory.join("dpkg-status-this-machine")).expect("status");
+    let detected = dpkg::load_device(&status, None, "debian-12-host");
+    assert_eq!(detected.report.problem_count, 0, "{}", detected.report);
+    assert_eq!(detected.report.notes.len(), 1);
+    assert!(
+        detected.report.notes[0]
+            .starts_with("debian-12-host: release Debian:12 detected from base-files 12."),
+        "{:?}",
+        detected.report.notes
+    );
+    let mut kb = KnowledgeBase::new();
+    common::load_osv_archive(&mut kb, &osv);
+    let engine = Engine::new(kb);
+    let assessment = engine.assess(&detected.fleet);
+    assert_eq!(assessment.findings.len(), 289);
+    assert!(assessment.unassessed.is_empty());
+
+    // Without base-files, nothing names the release (Debian's own versions carry none).
+    let without: String = status
+        .split("\n\n")
+        .filter(|stanza| !stanza.starts_with("Package: base-files\n"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let unknown = dpkg::load_device(&without, None, "debian-12-host");
+    assert!(unknown.report.notes.is_empty());
+    let assessment = engine.assess(&unknown.fleet);
+    assert!(assessment.findings.is_empty());
+    assert_eq!(assessment.unassessed.len(), 1);
+    assert_eq!(assessment.unassessed[0].packages, 408);
+    assert!(assessment
+        .headline()
+        .contains("WARNING: 1 devices were not fully assessed"));
+    let gate = assessment.gate(
+        &exposure::filter::FailOn::Severity(exposure::score::cvss::Severity::Critical),
+        &exposure::filter::FindingFilter::default(),
+    );
+    assert!(gate.failed() && gate.findings == 0 && gate.unassessed_devices == 1);
+}

@@ -4,6 +4,8 @@
 //! the match key; without one, a distro package is matched by nothing rather than by the
 //! wrong release.
 
+use std::collections::BTreeMap;
+
 /// A distribution release.
 ///
 /// ```
@@ -53,6 +55,22 @@ pub enum Family {
     Alpine,
 }
 
+/// The Ubuntu release a package version names: `…ubuntu0.22.04.1` (a security update built
+/// for one release) or `…~22.04` (a backport to it).
+fn ubuntu_release_in(version: &str) -> Option<String> {
+    let tail = version
+        .split_once("ubuntu0.")
+        .map(|(_, t)| t)
+        .or_else(|| version.rsplit_once('~').map(|(_, t)| t))?;
+    let mut parts = tail.split('.');
+    let (year, month) = (parts.next()?, parts.next()?);
+    let month: String = month.chars().take_while(char::is_ascii_digit).collect();
+    let plausible = year.len() == 2
+        && year.chars().all(|c| c.is_ascii_digit())
+        && (month == "04" || month == "10");
+    plausible.then(|| format!("{year}.{month}"))
+}
+
 /// Debian's release code names, for `distro=bookworm` and os-release files without a number.
 const DEBIAN_CODENAMES: [(&str, &str); 9] = [
     ("wheezy", "7"),
@@ -66,7 +84,76 @@ const DEBIAN_CODENAMES: [(&str, &str); 9] = [
     ("duke", "15"),
 ];
 
+/// Ubuntu releases by the version of their `base-files` package (its part before `ubuntu`).
+const UBUNTU_BASE_FILES: [(&str, &str); 9] = [
+    ("9.4", "16.04"),
+    ("10.1", "18.04"),
+    ("11", "20.04"),
+    ("11.1", "21.04"),
+    ("12", "22.04"),
+    ("12.3", "23.04"),
+    ("13", "24.04"),
+    ("13.3", "24.10"),
+    ("13.6", "25.04"),
+];
+
 impl Distro {
+    /// The release a dpkg host runs, detected from its installed packages (`name`,
+    /// `version`), with the evidence in words: Debian's and Ubuntu's `base-files` version
+    /// (`12.4+deb12u5` is Debian 12, `12ubuntu4.6` Ubuntu 22.04), else the release Ubuntu's
+    /// security updates name in their versions (`2.9.13+dfsg-1ubuntu0.3`,
+    /// `1.2.3-0ubuntu0.22.04.1`). `None` when the packages do not say.
+    ///
+    /// ```
+    /// use exposure::inventory::Distro;
+    /// let (d, why) = Distro::detect_from_dpkg([("base-files", "12.4+deb12u5"), ("bash", "5.2.15-2+b2")]).unwrap();
+    /// assert_eq!((d.osv_ecosystem().as_str(), why.as_str()), ("Debian:12", "base-files 12.4+deb12u5"));
+    /// let (d, _) = Distro::detect_from_dpkg([("base-files", "12ubuntu4.6")]).unwrap();
+    /// assert_eq!(d.osv_ecosystem(), "Ubuntu:22.04:LTS");
+    /// let (d, why) = Distro::detect_from_dpkg([("curl", "7.81.0-1ubuntu1.15"), ("libc6", "2.35-0ubuntu3.6"), ("vim", "2:8.2.3995-1ubuntu2.13"), ("openssl", "3.0.2-0ubuntu1.12+esm1~22.04")]).unwrap();
+    /// assert_eq!(d.osv_ecosystem(), "Ubuntu:22.04:LTS");
+    /// assert!(why.contains("22.04"));
+    /// assert!(Distro::detect_from_dpkg([("curl", "7.88.1-10")]).is_none());
+    /// ```
+    pub fn detect_from_dpkg<'a>(
+        packages: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<(Distro, String)> {
+        let mut ubuntu_releases: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, version) in packages {
+            if name == "base-files" {
+                if let Some(found) = Self::from_base_files(version) {
+                    return Some((found, format!("base-files {version}")));
+                }
+            }
+            if let Some(release) = ubuntu_release_in(version) {
+                *ubuntu_releases.entry(release).or_default() += 1;
+            }
+        }
+        let (release, count) = ubuntu_releases.into_iter().max_by_key(|(_, n)| *n)?;
+        let distro = Distro::from_name(&format!("ubuntu-{release}")).ok()?;
+        Some((
+            distro,
+            format!("{count} package versions naming Ubuntu {release}"),
+        ))
+    }
+
+    /// The release a `base-files` version names (Debian `12.4+deb12u5`, `11.1+deb11u9`;
+    /// Ubuntu `12ubuntu4.6`).
+    fn from_base_files(version: &str) -> Option<Distro> {
+        if let Some((head, _)) = version.split_once("ubuntu") {
+            let release = UBUNTU_BASE_FILES
+                .iter()
+                .find(|(prefix, _)| *prefix == head)?
+                .1;
+            return Distro::from_name(&format!("ubuntu-{release}")).ok();
+        }
+        let major: String = version.chars().take_while(char::is_ascii_digit).collect();
+        let number: u32 = major.parse().ok()?;
+        (7..=20)
+            .contains(&number)
+            .then(|| Distro::new(Family::Debian, &major))
+    }
+
     /// The release described by an os-release file (`ID`, `ID_LIKE`, `VERSION_ID`,
     /// `VERSION_CODENAME`), when it is a family the engine knows.
     pub fn from_os_release(text: &str) -> Option<Distro> {

@@ -136,6 +136,24 @@ pub fn parse_status(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Dp
 pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> LoadedFleet {
     let mut report = LoadReport::one_file();
     let packages = parse_status(status, device_id, &mut report);
+    // No release given: the packages themselves may say which it is.
+    let detected = if distro.is_none() {
+        Distro::detect_from_dpkg(
+            packages
+                .iter()
+                .filter(|p| p.is_installed())
+                .map(|p| (p.package.as_str(), p.version.as_str())),
+        )
+    } else {
+        None
+    };
+    if let Some((d, evidence)) = &detected {
+        report.notes.push(format!(
+            "{device_id}: release {} detected from {evidence} (none given)",
+            d.osv_ecosystem()
+        ));
+    }
+    let distro = distro.or(detected.as_ref().map(|(d, _)| d));
     let (ecosystem, vendor) = if let Some(d) = distro {
         (
             Ecosystem::Other(d.osv_ecosystem()),
@@ -146,8 +164,10 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
             device_id,
             None,
             "",
-            "the distribution release is unknown (no os-release given): packages are kept \
-             under the bare ecosystem `Debian`, which per-release distro advisories do not match",
+            "the distribution release is unknown (none given, and neither base-files nor the \
+             package versions name one): packages are kept under the bare ecosystem `Debian`, \
+             which per-release distro advisories do not match, and the assessment reports the \
+             device as not assessed",
             Consequence::PartlyUsed,
         ));
         (Ecosystem::Other("Debian".to_owned()), "debian".to_owned())
