@@ -75,6 +75,7 @@ pub mod purl;
 pub mod range;
 pub mod recommend;
 pub mod remediation;
+pub mod report;
 pub mod score;
 mod span;
 pub mod tables;
