@@ -119,6 +119,11 @@ pub struct Totals {
 
 impl Totals {
     /// The severities in the order of [`Totals::by_severity`].
+    ///
+    /// ```
+    /// use exposure::{report::Totals, score::cvss::Severity};
+    /// assert_eq!(Totals::SEVERITIES[0], Severity::Critical);
+    /// ```
     pub const SEVERITIES: [Severity; 5] = [
         Severity::Critical,
         Severity::High,
@@ -128,6 +133,11 @@ impl Totals {
     ];
 
     /// The totals of `assessment`.
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// assert_eq!(exposure::report::Totals::of(&a).suppressed, 0);
+    /// ```
     pub fn of(assessment: &Assessment) -> Self {
         let mut totals = Totals {
             suppressed: assessment.suppressed.len(),

@@ -26,7 +26,12 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// The SARIF schema the log names.
+/// The SARIF schema the log names: OASIS's SARIF 2.1.0 with its first errata.
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// assert_eq!(exposure::report::sarif::log(&a)["$schema"], exposure::report::sarif::SCHEMA);
+/// ```
 pub const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 

@@ -36,6 +36,13 @@ use std::fmt::Write;
 type Claims = BTreeMap<(String, Named), (Vec<String>, Vec<Claim>)>;
 
 /// A VEX document of an assessment's findings, and what it could not say.
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// let vex = exposure::report::vex::openvex(&a);
+/// // web-02's urllib3 is named by ecosystem, name and version only: VEX cannot state it.
+/// assert!(vex.unexpressed.iter().any(|u| u.device_id == "web-02"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssessmentVex {
     /// The document (OpenVEX or CycloneDX JSON).
@@ -47,6 +54,13 @@ pub struct AssessmentVex {
 }
 
 /// A finding a VEX document of an assessment does not state.
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// let u = &exposure::report::vex::cyclonedx(&a).unexpressed[0];
+/// assert_eq!((u.software.as_str(), u.reason.as_str()),
+///            ("urllib3 2.0.4", "the software has neither a package URL nor a CPE name"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotStated {
     /// The finding's device.
