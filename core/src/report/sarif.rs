@@ -6,8 +6,8 @@
 //!   the summary with the aliases and the CVSS vector, `help` the same with the fixed versions,
 //!   `helpUri` [`super::advisory_url`], `properties.security-severity` the CVSS score used as
 //!   GitHub reads it (a number in a string; else `10 × I`), `properties.tags` `security`,
-//!   `vulnerability`, the ecosystems, `known-exploited` for a KEV entry, and the CWE-less
-//!   `external/cve/<id>` tags of its CVE aliases.
+//!   `vulnerability`, the ecosystems, `known-exploited` for a KEV entry, and
+//!   `external/cve/<id>` for its CVE id and aliases.
 //! - **Result** (`runs[0].results[]`): `ruleId` and `ruleIndex`; `level` from the severity
 //!   (critical and high `error`, medium `warning`, low and none `note`); `message.text`
 //!   naming the software, version, device, advisory and fix; one location whose
@@ -53,16 +53,16 @@ const INFORMATION_URI: &str = "https://example.invalid/exposure";
 pub fn log(assessment: &Assessment) -> Value {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules: Vec<Value> = Vec::new();
-    let mut firsts: Vec<Vec<&ScoredFinding>> = Vec::new();
+    let mut by_rule: Vec<Vec<&ScoredFinding>> = Vec::new();
     for f in &assessment.findings {
         let id = &*f.finding.advisory_id;
         let i = *rule_index.entry(id).or_insert_with(|| {
-            firsts.push(Vec::new());
-            firsts.len() - 1
+            by_rule.push(Vec::new());
+            by_rule.len() - 1
         });
-        firsts[i].push(f);
+        by_rule[i].push(f);
     }
-    for findings in &firsts {
+    for findings in &by_rule {
         rules.push(rule(findings));
     }
     let single_input = match assessment.inventory_reports.as_slice() {
