@@ -264,6 +264,10 @@ impl KnowledgeSummary {
 /// Everything one assessment found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
+    /// The version of this document's form, [`crate::report::ASSESSMENT_FORMAT`]
+    /// (`exposure-assessment/1`): the JSON Schema `schemas/assessment.schema.json` of that
+    /// version describes it.
+    pub format: &'static str,
     /// The model's parameter version.
     pub model_version: String,
     /// The whole parameter set the scores were computed with (overridable, see

@@ -586,6 +586,7 @@ impl Engine {
             .collect();
         let groups = group_exposures(fleet, &by_device, &scored, &device_scores, &weights);
         Assessment {
+            format: crate::report::ASSESSMENT_FORMAT,
             model_version: self.parameters.version.clone(),
             parameters: self.parameters.clone(),
             priors_version: self.priors.version().to_owned(),

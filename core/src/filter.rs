@@ -404,6 +404,12 @@ impl Assessment {
                 .iter()
                 .filter(|f| f.threat.known_exploited.is_some())
                 .count(),
+            not_counted: self
+                .findings
+                .iter()
+                .filter(|f| f.not_counted().is_some())
+                .count(),
+            suppressed: self.suppressed.len(),
         }
     }
 }
@@ -413,10 +419,14 @@ impl Assessment {
 pub struct SeverityTotals {
     /// Every finding.
     pub total: usize,
-    /// Per severity, critical first, then none, then unknown (`None`).
+    /// Per severity, critical first, then none, then unknown (`None`): six entries.
     pub by_severity: Vec<(Option<Severity>, usize)>,
     /// KEV-listed findings.
     pub known_exploited: usize,
+    /// Findings listed that count 0 in the scores (mitigated, or a condition not reported).
+    pub not_counted: usize,
+    /// Findings a VEX statement or an exception removed (not among `total`).
+    pub suppressed: usize,
 }
 
 impl SeverityTotals {

@@ -38,7 +38,8 @@
 //! - assessing: [`engine`] (knowledge and model assess a fleet), [`assess`] (the use case
 //!   every interface calls: inputs loaded and assessed, with every load report),
 //!   [`assessment`] (the result and its rows), [`explain`] (why a device or the
-//!   organisation scores what it does) and [`tables`] (its text sections).
+//!   organisation scores what it does), [`tables`] (its text sections) and [`report`] (SARIF,
+//!   VEX, CSV, Markdown and HTML).
 //!
 //! The crate reads only what the caller hands it; it does no network access, no printing and
 //! keeps no global state.
@@ -76,6 +77,7 @@ pub mod purl;
 pub mod range;
 pub mod recommend;
 pub mod remediation;
+pub mod report;
 pub mod score;
 mod span;
 pub mod tables;

