@@ -215,8 +215,20 @@ pub(crate) enum AssessFormat {
     /// A summary, the recommendations, then the findings by risk (for people).
     #[default]
     Table,
-    /// The whole assessment.
+    /// The whole assessment (schema: schemas/assessment.schema.json).
     Json,
+    /// One row per finding.
+    Csv,
+    /// A summary for pull-request comments.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning (GitHub and others).
+    Sarif,
+    /// CycloneDX 1.6 VEX: a statement per vulnerability and product.
+    Cyclonedx,
+    /// OpenVEX: a statement per vulnerability and product.
+    Openvex,
+    /// A self-contained HTML report with charts (the score over the history with --db).
+    Html,
 }
 
 #[derive(Debug, Args)]

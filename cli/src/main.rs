@@ -221,6 +221,9 @@ fn sink(path: Option<&Path>) -> Result<Box<dyn Write>, Failed> {
     })
 }
 
+/// How many rows the summaries' top lists show.
+const TOP: usize = 10;
+
 /// `exposure assess`: assess (and record with `--db`), filter, sort, write, gate.
 fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Failed> {
     let mut inputs = inputs_of(&cmd.inputs)?;
@@ -229,16 +232,21 @@ fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Fai
     if (inputs.exceptions.is_some() || cmd.db.is_some()) && inputs.as_of.is_none() {
         inputs.as_of = Some(today());
     }
-    let assessment = match &cmd.db {
-        None => assessed(&inputs, reporting)?,
-        Some(db) => workflow::assess_into(db, &inputs, cmd.label.as_deref(), reporting)?,
+    let (assessment, label) = match &cmd.db {
+        None => (assessed(&inputs, reporting)?, None),
+        Some(db) => {
+            let (a, label) = workflow::assess_into(db, &inputs, cmd.label.as_deref(), reporting)?;
+            (a, Some(label))
+        }
     };
     let filter = cmd.filters.filter();
     let gate = cmd.fail_on.map(|g| assessment.gate(&g, &filter));
     let mut shown = assessment.filtered(&filter);
     match (cmd.sort_by, cmd.format) {
         (Some(key), _) => shown.sort_findings(key.into()),
-        (None, AssessFormat::Table) => shown.sort_findings(SortBy::Risk),
+        (None, AssessFormat::Table | AssessFormat::Markdown | AssessFormat::Csv) => {
+            shown.sort_findings(SortBy::Risk);
+        }
         (None, _) => {}
     }
     let mut out = sink(cmd.output.as_deref())?;
@@ -252,6 +260,44 @@ fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Fai
                 style
             };
             out.write_all(table::render(&shown, style).as_bytes())?;
+        }
+        AssessFormat::Csv => exposure::report::csv::write_findings(&shown, &mut out)?,
+        AssessFormat::Markdown => {
+            out.write_all(exposure::report::markdown::summary(&shown, TOP).as_bytes())?;
+        }
+        AssessFormat::Sarif => writeln!(out, "{}", exposure::report::sarif::to_string(&shown))?,
+        AssessFormat::Cyclonedx | AssessFormat::Openvex => {
+            let vex = if cmd.format == AssessFormat::Cyclonedx {
+                exposure::report::vex::cyclonedx(&shown)
+            } else {
+                exposure::report::vex::openvex(&shown)
+            };
+            if !reporting.quiet {
+                for n in &vex.unexpressed {
+                    eprintln!(
+                        "not stated: {} on {} ({}): {}",
+                        n.advisory_id, n.device_id, n.software, n.reason
+                    );
+                }
+            }
+            serde_json::to_writer_pretty(&mut out, &vex.document).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        AssessFormat::Html => {
+            let html = match (&cmd.db, &label) {
+                (Some(db), Some(label)) => {
+                    let history = workflow::records_of(db, label)?;
+                    let dashboard = exposure::views::dashboard::Dashboard::of(
+                        &history,
+                        &exposure::views::Filter::all(),
+                        TOP,
+                    );
+                    exposure::report::html::render(&shown, &dashboard, TOP)
+                }
+                _ => exposure::report::html::report(&shown, &[], TOP)
+                    .map_err(|e| Failed::usage(e.to_string()))?,
+            };
+            out.write_all(html.as_bytes())?;
         }
     }
     out.flush()?;

@@ -112,19 +112,33 @@ pub(crate) fn assess_into(
     inputs: &exposure::assess::AssessInputs,
     label: Option<&str>,
     reporting: crate::Reporting,
-) -> Result<exposure::Assessment, Failed> {
+) -> Result<(exposure::Assessment, String), Failed> {
     let mut store = Store::open(db)?;
     let mut inputs = inputs.clone();
     inputs.exceptions =
         with_stored_exceptions(inputs.exceptions.take(), active_exceptions(&store)?)?;
     let (assessment, engine) = crate::assessed_keeping_engine(&inputs, reporting)?;
     let label = label.map_or_else(|| default_label(&inputs), str::to_owned);
+    let label_out = label.clone();
     let id = record(&mut store, &assessment, engine.kb(), &label)?;
     eprintln!(
         "recorded as assessment #{id} ({label}) in {}",
         store.path().display()
     );
-    Ok(assessment)
+    Ok((assessment, label_out))
+}
+
+/// Every record of `label` in the store at `db`, oldest first.
+pub(crate) fn records_of(db: &Path, label: &str) -> Result<Vec<AssessmentRecord>, Failed> {
+    let store = Store::open_read_only(db)?;
+    store
+        .assessments(&AssessmentQuery {
+            label: Some(label.to_owned()),
+            since: None,
+        })?
+        .iter()
+        .map(|e| load_record(&store, e.id))
+        .collect()
 }
 
 /// The label of an assessment when none is given: its inventories' file names, or `demo`.

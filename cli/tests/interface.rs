@@ -404,3 +404,57 @@ fn a_dpkg_host_whose_release_is_unknown_is_never_a_silent_clean() {
     assert!(!stdout(&out).contains("WARNING"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn every_output_format_is_written() {
+    let dir = scratch("formats");
+    let out_of = |format: &str, extra: &[&str]| -> String {
+        let file = dir.join(format!("out.{format}"));
+        let mut args = vec!["assess", "--demo", "--quiet", "--format", format, "-o"];
+        args.push(file.to_str().expect("a path"));
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        std::fs::read_to_string(&file).expect("written")
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&out_of("sarif", &[])).expect("SARIF");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(11)
+    );
+    let cdx: serde_json::Value = serde_json::from_str(&out_of("cyclonedx", &[])).expect("CDX");
+    assert_eq!(cdx["specVersion"], "1.6");
+    let openvex: serde_json::Value = serde_json::from_str(&out_of("openvex", &[])).expect("VEX");
+    assert!(openvex["@context"]
+        .as_str()
+        .is_some_and(|c| c.contains("openvex")));
+    let csv = out_of("csv", &["--kev-only"]);
+    assert_eq!(
+        csv.lines().count(),
+        2,
+        "a header and the one KEV finding: {csv}"
+    );
+    assert!(out_of("markdown", &[]).starts_with("## Exposure: 25.2 (low)"));
+    let html = out_of("html", &[]);
+    assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("<script"));
+    // With a store, the HTML report shows the score over the recorded history.
+    let db = dir.join("tvm.db");
+    let db = db.to_str().expect("a path");
+    for day in ["2026-12-01", "2026-12-02"] {
+        let out = run(&[
+            "assess", "--demo", "--quiet", "--as-of", day, "--db", db, "--label", "demo",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let html = out_of(
+        "html",
+        &["--as-of", "2026-12-03", "--db", db, "--label", "demo"],
+    );
+    assert_eq!(
+        html.matches("<circle class=\"point").count(),
+        3,
+        "three days of history"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

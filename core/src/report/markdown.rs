@@ -32,7 +32,9 @@ pub fn summary(assessment: &Assessment, top: usize) -> String {
             .as_of
             .map_or_else(String::new, |d| format!(" · as of {d}"))
     );
-    md.push_str("| Critical | High | Medium | Low | None | Unknown |\n|---:|---:|---:|---:|---:|---:|\n|");
+    md.push_str(
+        "| Critical | High | Medium | Low | None | Unknown |\n|---:|---:|---:|---:|---:|---:|\n|",
+    );
     for (_, n) in &totals.by_severity {
         let _ = write!(md, " {n} |");
     }
