@@ -264,6 +264,40 @@ static void windows_registry(void) {
     exposure_engine_free(nvd);
 }
 
+/* The formats of one device without a file: `rpm -qa` output and lists of installed programs
+ * (CSV and JSON), as buffers on the demo knowledge; and a fleet document. Each is one device
+ * whose records the inventory report counts. */
+static void other_formats(void) {
+    static const struct {
+        const char *what, *text, *origin, *loaded;
+    } formats[] = {
+        {"rpm -qa", "bash-5.1.8-6.el9.x86_64\nopenssl-libs-3.0.7-24.el9.x86_64\n", "rhel-host", "\"records_loaded\":2"},
+        {"CSV programs", "DisplayName,Publisher,DisplayVersion\r\n7-Zip 19.00 (x64),Igor Pavlov,19.00\r\nNotepad++ (64-bit x64),Notepad++ Team,8.4.6\r\n",
+         "pc-csv", "\"records_loaded\":2"},
+        {"JSON programs", "[{\"DisplayName\": \"7-Zip 19.00\", \"Publisher\": \"Igor Pavlov\", \"DisplayVersion\": \"19.00\"}]", "pc-json",
+         "\"records_loaded\":1"},
+        {"fleet", "{\"devices\": [{\"id\": \"laptop\", \"software\": [{\"purl\": \"pkg:golang/golang.org/x/net@v0.7.0\"}]}]}", "fleet",
+         "\"findings\":1}"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        exposure_inputs *inputs = new_inputs();
+        exposure_string *json;
+        double score;
+        int findings, devices;
+        CHECK(exposure_inputs_set_demo(inputs, true, NULL) == EXPOSURE_STATUS_OK, "demo");
+        CHECK(exposure_inputs_add_inventory(inputs, (const uint8_t *)formats[i].text, strlen(formats[i].text), formats[i].origin,
+                                            strlen(formats[i].origin), NULL) == EXPOSURE_STATUS_OK,
+              "%s", formats[i].what);
+        json = assessed(NULL, inputs, formats[i].what);
+        organisation(json, &score, &findings, &devices);
+        CHECK(devices == 1, "%s: %d devices", formats[i].what, devices);
+        CHECK(json && strstr(exposure_string_ptr(json), formats[i].loaded) != NULL, "%s: no %s", formats[i].what, formats[i].loaded);
+        exposure_string_free(json);
+        exposure_inputs_free(inputs);
+    }
+}
+
 /* Options on the embedded demo: as-of day, parameters, exceptions, partial loads, limits,
  * records; and the statuses of refused inputs. */
 static void options(void) {
@@ -274,6 +308,13 @@ static void options(void) {
     size_t exceptions_len = 0;
     char broken[] = "/tmp/exposure-c-broken-XXXXXX";
     int fd;
+    /* The release: an os-release that names none, one that cannot be read. */
+    CHECK(exposure_inputs_set_os_release(inputs, "ID=plan9\nVERSION_ID=4\n", 20, &err) == EXPOSURE_STATUS_INVENTORY_DISTRO, "not a release");
+    exposure_error_free(err);
+    err = NULL;
+    CHECK(exposure_inputs_set_os_release_path(inputs, "/nonexistent/os-release", 23, &err) == EXPOSURE_STATUS_INVENTORY_IO, "no os-release");
+    exposure_error_free(err);
+    err = NULL;
     /* Nothing to assess. */
     CHECK(exposure_inputs_assess_json(inputs, &json, &err) == EXPOSURE_STATUS_MISSING_INPUTS && json == NULL, "no inputs");
     CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_MISSING_INPUTS, "err filled");
@@ -352,6 +393,7 @@ int main(void) {
     struct stat st;
     snprintf(shared, sizeof shared, "%s", dir && *dir ? dir : "../shared");
     options();
+    other_formats();
     if (stat(data("inventory-dpkg/dpkg-status-this-machine"), &st) != 0) {
         int in_ci = ci && (strcmp(ci, "true") == 0 || strcmp(ci, "1") == 0);
         printf("inputs.c: SKIPPED the real-data checks: %s/data is absent\n", shared);
