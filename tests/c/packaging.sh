@@ -7,6 +7,7 @@
 #     libraries `pkg-config --static` names, both run;
 #   - the CMake example project (examples/cmake: find_package(exposure), exposure::exposure,
 #     exposure::static, the C++17 RAII example) configured, built and run.
+# Every example is built with AddressSanitizer and UBSan, so a leak or misuse fails it.
 # On the shared data (EXPOSURE_SHARED_DIR) the examples assess a real SBOM against the Go
 # vulnerability database; without it, the demo. Run from the repository root by scripts/test
 # (which built the debug library); CARGO_TARGET_DIR is honoured. Needs cc, c++, pkg-config,
@@ -18,6 +19,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix="$work/prefix"
 fail() { echo "packaging: $*" >&2; exit 1; }
+sanitize="-fsanitize=address,undefined -fno-omit-frame-pointer"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 scripts/install-c --debug "$prefix" >/dev/null
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -68,17 +71,18 @@ run() { # name, command...: runs an example, which must print the expected organ
 # pkg-config: shared, then static (libexposure.a with the libraries Libs.private names).
 export PKG_CONFIG_PATH="$lib/pkgconfig"
 [ "$(pkg-config --modversion exposure)" = "$version" ] || fail "pkg-config gives another version"
-cc -std=c99 -pedantic -Wall -Wextra -Werror examples/c/assess.c $(pkg-config --cflags --libs exposure) -o "$work/pc_shared"
+cc -std=c99 -pedantic -Wall -Wextra -Werror $sanitize examples/c/assess.c $(pkg-config --cflags --libs exposure) -o "$work/pc_shared"
 readelf -d "$work/pc_shared" | grep -q "NEEDED.*\[$soname\]" || fail "the shared example does not need $soname"
 run "pkg-config shared" env LD_LIBRARY_PATH="$lib" "$work/pc_shared"
 static_libs=$(pkg-config --static --libs exposure)
-cc -std=c99 -pedantic -Wall -Wextra -Werror examples/c/assess.c $(pkg-config --cflags exposure) \
+cc -std=c99 -pedantic -Wall -Wextra -Werror $sanitize examples/c/assess.c $(pkg-config --cflags exposure) \
   ${static_libs/-lexposure/-l:libexposure.a} -o "$work/pc_static"
 ! readelf -d "$work/pc_static" | grep -q "libexposure" || fail "the static example needs libexposure.so"
 run "pkg-config static" "$work/pc_static"
 
 # CMake: find_package(exposure) and its targets.
-cmake -S examples/cmake -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug >"$work/cmake.log" 2>&1 \
+cmake -S examples/cmake -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS="$sanitize" -DCMAKE_CXX_FLAGS="$sanitize" -DCMAKE_EXE_LINKER_FLAGS="$sanitize" >"$work/cmake.log" 2>&1 \
   || { cat "$work/cmake.log"; fail "cmake could not configure examples/cmake"; }
 cmake --build "$work/cmake" >>"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; fail "cmake could not build examples/cmake"; }
 run "cmake exposure::exposure" "$work/cmake/assess_shared"
