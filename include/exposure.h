@@ -11,7 +11,7 @@
 #define EXPOSURE_VERSION_MAJOR 0
 #define EXPOSURE_VERSION_MINOR 1
 #define EXPOSURE_VERSION_PATCH 0
-#define EXPOSURE_ABI_VERSION 1   /* bump on any breaking ABI change */
+#define EXPOSURE_ABI_VERSION 2   /* bump on any breaking ABI change */
 
 
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
@@ -386,6 +386,13 @@ typedef struct exposure_engine exposure_engine;
 // `exposure_error_free`; not shared, so one thread at a time.
 typedef struct exposure_error exposure_error;
 
+// Opaque to C: what one assessment reads (core's `AssessInputs`). Create with
+// `exposure_inputs_new`, fill with the `exposure_inputs_add_*` and `exposure_inputs_set_*`
+// calls (each needs exclusive access), assess with `exposure_inputs_assess_json` (which only
+// reads the inputs: several threads may assess the same inputs at once), free with
+// `exposure_inputs_free`.
+typedef struct exposure_inputs exposure_inputs;
+
 // Opaque to C: a version range over one scheme. Immutable; may be shared across threads.
 // Free with `exposure_range_free`.
 typedef struct exposure_range exposure_range;
@@ -427,6 +434,12 @@ typedef struct exposure_cvss_scores {
 extern "C" {
 #endif // __cplusplus
 
+// The name of a status as the header spells it (`"EXPOSURE_STATUS_NULL_ARGUMENT"` for 1),
+// for logs and messages. `status` is a `uint32_t` so that any number may be asked about; one
+// that is no `EXPOSURE_STATUS_*` gives NULL. Static: never freed, valid for the life of the
+// program; may be called from any thread.
+const char *exposure_status_str(uint32_t status);
+
 // The library version, e.g. `"0.1.0"`. Static: never freed. (Named so as not to clash with
 // the `exposure_version` handle type.)
 const char *exposure_library_version(void);
@@ -447,17 +460,20 @@ exposure_status exposure_cpe_text(const struct exposure_cpe *c,
                                   uint32_t binding,
                                   uint8_t *buf,
                                   size_t cap,
-                                  size_t *needed);
+                                  size_t *needed,
+                                  struct exposure_error **err);
 
 // The relation of `source` to `target` (NISTIR 7696 name comparison).
 exposure_status exposure_cpe_compare(const struct exposure_cpe *source,
                                      const struct exposure_cpe *target,
-                                     exposure_cpe_relation *out);
+                                     exposure_cpe_relation *out,
+                                     struct exposure_error **err);
 
 // Whether `source` matches `target` (superset or equal).
 exposure_status exposure_cpe_matches(const struct exposure_cpe *source,
                                      const struct exposure_cpe *target,
-                                     bool *out);
+                                     bool *out,
+                                     struct exposure_error **err);
 
 // Frees a CPE name. NULL is a no-op.
 void exposure_cpe_free(struct exposure_cpe *c);
@@ -476,7 +492,8 @@ exposure_status exposure_applicability_evaluate(const struct exposure_applicabil
                                                 const struct exposure_cpe *const *names,
                                                 size_t count,
                                                 bool *applies,
-                                                struct exposure_string **evidence);
+                                                struct exposure_string **evidence,
+                                                struct exposure_error **err);
 
 // Frees an applicability statement. NULL is a no-op.
 void exposure_applicability_free(struct exposure_applicability *a);
@@ -504,10 +521,10 @@ exposure_status exposure_cvss_score(const char *vector,
                                     struct exposure_error **err);
 
 // Creates an engine with an empty knowledge base. On success `*out` owns the engine.
-exposure_status exposure_engine_new(struct exposure_engine **out);
+exposure_status exposure_engine_new(struct exposure_engine **out, struct exposure_error **err);
 
 // Creates an engine over the embedded demo knowledge base. On success `*out` owns it.
-exposure_status exposure_engine_new_demo(struct exposure_engine **out);
+exposure_status exposure_engine_new_demo(struct exposure_engine **out, struct exposure_error **err);
 
 // Frees an engine. NULL is a no-op.
 void exposure_engine_free(struct exposure_engine *engine);
@@ -553,7 +570,8 @@ exposure_status exposure_engine_load_osv_json(struct exposure_engine *engine,
                                               size_t json_len,
                                               const char *origin,
                                               size_t origin_len,
-                                              struct exposure_string **report);
+                                              struct exposure_string **report,
+                                              struct exposure_error **err);
 
 // Assesses an inventory given as JSON text (a CycloneDX BOM or a fleet document). On success
 // `*out` receives the assessment as JSON: organisation and device scores, findings with
@@ -606,7 +624,8 @@ exposure_status exposure_engine_assess_json_as_of(const struct exposure_engine *
 
 // The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
 // to `exposure_engine_set_parameters_json`. On success `*out` owns the string.
-exposure_status exposure_model_default_json(struct exposure_string **out);
+exposure_status exposure_model_default_json(struct exposure_string **out,
+                                            struct exposure_error **err);
 
 // Assesses an inventory given as JSON text (as `exposure_engine_assess_json`) and explains
 // a score. With `device_id` (`device_id_len` bytes), `*out` receives that device's
@@ -627,7 +646,7 @@ exposure_status exposure_engine_explain_json(const struct exposure_engine *engin
                                              struct exposure_error **err);
 
 // The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
-exposure_status exposure_demo_fleet_json(struct exposure_string **out);
+exposure_status exposure_demo_fleet_json(struct exposure_string **out, struct exposure_error **err);
 
 // The byte offset in the input where the problem was found, or `SIZE_MAX` when the error
 // has no position (or `err` is NULL).
@@ -786,6 +805,154 @@ exposure_status exposure_remediation_progress_json(const char *activity_json,
                                                    struct exposure_string **out,
                                                    struct exposure_error **err);
 
+// Creates empty assessment inputs: no knowledge, no inventory, not the demo, fail closed,
+// no as-of day, the default model parameters and input limit (1 GiB). On success `*out` owns
+// them (free with `exposure_inputs_free`).
+exposure_status exposure_inputs_new(struct exposure_inputs **out, struct exposure_error **err);
+
+// Frees assessment inputs. NULL is a no-op.
+void exposure_inputs_free(struct exposure_inputs *inputs);
+
+// Adds a knowledge-base input: any feed, directory, archive or snapshot
+// `exposure_engine_load_path` reads (gzip undone), loaded in the order added when the inputs
+// are assessed. The path is not opened here: a path that cannot be read fails the
+// assessment with `EXPOSURE_STATUS_KB_IO`.
+exposure_status exposure_inputs_add_knowledge_path(struct exposure_inputs *inputs,
+                                                   const char *path,
+                                                   size_t path_len,
+                                                   struct exposure_error **err);
+
+// Adds an inventory file of any format, told apart by content (gzip undone): a CycloneDX or
+// SPDX JSON SBOM, a fleet document, a dpkg status database, `rpm -qa` output, a `regedit`
+// export of the Uninstall keys (UTF-16LE) or a CSV or JSON list of installed programs. All
+// inventories are assessed together as one fleet. The file is read when the inputs are
+// assessed (`EXPOSURE_STATUS_INVENTORY_IO` if it cannot be).
+exposure_status exposure_inputs_add_inventory_path(struct exposure_inputs *inputs,
+                                                   const char *path,
+                                                   size_t path_len,
+                                                   struct exposure_error **err);
+
+// Adds an inventory held in memory: `bytes_len` bytes of any format
+// `exposure_inputs_add_inventory_path` reads, gzip and UTF-16LE included (the bytes are
+// copied; the caller keeps its buffer). `origin` names the inventory in problems and is the
+// device id of a single-device inventory (a dpkg status database, a registry export) that
+// does not name one.
+exposure_status exposure_inputs_add_inventory(struct exposure_inputs *inputs,
+                                              const uint8_t *bytes,
+                                              size_t bytes_len,
+                                              const char *origin,
+                                              size_t origin_len,
+                                              struct exposure_error **err);
+
+// Whether to use the embedded demo knowledge base when no knowledge input is added, and the
+// demo fleet when no inventory is.
+exposure_status exposure_inputs_set_demo(struct exposure_inputs *inputs,
+                                         bool demo,
+                                         struct exposure_error **err);
+
+// The distribution release of devices described by a package database alone (a dpkg status
+// file names none), by name: `debian-12`, `bookworm`, `ubuntu-22.04`, `alpine-3.19`, … NULL
+// removes it. An unknown name is `EXPOSURE_STATUS_INVENTORY_DISTRO` (inputs unchanged).
+exposure_status exposure_inputs_set_distro(struct exposure_inputs *inputs,
+                                           const char *name,
+                                           size_t name_len,
+                                           struct exposure_error **err);
+
+// The distribution release, from an os-release file (`/etc/os-release`, its `ID` and
+// `VERSION_ID`), read now. A file that cannot be read is `EXPOSURE_STATUS_INVENTORY_IO`; one
+// that names no Debian, Ubuntu or Alpine release `EXPOSURE_STATUS_INVENTORY_DISTRO` (inputs
+// unchanged either way).
+exposure_status exposure_inputs_set_os_release_path(struct exposure_inputs *inputs,
+                                                    const char *path,
+                                                    size_t path_len,
+                                                    struct exposure_error **err);
+
+// The distribution release, from the text of an os-release file (`text_len` bytes).
+// `EXPOSURE_STATUS_INVENTORY_DISTRO` when it names no Debian, Ubuntu or Alpine release.
+exposure_status exposure_inputs_set_os_release(struct exposure_inputs *inputs,
+                                               const char *text,
+                                               size_t text_len,
+                                               struct exposure_error **err);
+
+// NVD's CPE dictionary XML (gzip accepted), so that installed programs get CPE names beyond
+// the alias rules; NULL removes it. Read when the inputs are assessed: a dictionary that does
+// not read fails the assessment with `EXPOSURE_STATUS_CPE_DICTIONARY`.
+exposure_status exposure_inputs_set_cpe_dictionary_path(struct exposure_inputs *inputs,
+                                                        const char *path,
+                                                        size_t path_len,
+                                                        struct exposure_error **err);
+
+// Whether incomplete inputs are assessed for what they gave. By default (fail closed) a
+// knowledge input that yields nothing or loses more than 10 % of its records is
+// `EXPOSURE_STATUS_KB_INCOMPLETE`, an inventory that yields no device
+// `EXPOSURE_STATUS_INVENTORY_INCOMPLETE`; their reports are in the assessment either way.
+exposure_status exposure_inputs_set_allow_partial(struct exposure_inputs *inputs,
+                                                  bool allow,
+                                                  struct exposure_error **err);
+
+// The day (`YYYY-MM-DD`) end of support and exceptions' expiry are judged on, recorded in
+// the assessment; NULL removes it (no end-of-support recommendation; expiring exceptions not
+// judged). A text that is not a real date is `EXPOSURE_STATUS_INVALID_DATE`.
+exposure_status exposure_inputs_set_as_of(struct exposure_inputs *inputs,
+                                          const char *day,
+                                          size_t day_len,
+                                          struct exposure_error **err);
+
+// The model parameters, as JSON (the fields of `exposure_model_default_json`'s document;
+// fields left out keep their defaults); NULL restores the defaults. A set that is not JSON,
+// names an unknown field or holds a value out of range is
+// `EXPOSURE_STATUS_INVALID_PARAMETERS` (inputs unchanged).
+exposure_status exposure_inputs_set_parameters_json(struct exposure_inputs *inputs,
+                                                    const char *json,
+                                                    size_t json_len,
+                                                    struct exposure_error **err);
+
+// The exceptions to apply, as text (`exposure-exceptions/1`, JSON or YAML; see
+// `docs/exceptions.md`); NULL removes them. A set that does not read is
+// `EXPOSURE_STATUS_INVALID_EXCEPTIONS` (the message names the exception and the field;
+// inputs unchanged).
+exposure_status exposure_inputs_set_exceptions_text(struct exposure_inputs *inputs,
+                                                    const char *text,
+                                                    size_t text_len,
+                                                    struct exposure_error **err);
+
+// The most bytes one input (a file, an archive member, an inventory buffer) may hold once
+// decompressed; 1 GiB by default. An input that holds more fails the assessment with its
+// area's I/O status (`EXPOSURE_STATUS_KB_IO`, `EXPOSURE_STATUS_INVENTORY_IO`). 0 is
+// `EXPOSURE_STATUS_INVALID_ARGUMENT`.
+exposure_status exposure_inputs_set_input_limit(struct exposure_inputs *inputs,
+                                                uint64_t bytes,
+                                                struct exposure_error **err);
+
+// Loads everything the inputs name and assesses it, as `exposure assess` does: `*out`
+// receives the assessment as JSON, with the load report of every knowledge input and
+// inventory. Without knowledge or without inventories (and not the demo) the status is
+// `EXPOSURE_STATUS_MISSING_INPUTS`; an input that cannot be read or is refused as incomplete
+// gives its area's status. `inputs` is only read: several threads may assess the same inputs.
+// On success `*out` owns a new string (free with `exposure_string_free`).
+exposure_status exposure_inputs_assess_json(const struct exposure_inputs *inputs,
+                                            struct exposure_string **out,
+                                            struct exposure_error **err);
+
+// Assesses the inputs' inventories (or the demo fleet) on an engine loaded already
+// (`exposure_engine_load_path`): the inputs' knowledge paths are not read, their other
+// settings apply (their exceptions replace the engine's when set; the engine's own
+// parameters score). `*out` receives the assessment as JSON. Both handles are only read.
+exposure_status exposure_engine_assess_inputs_json(const struct exposure_engine *engine,
+                                                   const struct exposure_inputs *inputs,
+                                                   struct exposure_string **out,
+                                                   struct exposure_error **err);
+
+// Assesses the inputs (as `exposure_inputs_assess_json`) and writes the assessment's record,
+// to keep for diffs, timelines, views and remediation: `format` `EXPOSURE_RECORD_FORMAT_JSON`
+// (0) or `EXPOSURE_RECORD_FORMAT_BINARY` (1, may hold NUL bytes: read it as
+// `(exposure_string_ptr(s), exposure_string_len(s))`); any other number is
+// `EXPOSURE_STATUS_INVALID_ARGUMENT`. On success `*out` owns a new string.
+exposure_status exposure_inputs_record(const struct exposure_inputs *inputs,
+                                       uint32_t format,
+                                       struct exposure_string **out,
+                                       struct exposure_error **err);
+
 // Parses a range in `scheme`'s native syntax, or any `vers:` string (whose own scheme then
 // wins). `scheme` is an `EXPOSURE_SCHEME_*` value (any other number gives
 // `EXPOSURE_STATUS_UNKNOWN_SCHEME`, even for a `vers:` string). On success `*out` owns the
@@ -802,7 +969,8 @@ exposure_status exposure_range_parse(uint32_t scheme,
 // `EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH`.
 exposure_status exposure_range_contains(const struct exposure_range *r,
                                         const struct exposure_version *v,
-                                        bool *out);
+                                        bool *out,
+                                        struct exposure_error **err);
 
 // Parses `version` in the range's scheme and tells whether it is in the range.
 exposure_status exposure_range_contains_str(const struct exposure_range *r,
@@ -812,14 +980,17 @@ exposure_status exposure_range_contains_str(const struct exposure_range *r,
                                             struct exposure_error **err);
 
 // The range's scheme.
-exposure_status exposure_range_scheme(const struct exposure_range *r, exposure_scheme *out);
+exposure_status exposure_range_scheme(const struct exposure_range *r,
+                                      exposure_scheme *out,
+                                      struct exposure_error **err);
 
 // Writes the canonical `vers:` text of the range into `buf` (buffer convention of
 // `ffi/README.md`).
 exposure_status exposure_range_text(const struct exposure_range *r,
                                     uint8_t *buf,
                                     size_t cap,
-                                    size_t *needed);
+                                    size_t *needed,
+                                    struct exposure_error **err);
 
 // Frees a range. NULL is a no-op.
 void exposure_range_free(struct exposure_range *r);
@@ -836,7 +1007,10 @@ size_t exposure_string_len(const struct exposure_string *s);
 void exposure_string_free(struct exposure_string *s);
 
 // Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
-exposure_status exposure_scheme_from_name(const char *name, size_t len, exposure_scheme *out);
+exposure_status exposure_scheme_from_name(const char *name,
+                                          size_t len,
+                                          exposure_scheme *out,
+                                          struct exposure_error **err);
 
 // Parses `text` as a version of `scheme`, an `EXPOSURE_SCHEME_*` value (any other number
 // gives `EXPOSURE_STATUS_UNKNOWN_SCHEME`). On success `*out` owns the new version; on
@@ -851,17 +1025,21 @@ exposure_status exposure_version_parse(uint32_t scheme,
 // schemes give `EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH`.
 exposure_status exposure_version_compare(const struct exposure_version *a,
                                          const struct exposure_version *b,
-                                         int32_t *out);
+                                         int32_t *out,
+                                         struct exposure_error **err);
 
 // The version's scheme.
-exposure_status exposure_version_scheme(const struct exposure_version *v, exposure_scheme *out);
+exposure_status exposure_version_scheme(const struct exposure_version *v,
+                                        exposure_scheme *out,
+                                        struct exposure_error **err);
 
 // Writes the version's text (as given, trimmed) into `buf`; see the buffer convention in
 // `ffi/README.md` (`*needed` always receives the length; no NUL is written).
 exposure_status exposure_version_text(const struct exposure_version *v,
                                       uint8_t *buf,
                                       size_t cap,
-                                      size_t *needed);
+                                      size_t *needed,
+                                      struct exposure_error **err);
 
 // Frees a version. NULL is a no-op.
 void exposure_version_free(struct exposure_version *v);

@@ -151,7 +151,8 @@ fn default_label(inputs: &exposure::assess::AssessInputs) -> String {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             ),
-            exposure::assess::InventorySource::Text { origin, .. } => origin.clone(),
+            exposure::assess::InventorySource::Text { origin, .. }
+            | exposure::assess::InventorySource::Bytes { origin, .. } => origin.clone(),
         })
         .collect();
     if names.is_empty() {

@@ -26,13 +26,23 @@ pub enum InventorySource {
         /// Its name.
         origin: String,
     },
+    /// Bytes of any format [`inventory::load_bytes`] reads: gzip undone, UTF-16LE (a
+    /// `regedit` export) decoded; `origin` names them as for `Text`.
+    Bytes {
+        /// The inventory, as read from a file or the network.
+        bytes: Vec<u8>,
+        /// Its name.
+        origin: String,
+    },
 }
 
 impl InventorySource {
     fn name(&self) -> String {
         match self {
             InventorySource::Path(path) => path.display().to_string(),
-            InventorySource::Text { origin, .. } => origin.clone(),
+            InventorySource::Text { origin, .. } | InventorySource::Bytes { origin, .. } => {
+                origin.clone()
+            }
         }
     }
 }
@@ -228,6 +238,9 @@ impl AssessInputs {
                 InventorySource::Path(path) => inventory::load_path(path, &options)?,
                 InventorySource::Text { text, origin } => {
                     inventory::load_text(text, origin, &options)?
+                }
+                InventorySource::Bytes { bytes, origin } => {
+                    inventory::load_bytes(bytes.clone(), origin, &options)?
                 }
             };
             let yielded = !loaded.fleet.devices.is_empty();

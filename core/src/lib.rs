@@ -88,3 +88,4 @@ pub use assessment::Assessment;
 pub use engine::Engine;
 
 pub use error::Error;
+pub use span::json_error_offset;

@@ -36,9 +36,64 @@ pub(crate) fn before_decoding(raw: &str, at: usize) -> usize {
     i.min(raw.len())
 }
 
+/// The byte offset in `text` of the place a JSON error of `serde_json` names ("at line L
+/// column C": lines from 1, columns counted in bytes from 1), or `None` when it names none.
+/// For bindings that read JSON themselves and report where it broke.
+///
+/// ```
+/// let text = "{\n  \"a\": ]}";
+/// let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+/// assert_eq!(e.to_string(), "expected value at line 2 column 8");
+/// assert_eq!(exposure::json_error_offset(text, &e), Some(9));
+/// assert_eq!(&text[9..10], "]");
+/// ```
+pub fn json_error_offset(text: &str, e: &serde_json::Error) -> Option<usize> {
+    (e.line() > 0)
+        .then(|| line_start(text, e.line()) + e.column().saturating_sub(1))
+        .map(|at| at.min(text.len()))
+}
+
+/// The byte offset in `text` of the place a YAML error names (its line from 1 and its column
+/// from 1 in characters), or `None` when it names none.
+pub(crate) fn yaml_error_offset(text: &str, e: &serde_yaml::Error) -> Option<usize> {
+    let location = e.location()?;
+    let start = line_start(text, location.line());
+    let column = location.column().saturating_sub(1);
+    let within = text[start..]
+        .char_indices()
+        .nth(column)
+        .map_or(text.len() - start, |(i, _)| i);
+    Some(start + within)
+}
+
+/// The byte offset of the start of line `line` (from 1) of `text`; its end past the last line.
+fn line_start(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_of_json_and_yaml_errors() {
+        let text = "{\"a\": 1,\n \"b\": [1,,]}";
+        let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        let at = json_error_offset(text, &e).unwrap();
+        assert_eq!((e.line(), e.column(), at, &text[at..=at]), (2, 10, 18, ","));
+        let e = serde_json::from_str::<serde_json::Value>("").unwrap_err();
+        assert_eq!(json_error_offset("", &e), Some(0));
+        let yaml = "a: 1\nb: [é, 1\nc: 2";
+        let e = serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap_err();
+        let at = yaml_error_offset(yaml, &e).unwrap();
+        assert!(e.to_string().contains("at line 3 column 2"), "{e}");
+        assert_eq!(&yaml[at..=at], ":");
+    }
 
     #[test]
     fn offsets_of_slices_and_copies() {

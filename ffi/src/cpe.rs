@@ -4,7 +4,7 @@
 use crate::enums::enum_arg;
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::guard::{guard_result, write_text};
 use crate::handle::{
     self, free_handle, opt_out, try_out, try_ref, try_slice, try_str, Castable, Shared,
 };
@@ -87,8 +87,9 @@ pub extern "C" fn exposure_cpe_text(
     buf: *mut u8,
     cap: usize,
     needed: *mut usize,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let c = try_ref!(c);
         let binding = enum_arg(
             &BINDINGS,
@@ -107,8 +108,9 @@ pub extern "C" fn exposure_cpe_compare(
     source: *const exposure_cpe,
     target: *const exposure_cpe,
     out: *mut exposure_cpe_relation,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let (s, t) = (try_ref!(source), try_ref!(target));
         let out = try_out!(out);
         out.write(match s.compare(t) {
@@ -128,8 +130,9 @@ pub extern "C" fn exposure_cpe_matches(
     source: *const exposure_cpe,
     target: *const exposure_cpe,
     out: *mut bool,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let (s, t) = (try_ref!(source), try_ref!(target));
         try_out!(out).write(s.matches(t));
         Ok(())
@@ -180,8 +183,9 @@ pub extern "C" fn exposure_applicability_evaluate(
     count: usize,
     applies: *mut bool,
     evidence: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let a = try_ref!(a);
         let applies = try_out!(applies);
         let names = try_slice!(names, count);

@@ -2,7 +2,7 @@
 
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard, guard_result, NO_ERR};
+use crate::guard::{guard, guard_result};
 use crate::handle::{
     self, free_handle, opt_out, opt_ref, try_mut, try_opt_str, try_out, try_ref, try_str,
 };
@@ -27,8 +27,11 @@ impl Castable for exposure_engine {
 
 /// Creates an engine with an empty knowledge base. On success `*out` owns the engine.
 #[no_mangle]
-pub extern "C" fn exposure_engine_new(out: *mut *mut exposure_engine) -> exposure_status {
-    guard_result(NO_ERR, || {
+pub extern "C" fn exposure_engine_new(
+    out: *mut *mut exposure_engine,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
         handle::put(try_out!(out), exposure::Engine::default());
         Ok(())
     })
@@ -36,8 +39,11 @@ pub extern "C" fn exposure_engine_new(out: *mut *mut exposure_engine) -> exposur
 
 /// Creates an engine over the embedded demo knowledge base. On success `*out` owns it.
 #[no_mangle]
-pub extern "C" fn exposure_engine_new_demo(out: *mut *mut exposure_engine) -> exposure_status {
-    guard_result(NO_ERR, || {
+pub extern "C" fn exposure_engine_new_demo(
+    out: *mut *mut exposure_engine,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
         handle::put(try_out!(out), exposure::Engine::demo());
         Ok(())
     })
@@ -157,8 +163,9 @@ pub extern "C" fn exposure_engine_load_osv_json(
     origin: *const c_char,
     origin_len: usize,
     report: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let engine = try_mut!(engine);
         let json = try_str!(json, json_len);
         let origin = try_str!(origin, origin_len);
@@ -276,8 +283,11 @@ pub extern "C" fn exposure_engine_assess_json_as_of(
 /// The default model parameters (`exposure-model/1.0`) as a JSON document, to edit and pass
 /// to `exposure_engine_set_parameters_json`. On success `*out` owns the string.
 #[no_mangle]
-pub extern "C" fn exposure_model_default_json(out: *mut *mut exposure_string) -> exposure_status {
-    guard_result(NO_ERR, || {
+pub extern "C" fn exposure_model_default_json(
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
         let json = serde_json::to_string_pretty(&exposure::score::exposure::Parameters::default())
             .map_err(|e| Failure::new(exposure_status::Serialization, e.to_string()))?;
         put_string(try_out!(out), json);
@@ -328,8 +338,11 @@ pub extern "C" fn exposure_engine_explain_json(
 
 /// The embedded demo fleet as a JSON fleet document. On success `*out` owns the string.
 #[no_mangle]
-pub extern "C" fn exposure_demo_fleet_json(out: *mut *mut exposure_string) -> exposure_status {
-    guard_result(NO_ERR, || {
+pub extern "C" fn exposure_demo_fleet_json(
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
         put_string(try_out!(out), exposure::demo::FLEET_JSON.to_owned());
         Ok(())
     })

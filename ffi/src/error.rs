@@ -63,7 +63,13 @@ impl Failure {
     /// The failure of an assessment record given as argument `name` (or made), with the
     /// status [`record_status`] gives it.
     pub(crate) fn from_record(e: &exposure::history::RecordError, name: &str) -> Self {
-        Failure::new(record_status(e), format!("`{name}`: {e}"))
+        let failure = Failure::new(record_status(e), format!("`{name}`: {e}"));
+        match e {
+            exposure::history::RecordError::Json {
+                offset: Some(at), ..
+            } => failure.at(*at),
+            _ => failure,
+        }
     }
 
     /// The failure of a remediation activity that could not be created or exported, with the

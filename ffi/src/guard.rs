@@ -43,14 +43,11 @@ pub(crate) fn guard<R: Fallback>(body: impl FnOnce() -> R) -> R {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| R::on_panic())
 }
 
-/// The `err` of functions that have none.
-pub(crate) const NO_ERR: *mut *mut exposure_error = std::ptr::null_mut();
-
 /// Runs the body of an exported function that returns a status, inside the panic guard.
 /// `Ok` is `EXPOSURE_STATUS_OK`; a failure, or a panic, is its status, and its message goes to
 /// `*err` when `err` is not NULL. Every failing return of every such function goes through
-/// here, argument checks included, so none can forget `*err`. Functions without an `err`
-/// argument pass [`NO_ERR`].
+/// here, argument checks included, so none can forget `*err`: every function returning a
+/// status takes an `err` argument.
 pub(crate) fn guard_result(
     err: *mut *mut exposure_error,
     body: impl FnOnce() -> Result<(), Failure>,
@@ -171,8 +168,9 @@ mod tests {
         );
         crate::exposure_error_free(err);
         assert_eq!(
-            guard_result(NO_ERR, || Err(Failure::null("out"))),
-            exposure_status::NullArgument
+            guard_result(std::ptr::null_mut(), || Err(Failure::null("out"))),
+            exposure_status::NullArgument,
+            "a NULL err costs only the detail"
         );
     }
 }

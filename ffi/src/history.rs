@@ -31,7 +31,7 @@ pub enum exposure_record_format {
 
 /// The record forms the library writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
+pub(crate) enum Form {
     Json,
     Binary,
 }
@@ -41,6 +41,40 @@ const FORMATS: [(exposure_record_format, Form); 2] = [
     (exposure_record_format::Json, Form::Json),
     (exposure_record_format::Binary, Form::Binary),
 ];
+
+/// A record form from C's `format` number: `EXPOSURE_STATUS_INVALID_ARGUMENT` for a number no
+/// `EXPOSURE_RECORD_FORMAT_*` names.
+pub(crate) fn form_arg(format: u32) -> Result<Form, Failure> {
+    enum_arg(
+        &FORMATS,
+        format,
+        exposure_status::InvalidArgument,
+        "record format",
+        "EXPOSURE_RECORD_FORMAT_",
+    )
+}
+
+/// Stores the record of `assessment` (made against `kb`) in an output, in `form`.
+pub(crate) fn put_record(
+    out: &mut std::mem::MaybeUninit<*mut exposure_string>,
+    assessment: &exposure::Assessment,
+    kb: &exposure::kb::KnowledgeBase,
+    form: Form,
+) -> Result<(), Failure> {
+    let record = assessment
+        .record(kb)
+        .map_err(|e| Failure::from_record(&e, "record"))?;
+    match form {
+        Form::Json => {
+            let json = record
+                .to_json()
+                .map_err(|e| Failure::from_record(&e, "record"))?;
+            put_string(out, json);
+        }
+        Form::Binary => put_bytes(out, record.to_binary()),
+    }
+    Ok(())
+}
 
 /// The binary record's first bytes: what tells it from JSON.
 const BINARY_MAGIC: &[u8] = b"EXPOSURE-REC";
@@ -130,13 +164,7 @@ pub extern "C" fn exposure_engine_record(
         let out = try_out!(out);
         let text = try_str!(inventory, inventory_len);
         let day = try_opt_str!(as_of, as_of_len);
-        let form = enum_arg(
-            &FORMATS,
-            format,
-            exposure_status::InvalidArgument,
-            "record format",
-            "EXPOSURE_RECORD_FORMAT_",
-        )?;
+        let form = form_arg(format)?;
         let options = exposure::engine::AssessOptions {
             as_of: day_arg(day)?,
             exceptions: None,
@@ -144,19 +172,7 @@ pub extern "C" fn exposure_engine_record(
         let assessment = engine
             .assess_text_with(text, "inventory", false, &options)
             .map_err(Failure::from_error)?;
-        let record = assessment
-            .record(engine.kb())
-            .map_err(|e| Failure::from_record(&e, "record"))?;
-        match form {
-            Form::Json => {
-                let json = record
-                    .to_json()
-                    .map_err(|e| Failure::from_record(&e, "record"))?;
-                put_string(out, json);
-            }
-            Form::Binary => put_bytes(out, record.to_binary()),
-        }
-        Ok(())
+        put_record(out, &assessment, engine.kb(), form)
     })
 }
 
@@ -332,10 +348,14 @@ struct CreateOptions {
 /// A JSON argument that does not read as its type: `EXPOSURE_STATUS_REMEDIATION_INVALID`.
 fn remediation_json<T: for<'de> Deserialize<'de>>(text: &str, name: &str) -> Result<T, Failure> {
     serde_json::from_str(text).map_err(|e| {
-        Failure::new(
+        let failure = Failure::new(
             exposure_status::RemediationInvalid,
             format!("`{name}` does not read: {e}"),
-        )
+        );
+        match exposure::json_error_offset(text, &e) {
+            Some(at) => failure.at(at),
+            None => failure,
+        }
     })
 }
 

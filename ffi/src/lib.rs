@@ -15,6 +15,7 @@ mod error;
 mod guard;
 mod handle;
 mod history;
+mod inputs;
 mod range;
 mod status;
 mod strings;
@@ -25,9 +26,12 @@ pub use cvss::*;
 pub use engine::*;
 pub use error::*;
 pub use history::*;
+pub use inputs::*;
 pub use range::*;
 pub use strings::*;
 pub use version::*;
+
+use exposure_status as S;
 
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 /// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
@@ -204,6 +208,140 @@ pub enum exposure_status {
     HistoryOther = 7999,
 }
 
+/// Every status with its constant's name in the header, in the header's order. A test checks
+/// it against the header, so a status added without its name here fails.
+const STATUS_NAMES: [(exposure_status, &std::ffi::CStr); 73] = [
+    (S::Ok, c"EXPOSURE_STATUS_OK"),
+    (S::NullArgument, c"EXPOSURE_STATUS_NULL_ARGUMENT"),
+    (S::InvalidUtf8, c"EXPOSURE_STATUS_INVALID_UTF8"),
+    (S::BufferTooSmall, c"EXPOSURE_STATUS_BUFFER_TOO_SMALL"),
+    (S::Panic, c"EXPOSURE_STATUS_PANIC"),
+    (S::Serialization, c"EXPOSURE_STATUS_SERIALIZATION"),
+    (S::InvalidArgument, c"EXPOSURE_STATUS_INVALID_ARGUMENT"),
+    (S::Io, c"EXPOSURE_STATUS_IO"),
+    (S::MissingInputs, c"EXPOSURE_STATUS_MISSING_INPUTS"),
+    (S::InvalidParameters, c"EXPOSURE_STATUS_INVALID_PARAMETERS"),
+    (S::UnknownDevice, c"EXPOSURE_STATUS_UNKNOWN_DEVICE"),
+    (S::InvalidExceptions, c"EXPOSURE_STATUS_INVALID_EXCEPTIONS"),
+    (S::InvalidDate, c"EXPOSURE_STATUS_INVALID_DATE"),
+    (S::Other, c"EXPOSURE_STATUS_OTHER"),
+    (S::VersionEmpty, c"EXPOSURE_STATUS_VERSION_EMPTY"),
+    (
+        S::VersionUnexpectedChar,
+        c"EXPOSURE_STATUS_VERSION_UNEXPECTED_CHAR",
+    ),
+    (
+        S::VersionUnexpectedEnd,
+        c"EXPOSURE_STATUS_VERSION_UNEXPECTED_END",
+    ),
+    (
+        S::VersionNumberTooLarge,
+        c"EXPOSURE_STATUS_VERSION_NUMBER_TOO_LARGE",
+    ),
+    (
+        S::VersionLeadingZero,
+        c"EXPOSURE_STATUS_VERSION_LEADING_ZERO",
+    ),
+    (S::VersionInvalid, c"EXPOSURE_STATUS_VERSION_INVALID"),
+    (
+        S::VersionSchemeMismatch,
+        c"EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH",
+    ),
+    (S::UnknownScheme, c"EXPOSURE_STATUS_UNKNOWN_SCHEME"),
+    (S::VersionOther, c"EXPOSURE_STATUS_VERSION_OTHER"),
+    (S::RangeSyntax, c"EXPOSURE_STATUS_RANGE_SYNTAX"),
+    (S::RangeVers, c"EXPOSURE_STATUS_RANGE_VERS"),
+    (S::RangeVersion, c"EXPOSURE_STATUS_RANGE_VERSION"),
+    (S::RangeNoIntroduced, c"EXPOSURE_STATUS_RANGE_NO_INTRODUCED"),
+    (S::RangeOther, c"EXPOSURE_STATUS_RANGE_OTHER"),
+    (S::CpePrefix, c"EXPOSURE_STATUS_CPE_PREFIX"),
+    (S::CpeComponentCount, c"EXPOSURE_STATUS_CPE_COMPONENT_COUNT"),
+    (S::CpeValue, c"EXPOSURE_STATUS_CPE_VALUE"),
+    (S::CpePart, c"EXPOSURE_STATUS_CPE_PART"),
+    (S::CpeLanguage, c"EXPOSURE_STATUS_CPE_LANGUAGE"),
+    (S::CpeWfnSyntax, c"EXPOSURE_STATUS_CPE_WFN_SYNTAX"),
+    (S::CpeBinding, c"EXPOSURE_STATUS_CPE_BINDING"),
+    (
+        S::ConfigurationInvalid,
+        c"EXPOSURE_STATUS_CONFIGURATION_INVALID",
+    ),
+    (S::CpeDictionary, c"EXPOSURE_STATUS_CPE_DICTIONARY"),
+    (S::CpeAlias, c"EXPOSURE_STATUS_CPE_ALIAS"),
+    (S::CpeOther, c"EXPOSURE_STATUS_CPE_OTHER"),
+    (S::CvssVersion, c"EXPOSURE_STATUS_CVSS_VERSION"),
+    (S::CvssMalformed, c"EXPOSURE_STATUS_CVSS_MALFORMED"),
+    (S::CvssUnknownMetric, c"EXPOSURE_STATUS_CVSS_UNKNOWN_METRIC"),
+    (S::CvssInvalidValue, c"EXPOSURE_STATUS_CVSS_INVALID_VALUE"),
+    (
+        S::CvssDuplicateMetric,
+        c"EXPOSURE_STATUS_CVSS_DUPLICATE_METRIC",
+    ),
+    (S::CvssMissingMetric, c"EXPOSURE_STATUS_CVSS_MISSING_METRIC"),
+    (S::CvssOther, c"EXPOSURE_STATUS_CVSS_OTHER"),
+    (S::KbIo, c"EXPOSURE_STATUS_KB_IO"),
+    (S::KbSnapshot, c"EXPOSURE_STATUS_KB_SNAPSHOT"),
+    (S::KbIncomplete, c"EXPOSURE_STATUS_KB_INCOMPLETE"),
+    (S::KbOther, c"EXPOSURE_STATUS_KB_OTHER"),
+    (S::InventoryIo, c"EXPOSURE_STATUS_INVENTORY_IO"),
+    (S::InventoryNotJson, c"EXPOSURE_STATUS_INVENTORY_NOT_JSON"),
+    (
+        S::InventoryUnknownFormat,
+        c"EXPOSURE_STATUS_INVENTORY_UNKNOWN_FORMAT",
+    ),
+    (
+        S::InventoryMalformed,
+        c"EXPOSURE_STATUS_INVENTORY_MALFORMED",
+    ),
+    (S::InventoryPurl, c"EXPOSURE_STATUS_INVENTORY_PURL"),
+    (S::InventorySoftware, c"EXPOSURE_STATUS_INVENTORY_SOFTWARE"),
+    (S::InventoryDistro, c"EXPOSURE_STATUS_INVENTORY_DISTRO"),
+    (S::InventoryRegistry, c"EXPOSURE_STATUS_INVENTORY_REGISTRY"),
+    (
+        S::InventoryIncomplete,
+        c"EXPOSURE_STATUS_INVENTORY_INCOMPLETE",
+    ),
+    (S::InventoryOther, c"EXPOSURE_STATUS_INVENTORY_OTHER"),
+    (S::RecordInvalid, c"EXPOSURE_STATUS_RECORD_INVALID"),
+    (S::RecordFormat, c"EXPOSURE_STATUS_RECORD_FORMAT"),
+    (S::RecordTruncated, c"EXPOSURE_STATUS_RECORD_TRUNCATED"),
+    (S::RecordCorrupted, c"EXPOSURE_STATUS_RECORD_CORRUPTED"),
+    (S::RecordTooLarge, c"EXPOSURE_STATUS_RECORD_TOO_LARGE"),
+    (S::RecordNoFleet, c"EXPOSURE_STATUS_RECORD_NO_FLEET"),
+    (S::UnknownView, c"EXPOSURE_STATUS_UNKNOWN_VIEW"),
+    (
+        S::RemediationInvalid,
+        c"EXPOSURE_STATUS_REMEDIATION_INVALID",
+    ),
+    (
+        S::UnknownRecommendation,
+        c"EXPOSURE_STATUS_UNKNOWN_RECOMMENDATION",
+    ),
+    (
+        S::RemediationDueBeforeCreation,
+        c"EXPOSURE_STATUS_REMEDIATION_DUE_BEFORE_CREATION",
+    ),
+    (
+        S::RemediationNoTargetedDevice,
+        c"EXPOSURE_STATUS_REMEDIATION_NO_TARGETED_DEVICE",
+    ),
+    (S::RemediationExport, c"EXPOSURE_STATUS_REMEDIATION_EXPORT"),
+    (S::HistoryOther, c"EXPOSURE_STATUS_HISTORY_OTHER"),
+];
+
+/// The name of a status as the header spells it (`"EXPOSURE_STATUS_NULL_ARGUMENT"` for 1),
+/// for logs and messages. `status` is a `uint32_t` so that any number may be asked about; one
+/// that is no `EXPOSURE_STATUS_*` gives NULL. Static: never freed, valid for the life of the
+/// program; may be called from any thread.
+#[no_mangle]
+pub extern "C" fn exposure_status_str(status: u32) -> *const std::ffi::c_char {
+    guard::guard(|| {
+        STATUS_NAMES
+            .iter()
+            .find(|(s, _)| *s as u32 == status)
+            .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
+    })
+}
+
 /// The library version, e.g. `"0.1.0"`. Static: never freed. (Named so as not to clash with
 /// the `exposure_version` handle type.)
 #[no_mangle]
@@ -214,5 +352,46 @@ pub extern "C" fn exposure_library_version() -> *const std::ffi::c_char {
 /// The ABI version (`EXPOSURE_ABI_VERSION` of the header the library was built with).
 #[no_mangle]
 pub extern "C" fn exposure_abi_version() -> u32 {
-    1
+    2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn every_status_of_the_header_has_its_name_and_no_other_number_has_one() {
+        let header = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../include/exposure.h"
+        ))
+        .unwrap();
+        let body = header.split("enum exposure_status\n").nth(1).unwrap();
+        let body = body.split("};").next().unwrap();
+        let mut seen = 0;
+        for line in body.lines() {
+            let Some((name, number)) = line
+                .trim()
+                .strip_suffix(',')
+                .and_then(|l| l.split_once(" = "))
+            else {
+                continue;
+            };
+            let number: u32 = number.parse().unwrap();
+            let named = exposure_status_str(number);
+            assert!(!named.is_null(), "{name} ({number}) has no name");
+            // SAFETY: a non-NULL result is a static NUL-terminated string.
+            assert_eq!(unsafe { CStr::from_ptr(named) }.to_str(), Ok(name));
+            seen += 1;
+        }
+        assert_eq!(
+            seen,
+            STATUS_NAMES.len(),
+            "the table names a status the header lacks"
+        );
+        for number in [13, 998, 1008, 7006, 8000, u32::MAX] {
+            assert!(exposure_status_str(number).is_null(), "{number}");
+        }
+    }
 }

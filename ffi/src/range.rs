@@ -2,7 +2,7 @@
 
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::guard::{guard_result, write_text};
 use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
 use crate::version::{exposure_scheme, exposure_version, scheme_arg, scheme_number};
 use exposure::range::{parse_range, Range};
@@ -49,8 +49,9 @@ pub extern "C" fn exposure_range_contains(
     r: *const exposure_range,
     v: *const exposure_version,
     out: *mut bool,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let (r, v) = (try_ref!(r), try_ref!(v));
         let out = try_out!(out);
         out.write(r.try_contains(v).map_err(Failure::from_error)?);
@@ -81,8 +82,9 @@ pub extern "C" fn exposure_range_contains_str(
 pub extern "C" fn exposure_range_scheme(
     r: *const exposure_range,
     out: *mut exposure_scheme,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let r = try_ref!(r);
         try_out!(out).write(scheme_number(r.scheme())?);
         Ok(())
@@ -97,8 +99,9 @@ pub extern "C" fn exposure_range_text(
     buf: *mut u8,
     cap: usize,
     needed: *mut usize,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         write_text!(&try_ref!(r).to_string(), buf, cap, needed)
     })
 }

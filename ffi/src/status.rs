@@ -5,7 +5,7 @@
 //! area's `..._OTHER` status until it has a number of its own.
 
 use crate::exposure_status as S;
-use exposure::cpe::CpeErrorKind;
+use exposure::cpe::{ConfigurationError, CpeErrorKind};
 use exposure::history::RecordError;
 use exposure::inventory::{DistroError, InventoryError, SoftwareError};
 use exposure::kb::{KbError, SnapshotError};
@@ -91,7 +91,9 @@ pub(crate) fn status_of(e: &Error) -> S {
 /// mapping of [`exposure::Error::Record`]).
 pub(crate) fn record_status(e: &RecordError) -> S {
     match e {
-        RecordError::NotARecord | RecordError::Invalid(_) => S::RecordInvalid,
+        RecordError::NotARecord | RecordError::Invalid(_) | RecordError::Json { .. } => {
+            S::RecordInvalid
+        }
         RecordError::Format { .. } | RecordError::WrongVersion { .. } => S::RecordFormat,
         RecordError::Truncated { .. } => S::RecordTruncated,
         RecordError::Corrupted { .. } => S::RecordCorrupted,
@@ -123,6 +125,12 @@ pub(crate) fn offset_of(e: &Error) -> Option<usize> {
         Error::Cpe(e) | Error::Software(SoftwareError::Cpe(e)) => Some(e.offset()),
         Error::Cvss(e) => e.offset(),
         Error::Purl(e) | Error::Software(SoftwareError::Purl(e)) => Some(e.offset()),
+        // JSON (and YAML) text that does not read: the place the message names.
+        Error::Inventory(InventoryError::NotJson { offset, .. })
+        | Error::Configuration(ConfigurationError::NotJson { offset, .. })
+        | Error::Record(RecordError::Json { offset, .. }) => *offset,
+        Error::Parameters(e) => e.offset(),
+        Error::Exceptions(e) => e.offset(),
         _ => None,
     }
 }
@@ -241,7 +249,8 @@ mod tests {
         );
         assert_eq!(
             status(exposure::cpe::Applicability::from_nvd_json_text("[").unwrap_err()),
-            (S::ConfigurationInvalid, None)
+            (S::ConfigurationInvalid, Some(0)),
+            "JSON that does not read: the place its message names"
         );
         assert_eq!(status(Error::MissingInputs), (S::MissingInputs, None));
         let parameters = exposure::score::exposure::Parameters::from_json("{\"kev_floor\": 2}");
@@ -252,7 +261,7 @@ mod tests {
         let exceptions = exposure::exceptions::ExceptionSet::from_text("{broken", "x");
         assert_eq!(
             status(exceptions.unwrap_err()),
-            (S::InvalidExceptions, None)
+            (S::InvalidExceptions, Some(1))
         );
         let incomplete = |knowledge| {
             let (input, shortfall) = (String::new(), exposure::load_report::Shortfall::Empty);

@@ -3,7 +3,7 @@
 use crate::enums::{enum_arg, enum_of};
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
-use crate::guard::{guard_result, write_text, NO_ERR};
+use crate::guard::{guard_result, write_text};
 use crate::handle::{self, free_handle, try_out, try_ref, try_str, Castable, Shared};
 use exposure::version::{Scheme, Version};
 use std::ffi::c_char;
@@ -122,8 +122,9 @@ pub extern "C" fn exposure_scheme_from_name(
     name: *const c_char,
     len: usize,
     out: *mut exposure_scheme,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let out = try_out!(out);
         let name = try_str!(name, len);
         let scheme = name.parse::<Scheme>().map_err(Failure::from_error)?;
@@ -160,8 +161,9 @@ pub extern "C" fn exposure_version_compare(
     a: *const exposure_version,
     b: *const exposure_version,
     out: *mut i32,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let (a, b) = (try_ref!(a), try_ref!(b));
         let out = try_out!(out);
         let order = a.try_cmp(b).map_err(Failure::from_error)?;
@@ -175,8 +177,9 @@ pub extern "C" fn exposure_version_compare(
 pub extern "C" fn exposure_version_scheme(
     v: *const exposure_version,
     out: *mut exposure_scheme,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
+    guard_result(err, || {
         let v = try_ref!(v);
         try_out!(out).write(scheme_number(v.scheme())?);
         Ok(())
@@ -191,10 +194,9 @@ pub extern "C" fn exposure_version_text(
     buf: *mut u8,
     cap: usize,
     needed: *mut usize,
+    err: *mut *mut exposure_error,
 ) -> exposure_status {
-    guard_result(NO_ERR, || {
-        write_text!(try_ref!(v).as_str(), buf, cap, needed)
-    })
+    guard_result(err, || write_text!(try_ref!(v).as_str(), buf, cap, needed))
 }
 
 /// Frees a version. NULL is a no-op.

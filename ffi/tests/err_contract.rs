@@ -1,7 +1,8 @@
 //! Every function of the header that takes `exposure_error **err` is walked by the C test
 //! `tests/c/enums.c` (`argument_checks_fill_err`) with a failing argument, which checks that
-//! `*err` is filled with the returned status: a function added to the ABI without that check
-//! fails here.
+//! `*err` is filled with the returned status (a line naming `EXPOSURE_STATUS_NULL_ARGUMENT`, or
+//! the test's `NULL_ARGUMENT(call, name)` macro): a function added to the ABI without that
+//! check fails here.
 
 use std::path::PathBuf;
 
@@ -62,6 +63,7 @@ fn every_function_taking_err_is_checked_to_fill_it() {
                     .lines()
                     .next()
                     .is_some_and(|l| l.contains("EXPOSURE_STATUS_NULL_ARGUMENT"))
+                    || body[..at].ends_with("NULL_ARGUMENT(")
             })
         })
         .collect();

@@ -96,3 +96,47 @@ fn status_numbers_are_unique_and_in_their_blocks() {
         assert_eq!(header.get(&other), Some(&(block * 1000 + 999)), "{other}");
     }
 }
+
+/// The statuses the README marks *not returned yet* are the ones `tests/c/statuses.c` lists as
+/// unreachable (that test makes every other status of the header fail a call and fill `err`).
+#[test]
+fn statuses_not_returned_yet_are_the_c_tests_unreachable_ones() {
+    let readme = read("README.md");
+    let test = read("../tests/c/statuses.c");
+    let list = test
+        .split("unreachable[] = {")
+        .nth(1)
+        .and_then(|rest| rest.split("};").next())
+        .expect("the unreachable list of tests/c/statuses.c");
+    for line in readme
+        .lines()
+        .filter(|l| l.starts_with('|') && l.contains("*not returned yet"))
+    {
+        let constant = line.split('`').nth(1).expect("a constant");
+        assert!(
+            list.contains(&format!("{{{constant},")),
+            "README marks {constant} not returned yet, but tests/c/statuses.c does not list it unreachable"
+        );
+    }
+    for entry in list.split("{EXPOSURE_STATUS_").skip(1) {
+        let name = format!(
+            "EXPOSURE_STATUS_{}",
+            entry.split(',').next().unwrap_or_default()
+        );
+        let row = readme
+            .lines()
+            .find(|l| l.contains(&format!("`{name}`")))
+            .unwrap_or_else(|| panic!("README lacks {name}"));
+        let expected = name.ends_with("_OTHER")
+            || [
+                "EXPOSURE_STATUS_PANIC",
+                "EXPOSURE_STATUS_SERIALIZATION",
+                "EXPOSURE_STATUS_RECORD_TOO_LARGE",
+            ]
+            .contains(&name.as_str());
+        assert!(
+            expected || row.contains("*not returned yet"),
+            "tests/c/statuses.c lists {name} unreachable, but the README does not mark it *not returned yet*"
+        );
+    }
+}

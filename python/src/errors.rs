@@ -463,7 +463,7 @@ pub(crate) fn record_error(e: &exposure::history::RecordError) -> PyErr {
         E::WrongVersion { .. } => "wrong_version",
         E::Truncated { .. } => "truncated",
         E::Corrupted { .. } => "corrupted",
-        E::Invalid(_) => "invalid",
+        E::Invalid(_) | E::Json { .. } => "invalid",
         E::NoFleet => "no_fleet",
         E::TooLarge(_) => "too_large",
         _ => "other",

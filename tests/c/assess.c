@@ -35,9 +35,9 @@ static void test_demo_assessment(void) {
     exposure_string *fleet = NULL;
     exposure_string *out = NULL;
     exposure_error *err = NULL;
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_advisory_count(engine) == 10);
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK);
     CHECK(exposure_string_len(fleet) == strlen(text(fleet)));
     CHECK(exposure_engine_assess_json(engine, text(fleet), exposure_string_len(fleet), &out, &err) ==
           EXPOSURE_STATUS_OK);
@@ -73,8 +73,8 @@ static void test_demo_vectors(const char *vectors_path) {
     FILE *f = fopen(vectors_path, "r");
     CHECK(f != NULL);
     if (f == NULL) return;
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK);
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_assess_json(engine, text(fleet), exposure_string_len(fleet), &out, NULL) == EXPOSURE_STATUS_OK);
     while (out != NULL && fgets(line, sizeof line, f) != NULL) {
         char device[128], eco[64], package[128], installed[128], advisory[128], fix[128], matched[256];
@@ -116,8 +116,8 @@ static void test_own_knowledge_and_inventory(void) {
     exposure_engine *engine = NULL;
     exposure_string *report = NULL;
     exposure_string *out = NULL;
-    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
-    CHECK(exposure_engine_load_osv_json(engine, advisory, strlen(advisory), origin, strlen(origin), &report) ==
+    CHECK(exposure_engine_new(&engine, NULL) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_load_osv_json(engine, advisory, strlen(advisory), origin, strlen(origin), &report, NULL) ==
           EXPOSURE_STATUS_OK);
     CHECK(report != NULL && strstr(text(report), "\"records_loaded\":1,\"records_skipped\":1") != NULL);
     CHECK(report != NULL && strstr(text(report), "\"field\":\"[1].id\",\"message\":\"is missing\"") != NULL);
@@ -156,7 +156,7 @@ static void test_load_path(void) {
     exposure_string *report = NULL;
     exposure_string *out = NULL;
     write_temp(kev_path, kev);
-    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_new(&engine, NULL) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_load_path(engine, osv, strlen(osv), &report, NULL) == EXPOSURE_STATUS_OK);
     CHECK(report != NULL && strstr(text(report), "\"records_loaded\":10") != NULL);
     exposure_string_free(report);
@@ -180,7 +180,7 @@ static void test_load_path(void) {
         CHECK(sfd >= 0);
         if (sfd >= 0) close_fd(sfd);
         CHECK(exposure_engine_save_snapshot(engine, snap_path, strlen(snap_path), NULL) == EXPOSURE_STATUS_OK);
-        CHECK(exposure_engine_new(&again) == EXPOSURE_STATUS_OK);
+        CHECK(exposure_engine_new(&again, NULL) == EXPOSURE_STATUS_OK);
         CHECK(exposure_engine_load_path(again, snap_path, strlen(snap_path), NULL, NULL) == EXPOSURE_STATUS_OK);
         CHECK(exposure_engine_advisory_count(again) == exposure_engine_advisory_count(engine));
         g = fopen(snap_path, "wb");
@@ -208,7 +208,7 @@ static void test_incomplete_inputs(void) {
     exposure_string *out = NULL;
     exposure_error *err = NULL;
     write_temp(broken_path, "{broken");
-    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_new(&engine, NULL) == EXPOSURE_STATUS_OK);
     CHECK(exposure_engine_load_path(engine, broken_path, strlen(broken_path), &report, &err) ==
           EXPOSURE_STATUS_KB_INCOMPLETE);
     CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_KB_INCOMPLETE);
@@ -233,8 +233,8 @@ static void test_errors(void) {
     exposure_error *err = NULL;
     static const char bad_utf8[] = {'{', (char)0xff, '}'};
     static const char missing[] = "/nonexistent/exposure/advisories";
-    CHECK(exposure_engine_new_demo(NULL) == EXPOSURE_STATUS_NULL_ARGUMENT);
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK);
+    CHECK(exposure_engine_new_demo(NULL, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT);
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK);
     /* Argument checks fill `err` too, so each error object is freed before `err` is reused. */
     CHECK(exposure_engine_assess_json(NULL, "{}", 2, &out, &err) == EXPOSURE_STATUS_NULL_ARGUMENT);
     CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_NULL_ARGUMENT);

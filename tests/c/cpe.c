@@ -35,10 +35,10 @@ static exposure_cpe *parse(const char *text) {
 /* The binding of `c` as a NUL-terminated string in `buf` (asks for the size first). */
 static int text_of(const exposure_cpe *c, exposure_cpe_binding binding, char *buf, size_t cap) {
     size_t needed = 0;
-    exposure_status st = exposure_cpe_text(c, binding, NULL, 0, &needed);
+    exposure_status st = exposure_cpe_text(c, binding, NULL, 0, &needed, NULL);
     if (st != EXPOSURE_STATUS_BUFFER_TOO_SMALL && st != EXPOSURE_STATUS_OK) return 0;
     if (needed + 1 > cap) return 0;
-    if (exposure_cpe_text(c, binding, (uint8_t *)buf, cap, &needed) != EXPOSURE_STATUS_OK) return 0;
+    if (exposure_cpe_text(c, binding, (uint8_t *)buf, cap, &needed, NULL) != EXPOSURE_STATUS_OK) return 0;
     buf[needed] = '\0';
     return 1;
 }
@@ -98,9 +98,9 @@ static void relations(void) {
         }
         s = parse(field[0]);
         t = parse(field[1]);
-        CHECK(exposure_cpe_compare(s, t, &r) == EXPOSURE_STATUS_OK, "compare");
+        CHECK(exposure_cpe_compare(s, t, &r, NULL) == EXPOSURE_STATUS_OK, "compare");
         CHECK(strcmp(relation_name(r), field[2]) == 0, "%s vs %s: %s, expected %s", field[0], field[1], relation_name(r), field[2]);
-        CHECK(exposure_cpe_matches(s, t, &matches) == EXPOSURE_STATUS_OK, "matches");
+        CHECK(exposure_cpe_matches(s, t, &matches, NULL) == EXPOSURE_STATUS_OK, "matches");
         CHECK(matches == (r == EXPOSURE_CPE_RELATION_EQUAL || r == EXPOSURE_CPE_RELATION_SUPERSET), "matches agrees with compare");
         exposure_cpe_free(s);
         exposure_cpe_free(t);
@@ -143,9 +143,9 @@ static void invalid(void) {
         CHECK(exposure_cpe_parse(NULL, 3, &c, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL text");
         CHECK(exposure_cpe_parse("cpe:/a", 6, NULL, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL out");
         CHECK(exposure_cpe_parse("cpe:/a:\xff", 8, &c, NULL) == EXPOSURE_STATUS_INVALID_UTF8, "bad UTF-8");
-        CHECK(exposure_cpe_compare(NULL, NULL, &r) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL handles");
+        CHECK(exposure_cpe_compare(NULL, NULL, &r, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT, "NULL handles");
         c = parse("cpe:/a:b:c");
-        CHECK(exposure_cpe_text(c, (exposure_cpe_binding)7, NULL, 0, &needed) == EXPOSURE_STATUS_CPE_BINDING, "unknown binding");
+        CHECK(exposure_cpe_text(c, (exposure_cpe_binding)7, NULL, 0, &needed, NULL) == EXPOSURE_STATUS_CPE_BINDING, "unknown binding");
         exposure_cpe_free(c);
         exposure_cpe_free(NULL);
     }
@@ -167,16 +167,16 @@ static void applicability(void) {
     exposure_error_free(err);
     names[0] = parse("cpe:2.3:a:microsoft:edge:-:*:*:*:*:*:*:*");
     names[1] = parse("cpe:/o:microsoft:windows_10:1607");
-    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 2, &applies, &evidence) == EXPOSURE_STATUS_OK, "evaluate");
+    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 2, &applies, &evidence, NULL) == EXPOSURE_STATUS_OK, "evaluate");
     CHECK(applies, "Edge on Windows 10 is vulnerable");
     CHECK(evidence && strstr(exposure_string_ptr(evidence), "\"vulnerable\":false") != NULL, "the platform is evidence: %s", evidence ? exposure_string_ptr(evidence) : "");
     exposure_string_free(evidence);
     evidence = NULL;
-    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 1, &applies, NULL) == EXPOSURE_STATUS_OK && !applies, "Edge alone is not");
+    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 1, &applies, NULL, NULL) == EXPOSURE_STATUS_OK && !applies, "Edge alone is not");
     exposure_cpe_free(names[0]);
     exposure_cpe_free(names[1]);
     names[0] = parse("cpe:2.3:a:webmproject:libwebp:1.3.1:*:*:*:*:*:*:*");
-    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 1, &applies, &evidence) == EXPOSURE_STATUS_OK && applies, "libwebp 1.3.1 is vulnerable");
+    CHECK(exposure_applicability_evaluate(a, (const exposure_cpe *const *)names, 1, &applies, &evidence, NULL) == EXPOSURE_STATUS_OK && applies, "libwebp 1.3.1 is vulnerable");
     CHECK(evidence && strstr(exposure_string_ptr(evidence), "\"bounds\":\"<1.3.2\"") != NULL, "bounds are evidence");
     exposure_string_free(evidence);
     exposure_cpe_free(names[0]);

@@ -82,9 +82,9 @@ static void every_scheme_number_round_trips(void) {
         CHECK(exposure_version_parse(schemes[i].number, schemes[i].version, strlen(schemes[i].version), &v, &err) == EXPOSURE_STATUS_OK,
               "%s %s: %s", schemes[i].name, schemes[i].version, err ? exposure_error_message(err) : "");
         exposure_error_free(err);
-        CHECK(exposure_version_scheme(v, &back) == EXPOSURE_STATUS_OK && back == schemes[i].number, "%s: version_scheme gives %u",
+        CHECK(exposure_version_scheme(v, &back, NULL) == EXPOSURE_STATUS_OK && back == schemes[i].number, "%s: version_scheme gives %u",
               schemes[i].name, (unsigned)back);
-        CHECK(exposure_scheme_from_name(schemes[i].name, strlen(schemes[i].name), &named) == EXPOSURE_STATUS_OK && named == schemes[i].number,
+        CHECK(exposure_scheme_from_name(schemes[i].name, strlen(schemes[i].name), &named, NULL) == EXPOSURE_STATUS_OK && named == schemes[i].number,
               "%s: scheme_from_name gives %u", schemes[i].name, (unsigned)named);
         exposure_version_free(v);
     }
@@ -92,7 +92,7 @@ static void every_scheme_number_round_trips(void) {
         exposure_range *r = NULL;
         exposure_scheme back = (exposure_scheme)99;
         CHECK(exposure_range_parse(EXPOSURE_SCHEME_DEB, "vers:pypi/>=1.0", 15, &r, NULL) == EXPOSURE_STATUS_OK, "vers: range");
-        CHECK(exposure_range_scheme(r, &back) == EXPOSURE_STATUS_OK && back == EXPOSURE_SCHEME_PYPI, "the vers: scheme wins: %u", (unsigned)back);
+        CHECK(exposure_range_scheme(r, &back, NULL) == EXPOSURE_STATUS_OK && back == EXPOSURE_SCHEME_PYPI, "the vers: scheme wins: %u", (unsigned)back);
         exposure_range_free(r);
     }
 }
@@ -106,15 +106,15 @@ static void unknown_binding_numbers(void) {
     CHECK(exposure_cpe_parse(name, strlen(name), &c, NULL) == EXPOSURE_STATUS_OK, "parse");
     for (i = 0; i < COUNT(bad_bindings); i++) {
         size_t needed = 12345;
-        CHECK(exposure_cpe_text(c, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_CPE_BINDING,
+        CHECK(exposure_cpe_text(c, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed, NULL) == EXPOSURE_STATUS_CPE_BINDING,
               "binding %lu", (unsigned long)bad_bindings[i]);
         CHECK(needed == 12345, "nothing written for binding %lu", (unsigned long)bad_bindings[i]);
-        CHECK(exposure_cpe_text(NULL, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_NULL_ARGUMENT,
+        CHECK(exposure_cpe_text(NULL, bad_bindings[i], (uint8_t *)buf, sizeof buf, &needed, NULL) == EXPOSURE_STATUS_NULL_ARGUMENT,
               "the handle is checked first");
     }
     for (b = EXPOSURE_CPE_BINDING_FS; b <= EXPOSURE_CPE_BINDING_WFN; b++) {
         size_t needed = 0;
-        CHECK(exposure_cpe_text(c, b, (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_OK && needed > 0, "binding %lu", (unsigned long)b);
+        CHECK(exposure_cpe_text(c, b, (uint8_t *)buf, sizeof buf, &needed, NULL) == EXPOSURE_STATUS_OK && needed > 0, "binding %lu", (unsigned long)b);
     }
     exposure_cpe_free(c);
 }
@@ -185,7 +185,7 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "set_exceptions engine");
     CHECK(exposure_engine_assess_json_as_of(NULL, "{}", 2, "2026-01-01", 10, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess_as_of engine");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "explain engine");
-    CHECK(exposure_engine_new(&engine) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_engine_new(&engine, NULL) == EXPOSURE_STATUS_OK, "engine");
     CHECK(exposure_engine_set_parameters_json(engine, NULL, 2, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "set_parameters json");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`json`", "set_parameters json");
     CHECK(exposure_engine_set_parameters_json(engine, bad_utf8, sizeof bad_utf8, &err) == EXPOSURE_STATUS_INVALID_UTF8, "set_parameters UTF-8");
@@ -246,6 +246,61 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`activity_json`", "progress activity");
     CHECK(exposure_remediation_progress_json("{}", 2, NULL, NULL, 0, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "progress out");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "progress out");
+    /* Functions that gained `err` (ABI 2) and the assessment inputs (issue 15). */
+    {
+        exposure_inputs *in = NULL;
+        exposure_scheme scheme;
+        exposure_cpe_relation relation;
+        size_t needed = 0;
+        int order = 0;
+        bool flag = false;
+#define NULL_ARGUMENT(call, name)                                                 \
+    do {                                                                     \
+        CHECK((call) == EXPOSURE_STATUS_NULL_ARGUMENT, "%s", #call);          \
+        expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`" name "`", #call); \
+    } while (0)
+        NULL_ARGUMENT(exposure_engine_new(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_engine_new_demo(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_model_default_json(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_demo_fleet_json(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_engine_load_osv_json(NULL, "[]", 2, "x", 1, NULL, &err), "engine");
+        NULL_ARGUMENT(exposure_scheme_from_name("deb", 3, NULL, &err), "out");
+        NULL_ARGUMENT(exposure_version_compare(NULL, NULL, &order, &err), "a");
+        NULL_ARGUMENT(exposure_version_scheme(NULL, &scheme, &err), "v");
+        NULL_ARGUMENT(exposure_version_text(NULL, NULL, 0, &needed, &err), "v");
+        NULL_ARGUMENT(exposure_range_contains(NULL, NULL, &flag, &err), "r");
+        NULL_ARGUMENT(exposure_range_scheme(NULL, &scheme, &err), "r");
+        NULL_ARGUMENT(exposure_range_text(NULL, NULL, 0, &needed, &err), "r");
+        NULL_ARGUMENT(exposure_cpe_text(NULL, 0, NULL, 0, &needed, &err), "c");
+        NULL_ARGUMENT(exposure_cpe_compare(NULL, NULL, &relation, &err), "source");
+        NULL_ARGUMENT(exposure_cpe_matches(NULL, NULL, &flag, &err), "source");
+        NULL_ARGUMENT(exposure_applicability_evaluate(NULL, NULL, 0, &flag, NULL, &err), "a");
+        NULL_ARGUMENT(exposure_inputs_new(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_inputs_add_knowledge_path(NULL, "x", 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_add_inventory_path(NULL, "x", 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_add_inventory(NULL, (const uint8_t *)"{}", 2, "x", 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_demo(NULL, true, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_distro(NULL, "debian-12", 9, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_os_release_path(NULL, "x", 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_os_release(NULL, "ID=debian", 9, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_cpe_dictionary_path(NULL, "x", 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_allow_partial(NULL, true, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_as_of(NULL, NULL, 0, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_parameters_json(NULL, NULL, 0, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_exceptions_text(NULL, NULL, 0, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_set_input_limit(NULL, 1, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_assess_json(NULL, &s, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_record(NULL, 0, &s, &err), "inputs");
+        NULL_ARGUMENT(exposure_engine_assess_inputs_json(engine, NULL, &s, &err), "inputs");
+        CHECK(exposure_inputs_new(&in, NULL) == EXPOSURE_STATUS_OK, "inputs");
+        NULL_ARGUMENT(exposure_inputs_add_inventory(in, NULL, 2, "x", 1, &err), "bytes");
+        NULL_ARGUMENT(exposure_inputs_assess_json(in, NULL, &err), "out");
+        CHECK(exposure_inputs_add_inventory_path(in, bad_utf8, sizeof bad_utf8, &err) == EXPOSURE_STATUS_INVALID_UTF8, "inventory path UTF-8");
+        expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`path`", "inventory path UTF-8");
+        CHECK(s == NULL, "no output on failure");
+        exposure_inputs_free(in);
+#undef NULL_ARGUMENT
+    }
     exposure_engine_free(engine);
 }
 
@@ -257,8 +312,8 @@ static void unknown_record_formats(void) {
     exposure_string *fleet = NULL;
     size_t i;
     CHECK(EXPOSURE_RECORD_FORMAT_JSON == 0 && EXPOSURE_RECORD_FORMAT_BINARY == 1, "record format numbers");
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK, "engine");
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "demo fleet");
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK, "demo fleet");
     for (i = 0; i < COUNT(bad_formats); i++) {
         exposure_string *s = NULL;
         exposure_error *err = NULL;

@@ -29,7 +29,7 @@ static exposure_string *assess(const exposure_engine *engine, const char *day) {
     exposure_string *fleet = NULL;
     exposure_string *out = NULL;
     exposure_status st;
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "demo fleet");
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK, "demo fleet");
     if (day == NULL) {
         st = exposure_engine_assess_json(engine, exposure_string_ptr(fleet), exposure_string_len(fleet), &out, NULL);
     } else {
@@ -52,7 +52,7 @@ int main(void) {
     static const char bad[] = "format: exposure-exceptions/1\nexceptions:\n"
                               "  - {id: a, scope: {cve: X}, justification: because, requester: r, reason: x, created: 2026-01-01}\n";
 
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK, "engine");
     CHECK(exposure_engine_set_exceptions_text(engine, SET, strlen(SET), &err) == EXPOSURE_STATUS_OK && err == NULL,
           "set exceptions");
 
@@ -76,7 +76,7 @@ int main(void) {
     {
         exposure_string *fleet = NULL;
         out = NULL;
-        CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "demo fleet");
+        CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK, "demo fleet");
         CHECK(exposure_engine_assess_json_as_of(engine, exposure_string_ptr(fleet), exposure_string_len(fleet),
                                                 "2026-02-30", 10, &out, &err) == EXPOSURE_STATUS_INVALID_DATE &&
                   out == NULL,

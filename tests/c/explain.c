@@ -58,7 +58,7 @@ static void parameters(exposure_engine *engine, const exposure_string *fleet) {
     static const char bad[] = "{\"kev_floor\": 1.5}";
     static const char unknown[] = "{\"kev_flor\": 0.5}";
 
-    CHECK(exposure_model_default_json(&defaults) == EXPOSURE_STATUS_OK, "the default set");
+    CHECK(exposure_model_default_json(&defaults, NULL) == EXPOSURE_STATUS_OK, "the default set");
     CHECK(defaults != NULL && strstr(text(defaults), "\"version\": \"exposure-model/1.0\"") != NULL, "its version");
     /* The defaults round-trip. */
     CHECK(exposure_engine_set_parameters_json(engine, text(defaults), exposure_string_len(defaults), &err) ==
@@ -90,8 +90,8 @@ static void parameters(exposure_engine *engine, const exposure_string *fleet) {
 int main(void) {
     exposure_engine *engine = NULL;
     exposure_string *fleet = NULL;
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK, "engine");
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "fleet");
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK, "fleet");
     device_and_organisation(engine, fleet);
     parameters(engine, fleet);
     exposure_string_free(fleet);

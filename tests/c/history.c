@@ -72,8 +72,8 @@ int main(void) {
     static const char due_early[] = "{\"id\": \"T-3\", \"created\": \"2026-11-01\", \"due\": \"2026-10-01\"}";
     static const char off_target[] = "{\"id\": \"T-4\", \"created\": \"2026-11-01\", \"groups\": [\"web\"]}";
 
-    CHECK(exposure_engine_new_demo(&engine) == EXPOSURE_STATUS_OK, "engine");
-    CHECK(exposure_demo_fleet_json(&fleet) == EXPOSURE_STATUS_OK, "demo fleet");
+    CHECK(exposure_engine_new_demo(&engine, NULL) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_demo_fleet_json(&fleet, NULL) == EXPOSURE_STATUS_OK, "demo fleet");
 
     /* Records: JSON and binary of the same assessment, then the exceptions, two more days. */
     r1 = record(engine, fleet, "2026-11-01", EXPOSURE_RECORD_FORMAT_JSON);

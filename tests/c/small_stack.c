@@ -38,7 +38,7 @@ static int compare(const char *tail_a, const char *tail_b) {
     if (a && b
         && exposure_version_parse(EXPOSURE_SCHEME_MAVEN, a, len_a, &va, NULL) == EXPOSURE_STATUS_OK
         && exposure_version_parse(EXPOSURE_SCHEME_MAVEN, b, len_b, &vb, NULL) == EXPOSURE_STATUS_OK
-        && exposure_version_compare(va, vb, &order) != EXPOSURE_STATUS_OK) {
+        && exposure_version_compare(va, vb, &order, NULL) != EXPOSURE_STATUS_OK) {
         order = 99;
     }
     exposure_version_free(va);

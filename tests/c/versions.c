@@ -23,7 +23,7 @@ static int split(char *line, char **fields, int max) {
 }
 
 static int scheme_of(const char *name, exposure_scheme *out) {
-    return exposure_scheme_from_name(name, strlen(name), out) == EXPOSURE_STATUS_OK;
+    return exposure_scheme_from_name(name, strlen(name), out, NULL) == EXPOSURE_STATUS_OK;
 }
 
 static void version_order(void) {
@@ -44,8 +44,8 @@ static void version_order(void) {
         }
         CHECK(exposure_version_parse(scheme, field[1], strlen(field[1]), &a, NULL) == EXPOSURE_STATUS_OK, "%s %s", field[0], field[1]);
         CHECK(exposure_version_parse(scheme, field[2], strlen(field[2]), &b, NULL) == EXPOSURE_STATUS_OK, "%s %s", field[0], field[2]);
-        CHECK(exposure_version_compare(a, b, &order) == EXPOSURE_STATUS_OK, "compare");
-        CHECK(exposure_version_compare(b, a, &reverse) == EXPOSURE_STATUS_OK, "compare");
+        CHECK(exposure_version_compare(a, b, &order, NULL) == EXPOSURE_STATUS_OK, "compare");
+        CHECK(exposure_version_compare(b, a, &reverse, NULL) == EXPOSURE_STATUS_OK, "compare");
         CHECK(order == atoi(field[3]) && reverse == -order, "%s: %s vs %s: got %d, expected %s", field[0], field[1], field[2], order, field[3]);
         exposure_version_free(a);
         exposure_version_free(b);
@@ -76,9 +76,9 @@ static void range_contains(void) {
         CHECK(exposure_range_parse(scheme, field[1], strlen(field[1]), &r, &err) == EXPOSURE_STATUS_OK, "%s range %s: %s", field[0], field[1],
               err ? exposure_error_message(err) : "");
         exposure_error_free(err);
-        CHECK(exposure_range_scheme(r, &range_scheme) == EXPOSURE_STATUS_OK, "range scheme");
+        CHECK(exposure_range_scheme(r, &range_scheme, NULL) == EXPOSURE_STATUS_OK, "range scheme");
         CHECK(exposure_version_parse(range_scheme, field[2], strlen(field[2]), &v, NULL) == EXPOSURE_STATUS_OK, "version %s", field[2]);
-        CHECK(exposure_range_contains(r, v, &inside) == EXPOSURE_STATUS_OK, "contains");
+        CHECK(exposure_range_contains(r, v, &inside, NULL) == EXPOSURE_STATUS_OK, "contains");
         CHECK(exposure_range_contains_str(r, field[2], strlen(field[2]), &inside_str, NULL) == EXPOSURE_STATUS_OK, "contains_str");
         CHECK(inside == (strcmp(field[3], "true") == 0) && inside_str == inside, "%s: %s in %s: got %d, expected %s", field[0], field[2], field[1],
               inside, field[3]);
@@ -130,15 +130,15 @@ static void text_buffers_and_errors(void) {
     static const char range[] = "^1.2.3 || >=3.0.0-rc.1 <3.1.0";
     static const char canonical[] = "vers:npm/>=1.2.3|<2.0.0-0|>=3.0.0-rc.1|<3.1.0";
     CHECK(exposure_range_parse(EXPOSURE_SCHEME_NPM, range, strlen(range), &r, NULL) == EXPOSURE_STATUS_OK, "parse");
-    CHECK(exposure_range_text(r, (uint8_t *)buf, 4, &needed) == EXPOSURE_STATUS_BUFFER_TOO_SMALL, "small buffer");
+    CHECK(exposure_range_text(r, (uint8_t *)buf, 4, &needed, NULL) == EXPOSURE_STATUS_BUFFER_TOO_SMALL, "small buffer");
     CHECK(needed == strlen(canonical), "needed %zu", needed);
-    CHECK(exposure_range_text(r, (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_OK, "text");
+    CHECK(exposure_range_text(r, (uint8_t *)buf, sizeof buf, &needed, NULL) == EXPOSURE_STATUS_OK, "text");
     CHECK(needed == strlen(canonical) && memcmp(buf, canonical, needed) == 0, "canonical text %.*s", (int)needed, buf);
     CHECK(exposure_version_parse(EXPOSURE_SCHEME_PYPI, "1.0", 3, &a, NULL) == EXPOSURE_STATUS_OK, "pypi");
     CHECK(exposure_version_parse(EXPOSURE_SCHEME_NPM, "1.0.0", 5, &b, NULL) == EXPOSURE_STATUS_OK, "npm");
-    CHECK(exposure_version_compare(a, b, &order) == EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH, "cross-scheme compare is an error");
-    CHECK(exposure_range_contains(r, a, &(bool){false}) == EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH, "cross-scheme contains is an error");
-    CHECK(exposure_version_text(a, (uint8_t *)buf, sizeof buf, &needed) == EXPOSURE_STATUS_OK && needed == 3, "version text");
+    CHECK(exposure_version_compare(a, b, &order, NULL) == EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH, "cross-scheme compare is an error");
+    CHECK(exposure_range_contains(r, a, &(bool){false}, NULL) == EXPOSURE_STATUS_VERSION_SCHEME_MISMATCH, "cross-scheme contains is an error");
+    CHECK(exposure_version_text(a, (uint8_t *)buf, sizeof buf, &needed, NULL) == EXPOSURE_STATUS_OK && needed == 3, "version text");
     CHECK(exposure_range_parse(EXPOSURE_SCHEME_PYPI, ">=1.0,<<2", 9, &bad, &err) != EXPOSURE_STATUS_OK, "bad specifier rejected");
     CHECK(bad == NULL, "no range on failure");
     CHECK(err != NULL && strstr(exposure_error_message(err), "pypi") != NULL, "message names the scheme");
@@ -146,7 +146,7 @@ static void text_buffers_and_errors(void) {
     CHECK(exposure_version_parse((exposure_scheme)99, "1", 1, &a, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "unknown scheme number");
     CHECK(exposure_range_parse((exposure_scheme)20, "1", 1, &bad, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME && bad == NULL,
           "unknown scheme number for a range");
-    CHECK(exposure_scheme_from_name("cobol", 5, &(exposure_scheme){EXPOSURE_SCHEME_DEB}) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "unknown scheme name");
+    CHECK(exposure_scheme_from_name("cobol", 5, &(exposure_scheme){EXPOSURE_SCHEME_DEB}, NULL) == EXPOSURE_STATUS_UNKNOWN_SCHEME, "unknown scheme name");
     exposure_version_free(b);
     exposure_range_free(r);
     /* `a` was not overwritten by the failed parse above. */

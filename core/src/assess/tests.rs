@@ -196,3 +196,39 @@ fn an_inventory_that_yields_no_device_is_refused_unless_allowed_and_lost_entries
         1
     );
 }
+
+/// An inventory handed over as bytes reads as its text does, gzipped or not; bytes that
+/// decompress past the input limit are refused naming the inventory.
+#[test]
+fn inventory_bytes_read_as_their_text_gzip_undone() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(FLEET.as_bytes()).expect("gzip");
+    let gzipped = gz.finish().expect("gzip");
+    let assess = |bytes: Vec<u8>, limits: crate::files::Limits| {
+        AssessInputs {
+            demo: true,
+            inventories: vec![InventorySource::Bytes {
+                bytes,
+                origin: "fleet.json.gz".to_owned(),
+            }],
+            limits,
+            ..AssessInputs::default()
+        }
+        .assess()
+    };
+    let text = inputs(Vec::new(), FLEET);
+    let text = AssessInputs { demo: true, ..text }.assess().expect("text");
+    for bytes in [FLEET.as_bytes().to_vec(), gzipped.clone()] {
+        let a = assess(bytes, crate::files::Limits::default()).expect("bytes");
+        assert_eq!(a.findings.len(), text.findings.len());
+        assert!(!a.findings.is_empty());
+        assert_eq!(a.inventory_reports[0].input, "fleet.json.gz");
+    }
+    let small = crate::files::Limits { input_bytes: 16 };
+    let refused = assess(gzipped, small).unwrap_err();
+    assert!(
+        matches!(&refused, Error::Inventory(crate::inventory::InventoryError::Input { path, .. }) if path.to_str() == Some("fleet.json.gz")),
+        "{refused:?}"
+    );
+}

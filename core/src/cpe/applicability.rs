@@ -237,6 +237,8 @@ pub enum ConfigurationError {
     NotJson {
         /// The JSON parser's message, with line and column.
         message: String,
+        /// The byte offset in the text of the line and column the message names, if any.
+        offset: Option<usize>,
     },
 }
 
@@ -276,6 +278,7 @@ impl Applicability {
     pub fn from_nvd_json_text(text: &str) -> Result<Self, ConfigurationError> {
         let value: Json = serde_json::from_str(text).map_err(|e| ConfigurationError::NotJson {
             message: e.to_string(),
+            offset: crate::json_error_offset(text, &e),
         })?;
         Self::from_nvd_json(&value)
     }

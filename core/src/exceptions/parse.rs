@@ -115,6 +115,7 @@ struct Inner {
     index: Option<usize>,
     id: Option<String>,
     path: String,
+    offset: Option<usize>,
 }
 
 impl ExceptionError {
@@ -125,7 +126,15 @@ impl ExceptionError {
             index: None,
             id: None,
             path: path.into(),
+            offset: None,
         }))
+    }
+
+    /// A document that is not JSON or YAML, broken at byte `offset` (when the parser says).
+    fn syntax(message: String, offset: Option<usize>) -> Self {
+        let mut e = ExceptionError::new(ExceptionErrorKind::Syntax(message), "");
+        e.0.offset = offset;
+        e
     }
 
     fn at(mut self, index: usize, id: Option<&str>) -> Self {
@@ -157,6 +166,20 @@ impl ExceptionError {
     /// The exception's id, when it has a readable one.
     pub fn id(&self) -> Option<&str> {
         self.0.id.as_deref()
+    }
+
+    /// The byte offset in the text where a document that is not JSON or YAML broke (the place
+    /// its message names), or where YAML nests too deep; `None` for errors about a field.
+    ///
+    /// ```
+    /// let e = exposure::exceptions::ExceptionSet::from_text("{broken", "x").unwrap_err();
+    /// assert_eq!(e.offset(), Some(1));
+    /// ```
+    pub fn offset(&self) -> Option<usize> {
+        match self.0.kind {
+            ExceptionErrorKind::TooDeep { at, .. } => Some(at),
+            _ => self.0.offset,
+        }
     }
 
     /// The path of the field (`exceptions[2].expires`), empty for the whole document.
@@ -214,8 +237,9 @@ impl ExceptionSet {
 
 fn read(text: &str) -> Result<ExceptionSet, ExceptionError> {
     let document: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text)
-            .map_err(|e| ExceptionError::new(ExceptionErrorKind::Syntax(e.to_string()), ""))?
+        serde_json::from_str(text).map_err(|e| {
+            ExceptionError::syntax(e.to_string(), crate::json_error_offset(text, &e))
+        })?
     } else {
         if let Some(at) = crate::kb::yaml_depth::flow_depth_exceeds(text, YAML_FLOW_DEPTH) {
             return Err(ExceptionError::new(
@@ -226,8 +250,9 @@ fn read(text: &str) -> Result<ExceptionSet, ExceptionError> {
                 "",
             ));
         }
-        serde_yaml::from_str(text)
-            .map_err(|e| ExceptionError::new(ExceptionErrorKind::Syntax(e.to_string()), ""))?
+        serde_yaml::from_str(text).map_err(|e| {
+            ExceptionError::syntax(e.to_string(), crate::span::yaml_error_offset(text, &e))
+        })?
     };
     let top = object(&document, "")?;
     for key in top.keys() {

@@ -71,6 +71,14 @@ pub enum RecordError {
     /// The content does not decode, or an index points outside its table.
     #[error("assessment record does not decode: {0}")]
     Invalid(String),
+    /// JSON text that does not read as a record: its syntax, or a field.
+    #[error("assessment record does not decode: {message}")]
+    Json {
+        /// The JSON parser's message, with line and column.
+        message: String,
+        /// The byte offset in the text of the line and column the message names, if any.
+        offset: Option<usize>,
+    },
     /// The assessment does not hold the fleet it assessed ([`Assessment::record`]).
     #[error("the assessment does not hold its fleet: make its record with AssessmentRecord::of and the fleet")]
     NoFleet,
@@ -613,20 +621,23 @@ impl AssessmentRecord {
     ///
     /// # Errors
     ///
-    /// [`RecordError::Format`] for another format, [`RecordError::Invalid`] for anything
+    /// [`RecordError::Format`] for another format, [`RecordError::Json`] for text that does
+    /// not read (with the byte offset of the problem), [`RecordError::Invalid`] for anything
     /// else wrong.
     pub fn from_json(text: &str) -> Result<Self, RecordError> {
         #[derive(Deserialize)]
         struct Head {
             format: String,
         }
-        let head: Head =
-            serde_json::from_str(text).map_err(|e| RecordError::Invalid(e.to_string()))?;
+        let json = |e: serde_json::Error| RecordError::Json {
+            message: e.to_string(),
+            offset: crate::json_error_offset(text, &e),
+        };
+        let head: Head = serde_json::from_str(text).map_err(json)?;
         if head.format != RECORD_FORMAT {
             return Err(RecordError::Format { found: head.format });
         }
-        let record: AssessmentRecord =
-            serde_json::from_str(text).map_err(|e| RecordError::Invalid(e.to_string()))?;
+        let record: AssessmentRecord = serde_json::from_str(text).map_err(json)?;
         record.checked()
     }
 

@@ -654,6 +654,8 @@ pub enum InventoryError {
         origin: String,
         /// The parser's message, with line and column.
         message: String,
+        /// The byte offset in the text of the line and column the message names, if any.
+        offset: Option<usize>,
     },
     /// The JSON is neither a CycloneDX BOM, an SPDX document nor a fleet document.
     #[error("{origin}: neither a CycloneDX BOM (\"bomFormat\": \"CycloneDX\"), an SPDX document (\"spdxVersion\") nor a fleet document (\"devices\": [...])")]
@@ -790,6 +792,7 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
             InventoryError::NotJson {
                 origin: origin.to_owned(),
                 message: e.to_string(),
+                offset: crate::json_error_offset(text, &e),
             }
         }
     })?;
@@ -808,6 +811,40 @@ fn load_json(text: &str, origin: &str) -> Result<LoadedFleet, InventoryError> {
             origin: origin.to_owned(),
         })
     }
+}
+
+/// Loads an inventory from bytes the caller holds, of any format [`load_text`] reads: gzip is
+/// undone and the text decoded as a file's would be (UTF-8, or UTF-16LE after a byte-order
+/// mark, as `regedit` writes its exports), at most `options.limits` once decompressed. Bytes
+/// that are not text, or hold more than the limit, are an [`InventoryError::Input`] naming
+/// `origin`.
+///
+/// ```
+/// use exposure::inventory::{load_bytes, LoadOptions};
+/// let export: Vec<u8> = [0xFF, 0xFE].into_iter()
+///     .chain("Windows Registry Editor Version 5.00\r\n\r\n\
+///             [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\7-Zip]\r\n\
+///             \"DisplayName\"=\"7-Zip 19.00\"\r\n\"DisplayVersion\"=\"19.00\"\r\n\"Publisher\"=\"Igor Pavlov\"\r\n"
+///         .encode_utf16().flat_map(u16::to_le_bytes))
+///     .collect();
+/// let loaded = load_bytes(export, "pc-1", &LoadOptions::default())?;
+/// assert_eq!(loaded.fleet.devices[0].id, "pc-1");
+/// assert_eq!(loaded.fleet.devices[0].software[0].name, "7-Zip 19.00");
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+pub fn load_bytes(
+    bytes: Vec<u8>,
+    origin: &str,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedFleet, InventoryError> {
+    let input = |source: files::InputError| InventoryError::Input {
+        path: origin.into(),
+        source,
+    };
+    let bytes = options.limits.decompress(bytes, origin).map_err(input)?;
+    options.limits.check(bytes.len(), origin).map_err(input)?;
+    let text = files::decode_text(bytes).map_err(input)?;
+    load_text(&text, origin, options)
 }
 
 /// Loads an inventory file of any format [`load_text`] reads; gzip is undone. The format is
@@ -841,6 +878,7 @@ pub fn load_path(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedFleet, 
                 "it begins none of the inventory formats (JSON, dpkg status, rpm -qa, a \
                  registry export, a list of programs): {start:?}"
             ),
+            offset: None,
         });
     }
     reader

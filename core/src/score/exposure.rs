@@ -144,7 +144,25 @@ impl Default for Parameters {
 /// Why a parameter set was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("model parameters: {0}")]
-pub struct ParametersError(String);
+pub struct ParametersError(String, Option<usize>);
+
+impl ParametersError {
+    /// The byte offset in the JSON text of the place the message names (a syntax error or a
+    /// field that does not read), if it names one.
+    ///
+    /// ```
+    /// use exposure::score::exposure::Parameters;
+    /// assert_eq!(Parameters::from_json("{\"kev_floor\": }").unwrap_err().offset(), Some(14));
+    /// assert_eq!(Parameters::from_json("{\"kev_floor\": 2}").unwrap_err().offset(), None);
+    /// ```
+    pub fn offset(&self) -> Option<usize> {
+        self.1
+    }
+
+    fn plain(message: String) -> Self {
+        ParametersError(message, None)
+    }
+}
 
 /// The model's terms for one finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,8 +197,8 @@ impl Parameters {
     /// # Ok::<(), exposure::score::exposure::ParametersError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, ParametersError> {
-        let parameters: Parameters =
-            serde_json::from_str(text).map_err(|e| ParametersError(e.to_string()))?;
+        let parameters: Parameters = serde_json::from_str(text)
+            .map_err(|e| ParametersError(e.to_string(), crate::json_error_offset(text, &e)))?;
         parameters.validate()?;
         Ok(parameters)
     }
@@ -208,7 +226,7 @@ impl Parameters {
         );
         for (name, value) in unit {
             if !(0.0..=1.0).contains(&value) {
-                return Err(ParametersError(format!(
+                return Err(ParametersError::plain(format!(
                     "{name} is {value}, expected a number from 0 to 1"
                 )));
             }
@@ -222,7 +240,7 @@ impl Parameters {
             ("high_value_weight_floor", self.high_value_weight_floor),
         ] {
             if !value.is_finite() || value < 0.0 {
-                return Err(ParametersError(format!(
+                return Err(ParametersError::plain(format!(
                     "{name} is {value}, expected a finite number of at least 0"
                 )));
             }
