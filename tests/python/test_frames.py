@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import exposure
+from conftest import needs
 
 PANDAS_TYPES = {"text": "object", "category": "category", "float": "float64", "count": "int64", "bool": "bool",
                 "date": "datetime64[ns]"}
@@ -38,7 +39,7 @@ def plain(value):
 
 @pytest.mark.parametrize("view", ["findings", "devices", "groups"])
 def test_pandas_frames_are_typed_and_hold_the_rows(assessment, view):
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     frame = assessment.to_dataframe(view)
     rows = rows_of(assessment, view)
     assert len(frame) == len(rows) > 0
@@ -50,7 +51,7 @@ def test_pandas_frames_are_typed_and_hold_the_rows(assessment, view):
 
 
 def test_pandas_finding_columns_have_their_types(assessment):
-    pytest.importorskip("pandas")
+    needs("pandas")
     frame = assessment.to_dataframe()
     dtypes = {c: str(t) for c, t in frame.dtypes.items()}
     assert dtypes["ecosystem"] == dtypes["severity"] == dtypes["fix_state"] == dtypes["matcher"] == "category"
@@ -69,7 +70,7 @@ def test_pandas_finding_columns_have_their_types(assessment):
 
 
 def test_an_assessment_without_findings_gives_empty_typed_frames():
-    pytest.importorskip("pandas")
+    needs("pandas")
     a = exposure.Engine.demo().assess_json('{"devices": [{"id": "d", "software": [{"purl": "pkg:npm/left-pad@1.3.0"}]}]}')
     frame = a.to_dataframe()
     assert len(frame) == 0
@@ -78,17 +79,21 @@ def test_an_assessment_without_findings_gives_empty_typed_frames():
 
 
 @pytest.mark.parametrize("view", ["findings", "devices", "groups"])
-def test_arrow_tables_are_typed_and_hold_the_rows(assessment, view):
-    pa = pytest.importorskip("pyarrow")
-    table = assessment.to_arrow(view)
+@pytest.mark.parametrize("method,library,cls,dicts", [
+    ("to_arrow", "pyarrow", "Table", lambda table: table.to_pylist()),
+    ("to_polars", "polars", "DataFrame", lambda frame: frame.to_dicts()),
+])
+def test_arrow_and_polars_frames_hold_the_rows(assessment, view, method, library, cls, dicts):
+    module = needs(library)
+    frame = getattr(assessment, method)(view)
     rows = rows_of(assessment, view)
-    assert isinstance(table, pa.Table) and table.num_rows == len(rows)
-    for got, row in zip(table.to_pylist(), rows):
+    assert isinstance(frame, getattr(module, cls)) and len(dicts(frame)) == len(rows)
+    for got, row in zip(dicts(frame), rows):
         assert {k: plain(v) for k, v in got.items()} == row
 
 
 def test_arrow_schema(assessment):
-    pa = pytest.importorskip("pyarrow")
+    pa = needs("pyarrow")
     schema = assessment.to_arrow().schema
     assert schema.field("ecosystem").type == pa.dictionary(pa.int32(), pa.string())
     assert schema.field("risk").type == pa.float64() and not schema.field("risk").nullable
@@ -97,18 +102,14 @@ def test_arrow_schema(assessment):
     assert assessment.to_arrow("devices").schema.field("findings").type == pa.int64()
 
 
-@pytest.mark.parametrize("view", ["findings", "devices", "groups"])
-def test_polars_frames_are_typed_and_hold_the_rows(assessment, view):
-    pl = pytest.importorskip("polars")
-    frame = assessment.to_polars(view)
-    rows = rows_of(assessment, view)
-    assert isinstance(frame, pl.DataFrame) and frame.height == len(rows)
-    for got, row in zip(frame.to_dicts(), rows):
-        assert {k: plain(v) for k, v in got.items()} == row
-    if view == "findings":
-        assert frame.schema["severity"] == pl.Categorical and frame.schema["kev_date_added"] == pl.Date
-        kev = frame.filter(pl.col("known_exploited"))
-        assert kev["kev_date_added"].to_list() == [datetime.date(2023, 10, 10)]
+def test_polars_schema(assessment):
+    pl = needs("polars")
+    frame = assessment.to_polars()
+    assert frame.schema["severity"] == pl.Categorical and frame.schema["kev_date_added"] == pl.Date
+    assert frame.schema["risk"] == pl.Float64 and frame.schema["known_exploited"] == pl.Boolean
+    kev = frame.filter(pl.col("known_exploited"))
+    assert kev["kev_date_added"].to_list() == [datetime.date(2023, 10, 10)]
+    assert assessment.to_polars("groups").schema["devices"] == pl.Int64
 
 
 @pytest.mark.parametrize("method,library", [("to_dataframe", "pandas"), ("to_arrow", "pyarrow"), ("to_polars", "polars")])

@@ -7,21 +7,10 @@ import pathlib
 
 import pytest
 
-from conftest import in_ci
+from conftest import needs
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "notebooks" / "exposure.ipynb"
-
-
-def needs(module):
-    """`module`, imported; where it is not installed the test is SKIPPED, but fails in CI,
-    where scripts/test installs it."""
-    try:
-        return __import__(module)
-    except ImportError:
-        if in_ci():
-            pytest.fail(f"{module} is not installed; scripts/test installs it", pytrace=False)
-        pytest.skip(f"SKIPPED: {module} not installed (pip install {module})")
 
 
 def test_the_notebook_is_committed_without_outputs():
