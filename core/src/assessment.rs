@@ -2,6 +2,7 @@
 //! with its evidence and score terms, the ranked recommendations, the suppressions, and what
 //! could not be decided or loaded — and its flat views (rows for tables and data frames).
 
+use crate::columns::{Column, ColumnType};
 use crate::configuration::ConfigurationSummary;
 use crate::inventory::DeviceValue;
 use crate::kb::KnowledgeBase;
@@ -368,8 +369,12 @@ pub struct FindingRow {
     pub advisory_id: String,
     /// Its aliases, joined by spaces.
     pub aliases: String,
+    /// The severity ([`ScoredFinding::severity`]: the CVSS rating, else the record's word).
+    pub severity: Option<Severity>,
     /// The CVSS base score used, when there is one.
     pub cvss: Option<f64>,
+    /// The CVSS vector used, when there is one.
+    pub cvss_vector: Option<String>,
     /// The model's impact, likelihood and risk.
     pub impact: f64,
     /// Where the impact came from (`cvss_v4`, `cvss_v3`, `cvss_v2`, `severity_word`,
@@ -387,8 +392,14 @@ pub struct FindingRow {
     pub condition: Option<&'static str>,
     /// Listed in CISA's KEV catalog.
     pub known_exploited: bool,
+    /// The day CISA added it to KEV, when listed.
+    pub kev_date_added: Option<crate::date::Date>,
+    /// CISA's remediation due date, when listed.
+    pub kev_due_date: Option<crate::date::Date>,
     /// The EPSS probability, when known.
     pub epss: Option<f64>,
+    /// The EPSS percentile, when known.
+    pub epss_percentile: Option<f64>,
     /// The fixing version, when known.
     pub fix: Option<String>,
     /// `fixed`, `not_fixed`, `will_not_fix` or `unknown`.
@@ -397,32 +408,77 @@ pub struct FindingRow {
     pub matcher: crate::matching::Matcher,
     /// How sure the match is.
     pub confidence: crate::matching::Confidence,
+    /// What matched: the interval holding the installed version (`vers:`), the listed
+    /// version, or the CPE criterion.
+    pub matched: String,
 }
 
 impl FindingRow {
-    /// The field names in declaration order: the columns of a table of rows (serialised
-    /// maps do not keep an order).
-    pub const COLUMNS: [&'static str; 20] = [
-        "device_id",
-        "ecosystem",
-        "software",
-        "version",
-        "advisory_id",
-        "aliases",
-        "cvss",
-        "impact",
-        "impact_source",
-        "likelihood",
-        "likelihood_rule",
-        "risk",
-        "mitigated_by",
-        "condition",
-        "known_exploited",
-        "epss",
-        "fix",
-        "fix_state",
-        "matcher",
-        "confidence",
+    /// The columns in declaration order with their types ([`crate::columns`]): a table's
+    /// columns (serialised maps do not keep an order), typed for data frames.
+    pub const SCHEMA: [Column; 26] = [
+        Column::new("device_id", ColumnType::Text),
+        Column::new("ecosystem", ColumnType::Category),
+        Column::new("software", ColumnType::Text),
+        Column::new("version", ColumnType::Text),
+        Column::new("advisory_id", ColumnType::Text),
+        Column::new("aliases", ColumnType::Text),
+        Column::optional("severity", ColumnType::Category),
+        Column::optional("cvss", ColumnType::Float),
+        Column::optional("cvss_vector", ColumnType::Text),
+        Column::new("impact", ColumnType::Float),
+        Column::new("impact_source", ColumnType::Category),
+        Column::new("likelihood", ColumnType::Float),
+        Column::new("likelihood_rule", ColumnType::Category),
+        Column::new("risk", ColumnType::Float),
+        Column::optional("mitigated_by", ColumnType::Text),
+        Column::optional("condition", ColumnType::Category),
+        Column::new("known_exploited", ColumnType::Bool),
+        Column::optional("kev_date_added", ColumnType::Date),
+        Column::optional("kev_due_date", ColumnType::Date),
+        Column::optional("epss", ColumnType::Float),
+        Column::optional("epss_percentile", ColumnType::Float),
+        Column::optional("fix", ColumnType::Text),
+        Column::new("fix_state", ColumnType::Category),
+        Column::new("matcher", ColumnType::Category),
+        Column::new("confidence", ColumnType::Category),
+        Column::new("matched", ColumnType::Text),
+    ];
+}
+
+impl DeviceExposure {
+    /// The columns of a table of devices, with their types ([`crate::columns`]).
+    ///
+    /// ```
+    /// let names: Vec<&str> = exposure::assessment::DeviceExposure::SCHEMA.iter().map(|c| c.name).collect();
+    /// assert_eq!(names, ["device_id", "name", "value", "weight", "software", "findings", "score", "level"]);
+    /// ```
+    pub const SCHEMA: [Column; 8] = [
+        Column::new("device_id", ColumnType::Text),
+        Column::new("name", ColumnType::Text),
+        Column::new("value", ColumnType::Category),
+        Column::new("weight", ColumnType::Float),
+        Column::new("software", ColumnType::Count),
+        Column::new("findings", ColumnType::Count),
+        Column::new("score", ColumnType::Float),
+        Column::new("level", ColumnType::Category),
+    ];
+}
+
+impl GroupExposure {
+    /// The columns of a table of device groups, with their types ([`crate::columns`]).
+    ///
+    /// ```
+    /// let names: Vec<&str> = exposure::assessment::GroupExposure::SCHEMA.iter().map(|c| c.name).collect();
+    /// assert_eq!(names, ["group", "devices", "vulnerable_devices", "findings", "score", "level"]);
+    /// ```
+    pub const SCHEMA: [Column; 6] = [
+        Column::new("group", ColumnType::Text),
+        Column::new("devices", ColumnType::Count),
+        Column::new("vulnerable_devices", ColumnType::Count),
+        Column::new("findings", ColumnType::Count),
+        Column::new("score", ColumnType::Float),
+        Column::new("level", ColumnType::Category),
     ];
 }
 
@@ -467,7 +523,7 @@ impl Assessment {
     /// // The columns name every serialised field, in order.
     /// let json = serde_json::to_value(&rows[0]).unwrap();
     /// let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-    /// let mut columns = exposure::assessment::FindingRow::COLUMNS.to_vec();
+    /// let mut columns: Vec<&str> = exposure::assessment::FindingRow::SCHEMA.iter().map(|c| c.name).collect();
     /// keys.sort_unstable();
     /// columns.sort_unstable();
     /// assert_eq!(keys, columns);
@@ -475,33 +531,42 @@ impl Assessment {
     pub fn finding_rows(&self) -> Vec<FindingRow> {
         self.findings
             .iter()
-            .map(|f| FindingRow {
-                device_id: f.finding.device_id.to_string(),
-                ecosystem: f.finding.software.ecosystem.to_string(),
-                software: f.finding.software.name.clone(),
-                version: f.finding.software.version.clone(),
-                advisory_id: f.finding.advisory_id.to_string(),
-                aliases: f.finding.aliases.join(" "),
-                cvss: f.cvss.as_ref().map(|c| c.base_score),
-                impact: f.risk.impact,
-                impact_source: f.risk.impact_source,
-                likelihood: f.risk.likelihood,
-                likelihood_rule: f.risk.likelihood_rule,
-                risk: f.risk.risk,
-                mitigated_by: f.mitigated_by.clone(),
-                condition: f.finding.evidence.condition.as_ref().map(|c| {
-                    if c.is_met() {
-                        "met"
-                    } else {
-                        "not_reported"
-                    }
-                }),
-                known_exploited: f.threat.known_exploited.is_some(),
-                epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
-                fix: f.finding.fix.as_deref().map(str::to_owned),
-                fix_state: f.finding.fix_state,
-                matcher: f.finding.evidence.matcher,
-                confidence: f.finding.evidence.confidence,
+            .map(|f| {
+                let kev = f.threat.known_exploited.as_ref();
+                FindingRow {
+                    device_id: f.finding.device_id.to_string(),
+                    ecosystem: f.finding.software.ecosystem.to_string(),
+                    software: f.finding.software.name.clone(),
+                    version: f.finding.software.version.clone(),
+                    advisory_id: f.finding.advisory_id.to_string(),
+                    aliases: f.finding.aliases.join(" "),
+                    severity: f.severity,
+                    cvss: f.cvss.as_ref().map(|c| c.base_score),
+                    cvss_vector: f.cvss.as_ref().map(|c| c.vector.clone()),
+                    impact: f.risk.impact,
+                    impact_source: f.risk.impact_source,
+                    likelihood: f.risk.likelihood,
+                    likelihood_rule: f.risk.likelihood_rule,
+                    risk: f.risk.risk,
+                    mitigated_by: f.mitigated_by.clone(),
+                    condition: f.finding.evidence.condition.as_ref().map(|c| {
+                        if c.is_met() {
+                            "met"
+                        } else {
+                            "not_reported"
+                        }
+                    }),
+                    known_exploited: f.threat.known_exploited.is_some(),
+                    kev_date_added: kev.and_then(|k| k.date_added.parse().ok()),
+                    kev_due_date: kev.and_then(|k| k.due_date.parse().ok()),
+                    epss: f.threat.epss.as_ref().map(|(_, s)| s.probability),
+                    epss_percentile: f.threat.epss.as_ref().and_then(|(_, s)| s.percentile),
+                    fix: f.finding.fix.as_deref().map(str::to_owned),
+                    fix_state: f.finding.fix_state,
+                    matcher: f.finding.evidence.matcher,
+                    confidence: f.finding.evidence.confidence,
+                    matched: f.finding.evidence.matched.to_string(),
+                }
             })
             .collect()
     }

@@ -119,6 +119,42 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error is that a file named by the caller does not exist (a knowledge-base
+    /// input or snapshot, an inventory, an os-release file, a CPE dictionary, an exception
+    /// set): what an interface reports its own way (Python's `FileNotFoundError`).
+    ///
+    /// ```
+    /// let missing = exposure::kb::KnowledgeBase::new().load_path("no/such/feed.json".as_ref());
+    /// assert!(exposure::Error::from(missing.unwrap_err()).is_not_found());
+    /// let broken = exposure::inventory::Distro::from_name("cobol-1");
+    /// assert!(!exposure::Error::from(broken.unwrap_err()).is_not_found());
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        let not_found = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+        // Transparent variants forward `source()` past themselves: the input error of
+        // `Error::Input` and the I/O error of `Error::Snapshot` are looked at here.
+        match self {
+            Error::Input(files::InputError::Io(e)) | Error::Snapshot(kb::SnapshotError::Io(e)) => {
+                return not_found(e)
+            }
+            _ => {}
+        }
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                return not_found(io);
+            }
+            if let Some(files::InputError::Io(io)) = e.downcast_ref::<files::InputError>() {
+                return not_found(io);
+            }
+            if let Some(kb::SnapshotError::Io(io)) = e.downcast_ref::<kb::SnapshotError>() {
+                return not_found(io);
+            }
+            next = e.source();
+        }
+        false
+    }
+
     /// The load report of an input refused as incomplete
     /// ([`Error::KnowledgeIncomplete`], [`Error::InventoryIncomplete`]), with every problem
     /// met; `None` for other errors.

@@ -52,6 +52,7 @@
 pub(crate) mod address;
 pub mod assess;
 pub mod assessment;
+pub mod columns;
 pub mod configuration;
 pub mod cpe;
 pub mod date;

@@ -22,7 +22,7 @@ enum Open<'v, 'py> {
 
 /// Converts a JSON value, depth first with a stack of the open lists and dicts (no recursion:
 /// a deep value needs heap, not the caller's thread stack).
-fn json_to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     let mut open: Vec<Open<'_, 'py>> = Vec::new();
     let mut next = value;
     loop {

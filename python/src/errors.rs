@@ -198,12 +198,95 @@ fn cpe_name_error(message: String, e: &exposure::cpe::CpeError) -> PyErr {
     cpe_error(message, kind, Some(e.input()), Some(e.offset()), attribute)
 }
 
+/// The classes of a missing file: each a subclass of one exposure class and of Python's
+/// `FileNotFoundError` (`errno` ENOENT, `str()` the core's message), made once by [`register`].
+static NOT_FOUND: pyo3::sync::PyOnceLock<[Py<pyo3::types::PyType>; 4]> =
+    pyo3::sync::PyOnceLock::new();
+
+/// The names of the missing-file classes and the exposure class each extends, in the order of
+/// [`NOT_FOUND`].
+const NOT_FOUND_CLASSES: [(&str, &str); 4] = [
+    ("KnowledgeBaseFileNotFoundError", "KnowledgeBaseError"),
+    ("InventoryFileNotFoundError", "InventoryError"),
+    ("StoreFileNotFoundError", "StoreError"),
+    ("ExposureFileNotFoundError", "ExposureError"),
+];
+
 /// Maps any core error to its exception class, with the attributes the class declares; the
-/// message is the core's.
+/// message is the core's. A file that does not exist is also a `FileNotFoundError`: the
+/// class's missing-file subclass (`KnowledgeBaseFileNotFoundError`, ...).
 pub(crate) fn into_pyerr(e: impl Into<Error>) -> PyErr {
     let e = e.into();
+    missing_file_if(exposure_error(&e), e.is_not_found())
+}
+
+/// `err`, as its class's missing-file subclass when `missing`.
+fn missing_file_if(err: PyErr, missing: bool) -> PyErr {
+    if missing {
+        Python::attach(|py| not_found(py, &err)).unwrap_or(err)
+    } else {
+        err
+    }
+}
+
+/// `err` (an exposure class) as an instance of its missing-file subclass, with the same
+/// message and attributes; None if its class has none.
+fn not_found(py: Python<'_>, err: &PyErr) -> Option<PyErr> {
+    let classes = NOT_FOUND.get(py)?;
+    let value = err.value(py);
+    let name = value.get_type().name().ok()?;
+    let index = NOT_FOUND_CLASSES
+        .iter()
+        .position(|(_, base)| name == *base)?;
+    let converted = (|| -> PyResult<PyErr> {
+        let message = value.getattr("args")?.get_item(0)?;
+        let instance = classes[index].bind(py).call1((message,))?;
+        if let Ok(attributes) = value.getattr("__dict__") {
+            instance
+                .getattr("__dict__")?
+                .call_method1("update", (attributes,))?;
+        }
+        instance.setattr("errno", 2)?; // ENOENT on every platform Python runs on
+        instance.setattr("strerror", "No such file or directory")?;
+        Ok(PyErr::from_value(instance))
+    })();
+    converted.ok()
+}
+
+/// Makes the missing-file classes (see [`NOT_FOUND`]) and adds them to the module.
+fn register_not_found(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let builtins = py.import("builtins")?;
+    let file_not_found = builtins.getattr("FileNotFoundError")?;
+    // BaseException's str(): the core's message, not OSError's "[Errno 2] ..." form.
+    let plain_str = builtins.getattr("BaseException")?.getattr("__str__")?;
+    let make = |(name, base): (&str, &str)| -> PyResult<Py<pyo3::types::PyType>> {
+        let namespace = pyo3::types::PyDict::new(py);
+        namespace.set_item("__module__", "exposure")?;
+        namespace.set_item(
+            "__doc__",
+            format!("A file that does not exist: a {base} and a FileNotFoundError (errno ENOENT)."),
+        )?;
+        namespace.set_item("__str__", &plain_str)?;
+        let bases = (m.getattr(base)?, &file_not_found);
+        let class = builtins.getattr("type")?.call1((name, bases, namespace))?;
+        m.add(name, &class)?;
+        Ok(class.cast_into::<pyo3::types::PyType>()?.unbind())
+    };
+    let classes = [
+        make(NOT_FOUND_CLASSES[0])?,
+        make(NOT_FOUND_CLASSES[1])?,
+        make(NOT_FOUND_CLASSES[2])?,
+        make(NOT_FOUND_CLASSES[3])?,
+    ];
+    let _ = NOT_FOUND.set(py, classes);
+    Ok(())
+}
+
+/// The exposure class of `e`, with its attributes.
+fn exposure_error(e: &Error) -> PyErr {
     let message = e.to_string();
-    match &e {
+    match e {
         Error::Version(v) => version_error(
             message,
             version_kind(v.kind()),
@@ -506,9 +589,12 @@ pub(crate) fn store_error(e: &exposure_store::Error, path: &std::path::Path) -> 
         E::NoSuchAssessment(_) => "no_such_assessment",
         _ => "other",
     };
-    raise::<StoreError>(e.to_string(), kind, |x| {
+    let missing =
+        matches!(e, E::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound);
+    let err = raise::<StoreError>(e.to_string(), kind, |x| {
         x.setattr("path", path.to_string_lossy().into_owned())
-    })
+    });
+    missing_file_if(err, missing)
 }
 
 /// A store row that does not read as what the store promises (a payload that is not a
@@ -541,5 +627,5 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InventoryIncompleteError",
         py.get_type::<InventoryIncompleteError>(),
     )?;
-    Ok(())
+    register_not_found(m)
 }

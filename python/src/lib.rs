@@ -5,6 +5,7 @@ mod convert;
 mod cpe;
 mod cvss;
 mod errors;
+mod frames;
 mod history;
 mod versions;
 
@@ -58,6 +59,21 @@ impl PyEngine {
         body: impl FnOnce(&exposure::Engine) -> T + Send,
     ) -> PyResult<T> {
         py.detach(|| self.read().map(|engine| body(&engine)))
+    }
+
+    /// `inputs`' inventories assessed on the engine (the core's use case), with the GIL
+    /// released.
+    fn assessing(
+        &self,
+        py: Python<'_>,
+        inputs: &exposure::assess::AssessInputs,
+    ) -> PyResult<Assessment> {
+        self.reading(py, |engine| {
+            inputs
+                .assess_on(engine, &|_, _| {})
+                .map(|a| Assessment::recorded(a, engine.kb()))
+        })?
+        .map_err(into_pyerr)
     }
 
     /// Runs `body` on the engine for writing with the GIL released.
@@ -190,37 +206,34 @@ impl PyEngine {
         inputs.allow_partial = allow_partial;
         inputs.as_of = as_of_arg(as_of)?;
         inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-        self.reading(py, |engine| {
-            inputs
-                .assess_on(engine, &|_, _| {})
-                .map(|a| Assessment::recorded(a, engine.kb()))
-        })?
-        .map_err(into_pyerr)
+        self.assessing(py, &inputs)
     }
 
-    /// Assesses an inventory given as JSON text (as `assess_path`, `allow_partial`, `as_of`
-    /// and `exceptions` included).
-    #[pyo3(signature = (text, origin = "<string>", *, allow_partial = false, as_of = None, exceptions = None))]
+    /// Assesses an inventory given as text (any format `assess_path` reads; `origin` names it
+    /// in load reports), with the same keyword arguments as `assess_path`.
+    #[pyo3(signature = (text, origin = "<string>", *, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, exceptions = None))]
+    #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python method
     fn assess_json(
         &self,
         py: Python<'_>,
         text: &str,
         origin: &str,
+        distro: Option<&str>,
+        os_release: Option<PathBuf>,
+        cpe_dictionary: Option<PathBuf>,
         allow_partial: bool,
         as_of: Option<String>,
         exceptions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Assessment> {
-        let exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-        let options = exposure::engine::AssessOptions {
-            as_of: as_of_arg(as_of)?,
-            exceptions: exceptions.as_ref(),
-        };
-        self.reading(py, |engine| {
-            engine
-                .assess_text_with(text, origin, allow_partial, &options)
-                .map(|a| Assessment::recorded(a, engine.kb()))
-        })?
-        .map_err(into_pyerr)
+        let mut inputs = inputs(None, None, false, distro, os_release, cpe_dictionary)?;
+        inputs.inventories = vec![exposure::assess::InventorySource::Text {
+            text: text.to_owned(),
+            origin: origin.to_owned(),
+        }];
+        inputs.allow_partial = allow_partial;
+        inputs.as_of = as_of_arg(as_of)?;
+        inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
+        self.assessing(py, &inputs)
     }
 
     /// Assesses the embedded demo fleet.
@@ -414,17 +427,28 @@ impl Assessment {
         to_python(py, &self.0.finding_rows())
     }
 
-    /// The findings as a pandas DataFrame, one row per finding (the columns of
-    /// `finding_rows`). Needs pandas; without it, an ImportError says so.
-    fn to_dataframe(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let rows = to_python(py, &self.0.finding_rows())?;
-        dataframe(
-            py,
-            rows,
-            exposure::assessment::FindingRow::COLUMNS.to_vec(),
-            "Assessment.to_dataframe",
-            "finding_rows()",
-        )
+    /// A view of the assessment as a pandas DataFrame with typed columns: `"findings"` (one
+    /// row per finding, the columns of `finding_rows`), `"devices"` (one per device, as
+    /// `devices`) or `"groups"` (one per device group, as `groups`). Categories are
+    /// categoricals, counts int64, flags bool, missing numbers NaN and days datetime64 (NaT
+    /// where missing). Needs pandas; without it, an ImportError says so.
+    #[pyo3(signature = (view = "findings"))]
+    fn to_dataframe(&self, py: Python<'_>, view: &str) -> PyResult<Py<PyAny>> {
+        self.frame(py, "pandas", view, "Assessment.to_dataframe")
+    }
+
+    /// A view (as for `to_dataframe`) as a pyarrow Table: categories dictionary-encoded,
+    /// days date32, and each field nullable only where a value may be missing. Needs pyarrow.
+    #[pyo3(signature = (view = "findings"))]
+    fn to_arrow(&self, py: Python<'_>, view: &str) -> PyResult<Py<PyAny>> {
+        self.frame(py, "arrow", view, "Assessment.to_arrow")
+    }
+
+    /// A view (as for `to_dataframe`) as a polars DataFrame: Categorical, Int64, Boolean,
+    /// Float64 and Date columns. Needs polars (not pyarrow).
+    #[pyo3(signature = (view = "findings"))]
+    fn to_polars(&self, py: Python<'_>, view: &str) -> PyResult<Py<PyAny>> {
+        self.frame(py, "polars", view, "Assessment.to_polars")
     }
 
     /// The assessment's stable record (`exposure-record/1`, a `Record`): what a history keeps
@@ -455,6 +479,41 @@ impl Assessment {
 }
 
 impl Assessment {
+    /// The view named `view` (findings, devices, groups) as a frame of `builder`'s library.
+    fn frame(&self, py: Python<'_>, builder: &str, view: &str, what: &str) -> PyResult<Py<PyAny>> {
+        use exposure::assessment::{DeviceExposure, FindingRow, GroupExposure};
+        let a = &self.0;
+        match view {
+            "findings" => frames::frame(
+                py,
+                builder,
+                &a.finding_rows(),
+                &FindingRow::SCHEMA,
+                what,
+                "finding_rows()",
+            ),
+            "devices" => frames::frame(
+                py,
+                builder,
+                &a.devices,
+                &DeviceExposure::SCHEMA,
+                what,
+                "devices",
+            ),
+            "groups" => frames::frame(
+                py,
+                builder,
+                &a.groups,
+                &GroupExposure::SCHEMA,
+                what,
+                "groups",
+            ),
+            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "no view {other:?}: the views are \"findings\", \"devices\" and \"groups\""
+            ))),
+        }
+    }
+
     /// The explanation of device `id`, or KeyError.
     fn explained_device(&self, id: &str) -> PyResult<exposure::explain::DeviceExplanation> {
         self.0.explain_device(id).ok_or_else(|| {
@@ -612,6 +671,122 @@ impl Finding {
         self.0.mitigated_by.as_deref()
     }
 
+    /// The CVSS severity rating of the vector used (`"LOW"`, `"MEDIUM"`, `"HIGH"`,
+    /// `"CRITICAL"`, `"NONE"`), or None when the record has no usable vector.
+    #[getter]
+    fn severity(&self) -> Option<&'static str> {
+        self.0.cvss.as_ref().map(|c| c.severity.name())
+    }
+
+    /// The CVSS vector used, or None.
+    #[getter]
+    fn cvss_vector(&self) -> Option<&str> {
+        self.0.cvss.as_ref().map(|c| c.vector.as_str())
+    }
+
+    /// The finding's impact `I` in [0, 1].
+    #[getter]
+    fn impact(&self) -> f64 {
+        self.0.risk.impact
+    }
+
+    /// Where the impact came from: `cvss_v4`, `cvss_v3`, `cvss_v2`, `severity_word` or
+    /// `assumed`.
+    #[getter]
+    fn impact_source(&self) -> PyResult<String> {
+        word(&self.0.risk.impact_source)
+    }
+
+    /// The finding's likelihood `L` in [0, 1].
+    #[getter]
+    fn likelihood(&self) -> f64 {
+        self.0.risk.likelihood
+    }
+
+    /// The rule that set the likelihood last (`epss`, `prior`, `kev`, `kev_ransomware`,
+    /// `unimportant`, …; `explain()` gives every step).
+    #[getter]
+    fn likelihood_rule(&self) -> PyResult<String> {
+        word(&self.0.risk.likelihood_rule)
+    }
+
+    /// Whether a fix exists: `fixed`, `not_fixed`, `will_not_fix` or `unknown`.
+    #[getter]
+    fn fix_state(&self) -> PyResult<String> {
+        word(&self.0.finding.fix_state)
+    }
+
+    /// Every version named as fixing the advisory's affected entry (`fix` is the one on
+    /// this version's line).
+    #[getter]
+    fn fixed_in(&self) -> Vec<String> {
+        self.0.finding.fixed_versions.to_vec()
+    }
+
+    /// Whether CISA's KEV catalog lists the vulnerability.
+    #[getter]
+    fn known_exploited(&self) -> bool {
+        self.0.threat.known_exploited.is_some()
+    }
+
+    /// The KEV listing (cve_id, date_added, due_date, known_ransomware_use), or None.
+    #[getter]
+    fn kev(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.threat.known_exploited)
+    }
+
+    /// The EPSS probability (the highest among the advisory's CVEs), or None.
+    #[getter]
+    fn epss(&self) -> Option<f64> {
+        self.0.threat.epss.as_ref().map(|(_, s)| s.probability)
+    }
+
+    /// The EPSS percentile of that score, or None.
+    #[getter]
+    fn epss_percentile(&self) -> Option<f64> {
+        self.0.threat.epss.as_ref().and_then(|(_, s)| s.percentile)
+    }
+
+    /// The matcher that fired (`osv-package`, `nvd-cpe`, `distro-package`, …).
+    #[getter]
+    fn matcher(&self) -> &'static str {
+        self.0.finding.evidence.matcher.name()
+    }
+
+    /// How sure the match is: `exact_package`, `distro`, `cpe_version_range` or
+    /// `cpe_vendor_product`.
+    #[getter]
+    fn confidence(&self) -> PyResult<String> {
+        word(&self.0.finding.evidence.confidence)
+    }
+
+    /// What matched: the interval holding the installed version (`vers:`), the listed
+    /// version, or the CPE criterion.
+    #[getter]
+    fn matched(&self) -> &str {
+        self.0.finding.evidence.matched.as_str()
+    }
+
+    /// The whole evidence as a dict: matcher, confidence, source (the record's input),
+    /// range_kind, range, matched, and for CPE matches platform, cpe and condition.
+    #[getter]
+    fn evidence(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.finding.evidence)
+    }
+
+    /// The advisory's summary, or None.
+    #[getter]
+    fn summary(&self) -> Option<&str> {
+        self.0.finding.summary.as_deref()
+    }
+
+    /// Why the finding counts 0 in the exposure scores (`mitigated`,
+    /// `condition_not_reported`), or None when it counts.
+    #[getter]
+    fn not_counted(&self) -> PyResult<Option<String>> {
+        self.0.not_counted().as_ref().map(word).transpose()
+    }
+
     /// The finding as a dict, evidence included.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_python(py, &self.0)
@@ -623,6 +798,15 @@ impl Finding {
             "Finding({:?} {} {} {} {})",
             f.device_id, f.software.name, f.software.version, f.advisory_id, f.evidence.matched
         )
+    }
+}
+
+/// The word a unit enum serialises as (`fixed`, `kev_ransomware`, …).
+fn word(value: &impl serde::Serialize) -> PyResult<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(word)) => Ok(word),
+        Ok(other) => Ok(other.to_string()),
+        Err(e) => Err(errors::serialization_error(&e)),
     }
 }
 

@@ -35,3 +35,14 @@ def shared():
         pytest.skip(f"SKIPPED: {path} not found (set EXPOSURE_SHARED_DIR to the shared data set)")
 
     return locate
+
+
+def needs(module):
+    """`module`, imported. Where it is not installed the test is SKIPPED, except in CI, where
+    it fails: scripts/test installs every optional library the tests use."""
+    try:
+        return __import__(module)
+    except ImportError:
+        if in_ci():
+            pytest.fail(f"{module} is not installed; scripts/test installs it", pytrace=False)
+        pytest.skip(f"SKIPPED: {module} not installed (pip install {module})")

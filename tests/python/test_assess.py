@@ -201,7 +201,8 @@ def test_snapshot_save_and_load_give_the_same_assessment(tmp_path):
 
 
 def test_one_engine_loads_and_assesses_from_several_threads(tmp_path):
-    """Loading while another thread assesses waits instead of raising `Already borrowed`."""
+    """Loading or setting parameters while other threads assess waits instead of raising
+    `Already borrowed`; every thread sees a whole engine."""
     import threading
 
     records = [
@@ -236,7 +237,18 @@ def test_one_engine_loads_and_assesses_from_several_threads(tmp_path):
         except BaseException as e:  # noqa: BLE001
             errors.append(e)
 
-    threads = [threading.Thread(target=loading)] + [threading.Thread(target=assessing) for _ in range(2)]
+    def configuring():
+        try:
+            for i in range(50):
+                engine.set_parameters({"kev_floor": 0.5 + (i % 2) / 10})
+                engine.set_exceptions(None)
+                assert engine.parameters["kev_floor"] in (0.5, 0.6)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=loading), threading.Thread(target=configuring)] + [
+        threading.Thread(target=assessing) for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:

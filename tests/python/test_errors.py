@@ -4,6 +4,7 @@ value. The declared attributes are read from the stub itself, so the stub cannot
 attribute an exception lacks, nor an exception carry one the stub does not declare."""
 
 import ast
+import errno
 import json
 import pathlib
 
@@ -54,6 +55,8 @@ def test_the_stub_declares_kind_on_every_class():
         "ExposureError", "VersionError", "RangeError", "PurlError", "CpeError", "CvssError",
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
         "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
+        "KnowledgeBaseFileNotFoundError", "InventoryFileNotFoundError", "StoreFileNotFoundError",
+        "ExposureFileNotFoundError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name
@@ -173,16 +176,42 @@ def test_cvss(entry_point, vector, kind, offset):
 # KnowledgeBaseError
 
 
+def missing_file(cls, call, *args, **expected):
+    """`raises` for a file that does not exist: `cls` is also a FileNotFoundError with errno
+    ENOENT, whose message is the core's (not OSError's "[Errno 2] ..." form)."""
+    error = raises(cls, call, *args, **expected)
+    assert isinstance(error, FileNotFoundError) and isinstance(error, OSError)
+    assert (error.errno, error.strerror) == (errno.ENOENT, "No such file or directory")
+    assert str(error) == error.args[0] and not str(error).startswith("[Errno")
+    return error
+
+
+def test_missing_files_are_file_not_found_errors_of_their_area():
+    for cls, base in [
+        (exposure.KnowledgeBaseFileNotFoundError, exposure.KnowledgeBaseError),
+        (exposure.InventoryFileNotFoundError, exposure.InventoryError),
+        (exposure.StoreFileNotFoundError, exposure.StoreError),
+        (exposure.ExposureFileNotFoundError, exposure.ExposureError),
+    ]:
+        assert cls.__module__ == "exposure"
+        assert issubclass(cls, base) and issubclass(cls, FileNotFoundError)
+        assert cls.__mro__.index(base) < cls.__mro__.index(FileNotFoundError)
+
+
 def test_knowledge_base(tmp_path):
-    raises(exposure.KnowledgeBaseError, exposure.Engine().load, tmp_path / "missing", match="cannot read", kind="io")
-    raises(exposure.KnowledgeBaseError, exposure.assess, tmp_path / "missing", DEMO_FLEET, kind="io")
+    missing = tmp_path / "missing"
+    error = missing_file(exposure.KnowledgeBaseFileNotFoundError, exposure.Engine().load, missing,
+                         match="cannot read", kind="io")
+    assert str(missing) in str(error)
+    missing_file(exposure.KnowledgeBaseFileNotFoundError, exposure.assess, missing, DEMO_FLEET, kind="io")
     snapshot = tmp_path / "kb.bin"
     exposure.Engine.demo().save(snapshot)
     damaged = tmp_path / "damaged.bin"
     damaged.write_bytes(snapshot.read_bytes()[:-3])
     raises(exposure.KnowledgeBaseError, exposure.Engine().load, damaged, match="snapshot truncated", kind="truncated")
     unwritable = tmp_path / "no-such-directory" / "kb.bin"
-    raises(exposure.KnowledgeBaseError, exposure.Engine.demo().save, unwritable, match="no-such-directory", kind="io")
+    missing_file(exposure.KnowledgeBaseFileNotFoundError, exposure.Engine.demo().save, unwritable,
+                 match="no-such-directory", kind="io")
 
 
 def test_incomplete_knowledge(tmp_path):
@@ -209,7 +238,9 @@ def test_inventory(tmp_path):
     engine = exposure.Engine.demo()
     raises(exposure.InventoryError, engine.assess_json, "{", match="not JSON", kind="not_json")
     raises(exposure.InventoryError, engine.assess_json, "[]", match="neither a CycloneDX BOM", kind="unknown_format")
-    raises(exposure.InventoryError, engine.assess_path, tmp_path / "missing.json", kind="io")
+    missing_file(exposure.InventoryFileNotFoundError, engine.assess_path, tmp_path / "missing.json", kind="io")
+    missing_file(exposure.InventoryFileNotFoundError, lambda: engine.assess_path(DEMO_FLEET, os_release=tmp_path / "none"),
+                 match="none", kind="io")
     raises(exposure.InventoryError, lambda: exposure.assess(demo=True, distro="plan9-4"), match="unknown distro",
            kind="unknown_distro")
     not_os_release = tmp_path / "os-release"
@@ -249,6 +280,11 @@ def test_base_class(tmp_path):
     dictionary.write_text("<cpe-list></cpe-list>")
     raises(exposure.ExposureError, lambda: exposure.assess(demo=True, inventory=DEMO_FLEET, cpe_dictionary=dictionary),
            match="no cpe-item", kind="cpe_dictionary")
+    missing_file(exposure.ExposureFileNotFoundError,
+                 lambda: exposure.assess(demo=True, inventory=DEMO_FLEET, cpe_dictionary=tmp_path / "none.xml"),
+                 match="none.xml", kind="cpe_dictionary")
+    missing_file(exposure.ExposureFileNotFoundError, exposure.Engine.demo().set_exceptions, tmp_path / "none.yaml",
+                 kind="io")
 
 
 def test_no_entry_point_parses_package_urls_yet():
@@ -277,4 +313,4 @@ def test_history_errors_carry_their_declared_attributes(tmp_path):
         kind="empty_id", near=[],
     )
     missing = tmp_path / "none.db"
-    raises(exposure.StoreError, exposure.Store, missing, kind="io", path=str(missing))
+    missing_file(exposure.StoreFileNotFoundError, exposure.Store, missing, kind="io", path=str(missing))

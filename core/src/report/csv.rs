@@ -1,5 +1,5 @@
 //! The findings as CSV: one line per finding ([`FindingRow`], the columns of
-//! [`FindingRow::COLUMNS`] in that order), RFC 4180 quoting, a header line even when there is
+//! [`FindingRow::SCHEMA`] in that order), RFC 4180 quoting, a header line even when there is
 //! no finding, absent values as empty cells.
 
 use crate::assessment::{Assessment, FindingRow};
@@ -24,7 +24,7 @@ pub fn write_findings(assessment: &Assessment, out: impl Write) -> std::io::Resu
     let mut writer = ::csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
-    writer.write_record(FindingRow::COLUMNS)?;
+    writer.write_record(FindingRow::SCHEMA.iter().map(|c| c.name))?;
     for row in assessment.finding_rows() {
         writer.serialize(row)?;
     }

@@ -1,7 +1,7 @@
 """Type stubs for the compiled module exposure._exposure."""
 
 import os
-from typing import Any, Mapping, Optional, Sequence, Union, final
+from typing import Any, Literal, Mapping, Optional, Sequence, Union, final
 
 __version__: str
 __all__ = [
@@ -14,10 +14,13 @@ __all__ = [
     "Engine",
     "ExceptionSetError",
     "ExposureError",
+    "ExposureFileNotFoundError",
     "Finding",
     "InventoryError",
+    "InventoryFileNotFoundError",
     "InventoryIncompleteError",
     "KnowledgeBaseError",
+    "KnowledgeBaseFileNotFoundError",
     "KnowledgeIncompleteError",
     "PurlError",
     "RangeError",
@@ -27,6 +30,7 @@ __all__ = [
     "RemediationError",
     "Store",
     "StoreError",
+    "StoreFileNotFoundError",
     "Version",
     "VersionError",
     "VersionRange",
@@ -44,6 +48,7 @@ __all__ = [
 ]
 
 _Path = Union[str, "os.PathLike[str]"]
+_View = Literal["findings", "devices", "groups"]
 
 class ExposureError(ValueError):
     """Base class for all exposure errors. `kind` names what went wrong (snake_case)."""
@@ -116,6 +121,21 @@ class StoreError(ExposureError):
 class KnowledgeBaseError(ExposureError): ...
 class InventoryError(ExposureError): ...
 
+class KnowledgeBaseFileNotFoundError(KnowledgeBaseError, FileNotFoundError):
+    """A knowledge-base input or snapshot that does not exist (or a snapshot to write into a
+    directory that does not): also a FileNotFoundError, `errno` ENOENT; `str()` is the
+    message, which names the file."""
+
+class InventoryFileNotFoundError(InventoryError, FileNotFoundError):
+    """An inventory or os-release file that does not exist: also a FileNotFoundError."""
+
+class StoreFileNotFoundError(StoreError, FileNotFoundError):
+    """A store file that does not exist: also a FileNotFoundError."""
+
+class ExposureFileNotFoundError(ExposureError, FileNotFoundError):
+    """Any other file that does not exist (a CPE dictionary, an exception set): also a
+    FileNotFoundError."""
+
 class KnowledgeIncompleteError(KnowledgeBaseError):
     """A knowledge-base input yields nothing (`kind` "empty") or lost more than 10 % of its
     records (`kind` "lossy"), and partial loads were not allowed (`allow_partial=True`
@@ -133,7 +153,12 @@ class InventoryIncompleteError(InventoryError):
 
 @final
 class Engine:
-    """A knowledge base and model parameters that assess inventories."""
+    """A knowledge base and model parameters that assess inventories.
+
+    Safe to share between threads: assessments run side by side, and `load`, `save`,
+    `set_parameters` and `set_exceptions` wait for running assessments (and they for a
+    running load) with the GIL released, never an error. A load that panicked inside the
+    library leaves the engine unusable: ExposureError of kind "poisoned"."""
 
     def __new__(cls, *, parameters: Union[Mapping[str, Any], str, None] = None) -> "Engine": ...
     @staticmethod
@@ -164,6 +189,9 @@ class Engine:
         text: str,
         origin: str = "<string>",
         *,
+        distro: Optional[str] = None,
+        os_release: Optional[_Path] = None,
+        cpe_dictionary: Optional[_Path] = None,
         allow_partial: bool = False,
         as_of: Optional[str] = None,
         exceptions: Union[_Path, Mapping[str, Any], None] = None,
@@ -172,7 +200,12 @@ class Engine:
 
 @final
 class Assessment:
-    """The result of one assessment."""
+    """The result of one assessment.
+
+    `to_dataframe`, `to_arrow` and `to_polars` give a view ("findings", "devices" or
+    "groups") with typed columns: categories as categoricals, counts as int64, flags as
+    bool, missing floats as NaN, days as datetime64 / date32 / Date. Each needs its library
+    (pandas, pyarrow, polars) and raises ImportError naming it when missing."""
 
     @property
     def score(self) -> float: ...
@@ -207,7 +240,9 @@ class Assessment:
     def explain(self, device_id: Optional[str] = None) -> dict[str, Any]: ...
     def explain_dataframe(self, device_id: Optional[str] = None) -> Any: ...
     def finding_rows(self) -> list[dict[str, Any]]: ...
-    def to_dataframe(self) -> Any: ...
+    def to_dataframe(self, view: _View = "findings") -> Any: ...
+    def to_arrow(self, view: _View = "findings") -> Any: ...
+    def to_polars(self, view: _View = "findings") -> Any: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
     def record(self) -> "Record": ...
@@ -331,6 +366,42 @@ class Finding:
     def risk(self) -> float: ...
     @property
     def mitigated_by(self) -> Optional[str]: ...
+    @property
+    def severity(self) -> Optional[Literal["NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL"]]: ...
+    @property
+    def cvss_vector(self) -> Optional[str]: ...
+    @property
+    def impact(self) -> float: ...
+    @property
+    def impact_source(self) -> str: ...
+    @property
+    def likelihood(self) -> float: ...
+    @property
+    def likelihood_rule(self) -> str: ...
+    @property
+    def fix_state(self) -> Literal["fixed", "not_fixed", "will_not_fix", "unknown"]: ...
+    @property
+    def fixed_in(self) -> list[str]: ...
+    @property
+    def known_exploited(self) -> bool: ...
+    @property
+    def kev(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def epss(self) -> Optional[float]: ...
+    @property
+    def epss_percentile(self) -> Optional[float]: ...
+    @property
+    def matcher(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def matched(self) -> str: ...
+    @property
+    def evidence(self) -> dict[str, Any]: ...
+    @property
+    def summary(self) -> Optional[str]: ...
+    @property
+    def not_counted(self) -> Optional[Literal["mitigated", "condition_not_reported"]]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
