@@ -118,10 +118,44 @@ pub(crate) fn recognizes(text: &str) -> bool {
     !lines.is_empty() && good * 5 >= lines.len() * 4
 }
 
-/// A device from `rpm -qa` output; a line that does not parse is a located problem.
+/// The operating system an rpm host runs, named by its release package (`redhat-release`,
+/// `centos-release`, `centos-stream-release`, `fedora-release`): its CPE name at the major
+/// release, as NVD's platform statements name it, and the package that says so.
+///
+/// ```
+/// use exposure::inventory::rpm::{parse_line, release_platform};
+/// let packages = [parse_line("redhat-release-9.3-0.5.el9.x86_64").unwrap()];
+/// let (cpe, why) = release_platform(&packages).unwrap();
+/// assert_eq!(cpe, "cpe:2.3:o:redhat:enterprise_linux:9:*:*:*:*:*:*:*");
+/// assert_eq!(why, "redhat-release 9.3");
+/// assert!(release_platform(&[parse_line("bash-5.1.8-6.el9.x86_64").unwrap()]).is_none());
+/// ```
+pub fn release_platform(packages: &[RpmPackage]) -> Option<(String, String)> {
+    const RELEASES: [(&str, &str, &str); 4] = [
+        ("redhat-release", "redhat", "enterprise_linux"),
+        ("centos-release", "centos", "centos"),
+        ("centos-stream-release", "centos", "centos"),
+        ("fedora-release", "fedoraproject", "fedora"),
+    ];
+    packages.iter().find_map(|p| {
+        let (_, vendor, product) = RELEASES.iter().find(|(name, _, _)| *name == p.name)?;
+        let major: String = p.version.chars().take_while(char::is_ascii_digit).collect();
+        (!major.is_empty()).then(|| {
+            (
+                format!("cpe:2.3:o:{vendor}:{product}:{major}:*:*:*:*:*:*:*"),
+                format!("{} {}", p.name, p.version),
+            )
+        })
+    })
+}
+
+/// A device from `rpm -qa` output; a line that does not parse is a located problem. The
+/// operating system its release package names ([`release_platform`]) becomes one of the
+/// device's conditions (records gated on that platform then apply), noted in the report.
 pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
     let mut report = LoadReport::one_file();
     let mut software = Vec::new();
+    let mut platform = None;
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -130,6 +164,9 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
         match parse_line(line) {
             Ok(p) => {
                 report.records_loaded += 1;
+                if platform.is_none() {
+                    platform = release_platform(std::slice::from_ref(&p));
+                }
                 let version = p.evr();
                 software.push(Software {
                     ecosystem: Ecosystem::Other("Red Hat".to_owned()),
@@ -153,7 +190,16 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
             }
         }
     }
-    LoadedFleet::one_device(device_id, device_id, software, report)
+    if let Some((cpe, evidence)) = &platform {
+        report
+            .notes
+            .push(format!("{device_id}: platform {cpe} from {evidence}"));
+    }
+    let mut loaded = LoadedFleet::one_device(device_id, device_id, software, report);
+    if let (Some((cpe, _)), Some(device)) = (platform, loaded.fleet.devices.first_mut()) {
+        device.conditions.push(cpe);
+    }
+    loaded
 }
 
 /// The package URL of an installed rpm: `pkg:rpm/NAME@VERSION-RELEASE?arch=A[&epoch=E]`.

@@ -458,3 +458,25 @@ fn fleet_groups_are_read_both_ways_and_bad_ones_located() {
         "{shown:#?}"
     );
 }
+
+/// An rpm host's release package names its platform: a condition of the device (for
+/// records gated on the platform) and a note of the load; a host without one gets neither.
+#[test]
+fn an_rpm_hosts_release_package_names_its_platform() {
+    let loaded = super::rpm::load_device(
+        "bash-5.1.8-6.el9.x86_64\nredhat-release-9.3-0.5.el9.x86_64\n",
+        "rhel-host",
+    );
+    let device = &loaded.fleet.devices[0];
+    assert_eq!(
+        device.conditions,
+        ["cpe:2.3:o:redhat:enterprise_linux:9:*:*:*:*:*:*:*"]
+    );
+    assert_eq!(
+        loaded.report.notes,
+        ["rhel-host: platform cpe:2.3:o:redhat:enterprise_linux:9:*:*:*:*:*:*:* from redhat-release 9.3"]
+    );
+    assert_eq!(device.condition_names().count(), 1, "a valid CPE name");
+    let plain = super::rpm::load_device("bash-5.1.8-6.el9.x86_64\n", "other");
+    assert!(plain.fleet.devices[0].conditions.is_empty() && plain.report.notes.is_empty());
+}
