@@ -255,6 +255,49 @@ impl PyEngine {
 /// record (`record()`), made with the assessment from the knowledge base it was assessed
 /// against: the record keeps the advisories' publication dates and weaknesses, which a later
 /// load into an `Engine` must not change.
+/// The core filter of the keyword arguments `filtered` and `gate` take.
+fn finding_filter(
+    severity: Option<Vec<String>>,
+    fixed: Option<bool>,
+    kev_only: bool,
+    min_epss: Option<f64>,
+    groups: Option<Vec<String>>,
+) -> PyResult<exposure::filter::FindingFilter> {
+    use exposure::filter::FixFilter;
+    use exposure::score::cvss::Severity;
+    let severities = severity
+        .unwrap_or_default()
+        .iter()
+        .map(|word| {
+            Severity::from_word(word)
+                .filter(|s| *s != Severity::None)
+                .ok_or_else(|| {
+                    pyo3::exceptions::PyValueError::new_err(format!(
+                        "{word:?} is not a severity (critical, high, medium, low)"
+                    ))
+                })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    if let Some(p) = min_epss {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "min_epss {p} is not a probability from 0 to 1"
+            )));
+        }
+    }
+    Ok(exposure::filter::FindingFilter {
+        severities,
+        fix: match fixed {
+            None => FixFilter::Any,
+            Some(true) => FixFilter::Fixed,
+            Some(false) => FixFilter::Unfixed,
+        },
+        kev_only,
+        min_epss,
+        groups: groups.unwrap_or_default(),
+    })
+}
+
 #[pyclass(frozen, module = "exposure")]
 struct Assessment(
     exposure::Assessment,
@@ -464,6 +507,89 @@ impl Assessment {
     /// The whole assessment as a JSON string.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.0).map_err(|e| errors::serialization_error(&e))
+    }
+
+    /// Devices whose operating-system packages could not be assessed (their release
+    /// unknown): a list of dicts with device_id, family, packages. Never clean by omission.
+    #[getter]
+    fn unassessed(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.0.unassessed)
+    }
+
+    /// The assessment with only the findings the filters keep (scores stay the whole's):
+    /// severity ("critical", "high", ... or a list), fixed (True: only findings a version
+    /// fixes; False: only those none fixes), kev_only, min_epss, groups.
+    #[pyo3(signature = (*, severity=None, fixed=None, kev_only=false, min_epss=None, groups=None))]
+    fn filtered(
+        &self,
+        py: Python<'_>,
+        severity: Option<Vec<String>>,
+        fixed: Option<bool>,
+        kev_only: bool,
+        min_epss: Option<f64>,
+        groups: Option<Vec<String>>,
+    ) -> PyResult<Assessment> {
+        let filter = finding_filter(severity, fixed, kev_only, min_epss, groups)?;
+        let shown = py.detach(|| self.0.filtered(&filter));
+        Ok(Assessment(shown, self.1.clone()))
+    }
+
+    /// Whether the assessment fails a CI gate ("low" ... "critical", "risk", "risk:R", "kev",
+    /// "score:N"), counting the findings the filters keep: a dict with failed, findings,
+    /// score_tripped, unassessed_devices. Devices not assessed fail any gate.
+    #[pyo3(signature = (fail_on, *, severity=None, fixed=None, kev_only=false, min_epss=None, groups=None))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments, the same as `filtered`'s
+    fn gate(
+        &self,
+        py: Python<'_>,
+        fail_on: &str,
+        severity: Option<Vec<String>>,
+        fixed: Option<bool>,
+        kev_only: bool,
+        min_epss: Option<f64>,
+        groups: Option<Vec<String>>,
+    ) -> PyResult<Py<PyAny>> {
+        let gate: exposure::filter::FailOn = fail_on
+            .parse()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        let filter = finding_filter(severity, fixed, kev_only, min_epss, groups)?;
+        let outcome = self.0.gate(&gate, &filter);
+        let dict = pyo3::types::PyDict::new(py);
+        dict.set_item("failed", outcome.failed())?;
+        dict.set_item("findings", outcome.findings)?;
+        dict.set_item("score_tripped", outcome.score_tripped)?;
+        dict.set_item("unassessed_devices", outcome.unassessed_devices)?;
+        Ok(dict.into_any().unbind())
+    }
+
+    /// The assessment in one of the command line's report formats: "sarif" (2.1.0),
+    /// "cyclonedx" (1.6 VEX), "openvex", "csv", "markdown" or "html" (self-contained).
+    #[pyo3(signature = (format, *, top=10))]
+    fn report(&self, py: Python<'_>, format: &str, top: usize) -> PyResult<String> {
+        use exposure::report;
+        let text = match format {
+            "sarif" => py.detach(|| report::sarif::to_string(&self.0)),
+            "cyclonedx" | "openvex" => {
+                let vex = py.detach(|| {
+                    if format == "cyclonedx" {
+                        report::vex::cyclonedx(&self.0)
+                    } else {
+                        report::vex::openvex(&self.0)
+                    }
+                });
+                serde_json::to_string_pretty(&vex.document)
+                    .map_err(|e| errors::serialization_error(&e))?
+            }
+            "csv" => py.detach(|| report::csv::findings(&self.0)),
+            "markdown" => report::markdown::summary(&self.0, top),
+            "html" => py
+                .detach(|| report::html::report(&self.0, &[], top))
+                .map_err(|e| errors::record_error(&e))?,
+            other => return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown report format {other:?} (sarif, cyclonedx, openvex, csv, markdown, html)"
+            ))),
+        };
+        Ok(text)
     }
 
     fn __repr__(&self) -> String {

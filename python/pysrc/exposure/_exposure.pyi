@@ -246,6 +246,33 @@ class Assessment:
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
     def record(self) -> "Record": ...
+    @property
+    def unassessed(self) -> list[dict[str, Any]]: ...
+    def filtered(
+        self,
+        *,
+        severity: Optional[Sequence[str]] = None,
+        fixed: Optional[bool] = None,
+        kev_only: bool = False,
+        min_epss: Optional[float] = None,
+        groups: Optional[Sequence[str]] = None,
+    ) -> "Assessment": ...
+    def gate(
+        self,
+        fail_on: str,
+        *,
+        severity: Optional[Sequence[str]] = None,
+        fixed: Optional[bool] = None,
+        kev_only: bool = False,
+        min_epss: Optional[float] = None,
+        groups: Optional[Sequence[str]] = None,
+    ) -> dict[str, Any]: ...
+    def report(
+        self,
+        format: Literal["sarif", "cyclonedx", "openvex", "csv", "markdown", "html"],
+        *,
+        top: int = 10,
+    ) -> str: ...
 
 @final
 class Record:
