@@ -172,8 +172,7 @@ pub struct DeviceExposure {
     pub value: DeviceValue,
     /// Its weight in the organisation score.
     pub weight: f64,
-    /// The groups it is in (the fleet format's `groups`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The groups it is in (the fleet format's `groups`; empty when none).
     pub groups: Vec<String>,
     /// Software items on it.
     pub software: usize,
@@ -451,13 +450,14 @@ impl DeviceExposure {
     ///
     /// ```
     /// let names: Vec<&str> = exposure::assessment::DeviceExposure::SCHEMA.iter().map(|c| c.name).collect();
-    /// assert_eq!(names, ["device_id", "name", "value", "weight", "software", "findings", "score", "level"]);
+    /// assert_eq!(names, ["device_id", "name", "value", "weight", "groups", "software", "findings", "score", "level"]);
     /// ```
-    pub const SCHEMA: [Column; 8] = [
+    pub const SCHEMA: [Column; 9] = [
         Column::new("device_id", ColumnType::Text),
         Column::new("name", ColumnType::Text),
         Column::new("value", ColumnType::Category),
         Column::new("weight", ColumnType::Float),
+        Column::new("groups", ColumnType::TextList),
         Column::new("software", ColumnType::Count),
         Column::new("findings", ColumnType::Count),
         Column::new("score", ColumnType::Float),

@@ -32,10 +32,13 @@ pub enum ColumnType {
     Bool,
     /// A day, `YYYY-MM-DD` (a JSON string).
     Date,
+    /// A list of texts: a device's groups (a JSON array of strings).
+    TextList,
 }
 
 impl ColumnType {
-    /// The type's name, as serialised: `text`, `category`, `float`, `count`, `bool`, `date`.
+    /// The type's name, as serialised: `text`, `category`, `float`, `count`, `bool`, `date`,
+    /// `text_list`.
     ///
     /// ```
     /// assert_eq!(exposure::columns::ColumnType::Date.name(), "date");
@@ -48,6 +51,7 @@ impl ColumnType {
             ColumnType::Count => "count",
             ColumnType::Bool => "bool",
             ColumnType::Date => "date",
+            ColumnType::TextList => "text_list",
         }
     }
 }
@@ -111,6 +115,7 @@ impl Column {
             (ColumnType::Float, Value::Number(_)) => true,
             (ColumnType::Count, Value::Number(n)) => n.is_u64(),
             (ColumnType::Bool, Value::Bool(_)) => true,
+            (ColumnType::TextList, Value::Array(items)) => items.iter().all(Value::is_string),
             _ => false,
         }
     }

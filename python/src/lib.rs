@@ -585,9 +585,11 @@ impl Assessment {
             "html" => py
                 .detach(|| report::html::report(&self.0, &[], top))
                 .map_err(|e| errors::record_error(&e))?,
-            other => return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "unknown report format {other:?} (sarif, cyclonedx, openvex, csv, markdown, html)"
-            ))),
+            )))
+            }
         };
         Ok(text)
     }

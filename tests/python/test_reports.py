@@ -71,3 +71,10 @@ def test_report_formats(demo):
     assert demo.filtered(kev_only=True).report("csv").count("\n") == 2
     with pytest.raises(ValueError):
         demo.report("pdf")
+
+
+def test_device_frames_carry_the_groups_as_lists(demo):
+    frame = demo.to_dataframe("devices").set_index("device_id")
+    assert frame.loc["web-01", "groups"] == ["production", "web"]
+    pa = pytest.importorskip("pyarrow")
+    assert demo.to_arrow("devices").schema.field("groups").type == pa.list_(pa.string())

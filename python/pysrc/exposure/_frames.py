@@ -3,16 +3,17 @@
 `exposure::columns`), a list of (name, type, nullable), and each function here maps the
 schema's types onto its library's:
 
-======== ================================ ======================== =========================
-type     pandas                           Arrow                    polars
-======== ================================ ======================== =========================
-text     object (str or None)             string                   String
-category category                         dictionary<int32,string> Categorical
-float    float64 (NaN where missing)      float64                  Float64
-count    int64 (Int64 where nullable)     int64                    Int64
-bool     bool (boolean where nullable)    bool                     Boolean
-date     datetime64[ns] (NaT)             date32                   Date
-======== ================================ ======================== =========================
+========= ============================= ======================== ============
+type      pandas                        Arrow                    polars
+========= ============================= ======================== ============
+text      object (str or None)          string                   String
+category  category                      dictionary<int32,string> Categorical
+float     float64 (NaN where missing)   float64                  Float64
+count     int64 (Int64 where nullable)  int64                    Int64
+bool      bool (boolean where nullable) bool                     Boolean
+date      datetime64[ns] (NaT)          date32                   Date
+text_list object (list of str)          list<string>             List(String)
+========= ============================= ======================== ============
 
 The libraries are optional: a missing one raises ImportError saying which to install.
 """
@@ -49,6 +50,8 @@ def pandas(schema, columns, what, plain):
             series = pd.Series(values, dtype="boolean" if nullable else "bool")
         elif kind == "date":
             series = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d"), dtype="datetime64[ns]")
+        elif kind == "text_list":
+            series = pd.Series([list(v) for v in values], dtype=object)
         else:
             series = pd.Series(values, dtype=object)
         data[name] = series
@@ -65,6 +68,7 @@ def arrow(schema, columns, what, plain):
         "count": pa.int64(),
         "bool": pa.bool_(),
         "date": pa.date32(),
+        "text_list": pa.list_(pa.string()),
     }
     arrays, fields = [], []
     for name, kind, nullable in schema:
@@ -87,6 +91,7 @@ def polars(schema, columns, what, plain):
         "count": pl.Int64,
         "bool": pl.Boolean,
         "date": pl.Date,
+        "text_list": pl.List(pl.String),
     }
     series = [
         pl.Series(name, _days(columns[name]) if kind == "date" else columns[name], dtype=types[kind])
