@@ -934,6 +934,17 @@ exposure_status exposure_inputs_assess_json(const struct exposure_inputs *inputs
                                             struct exposure_string **out,
                                             struct exposure_error **err);
 
+// Loads and assesses the inputs (as `exposure_inputs_assess_json`) and writes the
+// assessment in a report format (`format_len` bytes): `sarif` (2.1.0), `cyclonedx` (1.6
+// VEX), `openvex`, `csv`, `markdown` or `html` (self-contained), as `exposure assess
+// --format` writes them. An unknown format is `EXPOSURE_STATUS_INVALID_ARGUMENT` (nothing is
+// loaded). On success `*out` owns a new string (free with `exposure_string_free`).
+exposure_status exposure_inputs_report(const struct exposure_inputs *inputs,
+                                       const char *format,
+                                       size_t format_len,
+                                       struct exposure_string **out,
+                                       struct exposure_error **err);
+
 // Assesses the inputs' inventories (or the demo fleet) on an engine loaded already
 // (`exposure_engine_load_path`): the inputs' knowledge paths are not read, their other
 // settings apply (their exceptions replace the engine's when set; the engine's own

@@ -260,6 +260,22 @@ pub(crate) struct AssessCmd {
     pub label: Option<String>,
 }
 
+impl AssessFormat {
+    /// The core report format this is, for those core's `report` room writes.
+    pub(crate) fn report_format(self) -> Option<exposure::report::Format> {
+        use exposure::report::Format;
+        match self {
+            AssessFormat::Table | AssessFormat::Json => None,
+            AssessFormat::Csv => Some(Format::Csv),
+            AssessFormat::Markdown => Some(Format::Markdown),
+            AssessFormat::Sarif => Some(Format::Sarif),
+            AssessFormat::Cyclonedx => Some(Format::Cyclonedx),
+            AssessFormat::Openvex => Some(Format::Openvex),
+            AssessFormat::Html => Some(Format::Html),
+        }
+    }
+}
+
 /// A sort key of the findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SortKey {

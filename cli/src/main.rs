@@ -262,42 +262,30 @@ fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Fai
             out.write_all(table::render(&shown, style).as_bytes())?;
         }
         AssessFormat::Csv => exposure::report::csv::write_findings(&shown, &mut out)?,
-        AssessFormat::Markdown => {
-            out.write_all(exposure::report::markdown::summary(&shown, TOP).as_bytes())?;
-        }
-        AssessFormat::Sarif => writeln!(out, "{}", exposure::report::sarif::to_string(&shown))?,
-        AssessFormat::Cyclonedx | AssessFormat::Openvex => {
-            let vex = if cmd.format == AssessFormat::Cyclonedx {
-                exposure::report::vex::cyclonedx(&shown)
-            } else {
-                exposure::report::vex::openvex(&shown)
+        other => {
+            let format = other
+                .report_format()
+                .ok_or_else(|| Failed::usage(format!("{other:?} is not a report format")))?;
+            // The HTML report's trend: the store's earlier records of this label.
+            let earlier = match (&cmd.db, &label, format) {
+                (Some(db), Some(label), exposure::report::Format::Html) => {
+                    let mut records = workflow::records_of(db, label)?;
+                    records.pop(); // this assessment's, which the report makes itself
+                    records
+                }
+                _ => Vec::new(),
             };
+            let rendered = exposure::report::render(&shown, format, &earlier, TOP)
+                .map_err(|e| Failed::usage(e.to_string()))?;
             if !reporting.quiet {
-                for n in &vex.unexpressed {
+                for n in &rendered.unexpressed {
                     eprintln!(
                         "not stated: {} on {} ({}): {}",
                         n.advisory_id, n.device_id, n.software, n.reason
                     );
                 }
             }
-            serde_json::to_writer_pretty(&mut out, &vex.document).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        AssessFormat::Html => {
-            let html = match (&cmd.db, &label) {
-                (Some(db), Some(label)) => {
-                    let history = workflow::records_of(db, label)?;
-                    let dashboard = exposure::views::dashboard::Dashboard::of(
-                        &history,
-                        &exposure::views::Filter::all(),
-                        TOP,
-                    );
-                    exposure::report::html::render(&shown, &dashboard, TOP)
-                }
-                _ => exposure::report::html::report(&shown, &[], TOP)
-                    .map_err(|e| Failed::usage(e.to_string()))?,
-            };
-            out.write_all(html.as_bytes())?;
+            out.write_all(rendered.text.as_bytes())?;
         }
     }
     out.flush()?;

@@ -12,7 +12,7 @@ use crate::handle::{
     self, free_handle, try_mut, try_opt_str, try_out, try_ref, try_slice, try_str, Boxed, Castable,
 };
 use crate::history::{day_arg, put_record};
-use crate::strings::{exposure_string, put_json};
+use crate::strings::{exposure_string, put_json, put_string};
 use exposure::assess::{AssessInputs, InventorySource};
 use exposure::inventory::{Distro, DistroError};
 use std::ffi::c_char;
@@ -327,6 +327,33 @@ pub extern "C" fn exposure_inputs_assess_json(
         let inputs = try_ref!(inputs);
         let out = try_out!(out);
         put_json(out, &inputs.assess().map_err(Failure::from_error)?)
+    })
+}
+
+/// Loads and assesses the inputs (as `exposure_inputs_assess_json`) and writes the
+/// assessment in a report format (`format_len` bytes): `sarif` (2.1.0), `cyclonedx` (1.6
+/// VEX), `openvex`, `csv`, `markdown` or `html` (self-contained), as `exposure assess
+/// --format` writes them. An unknown format is `EXPOSURE_STATUS_INVALID_ARGUMENT` (nothing is
+/// loaded). On success `*out` owns a new string (free with `exposure_string_free`).
+#[no_mangle]
+pub extern "C" fn exposure_inputs_report(
+    inputs: *const exposure_inputs,
+    format: *const c_char,
+    format_len: usize,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let inputs = try_ref!(inputs);
+        let out = try_out!(out);
+        let format: exposure::report::Format = try_str!(format, format_len)
+            .parse()
+            .map_err(|e: String| Failure::new(exposure_status::InvalidArgument, e))?;
+        let assessment = inputs.assess().map_err(Failure::from_error)?;
+        let rendered =
+            exposure::report::render(&assessment, format, &[], 10).map_err(Failure::from_error)?;
+        put_string(out, rendered.text);
+        Ok(())
     })
 }
 

@@ -566,32 +566,12 @@ impl Assessment {
     /// "cyclonedx" (1.6 VEX), "openvex", "csv", "markdown" or "html" (self-contained).
     #[pyo3(signature = (format, *, top=10))]
     fn report(&self, py: Python<'_>, format: &str, top: usize) -> PyResult<String> {
-        use exposure::report;
-        let text = match format {
-            "sarif" => py.detach(|| report::sarif::to_string(&self.0)),
-            "cyclonedx" | "openvex" => {
-                let vex = py.detach(|| {
-                    if format == "cyclonedx" {
-                        report::vex::cyclonedx(&self.0)
-                    } else {
-                        report::vex::openvex(&self.0)
-                    }
-                });
-                serde_json::to_string_pretty(&vex.document)
-                    .map_err(|e| errors::serialization_error(&e))?
-            }
-            "csv" => py.detach(|| report::csv::findings(&self.0)),
-            "markdown" => report::markdown::summary(&self.0, top),
-            "html" => py
-                .detach(|| report::html::report(&self.0, &[], top))
-                .map_err(|e| errors::record_error(&e))?,
-            other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "unknown report format {other:?} (sarif, cyclonedx, openvex, csv, markdown, html)"
-            )))
-            }
-        };
-        Ok(text)
+        let format: exposure::report::Format = format
+            .parse()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        py.detach(|| exposure::report::render(&self.0, format, &[], top))
+            .map(|r| r.text)
+            .map_err(|e| errors::record_error(&e))
     }
 
     fn __repr__(&self) -> String {

@@ -290,11 +290,13 @@ static void argument_checks_fill_err(void) {
         NULL_ARGUMENT(exposure_inputs_set_exceptions_text(NULL, NULL, 0, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_set_input_limit(NULL, 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_assess_json(NULL, &s, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_report(NULL, "csv", 3, &s, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_record(NULL, 0, &s, &err), "inputs");
         NULL_ARGUMENT(exposure_engine_assess_inputs_json(engine, NULL, &s, &err), "inputs");
         CHECK(exposure_inputs_new(&in, NULL) == EXPOSURE_STATUS_OK, "inputs");
         NULL_ARGUMENT(exposure_inputs_add_inventory(in, NULL, 2, "x", 1, &err), "bytes");
         NULL_ARGUMENT(exposure_inputs_assess_json(in, NULL, &err), "out");
+        NULL_ARGUMENT(exposure_inputs_report(in, NULL, 3, &s, &err), "format");
         CHECK(exposure_inputs_add_inventory_path(in, bad_utf8, sizeof bad_utf8, &err) == EXPOSURE_STATUS_INVALID_UTF8, "inventory path UTF-8");
         expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`path`", "inventory path UTF-8");
         CHECK(s == NULL, "no output on failure");

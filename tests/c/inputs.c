@@ -131,7 +131,7 @@ static void dpkg_with_os_release(void) {
     CHECK(exposure_inputs_set_os_release(by_buffer, (const char *)os_release, os_release_len, NULL) == EXPOSURE_STATUS_OK, "os-release text");
     a = assessed(debian, by_path, "dpkg by path");
     b = assessed(debian, by_buffer, "dpkg by buffer");
-    c = assessed(debian, no_distro, "dpkg without a release");
+    c = assessed(debian, no_distro, "dpkg without a release given");
     organisation(a, &sa, &fa, &da);
     organisation(b, &sb, &fb, &db);
     organisation(c, &sc, &fc, &dc);
@@ -139,7 +139,11 @@ static void dpkg_with_os_release(void) {
     CHECK(fb == fa && sb == sa && db == 1, "the buffers give what the paths give: %d/%f vs %d/%f", fb, sb, fa, sa);
     CHECK(a && strstr(exposure_string_ptr(a), "\"ecosystem\":\"Debian:12\"") != NULL, "the release from os-release");
     CHECK(b && strstr(exposure_string_ptr(b), "\"device_id\":\"this-machine\"") != NULL, "the buffer's origin names the device");
-    CHECK(fc == 0, "without the release no Debian advisory applies: %d findings", fc);
+    /* Without a release given, the packages name it (base-files): the same findings, and the
+     * load report says it was detected; never an empty assessment of an unread host. */
+    CHECK(fc == fa, "without a release given it is detected: %d findings, %d with os-release", fc, fa);
+    CHECK(c && strstr(exposure_string_ptr(c), "release Debian:12 detected from base-files") != NULL,
+          "the detection is reported");
     /* The release by name is the same release. */
     CHECK(exposure_inputs_set_distro(no_distro, "debian-12", 9, NULL) == EXPOSURE_STATUS_OK, "distro by name");
     exposure_string_free(c);
@@ -387,6 +391,42 @@ static void options(void) {
     exposure_inputs_free(inputs);
 }
 
+/* Every report format of the demo, as `exposure assess --format` writes them. */
+static void reports(void) {
+    static const struct {
+        const char *format;
+        const char *starts;
+    } formats[] = {
+        {"sarif", "{"}, {"cyclonedx", "{"}, {"openvex", "{"},
+        {"csv", "device_id,"}, {"markdown", "## Exposure: "}, {"html", "<!DOCTYPE html>"},
+    };
+    exposure_inputs *inputs = NULL;
+    CHECK(exposure_inputs_new(&inputs, NULL) == EXPOSURE_STATUS_OK, "inputs");
+    CHECK(exposure_inputs_set_demo(inputs, true, NULL) == EXPOSURE_STATUS_OK, "demo");
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        exposure_string *out = NULL;
+        exposure_error *err = NULL;
+        exposure_status status =
+            exposure_inputs_report(inputs, formats[i].format, strlen(formats[i].format), &out, &err);
+        CHECK(status == EXPOSURE_STATUS_OK, "report %s: %s", formats[i].format, err ? exposure_error_message(err) : "");
+        if (status == EXPOSURE_STATUS_OK) {
+            const char *text = exposure_string_ptr(out);
+            CHECK(strncmp(text, formats[i].starts, strlen(formats[i].starts)) == 0, "report %s starts %.20s", formats[i].format, text);
+        }
+        exposure_string_free(out);
+        exposure_error_free(err);
+    }
+    exposure_string *out = NULL;
+    exposure_error *err = NULL;
+    CHECK(exposure_inputs_report(inputs, "pdf", 3, &out, &err) == EXPOSURE_STATUS_INVALID_ARGUMENT && out == NULL,
+          "an unknown format");
+    CHECK(err != NULL && exposure_error_status(err) == EXPOSURE_STATUS_INVALID_ARGUMENT &&
+              strstr(exposure_error_message(err), "sarif") != NULL,
+          "the error names the formats");
+    exposure_error_free(err);
+    exposure_inputs_free(inputs);
+}
+
 int main(void) {
     const char *dir = getenv("EXPOSURE_SHARED_DIR");
     const char *ci = getenv("CI");
@@ -394,6 +434,7 @@ int main(void) {
     snprintf(shared, sizeof shared, "%s", dir && *dir ? dir : "../shared");
     options();
     other_formats();
+    reports();
     if (stat(data("inventory-dpkg/dpkg-status-this-machine"), &st) != 0) {
         int in_ci = ci && (strcmp(ci, "true") == 0 || strcmp(ci, "1") == 0);
         printf("inputs.c: SKIPPED the real-data checks: %s/data is absent\n", shared);

@@ -23,7 +23,105 @@ pub mod sarif;
 pub mod vex;
 
 use crate::assessment::{Assessment, ScoredFinding};
+use crate::history::{AssessmentRecord, RecordError};
 use crate::score::cvss::Severity;
+
+/// A report format every interface offers (`exposure assess --format`, Python's
+/// `Assessment.report`, C's `exposure_inputs_report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// SARIF 2.1.0 ([`sarif`]).
+    Sarif,
+    /// CycloneDX 1.6 VEX ([`vex::cyclonedx`]).
+    Cyclonedx,
+    /// OpenVEX ([`vex::openvex`]).
+    Openvex,
+    /// Findings as CSV ([`csv`]).
+    Csv,
+    /// A Markdown summary ([`markdown`]).
+    Markdown,
+    /// A self-contained HTML report ([`html`]).
+    Html,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// `sarif`, `cyclonedx`, `openvex`, `csv`, `markdown` or `html`.
+    ///
+    /// ```
+    /// assert_eq!("sarif".parse(), Ok(exposure::report::Format::Sarif));
+    /// assert!("pdf".parse::<exposure::report::Format>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "sarif" => Ok(Format::Sarif),
+            "cyclonedx" => Ok(Format::Cyclonedx),
+            "openvex" => Ok(Format::Openvex),
+            "csv" => Ok(Format::Csv),
+            "markdown" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
+            other => Err(format!(
+                "unknown report format {other:?} (sarif, cyclonedx, openvex, csv, markdown, html)"
+            )),
+        }
+    }
+}
+
+/// A report written, with the findings it could not state (VEX formats only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The document.
+    pub text: String,
+    /// Findings a VEX document does not state, with why.
+    pub unexpressed: Vec<vex::NotStated>,
+}
+
+/// `assessment` as `format`; the HTML report draws the score over `earlier` records (oldest
+/// first, without this assessment's) and every top list cut at `top` (also the Markdown's).
+///
+/// ```
+/// use exposure::report::{render, Format};
+/// let a = exposure::assess::AssessInputs { demo: true, ..Default::default() }.assess()?;
+/// let sarif = render(&a, Format::Sarif, &[], 10)?;
+/// assert!(sarif.text.contains("\"version\": \"2.1.0\""));
+/// assert!(render(&a, Format::Html, &[], 3)?.text.starts_with("<!DOCTYPE html>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// For HTML, the errors of [`html::report`] (an assessment that does not hold its fleet).
+pub fn render(
+    assessment: &Assessment,
+    format: Format,
+    earlier: &[AssessmentRecord],
+    top: usize,
+) -> Result<Rendered, RecordError> {
+    let plain = |text: String| Rendered {
+        text,
+        unexpressed: Vec::new(),
+    };
+    Ok(match format {
+        Format::Sarif => plain(sarif::to_string(assessment) + "\n"),
+        Format::Cyclonedx | Format::Openvex => {
+            let vex = if format == Format::Cyclonedx {
+                vex::cyclonedx(assessment)
+            } else {
+                vex::openvex(assessment)
+            };
+            let text = serde_json::to_string_pretty(&vex.document)
+                .map_err(|e| RecordError::Invalid(e.to_string()))?;
+            Rendered {
+                text: text + "\n",
+                unexpressed: vex.unexpressed,
+            }
+        }
+        Format::Csv => plain(csv::findings(assessment)),
+        Format::Markdown => plain(markdown::summary(assessment, top)),
+        Format::Html => plain(html::report(assessment, earlier, top)?),
+    })
+}
 
 /// The `format` of an assessment's JSON: the version of `schemas/assessment.schema.json`
 /// that describes it (its `$id` ends with this version).
