@@ -259,13 +259,7 @@ fn vex_round_trip(vex: &exposure::report::vex::AssessmentVex) {
     let unexpressed: BTreeSet<(String, String, String)> = vex
         .unexpressed
         .iter()
-        .map(|u| {
-            (
-                u.device_id.clone(),
-                u.advisory_id.clone(),
-                u.software.clone(),
-            )
-        })
+        .map(exposure::report::vex::NotStated::key)
         .collect();
     let mut expected = suppressed(&a);
     for f in a.findings.iter().filter(|f| f.mitigated_by.is_some()) {

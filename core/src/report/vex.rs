@@ -73,6 +73,23 @@ pub struct NotStated {
     pub reason: String,
 }
 
+impl NotStated {
+    /// The finding it is: device, advisory, software (`name version`).
+    ///
+    /// ```
+    /// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    /// let u = &exposure::report::vex::cyclonedx(&a).unexpressed[0];
+    /// assert_eq!(u.key().2, "urllib3 2.0.4");
+    /// ```
+    pub fn key(&self) -> (String, String, String) {
+        (
+            self.device_id.clone(),
+            self.advisory_id.clone(),
+            self.software.clone(),
+        )
+    }
+}
+
 /// A product as VEX names it: its identifier, and what a CycloneDX component says of it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Named {
