@@ -44,8 +44,18 @@ def test_a_debian_machine_named_by_distro_or_os_release_the_same_everywhere(shar
         assert findings_of(a) == findings_of(by_name)
     will_not_fix = {f.advisory_id for f in by_name.findings if f.package == "apt" and f.fix_state == "will_not_fix"}
     assert "CVE-2011-3374" in will_not_fix
-    # Without the release the packages are not Debian 12's, and nothing of the tracker matches.
-    assert engine.assess_json(status.read_text(), "status", allow_partial=True).findings == []
+    # Without a release given, base-files names it: the same findings, and the load report
+    # says it was detected; without base-files either, the host is reported as not assessed.
+    detected = engine.assess_json(status.read_text(), str(status))
+    assert findings_of(detected) == findings_of(by_name)
+    assert detected.unassessed == []
+    notes = detected.to_dict()["inventory_reports"][0]["notes"]
+    assert notes and "release Debian:12 detected from base-files" in notes[0]
+    stanzas = status.read_text().split("\n\n")
+    without = "\n\n".join(s for s in stanzas if not s.startswith("Package: base-files\n"))
+    blind = engine.assess_json(without, "status")
+    assert blind.findings == [] and blind.unassessed[0]["packages"] == 408
+    assert blind.gate("critical")["failed"]
 
 
 def test_the_cpe_dictionary_names_programs_the_alias_rules_do_not(shared):
