@@ -360,3 +360,98 @@ fn a_directory_tree_is_assessed() {
         fixture("").display().to_string()
     );
 }
+
+/// Dogfood: this repository's own `Cargo.lock` against RustSec's advisories. A dependency
+/// with a known vulnerability fails the test (update it); informational advisories
+/// (unmaintained, unsound) are reported apart, as what they are, and do not fail it.
+#[test]
+fn this_projects_cargo_lock_has_no_known_vulnerability() {
+    use exposure::assess::{AssessInputs, InventorySource};
+    let Some(archive) = common::shared("data/osv-rustsec/rustsec-osv-crates.tar.gz") else {
+        return;
+    };
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    let inputs = AssessInputs {
+        knowledge: vec![archive],
+        inventories: vec![InventorySource::Path(lock)],
+        ..AssessInputs::default()
+    };
+    let assessment = inputs.assess().unwrap();
+    let report = &assessment.inventory_reports[0].report;
+    assert_eq!(report.problem_count, 0, "{:?}", report.problems);
+    common::at_least("crates in Cargo.lock", report.records_loaded, 100);
+    common::at_least("RustSec advisories", assessment.knowledge.advisories, 500);
+    let describe = |f: &exposure::matching::Finding| {
+        format!(
+            "{} {} {}: {}",
+            f.advisory_id,
+            f.software.name,
+            f.software.version,
+            f.summary.as_deref().unwrap_or_default()
+        )
+    };
+    let vulnerabilities: Vec<String> = assessment
+        .findings
+        .iter()
+        .map(|f| describe(&f.finding))
+        .collect();
+    assert!(
+        vulnerabilities.is_empty(),
+        "dependencies with known vulnerabilities (update them in Cargo.toml/Cargo.lock):\n{}",
+        vulnerabilities.join("\n")
+    );
+    for notice in &assessment.informational {
+        eprintln!(
+            "informational ({}): {}",
+            notice.kind,
+            describe(&notice.finding)
+        );
+        assert!(["unmaintained", "unsound", "notice"].contains(&notice.kind.as_str()));
+    }
+}
+
+/// The RustSec data's informational advisories are told apart from vulnerabilities when
+/// loaded: a crate version with both kinds gets a finding for one and a notice for the other.
+#[test]
+fn rustsec_informational_advisories_are_reported_apart() {
+    use exposure::assess::{AssessInputs, InventorySource};
+    let Some(archive) = common::shared("data/osv-rustsec/rustsec-osv-crates.tar.gz") else {
+        return;
+    };
+    // atty 0.2.14: unmaintained (RUSTSEC-2024-0375) and unsound (RUSTSEC-2021-0145).
+    // smallvec 1.6.0: a vulnerability (RUSTSEC-2021-0003).
+    let inputs = AssessInputs {
+        knowledge: vec![archive],
+        inventories: vec![InventorySource::Text {
+            text: "{\"devices\": [{\"id\": \"d\", \"software\": [{\"purl\": \"pkg:cargo/atty@0.2.14\"}, {\"purl\": \"pkg:cargo/smallvec@1.6.0\"}]}]}".into(),
+            origin: "inline".into(),
+        }],
+        ..AssessInputs::default()
+    };
+    let assessment = inputs.assess().unwrap();
+    let findings: Vec<String> = assessment
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.finding.advisory_id, f.finding.software.name))
+        .collect();
+    assert_eq!(findings, ["RUSTSEC-2021-0003 smallvec"]);
+    let mut notices: Vec<String> = assessment
+        .informational
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {} {}",
+                n.finding.advisory_id, n.finding.software.name, n.kind
+            )
+        })
+        .collect();
+    notices.sort();
+    assert_eq!(
+        notices,
+        [
+            "RUSTSEC-2021-0145 atty unsound",
+            "RUSTSEC-2024-0375 atty unmaintained"
+        ]
+    );
+    assert_eq!(assessment.organisation.findings, 1);
+}
