@@ -356,7 +356,6 @@ pub struct InformationalFinding {
     /// database words it).
     pub kind: String,
     /// The match, as matching made it.
-    #[serde(flatten)]
     pub finding: Finding,
 }
 

@@ -454,4 +454,20 @@ fn rustsec_informational_advisories_are_reported_apart() {
         ]
     );
     assert_eq!(assessment.organisation.findings, 1);
+    // The assessment's JSON, notices included, follows the published schema.
+    let json = serde_json::to_value(&assessment).unwrap();
+    assert_eq!(
+        json["informational"][0]["finding"]["software"]["name"],
+        "atty"
+    );
+    if let Some(python) = common::validator_python() {
+        let path = std::env::temp_dir().join(format!(
+            "exposure-informational-{}.json",
+            std::process::id()
+        ));
+        std::fs::write(&path, json.to_string()).unwrap();
+        let schema = common::root().join("schemas/assessment.schema.json");
+        common::validate(&python, "schema", &[&schema, &path]);
+        std::fs::remove_file(&path).unwrap();
+    }
 }
