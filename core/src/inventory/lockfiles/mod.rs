@@ -71,6 +71,23 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every format, in declaration order.
+    pub const ALL: [Kind; 13] = [
+        Kind::Cargo,
+        Kind::NpmLock,
+        Kind::Yarn,
+        Kind::Pnpm,
+        Kind::Requirements,
+        Kind::Poetry,
+        Kind::Uv,
+        Kind::Pipfile,
+        Kind::GoMod,
+        Kind::GoSum,
+        Kind::Gemfile,
+        Kind::Composer,
+        Kind::Maven,
+    ];
+
     /// The format a file's name says, if it names one of the lockfiles read.
     ///
     /// ```
