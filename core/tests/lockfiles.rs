@@ -471,3 +471,18 @@ fn rustsec_informational_advisories_are_reported_apart() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+/// A snapshot keeps what an informational advisory is about.
+#[test]
+fn snapshots_keep_informational_advisories() {
+    let mut kb = exposure::kb::KnowledgeBase::new();
+    kb.load_text(
+        r#"{"id": "RUSTSEC-2021-0145", "affected": [{"package": {"ecosystem": "crates.io", "name": "atty"},
+            "database_specific": {"informational": "unsound"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}]}]}]}"#,
+        "rustsec",
+    );
+    let again = exposure::kb::KnowledgeBase::from_snapshot(&kb.to_snapshot()).unwrap();
+    let advisory = again.get("RUSTSEC-2021-0145").unwrap();
+    assert_eq!(advisory.informational.as_deref(), Some("unsound"));
+}

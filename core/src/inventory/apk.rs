@@ -48,19 +48,18 @@ pub(crate) fn read(
     origin: &str,
     report: &mut LoadReport,
 ) -> Vec<Software> {
-    let (ecosystem, qualifier) = match distro {
-        Some(d) => (d.osv_ecosystem(), Some(d.purl_qualifier())),
-        None => {
-            report.problem(Problem::new(
-                origin,
-                None,
-                "",
-                "the Alpine release is unknown (no os-release given): packages are kept under \
+    let (ecosystem, qualifier) = if let Some(d) = distro {
+        (d.osv_ecosystem(), Some(d.purl_qualifier()))
+    } else {
+        report.problem(Problem::new(
+            origin,
+            None,
+            "",
+            "the Alpine release is unknown (no os-release given): packages are kept under \
                  the bare ecosystem `Alpine`, which per-release advisories do not match",
-                Consequence::PartlyUsed,
-            ));
-            ("Alpine".to_owned(), None)
-        }
+            Consequence::PartlyUsed,
+        ));
+        ("Alpine".to_owned(), None)
     };
     // (origin, version) → packages, in first-seen order.
     let mut order: Vec<(String, String)> = Vec::new();

@@ -41,6 +41,10 @@ fn directives(text: &str) -> Vec<(usize, &'static str, &str)> {
     out
 }
 
+/// What replaces a module (or one version of it): the line of the `replace`, and the module
+/// and version it names, or `None` for a local directory.
+type Replacement<'a> = (usize, Option<(&'a str, &'a str)>);
+
 /// A module path as purl namespace and name.
 fn parts(module: &str) -> (Option<&str>, &str) {
     match module.rsplit_once('/') {
@@ -54,7 +58,7 @@ pub(super) fn read_go_mod(text: &str, file: &mut File<'_>) {
     let lines = directives(text);
     // module (or module@version) → what replaces it: Some((module, version)), or None for
     // a local directory.
-    let mut replaced: HashMap<(&str, Option<&str>), (usize, Option<(&str, &str)>)> = HashMap::new();
+    let mut replaced: HashMap<(&str, Option<&str>), Replacement<'_>> = HashMap::new();
     for &(line, verb, rest) in &lines {
         if verb != "replace" {
             continue;

@@ -86,7 +86,7 @@ pub(super) fn read(text: &str, file: &mut File<'_>) -> Result<(), String> {
                 .map_err(|e| format!("at byte {offset}: {e}"))?,
         }
     }
-    if properties.get("project.version").is_none() {
+    if !properties.contains_key("project.version") {
         if let Some(v) = properties.get("project.parent.version").cloned() {
             properties.insert("project.version".into(), v);
         }

@@ -109,6 +109,8 @@ impl Kind {
             "Gemfile.lock" | "gems.locked" => Kind::Gemfile,
             "composer.lock" => Kind::Composer,
             "pom.xml" => Kind::Maven,
+            // pip names no case; the convention is lower case, as here.
+            #[allow(clippy::case_sensitive_file_extension_comparisons)]
             _ if name.starts_with("requirements") && name.ends_with(".txt") => Kind::Requirements,
             _ => return None,
         })
@@ -177,6 +179,13 @@ impl Kind {
 
     /// npm, Composer and Pipenv locks are JSON: told apart by their first keys.
     fn from_json_keys(head: &str) -> Option<Kind> {
+        // A document of the JSON formats read (an SBOM, a fleet) may mention these keys.
+        if ["\"bomFormat\"", "\"spdxVersion\"", "\"devices\""]
+            .iter()
+            .any(|key| head.contains(key))
+        {
+            return None;
+        }
         if head.contains("\"lockfileVersion\"") {
             Some(Kind::NpmLock)
         } else if head.contains("\"content-hash\"") && head.contains("\"packages\"") {

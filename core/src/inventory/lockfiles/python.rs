@@ -193,7 +193,7 @@ pub(super) fn read_pipfile(text: &str, file: &mut File<'_>) -> Result<(), String
                     file.package(&format!("{name} {version}"), "pypi", None, name, version);
                 }
                 Some(other) => {
-                    file.skip(&record, "version", format!("{other:?} is not an exact pin"))
+                    file.skip(&record, "version", format!("{other:?} is not an exact pin"));
                 }
                 None => file.skip(
                     &record,
