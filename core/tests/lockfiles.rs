@@ -486,3 +486,64 @@ fn snapshots_keep_informational_advisories() {
     let advisory = again.get("RUSTSEC-2021-0145").unwrap();
     assert_eq!(advisory.informational.as_deref(), Some("unsound"));
 }
+
+/// A Debian tree: dpkg's status in the release of `etc/os-release` (a symbolic link out of
+/// the tree is not followed: `usr/lib/os-release` is read instead), `rpm -qa` text at its
+/// conventional path, a lockfile deep down; `proc` at the root is not entered, a directory
+/// called `dev` further down is.
+#[test]
+fn a_debian_tree_with_rpm_text_and_links() {
+    let root = std::env::temp_dir().join(format!("exposure-rootfs-debian-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for dir in [
+        "etc",
+        "usr/lib",
+        "var/lib/dpkg",
+        "var/lib/rpm",
+        "proc/1",
+        "opt/app/dev/x",
+    ] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    std::fs::write(
+        root.join("usr/lib/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/nonexistent/os-release", root.join("etc/os-release")).unwrap();
+    std::fs::write(
+        root.join("var/lib/dpkg/status"),
+        "Package: libssl3\nStatus: install ok installed\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(rootfs::RPM_QA), "sudo-1.9.5p2-9.el9.x86_64\n").unwrap();
+    std::fs::write(root.join("proc/1/requirements.txt"), "never==1.0\n").unwrap();
+    std::fs::write(
+        root.join("opt/app/dev/x/requirements.txt"),
+        "django==4.2.1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(fixture("srv"), root.join("opt/linked")).unwrap();
+    let loaded = rootfs::load_dir(&root, &LoadOptions::default()).unwrap();
+    let items: Vec<String> = loaded.fleet.devices[0]
+        .software
+        .iter()
+        .map(|s| format!("{} {} {}", s.ecosystem, s.name, s.version))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Debian:12 openssl 3.0.11-1~deb12u2",
+            "Red Hat sudo 1.9.5p2-9.el9",
+            "PyPI django 4.2.1",
+        ]
+    );
+    assert_eq!(
+        loaded.report.problem_count, 0,
+        "{:?}",
+        loaded.report.problems
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -53,6 +53,18 @@ fn parts(module: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// A module at a version, as a package.
+fn module_at(file: &mut File<'_>, module: &str, version: &str) {
+    let (namespace, name) = parts(module);
+    file.package(
+        &format!("{module} {version}"),
+        "golang",
+        namespace,
+        name,
+        version,
+    );
+}
+
 /// Reads a `go.mod`.
 pub(super) fn read_go_mod(text: &str, file: &mut File<'_>) {
     let lines = directives(text);
@@ -112,14 +124,7 @@ pub(super) fn read_go_mod(text: &str, file: &mut File<'_>) {
                 continue;
             }
         };
-        let (namespace, name) = parts(module);
-        file.package(
-            &format!("{module} {version}"),
-            "golang",
-            namespace,
-            name,
-            version,
-        );
+        module_at(file, module, version);
     }
 }
 
@@ -135,20 +140,13 @@ pub(super) fn read_go_sum(text: &str, file: &mut File<'_>) {
             file.skip(&record, "", "not `module version hash`");
             continue;
         };
-        if !hash.starts_with("h1:") && !hash.contains(':') {
+        if !hash.contains(':') {
             file.skip(&record, "", format!("{hash:?} is not a hash"));
             continue;
         }
         if version.ends_with("/go.mod") {
             continue;
         }
-        let (namespace, name) = parts(module);
-        file.package(
-            &format!("{module} {version}"),
-            "golang",
-            namespace,
-            name,
-            version,
-        );
+        module_at(file, module, version);
     }
 }
