@@ -195,6 +195,7 @@ fn every_format_yields_its_packages_and_reports_what_it_cannot_match() {
                 "pkg:maven/junit/junit@4.12",
             ],
             &[
+                "line 63: project/profiles/profile/dependencies (PartlyUsed)",
                 "line 33 org.springframework.boot:spring-boot-starter-web: version (Skipped)",
                 "line 48 org.acme:ranged: version (Skipped)",
                 "line 53 org.acme:unresolved: version (Skipped)",

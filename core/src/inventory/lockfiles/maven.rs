@@ -1,5 +1,6 @@
-//! Maven `pom.xml` (`pkg:maven/group/artifact`): the `<dependency>` elements of
-//! `<dependencies>` and `<dependencyManagement>`, with literal versions or `${property}`
+//! Maven `pom.xml` (`pkg:maven/group/artifact`): the `<dependency>` elements of the
+//! project's `<dependencies>` and `<dependencyManagement>` (those of profiles and plugins
+//! are noted as not read), with literal versions or `${property}`
 //! versions resolved from the same file's `<properties>` (and `project.version`,
 //! `project.parent.version`). A dependency whose version is left to a parent POM or a BOM, an
 //! unresolved property or a version range is reported: what the build resolves it to is not
@@ -41,12 +42,21 @@ pub(super) fn read(text: &str, file: &mut File<'_>) -> Result<(), String> {
                     return Err(format!("elements nested deeper than {MAX_DEPTH}"));
                 }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if name == "dependency" && is_dependency_list(&path) {
+                if name == "dependency" {
                     let line = text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1;
-                    current = Some(Dependency {
-                        line,
-                        ..Dependency::default()
-                    });
+                    if is_dependency_list(&path) {
+                        current = Some(Dependency {
+                            line,
+                            ..Dependency::default()
+                        });
+                    } else {
+                        // A profile's or a plugin's: used only when the build activates it.
+                        file.note(
+                            &format!("line {line}"),
+                            &path.join("/"),
+                            "a dependency of a profile or plugin: not read",
+                        );
+                    }
                 }
                 path.push(name);
                 content.clear();
