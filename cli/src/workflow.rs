@@ -147,7 +147,8 @@ fn default_label(inputs: &exposure::assess::AssessInputs) -> String {
         .inventories
         .iter()
         .map(|source| match source {
-            exposure::assess::InventorySource::Path(path) => path.file_name().map_or_else(
+            exposure::assess::InventorySource::Path(path)
+            | exposure::assess::InventorySource::RootFs(path) => path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             ),

@@ -34,12 +34,17 @@ pub enum InventorySource {
         /// Its name.
         origin: String,
     },
+    /// A directory tree read as one device ([`inventory::rootfs::load_dir`]): its
+    /// os-release, dpkg, apk and `rpm -qa` databases and every lockfile in it.
+    RootFs(PathBuf),
 }
 
 impl InventorySource {
     fn name(&self) -> String {
         match self {
-            InventorySource::Path(path) => path.display().to_string(),
+            InventorySource::Path(path) | InventorySource::RootFs(path) => {
+                path.display().to_string()
+            }
             InventorySource::Text { origin, .. } | InventorySource::Bytes { origin, .. } => {
                 origin.clone()
             }
@@ -236,6 +241,7 @@ impl AssessInputs {
         for source in &self.inventories {
             let loaded = match source {
                 InventorySource::Path(path) => inventory::load_path(path, &options)?,
+                InventorySource::RootFs(path) => inventory::rootfs::load_dir(path, &options)?,
                 InventorySource::Text { text, origin } => {
                     inventory::load_text(text, origin, &options)?
                 }

@@ -311,6 +311,11 @@ pub struct Assessment {
     /// control, alternate mitigation) removed, with the statement or the exception: reported
     /// here, left out of scores and recommendations.
     pub suppressed: Vec<Suppression>,
+    /// Matches of informational advisories ([`Advisory::informational`](crate::kb::Advisory::informational):
+    /// an unmaintained crate, an unsound API, a notice): reported here as what they are, not
+    /// as vulnerabilities, left out of findings, scores and recommendations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub informational: Vec<InformationalFinding>,
     /// What matching and scoring could not decide.
     pub diagnostics: MatchDiagnostics,
     /// The load report of each inventory assessed, when the engine loaded them
@@ -326,6 +331,31 @@ pub struct Assessment {
     /// [`Assessment::record`] reads each device's software from. Not serialised.
     #[serde(skip)]
     pub fleet: Option<Arc<crate::inventory::Fleet>>,
+}
+
+/// A match of an informational advisory: not a vulnerability (see
+/// [`Assessment::informational`]).
+///
+/// ```
+/// use exposure::{kb::KnowledgeBase, Engine};
+/// let mut kb = KnowledgeBase::new();
+/// kb.load_text(r#"{"id": "RUSTSEC-2020-0053", "summary": "dirs is unmaintained",
+///   "affected": [{"package": {"ecosystem": "crates.io", "name": "dirs"},
+///     "database_specific": {"informational": "unmaintained"},
+///     "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}]}]}]}"#, "rustsec");
+/// let a = Engine::new(kb).assess_text(r#"{"devices": [{"id": "d", "software": [{"purl": "pkg:cargo/dirs@3.0.2"}]}]}"#, "inline", false)?;
+/// assert!(a.findings.is_empty());
+/// assert_eq!(a.informational[0].kind, "unmaintained");
+/// assert_eq!(&*a.informational[0].finding.advisory_id, "RUSTSEC-2020-0053");
+/// # Ok::<(), exposure::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InformationalFinding {
+    /// What the advisory is about: `unmaintained`, `unsound`, `notice` (as the advisory
+    /// database words it).
+    pub kind: String,
+    /// The match, as matching made it.
+    pub finding: Finding,
 }
 
 /// The load report of one input of an assessment, with the input's name (its path, or the

@@ -379,16 +379,47 @@ impl Engine {
     ) -> Assessment {
         let (findings, diagnostics) =
             crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
+        // Informational advisories (unmaintained, unsound) are no vulnerabilities: set apart
+        // before anything is scored.
+        let (findings, informational) = self.informational_apart(findings);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
         let as_of = options.as_of;
-        match options.exceptions.or(self.exceptions.as_deref()) {
+        let mut assessment = match options.exceptions.or(self.exceptions.as_deref()) {
             None => self.scored(fleet, findings, suppressed, diagnostics, as_of),
             Some(set) => {
                 crate::exceptions::apply(set, fleet, findings, suppressed, as_of, |f, s| {
                     self.scored(fleet, f, s, diagnostics.clone(), as_of)
                 })
             }
-        }
+        };
+        assessment.informational = informational;
+        assessment
+    }
+
+    /// The findings of vulnerabilities, and the matches of informational advisories.
+    fn informational_apart(
+        &self,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, Vec<crate::assessment::InformationalFinding>) {
+        let mut informational = Vec::new();
+        let findings = findings
+            .into_iter()
+            .filter_map(|finding| {
+                let kind = self
+                    .kb
+                    .get(&finding.advisory_id)
+                    .and_then(|a| a.informational.clone());
+                match kind {
+                    Some(kind) => {
+                        informational
+                            .push(crate::assessment::InformationalFinding { kind, finding });
+                        None
+                    }
+                    None => Some(finding),
+                }
+            })
+            .collect();
+        (findings, informational)
     }
 
     /// Scores the findings that stand and recommends: the assessment of them.
@@ -608,6 +639,7 @@ impl Engine {
             exceptions: Vec::new(),
             configuration,
             suppressed,
+            informational: Vec::new(),
             diagnostics,
             inventory_reports: Vec::new(),
             knowledge_reports: Vec::new(),

@@ -84,6 +84,7 @@ mod span;
 pub mod tables;
 pub mod version;
 pub mod views;
+pub(crate) mod xml;
 
 pub use assessment::Assessment;
 pub use engine::Engine;

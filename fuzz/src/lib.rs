@@ -277,3 +277,24 @@ pub fn batch_lines(data: &[u8]) {
         }
     }
 }
+
+/// First byte picks the lockfile format, the rest is the file. Reading never panics, a file
+/// whose structure breaks is an error naming its format, and every package read is kept or
+/// skipped with a problem.
+pub fn lockfile(data: &[u8]) {
+    use exposure::inventory::lockfiles::{load, Kind};
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let kind = Kind::ALL[usize::from(selector) % Kind::ALL.len()];
+    match load(kind, text, "fuzz") {
+        Ok(loaded) => {
+            let r = &loaded.report;
+            assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
+            assert!(r.problem_count >= r.records_skipped, "every skipped record has a problem");
+            let software = &loaded.fleet.devices[0].software;
+            assert_eq!(software.len() + r.records_replaced, r.records_loaded, "{r}");
+            assert!(software.iter().all(|s| s.purl.is_some() && !s.version.is_empty()));
+        }
+        Err(e) => assert!(e.to_string().contains(kind.file_name()), "{e}"),
+    }
+}

@@ -38,6 +38,11 @@ fn inventory_document_inputs() {
 }
 
 #[test]
+fn lockfile_inputs() {
+    replay("lockfile", exposure_fuzz::lockfile, 8); // 8 seeds
+}
+
+#[test]
 fn range_parse_inputs() {
     replay("range_parse", exposure_fuzz::range_parse, 15); // 7 seeds, 8 regressions
 }

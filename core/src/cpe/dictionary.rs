@@ -122,7 +122,7 @@ fn attribute(
         .map_err(|e| xml_error(offset, e))?
     {
         Some(a) => Ok(Some(
-            a.unescape_value()
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| xml_error(offset, e))?
                 .into_owned(),
         )),
@@ -157,6 +157,8 @@ impl Dictionary {
         // The item being read: its 2.2 name, title, 2.3 name and successors.
         let mut current: Option<Partial> = None;
         let mut in_title = false;
+        // The title's text so far (text, CDATA and references arrive as separate events).
+        let mut title = String::new();
         loop {
             let offset = xml.buffer_position();
             let event = xml
@@ -177,6 +179,7 @@ impl Dictionary {
                         }
                         b"title" if !empty => {
                             let lang = attribute(e, "xml:lang", offset)?;
+                            title.clear();
                             in_title = current.as_ref().is_some_and(|c| c.title.is_none())
                                 && lang
                                     .as_deref()
@@ -197,14 +200,18 @@ impl Dictionary {
                         _ => {}
                     }
                 }
-                Event::Text(ref t) if in_title => {
-                    if let Some(item) = current.as_mut() {
-                        let text = t.unescape().map_err(|e| xml_error(offset, e))?;
-                        item.title = Some(text.trim().to_owned());
-                    }
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) if in_title => {
+                    crate::xml::push_text(&event, &mut title).map_err(|e| xml_error(offset, e))?;
                 }
                 Event::End(ref e) => match e.local_name().as_ref() {
-                    b"title" => in_title = false,
+                    b"title" => {
+                        if in_title {
+                            if let Some(item) = current.as_mut() {
+                                item.title = Some(std::mem::take(&mut title).trim().to_owned());
+                            }
+                        }
+                        in_title = false;
+                    }
                     b"cpe-item" => {
                         if let Some(Partial {
                             uri,

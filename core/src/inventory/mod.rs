@@ -2,15 +2,20 @@
 //!
 //! Loaders, told apart by content ([`load_text`], [`load_path`]): CycloneDX 1.2–1.6 and SPDX
 //! 2.x JSON SBOMs (one device per document), the JSON fleet format (see the README, "Fleet
-//! format"), dpkg status databases, `rpm -qa` output, Windows registry exports of the
-//! Uninstall keys and lists of installed programs. Bad entries are reported in a
-//! [`LoadReport`] with their location and left out; the rest is kept.
+//! format"), dpkg status databases, apk installed databases, `rpm -qa` output, Windows
+//! registry exports of the Uninstall keys, lists of installed programs and lockfiles
+//! ([`lockfiles`]; told by file name, or by content where it is unambiguous). A directory
+//! tree is one device ([`rootfs::load_dir`]). Bad entries are reported in a [`LoadReport`]
+//! with their location and left out; the rest is kept.
 
+pub mod apk;
 mod cyclonedx;
 mod distro;
 pub mod dpkg;
 mod fleet;
 pub mod installed;
+pub mod lockfiles;
+pub mod rootfs;
 pub mod rpm;
 mod spdx;
 pub mod windows;
@@ -690,8 +695,9 @@ pub struct LoadOptions<'n> {
 }
 
 /// Loads an inventory from text, told apart by content: a CycloneDX BOM or a fleet document
-/// (JSON); a dpkg status database (one device, named `origin`; give its release in
-/// `options`); `rpm -qa` output (one device); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
+/// (JSON); a dpkg status database or an apk installed database (one device, named `origin`;
+/// give its release in `options`); a lockfile whose content says which it is
+/// ([`lockfiles::Kind::from_text`]; one device); `rpm -qa` output (one device); a Windows registry export of the Uninstall keys, or a CSV or JSON list of
 /// programs with `DisplayName`, `Publisher`, `DisplayVersion` (one device, CPE names guessed
 /// by the default alias rules). `origin` names the input in problems (and is the device id of a BOM without
 /// one). Text larger than `options.limits` allow is an [`InventoryError::Input`].
@@ -718,6 +724,12 @@ pub fn load_text(
         })?;
     if is_dpkg_status(text) {
         return Ok(dpkg::load_device(text, options.distro.as_ref(), origin));
+    }
+    if apk::recognizes(text) {
+        return Ok(apk::load_device(text, options.distro.as_ref(), origin));
+    }
+    if let Some(kind) = lockfiles::Kind::from_text(text) {
+        return lockfiles::load(kind, text, origin);
     }
     let default_rules;
     let normalizer = if let Some(n) = options.normalizer {
@@ -771,6 +783,8 @@ fn begins_an_inventory(head: &str) -> bool {
     let whole_lines = head.rsplit_once('\n').map_or(head, |(lines, _)| lines);
     head.trim_start().starts_with(['{', '['])
         || is_dpkg_status(head)
+        || apk::recognizes(head)
+        || lockfiles::Kind::from_text(head).is_some()
         || is_registry_export(head)
         || installed::is_csv_list(head)
         || rpm::recognizes(whole_lines)
@@ -847,8 +861,9 @@ pub fn load_bytes(
     load_text(&text, origin, options)
 }
 
-/// Loads an inventory file of any format [`load_text`] reads; gzip is undone. The format is
-/// told from the first kilobytes before the rest is read: a file that begins none of the
+/// Loads an inventory file of any format [`load_text`] reads; gzip is undone. A lockfile is
+/// told by its name ([`lockfiles::Kind::from_file_name`]: `Cargo.lock`, `requirements.txt`,
+/// `go.sum`, …). Other formats are told from the first kilobytes before the rest is read: a file that begins none of the
 /// formats is [`InventoryError::NotJson`], binary data (a NUL byte) an
 /// [`InventoryError::Input`], both from the head; one that holds more than `options.limits`
 /// allow is an [`InventoryError::Input`] once the limit is passed.
@@ -865,6 +880,15 @@ pub fn load_path(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedFleet, 
         path: path.to_owned(),
         source,
     };
+    // A lockfile is told by its name (a requirements.txt or go.sum says nothing itself).
+    let lockfile = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(lockfiles::Kind::from_file_name);
+    if let Some(kind) = lockfile {
+        let text = options.limits.read_text(path).map_err(input)?;
+        return lockfiles::load(kind, &text, &origin);
+    }
     let mut reader = options.limits.open(path).map_err(input)?;
     let mut bytes = files::read_head(&mut reader).map_err(|e| input(e.into()))?;
     let head = files::head_text(&bytes).map_err(input)?;

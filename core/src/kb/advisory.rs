@@ -391,6 +391,11 @@ pub struct Advisory {
     pub published: Option<String>,
     /// When the record was withdrawn; withdrawn advisories never produce findings.
     pub withdrawn: Option<String>,
+    /// What an informational advisory is about (RustSec's `unmaintained`, `unsound`,
+    /// `notice`, from OSV `database_specific.informational`): not a vulnerability. Its
+    /// matches are reported apart ([`Assessment::informational`](crate::assessment::Assessment::informational)),
+    /// outside findings and scores. `None` for a vulnerability.
+    pub informational: Option<String>,
     /// Severity scores for the whole advisory.
     pub severity: Vec<SeverityScore>,
     /// A severity word (`LOW`, `MODERATE`, `HIGH`, `CRITICAL`) from `database_specific`.
@@ -495,6 +500,7 @@ impl Advisory {
             details,
             cwes,
             withdrawn: rejected.then(|| published.clone().unwrap_or_default()),
+            informational: None,
             published,
             severity,
             severity_label: None,
@@ -560,6 +566,7 @@ impl Advisory {
         take(&mut self.published, other.published);
         if same_id {
             take(&mut self.withdrawn, other.withdrawn);
+            take(&mut self.informational, other.informational);
         }
         take(&mut self.severity_label, other.severity_label);
         if !self.sources.contains(&source) {

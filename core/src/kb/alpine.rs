@@ -139,6 +139,7 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     cwes: Vec::new(),
                     published: None,
                     withdrawn: None,
+                    informational: None,
                     severity: Vec::new(),
                     severity_label: None,
                     affected: vec![AffectedPackage {

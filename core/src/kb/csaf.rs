@@ -334,6 +334,7 @@ pub(crate) fn parse(d: &Value, origin: &str, report: &mut LoadReport) -> Vec<Adv
             cwes: v.cwe.and_then(|c| c.id).into_iter().collect(),
             published: v.release_date,
             withdrawn: None,
+            informational: None,
             severity,
             severity_label: severity_label.map(str::to_owned),
             affected,

@@ -145,6 +145,7 @@ fn parse_record(
         cwes: Vec::new(),
         published: record.opt_str("published")?.map(str::to_owned),
         withdrawn: record.opt_str("withdrawn")?.map(str::to_owned),
+        informational: None,
         severity: severities(&record, origin)?,
         severity_label: None,
         affected,
@@ -157,7 +158,31 @@ fn parse_record(
         .and_then(|db| report.optional(origin, Some(name), db.opt_str("severity")))
         .map(str::to_owned);
     advisory.cwes = cwes_of(database.as_ref(), origin, name, report);
+    advisory.informational = informational_of(&record, database.as_ref(), origin, name, report);
     Ok(advisory)
+}
+
+/// What an informational advisory is about: RustSec's `informational` (`unmaintained`,
+/// `unsound`, `notice`), in the record's or an affected entry's `database_specific`. One that
+/// is not a string is a problem, and the record counts as a vulnerability.
+fn informational_of(
+    record: &Obj<'_>,
+    database: Option<&Obj<'_>>,
+    origin: &str,
+    name: &str,
+    report: &mut LoadReport,
+) -> Option<String> {
+    let mut places: Vec<Obj<'_>> = database.into_iter().cloned().collect();
+    for entry in record.opt_objs("affected").unwrap_or_default() {
+        if let Ok(Some(db)) = entry.opt_obj("database_specific") {
+            places.push(db);
+        }
+    }
+    places.iter().find_map(|db| {
+        report
+            .optional(origin, Some(name), db.opt_str("informational"))
+            .map(str::to_owned)
+    })
 }
 
 /// CWE ids from `database_specific.cwe_ids` (GitHub's advisories and others that follow it);

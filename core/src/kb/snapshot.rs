@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +95,7 @@ struct AdvisoryData {
     cwes: Vec<String>,
     published: Option<String>,
     withdrawn: Option<String>,
+    informational: Option<String>,
     severity: Vec<SeverityData>,
     severity_label: Option<String>,
     affected: Vec<AffectedData>,
@@ -221,6 +222,7 @@ impl KnowledgeBase {
                 cwes: a.cwes.clone(),
                 published: a.published.clone(),
                 withdrawn: a.withdrawn.clone(),
+                informational: a.informational.clone(),
                 severity: a.severity.iter().map(severity_out).collect(),
                 severity_label: a.severity_label.clone(),
                 affected: a
@@ -365,6 +367,7 @@ impl KnowledgeBase {
                 cwes: a.cwes,
                 published: a.published,
                 withdrawn: a.withdrawn,
+                informational: a.informational,
                 severity: a.severity.into_iter().map(severity_in).collect(),
                 severity_label: a.severity_label,
                 affected,
