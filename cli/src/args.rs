@@ -136,6 +136,12 @@ pub(crate) struct InputArgs {
     /// .gz accepted.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub inventory: Vec<PathBuf>,
+    /// A directory tree read as one device (an image's or a host's root): its os-release,
+    /// dpkg status, apk installed database, rpm -qa text (var/lib/rpm/rpm-qa.txt) and every
+    /// lockfile (Cargo.lock, package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt,
+    /// poetry.lock, uv.lock, Pipfile.lock, go.mod/go.sum, Gemfile.lock, composer.lock, pom.xml).
+    #[arg(long, value_name = "DIR")]
+    pub rootfs: Vec<PathBuf>,
     /// The release of devices given as dpkg status files: debian-12, bookworm, ubuntu-22.04.
     #[arg(long, value_name = "RELEASE", conflicts_with = "os_release")]
     pub distro: Option<String>,

@@ -101,6 +101,7 @@ fn inputs_of(a: &InputArgs) -> Result<AssessInputs, Failed> {
             .iter()
             .cloned()
             .map(InventorySource::Path)
+            .chain(a.rootfs.iter().cloned().map(InventorySource::RootFs))
             .collect(),
         cpe_dictionary: a.cpe_dictionary.clone(),
         allow_partial: a.allow_partial,
@@ -133,7 +134,7 @@ fn inputs_of(a: &InputArgs) -> Result<AssessInputs, Failed> {
     }
     inputs
         .check()
-        .map_err(|_| Failed::usage("give --kb and --inventory, or --demo"))?;
+        .map_err(|_| Failed::usage("give --kb and --inventory (or --rootfs), or --demo"))?;
     Ok(inputs)
 }
 
@@ -683,7 +684,7 @@ mod tests {
         let none = InputArgs::default();
         assert_eq!(
             inputs_of(&none).unwrap_err().message,
-            "give --kb and --inventory, or --demo"
+            "give --kb and --inventory (or --rootfs), or --demo"
         );
         let demo = InputArgs {
             demo: true,

@@ -458,3 +458,30 @@ fn every_output_format_is_written() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_directory_tree_is_one_device() {
+    let tree = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/rootfs/app-image"
+    );
+    let kb = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/demo/advisories.osv.json"
+    );
+    let out = run(&[
+        "assess", "--kb", kb, "--rootfs", tree, "--format", "json", "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["organisation"]["devices"], 1);
+    assert!(
+        json["organisation"]["findings"]
+            .as_u64()
+            .is_some_and(|n| n >= 8),
+        "{}",
+        json["organisation"]
+    );
+    let missing = run(&["assess", "--kb", kb, "--rootfs", "/nonexistent/tree"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
