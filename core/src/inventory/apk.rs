@@ -41,6 +41,36 @@ pub fn load_device(text: &str, distro: Option<&Distro>, device_id: &str) -> Load
     LoadedFleet::one_device(device_id, device_id, software, report)
 }
 
+/// The release an apk database's `alpine-base` package names (`3.19.1-r0` is Alpine v3.19),
+/// with the evidence in words.
+///
+/// ```
+/// use exposure::inventory::apk::alpine_base_release;
+/// let db = "P:musl\nV:1.2.4-r2\n\nP:alpine-base\nV:3.19.1-r0\n";
+/// let (d, why) = alpine_base_release(db).unwrap();
+/// assert_eq!((d.osv_ecosystem().as_str(), why.as_str()), ("Alpine:v3.19", "alpine-base 3.19.1-r0"));
+/// assert!(alpine_base_release("P:musl\nV:1.2.4-r2\n").is_none());
+/// ```
+pub fn alpine_base_release(text: &str) -> Option<(Distro, String)> {
+    let mut package = "";
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            package = "";
+        } else if let Some(name) = line.strip_prefix("P:") {
+            package = name.trim();
+        } else if let Some(version) = line.strip_prefix("V:") {
+            if package == "alpine-base" {
+                let version = version.trim();
+                let release = version.split('-').next().unwrap_or(version);
+                let distro = Distro::from_purl_qualifier("apk", &format!("alpine-{release}"))?;
+                return Some((distro, format!("alpine-base {version}")));
+            }
+        }
+    }
+    None
+}
+
 /// The items of an apk database, counted in `report`.
 pub(crate) fn read(
     text: &str,
@@ -48,6 +78,19 @@ pub(crate) fn read(
     origin: &str,
     report: &mut LoadReport,
 ) -> Vec<Software> {
+    // No release given: the `alpine-base` package names it.
+    let detected = if distro.is_none() {
+        alpine_base_release(text)
+    } else {
+        None
+    };
+    if let Some((d, evidence)) = &detected {
+        report.notes.push(format!(
+            "{origin}: release {} detected from {evidence} (none given)",
+            d.osv_ecosystem()
+        ));
+    }
+    let distro = distro.or(detected.as_ref().map(|(d, _)| d));
     let (ecosystem, qualifier) = if let Some(d) = distro {
         (d.osv_ecosystem(), Some(d.purl_qualifier()))
     } else {
@@ -55,8 +98,9 @@ pub(crate) fn read(
             origin,
             None,
             "",
-            "the Alpine release is unknown (no os-release given): packages are kept under \
-                 the bare ecosystem `Alpine`, which per-release advisories do not match",
+            "the Alpine release is unknown (no os-release given, no alpine-base package): \
+                 packages are kept under the bare ecosystem `Alpine`, which per-release \
+                 advisories do not match, and the assessment reports the device as not assessed",
             Consequence::PartlyUsed,
         ));
         ("Alpine".to_owned(), None)
