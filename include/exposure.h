@@ -822,6 +822,16 @@ exposure_status exposure_inputs_add_knowledge_path(struct exposure_inputs *input
                                                    size_t path_len,
                                                    struct exposure_error **err);
 
+// Adds a directory tree (`path_len` bytes of UTF-8), read as one device when the inputs are
+// assessed: its os-release, dpkg status, apk installed database, `rpm -qa` text
+// (`var/lib/rpm/rpm-qa.txt`) and every lockfile (Cargo.lock, package-lock.json, yarn.lock,
+// pnpm-lock.yaml, requirements.txt, poetry.lock, uv.lock, Pipfile.lock, go.mod/go.sum,
+// Gemfile.lock, composer.lock, pom.xml), as `exposure assess --rootfs` reads it.
+exposure_status exposure_inputs_add_rootfs_path(struct exposure_inputs *inputs,
+                                                const char *path,
+                                                size_t path_len,
+                                                struct exposure_error **err);
+
 // Adds an inventory file of any format, told apart by content (gzip undone): a CycloneDX or
 // SPDX JSON SBOM, a fleet document, a dpkg status database, `rpm -qa` output, a `regedit`
 // export of the Uninstall keys (UTF-16LE) or a CSV or JSON list of installed programs. All

@@ -71,6 +71,28 @@ pub extern "C" fn exposure_inputs_add_knowledge_path(
     })
 }
 
+/// Adds a directory tree (`path_len` bytes of UTF-8), read as one device when the inputs are
+/// assessed: its os-release, dpkg status, apk installed database, `rpm -qa` text
+/// (`var/lib/rpm/rpm-qa.txt`) and every lockfile (Cargo.lock, package-lock.json, yarn.lock,
+/// pnpm-lock.yaml, requirements.txt, poetry.lock, uv.lock, Pipfile.lock, go.mod/go.sum,
+/// Gemfile.lock, composer.lock, pom.xml), as `exposure assess --rootfs` reads it.
+#[no_mangle]
+pub extern "C" fn exposure_inputs_add_rootfs_path(
+    inputs: *mut exposure_inputs,
+    path: *const c_char,
+    path_len: usize,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let inputs = try_mut!(inputs);
+        let path = try_str!(path, path_len);
+        inputs
+            .inventories
+            .push(InventorySource::RootFs(PathBuf::from(path)));
+        Ok(())
+    })
+}
+
 /// Adds an inventory file of any format, told apart by content (gzip undone): a CycloneDX or
 /// SPDX JSON SBOM, a fleet document, a dpkg status database, `rpm -qa` output, a `regedit`
 /// export of the Uninstall keys (UTF-16LE) or a CSV or JSON list of installed programs. All

@@ -1002,9 +1002,11 @@ impl Recommendation {
 /// yields nothing (no advisory, KEV, EPSS or VEX data), an inventory that yields no device, or
 /// either losing more than 10 % of its records raises `KnowledgeIncompleteError` or
 /// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
-/// assessing; every load report is in the result.
+/// assessing; every load report is in the result. `rootfs` (a directory or several) is read
+/// as one device each: its os-release, dpkg status, apk database, rpm -qa text and every
+/// lockfile.
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None, exceptions = None))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None, exceptions = None, rootfs = None))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
@@ -1018,8 +1020,16 @@ fn assess(
     as_of: Option<String>,
     parameters: Option<&Bound<'_, PyAny>>,
     exceptions: Option<&Bound<'_, PyAny>>,
+    rootfs: Option<Paths>,
 ) -> PyResult<Assessment> {
     let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
+    inputs.inventories.extend(
+        rootfs
+            .map(Paths::into_vec)
+            .unwrap_or_default()
+            .into_iter()
+            .map(exposure::assess::InventorySource::RootFs),
+    );
     inputs.allow_partial = allow_partial;
     inputs.parameters = parameters.map(|p| parameters_arg(py, p)).transpose()?;
     inputs.as_of = as_of_arg(as_of)?;

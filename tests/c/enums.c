@@ -291,6 +291,7 @@ static void argument_checks_fill_err(void) {
         NULL_ARGUMENT(exposure_inputs_set_input_limit(NULL, 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_assess_json(NULL, &s, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_report(NULL, "csv", 3, &s, &err), "inputs");
+        NULL_ARGUMENT(exposure_inputs_add_rootfs_path(NULL, "x", 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_record(NULL, 0, &s, &err), "inputs");
         NULL_ARGUMENT(exposure_engine_assess_inputs_json(engine, NULL, &s, &err), "inputs");
         CHECK(exposure_inputs_new(&in, NULL) == EXPOSURE_STATUS_OK, "inputs");

@@ -416,6 +416,24 @@ static void reports(void) {
         exposure_string_free(out);
         exposure_error_free(err);
     }
+    /* A directory tree as one device: the repository's Alpine image fixture with its lockfiles. */
+    {
+        const char *tree = "core/tests/rootfs/app-image";
+        exposure_inputs *image = NULL;
+        exposure_string *json = NULL;
+        CHECK(exposure_inputs_new(&image, NULL) == EXPOSURE_STATUS_OK, "inputs");
+        CHECK(exposure_inputs_set_demo(image, true, NULL) == EXPOSURE_STATUS_OK, "demo knowledge");
+        CHECK(exposure_inputs_add_rootfs_path(image, tree, strlen(tree), NULL) == EXPOSURE_STATUS_OK, "rootfs");
+        CHECK(exposure_inputs_assess_json(image, &json, NULL) == EXPOSURE_STATUS_OK, "rootfs assessed");
+        if (json) {
+            double score;
+            int findings, devices;
+            organisation(json, &score, &findings, &devices);
+            CHECK(devices == 1 && findings >= 8, "the tree is one device with its lockfiles' findings: %d devices, %d findings", devices, findings);
+        }
+        exposure_string_free(json);
+        exposure_inputs_free(image);
+    }
     exposure_string *out = NULL;
     exposure_error *err = NULL;
     CHECK(exposure_inputs_report(inputs, "pdf", 3, &out, &err) == EXPOSURE_STATUS_INVALID_ARGUMENT && out == NULL,

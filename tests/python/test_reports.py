@@ -78,3 +78,12 @@ def test_device_frames_carry_the_groups_as_lists(demo):
     assert frame.loc["web-01", "groups"] == ["production", "web"]
     pa = pytest.importorskip("pyarrow")
     assert demo.to_arrow("devices").schema.field("groups").type == pa.list_(pa.string())
+
+
+def test_a_directory_tree_is_one_device():
+    from pathlib import Path
+    tree = Path(__file__).resolve().parents[2] / "core" / "tests" / "rootfs" / "app-image"
+    a = exposure.assess(kb=[exposure_demo_kb()], rootfs=str(tree))
+    assert len(a.devices) == 1 and len(a.findings) >= 8
+    with pytest.raises(exposure.ExposureError):
+        exposure.assess(kb=[exposure_demo_kb()], rootfs="/nonexistent/tree")

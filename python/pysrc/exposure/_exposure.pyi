@@ -465,6 +465,7 @@ def assess(
     as_of: Optional[str] = None,
     parameters: Union[Mapping[str, Any], str, None] = None,
     exceptions: Union[_Path, Mapping[str, Any], None] = None,
+    rootfs: Union[_Path, Sequence[_Path], None] = None,
 ) -> Assessment: ...
 def default_parameters() -> dict[str, Any]: ...
 
