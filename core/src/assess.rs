@@ -159,10 +159,13 @@ impl AssessInputs {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<(Assessment, Engine), Error> {
         self.check()?;
-        // Knowledge and inventories do not depend on each other: they are read at once.
-        let (engine, fleet) = crate::matching::both(|| self.load_engine(), || self.load_fleet());
+        // Installed programs are named against the knowledge's NVD names and the CPE
+        // dictionary: both are read at once, the inventories after them.
+        let (engine, dictionary) =
+            crate::matching::both(|| self.load_engine(), || self.load_dictionary());
         let (engine, knowledge_reports) = engine?;
-        let mut assessment = assessed(&engine, fleet?, self, progress);
+        let fleet = self.load_fleet_named(Some(&engine), dictionary?.as_ref())?;
+        let mut assessment = assessed(&engine, fleet, self, progress);
         assessment.knowledge_reports = knowledge_reports;
         Ok((assessment, engine))
     }
@@ -220,17 +223,53 @@ impl AssessInputs {
     /// read with the distro and dictionary given, equal software shared between devices
     /// ([`Fleet::share_software`]), with each inventory's load report.
     pub fn load_fleet(&self) -> Result<(Fleet, Vec<InputReport>), Error> {
+        self.load_fleet_for(None)
+    }
+
+    /// [`AssessInputs::load_fleet`] for an engine: installed programs are named against NVD's
+    /// names in its knowledge base ([`Engine::vocabulary`]) and in the CPE dictionary, when
+    /// one is given.
+    pub fn load_fleet_for(
+        &self,
+        engine: Option<&Engine>,
+    ) -> Result<(Fleet, Vec<InputReport>), Error> {
+        self.load_fleet_named(engine, self.load_dictionary()?.as_ref())
+    }
+
+    /// The CPE dictionary given, read.
+    fn load_dictionary(&self) -> Result<Option<Dictionary>, Error> {
+        let Some(path) = self.cpe_dictionary.as_deref() else {
+            return Ok(None);
+        };
+        if self.inventories.is_empty() && self.demo {
+            return Ok(None);
+        }
+        Ok(Some(Dictionary::from_path(path)?))
+    }
+
+    /// The fleet, its programs named against the engine's and the dictionary's NVD names.
+    fn load_fleet_named(
+        &self,
+        engine: Option<&Engine>,
+        dictionary: Option<&Dictionary>,
+    ) -> Result<(Fleet, Vec<InputReport>), Error> {
         if self.inventories.is_empty() && self.demo {
             return Ok((crate::demo::fleet(), Vec::new()));
         }
-        let dictionary = self
-            .cpe_dictionary
-            .as_deref()
-            .map(Dictionary::from_path)
-            .transpose()?;
-        let normalizer = dictionary
-            .as_ref()
-            .map(|d| Normalizer::with_default_rules().with_dictionary(d));
+        let known = engine.map(Engine::vocabulary);
+        let merged;
+        let vocabulary = match (dictionary, known.as_deref()) {
+            (Some(d), Some(k)) if !k.is_empty() => {
+                let mut both = d.vocabulary().clone();
+                both.merge(k);
+                merged = both;
+                Some(&merged)
+            }
+            (Some(d), _) => Some(d.vocabulary()),
+            (None, Some(k)) => Some(k),
+            (None, None) => None,
+        };
+        let normalizer = vocabulary.map(|v| Normalizer::with_default_rules().with_vocabulary(v));
         let options = LoadOptions {
             distro: self.distro.clone(),
             normalizer: normalizer.as_ref(),
@@ -279,7 +318,12 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        Ok(assessed(engine, self.load_fleet()?, self, progress))
+        Ok(assessed(
+            engine,
+            self.load_fleet_for(Some(engine))?,
+            self,
+            progress,
+        ))
     }
 }
 

@@ -440,12 +440,19 @@ pub struct FindingRow {
     /// What matched: the interval holding the installed version (`vers:`), the listed
     /// version, or the CPE criterion.
     pub matched: String,
+    /// The CPE name the software was matched by, when it has one (stated by the inventory
+    /// or guessed from an installed program's name).
+    pub cpe: Option<String>,
+    /// How sure that name is, in percent (100 when the inventory stated it).
+    pub cpe_confidence: Option<u8>,
+    /// Where the name came from: `inventory`, or the naming rule that fired.
+    pub cpe_rule: Option<String>,
 }
 
 impl FindingRow {
     /// The columns in declaration order with their types ([`crate::columns`]): a table's
     /// columns (serialised maps do not keep an order), typed for data frames.
-    pub const SCHEMA: [Column; 26] = [
+    pub const SCHEMA: [Column; 29] = [
         Column::new("device_id", ColumnType::Text),
         Column::new("ecosystem", ColumnType::Category),
         Column::new("software", ColumnType::Text),
@@ -472,6 +479,9 @@ impl FindingRow {
         Column::new("matcher", ColumnType::Category),
         Column::new("confidence", ColumnType::Category),
         Column::new("matched", ColumnType::Text),
+        Column::optional("cpe", ColumnType::Text),
+        Column::optional("cpe_confidence", ColumnType::Count),
+        Column::optional("cpe_rule", ColumnType::Category),
     ];
 }
 
@@ -596,6 +606,14 @@ impl Assessment {
                     matcher: f.finding.evidence.matcher,
                     confidence: f.finding.evidence.confidence,
                     matched: f.finding.evidence.matched.to_string(),
+                    cpe: f
+                        .finding
+                        .software
+                        .cpe
+                        .as_ref()
+                        .map(|c| c.name.text().to_owned()),
+                    cpe_confidence: f.finding.software.cpe.as_ref().map(|c| c.confidence),
+                    cpe_rule: f.finding.software.cpe.as_ref().map(|c| c.rule.clone()),
                 }
             })
             .collect()

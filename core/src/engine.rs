@@ -56,6 +56,7 @@ struct RecordTerms {
 #[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
+    vocabulary: std::sync::OnceLock<Arc<crate::cpe::Vocabulary>>,
     parameters: Parameters,
     priors: Arc<PriorTable>,
     exceptions: Option<Arc<ExceptionSet>>,
@@ -90,6 +91,7 @@ impl Engine {
     pub fn new(kb: KnowledgeBase) -> Self {
         Self {
             kb,
+            vocabulary: std::sync::OnceLock::new(),
             parameters: Parameters::default(),
             priors: Arc::new(PriorTable::embedded().clone()),
             exceptions: None,
@@ -172,8 +174,23 @@ impl Engine {
         &self.kb
     }
 
+    /// The knowledge base's vocabulary of NVD application names
+    /// ([`KnowledgeBase::vocabulary`]), built on first use and kept until the knowledge base
+    /// changes ([`Engine::kb_mut`]).
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// assert_eq!(engine.vocabulary().len(), engine.kb().vocabulary().len());
+    /// ```
+    pub fn vocabulary(&self) -> Arc<crate::cpe::Vocabulary> {
+        self.vocabulary
+            .get_or_init(|| Arc::new(self.kb.vocabulary()))
+            .clone()
+    }
+
     /// The knowledge base, to load more into.
     pub fn kb_mut(&mut self) -> &mut KnowledgeBase {
+        self.vocabulary = std::sync::OnceLock::new();
         &mut self.kb
     }
 

@@ -93,6 +93,7 @@ pub struct Dictionary {
     by_name: HashMap<Cpe, usize>,
     by_product: HashMap<(Box<str>, Box<str>), Vec<usize>>,
     products_of_vendor: HashMap<Box<str>, Vec<Box<str>>>,
+    vocabulary: std::sync::OnceLock<super::Vocabulary>,
 }
 
 /// An entry being read.
@@ -325,6 +326,20 @@ impl Dictionary {
             .into_iter()
             .flatten()
             .map(|&i| &self.items[i])
+    }
+
+    /// Its application names and titles as a [`Vocabulary`](super::Vocabulary), built on
+    /// first use and kept.
+    ///
+    /// ```
+    /// let xml = r#"<cpe-list><cpe-item name="cpe:/a:mozilla:firefox:3.6"><title xml:lang="en-US">Mozilla Firefox 3.6</title></cpe-item></cpe-list>"#;
+    /// let dictionary = exposure::cpe::Dictionary::from_xml(xml.as_bytes())?;
+    /// assert!(dictionary.vocabulary().has_product("mozilla", "firefox"));
+    /// # Ok::<(), exposure::cpe::DictionaryError>(())
+    /// ```
+    pub fn vocabulary(&self) -> &super::Vocabulary {
+        self.vocabulary
+            .get_or_init(|| super::Vocabulary::from_dictionary(self))
     }
 
     /// Number of distinct vendors.

@@ -34,9 +34,13 @@ mod dictionary;
 mod error;
 mod formatted;
 mod name;
+mod naming;
 mod normalize;
+mod nvd_version;
+mod program;
 mod uri;
 mod value;
+mod vocabulary;
 mod wfn;
 
 #[cfg(test)]
@@ -50,8 +54,11 @@ pub use compare::{compare_values, Relation};
 pub use dictionary::{Dictionary, DictionaryError, Item};
 pub use error::{CpeError, CpeErrorKind};
 pub use name::{Attribute, Binding, Cpe, Part};
+pub use naming::{ProgramNaming, MIN_CONFIDENCE};
 pub use normalize::{
     alias_rows, literal_wfn, AliasError, AliasRow, Candidate, Normalizer, DEFAULT_ALIASES,
 };
 pub(crate) use normalize::{build as application_cpe, group_maker, literal as literal_value};
+pub use program::ProgramKind;
 pub use value::{Value, ValueText};
+pub use vocabulary::{name_words, Vocabulary};

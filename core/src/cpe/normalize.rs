@@ -1,10 +1,13 @@
 //! From the names inventories carry to ranked CPE candidates: Windows Uninstall entries
 //! (`Mozilla Firefox (x64 en-US)`, `Mozilla`, `121.0`), Debian and RPM packages, SBOM
-//! components. Rules are data (`core/data/cpe-aliases.tsv`, versioned); the NVD dictionary,
-//! when given, confirms or refutes each guess. Unknown stays unknown: a name no rule and no
-//! dictionary entry supports gets no candidate at all.
+//! components. Rules are data (`core/data/cpe-aliases.tsv`, versioned); NVD's vocabulary
+//! ([`Vocabulary`]: its CPE dictionary and the CPE names of the knowledge base's CVE
+//! configurations), when given, is what names are scored against. Unknown stays unknown: a
+//! name no rule and no vocabulary entry supports gets no candidate at all.
 
-use super::{Attribute, Cpe, Dictionary, Value};
+use super::nvd_version::VersionStyle;
+use super::program::{KindPhrase, ProgramKind};
+use super::{Attribute, Cpe, Dictionary, Value, Vocabulary};
 use std::collections::{HashMap, HashSet};
 
 /// The alias table shipped with the library.
@@ -15,25 +18,32 @@ pub const DEFAULT_ALIASES: &str = include_str!("../../data/cpe-aliases.tsv");
 pub struct Candidate {
     /// The name.
     pub cpe: Cpe,
-    /// From 0 to 1: 0.95 a rule named vendor and product; 0.9 a package rule; 0.85 the
-    /// dictionary holds the product under the rule's vendor; 0.7 the dictionary holds the
-    /// vendor and the product the words spell; 0.6 the dictionary holds the product under a
-    /// vendor spelled like the package or the publisher's first word.
+    /// From 0 to 1: how well the vendor evidence (an alias of the publisher, the publisher
+    /// spelled as an NVD vendor, the vendor's words in the name) and the product evidence
+    /// (the share of the name's words the product's name or titles explain, weighted by how
+    /// rare each word is in NVD's vocabulary) support the name; see
+    /// [`Normalizer::name_program`]. A package rule gives 0.9.
     pub confidence: f32,
-    /// The rule that fired (`alias:vendor+product`, `dictionary:vendor+product`, …).
+    /// The rule that fired (`alias:vendor+alias:product`, `vocabulary:vendor+vocabulary:title`,
+    /// `alias:package`, …).
     pub rule: &'static str,
+    /// How the version was written as NVD writes it (`version:display`,
+    /// `version:java-update`, `version:name-year`, …); empty for packages.
+    pub version_rule: &'static str,
     /// The package URL, where the ecosystem is known (an SBOM component's own `purl`).
     pub purl: Option<String>,
 }
 
 /// What the table says a word or name stands for.
 #[derive(Debug, Clone, Default)]
-struct Rules {
-    suffixes: HashSet<String>,
-    noise: HashSet<String>,
-    vendors: HashMap<String, String>,
-    products: HashMap<(String, String), String>,
-    packages: HashMap<String, (String, String)>,
+pub(super) struct Rules {
+    pub(super) suffixes: HashSet<String>,
+    pub(super) noise: HashSet<String>,
+    pub(super) vendors: HashMap<String, String>,
+    pub(super) products: HashMap<(String, String), String>,
+    pub(super) packages: HashMap<String, (String, String)>,
+    pub(super) kinds: Vec<KindPhrase>,
+    pub(super) styles: HashMap<(String, String), VersionStyle>,
 }
 
 /// A row of the alias table that could not be read.
@@ -77,13 +87,13 @@ pub struct AliasRow {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer<'d> {
-    rules: Rules,
-    dictionary: Option<&'d Dictionary>,
+    pub(super) rules: Rules,
+    pub(super) vocabulary: Option<&'d Vocabulary>,
 }
 
 /// Lower case; characters other than letters, digits, `+`, `-`, `.` become spaces; dots are
 /// trimmed from word ends.
-fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .chars()
         .map(|c| {
@@ -98,12 +108,6 @@ fn words(text: &str) -> Vec<String> {
         .map(|w| w.trim_matches('.').to_owned())
         .filter(|w| !w.is_empty())
         .collect()
-}
-
-/// A digit first and a dot, or only digits: a version, not part of a name.
-fn is_version_like(word: &str) -> bool {
-    word.starts_with(|c: char| c.is_ascii_digit())
-        && (word.contains('.') || word.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A CPE string value for literal text (letters, digits and `_` as they are, the rest
@@ -166,6 +170,21 @@ impl Normalizer<'_> {
                         ((*vendor).to_owned(), (*product).to_owned()),
                     );
                 }
+                ["kind", kind, phrase] => {
+                    let kind: ProgramKind = kind
+                        .parse()
+                        .map_err(|message| AliasError { line, message })?;
+                    rules.kinds.push(KindPhrase::new(kind, phrase));
+                }
+                ["version", vendor, product, style] => {
+                    let style = VersionStyle::parse(style).ok_or_else(|| AliasError {
+                        line,
+                        message: format!("unknown version style {style:?}"),
+                    })?;
+                    rules
+                        .styles
+                        .insert(((*vendor).to_owned(), (*product).to_owned()), style);
+                }
                 _ => {
                     return Err(AliasError {
                         line,
@@ -176,109 +195,47 @@ impl Normalizer<'_> {
         }
         Ok(Normalizer {
             rules,
-            dictionary: None,
+            vocabulary: None,
         })
     }
 
-    /// The same rules, checked against a dictionary.
+    /// The same rules, scored against a dictionary's vocabulary
+    /// ([`Dictionary::vocabulary`]).
     #[must_use]
     pub fn with_dictionary<'e>(&self, dictionary: &'e Dictionary) -> Normalizer<'e> {
+        self.with_vocabulary(dictionary.vocabulary())
+    }
+
+    /// The same rules, scored against a vocabulary (a dictionary's, a knowledge base's, or
+    /// both merged).
+    ///
+    /// ```
+    /// use exposure::cpe::{Cpe, Normalizer, Vocabulary};
+    /// let mut vocabulary = Vocabulary::new();
+    /// vocabulary.add(&"cpe:2.3:a:winscp:winscp:4.0.7:*:*:*:*:*:*:*".parse::<Cpe>()?, Some("WinSCP 4.0.7"));
+    /// let normalizer = Normalizer::with_default_rules();
+    /// assert!(normalizer.guess_installed("Martin Prikryl", "WinSCP 4.0.7", "4.0.7").is_empty());
+    /// let best = &normalizer.with_vocabulary(&vocabulary).guess_installed("Martin Prikryl", "WinSCP 4.0.7", "4.0.7")[0];
+    /// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:winscp:winscp:4.0.7:*:*:*:*:*:*:*");
+    /// # Ok::<(), exposure::cpe::CpeError>(())
+    /// ```
+    #[must_use]
+    pub fn with_vocabulary<'e>(&self, vocabulary: &'e Vocabulary) -> Normalizer<'e> {
         Normalizer {
             rules: self.rules.clone(),
-            dictionary: Some(dictionary),
+            vocabulary: Some(vocabulary),
         }
     }
 
-    /// Candidates for a Windows-style installed program: publisher, display name, version.
+    /// The vocabulary names are scored against, when one was given.
+    pub fn vocabulary(&self) -> Option<&Vocabulary> {
+        self.vocabulary
+    }
+
+    /// Candidates for a Windows-style installed program: publisher, display name, version
+    /// (the candidates of [`Normalizer::name_program`]).
     pub fn guess_installed(&self, publisher: &str, name: &str, version: &str) -> Vec<Candidate> {
-        let publisher_words: Vec<String> = words(publisher)
-            .into_iter()
-            .filter(|w| !self.rules.suffixes.contains(w))
-            .collect();
-        let publisher_key = publisher_words.join(" ");
-        let version_word = version.trim().to_lowercase();
-        let mut name_words: Vec<String> = words(name)
-            .into_iter()
-            .filter(|w| !self.rules.noise.contains(w) && !is_version_like(w) && *w != version_word)
-            .collect();
-        let aliased_vendor = self.rules.vendors.get(&publisher_key).cloned();
-        // Vendor words at the start of the name are not the product (`Mozilla Firefox`).
-        for vendor_words in [
-            publisher_words.clone(),
-            aliased_vendor.iter().map(|v| v.replace('_', " ")).collect(),
-        ] {
-            let n = vendor_words.len();
-            if n > 0 && name_words.len() > n && name_words[..n] == vendor_words[..] {
-                name_words.drain(..n);
-            }
-        }
-        if name_words.is_empty() {
-            return Vec::new();
-        }
-        let name_key = name_words.join(" ");
-        let mut out = Vec::new();
-        let mut push = |vendor: &str, product: &str, confidence: f32, rule: &'static str| {
-            if let Some(cpe) = build(vendor, product, version.trim()) {
-                if !out.iter().any(|c: &Candidate| c.cpe == cpe) {
-                    out.push(Candidate {
-                        cpe,
-                        confidence,
-                        rule,
-                        purl: None,
-                    });
-                }
-            }
-        };
-        let vendors: Vec<String> = aliased_vendor
-            .iter()
-            .cloned()
-            .chain((!publisher_words.is_empty()).then(|| publisher_words.join("_")))
-            .chain(publisher_words.first().cloned())
-            .collect();
-        for (i, vendor) in vendors.iter().enumerate() {
-            let from_rule = i == 0 && aliased_vendor.is_some();
-            if let Some(product) = self.rules.products.get(&(vendor.clone(), name_key.clone())) {
-                let confidence = if from_rule { 0.95 } else { 0.9 };
-                push(vendor, product, confidence, "alias:vendor+product");
-                continue;
-            }
-            let Some(dictionary) = self.dictionary else {
-                continue;
-            };
-            let vendor_wfn = literal(vendor);
-            let Some(vendor_wfn) = vendor_wfn.as_ref().and_then(Value::as_wfn) else {
-                continue;
-            };
-            if !dictionary.has_vendor(vendor_wfn) {
-                continue;
-            }
-            // The name's words as a product, longest first (`sql server 2005` → `sql_server`).
-            for n in (1..=name_words.len()).rev() {
-                let product = name_words[..n].join("_");
-                let Some(product_wfn) = literal(&product) else {
-                    continue;
-                };
-                if product_wfn
-                    .as_wfn()
-                    .is_some_and(|p| dictionary.has_product(vendor_wfn, p))
-                {
-                    let (confidence, rule) = if from_rule {
-                        (0.85, "alias:vendor+dictionary:product")
-                    } else {
-                        (0.7, "dictionary:vendor+product")
-                    };
-                    let confidence = if n == name_words.len() {
-                        confidence
-                    } else {
-                        confidence - 0.1
-                    };
-                    push(vendor, &product, confidence, rule);
-                    break;
-                }
-            }
-        }
-        out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
-        out
+        self.name_program(publisher, name, version).candidates
     }
 
     /// Candidates for a Debian or RPM package and its version (the CPE takes the upstream
@@ -292,23 +249,19 @@ impl Normalizer<'_> {
                 cpe,
                 confidence: 0.9,
                 rule: "alias:package",
+                version_rule: "",
                 purl: None,
             }));
-        } else if let Some(dictionary) = self.dictionary {
+        } else if let Some(vocabulary) = self.vocabulary {
             // A package named as its upstream project: vendor and product both the name.
-            if let Some(wfn) = literal(&name)
-                .as_ref()
-                .and_then(Value::as_wfn)
-                .map(str::to_owned)
-            {
-                if dictionary.has_product(&wfn, &wfn) {
-                    out.extend(build(&name, &name, version).map(|cpe| Candidate {
-                        cpe,
-                        confidence: 0.6,
-                        rule: "dictionary:package=vendor=product",
-                        purl: None,
-                    }));
-                }
+            if vocabulary.has_product(&name, &name) {
+                out.extend(build(&name, &name, version).map(|cpe| Candidate {
+                    cpe,
+                    confidence: 0.6,
+                    rule: "vocabulary:package=vendor=product",
+                    version_rule: "",
+                    purl: None,
+                }));
             }
         }
         out
@@ -346,6 +299,7 @@ impl Normalizer<'_> {
                 cpe: own,
                 confidence: 1.0,
                 rule: "sbom:cpe",
+                version_rule: "",
                 purl: purl.map(str::to_owned),
             }];
         }
@@ -380,24 +334,25 @@ impl Normalizer<'_> {
         if !publisher.is_empty() {
             return with_purl(cap(self.guess_installed(&publisher, name, version)));
         }
-        let Some(dictionary) = self.dictionary else {
+        let Some(vocabulary) = self.vocabulary else {
             return Vec::new();
         };
         let name = name.trim().to_lowercase();
-        match literal(&name).as_ref().and_then(Value::as_wfn) {
-            Some(wfn) if dictionary.has_product(wfn, wfn) => with_purl(
-                build(&name, &name, version.trim())
-                    .map(|cpe| Candidate {
-                        cpe,
-                        confidence: 0.5,
-                        rule: "dictionary:name=vendor=product",
-                        purl: None,
-                    })
-                    .into_iter()
-                    .collect(),
-            ),
-            _ => Vec::new(),
+        if !vocabulary.has_product(&name, &name) {
+            return Vec::new();
         }
+        with_purl(
+            build(&name, &name, version.trim())
+                .map(|cpe| Candidate {
+                    cpe,
+                    confidence: 0.5,
+                    rule: "vocabulary:name=vendor=product",
+                    version_rule: "",
+                    purl: None,
+                })
+                .into_iter()
+                .collect(),
+        )
     }
 }
 
@@ -422,11 +377,24 @@ pub(crate) fn group_maker(group: &str) -> Option<String> {
 
 /// `a:vendor:product:version`, when all three are valid CPE values.
 pub(crate) fn build(vendor: &str, product: &str, version: &str) -> Option<Cpe> {
+    build_with_update(vendor, product, version, None)
+}
+
+/// `a:vendor:product:version:update`, when the values are valid CPE values.
+pub(crate) fn build_with_update(
+    vendor: &str,
+    product: &str,
+    version: &str,
+    update: Option<&str>,
+) -> Option<Cpe> {
     let mut cpe = Cpe::default().with(Attribute::Part, Value::Text("a".into()));
     cpe = cpe.with(Attribute::Vendor, literal(vendor)?);
     cpe = cpe.with(Attribute::Product, literal(product)?);
     if let Some(v) = literal(version) {
         cpe = cpe.with(Attribute::Version, v);
+    }
+    if let Some(u) = update.and_then(literal) {
+        cpe = cpe.with(Attribute::Update, u);
     }
     Some(cpe)
 }
@@ -539,7 +507,7 @@ mod tests {
         );
         assert_eq!(
             best("Microsoft", "Microsoft SQL Server 2005", "10.53.6000.34").as_deref(),
-            Some("cpe:2.3:a:microsoft:sql_server:10.53.6000.34:*:*:*:*:*:*:*")
+            Some("cpe:2.3:a:microsoft:sql_server:2005:*:*:*:*:*:*:*")
         );
         assert_eq!(
             best("Don Ho", "Notepad++ (64-bit x64)", "8.6").as_deref(),

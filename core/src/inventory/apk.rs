@@ -179,6 +179,7 @@ pub(crate) fn read(
                 packages,
                 cpe: None,
                 last_used: None,
+                kind: None,
             }
         })
         .collect()

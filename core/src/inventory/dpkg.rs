@@ -222,6 +222,7 @@ pub fn load_device(status: &str, distro: Option<&Distro>, device_id: &str) -> Lo
                 packages,
                 cpe: None,
                 last_used: None,
+                kind: None,
             }
         })
         .collect();

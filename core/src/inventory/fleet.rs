@@ -737,5 +737,6 @@ fn parse_named_software(item: &Obj<'_>, cpe: Option<&str>) -> Result<Software, F
         packages: Vec::new(),
         cpe: None,
         last_used: None,
+        kind: None,
     })
 }

@@ -6,7 +6,7 @@
 
 use super::windows::InstalledProgram;
 use super::{CpeClaim, LoadedFleet, Software};
-use crate::cpe::Normalizer;
+use crate::cpe::{Normalizer, ProgramKind};
 use crate::ecosystem::Ecosystem;
 use crate::load_report::{Consequence, LoadReport, Problem};
 
@@ -119,9 +119,13 @@ pub fn parse_list(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Inst
     programs
 }
 
-/// A device from its installed programs, each with the CPE name the normaliser guesses best
-/// (its confidence and rule kept). A program without a version is counted and left out:
-/// nothing could be matched against it.
+/// A device from its installed programs, each named by the normaliser
+/// ([`Normalizer::name_program`]): an application gets the CPE name it guesses best (its
+/// confidence, rule and version rule kept); updates, drivers, language packs and components
+/// are kept with their kind and never named; the load report counts each kind. A program
+/// without a version (no DisplayVersion and none in its name) is counted and left out:
+/// nothing could be matched against it; so is a guessed name whose version cannot be
+/// written as NVD writes it (it would match every release).
 pub fn load_device(
     programs: &[InstalledProgram],
     device_id: &str,
@@ -129,37 +133,56 @@ pub fn load_device(
     mut report: LoadReport,
 ) -> LoadedFleet {
     let mut software = Vec::new();
-    let mut unrecognised = 0usize;
+    let (mut applications, mut unrecognised) = (0usize, 0usize);
+    let mut kinds = std::collections::BTreeMap::<ProgramKind, usize>::new();
     for program in programs {
         report.records_read += 1;
-        if program.version.trim().is_empty() {
+        let naming = normalizer.name_program(&program.publisher, &program.name, &program.version);
+        let Some(version) = naming.version.clone() else {
             report.records_skipped += 1;
             report.problem(Problem::new(
                 device_id,
                 Some(&program.name),
                 "DisplayVersion",
-                "is missing: a program without a version cannot be matched",
+                "is missing and the name carries none: a program without a version cannot be matched",
                 Consequence::Skipped,
             ));
             continue;
-        }
+        };
         report.records_loaded += 1;
-        let best = normalizer
-            .guess_installed(&program.publisher, &program.name, &program.version)
-            .into_iter()
-            .next();
-        if best.is_none() {
-            unrecognised += 1;
+        *kinds.entry(naming.kind).or_default() += 1;
+        let best = naming
+            .candidates
+            .first()
+            .filter(|c| c.version_rule != "version:none");
+        if naming.kind == ProgramKind::Application {
+            applications += 1;
+            unrecognised += usize::from(best.is_none());
         }
         software.push(Software {
             ecosystem: Ecosystem::Other("Windows".to_owned()),
             name: program.name.clone(),
-            version: program.version.trim().to_owned(),
+            version,
             purl: None,
             packages: Vec::new(),
-            cpe: best.map(|c| CpeClaim::guessed(c.cpe, c.confidence, c.rule)),
+            cpe: best.map(CpeClaim::guessed),
             last_used: None,
+            kind: Some(naming.kind),
         });
+    }
+    let others: Vec<String> = kinds
+        .iter()
+        .filter(|(k, _)| **k != ProgramKind::Application)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    if !others.is_empty() {
+        report.notes.push(format!(
+            "{device_id}: {} of {} programs are not applications ({}): recognised, kept and \
+             never named",
+            software.len() - applications,
+            software.len(),
+            others.join(", ")
+        ));
     }
     if unrecognised > 0 {
         report.problem(Problem::new(
@@ -167,9 +190,9 @@ pub fn load_device(
             None,
             "",
             format!(
-                "{unrecognised} of {} programs have no CPE name the rules support: they are kept \
-                 but cannot be matched against NVD (extend the alias table or give a dictionary)",
-                software.len()
+                "{unrecognised} of {applications} applications have no CPE name NVD's vocabulary \
+                 or the alias table supports: they are kept but cannot be matched against NVD \
+                 (assess with an NVD knowledge base or give NVD's CPE dictionary)"
             ),
             Consequence::PartlyUsed,
         ));
@@ -198,7 +221,7 @@ mod tests {
             firefox.name.text(),
             "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*"
         );
-        assert_eq!(firefox.confidence, 95);
+        assert_eq!(firefox.confidence, 100);
         assert_eq!(software[1].cpe, None, "unknown stays unknown");
         let r = &loaded.report;
         assert_eq!(
@@ -217,7 +240,7 @@ mod tests {
             shown[1]
         );
         assert!(
-            shown[2].contains("1 of 2 programs have no CPE name"),
+            shown[2].contains("1 of 2 applications have no CPE name"),
             "{}",
             shown[2]
         );

@@ -95,6 +95,12 @@ pub struct Software {
     /// installed but never run, or last used long ago).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used: Option<LastUsed>,
+    /// For an installed program (a Windows Uninstall entry), what the entry is: an
+    /// application, or an update, driver, language pack or component, which is never named
+    /// ([`Normalizer::name_program`](crate::cpe::Normalizer::name_program)); `None` for
+    /// packages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::cpe::ProgramKind>,
 }
 
 /// When an installed item last ran, as the fleet format's `last_used` states it.
@@ -172,6 +178,10 @@ pub struct CpeClaim {
     pub confidence: u8,
     /// Where it came from: `inventory`, or the normalisation rule that fired.
     pub rule: String,
+    /// For a guessed name, how its version was written as NVD writes it
+    /// (`version:display`, `version:java-update`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_rule: Option<String>,
 }
 
 impl CpeClaim {
@@ -189,16 +199,20 @@ impl CpeClaim {
             name: Parsed::new(name)?,
             confidence: 100,
             rule: "inventory".to_owned(),
+            version_rule: None,
         })
     }
 
-    /// A CPE name a normalisation rule guessed, with its confidence (0–1).
-    pub(crate) fn guessed(cpe: crate::cpe::Cpe, confidence: f32, rule: &str) -> Self {
+    /// The CPE name the normaliser guessed: its confidence (0–1 as percent), rule and
+    /// version rule.
+    pub(crate) fn guessed(candidate: &crate::cpe::Candidate) -> Self {
         CpeClaim {
-            name: Parsed::from_parts(&cpe.to_fs(), cpe),
+            name: Parsed::from_parts(&candidate.cpe.to_fs(), candidate.cpe.clone()),
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            confidence: (confidence * 100.0).round().clamp(0.0, 100.0) as u8,
-            rule: rule.to_owned(),
+            confidence: (candidate.confidence * 100.0).round().clamp(0.0, 100.0) as u8,
+            rule: candidate.rule.to_owned(),
+            version_rule: (!candidate.version_rule.is_empty())
+                .then(|| candidate.version_rule.to_owned()),
         }
     }
 }
@@ -269,6 +283,7 @@ impl Software {
                     packages: vec![purl.name.clone()],
                     cpe: None,
                     last_used: None,
+                    kind: None,
                 });
             }
         }
@@ -287,6 +302,7 @@ impl Software {
             packages: Vec::new(),
             cpe: None,
             last_used: None,
+            kind: None,
         })
     }
 }
@@ -336,8 +352,10 @@ impl Software {
                 name: Parsed::from_parts(text.trim(), cpe),
                 confidence: 100,
                 rule: "inventory".to_owned(),
+                version_rule: None,
             }),
             last_used: None,
+            kind: None,
         })
     }
 

@@ -176,6 +176,7 @@ pub fn load_device(text: &str, device_id: &str) -> LoadedFleet {
                     packages: Vec::new(),
                     cpe: None,
                     last_used: None,
+                    kind: None,
                 });
             }
             Err(message) => {

@@ -28,6 +28,7 @@ fn fleet_format_loads_purls_and_triples() {
             packages: Vec::new(),
             cpe: None,
             last_used: None,
+            kind: None,
         }
     );
     assert_eq!(devices[3].software[0].name, "golang.org/x/net");

@@ -158,6 +158,24 @@ impl KnowledgeBase {
         self.by_id.get(id).and_then(|at| self.applicability.get(at))
     }
 
+    /// NVD's application names in this knowledge base's CPE applicability statements (CVE
+    /// configurations), as a [`Vocabulary`](crate::cpe::Vocabulary) that installed programs
+    /// are named against.
+    ///
+    /// ```
+    /// let kb = exposure::demo::knowledge_base();
+    /// assert!(kb.vocabulary().len() > 0);
+    /// ```
+    pub fn vocabulary(&self) -> crate::cpe::Vocabulary {
+        let mut vocabulary = crate::cpe::Vocabulary::new();
+        for statement in self.applicability.values() {
+            for criterion in statement.applicability.criteria() {
+                vocabulary.add(&criterion.cpe, None);
+            }
+        }
+        vocabulary
+    }
+
     /// Number of advisories with an applicability statement.
     pub fn applicability_len(&self) -> usize {
         self.applicability.len()

@@ -265,6 +265,7 @@ mod tests {
             packages: Vec::new(),
             cpe: None,
             last_used: None,
+            kind: None,
         }
     }
 

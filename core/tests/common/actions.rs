@@ -74,10 +74,13 @@ pub(crate) fn check_impacts(
     assessment: &Assessment,
 ) -> usize {
     let base = assessment.organisation.score;
+    // One advisory can name several products of a device (an MFSA names Firefox and
+    // Thunderbird): a finding is keyed by its software too.
     let key = |f: &exposure::assessment::ScoredFinding| {
         (
             f.finding.device_id.to_string(),
             f.finding.advisory_id.to_string(),
+            f.finding.software.name.clone(),
         )
     };
     let before: BTreeSet<_> = assessment.findings.iter().map(key).collect();

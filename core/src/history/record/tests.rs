@@ -129,6 +129,7 @@ fn shared_and_equal_items_are_one_row() {
         packages: Vec::new(),
         cpe: None,
         last_used: None,
+        kind: None,
     };
     let item = Arc::new(minimist());
     let twin = Arc::new(minimist());
