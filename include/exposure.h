@@ -500,7 +500,9 @@ void exposure_applicability_free(struct exposure_applicability *a);
 
 // CPE candidates for an installed program (publisher, display name, version; UTF-8 with
 // lengths), with the shipped alias rules: `*out` receives a JSON array, best first, of
-// `{"cpe", "confidence", "rule"}` (empty when nothing supports a guess).
+// `{"cpe", "confidence", "rule", "version_rule"}` (empty when nothing supports a guess, and
+// for updates, drivers, language packs and components, which are never named); see
+// `exposure_engine_name_program` for the kind and NVD's names in a knowledge base.
 exposure_status exposure_cpe_guess(const char *publisher,
                                    size_t publisher_len,
                                    const char *name,
@@ -509,6 +511,22 @@ exposure_status exposure_cpe_guess(const char *publisher,
                                    size_t version_len,
                                    struct exposure_string **out,
                                    struct exposure_error **err);
+
+// Names an installed program (publisher, display name, DisplayVersion; UTF-8 with lengths)
+// as NVD names it, scored against the engine's knowledge (the CPE names of its CVE
+// configurations) and the shipped alias rules. `*out` receives JSON: `{"kind", "kind_rule",
+// "version", "candidates": [{"cpe", "confidence", "rule", "version_rule"}]}`, `kind` one of
+// `application`, `update`, `driver`, `language-pack`, `component` (only applications are
+// named). An empty name is `EXPOSURE_STATUS_CPE_VALUE`. On success `*out` owns the string.
+exposure_status exposure_engine_name_program(const struct exposure_engine *engine,
+                                             const char *publisher,
+                                             size_t publisher_len,
+                                             const char *name,
+                                             size_t name_len,
+                                             const char *version,
+                                             size_t version_len,
+                                             struct exposure_string **out,
+                                             struct exposure_error **err);
 
 // Scores a CVSS v2, v3.0, v3.1 or v4.0 vector. `*out` receives the scores; when
 // `canonical` is not NULL, `*canonical` receives the canonical vector (free with

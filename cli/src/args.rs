@@ -591,11 +591,22 @@ pub(crate) enum CpeCmd {
     },
     /// stdin: SOURCE<TAB>TARGET; stdout: EQUAL, SUPERSET, SUBSET, DISJOINT or UNDEFINED.
     Compare,
-    /// stdin: PUBLISHER<TAB>NAME<TAB>VERSION; stdout: CPE<TAB>CONFIDENCE candidates.
+    /// stdin: PUBLISHER<TAB>NAME<TAB>VERSION (a Windows Uninstall entry); stdout: what the
+    /// entry is and the CPE name NVD would use for it, with the rule and score:
+    /// KIND<TAB>KIND_RULE<TAB>CPE<TAB>CONFIDENCE<TAB>RULE<TAB>VERSION_RULE (`-` where there
+    /// is none: updates, drivers, language packs and components are never named), or with
+    /// `--format json` one JSON object per line with every candidate.
     Guess {
-        /// NVD's CPE dictionary XML (.gz accepted).
+        /// NVD's CPE dictionary XML (.gz accepted): its names and titles are scored against.
         #[arg(long, value_name = "PATH")]
         dictionary: Option<PathBuf>,
+        /// Knowledge (a snapshot or feeds, repeatable): the CPE names of its CVE
+        /// configurations are scored against too.
+        #[arg(long, value_name = "PATH")]
+        kb: Vec<PathBuf>,
+        /// `tsv` (the best candidate) or `json` (every candidate).
+        #[arg(long, default_value = "tsv", value_parser = ["tsv", "json"])]
+        format: String,
     },
 }
 

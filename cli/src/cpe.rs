@@ -1,6 +1,6 @@
-//! `exposure cpe parse|compare`: CPE names from a shell, one line at a time.
+//! `exposure cpe parse|compare|guess`: CPE names from a shell, one line at a time.
 
-use exposure::cpe::{Binding, Cpe, Normalizer};
+use exposure::cpe::{Binding, Cpe, Dictionary, Normalizer, Vocabulary};
 
 /// A formatted string or URI in, the chosen binding out.
 pub(crate) fn parse_line(binding: Binding, line: &str) -> Result<String, String> {
@@ -16,9 +16,42 @@ pub(crate) fn compare_line(line: &str) -> Result<String, String> {
     Ok(source.compare(&target).name().to_owned())
 }
 
-/// `PUBLISHER<TAB>NAME<TAB>VERSION` in, `CPE<TAB>CONFIDENCE` candidates best first out,
-/// separated by ` | ` (an empty line when nothing supports a guess).
-pub(crate) fn guess_line(normalizer: &Normalizer<'_>, line: &str) -> Result<String, String> {
+/// The vocabulary `cpe guess` scores against: the dictionary's names and titles, the
+/// knowledge's CVE configurations, or both merged; `None` without either.
+pub(crate) fn vocabulary(
+    dictionary: Option<&std::path::Path>,
+    kb: &[std::path::PathBuf],
+) -> Result<Option<Vocabulary>, crate::Failed> {
+    let mut vocabulary = match dictionary {
+        Some(path) => Some(
+            Dictionary::from_path(path)
+                .map_err(|e| crate::Failed::usage(e.to_string()))?
+                .vocabulary()
+                .clone(),
+        ),
+        None => None,
+    };
+    if !kb.is_empty() {
+        let inputs = exposure::assess::AssessInputs {
+            knowledge: kb.to_vec(),
+            ..Default::default()
+        };
+        let (engine, _) = inputs.load_engine()?;
+        vocabulary
+            .get_or_insert_with(Vocabulary::new)
+            .merge(&engine.vocabulary());
+    }
+    Ok(vocabulary)
+}
+
+/// `PUBLISHER<TAB>NAME<TAB>VERSION` in; out `KIND<TAB>KIND_RULE<TAB>CPE<TAB>CONFIDENCE<TAB>
+/// RULE<TAB>VERSION_RULE` for the best candidate (`-` where there is none), or the whole
+/// answer as one line of JSON.
+pub(crate) fn guess_line(
+    normalizer: &Normalizer<'_>,
+    line: &str,
+    json: bool,
+) -> Result<String, String> {
     let mut fields = line.split('\t');
     let (Some(publisher), Some(name), Some(version), None) =
         (fields.next(), fields.next(), fields.next(), fields.next())
@@ -28,12 +61,20 @@ pub(crate) fn guess_line(normalizer: &Normalizer<'_>, line: &str) -> Result<Stri
     if name.trim().is_empty() {
         return Err("the name is empty".to_owned());
     }
-    Ok(normalizer
-        .guess_installed(publisher, name, version)
-        .iter()
-        .map(|c| format!("{}\t{:.2}", c.cpe, c.confidence))
-        .collect::<Vec<_>>()
-        .join(" | "))
+    let naming = normalizer.name_program(publisher, name, version);
+    if json {
+        return Ok(naming.to_json().to_string());
+    }
+    let best = naming.candidates.first();
+    Ok([
+        naming.kind.as_str().to_owned(),
+        naming.kind_rule.to_owned(),
+        best.map_or_else(|| "-".to_owned(), |c| c.cpe.to_fs()),
+        best.map_or_else(|| "-".to_owned(), |c| format!("{:.2}", c.confidence)),
+        best.map_or("-", |c| c.rule).to_owned(),
+        best.map_or("-", |c| c.version_rule).to_owned(),
+    ]
+    .join("\t"))
 }
 
 #[cfg(test)]
@@ -64,5 +105,28 @@ mod tests {
             compare_line("cpe:/a:adobe:reader:9.3.2\tcpe:/a:adobe:reader:9.%02"),
             Ok("UNDEFINED".to_owned())
         );
+    }
+
+    #[test]
+    fn guess_lines_show_the_kind_rule_and_score() {
+        let n = Normalizer::with_default_rules();
+        assert_eq!(
+            guess_line(&n, "Oracle\tJava(TM) 6 Update 31\t6.0.310", false).unwrap(),
+            "application\tdefault\tcpe:2.3:a:oracle:jre:1.6.0:update31:*:*:*:*:*:*\t1.00\talias:vendor+alias:product\tversion:java-update"
+        );
+        assert_eq!(
+            guess_line(
+                &n,
+                "Microsoft Corporation\tSecurity Update for Windows XP (KB2079403)\t1",
+                false
+            )
+            .unwrap(),
+            "update\tkb-number\t-\t-\t-\t-"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&guess_line(&n, "Mozilla\tMozilla Firefox\t121.0", true).unwrap())
+                .unwrap();
+        assert_eq!(json["candidates"][0]["rule"], "alias:vendor+alias:product");
+        assert!(guess_line(&n, "a\tb", false).is_err());
     }
 }

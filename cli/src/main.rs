@@ -586,17 +586,19 @@ fn run(cli: Cli) -> Result<(), Failed> {
         }
         Command::Cpe(args::CpeCmd::Parse { to }) => run_lines(|line| cpe::parse_line(to, line)),
         Command::Cpe(args::CpeCmd::Compare) => run_lines(cpe::compare_line),
-        Command::Cpe(args::CpeCmd::Guess { dictionary }) => {
-            let dictionary = dictionary
-                .map(|d| exposure::cpe::Dictionary::from_path(&d))
-                .transpose()
-                .map_err(|e| Failed::usage(e.to_string()))?;
+        Command::Cpe(args::CpeCmd::Guess {
+            dictionary,
+            kb,
+            format,
+        }) => {
+            let vocabulary = cpe::vocabulary(dictionary.as_deref(), &kb)?;
             let rules = exposure::cpe::Normalizer::with_default_rules();
-            let normalizer = match &dictionary {
-                Some(d) => rules.with_dictionary(d),
+            let normalizer = match &vocabulary {
+                Some(v) => rules.with_vocabulary(v),
                 None => rules,
             };
-            run_lines(|line| cpe::guess_line(&normalizer, line))
+            let json = format == "json";
+            run_lines(|line| cpe::guess_line(&normalizer, line, json))
         }
         Command::Cvss(args::CvssCmd::Score) => run_lines(cvss_line),
         Command::Completions { shell } => {

@@ -64,3 +64,53 @@ fn a_batch_gets_every_answer_in_order() {
     assert_eq!(lines[25_000], "0");
     assert_eq!(lines[49_999], "1");
 }
+
+/// `cpe guess` names a Windows program against the CPE names of the knowledge given
+/// (`--kb`), says what a hotfix is, and gives every candidate as JSON.
+#[test]
+fn cpe_guess_scores_programs_against_the_knowledge() {
+    let dir = std::env::temp_dir().join(format!("exposure-guess-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let feed = dir.join("nvd.json");
+    std::fs::write(
+        &feed,
+        r#"{"CVE_data_type":"CVE","CVE_data_format":"MITRE","CVE_data_version":"4.0","CVE_data_numberOfCVEs":"1","CVE_data_timestamp":"2099-01-01T00:00Z","CVE_Items":[{"cve":{"data_type":"CVE","data_format":"MITRE","data_version":"4.0","CVE_data_meta":{"ID":"CVE-2099-0001","ASSIGNER":"x"},"problemtype":{"problemtype_data":[]},"references":{"reference_data":[]},"description":{"description_data":[{"lang":"en","value":"A test record."}]}},"configurations":{"CVE_data_version":"4.0","nodes":[{"operator":"OR","children":[],"cpe_match":[{"vulnerable":true,"cpe23Uri":"cpe:2.3:a:symantec:endpoint_protection:*:*:*:*:*:*:*:*","versionEndExcluding":"14.0","cpe_name":[]}]}]},"impact":{},"publishedDate":"2099-01-01T00:00Z","lastModifiedDate":"2099-01-01T00:00Z"}]}"#,
+    )
+    .expect("feed written");
+    let guess = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exposure"))
+            .args(["cpe", "guess"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(
+                b"Symantec Corporation\tSymantec Endpoint Protection\t12.1.1000.157\n\
+                  Microsoft Corporation\tUpdate for Windows XP (KB2141007)\t1\n",
+            )
+            .expect("write");
+        drop(stdin);
+        let out = child.wait_with_output().expect("exits");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let named = guess(&["--kb", feed.to_str().expect("UTF-8 path")]);
+    let lines: Vec<&str> = named.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "application\tdefault\tcpe:2.3:a:symantec:endpoint_protection:12.1.1000.157:*:*:*:*:*:*:*\t0.95\tvocabulary:vendor+vocabulary:product\tversion:display",
+            "update\tkb-number\t-\t-\t-\t-",
+        ]
+    );
+    // Without the knowledge, no rule supports a name: unknown stays unknown.
+    let alone = guess(&["--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(alone.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["kind"], "application");
+    assert_eq!(first["candidates"], serde_json::json!([]));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -179,8 +179,12 @@ impl Engine {
     /// changes ([`Engine::kb_mut`]).
     ///
     /// ```
-    /// let engine = exposure::Engine::demo();
-    /// assert_eq!(engine.vocabulary().len(), engine.kb().vocabulary().len());
+    /// let mut engine = exposure::Engine::default();
+    /// engine.kb_mut().load_text(r#"{"format": "NVD_CVE", "vulnerabilities": [{"cve": {"id": "CVE-2099-0001",
+    ///   "descriptions": [{"lang": "en", "value": "x"}],
+    ///   "configurations": [{"nodes": [{"operator": "OR", "cpeMatch": [{"vulnerable": true,
+    ///     "criteria": "cpe:2.3:a:winscp:winscp:*:*:*:*:*:*:*:*", "versionEndExcluding": "6.0"}]}]}]}}]}"#, "nvd.json");
+    /// assert!(engine.vocabulary().has_product("winscp", "winscp"));
     /// ```
     pub fn vocabulary(&self) -> Arc<crate::cpe::Vocabulary> {
         self.vocabulary

@@ -1,6 +1,7 @@
 //! CPE handles (parse, bindings, compare, matches, free), NVD applicability statements
 //! (from JSON, evaluate against names, free) and inventory-name normalisation.
 
+use crate::engine::exposure_engine;
 use crate::enums::enum_arg;
 use crate::error::{exposure_error, Failure};
 use crate::exposure_status;
@@ -210,7 +211,9 @@ pub extern "C" fn exposure_applicability_free(a: *mut exposure_applicability) {
 
 /// CPE candidates for an installed program (publisher, display name, version; UTF-8 with
 /// lengths), with the shipped alias rules: `*out` receives a JSON array, best first, of
-/// `{"cpe", "confidence", "rule"}` (empty when nothing supports a guess).
+/// `{"cpe", "confidence", "rule", "version_rule"}` (empty when nothing supports a guess, and
+/// for updates, drivers, language packs and components, which are never named); see
+/// `exposure_engine_name_program` for the kind and NVD's names in a knowledge base.
 #[no_mangle]
 pub extern "C" fn exposure_cpe_guess(
     publisher: *const c_char,
@@ -230,12 +233,44 @@ pub extern "C" fn exposure_cpe_guess(
         if name.trim().is_empty() {
             return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
         }
-        let candidates: Vec<serde_json::Value> = Normalizer::with_default_rules()
-            .guess_installed(publisher, name, version)
-            .iter()
-            .map(|c| serde_json::json!({"cpe": c.cpe.to_fs(), "confidence": c.confidence, "rule": c.rule}))
-            .collect();
-        put_string(out, serde_json::Value::Array(candidates).to_string());
+        let naming = Normalizer::with_default_rules().name_program(publisher, name, version);
+        put_string(out, naming.to_json()["candidates"].to_string());
+        Ok(())
+    })
+}
+
+/// Names an installed program (publisher, display name, DisplayVersion; UTF-8 with lengths)
+/// as NVD names it, scored against the engine's knowledge (the CPE names of its CVE
+/// configurations) and the shipped alias rules. `*out` receives JSON: `{"kind", "kind_rule",
+/// "version", "candidates": [{"cpe", "confidence", "rule", "version_rule"}]}`, `kind` one of
+/// `application`, `update`, `driver`, `language-pack`, `component` (only applications are
+/// named). An empty name is `EXPOSURE_STATUS_CPE_VALUE`. On success `*out` owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_engine_name_program(
+    engine: *const exposure_engine,
+    publisher: *const c_char,
+    publisher_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    version: *const c_char,
+    version_len: usize,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        let publisher = try_str!(publisher, publisher_len);
+        let name = try_str!(name, name_len);
+        let version = try_str!(version, version_len);
+        if name.trim().is_empty() {
+            return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
+        }
+        let vocabulary = engine.vocabulary();
+        let naming = Normalizer::with_default_rules()
+            .with_vocabulary(&vocabulary)
+            .name_program(publisher, name, version);
+        put_string(out, naming.to_json().to_string());
         Ok(())
     })
 }

@@ -2,12 +2,14 @@
  * the shared vectors in tests/vectors/ (the same files the Rust and Python tests read). Run
  * from the repository root. Built with -std=c99 -Wall -Wextra -Werror -pedantic under
  * ASan/UBSan. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen, unlink */
 #include "exposure.h"
 #include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Splits a line on TABs in place; returns the number of fields. */
 static int split(char *line, char **fields, int max) {
@@ -198,12 +200,53 @@ static void guess(void) {
     exposure_string_free(out);
 }
 
+/* An installed program named against the CPE names of an engine's NVD knowledge: a Windows
+ * program the alias rules do not know gets its NVD name, a hotfix is an update and unnamed. */
+static void name_program(void) {
+    static const char feed[] =
+        "{\"format\": \"NVD_CVE\", \"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-2099-0001\", "
+        "\"descriptions\": [{\"lang\": \"en\", \"value\": \"x\"}], \"configurations\": [{\"nodes\": "
+        "[{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, \"criteria\": "
+        "\"cpe:2.3:a:symantec:endpoint_protection:*:*:*:*:*:*:*:*\", \"versionEndExcluding\": \"14.0\"}]}]}]}}]}";
+    char path[] = "/tmp/exposure-c-nvd-XXXXXX";
+    exposure_engine *engine = NULL;
+    exposure_string *out = NULL;
+    exposure_error *err = NULL;
+    const char *publisher = "Symantec Corporation", *name = "Symantec Endpoint Protection", *version = "12.1.1000.157";
+    const char *hotfix = "Security Update for Windows XP (KB2079403)";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    CHECK(f != NULL, "temporary feed");
+    if (!f) return;
+    fputs(feed, f);
+    fclose(f);
+    CHECK(exposure_engine_new(&engine, &err) == EXPOSURE_STATUS_OK, "engine");
+    CHECK(exposure_engine_load_path(engine, path, strlen(path), NULL, &err) == EXPOSURE_STATUS_OK, "feed loads");
+    CHECK(exposure_engine_name_program(engine, publisher, strlen(publisher), name, strlen(name), version, strlen(version), &out, &err) == EXPOSURE_STATUS_OK, "named");
+    CHECK(out && strstr(exposure_string_ptr(out), "\"cpe\":\"cpe:2.3:a:symantec:endpoint_protection:12.1.1000.157:*:*:*:*:*:*:*\"") != NULL, "NVD's name: %s", out ? exposure_string_ptr(out) : "");
+    CHECK(out && strstr(exposure_string_ptr(out), "\"rule\":\"vocabulary:vendor+vocabulary:product\"") != NULL, "the rule is evidence");
+    exposure_string_free(out);
+    out = NULL;
+    CHECK(exposure_engine_name_program(engine, "Microsoft Corporation", 21, hotfix, strlen(hotfix), "1", 1, &out, &err) == EXPOSURE_STATUS_OK, "hotfix");
+    CHECK(out && strstr(exposure_string_ptr(out), "\"kind\":\"update\"") != NULL && strstr(exposure_string_ptr(out), "\"candidates\":[]") != NULL, "a hotfix is never named: %s", out ? exposure_string_ptr(out) : "");
+    exposure_string_free(out);
+    out = NULL;
+    CHECK(exposure_engine_name_program(engine, "x", 1, " ", 1, "1", 1, &out, &err) == EXPOSURE_STATUS_CPE_VALUE && out == NULL, "an empty name");
+    exposure_error_free(err);
+    err = NULL;
+    CHECK(exposure_engine_name_program(NULL, "x", 1, "y", 1, "1", 1, &out, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "no engine");
+    exposure_error_free(err);
+    exposure_engine_free(engine);
+    unlink(path);
+}
+
 int main(void) {
     bindings();
     relations();
     invalid();
     applicability();
     guess();
+    name_program();
     printf("cpe.c: %d checks passed, %d failed\n", passes, failures);
     return failures ? 1 : 0;
 }

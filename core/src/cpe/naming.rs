@@ -59,6 +59,40 @@ pub struct ProgramNaming {
     pub version: Option<String>,
 }
 
+impl ProgramNaming {
+    /// The answer as JSON: `{"kind", "kind_rule", "version", "candidates": [{"cpe",
+    /// "confidence", "rule", "version_rule"}]}` (the CPE names as 2.3 formatted strings), the
+    /// form the C and Python interfaces and `exposure cpe guess --format json` give.
+    ///
+    /// ```
+    /// let n = exposure::cpe::Normalizer::with_default_rules();
+    /// let json = n.name_program("Mozilla", "Mozilla Firefox (x64 en-US)", "121.0").to_json();
+    /// assert_eq!(json["kind"], "application");
+    /// assert_eq!(json["candidates"][0]["cpe"], "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*");
+    /// assert_eq!(json["candidates"][0]["version_rule"], "version:display");
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let candidates: Vec<serde_json::Value> = self
+            .candidates
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "cpe": c.cpe.to_fs(),
+                    "confidence": c.confidence,
+                    "rule": c.rule,
+                    "version_rule": c.version_rule,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "kind": self.kind,
+            "kind_rule": self.kind_rule,
+            "version": self.version,
+            "candidates": candidates,
+        })
+    }
+}
+
 /// A vendor the publisher (or the name) points to.
 #[derive(Debug, Clone)]
 struct VendorGuess {

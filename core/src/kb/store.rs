@@ -163,8 +163,13 @@ impl KnowledgeBase {
     /// are named against.
     ///
     /// ```
-    /// let kb = exposure::demo::knowledge_base();
-    /// assert!(kb.vocabulary().len() > 0);
+    /// let mut kb = exposure::kb::KnowledgeBase::new();
+    /// kb.load_text(r#"{"format": "NVD_CVE", "vulnerabilities": [{"cve": {"id": "CVE-2099-0001",
+    ///   "descriptions": [{"lang": "en", "value": "x"}],
+    ///   "configurations": [{"nodes": [{"operator": "OR", "cpeMatch": [{"vulnerable": true,
+    ///     "criteria": "cpe:2.3:a:winscp:winscp:*:*:*:*:*:*:*:*", "versionEndExcluding": "6.0"}]}]}]}}]}"#, "nvd.json");
+    /// assert!(kb.vocabulary().has_product("winscp", "winscp"));
+    /// assert!(exposure::demo::knowledge_base().vocabulary().is_empty(), "the demo is OSV only");
     /// ```
     pub fn vocabulary(&self) -> crate::cpe::Vocabulary {
         let mut vocabulary = crate::cpe::Vocabulary::new();
