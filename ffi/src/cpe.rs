@@ -227,14 +227,13 @@ pub extern "C" fn exposure_cpe_guess(
 ) -> exposure_status {
     guard_result(err, || {
         let out = try_out!(out);
-        let publisher = try_str!(publisher, publisher_len);
-        let name = try_str!(name, name_len);
-        let version = try_str!(version, version_len);
-        if name.trim().is_empty() {
-            return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
-        }
-        let naming = Normalizer::with_default_rules().name_program(publisher, name, version);
-        put_string(out, naming.to_json()["candidates"].to_string());
+        let program = (
+            try_str!(publisher, publisher_len),
+            try_str!(name, name_len),
+            try_str!(version, version_len),
+        );
+        let naming = name_program(&Normalizer::with_default_rules(), program)?;
+        put_string(out, naming["candidates"].to_string());
         Ok(())
     })
 }
@@ -260,19 +259,28 @@ pub extern "C" fn exposure_engine_name_program(
     guard_result(err, || {
         let engine = try_ref!(engine);
         let out = try_out!(out);
-        let publisher = try_str!(publisher, publisher_len);
-        let name = try_str!(name, name_len);
-        let version = try_str!(version, version_len);
-        if name.trim().is_empty() {
-            return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
-        }
+        let program = (
+            try_str!(publisher, publisher_len),
+            try_str!(name, name_len),
+            try_str!(version, version_len),
+        );
         let vocabulary = engine.vocabulary();
-        let naming = Normalizer::with_default_rules()
-            .with_vocabulary(&vocabulary)
-            .name_program(publisher, name, version);
-        put_string(out, naming.to_json().to_string());
+        let normalizer = Normalizer::with_default_rules().with_vocabulary(&vocabulary);
+        put_string(out, name_program(&normalizer, program)?.to_string());
         Ok(())
     })
+}
+
+/// A program (publisher, name, version) named by `normalizer`, as JSON; an empty name is
+/// `EXPOSURE_STATUS_CPE_VALUE`.
+fn name_program(
+    normalizer: &Normalizer<'_>,
+    (publisher, name, version): (&str, &str, &str),
+) -> Result<serde_json::Value, Failure> {
+    if name.trim().is_empty() {
+        return Err(Failure::new(exposure_status::CpeValue, "the name is empty"));
+    }
+    Ok(normalizer.name_program(publisher, name, version).to_json())
 }
 
 #[cfg(test)]

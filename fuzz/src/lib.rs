@@ -298,3 +298,41 @@ pub fn lockfile(data: &[u8]) {
         Err(e) => assert!(e.to_string().contains(kind.file_name()), "{e}"),
     }
 }
+
+/// Lines of `PUBLISHER<TAB>NAME<TAB>VERSION` named by a normaliser whose vocabulary holds the
+/// CPE names the input's other lines spell: naming never panics, only applications get
+/// names, every candidate clears the threshold and is an application name, and names are
+/// ordered best first.
+pub fn program_naming(data: &[u8]) {
+    use exposure::cpe::{Attribute, Cpe, Normalizer, Part, ProgramKind, Vocabulary, MIN_CONFIDENCE};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut vocabulary = Vocabulary::new();
+    for line in text.lines().filter(|l| l.starts_with("cpe:")) {
+        if let Ok(cpe) = Cpe::parse(line) {
+            vocabulary.add(&cpe, Some(line));
+        }
+    }
+    let normalizer = Normalizer::with_default_rules();
+    let with = normalizer.with_vocabulary(&vocabulary);
+    for line in text.lines().filter(|l| !l.starts_with("cpe:")) {
+        let mut fields = line.splitn(3, '\t');
+        let (publisher, name, version) = (
+            fields.next().unwrap_or_default(),
+            fields.next().unwrap_or_default(),
+            fields.next().unwrap_or_default(),
+        );
+        for n in [&normalizer, &with] {
+            let naming = n.name_program(publisher, name, version);
+            assert!(naming.kind == ProgramKind::Application || naming.candidates.is_empty());
+            for pair in naming.candidates.windows(2) {
+                assert!(pair[0].confidence >= pair[1].confidence, "best first");
+            }
+            for c in &naming.candidates {
+                assert!(c.confidence >= MIN_CONFIDENCE && c.confidence <= 1.0, "{c:?}");
+                assert_eq!(c.cpe.part(), Some(Part::Application));
+                assert!(c.cpe.get(Attribute::Vendor).literal().is_some_and(|v| !v.is_empty()));
+            }
+            let _ = naming.to_json();
+        }
+    }
+}

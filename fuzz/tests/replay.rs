@@ -86,3 +86,8 @@ fn eol_table_inputs() {
 fn exception_set_inputs() {
     replay("exception_set", exposure_fuzz::exception_set, 3); // 3 seeds
 }
+
+#[test]
+fn program_naming_inputs() {
+    replay("program_naming", exposure_fuzz::program_naming, 2); // 2 seeds
+}

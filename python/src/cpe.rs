@@ -1,4 +1,4 @@
-//! `exposure.Cpe`, `exposure.Applicability` and `exposure.guess_cpe`.
+//! `exposure.Cpe`, `exposure.Applicability`, `exposure.guess_cpe` and `exposure.name_program`.
 
 use crate::convert::to_python;
 use crate::errors::{into_pyerr, unknown_attribute};
@@ -127,4 +127,40 @@ pub(crate) fn guess_cpe(
         .into_iter()
         .map(|c| (c.cpe.to_fs(), c.confidence, c.rule))
         .collect()
+}
+
+/// What an installed program is and the CPE name NVD would use for it, with the shipped alias
+/// rules (`Engine.name_program` also scores against the engine's NVD knowledge): a dict
+/// `{"kind", "kind_rule", "version", "candidates": [{"cpe", "confidence", "rule",
+/// "version_rule"}]}`. An empty name raises ValueError.
+///
+/// >>> name_program("Microsoft Corporation", "Security Update for Windows XP (KB2079403)", "1")["kind"]
+/// 'update'
+#[pyfunction]
+#[pyo3(signature = (publisher, name, version))]
+pub(crate) fn name_program(
+    py: Python<'_>,
+    publisher: &str,
+    name: &str,
+    version: &str,
+) -> PyResult<Py<PyAny>> {
+    named(
+        py,
+        &Normalizer::with_default_rules(),
+        (publisher, name, version),
+    )
+}
+
+/// A program named by `normalizer`, as the dict `name_program` and `Engine.name_program`
+/// return; an empty name raises ValueError.
+pub(crate) fn named(
+    py: Python<'_>,
+    normalizer: &Normalizer<'_>,
+    (publisher, name, version): (&str, &str, &str),
+) -> PyResult<Py<PyAny>> {
+    if name.trim().is_empty() {
+        return Err(pyo3::exceptions::PyValueError::new_err("the name is empty"));
+    }
+    let naming = normalizer.name_program(publisher, name, version);
+    to_python(py, &naming.to_json())
 }

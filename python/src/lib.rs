@@ -133,6 +133,26 @@ impl PyEngine {
         self.writing(py, |engine| engine.set_exceptions(set))
     }
 
+    /// Names an installed program (publisher, display name, DisplayVersion) as NVD names it,
+    /// scored against the CPE names of the engine's knowledge (its CVE configurations) and the
+    /// shipped alias rules: a dict `{"kind", "kind_rule", "version", "candidates": [{"cpe",
+    /// "confidence", "rule", "version_rule"}]}`, candidates best first. `kind` is
+    /// `application`, `update`, `driver`, `language-pack` or `component`; only applications
+    /// are named. An empty name raises ValueError.
+    #[pyo3(signature = (publisher, name, version))]
+    fn name_program(
+        &self,
+        py: Python<'_>,
+        publisher: &str,
+        name: &str,
+        version: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let vocabulary = self.reading(py, exposure::Engine::vocabulary)?;
+        let normalizer =
+            exposure::cpe::Normalizer::with_default_rules().with_vocabulary(&vocabulary);
+        cpe::named(py, &normalizer, (publisher, name, version))
+    }
+
     /// Number of advisories loaded.
     #[getter]
     fn advisory_count(&self, py: Python<'_>) -> PyResult<usize> {
@@ -1103,6 +1123,7 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cpe::PyCpe>()?;
     m.add_class::<cpe::PyApplicability>()?;
     m.add_function(wrap_pyfunction!(cpe::guess_cpe, m)?)?;
+    m.add_function(wrap_pyfunction!(cpe::name_program, m)?)?;
     m.add_class::<cvss::PyCvss>()?;
     history::register(m)?;
     errors::register(m)

@@ -163,6 +163,8 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "guess out");
     CHECK(exposure_cpe_guess("a", 1, NULL, 1, "1", 1, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "guess name");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`name`", "guess name");
+    CHECK(exposure_engine_name_program(NULL, "a", 1, "b", 1, "1", 1, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "name_program engine");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "name_program engine");
 
     CHECK(exposure_cvss_score("AV:N", 4, NULL, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "cvss out");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "cvss out");

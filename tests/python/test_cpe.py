@@ -7,6 +7,7 @@ import pathlib
 import pytest
 
 import exposure
+from conftest import needs
 
 VECTORS = pathlib.Path(__file__).resolve().parents[1] / "vectors"
 
@@ -74,5 +75,50 @@ def test_applicability_running_on_a_platform():
 
 def test_guess():
     best = exposure.guess_cpe("Mozilla", "Mozilla Firefox (x64 en-US)", "121.0")[0]
-    assert best == ("cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", pytest.approx(0.95), "alias:vendor+product")
+    assert best == ("cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*", pytest.approx(1.0), "alias:vendor+alias:product")
     assert exposure.guess_cpe("Acme Widgets Ltd.", "Widget Studio", "2.0") == []
+
+
+def test_name_program_tells_kinds_and_names_with_rules():
+    hotfix = exposure.name_program("Microsoft Corporation", "Security Update for Windows XP (KB2079403)", "1")
+    assert (hotfix["kind"], hotfix["kind_rule"], hotfix["candidates"]) == ("update", "kb-number", [])
+    java = exposure.name_program("Oracle", "Java(TM) 6 Update 31", "6.0.310")
+    assert java["kind"] == "application"
+    best = java["candidates"][0]
+    assert best["cpe"] == "cpe:2.3:a:oracle:jre:1.6.0:update31:*:*:*:*:*:*"
+    assert (best["rule"], best["version_rule"]) == ("alias:vendor+alias:product", "version:java-update")
+    assert exposure.name_program("", "GPL Ghostscript 8.54", "")["version"] == "8.54"
+    with pytest.raises(ValueError):
+        exposure.name_program("x", " ", "1")
+
+
+def test_engine_names_programs_against_its_nvd_knowledge(shared):
+    engine = exposure.Engine()
+    engine.load(shared("data/nvd/json-1.1/nvdcve-1.1-2017.json.gz"))
+    # No alias rule knows Symantec; NVD's 2017 configurations name symantec:endpoint_protection.
+    assert exposure.name_program("Symantec Corporation", "Symantec Endpoint Protection", "12.1.1000.157")["candidates"] == []
+    named = engine.name_program("Symantec Corporation", "Symantec Endpoint Protection", "12.1.1000.157")
+    best = named["candidates"][0]
+    assert best["cpe"] == "cpe:2.3:a:symantec:endpoint_protection:12.1.1000.157:*:*:*:*:*:*:*"
+    assert best["rule"] == "vocabulary:vendor+vocabulary:product" and best["confidence"] >= 0.9
+
+
+def test_findings_frame_carries_the_naming_evidence(shared, tmp_path):
+    import tarfile
+
+    pandas = needs("pandas")
+    engine = exposure.Engine()
+    engine.load(shared("data/nvd/json-1.1/nvdcve-1.1-2017.json.gz"))
+    with tarfile.open(shared("data/inventory-windows/glpi-agent-win32-uninstall-registry.tar.gz")) as tar:
+        export = tar.extractfile("glpi-agent/resources/win32/registry/xp-Uninstall.reg").read()
+    path = tmp_path / "xp-Uninstall.reg"
+    path.write_bytes(export)
+    frame = engine.assess_path(path).to_dataframe()
+    assert isinstance(frame, pandas.DataFrame)
+    symantec = frame[frame["software"] == "Symantec Endpoint Protection"]
+    assert len(symantec) > 0
+    row = symantec.iloc[0]
+    assert row["cpe"] == "cpe:2.3:a:symantec:endpoint_protection:12.1.1000.157:*:*:*:*:*:*:*"
+    assert (row["cpe_rule"], int(row["cpe_confidence"])) == ("vocabulary:vendor+vocabulary:product", 95)
+    firefox = frame[frame["software"].str.startswith("Mozilla Firefox")].iloc[0]
+    assert firefox["cpe_rule"] == "alias:vendor+alias:product"

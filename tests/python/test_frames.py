@@ -25,8 +25,11 @@ def rows_of(a, view):
 
 
 def plain(value):
-    """A frame's cell as the row's JSON value: NaN and NaT are missing, days are text."""
+    """A frame's cell as the row's JSON value: NaN, NaT and pandas' NA (a nullable column's
+    missing cell) are missing, days are text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if type(value).__name__ == "NAType":
         return None
     if hasattr(value, "isoformat") and not isinstance(value, str):
         if str(value) == "NaT":

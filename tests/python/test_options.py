@@ -67,9 +67,9 @@ def test_the_cpe_dictionary_names_programs_the_alias_rules_do_not(shared):
         return {row["vendor"] for row in a.record().software_rows()}
 
     plain = vendors()
-    assert "filezilla-project" in plain and "simon_tatham" not in plain
+    assert {"filezilla-project", "simon_tatham", "keepass"} <= plain and "irfanview" not in plain
     named = vendors(cpe_dictionary=dictionary)
-    assert {"filezilla-project", "simon_tatham", "keepass"} <= named
+    assert {"filezilla-project", "simon_tatham", "keepass", "irfanview"} <= named
     assert {row["vendor"] for row in exposure.assess(demo=True, inventory=_programs_file(dictionary.parent),
                                                      cpe_dictionary=dictionary).record().software_rows()} >= named - {None}
 

@@ -27,6 +27,21 @@ use super::vocabulary::{name_words, Product, Vocabulary};
 use super::Candidate;
 use std::collections::HashSet;
 
+/// At most this many bytes of a publisher, name or version are read.
+const MAX_TEXT: usize = 256;
+
+/// The text cut to [`MAX_TEXT`] bytes at a character boundary.
+fn bounded(text: &str) -> &str {
+    if text.len() <= MAX_TEXT {
+        return text;
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Candidates below this confidence are not given.
 pub const MIN_CONFIDENCE: f32 = 0.6;
 
@@ -155,6 +170,8 @@ impl Normalizer<'_> {
     /// support, best first, each with its confidence, rule and version rule. See the module
     /// documentation of `exposure::cpe` naming for the scores.
     pub fn name_program(&self, publisher: &str, name: &str, version: &str) -> ProgramNaming {
+        // Registry values can be long; no real name needs more than this.
+        let (publisher, name, version) = (bounded(publisher), bounded(name), bounded(version));
         let (kind, kind_rule) = classify(&self.rules.kinds, name, version);
         let noise = |w: &str| self.rules.noise.contains(w);
         let parsed = ProgramName::parse(name, version, &noise);

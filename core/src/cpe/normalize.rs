@@ -78,7 +78,7 @@ pub struct AliasRow {
 /// let normalizer = Normalizer::with_default_rules();
 /// let best = &normalizer.guess_installed("Mozilla", "Mozilla Firefox (x64 en-US)", "121.0")[0];
 /// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:mozilla:firefox:121.0:*:*:*:*:*:*:*");
-/// assert_eq!(best.rule, "alias:vendor+product");
+/// assert_eq!(best.rule, "alias:vendor+alias:product");
 /// // A package, upstream version only.
 /// let best = &normalizer.guess_package("libssl3", "3.0.11-1~deb12u2")[0];
 /// assert_eq!(best.cpe.to_fs(), "cpe:2.3:a:openssl:openssl:3.0.11:*:*:*:*:*:*:*");
@@ -87,7 +87,7 @@ pub struct AliasRow {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer<'d> {
-    pub(super) rules: Rules,
+    pub(super) rules: std::sync::Arc<Rules>,
     pub(super) vocabulary: Option<&'d Vocabulary>,
 }
 
@@ -142,7 +142,11 @@ fn upstream(version: &str) -> &str {
 impl Normalizer<'_> {
     /// The normaliser with the shipped alias table and no dictionary.
     pub fn with_default_rules() -> Normalizer<'static> {
-        Normalizer::from_aliases(DEFAULT_ALIASES).unwrap_or_default()
+        // The shipped table is read once per process (a test holds it valid) and shared.
+        static DEFAULT: std::sync::OnceLock<Normalizer<'static>> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| Normalizer::from_aliases(DEFAULT_ALIASES).unwrap_or_default())
+            .clone()
     }
 
     /// A normaliser with another alias table (same format as [`DEFAULT_ALIASES`]).
@@ -194,7 +198,7 @@ impl Normalizer<'_> {
             }
         }
         Ok(Normalizer {
-            rules,
+            rules: std::sync::Arc::new(rules),
             vocabulary: None,
         })
     }

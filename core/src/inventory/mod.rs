@@ -491,7 +491,7 @@ impl Device {
     /// use exposure::{ecosystem::Ecosystem, inventory::{Device, Software}};
     /// let software = Software {
     ///     ecosystem: Ecosystem::Npm, name: "lodash".into(), version: "4.17.20".into(),
-    ///     purl: None, packages: Vec::new(), cpe: None, last_used: None,
+    ///     purl: None, packages: Vec::new(), cpe: None, last_used: None, kind: None,
     /// };
     /// let device = Device::with_software("web-1", "web-1", vec![software]);
     /// assert_eq!(device.software[0].name, "lodash");

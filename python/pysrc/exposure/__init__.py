@@ -57,6 +57,7 @@ from ._exposure import (
     dashboard,
     default_parameters,
     guess_cpe,
+    name_program,
     timeline,
     timeline_rows,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "dashboard",
     "default_parameters",
     "guess_cpe",
+    "name_program",
     "timeline",
     "timeline_rows",
 ]
