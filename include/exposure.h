@@ -94,7 +94,7 @@ enum exposure_status
   // A CPE value breaks the binding's grammar (empty, a wildcard inside, a character not
   // allowed or not quoted, bad percent-encoding).
   EXPOSURE_STATUS_CPE_VALUE = 3002,
-  // The part is not `a`, `o`, `h` or ANY.
+  // The part is not `a`, `o`, `h`, ANY or NA.
   EXPOSURE_STATUS_CPE_PART = 3003,
   // The language is not a tag of the form CPE allows.
   EXPOSURE_STATUS_CPE_LANGUAGE = 3004,

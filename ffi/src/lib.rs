@@ -111,7 +111,7 @@ pub enum exposure_status {
     /// A CPE value breaks the binding's grammar (empty, a wildcard inside, a character not
     /// allowed or not quoted, bad percent-encoding).
     CpeValue = 3002,
-    /// The part is not `a`, `o`, `h` or ANY.
+    /// The part is not `a`, `o`, `h`, ANY or NA.
     CpePart = 3003,
     /// The language is not a tag of the form CPE allows.
     CpeLanguage = 3004,

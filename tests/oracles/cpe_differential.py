@@ -73,7 +73,9 @@ def gen_name(rng: random.Random) -> str:
     values = [gen_value(rng) for _ in range(10)]
     if rng.random() < 0.8:
         values[5] = _pick(rng, LANGUAGES)  # language, index 6 of 11 (after part)
-    part = _pick(rng, ["a", "o", "h", "*", "a", "x"])
+    # The grammar's part is `"h" / "o" / "a" / logical` (NISTIR 7695 Figure 6-3): `*` and `-`
+    # as well as the letters, and now and then something it forbids (`x`, a quoted `\-`).
+    part = _pick(rng, ["a", "o", "h", "*", "-", "a", "x", "\\-"])
     return "cpe:2.3:" + part + "".join(":" + v for v in values)
 
 
@@ -81,6 +83,7 @@ def gen_pair(rng: random.Random) -> tuple[str, str]:
     """Two names that share most attributes, so that every relation occurs."""
     base = ["a", _pick(rng, ["microsoft", "adobe"]), _pick(rng, ["ie", "reader"])] + ["*"] * 8
     pool = {
+        0: ["a", "a", "o", "*", "-"],
         3: ["*", "-", "8.0", "8.0.6001", "8.*", "8.0.?", "?.0", "9.3.2", "*.0", "8.0.600?", "1\\.0"],
         4: ["*", "-", "beta", "sp1", "sp?", "*1"],
         6: ["*", "-", "en", "en-us"],

@@ -40,8 +40,8 @@ pub enum CpeErrorKind {
     /// A `%` not followed by one of the percent-encodings CPE 2.2 defines.
     #[error("bad percent-encoding {0:?}")]
     PercentEncoding(String),
-    /// The part is not `a`, `o`, `h` or ANY.
-    #[error("part must be a, o, h or ANY")]
+    /// The part is not `a`, `o`, `h`, ANY or NA.
+    #[error("part must be a, o, h, ANY (*) or NA (-)")]
     Part,
     /// The language is not an RFC 5646 tag of the form CPE allows (`en`, `en-us`, `es-419`).
     #[error("language must be a tag such as en, en-us or es-419")]

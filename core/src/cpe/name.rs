@@ -160,15 +160,20 @@ impl Cpe {
         super::wfn::parse(text)
     }
 
-    /// A name from its eleven values, checking the part (`a`, `o`, `h` or ANY) and the
+    /// A name from its eleven values, checking the part (`a`, `o`, `h`, ANY or NA: the
+    /// formatted string's grammar, NISTIR 7695 Figure 6-3, is `part = "h" / "o" / "a" /
+    /// logical`, and the other bindings unbind `-` and `NA` as NA for any attribute) and the
     /// language (NISTIR 7695's `LANGTAG`: two or three letters, then optionally `-` and two
     /// letters or three digits); a value with wildcards must be able to match such a tag
     /// (`en-*`, `e?`, but not `??8\.0`).
     pub(crate) fn from_values(values: Box<[Value; 11]>) -> Result<Cpe, (Attribute, CpeErrorKind)> {
         match &values[0] {
-            Value::Any => {}
-            Value::Text(p) if matches!(p.as_bytes(), b"a" | b"o" | b"h") => {}
-            _ => return Err((Attribute::Part, CpeErrorKind::Part)),
+            Value::Any | Value::Na => {}
+            Value::Text(p) => {
+                if !matches!(p.as_bytes(), b"a" | b"o" | b"h") {
+                    return Err((Attribute::Part, CpeErrorKind::Part));
+                }
+            }
         }
         if let Value::Text(tag) = &values[Attribute::Language.index()] {
             if !could_be_language_tag(tag.as_bytes()) {
@@ -188,7 +193,17 @@ impl Cpe {
         &self.values
     }
 
-    /// What the name is of, when its part says.
+    /// What the name is of, when its part says (`None` for a part that is ANY or NA).
+    ///
+    /// ```
+    /// use exposure::cpe::{Cpe, Part};
+    /// let any: Cpe = "cpe:2.3:*:microsoft:ie:8.0:*:*:*:*:*:*:*".parse()?;
+    /// let na: Cpe = "cpe:2.3:-:microsoft:ie:8.0:*:*:*:*:*:*:*".parse()?;
+    /// assert_eq!(any.part(), None);
+    /// assert_eq!(na.part(), None);
+    /// assert_eq!(na.to_uri(), "cpe:/-:microsoft:ie:8.0");
+    /// # Ok::<(), exposure::cpe::CpeError>(())
+    /// ```
     pub fn part(&self) -> Option<Part> {
         match self.values[0].wfn_bytes() {
             Some(b"a") => Some(Part::Application),

@@ -122,6 +122,43 @@ fn nistir_7695_fs_unbinding() {
     ));
 }
 
+/// The part may be a logical value (NISTIR 7695 Figure 6-3: `part = "h" / "o" / "a" /
+/// logical`): `*` is ANY and `-` is NA, in every binding, and both bind back as the `cpe`
+/// package binds them (`cpe:/-:microsoft:ie:8.0`, `part=NA`); a quoted `\-` is a string,
+/// which is no part.
+#[test]
+fn logical_parts_parse_and_bind_back() {
+    let na = cpe("cpe:2.3:-:microsoft:ie:8.0:*:*:*:*:*:*:*");
+    assert_eq!(na.get(Attribute::Part), &Value::Na);
+    assert_eq!(na.part(), None);
+    assert_eq!(na.to_fs(), "cpe:2.3:-:microsoft:ie:8.0:*:*:*:*:*:*:*");
+    assert_eq!(na.to_uri(), "cpe:/-:microsoft:ie:8.0");
+    assert!(na
+        .to_wfn()
+        .starts_with(r#"wfn:[part=NA, vendor="microsoft""#));
+    for binding in [na.to_uri(), na.to_wfn()] {
+        assert_eq!(cpe(&binding), na, "{binding}");
+    }
+    let any = cpe("cpe:2.3:*:microsoft:ie:8.0:*:*:*:*:*:*:*");
+    assert_eq!(any.get(Attribute::Part), &Value::Any);
+    assert_eq!(any.to_fs(), "cpe:2.3:*:microsoft:ie:8.0:*:*:*:*:*:*:*");
+    assert_eq!(any.to_uri(), "cpe:/:microsoft:ie:8.0");
+    assert!(any.to_wfn().starts_with("wfn:[part=ANY, "));
+    for binding in [any.to_uri(), any.to_wfn()] {
+        assert_eq!(cpe(&binding), any, "{binding}");
+    }
+    for bad in [
+        r"cpe:2.3:\-:microsoft:ie:8.0:*:*:*:*:*:*:*",
+        "cpe:2.3:a*:microsoft:ie:8.0:*:*:*:*:*:*:*",
+        "cpe:2.3:x:microsoft:ie:8.0:*:*:*:*:*:*:*",
+        "cpe:/%2d:microsoft:ie",
+    ] {
+        let err = Cpe::parse(bad).unwrap_err();
+        assert_eq!(err.kind(), &CpeErrorKind::Part, "{bad}");
+        assert_eq!(err.attribute(), Some(Attribute::Part), "{bad}");
+    }
+}
+
 /// A value that is a literal `-` or `*` is quoted in every binding, so that it does not read
 /// back as NA or ANY.
 #[test]
@@ -222,7 +259,7 @@ fn any_value() -> impl Strategy<Value = String> {
 
 fn any_fs() -> impl Strategy<Value = String> {
     (
-        prop_oneof![Just("a"), Just("o"), Just("h"), Just("*")],
+        prop_oneof![Just("a"), Just("o"), Just("h"), Just("*"), Just("-")],
         prop::collection::vec(any_value(), 10),
     )
         .prop_map(|(part, rest)| {
