@@ -74,7 +74,8 @@ def gen_rpm(rng):
 def gen_alpm(rng):
     pieces = [_num(rng)]
     for _ in range(rng.randrange(4)):
-        pieces.append(_pick(rng, [".", ".", "_", "+", ".."]))
+        # `-` too: vercmp splits the pkgrel at the LAST `-`, so one inside is a separator.
+        pieces.append(_pick(rng, [".", ".", "_", "+", "..", "-"]))
         pieces.append(_pick(rng, [_num(rng), "a", "b", "rc1", "alpha", "r1234", "g1a2b3c"]))
     epoch = f"{rng.randrange(3)}:" if rng.random() < 0.2 else ""
     rel = "-" + _pick(rng, ["1", "2", "10", "1.1"]) if rng.random() < 0.6 else ""
@@ -257,8 +258,20 @@ def oracle_rpm(pairs):
 
 
 def oracle_alpm(pairs):
-    _need("vercmp")
-    return [int(subprocess.run(["vercmp", a, b], capture_output=True, text=True, check=True).stdout) for a, b in pairs]
+    """pacman's `vercmp`, which prints libalpm's `alpm_pkg_vercmp`; where the tool is not
+    installed (Debian's pacman-package-manager 6.0.2 ships libalpm but not `vercmp`), that
+    function itself, called from libalpm through ctypes."""
+    if shutil.which("vercmp") is not None:
+        return [int(subprocess.run(["vercmp", a, b], capture_output=True, text=True, check=True).stdout) for a, b in pairs]
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("alpm")
+    if name is None:
+        raise OracleMissing("neither vercmp nor libalpm is installed (Debian package pacman-package-manager)")
+    vercmp = ctypes.CDLL(name).alpm_pkg_vercmp
+    vercmp.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    vercmp.restype = ctypes.c_int
+    return [max(-1, min(1, vercmp(a.encode(), b.encode()))) for a, b in pairs]
 
 
 def oracle_maven(pairs):

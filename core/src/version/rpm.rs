@@ -6,7 +6,8 @@
 //! before everything (`1.0~rc1 < 1.0`) and `^` after the end but before anything else
 //! (`1.0 < 1.0^git1 < 1.0.1`). A missing release sorts before any release. pacman's `vercmp`
 //! knows neither `~` nor `^`, counts separators (`1..0 > 1.0`), lets a trailing letter run lose
-//! to the end (`1.0a < 1.0`), and ignores the release when only one side has one.
+//! to the end (`1.0a < 1.0`), and ignores the release when only one side has one. Both split
+//! the release at the last `-` (`1.0-2-3` is version `1.0-2`, release `3`).
 
 use super::num::{compare_keyed, dotted_key};
 use super::{Scheme, VersionError, VersionErrorKind};
@@ -67,23 +68,9 @@ impl Evr {
                 VersionErrorKind::Invalid("empty version".into()),
             ));
         }
-        // pacman's vercmp counts separators, which makes its order intransitive for versions
-        // that start with one (`0 > _`, `_ > _a`, but `0 < _a`); real package versions start
-        // with a letter or digit, so alpm requires one there (and after an epoch).
         if scheme == Scheme::Alpm {
-            let first = text.as_bytes()[version.0];
-            let release_ok =
-                release.is_none_or(|(a, b)| a < b && text.as_bytes()[a].is_ascii_alphanumeric());
-            // makepkg also forbids `/`, `:`, `-` and white space in a pkgver.
-            let forbidden = text[version.0..version.1]
-                .bytes()
-                .any(|b| matches!(b, b'/' | b':' | b'-') || b.is_ascii_whitespace());
-            if !first.is_ascii_alphanumeric() || !release_ok || forbidden {
-                return Err(err(
-                    lead + version.0,
-                    VersionErrorKind::Invalid("must start with a letter or digit".into()),
-                ));
-            }
+            check_alpm(text, lead, version, release)
+                .map_err(|(at, why)| err(at, VersionErrorKind::Invalid(why.into())))?;
         }
         let keys = (
             dotted_key(&text.as_bytes()[version.0..version.1]),
@@ -104,6 +91,46 @@ impl Evr {
 
     fn release(&self) -> Option<&[u8]> {
         self.release.map(|(a, b)| &self.text.as_bytes()[a..b])
+    }
+}
+
+/// What alpm asks of a version beyond rpm's shape, as (offset in the input, why) when it
+/// is not met. pacman's `alpm_pkg_vercmp` splits the epoch at the first `:` after leading
+/// digits and the release at the LAST `-`, so a `-` inside the pkgver (`1.0-2-3`: pkgver
+/// `1.0-2`, pkgrel `3`) is a separator like `.` and is accepted. Its `rpmvercmp` counts
+/// separators, which makes its order intransitive for a pkgver or pkgrel that starts with
+/// one (`0 > _`, `_ > _a`, but `0 < _a`), so each must start with a letter or digit; `/` and
+/// `:` in a pkgver, which makepkg forbids and no package carries, are rejected by name.
+fn check_alpm(
+    text: &str,
+    lead: usize,
+    version: (usize, usize),
+    release: Option<(usize, usize)>,
+) -> Result<(), (usize, &'static str)> {
+    let bytes = text.as_bytes();
+    if !bytes[version.0].is_ascii_alphanumeric() {
+        return Err((
+            lead + version.0,
+            "the pkgver (after any epoch) must start with a letter or digit",
+        ));
+    }
+    if let Some(at) = (version.0..version.1).find(|&i| matches!(bytes[i], b'/' | b':')) {
+        return Err((
+            lead + at,
+            if bytes[at] == b'/' {
+                "'/' is not allowed in a pkgver (makepkg forbids it)"
+            } else {
+                "':' is not allowed in a pkgver after the epoch (makepkg forbids it)"
+            },
+        ));
+    }
+    match release {
+        Some((a, b)) if a == b => Err((lead + a, "empty pkgrel after the last '-'")),
+        Some((a, _)) if !bytes[a].is_ascii_alphanumeric() => Err((
+            lead + a,
+            "the pkgrel (after the last '-') must start with a letter or digit",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -394,6 +421,94 @@ mod prefix_tests {
                 rpmvercmp_walk(a.as_bytes(), b.as_bytes()),
                 "{} vs {}", a, b
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod alpm_tests {
+    use super::AlpmVersion;
+    use crate::version::VersionErrorKind;
+    use std::cmp::Ordering;
+
+    fn v(text: &str) -> AlpmVersion {
+        AlpmVersion::parse(text).unwrap()
+    }
+
+    /// A `-` inside the pkgver is a separator; the pkgrel starts after the last `-`. Each
+    /// answer is libalpm 13's `alpm_pkg_vercmp` (what `vercmp` prints).
+    #[test]
+    fn hyphens_inside_the_pkgver_order_as_vercmp() {
+        let parsed = v("1:1.0-2-3");
+        assert_eq!(
+            (parsed.epoch(), parsed.version(), parsed.release()),
+            (1, "1.0-2", Some("3"))
+        );
+        for (a, b, expected) in [
+            ("1.0-2-3", "1.0-2-4", Ordering::Less),
+            ("1.0-2-3", "1.0-3-1", Ordering::Less),
+            ("1.0-2-3", "1.0.2-3", Ordering::Equal),
+            ("1.0-2-3", "1.0.2", Ordering::Equal),
+            ("1.0-2", "1.0-2-3", Ordering::Less),
+            ("1.0-2-3", "1.0.1-1", Ordering::Greater),
+            ("1.0-rc1-1", "1.0-1", Ordering::Greater),
+            ("1.0-rc1-1", "1.0rc1-1", Ordering::Greater),
+            ("1:1.0-2-3", "2.0", Ordering::Greater),
+        ] {
+            assert_eq!(v(a).cmp(&v(b)), expected, "{a} vs {b}");
+            assert_eq!(v(b).cmp(&v(a)), expected.reverse(), "{b} vs {a}");
+        }
+    }
+
+    /// Each rejection names its problem and where it is.
+    #[test]
+    fn errors_name_the_problem() {
+        for (bad, offset, why) in [
+            (
+                "_1.0-1",
+                0,
+                "the pkgver (after any epoch) must start with a letter or digit",
+            ),
+            (
+                "2:.1",
+                2,
+                "the pkgver (after any epoch) must start with a letter or digit",
+            ),
+            ("1.0-", 4, "empty pkgrel after the last '-'"),
+            ("1.0-2-", 6, "empty pkgrel after the last '-'"),
+            (
+                "1.0-_1",
+                4,
+                "the pkgrel (after the last '-') must start with a letter or digit",
+            ),
+            (
+                "1.0/2-1",
+                3,
+                "'/' is not allowed in a pkgver (makepkg forbids it)",
+            ),
+            (
+                "1:2:3-1",
+                3,
+                "':' is not allowed in a pkgver after the epoch (makepkg forbids it)",
+            ),
+            (
+                "a:1",
+                1,
+                "':' is not allowed in a pkgver after the epoch (makepkg forbids it)",
+            ),
+            (
+                " 1.0/2",
+                4,
+                "'/' is not allowed in a pkgver (makepkg forbids it)",
+            ),
+        ] {
+            let err = AlpmVersion::parse(bad).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                &VersionErrorKind::Invalid(why.into()),
+                "{bad}: {err}"
+            );
+            assert_eq!(err.offset(), offset, "{bad}: {err}");
         }
     }
 }
