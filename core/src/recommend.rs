@@ -734,7 +734,7 @@ fn advisory_fixes<'k, F>(
             named.retain(|v| seen.insert(v.clone()));
             let candidates: Vec<Version> = named
                 .iter()
-                .filter_map(|v| Version::parse(scheme, v).ok())
+                .filter_map(|v| Version::parse_advisory(scheme, v).ok())
                 .collect();
             let fixes = if entries.is_empty() {
                 // The including upper bound of a matched NVD range (`<=56.0.2`, as the
@@ -747,7 +747,7 @@ fn advisory_fixes<'k, F>(
                         range
                             .split(',')
                             .filter_map(|part| part.trim().strip_prefix("<="))
-                            .filter_map(|v| Version::parse(scheme, v.trim()).ok())
+                            .filter_map(|v| Version::parse_advisory(scheme, v.trim()).ok())
                             .collect::<Vec<_>>()
                     })
                     .collect();
@@ -859,7 +859,7 @@ fn for_product<F: Fn(&[usize]) -> f64>(
         // The newest installed version of the branch (versions in text order, as before).
         let floor = versions
             .iter()
-            .filter_map(|&v| Version::parse(scheme, scorer.version.texts[v]).ok())
+            .filter_map(|&v| Version::parse_advisory(scheme, scorer.version.texts[v]).ok())
             .max_by(|a, b| a.try_cmp(b).unwrap_or(Ordering::Equal));
         let advisories: BTreeSet<usize> = members.iter().map(|&i| advisory_of[i]).collect();
         let wanted: BTreeSet<usize> = advisories

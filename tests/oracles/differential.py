@@ -164,6 +164,12 @@ def gen_composer(rng):
         v += _pick(rng, ["-dev", ".dev", "dev"])
     if rng.random() < 0.05:
         v += _pick(rng, [".post1", "-foo", "-1", "+build.7", "@beta"])
+    if rng.random() < 0.05:
+        # Shapes VersionParser::normalize rejects (more than four numbers, an empty number, a
+        # long first number that is no date, suffixes that are no stability), or takes.
+        v = _pick(rng, ["1.0.0.0.0", "1..0", "44441672.743.847.4.ALPHA", "02.11p1-rc.2",
+                        "v2019.09.05_patch.2-patch1", "1.2.3.4.5", "1.0..", "1.0.", "123456.1",
+                        "1.0-rc.2", "1.0.0-beta.1.2", "2.0-patch-dev", "1.0_RC1"])
     return v
 
 
@@ -471,9 +477,15 @@ def compare_scheme(binary: pathlib.Path, scheme: str, count: int, seed: int) -> 
     mine = ours(binary, scheme, pairs)
     mismatches, both_invalid = [], 0
     for (a, b), o, t in zip(pairs, mine, theirs):
-        if (o is None and t is None) or t == "outside":
-            # Both reject the pair, or the oracle's parser does not take it (Composer's
-            # lenient cases, which no tool orders: see core/src/version/composer/normalize.rs).
+        if t == "outside":
+            # Composer's VersionParser rejects a version of the pair: so must we (the lenient
+            # reading is the advisory path only, see core/src/version/composer/normalize.rs).
+            if o is None:
+                both_invalid += 1
+            else:
+                mismatches.append(f"{scheme}: {a!r} vs {b!r}: exposure {o}, Composer's VersionParser rejects it")
+            continue
+        if o is None and t is None:
             both_invalid += 1
             continue
         if o == t:

@@ -71,16 +71,19 @@ impl Range {
         }
         let mut parsed = Vec::with_capacity(events.len());
         for (index, event) in events.iter().enumerate() {
-            let version = match event {
-                OsvEvent::Introduced(text) if text.trim() == "0" => None,
-                _ => Some(Version::parse(scheme, event.version()).map_err(|source| {
-                    RangeError::BadEventVersion {
-                        index,
-                        field: event.field(),
-                        source,
-                    }
-                })?),
-            };
+            let version =
+                match event {
+                    OsvEvent::Introduced(text) if text.trim() == "0" => None,
+                    // Advisories' own reading (lenient only for Composer versions Composer's
+                    // parser rejects, which Packagist advisories carry).
+                    _ => Some(Version::parse_advisory(scheme, event.version()).map_err(
+                        |source| RangeError::BadEventVersion {
+                            index,
+                            field: event.field(),
+                            source,
+                        },
+                    )?),
+                };
             parsed.push(Parsed { event, version });
         }
         // "0" sorts first; ties keep their listed order (stable sort).

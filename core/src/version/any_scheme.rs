@@ -33,10 +33,13 @@ impl<'a> AnyScheme<'a> {
         self.text
     }
 
-    /// The version in `scheme`, or why it does not parse there (the error's message).
+    /// The version in `scheme`, or why it does not parse there (the error's message). It is
+    /// read as advisory matching reads versions ([`Version::parse_advisory`]).
     pub fn get(&mut self, scheme: Scheme) -> Result<&Version, &str> {
         self.parsed[scheme.index()]
-            .get_or_insert_with(|| Version::parse(scheme, self.text).map_err(|e| e.to_string()))
+            .get_or_insert_with(|| {
+                Version::parse_advisory(scheme, self.text).map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(String::as_str)
     }

@@ -4,7 +4,9 @@
 //!
 //! Traps: `1.0 == 1.0.0` (padding; raw `version_compare` says `<`); `dev < alpha < beta <
 //! RC < release < patch`; branch names (`dev-main`) are not versions; what Composer's parser
-//! rejects (`1.0-foo`, `1.0-1`) is an error rather than a guess.
+//! rejects (`1.0-foo`, `1.0-1`, `1.0.0.0.0`) is an error rather than a guess. Advisories carry
+//! such versions, so matching reads them through a separate, lenient path
+//! ([`ComposerVersion::parse_advisory`]).
 
 use super::num::Num;
 use super::{Scheme, VersionError, VersionErrorKind};
@@ -131,17 +133,50 @@ pub struct ComposerVersion {
 }
 
 impl ComposerVersion {
-    /// Parses a version as Composer's `VersionParser::normalize` does. Branch names
-    /// (`dev-main`), which Composer never orders, and text that does not start with a number
-    /// are errors; other versions Composer's parser rejects (`3.1.0.post1`) are read
-    /// leniently, padded like normal ones, so that advisories that carry them still match.
+    /// Parses a version as Composer's `VersionParser::normalize` does. What it rejects is an
+    /// error naming the problem: branch names (`dev-main`), which Composer never orders, text
+    /// that does not start with a number, and shapes its parser has no rule for (`1.0.0.0.0`,
+    /// `1..0`, `3.1.0.post1`). Advisories, which carry such versions, read them with
+    /// [`ComposerVersion::parse_advisory`].
+    ///
+    /// ```
+    /// use exposure::version::ComposerVersion;
+    /// let err = ComposerVersion::parse("1.0.0.0.0").unwrap_err();
+    /// assert!(err.to_string().contains("more than four numbers"), "{err}");
+    /// assert!(ComposerVersion::parse("3.1.0.post1").is_err());
+    /// ```
     pub fn parse(input: &str) -> Result<Self, VersionError> {
+        Self::parse_with(input, false)
+    }
+
+    /// Parses a version as advisories need it: as [`ComposerVersion::parse`], except that a
+    /// version Composer's parser rejects but that starts with a number (`3.1.0.post1`,
+    /// `0.0.1-test1`, which OSV and GHSA records for Packagist carry) is read leniently
+    /// instead of being an error: its leading numbers padded to four as Composer pads them,
+    /// the rest split into runs of digits and letters and compared as PHP's
+    /// `version_compare` compares them, so that it sorts among normalised versions. This is
+    /// the order the engine used for every Composer version before it checked validity;
+    /// advisory matching ([`Version::parse_advisory`](super::Version::parse_advisory)) keeps
+    /// it.
+    ///
+    /// ```
+    /// use exposure::version::ComposerVersion;
+    /// let v = |s| ComposerVersion::parse_advisory(s).unwrap();
+    /// assert!(v("3.1.0") < v("3.1.0.post1") && v("3.1.0.post1") < v("3.1.1"));
+    /// assert_eq!(v("1.0"), v("1.0.0")); // valid versions are normalised as ever
+    /// assert!(ComposerVersion::parse_advisory("dev-main").is_err());
+    /// ```
+    pub fn parse_advisory(input: &str) -> Result<Self, VersionError> {
+        Self::parse_with(input, true)
+    }
+
+    fn parse_with(input: &str, lenient: bool) -> Result<Self, VersionError> {
         let trimmed = super::parsing::Trimmed::new(Scheme::Composer, input)?;
         if let Some(parts) = normalize::dotted_numbers(trimmed.text.as_bytes()) {
             return Ok(Self { parts });
         }
         trimmed.no_space_or_control()?;
-        match normalize::normalize(trimmed.text) {
+        match normalize::normalize(trimmed.text, lenient) {
             Ok(parts) => Ok(Self { parts }),
             Err(normalize::Rejected::Branch) => Err(trimmed.error(
                 0,
@@ -154,6 +189,9 @@ impl ComposerVersion {
                 0,
                 VersionErrorKind::Invalid("a Composer version starts with a number".into()),
             )),
+            Err(normalize::Rejected::Unnormalizable(at, why)) => {
+                Err(trimmed.error(at, VersionErrorKind::Invalid(why)))
+            }
         }
     }
 }
@@ -231,15 +269,56 @@ mod tests {
         }
     }
 
-    /// Rejected by composer/semver's parser, yet carried by advisories: padded like normal
-    /// versions, the rest compared as `version_compare` does.
+    /// Rejected by composer/semver's parser, yet carried by advisories: on the advisory path,
+    /// padded like normal versions, the rest compared as `version_compare` does.
     #[test]
-    fn versions_composer_rejects_sort_among_normal_ones() {
+    fn versions_composer_rejects_sort_among_normal_ones_for_advisories() {
+        let v = |s| ComposerVersion::parse_advisory(s).unwrap();
         assert!(v("3.0.0b1") < v("3.0.0b1.post1"));
         assert!(v("3.0.0b1.post1") < v("3.0.0b2"));
         assert!(v("3.1.0") < v("3.1.0.post1") && v("3.1.0.post1") < v("3.1.1"));
         assert!(v("0.0.1-test1") < v("0.0.1"));
         assert!(v("1.0.0.0.1") > v("1.0"));
+    }
+
+    /// What composer/semver 3.3.2's `VersionParser::normalize` rejects (each checked with
+    /// it: `UnexpectedValueException`) is an error here, at the byte where the problem
+    /// starts and naming it; the advisory path reads the same text leniently.
+    #[test]
+    fn versions_composer_rejects_are_errors_naming_the_problem() {
+        for (bad, offset, why) in [
+            ("1.0.0.0.0", 7, "more than four numbers"),
+            ("v1.2.3.4.5.6", 8, "more than four numbers"),
+            ("1..0", 1, "an empty number between dots"),
+            ("44441672.743.847.4.ALPHA", 0, "more than five digits"),
+            (
+                "02.11p1-rc.2",
+                5,
+                "suffix \"p1-rc.2\" is not a Composer stability",
+            ),
+            (
+                "v2019.09.05_patch.2-patch1",
+                11,
+                "suffix \"_patch.2-patch1\"",
+            ),
+            ("3.1.0.post1", 5, "suffix \".post1\""),
+            ("0.0.1-test1", 5, "suffix \"-test1\""),
+            ("1.0-1", 3, "suffix \"-1\""),
+            ("1.0-foo", 3, "suffix \"-foo\""),
+        ] {
+            let err = ComposerVersion::parse(bad).unwrap_err();
+            assert!(err.to_string().contains(why), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("VersionParser rejects"),
+                "{bad}: {err}"
+            );
+            assert_eq!(err.offset(), offset, "{bad}: {err}");
+            assert!(ComposerVersion::parse_advisory(bad).is_ok(), "{bad}");
+        }
+        // Not a number first: an error on both paths.
+        for bad in ["x1.0", "v", "beta"] {
+            assert!(ComposerVersion::parse_advisory(bad).is_err(), "{bad}");
+        }
     }
 
     /// Deviation from PHP, on purpose (see `Part::Number`): PHP's `version_compare` answers 0

@@ -401,6 +401,33 @@ impl Version {
         })
     }
 
+    /// Parses a version as advisory matching reads it: as [`Version::parse`], except in the
+    /// `composer` scheme, where a version Composer's `VersionParser` rejects but that starts
+    /// with a number (`3.1.0.post1`, carried by Packagist advisories) is read leniently and
+    /// ordered as PHP's `version_compare` orders its runs (see
+    /// [`ComposerVersion::parse_advisory`]) instead of being an error. OSV ranges, the
+    /// installed versions matched against them and fix recommendations use this path, so
+    /// that such advisories still match; everything else (`exposure version`, native and
+    /// `vers:` ranges) is strict.
+    ///
+    /// ```
+    /// use exposure::version::{Scheme, Version};
+    /// assert!(Version::parse(Scheme::Composer, "3.1.0.post1").is_err());
+    /// let lenient = Version::parse_advisory(Scheme::Composer, "3.1.0.post1")?;
+    /// assert!(lenient > Version::parse(Scheme::Composer, "3.1.0")?);
+    /// assert!(Version::parse_advisory(Scheme::Npm, "3.1.0.post1").is_err());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn parse_advisory(scheme: Scheme, text: &str) -> Result<Self, VersionError> {
+        if scheme != Scheme::Composer {
+            return Self::parse(scheme, text);
+        }
+        Ok(Self {
+            text: text::Text::new(text.trim()),
+            value: Value::Composer(ComposerVersion::parse_advisory(text)?),
+        })
+    }
+
     /// The scheme this version belongs to.
     pub fn scheme(&self) -> Scheme {
         match &self.value {

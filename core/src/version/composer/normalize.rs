@@ -7,19 +7,25 @@
 //! else the date form (`2023-01-01`), each followed by Composer's modifier (`-alpha1`, `-RC`,
 //! `.patch2`, `-stable`, `-dev`); else a numeric branch (`1.x-dev`, whose `x` is 9999999).
 //! Stability words are expanded (`a` → `alpha`, `b` → `beta`, `p`/`pl` → `patch`, `rc` →
-//! `RC`); `-stable` (lower case) is dropped. What Composer rejects but still starts with a
-//! number is read leniently (see [`lenient`]).
+//! `RC`); `-stable` (lower case) is dropped. What Composer rejects is an error, with the
+//! reason ([`diagnose`]); advisories, which carry such versions (`3.1.0.post1`), ask for it
+//! to be read leniently instead (see [`read_leniently`]).
 
 use super::{special_rank, Part, Parts};
 use crate::version::parsing::Run;
 
 /// Why a version has no place in the order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Rejected {
     /// A branch name: Composer never orders branches against versions.
     Branch,
     /// Not even a number first.
     Invalid,
+    /// A number first, but not a shape `VersionParser::normalize` takes (`1.0.0.0.0`,
+    /// `1..0`, `3.1.0.post1`): an error in the composer scheme; advisories, which carry such
+    /// versions, read them leniently (see [`read_leniently`]). Where the problem starts and what it
+    /// is.
+    Unnormalizable(usize, String),
 }
 
 /// The stability words of Composer's `modifierRegex`, in its alternation order.
@@ -299,8 +305,10 @@ fn numeric_branch(name: &str, parts: &mut Parts) -> bool {
     true
 }
 
-/// Composer's `VersionParser::normalize`, as the parts of the normalised version.
-pub(super) fn normalize(text: &str) -> Result<Parts, Rejected> {
+/// Composer's `VersionParser::normalize`, as the parts of the normalised version. With
+/// `lenient`, what it rejects but starts with a number is read as advisories need it (see
+/// [`read_leniently`]) instead of being an error.
+pub(super) fn normalize(text: &str, lenient: bool) -> Result<Parts, Rejected> {
     let mut text = text;
     // An `@stability` flag.
     if let Some(at) = text.bytes().rposition(|b| b == b'@') {
@@ -338,22 +346,79 @@ pub(super) fn normalize(text: &str) -> Result<Parts, Rejected> {
             return Ok(parts);
         }
     }
-    if lenient(text, &mut parts) {
+    let body = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    if !body.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return Err(Rejected::Invalid);
+    }
+    if lenient {
+        read_leniently(text, &mut parts);
         return Ok(parts);
     }
-    Err(Rejected::Invalid)
+    let (at, why) = diagnose(text);
+    Err(Rejected::Unnormalizable(at, why))
+}
+
+/// Why `VersionParser::normalize` rejects `text`, a version that starts with a number (after
+/// an optional `v`) yet has none of its shapes: the byte where the problem starts and what it
+/// is, for the error message.
+pub(super) fn diagnose(text: &str) -> (usize, String) {
+    let skip = usize::from(text.starts_with(['v', 'V']));
+    let bytes = text.as_bytes();
+    // The dotted numbers `N(.N)*` at the start.
+    let mut numbers = Vec::new();
+    let mut at = skip;
+    loop {
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            break;
+        }
+        numbers.push((at, digits));
+        at += digits;
+        if bytes.get(at) == Some(&b'.') && bytes.get(at + 1).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    let rest = &text[at..];
+    if numbers.first().is_some_and(|&(_, n)| n > 5) {
+        return (
+            skip,
+            "a first number of more than five digits that is not a date (yyyy-mm-dd); Composer's VersionParser rejects it".into(),
+        );
+    }
+    if numbers.len() > 4 {
+        return (
+            numbers[4].0 - 1,
+            "more than four numbers (1.2.3.4 at most); Composer's VersionParser rejects it".into(),
+        );
+    }
+    if rest.starts_with("..") {
+        return (
+            at,
+            "an empty number between dots; Composer's VersionParser rejects it".into(),
+        );
+    }
+    (
+        at,
+        format!(
+            "suffix {rest:?} is not a Composer stability (-stable, -RC, -beta, -alpha, -patch, \
+             optionally numbered, then optionally -dev); Composer's VersionParser rejects it"
+        ),
+    )
 }
 
 /// Versions Composer's parser rejects but advisories and tags carry (`3.1.0.post1`,
 /// `0.0.1-test1`, `1.0-1`): the leading numbers padded to four as Composer pads them, then
 /// the rest split into runs of digits and of letters as PHP's `version_compare` splits them,
 /// so that they sort among normalised versions (`3.0.0b1 < 3.0.0b1.post1 < 3.0.0b2`).
-fn lenient(text: &str, parts: &mut Parts) -> bool {
+/// The caller has checked that `text` starts with a number (after an optional `v`).
+fn read_leniently(text: &str, parts: &mut Parts) {
     let body = text.strip_prefix(['v', 'V']).unwrap_or(text);
     let bytes = body.as_bytes();
-    if !bytes.first().is_some_and(u8::is_ascii_digit) {
-        return false;
-    }
     let mut at = 0;
     let mut count = 0;
     while count < 4 {
@@ -381,7 +446,6 @@ fn lenient(text: &str, parts: &mut Parts) -> bool {
             Run::Other(_) => {}
         }
     }
-    true
 }
 
 #[cfg(test)]
