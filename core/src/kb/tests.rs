@@ -423,3 +423,33 @@ fn yaml_flow_collections_nested_too_deep_skip_the_document_unread() {
         &["deeper.yaml: not read: YAML flow collections nest deeper than 128 levels (at byte 201) (skipped)"],
     );
 }
+
+/// Packagist advisories carry versions Composer's `VersionParser` rejects (`3.1.0.post1`,
+/// `0.0.1-test1`); the composer scheme rejects them, but advisory matching reads them
+/// leniently (`Version::parse_advisory`), so such a range still loads and matches.
+#[test]
+fn packagist_ranges_with_versions_composer_rejects_still_match() {
+    use crate::version::{AnyScheme, Scheme, Version};
+    assert!(Version::parse(Scheme::Composer, "3.1.0.post1").is_err());
+    let mut kb = KnowledgeBase::new();
+    let report = kb.load_text(
+        r#"{"id": "GHSA-p", "affected": [{"package": {"ecosystem": "Packagist", "name": "acme/lib"},
+          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0.0.1-test1"}, {"fixed": "3.1.0.post1"}]}]}]}"#,
+        "packagist.json",
+    );
+    assert_eq!((report.records_loaded, report.problem_count), (1, 0));
+    let entry = &kb.get("GHSA-p").unwrap().affected[0];
+    for (installed, affected) in [
+        ("0.0.1-test1", true),
+        ("0.0.1", true),
+        ("3.1.0", true),
+        ("3.1.0.post1", false),
+        ("3.1.1", false),
+        ("0.0.0", false),
+        ("0.0.1-alpha", true), // PHP ranks an unknown word (`test`) below every stability
+    ] {
+        let verdict = entry.affects(&mut AnyScheme::new(installed));
+        assert_eq!(verdict.hit.is_some(), affected, "{installed}");
+        assert!(verdict.unparsable.is_empty(), "{installed}");
+    }
+}
