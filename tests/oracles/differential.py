@@ -4,7 +4,7 @@ ecosystem's own tool, on generated inputs.
 
     python tests/oracles/differential.py --seed 7 --count 5000 [--scheme deb ...]
 
-Oracles: dpkg (deb), rpm's Lua rpm.vercmp (rpm), pacman's vercmp (alpm), Maven 3.8.7's
+Oracles: dpkg (deb), rpm's Lua rpm.vercmp (rpm), pacman's vercmp or libalpm (alpm), Maven 3.8.7's
 ComparableVersion from Debian's maven (maven), Python packaging (pypi), npm semver
 (npm/semver/cargo/hex), Ruby Gem::Version and Gem::Requirement (gem), Composer's
 VersionParser then PHP version_compare, and Semver::satisfies for ranges (composer, from
