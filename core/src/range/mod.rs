@@ -80,6 +80,19 @@ impl Interval {
                     Ok(Ordering::Equal) => b.inclusive,
                     Ok(Ordering::Greater) | Err(_) => false,
                 })
+            && self.admits_spelling(version)
+    }
+
+    /// A single-version interval whose end is a PyPI `===V` bound holds only V's own
+    /// spelling (`===1.0` holds `1.0`, not the equal `1.0.0`); every other interval holds all
+    /// versions its order puts inside.
+    fn admits_spelling(&self, version: &Version) -> bool {
+        match (&self.lower, &self.upper) {
+            (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+                lo.version.admits_spelling(version) && hi.version.admits_spelling(version)
+            }
+            _ => true,
+        }
     }
 
     /// Writes the interval as purl `vers` constraints (`>=2.3.0|<2.31.0`, `*` when unbounded).

@@ -487,6 +487,17 @@ impl Version {
         }
     }
 
+    /// Whether `candidate` may be the version this bound names: always, except for a PyPI
+    /// `===V` bound, which names only the versions spelled as V once normalised.
+    pub(crate) fn admits_spelling(&self, candidate: &Version) -> bool {
+        match (&self.value, &candidate.value) {
+            (Value::Pep440(bound), Value::Pep440(v)) if bound.is_spelled() => {
+                bound.same_spelling(v)
+            }
+            _ => true,
+        }
+    }
+
     /// Compares two versions of the same scheme; versions of different schemes are an error.
     pub fn try_cmp(&self, other: &Self) -> Result<Ordering, CompareError> {
         use Value as V;

@@ -160,6 +160,9 @@ pub(crate) enum Marker {
     None,
     /// Sorts after every version of the same epoch and release (posts and locals included).
     MaxOfRelease,
+    /// Orders as the version itself, but a range point `[V, V]` built from it holds only
+    /// the versions spelled as V is once normalised (`===1.0` holds `1.0`, not `1.0.0`).
+    Spelled,
 }
 
 impl Pep440Version {
@@ -185,6 +188,65 @@ impl Pep440Version {
     /// Whether this has a local label.
     pub fn has_local(&self) -> bool {
         !self.local.is_empty()
+    }
+
+    /// Whether this is a bound that holds only its own spelling (see [`Marker::Spelled`]).
+    pub(crate) fn is_spelled(&self) -> bool {
+        self.marker == Marker::Spelled
+    }
+
+    /// Whether `other` is spelled as this version once both are normalised: the same epoch,
+    /// the same release numbers *and count* (`1.0` is not `1.0.0`), pre, post, dev and local.
+    pub(crate) fn same_spelling(&self, other: &Self) -> bool {
+        self.epoch == other.epoch
+            && *self.release == *other.release
+            && self.pre == other.pre
+            && self.post == other.post
+            && self.dev == other.dev
+            && self.local == other.local
+    }
+
+    /// The exclusive upper bound of `<V`, which holds no pre-release of V itself: V when V
+    /// is a pre-release; otherwise V's first development release (`1.0` gives `1.0.dev0`,
+    /// `1.0.post1` gives `1.0.post1.dev0`, so `<1.0.post1` holds `1.0` and `1.0.post0`).
+    pub(crate) fn below_own_prereleases(&self) -> Self {
+        let mut bound = self.clone();
+        bound.local = Box::new([]);
+        bound.marker = Marker::None;
+        if !self.is_prerelease() {
+            bound.dev = Some(0);
+        }
+        bound
+    }
+
+    /// The inclusive lower bound of `>V` for a pre-, dev- or post-release V: the first
+    /// version above V's own local versions and (unless V is a post-release) V's own
+    /// post-releases (`1.0a1` gives `1.0a2.dev0`, `1.0.post1` gives `1.0.post2.dev0`,
+    /// `1.0.dev1` gives `1.0.dev2`). `None` for a final release (no version follows all its
+    /// post-releases: see [`Marker::MaxOfRelease`]) or when a number is at its maximum.
+    pub(crate) fn above_own_posts_and_locals(&self) -> Option<Self> {
+        let mut next = self.clone();
+        next.local = Box::new([]);
+        next.marker = Marker::None;
+        match (self.pre, self.post, self.dev) {
+            (_, _, Some(dev)) => next.dev = Some(dev.checked_add(1)?),
+            (_, Some(post), None) => {
+                next.post = Some(post.checked_add(1)?);
+                next.dev = Some(0);
+            }
+            (Some((kind, n)), None, None) => {
+                next.pre = match (n.checked_add(1), kind) {
+                    (Some(n), _) => Some((kind, n)),
+                    (None, PreKind::Alpha) => Some((PreKind::Beta, 0)),
+                    (None, PreKind::Beta) => Some((PreKind::Rc, 0)),
+                    (None, PreKind::Rc) => None,
+                };
+                // After `rc` at its maximum comes the final release itself.
+                next.dev = next.pre.map(|_| 0);
+            }
+            (None, None, None) => return None,
+        }
+        Some(next)
     }
 
     /// This version's release with a bound marker (for specifier sets).
@@ -498,7 +560,7 @@ fn compare_release(a: &[u64], b: &[u64]) -> Ordering {
 fn release_marker_order(a: Marker, b: Marker) -> Ordering {
     let rank = |m: Marker| match m {
         Marker::MaxOfRelease => 1,
-        Marker::None => 0,
+        Marker::None | Marker::Spelled => 0,
     };
     rank(a).cmp(&rank(b))
 }
