@@ -405,7 +405,9 @@ impl Version {
     /// `composer` scheme, where a version Composer's `VersionParser` rejects but that starts
     /// with a number (`3.1.0.post1`, carried by Packagist advisories) is read leniently and
     /// ordered as PHP's `version_compare` orders its runs (see
-    /// [`ComposerVersion::parse_advisory`]) instead of being an error. OSV ranges, the
+    /// [`ComposerVersion::parse_advisory`]) instead of being an error, and in the `nuget`
+    /// scheme, where numeric parts above NuGet's Int32 are kept (see
+    /// [`NugetVersion::parse_advisory`]). OSV ranges, the
     /// installed versions matched against them and fix recommendations use this path, so
     /// that such advisories still match; everything else (`exposure version`, native and
     /// `vers:` ranges) is strict.
@@ -419,12 +421,14 @@ impl Version {
     /// # Ok::<(), exposure::version::VersionError>(())
     /// ```
     pub fn parse_advisory(scheme: Scheme, text: &str) -> Result<Self, VersionError> {
-        if scheme != Scheme::Composer {
-            return Self::parse(scheme, text);
-        }
+        let value = match scheme {
+            Scheme::Composer => Value::Composer(ComposerVersion::parse_advisory(text)?),
+            Scheme::Nuget => Value::Nuget(NugetVersion::parse_advisory(text)?),
+            _ => return Self::parse(scheme, text),
+        };
         Ok(Self {
             text: text::Text::new(text.trim()),
-            value: Value::Composer(ComposerVersion::parse_advisory(text)?),
+            value,
         })
     }
 

@@ -4,6 +4,11 @@
 //! leading zeros are allowed (`1.01 == 1.1`); release labels compare case-insensitively
 //! (`1.0.0-BETA == 1.0.0-beta`), numeric labels numerically and before alphanumeric ones;
 //! build metadata is ignored.
+//!
+//! Numeric parts are read as `System.Version` reads them (`Int32.Parse` with
+//! `NumberStyles.Integer`): white space (U+0009–U+000D, U+0020) around a part is allowed
+//! (`19   .   19 == 19.19.0.0`) and a part above 2147483647 is rejected. Versions taken from
+//! advisories ([`NugetVersion::parse_advisory`]) keep parts of any length.
 
 use super::atom::Atom;
 use super::num::Num;
@@ -35,8 +40,32 @@ pub struct NugetVersion {
 type Label = Atom;
 
 impl NugetVersion {
-    /// Parses `N[.N[.N[.N]]][-label(.label)*][+metadata]`.
+    /// Parses `N[.N[.N[.N]]][-label(.label)*][+metadata]` as `NuGetVersion.Parse` does:
+    /// each part an Int32, white space around it allowed.
+    ///
+    /// ```
+    /// use exposure::version::NugetVersion;
+    /// assert_eq!(NugetVersion::parse("19   .   19").unwrap(), NugetVersion::parse("19.19.0.0").unwrap());
+    /// assert!(NugetVersion::parse("2147483647.0").is_ok());
+    /// assert!(NugetVersion::parse("2147483648.0").is_err());
+    /// ```
     pub fn parse(input: &str) -> Result<Self, VersionError> {
+        Self::parse_with(input, false)
+    }
+
+    /// Parses a version an advisory carries: as [`NugetVersion::parse`], but numeric parts
+    /// of any length are kept (osv-scalibr's vectors compare 30-digit parts).
+    ///
+    /// ```
+    /// use exposure::version::NugetVersion;
+    /// let big = NugetVersion::parse_advisory("999999999999999999999999999999").unwrap();
+    /// assert!(big > NugetVersion::parse_advisory("999999999999999999999999999991").unwrap());
+    /// ```
+    pub fn parse_advisory(input: &str) -> Result<Self, VersionError> {
+        Self::parse_with(input, true)
+    }
+
+    fn parse_with(input: &str, any_length: bool) -> Result<Self, VersionError> {
         let err = |at: usize, kind| VersionError::new(Scheme::Nuget, input, at, kind);
         let trimmed = super::parsing::Trimmed::new(Scheme::Nuget, input)?;
         let (lead, text) = (trimmed.lead, trimmed.text);
@@ -57,18 +86,28 @@ impl NugetVersion {
                     VersionErrorKind::Invalid("more than four numeric parts".into()),
                 ));
             }
-            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                let found = part.chars().find(|c| !c.is_ascii_digit());
+            // `Int32.Parse` with `NumberStyles.Integer` allows white space around the digits
+            // (its signs cannot occur: `-` and `+` end the numeric parts).
+            let white = |c: char| matches!(c, '\t'..='\r' | ' ');
+            let start = part.len() - part.trim_start_matches(white).len();
+            let digits = part.trim_matches(white);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                let found = digits.chars().find(|c| !c.is_ascii_digit());
                 return Err(err(
-                    offset + part.find(|c: char| !c.is_ascii_digit()).unwrap_or(0),
+                    offset + start + digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(0),
                     found.map_or(VersionErrorKind::UnexpectedEnd, |found| {
                         VersionErrorKind::UnexpectedChar { found }
                     }),
                 ));
             }
-            // NuGet itself reads Int32 parts; any length is kept, as osv-scanner's vectors
-            // compare 30-digit parts.
-            numbers[i] = Num::from_digits(part);
+            let int32 = digits.trim_start_matches('0');
+            if !any_length && (int32.len() > 10 || (int32.len() == 10 && int32 > "2147483647")) {
+                return Err(err(
+                    offset + start,
+                    VersionErrorKind::Invalid("a numeric part above 2147483647".into()),
+                ));
+            }
+            numbers[i] = Num::from_digits(digits);
             offset += part.len() + 1;
         }
         let labels_ok = |s: &str| {
@@ -124,3 +163,36 @@ impl std::hash::Hash for NugetVersion {
 }
 
 super::parsing::order_from_ord!(NugetVersion);
+
+#[cfg(test)]
+mod tests {
+    use super::NugetVersion;
+
+    fn v(s: &str) -> NugetVersion {
+        NugetVersion::parse(s).unwrap()
+    }
+
+    #[test]
+    fn white_space_around_parts_is_allowed_as_int32_parse_allows_it() {
+        assert_eq!(v("19   .   19"), v("19.19.0.0"));
+        assert_eq!(v(" 1 .\t2 . 3 -beta"), v("1.2.3-beta"));
+        for bad in ["1 2.0", "1. .2", "1..2", "1.0-be ta", "1.0+me ta"] {
+            assert!(NugetVersion::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parts_are_int32() {
+        assert_eq!(v("2147483647.0"), v("2147483647"));
+        assert_eq!(v("0002147483647"), v("2147483647"));
+        for bad in ["2147483648", "1.2147483648", "1.0.0.99999999999"] {
+            let e = NugetVersion::parse(bad).unwrap_err();
+            assert!(e.to_string().contains("2147483647"), "{bad}: {e}");
+            assert!(NugetVersion::parse_advisory(bad).is_ok(), "{bad}");
+        }
+        assert!(
+            NugetVersion::parse_advisory("2147483648").unwrap()
+                > NugetVersion::parse_advisory("2147483647").unwrap()
+        );
+    }
+}
