@@ -71,6 +71,12 @@ fn dev(text: &str) -> String {
     }
 }
 
+/// Whether a version with a wildcard part is a numeric branch: `dev` after it (`2.0.x-dev`,
+/// `2.0.*-dev`, `2.0.x.dev`), as `VersionParser::normalizeBranch` reads `(.*?)[.-]?dev$`.
+fn is_branch(text: &str) -> bool {
+    text.to_ascii_lowercase().ends_with("dev")
+}
+
 /// The parts up to `index`, that one plus one (`[1, 2, 3]`, 1 → `[1, 3]`).
 fn bump(parts: &[&str], index: usize) -> Vec<String> {
     let mut out: Vec<String> = parts
@@ -110,18 +116,27 @@ fn conjunct(versions: &Versions<'_>, term: &str) -> Result<Interval, Fail> {
         return Err(syntax(at, "missing version"));
     }
     let (parts, wildcard) = numbers(text);
+    // A numeric branch (`2.0.x-dev`, `2.0.*-dev`) is a version, `2.0.9999999.9999999-dev`,
+    // not a wildcard; a wildcard takes no operator (Composer rejects `^2.0.*`, `=2.0.*`).
+    let branch = wildcard && is_branch(text);
+    if wildcard && !branch && !op.is_empty() {
+        return Err(syntax(at, format!("{op} does not take a wildcard version")));
+    }
     Ok(match op {
         "^" | "~" => {
             if parts.is_empty() {
                 return Err(syntax(at, format!("bad version {text:?}")));
             }
             // The part that is bumped for the exclusive upper bound: for `^` the first
-            // non-zero one (the last when all are zero), for `~` the last but one.
+            // non-zero one (the last when all are zero), for `~` the last but one, a
+            // branch's `x` counting as a part (`~2.0.x-dev` is below 2.1, as `~2.0.0`).
             let index = if op == "^" {
                 parts
                     .iter()
                     .position(|n| *n != "0")
                     .unwrap_or(parts.len() - 1)
+            } else if branch {
+                parts.len() - 1
             } else {
                 parts.len().saturating_sub(2)
             };
@@ -130,7 +145,7 @@ fn conjunct(versions: &Versions<'_>, term: &str) -> Result<Interval, Fail> {
                 Some((v(&dev(&join(&bump(&parts, index))))?, false)),
             )
         }
-        _ if wildcard => {
+        _ if wildcard && !branch => {
             if parts.is_empty() {
                 interval(None, None)
             } else {
@@ -183,6 +198,10 @@ pub(super) fn parse(input: &str) -> Result<Range, Fail> {
         let alt_at = crate::span::offset_in(input, alt).unwrap_or(0);
         if alt.is_empty() {
             return Err(syntax(alt_at, "empty alternative"));
+        }
+        // `>2.0,,<=3.0`, `,>2.0` and `>2.0,` have an empty conjunct, which Composer rejects.
+        if alt.split(',').any(|conjunct| conjunct.trim().is_empty()) {
+            return Err(syntax(alt_at, "empty conjunct between commas"));
         }
         let range = match &terms(input, alt)[..] {
             // Hyphen range: `1.0 - 2.0`.
@@ -290,5 +309,48 @@ mod tests {
         assert_eq!(increment("0"), "1");
         assert_eq!(increment("199"), "200");
         assert_eq!(increment("999"), "1000");
+    }
+
+    /// A numeric branch bound is the version `VersionParser` normalizes it to
+    /// (`1.2.x-dev` is `1.2.9999999.9999999-dev`); cases checked with composer/semver.
+    #[test]
+    fn a_numeric_branch_is_a_version_not_a_wildcard() {
+        assert!(!contains("~2.0.x-dev", "2.1.0.0-dev"));
+        assert!(!contains("~2.0.x-dev", "2.0.5"));
+        assert!(contains("~2.0.x-dev", "2.0.9999999.9999999"));
+        assert!(contains("<1.2.x-dev", "1.1.0-alpha4"));
+        assert!(contains("<1.2.x-dev", "1.2.0"));
+        assert!(!contains(">=1.2.x-dev", "1.2.0-dev"));
+        assert!(contains("^2.0.x-dev", "2.9.0"));
+        assert!(!contains("^2.0.x-dev", "3.0.0-dev"));
+        assert!(contains("^0.0.x-dev", "0.0.9999999.9999999"));
+        assert!(!contains("^0.0.x-dev", "0.1.0-dev"));
+        assert!(!contains("~2.x-dev", "3.0.0-dev"));
+        assert!(contains("2.0.*-dev", "2.0.9999999.9999999-dev"));
+        assert!(!contains("2.0.*-dev", "2.0.1"));
+    }
+
+    /// Constraints composer/semver's `parseConstraints` rejects.
+    #[test]
+    fn what_composer_rejects_is_an_error() {
+        for bad in [
+            "^2.0.*",
+            "~2.0.*",
+            "^1.x",
+            ">=2.*",
+            "<2.0.*",
+            ">2.0,,<=3.0",
+            ">2.0,<=3.0,",
+            ",>2.0",
+            ">2.0, ,<=3.0",
+            "1.0#abcd123",
+            "=2.0.*",
+            "==2.0.*",
+            "!=2.*",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        assert!(contains(">2.0 , <=3.0", "2.5"));
+        assert!(contains("2.0.*", "2.0.7"));
     }
 }
