@@ -1,7 +1,8 @@
 //! Conan package versions, ordered as Conan 2's `conans.model.version.Version` orders them.
 //!
 //! Traps: items split on `.`; numeric items compare as numbers, others as text; trailing zero
-//! items do not count (`1.0 == 1`); `-pre` sorts before the release, `+build` after it.
+//! items do not count (`1.0 == 1`); `-pre` sorts before the release, `+build` after it;
+//! the pre-release starts at the first `-` (`0.0.1-3-1 < 0.0.1`), the build at the last `+`.
 //! Deviation, on purpose: Conan compares a number with a text item as two texts, which is not
 //! a total order; we use the total order described at `key` in the source, which agrees
 //! with Conan on numbers, words and the common mixed shapes.
@@ -138,7 +139,12 @@ impl ConanVersion {
         // character (`==`, `>1`) is a range, not a version.
         trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric())?;
         let (rest, build) = split_last(text, b'+');
-        let (main, pre) = split_last(rest, b'-');
+        // Conan splits the pre-release off at the first `-` ("semver allows hyphens in
+        // identifiers"): `0.0.1-3-1` is 0.0.1 with pre-release `3-1`, below 0.0.1.
+        let (main, pre) = match rest.split_once('-') {
+            Some((main, pre)) => (main, Some(pre)),
+            None => (rest, None),
+        };
         let mut items = Items::new();
         let main_end = push_items(&mut items, main);
         let pre_end = pre.map(|pre| push_items(&mut items, pre));
@@ -192,3 +198,22 @@ impl std::hash::Hash for ConanVersion {
 }
 
 super::parsing::order_from_ord!(ConanVersion);
+
+#[cfg(test)]
+mod tests {
+    use super::ConanVersion;
+
+    fn v(s: &str) -> ConanVersion {
+        ConanVersion::parse(s).unwrap()
+    }
+
+    /// Conan 2's `Version` splits the pre-release at the first `-`, so hyphens stay in it.
+    #[test]
+    fn a_pre_release_keeps_its_hyphens() {
+        assert!(v("0.0.1-3-1") < v("0.0.1"));
+        assert!(v("0.0.1-3-1") > v("0.0.1-3"));
+        assert!(v("0.0.1-3-1") < v("0.0.1-3-2"));
+        assert!(v("1.0-rc-1+b-2") < v("1.0"));
+        assert!(v("1.0-rc-1+b-2") > v("1.0-rc-1"));
+    }
+}
