@@ -736,19 +736,25 @@ const BASE: &[u8] = b"AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_";
 /// places; the values and where the rest of the body starts (past the `/`). `None` for any
 /// other body, which the general parser reads (and reports errors in).
 fn read_base(bytes: &[u8]) -> Option<([Option<u8>; 32], usize)> {
-    if bytes.len() < BASE.len()
-        || (bytes.len() > BASE.len() && bytes[BASE.len()] != b'/')
-        || !BASE.iter().zip(bytes).all(|(t, b)| *t == b'_' || t == b)
-    {
+    if bytes.len() < BASE.len() || (bytes.len() > BASE.len() && bytes[BASE.len()] != b'/') {
         return None;
     }
     let mut values = [None; 32];
-    for (metric, value) in values.iter_mut().take(BASE_METRICS).enumerate() {
-        let letter = bytes[metric * 5 + 3];
+    // Each part is five bytes, `NN:v/`, its value at the fourth.
+    for (metric, (value, (template, part))) in values
+        .iter_mut()
+        .zip(BASE.chunks(5).zip(bytes.chunks(5)))
+        .enumerate()
+    {
+        // (The last part's `/`, or the end, is checked above.)
+        if template[..3] != part[..3] || (template.len() == 5 && part[4] != b'/') {
+            return None;
+        }
+        let letter = part[3];
         let position = METRICS[metric]
             .1
             .iter()
-            .position(|v| v.as_bytes() == [letter])?;
+            .position(|v| v.len() == 1 && v.as_bytes()[0] == letter)?;
         *value = u8::try_from(position).ok();
     }
     Some((values, BASE.len() + 1))
