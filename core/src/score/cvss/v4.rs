@@ -444,7 +444,7 @@ fn macrovector(s: &[u8; 15]) -> [usize; 6] {
 }
 
 /// The score of a macrovector, NaN where the specification has none.
-fn lookup(eqs: [usize; 6]) -> f64 {
+const fn lookup(eqs: [usize; 6]) -> f64 {
     let in_range = eqs[0] < 3 && eqs[1] < 2 && eqs[2] < 3 && eqs[3] < 3 && eqs[4] < 3 && eqs[5] < 2;
     if in_range {
         BY_INDEX[macro_index(eqs)]
@@ -452,6 +452,59 @@ fn lookup(eqs: [usize; 6]) -> f64 {
         f64::NAN
     }
 }
+
+/// The macrovector one level lower in EQ `i`.
+const fn with(mv: [usize; 6], i: usize) -> [usize; 6] {
+    let mut next = mv;
+    next[i] += 1;
+    next
+}
+
+/// A macrovector's drop in score to its next lower one in EQ1, EQ2, EQ3 and EQ6 together,
+/// EQ4 and EQ5 (FIRST's `available_distance_*`), NaN where there is none.
+const fn available(mv: [usize; 6]) -> [f64; 5] {
+    let value = lookup(mv);
+    let lower_eq3_eq6 = match (mv[2], mv[5]) {
+        (1 | 0, 1) => lookup(with(mv, 2)),
+        (1, 0) => lookup(with(mv, 5)),
+        (0, 0) => {
+            let (left, right) = (lookup(with(mv, 5)), lookup(with(mv, 2)));
+            if left.is_nan() {
+                right
+            } else if right.is_nan() || left > right {
+                left
+            } else {
+                right
+            }
+        }
+        _ => {
+            let mut next = mv;
+            next[2] += 1;
+            next[5] += 1;
+            lookup(next)
+        }
+    };
+    [
+        value - lookup(with(mv, 0)),
+        value - lookup(with(mv, 1)),
+        value - lower_eq3_eq6,
+        value - lookup(with(mv, 3)),
+        value - lookup(with(mv, 4)),
+    ]
+}
+
+/// [`available`] of every macrovector by [`macro_index`], built at compile time.
+const AVAILABLE: [[f64; 5]; 324] = {
+    let mut table = [[f64::NAN; 5]; 324];
+    let mut i = 0;
+    while i < 324 {
+        // The digits of `i` in macro_index's mixed radix.
+        let mv = [i / 108, i / 54 % 2, i / 18 % 3, i / 6 % 3, i / 2 % 3, i % 2];
+        table[i] = available(mv);
+        i += 1;
+    }
+    table
+};
 
 /// The severity distances of `steps` (at `metrics`) from the first of `maxima` that they do
 /// not exceed on any metric; `None` when they exceed every one.
@@ -482,36 +535,10 @@ fn unrounded(s: &[u8; 15]) -> f64 {
         return 0.0;
     }
     let mv = macrovector(s);
-    let value = lookup(mv);
-    let with = |i: usize, d: usize| {
-        let mut next = mv;
-        next[i] += d;
-        next
-    };
-    let lower_eq1 = lookup(with(0, 1));
-    let lower_eq2 = lookup(with(1, 1));
-    let lower_eq3_eq6 = match (mv[2], mv[5]) {
-        (1 | 0, 1) => lookup(with(2, 1)),
-        (1, 0) => lookup(with(5, 1)),
-        (0, 0) => {
-            let (left, right) = (lookup(with(5, 1)), lookup(with(2, 1)));
-            if left.is_nan() {
-                right
-            } else if right.is_nan() {
-                left
-            } else {
-                left.max(right)
-            }
-        }
-        _ => lookup({
-            let mut next = mv;
-            next[2] += 1;
-            next[5] += 1;
-            next
-        }),
-    };
-    let lower_eq4 = lookup(with(3, 1));
-    let lower_eq5 = lookup(with(4, 1));
+    let index = macro_index(mv);
+    let value = BY_INDEX[index];
+    let [available_eq1, available_eq2, available_eq3_eq6, available_eq4, available_eq5] =
+        AVAILABLE[index];
 
     // The distances to the first highest-severity vector of the macrovector that this vector
     // does not exceed on any metric; all zero when there is none.
@@ -529,16 +556,16 @@ fn unrounded(s: &[u8; 15]) -> f64 {
     };
     let step = 0.1;
     let parts = [
-        (value - lower_eq1, sums[0], MAX_SEVERITY_EQ1[mv[0]] * step),
-        (value - lower_eq2, sums[1], MAX_SEVERITY_EQ2[mv[1]] * step),
+        (available_eq1, sums[0], MAX_SEVERITY_EQ1[mv[0]] * step),
+        (available_eq2, sums[1], MAX_SEVERITY_EQ2[mv[1]] * step),
         (
-            value - lower_eq3_eq6,
+            available_eq3_eq6,
             sums[2],
             MAX_SEVERITY_EQ3_EQ6[mv[2]][mv[5]] * step,
         ),
-        (value - lower_eq4, sums[3], MAX_SEVERITY_EQ4[mv[3]] * step),
+        (available_eq4, sums[3], MAX_SEVERITY_EQ4[mv[3]] * step),
         // EQ5 has no distance within a level.
-        (value - lower_eq5, 0.0, 1.0),
+        (available_eq5, 0.0, 1.0),
     ];
     let mut existing = 0.0;
     let mut total = 0.0;
