@@ -470,6 +470,20 @@ fn read_metrics<const N: usize>(
     base: usize,
 ) -> Result<[Option<u8>; N], CvssError> {
     let mut values = [None; N];
+    read_parts(input, body, at, metrics, &mut values)?;
+    missing(input, &values, metrics, base)?;
+    Ok(values)
+}
+
+/// Reads `metric:value` parts into `values`, where some may already be set (a duplicate is
+/// an error); the caller checks for missing metrics.
+fn read_parts<const N: usize>(
+    input: &str,
+    body: &str,
+    at: usize,
+    metrics: &[(&'static str, &[&str]); N],
+    values: &mut [Option<u8>; N],
+) -> Result<(), CvssError> {
     let mut part_at = at;
     for part in body.split('/') {
         let fail = |kind| CvssError::new(input, Some(part_at), kind);
@@ -497,8 +511,7 @@ fn read_metrics<const N: usize>(
         values[index] = u8::try_from(position).ok();
         part_at += part.len() + 1;
     }
-    missing(input, &values, metrics, base)?;
-    Ok(values)
+    Ok(())
 }
 
 /// A missing mandatory metric (one of the first `base`) as an error, without an offset.

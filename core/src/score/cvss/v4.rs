@@ -344,42 +344,66 @@ const BY_INDEX: [f64; 324] = {
     table
 };
 
-/// The highest-severity vectors of each EQ level (FIRST's `max_composed`), in its order:
-/// the first one that dominates a vector is its reference for severity distances.
-const MAX_EQ1: [&[&str]; 3] = [
-    &["AV:N/PR:N/UI:N"],
-    &["AV:A/PR:N/UI:N", "AV:N/PR:L/UI:N", "AV:N/PR:N/UI:P"],
-    &["AV:P/PR:N/UI:N", "AV:A/PR:L/UI:P"],
+/// Positions in [`CvssV4::effective`]'s steps: the base metrics in [`METRICS`]' order, then
+/// threat and the security requirements.
+const AV: usize = 0;
+const AC: usize = 1;
+const AT: usize = 2;
+const PR: usize = 3;
+const UI: usize = 4;
+const VC: usize = 5;
+const VI: usize = 6;
+const VA: usize = 7;
+const SC: usize = 8;
+const SI: usize = 9;
+const SA: usize = 10;
+const E: usize = 11;
+const CR: usize = 12;
+const IR: usize = 13;
+const AR: usize = 14;
+
+/// The severity-distance level of a step (FIRST's `*_levels`: 0.1 a step).
+const LEVEL: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
+
+/// The highest-severity vectors of each EQ level (FIRST's `max_composed`), in its order, as
+/// the steps of their metrics: the first one that the vector does not exceed is its
+/// reference for severity distances. EQ1: `AV`, `PR`, `UI`.
+const MAX_EQ1: [&[[u8; 3]]; 3] = [
+    &[[0, 0, 0]],                       // AV:N/PR:N/UI:N
+    &[[1, 0, 0], [0, 1, 0], [0, 0, 1]], // AV:A/PR:N/UI:N, AV:N/PR:L/UI:N, AV:N/PR:N/UI:P
+    &[[3, 0, 0], [1, 1, 1]],            // AV:P/PR:N/UI:N, AV:A/PR:L/UI:P
 ];
-const MAX_EQ2: [&[&str]; 2] = [&["AC:L/AT:N"], &["AC:H/AT:N", "AC:L/AT:P"]];
-/// By EQ3, then EQ6.
-const MAX_EQ3_EQ6: [[&[&str]; 2]; 3] = [
+/// EQ2: `AC`, `AT`.
+const MAX_EQ2: [&[[u8; 2]]; 2] = [&[[0, 0]], &[[1, 0], [0, 1]]]; // AC:L/AT:N; AC:H/AT:N, AC:L/AT:P
+/// By EQ3, then EQ6: `VC`, `VI`, `VA`, `CR`, `IR`, `AR`.
+const MAX_EQ3_EQ6: [[&[[u8; 6]]; 2]; 3] = [
     [
-        &["VC:H/VI:H/VA:H/CR:H/IR:H/AR:H"],
+        &[[0, 0, 0, 0, 0, 0]], // VC:H/VI:H/VA:H/CR:H/IR:H/AR:H
         &[
-            "VC:H/VI:H/VA:L/CR:M/IR:M/AR:H",
-            "VC:H/VI:H/VA:H/CR:M/IR:M/AR:M",
+            [0, 0, 1, 1, 1, 0], // VC:H/VI:H/VA:L/CR:M/IR:M/AR:H
+            [0, 0, 0, 1, 1, 1], // VC:H/VI:H/VA:H/CR:M/IR:M/AR:M
         ],
     ],
     [
         &[
-            "VC:L/VI:H/VA:H/CR:H/IR:H/AR:H",
-            "VC:H/VI:L/VA:H/CR:H/IR:H/AR:H",
+            [1, 0, 0, 0, 0, 0], // VC:L/VI:H/VA:H/CR:H/IR:H/AR:H
+            [0, 1, 0, 0, 0, 0], // VC:H/VI:L/VA:H/CR:H/IR:H/AR:H
         ],
         &[
-            "VC:L/VI:H/VA:L/CR:H/IR:M/AR:H",
-            "VC:L/VI:H/VA:H/CR:H/IR:M/AR:M",
-            "VC:H/VI:L/VA:H/CR:M/IR:H/AR:M",
-            "VC:H/VI:L/VA:L/CR:M/IR:H/AR:H",
-            "VC:L/VI:L/VA:H/CR:H/IR:H/AR:M",
+            [1, 0, 1, 0, 1, 0], // VC:L/VI:H/VA:L/CR:H/IR:M/AR:H
+            [1, 0, 0, 0, 1, 1], // VC:L/VI:H/VA:H/CR:H/IR:M/AR:M
+            [0, 1, 0, 1, 0, 1], // VC:H/VI:L/VA:H/CR:M/IR:H/AR:M
+            [0, 1, 1, 1, 0, 0], // VC:H/VI:L/VA:L/CR:M/IR:H/AR:H
+            [1, 1, 0, 0, 0, 1], // VC:L/VI:L/VA:H/CR:H/IR:H/AR:M
         ],
     ],
-    [&[], &["VC:L/VI:L/VA:L/CR:H/IR:H/AR:H"]],
+    [&[], &[[1, 1, 1, 0, 0, 0]]], // VC:L/VI:L/VA:L/CR:H/IR:H/AR:H
 ];
-const MAX_EQ4: [&[&str]; 3] = [
-    &["SC:H/SI:S/SA:S"],
-    &["SC:H/SI:H/SA:H"],
-    &["SC:L/SI:L/SA:L"],
+/// EQ4: `SC`, `SI`, `SA` (steps from `S`).
+const MAX_EQ4: [&[[u8; 3]]; 3] = [
+    &[[1, 0, 0]], // SC:H/SI:S/SA:S
+    &[[1, 1, 1]], // SC:H/SI:H/SA:H
+    &[[2, 2, 2]], // SC:L/SI:L/SA:L
 ];
 
 /// The depth of each EQ level in severity steps (FIRST's `maxSeverity`).
@@ -387,6 +411,177 @@ const MAX_SEVERITY_EQ1: [f64; 3] = [1.0, 4.0, 5.0];
 const MAX_SEVERITY_EQ2: [f64; 2] = [1.0, 2.0];
 const MAX_SEVERITY_EQ3_EQ6: [[f64; 2]; 3] = [[7.0, 6.0], [8.0, 8.0], [0.0, 10.0]];
 const MAX_SEVERITY_EQ4: [f64; 3] = [6.0, 5.0, 4.0];
+
+/// The six EQ levels of a vector's effective steps.
+fn macrovector(s: &[u8; 15]) -> [usize; 6] {
+    let eq1 = if s[AV] == 0 && s[PR] == 0 && s[UI] == 0 {
+        0
+    } else if (s[AV] == 0 || s[PR] == 0 || s[UI] == 0) && s[AV] != 3 {
+        1
+    } else {
+        2
+    };
+    let eq2 = usize::from(!(s[AC] == 0 && s[AT] == 0));
+    let eq3 = if s[VC] == 0 && s[VI] == 0 {
+        0
+    } else if s[VC] == 0 || s[VI] == 0 || s[VA] == 0 {
+        1
+    } else {
+        2
+    };
+    let eq4 = if s[SI] == 0 || s[SA] == 0 {
+        0
+    } else if s[SC] == 1 || s[SI] == 1 || s[SA] == 1 {
+        1
+    } else {
+        2
+    };
+    let eq5 = usize::from(s[E]);
+    let eq6 = usize::from(
+        !((s[CR] == 0 && s[VC] == 0) || (s[IR] == 0 && s[VI] == 0) || (s[AR] == 0 && s[VA] == 0)),
+    );
+    [eq1, eq2, eq3, eq4, eq5, eq6]
+}
+
+/// The score of a macrovector, NaN where the specification has none.
+const fn lookup(eqs: [usize; 6]) -> f64 {
+    let in_range = eqs[0] < 3 && eqs[1] < 2 && eqs[2] < 3 && eqs[3] < 3 && eqs[4] < 3 && eqs[5] < 2;
+    if in_range {
+        BY_INDEX[macro_index(eqs)]
+    } else {
+        f64::NAN
+    }
+}
+
+/// The macrovector one level lower in EQ `i`.
+const fn with(mv: [usize; 6], i: usize) -> [usize; 6] {
+    let mut next = mv;
+    next[i] += 1;
+    next
+}
+
+/// A macrovector's drop in score to its next lower one in EQ1, EQ2, EQ3 and EQ6 together,
+/// EQ4 and EQ5 (FIRST's `available_distance_*`), NaN where there is none.
+const fn available(mv: [usize; 6]) -> [f64; 5] {
+    let value = lookup(mv);
+    let lower_eq3_eq6 = match (mv[2], mv[5]) {
+        (1 | 0, 1) => lookup(with(mv, 2)),
+        (1, 0) => lookup(with(mv, 5)),
+        (0, 0) => {
+            let (left, right) = (lookup(with(mv, 5)), lookup(with(mv, 2)));
+            if left.is_nan() {
+                right
+            } else if right.is_nan() || left > right {
+                left
+            } else {
+                right
+            }
+        }
+        _ => {
+            let mut next = mv;
+            next[2] += 1;
+            next[5] += 1;
+            lookup(next)
+        }
+    };
+    [
+        value - lookup(with(mv, 0)),
+        value - lookup(with(mv, 1)),
+        value - lower_eq3_eq6,
+        value - lookup(with(mv, 3)),
+        value - lookup(with(mv, 4)),
+    ]
+}
+
+/// [`available`] of every macrovector by [`macro_index`], built at compile time.
+const AVAILABLE: [[f64; 5]; 324] = {
+    let mut table = [[f64::NAN; 5]; 324];
+    let mut i = 0;
+    while i < 324 {
+        // The digits of `i` in macro_index's mixed radix.
+        let mv = [i / 108, i / 54 % 2, i / 18 % 3, i / 6 % 3, i / 2 % 3, i % 2];
+        table[i] = available(mv);
+        i += 1;
+    }
+    table
+};
+
+/// The severity distances of `steps` (at `metrics`) from the first of `maxima` that they do
+/// not exceed on any metric; `None` when they exceed every one.
+fn distances<const N: usize>(
+    s: &[u8; 15],
+    metrics: [usize; N],
+    maxima: &[[u8; N]],
+) -> Option<[f64; N]> {
+    let max = maxima
+        .iter()
+        .find(|max| metrics.iter().zip(*max).all(|(&m, &top)| s[m] >= top))?;
+    let mut out = [0.0; N];
+    for ((d, &m), &top) in out.iter_mut().zip(&metrics).zip(max) {
+        *d = LEVEL[usize::from(s[m])] - LEVEL[usize::from(top)];
+    }
+    Some(out)
+}
+
+/// The sum of distances, in order from 0 (as FIRST's calculator adds them).
+fn total<const N: usize>(distances: [f64; N]) -> f64 {
+    distances.iter().fold(0.0, |sum, d| sum + d)
+}
+
+/// The score before rounding, from the effective steps (see [`CvssV4::score`]): no
+/// allocation, no string.
+fn unrounded(s: &[u8; 15]) -> f64 {
+    if s[VC] == 2 && s[VI] == 2 && s[VA] == 2 && s[SC] == 3 && s[SI] == 3 && s[SA] == 3 {
+        return 0.0;
+    }
+    let mv = macrovector(s);
+    let index = macro_index(mv);
+    let value = BY_INDEX[index];
+    let [available_eq1, available_eq2, available_eq3_eq6, available_eq4, available_eq5] =
+        AVAILABLE[index];
+
+    // The distances to the first highest-severity vector of the macrovector that this vector
+    // does not exceed on any metric; all zero when there is none.
+    let found = (
+        distances(s, [AV, PR, UI], MAX_EQ1[mv[0]]),
+        distances(s, [AC, AT], MAX_EQ2[mv[1]]),
+        distances(s, [VC, VI, VA, CR, IR, AR], MAX_EQ3_EQ6[mv[2]][mv[5]]),
+        distances(s, [SC, SI, SA], MAX_EQ4[mv[3]]),
+    );
+    let sums = match found {
+        (Some(eq1), Some(eq2), Some(eq3_eq6), Some(eq4)) => {
+            [total(eq1), total(eq2), total(eq3_eq6), total(eq4)]
+        }
+        _ => [0.0; 4],
+    };
+    let step = 0.1;
+    let parts = [
+        (available_eq1, sums[0], MAX_SEVERITY_EQ1[mv[0]] * step),
+        (available_eq2, sums[1], MAX_SEVERITY_EQ2[mv[1]] * step),
+        (
+            available_eq3_eq6,
+            sums[2],
+            MAX_SEVERITY_EQ3_EQ6[mv[2]][mv[5]] * step,
+        ),
+        (available_eq4, sums[3], MAX_SEVERITY_EQ4[mv[3]] * step),
+        // EQ5 has no distance within a level.
+        (available_eq5, 0.0, 1.0),
+    ];
+    let mut existing = 0.0;
+    let mut total = 0.0;
+    for (available, current, max) in parts {
+        if !available.is_nan() {
+            existing += 1.0;
+            total += available * (current / max);
+        }
+    }
+    let mean = if existing > 0.0 {
+        total / existing
+    } else {
+        0.0
+    };
+    (value - mean).clamp(0.0, 10.0)
+}
 
 /// Which metrics a vector gives beyond the base: the specification's nomenclature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -429,29 +624,6 @@ pub struct CvssV4 {
     values: [Option<u8>; 32],
 }
 
-fn index_of(metric: &str) -> usize {
-    METRICS.iter().position(|(m, _)| *m == metric).unwrap_or(0)
-}
-
-/// Severity-distance level of a metric value (FIRST's `*_levels`).
-fn level(metric: &str, value: &str) -> f64 {
-    let steps: &[(&str, f64)] = match metric {
-        "AV" => &[("N", 0.0), ("A", 0.1), ("L", 0.2), ("P", 0.3)],
-        "PR" => &[("N", 0.0), ("L", 0.1), ("H", 0.2)],
-        "UI" => &[("N", 0.0), ("P", 0.1), ("A", 0.2)],
-        "AC" => &[("L", 0.0), ("H", 0.1)],
-        "AT" => &[("N", 0.0), ("P", 0.1)],
-        "VC" | "VI" | "VA" => &[("H", 0.0), ("L", 0.1), ("N", 0.2)],
-        "SC" | "SI" | "SA" => &[("S", 0.0), ("H", 0.1), ("L", 0.2), ("N", 0.3)],
-        "CR" | "IR" | "AR" => &[("H", 0.0), ("M", 0.1), ("L", 0.2)],
-        _ => &[],
-    };
-    steps
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map_or(0.0, |(_, step)| *step)
-}
-
 impl CvssV4 {
     /// The value given for a metric by its abbreviation (`"AV"`, `"E"`, `"CR"`, …); `None` for
     /// a metric the vector does not give (or an unknown name).
@@ -473,70 +645,31 @@ impl CvssV4 {
         self.values[metric].map(|i| METRICS[metric].1[usize::from(i)])
     }
 
-    /// The effective value of a base metric (FIRST's `m()`): its modified metric when given
-    /// other than `X`, else itself; `E:X` counts as `A`, `CR/IR/AR:X` as `H`.
-    fn m(&self, metric: &str) -> &'static str {
-        let own = self.given(index_of(metric)).unwrap_or("X");
-        match (metric, own) {
-            ("E", "X") => return "A",
-            ("CR" | "IR" | "AR", "X") => return "H",
-            _ => {}
+    /// The effective severity step of each metric the score reads (FIRST's `m()`), indexed
+    /// by [`AV`] … [`AR`]: the modified metric when given other than `X`, else the base one;
+    /// `E:X` counts as `A`, `CR/IR/AR:X` as `H`. Steps count from the most severe value, in
+    /// the order of [`METRICS`]; `SC`, `SI` and `SA` count from `S` (safety), which only
+    /// `MSI` and `MSA` allow.
+    fn effective(&self) -> [u8; 15] {
+        let mut steps = [0u8; 15];
+        for (metric, step) in steps.iter_mut().enumerate().take(BASE_METRICS) {
+            let own = self.values[metric].unwrap_or(0);
+            let modified = self.values[15 + metric].filter(|&v| v != 0);
+            let given = modified.map_or(own, |v| v - 1);
+            *step = match (metric, modified) {
+                (SC, _) | (SI | SA, None) => given + 1,
+                _ => given,
+            };
         }
-        let modified = match metric {
-            "AV" => 15,
-            "AC" => 16,
-            "AT" => 17,
-            "PR" => 18,
-            "UI" => 19,
-            "VC" => 20,
-            "VI" => 21,
-            "VA" => 22,
-            "SC" => 23,
-            "SI" => 24,
-            "SA" => 25,
-            _ => return own,
-        };
-        self.given(modified).filter(|v| *v != "X").unwrap_or(own)
+        for (step, value) in steps[E..=AR].iter_mut().zip(&self.values[E..=AR]) {
+            *step = value.map_or(0, |v| v.saturating_sub(1));
+        }
+        steps
     }
 
     /// The six EQ levels.
     fn macrovector(&self) -> [usize; 6] {
-        let m = |metric| self.m(metric);
-        let (av, pr, ui) = (m("AV"), m("PR"), m("UI"));
-        let eq1 = if av == "N" && pr == "N" && ui == "N" {
-            0
-        } else if (av == "N" || pr == "N" || ui == "N") && av != "P" {
-            1
-        } else {
-            2
-        };
-        let eq2 = usize::from(!(m("AC") == "L" && m("AT") == "N"));
-        let (vc, vi, va) = (m("VC"), m("VI"), m("VA"));
-        let eq3 = if vc == "H" && vi == "H" {
-            0
-        } else if vc == "H" || vi == "H" || va == "H" {
-            1
-        } else {
-            2
-        };
-        let eq4 = if m("SI") == "S" || m("SA") == "S" {
-            0
-        } else if m("SC") == "H" || m("SI") == "H" || m("SA") == "H" {
-            1
-        } else {
-            2
-        };
-        let eq5 = match m("E") {
-            "A" => 0,
-            "P" => 1,
-            _ => 2,
-        };
-        let eq6 = usize::from(
-            !((m("CR") == "H" && vc == "H")
-                || (m("IR") == "H" && vi == "H")
-                || (m("AR") == "H" && va == "H")),
-        );
-        [eq1, eq2, eq3, eq4, eq5, eq6]
+        macrovector(&self.effective())
     }
 
     /// The base attack-vector letter (`N`, `A`, `L`, `P`), as given (not `MAV`).
@@ -614,134 +747,44 @@ impl CvssV4 {
 
     /// The score before rounding.
     fn unrounded(&self) -> f64 {
-        if ["VC", "VI", "VA", "SC", "SI", "SA"]
-            .iter()
-            .all(|m| self.m(m) == "N")
-        {
-            return 0.0;
-        }
-        let mv = self.macrovector();
-        let lookup = |eqs: [usize; 6]| -> f64 {
-            let in_range =
-                eqs[0] < 3 && eqs[1] < 2 && eqs[2] < 3 && eqs[3] < 3 && eqs[4] < 3 && eqs[5] < 2;
-            if in_range {
-                BY_INDEX[macro_index(eqs)]
-            } else {
-                f64::NAN
-            }
-        };
-        let value = lookup(mv);
-        let with = |i: usize, d: usize| {
-            let mut next = mv;
-            next[i] += d;
-            next
-        };
-        let lower_eq1 = lookup(with(0, 1));
-        let lower_eq2 = lookup(with(1, 1));
-        let lower_eq3_eq6 = match (mv[2], mv[5]) {
-            (1 | 0, 1) => lookup(with(2, 1)),
-            (1, 0) => lookup(with(5, 1)),
-            (0, 0) => {
-                let (left, right) = (lookup(with(5, 1)), lookup(with(2, 1)));
-                if left.is_nan() {
-                    right
-                } else if right.is_nan() {
-                    left
-                } else {
-                    left.max(right)
-                }
-            }
-            _ => lookup({
-                let mut next = mv;
-                next[2] += 1;
-                next[5] += 1;
-                next
-            }),
-        };
-        let lower_eq4 = lookup(with(3, 1));
-        let lower_eq5 = lookup(with(4, 1));
-
-        // The first highest-severity vector of the macrovector that this vector does not
-        // exceed on any metric, and the distances to it.
-        let eq3_eq6 = MAX_EQ3_EQ6[mv[2]][mv[5]];
-        let mut distances = None;
-        'search: for a in MAX_EQ1[mv[0]] {
-            for b in MAX_EQ2[mv[1]] {
-                for c in eq3_eq6 {
-                    for d in MAX_EQ4[mv[3]] {
-                        let candidate = [*a, *b, *c, *d].join("/");
-                        let mut distance = Vec::with_capacity(14);
-                        for part in candidate.split('/') {
-                            let Some((metric, max_value)) = part.split_once(':') else {
-                                continue;
-                            };
-                            let metric: &'static str = METRICS[index_of(metric)].0;
-                            distance.push((
-                                metric,
-                                level(metric, self.m(metric)) - level(metric, max_value),
-                            ));
-                        }
-                        if distance.iter().all(|(_, d)| *d >= 0.0) {
-                            distances = Some(distance);
-                            break 'search;
-                        }
-                    }
-                }
-            }
-        }
-        let distances = distances.unwrap_or_default();
-        let sum = |metrics: &[&str]| -> f64 {
-            distances
-                .iter()
-                .filter(|(m, _)| metrics.contains(m))
-                .map(|(_, d)| d)
-                .sum()
-        };
-        let step = 0.1;
-        let parts = [
-            (
-                value - lower_eq1,
-                sum(&["AV", "PR", "UI"]),
-                MAX_SEVERITY_EQ1[mv[0]] * step,
-            ),
-            (
-                value - lower_eq2,
-                sum(&["AC", "AT"]),
-                MAX_SEVERITY_EQ2[mv[1]] * step,
-            ),
-            (
-                value - lower_eq3_eq6,
-                sum(&["VC", "VI", "VA", "CR", "IR", "AR"]),
-                MAX_SEVERITY_EQ3_EQ6[mv[2]][mv[5]] * step,
-            ),
-            (
-                value - lower_eq4,
-                sum(&["SC", "SI", "SA"]),
-                MAX_SEVERITY_EQ4[mv[3]] * step,
-            ),
-            // EQ5 has no distance within a level.
-            (value - lower_eq5, 0.0, 1.0),
-        ];
-        let mut existing = 0.0;
-        let mut total = 0.0;
-        for (available, current, max) in parts {
-            if !available.is_nan() {
-                existing += 1.0;
-                total += available * (current / max);
-            }
-        }
-        let mean = if existing > 0.0 {
-            total / existing
-        } else {
-            0.0
-        };
-        (value - mean).clamp(0.0, 10.0)
+        unrounded(&self.effective())
     }
 
     /// The severity of the score.
     pub fn severity(&self) -> Severity {
         Severity::of_score(self.score())
     }
+}
+
+/// The base metrics in the specification's order, as vectors carry them; `_` is a value.
+const BASE: &[u8] = b"AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_";
+
+/// The common case: the base metrics first, in order, with valid values, read from fixed
+/// places; the values and where the rest of the body starts (past the `/`). `None` for any
+/// other body, which the general parser reads (and reports errors in).
+fn read_base(bytes: &[u8]) -> Option<([Option<u8>; 32], usize)> {
+    if bytes.len() < BASE.len() || (bytes.len() > BASE.len() && bytes[BASE.len()] != b'/') {
+        return None;
+    }
+    let mut values = [None; 32];
+    // Each part is five bytes, `NN:v/`, its value at the fourth.
+    for (metric, (value, (template, part))) in values
+        .iter_mut()
+        .zip(BASE.chunks(5).zip(bytes.chunks(5)))
+        .enumerate()
+    {
+        // (The last part's `/`, or the end, is checked above.)
+        if template[..3] != part[..3] || (template.len() == 5 && part[4] != b'/') {
+            return None;
+        }
+        let letter = part[3];
+        let position = METRICS[metric]
+            .1
+            .iter()
+            .position(|v| v.len() == 1 && v.as_bytes()[0] == letter)?;
+        *value = u8::try_from(position).ok();
+    }
+    Some((values, BASE.len() + 1))
 }
 
 impl std::str::FromStr for CvssV4 {
@@ -758,8 +801,15 @@ impl std::str::FromStr for CvssV4 {
                 },
             )
         })?;
-        let values =
-            super::read_metrics(text, body, at + "CVSS:4.0/".len(), &METRICS, BASE_METRICS)?;
+        let at = at + "CVSS:4.0/".len();
+        let Some(rest) = read_base(body.as_bytes()) else {
+            let values = super::read_metrics(text, body, at, &METRICS, BASE_METRICS)?;
+            return Ok(CvssV4 { values });
+        };
+        let (mut values, start) = rest;
+        if body.len() > BASE.len() {
+            super::read_parts(text, &body[start..], at + start, &METRICS, &mut values)?;
+        }
         Ok(CvssV4 { values })
     }
 }
@@ -777,10 +827,353 @@ impl fmt::Display for CvssV4 {
     }
 }
 
+/// The scorer as it was before it read steps: metric values as strings, as FIRST's calculator
+/// holds them. Kept to check the fast one bit for bit.
+#[cfg(test)]
+mod reference {
+    use super::{macro_index, CvssV4, BY_INDEX, METRICS};
+    use super::{MAX_SEVERITY_EQ1, MAX_SEVERITY_EQ2, MAX_SEVERITY_EQ3_EQ6, MAX_SEVERITY_EQ4};
+
+    /// The highest-severity vectors of each EQ level (FIRST's `max_composed`), in its order:
+    /// the first one that dominates a vector is its reference for severity distances.
+    const MAX_EQ1: [&[&str]; 3] = [
+        &["AV:N/PR:N/UI:N"],
+        &["AV:A/PR:N/UI:N", "AV:N/PR:L/UI:N", "AV:N/PR:N/UI:P"],
+        &["AV:P/PR:N/UI:N", "AV:A/PR:L/UI:P"],
+    ];
+    const MAX_EQ2: [&[&str]; 2] = [&["AC:L/AT:N"], &["AC:H/AT:N", "AC:L/AT:P"]];
+    /// By EQ3, then EQ6.
+    const MAX_EQ3_EQ6: [[&[&str]; 2]; 3] = [
+        [
+            &["VC:H/VI:H/VA:H/CR:H/IR:H/AR:H"],
+            &[
+                "VC:H/VI:H/VA:L/CR:M/IR:M/AR:H",
+                "VC:H/VI:H/VA:H/CR:M/IR:M/AR:M",
+            ],
+        ],
+        [
+            &[
+                "VC:L/VI:H/VA:H/CR:H/IR:H/AR:H",
+                "VC:H/VI:L/VA:H/CR:H/IR:H/AR:H",
+            ],
+            &[
+                "VC:L/VI:H/VA:L/CR:H/IR:M/AR:H",
+                "VC:L/VI:H/VA:H/CR:H/IR:M/AR:M",
+                "VC:H/VI:L/VA:H/CR:M/IR:H/AR:M",
+                "VC:H/VI:L/VA:L/CR:M/IR:H/AR:H",
+                "VC:L/VI:L/VA:H/CR:H/IR:H/AR:M",
+            ],
+        ],
+        [&[], &["VC:L/VI:L/VA:L/CR:H/IR:H/AR:H"]],
+    ];
+    const MAX_EQ4: [&[&str]; 3] = [
+        &["SC:H/SI:S/SA:S"],
+        &["SC:H/SI:H/SA:H"],
+        &["SC:L/SI:L/SA:L"],
+    ];
+
+    fn index_of(metric: &str) -> usize {
+        METRICS.iter().position(|(m, _)| *m == metric).unwrap_or(0)
+    }
+
+    /// Severity-distance level of a metric value (FIRST's `*_levels`).
+    fn level(metric: &str, value: &str) -> f64 {
+        let steps: &[(&str, f64)] = match metric {
+            "AV" => &[("N", 0.0), ("A", 0.1), ("L", 0.2), ("P", 0.3)],
+            "PR" => &[("N", 0.0), ("L", 0.1), ("H", 0.2)],
+            "UI" => &[("N", 0.0), ("P", 0.1), ("A", 0.2)],
+            "AC" => &[("L", 0.0), ("H", 0.1)],
+            "AT" => &[("N", 0.0), ("P", 0.1)],
+            "VC" | "VI" | "VA" => &[("H", 0.0), ("L", 0.1), ("N", 0.2)],
+            "SC" | "SI" | "SA" => &[("S", 0.0), ("H", 0.1), ("L", 0.2), ("N", 0.3)],
+            "CR" | "IR" | "AR" => &[("H", 0.0), ("M", 0.1), ("L", 0.2)],
+            _ => &[],
+        };
+        steps
+            .iter()
+            .find(|(v, _)| *v == value)
+            .map_or(0.0, |(_, step)| *step)
+    }
+
+    impl CvssV4 {
+        /// The effective value of a base metric (FIRST's `m()`): its modified metric when given
+        /// other than `X`, else itself; `E:X` counts as `A`, `CR/IR/AR:X` as `H`.
+        fn m(&self, metric: &str) -> &'static str {
+            let own = self.given(index_of(metric)).unwrap_or("X");
+            match (metric, own) {
+                ("E", "X") => return "A",
+                ("CR" | "IR" | "AR", "X") => return "H",
+                _ => {}
+            }
+            let modified = match metric {
+                "AV" => 15,
+                "AC" => 16,
+                "AT" => 17,
+                "PR" => 18,
+                "UI" => 19,
+                "VC" => 20,
+                "VI" => 21,
+                "VA" => 22,
+                "SC" => 23,
+                "SI" => 24,
+                "SA" => 25,
+                _ => return own,
+            };
+            self.given(modified).filter(|v| *v != "X").unwrap_or(own)
+        }
+
+        /// The six EQ levels.
+        fn reference_macrovector(&self) -> [usize; 6] {
+            let m = |metric| self.m(metric);
+            let (av, pr, ui) = (m("AV"), m("PR"), m("UI"));
+            let eq1 = if av == "N" && pr == "N" && ui == "N" {
+                0
+            } else if (av == "N" || pr == "N" || ui == "N") && av != "P" {
+                1
+            } else {
+                2
+            };
+            let eq2 = usize::from(!(m("AC") == "L" && m("AT") == "N"));
+            let (vc, vi, va) = (m("VC"), m("VI"), m("VA"));
+            let eq3 = if vc == "H" && vi == "H" {
+                0
+            } else if vc == "H" || vi == "H" || va == "H" {
+                1
+            } else {
+                2
+            };
+            let eq4 = if m("SI") == "S" || m("SA") == "S" {
+                0
+            } else if m("SC") == "H" || m("SI") == "H" || m("SA") == "H" {
+                1
+            } else {
+                2
+            };
+            let eq5 = match m("E") {
+                "A" => 0,
+                "P" => 1,
+                _ => 2,
+            };
+            let eq6 = usize::from(
+                !((m("CR") == "H" && vc == "H")
+                    || (m("IR") == "H" && vi == "H")
+                    || (m("AR") == "H" && va == "H")),
+            );
+            [eq1, eq2, eq3, eq4, eq5, eq6]
+        }
+
+        /// The score before rounding.
+        pub(super) fn reference_unrounded(&self) -> f64 {
+            if ["VC", "VI", "VA", "SC", "SI", "SA"]
+                .iter()
+                .all(|m| self.m(m) == "N")
+            {
+                return 0.0;
+            }
+            let mv = self.reference_macrovector();
+            let lookup = |eqs: [usize; 6]| -> f64 {
+                let in_range = eqs[0] < 3
+                    && eqs[1] < 2
+                    && eqs[2] < 3
+                    && eqs[3] < 3
+                    && eqs[4] < 3
+                    && eqs[5] < 2;
+                if in_range {
+                    BY_INDEX[macro_index(eqs)]
+                } else {
+                    f64::NAN
+                }
+            };
+            let value = lookup(mv);
+            let with = |i: usize, d: usize| {
+                let mut next = mv;
+                next[i] += d;
+                next
+            };
+            let lower_eq1 = lookup(with(0, 1));
+            let lower_eq2 = lookup(with(1, 1));
+            let lower_eq3_eq6 = match (mv[2], mv[5]) {
+                (1 | 0, 1) => lookup(with(2, 1)),
+                (1, 0) => lookup(with(5, 1)),
+                (0, 0) => {
+                    let (left, right) = (lookup(with(5, 1)), lookup(with(2, 1)));
+                    if left.is_nan() {
+                        right
+                    } else if right.is_nan() {
+                        left
+                    } else {
+                        left.max(right)
+                    }
+                }
+                _ => lookup({
+                    let mut next = mv;
+                    next[2] += 1;
+                    next[5] += 1;
+                    next
+                }),
+            };
+            let lower_eq4 = lookup(with(3, 1));
+            let lower_eq5 = lookup(with(4, 1));
+
+            // The first highest-severity vector of the macrovector that this vector does not
+            // exceed on any metric, and the distances to it.
+            let eq3_eq6 = MAX_EQ3_EQ6[mv[2]][mv[5]];
+            let mut distances = None;
+            'search: for a in MAX_EQ1[mv[0]] {
+                for b in MAX_EQ2[mv[1]] {
+                    for c in eq3_eq6 {
+                        for d in MAX_EQ4[mv[3]] {
+                            let candidate = [*a, *b, *c, *d].join("/");
+                            let mut distance = Vec::with_capacity(14);
+                            for part in candidate.split('/') {
+                                let Some((metric, max_value)) = part.split_once(':') else {
+                                    continue;
+                                };
+                                let metric: &'static str = METRICS[index_of(metric)].0;
+                                distance.push((
+                                    metric,
+                                    level(metric, self.m(metric)) - level(metric, max_value),
+                                ));
+                            }
+                            if distance.iter().all(|(_, d)| *d >= 0.0) {
+                                distances = Some(distance);
+                                break 'search;
+                            }
+                        }
+                    }
+                }
+            }
+            let distances = distances.unwrap_or_default();
+            let sum = |metrics: &[&str]| -> f64 {
+                distances
+                    .iter()
+                    .filter(|(m, _)| metrics.contains(m))
+                    .map(|(_, d)| d)
+                    .sum()
+            };
+            let step = 0.1;
+            let parts = [
+                (
+                    value - lower_eq1,
+                    sum(&["AV", "PR", "UI"]),
+                    MAX_SEVERITY_EQ1[mv[0]] * step,
+                ),
+                (
+                    value - lower_eq2,
+                    sum(&["AC", "AT"]),
+                    MAX_SEVERITY_EQ2[mv[1]] * step,
+                ),
+                (
+                    value - lower_eq3_eq6,
+                    sum(&["VC", "VI", "VA", "CR", "IR", "AR"]),
+                    MAX_SEVERITY_EQ3_EQ6[mv[2]][mv[5]] * step,
+                ),
+                (
+                    value - lower_eq4,
+                    sum(&["SC", "SI", "SA"]),
+                    MAX_SEVERITY_EQ4[mv[3]] * step,
+                ),
+                // EQ5 has no distance within a level.
+                (value - lower_eq5, 0.0, 1.0),
+            ];
+            let mut existing = 0.0;
+            let mut total = 0.0;
+            for (available, current, max) in parts {
+                if !available.is_nan() {
+                    existing += 1.0;
+                    total += available * (current / max);
+                }
+            }
+            let mean = if existing > 0.0 {
+                total / existing
+            } else {
+                0.0
+            };
+            (value - mean).clamp(0.0, 10.0)
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // one-decimal scores: equality is the claim
 mod tests {
     use super::*;
+
+    /// The fast scorer against the reference, bit for bit: every base vector, and as many
+    /// with threat, environmental and modified metrics drawn at random (fixed seed).
+    #[test]
+    fn steps_score_as_the_reference_does() {
+        let values = |m: usize| u8::try_from(METRICS[m].1.len()).unwrap();
+        let check = |v: &CvssV4| {
+            assert_eq!(
+                v.unrounded().to_bits(),
+                v.reference_unrounded().to_bits(),
+                "{v}"
+            );
+            assert_eq!(v.macrovector_code().len(), 6);
+        };
+        let mut indices = [0u8; 11];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u8| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            u8::try_from(seed % u64::from(bound)).unwrap()
+        };
+        let mut count = 0;
+        'all: loop {
+            let mut v = CvssV4 { values: [None; 32] };
+            for (value, index) in v.values.iter_mut().zip(indices) {
+                *value = Some(index);
+            }
+            check(&v);
+            // The same base with threat, environmental and modified metrics at random.
+            for m in 11..26 {
+                v.values[m] = Some(next(values(m)));
+            }
+            check(&v);
+            count += 1;
+            let mut m = 10;
+            loop {
+                indices[m] += 1;
+                if indices[m] < values(m) {
+                    break;
+                }
+                indices[m] = 0;
+                if m == 0 {
+                    break 'all;
+                }
+                m -= 1;
+            }
+        }
+        assert_eq!(count, 104_976);
+    }
+
+    /// The base metrics in order take the fast path; errors after them, or in them, are
+    /// those (and at the offsets) of the general parser.
+    #[test]
+    fn fast_path_errors_are_the_general_ones() {
+        use super::super::rejections::{check, duplicate, invalid, malformed};
+        const B: &str = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        check::<CvssV4>(&[
+            (&format!("{B}/"), malformed(""), Some(64)),
+            (&format!("{B}/AV:N"), duplicate("AV"), Some(64)),
+            (&format!("{B}/E:Q"), invalid("E", "Q"), Some(64)),
+            (&format!(" {B}/E:P//"), malformed(""), Some(69)),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:Q/VA:H/SC:N/SI:N/SA:N",
+                invalid("VI", "Q"),
+                Some(39),
+            ),
+        ]);
+        let fast: CvssV4 = format!("{B}/E:P/MSI:S").parse().unwrap();
+        let general: CvssV4 =
+            "CVSS:4.0/MSI:S/SA:N/SI:N/SC:N/VA:H/VI:H/VC:H/UI:N/PR:N/AT:N/AC:L/AV:N/E:P"
+                .parse()
+                .unwrap();
+        assert_eq!(fast, general);
+        assert_eq!(fast.to_string(), format!("{B}/E:P/MSI:S"));
+    }
 
     /// Vectors where the references disagree by 0.1: rounding the exact value half up (ours,
     /// and the `cvss` package's, whose published vectors all agree with us) gives the first
