@@ -397,31 +397,73 @@ impl Normalizer<'_> {
     }
 }
 
+/// The name's required words, each once, with their weights, and their total: the same for
+/// every product a name is scored against, so computed once per name.
+struct NameWeights<'n> {
+    name: &'n ProgramName,
+    required: Vec<(&'n str, f64)>,
+    total: f64,
+}
+
+impl<'n> NameWeights<'n> {
+    fn of(vocabulary: &Vocabulary, name: &'n ProgramName) -> Self {
+        let mut words: Vec<&str> = name.required.iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words.dedup();
+        let required: Vec<(&str, f64)> = words
+            .into_iter()
+            .map(|w| (w, vocabulary.weight(w)))
+            .collect();
+        let total = required.iter().map(|(_, w)| w).sum();
+        NameWeights {
+            name,
+            required,
+            total,
+        }
+    }
+
+    /// Whether the name says the word (as a required or an optional word).
+    fn says(&self, word: &str) -> bool {
+        self.required.iter().any(|(r, _)| *r == word)
+            || self.name.optional.iter().any(|o| o == word)
+    }
+}
+
 /// How much of the name a product's words (or one of its titles) explain; 0 when they share
 /// no word. Returns the score, whether a title gave it, and the weight of the words it hit.
 fn product_evidence(
     vocabulary: &Vocabulary,
     product: &Product,
-    name: &ProgramName,
+    name: &NameWeights<'_>,
 ) -> (f64, bool, f64) {
-    let weight = |w: &str| vocabulary.weight(w);
-    let mut required: Vec<&str> = name.required.iter().map(String::as_str).collect();
-    required.sort_unstable();
-    required.dedup();
-    let total: f64 = required.iter().map(|w| weight(w)).sum();
-    if total <= 0.0 {
+    if name.total <= 0.0 {
         return (0.0, false, 0.0);
     }
-    let said = |w: &str| required.contains(&w) || name.optional.iter().any(|o| o == w);
-    let spelled = vendor_run(&product.vendor, &name.required);
+    let weight = |w: &str| vocabulary.weight(w);
+    // The required words the product's vendor explains, whatever wording is scored: its
+    // words, its run-together spelling, the words its titles spell it with.
+    let spelled = vendor_run(&product.vendor, &name.name.required);
+    let by_vendor: Vec<bool> = name
+        .required
+        .iter()
+        .map(|(r, _)| {
+            product.vendor_words.iter().any(|v| &**v == *r)
+                || spelled.iter().any(|s| s == r)
+                || vocabulary.is_vendor_title_word(&product.vendor, r)
+        })
+        .collect();
     let mut best = (0.0, false, 0.0);
     // Its words split at hyphens too (`e-studio-455` → `e`, `studio`, `455`), since display
     // names and titles space what CPE names hyphenate.
-    let split: Vec<Box<str>> = product
-        .words
-        .iter()
-        .flat_map(|w| w.split('-').filter(|p| !p.is_empty()).map(Box::from))
-        .collect();
+    let split: Vec<Box<str>> = if product.words.iter().any(|w| w.contains('-')) {
+        product
+            .words
+            .iter()
+            .flat_map(|w| w.split('-').filter(|p| !p.is_empty()).map(Box::from))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let own = std::iter::once((product.words.as_slice(), false));
     let hyphens = (split.len() > product.words.len()).then_some((split.as_slice(), false));
     let titles = product.titles.iter().map(|t| (t.as_slice(), true));
@@ -432,23 +474,24 @@ fn product_evidence(
             .filter(|w| !is_title || !product.vendor_words.iter().any(|v| &**v == *w))
             .collect();
         let all: f64 = words.iter().map(|w| weight(w)).sum();
-        let hit: f64 = words.iter().filter(|w| said(w)).map(|w| weight(w)).sum();
+        let hit: f64 = words
+            .iter()
+            .filter(|w| name.says(w))
+            .map(|w| weight(w))
+            .sum();
         if hit <= 0.0 || all <= 0.0 {
             continue;
         }
-        let explained: f64 = required
+        let explained: f64 = name
+            .required
             .iter()
-            .filter(|r| {
-                words.contains(r)
-                    || product.vendor_words.iter().any(|v| &**v == **r)
-                    || spelled.iter().any(|s| s == *r)
-                    || vocabulary.is_vendor_title_word(&product.vendor, r)
-            })
-            .map(|r| weight(r))
+            .zip(&by_vendor)
+            .filter(|((r, _), vendor)| **vendor || words.contains(r))
+            .map(|((_, w), _)| w)
             .sum();
         // A display name often leaves out a product's generic words (`Opera` for
         // `opera_browser`): what it leaves out costs less than what it does not explain.
-        let score = (hit / all).sqrt() * (explained / total);
+        let score = (hit / all).sqrt() * (explained / name.total);
         if score > best.0 || ((score - best.0).abs() < 1e-12 && hit > best.2) {
             best = (score, is_title, hit);
         }
@@ -493,9 +536,10 @@ fn vocabulary_products(
     let firm_publisher = vendors
         .iter()
         .any(|g| matches!(g.source, VendorSource::Alias | VendorSource::Vocabulary));
+    let weights = NameWeights::of(vocabulary, name);
     let mut out = Vec::new();
     for product in pool {
-        let (evidence, from_title, specificity) = product_evidence(vocabulary, product, name);
+        let (evidence, from_title, specificity) = product_evidence(vocabulary, product, &weights);
         if evidence <= 0.0 {
             continue;
         }

@@ -173,7 +173,11 @@ impl KnowledgeBase {
     /// ```
     pub fn vocabulary(&self) -> crate::cpe::Vocabulary {
         let mut vocabulary = crate::cpe::Vocabulary::new();
-        for statement in self.applicability.values() {
+        // In advisory order, so that the vocabulary (and what a name is scored against) is
+        // the same on every run, not the hash map's order.
+        let mut statements: Vec<_> = self.applicability.iter().collect();
+        statements.sort_unstable_by_key(|(at, _)| **at);
+        for (_, statement) in statements {
             for criterion in statement.applicability.criteria() {
                 vocabulary.add(&criterion.cpe, None);
             }
