@@ -29,7 +29,7 @@ fn floor(items: f64, mut round: impl FnMut() -> f64) -> f64 {
 fn main() {
     println!("| vectors | ns per vector (parse and score) | per second |");
     println!("|---|---|---|");
-    let sets: [(&str, &[&str]); 5] = [
+    let sets: [(&str, &[&str]); 7] = [
         (
             "v3.1, base metrics (as NVD publishes)",
             &CVSS31_VECTORS[..2],
@@ -41,6 +41,11 @@ fn main() {
         ("v3.1, all four", &CVSS31_VECTORS),
         ("v2 (2)", &CVSS_OTHER_VECTORS[..2]),
         ("v4.0 (2)", &CVSS_OTHER_VECTORS[2..]),
+        ("v4.0, base metrics", &CVSS_OTHER_VECTORS[2..3]),
+        (
+            "v4.0, with threat and environmental metrics",
+            &CVSS_OTHER_VECTORS[3..],
+        ),
     ];
     for (name, vectors) in sets {
         let ns = floor(vectors.len() as f64, || {

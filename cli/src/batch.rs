@@ -1,100 +1,333 @@
 //! Line-oriented batch modes: one output line per input line, in order; a line that cannot be
 //! handled yields `error<TAB>message` and processing continues.
 //!
-//! Answers are buffered while more complete lines are already waiting, and flushed before
-//! every read that could wait for the writer: a program that writes one line and reads its
-//! answer (a co-process) never waits on an answer still sitting in our buffer, and a batch
-//! of many lines costs no write per line.
+//! Built for millions of lines: input is read in large blocks and split at newlines in
+//! place, a block of complete lines is checked as UTF-8 once (lines are then borrowed from
+//! it, never copied or checked again), answers are appended to one output buffer (no
+//! allocation per line), and a large block is shared out among the cores in contiguous
+//! runs of lines whose answers are written back in input order.
+//!
+//! Answers are written out before every read that could wait for the writer: a program that
+//! writes one line and reads its answer (a co-process) never waits on an answer still in our
+//! buffer, and a batch of many lines costs one write per block read, not one per line.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{ErrorKind, Read, Write};
+use std::ops::Range;
 
 /// How much of an error message an error line quotes (a message names its input, which
 /// may be huge).
 const MESSAGE_LIMIT: usize = 512;
 
-/// Runs `handle` over every line of `input` (UTF-8, `\n` or `\r\n` separated) and writes one
-/// line per input line to `output`.
-pub(crate) fn run<R: Read>(
-    mut input: BufReader<R>,
+/// The size of one read (a line longer than this grows the buffer to hold it).
+const READ_SIZE: usize = 1 << 20;
+
+/// Answers kept before they are written while more input is already waiting.
+const WRITE_SIZE: usize = 1 << 18;
+
+/// Below this many bytes of complete lines a block is answered on the calling thread: the
+/// work of a smaller one does not pay for waking another.
+const PARALLEL_MIN: usize = 1 << 15;
+
+/// Answers one line into the output buffer (without its newline), or says why it cannot.
+/// On `Err` anything it appended is discarded. Called from several threads at once for a
+/// large block, hence `Sync`.
+pub(crate) trait Handler: Fn(&str, &mut Vec<u8>) -> Result<(), String> + Sync {}
+impl<F: Fn(&str, &mut Vec<u8>) -> Result<(), String> + Sync> Handler for F {}
+
+/// A handler from a function that returns its answer as a `String` (for modes whose answers
+/// are built anyway, like `cpe guess`).
+pub(crate) fn text_answers(answer: impl Fn(&str) -> Result<String, String> + Sync) -> impl Handler {
+    move |line: &str, out: &mut Vec<u8>| {
+        out.extend_from_slice(answer(line)?.as_bytes());
+        Ok(())
+    }
+}
+
+/// Runs `handle` over every line of `input` (UTF-8, `\n` or `\r\n` separated; a last line
+/// without a newline counts) and writes one line per input line to `output`, on up to
+/// `threads` threads.
+pub(crate) fn run(
+    mut input: impl Read,
     mut output: impl Write,
-    mut handle: impl FnMut(&str) -> Result<String, String>,
+    threads: usize,
+    handle: impl Handler,
 ) -> std::io::Result<()> {
-    let mut bytes = Vec::new();
+    let mut buffer = vec![0u8; READ_SIZE];
+    let (mut start, mut end) = (0, 0);
+    let mut answers = Vec::with_capacity(WRITE_SIZE + 4096);
     loop {
-        // The next line is not complete in the buffer: reading it may wait for the writer,
-        // who may be waiting for the answers so far.
-        if !input.buffer().contains(&b'\n') {
-            output.flush()?;
+        // Every complete line in the buffer is answered; reading may now wait for the
+        // writer, who may be waiting for the answers so far.
+        output.write_all(&answers)?;
+        output.flush()?;
+        answers.clear();
+        if start > 0 {
+            buffer.copy_within(start..end, 0);
+            (end, start) = (end - start, 0);
         }
-        bytes.clear();
-        if input.read_until(b'\n', &mut bytes)? == 0 {
-            break;
+        if end == buffer.len() {
+            buffer.resize(buffer.len() * 2, 0); // one line longer than the buffer
         }
-        if bytes.last() == Some(&b'\n') {
-            bytes.pop();
-        }
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-        let result = match std::str::from_utf8(&bytes) {
-            Ok(text) => handle(text),
-            Err(e) => Err(format!("line is not UTF-8: {e}")),
+        let read = match input.read(&mut buffer[end..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
         };
-        match result {
-            Ok(answer) => writeln!(output, "{answer}")?,
-            Err(message) => writeln!(output, "error\t{}", one_line(&message))?,
+        if read == 0 {
+            if end > start {
+                answer_block(&buffer[start..end], &mut answers, threads, &handle);
+            }
+            output.write_all(&answers)?;
+            return output.flush();
+        }
+        end += read;
+        // Answer the complete lines read so far, writing as the answers pile up.
+        let Some(last_newline) = memchr::memrchr(b'\n', &buffer[start..end]) else {
+            continue;
+        };
+        let block_end = start + last_newline + 1;
+        answer_block(&buffer[start..block_end], &mut answers, threads, &handle);
+        start = block_end;
+        if answers.len() >= WRITE_SIZE {
+            output.write_all(&answers)?;
+            answers.clear();
         }
     }
-    output.flush()
+}
+
+/// Answers a block of lines (each ending in `\n` but perhaps the last), appending to
+/// `answers`; a large block is split into contiguous runs of lines, one per thread.
+fn answer_block(block: &[u8], answers: &mut Vec<u8>, threads: usize, handle: &impl Handler) {
+    if threads < 2 || block.len() < PARALLEL_MIN {
+        return answer_lines(block, answers, handle);
+    }
+    let runs = split_at_lines(block, threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = runs[1..]
+            .iter()
+            .map(|run| {
+                let run = &block[run.clone()];
+                scope.spawn(move || {
+                    let mut out = Vec::with_capacity(run.len());
+                    answer_lines(run, &mut out, handle);
+                    out
+                })
+            })
+            .collect();
+        answer_lines(&block[runs[0].clone()], answers, handle);
+        for worker in workers {
+            match worker.join() {
+                Ok(out) => answers.extend_from_slice(&out),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+}
+
+/// `block` cut into at most `parts` runs of whole lines of about equal length.
+fn split_at_lines(block: &[u8], parts: usize) -> Vec<Range<usize>> {
+    let mut runs = Vec::with_capacity(parts);
+    let mut start = 0;
+    for part in 1..parts {
+        let target = (block.len() * part / parts).max(start);
+        let cut = match memchr::memchr(b'\n', &block[target..]) {
+            Some(at) => target + at + 1,
+            None => block.len(),
+        };
+        if cut > start {
+            runs.push(start..cut);
+            start = cut;
+        }
+    }
+    if start < block.len() || runs.is_empty() {
+        runs.push(start..block.len());
+    }
+    runs
+}
+
+/// Answers each line of `block` in order. The block is checked as UTF-8 once; only when
+/// that fails is each line checked on its own, so that one bad line is one error line.
+fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
+    match std::str::from_utf8(block) {
+        Ok(text) => {
+            if text.is_empty() {
+                return;
+            }
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(
+                // A last line without its newline.
+                (!text.ends_with('\n')).then_some(text.len()),
+            ) {
+                // Cut at `\n` bytes: whole characters, no second UTF-8 check.
+                let line = &text[start..end];
+                start = end + 1;
+                answer_line(Ok(line.strip_suffix('\r').unwrap_or(line)), answers, handle);
+            }
+        }
+        Err(_) => {
+            for line in lines(block) {
+                let line = std::str::from_utf8(line).map_err(|e| format!("line is not UTF-8: {e}"));
+                answer_line(line, answers, handle);
+            }
+        }
+    }
+}
+
+/// The lines of a block, without their `\n` or `\r\n`.
+fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = block.strip_suffix(b"\n").unwrap_or(block);
+    let empty = block.is_empty();
+    body.split(|&b| b == b'\n')
+        .filter(move |_| !empty)
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+}
+
+fn answer_line(line: Result<&str, String>, answers: &mut Vec<u8>, handle: &impl Handler) {
+    let mark = answers.len();
+    match line.and_then(|line| handle(line, answers)) {
+        Ok(()) => answers.push(b'\n'),
+        Err(message) => {
+            answers.truncate(mark);
+            answers.extend_from_slice(b"error\t");
+            push_one_line(&message, answers);
+            answers.push(b'\n');
+        }
+    }
 }
 
 /// A message on one line (white space for line breaks and tabs), cut to at most
 /// [`MESSAGE_LIMIT`] bytes at a character boundary, saying how long it was when cut.
-fn one_line(message: &str) -> String {
-    use std::fmt::Write as _;
+fn push_one_line(message: &str, out: &mut Vec<u8>) {
     let mut end = message.len().min(MESSAGE_LIMIT);
     while !message.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = message[..end].replace(['\n', '\r', '\t'], " ");
+    out.extend(message.as_bytes()[..end].iter().map(|&b| match b {
+        b'\n' | b'\r' | b'\t' => b' ',
+        b => b,
+    }));
     if end < message.len() {
-        let _ = write!(out, "… ({} bytes)", message.len());
+        out.extend_from_slice(format!("… ({} bytes)", message.len()).as_bytes());
     }
-    out
 }
 
 /// Splits `A<TAB>B`.
 pub(crate) fn pair(line: &str) -> Result<(&str, &str), String> {
-    let mut parts = line.split('\t');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(a), Some(b), None) => Ok((a, b)),
+    let bytes = line.as_bytes();
+    match memchr::memchr(b'\t', bytes) {
+        // Both halves are cut at an ASCII byte: whole characters.
+        Some(tab) if memchr::memchr(b'\t', &bytes[tab + 1..]).is_none() => {
+            Ok((&line[..tab], &line[tab + 1..]))
+        }
         _ => Err("expected two fields separated by one TAB".to_owned()),
     }
+}
+
+/// The threads a batch mode answers on: every core the process may use.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
+
+    fn plus(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
+        let (a, b) = pair(line)?;
+        out.extend_from_slice(format!("{a}+{b}").as_bytes());
+        Ok(())
+    }
+
+    fn answers(input: &[u8], threads: usize) -> String {
+        let mut out = Vec::new();
+        run(input, &mut out, threads, plus).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn one_line_out_per_line_in_with_errors_inline() {
-        let input = BufReader::new(b"a\tb\r\nbad\n\xff\nlast".as_slice());
-        let mut out = Vec::new();
-        run(input, &mut out, |line| {
-            pair(line).map(|(a, b)| format!("{a}+{b}"))
-        })
-        .unwrap();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            answers(b"a\tb\r\nbad\n\xff\nlast", 1),
             "a+b\nerror\texpected two fields separated by one TAB\nerror\tline is not UTF-8: invalid utf-8 sequence of 1 bytes from index 0\nerror\texpected two fields separated by one TAB\n"
         );
+        assert_eq!(answers(b"", 1), "");
+        assert_eq!(
+            answers(b"\n", 1),
+            "error\texpected two fields separated by one TAB\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_answer_leaves_nothing_of_itself() {
+        let handle = |line: &str, out: &mut Vec<u8>| {
+            out.extend_from_slice(b"partial");
+            if line == "bad" {
+                return Err("no".to_owned());
+            }
+            Ok(())
+        };
+        let mut out = Vec::new();
+        run(b"ok\nbad\n".as_slice(), &mut out, 1, handle).unwrap();
+        assert_eq!(out, b"partial\nerror\tno\n");
+    }
+
+    #[test]
+    fn many_threads_answer_in_input_order() {
+        // Lines of every length around the block and read sizes, some not UTF-8.
+        let mut input = Vec::new();
+        let mut expected = String::new();
+        for i in 0..200_000u32 {
+            if i % 9_973 == 0 {
+                input.extend_from_slice(b"\xfe\tx\n");
+                expected.push_str(
+                    "error\tline is not UTF-8: invalid utf-8 sequence of 1 bytes from index 0\n",
+                );
+                continue;
+            }
+            let pad = "x".repeat((i % 37) as usize);
+            input.extend_from_slice(format!("{i}\t{pad}\n").as_bytes());
+            writeln!(expected, "{i}+{pad}").unwrap();
+        }
+        for threads in [1, 2, 3, 8] {
+            assert_eq!(answers(&input, threads), expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_the_buffer_is_one_line() {
+        let long = "y".repeat(READ_SIZE * 2 + 17);
+        let input = format!("a\tb\n{long}\t1\nc\td");
+        assert_eq!(
+            answers(input.as_bytes(), 2),
+            format!("a+b\n{long}+1\nc+d\n")
+        );
+    }
+
+    #[test]
+    fn blocks_split_at_line_ends() {
+        let block = b"aa\nbbbb\nc\ndddddd\n";
+        for parts in 1..6 {
+            let runs = split_at_lines(block, parts);
+            assert_eq!(runs.first().unwrap().start, 0);
+            assert_eq!(runs.last().unwrap().end, block.len());
+            for pair in runs.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            for run in &runs {
+                assert_eq!(block[run.end - 1], b'\n', "{parts}: {run:?}");
+            }
+        }
     }
 
     #[test]
     fn error_lines_quote_a_bounded_prefix() {
         let huge = "é".repeat(100_000);
-        let line = one_line(&format!("invalid version {huge:?}"));
+        let mut line = Vec::new();
+        push_one_line(&format!("invalid version {huge:?}\n"), &mut line);
+        let line = String::from_utf8(line).unwrap();
         assert!(line.len() <= MESSAGE_LIMIT + 32, "{}", line.len());
         assert!(line.ends_with("bytes)"), "{line}");
+        assert!(!line.contains('\n'));
     }
 }

@@ -484,34 +484,56 @@ fn kb_stats(
     Ok(std::io::stdout().lock().write_all(text.as_bytes())?)
 }
 
-fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {
+/// `A<TAB>B` in, `-1`, `0` or `1` out.
+fn compare_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let (a, b) = batch::pair(line)?;
     let a = Version::parse(scheme, a).map_err(|e| e.to_string())?;
     let b = Version::parse(scheme, b).map_err(|e| e.to_string())?;
     let order = a.try_cmp(&b).map_err(|e| e.to_string())?;
-    Ok((order as i8).to_string())
+    out.extend_from_slice(match order {
+        std::cmp::Ordering::Less => b"-1",
+        std::cmp::Ordering::Equal => b"0",
+        std::cmp::Ordering::Greater => b"1",
+    });
+    Ok(())
 }
 
-fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
+/// `RANGE<TAB>VERSION` in, `true` or `false` out.
+fn contains_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let (range, version) = batch::pair(line)?;
     let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
     let contains = range.contains_text(version).map_err(|e| e.to_string())?;
-    Ok(contains.to_string())
+    out.extend_from_slice(if contains { b"true" } else { b"false" });
+    Ok(())
 }
 
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
-fn cvss_line(line: &str) -> Result<String, String> {
+fn cvss_line(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let cvss: exposure::score::cvss::Cvss = line
         .parse()
         .map_err(|e: exposure::score::cvss::CvssError| e.to_string())?;
-    Ok(format!("{:.1}\t{}", cvss.score(), cvss.severity().name()))
+    let (score, severity) = cvss.rating();
+    push_tenths(score, out);
+    out.push(b'\t');
+    out.extend_from_slice(severity.name().as_bytes());
+    Ok(())
 }
 
-/// Runs a batch mode: one line of stdin in, one line of stdout out.
-fn run_lines(handle: impl FnMut(&str) -> Result<String, String>) -> Result<(), Failed> {
-    let stdin = std::io::BufReader::new(std::io::stdin().lock());
-    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    Ok(batch::run(stdin, stdout, handle)?)
+/// A score of 0.0 to 10.0 in tenths, as `{:.1}` writes it (CVSS scores are whole tenths).
+fn push_tenths(score: f64, out: &mut Vec<u8>) {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=100
+    let tenths = (score * 10.0).round().clamp(0.0, 100.0) as u8;
+    if tenths >= 100 {
+        out.push(b'1');
+    }
+    out.extend_from_slice(&[b'0' + tenths / 10 % 10, b'.', b'0' + tenths % 10]);
+}
+
+/// Runs a batch mode on every core: one line of stdin in, one line of stdout out.
+fn run_lines(handle: impl batch::Handler) -> Result<(), Failed> {
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::stdout().lock();
+    Ok(batch::run(stdin, stdout, batch::threads(), handle)?)
 }
 
 /// `exposure man [--out-dir DIR]`: the manual page of the command (and, into a directory,
@@ -579,13 +601,15 @@ fn run(cli: Cli) -> Result<(), Failed> {
             reporting,
         ),
         Command::Version(args::VersionCmd::Compare(s)) => {
-            run_lines(|line| compare_line(s.scheme, line))
+            run_lines(|line: &str, out: &mut Vec<u8>| compare_line(s.scheme, line, out))
         }
         Command::Range(args::RangeCmd::Contains(s)) => {
-            run_lines(|line| contains_line(s.scheme, line))
+            run_lines(|line: &str, out: &mut Vec<u8>| contains_line(s.scheme, line, out))
         }
-        Command::Cpe(args::CpeCmd::Parse { to }) => run_lines(|line| cpe::parse_line(to, line)),
-        Command::Cpe(args::CpeCmd::Compare) => run_lines(cpe::compare_line),
+        Command::Cpe(args::CpeCmd::Parse { to }) => {
+            run_lines(batch::text_answers(|line| cpe::parse_line(to, line)))
+        }
+        Command::Cpe(args::CpeCmd::Compare) => run_lines(batch::text_answers(cpe::compare_line)),
         Command::Cpe(args::CpeCmd::Guess {
             dictionary,
             kb,
@@ -598,7 +622,9 @@ fn run(cli: Cli) -> Result<(), Failed> {
                 None => rules,
             };
             let json = format == "json";
-            run_lines(|line| cpe::guess_line(&normalizer, line, json))
+            run_lines(batch::text_answers(|line| {
+                cpe::guess_line(&normalizer, line, json)
+            }))
         }
         Command::Cvss(args::CvssCmd::Score) => run_lines(cvss_line),
         Command::Completions { shell } => {
@@ -635,6 +661,37 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One batch answer as a string.
+    fn answer(
+        handle: impl Fn(&str, &mut Vec<u8>) -> Result<(), String>,
+        line: &str,
+    ) -> Result<String, String> {
+        let mut out = Vec::new();
+        handle(line, &mut out).map(|()| String::from_utf8(out).unwrap())
+    }
+
+    fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {
+        answer(|l, o| super::compare_line(scheme, l, o), line)
+    }
+
+    fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
+        answer(|l, o| super::contains_line(scheme, l, o), line)
+    }
+
+    fn cvss_line(line: &str) -> Result<String, String> {
+        answer(super::cvss_line, line)
+    }
+
+    #[test]
+    fn tenths_as_format_writes_them() {
+        for tenths in 0..=100u32 {
+            let score = f64::from(tenths) / 10.0;
+            let mut out = Vec::new();
+            push_tenths(score, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{score:.1}"));
+        }
+    }
 
     #[test]
     fn batch_lines() {

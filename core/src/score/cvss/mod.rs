@@ -87,11 +87,26 @@ impl Cvss {
 
     /// The severity of [`Cvss::score`]: v2's LOW/MEDIUM/HIGH, v3's NONE … CRITICAL.
     pub fn severity(&self) -> Severity {
-        match self {
-            Cvss::V2(v) => v.severity(v.score()),
-            Cvss::V3(v) => Severity::of_score(v.score()),
-            Cvss::V4(v) => v.severity(),
-        }
+        self.rating().1
+    }
+
+    /// [`Cvss::score`] and [`Cvss::severity`] together, the vector scored once.
+    ///
+    /// ```
+    /// use exposure::score::cvss::{Cvss, Severity};
+    /// let v2: Cvss = "AV:N/AC:L/Au:N/C:C/I:C/A:C".parse()?;
+    /// assert_eq!(v2.rating(), (10.0, Severity::High)); // v2 has no CRITICAL
+    /// let v4: Cvss = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".parse()?;
+    /// assert_eq!(v4.rating(), (9.3, Severity::Critical));
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn rating(&self) -> (f64, Severity) {
+        let score = self.score();
+        let severity = match self {
+            Cvss::V2(v) => v.severity(score),
+            Cvss::V3(_) | Cvss::V4(_) => Severity::of_score(score),
+        };
+        (score, severity)
     }
 
     /// The base score (v4 has one score, which this is).
@@ -540,8 +555,17 @@ fn missing<T, const N: usize>(
 /// v2 and v4 references round exact decimals: `6.45` is `6.5` even when the float is
 /// 6.4499999…).
 fn round_half_up(x: f64) -> f64 {
+    let scaled = x * 100_000.0;
+    // `round` without libm's call for the scores' non-negative range: truncating `scaled +
+    // 0.5` is `floor(scaled + 0.5)`, which is `scaled.round()` but where the addition itself
+    // rounds up, below 0.5 (a hundred-thousandth of a point, far from any tenth: the same
+    // score; `rounding_without_libm` checks).
     #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let scaled = (x * 100_000.0).round() as i64;
+    let scaled = if (0.0..1e15).contains(&scaled) {
+        (scaled + 0.5) as i64
+    } else {
+        scaled.round() as i64
+    };
     #[allow(clippy::cast_precision_loss)]
     let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
     tenths / 10.0
@@ -599,6 +623,47 @@ mod rejections {
 mod error_tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The rounding as it was, with libm's `round`.
+    fn round_half_up_with_libm(x: f64) -> f64 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let scaled = (x * 100_000.0).round() as i64;
+        #[allow(clippy::cast_precision_loss)]
+        let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
+        tenths / 10.0
+    }
+
+    proptest! {
+        #[test]
+        fn rounding_without_libm(x in -20.0f64..20.0, tenths in 0u32..=100, nudge in -3i64..=3) {
+            prop_assert_eq!(round_half_up(x).to_bits(), round_half_up_with_libm(x).to_bits());
+            // Halves, and the floats either side of them.
+            let half = (f64::from(tenths) + 0.05).to_bits().wrapping_add_signed(nudge);
+            let half = f64::from_bits(half);
+            prop_assert_eq!(round_half_up(half).to_bits(), round_half_up_with_libm(half).to_bits());
+        }
+    }
+
+    #[test]
+    fn rounding_without_libm_at_its_edges() {
+        let edges = [
+            0.0,
+            -0.0,
+            4.999_999_999_999_999e-6,
+            5e-6,
+            0.049_999,
+            0.05,
+            10.0,
+            1e10,
+        ];
+        for x in edges {
+            assert_eq!(
+                round_half_up(x).to_bits(),
+                round_half_up_with_libm(x).to_bits(),
+                "{x}"
+            );
+        }
+    }
 
     #[test]
     fn errors_carry_kind_input_and_offset_into_the_whole_text() {

@@ -412,35 +412,47 @@ const MAX_SEVERITY_EQ2: [f64; 2] = [1.0, 2.0];
 const MAX_SEVERITY_EQ3_EQ6: [[f64; 2]; 3] = [[7.0, 6.0], [8.0, 8.0], [0.0, 10.0]];
 const MAX_SEVERITY_EQ4: [f64; 3] = [6.0, 5.0, 4.0];
 
-/// The six EQ levels of a vector's effective steps.
-fn macrovector(s: &[u8; 15]) -> [usize; 6] {
-    let eq1 = if s[AV] == 0 && s[PR] == 0 && s[UI] == 0 {
+/// EQ1's level of the steps of `AV`, `PR` and `UI`.
+const fn eq1_level(av: u8, pr: u8, ui: u8) -> u8 {
+    if av == 0 && pr == 0 && ui == 0 {
         0
-    } else if (s[AV] == 0 || s[PR] == 0 || s[UI] == 0) && s[AV] != 3 {
+    } else if (av == 0 || pr == 0 || ui == 0) && av != 3 {
         1
     } else {
         2
-    };
-    let eq2 = usize::from(!(s[AC] == 0 && s[AT] == 0));
-    let eq3 = if s[VC] == 0 && s[VI] == 0 {
+    }
+}
+
+/// EQ3's level of the steps of `VC`, `VI` and `VA`.
+const fn eq3_level(vc: u8, vi: u8, va: u8) -> u8 {
+    if vc == 0 && vi == 0 {
         0
-    } else if s[VC] == 0 || s[VI] == 0 || s[VA] == 0 {
+    } else if vc == 0 || vi == 0 || va == 0 {
         1
     } else {
         2
-    };
-    let eq4 = if s[SI] == 0 || s[SA] == 0 {
+    }
+}
+
+/// EQ4's level of the steps of `SC`, `SI` and `SA` (counted from `S`).
+const fn eq4_level(sc: u8, si: u8, sa: u8) -> u8 {
+    if si == 0 || sa == 0 {
         0
-    } else if s[SC] == 1 || s[SI] == 1 || s[SA] == 1 {
+    } else if sc == 1 || si == 1 || sa == 1 {
         1
     } else {
         2
-    };
-    let eq5 = usize::from(s[E]);
-    let eq6 = usize::from(
-        !((s[CR] == 0 && s[VC] == 0) || (s[IR] == 0 && s[VI] == 0) || (s[AR] == 0 && s[VA] == 0)),
-    );
-    [eq1, eq2, eq3, eq4, eq5, eq6]
+    }
+}
+
+/// EQ6's level of the steps of `VC`, `VI`, `VA` and their requirements `CR`, `IR`, `AR`.
+const fn eq6_level(v: [u8; 6]) -> u8 {
+    let high = (v[3] == 0 && v[0] == 0) || (v[4] == 0 && v[1] == 0) || (v[5] == 0 && v[2] == 0);
+    if high {
+        0
+    } else {
+        1
+    }
 }
 
 /// The score of a macrovector, NaN where the specification has none.
@@ -506,73 +518,195 @@ const AVAILABLE: [[f64; 5]; 324] = {
     table
 };
 
-/// The severity distances of `steps` (at `metrics`) from the first of `maxima` that they do
-/// not exceed on any metric; `None` when they exceed every one.
-fn distances<const N: usize>(
-    s: &[u8; 15],
-    metrics: [usize; N],
-    maxima: &[[u8; N]],
-) -> Option<[f64; N]> {
-    let max = maxima
-        .iter()
-        .find(|max| metrics.iter().zip(*max).all(|(&m, &top)| s[m] >= top))?;
-    let mut out = [0.0; N];
-    for ((d, &m), &top) in out.iter_mut().zip(&metrics).zip(max) {
-        *d = LEVEL[usize::from(s[m])] - LEVEL[usize::from(top)];
+/// The sum of the severity distances of `steps` from the first of `maxima` they do not
+/// exceed on any metric, added in order from 0 as FIRST's calculator adds them; NaN when
+/// they exceed every one.
+const fn distance_sum<const N: usize>(steps: [u8; N], maxima: &[[u8; N]]) -> f64 {
+    let mut i = 0;
+    while i < maxima.len() {
+        let max = maxima[i];
+        let mut within = true;
+        let mut k = 0;
+        while k < N {
+            within &= steps[k] >= max[k];
+            k += 1;
+        }
+        if within {
+            let mut sum = 0.0;
+            k = 0;
+            while k < N {
+                sum += LEVEL[steps[k] as usize] - LEVEL[max[k] as usize];
+                k += 1;
+            }
+            return sum;
+        }
+        i += 1;
     }
-    Some(out)
+    f64::NAN
 }
 
-/// The sum of distances, in order from 0 (as FIRST's calculator adds them).
-fn total<const N: usize>(distances: [f64; N]) -> f64 {
-    distances.iter().fold(0.0, |sum, d| sum + d)
+/// What one group of metrics gives the score: its EQ level (two for EQ3 and EQ6, which
+/// share metrics) and its proportional severity distance, the distance sum over the
+/// level's depth (FIRST's `current / max`); NaN when no highest-severity vector of the level
+/// bounds the steps.
+#[derive(Clone, Copy)]
+struct Group {
+    level: u8,
+    eq6: u8,
+    proportion: f64,
 }
 
-/// The score before rounding, from the effective steps (see [`CvssV4::score`]): no
-/// allocation, no string.
+impl Group {
+    const NONE: Group = Group {
+        level: 0,
+        eq6: 0,
+        proportion: f64::NAN,
+    };
+
+    const fn new(level: u8, eq6: u8, sum: f64, max_severity: f64) -> Self {
+        let step = 0.1;
+        Group {
+            level,
+            eq6,
+            proportion: sum / (max_severity * step),
+        }
+    }
+}
+
+/// EQ1 by the steps of `AV`, `PR`, `UI` (`(av × 3 + pr) × 3 + ui`), built at compile time.
+#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
+const EQ1_GROUPS: [Group; 36] = {
+    let mut table = [Group::NONE; 36];
+    let mut i = 0;
+    while i < 36 {
+        let steps = [(i / 9) as u8, (i / 3 % 3) as u8, (i % 3) as u8];
+        let level = eq1_level(steps[0], steps[1], steps[2]);
+        let sum = distance_sum(steps, MAX_EQ1[level as usize]);
+        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ1[level as usize]);
+        i += 1;
+    }
+    table
+};
+
+/// EQ2 by the steps of `AC`, `AT` (`ac × 2 + at`).
+#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
+const EQ2_GROUPS: [Group; 4] = {
+    let mut table = [Group::NONE; 4];
+    let mut i = 0;
+    while i < 4 {
+        let steps = [(i / 2) as u8, (i % 2) as u8];
+        let level = (steps[0] != 0 || steps[1] != 0) as u8;
+        let sum = distance_sum(steps, MAX_EQ2[level as usize]);
+        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ2[level as usize]);
+        i += 1;
+    }
+    table
+};
+
+/// EQ3 and EQ6 by the steps of `VC`, `VI`, `VA`, `CR`, `IR`, `AR` (base 3, `VC` first).
+#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
+const EQ3_EQ6_GROUPS: [Group; 729] = {
+    let mut table = [Group::NONE; 729];
+    let mut i = 0;
+    while i < 729 {
+        let mut steps = [0u8; 6];
+        let mut k = 0;
+        let mut rest = i;
+        while k < 6 {
+            steps[5 - k] = (rest % 3) as u8;
+            rest /= 3;
+            k += 1;
+        }
+        let level = eq3_level(steps[0], steps[1], steps[2]);
+        let eq6 = eq6_level(steps);
+        let sum = distance_sum(steps, MAX_EQ3_EQ6[level as usize][eq6 as usize]);
+        let max_severity = MAX_SEVERITY_EQ3_EQ6[level as usize][eq6 as usize];
+        table[i] = Group::new(level, eq6, sum, max_severity);
+        i += 1;
+    }
+    table
+};
+
+/// EQ4 by the steps of `SC`, `SI`, `SA` counted from `S` (base 4, `SC` first).
+#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
+const EQ4_GROUPS: [Group; 64] = {
+    let mut table = [Group::NONE; 64];
+    let mut i = 0;
+    while i < 64 {
+        let steps = [(i / 16) as u8, (i / 4 % 4) as u8, (i % 4) as u8];
+        let level = eq4_level(steps[0], steps[1], steps[2]);
+        let sum = distance_sum(steps, MAX_EQ4[level as usize]);
+        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ4[level as usize]);
+        i += 1;
+    }
+    table
+};
+
+/// The groups of a vector's effective steps: EQ1, EQ2, EQ3 with EQ6, EQ4.
+fn groups(s: &[u8; 15]) -> [Group; 4] {
+    let at = |metric: usize| usize::from(s[metric]);
+    let eq3_eq6 = [VC, VI, VA, CR, IR, AR]
+        .iter()
+        .fold(0, |index, &metric| index * 3 + at(metric));
+    [
+        EQ1_GROUPS[(at(AV) * 3 + at(PR)) * 3 + at(UI)],
+        EQ2_GROUPS[at(AC) * 2 + at(AT)],
+        EQ3_EQ6_GROUPS[eq3_eq6],
+        EQ4_GROUPS[(at(SC) * 4 + at(SI)) * 4 + at(SA)],
+    ]
+}
+
+/// The six EQ levels of a vector's effective steps.
+fn macrovector(s: &[u8; 15]) -> [usize; 6] {
+    let [eq1, eq2, eq3_eq6, eq4] = groups(s);
+    [
+        usize::from(eq1.level),
+        usize::from(eq2.level),
+        usize::from(eq3_eq6.level),
+        usize::from(eq4.level),
+        usize::from(s[E]),
+        usize::from(eq3_eq6.eq6),
+    ]
+}
+
+/// The score before rounding, from the effective steps (see [`CvssV4::score`]): table
+/// lookups and a few float operations, in the order FIRST's calculator does them, so that
+/// the result is its bit for bit (tested against the string-based reference scorer).
 fn unrounded(s: &[u8; 15]) -> f64 {
     if s[VC] == 2 && s[VI] == 2 && s[VA] == 2 && s[SC] == 3 && s[SI] == 3 && s[SA] == 3 {
         return 0.0;
     }
-    let mv = macrovector(s);
-    let index = macro_index(mv);
+    let groups = groups(s);
+    let [eq1, eq2, eq3_eq6, eq4] = groups;
+    let index = macro_index([
+        usize::from(eq1.level),
+        usize::from(eq2.level),
+        usize::from(eq3_eq6.level),
+        usize::from(eq4.level),
+        usize::from(s[E]),
+        usize::from(eq3_eq6.eq6),
+    ]);
     let value = BY_INDEX[index];
+    // The distances count only when every group has its highest-severity vector; else all
+    // are zero (and so is each proportion, every reachable level having depth).
+    let bounded = groups.iter().all(|g| !g.proportion.is_nan());
+    let proportion = |g: Group| if bounded { g.proportion } else { 0.0 };
     let [available_eq1, available_eq2, available_eq3_eq6, available_eq4, available_eq5] =
         AVAILABLE[index];
-
-    // The distances to the first highest-severity vector of the macrovector that this vector
-    // does not exceed on any metric; all zero when there is none.
-    let found = (
-        distances(s, [AV, PR, UI], MAX_EQ1[mv[0]]),
-        distances(s, [AC, AT], MAX_EQ2[mv[1]]),
-        distances(s, [VC, VI, VA, CR, IR, AR], MAX_EQ3_EQ6[mv[2]][mv[5]]),
-        distances(s, [SC, SI, SA], MAX_EQ4[mv[3]]),
-    );
-    let sums = match found {
-        (Some(eq1), Some(eq2), Some(eq3_eq6), Some(eq4)) => {
-            [total(eq1), total(eq2), total(eq3_eq6), total(eq4)]
-        }
-        _ => [0.0; 4],
-    };
-    let step = 0.1;
     let parts = [
-        (available_eq1, sums[0], MAX_SEVERITY_EQ1[mv[0]] * step),
-        (available_eq2, sums[1], MAX_SEVERITY_EQ2[mv[1]] * step),
-        (
-            available_eq3_eq6,
-            sums[2],
-            MAX_SEVERITY_EQ3_EQ6[mv[2]][mv[5]] * step,
-        ),
-        (available_eq4, sums[3], MAX_SEVERITY_EQ4[mv[3]] * step),
+        (available_eq1, proportion(eq1)),
+        (available_eq2, proportion(eq2)),
+        (available_eq3_eq6, proportion(eq3_eq6)),
+        (available_eq4, proportion(eq4)),
         // EQ5 has no distance within a level.
-        (available_eq5, 0.0, 1.0),
+        (available_eq5, 0.0),
     ];
     let mut existing = 0.0;
     let mut total = 0.0;
-    for (available, current, max) in parts {
+    for (available, proportion) in parts {
         if !available.is_nan() {
             existing += 1.0;
-            total += available * (current / max);
+            total += available * proportion;
         }
     }
     let mean = if existing > 0.0 {
@@ -759,30 +893,72 @@ impl CvssV4 {
 /// The base metrics in the specification's order, as vectors carry them; `_` is a value.
 const BASE: &[u8] = b"AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_";
 
+/// The base metrics' values by letter: `BASE_LETTERS[metric][letter]` is the index of the
+/// value in [`METRICS`] plus one, 0 for a letter the metric does not allow.
+#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
+const BASE_LETTERS: [[u8; 128]; BASE_METRICS] = {
+    let mut table = [[0u8; 128]; BASE_METRICS];
+    let mut metric = 0;
+    while metric < BASE_METRICS {
+        let values = METRICS[metric].1;
+        let mut i = 0;
+        while i < values.len() {
+            table[metric][values[i].as_bytes()[0] as usize] = i as u8 + 1;
+            i += 1;
+        }
+        metric += 1;
+    }
+    table
+};
+
+/// [`BASE`] as little-endian words, zero-padded to 56 bytes, and the masks that keep all
+/// but its values (`_`) and the padding.
+const BASE_WORDS: [u64; 7] = base_words(false);
+const BASE_MASKS: [u64; 7] = base_words(true);
+
+const fn base_words(masks: bool) -> [u64; 7] {
+    let mut words = [0u64; 7];
+    let mut i = 0;
+    while i < BASE.len() {
+        let byte = match (masks, BASE[i]) {
+            (true, b'_') => 0,
+            (true, _) => 0xff,
+            (false, b) => b,
+        };
+        words[i / 8] |= (byte as u64) << (8 * (i % 8));
+        i += 1;
+    }
+    words
+}
+
 /// The common case: the base metrics first, in order, with valid values, read from fixed
 /// places; the values and where the rest of the body starts (past the `/`). `None` for any
 /// other body, which the general parser reads (and reports errors in).
 fn read_base(bytes: &[u8]) -> Option<([Option<u8>; 32], usize)> {
-    if bytes.len() < BASE.len() || (bytes.len() > BASE.len() && bytes[BASE.len()] != b'/') {
+    let base = bytes.get(..BASE.len())?;
+    if bytes.len() > BASE.len() && bytes[BASE.len()] != b'/' {
+        return None;
+    }
+    // Everything but the values is the template's, byte for byte: eight bytes at a time,
+    // the values masked out.
+    let mut padded = [0u8; 56];
+    padded[..BASE.len()].copy_from_slice(base);
+    let differs = padded
+        .chunks_exact(8)
+        .zip(BASE_WORDS.iter().zip(&BASE_MASKS))
+        .any(|(word, (&template, &mask))| {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            (word ^ template) & mask != 0
+        });
+    if differs {
         return None;
     }
     let mut values = [None; 32];
-    // Each part is five bytes, `NN:v/`, its value at the fourth.
-    for (metric, (value, (template, part))) in values
-        .iter_mut()
-        .zip(BASE.chunks(5).zip(bytes.chunks(5)))
-        .enumerate()
-    {
-        // (The last part's `/`, or the end, is checked above.)
-        if template[..3] != part[..3] || (template.len() == 5 && part[4] != b'/') {
-            return None;
-        }
-        let letter = part[3];
-        let position = METRICS[metric]
-            .1
-            .iter()
-            .position(|v| v.len() == 1 && v.as_bytes()[0] == letter)?;
-        *value = u8::try_from(position).ok();
+    for (metric, value) in values.iter_mut().take(BASE_METRICS).enumerate() {
+        // Each part is five bytes, `NN:v/`, its value at the fourth.
+        let letter = base[metric * 5 + 3];
+        let index = *BASE_LETTERS[metric].get(usize::from(letter))?;
+        *value = Some(index.checked_sub(1)?);
     }
     Some((values, BASE.len() + 1))
 }
