@@ -29,7 +29,7 @@ use exposure::assessment::InputReport;
 use exposure::filter::SortBy;
 use exposure::inventory::Distro;
 use exposure::kb::KnowledgeBase;
-use exposure::range::parse_range;
+use exposure::range::{parse_range, HexRequirement};
 use exposure::version::{Scheme, Version};
 use output::Style;
 use std::io::{IsTerminal, Write};
@@ -499,6 +499,14 @@ fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
     Ok(contains.to_string())
 }
 
+/// An Elixir requirement and a hex version in, `Version.match?(v, req, allow_pre: ...)` out.
+fn hex_match_line(allow_pre: bool, line: &str) -> Result<String, String> {
+    let (requirement, version) = batch::pair(line)?;
+    let requirement = HexRequirement::parse(requirement).map_err(|e| e.to_string())?;
+    let version = Version::parse(Scheme::Hex, version).map_err(|e| e.to_string())?;
+    Ok(requirement.matches(&version, allow_pre).to_string())
+}
+
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
 fn cvss_line(line: &str) -> Result<String, String> {
     let cvss: exposure::score::cvss::Cvss = line
@@ -581,9 +589,13 @@ fn run(cli: Cli) -> Result<(), Failed> {
         Command::Version(args::VersionCmd::Compare(s)) => {
             run_lines(|line| compare_line(s.scheme, line))
         }
-        Command::Range(args::RangeCmd::Contains(s)) => {
-            run_lines(|line| contains_line(s.scheme, line))
-        }
+        Command::Range(args::RangeCmd::Contains(a)) => match (a.scheme.scheme, a.allow_pre) {
+            (scheme, None) => run_lines(|line| contains_line(scheme, line)),
+            (Scheme::Hex, Some(allow_pre)) => run_lines(|line| hex_match_line(allow_pre, line)),
+            (scheme, Some(_)) => Err(Failed::usage(format!(
+                "--allow-pre is Elixir's option, for --scheme hex only (not {scheme})"
+            ))),
+        },
         Command::Cpe(args::CpeCmd::Parse { to }) => run_lines(|line| cpe::parse_line(to, line)),
         Command::Cpe(args::CpeCmd::Compare) => run_lines(cpe::compare_line),
         Command::Cpe(args::CpeCmd::Guess {
@@ -659,6 +671,17 @@ mod tests {
             contains_line(Scheme::Pypi, ">=2.3.0,<2.31.0\t2.31.0"),
             Ok("false".into())
         );
+        assert_eq!(
+            contains_line(Scheme::Hex, "~> 2.0\t2.5.0-rc.1"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            hex_match_line(false, "~> 2.0\t2.5.0-rc.1"),
+            Ok("false".into())
+        );
+        assert!(hex_match_line(true, "== 2.0\t2.0.0")
+            .unwrap_err()
+            .contains("only `~>` takes a version without its patch number"));
     }
 
     #[test]
