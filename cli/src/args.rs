@@ -578,7 +578,19 @@ pub(crate) enum VersionCmd {
 #[derive(Debug, Subcommand)]
 pub(crate) enum RangeCmd {
     /// stdin: RANGE<TAB>VERSION lines (RANGE native or vers:); stdout: true or false.
-    Contains(SchemeArg),
+    Contains(ContainsArgs),
+}
+
+/// `range contains`: the scheme, and for hex Elixir's `allow_pre`.
+#[derive(Debug, Args)]
+pub(crate) struct ContainsArgs {
+    #[command(flatten)]
+    pub scheme: SchemeArg,
+    /// With --scheme hex: Elixir's `Version.match?` option. `true` (the default) is the
+    /// range's order; `false` (Hex's resolver) keeps a pre-release out of `>`, `>=` and `~>`
+    /// unless their own version is one. RANGE is then an Elixir requirement.
+    #[arg(long, value_name = "BOOL")]
+    pub allow_pre: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,7 +29,7 @@ use exposure::assessment::InputReport;
 use exposure::filter::SortBy;
 use exposure::inventory::Distro;
 use exposure::kb::KnowledgeBase;
-use exposure::range::parse_range;
+use exposure::range::{parse_range, HexRequirement};
 use exposure::version::{Scheme, Version};
 use output::Style;
 use std::io::{IsTerminal, Write};
@@ -503,8 +503,21 @@ fn contains_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), St
     let (range, version) = batch::pair(line)?;
     let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
     let contains = range.contains_text(version).map_err(|e| e.to_string())?;
-    out.extend_from_slice(if contains { b"true" } else { b"false" });
+    push_bool(contains, out);
     Ok(())
+}
+
+/// An Elixir requirement and a hex version in, `Version.match?(v, req, allow_pre: ...)` out.
+fn hex_match_line(allow_pre: bool, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
+    let (requirement, version) = batch::pair(line)?;
+    let requirement = HexRequirement::parse(requirement).map_err(|e| e.to_string())?;
+    let version = Version::parse(Scheme::Hex, version).map_err(|e| e.to_string())?;
+    push_bool(requirement.matches(&version, allow_pre), out);
+    Ok(())
+}
+
+fn push_bool(value: bool, out: &mut Vec<u8>) {
+    out.extend_from_slice(if value { b"true" } else { b"false" });
 }
 
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
@@ -603,9 +616,17 @@ fn run(cli: Cli) -> Result<(), Failed> {
         Command::Version(args::VersionCmd::Compare(s)) => {
             run_lines(|line: &str, out: &mut Vec<u8>| compare_line(s.scheme, line, out))
         }
-        Command::Range(args::RangeCmd::Contains(s)) => {
-            run_lines(|line: &str, out: &mut Vec<u8>| contains_line(s.scheme, line, out))
-        }
+        Command::Range(args::RangeCmd::Contains(a)) => match (a.scheme.scheme, a.allow_pre) {
+            (scheme, None) => {
+                run_lines(|line: &str, out: &mut Vec<u8>| contains_line(scheme, line, out))
+            }
+            (Scheme::Hex, Some(allow_pre)) => {
+                run_lines(|line: &str, out: &mut Vec<u8>| hex_match_line(allow_pre, line, out))
+            }
+            (scheme, Some(_)) => Err(Failed::usage(format!(
+                "--allow-pre is Elixir's option, for --scheme hex only (not {scheme})"
+            ))),
+        },
         Command::Cpe(args::CpeCmd::Parse { to }) => {
             run_lines(batch::text_answers(|line| cpe::parse_line(to, line)))
         }
@@ -683,6 +704,10 @@ mod tests {
         answer(super::cvss_line, line)
     }
 
+    fn hex_match_line(allow_pre: bool, line: &str) -> Result<String, String> {
+        answer(|l, o| super::hex_match_line(allow_pre, l, o), line)
+    }
+
     #[test]
     fn tenths_as_format_writes_them() {
         for tenths in 0..=100u32 {
@@ -716,6 +741,17 @@ mod tests {
             contains_line(Scheme::Pypi, ">=2.3.0,<2.31.0\t2.31.0"),
             Ok("false".into())
         );
+        assert_eq!(
+            contains_line(Scheme::Hex, "~> 2.0\t2.5.0-rc.1"),
+            Ok("true".into())
+        );
+        assert_eq!(
+            hex_match_line(false, "~> 2.0\t2.5.0-rc.1"),
+            Ok("false".into())
+        );
+        assert!(hex_match_line(true, "== 2.0\t2.0.0")
+            .unwrap_err()
+            .contains("only `~>` takes a version without its patch number"));
     }
 
     #[test]

@@ -467,6 +467,22 @@ impl Version {
         }
     }
 
+    /// The SemVer value, for the SemVer-based schemes (semver, npm, cargo, golang, hex).
+    ///
+    /// ```
+    /// use exposure::version::{Scheme, Version};
+    /// let v = Version::parse(Scheme::Hex, "2.0.0-rc.1+build")?;
+    /// assert_eq!(v.as_semantic().map(|s| s.pre()), Some("rc.1"));
+    /// assert!(Version::parse(Scheme::Pypi, "2.0")?.as_semantic().is_none());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn as_semantic(&self) -> Option<&SemanticVersion> {
+        match &self.value {
+            Value::Semantic(_, v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The RubyGems value, for gem versions.
     pub fn as_gem(&self) -> Option<&GemVersion> {
         match &self.value {

@@ -8,6 +8,7 @@
 //! | gem | requirements: `~>`, `!=`, comma-separated |
 //! | cargo | requirements: `^`, `~`, `*`, comparators, comma-separated |
 //! | composer | constraints: `^ ~ *`, hyphen ranges, `\|\|`, `,` and space |
+//! | hex | Elixir requirements: `~> 2.0`, `== != > >= < <=`, ` and `, ` or ` (also [`HexRequirement`] for `allow_pre: false`) |
 //! | every scheme | vers comparators: `>=1.0\|<2.0` (or comma-separated) |
 //!
 //! Vulnerability semantics everywhere: a pre-release is inside a range exactly when its
@@ -16,9 +17,12 @@
 mod cargo;
 mod composer;
 mod gem;
+mod hex;
 mod interval;
 mod npm;
 mod pep440;
+
+pub use hex::HexRequirement;
 
 use super::{Bound, Interval, Range, Vers, VersErrorKind, VersScheme};
 use crate::span::{before_removal, offset_in};
@@ -246,6 +250,7 @@ pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError
         Scheme::Gem => gem::parse(text),
         Scheme::Cargo => cargo::parse(text),
         Scheme::Composer => composer::parse(text),
+        Scheme::Hex => hex::parse(text),
         _ => comparators(scheme, text),
     }
     .map_err(|fail| fail.into_error(scheme, text))
