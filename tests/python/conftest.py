@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -46,3 +47,21 @@ def needs(module):
         if in_ci():
             pytest.fail(f"{module} is not installed; scripts/test installs it", pytrace=False)
         pytest.skip(f"SKIPPED: {module} not installed (pip install {module})")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The differential tests' case counts (tests/python/test_differential.py), one row per
+    test: how many generated cases each oracle answered, and how they came out."""
+    differential = sys.modules.get("differential")
+    rows = getattr(differential, "SUMMARY", [])
+    if not rows:
+        return
+    seed = os.environ.get("EXPOSURE_DIFF_SEED", "20261130")
+    write = terminalreporter.write_line
+    write("")
+    write(f"differential cases (seed {seed}; any other: EXPOSURE_DIFF_SEED, EXPOSURE_DIFF_COUNT)")
+    write(f"  {'test':<28} {'oracle':<34} {'cases':>6} {'both reject':>11} {'excused':>7} {'disagree':>8}")
+    for test, oracle, cases, rejected, excused, disagreements in rows:
+        write(f"  {test:<28} {oracle:<34} {cases:>6} {rejected:>11} {excused:>7} {disagreements:>8}")
+    total = sum(row[2] for row in rows)
+    write(f"  {len(rows)} tests, {total} cases, {sum(row[5] for row in rows)} disagreements")
