@@ -548,29 +548,32 @@ fn missing<T, const N: usize>(
     }
 }
 
-/// Rounds to one decimal, to nearest with halves away from zero: how NVD rounds the sub-scores
-/// it publishes (checked against every v2 and v3 metric of its 2017 feed in
-/// `core/tests/cvss_vectors.rs`).
+/// `x.round() as i64` without libm's `round` call in the scores' range: for `0 ≤ x < 10¹⁵`,
+/// truncating `x + 0.5` is `floor(x + 0.5)`, which is `x.round()` but where the addition
+/// itself rounds up, just below 0.5 (scores scaled by 10⁵ there are a hundred-thousandth of
+/// a point, far from any tenth: the same score; `rounding_without_libm` checks).
+fn round_to_integer(x: f64) -> i64 {
+    #[allow(clippy::cast_possible_truncation)]
+    if (0.0..1e15).contains(&x) {
+        (x + 0.5) as i64
+    } else {
+        x.round() as i64
+    }
+}
+
 /// Half-up rounding to one decimal of the exact value, robust to floating-point error (the
 /// v2 and v4 references round exact decimals: `6.45` is `6.5` even when the float is
 /// 6.4499999…).
 fn round_half_up(x: f64) -> f64 {
-    let scaled = x * 100_000.0;
-    // `round` without libm's call for the scores' non-negative range: truncating `scaled +
-    // 0.5` is `floor(scaled + 0.5)`, which is `scaled.round()` but where the addition itself
-    // rounds up, below 0.5 (a hundred-thousandth of a point, far from any tenth: the same
-    // score; `rounding_without_libm` checks).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let scaled = if (0.0..1e15).contains(&scaled) {
-        (scaled + 0.5) as i64
-    } else {
-        scaled.round() as i64
-    };
+    let scaled = round_to_integer(x * 100_000.0);
     #[allow(clippy::cast_precision_loss)]
     let tenths = (scaled + 5_000).div_euclid(10_000) as f64;
     tenths / 10.0
 }
 
+/// Rounds to one decimal, to nearest with halves away from zero: how NVD rounds the sub-scores
+/// it publishes (checked against every v2 and v3 metric of its 2017 feed in
+/// `core/tests/cvss_vectors.rs`).
 fn round_to_tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -642,6 +645,18 @@ mod error_tests {
             let half = f64::from_bits(half);
             prop_assert_eq!(round_half_up(half).to_bits(), round_half_up_with_libm(half).to_bits());
         }
+    }
+
+    #[test]
+    #[allow(clippy::cast_possible_truncation)]
+    fn integers_without_libm() {
+        for x in [
+            0.0, 0.49, 0.5, 1.5, 2.5, 123_456.5, 9.99e14, 1e15, -0.5, -3.7,
+        ] {
+            assert_eq!(round_to_integer(x), f64::round(x) as i64, "{x}");
+        }
+        // The one place the two differ: the addition of 0.5 rounds up.
+        assert_eq!(round_to_integer(0.499_999_999_999_999_94), 1);
     }
 
     #[test]

@@ -316,8 +316,7 @@ impl CvssV3 {
 /// Appendix A computes robustly (the `cvss` package does it in decimal arithmetic): 3.0 and
 /// 3.1 differ only in their formulas.
 fn round_up_31(x: f64) -> f64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let scaled = (x * 100_000.0).round() as i64;
+    let scaled = super::round_to_integer(x * 100_000.0);
     #[allow(clippy::cast_precision_loss)]
     if scaled % 10_000 == 0 {
         scaled as f64 / 100_000.0
@@ -359,9 +358,25 @@ fn metric_index(metric: &[u8]) -> Option<usize> {
 /// The base metrics in the specification's order, `_` where each letter goes.
 const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
 
+/// Whether a metric allows a one-letter value: `ALLOWED[metric][letter]`.
+const ALLOWED: [[bool; 128]; METRICS.len()] = {
+    let mut table = [[false; 128]; METRICS.len()];
+    let mut metric = 0;
+    while metric < METRICS.len() {
+        let values = METRICS[metric].1;
+        let mut i = 0;
+        while i < values.len() {
+            table[metric][values[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        metric += 1;
+    }
+    table
+};
+
 /// Whether a metric allows a one-letter value.
 fn allows(metric: usize, value: u8) -> bool {
-    METRICS[metric].1.iter().any(|a| a.as_bytes()[0] == value)
+    ALLOWED[metric].get(usize::from(value)) == Some(&true)
 }
 
 impl std::str::FromStr for CvssV3 {
