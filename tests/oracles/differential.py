@@ -193,6 +193,35 @@ def gen_alpine(rng):
     return v
 
 
+# Conan (version order and ranges): conan's own `Version` and `VersionRange`, in-process.
+_CONAN_ITEMS = ["0", "1", "2", "3", "9", "10", "11", "00", "01", "2023", "20230101", "a", "b", "rc", "rc1",
+                "cci", "beta", "alpha", "1a", "2a", "10a", "x", "Z", "_1", "1_0"]
+
+
+def gen_conan(rng):
+    """Reference-valid versions (`[A-Za-z0-9_][A-Za-z0-9_+.-]*`): numbers, words, mixed items,
+    `cci.DATE`, pre-releases (hyphens inside them too), build metadata, trailing zeros, and
+    a few that are no versions at all."""
+    if rng.random() < 0.03:
+        return _pick(rng, ["", " 1.0", "1.0 ", "1 0", ">1.0", "=1", "~1", "[1.0]", "1.0!"])
+    if rng.random() < 0.1:
+        return "cci." + _pick(rng, ["20230101", "20221231", "20230101.1", "2023"])
+
+    def items(n):
+        return ".".join(_pick(rng, _CONAN_ITEMS[:11] if rng.random() < 0.6 else _CONAN_ITEMS) for _ in range(n))
+
+    v = items(rng.randrange(1, 5))
+    if rng.random() < 0.3:
+        v += "-" + items(rng.randrange(1, 3))
+        if rng.random() < 0.2:
+            v += "-" + items(1)
+    if rng.random() < 0.2:
+        v += "+" + items(rng.randrange(1, 3))
+    if rng.random() < 0.02:
+        v = _pick(rng, ["1..2", "1.0.", "1.0-rc.-1", "1.0-rc.-2", "1.0+b+c", "1.+2+b", "1.0-"])
+    return v
+
+
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "deb": gen_deb,
     "rpm": gen_rpm,
@@ -208,6 +237,7 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "composer": gen_composer,
     "nuget": gen_nuget,
     "alpine": gen_alpine,
+    "conan": gen_conan,
 }
 
 
@@ -393,6 +423,69 @@ def _univers(cls_name: str):
     return oracle
 
 
+_CONAN_REFERENCE = None
+
+
+def _conan():
+    """conan's model classes, imported lazily: `(Version, VersionRange, _VersionItem)`."""
+    try:
+        from conan.internal.model.version import Version, _VersionItem
+        from conan.internal.model.version_range import VersionRange
+    except ImportError as e:
+        raise OracleMissing("the conan package is not installed (pip install conan)") from e
+    return Version, VersionRange, _VersionItem
+
+
+def _conan_version(text: str):
+    """conan's `Version` of `text` trimmed, or None for text outside the reference grammar (conan's
+    `Version` takes any string; a reference's version must match
+    `[a-zA-Z0-9_][a-zA-Z0-9_+.-]*`, whose length limits we do not apply)."""
+    import re
+    global _CONAN_REFERENCE
+    if _CONAN_REFERENCE is None:
+        _CONAN_REFERENCE = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_+.-]*\Z")
+    text = text.strip()  # every scheme of ours trims surrounding white space
+    return _conan()[0](text) if _CONAN_REFERENCE.match(text) else None
+
+
+def oracle_conan(pairs):
+    out = []
+    for a, b in pairs:
+        x, y = _conan_version(a), _conan_version(b)
+        out.append(None if x is None or y is None else (x > y) - (x < y))
+    return out
+
+
+def _conan_total_order(a, b, o, t):
+    """conan compares a number with a text item as two texts and two texts as texts
+    (`9 > 10a`, `10a > 10`, `10 > 9`; `10a < 9a`), which is no order; ours is the total order
+    of `key` in core/src/version/conan.rs. True when conan's answer with that item order
+    (everything else conan's own) is ours."""
+    _, _, item = _conan()
+    plain = item.__lt__
+
+    def total(x, y):
+        if not isinstance(y, item):
+            y = item(y)
+        return _conan_item_key(x._v) < _conan_item_key(y._v)
+
+    item.__lt__ = total
+    try:
+        return oracle_conan([(a, b)])[0] == o
+    finally:
+        item.__lt__ = plain
+
+
+def _conan_item_key(v):
+    """`key` of core/src/version/conan.rs, for a conan item (int or str)."""
+    if isinstance(v, int):
+        return (1, v, "") if v >= 0 else (0, 0, str(v))
+    digits = len(v) - len(v.lstrip("0123456789"))
+    if digits:
+        return (1, int(v[:digits]), v)
+    return (0, 0, v) if not v or v[0] < "0" else (2, 0, v)
+
+
 ORACLES = {
     "deb": oracle_deb,
     "rpm": oracle_rpm,
@@ -408,6 +501,7 @@ ORACLES = {
     "composer": oracle_composer,
     "nuget": _univers("NugetVersion"),
     "alpine": _univers("AlpineLinuxVersion"),
+    "conan": oracle_conan,
 }
 
 # Where the oracle is knowingly not the authority, each with its reason; the value is a
@@ -440,6 +534,9 @@ DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str, Answer, Answer], bool]
         # univers treats "X-r0" as equal to "X"; apk-tools orders any revision after none
         # (its own version.data has "1.2.2-r1 > 1.2.2"; -r0 follows the same token rule).
         ("univers ignores -r0", lambda a, b, o, t: t == 0 and (a == b + "-r0" or b == a + "-r0")),
+    ],
+    "conan": [
+        ("conan-items-total-order", lambda a, b, o, t: o is not None and t is not None and _conan_total_order(a, b, o, t)),
     ],
 }
 
