@@ -492,6 +492,17 @@ fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {
     Ok((order as i8).to_string())
 }
 
+/// `RANGE<TAB>VERSION` in conan's own reading of the range, pre-releases as `mode` says.
+fn conan_contains_line(
+    mode: exposure::range::ConanPrereleases,
+    line: &str,
+) -> Result<String, String> {
+    let (range, version) = batch::pair(line)?;
+    let range = exposure::range::ConanRange::parse(range).map_err(|e| e.to_string())?;
+    let version = Version::parse(Scheme::Conan, version).map_err(|e| e.to_string())?;
+    Ok(range.contains(&version, mode).to_string())
+}
+
 fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
     let (range, version) = batch::pair(line)?;
     let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
@@ -581,9 +592,15 @@ fn run(cli: Cli) -> Result<(), Failed> {
         Command::Version(args::VersionCmd::Compare(s)) => {
             run_lines(|line| compare_line(s.scheme, line))
         }
-        Command::Range(args::RangeCmd::Contains(s)) => {
-            run_lines(|line| contains_line(s.scheme, line))
-        }
+        Command::Range(args::RangeCmd::Contains(s)) => match s.conan_prereleases {
+            None => run_lines(|line| contains_line(s.scheme.scheme, line)),
+            Some(mode) if s.scheme.scheme == Scheme::Conan => {
+                run_lines(|line| conan_contains_line(mode, line))
+            }
+            Some(_) => Err(Failed::usage(
+                "--conan-prereleases needs --scheme conan".to_owned(),
+            )),
+        },
         Command::Cpe(args::CpeCmd::Parse { to }) => run_lines(|line| cpe::parse_line(to, line)),
         Command::Cpe(args::CpeCmd::Compare) => run_lines(cpe::compare_line),
         Command::Cpe(args::CpeCmd::Guess {
@@ -659,6 +676,29 @@ mod tests {
             contains_line(Scheme::Pypi, ">=2.3.0,<2.31.0\t2.31.0"),
             Ok("false".into())
         );
+    }
+
+    /// Conan's own reading leaves a pre-release out unless the range or the mode lets it in;
+    /// the engine's reading lets it in where its order puts it.
+    #[test]
+    fn conan_lines() {
+        use exposure::range::ConanPrereleases as Mode;
+        let line = "[>=1.0 <2.0]\t1.5-rc";
+        assert_eq!(contains_line(Scheme::Conan, line), Ok("true".into()));
+        assert_eq!(
+            conan_contains_line(Mode::AsWritten, line),
+            Ok("false".into())
+        );
+        assert_eq!(conan_contains_line(Mode::Always, line), Ok("true".into()));
+        let line = ">=1.0 <2.0, include_prerelease\t1.5-rc";
+        assert_eq!(
+            conan_contains_line(Mode::AsWritten, line),
+            Ok("true".into())
+        );
+        assert_eq!(conan_contains_line(Mode::Never, line), Ok("false".into()));
+        assert!(conan_contains_line(Mode::AsWritten, "~=1.0\t1.0")
+            .unwrap_err()
+            .contains("`~=` is no Conan operator"));
     }
 
     #[test]

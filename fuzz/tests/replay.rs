@@ -44,7 +44,7 @@ fn lockfile_inputs() {
 
 #[test]
 fn range_parse_inputs() {
-    replay("range_parse", exposure_fuzz::range_parse, 15); // 7 seeds, 8 regressions
+    replay("range_parse", exposure_fuzz::range_parse, 17); // 9 seeds, 8 regressions
 }
 
 #[test]

@@ -3,14 +3,15 @@
 //! Traps: items split on `.`; numeric items compare as numbers, others as text; trailing zero
 //! items do not count (`1.0 == 1`); `-pre` sorts before the release, `+build` after it;
 //! the pre-release starts at the first `-` (`0.0.1-3-1 < 0.0.1`), the build at the last `+`.
-//! An item is a number when Python's `int()` reads it (`1_0` is 10). Versions are what a
-//! Conan reference allows, `[A-Za-z0-9_][A-Za-z0-9_+.-]*` (Conan's `Version` class itself
-//! takes any text). Deviation, on purpose: Conan compares a number with a text item as two
+//! An item is a number when Python's `int()` reads it (`1_0` is 10). A version starts as a
+//! Conan reference's does, with `[A-Za-z0-9_]`, and holds no white space or control
+//! character; anything else goes, as in Conan's `Version` (its own tests order `1.1*`, a
+//! pattern's text). Deviation, on purpose: Conan compares a number with a text item as two
 //! texts, which is not a total order; we use the total order described at `key` in the
 //! source, which agrees with Conan on numbers, words and the common mixed shapes.
 
 use super::atom::Atom;
-use super::{Scheme, VersionError, VersionErrorKind};
+use super::{Scheme, VersionError};
 use std::cmp::Ordering;
 
 /// A number, or anything else (including digits past 64 bits), ordered by [`key`].
@@ -33,6 +34,17 @@ fn parse_item(text: &str) -> Item {
 /// `text` as Python's `int()` reads it (ASCII only, no white space), or `None`.
 #[cold]
 fn python_int(text: &str) -> Option<Item> {
+    let (negative, digits) = python_digits(text)?;
+    Some(if !negative || digits == "0" {
+        Atom::number(&digits)
+    } else {
+        Atom::word(&format!("-{digits}"))
+    })
+}
+
+/// Whether `text` is negative and its digits without `_` and leading zeros (`0` for zero),
+/// when Python's `int()` reads it.
+fn python_digits(text: &str) -> Option<(bool, String)> {
     let (negative, body) = match text.as_bytes().first()? {
         b'+' => (false, &text[1..]),
         b'-' => (true, &text[1..]),
@@ -48,11 +60,36 @@ fn python_int(text: &str) -> Option<Item> {
     }
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     let digits = digits.trim_start_matches('0');
-    Some(if !negative || digits.is_empty() {
-        Atom::number(if digits.is_empty() { "0" } else { digits })
-    } else {
-        Atom::word(&format!("-{digits}"))
-    })
+    Some((
+        negative,
+        if digits.is_empty() { "0" } else { digits }.to_owned(),
+    ))
+}
+
+/// The item `text` plus one, as Conan's `Version.upper_bound` adds one to an item, when it is
+/// a number of at least zero (`1_9` gives `20`); `None` for text.
+pub(crate) fn item_plus_one(text: &str) -> Option<String> {
+    let (negative, digits) = python_digits(text)?;
+    if negative && digits != "0" {
+        return None; // not reachable from a range: a main item holds no `-`
+    }
+    let mut out = digits.into_bytes();
+    for digit in out.iter_mut().rev() {
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            return String::from_utf8(out).ok();
+        }
+    }
+    out.insert(0, b'1');
+    String::from_utf8(out).ok()
+}
+
+/// Whether the item `text` is the number zero (`0`, `00`, `0_0`), which Conan drops at the
+/// end of a version and skips in a caret.
+pub(crate) fn item_is_zero(text: &str) -> bool {
+    python_digits(text).is_some_and(|(_, digits)| digits == "0")
 }
 
 /// The text of an item that is not a 64-bit number.
@@ -170,13 +207,6 @@ impl ConanVersion {
         // Conan references name versions with `[A-Za-z0-9_]` first; a leading operator
         // character (`==`, `>1`) is a range, not a version.
         trimmed.starts_with_letter_or_digit(|c| c.is_ascii_alphanumeric() || c == '_')?;
-        if let Some(at) = text
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'.' | b'-')))
-        {
-            let found = text[at..].chars().next().unwrap_or_default();
-            return Err(trimmed.error(at, VersionErrorKind::UnexpectedChar { found }));
-        }
         let (rest, build) = split_last(text, b'+');
         // Conan splits the pre-release off at the first `-` ("semver allows hyphens in
         // identifiers"): `0.0.1-3-1` is 0.0.1 with pre-release `3-1`, below 0.0.1.
@@ -196,6 +226,18 @@ impl ConanVersion {
             pre_end,
             has_build: build.is_some(),
         })
+    }
+
+    /// Whether the version has a pre-release (text after a `-`, even empty: `1.0-`).
+    ///
+    /// ```
+    /// use exposure::version::ConanVersion;
+    /// assert!(ConanVersion::parse("1.0-rc.1")?.is_prerelease());
+    /// assert!(!ConanVersion::parse("1.0+build-7")?.is_prerelease());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn is_prerelease(&self) -> bool {
+        self.pre_end.is_some()
     }
 
     fn main(&self) -> &[Item] {
@@ -277,11 +319,13 @@ mod tests {
         assert!(v("1..2") < v("1.0.2"));
     }
 
-    /// A version is what a Conan reference allows.
+    /// A version starts as a reference's does and holds no white space; Conan's `Version`
+    /// takes the rest (its own tests order `1.1.*`).
     #[test]
-    fn characters_outside_a_reference_are_rejected() {
+    fn a_version_starts_as_a_reference_does() {
         assert!(v("_1.2") < v("a"));
-        for (text, at) in [("1.0!", 3), ("1.*", 2), ("~1", 0), ("1.0é", 3)] {
+        assert!(v("1.1.*") < v("1.20"));
+        for (text, at) in [("~1", 0), ("-1", 0), ("1.0 rc", 3), (".1", 0)] {
             let e = ConanVersion::parse(text).unwrap_err();
             assert_eq!(e.offset(), at, "{text}");
         }

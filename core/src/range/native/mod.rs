@@ -8,6 +8,7 @@
 //! | gem | requirements: `~>`, `!=`, comma-separated |
 //! | cargo | requirements: `^`, `~`, `*`, comparators, comma-separated |
 //! | composer | constraints: `^ ~ *`, hyphen ranges, `\|\|`, `,` and space |
+//! | conan | Conan 2 ranges: `~ ^ *`, `1.2.*`, `cci.*`, space-separated, `\|\|`, `, include_prerelease`, `[...]` ([`ConanRange`] keeps conan's own pre-release rule) |
 //! | every scheme | vers comparators: `>=1.0\|<2.0` (or comma-separated) |
 //!
 //! Vulnerability semantics everywhere: a pre-release is inside a range exactly when its
@@ -15,10 +16,13 @@
 
 mod cargo;
 mod composer;
+mod conan;
 mod gem;
 mod interval;
 mod npm;
 mod pep440;
+
+pub use conan::{ConanPrereleases, ConanRange};
 
 use super::{Bound, Interval, Range, Vers, VersErrorKind, VersScheme};
 use crate::span::{before_removal, offset_in};
@@ -246,6 +250,7 @@ pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError
         Scheme::Gem => gem::parse(text),
         Scheme::Cargo => cargo::parse(text),
         Scheme::Composer => composer::parse(text),
+        Scheme::Conan => conan::parse_canonical(text),
         _ => comparators(scheme, text),
     }
     .map_err(|fail| fail.into_error(scheme, text))
