@@ -129,7 +129,15 @@ impl ConanRange {
         parse(text).map_err(|fail| fail.into_error(Scheme::Conan, text))
     }
 
-    /// Whether the range says `include_prerelease`.
+    /// Whether the range says `include_prerelease` (conan's default for pre-releases then
+    /// lets them in).
+    ///
+    /// ```
+    /// use exposure::range::ConanRange;
+    /// assert!(ConanRange::parse("[>1 <2, include_prerelease]")?.includes_prereleases());
+    /// assert!(!ConanRange::parse(">1 <2, loose=False")?.includes_prereleases());
+    /// # Ok::<(), exposure::range::RangeSyntaxError>(())
+    /// ```
     pub fn includes_prereleases(&self) -> bool {
         self.include_prerelease
     }
