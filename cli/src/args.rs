@@ -581,7 +581,8 @@ pub(crate) enum RangeCmd {
     Contains(ContainsArgs),
 }
 
-/// `range contains`: the scheme, and for hex Elixir's `allow_pre`.
+/// `range contains`: the scheme, for hex Elixir's `allow_pre` and for Conan conan's own
+/// pre-release rule.
 #[derive(Debug, Args)]
 pub(crate) struct ContainsArgs {
     #[command(flatten)]
@@ -591,6 +592,13 @@ pub(crate) struct ContainsArgs {
     /// unless their own version is one. RANGE is then an Elixir requirement.
     #[arg(long, value_name = "BOOL")]
     pub allow_pre: Option<bool>,
+
+    /// With --scheme conan: read each range as conan does, pre-releases decided as MODE
+    /// says (as-written: only where the range says include_prerelease, conan's default;
+    /// always; never) and `*` patterns on the text. Without it a pre-release is inside when
+    /// its order puts it there, as for every scheme.
+    #[arg(long, value_name = "MODE", value_parser = parse_conan_prereleases)]
+    pub conan_prereleases: Option<exposure::range::ConanPrereleases>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -689,6 +697,11 @@ fn parse_scheme(value: &str) -> Result<exposure::version::Scheme, String> {
     value
         .parse()
         .map_err(|e: exposure::version::UnknownScheme| e.to_string())
+}
+
+fn parse_conan_prereleases(value: &str) -> Result<exposure::range::ConanPrereleases, String> {
+    exposure::range::ConanPrereleases::from_name(value)
+        .ok_or_else(|| format!("unknown mode {value:?} (as-written, always or never)"))
 }
 
 fn parse_binding(value: &str) -> Result<exposure::cpe::Binding, String> {

@@ -498,6 +498,19 @@ fn compare_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), Str
     Ok(())
 }
 
+/// `RANGE<TAB>VERSION` in conan's own reading of the range, pre-releases as `mode` says.
+fn conan_contains_line(
+    mode: exposure::range::ConanPrereleases,
+    line: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let (range, version) = batch::pair(line)?;
+    let range = exposure::range::ConanRange::parse(range).map_err(|e| e.to_string())?;
+    let version = Version::parse(Scheme::Conan, version).map_err(|e| e.to_string())?;
+    push_bool(range.contains(&version, mode), out);
+    Ok(())
+}
+
 /// `RANGE<TAB>VERSION` in, `true` or `false` out.
 fn contains_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let (range, version) = batch::pair(line)?;
@@ -616,17 +629,25 @@ fn run(cli: Cli) -> Result<(), Failed> {
         Command::Version(args::VersionCmd::Compare(s)) => {
             run_lines(|line: &str, out: &mut Vec<u8>| compare_line(s.scheme, line, out))
         }
-        Command::Range(args::RangeCmd::Contains(a)) => match (a.scheme.scheme, a.allow_pre) {
-            (scheme, None) => {
-                run_lines(|line: &str, out: &mut Vec<u8>| contains_line(scheme, line, out))
+        Command::Range(args::RangeCmd::Contains(a)) => {
+            match (a.scheme.scheme, a.allow_pre, a.conan_prereleases) {
+                (scheme, None, None) => {
+                    run_lines(|line: &str, out: &mut Vec<u8>| contains_line(scheme, line, out))
+                }
+                (Scheme::Hex, Some(allow_pre), None) => {
+                    run_lines(|line: &str, out: &mut Vec<u8>| hex_match_line(allow_pre, line, out))
+                }
+                (Scheme::Conan, None, Some(mode)) => {
+                    run_lines(|line: &str, out: &mut Vec<u8>| conan_contains_line(mode, line, out))
+                }
+                (scheme, Some(_), _) => Err(Failed::usage(format!(
+                    "--allow-pre is Elixir's option, for --scheme hex only (not {scheme})"
+                ))),
+                (_, None, Some(_)) => Err(Failed::usage(
+                    "--conan-prereleases needs --scheme conan".to_owned(),
+                )),
             }
-            (Scheme::Hex, Some(allow_pre)) => {
-                run_lines(|line: &str, out: &mut Vec<u8>| hex_match_line(allow_pre, line, out))
-            }
-            (scheme, Some(_)) => Err(Failed::usage(format!(
-                "--allow-pre is Elixir's option, for --scheme hex only (not {scheme})"
-            ))),
-        },
+        }
         Command::Cpe(args::CpeCmd::Parse { to }) => {
             run_lines(batch::text_answers(|line| cpe::parse_line(to, line)))
         }
@@ -708,6 +729,13 @@ mod tests {
         answer(|l, o| super::hex_match_line(allow_pre, l, o), line)
     }
 
+    fn conan_contains_line(
+        mode: exposure::range::ConanPrereleases,
+        line: &str,
+    ) -> Result<String, String> {
+        answer(|l, o| super::conan_contains_line(mode, l, o), line)
+    }
+
     #[test]
     fn tenths_as_format_writes_them() {
         for tenths in 0..=100u32 {
@@ -752,6 +780,29 @@ mod tests {
         assert!(hex_match_line(true, "== 2.0\t2.0.0")
             .unwrap_err()
             .contains("only `~>` takes a version without its patch number"));
+    }
+
+    /// Conan's own reading leaves a pre-release out unless the range or the mode lets it in;
+    /// the engine's reading lets it in where its order puts it.
+    #[test]
+    fn conan_lines() {
+        use exposure::range::ConanPrereleases as Mode;
+        let line = "[>=1.0 <2.0]\t1.5-rc";
+        assert_eq!(contains_line(Scheme::Conan, line), Ok("true".into()));
+        assert_eq!(
+            conan_contains_line(Mode::AsWritten, line),
+            Ok("false".into())
+        );
+        assert_eq!(conan_contains_line(Mode::Always, line), Ok("true".into()));
+        let line = ">=1.0 <2.0, include_prerelease\t1.5-rc";
+        assert_eq!(
+            conan_contains_line(Mode::AsWritten, line),
+            Ok("true".into())
+        );
+        assert_eq!(conan_contains_line(Mode::Never, line), Ok("false".into()));
+        assert!(conan_contains_line(Mode::AsWritten, "~=1.0\t1.0")
+            .unwrap_err()
+            .contains("`~=` is no Conan operator"));
     }
 
     #[test]

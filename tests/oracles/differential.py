@@ -9,7 +9,9 @@ ComparableVersion from Debian's maven (maven), Python packaging (pypi), npm semv
 (npm/semver/cargo), Elixir's Version, versions and requirements with both settings of
 allow_pre (hex, from Debian's elixir), Ruby Gem::Version and Gem::Requirement (gem), Composer's
 VersionParser then PHP version_compare, and Semver::satisfies for ranges (composer, from
-Debian's php-composer-semver), and univers where no native tool runs here (nuget, alpine,
+Debian's php-composer-semver), conan 2.34's own `Version` and `VersionRange`, in-process
+(conan; its ranges also as `ConanRange` with each `resolve_prerelease`: conan-as-written,
+conan-always, conan-never), and univers where no native tool runs here (nuget, alpine,
 golang).
 
 Exit status 0 when every answer agrees (or differs only in a documented way), 1 otherwise.
@@ -19,6 +21,8 @@ Exit status 0 when every answer agrees (or differs only in a documented way), 1 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import pathlib
@@ -211,6 +215,35 @@ def gen_hex(rng):
     return v
 
 
+# Conan (version order and ranges): conan's own `Version` and `VersionRange`, in-process.
+_CONAN_ITEMS = ["0", "1", "2", "3", "9", "10", "11", "00", "01", "2023", "20230101", "a", "b", "rc", "rc1",
+                "cci", "beta", "alpha", "1a", "2a", "10a", "x", "Z", "_1", "1_0"]
+
+
+def gen_conan(rng):
+    """Reference-valid versions (`[A-Za-z0-9_][A-Za-z0-9_+.-]*`): numbers, words, mixed items,
+    `cci.DATE`, pre-releases (hyphens inside them too), build metadata, trailing zeros, and
+    a few that are no versions at all."""
+    if rng.random() < 0.03:
+        return _pick(rng, ["", " 1.0", "1.0 ", "1 0", ">1.0", "=1", "~1", "[1.0]", "1.0!"])
+    if rng.random() < 0.1:
+        return "cci." + _pick(rng, ["20230101", "20221231", "20230101.1", "2023"])
+
+    def items(n):
+        return ".".join(_pick(rng, _CONAN_ITEMS[:11] if rng.random() < 0.6 else _CONAN_ITEMS) for _ in range(n))
+
+    v = items(rng.randrange(1, 5))
+    if rng.random() < 0.3:
+        v += "-" + items(rng.randrange(1, 3))
+        if rng.random() < 0.2:
+            v += "-" + items(1)
+    if rng.random() < 0.2:
+        v += "+" + items(rng.randrange(1, 3))
+    if rng.random() < 0.02:
+        v = _pick(rng, ["1..2", "1.0.", "1.0-rc.-1", "1.0-rc.-2", "1.0+b+c", "1.+2+b", "1.0-"])
+    return v
+
+
 GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "deb": gen_deb,
     "rpm": gen_rpm,
@@ -226,6 +259,7 @@ GENERATORS: dict[str, Callable[[random.Random], str]] = {
     "composer": gen_composer,
     "nuget": gen_nuget,
     "alpine": gen_alpine,
+    "conan": gen_conan,
 }
 
 
@@ -452,6 +486,70 @@ def _univers(cls_name: str):
     return oracle
 
 
+_CONAN_REFERENCE = None
+
+
+def _conan():
+    """conan's model classes, imported lazily: `(Version, VersionRange, _VersionItem)`."""
+    try:
+        from conan.internal.model.version import Version, _VersionItem
+        from conan.internal.model.version_range import VersionRange
+    except ImportError as e:
+        raise OracleMissing("the conan package is not installed (pip install conan)") from e
+    return Version, VersionRange, _VersionItem
+
+
+def _conan_version(text: str):
+    """conan's `Version` of `text` trimmed (every scheme of ours trims), or None where we
+    reject it on purpose: empty, white space or a control character inside, or a first
+    character a reference's version cannot have (`[A-Za-z0-9_]`). conan's `Version` takes
+    any text."""
+    import re
+    global _CONAN_REFERENCE
+    if _CONAN_REFERENCE is None:
+        _CONAN_REFERENCE = re.compile(r"[a-zA-Z0-9_][^\s\x00-\x1f\x7f-\x9f]*\Z")
+    text = text.strip()
+    return _conan()[0](text) if _CONAN_REFERENCE.match(text) else None
+
+
+def oracle_conan(pairs):
+    out = []
+    for a, b in pairs:
+        x, y = _conan_version(a), _conan_version(b)
+        out.append(None if x is None or y is None else (x > y) - (x < y))
+    return out
+
+
+def _conan_total_order(a, b, o, t):
+    """conan compares a number with a text item as two texts and two texts as texts
+    (`9 > 10a`, `10a > 10`, `10 > 9`; `10a < 9a`), which is no order; ours is the total order
+    of `key` in core/src/version/conan.rs. True when conan's answer with that item order
+    (everything else conan's own) is ours."""
+    _, _, item = _conan()
+    plain = item.__lt__
+
+    def total(x, y):
+        if not isinstance(y, item):
+            y = item(y)
+        return _conan_item_key(x._v) < _conan_item_key(y._v)
+
+    item.__lt__ = total
+    try:
+        return oracle_conan([(a, b)])[0] == o
+    finally:
+        item.__lt__ = plain
+
+
+def _conan_item_key(v):
+    """`key` of core/src/version/conan.rs, for a conan item (int or str)."""
+    if isinstance(v, int):
+        return (1, v, "") if v >= 0 else (0, 0, str(v))
+    digits = len(v) - len(v.lstrip("0123456789"))
+    if digits:
+        return (1, int(v[:digits]), v)
+    return (0, 0, v) if not v or v[0] < "0" else (2, 0, v)
+
+
 ORACLES = {
     "deb": oracle_deb,
     "rpm": oracle_rpm,
@@ -467,6 +565,7 @@ ORACLES = {
     "composer": oracle_composer,
     "nuget": _univers("NugetVersion"),
     "alpine": _univers("AlpineLinuxVersion"),
+    "conan": oracle_conan,
 }
 
 # Where the oracle is knowingly not the authority, each with its reason; the value is a
@@ -504,6 +603,9 @@ DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str, Answer, Answer], bool]
         # univers treats "X-r0" as equal to "X"; apk-tools orders any revision after none
         # (its own version.data has "1.2.2-r1 > 1.2.2"; -r0 follows the same token rule).
         ("univers ignores -r0", lambda a, b, o, t: t == 0 and (a == b + "-r0" or b == a + "-r0")),
+    ],
+    "conan": [
+        ("conan-items-total-order", lambda a, b, o, t: o is not None and t is not None and _conan_total_order(a, b, o, t)),
     ],
 }
 
@@ -819,8 +921,133 @@ def oracle_hex_range(cases, allow_pre: bool):
     return [{"invalid-requirement": "rejected", "invalid-version": None}.get(x, x == "true") for x in answers]
 
 
-# `exposure range contains` arguments of a RANGE_SCHEMES key that is not a scheme name.
-RANGE_CLI = {"hex-allow-pre-false": ("hex", ["--allow-pre", "false"])}
+def gen_conan_range(rng):
+    """Every form conan's VersionRange reads: comparisons, bare versions, `~`, `^`, `*`,
+    `x.*` and `cci.*` patterns, several conditions, `||`, `include_prerelease` and other
+    options, pre-releases and build metadata in bounds, odd white space, the `[...]` of a
+    conanfile, and forms conan rejects. The version is near the range's bounds."""
+    def version():
+        v = ".".join(str(rng.randrange(4)) for _ in range(rng.randrange(1, 4)))
+        if rng.random() < 0.1:
+            v = "cci." + _pick(rng, ["20230101", "20221231", "2023"])
+        if rng.random() < 0.3:
+            v += "-" + _pick(rng, ["rc", "rc.1", "pre", "0", "", "3-1", "alpha.2"])
+        if rng.random() < 0.15:
+            v += "+" + _pick(rng, ["b", "1", "build.7"])
+        return v
+
+    pool = [version() for _ in range(5)]
+
+    def condition():
+        kind = rng.randrange(10)
+        v = _pick(rng, pool)
+        if kind < 4:
+            op = _pick(rng, [">", ">=", "<", "<=", "=", ""])
+            return op + (v + ".0" if op == "" and len(v) == 1 and rng.random() < 0.8 else v)
+        if kind < 6:
+            if v.startswith("cci") and rng.random() < 0.8:
+                v = v[4:]
+            if v.split("-")[0].strip("0.") == "" and rng.random() < 0.8:
+                v = "1." + v
+            return _pick(rng, ["~", "^"]) + v
+        if kind == 6:
+            main = v.split("-")[0].split("+")[0]
+            return _pick(rng, [main + ".*", ".".join(main.split(".")[:-1] or ["cci"]) + ".*", main + "-*", "cci.*", main + "*"])
+        if kind == 7:
+            return "*"
+        if kind == 8 and rng.random() < 0.3:
+            # What conan rejects.
+            return _pick(rng, ["~=1.0", "==1.0", "^=1", ">=", "<", "1", "1*", "^0.0", "~cci", ">1, <2"])
+        return _pick(rng, [">=", "<"]) + v
+
+    sets = []
+    for _ in range(rng.randrange(1, 3)):
+        sets.append(_pick(rng, [" ", "  ", " "]).join(condition() for _ in range(rng.randrange(1, 3))))
+    r = _pick(rng, [" || ", "||", " ||  "]).join(sets)
+    if rng.random() < 0.35:
+        r += _pick(rng, [", include_prerelease", ",include_prerelease", ", foo, include_prerelease",
+                         ", include_prerelease=True", ", loose", ", include_prerelease"]
+                     + ([", 1.0", ","] if rng.random() < 0.3 else []))
+    if rng.random() < 0.1:
+        r = f"[{r}]"
+    if rng.random() < 0.1:
+        r = " " + r + " "
+    candidates = pool + [version(), "1.2.0", "1.2", "1.20", "cci.20230101", "1.0-rc", "2.0", "0.1"]
+    for p in pool:
+        main = p.split("-")[0].split("+")[0]
+        candidates += [main, main + "-rc", main + ".0", main + "+b", main + ".1-rc"]
+    return r, _pick(rng, candidates)
+
+
+def _conan_range_answers(cases, resolve, hull=False, total=False):
+    """conan's `VersionRange(r).contains(Version(v), resolve)` for each case, None where
+    conan rejects the range or the version is outside a reference's grammar. The range may
+    stand in `[...]` as a conanfile writes it. With `hull`, each `P*` pattern is read as the
+    interval our canonical range gives it; with `total`, items are ordered as ours."""
+    Version, VersionRange, item = _conan()
+    plain = item.__lt__
+    if total:
+        item.__lt__ = lambda x, y: _conan_item_key(x._v) < _conan_item_key((y if isinstance(y, item) else item(y))._v)
+    out = []
+    try:
+        for r, v in cases:
+            x = _conan_version(v)
+            body = r.strip()
+            if body.startswith("[") and body.endswith("]"):
+                body = body[1:-1]
+            try:
+                if not body.strip():
+                    raise ValueError("empty")
+                if hull:
+                    body = _conan_hull(body)
+                with contextlib.redirect_stderr(io.StringIO()):  # conan's warnings on options
+                    vr = VersionRange(body)
+                for conditions in vr.condition_sets:
+                    for c in conditions.conditions:
+                        if str(c.display_version).startswith(_EXACT):  # a `<Q` of _conan_hull
+                            c.version = Version(str(c.display_version)[len(_EXACT):])
+                out.append(None if x is None else vr.contains(x, resolve))
+            except Exception:  # ConanException, and conan's IndexError/TypeError on `^0.0`, `1*`
+                out.append(None)
+    finally:
+        item.__lt__ = plain
+    return out
+
+
+_EXACT = "exact:"  # conan's `<V` is `<V-`; a bound so marked is taken as written
+
+
+def _conan_hull(body):
+    """`body` with each `P*` pattern replaced by the interval core/src/range/native/conan.rs
+    gives it (`1.2.*` is `>=1.2- <1.3-`)."""
+    def plus_one(items):
+        head, _, last = items.rpartition(".")
+        try:
+            bumped = str(int(last) + 1)
+        except ValueError:
+            bumped = last + "0"
+        return f"{head}.{bumped}" if head else bumped
+
+    def interval(p):
+        cut = min([i for i in (p.find("-"), p.find("+")) if i >= 0], default=len(p))
+        main, rest = p[:cut], p[cut:]
+        if rest.startswith("-"):
+            return f">={main}- <{_EXACT}{main}"  # below `main` itself, not below `main-`
+        if main.endswith(".") and not rest:
+            return f">={main[:-1]}- <{plus_one(main[:-1])}-"
+        head = main.rpartition(".")[0]
+        return f">={main}-" + (f" <{plus_one(head)}-" if head else "")
+
+    expression, comma, options = body.partition(",")
+    alternatives = []
+    for alternative in expression.split("||"):
+        words = [interval(e[:-1]) if len(e) > 2 and e.endswith("*") and e[0] not in "<>=~^" else e for e in alternative.split()]
+        alternatives.append(" ".join(words))
+    return " || ".join(alternatives) + comma + options
+
+
+def oracle_conan_range(cases):
+    return _conan_range_answers(cases, True)
 
 
 RANGE_SCHEMES = {
@@ -832,7 +1059,21 @@ RANGE_SCHEMES = {
     # Elixir's Version.match?: allow_pre true (the range) and false (HexRequirement::matches).
     "hex": (gen_hex_range, lambda cases: oracle_hex_range(cases, True)),
     "hex-allow-pre-false": (gen_hex_range, lambda cases: oracle_hex_range(cases, False)),
+    "conan": (gen_conan_range, oracle_conan_range),
+    # ConanRange, conan's own reading (`--conan-prereleases`), against conan with
+    # resolve_prerelease None, True and False: no documented difference but the item order's.
+    "conan-as-written": (gen_conan_range, lambda cases: _conan_range_answers(cases, None)),
+    "conan-always": (gen_conan_range, lambda cases: _conan_range_answers(cases, True)),
+    "conan-never": (gen_conan_range, lambda cases: _conan_range_answers(cases, False)),
 }
+
+# How `exposure range contains` is asked for each entry of RANGE_SCHEMES (default:
+# `--scheme NAME`).
+RANGE_CLI_ARGS = {
+    "hex-allow-pre-false": ["--scheme", "hex", "--allow-pre", "false"],
+    **{f"conan-{mode}": ["--scheme", "conan", "--conan-prereleases", mode] for mode in ("as-written", "always", "never")},
+}
+
 
 def _pep440_clause(clause: str, v: str, rules: tuple[str, ...]) -> bool:
     """packaging's answer for one specifier, with PEP 440's reading in place of packaging's
@@ -884,13 +1125,28 @@ RANGE_DEVIATIONS: dict[str, list[tuple[str, Callable[[str, str], bool]]]] = {
         # Two of the above in one specifier set.
         ("pep440-several-of-the-above", _pep440_reading("<", ">", "~=")),
     ],
+    "conan": [
+        # conan's `P*` matches the version's text (`1.2.*` takes `1.2.0`, not `1.2`); the
+        # canonical range is a set of intervals and reads it as the interval around what
+        # it matches (core/src/range/native/conan.rs); ConanRange keeps the text rule.
+        ("conan-pattern-as-interval", lambda r, v: _conan_range_answers([(r, v)], True, hull=True)[0] is not None
+         and _conan_range_answers([(r, v)], True, hull=True) != oracle_conan_range([(r, v)])),
+        # The version order's own (conan-items-total-order above).
+        ("conan-items-total-order", lambda r, v: _conan_range_answers([(r, v)], True, total=True)
+         != oracle_conan_range([(r, v)])),
+        ("conan-both-of-the-above", lambda r, v: _conan_range_answers([(r, v)], True, hull=True, total=True)
+         != oracle_conan_range([(r, v)])),
+    ],
+    **{f"conan-{mode}": [("conan-items-total-order", lambda r, v, resolve=resolve: _conan_range_answers([(r, v)], resolve, total=True)
+                          != _conan_range_answers([(r, v)], resolve))]
+       for mode, resolve in (("as-written", None), ("always", True), ("never", False))},
 }
 
 
 def ours_contains(binary, scheme, cases) -> list[Optional[bool]]:
     payload = "".join(f"{r}\t{v}\n" for r, v in cases)
-    scheme, extra = RANGE_CLI.get(scheme, (scheme, []))
-    res = subprocess.run([str(binary), "range", "contains", "--scheme", scheme, *extra], input=payload,
+    args = RANGE_CLI_ARGS.get(scheme, ["--scheme", scheme])
+    res = subprocess.run([str(binary), "range", "contains", *args], input=payload,
                          capture_output=True, text=True, check=True)
     lines = res.stdout.split("\n")[:-1]
     assert len(lines) == len(cases)
@@ -899,7 +1155,7 @@ def ours_contains(binary, scheme, cases) -> list[Optional[bool]]:
 
 def compare_ranges(binary, scheme, count, seed):
     gen, oracle = RANGE_SCHEMES[scheme]
-    rng = random.Random(f"{seed}:range:{scheme}")
+    rng = random.Random(f"{seed}:range:{scheme.split('-')[0]}")
     cases = [gen(rng) for _ in range(count)]
     theirs = oracle(cases)
     mine = ours_contains(binary, scheme, cases)
@@ -937,7 +1193,7 @@ def main(argv=None) -> int:
     parser.add_argument("--binary", type=pathlib.Path, default=ROOT / "target" / "debug" / "exposure")
     args = parser.parse_args(argv)
     failed = False
-    for scheme in args.scheme or list(GENERATORS):
+    for scheme in [s for s in (args.scheme or list(GENERATORS)) if s in GENERATORS]:
         try:
             n, invalid, excused, bad = compare_scheme(args.binary, scheme, args.count, args.seed)
         except OracleMissing as e:
@@ -948,7 +1204,7 @@ def main(argv=None) -> int:
         for line in bad[:20]:
             print("  " + line)
         failed |= bool(bad)
-    for scheme in [s for s in RANGE_SCHEMES if args.scheme is None or s in args.scheme or RANGE_CLI.get(s, ("",))[0] in args.scheme]:
+    for scheme in [s for s in RANGE_SCHEMES if args.scheme is None or s in args.scheme or RANGE_CLI_ARGS.get(s, ["", ""])[1] in args.scheme]:
         try:
             n, skipped, excused, bad = compare_ranges(args.binary, scheme, args.count, args.seed)
         except OracleMissing as e:

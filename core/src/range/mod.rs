@@ -21,7 +21,10 @@ mod vers;
 #[cfg(test)]
 mod tests;
 
-pub use native::{is_vers, parse_range, HexRequirement, RangeSyntaxError, RangeSyntaxErrorKind};
+pub use native::{
+    is_vers, parse_range, ConanPrereleases, ConanRange, HexRequirement, RangeSyntaxError,
+    RangeSyntaxErrorKind,
+};
 pub use nvd::NvdBounds;
 pub use osv::{OsvEvent, RangeError};
 pub use vers::{Comparator, Constraint, Vers, VersError, VersErrorKind, VersScheme};

@@ -40,6 +40,7 @@ pub use alpine::AlpineVersion;
 pub use any_scheme::AnyScheme;
 pub use composer::ComposerVersion;
 pub use conan::ConanVersion;
+pub(crate) use conan::{item_is_zero, item_plus_one};
 pub use deb::DebVersion;
 pub use gem::GemVersion;
 pub use generic::{DatetimeVersion, GenericVersion, IntdotVersion, LexicographicVersion};
@@ -479,6 +480,22 @@ impl Version {
     pub fn as_semantic(&self) -> Option<&SemanticVersion> {
         match &self.value {
             Value::Semantic(_, v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The Conan version inside, when the version is of the `conan` scheme.
+    ///
+    /// ```
+    /// use exposure::version::{Scheme, Version};
+    /// let v = Version::parse(Scheme::Conan, "1.0-rc")?;
+    /// assert!(v.as_conan().is_some_and(|c| c.is_prerelease()));
+    /// assert!(Version::parse(Scheme::Npm, "1.0.0")?.as_conan().is_none());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn as_conan(&self) -> Option<&ConanVersion> {
+        match &self.value {
+            Value::Conan(v) => Some(v),
             _ => None,
         }
     }

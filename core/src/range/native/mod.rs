@@ -9,6 +9,7 @@
 //! | cargo | requirements: `^`, `~`, `*`, comparators, comma-separated |
 //! | composer | constraints: `^ ~ *`, hyphen ranges, `\|\|`, `,` and space |
 //! | hex | Elixir requirements: `~> 2.0`, `== != > >= < <=`, ` and `, ` or ` (also [`HexRequirement`] for `allow_pre: false`) |
+//! | conan | Conan 2 ranges: `~ ^ *`, `1.2.*`, `cci.*`, space-separated, `\|\|`, `, include_prerelease`, `[...]` ([`ConanRange`] keeps conan's own pre-release rule) |
 //! | every scheme | vers comparators: `>=1.0\|<2.0` (or comma-separated) |
 //!
 //! Vulnerability semantics everywhere: a pre-release is inside a range exactly when its
@@ -16,12 +17,14 @@
 
 mod cargo;
 mod composer;
+mod conan;
 mod gem;
 mod hex;
 mod interval;
 mod npm;
 mod pep440;
 
+pub use conan::{ConanPrereleases, ConanRange};
 pub use hex::HexRequirement;
 
 use super::{Bound, Interval, Range, Vers, VersErrorKind, VersScheme};
@@ -251,6 +254,7 @@ pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError
         Scheme::Cargo => cargo::parse(text),
         Scheme::Composer => composer::parse(text),
         Scheme::Hex => hex::parse(text),
+        Scheme::Conan => conan::parse_canonical(text),
         _ => comparators(scheme, text),
     }
     .map_err(|fail| fail.into_error(scheme, text))
