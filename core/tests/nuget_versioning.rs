@@ -94,7 +94,7 @@ fn nuget_versioning_test_tables() {
     for (kind, (agree, differences)) in &counts {
         let documented: usize = differences.values().sum();
         total += agree + documented;
-        println!("nuget-versioning.tsv {kind}: {agree} agree, {documented} documented differences {differences:?}");
+        eprintln!("nuget-versioning.tsv {kind}: {agree} agree, {documented} documented differences {differences:?}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every kind is present and the file is whole (its 446 cases).
