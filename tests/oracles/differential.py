@@ -12,7 +12,7 @@ VersionParser then PHP version_compare, and Semver::satisfies for ranges (compos
 Debian's php-composer-semver), conan 2.34's own `Version` and `VersionRange`, in-process
 (conan; its ranges also as `ConanRange` with each `resolve_prerelease`: conan-as-written,
 conan-always, conan-never), and univers where no native tool runs here (nuget, alpine,
-golang).
+golang); for nuget also NuGet.Versioning's own test cases (tests/vectors/nuget-versioning.tsv).
 
 Exit status 0 when every answer agrees (or differs only in a documented way), 1 otherwise.
 `scripts/test` runs it with a fixed seed through pytest (tests/python/test_differential.py).
@@ -1182,6 +1182,54 @@ def compare_ranges(binary, scheme, count, seed):
     return len(cases), skipped, excused, mismatches
 
 
+# ---------------------------------------------------------------- NuGet.Versioning's test tables
+
+# No .NET runs here: NuGet.Versioning's own test cases, transcribed as data (see the file's
+# header), are the nuget oracle, run through the CLI as every other oracle is.
+NUGET_TABLES = ROOT / "tests" / "vectors" / "nuget-versioning.tsv"
+NUGET_DIFFERENCES = {"floating"}  # the named differences the file may carry
+
+
+def compare_nuget_tables(binary):
+    """Every case of tests/vectors/nuget-versioning.tsv through `exposure version compare` and
+    `exposure range contains --scheme nuget`. Returns (cases, rejected by both, documented
+    differences by name, disagreements)."""
+    rows = []
+    for n, line in enumerate(NUGET_TABLES.read_text(encoding="utf-8").split("\n"), 1):
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            assert len(fields) in (4, 5), f"{NUGET_TABLES.name}:{n}: {fields}"
+            rows.append((n, *fields[:4], fields[4] if len(fields) == 5 else None))
+    versions = [r for r in rows if r[1] in ("version", "compare")]
+    ranges = [r for r in rows if r[1] in ("range", "contains")]
+    # A version alone is compared with itself; a range alone is asked about 1.0.
+    mine = dict(zip([r[0] for r in versions],
+                    ours(binary, "nuget", [(a, a if kind == "version" else b) for _, kind, a, b, _, _ in versions])))
+    mine.update(zip([r[0] for r in ranges],
+                    ours_contains(binary, "nuget", [(a, "1.0" if kind == "range" else b) for _, kind, a, b, _, _ in ranges])))
+    rejected, excused, mismatches = 0, {}, []
+    for n, kind, a, b, expected, why in rows:
+        o = mine[n]
+        if kind in ("version", "range"):
+            answer = "invalid" if o is None else "valid"
+        elif o is None:
+            answer = "error"
+        elif kind == "compare":
+            answer = str(o)
+        else:
+            answer = "true" if o else "false"
+        agree = answer == expected or (expected == "!0" and answer in ("-1", "1"))
+        rejected += answer == expected == "invalid"
+        if agree and why is None:
+            continue
+        if not agree and why in NUGET_DIFFERENCES:
+            excused[why] = excused.get(why, 0) + 1
+            continue
+        mismatches.append(f"{NUGET_TABLES.name}:{n}: {kind} {a!r} {b!r}: NuGet {expected}, exposure {answer}"
+                          + (f" (marked {why})" if why else ""))
+    return len(rows), rejected, excused, mismatches
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -1215,6 +1263,13 @@ def main(argv=None) -> int:
               f" documented rule, {len(bad)} disagree ({skipped} rejected by the oracle)")
         for name, count in sorted(excused.items()):
             print(f"  known difference {name}: {count}")
+        for line in bad[:20]:
+            print("  " + line)
+        failed |= bool(bad)
+    if args.scheme is None or "nuget" in args.scheme:
+        n, rejected, excused, bad = compare_nuget_tables(args.binary)
+        print(f"nuget: {n - len(bad) - sum(excused.values())} of {n} NuGet.Versioning test cases agree ({rejected} rejected"
+              f" by both), {sum(excused.values())} differ as documented {excused}, {len(bad)} disagree")
         for line in bad[:20]:
             print("  " + line)
         failed |= bool(bad)

@@ -60,8 +60,9 @@ def pytest_terminal_summary(terminalreporter):
     write = terminalreporter.write_line
     write("")
     write(f"differential cases (seed {seed}; any other: EXPOSURE_DIFF_SEED, EXPOSURE_DIFF_COUNT)")
-    write(f"  {'test':<28} {'oracle':<34} {'cases':>6} {'both reject':>11} {'excused':>7} {'disagree':>8}")
+    t, o = max(len(row[0]) for row in rows), max(len(row[1]) for row in rows)
+    write(f"  {'test':<{t}} {'oracle':<{o}} {'cases':>6} {'both reject':>11} {'excused':>7} {'disagree':>8}")
     for test, oracle, cases, rejected, excused, disagreements in rows:
-        write(f"  {test:<28} {oracle:<34} {cases:>6} {rejected:>11} {excused:>7} {disagreements:>8}")
+        write(f"  {test:<{t}} {oracle:<{o}} {cases:>6} {rejected:>11} {excused:>7} {disagreements:>8}")
     total = sum(row[2] for row in rows)
     write(f"  {len(rows)} tests, {total} cases, {sum(row[5] for row in rows)} disagreements")

@@ -70,6 +70,16 @@ def test_range_membership_matches_the_native_tool(binary, scheme):
     assert not mismatches, "\n".join(mismatches[:20])
 
 
+def test_nuget_versioning_tables(binary):
+    """NuGet.Versioning's own test cases (no .NET here): tests/vectors/nuget-versioning.tsv."""
+    total, rejected, excused, mismatches = differential.compare_nuget_tables(binary)
+    record("nuget versions and ranges", f"NuGet.Versioning tests ({differential.NUGET_TABLES.name})", total, rejected,
+           sum(excused.values()), len(mismatches))
+    assert total >= 446, f"only {total} cases: the table is cut short"
+    assert set(excused) <= differential.NUGET_DIFFERENCES
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
 def test_cpe_bindings_match_the_cpe_package(binary):
     try:
         total, rejected, excused, mismatches = cpe_differential.compare_parse(binary, COUNT, SEED)

@@ -38,7 +38,7 @@ def test_range_contains(scheme, range_text, version, expected):
     assert (Version(version, r.scheme) in r) == (expected == "true")
 
 
-@pytest.mark.parametrize("scheme,text,offset", rows("version-invalid.tsv", 23))
+@pytest.mark.parametrize("scheme,text,offset", rows("version-invalid.tsv", 24))
 def test_invalid_versions_raise_typed_errors(scheme, text, offset):
     with pytest.raises(exposure.VersionError) as info:
         Version(text, scheme)

@@ -1,14 +1,22 @@
 //! NuGet versions, ordered as `NuGet.Versioning.NuGetVersion` orders them.
 //!
 //! Traps: up to four numeric parts (`1.2.3.4`), missing ones are zero (`1.0 == 1.0.0.0`);
-//! leading zeros are allowed (`1.01 == 1.1`); release labels compare case-insensitively
-//! (`1.0.0-BETA == 1.0.0-beta`), numeric labels numerically and before alphanumeric ones;
-//! build metadata is ignored.
+//! leading zeros are allowed in them (`1.01 == 1.1`) but not in a numeric release label
+//! (`1.0.0-beta.01` is rejected); release labels compare case-insensitively
+//! (`1.0.0-BETA == 1.0.0-beta`), numeric labels numerically and before alphanumeric ones, a
+//! numeric label above 2147483647 as text (`int.TryParse` fails on it); build metadata is
+//! ignored.
 //!
-//! Numeric parts are read as `System.Version` reads them (`Int32.Parse` with
-//! `NumberStyles.Integer`): white space (U+0009–U+000D, U+0020) around a part is allowed
-//! (`19   .   19 == 19.19.0.0`) and a part above 2147483647 is rejected. Versions taken from
-//! advisories ([`NugetVersion::parse_advisory`]) keep parts of any length.
+//! Numeric parts are read as `NuGetVersion.TryParse` reads them: white space
+//! (`char.IsWhiteSpace`, the same set as Rust's `char::is_whitespace`) around a part is
+//! allowed (`19   .   19 == 19.19.0.0`), inside one it is not (`1 9`), and a part above
+//! 2147483647 is rejected. Versions taken from advisories ([`NugetVersion::parse_advisory`])
+//! keep parts of any length.
+//!
+//! Not followed: a label of a dash and digits (`1.0.0--5`) is a negative number to NuGet's
+//! `int.TryParse`; here it is a word, ordered after every number.
+//!
+//! The cases of NuGet.Versioning's own tests are checked in `tests/vectors/nuget-versioning.tsv`.
 
 use super::atom::Atom;
 use super::num::Num;
@@ -86,22 +94,26 @@ impl NugetVersion {
                     VersionErrorKind::Invalid("more than four numeric parts".into()),
                 ));
             }
-            // `Int32.Parse` with `NumberStyles.Integer` allows white space around the digits
-            // (its signs cannot occur: `-` and `+` end the numeric parts).
-            let white = |c: char| matches!(c, '\t'..='\r' | ' ');
-            let start = part.len() - part.trim_start_matches(white).len();
-            let digits = part.trim_matches(white);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                let found = digits.chars().find(|c| !c.is_ascii_digit());
+            // White space (`char.IsWhiteSpace`, Rust's `char::is_whitespace`) may surround
+            // the digits (its signs cannot occur: `-` and `+` end the numeric parts).
+            let start = part.len() - part.trim_start().len();
+            let digits = part.trim();
+            if digits.is_empty() {
+                return Err(err(offset + start, VersionErrorKind::UnexpectedEnd));
+            }
+            if let Some(first) = digits.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+                // The first character that is neither a digit nor white space, else the white
+                // space between two runs of digits (`1 9`).
+                let (at, found) = digits
+                    .char_indices()
+                    .find(|(_, c)| !c.is_ascii_digit() && !c.is_whitespace())
+                    .unwrap_or(first);
                 return Err(err(
-                    offset + start + digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(0),
-                    found.map_or(VersionErrorKind::UnexpectedEnd, |found| {
-                        VersionErrorKind::UnexpectedChar { found }
-                    }),
+                    offset + start + at,
+                    VersionErrorKind::UnexpectedChar { found },
                 ));
             }
-            let int32 = digits.trim_start_matches('0');
-            if !any_length && (int32.len() > 10 || (int32.len() == 10 && int32 > "2147483647")) {
+            if !any_length && !fits_int32(digits) {
                 return Err(err(
                     offset + start,
                     VersionErrorKind::Invalid("a numeric part above 2147483647".into()),
@@ -126,21 +138,37 @@ impl NugetVersion {
                 VersionErrorKind::Invalid("bad metadata".into()),
             ));
         }
-        let labels = if release.is_empty() {
-            smallvec::SmallVec::new()
-        } else {
-            super::parsing::split_at_byte(release, b'.')
-                .map(|l| {
-                    if l.bytes().all(|b| b.is_ascii_digit()) {
-                        Atom::number(l)
-                    } else {
-                        Atom::lower_word(l)
-                    }
-                })
-                .collect()
-        };
+        let mut labels = smallvec::SmallVec::new();
+        if !release.is_empty() {
+            let mut at = lead + core.len() + 1;
+            for l in super::parsing::split_at_byte(release, b'.') {
+                labels.push(if !l.bytes().all(|b| b.is_ascii_digit()) {
+                    Atom::lower_word(l)
+                } else if l.len() > 1 && l.starts_with('0') {
+                    // `IsValidPart(label, allowLeadingZeros: false)`; build metadata may.
+                    return Err(err(
+                        at,
+                        VersionErrorKind::Invalid(
+                            "a numeric release label with a leading zero".into(),
+                        ),
+                    ));
+                } else if fits_int32(l) {
+                    Atom::number(l)
+                } else {
+                    // `int.TryParse` fails: NuGet compares the label as text.
+                    Atom::lower_word(l)
+                });
+                at += l.len() + 1;
+            }
+        }
         Ok(Self { numbers, labels })
     }
+}
+
+/// Whether ASCII `digits` (leading zeros allowed) are at most 2147483647, `Int32.MaxValue`.
+fn fits_int32(digits: &str) -> bool {
+    let significant = digits.trim_start_matches('0');
+    significant.len() < 10 || (significant.len() == 10 && significant <= "2147483647")
 }
 
 impl Ord for NugetVersion {
@@ -194,5 +222,49 @@ mod tests {
             NugetVersion::parse_advisory("2147483648").unwrap()
                 > NugetVersion::parse_advisory("2147483647").unwrap()
         );
+    }
+
+    #[test]
+    fn white_space_is_char_is_white_space_and_errors_point_past_it() {
+        assert_eq!(v("1\u{a0}.\u{3000}2"), v("1.2"));
+        let e = NugetVersion::parse("1.0 /x").unwrap_err();
+        assert_eq!(
+            (e.offset(), e.kind().to_string()),
+            (4, "unexpected character '/'".into())
+        );
+        let e = NugetVersion::parse("1.1 9").unwrap_err();
+        assert_eq!(
+            (e.offset(), e.kind().to_string()),
+            (3, "unexpected character ' '".into())
+        );
+    }
+
+    #[test]
+    fn numeric_release_labels_have_no_leading_zero() {
+        for bad in ["0.1.2-02", "0.1.2-2.02", "0.1.2-2.A.02", "1.0.0-beta.00"] {
+            let e = NugetVersion::parse(bad).unwrap_err();
+            assert!(e.to_string().contains("leading zero"), "{bad}: {e}");
+            assert!(NugetVersion::parse_advisory(bad).is_err(), "{bad}");
+        }
+        assert_eq!(NugetVersion::parse("0.1.2-2.02").unwrap_err().offset(), 8);
+        // Not numeric, or metadata: allowed.
+        for good in [
+            "0.1.2-02A",
+            "0.1.2-A02.A",
+            "0.1.2-0",
+            "0.1.2+02",
+            "0.1.2+000000",
+        ] {
+            assert!(NugetVersion::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_numeric_label_above_int32_compares_as_text() {
+        // `int.TryParse` fails on it: both are compared ordinally, "1…" before "9…".
+        assert!(v("1.0.0-10000000000") < v("1.0.0-9999999999"));
+        assert!(v("1.0.0-2147483647") < v("1.0.0-2147483648"));
+        assert!(v("1.0.0-3") < v("1.0.0-2147483648"));
+        assert!(v("1.0.0-2147483648") < v("1.0.0-a"));
     }
 }

@@ -4,7 +4,8 @@
 //! |---|---|
 //! | npm, semver | node-semver ranges: `^ ~ x-ranges`, hyphen ranges, `\|\|` |
 //! | pypi | PEP 440 specifier sets: `==X.*`, `~=`, `!=`, `===`, exclusive `<`/`>` rules |
-//! | maven, nuget | interval sets: `[1.0,2.0)`, `(,1.0],[1.5,)`, a bare version |
+//! | maven | interval sets: `[1.0,2.0)`, `(,1.0],[1.5,)`, a bare version |
+//! | nuget | one interval as `VersionRange.Parse` reads it: `[1.0,2.0)`, `(,1.0]`, a bare version (at least it); no floating `*` |
 //! | gem | requirements: `~>`, `!=`, comma-separated |
 //! | cargo | requirements: `^`, `~`, `*`, comparators, comma-separated |
 //! | composer | constraints: `^ ~ *`, hyphen ranges, `\|\|`, `,` and space |
@@ -22,6 +23,7 @@ mod gem;
 mod hex;
 mod interval;
 mod npm;
+mod nuget;
 mod pep440;
 
 pub use conan::{ConanPrereleases, ConanRange};
@@ -249,7 +251,8 @@ pub fn parse_range(scheme: Scheme, text: &str) -> Result<Range, RangeSyntaxError
     match scheme {
         Scheme::Npm | Scheme::Semver => npm::parse(scheme, text),
         Scheme::Pypi => pep440::parse(text),
-        Scheme::Maven | Scheme::Nuget => interval::parse(scheme, text),
+        Scheme::Maven => interval::parse(text),
+        Scheme::Nuget => nuget::parse(text),
         Scheme::Gem => gem::parse(text),
         Scheme::Cargo => cargo::parse(text),
         Scheme::Composer => composer::parse(text),
