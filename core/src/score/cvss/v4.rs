@@ -573,74 +573,71 @@ impl Group {
     }
 }
 
-/// EQ1 by the steps of `AV`, `PR`, `UI` (`(av × 3 + pr) × 3 + ui`), built at compile time.
-#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
-const EQ1_GROUPS: [Group; 36] = {
-    let mut table = [Group::NONE; 36];
-    let mut i = 0;
-    while i < 36 {
-        let steps = [(i / 9) as u8, (i / 3 % 3) as u8, (i % 3) as u8];
-        let level = eq1_level(steps[0], steps[1], steps[2]);
-        let sum = distance_sum(steps, MAX_EQ1[level as usize]);
-        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ1[level as usize]);
-        i += 1;
+/// The steps a group table's index stands for: its base-`radix` digits, most significant
+/// first, the first taking what is left (`AV` has four steps where `PR` and `UI` have three).
+#[allow(clippy::cast_possible_truncation)] // digits of indices below 729: steps below 4
+const fn digits<const N: usize>(index: usize, radix: usize) -> [u8; N] {
+    let mut steps = [0u8; N];
+    let mut rest = index;
+    let mut k = N;
+    while k > 1 {
+        k -= 1;
+        steps[k] = (rest % radix) as u8;
+        rest /= radix;
     }
-    table
-};
+    steps[0] = rest as u8;
+    steps
+}
+
+/// A group table built at compile time: for each index, its steps ([`digits`] in `radix`),
+/// their level (and EQ6 level), and the [`Group`] of the level's maxima and depth.
+macro_rules! group_table {
+    ($len:literal, $radix:literal, |$s:ident| ($level:expr, $eq6:expr),
+     |$l:ident, $e:ident| ($maxima:expr, $depth:expr)) => {{
+        let mut table = [Group::NONE; $len];
+        let mut i = 0;
+        while i < $len {
+            let $s = digits(i, $radix);
+            let ($l, $e): (u8, u8) = ($level, $eq6);
+            let sum = distance_sum($s, $maxima);
+            table[i] = Group::new($l, $e, sum, $depth);
+            i += 1;
+        }
+        table
+    }};
+}
+
+/// EQ1 by the steps of `AV`, `PR`, `UI` (`(av × 3 + pr) × 3 + ui`).
+const EQ1_GROUPS: [Group; 36] =
+    group_table!(36, 3, |s| (eq1_level(s[0], s[1], s[2]), 0), |l, _e| (
+        MAX_EQ1[l as usize],
+        MAX_SEVERITY_EQ1[l as usize]
+    ));
 
 /// EQ2 by the steps of `AC`, `AT` (`ac × 2 + at`).
-#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
-const EQ2_GROUPS: [Group; 4] = {
-    let mut table = [Group::NONE; 4];
-    let mut i = 0;
-    while i < 4 {
-        let steps = [(i / 2) as u8, (i % 2) as u8];
-        let level = (steps[0] != 0 || steps[1] != 0) as u8;
-        let sum = distance_sum(steps, MAX_EQ2[level as usize]);
-        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ2[level as usize]);
-        i += 1;
-    }
-    table
-};
+const EQ2_GROUPS: [Group; 4] =
+    group_table!(4, 2, |s| ((s[0] != 0 || s[1] != 0) as u8, 0), |l, _e| (
+        MAX_EQ2[l as usize],
+        MAX_SEVERITY_EQ2[l as usize]
+    ));
 
 /// EQ3 and EQ6 by the steps of `VC`, `VI`, `VA`, `CR`, `IR`, `AR` (base 3, `VC` first).
-#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
-const EQ3_EQ6_GROUPS: [Group; 729] = {
-    let mut table = [Group::NONE; 729];
-    let mut i = 0;
-    while i < 729 {
-        let mut steps = [0u8; 6];
-        let mut k = 0;
-        let mut rest = i;
-        while k < 6 {
-            steps[5 - k] = (rest % 3) as u8;
-            rest /= 3;
-            k += 1;
-        }
-        let level = eq3_level(steps[0], steps[1], steps[2]);
-        let eq6 = eq6_level(steps);
-        let sum = distance_sum(steps, MAX_EQ3_EQ6[level as usize][eq6 as usize]);
-        let max_severity = MAX_SEVERITY_EQ3_EQ6[level as usize][eq6 as usize];
-        table[i] = Group::new(level, eq6, sum, max_severity);
-        i += 1;
-    }
-    table
-};
+const EQ3_EQ6_GROUPS: [Group; 729] = group_table!(
+    729,
+    3,
+    |s| (eq3_level(s[0], s[1], s[2]), eq6_level(s)),
+    |l, e| (
+        MAX_EQ3_EQ6[l as usize][e as usize],
+        MAX_SEVERITY_EQ3_EQ6[l as usize][e as usize]
+    )
+);
 
 /// EQ4 by the steps of `SC`, `SI`, `SA` counted from `S` (base 4, `SC` first).
-#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
-const EQ4_GROUPS: [Group; 64] = {
-    let mut table = [Group::NONE; 64];
-    let mut i = 0;
-    while i < 64 {
-        let steps = [(i / 16) as u8, (i / 4 % 4) as u8, (i % 4) as u8];
-        let level = eq4_level(steps[0], steps[1], steps[2]);
-        let sum = distance_sum(steps, MAX_EQ4[level as usize]);
-        table[i] = Group::new(level, 0, sum, MAX_SEVERITY_EQ4[level as usize]);
-        i += 1;
-    }
-    table
-};
+const EQ4_GROUPS: [Group; 64] =
+    group_table!(64, 4, |s| (eq4_level(s[0], s[1], s[2]), 0), |l, _e| (
+        MAX_EQ4[l as usize],
+        MAX_SEVERITY_EQ4[l as usize]
+    ));
 
 /// The groups of a vector's effective steps: EQ1, EQ2, EQ3 with EQ6, EQ4.
 fn groups(s: &[u8; 15]) -> [Group; 4] {
@@ -658,7 +655,11 @@ fn groups(s: &[u8; 15]) -> [Group; 4] {
 
 /// The six EQ levels of a vector's effective steps.
 fn macrovector(s: &[u8; 15]) -> [usize; 6] {
-    let [eq1, eq2, eq3_eq6, eq4] = groups(s);
+    levels(s, &groups(s))
+}
+
+/// The six EQ levels from a vector's steps and groups.
+fn levels(s: &[u8; 15], [eq1, eq2, eq3_eq6, eq4]: &[Group; 4]) -> [usize; 6] {
     [
         usize::from(eq1.level),
         usize::from(eq2.level),
@@ -678,14 +679,7 @@ fn unrounded(s: &[u8; 15]) -> f64 {
     }
     let groups = groups(s);
     let [eq1, eq2, eq3_eq6, eq4] = groups;
-    let index = macro_index([
-        usize::from(eq1.level),
-        usize::from(eq2.level),
-        usize::from(eq3_eq6.level),
-        usize::from(eq4.level),
-        usize::from(s[E]),
-        usize::from(eq3_eq6.eq6),
-    ]);
+    let index = macro_index(levels(s, &groups));
     let value = BY_INDEX[index];
     // The distances count only when every group has its highest-severity vector; else all
     // are zero (and so is each proportion, every reachable level having depth).
