@@ -84,7 +84,8 @@ pub extern "C" fn exposure_cvss_score(
             CvssVersion::V31 => exposure_cvss_version::V31,
             CvssVersion::V40 => exposure_cvss_version::V40,
         };
-        let severity = match cvss.severity() {
+        let (score, severity) = cvss.rating();
+        let severity = match severity {
             Severity::None => exposure_cvss_severity::None,
             Severity::Low => exposure_cvss_severity::Low,
             Severity::Medium => exposure_cvss_severity::Medium,
@@ -93,7 +94,7 @@ pub extern "C" fn exposure_cvss_score(
         };
         let scores = exposure_cvss_scores {
             version,
-            score: cvss.score(),
+            score,
             base: cvss.base_score(),
             temporal: cvss.temporal_score().unwrap_or(f64::NAN),
             environmental: cvss.environmental_score().unwrap_or(f64::NAN),

@@ -145,8 +145,24 @@ impl CvssV3 {
         8.22 * av * ac * pr * ui
     }
 
-    /// The base score, rounded as the vector's version specifies.
+    /// The base score, rounded as the vector's version specifies: looked up in a table of
+    /// every base vector's score, computed at compile time from the specification's formulas.
     pub fn base_score(&self) -> f64 {
+        let index = (0..BASE_METRICS).fold(0, |index, metric| {
+            let values = METRICS[metric].1.len();
+            let position = POSITIONS[metric]
+                .get(usize::from(self.value(metric)))
+                .copied()
+                .unwrap_or_default();
+            index * values + usize::from(position)
+        });
+        f64::from(BASE_TENTHS[index]) / 10.0
+    }
+
+    /// The base score from the specification's formulas, at run time: the reference that
+    /// [`BASE_TENTHS`] is checked against.
+    #[cfg(test)]
+    fn computed_base_score(&self) -> f64 {
         let impact = self.impact_subscore();
         if impact <= 0.0 {
             return 0.0;
@@ -358,6 +374,96 @@ fn metric_index(metric: &[u8]) -> Option<usize> {
 /// The base metrics in the specification's order, `_` where each letter goes.
 const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
 
+/// Each base metric's values by letter: `POSITIONS[metric][letter]` is the value's index in
+/// [`METRICS`].
+#[allow(clippy::cast_possible_truncation)] // at most five values
+const POSITIONS: [[u8; 128]; BASE_METRICS] = {
+    let mut table = [[0u8; 128]; BASE_METRICS];
+    let mut metric = 0;
+    while metric < BASE_METRICS {
+        let values = METRICS[metric].1;
+        let mut i = 0;
+        while i < values.len() {
+            table[metric][values[i].as_bytes()[0] as usize] = i as u8;
+            i += 1;
+        }
+        metric += 1;
+    }
+    table
+};
+
+/// The number of base vectors: the product of the base metrics' value counts.
+const BASE_VECTORS: usize = 4 * 2 * 3 * 2 * 2 * 3 * 3 * 3;
+
+/// The base score, in tenths, of every base vector, indexed by its values' positions in
+/// [`METRICS`] (mixed radix, `AV` first), computed at compile time from the specification's
+/// formulas; `base_scores_are_the_formulas` checks each against the run-time computation.
+const BASE_TENTHS: [u8; BASE_VECTORS] = {
+    let mut table = [0u8; BASE_VECTORS];
+    let mut index = 0;
+    while index < BASE_VECTORS {
+        let mut positions = [0usize; BASE_METRICS];
+        let mut rest = index;
+        let mut metric = BASE_METRICS;
+        while metric > 0 {
+            metric -= 1;
+            let values = METRICS[metric].1.len();
+            positions[metric] = rest % values;
+            rest /= values;
+        }
+        table[index] = base_tenths(positions);
+        index += 1;
+    }
+    table
+};
+
+/// The base score in tenths of the base vector whose values are at `p` in [`METRICS`]:
+/// CVSS v3.1 §7.1 and Appendix A's round-up, as [`CvssV3::impact_subscore`],
+/// [`CvssV3::exploitability_subscore`] and [`round_up_31`] compute it.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // tenths of 0..=10
+const fn base_tenths(p: [usize; BASE_METRICS]) -> u8 {
+    const CIA: [f64; 3] = [0.56, 0.22, 0.0]; // H, L, N
+    let changed = p[4] == 1; // S:C
+    let iss = 1.0 - (1.0 - CIA[p[5]]) * (1.0 - CIA[p[6]]) * (1.0 - CIA[p[7]]);
+    let impact = if changed {
+        7.52 * (iss - 0.029) - 3.25 * pow15(iss - 0.02)
+    } else {
+        6.42 * iss
+    };
+    if impact <= 0.0 {
+        return 0;
+    }
+    let av = [0.85, 0.62, 0.55, 0.2][p[0]]; // N, A, L, P
+    let ac = [0.77, 0.44][p[1]]; // L, H
+    let pr = match (p[2], changed) {
+        (0, _) => 0.85,
+        (1, false) => 0.62,
+        (1, true) => 0.68,
+        (_, false) => 0.27,
+        (_, true) => 0.5,
+    };
+    let ui = [0.85, 0.62][p[3]]; // N, R
+    let sum = impact + 8.22 * av * ac * pr * ui;
+    let raw = if changed { 1.08 * sum } else { sum };
+    let raw = if raw > 10.0 { 10.0 } else { raw };
+    // round_up_31 on a non-negative value.
+    let scaled = (raw * 100_000.0 + 0.5) as i64;
+    let tenths = if scaled % 10_000 == 0 {
+        scaled / 10_000
+    } else {
+        scaled / 10_000 + 1
+    };
+    tenths as u8
+}
+
+/// `x.powi(15)` as a const fn (the same product, checked by `base_scores_are_the_formulas`).
+const fn pow15(x: f64) -> f64 {
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    let x8 = x4 * x4;
+    x8 * x4 * x2 * x
+}
+
 /// Whether a metric allows a one-letter value: `ALLOWED[metric][letter]`.
 const ALLOWED: [[bool; 128]; METRICS.len()] = {
     let mut table = [[false; 128]; METRICS.len()];
@@ -496,6 +602,36 @@ mod tests {
         v.parse::<CvssV3>()
             .unwrap_or_else(|e| panic!("{v}: {e}"))
             .base_score()
+    }
+
+    /// Every base vector, 3.0 and 3.1: the table's score is the formulas' at run time.
+    #[test]
+    fn base_scores_are_the_formulas() {
+        use std::fmt::Write as _;
+        let mut checked = 0;
+        for index in 0..BASE_VECTORS {
+            let mut rest = index;
+            let mut letters = [0u8; BASE_METRICS];
+            for metric in (0..BASE_METRICS).rev() {
+                let values = METRICS[metric].1;
+                letters[metric] = values[rest % values.len()].as_bytes()[0];
+                rest /= values.len();
+            }
+            for version in ["3.0", "3.1"] {
+                let mut text = format!("CVSS:{version}");
+                for (metric, letter) in letters.iter().enumerate() {
+                    write!(text, "/{}:{}", METRICS[metric].0, char::from(*letter)).unwrap();
+                }
+                let v: CvssV3 = text.parse().unwrap();
+                assert_eq!(
+                    v.base_score().to_bits(),
+                    v.computed_base_score().to_bits(),
+                    "{text}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2 * 2592);
     }
 
     #[test]
