@@ -398,6 +398,37 @@ impl KnowledgeBase {
         merged
     }
 
+    /// Adds an advisory of a vendor's own advisory feed (Node.js security WG, RubySec,
+    /// Mozilla) with the statement of the products it names by CPE: merged by id or alias like
+    /// any advisory; the statement is added to the one the advisory has already (either
+    /// applying is enough: Mozilla states each CVE once per product line), or becomes its
+    /// statement, cited as coming from this advisory's input. A later NVD record replaces it.
+    pub(super) fn insert_vendor(
+        &mut self,
+        advisory: Advisory,
+        statement: Option<Applicability>,
+    ) -> bool {
+        let id = advisory.id.clone();
+        let source = self.source_name(&advisory.source);
+        let merged = self.insert(advisory);
+        let Some(statement) = statement.filter(|s| !s.configurations.is_empty()) else {
+            return merged;
+        };
+        let Some(&at) = self.by_id.get(&id) else {
+            return merged;
+        };
+        match self.applicability.get(&at) {
+            Some(old) => {
+                let mut combined = old.applicability.clone();
+                let source = Arc::clone(&old.source);
+                super::native::union(&mut combined, statement);
+                self.set_applicability_at(at, combined, source);
+            }
+            None => self.set_applicability_at(at, statement, source),
+        }
+        merged
+    }
+
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
     fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
         if let Some(&at) = self.by_id.get(id) {
