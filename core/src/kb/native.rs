@@ -31,13 +31,11 @@ pub(crate) fn osv_events(range: &Range) -> (Vec<OsvEvent>, Vec<String>) {
                 version,
                 inclusive: true,
             }) => version.as_str().to_owned(),
-            Some(Bound { version, .. }) => match npm_successor(range.scheme(), version.as_str()) {
-                Some(next) => next,
-                None => {
+            Some(Bound { version, .. }) => npm_successor(range.scheme(), version.as_str())
+                .unwrap_or_else(|| {
                     widened.push(version.as_str().to_owned());
                     version.as_str().to_owned()
-                }
-            },
+                }),
         };
         events.push(OsvEvent::Introduced(start));
         match &interval.upper {
@@ -261,6 +259,44 @@ mod tests {
         assert!(statement.evaluate(&device("8.1.4")).is_none());
         assert!(statement.evaluate(&device("7.0.0")).is_none());
         assert!(statement.evaluate(&device("7.10.0")).is_some());
+    }
+
+    #[test]
+    fn vendor_records_survive_a_snapshot() {
+        use crate::kb::KnowledgeBase;
+        use crate::version::AnyScheme;
+        let mut kb = KnowledgeBase::new();
+        kb.load_text(
+            r#"{"id": 46, "module_name": "ms", "cves": [], "vulnerable_versions": "<=0.7.0 || >1.0.0 <1.2.0"}"#,
+            "vuln/npm/46.json",
+        );
+        kb.load_text(
+            "announced: May 1, 2024\nimpact: low\nfixed_in:\n- Firefox 125\nadvisories:\n  CVE-2024-1:\n    title: t\n",
+            "mfsa2024-20.yml",
+        );
+        let restored = KnowledgeBase::from_snapshot(&kb.to_snapshot()).unwrap();
+        let ms = &restored.get("NSWG-ECO-46").unwrap().affected[0];
+        for (version, affected) in [
+            ("0.7.0", true),
+            ("0.7.1", false),
+            ("1.0.0", false),
+            ("1.0.1-0", true),
+            ("1.1.9", true),
+        ] {
+            assert_eq!(
+                ms.affects(&mut AnyScheme::new(version)).hit.is_some(),
+                affected,
+                "{version}"
+            );
+        }
+        let host: Vec<crate::cpe::Cpe> = vec!["cpe:2.3:a:mozilla:firefox:124.0:*:*:*:*:*:*:*"
+            .parse()
+            .unwrap()];
+        assert!(restored
+            .applicability("CVE-2024-1")
+            .unwrap()
+            .evaluate(&host)
+            .is_some());
     }
 
     #[test]

@@ -198,9 +198,9 @@ fn record(
         report.problem(Problem::new(
             origin,
             Some(name),
-            "patched_versions",
+            "",
             format!(
-                "the affected versions start just above {}, which OSV events cannot say: they start at it (that version counts as affected)",
+                "the versions neither patched nor unaffected start just above {}, which OSV events cannot say: they start at it (that version counts as affected)",
                 widened.join(", ")
             ),
             Consequence::PartlyUsed,
