@@ -251,6 +251,39 @@ mod tests {
     }
 
     #[test]
+    fn nvd_statements_stand_whatever_the_order() {
+        let nvd = r#"{"vulnerabilities": [{"cve": {"id": "CVE-2024-0741", "configurations": [{"nodes":
+            [{"operator": "OR", "cpeMatch": [{"vulnerable": true, "versionEndExcluding": "122.0",
+            "criteria": "cpe:2.3:a:mozilla:firefox:*:*:*:*:*:*:*:*"}]}]}]}}]}"#;
+        for nvd_first in [true, false] {
+            let mut kb = KnowledgeBase::new();
+            if nvd_first {
+                kb.load_text_as(crate::kb::Format::Nvd, nvd, "nvd.json");
+            }
+            kb.load_text(MFSA, "announce/2024/mfsa2024-01.yml");
+            if !nvd_first {
+                kb.load_text_as(crate::kb::Format::Nvd, nvd, "nvd.json");
+            }
+            let statement = kb.applicability("CVE-2024-0741").unwrap();
+            assert!(statement.evaluate(&host("firefox", "121.0")).is_some());
+            assert!(
+                statement
+                    .evaluate(&host("firefox_esr", "115.6.0"))
+                    .is_none(),
+                "NVD's only"
+            );
+            assert_eq!(
+                kb.get("CVE-2024-0741").unwrap().sources,
+                if nvd_first {
+                    ["nvd.json", "announce/2024/mfsa2024-01.yml"]
+                } else {
+                    ["announce/2024/mfsa2024-01.yml", "nvd.json"]
+                }
+            );
+        }
+    }
+
+    #[test]
     fn dates_and_bad_records() {
         assert_eq!(
             super::announced_date("March 1st, 2016").as_deref(),

@@ -89,6 +89,10 @@ pub struct KnowledgeBase {
     by_package: HashMap<(Ecosystem, String), Vec<EntryIndex>>,
     /// NVD applicability statements by advisory.
     applicability: HashMap<AdvisoryIndex, Statement>,
+    /// Advisories whose statement comes from vendors' own advisories only (Node.js, RubySec,
+    /// Mozilla): each vendor advisory of the vulnerability adds to it, and an NVD record or
+    /// CVE record replaces it.
+    vendor_statements: std::collections::HashSet<AdvisoryIndex>,
     /// Advisories whose statements name a (vendor, product), lower case.
     by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
     /// The names of the inputs statements came from, each held once.
@@ -400,9 +404,11 @@ impl KnowledgeBase {
 
     /// Adds an advisory of a vendor's own advisory feed (Node.js security WG, RubySec,
     /// Mozilla) with the statement of the products it names by CPE: merged by id or alias like
-    /// any advisory; the statement is added to the one the advisory has already (either
-    /// applying is enough: Mozilla states each CVE once per product line), or becomes its
-    /// statement, cited as coming from this advisory's input. A later NVD record replaces it.
+    /// any advisory. As a CVE record's, the statement is used only while NVD has none for the
+    /// vulnerability, whatever the load order: NVD's (or a CVE record's) stands, and an NVD
+    /// record loaded later replaces the vendors'. Vendors' statements of one vulnerability add
+    /// up (either applying is enough: Mozilla states each CVE once per product line), cited as
+    /// coming from the first one's input.
     pub(super) fn insert_vendor(
         &mut self,
         advisory: Advisory,
@@ -418,13 +424,17 @@ impl KnowledgeBase {
             return merged;
         };
         match self.applicability.get(&at) {
-            Some(old) => {
+            Some(old) if self.vendor_statements.contains(&at) => {
                 let mut combined = old.applicability.clone();
                 let source = Arc::clone(&old.source);
                 super::native::union(&mut combined, statement);
                 self.set_applicability_at(at, combined, source);
             }
-            None => self.set_applicability_at(at, statement, source),
+            Some(_) => {}
+            None => {
+                self.set_applicability_at(at, statement, source);
+                self.vendor_statements.insert(at);
+            }
         }
         merged
     }
@@ -432,6 +442,7 @@ impl KnowledgeBase {
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
     fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
         if let Some(&at) = self.by_id.get(id) {
+            self.vendor_statements.remove(&at);
             self.set_applicability_at(at, statement, source);
         }
     }
