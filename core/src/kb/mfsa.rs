@@ -141,7 +141,7 @@ fn record(
         };
         let stated = parse_range(Scheme::Generic, &range)
             .map_err(|e| e.to_string())
-            .and_then(|range| native::cpe_statement(cpe, &range))
+            .and_then(|range| native::cpe_statement(cpe, &range, &[]))
             .map_err(|message| FieldError {
                 path: field(),
                 message,

@@ -70,8 +70,14 @@ fn npm_successor(scheme: Scheme, version: &str) -> Option<String> {
 }
 
 /// An applicability statement naming `cpe` (a `cpe:2.3:a:vendor:product` prefix) in the
-/// versions of `range`: one criterion per interval, with NVD's four bound fields.
-pub(crate) fn cpe_statement(cpe: &str, range: &Range) -> Result<Applicability, String> {
+/// versions of `range`: one criterion per interval, with NVD's four bound fields; on one of
+/// `platforms` (free text as CVE records write it: `Windows`, `Linux`) when there are any, as
+/// CVE records' platforms gate their entries.
+pub(crate) fn cpe_statement(
+    cpe: &str,
+    range: &Range,
+    platforms: &[String],
+) -> Result<Applicability, String> {
     let criteria: Vec<Value> = range
         .intervals()
         .iter()
@@ -104,10 +110,15 @@ pub(crate) fn cpe_statement(cpe: &str, range: &Range) -> Result<Applicability, S
     if criteria.is_empty() {
         return Ok(Applicability::default());
     }
-    Applicability::from_nvd_json(
-        &json!([{ "nodes": [{ "operator": "OR", "cpeMatch": criteria }] }]),
-    )
-    .map_err(|e| e.to_string())
+    let platforms = super::cve5::platform_criteria(platforms);
+    let configuration = if platforms.is_empty() {
+        json!({ "nodes": [{ "operator": "OR", "cpeMatch": criteria }] })
+    } else {
+        json!({ "operator": "AND", "nodes": [
+            { "operator": "OR", "cpeMatch": criteria },
+            { "operator": "OR", "cpeMatch": platforms }] })
+    };
+    Applicability::from_nvd_json(&json!([configuration])).map_err(|e| e.to_string())
 }
 
 /// `statement`'s configurations added to `into`'s: either applying is enough.
@@ -249,7 +260,7 @@ mod tests {
     #[test]
     fn statements_bound_each_interval() {
         let range = parse_range(Scheme::Npm, ">=8.0.0 <8.1.4 || >7.0.0 <=7.10.0").unwrap();
-        let statement = cpe_statement("cpe:2.3:a:nodejs:node.js", &range).unwrap();
+        let statement = cpe_statement("cpe:2.3:a:nodejs:node.js", &range, &[]).unwrap();
         let device = |v: &str| -> Vec<crate::cpe::Cpe> {
             vec![format!("cpe:2.3:a:nodejs:node.js:{v}:*:*:*:*:*:*:*")
                 .parse()

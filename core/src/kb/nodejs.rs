@@ -12,8 +12,9 @@
 //!   `cpe:2.3:a:nodejs:node.js`, as NVD names the runtime, so that a host with Node.js
 //!   installed (a Windows program, a binary found on Linux) is matched; distribution packages
 //!   of Node.js are matched by the distributions' own advisories. `affectedEnvironments`
-//!   (`win32`, `linux`) is not a condition: a runtime on another system is matched too (fail
-//!   closed).
+//!   (`win32`, `linux`, `darwin`; `all` for any) gates the statement on the device's operating
+//!   system, as a CVE record's `platforms` do (`win32`: a `cpe:2.3:o:*:windows*` name or the
+//!   condition `platform:windows`).
 //! - `vuln/deps/<n>.json`, CVEs of Node.js's dependencies that do not affect it: a VEX
 //!   statement `not_affected` for `cpe:2.3:a:nodejs:node.js` with the record's `reason` as
 //!   justification.
@@ -239,10 +240,21 @@ fn core(
 ) -> Result<(Advisory, Option<Applicability>), FieldError> {
     let range = affected_range(record, "vulnerable", "patched")?;
     note_empty(&range, record, name, origin, report);
-    let statement = native::cpe_statement(NODE_CPE, &range).map_err(|message| FieldError {
-        path: record.path.clone(),
-        message,
-    })?;
+    // Node.js names platforms as `process.platform` does; `all` gates nothing.
+    let platforms: Vec<String> = record
+        .opt_str_list("affectedEnvironments")?
+        .into_iter()
+        .map(|p| match p.trim() {
+            "win32" => "Windows".to_owned(),
+            "darwin" => "macOS".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect();
+    let statement =
+        native::cpe_statement(NODE_CPE, &range, &platforms).map_err(|message| FieldError {
+            path: record.path.clone(),
+            message,
+        })?;
     let mut advisory = native::advisory(name.to_owned(), origin);
     advisory.aliases = cves(record, "cve")?;
     let description = record.opt_str("description")?.map(str::trim);
@@ -358,6 +370,21 @@ mod tests {
         assert!(statement.evaluate(&host("8.1.3")).is_some());
         assert!(statement.evaluate(&host("8.1.4")).is_none());
         assert!(statement.evaluate(&host("6.0.0")).is_none());
+        let windows_only = r#"{"cve": ["CVE-2018-0001"], "vulnerable": "<8.0.0", "patched": "",
+            "severity": "low", "affectedEnvironments": ["win32"]}"#;
+        kb.load_text(windows_only, "vuln/core/2.json");
+        let statement = kb.applicability("NSWG-CORE-2").unwrap();
+        assert!(
+            statement.evaluate(&host("7.0.0")).is_none(),
+            "not on an unknown system"
+        );
+        let mut on_windows = host("7.0.0");
+        on_windows.push(
+            "cpe:2.3:o:microsoft:windows_10:-:*:*:*:*:*:*:*"
+                .parse()
+                .unwrap(),
+        );
+        assert!(statement.evaluate(&on_windows).is_some());
         let deps =
             r#"{"cve": ["CVE-2023-45853"], "ref": "x", "reason": "vulnerable_code_not_present"}"#;
         let report = kb.load_text(deps, "vuln/deps/1.json");

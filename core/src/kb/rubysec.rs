@@ -170,7 +170,7 @@ fn record(
         (None, Some(engine)) => {
             match engine_cpe(engine) {
                 Some(cpe) => {
-                    statement = Some(native::cpe_statement(cpe, &affected).map_err(|message| {
+                    statement = Some(native::cpe_statement(cpe, &affected, &[]).map_err(|message| {
                         FieldError {
                             path: record.child_path("engine"),
                             message,
