@@ -194,6 +194,27 @@ fn mozilla_advisories_all_load_and_match_firefox_on_windows() {
     assert_eq!(cve.severity_label.as_deref(), Some("HIGH"));
     assert!(cve.related.iter().any(|r| r == "MFSA2024-01"));
 
+    // A Linux host with Firefox ESR 115.6 (named by CPE, as a program list names it) and one
+    // on the next ESR branch: the fix of 115.7 concerns only the first.
+    let linux = inventory::load_text(
+        r#"{"devices": [
+            {"id": "esr-115", "conditions": ["cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"], "software": [
+              {"name": "firefox-esr", "version": "115.6.0", "cpe": "cpe:2.3:a:mozilla:firefox_esr:115.6.0:*:*:*:*:*:*:*"}]},
+            {"id": "esr-128", "conditions": ["cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*"], "software": [
+              {"name": "firefox-esr", "version": "128.1.0", "cpe": "cpe:2.3:a:mozilla:firefox_esr:128.1.0:*:*:*:*:*:*:*"}]}]}"#,
+        "linux",
+        &LoadOptions::default(),
+    )
+    .expect("a fleet document");
+    let on_linux = Engine::new(kb.clone()).assess(&linux.fleet);
+    let affected = |device: &str| {
+        on_linux
+            .findings
+            .iter()
+            .any(|f| &*f.finding.advisory_id == "CVE-2024-0741" && &*f.finding.device_id == device)
+    };
+    assert!(affected("esr-115") && !affected("esr-128"));
+
     let export = common::registry_export(&archive, "xp-Uninstall.reg");
     let loaded =
         inventory::load_text(&export, "xp-machine", &LoadOptions::default()).expect("export");
