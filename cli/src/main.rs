@@ -548,7 +548,7 @@ fn cvss_line(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
 /// A score of 0.0 to 10.0 in tenths, as `{:.1}` writes it (CVSS scores are whole tenths).
 fn push_tenths(score: f64, out: &mut Vec<u8>) {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // clamped to 0..=100
-    let tenths = (score * 10.0).round().clamp(0.0, 100.0) as u8;
+    let tenths = (score * 10.0 + 0.5).clamp(0.0, 100.0) as u8;
     if tenths >= 100 {
         out.push(b'1');
     }

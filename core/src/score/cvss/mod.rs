@@ -548,6 +548,57 @@ fn missing<T, const N: usize>(
     }
 }
 
+/// A version's base metrics as vectors carry them, in the specification's order, `_` where
+/// each value goes; compared with a vector's body eight bytes at a time under a mask that
+/// leaves the values out (the fast path of the v3 and v4 parsers).
+pub(super) struct BaseTemplate {
+    len: usize,
+    words: [u64; 7],
+    masks: [u64; 7],
+}
+
+impl BaseTemplate {
+    /// The template of `text` (at most 56 bytes).
+    pub(super) const fn new(text: &[u8]) -> Self {
+        let mut template = BaseTemplate {
+            len: text.len(),
+            words: [0; 7],
+            masks: [0; 7],
+        };
+        let mut i = 0;
+        while i < text.len() {
+            let shift = 8 * (i % 8);
+            if text[i] != b'_' {
+                template.words[i / 8] |= (text[i] as u64) << shift;
+                template.masks[i / 8] |= 0xff << shift;
+            }
+            i += 1;
+        }
+        template
+    }
+
+    /// Whether `body` starts with the template's bytes (any byte where it has `_`), followed
+    /// by its end or a `/`.
+    #[inline]
+    pub(super) fn matches(&self, body: &[u8]) -> bool {
+        let Some(base) = body.get(..self.len) else {
+            return false;
+        };
+        if body.len() > self.len && body[self.len] != b'/' {
+            return false;
+        }
+        let mut padded = [0u8; 56];
+        padded[..self.len].copy_from_slice(base);
+        padded
+            .chunks_exact(8)
+            .zip(self.words.iter().zip(&self.masks))
+            .all(|(word, (&template, &mask))| {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                (word ^ template) & mask == 0
+            })
+    }
+}
+
 /// `x.round() as i64` without libm's `round` call in the scores' range: for `0 ≤ x < 10¹⁵`,
 /// truncating `x + 0.5` is `floor(x + 0.5)`, which is `x.round()` but where the addition
 /// itself rounds up, just below 0.5 (scores scaled by 10⁵ there are a hundred-thousandth of

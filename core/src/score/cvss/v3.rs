@@ -374,6 +374,9 @@ fn metric_index(metric: &[u8]) -> Option<usize> {
 /// The base metrics in the specification's order, `_` where each letter goes.
 const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
 
+/// [`BASE`] compared eight bytes at a time.
+const BASE_TEMPLATE: super::BaseTemplate = super::BaseTemplate::new(BASE);
+
 /// Each base metric's values by letter: `POSITIONS[metric][letter]` is the value's index in
 /// [`METRICS`].
 #[allow(clippy::cast_possible_truncation)] // at most five values
@@ -513,10 +516,7 @@ impl std::str::FromStr for CvssV3 {
         let mut start = 0;
         // The common case: the base metrics first, in the specification's order. Their
         // letters are read from fixed places; anything else takes the general loop.
-        if bytes.len() >= BASE.len()
-            && (bytes.len() == BASE.len() || bytes[BASE.len()] == b'/')
-            && BASE.iter().zip(bytes).all(|(t, b)| *t == b'_' || t == b)
-        {
+        if BASE_TEMPLATE.matches(bytes) {
             let letters = BASE
                 .iter()
                 .enumerate()

@@ -905,48 +905,18 @@ const BASE_LETTERS: [[u8; 128]; BASE_METRICS] = {
     table
 };
 
-/// [`BASE`] as little-endian words, zero-padded to 56 bytes, and the masks that keep all
-/// but its values (`_`) and the padding.
-const BASE_WORDS: [u64; 7] = base_words(false);
-const BASE_MASKS: [u64; 7] = base_words(true);
-
-const fn base_words(masks: bool) -> [u64; 7] {
-    let mut words = [0u64; 7];
-    let mut i = 0;
-    while i < BASE.len() {
-        let byte = match (masks, BASE[i]) {
-            (true, b'_') => 0,
-            (true, _) => 0xff,
-            (false, b) => b,
-        };
-        words[i / 8] |= (byte as u64) << (8 * (i % 8));
-        i += 1;
-    }
-    words
-}
+/// [`BASE`] compared eight bytes at a time.
+const BASE_TEMPLATE: super::BaseTemplate = super::BaseTemplate::new(BASE);
 
 /// The common case: the base metrics first, in order, with valid values, read from fixed
 /// places; the values and where the rest of the body starts (past the `/`). `None` for any
 /// other body, which the general parser reads (and reports errors in).
 fn read_base(bytes: &[u8]) -> Option<([Option<u8>; 32], usize)> {
+    // Everything but the values is the template's, byte for byte.
+    if !BASE_TEMPLATE.matches(bytes) {
+        return None;
+    }
     let base = bytes.get(..BASE.len())?;
-    if bytes.len() > BASE.len() && bytes[BASE.len()] != b'/' {
-        return None;
-    }
-    // Everything but the values is the template's, byte for byte: eight bytes at a time,
-    // the values masked out.
-    let mut padded = [0u8; 56];
-    padded[..BASE.len()].copy_from_slice(base);
-    let differs = padded
-        .chunks_exact(8)
-        .zip(BASE_WORDS.iter().zip(&BASE_MASKS))
-        .any(|(word, (&template, &mask))| {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            (word ^ template) & mask != 0
-        });
-    if differs {
-        return None;
-    }
     let mut values = [None; 32];
     for (metric, value) in values.iter_mut().take(BASE_METRICS).enumerate() {
         // Each part is five bytes, `NN:v/`, its value at the fourth.
