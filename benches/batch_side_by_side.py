@@ -7,6 +7,7 @@ per line; the time is the wall time of the whole process (start-up included), be
 
     cargo build --release -p exposure-cli
     .venv/bin/python benches/batch_side_by_side.py [--lines 100000] [--repeat 5]
+    .venv/bin/python benches/batch_side_by_side.py --lines 1000000 --write-lines DIR   # files only
 
 Needs `packaging` and `cvss` in the running Python and node with `semver` installed under
 target/oracles/node (scripts/test installs both). Prints a Markdown table for
@@ -121,7 +122,16 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20261205)
+    ap.add_argument("--write-lines", type=pathlib.Path, metavar="DIR",
+                    help="only write the line files (npm.tsv, pypi.tsv, cvss31.tsv, cvss40.tsv) into DIR")
     args = ap.parse_args()
+    if args.write_lines:
+        rng = random.Random(args.seed)
+        args.write_lines.mkdir(parents=True, exist_ok=True)
+        for name, lines in [("pypi", pep440_lines(rng, args.lines)), ("npm", semver_lines(rng, args.lines)),
+                            ("cvss31", cvss_lines(rng, args.lines, "3.1")), ("cvss40", cvss_lines(rng, args.lines, "4.0"))]:
+            (args.write_lines / f"{name}.tsv").write_text("\n".join(lines) + "\n")
+        return 0
     if not EXPOSURE.exists():
         sys.exit(f"{EXPOSURE} not built: cargo build --release -p exposure-cli")
     rng = random.Random(args.seed)
