@@ -55,6 +55,7 @@ pub(crate) fn run(
     let mut buffer = vec![0u8; READ_SIZE];
     let (mut start, mut end) = (0, 0);
     let mut answers = Vec::with_capacity(WRITE_SIZE + 4096);
+    let mut workers = Workers::new(threads);
     loop {
         // Every complete line in the buffer is answered; reading may now wait for the
         // writer, who may be waiting for the answers so far.
@@ -75,7 +76,7 @@ pub(crate) fn run(
         };
         if read == 0 {
             if end > start {
-                answer_block(&buffer[start..end], &mut answers, threads, &handle);
+                workers.answer_block(&buffer[start..end], &mut answers, &handle);
             }
             output.write_all(&answers)?;
             return output.flush();
@@ -86,7 +87,7 @@ pub(crate) fn run(
             continue;
         };
         let block_end = start + last_newline + 1;
-        answer_block(&buffer[start..block_end], &mut answers, threads, &handle);
+        workers.answer_block(&buffer[start..block_end], &mut answers, &handle);
         start = block_end;
         if answers.len() >= WRITE_SIZE {
             output.write_all(&answers)?;
@@ -95,33 +96,55 @@ pub(crate) fn run(
     }
 }
 
-/// Answers a block of lines (each ending in `\n` but perhaps the last), appending to
-/// `answers`; a large block is split into contiguous runs of lines, one per thread.
-fn answer_block(block: &[u8], answers: &mut Vec<u8>, threads: usize, handle: &impl Handler) {
-    if threads < 2 || block.len() < PARALLEL_MIN {
-        return answer_lines(block, answers, handle);
-    }
-    let runs = split_at_lines(block, threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = runs[1..]
-            .iter()
-            .map(|run| {
-                let run = &block[run.clone()];
-                scope.spawn(move || {
-                    let mut out = Vec::with_capacity(run.len());
-                    answer_lines(run, &mut out, handle);
-                    out
-                })
-            })
-            .collect();
-        answer_lines(&block[runs[0].clone()], answers, handle);
-        for worker in workers {
-            match worker.join() {
-                Ok(out) => answers.extend_from_slice(&out),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+/// The threads a batch is answered on, with each helper thread's answer buffer kept from one
+/// block to the next (a fresh one per block would be mapped and faulted in again each time).
+struct Workers {
+    threads: usize,
+    buffers: Vec<Vec<u8>>,
+}
+
+impl Workers {
+    fn new(threads: usize) -> Self {
+        Self {
+            threads,
+            buffers: Vec::new(),
         }
-    });
+    }
+
+    /// Answers a block of lines (each ending in `\n` but perhaps the last), appending to
+    /// `answers`; a large block is split into contiguous runs of lines, one per thread.
+    fn answer_block(&mut self, block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
+        if self.threads < 2 || block.len() < PARALLEL_MIN {
+            return answer_lines(block, answers, handle);
+        }
+        let runs = split_at_lines(block, self.threads);
+        let mut buffers = std::mem::take(&mut self.buffers);
+        buffers.resize_with(runs.len() - 1, Vec::new);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = runs[1..]
+                .iter()
+                .zip(buffers)
+                .map(|(run, mut out)| {
+                    let run = &block[run.clone()];
+                    scope.spawn(move || {
+                        out.clear();
+                        answer_lines(run, &mut out, handle);
+                        out
+                    })
+                })
+                .collect();
+            answer_lines(&block[runs[0].clone()], answers, handle);
+            for worker in workers {
+                match worker.join() {
+                    Ok(out) => {
+                        answers.extend_from_slice(&out);
+                        self.buffers.push(out);
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+    }
 }
 
 /// `block` cut into at most `parts` runs of whole lines of about equal length.
