@@ -135,6 +135,28 @@ impl KbMetadata {
         })
     }
 
+    /// The age check of an assessment ([`crate::assess::AssessInputs::kb_age_check`]): the
+    /// knowledge's dates, its age at `check.now` and the warning when it is older than
+    /// `check.max_age` or of unknown age.
+    ///
+    /// ```
+    /// use exposure::kb::{KbAgeCheck, KnowledgeBase};
+    /// let mut kb = KnowledgeBase::new();
+    /// kb.set_built_at(1_000_000);
+    /// let age = kb.metadata().age_check(KbAgeCheck { now: 1_000_000 + 90_000, max_age: 86_400 });
+    /// assert_eq!(age.age_seconds, Some(90_000));
+    /// assert!(age.warning.is_some_and(|w| w.contains("1d 1h old")));
+    /// ```
+    pub fn age_check(&self, check: KbAgeCheck) -> KnowledgeAge {
+        KnowledgeAge {
+            as_of: self.as_of().map(str::to_owned),
+            built_at: self.built_at.clone(),
+            age_seconds: self.age(check.now),
+            max_age_seconds: check.max_age,
+            warning: self.staleness(check.now, check.max_age),
+        }
+    }
+
     /// Adds what one document brought to the source `(source, format)`.
     pub(super) fn note(&mut self, source: &str, format: &str, records: usize, dates: &Dates) {
         let at = match self
@@ -158,6 +180,45 @@ impl KbMetadata {
         newest(&mut info.newest_record, dates.newest_record.as_deref());
         newest(&mut info.feed_timestamp, dates.feed_timestamp.as_deref());
     }
+}
+
+/// When to judge the knowledge's age and how old it may be.
+///
+/// ```
+/// let check = exposure::kb::KbAgeCheck { now: 1_700_000_000, max_age: exposure::kb::DEFAULT_MAX_KB_AGE };
+/// assert_eq!(check.max_age, 7 * 86_400);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KbAgeCheck {
+    /// Now, Unix seconds (the caller reads the clock).
+    pub now: i64,
+    /// The oldest the knowledge may be, seconds.
+    pub max_age: u64,
+}
+
+/// The default of `exposure assess --max-kb-age`: seven days.
+pub const DEFAULT_MAX_KB_AGE: u64 = 7 * 86_400;
+
+/// How old the knowledge of an assessment was ([`crate::Assessment::knowledge_age`]).
+///
+/// ```
+/// let age = exposure::kb::KbMetadata::default().age_check(exposure::kb::KbAgeCheck { now: 0, max_age: 60 });
+/// assert_eq!((age.as_of, age.age_seconds), (None, None));
+/// assert!(age.warning.is_some(), "an unknown age is a warning");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct KnowledgeAge {
+    /// The instant the knowledge is as of ([`KbMetadata::as_of`]).
+    pub as_of: Option<String>,
+    /// When the knowledge base was built, when known.
+    pub built_at: Option<String>,
+    /// Its age in seconds at the time of the check; `None` when unknown.
+    pub age_seconds: Option<i64>,
+    /// The oldest it was allowed to be, seconds.
+    pub max_age_seconds: u64,
+    /// Why it is not fresh: older than allowed, or of unknown age; `None` when fresh.
+    pub warning: Option<String>,
 }
 
 /// The dates found in one document.
@@ -323,7 +384,11 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         "h" => 3_600,
         "d" => 86_400,
         "w" => 7 * 86_400,
-        _ => return Err(format!("{text:?} is not a duration such as 7d, 36h, 90m or 3600s")),
+        _ => {
+            return Err(format!(
+                "{text:?} is not a duration such as 7d, 36h, 90m or 3600s"
+            ))
+        }
     };
     number
         .parse::<u64>()
@@ -376,7 +441,10 @@ mod tests {
         for s in [0, 86_399, 951_782_400, 1_700_000_000, -86_400] {
             assert_eq!(unix_seconds(&format_utc(s)), Some(s), "{s}");
         }
-        assert_eq!(unix_seconds("2024-02-29"), unix_seconds("2024-02-29T00:00Z"));
+        assert_eq!(
+            unix_seconds("2024-02-29"),
+            unix_seconds("2024-02-29T00:00Z")
+        );
         assert_eq!(
             unix_seconds("2024-01-01T01:00:00+0100"),
             unix_seconds("2024-01-01T00:00:00Z")
@@ -424,7 +492,10 @@ mod tests {
         assert_eq!(metadata.age(as_of + 5), Some(5));
         assert_eq!(metadata.staleness(as_of + 86_400, 86_400), None);
         let warning = metadata.staleness(as_of + 86_401, 86_400).unwrap();
-        assert!(warning.contains("1d old") && warning.contains("2023-12-01"), "{warning}");
+        assert!(
+            warning.contains("1d old") && warning.contains("2023-12-01"),
+            "{warning}"
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ pub use advisory::{
     VendorTriage, Verdict,
 };
 pub use load::{Format, KbError};
-pub use metadata::{format_utc, parse_duration, unix_seconds, KbMetadata, SourceInfo};
+pub use metadata::{
+    format_utc, parse_duration, unix_seconds, KbAgeCheck, KbMetadata, KnowledgeAge, SourceInfo,
+    DEFAULT_MAX_KB_AGE,
+};
 pub use nvd::NvdRecord;
 pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};
 pub(crate) use store::{AdvisoryIndex, EntryIndex, Statement};

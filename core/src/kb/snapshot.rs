@@ -20,8 +20,8 @@
 
 use super::advisory::Cached;
 use super::{
-    KbMetadata, Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, SeverityScore,
-    VexProduct, VexStatement, VexStatus,
+    Advisory, AffectedPackage, AffectedRange, EpssScore, KbMetadata, KevEntry, KnowledgeBase,
+    SeverityScore, VexProduct, VexStatement, VexStatus,
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;

@@ -556,7 +556,9 @@ impl KnowledgeBase {
             self.loading = loading;
             return 0;
         }
-        self.metadata.sources.extend(other.metadata.sources.iter().cloned());
+        self.metadata
+            .sources
+            .extend(other.metadata.sources.iter().cloned());
         if self.metadata.built_at.is_none() {
             self.metadata.built_at.clone_from(&other.metadata.built_at);
         }

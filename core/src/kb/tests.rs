@@ -491,10 +491,38 @@ fn metadata_records_each_source_with_its_dates() {
     assert_eq!(
         rows,
         [
-            ("nvd.json", "NVD", 1, 2, Some("2024-04-30T10:00Z"), Some("2024-05-02T07:00Z")),
-            ("api.json", "NVD", 1, 1, Some("2024-05-31T00:00:00.000"), Some("2024-06-01T12:00:00.000")),
-            ("undated.json", "OSV", 2, 3, Some("2024-04-01T00:00:00Z"), None),
-            ("kev.json", "KEV/EPSS", 1, 1, Some("2021-12-10"), Some("2024-05-03T15:00:00.000Z")),
+            (
+                "nvd.json",
+                "NVD",
+                1,
+                2,
+                Some("2024-04-30T10:00Z"),
+                Some("2024-05-02T07:00Z")
+            ),
+            (
+                "api.json",
+                "NVD",
+                1,
+                1,
+                Some("2024-05-31T00:00:00.000"),
+                Some("2024-06-01T12:00:00.000")
+            ),
+            (
+                "undated.json",
+                "OSV",
+                2,
+                3,
+                Some("2024-04-01T00:00:00Z"),
+                None
+            ),
+            (
+                "kev.json",
+                "KEV/EPSS",
+                1,
+                1,
+                Some("2021-12-10"),
+                Some("2024-05-03T15:00:00.000Z")
+            ),
         ]
     );
     // The knowledge is as of the newest source date.
