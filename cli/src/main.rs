@@ -478,7 +478,7 @@ fn kb_stats(
     let stats = kb.stats();
     let metadata = kb.metadata();
     let text = if json {
-        let value = serde_json::json!({"stats": stats, "metadata": metadata, "knowledge_as_of": metadata.as_of(), "loads": reports.iter().map(|(p, r)| serde_json::json!({"path": p, "report": r})).collect::<Vec<_>>()});
+        let value = serde_json::json!({"stats": stats, "metadata": metadata.described(), "loads": reports.iter().map(|(p, r)| serde_json::json!({"path": p, "report": r})).collect::<Vec<_>>()});
         serde_json::to_string_pretty(&value).map_err(std::io::Error::from)? + "\n"
     } else {
         let mut out = format!(

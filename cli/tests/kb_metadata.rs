@@ -95,7 +95,7 @@ fn kb_stats_shows_the_build_time_and_every_source() {
 
     let json = exposure(&["kb", "stats", "--format", "json"], &[&snapshot]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert_eq!(json["knowledge_as_of"], "2024-05-03T15:00:00.000Z");
+    assert_eq!(json["metadata"]["as_of"], "2024-05-03T15:00:00.000Z");
     assert!(json["metadata"]["built_at"].is_string(), "{json:#}");
     let sources = json["metadata"]["sources"].as_array().expect("sources");
     assert_eq!(sources.len(), 2);

@@ -75,15 +75,7 @@ pub extern "C" fn exposure_engine_kb_metadata_json(
     guard_result(err, || {
         let engine = try_ref!(engine);
         let out = try_out!(out);
-        let metadata = engine.kb().metadata();
-        put_json(
-            out,
-            &serde_json::json!({
-                "built_at": metadata.built_at,
-                "as_of": metadata.as_of(),
-                "sources": metadata.sources,
-            }),
-        )
+        put_json(out, &engine.kb().metadata().described())
     })
 }
 

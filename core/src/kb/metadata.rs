@@ -157,29 +157,56 @@ impl KbMetadata {
         }
     }
 
+    /// The metadata as the interfaces show it (`exposure kb stats --format json`, the C and
+    /// Python accessors): `built_at`, `as_of` and `sources`.
+    ///
+    /// ```
+    /// let kb = exposure::demo::knowledge_base();
+    /// let json = serde_json::to_value(kb.metadata().described())?;
+    /// assert_eq!(json["as_of"], "2023-10-17T20:15:00Z");
+    /// assert_eq!(json["sources"][1]["feed_timestamp"], "2023-10-10T00:00:00.000Z");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn described(&self) -> MetadataView<'_> {
+        MetadataView {
+            built_at: self.built_at.as_deref(),
+            as_of: self.as_of(),
+            sources: &self.sources,
+        }
+    }
+
     /// Adds what one document brought to the source `(source, format)`.
     pub(super) fn note(&mut self, source: &str, format: &str, records: usize, dates: &Dates) {
-        let at = match self
+        // The source of the document before is the likeliest (a directory's documents).
+        let found = self
             .sources
             .iter()
-            .position(|s| s.source == source && s.format == format)
-        {
-            Some(at) => at,
-            None => {
-                self.sources.push(SourceInfo {
-                    source: source.to_owned(),
-                    format: format.to_owned(),
-                    ..SourceInfo::default()
-                });
-                self.sources.len() - 1
-            }
-        };
+            .rposition(|s| s.source == source && s.format == format);
+        let at = found.unwrap_or_else(|| {
+            self.sources.push(SourceInfo {
+                source: source.to_owned(),
+                format: format.to_owned(),
+                ..SourceInfo::default()
+            });
+            self.sources.len() - 1
+        });
         let info = &mut self.sources[at];
         info.documents += 1;
         info.records += records;
         newest(&mut info.newest_record, dates.newest_record.as_deref());
         newest(&mut info.feed_timestamp, dates.feed_timestamp.as_deref());
     }
+}
+
+/// [`KbMetadata`] with its as-of date, to serialise ([`KbMetadata::described`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MetadataView<'a> {
+    /// When the knowledge base was built.
+    pub built_at: Option<&'a str>,
+    /// The instant its knowledge is as of ([`KbMetadata::as_of`]).
+    pub as_of: Option<&'a str>,
+    /// Its sources.
+    pub sources: &'a [SourceInfo],
 }
 
 /// When to judge the knowledge's age and how old it may be.

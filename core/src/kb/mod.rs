@@ -40,8 +40,8 @@ pub use advisory::{
 };
 pub use load::{Format, KbError};
 pub use metadata::{
-    format_utc, parse_duration, unix_seconds, KbAgeCheck, KbMetadata, KnowledgeAge, SourceInfo,
-    DEFAULT_MAX_KB_AGE,
+    format_utc, parse_duration, unix_seconds, KbAgeCheck, KbMetadata, KnowledgeAge, MetadataView,
+    SourceInfo, DEFAULT_MAX_KB_AGE,
 };
 pub use nvd::NvdRecord;
 pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};

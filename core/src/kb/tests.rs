@@ -456,6 +456,16 @@ fn packagist_ranges_with_versions_composer_rejects_still_match() {
 
 #[test]
 fn metadata_records_each_source_with_its_dates() {
+    fn row(s: &SourceInfo) -> (&str, &str, usize, usize, Option<&str>, Option<&str>) {
+        (
+            s.source.as_str(),
+            s.format.as_str(),
+            s.documents,
+            s.records,
+            s.newest_record.as_deref(),
+            s.feed_timestamp.as_deref(),
+        )
+    }
     let mut kb = KnowledgeBase::new();
     let nvd = r#"{"CVE_data_type": "CVE", "CVE_data_timestamp": "2024-05-02T07:00Z", "CVE_Items": [
         {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}, "publishedDate": "2017-01-01T00:00Z", "lastModifiedDate": "2024-04-30T10:00Z"},
@@ -477,16 +487,6 @@ fn metadata_records_each_source_with_its_dates() {
         "kev.json",
     );
     let sources = &kb.metadata().sources;
-    fn row(s: &SourceInfo) -> (&str, &str, usize, usize, Option<&str>, Option<&str>) {
-        (
-            s.source.as_str(),
-            s.format.as_str(),
-            s.documents,
-            s.records,
-            s.newest_record.as_deref(),
-            s.feed_timestamp.as_deref(),
-        )
-    }
     let rows: Vec<_> = sources.iter().map(row).collect();
     assert_eq!(
         rows,
