@@ -68,11 +68,12 @@ impl SourceInfo {
 /// ```
 /// use exposure::kb::KnowledgeBase;
 /// let mut kb = KnowledgeBase::new();
-/// kb.load_text("cveID,vendorProject,product,dateAdded\nCVE-2021-44228,Apache,Log4j2,2021-12-10\n", "kev.csv");
+/// kb.load_text(r#"{"id": "GO-1", "modified": "2021-12-10T00:00:00Z"}"#, "go.json");
 /// kb.set_built_at(1_700_000_000);
 /// let metadata = kb.metadata();
 /// assert_eq!(metadata.built_at.as_deref(), Some("2023-11-14T22:13:20Z"));
-/// assert_eq!(metadata.as_of(), Some("2021-12-10"));
+/// // The sources' newest date, not the build time.
+/// assert_eq!(metadata.as_of(), Some("2021-12-10T00:00:00Z"));
 /// // Two days after the newest date.
 /// let now = exposure::kb::unix_seconds("2021-12-12").unwrap();
 /// assert_eq!(metadata.age(now), Some(2 * 86_400));

@@ -148,7 +148,7 @@ impl KnowledgeBase {
         &mut self.threat
     }
 
-    /// When this knowledge base was built and from which sources ([`KbMetadata`]): recorded
+    /// When this knowledge base was built and from which sources ([`KbMetadata`](super::KbMetadata)): recorded
     /// while loading, kept in snapshots.
     ///
     /// ```
