@@ -107,7 +107,7 @@ impl KbMetadata {
     /// How old the knowledge is at `now` (Unix seconds): `now` minus [`as_of`](Self::as_of),
     /// in seconds (negative for dates in the future); `None` when the age is unknown.
     pub fn age(&self, now: i64) -> Option<i64> {
-        Some(now - unix_seconds(self.as_of()?)?)
+        Some(now.saturating_sub(unix_seconds(self.as_of()?)?))
     }
 
     /// Whether the knowledge is older than `max_age` seconds at `now`: `Some(warning)` when it
@@ -358,14 +358,19 @@ pub fn unix_seconds(text: &str) -> Option<i64> {
         rest = &t[used..];
         match rest.first() {
             Some(&sign @ (b'+' | b'-')) => {
-                let offset = std::str::from_utf8(&rest[1..]).ok()?;
+                let offset = &rest[1..];
                 let (h, m) = match offset.len() {
-                    5 if offset.as_bytes()[2] == b':' => (&offset[..2], &offset[3..]),
+                    5 if offset[2] == b':' => (&offset[..2], &offset[3..]),
                     4 => (&offset[..2], &offset[2..]),
-                    2 => (offset, "00"),
+                    2 => (offset, &b"00"[..]),
                     _ => return None,
                 };
-                let shift = h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60;
+                let number = |two: &[u8]| {
+                    two.iter()
+                        .all(u8::is_ascii_digit)
+                        .then(|| i64::from(two[0] - b'0') * 10 + i64::from(two[1] - b'0'))
+                };
+                let shift = number(h)? * 3600 + number(m)? * 60;
                 seconds += if sign == b'+' { -shift } else { shift };
                 rest = &[];
             }
@@ -480,6 +485,17 @@ mod tests {
         assert_eq!(unix_seconds("2024-13-01"), None);
         assert_eq!(unix_seconds("2024-01-01T25:00"), None);
         assert_eq!(unix_seconds("2024-01-01Tx"), None);
+        // Whatever a forged snapshot holds reads as no date, never a panic.
+        for text in [
+            "2024-01-01T00:00+aé",
+            "2024-01-01T00:00:00.é",
+            "2024-01-01Té",
+            "é",
+            "",
+        ] {
+            assert_eq!(unix_seconds(text), None, "{text}");
+        }
+        assert_eq!(unix_seconds("2024-01-01T00:00++1:00"), None);
     }
 
     #[test]
@@ -519,6 +535,9 @@ mod tests {
         let as_of = unix_seconds("2023-12-01").unwrap();
         assert_eq!(metadata.age(as_of + 5), Some(5));
         assert_eq!(metadata.staleness(as_of + 86_400, 86_400), None);
+        // Any now the caller passes (C and Python pass theirs) is an age, never an overflow.
+        assert_eq!(metadata.age(i64::MIN), Some(i64::MIN));
+        assert!(metadata.staleness(i64::MAX, u64::MAX).is_none());
         let warning = metadata.staleness(as_of + 86_401, 86_400).unwrap();
         assert!(
             warning.contains("1d old") && warning.contains("2023-12-01"),
