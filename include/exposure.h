@@ -550,6 +550,25 @@ void exposure_engine_free(struct exposure_engine *engine);
 // Number of advisories in the engine's knowledge base (0 for NULL).
 size_t exposure_engine_advisory_count(const struct exposure_engine *engine);
 
+// The engine's knowledge-base metadata as JSON: `built_at` (when `exposure kb build` or the
+// embedding product built it, UTC RFC 3339, or null), `as_of` (the newest of the sources'
+// dates, else the build time, or null) and `sources`, one per input and format: `source`,
+// `format`, `documents`, `records`, `newest_record`, `feed_timestamp`. On success `*out`
+// owns the string.
+exposure_status exposure_engine_kb_metadata_json(const struct exposure_engine *engine,
+                                                 struct exposure_string **out,
+                                                 struct exposure_error **err);
+
+// How old the engine's knowledge is at `now` (Unix seconds: the caller reads the clock), as
+// JSON: `as_of`, `built_at`, `age_seconds` (null when unknown), `max_age_seconds` and
+// `warning` (a sentence when the knowledge is older than `max_age_seconds` or of unknown
+// age, null when fresh). On success `*out` owns the string.
+exposure_status exposure_engine_kb_age_json(const struct exposure_engine *engine,
+                                            int64_t now,
+                                            uint64_t max_age_seconds,
+                                            struct exposure_string **out,
+                                            struct exposure_error **err);
+
 // Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
 // and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
 // secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are

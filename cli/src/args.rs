@@ -264,6 +264,12 @@ pub(crate) struct AssessCmd {
     /// The label of the recorded assessment (default: the inventories' names).
     #[arg(long, requires = "db")]
     pub label: Option<String>,
+    /// Warn when the knowledge (--kb) is older than this: 7d, 36h, 90m, 3600s. Its age is now
+    /// minus the newest of its sources' dates (a feed's own timestamp, else its newest record
+    /// date), else minus the snapshot's build time; an unknown age is warned about too. The
+    /// JSON report states the age under `knowledge_age`.
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = exposure::kb::parse_duration)]
+    pub max_kb_age: u64,
 }
 
 impl AssessFormat {
@@ -652,6 +658,13 @@ pub(crate) fn parse_limit(value: &str) -> Result<Limits, String> {
         .and_then(|n| n.checked_mul(1 << shift))
         .map(|input_bytes| Limits { input_bytes })
         .ok_or_else(|| format!("{value:?} is not a size (bytes, or 512K, 64M, 2G)"))
+}
+
+/// Now, in Unix seconds (the command reads the clock; the core never does).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Today's date in UTC (the command reads the clock; the core never does).

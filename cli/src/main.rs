@@ -233,6 +233,10 @@ fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Fai
     if (inputs.exceptions.is_some() || cmd.db.is_some()) && inputs.as_of.is_none() {
         inputs.as_of = Some(today());
     }
+    inputs.kb_age_check = Some(exposure::kb::KbAgeCheck {
+        now: args::unix_now(),
+        max_age: cmd.max_kb_age,
+    });
     let (assessment, label) = match &cmd.db {
         None => (assessed(&inputs, reporting)?, None),
         Some(db) => {
@@ -240,6 +244,14 @@ fn assess(cmd: &AssessCmd, style: Style, reporting: Reporting) -> Result<(), Fai
             (a, Some(label))
         }
     };
+    // Stale or undated knowledge is said even with --quiet: it may hide what is new.
+    if let Some(warning) = assessment
+        .knowledge_age
+        .as_ref()
+        .and_then(|age| age.warning.as_deref())
+    {
+        eprintln!("warning: {warning}");
+    }
     let filter = cmd.filters.filter();
     let gate = cmd.fail_on.map(|g| assessment.gate(&g, &filter));
     let mut shown = assessment.filtered(&filter);
@@ -417,6 +429,7 @@ fn kb_build(
             }
         }
     }
+    kb.set_built_at(args::unix_now());
     let loaded = started.elapsed();
     let written = std::time::Instant::now();
     kb.save_snapshot(out)
@@ -463,8 +476,9 @@ fn kb_stats(
         reports.push((path.display().to_string(), report));
     }
     let stats = kb.stats();
+    let metadata = kb.metadata();
     let text = if json {
-        let value = serde_json::json!({"stats": stats, "loads": reports.iter().map(|(p, r)| serde_json::json!({"path": p, "report": r})).collect::<Vec<_>>()});
+        let value = serde_json::json!({"stats": stats, "metadata": metadata.described(), "loads": reports.iter().map(|(p, r)| serde_json::json!({"path": p, "report": r})).collect::<Vec<_>>()});
         serde_json::to_string_pretty(&value).map_err(std::io::Error::from)? + "\n"
     } else {
         let mut out = format!(
@@ -479,9 +493,58 @@ fn kb_stats(
         for (ecosystem, n) in &stats.affected_by_ecosystem {
             let _ = writeln!(out, "  {ecosystem}: {n}");
         }
+        out.push_str(&metadata_table(metadata));
         out
     };
     Ok(std::io::stdout().lock().write_all(text.as_bytes())?)
+}
+
+/// The build time, the knowledge's as-of date and one row per source.
+fn metadata_table(metadata: &exposure::kb::KbMetadata) -> String {
+    use std::fmt::Write as _;
+    let unknown = |d: Option<&str>| d.unwrap_or("-").to_owned();
+    let mut out = format!(
+        "built at: {}\nknowledge as of: {}\nsources:\n",
+        unknown(metadata.built_at.as_deref()),
+        unknown(metadata.as_of())
+    );
+    let header = [
+        "SOURCE",
+        "FORMAT",
+        "DOCUMENTS",
+        "RECORDS",
+        "NEWEST RECORD",
+        "FEED TIMESTAMP",
+    ];
+    let rows: Vec<[String; 6]> = metadata
+        .sources
+        .iter()
+        .map(|s| {
+            [
+                s.source.clone(),
+                s.format.clone(),
+                s.documents.to_string(),
+                s.records.to_string(),
+                unknown(s.newest_record.as_deref()),
+                unknown(s.feed_timestamp.as_deref()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(header.map(str::to_owned)).chain(rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    }
+    out
 }
 
 /// `A<TAB>B` in, `-1`, `0` or `1` out.

@@ -146,6 +146,14 @@ fn kb_build_writes_a_snapshot_that_assess_reads() {
         json["inventory_reports"] = serde_json::Value::Null;
         assert_eq!(json["knowledge_reports"][0]["records_loaded"], 10);
         json["knowledge_reports"] = serde_json::Value::Null;
+        // The same sources and dates, but the snapshot also knows when it was built, and the
+        // age is measured at each run.
+        assert_eq!(
+            json["knowledge_age"]["as_of"], "2023-10-17T20:15:00Z",
+            "{:#}",
+            json["knowledge_age"]
+        );
+        json["knowledge_age"] = serde_json::Value::Null;
         json
     };
     assert_eq!(assess(&snapshot), assess(std::path::Path::new(demo)));

@@ -102,6 +102,31 @@ pub struct AssessInputs {
     /// had ended by then gets an end-of-support recommendation ([`crate::eol`]). `None` (the
     /// default) makes none: the core never reads the clock; the CLI passes today's date.
     pub as_of: Option<crate::date::Date>,
+    /// When set, the assessment states the knowledge's age
+    /// ([`Assessment::knowledge_age`]) with a warning when the knowledge loaded from
+    /// [`AssessInputs::knowledge`] is older than allowed or of unknown age (see
+    /// [`KbMetadata::as_of`](crate::kb::KbMetadata::as_of)); the demo knowledge base is not
+    /// checked. The core never reads the clock: the caller passes now.
+    ///
+    /// ```
+    /// use exposure::{assess::AssessInputs, kb::KbAgeCheck};
+    /// let dir = std::env::temp_dir().join(format!("exposure-age-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("go.json"), r#"{"id": "GO-1", "modified": "2024-01-01T00:00:00Z"}"#)?;
+    /// std::fs::write(dir.join("fleet.json"), r#"{"devices": [{"id": "d"}]}"#)?;
+    /// let inputs = AssessInputs {
+    ///     knowledge: vec![dir.join("go.json")],
+    ///     inventories: vec![exposure::assess::InventorySource::Path(dir.join("fleet.json"))],
+    ///     kb_age_check: Some(KbAgeCheck { now: 1_704_153_600, max_age: 3_600 }), // a day later
+    ///     ..AssessInputs::default()
+    /// };
+    /// let age = inputs.assess()?.knowledge_age.expect("checked");
+    /// assert_eq!(age.age_seconds, Some(86_400));
+    /// assert!(age.warning.is_some());
+    /// # std::fs::remove_dir_all(dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub kb_age_check: Option<crate::kb::KbAgeCheck>,
     /// The model parameters to score with (the defaults, `exposure-model/1.0`, when `None`;
     /// see [`Parameters::from_json`]), set on the engine [`AssessInputs::load_engine`] makes;
     /// [`AssessInputs::assess_on`] scores with the given engine's own. Recorded in the
@@ -167,6 +192,11 @@ impl AssessInputs {
         let fleet = self.load_fleet_named(Some(&engine), dictionary?.as_ref())?;
         let mut assessment = assessed(&engine, fleet, self, progress);
         assessment.knowledge_reports = knowledge_reports;
+        if !self.knowledge.is_empty() {
+            assessment.knowledge_age = self
+                .kb_age_check
+                .map(|check| engine.kb().metadata().age_check(check));
+        }
         Ok((assessment, engine))
     }
 

@@ -282,6 +282,10 @@ pub struct Assessment {
     /// The knowledge it was made against: an assessment always states how many advisories
     /// (and KEV entries, EPSS scores, VEX statements) it was made against.
     pub knowledge: KnowledgeSummary,
+    /// How old the knowledge was, with a warning when older than allowed or of unknown age,
+    /// when the caller asked ([`crate::assess::AssessInputs::kb_age_check`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub knowledge_age: Option<crate::kb::KnowledgeAge>,
     /// The organisation's exposure.
     pub organisation: OrganisationExposure,
     /// Per device group, by group name (one per distinct name the devices list).

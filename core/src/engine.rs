@@ -644,6 +644,7 @@ impl Engine {
             priors_version: self.priors.version().to_owned(),
             as_of,
             knowledge: KnowledgeSummary::of(&self.kb),
+            knowledge_age: None,
             organisation: OrganisationExposure {
                 score: organisation,
                 level: ExposureLevel::of_score(organisation),

@@ -63,6 +63,13 @@ impl Assessment {
                 if self.unassessed.len() > 5 { ", …" } else { "" }
             );
         }
+        if let Some(warning) = self
+            .knowledge_age
+            .as_ref()
+            .and_then(|age| age.warning.as_deref())
+        {
+            let _ = write!(out, "\nWARNING: {warning}");
+        }
         let config = &self.configuration;
         if config.reported() {
             let count = |f: fn(&crate::configuration::DeviceConfiguration) -> usize| {

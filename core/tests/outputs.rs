@@ -598,3 +598,53 @@ fn html_report_renders_in_headless_chromium() {
         started.elapsed().as_secs_f64()
     );
 }
+
+#[test]
+fn an_old_knowledge_base_is_warned_about_in_every_human_report() {
+    use exposure::history::AssessmentRecord;
+    use exposure::kb::{unix_seconds, KbAgeCheck};
+    use exposure::views::{dashboard::Dashboard, Filter};
+    let engine = Engine::demo();
+    let fleet = exposure::demo::fleet();
+    let mut a = engine.assess(&fleet);
+    let record = AssessmentRecord::of(&a, &fleet, engine.kb()).expect("record");
+    let dashboard = Dashboard::of(&[record], &Filter::all(), 5);
+    let human = |a: &Assessment| {
+        (
+            a.headline(),
+            exposure::report::markdown::summary(a, 3),
+            exposure::report::html::render(a, &dashboard, 5),
+        )
+    };
+    // Three days after the demo's newest date, one allowed.
+    let now = unix_seconds("2023-10-20T20:15:00Z").expect("date");
+    a.knowledge_age = Some(engine.kb().metadata().age_check(KbAgeCheck {
+        now,
+        max_age: 86_400,
+    }));
+    let warning =
+        "the knowledge base is 3d old (as of 2023-10-17T20:15:00Z), more than the 1d allowed";
+    let (headline, markdown, html) = human(&a);
+    assert!(
+        headline.contains(&format!("\nWARNING: {warning}")),
+        "{headline}"
+    );
+    assert!(
+        markdown.contains(&format!("> **Warning:** {warning}")),
+        "{markdown}"
+    );
+    assert!(html.contains(&format!(
+        "<p class=\"warning\" id=\"knowledge-age\">Warning: {warning}"
+    )));
+    // Fresh enough: nothing said.
+    a.knowledge_age = Some(engine.kb().metadata().age_check(KbAgeCheck {
+        now,
+        max_age: 7 * 86_400,
+    }));
+    let (headline, markdown, html) = human(&a);
+    assert!(
+        !headline.contains("WARNING")
+            && !markdown.contains("Warning")
+            && !html.contains("knowledge-age")
+    );
+}

@@ -237,3 +237,50 @@ fn the_shared_data_set_round_trips_exactly() {
         assert_eq!(again.get(alias).map(|a| a.id.as_str()), Some(alias));
     }
 }
+
+#[test]
+fn the_metadata_survives_the_round_trip_and_an_older_format_says_how_to_rebuild() {
+    let mut kb = exposure::demo::knowledge_base();
+    kb.set_built_at(1_700_000_000);
+    let again = KnowledgeBase::from_snapshot(&kb.to_snapshot()).expect("reads back");
+    assert_eq!(again.metadata(), kb.metadata());
+    assert_eq!(
+        again.metadata().built_at.as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(again.metadata().sources.len(), 2);
+
+    // A snapshot of format 6 (before the metadata) is rejected with the way out.
+    let mut old = kb.to_snapshot();
+    old[12..16].copy_from_slice(&6u32.to_le_bytes());
+    let err = KnowledgeBase::from_snapshot(&old).expect_err("older format");
+    assert!(matches!(
+        err,
+        SnapshotError::WrongVersion {
+            found: 6,
+            expected: 7
+        }
+    ));
+    assert!(err.to_string().contains("exposure kb build"), "{err}");
+
+    // Loaded next to other feeds, the snapshot's sources join theirs.
+    let path = std::env::temp_dir().join(format!("exposure-meta-{}.bin", std::process::id()));
+    kb.save_snapshot(&path).expect("write");
+    let mut merged = KnowledgeBase::new();
+    merged.load_text(
+        r#"{"id": "GHSA-extra", "modified": "2025-01-02T00:00:00Z"}"#,
+        "extra.json",
+    );
+    merged.load_path(&path).expect("snapshot");
+    let sources: Vec<&str> = merged
+        .metadata()
+        .sources
+        .iter()
+        .map(|s| s.source.as_str())
+        .collect();
+    assert_eq!(
+        sources,
+        ["extra.json", "demo:advisories.osv.json", "demo:kev.json"]
+    );
+    std::fs::remove_file(path).ok();
+}

@@ -61,6 +61,47 @@ pub extern "C" fn exposure_engine_advisory_count(engine: *const exposure_engine)
     guard(|| opt_ref!(engine).map_or(0, |e| e.kb().len()))
 }
 
+/// The engine's knowledge-base metadata as JSON: `built_at` (when `exposure kb build` or the
+/// embedding product built it, UTC RFC 3339, or null), `as_of` (the newest of the sources'
+/// dates, else the build time, or null) and `sources`, one per input and format: `source`,
+/// `format`, `documents`, `records`, `newest_record`, `feed_timestamp`. On success `*out`
+/// owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_engine_kb_metadata_json(
+    engine: *const exposure_engine,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        put_json(out, &engine.kb().metadata().described())
+    })
+}
+
+/// How old the engine's knowledge is at `now` (Unix seconds: the caller reads the clock), as
+/// JSON: `as_of`, `built_at`, `age_seconds` (null when unknown), `max_age_seconds` and
+/// `warning` (a sentence when the knowledge is older than `max_age_seconds` or of unknown
+/// age, null when fresh). On success `*out` owns the string.
+#[no_mangle]
+pub extern "C" fn exposure_engine_kb_age_json(
+    engine: *const exposure_engine,
+    now: i64,
+    max_age_seconds: u64,
+    out: *mut *mut exposure_string,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let engine = try_ref!(engine);
+        let out = try_out!(out);
+        let check = exposure::kb::KbAgeCheck {
+            now,
+            max_age: max_age_seconds,
+        };
+        put_json(out, &engine.kb().metadata().age_check(check))
+    })
+}
+
 /// The load report as JSON into an optional output.
 fn report_out(
     report: Option<&mut std::mem::MaybeUninit<*mut exposure_string>>,

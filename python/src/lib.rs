@@ -159,6 +159,33 @@ impl PyEngine {
         self.reading(py, |engine| engine.kb().len())
     }
 
+    /// The knowledge base's metadata as a dict: `built_at` (when it was built, or None),
+    /// `as_of` (the newest of the sources' dates, else the build time, or None) and
+    /// `sources`, one dict per input and format (`source`, `format`, `documents`, `records`,
+    /// `newest_record`, `feed_timestamp`).
+    fn kb_metadata(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let metadata = self.reading(py, |engine| engine.kb().metadata().clone())?;
+        to_python(py, &metadata.described())
+    }
+
+    /// How old the knowledge is, as a dict: `as_of`, `built_at`, `age_seconds` (None when
+    /// unknown), `max_age_seconds` and `warning` (a sentence when older than `max_age`
+    /// seconds or of unknown age, None when fresh). `now` is Unix seconds, the clock's when
+    /// not given.
+    // The default written out so that Python shows it; the assertion after the impl keeps
+    // it the core's.
+    #[pyo3(signature = (*, max_age = 604_800, now = None))]
+    fn kb_age(&self, py: Python<'_>, max_age: u64, now: Option<i64>) -> PyResult<Py<PyAny>> {
+        let now = now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        });
+        let check = exposure::kb::KbAgeCheck { now, max_age };
+        let age = self.reading(py, |engine| engine.kb().metadata().age_check(check))?;
+        to_python(py, &age)
+    }
+
     /// The same as `load` (kept from when only OSV was read).
     fn load_osv(&self, py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
         self.load(py, path, false)
@@ -270,6 +297,9 @@ impl PyEngine {
         Ok(format!("Engine(advisories={})", self.advisory_count(py)?))
     }
 }
+
+// `Engine.kb_age`'s default, written out in its signature, is the core's.
+const _: () = assert!(exposure::kb::DEFAULT_MAX_KB_AGE == 604_800);
 
 /// The result of one assessment: scores, findings, recommendations, diagnostics. Holds its
 /// record (`record()`), made with the assessment from the knowledge base it was assessed

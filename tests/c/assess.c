@@ -57,6 +57,28 @@ static void test_demo_assessment(void) {
         CHECK(strstr(json, "\"internet_facing\":") == NULL); /* inputs are not echoed (the rule of that name is) */
     }
     exposure_string_free(out);
+    out = NULL;
+    /* The knowledge base's metadata and age: the demo's sources are dated (OSV `published`),
+       so at a fixed "now" its age is known and, with a day allowed, a warning. */
+    CHECK(exposure_engine_kb_metadata_json(engine, &out, NULL) == EXPOSURE_STATUS_OK);
+    if (out != NULL) {
+        CHECK(strstr(text(out), "\"format\":\"OSV\"") != NULL);
+        CHECK(strstr(text(out), "\"as_of\":\"2023-10-17T20:15:00Z\"") != NULL);
+        CHECK(strstr(text(out), "\"built_at\":null") != NULL);
+    }
+    exposure_string_free(out);
+    out = NULL;
+    /* 2023-10-18T20:15:00Z: one day after. */
+    CHECK(exposure_engine_kb_age_json(engine, 1697660100, 3600, &out, NULL) == EXPOSURE_STATUS_OK);
+    if (out != NULL) {
+        CHECK(strstr(text(out), "\"age_seconds\":86400") != NULL);
+        CHECK(strstr(text(out), "\"warning\":\"the knowledge base is 1d old") != NULL);
+    }
+    exposure_string_free(out);
+    out = NULL;
+    CHECK(exposure_engine_kb_age_json(engine, 1697660100, 2 * 86400, &out, NULL) == EXPOSURE_STATUS_OK);
+    if (out != NULL) CHECK(strstr(text(out), "\"warning\":null") != NULL);
+    exposure_string_free(out);
     exposure_string_free(fleet);
     exposure_engine_free(engine);
 }

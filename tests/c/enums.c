@@ -278,6 +278,8 @@ static void argument_checks_fill_err(void) {
         NULL_ARGUMENT(exposure_cpe_matches(NULL, NULL, &flag, &err), "source");
         NULL_ARGUMENT(exposure_applicability_evaluate(NULL, NULL, 0, &flag, NULL, &err), "a");
         NULL_ARGUMENT(exposure_inputs_new(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_engine_kb_metadata_json(NULL, &s, &err), "engine");
+        NULL_ARGUMENT(exposure_engine_kb_age_json(NULL, 0, 60, &s, &err), "engine");
         NULL_ARGUMENT(exposure_inputs_add_knowledge_path(NULL, "x", 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_add_inventory_path(NULL, "x", 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_add_inventory(NULL, (const uint8_t *)"{}", 2, "x", 1, &err), "inputs");

@@ -5,6 +5,7 @@
 //! (a stream: NVD feeds are read record by record) and [`KnowledgeBase::load_text`] (a
 //! document in memory). Every one returns a [`LoadReport`].
 
+use super::metadata::Dates;
 use super::store::KnowledgeBase;
 use super::{alpine, csaf, cve5, nvd, osv, snapshot, vex, SnapshotError, ThreatIntel};
 use crate::files::{self, Bounded, InputError, Limits};
@@ -95,6 +96,37 @@ impl Format {
             .iter()
             .find(|(_, looks)| looks(head, text, name))
             .map_or(Format::OsvJson, |&(format, _)| format)
+    }
+}
+
+impl Format {
+    /// The format's name in [`SourceInfo::format`](super::SourceInfo::format).
+    ///
+    /// ```
+    /// assert_eq!(exposure::kb::Format::OsvYaml.name(), "OSV");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Nvd => "NVD",
+            Format::Threat => "KEV/EPSS",
+            Format::Cve5 => "CVE 5",
+            Format::Vex => "VEX",
+            Format::Alpine => "Alpine secdb",
+            Format::OsvYaml | Format::OsvJson => "OSV",
+        }
+    }
+
+    /// The keys of the format's record dates and of its feed timestamp (NVD feeds are read
+    /// apart, record by record).
+    fn date_keys(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Format::Nvd => (&[], &["CVE_data_timestamp", "timestamp"]),
+            Format::Threat => (&["dateAdded"], &["dateReleased", "score_date"]),
+            Format::Cve5 => (&["dateUpdated", "datePublished"], &[]),
+            Format::Vex => (&["last_updated"], &["current_release_date", "timestamp"]),
+            Format::Alpine => (&[], &[]),
+            Format::OsvYaml | Format::OsvJson => (&["modified", "published"], &[]),
+        }
     }
 }
 
@@ -398,6 +430,29 @@ impl KnowledgeBase {
     /// cannot be read at all is an error.
     pub fn load_path(&mut self, path: &Path) -> Result<LoadReport, KbError> {
         let origin = path.display().to_string();
+        self.as_source(&origin, |kb| kb.load_path_within(path, &origin))
+    }
+
+    /// Runs one load with `origin` as the source of what it reads, unless a load that
+    /// encloses it named the source already.
+    fn as_source<T>(&mut self, origin: &str, load: impl FnOnce(&mut Self) -> T) -> T {
+        if self.loading.is_some() {
+            return load(self);
+        }
+        self.loading = Some(origin.to_owned());
+        let out = load(self);
+        self.loading = None;
+        out
+    }
+
+    /// Records what one document brought (see [`KnowledgeBase::metadata`]).
+    fn note(&mut self, format: Format, origin: &str, records: usize, dates: &Dates) {
+        let source = self.loading.clone().unwrap_or_else(|| origin.to_owned());
+        self.metadata.note(&source, format.name(), records, dates);
+    }
+
+    fn load_path_within(&mut self, path: &Path, origin: &str) -> Result<LoadReport, KbError> {
+        let origin = origin.to_owned();
         if !path.is_dir() {
             let reader = files::open_unbounded(path).map_err(|e| KbError::input(&origin, e))?;
             return self.load_reader(reader, &origin);
@@ -438,12 +493,19 @@ impl KnowledgeBase {
         reader: impl BufRead,
         origin: &str,
     ) -> Result<LoadReport, KbError> {
+        self.as_source(origin, |kb| kb.load_reader_within(reader, origin))
+    }
+
+    fn load_reader_within(
+        &mut self,
+        reader: impl BufRead,
+        origin: &str,
+    ) -> Result<LoadReport, KbError> {
         let mut reader = self.limits.bound(reader, origin);
         let head = reader.fill_buf().map_err(|e| KbError::input(origin, e))?;
-        if nvd::recognizes(&String::from_utf8_lossy(
-            &head[..head.len().min(files::HEAD)],
-        )) {
-            return self.load_nvd(reader, origin);
+        let head = String::from_utf8_lossy(&head[..head.len().min(files::HEAD)]).into_owned();
+        if nvd::recognizes(&head) {
+            return self.load_nvd(reader, origin, &head);
         }
         let mut bytes = files::read_head(&mut reader).map_err(|e| KbError::input(origin, e))?;
         let container = Container::sniff(&bytes);
@@ -510,6 +572,10 @@ impl KnowledgeBase {
     /// assert_eq!(kb.threat().epss("CVE-2022-29526").map(|s| s.probability), Some(0.00043));
     /// ```
     pub fn load_text(&mut self, text: &str, origin: &str) -> LoadReport {
+        self.as_source(origin, |kb| kb.load_text_within(text, origin))
+    }
+
+    fn load_text_within(&mut self, text: &str, origin: &str) -> LoadReport {
         if let Some(report) = self.beyond_limits(text, origin) {
             return report;
         }
@@ -535,6 +601,10 @@ impl KnowledgeBase {
     /// assert_eq!((report.records_skipped, kb.len()), (1, 0));
     /// ```
     pub fn load_text_as(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
+        self.as_source(origin, |kb| kb.load_text_as_within(format, text, origin))
+    }
+
+    fn load_text_as_within(&mut self, format: Format, text: &str, origin: &str) -> LoadReport {
         if let Some(report) = self.beyond_limits(text, origin) {
             return report;
         }
@@ -557,12 +627,24 @@ impl KnowledgeBase {
     /// Reads a document as `format`; `None` when the format declines it (only VEX does:
     /// its test is a guess until the JSON is read).
     fn read_as(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
+        let report = self.read_document(format, text, origin)?;
+        if format != Format::Nvd {
+            let (records, feed) = format.date_keys();
+            let dates = Dates::scan(text, records, feed);
+            self.note(format, origin, report.records_loaded, &dates);
+        }
+        Some(report)
+    }
+
+    /// Reads a document as `format` (see [`KnowledgeBase::read_as`]).
+    fn read_document(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
         let mut report = LoadReport::one_file();
         match format {
             Format::Nvd => {
                 // Within the limits already (`beyond_limits`), so never cut.
                 let reader = self.limits.bound(text.as_bytes(), origin);
-                return Some(self.load_nvd(reader, origin).unwrap_or_else(|e| {
+                let head = files::head(text, files::HEAD);
+                return Some(self.load_nvd(reader, origin, head).unwrap_or_else(|e| {
                     report.document_skipped(origin, e.to_string());
                     report
                 }));
@@ -604,13 +686,23 @@ impl KnowledgeBase {
         &mut self,
         mut reader: Bounded<R>,
         origin: &str,
+        head: &str,
     ) -> Result<LoadReport, KbError> {
         let mut report = LoadReport::one_file();
         let mut records = Vec::new();
-        nvd::stream(&mut reader, origin, &mut report, &mut |r| records.push(r));
+        let (_, feed) = Format::Nvd.date_keys();
+        let mut dates = Dates::scan(head, &[], feed);
+        nvd::stream(
+            &mut reader,
+            origin,
+            &mut report,
+            &mut dates.newest_record,
+            &mut |r| records.push(r),
+        );
         if reader.exceeded() {
             return Err(KbError::input(origin, self.limits.too_large(origin)));
         }
+        self.note(Format::Nvd, origin, records.len(), &dates);
         for record in records {
             report.records_replaced += usize::from(self.insert_nvd(record));
         }

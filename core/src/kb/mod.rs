@@ -8,6 +8,8 @@
 //! - the store ([`KnowledgeBase`]): advisories merged by id and alias, indexed by ecosystem
 //!   and normalised package name, by CPE vendor and product (NVD applicability statements),
 //!   and by id and alias; threat intelligence (KEV, EPSS) and VEX statements beside them;
+//! - metadata ([`KbMetadata`]): when the knowledge base was built, from which sources, and
+//!   how old its knowledge is;
 //! - loading: one table tells every input apart by content ([`Format`]), one walker reads
 //!   files, directories and archives, and each format's reader (`nvd`, `cve5`, `osv`,
 //!   `alpine`, `csaf`, `vex`, `threat`, `snapshot`) turns documents into records. Every load
@@ -19,6 +21,7 @@ mod alpine;
 mod csaf;
 mod cve5;
 mod load;
+mod metadata;
 mod nvd;
 mod osv;
 mod snapshot;
@@ -36,6 +39,10 @@ pub use advisory::{
     VendorTriage, Verdict,
 };
 pub use load::{Format, KbError};
+pub use metadata::{
+    format_utc, parse_duration, unix_seconds, KbAgeCheck, KbMetadata, KnowledgeAge, MetadataView,
+    SourceInfo, DEFAULT_MAX_KB_AGE,
+};
 pub use nvd::NvdRecord;
 pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};
 pub(crate) use store::{AdvisoryIndex, EntryIndex, Statement};

@@ -38,16 +38,27 @@ pub(crate) fn recognizes(head: &str) -> bool {
 }
 
 /// Reads every record of a feed or response from `reader`, calling `sink` with each good one;
-/// bad records are problems in `report`. A document that is not JSON of the right shape is
+/// bad records are problems in `report`; the newest modified or published date of the records
+/// is kept in `newest`. A document that is not JSON of the right shape is
 /// one problem.
 pub(crate) fn stream(
     reader: impl Read,
     origin: &str,
     report: &mut LoadReport,
+    newest: &mut Option<String>,
     sink: &mut dyn FnMut(NvdRecord),
 ) {
     let mut each = |index: usize, item: Value| {
         report.records_read += 1;
+        // JSON 1.1 dates the item, API 2.0 its `cve`.
+        for date in [
+            item.get("lastModifiedDate"),
+            item.get("publishedDate"),
+            item.pointer("/cve/lastModified"),
+            item.pointer("/cve/published"),
+        ] {
+            super::metadata::newest(newest, date.and_then(Value::as_str));
+        }
         match record(&item, origin, report) {
             Ok(r) => {
                 report.records_loaded += 1;

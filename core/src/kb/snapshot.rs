@@ -14,12 +14,14 @@
 //! Ranges are stored as their events and evaluated again on load (so a snapshot never
 //! carries a version order the library no longer has); applicability statements as NVD JSON.
 //! A file that is not a snapshot, of another format version, truncated or corrupted is a
-//! [`SnapshotError`] naming which.
+//! [`SnapshotError`] naming which. A snapshot of an older format is rejected, its error
+//! saying to build it again: format 7 added the knowledge base's [metadata](KbMetadata) (build
+//! time and sources), which an older snapshot cannot supply.
 
 use super::advisory::Cached;
 use super::{
-    Advisory, AffectedPackage, AffectedRange, EpssScore, KevEntry, KnowledgeBase, SeverityScore,
-    VexProduct, VexStatement, VexStatus,
+    Advisory, AffectedPackage, AffectedRange, EpssScore, KbMetadata, KevEntry, KnowledgeBase,
+    SeverityScore, VexProduct, VexStatement, VexStatus,
 };
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
@@ -32,7 +34,7 @@ use std::path::{Path, PathBuf};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +85,8 @@ struct Data {
     /// The aliases that lead to another advisory than the first carrying them, with its
     /// index (see `KnowledgeBase::alias_owners`).
     alias_owners: Vec<(String, u32)>,
+    /// When the knowledge base was built and from which sources (format 7 on).
+    metadata: KbMetadata,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -294,6 +298,7 @@ impl KnowledgeBase {
                 })
                 .collect(),
             alias_owners: self.alias_owners(),
+            metadata: self.metadata().clone(),
         };
         // Serialising plain owned structures into a Vec cannot fail.
         let payload = bincode::serialize(&data).unwrap_or_default();
@@ -320,6 +325,7 @@ impl KnowledgeBase {
         let data: Data =
             bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
         let mut kb = KnowledgeBase::new();
+        kb.metadata = data.metadata;
         for a in data.advisories {
             let mut affected = Vec::with_capacity(a.affected.len());
             for p in a.affected {

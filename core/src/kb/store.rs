@@ -98,6 +98,10 @@ pub struct KnowledgeBase {
     /// How much one input may hold when loaded (a setting of loading, not knowledge: never in
     /// a snapshot).
     pub(super) limits: crate::files::Limits,
+    /// When it was built and from which sources (saved in snapshots).
+    pub(super) metadata: super::KbMetadata,
+    /// The top-level input being loaded, which names the source of every document in it.
+    pub(super) loading: Option<String>,
 }
 
 impl KnowledgeBase {
@@ -142,6 +146,32 @@ impl KnowledgeBase {
     /// The threat intelligence, to load KEV or EPSS into.
     pub fn threat_mut(&mut self) -> &mut ThreatIntel {
         &mut self.threat
+    }
+
+    /// When this knowledge base was built and from which sources ([`KbMetadata`](super::KbMetadata)): recorded
+    /// while loading, kept in snapshots.
+    ///
+    /// ```
+    /// let kb = exposure::demo::knowledge_base();
+    /// let formats: Vec<&str> = kb.metadata().sources.iter().map(|s| s.format.as_str()).collect();
+    /// assert_eq!(formats, ["OSV", "KEV/EPSS"]);
+    /// // Nothing loaded, nothing dated: the age is unknown.
+    /// assert_eq!(exposure::kb::KnowledgeBase::new().metadata().age(0), None);
+    /// ```
+    pub fn metadata(&self) -> &super::KbMetadata {
+        &self.metadata
+    }
+
+    /// Records when this knowledge base was built (Unix seconds, UTC; the caller reads the
+    /// clock). `exposure kb build` sets it before saving a snapshot.
+    ///
+    /// ```
+    /// let mut kb = exposure::kb::KnowledgeBase::new();
+    /// kb.set_built_at(0);
+    /// assert_eq!(kb.metadata().built_at.as_deref(), Some("1970-01-01T00:00:00Z"));
+    /// ```
+    pub fn set_built_at(&mut self, unix_seconds: i64) {
+        self.metadata.built_at = Some(super::format_utc(unix_seconds));
     }
 
     /// The advisory with this id, or carrying it as an alias.
@@ -517,9 +547,20 @@ impl KnowledgeBase {
     pub(super) fn absorb(&mut self, other: KnowledgeBase) -> usize {
         if self.holds_nothing() {
             let limits = self.limits;
+            let loading = self.loading.take();
+            let mut sources = std::mem::take(&mut self.metadata.sources);
             *self = other;
+            sources.append(&mut self.metadata.sources);
+            self.metadata.sources = sources;
             self.limits = limits;
+            self.loading = loading;
             return 0;
+        }
+        self.metadata
+            .sources
+            .extend(other.metadata.sources.iter().cloned());
+        if self.metadata.built_at.is_none() {
+            self.metadata.built_at.clone_from(&other.metadata.built_at);
         }
         let mut replaced = 0;
         for (at, advisory) in other.advisories.iter().enumerate() {

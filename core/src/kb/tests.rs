@@ -453,3 +453,118 @@ fn packagist_ranges_with_versions_composer_rejects_still_match() {
         assert!(verdict.unparsable.is_empty(), "{installed}");
     }
 }
+
+#[test]
+fn metadata_records_each_source_with_its_dates() {
+    fn row(s: &SourceInfo) -> (&str, &str, usize, usize, Option<&str>, Option<&str>) {
+        (
+            s.source.as_str(),
+            s.format.as_str(),
+            s.documents,
+            s.records,
+            s.newest_record.as_deref(),
+            s.feed_timestamp.as_deref(),
+        )
+    }
+    let mut kb = KnowledgeBase::new();
+    let nvd = r#"{"CVE_data_type": "CVE", "CVE_data_timestamp": "2024-05-02T07:00Z", "CVE_Items": [
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0001"}}, "publishedDate": "2017-01-01T00:00Z", "lastModifiedDate": "2024-04-30T10:00Z"},
+        {"cve": {"CVE_data_meta": {"ID": "CVE-2017-0002"}}, "lastModifiedDate": "2023-01-01T00:00Z"}]}"#;
+    kb.load_reader(nvd.as_bytes(), "nvd.json").expect("NVD");
+    let api = r#"{"format": "NVD_CVE", "timestamp": "2024-06-01T12:00:00.000", "vulnerabilities": [
+        {"cve": {"id": "CVE-2024-0001", "published": "2024-05-01T00:00:00.000", "lastModified": "2024-05-31T00:00:00.000"}}]}"#;
+    kb.load_text(api, "api.json");
+    kb.load_text(GOOD, "undated.json");
+    kb.load_text(
+        r#"[{"id": "GO-1", "modified": "2024-03-01T00:00:00Z"}, {"id": "GO-2", "published": "2024-04-01T00:00:00Z"}]"#,
+        "undated.json",
+    );
+    kb.load_text(
+        r#"{"title": "CISA KEV", "catalogVersion": "2024.05.03", "dateReleased": "2024-05-03T15:00:00.000Z", "count": 1,
+            "vulnerabilities": [{"cveID": "CVE-2021-44228", "vendorProject": "Apache", "product": "Log4j2",
+            "vulnerabilityName": "x", "dateAdded": "2021-12-10", "shortDescription": "x", "requiredAction": "x",
+            "dueDate": "2021-12-24", "knownRansomwareCampaignUse": "Known", "notes": "", "cwes": []}]}"#,
+        "kev.json",
+    );
+    let sources = &kb.metadata().sources;
+    let rows: Vec<_> = sources.iter().map(row).collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "nvd.json",
+                "NVD",
+                1,
+                2,
+                Some("2024-04-30T10:00Z"),
+                Some("2024-05-02T07:00Z")
+            ),
+            (
+                "api.json",
+                "NVD",
+                1,
+                1,
+                Some("2024-05-31T00:00:00.000"),
+                Some("2024-06-01T12:00:00.000")
+            ),
+            (
+                "undated.json",
+                "OSV",
+                2,
+                3,
+                Some("2024-04-01T00:00:00Z"),
+                None
+            ),
+            (
+                "kev.json",
+                "KEV/EPSS",
+                1,
+                1,
+                Some("2021-12-10"),
+                Some("2024-05-03T15:00:00.000Z")
+            ),
+        ]
+    );
+    // The knowledge is as of the newest source date.
+    assert_eq!(kb.metadata().as_of(), Some("2024-06-01T12:00:00.000"));
+    let as_of = unix_seconds("2024-06-01T12:00:00").expect("date");
+    assert_eq!(kb.metadata().age(as_of + 3_600), Some(3_600));
+}
+
+#[test]
+fn a_directory_is_one_source_per_format() {
+    let dir = std::env::temp_dir().join(format!("exposure-meta-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("a.json"),
+        r#"{"id": "GO-1", "modified": "2024-03-01T00:00:00Z"}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("b.json"),
+        r#"{"id": "GO-2", "modified": "2024-02-01T00:00:00Z"}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("epss.csv"),
+        "#model_version:v2023.03.01,score_date:2024-05-01T00:00:00+0000\ncve,epss,percentile\nCVE-2024-1,0.1,0.5\n",
+    )
+    .expect("write");
+    let mut kb = KnowledgeBase::new();
+    kb.load_path(&dir).expect("directory");
+    let label = dir.display().to_string();
+    let rows: Vec<_> = kb
+        .metadata()
+        .sources
+        .iter()
+        .map(|s| (s.source == label, s.format.as_str(), s.documents, s.as_of()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (true, "OSV", 2, Some("2024-03-01T00:00:00Z")),
+            (true, "KEV/EPSS", 1, Some("2024-05-01T00:00:00+0000")),
+        ]
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -92,6 +92,13 @@ pub fn render(assessment: &Assessment, dashboard: &Dashboard, top: usize) -> Str
             .map_or_else(String::new, |d| format!(" · as of {d}")),
         model = escape(&assessment.model_version),
     );
+    if let Some(warning) = super::markdown::knowledge_warning(assessment) {
+        let _ = writeln!(
+            h,
+            "<p class=\"warning\" id=\"knowledge-age\">Warning: {}</p>",
+            escape(warning)
+        );
+    }
     h.push_str("<table class=\"totals\" id=\"totals\">\n<thead><tr><th>Critical</th><th>High</th><th>Medium</th><th>Low</th><th>None</th><th>Unknown</th><th>Known exploited</th><th>Not counted</th><th>Suppressed</th></tr></thead>\n<tbody><tr>");
     for (_, n) in &totals.by_severity {
         let _ = write!(h, "<td>{n}</td>");

@@ -32,6 +32,9 @@ pub fn summary(assessment: &Assessment, top: usize) -> String {
             .as_of
             .map_or_else(String::new, |d| format!(" · as of {d}"))
     );
+    if let Some(warning) = knowledge_warning(assessment) {
+        let _ = writeln!(md, "> **Warning:** {warning}\n");
+    }
     md.push_str(
         "| Critical | High | Medium | Low | None | Unknown |\n|---:|---:|---:|---:|---:|---:|\n|",
     );
@@ -126,4 +129,12 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The warning about the knowledge's age, when the assessment states one.
+pub(crate) fn knowledge_warning(assessment: &Assessment) -> Option<&str> {
+    assessment
+        .knowledge_age
+        .as_ref()
+        .and_then(|age| age.warning.as_deref())
 }
