@@ -548,6 +548,24 @@ fn missing<T, const N: usize>(
     }
 }
 
+/// Each metric's one-letter values by letter: `table[metric][letter]` is the value's index in
+/// `metrics` plus one, 0 for a letter the metric does not allow (the first `N` metrics).
+#[allow(clippy::cast_possible_truncation)] // a metric has at most five values
+const fn value_letters<const N: usize>(metrics: &[(&str, &[&str])]) -> [[u8; 128]; N] {
+    let mut table = [[0u8; 128]; N];
+    let mut metric = 0;
+    while metric < N {
+        let values = metrics[metric].1;
+        let mut i = 0;
+        while i < values.len() {
+            table[metric][values[i].as_bytes()[0] as usize] = i as u8 + 1;
+            i += 1;
+        }
+        metric += 1;
+    }
+    table
+}
+
 /// A version's base metrics as vectors carry them, in the specification's order, `_` where
 /// each value goes; compared with a vector's body eight bytes at a time under a mask that
 /// leaves the values out (the fast path of the v3 and v4 parsers).

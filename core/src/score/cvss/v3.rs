@@ -150,10 +150,10 @@ impl CvssV3 {
     pub fn base_score(&self) -> f64 {
         let index = (0..BASE_METRICS).fold(0, |index, metric| {
             let values = METRICS[metric].1.len();
-            let position = POSITIONS[metric]
+            // Parsing allows only valid letters: each has its position plus one.
+            let position = LETTERS[metric]
                 .get(usize::from(self.value(metric)))
-                .copied()
-                .unwrap_or_default();
+                .map_or(0, |&v| v.saturating_sub(1));
             index * values + usize::from(position)
         });
         f64::from(BASE_TENTHS[index]) / 10.0
@@ -377,23 +377,9 @@ const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
 /// [`BASE`] compared eight bytes at a time.
 const BASE_TEMPLATE: super::BaseTemplate = super::BaseTemplate::new(BASE);
 
-/// Each base metric's values by letter: `POSITIONS[metric][letter]` is the value's index in
-/// [`METRICS`].
-#[allow(clippy::cast_possible_truncation)] // at most five values
-const POSITIONS: [[u8; 128]; BASE_METRICS] = {
-    let mut table = [[0u8; 128]; BASE_METRICS];
-    let mut metric = 0;
-    while metric < BASE_METRICS {
-        let values = METRICS[metric].1;
-        let mut i = 0;
-        while i < values.len() {
-            table[metric][values[i].as_bytes()[0] as usize] = i as u8;
-            i += 1;
-        }
-        metric += 1;
-    }
-    table
-};
+/// Each metric's values by letter: `LETTERS[metric][letter]` is the value's index in
+/// [`METRICS`] plus one, 0 for a letter the metric does not allow.
+const LETTERS: [[u8; 128]; METRICS.len()] = super::value_letters(&METRICS);
 
 /// The number of base vectors: the product of the base metrics' value counts.
 const BASE_VECTORS: usize = 4 * 2 * 3 * 2 * 2 * 3 * 3 * 3;
@@ -467,25 +453,11 @@ const fn pow15(x: f64) -> f64 {
     x8 * x4 * x2 * x
 }
 
-/// Whether a metric allows a one-letter value: `ALLOWED[metric][letter]`.
-const ALLOWED: [[bool; 128]; METRICS.len()] = {
-    let mut table = [[false; 128]; METRICS.len()];
-    let mut metric = 0;
-    while metric < METRICS.len() {
-        let values = METRICS[metric].1;
-        let mut i = 0;
-        while i < values.len() {
-            table[metric][values[i].as_bytes()[0] as usize] = true;
-            i += 1;
-        }
-        metric += 1;
-    }
-    table
-};
-
 /// Whether a metric allows a one-letter value.
 fn allows(metric: usize, value: u8) -> bool {
-    ALLOWED[metric].get(usize::from(value)) == Some(&true)
+    LETTERS[metric]
+        .get(usize::from(value))
+        .is_some_and(|&v| v != 0)
 }
 
 impl std::str::FromStr for CvssV3 {

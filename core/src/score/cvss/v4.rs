@@ -889,21 +889,7 @@ const BASE: &[u8] = b"AV:_/AC:_/AT:_/PR:_/UI:_/VC:_/VI:_/VA:_/SC:_/SI:_/SA:_";
 
 /// The base metrics' values by letter: `BASE_LETTERS[metric][letter]` is the index of the
 /// value in [`METRICS`] plus one, 0 for a letter the metric does not allow.
-#[allow(clippy::cast_possible_truncation)] // indices below 729 into steps below 4
-const BASE_LETTERS: [[u8; 128]; BASE_METRICS] = {
-    let mut table = [[0u8; 128]; BASE_METRICS];
-    let mut metric = 0;
-    while metric < BASE_METRICS {
-        let values = METRICS[metric].1;
-        let mut i = 0;
-        while i < values.len() {
-            table[metric][values[i].as_bytes()[0] as usize] = i as u8 + 1;
-            i += 1;
-        }
-        metric += 1;
-    }
-    table
-};
+const BASE_LETTERS: [[u8; 128]; BASE_METRICS] = super::value_letters(&METRICS);
 
 /// [`BASE`] compared eight bytes at a time.
 const BASE_TEMPLATE: super::BaseTemplate = super::BaseTemplate::new(BASE);
