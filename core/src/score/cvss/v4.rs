@@ -1225,6 +1225,21 @@ mod reference {
 mod tests {
     use super::*;
 
+    /// Every base vector as the index of each base metric's value, in order (the first
+    /// metric changing slowest).
+    fn base_vectors() -> impl Iterator<Item = [usize; BASE_METRICS]> {
+        let count: usize = (0..BASE_METRICS).map(|m| METRICS[m].1.len()).product();
+        (0..count).map(|mut rest| {
+            let mut indices = [0; BASE_METRICS];
+            for m in (0..BASE_METRICS).rev() {
+                let values = METRICS[m].1.len();
+                indices[m] = rest % values;
+                rest /= values;
+            }
+            indices
+        })
+    }
+
     /// The fast scorer against the reference, bit for bit: every base vector, and as many
     /// with threat, environmental and modified metrics drawn at random (fixed seed).
     #[test]
@@ -1238,7 +1253,6 @@ mod tests {
             );
             assert_eq!(v.macrovector_code().len(), 6);
         };
-        let mut indices = [0u8; 11];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = |bound: u8| {
             seed ^= seed << 13;
@@ -1247,10 +1261,10 @@ mod tests {
             u8::try_from(seed % u64::from(bound)).unwrap()
         };
         let mut count = 0;
-        'all: loop {
+        for indices in base_vectors() {
             let mut v = CvssV4 { values: [None; 32] };
             for (value, index) in v.values.iter_mut().zip(indices) {
-                *value = Some(index);
+                *value = Some(u8::try_from(index).unwrap());
             }
             check(&v);
             // The same base with threat, environmental and modified metrics at random.
@@ -1259,18 +1273,6 @@ mod tests {
             }
             check(&v);
             count += 1;
-            let mut m = 10;
-            loop {
-                indices[m] += 1;
-                if indices[m] < values(m) {
-                    break;
-                }
-                indices[m] = 0;
-                if m == 0 {
-                    break 'all;
-                }
-                m -= 1;
-            }
         }
         assert_eq!(count, 104_976);
     }
@@ -1349,10 +1351,8 @@ mod tests {
     #[test]
     #[ignore = "18 s in a debug build; run on demand"]
     fn every_base_vector() {
-        let values = |m: usize| METRICS[m].1.len();
         let mut differing = Vec::new();
-        let mut indices = [0usize; 11];
-        loop {
+        for indices in base_vectors() {
             let text = (0..11)
                 .map(|m| format!("{}:{}", METRICS[m].0, METRICS[m].1[indices[m]]))
                 .collect::<Vec<_>>()
@@ -1365,26 +1365,13 @@ mod tests {
             if first != v.score() {
                 differing.push((v.to_string(), v.score(), first));
             }
-            // Next combination.
-            let mut m = 10;
-            loop {
-                indices[m] += 1;
-                if indices[m] < values(m) {
-                    break;
-                }
-                indices[m] = 0;
-                if m == 0 {
-                    for (vector, ours, first) in &differing {
-                        eprintln!("{vector}: ours {ours}, FIRST's float rounding {first}");
-                    }
-                    eprintln!("{} of 104976 base vectors differ", differing.len());
-                    assert!(differing
-                        .iter()
-                        .all(|(_, ours, first)| (ours - first - 0.1).abs() < 1e-9));
-                    return;
-                }
-                m -= 1;
-            }
         }
+        for (vector, ours, first) in &differing {
+            eprintln!("{vector}: ours {ours}, FIRST's float rounding {first}");
+        }
+        eprintln!("{} of 104976 base vectors differ", differing.len());
+        assert!(differing
+            .iter()
+            .all(|(_, ours, first)| (ours - first - 0.1).abs() < 1e-9));
     }
 }
