@@ -74,7 +74,7 @@ fn batch_lines_inputs() {
 
 #[test]
 fn prior_table_inputs() {
-    replay("prior_table", exposure_fuzz::prior_table, 4); // 4 seeds
+    replay("prior_table", exposure_fuzz::prior_table, 5); // 4 seeds, 1 regression
 }
 
 #[test]

@@ -297,8 +297,9 @@ impl PriorTable {
         })
     }
 
-    /// Reads a table's text (see the [module](self) for its layout). A carriage return
-    /// before a line's end is ignored.
+    /// Reads a table's text (see the [module](self) for its layout). Carriage returns
+    /// before a line's end are ignored (all of them: a comment never keeps one that its
+    /// written text would lose).
     ///
     /// ```
     /// use exposure::score::priors::PriorTable;
@@ -312,7 +313,7 @@ impl PriorTable {
     pub fn parse(text: &str) -> Result<PriorTable, PriorTableError> {
         let mut lines = text
             .split_terminator('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .map(|l| l.trim_end_matches('\r'))
             .enumerate()
             .map(|(i, l)| (i + 1, l));
         let fail = |line, kind| Err(PriorTableError { line, kind });
@@ -1042,6 +1043,14 @@ mod tests {
         assert_eq!(used(None, &["CWE-89"]), ("none".into(), 31, 0.04));
         let without_none = table("all\t900\t0.02\t0.01\n");
         assert_eq!(without_none.prior(None, &[]).class, "all");
+    }
+
+    #[test]
+    fn carriage_returns_before_a_line_end_are_all_ignored() {
+        let text = "# exposure-priors/1\r\n# a comment\r\r\nclass\tn\tmean_epss\tmedian_epss\r\nall\t50\t0.04\t0.01\r\r\r\n";
+        let table = PriorTable::parse(text).expect("parses");
+        assert_eq!(table.comments().collect::<Vec<_>>(), [" a comment"]);
+        assert_eq!(PriorTable::parse(&table.to_tsv()).as_ref(), Ok(&table));
     }
 
     #[test]
