@@ -385,7 +385,7 @@ fn named(value: Option<&str>) -> Option<&str> {
 /// case) or with a condition `platform:<name>` (see
 /// [`Device::platform_names`](crate::inventory::Device::platform_names)). Words that name
 /// every platform (`all`, `any`, `n/a`) gate nothing and are left out.
-fn platform_criteria(platforms: &[String]) -> Vec<Value> {
+pub(super) fn platform_criteria(platforms: &[String]) -> Vec<Value> {
     let mut out = Vec::new();
     for platform in platforms {
         let word = cpe_word(platform);

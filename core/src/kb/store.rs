@@ -89,6 +89,10 @@ pub struct KnowledgeBase {
     by_package: HashMap<(Ecosystem, String), Vec<EntryIndex>>,
     /// NVD applicability statements by advisory.
     applicability: HashMap<AdvisoryIndex, Statement>,
+    /// Advisories whose statement comes from vendors' own advisories only (Node.js, RubySec,
+    /// Mozilla): each vendor advisory of the vulnerability adds to it, and an NVD record or
+    /// CVE record replaces it.
+    vendor_statements: std::collections::HashSet<AdvisoryIndex>,
     /// Advisories whose statements name a (vendor, product), lower case.
     by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
     /// The names of the inputs statements came from, each held once.
@@ -428,9 +432,47 @@ impl KnowledgeBase {
         merged
     }
 
+    /// Adds an advisory of a vendor's own advisory feed (Node.js security WG, RubySec,
+    /// Mozilla) with the statement of the products it names by CPE: merged by id or alias like
+    /// any advisory. As a CVE record's, the statement is used only while NVD has none for the
+    /// vulnerability, whatever the load order: NVD's (or a CVE record's) stands, and an NVD
+    /// record loaded later replaces the vendors'. Vendors' statements of one vulnerability add
+    /// up (either applying is enough: Mozilla states each CVE once per product line), cited as
+    /// coming from the first one's input.
+    pub(super) fn insert_vendor(
+        &mut self,
+        advisory: Advisory,
+        statement: Option<Applicability>,
+    ) -> bool {
+        let id = advisory.id.clone();
+        let source = self.source_name(&advisory.source);
+        let merged = self.insert(advisory);
+        let Some(statement) = statement.filter(|s| !s.configurations.is_empty()) else {
+            return merged;
+        };
+        let Some(&at) = self.by_id.get(&id) else {
+            return merged;
+        };
+        match self.applicability.get(&at) {
+            Some(old) if self.vendor_statements.contains(&at) => {
+                let mut combined = old.applicability.clone();
+                let source = Arc::clone(&old.source);
+                super::native::union(&mut combined, statement);
+                self.set_applicability_at(at, combined, source);
+            }
+            Some(_) => {}
+            None => {
+                self.set_applicability_at(at, statement, source);
+                self.vendor_statements.insert(at);
+            }
+        }
+        merged
+    }
+
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
     fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
         if let Some(&at) = self.by_id.get(id) {
+            self.vendor_statements.remove(&at);
             self.set_applicability_at(at, statement, source);
         }
     }
