@@ -905,7 +905,7 @@ impl Finding {
         self.0.threat.epss.as_ref().and_then(|(_, s)| s.percentile)
     }
 
-    /// The matcher that fired (`osv-package`, `nvd-cpe`, `distro-package`, …).
+    /// The matcher that fired (`osv-package`, `nvd-cpe`, `nvd-cpe-package`, `vendor-cpe`).
     #[getter]
     fn matcher(&self) -> &'static str {
         self.0.finding.evidence.matcher.name()

@@ -514,7 +514,9 @@ impl Advisory {
     /// one already carries) into this one. Facts from `other`'s source replace this
     /// advisory's earlier facts from that same source (a feed loaded again is an update, not
     /// a second opinion); facts from other sources are kept side by side, each with its
-    /// source. The id stays the first one loaded and `other`'s id becomes an alias. Scalar
+    /// source. The id stays the first one loaded and `other`'s id becomes an alias (a
+    /// [`KnowledgeBase`](super::KnowledgeBase) then makes the vulnerability's sole CVE id
+    /// its id, whatever was loaded first). Scalar
     /// fields (summary, details, dates) keep the first value given, unless the source is the
     /// same; a withdrawal is taken only from a record of the same id (an alias record
     /// withdrawn by its database does not withdraw the vulnerability the others describe).
@@ -526,8 +528,8 @@ impl Advisory {
     /// kb.load_text(r#"{"id": "GHSA-p782-xgp4-8hr8", "aliases": ["CVE-2022-29526"]}"#, "ghsa");
     /// assert_eq!(kb.len(), 1);
     /// let merged = kb.get("GHSA-p782-xgp4-8hr8").unwrap();
-    /// assert_eq!(merged.id, "GO-2022-0493");
-    /// assert_eq!(merged.aliases, ["CVE-2022-29526", "GHSA-p782-xgp4-8hr8"]);
+    /// assert_eq!(merged.id, "CVE-2022-29526");
+    /// assert_eq!(merged.aliases, ["GO-2022-0493", "GHSA-p782-xgp4-8hr8"]);
     /// assert_eq!(merged.sources, ["go", "ghsa"]);
     /// ```
     pub fn merge(&mut self, other: Advisory) {

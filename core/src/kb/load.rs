@@ -131,6 +131,9 @@ impl Format {
             Format::Cve5 => "CVE 5",
             Format::Vex => "VEX",
             Format::Alpine => "Alpine secdb",
+            Format::NodeJs => "Node.js",
+            Format::RubySec => "RubySec",
+            Format::Mfsa => "MFSA",
             Format::OsvYaml | Format::OsvJson => "OSV",
         }
     }
@@ -143,7 +146,9 @@ impl Format {
             Format::Threat => (&["dateAdded"], &["dateReleased", "score_date"]),
             Format::Cve5 => (&["dateUpdated", "datePublished"], &[]),
             Format::Vex => (&["last_updated"], &["current_release_date", "timestamp"]),
-            Format::Alpine => (&[], &[]),
+            Format::Alpine | Format::Mfsa => (&[], &[]),
+            Format::NodeJs => (&["updated_at", "created_at"], &[]),
+            Format::RubySec => (&["date"], &[]),
             Format::OsvYaml | Format::OsvJson => (&["modified", "published"], &[]),
         }
     }
