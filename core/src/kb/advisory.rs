@@ -297,6 +297,26 @@ pub struct AffectedPackage {
 }
 
 impl AffectedPackage {
+    /// An entry of `name` in `ecosystem` whose affected versions are `ranges`, from
+    /// `origin`, with nothing else said (no purl, version list, severity or triage).
+    pub(crate) fn of_ranges(
+        ecosystem: Ecosystem,
+        name: &str,
+        ranges: Vec<AffectedRange>,
+        origin: &str,
+    ) -> AffectedPackage {
+        AffectedPackage {
+            ecosystem,
+            name: name.to_owned(),
+            purl: None,
+            ranges,
+            versions: Vec::new(),
+            severity: Vec::new(),
+            will_not_fix: None,
+            source: origin.to_owned(),
+        }
+    }
+
     /// The distributor's triage, when it decided not to fix this entry.
     ///
     /// ```
@@ -503,6 +523,26 @@ impl Advisory {
             informational: None,
             published,
             severity,
+            severity_label: None,
+            affected: Vec::new(),
+            source: origin.to_owned(),
+            sources: vec![origin.to_owned()],
+        }
+    }
+
+    /// An advisory of `id` from `origin` with nothing else said yet, for a reader to fill.
+    pub(crate) fn blank(id: String, origin: &str) -> Advisory {
+        Advisory {
+            id,
+            aliases: Vec::new(),
+            related: Vec::new(),
+            summary: None,
+            details: None,
+            cwes: Vec::new(),
+            published: None,
+            withdrawn: None,
+            informational: None,
+            severity: Vec::new(),
             severity_label: None,
             affected: Vec::new(),
             source: origin.to_owned(),

@@ -273,16 +273,9 @@ pub(crate) fn parse(
                     AffectedRange::new(super::RangeType::Ecosystem, events, &ecosystem)
                 })
                 .collect();
-            affected.push(AffectedPackage {
-                ecosystem,
-                name: package.to_owned(),
-                purl: None,
-                ranges,
-                versions: Vec::new(),
-                severity: Vec::new(),
-                will_not_fix: None,
-                source: origin.to_owned(),
-            });
+            affected.push(AffectedPackage::of_ranges(
+                ecosystem, package, ranges, origin,
+            ));
         } else if let (Some(vendor), Some(product)) = (
             named(entry.vendor.as_deref()),
             named(entry.product.as_deref()),

@@ -166,7 +166,7 @@ fn record(
                 continue;
             }
         };
-        let mut advisory = native::advisory(id.trim().to_owned(), origin);
+        let mut advisory = Advisory::blank(id.trim().to_owned(), origin);
         advisory.related = vec![name.to_owned()];
         advisory.summary = entry.opt_str("title")?.map(|t| t.trim().to_owned());
         advisory.details = entry.opt_str("description")?.map(|d| d.trim().to_owned());

@@ -10,7 +10,7 @@
 //! starts at it instead (one version more is affected, never one less: fail closed) and the
 //! caller reports it.
 
-use super::{Advisory, AffectedPackage, AffectedRange, RangeType};
+use super::{AffectedPackage, AffectedRange, RangeType};
 use crate::cpe::Applicability;
 use crate::ecosystem::Ecosystem;
 use crate::load_report::LoadReport;
@@ -126,26 +126,6 @@ pub(crate) fn union(into: &mut Applicability, statement: Applicability) {
     into.configurations.extend(statement.configurations);
 }
 
-/// An advisory of `id` from `origin` with nothing else said yet.
-pub(crate) fn advisory(id: String, origin: &str) -> Advisory {
-    Advisory {
-        id,
-        aliases: Vec::new(),
-        related: Vec::new(),
-        summary: None,
-        details: None,
-        cwes: Vec::new(),
-        published: None,
-        withdrawn: None,
-        informational: None,
-        severity: Vec::new(),
-        severity_label: None,
-        affected: Vec::new(),
-        source: origin.to_owned(),
-        sources: vec![origin.to_owned()],
-    }
-}
-
 /// An affected package of `ecosystem` whose versions in `range` are affected, from `origin`;
 /// with the starts that had to be widened (see [`osv_events`]).
 pub(crate) fn affected_package(
@@ -160,16 +140,7 @@ pub(crate) fn affected_package(
     } else {
         vec![AffectedRange::new(RangeType::Ecosystem, events, &ecosystem)]
     };
-    let package = AffectedPackage {
-        ecosystem,
-        name: name.to_owned(),
-        purl: None,
-        ranges,
-        versions: Vec::new(),
-        severity: Vec::new(),
-        will_not_fix: None,
-        source: origin.to_owned(),
-    };
+    let package = AffectedPackage::of_ranges(ecosystem, name, ranges, origin);
     (package, widened)
 }
 

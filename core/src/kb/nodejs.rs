@@ -207,7 +207,7 @@ fn npm(
     let module = record.req_str("module_name")?.trim();
     let range = affected_range(record, "vulnerable_versions", "patched_versions")?;
     note_empty(&range, record, name, origin, report);
-    let mut advisory = native::advisory(name.to_owned(), origin);
+    let mut advisory = Advisory::blank(name.to_owned(), origin);
     advisory.aliases = cves(record, "cves")?;
     advisory.summary = record.opt_str("title")?.map(str::to_owned);
     advisory.details = record.opt_str("overview")?.map(str::to_owned);
@@ -255,7 +255,7 @@ fn core(
             path: record.path.clone(),
             message,
         })?;
-    let mut advisory = native::advisory(name.to_owned(), origin);
+    let mut advisory = Advisory::blank(name.to_owned(), origin);
     advisory.aliases = cves(record, "cve")?;
     let description = record.opt_str("description")?.map(str::trim);
     advisory.summary = description.map(str::to_owned);

@@ -136,7 +136,7 @@ fn record(
     .collect();
     let mut ids = ids.into_iter();
     let id = ids.next().unwrap_or_else(|| name.to_owned());
-    let mut advisory = native::advisory(id, origin);
+    let mut advisory = Advisory::blank(id, origin);
     advisory.aliases = ids.collect();
     advisory.summary = record.opt_str("title")?.map(str::to_owned);
     advisory.details = record.opt_str("description")?.map(|d| d.trim().to_owned());
