@@ -127,8 +127,9 @@ pub(crate) struct InputArgs {
     #[arg(long)]
     pub demo: bool,
     /// Knowledge: NVD feeds (JSON 1.1, API 2.0), CVE JSON 5, OSV (JSON or YAML), Alpine
-    /// secdb, Red Hat CSAF, VEX (OpenVEX, CycloneDX, CSAF), CISA KEV, EPSS (JSON or CSV),
-    /// snapshots from `kb build`; files, directories, zip and tar archives; .gz accepted.
+    /// secdb, Red Hat CSAF, Node.js security WG records, RubySec and Mozilla MFSA YAML, VEX
+    /// (OpenVEX, CycloneDX, CSAF), CISA KEV, EPSS (JSON or CSV), snapshots from `kb build`;
+    /// files, directories, zip and tar archives; .gz accepted.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub kb: Vec<PathBuf>,
     /// Inventories: CycloneDX or SPDX JSON SBOMs, fleet documents, dpkg status files, rpm -qa

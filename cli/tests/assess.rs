@@ -110,6 +110,42 @@ fn kb_stats_summarises_every_feed_kind() {
 }
 
 #[test]
+fn kb_stats_counts_the_vendors_own_advisories() {
+    let dir = scratch("vendors");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "17.json",
+        r#"{"id": 17, "module_name": "jsonwebtoken", "cves": [], "vulnerable_versions": "<4.2.2", "patched_versions": ">=4.2.2"}"#,
+    );
+    write(
+        "CVE-2018-16470.yml",
+        "gem: rack\ncve: 2018-16470\nurl: x\ntitle: t\nunaffected_versions:\n  - \"<= 2.0.3\"\npatched_versions:\n  - \">= 2.0.6\"\n",
+    );
+    write(
+        "mfsa2024-01.yml",
+        "announced: January 23rd, 2024\nimpact: high\nfixed_in:\n- Firefox 122\n- Firefox ESR 115.7\nadvisories:\n  CVE-2024-0741:\n    title: t\n  CVE-2024-0742:\n    title: u\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["kb", "stats"])
+        .arg(&dir)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["stats"]["advisories"], 4);
+    assert_eq!(json["stats"]["affected_by_ecosystem"]["npm"], 1);
+    assert_eq!(json["stats"]["affected_by_ecosystem"]["RubyGems"], 1);
+    assert_eq!(json["stats"]["applicability_statements"], 2);
+    assert_eq!(json["loads"][0]["report"]["records_loaded"], 3);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn kb_build_writes_a_snapshot_that_assess_reads() {
     let dir = scratch("build");
     let snapshot = dir.join("kb.bin");

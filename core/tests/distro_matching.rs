@@ -188,8 +188,9 @@ fn ubuntu_hosts_against_ubuntu_osv_records() {
 
 /// Records of one vulnerability from different databases merge by their aliases: the Go
 /// vulnerability database's GO-2023-2382 (aliases CVE-2023-39326) and the Debian tracker's
-/// CVE-2023-39326 record become one advisory, each fact keeping its source, and the Debian
-/// 12 machine's golang-1.19 gets one finding for it, not two.
+/// CVE-2023-39326 record become one advisory under the CVE id (whichever loaded first), each
+/// fact keeping its source, and the Debian 12 machine's golang-1.19 gets one finding for it,
+/// not two.
 #[test]
 fn records_of_one_vulnerability_merge_across_databases() {
     let (Some(inventory), Some(go), Some(debian)) = (
@@ -203,8 +204,8 @@ fn records_of_one_vulnerability_merge_across_databases() {
     kb.load_path(&go).expect("Go");
     kb.load_path(&debian).expect("Debian");
     let merged = kb.get("CVE-2023-39326").expect("merged");
-    assert_eq!(merged.id, "GO-2023-2382");
-    assert!(merged.aliases.contains(&"CVE-2023-39326".to_owned()));
+    assert_eq!(merged.id, "CVE-2023-39326");
+    assert!(merged.aliases.contains(&"GO-2023-2382".to_owned()));
     assert_eq!(merged.sources.len(), 2, "{:?}", merged.sources);
     let ecosystems: Vec<String> = merged
         .affected
@@ -228,12 +229,21 @@ fn records_of_one_vulnerability_merge_across_databases() {
         .iter()
         .filter(|f| f.finding.software.name == "golang-1.19")
         .filter(|f| {
-            &*f.finding.advisory_id == "GO-2023-2382"
-                || f.finding.aliases.contains(&"CVE-2023-39326".to_owned())
+            &*f.finding.advisory_id == "CVE-2023-39326"
+                || f.finding.aliases.contains(&"GO-2023-2382".to_owned())
         })
         .map(|f| &*f.finding.advisory_id)
         .collect();
-    assert_eq!(on_go, ["GO-2023-2382"]);
+    assert_eq!(on_go, ["CVE-2023-39326"]);
+
+    // The other load order gives the same advisory id.
+    let mut reversed = KnowledgeBase::new();
+    reversed.load_path(&debian).expect("Debian");
+    reversed.load_path(&go).expect("Go");
+    assert_eq!(
+        reversed.get("GO-2023-2382").map(|a| a.id.as_str()),
+        Some("CVE-2023-39326")
+    );
 }
 
 /// No false clean: the same Debian 12 machine given without its os-release. Its release is

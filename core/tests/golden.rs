@@ -278,6 +278,12 @@ fn cites_the_record_that_matched(assessment: &exposure::Assessment) {
                 f.finding.software.name,
                 f.finding.advisory_id
             ),
+            Matcher::VendorCpe => assert!(
+                source.contains("/advisories-nodejs/") || source.contains("/advisories-mozilla/"),
+                "{} {}: {source}",
+                f.finding.software.name,
+                f.finding.advisory_id
+            ),
             Matcher::OsvPackage => assert!(!source.contains("/nvd/"), "{source}"),
         }
     }
@@ -593,10 +599,13 @@ fn exposure_scores_discriminate_on_shared_data() {
         empty.join(", ")
     );
 
-    // Distinct scores among the inventories with findings.
+    // Distinct scores among the inventories with findings, below the top where the
+    // noisy-OR saturates (docs/model.md, "Saturation at the top": both Windows exports have
+    // ten or more KEV-listed findings and score 100; the loop after this one requires KEV or
+    // alert findings of every inventory up there).
     let mut scored: Vec<(f64, &str)> = rows
         .iter()
-        .filter(|(_, a)| a.organisation.findings > 0)
+        .filter(|(_, a)| a.organisation.findings > 0 && a.organisation.score < 99.5)
         .map(|(name, a)| (a.organisation.score, name.as_str()))
         .collect();
     scored.sort_by(|a, b| a.0.total_cmp(&b.0));

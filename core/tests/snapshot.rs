@@ -250,15 +250,16 @@ fn the_metadata_survives_the_round_trip_and_an_older_format_says_how_to_rebuild(
     );
     assert_eq!(again.metadata().sources.len(), 2);
 
-    // A snapshot of format 6 (before the metadata) is rejected with the way out.
+    // A snapshot of format 7 (before vendors' statements were marked) is rejected with the
+    // way out.
     let mut old = kb.to_snapshot();
-    old[12..16].copy_from_slice(&6u32.to_le_bytes());
+    old[12..16].copy_from_slice(&7u32.to_le_bytes());
     let err = KnowledgeBase::from_snapshot(&old).expect_err("older format");
     assert!(matches!(
         err,
         SnapshotError::WrongVersion {
-            found: 6,
-            expected: 7
+            found: 7,
+            expected: 8
         }
     ));
     assert!(err.to_string().contains("exposure kb build"), "{err}");

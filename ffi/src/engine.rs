@@ -112,7 +112,8 @@ fn report_out(
 
 /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1 feeds
 /// and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar archives), Alpine
-/// secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
+/// secdb, the Node.js security WG's, RubySec's and Mozilla's advisories, CISA KEV (JSON or
+/// CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Bad records are
 /// skipped and reported; when `report` is not NULL, `*report` receives the load report as JSON.
 /// An input that yields nothing or loses more than 10 % of its records returns
 /// `EXPOSURE_STATUS_KB_INCOMPLETE`: what loaded stays in the engine and `*report` (when asked

@@ -59,7 +59,7 @@ fn cvss_parse_inputs() {
 
 #[test]
 fn kb_reader_inputs() {
-    replay("kb_reader", exposure_fuzz::kb_reader, 5); // 5 seeds
+    replay("kb_reader", exposure_fuzz::kb_reader, 8); // 8 seeds
 }
 
 #[test]

@@ -193,8 +193,8 @@ impl PyEngine {
 
     /// Loads any feed the engine reads, told apart by content (gzip undone): NVD JSON 1.1
     /// feeds and API 2.0 responses, OSV JSON or YAML (files, directories, zip or tar
-    /// archives), Alpine secdb, CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX,
-    /// CSAF). Returns the load report as a dict. An input that yields nothing or loses more
+    /// archives), Alpine secdb, the Node.js security WG's, RubySec's and Mozilla's advisories,
+    /// CISA KEV (JSON or CSV), EPSS, and VEX (OpenVEX, CycloneDX, CSAF). Returns the load report as a dict. An input that yields nothing or loses more
     /// than 10 % of its records raises `KnowledgeIncompleteError` (what loaded stays in the
     /// engine) unless `allow_partial`. The GIL is released while loading.
     #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
@@ -905,7 +905,7 @@ impl Finding {
         self.0.threat.epss.as_ref().and_then(|(_, s)| s.percentile)
     }
 
-    /// The matcher that fired (`osv-package`, `nvd-cpe`, `distro-package`, …).
+    /// The matcher that fired (`osv-package`, `nvd-cpe`, `nvd-cpe-package`, `vendor-cpe`).
     #[getter]
     fn matcher(&self) -> &'static str {
         self.0.finding.evidence.matcher.name()

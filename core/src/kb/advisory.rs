@@ -297,6 +297,26 @@ pub struct AffectedPackage {
 }
 
 impl AffectedPackage {
+    /// An entry of `name` in `ecosystem` whose affected versions are `ranges`, from
+    /// `origin`, with nothing else said (no purl, version list, severity or triage).
+    pub(crate) fn of_ranges(
+        ecosystem: Ecosystem,
+        name: &str,
+        ranges: Vec<AffectedRange>,
+        origin: &str,
+    ) -> AffectedPackage {
+        AffectedPackage {
+            ecosystem,
+            name: name.to_owned(),
+            purl: None,
+            ranges,
+            versions: Vec::new(),
+            severity: Vec::new(),
+            will_not_fix: None,
+            source: origin.to_owned(),
+        }
+    }
+
     /// The distributor's triage, when it decided not to fix this entry.
     ///
     /// ```
@@ -510,11 +530,33 @@ impl Advisory {
         }
     }
 
+    /// An advisory of `id` from `origin` with nothing else said yet, for a reader to fill.
+    pub(crate) fn blank(id: String, origin: &str) -> Advisory {
+        Advisory {
+            id,
+            aliases: Vec::new(),
+            related: Vec::new(),
+            summary: None,
+            details: None,
+            cwes: Vec::new(),
+            published: None,
+            withdrawn: None,
+            informational: None,
+            severity: Vec::new(),
+            severity_label: None,
+            affected: Vec::new(),
+            source: origin.to_owned(),
+            sources: vec![origin.to_owned()],
+        }
+    }
+
     /// Merges another statement of the same vulnerability (same id, or an id or alias this
     /// one already carries) into this one. Facts from `other`'s source replace this
     /// advisory's earlier facts from that same source (a feed loaded again is an update, not
     /// a second opinion); facts from other sources are kept side by side, each with its
-    /// source. The id stays the first one loaded and `other`'s id becomes an alias. Scalar
+    /// source. The id stays the first one loaded and `other`'s id becomes an alias (a
+    /// [`KnowledgeBase`](super::KnowledgeBase) then makes the vulnerability's sole CVE id
+    /// its id, whatever was loaded first). Scalar
     /// fields (summary, details, dates) keep the first value given, unless the source is the
     /// same; a withdrawal is taken only from a record of the same id (an alias record
     /// withdrawn by its database does not withdraw the vulnerability the others describe).
@@ -526,8 +568,8 @@ impl Advisory {
     /// kb.load_text(r#"{"id": "GHSA-p782-xgp4-8hr8", "aliases": ["CVE-2022-29526"]}"#, "ghsa");
     /// assert_eq!(kb.len(), 1);
     /// let merged = kb.get("GHSA-p782-xgp4-8hr8").unwrap();
-    /// assert_eq!(merged.id, "GO-2022-0493");
-    /// assert_eq!(merged.aliases, ["CVE-2022-29526", "GHSA-p782-xgp4-8hr8"]);
+    /// assert_eq!(merged.id, "CVE-2022-29526");
+    /// assert_eq!(merged.aliases, ["GO-2022-0493", "GHSA-p782-xgp4-8hr8"]);
     /// assert_eq!(merged.sources, ["go", "ghsa"]);
     /// ```
     pub fn merge(&mut self, other: Advisory) {

@@ -127,33 +127,18 @@ pub(crate) fn parse(text: &str, origin: &str, report: &mut LoadReport) -> Vec<Ad
                     ));
                 }
                 out.push(Advisory {
-                    id: (*id).to_owned(),
                     aliases: tokens
                         .iter()
                         .filter(|t| *t != id)
                         .map(|t| (*t).to_owned())
                         .collect(),
-                    related: Vec::new(),
-                    summary: None,
-                    details: None,
-                    cwes: Vec::new(),
-                    published: None,
-                    withdrawn: None,
-                    informational: None,
-                    severity: Vec::new(),
-                    severity_label: None,
-                    affected: vec![AffectedPackage {
-                        ecosystem: ecosystem.clone(),
-                        name: name.to_owned(),
-                        purl: None,
-                        ranges: vec![range],
-                        versions: Vec::new(),
-                        severity: Vec::new(),
-                        will_not_fix: None,
-                        source: origin.to_owned(),
-                    }],
-                    source: origin.to_owned(),
-                    sources: vec![origin.to_owned()],
+                    affected: vec![AffectedPackage::of_ranges(
+                        ecosystem.clone(),
+                        name,
+                        vec![range],
+                        origin,
+                    )],
+                    ..Advisory::blank((*id).to_owned(), origin)
                 });
             }
         }

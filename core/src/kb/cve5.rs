@@ -273,16 +273,9 @@ pub(crate) fn parse(
                     AffectedRange::new(super::RangeType::Ecosystem, events, &ecosystem)
                 })
                 .collect();
-            affected.push(AffectedPackage {
-                ecosystem,
-                name: package.to_owned(),
-                purl: None,
-                ranges,
-                versions: Vec::new(),
-                severity: Vec::new(),
-                will_not_fix: None,
-                source: origin.to_owned(),
-            });
+            affected.push(AffectedPackage::of_ranges(
+                ecosystem, package, ranges, origin,
+            ));
         } else if let (Some(vendor), Some(product)) = (
             named(entry.vendor.as_deref()),
             named(entry.product.as_deref()),
@@ -385,7 +378,7 @@ fn named(value: Option<&str>) -> Option<&str> {
 /// case) or with a condition `platform:<name>` (see
 /// [`Device::platform_names`](crate::inventory::Device::platform_names)). Words that name
 /// every platform (`all`, `any`, `n/a`) gate nothing and are left out.
-fn platform_criteria(platforms: &[String]) -> Vec<Value> {
+pub(super) fn platform_criteria(platforms: &[String]) -> Vec<Value> {
     let mut out = Vec::new();
     for platform in platforms {
         let word = cpe_word(platform);

@@ -7,7 +7,9 @@
 
 use super::metadata::Dates;
 use super::store::KnowledgeBase;
-use super::{alpine, csaf, cve5, nvd, osv, snapshot, vex, SnapshotError, ThreatIntel};
+use super::{
+    alpine, csaf, cve5, mfsa, nodejs, nvd, osv, rubysec, snapshot, vex, SnapshotError, ThreatIntel,
+};
 use crate::files::{self, Bounded, InputError, Limits};
 use crate::load_report::{Consequence, LoadReport, Problem};
 use std::io::{BufRead, Read};
@@ -60,6 +62,13 @@ pub enum Format {
     Vex,
     /// An Alpine secdb document.
     Alpine,
+    /// A Node.js security working group record (`vuln/npm`, `vuln/core`, `vuln/deps`) or a
+    /// directory's `index.json` of them.
+    NodeJs,
+    /// A RubySec advisory (`ruby-advisory-db`, YAML).
+    RubySec,
+    /// A Mozilla Foundation Security Advisory in YAML.
+    Mfsa,
     /// OSV records in YAML (as the PyPA database ships them).
     OsvYaml,
     /// OSV records in JSON: one record or an array.
@@ -71,12 +80,19 @@ pub enum Format {
 type LooksLike = fn(&str, &str, &str) -> bool;
 
 /// What each format looks like, in the order formats are tried; OSV JSON is what is left.
-const SNIFFERS: [(Format, LooksLike); 6] = [
+const SNIFFERS: [(Format, LooksLike); 9] = [
     (Format::Nvd, |head, _, _| nvd::recognizes(head)),
     (Format::Threat, |_, text, _| ThreatIntel::recognizes(text)),
     (Format::Cve5, |_, text, _| cve5::recognizes(text)),
     (Format::Vex, |head, text, _| vex::maybe(head, text)),
     (Format::Alpine, |head, _, _| alpine::recognizes(head)),
+    (Format::NodeJs, |head, _, _| nodejs::recognizes(head)),
+    (Format::RubySec, |head, _, name| {
+        has_yaml_extension(name) && rubysec::recognizes(head)
+    }),
+    (Format::Mfsa, |head, _, name| {
+        has_yaml_extension(name) && mfsa::recognizes(head)
+    }),
     (Format::OsvYaml, |_, _, name| has_yaml_extension(name)),
 ];
 
@@ -88,6 +104,9 @@ impl Format {
     /// assert_eq!(Format::sniff(r#"{"CVE_data_type": "CVE", "CVE_Items": []}"#, "x.json"), Format::Nvd);
     /// assert_eq!(Format::sniff("cveID,vendorProject,product,dateAdded\n", "kev.csv"), Format::Threat);
     /// assert_eq!(Format::sniff("id: PYSEC-2021-1\n", "PYSEC-2021-1.yaml"), Format::OsvYaml);
+    /// assert_eq!(Format::sniff(r#"{"id": 1, "module_name": "x", "vulnerable_versions": "<1"}"#, "1.json"), Format::NodeJs);
+    /// assert_eq!(Format::sniff("gem: rack\ncve: 2020-8161\ntitle: t\n", "CVE-2020-8161.yml"), Format::RubySec);
+    /// assert_eq!(Format::sniff("announced: May 1, 2024\nfixed_in:\n- Firefox 125\n", "mfsa2024-20.yml"), Format::Mfsa);
     /// assert_eq!(Format::sniff(r#"{"id": "GO-2020-0001"}"#, "GO-2020-0001.json"), Format::OsvJson);
     /// ```
     pub fn sniff(text: &str, name: &str) -> Format {
@@ -112,6 +131,9 @@ impl Format {
             Format::Cve5 => "CVE 5",
             Format::Vex => "VEX",
             Format::Alpine => "Alpine secdb",
+            Format::NodeJs => "Node.js",
+            Format::RubySec => "RubySec",
+            Format::Mfsa => "MFSA",
             Format::OsvYaml | Format::OsvJson => "OSV",
         }
     }
@@ -124,7 +146,9 @@ impl Format {
             Format::Threat => (&["dateAdded"], &["dateReleased", "score_date"]),
             Format::Cve5 => (&["dateUpdated", "datePublished"], &[]),
             Format::Vex => (&["last_updated"], &["current_release_date", "timestamp"]),
-            Format::Alpine => (&[], &[]),
+            Format::Alpine | Format::Mfsa => (&[], &[]),
+            Format::NodeJs => (&["updated_at", "created_at"], &[]),
+            Format::RubySec => (&["date"], &[]),
             Format::OsvYaml | Format::OsvJson => (&["modified", "published"], &[]),
         }
     }
@@ -414,6 +438,8 @@ impl KnowledgeBase {
     ///   intelligence](Self::threat);
     /// - OSV records: JSON, or YAML (`.yaml`/`.yml`, as the PyPA database ships them);
     /// - Alpine secdb; VEX (OpenVEX, CycloneDX, CSAF);
+    /// - the vendors' own advisories: the Node.js security working group's JSON records,
+    ///   RubySec's YAML records, Mozilla's MFSA YAML;
     /// - a snapshot written by [`KnowledgeBase::save_snapshot`];
     /// - an archive of any of these: a zip (as osv.dev ships each ecosystem) or a tar, gzipped
     ///   or not;
@@ -624,8 +650,8 @@ impl KnowledgeBase {
         Some(report)
     }
 
-    /// Reads a document as `format`; `None` when the format declines it (only VEX does:
-    /// its test is a guess until the JSON is read).
+    /// Reads a document as `format`; `None` when the format declines it (VEX and the Node.js
+    /// working group's records: their tests are guesses until the JSON is read).
     fn read_as(&mut self, format: Format, text: &str, origin: &str) -> Option<LoadReport> {
         let report = self.read_document(format, text, origin)?;
         if format != Format::Nvd {
@@ -659,6 +685,25 @@ impl KnowledgeBase {
             Format::Alpine => {
                 for advisory in alpine::parse(text, origin, &mut report) {
                     self.insert(advisory);
+                }
+            }
+            Format::NodeJs => {
+                let records = nodejs::parse(text, origin, &mut report)?;
+                for (advisory, statement) in records.advisories {
+                    report.records_replaced += usize::from(self.insert_vendor(advisory, statement));
+                }
+                for statement in records.statements {
+                    self.vex.add(statement);
+                }
+            }
+            Format::RubySec => {
+                if let Some((advisory, statement)) = rubysec::parse(text, origin, &mut report) {
+                    report.records_replaced += usize::from(self.insert_vendor(advisory, statement));
+                }
+            }
+            Format::Mfsa => {
+                for (advisory, statement) in mfsa::parse(text, origin, &mut report) {
+                    report.records_replaced += usize::from(self.insert_vendor(advisory, statement));
                 }
             }
             Format::OsvYaml => {

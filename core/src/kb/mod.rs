@@ -12,7 +12,8 @@
 //!   how old its knowledge is;
 //! - loading: one table tells every input apart by content ([`Format`]), one walker reads
 //!   files, directories and archives, and each format's reader (`nvd`, `cve5`, `osv`,
-//!   `alpine`, `csaf`, `vex`, `threat`, `snapshot`) turns documents into records. Every load
+//!   `alpine`, `csaf`, `vex`, `threat`, `snapshot`, and the vendors' own formats `nodejs`,
+//!   `rubysec`, `mfsa` with what they share in `native`) turns documents into records. Every load
 //!   returns a [`LoadReport`]: a bad record is reported with its file, record and field and
 //!   skipped, the rest is kept.
 
@@ -22,8 +23,12 @@ mod csaf;
 mod cve5;
 mod load;
 mod metadata;
+mod mfsa;
+mod native;
+mod nodejs;
 mod nvd;
 mod osv;
+mod rubysec;
 mod snapshot;
 mod store;
 mod threat;

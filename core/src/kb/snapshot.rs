@@ -16,7 +16,8 @@
 //! A file that is not a snapshot, of another format version, truncated or corrupted is a
 //! [`SnapshotError`] naming which. A snapshot of an older format is rejected, its error
 //! saying to build it again: format 7 added the knowledge base's [metadata](KbMetadata) (build
-//! time and sources), which an older snapshot cannot supply.
+//! time and sources), which an older snapshot cannot supply; format 8 marks the statements
+//! that come from vendors' own advisories.
 
 use super::advisory::Cached;
 use super::{
@@ -34,7 +35,7 @@ use std::path::{Path, PathBuf};
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,8 @@ struct AdvisoryData {
     applicability: Option<String>,
     /// The input the statement came from (cited when it matches).
     applicability_source: Option<String>,
+    /// Whether the statement comes from vendors' own advisories only.
+    applicability_from_vendor: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -253,6 +256,7 @@ impl KnowledgeBase {
                     .applicability(&a.id)
                     .map(|s| s.to_nvd_json().to_string()),
                 applicability_source: self.statement(&a.id).map(|s| s.source.to_string()),
+                applicability_from_vendor: self.statement(&a.id).is_some_and(|s| s.from_vendor),
             })
             .collect();
         let threat = self.threat();
@@ -380,7 +384,12 @@ impl KnowledgeBase {
                 source: a.source,
                 sources: a.sources,
             };
-            kb.restore(advisory, applicability, a.applicability_source.as_deref());
+            kb.restore(
+                advisory,
+                applicability,
+                a.applicability_source.as_deref(),
+                a.applicability_from_vendor,
+            );
         }
         kb.restore_aliases(data.alias_owners);
         let kev = data

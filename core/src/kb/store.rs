@@ -41,6 +41,10 @@ pub(crate) struct EntryIndex {
 pub(crate) struct Statement {
     pub(crate) applicability: Applicability,
     pub(crate) source: Arc<str>,
+    /// Whether it comes from vendors' own advisories only (Node.js, Mozilla), not from NVD or
+    /// a CVE record: each vendor advisory of the vulnerability adds to it, an NVD or CVE
+    /// record's replaces it, and its matches are the `vendor-cpe` matcher's.
+    pub(crate) from_vendor: bool,
 }
 
 /// What a knowledge base holds, for `exposure kb stats` and dashboards.
@@ -319,7 +323,9 @@ impl KnowledgeBase {
     /// into the earlier one (see [`Advisory::merge`]: facts from the same source are replaced,
     /// facts from other sources kept side by side); the return value says whether that
     /// happened. When a record's aliases point at several earlier advisories, it joins the
-    /// one of its own id, else the one of its first known alias.
+    /// one of its own id, else the one of its first known alias. A merged advisory with
+    /// exactly one CVE id among its ids takes it as its id (the others stay its aliases), so
+    /// that its id does not depend on the order records were loaded in.
     pub fn insert(&mut self, advisory: Advisory) -> bool {
         self.insert_with(advisory)
     }
@@ -356,15 +362,19 @@ impl KnowledgeBase {
         advisory: Advisory,
         statement: Option<Applicability>,
         source: Option<&str>,
+        from_vendor: bool,
     ) {
         let at = AdvisoryIndex::new(self.advisories.len());
-        let statement =
-            statement.map(|s| (s, self.source_name(source.unwrap_or(&advisory.source))));
+        let statement = statement.map(|applicability| Statement {
+            applicability,
+            source: self.source_name(source.unwrap_or(&advisory.source)),
+            from_vendor,
+        });
         self.by_id.entry(advisory.id.clone()).or_insert(at);
         self.advisories.push(advisory);
         self.index(at);
-        if let Some((statement, source)) = statement {
-            self.set_applicability_at(at, statement, source);
+        if let Some(statement) = statement {
+            self.set_applicability_at(at, statement);
         }
     }
 
@@ -428,22 +438,72 @@ impl KnowledgeBase {
         merged
     }
 
+    /// Adds an advisory of a vendor's own advisory feed (Node.js security WG, RubySec,
+    /// Mozilla) with the statement of the products it names by CPE: merged by id or alias like
+    /// any advisory. As a CVE record's, the statement is used only while NVD has none for the
+    /// vulnerability, whatever the load order: NVD's (or a CVE record's) stands, and an NVD
+    /// record loaded later replaces the vendors'. Vendors' statements of one vulnerability add
+    /// up (either applying is enough: Mozilla states each CVE once per product line), cited as
+    /// coming from the first one's input.
+    pub(super) fn insert_vendor(
+        &mut self,
+        advisory: Advisory,
+        statement: Option<Applicability>,
+    ) -> bool {
+        let id = advisory.id.clone();
+        let source = self.source_name(&advisory.source);
+        let merged = self.insert(advisory);
+        let Some(statement) = statement.filter(|s| !s.configurations.is_empty()) else {
+            return merged;
+        };
+        let Some(&at) = self.by_id.get(&id) else {
+            return merged;
+        };
+        match self.applicability.get(&at) {
+            Some(old) if old.from_vendor => {
+                let mut applicability = old.applicability.clone();
+                let source = Arc::clone(&old.source);
+                super::native::union(&mut applicability, statement);
+                self.set_applicability_at(
+                    at,
+                    Statement {
+                        applicability,
+                        source,
+                        from_vendor: true,
+                    },
+                );
+            }
+            Some(_) => {}
+            None => self.set_applicability_at(
+                at,
+                Statement {
+                    applicability: statement,
+                    source,
+                    from_vendor: true,
+                },
+            ),
+        }
+        merged
+    }
+
     /// Replaces the applicability statement of an advisory that is in the knowledge base.
     fn set_applicability(&mut self, id: &str, statement: Applicability, source: Arc<str>) {
         if let Some(&at) = self.by_id.get(id) {
-            self.set_applicability_at(at, statement, source);
+            self.set_applicability_at(
+                at,
+                Statement {
+                    applicability: statement,
+                    source,
+                    from_vendor: false,
+                },
+            );
         }
     }
 
     /// [`KnowledgeBase::set_applicability`] of the advisory at `at`. The advisories naming a
     /// product are kept in index order, whatever the order statements come in, so that
     /// matching meets them in advisory load order, the same after a snapshot round trip.
-    fn set_applicability_at(
-        &mut self,
-        at: AdvisoryIndex,
-        statement: Applicability,
-        source: Arc<str>,
-    ) {
+    fn set_applicability_at(&mut self, at: AdvisoryIndex, statement: Statement) {
         if let Some(old) = self.applicability.remove(&at) {
             // A product no statement names any more is no product of the knowledge base.
             for key in products(&old.applicability) {
@@ -455,20 +515,14 @@ impl KnowledgeBase {
                 }
             }
         }
-        for key in products(&statement) {
+        for key in products(&statement.applicability) {
             let list = self.by_product.entry(key).or_default();
             let place = list.partition_point(|&a| a < at);
             if list.get(place) != Some(&at) {
                 list.insert(place, at);
             }
         }
-        self.applicability.insert(
-            at,
-            Statement {
-                applicability: statement,
-                source,
-            },
-        );
+        self.applicability.insert(at, statement);
     }
 
     /// The one shared copy of an input's name (thousands of statements come from one feed).
@@ -492,6 +546,7 @@ impl KnowledgeBase {
         let at = if let Some(at) = earlier {
             self.unindex(at);
             self.advisories[at.get()].merge(advisory);
+            self.prefer_cve_id(at);
             at
         } else {
             self.advisories.push(advisory);
@@ -505,6 +560,30 @@ impl KnowledgeBase {
             }
         }
         earlier.is_some()
+    }
+
+    /// Makes the CVE id of a merged advisory its id, when it has exactly one CVE among its
+    /// aliases and that CVE leads to no other advisory: the vulnerability keeps its CVE
+    /// identity whatever database's record was loaded first (a Node.js `NSWG-CORE-n` or a
+    /// `GO-` record before the distribution's or NVD's CVE record), and findings, KEV and EPSS
+    /// meet under one id. The former id becomes the first alias (and still finds it).
+    fn prefer_cve_id(&mut self, at: AdvisoryIndex) {
+        let advisory = &self.advisories[at.get()];
+        if is_cve(&advisory.id) {
+            return;
+        }
+        let mut cves = advisory.aliases.iter().filter(|a| is_cve(a));
+        let (Some(cve), None) = (cves.next(), cves.next()) else {
+            return;
+        };
+        if self.by_id.get(cve).is_some_and(|&owner| owner != at) {
+            return;
+        }
+        let cve = cve.clone();
+        let advisory = &mut self.advisories[at.get()];
+        advisory.aliases.retain(|a| *a != cve);
+        let former = std::mem::replace(&mut advisory.id, cve);
+        advisory.aliases.insert(0, former);
     }
 
     /// The package keys of an advisory's entries, with the entries' indexes.
@@ -607,4 +686,16 @@ fn products(statement: &Applicability) -> Vec<(String, String)> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether `id` is a CVE id (`CVE-` and a year, as every database writes it).
+fn is_cve(id: &str) -> bool {
+    id.strip_prefix("CVE-")
+        .and_then(|rest| rest.split_once('-'))
+        .is_some_and(|(year, number)| {
+            year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+        })
 }

@@ -568,3 +568,53 @@ fn a_directory_is_one_source_per_format() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_merged_advisory_takes_its_sole_cve_id_whatever_the_load_order() {
+    let go = r#"{"id": "GO-2022-0493", "aliases": ["CVE-2022-29526"]}"#;
+    let ghsa = r#"{"id": "GHSA-p782-xgp4-8hr8", "aliases": ["CVE-2022-29526"]}"#;
+    let cve = r#"{"id": "CVE-2022-29526"}"#;
+    for order in [[go, ghsa, cve], [cve, ghsa, go], [ghsa, go, cve]] {
+        let mut kb = KnowledgeBase::new();
+        for (i, text) in order.iter().enumerate() {
+            kb.load_text(text, &format!("source-{i}"));
+        }
+        assert_eq!(kb.len(), 1);
+        for id in ["GO-2022-0493", "GHSA-p782-xgp4-8hr8", "CVE-2022-29526"] {
+            assert_eq!(
+                kb.get(id).map(|a| a.id.as_str()),
+                Some("CVE-2022-29526"),
+                "{id}"
+            );
+        }
+    }
+    // A record alone keeps its own id; a record of two CVEs names no one vulnerability.
+    let mut alone = KnowledgeBase::new();
+    alone.load_text(go, "go");
+    assert_eq!(alone.advisories()[0].id, "GO-2022-0493");
+    let mut two = KnowledgeBase::new();
+    two.load_text(
+        r#"{"id": "DSA-1", "aliases": ["CVE-2024-1", "CVE-2024-2"]}"#,
+        "a",
+    );
+    two.load_text(
+        r#"{"id": "DSA-1", "aliases": ["CVE-2024-1", "CVE-2024-2"]}"#,
+        "b",
+    );
+    assert_eq!(two.advisories()[0].id, "DSA-1");
+}
+
+#[test]
+fn a_cve_another_advisory_holds_is_not_taken() {
+    let mut kb = KnowledgeBase::new();
+    kb.load_text(r#"{"id": "CVE-2024-1"}"#, "nvd");
+    // GHSA-a joins the advisory of its own id, first loaded without the CVE.
+    kb.load_text(r#"{"id": "GHSA-a"}"#, "ghsa");
+    kb.load_text(r#"{"id": "GHSA-a", "aliases": ["CVE-2024-1"]}"#, "other");
+    assert_eq!(kb.len(), 2);
+    assert_eq!(kb.get("GHSA-a").map(|a| a.id.as_str()), Some("GHSA-a"));
+    assert_eq!(
+        kb.get("CVE-2024-1").map(|a| a.id.as_str()),
+        Some("CVE-2024-1")
+    );
+}

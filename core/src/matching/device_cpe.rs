@@ -102,7 +102,10 @@ pub(super) fn match_device(
             let hit = ItemHit::from_cpe(
                 memo.advisory(at, advisory),
                 criterion,
-                (Matcher::NvdCpe, confidence),
+                (
+                    Matcher::for_statement(statement, Matcher::NvdCpe),
+                    confidence,
+                ),
                 &statement.source,
                 (platform, condition),
                 None,

@@ -150,10 +150,14 @@ pub enum Matcher {
     /// build.
     #[serde(rename = "nvd-cpe-package")]
     NvdCpePackage,
+    /// A vendor's own advisory naming its product by CPE (Node.js runtime, Mozilla's
+    /// Firefox and Thunderbird), used while NVD has no statement for the vulnerability.
+    #[serde(rename = "vendor-cpe")]
+    VendorCpe,
 }
 
 impl Matcher {
-    /// The stable name serialised (`osv-package`, `nvd-cpe`, `nvd-cpe-package`).
+    /// The stable name serialised (`osv-package`, `nvd-cpe`, `nvd-cpe-package`, `vendor-cpe`).
     ///
     /// ```
     /// assert_eq!(exposure::matching::Matcher::NvdCpePackage.name(), "nvd-cpe-package");
@@ -163,6 +167,19 @@ impl Matcher {
             Matcher::OsvPackage => "osv-package",
             Matcher::NvdCpe => "nvd-cpe",
             Matcher::NvdCpePackage => "nvd-cpe-package",
+            Matcher::VendorCpe => "vendor-cpe",
+        }
+    }
+}
+
+impl Matcher {
+    /// The matcher of a hit on `statement`: `nvd` for NVD's and CVE records' statements,
+    /// [`Matcher::VendorCpe`] for a vendor's own.
+    pub(crate) fn for_statement(statement: &crate::kb::Statement, nvd: Matcher) -> Matcher {
+        if statement.from_vendor {
+            Matcher::VendorCpe
+        } else {
+            nvd
         }
     }
 }

@@ -214,7 +214,10 @@ pub(super) fn match_item<'k>(
             let found = ItemHit::from_cpe(
                 memo.advisory(at, advisory),
                 hit.criterion,
-                (Matcher::NvdCpePackage, Confidence::CpeVersionRange),
+                (
+                    Matcher::for_statement(statement, Matcher::NvdCpePackage),
+                    Confidence::CpeVersionRange,
+                ),
                 &statement.source,
                 (Vec::new(), None),
                 Some(hit.name.to_fs()),
