@@ -330,8 +330,16 @@ impl Feeds {
         .into_iter()
         .take(osv_records)
         {
-            let value: serde_json::Value =
+            let mut value: serde_json::Value =
                 serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            // The Go repository leaves `modified` at zero until osv.dev publishes the record
+            // (which sets it): serve the published date there, as osv.dev would.
+            if value["modified"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("0001-"))
+            {
+                value["modified"] = value["published"].clone();
+            }
             osv.insert(value["id"].as_str().unwrap().to_owned(), value);
         }
         assert!(osv.len() == osv_records || (osv_records == usize::MAX && osv.len() > 1000));
