@@ -228,3 +228,101 @@ impl Config {
         Ok(())
     }
 }
+
+/// The configuration as the C and Python interfaces give it: a JSON object whose keys are
+/// optional (the rest keeps [`Config::default`]): `sources` (names as [`SourceSpec`] reads
+/// them), `nvd_url`, `osv_url`, `kev_url`, `epss_url`, `alpine_url`, `nvd_api_key`,
+/// `nvd_page_size`, `nvd_window_days`, `nvd_rate_window_seconds`, `timeout_seconds`,
+/// `attempts`, `backoff_seconds`, `max_wait_seconds`, `max_body_bytes`, `input_limit_bytes`,
+/// `mirror`, `proxy_from_env`, `now` (Unix seconds), `allow_partial`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConfigJson {
+    sources: Option<Vec<String>>,
+    nvd_url: Option<String>,
+    osv_url: Option<String>,
+    kev_url: Option<String>,
+    epss_url: Option<String>,
+    alpine_url: Option<String>,
+    nvd_api_key: Option<String>,
+    nvd_page_size: Option<u32>,
+    nvd_window_days: Option<u32>,
+    nvd_rate_window_seconds: Option<f64>,
+    timeout_seconds: Option<f64>,
+    attempts: Option<u32>,
+    backoff_seconds: Option<f64>,
+    max_wait_seconds: Option<f64>,
+    max_body_bytes: Option<u64>,
+    input_limit_bytes: Option<u64>,
+    mirror: Option<PathBuf>,
+    proxy_from_env: Option<bool>,
+    now: Option<i64>,
+    allow_partial: Option<bool>,
+}
+
+impl Config {
+    /// A configuration from JSON (the C and Python interfaces' form): an object with any of
+    /// the keys `sources`, `nvd_url`, `osv_url`, `kev_url`, `epss_url`, `alpine_url`,
+    /// `nvd_api_key`, `nvd_page_size`, `nvd_window_days`, `nvd_rate_window_seconds`,
+    /// `timeout_seconds`, `attempts`, `backoff_seconds`, `max_wait_seconds`,
+    /// `max_body_bytes`, `input_limit_bytes`, `mirror`, `proxy_from_env`, `now` (Unix
+    /// seconds) and `allow_partial`; the others keep [`Config::default`]. An unknown key, a
+    /// value of the wrong type, an unknown source or a negative duration is an
+    /// [`UpdateError::Config`].
+    ///
+    /// ```
+    /// use exposure_update::{Config, SourceSpec};
+    /// let c = Config::from_json(r#"{"sources": ["kev", "osv:Go"], "timeout_seconds": 0.5}"#)?;
+    /// assert_eq!(c.sources, [SourceSpec::Kev, SourceSpec::Osv("Go".into())]);
+    /// assert_eq!(c.timeout, std::time::Duration::from_millis(500));
+    /// assert!(Config::from_json(r#"{"sorces": []}"#).is_err());
+    /// # Ok::<(), exposure_update::UpdateError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Config, UpdateError> {
+        let j: ConfigJson =
+            serde_json::from_str(text).map_err(|e| UpdateError::Config(e.to_string()))?;
+        let seconds = |name: &str, v: Option<f64>, default: Duration| match v {
+            None => Ok(default),
+            Some(s) => Duration::try_from_secs_f64(s)
+                .map_err(|_| UpdateError::Config(format!("{name}: {s} is not a duration"))),
+        };
+        let d = Config::default();
+        let sources = match j.sources {
+            None => d.sources.clone(),
+            Some(names) => names
+                .iter()
+                .map(|n| n.parse::<SourceSpec>().map_err(UpdateError::Config))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Config {
+            sources,
+            nvd_rate_window: seconds(
+                "nvd_rate_window_seconds",
+                j.nvd_rate_window_seconds,
+                d.nvd_rate_window,
+            )?,
+            timeout: seconds("timeout_seconds", j.timeout_seconds, d.timeout)?,
+            backoff: seconds("backoff_seconds", j.backoff_seconds, d.backoff)?,
+            max_wait: seconds("max_wait_seconds", j.max_wait_seconds, d.max_wait)?,
+            nvd_url: j.nvd_url.unwrap_or(d.nvd_url),
+            osv_url: j.osv_url.unwrap_or(d.osv_url),
+            kev_url: j.kev_url.unwrap_or(d.kev_url),
+            epss_url: j.epss_url.unwrap_or(d.epss_url),
+            alpine_url: j.alpine_url.unwrap_or(d.alpine_url),
+            nvd_api_key: j.nvd_api_key.or(d.nvd_api_key),
+            nvd_page_size: j.nvd_page_size.unwrap_or(d.nvd_page_size),
+            nvd_window_days: j.nvd_window_days.unwrap_or(d.nvd_window_days),
+            attempts: j.attempts.unwrap_or(d.attempts),
+            max_body_bytes: j.max_body_bytes.unwrap_or(d.max_body_bytes),
+            limits: j
+                .input_limit_bytes
+                .map_or(d.limits, |input_bytes| exposure::files::Limits {
+                    input_bytes,
+                }),
+            mirror: j.mirror.or(d.mirror),
+            proxy_from_env: j.proxy_from_env.unwrap_or(d.proxy_from_env),
+            now: j.now.or(d.now),
+            allow_partial: j.allow_partial.unwrap_or(d.allow_partial),
+        })
+    }
+}
