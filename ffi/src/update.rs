@@ -104,6 +104,56 @@ mod tests {
     }
 
     #[test]
+    fn every_update_error_has_its_status() {
+        use exposure_update::FetchError;
+        let (s, u) = (|| "kev".to_owned(), || "http://127.0.0.1:1/".to_owned());
+        let cases = [
+            (UpdateError::Config(String::new()), S::UpdateConfig),
+            (
+                UpdateError::Fetch {
+                    source_name: s(),
+                    url: u(),
+                    attempts: 1,
+                    error: FetchError::Timeout,
+                },
+                S::UpdateFetch,
+            ),
+            (
+                UpdateError::Invalid {
+                    source_name: s(),
+                    url: u(),
+                    error: FetchError::Invalid("not JSON".into()),
+                },
+                S::UpdateInvalidResponse,
+            ),
+            (
+                UpdateError::Mirror {
+                    path: "m".into(),
+                    message: String::new(),
+                },
+                S::UpdateMirror,
+            ),
+            (
+                UpdateError::Incomplete {
+                    source_name: s(),
+                    message: String::new(),
+                },
+                S::UpdateIncomplete,
+            ),
+            (
+                UpdateError::Snapshot {
+                    path: "kb.bin".into(),
+                    message: String::new(),
+                },
+                S::UpdateSnapshot,
+            ),
+        ];
+        for (error, status) in cases {
+            assert_eq!(update_status(&error), status, "{error}");
+        }
+    }
+
+    #[test]
     fn a_bad_configuration_and_a_refused_connection_have_their_statuses() {
         let dir = std::env::temp_dir().join(format!("exposure-ffi-update-{}", std::process::id()));
         std::fs::create_dir_all(&dir).ok();
