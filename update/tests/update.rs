@@ -10,7 +10,6 @@ use exposure::kb::{format_utc, unix_seconds, KnowledgeBase};
 use exposure_update::{
     update, Config, Event, FetchError, Observer, Quiet, SourceSpec, SourceSummary, UpdateError,
 };
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::{Feeds, Reply, Server};
@@ -476,5 +475,4 @@ fn every_request_stays_on_loopback() {
     let summary = update(&dir.path().join("kb.bin"), &config, &mut Quiet).unwrap();
     let requests: u64 = summary.sources.iter().map(|s| s.requests).sum();
     assert_eq!(usize::try_from(requests).unwrap(), server.total());
-    let _ = Path::new("");
 }
