@@ -476,3 +476,42 @@ fn every_request_stays_on_loopback() {
     let requests: u64 = summary.sources.iter().map(|s| s.requests).sum();
     assert_eq!(usize::try_from(requests).unwrap(), server.total());
 }
+
+#[test]
+fn a_body_over_the_limit_fails_at_once() {
+    let (_feeds, server) = serving(1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&server, vec![SourceSpec::Kev]);
+    config.max_body_bytes = 64 << 10; // the KEV catalog is 1.2 MB
+    let error = update(&dir.path().join("kb.bin"), &config, &mut Quiet).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            UpdateError::Fetch {
+                attempts: 1,
+                error: FetchError::TooLarge { limit: 65_536 },
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(server.count("/kev.json"), 1);
+}
+
+#[test]
+fn a_bad_modified_list_fails_naming_the_line() {
+    let (_feeds, server) = serving(3);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("kb.bin");
+    let config = config(&server, vec![SourceSpec::Osv("Go".into())]);
+    update(&snapshot, &config, &mut Quiet).unwrap();
+    let before = std::fs::read(&snapshot).unwrap();
+    server.script(
+        "/osv/Go/modified_id.csv",
+        [Reply::ok("2030-01-01T00:00:00Z,../../etc/passwd\n")],
+    );
+    let error = update(&snapshot, &config, &mut Quiet).unwrap_err();
+    assert!(error.to_string().contains("not an id"), "{error}");
+    assert_eq!(error.source_name(), Some("osv:Go"));
+    assert!(std::fs::read(&snapshot).unwrap() == before);
+}
