@@ -17,7 +17,7 @@
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 // Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
 // and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory, 7000s assessment
-// records, views and remediation activities. Each block's `..._OTHER`
+// records, views and remediation activities, 8000s knowledge-base updates. Each block's `..._OTHER`
 // (N999) reports an error kind the library added after this header was written; table:
 // `ffi/README.md`.
 enum exposure_status
@@ -189,6 +189,22 @@ enum exposure_status
   // Another record, view or remediation error: a kind added to the library after this
   // header was written.
   EXPOSURE_STATUS_HISTORY_OTHER = 7999,
+  // A knowledge-base update's configuration is not usable (unknown key or source, a bad
+  // URL or duration).
+  EXPOSURE_STATUS_UPDATE_CONFIG = 8000,
+  // A request of an update failed after its retries (HTTP status, time-out, connection).
+  EXPOSURE_STATUS_UPDATE_FETCH = 8001,
+  // A feed's server answered with something that is not the feed (invalid JSON, a CSV
+  // without its header, a zip that does not open).
+  EXPOSURE_STATUS_UPDATE_INVALID_RESPONSE = 8002,
+  // The update's mirror (`<snapshot>.mirror`) could not be read or written.
+  EXPOSURE_STATUS_UPDATE_MIRROR = 8003,
+  // A source's mirrored records load incompletely (more than 10 % skipped).
+  EXPOSURE_STATUS_UPDATE_INCOMPLETE = 8004,
+  // The updated snapshot could not be written (the old one is kept).
+  EXPOSURE_STATUS_UPDATE_SNAPSHOT = 8005,
+  // Another update error: a kind added to the library after this header was written.
+  EXPOSURE_STATUS_UPDATE_OTHER = 8999,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1064,6 +1080,32 @@ size_t exposure_string_len(const struct exposure_string *s);
 
 // Frees a string. NULL is a no-op.
 void exposure_string_free(struct exposure_string *s);
+
+// Updates the knowledge-base snapshot at `snapshot` (UTF-8 path, `snapshot_len` bytes; the
+// snapshot is created when missing) from the feeds' servers: only what changed since the
+// last update is fetched into the mirror beside it (`<snapshot>.mirror`), then the snapshot is
+// rebuilt and replaced atomically. `config_json` (`config_len` bytes; NULL with 0 for the
+// defaults: NVD, KEV and EPSS from their real URLs) is a JSON object with any of `sources`
+// (`"nvd"`, `"kev"`, `"epss"`, `"osv:<Ecosystem>"`, `"alpine:<branch>/<repo>"`), `nvd_url`,
+// `osv_url`, `kev_url`, `epss_url`, `alpine_url`, `nvd_api_key`, `nvd_page_size`,
+// `nvd_window_days`, `nvd_rate_window_seconds`, `timeout_seconds`, `attempts`,
+// `backoff_seconds`, `max_wait_seconds`, `max_body_bytes`, `input_limit_bytes`, `mirror`,
+// `proxy_from_env`, `now` (Unix seconds; the clock when absent) and `allow_partial`.
+//
+// On success `*summary` owns the summary as JSON: `sources` (per source `source`, `added`,
+// `changed`, `withdrawn`, `unchanged`, `requests`, `bytes`, `not_modified`, `seconds`),
+// `written`, `advisories`, `generation`, `seconds`. On failure the snapshot is left as it was
+// and the status says why: `EXPOSURE_STATUS_UPDATE_CONFIG` (bad configuration),
+// `_UPDATE_FETCH` (a request failed after its retries: the message names the source, URL and
+// HTTP status or cause), `_UPDATE_INVALID_RESPONSE`, `_UPDATE_MIRROR`, `_UPDATE_INCOMPLETE`,
+// `_UPDATE_SNAPSHOT`. Blocks the calling thread for the whole update (network and build);
+// not to be called twice at once on one snapshot.
+exposure_status exposure_kb_update(const char *snapshot,
+                                   size_t snapshot_len,
+                                   const char *config_json,
+                                   size_t config_len,
+                                   struct exposure_string **summary,
+                                   struct exposure_error **err);
 
 // Looks a scheme up by its lower-case name (`"deb"`, `"pypi"`, …).
 exposure_status exposure_scheme_from_name(const char *name,

@@ -553,6 +553,11 @@ pub(crate) enum KbCmd {
         #[arg(long)]
         allow_partial: bool,
     },
+    /// Update a snapshot from the feeds' servers: only what changed since the last update is
+    /// fetched (NVD by modification windows, OSV by its modified-id list, KEV, EPSS and
+    /// Alpine conditionally) into a mirror beside the snapshot, which is then rebuilt and
+    /// replaced atomically. A failure leaves the snapshot as it was (exit status 2).
+    Update(Box<KbUpdateArgs>),
     /// Load feeds and summarise them.
     Stats {
         /// The feeds (any --kb input).
@@ -565,6 +570,103 @@ pub(crate) enum KbCmd {
         #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
         input_limit: Option<Limits>,
     },
+}
+
+/// `kb update`: the snapshot, the sources, where they are and how to fetch them.
+#[derive(Debug, Args)]
+pub(crate) struct KbUpdateArgs {
+    /// The snapshot to update (created when missing).
+    #[arg(value_name = "SNAPSHOT")]
+    pub snapshot: PathBuf,
+    /// A source to fetch, repeatable: nvd, kev, epss, osv:<Ecosystem> (osv:Go, osv:Debian),
+    /// alpine:<branch>/<repo> (alpine:v3.20/main). Default: nvd, kev and epss.
+    #[arg(long = "source", value_name = "SOURCE", value_parser = parse_source)]
+    pub sources: Vec<exposure_update::SourceSpec>,
+    /// The mirror of fetched records (default: SNAPSHOT.mirror).
+    #[arg(long, value_name = "PATH")]
+    pub mirror: Option<PathBuf>,
+    /// NVD's CVE API 2.0 endpoint.
+    #[arg(long, value_name = "URL", default_value = exposure_update::NVD_URL)]
+    pub nvd_url: String,
+    /// osv.dev's base URL ({URL}/{ecosystem}/all.zip).
+    #[arg(long, value_name = "URL", default_value = exposure_update::OSV_URL)]
+    pub osv_url: String,
+    /// The CISA KEV catalog (JSON).
+    #[arg(long, value_name = "URL", default_value = exposure_update::KEV_URL)]
+    pub kev_url: String,
+    /// FIRST's EPSS scores (gzipped CSV).
+    #[arg(long, value_name = "URL", default_value = exposure_update::EPSS_URL)]
+    pub epss_url: String,
+    /// Alpine secdb's base URL ({URL}/{branch}/{repo}.json).
+    #[arg(long, value_name = "URL", default_value = exposure_update::ALPINE_URL)]
+    pub alpine_url: String,
+    /// NVD's API key (default: the NVD_API_KEY environment variable); raises NVD's rate
+    /// limit from 5 to 50 requests per 30 s.
+    #[arg(long, value_name = "KEY")]
+    pub nvd_api_key: Option<String>,
+    /// NVD's rate window (5 requests, 50 with a key, per window): 30s, 500ms.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_wait)]
+    pub nvd_rate_window: std::time::Duration,
+    /// Records per NVD page (1 to 2000).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub nvd_page_size: u32,
+    /// The time-out of one request: 120s, 2m, 500ms.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = parse_wait)]
+    pub timeout: std::time::Duration,
+    /// Requests per URL at most (retries on 403, 429, 503, time-outs, broken connections).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub attempts: u32,
+    /// The first wait before a retry, doubled at each (unless the server sends Retry-After).
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_wait)]
+    pub backoff: std::time::Duration,
+    /// Ignore HTTPS_PROXY, HTTP_PROXY and ALL_PROXY.
+    #[arg(long)]
+    pub no_proxy: bool,
+    /// The instant to update as of (RFC 3339) instead of the clock: the end of NVD's window
+    /// and the snapshot's build time (for reproducible snapshots).
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub now: Option<i64>,
+    /// The most one document may hold once decompressed (default 1G).
+    #[arg(long, value_name = "SIZE", value_parser = parse_limit)]
+    pub input_limit: Option<Limits>,
+    /// Build even when a source's records load incompletely.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// The summary's format.
+    #[arg(short, long, value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
+    /// The progress log's format on stderr when it is not a terminal: text or json lines.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How progress is logged when stderr is not a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    /// `key=value` lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+fn parse_source(value: &str) -> Result<exposure_update::SourceSpec, String> {
+    value.parse()
+}
+
+/// A wait: `500ms`, or a duration as `parse_duration` reads it (`30s`, `2m`, `1h`).
+pub(crate) fn parse_wait(value: &str) -> Result<std::time::Duration, String> {
+    if let Some(ms) = value.trim().strip_suffix("ms") {
+        return ms
+            .parse::<u64>()
+            .map(std::time::Duration::from_millis)
+            .map_err(|_| format!("not a duration: {value:?}"));
+    }
+    exposure::kb::parse_duration(value).map(std::time::Duration::from_secs)
+}
+
+fn parse_instant(value: &str) -> Result<i64, String> {
+    exposure::kb::unix_seconds(value)
+        .ok_or_else(|| format!("not an RFC 3339 instant: {value:?} (2026-12-05T00:00:00Z)"))
 }
 
 /// `--scheme S` of the batch modes.

@@ -20,6 +20,7 @@ mod cpe;
 mod json;
 mod output;
 mod table;
+mod update;
 mod workflow;
 
 use args::{AssessCmd, AssessFormat, Cli, Command, InputArgs};
@@ -175,12 +176,19 @@ fn progress_bar(done: usize, total: usize) {
     if SHOWN.fetch_max(percent + 1, Ordering::Relaxed) > percent {
         return;
     }
+    draw_bar("matching", done, total, "devices");
+}
+
+/// Draws a progress bar on stderr: `what [####    ]  40% done/total unit`, a new line when
+/// done (the assessment's matching, `kb update`'s sources).
+pub(crate) fn draw_bar(what: &str, done: usize, total: usize, unit: &str) {
+    let percent = (done * 100 / total.max(1)).min(100);
     let filled = percent / 5;
     eprint!(
-        "\rmatching [{}{}] {percent:>3}% {done}/{total} devices{}",
+        "\r{what} [{}{}] {percent:>3}% {done}/{total} {unit}{}",
         "#".repeat(filled),
         " ".repeat(20 - filled),
-        if done == total { "\n" } else { "" }
+        if done >= total { "\n" } else { "" }
     );
 }
 
@@ -679,6 +687,7 @@ fn run(cli: Cli) -> Result<(), Failed> {
             allow_partial,
             reporting,
         ),
+        Command::Kb(args::KbCmd::Update(a)) => update::kb_update(&a, reporting),
         Command::Kb(args::KbCmd::Stats {
             paths,
             format,

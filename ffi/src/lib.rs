@@ -19,6 +19,7 @@ mod inputs;
 mod range;
 mod status;
 mod strings;
+mod update;
 mod version;
 
 pub use cpe::*;
@@ -29,6 +30,7 @@ pub use history::*;
 pub use inputs::*;
 pub use range::*;
 pub use strings::*;
+pub use update::*;
 pub use version::*;
 
 use exposure_status as S;
@@ -36,7 +38,7 @@ use exposure_status as S;
 /// Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 /// Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
 /// and CPE data), 4000s CVSS, 5000s knowledge base, 6000s inventory, 7000s assessment
-/// records, views and remediation activities. Each block's `..._OTHER`
+/// records, views and remediation activities, 8000s knowledge-base updates. Each block's `..._OTHER`
 /// (N999) reports an error kind the library added after this header was written; table:
 /// `ffi/README.md`.
 #[repr(u32)]
@@ -206,11 +208,27 @@ pub enum exposure_status {
     /// Another record, view or remediation error: a kind added to the library after this
     /// header was written.
     HistoryOther = 7999,
+    /// A knowledge-base update's configuration is not usable (unknown key or source, a bad
+    /// URL or duration).
+    UpdateConfig = 8000,
+    /// A request of an update failed after its retries (HTTP status, time-out, connection).
+    UpdateFetch = 8001,
+    /// A feed's server answered with something that is not the feed (invalid JSON, a CSV
+    /// without its header, a zip that does not open).
+    UpdateInvalidResponse = 8002,
+    /// The update's mirror (`<snapshot>.mirror`) could not be read or written.
+    UpdateMirror = 8003,
+    /// A source's mirrored records load incompletely (more than 10 % skipped).
+    UpdateIncomplete = 8004,
+    /// The updated snapshot could not be written (the old one is kept).
+    UpdateSnapshot = 8005,
+    /// Another update error: a kind added to the library after this header was written.
+    UpdateOther = 8999,
 }
 
 /// Every status with its constant's name in the header, in the header's order. A test checks
 /// it against the header, so a status added without its name here fails.
-const STATUS_NAMES: [(exposure_status, &std::ffi::CStr); 73] = [
+const STATUS_NAMES: [(exposure_status, &std::ffi::CStr); 80] = [
     (S::Ok, c"EXPOSURE_STATUS_OK"),
     (S::NullArgument, c"EXPOSURE_STATUS_NULL_ARGUMENT"),
     (S::InvalidUtf8, c"EXPOSURE_STATUS_INVALID_UTF8"),
@@ -326,6 +344,16 @@ const STATUS_NAMES: [(exposure_status, &std::ffi::CStr); 73] = [
     ),
     (S::RemediationExport, c"EXPOSURE_STATUS_REMEDIATION_EXPORT"),
     (S::HistoryOther, c"EXPOSURE_STATUS_HISTORY_OTHER"),
+    (S::UpdateConfig, c"EXPOSURE_STATUS_UPDATE_CONFIG"),
+    (S::UpdateFetch, c"EXPOSURE_STATUS_UPDATE_FETCH"),
+    (
+        S::UpdateInvalidResponse,
+        c"EXPOSURE_STATUS_UPDATE_INVALID_RESPONSE",
+    ),
+    (S::UpdateMirror, c"EXPOSURE_STATUS_UPDATE_MIRROR"),
+    (S::UpdateIncomplete, c"EXPOSURE_STATUS_UPDATE_INCOMPLETE"),
+    (S::UpdateSnapshot, c"EXPOSURE_STATUS_UPDATE_SNAPSHOT"),
+    (S::UpdateOther, c"EXPOSURE_STATUS_UPDATE_OTHER"),
 ];
 
 /// The name of a status as the header spells it (`"EXPOSURE_STATUS_NULL_ARGUMENT"` for 1),
@@ -390,7 +418,7 @@ mod tests {
             STATUS_NAMES.len(),
             "the table names a status the header lacks"
         );
-        for number in [13, 998, 1008, 7006, 8000, u32::MAX] {
+        for number in [13, 998, 1008, 7006, 8006, 9000, u32::MAX] {
             assert!(exposure_status_str(number).is_null(), "{number}");
         }
     }

@@ -119,6 +119,33 @@ create_exception!(
      corrupt, newer_schema, older_schema, read_only, busy, bad_value, no_such_assessment, \
      ...); `path` names the database file. The file is never changed."
 );
+create_exception!(
+    exposure,
+    KnowledgeBaseUpdateError,
+    KnowledgeBaseError,
+    "A knowledge-base update failed and left the snapshot as it was: `kind` says why (config, \
+     fetch, invalid_response, mirror, incomplete, snapshot), `source` names the source (nvd, \
+     kev, epss, osv:<Ecosystem>, alpine:<branch>/<repo>) and `url` the request, None where \
+     the error has none."
+);
+
+/// An update error as `KnowledgeBaseUpdateError`, with its kind, source and URL.
+pub(crate) fn update_error(e: &exposure_update::UpdateError) -> PyErr {
+    use exposure_update::UpdateError as E;
+    let (kind, url) = match e {
+        E::Config(_) => ("config", None),
+        E::Fetch { url, .. } => ("fetch", Some(url.as_str())),
+        E::Invalid { url, .. } => ("invalid_response", Some(url.as_str())),
+        E::Mirror { .. } => ("mirror", None),
+        E::Incomplete { .. } => ("incomplete", None),
+        E::Snapshot { .. } => ("snapshot", None),
+        _ => ("other", None),
+    };
+    raise::<KnowledgeBaseUpdateError>(e.to_string(), kind, |x| {
+        x.setattr("source", e.source_name())?;
+        x.setattr("url", url)
+    })
+}
 
 /// An exception of class `T` with the core's `message`, `kind`, and the attributes `set`
 /// puts on it.
@@ -618,6 +645,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CpeError", py.get_type::<CpeError>())?;
     m.add("CvssError", py.get_type::<CvssError>())?;
     m.add("KnowledgeBaseError", py.get_type::<KnowledgeBaseError>())?;
+    m.add(
+        "KnowledgeBaseUpdateError",
+        py.get_type::<KnowledgeBaseUpdateError>(),
+    )?;
     m.add("InventoryError", py.get_type::<InventoryError>())?;
     m.add(
         "KnowledgeIncompleteError",

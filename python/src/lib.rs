@@ -762,6 +762,36 @@ fn default_parameters(py: Python<'_>) -> PyResult<Py<PyAny>> {
     to_python(py, &exposure::score::exposure::Parameters::default())
 }
 
+/// Updates the knowledge-base snapshot at `snapshot` from the feeds' servers (the
+/// interpreter released meanwhile): only what changed since the last update is fetched into
+/// the mirror beside it, then the snapshot is rebuilt and replaced atomically. `config` takes
+/// the keys of `exposure_update::Config::from_json`: `sources` (`["nvd", "kev", "epss",
+/// "osv:Go", "alpine:v3.20/main"]`), `nvd_url`, `osv_url`, `kev_url`, `epss_url`,
+/// `alpine_url`, `nvd_api_key`, `nvd_page_size`, `timeout_seconds`, `attempts`,
+/// `backoff_seconds`, `now` (Unix seconds), `mirror`, ... Returns the summary as a dict
+/// (`sources`: per source added, changed, withdrawn, unchanged, requests, bytes; `written`,
+/// `advisories`). Raises `KnowledgeBaseUpdateError` (the snapshot left as it was).
+#[pyfunction]
+#[pyo3(signature = (snapshot, **config))]
+fn update_kb(
+    py: Python<'_>,
+    snapshot: std::path::PathBuf,
+    config: Option<&Bound<'_, pyo3::types::PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let text: String = match config {
+        Some(config) => py
+            .import("json")?
+            .call_method1("dumps", (config,))?
+            .extract()?,
+        None => "{}".to_owned(),
+    };
+    let config = exposure_update::Config::from_json(&text).map_err(|e| errors::update_error(&e))?;
+    let summary = py
+        .detach(move || exposure_update::update(&snapshot, &config, &mut exposure_update::Quiet))
+        .map_err(|e| errors::update_error(&e))?;
+    to_python(py, &summary)
+}
+
 /// One vulnerability on one software item of one device.
 #[pyclass(frozen, module = "exposure")]
 struct Finding(exposure::assessment::ScoredFinding);
@@ -1147,6 +1177,7 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Recommendation>()?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
     m.add_function(wrap_pyfunction!(default_parameters, m)?)?;
+    m.add_function(wrap_pyfunction!(update_kb, m)?)?;
     m.add_class::<versions::PyVersion>()?;
     m.add_class::<versions::PyVersionRange>()?;
     m.add_function(wrap_pyfunction!(versions::compare_versions, m)?)?;

@@ -280,6 +280,9 @@ static void argument_checks_fill_err(void) {
         NULL_ARGUMENT(exposure_inputs_new(NULL, &err), "out");
         NULL_ARGUMENT(exposure_engine_kb_metadata_json(NULL, &s, &err), "engine");
         NULL_ARGUMENT(exposure_engine_kb_age_json(NULL, 0, 60, &s, &err), "engine");
+        NULL_ARGUMENT(exposure_kb_update(NULL, 6, NULL, 0, &s, &err), "snapshot");
+        NULL_ARGUMENT(exposure_kb_update("kb.bin", 6, NULL, 0, NULL, &err), "summary");
+        NULL_ARGUMENT(exposure_kb_update("kb.bin", 6, NULL, 2, &s, &err), "config_json");
         NULL_ARGUMENT(exposure_inputs_add_knowledge_path(NULL, "x", 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_add_inventory_path(NULL, "x", 1, &err), "inputs");
         NULL_ARGUMENT(exposure_inputs_add_inventory(NULL, (const uint8_t *)"{}", 2, "x", 1, &err), "inputs");

@@ -38,6 +38,10 @@ static const struct {
     {EXPOSURE_STATUS_RECORD_NO_FLEET, "every assessment of this API keeps its fleet"},
     {EXPOSURE_STATUS_REMEDIATION_EXPORT, "remediation exports are not in this API"},
     {EXPOSURE_STATUS_HISTORY_OTHER, "kinds added after this header"},
+    {EXPOSURE_STATUS_UPDATE_INVALID_RESPONSE, "needs a server answering: update/tests run it on 127.0.0.1"},
+    {EXPOSURE_STATUS_UPDATE_INCOMPLETE, "needs a server serving a feed core reads badly"},
+    {EXPOSURE_STATUS_UPDATE_SNAPSHOT, "needs a server and a disk that fails the write"},
+    {EXPOSURE_STATUS_UPDATE_OTHER, "kinds added after this header"},
 };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -50,6 +54,25 @@ static exposure_string *demo_record(uint32_t format) {
     exposure_string_free(fleet);
     exposure_engine_free(engine);
     return record;
+}
+
+/* A knowledge-base update of a snapshot in /tmp with `config` (JSON); the files it leaves
+ * (the mirror) removed. */
+static exposure_status kb_update(const char *config, exposure_error **err) {
+    char path[64];
+    const char *suffixes[] = {"", ".mirror", ".mirror-wal", ".mirror-shm"};
+    char leftover[80];
+    exposure_string *summary = NULL;
+    exposure_status st;
+    size_t i;
+    snprintf(path, sizeof path, "/tmp/exposure-c-update-%ld.bin", (long)getpid());
+    st = exposure_kb_update(path, strlen(path), config, strlen(config), &summary, err);
+    exposure_string_free(summary);
+    for (i = 0; i < COUNT(suffixes); i++) {
+        snprintf(leftover, sizeof leftover, "%s%s", path, suffixes[i]);
+        remove(leftover);
+    }
+    return st;
 }
 
 static exposure_status version(uint32_t scheme, const char *text, exposure_error **err) {
@@ -343,6 +366,13 @@ static exposure_status trigger(uint32_t status, exposure_error **err) {
         return remediation("update:Go:golang.org/x/net", "{\"id\": \"T-1\", \"created\": \"2026-12-01\", \"due\": \"2026-11-01\"}", err);
     case EXPOSURE_STATUS_REMEDIATION_NO_TARGETED_DEVICE:
         return remediation("update:Go:golang.org/x/net", "{\"id\": \"T-1\", \"created\": \"2026-12-01\", \"devices\": [\"nope\"]}", err);
+    case EXPOSURE_STATUS_UPDATE_CONFIG: return kb_update("{\"sources\": [\"gopher\"]}", err);
+    case EXPOSURE_STATUS_UPDATE_FETCH:
+        /* Nothing listens on port 1 of the loopback: refused at once, nothing leaves the host. */
+        return kb_update("{\"sources\": [\"kev\"], \"kev_url\": \"http://127.0.0.1:1/kev.json\", \"attempts\": 1, "
+                         "\"proxy_from_env\": false}",
+                         err);
+    case EXPOSURE_STATUS_UPDATE_MIRROR: return kb_update("{\"mirror\": \"/nonexistent/exposure/kb.mirror\"}", err);
     default: return EXPOSURE_STATUS_OK;
     }
 }

@@ -54,7 +54,7 @@ def test_the_stub_declares_kind_on_every_class():
     assert set(DECLARED) == {
         "ExposureError", "VersionError", "RangeError", "PurlError", "CpeError", "CvssError",
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
-        "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
+        "KnowledgeBaseUpdateError", "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
         "KnowledgeBaseFileNotFoundError", "InventoryFileNotFoundError", "StoreFileNotFoundError",
         "ExposureFileNotFoundError",
     }
@@ -229,6 +229,17 @@ def test_incomplete_knowledge(tmp_path):
     lossy.write_text('[{"id": "GHSA-1"}, {"id": "GHSA-2", "aliases": 7}]')
     raises(exposure.KnowledgeIncompleteError, exposure.Engine().load, lossy, kind="lossy", input=str(lossy),
            report=exposure.Engine().load(lossy, allow_partial=True), match="1 of the 2 records and parts met")
+
+
+def test_knowledge_base_update(tmp_path):
+    snapshot = tmp_path / "kb.bin"
+    raises(exposure.KnowledgeBaseUpdateError, lambda: exposure.update_kb(snapshot, sources=["gopher"]),
+           match="unknown source", kind="config", source=None, url=None)
+    url = "http://127.0.0.1:1/kev.json"  # nothing listens on port 1 of the loopback
+    raises(exposure.KnowledgeBaseUpdateError,
+           lambda: exposure.update_kb(snapshot, sources=["kev"], kev_url=url, attempts=1, proxy_from_env=False),
+           match="kev: GET", kind="fetch", source="kev", url=url)
+    assert not snapshot.exists()
 
 
 # InventoryError

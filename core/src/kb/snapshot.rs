@@ -260,10 +260,16 @@ impl KnowledgeBase {
             })
             .collect();
         let threat = self.threat();
+        // KEV and EPSS are kept in hash maps: written in CVE order, so that one knowledge
+        // base always gives the same bytes (an update compares snapshots byte for byte).
+        let mut kev: Vec<&KevEntry> = threat.kev_entries().collect();
+        kev.sort_unstable_by(|a, b| a.cve_id.cmp(&b.cve_id));
+        let mut epss: Vec<(&str, EpssScore)> = threat.epss_entries().collect();
+        epss.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let data = Data {
             advisories,
-            kev: threat
-                .kev_entries()
+            kev: kev
+                .into_iter()
                 .map(|e| KevData {
                     cve_id: e.cve_id.clone(),
                     vendor_project: e.vendor_project.clone(),
@@ -276,8 +282,8 @@ impl KnowledgeBase {
                     cwes: e.cwes.clone(),
                 })
                 .collect(),
-            epss: threat
-                .epss_entries()
+            epss: epss
+                .into_iter()
                 .map(|(id, s)| (id.to_owned(), s.probability, s.percentile))
                 .collect(),
             versions: [

@@ -35,6 +35,7 @@ from ._exposure import (
     InventoryIncompleteError,
     KnowledgeBaseError,
     KnowledgeBaseFileNotFoundError,
+    KnowledgeBaseUpdateError,
     KnowledgeIncompleteError,
     PurlError,
     RangeError,
@@ -60,6 +61,7 @@ from ._exposure import (
     name_program,
     timeline,
     timeline_rows,
+    update_kb,
 )
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "InventoryIncompleteError",
     "KnowledgeBaseError",
     "KnowledgeBaseFileNotFoundError",
+    "KnowledgeBaseUpdateError",
     "KnowledgeIncompleteError",
     "PurlError",
     "RangeError",
@@ -105,4 +108,5 @@ __all__ = [
     "name_program",
     "timeline",
     "timeline_rows",
+    "update_kb",
 ]

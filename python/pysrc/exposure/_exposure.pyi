@@ -21,6 +21,7 @@ __all__ = [
     "InventoryIncompleteError",
     "KnowledgeBaseError",
     "KnowledgeBaseFileNotFoundError",
+    "KnowledgeBaseUpdateError",
     "KnowledgeIncompleteError",
     "PurlError",
     "RangeError",
@@ -46,6 +47,7 @@ __all__ = [
     "name_program",
     "timeline",
     "timeline_rows",
+    "update_kb",
 ]
 
 _Path = Union[str, "os.PathLike[str]"]
@@ -120,6 +122,15 @@ class StoreError(ExposureError):
     path: str
 
 class KnowledgeBaseError(ExposureError): ...
+
+class KnowledgeBaseUpdateError(KnowledgeBaseError):
+    """A knowledge-base update failed and left the snapshot as it was: `kind` says why
+    (config, fetch, invalid_response, mirror, incomplete, snapshot), `source` names the
+    source and `url` the request, None where the error has none."""
+
+    source: Optional[str]
+    url: Optional[str]
+
 class InventoryError(ExposureError): ...
 
 class KnowledgeBaseFileNotFoundError(KnowledgeBaseError, FileNotFoundError):
@@ -472,6 +483,11 @@ def assess(
     rootfs: Union[_Path, Sequence[_Path], None] = None,
 ) -> Assessment: ...
 def default_parameters() -> dict[str, Any]: ...
+def update_kb(snapshot: _Path, **config: Any) -> dict[str, Any]:
+    """Updates the knowledge-base snapshot from the feeds' servers (the interpreter
+    released meanwhile); `config` as `exposure_update::Config::from_json` reads it
+    (`sources`, `nvd_url`, `kev_url`, ..., `timeout_seconds`, `attempts`, `now`); returns the
+    summary. Raises KnowledgeBaseUpdateError, the snapshot left as it was."""
 
 @final
 class Version:

@@ -1,0 +1,314 @@
+//! NVD's CVE API 2.0: the first update pages through every CVE; later ones ask for what was
+//! modified since the last one, in windows of at most 120 days
+//! (`lastModStartDate`/`lastModEndDate`), each paged by `startIndex` and `resultsPerPage`.
+//! Each page is committed with the paging position, so that a run that stops midway resumes
+//! where it stopped. The API key, when given, goes in the `apiKey` header; requests keep to
+//! NVD's published rate limit (5 per rolling 30 s, 50 with a key).
+
+use super::{normalized, Fetch, Source};
+use crate::error::UpdateError;
+use crate::http::{Get, RateLimit, Reply};
+use crate::mirror::{Mirror, Record};
+use exposure::kb::{format_utc, Format, KnowledgeBase};
+use exposure::load_report::LoadReport;
+
+/// The mirror's source name.
+const SOURCE: &str = "nvd";
+/// The instant (Unix seconds) up to which the mirror holds every modification.
+const CURSOR: &str = "nvd:cursor";
+/// An unfinished window: `start end index` (start `-` for the first, unbounded run).
+const PAGING: &str = "nvd:paging";
+/// Records per document handed to core when building.
+const CHUNK: usize = 1000;
+
+pub(crate) struct Nvd;
+
+/// A window of modification dates (`None`: every CVE) and the page to start at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    start: Option<i64>,
+    end: i64,
+    index: u64,
+}
+
+impl Window {
+    fn to_state(self) -> String {
+        let start = self.start.map_or_else(|| "-".to_owned(), |s| s.to_string());
+        format!("{start} {} {}", self.end, self.index)
+    }
+
+    fn from_state(text: &str) -> Option<Window> {
+        let mut parts = text.split(' ');
+        let start = match parts.next()? {
+            "-" => None,
+            s => Some(s.parse().ok()?),
+        };
+        Some(Window {
+            start,
+            end: parts.next()?.parse().ok()?,
+            index: parts.next()?.parse().ok()?,
+        })
+    }
+}
+
+/// NVD's date form: `2024-05-01T12:00:00.000+00:00` (the `+` percent-encoded).
+fn nvd_date(seconds: i64) -> String {
+    let text = format_utc(seconds);
+    format!("{}.000%2B00:00", text.trim_end_matches('Z'))
+}
+
+/// The windows from `from` to `to`, each at most `days` long.
+fn windows(from: i64, to: i64, days: u32) -> Vec<Window> {
+    let step = i64::from(days) * 86_400;
+    let mut out = Vec::new();
+    let mut start = from;
+    while start < to {
+        let end = (start + step).min(to);
+        out.push(Window {
+            start: Some(start),
+            end,
+            index: 0,
+        });
+        start = end;
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+struct Page<'a> {
+    #[serde(rename = "totalResults")]
+    total: u64,
+    #[serde(borrow)]
+    vulnerabilities: Vec<&'a serde_json::value::RawValue>,
+}
+
+impl Nvd {
+    fn page_url(config: &crate::Config, window: Window) -> String {
+        let mut url = format!(
+            "{}?startIndex={}&resultsPerPage={}",
+            config.nvd_url, window.index, config.nvd_page_size
+        );
+        if let Some(start) = window.start {
+            url = format!(
+                "{url}&lastModStartDate={}&lastModEndDate={}",
+                nvd_date(start),
+                nvd_date(window.end)
+            );
+        }
+        url
+    }
+
+    /// Pages through one window, committing each page with the position after it.
+    fn window(
+        fetch: &mut Fetch<'_>,
+        rate: &mut RateLimit,
+        mut window: Window,
+    ) -> Result<(), UpdateError> {
+        let key = fetch.config.nvd_api_key.clone();
+        let headers: Vec<(&str, &str)> = key.iter().map(|k| ("apiKey", k.as_str())).collect();
+        loop {
+            let url = Self::page_url(fetch.config, window);
+            let request = Get {
+                source: SOURCE,
+                url: &url,
+                headers: &headers,
+                validators: None,
+            };
+            let reply = fetch.client.get(
+                &request,
+                Some(&mut *rate),
+                &mut fetch.summary,
+                fetch.observer,
+            )?;
+            let Reply::Body { body, .. } = reply else {
+                return Err(fetch.invalid(&url, "304 to a request without validators"));
+            };
+            let page: Page<'_> = serde_json::from_slice(&body)
+                .map_err(|e| fetch.invalid(&url, format!("not an NVD API 2.0 page: {e}")))?;
+            let mut records = Vec::with_capacity(page.vulnerabilities.len());
+            for raw in &page.vulnerabilities {
+                let value: serde_json::Value = serde_json::from_str(raw.get())
+                    .map_err(|e| fetch.invalid(&url, e.to_string()))?;
+                let cve = &value["cve"];
+                let Some(id) = cve["id"].as_str().filter(|id| super::plain_id(id)) else {
+                    return Err(fetch.invalid(&url, "a vulnerability without a valid cve.id"));
+                };
+                records.push((
+                    id.to_owned(),
+                    cve["lastModified"].as_str().map(str::to_owned),
+                    cve["vulnStatus"].as_str() == Some("Rejected"),
+                    normalized(&value),
+                ));
+            }
+            let got = records.len() as u64;
+            let next = Window {
+                index: window.index + got,
+                ..window
+            };
+            let finished = got == 0 || next.index >= page.total;
+            if got == 0 && window.index < page.total {
+                return Err(fetch.invalid(
+                    &url,
+                    format!(
+                        "an empty page at {} of {} results",
+                        window.index, page.total
+                    ),
+                ));
+            }
+            let changes = fetch.mirror.transaction(|m| {
+                let mut changes = Vec::new();
+                for (id, modified, withdrawn, body) in &records {
+                    changes.push(m.put_record(
+                        SOURCE,
+                        &Record {
+                            id,
+                            modified: modified.as_deref(),
+                            withdrawn: *withdrawn,
+                            body,
+                        },
+                    )?);
+                }
+                if changes
+                    .iter()
+                    .any(|c| *c != crate::mirror::Change::Unchanged)
+                {
+                    m.bump_generation()?;
+                }
+                if finished {
+                    m.set_state(PAGING, None)?;
+                    m.set_state(CURSOR, Some(&window.end.to_string()))?;
+                } else {
+                    m.set_state(PAGING, Some(&next.to_state()))?;
+                }
+                Ok(changes)
+            })?;
+            for change in changes {
+                fetch.count(change);
+            }
+            let pages = page.total.div_ceil(u64::from(fetch.config.nvd_page_size));
+            fetch.progress(Some(pages.max(1)));
+            if finished {
+                return Ok(());
+            }
+            window = next;
+        }
+    }
+}
+
+impl Source for Nvd {
+    fn fetch(&self, fetch: &mut Fetch<'_>) -> Result<(), UpdateError> {
+        let mut rate = RateLimit::new(fetch.config.nvd_rate_limit(), fetch.config.nvd_rate_window);
+        let days = fetch.config.nvd_window_days;
+        let now = fetch.now;
+        let mut from = fetch
+            .mirror
+            .state(CURSOR)?
+            .and_then(|c| c.parse::<i64>().ok());
+        if let Some(unfinished) = fetch
+            .mirror
+            .state(PAGING)?
+            .and_then(|p| Window::from_state(&p))
+        {
+            Self::window(fetch, &mut rate, unfinished)?;
+            from = Some(unfinished.end);
+        }
+        match from {
+            None => Self::window(
+                fetch,
+                &mut rate,
+                Window {
+                    start: None,
+                    end: now,
+                    index: 0,
+                },
+            )?,
+            Some(from) => {
+                for window in windows(from, now, days) {
+                    Self::window(fetch, &mut rate, window)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load(&self, mirror: &Mirror, kb: &mut KnowledgeBase) -> Result<LoadReport, UpdateError> {
+        let timestamp = mirror
+            .state(CURSOR)?
+            .and_then(|c| c.parse::<i64>().ok())
+            .map(format_utc);
+        let mut report = LoadReport::default();
+        let mut chunk: Vec<Vec<u8>> = Vec::new();
+        let mut flush = |chunk: &mut Vec<Vec<u8>>, kb: &mut KnowledgeBase| {
+            if chunk.is_empty() {
+                return;
+            }
+            let mut text = String::from("{\"format\":\"NVD_CVE\",\"version\":\"2.0\"");
+            if let Some(t) = &timestamp {
+                text.push_str(",\"timestamp\":\"");
+                text.push_str(t);
+                text.push('"');
+            }
+            text.push_str(",\"vulnerabilities\":[");
+            for (i, body) in chunk.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push_str(&String::from_utf8_lossy(body));
+            }
+            text.push_str("]}");
+            report.absorb(kb.load_text_as(Format::Nvd, &text, SOURCE));
+            chunk.clear();
+        };
+        mirror.each_record(SOURCE, &mut |_, body| {
+            chunk.push(body.to_vec());
+            if chunk.len() >= CHUNK {
+                flush(&mut chunk, kb);
+            }
+            Ok(())
+        })?;
+        flush(&mut chunk, kb);
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_at_most_the_given_days_and_cover_the_span() {
+        let day = 86_400;
+        let w = windows(0, 250 * day, 120);
+        let spans: Vec<(Option<i64>, i64)> = w.iter().map(|w| (w.start, w.end)).collect();
+        assert_eq!(
+            spans,
+            [
+                (Some(0), 120 * day),
+                (Some(120 * day), 240 * day),
+                (Some(240 * day), 250 * day)
+            ]
+        );
+        assert!(windows(5, 5, 120).is_empty());
+    }
+
+    #[test]
+    fn dates_are_written_as_nvd_reads_them() {
+        assert_eq!(nvd_date(1_700_000_000), "2023-11-14T22:13:20.000%2B00:00");
+    }
+
+    #[test]
+    fn a_paging_position_round_trips() {
+        let w = Window {
+            start: None,
+            end: 9,
+            index: 4000,
+        };
+        assert_eq!(Window::from_state(&w.to_state()), Some(w));
+        let w = Window {
+            start: Some(3),
+            end: 9,
+            index: 0,
+        };
+        assert_eq!(Window::from_state(&w.to_state()), Some(w));
+    }
+}
