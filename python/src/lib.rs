@@ -176,12 +176,7 @@ impl PyEngine {
     // it the core's.
     #[pyo3(signature = (*, max_age = 604_800, now = None))]
     fn kb_age(&self, py: Python<'_>, max_age: u64, now: Option<i64>) -> PyResult<Py<PyAny>> {
-        let now = now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        });
-        let check = exposure::kb::KbAgeCheck { now, max_age };
+        let check = age_check(max_age, now);
         let age = self.reading(py, |engine| engine.kb().metadata().age_check(check))?;
         to_python(py, &age)
     }
@@ -365,6 +360,18 @@ impl Assessment {
 
 #[pymethods]
 impl Assessment {
+    /// How old the knowledge was (a dict: `as_of`, `built_at`, `age_seconds`,
+    /// `max_age_seconds`, `warning`, `stale_sources`), when the assessment was asked to
+    /// check it (`assess(max_kb_age=...)`); None otherwise.
+    #[getter]
+    fn knowledge_age(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.0
+            .knowledge_age
+            .as_ref()
+            .map(|age| to_python(py, age))
+            .transpose()
+    }
+
     /// The organisation exposure score, 0-100.
     #[getter]
     fn score(&self) -> f64 {
@@ -743,6 +750,17 @@ fn exceptions_arg(
 }
 
 /// A day `YYYY-MM-DD`, or ValueError.
+/// The knowledge-age check of `max_age` seconds at `now` (Unix seconds; the clock's when not
+/// given: the core never reads it).
+fn age_check(max_age: u64, now: Option<i64>) -> exposure::kb::KbAgeCheck {
+    let now = now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    });
+    exposure::kb::KbAgeCheck { now, max_age }
+}
+
 pub(crate) fn as_of_arg(as_of: Option<String>) -> PyResult<Option<exposure::date::Date>> {
     as_of
         .map(|day| {
@@ -1084,9 +1102,11 @@ impl Recommendation {
 /// `InventoryIncompleteError`, unless `allow_partial`. The GIL is released while loading and
 /// assessing; every load report is in the result. `rootfs` (a directory or several) is read
 /// as one device each: its os-release, dpkg status, apk database, rpm -qa text and every
-/// lockfile.
+/// lockfile. `max_kb_age` (seconds) checks the knowledge's age at `now` (Unix seconds, the
+/// clock's when not given): `Assessment.knowledge_age` then says how old it was and warns
+/// when it, or one of its feeds, is older (as `exposure assess --max-kb-age`).
 #[pyfunction]
-#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None, exceptions = None, rootfs = None))]
+#[pyo3(signature = (kb = None, inventory = None, *, demo = false, distro = None, os_release = None, cpe_dictionary = None, allow_partial = false, as_of = None, parameters = None, exceptions = None, rootfs = None, max_kb_age = None, now = None))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python function
 fn assess(
     py: Python<'_>,
@@ -1101,6 +1121,8 @@ fn assess(
     parameters: Option<&Bound<'_, PyAny>>,
     exceptions: Option<&Bound<'_, PyAny>>,
     rootfs: Option<Paths>,
+    max_kb_age: Option<u64>,
+    now: Option<i64>,
 ) -> PyResult<Assessment> {
     let mut inputs = inputs(kb, inventory, demo, distro, os_release, cpe_dictionary)?;
     inputs.inventories.extend(
@@ -1114,6 +1136,7 @@ fn assess(
     inputs.parameters = parameters.map(|p| parameters_arg(py, p)).transpose()?;
     inputs.as_of = as_of_arg(as_of)?;
     inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
+    inputs.kb_age_check = max_kb_age.map(|max_age| age_check(max_age, now));
     py.detach(|| {
         inputs
             .assess_keeping_engine(&|_, _| {})

@@ -31,7 +31,10 @@ def test_age_warns_when_older_than_allowed_or_unknown(tmp_path):
     assert age["age_seconds"] == 86_400
     assert age["max_age_seconds"] == 3_600
     assert age["warning"].startswith("the knowledge base is 1d old")
-    assert engine.kb_age(now=AS_OF + 86_400, max_age=2 * 86_400)["warning"] is None
+    assert engine.kb_age(now=AS_OF + 86_400, max_age=10 * 86_400)["warning"] is None
+    # Within two days the knowledge is fresh, but its KEV catalogue is 8 days old.
+    within_two_days = engine.kb_age(now=AS_OF + 86_400, max_age=2 * 86_400)
+    assert within_two_days["warning"].startswith("the KEV/EPSS feed demo:kev.json is 8d 20h old")
     # By the clock (the demo is years old) with the default of seven days.
     assert engine.kb_age()["max_age_seconds"] == 7 * 86_400
     assert engine.kb_age()["warning"] is not None
@@ -48,3 +51,23 @@ def test_a_snapshot_keeps_the_metadata(tmp_path):
     again = exposure.Engine()
     again.load(snapshot)
     assert again.kb_metadata() == engine.kb_metadata()
+
+
+def test_assess_checks_the_age_of_the_knowledge_and_of_each_feed():
+    def knowledge_age(**check):
+        return exposure.assess(demo=True, kb=[DEMO_KB, DEMO_KEV], **check).knowledge_age
+
+    # Not asked: nothing said.
+    assert knowledge_age() is None
+    # The demo's newest record is a day old: fresh within two days, but its KEV catalogue
+    # (dateReleased 2023-10-10) is eight days old beside it, which is warned about.
+    age = knowledge_age(max_kb_age=2 * 86_400, now=AS_OF + 86_400)
+    assert age["age_seconds"] == 86_400
+    assert [(s["format"], s["feed_timestamp"]) for s in age["stale_sources"]] == [
+        ("KEV/EPSS", "2023-10-10T00:00:00.000Z")
+    ]
+    assert age["stale_sources"][0]["age_seconds"] > 7 * 86_400
+    assert "KEV/EPSS feed" in age["warning"] and "beside fresher sources" in age["warning"]
+    # Everything within a month: no warning.
+    fresh = knowledge_age(max_kb_age=30 * 86_400, now=AS_OF + 86_400)
+    assert fresh["warning"] is None and fresh["stale_sources"] == []

@@ -149,13 +149,76 @@ impl KbMetadata {
     /// assert!(age.warning.is_some_and(|w| w.contains("1d 1h old")));
     /// ```
     pub fn age_check(&self, check: KbAgeCheck) -> KnowledgeAge {
+        let stale_sources = self.stale_sources(check.now, check.max_age);
+        let warning = self.staleness(check.now, check.max_age).or_else(|| {
+            let first = stale_sources.first()?;
+            let others = match stale_sources.len() {
+                1 => String::new(),
+                2 => " and one other feed".to_owned(),
+                n => format!(" and {} other feeds", n - 1),
+            };
+            Some(format!(
+                "the {} feed {} is {} old (as of {}){others}, more than the {} allowed, beside \
+                 fresher sources: update it and rebuild the knowledge base",
+                first.format,
+                first.source,
+                format_duration(first.age_seconds.unsigned_abs()),
+                first.feed_timestamp,
+                format_duration(check.max_age)
+            ))
+        });
         KnowledgeAge {
             as_of: self.as_of().map(str::to_owned),
             built_at: self.built_at.clone(),
             age_seconds: self.age(check.now),
             max_age_seconds: check.max_age,
-            warning: self.staleness(check.now, check.max_age),
+            warning,
+            stale_sources,
         }
+    }
+
+    /// The sources whose own feed timestamp (NVD, KEV, EPSS, CSAF, OpenVEX: feeds published to
+    /// be fetched again) is older than `max_age` seconds at `now`, the oldest first. A source
+    /// dated only by its records is not listed: an old CVE record or a vendor's VEX document
+    /// of 2023 is not stale for being old. A month-old KEV catalogue beside today's NVD is:
+    /// it misses the month's exploited CVEs, while the knowledge base as a whole looks fresh.
+    ///
+    /// ```
+    /// use exposure::kb::{KbMetadata, SourceInfo};
+    /// let mut kev = SourceInfo::default();
+    /// kev.source = "kev.json".into();
+    /// kev.feed_timestamp = Some("2024-01-01T00:00:00Z".into());
+    /// let mut nvd = SourceInfo::default();
+    /// nvd.feed_timestamp = Some("2024-02-01T00:00:00Z".into());
+    /// let mut metadata = KbMetadata::default();
+    /// metadata.sources = vec![kev, nvd];
+    /// let now = exposure::kb::unix_seconds("2024-02-02").unwrap();
+    /// let stale = metadata.stale_sources(now, 7 * 86_400);
+    /// assert_eq!(stale.len(), 1);
+    /// assert_eq!((stale[0].source.as_str(), stale[0].age_seconds), ("kev.json", 32 * 86_400));
+    /// ```
+    pub fn stale_sources(&self, now: i64, max_age: u64) -> Vec<StaleSource> {
+        let max = i64::try_from(max_age).unwrap_or(i64::MAX);
+        let mut stale: Vec<StaleSource> = self
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let stamp = s.feed_timestamp.as_deref()?;
+                let age = now.saturating_sub(unix_seconds(stamp)?);
+                (age > max).then(|| StaleSource {
+                    source: s.source.clone(),
+                    format: s.format.clone(),
+                    feed_timestamp: stamp.to_owned(),
+                    age_seconds: age,
+                })
+            })
+            .collect();
+        stale.sort_by(|a, b| {
+            b.age_seconds
+                .cmp(&a.age_seconds)
+                .then(a.source.cmp(&b.source))
+        });
+        stale
     }
 
     /// The metadata as the interfaces show it (`exposure kb stats --format json`, the C and
@@ -245,8 +308,30 @@ pub struct KnowledgeAge {
     pub age_seconds: Option<i64>,
     /// The oldest it was allowed to be, seconds.
     pub max_age_seconds: u64,
-    /// Why it is not fresh: older than allowed, or of unknown age; `None` when fresh.
+    /// Why it is not fresh: older than allowed, of unknown age, or with a feed older than
+    /// allowed beside fresher sources ([`KbMetadata::stale_sources`]); `None` when fresh.
     pub warning: Option<String>,
+    /// The feeds older than allowed ([`KbMetadata::stale_sources`]), the oldest first.
+    pub stale_sources: Vec<StaleSource>,
+}
+
+/// A source whose own feed timestamp is older than allowed ([`KbMetadata::stale_sources`]).
+///
+/// ```
+/// let stale = exposure::kb::KbMetadata::default().stale_sources(0, 60);
+/// assert!(stale.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StaleSource {
+    /// The input as it was named when loaded.
+    pub source: String,
+    /// The format read from it.
+    pub format: String,
+    /// Its feed timestamp, as written.
+    pub feed_timestamp: String,
+    /// Its age at the time of the check, seconds.
+    pub age_seconds: i64,
 }
 
 /// The dates found in one document.
@@ -513,6 +598,51 @@ mod tests {
             dates.feed_timestamp.as_deref(),
             Some("2024-06-01T00:00:00+0000")
         );
+    }
+
+    #[test]
+    fn a_stale_feed_beside_a_fresh_one_is_warned_about() {
+        let dated = |stamp: &str| Dates {
+            newest_record: None,
+            feed_timestamp: Some(stamp.into()),
+        };
+        let mut metadata = KbMetadata::default();
+        metadata.note("nvd", "NVD", 10, &dated("2024-02-01"));
+        metadata.note("kev.json", "KEV/EPSS", 1, &dated("2024-01-01"));
+        metadata.note("epss.csv", "KEV/EPSS", 1, &dated("2023-12-01"));
+        // A record date alone never makes a source stale.
+        metadata.note(
+            "cve.json",
+            "CVE 5",
+            1,
+            &Dates {
+                newest_record: Some("2019-01-01".into()),
+                feed_timestamp: None,
+            },
+        );
+        let now = unix_seconds("2024-02-02").unwrap();
+        let age = metadata.age_check(KbAgeCheck {
+            now,
+            max_age: 7 * 86_400,
+        });
+        assert_eq!(age.age_seconds, Some(86_400), "the newest source is fresh");
+        let names: Vec<&str> = age
+            .stale_sources
+            .iter()
+            .map(|s| s.source.as_str())
+            .collect();
+        assert_eq!(names, ["epss.csv", "kev.json"], "the oldest first");
+        let warning = age.warning.expect("a warning");
+        assert!(
+            warning.contains("epss.csv is 63d old") && warning.contains("one other feed"),
+            "{warning}"
+        );
+        // Within the limit: no warning, nothing listed.
+        let lenient = metadata.age_check(KbAgeCheck {
+            now,
+            max_age: 90 * 86_400,
+        });
+        assert_eq!((lenient.warning, lenient.stale_sources.len()), (None, 0));
     }
 
     #[test]

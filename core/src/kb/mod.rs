@@ -46,7 +46,7 @@ pub use advisory::{
 pub use load::{Format, KbError};
 pub use metadata::{
     format_utc, parse_duration, unix_seconds, KbAgeCheck, KbMetadata, KnowledgeAge, MetadataView,
-    SourceInfo, DEFAULT_MAX_KB_AGE,
+    SourceInfo, StaleSource, DEFAULT_MAX_KB_AGE,
 };
 pub use nvd::NvdRecord;
 pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};

@@ -223,6 +223,8 @@ class Assessment:
     (pandas, pyarrow, polars) and raises ImportError naming it when missing."""
 
     @property
+    def knowledge_age(self) -> Optional[dict[str, Any]]: ...
+    @property
     def score(self) -> float: ...
     @property
     def level(self) -> str: ...
@@ -481,6 +483,8 @@ def assess(
     parameters: Union[Mapping[str, Any], str, None] = None,
     exceptions: Union[_Path, Mapping[str, Any], None] = None,
     rootfs: Union[_Path, Sequence[_Path], None] = None,
+    max_kb_age: Optional[int] = None,
+    now: Optional[int] = None,
 ) -> Assessment: ...
 def default_parameters() -> dict[str, Any]: ...
 def update_kb(snapshot: _Path, **config: Any) -> dict[str, Any]:
