@@ -75,9 +75,36 @@ fn bar(event: &Event<'_>) {
             usize::try_from(*total).unwrap_or(usize::MAX),
             &format!("responses, {} KiB", bytes / 1024),
         ),
-        Event::Retry { .. } | Event::SourceDone { .. } => {
+        Event::Retry {
+            source,
+            attempt,
+            reason,
+            wait,
+            ..
+        } => {
             eprint!("\r\x1b[K");
-            eprintln!("{}", log_line(event, LogFormat::Text));
+            eprintln!(
+                "{source}: attempt {attempt} failed ({reason}), retrying in {:.1} s",
+                wait.as_secs_f64()
+            );
+        }
+        Event::SourceDone { summary: s } => {
+            eprint!("\r\x1b[K");
+            let what = if s.not_modified {
+                "not modified".to_owned()
+            } else {
+                format!(
+                    "{} added, {} changed, {} withdrawn",
+                    s.added, s.changed, s.withdrawn
+                )
+            };
+            eprintln!(
+                "{}: {what} ({} requests, {} KiB, {:.1} s)",
+                s.source,
+                s.requests,
+                s.bytes / 1024,
+                s.seconds
+            );
         }
         _ => {}
     }

@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex};
 use support::{Feeds, Reply, Server};
 
 fn update(server: &Server, snapshot: &std::path::Path, now: &str, extra: &[&str]) -> Output {
+    command(server, snapshot, now, extra).output().unwrap()
+}
+
+/// The `exposure kb update` command of every source the server serves.
+fn command(server: &Server, snapshot: &std::path::Path, now: &str, extra: &[&str]) -> Command {
     let base = &server.base;
     let mut command = Command::new(env!("CARGO_BIN_EXE_exposure"));
     command
@@ -42,7 +47,47 @@ fn update(server: &Server, snapshot: &std::path::Path, now: &str, extra: &[&str]
         .args(["--attempts", "2", "--no-proxy"])
         .args(extra)
         .env_remove("NVD_API_KEY");
-    command.output().unwrap()
+    command
+}
+
+/// At a terminal (a pseudo-terminal made by util-linux's `script`), progress is a bar redrawn
+/// in place, not log lines, and the summary table follows it.
+#[test]
+fn at_a_terminal_progress_is_a_bar() {
+    let feeds = Arc::new(Mutex::new(Feeds::from_shared(20)));
+    let server = Server::start();
+    Feeds::serve(&feeds, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("kb.bin");
+    let update = command(&server, &snapshot, "2026-12-01T00:00:00Z", &[]);
+    let quoted =
+        |text: &std::ffi::OsStr| format!("'{}'", text.to_str().unwrap().replace('\'', r"'\''"));
+    let line: Vec<String> = std::iter::once(quoted(update.get_program()))
+        .chain(update.get_args().map(quoted))
+        .collect();
+    let out = Command::new("script")
+        .args(["--quiet", "--return", "--command"])
+        .arg(line.join(" "))
+        .arg("/dev/null")
+        .env_remove("NVD_API_KEY")
+        .output()
+        .expect("util-linux's script (Debian's bsdutils) makes the terminal");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("\rnvd [") && shown.contains("] 100% "),
+        "a bar redrawn with carriage returns: {shown}"
+    );
+    assert!(
+        !shown.contains("event="),
+        "no log lines at a terminal: {shown}"
+    );
+    assert!(
+        shown.contains("nvd: 74 added, 0 changed, 0 withdrawn (1 requests,"),
+        "each source's line: {shown}"
+    );
+    assert!(shown.contains("SOURCE  "), "the summary: {shown}");
+    assert!(snapshot.exists());
 }
 
 #[test]
