@@ -202,8 +202,10 @@ fn table(summary: &Summary) -> String {
         out,
         "{} advisories; snapshot {} (mirror generation {}) in {:.2} s",
         summary.advisories,
-        if summary.written {
-            "written"
+        if summary.patched {
+            "patched in place"
+        } else if summary.written {
+            "rebuilt"
         } else {
             "up to date"
         },

@@ -636,10 +636,22 @@ fn an_old_knowledge_base_is_warned_about_in_every_human_report() {
     assert!(html.contains(&format!(
         "<p class=\"warning\" id=\"knowledge-age\">Warning: {warning}"
     )));
-    // Fresh enough: nothing said.
+    // A week allowed: the knowledge is fresh enough, but the demo's KEV catalogue (released
+    // 2023-10-10, ten days before) is a stale feed beside it, and named.
     a.knowledge_age = Some(engine.kb().metadata().age_check(KbAgeCheck {
         now,
         max_age: 7 * 86_400,
+    }));
+    let (headline, markdown, _) = human(&a);
+    assert!(
+        headline.contains("\nWARNING: ") && headline.contains("kev.json"),
+        "{headline}"
+    );
+    assert!(markdown.contains("kev.json"), "{markdown}");
+    // A month allowed: nothing said.
+    a.knowledge_age = Some(engine.kb().metadata().age_check(KbAgeCheck {
+        now,
+        max_age: 30 * 86_400,
     }));
     let (headline, markdown, html) = human(&a);
     assert!(

@@ -37,8 +37,9 @@ pub(crate) fn update_status(e: &UpdateError) -> S {
 ///
 /// On success `*summary` owns the summary as JSON: `sources` (per source `source`, `added`,
 /// `changed`, `withdrawn`, `unchanged`, `requests`, `bytes`, `not_modified`, `seconds`),
-/// `written`, `advisories`, `generation`, `seconds`. On failure the snapshot is left as it was
-/// and the status says why: `EXPOSURE_STATUS_UPDATE_CONFIG` (bad configuration),
+/// `written`, `patched` (in place, not rebuilt), `advisories`, `generation`, `seconds`. On
+/// failure the snapshot is left as it was and the status says why:
+/// `EXPOSURE_STATUS_UPDATE_CONFIG` (bad configuration),
 /// `_UPDATE_FETCH` (a request failed after its retries: the message names the source, URL and
 /// HTTP status or cause), `_UPDATE_INVALID_RESPONSE`, `_UPDATE_MIRROR`, `_UPDATE_INCOMPLETE`,
 /// `_UPDATE_SNAPSHOT`. Blocks the calling thread for the whole update (network and build);

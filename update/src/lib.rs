@@ -29,9 +29,13 @@
 //!    position, so that an interrupted run resumes), raising the mirror's generation when
 //!    something changed.
 //! 3. When every source succeeded and the mirror's generation (or the set of sources)
-//!    differs from what the snapshot was built from, the snapshot is rebuilt from the mirror
-//!    and written atomically (a temporary file, synced, renamed). Then the mirror notes the
-//!    generation it was built from.
+//!    differs from what the snapshot was built from, the snapshot is patched in place when it
+//!    is the one last written from the mirror (`patch.rs`: only the clusters — records and
+//!    advisories linked by shared ids and aliases — of the records that changed are loaded
+//!    again and swapped in, with the bytes a rebuild gives), else rebuilt from every
+//!    mirrored record; either is written atomically (a temporary file, synced, renamed). Then
+//!    the mirror notes the generation it was built from, the load-order key of each
+//!    advisory's creating record, and forgets its changes.
 //!
 //! Traps:
 //! - Any failed source fails the whole update with an error naming the source, the URL and
@@ -39,8 +43,9 @@
 //!   sources fetched before the failure stays in the mirror and is not fetched again.
 //! - A crash between the mirror's commit and the snapshot's rename leaves the old snapshot;
 //!   the next run sees the mirror ahead of it and rebuilds.
-//! - The snapshot is rebuilt from the mirror, not patched in place: only what changed is
-//!   fetched, but building takes as long as loading all mirrored records.
+//! - The patch falls back to the rebuild whenever it cannot be shown equal to it (an Alpine
+//!   source, a changed NVD record, a changed KEV or EPSS document beside NVD, a snapshot not
+//!   the one last written): see `update/README.md`. [`Summary::patched`] says which ran.
 //! - The build time is [`Config::now`] (the clock when `None`): two updates of the same
 //!   server state with the same `now` give byte-identical snapshots.
 
@@ -49,6 +54,7 @@ mod config;
 mod error;
 mod http;
 mod mirror;
+mod patch;
 mod progress;
 mod sources;
 
@@ -112,23 +118,48 @@ pub fn update(
             .unwrap_or(0);
     } else {
         observer.event(&Event::Building);
-        let kb = build::knowledge_base(
+        let patched = patch::in_place(
             &mirror,
+            snapshot,
             &config.sources,
             config.limits,
             now,
-            config.allow_partial,
+            built.as_deref(),
         )?;
+        summary.patched = patched.is_some();
+        let (kb, track) = match patched {
+            Some(patched) => patched,
+            None => build::knowledge_base(
+                &mirror,
+                &config.sources,
+                config.limits,
+                now,
+                config.allow_partial,
+            )?,
+        };
         kb.save_snapshot(snapshot)
             .map_err(|e| UpdateError::Snapshot {
                 path: snapshot.to_owned(),
                 message: e.to_string(),
             })?;
+        let bytes = std::fs::read(snapshot).ok().map(|b| patch::fingerprint(&b));
         summary.advisories = kb.len();
         summary.written = true;
+        let rebuilt = !summary.patched;
+        let nvd_timestamp = sources::nvd::timestamp(&mirror)?;
         mirror.transaction(|m| {
             m.set_state("built", Some(&wanted))?;
-            m.set_state("built:advisories", Some(&kb.len().to_string()))
+            m.set_state("built:advisories", Some(&kb.len().to_string()))?;
+            m.set_state(patch::ORDER, Some(&patch::write_order(&track.creators)))?;
+            m.set_state(patch::BYTES, bytes.as_deref())?;
+            m.set_state(patch::NVD_TIMESTAMP, nvd_timestamp.as_deref())?;
+            if rebuilt {
+                m.clear_shares()?;
+            }
+            for (source, id, share) in &track.shares {
+                m.put_share(source, id, share)?;
+            }
+            m.clear_changed()
         })?;
     }
     observer.event(&Event::Done {
@@ -160,4 +191,5 @@ pub fn rebuild(
         config.now.unwrap_or_else(unix_now),
         config.allow_partial,
     )
+    .map(|(kb, _)| kb)
 }

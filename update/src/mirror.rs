@@ -7,7 +7,14 @@
 //! whole-document sources: KEV, EPSS, Alpine), `http_cache` (URL → ETag, Last-Modified) and
 //! `state` (cursors: NVD's last window end, OSV's newest `modified` per ecosystem, the NVD
 //! paging position of an unfinished run; the mirror's `generation`, raised by every commit
-//! that changed something, and the generation and sources the snapshot was last built from).
+//! that changed something, and the generation and sources the snapshot was last built from,
+//! with the load-order key of the record that created each of its advisories).
+//!
+//! For patching the snapshot in place (`crate::patch`): `identifiers` (each record's id and
+//! aliases, to find the records of a cluster; created and filled from the records when an
+//! older mirror lacks it), `changed` (the records and documents changed since the snapshot
+//! was last written, emptied when it is) and `shares` (what each record adds to its source's
+//! metadata: documents, records loaded, newest date).
 
 use crate::error::UpdateError;
 use crate::http::Validators;
@@ -26,6 +33,26 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS documents (source TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changed (source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shares (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    newest TEXT,
+    PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+";
+
+/// The identifiers table, created (and filled from the records) when a mirror lacks it.
+const IDENTIFIERS: &str = "
+CREATE TABLE identifiers (
+    identifier TEXT NOT NULL,
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (identifier, source, id)
+) WITHOUT ROWID;
+CREATE INDEX identifiers_of ON identifiers (source, id);
 ";
 
 /// What storing one record did.
@@ -67,10 +94,208 @@ impl Mirror {
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
             .map_err(fail)?;
         conn.execute_batch(SCHEMA).map_err(fail)?;
-        Ok(Mirror {
+        let mirror = Mirror {
             conn,
             path: path.to_owned(),
-        })
+        };
+        let has_identifiers: bool = mirror
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identifiers')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(fail)?;
+        if !has_identifiers {
+            mirror.migrate()?;
+        }
+        Ok(mirror)
+    }
+
+    /// Adds the identifiers table to a mirror written before it existed, filled from the
+    /// records, in one transaction.
+    fn migrate(&self) -> Result<(), UpdateError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.fail(&e))?;
+        let done = self
+            .conn
+            .execute_batch(IDENTIFIERS)
+            .map_err(|e| self.fail(&e))
+            .and_then(|()| {
+                let mut statement = self
+                    .conn
+                    .prepare("SELECT source, id, body FROM records")
+                    .map_err(|e| self.fail(&e))?;
+                let mut rows = statement.query([]).map_err(|e| self.fail(&e))?;
+                while let Some(row) = rows.next().map_err(|e| self.fail(&e))? {
+                    let source: String = row.get(0).map_err(|e| self.fail(&e))?;
+                    let id: String = row.get(1).map_err(|e| self.fail(&e))?;
+                    let body: Vec<u8> = row.get(2).map_err(|e| self.fail(&e))?;
+                    self.put_identifiers(&source, &id, &body)?;
+                }
+                Ok(())
+            });
+        let end = if done.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(end).map_err(|e| self.fail(&e))?;
+        done
+    }
+
+    /// Replaces a record's identifiers: its id and the aliases its JSON lists (OSV's
+    /// `aliases`; NVD records have none).
+    fn put_identifiers(&self, source: &str, id: &str, body: &[u8]) -> Result<(), UpdateError> {
+        self.conn
+            .execute(
+                "DELETE FROM identifiers WHERE source = ?1 AND id = ?2",
+                params![source, id],
+            )
+            .map_err(|e| self.fail(&e))?;
+        for identifier in identifiers(id, body) {
+            self.conn
+                .execute(
+                    "INSERT OR IGNORE INTO identifiers (identifier, source, id) VALUES (?1, ?2, ?3)",
+                    params![identifier, source, id],
+                )
+                .map_err(|e| self.fail(&e))?;
+        }
+        Ok(())
+    }
+
+    /// The records (source, id) carrying an identifier as their id or an alias.
+    pub(crate) fn carrying(&self, identifier: &str) -> Result<Vec<(String, String)>, UpdateError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT source, id FROM identifiers WHERE identifier = ?1")
+            .map_err(|e| self.fail(&e))?;
+        let rows = statement
+            .query_map([identifier], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.fail(&e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(&e))
+    }
+
+    /// A record's identifiers (its id and aliases).
+    pub(crate) fn identifiers_of(
+        &self,
+        source: &str,
+        id: &str,
+    ) -> Result<Vec<String>, UpdateError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT identifier FROM identifiers WHERE source = ?1 AND id = ?2")
+            .map_err(|e| self.fail(&e))?;
+        let rows = statement
+            .query_map(params![source, id], |row| row.get(0))
+            .map_err(|e| self.fail(&e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(&e))
+    }
+
+    /// A record's body.
+    pub(crate) fn record(&self, source: &str, id: &str) -> Result<Option<Vec<u8>>, UpdateError> {
+        self.conn
+            .query_row(
+                "SELECT body FROM records WHERE source = ?1 AND id = ?2",
+                params![source, id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// The records and documents (id empty) changed since the snapshot was last written.
+    pub(crate) fn changed(&self) -> Result<Vec<(String, String)>, UpdateError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT source, id FROM changed ORDER BY source, id")
+            .map_err(|e| self.fail(&e))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.fail(&e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(&e))
+    }
+
+    /// Forgets the changes (the snapshot now holds them).
+    pub(crate) fn clear_changed(&self) -> Result<(), UpdateError> {
+        self.conn
+            .execute("DELETE FROM changed", [])
+            .map(|_| ())
+            .map_err(|e| self.fail(&e))
+    }
+
+    fn note_changed(&self, source: &str, id: &str) -> Result<(), UpdateError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO changed (source, id) VALUES (?1, ?2)",
+                params![source, id],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// Forgets every record's share (a rebuild writes them all again).
+    pub(crate) fn clear_shares(&self) -> Result<(), UpdateError> {
+        self.conn
+            .execute("DELETE FROM shares", [])
+            .map(|_| ())
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// Keeps what a record adds to its source's metadata.
+    pub(crate) fn put_share(
+        &self,
+        source: &str,
+        id: &str,
+        share: &Share,
+    ) -> Result<(), UpdateError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO shares (source, id, documents, records, newest) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    source,
+                    id,
+                    i64::try_from(share.documents).unwrap_or(i64::MAX),
+                    i64::try_from(share.records).unwrap_or(i64::MAX),
+                    share.newest
+                ])
+            })
+            .map(|_| ())
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// Calls `each` with every record of a source, in id order, and its share when the
+    /// mirror has one.
+    pub(crate) fn each_share(
+        &self,
+        source: &str,
+        each: &mut dyn FnMut(&str, Option<Share>),
+    ) -> Result<(), UpdateError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT r.id, s.documents, s.records, s.newest, s.id IS NULL FROM records r \
+                 LEFT JOIN shares s ON s.source = r.source AND s.id = r.id \
+                 WHERE r.source = ?1 ORDER BY r.id",
+            )
+            .map_err(|e| self.fail(&e))?;
+        let mut rows = statement.query([source]).map_err(|e| self.fail(&e))?;
+        while let Some(row) = rows.next().map_err(|e| self.fail(&e))? {
+            let id: String = row.get(0).map_err(|e| self.fail(&e))?;
+            let absent: bool = row.get(4).map_err(|e| self.fail(&e))?;
+            if absent {
+                each(&id, None);
+                continue;
+            }
+            let documents: i64 = row.get(1).map_err(|e| self.fail(&e))?;
+            let records: i64 = row.get(2).map_err(|e| self.fail(&e))?;
+            let share = Share {
+                documents: usize::try_from(documents).unwrap_or(0),
+                records: usize::try_from(records).unwrap_or(0),
+                newest: row.get(3).map_err(|e| self.fail(&e))?,
+            };
+            each(&id, Some(share));
+        }
+        Ok(())
     }
 
     fn fail(&self, e: &rusqlite::Error) -> UpdateError {
@@ -128,6 +353,8 @@ impl Mirror {
                 params![source, r.id, r.modified, r.withdrawn, r.body],
             )
             .map_err(|e| self.fail(&e))?;
+        self.put_identifiers(source, r.id, r.body)?;
+        self.note_changed(source, r.id)?;
         Ok(change)
     }
 
@@ -174,8 +401,11 @@ impl Mirror {
             .map_err(|e| self.fail(&e))
     }
 
-    /// Replaces a whole document.
+    /// Replaces a whole document (noted as changed when its body differs).
     pub(crate) fn put_document(&self, source: &str, body: &[u8]) -> Result<(), UpdateError> {
+        if self.document(source)?.as_deref() != Some(body) {
+            self.note_changed(source, "")?;
+        }
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO documents (source, body) VALUES (?1, ?2)",
@@ -248,4 +478,35 @@ impl Mirror {
         let next = self.generation()? + 1;
         self.set_state("generation", Some(&next.to_string()))
     }
+}
+
+/// What one record adds to its source's metadata ([`exposure::kb::SourceInfo`]): documents
+/// noted (0 or 1), records loaded and its newest date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Share {
+    pub(crate) documents: usize,
+    pub(crate) records: usize,
+    pub(crate) newest: Option<String>,
+}
+
+/// A record's identifiers: its id, then the aliases its JSON lists, each once.
+fn identifiers(id: &str, body: &[u8]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Aliases {
+        #[serde(default)]
+        aliases: Option<Vec<serde_json::Value>>,
+    }
+    let mut out = vec![id.to_owned()];
+    let aliases = serde_json::from_slice::<Aliases>(body)
+        .ok()
+        .and_then(|a| a.aliases)
+        .unwrap_or_default();
+    for alias in aliases {
+        if let Some(alias) = alias.as_str() {
+            if !out.iter().any(|known| known == alias) {
+                out.push(alias.to_owned());
+            }
+        }
+    }
+    out
 }

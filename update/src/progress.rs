@@ -134,7 +134,7 @@ impl SourceSummary {
 ///
 /// ```
 /// let s = exposure_update::Summary::default();
-/// assert!(!s.written && s.sources.is_empty());
+/// assert!(!s.written && !s.patched && s.sources.is_empty());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -144,6 +144,9 @@ pub struct Summary {
     /// Whether a new snapshot was written (false when nothing changed and the snapshot was
     /// built from the mirror as it is).
     pub written: bool,
+    /// Whether the snapshot written was patched in place (only the clusters of the records
+    /// that changed loaded again) rather than rebuilt from every mirrored record.
+    pub patched: bool,
     /// Advisories in the snapshot.
     pub advisories: usize,
     /// The mirror's generation the snapshot was built from.

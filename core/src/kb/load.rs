@@ -140,7 +140,7 @@ impl Format {
 
     /// The keys of the format's record dates and of its feed timestamp (NVD feeds are read
     /// apart, record by record).
-    fn date_keys(self) -> (&'static [&'static str], &'static [&'static str]) {
+    pub(super) fn date_keys(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             Format::Nvd => (&[], &["CVE_data_timestamp", "timestamp"]),
             Format::Threat => (&["dateAdded"], &["dateReleased", "score_date"]),

@@ -61,6 +61,55 @@ impl SourceInfo {
             .as_deref()
             .or(self.newest_record.as_deref())
     }
+
+    /// What one document of `format` read from `source` adds to its source, `records` of its
+    /// records loaded: one document and its dates, as loading notes them. With
+    /// [`SourceInfo::absorb`], a caller that keeps each document's share (an update's mirror)
+    /// sums a source without loading it again.
+    ///
+    /// ```
+    /// use exposure::kb::{Format, KnowledgeBase, SourceInfo};
+    /// let text = r#"{"id": "GO-1", "modified": "2024-05-01T00:00:00Z"}"#;
+    /// let mut kb = KnowledgeBase::new();
+    /// let report = kb.load_text_as(Format::OsvJson, text, "go");
+    /// let share = SourceInfo::of_document("go", Format::OsvJson, text, report.records_loaded);
+    /// assert_eq!(kb.metadata().sources, [share]);
+    /// ```
+    pub fn of_document(
+        source: &str,
+        format: super::Format,
+        text: &str,
+        records: usize,
+    ) -> SourceInfo {
+        let (record_keys, feed_keys) = format.date_keys();
+        let dates = Dates::scan(text, record_keys, feed_keys);
+        SourceInfo {
+            source: source.to_owned(),
+            format: format.name().to_owned(),
+            documents: 1,
+            records,
+            newest_record: dates.newest_record,
+            feed_timestamp: dates.feed_timestamp,
+        }
+    }
+
+    /// Adds another share of the same source: its documents and records, and its dates
+    /// where they are newer (an earlier date of the same instant is kept, as loading keeps
+    /// it).
+    ///
+    /// ```
+    /// use exposure::kb::{Format, SourceInfo};
+    /// let mut sum = SourceInfo::of_document("go", Format::OsvJson, r#"{"modified": "2024-01-01"}"#, 1);
+    /// sum.absorb(&SourceInfo::of_document("go", Format::OsvJson, r#"{"modified": "2024-03-01"}"#, 1));
+    /// assert_eq!((sum.documents, sum.records), (2, 2));
+    /// assert_eq!(sum.newest_record.as_deref(), Some("2024-03-01"));
+    /// ```
+    pub fn absorb(&mut self, other: &SourceInfo) {
+        self.documents += other.documents;
+        self.records += other.records;
+        newest(&mut self.newest_record, other.newest_record.as_deref());
+        newest(&mut self.feed_timestamp, other.feed_timestamp.as_deref());
+    }
 }
 
 /// What a knowledge base knows about its own making (saved in snapshots).

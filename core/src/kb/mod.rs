@@ -10,6 +10,9 @@
 //!   and by id and alias; threat intelligence (KEV, EPSS) and VEX statements beside them;
 //! - metadata ([`KbMetadata`]): when the knowledge base was built, from which sources, and
 //!   how old its knowledge is;
+//! - patching in place ([`KnowledgeBase::replace_clusters`]): the advisories of whole
+//!   clusters (linked by shared ids and aliases) replaced by those of their records loaded
+//!   again, placed where a full build would put them;
 //! - loading: one table tells every input apart by content ([`Format`]), one walker reads
 //!   files, directories and archives, and each format's reader (`nvd`, `cve5`, `osv`,
 //!   `alpine`, `csaf`, `vex`, `threat`, `snapshot`, and the vendors' own formats `nodejs`,
@@ -28,6 +31,7 @@ mod native;
 mod nodejs;
 mod nvd;
 mod osv;
+mod patch;
 mod rubysec;
 mod snapshot;
 mod store;
@@ -49,6 +53,7 @@ pub use metadata::{
     SourceInfo, StaleSource, DEFAULT_MAX_KB_AGE,
 };
 pub use nvd::NvdRecord;
+pub use patch::{PatchError, Place};
 pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};
 pub(crate) use store::{AdvisoryIndex, EntryIndex, Statement};
 pub use store::{KbStats, KnowledgeBase};

@@ -19,11 +19,11 @@ pub(crate) struct AdvisoryIndex(u32);
 impl AdvisoryIndex {
     /// The index of the `at`-th advisory. A store holds fewer than 2³² advisories (the
     /// loaders would exhaust memory long before).
-    fn new(at: usize) -> Self {
+    pub(super) fn new(at: usize) -> Self {
         Self(u32::try_from(at).unwrap_or(u32::MAX))
     }
 
-    fn get(self) -> usize {
+    pub(super) fn get(self) -> usize {
         self.0 as usize
     }
 }
@@ -86,17 +86,17 @@ pub struct KbStats {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeBase {
-    advisories: Vec<Advisory>,
+    pub(super) advisories: Vec<Advisory>,
     /// Every id and alias, to the advisory that carries it first.
-    by_id: HashMap<String, AdvisoryIndex>,
+    pub(super) by_id: HashMap<String, AdvisoryIndex>,
     /// The affected entries naming a package, in (advisory, entry) order.
-    by_package: HashMap<(Ecosystem, String), Vec<EntryIndex>>,
+    pub(super) by_package: HashMap<(Ecosystem, String), Vec<EntryIndex>>,
     /// NVD applicability statements by advisory.
-    applicability: HashMap<AdvisoryIndex, Statement>,
+    pub(super) applicability: HashMap<AdvisoryIndex, Statement>,
     /// Advisories whose statements name a (vendor, product), lower case.
-    by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
+    pub(super) by_product: HashMap<(String, String), Vec<AdvisoryIndex>>,
     /// The names of the inputs statements came from, each held once.
-    source_names: std::collections::HashSet<Arc<str>>,
+    pub(super) source_names: std::collections::HashSet<Arc<str>>,
     pub(super) threat: ThreatIntel,
     pub(super) vex: VexStore,
     /// How much one input may hold when loaded (a setting of loading, not knowledge: never in
@@ -176,6 +176,21 @@ impl KnowledgeBase {
     /// ```
     pub fn set_built_at(&mut self, unix_seconds: i64) {
         self.metadata.built_at = Some(super::format_utc(unix_seconds));
+    }
+
+    /// Replaces what this knowledge base says of its own making: for a knowledge base patched
+    /// in place ([`KnowledgeBase::replace_clusters`]), whose sources' counts and dates the
+    /// caller knows better than the patch.
+    ///
+    /// ```
+    /// let mut kb = exposure::kb::KnowledgeBase::new();
+    /// let mut metadata = exposure::demo::knowledge_base().metadata().clone();
+    /// metadata.built_at = None;
+    /// kb.set_metadata(metadata.clone());
+    /// assert_eq!(kb.metadata(), &metadata);
+    /// ```
+    pub fn set_metadata(&mut self, metadata: super::KbMetadata) {
+        self.metadata = metadata;
     }
 
     /// The advisory with this id, or carrying it as an alias.
@@ -503,7 +518,7 @@ impl KnowledgeBase {
     /// [`KnowledgeBase::set_applicability`] of the advisory at `at`. The advisories naming a
     /// product are kept in index order, whatever the order statements come in, so that
     /// matching meets them in advisory load order, the same after a snapshot round trip.
-    fn set_applicability_at(&mut self, at: AdvisoryIndex, statement: Statement) {
+    pub(super) fn set_applicability_at(&mut self, at: AdvisoryIndex, statement: Statement) {
         if let Some(old) = self.applicability.remove(&at) {
             // A product no statement names any more is no product of the knowledge base.
             for key in products(&old.applicability) {
@@ -602,7 +617,7 @@ impl KnowledgeBase {
         })
     }
 
-    fn index(&mut self, at: AdvisoryIndex) {
+    pub(super) fn index(&mut self, at: AdvisoryIndex) {
         // Kept in (advisory, entry) order, whatever the order of merges, so that matching
         // meets candidates in advisory load order, the same after a snapshot round trip.
         for (entry, key) in Self::keys(at, &self.advisories[at.get()]).collect::<Vec<_>>() {

@@ -195,7 +195,12 @@ impl Source for Document {
         })
     }
 
-    fn load(&self, mirror: &Mirror, kb: &mut KnowledgeBase) -> Result<LoadReport, UpdateError> {
+    fn load(
+        &self,
+        mirror: &Mirror,
+        kb: &mut KnowledgeBase,
+        track: &mut crate::build::Track,
+    ) -> Result<LoadReport, UpdateError> {
         let name = self.name();
         let Some(doc) = mirror.document(&name)? else {
             return Ok(LoadReport::default());
@@ -204,7 +209,10 @@ impl Source for Document {
             Kind::Kev | Kind::Epss => Format::Threat,
             Kind::Alpine => Format::Alpine,
         };
-        Ok(kb.load_text_as(format, &String::from_utf8_lossy(&doc), &name))
+        let before = kb.len();
+        let report = kb.load_text_as(format, &String::from_utf8_lossy(&doc), &name);
+        track.created(kb, before, None);
+        Ok(report)
     }
 }
 

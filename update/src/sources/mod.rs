@@ -85,8 +85,14 @@ pub(crate) trait Source {
     fn fetch(&self, fetch: &mut Fetch<'_>) -> Result<(), UpdateError>;
 
     /// Loads what the mirror holds of this source into `kb`, deterministically (records in
-    /// id order).
-    fn load(&self, mirror: &Mirror, kb: &mut KnowledgeBase) -> Result<LoadReport, UpdateError>;
+    /// id order), noting in `track` the record that created each advisory (and OSV records'
+    /// shares of the metadata).
+    fn load(
+        &self,
+        mirror: &Mirror,
+        kb: &mut KnowledgeBase,
+        track: &mut crate::build::Track,
+    ) -> Result<LoadReport, UpdateError>;
 }
 
 /// The source behind a spec.

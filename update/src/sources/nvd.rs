@@ -231,44 +231,66 @@ impl Source for Nvd {
         Ok(())
     }
 
-    fn load(&self, mirror: &Mirror, kb: &mut KnowledgeBase) -> Result<LoadReport, UpdateError> {
-        let timestamp = mirror
-            .state(CURSOR)?
-            .and_then(|c| c.parse::<i64>().ok())
-            .map(format_utc);
+    fn load(
+        &self,
+        mirror: &Mirror,
+        kb: &mut KnowledgeBase,
+        track: &mut crate::build::Track,
+    ) -> Result<LoadReport, UpdateError> {
+        let timestamp = timestamp(mirror)?;
         let mut report = LoadReport::default();
         let mut chunk: Vec<Vec<u8>> = Vec::new();
-        let mut flush = |chunk: &mut Vec<Vec<u8>>, kb: &mut KnowledgeBase| {
-            if chunk.is_empty() {
-                return;
-            }
-            let mut text = String::from("{\"format\":\"NVD_CVE\",\"version\":\"2.0\"");
-            if let Some(t) = &timestamp {
-                text.push_str(",\"timestamp\":\"");
-                text.push_str(t);
-                text.push('"');
-            }
-            text.push_str(",\"vulnerabilities\":[");
-            for (i, body) in chunk.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                text.push_str(&String::from_utf8_lossy(body));
-            }
-            text.push_str("]}");
-            report.absorb(kb.load_text_as(Format::Nvd, &text, SOURCE));
-            chunk.clear();
-        };
         mirror.each_record(SOURCE, &mut |_, body| {
             chunk.push(body.to_vec());
             if chunk.len() >= CHUNK {
-                flush(&mut chunk, kb);
+                report.absorb(load_chunk(kb, timestamp.as_deref(), &chunk, track));
+                chunk.clear();
             }
             Ok(())
         })?;
-        flush(&mut chunk, kb);
+        if !chunk.is_empty() {
+            report.absorb(load_chunk(kb, timestamp.as_deref(), &chunk, track));
+        }
         Ok(report)
     }
+}
+
+/// The feed timestamp of the NVD documents built from the mirror: its cursor.
+pub(crate) fn timestamp(mirror: &Mirror) -> Result<Option<String>, UpdateError> {
+    Ok(mirror
+        .state(CURSOR)?
+        .and_then(|c| c.parse::<i64>().ok())
+        .map(format_utc))
+}
+
+/// Loads records (their bodies, in id order) as one NVD API document, noting the advisories
+/// they create (an NVD advisory's id is its record's, a CVE id that no merge changes).
+pub(crate) fn load_chunk(
+    kb: &mut KnowledgeBase,
+    timestamp: Option<&str>,
+    chunk: &[Vec<u8>],
+    track: &mut crate::build::Track,
+) -> LoadReport {
+    let mut text = String::from("{\"format\":\"NVD_CVE\",\"version\":\"2.0\"");
+    if let Some(t) = timestamp {
+        text.push_str(",\"timestamp\":\"");
+        text.push_str(t);
+        text.push('"');
+    }
+    text.push_str(",\"vulnerabilities\":[");
+    for (i, body) in chunk.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&String::from_utf8_lossy(body));
+    }
+    text.push_str("]}");
+    let before = kb.len();
+    let report = kb.load_text_as(Format::Nvd, &text, SOURCE);
+    for advisory in &kb.advisories()[before..] {
+        track.creators.push((track.rank, advisory.id.clone(), 0));
+    }
+    report
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::{normalized, plain_id, segment, Fetch, Source};
 use crate::error::UpdateError;
 use crate::http::{Get, Reply};
 use crate::mirror::{Change, Mirror, Record};
-use exposure::kb::{unix_seconds, Format, KnowledgeBase};
+use exposure::kb::{unix_seconds, KnowledgeBase};
 use exposure::load_report::LoadReport;
 use std::io::Read;
 
@@ -194,11 +194,16 @@ impl Source for Osv {
         Ok(())
     }
 
-    fn load(&self, mirror: &Mirror, kb: &mut KnowledgeBase) -> Result<LoadReport, UpdateError> {
+    fn load(
+        &self,
+        mirror: &Mirror,
+        kb: &mut KnowledgeBase,
+        track: &mut crate::build::Track,
+    ) -> Result<LoadReport, UpdateError> {
         let name = self.name();
         let mut report = LoadReport::default();
-        mirror.each_record(&name, &mut |_, body| {
-            report.absorb(kb.load_text_as(Format::OsvJson, &String::from_utf8_lossy(body), &name));
+        mirror.each_record(&name, &mut |id, body| {
+            report.absorb(track.load_osv(kb, &name, id, body));
             Ok(())
         })?;
         Ok(report)

@@ -1,0 +1,264 @@
+//! Updates patched in place: after a full update, each later update loads again only the
+//! clusters of what changed (records changed, added, withdrawn; an alias that bridges two
+//! advisories, then its removal that splits them; a new KEV catalog), and the snapshot it
+//! writes has the bytes of a rebuild of the same mirror at the same instant. Served on
+//! loopback from ../shared/data, as in `update.rs`.
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+mod support;
+
+use exposure::kb::{format_utc, unix_seconds, KnowledgeBase};
+use exposure_update::{rebuild, update, Config, Quiet, SourceSpec, Summary};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use support::{Feeds, Server};
+
+const DAY: i64 = 86_400;
+
+fn t1() -> i64 {
+    unix_seconds("2026-12-01T00:00:00Z").unwrap()
+}
+
+fn config(server: &Server, sources: Vec<SourceSpec>) -> Config {
+    let base = &server.base;
+    Config {
+        sources,
+        nvd_url: format!("{base}/nvd"),
+        osv_url: format!("{base}/osv"),
+        kev_url: format!("{base}/kev.json"),
+        epss_url: format!("{base}/epss.csv.gz"),
+        alpine_url: format!("{base}/alpine"),
+        nvd_page_size: 50,
+        nvd_rate_window: Duration::from_millis(20),
+        timeout: Duration::from_secs(5),
+        attempts: 2,
+        backoff: Duration::from_millis(20),
+        proxy_from_env: false,
+        now: Some(t1()),
+        ..Config::default()
+    }
+}
+
+/// One day on: `change` edits the served feeds (records it touches get that day's
+/// `modified`), then the update runs; its snapshot must be a rebuild's bytes.
+fn next_day(
+    feeds: &Mutex<Feeds>,
+    snapshot: &Path,
+    config: &mut Config,
+    day: i64,
+    change: impl FnOnce(&mut Feeds, &str),
+) -> Summary {
+    let stamp = format_utc(t1() + day * DAY);
+    change(&mut feeds.lock().unwrap(), &stamp);
+    config.now = Some(t1() + day * DAY + 3600);
+    let summary = update(snapshot, config, &mut Quiet).unwrap();
+    assert!(summary.written, "day {day}: nothing written");
+    let rebuilt = rebuild(snapshot, config).unwrap().to_snapshot();
+    assert!(
+        std::fs::read(snapshot).unwrap() == rebuilt,
+        "day {day}: the snapshot differs from a rebuild (patched: {})",
+        summary.patched
+    );
+    summary
+}
+
+fn touch(feeds: &mut Feeds, id: &str, stamp: &str) -> serde_json::Value {
+    let record = feeds.osv.get_mut(id).unwrap();
+    record["modified"] = stamp.into();
+    record.clone()
+}
+
+/// Two Go records sharing no id or alias with each other.
+fn apart(feeds: &Feeds) -> (String, String) {
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        let mut out = vec![r["id"].as_str().unwrap().to_owned()];
+        for a in r["aliases"].as_array().into_iter().flatten() {
+            out.push(a.as_str().unwrap().to_owned());
+        }
+        out
+    };
+    let records: Vec<&serde_json::Value> = feeds.osv.values().skip(10).collect();
+    for (i, a) in records.iter().enumerate() {
+        for b in &records[i + 1..] {
+            if ids(a).iter().all(|x| !ids(b).contains(x)) {
+                return (ids(a)[0].clone(), ids(b)[0].clone());
+            }
+        }
+    }
+    panic!("no two records apart")
+}
+
+#[test]
+fn deltas_are_patched_in_place_with_the_bytes_of_a_rebuild() {
+    let feeds = Arc::new(Mutex::new(Feeds::from_shared(200)));
+    let server = Server::start();
+    Feeds::serve(&feeds, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("kb.bin");
+    let mut config = config(
+        &server,
+        vec![
+            SourceSpec::Osv("Go".into()),
+            SourceSpec::Kev,
+            SourceSpec::Epss,
+        ],
+    );
+    let first = update(&snapshot, &config, &mut Quiet).unwrap();
+    assert!(first.written && !first.patched);
+
+    // Records changed, withdrawn and added.
+    let day1 = next_day(&feeds, &snapshot, &mut config, 1, |f, stamp| {
+        let ids: Vec<String> = f.osv.keys().take(3).cloned().collect();
+        let mut record = touch(f, &ids[0], stamp);
+        record["summary"] = "changed on the server".into();
+        f.osv.insert(ids[0].clone(), record);
+        let mut record = touch(f, &ids[1], stamp);
+        record["withdrawn"] = stamp.into();
+        f.osv.insert(ids[1].clone(), record);
+        let mut added = touch(f, &ids[2], stamp);
+        added["id"] = "GO-2099-0001".into();
+        added["aliases"] = serde_json::json!(["CVE-2099-0001"]);
+        f.osv.insert("GO-2099-0001".into(), added);
+    });
+    assert!(day1.patched, "records changed: patched in place");
+    let kb = KnowledgeBase::load_snapshot(&snapshot).unwrap();
+    assert!(kb.get("GO-2099-0001").is_some());
+
+    // An alias that bridges two advisories: one advisory.
+    let (a, b) = apart(&feeds.lock().unwrap());
+    let day2 = next_day(&feeds, &snapshot, &mut config, 2, |f, stamp| {
+        let mut record = touch(f, &a, stamp);
+        let aliases = record["aliases"].as_array_mut();
+        match aliases {
+            Some(list) => list.push(b.clone().into()),
+            None => record["aliases"] = serde_json::json!([b.clone()]),
+        }
+        f.osv.insert(a.clone(), record);
+    });
+    assert!(day2.patched);
+    let kb = KnowledgeBase::load_snapshot(&snapshot).unwrap();
+    let bridged = kb.get(&a).unwrap().id.clone();
+    assert_eq!(
+        kb.get(&b).unwrap().id,
+        bridged,
+        "{a} and {b} are one advisory"
+    );
+    assert_eq!(kb.len() + 1, day1.advisories, "two advisories merged");
+
+    // The alias removed again: two advisories, where a rebuild puts them.
+    let day3 = next_day(&feeds, &snapshot, &mut config, 3, |f, stamp| {
+        let mut record = touch(f, &a, stamp);
+        if let Some(list) = record["aliases"].as_array_mut() {
+            list.retain(|x| x.as_str() != Some(b.as_str()));
+        }
+        f.osv.insert(a.clone(), record);
+    });
+    assert!(day3.patched);
+    assert_eq!(day3.advisories, day1.advisories);
+
+    // A new KEV catalog: threat intelligence replaced whole.
+    let day4 = next_day(&feeds, &snapshot, &mut config, 4, |f, _| {
+        let mut kev: serde_json::Value = serde_json::from_slice(&f.kev.body).unwrap();
+        let list = kev["vulnerabilities"].as_array_mut().unwrap();
+        list.pop();
+        list[0]["dateAdded"] = "2026-12-04".into();
+        f.kev.body = serde_json::to_vec(&kev).unwrap();
+        f.kev.etag = "\"kev-4\"".into();
+    });
+    assert!(day4.patched);
+
+    // A mirror from before the identifiers table: migrated when opened, then patched.
+    let mirror = rusqlite::Connection::open(dir.path().join("kb.bin.mirror")).unwrap();
+    mirror.execute_batch("DROP TABLE identifiers").unwrap();
+    drop(mirror);
+    let day5 = next_day(&feeds, &snapshot, &mut config, 5, |f, stamp| {
+        let id = f.osv.keys().nth(20).cloned().unwrap();
+        let mut record = touch(f, &id, stamp);
+        record["details"] = "changed again".into();
+        f.osv.insert(id, record);
+    });
+    assert!(day5.patched);
+
+    // A snapshot that is not the one last written: rebuilt, not patched.
+    KnowledgeBase::new().save_snapshot(&snapshot).unwrap();
+    let day6 = next_day(&feeds, &snapshot, &mut config, 6, |f, stamp| {
+        let id = f.osv.keys().nth(21).cloned().unwrap();
+        let mut record = touch(f, &id, stamp);
+        record["details"] = "changed once more".into();
+        f.osv.insert(id, record);
+    });
+    assert!(!day6.patched);
+}
+
+#[test]
+fn changed_nvd_records_are_rebuilt_and_osv_changes_beside_nvd_patched() {
+    let feeds = Arc::new(Mutex::new(Feeds::from_shared(100)));
+    let server = Server::start();
+    Feeds::serve(&feeds, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("kb.bin");
+    let mut config = config(&server, vec![SourceSpec::Nvd, SourceSpec::Osv("Go".into())]);
+    update(&snapshot, &config, &mut Quiet).unwrap();
+    let day1 = next_day(&feeds, &snapshot, &mut config, 1, |f, stamp| {
+        let id = f.osv.keys().next().cloned().unwrap();
+        let mut record = touch(f, &id, stamp);
+        record["summary"] = "changed".into();
+        f.osv.insert(id, record);
+    });
+    assert!(day1.patched, "an OSV change beside NVD is patched");
+    let day2 = next_day(&feeds, &snapshot, &mut config, 2, |f, stamp| {
+        let cve = &mut f.nvd[0]["cve"];
+        cve["descriptions"][0]["value"] = "changed on the server".into();
+        cve["lastModified"] = format!("{}.000", stamp.trim_end_matches('Z')).into();
+    });
+    assert!(!day2.patched, "an NVD change is rebuilt");
+}
+
+/// The time of a one-day delta patched in place against a rebuild of the same mirror, for
+/// benches/README.md: every Go OSV record, KEV and EPSS served on loopback;
+/// `cargo test --release -p exposure-update --test patch -- --ignored --nocapture`.
+#[test]
+#[ignore = "figures for benches/README.md"]
+fn figures_of_a_delta_patched_in_place() {
+    let feeds = Arc::new(Mutex::new(Feeds::from_shared(usize::MAX)));
+    let server = Server::start();
+    Feeds::serve(&feeds, &server);
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("kb.bin");
+    let mut config = config(
+        &server,
+        vec![
+            SourceSpec::Osv("Go".into()),
+            SourceSpec::Kev,
+            SourceSpec::Epss,
+        ],
+    );
+    let first = update(&snapshot, &config, &mut Quiet).unwrap();
+    let started = std::time::Instant::now();
+    let day = next_day(&feeds, &snapshot, &mut config, 1, |f, stamp| {
+        let ids: Vec<String> = f.osv.keys().take(3).cloned().collect();
+        for id in &ids {
+            let mut record = touch(f, id, stamp);
+            record["summary"] = "changed on the server".into();
+            f.osv.insert(id.clone(), record);
+        }
+        let mut kev: serde_json::Value = serde_json::from_slice(&f.kev.body).unwrap();
+        kev["vulnerabilities"].as_array_mut().unwrap().pop();
+        f.kev.body = serde_json::to_vec(&kev).unwrap();
+        f.kev.etag = "\"kev-2\"".into();
+    });
+    let with_check = started.elapsed().as_secs_f64();
+    assert!(day.patched);
+    let started = std::time::Instant::now();
+    let kb = rebuild(&snapshot, &config).unwrap();
+    kb.save_snapshot(&dir.path().join("rebuilt.bin")).unwrap();
+    let rebuilt = started.elapsed().as_secs_f64();
+    let fetch: f64 = day.sources.iter().map(|s| s.seconds).sum();
+    println!(
+        "first update {:.2} s ({} advisories); delta update patched in place {:.2} s (sources {fetch:.2} s); \
+         rebuild and save of the same mirror {rebuilt:.2} s; the test's step with its rebuild check {with_check:.2} s",
+        first.seconds, first.advisories, day.seconds
+    );
+}
