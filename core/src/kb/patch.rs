@@ -83,7 +83,7 @@ impl KnowledgeBase {
     /// replacement.load_text(b2, "go");
     /// kb.replace_clusters(replacement, &[Place::Kept(0), Place::Added(0)])?;
     /// assert_eq!(kb.get("GHSA-x").map(|a| a.id.as_str()), Some("GO-2"));
-    /// assert_eq!(kb.get("GO-1").map(|a| a.id.as_str()), Some("CVE-2024-1"));
+    /// assert_eq!(kb.get("CVE-2024-1").map(|a| a.id.as_str()), Some("GO-1"));
     /// # Ok::<(), exposure::kb::PatchError>(())
     /// ```
     pub fn replace_clusters(
