@@ -558,9 +558,7 @@ fn metadata_table(metadata: &exposure::kb::KbMetadata) -> String {
 /// `A<TAB>B` in, `-1`, `0` or `1` out.
 fn compare_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let (a, b) = batch::pair(line)?;
-    let a = Version::parse(scheme, a).map_err(|e| e.to_string())?;
-    let b = Version::parse(scheme, b).map_err(|e| e.to_string())?;
-    let order = a.try_cmp(&b).map_err(|e| e.to_string())?;
+    let order = Version::compare_texts(scheme, a, b).map_err(|e| e.to_string())?;
     out.extend_from_slice(match order {
         std::cmp::Ordering::Less => b"-1",
         std::cmp::Ordering::Equal => b"0",
@@ -606,10 +604,7 @@ fn push_bool(value: bool, out: &mut Vec<u8>) {
 
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
 fn cvss_line(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let cvss: exposure::score::cvss::Cvss = line
-        .parse()
-        .map_err(|e: exposure::score::cvss::CvssError| e.to_string())?;
-    let (score, severity) = cvss.rating();
+    let (score, severity) = exposure::score::cvss::Cvss::rate(line).map_err(|e| e.to_string())?;
     push_tenths(score, out);
     out.push(b'\t');
     out.extend_from_slice(severity.name().as_bytes());

@@ -402,6 +402,29 @@ impl Version {
         })
     }
 
+    /// The order of two versions of `scheme` given as text: the order of
+    /// [`Version::parse`] of each, without building either where the scheme allows (the
+    /// SemVer family is compared borrowed, with no allocation); for batch comparisons.
+    ///
+    /// ```
+    /// use exposure::version::{Scheme, Version};
+    /// use std::cmp::Ordering;
+    /// assert_eq!(Version::compare_texts(Scheme::Npm, "1.10.0", "1.9.0")?, Ordering::Greater);
+    /// assert_eq!(Version::compare_texts(Scheme::Pypi, "1.0", "1.0.0")?, Ordering::Equal);
+    /// assert!(Version::compare_texts(Scheme::Npm, "1.0", "1.0.0").is_err());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        if let Scheme::Semver | Scheme::Npm | Scheme::Cargo | Scheme::Golang | Scheme::Hex = scheme
+        {
+            return SemanticVersion::compare_texts(scheme, a, b);
+        }
+        let a = Version::parse(scheme, a)?;
+        let b = Version::parse(scheme, b)?;
+        // Two versions of one scheme always compare.
+        Ok(a.try_cmp(&b).unwrap_or(Ordering::Equal))
+    }
+
     /// Parses a version as advisory matching reads it: as [`Version::parse`], except in the
     /// `composer` scheme, where a version Composer's `VersionParser` rejects but that starts
     /// with a number (`3.1.0.post1`, carried by Packagist advisories) is read leniently and

@@ -35,12 +35,34 @@ impl SemanticVersion {
     /// Parses `text` under a SemVer-based `scheme`: `npm` also accepts a leading `v` or `=`,
     /// `golang` a leading `v`; `semver` and `cargo` accept neither.
     pub fn parse(scheme: Scheme, text: &str) -> Result<Self, VersionError> {
-        Parser {
-            scheme,
-            input: text,
-            pos: 0,
-        }
-        .parse()
+        let parts = Parts::parse(scheme, text)?;
+        Ok(SemanticVersion {
+            major: parts.major,
+            minor: parts.minor,
+            patch: parts.patch,
+            pre: parts.pre.into(),
+            build: parts.build.into(),
+        })
+    }
+
+    /// The order of two versions given as text, read as [`SemanticVersion::parse`] reads
+    /// them but borrowed, without allocating: for batch comparisons.
+    ///
+    /// ```
+    /// use exposure::version::{Scheme, SemanticVersion};
+    /// use std::cmp::Ordering;
+    /// let order = SemanticVersion::compare_texts(Scheme::Npm, "v1.2.3-rc.1", "1.2.3")?;
+    /// assert_eq!(order, Ordering::Less);
+    /// assert!(SemanticVersion::compare_texts(Scheme::Semver, "1.02.0", "1.0.0").is_err());
+    /// # Ok::<(), exposure::version::VersionError>(())
+    /// ```
+    pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        let a = Parts::parse(scheme, a)?;
+        let b = Parts::parse(scheme, b)?;
+        Ok(precedence(
+            (a.major, a.minor, a.patch, a.pre),
+            (b.major, b.minor, b.patch, b.pre),
+        ))
     }
 
     /// The major component.
@@ -69,13 +91,33 @@ impl SemanticVersion {
     }
 }
 
+/// A version's parts, borrowed from its text.
+struct Parts<'a> {
+    major: u64,
+    minor: u64,
+    patch: u64,
+    pre: &'a str,
+    build: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    fn parse(scheme: Scheme, text: &'a str) -> Result<Self, VersionError> {
+        Parser {
+            scheme,
+            input: text,
+            pos: 0,
+        }
+        .parse()
+    }
+}
+
 struct Parser<'a> {
     scheme: Scheme,
     input: &'a str,
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn error(&self, kind: VersionErrorKind) -> VersionError {
         VersionError::new(self.scheme, self.input, self.pos, kind)
     }
@@ -91,12 +133,12 @@ impl Parser<'_> {
         }
     }
 
-    fn parse(mut self) -> Result<SemanticVersion, VersionError> {
+    fn parse(mut self) -> Result<Parts<'a>, VersionError> {
         let bytes = self.input.as_bytes();
         while self.pos < bytes.len() && bytes[self.pos].is_ascii_whitespace() {
             self.pos += 1;
         }
-        if self.input.trim().is_empty() {
+        if self.pos == bytes.len() {
             return Err(self.error(VersionErrorKind::Empty));
         }
         match (self.scheme, self.peek()) {
@@ -113,36 +155,36 @@ impl Parser<'_> {
         // pre-release or build), meaning vMAJOR.0.0 and vMAJOR.MINOR.0.
         let at_end = |p: &Self| p.pos == p.input.trim_end().len();
         if self.scheme == Scheme::Golang && at_end(&self) {
-            return Ok(SemanticVersion {
+            return Ok(Parts {
                 major,
                 minor: 0,
                 patch: 0,
-                pre: "".into(),
-                build: "".into(),
+                pre: "",
+                build: "",
             });
         }
         self.expect(b'.')?;
         let minor = self.number()?;
         if self.scheme == Scheme::Golang && at_end(&self) {
-            return Ok(SemanticVersion {
+            return Ok(Parts {
                 major,
                 minor,
                 patch: 0,
-                pre: "".into(),
-                build: "".into(),
+                pre: "",
+                build: "",
             });
         }
         self.expect(b'.')?;
         let patch = self.number()?;
-        let mut pre: Box<str> = "".into();
-        let mut build: Box<str> = "".into();
+        let mut pre = "";
+        let mut build = "";
         if self.peek() == Some(b'-') {
             self.pos += 1;
-            pre = self.identifiers(true)?.into();
+            pre = self.identifiers(true)?;
         }
         if self.peek() == Some(b'+') {
             self.pos += 1;
-            build = self.identifiers(false)?.into();
+            build = self.identifiers(false)?;
         }
         while self.pos < bytes.len() && bytes[self.pos].is_ascii_whitespace() {
             self.pos += 1;
@@ -150,7 +192,7 @@ impl Parser<'_> {
         if self.pos != bytes.len() {
             return Err(self.unexpected());
         }
-        Ok(SemanticVersion {
+        Ok(Parts {
             major,
             minor,
             patch,
@@ -168,27 +210,34 @@ impl Parser<'_> {
         }
     }
 
+    /// A numeric component: digits read and folded in one pass, without leading zeros, at
+    /// most `u64::MAX`.
+    #[inline]
     fn number(&mut self) -> Result<u64, VersionError> {
+        let bytes = self.input.as_bytes();
         let start = self.pos;
-        let digits = self.input.as_bytes()[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if digits == 0 {
+        let mut end = start;
+        let mut value: Option<u64> = Some(0);
+        while let Some(digit) = bytes.get(end).map(|b| b.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            value = value
+                .and_then(|v| v.checked_mul(10))
+                .and_then(|v| v.checked_add(u64::from(digit)));
+            end += 1;
+        }
+        if end == start {
             return Err(self.unexpected());
         }
-        if digits > 1 && self.input.as_bytes()[start] == b'0' {
+        if end - start > 1 && bytes[start] == b'0' {
             return Err(self.error(VersionErrorKind::LeadingZero));
         }
-        let value = super::num::parse_u64(&self.input[start..start + digits])
-            .ok_or_else(|| self.error(VersionErrorKind::NumberTooLarge))?;
-        self.pos += digits;
+        let value = value.ok_or_else(|| self.error(VersionErrorKind::NumberTooLarge))?;
+        self.pos = end;
         Ok(value)
     }
 
     /// Dot-separated identifiers of `[0-9A-Za-z-]`; pre-release numeric ones may not have a
     /// leading zero.
-    fn identifiers(&mut self, is_pre: bool) -> Result<&str, VersionError> {
+    fn identifiers(&mut self, is_pre: bool) -> Result<&'a str, VersionError> {
         let start = self.pos;
         loop {
             let ident_start = self.pos;
@@ -248,16 +297,24 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
     }
 }
 
+/// SemVer §11 precedence of (major, minor, patch, pre-release) quadruples.
+fn precedence(a: (u64, u64, u64, &str), b: (u64, u64, u64, &str)) -> Ordering {
+    (a.0, a.1, a.2)
+        .cmp(&(b.0, b.1, b.2))
+        .then_with(|| match (a.3.is_empty(), b.3.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => compare_pre(a.3, b.3),
+        })
+}
+
 impl Ord for SemanticVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.major, self.minor, self.patch)
-            .cmp(&(other.major, other.minor, other.patch))
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) => compare_pre(&self.pre, &other.pre),
-            })
+        precedence(
+            (self.major, self.minor, self.patch, &self.pre),
+            (other.major, other.minor, other.patch, &other.pre),
+        )
     }
 }
 

@@ -351,6 +351,13 @@ proptest! {
     fn every_scheme_orders_totally(a in any_version_text(), b in any_version_text(), c in any_version_text()) {
         for scheme in Scheme::ALL {
             let parsed: Vec<Version> = [&a, &b, &c].iter().filter_map(|t| Version::parse(scheme, t).ok()).collect();
+            // The batch comparison from text answers as parsing both and comparing, or
+            // fails as the first parse that fails.
+            let by_parse = Version::parse(scheme, &a).and_then(|x| {
+                let y = Version::parse(scheme, &b)?;
+                Ok(x.try_cmp(&y).expect("one scheme"))
+            });
+            prop_assert_eq!(Version::compare_texts(scheme, &a, &b).map_err(|e| e.to_string()), by_parse.map_err(|e| e.to_string()));
             if let [x, y, z] = &parsed[..] {
                 check_order_laws(x, y, z);
                 // Reflexivity, and a version re-parsed from its text is the same version.

@@ -109,6 +109,26 @@ impl Cvss {
         (score, severity)
     }
 
+    /// [`Cvss::rating`] of a vector given as text: a v3 base vector written in the
+    /// specification's order is scored straight from its letters
+    /// ([`CvssV3::base_tenths_of`]), any other text parsed first. For batch scoring.
+    ///
+    /// ```
+    /// use exposure::score::cvss::{Cvss, Severity};
+    /// let text = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+    /// assert_eq!(Cvss::rate(text)?, (9.8, Severity::Critical));
+    /// assert_eq!(Cvss::rate(text)?, text.parse::<Cvss>()?.rating());
+    /// assert!(Cvss::rate("CVSS:3.1/AV:N").is_err());
+    /// # Ok::<(), exposure::score::cvss::CvssError>(())
+    /// ```
+    pub fn rate(text: &str) -> Result<(f64, Severity), CvssError> {
+        if let Some(tenths) = CvssV3::base_tenths_of(text) {
+            let score = f64::from(tenths) / 10.0;
+            return Ok((score, Severity::of_score(score)));
+        }
+        Ok(text.parse::<Cvss>()?.rating())
+    }
+
     /// The base score (v4 has one score, which this is).
     pub fn base_score(&self) -> f64 {
         match self {

@@ -148,15 +148,37 @@ impl CvssV3 {
     /// The base score, rounded as the vector's version specifies: looked up in a table of
     /// every base vector's score, computed at compile time from the specification's formulas.
     pub fn base_score(&self) -> f64 {
-        let index = (0..BASE_METRICS).fold(0, |index, metric| {
-            let values = METRICS[metric].1.len();
-            // Parsing allows only valid letters: each has its position plus one.
-            let position = LETTERS[metric]
-                .get(usize::from(self.value(metric)))
-                .map_or(0, |&v| v.saturating_sub(1));
-            index * values + usize::from(position)
-        });
-        f64::from(BASE_TENTHS[index]) / 10.0
+        f64::from(BASE_TENTHS[base_index(|metric| self.value(metric))]) / 10.0
+    }
+
+    /// The base score in tenths of a vector that is exactly `CVSS:3.0/` or `CVSS:3.1/` and
+    /// the eight base metrics in the specification's order (no white space, nothing after),
+    /// read without building the vector: `None` for any other text, which
+    /// [`CvssV3::from_str`](std::str::FromStr) then reads (or rejects) in full.
+    ///
+    /// ```
+    /// use exposure::score::cvss::CvssV3;
+    /// assert_eq!(CvssV3::base_tenths_of("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), Some(98));
+    /// assert_eq!(CvssV3::base_tenths_of("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P"), None);
+    /// assert_eq!(CvssV3::base_tenths_of("CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), None);
+    /// ```
+    #[inline]
+    pub fn base_tenths_of(text: &str) -> Option<u8> {
+        let body = text
+            .strip_prefix("CVSS:3.1/")
+            .or_else(|| text.strip_prefix("CVSS:3.0/"))?
+            .as_bytes();
+        if body.len() != BASE.len() || !BASE_TEMPLATE.matches(body) {
+            return None;
+        }
+        let mut letters = [0u8; BASE_METRICS];
+        for (metric, &at) in BASE_LETTER_AT.iter().enumerate() {
+            letters[metric] = body[at];
+            if !allows(metric, body[at]) {
+                return None;
+            }
+        }
+        Some(BASE_TENTHS[base_index(|metric| letters[metric])])
     }
 
     /// The base score from the specification's formulas, at run time: the reference that
@@ -374,6 +396,34 @@ fn metric_index(metric: &[u8]) -> Option<usize> {
 /// The base metrics in the specification's order, `_` where each letter goes.
 const BASE: &[u8] = b"AV:_/AC:_/PR:_/UI:_/S:_/C:_/I:_/A:_";
 
+/// Where each base metric's letter is in [`BASE`].
+const BASE_LETTER_AT: [usize; BASE_METRICS] = {
+    let mut at = [0; BASE_METRICS];
+    let (mut i, mut metric) = (0, 0);
+    while i < BASE.len() {
+        if BASE[i] == b'_' {
+            at[metric] = i;
+            metric += 1;
+        }
+        i += 1;
+    }
+    at
+};
+
+/// The index in [`BASE_TENTHS`] of the base vector whose `metric`-th letter is
+/// `letter(metric)` (each one its metric allows).
+#[inline]
+fn base_index(letter: impl Fn(usize) -> u8) -> usize {
+    (0..BASE_METRICS).fold(0, |index, metric| {
+        let values = METRICS[metric].1.len();
+        // Only valid letters come here: each has its position plus one.
+        let position = LETTERS[metric]
+            .get(usize::from(letter(metric)))
+            .map_or(0, |&v| v.saturating_sub(1));
+        index * values + usize::from(position)
+    })
+}
+
 /// [`BASE`] compared eight bytes at a time.
 const BASE_TEMPLATE: super::BaseTemplate = super::BaseTemplate::new(BASE);
 
@@ -489,12 +539,7 @@ impl std::str::FromStr for CvssV3 {
         // The common case: the base metrics first, in the specification's order. Their
         // letters are read from fixed places; anything else takes the general loop.
         if BASE_TEMPLATE.matches(bytes) {
-            let letters = BASE
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| **t == b'_')
-                .map(|(i, _)| i);
-            for (metric, i) in letters.enumerate() {
+            for (metric, &i) in BASE_LETTER_AT.iter().enumerate() {
                 let letter = bytes[i];
                 if !allows(metric, letter) {
                     let name = METRICS[metric].0;
@@ -600,6 +645,9 @@ mod tests {
                     v.computed_base_score().to_bits(),
                     "{text}"
                 );
+                // The batch path, scored from the letters without a parse, agrees.
+                let tenths = CvssV3::base_tenths_of(&text).expect("a base vector");
+                assert_eq!(f64::from(tenths) / 10.0, v.base_score(), "{text}");
                 checked += 1;
             }
         }
