@@ -346,13 +346,30 @@ fn nvd_deltas_and_osv_and_kev_changes_beside_nvd_are_patched() {
     }
 }
 
-/// The time of a one-day delta patched in place against a rebuild of the same mirror, for
-/// benches/README.md: every Go OSV record, KEV and EPSS served on loopback;
+/// The time of one-day deltas patched in place against a rebuild of the same mirror, for
+/// benches/README.md: the NVD JSON 1.1 feeds of the shared data as API 2.0 records (with
+/// the KEV catalog's listings), every Go OSV record, KEV and EPSS served on loopback;
 /// `cargo test --release -p exposure-update --test patch -- --ignored --nocapture`.
 #[test]
 #[ignore = "figures for benches/README.md"]
 fn figures_of_a_delta_patched_in_place() {
-    let feeds = Arc::new(Mutex::new(Feeds::from_shared(usize::MAX)));
+    let mut served = Feeds::from_shared(usize::MAX);
+    served.nvd = support::nvd_from_json11();
+    let kev: serde_json::Value = serde_json::from_slice(&served.kev.body).unwrap();
+    let listed: std::collections::HashMap<&str, &serde_json::Value> = kev["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["cveID"].as_str().unwrap(), e))
+        .collect();
+    for item in &mut served.nvd {
+        if let Some(entry) = listed.get(item["cve"]["id"].as_str().unwrap()) {
+            item["cve"]["cisaExploitAdd"] = entry["dateAdded"].clone();
+            item["cve"]["cisaActionDue"] = entry["dueDate"].clone();
+        }
+    }
+    let nvd_records = served.nvd.len();
+    let feeds = Arc::new(Mutex::new(served));
     let server = Server::start();
     Feeds::serve(&feeds, &server);
     let dir = tempfile::tempdir().unwrap();
@@ -360,35 +377,74 @@ fn figures_of_a_delta_patched_in_place() {
     let mut config = config(
         &server,
         vec![
+            SourceSpec::Nvd,
             SourceSpec::Osv("Go".into()),
             SourceSpec::Kev,
             SourceSpec::Epss,
         ],
     );
+    config.nvd_page_size = 2000;
     let first = update(&snapshot, &config, &mut Quiet).unwrap();
-    let started = std::time::Instant::now();
-    let day = next_day(&feeds, &snapshot, &mut config, 1, |f, stamp| {
-        let ids: Vec<String> = f.osv.keys().take(3).cloned().collect();
-        for id in &ids {
-            let mut record = touch(f, id, stamp);
-            record["summary"] = "changed on the server".into();
-            f.osv.insert(id.clone(), record);
-        }
-        let mut kev: serde_json::Value = serde_json::from_slice(&f.kev.body).unwrap();
-        kev["vulnerabilities"].as_array_mut().unwrap().pop();
-        f.kev.body = serde_json::to_vec(&kev).unwrap();
-        f.kev.etag = "\"kev-2\"".into();
-    });
-    let with_check = started.elapsed().as_secs_f64();
-    assert!(day.patched);
-    let started = std::time::Instant::now();
-    let kb = rebuild(&snapshot, &config).unwrap();
-    kb.save_snapshot(&dir.path().join("rebuilt.bin")).unwrap();
-    let rebuilt = started.elapsed().as_secs_f64();
-    let fetch: f64 = day.sources.iter().map(|s| s.seconds).sum();
+    let bytes = std::fs::metadata(&snapshot).unwrap().len();
     println!(
-        "first update {:.2} s ({} advisories); delta update patched in place {:.2} s (sources {fetch:.2} s); \
-         rebuild and save of the same mirror {rebuilt:.2} s; the test's step with its rebuild check {with_check:.2} s",
-        first.seconds, first.advisories, day.seconds
+        "first update {:.2} s: {nvd_records} NVD records, {} advisories, snapshot {:.1} MiB",
+        first.seconds,
+        first.advisories,
+        f64::from(u32::try_from(bytes / 1024).unwrap()) / 1024.0
     );
+    let nvd_ids: Vec<String> = {
+        let f = feeds.lock().unwrap();
+        f.nvd
+            .iter()
+            .step_by(997)
+            .take(6)
+            .map(|i| i["cve"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Day 1: five NVD records and three Go records changed. Day 2: an NVD record given a
+    // KEV listing and a new KEV catalog (the threat intelligence summed again). Day 3: as
+    // day 1, with the mirror's fingerprint of its snapshot removed: the update rebuilds.
+    for day in [1, 2, 3] {
+        if day == 3 {
+            let mirror = rusqlite::Connection::open(dir.path().join("kb.bin.mirror")).unwrap();
+            mirror
+                .execute("DELETE FROM state WHERE key = 'built:snapshot'", [])
+                .unwrap();
+        }
+        let started = std::time::Instant::now();
+        let summary = next_day(&feeds, &snapshot, &mut config, day, |f, stamp| {
+            if day == 2 {
+                let at = nvd_touch(f, &nvd_ids[5], stamp);
+                f.nvd[at]["cve"]["cisaExploitAdd"] = "2026-12-02".into();
+                f.nvd[at]["cve"]["cisaActionDue"] = "2026-12-23".into();
+                let mut kev: serde_json::Value = serde_json::from_slice(&f.kev.body).unwrap();
+                kev["vulnerabilities"].as_array_mut().unwrap().pop();
+                f.kev.body = serde_json::to_vec(&kev).unwrap();
+                f.kev.etag = "\"kev-2\"".into();
+            } else {
+                for id in &nvd_ids[..5] {
+                    let at = nvd_touch(f, id, stamp);
+                    f.nvd[at]["cve"]["descriptions"][0]["value"] = "changed on the server".into();
+                }
+                let ids: Vec<String> = f.osv.keys().take(3).cloned().collect();
+                for id in &ids {
+                    let mut record = touch(f, id, stamp);
+                    record["summary"] = "changed on the server".into();
+                    f.osv.insert(id.clone(), record);
+                }
+            }
+        });
+        let with_check = started.elapsed().as_secs_f64();
+        assert_eq!(summary.patched, day != 3, "day {day}");
+        let started = std::time::Instant::now();
+        let kb = rebuild(&snapshot, &config).unwrap();
+        kb.save_snapshot(&dir.path().join("rebuilt.bin")).unwrap();
+        let rebuilt = started.elapsed().as_secs_f64();
+        let fetch: f64 = summary.sources.iter().map(|s| s.seconds).sum();
+        println!(
+            "day {day}: delta update (patched in place: {}) {:.2} s (sources {fetch:.2} s); \
+             rebuild and save of the same mirror {rebuilt:.2} s; the test's step with its rebuild check {with_check:.2} s",
+            summary.patched, summary.seconds
+        );
+    }
 }
