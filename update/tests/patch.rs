@@ -271,6 +271,8 @@ fn nvd_deltas_and_osv_and_kev_changes_beside_nvd_are_patched() {
     );
     let kb = KnowledgeBase::load_snapshot(&snapshot).unwrap();
     assert!(kb.get("CVE-2099-0002").is_some());
+    let statement = format!("{:?}", kb.applicability(&ids[2]).unwrap());
+    assert!(statement.contains("changed"), "{statement}");
 
     // A KEV listing appears on a record, then vanishes.
     let day3 = next_day(&feeds, &snapshot, &mut config, 3, |f, stamp| {
@@ -297,8 +299,15 @@ fn nvd_deltas_and_osv_and_kev_changes_beside_nvd_are_patched() {
     assert_eq!(day5.sources[0].withdrawn, 1);
     assert!(day5.patched, "a rejected record: patched");
 
-    // A new KEV catalog beside NVD.
+    // A new KEV catalog and new EPSS scores beside NVD.
     let day6 = next_day(&feeds, &snapshot, &mut config, 6, |f, _| {
+        let sample = support::shared_data().join("epss/format-sample-5-rows.csv");
+        let scores = std::fs::read_to_string(sample).unwrap();
+        let scores = scores
+            .replace("2025-02-20", "2026-12-06")
+            .replacen(",0.", ",0.9", 1);
+        f.epss.body = support::gzip(scores.as_bytes());
+        f.epss.etag = "\"epss-6\"".into();
         let mut kev: serde_json::Value = serde_json::from_slice(&f.kev.body).unwrap();
         let list = kev["vulnerabilities"].as_array_mut().unwrap();
         list.pop();
@@ -306,7 +315,13 @@ fn nvd_deltas_and_osv_and_kev_changes_beside_nvd_are_patched() {
         f.kev.body = serde_json::to_vec(&kev).unwrap();
         f.kev.etag = "\"kev-6\"".into();
     });
-    assert!(day6.patched, "a KEV change beside NVD: patched");
+    assert!(day6.patched, "KEV and EPSS changes beside NVD: patched");
+    let kb = KnowledgeBase::load_snapshot(&snapshot).unwrap();
+    assert!(kb
+        .threat()
+        .epss_score_date()
+        .unwrap()
+        .starts_with("2026-12-06"));
 
     // An NVD record for a CVE a Go record names: one advisory of both.
     let alias = go_alias(&feeds.lock().unwrap());
