@@ -3,8 +3,11 @@
 //! bridge and split) in three sources, and generated deltas (records changed, added,
 //! withdrawn), loading only the changed records' clusters again and placing every advisory
 //! by the load-order position of the record that created it gives the bytes of a full build.
+//! The first source generated is NVD's API 2.0 records (CVE ids only, with CPE configurations and
+//! sometimes a KEV listing, whose applicability statements travel with their advisories and
+//! whose listings the caller notes again: [`ThreatIntel::note_nvd_kev`]); the others OSV.
 
-use exposure::kb::{Format, KnowledgeBase, PatchError, Place};
+use exposure::kb::{Format, KnowledgeBase, PatchError, Place, ThreatIntel};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +33,8 @@ struct Record {
     id: String,
     aliases: Vec<String>,
     json: String,
+    /// An NVD record's KEV listing (date added, due date).
+    kev: Option<(String, String)>,
 }
 
 impl Record {
@@ -46,6 +51,9 @@ fn record() -> impl Strategy<Value = (usize, Record)> {
         (0..3usize, 0..4usize, 0..3usize, any::<bool>()),
     )
         .prop_map(|(source, id, aliases, (package, fixed, summary, withdrawn))| {
+            if source == 0 {
+                return (0, nvd(id % 3, package, fixed, summary, withdrawn));
+            }
             let id = POOL[id].to_owned();
             let mut seen = BTreeSet::from([id.clone()]);
             let aliases: Vec<String> = aliases
@@ -64,8 +72,41 @@ fn record() -> impl Strategy<Value = (usize, Record)> {
                      "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "1.{fixed}"}}]}}]}}]}}"#,
                 day = fixed + 1
             );
-            (source, Record { id, aliases, json })
+            (
+                source,
+                Record {
+                    id,
+                    aliases,
+                    json,
+                    kev: None,
+                },
+            )
         })
+}
+
+/// An NVD API 2.0 record of the pool's CVE `cve`: its description, status, CPE
+/// configuration and KEV listing drawn from the other numbers.
+fn nvd(cve: usize, package: usize, fixed: usize, summary: usize, rejected: bool) -> Record {
+    let id = POOL[cve].to_owned();
+    let status = if rejected { "Rejected" } else { "Analyzed" };
+    let kev = (summary == 0).then(|| (format!("2024-02-0{}", fixed + 1), "2024-03-01".to_owned()));
+    let listing = kev.as_ref().map_or(String::new(), |(added, due)| {
+        format!(r#""cisaExploitAdd": "{added}", "cisaActionDue": "{due}", "#)
+    });
+    let json = format!(
+        r#"{{"cve": {{"id": "{id}", {listing}"vulnStatus": "{status}", "published": "2024-01-01T00:00:00.000",
+             "lastModified": "2024-01-0{day}T00:00:00.000", "descriptions": [{{"lang": "en", "value": "s{summary}"}}],
+             "configurations": [{{"nodes": [{{"operator": "OR", "negate": false, "cpeMatch": [{{"vulnerable": true,
+               "criteria": "cpe:2.3:a:vendor:pkg{package}:*:*:*:*:*:*:*:*", "versionEndExcluding": "1.{fixed}",
+               "matchCriteriaId": "00000000-0000-0000-0000-00000000000{package}"}}]}}]}}]}}}}"#,
+        day = fixed + 1
+    );
+    Record {
+        id,
+        aliases: Vec::new(),
+        json,
+        kev,
+    }
 }
 
 fn records(max: usize) -> impl Strategy<Value = BTreeMap<Key, Record>> {
@@ -85,7 +126,17 @@ fn load<'a>(
     let mut creators = Vec::new();
     for (key, record) in records {
         let before = kb.len();
-        kb.load_text_as(Format::OsvJson, &record.json, &format!("src{}", key.0));
+        let origin = format!("src{}", key.0);
+        if record.json.starts_with(r#"{"cve""#) {
+            let document = format!(
+                r#"{{"format": "NVD_CVE", "version": "2.0", "vulnerabilities": [{}]}}"#,
+                record.json
+            );
+            let report = kb.load_text_as(Format::Nvd, &document, &origin);
+            assert_eq!(report.records_loaded, 1, "{}", record.json);
+        } else {
+            kb.load_text_as(Format::OsvJson, &record.json, &origin);
+        }
         assert!(kb.len() <= before + 1, "one record, one advisory at most");
         if kb.len() > before {
             creators.push(key.clone());
@@ -170,6 +221,15 @@ fn patched_and_rebuilt(
     kb.replace_clusters(replacement, &places)
         .unwrap_or_else(|e| panic!("{e}"));
 
+    // The threat intelligence: every NVD record's listing noted again, in load order.
+    let mut threat = ThreatIntel::new();
+    for (key, record) in &new {
+        if let Some((added, due)) = &record.kev {
+            threat.note_nvd_kev(&key.1, added, due);
+        }
+    }
+    *kb.threat_mut() = threat;
+
     let mut rebuilt = KnowledgeBase::new();
     load(&mut rebuilt, new.iter());
     kb.set_metadata(rebuilt.metadata().clone());
@@ -204,6 +264,7 @@ fn osv(id: &str, aliases: &[&str]) -> Record {
             r#"{{"id": "{id}", "aliases": {aliases:?}, "affected": [{{"package": {{"ecosystem": "PyPI", "name": "p"}},
                 "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}]}}]}}]}}"#
         ),
+        kev: None,
     }
 }
 

@@ -15,7 +15,8 @@ use exposure::kb::{Format, KnowledgeBase, SourceInfo};
 pub(crate) type Key = (usize, String, usize);
 
 /// What a build learns for patching the snapshot later: the key of the record that created
-/// each advisory, in advisory order, and each OSV record's share of its source's metadata.
+/// each advisory, in advisory order, and each OSV and NVD record's share of its source's
+/// metadata (with an NVD record's KEV listing).
 #[derive(Debug, Default)]
 pub(crate) struct Track {
     /// The rank of the source being loaded.
@@ -65,6 +66,7 @@ impl Track {
                 documents: 1,
                 records: info.records,
                 newest: info.newest_record,
+                kev: None,
             }
         } else {
             Share::default()

@@ -44,8 +44,9 @@
 //! - A crash between the mirror's commit and the snapshot's rename leaves the old snapshot;
 //!   the next run sees the mirror ahead of it and rebuilds.
 //! - The patch falls back to the rebuild whenever it cannot be shown equal to it (an Alpine
-//!   source, a changed NVD record, a changed KEV or EPSS document beside NVD, a snapshot not
-//!   the one last written): see `update/README.md`. [`Summary::patched`] says which ran.
+//!   source, a snapshot not the one last written, a mirror without the shares a patch sums,
+//!   a record of a changed cluster that does not load cleanly): see `update/README.md`.
+//!   [`Summary::patched`] says which ran.
 //! - The build time is [`Config::now`] (the clock when `None`): two updates of the same
 //!   server state with the same `now` give byte-identical snapshots.
 

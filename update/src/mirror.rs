@@ -13,8 +13,9 @@
 //! For patching the snapshot in place (`crate::patch`): `identifiers` (each record's id and
 //! aliases, to find the records of a cluster; created and filled from the records when an
 //! older mirror lacks it), `changed` (the records and documents changed since the snapshot
-//! was last written, emptied when it is) and `shares` (what each record adds to its source's
-//! metadata: documents, records loaded, newest date).
+//! was last written, emptied when it is) and `shares` (what each OSV and NVD record adds to
+//! its source's metadata: documents, records loaded, newest date; and the KEV listing an NVD
+//! record carries, its columns added when an older mirror lacks them).
 
 use crate::error::UpdateError;
 use crate::http::Validators;
@@ -40,8 +41,16 @@ CREATE TABLE IF NOT EXISTS shares (
     documents INTEGER NOT NULL,
     records INTEGER NOT NULL,
     newest TEXT,
+    kev_added TEXT,
+    kev_due TEXT,
     PRIMARY KEY (source, id)
 ) WITHOUT ROWID;
+";
+
+/// The KEV listing columns of `shares`, added when a mirror's table lacks them.
+const SHARE_NOTES: &str = "
+ALTER TABLE shares ADD COLUMN kev_added TEXT;
+ALTER TABLE shares ADD COLUMN kev_due TEXT;
 ";
 
 /// The identifiers table, created (and filled from the records) when a mirror lacks it.
@@ -108,6 +117,17 @@ impl Mirror {
             .map_err(fail)?;
         if !has_identifiers {
             mirror.migrate()?;
+        }
+        let has_notes: bool = mirror
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('shares') WHERE name = 'kev_added')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(fail)?;
+        if !has_notes {
+            mirror.conn.execute_batch(SHARE_NOTES).map_err(fail)?;
         }
         Ok(mirror)
     }
@@ -248,18 +268,34 @@ impl Mirror {
     ) -> Result<(), UpdateError> {
         self.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO shares (source, id, documents, records, newest) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO shares (source, id, documents, records, newest, kev_added, kev_due) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut s| {
+                let (added, due) = share.kev.clone().unzip();
                 s.execute(params![
                     source,
                     id,
                     i64::try_from(share.documents).unwrap_or(i64::MAX),
                     i64::try_from(share.records).unwrap_or(i64::MAX),
-                    share.newest
+                    share.newest,
+                    added,
+                    due
                 ])
             })
             .map(|_| ())
+            .map_err(|e| self.fail(&e))
+    }
+
+    /// A record's share, when the mirror has one.
+    pub(crate) fn share(&self, source: &str, id: &str) -> Result<Option<Share>, UpdateError> {
+        self.conn
+            .query_row(
+                "SELECT documents, records, newest, kev_added, kev_due FROM shares WHERE source = ?1 AND id = ?2",
+                params![source, id],
+                |row| share_of(row, 0),
+            )
+            .optional()
             .map_err(|e| self.fail(&e))
     }
 
@@ -273,7 +309,8 @@ impl Mirror {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT r.id, s.documents, s.records, s.newest, s.id IS NULL FROM records r \
+                "SELECT r.id, s.id IS NULL, s.documents, s.records, s.newest, s.kev_added, s.kev_due \
+                 FROM records r \
                  LEFT JOIN shares s ON s.source = r.source AND s.id = r.id \
                  WHERE r.source = ?1 ORDER BY r.id",
             )
@@ -281,19 +318,12 @@ impl Mirror {
         let mut rows = statement.query([source]).map_err(|e| self.fail(&e))?;
         while let Some(row) = rows.next().map_err(|e| self.fail(&e))? {
             let id: String = row.get(0).map_err(|e| self.fail(&e))?;
-            let absent: bool = row.get(4).map_err(|e| self.fail(&e))?;
+            let absent: bool = row.get(1).map_err(|e| self.fail(&e))?;
             if absent {
                 each(&id, None);
                 continue;
             }
-            let documents: i64 = row.get(1).map_err(|e| self.fail(&e))?;
-            let records: i64 = row.get(2).map_err(|e| self.fail(&e))?;
-            let share = Share {
-                documents: usize::try_from(documents).unwrap_or(0),
-                records: usize::try_from(records).unwrap_or(0),
-                newest: row.get(3).map_err(|e| self.fail(&e))?,
-            };
-            each(&id, Some(share));
+            each(&id, Some(share_of(row, 2).map_err(|e| self.fail(&e))?));
         }
         Ok(())
     }
@@ -481,12 +511,28 @@ impl Mirror {
 }
 
 /// What one record adds to its source's metadata ([`exposure::kb::SourceInfo`]): documents
-/// noted (0 or 1), records loaded and its newest date.
+/// noted (0 or 1; for NVD, whether the document of its chunk was read), records loaded and
+/// its newest date; and the KEV listing (date added, due date) an NVD record notes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Share {
     pub(crate) documents: usize,
     pub(crate) records: usize,
     pub(crate) newest: Option<String>,
+    pub(crate) kev: Option<(String, String)>,
+}
+
+/// A share from a row's columns from `at` on: documents, records, newest, KEV added, due.
+fn share_of(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Share> {
+    let documents: i64 = row.get(at)?;
+    let records: i64 = row.get(at + 1)?;
+    let added: Option<String> = row.get(at + 3)?;
+    let due: Option<String> = row.get(at + 4)?;
+    Ok(Share {
+        documents: usize::try_from(documents).unwrap_or(0),
+        records: usize::try_from(records).unwrap_or(0),
+        newest: row.get(at + 2)?,
+        kev: added.map(|added| (added, due.unwrap_or_default())),
+    })
 }
 
 /// A record's identifiers: its id, then the aliases its JSON lists, each once.

@@ -10,14 +10,19 @@
 //! (`built:order` in the mirror's state, written by every build and patch). The clusters are
 //! found by closure: the changed records' ids and aliases (the mirror's `identifiers`), the
 //! records carrying any of those, the snapshot's advisories carrying any of those, their ids
-//! and aliases, and so on. KEV and EPSS are loaded again whole when their documents changed;
-//! the metadata is summed from the records' shares (`shares`), the unchanged sources' kept.
+//! and aliases, and so on. The metadata of a changed OSV or NVD source is summed from its
+//! records' shares (`shares`; NVD's as [`sources::nvd::source_info`] sums them for a build
+//! too), the unchanged sources' kept. The threat intelligence is summed again, as a build
+//! does (every NVD record's KEV listing, kept in its share, then the KEV catalog over them,
+//! then EPSS), when the KEV or EPSS document changed or a record loaded again lists another
+//! KEV entry than it did; else it is kept.
 //!
 //! Falls back to the rebuild (returns `None`) whenever the patch cannot be shown to equal
-//! it: an Alpine source (its document's advisories are no records), a changed NVD record
-//! (its KEV notes and per-document metadata), a changed KEV or EPSS document beside NVD
-//! (NVD's KEV notes), a snapshot or mirror state that does not match what was last built,
-//! a record of a cluster that does not load cleanly, or a patch core refuses.
+//! it: an Alpine source (its document's advisories are no records), a snapshot or mirror
+//! state that does not match what was last built, a record of a changed source without a
+//! share (a mirror written before shares or NVD's KEV listings were kept), an NVD record
+//! whose chunk was beyond the size limits when built, a record of a cluster that does not
+//! load cleanly, or a patch core refuses.
 
 use crate::build::{self, Key, Track};
 use crate::config::SourceSpec;
@@ -118,16 +123,13 @@ pub(crate) fn in_place(
             continue; // a source no longer built
         };
         match ordered.get(rank) {
-            Some(SourceSpec::Osv(_)) => {
+            Some(SourceSpec::Osv(_) | SourceSpec::Nvd) => {
                 changed_sources.insert(rank);
                 seeds.push((rank, id));
             }
             Some(SourceSpec::Kev | SourceSpec::Epss) => threat_changed = true,
             _ => return Ok(None),
         }
-    }
-    if threat_changed && ordered.contains(&SourceSpec::Nvd) {
-        return Ok(None);
     }
 
     let (reload, removed) = clusters(mirror, &kb, &names, &rank_of, &seeds)?;
@@ -174,6 +176,17 @@ pub(crate) fn in_place(
     if report.records_loaded != read {
         return Ok(None);
     }
+    // NVD's records carry KEV listings: the threat intelligence is summed again when a
+    // listing of a record loaded again differs from the one it had.
+    let nvd_rank = ordered.iter().position(|s| *s == SourceSpec::Nvd);
+    if let Some(rank) = nvd_rank {
+        for (source, id, share) in &track.shares {
+            if *source == names[rank] && !threat_changed {
+                let before = mirror.share(source, id)?.and_then(|s| s.kev);
+                threat_changed = before != share.kev;
+            }
+        }
+    }
 
     let mut order: Vec<(&Key, Place)> = creators
         .iter()
@@ -201,9 +214,23 @@ pub(crate) fn in_place(
         .iter()
         .map(|(source, id, share)| ((source.as_str(), id.as_str()), share))
         .collect();
+    // NVD summed from its records' shares, with their KEV listings, when needed.
+    let nvd = match nvd_rank {
+        Some(rank) if threat_changed || changed_sources.contains(&rank) => {
+            match nvd_summed(mirror, &names[rank], &fresh, nvd_timestamp.as_deref())? {
+                Some(nvd) => Some(nvd),
+                None => return Ok(None),
+            }
+        }
+        _ => None,
+    };
     let mut threat = KnowledgeBase::new();
     if threat_changed {
         threat.set_limits(limits);
+        // As a build: NVD's listings first, then the catalog's entries over them.
+        for (id, (added, due)) in nvd.iter().flat_map(|(_, notes)| notes) {
+            threat.threat_mut().note_nvd_kev(id, added, due);
+        }
         for spec in ordered
             .iter()
             .filter(|s| matches!(s, SourceSpec::Kev | SourceSpec::Epss))
@@ -223,7 +250,11 @@ pub(crate) fn in_place(
                 .collect()
         };
         let is_threat = matches!(ordered.get(rank), Some(SourceSpec::Kev | SourceSpec::Epss));
-        if changed_sources.contains(&rank) {
+        if Some(rank) == nvd_rank && nvd.is_some() {
+            metadata
+                .sources
+                .extend(nvd.iter().flat_map(|(info, _)| info.iter().cloned()));
+        } else if changed_sources.contains(&rank) {
             let Some(info) = summed(mirror, name, &fresh)? else {
                 return Ok(None);
             };
@@ -290,6 +321,42 @@ fn summed(
         .absorb(&part);
     })?;
     Ok(complete.then(|| info.into_iter().collect()))
+}
+
+/// NVD's metadata entry ([`sources::nvd::source_info`]) and the KEV listings of its records
+/// (id, (added, due)) in id order.
+type NvdSum = (Vec<SourceInfo>, Vec<(String, (String, String))>);
+
+/// NVD's metadata and KEV listings summed from its records' shares (`fresh` for the records
+/// loaded again, else the mirror's); `None` when a record's share is unknown or its document
+/// was not read.
+fn nvd_summed(
+    mirror: &Mirror,
+    name: &str,
+    fresh: &HashMap<(&str, &str), &Share>,
+    timestamp: Option<&str>,
+) -> Result<Option<NvdSum>, UpdateError> {
+    let mut shares = Vec::new();
+    let mut notes = Vec::new();
+    let mut complete = true;
+    mirror.each_share(name, &mut |id, kept| {
+        let share = match (fresh.get(&(name, id)), kept) {
+            (Some(share), _) => (*share).clone(),
+            (None, Some(share)) => share,
+            (None, None) => {
+                complete = false;
+                return;
+            }
+        };
+        if let Some(note) = &share.kev {
+            notes.push((id.to_owned(), note.clone()));
+        }
+        shares.push(Share { kev: None, ..share });
+    })?;
+    if !complete {
+        return Ok(None);
+    }
+    Ok(sources::nvd::source_info(&shares, timestamp).map(|info| (info, notes)))
 }
 
 /// The records to load again ((rank, id)) and the positions of the snapshot's advisories to

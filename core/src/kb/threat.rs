@@ -92,8 +92,22 @@ impl ThreatIntel {
     }
 
     /// Records a KEV listing that NVD copied into a CVE record (`cisaExploitAdd`,
-    /// `cisaActionDue`), unless CISA's own catalog already gave the entry.
-    pub(crate) fn note_nvd_kev(&mut self, cve: &str, added: &str, due: &str) {
+    /// `cisaActionDue`), unless an entry for the CVE is known already (CISA's own catalog,
+    /// loaded later, replaces it). Loading an NVD API 2.0 record notes its listing; a caller
+    /// that keeps the listings apart (an incremental update) notes them again with this.
+    ///
+    /// ```
+    /// use exposure::kb::ThreatIntel;
+    /// let mut intel = ThreatIntel::new();
+    /// intel.note_nvd_kev("CVE-2021-44228", "2021-12-10", "2021-12-24");
+    /// assert_eq!(intel.kev("CVE-2021-44228").map(|e| e.due_date.as_str()), Some("2021-12-24"));
+    /// // The catalog's entry, loaded after, replaces the note.
+    /// intel.load_text(r#"{"vulnerabilities": [{"cveID": "CVE-2021-44228", "vendorProject": "Apache",
+    ///     "product": "Log4j2", "vulnerabilityName": "Log4Shell", "dateAdded": "2021-12-10",
+    ///     "shortDescription": "", "requiredAction": "Patch", "dueDate": "2021-12-24"}]}"#, "kev.json");
+    /// assert_eq!(intel.kev("CVE-2021-44228").map(|e| e.product.as_str()), Some("Log4j2"));
+    /// ```
+    pub fn note_nvd_kev(&mut self, cve: &str, added: &str, due: &str) {
         self.kev.entry(cve.to_owned()).or_insert_with(|| KevEntry {
             cve_id: cve.to_owned(),
             vendor_project: String::new(),

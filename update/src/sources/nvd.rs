@@ -8,8 +8,8 @@
 use super::{normalized, Fetch, Source};
 use crate::error::UpdateError;
 use crate::http::{Get, RateLimit, Reply};
-use crate::mirror::{Mirror, Record};
-use exposure::kb::{format_utc, Format, KnowledgeBase};
+use crate::mirror::{Mirror, Record, Share};
+use exposure::kb::{format_utc, Format, KnowledgeBase, SourceInfo};
 use exposure::load_report::LoadReport;
 
 /// The mirror's source name.
@@ -251,6 +251,20 @@ impl Source for Nvd {
         if !chunk.is_empty() {
             report.absorb(load_chunk(kb, timestamp.as_deref(), &chunk, track));
         }
+        // The metadata as a patch sums it, whatever the chunks' heads held.
+        let shares = track
+            .shares
+            .iter()
+            .filter(|(source, _, _)| source == SOURCE)
+            .map(|(_, _, share)| share);
+        if let Some(info) = source_info(shares, timestamp.as_deref()) {
+            let mut metadata = kb.metadata().clone();
+            metadata
+                .sources
+                .retain(|s| s.source != SOURCE || s.format != Format::Nvd.name());
+            metadata.sources.extend(info);
+            kb.set_metadata(metadata);
+        }
         Ok(report)
     }
 }
@@ -264,7 +278,8 @@ pub(crate) fn timestamp(mirror: &Mirror) -> Result<Option<String>, UpdateError> 
 }
 
 /// Loads records (their bodies, in id order) as one NVD API document, noting the advisories
-/// they create (an NVD advisory's id is its record's, a CVE id that no merge changes).
+/// they create (an NVD advisory's id is its record's, a CVE id that no merge changes) and
+/// each record's share ([`share`]).
 pub(crate) fn load_chunk(
     kb: &mut KnowledgeBase,
     timestamp: Option<&str>,
@@ -286,11 +301,120 @@ pub(crate) fn load_chunk(
     }
     text.push_str("]}");
     let before = kb.len();
+    let documents = documents_noted(kb);
     let report = kb.load_text_as(Format::Nvd, &text, SOURCE);
+    let read = documents_noted(kb) > documents;
+    let mut created = std::collections::HashSet::new();
     for advisory in &kb.advisories()[before..] {
         track.creators.push((track.rank, advisory.id.clone(), 0));
+        created.insert(advisory.id.as_str());
+    }
+    for body in chunk {
+        let (id, mut share) = share(body);
+        if !read {
+            share = Share::default();
+        } else if !created.contains(id.as_str()) {
+            share.records = 0;
+            share.kev = None;
+        }
+        track.shares.push((SOURCE.to_owned(), id, share));
     }
     report
+}
+
+/// The NVD documents the knowledge base notes.
+fn documents_noted(kb: &KnowledgeBase) -> usize {
+    kb.metadata()
+        .sources
+        .iter()
+        .filter(|s| s.source == SOURCE && s.format == Format::Nvd.name())
+        .map(|s| s.documents)
+        .sum()
+}
+
+/// A record's id and its share when its document is read and it loads: one document (its
+/// chunk's read), one record, its newest date as core's NVD loader takes it (the newest of
+/// the element's `lastModifiedDate` and `publishedDate` and its `cve`'s `lastModified` and
+/// `published`) and the KEV listing it copies (`cisaExploitAdd`, `cisaActionDue`).
+fn share(body: &[u8]) -> (String, Share) {
+    /// The fields a share reads (the rest skipped unread); any JSON value, as core takes
+    /// only strings.
+    #[derive(Default, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Element {
+        last_modified_date: Option<serde_json::Value>,
+        published_date: Option<serde_json::Value>,
+        #[serde(default)]
+        cve: Cve,
+    }
+    #[derive(Default, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Cve {
+        id: Option<serde_json::Value>,
+        last_modified: Option<serde_json::Value>,
+        published: Option<serde_json::Value>,
+        cisa_exploit_add: Option<serde_json::Value>,
+        cisa_action_due: Option<serde_json::Value>,
+    }
+    // A body is a normalised element with a `cve` object (checked when fetched).
+    let element: Element = serde_json::from_slice(body).unwrap_or_default();
+    let text = |value: &Option<serde_json::Value>| {
+        value
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let mut dates = SourceInfo::default();
+    for date in [
+        &element.last_modified_date,
+        &element.published_date,
+        &element.cve.last_modified,
+        &element.cve.published,
+    ] {
+        let mut part = SourceInfo::default();
+        part.newest_record = text(date);
+        dates.absorb(&part);
+    }
+    let cve = &element.cve;
+    let kev = text(&cve.cisa_exploit_add)
+        .map(|added| (added, text(&cve.cisa_action_due).unwrap_or_default()));
+    let share = Share {
+        documents: 1,
+        records: 1,
+        newest: dates.newest_record,
+        kev,
+    };
+    (text(&cve.id).unwrap_or_default(), share)
+}
+
+/// NVD's entry in the metadata, summed from its records' shares (in id order) as a build
+/// and a patch both note it: one document per chunk of records, the records loaded, their
+/// newest date, and the cursor as the feed's timestamp (no entry without records). `None`
+/// when a record's document was not read (beyond the size limits), as then the chunks decide.
+pub(crate) fn source_info<'a>(
+    shares: impl IntoIterator<Item = &'a Share>,
+    timestamp: Option<&str>,
+) -> Option<Vec<SourceInfo>> {
+    let mut info = SourceInfo::default();
+    let mut count: usize = 0;
+    for share in shares {
+        if share.documents != 1 {
+            return None;
+        }
+        count += 1;
+        let mut part = SourceInfo::default();
+        part.records = share.records;
+        part.newest_record.clone_from(&share.newest);
+        info.absorb(&part);
+    }
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    SOURCE.clone_into(&mut info.source);
+    Format::Nvd.name().clone_into(&mut info.format);
+    info.documents = count.div_ceil(CHUNK);
+    info.feed_timestamp = timestamp.map(str::to_owned);
+    Some(vec![info])
 }
 
 #[cfg(test)]
@@ -311,6 +435,35 @@ mod tests {
             ]
         );
         assert!(windows(5, 5, 120).is_empty());
+    }
+
+    #[test]
+    fn shares_sum_to_what_core_notes_for_a_chunk() {
+        let bodies: Vec<Vec<u8>> = [
+            r#"{"cve": {"id": "CVE-2024-1", "published": "2024-01-01T00:00:00.000", "lastModified": "2024-01-02T00:00:00.000"}}"#,
+            // Skipped (a metric without its vector), its dates still read.
+            r#"{"cve": {"id": "CVE-2024-2", "lastModified": "2024-03-01T00:00:00.000", "cisaExploitAdd": "2024-01-05",
+                "metrics": {"cvssMetricV31": [{"cvssData": {}}]}}}"#,
+            r#"{"cve": {"id": "CVE-2024-3", "published": "2024-02-01T00:00:00", "cisaExploitAdd": "2024-02-02"}}"#,
+        ]
+        .map(|b| b.as_bytes().to_vec())
+        .to_vec();
+        let mut kb = KnowledgeBase::new();
+        let mut track = crate::build::Track::default();
+        let timestamp = "2024-05-01T00:00:00Z";
+        let report = load_chunk(&mut kb, Some(timestamp), &bodies, &mut track);
+        assert_eq!((report.records_loaded, report.records_skipped), (2, 1));
+        let shares: Vec<&Share> = track.shares.iter().map(|(_, _, s)| s).collect();
+        let noted = source_info(shares.iter().copied(), Some(timestamp));
+        assert_eq!(noted, Some(vec![kb.metadata().sources[0].clone()]));
+        let notes: Vec<_> = shares.iter().map(|s| s.kev.clone()).collect();
+        let listed = ("2024-02-02".to_owned(), String::new());
+        assert_eq!(
+            notes,
+            [None, None, Some(listed)],
+            "only loaded records note"
+        );
+        assert!(kb.threat().kev("CVE-2024-3").is_some());
     }
 
     #[test]

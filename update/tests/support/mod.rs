@@ -269,6 +269,87 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     gz.finish().unwrap()
 }
 
+/// The NVD JSON 1.1 feeds in `nvd/json-1.1` (2017, modified, recent; each CVE once, the
+/// later feed's version kept) as API 2.0 items, for figures at a realistic size: id, dates,
+/// status (`Rejected` for a `** REJECT **` description), English description, CWEs, the
+/// CVSS v3 and v2 vectors as NVD's Primary metrics, the references, and the configurations
+/// as they are (core reads NVD's configurations in either form). Sorted by id.
+pub fn nvd_from_json11() -> Vec<serde_json::Value> {
+    use serde_json::{json, Value};
+    let dir = shared_data().join("nvd/json-1.1");
+    let date = |v: &Value| {
+        // `2017-01-01T01:59Z` → `2017-01-01T01:59:00.000`.
+        let text = v
+            .as_str()
+            .unwrap_or("1970-01-01T00:00Z")
+            .trim_end_matches('Z');
+        format!("{text}:00.000")
+    };
+    let mut items: BTreeMap<String, Value> = BTreeMap::new();
+    for feed in ["2017", "modified", "recent"] {
+        let path = dir.join(format!("nvdcve-1.1-{feed}.json.gz"));
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+            .read_to_end(&mut text)
+            .unwrap();
+        let feed: Value = serde_json::from_slice(&text).unwrap();
+        for item in feed["CVE_Items"].as_array().unwrap() {
+            let cve = &item["cve"];
+            let id = cve["CVE_data_meta"]["ID"].as_str().unwrap().to_owned();
+            let description = cve["description"]["description_data"]
+                .as_array()
+                .and_then(|d| d.iter().find(|d| d["lang"] == "en"))
+                .and_then(|d| d["value"].as_str())
+                .unwrap_or_default();
+            let cwes: Vec<Value> = cve["problemtype"]["problemtype_data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|p| p["description"].as_array().cloned().unwrap_or_default())
+                .collect();
+            let metric = |vector: &Value| json!([{"source": "nvd@nist.gov", "type": "Primary", "cvssData": {"vectorString": vector}}]);
+            let mut metrics = serde_json::Map::new();
+            let v3 = &item["impact"]["baseMetricV3"]["cvssV3"]["vectorString"];
+            if let Some(vector) = v3.as_str() {
+                let key = if vector.starts_with("CVSS:3.0") {
+                    "cvssMetricV30"
+                } else {
+                    "cvssMetricV31"
+                };
+                metrics.insert(key.into(), metric(v3));
+            }
+            let v2 = &item["impact"]["baseMetricV2"]["cvssV2"]["vectorString"];
+            if v2.is_string() {
+                metrics.insert("cvssMetricV2".into(), metric(v2));
+            }
+            let references: Vec<Value> = cve["references"]["reference_data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| json!({"url": r["url"], "source": "nvd@nist.gov", "tags": r["tags"]}))
+                .collect();
+            let status = if description.starts_with("** REJECT **") {
+                "Rejected"
+            } else {
+                "Analyzed"
+            };
+            let converted = json!({"cve": {
+                "id": id,
+                "published": date(&item["publishedDate"]),
+                "lastModified": date(&item["lastModifiedDate"]),
+                "vulnStatus": status,
+                "descriptions": [{"lang": "en", "value": description}],
+                "weaknesses": [{"source": "nvd@nist.gov", "type": "Primary", "description": cwes}],
+                "metrics": metrics,
+                "configurations": item["configurations"],
+                "references": references,
+            }});
+            items.insert(id, converted);
+        }
+    }
+    items.into_values().collect()
+}
+
 /// A whole document with its ETag: 304 when the request names it.
 #[derive(Debug, Clone)]
 pub struct Doc {
