@@ -218,7 +218,11 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let mut end = start;
         let mut value: Option<u64> = Some(0);
-        while let Some(digit) = bytes.get(end).map(|b| b.wrapping_sub(b'0')).filter(|d| *d < 10) {
+        while let Some(digit) = bytes
+            .get(end)
+            .map(|b| b.wrapping_sub(b'0'))
+            .filter(|d| *d < 10)
+        {
             value = value
                 .and_then(|v| v.checked_mul(10))
                 .and_then(|v| v.checked_add(u64::from(digit)));
