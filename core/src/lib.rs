@@ -81,6 +81,7 @@ pub mod remediation;
 pub mod report;
 pub mod score;
 mod span;
+pub mod stream;
 pub mod tables;
 pub mod version;
 pub mod views;

@@ -532,6 +532,52 @@ pub struct Renamed {
     pub to: String,
 }
 
+/// The device ids met so far, each once: a device that comes with an id met before is given
+/// the first free `id#n` (n from 2), as [`Fleet::extend`] and a streamed assessment
+/// ([`crate::stream`]) keep devices apart.
+///
+/// ```
+/// use exposure::inventory::{load_text, DeviceIds, LoadOptions, Renamed};
+/// let fleet = load_text(r#"{"devices": [{"id": "a", "software": []}]}"#, "fleet", &LoadOptions::default())?.fleet;
+/// let mut ids = DeviceIds::default();
+/// assert_eq!(ids.admit(&mut fleet.devices[0].clone()), None);
+/// let mut again = fleet.devices[0].clone();
+/// assert_eq!(ids.admit(&mut again), Some(Renamed { from: "a".into(), to: "a#2".into() }));
+/// assert_eq!((again.id.as_str(), ids.len()), ("a#2", 2));
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DeviceIds {
+    ids: std::collections::HashSet<String>,
+}
+
+impl DeviceIds {
+    /// Notes the device's id, renaming the device first when the id was met before.
+    pub fn admit(&mut self, device: &mut Device) -> Option<Renamed> {
+        if self.ids.insert(device.id.clone()) {
+            return None;
+        }
+        // Of these ids.len() + 1 candidates, at least one is free.
+        let to = (2..=self.ids.len() + 2)
+            .map(|n| format!("{}#{n}", device.id))
+            .find(|id| !self.ids.contains(id))
+            .unwrap_or_default();
+        self.ids.insert(to.clone());
+        let from = std::mem::replace(&mut device.id, to.clone());
+        Some(Renamed { from, to })
+    }
+
+    /// How many ids were met (renamed ones counted under their new id).
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no id was met yet.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 impl Fleet {
     /// Adds the devices of another fleet. A device whose id the fleet has already (two
     /// inventories naming the same host or product, such as an SBOM and an OBOM of one
@@ -548,20 +594,13 @@ impl Fleet {
     /// assert_eq!(ids, ["app", "app#2", "app#3", "db"]);
     /// ```
     pub fn extend(&mut self, other: Fleet) -> Vec<Renamed> {
-        let mut ids: std::collections::HashSet<String> =
-            self.devices.iter().map(|d| d.id.clone()).collect();
+        let mut ids = DeviceIds::default();
+        for device in &mut self.devices {
+            ids.admit(device);
+        }
         let mut renamed = Vec::new();
         for mut device in other.devices {
-            if !ids.insert(device.id.clone()) {
-                // Of these ids.len() + 1 candidates, at least one is free.
-                let to = (2..=ids.len() + 2)
-                    .map(|n| format!("{}#{n}", device.id))
-                    .find(|id| !ids.contains(id))
-                    .unwrap_or_default();
-                ids.insert(to.clone());
-                let from = std::mem::replace(&mut device.id, to.clone());
-                renamed.push(Renamed { from, to });
-            }
+            renamed.extend(ids.admit(&mut device));
             self.devices.push(device);
         }
         renamed

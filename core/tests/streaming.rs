@@ -1,0 +1,220 @@
+//! A streamed assessment gives the in-memory one: generated fleets (devices drawn from the
+//! demo fleet's software, values, groups, internet exposure, repeated ids) assessed whole and
+//! streamed in chunks of several sizes — the same finding rows in the same order, the same
+//! device rows, the same renamed devices, and the organisation and group exposure equal up
+//! to the order of floating-point additions.
+
+use exposure::inventory::{Device, DeviceValue, Fleet};
+use exposure::stream::{JsonLines, RunningExposure, StreamOptions};
+use exposure::Engine;
+
+/// A small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).expect("below n")
+    }
+}
+
+/// `devices` devices whose software, value, groups, exposure and ids are drawn from the demo
+/// fleet (one id in ten repeats an earlier one).
+fn generated(devices: usize, seed: u64) -> Fleet {
+    let demo = exposure::demo::fleet();
+    let pool: Vec<_> = demo
+        .devices
+        .iter()
+        .flat_map(|d| d.software.iter().cloned())
+        .collect();
+    let mut rng = Rng(seed);
+    let mut fleet = Fleet::default();
+    for n in 0..devices {
+        let mut device: Device = demo.devices[rng.below(demo.devices.len())].clone();
+        device.id = if n > 0 && rng.below(10) == 0 {
+            format!("device-{}", rng.below(n))
+        } else {
+            format!("device-{n}")
+        };
+        let items = rng.below(pool.len() + 1);
+        device.software = (0..items)
+            .map(|_| pool[rng.below(pool.len())].clone())
+            .collect();
+        device.value = [DeviceValue::Low, DeviceValue::Normal, DeviceValue::High][rng.below(3)];
+        device.groups = ["web", "db", "ops"]
+            .iter()
+            .filter(|_| rng.below(2) == 0)
+            .map(|g| (*g).to_owned())
+            .collect();
+        device.internet_facing = rng.below(3) == 0;
+        fleet.devices.push(device);
+    }
+    fleet
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(1.0)
+}
+
+#[test]
+fn streamed_chunks_give_the_in_memory_assessment() {
+    let engine = Engine::demo();
+    for (seed, devices) in [(1, 1), (2, 40), (3, 97), (4, 250)] {
+        let fleet = generated(devices, seed);
+        // The in-memory path keeps repeated ids apart as Fleet::extend does.
+        let mut whole_fleet = Fleet::default();
+        let renamed = whole_fleet.extend(fleet.clone());
+        let whole = engine.assess(&whole_fleet);
+        let rows: Vec<String> = whole
+            .finding_rows()
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        let device_rows: Vec<String> = whole
+            .devices
+            .iter()
+            .map(|d| serde_json::to_string(d).unwrap())
+            .collect();
+        for chunk_devices in [1, 7, 64, 1000] {
+            let options = StreamOptions {
+                chunk_devices,
+                fleet_size: Some(devices),
+                ..StreamOptions::default()
+            };
+            let mut streamed_devices = Vec::new();
+            let mut lines = JsonLines::new(Vec::new());
+            let summary = engine
+                .assess_stream(
+                    fleet.devices.clone().into_iter().map(Ok::<_, String>),
+                    &options,
+                    &mut |chunk: &exposure::Assessment| {
+                        use exposure::stream::ChunkSink;
+                        streamed_devices.extend(
+                            chunk
+                                .devices
+                                .iter()
+                                .map(|d| serde_json::to_string(d).unwrap()),
+                        );
+                        lines.chunk(chunk)
+                    },
+                )
+                .unwrap();
+            let what = format!("seed {seed}, {devices} devices, chunks of {chunk_devices}");
+            let text = String::from_utf8(lines.into_inner()).unwrap();
+            let streamed_rows: Vec<&str> = text.lines().collect();
+            assert_eq!(streamed_rows, rows, "{what}: finding rows");
+            assert_eq!(streamed_devices, device_rows, "{what}: device rows");
+            assert_eq!(summary.renamed, renamed, "{what}: renamed");
+            assert_eq!(summary.chunks, devices.div_ceil(chunk_devices), "{what}");
+            let (s, w) = (&summary.organisation, &whole.organisation);
+            assert!(
+                close(s.score, w.score),
+                "{what}: {} != {}",
+                s.score,
+                w.score
+            );
+            assert_eq!(
+                (s.devices, s.vulnerable_devices, s.findings),
+                (w.devices, w.vulnerable_devices, w.findings),
+                "{what}"
+            );
+            assert_eq!(summary.groups.len(), whole.groups.len(), "{what}");
+            for (s, w) in summary.groups.iter().zip(&whole.groups) {
+                assert!(close(s.score, w.score), "{what}: group {}", w.group);
+                assert_eq!(
+                    (
+                        &s.group,
+                        s.devices,
+                        s.vulnerable_devices,
+                        s.findings,
+                        s.level
+                    ),
+                    (
+                        &w.group,
+                        w.devices,
+                        w.vulnerable_devices,
+                        w.findings,
+                        w.level
+                    ),
+                    "{what}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn running_sums_merge_in_any_order() {
+    let engine = Engine::demo();
+    // Ids kept apart first, as a stream keeps them (a partition does not know the others').
+    let mut fleet = Fleet::default();
+    fleet.extend(generated(120, 9));
+    let whole = engine.assess(&fleet);
+    // Three partitions assessed apart, merged in two orders.
+    let parts: Vec<RunningExposure> = fleet
+        .devices
+        .chunks(40)
+        .map(|devices| {
+            let mut running = RunningExposure::default();
+            running.add(&engine.assess(&Fleet {
+                devices: devices.to_vec(),
+            }));
+            running
+        })
+        .collect();
+    let mut forward = RunningExposure::default();
+    let mut backward = RunningExposure::default();
+    for part in &parts {
+        forward.merge(part);
+    }
+    for part in parts.iter().rev() {
+        backward.merge(part);
+    }
+    for merged in [forward, backward] {
+        let organisation = merged.organisation(engine.parameters());
+        assert!(close(organisation.score, whole.organisation.score));
+        assert_eq!(organisation.findings, whole.organisation.findings);
+        // The sums travel (a Spark partition's to the driver) and come back the same.
+        let json = serde_json::to_string(&merged).unwrap();
+        let back: RunningExposure = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, merged);
+    }
+}
+
+#[test]
+fn a_failing_reader_stops_the_stream_with_its_error() {
+    let engine = Engine::demo();
+    let fleet = generated(10, 5);
+    let devices =
+        fleet
+            .devices
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| if i == 6 { Err("disk gone") } else { Ok(d) });
+    let mut chunks = 0;
+    let options = StreamOptions {
+        chunk_devices: 4,
+        ..StreamOptions::default()
+    };
+    let error = engine
+        .assess_stream(devices, &options, &mut |_: &exposure::Assessment| {
+            chunks += 1;
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "reading the devices failed after 6 devices: disk gone"
+    );
+    assert_eq!(
+        chunks, 1,
+        "the first whole chunk was handed on, nothing after"
+    );
+}
