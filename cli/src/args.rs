@@ -68,6 +68,9 @@ pub(crate) enum ColorWhen {
 pub(crate) enum Command {
     /// Assess a fleet: findings, scores, recommendations (and record them with --db).
     Assess(AssessCmd),
+    /// Assess a fleet too large to hold, as a stream: devices from JSON Lines, findings out
+    /// as JSON Lines chunk by chunk, the organisation's exposure at the end.
+    Stream(StreamCmd),
     /// Why a device (or the organisation) scores what it does.
     Explain(ExplainCmd),
     /// Exceptions: check a file, export as VEX, or keep them in a store.
@@ -117,6 +120,38 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// `exposure stream`: memory stays at one chunk of devices plus the knowledge base.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct StreamCmd {
+    /// Knowledge, as for `assess --kb` (a snapshot from `kb build` loads fastest); the demo
+    /// knowledge base when none is given.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub kb: Vec<PathBuf>,
+    /// The devices: JSON Lines, one fleet-document device object per line (`-` for stdin;
+    /// gzip accepted).
+    #[arg(long, value_name = "FILE")]
+    pub devices: PathBuf,
+    /// Devices assessed together: memory grows with it.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(usize))]
+    pub chunk: usize,
+    /// The fleet's size when known: device rows then carry their final weights.
+    #[arg(long, value_name = "N")]
+    pub fleet_size: Option<usize>,
+    /// Where the findings go, one JSON object per line (the findings view's columns).
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub findings: PathBuf,
+    /// Also write each device's row (score, level, weight, findings) as JSON Lines here.
+    #[arg(long, value_name = "FILE")]
+    pub device_rows: Option<PathBuf>,
+    /// Write the summary (organisation, groups, the devices' load report) here as JSON
+    /// instead of one line on stderr.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Accept inputs that lose records (see `assess --allow-partial`).
+    #[arg(long)]
+    pub allow_partial: bool,
 }
 
 /// What to assess: knowledge, inventories, and how to read and judge them.

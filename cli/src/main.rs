@@ -19,6 +19,7 @@ mod batch;
 mod cpe;
 mod json;
 mod output;
+mod stream;
 mod table;
 mod update;
 mod workflow;
@@ -657,6 +658,7 @@ fn run(cli: Cli) -> Result<(), Failed> {
     let reporting = Reporting { quiet: cli.quiet };
     match cli.command {
         Command::Assess(cmd) => assess(&cmd, style, reporting),
+        Command::Stream(cmd) => stream::stream(&cmd, reporting),
         Command::Explain(cmd) => explain(&cmd, reporting),
         Command::Exceptions(cmd) => exceptions(&cmd, reporting),
         Command::History(cmd) => workflow::history(&cmd),

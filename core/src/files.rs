@@ -296,15 +296,29 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead>, InputError> {
 /// A buffered reader over a file, gzip undone, not bounded: for readers that bound it
 /// themselves (with [`Limits::bound`], whose [`Bounded::exceeded`] they ask).
 pub(crate) fn open_unbounded(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
-    let gzipped = is_gzip(file.fill_buf()?);
+    decompressing(std::io::BufReader::new(std::fs::File::open(path)?))
+}
+
+/// `reader`, gzip undone when its bytes start with gzip's magic, with no limit on the total:
+/// for inputs read as a stream of records, each bounded by its reader (the JSON Lines of
+/// [`crate::inventory::DeviceLines`]), whose size is not the memory they take.
+///
+/// ```
+/// use std::io::Read;
+/// let mut text = String::new();
+/// exposure::files::decompressing(&b"plain"[..])?.read_to_string(&mut text)?;
+/// assert_eq!(text, "plain");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn decompressing<'r, R: BufRead + 'r>(mut reader: R) -> std::io::Result<Box<dyn BufRead + 'r>> {
+    let gzipped = is_gzip(reader.fill_buf()?);
     Ok(if gzipped {
         Box::new(std::io::BufReader::with_capacity(
             1 << 16,
-            flate2::bufread::MultiGzDecoder::new(file),
+            flate2::bufread::MultiGzDecoder::new(reader),
         ))
     } else {
-        Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+        Box::new(std::io::BufReader::with_capacity(1 << 16, reader))
     })
 }
 

@@ -218,3 +218,86 @@ fn a_failing_reader_stops_the_stream_with_its_error() {
         "the first whole chunk was handed on, nothing after"
     );
 }
+
+/// The demo fleet document's devices, one per line.
+fn demo_lines() -> String {
+    let document: serde_json::Value =
+        serde_json::from_str(exposure::demo::FLEET_JSON).expect("demo fleet");
+    document["devices"]
+        .as_array()
+        .expect("devices")
+        .iter()
+        .map(|d| d.to_string() + "\r\n")
+        .collect()
+}
+
+#[test]
+fn json_lines_devices_are_the_fleet_documents() {
+    use exposure::inventory::{load_text, DeviceLines, LoadOptions};
+    let lines = demo_lines();
+    let from_lines: Vec<Device> = DeviceLines::new(
+        lines.as_bytes(),
+        "demo.jsonl",
+        exposure::files::Limits::default(),
+    )
+    .collect::<Result<_, _>>()
+    .unwrap();
+    let document = load_text(exposure::demo::FLEET_JSON, "demo", &LoadOptions::default()).unwrap();
+    assert_eq!(from_lines, document.fleet.devices);
+    // Streamed from its lines, the demo fleet is assessed as the document is.
+    let engine = Engine::demo();
+    let devices = DeviceLines::new(
+        lines.as_bytes(),
+        "demo.jsonl",
+        exposure::files::Limits::default(),
+    );
+    let summary = engine
+        .assess_stream(
+            devices,
+            &StreamOptions::default(),
+            &mut |_: &exposure::Assessment| Ok(()),
+        )
+        .unwrap();
+    let whole = engine.assess(&document.fleet);
+    assert!(close(summary.organisation.score, whole.organisation.score));
+}
+
+#[test]
+fn json_lines_problems_are_reported_and_broken_input_fails() {
+    use exposure::files::Limits;
+    use exposure::inventory::{DeviceLines, InventoryError};
+    // A line that is no device, one with a bad value, a repeated id: reported, skipped.
+    let text = "{\"id\": \"a\"}\nnot json\n{\"id\": \"b\", \"value\": \"huge\"}\n{\"id\": \"a\"}\n{\"id\": \"c\"}";
+    let mut lines = DeviceLines::new(text.as_bytes(), "f.jsonl", Limits::default());
+    let ids: Vec<String> = lines.by_ref().map(|d| d.unwrap().id).collect();
+    assert_eq!(ids, ["a", "c"]);
+    let report = lines.report();
+    assert_eq!(
+        (
+            report.records_read,
+            report.records_loaded,
+            report.records_skipped
+        ),
+        (5, 2, 3)
+    );
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.message.contains("duplicate device id")));
+    // A line over the limit ends the stream with an error naming the line.
+    let long = format!("{{\"id\": \"a\"}}\n{{\"id\": \"{}\"}}\n", "x".repeat(100));
+    let limits = Limits { input_bytes: 64 };
+    let results: Vec<_> = DeviceLines::new(long.as_bytes(), "f.jsonl", limits).collect();
+    assert_eq!(results.len(), 2);
+    let error = results[1].as_ref().unwrap_err();
+    assert!(matches!(error, InventoryError::Input { .. }), "{error}");
+    assert!(error.to_string().contains("f.jsonl line 2"), "{error}");
+    // Bytes that are not UTF-8 end it too.
+    let bytes = b"{\"id\": \"a\"}\n\xff\xfe\n";
+    let results: Vec<_> = DeviceLines::new(&bytes[..], "f.jsonl", Limits::default()).collect();
+    assert!(results[1]
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("not UTF-8"));
+}

@@ -85,8 +85,8 @@ pub(super) fn read(
 }
 
 /// The devices of a fleet document, read one at a time.
-struct Reader<'o> {
-    origin: &'o str,
+struct Reader {
+    origin: String,
     fleet: Fleet,
     report: LoadReport,
     /// The ids met, each device's first: a later device with one is skipped.
@@ -289,10 +289,10 @@ struct QuickItem<'a> {
     last_used: Option<&'a str>,
 }
 
-impl<'o> Reader<'o> {
-    fn new(origin: &'o str) -> Self {
+impl Reader {
+    fn new(origin: &str) -> Self {
         Reader {
-            origin,
+            origin: origin.to_owned(),
             fleet: Fleet::default(),
             report: LoadReport::one_file(),
             seen: HashSet::new(),
@@ -303,6 +303,14 @@ impl<'o> Reader<'o> {
     /// The `index`-th element of `devices`, its text: a device kept, or one record skipped
     /// with its problem (an element that is not an object costs only itself).
     fn device(&mut self, index: usize, text: &str) {
+        if let Some(device) = self.take(index, text) {
+            self.fleet.devices.push(device);
+        }
+    }
+
+    /// The device of the `index`-th element, or `None` when it is skipped (its problem in
+    /// the report).
+    fn take(&mut self, index: usize, text: &str) -> Option<Device> {
         self.report.records_read += 1;
         // Most devices are read straight from the text; one the quick reading declines (an
         // item not met before, any problem) is read as a JSON value, which names every
@@ -313,8 +321,7 @@ impl<'o> Reader<'o> {
         if let Some(device) = quick {
             if self.seen.insert(device.id.clone()) {
                 self.report.records_loaded += 1;
-                self.fleet.devices.push(device);
-                return;
+                return Some(device);
             }
         }
         let value: Value = match serde_json::from_str(text) {
@@ -325,19 +332,20 @@ impl<'o> Reader<'o> {
                     message: e.to_string(),
                 };
                 self.report
-                    .kept_or_skipped::<()>(self.origin, None, Err(error));
-                return;
+                    .kept_or_skipped::<()>(&self.origin, None, Err(error));
+                return None;
             }
         };
         let device = match Obj::new(&value, format!("devices[{index}]")) {
             Ok(device) => device,
             Err(e) => {
-                self.report.kept_or_skipped::<()>(self.origin, None, Err(e));
-                return;
+                self.report
+                    .kept_or_skipped::<()>(&self.origin, None, Err(e));
+                return None;
             }
         };
         let record = device.opt_str("id").ok().flatten().map(str::to_owned);
-        let parsed = parse_device(&device, self.origin, &mut self.report, &mut self.items)
+        let parsed = parse_device(&device, &self.origin, &mut self.report, &mut self.items)
             .and_then(|mut d| {
                 if self.seen.insert(d.id.clone()) {
                     self.items.shared.share(&mut d);
@@ -349,11 +357,109 @@ impl<'o> Reader<'o> {
                     })
                 }
             });
-        self.fleet.devices.extend(self.report.kept_or_skipped(
-            self.origin,
-            record.as_deref(),
-            parsed,
-        ));
+        self.report
+            .kept_or_skipped(&self.origin, record.as_deref(), parsed)
+    }
+}
+
+/// The devices of a JSON Lines fleet — one fleet-document device object per line (see the
+/// module's docs for its fields) — read one line at a time, for a streamed assessment
+/// ([`crate::stream`]): memory holds one line, the items met so far (each distinct item
+/// once) and the ids met, whatever the number of devices. A device with a problem is
+/// reported and skipped as in a fleet document (its line number is its index); blank lines
+/// are ignored; the load report is read at the end ([`DeviceLines::report`]) and, as for any
+/// inventory, a caller fails closed on its shortfall. A line longer than the limit, or a
+/// failed read, ends the iteration with an error.
+///
+/// ```
+/// use exposure::inventory::DeviceLines;
+/// let text = "{\"id\": \"a\", \"software\": [{\"purl\": \"pkg:npm/lodash@4.17.20\"}]}\n\nnot json\n{\"id\": \"b\"}\n";
+/// let mut lines = DeviceLines::new(text.as_bytes(), "fleet.jsonl", exposure::files::Limits::default());
+/// let ids: Vec<String> = lines.by_ref().map(|d| d.map(|d| d.id)).collect::<Result<_, _>>()?;
+/// assert_eq!(ids, ["a", "b"]);
+/// let report = lines.report();
+/// assert_eq!((report.records_read, report.records_loaded, report.records_skipped), (3, 2, 1));
+/// # Ok::<(), exposure::inventory::InventoryError>(())
+/// ```
+pub struct DeviceLines<R> {
+    input: R,
+    reader: Reader,
+    line: Vec<u8>,
+    /// Lines read (the number of the next).
+    lines: usize,
+    limit: u64,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> DeviceLines<R> {
+    /// Reads `input`, named `origin` in problems; each line at most `limits.input_bytes`.
+    pub fn new(input: R, origin: &str, limits: crate::files::Limits) -> Self {
+        Self {
+            input,
+            reader: Reader::new(origin),
+            line: Vec::new(),
+            lines: 0,
+            limit: limits.input_bytes,
+            failed: false,
+        }
+    }
+
+    /// The load report of the lines read so far: records read, loaded, skipped, and every
+    /// problem with its line (as `devices[line]`, from 0).
+    pub fn report(&self) -> &LoadReport {
+        &self.reader.report
+    }
+
+    fn fail(&mut self, source: crate::files::InputError) -> InventoryError {
+        self.failed = true;
+        InventoryError::Input {
+            path: self.reader.origin.clone().into(),
+            source,
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for DeviceLines<R> {
+    type Item = Result<Device, InventoryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{BufRead, Read};
+        while !self.failed {
+            self.line.clear();
+            let read = (&mut self.input)
+                .take(self.limit.saturating_add(1))
+                .read_until(b'\n', &mut self.line);
+            match read {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(self.fail(crate::files::InputError::Io(e)))),
+            }
+            let index = self.lines;
+            self.lines += 1;
+            if self.line.len() as u64 > self.limit {
+                let error = crate::files::InputError::TooLarge {
+                    input: format!("{} line {}", self.reader.origin, index + 1),
+                    limit: self.limit,
+                };
+                return Some(Err(self.fail(error)));
+            }
+            let text = match std::str::from_utf8(&self.line) {
+                Ok(text) => text.trim(),
+                Err(e) => {
+                    let error = crate::files::InputError::NotUtf8 {
+                        offset: e.valid_up_to(),
+                    };
+                    return Some(Err(self.fail(error)));
+                }
+            };
+            if text.is_empty() {
+                continue;
+            }
+            if let Some(device) = self.reader.take(index, text) {
+                return Some(Ok(device));
+            }
+        }
+        None
     }
 }
 

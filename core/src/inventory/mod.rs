@@ -21,6 +21,7 @@ mod spdx;
 pub mod windows;
 
 pub use distro::{Distro, DistroError, Family};
+pub use fleet::DeviceLines;
 
 #[cfg(test)]
 mod tests;

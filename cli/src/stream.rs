@@ -1,0 +1,130 @@
+//! `exposure stream`: a fleet too large to hold assessed as a stream — devices read from JSON
+//! Lines, findings (and device rows) written as JSON Lines as each chunk is assessed, the
+//! organisation's and groups' exposure summed as it goes and written at the end.
+
+use crate::args::StreamCmd;
+use crate::{Failed, Reporting};
+use exposure::stream::{ChunkSink, JsonLines, StreamOptions, StreamSummary};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+/// The findings sink and the optional device rows' writer, fed chunk by chunk.
+struct Outputs {
+    findings: JsonLines<Box<dyn Write>>,
+    devices: Option<Box<dyn Write>>,
+}
+
+impl ChunkSink for Outputs {
+    fn chunk(&mut self, chunk: &exposure::Assessment) -> std::io::Result<()> {
+        self.findings.chunk(chunk)?;
+        if let Some(out) = &mut self.devices {
+            for device in &chunk.devices {
+                serde_json::to_writer(&mut *out, device)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A buffered writer to `path`, or to stdout for `-`.
+fn writer(path: &Path) -> Result<Box<dyn Write>, Failed> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )));
+    }
+    let file = std::fs::File::create(path)
+        .map_err(|e| Failed::usage(format!("{}: {e}", path.display())))?;
+    Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+}
+
+/// A buffered reader of `path` (gzip undone when it is compressed), or of stdin for `-`.
+fn reader(path: &Path) -> Result<Box<dyn BufRead>, Failed> {
+    let raw: Box<dyn std::io::Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(path)
+                .map_err(|e| Failed::usage(format!("{}: {e}", path.display())))?,
+        )
+    };
+    Ok(exposure::files::decompressing(
+        std::io::BufReader::with_capacity(1 << 20, raw),
+    )?)
+}
+
+/// `exposure stream`.
+pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed> {
+    let inputs = exposure::assess::AssessInputs {
+        demo: cmd.kb.is_empty(),
+        knowledge: cmd.kb.clone(),
+        allow_partial: cmd.allow_partial,
+        ..Default::default()
+    };
+    let (engine, knowledge) = inputs.load_engine()?;
+    reporting.reports("knowledge base", &knowledge);
+    let origin = cmd.devices.display().to_string();
+    let mut devices =
+        exposure::inventory::DeviceLines::new(reader(&cmd.devices)?, &origin, inputs.limits);
+    let mut outputs = Outputs {
+        findings: JsonLines::new(writer(&cmd.findings)?),
+        devices: cmd.device_rows.as_deref().map(writer).transpose()?,
+    };
+    let options = StreamOptions {
+        chunk_devices: cmd.chunk,
+        fleet_size: cmd.fleet_size,
+        ..StreamOptions::default()
+    };
+    let summary = engine
+        .assess_stream(devices.by_ref(), &options, &mut outputs)
+        .map_err(|e| Failed::usage(e.to_string()))?;
+    outputs.findings.into_inner().flush()?;
+    if let Some(mut out) = outputs.devices {
+        out.flush()?;
+    }
+    let report = devices.report().clone();
+    let input = exposure::assessment::InputReport {
+        input: origin,
+        report,
+    };
+    reporting.reports("devices", std::slice::from_ref(&input));
+    write_summary(cmd.summary.as_deref(), &summary, &input)?;
+    // Fail closed: devices that did not load are an error, after everything was written.
+    if !cmd.allow_partial {
+        if let Some(shortfall) = input.report.shortfall(input.report.records_loaded > 0) {
+            return Err(Failed::usage(format!(
+                "{}: {shortfall} (--allow-partial accepts it)",
+                input.input
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The summary as JSON: to `path`, or one line to stderr.
+fn write_summary(
+    path: Option<&Path>,
+    summary: &StreamSummary,
+    devices: &exposure::assessment::InputReport,
+) -> Result<(), Failed> {
+    let json = serde_json::json!({
+        "organisation": summary.organisation,
+        "groups": summary.groups,
+        "chunks": summary.chunks,
+        "renamed": summary.renamed.iter().map(|r| serde_json::json!({"from": r.from, "to": r.to})).collect::<Vec<_>>(),
+        "devices_report": devices,
+    });
+    match path {
+        Some(path) => {
+            let mut out = writer(path)?;
+            serde_json::to_writer_pretty(&mut out, &json)
+                .map_err(|e| Failed::usage(e.to_string()))?;
+            out.write_all(b"\n")?;
+            out.flush()?;
+        }
+        None => eprintln!("{json}"),
+    }
+    Ok(())
+}
