@@ -3,6 +3,10 @@
 //! fleet the library assesses in memory. Results: `benches/README.md`.
 //!
 //!     cargo run --release -p exposure-benches --example write_fleet -- FILE [DEVICES ITEMS SEED]
+//!     cargo run --release -p exposure-benches --example write_fleet -- --lines FILE|- [DEVICES ITEMS SEED]
+//!
+//! With `--lines` the devices are written as JSON Lines (one device per line, for
+//! `exposure stream`), generated one at a time, to FILE or to stdout (`-`).
 //!
 //! Each item is written as its package URL when it has one (every item the pool draws from
 //! does), otherwise as its ecosystem, name and version.
@@ -10,7 +14,7 @@
 #![allow(clippy::print_stdout)] // a benchmark tool
 
 use exposure::inventory::{Device, Software};
-use exposure_benches::fleet::{generate, Pool};
+use exposure_benches::fleet::{generate_each, Pool};
 use serde_json::{json, Value};
 use std::io::Write;
 
@@ -38,9 +42,13 @@ fn device(device: &Device) -> Value {
 }
 
 fn main() -> std::io::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: write_fleet FILE [DEVICES ITEMS SEED]");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let lines = args.first().is_some_and(|a| a == "--lines");
+    if lines {
+        args.remove(0);
+    }
+    let Some(path) = args.first().cloned() else {
+        eprintln!("usage: write_fleet [--lines] FILE [DEVICES ITEMS SEED]");
         std::process::exit(2);
     };
     let number =
@@ -50,19 +58,48 @@ fn main() -> std::io::Result<()> {
         eprintln!("SKIPPED: shared data not found (set EXPOSURE_SHARED_DIR)");
         return Ok(());
     };
-    let fleet = generate(&Pool::from_shared(&data), devices, items, seed);
+    let pool = Pool::from_shared(&data);
+    let mut out: Box<dyn Write> = if path == "-" {
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        ))
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&path)?,
+        ))
+    };
     // Device by device: the document is never built whole.
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    out.write_all(b"{\"devices\": [\n")?;
-    for (i, d) in fleet.devices.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        serde_json::to_writer(&mut out, &device(d))?;
+    let mut result: std::io::Result<()> = Ok(());
+    if !lines {
+        out.write_all(b"{\"devices\": [\n")?;
     }
-    out.write_all(b"\n]}\n")?;
+    let mut written = 0;
+    generate_each(&pool, devices, items, seed, |d| {
+        if result.is_err() {
+            return;
+        }
+        result = (|| {
+            if !lines && written > 0 {
+                out.write_all(b",\n")?;
+            }
+            serde_json::to_writer(&mut out, &device(&d))?;
+            if lines {
+                out.write_all(b"\n")?;
+            }
+            written += 1;
+            Ok(())
+        })();
+    });
+    result?;
+    if !lines {
+        out.write_all(b"\n]}\n")?;
+    }
     out.flush()?;
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    println!("{path}: {devices} devices x {items} items (seed {seed}), {size} bytes");
+    if path != "-" {
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        eprintln!("{path}: {devices} devices x {items} items (seed {seed}), {size} bytes");
+    }
     Ok(())
 }

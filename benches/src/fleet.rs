@@ -100,9 +100,24 @@ impl Rng {
 /// (two thirds of their items distro packages, the rest language packages), the others
 /// application hosts (language packages only); one in ten is high value, one in five low.
 pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
+    let mut fleet = Fleet::default();
+    generate_each(pool, devices, items, seed, |device| {
+        fleet.devices.push(device);
+    });
+    fleet
+}
+
+/// The devices of [`generate`], handed to `each` one at a time (a fleet of a million
+/// devices is never held).
+pub fn generate_each(
+    pool: &Pool,
+    devices: usize,
+    items: usize,
+    seed: u64,
+    mut each: impl FnMut(Device),
+) {
     let mut rng = Rng(seed);
     let mut scratch = Vec::new();
-    let mut fleet = Fleet::default();
     for d in 0..devices {
         let server = !pool.debian.is_empty() && rng.below(5) < 3;
         let distro_items = if server {
@@ -125,7 +140,7 @@ pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
             1 | 2 => DeviceValue::Low,
             _ => DeviceValue::Normal,
         };
-        fleet.devices.push(Device {
+        each(Device {
             id: format!("{}-{d:05}", if server { "srv" } else { "app" }),
             name: format!("device {d}"),
             tags: vec![if server { "linux" } else { "apps" }.to_owned()],
@@ -138,5 +153,4 @@ pub fn generate(pool: &Pool, devices: usize, items: usize, seed: u64) -> Fleet {
             configuration: Vec::new(),
         });
     }
-    fleet
 }
