@@ -14,25 +14,41 @@ pub const MAX_INPUT: usize = 256 * 1024;
 fn points_into(text: &str, input: &str, offset: Option<usize>, error: &dyn std::fmt::Display) {
     assert_eq!(input, text, "{error}");
     if let Some(offset) = offset {
-        assert!(text.is_char_boundary(offset), "offset {offset} not a char boundary of {text:?} (or beyond it): {error}");
+        assert!(
+            text.is_char_boundary(offset),
+            "offset {offset} not a char boundary of {text:?} (or beyond it): {error}"
+        );
     }
 }
 
 /// Loading any bytes as an OSV document never panics and accounts for every record.
 pub fn osv_document(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut kb = KnowledgeBase::new();
     let report = kb.load_text_as(exposure::kb::Format::OsvJson, text, "fuzz");
-    assert_eq!(report.records_read, report.records_loaded + report.records_skipped, "{report}");
-    assert!(report.problem_count >= report.records_skipped, "every skipped record has a problem");
+    assert_eq!(
+        report.records_read,
+        report.records_loaded + report.records_skipped,
+        "{report}"
+    );
+    assert!(
+        report.problem_count >= report.records_skipped,
+        "every skipped record has a problem"
+    );
     assert!(kb.len() <= report.records_loaded);
 }
 
 /// First byte picks the scheme, the rest is the version text. Parsing never panics, a parsed
 /// version equals itself and re-parses from its display to an equal version.
 pub fn version_parse(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
     match Version::parse(scheme, text) {
         Ok(version) => {
@@ -40,40 +56,96 @@ pub fn version_parse(data: &[u8]) {
             let again = Version::parse(scheme, &version.to_string()).expect("display re-parses");
             assert_eq!(again, version);
         }
-        Err(e) => assert!(e.offset() <= text.len(), "offset {} beyond input of {}", e.offset(), text.len()),
+        Err(e) => assert!(
+            e.offset() <= text.len(),
+            "offset {} beyond input of {}",
+            e.offset(),
+            text.len()
+        ),
     }
 }
 
 /// Loading any bytes as an inventory never panics and accounts for every device or component.
 pub fn inventory_document(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(loaded) = exposure::inventory::load_text(text, "fuzz", &exposure::inventory::LoadOptions::default()) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(loaded) =
+        exposure::inventory::load_text(text, "fuzz", &exposure::inventory::LoadOptions::default())
+    {
         let r = &loaded.report;
         assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
         // Assessing whatever loaded never panics either, and its secure scores are in [0, 100].
         let a = exposure::Engine::demo().assess(&loaded.fleet);
         let config = &a.configuration;
-        let scores = config.devices.iter().map(|d| d.score).chain([config.organisation]);
-        for score in scores.flatten().chain(config.groups.iter().filter_map(|g| g.score)) {
+        let scores = config
+            .devices
+            .iter()
+            .map(|d| d.score)
+            .chain([config.organisation]);
+        for score in scores
+            .flatten()
+            .chain(config.groups.iter().filter_map(|g| g.score))
+        {
             assert!((0.0..=100.0).contains(&score), "secure score {score}");
         }
     }
+}
+
+/// Any bytes as JSON Lines of devices (lines of at most 4 KiB): the reader never panics,
+/// accounts for every line it read, and the devices it yields, streamed in chunks of three,
+/// score as the same devices assessed together.
+pub fn device_lines(data: &[u8]) {
+    use exposure::inventory::{DeviceLines, Fleet};
+    let limits = exposure::files::Limits { input_bytes: 4096 };
+    let mut lines = DeviceLines::new(data, "fuzz.jsonl", limits);
+    let devices: Vec<_> = lines.by_ref().take_while(Result::is_ok).flatten().collect();
+    let r = lines.report();
+    assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
+    assert_eq!(devices.len(), r.records_loaded);
+    let engine = exposure::Engine::demo();
+    let options = exposure::stream::StreamOptions {
+        chunk_devices: 3,
+        ..Default::default()
+    };
+    let streamed = engine
+        .assess_stream(
+            devices.iter().cloned().map(Ok::<_, ()>),
+            &options,
+            &mut |_: &exposure::Assessment| Ok(()),
+        )
+        .expect("a sink that cannot fail");
+    let whole = engine.assess(&Fleet { devices });
+    let (s, w) = (streamed.organisation.score, whole.organisation.score);
+    assert!(
+        (0.0..=100.0).contains(&s) && (s - w).abs() <= 1e-9 * w.max(1.0),
+        "{s} != {w}"
+    );
+    assert_eq!(streamed.organisation.findings, whole.organisation.findings);
 }
 
 /// First byte picks the scheme; the rest is `RANGE<TAB>VERSION`. Parsing any range (native or
 /// `vers:`) never panics; an error keeps the input and points at a character boundary in it; a parsed range's canonical text parses back to a superset of it
 /// (the same set but for PEP 440 `>V` and RubyGems `~>`), and membership never panics.
 pub fn range_parse(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
     let (range_text, version_text) = text.split_once('\t').unwrap_or((text, ""));
     let range = match exposure::range::parse_range(scheme, range_text) {
         Ok(range) => range,
         Err(e) => return points_into(range_text, e.input(), e.offset(), &e),
     };
-    let again = exposure::range::parse_range(scheme, &range.to_string()).expect("canonical text parses");
-    assert!(again.includes(&range).expect("same scheme"), "{range} does not cover itself after a round trip");
+    let again =
+        exposure::range::parse_range(scheme, &range.to_string()).expect("canonical text parses");
+    assert!(
+        again.includes(&range).expect("same scheme"),
+        "{range} does not cover itself after a round trip"
+    );
     if let Ok(version) = Version::parse(range.scheme(), version_text) {
         let _ = range.contains(&version);
         let _ = range.complement().contains(&version);
@@ -86,20 +158,38 @@ pub fn range_parse(data: &[u8]) {
 /// A second name after a TAB is compared with the first both ways, and the relations mirror.
 pub fn cpe_parse(data: &[u8]) {
     use exposure::cpe::{Cpe, Relation, Value};
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (first, second) = text.split_once('\t').unwrap_or((text, ""));
     let name = match Cpe::parse(first) {
         Ok(name) => name,
         Err(e) => {
-            assert!(e.offset() <= first.len(), "offset {} beyond input of {}", e.offset(), first.len());
+            assert!(
+                e.offset() <= first.len(),
+                "offset {} beyond input of {}",
+                e.offset(),
+                first.len()
+            );
             return;
         }
     };
     for bound in [name.to_fs(), name.to_uri(), name.to_wfn()] {
-        assert_eq!(Cpe::parse(&bound).as_ref(), Ok(&name), "{bound} does not round-trip");
+        assert_eq!(
+            Cpe::parse(&bound).as_ref(),
+            Ok(&name),
+            "{bound} does not round-trip"
+        );
     }
     let wild = name.values().iter().any(Value::has_wildcards);
-    assert_eq!(name.compare(&name), if wild { Relation::Undefined } else { Relation::Equal });
+    assert_eq!(
+        name.compare(&name),
+        if wild {
+            Relation::Undefined
+        } else {
+            Relation::Equal
+        }
+    );
     if let Ok(other) = Cpe::parse(second) {
         let no_wildcards = !wild && !other.values().iter().any(Value::has_wildcards);
         if no_wildcards {
@@ -119,15 +209,25 @@ pub fn cpe_parse(data: &[u8]) {
 /// its severity agrees with its score.
 pub fn cvss_parse(data: &[u8]) {
     use exposure::score::cvss::Cvss;
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let cvss = match text.parse::<Cvss>() {
         Ok(cvss) => cvss,
         Err(e) => return points_into(text, e.input(), e.offset(), &e),
     };
-    let scores = [Some(cvss.score()), Some(cvss.base_score()), cvss.temporal_score(), cvss.environmental_score()];
+    let scores = [
+        Some(cvss.score()),
+        Some(cvss.base_score()),
+        cvss.temporal_score(),
+        cvss.environmental_score(),
+    ];
     for score in scores.into_iter().flatten() {
         assert!((0.0..=10.0).contains(&score), "{text}: score {score}");
-        assert!(((score * 10.0).round() - score * 10.0).abs() < 1e-9, "{text}: {score} has more than one decimal");
+        assert!(
+            ((score * 10.0).round() - score * 10.0).abs() < 1e-9,
+            "{text}: {score} has more than one decimal"
+        );
     }
     let again: Cvss = cvss.to_string().parse().expect("canonical vector parses");
     assert_eq!(again, cvss);
@@ -139,12 +239,17 @@ pub fn cvss_parse(data: &[u8]) {
 /// the same text, and a lookup without a vector gives a class the table has.
 pub fn prior_table(data: &[u8]) {
     use exposure::score::priors::PriorTable;
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let table = match PriorTable::parse(text) {
         Ok(table) => table,
         Err(e) => {
             let lines = text.split_terminator('\n').count();
-            assert!((1..=lines + 1).contains(&e.line()), "{e} (the text has {lines} lines)");
+            assert!(
+                (1..=lines + 1).contains(&e.line()),
+                "{e} (the text has {lines} lines)"
+            );
             return;
         }
     };
@@ -154,7 +259,10 @@ pub fn prior_table(data: &[u8]) {
     assert_eq!(again.to_tsv(), written);
     let prior = table.prior(None, &[]);
     assert!((0.0..=1.0).contains(&prior.probability));
-    assert_eq!(table.class(&prior.class).map(|c| c.n), Some(prior.class_size));
+    assert_eq!(
+        table.class(&prior.class).map(|c| c.n),
+        Some(prior.class_size)
+    );
 }
 
 /// Any text as an end-of-support table: parsing never panics; an error names a line of the
@@ -163,12 +271,17 @@ pub fn prior_table(data: &[u8]) {
 /// has not ended on itself.
 pub fn eol_table(data: &[u8]) {
     use exposure::eol::EndOfLife;
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let table = match EndOfLife::parse(text) {
         Ok(table) => table,
         Err(e) => {
             let lines = text.lines().count();
-            assert!((1..=lines + 1).contains(&e.line()), "{e} (the text has {lines} lines)");
+            assert!(
+                (1..=lines + 1).contains(&e.line()),
+                "{e} (the text has {lines} lines)"
+            );
             return;
         }
     };
@@ -187,11 +300,18 @@ pub fn eol_table(data: &[u8]) {
 /// every exception is reported once, in order, and the VEX exports are made.
 pub fn exception_set(data: &[u8]) {
     use exposure::exceptions::{ExceptionSet, ExceptionStatus};
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(set) = ExceptionSet::from_text(text, "fuzz") else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(set) = ExceptionSet::from_text(text, "fuzz") else {
+        return;
+    };
     let mut ids = std::collections::HashSet::new();
     for e in set.exceptions() {
-        assert!(!e.id.trim().is_empty() && ids.insert(e.id.as_str()), "{e:?}");
+        assert!(
+            !e.id.trim().is_empty() && ids.insert(e.id.as_str()),
+            "{e:?}"
+        );
         assert!(e.expires.is_none_or(|x| x >= e.created), "{e:?}");
     }
     let engine = exposure::Engine::demo();
@@ -236,7 +356,8 @@ pub fn snapshot_payload(data: &[u8]) {
     bytes.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
     bytes.extend_from_slice(data);
     if let Ok(kb) = KnowledgeBase::from_snapshot(&bytes) {
-        let again = KnowledgeBase::from_snapshot(&kb.to_snapshot()).expect("a written snapshot reads");
+        let again =
+            KnowledgeBase::from_snapshot(&kb.to_snapshot()).expect("a written snapshot reads");
         assert_eq!(again.stats(), kb.stats());
     }
 }
@@ -245,8 +366,12 @@ pub fn snapshot_payload(data: &[u8]) {
 /// through what `version compare`, `range contains`, `cvss score`, `cpe parse`, `cpe compare`
 /// and `cpe guess` do with it. Nothing panics; an error names a position inside its input.
 pub fn batch_lines(data: &[u8]) {
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
     static NORMALIZER: std::sync::OnceLock<exposure::cpe::Normalizer<'static>> =
         std::sync::OnceLock::new();
@@ -283,17 +408,26 @@ pub fn batch_lines(data: &[u8]) {
 /// skipped with a problem.
 pub fn lockfile(data: &[u8]) {
     use exposure::inventory::lockfiles::{load, Kind};
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
     let kind = Kind::ALL[usize::from(selector) % Kind::ALL.len()];
     match load(kind, text, "fuzz") {
         Ok(loaded) => {
             let r = &loaded.report;
             assert_eq!(r.records_read, r.records_loaded + r.records_skipped, "{r}");
-            assert!(r.problem_count >= r.records_skipped, "every skipped record has a problem");
+            assert!(
+                r.problem_count >= r.records_skipped,
+                "every skipped record has a problem"
+            );
             let software = &loaded.fleet.devices[0].software;
             assert_eq!(software.len() + r.records_replaced, r.records_loaded, "{r}");
-            assert!(software.iter().all(|s| s.purl.is_some() && !s.version.is_empty()));
+            assert!(software
+                .iter()
+                .all(|s| s.purl.is_some() && !s.version.is_empty()));
         }
         Err(e) => assert!(e.to_string().contains(kind.file_name()), "{e}"),
     }
@@ -304,8 +438,12 @@ pub fn lockfile(data: &[u8]) {
 /// names, every candidate clears the threshold and is an application name, and names are
 /// ordered best first.
 pub fn program_naming(data: &[u8]) {
-    use exposure::cpe::{Attribute, Cpe, Normalizer, Part, ProgramKind, Vocabulary, MIN_CONFIDENCE};
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    use exposure::cpe::{
+        Attribute, Cpe, Normalizer, Part, ProgramKind, Vocabulary, MIN_CONFIDENCE,
+    };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut vocabulary = Vocabulary::new();
     for line in text.lines().filter(|l| l.starts_with("cpe:")) {
         if let Ok(cpe) = Cpe::parse(line) {
@@ -328,9 +466,16 @@ pub fn program_naming(data: &[u8]) {
                 assert!(pair[0].confidence >= pair[1].confidence, "best first");
             }
             for c in &naming.candidates {
-                assert!(c.confidence >= MIN_CONFIDENCE && c.confidence <= 1.0, "{c:?}");
+                assert!(
+                    c.confidence >= MIN_CONFIDENCE && c.confidence <= 1.0,
+                    "{c:?}"
+                );
                 assert_eq!(c.cpe.part(), Some(Part::Application));
-                assert!(c.cpe.get(Attribute::Vendor).literal().is_some_and(|v| !v.is_empty()));
+                assert!(c
+                    .cpe
+                    .get(Attribute::Vendor)
+                    .literal()
+                    .is_some_and(|v| !v.is_empty()));
             }
             let _ = naming.to_json();
         }

@@ -10,7 +10,9 @@ fn replay(target: &str, body: fn(&[u8]), minimum: usize) {
     let mut count = 0;
     for folder in ["seeds", "regressions"] {
         let dir = root.join(folder).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries {
             let path = entry.expect("dir entry").path();
             if path.is_file() && path.file_name().is_some_and(|n| n != ".keep") {
@@ -19,7 +21,10 @@ fn replay(target: &str, body: fn(&[u8]), minimum: usize) {
             }
         }
     }
-    assert!(count >= minimum, "{target}: {count} inputs replayed, at least {minimum} expected");
+    assert!(
+        count >= minimum,
+        "{target}: {count} inputs replayed, at least {minimum} expected"
+    );
 }
 
 #[test]
@@ -30,6 +35,11 @@ fn osv_document_inputs() {
 #[test]
 fn version_parse_inputs() {
     replay("version_parse", exposure_fuzz::version_parse, 6); // 4 seeds, 2 regressions
+}
+
+#[test]
+fn device_lines_inputs() {
+    replay("device_lines", exposure_fuzz::device_lines, 3); // 3 seeds
 }
 
 #[test]
