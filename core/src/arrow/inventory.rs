@@ -60,12 +60,49 @@ const ITEM_COLUMNS: [&str; 5] = ["ecosystem", "name", "version", "purl", "cpe"];
 /// # Ok::<(), exposure::arrow::BatchError>(())
 /// ```
 pub fn fleet_of_batch(batch: &RecordBatch) -> Result<Fleet, BatchError> {
-    let columns = Columns::of(batch)?;
+    fleet_of_batches([batch])
+}
+
+/// The batches of one inventory (a table's, a stream's) read into one fleet, as if they were
+/// one batch ([`fleet_of_batch`]): a device's rows may be in several batches, and a row is
+/// numbered across them (the first row of the second batch follows the last of the first).
+///
+/// ```
+/// use exposure::arrow::{fleet_of_batches, inventory_batch, BatchError};
+/// let one = inventory_batch(&[("a", Some("pkg:npm/lodash@4.17.20"))])?;
+/// let two = inventory_batch(&[("b", None), ("a", Some("pkg:npm/lodash"))])?;
+/// let e = fleet_of_batches([&one, &two]).unwrap_err();
+/// assert!(matches!(e, BatchError::Invalid { column: "purl", row: 2, .. }));
+/// let fleet = fleet_of_batches([&one, &one, &two.slice(0, 1)])?;
+/// assert_eq!((fleet.devices.len(), fleet.devices[0].software.len()), (2, 2));
+/// # Ok::<(), BatchError>(())
+/// ```
+pub fn fleet_of_batches<'b>(
+    batches: impl IntoIterator<Item = &'b RecordBatch>,
+) -> Result<Fleet, BatchError> {
     let mut reader = Reader::default();
-    for row in 0..batch.num_rows() {
-        reader.row(&columns, row)?;
+    let mut first = 0;
+    for batch in batches {
+        let columns = Columns::of(batch)?;
+        for row in 0..batch.num_rows() {
+            reader.row(
+                &columns,
+                Place {
+                    row,
+                    at: first + row,
+                },
+            )?;
+        }
+        first += batch.num_rows();
     }
     Ok(reader.fleet)
+}
+
+/// A row: its index in its batch, and its number across the batches (in errors).
+#[derive(Clone, Copy)]
+struct Place {
+    row: usize,
+    at: usize,
 }
 
 /// A small inventory batch of `device_id` and `purl` columns, one row per pair (a `None` purl:
@@ -200,8 +237,9 @@ impl<'b> TextLists<'b> {
     }
 
     /// The elements of `row`, trimmed and each once; `None` when the row is null.
-    fn get(&self, column: &'static str, row: usize) -> Result<Option<Vec<String>>, BatchError> {
-        let Some((start, end)) = self.ranges.get(row).copied().flatten() else {
+    fn get(&self, column: &'static str, place: Place) -> Result<Option<Vec<String>>, BatchError> {
+        let row = place.at;
+        let Some((start, end)) = self.ranges.get(place.row).copied().flatten() else {
             return Ok(None);
         };
         let mut out: Vec<String> = Vec::with_capacity(end - start);
@@ -274,7 +312,7 @@ impl<'b> Columns<'b> {
 /// One row's software columns, read as a fleet document's item.
 struct Row<'c, 'b> {
     columns: &'c Columns<'b>,
-    row: usize,
+    place: Place,
 }
 
 impl<'b> ItemSource<'b> for Row<'_, 'b> {
@@ -285,7 +323,7 @@ impl<'b> ItemSource<'b> for Row<'_, 'b> {
             .iter()
             .position(|c| *c == field)
             .and_then(|i| self.columns.items[i].as_ref())
-            .and_then(|texts| texts.get(self.row)))
+            .and_then(|texts| texts.get(self.place.row)))
     }
 
     fn states(&self, field: &'static str) -> bool {
@@ -299,7 +337,7 @@ impl<'b> ItemSource<'b> for Row<'_, 'b> {
             .unwrap_or("cpe");
         BatchError::Invalid {
             column,
-            row: self.row,
+            row: self.place.at,
             message,
         }
     }
@@ -317,10 +355,14 @@ struct Reader<'b> {
 }
 
 impl<'b> Reader<'b> {
-    fn row(&mut self, columns: &Columns<'b>, row: usize) -> Result<(), BatchError> {
+    fn row(&mut self, columns: &Columns<'b>, place: Place) -> Result<(), BatchError> {
+        let Place {
+            row: index,
+            at: row,
+        } = place;
         let id = columns
             .device_id
-            .get(row)
+            .get(index)
             .ok_or(BatchError::Null {
                 column: "device_id",
                 row,
@@ -333,7 +375,7 @@ impl<'b> Reader<'b> {
                 message: "is empty".to_owned(),
             });
         }
-        let value = match columns.value.as_ref().and_then(|v| v.get(row)) {
+        let value = match columns.value.as_ref().and_then(|v| v.get(index)) {
             None => None,
             Some(word) => {
                 Some(
@@ -346,10 +388,10 @@ impl<'b> Reader<'b> {
             }
         };
         let groups = match &columns.groups {
-            Some(lists) => lists.get("groups", row)?,
+            Some(lists) => lists.get("groups", place)?,
             None => None,
         };
-        let software = self.software(columns, row)?;
+        let software = self.software(columns, place)?;
         let fleet = &mut self.fleet;
         let (index, has_value, has_groups) = self.devices.entry(id).or_insert_with(|| {
             fleet
@@ -383,19 +425,19 @@ impl<'b> Reader<'b> {
     fn software(
         &mut self,
         columns: &Columns<'b>,
-        row: usize,
+        place: Place,
     ) -> Result<Option<Arc<Software>>, BatchError> {
         let key = columns
             .items
             .each_ref()
-            .map(|texts| texts.as_ref().and_then(|t| t.get(row)));
+            .map(|texts| texts.as_ref().and_then(|t| t.get(place.row)));
         if key.iter().all(Option::is_none) {
             return Ok(None);
         }
         if let Some(known) = self.items.get(&key) {
             return Ok(Some(Arc::clone(known)));
         }
-        let source = Row { columns, row };
+        let source = Row { columns, place };
         let cpe = key[4];
         let mut software = named_software(&source, cpe)?;
         if software.cpe.is_none() {

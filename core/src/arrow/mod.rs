@@ -42,7 +42,7 @@ mod rows;
 /// same version.
 pub use {arrow_array, arrow_buffer, arrow_schema};
 
-pub use inventory::{fleet_of_batch, inventory_batch, INVENTORY_COLUMNS};
+pub use inventory::{fleet_of_batch, fleet_of_batches, inventory_batch, INVENTORY_COLUMNS};
 pub use rows::{rows_to_batch, schema_of};
 
 use crate::assessment::{Assessment, DeviceExposure, FindingRow};
@@ -195,7 +195,32 @@ impl Engine {
         batch: &RecordBatch,
         options: &AssessOptions<'_>,
     ) -> Result<AssessedBatch, BatchError> {
-        let fleet = fleet_of_batch(batch)?;
-        AssessedBatch::of(self.assess_with(&fleet, options, &|_, _| {}))
+        self.assess_batches_with([batch], options)
+    }
+
+    /// [`Engine::assess_batch_with`] on the batches of one inventory ([`fleet_of_batches`]):
+    /// a table's or a stream's, assessed as one fleet.
+    ///
+    /// ```
+    /// use exposure::arrow::inventory_batch;
+    /// let one = inventory_batch(&[("a", Some("pkg:npm/lodash@4.17.20"))])?;
+    /// let two = inventory_batch(&[("b", Some("pkg:npm/minimist@1.2.5"))])?;
+    /// let engine = exposure::Engine::demo();
+    /// let assessed = engine.assess_batches_with([&one, &two], &Default::default())?;
+    /// assert_eq!(assessed.devices.num_rows(), 2);
+    /// assert!(assessed.assessment.record(engine.kb()).is_ok());
+    /// # Ok::<(), exposure::arrow::BatchError>(())
+    /// ```
+    pub fn assess_batches_with<'b>(
+        &self,
+        batches: impl IntoIterator<Item = &'b RecordBatch>,
+        options: &AssessOptions<'_>,
+    ) -> Result<AssessedBatch, BatchError> {
+        let fleet = std::sync::Arc::new(fleet_of_batches(batches)?);
+        let mut assessment = self.assess_with(&fleet, options, &|_, _| {});
+        // The assessment holds the fleet it read, as one of a fleet document does: its
+        // record can be made.
+        assessment.fleet = Some(fleet);
+        AssessedBatch::of(assessment)
     }
 }
