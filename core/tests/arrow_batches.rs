@@ -319,8 +319,6 @@ fn timing_figure() {
         let schema = &exposure::assessment::FindingRow::SCHEMA;
         drop(exposure::arrow::rows_to_batch(&rows, schema, "findings").unwrap());
     });
-    let to_value = time(&|| drop(serde_json::to_value(&rows).unwrap()));
-    eprintln!("to_value {to_value:.1} ms");
     eprintln!(
         "{} rows, {} devices, {} findings: read fleet document {read_document:.1} ms, read batch {read_batch:.1} ms, assess {assess:.1} ms, findings to a batch {out:.1} ms",
         batch.num_rows(),
