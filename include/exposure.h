@@ -13,6 +13,42 @@
 #define EXPOSURE_VERSION_PATCH 0
 #define EXPOSURE_ABI_VERSION 2   /* bump on any breaking ABI change */
 
+/* The Arrow C data interface (https://arrow.apache.org/docs/format/CDataInterface.html),
+   as the specification gives it: exposure_engine_assess_arrow takes and returns these. */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+  void (*release)(struct ArrowSchema*);
+  void* private_data;
+};
+
+struct ArrowArray {
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+  void (*release)(struct ArrowArray*);
+  void* private_data;
+};
+
+#endif  /* ARROW_C_DATA_INTERFACE */
+
 
 // Result of every fallible exposure function. Values are ABI: never renumber, never reuse.
 // Blocks: 1–999 general, 1000s versions, 2000s ranges, 3000s CPE (3100 NVD configurations
@@ -462,6 +498,29 @@ const char *exposure_library_version(void);
 
 // The ABI version (`EXPOSURE_ABI_VERSION` of the header the library was built with).
 uint32_t exposure_abi_version(void);
+
+// Assesses an inventory given as an Arrow record batch through the Arrow C data interface:
+// `schema` describes `array`, a struct array of one row per software item with the columns
+// `device_id` (required), `groups` (list of strings), `value` (low, normal or high),
+// `ecosystem`, `name`, `version`, `purl`, `cpe` (strings: utf8, large utf8, utf8 view, or a
+// dictionary of them; a row whose item columns are all null is a device without software).
+//
+// The call takes ownership of `array` whatever it returns (it is moved, and released when
+// the call is done with it: `array->release` is NULL after); `schema` is only read. On
+// success `findings_schema`/`findings` receive the findings (the columns of the findings
+// view: `Assessment.to_arrow("findings")`) and `devices_schema`/`devices` the device scores,
+// each a struct array the caller releases (`x->release(x)`). A bad row returns
+// `EXPOSURE_STATUS_INVENTORY_MALFORMED` with a message naming its column and row, Arrow data
+// that does not import (a malformed array, not a struct) `EXPOSURE_STATUS_INVALID_ARGUMENT`;
+// nothing is assessed then and the outputs are left untouched.
+exposure_status exposure_engine_assess_arrow(const struct exposure_engine *engine,
+                                             const struct ArrowSchema *schema,
+                                             struct ArrowArray *array,
+                                             struct ArrowSchema *findings_schema,
+                                             struct ArrowArray *findings,
+                                             struct ArrowSchema *devices_schema,
+                                             struct ArrowArray *devices,
+                                             struct exposure_error **err);
 
 // Parses a 2.3 formatted string, a 2.2 URI or WFN text. On success `*out` owns the name.
 exposure_status exposure_cpe_parse(const char *text,

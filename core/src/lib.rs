@@ -50,6 +50,8 @@
 )]
 
 pub(crate) mod address;
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod assess;
 pub mod assessment;
 pub mod columns;

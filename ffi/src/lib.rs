@@ -7,6 +7,7 @@
 // documented on each function instead (rustls-ffi does the same).
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+mod arrow;
 mod cpe;
 mod cvss;
 mod engine;
@@ -22,6 +23,7 @@ mod strings;
 mod update;
 mod version;
 
+pub use arrow::*;
 pub use cpe::*;
 pub use cvss::*;
 pub use engine::*;

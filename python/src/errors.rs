@@ -121,6 +121,15 @@ create_exception!(
 );
 create_exception!(
     exposure,
+    ArrowBatchError,
+    ExposureError,
+    "Arrow data could not be assessed: `kind` says why (missing_column, unknown_column, \
+     wrong_type, null, invalid, conflict, not_a_batch, import, output); `column` names the \
+     column and `row` the row (from 0, across a table's batches), None where the error has \
+     none. Nothing is assessed."
+);
+create_exception!(
+    exposure,
     KnowledgeBaseUpdateError,
     KnowledgeBaseError,
     "A knowledge-base update failed and left the snapshot as it was: `kind` says why (config, \
@@ -632,8 +641,37 @@ pub(crate) fn store_value_error(message: String, kind: &str, path: &std::path::P
     })
 }
 
+/// An `ArrowBatchError` with its `kind`, `column` and `row`.
+pub(crate) fn arrow_error(
+    message: String,
+    kind: &str,
+    column: Option<&str>,
+    row: Option<usize>,
+) -> PyErr {
+    raise::<ArrowBatchError>(message, kind, |e| {
+        e.setattr("column", column)?;
+        e.setattr("row", row)
+    })
+}
+
+/// A core batch error as `ArrowBatchError`.
+pub(crate) fn batch_error(e: &exposure::arrow::BatchError) -> PyErr {
+    use exposure::arrow::BatchError as E;
+    let (kind, column, row) = match e {
+        E::MissingColumn { column } => ("missing_column", Some(*column), None),
+        E::UnknownColumn { column } => ("unknown_column", Some(column.as_str()), None),
+        E::WrongType { column, .. } => ("wrong_type", Some(*column), None),
+        E::Null { column, row } => ("null", Some(*column), Some(*row)),
+        E::Invalid { column, row, .. } => ("invalid", Some(*column), Some(*row)),
+        E::Conflict { column, row, .. } => ("conflict", Some(*column), Some(*row)),
+        _ => ("output", None, None),
+    };
+    arrow_error(e.to_string(), kind, column, row)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    m.add("ArrowBatchError", py.get_type::<ArrowBatchError>())?;
     m.add("RecordError", py.get_type::<RecordError>())?;
     m.add("RemediationError", py.get_type::<RemediationError>())?;
     m.add("StoreError", py.get_type::<StoreError>())?;

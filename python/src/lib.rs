@@ -1,6 +1,7 @@
 //! Python bindings: thin newtypes over the core types. Inputs are converted under the GIL,
 //! long work (loading feeds, assessing fleets) runs with the GIL released.
 
+mod arrow;
 mod convert;
 mod cpe;
 mod cvss;
@@ -276,6 +277,49 @@ impl PyEngine {
         inputs.as_of = as_of_arg(as_of)?;
         inputs.exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
         self.assessing(py, &inputs)
+    }
+
+    /// Assesses an inventory given as Arrow data: a pyarrow Table or RecordBatch, or any
+    /// object with the Arrow PyCapsule interface (`__arrow_c_stream__`, `__arrow_c_array__`:
+    /// a RecordBatchReader, a polars DataFrame, ...), imported zero-copy. One row per software
+    /// item: `device_id` (required), `groups` (a list of strings), `value` (low, normal or
+    /// high), `ecosystem`, `name`, `version`, `purl`, `cpe` (strings; a row whose item columns
+    /// are all null is a device without software). A Table's batches are one inventory.
+    /// Returns an `ArrowAssessment`: `findings` and `devices` as pyarrow RecordBatches (the
+    /// columns of `Assessment.to_arrow`) and the `assessment`. Any bad row raises
+    /// `ArrowBatchError` naming its column and row, and nothing is assessed; data that is not
+    /// Arrow raises TypeError. `as_of` and `exceptions` are as for `assess_path`. The GIL is
+    /// released while assessing.
+    #[pyo3(signature = (data, *, as_of = None, exceptions = None))]
+    fn assess_arrow(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        as_of: Option<String>,
+        exceptions: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<arrow::ArrowAssessment> {
+        let batches = arrow::batches_of(data)?;
+        let as_of = as_of_arg(as_of)?;
+        let exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
+        let assessed = self.reading(py, |engine| {
+            let options = exposure::engine::AssessOptions {
+                as_of,
+                exceptions: exceptions.as_ref(),
+            };
+            engine.assess_batches_with(&batches, &options).map(|a| {
+                (
+                    a.findings,
+                    a.devices,
+                    Assessment::recorded(a.assessment, engine.kb()),
+                )
+            })
+        })?;
+        let (findings, devices, assessment) = assessed.map_err(|e| errors::batch_error(&e))?;
+        Ok(arrow::ArrowAssessment {
+            findings: Py::new(py, arrow::ArrowBatch(findings))?,
+            devices: Py::new(py, arrow::ArrowBatch(devices))?,
+            assessment: Py::new(py, assessment)?,
+        })
     }
 
     /// Assesses the embedded demo fleet.
@@ -1196,6 +1240,8 @@ fn _exposure(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<PyEngine>()?;
     m.add_class::<Assessment>()?;
+    m.add_class::<arrow::ArrowAssessment>()?;
+    m.add_class::<arrow::ArrowBatch>()?;
     m.add_class::<Finding>()?;
     m.add_class::<Recommendation>()?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;

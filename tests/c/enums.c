@@ -265,6 +265,7 @@ static void argument_checks_fill_err(void) {
         NULL_ARGUMENT(exposure_engine_new_demo(NULL, &err), "out");
         NULL_ARGUMENT(exposure_model_default_json(NULL, &err), "out");
         NULL_ARGUMENT(exposure_demo_fleet_json(NULL, &err), "out");
+        NULL_ARGUMENT(exposure_engine_assess_arrow(NULL, NULL, NULL, NULL, NULL, NULL, NULL, &err), "array");
         NULL_ARGUMENT(exposure_engine_load_osv_json(NULL, "[]", 2, "x", 1, NULL, &err), "engine");
         NULL_ARGUMENT(exposure_scheme_from_name("deb", 3, NULL, &err), "out");
         NULL_ARGUMENT(exposure_version_compare(NULL, NULL, &order, &err), "a");

@@ -11,6 +11,7 @@ import pathlib
 import pytest
 
 import exposure
+from conftest import needs
 from exposure import Cpe, Cvss, Version, VersionRange, cvss
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -56,7 +57,7 @@ def test_the_stub_declares_kind_on_every_class():
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
         "KnowledgeBaseUpdateError", "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
         "KnowledgeBaseFileNotFoundError", "InventoryFileNotFoundError", "StoreFileNotFoundError",
-        "ExposureFileNotFoundError",
+        "ExposureFileNotFoundError", "ArrowBatchError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name
@@ -325,3 +326,14 @@ def test_history_errors_carry_their_declared_attributes(tmp_path):
     )
     missing = tmp_path / "none.db"
     missing_file(exposure.StoreFileNotFoundError, exposure.Store, missing, kind="io", path=str(missing))
+
+
+# ArrowBatchError
+
+
+def test_arrow_batch_error():
+    pa = needs("pyarrow")
+    engine = exposure.Engine.demo()
+    table = pa.table({"device_id": ["a", "b"], "value": ["high", "urgent"]})
+    raises(exposure.ArrowBatchError, engine.assess_arrow, table, match="row 1", kind="invalid", column="value", row=1)
+    raises(exposure.ArrowBatchError, engine.assess_arrow, pa.table({"x": [1]}), kind="unknown_column", column="x", row=None)

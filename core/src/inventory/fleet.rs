@@ -810,35 +810,72 @@ fn parse_software(item: &Obj<'_>, notes: &mut Vec<FieldError>) -> Result<Softwar
 }
 
 fn parse_named_software(item: &Obj<'_>, cpe: Option<&str>) -> Result<Software, FieldError> {
-    if let (Some(cpe), None, None) = (cpe, item.opt_str("purl")?, item.opt_str("ecosystem")?) {
-        return Software::from_cpe(cpe, item.opt_str("name")?, item.opt_str("version")?).map_err(
-            |e| FieldError {
-                path: item.child_path("cpe"),
-                message: e.to_string(),
-            },
-        );
+    named_software(item, cpe)
+}
+
+/// Where a software item's fields are read from: an object of a fleet document, or a row of
+/// an Arrow inventory batch (`crate::arrow`); both become the same item by
+/// [`named_software`], so that a row means exactly what a fleet document's item means.
+pub(crate) trait ItemSource<'a> {
+    /// A problem with a field.
+    type Error;
+    /// The text of `field`: `None` when absent or null, an error when not a string.
+    fn text(&self, field: &'static str) -> Result<Option<&'a str>, Self::Error>;
+    /// Whether the item states `field` at all (a fleet document's key, even a null one).
+    fn states(&self, field: &'static str) -> bool;
+    /// The problem `message` with `field`.
+    fn bad(&self, field: &'static str, message: String) -> Self::Error;
+}
+
+impl<'a> ItemSource<'a> for Obj<'a> {
+    type Error = FieldError;
+
+    fn text(&self, field: &'static str) -> Result<Option<&'a str>, FieldError> {
+        self.opt_str(field)
     }
-    if let Some(purl) = item.opt_str("purl")? {
-        if let Some(key) = ["ecosystem", "name"]
-            .into_iter()
-            .find(|k| item.map.contains_key(*k))
-        {
-            return Err(FieldError {
-                path: item.child_path(key),
-                message: "give either a purl or ecosystem, name and version, not both".into(),
-            });
+
+    fn states(&self, field: &'static str) -> bool {
+        self.map.contains_key(field)
+    }
+
+    fn bad(&self, field: &'static str, message: String) -> FieldError {
+        FieldError {
+            path: self.child_path(field),
+            message,
         }
-        return Software::from_purl_or_version(purl, item.opt_str("version")?).map_err(|e| {
-            FieldError {
-                path: item.child_path("purl"),
-                message: e.to_string(),
-            }
-        });
     }
+}
+
+/// A software item from its `purl`, `ecosystem`, `name`, `version` and `cpe` fields (the CPE
+/// name, `cpe`, already read): a CPE name alone, a purl (with a version beside it when the
+/// purl has none), or an ecosystem, name and version.
+pub(crate) fn named_software<'a, S: ItemSource<'a>>(
+    item: &S,
+    cpe: Option<&str>,
+) -> Result<Software, S::Error> {
+    if let (Some(cpe), None, None) = (cpe, item.text("purl")?, item.text("ecosystem")?) {
+        return Software::from_cpe(cpe, item.text("name")?, item.text("version")?)
+            .map_err(|e| item.bad("cpe", e.to_string()));
+    }
+    if let Some(purl) = item.text("purl")? {
+        if let Some(key) = ["ecosystem", "name"].into_iter().find(|k| item.states(k)) {
+            return Err(item.bad(
+                key,
+                "give either a purl or ecosystem, name and version, not both".into(),
+            ));
+        }
+        return Software::from_purl_or_version(purl, item.text("version")?)
+            .map_err(|e| item.bad("purl", e.to_string()));
+    }
+    let required = |field| match item.text(field)? {
+        Some(text) if !text.trim().is_empty() => Ok(text),
+        Some(_) => Err(item.bad(field, "is empty".into())),
+        None => Err(item.bad(field, "is missing".into())),
+    };
     Ok(Software {
-        ecosystem: Ecosystem::from_osv(item.req_str("ecosystem")?),
-        name: item.req_str("name")?.trim().to_owned(),
-        version: item.req_str("version")?.trim().to_owned(),
+        ecosystem: Ecosystem::from_osv(required("ecosystem")?),
+        name: required("name")?.trim().to_owned(),
+        version: required("version")?.trim().to_owned(),
         purl: None,
         packages: Vec::new(),
         cpe: None,

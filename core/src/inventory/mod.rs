@@ -12,7 +12,7 @@ pub mod apk;
 mod cyclonedx;
 mod distro;
 pub mod dpkg;
-mod fleet;
+pub(crate) mod fleet;
 pub mod installed;
 pub mod lockfiles;
 pub mod rootfs;

@@ -20,6 +20,9 @@ False
 from . import cvss
 from ._exposure import (
     Applicability,
+    ArrowAssessment,
+    ArrowBatch,
+    ArrowBatchError,
     Assessment,
     Cpe,
     CpeError,
@@ -66,6 +69,9 @@ from ._exposure import (
 
 __all__ = [
     "Applicability",
+    "ArrowAssessment",
+    "ArrowBatch",
+    "ArrowBatchError",
     "Assessment",
     "Cpe",
     "CpeError",

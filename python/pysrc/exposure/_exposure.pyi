@@ -6,6 +6,9 @@ from typing import Any, Literal, Mapping, Optional, Sequence, Union, final
 __version__: str
 __all__ = [
     "Applicability",
+    "ArrowAssessment",
+    "ArrowBatch",
+    "ArrowBatchError",
     "Assessment",
     "Cpe",
     "CpeError",
@@ -133,6 +136,15 @@ class KnowledgeBaseUpdateError(KnowledgeBaseError):
 
 class InventoryError(ExposureError): ...
 
+class ArrowBatchError(ExposureError):
+    """Arrow data could not be assessed: `kind` says why (missing_column, unknown_column,
+    wrong_type, null, invalid, conflict, not_a_batch, import, output); `column` names the
+    column and `row` the row (from 0, across a table's batches), None where the error has
+    none. Nothing is assessed."""
+
+    column: Optional[str]
+    row: Optional[int]
+
 class KnowledgeBaseFileNotFoundError(KnowledgeBaseError, FileNotFoundError):
     """A knowledge-base input or snapshot that does not exist (or a snapshot to write into a
     directory that does not): also a FileNotFoundError, `errno` ENOENT; `str()` is the
@@ -211,7 +223,48 @@ class Engine:
         as_of: Optional[str] = None,
         exceptions: Union[_Path, Mapping[str, Any], None] = None,
     ) -> "Assessment": ...
+    def assess_arrow(
+        self,
+        data: Any,
+        *,
+        as_of: Optional[str] = None,
+        exceptions: Union[_Path, Mapping[str, Any], None] = None,
+    ) -> "ArrowAssessment":
+        """Assesses an inventory given as Arrow data (a pyarrow Table or RecordBatch, or any
+        object with `__arrow_c_stream__` or `__arrow_c_array__`), imported zero-copy: one row
+        per software item, columns `device_id` (required), `groups`, `value`, `ecosystem`,
+        `name`, `version`, `purl`, `cpe`. Raises ArrowBatchError naming the column and row of
+        any bad row (nothing is assessed), TypeError for data that is not Arrow."""
     def assess_demo_fleet(self) -> "Assessment": ...
+
+@final
+class ArrowBatch:
+    """A record batch made by the engine, for any Arrow library through the Arrow PyCapsule
+    interface: `pyarrow.record_batch(batch)` imports it zero-copy."""
+
+    def __arrow_c_schema__(self) -> Any: ...
+    def __arrow_c_array__(self, requested_schema: Optional[Any] = None) -> tuple[Any, Any]: ...
+    @property
+    def num_rows(self) -> int: ...
+    def __len__(self) -> int: ...
+
+@final
+class ArrowAssessment:
+    """The assessment of an Arrow inventory (`Engine.assess_arrow`): `findings` and `devices`
+    as pyarrow RecordBatches (the columns of `Assessment.to_arrow`; they need pyarrow),
+    `findings_batch` and `devices_batch` as ArrowBatch (no pyarrow needed), and the whole
+    `assessment`."""
+
+    @property
+    def findings(self) -> Any: ...
+    @property
+    def devices(self) -> Any: ...
+    @property
+    def findings_batch(self) -> ArrowBatch: ...
+    @property
+    def devices_batch(self) -> ArrowBatch: ...
+    @property
+    def assessment(self) -> "Assessment": ...
 
 @final
 class Assessment:
