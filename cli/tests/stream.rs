@@ -5,18 +5,6 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-/// The demo fleet document's devices, one per line.
-fn demo_lines() -> String {
-    let document: serde_json::Value =
-        serde_json::from_str(exposure::demo::FLEET_JSON).expect("demo fleet");
-    document["devices"]
-        .as_array()
-        .expect("devices")
-        .iter()
-        .map(|d| d.to_string() + "\n")
-        .collect()
-}
-
 fn stream(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_exposure"))
         .arg("stream")
@@ -48,7 +36,7 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
             "--summary",
             summary.to_str().expect("path"),
         ],
-        demo_lines().as_bytes(),
+        exposure::demo::fleet_json_lines().as_bytes(),
     );
     assert!(
         out.status.success(),
@@ -80,7 +68,9 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
         std::fs::File::create(&gz).expect("file"),
         flate2::Compression::fast(),
     );
-    encoder.write_all(demo_lines().as_bytes()).expect("gzip");
+    encoder
+        .write_all(exposure::demo::fleet_json_lines().as_bytes())
+        .expect("gzip");
     encoder.finish().expect("gzip");
     let rows = dir.path().join("devices.jsonl");
     let findings = dir.path().join("findings.jsonl");
@@ -126,7 +116,10 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
 #[test]
 fn devices_that_do_not_load_fail_the_stream_closed() {
     // Two broken lines of five devices: more than the 10 % an input may lose.
-    let mut lines: Vec<String> = demo_lines().lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = exposure::demo::fleet_json_lines()
+        .lines()
+        .map(str::to_owned)
+        .collect();
     lines[1] = "not json".to_owned();
     lines[3] = r#"{"id": "x", "value": "huge"}"#.to_owned();
     let text = lines.join("\n");

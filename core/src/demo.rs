@@ -51,3 +51,23 @@ pub fn fleet() -> Fleet {
     .map(|loaded| loaded.fleet)
     .unwrap_or_default()
 }
+
+/// The demo fleet as JSON Lines: each device of [`FLEET_JSON`] on a line of its own (the
+/// input of a streamed assessment, [`crate::inventory::DeviceLines`]).
+///
+/// ```
+/// use exposure::inventory::DeviceLines;
+/// let text = exposure::demo::fleet_json_lines();
+/// let devices = DeviceLines::new(text.as_bytes(), "demo.jsonl", Default::default());
+/// assert_eq!(devices.count(), exposure::demo::fleet().devices.len());
+/// ```
+pub fn fleet_json_lines() -> String {
+    let devices: Vec<serde_json::Value> = serde_json::from_str::<serde_json::Value>(FLEET_JSON)
+        .ok()
+        .and_then(|document| document.get("devices")?.as_array().cloned())
+        .unwrap_or_default();
+    devices
+        .iter()
+        .map(|device| device.to_string() + "\n")
+        .collect()
+}

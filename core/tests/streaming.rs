@@ -8,20 +8,22 @@ use exposure::inventory::{Device, DeviceValue, Fleet};
 use exposure::stream::{JsonLines, RunningExposure, StreamOptions};
 use exposure::Engine;
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
+/// A seeded generator (proptest's, ChaCha): the same fleets on every run.
+struct Rng(proptest::test_runner::TestRng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    fn new(seed: u64) -> Self {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        Rng(proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &bytes,
+        ))
     }
 
     fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).expect("below n")
+        use proptest::prelude::RngExt;
+        self.0.random_range(0..n)
     }
 }
 
@@ -34,7 +36,7 @@ fn generated(devices: usize, seed: u64) -> Fleet {
         .iter()
         .flat_map(|d| d.software.iter().cloned())
         .collect();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut fleet = Fleet::default();
     for n in 0..devices {
         let mut device: Device = demo.devices[rng.below(demo.devices.len())].clone();
@@ -219,22 +221,10 @@ fn a_failing_reader_stops_the_stream_with_its_error() {
     );
 }
 
-/// The demo fleet document's devices, one per line.
-fn demo_lines() -> String {
-    let document: serde_json::Value =
-        serde_json::from_str(exposure::demo::FLEET_JSON).expect("demo fleet");
-    document["devices"]
-        .as_array()
-        .expect("devices")
-        .iter()
-        .map(|d| d.to_string() + "\r\n")
-        .collect()
-}
-
 #[test]
 fn json_lines_devices_are_the_fleet_documents() {
     use exposure::inventory::{load_text, DeviceLines, LoadOptions};
-    let lines = demo_lines();
+    let lines = exposure::demo::fleet_json_lines();
     let from_lines: Vec<Device> = DeviceLines::new(
         lines.as_bytes(),
         "demo.jsonl",
@@ -244,6 +234,16 @@ fn json_lines_devices_are_the_fleet_documents() {
     .unwrap();
     let document = load_text(exposure::demo::FLEET_JSON, "demo", &LoadOptions::default()).unwrap();
     assert_eq!(from_lines, document.fleet.devices);
+    // Lines ending in CRLF read the same.
+    let crlf = lines.replace('\n', "\r\n");
+    let from_crlf: Vec<Device> = DeviceLines::new(
+        crlf.as_bytes(),
+        "demo.jsonl",
+        exposure::files::Limits::default(),
+    )
+    .collect::<Result<_, _>>()
+    .unwrap();
+    assert_eq!(from_crlf, from_lines);
     // Streamed from its lines, the demo fleet is assessed as the document is.
     let engine = Engine::demo();
     let devices = DeviceLines::new(
