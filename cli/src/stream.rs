@@ -4,40 +4,13 @@
 
 use crate::args::StreamCmd;
 use crate::{Failed, Reporting};
-use exposure::stream::{ChunkSink, JsonLines, StreamOptions, StreamSummary};
+use exposure::stream::{JsonLines, StreamOptions, StreamSummary};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-/// The findings sink and the optional device rows' writer, fed chunk by chunk.
-struct Outputs {
-    findings: JsonLines<Box<dyn Write>>,
-    devices: Option<Box<dyn Write>>,
-}
-
-impl ChunkSink for Outputs {
-    fn chunk(&mut self, chunk: &exposure::Assessment) -> std::io::Result<()> {
-        self.findings.chunk(chunk)?;
-        if let Some(out) = &mut self.devices {
-            for device in &chunk.devices {
-                serde_json::to_writer(&mut *out, device)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A buffered writer to `path`, or to stdout for `-`.
+/// A buffered writer to `path`, or to stdout for `-` (the command's [`crate::sink`]).
 fn writer(path: &Path) -> Result<Box<dyn Write>, Failed> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout().lock(),
-        )));
-    }
-    let file = std::fs::File::create(path)
-        .map_err(|e| Failed::usage(format!("{}: {e}", path.display())))?;
-    Ok(Box::new(std::io::BufWriter::with_capacity(1 << 20, file)))
+    crate::sink(Some(path).filter(|p| p.as_os_str() != "-"))
 }
 
 /// A buffered reader of `path` (gzip undone when it is compressed), or of stdin for `-`.
@@ -68,9 +41,10 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
     let origin = cmd.devices.display().to_string();
     let mut devices =
         exposure::inventory::DeviceLines::new(reader(&cmd.devices)?, &origin, inputs.limits);
-    let mut outputs = Outputs {
-        findings: JsonLines::new(writer(&cmd.findings)?),
-        devices: cmd.device_rows.as_deref().map(writer).transpose()?,
+    let findings = writer(&cmd.findings)?;
+    let mut outputs = match cmd.device_rows.as_deref() {
+        Some(path) => JsonLines::with_device_rows(findings, writer(path)?),
+        None => JsonLines::new(findings),
     };
     let options = StreamOptions {
         chunk_devices: cmd.chunk,
@@ -80,10 +54,7 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
     let summary = engine
         .assess_stream(devices.by_ref(), &options, &mut outputs)
         .map_err(|e| Failed::usage(e.to_string()))?;
-    outputs.findings.into_inner().flush()?;
-    if let Some(mut out) = outputs.devices {
-        out.flush()?;
-    }
+    outputs.flush()?;
     let report = devices.report().clone();
     let input = exposure::assessment::InputReport {
         input: origin,

@@ -285,7 +285,8 @@ impl<F: FnMut(&Assessment) -> std::io::Result<()>> ChunkSink for F {
 }
 
 /// A sink writing each finding as one line of JSON ([`crate::assessment::FindingRow`], the
-/// columns of the findings view).
+/// columns of the findings view) and, when given a second writer, each device's row
+/// ([`crate::assessment::DeviceExposure`]) the same way.
 ///
 /// ```
 /// use exposure::stream::{ChunkSink, JsonLines};
@@ -294,32 +295,66 @@ impl<F: FnMut(&Assessment) -> std::io::Result<()>> ChunkSink for F {
 /// JsonLines::new(&mut out).chunk(&a)?;
 /// let first: serde_json::Value = serde_json::from_slice(out.split(|&b| b == b'\n').next().unwrap())?;
 /// assert_eq!(first["advisory_id"], a.findings[0].finding.advisory_id.as_ref());
+/// let (mut findings, mut devices) = (Vec::new(), Vec::new());
+/// JsonLines::with_device_rows(&mut findings, &mut devices).chunk(&a)?;
+/// assert_eq!(devices.iter().filter(|&&b| b == b'\n').count(), a.devices.len());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct JsonLines<W> {
-    out: W,
+    findings: W,
+    devices: Option<W>,
 }
 
 impl<W: std::io::Write> JsonLines<W> {
-    /// Writes to `out` (buffer it: one write per line otherwise).
-    pub fn new(out: W) -> Self {
-        Self { out }
+    /// Writes the findings to `findings` (buffer it: one write per line otherwise).
+    pub fn new(findings: W) -> Self {
+        Self {
+            findings,
+            devices: None,
+        }
     }
 
-    /// The writer back.
-    pub fn into_inner(self) -> W {
-        self.out
+    /// Writes the findings to `findings` and the device rows to `devices`.
+    pub fn with_device_rows(findings: W, devices: W) -> Self {
+        Self {
+            findings,
+            devices: Some(devices),
+        }
     }
+
+    /// Flushes both writers.
+    ///
+    /// # Errors
+    ///
+    /// The first writer's error.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.findings.flush()?;
+        self.devices.as_mut().map_or(Ok(()), std::io::Write::flush)
+    }
+
+    /// The findings' writer back.
+    pub fn into_inner(self) -> W {
+        self.findings
+    }
+}
+
+/// Each row as one line of JSON.
+fn write_lines<T: Serialize>(out: &mut impl std::io::Write, rows: &[T]) -> std::io::Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *out, row)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 impl<W: std::io::Write> ChunkSink for JsonLines<W> {
     fn chunk(&mut self, chunk: &Assessment) -> std::io::Result<()> {
-        for row in chunk.finding_rows() {
-            serde_json::to_writer(&mut self.out, &row)?;
-            self.out.write_all(b"\n")?;
+        write_lines(&mut self.findings, &chunk.finding_rows())?;
+        match &mut self.devices {
+            Some(devices) => write_lines(devices, &chunk.devices),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
