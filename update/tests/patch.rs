@@ -12,7 +12,6 @@ use exposure::kb::{format_utc, unix_seconds, KnowledgeBase};
 use exposure_update::{rebuild, update, Config, Quiet, SourceSpec, Summary};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use support::{Feeds, Server};
 
 const DAY: i64 = 86_400;
@@ -22,22 +21,10 @@ fn t1() -> i64 {
 }
 
 fn config(server: &Server, sources: Vec<SourceSpec>) -> Config {
-    let base = &server.base;
     Config {
-        sources,
-        nvd_url: format!("{base}/nvd"),
-        osv_url: format!("{base}/osv"),
-        kev_url: format!("{base}/kev.json"),
-        epss_url: format!("{base}/epss.csv.gz"),
-        alpine_url: format!("{base}/alpine"),
         nvd_page_size: 50,
-        nvd_rate_window: Duration::from_millis(20),
-        timeout: Duration::from_secs(5),
         attempts: 2,
-        backoff: Duration::from_millis(20),
-        proxy_from_env: false,
-        now: Some(t1()),
-        ..Config::default()
+        ..server.config(sources, t1())
     }
 }
 

@@ -22,23 +22,11 @@ fn t1() -> i64 {
 const DAY: i64 = 86_400;
 
 fn config(server: &Server, sources: Vec<SourceSpec>) -> Config {
-    let base = &server.base;
     Config {
-        sources,
-        nvd_url: format!("{base}/nvd"),
-        osv_url: format!("{base}/osv"),
-        kev_url: format!("{base}/kev.json"),
-        epss_url: format!("{base}/epss.csv.gz"),
-        alpine_url: format!("{base}/alpine"),
         nvd_page_size: 10,
-        nvd_rate_window: Duration::from_millis(20),
-        timeout: Duration::from_secs(5),
         attempts: 3,
-        backoff: Duration::from_millis(20),
         max_wait: Duration::from_secs(2),
-        proxy_from_env: false,
-        now: Some(t1()),
-        ..Config::default()
+        ..server.config(sources, t1())
     }
 }
 

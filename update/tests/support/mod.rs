@@ -106,6 +106,31 @@ impl Server {
     }
 
     /// Answers requests whose path starts with `prefix` (the longest prefix wins).
+    /// An update configuration with every source's URL on this server, the short time-outs,
+    /// back-off and rate window of tests, and `now` as the build time; a test overrides
+    /// the rest (page size, attempts) with struct update syntax.
+    pub fn config(
+        &self,
+        sources: Vec<exposure_update::SourceSpec>,
+        now: i64,
+    ) -> exposure_update::Config {
+        let base = &self.base;
+        exposure_update::Config {
+            sources,
+            nvd_url: format!("{base}/nvd"),
+            osv_url: format!("{base}/osv"),
+            kev_url: format!("{base}/kev.json"),
+            epss_url: format!("{base}/epss.csv.gz"),
+            alpine_url: format!("{base}/alpine"),
+            nvd_rate_window: Duration::from_millis(20),
+            timeout: Duration::from_secs(5),
+            backoff: Duration::from_millis(20),
+            proxy_from_env: false,
+            now: Some(now),
+            ..exposure_update::Config::default()
+        }
+    }
+
     pub fn route(&self, prefix: &str, route: impl Fn(&Request) -> Reply + Send + 'static) {
         let mut state = self.state.lock().unwrap();
         state.routes.push((prefix.to_owned(), Box::new(route)));
