@@ -27,9 +27,10 @@
 
 mod aggregate;
 mod exposure;
+mod recommendations;
 mod sinks;
 
-pub use aggregate::{Aggregate, AggregateError, Finished, AGGREGATE_FORMAT};
+pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::{ChunkSink, JsonLines};
 
@@ -159,6 +160,8 @@ impl Engine {
             }
             fleet.share_software();
             let mut chunk = self.assess_with(&fleet, &options.assess, &|_, _| {});
+            // The aggregate reads the chunk's installed items (end of support).
+            chunk.fleet = Some(std::sync::Arc::new(fleet));
             let size = options.fleet_size.unwrap_or(read);
             for device in &mut chunk.devices {
                 device.weight = self.parameters().device_weight(device.value, size);
