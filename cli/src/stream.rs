@@ -93,6 +93,7 @@ fn write_summary(
         "organisation": finished.organisation,
         "groups": finished.groups,
         "recommendations": finished.recommendations,
+        "configuration": finished.configuration,
         "patterns": finished.patterns,
         "chunks": summary.chunks,
         "renamed": summary.renamed.iter().map(|r| serde_json::json!({"from": r.from, "to": r.to})).collect::<Vec<_>>(),

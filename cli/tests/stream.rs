@@ -65,12 +65,15 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
     assert!((score - assessed.organisation.score).abs() < 1e-9);
     assert_eq!(summary["chunks"], 3);
     assert_eq!(summary["devices_report"]["records_loaded"], 5);
-    // The recommendations of the whole fleet (configuration changes aside), ranked, their
-    // devices counted.
+    let secure = summary["configuration"]["organisation"]
+        .as_f64()
+        .expect("secure score");
+    assert!((secure - assessed.configuration.organisation.expect("secure score")).abs() < 1e-9);
+    // The recommendations of the whole fleet (configuration changes among them), ranked,
+    // their devices counted.
     let expected: Vec<(String, usize)> = assessed
         .recommendations
         .iter()
-        .filter(|r| r.action != exposure::recommend::ActionKind::ConfigurationChange)
         .map(|r| (r.text.clone(), r.devices.len()))
         .collect();
     let streamed: Vec<(String, usize)> = summary["recommendations"]
@@ -85,7 +88,7 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
             )
         })
         .collect();
-    assert_eq!(expected.len(), 8);
+    assert_eq!(expected.len(), 17);
     assert_eq!(streamed, expected);
 
     // Gzipped, from a file, device rows beside the findings.

@@ -302,7 +302,7 @@ fn json_lines_problems_are_reported_and_broken_input_fails() {
         .contains("not UTF-8"));
 }
 
-/// The streamed recommendations equal the in-memory ones (configuration changes aside):
+/// The streamed recommendations and secure configuration equal the in-memory ones:
 /// the same actions, targets, versions, advisories and counts, the device lists counted,
 /// the impacts equal up to the order of floating-point additions; with an as-of day, end of
 /// support too. Partials merged from bytes in any order give the same.
@@ -310,20 +310,33 @@ fn json_lines_problems_are_reported_and_broken_input_fails() {
 fn streamed_recommendations_are_the_in_memory_ones() {
     use exposure::recommend::ActionKind;
     use exposure::stream::Aggregate;
-    let engine = Engine::demo();
+    // The demo knowledge with an advisory that names no fix, on a release whose support
+    // ended (log4j 1): attention required and end of support too.
+    let mut kb = exposure::demo::knowledge_base();
+    let report = kb.load_text_as(
+        exposure::kb::Format::OsvJson,
+        r#"{"id": "TEST-2021-4104", "modified": "2022-01-01T00:00:00Z", "summary": "JMSAppender deserialisation",
+            "affected": [{"package": {"ecosystem": "Maven", "name": "log4j:log4j"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#,
+        "test",
+    );
+    assert_eq!(report.problem_count, 0, "{report:?}");
+    let engine = Engine::new(kb);
+    let log4j = std::sync::Arc::new(
+        exposure::inventory::Software::from_purl("pkg:maven/log4j/log4j@1.2.17").unwrap(),
+    );
     let as_of: exposure::date::Date = "2026-12-01".parse().unwrap();
     let mut kinds = std::collections::BTreeSet::new();
     for (seed, devices) in [(11, 1), (12, 60), (13, 300)] {
-        let fleet = generated(devices, seed);
+        let mut fleet = generated(devices, seed);
+        for device in fleet.devices.iter_mut().step_by(3) {
+            device.software.push(std::sync::Arc::clone(&log4j));
+        }
         let mut whole_fleet = Fleet::default();
         whole_fleet.extend(fleet.clone());
         for day in [None, Some(as_of)] {
             let whole = engine.assess_as_of(&whole_fleet, day, &|_, _| {});
-            let expected: Vec<_> = whole
-                .recommendations
-                .iter()
-                .filter(|r| r.action != ActionKind::ConfigurationChange)
-                .collect();
+            let expected: Vec<_> = whole.recommendations.iter().collect();
             for chunk_devices in [1, 7, 1000] {
                 let options = StreamOptions {
                     chunk_devices,
@@ -343,6 +356,20 @@ fn streamed_recommendations_are_the_in_memory_ones() {
                 // Through bytes, as a partition's partial travels.
                 let aggregate = Aggregate::from_bytes(&summary.aggregate.to_bytes()).unwrap();
                 let finished = aggregate.finish(&engine).unwrap();
+                let configuration = &finished.configuration;
+                assert_eq!(
+                    configuration.organisation.map(|s| (s * 1e9).round()),
+                    whole.configuration.organisation.map(|s| (s * 1e9).round())
+                );
+                assert_eq!(
+                    configuration.reporting_devices,
+                    whole.configuration.devices.len()
+                );
+                assert_eq!(configuration.groups.len(), whole.configuration.groups.len());
+                for (got, want) in configuration.groups.iter().zip(&whole.configuration.groups) {
+                    assert_eq!((&got.group, got.devices), (&want.group, want.devices));
+                    assert!(close(got.score.unwrap_or(-1.0), want.score.unwrap_or(-1.0)));
+                }
                 let context = format!(
                     "seed {seed}, {devices} devices, as of {day:?}, chunks of {chunk_devices}"
                 );
@@ -422,6 +449,17 @@ fn streamed_recommendations_are_the_in_memory_ones() {
             }
         }
     }
+    // Every kind of recommendation was compared.
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            ActionKind::Update,
+            ActionKind::Upgrade,
+            ActionKind::EndOfSupport,
+            ActionKind::ConfigurationChange,
+            ActionKind::AttentionRequired
+        ]
+    );
 }
 
 /// Partitions of a fleet assessed apart (as Spark executors would) and merged from bytes in
@@ -442,7 +480,7 @@ fn partitions_merge_in_any_order_and_bad_partials_are_refused() {
                 devices: part.to_vec(),
             };
             let mut partial = Aggregate::new(&engine);
-            partial.add(&engine.assess(&part));
+            partial.add_with_fleet(&engine.assess(&part), &part);
             partial.to_bytes()
         })
         .collect();
@@ -498,11 +536,19 @@ fn partitions_merge_in_any_order_and_bad_partials_are_refused() {
     // Chunks judged as of different days do not finish together.
     let mut mixed = Aggregate::new(&engine);
     for day in ["2026-01-01", "2026-06-01"] {
-        mixed.add(&engine.assess_as_of(&fleet, Some(day.parse().unwrap()), &|_, _| {}));
+        let day = Some(day.parse().unwrap());
+        mixed.add_with_fleet(&engine.assess_as_of(&fleet, day, &|_, _| {}), &fleet);
     }
     assert!(matches!(
         mixed.finish(&engine),
         Err(AggregateError::MixedAsOf)
+    ));
+    // A chunk without its fleet: its configuration unknown, the aggregate does not finish.
+    let mut blind = Aggregate::new(&engine);
+    blind.add(&engine.assess(&fleet));
+    assert!(matches!(
+        blind.finish(&engine),
+        Err(AggregateError::WithoutFleet)
     ));
     let other_engine = Engine::default();
     let partial = Aggregate::from_bytes(&partials[0]).unwrap();

@@ -4,11 +4,13 @@
 //! travels as bytes (`to_bytes`, `from_bytes`) between processes: a Spark executor's
 //! partial to the driver.
 
+use super::configuration::{FleetConfiguration, RunningConfiguration};
 use super::recommendations::RunningRecommendations;
 use super::RunningExposure;
 use crate::assessment::{Assessment, GroupExposure, KnowledgeSummary, OrganisationExposure};
 use crate::date::Date;
 use crate::engine::Engine;
+use crate::inventory::Fleet;
 use crate::recommend::Recommendation;
 use serde::{Deserialize, Serialize};
 
@@ -30,22 +32,16 @@ pub const AGGREGATE_FORMAT: u32 = 1;
 /// for part in [left, right] {
 ///     let fleet = exposure::inventory::Fleet { devices: part.to_vec() };
 ///     let mut partial = Aggregate::new(&engine);
-///     partial.add(&engine.assess(&fleet));
+///     partial.add_with_fleet(&engine.assess(&fleet), &fleet);
 ///     // A partial crosses a process boundary as bytes.
 ///     total.merge(&Aggregate::from_bytes(&partial.to_bytes())?)?;
 /// }
 /// let finished = total.finish(&engine)?;
 /// assert!((finished.organisation.score - whole.organisation.score).abs() < 1e-9);
 /// assert_eq!(finished.organisation.findings, whole.findings.len());
-/// // The same recommendations (configuration changes aside), each with the exact score
-/// // drop, counting its devices.
-/// let expected: Vec<_> = whole
-///     .recommendations
-///     .iter()
-///     .filter(|r| r.action != exposure::recommend::ActionKind::ConfigurationChange)
-///     .collect();
-/// assert_eq!(finished.recommendations.len(), expected.len());
-/// for (streamed, r) in finished.recommendations.iter().zip(expected) {
+/// // The same recommendations, each with the exact score drop, counting its devices.
+/// assert_eq!(finished.recommendations.len(), whole.recommendations.len());
+/// for (streamed, r) in finished.recommendations.iter().zip(&whole.recommendations) {
 ///     assert_eq!(streamed.recommendation.text, r.text);
 ///     assert!((streamed.recommendation.exposure_impact - r.exposure_impact).abs() < 1e-9);
 ///     assert_eq!(streamed.device_count, r.devices.len());
@@ -63,6 +59,12 @@ pub struct Aggregate {
     exposure: RunningExposure,
     /// The recommendation patterns.
     recommendations: RunningRecommendations,
+    /// The secure-configuration sums.
+    configuration: RunningConfiguration,
+    /// Whether a chunk came without its fleet (its configuration and installed items
+    /// unknown: such an aggregate does not finish).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    without_fleet: bool,
     /// The as-of day of the chunks (end of support is judged on it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     as_of: Option<Date>,
@@ -98,6 +100,9 @@ pub enum AggregateError {
     /// Chunks assessed as of different days were added together.
     #[error("chunks assessed as of different days were aggregated: assess every partition with one as-of day")]
     MixedAsOf,
+    /// A chunk was added without the fleet it assessed.
+    #[error("a chunk was aggregated without its fleet (its configuration checks and installed items unknown): use Aggregate::add_with_fleet")]
+    WithoutFleet,
     /// The bytes name products, items or findings they do not hold.
     #[error("a malformed aggregate: its patterns point outside its tables")]
     Inconsistent,
@@ -135,8 +140,11 @@ pub struct Finished {
     pub organisation: OrganisationExposure,
     /// Each group's exposure, by name.
     pub groups: Vec<GroupExposure>,
-    /// The ranked recommendations (updates, upgrades, end of support, attention required).
+    /// The ranked recommendations (updates, upgrades, end of support, attention required,
+    /// configuration changes).
     pub recommendations: Vec<FleetRecommendation>,
+    /// The secure configuration.
+    pub configuration: FleetConfiguration,
     /// Distinct product-on-device patterns the recommendations were computed from.
     pub patterns: usize,
     /// Chunks (or batches) assessed.
@@ -151,6 +159,8 @@ impl Aggregate {
             knowledge: KnowledgeSummary::of(engine.kb()),
             exposure: RunningExposure::default(),
             recommendations: RunningRecommendations::default(),
+            configuration: RunningConfiguration::default(),
+            without_fleet: false,
             as_of: None,
             mixed_as_of: false,
             chunks: 0,
@@ -158,11 +168,26 @@ impl Aggregate {
     }
 
     /// Adds an assessed chunk (its devices with their findings; the chunk's own weights and
-    /// organisation score are not used).
+    /// organisation score are not used) with the fleet it assessed, which the assessment
+    /// holds when it loaded the fleet itself ([`Assessment::fleet`]: a streamed chunk, an
+    /// Arrow batch, [`Engine::assess_text`]). A chunk without it makes
+    /// [`Aggregate::finish`] fail: use [`Aggregate::add_with_fleet`].
     pub fn add(&mut self, chunk: &Assessment) {
+        if let Some(fleet) = chunk.fleet.clone() {
+            self.add_with_fleet(chunk, &fleet);
+        } else {
+            self.without_fleet = true;
+            self.add_with_fleet(chunk, &Fleet::default());
+        }
+    }
+
+    /// Adds an assessed chunk and the fleet it assessed (its configuration checks and
+    /// installed items are read from it).
+    pub fn add_with_fleet(&mut self, chunk: &Assessment, fleet: &Fleet) {
         self.same_as_of(chunk.as_of);
         self.exposure.add(chunk);
-        self.recommendations.add(chunk);
+        self.recommendations.add(chunk, fleet);
+        self.configuration.add(chunk, fleet);
         self.chunks += 1;
     }
 
@@ -175,7 +200,9 @@ impl Aggregate {
         self.same_knowledge(other.knowledge)?;
         self.exposure.merge(&other.exposure);
         self.recommendations.merge(&other.recommendations);
+        self.configuration.merge(&other.configuration);
         self.mixed_as_of |= other.mixed_as_of;
+        self.without_fleet |= other.without_fleet;
         if other.chunks > 0 {
             self.same_as_of(other.as_of);
         }
@@ -228,6 +255,9 @@ impl Aggregate {
         if self.mixed_as_of {
             return Err(AggregateError::MixedAsOf);
         }
+        if self.without_fleet {
+            return Err(AggregateError::WithoutFleet);
+        }
         let organisation = self.exposure.organisation(engine.parameters());
         let sums = &self.exposure.organisation;
         let class_devices = [sums.low.devices, sums.normal.devices, sums.high.devices];
@@ -243,6 +273,23 @@ impl Aggregate {
                 },
             )
             .collect();
+        let fleet_size = organisation.devices;
+        let weights = [
+            crate::inventory::DeviceValue::Low,
+            crate::inventory::DeviceValue::Normal,
+            crate::inventory::DeviceValue::High,
+        ]
+        .map(|value| engine.parameters().device_weight(value, fleet_size));
+        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
+        let (configuration, changes) = self.configuration.finish(weights, total_weight);
+        recommendations.extend(changes.into_iter().map(|(change, device_count)| {
+            FleetRecommendation {
+                recommendation: change.to_recommendation(),
+                device_count,
+                target_device_counts: Vec::new(),
+            }
+        }));
         recommendations.sort_by(|a, b| {
             crate::recommend::ranking(
                 &a.recommendation,
@@ -258,6 +305,7 @@ impl Aggregate {
             groups: self.exposure.groups(engine.parameters()),
             organisation,
             recommendations,
+            configuration,
             patterns: self.recommendations.patterns(),
             chunks: self.chunks,
         })

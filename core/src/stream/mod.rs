@@ -6,7 +6,7 @@
 //! come (recommendations from running sums), is `docs/design/streaming.md`.
 //!
 //! Why sums per value class: a device's weight depends on the fleet's size (a high-value
-//! device weighs `max(N/10, floor)`, [`Parameters::device_weight`]), which a stream knows
+//! device weighs `max(N/10, floor)`, [`Parameters::device_weight`](crate::score::exposure::Parameters::device_weight)), which a stream knows
 //! only at its end; the sums of each class are weighted then. The organisation score is the
 //! in-memory one up to the order of floating-point additions.
 //!
@@ -26,11 +26,13 @@
 //! ```
 
 mod aggregate;
+mod configuration;
 mod exposure;
 mod recommendations;
 mod sinks;
 
 pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
+pub use configuration::FleetConfiguration;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::{ChunkSink, JsonLines};
 

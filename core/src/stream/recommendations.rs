@@ -27,7 +27,7 @@ use crate::date::Date;
 use crate::ecosystem::Ecosystem;
 use crate::engine::Engine;
 use crate::eol::EndOfLife;
-use crate::inventory::{CpeClaim, DeviceValue, Software};
+use crate::inventory::{CpeClaim, DeviceValue, Fleet, Software};
 use crate::matching::{Confidence, Evidence, Finding, FixState, MatchKind, Matched, Matcher};
 use crate::recommend::{product_key, recommend, EndOfSupportCheck, Input, Recommendation};
 use serde::{Deserialize, Serialize};
@@ -169,7 +169,7 @@ impl Sums {
     }
 }
 
-fn class(value: DeviceValue) -> usize {
+pub(crate) fn class(value: DeviceValue) -> usize {
     match value {
         DeviceValue::Low => 0,
         DeviceValue::Normal => 1,
@@ -247,9 +247,9 @@ impl RunningRecommendations {
         self.patterns.len()
     }
 
-    /// Adds the devices of an assessed chunk; its as-of day and fleet give the items whose
+    /// Adds the devices of an assessed chunk; its as-of day and `fleet` give the items whose
     /// support had ended.
-    pub(crate) fn add(&mut self, chunk: &Assessment) {
+    pub(crate) fn add(&mut self, chunk: &Assessment, fleet: &Fleet) {
         let mut device_of: HashMap<&str, u32> = HashMap::with_capacity(chunk.devices.len());
         for (i, d) in chunk.devices.iter().enumerate() {
             device_of
@@ -278,7 +278,7 @@ impl RunningRecommendations {
             ));
         }
         findings.sort_unstable();
-        let mut ended = self.ended_items(chunk, &device_of);
+        let mut ended = self.ended_items(chunk, fleet, &device_of);
         ended.sort_unstable();
         ended.dedup();
         let (mut f, mut e) = (0, 0);
@@ -346,9 +346,10 @@ impl RunningRecommendations {
     fn ended_items(
         &mut self,
         chunk: &Assessment,
+        fleet: &Fleet,
         device_of: &HashMap<&str, u32>,
     ) -> Vec<(u32, u32, u32)> {
-        let (Some(as_of), Some(fleet)) = (chunk.as_of, chunk.fleet.as_ref()) else {
+        let Some(as_of) = chunk.as_of else {
             return Vec::new();
         };
         let as_of = as_of.to_string();
