@@ -176,11 +176,11 @@ fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
             if text.is_empty() {
                 return;
             }
+            let bytes = text.as_bytes();
             let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(
-                // A last line without its newline.
-                (!text.ends_with('\n')).then_some(text.len()),
-            ) {
+            while start < bytes.len() {
+                // A last line without its newline ends the block.
+                let end = find_byte(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
                 // Cut at `\n` bytes: whole characters, no second UTF-8 check.
                 let line = &text[start..end];
                 start = end + 1;
@@ -237,13 +237,42 @@ fn push_one_line(message: &str, out: &mut Vec<u8>) {
 /// Splits `A<TAB>B`.
 pub(crate) fn pair(line: &str) -> Result<(&str, &str), String> {
     let bytes = line.as_bytes();
-    match memchr::memchr(b'\t', bytes) {
+    match find_byte(b'\t', bytes) {
         // Both halves are cut at an ASCII byte: whole characters.
-        Some(tab) if memchr::memchr(b'\t', &bytes[tab + 1..]).is_none() => {
+        Some(tab) if find_byte(b'\t', &bytes[tab + 1..]).is_none() => {
             Ok((&line[..tab], &line[tab + 1..]))
         }
         _ => Err("expected two fields separated by one TAB".to_owned()),
     }
+}
+
+/// How far [`find_byte`] looks eight bytes at a time before it hands over to `memchr`.
+const SHORT_SCAN: usize = 32;
+
+/// The first `needle` in `haystack`. Batch lines are short (16 bytes for a pair of
+/// versions), and `memchr`'s vector search costs more to start than to run on them: the
+/// first [`SHORT_SCAN`] bytes are searched a word at a time, the rest by `memchr`.
+#[inline]
+fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = ONES * u64::from(needle);
+    let short = &haystack[..haystack.len().min(SHORT_SCAN)];
+    let mut words = short.chunks_exact(8);
+    for (index, word) in words.by_ref().enumerate() {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of 8")) ^ pattern;
+        // The lowest byte of `word` that is zero sets the lowest bit of `zeros` (bits of
+        // higher bytes may be set by the borrow; only the lowest is read).
+        let zeros = word.wrapping_sub(ONES) & !word & HIGHS;
+        if zeros != 0 {
+            return Some(index * 8 + zeros.trailing_zeros() as usize / 8);
+        }
+    }
+    let tail = short.len() - words.remainder().len();
+    if let Some(at) = words.remainder().iter().position(|&b| b == needle) {
+        return Some(tail + at);
+    }
+    memchr::memchr(needle, &haystack[short.len()..]).map(|at| short.len() + at)
 }
 
 /// The threads a batch mode answers on: every core the process may use.
@@ -325,6 +354,27 @@ mod tests {
             answers(input.as_bytes(), 2),
             format!("a+b\n{long}+1\nc+d\n")
         );
+    }
+
+    #[test]
+    fn find_byte_finds_the_first_anywhere() {
+        for len in 0..80 {
+            for at in 0..=len {
+                let mut haystack = vec![b'a'; len];
+                // Bytes that differ from the needle by one bit or by the borrow.
+                for (i, byte) in haystack.iter_mut().enumerate() {
+                    *byte = [b'a', b'\x08', b'\x0b', b'\x89', 0x00, 0xff][i % 6];
+                }
+                if at < len {
+                    haystack[at] = b'\t';
+                    if at + 1 < len {
+                        haystack[at + 1] = b'\t';
+                    }
+                }
+                let expected = haystack.iter().position(|&b| b == b'\t');
+                assert_eq!(find_byte(b'\t', &haystack), expected, "{len} {at}");
+            }
+        }
     }
 
     #[test]
