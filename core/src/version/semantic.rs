@@ -60,6 +60,7 @@ impl SemanticVersion {
     /// assert!(SemanticVersion::compare_texts(Scheme::Semver, "1.02.0", "1.0.0").is_err());
     /// # Ok::<(), exposure::version::VersionError>(())
     /// ```
+    #[inline]
     pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
         let a = Parts::parse(scheme, a)?;
         let b = Parts::parse(scheme, b)?;
@@ -320,6 +321,7 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
 }
 
 /// SemVer §11 precedence of (major, minor, patch, pre-release) quadruples.
+#[inline]
 fn precedence(a: (u64, u64, u64, &str), b: (u64, u64, u64, &str)) -> Ordering {
     (a.0, a.1, a.2)
         .cmp(&(b.0, b.1, b.2))

@@ -70,8 +70,13 @@ fn dot(bytes: &[u8], pos: &mut usize) -> Option<()> {
 /// `u64::MAX`, so no overflow check per digit; longer numbers are the parser's).
 #[inline(always)]
 fn number(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let first = bytes.get(*pos)?.wrapping_sub(b'0');
+    if first > 9 {
+        return None;
+    }
     let start = *pos;
-    let mut value = 0u64;
+    *pos += 1;
+    let mut value = u64::from(first);
     while let Some(digit) = bytes
         .get(*pos)
         .map(|b| b.wrapping_sub(b'0'))
@@ -81,9 +86,30 @@ fn number(bytes: &[u8], pos: &mut usize) -> Option<u64> {
         *pos += 1;
     }
     let len = *pos - start;
-    let plain = (1..=19).contains(&len) && (len == 1 || bytes[start] != b'0');
-    plain.then_some(value)
+    (len == 1 || (first != 0 && len <= 19)).then_some(value)
 }
+
+/// What a byte is to an identifier: not part of one, a digit, or a letter or `-`.
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const ALPHA: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let byte = b as u8;
+        class[b] = if byte.is_ascii_digit() {
+            DIGIT
+        } else if byte.is_ascii_alphabetic() || byte == b'-' {
+            ALPHA
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    class
+};
 
 /// Dot-separated identifiers of `[0-9A-Za-z-]` from `start`, none empty, and in a
 /// pre-release no numeric one with a leading zero; the position after the last.
@@ -94,12 +120,11 @@ fn identifiers(bytes: &[u8], start: usize, is_pre: bool) -> Option<usize> {
         let ident = pos;
         let mut numeric = true;
         while let Some(&b) = bytes.get(pos) {
-            if b.is_ascii_digit() {
-            } else if b.is_ascii_alphabetic() || b == b'-' {
-                numeric = false;
-            } else {
+            let class = CLASS[usize::from(b)];
+            if class == OTHER {
                 break;
             }
+            numeric &= class == DIGIT;
             pos += 1;
         }
         let len = pos - ident;
