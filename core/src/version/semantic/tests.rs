@@ -94,11 +94,17 @@ fn semverish_text() -> impl Strategy<Value = String> {
 
 /// Well-formed versions with what may surround them, so that most are plain.
 fn semver_text() -> impl Strategy<Value = String> {
-    let number = "0|[1-9][0-9]{0,2}";
+    // Mostly short numbers, some around the 19/20-digit edge of the shortcut and of u64.
+    let number = prop_oneof![
+        6 => "0|[1-9][0-9]{0,2}",
+        1 => "[1-9][0-9]{17,20}",
+        1 => Just("18446744073709551615".to_owned()),
+        1 => Just("18446744073709551616".to_owned()),
+    ];
     let ident = "[0-9]{1,3}|[0-9A-Za-z-]{1,5}";
     (
         "|v|=|v=|= v| ",
-        (number, number, number),
+        (number.clone(), number.clone(), number),
         prop::option::of(prop::collection::vec(ident, 1..4)),
         prop::option::of(prop::collection::vec(ident, 1..3)),
         "| |\t",
