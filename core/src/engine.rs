@@ -11,6 +11,7 @@ use crate::eol::EndOfLife;
 use crate::exceptions::ExceptionSet;
 use crate::inventory::{Device, Fleet, LastUsed};
 use crate::kb::{Advisory, KnowledgeBase, VendorTriage};
+use crate::matching::MatchMemos;
 use crate::matching::{apply_vex, Finding, FixState, MatchDiagnostics, Suppression};
 use crate::recommend::{recommend, EndOfSupportCheck, Input};
 use crate::score::exploitation::Exploitation;
@@ -60,6 +61,16 @@ pub struct Engine {
     parameters: Parameters,
     priors: Arc<PriorTable>,
     exceptions: Option<Arc<ExceptionSet>>,
+}
+
+/// Whether an assessment computes its fleet-wide results (recommendations, the
+/// configuration summary): a stream's chunks leave them to the running aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FleetWide {
+    /// Computed, as every public entry point does.
+    Computed,
+    /// Left empty (unless exceptions need them).
+    Skipped,
 }
 
 /// How to assess beyond the fleet ([`Engine::assess_with`]).
@@ -398,18 +409,40 @@ impl Engine {
         options: &AssessOptions<'_>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Assessment {
+        self.assess_remembering(
+            fleet,
+            options,
+            progress,
+            &MatchMemos::default(),
+            FleetWide::Computed,
+        )
+    }
+
+    /// [`Engine::assess_with`] reusing what matching learned from fleets assessed before
+    /// with `memos` by this engine (the chunks of a stream); with
+    /// [`FleetWide::Skipped`], the fleet-wide results (recommendations, the configuration
+    /// summary) are left empty unless exceptions need them.
+    pub(crate) fn assess_remembering(
+        &self,
+        fleet: &Fleet,
+        options: &AssessOptions<'_>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        memos: &MatchMemos,
+        fleet_wide: FleetWide,
+    ) -> Assessment {
         let (findings, diagnostics) =
-            crate::matching::match_fleet_with_progress(&self.kb, fleet, progress);
+            crate::matching::match_fleet_remembering(&self.kb, fleet, memos, progress);
         // Informational advisories (unmaintained, unsound) are no vulnerabilities: set apart
         // before anything is scored.
         let (findings, informational) = self.informational_apart(findings);
         let (findings, suppressed) = apply_vex(&self.kb, fleet, findings);
         let as_of = options.as_of;
         let mut assessment = match options.exceptions.or(self.exceptions.as_deref()) {
-            None => self.scored(fleet, findings, suppressed, diagnostics, as_of),
+            None => self.scored(fleet, findings, suppressed, diagnostics, as_of, fleet_wide),
+            // Exceptions scoped to a recommendation need the recommendations.
             Some(set) => {
                 crate::exceptions::apply(set, fleet, findings, suppressed, as_of, |f, s| {
-                    self.scored(fleet, f, s, diagnostics.clone(), as_of)
+                    self.scored(fleet, f, s, diagnostics.clone(), as_of, FleetWide::Computed)
                 })
             }
         };
@@ -451,6 +484,7 @@ impl Engine {
         suppressed: Vec<Suppression>,
         mut diagnostics: MatchDiagnostics,
         as_of: Option<Date>,
+        fleet_wide: FleetWide,
     ) -> Assessment {
         // Index the devices once; the first device with an id owns it.
         let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(fleet.devices.len());
@@ -600,18 +634,26 @@ impl Engine {
                     .flat_map(|(i, d)| d.software.iter().map(move |s| (i, &**s)))
                     .collect(),
             });
-        let mut recommendations = recommend(
-            &self.kb,
-            &inputs,
-            &ids,
-            organisation,
-            check.as_ref(),
-            exposure_without,
-        );
+        let recommendations_off = fleet_wide == FleetWide::Skipped;
+        let mut recommendations = if recommendations_off {
+            Vec::new()
+        } else {
+            recommend(
+                &self.kb,
+                &inputs,
+                &ids,
+                organisation,
+                check.as_ref(),
+                exposure_without,
+            )
+        };
         // Configuration: the secure scores and the configuration changes, their exposure
         // impact computed as the recommendations' is.
-        let configuration =
-            crate::configuration::summarise(fleet, &scored, &owner, organisation, exposure_without);
+        let configuration = if recommendations_off {
+            crate::configuration::ConfigurationSummary::default()
+        } else {
+            crate::configuration::summarise(fleet, &scored, &owner, organisation, exposure_without)
+        };
         // One to-do list: the configuration changes ranked among the other actions.
         recommendations.extend(
             configuration

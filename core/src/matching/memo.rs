@@ -31,6 +31,10 @@ pub(super) struct EntryFacts {
 /// An item matched before (the first copy met) and its matches.
 type MatchedItem = (Arc<Software>, Arc<ItemMatches>);
 
+/// Distinct items a memo keeps matches for before it starts afresh: matching a stream of
+/// fleets reuses what it learned, bounded whatever the fleets hold.
+const MAX_ITEMS: usize = 1 << 18;
+
 /// One matching thread's memo.
 #[derive(Default)]
 pub(super) struct Memo {
@@ -44,6 +48,16 @@ pub(super) struct Memo {
 }
 
 impl Memo {
+    /// Makes the memo ready for another fleet: item addresses are those of the fleet being
+    /// matched (the previous fleet's items may be gone, their addresses reused), and past
+    /// [`MAX_ITEMS`] distinct items the matches start afresh.
+    pub(super) fn next_fleet(&mut self) {
+        self.items_by_address.clear();
+        if self.items_by_value.values().map(Vec::len).sum::<usize>() > MAX_ITEMS {
+            self.items_by_value.clear();
+        }
+    }
+
     /// The facts of an advisory, made the first time this thread meets it.
     pub(super) fn advisory(
         &mut self,
@@ -108,7 +122,9 @@ impl Memo {
             .and_then(|list| list.iter().find(|(item, _)| same(item)))
             .map(|(_, matches)| Arc::clone(matches));
         if let Some(found) = known {
-            // An unshared copy: its address will not come again, so it is not remembered.
+            // A copy of an item met before (in this fleet, or in an earlier one of a stream):
+            // its address finds it again while this fleet lives.
+            self.items_by_address.insert(address, Arc::clone(&found));
             return found;
         }
         let matches = Arc::new(compute(kb, software, self));

@@ -421,22 +421,76 @@ pub fn match_fleet_with_threads(
     match_fleet_on(kb, fleet, threads, &|_, _| {})
 }
 
+/// What matching learned — each distinct item's matches, the facts findings share — kept
+/// from one fleet to the next matched against the same knowledge base (the chunks of a
+/// stream): one memo per matching thread, taken from the pool by a thread and given back.
+/// Its owner keeps it beside the knowledge base it was made with.
+#[derive(Default)]
+pub(crate) struct MatchMemos {
+    pool: std::sync::Mutex<Vec<Memo>>,
+}
+
+impl MatchMemos {
+    /// A memo for one thread: one given back, or a new one.
+    fn take(&self) -> Memo {
+        let mut memo = self
+            .pool
+            .lock()
+            .map(|mut pool| pool.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        memo.next_fleet();
+        memo
+    }
+
+    /// Gives a memo back for the next fleet.
+    fn give_back(&self, memo: Memo) {
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(memo);
+        }
+    }
+}
+
+/// [`match_fleet_with_progress`] reusing what `memos` learned from fleets matched before
+/// against `kb` (and only against `kb`).
+pub(crate) fn match_fleet_remembering(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    memos: &MatchMemos,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<Finding>, MatchDiagnostics) {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    match_fleet_with_memos(kb, fleet, threads, progress, memos)
+}
+
 fn match_fleet_on(
     kb: &KnowledgeBase,
     fleet: &Fleet,
     threads: usize,
     report: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<Finding>, MatchDiagnostics) {
+    match_fleet_with_memos(kb, fleet, threads, report, &MatchMemos::default())
+}
+
+fn match_fleet_with_memos(
+    kb: &KnowledgeBase,
+    fleet: &Fleet,
+    threads: usize,
+    report: &(dyn Fn(usize, usize) + Sync),
+    memos: &MatchMemos,
+) -> (Vec<Finding>, MatchDiagnostics) {
     let progress = Progress::new(fleet.devices.len(), report);
     // Small fleets are not worth a thread: at least one progress step of devices each.
     let parts = in_shares(&fleet.devices, threads, Progress::EVERY, |share| {
         let mut findings = Vec::new();
         let mut diagnostics = MatchDiagnostics::default();
-        let mut memo = Memo::default();
+        let mut memo = memos.take();
         for (at, device) in share.iter().enumerate() {
             match_device(kb, device, &mut memo, &mut findings, &mut diagnostics);
             progress.item_done(at, share.len());
         }
+        memos.give_back(memo);
         (findings, diagnostics)
     });
     let mut findings = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());

@@ -143,6 +143,8 @@ impl Engine {
         let chunk_devices = options.chunk_devices.max(1);
         let mut ids = DeviceIds::default();
         let mut aggregate = Aggregate::new(self);
+        // Each distinct item is matched once for the whole stream, not once a chunk.
+        let memos = crate::matching::MatchMemos::default();
         let mut renamed = Vec::new();
         let mut chunks = 0;
         let mut read = 0;
@@ -162,7 +164,15 @@ impl Engine {
                 break;
             }
             fleet.share_software();
-            let mut chunk = self.assess_with(&fleet, &options.assess, &|_, _| {});
+            // The chunk's own recommendations would be the chunk's: the aggregate makes the
+            // fleet's.
+            let mut chunk = self.assess_remembering(
+                &fleet,
+                &options.assess,
+                &|_, _| {},
+                &memos,
+                crate::engine::FleetWide::Skipped,
+            );
             // The aggregate reads the chunk's installed items (end of support).
             chunk.fleet = Some(std::sync::Arc::new(fleet));
             let size = options.fleet_size.unwrap_or(read);

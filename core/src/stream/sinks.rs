@@ -4,8 +4,9 @@ use crate::assessment::Assessment;
 use serde::Serialize;
 
 /// Where a streamed assessment's chunks go, each as it is assessed: its findings, device
-/// rows, suppressions and diagnostics. A chunk's own organisation score and
-/// recommendations are the chunk's, not the fleet's.
+/// rows, suppressions and diagnostics. A chunk's own organisation score is the chunk's, not
+/// the fleet's, and its recommendations and configuration summary are left empty (unless
+/// exceptions needed them): the fleet's come from the stream's aggregate.
 pub trait ChunkSink {
     /// Takes one assessed chunk.
     ///
