@@ -13,7 +13,7 @@ use exposure::arrow::arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_Arrow
 use exposure::arrow::arrow_array::{Array, RecordBatch, RecordBatchOptions, StructArray};
 use exposure::arrow::arrow_schema::{DataType, Schema};
 use pyo3::prelude::*;
-use pyo3::types::PyCapsule;
+use pyo3::types::{PyBytes, PyCapsule};
 use std::ffi::CStr;
 use std::sync::Arc;
 
@@ -184,6 +184,8 @@ pub(crate) struct ArrowAssessment {
     pub(crate) findings: Py<ArrowBatch>,
     pub(crate) devices: Py<ArrowBatch>,
     pub(crate) assessment: Py<crate::Assessment>,
+    /// The assessment's mergeable aggregate (made against the engine's knowledge).
+    pub(crate) aggregate: exposure::stream::Aggregate,
 }
 
 /// `batch` as a pyarrow RecordBatch (ImportError naming pyarrow when it is not installed).
@@ -229,6 +231,16 @@ impl ArrowAssessment {
     #[getter]
     fn assessment(&self, py: Python<'_>) -> Py<crate::Assessment> {
         self.assessment.clone_ref(py)
+    }
+
+    /// The assessment's aggregate as bytes: what the fleet-wide results (organisation,
+    /// groups, recommendations) need of this part of a fleet, to be merged with the other
+    /// parts' and finished by `Engine.finish_aggregates` — in another process (a Spark
+    /// driver) if need be. The device weights of a part are not used: they depend on the
+    /// whole fleet's size.
+    fn aggregate<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = py.detach(|| self.aggregate.to_bytes());
+        PyBytes::new(py, &bytes)
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

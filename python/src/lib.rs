@@ -1,6 +1,7 @@
 //! Python bindings: thin newtypes over the core types. Inputs are converted under the GIL,
 //! long work (loading feeds, assessing fleets) runs with the GIL released.
 
+mod aggregate;
 mod arrow;
 mod convert;
 mod cpe;
@@ -307,19 +308,41 @@ impl PyEngine {
                 exceptions: exceptions.as_ref(),
             };
             engine.assess_batches_with(&batches, &options).map(|a| {
+                // The partition's aggregate, made against the knowledge that assessed it.
+                let mut aggregate = exposure::stream::Aggregate::new(engine);
+                aggregate.add(&a.assessment);
                 (
                     a.findings,
                     a.devices,
                     Assessment::recorded(a.assessment, engine.kb()),
+                    aggregate,
                 )
             })
         })?;
-        let (findings, devices, assessment) = assessed.map_err(|e| errors::batch_error(&e))?;
+        let (findings, devices, assessment, aggregate) =
+            assessed.map_err(|e| errors::batch_error(&e))?;
         Ok(arrow::ArrowAssessment {
             findings: Py::new(py, arrow::ArrowBatch(findings))?,
             devices: Py::new(py, arrow::ArrowBatch(devices))?,
             assessment: Py::new(py, assessment)?,
+            aggregate,
         })
+    }
+
+    /// The fleet-wide results of a partitioned assessment: `parts` (an iterable of bytes, each
+    /// `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
+    /// the whole fleet, as a dict — the core's `Finished`: `organisation` (score, level,
+    /// devices, vulnerable_devices, findings; the weights those of the whole fleet), `groups`,
+    /// `chunks` (the partitions' assessments merged), and whatever else the core finishes
+    /// (recommendations). No part gives the results of an empty fleet. Bytes that are not an
+    /// aggregate, of another format version or of another knowledge base than this engine's
+    /// raise `AggregateError`. The GIL is released while merging.
+    fn finish_aggregates(&self, py: Python<'_>, parts: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let parts = aggregate::parts_of(parts)?;
+        let finished = self
+            .reading(py, |engine| aggregate::finished(engine, &parts))?
+            .map_err(aggregate::into_pyerr)?;
+        to_python(py, &finished)
     }
 
     /// Assesses the embedded demo fleet.

@@ -38,6 +38,18 @@ def shared():
     return locate
 
 
+def demo_inventory():
+    """examples/spark/demo_inventory.py, the generated inventory the Spark example, its tests
+    and its benchmark share."""
+    import importlib.util
+
+    path = ROOT / "examples" / "spark" / "demo_inventory.py"
+    spec = importlib.util.spec_from_file_location("demo_inventory", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def needs(module):
     """`module`, imported. Where it is not installed the test is SKIPPED, except in CI, where
     it fails: scripts/test installs every optional library the tests use."""
