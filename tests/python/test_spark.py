@@ -1,0 +1,178 @@
+"""exposure.spark in Spark local mode: a generated fleet of 3,000 devices (about 60,000 rows)
+read from Parquet and assessed in 16 partitions gives the findings, device scores,
+organisation, groups and recommendations of the single-process `Engine.assess_arrow` of the
+whole table. Needs pyspark and a Java runtime; scripts/test installs both, and in CI their
+absence fails the test instead of skipping it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import exposure
+from conftest import demo_inventory, in_ci, needs
+
+DEVICES, ITEMS, PARTITIONS = 3000, 20, 16
+AS_OF = "2026-12-05"
+
+
+def java():
+    """Spark's JVM: SKIPPED where there is none, except in CI, where it fails."""
+    if shutil.which("java") or os.environ.get("JAVA_HOME"):
+        return
+    if in_ci():
+        pytest.fail("java is not installed; scripts/test installs Debian's openjdk-17-jre-headless", pytrace=False)
+    pytest.skip("SKIPPED: no java (apt-get install openjdk-17-jre-headless)")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    needs("pyspark")
+    needs("pyarrow")
+    java()
+    from pyspark.sql import SparkSession
+
+    # The executors' Python workers run this interpreter (where exposure is installed).
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("exposure-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(PARTITIONS))
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory):
+    """The generated inventory as a table and as a Parquet file, and the demo knowledge base
+    as a snapshot file."""
+    needs("pyarrow")
+    import pyarrow.parquet as pq
+
+    folder = tmp_path_factory.mktemp("spark")
+    table = demo_inventory().fleet_table(devices=DEVICES, items=ITEMS, seed=18)
+    pq.write_table(table, folder / "inventory.parquet", row_group_size=4096)
+    snapshot = folder / "demo.snapshot"
+    exposure.Engine.demo().save(snapshot)
+    return table, folder / "inventory.parquet", snapshot
+
+
+@pytest.fixture(scope="module")
+def single(fleet):
+    """The single-process assessment of the whole table."""
+    table, _, snapshot = fleet
+    engine = exposure.Engine()
+    engine.load(snapshot)
+    return engine.assess_arrow(table, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def assessed(spark, fleet):
+    from exposure import spark as exposure_spark
+
+    _, parquet, snapshot = fleet
+    df = spark.read.parquet(str(parquet))
+    result = exposure_spark.assess(df, snapshot, partitions=PARTITIONS, as_of=AS_OF)
+    yield result
+    result.unpersist()
+
+
+def rows(frame, like):
+    """A Spark DataFrame's rows, sorted, typed as `like` (a pyarrow batch of the single
+    process) is once made Spark's: dictionary columns as their values."""
+    pa = needs("pyarrow")
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    schema = to_arrow_schema(frame.schema)
+    ours = frame.toArrow().cast(schema).to_pylist()
+    theirs = pa.Table.from_batches([like]).cast(schema).to_pylist()
+    key = lambda row: json.dumps(row, sort_keys=True, default=str)  # noqa: E731
+    return sorted(ours, key=key), sorted(theirs, key=key)
+
+
+def close(a, b, path):
+    """`a` equals `b`, floats to 1e-9."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9), path
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def test_the_findings_are_the_single_process_findings(assessed, single):
+    ours, theirs = rows(assessed.findings, single.findings)
+    assert len(ours) == single.findings.num_rows > DEVICES
+    assert ours == theirs
+
+
+def test_the_device_scores_and_weights_are_the_single_process_ones(assessed, single):
+    ours, theirs = rows(assessed.devices, single.devices)
+    assert len(ours) == DEVICES
+    assert {row["value"] for row in ours} == {"low", "normal", "high"}
+    assert ours == theirs  # the weights too: those of the whole fleet
+
+
+def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
+    expected = single.assessment.to_dict()
+    finished = assessed.finished()
+    assert finished["chunks"] == PARTITIONS  # every partition assessed, once
+    assert assessed.organisation()["devices"] == DEVICES
+    assert assessed.organisation()["findings"] == single.findings.num_rows
+    close(assessed.organisation(), expected["organisation"], "organisation")
+    assert [g["group"] for g in assessed.groups()] == sorted(g["group"] for g in expected["groups"])
+    close(assessed.groups(), expected["groups"], "groups")
+    # Whatever else the core finishes from the aggregates is the single process's too.
+    for key in finished.keys() - {"organisation", "groups", "chunks"}:
+        close(finished[key], expected[key], key)
+    if "recommendations" in finished:
+        close(assessed.recommendations(), expected["recommendations"], "recommendations")
+        assert assessed.recommendations()
+    else:
+        with pytest.raises(NotImplementedError):
+            assessed.recommendations()
+
+
+def test_spark_aggregations_of_the_devices_give_the_organisation_score(assessed, single):
+    score = assessed.organisation_score_from_devices()
+    assert score == pytest.approx(assessed.organisation()["score"], rel=1e-9, abs=1e-9)
+    assert score == pytest.approx(single.assessment.score, rel=1e-9, abs=1e-9)
+    assert 0 < score < 100
+
+
+def test_a_bad_row_fails_the_job_with_the_engine_error(spark, fleet):
+    from exposure import spark as exposure_spark
+
+    _, _, snapshot = fleet
+    df = spark.createDataFrame([("a", "high"), ("b", "urgent")], "device_id string, value string")
+    with pytest.raises(Exception, match="ArrowBatchError"):
+        exposure_spark.assess(df, snapshot, partitions=2)
+    with pytest.raises(exposure.ArrowBatchError, match="device_id"):
+        exposure_spark.assess(spark.createDataFrame([("x",)], "name string"), snapshot)
+
+
+def test_exposure_imports_without_pyspark_and_exposure_spark_names_it():
+    blocked = "import sys; sys.modules['pyspark'] = None\n"
+    check = blocked + "import exposure; print(exposure.Engine.demo().advisory_count)"
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert int(out.stdout) > 0
+    fail = subprocess.run([sys.executable, "-c", blocked + "import exposure.spark"], capture_output=True, text=True)
+    assert fail.returncode != 0
+    assert "ImportError: exposure.spark needs pyspark" in fail.stderr
+    assert "pip install pyspark" in fail.stderr
