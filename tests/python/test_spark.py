@@ -132,7 +132,7 @@ def test_the_device_scores_and_weights_are_the_single_process_ones(assessed, sin
 def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
     expected = single.assessment.to_dict()
     finished = assessed.finished()
-    assert finished["chunks"] == PARTITIONS  # every partition assessed, once
+    assert finished["chunks"] == PARTITIONS  # every partition assessed...
     assert assessed.organisation()["devices"] == DEVICES
     assert assessed.organisation()["findings"] == single.findings.num_rows
     close(assessed.organisation(), expected["organisation"], "organisation")
@@ -147,6 +147,17 @@ def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
     else:
         with pytest.raises(NotImplementedError):
             assessed.recommendations()
+
+
+def test_each_partition_is_assessed_once(spark, assessed):
+    # ...once: the partitions' results are persisted whole, and the findings and devices
+    # DataFrames (read by the tests above) decode them instead of assessing again.
+    persisted = [
+        (info.numCachedPartitions(), info.numPartitions())
+        for info in spark.sparkContext._jsc.sc().getRDDStorageInfo()
+        if "assess_partition" in info.name()
+    ]
+    assert persisted == [(PARTITIONS, PARTITIONS)]
 
 
 def test_spark_aggregations_of_the_devices_give_the_organisation_score(assessed, single):
