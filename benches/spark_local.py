@@ -71,6 +71,7 @@ from exposure import spark as exposure_spark  # noqa: E402
 
 spark, t_start = timed("spark: session start", lambda: (
     SparkSession.builder.master(f"local[{cores}]").appName("exposure-bench")
+    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
     .config("spark.sql.shuffle.partitions", str(partitions)).config("spark.driver.memory", "2g")
     .getOrCreate()))

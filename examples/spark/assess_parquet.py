@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 from exposure import spark as exposure_spark
 
 
-def main():
+def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inventory", help="a Parquet file or folder of inventory rows")
     parser.add_argument("snapshot", help="a knowledge-base snapshot file")
@@ -28,16 +28,11 @@ def main():
     parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's, else local[*])")
     parser.add_argument("--as-of", help="the assessment's day, YYYY-MM-DD")
     parser.add_argument("--top", type=int, default=5, help="recommendations to print")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
 
-    # Local mode: the Python workers run this interpreter, where exposure is installed.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("exposure-assess").config("spark.ui.showConsoleProgress", "false")
-    if args.master or "SPARK_ENV_LOADED" not in os.environ:
-        builder = builder.master(args.master or "local[*]")
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
 
+def run(spark, args):
+    """Assesses `args.inventory` on `spark`, writes the results and prints the summary."""
     inventory = spark.read.parquet(args.inventory)
     result = exposure_spark.assess(inventory, args.snapshot, partitions=args.partitions, as_of=args.as_of)
     result.findings.write.mode("overwrite").parquet(os.path.join(args.out, "findings"))
@@ -60,6 +55,21 @@ def main():
             print(f"{rank}. {recommendation.get('text', recommendation)}")
     print(f"findings and device scores written under {args.out}")
     result.unpersist()
+
+
+def main():
+    args = arguments()
+    # Local mode: the Python workers run this interpreter, where exposure is installed.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("exposure-assess").config("spark.ui.showConsoleProgress", "false")
+    if args.master or "SPARK_ENV_LOADED" not in os.environ:
+        builder = builder.master(args.master or "local[*]")
+    if (args.master or "local").startswith("local") and "SPARK_ENV_LOADED" not in os.environ:
+        # Local mode: the driver and its executors talk on the loopback only.
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    run(spark, args)
     spark.stop()
 
 

@@ -6,6 +6,7 @@ absence fails the test instead of skipping it."""
 
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 import exposure
 from conftest import demo_inventory, in_ci, needs
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEVICES, ITEMS, PARTITIONS = 3000, 20, 16
 AS_OF = "2026-12-05"
 
@@ -41,6 +43,8 @@ def spark():
     session = (
         SparkSession.builder.master("local[2]")
         .appName("exposure-test")
+        .config("spark.driver.host", "127.0.0.1")  # local mode talks to itself on the loopback only
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(PARTITIONS))
@@ -187,3 +191,27 @@ def test_exposure_imports_without_pyspark_and_exposure_spark_names_it():
     assert fail.returncode != 0
     assert "ImportError: exposure.spark needs pyspark" in fail.stderr
     assert "pip install pyspark" in fail.stderr
+
+
+def test_the_example_writes_the_results_and_prints_the_score(spark, tmp_path, capsys):
+    """examples/spark/assess_parquet.py, on the test's session, over a small inventory."""
+    import importlib.util
+
+    import pyarrow.parquet as pq
+
+    path = ROOT / "examples" / "spark" / "assess_parquet.py"
+    spec = importlib.util.spec_from_file_location("assess_parquet", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    table = demo_inventory().fleet_table(devices=300, items=10, seed=3)
+    pq.write_table(table, tmp_path / "inventory.parquet")
+    snapshot = tmp_path / "demo.snapshot"
+    exposure.Engine.demo().save(snapshot)
+    single = exposure.Engine.demo().assess_arrow(table)
+    args = example.arguments([str(tmp_path / "inventory.parquet"), str(snapshot), str(tmp_path / "out"), "--partitions", "4"])
+    example.run(spark, args)
+    printed = capsys.readouterr().out
+    assert f"Organisation exposure score: {single.assessment.score:.1f}" in printed
+    assert "300 devices" in printed
+    assert pq.read_table(tmp_path / "out" / "findings").num_rows == single.findings.num_rows
+    assert pq.read_table(tmp_path / "out" / "devices").num_rows == 300

@@ -233,8 +233,9 @@ def assess(
     """Assesses the inventory rows of `df` against the knowledge-base snapshot at `snapshot`
     (a local path on the driver, shipped to the executors): see the module documentation.
     `partitions` is the number of partitions the rows are assessed in (the DataFrame's own by
-    default); `as_of` and `exceptions` are as for `Engine.assess_arrow`. Runs the job (the
-    aggregates are collected at once); `findings` and `devices` read its persisted results.
+    default); `as_of` and `exceptions` are as for `Engine.assess_arrow` (`exceptions` as a
+    dict or text: a path would be read on each executor). Runs the job (the aggregates are
+    collected at once); `findings` and `devices` read its persisted results.
 
     A bad row raises the executor's `ArrowBatchError` (inside Spark's error); aggregates that
     do not merge raise `AggregateError`."""
