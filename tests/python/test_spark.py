@@ -178,8 +178,24 @@ def test_a_bad_row_fails_the_job_with_the_engine_error(spark, fleet):
     df = spark.createDataFrame([("a", "high"), ("b", "urgent")], "device_id string, value string")
     with pytest.raises(Exception, match="ArrowBatchError"):
         exposure_spark.assess(df, snapshot, partitions=2)
-    with pytest.raises(exposure.ArrowBatchError, match="device_id"):
+    with pytest.raises(exposure.ArrowBatchError, match="device_id") as e:
         exposure_spark.assess(spark.createDataFrame([("x",)], "name string"), snapshot)
+    assert (e.value.kind, e.value.column, e.value.row) == ("missing_column", "device_id", None)
+
+
+def test_empty_partitions_and_other_columns(spark, fleet):
+    from exposure import spark as exposure_spark
+
+    _, _, snapshot = fleet
+    rows = [("a", "pkg:npm/lodash@4.17.20", "web-01"), ("b", "pkg:pypi/requests@2.25.1", "db-01"), ("c", None, "x")]
+    df = spark.createDataFrame(rows, "device_id string, purl string, hostname string")
+    result = exposure_spark.assess(df, snapshot, partitions=8, as_of=AS_OF)  # five partitions empty
+    single = exposure.Engine.demo().assess_arrow(df.select("device_id", "purl").toArrow(), as_of=AS_OF)
+    assert result.finished()["chunks"] <= 3
+    assert result.organisation()["devices"] == 3 and result.devices.count() == 3
+    assert result.findings.count() == single.findings.num_rows > 0
+    close(result.organisation(), single.assessment.to_dict()["organisation"], "organisation")
+    result.unpersist()
 
 
 def test_exposure_imports_without_pyspark_and_exposure_spark_names_it():

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 try:
     import pyarrow as pa
@@ -74,7 +74,6 @@ INVENTORY_COLUMNS = ("device_id", "groups", "value", "ecosystem", "name", "versi
 #: so that no binary value grows past what Spark moves comfortably).
 PAYLOAD_ROWS = 65_536
 
-_KINDS = ("findings", "devices", "aggregate")
 _ENCODED_SCHEMA = "kind string, payload binary"
 
 # One engine per snapshot path in each Python worker: opened by the first partition the worker
@@ -102,25 +101,26 @@ def _ipc(batch: pa.RecordBatch) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def _row(kind: str, payload: bytes) -> pa.RecordBatch:
+    """A `(kind, payload)` row as a batch of its own (a binary column holds at most 2 GiB a
+    batch: one payload a batch keeps a large partition's results under it)."""
+    return pa.record_batch([pa.array([kind], pa.string()), pa.array([payload], pa.binary())], names=["kind", "payload"])
+
+
 def _assess_partitions(snapshot: str, as_of: Optional[str], exceptions: Any):
     """The function `mapInArrow` runs on each partition: every batch of the partition in one
     assessment, its results as `(kind, payload)` rows."""
 
     def assess_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        table = pa.Table.from_batches(list(batches))
-        if table.num_rows == 0:
+        rows = [batch for batch in batches if batch.num_rows]
+        if not rows:  # an empty partition: nothing to assess, no aggregate
             return
         engine = _engine(SparkFiles.get(snapshot))
-        assessed = engine.assess_arrow(table, as_of=as_of, exceptions=exceptions)
-        kinds: list[str] = []
-        payloads: list[bytes] = []
+        assessed = engine.assess_arrow(pa.Table.from_batches(rows), as_of=as_of, exceptions=exceptions)
         for kind, results in (("findings", assessed.findings), ("devices", assessed.devices)):
             for start in range(0, results.num_rows, PAYLOAD_ROWS):
-                kinds.append(kind)
-                payloads.append(_ipc(results.slice(start, PAYLOAD_ROWS)))
-        kinds.append("aggregate")
-        payloads.append(assessed.aggregate())
-        yield pa.record_batch([pa.array(kinds, pa.string()), pa.array(payloads, pa.binary())], names=["kind", "payload"])
+                yield _row(kind, _ipc(results.slice(start, PAYLOAD_ROWS)))
+        yield _row("aggregate", assessed.aggregate())
 
     return assess_partition
 
@@ -242,9 +242,10 @@ def assess(
     path = os.fspath(snapshot)
     driver = exposure.Engine()
     driver.load(path)
-    missing = [c for c in ("device_id",) if c not in df.columns]
-    if missing:
-        raise exposure.ArrowBatchError(f"the inventory has no {missing[0]} column")
+    if "device_id" not in df.columns:
+        error = exposure.ArrowBatchError("the inventory has no device_id column")
+        error.kind, error.column, error.row = "missing_column", "device_id", None
+        raise error
     spark = df.sparkSession
     spark.sparkContext.addFile(path)
     name = os.path.basename(path)
