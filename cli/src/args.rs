@@ -145,10 +145,13 @@ pub(crate) struct StreamCmd {
     /// Also write each device's row (score, level, weight, findings) as JSON Lines here.
     #[arg(long, value_name = "FILE")]
     pub device_rows: Option<PathBuf>,
-    /// Write the summary (organisation, groups, the devices' load report) here as JSON
-    /// instead of one line on stderr.
+    /// Write the summary (organisation, groups, the ranked recommendations, the devices'
+    /// load report) here as JSON instead of one line on stderr.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Judge end of support and unused software on this day (YYYY-MM-DD, or `today` in UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub as_of: Option<Date>,
     /// Accept inputs that lose records (see `assess --allow-partial`).
     #[arg(long)]
     pub allow_partial: bool,

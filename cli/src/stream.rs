@@ -1,10 +1,11 @@
 //! `exposure stream`: a fleet too large to hold assessed as a stream — devices read from JSON
 //! Lines, findings (and device rows) written as JSON Lines as each chunk is assessed, the
-//! organisation's and groups' exposure summed as it goes and written at the end.
+//! organisation's and groups' exposure and the recommendations' patterns summed as it goes,
+//! the fleet's results finished from them and written at the end.
 
 use crate::args::StreamCmd;
 use crate::{Failed, Reporting};
-use exposure::stream::{JsonLines, StreamOptions, StreamSummary};
+use exposure::stream::{Finished, JsonLines, StreamOptions, StreamSummary};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -49,7 +50,10 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
     let options = StreamOptions {
         chunk_devices: cmd.chunk,
         fleet_size: cmd.fleet_size,
-        ..StreamOptions::default()
+        assess: exposure::engine::AssessOptions {
+            as_of: cmd.as_of,
+            ..Default::default()
+        },
     };
     let summary = engine
         .assess_stream(devices.by_ref(), &options, &mut outputs)
@@ -61,7 +65,11 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
         report,
     };
     reporting.reports("devices", std::slice::from_ref(&input));
-    write_summary(cmd.summary.as_deref(), &summary, &input)?;
+    let finished = summary
+        .aggregate
+        .finish(&engine)
+        .map_err(|e| Failed::usage(e.to_string()))?;
+    write_summary(cmd.summary.as_deref(), &summary, &finished, &input)?;
     // Fail closed: devices that did not load are an error, after everything was written.
     if !cmd.allow_partial {
         if let Some(shortfall) = input.report.shortfall(input.report.records_loaded > 0) {
@@ -78,11 +86,15 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
 fn write_summary(
     path: Option<&Path>,
     summary: &StreamSummary,
+    finished: &Finished,
     devices: &exposure::assessment::InputReport,
 ) -> Result<(), Failed> {
     let json = serde_json::json!({
-        "organisation": summary.organisation,
-        "groups": summary.groups,
+        "organisation": finished.organisation,
+        "groups": finished.groups,
+        "recommendations": finished.recommendations,
+        "configuration": finished.configuration,
+        "patterns": finished.patterns,
         "chunks": summary.chunks,
         "renamed": summary.renamed.iter().map(|r| serde_json::json!({"from": r.from, "to": r.to})).collect::<Vec<_>>(),
         "devices_report": devices,

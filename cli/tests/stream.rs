@@ -35,6 +35,8 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
             "2",
             "--summary",
             summary.to_str().expect("path"),
+            "--as-of",
+            "2026-12-01",
         ],
         exposure::demo::fleet_json_lines().as_bytes(),
     );
@@ -43,7 +45,9 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let assessed = exposure::Engine::demo().assess(&exposure::demo::fleet());
+    let as_of = "2026-12-01".parse().ok();
+    let assessed =
+        exposure::Engine::demo().assess_as_of(&exposure::demo::fleet(), as_of, &|_, _| {});
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .expect("UTF-8")
         .lines()
@@ -61,6 +65,31 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
     assert!((score - assessed.organisation.score).abs() < 1e-9);
     assert_eq!(summary["chunks"], 3);
     assert_eq!(summary["devices_report"]["records_loaded"], 5);
+    let secure = summary["configuration"]["organisation"]
+        .as_f64()
+        .expect("secure score");
+    assert!((secure - assessed.configuration.organisation.expect("secure score")).abs() < 1e-9);
+    // The recommendations of the whole fleet (configuration changes among them), ranked,
+    // their devices counted.
+    let expected: Vec<(String, usize)> = assessed
+        .recommendations
+        .iter()
+        .map(|r| (r.text.clone(), r.devices.len()))
+        .collect();
+    let streamed: Vec<(String, usize)> = summary["recommendations"]
+        .as_array()
+        .expect("recommendations")
+        .iter()
+        .map(|r| {
+            let text = r["text"].as_str().expect("text").to_owned();
+            (
+                text,
+                usize::try_from(r["device_count"].as_u64().expect("count")).expect("usize"),
+            )
+        })
+        .collect();
+    assert_eq!(expected.len(), 17);
+    assert_eq!(streamed, expected);
 
     // Gzipped, from a file, device rows beside the findings.
     let gz = dir.path().join("fleet.jsonl.gz");
@@ -84,6 +113,8 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
             rows.to_str().expect("path"),
             "--fleet-size",
             "5",
+            "--as-of",
+            "2026-12-01",
         ],
         b"",
     );

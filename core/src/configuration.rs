@@ -239,7 +239,7 @@ pub fn mitigated(device: &Device) -> BTreeMap<String, &str> {
 
 /// The check of `mitigated` (see [`mitigated`]) that mitigates a finding: one naming its
 /// advisory id or one of its aliases.
-fn mitigating<'m>(
+pub(crate) fn mitigating<'m>(
     finding: &ScoredFinding,
     mitigated: &BTreeMap<String, &'m str>,
 ) -> Option<&'m str> {

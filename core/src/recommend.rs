@@ -653,21 +653,30 @@ fn nano(score: f64) -> i64 {
 /// text.
 pub fn rank(recommendations: &mut [Recommendation]) {
     // Rounded scores, then names: a total order, so the standard sort is safe here.
-    recommendations.sort_by(|a, b| {
-        nano(b.priority())
-            .cmp(&nano(a.priority()))
-            .then_with(|| b.known_exploited.cmp(&a.known_exploited))
-            .then_with(|| nano(b.configuration_impact).cmp(&nano(a.configuration_impact)))
-            .then_with(|| nano(b.max_likelihood).cmp(&nano(a.max_likelihood)))
-            .then_with(|| b.devices.len().cmp(&a.devices.len()))
-            .then_with(|| a.software.cmp(&b.software))
-            .then_with(|| a.ecosystem.cmp(&b.ecosystem))
-            .then_with(|| a.action.cmp(&b.action))
-            .then_with(|| a.text.cmp(&b.text))
-    });
+    recommendations.sort_by(|a, b| ranking(a, a.devices.len(), b, b.devices.len()));
     for (i, r) in recommendations.iter_mut().enumerate() {
         r.rank = i + 1;
     }
+}
+
+/// The order of [`rank`], for recommendations covering `a_devices` and `b_devices` devices
+/// (a streamed fleet's recommendations count their devices without listing them).
+pub(crate) fn ranking(
+    a: &Recommendation,
+    a_devices: usize,
+    b: &Recommendation,
+    b_devices: usize,
+) -> Ordering {
+    nano(b.priority())
+        .cmp(&nano(a.priority()))
+        .then_with(|| b.known_exploited.cmp(&a.known_exploited))
+        .then_with(|| nano(b.configuration_impact).cmp(&nano(a.configuration_impact)))
+        .then_with(|| nano(b.max_likelihood).cmp(&nano(a.max_likelihood)))
+        .then_with(|| b_devices.cmp(&a_devices))
+        .then_with(|| a.software.cmp(&b.software))
+        .then_with(|| a.ecosystem.cmp(&b.ecosystem))
+        .then_with(|| a.action.cmp(&b.action))
+        .then_with(|| a.text.cmp(&b.text))
 }
 
 /// The fixes of every advisory of a product, by advisory number.

@@ -301,3 +301,263 @@ fn json_lines_problems_are_reported_and_broken_input_fails() {
         .to_string()
         .contains("not UTF-8"));
 }
+
+/// The streamed recommendations and secure configuration equal the in-memory ones:
+/// the same actions, targets, versions, advisories and counts, the device lists counted,
+/// the impacts equal up to the order of floating-point additions; with an as-of day, end of
+/// support too. Partials merged from bytes in any order give the same.
+#[test]
+fn streamed_recommendations_are_the_in_memory_ones() {
+    use exposure::recommend::ActionKind;
+    use exposure::stream::Aggregate;
+    // The demo knowledge with an advisory that names no fix, on a release whose support
+    // ended (log4j 1): attention required and end of support too.
+    let mut kb = exposure::demo::knowledge_base();
+    let report = kb.load_text_as(
+        exposure::kb::Format::OsvJson,
+        r#"{"id": "TEST-2021-4104", "modified": "2022-01-01T00:00:00Z", "summary": "JMSAppender deserialisation",
+            "affected": [{"package": {"ecosystem": "Maven", "name": "log4j:log4j"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#,
+        "test",
+    );
+    assert_eq!(report.problem_count, 0, "{report:?}");
+    let engine = Engine::new(kb);
+    let log4j = std::sync::Arc::new(
+        exposure::inventory::Software::from_purl("pkg:maven/log4j/log4j@1.2.17").unwrap(),
+    );
+    let as_of: exposure::date::Date = "2026-12-01".parse().unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (seed, devices) in [(11, 1), (12, 60), (13, 300)] {
+        let mut fleet = generated(devices, seed);
+        for device in fleet.devices.iter_mut().step_by(3) {
+            device.software.push(std::sync::Arc::clone(&log4j));
+        }
+        let mut whole_fleet = Fleet::default();
+        whole_fleet.extend(fleet.clone());
+        for day in [None, Some(as_of)] {
+            let whole = engine.assess_as_of(&whole_fleet, day, &|_, _| {});
+            let expected: Vec<_> = whole.recommendations.iter().collect();
+            for chunk_devices in [1, 7, 1000] {
+                let options = StreamOptions {
+                    chunk_devices,
+                    assess: exposure::engine::AssessOptions {
+                        as_of: day,
+                        ..Default::default()
+                    },
+                    ..StreamOptions::default()
+                };
+                let summary = engine
+                    .assess_stream(
+                        fleet.devices.clone().into_iter().map(Ok::<_, String>),
+                        &options,
+                        &mut |_: &exposure::Assessment| Ok(()),
+                    )
+                    .unwrap();
+                // Through bytes, as a partition's partial travels.
+                let aggregate = Aggregate::from_bytes(&summary.aggregate.to_bytes()).unwrap();
+                let finished = aggregate.finish(&engine).unwrap();
+                let configuration = &finished.configuration;
+                assert_eq!(
+                    configuration.organisation.map(|s| (s * 1e9).round()),
+                    whole.configuration.organisation.map(|s| (s * 1e9).round())
+                );
+                assert_eq!(
+                    configuration.reporting_devices,
+                    whole.configuration.devices.len()
+                );
+                assert_eq!(configuration.groups.len(), whole.configuration.groups.len());
+                for (got, want) in configuration.groups.iter().zip(&whole.configuration.groups) {
+                    assert_eq!((&got.group, got.devices), (&want.group, want.devices));
+                    assert!(close(got.score.unwrap_or(-1.0), want.score.unwrap_or(-1.0)));
+                }
+                let context = format!(
+                    "seed {seed}, {devices} devices, as of {day:?}, chunks of {chunk_devices}"
+                );
+                assert_eq!(finished.recommendations.len(), expected.len(), "{context}");
+                for r in &finished.recommendations {
+                    kinds.insert(r.recommendation.action);
+                }
+                for (got, want) in finished.recommendations.iter().zip(&expected) {
+                    let r = &got.recommendation;
+                    let targets: Vec<_> = want
+                        .targets
+                        .iter()
+                        .map(|t| {
+                            let devices = t.devices.len();
+                            (
+                                &t.branch,
+                                &t.version,
+                                &t.installed_versions,
+                                &t.resolves,
+                                devices,
+                            )
+                        })
+                        .collect();
+                    let got_targets: Vec<_> = r
+                        .targets
+                        .iter()
+                        .zip(&got.target_device_counts)
+                        .map(|(t, &n)| {
+                            (&t.branch, &t.version, &t.installed_versions, &t.resolves, n)
+                        })
+                        .collect();
+                    assert_eq!(got_targets, targets, "{context}");
+                    assert_eq!(
+                        (
+                            &r.text,
+                            r.action,
+                            &r.installed_versions,
+                            &r.resolves,
+                            &r.remaining,
+                            &r.fixes
+                        ),
+                        (
+                            &want.text,
+                            want.action,
+                            &want.installed_versions,
+                            &want.resolves,
+                            &want.remaining,
+                            &want.fixes
+                        ),
+                        "{context}"
+                    );
+                    assert_eq!(
+                        (got.device_count, r.findings, r.known_exploited),
+                        (want.devices.len(), want.findings, want.known_exploited),
+                        "{context}: {}",
+                        r.text
+                    );
+                    assert!(
+                        close(r.exposure_impact, want.exposure_impact),
+                        "{context}: {} {} {}",
+                        r.text,
+                        r.exposure_impact,
+                        want.exposure_impact
+                    );
+                    assert!(
+                        close(r.exposure_left, want.exposure_left),
+                        "{context}: {}",
+                        r.text
+                    );
+                    assert_eq!(
+                        r.max_likelihood.to_bits(),
+                        want.max_likelihood.to_bits(),
+                        "{context}: {}",
+                        r.text
+                    );
+                }
+            }
+        }
+    }
+    // Every kind of recommendation was compared.
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            ActionKind::Update,
+            ActionKind::Upgrade,
+            ActionKind::EndOfSupport,
+            ActionKind::ConfigurationChange,
+            ActionKind::AttentionRequired
+        ]
+    );
+}
+
+/// Partitions of a fleet assessed apart (as Spark executors would) and merged from bytes in
+/// any order finish to the same organisation score and recommendations; bytes that are no
+/// aggregate, of another format, pointing outside their tables, or of another knowledge base
+/// are refused with their reason.
+#[test]
+fn partitions_merge_in_any_order_and_bad_partials_are_refused() {
+    use exposure::stream::{Aggregate, AggregateError};
+    let engine = Engine::demo();
+    let mut fleet = Fleet::default();
+    fleet.extend(generated(200, 21));
+    let partials: Vec<Vec<u8>> = fleet
+        .devices
+        .chunks(37)
+        .map(|part| {
+            let part = Fleet {
+                devices: part.to_vec(),
+            };
+            let mut partial = Aggregate::new(&engine);
+            partial.add_with_fleet(&engine.assess(&part), &part);
+            partial.to_bytes()
+        })
+        .collect();
+    let finish = |order: &mut dyn Iterator<Item = &Vec<u8>>| {
+        let mut total = Aggregate::new(&engine);
+        for bytes in order {
+            total.merge(&Aggregate::from_bytes(bytes).unwrap()).unwrap();
+        }
+        total.finish(&engine).unwrap()
+    };
+    let forward = finish(&mut partials.iter());
+    let backward = finish(&mut partials.iter().rev());
+    let whole = engine.assess(&fleet);
+    assert!(close(forward.organisation.score, whole.organisation.score));
+    assert!(close(backward.organisation.score, whole.organisation.score));
+    assert_eq!(forward.chunks, 6);
+    assert!(!forward.recommendations.is_empty());
+    assert_eq!(
+        forward.recommendations.len(),
+        backward.recommendations.len()
+    );
+    for (a, b) in forward
+        .recommendations
+        .iter()
+        .zip(&backward.recommendations)
+    {
+        assert_eq!(
+            (&a.recommendation.text, a.device_count),
+            (&b.recommendation.text, b.device_count)
+        );
+        assert!(close(
+            a.recommendation.exposure_impact,
+            b.recommendation.exposure_impact
+        ));
+    }
+    // Refused partials.
+    assert!(matches!(
+        Aggregate::from_bytes(b"[1, 2]"),
+        Err(AggregateError::Malformed(_))
+    ));
+    let text = String::from_utf8(partials[0].clone()).unwrap();
+    let other_format = text.replacen("\"format\":1", "\"format\":99", 1);
+    assert!(matches!(
+        Aggregate::from_bytes(other_format.as_bytes()),
+        Err(AggregateError::Format { found: 99 })
+    ));
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["recommendations"]["patterns"][0][0]["product"] = serde_json::json!(1_000_000);
+    assert!(matches!(
+        Aggregate::from_bytes(value.to_string().as_bytes()),
+        Err(AggregateError::Inconsistent)
+    ));
+    // Chunks judged as of different days do not finish together.
+    let mut mixed = Aggregate::new(&engine);
+    for day in ["2026-01-01", "2026-06-01"] {
+        let day = Some(day.parse().unwrap());
+        mixed.add_with_fleet(&engine.assess_as_of(&fleet, day, &|_, _| {}), &fleet);
+    }
+    assert!(matches!(
+        mixed.finish(&engine),
+        Err(AggregateError::MixedAsOf)
+    ));
+    // A chunk without its fleet: its configuration unknown, the aggregate does not finish.
+    let mut blind = Aggregate::new(&engine);
+    blind.add(&engine.assess(&fleet));
+    assert!(matches!(
+        blind.finish(&engine),
+        Err(AggregateError::WithoutFleet)
+    ));
+    let other_engine = Engine::default();
+    let partial = Aggregate::from_bytes(&partials[0]).unwrap();
+    assert!(matches!(
+        partial.finish(&other_engine),
+        Err(AggregateError::Knowledge { .. })
+    ));
+    assert!(matches!(
+        Aggregate::new(&other_engine).merge(&partial),
+        Err(AggregateError::Knowledge { .. })
+    ));
+}

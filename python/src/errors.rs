@@ -133,9 +133,12 @@ create_exception!(
     AggregateError,
     ExposureError,
     "Aggregates of a partitioned assessment did not merge or finish: `kind` says why \
-     (malformed: not an aggregate; format: an aggregate of another format version; knowledge: \
-     made against another knowledge base than the engine finishing them); `part` is the \
-     index of the part at fault (from 0), None for an error of no one part."
+     (malformed: not an aggregate; inconsistent: an aggregate whose tables do not hold what it \
+     names; format: an aggregate of another format version; knowledge: made against another \
+     knowledge base than the engine finishing them; mixed_as_of: parts assessed as of \
+     different days; without_fleet: a part aggregated without its fleet); `part` is the \
+     index of the part at fault (from 0), None for an error of no one part (found when \
+     finishing)."
 );
 create_exception!(
     exposure,
@@ -685,6 +688,9 @@ pub(crate) fn aggregate_error(e: &exposure::stream::AggregateError, part: Option
         E::Malformed(_) => "malformed",
         E::Format { .. } => "format",
         E::Knowledge { .. } => "knowledge",
+        E::MixedAsOf => "mixed_as_of",
+        E::WithoutFleet => "without_fleet",
+        E::Inconsistent => "inconsistent",
         _ => "other",
     };
     let message = match part {

@@ -333,10 +333,12 @@ impl PyEngine {
     /// `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
     /// the whole fleet, as a dict — the core's `Finished`: `organisation` (score, level,
     /// devices, vulnerable_devices, findings; the weights those of the whole fleet), `groups`,
-    /// `chunks` (the partitions' assessments merged), and whatever else the core finishes
-    /// (recommendations). No part gives the results of an empty fleet. Bytes that are not an
-    /// aggregate, of another format version or of another knowledge base than this engine's
-    /// raise `AggregateError`. The GIL is released while merging.
+    /// `recommendations` (ranked; each with `device_count` and `target_device_counts` instead
+    /// of device lists), `configuration`, `patterns` and `chunks` (the partitions'
+    /// assessments merged). No part gives the results of an empty fleet. Bytes that are not
+    /// an aggregate, of another format version or of another knowledge base than this
+    /// engine's, and parts assessed as of different days, raise `AggregateError`. The GIL is
+    /// released while merging.
     fn finish_aggregates(&self, py: Python<'_>, parts: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let parts = aggregate::parts_of(parts)?;
         let finished = self

@@ -4,16 +4,22 @@
 //! travels as bytes (`to_bytes`, `from_bytes`) between processes: a Spark executor's
 //! partial to the driver.
 
+use super::configuration::{FleetConfiguration, RunningConfiguration};
+use super::recommendations::RunningRecommendations;
 use super::RunningExposure;
 use crate::assessment::{Assessment, GroupExposure, KnowledgeSummary, OrganisationExposure};
+use crate::date::Date;
 use crate::engine::Engine;
+use crate::inventory::Fleet;
+use crate::recommend::Recommendation;
 use serde::{Deserialize, Serialize};
 
 /// The version of the aggregate's byte form: bytes of another version are refused.
 pub const AGGREGATE_FORMAT: u32 = 1;
 
 /// What the fleet-wide results of a streamed or partitioned assessment are computed from:
-/// the running exposure sums of the chunks added, merged with other partitions'.
+/// the running exposure sums and recommendation patterns of the chunks added, merged with
+/// other partitions'.
 ///
 /// ```
 /// use exposure::stream::Aggregate;
@@ -24,15 +30,23 @@ pub const AGGREGATE_FORMAT: u32 = 1;
 /// let (left, right) = fleet.devices.split_at(2);
 /// let mut total = Aggregate::new(&engine);
 /// for part in [left, right] {
-///     let fleet = exposure::inventory::Fleet { devices: part.to_vec(), ..Default::default() };
+///     let fleet = exposure::inventory::Fleet { devices: part.to_vec() };
 ///     let mut partial = Aggregate::new(&engine);
-///     partial.add(&engine.assess(&fleet));
+///     partial.add_with_fleet(&engine.assess(&fleet), &fleet);
 ///     // A partial crosses a process boundary as bytes.
 ///     total.merge(&Aggregate::from_bytes(&partial.to_bytes())?)?;
 /// }
 /// let finished = total.finish(&engine)?;
 /// assert!((finished.organisation.score - whole.organisation.score).abs() < 1e-9);
 /// assert_eq!(finished.organisation.findings, whole.findings.len());
+/// // The same recommendations, each with the exact score drop, counting its devices.
+/// assert_eq!(finished.recommendations.len(), whole.recommendations.len());
+/// for (streamed, r) in finished.recommendations.iter().zip(&whole.recommendations) {
+///     assert_eq!(streamed.recommendation.text, r.text);
+///     assert!((streamed.recommendation.exposure_impact - r.exposure_impact).abs() < 1e-9);
+///     assert_eq!(streamed.device_count, r.devices.len());
+///     assert_eq!(streamed.target_device_counts, r.targets.iter().map(|t| t.devices.len()).collect::<Vec<_>>());
+/// }
 /// # Ok::<(), exposure::stream::AggregateError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +57,20 @@ pub struct Aggregate {
     knowledge: KnowledgeSummary,
     /// The organisation's and groups' sums.
     exposure: RunningExposure,
+    /// The recommendation patterns.
+    recommendations: RunningRecommendations,
+    /// The secure-configuration sums.
+    configuration: RunningConfiguration,
+    /// Whether a chunk came without its fleet (its configuration and installed items
+    /// unknown: such an aggregate does not finish).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    without_fleet: bool,
+    /// The as-of day of the chunks (end of support is judged on it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    as_of: Option<Date>,
+    /// Whether chunks of different as-of days were added (such an aggregate does not finish).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    mixed_as_of: bool,
     /// Chunks (or batches) added, over every merged partial.
     chunks: usize,
 }
@@ -69,6 +97,31 @@ pub enum AggregateError {
         /// The other's.
         theirs: KnowledgeSummary,
     },
+    /// Chunks assessed as of different days were added together.
+    #[error("chunks assessed as of different days were aggregated: assess every partition with one as-of day")]
+    MixedAsOf,
+    /// A chunk was added without the fleet it assessed.
+    #[error("a chunk was aggregated without its fleet (its configuration checks and installed items unknown): use Aggregate::add_with_fleet")]
+    WithoutFleet,
+    /// The bytes name products, items or findings they do not hold.
+    #[error("a malformed aggregate: its patterns point outside its tables")]
+    Inconsistent,
+}
+
+/// A recommendation for a streamed or partitioned fleet: the in-memory recommendation with
+/// its devices (and its targets') counted rather than listed (a stream keeps no device ids; the findings it
+/// covers are those of its software and advisories in the findings written out).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FleetRecommendation {
+    /// The recommendation (its `devices` list empty).
+    #[serde(flatten)]
+    pub recommendation: Recommendation,
+    /// The devices it covers.
+    pub device_count: usize,
+    /// The devices of each of its targets (the targets' `devices` lists empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub target_device_counts: Vec<usize>,
 }
 
 /// The fleet-wide results finished from an aggregate.
@@ -87,6 +140,13 @@ pub struct Finished {
     pub organisation: OrganisationExposure,
     /// Each group's exposure, by name.
     pub groups: Vec<GroupExposure>,
+    /// The ranked recommendations (updates, upgrades, end of support, attention required,
+    /// configuration changes).
+    pub recommendations: Vec<FleetRecommendation>,
+    /// The secure configuration.
+    pub configuration: FleetConfiguration,
+    /// Distinct product-on-device patterns the recommendations were computed from.
+    pub patterns: usize,
     /// Chunks (or batches) assessed.
     pub chunks: usize,
 }
@@ -98,14 +158,36 @@ impl Aggregate {
             format: AGGREGATE_FORMAT,
             knowledge: KnowledgeSummary::of(engine.kb()),
             exposure: RunningExposure::default(),
+            recommendations: RunningRecommendations::default(),
+            configuration: RunningConfiguration::default(),
+            without_fleet: false,
+            as_of: None,
+            mixed_as_of: false,
             chunks: 0,
         }
     }
 
     /// Adds an assessed chunk (its devices with their findings; the chunk's own weights and
-    /// organisation score are not used).
+    /// organisation score are not used) with the fleet it assessed, which the assessment
+    /// holds when it loaded the fleet itself ([`Assessment::fleet`]: a streamed chunk, an
+    /// Arrow batch, [`Engine::assess_text`]). A chunk without it makes
+    /// [`Aggregate::finish`] fail: use [`Aggregate::add_with_fleet`].
     pub fn add(&mut self, chunk: &Assessment) {
+        if let Some(fleet) = chunk.fleet.clone() {
+            self.add_with_fleet(chunk, &fleet);
+        } else {
+            self.without_fleet = true;
+            self.add_with_fleet(chunk, &Fleet::default());
+        }
+    }
+
+    /// Adds an assessed chunk and the fleet it assessed (its configuration checks and
+    /// installed items are read from it).
+    pub fn add_with_fleet(&mut self, chunk: &Assessment, fleet: &Fleet) {
+        self.same_as_of(chunk.as_of);
         self.exposure.add(chunk);
+        self.recommendations.add(chunk, fleet);
+        self.configuration.add(chunk, fleet);
         self.chunks += 1;
     }
 
@@ -117,6 +199,13 @@ impl Aggregate {
     pub fn merge(&mut self, other: &Aggregate) -> Result<(), AggregateError> {
         self.same_knowledge(other.knowledge)?;
         self.exposure.merge(&other.exposure);
+        self.recommendations.merge(&other.recommendations);
+        self.configuration.merge(&other.configuration);
+        self.mixed_as_of |= other.mixed_as_of;
+        self.without_fleet |= other.without_fleet;
+        if other.chunks > 0 {
+            self.same_as_of(other.as_of);
+        }
         self.chunks += other.chunks;
         Ok(())
     }
@@ -147,7 +236,12 @@ impl Aggregate {
         if format != AGGREGATE_FORMAT {
             return Err(AggregateError::Format { found: format });
         }
-        Ok(serde_json::from_slice(bytes)?)
+        let aggregate: Aggregate = serde_json::from_slice(bytes)?;
+        if aggregate.recommendations.is_consistent() {
+            Ok(aggregate)
+        } else {
+            Err(AggregateError::Inconsistent)
+        }
     }
 
     /// The fleet-wide results, weighted for the fleet the aggregate holds.
@@ -158,11 +252,72 @@ impl Aggregate {
     /// were assessed against.
     pub fn finish(&self, engine: &Engine) -> Result<Finished, AggregateError> {
         self.same_knowledge(KnowledgeSummary::of(engine.kb()))?;
+        if self.mixed_as_of {
+            return Err(AggregateError::MixedAsOf);
+        }
+        if self.without_fleet {
+            return Err(AggregateError::WithoutFleet);
+        }
+        let organisation = self.exposure.organisation(engine.parameters());
+        let sums = &self.exposure.organisation;
+        let class_devices = [sums.low.devices, sums.normal.devices, sums.high.devices];
+        let mut recommendations: Vec<FleetRecommendation> = self
+            .recommendations
+            .finish(engine, organisation.score, class_devices, self.as_of)
+            .into_iter()
+            .map(
+                |(recommendation, device_count, target_device_counts)| FleetRecommendation {
+                    recommendation,
+                    device_count,
+                    target_device_counts,
+                },
+            )
+            .collect();
+        let fleet_size = organisation.devices;
+        let weights = [
+            crate::inventory::DeviceValue::Low,
+            crate::inventory::DeviceValue::Normal,
+            crate::inventory::DeviceValue::High,
+        ]
+        .map(|value| engine.parameters().device_weight(value, fleet_size));
+        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
+        let (configuration, changes) = self.configuration.finish(weights, total_weight);
+        recommendations.extend(changes.into_iter().map(|(change, device_count)| {
+            FleetRecommendation {
+                recommendation: change.to_recommendation(),
+                device_count,
+                target_device_counts: Vec::new(),
+            }
+        }));
+        recommendations.sort_by(|a, b| {
+            crate::recommend::ranking(
+                &a.recommendation,
+                a.device_count,
+                &b.recommendation,
+                b.device_count,
+            )
+        });
+        for (i, r) in recommendations.iter_mut().enumerate() {
+            r.recommendation.rank = i + 1;
+        }
         Ok(Finished {
-            organisation: self.exposure.organisation(engine.parameters()),
             groups: self.exposure.groups(engine.parameters()),
+            organisation,
+            recommendations,
+            configuration,
+            patterns: self.recommendations.patterns(),
             chunks: self.chunks,
         })
+    }
+
+    /// Notes the as-of day of added chunks: one day for all.
+    fn same_as_of(&mut self, as_of: Option<Date>) {
+        if self.chunks == 0 {
+            self.as_of = as_of;
+        } else if self.as_of != as_of {
+            self.mixed_as_of = true;
+        }
     }
 
     fn same_knowledge(&self, theirs: KnowledgeSummary) -> Result<(), AggregateError> {

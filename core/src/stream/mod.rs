@@ -6,7 +6,7 @@
 //! come (recommendations from running sums), is `docs/design/streaming.md`.
 //!
 //! Why sums per value class: a device's weight depends on the fleet's size (a high-value
-//! device weighs `max(N/10, floor)`, [`Parameters::device_weight`]), which a stream knows
+//! device weighs `max(N/10, floor)`, [`Parameters::device_weight`](crate::score::exposure::Parameters::device_weight)), which a stream knows
 //! only at its end; the sums of each class are weighted then. The organisation score is the
 //! in-memory one up to the order of floating-point additions.
 //!
@@ -26,10 +26,13 @@
 //! ```
 
 mod aggregate;
+mod configuration;
 mod exposure;
+mod recommendations;
 mod sinks;
 
-pub use aggregate::{Aggregate, AggregateError, Finished, AGGREGATE_FORMAT};
+pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
+pub use configuration::FleetConfiguration;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::{ChunkSink, JsonLines};
 
@@ -159,6 +162,8 @@ impl Engine {
             }
             fleet.share_software();
             let mut chunk = self.assess_with(&fleet, &options.assess, &|_, _| {});
+            // The aggregate reads the chunk's installed items (end of support).
+            chunk.fleet = Some(std::sync::Arc::new(fleet));
             let size = options.fleet_size.unwrap_or(read);
             for device in &mut chunk.devices {
                 device.weight = self.parameters().device_weight(device.value, size);

@@ -148,9 +148,12 @@ class ArrowBatchError(ExposureError):
 
 class AggregateError(ExposureError):
     """Aggregates of a partitioned assessment did not merge or finish: `kind` says why
-    (malformed: not an aggregate; format: an aggregate of another format version; knowledge:
-    made against another knowledge base than the engine finishing them); `part` is the
-    index of the part at fault (from 0), None for an error of no one part."""
+    (malformed: not an aggregate; inconsistent: an aggregate whose tables do not hold what it
+    names; format: an aggregate of another format version; knowledge: made against another
+    knowledge base than the engine finishing them; mixed_as_of: parts assessed as of
+    different days; without_fleet: a part aggregated without its fleet); `part` is the index
+    of the part at fault (from 0), None for an error of no one part (found when
+    finishing)."""
 
     part: Optional[int]
 
@@ -247,9 +250,11 @@ class Engine:
     def finish_aggregates(self, parts: Iterable[bytes]) -> dict[str, Any]:
         """The fleet-wide results of a partitioned assessment: `parts` (each
         `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
-        the whole fleet, as a dict: `organisation`, `groups`, `chunks` and whatever else the
-        core finishes (recommendations). Raises AggregateError for bytes that are not an
-        aggregate, of another format version or of another knowledge base."""
+        the whole fleet, as a dict (the core's `Finished`): `organisation`, `groups`,
+        `recommendations` (each with `device_count` and `target_device_counts` instead of
+        device lists), `configuration`, `patterns`, `chunks`. Raises AggregateError for bytes
+        that are not an aggregate, of another format version or of another knowledge base,
+        or parts assessed as of different days."""
     def assess_demo_fleet(self) -> "Assessment": ...
 
 @final
