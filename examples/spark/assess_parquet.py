@@ -46,13 +46,11 @@ def run(spark, args):
     )
     for group in result.groups():
         print(f"  group {group['group']}: {group['score']:.1f} over {group['devices']} devices")
-    try:
-        recommendations = result.recommendations()
-    except NotImplementedError as missing:
-        print(f"(no recommendations: {missing})")
-    else:
-        for rank, recommendation in enumerate(recommendations[: args.top], 1):
-            print(f"{rank}. {recommendation.get('text', recommendation)}")
+    for recommendation in result.recommendations()[: args.top]:
+        print(
+            f"{recommendation['rank']}. {recommendation['text']} ({recommendation['device_count']} devices, "
+            f"score -{recommendation['exposure_impact']:.2f})"
+        )
     print(f"findings and device scores written under {args.out}")
     result.unpersist()
 

@@ -355,3 +355,5 @@ def test_aggregate_error():
     raises(exposure.AggregateError, finish, [part, elsewhere], match="different knowledge", kind="knowledge", part=1)
     raises(exposure.AggregateError, empty.finish_aggregates, [elsewhere, part], kind="knowledge", part=1)
     raises(exposure.AggregateError, finish, [elsewhere], kind="knowledge", part=0)
+    later = engine.assess_arrow(pa.table({"device_id": ["c"], "purl": ["pkg:npm/lodash@4.17.20"]}), as_of="2026-12-05")
+    raises(exposure.AggregateError, finish, [part, later.aggregate()], match="different days", kind="mixed_as_of", part=None)

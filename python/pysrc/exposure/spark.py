@@ -182,7 +182,8 @@ class SparkAssessment:
 
     def finished(self) -> dict[str, Any]:
         """The fleet-wide results as `Engine.finish_aggregates` gives them: `organisation`,
-        `groups`, `chunks` (the partitions assessed) and what else the core finishes."""
+        `groups`, `recommendations`, `configuration`, `patterns`, `chunks` (the partitions
+        assessed)."""
         return self._finished
 
     def organisation(self) -> dict[str, Any]:
@@ -195,14 +196,15 @@ class SparkAssessment:
         return self._finished["groups"]
 
     def recommendations(self) -> list[dict[str, Any]]:
-        """The fleet's recommendations, ranked, as the single process ranks them. Raises
-        NotImplementedError when this version of exposure does not finish recommendations from
-        aggregates."""
-        if "recommendations" not in self._finished:
-            raise NotImplementedError(
-                "this version of exposure does not finish recommendations from partitions' aggregates"
-            )
+        """The fleet's recommendations, ranked as the single process ranks them (updates,
+        upgrades, end of support, attention required, configuration changes), each with
+        `device_count` and `target_device_counts` instead of device lists."""
         return self._finished["recommendations"]
+
+    def configuration(self) -> dict[str, Any]:
+        """The secure configuration: the organisation's score (None when no check applies),
+        the reporting devices, each group's."""
+        return self._finished["configuration"]
 
     def organisation_score_from_devices(self) -> float:
         """The organisation score computed by Spark from the `devices` DataFrame: per value
