@@ -53,6 +53,9 @@ timed("single process: load the snapshot", lambda: engine.load(snapshot))
 single, t_single = timed("single process: assess_arrow of the whole table", lambda: engine.assess_arrow(table, as_of=AS_OF))
 findings = single.findings.num_rows
 print(f"  {findings} findings; {devices / t_single:,.0f} devices/s, {findings / t_single:,.0f} findings/s")
+whole, t_aggregate = timed("single process: its aggregate (ArrowAssessment.aggregate())", single.aggregate)
+_, t_finish = timed("single process: the aggregate finished (Engine.finish_aggregates)",
+                    lambda: engine.finish_aggregates([whole]))
 
 # What one partition's rows cost the engine alone (the devices of one partition in 16: about
 # what each Spark task hands to assess_arrow).
@@ -84,6 +87,11 @@ result, t_assess = timed("spark: assess (read, repartition, assess every partiti
 _, t_score = timed("spark: organisation score by Spark aggregations of the devices",
                    result.organisation_score_from_devices)
 assert (spark_findings, spark_devices) == (findings, devices), (spark_findings, spark_devices)
+from pyspark.sql import functions as F  # noqa: E402
+
+sizes = [r[0] for r in result._encoded.where(F.col("kind") == "aggregate").select(F.length("payload")).collect()]
+print(f"  {len(sizes)} aggregates, {sum(sizes) / 1e3:,.0f} kB in all (largest {max(sizes) / 1e3:,.0f} kB); "
+      f"{len(result.recommendations())} recommendations from {result.finished()['patterns']} patterns")
 assert abs(result.organisation()["score"] - single.assessment.score) < 1e-9
 total = t_assess + t_decode
 print(f"spark total (assess + decode): {total:.2f} s, {total / t_single:.1f} x the single process "

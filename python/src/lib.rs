@@ -293,7 +293,7 @@ impl PyEngine {
     /// released while assessing.
     #[pyo3(signature = (data, *, as_of = None, exceptions = None))]
     fn assess_arrow(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
         as_of: Option<String>,
@@ -302,30 +302,28 @@ impl PyEngine {
         let batches = arrow::batches_of(data)?;
         let as_of = as_of_arg(as_of)?;
         let exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-        let assessed = self.reading(py, |engine| {
+        let assessed = slf.get().reading(py, |engine| {
             let options = exposure::engine::AssessOptions {
                 as_of,
                 exceptions: exceptions.as_ref(),
             };
             engine.assess_batches_with(&batches, &options).map(|a| {
-                // The partition's aggregate, made against the knowledge that assessed it.
-                let mut aggregate = exposure::stream::Aggregate::new(engine);
-                aggregate.add(&a.assessment);
                 (
                     a.findings,
                     a.devices,
                     Assessment::recorded(a.assessment, engine.kb()),
-                    aggregate,
+                    exposure::assessment::KnowledgeSummary::of(engine.kb()),
                 )
             })
         })?;
-        let (findings, devices, assessment, aggregate) =
+        let (findings, devices, assessment, knowledge) =
             assessed.map_err(|e| errors::batch_error(&e))?;
         Ok(arrow::ArrowAssessment {
             findings: Py::new(py, arrow::ArrowBatch(findings))?,
             devices: Py::new(py, arrow::ArrowBatch(devices))?,
             assessment: Py::new(py, assessment)?,
-            aggregate,
+            engine: slf.clone().unbind(),
+            knowledge,
         })
     }
 

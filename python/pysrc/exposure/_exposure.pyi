@@ -286,7 +286,9 @@ class ArrowAssessment:
     @property
     def assessment(self) -> "Assessment": ...
     def aggregate(self) -> bytes:
-        """The assessment's mergeable aggregate as bytes, for `Engine.finish_aggregates`."""
+        """The assessment's mergeable aggregate as bytes, for `Engine.finish_aggregates`; made
+        when asked for, on the engine that assessed (AggregateError, kind "knowledge", when
+        it has loaded other knowledge since)."""
 
 @final
 class Assessment:
