@@ -176,11 +176,11 @@ fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
             if text.is_empty() {
                 return;
             }
+            let bytes = text.as_bytes();
             let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(
-                // A last line without its newline.
-                (!text.ends_with('\n')).then_some(text.len()),
-            ) {
+            while start < bytes.len() {
+                // A last line without its newline ends the block.
+                let end = find_byte(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
                 // Cut at `\n` bytes: whole characters, no second UTF-8 check.
                 let line = &text[start..end];
                 start = end + 1;
@@ -236,14 +236,94 @@ fn push_one_line(message: &str, out: &mut Vec<u8>) {
 
 /// Splits `A<TAB>B`.
 pub(crate) fn pair(line: &str) -> Result<(&str, &str), String> {
-    let bytes = line.as_bytes();
-    match memchr::memchr(b'\t', bytes) {
+    match only_tab(line.as_bytes()) {
         // Both halves are cut at an ASCII byte: whole characters.
-        Some(tab) if memchr::memchr(b'\t', &bytes[tab + 1..]).is_none() => {
-            Ok((&line[..tab], &line[tab + 1..]))
-        }
-        _ => Err("expected two fields separated by one TAB".to_owned()),
+        Some(tab) => Ok((&line[..tab], &line[tab + 1..])),
+        None => Err("expected two fields separated by one TAB".to_owned()),
     }
+}
+
+/// The offset of the one TAB of `line`, or `None` when it has none or several. A short
+/// line is read a word at a time (its last word overlapping the one before), a long one
+/// by `memchr`.
+#[inline]
+fn only_tab(line: &[u8]) -> Option<usize> {
+    if line.len() < 8 || line.len() > SHORT_SCAN {
+        let tab = memchr::memchr(b'\t', line)?;
+        return memchr::memchr(b'\t', &line[tab + 1..])
+            .is_none()
+            .then_some(tab);
+    }
+    let mut tab = None;
+    let mut words = line.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let tabs = matches(word_of(word), b'\t');
+        if tabs != 0 {
+            if tab.is_some() || tabs & (tabs - 1) != 0 {
+                return None;
+            }
+            tab = Some(at + lowest(tabs));
+        }
+        at += 8;
+    }
+    let rest = words.remainder().len();
+    if rest > 0 {
+        // The last eight bytes, less those read already.
+        let tabs = matches(word_of(&line[line.len() - 8..]), b'\t') >> (8 * (8 - rest));
+        if tabs != 0 {
+            if tab.is_some() || tabs & (tabs - 1) != 0 {
+                return None;
+            }
+            tab = Some(at + lowest(tabs));
+        }
+    }
+    tab
+}
+
+/// How far [`find_byte`] looks a word at a time before it hands over to `memchr`.
+const SHORT_SCAN: usize = 32;
+
+/// The first `needle` in `haystack`. Batch lines are short (16 bytes for a pair of
+/// versions), and `memchr`'s vector search costs more to start than to run on them: the
+/// first [`SHORT_SCAN`] bytes are searched a word at a time, the rest by `memchr`.
+#[inline]
+fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    let short = &haystack[..haystack.len().min(SHORT_SCAN)];
+    let mut words = short.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let found = matches(word_of(word), needle);
+        if found != 0 {
+            return Some(at + lowest(found));
+        }
+        at += 8;
+    }
+    if let Some(found) = words.remainder().iter().position(|&b| b == needle) {
+        return Some(at + found);
+    }
+    memchr::memchr(needle, &haystack[short.len()..]).map(|found| short.len() + found)
+}
+
+/// Eight bytes as a little-endian word.
+#[inline]
+fn word_of(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
+}
+
+/// The high bit of every byte of `word` equal to `needle`, exactly.
+#[inline]
+fn matches(word: u64, needle: u8) -> u64 {
+    const LOWS: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let x = word ^ (u64::from_ne_bytes([1; 8]) * u64::from(needle));
+    // Per byte: the high bit set when any bit is, with no carry into the next byte.
+    !(((x & LOWS) + LOWS) | x | LOWS)
+}
+
+/// The offset of the lowest byte whose high bit `mask` sets.
+#[inline]
+fn lowest(mask: u64) -> usize {
+    mask.trailing_zeros() as usize / 8
 }
 
 /// The threads a batch mode answers on: every core the process may use.
@@ -325,6 +405,59 @@ mod tests {
             answers(input.as_bytes(), 2),
             format!("a+b\n{long}+1\nc+d\n")
         );
+    }
+
+    #[test]
+    fn find_byte_finds_the_first_anywhere() {
+        for len in 0..80 {
+            for at in 0..=len {
+                let mut haystack = vec![b'a'; len];
+                // Bytes that differ from the needle by one bit or by the borrow.
+                for (i, byte) in haystack.iter_mut().enumerate() {
+                    *byte = [b'a', b'\x08', b'\x0b', b'\x89', 0x00, 0xff][i % 6];
+                }
+                if at < len {
+                    haystack[at] = b'\t';
+                    if at + 1 < len {
+                        haystack[at + 1] = b'\t';
+                    }
+                }
+                let expected = haystack.iter().position(|&b| b == b'\t');
+                assert_eq!(find_byte(b'\t', &haystack), expected, "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn pairs_have_exactly_one_tab() {
+        for len in 0..70usize {
+            for tabs in [
+                vec![],
+                vec![0],
+                vec![len / 2],
+                vec![len.saturating_sub(1)],
+                vec![1, len / 2 + 2],
+            ] {
+                // Bytes that differ from a TAB by one bit or by a borrow.
+                let mut line: Vec<u8> = (0..len)
+                    .map(|i| [b'a', b'\x08', b'\x0b', b'\x89', 0x00, 0xff][i % 6])
+                    .collect();
+                for &at in tabs.iter().filter(|&&at| at < len) {
+                    line[at] = b'\t';
+                }
+                let all: Vec<usize> = (0..len).filter(|&i| line[i] == b'\t').collect();
+                let expected = (all.len() == 1).then(|| all[0]);
+                assert_eq!(only_tab(&line), expected, "{line:?}");
+            }
+        }
+        assert_eq!(pair("1.2.3\t1.2.4"), Ok(("1.2.3", "1.2.4")));
+        assert_eq!(pair("é\tü"), Ok(("é", "ü")));
+        for bad in ["1.2.3", "1\t2\t3", "\t\t"] {
+            assert_eq!(
+                pair(bad),
+                Err("expected two fields separated by one TAB".to_owned())
+            );
+        }
     }
 
     #[test]

@@ -89,16 +89,16 @@ fn write_summary(
     finished: &Finished,
     devices: &exposure::assessment::InputReport,
 ) -> Result<(), Failed> {
-    let json = serde_json::json!({
-        "organisation": finished.organisation,
-        "groups": finished.groups,
-        "recommendations": finished.recommendations,
-        "configuration": finished.configuration,
-        "patterns": finished.patterns,
-        "chunks": summary.chunks,
-        "renamed": summary.renamed.iter().map(|r| serde_json::json!({"from": r.from, "to": r.to})).collect::<Vec<_>>(),
-        "devices_report": devices,
-    });
+    // The finished results (organisation, groups, recommendations, configuration, views),
+    // then what the stream itself met.
+    let mut json = serde_json::to_value(finished).map_err(|e| Failed::usage(e.to_string()))?;
+    json["renamed"] = summary
+        .renamed
+        .iter()
+        .map(|r| serde_json::json!({"from": r.from, "to": r.to}))
+        .collect();
+    json["devices_report"] =
+        serde_json::to_value(devices).map_err(|e| Failed::usage(e.to_string()))?;
     match path {
         Some(path) => {
             let mut out = writer(path)?;

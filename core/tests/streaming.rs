@@ -356,6 +356,43 @@ fn streamed_recommendations_are_the_in_memory_ones() {
                 // Through bytes, as a partition's partial travels.
                 let aggregate = Aggregate::from_bytes(&summary.aggregate.to_bytes()).unwrap();
                 let finished = aggregate.finish(&engine).unwrap();
+                // The software and weaknesses views over every device.
+                let record =
+                    exposure::history::AssessmentRecord::of(&whole, &whole_fleet, engine.kb())
+                        .unwrap();
+                let all = exposure::views::Filter::all();
+                let software = exposure::views::software::rows(&record, &all);
+                assert_eq!(
+                    finished.software.len(),
+                    software.len(),
+                    "{seed} {chunk_devices}"
+                );
+                for (got, want) in finished.software.iter().zip(&software) {
+                    let mut got = got.clone();
+                    assert!(
+                        close(got.impact, want.impact),
+                        "{} {} {}",
+                        got.product,
+                        got.impact,
+                        want.impact
+                    );
+                    got.impact = want.impact;
+                    assert_eq!(&got, want);
+                }
+                let weaknesses = exposure::views::weaknesses::rows(&record, &all);
+                assert_eq!(finished.weaknesses.len(), weaknesses.len());
+                for (got, want) in finished.weaknesses.iter().zip(&weaknesses) {
+                    let mut got = got.clone();
+                    assert!(
+                        close(got.impact, want.impact),
+                        "{} {} {}",
+                        got.id,
+                        got.impact,
+                        want.impact
+                    );
+                    got.impact = want.impact;
+                    assert_eq!(&got, want);
+                }
                 let configuration = &finished.configuration;
                 assert_eq!(
                     configuration.organisation.map(|s| (s * 1e9).round()),

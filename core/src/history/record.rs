@@ -241,6 +241,23 @@ pub struct SoftwareRecord {
     pub support_ends: Option<String>,
 }
 
+impl SoftwareRecord {
+    /// The record of an installed item; its end of support from `eol` when given.
+    pub(crate) fn of(software: &Software, eol: Option<&crate::eol::EndOfLife>) -> Self {
+        SoftwareRecord {
+            ecosystem: software.ecosystem.clone(),
+            name: software.name.clone(),
+            version: software.version.clone(),
+            purl: software.purl.as_ref().map(|p| p.text().to_owned()),
+            cpe: software.cpe.as_ref().map(|c| c.name.text().to_owned()),
+            product: crate::recommend::product_key(software),
+            support_ends: eol
+                .and_then(|table| crate::recommend::eol_entry(table, software))
+                .map(|entry| entry.end.clone()),
+        }
+    }
+}
+
 /// One advisory of a record, with the threat facts the assessment used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdvisoryRecord {
@@ -397,18 +414,7 @@ impl SoftwareTable<'_> {
         if let Some(&i) = self.by_address.get(&address) {
             return Ok(i);
         }
-        let record = SoftwareRecord {
-            ecosystem: software.ecosystem.clone(),
-            name: software.name.clone(),
-            version: software.version.clone(),
-            purl: software.purl.as_ref().map(|p| p.text().to_owned()),
-            cpe: software.cpe.as_ref().map(|c| c.name.text().to_owned()),
-            product: crate::recommend::product_key(software),
-            support_ends: self
-                .eol
-                .and_then(|table| crate::recommend::eol_entry(table, software))
-                .map(|entry| entry.end.clone()),
-        };
+        let record = SoftwareRecord::of(software, self.eol);
         let i = if let Some(&i) = self.by_value.get(&record) {
             i
         } else {
@@ -895,30 +901,46 @@ fn advisory_record(
     scored: &crate::assessment::ScoredFinding,
     kb: &KnowledgeBase,
 ) -> AdvisoryRecord {
-    let f = &scored.finding;
-    let known = kb.get(&f.advisory_id);
-    let cvss = scored.cvss.as_deref();
-    AdvisoryRecord {
-        id: f.advisory_id.to_string(),
-        aliases: f.aliases.to_vec(),
-        summary: f.summary.as_deref().map(str::to_owned),
-        published: known.and_then(|a| a.published.clone()),
-        cwes: known.map(|a| a.cwes.clone()).unwrap_or_default(),
-        severity: cvss.map(|c| c.severity),
-        cvss_vector: cvss.map(|c| c.vector.clone()),
-        cvss_score: cvss.map(|c| c.score),
-        epss: scored.threat.epss.as_ref().map(|(_, e)| e.probability),
-        epss_percentile: scored.threat.epss.as_ref().and_then(|(_, e)| e.percentile),
-        kev: scored.threat.known_exploited.as_ref().map(|k| KevRecord {
-            cve_id: k.cve_id.clone(),
-            date_added: k.date_added.clone(),
-            due_date: k.due_date.clone(),
-            known_ransomware_use: k.known_ransomware_use,
-        }),
-        exploit_maturity: cvss
-            .and_then(|c| c.vector.parse::<Cvss>().ok())
-            .map(|c| ExploitMaturity::of(&c))
-            .unwrap_or_default(),
+    let mut record = AdvisoryRecord::of_finding(scored);
+    record.add_knowledge(kb);
+    record
+}
+
+impl AdvisoryRecord {
+    /// What the finding `scored` carries of its advisory (its publication day and weaknesses
+    /// come from the knowledge base: [`AdvisoryRecord::add_knowledge`]).
+    pub(crate) fn of_finding(scored: &crate::assessment::ScoredFinding) -> Self {
+        let f = &scored.finding;
+        let cvss = scored.cvss.as_deref();
+        AdvisoryRecord {
+            id: f.advisory_id.to_string(),
+            aliases: f.aliases.to_vec(),
+            summary: f.summary.as_deref().map(str::to_owned),
+            published: None,
+            cwes: Vec::new(),
+            severity: cvss.map(|c| c.severity),
+            cvss_vector: cvss.map(|c| c.vector.clone()),
+            cvss_score: cvss.map(|c| c.score),
+            epss: scored.threat.epss.as_ref().map(|(_, e)| e.probability),
+            epss_percentile: scored.threat.epss.as_ref().and_then(|(_, e)| e.percentile),
+            kev: scored.threat.known_exploited.as_ref().map(|k| KevRecord {
+                cve_id: k.cve_id.clone(),
+                date_added: k.date_added.clone(),
+                due_date: k.due_date.clone(),
+                known_ransomware_use: k.known_ransomware_use,
+            }),
+            exploit_maturity: cvss
+                .and_then(|c| c.vector.parse::<Cvss>().ok())
+                .map(|c| ExploitMaturity::of(&c))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Its publication day and weaknesses, from `kb`.
+    pub(crate) fn add_knowledge(&mut self, kb: &KnowledgeBase) {
+        let known = kb.get(&self.id);
+        self.published = known.and_then(|a| a.published.clone());
+        self.cwes = known.map(|a| a.cwes.clone()).unwrap_or_default();
     }
 }
 

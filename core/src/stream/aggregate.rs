@@ -6,12 +6,15 @@
 
 use super::configuration::{FleetConfiguration, RunningConfiguration};
 use super::recommendations::RunningRecommendations;
+use super::views::RunningViews;
 use super::RunningExposure;
 use crate::assessment::{Assessment, GroupExposure, KnowledgeSummary, OrganisationExposure};
 use crate::date::Date;
 use crate::engine::Engine;
 use crate::inventory::Fleet;
 use crate::recommend::Recommendation;
+use crate::views::software::SoftwareRow;
+use crate::views::weaknesses::WeaknessRow;
 use serde::{Deserialize, Serialize};
 
 /// The version of the aggregate's byte form: bytes of another version are refused.
@@ -61,6 +64,8 @@ pub struct Aggregate {
     recommendations: RunningRecommendations,
     /// The secure-configuration sums.
     configuration: RunningConfiguration,
+    /// The views' sums.
+    views: RunningViews,
     /// Whether a chunk came without its fleet (its configuration and installed items
     /// unknown: such an aggregate does not finish).
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
@@ -145,6 +150,10 @@ pub struct Finished {
     pub recommendations: Vec<FleetRecommendation>,
     /// The secure configuration.
     pub configuration: FleetConfiguration,
+    /// The software view over every device ([`crate::views::software`]).
+    pub software: Vec<SoftwareRow>,
+    /// The weaknesses view over every device ([`crate::views::weaknesses`]).
+    pub weaknesses: Vec<WeaknessRow>,
     /// Distinct product-on-device patterns the recommendations were computed from.
     pub patterns: usize,
     /// Chunks (or batches) assessed.
@@ -160,6 +169,7 @@ impl Aggregate {
             exposure: RunningExposure::default(),
             recommendations: RunningRecommendations::default(),
             configuration: RunningConfiguration::default(),
+            views: RunningViews::default(),
             without_fleet: false,
             as_of: None,
             mixed_as_of: false,
@@ -188,6 +198,7 @@ impl Aggregate {
         self.exposure.add(chunk);
         self.recommendations.add(chunk, fleet);
         self.configuration.add(chunk, fleet);
+        self.views.add(chunk, fleet);
         self.chunks += 1;
     }
 
@@ -201,6 +212,7 @@ impl Aggregate {
         self.exposure.merge(&other.exposure);
         self.recommendations.merge(&other.recommendations);
         self.configuration.merge(&other.configuration);
+        self.views.merge(&other.views);
         self.mixed_as_of |= other.mixed_as_of;
         self.without_fleet |= other.without_fleet;
         if other.chunks > 0 {
@@ -261,9 +273,22 @@ impl Aggregate {
         let organisation = self.exposure.organisation(engine.parameters());
         let sums = &self.exposure.organisation;
         let class_devices = [sums.low.devices, sums.normal.devices, sums.high.devices];
+        let weights = super::recommendations::CLASSES.map(|value| {
+            engine
+                .parameters()
+                .device_weight(value, organisation.devices)
+        });
+        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
         let mut recommendations: Vec<FleetRecommendation> = self
             .recommendations
-            .finish(engine, organisation.score, class_devices, self.as_of)
+            .finish(
+                engine,
+                organisation.score,
+                weights,
+                total_weight,
+                self.as_of,
+            )
             .into_iter()
             .map(
                 |(recommendation, device_count, target_device_counts)| FleetRecommendation {
@@ -273,16 +298,10 @@ impl Aggregate {
                 },
             )
             .collect();
-        let fleet_size = organisation.devices;
-        let weights = [
-            crate::inventory::DeviceValue::Low,
-            crate::inventory::DeviceValue::Normal,
-            crate::inventory::DeviceValue::High,
-        ]
-        .map(|value| engine.parameters().device_weight(value, fleet_size));
-        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
-        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
         let (configuration, changes) = self.configuration.finish(weights, total_weight);
+        let (software, weaknesses) =
+            self.views
+                .finish(engine.kb(), weights, total_weight, self.as_of);
         recommendations.extend(changes.into_iter().map(|(change, device_count)| {
             FleetRecommendation {
                 recommendation: change.to_recommendation(),
@@ -306,6 +325,8 @@ impl Aggregate {
             organisation,
             recommendations,
             configuration,
+            software,
+            weaknesses,
             patterns: self.recommendations.patterns(),
             chunks: self.chunks,
         })

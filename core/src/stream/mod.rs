@@ -30,6 +30,7 @@ mod configuration;
 mod exposure;
 mod recommendations;
 mod sinks;
+mod views;
 
 pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
 pub use configuration::FleetConfiguration;

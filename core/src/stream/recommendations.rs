@@ -177,7 +177,9 @@ pub(crate) fn class(value: DeviceValue) -> usize {
     }
 }
 
-const CLASSES: [DeviceValue; 3] = [DeviceValue::Low, DeviceValue::Normal, DeviceValue::High];
+/// The value classes, in the order of the per-class sums.
+pub(crate) const CLASSES: [DeviceValue; 3] =
+    [DeviceValue::Low, DeviceValue::Normal, DeviceValue::High];
 
 /// The running recommendation sums of a streamed fleet: its products, items, facts and
 /// patterns. Merged in any order; finished into ranked recommendations.
@@ -312,18 +314,9 @@ impl RunningRecommendations {
                 products.push((product, from..f, ended_from..e, survival));
             }
             let class = class(exposure.value);
-            // The rest of product k: the product of the other products' survivals, from the
-            // prefix and suffix products (no division, so a contribution of 1 is exact).
-            let n = products.len();
-            let mut suffix = vec![1.0; n + 1];
-            for k in (0..n).rev() {
-                suffix[k] = suffix[k + 1] * products[k].3;
-            }
-            let mut prefix = 1.0;
-            for (k, (product, of_findings, of_ended, survival)) in products.into_iter().enumerate()
-            {
-                let rest = prefix * suffix[k + 1];
-                prefix *= survival;
+            let survivals: Vec<f64> = products.iter().map(|p| p.3).collect();
+            let rests = super::views::rests(&survivals);
+            for ((product, of_findings, of_ended, _), rest) in products.into_iter().zip(rests) {
                 let sums = self
                     .patterns
                     .entry(Pattern {
@@ -455,14 +448,10 @@ impl RunningRecommendations {
         &self,
         engine: &Engine,
         base: f64,
-        class_devices: [usize; 3],
+        weights: [f64; 3],
+        total_weight: f64,
         as_of: Option<Date>,
     ) -> Vec<(Recommendation, usize, Vec<usize>)> {
-        let parameters = engine.parameters();
-        let fleet_size: usize = class_devices.iter().sum();
-        let weights = CLASSES.map(|value| parameters.device_weight(value, fleet_size));
-        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
-        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
         // Patterns in an order of their values (partials merged in any order number their
         // facts differently): the sums below are then added in one order.
         let mut patterns: Vec<(&Pattern, &Sums)> = self.patterns.iter().collect();

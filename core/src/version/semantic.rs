@@ -4,6 +4,10 @@ use super::{Scheme, VersionError, VersionErrorKind};
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
+mod plain;
+#[cfg(test)]
+mod tests;
+
 /// A SemVer 2.0.0 version: `MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]`.
 ///
 /// Order follows SemVer §11: numeric core, then a version with a pre-release sorts before the
@@ -56,6 +60,7 @@ impl SemanticVersion {
     /// assert!(SemanticVersion::compare_texts(Scheme::Semver, "1.02.0", "1.0.0").is_err());
     /// # Ok::<(), exposure::version::VersionError>(())
     /// ```
+    #[inline]
     pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
         let a = Parts::parse(scheme, a)?;
         let b = Parts::parse(scheme, b)?;
@@ -92,6 +97,7 @@ impl SemanticVersion {
 }
 
 /// A version's parts, borrowed from its text.
+#[derive(Debug, PartialEq, Eq)]
 struct Parts<'a> {
     major: u64,
     minor: u64,
@@ -101,7 +107,20 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
+    /// The parts of `text`: read in one pass when it is in the plain form (`plain`), by the
+    /// parser otherwise, which alone decides what is rejected and why.
+    #[allow(clippy::inline_always)] // the shortcut inlined into its callers: see `plain`
+    #[inline(always)]
     fn parse(scheme: Scheme, text: &'a str) -> Result<Self, VersionError> {
+        match plain::parts(scheme, text) {
+            Some(parts) => Ok(parts),
+            None => Self::parse_fully(scheme, text),
+        }
+    }
+
+    /// The parts of `text` as the parser reads them, without the plain-form shortcut.
+    #[inline(never)]
+    fn parse_fully(scheme: Scheme, text: &'a str) -> Result<Self, VersionError> {
         Parser {
             scheme,
             input: text,
@@ -302,6 +321,7 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
 }
 
 /// SemVer §11 precedence of (major, minor, patch, pre-release) quadruples.
+#[inline]
 fn precedence(a: (u64, u64, u64, &str), b: (u64, u64, u64, &str)) -> Ordering {
     (a.0, a.1, a.2)
         .cmp(&(b.0, b.1, b.2))

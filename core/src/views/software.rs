@@ -88,8 +88,50 @@ pub struct SoftwareRow {
     pub support_ends: Option<String>,
 }
 
+impl SoftwareRow {
+    /// The row of a product with the threat facts of its `advisories`; counts, versions,
+    /// impact and support left for the caller.
+    pub(crate) fn new(
+        ecosystem: Ecosystem,
+        product: String,
+        name: String,
+        advisories: &[&crate::history::AdvisoryRecord],
+    ) -> Self {
+        SoftwareRow {
+            ecosystem,
+            product,
+            name,
+            vendor: None,
+            versions: Vec::new(),
+            installed_on: 0,
+            exposed_devices: 0,
+            weaknesses: advisories.len(),
+            known_exploited: advisories.iter().filter(|a| a.kev.is_some()).count(),
+            exploit_maturity: advisories
+                .iter()
+                .map(|a| a.exploit_maturity)
+                .max()
+                .unwrap_or_default(),
+            max_epss: advisories
+                .iter()
+                .filter_map(|a| a.epss)
+                .max_by(f64::total_cmp),
+            impact: 0.0,
+            support: SupportStatus::Unknown,
+            support_ends: None,
+        }
+    }
+}
+
+/// The name installed most often (the first in name order among equals).
+pub(crate) fn most_installed<'n>(names: impl Iterator<Item = (&'n str, usize)>) -> Option<&'n str> {
+    names
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(n, _)| n)
+}
+
 /// The CPE vendor of `software`, when it has a CPE name or a CPE product key.
-fn vendor(software: &SoftwareRecord) -> Option<String> {
+pub(crate) fn vendor(software: &SoftwareRecord) -> Option<String> {
     if let Some(cpe) = software.cpe.as_deref() {
         if let Ok(name) = crate::cpe::Cpe::parse(cpe) {
             if let Some(v) = name.get(crate::cpe::Attribute::Vendor).literal() {
@@ -212,37 +254,27 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
                 .iter()
                 .filter_map(|&a| record.advisories.get(a as usize))
                 .collect();
-            let name = p
-                .names
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map_or(product, |(n, _)| *n)
+            let name = most_installed(p.names.iter().map(|(n, c)| (*n, *c)))
+                .unwrap_or(product)
                 .to_owned();
-            SoftwareRow {
-                ecosystem: ecosystem.clone(),
-                product: product.to_owned(),
-                name,
-                vendor: p.vendor,
-                versions: p.versions.iter().map(|&v| v.to_owned()).collect(),
-                installed_on: p.devices.len(),
-                exposed_devices: p.exposed.len(),
-                weaknesses: advisories.len(),
-                known_exploited: advisories.iter().filter(|a| a.kev.is_some()).count(),
-                exploit_maturity: advisories
-                    .iter()
-                    .map(|a| a.exploit_maturity)
-                    .max()
-                    .unwrap_or_default(),
-                max_epss: advisories
-                    .iter()
-                    .filter_map(|a| a.epss)
-                    .max_by(f64::total_cmp),
-                impact: impacts.get(&number).copied().unwrap_or(0.0),
-                support: support(&p.ends, record.as_of),
-                support_ends: p.ends_text.first().map(|(_, t)| (*t).to_owned()),
-            }
+            let mut row =
+                SoftwareRow::new(ecosystem.clone(), product.to_owned(), name, &advisories);
+            row.vendor = p.vendor;
+            row.versions = p.versions.iter().map(|&v| v.to_owned()).collect();
+            row.installed_on = p.devices.len();
+            row.exposed_devices = p.exposed.len();
+            row.impact = impacts.get(&number).copied().unwrap_or(0.0);
+            row.support = support(&p.ends, record.as_of);
+            row.support_ends = p.ends_text.first().map(|(_, t)| (*t).to_owned());
+            row
         })
         .collect();
+    sort(&mut rows);
+    rows
+}
+
+/// The view's order: by impact, exposed devices, ecosystem and product.
+pub(crate) fn sort(rows: &mut [SoftwareRow]) {
     rows.sort_by(|a, b| {
         b.impact
             .total_cmp(&a.impact)
@@ -250,11 +282,10 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<SoftwareRow> {
             .then_with(|| a.ecosystem.cmp(&b.ecosystem))
             .then_with(|| a.product.cmp(&b.product))
     });
-    rows
 }
 
 /// The support status of releases ending on `ends` (none: not listed), on `as_of`.
-fn support(ends: &[Option<Date>], as_of: Option<Date>) -> SupportStatus {
+pub(crate) fn support(ends: &[Option<Date>], as_of: Option<Date>) -> SupportStatus {
     let Some(day) = as_of else {
         return SupportStatus::Unknown;
     };

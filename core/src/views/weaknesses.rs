@@ -111,6 +111,41 @@ pub struct WeaknessRow {
     pub impact: f64,
 }
 
+/// What a view counts of an advisory: its devices, the exposed ones, its impact.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Exposure {
+    pub(crate) devices: usize,
+    pub(crate) exposed_devices: usize,
+    pub(crate) impact: f64,
+}
+
+impl WeaknessRow {
+    /// The row of `advisory` with its counts, affected items and fix availability.
+    pub(crate) fn new(
+        advisory: &crate::history::AdvisoryRecord,
+        exposure: Exposure,
+        software: Vec<String>,
+        fix: FixAvailability,
+    ) -> Self {
+        WeaknessRow {
+            id: advisory.id.clone(),
+            cves: advisory.cves().map(str::to_owned).collect(),
+            summary: advisory.summary.clone(),
+            severity: advisory.severity,
+            cvss_score: advisory.cvss_score,
+            epss: advisory.epss,
+            known_exploited: advisory.kev.is_some(),
+            exploit_maturity: advisory.exploit_maturity,
+            published: advisory.published.clone(),
+            exposed_devices: exposure.exposed_devices,
+            devices: exposure.devices,
+            software,
+            fix,
+            impact: exposure.impact,
+        }
+    }
+}
+
 /// The advisories with a finding on a device of the view.
 ///
 /// ```
@@ -160,29 +195,28 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<WeaknessRow> {
         .into_iter()
         .filter_map(|(a, seen)| {
             let advisory = record.advisories.get(a as usize)?;
-            Some(WeaknessRow {
-                id: advisory.id.clone(),
-                cves: advisory.cves().map(str::to_owned).collect(),
-                summary: advisory.summary.clone(),
-                severity: advisory.severity,
-                cvss_score: advisory.cvss_score,
-                epss: advisory.epss,
-                known_exploited: advisory.kev.is_some(),
-                exploit_maturity: advisory.exploit_maturity,
-                published: advisory.published.clone(),
-                exposed_devices: seen.exposed.len(),
-                devices: seen.devices.len(),
-                software: seen.software.into_iter().collect(),
-                fix: FixAvailability::of(seen.states),
-                impact: impacts.get(&a).copied().unwrap_or(0.0),
-            })
+            Some(WeaknessRow::new(
+                advisory,
+                Exposure {
+                    devices: seen.devices.len(),
+                    exposed_devices: seen.exposed.len(),
+                    impact: impacts.get(&a).copied().unwrap_or(0.0),
+                },
+                seen.software.into_iter().collect(),
+                FixAvailability::of(seen.states),
+            ))
         })
         .collect();
+    sort(&mut rows);
+    rows
+}
+
+/// The view's order: by impact, exposed devices and id.
+pub(crate) fn sort(rows: &mut [WeaknessRow]) {
     rows.sort_by(|a, b| {
         b.impact
             .total_cmp(&a.impact)
             .then_with(|| b.exposed_devices.cmp(&a.exposed_devices))
             .then_with(|| a.id.cmp(&b.id))
     });
-    rows
 }

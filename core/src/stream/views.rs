@@ -1,0 +1,365 @@
+//! The software and weaknesses views of a streamed or partitioned fleet from running sums
+//! (the views of [`crate::views`] over every device: [`crate::views::Filter::all`]).
+//!
+//! A view row's impact is the drop of the organisation score without the product's (or the
+//! advisory's) findings. On one device, removing the findings of key k leaves
+//! `100 × rest_k × (1 − G_k)` of its score behind, where `G_k` is the survival
+//! `Π (1 − c)` of k's findings there and `rest_k` that of the device's other findings — both
+//! known when the device is read (prefix and suffix products over its keys, no division). A
+//! key's drops are summed per value class and weighted at the end, when the fleet's size is
+//! known. Everything else a row shows is a count, a set bounded by the knowledge base and the
+//! distinct items, or a maximum.
+
+use crate::assessment::{Assessment, ScoredFinding};
+use crate::date::Date;
+use crate::ecosystem::Ecosystem;
+use crate::eol::EndOfLife;
+use crate::history::{AdvisoryRecord, SoftwareRecord};
+use crate::inventory::Fleet;
+use crate::matching::FixState;
+use crate::views::software::{most_installed, support, vendor, SoftwareRow};
+use crate::views::weaknesses::{Exposure, FixAvailability, WeaknessRow};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// The sums of one product.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct ProductSums {
+    ecosystem: Option<Ecosystem>,
+    product: String,
+    /// Installed names, each with the items installed under it.
+    names: BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    vendor: Option<String>,
+    versions: BTreeSet<String>,
+    installed_on: usize,
+    exposed_devices: usize,
+    advisories: BTreeSet<String>,
+    /// The distinct items' end of support (by `name\tversion\tpurl\tcpe`).
+    ends: BTreeMap<String, Option<String>>,
+    drop: [f64; 3],
+}
+
+/// The sums of one advisory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct AdvisorySums {
+    record: AdvisoryRecord,
+    devices: usize,
+    exposed_devices: usize,
+    /// Affected items, `name version`.
+    software: BTreeSet<String>,
+    /// The fix states met.
+    states: Vec<FixState>,
+    drop: [f64; 3],
+}
+
+/// The running view sums of a streamed fleet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RunningViews {
+    /// By `ecosystem\tproduct`.
+    products: BTreeMap<String, ProductSums>,
+    /// By advisory id.
+    advisories: BTreeMap<String, AdvisorySums>,
+}
+
+/// An installed item as the views read it.
+struct Item {
+    key: String,
+    record: SoftwareRecord,
+}
+
+/// The rest of each key's survival on a device: the product of the other keys' survivals
+/// (prefix and suffix products, so that a survival of 0 needs no division).
+pub(crate) fn rests(survivals: &[f64]) -> Vec<f64> {
+    let n = survivals.len();
+    let mut suffix = vec![1.0; n + 1];
+    for k in (0..n).rev() {
+        suffix[k] = suffix[k + 1] * survivals[k];
+    }
+    let mut prefix = 1.0;
+    survivals
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let rest = prefix * suffix[k + 1];
+            prefix *= s;
+            rest
+        })
+        .collect()
+}
+
+/// Per key met on a device: its findings' survival, whether one counts, and the findings.
+struct OnDevice<'f> {
+    survival: f64,
+    counted: bool,
+    findings: Vec<&'f ScoredFinding>,
+}
+
+/// The device's findings grouped by `key`, in key order.
+fn by_key<'f, K: Ord>(
+    findings: &[&'f ScoredFinding],
+    mut key: impl FnMut(&ScoredFinding) -> K,
+) -> BTreeMap<K, OnDevice<'f>> {
+    let mut out: BTreeMap<K, OnDevice<'f>> = BTreeMap::new();
+    for &f in findings {
+        let slot = out.entry(key(f)).or_insert_with(|| OnDevice {
+            survival: 1.0,
+            counted: false,
+            findings: Vec::new(),
+        });
+        slot.survival *= 1.0 - f.contribution().clamp(0.0, 1.0);
+        slot.counted |= f.not_counted().is_none();
+        slot.findings.push(f);
+    }
+    out
+}
+
+impl RunningViews {
+    /// Adds the devices of `fleet`, assessed in `chunk`.
+    pub(crate) fn add(&mut self, chunk: &Assessment, fleet: &Fleet) {
+        let eol = EndOfLife::embedded();
+        let mut by_device: HashMap<&str, Vec<&ScoredFinding>> = HashMap::new();
+        for finding in &chunk.findings {
+            by_device
+                .entry(&*finding.finding.device_id)
+                .or_default()
+                .push(finding);
+        }
+        // Items are shared by a chunk's devices: each is read once.
+        let mut items: HashMap<usize, Item, crate::address::BuildAddressHasher> =
+            HashMap::default();
+        let mut item = |software: &Arc<crate::inventory::Software>| -> (String, SoftwareRecord) {
+            let entry = items
+                .entry(Arc::as_ptr(software) as usize)
+                .or_insert_with(|| {
+                    let record = SoftwareRecord::of(software, Some(&eol));
+                    Item {
+                        key: format!("{}\t{}", record.ecosystem, record.product),
+                        record,
+                    }
+                });
+            (entry.key.clone(), entry.record.clone())
+        };
+        let mut seen = std::collections::HashSet::new();
+        for device in &fleet.devices {
+            if !seen.insert(device.id.as_str()) {
+                continue;
+            }
+            let class = super::recommendations::class(device.value);
+            let mut installed: BTreeSet<String> = BTreeSet::new();
+            for software in &device.software {
+                let (key, record) = item(software);
+                let p = self.product(&key, &record);
+                *p.names.entry(record.name.clone()).or_default() += 1;
+                p.versions.insert(record.version.clone());
+                if p.vendor.is_none() {
+                    p.vendor = vendor(&record);
+                }
+                let distinct = format!(
+                    "{}\t{}\t{}\t{}",
+                    record.name,
+                    record.version,
+                    record.purl.as_deref().unwrap_or(""),
+                    record.cpe.as_deref().unwrap_or("")
+                );
+                p.ends.entry(distinct).or_insert(record.support_ends);
+                installed.insert(key);
+            }
+            for key in &installed {
+                if let Some(p) = self.products.get_mut(key) {
+                    p.installed_on += 1;
+                }
+            }
+            let findings = by_device
+                .get(device.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            // Products.
+            let products = by_key(findings, |f| item(&f.finding.software).0);
+            let survivals: Vec<f64> = products.values().map(|p| p.survival).collect();
+            for ((key, on), rest) in products.into_iter().zip(rests(&survivals)) {
+                let record = item(&on.findings[0].finding.software).1;
+                let p = self.product(&key, &record);
+                p.exposed_devices += usize::from(on.counted);
+                p.advisories.extend(
+                    on.findings
+                        .iter()
+                        .map(|f| f.finding.advisory_id.to_string()),
+                );
+                p.drop[class] += 100.0 * rest * (1.0 - on.survival);
+            }
+            // Advisories.
+            let advisories = by_key(findings, |f| f.finding.advisory_id.clone());
+            let survivals: Vec<f64> = advisories.values().map(|a| a.survival).collect();
+            for ((id, on), rest) in advisories.into_iter().zip(rests(&survivals)) {
+                let a = self
+                    .advisories
+                    .entry(id.to_string())
+                    .or_insert_with(|| AdvisorySums {
+                        record: AdvisoryRecord::of_finding(on.findings[0]),
+                        devices: 0,
+                        exposed_devices: 0,
+                        software: BTreeSet::new(),
+                        states: Vec::new(),
+                        drop: [0.0; 3],
+                    });
+                a.devices += 1;
+                a.exposed_devices += usize::from(on.counted);
+                for f in &on.findings {
+                    let s = &f.finding.software;
+                    a.software.insert(format!("{} {}", s.name, s.version));
+                    if !a.states.contains(&f.finding.fix_state) {
+                        a.states.push(f.finding.fix_state);
+                    }
+                }
+                a.drop[class] += 100.0 * rest * (1.0 - on.survival);
+            }
+        }
+    }
+
+    /// The sums of the product `key`, made for `record`'s product when first met.
+    fn product(&mut self, key: &str, record: &SoftwareRecord) -> &mut ProductSums {
+        self.products
+            .entry(key.to_owned())
+            .or_insert_with(|| ProductSums {
+                ecosystem: Some(record.ecosystem.clone()),
+                product: record.product.clone(),
+                ..ProductSums::default()
+            })
+    }
+
+    /// Adds another partition's sums.
+    pub(crate) fn merge(&mut self, other: &RunningViews) {
+        for (key, theirs) in &other.products {
+            let ours = self
+                .products
+                .entry(key.clone())
+                .or_insert_with(|| ProductSums {
+                    ecosystem: theirs.ecosystem.clone(),
+                    product: theirs.product.clone(),
+                    ..ProductSums::default()
+                });
+            for (name, n) in &theirs.names {
+                *ours.names.entry(name.clone()).or_default() += n;
+            }
+            if ours.vendor.is_none() {
+                ours.vendor.clone_from(&theirs.vendor);
+            }
+            ours.versions.extend(theirs.versions.iter().cloned());
+            ours.installed_on += theirs.installed_on;
+            ours.exposed_devices += theirs.exposed_devices;
+            ours.advisories.extend(theirs.advisories.iter().cloned());
+            for (item, end) in &theirs.ends {
+                ours.ends.entry(item.clone()).or_insert_with(|| end.clone());
+            }
+            for class in 0..3 {
+                ours.drop[class] += theirs.drop[class];
+            }
+        }
+        for (id, theirs) in &other.advisories {
+            match self.advisories.get_mut(id) {
+                None => {
+                    self.advisories.insert(id.clone(), theirs.clone());
+                }
+                Some(ours) => {
+                    ours.devices += theirs.devices;
+                    ours.exposed_devices += theirs.exposed_devices;
+                    ours.software.extend(theirs.software.iter().cloned());
+                    for state in &theirs.states {
+                        if !ours.states.contains(state) {
+                            ours.states.push(*state);
+                        }
+                    }
+                    for class in 0..3 {
+                        ours.drop[class] += theirs.drop[class];
+                    }
+                }
+            }
+        }
+    }
+
+    /// The software and weaknesses views, weighted by `weights` (per value class) over
+    /// `total_weight`, end of support judged on `as_of`; advisories' publication days and
+    /// weaknesses from `kb`.
+    pub(crate) fn finish(
+        &self,
+        kb: &crate::kb::KnowledgeBase,
+        weights: [f64; 3],
+        total_weight: f64,
+        as_of: Option<Date>,
+    ) -> (Vec<SoftwareRow>, Vec<WeaknessRow>) {
+        let impact = |drop: &[f64; 3]| {
+            if total_weight > 0.0 {
+                ((0..3).map(|c| weights[c] * drop[c]).sum::<f64>() / total_weight).max(0.0)
+            } else {
+                0.0
+            }
+        };
+        let records: BTreeMap<&str, AdvisoryRecord> = self
+            .advisories
+            .iter()
+            .map(|(id, a)| {
+                let mut record = a.record.clone();
+                record.add_knowledge(kb);
+                (id.as_str(), record)
+            })
+            .collect();
+        let mut software: Vec<SoftwareRow> = self
+            .products
+            .values()
+            .map(|p| {
+                let advisories: Vec<&AdvisoryRecord> = p
+                    .advisories
+                    .iter()
+                    .filter_map(|id| records.get(id.as_str()))
+                    .collect();
+                let name = most_installed(p.names.iter().map(|(n, c)| (n.as_str(), *c)))
+                    .unwrap_or(&p.product)
+                    .to_owned();
+                let ecosystem = p
+                    .ecosystem
+                    .clone()
+                    .unwrap_or(Ecosystem::Other(String::new()));
+                let mut row = SoftwareRow::new(ecosystem, p.product.clone(), name, &advisories);
+                row.vendor.clone_from(&p.vendor);
+                row.versions = p.versions.iter().cloned().collect();
+                row.installed_on = p.installed_on;
+                row.exposed_devices = p.exposed_devices;
+                row.impact = impact(&p.drop);
+                let ends: Vec<Option<Date>> = p
+                    .ends
+                    .values()
+                    .map(|e| e.as_deref().and_then(|e| e.parse().ok()))
+                    .collect();
+                row.support = support(&ends, as_of);
+                row.support_ends = p
+                    .ends
+                    .values()
+                    .flatten()
+                    .filter_map(|t| t.parse::<Date>().ok().map(|d| (d, t)))
+                    .min()
+                    .map(|(_, t)| t.clone());
+                row
+            })
+            .collect();
+        crate::views::software::sort(&mut software);
+        let mut weaknesses: Vec<WeaknessRow> = self
+            .advisories
+            .iter()
+            .filter_map(|(id, a)| {
+                Some(WeaknessRow::new(
+                    records.get(id.as_str())?,
+                    Exposure {
+                        devices: a.devices,
+                        exposed_devices: a.exposed_devices,
+                        impact: impact(&a.drop),
+                    },
+                    a.software.iter().cloned().collect(),
+                    FixAvailability::of(a.states.iter().copied()),
+                ))
+            })
+            .collect();
+        crate::views::weaknesses::sort(&mut weaknesses);
+        (software, weaknesses)
+    }
+}

@@ -1,0 +1,155 @@
+//! The plain-form shortcut (`plain`) against the parser it stands in front of.
+
+use super::*;
+use proptest::prelude::*;
+
+const FAMILY: [Scheme; 5] = [
+    Scheme::Semver,
+    Scheme::Npm,
+    Scheme::Cargo,
+    Scheme::Golang,
+    Scheme::Hex,
+];
+
+#[test]
+fn plain_texts_are_read_in_one_pass() {
+    let cases = [
+        (Scheme::Semver, "1.2.3", (1, 2, 3, "", "")),
+        (Scheme::Npm, "v1.2.3", (1, 2, 3, "", "")),
+        (Scheme::Npm, "=v 10.20.30-rc.1", (10, 20, 30, "rc.1", "")),
+        (
+            Scheme::Golang,
+            "v0.0.0-2021-a5a9",
+            (0, 0, 0, "2021-a5a9", ""),
+        ),
+        (
+            Scheme::Cargo,
+            "1.0.0-0a.1+001.x-y",
+            (1, 0, 0, "0a.1", "001.x-y"),
+        ),
+        (
+            Scheme::Hex,
+            "9999999999999999999.0.0",
+            (9_999_999_999_999_999_999, 0, 0, "", ""),
+        ),
+    ];
+    for (scheme, text, (major, minor, patch, pre, build)) in cases {
+        let expected = Parts {
+            major,
+            minor,
+            patch,
+            pre,
+            build,
+        };
+        assert_eq!(
+            plain::parts(scheme, text).as_ref(),
+            Some(&expected),
+            "{text}"
+        );
+        assert_eq!(Parts::parse_fully(scheme, text), Ok(expected), "{text}");
+    }
+}
+
+#[test]
+fn everything_else_is_left_to_the_parser() {
+    let cases = [
+        // Valid, but not plain: the parser reads them.
+        (Scheme::Npm, " 1.2.3 ", true),
+        (Scheme::Golang, "v1", true),
+        (Scheme::Golang, "v1.2", true),
+        (Scheme::Semver, "18446744073709551615.0.0", true),
+        // Invalid: the parser says why.
+        (Scheme::Semver, "v1.2.3", false),
+        (Scheme::Npm, "01.2.3", false),
+        (Scheme::Npm, "1.2.3-01", false),
+        (Scheme::Npm, "1.2.3-a..b", false),
+        (Scheme::Npm, "1.2.3+", false),
+        (Scheme::Npm, "1.2.3-é", false),
+        (Scheme::Npm, "1.2", false),
+        (Scheme::Npm, "1.2.3.4", false),
+        (Scheme::Semver, "18446744073709551616.0.0", false),
+        (Scheme::Npm, "", false),
+    ];
+    for (scheme, text, valid) in cases {
+        assert_eq!(plain::parts(scheme, text), None, "{text}");
+        assert_eq!(Parts::parse_fully(scheme, text).is_ok(), valid, "{text}");
+    }
+}
+
+/// Texts near the SemVer grammar: its separators, prefixes and words, numbers with leading
+/// zeros and around the 19/20-digit edge, white space and a non-ASCII letter.
+fn semverish_text() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        4 => "[0-9]{1,3}",
+        1 => "0[0-9]{1,2}",
+        1 => "[1-9][0-9]{17,20}",
+        4 => Just(".".to_owned()),
+        2 => Just("-".to_owned()),
+        1 => Just("+".to_owned()),
+        1 => prop::sample::select(vec!["v", "=", " ", "\t", "é", "_", "alpha", "rc", "x-y", "A"])
+            .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(atom, 1..10).prop_map(|parts| parts.concat())
+}
+
+/// Well-formed versions with what may surround them, so that most are plain.
+fn semver_text() -> impl Strategy<Value = String> {
+    // Mostly short numbers, some around the 19/20-digit edge of the shortcut and of u64.
+    let number = prop_oneof![
+        6 => "0|[1-9][0-9]{0,2}",
+        1 => "[1-9][0-9]{17,20}",
+        1 => Just("18446744073709551615".to_owned()),
+        1 => Just("18446744073709551616".to_owned()),
+    ];
+    let ident = "[0-9]{1,3}|[0-9A-Za-z-]{1,5}";
+    (
+        "|v|=|v=|= v| ",
+        (number.clone(), number.clone(), number),
+        prop::option::of(prop::collection::vec(ident, 1..4)),
+        prop::option::of(prop::collection::vec(ident, 1..3)),
+        "| |\t",
+    )
+        .prop_map(|(prefix, (x, y, z), pre, build, suffix)| {
+            let mut text = format!("{prefix}{x}.{y}.{z}");
+            if let Some(pre) = pre {
+                text = format!("{text}-{}", pre.join("."));
+            }
+            if let Some(build) = build {
+                text = format!("{text}+{}", build.join("."));
+            }
+            text + &suffix
+        })
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![semverish_text(), semver_text()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(4000), ..ProptestConfig::default() })]
+
+    /// The shortcut never decides what the parser would decide otherwise: whatever it reads,
+    /// the parser reads alike, part for part; whatever it declines, the parser decides
+    /// (accepting or rejecting, with its error).
+    #[test]
+    fn plain_reads_as_the_parser_reads(text in any_text()) {
+        for scheme in FAMILY {
+            let fully = Parts::parse_fully(scheme, &text);
+            if let Some(parts) = plain::parts(scheme, &text) {
+                prop_assert_eq!(Ok(&parts), fully.as_ref(), "{} {:?}", scheme, text);
+            }
+            prop_assert_eq!(Parts::parse(scheme, &text), fully);
+        }
+    }
+
+    /// Comparing texts answers as parsing both and comparing the versions, or fails as the
+    /// first parse that fails.
+    #[test]
+    fn compare_texts_answers_as_parsed_versions(a in any_text(), b in any_text()) {
+        for scheme in FAMILY {
+            let by_parse = SemanticVersion::parse(scheme, &a)
+                .and_then(|x| Ok(x.cmp(&SemanticVersion::parse(scheme, &b)?)));
+            prop_assert_eq!(SemanticVersion::compare_texts(scheme, &a, &b), by_parse);
+        }
+    }
+}
