@@ -332,8 +332,8 @@ impl PyEngine {
     /// the whole fleet, as a dict — the core's `Finished`: `organisation` (score, level,
     /// devices, vulnerable_devices, findings; the weights those of the whole fleet), `groups`,
     /// `recommendations` (ranked; each with `device_count` and `target_device_counts` instead
-    /// of device lists), `configuration`, `patterns` and `chunks` (the partitions'
-    /// assessments merged). No part gives the results of an empty fleet. Bytes that are not
+    /// of device lists), `configuration`, `software` and `weaknesses` (the views' rows),
+    /// `patterns` and `chunks` (the partitions' assessments merged). No part gives the results of an empty fleet. Bytes that are not
     /// an aggregate, of another format version or of another knowledge base than this
     /// engine's, and parts assessed as of different days, raise `AggregateError`. The GIL is
     /// released while merging.

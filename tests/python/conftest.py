@@ -78,10 +78,14 @@ def counted(recommendation):
     return fleet
 
 
-def assert_finished_is_the_single_process(finished, expected):
-    """`finished` (`Engine.finish_aggregates`) holds the fleet-wide results of `expected`
-    (the single process's `Assessment.to_dict()`): organisation, groups, recommendations and
-    the secure configuration's scores."""
+def assert_finished_is_the_single_process(finished, assessment):
+    """`finished` (`Engine.finish_aggregates`) holds the fleet-wide results of `assessment`
+    (the single process's): organisation, groups, recommendations, the secure
+    configuration's scores, and the software and weaknesses views of its record."""
+    expected = assessment.to_dict()
+    record = assessment.record()
+    assert_close(finished["software"], record.software_rows(), "software")
+    assert_close(finished["weaknesses"], record.weakness_rows(), "weaknesses")
     assert_close(finished["organisation"], expected["organisation"], "organisation")
     assert_close(finished["groups"], expected["groups"], "groups")
     want = [counted(r) for r in expected["recommendations"]]

@@ -40,8 +40,8 @@ def test_the_merged_halves_give_the_whole_fleet(engine, fleet):
         assert finished["organisation"]["devices"] == 400
         assert finished["organisation"]["findings"] == whole.findings.num_rows > 0
         assert len(finished["recommendations"]) > 3
-        assert_finished_is_the_single_process(finished, expected)
-    assert_finished_is_the_single_process(engine.finish_aggregates([whole.aggregate()]), expected)
+        assert_finished_is_the_single_process(finished, whole.assessment)
+    assert_finished_is_the_single_process(engine.finish_aggregates([whole.aggregate()]), whole.assessment)
 
 
 def test_an_aggregate_is_json_bytes_that_round_trip(engine, fleet):

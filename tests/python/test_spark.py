@@ -125,8 +125,10 @@ def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
     assert assessed.organisation()["findings"] == single.findings.num_rows
     assert [g["group"] for g in assessed.groups()] == sorted(g["group"] for g in expected["groups"])
     assert len(assessed.recommendations()) > 3
-    assert_finished_is_the_single_process(finished, expected)
+    assert_finished_is_the_single_process(finished, single.assessment)
     assert assessed.recommendations() == finished["recommendations"]
+    assert (assessed.software(), assessed.weaknesses()) == (finished["software"], finished["weaknesses"])
+    assert assessed.software() and assessed.weaknesses()
 
 
 def test_each_partition_is_assessed_once(spark, assessed):

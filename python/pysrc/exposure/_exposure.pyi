@@ -252,7 +252,8 @@ class Engine:
         `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
         the whole fleet, as a dict (the core's `Finished`): `organisation`, `groups`,
         `recommendations` (each with `device_count` and `target_device_counts` instead of
-        device lists), `configuration`, `patterns`, `chunks`. Raises AggregateError for bytes
+        device lists), `configuration`, `software`, `weaknesses` (the views' rows),
+        `patterns`, `chunks`. Raises AggregateError for bytes
         that are not an aggregate, of another format version or of another knowledge base,
         or parts assessed as of different days."""
     def assess_demo_fleet(self) -> "Assessment": ...

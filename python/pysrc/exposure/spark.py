@@ -182,8 +182,8 @@ class SparkAssessment:
 
     def finished(self) -> dict[str, Any]:
         """The fleet-wide results as `Engine.finish_aggregates` gives them: `organisation`,
-        `groups`, `recommendations`, `configuration`, `patterns`, `chunks` (the partitions
-        assessed)."""
+        `groups`, `recommendations`, `configuration`, `software`, `weaknesses`, `patterns`,
+        `chunks` (the partitions assessed)."""
         return self._finished
 
     def organisation(self) -> dict[str, Any]:
@@ -205,6 +205,16 @@ class SparkAssessment:
         """The secure configuration: the organisation's score (None when no check applies),
         the reporting devices, each group's."""
         return self._finished["configuration"]
+
+    def software(self) -> list[dict[str, Any]]:
+        """The software view of the whole fleet: a row per installed product (the rows of
+        `Record.software_rows()` of the single process's assessment)."""
+        return self._finished["software"]
+
+    def weaknesses(self) -> list[dict[str, Any]]:
+        """The weaknesses view of the whole fleet: a row per advisory (the rows of
+        `Record.weakness_rows()`)."""
+        return self._finished["weaknesses"]
 
     def organisation_score_from_devices(self) -> float:
         """The organisation score computed by Spark from the `devices` DataFrame: per value
