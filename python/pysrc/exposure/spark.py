@@ -26,10 +26,11 @@ SparkContext):
    findings and device scores as Arrow IPC streams (a row per at most 65,536 rows of
    results) and the partition's mergeable aggregate (`ArrowAssessment.aggregate()`). This
    DataFrame is persisted, so every partition is assessed once.
-4. The driver collects the aggregates (a few kilobytes each) and finishes them on its own
-   engine (`Engine.finish_aggregates`): the organisation, the groups and the recommendations
-   of the whole fleet, exactly those of the single process up to the order of floating-point
-   additions. The findings and devices DataFrames decode the persisted IPC payloads in a
+4. The driver collects the aggregates (tens of kilobytes each: exposure sums and
+   recommendation patterns) and finishes them on its own engine
+   (`Engine.finish_aggregates`): the organisation, the groups, the recommendations, the
+   secure configuration and the software and weaknesses views of the whole fleet, those of
+   the single process up to the order of floating-point additions. The findings and devices DataFrames decode the persisted IPC payloads in a
    second, cheap `mapInArrow` with their real schemas (the columns of
    `Assessment.to_arrow("findings")` and `("devices")`, dictionary columns as strings).
 
