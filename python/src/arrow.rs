@@ -7,13 +7,15 @@
 // raw pointers, each use below says why it is sound.
 #![allow(unsafe_code)]
 
-use crate::errors::arrow_error;
+use crate::errors::{aggregate_error, arrow_error};
 use exposure::arrow::arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use exposure::arrow::arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use exposure::arrow::arrow_array::{Array, RecordBatch, RecordBatchOptions, StructArray};
 use exposure::arrow::arrow_schema::{DataType, Schema};
+use exposure::assessment::KnowledgeSummary;
+use exposure::stream::{Aggregate, AggregateError};
 use pyo3::prelude::*;
-use pyo3::types::PyCapsule;
+use pyo3::types::{PyBytes, PyCapsule};
 use std::ffi::CStr;
 use std::sync::Arc;
 
@@ -184,6 +186,10 @@ pub(crate) struct ArrowAssessment {
     pub(crate) findings: Py<ArrowBatch>,
     pub(crate) devices: Py<ArrowBatch>,
     pub(crate) assessment: Py<crate::Assessment>,
+    /// The engine that assessed, for the aggregate, made when asked for (`aggregate()`).
+    pub(crate) engine: Py<crate::PyEngine>,
+    /// The knowledge it assessed with: the aggregate is made only against the same.
+    pub(crate) knowledge: KnowledgeSummary,
 }
 
 /// `batch` as a pyarrow RecordBatch (ImportError naming pyarrow when it is not installed).
@@ -229,6 +235,32 @@ impl ArrowAssessment {
     #[getter]
     fn assessment(&self, py: Python<'_>) -> Py<crate::Assessment> {
         self.assessment.clone_ref(py)
+    }
+
+    /// The assessment's aggregate as bytes: what the fleet-wide results (organisation,
+    /// groups, recommendations) need of this part of a fleet, to be merged with the other
+    /// parts' and finished by `Engine.finish_aggregates` — in another process (a Spark
+    /// driver) if need be. The device weights of a part are not used: they depend on the
+    /// whole fleet's size.
+    ///
+    /// Made when asked for, on the engine that assessed: `AggregateError` (kind "knowledge")
+    /// when that engine has loaded other knowledge since. The GIL is released.
+    fn aggregate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let assessment = &self.assessment.get().0;
+        let bytes = self.engine.get().reading(py, |engine| {
+            let knowledge = KnowledgeSummary::of(engine.kb());
+            if knowledge != self.knowledge {
+                return Err(AggregateError::Knowledge {
+                    ours: self.knowledge,
+                    theirs: knowledge,
+                });
+            }
+            let mut aggregate = Aggregate::new(engine);
+            aggregate.add(assessment);
+            Ok(aggregate.to_bytes())
+        })?;
+        let bytes = bytes.map_err(|e| aggregate_error(&e, None))?;
+        Ok(PyBytes::new(py, &bytes))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -130,6 +130,18 @@ create_exception!(
 );
 create_exception!(
     exposure,
+    AggregateError,
+    ExposureError,
+    "Aggregates of a partitioned assessment did not merge or finish: `kind` says why \
+     (malformed: not an aggregate; inconsistent: an aggregate whose tables do not hold what it \
+     names; format: an aggregate of another format version; knowledge: made against another \
+     knowledge base than the engine finishing them; mixed_as_of: parts assessed as of \
+     different days; without_fleet: a part aggregated without its fleet); `part` is the \
+     index of the part at fault (from 0), None for an error of no one part (found when \
+     finishing)."
+);
+create_exception!(
+    exposure,
     KnowledgeBaseUpdateError,
     KnowledgeBaseError,
     "A knowledge-base update failed and left the snapshot as it was: `kind` says why (config, \
@@ -669,8 +681,28 @@ pub(crate) fn batch_error(e: &exposure::arrow::BatchError) -> PyErr {
     arrow_error(e.to_string(), kind, column, row)
 }
 
+/// A core aggregate error as `AggregateError`, `part` the index of the part at fault.
+pub(crate) fn aggregate_error(e: &exposure::stream::AggregateError, part: Option<usize>) -> PyErr {
+    use exposure::stream::AggregateError as E;
+    let kind = match e {
+        E::Malformed(_) => "malformed",
+        E::Format { .. } => "format",
+        E::Knowledge { .. } => "knowledge",
+        E::MixedAsOf => "mixed_as_of",
+        E::WithoutFleet => "without_fleet",
+        E::Inconsistent => "inconsistent",
+        _ => "other",
+    };
+    let message = match part {
+        Some(part) => format!("aggregate part {part}: {e}"),
+        None => e.to_string(),
+    };
+    raise::<AggregateError>(message, kind, |x| x.setattr("part", part))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    m.add("AggregateError", py.get_type::<AggregateError>())?;
     m.add("ArrowBatchError", py.get_type::<ArrowBatchError>())?;
     m.add("RecordError", py.get_type::<RecordError>())?;
     m.add("RemediationError", py.get_type::<RemediationError>())?;

@@ -1,6 +1,7 @@
 //! Python bindings: thin newtypes over the core types. Inputs are converted under the GIL,
 //! long work (loading feeds, assessing fleets) runs with the GIL released.
 
+mod aggregate;
 mod arrow;
 mod convert;
 mod cpe;
@@ -292,7 +293,7 @@ impl PyEngine {
     /// released while assessing.
     #[pyo3(signature = (data, *, as_of = None, exceptions = None))]
     fn assess_arrow(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
         as_of: Option<String>,
@@ -301,7 +302,7 @@ impl PyEngine {
         let batches = arrow::batches_of(data)?;
         let as_of = as_of_arg(as_of)?;
         let exceptions = exceptions.map(|e| exceptions_arg(py, e)).transpose()?;
-        let assessed = self.reading(py, |engine| {
+        let assessed = slf.get().reading(py, |engine| {
             let options = exposure::engine::AssessOptions {
                 as_of,
                 exceptions: exceptions.as_ref(),
@@ -311,15 +312,37 @@ impl PyEngine {
                     a.findings,
                     a.devices,
                     Assessment::recorded(a.assessment, engine.kb()),
+                    exposure::assessment::KnowledgeSummary::of(engine.kb()),
                 )
             })
         })?;
-        let (findings, devices, assessment) = assessed.map_err(|e| errors::batch_error(&e))?;
+        let (findings, devices, assessment, knowledge) =
+            assessed.map_err(|e| errors::batch_error(&e))?;
         Ok(arrow::ArrowAssessment {
             findings: Py::new(py, arrow::ArrowBatch(findings))?,
             devices: Py::new(py, arrow::ArrowBatch(devices))?,
             assessment: Py::new(py, assessment)?,
+            engine: slf.clone().unbind(),
+            knowledge,
         })
+    }
+
+    /// The fleet-wide results of a partitioned assessment: `parts` (an iterable of bytes, each
+    /// `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
+    /// the whole fleet, as a dict — the core's `Finished`: `organisation` (score, level,
+    /// devices, vulnerable_devices, findings; the weights those of the whole fleet), `groups`,
+    /// `recommendations` (ranked; each with `device_count` and `target_device_counts` instead
+    /// of device lists), `configuration`, `software` and `weaknesses` (the views' rows),
+    /// `patterns` and `chunks` (the partitions' assessments merged). No part gives the results of an empty fleet. Bytes that are not
+    /// an aggregate, of another format version or of another knowledge base than this
+    /// engine's, and parts assessed as of different days, raise `AggregateError`. The GIL is
+    /// released while merging.
+    fn finish_aggregates(&self, py: Python<'_>, parts: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let parts = aggregate::parts_of(parts)?;
+        let finished = self
+            .reading(py, |engine| aggregate::finished(engine, &parts))?
+            .map_err(aggregate::into_pyerr)?;
+        to_python(py, &finished)
     }
 
     /// Assesses the embedded demo fleet.

@@ -38,6 +38,63 @@ def shared():
     return locate
 
 
+def demo_inventory():
+    """examples/spark/demo_inventory.py, the generated inventory the Spark example, its tests
+    and its benchmark share."""
+    import importlib.util
+
+    path = ROOT / "examples" / "spark" / "demo_inventory.py"
+    spec = importlib.util.spec_from_file_location("demo_inventory", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def assert_close(a, b, path="value"):
+    """`a` equals `b`, floats to 1e-9 (sums made in another order)."""
+    if isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9), f"{path}: {a!r} != {b!r}"
+    elif isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), f"{path}: keys {sorted(a.keys() ^ b.keys())} differ"
+        for key in a:
+            assert_close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), f"{path}: {len(a)} != {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+def counted(recommendation):
+    """An in-memory recommendation (`Assessment.to_dict()["recommendations"]`) as a finished
+    aggregate states it: its devices and its targets' counted (`device_count`,
+    `target_device_counts`), not listed."""
+    fleet = dict(recommendation, devices=[], device_count=len(recommendation["devices"]))
+    targets = recommendation.get("targets") or []
+    fleet["targets"] = [dict(t, devices=[]) for t in targets]
+    if targets:
+        fleet["target_device_counts"] = [len(t["devices"]) for t in targets]
+    return fleet
+
+
+def assert_finished_is_the_single_process(finished, assessment):
+    """`finished` (`Engine.finish_aggregates`) holds the fleet-wide results of `assessment`
+    (the single process's): organisation, groups, recommendations, the secure
+    configuration's scores, and the software and weaknesses views of its record."""
+    expected = assessment.to_dict()
+    record = assessment.record()
+    assert_close(finished["software"], record.software_rows(), "software")
+    assert_close(finished["weaknesses"], record.weakness_rows(), "weaknesses")
+    assert_close(finished["organisation"], expected["organisation"], "organisation")
+    assert_close(finished["groups"], expected["groups"], "groups")
+    want = [counted(r) for r in expected["recommendations"]]
+    assert_close(finished["recommendations"], want, "recommendations")
+    configuration, theirs = finished["configuration"], expected["configuration"]
+    assert_close(configuration["organisation"], theirs["organisation"], "configuration.organisation")
+    assert configuration["reporting_devices"] == len(theirs["devices"])
+
+
 def needs(module):
     """`module`, imported. Where it is not installed the test is SKIPPED, except in CI, where
     it fails: scripts/test installs every optional library the tests use."""

@@ -57,7 +57,7 @@ def test_the_stub_declares_kind_on_every_class():
         "KnowledgeBaseError", "InventoryError", "KnowledgeIncompleteError", "InventoryIncompleteError",
         "KnowledgeBaseUpdateError", "ExceptionSetError", "RecordError", "RemediationError", "StoreError",
         "KnowledgeBaseFileNotFoundError", "InventoryFileNotFoundError", "StoreFileNotFoundError",
-        "ExposureFileNotFoundError", "ArrowBatchError",
+        "ExposureFileNotFoundError", "ArrowBatchError", "AggregateError",
     }
     for name, attributes in DECLARED.items():
         assert "kind" in attributes, name
@@ -337,3 +337,27 @@ def test_arrow_batch_error():
     table = pa.table({"device_id": ["a", "b"], "value": ["high", "urgent"]})
     raises(exposure.ArrowBatchError, engine.assess_arrow, table, match="row 1", kind="invalid", column="value", row=1)
     raises(exposure.ArrowBatchError, engine.assess_arrow, pa.table({"x": [1]}), kind="unknown_column", column="x", row=None)
+
+
+# AggregateError
+
+
+def test_aggregate_error():
+    pa = needs("pyarrow")
+    engine = exposure.Engine.demo()
+    part = engine.assess_arrow(pa.table({"device_id": ["a"], "purl": ["pkg:npm/lodash@4.17.20"]})).aggregate()
+    finish = engine.finish_aggregates
+    raises(exposure.AggregateError, finish, [part, b"not an aggregate"], match="part 1", kind="malformed", part=1)
+    other_format = json.dumps({**json.loads(part), "format": 99}).encode()
+    raises(exposure.AggregateError, finish, [other_format], match="format 99", kind="format", part=0)
+    empty = exposure.Engine()
+    elsewhere = empty.assess_arrow(pa.table({"device_id": ["b"]})).aggregate()
+    raises(exposure.AggregateError, finish, [part, elsewhere], match="different knowledge", kind="knowledge", part=1)
+    raises(exposure.AggregateError, empty.finish_aggregates, [elsewhere, part], kind="knowledge", part=1)
+    raises(exposure.AggregateError, finish, [elsewhere], kind="knowledge", part=0)
+    changed = exposure.Engine.demo()
+    assessed = changed.assess_arrow(pa.table({"device_id": ["d"]}))
+    changed.load_osv_json(json.dumps({"id": "X-1", "affected": [{"package": {"ecosystem": "npm", "name": "x"}, "versions": ["1.0.0"]}]}))
+    raises(exposure.AggregateError, assessed.aggregate, match="different knowledge", kind="knowledge", part=None)
+    later = engine.assess_arrow(pa.table({"device_id": ["c"], "purl": ["pkg:npm/lodash@4.17.20"]}), as_of="2026-12-05")
+    raises(exposure.AggregateError, finish, [part, later.aggregate()], match="different days", kind="mixed_as_of", part=None)

@@ -7,6 +7,7 @@ import exposure
 import exposure._exposure as compiled
 
 # Submodules written in Python (`exposure/cvss.py`), exported next to the compiled names.
+# `exposure.spark` is not among them: it needs pyspark, so it is imported only when asked for.
 SUBMODULES = ["cvss"]
 
 

@@ -30,6 +30,12 @@ engine = exposure.Engine.demo()
 threads = [threading.Thread(target=engine.assess_demo_fleet) for _ in range(4)]
 [t.start() for t in threads]
 [t.join() for t in threads]
+try:  # pyspark is optional: the fresh venv has none
+    import exposure.spark
+except ImportError as e:
+    assert "pip install pyspark" in str(e), e
+else:
+    raise AssertionError("exposure.spark imported without pyspark")
 print("smoke ok", exposure.__version__)
 '''
 
@@ -48,7 +54,8 @@ def test_the_wheel_is_manylinux2014(wheel):
     assert re.search(r"-cp39-abi3-manylinux2014_x86_64\.manylinux_2_17_x86_64\.whl$", wheel.name), wheel.name
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert {"exposure/__init__.py", "exposure/_exposure.pyi", "exposure/py.typed", "exposure/_frames.py"} <= set(names)
+        assert {"exposure/__init__.py", "exposure/_exposure.pyi", "exposure/py.typed", "exposure/_frames.py",
+                "exposure/spark.py"} <= set(names)
         [library] = [n for n in names if n.startswith("exposure/_exposure") and n.endswith(".so")]
         data = archive.read(library)
     if shutil.which("objdump") is None:

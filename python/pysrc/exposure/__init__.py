@@ -19,6 +19,7 @@ False
 
 from . import cvss
 from ._exposure import (
+    AggregateError,
     Applicability,
     ArrowAssessment,
     ArrowBatch,
@@ -68,6 +69,7 @@ from ._exposure import (
 )
 
 __all__ = [
+    "AggregateError",
     "Applicability",
     "ArrowAssessment",
     "ArrowBatch",

@@ -1,10 +1,11 @@
 """Type stubs for the compiled module exposure._exposure."""
 
 import os
-from typing import Any, Literal, Mapping, Optional, Sequence, Union, final
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Union, final
 
 __version__: str
 __all__ = [
+    "AggregateError",
     "Applicability",
     "ArrowAssessment",
     "ArrowBatch",
@@ -145,6 +146,17 @@ class ArrowBatchError(ExposureError):
     column: Optional[str]
     row: Optional[int]
 
+class AggregateError(ExposureError):
+    """Aggregates of a partitioned assessment did not merge or finish: `kind` says why
+    (malformed: not an aggregate; inconsistent: an aggregate whose tables do not hold what it
+    names; format: an aggregate of another format version; knowledge: made against another
+    knowledge base than the engine finishing them; mixed_as_of: parts assessed as of
+    different days; without_fleet: a part aggregated without its fleet); `part` is the index
+    of the part at fault (from 0), None for an error of no one part (found when
+    finishing)."""
+
+    part: Optional[int]
+
 class KnowledgeBaseFileNotFoundError(KnowledgeBaseError, FileNotFoundError):
     """A knowledge-base input or snapshot that does not exist (or a snapshot to write into a
     directory that does not): also a FileNotFoundError, `errno` ENOENT; `str()` is the
@@ -235,6 +247,15 @@ class Engine:
         per software item, columns `device_id` (required), `groups`, `value`, `ecosystem`,
         `name`, `version`, `purl`, `cpe`. Raises ArrowBatchError naming the column and row of
         any bad row (nothing is assessed), TypeError for data that is not Arrow."""
+    def finish_aggregates(self, parts: Iterable[bytes]) -> dict[str, Any]:
+        """The fleet-wide results of a partitioned assessment: `parts` (each
+        `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
+        the whole fleet, as a dict (the core's `Finished`): `organisation`, `groups`,
+        `recommendations` (each with `device_count` and `target_device_counts` instead of
+        device lists), `configuration`, `software`, `weaknesses` (the views' rows),
+        `patterns`, `chunks`. Raises AggregateError for bytes
+        that are not an aggregate, of another format version or of another knowledge base,
+        or parts assessed as of different days."""
     def assess_demo_fleet(self) -> "Assessment": ...
 
 @final
@@ -265,6 +286,10 @@ class ArrowAssessment:
     def devices_batch(self) -> ArrowBatch: ...
     @property
     def assessment(self) -> "Assessment": ...
+    def aggregate(self) -> bytes:
+        """The assessment's mergeable aggregate as bytes, for `Engine.finish_aggregates`; made
+        when asked for, on the engine that assessed (AggregateError, kind "knowledge", when
+        it has loaded other knowledge since)."""
 
 @final
 class Assessment:
