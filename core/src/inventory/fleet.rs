@@ -90,7 +90,7 @@ struct Reader {
     fleet: Fleet,
     report: LoadReport,
     /// The ids met, each device's first: a later device with one is skipped.
-    seen: HashSet<String>,
+    seen: super::IdSet,
     /// The items read so far: equal items of different devices become one, as they are read.
     items: Items,
 }
@@ -295,7 +295,7 @@ impl Reader {
             origin: origin.to_owned(),
             fleet: Fleet::default(),
             report: LoadReport::one_file(),
-            seen: HashSet::new(),
+            seen: super::IdSet::default(),
             items: Items::default(),
         }
     }
@@ -319,7 +319,7 @@ impl Reader {
             .ok()
             .and_then(|device| self.items.quick(device));
         if let Some(device) = quick {
-            if self.seen.insert(device.id.clone()) {
+            if self.seen.insert(&device.id) {
                 self.report.records_loaded += 1;
                 return Some(device);
             }
@@ -347,7 +347,7 @@ impl Reader {
         let record = device.opt_str("id").ok().flatten().map(str::to_owned);
         let parsed = parse_device(&device, &self.origin, &mut self.report, &mut self.items)
             .and_then(|mut d| {
-                if self.seen.insert(d.id.clone()) {
+                if self.seen.insert(&d.id) {
                     self.items.shared.share(&mut d);
                     Ok(d)
                 } else {

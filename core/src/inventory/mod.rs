@@ -13,6 +13,7 @@ mod cyclonedx;
 mod distro;
 pub mod dpkg;
 pub(crate) mod fleet;
+mod ids;
 pub mod installed;
 pub mod lockfiles;
 pub mod rootfs;
@@ -22,6 +23,7 @@ pub mod windows;
 
 pub use distro::{Distro, DistroError, Family};
 pub use fleet::DeviceLines;
+pub use ids::IdSet;
 
 #[cfg(test)]
 mod tests;
@@ -549,13 +551,13 @@ pub struct Renamed {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct DeviceIds {
-    ids: std::collections::HashSet<String>,
+    ids: IdSet,
 }
 
 impl DeviceIds {
     /// Notes the device's id, renaming the device first when the id was met before.
     pub fn admit(&mut self, device: &mut Device) -> Option<Renamed> {
-        if self.ids.insert(device.id.clone()) {
+        if self.ids.insert(&device.id) {
             return None;
         }
         // Of these ids.len() + 1 candidates, at least one is free.
@@ -563,7 +565,7 @@ impl DeviceIds {
             .map(|n| format!("{}#{n}", device.id))
             .find(|id| !self.ids.contains(id))
             .unwrap_or_default();
-        self.ids.insert(to.clone());
+        self.ids.insert(&to);
         let from = std::mem::replace(&mut device.id, to.clone());
         Some(Renamed { from, to })
     }
