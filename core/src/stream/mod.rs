@@ -31,7 +31,7 @@ mod sinks;
 
 pub use aggregate::{Aggregate, AggregateError, Finished, AGGREGATE_FORMAT};
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
-pub use sinks::{ChunkSink, JsonLines};
+pub use sinks::*;
 
 use crate::assessment::{GroupExposure, OrganisationExposure};
 use crate::engine::{AssessOptions, Engine};
