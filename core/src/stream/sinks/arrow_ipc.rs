@@ -16,12 +16,11 @@
 //! process killed outright writes nothing more; its stream reads as the chunks it finished,
 //! and only the caller's exit status tells it was cut short.
 
-use super::columnar::{SinkError, State};
+use super::columnar::{Rows, SinkError, Writers};
 use super::ChunkSink;
 use crate::arrow::arrow_schema::ArrowError;
-use crate::arrow::{devices_batch, findings_batch, schema_of};
-use crate::assessment::{Assessment, DeviceExposure, FindingRow};
-use crate::columns::Column;
+use crate::arrow::schema_of;
+use crate::assessment::Assessment;
 use arrow_ipc::writer::StreamWriter;
 use std::io::Write;
 
@@ -37,6 +36,9 @@ const ABANDONED: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 8, 0, 0, 0];
 /// ([`DeviceExposure::SCHEMA`]) as a second stream. Memory: one chunk's batch. Call
 /// [`ArrowIpc::finish`] at the end; see the module docs for why the stream format and what a
 /// sink dropped unfinished writes.
+///
+/// [`FindingRow::SCHEMA`]: crate::assessment::FindingRow::SCHEMA
+/// [`DeviceExposure::SCHEMA`]: crate::assessment::DeviceExposure::SCHEMA
 ///
 /// ```
 /// use exposure::arrow::arrow_ipc::reader::StreamReader;
@@ -57,19 +59,9 @@ const ABANDONED: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 8, 0, 0, 0];
 /// assert_eq!(devices.sum::<Result<usize, _>>()?, 5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[derive(Debug)]
 pub struct ArrowIpc<W: Write> {
-    findings: StreamWriter<W>,
-    devices: Option<StreamWriter<W>>,
-    state: State,
-}
-
-impl<W: Write> std::fmt::Debug for ArrowIpc<W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ArrowIpc")
-            .field("device_rows", &self.devices.is_some())
-            .field("state", &self.state)
-            .finish_non_exhaustive()
-    }
+    writers: Writers<StreamWriter<W>>,
 }
 
 impl<W: Write> ArrowIpc<W> {
@@ -101,12 +93,11 @@ impl<W: Write> ArrowIpc<W> {
     }
 
     fn open(findings: W, devices: Option<W>) -> Result<Self, SinkError> {
+        let stream = |out, rows: Rows| {
+            StreamWriter::try_new(out, &schema_of(rows.columns())).map_err(|e| error(rows, e))
+        };
         Ok(ArrowIpc {
-            findings: stream(findings, &FindingRow::SCHEMA, "findings")?,
-            devices: devices
-                .map(|devices| stream(devices, &DeviceExposure::SCHEMA, "device rows"))
-                .transpose()?,
-            state: State::Open,
+            writers: Writers::open(FORMAT, findings, devices, stream)?,
         })
     }
 
@@ -123,28 +114,14 @@ impl<W: Write> ArrowIpc<W> {
     /// # Ok::<(), exposure::stream::SinkError>(())
     /// ```
     pub fn finish(&mut self) -> Result<(), SinkError> {
-        let (findings, devices) = (&mut self.findings, &mut self.devices);
-        self.state.run(FORMAT, true, || {
-            findings.finish().map_err(|e| error("findings", e))?;
-            match devices {
-                Some(devices) => devices.finish().map_err(|e| error("device rows", e)),
-                None => Ok(()),
-            }
-        })
+        self.writers
+            .each(true, |out, rows| out.finish().map_err(|e| error(rows, e)))
     }
 }
 
-/// A stream of `columns`' schema on `out`, its schema written.
-fn stream<W: Write>(
-    out: W,
-    columns: &[Column],
-    output: &'static str,
-) -> Result<StreamWriter<W>, SinkError> {
-    StreamWriter::try_new(out, &schema_of(columns)).map_err(|e| error(output, e))
-}
-
 /// Arrow's error as the sink's: the writer's I/O error kept whole.
-fn error(output: &'static str, e: ArrowError) -> SinkError {
+fn error(rows: Rows, e: ArrowError) -> SinkError {
+    let output = rows.name();
     match e {
         ArrowError::IoError(_, source) => SinkError::Io {
             output,
@@ -161,18 +138,10 @@ fn error(output: &'static str, e: ArrowError) -> SinkError {
 
 impl<W: Write> ChunkSink for ArrowIpc<W> {
     fn chunk(&mut self, chunk: &Assessment) -> std::io::Result<()> {
-        let (findings, devices) = (&mut self.findings, &mut self.devices);
-        let write = |out: &mut StreamWriter<W>, batch, output| {
-            out.write(&batch)
+        self.writers.each(false, |out, rows| {
+            out.write(&rows.batch(chunk)?)
                 .and_then(|()| out.flush())
-                .map_err(|e| error(output, e))
-        };
-        self.state.run(FORMAT, false, || {
-            write(findings, findings_batch(chunk)?, "findings")?;
-            match devices {
-                Some(devices) => write(devices, devices_batch(chunk)?, "device rows"),
-                None => Ok(()),
-            }
+                .map_err(|e| error(rows, e))
         })?;
         Ok(())
     }
@@ -180,10 +149,10 @@ impl<W: Write> ChunkSink for ArrowIpc<W> {
 
 impl<W: Write> Drop for ArrowIpc<W> {
     fn drop(&mut self) {
-        if self.state == State::Finished {
+        if self.writers.finished() {
             return;
         }
-        for stream in std::iter::once(&mut self.findings).chain(self.devices.as_mut()) {
+        for stream in self.writers.all() {
             let out = stream.get_mut();
             // Nothing to report to: the stream is incomplete either way.
             let _ = out.write_all(&ABANDONED).and_then(|()| out.flush());

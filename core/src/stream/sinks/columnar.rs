@@ -1,7 +1,10 @@
-//! What the columnar sinks share: their error, and the state that keeps a failed output
-//! failed.
+//! What the columnar sinks share: their error, their two outputs (findings and device rows)
+//! and the state that keeps a failed output failed.
 
-use crate::arrow::BatchError;
+use crate::arrow::arrow_array::RecordBatch;
+use crate::arrow::{devices_batch, findings_batch, BatchError};
+use crate::assessment::{Assessment, DeviceExposure, FindingRow};
+use crate::columns::Column;
 
 /// Why a columnar sink ([`super::ArrowIpc`], [`super::Parquet`]) could not write. A sink that
 /// failed once stays failed ([`SinkError::Closed`]): its output is incomplete, and it is never
@@ -74,25 +77,107 @@ pub(super) enum State {
     Failed,
 }
 
-impl State {
-    /// Runs `step` if the sink is open; a step that fails leaves it failed, `finishing` one
-    /// that succeeds leaves it finished.
-    pub(super) fn run<T>(
-        &mut self,
-        format: &'static str,
-        finishing: bool,
-        step: impl FnOnce() -> Result<T, SinkError>,
-    ) -> Result<T, SinkError> {
-        if *self != State::Open {
-            return Err(SinkError::Closed { format });
+/// What an output of a columnar sink holds: the findings, or the device rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rows {
+    Findings,
+    Devices,
+}
+
+impl Rows {
+    /// Its name in errors.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Rows::Findings => "findings",
+            Rows::Devices => "device rows",
         }
-        *self = State::Failed;
-        let done = step()?;
-        *self = if finishing {
+    }
+
+    /// Its columns.
+    pub(super) fn columns(self) -> &'static [Column] {
+        match self {
+            Rows::Findings => &FindingRow::SCHEMA,
+            Rows::Devices => &DeviceExposure::SCHEMA,
+        }
+    }
+
+    /// A chunk's rows of it, as a record batch.
+    pub(super) fn batch(self, chunk: &Assessment) -> Result<RecordBatch, BatchError> {
+        match self {
+            Rows::Findings => findings_batch(chunk),
+            Rows::Devices => devices_batch(chunk),
+        }
+    }
+}
+
+/// A columnar sink's writers (the findings', and the device rows' when asked for) and where
+/// the sink is.
+pub(super) struct Writers<T> {
+    format: &'static str,
+    findings: T,
+    devices: Option<T>,
+    state: State,
+}
+
+impl<T> Writers<T> {
+    /// Each output opened by `open`.
+    pub(super) fn open<W>(
+        format: &'static str,
+        findings: W,
+        devices: Option<W>,
+        mut open: impl FnMut(W, Rows) -> Result<T, SinkError>,
+    ) -> Result<Self, SinkError> {
+        Ok(Writers {
+            format,
+            findings: open(findings, Rows::Findings)?,
+            devices: devices
+                .map(|devices| open(devices, Rows::Devices))
+                .transpose()?,
+            state: State::Open,
+        })
+    }
+
+    /// Runs `step` on each writer if the sink is open: a step that fails leaves it failed, a
+    /// `finishing` run that succeeds leaves it finished.
+    pub(super) fn each(
+        &mut self,
+        finishing: bool,
+        mut step: impl FnMut(&mut T, Rows) -> Result<(), SinkError>,
+    ) -> Result<(), SinkError> {
+        if self.state != State::Open {
+            return Err(SinkError::Closed {
+                format: self.format,
+            });
+        }
+        self.state = State::Failed;
+        step(&mut self.findings, Rows::Findings)?;
+        if let Some(devices) = &mut self.devices {
+            step(devices, Rows::Devices)?;
+        }
+        self.state = if finishing {
             State::Finished
         } else {
             State::Open
         };
-        Ok(done)
+        Ok(())
+    }
+
+    /// Whether the sink was finished.
+    pub(super) fn finished(&self) -> bool {
+        self.state == State::Finished
+    }
+
+    /// Every writer, whatever the state.
+    pub(super) fn all(&mut self) -> impl Iterator<Item = &mut T> {
+        std::iter::once(&mut self.findings).chain(self.devices.as_mut())
+    }
+}
+
+impl<T> std::fmt::Debug for Writers<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(self.format)
+            .field("device_rows", &self.devices.is_some())
+            .field("state", &self.state)
+            .finish_non_exhaustive()
     }
 }

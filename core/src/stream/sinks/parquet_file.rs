@@ -8,12 +8,11 @@
 //! output never reads as a shorter valid one. The footer is never written on drop for that
 //! reason.
 
-use super::columnar::{SinkError, State};
+use super::columnar::{Rows, SinkError, Writers};
 use super::ChunkSink;
 use crate::arrow::arrow_array::RecordBatch;
-use crate::arrow::{devices_batch, findings_batch, schema_of};
-use crate::assessment::{Assessment, DeviceExposure, FindingRow};
-use crate::columns::Column;
+use crate::arrow::schema_of;
+use crate::assessment::Assessment;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::errors::ParquetError;
@@ -102,6 +101,9 @@ impl ParquetOptions {
 /// [`Parquet::finish`] writes the footers and must be called: a file without its footer is
 /// refused by every reader (see the module docs).
 ///
+/// [`FindingRow::SCHEMA`]: crate::assessment::FindingRow::SCHEMA
+/// [`DeviceExposure::SCHEMA`]: crate::assessment::DeviceExposure::SCHEMA
+///
 /// ```
 /// use exposure::arrow::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 /// use exposure::stream::{Parquet, ParquetOptions, StreamOptions};
@@ -119,21 +121,10 @@ impl ParquetOptions {
 /// assert_eq!(rows, engine.assess(&exposure::demo::fleet()).findings.len());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[derive(Debug)]
 pub struct Parquet<W: Write + Send> {
-    findings: ArrowWriter<W>,
-    devices: Option<ArrowWriter<W>>,
+    writers: Writers<ArrowWriter<W>>,
     row_groups: RowGroups,
-    state: State,
-}
-
-impl<W: Write + Send> std::fmt::Debug for Parquet<W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Parquet")
-            .field("device_rows", &self.devices.is_some())
-            .field("row_groups", &self.row_groups)
-            .field("state", &self.state)
-            .finish_non_exhaustive()
-    }
 }
 
 impl<W: Write + Send> Parquet<W> {
@@ -166,13 +157,14 @@ impl<W: Write + Send> Parquet<W> {
     }
 
     fn open(findings: W, devices: Option<W>, options: ParquetOptions) -> Result<Self, SinkError> {
+        let file = |out, rows: Rows| {
+            let schema = Arc::new(schema_of(rows.columns()));
+            ArrowWriter::try_new(out, schema, Some(options.properties()))
+                .map_err(|e| error(rows, e))
+        };
         Ok(Parquet {
-            findings: file(findings, &FindingRow::SCHEMA, options, "findings")?,
-            devices: devices
-                .map(|devices| file(devices, &DeviceExposure::SCHEMA, options, "device rows"))
-                .transpose()?,
+            writers: Writers::open(FORMAT, findings, devices, file)?,
             row_groups: options.row_groups,
-            state: State::Open,
         })
     }
 
@@ -190,47 +182,25 @@ impl<W: Write + Send> Parquet<W> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn finish(&mut self) -> Result<(), SinkError> {
-        let (findings, devices) = (&mut self.findings, &mut self.devices);
-        self.state.run(FORMAT, true, || {
-            finish(findings, "findings")?;
-            match devices {
-                Some(devices) => finish(devices, "device rows"),
-                None => Ok(()),
-            }
+        self.writers.each(true, |out, rows| {
+            out.finish().map_err(|e| error(rows, e))?;
+            out.inner_mut().flush().map_err(|source| SinkError::Io {
+                output: rows.name(),
+                format: FORMAT,
+                source,
+            })
         })
     }
 }
 
-/// A Parquet file of `columns`' schema on `out`.
-fn file<W: Write + Send>(
-    out: W,
-    columns: &[Column],
-    options: ParquetOptions,
-    output: &'static str,
-) -> Result<ArrowWriter<W>, SinkError> {
-    ArrowWriter::try_new(
-        out,
-        Arc::new(schema_of(columns)),
-        Some(options.properties()),
-    )
-    .map_err(|e| error(output, e))
-}
-
-/// The footer written and the writer flushed.
-fn finish<W: Write + Send>(
-    writer: &mut ArrowWriter<W>,
-    output: &'static str,
-) -> Result<(), SinkError> {
-    writer.finish().map_err(|e| error(output, e))?;
-    writer.inner_mut().flush().map_err(|source| SinkError::Io {
+/// Parquet's error as the sink's: the writer's I/O error kept whole.
+fn error(rows: Rows, e: ParquetError) -> SinkError {
+    let output = rows.name();
+    let encode = |message: String| SinkError::Encode {
         output,
         format: FORMAT,
-        source,
-    })
-}
-
-/// Parquet's error as the sink's: the writer's I/O error kept whole.
-fn error(output: &'static str, e: ParquetError) -> SinkError {
+        message,
+    };
     match e {
         ParquetError::External(e) => match e.downcast::<std::io::Error>() {
             Ok(source) => SinkError::Io {
@@ -238,17 +208,9 @@ fn error(output: &'static str, e: ParquetError) -> SinkError {
                 format: FORMAT,
                 source: *source,
             },
-            Err(e) => SinkError::Encode {
-                output,
-                format: FORMAT,
-                message: e.to_string(),
-            },
+            Err(e) => encode(e.to_string()),
         },
-        e => SinkError::Encode {
-            output,
-            format: FORMAT,
-            message: e.to_string(),
-        },
+        e => encode(e.to_string()),
     }
 }
 
@@ -282,16 +244,8 @@ fn write<W: Write + Send>(
 impl<W: Write + Send> ChunkSink for Parquet<W> {
     fn chunk(&mut self, chunk: &Assessment) -> std::io::Result<()> {
         let row_groups = self.row_groups;
-        let (findings, devices) = (&mut self.findings, &mut self.devices);
-        let put = |out: &mut ArrowWriter<W>, batch, output| {
-            write(out, &batch, row_groups).map_err(|e| error(output, e))
-        };
-        self.state.run(FORMAT, false, || {
-            put(findings, findings_batch(chunk)?, "findings")?;
-            match devices {
-                Some(devices) => put(devices, devices_batch(chunk)?, "device rows"),
-                None => Ok(()),
-            }
+        self.writers.each(false, |out, rows| {
+            write(out, &rows.batch(chunk)?, row_groups).map_err(|e| error(rows, e))
         })?;
         Ok(())
     }
