@@ -277,3 +277,22 @@ fn findings_and_device_rows_as_parquet_by_extension_or_format() {
     );
     assert_batches(&read("findings.out").0, &expected.findings);
 }
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn a_build_without_parquet_refuses_it_before_writing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let findings = dir.path().join("findings.parquet");
+    let out = stream(
+        &[
+            "--devices",
+            "-",
+            "--findings",
+            findings.to_str().expect("path"),
+        ],
+        exposure::demo::fleet_json_lines().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without Parquet"));
+    assert!(!findings.exists());
+}
