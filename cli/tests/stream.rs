@@ -296,3 +296,39 @@ fn a_build_without_parquet_refuses_it_before_writing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("without Parquet"));
     assert!(!findings.exists());
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn a_stream_that_fails_leaves_outputs_no_reader_takes_for_whole() {
+    use exposure::arrow::arrow_ipc::reader::StreamReader;
+    use exposure::arrow::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    // Four devices, then bytes that are not UTF-8: the stream stops after two chunks.
+    let mut text = exposure::demo::fleet_json_lines()
+        .lines()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    text.extend_from_slice(b"\n\xff\xfe\n");
+    let dir = tempfile::tempdir().expect("dir");
+    let arrow = dir.path().join("findings.arrow");
+    let parquet = dir.path().join("findings.parquet");
+    for path in [&arrow, &parquet] {
+        let args = ["--devices", "-", "--chunk", "2", "--findings"];
+        let out = stream(
+            &[&args[..], &[path.to_str().expect("path")]].concat(),
+            &text,
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+    // The Arrow stream gives the two chunks written, then an error where its end should be.
+    let file = std::fs::File::open(&arrow).expect("written");
+    let read: Vec<_> = StreamReader::try_new(std::io::BufReader::new(file), None)
+        .expect("a stream")
+        .collect();
+    assert_eq!(read.len(), 3);
+    assert!(read[..2].iter().all(Result::is_ok) && read[2].is_err());
+    // The Parquet file has no footer.
+    let file = std::fs::File::open(&parquet).expect("written");
+    assert!(ParquetRecordBatchReaderBuilder::try_new(file).is_err());
+}
