@@ -69,7 +69,7 @@ pub(crate) enum Command {
     /// Assess a fleet: findings, scores, recommendations (and record them with --db).
     Assess(AssessCmd),
     /// Assess a fleet too large to hold, as a stream: devices from JSON Lines, findings out
-    /// as JSON Lines chunk by chunk, the organisation's exposure at the end.
+    /// chunk by chunk (JSON Lines, Arrow IPC or Parquet), the organisation's exposure at the end.
     Stream(StreamCmd),
     /// Why a device (or the organisation) scores what it does.
     Explain(ExplainCmd),
@@ -139,14 +139,28 @@ pub(crate) struct StreamCmd {
     /// The fleet's size when known: device rows then carry their final weights.
     #[arg(long, value_name = "N")]
     pub fleet_size: Option<usize>,
-    /// Where the findings go, one JSON object per line (the findings view's columns).
+    /// Where the findings go (`-` for stdout), the findings view's columns: JSON Lines, an
+    /// Arrow IPC stream (.arrow, .arrows) or Parquet (.parquet), by the file's extension
+    /// unless --format says; each chunk is written as it is assessed.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub findings: PathBuf,
-    /// Also write each device's row (score, level, weight, findings) as JSON Lines here.
+    /// Also write each device's row (score, level, weight, findings) here, in the findings'
+    /// format.
     #[arg(long, value_name = "FILE")]
     pub device_rows: Option<PathBuf>,
-    /// Write the summary (organisation, groups, the ranked recommendations, the devices'
-    /// load report) here as JSON instead of one line on stderr.
+    /// The format of --findings and --device-rows (default: from their extension, JSON Lines
+    /// for any other and for stdout).
+    #[arg(long, value_enum)]
+    pub format: Option<StreamFormat>,
+    /// Parquet only: the columns' compression.
+    #[arg(long, value_enum, value_name = "CODEC", default_value_t = ParquetCodec::Zstd)]
+    pub compression: ParquetCodec,
+    /// Parquet only: row groups of N rows (default: one row group per chunk).
+    #[arg(long, value_name = "N")]
+    pub row_group_rows: Option<std::num::NonZeroUsize>,
+    /// Write the summary (organisation, groups, the secure configuration, the software and
+    /// weaknesses views, the ranked recommendations, the devices' load report) here as JSON
+    /// instead of one line on stderr.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
     /// Judge end of support and unused software on this day (YYYY-MM-DD, or `today` in UTC).
@@ -155,6 +169,28 @@ pub(crate) struct StreamCmd {
     /// Accept inputs that lose records (see `assess --allow-partial`).
     #[arg(long)]
     pub allow_partial: bool,
+}
+
+/// The formats `exposure stream` writes findings and device rows in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StreamFormat {
+    /// One JSON object per line (.jsonl, and any extension not below).
+    Jsonl,
+    /// An Arrow IPC stream, a record batch per chunk (.arrow, .arrows).
+    Arrow,
+    /// Parquet, a row group per chunk (.parquet); the file is whole once the command ends.
+    Parquet,
+}
+
+/// Parquet's compressions `exposure stream` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ParquetCodec {
+    /// Zstandard: the smallest files.
+    Zstd,
+    /// Snappy: the fastest (Spark's and pyarrow's default).
+    Snappy,
+    /// None.
+    None,
 }
 
 /// What to assess: knowledge, inventories, and how to read and judge them.

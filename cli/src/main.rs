@@ -217,16 +217,17 @@ fn assessed(inputs: &AssessInputs, reporting: Reporting) -> Result<exposure::Ass
 }
 
 /// Where a command's output goes: `-o FILE` or stdout, buffered.
-fn sink(path: Option<&Path>) -> Result<Box<dyn Write>, Failed> {
+fn sink(path: Option<&Path>) -> Result<Box<dyn Write + Send>, Failed> {
     Ok(match path {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(
             1 << 20,
             std::fs::File::create(path)
                 .map_err(|e| Failed::usage(format!("{}: {e}", path.display())))?,
         )),
+        // Not locked: a writer that is `Send` (Parquet's writer needs one).
         None => Box::new(std::io::BufWriter::with_capacity(
             1 << 20,
-            std::io::stdout().lock(),
+            std::io::stdout(),
         )),
     })
 }

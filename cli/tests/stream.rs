@@ -163,3 +163,203 @@ fn devices_that_do_not_load_fail_the_stream_closed() {
     let out = stream(&["--devices", "-", "--allow-partial"], text.as_bytes());
     assert!(out.status.success());
 }
+
+/// The batches read back are `expected`, cut where the reader cut them (dictionary columns
+/// compared by value, as Arrow compares them).
+fn assert_batches(
+    read: &[exposure::arrow::arrow_array::RecordBatch],
+    expected: &exposure::arrow::arrow_array::RecordBatch,
+) {
+    let mut at = 0;
+    for batch in read {
+        assert_eq!(batch.schema(), expected.schema());
+        let part = expected.slice(at, batch.num_rows());
+        assert_eq!(batch.columns(), part.columns(), "rows {at}..");
+        at += batch.num_rows();
+    }
+    assert_eq!(at, expected.num_rows());
+}
+
+/// `exposure stream` of the demo fleet, two devices at a time, final weights.
+fn run(fleet: &str, args: &[&str]) {
+    let mut all = vec!["--devices", "-", "--chunk", "2", "--fleet-size", "5"];
+    all.extend_from_slice(args);
+    let out = stream(&all, fleet.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The demo assessment's findings and device batches.
+fn expected() -> exposure::arrow::AssessedBatch {
+    exposure::arrow::AssessedBatch::of(exposure::Engine::demo().assess(&exposure::demo::fleet()))
+        .expect("batches")
+}
+
+#[test]
+fn findings_and_device_rows_as_arrow_ipc_streams_by_extension_or_format() {
+    use exposure::arrow::arrow_ipc::reader::StreamReader;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    let expected = expected();
+    let fleet = exposure::demo::fleet_json_lines();
+    let read = |name: &str| -> Vec<_> {
+        let file = std::fs::File::open(path(name)).expect("written");
+        StreamReader::try_new(std::io::BufReader::new(file), None)
+            .expect("an Arrow IPC stream")
+            .collect::<Result<_, _>>()
+            .expect("batches")
+    };
+    // By extension: a batch per chunk.
+    run(
+        &fleet,
+        &[
+            "--findings",
+            &path("findings.arrow"),
+            "--device-rows",
+            &path("devices.arrows"),
+        ],
+    );
+    let findings = read("findings.arrow");
+    assert_eq!(findings.len(), 3);
+    assert_batches(&findings, &expected.findings);
+    assert_batches(&read("devices.arrows"), &expected.devices);
+    // --format, to stdout.
+    let out = stream(&["--devices", "-", "--format", "arrow"], fleet.as_bytes());
+    assert!(out.status.success());
+    let from_stdout: Vec<_> = StreamReader::try_new(out.stdout.as_slice(), None)
+        .expect("an Arrow IPC stream on stdout")
+        .collect::<Result<_, _>>()
+        .expect("batches");
+    assert_batches(&from_stdout, &expected.findings);
+    // Two extensions naming different formats, without --format: refused before anything.
+    let out = stream(
+        &[
+            "--devices",
+            "-",
+            "--findings",
+            &path("mixed.arrow"),
+            "--device-rows",
+            &path("mixed.jsonl"),
+        ],
+        fleet.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    assert!(!dir.path().join("mixed.arrow").exists());
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn findings_and_device_rows_as_parquet_by_extension_or_format() {
+    use exposure::arrow::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = |name: &str| dir.path().join(name).to_str().expect("path").to_owned();
+    let expected = expected();
+    let fleet = exposure::demo::fleet_json_lines();
+    let read = |name: &str| {
+        let file = std::fs::File::open(path(name)).expect("written");
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file).expect("a Parquet file");
+        let groups = reader.metadata().num_row_groups();
+        let batches: Vec<_> = reader
+            .build()
+            .expect("reader")
+            .collect::<Result<_, _>>()
+            .expect("batches");
+        (batches, groups)
+    };
+    // By extension: a row group per chunk (each of the three has findings).
+    run(
+        &fleet,
+        &[
+            "--findings",
+            &path("findings.parquet"),
+            "--device-rows",
+            &path("devices.parquet"),
+        ],
+    );
+    let (findings, groups) = read("findings.parquet");
+    assert_eq!(groups, 3);
+    assert_batches(&findings, &expected.findings);
+    let (devices, groups) = read("devices.parquet");
+    assert_eq!(groups, 3);
+    assert_batches(&devices, &expected.devices);
+    // Snappy, row groups of 4 rows.
+    run(
+        &fleet,
+        &[
+            "--findings",
+            &path("small.parquet"),
+            "--compression",
+            "snappy",
+            "--row-group-rows",
+            "4",
+        ],
+    );
+    let (findings, groups) = read("small.parquet");
+    assert_eq!(groups, expected.findings.num_rows().div_ceil(4));
+    assert_batches(&findings, &expected.findings);
+    // --format over the extension.
+    run(
+        &fleet,
+        &["--findings", &path("findings.out"), "--format", "parquet"],
+    );
+    assert_batches(&read("findings.out").0, &expected.findings);
+}
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn a_build_without_parquet_refuses_it_before_writing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let findings = dir.path().join("findings.parquet");
+    let out = stream(
+        &[
+            "--devices",
+            "-",
+            "--findings",
+            findings.to_str().expect("path"),
+        ],
+        exposure::demo::fleet_json_lines().as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without Parquet"));
+    assert!(!findings.exists());
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn a_stream_that_fails_leaves_outputs_no_reader_takes_for_whole() {
+    use exposure::arrow::arrow_ipc::reader::StreamReader;
+    use exposure::arrow::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    // Four devices, then bytes that are not UTF-8: the stream stops after two chunks.
+    let mut text = exposure::demo::fleet_json_lines()
+        .lines()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    text.extend_from_slice(b"\n\xff\xfe\n");
+    let dir = tempfile::tempdir().expect("dir");
+    let arrow = dir.path().join("findings.arrow");
+    let parquet = dir.path().join("findings.parquet");
+    for path in [&arrow, &parquet] {
+        let args = ["--devices", "-", "--chunk", "2", "--findings"];
+        let out = stream(
+            &[&args[..], &[path.to_str().expect("path")]].concat(),
+            &text,
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+    // The Arrow stream gives the two chunks written, then an error where its end should be.
+    let file = std::fs::File::open(&arrow).expect("written");
+    let read: Vec<_> = StreamReader::try_new(std::io::BufReader::new(file), None)
+        .expect("a stream")
+        .collect();
+    assert_eq!(read.len(), 3);
+    assert!(read[..2].iter().all(Result::is_ok) && read[2].is_err());
+    // The Parquet file has no footer.
+    let file = std::fs::File::open(&parquet).expect("written");
+    assert!(ParquetRecordBatchReaderBuilder::try_new(file).is_err());
+}

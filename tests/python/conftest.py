@@ -123,3 +123,19 @@ def pytest_terminal_summary(terminalreporter):
         write(f"  {test:<{t}} {oracle:<{o}} {cases:>6} {rejected:>11} {excused:>7} {disagreements:>8}")
     total = sum(row[2] for row in rows)
     write(f"  {len(rows)} tests, {total} cases, {sum(row[5] for row in rows)} disagreements")
+
+
+def cli_binary():
+    """The `exposure` CLI: EXPOSURE_BIN, else the build of this tree (CARGO_TARGET_DIR or
+    target/). Absent, the tests that run it are SKIPPED (in CI they fail)."""
+    candidates = [os.environ.get("EXPOSURE_BIN")]
+    if os.environ.get("CARGO_TARGET_DIR"):
+        candidates.append(str(pathlib.Path(os.environ["CARGO_TARGET_DIR"]) / "debug" / "exposure"))
+    candidates.append(str(ROOT / "target" / "debug" / "exposure"))
+    for candidate in candidates:
+        if candidate and pathlib.Path(candidate).is_file():
+            return candidate
+    message = "the exposure CLI is not built (cargo build -p exposure-cli, or set EXPOSURE_BIN)"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(f"SKIPPED: {message}")

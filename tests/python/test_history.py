@@ -5,8 +5,6 @@ production, web, engineering, workstations) assessed on two days, the second wit
 `examples/exceptions.yaml`; stores written by the `exposure` CLI."""
 
 import json
-import os
-import pathlib
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +12,7 @@ import subprocess
 import pytest
 
 import exposure
-from conftest import ROOT, in_ci
+from conftest import ROOT, cli_binary
 
 pd = pytest.importorskip("pandas")
 
@@ -279,22 +277,6 @@ def test_refused_activities_raise_remediation_error(day1):
 
 
 # --- the store ---------------------------------------------------------------------------
-
-
-def cli_binary():
-    """The `exposure` CLI: EXPOSURE_BIN, else the build of this tree (CARGO_TARGET_DIR or
-    target/). Absent, the store tests are SKIPPED (in CI they fail)."""
-    candidates = [os.environ.get("EXPOSURE_BIN")]
-    if os.environ.get("CARGO_TARGET_DIR"):
-        candidates.append(str(pathlib.Path(os.environ["CARGO_TARGET_DIR"]) / "debug" / "exposure"))
-    candidates.append(str(ROOT / "target" / "debug" / "exposure"))
-    for candidate in candidates:
-        if candidate and pathlib.Path(candidate).is_file():
-            return candidate
-    message = "the exposure CLI is not built (cargo build -p exposure-cli, or set EXPOSURE_BIN)"
-    if in_ci():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(f"SKIPPED: {message}")
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,13 @@ mod inventory;
 mod rows;
 
 /// The Arrow crates the batches are made of, for callers to build and read them with the
-/// same version.
-pub use {arrow_array, arrow_buffer, arrow_schema};
+/// same version (`arrow_ipc` reads what [`crate::stream::ArrowIpc`] writes).
+pub use {arrow_array, arrow_buffer, arrow_ipc, arrow_schema};
+
+/// The Parquet crate (the `parquet` feature) [`crate::stream::Parquet`] writes with, for
+/// callers to read its files with the same version.
+#[cfg(feature = "parquet")]
+pub use parquet;
 
 pub use inventory::{fleet_of_batch, fleet_of_batches, inventory_batch, INVENTORY_COLUMNS};
 pub use rows::{rows_to_batch, schema_of};
@@ -158,11 +163,37 @@ impl AssessedBatch {
     /// ```
     pub fn of(assessment: Assessment) -> Result<Self, BatchError> {
         Ok(AssessedBatch {
-            findings: rows_to_batch(&assessment.finding_rows(), &FindingRow::SCHEMA, "findings")?,
-            devices: rows_to_batch(&assessment.devices, &DeviceExposure::SCHEMA, "devices")?,
+            findings: findings_batch(&assessment)?,
+            devices: devices_batch(&assessment)?,
             assessment,
         })
     }
+}
+
+/// An assessment's findings as a record batch of [`FindingRow::SCHEMA`] (what
+/// [`AssessedBatch::findings`] holds, and what the streaming sinks write per chunk).
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// let batch = exposure::arrow::findings_batch(&a)?;
+/// assert_eq!(batch.num_rows(), a.findings.len());
+/// assert_eq!(batch.schema().as_ref(), &exposure::arrow::schema_of(&exposure::assessment::FindingRow::SCHEMA));
+/// # Ok::<(), exposure::arrow::BatchError>(())
+/// ```
+pub fn findings_batch(assessment: &Assessment) -> Result<RecordBatch, BatchError> {
+    rows_to_batch(&assessment.finding_rows(), &FindingRow::SCHEMA, "findings")
+}
+
+/// An assessment's device rows as a record batch of [`DeviceExposure::SCHEMA`] (what
+/// [`AssessedBatch::devices`] holds).
+///
+/// ```
+/// let a = exposure::Engine::demo().assess(&exposure::demo::fleet());
+/// assert_eq!(exposure::arrow::devices_batch(&a)?.num_rows(), a.devices.len());
+/// # Ok::<(), exposure::arrow::BatchError>(())
+/// ```
+pub fn devices_batch(assessment: &Assessment) -> Result<RecordBatch, BatchError> {
+    rows_to_batch(&assessment.devices, &DeviceExposure::SCHEMA, "devices")
 }
 
 impl Engine {

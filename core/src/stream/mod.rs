@@ -35,7 +35,7 @@ mod views;
 pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
 pub use configuration::FleetConfiguration;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
-pub use sinks::{ChunkSink, JsonLines};
+pub use sinks::*;
 
 use crate::assessment::{GroupExposure, OrganisationExposure};
 use crate::engine::{AssessOptions, Engine};

@@ -1,4 +1,21 @@
-//! Where a streamed assessment's chunks go: the [`ChunkSink`] trait and the JSON Lines sink.
+//! Where a streamed assessment's chunks go: the [`ChunkSink`] trait, the JSON Lines sink, and
+//! (features `arrow` and `parquet`) the columnar sinks, [`ArrowIpc`] and [`Parquet`], which
+//! write each chunk's findings as one record batch of the findings schema of
+//! [`crate::arrow`].
+
+#[cfg(feature = "arrow")]
+mod arrow_ipc;
+#[cfg(feature = "arrow")]
+mod columnar;
+#[cfg(feature = "parquet")]
+mod parquet_file;
+
+#[cfg(feature = "arrow")]
+pub use arrow_ipc::ArrowIpc;
+#[cfg(feature = "arrow")]
+pub use columnar::SinkError;
+#[cfg(feature = "parquet")]
+pub use parquet_file::{Parquet, ParquetCompression, ParquetOptions, RowGroups};
 
 use crate::assessment::Assessment;
 use serde::Serialize;
