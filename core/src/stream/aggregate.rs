@@ -197,8 +197,9 @@ impl Aggregate {
         self.same_as_of(chunk.as_of);
         self.exposure.add(chunk);
         self.recommendations.add(chunk, fleet);
-        self.configuration.add(chunk, fleet);
-        self.views.add(chunk, fleet);
+        let by_device = super::findings_by_device(chunk);
+        self.configuration.add(&by_device, fleet);
+        self.views.add(&by_device, fleet);
         self.chunks += 1;
     }
 

@@ -5,14 +5,14 @@
 //! exposure drop is a sum over devices per value class, `100 (Π_kept (1 − c) − Π_all (1 − c))`,
 //! weighted at the end. Nothing is kept per device.
 
-use crate::assessment::{Assessment, ScoredFinding};
+use crate::assessment::ScoredFinding;
 use crate::configuration::{
     mitigating, CheckStatus, ConfigurationCheck, ConfigurationRecommendation, GroupConfiguration,
     Tally,
 };
 use crate::inventory::Fleet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A [`Tally`]'s sums, serialisable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -103,15 +103,8 @@ pub struct FleetConfiguration {
 }
 
 impl RunningConfiguration {
-    /// Adds the devices of `fleet`, assessed in `chunk`.
-    pub(crate) fn add(&mut self, chunk: &Assessment, fleet: &Fleet) {
-        let mut by_device: HashMap<&str, Vec<&ScoredFinding>> = HashMap::new();
-        for finding in &chunk.findings {
-            by_device
-                .entry(&*finding.finding.device_id)
-                .or_default()
-                .push(finding);
-        }
+    /// Adds the devices of `fleet`, with their findings by device id.
+    pub(crate) fn add(&mut self, by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) {
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for device in &fleet.devices {
             // The first device with an id owns it, as in the assessment.

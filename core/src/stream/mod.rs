@@ -37,7 +37,7 @@ pub use configuration::FleetConfiguration;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::*;
 
-use crate::assessment::{GroupExposure, OrganisationExposure};
+use crate::assessment::{Assessment, GroupExposure, OrganisationExposure, ScoredFinding};
 use crate::engine::{AssessOptions, Engine};
 use crate::inventory::{Device, DeviceIds, Fleet, Renamed};
 
@@ -194,4 +194,19 @@ impl Engine {
             renamed,
         })
     }
+}
+
+/// A chunk's findings by the id of their device.
+pub(crate) type FindingsByDevice<'a> = std::collections::HashMap<&'a str, Vec<&'a ScoredFinding>>;
+
+/// A chunk's findings grouped by the id of their device.
+pub(crate) fn findings_by_device(chunk: &Assessment) -> FindingsByDevice<'_> {
+    let mut by_device = FindingsByDevice::new();
+    for finding in &chunk.findings {
+        by_device
+            .entry(&*finding.finding.device_id)
+            .or_default()
+            .push(finding);
+    }
+    by_device
 }

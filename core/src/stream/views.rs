@@ -10,7 +10,7 @@
 //! known. Everything else a row shows is a count, a set bounded by the knowledge base and the
 //! distinct items, or a maximum.
 
-use crate::assessment::{Assessment, ScoredFinding};
+use crate::assessment::ScoredFinding;
 use crate::date::Date;
 use crate::ecosystem::Ecosystem;
 use crate::eol::EndOfLife;
@@ -116,16 +116,9 @@ fn by_key<'f, K: Ord>(
 }
 
 impl RunningViews {
-    /// Adds the devices of `fleet`, assessed in `chunk`.
-    pub(crate) fn add(&mut self, chunk: &Assessment, fleet: &Fleet) {
+    /// Adds the devices of `fleet`, with their findings by device id.
+    pub(crate) fn add(&mut self, by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) {
         let eol = EndOfLife::embedded();
-        let mut by_device: HashMap<&str, Vec<&ScoredFinding>> = HashMap::new();
-        for finding in &chunk.findings {
-            by_device
-                .entry(&*finding.finding.device_id)
-                .or_default()
-                .push(finding);
-        }
         // Items are shared by a chunk's devices: each is read once.
         let mut items: HashMap<usize, Item, crate::address::BuildAddressHasher> =
             HashMap::default();
