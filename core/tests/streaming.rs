@@ -316,6 +316,20 @@ fn streamed_recommendations_are_the_in_memory_ones() {
                 same_rows(&finished.software, &software, |r| &mut r.impact);
                 let weaknesses = exposure::views::weaknesses::rows(&record, &all);
                 same_rows(&finished.weaknesses, &weaknesses, |r| &mut r.impact);
+                // And each device group's, its impacts over the group's devices.
+                let groups: Vec<&str> = finished
+                    .group_views
+                    .iter()
+                    .map(|g| g.group.as_str())
+                    .collect();
+                assert_eq!(groups, exposure::views::groups(&record));
+                for views in &finished.group_views {
+                    let filter = exposure::views::Filter::group(views.group.as_str());
+                    let software = exposure::views::software::rows(&record, &filter);
+                    same_rows(&views.software, &software, |r| &mut r.impact);
+                    let weaknesses = exposure::views::weaknesses::rows(&record, &filter);
+                    same_rows(&views.weaknesses, &weaknesses, |r| &mut r.impact);
+                }
                 let configuration = &finished.configuration;
                 assert_eq!(
                     configuration.organisation.map(|s| (s * 1e9).round()),

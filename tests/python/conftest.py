@@ -81,11 +81,16 @@ def counted(recommendation):
 def assert_finished_is_the_single_process(finished, assessment):
     """`finished` (`Engine.finish_aggregates`) holds the fleet-wide results of `assessment`
     (the single process's): organisation, groups, recommendations, the secure
-    configuration's scores, and the software and weaknesses views of its record."""
+    configuration's scores, and the software and weaknesses views of its record, over every
+    device and for each device group."""
     expected = assessment.to_dict()
     record = assessment.record()
     assert_close(finished["software"], record.software_rows(), "software")
     assert_close(finished["weaknesses"], record.weakness_rows(), "weaknesses")
+    for views in finished["group_views"]:
+        group = views["group"]
+        assert_close(views["software"], record.software_rows(group), f"software of {group}")
+        assert_close(views["weaknesses"], record.weakness_rows(group), f"weaknesses of {group}")
     assert_close(finished["organisation"], expected["organisation"], "organisation")
     assert_close(finished["groups"], expected["groups"], "groups")
     want = [counted(r) for r in expected["recommendations"]]

@@ -129,6 +129,13 @@ def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
     assert assessed.recommendations() == finished["recommendations"]
     assert (assessed.software(), assessed.weaknesses()) == (finished["software"], finished["weaknesses"])
     assert assessed.software() and assessed.weaknesses()
+    # Each device group's views (compared with the single process's record above).
+    assert finished["group_views"]
+    for views in finished["group_views"]:
+        group = views["group"]
+        assert assessed.software(group) == views["software"]
+        assert assessed.weaknesses(group) == views["weaknesses"]
+    assert assessed.software("no such group") == []
 
 
 def test_each_partition_is_assessed_once(spark, assessed):

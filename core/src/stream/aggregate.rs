@@ -6,7 +6,7 @@
 
 use super::configuration::{FleetConfiguration, RunningConfiguration};
 use super::recommendations::RunningRecommendations;
-use super::views::RunningViews;
+use super::views::{GroupViews, RunningViews};
 use super::RunningExposure;
 use crate::assessment::{Assessment, GroupExposure, KnowledgeSummary, OrganisationExposure};
 use crate::date::Date;
@@ -154,6 +154,9 @@ pub struct Finished {
     pub software: Vec<SoftwareRow>,
     /// The weaknesses view over every device ([`crate::views::weaknesses`]).
     pub weaknesses: Vec<WeaknessRow>,
+    /// The software and weaknesses views of each device group, by name (the views with
+    /// [`crate::views::Filter::group`]).
+    pub group_views: Vec<GroupViews>,
     /// Distinct product-on-device patterns the recommendations were computed from.
     pub patterns: usize,
     /// Chunks (or batches) assessed.
@@ -300,9 +303,8 @@ impl Aggregate {
             )
             .collect();
         let (configuration, changes) = self.configuration.finish(weights, total_weight);
-        let (software, weaknesses) =
-            self.views
-                .finish(engine.kb(), weights, total_weight, self.as_of);
+        let (software, weaknesses, group_views) =
+            self.views.finish(engine.kb(), weights, self.as_of);
         recommendations.extend(changes.into_iter().map(|(change, device_count)| {
             FleetRecommendation {
                 recommendation: change.to_recommendation(),
@@ -328,6 +330,7 @@ impl Aggregate {
             configuration,
             software,
             weaknesses,
+            group_views,
             patterns: self.recommendations.patterns(),
             chunks: self.chunks,
         })

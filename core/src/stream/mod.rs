@@ -36,6 +36,7 @@ pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AG
 pub use configuration::FleetConfiguration;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::*;
+pub use views::GroupViews;
 
 use crate::assessment::{Assessment, GroupExposure, OrganisationExposure, ScoredFinding};
 use crate::engine::{AssessOptions, Engine};

@@ -54,14 +54,38 @@ struct AdvisorySums {
     drop: [f64; 3],
 }
 
-/// The running view sums of a streamed fleet.
+/// The sums of one view: every device, or one group's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct RunningViews {
+struct ViewSums {
+    /// The view's devices per value class (its weight, once the fleet's size is known).
+    devices: [usize; 3],
     /// By `ecosystem\tproduct`.
     products: BTreeMap<String, ProductSums>,
     /// By advisory id.
     advisories: BTreeMap<String, AdvisorySums>,
 }
+
+/// The running view sums of a streamed fleet: over every device, and per device group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RunningViews {
+    all: ViewSums,
+    groups: BTreeMap<String, ViewSums>,
+}
+
+/// The software and weaknesses views of one device group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GroupViews {
+    /// The group.
+    pub group: String,
+    /// Its software view ([`crate::views::software::rows`] with [`crate::views::Filter::group`]).
+    pub software: Vec<SoftwareRow>,
+    /// Its weaknesses view.
+    pub weaknesses: Vec<WeaknessRow>,
+}
+
+/// A device's installed items as the views read them, each once a chunk.
+type ItemOf<'i> = dyn FnMut(&Arc<crate::inventory::Software>) -> (String, SoftwareRecord) + 'i;
 
 /// An installed item as the views read it.
 struct Item {
@@ -116,7 +140,8 @@ fn by_key<'f, K: Ord>(
 }
 
 impl RunningViews {
-    /// Adds the devices of `fleet`, with their findings by device id.
+    /// Adds the devices of `fleet`, with their findings by device id: to the view of every
+    /// device and to those of their groups.
     pub(crate) fn add(&mut self, by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) {
         let eol = EndOfLife::embedded();
         // Items are shared by a chunk's devices: each is read once.
@@ -139,74 +164,127 @@ impl RunningViews {
             if !seen.insert(device.id.as_str()) {
                 continue;
             }
-            let class = super::recommendations::class(device.value);
-            let mut installed: BTreeSet<String> = BTreeSet::new();
-            for software in &device.software {
-                let (key, record) = item(software);
-                let p = self.product(&key, &record);
-                *p.names.entry(record.name.clone()).or_default() += 1;
-                p.versions.insert(record.version.clone());
-                if p.vendor.is_none() {
-                    p.vendor = vendor(&record);
-                }
-                let distinct = format!(
-                    "{}\t{}\t{}\t{}",
-                    record.name,
-                    record.version,
-                    record.purl.as_deref().unwrap_or(""),
-                    record.cpe.as_deref().unwrap_or("")
-                );
-                p.ends.entry(distinct).or_insert(record.support_ends);
-                installed.insert(key);
-            }
-            for key in &installed {
-                if let Some(p) = self.products.get_mut(key) {
-                    p.installed_on += 1;
-                }
-            }
             let findings = by_device
                 .get(device.id.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            // Products.
-            let products = by_key(findings, |f| item(&f.finding.software).0);
-            let survivals: Vec<f64> = products.values().map(|p| p.survival).collect();
-            for ((key, on), rest) in products.into_iter().zip(rests(&survivals)) {
-                let record = item(&on.findings[0].finding.software).1;
-                let p = self.product(&key, &record);
-                p.exposed_devices += usize::from(on.counted);
-                p.advisories.extend(
-                    on.findings
-                        .iter()
-                        .map(|f| f.finding.advisory_id.to_string()),
-                );
-                p.drop[class] += 100.0 * rest * (1.0 - on.survival);
+            self.all.add_device(device, findings, &mut item);
+            let groups: BTreeSet<&str> = device.groups.iter().map(String::as_str).collect();
+            for group in groups {
+                self.groups
+                    .entry(group.to_owned())
+                    .or_default()
+                    .add_device(device, findings, &mut item);
             }
-            // Advisories.
-            let advisories = by_key(findings, |f| f.finding.advisory_id.clone());
-            let survivals: Vec<f64> = advisories.values().map(|a| a.survival).collect();
-            for ((id, on), rest) in advisories.into_iter().zip(rests(&survivals)) {
-                let a = self
-                    .advisories
-                    .entry(id.to_string())
-                    .or_insert_with(|| AdvisorySums {
-                        record: AdvisoryRecord::of_finding(on.findings[0]),
-                        devices: 0,
-                        exposed_devices: 0,
-                        software: BTreeSet::new(),
-                        states: Vec::new(),
-                        drop: [0.0; 3],
-                    });
-                a.devices += 1;
-                a.exposed_devices += usize::from(on.counted);
-                for f in &on.findings {
-                    let s = &f.finding.software;
-                    a.software.insert(format!("{} {}", s.name, s.version));
-                    if !a.states.contains(&f.finding.fix_state) {
-                        a.states.push(f.finding.fix_state);
-                    }
+        }
+    }
+
+    /// Adds another partition's sums.
+    pub(crate) fn merge(&mut self, other: &RunningViews) {
+        self.all.merge(&other.all);
+        for (group, theirs) in &other.groups {
+            self.groups.entry(group.clone()).or_default().merge(theirs);
+        }
+    }
+
+    /// The views over every device, and each group's, weighted by the fleet's `weights`
+    /// (per value class), end of support judged on `as_of`; advisories' publication days
+    /// and weaknesses from `kb`.
+    pub(crate) fn finish(
+        &self,
+        kb: &crate::kb::KnowledgeBase,
+        weights: [f64; 3],
+        as_of: Option<Date>,
+    ) -> (Vec<SoftwareRow>, Vec<WeaknessRow>, Vec<GroupViews>) {
+        let (software, weaknesses) = self.all.finish(kb, weights, as_of);
+        let groups = self
+            .groups
+            .iter()
+            .map(|(group, sums)| {
+                let (software, weaknesses) = sums.finish(kb, weights, as_of);
+                GroupViews {
+                    group: group.clone(),
+                    software,
+                    weaknesses,
                 }
-                a.drop[class] += 100.0 * rest * (1.0 - on.survival);
+            })
+            .collect();
+        (software, weaknesses, groups)
+    }
+}
+
+impl ViewSums {
+    /// Adds one device with its findings.
+    fn add_device(
+        &mut self,
+        device: &crate::inventory::Device,
+        findings: &[&ScoredFinding],
+        item: &mut ItemOf<'_>,
+    ) {
+        let class = super::recommendations::class(device.value);
+        self.devices[class] += 1;
+        let mut installed: BTreeSet<String> = BTreeSet::new();
+        for software in &device.software {
+            let (key, record) = item(software);
+            let p = self.product(&key, &record);
+            *p.names.entry(record.name.clone()).or_default() += 1;
+            p.versions.insert(record.version.clone());
+            if p.vendor.is_none() {
+                p.vendor = vendor(&record);
             }
+            let distinct = format!(
+                "{}\t{}\t{}\t{}",
+                record.name,
+                record.version,
+                record.purl.as_deref().unwrap_or(""),
+                record.cpe.as_deref().unwrap_or("")
+            );
+            p.ends.entry(distinct).or_insert(record.support_ends);
+            installed.insert(key);
+        }
+        for key in &installed {
+            if let Some(p) = self.products.get_mut(key) {
+                p.installed_on += 1;
+            }
+        }
+        // Products.
+        let products = by_key(findings, |f| item(&f.finding.software).0);
+        let survivals: Vec<f64> = products.values().map(|p| p.survival).collect();
+        for ((key, on), rest) in products.into_iter().zip(rests(&survivals)) {
+            let record = item(&on.findings[0].finding.software).1;
+            let p = self.product(&key, &record);
+            p.exposed_devices += usize::from(on.counted);
+            p.advisories.extend(
+                on.findings
+                    .iter()
+                    .map(|f| f.finding.advisory_id.to_string()),
+            );
+            p.drop[class] += 100.0 * rest * (1.0 - on.survival);
+        }
+        // Advisories.
+        let advisories = by_key(findings, |f| f.finding.advisory_id.clone());
+        let survivals: Vec<f64> = advisories.values().map(|a| a.survival).collect();
+        for ((id, on), rest) in advisories.into_iter().zip(rests(&survivals)) {
+            let a = self
+                .advisories
+                .entry(id.to_string())
+                .or_insert_with(|| AdvisorySums {
+                    record: AdvisoryRecord::of_finding(on.findings[0]),
+                    devices: 0,
+                    exposed_devices: 0,
+                    software: BTreeSet::new(),
+                    states: Vec::new(),
+                    drop: [0.0; 3],
+                });
+            a.devices += 1;
+            a.exposed_devices += usize::from(on.counted);
+            for f in &on.findings {
+                let s = &f.finding.software;
+                a.software.insert(format!("{} {}", s.name, s.version));
+                if !a.states.contains(&f.finding.fix_state) {
+                    a.states.push(f.finding.fix_state);
+                }
+            }
+            a.drop[class] += 100.0 * rest * (1.0 - on.survival);
         }
     }
 
@@ -221,8 +299,11 @@ impl RunningViews {
             })
     }
 
-    /// Adds another partition's sums.
-    pub(crate) fn merge(&mut self, other: &RunningViews) {
+    /// Adds another partition's sums of the same view.
+    fn merge(&mut self, other: &ViewSums) {
+        for class in 0..3 {
+            self.devices[class] += other.devices[class];
+        }
         for (key, theirs) in &other.products {
             let ours = self
                 .products
@@ -271,16 +352,17 @@ impl RunningViews {
         }
     }
 
-    /// The software and weaknesses views, weighted by `weights` (per value class) over
-    /// `total_weight`, end of support judged on `as_of`; advisories' publication days and
-    /// weaknesses from `kb`.
-    pub(crate) fn finish(
+    /// The view's software and weaknesses rows, weighted by `weights` (per value class)
+    /// over the view's devices, end of support judged on `as_of`; advisories' publication
+    /// days and weaknesses from `kb`.
+    fn finish(
         &self,
         kb: &crate::kb::KnowledgeBase,
         weights: [f64; 3],
-        total_weight: f64,
         as_of: Option<Date>,
     ) -> (Vec<SoftwareRow>, Vec<WeaknessRow>) {
+        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+        let total_weight: f64 = (0..3).map(|c| weights[c] * self.devices[c] as f64).sum();
         let impact = |drop: &[f64; 3]| {
             if total_weight > 0.0 {
                 ((0..3).map(|c| weights[c] * drop[c]).sum::<f64>() / total_weight).max(0.0)

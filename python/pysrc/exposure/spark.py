@@ -207,15 +207,24 @@ class SparkAssessment:
         the reporting devices, each group's."""
         return self._finished["configuration"]
 
-    def software(self) -> list[dict[str, Any]]:
-        """The software view of the whole fleet: a row per installed product (the rows of
-        `Record.software_rows()` of the single process's assessment)."""
-        return self._finished["software"]
+    def software(self, group: Optional[str] = None) -> list[dict[str, Any]]:
+        """The software view of the whole fleet, or of one device group: a row per installed
+        product (the rows of `Record.software_rows(group)` of the single process's
+        assessment)."""
+        return self._view("software", group)
 
-    def weaknesses(self) -> list[dict[str, Any]]:
-        """The weaknesses view of the whole fleet: a row per advisory (the rows of
-        `Record.weakness_rows()`)."""
-        return self._finished["weaknesses"]
+    def weaknesses(self, group: Optional[str] = None) -> list[dict[str, Any]]:
+        """The weaknesses view of the whole fleet, or of one device group: a row per advisory
+        (the rows of `Record.weakness_rows(group)`)."""
+        return self._view("weaknesses", group)
+
+    def _view(self, name: str, group: Optional[str]) -> list[dict[str, Any]]:
+        if group is None:
+            return self._finished[name]
+        for views in self._finished["group_views"]:
+            if views["group"] == group:
+                return views[name]
+        return []  # no device of the fleet is in the group
 
     def organisation_score_from_devices(self) -> float:
         """The organisation score computed by Spark from the `devices` DataFrame: per value
