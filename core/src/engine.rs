@@ -619,8 +619,13 @@ impl Engine {
             }
             organisation_score(scores.iter().copied().zip(weights.iter().copied()))
         };
+        let recommendations_off = fleet_wide == FleetWide::Skipped;
         let as_of_text = as_of.map(|d| d.to_string());
-        let table = as_of_text.as_ref().map(|_| EndOfLife::embedded());
+        // The end-of-support check lists every installed item: made only when recommending.
+        let table = as_of_text
+            .as_ref()
+            .filter(|_| !recommendations_off)
+            .map(|_| EndOfLife::embedded());
         let check = table
             .as_ref()
             .zip(as_of_text.as_deref())
@@ -634,7 +639,6 @@ impl Engine {
                     .flat_map(|(i, d)| d.software.iter().map(move |s| (i, &**s)))
                     .collect(),
             });
-        let recommendations_off = fleet_wide == FleetWide::Skipped;
         let mut recommendations = if recommendations_off {
             Vec::new()
         } else {
