@@ -158,11 +158,26 @@ pub(crate) struct StreamCmd {
     /// Parquet only: row groups of N rows (default: one row group per chunk).
     #[arg(long, value_name = "N")]
     pub row_group_rows: Option<std::num::NonZeroUsize>,
-    /// Write the summary (organisation, groups, the secure configuration, the software and
-    /// weaknesses views, the ranked recommendations, the devices' load report) here as JSON
-    /// instead of one line on stderr.
+    /// Write the summary (organisation, groups, the secure configuration, the software,
+    /// weaknesses, recommendations and devices views, the ranked recommendations, the
+    /// dashboards, the devices' load report) here as JSON instead of one line on stderr.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// The dashboards' trends and events start with the assessments recorded in this store
+    /// (`exposure assess ... --db`), oldest first; without it they hold this stream alone.
+    #[arg(long, value_name = "DB")]
+    pub history_db: Option<PathBuf>,
+    /// Only the recorded assessments of this label (with --history-db).
+    #[arg(long, value_name = "LABEL", requires = "history_db")]
+    pub history_label: Option<String>,
+    /// How many rows the dashboards' lists show (at most 20: the devices a stream keeps).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+    /// The most recommendation patterns (distinct product-on-device combinations, about
+    /// 500 bytes each) the stream may hold: a fleet whose devices share few product versions
+    /// and contexts fails past it instead of growing without bound.
+    #[arg(long, value_name = "N", default_value_t = exposure::stream::DEFAULT_MAX_PATTERNS)]
+    pub max_patterns: usize,
     /// Judge end of support and unused software on this day (YYYY-MM-DD, or `today` in UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub as_of: Option<Date>,

@@ -13,6 +13,7 @@ use exposure::stream::{
 };
 #[cfg(feature = "parquet")]
 use exposure::stream::{Parquet, ParquetCompression, ParquetOptions, RowGroups};
+use exposure::views::dashboard::Dashboard;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
@@ -176,6 +177,7 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
             as_of: cmd.as_of,
             ..Default::default()
         },
+        max_patterns: cmd.max_patterns,
     };
     let summary = engine
         .assess_stream(devices.by_ref(), &options, &mut outputs)
@@ -191,7 +193,18 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
         .aggregate
         .finish(&engine)
         .map_err(|e| Failed::usage(e.to_string()))?;
-    write_summary(cmd.summary.as_deref(), &summary, &finished, &input)?;
+    let history = match &cmd.history_db {
+        Some(db) => crate::workflow::history_records(db, cmd.history_label.as_deref())?,
+        None => Vec::new(),
+    };
+    let dashboards = Dashboard::all_of_stream(&finished, &history, cmd.top);
+    write_summary(
+        cmd.summary.as_deref(),
+        &summary,
+        &finished,
+        &dashboards,
+        &input,
+    )?;
     // Fail closed: devices that did not load are an error, after everything was written.
     if !cmd.allow_partial {
         if let Some(shortfall) = input.report.shortfall(input.report.records_loaded > 0) {
@@ -209,11 +222,14 @@ fn write_summary(
     path: Option<&Path>,
     summary: &StreamSummary,
     finished: &Finished,
+    dashboards: &[Dashboard],
     devices: &exposure::assessment::InputReport,
 ) -> Result<(), Failed> {
     // The finished results (organisation, groups, recommendations, configuration, views),
-    // then what the stream itself met.
+    // the dashboards, then what the stream itself met.
     let mut json = serde_json::to_value(finished).map_err(|e| Failed::usage(e.to_string()))?;
+    json["dashboards"] =
+        serde_json::to_value(dashboards).map_err(|e| Failed::usage(e.to_string()))?;
     json["renamed"] = summary
         .renamed
         .iter()

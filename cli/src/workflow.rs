@@ -192,6 +192,23 @@ pub(crate) fn load_record(store: &Store, id: i64) -> Result<AssessmentRecord, Fa
     Ok(AssessmentRecord::from_binary(&payload)?)
 }
 
+/// The records of the assessments in the store at `db` (of `label`, when given), oldest
+/// first: a dashboard's history.
+pub(crate) fn history_records(
+    db: &Path,
+    label: Option<&str>,
+) -> Result<Vec<AssessmentRecord>, Failed> {
+    let store = Store::open_read_only(db)?;
+    store
+        .assessments(&AssessmentQuery {
+            label: label.map(str::to_owned),
+            since: None,
+        })?
+        .iter()
+        .map(|e| load_record(&store, e.id))
+        .collect()
+}
+
 /// The latest recorded assessment (of `label`, when given).
 pub(crate) fn latest(store: &Store, label: Option<&str>) -> Result<AssessmentEntry, Failed> {
     store.latest_assessment(label)?.ok_or_else(|| {

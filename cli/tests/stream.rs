@@ -139,7 +139,9 @@ fn the_demo_fleet_streamed_is_the_demo_assessment() {
     // The summary went to stderr as one line of JSON.
     let stderr = String::from_utf8(out.stderr).expect("UTF-8");
     assert!(
-        stderr.lines().any(|l| l.starts_with("{\"chunks\":1")),
+        stderr
+            .lines()
+            .any(|l| l.starts_with('{') && l.contains("\"chunks\":1,")),
         "{stderr}"
     );
 }
@@ -362,4 +364,113 @@ fn a_stream_that_fails_leaves_outputs_no_reader_takes_for_whole() {
     // The Parquet file has no footer.
     let file = std::fs::File::open(&parquet).expect("written");
     assert!(ParquetRecordBatchReaderBuilder::try_new(file).is_err());
+}
+
+/// The dashboards in the summary: over every device and for each group, their figures those
+/// of `exposure view dashboard` over the same fleet recorded in a store, their trend led by
+/// the store's assessments (`--history-db`).
+#[test]
+fn the_dashboards_are_the_recorded_ones_with_the_stores_trend() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("history.db");
+    let db = db.to_str().expect("path");
+    let exposure = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_exposure"))
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    for day in ["2026-11-01", "2026-12-01"] {
+        exposure(&["assess", "--demo", "--quiet", "--as-of", day, "--db", db]);
+    }
+    let summary = dir.path().join("summary.json");
+    let out = stream(
+        &[
+            "--devices",
+            "-",
+            "--chunk",
+            "2",
+            "--as-of",
+            "2026-12-01",
+            "--summary",
+            summary.to_str().expect("path"),
+            "--history-db",
+            db,
+            "--top",
+            "3",
+        ],
+        exposure::demo::fleet_json_lines().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("JSON");
+    let recorded = |group: Option<&str>| -> serde_json::Value {
+        let mut args = vec!["view", "dashboard", "--db", db, "--top", "3", "-f", "json"];
+        if let Some(g) = group {
+            args.extend(["--group", g]);
+        }
+        let rows: serde_json::Value =
+            serde_json::from_slice(&exposure(&args)).expect("dashboard JSON");
+        rows[0].clone()
+    };
+    let ids = |list: &serde_json::Value, key: &str| -> Vec<String> {
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|r| r[key].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let same = |streamed: &serde_json::Value, recorded: &serde_json::Value| {
+        // The store holds the same fleet twice, the newest as of the stream's day: the trend
+        // is the store's two points and the stream's.
+        assert_eq!(streamed["trend"].as_array().expect("trend").len(), 3);
+        let close = |a: &serde_json::Value, b: &serde_json::Value| {
+            (a.as_f64().expect("number") - b.as_f64().expect("number")).abs() < 1e-9
+        };
+        assert!(close(&streamed["score"], &recorded["score"]));
+        assert!(close(&streamed["trend"][1]["score"], &recorded["score"]));
+        assert!(close(&streamed["trend"][2]["score"], &recorded["score"]));
+        for key in [
+            "devices",
+            "level",
+            "distribution",
+            "as_of",
+            "group",
+            "top_events",
+        ] {
+            assert_eq!(streamed[key], recorded[key], "{key}");
+        }
+        if !recorded["secure_score"].is_null() {
+            assert!(close(&streamed["secure_score"], &recorded["secure_score"]));
+        }
+        assert_eq!(
+            ids(&streamed["top_devices"], "id"),
+            ids(&recorded["top_devices"], "id")
+        );
+        assert_eq!(
+            ids(&streamed["top_software"], "name"),
+            ids(&recorded["top_software"], "name")
+        );
+        let mut a = ids(&streamed["top_recommendations"], "id");
+        let mut b = ids(&recorded["top_recommendations"], "id");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    };
+    let dashboards = summary["dashboards"].as_array().expect("dashboards");
+    assert_eq!(dashboards.len(), 5);
+    same(&dashboards[0], &recorded(None));
+    for dashboard in &dashboards[1..] {
+        same(dashboard, &recorded(dashboard["group"].as_str()));
+    }
 }

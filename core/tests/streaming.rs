@@ -330,6 +330,16 @@ fn streamed_recommendations_are_the_in_memory_ones() {
                     let weaknesses = exposure::views::weaknesses::rows(&record, &filter);
                     same_rows(&views.weaknesses, &weaknesses, |r| &mut r.impact);
                 }
+                // The recommendations and devices views and the dashboard, over every device
+                // and for each group.
+                same_dashboard(&finished, &record, &all);
+                for views in &finished.group_views {
+                    same_dashboard(
+                        &finished,
+                        &record,
+                        &exposure::views::Filter::group(views.group.as_str()),
+                    );
+                }
                 let configuration = &finished.configuration;
                 assert_eq!(
                     configuration.organisation.map(|s| (s * 1e9).round()),
@@ -496,15 +506,27 @@ fn partitions_merge_in_any_order_and_bad_partials_are_refused() {
         Err(AggregateError::Malformed(_))
     ));
     let text = String::from_utf8(partials[0].clone()).unwrap();
-    let other_format = text.replacen("\"format\":1", "\"format\":99", 1);
+    let other_format = text.replacen(
+        &format!("\"format\":{}", exposure::stream::AGGREGATE_FORMAT),
+        "\"format\":99",
+        1,
+    );
     assert!(matches!(
         Aggregate::from_bytes(other_format.as_bytes()),
         Err(AggregateError::Format { found: 99 })
     ));
     let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut kept_device = value.clone();
     value["recommendations"]["patterns"][0][0]["product"] = serde_json::json!(1_000_000);
     assert!(matches!(
         Aggregate::from_bytes(value.to_string().as_bytes()),
+        Err(AggregateError::Inconsistent)
+    ));
+    // A kept device's pattern, or a group number, outside the tables.
+    kept_device["dashboard"]["all"]["top"][0]["patterns"][0][0]["product"] =
+        serde_json::json!(1_000_000);
+    assert!(matches!(
+        Aggregate::from_bytes(kept_device.to_string().as_bytes()),
         Err(AggregateError::Inconsistent)
     ));
     // Chunks judged as of different days do not finish together.
@@ -536,6 +558,84 @@ fn partitions_merge_in_any_order_and_bad_partials_are_refused() {
     ));
 }
 
+/// The streamed recommendations view, devices view and dashboard through `filter` equal the
+/// in-memory ones over `record` (rows compared by id, so that impacts equal up to the order
+/// of additions may tie either way).
+fn same_dashboard(
+    finished: &exposure::stream::Finished,
+    record: &exposure::history::AssessmentRecord,
+    filter: &exposure::views::Filter,
+) {
+    use exposure::stream::KEPT_DEVICES;
+    use exposure::views::{dashboard::Dashboard, devices, recommendations};
+    let context = format!("{filter:?}");
+    let group = filter
+        .group
+        .as_ref()
+        .and_then(|g| finished.group_views.iter().find(|v| &v.group == g));
+    let (streamed_recommendations, streamed_devices) = match group {
+        Some(v) => (&v.recommendations, &v.top_devices),
+        None => (&finished.recommendation_rows, &finished.top_devices),
+    };
+    let by_id = |rows: &[recommendations::RecommendationRow]| {
+        let mut rows = rows.to_vec();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows
+    };
+    let want = recommendations::rows(record, filter);
+    same_rows(&by_id(streamed_recommendations), &by_id(&want), |r| {
+        &mut r.impact
+    });
+    let mut want = devices::rows(record, filter, KEPT_DEVICES);
+    want.truncate(KEPT_DEVICES);
+    assert_eq!(streamed_devices.len(), want.len(), "{context}");
+    for (got, want) in streamed_devices.iter().zip(&want) {
+        let (mut got, mut want) = (got.clone(), want.clone());
+        assert!(close(got.weight, want.weight), "{context}");
+        got.weight = want.weight;
+        for d in [&mut got, &mut want] {
+            d.top_recommendations.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        same_rows(&got.top_recommendations, &want.top_recommendations, |r| {
+            &mut r.impact
+        });
+        got.top_recommendations
+            .clone_from(&want.top_recommendations);
+        assert_eq!(got, want, "{context}");
+    }
+    let streamed = Dashboard::of_stream(finished, &[], filter, 5);
+    let in_memory = Dashboard::of(std::slice::from_ref(record), filter, 5);
+    assert!(close(streamed.score, in_memory.score), "{context}");
+    assert_eq!(
+        (
+            streamed.devices,
+            streamed.level,
+            streamed.distribution,
+            streamed.trend.len()
+        ),
+        (
+            in_memory.devices,
+            in_memory.level,
+            in_memory.distribution,
+            in_memory.trend.len()
+        ),
+        "{context}"
+    );
+    assert!(
+        close(
+            streamed.secure_score.unwrap_or(-1.0),
+            in_memory.secure_score.unwrap_or(-1.0)
+        ),
+        "{context}"
+    );
+    // The top lists: as long, the same devices (their rows compared above).
+    let ids = |d: &Dashboard| {
+        let devices: Vec<String> = d.top_devices.iter().map(|d| d.id.clone()).collect();
+        (d.top_recommendations.len(), d.top_software.len(), devices)
+    };
+    assert_eq!(ids(&streamed), ids(&in_memory), "{context}");
+}
+
 /// The rows equal one by one, their impacts up to the order of floating-point additions.
 fn same_rows<R: Clone + PartialEq + std::fmt::Debug>(
     got: &[R],
@@ -550,4 +650,45 @@ fn same_rows<R: Clone + PartialEq + std::fmt::Debug>(
         *impact(&mut got) = expected;
         assert_eq!(got, want);
     }
+}
+
+/// A fleet whose devices share nothing (each its own version of a vulnerable package) keeps
+/// a pattern a device: past `max_patterns` the stream stops with its typed error, never
+/// growing without bound nor dropping sums; under the limit it finishes.
+#[test]
+fn a_fleet_of_devices_that_share_nothing_stops_at_the_pattern_limit() {
+    let engine = Engine::demo();
+    let template = exposure::demo::fleet().devices[0].clone();
+    let devices: Vec<Device> = (0..50)
+        .map(|n| {
+            let mut device = template.clone();
+            device.id = format!("unique-{n}");
+            device.software = vec![std::sync::Arc::new(
+                exposure::inventory::Software::from_purl(&format!("pkg:npm/lodash@4.16.{n}"))
+                    .unwrap(),
+            )];
+            device
+        })
+        .collect();
+    let stream = |max_patterns: usize| {
+        let options = StreamOptions {
+            chunk_devices: 10,
+            max_patterns,
+            ..StreamOptions::default()
+        };
+        engine.assess_stream(
+            devices.iter().cloned().map(Ok::<_, String>),
+            &options,
+            &mut |_: &exposure::Assessment| Ok(()),
+        )
+    };
+    match stream(25) {
+        Err(exposure::stream::StreamError::Patterns { devices, limit }) => {
+            assert_eq!((devices, limit), (30, 25));
+        }
+        other => panic!("expected the pattern limit, got {other:?}"),
+    }
+    let summary = stream(50).expect("within the limit");
+    assert_eq!(summary.aggregate.patterns(), 50);
+    assert_eq!(summary.organisation.devices, 50);
 }

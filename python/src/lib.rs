@@ -333,16 +333,32 @@ impl PyEngine {
     /// devices, vulnerable_devices, findings; the weights those of the whole fleet), `groups`,
     /// `recommendations` (ranked; each with `device_count` and `target_device_counts` instead
     /// of device lists), `configuration`, `software` and `weaknesses` (the views' rows),
-    /// `patterns` and `chunks` (the partitions' assessments merged). No part gives the results of an empty fleet. Bytes that are not
+    /// `recommendation_rows` and `top_devices` (the recommendations and devices views' rows),
+    /// `distribution`, `group_views` (each group's views), `dashboards` (over every device,
+    /// then each group's; lists of up to 20 rows), `as_of`, `patterns` and `chunks` (the
+    /// partitions' assessments merged). No part gives the results of an empty fleet. Bytes that are not
     /// an aggregate, of another format version or of another knowledge base than this
     /// engine's, and parts assessed as of different days, raise `AggregateError`. The GIL is
     /// released while merging.
     fn finish_aggregates(&self, py: Python<'_>, parts: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let parts = aggregate::parts_of(parts)?;
-        let finished = self
-            .reading(py, |engine| aggregate::finished(engine, &parts))?
+        let (finished, dashboards) = self
+            .reading(py, |engine| {
+                aggregate::finished(engine, &parts).map(|finished| {
+                    let dashboards = exposure::views::dashboard::Dashboard::all_of_stream(
+                        &finished,
+                        &[],
+                        exposure::stream::KEPT_DEVICES,
+                    );
+                    (finished, dashboards)
+                })
+            })?
             .map_err(aggregate::into_pyerr)?;
-        to_python(py, &finished)
+        let mut value =
+            serde_json::to_value(&finished).map_err(|e| crate::errors::serialization_error(&e))?;
+        value["dashboards"] = serde_json::to_value(&dashboards)
+            .map_err(|e| crate::errors::serialization_error(&e))?;
+        to_python(py, &value)
     }
 
     /// Assesses the embedded demo fleet.

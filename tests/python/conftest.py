@@ -98,6 +98,34 @@ def assert_finished_is_the_single_process(finished, assessment):
     configuration, theirs = finished["configuration"], expected["configuration"]
     assert_close(configuration["organisation"], theirs["organisation"], "configuration.organisation")
     assert configuration["reporting_devices"] == len(theirs["devices"])
+    assert_dashboards_are_the_records(finished, record)
+
+
+def assert_dashboards_are_the_records(finished, record):
+    """The recommendations and devices views and the dashboards in `finished` equal those
+    of the single process's `record`, over every device and for each group (rows by id:
+    impacts equal to 1e-9 may tie either way)."""
+    import exposure
+
+    def by_id(rows):
+        return sorted(rows, key=lambda r: r["id"])
+
+    def device(row):
+        return dict(row, top_recommendations=by_id(row["top_recommendations"]))
+
+    views = {v["group"]: v for v in finished["group_views"]}
+    dashboards = {d["group"]: d for d in finished["dashboards"]}
+    assert list(dashboards) == [None, *views]
+    for group in [None, *views]:
+        rows = finished["recommendation_rows"] if group is None else views[group]["recommendations"]
+        assert_close(by_id(rows), by_id(record.recommendation_rows(group)), f"recommendations of {group}")
+        devices = finished["top_devices"] if group is None else views[group]["top_devices"]
+        want = record.device_rows(group, top=20)[:20]
+        assert_close([device(d) for d in devices], [device(d) for d in want], f"devices of {group}")
+        streamed, single = dashboards[group], exposure.dashboard([record], group, 20)
+        for key in ("score", "level", "devices", "distribution", "secure_score", "as_of"):
+            assert_close(streamed[key], single[key], f"dashboard of {group}: {key}")
+        assert [d["id"] for d in streamed["top_devices"]] == [d["id"] for d in single["top_devices"]]
 
 
 def needs(module):

@@ -46,7 +46,7 @@ def test_the_merged_halves_give_the_whole_fleet(engine, fleet):
 
 def test_an_aggregate_is_json_bytes_that_round_trip(engine, fleet):
     part = engine.assess_arrow(fleet).aggregate()
-    assert isinstance(part, bytes) and json.loads(part)["format"] == 1
+    assert isinstance(part, bytes) and json.loads(part)["format"] == 2
     once = engine.finish_aggregates([part])
     assert engine.finish_aggregates([bytearray(part)]) == once
     assert engine.finish_aggregates(iter([part, part]))["organisation"]["devices"] == 800

@@ -135,7 +135,20 @@ def test_the_fleet_wide_results_are_the_single_process_ones(assessed, single):
         group = views["group"]
         assert assessed.software(group) == views["software"]
         assert assessed.weaknesses(group) == views["weaknesses"]
+        assert assessed.recommendation_rows(group) == views["recommendations"]
+        assert assessed.top_devices(group) == views["top_devices"]
+        assert assessed.dashboard(group)["devices"] == sum(
+            views["distribution"].values()
+        )
     assert assessed.software("no such group") == []
+    # The dashboards (compared with the single process's above).
+    assert assessed.recommendation_rows() == finished["recommendation_rows"]
+    assert len(assessed.top_devices()) == 20
+    dashboard = assessed.dashboard()
+    assert dashboard["devices"] == DEVICES and dashboard["group"] is None
+    assert len(dashboard["trend"]) == 1 and dashboard["trend"][0]["score"] == dashboard["score"]
+    with pytest.raises(KeyError, match="no such group"):
+        assessed.dashboard("no such group")
 
 
 def test_each_partition_is_assessed_once(spark, assessed):

@@ -5,20 +5,24 @@
 //! partial to the driver.
 
 use super::configuration::{FleetConfiguration, RunningConfiguration};
+use super::dashboard::{Ranked, RunningDashboard, Source};
 use super::recommendations::RunningRecommendations;
-use super::views::{GroupViews, RunningViews};
+use super::views::RunningViews;
 use super::RunningExposure;
 use crate::assessment::{Assessment, GroupExposure, KnowledgeSummary, OrganisationExposure};
 use crate::date::Date;
 use crate::engine::Engine;
 use crate::inventory::Fleet;
 use crate::recommend::Recommendation;
+use crate::views::dashboard::Distribution;
+use crate::views::devices::DeviceRow;
+use crate::views::recommendations::RecommendationRow;
 use crate::views::software::SoftwareRow;
 use crate::views::weaknesses::WeaknessRow;
 use serde::{Deserialize, Serialize};
 
 /// The version of the aggregate's byte form: bytes of another version are refused.
-pub const AGGREGATE_FORMAT: u32 = 1;
+pub const AGGREGATE_FORMAT: u32 = 2;
 
 /// What the fleet-wide results of a streamed or partitioned assessment are computed from:
 /// the running exposure sums and recommendation patterns of the chunks added, merged with
@@ -66,6 +70,8 @@ pub struct Aggregate {
     configuration: RunningConfiguration,
     /// The views' sums.
     views: RunningViews,
+    /// The dashboard's sums and kept devices.
+    dashboard: RunningDashboard,
     /// Whether a chunk came without its fleet (its configuration and installed items
     /// unknown: such an aggregate does not finish).
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
@@ -154,13 +160,45 @@ pub struct Finished {
     pub software: Vec<SoftwareRow>,
     /// The weaknesses view over every device ([`crate::views::weaknesses`]).
     pub weaknesses: Vec<WeaknessRow>,
-    /// The software and weaknesses views of each device group, by name (the views with
+    /// The recommendations view over every device ([`crate::views::recommendations`]): the
+    /// recommendations with their counts and impacts as that view shows them.
+    pub recommendation_rows: Vec<RecommendationRow>,
+    /// The devices view's first rows over every device ([`crate::views::devices`]): the
+    /// [`super::KEPT_DEVICES`] highest scores, each with its recommendations.
+    pub top_devices: Vec<DeviceRow>,
+    /// Devices per exposure level.
+    pub distribution: Distribution,
+    /// The views of each device group, by name (the views with
     /// [`crate::views::Filter::group`]).
     pub group_views: Vec<GroupViews>,
+    /// The as-of day the chunks were assessed on.
+    pub as_of: Option<Date>,
     /// Distinct product-on-device patterns the recommendations were computed from.
     pub patterns: usize,
     /// Chunks (or batches) assessed.
     pub chunks: usize,
+}
+
+/// The views of one device group from a streamed fleet: equal to the in-memory views with
+/// [`crate::views::Filter::group`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GroupViews {
+    /// The group.
+    pub group: String,
+    /// Its software view ([`crate::views::software::rows`] with [`crate::views::Filter::group`]).
+    pub software: Vec<SoftwareRow>,
+    /// Its weaknesses view.
+    pub weaknesses: Vec<WeaknessRow>,
+    /// Its recommendations view: the fleet's recommendations covering its devices, with
+    /// their impacts on the group's score.
+    pub recommendations: Vec<RecommendationRow>,
+    /// Its devices view's first rows (the [`super::KEPT_DEVICES`] highest scores).
+    pub top_devices: Vec<DeviceRow>,
+    /// Its devices per exposure level.
+    pub distribution: Distribution,
+    /// The mean secure score of its devices that reported checks.
+    pub secure_score: Option<f64>,
 }
 
 impl Aggregate {
@@ -173,6 +211,7 @@ impl Aggregate {
             recommendations: RunningRecommendations::default(),
             configuration: RunningConfiguration::default(),
             views: RunningViews::default(),
+            dashboard: RunningDashboard::default(),
             without_fleet: false,
             as_of: None,
             mixed_as_of: false,
@@ -199,10 +238,14 @@ impl Aggregate {
     pub fn add_with_fleet(&mut self, chunk: &Assessment, fleet: &Fleet) {
         self.same_as_of(chunk.as_of);
         self.exposure.add(chunk);
-        self.recommendations.add(chunk, fleet);
+        // The devices the dashboard may keep whole get their patterns and checks back.
+        let wanted = self.dashboard.wanted(chunk);
+        let patterns = self.recommendations.add(chunk, fleet, &wanted);
         let by_device = super::findings_by_device(chunk);
-        self.configuration.add(&by_device, fleet);
+        let checks = self.configuration.add(&by_device, fleet, &wanted);
         self.views.add(&by_device, fleet);
+        self.dashboard
+            .add(chunk, fleet, &by_device, patterns, checks);
         self.chunks += 1;
     }
 
@@ -214,7 +257,8 @@ impl Aggregate {
     pub fn merge(&mut self, other: &Aggregate) -> Result<(), AggregateError> {
         self.same_knowledge(other.knowledge)?;
         self.exposure.merge(&other.exposure);
-        self.recommendations.merge(&other.recommendations);
+        let renumbering = self.recommendations.merge(&other.recommendations);
+        self.dashboard.merge(&other.dashboard, &renumbering);
         self.configuration.merge(&other.configuration);
         self.views.merge(&other.views);
         self.mixed_as_of |= other.mixed_as_of;
@@ -224,6 +268,20 @@ impl Aggregate {
         }
         self.chunks += other.chunks;
         Ok(())
+    }
+
+    /// The recommendation patterns held (distinct product-on-device combinations): what
+    /// the aggregate's memory grows with.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let mut aggregate = exposure::stream::Aggregate::new(&engine);
+    /// aggregate.add_with_fleet(&engine.assess(&fleet), &fleet);
+    /// assert!(aggregate.patterns() > 0);
+    /// ```
+    pub fn patterns(&self) -> usize {
+        self.recommendations.patterns()
     }
 
     /// The running exposure sums.
@@ -253,7 +311,11 @@ impl Aggregate {
             return Err(AggregateError::Format { found: format });
         }
         let aggregate: Aggregate = serde_json::from_slice(bytes)?;
-        if aggregate.recommendations.is_consistent() {
+        if aggregate.recommendations.is_consistent()
+            && aggregate
+                .dashboard
+                .is_consistent(&aggregate.recommendations)
+        {
             Ok(aggregate)
         } else {
             Err(AggregateError::Inconsistent)
@@ -284,35 +346,40 @@ impl Aggregate {
         });
         #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
         let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
-        let mut recommendations: Vec<FleetRecommendation> = self
-            .recommendations
-            .finish(
-                engine,
-                organisation.score,
-                weights,
-                total_weight,
-                self.as_of,
-            )
-            .into_iter()
-            .map(
-                |(recommendation, device_count, target_device_counts)| FleetRecommendation {
-                    recommendation,
-                    device_count,
-                    target_device_counts,
-                },
-            )
-            .collect();
+        let finish = self.recommendations.finish(
+            engine,
+            organisation.score,
+            weights,
+            total_weight,
+            self.as_of,
+        );
         let (configuration, changes) = self.configuration.finish(weights, total_weight);
-        let (software, weaknesses, group_views) =
+        let (software, weaknesses, views_of_groups) =
             self.views.finish(engine.kb(), weights, self.as_of);
-        recommendations.extend(changes.into_iter().map(|(change, device_count)| {
-            FleetRecommendation {
-                recommendation: change.to_recommendation(),
-                device_count,
-                target_device_counts: Vec::new(),
-            }
-        }));
-        recommendations.sort_by(|a, b| {
+        // Every recommendation with where its coverage is read from, ranked together.
+        let mut ranked: Vec<(FleetRecommendation, Source)> = Vec::new();
+        for r in &finish.recommendations {
+            ranked.push((
+                FleetRecommendation {
+                    recommendation: r.recommendation.clone(),
+                    device_count: r.device_count,
+                    target_device_counts: r.target_device_counts.clone(),
+                },
+                Source::Patterns(r.coverage.clone()),
+            ));
+        }
+        for (change, device_count) in changes {
+            let check = change.check_id.clone();
+            ranked.push((
+                FleetRecommendation {
+                    recommendation: change.to_recommendation(),
+                    device_count,
+                    target_device_counts: Vec::new(),
+                },
+                Source::Check(check),
+            ));
+        }
+        ranked.sort_by(|(a, _), (b, _)| {
             crate::recommend::ranking(
                 &a.recommendation,
                 a.device_count,
@@ -320,17 +387,57 @@ impl Aggregate {
                 b.device_count,
             )
         });
-        for (i, r) in recommendations.iter_mut().enumerate() {
+        for (i, (r, _)) in ranked.iter_mut().enumerate() {
             r.recommendation.rank = i + 1;
         }
+        let (recommendations, sources): (Vec<FleetRecommendation>, Vec<Source>) =
+            ranked.into_iter().unzip();
+        let with_sources: Vec<(Recommendation, Source)> = recommendations
+            .iter()
+            .map(|r| r.recommendation.clone())
+            .zip(sources)
+            .collect();
+        let views = Ranked {
+            recommendations: &with_sources,
+            finish: &finish,
+            configuration: &self.configuration,
+            weights,
+            as_of: self.as_of,
+        };
+        let group_exposure = self.exposure.groups(engine.parameters());
+        let group_views = views_of_groups
+            .into_iter()
+            .map(|(group, software, weaknesses)| {
+                let sums = self.exposure.groups.get(&group);
+                #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+                let group_weight = sums.map_or(0.0, |s| {
+                    weights[0] * s.low.devices as f64
+                        + weights[1] * s.normal.devices as f64
+                        + weights[2] * s.high.devices as f64
+                });
+                GroupViews {
+                    recommendations: views.recommendation_rows(Some(&group), group_weight),
+                    top_devices: views.device_rows(&self.dashboard, Some(&group)),
+                    distribution: self.dashboard.distribution(Some(&group)),
+                    secure_score: self.dashboard.secure_score(&group),
+                    group,
+                    software,
+                    weaknesses,
+                }
+            })
+            .collect();
         Ok(Finished {
-            groups: self.exposure.groups(engine.parameters()),
+            recommendation_rows: views.recommendation_rows(None, total_weight),
+            top_devices: views.device_rows(&self.dashboard, None),
+            distribution: self.dashboard.distribution(None),
+            groups: group_exposure,
             organisation,
             recommendations,
             configuration,
             software,
             weaknesses,
             group_views,
+            as_of: self.as_of,
             patterns: self.recommendations.patterns(),
             chunks: self.chunks,
         })

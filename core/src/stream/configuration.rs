@@ -63,6 +63,41 @@ struct CheckSums {
     passing_weight: f64,
     /// Per value class, Σ over its devices of the device score's drop.
     drop: [f64; 3],
+    /// The same sums over each group's devices failing it.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    groups: BTreeMap<String, ScopeCheckSums>,
+    /// The sums over every device failing it.
+    #[serde(default)]
+    all: ScopeCheckSums,
+}
+
+/// What a configuration change covers among some devices (every device, or a group's):
+/// the devices failing the check, the findings it mitigates there, of which of
+/// known-exploited vulnerabilities, and per value class the sum of their score drops.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct ScopeCheckSums {
+    pub(super) devices: usize,
+    pub(super) findings: usize,
+    pub(super) known_exploited: usize,
+    pub(super) drop: [f64; 3],
+}
+
+impl ScopeCheckSums {
+    fn add(&mut self, findings: usize, known_exploited: usize, class: usize, drop: f64) {
+        self.devices += 1;
+        self.findings += findings;
+        self.known_exploited += known_exploited;
+        self.drop[class] += drop;
+    }
+
+    fn merge(&mut self, other: &ScopeCheckSums) {
+        self.devices += other.devices;
+        self.findings += other.findings;
+        self.known_exploited += other.known_exploited;
+        for class in 0..3 {
+            self.drop[class] += other.drop[class];
+        }
+    }
 }
 
 /// The running configuration sums of a streamed fleet.
@@ -103,10 +138,18 @@ pub struct FleetConfiguration {
 }
 
 impl RunningConfiguration {
-    /// Adds the devices of `fleet`, with their findings by device id.
-    pub(crate) fn add(&mut self, by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) {
+    /// Adds the devices of `fleet`, with their findings by device id. Returns, for the
+    /// devices `kept` marks (by index in the fleet), each failing check's drop of the
+    /// device's score.
+    pub(super) fn add(
+        &mut self,
+        by_device: &super::FindingsByDevice<'_>,
+        fleet: &Fleet,
+        kept: &[bool],
+    ) -> Vec<(usize, Vec<(String, f64)>)> {
+        let mut kept_drops = Vec::new();
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for device in &fleet.devices {
+        for (index, device) in fleet.devices.iter().enumerate() {
             // The first device with an id owns it, as in the assessment.
             if device.configuration.is_empty() || !seen.insert(device.id.as_str()) {
                 continue;
@@ -115,7 +158,7 @@ impl RunningConfiguration {
             self.reporting += 1;
             self.organisation.add(&tally);
             let groups: BTreeSet<&str> = device.groups.iter().map(String::as_str).collect();
-            for group in groups {
+            for &group in &groups {
                 let (devices, sums) = self.groups.entry(group.to_owned()).or_default();
                 *devices += 1;
                 sums.add(&tally);
@@ -124,17 +167,24 @@ impl RunningConfiguration {
                 .get(device.id.as_str())
                 .map_or(&[][..], Vec::as_slice);
             let value = super::recommendations::class(device.value);
-            self.add_failing(&device.configuration, findings, value);
+            let drops = self.add_failing(&device.configuration, findings, value, &groups);
+            if kept.get(index) == Some(&true) {
+                kept_drops.push((index, drops));
+            }
         }
+        kept_drops
     }
 
-    /// The failing checks of one device, its findings and value class.
+    /// The failing checks of one device, its findings, value class and groups; each
+    /// failing check's drop of the device's score.
     fn add_failing(
         &mut self,
         checks: &[ConfigurationCheck],
         findings: &[&ScoredFinding],
         class: usize,
-    ) {
+        groups: &BTreeSet<&str>,
+    ) -> Vec<(String, f64)> {
+        let mut drops = Vec::new();
         // Per failing id: its instances on the device, in order.
         let mut failing: BTreeMap<&str, Vec<&ConfigurationCheck>> = BTreeMap::new();
         for check in checks.iter().filter(|c| c.status == CheckStatus::Fail) {
@@ -164,21 +214,45 @@ impl RunningConfiguration {
                         .map(|m| (m.trim().to_ascii_uppercase(), &*check.id)),
                 );
             }
-            let (mut all, mut kept, mut removed) = (1.0, 1.0, 0);
+            let (mut all, mut kept, mut removed, mut known_exploited) = (1.0, 1.0, 0, 0);
             for finding in findings {
                 let survival = 1.0 - finding.contribution().clamp(0.0, 1.0);
                 all *= survival;
                 if finding.mitigated_by.is_none() && mitigating(finding, &ids).is_some() {
                     removed += 1;
+                    known_exploited += usize::from(finding.threat.known_exploited.is_some());
                 } else {
                     kept *= survival;
                 }
             }
             sums.mitigates.extend(ids.into_keys());
             sums.findings += removed;
-            if removed > 0 {
-                sums.drop[class] += 100.0 * (kept - all);
+            let drop = if removed > 0 {
+                100.0 * (kept - all)
+            } else {
+                0.0
+            };
+            sums.drop[class] += drop;
+            sums.all.add(removed, known_exploited, class, drop);
+            for &group in groups {
+                sums.groups.entry(group.to_owned()).or_default().add(
+                    removed,
+                    known_exploited,
+                    class,
+                    drop,
+                );
             }
+            drops.push((id.to_owned(), drop));
+        }
+        drops
+    }
+
+    /// What the change of check `id` covers among every device (`group` none) or a group's.
+    pub(super) fn scope(&self, id: &str, group: Option<&str>) -> Option<&ScopeCheckSums> {
+        let sums = self.checks.get(id)?;
+        match group {
+            None => Some(&sums.all),
+            Some(group) => sums.groups.get(group),
         }
     }
 
@@ -198,8 +272,14 @@ impl RunningConfiguration {
                 findings: 0,
                 passing_weight: 0.0,
                 drop: [0.0; 3],
+                groups: BTreeMap::new(),
+                all: ScopeCheckSums::default(),
                 ..theirs.clone()
             });
+            ours.all.merge(&theirs.all);
+            for (group, sums) in &theirs.groups {
+                ours.groups.entry(group.clone()).or_default().merge(sums);
+            }
             ours.devices += theirs.devices;
             ours.mitigates.extend(theirs.mitigates.iter().cloned());
             ours.findings += theirs.findings;

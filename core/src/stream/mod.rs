@@ -27,16 +27,19 @@
 
 mod aggregate;
 mod configuration;
+mod dashboard;
 mod exposure;
 mod recommendations;
 mod sinks;
 mod views;
 
-pub use aggregate::{Aggregate, AggregateError, Finished, FleetRecommendation, AGGREGATE_FORMAT};
+pub use aggregate::{
+    Aggregate, AggregateError, Finished, FleetRecommendation, GroupViews, AGGREGATE_FORMAT,
+};
 pub use configuration::FleetConfiguration;
+pub use dashboard::KEPT_DEVICES;
 pub use exposure::{ClassSums, ExposureSums, RunningExposure};
 pub use sinks::*;
-pub use views::GroupViews;
 
 use crate::assessment::{Assessment, GroupExposure, OrganisationExposure, ScoredFinding};
 use crate::engine::{AssessOptions, Engine};
@@ -59,7 +62,22 @@ pub struct StreamOptions<'a> {
     pub fleet_size: Option<usize>,
     /// As-of day and exceptions, as for [`Engine::assess_with`].
     pub assess: AssessOptions<'a>,
+    /// The most recommendation patterns (distinct product-on-device combinations) the
+    /// running aggregate may hold: past it the stream stops with
+    /// [`StreamError::Patterns`] rather than grow without bound. A fleet's devices share
+    /// their products' versions and contexts, so real fleets keep hundreds to thousands;
+    /// a fleet where every device differs keeps one a device and product.
+    pub max_patterns: usize,
 }
+
+/// The default [`StreamOptions::max_patterns`]: about 500 MB of patterns at the
+/// ~500 bytes a pattern of ten findings takes, so that a stream stays under 1.5 GB
+/// with the all-feeds knowledge base.
+///
+/// ```
+/// assert_eq!(exposure::stream::DEFAULT_MAX_PATTERNS, 1 << 20);
+/// ```
+pub const DEFAULT_MAX_PATTERNS: usize = 1 << 20;
 
 impl Default for StreamOptions<'_> {
     fn default() -> Self {
@@ -67,6 +85,7 @@ impl Default for StreamOptions<'_> {
             chunk_devices: 1000,
             fleet_size: None,
             assess: AssessOptions::default(),
+            max_patterns: DEFAULT_MAX_PATTERNS,
         }
     }
 }
@@ -92,6 +111,7 @@ pub struct StreamSummary {
 /// Why a streamed assessment stopped: reading a device failed (the caller's error), or the
 /// sink failed. Devices read before were assessed and handed to the sink.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StreamError<E> {
     /// Reading the devices failed.
     #[error("reading the devices failed after {devices} devices: {source}")]
@@ -108,6 +128,16 @@ pub enum StreamError<E> {
         chunk: usize,
         /// The sink's error.
         source: std::io::Error,
+    },
+    /// The running aggregate outgrew [`StreamOptions::max_patterns`]: the fleet's devices
+    /// share too few of their products' versions and contexts for its recommendations to be
+    /// summed in bounded memory.
+    #[error("the fleet's recommendation patterns passed the limit of {limit} after {devices} devices (its devices share few product versions and contexts): raise the limit if memory allows")]
+    Patterns {
+        /// Devices read before.
+        devices: usize,
+        /// The limit.
+        limit: usize,
     },
 }
 
@@ -186,6 +216,12 @@ impl Engine {
                 source,
             })?;
             aggregate.add(&chunk);
+            if aggregate.patterns() > options.max_patterns {
+                return Err(StreamError::Patterns {
+                    devices: read,
+                    limit: options.max_patterns,
+                });
+            }
         }
         Ok(StreamSummary {
             organisation: aggregate.exposure().organisation(self.parameters()),

@@ -31,7 +31,7 @@ use crate::inventory::{CpeClaim, DeviceValue, Fleet, Software};
 use crate::matching::{Confidence, Evidence, Finding, FixState, MatchKind, Matched, Matcher};
 use crate::recommend::{product_key, recommend, EndOfSupportCheck, Input, Recommendation};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -140,7 +140,7 @@ pub(crate) struct Fact {
 
 /// The findings of one product on a device, and its ended items there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-struct Pattern {
+pub(super) struct Pattern {
     product: u32,
     /// (fact, contribution bits, likelihood bits), sorted.
     findings: Vec<(u32, u64, u64)>,
@@ -151,12 +151,17 @@ struct Pattern {
 
 /// Per value class (low, normal, high): the devices with a pattern and their `rest_d` sums.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-struct Sums {
-    devices: [u64; 3],
-    rest: [f64; 3],
+pub(super) struct Sums {
+    pub(super) devices: [u64; 3],
+    pub(super) rest: [f64; 3],
 }
 
 impl Sums {
+    fn add(&mut self, class: usize, rest: f64) {
+        self.devices[class] += 1;
+        self.rest[class] += rest;
+    }
+
     fn merge(&mut self, other: &Sums) {
         for class in 0..3 {
             self.devices[class] += other.devices[class];
@@ -164,8 +169,63 @@ impl Sums {
         }
     }
 
-    fn devices(&self) -> u64 {
+    pub(super) fn devices(&self) -> u64 {
         self.devices.iter().sum()
+    }
+}
+
+/// A pattern's sums over every device with it, and over each group's devices with it (the
+/// groups numbered in [`RunningRecommendations`]'s table).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct PatternSums {
+    pub(super) all: Sums,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub(super) groups: BTreeMap<u32, Sums>,
+}
+
+impl PatternSums {
+    /// Adds `other`'s sums, its groups renumbered by `groups`.
+    fn merge(&mut self, other: &PatternSums, groups: &[u32]) {
+        self.all.merge(&other.all);
+        for (g, sums) in &other.groups {
+            self.groups
+                .entry(groups[*g as usize])
+                .or_default()
+                .merge(sums);
+        }
+    }
+}
+
+/// How another partition's numbers map into this one's tables after a merge.
+pub(super) struct Renumbering {
+    products: Vec<u32>,
+    items: Vec<u32>,
+    facts: Vec<u32>,
+}
+
+impl Pattern {
+    /// The pattern with another partition's numbers mapped into this one's.
+    pub(super) fn renumbered(&self, map: &Renumbering) -> Pattern {
+        let mut findings: Vec<(u32, u64, u64)> = self
+            .findings
+            .iter()
+            .map(|&(f, c, l)| (map.facts[f as usize], c, l))
+            .collect();
+        findings.sort_unstable();
+        let mut ended: Vec<u32> = self.ended.iter().map(|&i| map.items[i as usize]).collect();
+        ended.sort_unstable();
+        Pattern {
+            product: map.products[self.product as usize],
+            findings,
+            ended,
+        }
+    }
+
+    /// Whether its numbers point into tables of these sizes.
+    pub(super) fn fits(&self, products: usize, facts: usize, items: usize) -> bool {
+        (self.product as usize) < products
+            && self.findings.iter().all(|&(f, ..)| (f as usize) < facts)
+            && self.ended.iter().all(|&i| (i as usize) < items)
     }
 }
 
@@ -189,7 +249,9 @@ pub(crate) struct RunningRecommendations {
     products: Interner<(Ecosystem, String)>,
     items: Interner<Item>,
     facts: Interner<Fact>,
-    patterns: HashMap<Pattern, Sums>,
+    /// The device groups met.
+    groups: Interner<String>,
+    patterns: HashMap<Pattern, PatternSums>,
 }
 
 /// The serialised form: patterns as a list (their keys are not strings).
@@ -198,17 +260,20 @@ struct Wire {
     products: Vec<(Ecosystem, String)>,
     items: Vec<Item>,
     facts: Vec<Fact>,
-    patterns: Vec<(Pattern, Sums)>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    groups: Vec<String>,
+    patterns: Vec<(Pattern, PatternSums)>,
 }
 
 impl From<RunningRecommendations> for Wire {
     fn from(r: RunningRecommendations) -> Self {
-        let mut patterns: Vec<(Pattern, Sums)> = r.patterns.into_iter().collect();
+        let mut patterns: Vec<(Pattern, PatternSums)> = r.patterns.into_iter().collect();
         patterns.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Wire {
             products: r.products.into(),
             items: r.items.into(),
             facts: r.facts.into(),
+            groups: r.groups.into(),
             patterns,
         }
     }
@@ -220,10 +285,22 @@ impl From<Wire> for RunningRecommendations {
             products: w.products.into(),
             items: w.items.into(),
             facts: w.facts.into(),
+            groups: w.groups.into(),
             patterns: HashMap::new(),
         };
+        // Group numbers are read as written (a number outside the table is found by
+        // `is_consistent`).
+        let identity: Vec<u32> = w
+            .patterns
+            .iter()
+            .flat_map(|(_, s)| s.groups.keys().copied())
+            .max()
+            .map_or(Vec::new(), |max| (0..=max).collect());
         for (pattern, sums) in w.patterns {
-            r.patterns.entry(pattern).or_default().merge(&sums);
+            r.patterns
+                .entry(pattern)
+                .or_default()
+                .merge(&sums, &identity);
         }
         r
     }
@@ -236,12 +313,20 @@ impl RunningRecommendations {
         let products = self.products.values.len();
         let items = self.items.values.len();
         let facts = self.facts.values.len();
+        let groups = self.groups.values.len();
         self.facts.values.iter().all(|f| (f.item as usize) < items)
-            && self.patterns.keys().all(|p| {
-                (p.product as usize) < products
-                    && p.findings.iter().all(|&(f, ..)| (f as usize) < facts)
-                    && p.ended.iter().all(|&i| (i as usize) < items)
+            && self.patterns.iter().all(|(p, s)| {
+                p.fits(products, facts, items) && s.groups.keys().all(|&g| (g as usize) < groups)
             })
+    }
+
+    /// Whether a pattern read from bytes (a kept device's) points into the tables.
+    pub(super) fn fits(&self, pattern: &Pattern) -> bool {
+        pattern.fits(
+            self.products.values.len(),
+            self.facts.values.len(),
+            self.items.values.len(),
+        )
     }
 
     /// The patterns kept (distinct product-on-device combinations).
@@ -250,8 +335,15 @@ impl RunningRecommendations {
     }
 
     /// Adds the devices of an assessed chunk; its as-of day and `fleet` give the items whose
-    /// support had ended.
-    pub(crate) fn add(&mut self, chunk: &Assessment, fleet: &Fleet) {
+    /// support had ended. Returns the patterns, each with the device's rest, of the devices
+    /// `kept` marks (by index in the chunk: the devices a dashboard keeps whole).
+    pub(super) fn add(
+        &mut self,
+        chunk: &Assessment,
+        fleet: &Fleet,
+        kept: &[bool],
+    ) -> Vec<(usize, Vec<(Pattern, f64)>)> {
+        let mut kept_patterns = Vec::new();
         let mut device_of: HashMap<&str, u32> = HashMap::with_capacity(chunk.devices.len());
         for (i, d) in chunk.devices.iter().enumerate() {
             device_of
@@ -314,24 +406,40 @@ impl RunningRecommendations {
                 products.push((product, from..f, ended_from..e, survival));
             }
             let class = class(exposure.value);
+            let mut groups: Vec<u32> = exposure
+                .groups
+                .iter()
+                .map(|g| self.groups.intern(g.clone()))
+                .collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let keep = kept.get(device as usize) == Some(&true);
+            let mut mine = Vec::new();
             let survivals: Vec<f64> = products.iter().map(|p| p.3).collect();
             let rests = super::views::rests(&survivals);
             for ((product, of_findings, of_ended, _), rest) in products.into_iter().zip(rests) {
-                let sums = self
-                    .patterns
-                    .entry(Pattern {
-                        product,
-                        findings: findings[of_findings]
-                            .iter()
-                            .map(|x| (x.2, x.3, x.4))
-                            .collect(),
-                        ended: ended[of_ended].iter().map(|x| x.2).collect(),
-                    })
-                    .or_default();
-                sums.devices[class] += 1;
-                sums.rest[class] += rest;
+                let pattern = Pattern {
+                    product,
+                    findings: findings[of_findings]
+                        .iter()
+                        .map(|x| (x.2, x.3, x.4))
+                        .collect(),
+                    ended: ended[of_ended].iter().map(|x| x.2).collect(),
+                };
+                if keep {
+                    mine.push((pattern.clone(), rest));
+                }
+                let sums = self.patterns.entry(pattern).or_default();
+                sums.all.add(class, rest);
+                for &g in &groups {
+                    sums.groups.entry(g).or_default().add(class, rest);
+                }
+            }
+            if keep {
+                kept_patterns.push((device as usize, mine));
             }
         }
+        kept_patterns
     }
 
     /// (device, product, item) of the chunk's items whose support had ended, when the chunk
@@ -400,8 +508,9 @@ impl RunningRecommendations {
         (fact, product)
     }
 
-    /// Adds another partition's sums, renumbering its products, items and facts.
-    pub(crate) fn merge(&mut self, other: &RunningRecommendations) {
+    /// Adds another partition's sums, renumbering its products, items, facts and groups;
+    /// returns how its numbers map into this one's.
+    pub(super) fn merge(&mut self, other: &RunningRecommendations) -> Renumbering {
         let products: Vec<u32> = other
             .products
             .values
@@ -424,37 +533,40 @@ impl RunningRecommendations {
                 self.facts.intern(f)
             })
             .collect();
+        let groups: Vec<u32> = other
+            .groups
+            .values
+            .iter()
+            .map(|g| self.groups.intern(g.clone()))
+            .collect();
+        let map = Renumbering {
+            products,
+            items,
+            facts,
+        };
         for (pattern, sums) in &other.patterns {
-            let mut findings: Vec<(u32, u64, u64)> = pattern
-                .findings
-                .iter()
-                .map(|&(f, c, l)| (facts[f as usize], c, l))
-                .collect();
-            findings.sort_unstable();
-            let mut ended: Vec<u32> = pattern.ended.iter().map(|&i| items[i as usize]).collect();
-            ended.sort_unstable();
-            let key = Pattern {
-                product: products[pattern.product as usize],
-                findings,
-                ended,
-            };
-            self.patterns.entry(key).or_default().merge(sums);
+            self.patterns
+                .entry(pattern.renumbered(&map))
+                .or_default()
+                .merge(sums, &groups);
         }
+        map
     }
 
-    /// The ranked recommendations of the fleet whose organisation score is `base`, with
-    /// `class_devices` devices per value class: each with the number of devices it covers.
-    pub(crate) fn finish(
+    /// The ranked recommendations of the fleet whose organisation score is `base`, the
+    /// value classes weighing `weights` and the fleet `total_weight`: each with the devices
+    /// it covers counted and what it removes on each pattern.
+    pub(super) fn finish(
         &self,
         engine: &Engine,
         base: f64,
         weights: [f64; 3],
         total_weight: f64,
         as_of: Option<Date>,
-    ) -> Vec<(Recommendation, usize, Vec<usize>)> {
+    ) -> Finish<'_> {
         // Patterns in an order of their values (partials merged in any order number their
         // facts differently): the sums below are then added in one order.
-        let mut patterns: Vec<(&Pattern, &Sums)> = self.patterns.iter().collect();
+        let mut patterns: Vec<(&Pattern, &PatternSums)> = self.patterns.iter().collect();
         let sort_key = |p: &Pattern| {
             let (ecosystem, product) = &self.products.values[p.product as usize];
             let findings: Vec<(&str, &str, &str, u64, u64)> = p
@@ -478,7 +590,7 @@ impl RunningRecommendations {
         // Each pattern's weight: Σ_class w_class Σ rest_d, over the fleet's total weight.
         let pattern_weight: Vec<f64> = patterns
             .iter()
-            .map(|(_, s)| (0..3).map(|c| weights[c] * s.rest[c]).sum::<f64>() / total_weight)
+            .map(|(_, s)| (0..3).map(|c| weights[c] * s.all.rest[c]).sum::<f64>() / total_weight)
             .collect();
         let software: Vec<Arc<Software>> = self
             .items
@@ -520,22 +632,34 @@ impl RunningRecommendations {
         for (p, (pattern, _)) in patterns.iter().enumerate() {
             first_input[p + 1] = first_input[p] + pattern.findings.len();
         }
-        let exposure_without = |removed: &[usize]| {
-            let mut drop = 0.0;
-            let mut removed = removed.iter().copied().peekable();
-            while let Some(&i) = removed.peek() {
-                let p = pattern_of[i];
+        // Per pattern touched by `removed` (sorted input indexes): the pattern, the drop of
+        // one of its devices over its rest, and the inputs removed there.
+        let drops = |removed: &[usize]| -> Vec<(usize, f64, std::ops::Range<usize>)> {
+            let mut out = Vec::new();
+            let mut at = 0;
+            while at < removed.len() {
+                let p = pattern_of[removed[at]];
+                let from = at;
                 let (mut all, mut kept) = (1.0, 1.0);
                 let range = first_input[p]..first_input[p + 1];
                 for (j, &contribution) in range.clone().zip(&contributions[range]) {
                     let survival = 1.0 - contribution;
                     all *= survival;
-                    if removed.next_if(|&r| r == j).is_none() {
+                    if removed.get(at) == Some(&j) {
+                        at += 1;
+                    } else {
                         kept *= survival;
                     }
                 }
-                drop += 100.0 * (kept - all) * pattern_weight[p];
+                out.push((p, 100.0 * (kept - all), from..at));
             }
+            out
+        };
+        let exposure_without = |removed: &[usize]| {
+            let drop: f64 = drops(removed)
+                .iter()
+                .map(|&(p, drop, _)| drop * pattern_weight[p])
+                .sum();
             base - drop
         };
         let as_of_text = as_of.map(|d| d.to_string());
@@ -560,12 +684,12 @@ impl RunningRecommendations {
                         .collect(),
                 }
             });
-        let device_counts: HashMap<&str, u64> = label_refs
+        let pattern_of_label: HashMap<&str, usize> = label_refs
             .iter()
-            .zip(&patterns)
-            .map(|(label, (_, sums))| (*label, sums.devices()))
+            .enumerate()
+            .map(|(p, label)| (*label, p))
             .collect();
-        recommend(
+        let recommendations = recommend(
             kb,
             &inputs,
             &label_refs,
@@ -575,37 +699,115 @@ impl RunningRecommendations {
         )
         .into_iter()
         .map(|mut r| {
-            let count = |labels: &[String]| {
-                let devices: u64 = labels.iter().map(|d| device_counts[d.as_str()]).sum();
+            let listed = |labels: &[String]| -> Vec<usize> {
+                labels
+                    .iter()
+                    .filter_map(|d| pattern_of_label.get(d.as_str()).copied())
+                    .collect()
+            };
+            let count = |patterns_listed: &[usize]| {
+                let devices: u64 = patterns_listed
+                    .iter()
+                    .map(|&p| patterns[p].1.all.devices())
+                    .sum();
                 usize::try_from(devices).unwrap_or(usize::MAX)
             };
-            let devices = count(&r.devices);
-            let target_devices = r
+            let listed_patterns = listed(&r.devices);
+            let device_count = count(&listed_patterns);
+            let target_device_counts = r
                 .targets
                 .iter_mut()
                 .map(|t| {
-                    let devices = count(&t.devices);
+                    let devices = count(&listed(&t.devices));
                     t.devices.clear();
                     devices
                 })
                 .collect();
-            let of = |i: &usize| patterns[pattern_of[*i]].1.devices();
-            r.findings =
-                usize::try_from(r.covered.iter().map(of).sum::<u64>()).unwrap_or(usize::MAX);
-            r.known_exploited = usize::try_from(
-                r.covered
+            let mut covered = r.covered.clone();
+            covered.sort_unstable();
+            let mut coverage: Vec<Coverage> = drops(&covered)
+                .into_iter()
+                .map(|(pattern, drop, removed)| (pattern, drop, &covered[removed]))
+                .map(|(pattern, drop, removed)| Coverage {
+                    pattern,
+                    listed: listed_patterns.contains(&pattern),
+                    drop,
+                    findings: removed.len() as u64,
+                    known_exploited: removed
+                        .iter()
+                        .filter(|&&i| inputs[i].known_exploited.is_some())
+                        .count() as u64,
+                })
+                .collect();
+            for &pattern in &listed_patterns {
+                if !coverage.iter().any(|c| c.pattern == pattern) {
+                    coverage.push(Coverage {
+                        pattern,
+                        listed: true,
+                        drop: 0.0,
+                        findings: 0,
+                        known_exploited: 0,
+                    });
+                }
+            }
+            let over_all = |of: fn(&Coverage) -> u64| {
+                let total: u64 = coverage
                     .iter()
-                    .filter(|&&i| inputs[i].known_exploited.is_some())
-                    .map(of)
-                    .sum::<u64>(),
-            )
-            .unwrap_or(usize::MAX);
+                    .map(|c| of(c) * patterns[c.pattern].1.all.devices())
+                    .sum();
+                usize::try_from(total).unwrap_or(usize::MAX)
+            };
+            r.findings = over_all(|c| c.findings);
+            r.known_exploited = over_all(|c| c.known_exploited);
             r.devices.clear();
             r.covered.clear();
-            (r, devices, target_devices)
+            PatternRecommendation {
+                recommendation: r,
+                device_count,
+                target_device_counts,
+                coverage,
+            }
         })
-        .collect()
+        .collect();
+        Finish {
+            recommendations,
+            patterns,
+            groups: &self.groups.values,
+        }
     }
+}
+
+/// A finished recommendation, its devices counted, with what it removes on each pattern.
+pub(super) struct PatternRecommendation {
+    pub(super) recommendation: Recommendation,
+    pub(super) device_count: usize,
+    pub(super) target_device_counts: Vec<usize>,
+    pub(super) coverage: Vec<Coverage>,
+}
+
+/// What a recommendation removes on the devices of one pattern.
+#[derive(Debug, Clone)]
+pub(super) struct Coverage {
+    /// The pattern's index in [`Finish::patterns`].
+    pub(super) pattern: usize,
+    /// Whether the recommendation covers the pattern's devices (lists them in memory).
+    pub(super) listed: bool,
+    /// `100 (Π_kept (1 − c) − Π_all (1 − c))` over the pattern's findings: a device's score
+    /// drops by this times its rest.
+    pub(super) drop: f64,
+    /// Covered findings on each device of the pattern.
+    pub(super) findings: u64,
+    /// Of which of known-exploited vulnerabilities.
+    pub(super) known_exploited: u64,
+}
+
+/// The finished recommendations and the patterns their coverage points into.
+pub(super) struct Finish<'a> {
+    pub(super) recommendations: Vec<PatternRecommendation>,
+    /// The patterns, in the order of [`Coverage::pattern`], with their sums.
+    pub(super) patterns: Vec<(&'a Pattern, &'a PatternSums)>,
+    /// The group names, by the numbers of [`PatternSums::groups`].
+    pub(super) groups: &'a [String],
 }
 
 /// A finding carrying a fact: what the recommender reads (software, advisory, fixes,

@@ -72,17 +72,8 @@ pub(crate) struct RunningViews {
     groups: BTreeMap<String, ViewSums>,
 }
 
-/// The software and weaknesses views of one device group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GroupViews {
-    /// The group.
-    pub group: String,
-    /// Its software view ([`crate::views::software::rows`] with [`crate::views::Filter::group`]).
-    pub software: Vec<SoftwareRow>,
-    /// Its weaknesses view.
-    pub weaknesses: Vec<WeaknessRow>,
-}
+/// A group's name with its software and weaknesses rows.
+pub(super) type GroupRows = (String, Vec<SoftwareRow>, Vec<WeaknessRow>);
 
 /// A device's installed items as the views read them, each once a chunk.
 type ItemOf<'i> = dyn FnMut(&Arc<crate::inventory::Software>) -> (String, SoftwareRecord) + 'i;
@@ -194,18 +185,14 @@ impl RunningViews {
         kb: &crate::kb::KnowledgeBase,
         weights: [f64; 3],
         as_of: Option<Date>,
-    ) -> (Vec<SoftwareRow>, Vec<WeaknessRow>, Vec<GroupViews>) {
+    ) -> (Vec<SoftwareRow>, Vec<WeaknessRow>, Vec<GroupRows>) {
         let (software, weaknesses) = self.all.finish(kb, weights, as_of);
         let groups = self
             .groups
             .iter()
             .map(|(group, sums)| {
                 let (software, weaknesses) = sums.finish(kb, weights, as_of);
-                GroupViews {
-                    group: group.clone(),
-                    software,
-                    weaknesses,
-                }
+                (group.clone(), software, weaknesses)
             })
             .collect();
         (software, weaknesses, groups)

@@ -109,18 +109,7 @@ impl Dashboard {
     /// assert_eq!((d.devices, d.score), (0, 0.0));
     /// ```
     pub fn of(history: &[AssessmentRecord], filter: &Filter, top: usize) -> Self {
-        let trend = history
-            .iter()
-            .map(|record| {
-                let scope = Scope::new(record, filter);
-                TrendPoint {
-                    as_of: record.as_of,
-                    score: scope.score,
-                    level: ExposureLevel::of_score(scope.score),
-                    devices: scope.devices().count(),
-                }
-            })
-            .collect();
+        let trend = trend_of(history, filter);
         let Some(record) = history.last() else {
             return Dashboard {
                 group: filter.group.clone(),
@@ -167,21 +156,7 @@ impl Dashboard {
         top_software.truncate(top);
         let mut top_devices = super::devices::rows_in(&scope, top);
         top_devices.truncate(top);
-        let mut top_events = if filter.group.is_some() {
-            let restricted: Vec<AssessmentRecord> = history
-                .iter()
-                .map(|r| r.restricted(|d| filter.selects(&d.groups)))
-                .collect();
-            crate::history::Timeline::of(&restricted, None).events
-        } else {
-            crate::history::Timeline::of(history, None).events
-        };
-        top_events.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| b.score_change.abs().total_cmp(&a.score_change.abs()))
-        });
-        top_events.truncate(top);
+        let top_events = events_of(history, filter, top);
         Dashboard {
             group: filter.group.clone(),
             as_of: record.as_of,
@@ -197,4 +172,171 @@ impl Dashboard {
             top_events,
         }
     }
+}
+
+impl Dashboard {
+    /// The dashboard of a streamed or partitioned fleet, from its finished aggregate
+    /// ([`crate::stream::Finished`]) through `filter`, lists cut at `top` (the devices at
+    /// [`crate::stream::KEPT_DEVICES`]). `history` holds the records of earlier assessments
+    /// (oldest first, as a history store gives them): the trend is theirs followed by this
+    /// assessment's point, and the events are theirs (events compare devices between
+    /// records, and a stream keeps no record of each device). Every other figure equals
+    /// [`Dashboard::of`] over the in-memory record of the same fleet.
+    ///
+    /// ```
+    /// use exposure::stream::Aggregate;
+    /// use exposure::views::{dashboard::Dashboard, Filter};
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let mut aggregate = Aggregate::new(&engine);
+    /// aggregate.add_with_fleet(&engine.assess(&fleet), &fleet);
+    /// let finished = aggregate.finish(&engine)?;
+    /// let streamed = Dashboard::of_stream(&finished, &[], &Filter::all(), 3);
+    /// let record = exposure::history::AssessmentRecord::of(&engine.assess(&fleet), &fleet, engine.kb())?;
+    /// let in_memory = Dashboard::of(&[record], &Filter::all(), 3);
+    /// assert!((streamed.score - in_memory.score).abs() < 1e-9);
+    /// assert_eq!(streamed.distribution, in_memory.distribution);
+    /// assert_eq!(streamed.top_devices.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_stream(
+        finished: &crate::stream::Finished,
+        history: &[AssessmentRecord],
+        filter: &Filter,
+        top: usize,
+    ) -> Self {
+        let group_views = filter
+            .group
+            .as_ref()
+            .map(|g| finished.group_views.iter().find(|v| &v.group == g));
+        let (devices, score) = match &filter.group {
+            None => (finished.organisation.devices, finished.organisation.score),
+            Some(g) => finished
+                .groups
+                .iter()
+                .find(|e| &e.group == g)
+                .map_or((0, 0.0), |e| (e.devices, e.score)),
+        };
+        let (secure_score, distribution, recommendations, software, devices_rows) =
+            match group_views {
+                None => (
+                    finished.configuration.organisation,
+                    finished.distribution,
+                    &finished.recommendation_rows[..],
+                    &finished.software[..],
+                    &finished.top_devices[..],
+                ),
+                Some(None) => (None, Distribution::default(), &[][..], &[][..], &[][..]),
+                Some(Some(v)) => (
+                    v.secure_score,
+                    v.distribution,
+                    &v.recommendations[..],
+                    &v.software[..],
+                    &v.top_devices[..],
+                ),
+            };
+        let mut trend = trend_of(history, filter);
+        trend.push(TrendPoint {
+            as_of: finished.as_of,
+            score,
+            level: ExposureLevel::of_score(score),
+            devices,
+        });
+        let top_devices = devices_rows
+            .iter()
+            .take(top)
+            .map(|d| {
+                let mut d = d.clone();
+                d.top_recommendations.truncate(top);
+                d
+            })
+            .collect();
+        Dashboard {
+            group: filter.group.clone(),
+            as_of: finished.as_of,
+            devices,
+            score,
+            level: ExposureLevel::of_score(score),
+            trend,
+            secure_score,
+            distribution,
+            top_recommendations: recommendations.iter().take(top).cloned().collect(),
+            top_software: software
+                .iter()
+                .filter(|s| s.weaknesses > 0)
+                .take(top)
+                .cloned()
+                .collect(),
+            top_devices,
+            top_events: events_of(history, filter, top),
+        }
+    }
+}
+
+impl Dashboard {
+    /// The dashboards of a streamed or partitioned fleet ([`Dashboard::of_stream`]): over
+    /// every device first, then each group's, by name.
+    ///
+    /// ```
+    /// use exposure::stream::Aggregate;
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let mut aggregate = Aggregate::new(&engine);
+    /// aggregate.add_with_fleet(&engine.assess(&fleet), &fleet);
+    /// let all = exposure::views::dashboard::Dashboard::all_of_stream(&aggregate.finish(&engine)?, &[], 5);
+    /// assert_eq!(all[0].group, None);
+    /// assert_eq!(all[1].group.as_deref(), Some("engineering"));
+    /// # Ok::<(), exposure::stream::AggregateError>(())
+    /// ```
+    pub fn all_of_stream(
+        finished: &crate::stream::Finished,
+        history: &[AssessmentRecord],
+        top: usize,
+    ) -> Vec<Self> {
+        std::iter::once(Filter::all())
+            .chain(finished.groups.iter().map(|g| Filter::group(&*g.group)))
+            .map(|filter| Self::of_stream(finished, history, &filter, top))
+            .collect()
+    }
+}
+
+/// One trend point per record of `history`, through `filter`.
+fn trend_of(history: &[AssessmentRecord], filter: &Filter) -> Vec<TrendPoint> {
+    history
+        .iter()
+        .map(|record| {
+            let scope = Scope::new(record, filter);
+            TrendPoint {
+                as_of: record.as_of,
+                score: scope.score,
+                level: ExposureLevel::of_score(scope.score),
+                devices: scope.devices().count(),
+            }
+        })
+        .collect()
+}
+
+/// The events of `history` (of the filter's devices alone when restricted to a group), the
+/// newest first, then by the size of the score change they caused; at most `top`.
+fn events_of(
+    history: &[AssessmentRecord],
+    filter: &Filter,
+    top: usize,
+) -> Vec<crate::history::Event> {
+    let mut events = if filter.group.is_some() {
+        let restricted: Vec<AssessmentRecord> = history
+            .iter()
+            .map(|r| r.restricted(|d| filter.selects(&d.groups)))
+            .collect();
+        crate::history::Timeline::of(&restricted, None).events
+    } else {
+        crate::history::Timeline::of(history, None).events
+    };
+    events.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| b.score_change.abs().total_cmp(&a.score_change.abs()))
+    });
+    events.truncate(top);
+    events
 }

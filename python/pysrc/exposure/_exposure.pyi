@@ -252,8 +252,9 @@ class Engine:
         `ArrowAssessment.aggregate()` of one partition, in any order) merged and finished for
         the whole fleet, as a dict (the core's `Finished`): `organisation`, `groups`,
         `recommendations` (each with `device_count` and `target_device_counts` instead of
-        device lists), `configuration`, `software`, `weaknesses` (the views' rows),
-        `patterns`, `chunks`. Raises AggregateError for bytes
+        device lists), `configuration`, `software`, `weaknesses`, `recommendation_rows`,
+        `top_devices` (the views' rows), `distribution`, `group_views` (each group's views),
+        `dashboards` (over every device, then each group's), `as_of`, `patterns`, `chunks`. Raises AggregateError for bytes
         that are not an aggregate, of another format version or of another knowledge base,
         or parts assessed as of different days."""
     def assess_demo_fleet(self) -> "Assessment": ...

@@ -183,8 +183,9 @@ class SparkAssessment:
 
     def finished(self) -> dict[str, Any]:
         """The fleet-wide results as `Engine.finish_aggregates` gives them: `organisation`,
-        `groups`, `recommendations`, `configuration`, `software`, `weaknesses`, `patterns`,
-        `chunks` (the partitions assessed)."""
+        `groups`, `recommendations`, `configuration`, `software`, `weaknesses`,
+        `recommendation_rows`, `top_devices`, `distribution`, `group_views`, `dashboards`,
+        `as_of`, `patterns`, `chunks` (the partitions assessed)."""
         return self._finished
 
     def organisation(self) -> dict[str, Any]:
@@ -218,12 +219,34 @@ class SparkAssessment:
         (the rows of `Record.weakness_rows(group)`)."""
         return self._view("weaknesses", group)
 
-    def _view(self, name: str, group: Optional[str]) -> list[dict[str, Any]]:
+    def recommendation_rows(self, group: Optional[str] = None) -> list[dict[str, Any]]:
+        """The recommendations view of the whole fleet, or of one device group: the
+        recommendations covering its devices, with their counts and impacts on its score (the
+        rows of `Record.recommendation_rows(group)`)."""
+        return self._view("recommendation_rows", group, "recommendations")
+
+    def top_devices(self, group: Optional[str] = None) -> list[dict[str, Any]]:
+        """The devices view's first 20 rows of the whole fleet, or of one device group: the
+        highest scores, each with its recommendations (the first rows of
+        `Record.device_rows(group, top=20)`)."""
+        return self._view("top_devices", group)
+
+    def dashboard(self, group: Optional[str] = None) -> dict[str, Any]:
+        """The dashboard of the whole fleet, or of one device group (`exposure.dashboard`):
+        score, level, trend (this assessment's point), secure score, devices per level, the
+        top recommendations, software and devices (20 rows each). Raises KeyError for a
+        group no device is in."""
+        for dashboard in self._finished["dashboards"]:
+            if dashboard["group"] == group:
+                return dashboard
+        raise KeyError(f"no device of the fleet is in group {group!r}")
+
+    def _view(self, name: str, group: Optional[str], group_name: Optional[str] = None) -> list[dict[str, Any]]:
         if group is None:
             return self._finished[name]
         for views in self._finished["group_views"]:
             if views["group"] == group:
-                return views[name]
+                return views[group_name or name]
         return []  # no device of the fleet is in the group
 
     def organisation_score_from_devices(self) -> float:
