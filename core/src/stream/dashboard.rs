@@ -350,7 +350,7 @@ impl Ranked<'_> {
                 })
             })
             .collect();
-        rows.sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
+        crate::views::recommendations::sort(&mut rows);
         rows
     }
 
@@ -398,8 +398,7 @@ impl Ranked<'_> {
                         })
                     })
                     .collect();
-                recommendations
-                    .sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
+                crate::views::devices::sort_recommendations(&mut recommendations);
                 recommendations.truncate(KEPT_DEVICES);
                 DeviceRow {
                     id: device.id.clone(),

@@ -145,8 +145,7 @@ pub(crate) fn rows_in(scope: &Scope<'_>, top: usize) -> Vec<DeviceRow> {
                     })
                 })
                 .collect();
-            recommendations
-                .sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
+            sort_recommendations(&mut recommendations);
             recommendations.truncate(top);
             Some(DeviceRow {
                 id: device.id.clone(),
@@ -172,4 +171,9 @@ pub(crate) fn rows_in(scope: &Scope<'_>, top: usize) -> Vec<DeviceRow> {
         .collect();
     rows.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     rows
+}
+
+/// A device's recommendations in the view's order: by impact on it (largest first), then id.
+pub(crate) fn sort_recommendations(recommendations: &mut [DeviceRecommendation]) {
+    recommendations.sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
 }

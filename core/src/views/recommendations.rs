@@ -117,6 +117,11 @@ pub(crate) fn rows_in(scope: &Scope<'_>) -> Vec<RecommendationRow> {
             })
         })
         .collect();
-    rows.sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
+    sort(&mut rows);
     rows
+}
+
+/// The view's order: by impact (largest first), then id.
+pub(crate) fn sort(rows: &mut [RecommendationRow]) {
+    rows.sort_by(|a, b| b.impact.total_cmp(&a.impact).then_with(|| a.id.cmp(&b.id)));
 }
