@@ -31,15 +31,50 @@ const PARALLEL_MIN: usize = 1 << 15;
 /// Answers one line into the output buffer (without its newline), or says why it cannot.
 /// On `Err` anything it appended is discarded. Called from several threads at once for a
 /// large block, hence `Sync`.
-pub(crate) trait Handler: Fn(&str, &mut Vec<u8>) -> Result<(), String> + Sync {}
-impl<F: Fn(&str, &mut Vec<u8>) -> Result<(), String> + Sync> Handler for F {}
+pub(crate) trait Handler: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync {}
+impl<F: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync> Handler for F {}
 
 /// A handler from a function that returns its answer as a `String` (for modes whose answers
 /// are built anyway, like `cpe guess`).
 pub(crate) fn text_answers(answer: impl Fn(&str) -> Result<String, String> + Sync) -> impl Handler {
-    move |line: &str, out: &mut Vec<u8>| {
-        out.extend_from_slice(answer(line)?.as_bytes());
+    move |line: Line<'_>, out: &mut Vec<u8>| {
+        out.extend_from_slice(answer(line.text())?.as_bytes());
         Ok(())
+    }
+}
+
+/// One input line (without its `\n` or `\r\n`), with its one TAB when it has exactly one:
+/// the TAB is found in the same scan of the block that finds the line's end, so that a
+/// pair is split without reading the line again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Line<'a> {
+    text: &'a str,
+    /// The offset of the line's only TAB; `None` when it has none or several.
+    tab: Option<usize>,
+}
+
+impl<'a> Line<'a> {
+    /// A line read on its own (its TAB looked for here).
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            tab: only_tab(text.as_bytes()),
+        }
+    }
+
+    /// The line's text.
+    pub(crate) fn text(self) -> &'a str {
+        self.text
+    }
+
+    /// Splits `A<TAB>B`.
+    #[inline]
+    pub(crate) fn pair(self) -> Result<(&'a str, &'a str), String> {
+        match self.tab {
+            // Both halves are cut at an ASCII byte: whole characters.
+            Some(tab) => Ok((&self.text[..tab], &self.text[tab + 1..])),
+            None => Err("expected two fields separated by one TAB".to_owned()),
+        }
     }
 }
 
@@ -173,23 +208,26 @@ fn split_at_lines(block: &[u8], parts: usize) -> Vec<Range<usize>> {
 fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
     match std::str::from_utf8(block) {
         Ok(text) => {
-            if text.is_empty() {
-                return;
-            }
             let bytes = text.as_bytes();
             let mut start = 0;
             while start < bytes.len() {
                 // A last line without its newline ends the block.
-                let end = find_byte(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+                let (end, tab) = line_at(bytes, start);
                 // Cut at `\n` bytes: whole characters, no second UTF-8 check.
                 let line = &text[start..end];
                 start = end + 1;
-                answer_line(Ok(line.strip_suffix('\r').unwrap_or(line)), answers, handle);
+                let line = Line {
+                    text: line.strip_suffix('\r').unwrap_or(line),
+                    tab,
+                };
+                answer_line(Ok(line), answers, handle);
             }
         }
         Err(_) => {
             for line in lines(block) {
-                let line = std::str::from_utf8(line).map_err(|e| format!("line is not UTF-8: {e}"));
+                let line = std::str::from_utf8(line)
+                    .map(Line::new)
+                    .map_err(|e| format!("line is not UTF-8: {e}"));
                 answer_line(line, answers, handle);
             }
         }
@@ -205,17 +243,24 @@ fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
 }
 
-fn answer_line(line: Result<&str, String>, answers: &mut Vec<u8>, handle: &impl Handler) {
+#[allow(clippy::inline_always)] // in the line loop, with the handler: see `line_at`
+#[inline(always)]
+fn answer_line(line: Result<Line<'_>, String>, answers: &mut Vec<u8>, handle: &impl Handler) {
     let mark = answers.len();
     match line.and_then(|line| handle(line, answers)) {
         Ok(()) => answers.push(b'\n'),
-        Err(message) => {
-            answers.truncate(mark);
-            answers.extend_from_slice(b"error\t");
-            push_one_line(&message, answers);
-            answers.push(b'\n');
-        }
+        Err(message) => answer_error(mark, &message, answers),
     }
+}
+
+/// Replaces what a failed answer appended from `mark` on by its error line.
+#[cold]
+#[inline(never)]
+fn answer_error(mark: usize, message: &str, answers: &mut Vec<u8>) {
+    answers.truncate(mark);
+    answers.extend_from_slice(b"error\t");
+    push_one_line(message, answers);
+    answers.push(b'\n');
 }
 
 /// A message on one line (white space for line breaks and tabs), cut to at most
@@ -236,73 +281,108 @@ fn push_one_line(message: &str, out: &mut Vec<u8>) {
 
 /// Splits `A<TAB>B`.
 pub(crate) fn pair(line: &str) -> Result<(&str, &str), String> {
-    match only_tab(line.as_bytes()) {
-        // Both halves are cut at an ASCII byte: whole characters.
-        Some(tab) => Ok((&line[..tab], &line[tab + 1..])),
-        None => Err("expected two fields separated by one TAB".to_owned()),
-    }
+    Line::new(line).pair()
 }
 
-/// The offset of the one TAB of `line`, or `None` when it has none or several. A short
-/// line is read a word at a time (its last word overlapping the one before), a long one
-/// by `memchr`.
-#[inline]
+/// The offset of the one TAB of `line`, or `None` when it has none or several (for a line
+/// not read by [`line_at`]).
 fn only_tab(line: &[u8]) -> Option<usize> {
-    if line.len() < 8 || line.len() > SHORT_SCAN {
-        let tab = memchr::memchr(b'\t', line)?;
-        return memchr::memchr(b'\t', &line[tab + 1..])
-            .is_none()
-            .then_some(tab);
-    }
-    let mut tab = None;
-    let mut words = line.chunks_exact(8);
-    let mut at = 0;
-    for word in words.by_ref() {
-        let tabs = matches(word_of(word), b'\t');
-        if tabs != 0 {
-            if tab.is_some() || tabs & (tabs - 1) != 0 {
-                return None;
-            }
-            tab = Some(at + lowest(tabs));
-        }
-        at += 8;
-    }
-    let rest = words.remainder().len();
-    if rest > 0 {
-        // The last eight bytes, less those read already.
-        let tabs = matches(word_of(&line[line.len() - 8..]), b'\t') >> (8 * (8 - rest));
-        if tabs != 0 {
-            if tab.is_some() || tabs & (tabs - 1) != 0 {
-                return None;
-            }
-            tab = Some(at + lowest(tabs));
-        }
-    }
-    tab
+    let tab = memchr::memchr(b'\t', line)?;
+    memchr::memchr(b'\t', &line[tab + 1..])
+        .is_none()
+        .then_some(tab)
 }
 
-/// How far [`find_byte`] looks a word at a time before it hands over to `memchr`.
+/// How far [`line_at`] looks a word at a time before it hands over to `memchr`.
 const SHORT_SCAN: usize = 32;
 
-/// The first `needle` in `haystack`. Batch lines are short (16 bytes for a pair of
-/// versions), and `memchr`'s vector search costs more to start than to run on them: the
-/// first [`SHORT_SCAN`] bytes are searched a word at a time, the rest by `memchr`.
-#[inline]
-fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
-    let short = &haystack[..haystack.len().min(SHORT_SCAN)];
-    let mut words = short.chunks_exact(8);
+/// The line that starts at `start` in `bytes`: the offset of its `\n` (or the end of
+/// `bytes` when it has none) and, relative to `start`, the offset of its one TAB (`None`
+/// when it has none or several).
+///
+/// Batch lines are short (16 bytes for a pair of versions), and `memchr`'s vector search
+/// costs more to start than to run on them: the first [`SHORT_SCAN`] bytes are read a word
+/// at a time, each word matched for the newline and the TAB at once; a longer line is left
+/// to `memchr`.
+#[allow(clippy::inline_always)] // in the line loop: a call cost a fifth of the scan (callgrind)
+#[inline(always)]
+fn line_at(bytes: &[u8], start: usize) -> (usize, Option<usize>) {
+    let rest = &bytes[start..];
+    let mut tabs = Tabs::default();
     let mut at = 0;
-    for word in words.by_ref() {
-        let found = matches(word_of(word), needle);
-        if found != 0 {
-            return Some(at + lowest(found));
+    while at + 8 <= rest.len() {
+        let word = word_of(&rest[at..at + 8]);
+        let newline = matches(word, b'\n');
+        let tab = matches(word, b'\t');
+        if newline != 0 {
+            // Only the TABs before the newline (the bits below its lowest).
+            tabs.add(at, tab & ((newline & newline.wrapping_neg()) - 1));
+            return (start + at + lowest(newline), tabs.only());
         }
+        tabs.add(at, tab);
         at += 8;
+        if at == SHORT_SCAN {
+            let end = memchr::memchr(b'\n', &rest[at..]).map_or(rest.len(), |found| at + found);
+            if let Some(found) = memchr::memchr(b'\t', &rest[at..end]) {
+                tabs.add_one(at + found);
+                if memchr::memchr(b'\t', &rest[at + found + 1..end]).is_some() {
+                    tabs.several = true;
+                }
+            }
+            return (start + end, tabs.only());
+        }
     }
-    if let Some(found) = words.remainder().iter().position(|&b| b == needle) {
-        return Some(at + found);
+    // Fewer than eight bytes left in the block: its last line.
+    for (i, &b) in rest[at..].iter().enumerate() {
+        match b {
+            b'\n' => return (start + at + i, tabs.only()),
+            b'\t' => tabs.add_one(at + i),
+            _ => {}
+        }
     }
-    memchr::memchr(needle, &haystack[short.len()..]).map(|found| short.len() + found)
+    (bytes.len(), tabs.only())
+}
+
+/// The TABs of a line, as its words are read: the first one's offset, and whether there
+/// are several.
+#[derive(Default)]
+struct Tabs {
+    first: Option<usize>,
+    several: bool,
+}
+
+impl Tabs {
+    /// The TABs that `mask` (from [`matches`]) marks in the word at offset `at`.
+    #[inline]
+    fn add(&mut self, at: usize, mask: u64) {
+        if mask != 0 {
+            if self.first.is_some() || mask & (mask - 1) != 0 {
+                self.several = true;
+            } else {
+                self.first = Some(at + lowest(mask));
+            }
+        }
+    }
+
+    /// A TAB at offset `at`.
+    #[inline]
+    fn add_one(&mut self, at: usize) {
+        if self.first.is_some() {
+            self.several = true;
+        } else {
+            self.first = Some(at);
+        }
+    }
+
+    /// The offset of the only TAB.
+    #[inline]
+    fn only(self) -> Option<usize> {
+        if self.several {
+            None
+        } else {
+            self.first
+        }
+    }
 }
 
 /// Eight bytes as a little-endian word.
@@ -336,8 +416,8 @@ mod tests {
     use super::*;
     use std::fmt::Write as _;
 
-    fn plus(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-        let (a, b) = pair(line)?;
+    fn plus(line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+        let (a, b) = line.pair()?;
         out.extend_from_slice(format!("{a}+{b}").as_bytes());
         Ok(())
     }
@@ -363,9 +443,9 @@ mod tests {
 
     #[test]
     fn a_failed_answer_leaves_nothing_of_itself() {
-        let handle = |line: &str, out: &mut Vec<u8>| {
+        let handle = |line: Line<'_>, out: &mut Vec<u8>| {
             out.extend_from_slice(b"partial");
-            if line == "bad" {
+            if line.text() == "bad" {
                 return Err("no".to_owned());
             }
             Ok(())
@@ -407,23 +487,51 @@ mod tests {
         );
     }
 
+    /// The line's end and its only TAB as found byte by byte.
+    fn line_at_slowly(bytes: &[u8], start: usize) -> (usize, Option<usize>) {
+        let end = (start..bytes.len())
+            .find(|&i| bytes[i] == b'\n')
+            .unwrap_or(bytes.len());
+        let tabs: Vec<usize> = (start..end).filter(|&i| bytes[i] == b'\t').collect();
+        (end, (tabs.len() == 1).then(|| tabs[0] - start))
+    }
+
     #[test]
-    fn find_byte_finds_the_first_anywhere() {
-        for len in 0..80 {
-            for at in 0..=len {
-                let mut haystack = vec![b'a'; len];
-                // Bytes that differ from the needle by one bit or by the borrow.
-                for (i, byte) in haystack.iter_mut().enumerate() {
-                    *byte = [b'a', b'\x08', b'\x0b', b'\x89', 0x00, 0xff][i % 6];
-                }
-                if at < len {
-                    haystack[at] = b'\t';
-                    if at + 1 < len {
-                        haystack[at + 1] = b'\t';
+    fn line_at_finds_the_end_and_the_only_tab_anywhere() {
+        // Bytes that differ from a TAB or a newline by one bit or by a borrow.
+        let filler = [b'a', b'\x08', b'\x0b', b'\x89', 0x00, 0xff, b'\x0e', b'\r'];
+        for len in 0..80usize {
+            for tabs in [
+                vec![],
+                vec![0],
+                vec![len / 2],
+                vec![len.saturating_sub(1)],
+                vec![1, len / 2 + 2],
+                vec![7, 8],
+                vec![31, 40],
+                vec![33],
+            ] {
+                for newline in [None, Some(len / 3), Some(len.saturating_sub(1)), Some(len)] {
+                    let mut bytes: Vec<u8> = (0..len).map(|i| filler[i % 8]).collect();
+                    for &at in tabs.iter().filter(|&&at| at < len) {
+                        bytes[at] = b'\t';
+                    }
+                    if let Some(at) = newline.filter(|&at| at < len) {
+                        bytes[at] = b'\n';
+                    }
+                    // Lines after this one, or none.
+                    for more in [&b""[..], b"x\ty\n", b"\t\t\t\t\t\t\t\t\n"] {
+                        let mut block = bytes.clone();
+                        block.extend_from_slice(more);
+                        for start in [0, 1, 5].into_iter().filter(|&s| s <= len) {
+                            assert_eq!(
+                                line_at(&block, start),
+                                line_at_slowly(&block, start),
+                                "{block:?} from {start}"
+                            );
+                        }
                     }
                 }
-                let expected = haystack.iter().position(|&b| b == b'\t');
-                assert_eq!(find_byte(b'\t', &haystack), expected, "{len} {at}");
             }
         }
     }

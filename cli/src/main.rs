@@ -25,6 +25,7 @@ mod update;
 mod workflow;
 
 use args::{AssessCmd, AssessFormat, Cli, Command, InputArgs};
+use batch::Line;
 use clap::{CommandFactory, Parser};
 use exposure::assess::{AssessInputs, InventorySource};
 use exposure::assessment::InputReport;
@@ -558,8 +559,8 @@ fn metadata_table(metadata: &exposure::kb::KbMetadata) -> String {
 }
 
 /// `A<TAB>B` in, `-1`, `0` or `1` out.
-fn compare_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let (a, b) = batch::pair(line)?;
+fn compare_line(scheme: Scheme, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+    let (a, b) = line.pair()?;
     let order = Version::compare_texts(scheme, a, b).map_err(|e| e.to_string())?;
     // Each answer a slice of fixed length, copied inline (no `memcpy` call per line).
     match order {
@@ -573,10 +574,10 @@ fn compare_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), Str
 /// `RANGE<TAB>VERSION` in conan's own reading of the range, pre-releases as `mode` says.
 fn conan_contains_line(
     mode: exposure::range::ConanPrereleases,
-    line: &str,
+    line: Line<'_>,
     out: &mut Vec<u8>,
 ) -> Result<(), String> {
-    let (range, version) = batch::pair(line)?;
+    let (range, version) = line.pair()?;
     let range = exposure::range::ConanRange::parse(range).map_err(|e| e.to_string())?;
     let version = Version::parse(Scheme::Conan, version).map_err(|e| e.to_string())?;
     push_bool(range.contains(&version, mode), out);
@@ -584,8 +585,8 @@ fn conan_contains_line(
 }
 
 /// `RANGE<TAB>VERSION` in, `true` or `false` out.
-fn contains_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let (range, version) = batch::pair(line)?;
+fn contains_line(scheme: Scheme, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+    let (range, version) = line.pair()?;
     let range = parse_range(scheme, range).map_err(|e| e.to_string())?;
     let contains = range.contains_text(version).map_err(|e| e.to_string())?;
     push_bool(contains, out);
@@ -593,8 +594,8 @@ fn contains_line(scheme: Scheme, line: &str, out: &mut Vec<u8>) -> Result<(), St
 }
 
 /// An Elixir requirement and a hex version in, `Version.match?(v, req, allow_pre: ...)` out.
-fn hex_match_line(allow_pre: bool, line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let (requirement, version) = batch::pair(line)?;
+fn hex_match_line(allow_pre: bool, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+    let (requirement, version) = line.pair()?;
     let requirement = HexRequirement::parse(requirement).map_err(|e| e.to_string())?;
     let version = Version::parse(Scheme::Hex, version).map_err(|e| e.to_string())?;
     push_bool(requirement.matches(&version, allow_pre), out);
@@ -606,8 +607,9 @@ fn push_bool(value: bool, out: &mut Vec<u8>) {
 }
 
 /// A CVSS vector in, `SCORE<TAB>SEVERITY` out: the most specific score, one decimal.
-fn cvss_line(line: &str, out: &mut Vec<u8>) -> Result<(), String> {
-    let (score, severity) = exposure::score::cvss::Cvss::rate(line).map_err(|e| e.to_string())?;
+fn cvss_line(line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+    let (score, severity) =
+        exposure::score::cvss::Cvss::rate(line.text()).map_err(|e| e.to_string())?;
     push_tenths(score, out);
     out.push(b'\t');
     out.extend_from_slice(severity.name().as_bytes());
@@ -698,18 +700,22 @@ fn run(cli: Cli) -> Result<(), Failed> {
             reporting,
         ),
         Command::Version(args::VersionCmd::Compare(s)) => {
-            run_lines(|line: &str, out: &mut Vec<u8>| compare_line(s.scheme, line, out))
+            run_lines(|line: Line<'_>, out: &mut Vec<u8>| compare_line(s.scheme, line, out))
         }
         Command::Range(args::RangeCmd::Contains(a)) => {
             match (a.scheme.scheme, a.allow_pre, a.conan_prereleases) {
                 (scheme, None, None) => {
-                    run_lines(|line: &str, out: &mut Vec<u8>| contains_line(scheme, line, out))
+                    run_lines(|line: Line<'_>, out: &mut Vec<u8>| contains_line(scheme, line, out))
                 }
                 (Scheme::Hex, Some(allow_pre), None) => {
-                    run_lines(|line: &str, out: &mut Vec<u8>| hex_match_line(allow_pre, line, out))
+                    run_lines(|line: Line<'_>, out: &mut Vec<u8>| {
+                        hex_match_line(allow_pre, line, out)
+                    })
                 }
                 (Scheme::Conan, None, Some(mode)) => {
-                    run_lines(|line: &str, out: &mut Vec<u8>| conan_contains_line(mode, line, out))
+                    run_lines(|line: Line<'_>, out: &mut Vec<u8>| {
+                        conan_contains_line(mode, line, out)
+                    })
                 }
                 (scheme, Some(_), _) => Err(Failed::usage(format!(
                     "--allow-pre is Elixir's option, for --scheme hex only (not {scheme})"
@@ -777,11 +783,11 @@ mod tests {
 
     /// One batch answer as a string.
     fn answer(
-        handle: impl Fn(&str, &mut Vec<u8>) -> Result<(), String>,
+        handle: impl Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String>,
         line: &str,
     ) -> Result<String, String> {
         let mut out = Vec::new();
-        handle(line, &mut out).map(|()| String::from_utf8(out).unwrap())
+        handle(Line::new(line), &mut out).map(|()| String::from_utf8(out).unwrap())
     }
 
     fn compare_line(scheme: Scheme, line: &str) -> Result<String, String> {

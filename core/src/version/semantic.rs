@@ -62,12 +62,21 @@ impl SemanticVersion {
     /// ```
     #[inline]
     pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        // Both texts plain (the batch case): compared in one inlined pass, no `Result` built
+        // until the answer; anything else read by the parser, which alone words errors.
+        match plain::compare(scheme, a, b) {
+            Some(order) => Ok(order),
+            None => Self::compare_parsed(scheme, a, b),
+        }
+    }
+
+    /// [`SemanticVersion::compare_texts`] through [`Parts::parse`], out of the batch's
+    /// line loop.
+    #[inline(never)]
+    fn compare_parsed(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
         let a = Parts::parse(scheme, a)?;
         let b = Parts::parse(scheme, b)?;
-        Ok(precedence(
-            (a.major, a.minor, a.patch, a.pre),
-            (b.major, b.minor, b.patch, b.pre),
-        ))
+        Ok(precedence(a.order_key(), b.order_key()))
     }
 
     /// The major component.
@@ -107,6 +116,12 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
+    /// What precedence reads: the numbers and the pre-release (build metadata left out).
+    #[inline]
+    fn order_key(&self) -> (u64, u64, u64, &'a str) {
+        (self.major, self.minor, self.patch, self.pre)
+    }
+
     /// The parts of `text`: read in one pass when it is in the plain form (`plain`), by the
     /// parser otherwise, which alone decides what is rejected and why.
     #[allow(clippy::inline_always)] // the shortcut inlined into its callers: see `plain`

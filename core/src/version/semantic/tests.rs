@@ -101,11 +101,27 @@ fn semver_text() -> impl Strategy<Value = String> {
         1 => Just("18446744073709551615".to_owned()),
         1 => Just("18446744073709551616".to_owned()),
     ];
-    let ident = "[0-9]{1,3}|[0-9A-Za-z-]{1,5}";
+    versions_of(number.boxed(), "[0-9]{1,3}|[0-9A-Za-z-]{1,5}".boxed())
+}
+
+/// Versions from a few numbers and identifiers, so that two of them often share their
+/// numbers and are ordered by their pre-release identifiers.
+fn close_semver_text() -> impl Strategy<Value = String> {
+    let ident = prop::sample::select(vec![
+        "0", "1", "2", "10", "9", "a", "b", "alpha", "rc", "-", "1a",
+    ]);
+    versions_of("[0-2]".boxed(), ident.prop_map(str::to_owned).boxed())
+}
+
+/// `PREFIX MAJOR.MINOR.PATCH[-PRE][+BUILD] SUFFIX` from the given numbers and identifiers.
+fn versions_of(
+    number: BoxedStrategy<String>,
+    ident: BoxedStrategy<String>,
+) -> impl Strategy<Value = String> {
     (
         "|v|=|v=|= v| ",
         (number.clone(), number.clone(), number),
-        prop::option::of(prop::collection::vec(ident, 1..4)),
+        prop::option::of(prop::collection::vec(ident.clone(), 1..4)),
         prop::option::of(prop::collection::vec(ident, 1..3)),
         "| |\t",
     )
@@ -122,7 +138,7 @@ fn semver_text() -> impl Strategy<Value = String> {
 }
 
 fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![semverish_text(), semver_text()]
+    prop_oneof![semverish_text(), semver_text(), close_semver_text()]
 }
 
 proptest! {
@@ -150,6 +166,25 @@ proptest! {
             let by_parse = SemanticVersion::parse(scheme, &a)
                 .and_then(|x| Ok(x.cmp(&SemanticVersion::parse(scheme, &b)?)));
             prop_assert_eq!(SemanticVersion::compare_texts(scheme, &a, &b), by_parse);
+        }
+    }
+
+    /// The side-by-side walk orders two texts as parsing both and comparing their parts
+    /// would, and answers exactly when both texts are plain.
+    #[test]
+    fn plain_compares_as_the_parser_orders(a in any_text(), b in any_text()) {
+        for scheme in FAMILY {
+            let by_parse = match (Parts::parse_fully(scheme, &a), Parts::parse_fully(scheme, &b)) {
+                (Ok(x), Ok(y)) => Some(precedence(x.order_key(), y.order_key())),
+                _ => None,
+            };
+            let both_plain =
+                plain::parts(scheme, &a).is_some() && plain::parts(scheme, &b).is_some();
+            let walked = plain::compare(scheme, &a, &b);
+            prop_assert_eq!(walked.is_some(), both_plain, "{} {:?} {:?}", scheme, a, b);
+            if walked.is_some() {
+                prop_assert_eq!(walked, by_parse, "{} {:?} {:?}", scheme, a, b);
+            }
         }
     }
 }
