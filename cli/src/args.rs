@@ -173,11 +173,12 @@ pub(crate) struct StreamCmd {
     /// How many rows the dashboards' lists show (at most 20: the devices a stream keeps).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
-    /// The most recommendation patterns (distinct product-on-device combinations, about
-    /// 500 bytes each) the stream may hold: a fleet whose devices share few product versions
-    /// and contexts fails past it instead of growing without bound.
-    #[arg(long, value_name = "N", default_value_t = exposure::stream::DEFAULT_MAX_PATTERNS)]
-    pub max_patterns: usize,
+    /// The most entries (distinct item-advisory facts, recommendation patterns and their
+    /// findings; about 2 KB each) the fleet's running aggregate may hold: a fleet whose
+    /// devices share few product versions and contexts fails past it instead of growing
+    /// without bound.
+    #[arg(long, value_name = "N", default_value_t = exposure::stream::DEFAULT_MAX_AGGREGATE_ENTRIES)]
+    pub max_aggregate_entries: usize,
     /// Judge end of support and unused software on this day (YYYY-MM-DD, or `today` in UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub as_of: Option<Date>,

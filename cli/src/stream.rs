@@ -177,7 +177,7 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
             as_of: cmd.as_of,
             ..Default::default()
         },
-        max_patterns: cmd.max_patterns,
+        max_aggregate_entries: cmd.max_aggregate_entries,
     };
     let summary = engine
         .assess_stream(devices.by_ref(), &options, &mut outputs)

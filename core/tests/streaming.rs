@@ -653,10 +653,10 @@ fn same_rows<R: Clone + PartialEq + std::fmt::Debug>(
 }
 
 /// A fleet whose devices share nothing (each its own version of a vulnerable package) keeps
-/// a pattern a device: past `max_patterns` the stream stops with its typed error, never
-/// growing without bound nor dropping sums; under the limit it finishes.
+/// each device's findings: past `max_aggregate_entries` the stream stops with its typed
+/// error, never growing without bound nor dropping sums; within the limit it finishes.
 #[test]
-fn a_fleet_of_devices_that_share_nothing_stops_at_the_pattern_limit() {
+fn a_fleet_of_devices_that_share_nothing_stops_at_the_aggregate_limit() {
     let engine = Engine::demo();
     let template = exposure::demo::fleet().devices[0].clone();
     let devices: Vec<Device> = (0..50)
@@ -670,10 +670,10 @@ fn a_fleet_of_devices_that_share_nothing_stops_at_the_pattern_limit() {
             device
         })
         .collect();
-    let stream = |max_patterns: usize| {
+    let stream = |max_aggregate_entries: usize| {
         let options = StreamOptions {
             chunk_devices: 10,
-            max_patterns,
+            max_aggregate_entries,
             ..StreamOptions::default()
         };
         engine.assess_stream(
@@ -682,13 +682,20 @@ fn a_fleet_of_devices_that_share_nothing_stops_at_the_pattern_limit() {
             &mut |_: &exposure::Assessment| Ok(()),
         )
     };
-    match stream(25) {
-        Err(exposure::stream::StreamError::Patterns { devices, limit }) => {
-            assert_eq!((devices, limit), (30, 25));
+    // Each device: one pattern of lodash's two findings, and two facts of its own.
+    let whole = stream(usize::MAX).expect("no limit");
+    assert_eq!(whole.aggregate.patterns(), 50);
+    assert_eq!(whole.aggregate.entries(), 50 * (1 + 2 + 2));
+    match stream(120) {
+        Err(exposure::stream::StreamError::AggregateLimit {
+            devices,
+            entries,
+            limit,
+        }) => {
+            assert_eq!((devices, entries, limit), (30, 150, 120));
         }
-        other => panic!("expected the pattern limit, got {other:?}"),
+        other => panic!("expected the aggregate limit, got {other:?}"),
     }
-    let summary = stream(50).expect("within the limit");
-    assert_eq!(summary.aggregate.patterns(), 50);
+    let summary = stream(250).expect("within the limit");
     assert_eq!(summary.organisation.devices, 50);
 }

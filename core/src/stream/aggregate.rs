@@ -175,6 +175,8 @@ pub struct Finished {
     pub as_of: Option<Date>,
     /// Distinct product-on-device patterns the recommendations were computed from.
     pub patterns: usize,
+    /// The aggregate's entries ([`Aggregate::entries`]).
+    pub entries: usize,
     /// Chunks (or batches) assessed.
     pub chunks: usize,
 }
@@ -282,6 +284,20 @@ impl Aggregate {
     /// ```
     pub fn patterns(&self) -> usize {
         self.recommendations.patterns()
+    }
+
+    /// The entries held: the distinct item-advisory facts, the patterns and the findings
+    /// they list — what the aggregate's memory, and the work of finishing it, grow with.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let fleet = exposure::demo::fleet();
+    /// let mut aggregate = exposure::stream::Aggregate::new(&engine);
+    /// aggregate.add_with_fleet(&engine.assess(&fleet), &fleet);
+    /// assert!(aggregate.entries() > aggregate.patterns());
+    /// ```
+    pub fn entries(&self) -> usize {
+        self.recommendations.entries()
     }
 
     /// The running exposure sums.
@@ -439,6 +455,7 @@ impl Aggregate {
             group_views,
             as_of: self.as_of,
             patterns: self.recommendations.patterns(),
+            entries: self.recommendations.entries(),
             chunks: self.chunks,
         })
     }

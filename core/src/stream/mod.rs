@@ -62,22 +62,24 @@ pub struct StreamOptions<'a> {
     pub fleet_size: Option<usize>,
     /// As-of day and exceptions, as for [`Engine::assess_with`].
     pub assess: AssessOptions<'a>,
-    /// The most recommendation patterns (distinct product-on-device combinations) the
-    /// running aggregate may hold: past it the stream stops with
-    /// [`StreamError::Patterns`] rather than grow without bound. A fleet's devices share
-    /// their products' versions and contexts, so real fleets keep hundreds to thousands;
-    /// a fleet where every device differs keeps one a device and product.
-    pub max_patterns: usize,
+    /// The most entries the running aggregate may hold ([`Aggregate::entries`]: its
+    /// distinct item-advisory facts, its patterns and their findings): past it the stream
+    /// stops with [`StreamError::AggregateLimit`] rather than grow without bound. A fleet's
+    /// devices share their products' versions and contexts, so real fleets keep a few
+    /// thousand; a fleet where every device runs versions no other runs keeps each
+    /// device's findings.
+    pub max_aggregate_entries: usize,
 }
 
-/// The default [`StreamOptions::max_patterns`]: about 500 MB of patterns at the
-/// ~500 bytes a pattern of ten findings takes, so that a stream stays under 1.5 GB
-/// with the all-feeds knowledge base.
+/// The default [`StreamOptions::max_aggregate_entries`]. An entry costs about 2 KB while
+/// the aggregate is kept and finished (measured on a fleet whose devices share nothing,
+/// benches/README.md), so the default keeps the aggregate near 600 MB: with the all-feeds
+/// knowledge base (about 600 MB) a stream stays under 1.5 GB.
 ///
 /// ```
-/// assert_eq!(exposure::stream::DEFAULT_MAX_PATTERNS, 1 << 20);
+/// assert_eq!(exposure::stream::DEFAULT_MAX_AGGREGATE_ENTRIES, 300_000);
 /// ```
-pub const DEFAULT_MAX_PATTERNS: usize = 1 << 20;
+pub const DEFAULT_MAX_AGGREGATE_ENTRIES: usize = 300_000;
 
 impl Default for StreamOptions<'_> {
     fn default() -> Self {
@@ -85,7 +87,7 @@ impl Default for StreamOptions<'_> {
             chunk_devices: 1000,
             fleet_size: None,
             assess: AssessOptions::default(),
-            max_patterns: DEFAULT_MAX_PATTERNS,
+            max_aggregate_entries: DEFAULT_MAX_AGGREGATE_ENTRIES,
         }
     }
 }
@@ -129,13 +131,15 @@ pub enum StreamError<E> {
         /// The sink's error.
         source: std::io::Error,
     },
-    /// The running aggregate outgrew [`StreamOptions::max_patterns`]: the fleet's devices
-    /// share too few of their products' versions and contexts for its recommendations to be
-    /// summed in bounded memory.
-    #[error("the fleet's recommendation patterns passed the limit of {limit} after {devices} devices (its devices share few product versions and contexts): raise the limit if memory allows")]
-    Patterns {
+    /// The running aggregate outgrew [`StreamOptions::max_aggregate_entries`]: the fleet's
+    /// devices share too few of their products' versions and contexts for its
+    /// recommendations to be summed in bounded memory.
+    #[error("the running aggregate holds {entries} entries after {devices} devices, past the limit of {limit} (the fleet's devices share few product versions and contexts): raise the limit if memory allows, about 2 KB an entry")]
+    AggregateLimit {
         /// Devices read before.
         devices: usize,
+        /// The entries held.
+        entries: usize,
         /// The limit.
         limit: usize,
     },
@@ -216,10 +220,12 @@ impl Engine {
                 source,
             })?;
             aggregate.add(&chunk);
-            if aggregate.patterns() > options.max_patterns {
-                return Err(StreamError::Patterns {
+            let entries = aggregate.entries();
+            if entries > options.max_aggregate_entries {
+                return Err(StreamError::AggregateLimit {
                     devices: read,
-                    limit: options.max_patterns,
+                    entries,
+                    limit: options.max_aggregate_entries,
                 });
             }
         }

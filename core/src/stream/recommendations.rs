@@ -334,6 +334,16 @@ impl RunningRecommendations {
         self.patterns.len()
     }
 
+    /// The facts, patterns and patterns' findings kept.
+    pub(crate) fn entries(&self) -> usize {
+        self.facts.values.len()
+            + self
+                .patterns
+                .keys()
+                .map(|p| 1 + p.findings.len())
+                .sum::<usize>()
+    }
+
     /// Adds the devices of an assessed chunk; its as-of day and `fleet` give the items whose
     /// support had ended. Returns the patterns, each with the device's rest, of the devices
     /// `kept` marks (by index in the chunk: the devices a dashboard keeps whole).
