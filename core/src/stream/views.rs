@@ -75,13 +75,56 @@ pub(crate) struct RunningViews {
 /// A group's name with its software and weaknesses rows.
 pub(super) type GroupRows = (String, Vec<SoftwareRow>, Vec<WeaknessRow>);
 
-/// A device's installed items as the views read them, each once a chunk.
-type ItemOf<'i> = dyn FnMut(&Arc<crate::inventory::Software>) -> (String, SoftwareRecord) + 'i;
-
-/// An installed item as the views read it.
+/// An installed item as the views read it, with the keys its sums are filed under.
 struct Item {
+    /// `ecosystem\tproduct`.
     key: String,
     record: SoftwareRecord,
+    /// `name\tversion\tpurl\tcpe`: the distinct item whose end of support is kept.
+    distinct: String,
+    /// `name version`, as an advisory lists its affected items.
+    name_version: String,
+}
+
+/// A chunk's installed items, each read once (they are shared by the chunk's devices), by
+/// the address of the item: the devices' items and their findings' items.
+struct Items(HashMap<usize, Item, crate::address::BuildAddressHasher>);
+
+impl Items {
+    fn of(by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) -> Self {
+        let eol = EndOfLife::embedded();
+        let mut items: HashMap<usize, Item, crate::address::BuildAddressHasher> =
+            HashMap::default();
+        let installed = fleet.devices.iter().flat_map(|d| d.software.iter());
+        let found = by_device
+            .values()
+            .flat_map(|findings| findings.iter().map(|f| &f.finding.software));
+        for software in installed.chain(found) {
+            items
+                .entry(Arc::as_ptr(software) as usize)
+                .or_insert_with(|| {
+                    let record = SoftwareRecord::of(software, Some(&eol));
+                    Item {
+                        key: format!("{}\t{}", record.ecosystem, record.product),
+                        distinct: format!(
+                            "{}\t{}\t{}\t{}",
+                            record.name,
+                            record.version,
+                            record.purl.as_deref().unwrap_or(""),
+                            record.cpe.as_deref().unwrap_or("")
+                        ),
+                        name_version: format!("{} {}", software.name, software.version),
+                        record,
+                    }
+                });
+        }
+        Items(items)
+    }
+
+    /// The item read from `software` (every item of the chunk was read by [`Items::of`]).
+    fn get(&self, software: &Arc<crate::inventory::Software>) -> Option<&Item> {
+        self.0.get(&(Arc::as_ptr(software) as usize))
+    }
 }
 
 /// The rest of each key's survival on a device: the product of the other keys' survivals
@@ -134,22 +177,7 @@ impl RunningViews {
     /// Adds the devices of `fleet`, with their findings by device id: to the view of every
     /// device and to those of their groups.
     pub(crate) fn add(&mut self, by_device: &super::FindingsByDevice<'_>, fleet: &Fleet) {
-        let eol = EndOfLife::embedded();
-        // Items are shared by a chunk's devices: each is read once.
-        let mut items: HashMap<usize, Item, crate::address::BuildAddressHasher> =
-            HashMap::default();
-        let mut item = |software: &Arc<crate::inventory::Software>| -> (String, SoftwareRecord) {
-            let entry = items
-                .entry(Arc::as_ptr(software) as usize)
-                .or_insert_with(|| {
-                    let record = SoftwareRecord::of(software, Some(&eol));
-                    Item {
-                        key: format!("{}\t{}", record.ecosystem, record.product),
-                        record,
-                    }
-                });
-            (entry.key.clone(), entry.record.clone())
-        };
+        let items = Items::of(by_device, fleet);
         let mut seen = std::collections::HashSet::new();
         for device in &fleet.devices {
             if !seen.insert(device.id.as_str()) {
@@ -158,13 +186,13 @@ impl RunningViews {
             let findings = by_device
                 .get(device.id.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            self.all.add_device(device, findings, &mut item);
+            self.all.add_device(device, findings, &items);
             let groups: BTreeSet<&str> = device.groups.iter().map(String::as_str).collect();
             for group in groups {
                 self.groups
                     .entry(group.to_owned())
                     .or_default()
-                    .add_device(device, findings, &mut item);
+                    .add_device(device, findings, &items);
             }
         }
     }
@@ -205,68 +233,95 @@ impl ViewSums {
         &mut self,
         device: &crate::inventory::Device,
         findings: &[&ScoredFinding],
-        item: &mut ItemOf<'_>,
+        items: &Items,
     ) {
         let class = super::recommendations::class(device.value);
         self.devices[class] += 1;
-        let mut installed: BTreeSet<String> = BTreeSet::new();
+        // Strings are copied only when a sum meets them first.
+        let mut installed: Vec<&str> = Vec::with_capacity(device.software.len());
         for software in &device.software {
-            let (key, record) = item(software);
-            let p = self.product(&key, &record);
-            *p.names.entry(record.name.clone()).or_default() += 1;
-            p.versions.insert(record.version.clone());
-            if p.vendor.is_none() {
-                p.vendor = vendor(&record);
+            let Some(item) = items.get(software) else {
+                continue;
+            };
+            let record = &item.record;
+            let Some(p) = self.product(&item.key, record) else {
+                continue;
+            };
+            match p.names.get_mut(&record.name) {
+                Some(n) => *n += 1,
+                None => {
+                    p.names.insert(record.name.clone(), 1);
+                }
             }
-            let distinct = format!(
-                "{}\t{}\t{}\t{}",
-                record.name,
-                record.version,
-                record.purl.as_deref().unwrap_or(""),
-                record.cpe.as_deref().unwrap_or("")
-            );
-            p.ends.entry(distinct).or_insert(record.support_ends);
-            installed.insert(key);
+            if !p.versions.contains(&record.version) {
+                p.versions.insert(record.version.clone());
+            }
+            if p.vendor.is_none() {
+                p.vendor = vendor(record);
+            }
+            if !p.ends.contains_key(&item.distinct) {
+                p.ends
+                    .insert(item.distinct.clone(), record.support_ends.clone());
+            }
+            installed.push(&item.key);
         }
-        for key in &installed {
+        installed.sort_unstable();
+        installed.dedup();
+        for key in installed {
             if let Some(p) = self.products.get_mut(key) {
                 p.installed_on += 1;
             }
         }
         // Products.
-        let products = by_key(findings, |f| item(&f.finding.software).0);
+        let products = by_key(findings, |f| {
+            items
+                .get(&f.finding.software)
+                .map_or("", |i| i.key.as_str())
+        });
         let survivals: Vec<f64> = products.values().map(|p| p.survival).collect();
         for ((key, on), rest) in products.into_iter().zip(rests(&survivals)) {
-            let record = item(&on.findings[0].finding.software).1;
-            let p = self.product(&key, &record);
+            let Some(item) = items.get(&on.findings[0].finding.software) else {
+                continue;
+            };
+            let Some(p) = self.product(key, &item.record) else {
+                continue;
+            };
             p.exposed_devices += usize::from(on.counted);
-            p.advisories.extend(
-                on.findings
-                    .iter()
-                    .map(|f| f.finding.advisory_id.to_string()),
-            );
+            for f in &on.findings {
+                if !p.advisories.contains(&*f.finding.advisory_id) {
+                    p.advisories.insert(f.finding.advisory_id.to_string());
+                }
+            }
             p.drop[class] += 100.0 * rest * (1.0 - on.survival);
         }
         // Advisories.
         let advisories = by_key(findings, |f| f.finding.advisory_id.clone());
         let survivals: Vec<f64> = advisories.values().map(|a| a.survival).collect();
         for ((id, on), rest) in advisories.into_iter().zip(rests(&survivals)) {
-            let a = self
-                .advisories
-                .entry(id.to_string())
-                .or_insert_with(|| AdvisorySums {
-                    record: AdvisoryRecord::of_finding(on.findings[0]),
-                    devices: 0,
-                    exposed_devices: 0,
-                    software: BTreeSet::new(),
-                    states: Vec::new(),
-                    drop: [0.0; 3],
-                });
+            if !self.advisories.contains_key(&*id) {
+                self.advisories.insert(
+                    id.to_string(),
+                    AdvisorySums {
+                        record: AdvisoryRecord::of_finding(on.findings[0]),
+                        devices: 0,
+                        exposed_devices: 0,
+                        software: BTreeSet::new(),
+                        states: Vec::new(),
+                        drop: [0.0; 3],
+                    },
+                );
+            }
+            let Some(a) = self.advisories.get_mut(&*id) else {
+                continue;
+            };
             a.devices += 1;
             a.exposed_devices += usize::from(on.counted);
             for f in &on.findings {
-                let s = &f.finding.software;
-                a.software.insert(format!("{} {}", s.name, s.version));
+                if let Some(item) = items.get(&f.finding.software) {
+                    if !a.software.contains(&item.name_version) {
+                        a.software.insert(item.name_version.clone());
+                    }
+                }
                 if !a.states.contains(&f.finding.fix_state) {
                     a.states.push(f.finding.fix_state);
                 }
@@ -275,15 +330,18 @@ impl ViewSums {
         }
     }
 
-    /// The sums of the product `key`, made for `record`'s product when first met.
-    fn product(&mut self, key: &str, record: &SoftwareRecord) -> &mut ProductSums {
-        self.products
-            .entry(key.to_owned())
-            .or_insert_with(|| ProductSums {
-                ecosystem: Some(record.ecosystem.clone()),
-                product: record.product.clone(),
-                ..ProductSums::default()
-            })
+    fn product(&mut self, key: &str, record: &SoftwareRecord) -> Option<&mut ProductSums> {
+        if !self.products.contains_key(key) {
+            self.products.insert(
+                key.to_owned(),
+                ProductSums {
+                    ecosystem: Some(record.ecosystem.clone()),
+                    product: record.product.clone(),
+                    ..ProductSums::default()
+                },
+            );
+        }
+        self.products.get_mut(key)
     }
 
     /// Adds another partition's sums of the same view.
