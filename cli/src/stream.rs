@@ -194,7 +194,13 @@ pub(crate) fn stream(cmd: &StreamCmd, reporting: Reporting) -> Result<(), Failed
         .finish(&engine)
         .map_err(|e| Failed::usage(e.to_string()))?;
     let history = match &cmd.history_db {
-        Some(db) => crate::workflow::history_records(db, cmd.history_label.as_deref())?,
+        Some(db) => crate::workflow::history_records(
+            &exposure_store::Store::open_read_only(db)?,
+            &exposure_store::AssessmentQuery {
+                label: cmd.history_label.clone(),
+                since: None,
+            },
+        )?,
         None => Vec::new(),
     };
     let dashboards = Dashboard::all_of_stream(&finished, &history, cmd.top);

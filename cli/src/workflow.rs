@@ -192,20 +192,16 @@ pub(crate) fn load_record(store: &Store, id: i64) -> Result<AssessmentRecord, Fa
     Ok(AssessmentRecord::from_binary(&payload)?)
 }
 
-/// The records of the assessments in the store at `db` (of `label`, when given), oldest
-/// first: a dashboard's history.
+/// The records of the assessments `query` selects in `store`, oldest first: a dashboard's
+/// history.
 pub(crate) fn history_records(
-    db: &Path,
-    label: Option<&str>,
+    store: &Store,
+    query: &AssessmentQuery,
 ) -> Result<Vec<AssessmentRecord>, Failed> {
-    let store = Store::open_read_only(db)?;
     store
-        .assessments(&AssessmentQuery {
-            label: label.map(str::to_owned),
-            since: None,
-        })?
+        .assessments(query)?
         .iter()
-        .map(|e| load_record(&store, e.id))
+        .map(|e| load_record(store, e.id))
         .collect()
 }
 
@@ -774,14 +770,13 @@ pub(crate) fn view(cmd: &ViewCmd) -> Result<(), Failed> {
                 write_rows(&recommendations::rows(&record, &filter), args.format)
             }
             ViewName::Dashboard => {
-                let history: Vec<AssessmentRecord> = store
-                    .assessments(&AssessmentQuery {
+                let history = history_records(
+                    &store,
+                    &AssessmentQuery {
                         label: Some(entry.meta.label.clone()),
                         since: args.since,
-                    })?
-                    .iter()
-                    .map(|e| load_record(&store, e.id))
-                    .collect::<Result<_, _>>()?;
+                    },
+                )?;
                 let dashboard = Dashboard::of(&history, &filter, top);
                 if args.format == Format::Table {
                     write_dashboard(&dashboard)

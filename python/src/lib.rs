@@ -358,7 +358,7 @@ impl PyEngine {
             serde_json::to_value(&finished).map_err(|e| crate::errors::serialization_error(&e))?;
         value["dashboards"] = serde_json::to_value(&dashboards)
             .map_err(|e| crate::errors::serialization_error(&e))?;
-        to_python(py, &value)
+        Ok(convert::json_to_python(py, &value)?.unbind())
     }
 
     /// Assesses the embedded demo fleet.

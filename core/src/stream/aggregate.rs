@@ -353,15 +353,12 @@ impl Aggregate {
             return Err(AggregateError::WithoutFleet);
         }
         let organisation = self.exposure.organisation(engine.parameters());
-        let sums = &self.exposure.organisation;
-        let class_devices = [sums.low.devices, sums.normal.devices, sums.high.devices];
         let weights = super::recommendations::CLASSES.map(|value| {
             engine
                 .parameters()
                 .device_weight(value, organisation.devices)
         });
-        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
-        let total_weight: f64 = (0..3).map(|c| weights[c] * class_devices[c] as f64).sum();
+        let total_weight = self.exposure.organisation.weight(weights);
         let finish = self.recommendations.finish(
             engine,
             organisation.score,
@@ -406,15 +403,8 @@ impl Aggregate {
         for (i, (r, _)) in ranked.iter_mut().enumerate() {
             r.recommendation.rank = i + 1;
         }
-        let (recommendations, sources): (Vec<FleetRecommendation>, Vec<Source>) =
-            ranked.into_iter().unzip();
-        let with_sources: Vec<(Recommendation, Source)> = recommendations
-            .iter()
-            .map(|r| r.recommendation.clone())
-            .zip(sources)
-            .collect();
         let views = Ranked {
-            recommendations: &with_sources,
+            recommendations: &ranked,
             finish: &finish,
             configuration: &self.configuration,
             weights,
@@ -424,13 +414,11 @@ impl Aggregate {
         let group_views = views_of_groups
             .into_iter()
             .map(|(group, software, weaknesses)| {
-                let sums = self.exposure.groups.get(&group);
-                #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
-                let group_weight = sums.map_or(0.0, |s| {
-                    weights[0] * s.low.devices as f64
-                        + weights[1] * s.normal.devices as f64
-                        + weights[2] * s.high.devices as f64
-                });
+                let group_weight = self
+                    .exposure
+                    .groups
+                    .get(&group)
+                    .map_or(0.0, |sums| sums.weight(weights));
                 GroupViews {
                     recommendations: views.recommendation_rows(Some(&group), group_weight),
                     top_devices: views.device_rows(&self.dashboard, Some(&group)),
@@ -442,13 +430,15 @@ impl Aggregate {
                 }
             })
             .collect();
+        let recommendation_rows = views.recommendation_rows(None, total_weight);
+        let top_devices = views.device_rows(&self.dashboard, None);
         Ok(Finished {
-            recommendation_rows: views.recommendation_rows(None, total_weight),
-            top_devices: views.device_rows(&self.dashboard, None),
+            recommendation_rows,
+            top_devices,
             distribution: self.dashboard.distribution(None),
             groups: group_exposure,
             organisation,
-            recommendations,
+            recommendations: ranked.into_iter().map(|(r, _)| r).collect(),
             configuration,
             software,
             weaknesses,

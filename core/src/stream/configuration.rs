@@ -56,19 +56,15 @@ struct CheckSums {
     category: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     remediation: Option<String>,
-    devices: usize,
     mitigates: BTreeSet<String>,
-    findings: usize,
     /// The weight that passing would move from failing to passing checks.
     passing_weight: f64,
-    /// Per value class, Σ over its devices of the device score's drop.
-    drop: [f64; 3],
+    /// Over every device failing it: the devices, the findings it mitigates there, and per
+    /// value class Σ over its devices of the device score's drop.
+    all: ScopeCheckSums,
     /// The same sums over each group's devices failing it.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     groups: BTreeMap<String, ScopeCheckSums>,
-    /// The sums over every device failing it.
-    #[serde(default)]
-    all: ScopeCheckSums,
 }
 
 /// What a configuration change covers among some devices (every device, or a group's):
@@ -201,7 +197,6 @@ impl RunningConfiguration {
                     remediation: first.remediation.as_deref().map(str::to_owned),
                     ..CheckSums::default()
                 });
-            sums.devices += 1;
             // Re-tallying with one instance passing moves its weight (the assessment
             // re-tallies each instance in turn, the last one staying).
             sums.passing_weight += instances.last().map_or(0.0, |c| c.weight);
@@ -226,13 +221,11 @@ impl RunningConfiguration {
                 }
             }
             sums.mitigates.extend(ids.into_keys());
-            sums.findings += removed;
             let drop = if removed > 0 {
                 100.0 * (kept - all)
             } else {
                 0.0
             };
-            sums.drop[class] += drop;
             sums.all.add(removed, known_exploited, class, drop);
             for &group in groups {
                 sums.groups.entry(group.to_owned()).or_default().add(
@@ -267,11 +260,8 @@ impl RunningConfiguration {
         }
         for (id, theirs) in &other.checks {
             let ours = self.checks.entry(id.clone()).or_insert_with(|| CheckSums {
-                devices: 0,
                 mitigates: BTreeSet::new(),
-                findings: 0,
                 passing_weight: 0.0,
-                drop: [0.0; 3],
                 groups: BTreeMap::new(),
                 all: ScopeCheckSums::default(),
                 ..theirs.clone()
@@ -280,13 +270,8 @@ impl RunningConfiguration {
             for (group, sums) in &theirs.groups {
                 ours.groups.entry(group.clone()).or_default().merge(sums);
             }
-            ours.devices += theirs.devices;
             ours.mitigates.extend(theirs.mitigates.iter().cloned());
-            ours.findings += theirs.findings;
             ours.passing_weight += theirs.passing_weight;
-            for class in 0..3 {
-                ours.drop[class] += theirs.drop[class];
-            }
         }
     }
 
@@ -308,16 +293,16 @@ impl RunningConfiguration {
             .map(|(id, sums)| {
                 let mut after = organisation;
                 after.passed_weight += sums.passing_weight;
-                after.passed += sums.devices;
-                after.failed -= sums.devices.min(after.failed);
+                after.passed += sums.all.devices;
+                after.failed -= sums.all.devices.min(after.failed);
                 let configuration_impact = match (after.score(), before) {
                     (Some(after), Some(before)) => after - before,
                     _ => 0.0,
                 };
-                let exposure_impact = if sums.findings == 0 || total_weight <= 0.0 {
+                let exposure_impact = if sums.all.findings == 0 || total_weight <= 0.0 {
                     0.0
                 } else {
-                    (0..3).map(|c| weights[c] * sums.drop[c]).sum::<f64>() / total_weight
+                    (0..3).map(|c| weights[c] * sums.all.drop[c]).sum::<f64>() / total_weight
                 };
                 let change = ConfigurationRecommendation {
                     rank: 0,
@@ -327,12 +312,12 @@ impl RunningConfiguration {
                     remediation: sums.remediation.clone(),
                     devices: Vec::new(),
                     mitigates: sums.mitigates.iter().cloned().collect(),
-                    findings: sums.findings,
+                    findings: sums.all.findings,
                     configuration_impact,
                     exposure_impact,
                     covered: Vec::new(),
                 };
-                (change, sums.devices)
+                (change, sums.all.devices)
             })
             .collect();
         let configuration = FleetConfiguration {

@@ -9,10 +9,10 @@
 
 use super::configuration::RunningConfiguration;
 use super::recommendations::{Coverage, Finish, Pattern, Renumbering, RunningRecommendations};
+use super::FleetRecommendation;
 use crate::assessment::Assessment;
 use crate::date::Date;
 use crate::inventory::{DeviceValue, Fleet};
-use crate::recommend::Recommendation;
 use crate::score::exposure::ExposureLevel;
 use crate::views::dashboard::Distribution;
 use crate::views::devices::{DeviceRecommendation, DeviceRow};
@@ -257,7 +257,7 @@ pub(super) enum Source {
 
 /// The fleet's ranked recommendations with their sources, and what weighs them.
 pub(super) struct Ranked<'a> {
-    pub(super) recommendations: &'a [(Recommendation, Source)],
+    pub(super) recommendations: &'a [(FleetRecommendation, Source)],
     pub(super) finish: &'a Finish<'a>,
     pub(super) configuration: &'a RunningConfiguration,
     /// Each value class's device weight.
@@ -299,7 +299,8 @@ impl Ranked<'_> {
         let mut rows: Vec<RecommendationRow> = self
             .recommendations
             .iter()
-            .filter_map(|(r, source)| {
+            .filter_map(|(fleet, source)| {
+                let r = &fleet.recommendation;
                 let (devices, findings, known_exploited, impact) = match source {
                     Source::Patterns(coverage) => {
                         let (mut devices, mut findings, mut known_exploited) = (0, 0, 0);
@@ -375,8 +376,8 @@ impl Ranked<'_> {
             .top
             .iter()
             .map(|device| {
-                // The device's patterns by index, with its rest on each.
-                let rest_on: HashMap<usize, f64> = device
+                // The device's patterns by index (one a product), with its rest on each.
+                let rest_on: Vec<(usize, f64)> = device
                     .patterns
                     .iter()
                     .filter_map(|(p, rest)| Some((*index_of.get(p)?, *rest)))
@@ -384,11 +385,17 @@ impl Ranked<'_> {
                 let mut recommendations: Vec<DeviceRecommendation> = self
                     .recommendations
                     .iter()
-                    .filter_map(|(r, source)| {
+                    .filter_map(|(fleet, source)| {
+                        let r = &fleet.recommendation;
                         let impact = match source {
-                            Source::Patterns(coverage) => coverage
-                                .iter()
-                                .find_map(|c| rest_on.get(&c.pattern).map(|rest| c.drop * rest))?,
+                            // Coverage is sorted by pattern.
+                            Source::Patterns(coverage) => {
+                                rest_on.iter().find_map(|&(p, rest)| {
+                                    let at =
+                                        coverage.binary_search_by_key(&p, |c| c.pattern).ok()?;
+                                    Some(coverage[at].drop * rest)
+                                })?
+                            }
                             Source::Check(id) => device.checks.iter().find(|(c, _)| c == id)?.1,
                         };
                         Some(DeviceRecommendation {

@@ -95,6 +95,14 @@ impl ExposureSums {
         self.findings += other.findings;
     }
 
+    /// The weight of the devices summed, each value class's devices weighing `weights`
+    /// (low, normal, high).
+    pub(crate) fn weight(&self, weights: [f64; 3]) -> f64 {
+        #[allow(clippy::cast_precision_loss)] // device counts are far below 2^52
+        let devices = [self.low, self.normal, self.high].map(|c| c.devices as f64);
+        (0..3).map(|c| weights[c] * devices[c]).sum()
+    }
+
     /// The devices summed.
     pub fn devices(&self) -> usize {
         self.low.devices + self.normal.devices + self.high.devices

@@ -722,7 +722,8 @@ impl RunningRecommendations {
                     .sum();
                 usize::try_from(devices).unwrap_or(usize::MAX)
             };
-            let listed_patterns = listed(&r.devices);
+            let mut listed_patterns = listed(&r.devices);
+            listed_patterns.sort_unstable();
             let device_count = count(&listed_patterns);
             let target_device_counts = r
                 .targets
@@ -740,7 +741,7 @@ impl RunningRecommendations {
                 .map(|(pattern, drop, removed)| (pattern, drop, &covered[removed]))
                 .map(|(pattern, drop, removed)| Coverage {
                     pattern,
-                    listed: listed_patterns.contains(&pattern),
+                    listed: listed_patterns.binary_search(&pattern).is_ok(),
                     drop,
                     findings: removed.len() as u64,
                     known_exploited: removed
@@ -749,15 +750,21 @@ impl RunningRecommendations {
                         .count() as u64,
                 })
                 .collect();
+            // The covered inputs run in pattern order, so `coverage` is sorted by pattern:
+            // the listed patterns without covered findings join it, and it stays sorted
+            // (a kept device finds its pattern in it by binary search).
             for &pattern in &listed_patterns {
-                if !coverage.iter().any(|c| c.pattern == pattern) {
-                    coverage.push(Coverage {
-                        pattern,
-                        listed: true,
-                        drop: 0.0,
-                        findings: 0,
-                        known_exploited: 0,
-                    });
+                if let Err(at) = coverage.binary_search_by_key(&pattern, |c| c.pattern) {
+                    coverage.insert(
+                        at,
+                        Coverage {
+                            pattern,
+                            listed: true,
+                            drop: 0.0,
+                            findings: 0,
+                            known_exploited: 0,
+                        },
+                    );
                 }
             }
             let over_all = |of: fn(&Coverage) -> u64| {
@@ -792,6 +799,7 @@ pub(super) struct PatternRecommendation {
     pub(super) recommendation: Recommendation,
     pub(super) device_count: usize,
     pub(super) target_device_counts: Vec<usize>,
+    /// Sorted by pattern.
     pub(super) coverage: Vec<Coverage>,
 }
 
