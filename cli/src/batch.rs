@@ -12,7 +12,10 @@
 //! buffer, and a batch of many lines costs one write per block read, not one per line.
 
 use std::io::{ErrorKind, Read, Write};
-use std::ops::Range;
+
+mod pool;
+
+use pool::{Helpers, Pool};
 
 /// How much of an error message an error line quotes (a message names its input, which
 /// may be huge).
@@ -80,127 +83,66 @@ impl<'a> Line<'a> {
 
 /// Runs `handle` over every line of `input` (UTF-8, `\n` or `\r\n` separated; a last line
 /// without a newline counts) and writes one line per input line to `output`, on up to
-/// `threads` threads.
+/// `threads` threads. When `size` (a file on stdin) shows that the input is large, the
+/// helper threads are started before the first read, so that they are awake for its lines.
 pub(crate) fn run(
     mut input: impl Read,
     mut output: impl Write,
     threads: usize,
+    size: Option<u64>,
     handle: impl Handler,
 ) -> std::io::Result<()> {
-    let mut buffer = vec![0u8; READ_SIZE];
-    let (mut start, mut end) = (0, 0);
-    let mut answers = Vec::with_capacity(WRITE_SIZE + 4096);
-    let mut workers = Workers::new(threads);
-    loop {
-        // Every complete line in the buffer is answered; reading may now wait for the
-        // writer, who may be waiting for the answers so far.
-        output.write_all(&answers)?;
-        output.flush()?;
-        answers.clear();
-        if start > 0 {
-            buffer.copy_within(start..end, 0);
-            (end, start) = (end - start, 0);
+    let pool = Pool::new(READ_SIZE);
+    std::thread::scope(|scope| {
+        let mut helpers = Helpers::new(scope, &pool, &handle, threads);
+        if size.is_some_and(|size| size >= PARALLEL_MIN as u64) {
+            helpers.start();
         }
-        if end == buffer.len() {
-            buffer.resize(buffer.len() * 2, 0); // one line longer than the buffer
-        }
-        let read = match input.read(&mut buffer[end..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if read == 0 {
-            if end > start {
-                workers.answer_block(&buffer[start..end], &mut answers, &handle);
-            }
+        let (mut start, mut end) = (0, 0);
+        let mut answers = Vec::with_capacity(WRITE_SIZE + 4096);
+        loop {
+            // Every complete line in the buffer is answered; reading may now wait for the
+            // writer, who may be waiting for the answers so far.
             output.write_all(&answers)?;
-            return output.flush();
-        }
-        end += read;
-        // Answer the complete lines read so far, writing as the answers pile up.
-        let Some(last_newline) = memchr::memrchr(b'\n', &buffer[start..end]) else {
-            continue;
-        };
-        let block_end = start + last_newline + 1;
-        workers.answer_block(&buffer[start..block_end], &mut answers, &handle);
-        start = block_end;
-        if answers.len() >= WRITE_SIZE {
-            output.write_all(&answers)?;
+            output.flush()?;
             answers.clear();
-        }
-    }
-}
-
-/// The threads a batch is answered on, with each helper thread's answer buffer kept from one
-/// block to the next (a fresh one per block would be mapped and faulted in again each time).
-struct Workers {
-    threads: usize,
-    buffers: Vec<Vec<u8>>,
-}
-
-impl Workers {
-    fn new(threads: usize) -> Self {
-        Self {
-            threads,
-            buffers: Vec::new(),
-        }
-    }
-
-    /// Answers a block of lines (each ending in `\n` but perhaps the last), appending to
-    /// `answers`; a large block is split into contiguous runs of lines, one per thread.
-    fn answer_block(&mut self, block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
-        if self.threads < 2 || block.len() < PARALLEL_MIN {
-            return answer_lines(block, answers, handle);
-        }
-        let runs = split_at_lines(block, self.threads);
-        let mut buffers = std::mem::take(&mut self.buffers);
-        buffers.resize_with(runs.len() - 1, Vec::new);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = runs[1..]
-                .iter()
-                .zip(buffers)
-                .map(|(run, mut out)| {
-                    let run = &block[run.clone()];
-                    scope.spawn(move || {
-                        out.clear();
-                        answer_lines(run, &mut out, handle);
-                        out
-                    })
-                })
-                .collect();
-            answer_lines(&block[runs[0].clone()], answers, handle);
-            for worker in workers {
-                match worker.join() {
-                    Ok(out) => {
-                        answers.extend_from_slice(&out);
-                        self.buffers.push(out);
-                    }
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
+            let mut block = pool.buffer();
+            let buffer = &mut block.bytes;
+            if start > 0 {
+                buffer.copy_within(start..end, 0);
+                (end, start) = (end - start, 0);
             }
-        });
-    }
-}
-
-/// `block` cut into at most `parts` runs of whole lines of about equal length.
-fn split_at_lines(block: &[u8], parts: usize) -> Vec<Range<usize>> {
-    let mut runs = Vec::with_capacity(parts);
-    let mut start = 0;
-    for part in 1..parts {
-        let target = (block.len() * part / parts).max(start);
-        let cut = match memchr::memchr(b'\n', &block[target..]) {
-            Some(at) => target + at + 1,
-            None => block.len(),
-        };
-        if cut > start {
-            runs.push(start..cut);
-            start = cut;
+            if end == buffer.len() {
+                buffer.resize(buffer.len() * 2, 0); // one line longer than the buffer
+            }
+            let read = match input.read(&mut buffer[end..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if read == 0 {
+                drop(block);
+                if end > start {
+                    helpers.answer(start..end, &mut answers);
+                }
+                output.write_all(&answers)?;
+                return output.flush();
+            }
+            end += read;
+            // Answer the complete lines read so far, writing as the answers pile up.
+            let Some(last_newline) = memchr::memrchr(b'\n', &buffer[start..end]) else {
+                continue;
+            };
+            drop(block);
+            let block_end = start + last_newline + 1;
+            helpers.answer(start..block_end, &mut answers);
+            start = block_end;
+            if answers.len() >= WRITE_SIZE {
+                output.write_all(&answers)?;
+                answers.clear();
+            }
         }
-    }
-    if start < block.len() || runs.is_empty() {
-        runs.push(start..block.len());
-    }
-    runs
+    })
 }
 
 /// Answers each line of `block` in order. The block is checked as UTF-8 once; only when
@@ -406,6 +348,21 @@ fn lowest(mask: u64) -> usize {
     mask.trailing_zeros() as usize / 8
 }
 
+/// The size of `input` when it is a regular file (stdin redirected from one), read at
+/// once by [`run`]; `None` for a pipe, a terminal or a socket.
+#[cfg(unix)]
+pub(crate) fn file_size(input: &impl std::os::fd::AsFd) -> Option<u64> {
+    let file = std::fs::File::from(input.as_fd().try_clone_to_owned().ok()?);
+    let metadata = file.metadata().ok()?;
+    metadata.is_file().then_some(metadata.len())
+}
+
+/// Elsewhere stdin is read in blocks, whatever it is.
+#[cfg(not(unix))]
+pub(crate) fn file_size<T>(_input: &T) -> Option<u64> {
+    None
+}
+
 /// The threads a batch mode answers on: every core the process may use.
 pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -422,10 +379,18 @@ mod tests {
         Ok(())
     }
 
+    /// The answers read in blocks, as from a pipe, checked equal to those read at once, as
+    /// from a file of known size.
     fn answers(input: &[u8], threads: usize) -> String {
-        let mut out = Vec::new();
-        run(input, &mut out, threads, plus).unwrap();
-        String::from_utf8(out).unwrap()
+        let mut piped = Vec::new();
+        run(input, &mut piped, threads, None, plus).unwrap();
+        let mut whole = Vec::new();
+        run(input, &mut whole, threads, Some(input.len() as u64), plus).unwrap();
+        assert!(
+            piped == whole,
+            "{threads} threads: a pipe and a file differ"
+        );
+        String::from_utf8(piped).unwrap()
     }
 
     #[test]
@@ -451,7 +416,7 @@ mod tests {
             Ok(())
         };
         let mut out = Vec::new();
-        run(b"ok\nbad\n".as_slice(), &mut out, 1, handle).unwrap();
+        run(b"ok\nbad\n".as_slice(), &mut out, 1, None, handle).unwrap();
         assert_eq!(out, b"partial\nerror\tno\n");
     }
 
@@ -475,6 +440,56 @@ mod tests {
         for threads in [1, 2, 3, 8] {
             assert_eq!(answers(&input, threads), expected, "{threads} threads");
         }
+    }
+
+    /// Lines enough for the helper threads to take part.
+    fn many_lines() -> Vec<u8> {
+        (0..20_000)
+            .flat_map(|i| format!("{i}\tx\n").into_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn a_handler_that_panics_on_a_helper_thread_panics_the_batch_without_hanging() {
+        let input = many_lines();
+        let handle = |line: Line<'_>, out: &mut Vec<u8>| {
+            assert!(line.text() != "19999\tx", "the last line");
+            plus(line, out)
+        };
+        for size in [None, Some(input.len() as u64)] {
+            let batch = std::panic::catch_unwind(|| {
+                run(input.as_slice(), Vec::new(), 2, size, handle).unwrap();
+            });
+            assert!(batch.is_err(), "{size:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_read_stops_the_helpers_and_is_the_batchs_error() {
+        /// Lines, then an error.
+        struct Failing(Vec<u8>, bool);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if std::mem::replace(&mut self.1, true) {
+                    return Err(std::io::Error::other("disk gone"));
+                }
+                let n = self.0.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                Ok(n)
+            }
+        }
+        let input = many_lines();
+        let mut out = Vec::new();
+        let failed = run(
+            Failing(input.clone(), false),
+            &mut out,
+            2,
+            Some(1 << 30),
+            plus,
+        );
+        assert_eq!(failed.unwrap_err().to_string(), "disk gone");
+        // The lines before the error were answered.
+        assert_eq!(memchr::memchr_iter(b'\n', &out).count(), 20_000);
     }
 
     #[test]
@@ -565,22 +580,6 @@ mod tests {
                 pair(bad),
                 Err("expected two fields separated by one TAB".to_owned())
             );
-        }
-    }
-
-    #[test]
-    fn blocks_split_at_line_ends() {
-        let block = b"aa\nbbbb\nc\ndddddd\n";
-        for parts in 1..6 {
-            let runs = split_at_lines(block, parts);
-            assert_eq!(runs.first().unwrap().start, 0);
-            assert_eq!(runs.last().unwrap().end, block.len());
-            for pair in runs.windows(2) {
-                assert_eq!(pair[0].end, pair[1].start);
-            }
-            for run in &runs {
-                assert_eq!(block[run.end - 1], b'\n', "{parts}: {run:?}");
-            }
         }
     }
 

@@ -635,7 +635,8 @@ fn push_tenths(score: f64, out: &mut Vec<u8>) {
 fn run_lines(handle: impl batch::Handler) -> Result<(), Failed> {
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
-    Ok(batch::run(stdin, stdout, batch::threads(), handle)?)
+    let size = batch::file_size(&stdin);
+    Ok(batch::run(stdin, stdout, batch::threads(), size, handle)?)
 }
 
 /// `exposure man [--out-dir DIR]`: the manual page of the command (and, into a directory,

@@ -1,0 +1,291 @@
+//! The threads a batch's blocks are answered on.
+//!
+//! The helper threads are started once, before the first read when the input is known to be
+//! large, so that waking them overlaps the read (on a virtual machine an idle core can take a
+//! millisecond to wake: as long as the whole of a 100,000-line batch takes). A block is cut
+//! into chunks of whole lines that the calling thread and the helpers claim in turn, so that
+//! a helper that wakes late takes fewer chunks and never holds the block up; each chunk's
+//! answers are kept apart and joined in input order.
+
+use std::any::Any;
+use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::RwLockWriteGuard;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::thread::Scope;
+
+use super::{answer_lines, Handler, PARALLEL_MIN};
+
+/// A block is shared out in chunks of whole lines of about this many bytes (some 2,000
+/// lines of versions: a tenth of a millisecond's work).
+const CHUNK: usize = 1 << 15;
+
+/// The input read so far and the chunks of the block being answered.
+pub(super) struct Block {
+    /// The read buffer.
+    pub(super) bytes: Vec<u8>,
+    /// The chunks of the block being answered, in input order.
+    chunks: Vec<Range<usize>>,
+    /// The next chunk to claim.
+    next: AtomicUsize,
+    /// Each chunk's answers, kept from block to block (a fresh buffer would be faulted in
+    /// again each time).
+    answers: Vec<Mutex<Vec<u8>>>,
+}
+
+/// What the calling thread and its helpers share.
+pub(super) struct Pool {
+    /// Written only between blocks, by the calling thread, when no chunk is being answered.
+    block: RwLock<Block>,
+    /// Blocks published so far, and whether the batch is over: helpers wait on `wake`.
+    signal: Mutex<Signal>,
+    wake: Condvar,
+    /// Chunks of the current block answered: the calling thread waits on `finished`.
+    answered: Mutex<usize>,
+    finished: Condvar,
+    /// The first panic of a handler on a helper thread, raised again on the calling one.
+    panic: Mutex<Option<Box<dyn Any + Send>>>,
+}
+
+#[derive(Default)]
+struct Signal {
+    blocks: u64,
+    over: bool,
+}
+
+impl Pool {
+    /// A pool whose read buffer starts at `buffer` bytes.
+    pub(super) fn new(buffer: usize) -> Self {
+        Self {
+            block: RwLock::new(Block {
+                bytes: prefaulted(buffer),
+                chunks: Vec::new(),
+                next: AtomicUsize::new(0),
+                answers: Vec::new(),
+            }),
+            signal: Mutex::new(Signal::default()),
+            wake: Condvar::new(),
+            answered: Mutex::new(0),
+            finished: Condvar::new(),
+            panic: Mutex::new(None),
+        }
+    }
+
+    /// The read buffer, to fill between blocks.
+    pub(super) fn buffer(&self) -> RwLockWriteGuard<'_, Block> {
+        self.block.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Block> {
+        self.block.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Claims and answers chunks of `block` until none is left.
+    fn claim(&self, block: &Block, handle: &impl Handler) {
+        loop {
+            let i = block.next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = block.chunks.get(i) else {
+                return;
+            };
+            // Answered into a buffer of this thread's own: the chunks' slots share cache
+            // lines, and a length written at every answer would bounce between the cores.
+            let mut out = std::mem::take(&mut *lock(&block.answers[i]));
+            out.clear();
+            let lines = &block.bytes[chunk.clone()];
+            let answered =
+                panic::catch_unwind(AssertUnwindSafe(|| answer_lines(lines, &mut out, handle)));
+            if let Err(panic) = answered {
+                lock(&self.panic).get_or_insert(panic);
+            }
+            *lock(&block.answers[i]) = out;
+            let mut answered = lock(&self.answered);
+            *answered += 1;
+            if *answered == block.chunks.len() {
+                self.finished.notify_all();
+            }
+        }
+    }
+
+    /// A helper thread: answers chunks of every block published until the batch is over.
+    fn help(&self, handle: &impl Handler) {
+        let mut seen = 0;
+        loop {
+            {
+                let mut signal = lock(&self.signal);
+                while signal.blocks == seen && !signal.over {
+                    signal = self
+                        .wake
+                        .wait(signal)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                if signal.over {
+                    return;
+                }
+                seen = signal.blocks;
+            }
+            self.claim(&self.read(), handle);
+        }
+    }
+}
+
+/// The helper threads of a batch, started when first needed and told to stop when this is
+/// dropped (on every way out of the batch, errors and panics included, so that the scope
+/// that joins them never waits for ever).
+pub(super) struct Helpers<'scope, 'env, 'h, H: Handler> {
+    scope: &'scope Scope<'scope, 'env>,
+    pool: &'env Pool,
+    handle: &'h H,
+    /// Helper threads wanted (one fewer than the threads).
+    wanted: usize,
+    started: bool,
+}
+
+impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> {
+    /// `threads - 1` helpers for `pool`, not yet started.
+    pub(super) fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        pool: &'env Pool,
+        handle: &'h H,
+        threads: usize,
+    ) -> Self {
+        Self {
+            scope,
+            pool,
+            handle,
+            wanted: threads.saturating_sub(1),
+            started: false,
+        }
+    }
+
+    /// Answers the lines of `range` of the buffer (each ending in `\n` but perhaps the
+    /// last), appending to `answers`: on this thread alone when the block is small or there
+    /// are no helpers, else shared with them.
+    pub(super) fn answer(&mut self, range: Range<usize>, answers: &mut Vec<u8>) {
+        let (pool, handle) = (self.pool, self.handle);
+        if self.wanted == 0 || range.len() < PARALLEL_MIN {
+            return answer_lines(&pool.read().bytes[range], answers, handle);
+        }
+        self.start();
+        {
+            let mut block = pool.buffer();
+            let block = &mut *block;
+            cut(&block.bytes, range, CHUNK, &mut block.chunks);
+            *block.next.get_mut() = 0;
+            let wanted = block.answers.len().max(block.chunks.len());
+            block.answers.resize_with(wanted, Default::default);
+            *lock(&pool.answered) = 0;
+        }
+        lock(&pool.signal).blocks += 1;
+        pool.wake.notify_all();
+        let block = pool.read();
+        pool.claim(&block, handle);
+        let mut answered = lock(&pool.answered);
+        while *answered < block.chunks.len() {
+            answered = pool
+                .finished
+                .wait(answered)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        drop(answered);
+        if let Some(panic) = lock(&pool.panic).take() {
+            panic::resume_unwind(panic);
+        }
+        for chunk in &block.answers[..block.chunks.len()] {
+            answers.extend_from_slice(&lock(chunk));
+        }
+    }
+
+    /// Starts the helpers unless they are running.
+    pub(super) fn start(&mut self) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        for _ in 0..self.wanted {
+            let (pool, handle) = (self.pool, self.handle);
+            self.scope.spawn(move || pool.help(handle));
+        }
+    }
+}
+
+impl<H: Handler> Drop for Helpers<'_, '_, '_, H> {
+    fn drop(&mut self) {
+        lock(&self.pool.signal).over = true;
+        self.pool.wake.notify_all();
+    }
+}
+
+/// Cuts `range` of `bytes` into chunks of whole lines of at least `size` bytes (the last
+/// may be shorter), in order, into `chunks`.
+fn cut(bytes: &[u8], range: Range<usize>, size: usize, chunks: &mut Vec<Range<usize>>) {
+    chunks.clear();
+    let mut start = range.start;
+    while range.end - start > size {
+        let Some(at) = memchr::memchr(b'\n', &bytes[start + size..range.end]) else {
+            break;
+        };
+        let end = start + size + at + 1;
+        chunks.push(start..end);
+        start = end;
+    }
+    if start < range.end || chunks.is_empty() {
+        chunks.push(start..range.end);
+    }
+}
+
+/// A zeroed buffer of `len` bytes whose pages are all mapped, by one `madvise` call rather
+/// than one page fault per 4 KiB as it is first written (on a virtual machine a fault costs
+/// some 2.5 µs: a millisecond for the read of a 100,000-line batch).
+#[allow(unsafe_code)] // one `madvise`, argued below
+fn prefaulted(len: usize) -> Vec<u8> {
+    let mut buffer = vec![0; len];
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `madvise` with MADV_POPULATE_WRITE maps the pages of an address range of
+        // our own allocation without changing their contents (zero, as allocated); the
+        // range is rounded inwards to whole pages, so it stays inside the buffer. Its
+        // failure (an older kernel, EINVAL) only leaves the pages to be faulted as written.
+        unsafe {
+            let page = 4096;
+            let start = buffer.as_mut_ptr() as usize;
+            let first = start.next_multiple_of(page);
+            let last = (start + len) / page * page;
+            if last > first {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_POPULATE_WRITE,
+                );
+            }
+        }
+    }
+    buffer
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_whole_lines_in_order() {
+        let bytes = b"xaa\nbbbb\nc\ndddddd\nee";
+        for size in 1..8 {
+            for range in [1..bytes.len(), 1..18, 4..9] {
+                let mut chunks = Vec::new();
+                cut(bytes, range.clone(), size, &mut chunks);
+                assert_eq!(chunks.first().unwrap().start, range.start);
+                assert_eq!(chunks.last().unwrap().end, range.end);
+                for pair in chunks.windows(2) {
+                    assert_eq!(pair[0].end, pair[1].start);
+                    assert!(pair[0].len() > size, "{size}: {chunks:?}");
+                    assert_eq!(bytes[pair[0].end - 1], b'\n', "{size}: {chunks:?}");
+                }
+            }
+        }
+    }
+}
