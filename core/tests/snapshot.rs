@@ -250,19 +250,18 @@ fn the_metadata_survives_the_round_trip_and_an_older_format_says_how_to_rebuild(
     );
     assert_eq!(again.metadata().sources.len(), 2);
 
-    // A snapshot of format 7 (before vendors' statements were marked) is rejected with the
-    // way out.
-    let mut old = kb.to_snapshot();
-    old[12..16].copy_from_slice(&7u32.to_le_bytes());
-    let err = KnowledgeBase::from_snapshot(&old).expect_err("older format");
-    assert!(matches!(
-        err,
-        SnapshotError::WrongVersion {
-            found: 7,
-            expected: 8
-        }
-    ));
-    assert!(err.to_string().contains("exposure kb build"), "{err}");
+    // A snapshot of an older format (7: before vendors' statements were marked; 8: before
+    // advisories were encoded on their own) is rejected with the way out.
+    for format in [7u32, 8] {
+        let mut old = kb.to_snapshot();
+        old[12..16].copy_from_slice(&format.to_le_bytes());
+        let err = KnowledgeBase::from_snapshot(&old).expect_err("older format");
+        assert!(matches!(
+            err,
+            SnapshotError::WrongVersion { found, expected: 9 } if found == format
+        ));
+        assert!(err.to_string().contains("exposure kb build"), "{err}");
+    }
 
     // Loaded next to other feeds, the snapshot's sources join theirs.
     let path = std::env::temp_dir().join(format!("exposure-meta-{}.bin", std::process::id()));

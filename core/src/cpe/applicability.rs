@@ -43,6 +43,56 @@ pub struct Criterion {
 }
 
 impl Criterion {
+    /// A criterion from its parts: whether it makes a device vulnerable, its name as written,
+    /// its version bounds (`None` for no bound; `exact` unused) and NVD's id; `path` names it
+    /// in an error. The one constructor, for statements read from NVD JSON and from
+    /// snapshots alike.
+    pub(crate) fn from_parts(
+        vulnerable: bool,
+        text: &str,
+        bounds: NvdBounds<'_>,
+        id: Option<String>,
+        path: &str,
+    ) -> Result<Self, ConfigurationError> {
+        let cpe = Cpe::parse(text).map_err(|source| ConfigurationError::Name {
+            path: path.to_owned(),
+            source,
+        })?;
+        let has_bounds = bounds.start_including.is_some()
+            || bounds.start_excluding.is_some()
+            || bounds.end_including.is_some()
+            || bounds.end_excluding.is_some();
+        let (versioned, bounds_text) = if has_bounds {
+            let range =
+                bounds
+                    .to_range(scheme_for(&cpe))
+                    .map_err(|source| ConfigurationError::Bounds {
+                        path: path.to_owned(),
+                        source,
+                    })?;
+            let owned = |v: Option<&str>| v.map(str::to_owned);
+            (
+                Some((cpe.with(Attribute::Version, Value::Any), range)),
+                Some(Box::new(Bounds {
+                    start_including: owned(bounds.start_including),
+                    start_excluding: owned(bounds.start_excluding),
+                    end_including: owned(bounds.end_including),
+                    end_excluding: owned(bounds.end_excluding),
+                })),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(Criterion {
+            vulnerable,
+            text: text.to_owned(),
+            cpe,
+            bounds: bounds_text,
+            id,
+            versioned,
+        })
+    }
+
     /// The device name among `device` that satisfies this criterion, if any.
     pub fn matching<'d>(&self, device: &'d [Cpe]) -> Option<&'d Cpe> {
         device.iter().find(|name| self.matches(name))
@@ -673,10 +723,6 @@ fn criteria(
             .get(name_key)
             .and_then(Json::as_str)
             .ok_or_else(|| shape(&path, &format!("a criterion needs {name_key}")))?;
-        let cpe = Cpe::parse(text).map_err(|source| ConfigurationError::Name {
-            path: path.clone(),
-            source,
-        })?;
         let field = |key: &str| entry.get(key).and_then(Json::as_str);
         // NVD writes `versionStartIncluding: "-"` for "from the first version" (75 criteria
         // of the 2017 feed); `-`, `*` and empty bounds are no bound.
@@ -688,42 +734,12 @@ fn criteria(
             end_excluding: bound("versionEndExcluding"),
             exact: None,
         };
-        let has_bounds = bounds.start_including.is_some()
-            || bounds.start_excluding.is_some()
-            || bounds.end_including.is_some()
-            || bounds.end_excluding.is_some();
-        let (versioned, bounds_text) = if has_bounds {
-            let range =
-                bounds
-                    .to_range(scheme_for(&cpe))
-                    .map_err(|source| ConfigurationError::Bounds {
-                        path: path.clone(),
-                        source,
-                    })?;
-            let owned = |v: Option<&str>| v.map(str::to_owned);
-            (
-                Some((cpe.with(Attribute::Version, Value::Any), range)),
-                Some(Box::new(Bounds {
-                    start_including: owned(bounds.start_including),
-                    start_excluding: owned(bounds.start_excluding),
-                    end_including: owned(bounds.end_including),
-                    end_excluding: owned(bounds.end_excluding),
-                })),
-            )
-        } else {
-            (None, None)
-        };
-        out.push(Criterion {
-            vulnerable: entry
-                .get("vulnerable")
-                .and_then(Json::as_bool)
-                .unwrap_or(true),
-            text: text.to_owned(),
-            cpe,
-            bounds: bounds_text,
-            id: field("matchCriteriaId").map(str::to_owned),
-            versioned,
-        });
+        let vulnerable = entry
+            .get("vulnerable")
+            .and_then(Json::as_bool)
+            .unwrap_or(true);
+        let id = field("matchCriteriaId").map(str::to_owned);
+        out.push(Criterion::from_parts(vulnerable, text, bounds, id, &path)?);
     }
     Ok(out)
 }

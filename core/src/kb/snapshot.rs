@@ -9,15 +9,18 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 of the payload |
-//! | … | payload: the records, bincode-encoded plain structures |
+//! | … | payload: bincode-encoded plain structures; each advisory encoded on its own (so that records decode independently: on every core at load) |
 //!
 //! Ranges are stored as their events and evaluated again on load (so a snapshot never
-//! carries a version order the library no longer has); applicability statements as NVD JSON.
+//! carries a version order the library no longer has); applicability statements as their
+//! configurations' nodes in pre-order and their criteria's parts (`statement`), read without
+//! JSON.
 //! A file that is not a snapshot, of another format version, truncated or corrupted is a
 //! [`SnapshotError`] naming which. A snapshot of an older format is rejected, its error
 //! saying to build it again: format 7 added the knowledge base's [metadata](KbMetadata) (build
 //! time and sources), which an older snapshot cannot supply; format 8 marks the statements
-//! that come from vendors' own advisories.
+//! that come from vendors' own advisories; format 9 encodes each advisory on its own and its
+//! statement without JSON.
 
 use super::advisory::Cached;
 use super::{
@@ -30,12 +33,15 @@ use crate::files::Limits;
 use crate::parsed::Parsed;
 use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
+use statement::StatementData;
 use std::path::{Path, PathBuf};
+
+mod statement;
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -77,8 +83,10 @@ pub enum SnapshotError {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Data {
-    advisories: Vec<AdvisoryData>,
+struct Data<'a> {
+    /// Each advisory as the bincode of its [`AdvisoryData`], borrowed from the payload.
+    #[serde(borrow)]
+    records: Vec<&'a [u8]>,
     kev: Vec<KevData>,
     epss: Vec<(String, f64, Option<f64>)>,
     versions: [Option<String>; 3],
@@ -106,7 +114,7 @@ struct AdvisoryData {
     affected: Vec<AffectedData>,
     source: String,
     sources: Vec<String>,
-    applicability: Option<String>,
+    applicability: Option<StatementData>,
     /// The input the statement came from (cited when it matches).
     applicability_source: Option<String>,
     /// Whether the statement comes from vendors' own advisories only.
@@ -197,6 +205,71 @@ fn event_in((kind, v): (u8, String)) -> Result<OsvEvent, SnapshotError> {
     })
 }
 
+/// One advisory read back from its record, before it joins the store.
+struct Restored {
+    advisory: Advisory,
+    statement: Option<Applicability>,
+    statement_source: Option<String>,
+    from_vendor: bool,
+}
+
+impl Restored {
+    /// Decodes one record: its advisory, ranges evaluated, and its statement.
+    fn decode(record: &[u8]) -> Result<Self, SnapshotError> {
+        let a: AdvisoryData =
+            bincode::deserialize(record).map_err(|e| SnapshotError::Payload(e.to_string()))?;
+        let mut affected = Vec::with_capacity(a.affected.len());
+        for p in a.affected {
+            let ecosystem = Ecosystem::from_osv(&p.ecosystem);
+            let mut ranges = Vec::with_capacity(p.ranges.len());
+            for (kind, events) in p.ranges {
+                let events = events
+                    .into_iter()
+                    .map(event_in)
+                    .collect::<Result<Vec<_>, _>>()?;
+                ranges.push(AffectedRange::new(
+                    super::RangeType::from_osv(&kind),
+                    events,
+                    &ecosystem,
+                ));
+            }
+            affected.push(AffectedPackage {
+                ecosystem,
+                name: p.name,
+                purl: p.purl,
+                ranges,
+                versions: p.versions,
+                severity: p.severity.into_iter().map(severity_in).collect(),
+                will_not_fix: p.will_not_fix,
+                source: p.source,
+            });
+        }
+        let statement = a.applicability.map(StatementData::read).transpose()?;
+        let advisory = Advisory {
+            id: a.id,
+            aliases: a.aliases,
+            related: a.related,
+            summary: a.summary,
+            details: a.details,
+            cwes: a.cwes,
+            published: a.published,
+            withdrawn: a.withdrawn,
+            informational: a.informational,
+            severity: a.severity.into_iter().map(severity_in).collect(),
+            severity_label: a.severity_label,
+            affected,
+            source: a.source,
+            sources: a.sources,
+        };
+        Ok(Self {
+            advisory,
+            statement,
+            statement_source: a.applicability_source,
+            from_vendor: a.applicability_from_vendor,
+        })
+    }
+}
+
 const STATUSES: [VexStatus; 4] = [
     VexStatus::NotAffected,
     VexStatus::Fixed,
@@ -217,7 +290,7 @@ impl KnowledgeBase {
     /// # Ok::<(), exposure::kb::SnapshotError>(())
     /// ```
     pub fn to_snapshot(&self) -> Vec<u8> {
-        let advisories = self
+        let records: Vec<Vec<u8>> = self
             .advisories()
             .iter()
             .map(|a| AdvisoryData {
@@ -252,12 +325,12 @@ impl KnowledgeBase {
                     .collect(),
                 source: a.source.clone(),
                 sources: a.sources.clone(),
-                applicability: self
-                    .applicability(&a.id)
-                    .map(|s| s.to_nvd_json().to_string()),
+                applicability: self.applicability(&a.id).map(StatementData::of),
                 applicability_source: self.statement(&a.id).map(|s| s.source.to_string()),
                 applicability_from_vendor: self.statement(&a.id).is_some_and(|s| s.from_vendor),
             })
+            // Serialising plain owned structures into a Vec cannot fail.
+            .map(|record| bincode::serialize(&record).unwrap_or_default())
             .collect();
         let threat = self.threat();
         // KEV and EPSS are kept in hash maps: written in CVE order, so that one knowledge
@@ -267,7 +340,7 @@ impl KnowledgeBase {
         let mut epss: Vec<(&str, EpssScore)> = threat.epss_entries().collect();
         epss.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let data = Data {
-            advisories,
+            records: records.iter().map(Vec::as_slice).collect(),
             kev: kev
                 .into_iter()
                 .map(|e| KevData {
@@ -334,68 +407,26 @@ impl KnowledgeBase {
         })?;
         let data: Data =
             bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
+        // Records decode on every core (ranges evaluated, statements read), then join the
+        // store in their order.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let shares = crate::matching::threads::in_shares(&data.records, threads, 512, |share| {
+            share
+                .iter()
+                .map(|record| Restored::decode(record))
+                .collect::<Result<Vec<_>, _>>()
+        });
         let mut kb = KnowledgeBase::new();
         kb.metadata = data.metadata;
-        for a in data.advisories {
-            let mut affected = Vec::with_capacity(a.affected.len());
-            for p in a.affected {
-                let ecosystem = Ecosystem::from_osv(&p.ecosystem);
-                let mut ranges = Vec::with_capacity(p.ranges.len());
-                for (kind, events) in p.ranges {
-                    let events = events
-                        .into_iter()
-                        .map(event_in)
-                        .collect::<Result<Vec<_>, _>>()?;
-                    ranges.push(AffectedRange::new(
-                        super::RangeType::from_osv(&kind),
-                        events,
-                        &ecosystem,
-                    ));
-                }
-                affected.push(AffectedPackage {
-                    ecosystem,
-                    name: p.name,
-                    purl: p.purl,
-                    ranges,
-                    versions: p.versions,
-                    severity: p.severity.into_iter().map(severity_in).collect(),
-                    will_not_fix: p.will_not_fix,
-                    source: p.source,
-                });
+        for share in shares {
+            for r in share? {
+                kb.restore(
+                    r.advisory,
+                    r.statement,
+                    r.statement_source.as_deref(),
+                    r.from_vendor,
+                );
             }
-            let applicability = match a.applicability {
-                Some(json) => {
-                    let value: serde_json::Value = serde_json::from_str(&json)
-                        .map_err(|e| SnapshotError::Payload(e.to_string()))?;
-                    Some(
-                        Applicability::from_nvd_json(&value)
-                            .map_err(|e| SnapshotError::Payload(e.to_string()))?,
-                    )
-                }
-                None => None,
-            };
-            let advisory = Advisory {
-                id: a.id,
-                aliases: a.aliases,
-                related: a.related,
-                summary: a.summary,
-                details: a.details,
-                cwes: a.cwes,
-                published: a.published,
-                withdrawn: a.withdrawn,
-                informational: a.informational,
-                severity: a.severity.into_iter().map(severity_in).collect(),
-                severity_label: a.severity_label,
-                affected,
-                source: a.source,
-                sources: a.sources,
-            };
-            kb.restore(
-                advisory,
-                applicability,
-                a.applicability_source.as_deref(),
-                a.applicability_from_vendor,
-            );
         }
         kb.restore_aliases(data.alias_owners);
         let kev = data

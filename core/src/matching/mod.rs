@@ -71,7 +71,7 @@ mod device_cpe;
 mod memo;
 mod package;
 mod package_cpe;
-mod threads;
+pub(crate) mod threads;
 
 pub(crate) use threads::both;
 mod vex;
