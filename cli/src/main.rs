@@ -26,7 +26,7 @@ mod workflow;
 
 use args::{AssessCmd, AssessFormat, Cli, Command, InputArgs};
 use batch::Line;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use exposure::assess::{AssessInputs, InventorySource};
 use exposure::assessment::InputReport;
 use exposure::filter::SortBy;
@@ -762,7 +762,19 @@ fn run(cli: Cli) -> Result<(), Failed> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // `Cli::try_parse` with the command tree and the matches kept to the end of the process
+    // instead of freed (a tenth of a short command's start-up: callgrind, 133,000
+    // instructions of the 1.37 million).
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = Cli::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli.map_err(|e| e.format(&mut command))
+        });
+    std::mem::forget(command);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and --version go to stdout with status 0; usage errors to stderr with 2.

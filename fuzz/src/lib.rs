@@ -362,6 +362,29 @@ pub fn snapshot_payload(data: &[u8]) {
     }
 }
 
+/// Any bytes as a partition's aggregate, as a Spark executor sends it to the driver
+/// (`Aggregate::from_bytes`): reading never panics; an aggregate read writes bytes that read
+/// back to the same bytes; finished against the demo engine, or merged into the demo fleet's
+/// own aggregate and finished, it gives results or a typed refusal, never a panic.
+pub fn aggregate_bytes(data: &[u8]) {
+    use exposure::stream::Aggregate;
+    static ENGINE: std::sync::OnceLock<exposure::Engine> = std::sync::OnceLock::new();
+    let Ok(aggregate) = Aggregate::from_bytes(data) else {
+        return;
+    };
+    let bytes = aggregate.to_bytes();
+    let again = Aggregate::from_bytes(&bytes).expect("an aggregate's own bytes read back");
+    assert!(again.to_bytes() == bytes, "bytes read back write the same bytes");
+    let engine = ENGINE.get_or_init(exposure::Engine::demo);
+    let _ = aggregate.finish(engine);
+    let fleet = exposure::demo::fleet();
+    let mut merged = Aggregate::new(engine);
+    merged.add_with_fleet(&engine.assess(&fleet), &fleet);
+    if merged.merge(&aggregate).is_ok() {
+        let _ = merged.finish(engine);
+    }
+}
+
 /// Lines as the command's batch modes read them (the first byte picks the scheme): each line
 /// through what `version compare`, `range contains`, `cvss score`, `cpe parse`, `cpe compare`
 /// and `cpe guess` do with it. Nothing panics; an error names a position inside its input.

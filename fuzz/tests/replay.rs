@@ -78,6 +78,11 @@ fn snapshot_payload_inputs() {
 }
 
 #[test]
+fn aggregate_bytes_inputs() {
+    replay("aggregate_bytes", exposure_fuzz::aggregate_bytes, 2); // 2 seeds
+}
+
+#[test]
 fn batch_lines_inputs() {
     replay("batch_lines", exposure_fuzz::batch_lines, 2); // 2 seeds
 }
