@@ -191,6 +191,9 @@ impl AssessInputs {
         let (engine, knowledge_reports) = engine?;
         let fleet = self.load_fleet_named(Some(&engine), dictionary?.as_ref())?;
         let mut assessment = assessed(&engine, fleet, self, progress);
+        // A snapshot record that did not decode when matching read it would read as an
+        // advisory that affects nothing: the assessment is refused, never clean.
+        engine.intact()?;
         assessment.knowledge_reports = knowledge_reports;
         if !self.knowledge.is_empty() {
             assessment.knowledge_age = self

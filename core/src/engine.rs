@@ -768,9 +768,31 @@ impl Engine {
             allow_partial,
         )?;
         let mut assessment = self.assess_with(&loaded.fleet, options, &|_, _| {});
+        self.intact()?;
         assessment.inventory_reports.push(report);
         assessment.fleet = Some(Arc::new(loaded.fleet));
         Ok(assessment)
+    }
+
+    /// Whether the knowledge read so far is whole: an error naming the first snapshot record
+    /// that did not decode when a query read it ([`KnowledgeBase::damage`]), which would read
+    /// as an advisory that affects nothing. The assessments that return a `Result` check it
+    /// after matching; a caller of [`Engine::assess`] checks it after.
+    ///
+    /// ```
+    /// let engine = exposure::Engine::demo();
+    /// let assessment = engine.assess(&exposure::demo::fleet());
+    /// engine.intact()?;
+    /// # Ok::<(), exposure::Error>(())
+    /// ```
+    pub fn intact(&self) -> Result<(), crate::Error> {
+        match self.kb.damage().into_iter().next() {
+            Some(damage) => Err(crate::kb::SnapshotError::Payload(format!(
+                "{damage}: the knowledge base is damaged, build it again"
+            ))
+            .into()),
+            None => Ok(()),
+        }
     }
 }
 

@@ -346,8 +346,9 @@ pub fn kb_reader(data: &[u8]) {
 }
 
 /// Any bytes as the payload of a snapshot whose header and checksum are right (what a forged
-/// or buggy file would hold): reading it never panics nor allocates without bound, and what
-/// reads writes back to a snapshot that reads the same.
+/// or buggy file would hold): reading it never panics nor allocates without bound, what
+/// reads writes back to a snapshot that reads the same, and opened lazily it gives the same
+/// knowledge or the same refusal (at open, or as damage once every record is read).
 pub fn snapshot_payload(data: &[u8]) {
     let mut bytes = Vec::with_capacity(28 + data.len());
     bytes.extend_from_slice(b"EXPOSURE-KB\0");
@@ -355,10 +356,24 @@ pub fn snapshot_payload(data: &[u8]) {
     bytes.extend_from_slice(&(data.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
     bytes.extend_from_slice(data);
-    if let Ok(kb) = KnowledgeBase::from_snapshot(&bytes) {
-        let again =
-            KnowledgeBase::from_snapshot(&kb.to_snapshot()).expect("a written snapshot reads");
-        assert_eq!(again.stats(), kb.stats());
+    let eager = KnowledgeBase::from_snapshot(&bytes);
+    // Opened lazily: the same knowledge, or the same refusal — at open, or as damage once
+    // every record has been read.
+    let lazy = KnowledgeBase::open_snapshot(std::sync::Arc::new(bytes));
+    match (eager, lazy) {
+        (Ok(kb), Ok(lazy)) => {
+            assert_eq!(lazy.stats(), kb.stats());
+            assert!(lazy.damage().is_empty(), "{:?}", lazy.damage());
+            let again =
+                KnowledgeBase::from_snapshot(&kb.to_snapshot()).expect("a written snapshot reads");
+            assert_eq!(again.stats(), kb.stats());
+        }
+        (Err(_), Ok(lazy)) => {
+            let _ = lazy.stats();
+            assert!(!lazy.damage().is_empty(), "refused whole, read lazily without damage");
+        }
+        (Ok(_), Err(e)) => panic!("read whole, refused lazily: {e}"),
+        (Err(_), Err(_)) => {}
     }
 }
 

@@ -373,7 +373,7 @@ fn clusters(
     seeds: &[(usize, String)],
 ) -> Result<Clusters, UpdateError> {
     let mut carriers: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (at, advisory) in kb.advisories().iter().enumerate() {
+    for (at, advisory) in kb.advisories().enumerate() {
         for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
             carriers.entry(id.as_str()).or_default().push(at);
         }
@@ -406,7 +406,9 @@ fn clusters(
         }
         for &at in carriers.get(id.as_str()).into_iter().flatten() {
             if removed.insert(at) {
-                let advisory = &kb.advisories()[at];
+                let Some(advisory) = kb.advisory_at(at) else {
+                    continue;
+                };
                 for alias in std::iter::once(&advisory.id).chain(&advisory.aliases) {
                     visit(alias, &mut seen, &mut queue);
                 }

@@ -38,6 +38,16 @@ pub(crate) struct Product {
     pub lead_words: HashSet<Box<str>>,
 }
 
+/// One product of a vocabulary as a snapshot stores it ([`Vocabulary::product_rows`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ProductRow {
+    vendor: String,
+    product: String,
+    names: u32,
+    versions: Vec<String>,
+    updates: Vec<String>,
+}
+
 /// NVD's application names, indexed for the normaliser.
 ///
 /// ```
@@ -217,6 +227,45 @@ impl Vocabulary {
                 self.add_title(at, title.clone());
             }
         }
+    }
+
+    /// The products as rows, in order, with their counts, versions and updates (sorted):
+    /// what a knowledge base's snapshot stores, so that opening it needs no statement
+    /// decoded to name programs. Titles are not kept (a knowledge base's names have none).
+    pub(crate) fn product_rows(&self) -> Vec<ProductRow> {
+        let sorted = |set: &HashSet<Box<str>>| {
+            let mut v: Vec<String> = set.iter().map(ToString::to_string).collect();
+            v.sort_unstable();
+            v
+        };
+        self.products
+            .iter()
+            .map(|p| ProductRow {
+                vendor: p.vendor.to_string(),
+                product: p.product.to_string(),
+                names: p.names,
+                versions: sorted(&p.versions),
+                updates: sorted(&p.updates),
+            })
+            .collect()
+    }
+
+    /// The vocabulary of [`Vocabulary::product_rows`] again: the same products, in the same
+    /// order, indexed the same way.
+    pub(crate) fn from_product_rows(rows: Vec<ProductRow>) -> Self {
+        let mut vocabulary = Vocabulary::new();
+        for row in rows {
+            let at = vocabulary.entry(&row.vendor, &row.product);
+            let entry = &mut vocabulary.products[at];
+            entry.names = entry.names.saturating_add(row.names);
+            entry
+                .versions
+                .extend(row.versions.into_iter().map(String::into_boxed_str));
+            entry
+                .updates
+                .extend(row.updates.into_iter().map(String::into_boxed_str));
+        }
+        vocabulary
     }
 
     fn entry(&mut self, vendor: &str, product: &str) -> usize {

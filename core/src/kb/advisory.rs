@@ -431,6 +431,27 @@ pub struct Advisory {
 }
 
 impl Advisory {
+    /// An advisory with nothing in it: what a snapshot record that does not decode becomes
+    /// (it affects nothing; the knowledge base lists the record as damage).
+    pub(crate) fn damaged() -> Self {
+        Advisory {
+            id: String::new(),
+            aliases: Vec::new(),
+            related: Vec::new(),
+            summary: None,
+            details: None,
+            cwes: Vec::new(),
+            published: None,
+            withdrawn: None,
+            informational: None,
+            severity: Vec::new(),
+            severity_label: None,
+            affected: Vec::new(),
+            source: String::new(),
+            sources: Vec::new(),
+        }
+    }
+
     /// Whether the record says the vulnerability is disputed: NVD's and MITRE's descriptions
     /// begin with `** DISPUTED **`.
     ///

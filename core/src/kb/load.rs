@@ -544,9 +544,11 @@ impl KnowledgeBase {
         match container {
             Some(Container::Snapshot) => {
                 let other =
-                    KnowledgeBase::from_snapshot(&bytes).map_err(|e| KbError::Snapshot {
-                        path: origin.into(),
-                        source: e,
+                    KnowledgeBase::open_snapshot(std::sync::Arc::new(bytes)).map_err(|e| {
+                        KbError::Snapshot {
+                            path: origin.into(),
+                            source: e,
+                        }
                     })?;
                 let records = other.len();
                 let replaced = self.absorb(other);

@@ -54,7 +54,9 @@ pub use metadata::{
 };
 pub use nvd::NvdRecord;
 pub use patch::{PatchError, Place};
-pub use snapshot::{is_snapshot, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION};
+pub use snapshot::{
+    is_snapshot, SnapshotBytes, SnapshotError, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION,
+};
 pub(crate) use store::{AdvisoryIndex, EntryIndex, Statement};
 pub use store::{KbStats, KnowledgeBase};
 pub use threat::{EpssScore, KevEntry, ThreatIntel};

@@ -88,9 +88,12 @@ impl KnowledgeBase {
     /// ```
     pub fn replace_clusters(
         &mut self,
-        replacement: KnowledgeBase,
+        mut replacement: KnowledgeBase,
         order: &[Place],
     ) -> Result<(), PatchError> {
+        self.own();
+        replacement.own();
+        self.damage.append(&mut replacement.damage);
         let mut kept: Vec<Option<AdvisoryIndex>> = vec![None; self.advisories.len()];
         let mut added: Vec<Option<AdvisoryIndex>> = vec![None; replacement.advisories.len()];
         for (at, &place) in order.iter().enumerate() {

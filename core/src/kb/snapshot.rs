@@ -1,5 +1,6 @@
 //! Compiled knowledge-base snapshots: everything a [`KnowledgeBase`] holds, in one file that
-//! loads much faster than parsing the feeds again.
+//! opens in a fraction of the time parsing the feeds takes, and whose advisories are decoded
+//! only when a query reads them ([`KnowledgeBase::open_snapshot`]; `lazy`).
 //!
 //! Layout (little endian):
 //!
@@ -9,20 +10,28 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 of the payload |
-//! | … | payload: bincode-encoded plain structures; each advisory encoded on its own (so that records decode independently: on every core at load) |
+//! | … | payload: bincode-encoded plain structures |
 //!
-//! Ranges are stored as their events and evaluated again on load (so a snapshot never
-//! carries a version order the library no longer has); applicability statements as their
-//! configurations' nodes in pre-order and their criteria's parts (`statement`), read without
-//! JSON.
+//! The payload holds each advisory as a record of its own (with its statement), borrowed in
+//! place when the snapshot is opened; the indexes as rows in key order (every id and alias,
+//! every package key with its entries, every CPE product with its advisories, the advisories
+//! with a statement), from which opening builds the indexes without decoding an advisory;
+//! the vocabulary of the statements' names, decoded when programs are first named; threat
+//! intelligence, VEX statements and the metadata, decoded at open.
+//!
+//! Ranges are stored as their events and evaluated again when their advisory is decoded (so
+//! a snapshot never carries a version order the library no longer has); applicability
+//! statements as their configurations' nodes in pre-order and their criteria's parts
+//! (`statement`), read without JSON.
 //! A file that is not a snapshot, of another format version, truncated or corrupted is a
 //! [`SnapshotError`] naming which. A snapshot of an older format is rejected, its error
 //! saying to build it again: format 7 added the knowledge base's [metadata](KbMetadata) (build
 //! time and sources), which an older snapshot cannot supply; format 8 marks the statements
 //! that come from vendors' own advisories; format 9 encodes each advisory on its own and its
-//! statement without JSON.
+//! statement without JSON; format 10 stores the indexes and the vocabulary.
 
 use super::advisory::Cached;
+use super::store::{IndexRows, Statement};
 use super::{
     Advisory, AffectedPackage, AffectedRange, EpssScore, KbMetadata, KevEntry, KnowledgeBase,
     SeverityScore, VexProduct, VexStatement, VexStatus,
@@ -35,13 +44,17 @@ use crate::range::OsvEvent;
 use serde::{Deserialize, Serialize};
 use statement::StatementData;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+pub(crate) mod lazy;
 mod statement;
+
+pub use lazy::SnapshotBytes;
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -91,9 +104,12 @@ struct Data<'a> {
     epss: Vec<(String, f64, Option<f64>)>,
     versions: [Option<String>; 3],
     vex: Vec<VexData>,
-    /// The aliases that lead to another advisory than the first carrying them, with its
-    /// index (see `KnowledgeBase::alias_owners`).
-    alias_owners: Vec<(String, u32)>,
+    /// The indexes, so that opening builds them without decoding an advisory (format 10 on).
+    index: IndexRows,
+    /// The vocabulary of the statements' names (bincode of its product rows), decoded when
+    /// programs are first named, not at open.
+    #[serde(borrow)]
+    vocabulary: &'a [u8],
     /// When the knowledge base was built and from which sources (format 7 on).
     metadata: KbMetadata,
 }
@@ -206,7 +222,7 @@ fn event_in((kind, v): (u8, String)) -> Result<OsvEvent, SnapshotError> {
 }
 
 /// One advisory read back from its record, before it joins the store.
-struct Restored {
+pub(super) struct Restored {
     advisory: Advisory,
     statement: Option<Applicability>,
     statement_source: Option<String>,
@@ -268,6 +284,24 @@ impl Restored {
             from_vendor: a.applicability_from_vendor,
         })
     }
+
+    /// The advisory with its statement, cited as coming from its input (by default the
+    /// advisory's).
+    fn into_decoded(self) -> lazy::Decoded {
+        let statement = self.statement.map(|applicability| Statement {
+            applicability,
+            source: self
+                .statement_source
+                .as_deref()
+                .unwrap_or(&self.advisory.source)
+                .into(),
+            from_vendor: self.from_vendor,
+        });
+        lazy::Decoded {
+            advisory: self.advisory,
+            statement,
+        }
+    }
 }
 
 const STATUSES: [VexStatus; 4] = [
@@ -290,10 +324,14 @@ impl KnowledgeBase {
     /// # Ok::<(), exposure::kb::SnapshotError>(())
     /// ```
     pub fn to_snapshot(&self) -> Vec<u8> {
+        self.decode_all();
+        // Serialising plain owned structures into a Vec cannot fail.
+        let vocabulary = bincode::serialize(&self.vocabulary().product_rows()).unwrap_or_default();
         let records: Vec<Vec<u8>> = self
             .advisories()
-            .iter()
-            .map(|a| AdvisoryData {
+            .enumerate()
+            .map(|(at, a)| (a, self.statement_at(super::AdvisoryIndex::new(at))))
+            .map(|(a, statement)| AdvisoryData {
                 id: a.id.clone(),
                 aliases: a.aliases.clone(),
                 related: a.related.clone(),
@@ -325,9 +363,11 @@ impl KnowledgeBase {
                     .collect(),
                 source: a.source.clone(),
                 sources: a.sources.clone(),
-                applicability: self.applicability(&a.id).map(StatementData::of),
-                applicability_source: self.statement(&a.id).map(|s| s.source.to_string()),
-                applicability_from_vendor: self.statement(&a.id).is_some_and(|s| s.from_vendor),
+                // Its own statement, by its place (not by its id, which a forged index could
+                // lead elsewhere).
+                applicability: statement.map(|s| StatementData::of(&s.applicability)),
+                applicability_source: statement.map(|s| s.source.to_string()),
+                applicability_from_vendor: statement.is_some_and(|s| s.from_vendor),
             })
             // Serialising plain owned structures into a Vec cannot fail.
             .map(|record| bincode::serialize(&record).unwrap_or_default())
@@ -364,23 +404,29 @@ impl KnowledgeBase {
                 threat.epss_model_version().map(str::to_owned),
                 threat.epss_score_date().map(str::to_owned),
             ],
-            vex: self
-                .vex()
-                .statements()
-                .map(|s| VexData {
-                    vulnerability: s.vulnerability.clone(),
-                    cpe: matches!(s.product, VexProduct::Cpe(_)),
-                    product: s.product.text().to_owned(),
-                    platform: s.platform.as_ref().map(|p| p.text().to_owned()),
-                    #[allow(clippy::cast_possible_truncation)]
-                    status: STATUSES.iter().position(|x| *x == s.status).unwrap_or(0) as u8,
-                    justification: s.justification.clone(),
-                    detail: s.detail.clone(),
-                    author: s.author.clone(),
-                    source: s.source.clone(),
-                })
-                .collect(),
-            alias_owners: self.alias_owners(),
+            // Grouped by vulnerability in a hash map: written in vulnerability order (each
+            // one's statements in theirs), so that one knowledge base gives the same bytes.
+            vex: {
+                let mut statements: Vec<&VexStatement> = self.vex().statements().collect();
+                statements.sort_by(|a, b| a.vulnerability.cmp(&b.vulnerability));
+                statements
+            }
+            .into_iter()
+            .map(|s| VexData {
+                vulnerability: s.vulnerability.clone(),
+                cpe: matches!(s.product, VexProduct::Cpe(_)),
+                product: s.product.text().to_owned(),
+                platform: s.platform.as_ref().map(|p| p.text().to_owned()),
+                #[allow(clippy::cast_possible_truncation)]
+                status: STATUSES.iter().position(|x| *x == s.status).unwrap_or(0) as u8,
+                justification: s.justification.clone(),
+                detail: s.detail.clone(),
+                author: s.author.clone(),
+                source: s.source.clone(),
+            })
+            .collect(),
+            index: self.index_rows(),
+            vocabulary: &vocabulary,
             metadata: self.metadata().clone(),
         };
         // Serialising plain owned structures into a Vec cannot fail.
@@ -389,10 +435,39 @@ impl KnowledgeBase {
     }
 
     /// A knowledge base from snapshot bytes, checked: magic, format version, length and
-    /// checksum.
+    /// checksum; every advisory decoded now (a record that does not decode is the error).
+    /// [`KnowledgeBase::open_snapshot`] decodes them as they are read instead.
     pub fn from_snapshot(bytes: &[u8]) -> Result<KnowledgeBase, SnapshotError> {
+        let mut kb = KnowledgeBase::open_snapshot(Arc::new(bytes.to_vec()))?;
+        kb.own();
+        match kb.damage.first() {
+            Some(damage) => Err(SnapshotError::Payload(damage.clone())),
+            None => Ok(kb),
+        }
+    }
+
+    /// A knowledge base opened from shared snapshot bytes (a file read whole, or a mapping
+    /// made by the caller), checked as [`KnowledgeBase::from_snapshot`] does, whose
+    /// advisories are decoded the first time a query reads them: opening decodes the
+    /// indexes, threat intelligence and VEX statements only. Knowledge bases opened from one
+    /// `Arc` share its bytes. A record that does not decode when read is listed in
+    /// [`KnowledgeBase::damage`].
+    ///
+    /// ```
+    /// use exposure::kb::KnowledgeBase;
+    /// use std::sync::Arc;
+    /// let bytes = exposure::demo::knowledge_base().to_snapshot();
+    /// let kb = KnowledgeBase::open_snapshot(Arc::new(bytes))?;
+    /// assert_eq!(kb.len(), 10);
+    /// let first = kb.advisory_at(0).map(|a| a.id.clone()).unwrap();
+    /// assert!(kb.get(&first).is_some());
+    /// assert!(kb.damage().is_empty());
+    /// # Ok::<(), exposure::kb::SnapshotError>(())
+    /// ```
+    pub fn open_snapshot(bytes: SnapshotBytes) -> Result<KnowledgeBase, SnapshotError> {
         use crate::frame::FrameError;
-        let payload = crate::frame::read(bytes, MAGIC, FORMAT_VERSION).map_err(|e| match e {
+        let all: &[u8] = (*bytes).as_ref();
+        let payload = crate::frame::read(all, MAGIC, FORMAT_VERSION).map_err(|e| match e {
             FrameError::NotFramed => SnapshotError::NotASnapshot,
             FrameError::WrongVersion { found } => SnapshotError::WrongVersion {
                 found,
@@ -407,28 +482,20 @@ impl KnowledgeBase {
         })?;
         let data: Data =
             bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
-        // Records decode on every core (ranges evaluated, statements read), then join the
-        // store in their order.
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let shares = crate::matching::threads::in_shares(&data.records, threads, 512, |share| {
-            share
-                .iter()
-                .map(|record| Restored::decode(record))
-                .collect::<Result<Vec<_>, _>>()
-        });
+        // Each record is borrowed from the payload: its place in the bytes is its offset
+        // from their start.
+        let base = all.as_ptr() as usize;
+        let place = |part: &[u8]| {
+            let start = part.as_ptr() as usize - base;
+            start..start + part.len()
+        };
+        let records = data.records.iter().map(|r| place(r)).collect::<Vec<_>>();
+        let vocabulary = place(data.vocabulary);
         let mut kb = KnowledgeBase::new();
         kb.metadata = data.metadata;
-        for share in shares {
-            for r in share? {
-                kb.restore(
-                    r.advisory,
-                    r.statement,
-                    r.statement_source.as_deref(),
-                    r.from_vendor,
-                );
-            }
-        }
-        kb.restore_aliases(data.alias_owners);
+        let statements = data.index.statements.clone();
+        kb.set_index_rows(data.index, records.len())
+            .map_err(SnapshotError::Payload)?;
         let kev = data
             .kev
             .into_iter()
@@ -488,6 +555,9 @@ impl KnowledgeBase {
                 source: v.source,
             });
         }
+        kb.lazy = Some(Arc::new(lazy::Lazy::new(
+            bytes, records, statements, vocabulary,
+        )));
         Ok(kb)
     }
 
@@ -510,14 +580,15 @@ impl KnowledgeBase {
     }
 
     /// Reads a snapshot file of at most [`Limits::default`] bytes (a larger one is an
-    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError)).
+    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError))
+    /// and opens it ([`KnowledgeBase::open_snapshot`]: advisories decoded as they are read).
     pub fn load_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
         use std::io::Read;
         let mut bytes = Vec::new();
         Limits::default()
             .bound(std::fs::File::open(path)?, &path.display().to_string())
             .read_to_end(&mut bytes)?;
-        KnowledgeBase::from_snapshot(&bytes)
+        KnowledgeBase::open_snapshot(Arc::new(bytes))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::advisory::{Advisory, AffectedPackage};
 use super::nvd::NvdRecord;
+use super::snapshot::lazy::Lazy;
 use super::threat::ThreatIntel;
 use super::vex::VexStore;
 use crate::cpe::{Applicability, Attribute};
@@ -46,6 +47,22 @@ pub(crate) struct Statement {
     /// record's replaces it, and its matches are the `vendor-cpe` matcher's.
     pub(crate) from_vendor: bool,
 }
+
+/// A knowledge base's indexes as rows in key order, as a snapshot stores them (so that
+/// opening one builds them from the rows without decoding an advisory): every id and alias
+/// with its advisory; every (ecosystem, normalised name) with its entries as (advisory,
+/// entry); every (vendor, product) with its advisories; the advisories with a statement.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct IndexRows {
+    pub(super) ids: Vec<(String, u32)>,
+    pub(super) packages: Vec<PackageRow>,
+    pub(super) products: Vec<(String, String, Vec<u32>)>,
+    pub(super) statements: Vec<u32>,
+}
+
+/// An ecosystem (as OSV writes it), a normalised package name, and its entries as
+/// (advisory, entry).
+type PackageRow = (String, String, Vec<(u32, u32)>);
 
 /// What a knowledge base holds, for `exposure kb stats` and dashboards.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -106,6 +123,12 @@ pub struct KnowledgeBase {
     pub(super) metadata: super::KbMetadata,
     /// The top-level input being loaded, which names the source of every document in it.
     pub(super) loading: Option<String>,
+    /// The advisories and statements of a snapshot not yet decoded (then `advisories` and
+    /// `applicability` are empty and every read goes through it); made owned by the first
+    /// change ([`KnowledgeBase::own`]).
+    pub(super) lazy: Option<Arc<Lazy>>,
+    /// Snapshot records that did not decode when made owned.
+    pub(super) damage: Vec<String>,
 }
 
 impl KnowledgeBase {
@@ -116,12 +139,14 @@ impl KnowledgeBase {
 
     /// Number of advisories.
     pub fn len(&self) -> usize {
-        self.advisories.len()
+        self.lazy
+            .as_ref()
+            .map_or(self.advisories.len(), |lazy| lazy.len())
     }
 
     /// Whether there are no advisories.
     pub fn is_empty(&self) -> bool {
-        self.advisories.is_empty()
+        self.len() == 0
     }
 
     /// Whether nothing at all is loaded: no advisory, KEV entry, EPSS score or VEX statement.
@@ -132,9 +157,82 @@ impl KnowledgeBase {
             && self.vex.is_empty()
     }
 
-    /// All advisories, in load order.
-    pub fn advisories(&self) -> &[Advisory] {
-        &self.advisories
+    /// All advisories, in load order (those of a snapshot decoded as they are reached).
+    ///
+    /// ```
+    /// let kb = exposure::demo::knowledge_base();
+    /// assert_eq!(kb.advisories().len(), kb.len());
+    /// assert_eq!(kb.advisories().next().map(|a| &a.id), kb.advisory_at(0).map(|a| &a.id));
+    /// ```
+    pub fn advisories(
+        &self,
+    ) -> impl ExactSizeIterator<Item = &Advisory> + DoubleEndedIterator + Clone + '_ {
+        (0..self.len()).map(|at| self.advisory(AdvisoryIndex::new(at)))
+    }
+
+    /// The `at`-th advisory in load order.
+    pub fn advisory_at(&self, at: usize) -> Option<&Advisory> {
+        (at < self.len()).then(|| self.advisory(AdvisoryIndex::new(at)))
+    }
+
+    /// The advisory at `at` (decoded now if it is a snapshot's and was not yet).
+    pub(crate) fn advisory(&self, at: AdvisoryIndex) -> &Advisory {
+        match &self.lazy {
+            Some(lazy) => lazy.advisory(at.get()),
+            None => &self.advisories[at.get()],
+        }
+    }
+
+    /// The statement of the advisory at `at`.
+    pub(crate) fn statement_at(&self, at: AdvisoryIndex) -> Option<&Statement> {
+        match &self.lazy {
+            Some(lazy) => lazy.get(at.get()).statement.as_ref(),
+            None => self.applicability.get(&at),
+        }
+    }
+
+    /// The snapshot records that did not decode (`advisory record N: why`), found as they
+    /// were first read: an assessment against a knowledge base with damage is refused
+    /// ([`Engine`](crate::Engine) checks), since its missing advisories would read as clean.
+    ///
+    /// ```
+    /// assert!(exposure::demo::knowledge_base().damage().is_empty());
+    /// ```
+    pub fn damage(&self) -> Vec<String> {
+        let mut damage = self.damage.clone();
+        if let Some(lazy) = &self.lazy {
+            damage.extend(lazy.damage());
+        }
+        damage
+    }
+
+    /// Decodes every advisory of a snapshot not yet decoded, on every core (before a walk
+    /// over all of them).
+    pub(crate) fn decode_all(&self) {
+        if let Some(lazy) = &self.lazy {
+            lazy.decode_all();
+        }
+    }
+
+    /// Makes a snapshot's advisories and statements owned, to change them: every record
+    /// decoded (today's cost of a whole load, paid only by a change).
+    pub(super) fn own(&mut self) {
+        let Some(lazy) = self.lazy.take() else {
+            return;
+        };
+        let (decoded, damage) = match Arc::try_unwrap(lazy) {
+            Ok(lazy) => lazy.into_decoded(),
+            Err(shared) => shared.to_decoded(),
+        };
+        self.damage.extend(damage);
+        self.advisories.reserve(decoded.len());
+        for (at, decoded) in decoded.into_iter().enumerate() {
+            self.advisories.push(decoded.advisory);
+            if let Some(mut statement) = decoded.statement {
+                statement.source = self.source_name(&statement.source);
+                self.applicability.insert(AdvisoryIndex::new(at), statement);
+            }
+        }
     }
 
     /// VEX statements, by vulnerability.
@@ -195,7 +293,7 @@ impl KnowledgeBase {
 
     /// The advisory with this id, or carrying it as an alias.
     pub fn get(&self, id: &str) -> Option<&Advisory> {
-        self.by_id.get(id).map(|&at| &self.advisories[at.get()])
+        self.by_id.get(id).map(|&at| self.advisory(at))
     }
 
     /// The NVD applicability statement (CPE configurations) of the advisory with this id.
@@ -204,7 +302,7 @@ impl KnowledgeBase {
     }
 
     pub(crate) fn statement(&self, id: &str) -> Option<&Statement> {
-        self.by_id.get(id).and_then(|at| self.applicability.get(at))
+        self.by_id.get(id).and_then(|&at| self.statement_at(at))
     }
 
     /// NVD's application names in this knowledge base's CPE applicability statements (CVE
@@ -221,6 +319,9 @@ impl KnowledgeBase {
     /// assert!(exposure::demo::knowledge_base().vocabulary().is_empty(), "the demo is OSV only");
     /// ```
     pub fn vocabulary(&self) -> crate::cpe::Vocabulary {
+        if let Some(lazy) = &self.lazy {
+            return lazy.vocabulary();
+        }
         let mut vocabulary = crate::cpe::Vocabulary::new();
         // In advisory order, so that the vocabulary (and what a name is scored against) is
         // the same on every run, not the hash map's order.
@@ -236,7 +337,9 @@ impl KnowledgeBase {
 
     /// Number of advisories with an applicability statement.
     pub fn applicability_len(&self) -> usize {
-        self.applicability.len()
+        self.lazy.as_ref().map_or(self.applicability.len(), |lazy| {
+            lazy.with_statements().len()
+        })
     }
 
     /// Advisories with an applicability statement naming this vendor and product (compared
@@ -262,7 +365,7 @@ impl KnowledgeBase {
             .get(&key)
             .into_iter()
             .flatten()
-            .filter_map(|&at| Some((at, &self.advisories[at.get()], self.applicability.get(&at)?)))
+            .filter_map(|&at| Some((at, self.advisory(at), self.statement_at(at)?)))
     }
 
     /// The advisories and affected entries that name this package. `name` is normalised
@@ -283,10 +386,16 @@ impl KnowledgeBase {
         name: &str,
     ) -> impl Iterator<Item = (EntryIndex, &'a Advisory, &'a AffectedPackage)> + 'a {
         let key = (ecosystem.clone(), ecosystem.normalize_name(name));
-        self.by_package.get(&key).into_iter().flatten().map(|&at| {
-            let advisory = &self.advisories[at.advisory.get()];
-            (at, advisory, &advisory.affected[at.entry as usize])
-        })
+        self.by_package
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| {
+                let advisory = self.advisory(at.advisory);
+                // A snapshot's index names entries its records hold (checked by the payload's
+                // checksum); a forged one that does not finds nothing.
+                Some((at, advisory, advisory.affected.get(at.entry as usize)?))
+            })
     }
 
     /// A summary of what this knowledge base holds.
@@ -298,8 +407,8 @@ impl KnowledgeBase {
     /// ```
     pub fn stats(&self) -> KbStats {
         let mut stats = KbStats {
-            advisories: self.advisories.len(),
-            applicability_statements: self.applicability.len(),
+            advisories: self.len(),
+            applicability_statements: self.applicability_len(),
             cpe_products: self.by_product.len(),
             kev_entries: self.threat.kev_len(),
             epss_scores: self.threat.epss_len(),
@@ -307,7 +416,8 @@ impl KnowledgeBase {
             ..KbStats::default()
         };
         let mut sources = std::collections::HashSet::new();
-        for advisory in &self.advisories {
+        self.decode_all();
+        for advisory in self.advisories() {
             stats.withdrawn += usize::from(advisory.withdrawn.is_some());
             let mut kinds: Vec<&str> = advisory
                 .severity
@@ -367,72 +477,102 @@ impl KnowledgeBase {
         merged
     }
 
-    /// Adds an advisory merged already, as a snapshot holds it: kept as it is, never merged
-    /// (not even into one that carries its id as an alias, which merging by alias would do),
-    /// indexed by its id and packages, with its statement cited as coming from `source` (by
-    /// default the advisory's). Its aliases are indexed by
-    /// [`KnowledgeBase::restore_aliases`] once every advisory is in.
-    pub(super) fn restore(
-        &mut self,
-        advisory: Advisory,
-        statement: Option<Applicability>,
-        source: Option<&str>,
-        from_vendor: bool,
-    ) {
-        let at = AdvisoryIndex::new(self.advisories.len());
-        let statement = statement.map(|applicability| Statement {
-            applicability,
-            source: self.source_name(source.unwrap_or(&advisory.source)),
-            from_vendor,
-        });
-        self.by_id.entry(advisory.id.clone()).or_insert(at);
-        self.advisories.push(advisory);
-        self.index(at);
-        if let Some(statement) = statement {
-            self.set_applicability_at(at, statement);
+    /// The indexes as rows in key order, as a snapshot stores them.
+    pub(super) fn index_rows(&self) -> IndexRows {
+        let mut ids: Vec<(String, u32)> = self
+            .by_id
+            .iter()
+            .map(|(id, at)| (id.clone(), at.0))
+            .collect();
+        ids.sort_unstable();
+        // A package whose entries all merged away keeps an empty list in the map: no row,
+        // so that the same knowledge writes the same bytes however it was built.
+        let mut packages: Vec<PackageRow> = self
+            .by_package
+            .iter()
+            .filter(|(_, entries)| !entries.is_empty())
+            .map(|((ecosystem, name), entries)| {
+                let entries = entries.iter().map(|e| (e.advisory.0, e.entry)).collect();
+                (ecosystem.to_string(), name.clone(), entries)
+            })
+            .collect();
+        packages.sort_unstable();
+        let mut products: Vec<(String, String, Vec<u32>)> = self
+            .by_product
+            .iter()
+            .map(|((vendor, product), at)| {
+                (
+                    vendor.clone(),
+                    product.clone(),
+                    at.iter().map(|a| a.0).collect(),
+                )
+            })
+            .collect();
+        products.sort_unstable();
+        let statements = if let Some(lazy) = &self.lazy {
+            lazy.with_statements().to_vec()
+        } else {
+            let mut statements: Vec<u32> = self.applicability.keys().map(|a| a.0).collect();
+            statements.sort_unstable();
+            statements
+        };
+        IndexRows {
+            ids,
+            packages,
+            products,
+            statements,
         }
     }
 
-    /// Indexes the aliases of restored advisories as [`KnowledgeBase::alias_owners`] found
-    /// them: each alias to the advisory `owners` names, else to the first advisory that
-    /// carries it; an id always stays its own advisory's.
-    pub(super) fn restore_aliases(&mut self, owners: Vec<(String, u32)>) {
-        for (alias, at) in owners {
-            if (at as usize) < self.advisories.len() {
-                self.by_id.entry(alias).or_insert(AdvisoryIndex(at));
+    /// Sets the indexes of `len` advisories from a snapshot's rows, refusing rows that name
+    /// another advisory.
+    pub(super) fn set_index_rows(&mut self, rows: IndexRows, len: usize) -> Result<(), String> {
+        let check = |at: u32| {
+            if (at as usize) < len {
+                Ok(AdvisoryIndex(at))
+            } else {
+                Err(format!("an index names advisory {at} of {len}"))
             }
+        };
+        let mut by_id = HashMap::with_capacity(rows.ids.len());
+        for (id, at) in rows.ids {
+            by_id.insert(id, check(at)?);
         }
-        for (at, advisory) in self.advisories.iter().enumerate() {
-            for alias in &advisory.aliases {
-                if !self.by_id.contains_key(alias) {
-                    self.by_id.insert(alias.clone(), AdvisoryIndex::new(at));
+        let mut by_package = HashMap::with_capacity(rows.packages.len());
+        let mut ecosystem: Option<(String, Ecosystem)> = None;
+        for (text, name, entries) in rows.packages {
+            // Rows come in ecosystem order: each ecosystem read once.
+            let key = match &ecosystem {
+                Some((known, parsed)) if *known == text => parsed.clone(),
+                _ => {
+                    let parsed = Ecosystem::from_osv(&text);
+                    ecosystem = Some((text, parsed.clone()));
+                    parsed
                 }
-            }
+            };
+            let entries = entries
+                .into_iter()
+                .map(|(at, entry)| {
+                    Ok(EntryIndex {
+                        advisory: check(at)?,
+                        entry,
+                    })
+                })
+                .collect::<Result<_, String>>()?;
+            by_package.insert((key, name), entries);
         }
-    }
-
-    /// The aliases that lead to another advisory than the first, in order, that carries them
-    /// (a merge gave the alias to an earlier advisory after a later one had it), with the
-    /// index of the advisory they lead to: with the advisories, what
-    /// [`KnowledgeBase::restore_aliases`] needs to index every alias as it is here. An id
-    /// always leads to its own advisory and is not listed.
-    pub(super) fn alias_owners(&self) -> Vec<(String, u32)> {
-        let mut met = std::collections::HashSet::new();
-        let mut owners = Vec::new();
-        for (at, advisory) in self.advisories.iter().enumerate() {
-            for alias in &advisory.aliases {
-                if !met.insert(alias.as_str()) {
-                    continue;
-                }
-                if let Some(&owner) = self.by_id.get(alias) {
-                    let led_to = &self.advisories[owner.get()];
-                    if owner.get() != at && led_to.id != *alias {
-                        owners.push((alias.clone(), owner.0));
-                    }
-                }
-            }
+        let mut by_product = HashMap::with_capacity(rows.products.len());
+        for (vendor, product, at) in rows.products {
+            let at = at.into_iter().map(check).collect::<Result<_, _>>()?;
+            by_product.insert((vendor, product), at);
         }
-        owners
+        for &at in &rows.statements {
+            check(at)?;
+        }
+        self.by_id = by_id;
+        self.by_package = by_package;
+        self.by_product = by_product;
+        Ok(())
     }
 
     /// Adds a CVE 5 record: its advisory (merged by id), and its CNA-derived statement only
@@ -519,6 +659,7 @@ impl KnowledgeBase {
     /// product are kept in index order, whatever the order statements come in, so that
     /// matching meets them in advisory load order, the same after a snapshot round trip.
     pub(super) fn set_applicability_at(&mut self, at: AdvisoryIndex, statement: Statement) {
+        self.own();
         if let Some(old) = self.applicability.remove(&at) {
             // A product no statement names any more is no product of the knowledge base.
             for key in products(&old.applicability) {
@@ -552,6 +693,7 @@ impl KnowledgeBase {
 
     /// [`KnowledgeBase::insert`].
     fn insert_with(&mut self, advisory: Advisory) -> bool {
+        self.own();
         let earlier = self.by_id.get(&advisory.id).copied().or_else(|| {
             advisory
                 .aliases
@@ -638,7 +780,7 @@ impl KnowledgeBase {
     /// Adds everything another knowledge base holds (a snapshot loaded next to feeds):
     /// advisories merged by id, statements, KEV, EPSS and VEX. Moves it when this one holds
     /// nothing. Returns the number of advisories merged into earlier ones.
-    pub(super) fn absorb(&mut self, other: KnowledgeBase) -> usize {
+    pub(super) fn absorb(&mut self, mut other: KnowledgeBase) -> usize {
         if self.holds_nothing() {
             let limits = self.limits;
             let loading = self.loading.take();
@@ -656,6 +798,9 @@ impl KnowledgeBase {
         if self.metadata.built_at.is_none() {
             self.metadata.built_at.clone_from(&other.metadata.built_at);
         }
+        self.own();
+        other.own();
+        self.damage.append(&mut other.damage);
         let mut replaced = 0;
         for (at, advisory) in other.advisories.iter().enumerate() {
             let statement = other.applicability.get(&AdvisoryIndex::new(at));

@@ -753,7 +753,6 @@ fn record_vector(advisory: &Advisory) -> (Option<Cvss>, Basis) {
 fn covered_records(kb: &KnowledgeBase) -> Vec<Record> {
     let mut records: Vec<Record> = kb
         .advisories()
-        .iter()
         .filter(|a| a.withdrawn.is_none() && a.id.starts_with("CVE-"))
         .filter_map(|a| {
             let epss = kb.threat().epss(&a.id)?.probability;

@@ -305,7 +305,7 @@ pub(crate) fn load_chunk(
     let report = kb.load_text_as(Format::Nvd, &text, SOURCE);
     let read = documents_noted(kb) > documents;
     let mut created = std::collections::HashSet::new();
-    for advisory in &kb.advisories()[before..] {
+    for advisory in kb.advisories().skip(before) {
         track.creators.push((track.rank, advisory.id.clone(), 0));
         created.insert(advisory.id.as_str());
     }
