@@ -435,20 +435,8 @@ impl Advisory {
     /// (it affects nothing; the knowledge base lists the record as damage).
     pub(crate) fn damaged() -> Self {
         Advisory {
-            id: String::new(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-            summary: None,
-            details: None,
-            cwes: Vec::new(),
-            published: None,
-            withdrawn: None,
-            informational: None,
-            severity: Vec::new(),
-            severity_label: None,
-            affected: Vec::new(),
-            source: String::new(),
             sources: Vec::new(),
+            ..Advisory::blank(String::new(), "")
         }
     }
 
