@@ -619,6 +619,20 @@ exposure_status exposure_engine_new(struct exposure_engine **out, struct exposur
 // Creates an engine over the embedded demo knowledge base. On success `*out` owns it.
 exposure_status exposure_engine_new_demo(struct exposure_engine **out, struct exposure_error **err);
 
+// Opens an engine over the knowledge-base snapshot at `path` (written by
+// `exposure_engine_save_snapshot` or `exposure kb build`) in place: the file is mapped
+// read-only, its indexes searched where they lie and each advisory decoded when an assessment
+// first reads it, so opening takes milliseconds whatever the snapshot's size and engines (or
+// processes) that open one file share its pages. On success `*out` owns the engine. A file
+// that is not a snapshot, of another format, truncated or corrupted returns
+// `EXPOSURE_STATUS_KB_SNAPSHOT` (a missing or unreadable one `EXPOSURE_STATUS_KB_IO`); a
+// record damaged since it was written is found when read and refuses that assessment
+// (`EXPOSURE_STATUS_KB_SNAPSHOT`), never a clean result.
+exposure_status exposure_engine_open(const char *path,
+                                     size_t path_len,
+                                     struct exposure_engine **out,
+                                     struct exposure_error **err);
+
 // Frees an engine. NULL is a no-op.
 void exposure_engine_free(struct exposure_engine *engine);
 

@@ -190,10 +190,7 @@ impl AssessInputs {
             crate::matching::both(|| self.load_engine(), || self.load_dictionary());
         let (engine, knowledge_reports) = engine?;
         let fleet = self.load_fleet_named(Some(&engine), dictionary?.as_ref())?;
-        let mut assessment = assessed(&engine, fleet, self, progress);
-        // A snapshot record that did not decode when matching read it would read as an
-        // advisory that affects nothing: the assessment is refused, never clean.
-        engine.intact()?;
+        let mut assessment = assessed(&engine, fleet, self, progress)?;
         assessment.knowledge_reports = knowledge_reports;
         if !self.knowledge.is_empty() {
             assessment.knowledge_age = self
@@ -351,31 +348,29 @@ impl AssessInputs {
         engine: &Engine,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Assessment, Error> {
-        Ok(assessed(
-            engine,
-            self.load_fleet_for(Some(engine))?,
-            self,
-            progress,
-        ))
+        assessed(engine, self.load_fleet_for(Some(engine))?, self, progress)
     }
 }
 
 /// The assessment of a fleet loaded with its reports, as of the inputs' day and with their
-/// exceptions (the engine's own when they have none).
+/// exceptions (the engine's own when they have none); refused when the knowledge base is
+/// damaged ([`Engine::intact`]: a snapshot record that did not decode when matching read it
+/// would read as an advisory that affects nothing, never a clean report).
 fn assessed(
     engine: &Engine,
     (fleet, inventory_reports): (Fleet, Vec<InputReport>),
     inputs: &AssessInputs,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Assessment {
+) -> Result<Assessment, Error> {
     let options = crate::engine::AssessOptions {
         as_of: inputs.as_of,
         exceptions: inputs.exceptions.as_ref(),
     };
     let mut assessment = engine.assess_with(&fleet, &options, progress);
+    engine.intact()?;
     assessment.inventory_reports = inventory_reports;
     assessment.fleet = Some(std::sync::Arc::new(fleet));
-    assessment
+    Ok(assessment)
 }
 
 /// Loads one knowledge-base input into `kb` ([`KnowledgeBase::load_path`]) and checks that

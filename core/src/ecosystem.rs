@@ -80,6 +80,18 @@ impl Ecosystem {
         }
     }
 
+    /// Whether this is the value [`Ecosystem::from_osv`] gives for its own name: an `Other`
+    /// holding a known ecosystem's name, or text with spaces around it, is not (and names no
+    /// knowledge base's entries).
+    pub(crate) fn is_canonical(&self) -> bool {
+        match self {
+            Ecosystem::Other(name) => {
+                name.trim() == name && !NAMED.iter().any(|(_, known)| known == name)
+            }
+            _ => true,
+        }
+    }
+
     /// The ecosystem of a purl type, if it is one this engine matches by package.
     ///
     /// ```

@@ -114,6 +114,39 @@ impl Engine {
         Self::new(crate::demo::knowledge_base())
     }
 
+    /// An engine over the knowledge-base snapshot at `path`, opened in place
+    /// ([`KnowledgeBase::load_snapshot`]: mapped read-only with the default `map` feature,
+    /// its indexes searched where they lie, each advisory decoded when a query first reads
+    /// it). Opening takes milliseconds whatever the snapshot's size, and engines (or
+    /// processes) that open one file share its pages. A file that is not a snapshot, of
+    /// another format, truncated or corrupted is a [`KbError::Snapshot`](crate::kb::KbError)
+    /// naming it; a record damaged since is found when read, and refuses the assessment
+    /// ([`Engine::intact`]).
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("exposure-doc-open-{}.bin", std::process::id()));
+    /// exposure::demo::knowledge_base().save_snapshot(&path)?;
+    /// let engine = exposure::Engine::open(&path)?;
+    /// let assessment = engine.assess(&exposure::demo::fleet());
+    /// assert_eq!(assessment.findings.len(), exposure::Engine::demo().assess(&exposure::demo::fleet()).findings.len());
+    /// engine.intact()?;
+    /// # std::fs::remove_file(path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open(path: &std::path::Path) -> Result<Self, crate::kb::KbError> {
+        use crate::kb::{KbError, SnapshotError};
+        KnowledgeBase::load_snapshot(path)
+            .map(Self::new)
+            .map_err(|e| match e {
+                // A file that cannot be read is the error loading it gives.
+                SnapshotError::Io(io) => KbError::input(&path.display().to_string(), io),
+                source => KbError::Snapshot {
+                    path: path.to_owned(),
+                    source,
+                },
+            })
+    }
+
     /// Replaces the model parameters.
     #[must_use]
     pub fn with_parameters(mut self, parameters: Parameters) -> Self {

@@ -11,7 +11,7 @@
 pub(crate) const HEADER: usize = 12 + 4 + 8 + 4;
 
 /// Why framed bytes were refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FrameError {
     /// The bytes do not start with the magic.
     NotFramed,
@@ -40,6 +40,25 @@ pub(crate) fn read<'b>(
     magic: &[u8; 12],
     version: u32,
 ) -> Result<&'b [u8], FrameError> {
+    let (payload, crc, rest) = read_prefix(bytes, magic, version)?;
+    if !rest.is_empty() {
+        return Err(FrameError::Truncated {
+            expected: payload.len() as u64,
+            found: (payload.len() + rest.len()) as u64,
+        });
+    }
+    check(payload, crc)?;
+    Ok(payload)
+}
+
+/// The payload of `bytes` and the bytes after it (a snapshot's head, then its body), with the
+/// checksum the header gives: magic, version and length checked, the checksum left to the
+/// caller ([`check`]), who may check a copy of the payload rather than the bytes themselves.
+pub(crate) fn read_prefix<'b>(
+    bytes: &'b [u8],
+    magic: &[u8; 12],
+    version: u32,
+) -> Result<(&'b [u8], u32, &'b [u8]), FrameError> {
     if !bytes.starts_with(magic) {
         return Err(FrameError::NotFramed);
     }
@@ -60,19 +79,24 @@ pub(crate) fn read<'b>(
         });
     }
     let length = u64::from_le_bytes(length);
-    let payload = &bytes[HEADER..];
-    if payload.len() as u64 != length {
+    let after = &bytes[HEADER..];
+    let Some(payload) = usize::try_from(length).ok().and_then(|n| after.get(..n)) else {
         return Err(FrameError::Truncated {
             expected: length,
-            found: payload.len() as u64,
+            found: after.len() as u64,
         });
-    }
-    let expected = u32::from_le_bytes(crc);
+    };
+    Ok((payload, u32::from_le_bytes(crc), &after[payload.len()..]))
+}
+
+/// Whether `payload` has the checksum `expected`.
+pub(crate) fn check(payload: &[u8], expected: u32) -> Result<(), FrameError> {
     let found = crc32fast::hash(payload);
-    if expected != found {
-        return Err(FrameError::Corrupted { expected, found });
+    if expected == found {
+        Ok(())
+    } else {
+        Err(FrameError::Corrupted { expected, found })
     }
-    Ok(payload)
 }
 
 #[cfg(test)]

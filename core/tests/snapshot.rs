@@ -76,16 +76,25 @@ fn damaged_snapshots_are_precise_errors() {
         KnowledgeBase::from_snapshot(&bytes[..20]),
         Err(SnapshotError::Truncated { .. })
     ));
+    // A byte of the head (checked whole at open).
     let mut flipped = bytes.clone();
-    let last = flipped.len() - 1;
-    flipped[last] ^= 0x40;
+    flipped[40] ^= 0x40;
     let err = KnowledgeBase::from_snapshot(&flipped).expect_err("corrupted");
     assert!(matches!(err, SnapshotError::Corrupted { .. }));
     assert!(
-        err.to_string()
-            .starts_with("snapshot corrupted: payload checksum"),
+        err.to_string().starts_with("snapshot corrupted: checksum"),
         "{err}"
     );
+    // A byte of a record (checked when the record is read): refused whole, damage when
+    // opened and read.
+    let mut record = bytes.clone();
+    let last = record.len() - 1;
+    record[last] ^= 0x40;
+    let err = KnowledgeBase::from_snapshot(&record).expect_err("corrupted record");
+    assert!(err.to_string().contains("the file changed"), "{err}");
+    let opened = KnowledgeBase::open_snapshot(std::sync::Arc::new(record)).expect("head intact");
+    let _ = opened.stats();
+    assert_eq!(opened.damage().len(), 1, "{:?}", opened.damage());
 
     // Through load_path, the error names the file.
     let path = std::env::temp_dir().join(format!("exposure-bad-{}.bin", std::process::id()));
@@ -287,15 +296,16 @@ fn the_metadata_survives_the_round_trip_and_an_older_format_says_how_to_rebuild(
     assert_eq!(again.metadata().sources.len(), 2);
 
     // A snapshot of an older format (7: before vendors' statements were marked; 8: before
-    // advisories were encoded on their own; 9: before the indexes were stored) is rejected
+    // advisories were encoded on their own; 9: before the indexes were stored; 10: before
+    // they were searched in place and each record had its checksum) is rejected
     // with the way out.
-    for format in [7u32, 8, 9] {
+    for format in [7u32, 8, 9, 10] {
         let mut old = kb.to_snapshot();
         old[12..16].copy_from_slice(&format.to_le_bytes());
         let err = KnowledgeBase::from_snapshot(&old).expect_err("older format");
         assert!(matches!(
             err,
-            SnapshotError::WrongVersion { found, expected: 10 } if found == format
+            SnapshotError::WrongVersion { found, expected: 11 } if found == format
         ));
         assert!(err.to_string().contains("exposure kb build"), "{err}");
     }

@@ -49,6 +49,31 @@ pub extern "C" fn exposure_engine_new_demo(
     })
 }
 
+/// Opens an engine over the knowledge-base snapshot at `path` (written by
+/// `exposure_engine_save_snapshot` or `exposure kb build`) in place: the file is mapped
+/// read-only, its indexes searched where they lie and each advisory decoded when an assessment
+/// first reads it, so opening takes milliseconds whatever the snapshot's size and engines (or
+/// processes) that open one file share its pages. On success `*out` owns the engine. A file
+/// that is not a snapshot, of another format, truncated or corrupted returns
+/// `EXPOSURE_STATUS_KB_SNAPSHOT` (a missing or unreadable one `EXPOSURE_STATUS_KB_IO`); a
+/// record damaged since it was written is found when read and refuses that assessment
+/// (`EXPOSURE_STATUS_KB_SNAPSHOT`), never a clean result.
+#[no_mangle]
+pub extern "C" fn exposure_engine_open(
+    path: *const c_char,
+    path_len: usize,
+    out: *mut *mut exposure_engine,
+    err: *mut *mut exposure_error,
+) -> exposure_status {
+    guard_result(err, || {
+        let path = try_str!(path, path_len);
+        let out = try_out!(out);
+        let engine = exposure::Engine::open(Path::new(path)).map_err(Failure::from_error)?;
+        handle::put(out, engine);
+        Ok(())
+    })
+}
+
 /// Frees an engine. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn exposure_engine_free(engine: *mut exposure_engine) {

@@ -345,17 +345,27 @@ pub fn kb_reader(data: &[u8]) {
     }
 }
 
-/// Any bytes as the payload of a snapshot whose header and checksum are right (what a forged
-/// or buggy file would hold): reading it never panics nor allocates without bound, what
-/// reads writes back to a snapshot that reads the same, and opened lazily it gives the same
-/// knowledge or the same refusal (at open, or as damage once every record is read).
+/// Any bytes as a snapshot's head and body, framed with the header and checksum a snapshot
+/// has (what a forged or buggy file would hold): the first four bytes (little endian) say how
+/// many of the rest are the head, the others are the body of records. Reading it never panics
+/// nor allocates without bound, what reads writes back to a snapshot that reads the same, and
+/// opened lazily it gives the same knowledge or the same refusal (at open, or as damage once
+/// every record is read).
 pub fn snapshot_payload(data: &[u8]) {
+    let (head, body) = match data.split_first_chunk::<4>() {
+        Some((length, rest)) => {
+            let length = (u32::from_le_bytes(*length) as usize).min(rest.len());
+            rest.split_at(length)
+        }
+        None => (data, &[][..]),
+    };
     let mut bytes = Vec::with_capacity(28 + data.len());
     bytes.extend_from_slice(b"EXPOSURE-KB\0");
     bytes.extend_from_slice(&exposure::kb::SNAPSHOT_FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(data.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
-    bytes.extend_from_slice(data);
+    bytes.extend_from_slice(&(head.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&crc32fast::hash(head).to_le_bytes());
+    bytes.extend_from_slice(head);
+    bytes.extend_from_slice(body);
     let eager = KnowledgeBase::from_snapshot(&bytes);
     // Opened lazily: the same knowledge, or the same refusal — at open, or as damage once
     // every record has been read.

@@ -74,7 +74,7 @@ fn kb_reader_inputs() {
 
 #[test]
 fn snapshot_payload_inputs() {
-    replay("snapshot_payload", exposure_fuzz::snapshot_payload, 3); // 1 seed, 2 regressions
+    replay("snapshot_payload", exposure_fuzz::snapshot_payload, 4); // 2 seeds, 2 regressions
 }
 
 #[test]

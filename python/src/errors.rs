@@ -124,9 +124,9 @@ create_exception!(
     ArrowBatchError,
     ExposureError,
     "Arrow data could not be assessed: `kind` says why (missing_column, unknown_column, \
-     wrong_type, null, invalid, conflict, not_a_batch, import, output); `column` names the \
-     column and `row` the row (from 0, across a table's batches), None where the error has \
-     none. Nothing is assessed."
+     wrong_type, null, invalid, conflict, not_a_batch, import, output; knowledge: a snapshot \
+     record read while assessing was damaged); `column` names the column and `row` the row \
+     (from 0, across a table's batches), None where the error has none. Nothing is assessed."
 );
 create_exception!(
     exposure,
@@ -676,6 +676,7 @@ pub(crate) fn batch_error(e: &exposure::arrow::BatchError) -> PyErr {
         E::Null { column, row } => ("null", Some(*column), Some(*row)),
         E::Invalid { column, row, .. } => ("invalid", Some(*column), Some(*row)),
         E::Conflict { column, row, .. } => ("conflict", Some(*column), Some(*row)),
+        E::Knowledge { .. } => ("knowledge", None, None),
         _ => ("output", None, None),
     };
     arrow_error(e.to_string(), kind, column, row)

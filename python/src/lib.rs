@@ -106,6 +106,30 @@ impl PyEngine {
         Self::with(py, exposure::Engine::demo(), parameters)
     }
 
+    /// An engine over the knowledge-base snapshot at `path` (written by `save` or `exposure kb
+    /// build`), opened in place: the file is mapped read-only, its indexes searched where they
+    /// lie and each advisory decoded when an assessment first reads it, so opening takes
+    /// milliseconds whatever the snapshot's size, and engines (or processes, such as Spark
+    /// executors on one machine) that open one file share its pages. `parameters` as for
+    /// `Engine()`. A file that is not a snapshot, of another format, truncated or corrupted
+    /// raises `KnowledgeBaseError` (kind `not_a_snapshot`, `wrong_version`, `truncated`,
+    /// `corrupted`, `payload`; `io` when it cannot be read); a record damaged since it was
+    /// written is found when an assessment reads it, which then raises instead of returning a
+    /// clean result. The GIL is released while opening.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, parameters = None))]
+    #[allow(clippy::needless_pass_by_value)] // PyO3 extracts arguments as owned values
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        parameters: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let engine = py
+            .detach(|| exposure::Engine::open(&path))
+            .map_err(into_pyerr)?;
+        Self::with(py, engine, parameters)
+    }
+
     /// The model parameters the engine scores with, as a dict.
     #[getter]
     fn parameters(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -366,9 +390,11 @@ impl PyEngine {
         self.reading(py, |engine| {
             let fleet = std::sync::Arc::new(exposure::demo::fleet());
             let mut assessment = engine.assess(&fleet);
+            engine.intact()?;
             assessment.fleet = Some(fleet);
-            Assessment::recorded(assessment, engine.kb())
-        })
+            Ok::<_, exposure::Error>(Assessment::recorded(assessment, engine.kb()))
+        })?
+        .map_err(into_pyerr)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

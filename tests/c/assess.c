@@ -216,6 +216,64 @@ static void test_load_path(void) {
         CHECK(exposure_engine_new(&again, NULL) == EXPOSURE_STATUS_OK);
         CHECK(exposure_engine_load_path(again, snap_path, strlen(snap_path), NULL, NULL) == EXPOSURE_STATUS_OK);
         CHECK(exposure_engine_advisory_count(again) == exposure_engine_advisory_count(engine));
+        {
+            /* Opened in place: two engines on one file, the same answers as the loaded one;
+             * a file whose records were damaged since opens (its head is intact) and refuses
+             * the assessment that reads them, never a clean result. */
+            static const char lodash[] = "{\"devices\": [{\"id\": \"d\", \"software\": [{\"purl\": \"pkg:npm/lodash@4.17.15\"}]}]}";
+            exposure_engine *opened = NULL, *twice = NULL;
+            exposure_string *loaded_out = NULL, *opened_out = NULL;
+            CHECK(exposure_engine_open(snap_path, strlen(snap_path), &opened, NULL) == EXPOSURE_STATUS_OK);
+            CHECK(exposure_engine_open(snap_path, strlen(snap_path), &twice, NULL) == EXPOSURE_STATUS_OK);
+            CHECK(exposure_engine_advisory_count(opened) == exposure_engine_advisory_count(engine));
+            CHECK(exposure_engine_advisory_count(twice) == exposure_engine_advisory_count(engine));
+            CHECK(exposure_engine_assess_json(again, lodash, strlen(lodash), &loaded_out, NULL) == EXPOSURE_STATUS_OK);
+            CHECK(exposure_engine_assess_json(opened, lodash, strlen(lodash), &opened_out, NULL) == EXPOSURE_STATUS_OK);
+            CHECK(loaded_out != NULL && opened_out != NULL && strstr(text(opened_out), "\"known_ransomware_use\":true") != NULL);
+            CHECK(loaded_out != NULL && opened_out != NULL && strlen(text(loaded_out)) == strlen(text(opened_out)));
+            exposure_string_free(loaded_out);
+            exposure_string_free(opened_out);
+            opened_out = NULL;
+            exposure_engine_free(opened);
+            exposure_engine_free(twice);
+            CHECK(exposure_engine_open("/nonexistent/kb.bin", strlen("/nonexistent/kb.bin"), &opened, &err) == EXPOSURE_STATUS_KB_IO);
+            exposure_error_free(err);
+            err = NULL;
+            {
+                /* Every record byte flipped (the body follows the 28-byte header and the head,
+                 * whose length is at offset 16). */
+                FILE *r = fopen(snap_path, "rb");
+                unsigned char *bytes = NULL;
+                long size = 0;
+                if (r && fseek(r, 0, SEEK_END) == 0 && (size = ftell(r)) > 28 && fseek(r, 0, SEEK_SET) == 0) {
+                    bytes = malloc((size_t)size);
+                    if (bytes && fread(bytes, 1, (size_t)size, r) == (size_t)size) {
+                        unsigned long long head = 0;
+                        long at;
+                        int i;
+                        for (i = 7; i >= 0; i--) head = head << 8 | bytes[16 + i];
+                        for (at = 28 + (long)head; at < size; at++) bytes[at] ^= 0x5a;
+                    }
+                }
+                if (r) fclose(r);
+                CHECK(bytes != NULL);
+                if (bytes) {
+                    FILE *w = fopen(snap_path, "wb");
+                    if (w) {
+                        fwrite(bytes, 1, (size_t)size, w);
+                        fclose(w);
+                    }
+                    free(bytes);
+                }
+            }
+            CHECK(exposure_engine_open(snap_path, strlen(snap_path), &opened, NULL) == EXPOSURE_STATUS_OK);
+            CHECK(exposure_engine_assess_json(opened, lodash, strlen(lodash), &opened_out, &err) == EXPOSURE_STATUS_KB_SNAPSHOT);
+            CHECK(opened_out == NULL);
+            CHECK(err != NULL && strstr(exposure_error_message(err), "the file changed") != NULL);
+            exposure_error_free(err);
+            err = NULL;
+            exposure_engine_free(opened);
+        }
         g = fopen(snap_path, "wb");
         if (g) {
             fputs("EXPOSURE-KB", g);

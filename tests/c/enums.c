@@ -175,6 +175,12 @@ static void argument_checks_fill_err(void) {
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "load_path engine");
     CHECK(exposure_engine_load_osv_path(NULL, "x", 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "load_osv_path engine");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "load_osv_path engine");
+    CHECK(exposure_engine_open(NULL, 1, &engine, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && engine == NULL, "open path");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`path`", "open path");
+    CHECK(exposure_engine_open("x", 1, NULL, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "open out");
+    expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`out`", "open out");
+    CHECK(exposure_engine_open(bad_utf8, sizeof bad_utf8, &engine, &err) == EXPOSURE_STATUS_INVALID_UTF8 && engine == NULL, "open UTF-8");
+    expect_err(&err, EXPOSURE_STATUS_INVALID_UTF8, "`path`", "open UTF-8");
     CHECK(exposure_engine_save_snapshot(NULL, "x", 1, &err) == EXPOSURE_STATUS_NULL_ARGUMENT, "save_snapshot engine");
     expect_err(&err, EXPOSURE_STATUS_NULL_ARGUMENT, "`engine`", "save_snapshot engine");
     CHECK(exposure_engine_assess_json(NULL, "{}", 2, &s, &err) == EXPOSURE_STATUS_NULL_ARGUMENT && s == NULL, "assess engine");

@@ -127,3 +127,20 @@ def test_wrong_input_raises_a_typed_error(engine):
     with pytest.raises(exposure.ArrowBatchError) as e:
         engine.assess_arrow(pa.array(["a"]))
     assert e.value.kind == "not_a_batch"
+
+
+def test_an_engine_opened_on_damaged_records_refuses_arrow_data(tmp_path):
+    """Fail closed on the Arrow path too: a snapshot whose records were damaged after it was
+    written opens (its head is intact), and assessing Arrow rows that read them raises."""
+    needs("pyarrow")
+    snapshot = tmp_path / "kb.bin"
+    exposure.Engine.demo().save(snapshot)
+    data = bytearray(snapshot.read_bytes())
+    head = int.from_bytes(data[16:24], "little")
+    for at in range(28 + head, len(data)):
+        data[at] ^= 0x5A
+    snapshot.write_bytes(bytes(data))
+    rows, _ = demo_rows()
+    with pytest.raises(exposure.ArrowBatchError, match="the file changed") as refused:
+        exposure.Engine.open(snapshot).assess_arrow(table_of(rows), as_of=AS_OF)
+    assert refused.value.kind == "knowledge"

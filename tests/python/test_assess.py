@@ -200,6 +200,41 @@ def test_snapshot_save_and_load_give_the_same_assessment(tmp_path):
         exposure.Engine().load(damaged)
 
 
+def test_engine_open_opens_a_snapshot_in_place_with_the_same_answers(tmp_path):
+    engine = exposure.Engine.demo()
+    snapshot = tmp_path / "kb.bin"
+    engine.save(snapshot)
+    opened = exposure.Engine.open(snapshot)
+    twice = exposure.Engine.open(str(snapshot), parameters={"kev_floor": 0.6})
+    assert opened.advisory_count == twice.advisory_count == engine.advisory_count
+    assert opened.assess_demo_fleet().to_dict()["findings"] == engine.assess_demo_fleet().to_dict()["findings"]
+    assert opened.assess_path(DEMO_FLEET).to_dict()["findings"] == engine.assess_path(DEMO_FLEET).to_dict()["findings"]
+    assert twice.parameters["kev_floor"] == 0.6
+    # Records damaged since the file was written: its head is intact, so it opens, and every
+    # assessment that reads a damaged record raises instead of coming back clean.
+    data = bytearray(snapshot.read_bytes())
+    head = int.from_bytes(data[16:24], "little")
+    for at in range(28 + head, len(data)):
+        data[at] ^= 0x5A
+    damaged = tmp_path / "damaged.bin"
+    damaged.write_bytes(bytes(data))
+    broken = exposure.Engine.open(damaged)
+    assert broken.advisory_count == engine.advisory_count
+    for assess in (broken.assess_demo_fleet, lambda: broken.assess_path(DEMO_FLEET)):
+        with pytest.raises(exposure.KnowledgeBaseError, match="the file changed") as refused:
+            assess()
+        assert refused.value.kind == "payload"
+    truncated = tmp_path / "truncated.bin"
+    truncated.write_bytes(snapshot.read_bytes()[:-3])
+    with pytest.raises(exposure.KnowledgeBaseError, match="snapshot truncated") as refused:
+        exposure.Engine.open(truncated)
+    assert refused.value.kind == "truncated"
+    with pytest.raises(exposure.KnowledgeBaseFileNotFoundError, match="cannot read"):
+        exposure.Engine.open(tmp_path / "missing.bin")
+    with pytest.raises(exposure.KnowledgeBaseError, match="not an exposure knowledge-base snapshot"):
+        exposure.Engine.open(DEMO_FLEET)
+
+
 def test_one_engine_loads_and_assesses_from_several_threads(tmp_path):
     """Loading or setting parameters while other threads assess waits instead of raising
     `Already borrowed`; every thread sees a whole engine."""

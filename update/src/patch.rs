@@ -101,10 +101,10 @@ pub(crate) fn in_place(
     if Some(fingerprint(&bytes)) != mirror.state(BYTES)? {
         return Ok(None);
     }
-    let Ok(mut kb) = KnowledgeBase::from_snapshot(&bytes) else {
+    // Read whole and decoded at once (the patch changes it): a damaged snapshot is rebuilt.
+    let Ok(mut kb) = KnowledgeBase::from_snapshot_bytes(bytes) else {
         return Ok(None);
     };
-    drop(bytes);
     if creators.len() != kb.len() {
         return Ok(None);
     }

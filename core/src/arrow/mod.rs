@@ -67,6 +67,13 @@ use arrow_array::RecordBatch;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BatchError {
+    /// The knowledge base is damaged ([`Engine::intact`](crate::Engine::intact)): a snapshot
+    /// record read while matching did not decode, so the assessment is refused.
+    #[error("{damage}")]
+    Knowledge {
+        /// What [`Engine::intact`](crate::Engine::intact) said.
+        damage: String,
+    },
     /// A column every inventory batch needs is not there.
     #[error("the inventory batch has no column {column:?}")]
     MissingColumn {
@@ -249,6 +256,9 @@ impl Engine {
     ) -> Result<AssessedBatch, BatchError> {
         let fleet = std::sync::Arc::new(fleet_of_batches(batches)?);
         let mut assessment = self.assess_with(&fleet, options, &|_, _| {});
+        self.intact().map_err(|e| BatchError::Knowledge {
+            damage: e.to_string(),
+        })?;
         // The assessment holds the fleet it read, as one of a fleet document does: its
         // record can be made.
         assessment.fleet = Some(fleet);

@@ -477,9 +477,35 @@ impl KnowledgeBase {
         self.metadata.note(&source, format.name(), records, dates);
     }
 
+    /// Adds a snapshot opened from `origin` (see [`KnowledgeBase::absorb`]: moved in whole,
+    /// still opened lazily, when this knowledge base holds nothing).
+    fn absorb_snapshot(
+        &mut self,
+        opened: Result<KnowledgeBase, SnapshotError>,
+        origin: &str,
+    ) -> Result<LoadReport, KbError> {
+        let other = opened.map_err(|e| KbError::Snapshot {
+            path: origin.into(),
+            source: e,
+        })?;
+        let records = other.len();
+        let replaced = self.absorb(other);
+        Ok(LoadReport {
+            files: 1,
+            records_read: records,
+            records_loaded: records,
+            records_replaced: replaced,
+            ..LoadReport::default()
+        })
+    }
+
     fn load_path_within(&mut self, path: &Path, origin: &str) -> Result<LoadReport, KbError> {
         let origin = origin.to_owned();
         if !path.is_dir() {
+            if snapshot::is_snapshot_file(path) {
+                let opened = KnowledgeBase::load_snapshot_within(path, self.limits);
+                return self.absorb_snapshot(opened, &origin);
+            }
             let reader = files::open_unbounded(path).map_err(|e| KbError::input(&origin, e))?;
             return self.load_reader(reader, &origin);
         }
@@ -543,22 +569,8 @@ impl KnowledgeBase {
             .map_err(|e| KbError::input(origin, e))?;
         match container {
             Some(Container::Snapshot) => {
-                let other =
-                    KnowledgeBase::open_snapshot(std::sync::Arc::new(bytes)).map_err(|e| {
-                        KbError::Snapshot {
-                            path: origin.into(),
-                            source: e,
-                        }
-                    })?;
-                let records = other.len();
-                let replaced = self.absorb(other);
-                Ok(LoadReport {
-                    files: 1,
-                    records_read: records,
-                    records_loaded: records,
-                    records_replaced: replaced,
-                    ..LoadReport::default()
-                })
+                let opened = KnowledgeBase::open_snapshot(std::sync::Arc::new(bytes));
+                self.absorb_snapshot(opened, origin)
             }
             Some(container) => {
                 let mut report = LoadReport::default();

@@ -1,6 +1,7 @@
 //! Compiled knowledge-base snapshots: everything a [`KnowledgeBase`] holds, in one file that
-//! opens in a fraction of the time parsing the feeds takes, and whose advisories are decoded
-//! only when a query reads them ([`KnowledgeBase::open_snapshot`]; `lazy`).
+//! is opened rather than loaded ([`KnowledgeBase::open_snapshot`], [`KnowledgeBase::load_snapshot`]):
+//! its indexes are searched where they lie, and its advisories decoded only when a query
+//! reads them (`lazy`).
 //!
 //! Layout (little endian):
 //!
@@ -8,16 +9,21 @@
 //! |---|---|
 //! | 12 | magic `EXPOSURE-KB\0` |
 //! | 4 | format version ([`FORMAT_VERSION`]) |
-//! | 8 | payload length |
-//! | 4 | CRC-32 of the payload |
-//! | … | payload: bincode-encoded plain structures |
+//! | 8 | the head's length |
+//! | 4 | CRC-32 of the head |
+//! | … | the head: bincode of plain structures, and tables read in place |
+//! | … | the body: every advisory's record, one after another |
 //!
-//! The payload holds each advisory as a record of its own (with its statement), borrowed in
-//! place when the snapshot is opened; the indexes as rows in key order (every id and alias,
-//! every package key with its entries, every CPE product with its advisories, the advisories
-//! with a statement), from which opening builds the indexes without decoding an advisory;
-//! the vocabulary of the statements' names, decoded when programs are first named; threat
-//! intelligence, VEX statements and the metadata, decoded at open.
+//! The head holds the record table (each record's offset in the body, length and CRC-32),
+//! the three indexes as sorted key tables searched in place (`table`: every id and alias,
+//! every package key with its entries, every CPE product with its advisories), the
+//! advisories with a statement, the vocabulary of the statements' names (decoded when
+//! programs are first named), threat intelligence, VEX statements and the metadata (decoded
+//! at open). Opening copies the head out of the bytes, checks its CRC-32 on the copy and the
+//! tables' structure once (a few megabytes for all of `../shared/data`, whatever the body's
+//! size); each record is copied and checked against its own CRC-32 when first read, so a
+//! mapped file's body is never read whole, and bytes that changed underneath are damage,
+//! never a decoding of unchecked bytes.
 //!
 //! Ranges are stored as their events and evaluated again when their advisory is decoded (so
 //! a snapshot never carries a version order the library no longer has); applicability
@@ -28,10 +34,12 @@
 //! saying to build it again: format 7 added the knowledge base's [metadata](KbMetadata) (build
 //! time and sources), which an older snapshot cannot supply; format 8 marks the statements
 //! that come from vendors' own advisories; format 9 encodes each advisory on its own and its
-//! statement without JSON; format 10 stores the indexes and the vocabulary.
+//! statement without JSON; format 10 stores the indexes and the vocabulary; format 11 splits
+//! the head from the body, gives each record its checksum and stores the indexes as tables
+//! searched in place.
 
 use super::advisory::Cached;
-use super::store::{IndexRows, Statement};
+use super::store::Statement;
 use super::{
     Advisory, AffectedPackage, AffectedRange, EpssScore, KbMetadata, KevEntry, KnowledgeBase,
     SeverityScore, VexProduct, VexStatement, VexStatus,
@@ -46,15 +54,17 @@ use statement::StatementData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod index;
 pub(crate) mod lazy;
 mod statement;
+mod table;
 
 pub use lazy::SnapshotBytes;
 
 /// The magic bytes a snapshot starts with.
 pub(crate) const MAGIC: &[u8; 12] = b"EXPOSURE-KB\0";
 /// The snapshot format this library writes and reads.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -79,8 +89,11 @@ pub enum SnapshotError {
         /// Present.
         found: u64,
     },
-    /// The payload does not match its checksum.
-    #[error("snapshot corrupted: payload checksum {found:08x}, header says {expected:08x}")]
+    /// The head (everything but the advisories' records, each checked when read) does not
+    /// match its checksum.
+    #[error(
+        "snapshot corrupted: checksum {found:08x} of its head, the header says {expected:08x}"
+    )]
     Corrupted {
         /// In the header.
         expected: u32,
@@ -95,24 +108,40 @@ pub enum SnapshotError {
     Io(#[from] std::io::Error),
 }
 
+/// The head of a snapshot: everything but the advisories' records, checked whole at open.
 #[derive(Serialize, Deserialize)]
-struct Data<'a> {
-    /// Each advisory as the bincode of its [`AdvisoryData`], borrowed from the payload.
+struct Head<'a> {
+    /// Each advisory's record in the body: offset (`u64`), length and CRC-32 (`u32` each),
+    /// little endian.
     #[serde(borrow)]
-    records: Vec<&'a [u8]>,
+    records: &'a [u8],
+    /// The body's length: the records, one after another.
+    body: u64,
     kev: Vec<KevData>,
     epss: Vec<(String, f64, Option<f64>)>,
     versions: [Option<String>; 3],
     vex: Vec<VexData>,
-    /// The indexes, so that opening builds them without decoding an advisory (format 10 on).
-    index: IndexRows,
+    /// Every id and alias with its advisory, as a table searched in place (`table`).
+    #[serde(borrow)]
+    ids: &'a [u8],
+    /// Every (ecosystem, normalised name) with its entries as (advisory, entry).
+    #[serde(borrow)]
+    packages: &'a [u8],
+    /// Every CPE (vendor, product) with the advisories whose statements name it.
+    #[serde(borrow)]
+    products: &'a [u8],
+    /// The advisories that have a statement, in order.
+    statements: Vec<u32>,
     /// The vocabulary of the statements' names (bincode of its product rows), decoded when
     /// programs are first named, not at open.
     #[serde(borrow)]
     vocabulary: &'a [u8],
-    /// When the knowledge base was built and from which sources (format 7 on).
+    /// When the knowledge base was built and from which sources.
     metadata: KbMetadata,
 }
+
+/// Bytes of one entry of the record table.
+pub(super) const RECORD_ENTRY: usize = 16;
 
 #[derive(Serialize, Deserialize)]
 struct AdvisoryData {
@@ -379,8 +408,22 @@ impl KnowledgeBase {
         kev.sort_unstable_by(|a, b| a.cve_id.cmp(&b.cve_id));
         let mut epss: Vec<(&str, EpssScore)> = threat.epss_entries().collect();
         epss.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let data = Data {
-            records: records.iter().map(Vec::as_slice).collect(),
+        let mut table = Vec::with_capacity(records.len() * RECORD_ENTRY);
+        let mut offset = 0u64;
+        for record in &records {
+            table.extend_from_slice(&offset.to_le_bytes());
+            table.extend_from_slice(
+                &u32::try_from(record.len())
+                    .unwrap_or(u32::MAX)
+                    .to_le_bytes(),
+            );
+            table.extend_from_slice(&crc32fast::hash(record).to_le_bytes());
+            offset += record.len() as u64;
+        }
+        let index = index::Tables::write(&self.index_rows());
+        let head = Head {
+            records: &table,
+            body: offset,
             kev: kev
                 .into_iter()
                 .map(|e| KevData {
@@ -425,33 +468,40 @@ impl KnowledgeBase {
                 source: s.source.clone(),
             })
             .collect(),
-            index: self.index_rows(),
+            ids: &index.ids,
+            packages: &index.packages,
+            products: &index.products,
+            statements: index.statements,
             vocabulary: &vocabulary,
             metadata: self.metadata().clone(),
         };
         // Serialising plain owned structures into a Vec cannot fail.
-        let payload = bincode::serialize(&data).unwrap_or_default();
-        crate::frame::write(MAGIC, FORMAT_VERSION, &payload)
-    }
-
-    /// A knowledge base from snapshot bytes, checked: magic, format version, length and
-    /// checksum; every advisory decoded now (a record that does not decode is the error).
-    /// [`KnowledgeBase::open_snapshot`] decodes them as they are read instead.
-    pub fn from_snapshot(bytes: &[u8]) -> Result<KnowledgeBase, SnapshotError> {
-        let mut kb = KnowledgeBase::open_snapshot(Arc::new(bytes.to_vec()))?;
-        kb.own();
-        match kb.damage.first() {
-            Some(damage) => Err(SnapshotError::Payload(damage.clone())),
-            None => Ok(kb),
+        let head = bincode::serialize(&head).unwrap_or_default();
+        let mut out = crate::frame::write(MAGIC, FORMAT_VERSION, &head);
+        out.reserve_exact(usize::try_from(offset).unwrap_or(0));
+        for record in &records {
+            out.extend_from_slice(record);
         }
+        out
     }
 
-    /// A knowledge base opened from shared snapshot bytes (a file read whole, or a mapping
-    /// made by the caller), checked as [`KnowledgeBase::from_snapshot`] does, whose
-    /// advisories are decoded the first time a query reads them: opening decodes the
-    /// indexes, threat intelligence and VEX statements only. Knowledge bases opened from one
-    /// `Arc` share its bytes. A record that does not decode when read is listed in
-    /// [`KnowledgeBase::damage`].
+    /// A knowledge base from snapshot bytes, checked: magic, format version, lengths and
+    /// checksums (the head's, then every record's); every advisory decoded now (a record that
+    /// fails its check or does not decode is the error).
+    /// [`KnowledgeBase::open_snapshot`] decodes them as they are read instead.
+    /// [`KnowledgeBase::from_snapshot_bytes`] takes bytes the caller owns without a copy.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<KnowledgeBase, SnapshotError> {
+        KnowledgeBase::from_snapshot_bytes(bytes.to_vec())
+    }
+
+    /// A knowledge base opened from shared snapshot bytes (a file read whole, or a mapping),
+    /// whose indexes are searched in place and whose advisories are decoded the first time a
+    /// query reads them: opening copies and checks the head (magic, format version, lengths,
+    /// the head's checksum, the index tables' structure) and decodes threat intelligence and
+    /// VEX statements, nothing else. Knowledge bases opened from one `Arc` share its bytes. A
+    /// record that fails its checksum or does not decode when read is listed in
+    /// [`KnowledgeBase::damage`], which refuses the assessment that read it
+    /// ([`Engine::intact`](crate::Engine::intact)).
     ///
     /// ```
     /// use exposure::kb::KnowledgeBase;
@@ -465,37 +515,61 @@ impl KnowledgeBase {
     /// # Ok::<(), exposure::kb::SnapshotError>(())
     /// ```
     pub fn open_snapshot(bytes: SnapshotBytes) -> Result<KnowledgeBase, SnapshotError> {
-        use crate::frame::FrameError;
         let all: &[u8] = (*bytes).as_ref();
-        let payload = crate::frame::read(all, MAGIC, FORMAT_VERSION).map_err(|e| match e {
-            FrameError::NotFramed => SnapshotError::NotASnapshot,
-            FrameError::WrongVersion { found } => SnapshotError::WrongVersion {
-                found,
-                expected: FORMAT_VERSION,
-            },
-            FrameError::Truncated { expected, found } => {
-                SnapshotError::Truncated { expected, found }
-            }
-            FrameError::Corrupted { expected, found } => {
-                SnapshotError::Corrupted { expected, found }
-            }
-        })?;
-        let data: Data =
-            bincode::deserialize(payload).map_err(|e| SnapshotError::Payload(e.to_string()))?;
-        // Each record is borrowed from the payload: its place in the bytes is its offset
-        // from their start.
-        let base = all.as_ptr() as usize;
+        let (head, crc, body) =
+            crate::frame::read_prefix(all, MAGIC, FORMAT_VERSION).map_err(frame_error)?;
+        // The head is copied out of the bytes (which may be a mapping of a file another
+        // program could change) and checked on the copy, which every index lookup then reads.
+        let head = head.to_vec();
+        crate::frame::check(&head, crc).map_err(frame_error)?;
+        let body_start = all.len() - body.len();
+        let data: Head =
+            bincode::deserialize(&head).map_err(|e| SnapshotError::Payload(e.to_string()))?;
+        if data.body != body.len() as u64 {
+            return Err(SnapshotError::Truncated {
+                expected: data.body,
+                found: body.len() as u64,
+            });
+        }
+        if data.records.len() % RECORD_ENTRY != 0 {
+            return Err(SnapshotError::Payload(
+                "a record table of partial entries".to_owned(),
+            ));
+        }
+        let advisories = data.records.len() / RECORD_ENTRY;
+        if u32::try_from(advisories).is_err() {
+            return Err(SnapshotError::Payload("too many advisories".to_owned()));
+        }
+        // Each part is borrowed from the head: its place is its offset from the head's start.
+        let base = head.as_ptr() as usize;
         let place = |part: &[u8]| {
             let start = part.as_ptr() as usize - base;
             start..start + part.len()
         };
-        let records = data.records.iter().map(|r| place(r)).collect::<Vec<_>>();
-        let vocabulary = place(data.vocabulary);
+        let index = index::InPlace::check(
+            &head,
+            [place(data.ids), place(data.packages), place(data.products)],
+            advisories,
+        )
+        .map_err(SnapshotError::Payload)?;
+        if let Some(at) = data
+            .statements
+            .iter()
+            .find(|&&at| at as usize >= advisories)
+        {
+            return Err(SnapshotError::Payload(format!(
+                "an index names advisory {at} of {advisories}"
+            )));
+        }
+        if data.statements.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(SnapshotError::Payload(
+                "the advisories with a statement out of order".to_owned(),
+            ));
+        }
+        let (records, vocabulary) = (place(data.records), place(data.vocabulary));
         let mut kb = KnowledgeBase::new();
         kb.metadata = data.metadata;
-        let statements = data.index.statements.clone();
-        kb.set_index_rows(data.index, records.len())
-            .map_err(SnapshotError::Payload)?;
+        let statements = data.statements;
         let kev = data
             .kev
             .into_iter()
@@ -555,9 +629,15 @@ impl KnowledgeBase {
                 source: v.source,
             });
         }
-        kb.lazy = Some(Arc::new(lazy::Lazy::new(
-            bytes, records, statements, vocabulary,
-        )));
+        let parts = lazy::Parts {
+            body: body_start,
+            head,
+            records,
+            with_statements: statements,
+            vocabulary,
+            index,
+        };
+        kb.lazy = Some(Arc::new(lazy::Lazy::new(bytes, parts)));
         Ok(kb)
     }
 
@@ -579,16 +659,101 @@ impl KnowledgeBase {
         Ok(())
     }
 
-    /// Reads a snapshot file of at most [`Limits::default`] bytes (a larger one is an
-    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError))
-    /// and opens it ([`KnowledgeBase::open_snapshot`]: advisories decoded as they are read).
+    /// Opens a snapshot file of at most [`Limits::default`] bytes (a larger one is an
+    /// [`SnapshotError::Io`] holding the [`InputError::TooLarge`](crate::files::InputError)),
+    /// its advisories decoded as they are read ([`KnowledgeBase::open_snapshot`]). With the
+    /// `map` feature (the default) the file is mapped read-only into memory, so that opening
+    /// reads its head only, a query the pages it touches, and every knowledge base that maps
+    /// one file shares its pages (the crate `exposure-map` argues why that is sound: what is
+    /// kept is copied out of the mapping and checked); without it, or for a file that cannot
+    /// be mapped, it is read whole ([`KnowledgeBase::read_snapshot`]).
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("exposure-doc-map-{}.bin", std::process::id()));
+    /// exposure::demo::knowledge_base().save_snapshot(&path)?;
+    /// let kb = exposure::kb::KnowledgeBase::load_snapshot(&path)?;
+    /// assert_eq!(kb.len(), 10);
+    /// # std::fs::remove_file(path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
+        KnowledgeBase::load_snapshot_within(path, Limits::default())
+    }
+
+    /// [`KnowledgeBase::load_snapshot`] within `limits`.
+    pub(super) fn load_snapshot_within(
+        path: &Path,
+        limits: Limits,
+    ) -> Result<KnowledgeBase, SnapshotError> {
+        #[cfg(feature = "map")]
+        {
+            let file = std::fs::File::open(path)?;
+            if file.metadata()?.len() > limits.input_bytes {
+                let name = path.display().to_string();
+                return Err(std::io::Error::other(limits.too_large(&name)).into());
+            }
+            if let Ok(mapping) = exposure_map::Mapping::of(&file) {
+                return KnowledgeBase::open_snapshot(Arc::new(mapping));
+            }
+        }
+        KnowledgeBase::read_snapshot_within(path, limits)
+    }
+
+    /// [`KnowledgeBase::load_snapshot`] reading the file whole into memory, never mapping it
+    /// (for a file another program may truncate while it is open, or a file system that
+    /// cannot map).
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("exposure-doc-read-{}.bin", std::process::id()));
+    /// exposure::demo::knowledge_base().save_snapshot(&path)?;
+    /// assert_eq!(exposure::kb::KnowledgeBase::read_snapshot(&path)?.len(), 10);
+    /// # std::fs::remove_file(path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_snapshot(path: &Path) -> Result<KnowledgeBase, SnapshotError> {
+        KnowledgeBase::read_snapshot_within(path, Limits::default())
+    }
+
+    fn read_snapshot_within(path: &Path, limits: Limits) -> Result<KnowledgeBase, SnapshotError> {
         use std::io::Read;
         let mut bytes = Vec::new();
-        Limits::default()
+        limits
             .bound(std::fs::File::open(path)?, &path.display().to_string())
             .read_to_end(&mut bytes)?;
         KnowledgeBase::open_snapshot(Arc::new(bytes))
+    }
+
+    /// A knowledge base from owned snapshot bytes, checked as [`KnowledgeBase::from_snapshot`]
+    /// checks (every advisory decoded now; a record that does not decode is the error),
+    /// without copying them.
+    ///
+    /// ```
+    /// let bytes = exposure::demo::knowledge_base().to_snapshot();
+    /// let kb = exposure::kb::KnowledgeBase::from_snapshot_bytes(bytes)?;
+    /// assert_eq!(kb.len(), 10);
+    /// # Ok::<(), exposure::kb::SnapshotError>(())
+    /// ```
+    pub fn from_snapshot_bytes(bytes: Vec<u8>) -> Result<KnowledgeBase, SnapshotError> {
+        let mut kb = KnowledgeBase::open_snapshot(Arc::new(bytes))?;
+        kb.own();
+        match kb.damage.first() {
+            Some(damage) => Err(SnapshotError::Payload(damage.clone())),
+            None => Ok(kb),
+        }
+    }
+}
+
+/// The snapshot error of a framing error.
+fn frame_error(e: crate::frame::FrameError) -> SnapshotError {
+    use crate::frame::FrameError;
+    match e {
+        FrameError::NotFramed => SnapshotError::NotASnapshot,
+        FrameError::WrongVersion { found } => SnapshotError::WrongVersion {
+            found,
+            expected: FORMAT_VERSION,
+        },
+        FrameError::Truncated { expected, found } => SnapshotError::Truncated { expected, found },
+        FrameError::Corrupted { expected, found } => SnapshotError::Corrupted { expected, found },
     }
 }
 
@@ -657,4 +822,12 @@ fn temporary_file(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<(PathBu
 /// Whether bytes start like a snapshot.
 pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
+}
+
+/// Whether the file at `path` starts like a snapshot (false when it cannot be read).
+pub(super) fn is_snapshot_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0; MAGIC.len()];
+    std::fs::File::open(path).is_ok_and(|mut file| file.read_exact(&mut magic).is_ok())
+        && magic == *MAGIC
 }

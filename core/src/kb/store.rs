@@ -29,6 +29,24 @@ impl AdvisoryIndex {
     }
 }
 
+/// The postings of one index key: a slice of the store's map, or read from a snapshot's
+/// table.
+enum Hits<'a, T> {
+    Owned(std::slice::Iter<'a, T>),
+    InPlace(Box<dyn Iterator<Item = T> + 'a>),
+}
+
+impl<T: Copy> Iterator for Hits<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Hits::Owned(slice) => slice.next().copied(),
+            Hits::InPlace(table) => table.next(),
+        }
+    }
+}
+
 /// One affected entry: its advisory and its position in the advisory's `affected`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct EntryIndex {
@@ -220,6 +238,10 @@ impl KnowledgeBase {
         let Some(lazy) = self.lazy.take() else {
             return;
         };
+        let rows = {
+            let (index, head) = lazy.index();
+            index.rows(head, lazy.with_statements())
+        };
         let (decoded, damage) = match Arc::try_unwrap(lazy) {
             Ok(lazy) => lazy.into_decoded(),
             Err(shared) => shared.to_decoded(),
@@ -232,6 +254,11 @@ impl KnowledgeBase {
                 statement.source = self.source_name(&statement.source);
                 self.applicability.insert(AdvisoryIndex::new(at), statement);
             }
+        }
+        // The tables were checked at open: their rows name only these advisories.
+        let len = self.advisories.len();
+        if let Err(e) = self.set_index_rows(rows, len) {
+            self.damage.push(format!("the indexes: {e}"));
         }
     }
 
@@ -293,7 +320,19 @@ impl KnowledgeBase {
 
     /// The advisory with this id, or carrying it as an alias.
     pub fn get(&self, id: &str) -> Option<&Advisory> {
-        self.by_id.get(id).map(|&at| self.advisory(at))
+        self.carrying(id).map(|at| self.advisory(at))
+    }
+
+    /// The advisory carrying `id` as its id or an alias: from the snapshot's table while it
+    /// is not owned, from the map after.
+    fn carrying(&self, id: &str) -> Option<AdvisoryIndex> {
+        match &self.lazy {
+            Some(lazy) => {
+                let (index, head) = lazy.index();
+                index.id(head, id).map(AdvisoryIndex)
+            }
+            None => self.by_id.get(id).copied(),
+        }
     }
 
     /// The NVD applicability statement (CPE configurations) of the advisory with this id.
@@ -302,7 +341,7 @@ impl KnowledgeBase {
     }
 
     pub(crate) fn statement(&self, id: &str) -> Option<&Statement> {
-        self.by_id.get(id).and_then(|&at| self.statement_at(at))
+        self.carrying(id).and_then(|at| self.statement_at(at))
     }
 
     /// NVD's application names in this knowledge base's CPE applicability statements (CVE
@@ -361,11 +400,21 @@ impl KnowledgeBase {
         product: &str,
     ) -> impl Iterator<Item = (AdvisoryIndex, &'a Advisory, &'a Statement)> + 'a {
         let key = (vendor.to_ascii_lowercase(), product.to_ascii_lowercase());
-        self.by_product
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|&at| Some((at, self.advisory(at), self.statement_at(at)?)))
+        let advisories: Hits<'a, AdvisoryIndex> = match &self.lazy {
+            Some(lazy) => {
+                let (index, head) = lazy.index();
+                Hits::InPlace(Box::new(
+                    index.product(head, &key.0, &key.1).map(AdvisoryIndex),
+                ))
+            }
+            None => Hits::Owned(
+                self.by_product
+                    .get(&key)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter(),
+            ),
+        };
+        advisories.filter_map(|at| Some((at, self.advisory(at), self.statement_at(at)?)))
     }
 
     /// The advisories and affected entries that name this package. `name` is normalised
@@ -385,17 +434,30 @@ impl KnowledgeBase {
         ecosystem: &Ecosystem,
         name: &str,
     ) -> impl Iterator<Item = (EntryIndex, &'a Advisory, &'a AffectedPackage)> + 'a {
-        let key = (ecosystem.clone(), ecosystem.normalize_name(name));
-        self.by_package
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|&at| {
-                let advisory = self.advisory(at.advisory);
-                // A snapshot's index names entries its records hold (checked by the payload's
-                // checksum); a forged one that does not finds nothing.
-                Some((at, advisory, advisory.affected.get(at.entry as usize)?))
-            })
+        let name = ecosystem.normalize_name(name);
+        let entries: Hits<'a, EntryIndex> = match &self.lazy {
+            Some(lazy) => {
+                let (index, head) = lazy.index();
+                Hits::InPlace(Box::new(index.package(head, ecosystem, &name).map(
+                    |(advisory, entry)| EntryIndex {
+                        advisory: AdvisoryIndex(advisory),
+                        entry,
+                    },
+                )))
+            }
+            None => Hits::Owned(
+                self.by_package
+                    .get(&(ecosystem.clone(), name))
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter(),
+            ),
+        };
+        entries.filter_map(|at| {
+            let advisory = self.advisory(at.advisory);
+            // A snapshot's index names entries its records hold (checked by the payload's
+            // checksum); a forged one that does not finds nothing.
+            Some((at, advisory, advisory.affected.get(at.entry as usize)?))
+        })
     }
 
     /// A summary of what this knowledge base holds.
@@ -409,7 +471,10 @@ impl KnowledgeBase {
         let mut stats = KbStats {
             advisories: self.len(),
             applicability_statements: self.applicability_len(),
-            cpe_products: self.by_product.len(),
+            cpe_products: self
+                .lazy
+                .as_ref()
+                .map_or(self.by_product.len(), |lazy| lazy.index().0.products_len()),
             kev_entries: self.threat.kev_len(),
             epss_scores: self.threat.epss_len(),
             vex_statements: self.vex.len(),
@@ -479,6 +544,10 @@ impl KnowledgeBase {
 
     /// The indexes as rows in key order, as a snapshot stores them.
     pub(super) fn index_rows(&self) -> IndexRows {
+        if let Some(lazy) = &self.lazy {
+            let (index, head) = lazy.index();
+            return index.rows(head, lazy.with_statements());
+        }
         let mut ids: Vec<(String, u32)> = self
             .by_id
             .iter()
@@ -509,13 +578,8 @@ impl KnowledgeBase {
             })
             .collect();
         products.sort_unstable();
-        let statements = if let Some(lazy) = &self.lazy {
-            lazy.with_statements().to_vec()
-        } else {
-            let mut statements: Vec<u32> = self.applicability.keys().map(|a| a.0).collect();
-            statements.sort_unstable();
-            statements
-        };
+        let mut statements: Vec<u32> = self.applicability.keys().map(|a| a.0).collect();
+        statements.sort_unstable();
         IndexRows {
             ids,
             packages,

@@ -131,6 +131,15 @@ pub enum StreamError<E> {
         /// The sink's error.
         source: std::io::Error,
     },
+    /// The knowledge base is damaged ([`Engine::intact`]): a snapshot record read while
+    /// assessing this chunk did not decode, so the stream stopped before writing it.
+    #[error("chunk {chunk}: {source}")]
+    Knowledge {
+        /// The chunk's number, from 1.
+        chunk: usize,
+        /// Why.
+        source: crate::Error,
+    },
     /// The running aggregate outgrew [`StreamOptions::max_aggregate_entries`]: the fleet's
     /// devices share too few of their products' versions and contexts for its
     /// recommendations to be summed in bounded memory.
@@ -155,7 +164,7 @@ impl Engine {
     /// # Errors
     ///
     /// [`StreamError::Devices`] when the reader fails, [`StreamError::Sink`] when the sink
-    /// does.
+    /// does, [`StreamError::Knowledge`] when a snapshot record it read is damaged.
     ///
     /// ```
     /// use exposure::stream::StreamOptions;
@@ -208,6 +217,12 @@ impl Engine {
                 &memos,
                 crate::engine::FleetWide::Skipped,
             );
+            // A snapshot record that did not decode while matching would read as clean: the
+            // stream stops before the chunk reaches the sink.
+            self.intact().map_err(|source| StreamError::Knowledge {
+                chunk: chunks + 1,
+                source,
+            })?;
             // The aggregate reads the chunk's installed items (end of support).
             chunk.fleet = Some(std::sync::Arc::new(fleet));
             let size = options.fleet_size.unwrap_or(read);

@@ -139,9 +139,9 @@ class InventoryError(ExposureError): ...
 
 class ArrowBatchError(ExposureError):
     """Arrow data could not be assessed: `kind` says why (missing_column, unknown_column,
-    wrong_type, null, invalid, conflict, not_a_batch, import, output); `column` names the
-    column and `row` the row (from 0, across a table's batches), None where the error has
-    none. Nothing is assessed."""
+    wrong_type, null, invalid, conflict, not_a_batch, import, output; knowledge: a snapshot
+    record read while assessing was damaged); `column` names the column and `row` the row
+    (from 0, across a table's batches), None where the error has none. Nothing is assessed."""
 
     column: Optional[str]
     row: Optional[int]
@@ -199,6 +199,10 @@ class Engine:
     def __new__(cls, *, parameters: Union[Mapping[str, Any], str, None] = None) -> "Engine": ...
     @staticmethod
     def demo(*, parameters: Union[Mapping[str, Any], str, None] = None) -> "Engine": ...
+    @staticmethod
+    def open(
+        path: _Path, *, parameters: Union[Mapping[str, Any], str, None] = None
+    ) -> "Engine": ...
     @property
     def advisory_count(self) -> int: ...
     @property

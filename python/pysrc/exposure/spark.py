@@ -88,8 +88,8 @@ def _engine(path: str) -> exposure.Engine:
     with _ENGINES_LOCK:
         engine = _ENGINES.get(path)
         if engine is None:
-            engine = exposure.Engine()
-            engine.load(path)
+            # Mapped in place: the workers of one executor share the file's pages.
+            engine = exposure.Engine.open(path)
             _ENGINES[path] = engine
         return engine
 
@@ -285,8 +285,7 @@ def assess(
     A bad row raises the executor's `ArrowBatchError` (inside Spark's error); aggregates that
     do not merge raise `AggregateError`."""
     path = os.fspath(snapshot)
-    driver = exposure.Engine()
-    driver.load(path)
+    driver = exposure.Engine.open(path)
     if "device_id" not in df.columns:
         error = exposure.ArrowBatchError("the inventory has no device_id column")
         error.kind, error.column, error.row = "missing_column", "device_id", None

@@ -2,15 +2,19 @@
 //! opening a snapshot decodes its indexes, threat intelligence and VEX statements, not its
 //! 46,000 advisories, of which one SBOM's assessment reads a few dozen.
 //!
-//! The records were checked with the payload's checksum when the snapshot was opened. One
-//! that still does not decode (a file forged with a right checksum, or a bug) becomes an
-//! advisory with no id, no affected entry and no statement, and is listed in
-//! [`Lazy::damage`]: the knowledge base reports it ([`KnowledgeBase::damage`]) and the
-//! engine refuses to assess with it, so that a damaged record is never a clean report.
+//! Each record is copied out of the snapshot's bytes, checked against its own CRC-32 (in the
+//! head's record table, itself checked at open) and decoded from the copy: bytes that change
+//! underneath (a mapped file rewritten in place by another program) are at worst a record
+//! that fails its check, never a decoding of bytes other than those checked. One that fails
+//! its check or does not decode (a file damaged since it was written, forged with a right
+//! head, or a bug) becomes an advisory with no id, no affected entry and no statement, and is
+//! listed in [`Lazy::damage`]: the knowledge base reports it ([`KnowledgeBase::damage`]) and
+//! the engine refuses to assess with it, so that a damaged record is never a clean report.
 //!
 //! [`KnowledgeBase::damage`]: crate::kb::KnowledgeBase::damage
 
-use super::{Restored, SnapshotError};
+use super::index::InPlace;
+use super::{Restored, SnapshotError, RECORD_ENTRY};
 use crate::cpe::Vocabulary;
 use crate::kb::store::Statement;
 use crate::kb::Advisory;
@@ -27,17 +31,33 @@ pub(crate) struct Decoded {
     pub(crate) statement: Option<Statement>,
 }
 
-/// The advisories of a snapshot, decoded on first read.
+/// The advisories of a snapshot, decoded on first read, and its indexes searched in place.
 pub(crate) struct Lazy {
     bytes: SnapshotBytes,
-    /// Each advisory's record, as a range of `bytes`.
-    records: Vec<Range<usize>>,
+    /// Where the body (the records) starts in `bytes`.
+    body: usize,
+    /// The snapshot's head, copied out of `bytes` and checked at open: the record table, the
+    /// index tables and the vocabulary are ranges of it.
+    head: Vec<u8>,
+    /// The record table (see [`RECORD_ENTRY`]), as a range of `head`.
+    records: Range<usize>,
     slots: Vec<OnceLock<Box<Decoded>>>,
     /// The advisories that have a statement, in order.
     with_statements: Vec<u32>,
-    /// The vocabulary's product rows, as a range of `bytes`.
+    /// The vocabulary's product rows, as a range of `head`.
     vocabulary: Range<usize>,
+    index: InPlace,
     damage: Mutex<Vec<String>>,
+}
+
+/// Where a [`Lazy`]'s parts are: the head copied out of the bytes, and ranges of it.
+pub(super) struct Parts {
+    pub(super) body: usize,
+    pub(super) head: Vec<u8>,
+    pub(super) records: Range<usize>,
+    pub(super) with_statements: Vec<u32>,
+    pub(super) vocabulary: Range<usize>,
+    pub(super) index: InPlace,
 }
 
 impl std::fmt::Debug for Lazy {
@@ -53,32 +73,33 @@ impl std::fmt::Debug for Lazy {
 }
 
 impl Lazy {
-    /// The records of `bytes` at `records`, of which the advisories `with_statements` have a
-    /// statement.
-    pub(super) fn new(
-        bytes: SnapshotBytes,
-        records: Vec<Range<usize>>,
-        with_statements: Vec<u32>,
-        vocabulary: Range<usize>,
-    ) -> Self {
-        let slots = std::iter::repeat_with(OnceLock::new)
-            .take(records.len())
-            .collect();
+    /// The records of `bytes` as its checked head's `parts` place them.
+    pub(super) fn new(bytes: SnapshotBytes, parts: Parts) -> Self {
+        let count = parts.records.len() / RECORD_ENTRY;
+        let slots = std::iter::repeat_with(OnceLock::new).take(count).collect();
         Self {
             bytes,
-            records,
+            body: parts.body,
+            head: parts.head,
+            records: parts.records,
             slots,
-            with_statements,
-            vocabulary,
+            with_statements: parts.with_statements,
+            vocabulary: parts.vocabulary,
+            index: parts.index,
             damage: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The index tables, searched in the head.
+    pub(crate) fn index(&self) -> (&InPlace, &[u8]) {
+        (&self.index, &self.head)
     }
 
     /// The vocabulary of the statements' names, from its rows (no statement decoded); an
     /// empty one, listed as damage, when they do not decode.
     pub(crate) fn vocabulary(&self) -> Vocabulary {
-        let rows = (*self.bytes)
-            .as_ref()
+        let rows = self
+            .head
             .get(self.vocabulary.clone())
             .ok_or_else(|| "outside the payload".to_owned())
             .and_then(|bytes| bincode::deserialize(bytes).map_err(|e| e.to_string()));
@@ -96,7 +117,7 @@ impl Lazy {
 
     /// Number of advisories.
     pub(crate) fn len(&self) -> usize {
-        self.records.len()
+        self.slots.len()
     }
 
     /// The advisories that have a statement, in order.
@@ -122,12 +143,39 @@ impl Lazy {
             .clone()
     }
 
+    /// The `at`-th record, copied out of the bytes and checked against its CRC-32.
+    fn record(&self, at: usize) -> Result<Vec<u8>, SnapshotError> {
+        let payload = |what: &str| SnapshotError::Payload(what.to_owned());
+        let entry = at
+            .checked_mul(RECORD_ENTRY)
+            .and_then(|start| self.records.start.checked_add(start))
+            .and_then(|start| self.head.get(start..start + RECORD_ENTRY))
+            .ok_or_else(|| payload("no entry in the record table"))?;
+        let number = |range: Range<usize>| {
+            entry.get(range).map_or(0, |b| {
+                b.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b))
+            })
+        };
+        let (offset, length, crc) = (number(0..8), number(8..12), number(12..16));
+        let start = usize::try_from(offset)
+            .ok()
+            .and_then(|offset| self.body.checked_add(offset));
+        let record = start
+            .and_then(|start| Some(start..start.checked_add(usize::try_from(length).ok()?)?))
+            .and_then(|range| (*self.bytes).as_ref().get(range))
+            .ok_or_else(|| payload("a record outside the snapshot"))?
+            .to_vec();
+        let found = crc32fast::hash(&record);
+        if u64::from(found) != crc {
+            return Err(SnapshotError::Payload(format!(
+                "checksum {found:08x}, the record table says {crc:08x}: the file changed since it was written"
+            )));
+        }
+        Ok(record)
+    }
+
     fn decode(&self, at: usize) -> Decoded {
-        let record = (*self.bytes)
-            .as_ref()
-            .get(self.records[at].clone())
-            .ok_or_else(|| SnapshotError::Payload("a record outside the payload".to_owned()))
-            .and_then(Restored::decode);
+        let record = self.record(at).and_then(|record| Restored::decode(&record));
         // The index says which advisories have a statement (counted without decoding them):
         // a record that disagrees is damage, as one that does not decode.
         let record = record.and_then(|restored| {
@@ -231,6 +279,43 @@ mod tests {
         kb
     }
 
+    /// Points the `at`-th record of an opened snapshot at the body's first 12 bytes (the
+    /// start of a record, no advisory), with their checksum, as a forged head would.
+    fn point_at_a_part(kb: &mut KnowledgeBase, at: usize) {
+        let mut inner = Arc::try_unwrap(kb.lazy.take().unwrap()).unwrap();
+        let entry = inner.records.start + at * super::RECORD_ENTRY;
+        inner.head[entry..entry + 8].copy_from_slice(&0u64.to_le_bytes());
+        inner.head[entry + 8..entry + 12].copy_from_slice(&12u32.to_le_bytes());
+        let part = &(*inner.bytes).as_ref()[inner.body..inner.body + 12];
+        let crc = crc32fast::hash(part);
+        inner.head[entry + 12..entry + 16].copy_from_slice(&crc.to_le_bytes());
+        kb.lazy = Some(Arc::new(inner));
+    }
+
+    #[test]
+    fn a_record_whose_bytes_changed_is_damage() {
+        let kb = with_statements();
+        let mut bytes = kb.to_snapshot();
+        // The last byte of the body is the last record's.
+        *bytes.last_mut().unwrap() ^= 0x40;
+        let opened = KnowledgeBase::open_snapshot(Arc::new(bytes)).unwrap();
+        let last = kb.len() - 1;
+        assert_eq!(opened.advisory_at(last).map(|a| a.id.as_str()), Some(""));
+        let damage = opened.damage();
+        assert_eq!(damage.len(), 1, "{damage:?}");
+        assert!(
+            damage[0].contains(&format!("advisory record {last}: ")),
+            "{damage:?}"
+        );
+        assert!(damage[0].contains("the file changed"), "{damage:?}");
+        // The others read as written.
+        assert_eq!(
+            opened.advisory_at(0).map(|a| &a.id),
+            kb.advisory_at(0).map(|a| &a.id)
+        );
+        assert_eq!(opened.damage().len(), 1);
+    }
+
     #[test]
     fn an_opened_snapshot_names_programs_with_the_same_vocabulary_decoding_nothing() {
         let kb = with_statements();
@@ -277,11 +362,9 @@ mod tests {
     fn a_record_that_does_not_decode_is_damage_not_a_panic() {
         let kb = with_statements();
         let bytes = kb.to_snapshot();
-        // Point the first record at the snapshot's header: not an advisory.
+        // Point the first record at a part of itself, with its checksum: not an advisory.
         let mut broken = KnowledgeBase::open_snapshot(Arc::new(bytes)).unwrap();
-        let mut inner = Arc::try_unwrap(broken.lazy.take().unwrap()).unwrap();
-        inner.records[0] = 0..12;
-        broken.lazy = Some(Arc::new(inner));
+        point_at_a_part(&mut broken, 0);
         assert_eq!(broken.advisory_at(0).map(|a| a.id.as_str()), Some(""));
         let damage = broken.damage();
         assert_eq!(damage.len(), 1, "{damage:?}");
@@ -300,9 +383,7 @@ mod tests {
             .position(|a| a.id == "CVE-2099-0001")
             .unwrap();
         let mut broken = KnowledgeBase::open_snapshot(Arc::new(bytes)).unwrap();
-        let mut inner = Arc::try_unwrap(broken.lazy.take().unwrap()).unwrap();
-        inner.records[winscp] = 0..12;
-        broken.lazy = Some(Arc::new(inner));
+        point_at_a_part(&mut broken, winscp);
         let engine = crate::Engine::new(broken);
         let fleet = r#"{"devices": [{"id": "d", "software": [
             {"cpe": "cpe:2.3:a:winscp:winscp:5.0:*:*:*:*:*:*:*"}]}]}"#;
@@ -311,6 +392,34 @@ mod tests {
             .assess_text_with(fleet, "inline", false, &options)
             .unwrap_err();
         assert!(refused.to_string().contains("advisory record"), "{refused}");
+        // Streamed, the chunk that read it stops the stream before its sink sees it.
+        let winscp = crate::inventory::Software::from_cpe(
+            "cpe:2.3:a:winscp:winscp:5.0:*:*:*:*:*:*:*",
+            None,
+            None,
+        )
+        .unwrap();
+        let device = crate::inventory::Device::with_software("d", "d", vec![winscp]);
+        let devices = [Ok::<_, String>(device)];
+        let mut written = 0;
+        let stopped = engine
+            .assess_stream(
+                devices,
+                &crate::stream::StreamOptions::default(),
+                &mut |_: &crate::Assessment| {
+                    written += 1;
+                    Ok(())
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                stopped,
+                crate::stream::StreamError::Knowledge { chunk: 1, .. }
+            ),
+            "{stopped}"
+        );
+        assert_eq!(written, 0);
         // Untouched, the record would have been a finding.
         let whole = crate::Engine::new(kb);
         let found = whole
