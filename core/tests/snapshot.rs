@@ -331,3 +331,43 @@ fn the_metadata_survives_the_round_trip_and_an_older_format_says_how_to_rebuild(
     );
     std::fs::remove_file(path).ok();
 }
+
+/// Opened in place (mapped), an engine keeps reading the file it opened while a new snapshot
+/// is written over its path (as `kb update` and `kb build` write: a temporary file renamed),
+/// decoding records it had not read yet from the old file; engines opened afterwards read
+/// the new one.
+#[test]
+fn an_opened_engine_reads_its_file_while_a_new_one_replaces_it() {
+    let dir = std::env::temp_dir().join(format!("exposure-open-swap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("kb.bin");
+    exposure::demo::knowledge_base()
+        .save_snapshot(&path)
+        .expect("save");
+    let engine = exposure::Engine::open(&path).expect("opens");
+    // Nothing decoded yet; the path now names an empty knowledge base.
+    KnowledgeBase::new().save_snapshot(&path).expect("replace");
+    let fleet = exposure::demo::fleet();
+    let findings = |a: &exposure::Assessment| {
+        a.findings
+            .iter()
+            .map(|f| {
+                (
+                    f.finding.device_id.to_string(),
+                    f.finding.advisory_id.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let read = engine.assess(&fleet);
+    engine.intact().expect("the old file, whole");
+    assert!(!read.findings.is_empty());
+    assert_eq!(
+        findings(&read),
+        findings(&exposure::Engine::demo().assess(&fleet))
+    );
+    assert_eq!(exposure::Engine::open(&path).expect("opens").kb().len(), 0);
+    let missing = exposure::Engine::open(&dir.join("missing.bin")).expect_err("missing");
+    assert!(missing.to_string().contains("cannot read"), "{missing}");
+    std::fs::remove_dir_all(dir).ok();
+}
