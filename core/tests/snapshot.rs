@@ -371,3 +371,37 @@ fn an_opened_engine_reads_its_file_while_a_new_one_replaces_it() {
     assert!(missing.to_string().contains("cannot read"), "{missing}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// EPSS scores are read from the snapshot in place, the same as loaded; loading more scores
+/// into the opened knowledge base keeps them and adds the new ones.
+#[test]
+fn epss_scores_read_in_place_equal_the_loaded_ones_and_more_can_be_added() {
+    let csv =
+        "#model_version:v2025.03.14,score_date:2025-03-17T00:00:00+0000\ncve,epss,percentile\n\
+               CVE-2021-44228,0.94358,0.99967\nCVE-2024-0002,0.00043,0.1\n";
+    let mut kb = KnowledgeBase::new();
+    assert_eq!(kb.load_text(csv, "epss.csv").records_loaded, 2);
+    let mut opened =
+        KnowledgeBase::open_snapshot(std::sync::Arc::new(kb.to_snapshot())).expect("opens");
+    for id in ["CVE-2021-44228", "CVE-2024-0002", "CVE-2099-0001"] {
+        assert_eq!(opened.threat().epss(id), kb.threat().epss(id), "{id}");
+    }
+    assert_eq!(opened.threat().epss_len(), 2);
+    assert_eq!(opened.threat().epss_model_version(), Some("v2025.03.14"));
+    assert_eq!(
+        opened.to_snapshot(),
+        kb.to_snapshot(),
+        "written back the same"
+    );
+    let more = "cve,epss,percentile\nCVE-2024-0003,0.5,0.6\nCVE-2024-0002,0.25,0.5\n";
+    assert_eq!(opened.load_text(more, "more.csv").records_loaded, 2);
+    assert_eq!(kb.load_text(more, "more.csv").records_loaded, 2);
+    assert_eq!(opened.threat().epss_len(), 3);
+    for id in ["CVE-2021-44228", "CVE-2024-0002", "CVE-2024-0003"] {
+        assert_eq!(opened.threat().epss(id), kb.threat().epss(id), "{id}");
+    }
+    assert_eq!(
+        opened.threat().epss("CVE-2024-0002").map(|s| s.probability),
+        Some(0.25)
+    );
+}

@@ -18,8 +18,8 @@
 //! the three indexes as sorted key tables searched in place (`table`: every id and alias,
 //! every package key with its entries, every CPE product with its advisories), the
 //! advisories with a statement, the vocabulary of the statements' names (decoded when
-//! programs are first named), threat intelligence, VEX statements and the metadata (decoded
-//! at open). Opening copies the head out of the bytes, checks its CRC-32 on the copy and the
+//! programs are first named), the EPSS scores as a table read in place (`epss`), and KEV, VEX
+//! statements and the metadata (decoded at open). Opening copies the head out of the bytes, checks its CRC-32 on the copy and the
 //! tables' structure once (a few megabytes for all of `../shared/data`, whatever the body's
 //! size); each record is copied and checked against its own CRC-32 when first read, so a
 //! mapped file's body is never read whole, and bytes that changed underneath are damage,
@@ -54,11 +54,13 @@ use statement::StatementData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod epss;
 mod index;
 pub(crate) mod lazy;
 mod statement;
 mod table;
 
+pub(crate) use epss::EpssTable;
 pub use lazy::SnapshotBytes;
 
 /// The magic bytes a snapshot starts with.
@@ -118,7 +120,9 @@ struct Head<'a> {
     /// The body's length: the records, one after another.
     body: u64,
     kev: Vec<KevData>,
-    epss: Vec<(String, f64, Option<f64>)>,
+    /// The EPSS scores, as a table searched in place (`epss`).
+    #[serde(borrow)]
+    epss: &'a [u8],
     versions: [Option<String>; 3],
     vex: Vec<VexData>,
     /// Every id and alias with its advisory, as a table searched in place (`table`).
@@ -402,12 +406,11 @@ impl KnowledgeBase {
             .map(|record| bincode::serialize(&record).unwrap_or_default())
             .collect();
         let threat = self.threat();
-        // KEV and EPSS are kept in hash maps: written in CVE order, so that one knowledge
-        // base always gives the same bytes (an update compares snapshots byte for byte).
+        // KEV is kept in a hash map: written in CVE order, so that one knowledge base always
+        // gives the same bytes (an update compares snapshots byte for byte); EPSS is a table
+        // in key order.
         let mut kev: Vec<&KevEntry> = threat.kev_entries().collect();
         kev.sort_unstable_by(|a, b| a.cve_id.cmp(&b.cve_id));
-        let mut epss: Vec<(&str, EpssScore)> = threat.epss_entries().collect();
-        epss.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut table = Vec::with_capacity(records.len() * RECORD_ENTRY);
         let mut offset = 0u64;
         for record in &records {
@@ -421,6 +424,11 @@ impl KnowledgeBase {
             offset += record.len() as u64;
         }
         let index = index::Tables::write(&self.index_rows());
+        let epss = {
+            let mut scores: Vec<(&str, EpssScore)> = threat.epss_entries().collect();
+            scores.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            epss::write(&scores)
+        };
         let head = Head {
             records: &table,
             body: offset,
@@ -438,10 +446,7 @@ impl KnowledgeBase {
                     cwes: e.cwes.clone(),
                 })
                 .collect(),
-            epss: epss
-                .into_iter()
-                .map(|(id, s)| (id.to_owned(), s.probability, s.percentile))
-                .collect(),
+            epss: &epss,
             versions: [
                 threat.kev_catalog_version().map(str::to_owned),
                 threat.epss_model_version().map(str::to_owned),
@@ -520,7 +525,7 @@ impl KnowledgeBase {
             crate::frame::read_prefix(all, MAGIC, FORMAT_VERSION).map_err(frame_error)?;
         // The head is copied out of the bytes (which may be a mapping of a file another
         // program could change) and checked on the copy, which every index lookup then reads.
-        let head = head.to_vec();
+        let head: Arc<[u8]> = Arc::from(head);
         crate::frame::check(&head, crc).map_err(frame_error)?;
         let body_start = all.len() - body.len();
         let data: Head =
@@ -567,6 +572,8 @@ impl KnowledgeBase {
             ));
         }
         let (records, vocabulary) = (place(data.records), place(data.vocabulary));
+        let epss = epss::EpssTable::check(Arc::clone(&head), place(data.epss))
+            .map_err(SnapshotError::Payload)?;
         let mut kb = KnowledgeBase::new();
         kb.metadata = data.metadata;
         let statements = data.statements;
@@ -585,20 +592,8 @@ impl KnowledgeBase {
                 cwes: e.cwes,
             })
             .collect();
-        let epss = data
-            .epss
-            .into_iter()
-            .map(|(id, probability, percentile)| {
-                (
-                    id,
-                    EpssScore {
-                        probability,
-                        percentile,
-                    },
-                )
-            })
-            .collect();
-        kb.threat_mut().restore(kev, epss, data.versions);
+        kb.threat_mut().restore(kev, Vec::new(), data.versions);
+        kb.threat_mut().restore_epss_table(epss);
         for v in data.vex {
             let status = *STATUSES
                 .get(usize::from(v.status))

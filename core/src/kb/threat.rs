@@ -62,6 +62,9 @@ pub struct ThreatIntel {
     kev: HashMap<String, KevEntry>,
     kev_catalog_version: Option<String>,
     epss: HashMap<String, EpssScore>,
+    /// A snapshot's scores, searched in place until the first change moves them into
+    /// `epss` (which is empty while this is set).
+    epss_table: Option<crate::kb::snapshot::EpssTable>,
     epss_model_version: Option<String>,
     epss_score_date: Option<String>,
 }
@@ -88,7 +91,10 @@ impl ThreatIntel {
 
     /// The EPSS score of a CVE.
     pub fn epss(&self, cve: &str) -> Option<EpssScore> {
-        self.epss.get(cve).copied()
+        match &self.epss_table {
+            Some(table) => table.get(cve),
+            None => self.epss.get(cve).copied(),
+        }
     }
 
     /// Records a KEV listing that NVD copied into a CVE record (`cisaExploitAdd`,
@@ -123,7 +129,35 @@ impl ThreatIntel {
 
     /// Every EPSS score with its CVE, in no particular order.
     pub fn epss_entries(&self) -> impl Iterator<Item = (&str, EpssScore)> {
-        self.epss.iter().map(|(id, s)| (id.as_str(), *s))
+        let table = self
+            .epss_table
+            .iter()
+            .flat_map(crate::kb::snapshot::EpssTable::entries);
+        self.epss
+            .iter()
+            .map(|(id, s)| (id.as_str(), *s))
+            .chain(table)
+    }
+
+    /// Sets a snapshot's scores, searched in place (into a store that holds no score yet;
+    /// otherwise added to its map).
+    pub(crate) fn restore_epss_table(&mut self, table: crate::kb::snapshot::EpssTable) {
+        if self.epss.is_empty() && self.epss_table.is_none() {
+            self.epss_table = Some(table);
+        } else {
+            self.own_epss();
+            self.epss
+                .extend(table.entries().map(|(id, s)| (id.to_owned(), s)));
+        }
+    }
+
+    /// Moves a snapshot's scores into the map, to change them.
+    fn own_epss(&mut self) {
+        if let Some(table) = self.epss_table.take() {
+            self.epss.reserve(table.len());
+            self.epss
+                .extend(table.entries().map(|(id, s)| (id.to_owned(), s)));
+        }
     }
 
     /// Restores what a snapshot saved.
@@ -135,7 +169,10 @@ impl ThreatIntel {
     ) {
         self.kev
             .extend(kev.into_iter().map(|e| (e.cve_id.clone(), e)));
-        self.epss.extend(epss);
+        if !epss.is_empty() {
+            self.own_epss();
+            self.epss.extend(epss);
+        }
         let [catalog, model, date] = versions;
         self.kev_catalog_version = catalog.or(self.kev_catalog_version.take());
         self.epss_model_version = model.or(self.epss_model_version.take());
@@ -155,6 +192,10 @@ impl ThreatIntel {
     /// Number of EPSS scores.
     pub fn epss_len(&self) -> usize {
         self.epss.len()
+            + self
+                .epss_table
+                .as_ref()
+                .map_or(0, crate::kb::snapshot::EpssTable::len)
     }
 
     /// The KEV `catalogVersion` of the last JSON catalog loaded.
@@ -347,6 +388,7 @@ impl ThreatIntel {
             }
         });
         if let Some((id, score)) = report.kept_or_skipped(origin, Some(record), checked) {
+            self.own_epss();
             if self.epss.insert(id, score).is_some() {
                 report.records_replaced += 1;
             }

@@ -37,8 +37,8 @@ pub(crate) struct Lazy {
     /// Where the body (the records) starts in `bytes`.
     body: usize,
     /// The snapshot's head, copied out of `bytes` and checked at open: the record table, the
-    /// index tables and the vocabulary are ranges of it.
-    head: Vec<u8>,
+    /// index tables and the vocabulary are ranges of it (shared with the EPSS table).
+    head: Arc<[u8]>,
     /// The record table (see [`RECORD_ENTRY`]), as a range of `head`.
     records: Range<usize>,
     slots: Vec<OnceLock<Box<Decoded>>>,
@@ -53,7 +53,7 @@ pub(crate) struct Lazy {
 /// Where a [`Lazy`]'s parts are: the head copied out of the bytes, and ranges of it.
 pub(super) struct Parts {
     pub(super) body: usize,
-    pub(super) head: Vec<u8>,
+    pub(super) head: Arc<[u8]>,
     pub(super) records: Range<usize>,
     pub(super) with_statements: Vec<u32>,
     pub(super) vocabulary: Range<usize>,
@@ -284,11 +284,13 @@ mod tests {
     fn point_at_a_part(kb: &mut KnowledgeBase, at: usize) {
         let mut inner = Arc::try_unwrap(kb.lazy.take().unwrap()).unwrap();
         let entry = inner.records.start + at * super::RECORD_ENTRY;
-        inner.head[entry..entry + 8].copy_from_slice(&0u64.to_le_bytes());
-        inner.head[entry + 8..entry + 12].copy_from_slice(&12u32.to_le_bytes());
+        let mut head = inner.head.to_vec();
+        head[entry..entry + 8].copy_from_slice(&0u64.to_le_bytes());
+        head[entry + 8..entry + 12].copy_from_slice(&12u32.to_le_bytes());
         let part = &(*inner.bytes).as_ref()[inner.body..inner.body + 12];
         let crc = crc32fast::hash(part);
-        inner.head[entry + 12..entry + 16].copy_from_slice(&crc.to_le_bytes());
+        head[entry + 12..entry + 16].copy_from_slice(&crc.to_le_bytes());
+        inner.head = Arc::from(head);
         kb.lazy = Some(Arc::new(inner));
     }
 
