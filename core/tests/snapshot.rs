@@ -405,3 +405,40 @@ fn epss_scores_read_in_place_equal_the_loaded_ones_and_more_can_be_added() {
         Some(0.25)
     );
 }
+
+/// A snapshot (or any input) handed over through a FIFO, as a process substitution or
+/// `/dev/stdin` hands it, is read as a stream: never sniffed by a read that would consume its
+/// first bytes, never mapped.
+#[cfg(unix)]
+#[test]
+fn a_snapshot_through_a_fifo_is_read_as_a_stream() {
+    let dir = std::env::temp_dir().join(format!("exposure-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bytes = exposure::demo::knowledge_base().to_snapshot();
+    for (name, content) in [
+        ("kb.bin", bytes.clone()),
+        (
+            "osv.json",
+            br#"{"id": "GO-2099-0001", "affected": [{"package": {"ecosystem": "Go", "name": "example.com/x"},
+              "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.0.0"}]}]}]}"#
+                .to_vec(),
+        ),
+    ] {
+        let fifo = dir.join(name);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, content).expect("write the fifo"))
+        };
+        let mut kb = KnowledgeBase::new();
+        let report = kb.load_path(&fifo).expect("loads from the fifo");
+        writer.join().expect("writer");
+        assert_eq!(report.records_loaded, kb.len(), "{name}: {report}");
+        assert!(!kb.is_empty(), "{name}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -819,10 +819,16 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Whether the file at `path` starts like a snapshot (false when it cannot be read).
+/// Whether `path` is a regular file that starts like a snapshot (false when it cannot be
+/// read). Anything else — a FIFO, a device, a process substitution — is never sniffed, since
+/// reading its first bytes would consume them: it is read as a stream, as any input.
 pub(super) fn is_snapshot_file(path: &Path) -> bool {
     use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
     let mut magic = [0; MAGIC.len()];
-    std::fs::File::open(path).is_ok_and(|mut file| file.read_exact(&mut magic).is_ok())
+    file.metadata().is_ok_and(|meta| meta.is_file())
+        && file.read_exact(&mut magic).is_ok()
         && magic == *MAGIC
 }
