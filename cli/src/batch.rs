@@ -31,11 +31,63 @@ const WRITE_SIZE: usize = 1 << 18;
 /// work of a smaller one does not pay for waking another.
 const PARALLEL_MIN: usize = 1 << 15;
 
-/// Answers one line into the output buffer (without its newline), or says why it cannot.
-/// On `Err` anything it appended is discarded. Called from several threads at once for a
-/// large block, hence `Sync`.
-pub(crate) trait Handler: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync {}
-impl<F: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync> Handler for F {}
+/// Answers the lines of a batch: each line as text, and, for a mode that has one, a path
+/// that answers the lines it can straight from the block's bytes. Called from several
+/// threads at once for a large block, hence `Sync`.
+///
+/// Any function `Fn(Line, &mut Vec<u8>) -> Result<(), String>` is a handler with no
+/// byte path; [`InPlace`] adds one.
+pub(crate) trait Handler: Sync {
+    /// Whether [`Handler::answer_in_place`] answers lines (else every line is checked as
+    /// UTF-8 with its block and goes to [`Handler::answer`]).
+    const IN_PLACE: bool = false;
+
+    /// Answers one line into the output buffer (without its newline), or says why it
+    /// cannot. On `Err` anything it appended is discarded.
+    fn answer(&self, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String>;
+
+    /// Answers the line at the start of `bytes` (the rest of a block, not checked as UTF-8)
+    /// from its bytes alone when it can: appends the answer (without its newline) and
+    /// returns the line's length with its `\n`. `None` appends nothing and leaves the line
+    /// to [`Handler::answer`], which alone words errors; the answer must be the one it
+    /// would give.
+    #[inline]
+    fn answer_in_place(&self, _bytes: &[u8], _out: &mut Vec<u8>) -> Option<usize> {
+        None
+    }
+}
+
+impl<F: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync> Handler for F {
+    #[inline]
+    fn answer(&self, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+        self(line, out)
+    }
+}
+
+/// A handler with a byte path: `in_place` answers the lines it can from their bytes (see
+/// [`Handler::answer_in_place`]), `answer` every other line as text.
+pub(crate) struct InPlace<F, P> {
+    pub(crate) answer: F,
+    pub(crate) in_place: P,
+}
+
+impl<F, P> Handler for InPlace<F, P>
+where
+    F: Fn(Line<'_>, &mut Vec<u8>) -> Result<(), String> + Sync,
+    P: Fn(&[u8], &mut Vec<u8>) -> Option<usize> + Sync,
+{
+    const IN_PLACE: bool = true;
+
+    #[inline]
+    fn answer(&self, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+        (self.answer)(line, out)
+    }
+
+    #[inline]
+    fn answer_in_place(&self, bytes: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+        (self.in_place)(bytes, out)
+    }
+}
 
 /// A handler from a function that returns its answer as a `String` (for modes whose answers
 /// are built anyway, like `cpe guess`).
@@ -85,6 +137,7 @@ impl<'a> Line<'a> {
 /// without a newline counts) and writes one line per input line to `output`, on up to
 /// `threads` threads. When `size` (a file on stdin) shows that the input is large, the
 /// helper threads are started before the first read, so that they are awake for its lines.
+#[allow(clippy::needless_pass_by_value)] // the batch's own handler, built for it and dropped with it
 pub(crate) fn run(
     mut input: impl Read,
     mut output: impl Write,
@@ -92,7 +145,7 @@ pub(crate) fn run(
     size: Option<u64>,
     handle: impl Handler,
 ) -> std::io::Result<()> {
-    let pool = Pool::new(READ_SIZE);
+    let pool = Pool::new(buffer_size(size));
     std::thread::scope(|scope| {
         let mut helpers = Helpers::new(scope, &pool, &handle, threads);
         if size.is_some_and(|size| size >= PARALLEL_MIN as u64) {
@@ -145,9 +198,21 @@ pub(crate) fn run(
     })
 }
 
+/// The read buffer's first size: a file on stdin smaller than [`READ_SIZE`] whole and one
+/// byte more (the read that finds its end), else [`READ_SIZE`]; a longer line grows it.
+/// A few lines in a small file then cost no megabyte of pages mapped for nothing (a
+/// quarter of such a run's page faults).
+fn buffer_size(size: Option<u64>) -> usize {
+    size.and_then(|size| usize::try_from(size).ok())
+        .map_or(READ_SIZE, |size| size.saturating_add(1).min(READ_SIZE))
+}
+
 /// Answers each line of `block` in order. The block is checked as UTF-8 once; only when
 /// that fails is each line checked on its own, so that one bad line is one error line.
-fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
+fn answer_lines<H: Handler>(block: &[u8], answers: &mut Vec<u8>, handle: &H) {
+    if H::IN_PLACE {
+        return answer_lines_in_place(block, answers, handle);
+    }
     match std::str::from_utf8(block) {
         Ok(text) => {
             let bytes = text.as_bytes();
@@ -176,6 +241,27 @@ fn answer_lines(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
     }
 }
 
+/// Answers each line of `block` in order, from its bytes when the handler's byte path
+/// can; any other line is checked as UTF-8 on its own and answered as text.
+fn answer_lines_in_place(block: &[u8], answers: &mut Vec<u8>, handle: &impl Handler) {
+    let mut start = 0;
+    while start < block.len() {
+        if let Some(used) = handle.answer_in_place(&block[start..], answers) {
+            debug_assert_eq!(block[start + used - 1], b'\n');
+            answers.push(b'\n');
+            start += used;
+            continue;
+        }
+        let (end, tab) = line_at(block, start);
+        let line = &block[start..end];
+        let line = std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line))
+            .map(|text| Line { text, tab })
+            .map_err(|e| format!("line is not UTF-8: {e}"));
+        answer_line(line, answers, handle);
+        start = end + 1;
+    }
+}
+
 /// The lines of a block, without their `\n` or `\r\n`.
 fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = block.strip_suffix(b"\n").unwrap_or(block);
@@ -189,7 +275,7 @@ fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
 #[inline(always)]
 fn answer_line(line: Result<Line<'_>, String>, answers: &mut Vec<u8>, handle: &impl Handler) {
     let mark = answers.len();
-    match line.and_then(|line| handle(line, answers)) {
+    match line.and_then(|line| handle.answer(line, answers)) {
         Ok(()) => answers.push(b'\n'),
         Err(message) => answer_error(mark, &message, answers),
     }
@@ -390,6 +476,10 @@ mod tests {
             piped == whole,
             "{threads} threads: a pipe and a file differ"
         );
+        // A file that grew after its size was read.
+        let mut grown = Vec::new();
+        run(input, &mut grown, threads, Some(1), plus).unwrap();
+        assert!(piped == grown, "{threads} threads: a grown file differs");
         String::from_utf8(piped).unwrap()
     }
 
@@ -404,6 +494,57 @@ mod tests {
             answers(b"\n", 1),
             "error\texpected two fields separated by one TAB\n"
         );
+    }
+
+    /// A byte path for [`plus`]: `A<TAB>B\n` with both ASCII digits.
+    fn plus_in_place(bytes: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+        let tab = bytes.iter().position(|b| !b.is_ascii_digit())?;
+        let rest = bytes.get(tab + 1..).filter(|_| bytes[tab] == b'\t')?;
+        let end = rest.iter().position(|b| !b.is_ascii_digit())?;
+        if rest[end] != b'\n' {
+            return None;
+        }
+        out.extend_from_slice(&bytes[..tab]);
+        out.push(b'+');
+        out.extend_from_slice(&rest[..end]);
+        Some(tab + end + 2)
+    }
+
+    #[test]
+    fn a_byte_path_answers_as_the_text_path_around_it() {
+        // Lines it answers, lines it leaves (CRLF, letters, no TAB, several, not UTF-8, a
+        // last line without its newline), in blocks split anywhere.
+        let mut input = Vec::new();
+        for i in 0..30_000u32 {
+            let line: &[u8] = match i % 11 {
+                0 => b"12\t34\r\n",
+                1 => b"a\t1\n",
+                2 => b"\xff\t1\n",
+                3 => b"1\t2\t3\n",
+                4 => b"\n",
+                5 => b"7\n",
+                _ => b"",
+            };
+            if line.is_empty() {
+                input.extend_from_slice(format!("{i}\t{}\n", i % 97).as_bytes());
+            } else {
+                input.extend_from_slice(line);
+            }
+        }
+        input.extend_from_slice(b"5\t6");
+        for threads in [1, 2, 3] {
+            for size in [None, Some(input.len() as u64)] {
+                let (mut text, mut bytes) = (Vec::new(), Vec::new());
+                run(input.as_slice(), &mut text, threads, size, plus).unwrap();
+                let handler = InPlace {
+                    answer: plus,
+                    in_place: plus_in_place,
+                };
+                run(input.as_slice(), &mut bytes, threads, size, handler).unwrap();
+                assert!(text == bytes, "{threads} threads, {size:?}");
+                assert!(text.ends_with(b"5+6\n"));
+            }
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub use openssl::OpensslVersion;
 pub(crate) use pep440::Marker;
 pub use pep440::{Pep440Version, PreKind};
 pub use rpm::{AlpmVersion, RpmVersion};
-pub use semantic::SemanticVersion;
+pub use semantic::{PlainVersion, SemanticVersion};
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -141,6 +141,21 @@ impl Scheme {
     /// ```
     pub const fn index(self) -> usize {
         self as usize
+    }
+
+    /// Whether the scheme is of the SemVer family (`semver`, `npm`, `cargo`, `golang`,
+    /// `hex`): its versions are [`SemanticVersion`]s, and [`PlainVersion::read`] reads
+    /// them in place.
+    ///
+    /// ```
+    /// use exposure::version::Scheme;
+    /// assert!(Scheme::Npm.is_semantic() && !Scheme::Pypi.is_semantic());
+    /// ```
+    pub const fn is_semantic(self) -> bool {
+        matches!(
+            self,
+            Scheme::Semver | Scheme::Npm | Scheme::Cargo | Scheme::Golang | Scheme::Hex
+        )
     }
 
     /// The lower-case name of the scheme, as used by purl `vers:` and the command line.
@@ -416,8 +431,7 @@ impl Version {
     /// ```
     #[inline] // into a batch's line loop; the other schemes' path stays out of line
     pub fn compare_texts(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, VersionError> {
-        if let Scheme::Semver | Scheme::Npm | Scheme::Cargo | Scheme::Golang | Scheme::Hex = scheme
-        {
+        if scheme.is_semantic() {
             return SemanticVersion::compare_texts(scheme, a, b);
         }
         Self::compare_parsed(scheme, a, b)

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
 mod plain;
+pub use plain::PlainVersion;
 #[cfg(test)]
 mod tests;
 
@@ -118,8 +119,8 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// What precedence reads: the numbers and the pre-release (build metadata left out).
     #[inline]
-    fn order_key(&self) -> (u64, u64, u64, &'a str) {
-        (self.major, self.minor, self.patch, self.pre)
+    fn order_key(&self) -> (u64, u64, u64, &'a [u8]) {
+        (self.major, self.minor, self.patch, self.pre.as_bytes())
     }
 
     /// The parts of `text`: read in one pass when it is in the plain form (`plain`), by the
@@ -305,9 +306,9 @@ impl<'a> Parser<'a> {
 }
 
 /// SemVer §11.4 precedence of two dot-separated pre-release lists (both non-empty).
-fn compare_pre(a: &str, b: &str) -> Ordering {
-    let mut left = a.split('.');
-    let mut right = b.split('.');
+fn compare_pre(a: &[u8], b: &[u8]) -> Ordering {
+    let mut left = a.split(|&b| b == b'.');
+    let mut right = b.split(|&b| b == b'.');
     loop {
         match (left.next(), right.next()) {
             (None, None) => return Ordering::Equal,
@@ -323,9 +324,9 @@ fn compare_pre(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn compare_identifier(x: &str, y: &str) -> Ordering {
-    let x_numeric = x.bytes().all(|b| b.is_ascii_digit());
-    let y_numeric = y.bytes().all(|b| b.is_ascii_digit());
+fn compare_identifier(x: &[u8], y: &[u8]) -> Ordering {
+    let x_numeric = x.iter().all(u8::is_ascii_digit);
+    let y_numeric = y.iter().all(u8::is_ascii_digit);
     match (x_numeric, y_numeric) {
         // No leading zeros, so a longer number is larger; equal lengths compare as text.
         (true, true) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
@@ -337,7 +338,7 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
 
 /// SemVer §11 precedence of (major, minor, patch, pre-release) quadruples.
 #[inline]
-fn precedence(a: (u64, u64, u64, &str), b: (u64, u64, u64, &str)) -> Ordering {
+fn precedence(a: (u64, u64, u64, &[u8]), b: (u64, u64, u64, &[u8])) -> Ordering {
     (a.0, a.1, a.2)
         .cmp(&(b.0, b.1, b.2))
         .then_with(|| match (a.3.is_empty(), b.3.is_empty()) {
@@ -351,8 +352,8 @@ fn precedence(a: (u64, u64, u64, &str), b: (u64, u64, u64, &str)) -> Ordering {
 impl Ord for SemanticVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         precedence(
-            (self.major, self.minor, self.patch, &self.pre),
-            (other.major, other.minor, other.patch, &other.pre),
+            (self.major, self.minor, self.patch, self.pre.as_bytes()),
+            (other.major, other.minor, other.patch, other.pre.as_bytes()),
         )
     }
 }

@@ -188,3 +188,57 @@ proptest! {
         }
     }
 }
+
+/// What a plain version's accessors say.
+fn fields(v: PlainVersion<'_>) -> (u64, u64, u64, &[u8]) {
+    (v.major(), v.minor(), v.patch(), v.pre())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000), ..ProptestConfig::default() })]
+
+    /// A version read in place from the start of a buffer (what a batch reads before its
+    /// line is cut) is the whole text's plain reading when a separator follows it: the same
+    /// parts, the same order as the parsed versions, and declined exactly when the text
+    /// alone would be.
+    #[test]
+    fn plain_versions_read_in_place_are_the_texts_read_whole(
+        a in any_text(),
+        b in any_text(),
+        separator in prop::sample::select(vec![b'\t', b'\n', b'\r']),
+        rest in "[ -~\t]{0,8}",
+    ) {
+        for scheme in FAMILY {
+            let mut buffer = a.as_bytes().to_vec();
+            buffer.push(separator);
+            buffer.extend_from_slice(rest.as_bytes());
+            let read = PlainVersion::read(scheme, &buffer);
+            if let Some(whole) = plain::parts(scheme, &a) {
+                prop_assert_eq!(
+                    read.map(|(v, len)| (fields(v), len)),
+                    Some(((whole.major, whole.minor, whole.patch, whole.pre.as_bytes()), a.len())),
+                    "{} {:?}", scheme, buffer
+                );
+            }
+            // Whatever is read is a prefix that is plain on its own, up to a byte that
+            // cannot continue it.
+            if let Some((v, len)) = read {
+                let prefix = std::str::from_utf8(&buffer[..len]).unwrap();
+                let whole = plain::parts(scheme, prefix);
+                prop_assert_eq!(
+                    whole.map(|p| (p.major, p.minor, p.patch, p.pre.as_bytes())),
+                    Some(fields(v)),
+                    "{} {:?}", scheme, buffer
+                );
+            }
+            let Some(((x, _), (y, _))) = read.zip(PlainVersion::read(scheme, b.as_bytes()).filter(|(_, len)| *len == b.len())) else {
+                continue;
+            };
+            let parsed = SemanticVersion::compare_texts(scheme, &a, &b);
+            prop_assert_eq!(Ok(x.cmp(&y)), parsed, "{} {:?} {:?}", scheme, a, b);
+        }
+        for scheme in [Scheme::Pypi, Scheme::Deb, Scheme::Maven] {
+            prop_assert!(PlainVersion::read(scheme, a.as_bytes()).is_none());
+        }
+    }
+}
