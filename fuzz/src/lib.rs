@@ -46,10 +46,20 @@ pub fn version_parse(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
+    let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
+    // A version read in place from any bytes is the one the parser reads from its text.
+    if let Some((plain, len)) = exposure::version::PlainVersion::read(scheme, rest) {
+        let prefix = std::str::from_utf8(&rest[..len]).expect("a plain version is ASCII");
+        let parsed = Version::parse(scheme, prefix).expect("a plain version parses");
+        let parsed = parsed.as_semantic().expect("a SemVer-family version");
+        assert_eq!(
+            (plain.major(), plain.minor(), plain.patch(), plain.pre()),
+            (parsed.major(), parsed.minor(), parsed.patch(), parsed.pre().as_bytes())
+        );
+    }
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let scheme = Scheme::ALL[usize::from(selector) % Scheme::ALL.len()];
     match Version::parse(scheme, text) {
         Ok(version) => {
             assert_eq!(version.try_cmp(&version), Ok(std::cmp::Ordering::Equal));

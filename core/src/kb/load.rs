@@ -502,8 +502,7 @@ impl KnowledgeBase {
     fn load_path_within(&mut self, path: &Path, origin: &str) -> Result<LoadReport, KbError> {
         let origin = origin.to_owned();
         if !path.is_dir() {
-            if snapshot::is_snapshot_file(path) {
-                let opened = KnowledgeBase::load_snapshot_within(path, self.limits);
+            if let Some(opened) = snapshot::open_if_snapshot(path, self.limits) {
                 return self.absorb_snapshot(opened, &origin);
             }
             let reader = files::open_unbounded(path).map_err(|e| KbError::input(&origin, e))?;

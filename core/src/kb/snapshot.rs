@@ -680,18 +680,30 @@ impl KnowledgeBase {
         path: &Path,
         limits: Limits,
     ) -> Result<KnowledgeBase, SnapshotError> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        KnowledgeBase::open_snapshot_file(file, len, path, limits)
+    }
+
+    /// The snapshot in `file` (`len` bytes, read from `path`), mapped when the `map` feature
+    /// is on and the file system maps it, read whole otherwise.
+    fn open_snapshot_file(
+        file: std::fs::File,
+        len: u64,
+        path: &Path,
+        limits: Limits,
+    ) -> Result<KnowledgeBase, SnapshotError> {
+        if len > limits.input_bytes {
+            let name = path.display().to_string();
+            return Err(std::io::Error::other(limits.too_large(&name)).into());
+        }
         #[cfg(feature = "map")]
         {
-            let file = std::fs::File::open(path)?;
-            if file.metadata()?.len() > limits.input_bytes {
-                let name = path.display().to_string();
-                return Err(std::io::Error::other(limits.too_large(&name)).into());
-            }
             if let Ok(mapping) = exposure_map::Mapping::of(&file) {
                 return KnowledgeBase::open_snapshot(Arc::new(mapping));
             }
         }
-        KnowledgeBase::read_snapshot_within(path, limits)
+        KnowledgeBase::read_snapshot_from(file, path, limits)
     }
 
     /// [`KnowledgeBase::load_snapshot`] reading the file whole into memory, never mapping it
@@ -710,10 +722,20 @@ impl KnowledgeBase {
     }
 
     fn read_snapshot_within(path: &Path, limits: Limits) -> Result<KnowledgeBase, SnapshotError> {
-        use std::io::Read;
+        KnowledgeBase::read_snapshot_from(std::fs::File::open(path)?, path, limits)
+    }
+
+    /// The snapshot in `file` read whole from its start, within `limits`.
+    fn read_snapshot_from(
+        mut file: std::fs::File,
+        path: &Path,
+        limits: Limits,
+    ) -> Result<KnowledgeBase, SnapshotError> {
+        use std::io::{Read, Seek};
+        file.rewind()?;
         let mut bytes = Vec::new();
         limits
-            .bound(std::fs::File::open(path)?, &path.display().to_string())
+            .bound(file, &path.display().to_string())
             .read_to_end(&mut bytes)?;
         KnowledgeBase::open_snapshot(Arc::new(bytes))
     }
@@ -819,16 +841,30 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Whether `path` is a regular file that starts like a snapshot (false when it cannot be
-/// read). Anything else — a FIFO, a device, a process substitution — is never sniffed, since
-/// reading its first bytes would consume them: it is read as a stream, as any input.
-pub(super) fn is_snapshot_file(path: &Path) -> bool {
+/// The snapshot at `path`, opened as [`KnowledgeBase::load_snapshot`] opens it, when `path`
+/// is a regular file that starts like one; `None` when it is anything else or cannot be
+/// read (the caller reads it as any input and words the error). The file is opened once:
+/// its first bytes sniffed, then the same file mapped or read. A FIFO, a device, a process
+/// substitution is never sniffed, since reading its first bytes would consume them: it is
+/// read as a stream, as any input.
+pub(super) fn open_if_snapshot(
+    path: &Path,
+    limits: Limits,
+) -> Option<Result<KnowledgeBase, SnapshotError>> {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
+    // Looked at before it is opened: opening a FIFO for reading and closing it unread would
+    // let its writer's bytes go to nobody and leave the next open waiting for a writer.
+    std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)?;
+    let mut file = std::fs::File::open(path).ok()?;
+    let metadata = file.metadata().ok().filter(std::fs::Metadata::is_file)?;
     let mut magic = [0; MAGIC.len()];
-    file.metadata().is_ok_and(|meta| meta.is_file())
-        && file.read_exact(&mut magic).is_ok()
-        && magic == *MAGIC
+    (file.read_exact(&mut magic).is_ok() && magic == *MAGIC).then_some(())?;
+    Some(KnowledgeBase::open_snapshot_file(
+        file,
+        metadata.len(),
+        path,
+        limits,
+    ))
 }

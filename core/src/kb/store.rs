@@ -29,14 +29,14 @@ impl AdvisoryIndex {
     }
 }
 
-/// The postings of one index key: a slice of the store's map, or read from a snapshot's
-/// table.
-enum Hits<'a, T> {
+/// The postings of one index key: a slice of the store's map, or `I` reading them from a
+/// snapshot's table where they lie (a concrete iterator: no allocation per lookup).
+enum Hits<'a, T, I> {
     Owned(std::slice::Iter<'a, T>),
-    InPlace(Box<dyn Iterator<Item = T> + 'a>),
+    InPlace(I),
 }
 
-impl<T: Copy> Iterator for Hits<'_, T> {
+impl<T: Copy, I: Iterator<Item = T>> Iterator for Hits<'_, T, I> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
@@ -400,12 +400,10 @@ impl KnowledgeBase {
         product: &str,
     ) -> impl Iterator<Item = (AdvisoryIndex, &'a Advisory, &'a Statement)> + 'a {
         let key = (vendor.to_ascii_lowercase(), product.to_ascii_lowercase());
-        let advisories: Hits<'a, AdvisoryIndex> = match &self.lazy {
+        let advisories = match &self.lazy {
             Some(lazy) => {
                 let (index, head) = lazy.index();
-                Hits::InPlace(Box::new(
-                    index.product(head, &key.0, &key.1).map(AdvisoryIndex),
-                ))
+                Hits::InPlace(index.product(head, &key.0, &key.1).map(AdvisoryIndex))
             }
             None => Hits::Owned(
                 self.by_product
@@ -435,15 +433,17 @@ impl KnowledgeBase {
         name: &str,
     ) -> impl Iterator<Item = (EntryIndex, &'a Advisory, &'a AffectedPackage)> + 'a {
         let name = ecosystem.normalize_name(name);
-        let entries: Hits<'a, EntryIndex> = match &self.lazy {
+        let entries = match &self.lazy {
             Some(lazy) => {
                 let (index, head) = lazy.index();
-                Hits::InPlace(Box::new(index.package(head, ecosystem, &name).map(
-                    |(advisory, entry)| EntryIndex {
-                        advisory: AdvisoryIndex(advisory),
-                        entry,
-                    },
-                )))
+                Hits::InPlace(
+                    index
+                        .package(head, ecosystem, &name)
+                        .map(|(advisory, entry)| EntryIndex {
+                            advisory: AdvisoryIndex(advisory),
+                            entry,
+                        }),
+                )
             }
             None => Hits::Owned(
                 self.by_package

@@ -14,7 +14,7 @@
 //! [`KnowledgeBase::damage`]: crate::kb::KnowledgeBase::damage
 
 use super::index::InPlace;
-use super::{Restored, SnapshotError, RECORD_ENTRY};
+use super::{table, Restored, SnapshotError, RECORD_ENTRY};
 use crate::cpe::Vocabulary;
 use crate::kb::store::Statement;
 use crate::kb::Advisory;
@@ -151,12 +151,11 @@ impl Lazy {
             .and_then(|start| self.records.start.checked_add(start))
             .and_then(|start| self.head.get(start..start + RECORD_ENTRY))
             .ok_or_else(|| payload("no entry in the record table"))?;
-        let number = |range: Range<usize>| {
-            entry.get(range).map_or(0, |b| {
-                b.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b))
-            })
-        };
-        let (offset, length, crc) = (number(0..8), number(8..12), number(12..16));
+        let (offset, length, crc) = (
+            table::u64_at(entry, 0).unwrap_or_default(),
+            table::u32_at(entry, 8).unwrap_or_default(),
+            table::u32_at(entry, 12).unwrap_or_default(),
+        );
         let start = usize::try_from(offset)
             .ok()
             .and_then(|offset| self.body.checked_add(offset));
@@ -166,7 +165,7 @@ impl Lazy {
             .ok_or_else(|| payload("a record outside the snapshot"))?
             .to_vec();
         let found = crc32fast::hash(&record);
-        if u64::from(found) != crc {
+        if found != crc {
             return Err(SnapshotError::Payload(format!(
                 "checksum {found:08x}, the record table says {crc:08x}: the file changed since it was written"
             )));

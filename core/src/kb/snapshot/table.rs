@@ -85,8 +85,19 @@ pub(super) struct Table {
 }
 
 fn number(bytes: &[u8], at: usize) -> Option<usize> {
+    u32_at(bytes, at).map(|n| n as usize)
+}
+
+/// The little-endian `u32` at `at` of `bytes`, if they hold it.
+pub(super) fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     let four = bytes.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(four.try_into().ok()?) as usize)
+    Some(u32::from_le_bytes(four.try_into().ok()?))
+}
+
+/// The little-endian `u64` at `at` of `bytes`, if they hold it.
+pub(super) fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let eight = bytes.get(at..at.checked_add(8)?)?;
+    Some(u64::from_le_bytes(eight.try_into().ok()?))
 }
 
 impl Table {
