@@ -1,5 +1,11 @@
 //! The command line's grammar, declared once with `clap`: the help of every subcommand,
 //! `--version`, the shell completions and the man page all come from these definitions.
+//!
+//! Every subcommand's arguments are deferred (`#[command(defer = true)]`): defined only when
+//! that subcommand is run (or the whole tree built, for completions and man pages), so that a
+//! batch command's start-up does not build the other thirty. The argument structs therefore
+//! carry plain comments, not doc comments: a deferred struct's doc comment would become its
+//! subcommand's about line over the subcommand's own.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use exposure::date::Date;
@@ -65,6 +71,7 @@ pub(crate) enum ColorWhen {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum Command {
     /// Assess a fleet: findings, scores, recommendations (and record them with --db).
     Assess(AssessCmd),
@@ -122,7 +129,7 @@ pub(crate) enum Command {
     },
 }
 
-/// `exposure stream`: memory stays at one chunk of devices plus the knowledge base.
+// `exposure stream`: memory stays at one chunk of devices plus the knowledge base.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct StreamCmd {
     /// Knowledge, as for `assess --kb` (a snapshot from `kb build` loads fastest); the demo
@@ -209,7 +216,7 @@ pub(crate) enum ParquetCodec {
     None,
 }
 
-/// What to assess: knowledge, inventories, and how to read and judge them.
+// What to assess: knowledge, inventories, and how to read and judge them.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct InputArgs {
     /// Use the embedded demo knowledge base and fleet (each replaced by --kb or --inventory
@@ -264,7 +271,7 @@ pub(crate) struct InputArgs {
     pub exceptions: Option<PathBuf>,
 }
 
-/// Which findings a report shows.
+// Which findings a report shows.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct FilterArgs {
     /// Show only findings of these severities (comma-separated: critical,high,medium,low).
@@ -432,6 +439,7 @@ pub(crate) enum TextFormat {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum ExceptionsCmd {
     /// Read an exception set (JSON or YAML) and say what it holds, or what is wrong with it.
     Check {
@@ -490,7 +498,7 @@ pub(crate) enum VexFormat {
     Cyclonedx,
 }
 
-/// The options of every store command.
+// The options of every store command.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct StoreOpts {
     /// The store (an SQLite file written by `exposure assess ... --db`).
@@ -580,6 +588,7 @@ pub(crate) struct ViewCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum RemediationCmd {
     /// Ask for a recommendation of the latest assessment to be taken by a day.
     Create {
@@ -621,12 +630,14 @@ pub(crate) enum RemediationCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum ModelCmd {
     /// The default parameters as JSON.
     Show,
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum KbCmd {
     /// Load feeds and write one compiled snapshot, which --kb reads much faster.
     Build {
@@ -662,7 +673,7 @@ pub(crate) enum KbCmd {
     },
 }
 
-/// `kb update`: the snapshot, the sources, where they are and how to fetch them.
+// `kb update`: the snapshot, the sources, where they are and how to fetch them.
 #[derive(Debug, Args)]
 pub(crate) struct KbUpdateArgs {
     /// The snapshot to update (created when missing).
@@ -759,7 +770,7 @@ fn parse_instant(value: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("not an RFC 3339 instant: {value:?} (2026-12-05T00:00:00Z)"))
 }
 
-/// `--scheme S` of the batch modes.
+// `--scheme S` of the batch modes.
 #[derive(Debug, Args)]
 pub(crate) struct SchemeArg {
     /// The version scheme: semver npm cargo golang pypi deb rpm alpm alpine maven nuget gem
@@ -769,19 +780,21 @@ pub(crate) struct SchemeArg {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum VersionCmd {
     /// stdin: A<TAB>B lines; stdout: -1, 0 or 1 (error<TAB>message for a bad line).
     Compare(SchemeArg),
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum RangeCmd {
     /// stdin: RANGE<TAB>VERSION lines (RANGE native or vers:); stdout: true or false.
     Contains(ContainsArgs),
 }
 
-/// `range contains`: the scheme, for hex Elixir's `allow_pre` and for Conan conan's own
-/// pre-release rule.
+// `range contains`: the scheme, for hex Elixir's `allow_pre` and for Conan conan's own
+// pre-release rule.
 #[derive(Debug, Args)]
 pub(crate) struct ContainsArgs {
     #[command(flatten)]
@@ -801,6 +814,7 @@ pub(crate) struct ContainsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum CpeCmd {
     /// stdin: CPE 2.3 formatted strings, 2.2 URIs or WFNs; stdout: the name in a binding.
     Parse {
@@ -830,6 +844,7 @@ pub(crate) enum CpeCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum CvssCmd {
     /// stdin: CVSS v2, v3.0, v3.1 or v4.0 vectors; stdout: SCORE<TAB>SEVERITY.
     Score,
@@ -927,6 +942,53 @@ mod tests {
     #[test]
     fn the_definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every subcommand's about line and long about, as declared on its variant (and
+    /// listed by its parent before its own arguments are defined), are the ones its deferred
+    /// arguments leave once defined: a doc comment on an argument struct would replace them.
+    #[test]
+    fn deferred_arguments_keep_every_subcommands_about() {
+        fn about(command: &clap::Command) -> String {
+            format!("{:?} / {:?}", command.get_about(), command.get_long_about())
+        }
+        fn subcommands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+            command
+                .get_subcommands()
+                .filter(|sub| sub.get_name() != "help")
+        }
+        let mut declared = Vec::new();
+        let mut paths = vec![Vec::<String>::new()];
+        while let Some(path) = paths.pop() {
+            // Parsing the path defines the arguments along it, and no further.
+            let mut command = Cli::command();
+            let words = std::iter::once("exposure").chain(path.iter().map(String::as_str));
+            let _ = command.try_get_matches_from_mut(words);
+            let level = path.iter().fold(&command, |level, name| {
+                level.find_subcommand(name).expect("a subcommand")
+            });
+            for sub in subcommands(level) {
+                let mut child = path.clone();
+                child.push(sub.get_name().to_owned());
+                declared.push((child.join(" "), about(sub)));
+                paths.push(child);
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        let mut built = Vec::new();
+        let mut pending = vec![(String::new(), &command)];
+        while let Some((path, level)) = pending.pop() {
+            for sub in subcommands(level) {
+                let path = format!("{path} {}", sub.get_name()).trim_start().to_owned();
+                built.push((path.clone(), about(sub)));
+                pending.push((path, sub));
+            }
+        }
+        declared.sort();
+        built.sort();
+        assert!(declared.len() > 30, "{declared:?}");
+        assert_eq!(declared, built);
     }
 
     #[test]

@@ -664,10 +664,18 @@ fn run_lines(handle: impl batch::Handler) -> Result<(), Failed> {
     Ok(batch::run(stdin, stdout, batch::threads(), size, handle)?)
 }
 
+/// The whole command tree, every subcommand's deferred arguments defined, for completions
+/// and man pages.
+fn whole_command() -> clap::Command {
+    let mut command = Cli::command();
+    command.build();
+    command
+}
+
 /// `exposure man [--out-dir DIR]`: the manual page of the command (and, into a directory,
 /// one per subcommand), from the same definitions as the help.
 fn man(out_dir: Option<&Path>) -> Result<(), Failed> {
-    let command = Cli::command();
+    let command = whole_command();
     let Some(dir) = out_dir else {
         let mut stdout = std::io::stdout().lock();
         clap_mangen::Man::new(command).render(&mut stdout)?;
@@ -675,7 +683,10 @@ fn man(out_dir: Option<&Path>) -> Result<(), Failed> {
     };
     std::fs::create_dir_all(dir).map_err(|e| Failed::usage(format!("{}: {e}", dir.display())))?;
     let mut pages = vec![(String::from("exposure"), command.clone())];
-    for sub in command.get_subcommands() {
+    for sub in command
+        .get_subcommands()
+        .filter(|sub| sub.get_name() != "help")
+    {
         pages.push((format!("exposure-{}", sub.get_name()), sub.clone()));
     }
     for (name, page) in pages {
@@ -789,8 +800,12 @@ fn run(cli: Cli) -> Result<(), Failed> {
         }
         Command::Cvss(args::CvssCmd::Score) => run_lines(cvss_line),
         Command::Completions { shell } => {
+            // Generated whole first: the generator panics on a failed write (a closed pipe
+            // must end the command quietly).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut whole_command(), "exposure", &mut script);
             let mut stdout = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "exposure", &mut stdout);
+            stdout.write_all(&script)?;
             Ok(stdout.flush()?)
         }
         Command::Man { out_dir } => man(out_dir.as_deref()),

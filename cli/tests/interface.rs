@@ -128,6 +128,14 @@ fn completions_and_man_pages_come_from_the_definitions() {
     let assess =
         std::fs::read_to_string(dir.join("exposure-assess.1")).expect("a page per command");
     assert!(assess.contains("fail\\-on") || assess.contains("fail-on"));
+    // A subcommand's page is its whole definition: named as the command it is, with the
+    // global options, and no page for `help`.
+    assert!(
+        assess.contains("exposure\\-assess \\- Assess a fleet"),
+        "{assess}"
+    );
+    assert!(assess.contains("\\-\\-quiet"), "{assess}");
+    assert!(!dir.join("exposure-help.1").exists());
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -301,6 +309,8 @@ fn a_closed_pipe_ends_the_command_quietly() {
             "json",
         ][..],
         &["assess", "--kb", kb, "--inventory", fleet],
+        // A completion script is some 90 KB, more than a pipe holds.
+        &["completions", "bash"],
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_exposure"))
             .args(args)
