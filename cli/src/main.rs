@@ -935,18 +935,17 @@ mod tests {
             out.push(b',');
         }
         assert_eq!(out, b"x-1,0,1,-1,1,0,");
-        assert_eq!(
-            compare_line(Scheme::Npm, "1.0.0\t1.0.1"),
-            Ok("-1".to_owned())
-        );
-        assert_eq!(
-            compare_line(Scheme::Npm, "1.0.1\t1.0.0"),
-            Ok("1".to_owned())
-        );
-        assert_eq!(
-            compare_line(Scheme::Npm, "1.0.0\tv1.0.0"),
-            Ok("0".to_owned())
-        );
+        for (line, answer) in [
+            ("1.0.0\t1.0.1", "-1"),
+            ("1.0.1\t1.0.0", "1"),
+            ("1.0.0\tv1.0.0", "0"),
+        ] {
+            assert_eq!(
+                compare_line(Scheme::Npm, line),
+                Ok(answer.to_owned()),
+                "{line}"
+            );
+        }
     }
 
     fn contains_line(scheme: Scheme, line: &str) -> Result<String, String> {
