@@ -15,7 +15,7 @@ use std::io::{ErrorKind, Read, Write};
 
 mod pool;
 
-use pool::{Helpers, Pool};
+use pool::{prefaulted, Helpers, Pool};
 
 /// How much of an error message an error line quotes (a message names its input, which
 /// may be huge).
@@ -146,13 +146,20 @@ pub(crate) fn run(
     handle: impl Handler,
 ) -> std::io::Result<()> {
     let pool = Pool::new(buffer_size(size));
+    let large = size.is_some_and(|size| size >= PARALLEL_MIN as u64);
     std::thread::scope(|scope| {
         let mut helpers = Helpers::new(scope, &pool, &handle, threads);
-        if size.is_some_and(|size| size >= PARALLEL_MIN as u64) {
+        if large {
             helpers.start();
         }
         let (mut start, mut end) = (0, 0);
-        let mut answers = Vec::with_capacity(WRITE_SIZE + 4096);
+        // For a large input, mapped at once like the read buffer (not a fault per page).
+        let mut answers = if large {
+            prefaulted(WRITE_SIZE + 4096)
+        } else {
+            Vec::with_capacity(WRITE_SIZE + 4096)
+        };
+        answers.clear();
         loop {
             // Every complete line in the buffer is answered; reading may now wait for the
             // writer, who may be waiting for the answers so far.

@@ -238,7 +238,7 @@ fn cut(bytes: &[u8], range: Range<usize>, size: usize, chunks: &mut Vec<Range<us
 /// than one page fault per 4 KiB as it is first written (on a virtual machine a fault costs
 /// some 2.5 µs: a millisecond for the read of a 100,000-line batch).
 #[allow(unsafe_code)] // one `madvise`, argued below
-fn prefaulted(len: usize) -> Vec<u8> {
+pub(super) fn prefaulted(len: usize) -> Vec<u8> {
     let mut buffer = vec![0; len];
     #[cfg(target_os = "linux")]
     {

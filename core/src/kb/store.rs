@@ -255,7 +255,9 @@ impl KnowledgeBase {
                 self.applicability.insert(AdvisoryIndex::new(at), statement);
             }
         }
-        // The tables were checked at open: their rows name only these advisories.
+        // The tables were checked at open, so their rows name only these advisories; the
+        // rows are checked again as they are set (a few comparisons a row, against the
+        // decoding of every record just done), and a refusal would be kept as damage.
         let len = self.advisories.len();
         if let Err(e) = self.set_index_rows(rows, len) {
             self.damage.push(format!("the indexes: {e}"));
