@@ -220,31 +220,24 @@ fn answer_lines<H: Handler>(block: &[u8], answers: &mut Vec<u8>, handle: &H) {
     if H::IN_PLACE {
         return answer_lines_in_place(block, answers, handle);
     }
-    match std::str::from_utf8(block) {
-        Ok(text) => {
-            let bytes = text.as_bytes();
-            let mut start = 0;
-            while start < bytes.len() {
-                // A last line without its newline ends the block.
-                let (end, tab) = line_at(bytes, start);
-                // Cut at `\n` bytes: whole characters, no second UTF-8 check.
-                let line = &text[start..end];
-                start = end + 1;
-                let line = Line {
-                    text: line.strip_suffix('\r').unwrap_or(line),
-                    tab,
-                };
-                answer_line(Ok(line), answers, handle);
-            }
+    let mut start = 0;
+    let Ok(text) = std::str::from_utf8(block) else {
+        while start < block.len() {
+            start = answer_checked_line(block, start, answers, handle);
         }
-        Err(_) => {
-            for line in lines(block) {
-                let line = std::str::from_utf8(line)
-                    .map(Line::new)
-                    .map_err(|e| format!("line is not UTF-8: {e}"));
-                answer_line(line, answers, handle);
-            }
-        }
+        return;
+    };
+    while start < block.len() {
+        // A last line without its newline ends the block.
+        let (end, tab) = line_at(block, start);
+        // Cut at `\n` bytes: whole characters, no second UTF-8 check.
+        let line = &text[start..end];
+        start = end + 1;
+        let line = Line {
+            text: line.strip_suffix('\r').unwrap_or(line),
+            tab,
+        };
+        answer_line(Ok(line), answers, handle);
     }
 }
 
@@ -259,23 +252,25 @@ fn answer_lines_in_place(block: &[u8], answers: &mut Vec<u8>, handle: &impl Hand
             start += used;
             continue;
         }
-        let (end, tab) = line_at(block, start);
-        let line = &block[start..end];
-        let line = std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line))
-            .map(|text| Line { text, tab })
-            .map_err(|e| format!("line is not UTF-8: {e}"));
-        answer_line(line, answers, handle);
-        start = end + 1;
+        start = answer_checked_line(block, start, answers, handle);
     }
 }
 
-/// The lines of a block, without their `\n` or `\r\n`.
-fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let body = block.strip_suffix(b"\n").unwrap_or(block);
-    let empty = block.is_empty();
-    body.split(|&b| b == b'\n')
-        .filter(move |_| !empty)
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+/// Answers the line of `block` at `start` as text, checked as UTF-8 on its own (a line
+/// that is not is one error line); where the next line starts.
+fn answer_checked_line(
+    block: &[u8],
+    start: usize,
+    answers: &mut Vec<u8>,
+    handle: &impl Handler,
+) -> usize {
+    let (end, tab) = line_at(block, start);
+    let line = &block[start..end];
+    let line = std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line))
+        .map(|text| Line { text, tab })
+        .map_err(|e| format!("line is not UTF-8: {e}"));
+    answer_line(line, answers, handle);
+    end + 1
 }
 
 #[allow(clippy::inline_always)] // in the line loop, with the handler: see `line_at`

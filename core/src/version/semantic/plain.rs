@@ -160,13 +160,8 @@ impl Eq for PlainVersion<'_> {}
 /// `bytes` as a plain version when the whole of it is one.
 #[inline(always)]
 fn whole(scheme: Scheme, bytes: &[u8]) -> Option<PlainVersion<'_>> {
-    let found = read(scheme, bytes)?;
-    (found.end == bytes.len()).then_some(PlainVersion {
-        major: found.major,
-        minor: found.minor,
-        patch: found.patch,
-        pre: bytes.get(found.pre.0..found.pre.1)?,
-    })
+    let (version, end) = PlainVersion::read(scheme, bytes)?;
+    (end == bytes.len()).then_some(version)
 }
 
 /// Where a plain version lies at the start of its bytes.
