@@ -341,12 +341,19 @@ fn compare_identifier(x: &[u8], y: &[u8]) -> Ordering {
 fn precedence(a: (u64, u64, u64, &[u8]), b: (u64, u64, u64, &[u8])) -> Ordering {
     (a.0, a.1, a.2)
         .cmp(&(b.0, b.1, b.2))
-        .then_with(|| match (a.3.is_empty(), b.3.is_empty()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            (false, false) => compare_pre(a.3, b.3),
-        })
+        .then_with(|| pre_precedence(a.3, b.3))
+}
+
+/// SemVer §11 precedence of two pre-releases (dot-separated identifiers, empty when there
+/// are none) of versions whose numbers are equal: none ranks above any.
+#[inline]
+fn pre_precedence(a: &[u8], b: &[u8]) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => compare_pre(a, b),
+    }
 }
 
 impl Ord for SemanticVersion {

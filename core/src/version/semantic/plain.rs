@@ -14,6 +14,11 @@
 //! buffer (the batch modes' lines): it reads a version at the start of a byte buffer, up to
 //! the first byte that cannot continue it, and leaves what follows to its caller.
 //!
+//! Its numbers are kept as written and compared digit for digit; when they lie in the first
+//! 16 bytes of the buffer they are found, checked and compared a word at a time, on bit masks,
+//! with no branch on how many digits each has (random versions mispredicted those branches
+//! about three times a line: benches/README.md, "Batch modes").
+//!
 //! Its functions are inlined into their callers (`inline(always)`): left to itself the
 //! compiler called them out of line, which cost a fifth of the reading (callgrind, the
 //! 100,000 lines of benches/README.md "Batch modes").
@@ -40,10 +45,11 @@ pub(super) fn compare(scheme: Scheme, a: &str, b: &str) -> Option<Ordering> {
 pub(super) fn parts(scheme: Scheme, text: &str) -> Option<Parts<'_>> {
     let found = read(scheme, text.as_bytes())?;
     (found.end == text.len()).then_some(())?;
+    let version = found.version;
     Some(Parts {
-        major: found.major,
-        minor: found.minor,
-        patch: found.patch,
+        major: version.major(),
+        minor: version.minor(),
+        patch: version.patch(),
         // Cut where `read` found ASCII bytes: whole characters.
         pre: text.get(found.pre.0..found.pre.1)?,
         build: text.get(found.build.0..found.build.1)?,
@@ -60,6 +66,12 @@ pub(super) fn parts(scheme: Scheme, text: &str) -> Option<Parts<'_>> {
 /// before anything is parsed; whatever [`PlainVersion::read`] declines is the parser's to
 /// read, accept or reject with its error.
 ///
+/// Its numbers are kept as the digits they are written with, and compared as such: with no
+/// leading zeros, a longer number is the greater, and numbers of one length are ordered by
+/// their first differing digit. When both versions' numbers lie in the first 16 bytes of
+/// their buffers, the first differing byte of the two is found for all three numbers at
+/// once, a word at a time, with no branch on the digits.
+///
 /// ```
 /// use exposure::version::{PlainVersion, Scheme, SemanticVersion};
 /// let line = b"v1.2.3-rc.1\t1.2.3+build\n";
@@ -72,11 +84,17 @@ pub(super) fn parts(scheme: Scheme, text: &str) -> Option<Parts<'_>> {
 /// assert!(PlainVersion::read(Scheme::Npm, b"01.2.3").is_none());
 /// assert!(SemanticVersion::parse(Scheme::Npm, "01.2.3").is_err());
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct PlainVersion<'a> {
-    major: u64,
-    minor: u64,
-    patch: u64,
+    /// `MAJOR.MINOR.PATCH` as written.
+    numbers: &'a [u8],
+    /// The offsets of the two dots in `numbers`.
+    dots: (usize, usize),
+    /// The 16 bytes from the major number's first digit, when `numbers` ends inside them.
+    window: Option<&'a [u8; WINDOW]>,
+    /// The window's non-digits: bit `i` set when its byte `i` is not a digit (see
+    /// [`nondigit_mask`]); 0 without a window.
+    nondigits: u32,
     /// The dot-separated pre-release identifiers (ASCII), empty when there are none.
     pre: &'a [u8],
 }
@@ -103,43 +121,77 @@ impl<'a> PlainVersion<'a> {
             return None;
         }
         let found = read(scheme, bytes)?;
-        let version = Self {
-            major: found.major,
-            minor: found.minor,
-            patch: found.patch,
-            pre: bytes.get(found.pre.0..found.pre.1)?,
-        };
-        Some((version, found.end))
+        Some((found.version, found.end))
     }
 
     /// The major component.
     pub fn major(&self) -> u64 {
-        self.major
+        value(self.digits()[0])
     }
 
     /// The minor component.
     pub fn minor(&self) -> u64 {
-        self.minor
+        value(self.digits()[1])
     }
 
     /// The patch component.
     pub fn patch(&self) -> u64 {
-        self.patch
+        value(self.digits()[2])
     }
 
     /// The pre-release identifiers joined by `.` (ASCII), empty when there are none.
     pub fn pre(&self) -> &'a [u8] {
         self.pre
     }
+
+    /// Whether the numbers lie in the window (compared a word at a time).
+    #[cfg(test)]
+    pub(super) fn in_window(&self) -> bool {
+        self.window.is_some()
+    }
+
+    /// The digits of the major, minor and patch numbers.
+    #[inline(always)]
+    fn digits(&self) -> [&'a [u8]; 3] {
+        let (first, second) = self.dots;
+        let numbers = self.numbers;
+        [
+            &numbers[..first],
+            &numbers[first + 1..second],
+            &numbers[second + 1..],
+        ]
+    }
+
+    /// The order of the two versions' numbers (pre-releases left out).
+    #[inline(always)]
+    fn compare_numbers(&self, other: &Self) -> Ordering {
+        match (self.window, other.window) {
+            (Some(mine), Some(theirs)) => compare_windows(
+                (mine, self.nondigits),
+                (theirs, other.nondigits),
+                self.numbers.len(),
+            ),
+            _ => compare_digits(self.digits(), other.digits()),
+        }
+    }
+}
+
+impl std::fmt::Debug for PlainVersion<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlainVersion")
+            .field("major", &self.major())
+            .field("minor", &self.minor())
+            .field("patch", &self.patch())
+            .field("pre", &String::from_utf8_lossy(self.pre))
+            .finish()
+    }
 }
 
 impl Ord for PlainVersion<'_> {
     #[inline(always)]
     fn cmp(&self, other: &Self) -> Ordering {
-        super::precedence(
-            (self.major, self.minor, self.patch, self.pre),
-            (other.major, other.minor, other.patch, other.pre),
-        )
+        self.compare_numbers(other)
+            .then_with(|| super::pre_precedence(self.pre, other.pre))
     }
 }
 
@@ -164,11 +216,59 @@ fn whole(scheme: Scheme, bytes: &[u8]) -> Option<PlainVersion<'_>> {
     (end == bytes.len()).then_some(version)
 }
 
+/// The value of at most 19 digits (below `u64::MAX`).
+fn value(digits: &[u8]) -> u64 {
+    digits
+        .iter()
+        .fold(0, |value, digit| value * 10 + u64::from(digit - b'0'))
+}
+
+/// The order of numbers written without leading zeros, digit for digit: the longer is the
+/// greater, and of one length the one with the greater first differing digit.
+#[inline(always)]
+fn compare_digits(a: [&[u8]; 3], b: [&[u8]; 3]) -> Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.len().cmp(&y.len()).then_with(|| x.cmp(&y)))
+        .find(|order| order.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// [`compare_digits`] on two windows (with their non-digit masks) in which the numbers
+/// lie (ending at `end` in the first): the first byte where the windows differ decides. Before it the two versions have
+/// the same dots and digits, so a number differing there starts at the same offset in
+/// both; the one with more digits from there on is the greater, and with as many, the
+/// greater digit there. A difference after the numbers' end (or none) leaves them equal.
+#[inline(always)]
+fn compare_windows(a: (&[u8; WINDOW], u32), b: (&[u8; WINDOW], u32), end: usize) -> Ordering {
+    let (a, a_nondigits) = a;
+    let (b, b_nondigits) = b;
+    let differ = byte_mask(nonzero_bytes(low_word(a) ^ low_word(b)))
+        | byte_mask(nonzero_bytes(high_word(a) ^ high_word(b))) << 8
+        | 1 << WINDOW;
+    let at = differ.trailing_zeros();
+    // `end` (where the first version's numbers end) is the other's too when it comes
+    // before `at`.
+    if at as usize > end {
+        return Ordering::Equal;
+    }
+    // The digits left from `at` on (0 at the end, where both have a non-digit), then the
+    // digit there: the two windows' keys are ordered as their numbers.
+    let key = |window: &[u8; WINDOW], nondigits: u32| {
+        let run = (nondigits >> at).trailing_zeros();
+        let digit = if run == 0 {
+            0
+        } else {
+            window[at as usize % WINDOW]
+        };
+        run << 8 | u32::from(digit)
+    };
+    key(a, a_nondigits).cmp(&key(b, b_nondigits))
+}
+
 /// Where a plain version lies at the start of its bytes.
-struct Found {
-    major: u64,
-    minor: u64,
-    patch: u64,
+struct Found<'a> {
+    version: PlainVersion<'a>,
     /// The pre-release's and the build metadata's byte ranges (empty when absent).
     pre: (usize, usize),
     build: (usize, usize),
@@ -180,8 +280,8 @@ struct Found {
 /// continue it; `None` when what is there is not a plain version (or is one cut short: a
 /// `-`, `+` or `.` with no identifier after it).
 #[inline(always)]
-fn read(scheme: Scheme, bytes: &[u8]) -> Option<Found> {
-    let pos = match (scheme, bytes.first()?) {
+fn read(scheme: Scheme, bytes: &[u8]) -> Option<Found<'_>> {
+    let start = match (scheme, bytes.first()?) {
         (_, b'0'..=b'9') => 0,
         // The parser skips a run of `v`, `=` and spaces after a leading `v` or `=`.
         (Scheme::Npm, b'v' | b'=') => {
@@ -193,7 +293,9 @@ fn read(scheme: Scheme, bytes: &[u8]) -> Option<Found> {
         (Scheme::Golang, b'v') => 1,
         _ => return None,
     };
-    let (major, minor, patch, mut pos) = core(bytes, pos)?;
+    let from = bytes.get(start..)?;
+    let numbers = Numbers::read(from)?;
+    let mut pos = start + numbers.end;
     let mut pre = (pos, pos);
     let mut build = (pos, pos);
     if bytes.get(pos) == Some(&b'-') {
@@ -206,57 +308,166 @@ fn read(scheme: Scheme, bytes: &[u8]) -> Option<Found> {
         pos = identifiers(bytes, start, false)?;
         build = (start, pos);
     }
+    let version = PlainVersion {
+        numbers: from.get(..numbers.end)?,
+        dots: numbers.dots,
+        window: numbers.window,
+        nondigits: numbers.nondigits,
+        pre: bytes.get(pre.0..pre.1)?,
+    };
     Some(Found {
-        major,
-        minor,
-        patch,
+        version,
         pre,
         build,
         end: pos,
     })
 }
 
-/// `MAJOR.MINOR.PATCH` from `pos`: the three numbers and the offset after the last.
-///
-/// Read byte by byte. Reading eight bytes at once with bit masks (no branch on the digits)
-/// was tried: a third fewer mispredicted branches on random versions, a fifth more
-/// instructions, the same time within 2 % (benches/README.md, "Batch modes").
-#[inline(always)]
-fn core(bytes: &[u8], mut pos: usize) -> Option<(u64, u64, u64, usize)> {
-    let major = number(bytes, &mut pos)?;
-    dot(bytes, &mut pos)?;
-    let minor = number(bytes, &mut pos)?;
-    dot(bytes, &mut pos)?;
-    let patch = number(bytes, &mut pos)?;
-    Some((major, minor, patch, pos))
+/// The bytes of the numbers' window (see [`PlainVersion`]).
+const WINDOW: usize = 16;
+
+/// Where `MAJOR.MINOR.PATCH` lies at the start of a version's bytes.
+struct Numbers<'a> {
+    /// The offsets of the two dots.
+    dots: (usize, usize),
+    /// The offset after the patch number.
+    end: usize,
+    /// The first [`WINDOW`] bytes when `end` lies inside them, and their non-digits.
+    window: Option<&'a [u8; WINDOW]>,
+    nondigits: u32,
 }
 
-#[inline(always)]
-fn dot(bytes: &[u8], pos: &mut usize) -> Option<()> {
-    (bytes.get(*pos) == Some(&b'.')).then(|| *pos += 1)
+impl<'a> Numbers<'a> {
+    /// `MAJOR.MINOR.PATCH` at the start of `bytes`: three numbers of one to 19 digits
+    /// without a leading zero, separated by dots; `None` when they are not there.
+    #[inline(always)]
+    fn read(bytes: &'a [u8]) -> Option<Self> {
+        if let Some(numbers) = bytes.first_chunk().and_then(Self::read_window) {
+            return Some(numbers);
+        }
+        Self::read_bytes(bytes)
+    }
+
+    /// [`Numbers::read`] when the numbers end inside the first [`WINDOW`] bytes: the
+    /// window's non-digits are found a word at a time, the dots and the numbers' end are
+    /// its three lowest, and the rules are checked on bit masks, with one branch; `None`
+    /// also when the numbers do not end in the window (for [`Numbers::read_bytes`] to
+    /// decide).
+    #[inline(always)]
+    fn read_window(window: &'a [u8; WINDOW]) -> Option<Self> {
+        let nondigits = nondigit_mask(window);
+        // (No more non-digits than the stop bit leaves the masks 0, and `shaped` false.)
+        let after_first = nondigits & nondigits.wrapping_sub(1);
+        let after_second = after_first & after_first.wrapping_sub(1);
+        // The two dots' bits, and the three lowest: the dots and the numbers' end.
+        let dots = nondigits ^ after_second;
+        let three = nondigits ^ (after_second & after_second.wrapping_sub(1));
+        // Each number has a digit (no non-digit first or next to another), and they end
+        // in the window (not at the stop bit).
+        let shaped = three & ((three >> 1) | 1 | 1 << WINDOW) == 0;
+        let (first, second) = (nondigits.trailing_zeros(), after_first.trailing_zeros());
+        // Offsets past the window (when not `shaped`) are read modulo its size, and shifts
+        // by them wrap.
+        let byte = |at: u32| window[at as usize % WINDOW];
+        let dotted = (byte(first) == b'.') & (byte(second) == b'.');
+        // Numbers of two digits or more, at their first digit, and those whose first is 0.
+        let long = (1 | dots << 1) & !(nondigits >> 1);
+        let zeros = u32::from(byte(0) == b'0')
+            | u32::from(byte(first + 1) == b'0').wrapping_shl(first + 1)
+            | u32::from(byte(second + 1) == b'0').wrapping_shl(second + 1);
+        #[allow(clippy::needless_bitwise_bool)] // one branch for all the rules
+        let valid = shaped & dotted & (long & zeros == 0);
+        valid.then_some(Self {
+            dots: (first as usize, second as usize),
+            end: after_second.trailing_zeros() as usize,
+            window: Some(window),
+            nondigits,
+        })
+    }
+
+    /// [`Numbers::read`] a byte at a time, for numbers that do not end in the window (or
+    /// bytes shorter than it).
+    #[inline(always)]
+    fn read_bytes(bytes: &'a [u8]) -> Option<Self> {
+        let first = number(bytes, 0)?;
+        let second = dot(bytes, first).and_then(|start| number(bytes, start))?;
+        let end = dot(bytes, second).and_then(|start| number(bytes, start))?;
+        Some(Self {
+            dots: (first, second),
+            end,
+            window: None,
+            nondigits: 0,
+        })
+    }
 }
 
-/// Digits folded as they are read: at least one, no leading zero, at most 19 (below
-/// `u64::MAX`, so no overflow check per digit; longer numbers are the parser's).
+/// The offset after a dot at `at`.
 #[inline(always)]
-fn number(bytes: &[u8], pos: &mut usize) -> Option<u64> {
-    let first = bytes.get(*pos)?.wrapping_sub(b'0');
-    if first > 9 {
-        return None;
-    }
-    let start = *pos;
-    *pos += 1;
-    let mut value = u64::from(first);
-    while let Some(digit) = bytes
-        .get(*pos)
-        .map(|b| b.wrapping_sub(b'0'))
-        .filter(|d| *d < 10)
-    {
-        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
-        *pos += 1;
-    }
-    let len = *pos - start;
-    (len == 1 || (first != 0 && len <= 19)).then_some(value)
+fn dot(bytes: &[u8], at: usize) -> Option<usize> {
+    (bytes.get(at) == Some(&b'.')).then_some(at + 1)
+}
+
+/// The offset after the number at `start`: at least one digit, no leading zero, at most 19
+/// (below `u64::MAX`; longer numbers are the parser's).
+#[inline(always)]
+fn number(bytes: &[u8], start: usize) -> Option<usize> {
+    let digits = bytes
+        .get(start..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let leading_zero = bytes.get(start) == Some(&b'0');
+    (digits == 1 || ((2..=19).contains(&digits) && !leading_zero)).then_some(start + digits)
+}
+
+/// Bit `i` set when byte `i` of `window` is not an ASCII digit, and bit 16 set as a stop.
+#[inline(always)]
+fn nondigit_mask(window: &[u8; WINDOW]) -> u32 {
+    byte_mask(nondigit_bytes(low_word(window)))
+        | byte_mask(nondigit_bytes(high_word(window))) << 8
+        | 1 << WINDOW
+}
+
+/// The first eight bytes of a window as a little-endian word (byte 0 lowest).
+#[inline(always)]
+fn low_word(window: &[u8; WINDOW]) -> u64 {
+    #[allow(clippy::cast_possible_truncation)] // the low half
+    let low = u128::from_le_bytes(*window) as u64;
+    low
+}
+
+/// The last eight bytes of a window as a little-endian word.
+#[inline(always)]
+fn high_word(window: &[u8; WINDOW]) -> u64 {
+    #[allow(clippy::cast_possible_truncation)] // the high half
+    let high = (u128::from_le_bytes(*window) >> 64) as u64;
+    high
+}
+
+/// The high bit of each byte of `word` that is not an ASCII digit.
+#[inline(always)]
+fn nondigit_bytes(word: u64) -> u64 {
+    const LOWS: u64 = u64::from_ne_bytes([0x7f; 8]);
+    // Digits become 0 to 9; adding 0x76 to the low seven bits of a byte sets its high
+    // bit from 10 on, without a carry into the next byte; bytes from 0x80 keep theirs.
+    let x = word ^ u64::from_ne_bytes([b'0'; 8]);
+    (((x & LOWS) + u64::from_ne_bytes([0x76; 8])) | x) & !LOWS
+}
+
+/// The high bit of each byte of `word` that is not zero.
+#[inline(always)]
+fn nonzero_bytes(word: u64) -> u64 {
+    const LOWS: u64 = u64::from_ne_bytes([0x7f; 8]);
+    (((word & LOWS) + LOWS) | word) & !LOWS
+}
+
+/// The high bits of a word's bytes (as [`nondigit_bytes`] sets them) gathered into bit `i`
+/// for byte `i`: one multiply lands each on its own bit of the top byte, with no carries.
+#[inline(always)]
+fn byte_mask(high_bits: u64) -> u32 {
+    #[allow(clippy::cast_possible_truncation)] // the top byte
+    let mask = ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    mask
 }
 
 /// What a byte is to an identifier: not part of one, a digit, or a letter or `-`.

@@ -97,6 +97,8 @@ fn semver_text() -> impl Strategy<Value = String> {
     // Mostly short numbers, some around the 19/20-digit edge of the shortcut and of u64.
     let number = prop_oneof![
         6 => "0|[1-9][0-9]{0,2}",
+        // Around the end of the 16-byte window the numbers are compared in.
+        1 => "[1-9][0-9]{3,7}",
         1 => "[1-9][0-9]{17,20}",
         1 => Just("18446744073709551615".to_owned()),
         1 => Just("18446744073709551616".to_owned()),
@@ -239,6 +241,94 @@ proptest! {
         }
         for scheme in [Scheme::Pypi, Scheme::Deb, Scheme::Maven] {
             prop_assert!(PlainVersion::read(scheme, a.as_bytes()).is_none());
+        }
+    }
+}
+
+/// A plain version at the start of `text`, with its length.
+fn read_plain(scheme: Scheme, text: &str) -> Option<(PlainVersion<'_>, usize)> {
+    PlainVersion::read(scheme, text.as_bytes())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(3000), ..ProptestConfig::default() })]
+
+    /// Versions read from long buffers (numbers compared in their 16-byte windows, a word at
+    /// a time, whatever bytes follow them) order as the same texts read on their own
+    /// (compared digit by digit) and as the parser orders them.
+    #[test]
+    fn plain_versions_compared_in_windows_order_as_parsed(
+        a in any_text(),
+        b in any_text(),
+        a_rest in "[ -~\t\n]{16,24}",
+        b_rest in "[ -~\t\n]{16,24}",
+    ) {
+        let a_buffer = format!("{a}\t{a_rest}");
+        let b_buffer = format!("{b}\t{b_rest}");
+        for scheme in FAMILY {
+            let read = |buffer| read_plain(scheme, buffer);
+            let (Some((x, x_len)), Some((y, y_len))) = (read(&a_buffer), read(&b_buffer)) else {
+                continue;
+            };
+            let (a_text, b_text) = (&a_buffer[..x_len], &b_buffer[..y_len]);
+            prop_assert_eq!(
+                Ok(x.cmp(&y)),
+                SemanticVersion::compare_texts(scheme, a_text, b_text),
+                "{} {:?} {:?}", scheme, a_buffer, b_buffer
+            );
+            let (alone_x, _) = read(a_text).unwrap();
+            let (alone_y, _) = read(b_text).unwrap();
+            prop_assert_eq!(x.cmp(&y), alone_x.cmp(&alone_y));
+            prop_assert_eq!(x.cmp(&alone_y), alone_x.cmp(&y));
+        }
+    }
+}
+
+/// Every pair of versions from numbers around each edge of the window comparison (one
+/// digit, two, a run of nines, a power of ten, eight digits, numbers that end the window or
+/// overrun it) orders in windows, digit by digit and across the two as by their values.
+#[test]
+fn numbers_compared_in_windows_order_as_their_values() {
+    let numbers = [
+        "0",
+        "1",
+        "9",
+        "10",
+        "99",
+        "100",
+        "909",
+        "1000000",
+        "99999999",
+        // A window of digits alone, and one with a single non-digit.
+        "1234567890123456789",
+        "12345678901234",
+    ];
+    let mut versions = Vec::new();
+    for x in numbers {
+        for y in numbers {
+            for z in numbers {
+                versions.push(format!("{x}.{y}.{z}"));
+            }
+        }
+    }
+    let value = |text: &str| -> Vec<u64> { text.split('.').map(|n| n.parse().unwrap()).collect() };
+    let padded: Vec<String> = versions
+        .iter()
+        .map(|v| format!("{v}-rc\t1.2.3.4.5.6.7.8.9"))
+        .collect();
+    let read = |text| read_plain(Scheme::Npm, text).unwrap().0;
+    let windowed = padded.iter().filter(|text| read(text).in_window()).count();
+    assert!(
+        windowed > versions.len() / 3 && windowed < versions.len(),
+        "{windowed}"
+    );
+    for (a, a_padded) in versions.iter().zip(&padded) {
+        for (b, b_padded) in versions.iter().zip(&padded) {
+            let expected = value(a).cmp(&value(b));
+            assert_eq!(read(a_padded).cmp(&read(b_padded)), expected, "{a} {b}");
+            let alone = format!("{a}-rc");
+            let alone = read_plain(Scheme::Npm, &alone).unwrap().0;
+            assert_eq!(alone.cmp(&read(b_padded)), expected, "{a} {b}");
         }
     }
 }
