@@ -11,11 +11,13 @@
 //! writes one line and reads its answer (a co-process) never waits on an answer still in our
 //! buffer, and a batch of many lines costs one write per block read, not one per line.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+
+use exposure_map::Mapping;
 
 mod pool;
 
-use pool::{prefaulted, Helpers, Pool};
+use pool::{prefaulted, Helpers, Pool, Source};
 
 /// How much of an error message an error line quotes (a message names its input, which
 /// may be huge).
@@ -135,24 +137,39 @@ impl<'a> Line<'a> {
 
 /// Runs `handle` over every line of `input` (UTF-8, `\n` or `\r\n` separated; a last line
 /// without a newline counts) and writes one line per input line to `output`, on up to
-/// `threads` threads. When `size` (a file on stdin) shows that the input is large, the
-/// helper threads are started before the first read, so that they are awake for its lines.
+/// `threads` threads.
+///
+/// `file` is `input` as a regular file (stdin redirected from one), when it is one. A
+/// large one is mapped rather than read: its complete lines are answered from the mapping
+/// (each chunk copied out before it is answered, see `Pool::mapped`), its offset is moved
+/// past them, and whatever follows (a last line without its newline, lines written to the
+/// file since) is then read from `input` as a pipe's would be. That spares the zeroed read
+/// buffer and the copy of every byte through `read` (half a millisecond of a 100,000-line
+/// batch's four: benches/README.md, "Batch modes"). The helper threads are then started
+/// before the first line, so that they are awake for it.
 #[allow(clippy::needless_pass_by_value)] // the batch's own handler, built for it and dropped with it
 pub(crate) fn run(
     mut input: impl Read,
     mut output: impl Write,
     threads: usize,
-    size: Option<u64>,
+    file: Option<&std::fs::File>,
     handle: impl Handler,
 ) -> std::io::Result<()> {
-    let pool = Pool::new(buffer_size(size));
+    let size = file.and_then(|file| file.metadata().ok()).map(|m| m.len());
     let large = size.is_some_and(|size| size >= PARALLEL_MIN as u64);
+    let mapped = file.filter(|_| large).and_then(map_from_offset);
+    // Mapped, only what may follow its lines is read.
+    let buffer = if mapped.is_some() {
+        TAIL_SIZE
+    } else {
+        buffer_size(size)
+    };
+    let pool = Pool::new(buffer, mapped);
     std::thread::scope(|scope| {
         let mut helpers = Helpers::new(scope, &pool, &handle, threads);
         if large {
             helpers.start();
         }
-        let (mut start, mut end) = (0, 0);
         // For a large input, mapped at once like the read buffer (not a fault per page).
         let mut answers = if large {
             prefaulted(WRITE_SIZE + 4096)
@@ -160,6 +177,16 @@ pub(crate) fn run(
             Vec::with_capacity(WRITE_SIZE + 4096)
         };
         answers.clear();
+        if let Some(file) = file.filter(|_| !pool.mapped().is_empty()) {
+            let answered = answer_mapped(&pool, &mut helpers, &mut answers, &mut output)?;
+            // What follows the mapped lines is read: a last line without its newline, lines
+            // added since.
+            let mut file = file;
+            file.seek(SeekFrom::Current(
+                i64::try_from(answered).unwrap_or(i64::MAX),
+            ))?;
+        }
+        let (mut start, mut end) = (0, 0);
         loop {
             // Every complete line in the buffer is answered; reading may now wait for the
             // writer, who may be waiting for the answers so far.
@@ -183,7 +210,7 @@ pub(crate) fn run(
             if read == 0 {
                 drop(block);
                 if end > start {
-                    helpers.answer(start..end, &mut answers);
+                    helpers.answer(Source::Buffer, start..end, &mut answers);
                 }
                 output.write_all(&answers)?;
                 return output.flush();
@@ -195,7 +222,7 @@ pub(crate) fn run(
             };
             drop(block);
             let block_end = start + last_newline + 1;
-            helpers.answer(start..block_end, &mut answers);
+            helpers.answer(Source::Buffer, start..block_end, &mut answers);
             start = block_end;
             if answers.len() >= WRITE_SIZE {
                 output.write_all(&answers)?;
@@ -203,6 +230,47 @@ pub(crate) fn run(
             }
         }
     })
+}
+
+/// The read buffer's first size after a mapped input's lines.
+const TAIL_SIZE: usize = 1 << 16;
+
+/// How much of a mapped input is answered before its answers are written: as much as a
+/// read, so that the chunks' answer buffers are as large and as often reused.
+const MAPPED_BLOCK: usize = READ_SIZE;
+
+/// Answers the complete lines of the pool's mapped input, [`MAPPED_BLOCK`] bytes of whole
+/// lines at a time, writing each block's answers; how many bytes they took.
+fn answer_mapped<'scope, 'env: 'scope, 'h: 'scope, H: Handler>(
+    pool: &'env Pool,
+    helpers: &mut Helpers<'scope, 'env, 'h, H>,
+    answers: &mut Vec<u8>,
+    output: &mut impl Write,
+) -> std::io::Result<usize> {
+    let bytes = pool.mapped();
+    let complete = memchr::memrchr(b'\n', bytes).map_or(0, |at| at + 1);
+    let mut start = 0;
+    while start < complete {
+        let end = if complete - start <= MAPPED_BLOCK {
+            complete
+        } else {
+            let cut = start + MAPPED_BLOCK;
+            memchr::memchr(b'\n', &bytes[cut..complete]).map_or(complete, |at| cut + at + 1)
+        };
+        helpers.answer(Source::Mapped, start..end, answers);
+        output.write_all(answers)?;
+        answers.clear();
+        start = end;
+    }
+    Ok(complete)
+}
+
+/// `file` mapped, with its current offset (where the batch starts); `None` when it cannot
+/// be (it is then read).
+fn map_from_offset(file: &std::fs::File) -> Option<(Mapping, usize)> {
+    let mut file = file;
+    let offset = usize::try_from(file.stream_position().ok()?).ok()?;
+    Some((Mapping::populated(file).ok()?, offset))
 }
 
 /// The read buffer's first size: a file on stdin smaller than [`READ_SIZE`] whole and one
@@ -436,18 +504,17 @@ fn lowest(mask: u64) -> usize {
     mask.trailing_zeros() as usize / 8
 }
 
-/// The size of `input` when it is a regular file (stdin redirected from one), read at
-/// once by [`run`]; `None` for a pipe, a terminal or a socket.
+/// `input` as a file when it is a regular file (stdin redirected from one), for [`run`];
+/// `None` for a pipe, a terminal or a socket. The file shares `input`'s offset.
 #[cfg(unix)]
-pub(crate) fn file_size(input: &impl std::os::fd::AsFd) -> Option<u64> {
+pub(crate) fn regular_file(input: &impl std::os::fd::AsFd) -> Option<std::fs::File> {
     let file = std::fs::File::from(input.as_fd().try_clone_to_owned().ok()?);
-    let metadata = file.metadata().ok()?;
-    metadata.is_file().then_some(metadata.len())
+    file.metadata().ok()?.is_file().then_some(file)
 }
 
 /// Elsewhere stdin is read in blocks, whatever it is.
 #[cfg(not(unix))]
-pub(crate) fn file_size<T>(_input: &T) -> Option<u64> {
+pub(crate) fn regular_file<T>(_input: &T) -> Option<std::fs::File> {
     None
 }
 
@@ -467,21 +534,52 @@ mod tests {
         Ok(())
     }
 
-    /// The answers read in blocks, as from a pipe, checked equal to those read at once, as
-    /// from a file of known size.
+    /// `bytes` in a new file (already unlinked), open for reading at its start.
+    fn file_of(bytes: &[u8]) -> std::fs::File {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "exposure-batch-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        file
+    }
+
+    /// Answers `input` from `file` (at its offset) as the batch answers stdin redirected from
+    /// it, and checks that the file's offset was moved to its end.
+    fn answers_from_file(file: &std::fs::File, threads: usize, handle: impl Handler) -> Vec<u8> {
+        let mut out = Vec::new();
+        run(file, &mut out, threads, Some(file), handle).unwrap();
+        let mut file = file;
+        let end = file.metadata().unwrap().len();
+        assert_eq!(file.stream_position().unwrap(), end, "read to its end");
+        out
+    }
+
+    /// The answers read in blocks, as from a pipe, checked equal to those from a file (a
+    /// large one mapped), from its start and from a line in the middle (stdin's offset).
     fn answers(input: &[u8], threads: usize) -> String {
         let mut piped = Vec::new();
         run(input, &mut piped, threads, None, plus).unwrap();
-        let mut whole = Vec::new();
-        run(input, &mut whole, threads, Some(input.len() as u64), plus).unwrap();
+        let from_file = answers_from_file(&file_of(input), threads, plus);
         assert!(
-            piped == whole,
+            piped == from_file,
             "{threads} threads: a pipe and a file differ"
         );
-        // A file that grew after its size was read.
-        let mut grown = Vec::new();
-        run(input, &mut grown, threads, Some(1), plus).unwrap();
-        assert!(piped == grown, "{threads} threads: a grown file differs");
+        let middle = memchr::memchr(b'\n', &input[input.len() / 2..])
+            .map_or(input.len(), |at| input.len() / 2 + at + 1);
+        let mut rest = Vec::new();
+        run(&input[middle..], &mut rest, threads, None, plus).unwrap();
+        let mut file = file_of(input);
+        file.seek(SeekFrom::Start(middle as u64)).unwrap();
+        assert!(
+            rest == answers_from_file(&file, threads, plus),
+            "{threads} threads: from an offset"
+        );
         String::from_utf8(piped).unwrap()
     }
 
@@ -534,18 +632,19 @@ mod tests {
             }
         }
         input.extend_from_slice(b"5\t6");
+        let handler = || InPlace {
+            answer: plus,
+            in_place: plus_in_place,
+        };
         for threads in [1, 2, 3] {
-            for size in [None, Some(input.len() as u64)] {
-                let (mut text, mut bytes) = (Vec::new(), Vec::new());
-                run(input.as_slice(), &mut text, threads, size, plus).unwrap();
-                let handler = InPlace {
-                    answer: plus,
-                    in_place: plus_in_place,
-                };
-                run(input.as_slice(), &mut bytes, threads, size, handler).unwrap();
-                assert!(text == bytes, "{threads} threads, {size:?}");
-                assert!(text.ends_with(b"5+6\n"));
-            }
+            let (mut text, mut bytes) = (Vec::new(), Vec::new());
+            run(input.as_slice(), &mut text, threads, None, plus).unwrap();
+            run(input.as_slice(), &mut bytes, threads, None, handler()).unwrap();
+            assert!(text == bytes, "{threads} threads");
+            assert!(text.ends_with(b"5+6\n"));
+            // From a file, mapped: a chunk's lines are answered from their copy.
+            let mapped = answers_from_file(&file_of(&input), threads, handler());
+            assert!(text == mapped, "{threads} threads, mapped");
         }
     }
 
@@ -599,12 +698,15 @@ mod tests {
             assert!(line.text() != "19999\tx", "the last line");
             plus(line, out)
         };
-        for size in [None, Some(input.len() as u64)] {
-            let batch = std::panic::catch_unwind(|| {
-                run(input.as_slice(), Vec::new(), 2, size, handle).unwrap();
-            });
-            assert!(batch.is_err(), "{size:?}");
-        }
+        let piped = std::panic::catch_unwind(|| {
+            run(input.as_slice(), Vec::new(), 2, None, handle).unwrap();
+        });
+        assert!(piped.is_err());
+        let file = file_of(&input);
+        let mapped = std::panic::catch_unwind(|| {
+            run(&file, Vec::new(), 2, Some(&file), handle).unwrap();
+        });
+        assert!(mapped.is_err());
     }
 
     #[test]
@@ -623,13 +725,7 @@ mod tests {
         }
         let input = many_lines();
         let mut out = Vec::new();
-        let failed = run(
-            Failing(input.clone(), false),
-            &mut out,
-            2,
-            Some(1 << 30),
-            plus,
-        );
+        let failed = run(Failing(input.clone(), false), &mut out, 2, None, plus);
         assert_eq!(failed.unwrap_err().to_string(), "disk gone");
         // The lines before the error were answered.
         assert_eq!(memchr::memchr_iter(b'\n', &out).count(), 20_000);

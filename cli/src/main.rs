@@ -659,8 +659,14 @@ fn push_tenths(score: f64, out: &mut Vec<u8>) {
 fn run_lines(handle: impl batch::Handler) -> Result<(), Failed> {
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
-    let size = batch::file_size(&stdin);
-    Ok(batch::run(stdin, stdout, batch::threads(), size, handle)?)
+    let file = batch::regular_file(&stdin);
+    Ok(batch::run(
+        stdin,
+        stdout,
+        batch::threads(),
+        file.as_ref(),
+        handle,
+    )?)
 }
 
 /// The whole command tree, every subcommand's deferred arguments defined, for completions

@@ -114,3 +114,72 @@ fn cpe_guess_scores_programs_against_the_knowledge() {
     assert_eq!(first["candidates"], serde_json::json!([]));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Runs `version compare --scheme npm` with `stdin`, returning its output.
+fn compare_npm(stdin: Stdio, piped: Option<&[u8]>) -> Vec<u8> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exposure"))
+        .args(["version", "compare", "--scheme", "npm"])
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let writer = piped.map(|bytes| {
+        let mut stdin = child.stdin.take().expect("stdin");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || stdin.write_all(&bytes).expect("write"))
+    });
+    let out = child.wait_with_output().expect("exits");
+    if let Some(writer) = writer {
+        writer.join().expect("writer");
+    }
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// A large file on stdin (mapped, its lines answered a chunk at a time) is answered as the
+/// same bytes through a pipe, from its start or from the offset stdin was left at, and is
+/// read to its end: its last line without a newline, lines that are not UTF-8, CRLF lines,
+/// errors in place.
+#[test]
+fn a_file_on_stdin_is_answered_as_a_pipe_and_read_to_its_end() {
+    use std::io::{Seek, SeekFrom};
+    let mut input = Vec::new();
+    for i in 0..150_000u32 {
+        match i % 13 {
+            0 => input.extend_from_slice(b"1.0.0\xff\t1.0.0\n"),
+            1 => input.extend_from_slice(format!("v1.{i}.0-rc.1\t1.{i}.0\r\n").as_bytes()),
+            2 => input.extend_from_slice(b"01.2.3\t1.2.3\n"),
+            3 => input.extend_from_slice(format!("{i}.0.0\n").as_bytes()),
+            _ => input
+                .extend_from_slice(format!("1.{}.{}\t1.{}.0\n", i % 7, i % 11, i % 5).as_bytes()),
+        }
+    }
+    input.extend_from_slice(b"2.0.0\t10.0.0");
+    let path = std::env::temp_dir().join(format!("exposure-batch-file-{}", std::process::id()));
+    std::fs::write(&path, &input).expect("written");
+    let piped = compare_npm(Stdio::piped(), Some(&input));
+    assert_eq!(piped.split(|&b| b == b'\n').count(), 150_002);
+    assert!(piped.ends_with(b"-1\n"));
+    let file = std::fs::File::open(&path).expect("opened");
+    assert!(
+        compare_npm(Stdio::from(file), None) == piped,
+        "from the file's start"
+    );
+    // From a line in the middle: stdin's offset, moved to the end by the batch.
+    let middle = input.len() / 2
+        + input[input.len() / 2..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("a line")
+        + 1;
+    let mut file = std::fs::File::open(&path).expect("opened");
+    file.seek(SeekFrom::Start(middle as u64)).expect("seek");
+    let shared = file.try_clone().expect("dup");
+    let rest = compare_npm(Stdio::from(shared), None);
+    assert!(
+        rest == compare_npm(Stdio::piped(), Some(&input[middle..])),
+        "from an offset"
+    );
+    assert_eq!(file.stream_position().expect("offset"), input.len() as u64);
+    std::fs::remove_file(&path).ok();
+}

@@ -15,16 +15,27 @@ use std::sync::RwLockWriteGuard;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::Scope;
 
+use exposure_map::Mapping;
+
 use super::{answer_lines, Handler, PARALLEL_MIN};
 
 /// A block is shared out in chunks of whole lines of about this many bytes (some 2,000
 /// lines of versions: a tenth of a millisecond's work).
 const CHUNK: usize = 1 << 15;
 
+/// Where a block's lines are: in the read buffer, or in the mapped input file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    Buffer,
+    Mapped,
+}
+
 /// The input read so far and the chunks of the block being answered.
 pub(super) struct Block {
     /// The read buffer.
     pub(super) bytes: Vec<u8>,
+    /// Where the block being answered is.
+    source: Source,
     /// The chunks of the block being answered, in input order.
     chunks: Vec<Range<usize>>,
     /// The next chunk to claim.
@@ -38,6 +49,8 @@ pub(super) struct Block {
 pub(super) struct Pool {
     /// Written only between blocks, by the calling thread, when no chunk is being answered.
     block: RwLock<Block>,
+    /// The input file, mapped, from the offset the batch starts at (see [`Pool::mapped`]).
+    mapped: Option<(Mapping, usize)>,
     /// Blocks published so far, and whether the batch is over: helpers wait on `wake`.
     signal: Mutex<Signal>,
     wake: Condvar,
@@ -55,11 +68,14 @@ struct Signal {
 }
 
 impl Pool {
-    /// A pool whose read buffer starts at `buffer` bytes.
-    pub(super) fn new(buffer: usize) -> Self {
+    /// A pool whose read buffer starts at `buffer` bytes, and whose input is first the
+    /// `mapped` file from an offset, when there is one.
+    pub(super) fn new(buffer: usize, mapped: Option<(Mapping, usize)>) -> Self {
         Self {
+            mapped,
             block: RwLock::new(Block {
                 bytes: prefaulted(buffer),
+                source: Source::Buffer,
                 chunks: Vec::new(),
                 next: AtomicUsize::new(0),
                 answers: Vec::new(),
@@ -72,6 +88,38 @@ impl Pool {
         }
     }
 
+    /// The mapped input's bytes from the batch's offset (empty without a mapping).
+    ///
+    /// They are only ever read here, to find lines' ends, and copied (a chunk at a time,
+    /// into a buffer of the answering thread's own) before a line is answered: bytes that
+    /// another program changes while they are mapped (see `exposure_map`) make lines other
+    /// than the file had, never a line checked as UTF-8 and then changed.
+    pub(super) fn mapped(&self) -> &[u8] {
+        self.mapped
+            .as_ref()
+            .and_then(|(mapping, offset)| mapping.as_ref().get(*offset..))
+            .unwrap_or_default()
+    }
+
+    /// The lines of `range` of `source`, as they are answered: the read buffer's in place,
+    /// the mapped file's copied into `copy` first.
+    fn lines<'a>(
+        &'a self,
+        block: &'a Block,
+        source: Source,
+        range: Range<usize>,
+        copy: &'a mut Vec<u8>,
+    ) -> &'a [u8] {
+        match source {
+            Source::Buffer => &block.bytes[range],
+            Source::Mapped => {
+                copy.clear();
+                copy.extend_from_slice(&self.mapped()[range]);
+                copy
+            }
+        }
+    }
+
     /// The read buffer, to fill between blocks.
     pub(super) fn buffer(&self) -> RwLockWriteGuard<'_, Block> {
         self.block.write().unwrap_or_else(PoisonError::into_inner)
@@ -81,8 +129,9 @@ impl Pool {
         self.block.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Claims and answers chunks of `block` until none is left.
-    fn claim(&self, block: &Block, handle: &impl Handler) {
+    /// Claims and answers chunks of `block` until none is left (`copy`: this thread's
+    /// buffer for chunks of the mapped input).
+    fn claim(&self, block: &Block, handle: &impl Handler, copy: &mut Vec<u8>) {
         loop {
             let i = block.next.fetch_add(1, Ordering::Relaxed);
             let Some(chunk) = block.chunks.get(i) else {
@@ -92,7 +141,10 @@ impl Pool {
             // lines, and a length written at every answer would bounce between the cores.
             let mut out = std::mem::take(&mut *lock(&block.answers[i]));
             out.clear();
-            let lines = &block.bytes[chunk.clone()];
+            // Room for short answers (a version order is a tenth of its line) without
+            // growing the buffer answer by answer.
+            out.reserve(chunk.len() / 4);
+            let lines = self.lines(block, block.source, chunk.clone(), copy);
             let answered =
                 panic::catch_unwind(AssertUnwindSafe(|| answer_lines(lines, &mut out, handle)));
             if let Err(panic) = answered {
@@ -110,6 +162,7 @@ impl Pool {
     /// A helper thread: answers chunks of every block published until the batch is over.
     fn help(&self, handle: &impl Handler) {
         let mut seen = 0;
+        let mut copy = Vec::new();
         loop {
             {
                 let mut signal = lock(&self.signal);
@@ -124,7 +177,7 @@ impl Pool {
                 }
                 seen = signal.blocks;
             }
-            self.claim(&self.read(), handle);
+            self.claim(&self.read(), handle, &mut copy);
         }
     }
 }
@@ -139,6 +192,8 @@ pub(super) struct Helpers<'scope, 'env, 'h, H: Handler> {
     /// Helper threads wanted (one fewer than the threads).
     wanted: usize,
     started: bool,
+    /// The calling thread's buffer for chunks of the mapped input.
+    copy: Vec<u8>,
 }
 
 impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> {
@@ -155,22 +210,42 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
             handle,
             wanted: threads.saturating_sub(1),
             started: false,
+            copy: Vec::new(),
         }
     }
 
-    /// Answers the lines of `range` of the buffer (each ending in `\n` but perhaps the
+    /// Answers the lines of `range` of `source` (each ending in `\n` but perhaps the
     /// last), appending to `answers`: on this thread alone when the block is small or there
     /// are no helpers, else shared with them.
-    pub(super) fn answer(&mut self, range: Range<usize>, answers: &mut Vec<u8>) {
+    pub(super) fn answer(&mut self, source: Source, range: Range<usize>, answers: &mut Vec<u8>) {
         let (pool, handle) = (self.pool, self.handle);
         if self.wanted == 0 || range.len() < PARALLEL_MIN {
-            return answer_lines(&pool.read().bytes[range], answers, handle);
+            let block = pool.read();
+            if source == Source::Buffer {
+                return answer_lines(&block.bytes[range], answers, handle);
+            }
+            // The mapped file's lines a chunk at a time, so that the copy stays small.
+            let mut chunks = Vec::new();
+            cut(pool.mapped(), range, CHUNK, &mut chunks);
+            for chunk in chunks {
+                answer_lines(
+                    pool.lines(&block, source, chunk, &mut self.copy),
+                    answers,
+                    handle,
+                );
+            }
+            return;
         }
         self.start();
         {
             let mut block = pool.buffer();
             let block = &mut *block;
-            cut(&block.bytes, range, CHUNK, &mut block.chunks);
+            block.source = source;
+            let bytes = match source {
+                Source::Buffer => &block.bytes,
+                Source::Mapped => pool.mapped(),
+            };
+            cut(bytes, range, CHUNK, &mut block.chunks);
             *block.next.get_mut() = 0;
             let wanted = block.answers.len().max(block.chunks.len());
             block.answers.resize_with(wanted, Default::default);
@@ -179,7 +254,7 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
         lock(&pool.signal).blocks += 1;
         pool.wake.notify_all();
         let block = pool.read();
-        pool.claim(&block, handle);
+        pool.claim(&block, handle, &mut self.copy);
         let mut answered = lock(&pool.answered);
         while *answered < block.chunks.len() {
             answered = pool
