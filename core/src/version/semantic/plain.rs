@@ -92,8 +92,9 @@ pub struct PlainVersion<'a> {
     dots: (usize, usize),
     /// The 16 bytes from the major number's first digit, when `numbers` ends inside them.
     window: Option<&'a [u8; WINDOW]>,
-    /// The window's non-digits: bit `i` set when its byte `i` is not a digit (see
-    /// [`nondigit_mask`]); 0 without a window.
+    /// The window's non-digits up to the numbers' end: bit `i` set when its byte `i` is not
+    /// a digit (see [`nondigit_mask`]; past the end, bits may be missing); 0 without a
+    /// window.
     nondigits: u32,
     /// The dot-separated pre-release identifiers (ASCII), empty when there are none.
     pre: &'a [u8],
@@ -243,10 +244,15 @@ fn compare_digits(a: [&[u8]; 3], b: [&[u8]; 3]) -> Ordering {
 fn compare_windows(a: (&[u8; WINDOW], u32), b: (&[u8; WINDOW], u32), end: usize) -> Ordering {
     let (a, a_nondigits) = a;
     let (b, b_nondigits) = b;
-    let differ = byte_mask(nonzero_bytes(low_word(a) ^ low_word(b)))
-        | byte_mask(nonzero_bytes(high_word(a) ^ high_word(b))) << 8
-        | 1 << WINDOW;
-    let at = differ.trailing_zeros();
+    // The first differing byte: in the first word (most often), else in the second, else
+    // none (16).
+    let low = nonzero_bytes(low_word(a) ^ low_word(b));
+    let at = if low == 0 {
+        let high = nonzero_bytes(high_word(a) ^ high_word(b)) | 1 << 63;
+        8 + high.trailing_zeros() / 8
+    } else {
+        low.trailing_zeros() / 8
+    };
     // `end` (where the first version's numbers end) is the other's too when it comes
     // before `at`.
     if at as usize > end {
@@ -342,10 +348,46 @@ impl<'a> Numbers<'a> {
     /// without a leading zero, separated by dots; `None` when they are not there.
     #[inline(always)]
     fn read(bytes: &'a [u8]) -> Option<Self> {
-        if let Some(numbers) = bytes.first_chunk().and_then(Self::read_window) {
-            return Some(numbers);
+        if let Some(window) = bytes.first_chunk() {
+            if let Some(numbers) = Self::read_word(window).or_else(|| Self::read_window(window)) {
+                return Some(numbers);
+            }
         }
         Self::read_bytes(bytes)
+    }
+
+    /// [`Numbers::read`] when the numbers end inside the window's first eight bytes (most
+    /// versions: `1.2.3`, `4.17.21`): [`Numbers::read_window`] on one word, each rule a mask
+    /// of the bytes' high bits; `None` when they do not end there.
+    #[allow(clippy::needless_bitwise_bool)] // the rules joined without a branch each
+    #[inline(always)]
+    fn read_word(window: &'a [u8; WINDOW]) -> Option<Self> {
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        let word = low_word(window);
+        let nondigits = nondigit_bytes(word);
+        let after_first = nondigits & nondigits.wrapping_sub(1);
+        let after_second = after_first & after_first.wrapping_sub(1);
+        // The dots' bytes, and the dots' and the end's.
+        let dots = nondigits ^ after_second;
+        let three = nondigits ^ (after_second & after_second.wrapping_sub(1));
+        // The numbers end in the word, and each has a digit (no non-digit first or next to
+        // another).
+        let shaped = (after_second != 0) & (three & ((three >> 8) | 0x80) == 0);
+        let dotted = dots & !byte_matches(word, b'.') == 0;
+        // Numbers of two digits or more (a digit after the first) whose first is 0.
+        let zero_led = (dots << 8 | 0x80) & !(nondigits >> 8) & byte_matches(word, b'0');
+        let valid = shaped & dotted & (zero_led & HIGHS == 0);
+        valid.then(|| Self {
+            dots: (
+                (nondigits.trailing_zeros() / 8) as usize,
+                (after_first.trailing_zeros() / 8) as usize,
+            ),
+            end: (after_second.trailing_zeros() / 8) as usize,
+            window: Some(window),
+            // Past the end, the second word's bytes are not looked at (see
+            // `compare_windows`).
+            nondigits: byte_mask(nondigits),
+        })
     }
 
     /// [`Numbers::read`] when the numbers end inside the first [`WINDOW`] bytes: the
@@ -353,6 +395,7 @@ impl<'a> Numbers<'a> {
     /// its three lowest, and the rules are checked on bit masks, with one branch; `None`
     /// also when the numbers do not end in the window (for [`Numbers::read_bytes`] to
     /// decide).
+    #[allow(clippy::needless_bitwise_bool)] // the rules joined without a branch each
     #[inline(always)]
     fn read_window(window: &'a [u8; WINDOW]) -> Option<Self> {
         let nondigits = nondigit_mask(window);
@@ -375,7 +418,6 @@ impl<'a> Numbers<'a> {
         let zeros = u32::from(byte(0) == b'0')
             | u32::from(byte(first + 1) == b'0').wrapping_shl(first + 1)
             | u32::from(byte(second + 1) == b'0').wrapping_shl(second + 1);
-        #[allow(clippy::needless_bitwise_bool)] // one branch for all the rules
         let valid = shaped & dotted & (long & zeros == 0);
         valid.then_some(Self {
             dots: (first as usize, second as usize),
@@ -452,6 +494,12 @@ fn nondigit_bytes(word: u64) -> u64 {
     // bit from 10 on, without a carry into the next byte; bytes from 0x80 keep theirs.
     let x = word ^ u64::from_ne_bytes([b'0'; 8]);
     (((x & LOWS) + u64::from_ne_bytes([0x76; 8])) | x) & !LOWS
+}
+
+/// The high bit of each byte of `word` equal to `byte`.
+#[inline(always)]
+fn byte_matches(word: u64, byte: u8) -> u64 {
+    !nonzero_bytes(word ^ u64::from_ne_bytes([byte; 8])) & u64::from_ne_bytes([0x80; 8])
 }
 
 /// The high bit of each byte of `word` that is not zero.
