@@ -54,8 +54,28 @@ pub fn version_parse(data: &[u8]) {
         let parsed = parsed.as_semantic().expect("a SemVer-family version");
         assert_eq!(
             (plain.major(), plain.minor(), plain.patch(), plain.pre()),
-            (parsed.major(), parsed.minor(), parsed.patch(), parsed.pre().as_bytes())
+            (
+                parsed.major(),
+                parsed.minor(),
+                parsed.patch(),
+                parsed.pre().as_bytes()
+            )
         );
+        // Ordered alike read from its bytes with what follows (a word or window at a time)
+        // and alone (digit by digit), and against a version in a window of its own.
+        let (alone, _) =
+            exposure::version::PlainVersion::read(scheme, prefix.as_bytes()).expect("read alone");
+        assert_eq!(plain.cmp(&alone), std::cmp::Ordering::Equal);
+        let pivot_bytes = b"1.10.0-rc.1\t0123456789abcdef";
+        if let Some((pivot, _)) = exposure::version::PlainVersion::read(scheme, pivot_bytes) {
+            let pivot_parsed = Version::parse(scheme, "1.10.0-rc.1").expect("pivot parses");
+            let expected = Version::parse(scheme, prefix)
+                .expect("parses")
+                .try_cmp(&pivot_parsed)
+                .expect("one scheme");
+            assert_eq!(plain.cmp(&pivot), expected);
+            assert_eq!(alone.cmp(&pivot), expected);
+        }
     }
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
@@ -390,7 +410,10 @@ pub fn snapshot_payload(data: &[u8]) {
         }
         (Err(_), Ok(lazy)) => {
             let _ = lazy.stats();
-            assert!(!lazy.damage().is_empty(), "refused whole, read lazily without damage");
+            assert!(
+                !lazy.damage().is_empty(),
+                "refused whole, read lazily without damage"
+            );
         }
         (Ok(_), Err(e)) => panic!("read whole, refused lazily: {e}"),
         (Err(_), Err(_)) => {}
@@ -409,7 +432,10 @@ pub fn aggregate_bytes(data: &[u8]) {
     };
     let bytes = aggregate.to_bytes();
     let again = Aggregate::from_bytes(&bytes).expect("an aggregate's own bytes read back");
-    assert!(again.to_bytes() == bytes, "bytes read back write the same bytes");
+    assert!(
+        again.to_bytes() == bytes,
+        "bytes read back write the same bytes"
+    );
     let engine = ENGINE.get_or_init(exposure::Engine::demo);
     let _ = aggregate.finish(engine);
     let fleet = exposure::demo::fleet();
