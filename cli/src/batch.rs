@@ -170,8 +170,9 @@ pub(crate) fn run(
         if large {
             helpers.start();
         }
-        // For a large input, mapped at once like the read buffer (not a fault per page).
-        let mut answers = if large {
+        // For a large input read in blocks, mapped at once like the read buffer (not a fault
+        // per page); a mapped input's shared blocks are written from their chunks' answers.
+        let mut answers = if large && pool.mapped().is_empty() {
             prefaulted(WRITE_SIZE + 4096)
         } else {
             Vec::with_capacity(WRITE_SIZE + 4096)
@@ -257,9 +258,7 @@ fn answer_mapped<'scope, 'env: 'scope, 'h: 'scope, H: Handler>(
             let cut = start + MAPPED_BLOCK;
             memchr::memchr(b'\n', &bytes[cut..complete]).map_or(complete, |at| cut + at + 1)
         };
-        helpers.answer(Source::Mapped, start..end, answers);
-        output.write_all(answers)?;
-        answers.clear();
+        helpers.answer_and_write(Source::Mapped, start..end, answers, output)?;
         start = end;
     }
     Ok(complete)

@@ -8,6 +8,7 @@
 //! answers are kept apart and joined in input order.
 
 use std::any::Any;
+use std::io::{IoSlice, Write};
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -218,24 +219,70 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
     /// last), appending to `answers`: on this thread alone when the block is small or there
     /// are no helpers, else shared with them.
     pub(super) fn answer(&mut self, source: Source, range: Range<usize>, answers: &mut Vec<u8>) {
-        let (pool, handle) = (self.pool, self.handle);
-        if self.wanted == 0 || range.len() < PARALLEL_MIN {
-            let block = pool.read();
-            if source == Source::Buffer {
-                return answer_lines(&block.bytes[range], answers, handle);
-            }
-            // The mapped file's lines a chunk at a time, so that the copy stays small.
-            let mut chunks = Vec::new();
-            cut(pool.mapped(), range, CHUNK, &mut chunks);
-            for chunk in chunks {
-                answer_lines(
-                    pool.lines(&block, source, chunk, &mut self.copy),
-                    answers,
-                    handle,
-                );
-            }
-            return;
+        if !self.shares(&range) {
+            return self.answer_here(source, range, answers);
         }
+        let block = self.share(source, range);
+        for chunk in &block.answers[..block.chunks.len()] {
+            answers.extend_from_slice(&lock(chunk));
+        }
+    }
+
+    /// [`Helpers::answer`] with the answers written to `output`: when the block is shared
+    /// out, by one vectored write of every chunk's answers, in input order, without
+    /// copying them together first; else through `answers`, left empty.
+    pub(super) fn answer_and_write(
+        &mut self,
+        source: Source,
+        range: Range<usize>,
+        answers: &mut Vec<u8>,
+        output: &mut impl Write,
+    ) -> std::io::Result<()> {
+        if !self.shares(&range) {
+            self.answer_here(source, range, answers);
+            output.write_all(answers)?;
+            answers.clear();
+            return Ok(());
+        }
+        let block = self.share(source, range);
+        let chunks: Vec<MutexGuard<'_, Vec<u8>>> = block.answers[..block.chunks.len()]
+            .iter()
+            .map(lock)
+            .collect();
+        let mut slices: Vec<IoSlice<'_>> = chunks.iter().map(|chunk| IoSlice::new(chunk)).collect();
+        write_all_vectored(output, &mut slices)
+    }
+
+    /// Whether a block of `range` is shared out with the helpers (else answered on this
+    /// thread alone: small, or no helpers).
+    fn shares(&self, range: &Range<usize>) -> bool {
+        self.wanted > 0 && range.len() >= PARALLEL_MIN
+    }
+
+    /// Answers the lines of `range` of `source` on this thread, appending to `answers`.
+    fn answer_here(&mut self, source: Source, range: Range<usize>, answers: &mut Vec<u8>) {
+        let (pool, handle) = (self.pool, self.handle);
+        let block = pool.read();
+        if source == Source::Buffer {
+            return answer_lines(&block.bytes[range], answers, handle);
+        }
+        // The mapped file's lines a chunk at a time, so that the copy stays small.
+        let mut chunks = Vec::new();
+        cut(pool.mapped(), range, CHUNK, &mut chunks);
+        for chunk in chunks {
+            answer_lines(
+                pool.lines(&block, source, chunk, &mut self.copy),
+                answers,
+                handle,
+            );
+        }
+    }
+
+    /// Shares the lines of `range` of `source` out in chunks among this thread and the
+    /// helpers, and returns the block once every chunk is answered (its answers in
+    /// `Block::answers`, in input order).
+    fn share(&mut self, source: Source, range: Range<usize>) -> RwLockReadGuard<'env, Block> {
+        let (pool, handle) = (self.pool, self.handle);
         self.start();
         {
             let mut block = pool.buffer();
@@ -266,9 +313,7 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
         if let Some(panic) = lock(&pool.panic).take() {
             panic::resume_unwind(panic);
         }
-        for chunk in &block.answers[..block.chunks.len()] {
-            answers.extend_from_slice(&lock(chunk));
-        }
+        block
     }
 
     /// Starts the helpers unless they are running.
@@ -289,6 +334,24 @@ impl<H: Handler> Drop for Helpers<'_, '_, '_, H> {
         lock(&self.pool.signal).over = true;
         self.pool.wake.notify_all();
     }
+}
+
+/// Writes every byte of `slices` to `output` with vectored writes (`Write::write_all` for
+/// several buffers at once).
+fn write_all_vectored(
+    output: &mut impl Write,
+    mut slices: &mut [IoSlice<'_>],
+) -> std::io::Result<()> {
+    IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match output.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => IoSlice::advance_slices(&mut slices, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Cuts `range` of `bytes` into chunks of whole lines of at least `size` bytes (the last
@@ -345,6 +408,36 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vectored_writes_write_every_byte_in_order_through_short_and_interrupted_writes() {
+        /// Takes at most three bytes of the first non-empty buffer a call, and is
+        /// interrupted every other call.
+        struct Trickle(Vec<u8>, bool);
+        impl Write for Trickle {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.1 = !self.1;
+                if self.1 {
+                    return Err(std::io::ErrorKind::Interrupted.into());
+                }
+                let n = buf.len().min(3);
+                self.0.extend_from_slice(&buf[..n]);
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let parts: [&[u8]; 5] = [b"", b"-1\n0\n", b"", b"1\n", b"error\tno\n"];
+        let mut slices: Vec<IoSlice<'_>> = parts.iter().map(|part| IoSlice::new(part)).collect();
+        let mut out = Trickle(Vec::new(), false);
+        write_all_vectored(&mut out, &mut slices).unwrap();
+        assert_eq!(out.0, parts.concat());
+        // A writer that takes nothing is an error, not a loop.
+        let mut slices = [IoSlice::new(b"x")];
+        let refused = write_all_vectored(&mut [0u8; 0].as_mut_slice(), &mut slices);
+        assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::WriteZero);
+    }
 
     #[test]
     fn chunks_are_whole_lines_in_order() {
