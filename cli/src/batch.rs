@@ -140,13 +140,16 @@ impl<'a> Line<'a> {
 /// `threads` threads.
 ///
 /// `file` is `input` as a regular file (stdin redirected from one), when it is one. A
-/// large one is mapped rather than read: its complete lines are answered from the mapping
+/// large one (32 KiB or more from stdin's offset) is mapped rather than read: its complete lines are answered from the mapping
 /// (each chunk copied out before it is answered, see `Pool::mapped`), its offset is moved
 /// past them, and whatever follows (a last line without its newline, lines written to the
 /// file since) is then read from `input` as a pipe's would be. That spares the zeroed read
 /// buffer and the copy of every byte through `read` (half a millisecond of a 100,000-line
 /// batch's four: benches/README.md, "Batch modes"). The helper threads are then started
-/// before the first line, so that they are awake for it.
+/// before the first line, so that they are awake for it. As for every program that maps
+/// files, a file that another program truncates while it is mapped ends the process with
+/// SIGBUS (a log rotated by copy and truncate, say): such a file is read, not mapped,
+/// through a pipe (`cat FILE | exposure …`).
 #[allow(clippy::needless_pass_by_value)] // the batch's own handler, built for it and dropped with it
 pub(crate) fn run(
     mut input: impl Read,
@@ -155,7 +158,11 @@ pub(crate) fn run(
     file: Option<&std::fs::File>,
     handle: impl Handler,
 ) -> std::io::Result<()> {
-    let size = file.and_then(|file| file.metadata().ok()).map(|m| m.len());
+    // What is left of the file from stdin's offset.
+    let size = file.and_then(|mut file| {
+        let len = file.metadata().ok()?.len();
+        Some(len.saturating_sub(file.stream_position().ok()?))
+    });
     let large = size.is_some_and(|size| size >= PARALLEL_MIN as u64);
     let mapped = file.filter(|_| large).and_then(map_from_offset);
     // Mapped, only what may follow its lines is read.
@@ -264,12 +271,23 @@ fn answer_mapped<'scope, 'env: 'scope, 'h: 'scope, H: Handler>(
     Ok(complete)
 }
 
+/// A file up to this size is mapped with all its pages at once; a larger one a page fault
+/// at a time as it is read (its pages are not all read, or held, before the first line).
+const POPULATE_MAX: u64 = 1 << 26;
+
 /// `file` mapped, with its current offset (where the batch starts); `None` when it cannot
 /// be (it is then read).
 fn map_from_offset(file: &std::fs::File) -> Option<(Mapping, usize)> {
     let mut file = file;
     let offset = usize::try_from(file.stream_position().ok()?).ok()?;
-    Some((Mapping::populated(file).ok()?, offset))
+    let mapping = if file.metadata().ok()?.len() <= POPULATE_MAX {
+        Mapping::populated(file)
+    } else {
+        Mapping::of(file)
+    };
+    #[cfg(test)]
+    tests::MAPPED.with(|mapped| mapped.set(mapped.get() + 1));
+    Some((mapping.ok()?, offset))
 }
 
 /// The read buffer's first size: a file on stdin smaller than [`READ_SIZE`] whole and one
@@ -548,14 +566,28 @@ mod tests {
         file
     }
 
+    thread_local! {
+        /// Files mapped by `run` on this thread (`map_from_offset`).
+        pub(super) static MAPPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
     /// Answers `input` from `file` (at its offset) as the batch answers stdin redirected from
-    /// it, and checks that the file's offset was moved to its end.
+    /// it, and checks that the file's offset was moved to its end, and that a large file was
+    /// mapped.
     fn answers_from_file(file: &std::fs::File, threads: usize, handle: impl Handler) -> Vec<u8> {
+        let mut file = file;
+        let left = file.metadata().unwrap().len() - file.stream_position().unwrap();
+        let mapped = MAPPED.with(std::cell::Cell::get);
         let mut out = Vec::new();
         run(file, &mut out, threads, Some(file), handle).unwrap();
-        let mut file = file;
         let end = file.metadata().unwrap().len();
         assert_eq!(file.stream_position().unwrap(), end, "read to its end");
+        let large = left >= PARALLEL_MIN as u64;
+        assert_eq!(
+            MAPPED.with(std::cell::Cell::get) > mapped,
+            large,
+            "mapped when large"
+        );
         out
     }
 

@@ -102,12 +102,15 @@ impl Mapping {
             options.populate();
         }
         // SAFETY: `Mmap::map` is unsafe because the file may change while mapped. The bytes
-        // are only read through `AsRef<[u8]>` by the engine, which copies every part it
+        // are only read through `AsRef<[u8]>`: by the engine, which copies every part it
         // keeps out of the mapping before checking it against its checksum and never reads
-        // an offset or length from the mapping without that copy (see the crate's
-        // documentation); its own writers replace snapshot files by renaming, never in
-        // place. The remaining hazard, truncation by another program, ends the process with
-        // SIGBUS rather than reading memory out of bounds.
+        // an offset or length from the mapping without that copy, and by the command's
+        // batch modes, which look for line ends in the mapping (offsets used only as bounds
+        // within its fixed length) and copy each chunk of lines before checking a line as
+        // UTF-8 and answering it (see the crate's documentation). The engine's own writers
+        // replace snapshot files by renaming, never in place. The remaining hazard,
+        // truncation by another program, ends the process with SIGBUS rather than reading
+        // memory out of bounds.
         #[allow(unsafe_code)]
         let map = unsafe { options.map(file)? };
         Ok(Mapping { map: Some(map) })

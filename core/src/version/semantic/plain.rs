@@ -236,10 +236,11 @@ fn compare_digits(a: [&[u8]; 3], b: [&[u8]; 3]) -> Ordering {
 }
 
 /// [`compare_digits`] on two windows (with their non-digit masks) in which the numbers
-/// lie (ending at `end` in the first): the first byte where the windows differ decides. Before it the two versions have
-/// the same dots and digits, so a number differing there starts at the same offset in
-/// both; the one with more digits from there on is the greater, and with as many, the
-/// greater digit there. A difference after the numbers' end (or none) leaves them equal.
+/// lie (ending at `end` in the first): the first byte where the windows differ decides.
+/// Before it the two versions have the same dots and digits, so a number differing there
+/// starts at the same offset in both; the one with more digits from there on is the
+/// greater, and with as many, the greater digit there. A difference after the numbers' end
+/// (or none) leaves them equal.
 #[inline(always)]
 fn compare_windows(a: (&[u8; WINDOW], u32), b: (&[u8; WINDOW], u32), end: usize) -> Ordering {
     let (a, a_nondigits) = a;
@@ -248,8 +249,8 @@ fn compare_windows(a: (&[u8; WINDOW], u32), b: (&[u8; WINDOW], u32), end: usize)
     // none (16).
     let low = nonzero_bytes(low_word(a) ^ low_word(b));
     let at = if low == 0 {
-        let high = nonzero_bytes(high_word(a) ^ high_word(b)) | 1 << 63;
-        8 + high.trailing_zeros() / 8
+        let high = nonzero_bytes(high_word(a) ^ high_word(b));
+        8 + high.trailing_zeros() / 8 // 64 / 8 when none
     } else {
         low.trailing_zeros() / 8
     };

@@ -271,15 +271,18 @@ proptest! {
                 continue;
             };
             let (a_text, b_text) = (&a_buffer[..x_len], &b_buffer[..y_len]);
-            prop_assert_eq!(
-                Ok(x.cmp(&y)),
-                SemanticVersion::compare_texts(scheme, a_text, b_text),
-                "{} {:?} {:?}", scheme, a_buffer, b_buffer
+            // The parser's parts, ordered by precedence: no plain reading on the way.
+            let parsed = precedence(
+                Parts::parse_fully(scheme, a_text).unwrap().order_key(),
+                Parts::parse_fully(scheme, b_text).unwrap().order_key(),
             );
+            prop_assert_eq!(x.cmp(&y), parsed, "{} {:?} {:?}", scheme, a_buffer, b_buffer);
+            // Read alone (fewer than 16 bytes: digit by digit), against either.
             let (alone_x, _) = read(a_text).unwrap();
             let (alone_y, _) = read(b_text).unwrap();
-            prop_assert_eq!(x.cmp(&y), alone_x.cmp(&alone_y));
-            prop_assert_eq!(x.cmp(&alone_y), alone_x.cmp(&y));
+            prop_assert_eq!(alone_x.cmp(&alone_y), parsed);
+            prop_assert_eq!(x.cmp(&alone_y), parsed);
+            prop_assert_eq!(alone_x.cmp(&y), parsed);
         }
     }
 }
