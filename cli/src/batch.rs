@@ -140,9 +140,9 @@ impl<'a> Line<'a> {
 /// `threads` threads.
 ///
 /// `file` is `input` as a regular file (stdin redirected from one), when it is one. A
-/// large one (32 KiB or more from stdin's offset) is mapped rather than read: its complete lines are answered from the mapping
-/// (each chunk copied out before it is answered, see `Pool::mapped`), its offset is moved
-/// past them, and whatever follows (a last line without its newline, lines written to the
+/// large one (32 KiB or more from stdin's offset) is mapped rather than read: its complete
+/// lines are answered from the mapping (each chunk copied out before it is answered, see
+/// `Pool::mapped`), its offset is moved past them, and whatever follows (a last line without its newline, lines written to the
 /// file since) is then read from `input` as a pipe's would be. That spares the zeroed read
 /// buffer and the copy of every byte through `read` (half a millisecond of a 100,000-line
 /// batch's four: benches/README.md, "Batch modes"). The helper threads are then started
@@ -158,13 +158,15 @@ pub(crate) fn run(
     file: Option<&std::fs::File>,
     handle: impl Handler,
 ) -> std::io::Result<()> {
-    // What is left of the file from stdin's offset.
-    let size = file.and_then(|mut file| {
-        let len = file.metadata().ok()?.len();
-        Some(len.saturating_sub(file.stream_position().ok()?))
-    });
+    // Stdin's offset in the file and the file's length, read once; what is left of it.
+    let place =
+        file.and_then(|mut file| Some((file.stream_position().ok()?, file.metadata().ok()?.len())));
+    let size = place.map(|(offset, len)| len.saturating_sub(offset));
     let large = size.is_some_and(|size| size >= PARALLEL_MIN as u64);
-    let mapped = file.filter(|_| large).and_then(map_from_offset);
+    let mapped = file
+        .zip(place)
+        .filter(|_| large)
+        .and_then(|(file, (offset, len))| map_from_offset(file, offset, len));
     // Mapped, only what may follow its lines is read.
     let buffer = if mapped.is_some() {
         TAIL_SIZE
@@ -275,12 +277,11 @@ fn answer_mapped<'scope, 'env: 'scope, 'h: 'scope, H: Handler>(
 /// at a time as it is read (its pages are not all read, or held, before the first line).
 const POPULATE_MAX: u64 = 1 << 26;
 
-/// `file` mapped, with its current offset (where the batch starts); `None` when it cannot
-/// be (it is then read).
-fn map_from_offset(file: &std::fs::File) -> Option<(Mapping, usize)> {
-    let mut file = file;
-    let offset = usize::try_from(file.stream_position().ok()?).ok()?;
-    let mapping = if file.metadata().ok()?.len() <= POPULATE_MAX {
+/// `file` (of `len` bytes) mapped, with stdin's `offset` in it (where the batch starts);
+/// `None` when it cannot be (it is then read).
+fn map_from_offset(file: &std::fs::File, offset: u64, len: u64) -> Option<(Mapping, usize)> {
+    let offset = usize::try_from(offset).ok()?;
+    let mapping = if len <= POPULATE_MAX {
         Mapping::populated(file)
     } else {
         Mapping::of(file)
