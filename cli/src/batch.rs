@@ -49,8 +49,8 @@ pub(crate) trait Handler: Sync {
     fn answer(&self, line: Line<'_>, out: &mut Vec<u8>) -> Result<(), String>;
 
     /// Answers the line at the start of `bytes` (the rest of a block, not checked as UTF-8)
-    /// from its bytes alone when it can: appends the answer (without its newline) and
-    /// returns the line's length with its `\n`. `None` appends nothing and leaves the line
+    /// from its bytes alone when it can: appends the answer line (with its newline, often
+    /// written with the answer) and returns the line's length with its `\n`. `None` appends nothing and leaves the line
     /// to [`Handler::answer`], which alone words errors; the answer must be the one it
     /// would give.
     #[inline]
@@ -334,7 +334,7 @@ fn answer_lines_in_place(block: &[u8], answers: &mut Vec<u8>, handle: &impl Hand
     while start < block.len() {
         if let Some(used) = handle.answer_in_place(&block[start..], answers) {
             debug_assert_eq!(block[start + used - 1], b'\n');
-            answers.push(b'\n');
+            debug_assert_eq!(answers.last(), Some(&b'\n'));
             start += used;
             continue;
         }
@@ -639,6 +639,7 @@ mod tests {
         out.extend_from_slice(&bytes[..tab]);
         out.push(b'+');
         out.extend_from_slice(&rest[..end]);
+        out.push(b'\n');
         Some(tab + end + 2)
     }
 

@@ -572,32 +572,36 @@ fn compare_line(scheme: Scheme, line: Line<'_>, out: &mut Vec<u8>) -> Result<(),
 }
 
 /// `A<TAB>B\n` answered from its bytes when both are plain versions of a SemVer-family
-/// `scheme` (read in place, see `PlainVersion`): the line's length with its newline, or
-/// `None` for [`compare_line`] to read it.
+/// `scheme` (compared in place by `PlainVersion::compare_pair`): its answer line written, and
+/// the line's length with its newline; or `None` for [`compare_line`] to read it.
 #[allow(clippy::inline_always)] // in the batch's line loop
 #[inline(always)]
 fn compare_in_place(scheme: Scheme, bytes: &[u8], out: &mut Vec<u8>) -> Option<usize> {
-    let (a, a_len) = PlainVersion::read(scheme, bytes)?;
-    if bytes.get(a_len) != Some(&b'\t') {
-        return None;
-    }
-    let rest = &bytes[a_len + 1..];
-    let (b, b_len) = PlainVersion::read(scheme, rest)?;
-    if rest.get(b_len) != Some(&b'\n') {
-        return None;
-    }
-    push_order(a.cmp(&b), out);
-    Some(a_len + b_len + 2)
+    let (order, len) = PlainVersion::compare_pair(scheme, bytes, b'\t', b'\n')?;
+    push_order_line(order, out);
+    Some(len)
 }
 
 /// `-1`, `0` or `1`, without a branch on the order (random orders would mispredict it about
-/// every other line): two bytes written from a table, then cut to the answer's length.
+/// every other line): written from a table, then cut to the answer's length.
 #[inline]
 fn push_order(order: std::cmp::Ordering, out: &mut Vec<u8>) {
-    const TEXTS: [([u8; 2], usize); 3] = [(*b"-1", 2), (*b"0 ", 1), (*b"1 ", 1)];
+    push_order_text(order, false, out);
+}
+
+/// [`push_order`] with the newline that ends an answer line, in the same write.
+#[inline]
+fn push_order_line(order: std::cmp::Ordering, out: &mut Vec<u8>) {
+    push_order_text(order, true, out);
+}
+
+/// The order's text, and a newline when `line`: four bytes written from a table, then cut.
+#[inline(always)]
+fn push_order_text(order: std::cmp::Ordering, line: bool, out: &mut Vec<u8>) {
+    const TEXTS: [([u8; 4], usize); 3] = [(*b"-1\n ", 2), (*b"0\n  ", 1), (*b"1\n  ", 1)];
     let (text, len) = TEXTS[usize::from((order as i8 + 1).cast_unsigned())]; // 0, 1 or 2
     out.extend_from_slice(&text);
-    out.truncate(out.len() - 2 + len);
+    out.truncate(out.len() - text.len() + len + usize::from(line));
 }
 
 /// `RANGE<TAB>VERSION` in conan's own reading of the range, pre-releases as `mode` says.
@@ -941,6 +945,11 @@ mod tests {
             out.push(b',');
         }
         assert_eq!(out, b"x-1,0,1,-1,1,0,");
+        let mut lines = b"x\n".to_vec();
+        for order in [Less, Equal, Greater, Less, Greater, Equal] {
+            push_order_line(order, &mut lines);
+        }
+        assert_eq!(lines, b"x\n-1\n0\n1\n-1\n1\n0\n");
         for (line, answer) in [
             ("1.0.0\t1.0.1", "-1"),
             ("1.0.1\t1.0.0", "1"),

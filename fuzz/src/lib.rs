@@ -77,6 +77,7 @@ pub fn version_parse(data: &[u8]) {
             assert_eq!(alone.cmp(&pivot), expected);
         }
     }
+    compare_pair_as_read_one_by_one(scheme, rest);
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
@@ -92,6 +93,30 @@ pub fn version_parse(data: &[u8]) {
             e.offset(),
             text.len()
         ),
+    }
+}
+
+/// Two versions written `A<TAB>B<LF>` at the start of `bytes` and compared in place (their
+/// numbers a word at a time when short) answer as the two read one after the other, and as
+/// the parser orders their texts.
+fn compare_pair_as_read_one_by_one(scheme: Scheme, bytes: &[u8]) {
+    use exposure::version::PlainVersion;
+    let one_by_one = PlainVersion::read(scheme, bytes)
+        .filter(|&(_, a_len)| bytes.get(a_len) == Some(&b'\t'))
+        .and_then(|(a, a_len)| {
+            let rest = &bytes[a_len + 1..];
+            let (b, b_len) = PlainVersion::read(scheme, rest)
+                .filter(|&(_, b_len)| rest.get(b_len) == Some(&b'\n'))?;
+            Some((a.cmp(&b), a_len, b_len))
+        });
+    let pair = PlainVersion::compare_pair(scheme, bytes, b'\t', b'\n');
+    assert_eq!(pair, one_by_one.map(|(order, a_len, b_len)| (order, a_len + b_len + 2)));
+    if let Some((order, a_len, b_len)) = one_by_one {
+        let parse = |bytes: &[u8]| {
+            Version::parse(scheme, std::str::from_utf8(bytes).expect("ASCII")).expect("parses")
+        };
+        let (a, b) = (parse(&bytes[..a_len]), parse(&bytes[a_len + 1..a_len + 1 + b_len]));
+        assert_eq!(a.try_cmp(&b), Ok(order));
     }
 }
 

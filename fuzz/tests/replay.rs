@@ -34,7 +34,7 @@ fn osv_document_inputs() {
 
 #[test]
 fn version_parse_inputs() {
-    replay("version_parse", exposure_fuzz::version_parse, 6); // 4 seeds, 2 regressions
+    replay("version_parse", exposure_fuzz::version_parse, 7); // 5 seeds, 2 regressions
 }
 
 #[test]

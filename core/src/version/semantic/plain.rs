@@ -19,6 +19,11 @@
 //! with no branch on how many digits each has (random versions mispredicted those branches
 //! about three times a line: benches/README.md, "Batch modes").
 //!
+//! [`PlainVersion::compare_pair`] orders two versions written one after the other (`A<TAB>B`,
+//! a batch line). When both versions' numbers end in their first eight bytes (`4.17.21`,
+//! `1.0.0-rc.1`) it reads and compares the numbers as two words and builds neither version;
+//! every other pair goes through [`PlainVersion::read`].
+//!
 //! Its functions are inlined into their callers (`inline(always)`): left to itself the
 //! compiler called them out of line, which cost a fifth of the reading (callgrind, the
 //! 100,000 lines of benches/README.md "Batch modes").
@@ -123,6 +128,50 @@ impl<'a> PlainVersion<'a> {
         }
         let found = read(scheme, bytes)?;
         Some((found.version, found.end))
+    }
+
+    /// The order of the two versions written `A{between}B{after}` at the start of
+    /// `bytes` when both are in the plain form for `scheme` (as [`PlainVersion::read`]
+    /// reads them and [`Ord`] orders them), with the length through `after`; `None` when
+    /// either is not plain or the separators are not there.
+    ///
+    /// Versions whose numbers end in their first eight bytes (`4.17.21`, `1.0.0-rc.1`:
+    /// most of a batch's lines) have their numbers read and compared a word at a time, and
+    /// nothing else built; any other pair is read by [`PlainVersion::read`].
+    ///
+    /// ```
+    /// use exposure::version::{PlainVersion, Scheme};
+    /// use std::cmp::Ordering;
+    /// let lines = b"4.17.21\t4.2.0\n1.0.0-rc.1\t1.0.0\n";
+    /// let (order, len) = PlainVersion::compare_pair(Scheme::Npm, lines, b'\t', b'\n').unwrap();
+    /// assert_eq!((order, len), (Ordering::Greater, 14));
+    /// let (order, _) = PlainVersion::compare_pair(Scheme::Npm, &lines[len..], b'\t', b'\n').unwrap();
+    /// assert_eq!(order, Ordering::Less);
+    /// assert!(PlainVersion::compare_pair(Scheme::Npm, b"1.0.0 2.0.0\n", b'\t', b'\n').is_none());
+    /// ```
+    #[inline(always)]
+    pub fn compare_pair(
+        scheme: Scheme,
+        bytes: &[u8],
+        between: u8,
+        after: u8,
+    ) -> Option<(Ordering, usize)> {
+        if !scheme.is_semantic() {
+            return None;
+        }
+        if let Some(pair) = short_pair(bytes, between, after) {
+            return Some(pair);
+        }
+        let (a, a_len) = PlainVersion::read(scheme, bytes)?;
+        if bytes.get(a_len) != Some(&between) {
+            return None;
+        }
+        let rest = &bytes[a_len + 1..];
+        let (b, b_len) = PlainVersion::read(scheme, rest)?;
+        if rest.get(b_len) != Some(&after) {
+            return None;
+        }
+        Some((a.cmp(&b), a_len + b_len + 2))
     }
 
     /// The major component.
@@ -330,6 +379,61 @@ fn read(scheme: Scheme, bytes: &[u8]) -> Option<Found<'_>> {
     })
 }
 
+/// [`PlainVersion::compare_pair`] when both versions' numbers end in their first eight
+/// bytes (`1.2.3-rc.1`, `4.17.21`): each read by [`ShortVersion::read`], the first ended by
+/// `between` and the second by `after`; `None` for [`PlainVersion::read`] to decide.
+#[inline(always)]
+pub(super) fn short_pair(bytes: &[u8], between: u8, after: u8) -> Option<(Ordering, usize)> {
+    let a = ShortVersion::read(bytes, 0)?;
+    (bytes.get(a.end) == Some(&between)).then_some(())?;
+    let b = ShortVersion::read(bytes, a.end + 1)?;
+    (bytes.get(b.end) == Some(&after)).then_some(())?;
+    let order = compare_words(
+        (a.word, a.numbers.nondigits),
+        (b.word, b.numbers.nondigits),
+        a.numbers.end,
+    )
+    .then_with(|| super::pre_precedence(a.pre, b.pre));
+    Some((order, b.end + 1))
+}
+
+/// A plain version whose numbers end in its first eight bytes, read from a buffer: the
+/// word, its numbers, its pre-release.
+struct ShortVersion<'a> {
+    word: u64,
+    numbers: InWord,
+    pre: &'a [u8],
+    /// The offset in the buffer of the first byte that cannot continue the version.
+    end: usize,
+}
+
+impl<'a> ShortVersion<'a> {
+    /// The version at `start` in `bytes` when it starts with a digit and its numbers end
+    /// in its first eight bytes (which `bytes` must hold); its pre-release and build
+    /// metadata are read as [`PlainVersion::read`] reads them. `None` otherwise.
+    #[inline(always)]
+    fn read(bytes: &'a [u8], start: usize) -> Option<Self> {
+        let word = u64::from_le_bytes(*bytes.get(start..)?.first_chunk()?);
+        let numbers = InWord::read(word)?;
+        let mut end = start + numbers.end as usize;
+        let mut pre: &[u8] = &[];
+        if numbers.ending(word) == b'-' {
+            let from = end + 1;
+            end = identifiers(bytes, from, true)?;
+            pre = bytes.get(from..end)?;
+        }
+        if bytes.get(end) == Some(&b'+') {
+            end = identifiers(bytes, end + 1, false)?;
+        }
+        Some(Self {
+            word,
+            numbers,
+            pre,
+            end,
+        })
+    }
+}
+
 /// The bytes of the numbers' window (see [`PlainVersion`]).
 const WINDOW: usize = 16;
 
@@ -358,36 +462,18 @@ impl<'a> Numbers<'a> {
     }
 
     /// [`Numbers::read`] when the numbers end inside the window's first eight bytes (most
-    /// versions: `1.2.3`, `4.17.21`): [`Numbers::read_window`] on one word, each rule a mask
-    /// of the bytes' high bits; `None` when they do not end there.
-    #[allow(clippy::needless_bitwise_bool)] // the rules joined without a branch each
+    /// versions: `1.2.3`, `4.17.21`): [`InWord::read`] on its first word; `None` when they
+    /// do not end there.
     #[inline(always)]
     fn read_word(window: &'a [u8; WINDOW]) -> Option<Self> {
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        let word = low_word(window);
-        let nondigits = nondigit_bytes(word);
-        let after_first = nondigits & nondigits.wrapping_sub(1);
-        let after_second = after_first & after_first.wrapping_sub(1);
-        // The dots' bytes, and the dots' and the end's.
-        let dots = nondigits ^ after_second;
-        let three = nondigits ^ (after_second & after_second.wrapping_sub(1));
-        // The numbers end in the word, and each has a digit (no non-digit first or next to
-        // another).
-        let shaped = (after_second != 0) & (three & ((three >> 8) | 0x80) == 0);
-        let dotted = dots & !byte_matches(word, b'.') == 0;
-        // Numbers of two digits or more (a digit after the first) whose first is 0.
-        let zero_led = (dots << 8 | 0x80) & !(nondigits >> 8) & byte_matches(word, b'0');
-        let valid = shaped & dotted & (zero_led & HIGHS == 0);
-        valid.then(|| Self {
-            dots: (
-                (nondigits.trailing_zeros() / 8) as usize,
-                (after_first.trailing_zeros() / 8) as usize,
-            ),
-            end: (after_second.trailing_zeros() / 8) as usize,
+        let numbers = InWord::read(low_word(window))?;
+        Some(Self {
+            dots: (numbers.first_dot as usize, numbers.second_dot as usize),
+            end: numbers.end as usize,
             window: Some(window),
             // Past the end, the second word's bytes are not looked at (see
             // `compare_windows`).
-            nondigits: byte_mask(nondigits),
+            nondigits: byte_mask(numbers.nondigits),
         })
     }
 
@@ -442,6 +528,80 @@ impl<'a> Numbers<'a> {
             nondigits: 0,
         })
     }
+}
+
+/// `MAJOR.MINOR.PATCH` ending inside one little-endian word (byte 0 lowest): the shape
+/// [`Numbers::read_window`] checks, on the high bits of the word's bytes, without a branch
+/// on the digits.
+#[derive(Clone, Copy)]
+struct InWord {
+    /// The high bit of each byte that is not a digit: the dots, the byte that ends the
+    /// numbers, and any after it.
+    nondigits: u64,
+    /// The offsets of the two dots and of the byte that ends the numbers (at most 7).
+    first_dot: u32,
+    second_dot: u32,
+    end: u32,
+}
+
+impl InWord {
+    /// The numbers at the start of `word` when they are three numbers of digits without a
+    /// leading zero, separated by dots, and end inside it; `None` otherwise.
+    #[allow(clippy::needless_bitwise_bool)] // the rules joined without a branch each
+    #[inline(always)]
+    fn read(word: u64) -> Option<Self> {
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        let nondigits = nondigit_bytes(word);
+        let after_first = nondigits & nondigits.wrapping_sub(1);
+        let after_second = after_first & after_first.wrapping_sub(1);
+        // The dots' bytes, and the dots' and the end's.
+        let dots = nondigits ^ after_second;
+        let three = nondigits ^ (after_second & after_second.wrapping_sub(1));
+        // The numbers end in the word, and each has a digit (no non-digit first or next to
+        // another).
+        let shaped = (after_second != 0) & (three & ((three >> 8) | 0x80) == 0);
+        let dotted = dots & !byte_matches(word, b'.') == 0;
+        // Numbers of two digits or more (a digit after the first) whose first is 0.
+        let zero_led = (dots << 8 | 0x80) & !(nondigits >> 8) & byte_matches(word, b'0');
+        let valid = shaped & dotted & (zero_led & HIGHS == 0);
+        valid.then(|| Self {
+            nondigits,
+            first_dot: nondigits.trailing_zeros() / 8,
+            second_dot: after_first.trailing_zeros() / 8,
+            end: after_second.trailing_zeros() / 8,
+        })
+    }
+
+    /// The byte of `word` that ends the numbers.
+    #[inline(always)]
+    fn ending(self, word: u64) -> u8 {
+        #[allow(clippy::cast_possible_truncation)] // the low byte
+        let byte = (word >> (self.end * 8)) as u8;
+        byte
+    }
+}
+
+/// [`compare_windows`] on two words in which numbers end (`a`'s at `end`): the first byte
+/// where they differ decides, with the non-digits' high bits ([`InWord::nondigits`]) for
+/// masks.
+#[inline(always)]
+fn compare_words(a: (u64, u64), b: (u64, u64), end: u32) -> Ordering {
+    let (a, a_nondigits) = a;
+    let (b, b_nondigits) = b;
+    let differ = nonzero_bytes(a ^ b);
+    // 8 when none: past every end.
+    let at = differ.trailing_zeros() / 8;
+    if at > end {
+        return Ordering::Equal;
+    }
+    // The digits left from `at` on (0 where both have a non-digit), then the digit there.
+    let key = |word: u64, nondigits: u64| {
+        let run = (nondigits >> (at * 8)).trailing_zeros() / 8;
+        #[allow(clippy::cast_possible_truncation)] // one byte
+        let byte = (word >> (at * 8)) as u8;
+        run << 8 | u32::from(if run == 0 { 0 } else { byte })
+    };
+    key(a, a_nondigits).cmp(&key(b, b_nondigits))
 }
 
 /// The offset after a dot at `at`.

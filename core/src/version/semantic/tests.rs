@@ -2,6 +2,7 @@
 
 use super::*;
 use proptest::prelude::*;
+use std::cmp::Ordering;
 
 const FAMILY: [Scheme; 5] = [
     Scheme::Semver,
@@ -247,6 +248,115 @@ proptest! {
             prop_assert!(PlainVersion::read(scheme, a.as_bytes()).is_none());
         }
     }
+}
+
+/// Two versions written `A<TAB>B<LF>` at the start of `bytes`, read one after the other
+/// by `PlainVersion::read` and ordered: the order, the length through the newline, and the
+/// two texts.
+fn pair_read_one_by_one(scheme: Scheme, bytes: &[u8]) -> Option<(Ordering, usize, &[u8], &[u8])> {
+    let (a, a_len) = PlainVersion::read(scheme, bytes)?;
+    (bytes.get(a_len) == Some(&b'\t')).then_some(())?;
+    let rest = &bytes[a_len + 1..];
+    let (b, b_len) = PlainVersion::read(scheme, rest)?;
+    (rest.get(b_len) == Some(&b'\n')).then_some(())?;
+    Some((
+        a.cmp(&b),
+        a_len + b_len + 2,
+        &bytes[..a_len],
+        &rest[..b_len],
+    ))
+}
+
+/// Texts of a batch line's pairs: most without the prefix and the white space around them
+/// (so that the pair's word path reads them), some as they come.
+fn pair_text() -> impl Strategy<Value = String> {
+    let bare = any_text().prop_map(|text| {
+        text.trim_start_matches(['v', '=', ' '])
+            .trim_end()
+            .to_owned()
+    });
+    prop_oneof![3 => bare, 1 => any_text()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(3000), ..ProptestConfig::default() })]
+
+    /// A pair of versions compared in place (numbers a word at a time when they end in
+    /// their first eight bytes) answers as the two read one after the other, and as the
+    /// parser orders the two texts; the word path answers only where the reading does.
+    #[test]
+    fn pairs_compare_as_read_one_by_one(
+        a in pair_text(),
+        b in pair_text(),
+        between in prop::sample::select(vec![b'\t', b'\t', b'\t', b' ', b'\n']),
+        after in prop::sample::select(vec![b'\n', b'\n', b'\n', b'\t', b'\r']),
+        rest in "[ -~\t\n]{0,12}",
+    ) {
+        let mut buffer = a.as_bytes().to_vec();
+        buffer.push(between);
+        buffer.extend_from_slice(b.as_bytes());
+        buffer.push(after);
+        buffer.extend_from_slice(rest.as_bytes());
+        for scheme in FAMILY {
+            let expected = pair_read_one_by_one(scheme, &buffer);
+            let pair = PlainVersion::compare_pair(scheme, &buffer, b'\t', b'\n');
+            prop_assert_eq!(pair, expected.map(|(order, len, ..)| (order, len)), "{} {:?}", scheme, buffer);
+            if let Some(short) = plain::short_pair(&buffer, b'\t', b'\n') {
+                prop_assert_eq!(Some(short), pair, "{} {:?}", scheme, buffer);
+            }
+            if let Some((order, _, x, y)) = expected {
+                let (x, y) = (std::str::from_utf8(x).unwrap(), std::str::from_utf8(y).unwrap());
+                prop_assert_eq!(Ok(order), SemanticVersion::compare_texts(scheme, x, y), "{} {:?}", scheme, buffer);
+            }
+        }
+        for scheme in [Scheme::Pypi, Scheme::Deb, Scheme::Maven] {
+            prop_assert!(PlainVersion::compare_pair(scheme, &buffer, b'\t', b'\n').is_none());
+        }
+    }
+}
+
+/// The pair's word path is taken by short versions, with and without pre-release and build,
+/// and declines what it cannot read whole.
+#[test]
+fn short_pairs_are_read_a_word_at_a_time() {
+    type Answer = Option<(Ordering, usize)>;
+    let cases: [(&[u8], Answer); 9] = [
+        (b"4.17.21\t4.2.0\nnext line", Some((Ordering::Greater, 14))),
+        (b"1.2.3\t1.2.3\nmorenext line", Some((Ordering::Equal, 12))),
+        (b"1.2.3-rc.1\t1.2.3\nnext line", Some((Ordering::Less, 17))),
+        (
+            b"1.2.3-rc.10\t1.2.3-rc.9+b\nnext line",
+            Some((Ordering::Greater, 25)),
+        ),
+        (b"0.0.9\t0.0.10\nnext line", Some((Ordering::Less, 13))),
+        (b"9.9.9\t10.0.0\nnext line", Some((Ordering::Less, 13))),
+        // Too short to load B's word (the lines after it complete it in a batch), a leading
+        // zero, a missing newline.
+        (b"1.2.3\t1.2.3\n", None),
+        (b"1.02.3\t1.2.3\nnext line", None),
+        (b"1.2.3\t1.2.3 \n.......", None),
+    ];
+    for (bytes, expected) in cases {
+        assert_eq!(
+            plain::short_pair(bytes, b'\t', b'\n'),
+            expected,
+            "{:?}",
+            String::from_utf8_lossy(bytes)
+        );
+        let pair = PlainVersion::compare_pair(Scheme::Npm, bytes, b'\t', b'\n');
+        if expected.is_some() {
+            assert_eq!(pair, expected);
+        }
+    }
+    // What the word path declines, the reading answers: a prefix, a long number.
+    assert_eq!(
+        PlainVersion::compare_pair(Scheme::Npm, b"v1.2.3\t1.2.3\n", b'\t', b'\n'),
+        Some((Ordering::Equal, 13))
+    );
+    assert_eq!(
+        PlainVersion::compare_pair(Scheme::Npm, b"1.2.12345678\t1.2.3\n", b'\t', b'\n'),
+        Some((Ordering::Greater, 19))
+    );
 }
 
 /// A plain version at the start of `text`, with its length.
