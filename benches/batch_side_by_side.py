@@ -133,6 +133,9 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20261205)
+    ap.add_argument("--only", action="append", metavar="WORK",
+                    help="run only this work (pypi, semver, cvss 3.1, cvss 4.0: a prefix of its name); "
+                         "may be given more than once")
     ap.add_argument("--write-lines", type=pathlib.Path, metavar="DIR",
                     help="only write the line files (npm.tsv, pypi.tsv, cvss31.tsv, cvss40.tsv) into DIR")
     args = ap.parse_args()
@@ -157,6 +160,10 @@ def main() -> int:
         ("cvss 4.0 score", cvss_lines(rng, args.lines, "4.0"), [str(EXPOSURE), "cvss", "score"],
          [("cvss (PyPI)", [py, "-c", CVSS_LOOP])]),
     ]
+    if args.only:
+        cases = [case for case in cases if any(case[0].startswith(only) for only in args.only)]
+        if not cases:
+            sys.exit(f"--only {args.only}: no such work")
     print(f"{args.lines:,} lines each, best of {args.repeat} whole-process runs\n")
     print("| work | exposure (ms) | exposure lines/s | peer | peer (ms) | exposure's speed-up |")
     print("|---|---|---|---|---|---|")

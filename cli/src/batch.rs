@@ -245,9 +245,11 @@ pub(crate) fn run(
 /// The read buffer's first size after a mapped input's lines.
 const TAIL_SIZE: usize = 1 << 16;
 
-/// How much of a mapped input is answered before its answers are written: as much as a
-/// read, so that the chunks' answer buffers are as large and as often reused.
-const MAPPED_BLOCK: usize = READ_SIZE;
+/// How much of a mapped input is answered before its answers are written. Each block
+/// wakes the helpers once, and a wake-up can take them a millisecond on a busy virtual
+/// machine, so blocks are large: a file of 100,000 version lines (1.7 MB) is one block, its
+/// answers (about a fifth of it) held until written.
+const MAPPED_BLOCK: usize = 8 * READ_SIZE;
 
 /// Answers the complete lines of the pool's mapped input, [`MAPPED_BLOCK`] bytes of whole
 /// lines at a time, writing each block's answers; how many bytes they took.

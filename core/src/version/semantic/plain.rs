@@ -473,7 +473,7 @@ impl<'a> Numbers<'a> {
             window: Some(window),
             // Past the end, the second word's bytes are not looked at (see
             // `compare_windows`).
-            nondigits: byte_mask(numbers.nondigits),
+            nondigits: numbers.nondigits,
         })
     }
 
@@ -530,14 +530,14 @@ impl<'a> Numbers<'a> {
     }
 }
 
-/// `MAJOR.MINOR.PATCH` ending inside one little-endian word (byte 0 lowest): the shape
-/// [`Numbers::read_window`] checks, on the high bits of the word's bytes, without a branch
-/// on the digits.
+/// `MAJOR.MINOR.PATCH` ending inside one little-endian word (byte 0 lowest): the rules
+/// [`Numbers::read_window`] checks, looked up by the word's non-digits in [`SHAPES`] and
+/// checked on the word's bytes, without a branch on the digits.
 #[derive(Clone, Copy)]
 struct InWord {
-    /// The high bit of each byte that is not a digit: the dots, the byte that ends the
-    /// numbers, and any after it.
-    nondigits: u64,
+    /// Bit `i` set when byte `i` of the word is not a digit: the dots, the byte that ends
+    /// the numbers, and any after it.
+    nondigits: u32,
     /// The offsets of the two dots and of the byte that ends the numbers (at most 7).
     first_dot: u32,
     second_dot: u32,
@@ -550,25 +550,21 @@ impl InWord {
     #[allow(clippy::needless_bitwise_bool)] // the rules joined without a branch each
     #[inline(always)]
     fn read(word: u64) -> Option<Self> {
+        const ONES: u64 = u64::from_ne_bytes([1; 8]);
         const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        let nondigits = nondigit_bytes(word);
-        let after_first = nondigits & nondigits.wrapping_sub(1);
-        let after_second = after_first & after_first.wrapping_sub(1);
-        // The dots' bytes, and the dots' and the end's.
-        let dots = nondigits ^ after_second;
-        let three = nondigits ^ (after_second & after_second.wrapping_sub(1));
-        // The numbers end in the word, and each has a digit (no non-digit first or next to
-        // another).
-        let shaped = (after_second != 0) & (three & ((three >> 8) | 0x80) == 0);
-        let dotted = dots & !byte_matches(word, b'.') == 0;
-        // Numbers of two digits or more (a digit after the first) whose first is 0.
-        let zero_led = (dots << 8 | 0x80) & !(nondigits >> 8) & byte_matches(word, b'0');
-        let valid = shaped & dotted & (zero_led & HIGHS == 0);
-        valid.then(|| Self {
+        let nondigits = byte_mask(nondigit_bytes(word));
+        #[allow(clippy::cast_possible_truncation)] // eight bits, one per byte
+        let shape = SHAPES[usize::from(nondigits as u8)];
+        let dotted = (word ^ u64::from_ne_bytes([b'.'; 8])) & shape.dots == 0;
+        // A zero byte where a number of two digits or more starts with `0` (every other
+        // byte made non-zero): found by the classic test for a zero byte in a word.
+        let zeros = (word ^ u64::from_ne_bytes([b'0'; 8])) | !shape.leads;
+        let zero_led = zeros.wrapping_sub(ONES) & !zeros & HIGHS != 0;
+        (shape.valid & dotted & !zero_led).then_some(Self {
             nondigits,
-            first_dot: nondigits.trailing_zeros() / 8,
-            second_dot: after_first.trailing_zeros() / 8,
-            end: after_second.trailing_zeros() / 8,
+            first_dot: u32::from(shape.first_dot),
+            second_dot: u32::from(shape.second_dot),
+            end: u32::from(shape.end),
         })
     }
 
@@ -581,11 +577,86 @@ impl InWord {
     }
 }
 
+/// What the non-digits among a word's eight bytes say of `MAJOR.MINOR.PATCH` ending in it,
+/// whatever the bytes are: where the dots and the end would be, and which bytes are the
+/// first of a number of two digits or more.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Whether the three lowest non-digits leave three numbers of at least one digit, the
+    /// first from byte 0.
+    valid: bool,
+    first_dot: u8,
+    second_dot: u8,
+    end: u8,
+    /// `0xff` at the two bytes that must be dots.
+    dots: u64,
+    /// `0xff` at the first byte of every number of two digits or more (which must not be
+    /// `0`).
+    leads: u64,
+}
+
+impl Shape {
+    const INVALID: Self = Self {
+        valid: false,
+        first_dot: 0,
+        second_dot: 0,
+        end: 0,
+        dots: 0,
+        leads: 0,
+    };
+
+    /// The shape of the words whose non-digits are `mask` (bit `i` for byte `i`).
+    const fn of(mask: u32) -> Self {
+        if mask.count_ones() < 3 {
+            return Self::INVALID;
+        }
+        let first = mask.trailing_zeros();
+        let rest = mask & (mask - 1);
+        let second = rest.trailing_zeros();
+        let rest = rest & (rest - 1);
+        let end = rest.trailing_zeros();
+        let lengths = [first, second - first - 1, end - second - 1];
+        if lengths[0] == 0 || lengths[1] == 0 || lengths[2] == 0 {
+            return Self::INVALID;
+        }
+        let starts = [0, first + 1, second + 1];
+        let mut leads = 0;
+        let mut i = 0;
+        while i < 3 {
+            if lengths[i] >= 2 {
+                leads |= 0xff << (starts[i] * 8);
+            }
+            i += 1;
+        }
+        #[allow(clippy::cast_possible_truncation)] // offsets below 8
+        Self {
+            valid: true,
+            first_dot: first as u8,
+            second_dot: second as u8,
+            end: end as u8,
+            dots: 0xff << (first * 8) | 0xff << (second * 8),
+            leads,
+        }
+    }
+}
+
+/// [`Shape::of`] every mask of a word's non-digits, computed at compile time.
+const SHAPES: [Shape; 256] = {
+    let mut shapes = [Shape::INVALID; 256];
+    let mut mask = 0;
+    while mask < 256 {
+        #[allow(clippy::cast_possible_truncation)] // mask < 256
+        let shape = Shape::of(mask as u32);
+        shapes[mask] = shape;
+        mask += 1;
+    }
+    shapes
+};
+
 /// [`compare_windows`] on two words in which numbers end (`a`'s at `end`): the first byte
-/// where they differ decides, with the non-digits' high bits ([`InWord::nondigits`]) for
-/// masks.
+/// where they differ decides, with the non-digits ([`InWord::nondigits`]) for masks.
 #[inline(always)]
-fn compare_words(a: (u64, u64), b: (u64, u64), end: u32) -> Ordering {
+fn compare_words(a: (u64, u32), b: (u64, u32), end: u32) -> Ordering {
     let (a, a_nondigits) = a;
     let (b, b_nondigits) = b;
     let differ = nonzero_bytes(a ^ b);
@@ -595,8 +666,8 @@ fn compare_words(a: (u64, u64), b: (u64, u64), end: u32) -> Ordering {
         return Ordering::Equal;
     }
     // The digits left from `at` on (0 where both have a non-digit), then the digit there.
-    let key = |word: u64, nondigits: u64| {
-        let run = (nondigits >> (at * 8)).trailing_zeros() / 8;
+    let key = |word: u64, nondigits: u32| {
+        let run = (nondigits >> at).trailing_zeros();
         #[allow(clippy::cast_possible_truncation)] // one byte
         let byte = (word >> (at * 8)) as u8;
         run << 8 | u32::from(if run == 0 { 0 } else { byte })
@@ -655,12 +726,6 @@ fn nondigit_bytes(word: u64) -> u64 {
     // bit from 10 on, without a carry into the next byte; bytes from 0x80 keep theirs.
     let x = word ^ u64::from_ne_bytes([b'0'; 8]);
     (((x & LOWS) + u64::from_ne_bytes([0x76; 8])) | x) & !LOWS
-}
-
-/// The high bit of each byte of `word` equal to `byte`.
-#[inline(always)]
-fn byte_matches(word: u64, byte: u8) -> u64 {
-    !nonzero_bytes(word ^ u64::from_ne_bytes([byte; 8])) & u64::from_ne_bytes([0x80; 8])
 }
 
 /// The high bit of each byte of `word` that is not zero.
@@ -726,5 +791,55 @@ fn identifiers(bytes: &[u8], start: usize, is_pre: bool) -> Option<usize> {
         } else {
             return Some(pos);
         }
+    }
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    /// Every word over digits, dots and two other bytes reads as a byte at a time: numbers
+    /// that end in the word are found at the same dots and end, with the same non-digits
+    /// before the end; all others are declined (the table of shapes against the rules).
+    #[test]
+    fn words_read_as_their_bytes() {
+        const ALPHABET: [u8; 6] = [b'0', b'1', b'9', b'.', b'-', b'\t'];
+        let mut read = 0;
+        for index in 0..ALPHABET.len().pow(8) {
+            let mut bytes = [0u8; 8];
+            let mut rest = index;
+            for byte in &mut bytes {
+                *byte = ALPHABET[rest % ALPHABET.len()];
+                rest /= ALPHABET.len();
+            }
+            let by_bytes = Numbers::read_bytes(&bytes)
+                .filter(|numbers| numbers.end < 8)
+                .map(|numbers| (numbers.dots.0, numbers.dots.1, numbers.end));
+            let word = u64::from_le_bytes(bytes);
+            let by_word = InWord::read(word);
+            assert_eq!(
+                by_word.map(|numbers| {
+                    let offset = |at: u32| usize::try_from(at).unwrap();
+                    (
+                        offset(numbers.first_dot),
+                        offset(numbers.second_dot),
+                        offset(numbers.end),
+                    )
+                }),
+                by_bytes,
+                "{:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+            if let Some(numbers) = by_word {
+                read += 1;
+                let below_end = (1u32 << (numbers.end + 1)) - 1;
+                let expected = (0..8)
+                    .filter(|&i| !bytes[i].is_ascii_digit())
+                    .fold(0u32, |mask, i| mask | 1 << i);
+                assert_eq!(numbers.nondigits & below_end, expected & below_end);
+                assert_eq!(numbers.ending(word), bytes[numbers.end as usize]);
+            }
+        }
+        assert!(read > 8_000, "{read} words read");
     }
 }
