@@ -316,15 +316,22 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
         block
     }
 
-    /// Starts the helpers unless they are running.
+    /// Starts the helpers unless they are running, each kept off the core this thread runs
+    /// on (see [`move_off`]).
     pub(super) fn start(&mut self) {
         if self.started {
             return;
         }
         self.started = true;
+        let caller = current_cpu();
         for _ in 0..self.wanted {
             let (pool, handle) = (self.pool, self.handle);
-            self.scope.spawn(move || pool.help(handle));
+            self.scope.spawn(move || {
+                if let Some(cpu) = caller {
+                    move_off(cpu);
+                }
+                pool.help(handle);
+            });
         }
     }
 }
@@ -334,6 +341,41 @@ impl<H: Handler> Drop for Helpers<'_, '_, '_, H> {
         lock(&self.pool.signal).over = true;
         self.pool.wake.notify_all();
     }
+}
+
+/// The core the calling thread runs on, where the system says.
+#[allow(clippy::unnecessary_wraps)] // `None` on systems that do not say
+fn current_cpu() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    return Some(rustix::thread::sched_getcpu());
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// Keeps the calling thread (a helper) off core `cpu` (the one the thread that shares the
+/// blocks out runs on), when it may run on another.
+///
+/// Linux tends to start a new thread, and wake a sleeping one, on the core of the thread
+/// that started or woke it, and to move it to an idle core only at a later balancing tick
+/// (milliseconds): until then the helper and the calling thread take turns on one core,
+/// and a batch of 100,000 lines (a millisecond and a half of work) gets no help. Measured
+/// on a 2-core virtual machine: without this, the helper answered none of the chunks in
+/// about half of the runs (benches/README.md, "Batch modes").
+fn move_off(cpu: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::thread::{sched_getaffinity, sched_setaffinity};
+        let Ok(mut cpus) = sched_getaffinity(None) else {
+            return;
+        };
+        if cpus.is_set(cpu) && cpus.count() > 1 {
+            cpus.unset(cpu);
+            // On failure the helper stays where the system put it.
+            let _ = sched_setaffinity(None, &cpus);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cpu;
 }
 
 /// Writes every byte of `slices` to `output` with vectored writes (`Write::write_all` for
@@ -408,6 +450,45 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A helper moved off a core may run on every other core it could, and on that one no
+    /// more; a thread with one core to run on keeps it.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn helpers_are_moved_off_the_callers_core_and_nowhere_else() {
+        use rustix::thread::{sched_getaffinity, sched_getcpu};
+        let allowed = sched_getaffinity(None).unwrap();
+        let caller = sched_getcpu();
+        let after = std::thread::spawn(move || {
+            move_off(caller);
+            sched_getaffinity(None).unwrap()
+        })
+        .join()
+        .unwrap();
+        let cores = |set: &rustix::thread::CpuSet| {
+            (0..rustix::thread::CpuSet::MAX_CPU)
+                .filter(|&cpu| set.is_set(cpu))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = cores(&allowed);
+        if expected.len() > 1 {
+            expected.retain(|&cpu| cpu != caller);
+        }
+        assert_eq!(cores(&after), expected);
+        // The calling thread itself keeps every core.
+        assert_eq!(cores(&sched_getaffinity(None).unwrap()), cores(&allowed));
+        // With one core allowed, a helper stays on it.
+        let one = std::thread::spawn(move || {
+            let mut only = rustix::thread::CpuSet::new();
+            only.set(caller);
+            rustix::thread::sched_setaffinity(None, &only).unwrap();
+            move_off(caller);
+            cores(&sched_getaffinity(None).unwrap())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(one, vec![caller]);
+    }
 
     #[test]
     fn vectored_writes_write_every_byte_in_order_through_short_and_interrupted_writes() {
