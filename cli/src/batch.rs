@@ -50,9 +50,9 @@ pub(crate) trait Handler: Sync {
 
     /// Answers the line at the start of `bytes` (the rest of a block, not checked as UTF-8)
     /// from its bytes alone when it can: appends the answer line (with its newline, often
-    /// written with the answer) and returns the line's length with its `\n`. `None` appends nothing and leaves the line
-    /// to [`Handler::answer`], which alone words errors; the answer must be the one it
-    /// would give.
+    /// written with the answer) and returns the line's length with its `\n`. `None` appends
+    /// nothing and leaves the line to [`Handler::answer`], which alone words errors; the
+    /// answer must be the one it would give.
     #[inline]
     fn answer_in_place(&self, _bytes: &[u8], _out: &mut Vec<u8>) -> Option<usize> {
         None
@@ -248,7 +248,7 @@ const TAIL_SIZE: usize = 1 << 16;
 /// How much of a mapped input is answered before its answers are written. Each block
 /// wakes the helpers once, and a wake-up can take them a millisecond on a busy virtual
 /// machine, so blocks are large: a file of 100,000 version lines (1.7 MB) is one block, its
-/// answers (about a fifth of it) held until written.
+/// answers (about a seventh of it) held until written.
 const MAPPED_BLOCK: usize = 8 * READ_SIZE;
 
 /// Answers the complete lines of the pool's mapped input, [`MAPPED_BLOCK`] bytes of whole

@@ -160,8 +160,9 @@ impl Pool {
         }
     }
 
-    /// A helper thread: answers chunks of every block published until the batch is over.
-    fn help(&self, handle: &impl Handler) {
+    /// A helper thread: answers chunks of every block published until the batch is over,
+    /// where `placement` put it for the first.
+    fn help(&self, handle: &impl Handler, mut placement: Placement) {
         let mut seen = 0;
         let mut copy = Vec::new();
         loop {
@@ -179,6 +180,7 @@ impl Pool {
                 seen = signal.blocks;
             }
             self.claim(&self.read(), handle, &mut copy);
+            placement.release();
         }
     }
 }
@@ -317,7 +319,7 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
     }
 
     /// Starts the helpers unless they are running, each kept off the core this thread runs
-    /// on (see [`move_off`]).
+    /// on until it has answered its first block (see [`Placement`]).
     pub(super) fn start(&mut self) {
         if self.started {
             return;
@@ -326,12 +328,8 @@ impl<'scope, 'env: 'scope, 'h: 'scope, H: Handler> Helpers<'scope, 'env, 'h, H> 
         let caller = current_cpu();
         for _ in 0..self.wanted {
             let (pool, handle) = (self.pool, self.handle);
-            self.scope.spawn(move || {
-                if let Some(cpu) = caller {
-                    move_off(cpu);
-                }
-                pool.help(handle);
-            });
+            self.scope
+                .spawn(move || pool.help(handle, Placement::off(caller)));
         }
     }
 }
@@ -344,38 +342,71 @@ impl<H: Handler> Drop for Helpers<'_, '_, '_, H> {
 }
 
 /// The core the calling thread runs on, where the system says.
-#[allow(clippy::unnecessary_wraps)] // `None` on systems that do not say
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)] // one `sched_getcpu`, argued below
 fn current_cpu() -> Option<usize> {
-    #[cfg(target_os = "linux")]
-    return Some(rustix::thread::sched_getcpu());
-    #[cfg(not(target_os = "linux"))]
+    // SAFETY: `sched_getcpu` takes no argument and touches no memory of ours; it returns the
+    // calling thread's core, or -1 when it cannot say (refused by a sandbox, say).
+    let cpu = unsafe { libc::sched_getcpu() };
+    usize::try_from(cpu).ok()
+}
+
+/// The core the calling thread runs on: not known here.
+#[cfg(not(target_os = "linux"))]
+#[allow(clippy::unnecessary_wraps)] // the Linux one's signature
+fn current_cpu() -> Option<usize> {
     None
 }
 
-/// Keeps the calling thread (a helper) off core `cpu` (the one the thread that shares the
-/// blocks out runs on), when it may run on another.
+/// Where a helper runs: off the core of the thread that shares the blocks out until it has
+/// answered its first block, then wherever the system puts it.
 ///
 /// Linux tends to start a new thread, and wake a sleeping one, on the core of the thread
 /// that started or woke it, and to move it to an idle core only at a later balancing tick
 /// (milliseconds): until then the helper and the calling thread take turns on one core,
 /// and a batch of 100,000 lines (a millisecond and a half of work) gets no help. Measured
 /// on a 2-core virtual machine: without this, the helper answered none of the chunks in
-/// about half of the runs (benches/README.md, "Batch modes").
-fn move_off(cpu: usize) {
+/// about half of the runs (benches/README.md, "Batch modes"). Given back its cores after
+/// that, a helper of a long batch can again run where the calling thread waits, should the
+/// other cores be busy with other programs.
+pub(super) struct Placement {
+    /// The cores the helper had, while it is kept off one of them.
     #[cfg(target_os = "linux")]
-    {
-        use rustix::thread::{sched_getaffinity, sched_setaffinity};
-        let Ok(mut cpus) = sched_getaffinity(None) else {
-            return;
-        };
-        if cpus.is_set(cpu) && cpus.count() > 1 {
-            cpus.unset(cpu);
-            // On failure the helper stays where the system put it.
-            let _ = sched_setaffinity(None, &cpus);
+    had: Option<rustix::thread::CpuSet>,
+}
+
+impl Placement {
+    /// Keeps the calling thread (a helper) off core `cpu` when it may run on another; as
+    /// the system placed it when `cpu` is not known, or is its only core.
+    fn off(cpu: Option<usize>) -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::thread::{sched_getaffinity, sched_setaffinity, CpuSet};
+            let had = cpu
+                .zip(sched_getaffinity(None).ok())
+                .and_then(|(cpu, cpus)| {
+                    let keep_off = cpu < CpuSet::MAX_CPU && cpus.is_set(cpu) && cpus.count() > 1;
+                    let mut others = cpus;
+                    keep_off.then(|| others.unset(cpu))?;
+                    // On failure the helper stays where the system put it.
+                    sched_setaffinity(None, &others).ok().map(|()| cpus)
+                });
+            Self { had }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = cpu;
+            Self {}
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = cpu;
+
+    /// Gives the helper back every core it had (once; then nothing).
+    fn release(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(cpus) = self.had.take() {
+            let _ = rustix::thread::sched_setaffinity(None, &cpus);
+        }
+    }
 }
 
 /// Writes every byte of `slices` to `output` with vectored writes (`Write::write_all` for
@@ -451,43 +482,51 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
-    /// A helper moved off a core may run on every other core it could, and on that one no
-    /// more; a thread with one core to run on keeps it.
+    /// A helper placed off a core may run on every other core it could, and on that one no
+    /// more, until it is released; a thread with one core to run on keeps it.
     #[cfg(target_os = "linux")]
     #[test]
-    fn helpers_are_moved_off_the_callers_core_and_nowhere_else() {
-        use rustix::thread::{sched_getaffinity, sched_getcpu};
-        let allowed = sched_getaffinity(None).unwrap();
-        let caller = sched_getcpu();
-        let after = std::thread::spawn(move || {
-            move_off(caller);
-            sched_getaffinity(None).unwrap()
-        })
-        .join()
-        .unwrap();
-        let cores = |set: &rustix::thread::CpuSet| {
-            (0..rustix::thread::CpuSet::MAX_CPU)
+    fn helpers_are_kept_off_the_callers_core_until_released() {
+        use rustix::thread::{sched_getaffinity, sched_setaffinity, CpuSet};
+        let cores = |set: &CpuSet| {
+            (0..CpuSet::MAX_CPU)
                 .filter(|&cpu| set.is_set(cpu))
                 .collect::<Vec<_>>()
         };
-        let mut expected = cores(&allowed);
-        if expected.len() > 1 {
-            expected.retain(|&cpu| cpu != caller);
-        }
-        assert_eq!(cores(&after), expected);
-        // The calling thread itself keeps every core.
-        assert_eq!(cores(&sched_getaffinity(None).unwrap()), cores(&allowed));
-        // With one core allowed, a helper stays on it.
-        let one = std::thread::spawn(move || {
-            let mut only = rustix::thread::CpuSet::new();
-            only.set(caller);
-            rustix::thread::sched_setaffinity(None, &only).unwrap();
-            move_off(caller);
-            cores(&sched_getaffinity(None).unwrap())
+        let allowed = cores(&sched_getaffinity(None).unwrap());
+        let caller = current_cpu().unwrap();
+        let (off, released) = std::thread::spawn(move || {
+            let mut placement = Placement::off(Some(caller));
+            let off = cores(&sched_getaffinity(None).unwrap());
+            placement.release();
+            placement.release();
+            (off, cores(&sched_getaffinity(None).unwrap()))
         })
         .join()
         .unwrap();
-        assert_eq!(one, vec![caller]);
+        let mut expected = allowed.clone();
+        if expected.len() > 1 {
+            expected.retain(|&cpu| cpu != caller);
+        }
+        assert_eq!(off, expected);
+        assert_eq!(released, allowed);
+        // The calling thread itself keeps every core.
+        assert_eq!(cores(&sched_getaffinity(None).unwrap()), allowed);
+        // With one core allowed, or an unknown or impossible core, a helper stays put.
+        let kept = std::thread::spawn(move || {
+            let mut only = CpuSet::new();
+            only.set(caller);
+            sched_setaffinity(None, &only).unwrap();
+            let mut kept = Vec::new();
+            for cpu in [Some(caller), None, Some(usize::MAX)] {
+                let _placement = Placement::off(cpu);
+                kept.push(cores(&sched_getaffinity(None).unwrap()));
+            }
+            kept
+        })
+        .join()
+        .unwrap();
+        assert_eq!(kept, vec![vec![caller]; 3]);
     }
 
     #[test]

@@ -136,8 +136,9 @@ impl<'a> PlainVersion<'a> {
     /// either is not plain or the separators are not there.
     ///
     /// Versions whose numbers end in their first eight bytes (`4.17.21`, `1.0.0-rc.1`:
-    /// most of a batch's lines) have their numbers read and compared a word at a time, and
-    /// nothing else built; any other pair is read by [`PlainVersion::read`].
+    /// most of a batch's lines), with eight bytes to read from each version's start (the
+    /// lines that follow in a batch's block), have their numbers read and compared a word at
+    /// a time, and nothing else built; any other pair is read by [`PlainVersion::read`].
     ///
     /// ```
     /// use exposure::version::{PlainVersion, Scheme};

@@ -302,7 +302,11 @@ proptest! {
             let pair = PlainVersion::compare_pair(scheme, &buffer, b'\t', b'\n');
             prop_assert_eq!(pair, expected.map(|(order, len, ..)| (order, len)), "{} {:?}", scheme, buffer);
             if let Some(short) = plain::short_pair(&buffer, b'\t', b'\n') {
-                prop_assert_eq!(Some(short), pair, "{} {:?}", scheme, buffer);
+                prop_assert_eq!(
+                    Some(short),
+                    expected.map(|(order, len, ..)| (order, len)),
+                    "{} {:?}", scheme, buffer
+                );
             }
             if let Some((order, _, x, y)) = expected {
                 let (x, y) = (std::str::from_utf8(x).unwrap(), std::str::from_utf8(y).unwrap());
@@ -343,11 +347,21 @@ fn short_pairs_are_read_a_word_at_a_time() {
             "{:?}",
             String::from_utf8_lossy(bytes)
         );
-        let pair = PlainVersion::compare_pair(Scheme::Npm, bytes, b'\t', b'\n');
+        // What the word path declines, the two readings answer (`1.2.3\t1.2.3\n`: equal).
+        let by_reads =
+            pair_read_one_by_one(Scheme::Npm, bytes).map(|(order, len, ..)| (order, len));
+        assert_eq!(
+            PlainVersion::compare_pair(Scheme::Npm, bytes, b'\t', b'\n'),
+            by_reads
+        );
         if expected.is_some() {
-            assert_eq!(pair, expected);
+            assert_eq!(by_reads, expected);
         }
     }
+    assert_eq!(
+        PlainVersion::compare_pair(Scheme::Npm, b"1.2.3\t1.2.3\n", b'\t', b'\n'),
+        Some((Ordering::Equal, 12))
+    );
     // What the word path declines, the reading answers: a prefix, a long number.
     assert_eq!(
         PlainVersion::compare_pair(Scheme::Npm, b"v1.2.3\t1.2.3\n", b'\t', b'\n'),
@@ -357,6 +371,46 @@ fn short_pairs_are_read_a_word_at_a_time() {
         PlainVersion::compare_pair(Scheme::Npm, b"1.2.12345678\t1.2.3\n", b'\t', b'\n'),
         Some((Ordering::Greater, 19))
     );
+}
+
+/// Every pair of versions from numbers at the edges of a digit count (0, 1, 9, 10, 99, 100),
+/// with and without a pre-release, compared on the word path: answered exactly when both
+/// versions' numbers end in their first eight bytes (288 of the 432 versions), and then as
+/// the parser orders them.
+#[test]
+fn short_pairs_order_as_parsed() {
+    let numbers = ["0", "1", "9", "10", "99", "100"];
+    let mut versions = Vec::new();
+    for x in numbers {
+        for y in numbers {
+            for z in numbers {
+                for pre in ["", "-rc.1"] {
+                    versions.push(format!("{x}.{y}.{z}{pre}"));
+                }
+            }
+        }
+    }
+    let mut answered = 0;
+    let mut line = Vec::new();
+    for a in &versions {
+        for b in &versions {
+            line.clear();
+            line.extend_from_slice(format!("{a}\t{b}\n........").as_bytes());
+            let short = plain::short_pair(&line, b'\t', b'\n');
+            let in_word = |v: &str| v.split('-').next().unwrap().len() < 8;
+            assert_eq!(short.is_some(), in_word(a) && in_word(b), "{a} {b}");
+            if let Some((order, len)) = short {
+                answered += 1;
+                assert_eq!(len, a.len() + b.len() + 2);
+                assert_eq!(
+                    Ok(order),
+                    SemanticVersion::compare_texts(Scheme::Npm, a, b),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+    assert_eq!(answered, 288 * 288, "pairs on the word path");
 }
 
 /// A plain version at the start of `text`, with its length.
