@@ -142,11 +142,12 @@ impl<'a> Line<'a> {
 /// `file` is `input` as a regular file (stdin redirected from one), when it is one. A
 /// large one (32 KiB or more from stdin's offset) is mapped rather than read: its complete
 /// lines are answered from the mapping (each chunk copied out before it is answered, see
-/// `Pool::mapped`), its offset is moved past them, and whatever follows (a last line without its newline, lines written to the
-/// file since) is then read from `input` as a pipe's would be. That spares the zeroed read
-/// buffer and the copy of every byte through `read` (half a millisecond of a 100,000-line
-/// batch's four: benches/README.md, "Batch modes"). The helper threads are then started
-/// before the first line, so that they are awake for it. As for every program that maps
+/// `Pool::mapped`), its offset is moved past them, and whatever follows (a last line
+/// without its newline, lines written to the file since) is then read from `input` as a
+/// pipe's would be. That spares the zeroed read buffer and the copy of every byte through
+/// `read` (half a millisecond of a 100,000-line batch's four: benches/README.md, "Batch
+/// modes"). The helper threads are then started before the first line, so that they are
+/// awake for it. As for every program that maps
 /// files, a file that another program truncates while it is mapped ends the process with
 /// SIGBUS (a log rotated by copy and truncate, say): such a file is read, not mapped,
 /// through a pipe (`cat FILE | exposure …`).

@@ -309,18 +309,20 @@ fn compare_windows(a: (&[u8; WINDOW], u32), b: (&[u8; WINDOW], u32), end: usize)
     if at as usize > end {
         return Ordering::Equal;
     }
-    // The digits left from `at` on (0 at the end, where both have a non-digit), then the
-    // digit there: the two windows' keys are ordered as their numbers.
     let key = |window: &[u8; WINDOW], nondigits: u32| {
-        let run = (nondigits >> at).trailing_zeros();
-        let digit = if run == 0 {
-            0
-        } else {
-            window[at as usize % WINDOW]
-        };
-        run << 8 | u32::from(digit)
+        number_key(nondigits, at, window[at as usize % WINDOW])
     };
     key(a, a_nondigits).cmp(&key(b, b_nondigits))
+}
+
+/// What orders two versions' numbers from `at`, the first byte where they differ (`byte`
+/// there, `nondigits` a mask of the non-digits from which `at` is counted): the digits left
+/// from `at` on (0 at the numbers' end, where both have a non-digit), then the digit there.
+/// Two versions' keys are ordered as their numbers.
+#[inline(always)]
+fn number_key(nondigits: u32, at: u32, byte: u8) -> u32 {
+    let run = (nondigits >> at).trailing_zeros();
+    run << 8 | u32::from(if run == 0 { 0 } else { byte })
 }
 
 /// Where a plain version lies at the start of its bytes.
@@ -666,12 +668,10 @@ fn compare_words(a: (u64, u32), b: (u64, u32), end: u32) -> Ordering {
     if at > end {
         return Ordering::Equal;
     }
-    // The digits left from `at` on (0 where both have a non-digit), then the digit there.
     let key = |word: u64, nondigits: u32| {
-        let run = (nondigits >> at).trailing_zeros();
         #[allow(clippy::cast_possible_truncation)] // one byte
         let byte = (word >> (at * 8)) as u8;
-        run << 8 | u32::from(if run == 0 { 0 } else { byte })
+        number_key(nondigits, at, byte)
     };
     key(a, a_nondigits).cmp(&key(b, b_nondigits))
 }
